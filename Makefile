@@ -1,0 +1,105 @@
+# dualtrack - plain GNU Makefile.
+#
+#   make            build build/dualtrack
+#   make test       unit tests (cmocka) and end-to-end tests (node --test)
+#   make asan       the same tests under ASan+UBSan (-fno-sanitize-recover)
+#   make run        install what is missing, build, load the demo pilot, serve it
+#   make bench      benchmarks under bench/
+#   make clean
+#
+# Dependencies come from pkg-config; scripts/deps.sh installs them.
+
+BUILD   ?= build
+CC      ?= cc
+PKGS    := sqlite3 libsodium jansson
+SAN     ?=
+OPT     ?= -O2
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wshadow -Wformat=2
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS)
+LIBS    := $(PKG_LIBS) -lcsv -lpthread -lm
+
+ifeq ($(SAN),1)
+ALL_CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ALL_LDFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
+endif
+
+# Library sources: everything under src/ except the CLI entry point.
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/domain/*.c src/store/*.c src/engine/*.c src/io/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+GEN_SRC  := $(BUILD)/gen/embedded.c
+EMBED    := $(sort $(wildcard src/store/migrations/*.sql)) data/regions.csv data/occupations.csv
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+BIN      := $(BUILD)/dualtrack
+
+.PHONY: all deps test test-unit test-e2e asan run bench clean fmt
+all: $(BIN)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBED)
+	@mkdir -p $(@D)
+	scripts/embed.sh $@ $(EMBED)
+
+$(BUILD)/obj/gen/embedded.o: $(BUILD)/gen/embedded.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libdualtrack.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(BUILD)/libdualtrack.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libdualtrack.a $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdualtrack.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libdualtrack.a $(LIBS) -lcmocka
+
+test-unit: $(UNIT_BIN)
+test-e2e: $(BIN)
+
+# The whole suite: unit binaries, then node --test on tests/e2e; one summary line.
+test: deps
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN)
+	@BUILD=$(BUILD) scripts/run-tests.sh $(UNIT_BIN)
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 build/asan/dualtrack \
+		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+	@BUILD=build/asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		scripts/run-tests.sh $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+
+run: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@scripts/run.sh
+
+bench: deps $(BIN)
+	@for b in bench/*.sh; do echo "== $$b"; bash $$b || exit 1; done
+
+compile_commands.json: Makefile $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC)
+	@scripts/compile-commands.sh "$(CC) $(ALL_CFLAGS)" $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) > $@
+
+fmt:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard src/*/*.h)
+
+clean:
+	rm -rf build compile_commands.json
+
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)

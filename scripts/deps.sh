@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages that the build, tests and benchmarks
+# need, when some are missing; then the npm packages, when a lock file exists
+# and node_modules does not.  Silent and fast when everything is present.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# gcc + make + libc6-dev is what build-essential would give us for C (g++ and
+# dpkg-dev are not needed); libc6-dev is only a Recommends of gcc, so list it.
+pkgs=(
+	gcc make libc6-dev pkg-config
+	libsqlite3-dev sqlite3
+	libsodium-dev libjansson-dev libcsv-dev libcmocka-dev
+	libxlsxwriter-dev libh2o-evloop-dev libglpk-dev
+	nodejs npm
+)
+
+# One dpkg-query for all of them; packages dpkg has never heard of print
+# nothing on stdout (and an error on stderr, which we drop).
+declare -A have=()
+while read -r name status; do
+	[[ $status == "install ok installed" ]] && have[${name%%:*}]=1
+done < <(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null || true)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	[[ -n ${have[$p]:-} ]] && continue
+	# Node from NodeSource (whose nodejs package bundles npm and conflicts
+	# with Debian's npm), nvm or a CI image is just as good.
+	case $p in
+	nodejs) command -v node >/dev/null 2>&1 && continue ;;
+	npm) command -v npm >/dev/null 2>&1 && continue ;;
+	esac
+	missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+	echo "deps.sh: installing ${missing[*]}"
+	if ((EUID == 0)); then
+		as_root=(env DEBIAN_FRONTEND=noninteractive)
+	elif command -v sudo >/dev/null 2>&1; then
+		# No terminal (CI): never wait for a password that cannot come.
+		if [[ -t 0 ]]; then
+			as_root=(sudo env DEBIAN_FRONTEND=noninteractive)
+		else
+			as_root=(sudo -n env DEBIAN_FRONTEND=noninteractive)
+		fi
+	else
+		echo "deps.sh: not root and no sudo; install as root: ${missing[*]}" >&2
+		exit 1
+	fi
+	"${as_root[@]}" apt-get update
+	"${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+if [[ -f package.json && -f package-lock.json && ! -d node_modules ]]; then
+	echo "deps.sh: npm ci"
+	npm ci --no-audit --no-fund
+	mkdir -p node_modules # a lock file without dependencies creates none
+fi

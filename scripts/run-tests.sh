@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# run-tests.sh UNIT_BIN... - run the cmocka unit test binaries, then the
+# end-to-end tests (node --test on tests/e2e) when there are any, and finish
+# with one line "N passed, N failed".  Exit status 0 only when something ran
+# and nothing failed.
+#
+#   BUILD              build directory holding dualtrack (default: build)
+#   TEST_TIMEOUT       seconds allowed per unit binary / e2e run (default: 600)
+#   ASAN_OPTIONS etc.  passed through unchanged
+set -uo pipefail
+
+BUILD=${BUILD:-build}
+[[ $BUILD == /* ]] || BUILD=$PWD/$BUILD
+bins=()
+for b in "$@"; do
+	[[ $b == /* ]] || b=$PWD/$b
+	bins+=("$b")
+done
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+timeout_s=${TEST_TIMEOUT:-600}
+
+total_pass=0
+total_fail=0
+ran=0
+failed_suites=()
+log=$(mktemp "${TMPDIR:-/tmp}/dualtrack-test.XXXXXX")
+trap 'rm -f "$log"' EXIT
+
+# summary SUITE PASS FAIL [NOTE]
+summary() {
+	local status=PASS
+	(($3)) && status=FAIL
+	printf '%s %s: %d passed, %d failed%s\n' "$status" "$1" "$2" "$3" "${4:+ ($4)}"
+	total_pass=$((total_pass + $2))
+	total_fail=$((total_fail + $3))
+	ran=$((ran + 1))
+	(($3)) && failed_suites+=("$1")
+	return 0
+}
+
+# --- unit tests (cmocka) -------------------------------------------------
+# cmocka prints its summary on stderr, once per group:
+#   [  PASSED  ] 3 test(s).
+#   [  FAILED  ] 2 test(s), listed below:
+# and exits with the number of failed tests.
+for bin in "${bins[@]}"; do
+	name=${bin##*/}
+	echo "== ${bin#"$PWD"/}"
+	if [[ ! -x $bin ]]; then
+		summary "$name" 0 1 "missing binary"
+		continue
+	fi
+	CMOCKA_MESSAGE_OUTPUT=stdout timeout -k 10 "$timeout_s" "$bin" >"$log" 2>&1 </dev/null
+	rc=$?
+	cat "$log"
+	pass=0 fail=0 groups=0
+	while IFS= read -r line; do
+		if [[ $line =~ ^\[\ \ PASSED\ \ \]\ ([0-9]+)\ test ]]; then
+			pass=$((pass + BASH_REMATCH[1]))
+			groups=$((groups + 1))
+		elif [[ $line =~ ^\[\ \ FAILED\ \ \]\ ([0-9]+)\ test\(s\),\ listed\ below ]]; then
+			fail=$((fail + BASH_REMATCH[1]))
+		fi
+	done <"$log"
+	# A timeout, a crash, a missing summary, or a non-zero exit with nothing
+	# reported failed (LeakSanitizer after a passing run) is one more failure.
+	note=
+	if ((rc == 124 || rc == 137)); then
+		note="timed out after ${timeout_s}s"
+	elif ((rc > 128)); then
+		note="killed by signal $((rc - 128))"
+	elif ((groups == 0 && fail == 0)); then
+		note="no cmocka summary, exit status $rc"
+	elif ((rc != 0 && fail == 0)); then
+		note="exit status $rc"
+	fi
+	[[ -n $note ]] && fail=$((fail + 1))
+	summary "$name" "$pass" "$fail" "$note"
+done
+
+# --- end-to-end tests (node:test) -----------------------------------------
+shopt -s nullglob
+e2e=(tests/e2e/*.test.mjs)
+if ((${#e2e[@]})); then
+	echo "== node --test tests/e2e/"
+	DUALTRACK_BIN=$BUILD/dualtrack timeout -k 10 "$timeout_s" \
+		node --test --test-reporter=tap tests/e2e/ >"$log" 2>&1 </dev/null
+	rc=$?
+	cat "$log"
+	# The run's summary is the last top-level "# pass N" / "# fail N"; a
+	# test's console output also becomes a "# ..." comment, so take the last.
+	pass=0 fail=0 cancelled=0 seen=0
+	while IFS= read -r line; do
+		if [[ $line =~ ^#\ pass\ ([0-9]+)$ ]]; then
+			pass=${BASH_REMATCH[1]}
+			seen=1
+		elif [[ $line =~ ^#\ fail\ ([0-9]+)$ ]]; then
+			fail=${BASH_REMATCH[1]}
+		elif [[ $line =~ ^#\ cancelled\ ([0-9]+)$ ]]; then
+			cancelled=${BASH_REMATCH[1]}
+		fi
+	done <"$log"
+	fail=$((fail + cancelled))
+	note=
+	if ((!seen)); then
+		note="no TAP summary, exit status $rc"
+		fail=$((fail + 1))
+	elif ((rc != 0 && fail == 0)); then
+		note="exit status $rc"
+		fail=1
+	fi
+	summary e2e "$pass" "$fail" "$note"
+fi
+
+if ((${#failed_suites[@]})); then
+	echo "failed: ${failed_suites[*]}"
+fi
+if ((ran == 0)); then
+	echo "no tests found" >&2
+fi
+echo "$total_pass passed, $total_fail failed"
+((ran > 0 && total_pass + total_fail > 0 && total_fail == 0))

@@ -1,0 +1,20 @@
+/*
+ * num.h - strict number parsing (the replacement for atoi and friends).
+ */
+#ifndef DT_NUM_H
+#define DT_NUM_H
+
+#include <stdint.h>
+
+#include "core/strbuf.h"
+
+/**
+ * Parse all of @s as a decimal integer in [@min, @max].  No blanks, no
+ * trailing text.  On failure returns DT_EINVAL with "@what: reason" in @err.
+ */
+int dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const char *what,
+		   struct dt_strbuf *err);
+/** As dt_parse_int64 for a double (finite only). */
+int dt_parse_double(const char *s, double *out, const char *what, struct dt_strbuf *err);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * secret.h - the key file, field encryption and keyed blind indexes.
+ *
+ * A key file holds one 32-byte master key as 64 hex digits and a newline; it
+ * is made by dt_keys_create_file() with mode 0600 and never stored in the
+ * database.  Sub-keys are derived with crypto_kdf (libsodium): one for
+ * secretbox encryption of personal fields, one for blind indexes (keyed
+ * BLAKE2b), one for the fingerprint the database keeps to tell a wrong key
+ * from a right one.
+ */
+#ifndef DT_SECRET_H
+#define DT_SECRET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/strbuf.h"
+
+#define DT_BLIND_LEN 16                 /* bytes of a blind index */
+#define DT_SEAL_OVERHEAD (24 + 16)      /* nonce + MAC added by dt_secret_seal */
+#define DT_FINGERPRINT_HEX 33           /* 16 bytes as hex + NUL */
+
+struct dt_keys {
+	unsigned char enc[32];
+	unsigned char idx[32];
+	char fingerprint[DT_FINGERPRINT_HEX];
+};
+
+/** Call once before anything else here (sodium_init); DT_ECRYPTO on failure. */
+int dt_secret_init(void);
+/** Create @path with a new random key, mode 0600; refuses to overwrite. */
+int dt_keys_create_file(const char *path, struct dt_strbuf *err);
+/** Read @path and derive the sub-keys into @k. Errors name the path. */
+int dt_keys_load_file(const char *path, struct dt_keys *k, struct dt_strbuf *err);
+/** Derive sub-keys from a raw 32-byte master key (tests use this). */
+void dt_keys_from_master(const unsigned char master[32], struct dt_keys *k);
+/** Wipe @k. */
+void dt_keys_clear(struct dt_keys *k);
+
+/**
+ * Encrypt @len bytes of @plain into @out, which must hold
+ * len + DT_SEAL_OVERHEAD bytes (nonce || MAC || ciphertext).
+ */
+void dt_secret_seal(const struct dt_keys *k, const void *plain, size_t len, unsigned char *out);
+/**
+ * Decrypt @len bytes of @sealed into @out (len - DT_SEAL_OVERHEAD bytes).
+ * DT_ECRYPTO if the MAC does not verify (wrong key or tampered data).
+ */
+int dt_secret_open(const struct dt_keys *k, const unsigned char *sealed, size_t len, void *out);
+/** Keyed hash of @s for look-up and uniqueness without the plaintext. */
+void dt_secret_blind(const struct dt_keys *k, const char *s, size_t len,
+		     unsigned char out[DT_BLIND_LEN]);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * occupation.c - the form of occupation codes of the national occupational
+ * classification (中华人民共和国职业分类大典, 2015 edition) and the names of
+ * the five national vocational skill levels.
+ *
+ * Only the shape of a code is checked here (X-XX-XX-XX with a major group
+ * 1..8); whether the occupation exists is the occupation table's business.
+ */
+#include "core/common.h"
+
+#include <string.h>
+
+#include "domain/occupation.h"
+#include "core/banned.h"
+
+int dt_occupation_code_parse(const char *s, struct dt_strbuf *err)
+{
+	if (!s || !*s)
+		return dt_error(err, DT_EINVAL, "occupation code: missing");
+	size_t len = strlen(s);
+	if (len != DT_OCC_CODE_LEN)
+		return dt_error(err, DT_EINVAL,
+				"occupation code: must be 10 characters like 6-31-01-03, got %zu", len);
+	for (size_t i = 0; i < DT_OCC_CODE_LEN; i++) {
+		bool dash = i == 1 || i == 4 || i == 7;
+		if (dash && s[i] != '-')
+			return dt_error(err, DT_EINVAL,
+					"occupation code: character %zu must be '-' (form X-XX-XX-XX)",
+					i + 1);
+		if (!dash && (s[i] < '0' || s[i] > '9'))
+			return dt_error(err, DT_EINVAL,
+					"occupation code: character %zu must be a digit (form X-XX-XX-XX)",
+					i + 1);
+	}
+	if (s[0] < '1' || s[0] > '8')
+		return dt_error(err, DT_EINVAL,
+				"occupation code: major group must be 1-8, got %c", s[0]);
+	return DT_OK;
+}
+
+bool dt_skill_level_valid(int level)
+{
+	return level >= 1 && level <= 5;
+}
+
+const char *dt_skill_level_name(int level, bool zh)
+{
+	/* Indexed by level - 1: level 1 is the highest. */
+	static const char *const names_zh[5] = {
+		"一级/高级技师", "二级/技师", "三级/高级工", "四级/中级工", "五级/初级工",
+	};
+	static const char *const names_en[5] = {
+		"Level 1 (senior technician)", "Level 2 (technician)", "Level 3 (advanced)",
+		"Level 4 (intermediate)", "Level 5 (entry)",
+	};
+	if (!dt_skill_level_valid(level))
+		return NULL;
+	return zh ? names_zh[level - 1] : names_en[level - 1];
+}

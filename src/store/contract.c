@@ -1,0 +1,369 @@
+/*
+ * contract.c - contract actions and record-book sign-off in the store.
+ *
+ * The state machine itself is domain/contract.c; this file loads the
+ * contract, asks the machine whether the event is allowed, writes the new
+ * state with its timestamps (and, for a transfer, the linked successor), and
+ * appends the audit event, all in one transaction.
+ */
+#include <string.h>
+
+#include "core/date.h"
+#include "store/store_internal.h"
+#include "core/banned.h"
+
+static const char *const approval_col[DT_PARTY_N] = {
+	[DT_PARTY_ENTERPRISE] = "approved_enterprise_at",
+	[DT_PARTY_SCHOOL] = "approved_school_at",
+	[DT_PARTY_TRAINEE] = "approved_trainee_at",
+};
+
+static bool present(json_t *row, const char *k)
+{
+	json_t *v = json_object_get(row, k);
+	return v && !json_is_null(v);
+}
+
+/* UPDATE contract SET <cols of @set> WHERE id = @id. */
+static int set_columns(struct dt_store *s, int64_t id, json_t *set, struct dt_strbuf *err)
+{
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	const char *key;
+	json_t *v;
+	int n = 0;
+	dt_strbuf_adds(&sql, "UPDATE contract SET ");
+	json_object_foreach(set, key, v)
+		dt_strbuf_addf(&sql, "%s%s = ?", n++ ? ", " : "", key);
+	dt_strbuf_adds(&sql, " WHERE id = ?");
+	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	dt_strbuf_release(&sql);
+	if (!st)
+		return DT_EDB;
+	n = 1;
+	json_object_foreach(set, key, v)
+		dt_sql_bind_json(st, n++, v);
+	sqlite3_bind_int64(st, n, id);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? DT_OK : dt_sql_error(s, "contract", err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The date argument of an ending event: given (checked) or today. */
+static int end_date(struct dt_store *s, json_t *args, json_t *raw, char out[DT_DATE_STRLEN],
+		    struct dt_strbuf *err)
+{
+	struct dt_date d = dt_date_today();
+	json_t *v = json_object_get(args, "date");
+	if (v && !json_is_null(v)) {
+		if (!json_is_string(v)) {
+			dt_ferr_add(s, err, "date", "expected a date YYYY-MM-DD");
+			return DT_EINVAL;
+		}
+		struct dt_strbuf e2 = DT_STRBUF_INIT;
+		if (dt_date_parse(json_string_value(v), &d, NULL, &e2) != DT_OK) {
+			dt_ferr_add(s, err, "date", "%s", e2.buf);
+			dt_strbuf_release(&e2);
+			return DT_EINVAL;
+		}
+		dt_strbuf_release(&e2);
+	}
+	dt_date_format(d, out);
+	const char *start = json_string_value(json_object_get(raw, "start_date"));
+	if (strcmp(out, start) < 0) {
+		dt_ferr_add(s, err, "date", "%s is before the contract began (%s)", out, start);
+		return DT_EINVAL;
+	}
+	return DT_OK;
+}
+
+/* Create the successor of a transferred contract (draft, linked). */
+static int make_successor(struct dt_store *s, const struct dt_actor *a, json_t *raw, json_t *args,
+			  const char *date, json_t **succ, struct dt_strbuf *err)
+{
+	static const char *const carry[] = { "enterprise_id", "school_id", "programme_id",
+					     "company_mentor", "school_mentor", "stipend_monthly" };
+	json_t *in = json_object();
+	bool changed = false;
+	for (size_t i = 0; i < DT_ARRAY_SIZE(carry); i++) {
+		json_t *v = json_object_get(args, carry[i]);
+		if (v && !json_is_null(v)) {
+			if (!json_equal(v, json_object_get(raw, carry[i])) &&
+			    (!strcmp(carry[i], "enterprise_id") || !strcmp(carry[i], "school_id")))
+				changed = true;
+			json_object_set(in, carry[i], v);
+		} else {
+			json_object_set(in, carry[i], json_object_get(raw, carry[i]));
+		}
+	}
+	int rc = DT_OK;
+	if (!changed) {
+		dt_ferr_add(s, err, "enterprise_id",
+			    "a transfer changes the enterprise or the school: give a new enterprise_id or school_id");
+		rc = DT_EINVAL;
+		goto out;
+	}
+	json_object_set(in, "trainee_id", json_object_get(raw, "trainee_id"));
+	json_object_set_new(in, "start_date", json_string(date));
+	json_object_set(in, "end_date", json_object_get(raw, "end_date"));
+	json_object_set_new(in, "probation_months", json_integer(0));
+	rc = dt_store_create(s, a, "contract", in, succ, err);
+	if (rc == DT_OK) {
+		json_t *link = json_pack("{s:I}", "predecessor_id", (json_int_t)json_integer_value(
+								 json_object_get(raw, "id")));
+		rc = set_columns(s, json_integer_value(json_object_get(*succ, "id")), link, err);
+		json_decref(link);
+		if (rc == DT_OK)
+			json_object_set(*succ, "predecessor_id", json_object_get(raw, "id"));
+	}
+out:
+	json_decref(in);
+	return rc;
+}
+
+int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+			  int64_t id, enum dt_contract_event ev, enum dt_party party, json_t *args,
+			  json_t **out, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = dt_entity_find("contract");
+	json_t *before = NULL, *after = NULL, *raw = NULL, *set = json_object(), *succ = NULL;
+	char now[DT_TIME_STRLEN], date[DT_DATE_STRLEN];
+	dt_time_now(now);
+	dt_ferr_reset(s);
+	if (ev == DT_CEV_EDIT) {
+		json_decref(set);
+		return dt_error(err, DT_EINVAL, "edit a contract with an update");
+	}
+	if (args && !json_is_object(args)) {
+		json_decref(set);
+		dt_ferr_add(s, err, "body", "expected a JSON object");
+		return DT_EINVAL;
+	}
+	/* An explicit transaction already open stays open: the successor is a nested write. */
+	bool own = !s->explicit_tx;
+	int rc = own ? dt_store_begin(s, err) : dt_tx_begin(s, err);
+	if (rc != DT_OK) {
+		json_decref(set);
+		return rc;
+	}
+	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
+	if (rc == DT_OK)
+		rc = dt_sql_row(s, "contract", id, &raw, err);
+	if (rc != DT_OK)
+		goto end;
+
+	enum dt_contract_status from, to;
+	struct dt_approvals ap;
+	dt_contract_status_parse(json_string_value(json_object_get(raw, "status")), &from);
+	for (int p = 0; p < DT_PARTY_N; p++)
+		ap.by[p] = present(raw, approval_col[p]);
+	struct dt_strbuf why = DT_STRBUF_INIT;
+	rc = dt_contract_apply(from, ev, party, &ap, &to, &why);
+	if (rc != DT_OK) {
+		dt_error(err, rc, "contract %lld: %s", (long long)id, why.buf);
+		dt_strbuf_release(&why);
+		goto end;
+	}
+	dt_strbuf_release(&why);
+
+	json_object_set_new(set, "status", json_string(dt_contract_status_name(to)));
+	json_object_set_new(set, "updated_at", json_string(now));
+	switch (ev) {
+	case DT_CEV_SUBMIT:
+	case DT_CEV_WITHDRAW:
+		/* A new submission, or a withdrawal, starts with no approvals. */
+		json_object_set_new(set, "submitted_at",
+				    ev == DT_CEV_SUBMIT ? json_string(now) : json_null());
+		for (int p = 0; p < DT_PARTY_N; p++)
+			json_object_set_new(set, approval_col[p], json_null());
+		break;
+	case DT_CEV_APPROVE:
+		json_object_set_new(set, approval_col[party], json_string(now));
+		break;
+	case DT_CEV_ACTIVATE: {
+		sqlite3_stmt *st = dt_sql_prepare(s, "SELECT id FROM contract WHERE trainee_id = ? AND "
+						     "status = 'active' AND id <> ?", err);
+		if (!st) {
+			rc = DT_EDB;
+			goto end;
+		}
+		sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(raw, "trainee_id")));
+		sqlite3_bind_int64(st, 2, id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			long long other = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			rc = dt_error(err, DT_ECONFLICT, "contract %lld: the trainee already has active contract %lld",
+				      (long long)id, other);
+			goto end;
+		}
+		sqlite3_reset(st);
+		json_object_set_new(set, "activated_at", json_string(now));
+		break;
+	}
+	case DT_CEV_COMPLETE:
+	case DT_CEV_TRANSFER:
+		rc = end_date(s, args, raw, date, err);
+		if (rc != DT_OK)
+			goto end;
+		json_object_set_new(set, "ended_on", json_string(date));
+		break;
+	case DT_CEV_DISSOLVE: {
+		rc = end_date(s, args, raw, date, err);
+		json_t *reason = json_object_get(args, "reason");
+		if (!json_is_string(reason) || !json_string_length(reason)) {
+			dt_ferr_add(s, err, "reason", "is required to dissolve a contract");
+			rc = DT_EINVAL;
+		} else if (json_string_length(reason) > 500) {
+			dt_ferr_add(s, err, "reason", "is too long (at most 500 bytes)");
+			rc = DT_EINVAL;
+		}
+		json_t *prob = json_object_get(args, "in_probation");
+		bool in_prob;
+		if (prob && !json_is_null(prob)) {
+			if (!json_is_boolean(prob)) {
+				dt_ferr_add(s, err, "in_probation", "expected true or false");
+				rc = DT_EINVAL;
+			}
+			in_prob = json_is_true(prob);
+		} else {
+			struct dt_date start, end;
+			dt_date_parse(json_string_value(json_object_get(raw, "start_date")), &start, NULL, NULL);
+			dt_date_parse(date, &end, NULL, NULL);
+			int months = (int)json_integer_value(json_object_get(raw, "probation_months"));
+			in_prob = dt_date_cmp(end, dt_date_add_months(start, months)) < 0;
+		}
+		if (rc != DT_OK)
+			goto end;
+		json_object_set_new(set, "ended_on", json_string(date));
+		json_object_set(set, "dissolution_reason", reason);
+		json_object_set_new(set, "dissolved_in_probation", json_integer(in_prob));
+		break;
+	}
+	default:
+		break;
+	}
+	rc = set_columns(s, id, set, err);
+	if (rc == DT_OK && ev == DT_CEV_TRANSFER)
+		rc = make_successor(s, a, raw, args, date, &succ, err);
+	if (rc == DT_OK)
+		rc = dt_crud_get(s, e, NULL, id, 0, &after, err);
+	if (rc == DT_OK) {
+		char action[48];
+		snprintf(action, sizeof(action), "contract.%s", dt_contract_event_name(ev));
+		rc = dt_audit_append(s, a, action, "contract", id, before, after, err);
+	}
+end:
+	if (own) {
+		if (rc == DT_OK)
+			rc = dt_store_commit(s, err);
+		else
+			dt_store_rollback(s);
+	} else {
+		rc = dt_tx_end(s, rc, err);
+	}
+	json_decref(before);
+	json_decref(raw);
+	json_decref(set);
+	if (rc == DT_OK && out) {
+		if (succ) {
+			*out = json_pack("{s:o, s:o}", "contract", after, "successor", succ);
+			after = succ = NULL;
+		} else {
+			*out = after;
+			after = NULL;
+		}
+	}
+	json_decref(after);
+	json_decref(succ);
+	return rc;
+}
+
+int dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
+			    const struct dt_scope *scope, int64_t id, json_t **out,
+			    struct dt_strbuf *err)
+{
+	const struct dt_entity *e = dt_entity_find("record_entry");
+	json_t *before = NULL, *after = NULL;
+	char now[DT_TIME_STRLEN];
+	dt_time_now(now);
+	dt_ferr_reset(s);
+	int rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		return rc;
+	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
+	if (rc == DT_OK && present(before, "signed_at"))
+		rc = dt_error(err, DT_ECONFLICT, "record-book entry %lld is already signed off by %s",
+			      (long long)id, json_string_value(json_object_get(before, "signed_by")));
+	if (rc == DT_OK) {
+		sqlite3_stmt *st = dt_sql_prepare(s, "UPDATE record_entry SET signed_by = ?, signed_at = ?, "
+						     "updated_at = ? WHERE id = ?", err);
+		if (!st) {
+			rc = DT_EDB;
+		} else {
+			sqlite3_bind_text(st, 1, a->login, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 4, id);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = dt_sql_error(s, "record_entry", err);
+			sqlite3_reset(st);
+		}
+	}
+	if (rc == DT_OK)
+		rc = dt_crud_get(s, e, NULL, id, 0, &after, err);
+	if (rc == DT_OK)
+		rc = dt_audit_append(s, a, "record_entry.signoff", "record_entry", id, before, after, err);
+	rc = dt_tx_end(s, rc, err);
+	json_decref(before);
+	if (rc == DT_OK && out)
+		*out = after;
+	else
+		json_decref(after);
+	return rc;
+}
+
+/* One id by one key column; DT_ENOTFOUND naming what was looked for. */
+static int lookup(struct dt_store *s, const char *sql, const void *key, int keylen, bool blob,
+		  const char *what, int64_t *id, struct dt_strbuf *err)
+{
+	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
+	if (!st)
+		return DT_EDB;
+	if (blob)
+		sqlite3_bind_blob(st, 1, key, keylen, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(st, 1, key, keylen, SQLITE_STATIC);
+	int r = sqlite3_step(st);
+	int rc = DT_OK;
+	if (r == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else if (r == SQLITE_DONE)
+		rc = dt_error(err, DT_ENOTFOUND, "no %s", what);
+	else
+		rc = dt_sql_error(s, what, err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id,
+			      struct dt_strbuf *err)
+{
+	if (!s->have_keys)
+		return dt_error(err, DT_ECRYPTO, "no key file: cannot look up identity numbers");
+	unsigned char blind[DT_BLIND_LEN];
+	dt_secret_blind(&s->keys, natid, strlen(natid), blind);
+	return lookup(s, "SELECT id FROM trainee WHERE national_id_blind = ?", blind, DT_BLIND_LEN,
+		      true, "trainee with this national ID", id, err);
+}
+
+int dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id, struct dt_strbuf *err)
+{
+	return lookup(s, "SELECT id FROM organization WHERE uscc = ?", uscc, -1, false,
+		      "organization with this USCC", id, err);
+}
+
+int dt_store_occupation_by_code(struct dt_store *s, const char *code, int64_t *id,
+				struct dt_strbuf *err)
+{
+	return lookup(s, "SELECT id FROM occupation WHERE code = ?", code, -1, false,
+		      "occupation with this code", id, err);
+}

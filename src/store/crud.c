@@ -1,0 +1,953 @@
+/*
+ * crud.c - create, read, update, delete and list for every entity.
+ *
+ * The entity table (entity.h) drives it all: input JSON is checked field by
+ * field (type, range, domain check, reference), every fault is collected as
+ * a field error, the entity's rules (rules.c) add derived columns, and the
+ * SQL is built from the fields.  Output objects carry every field, the
+ * region code as a string, and personal identity numbers masked unless the
+ * caller asks for DT_READ_UNMASK.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "core/num.h"
+#include "core/utf8.h"
+#include "domain/region.h"
+#include "store/store_internal.h"
+#include "core/banned.h"
+
+#define DEFAULT_TEXT_MAX 200
+#define LIST_DEFAULT 50
+#define LIST_MAX 1000
+
+static const struct dt_entity *find_entity(const char *name, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = dt_entity_find(name);
+	if (!e)
+		dt_error(err, DT_EINVAL, "unknown kind of record '%s'", name);
+	return e;
+}
+
+static bool enum_has(const char *values, const char *v)
+{
+	size_t n = strlen(v);
+	for (const char *p = values; *p;) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+		if (len == n && !strncmp(p, v, n))
+			return true;
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return false;
+}
+
+static const char *json_type_word(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "null";
+	}
+}
+
+/* Parse a region code given as "210100" or 210100 and check it is in the table. */
+static int region_value(struct dt_store *s, json_t *v, int *code, struct dt_strbuf *msg)
+{
+	struct dt_strbuf e2 = DT_STRBUF_INIT;
+	int rc = DT_OK;
+	if (json_is_integer(v)) {
+		json_int_t n = json_integer_value(v);
+		if (n < 110000 || n > 829999 || !dt_region_province_valid((int)(n / 10000))) {
+			dt_strbuf_addf(msg, "%lld is not a region code", (long long)n);
+			return DT_EINVAL;
+		}
+		*code = (int)n;
+	} else if (json_is_string(v)) {
+		rc = dt_region_code_parse(json_string_value(v), code, &e2);
+		if (rc != DT_OK) {
+			dt_strbuf_add(msg, e2.buf, e2.len);
+			dt_strbuf_release(&e2);
+			return rc;
+		}
+	} else {
+		dt_strbuf_addf(msg, "expected a region code such as \"210100\", got %s", json_type_word(v));
+		return DT_EINVAL;
+	}
+	dt_strbuf_release(&e2);
+	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT 1 FROM region WHERE id = ?", msg);
+	if (!st)
+		return DT_EDB;
+	sqlite3_bind_int(st, 1, *code);
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW) {
+		dt_strbuf_addf(msg, "%06d is not in the region table", *code);
+		return DT_EINVAL;
+	}
+	return DT_OK;
+}
+
+/*
+ * Check and normalise one input value.  On success *@out is a new reference
+ * (json null for a cleared optional field).  Faults are written into @msg.
+ */
+static int convert(struct dt_store *s, const struct dt_field *f, json_t *v, json_t *refs,
+		   json_t **out, struct dt_strbuf *msg)
+{
+	*out = NULL;
+	if (json_is_null(v)) {
+		if (f->flags & DT_FF_REQUIRED) {
+			dt_strbuf_adds(msg, "is required");
+			return DT_EINVAL;
+		}
+		*out = json_null();
+		return DT_OK;
+	}
+	switch (f->type) {
+	case DT_F_TEXT: {
+		if (!json_is_string(v))
+			goto wrong_type;
+		const char *str = json_string_value(v);
+		size_t len = json_string_length(v);
+		if (strlen(str) != len) {
+			dt_strbuf_adds(msg, "must not contain NUL characters");
+			return DT_EINVAL;
+		}
+		if (!dt_utf8_valid(str, len, NULL)) {
+			dt_strbuf_adds(msg, "is not valid UTF-8");
+			return DT_EINVAL;
+		}
+		size_t cps = dt_utf8_len(str);
+		size_t max = f->max ? (size_t)f->max : DEFAULT_TEXT_MAX;
+		if (cps == 0 && (f->flags & DT_FF_REQUIRED)) {
+			dt_strbuf_adds(msg, "must not be empty");
+			return DT_EINVAL;
+		}
+		if (cps > max) {
+			dt_strbuf_addf(msg, "is too long (%zu characters; at most %zu)", cps, max);
+			return DT_EINVAL;
+		}
+		if (f->check && cps) {
+			struct dt_strbuf norm = DT_STRBUF_INIT, e2 = DT_STRBUF_INIT;
+			int rc = f->check(str, &norm, &e2);
+			if (rc == DT_OK)
+				*out = json_string(norm.buf);
+			else
+				dt_strbuf_add(msg, e2.buf, e2.len);
+			dt_strbuf_release(&norm);
+			dt_strbuf_release(&e2);
+			return rc;
+		}
+		*out = json_string(str);
+		return DT_OK;
+	}
+	case DT_F_INT: {
+		if (!json_is_integer(v))
+			goto wrong_type;
+		json_int_t n = json_integer_value(v);
+		if ((f->min || f->max) && (n < f->min || n > f->max)) {
+			dt_strbuf_addf(msg, "%lld is out of range %lld..%lld", (long long)n,
+				       (long long)f->min, (long long)f->max);
+			return DT_EINVAL;
+		}
+		*out = json_integer(n);
+		return DT_OK;
+	}
+	case DT_F_REAL: {
+		if (!json_is_number(v))
+			goto wrong_type;
+		double d = json_number_value(v);
+		if ((f->min || f->max) && (d < (double)f->min || d > (double)f->max)) {
+			dt_strbuf_addf(msg, "%g is out of range %lld..%lld", d, (long long)f->min,
+				       (long long)f->max);
+			return DT_EINVAL;
+		}
+		*out = json_real(d);
+		return DT_OK;
+	}
+	case DT_F_DATE: {
+		if (!json_is_string(v))
+			goto wrong_type;
+		struct dt_date d;
+		struct dt_strbuf e2 = DT_STRBUF_INIT;
+		int rc = dt_date_parse(json_string_value(v), &d, NULL, &e2);
+		if (rc != DT_OK) {
+			dt_strbuf_add(msg, e2.buf, e2.len);
+			dt_strbuf_release(&e2);
+			return rc;
+		}
+		dt_strbuf_release(&e2);
+		char buf[DT_DATE_STRLEN];
+		dt_date_format(d, buf);
+		*out = json_string(buf);
+		return DT_OK;
+	}
+	case DT_F_BOOL:
+		if (!json_is_boolean(v))
+			goto wrong_type;
+		*out = json_incref(v);
+		return DT_OK;
+	case DT_F_ENUM:
+		if (!json_is_string(v))
+			goto wrong_type;
+		if (!enum_has(f->values, json_string_value(v))) {
+			dt_strbuf_addf(msg, "'%s' is not one of: ", json_string_value(v));
+			for (const char *p = f->values; *p; p++)
+				dt_strbuf_adds(msg, *p == '|' ? ", " : (char[2]){ *p, 0 });
+			return DT_EINVAL;
+		}
+		*out = json_incref(v);
+		return DT_OK;
+	case DT_F_REF: {
+		if (!json_is_integer(v))
+			goto wrong_type;
+		const struct dt_entity *te = dt_entity_find(f->ref);
+		json_t *row = NULL;
+		int64_t id = json_integer_value(v);
+		if (id <= 0 || dt_sql_row(s, te->table, id, &row, NULL) != DT_OK) {
+			dt_strbuf_addf(msg, "no %s with id %lld", te->name, (long long)id);
+			return DT_EINVAL;
+		}
+		if (f->ref_kind) {
+			const char *kind = json_string_value(json_object_get(row, "kind"));
+			if (!kind || strcmp(kind, f->ref_kind)) {
+				dt_strbuf_addf(msg, "%s %lld is a%s %s, not a%s %s", te->name,
+					       (long long)id, kind && strchr("aeiou", kind[0]) ? "n" : "",
+					       kind ? kind : "?", strchr("aeiou", f->ref_kind[0]) ? "n" : "",
+					       f->ref_kind);
+				json_decref(row);
+				return DT_EINVAL;
+			}
+		}
+		json_object_set_new(refs, f->name, row);
+		*out = json_integer(id);
+		return DT_OK;
+	}
+	case DT_F_REGION: {
+		int code = 0;
+		int rc = region_value(s, v, &code, msg);
+		if (rc == DT_OK)
+			*out = json_integer(code);
+		return rc;
+	}
+	case DT_F_TIME:
+		dt_strbuf_adds(msg, "is set by the system");
+		return DT_EINVAL;
+	}
+	return DT_EINTERNAL;
+wrong_type:
+	dt_strbuf_addf(msg, "expected %s, got %s",
+		       f->type == DT_F_INT || f->type == DT_F_REF ? "an integer"
+		       : f->type == DT_F_REAL			  ? "a number"
+		       : f->type == DT_F_BOOL			  ? "true or false"
+		       : f->type == DT_F_DATE			  ? "a date YYYY-MM-DD"
+								  : "a string",
+		       json_type_word(v));
+	return DT_EINVAL;
+}
+
+/*
+ * Check every field of @in into @row (normalised values keyed by column).
+ * Returns DT_EINVAL with field errors recorded when anything is wrong.
+ */
+static int check_input(struct dt_store *s, const struct dt_entity *e, json_t *in, bool create,
+		       json_t *row, json_t *refs, struct dt_strbuf *err)
+{
+	if (!json_is_object(in)) {
+		dt_ferr_add(s, err, "body", "expected a JSON object");
+		return DT_EINVAL;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(in, key, v) {
+		const struct dt_field *f = dt_entity_field(e, key);
+		if (!f) {
+			dt_ferr_add(s, err, key, "unknown field of %s", e->name);
+			continue;
+		}
+		if (f->flags & DT_FF_SYSTEM) {
+			if (create || !json_is_null(v))
+				dt_ferr_add(s, err, key, "is set by the system and cannot be given");
+			continue;
+		}
+		if (!create && (f->flags & DT_FF_IMMUTABLE)) {
+			dt_ferr_add(s, err, key, "cannot be changed after creation");
+			continue;
+		}
+		struct dt_strbuf msg = DT_STRBUF_INIT;
+		json_t *out = NULL;
+		if (convert(s, f, v, refs, &out, &msg) == DT_OK)
+			json_object_set_new(row, key, out);
+		else
+			dt_ferr_add(s, err, key, "%s", msg.buf);
+		dt_strbuf_release(&msg);
+	}
+	if (create) {
+		for (size_t i = 0; i < e->nfields; i++) {
+			const struct dt_field *f = &e->fields[i];
+			if ((f->flags & DT_FF_REQUIRED) && !json_object_get(in, f->name))
+				dt_ferr_add(s, err, f->name, "is required");
+		}
+	}
+	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+}
+
+/* ---- reading ---- */
+
+static void select_list(const struct dt_entity *e, struct dt_strbuf *sql)
+{
+	dt_strbuf_adds(sql, "SELECT ");
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct dt_field *f = &e->fields[i];
+		dt_strbuf_addf(sql, "%s%s", i ? ", " : "", f->name);
+		if (f->flags & DT_FF_PII)
+			dt_strbuf_addf(sql, ", %s_enc", f->name);
+	}
+	dt_strbuf_addf(sql, " FROM %s", e->table);
+}
+
+/* The current row of @st (laid out by select_list) as an API object. */
+static int row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_stmt *st,
+		       unsigned flags, json_t **out, struct dt_strbuf *err)
+{
+	json_t *o = json_object();
+	int col = 0;
+	for (size_t i = 0; i < e->nfields; i++, col++) {
+		const struct dt_field *f = &e->fields[i];
+		json_t *v;
+		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+			v = json_null();
+		} else {
+			switch (f->type) {
+			case DT_F_INT:
+			case DT_F_REF: v = json_integer(sqlite3_column_int64(st, col)); break;
+			case DT_F_REAL: v = json_real(sqlite3_column_double(st, col)); break;
+			case DT_F_BOOL: v = json_boolean(sqlite3_column_int(st, col)); break;
+			case DT_F_REGION: {
+				char buf[16];
+				snprintf(buf, sizeof(buf), "%06d", sqlite3_column_int(st, col));
+				v = json_string(buf);
+				break;
+			}
+			default: v = json_string((const char *)sqlite3_column_text(st, col)); break;
+			}
+		}
+		if (f->flags & DT_FF_PII) {
+			col++;
+			if ((flags & DT_READ_UNMASK) && sqlite3_column_type(st, col) == SQLITE_BLOB) {
+				if (!s->have_keys) {
+					json_decref(v);
+					json_decref(o);
+					return dt_error(err, DT_ECRYPTO, "no key file: cannot show %s", f->name);
+				}
+				const unsigned char *blob = sqlite3_column_blob(st, col);
+				int len = sqlite3_column_bytes(st, col);
+				char plain[256];
+				if (len <= DT_SEAL_OVERHEAD || len - DT_SEAL_OVERHEAD >= (int)sizeof(plain) ||
+				    dt_secret_open(&s->keys, blob, (size_t)len, plain) != DT_OK) {
+					json_decref(v);
+					json_decref(o);
+					return dt_error(err, DT_ECRYPTO,
+							"%s %s: cannot decrypt %s (wrong key or damaged data)",
+							e->name, (const char *)sqlite3_column_text(st, 0), f->name);
+				}
+				plain[len - DT_SEAL_OVERHEAD] = '\0';
+				json_decref(v);
+				v = json_string(plain);
+				sodium_memzero(plain, sizeof(plain));
+			}
+		}
+		json_object_set_new(o, f->name, v);
+	}
+	*out = o;
+	return DT_OK;
+}
+
+static void bind_all(sqlite3_stmt *st, json_t *binds)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(binds, i, v)
+		dt_sql_bind_json(st, (int)i + 1, v);
+}
+
+void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope,
+		       struct dt_strbuf *sql, json_t *binds)
+{
+	if (!scope || (e->flags & DT_EF_NATIONAL) || !strcmp(e->name, "region"))
+		return;
+	if (scope->region) {
+		int lo, hi;
+		dt_region_range(scope->region, &lo, &hi);
+		dt_strbuf_adds(sql, " AND region BETWEEN ? AND ?");
+		json_array_append_new(binds, json_integer(lo));
+		json_array_append_new(binds, json_integer(hi));
+	}
+	bool has_ent = dt_entity_field(e, "enterprise_id") != NULL;
+	bool has_sch = dt_entity_field(e, "school_id") != NULL;
+	bool has_con = dt_entity_field(e, "contract_id") != NULL;
+	if (scope->org_id) {
+		json_int_t o = scope->org_id;
+		if (!strcmp(e->name, "organization")) {
+			dt_strbuf_adds(sql, " AND id = ?");
+			json_array_append_new(binds, json_integer(o));
+		} else if (has_ent && has_sch) {
+			dt_strbuf_adds(sql, " AND (enterprise_id = ? OR school_id = ?)");
+			json_array_append_new(binds, json_integer(o));
+			json_array_append_new(binds, json_integer(o));
+		} else if (has_ent || has_sch) {
+			dt_strbuf_addf(sql, " AND %s = ?", has_ent ? "enterprise_id" : "school_id");
+			json_array_append_new(binds, json_integer(o));
+		} else if (has_con || !strcmp(e->name, "trainee")) {
+			dt_strbuf_addf(sql, " AND %s IN (SELECT %s FROM contract WHERE enterprise_id = ? "
+					    "OR school_id = ?)", has_con ? "contract_id" : "id",
+				       has_con ? "id" : "trainee_id");
+			json_array_append_new(binds, json_integer(o));
+			json_array_append_new(binds, json_integer(o));
+		} else {
+			dt_strbuf_adds(sql, " AND 0");
+		}
+	}
+	if (scope->trainee_id) {
+		json_int_t t = scope->trainee_id;
+		if (!strcmp(e->name, "trainee"))
+			dt_strbuf_adds(sql, " AND id = ?");
+		else if (dt_entity_field(e, "trainee_id"))
+			dt_strbuf_adds(sql, " AND trainee_id = ?");
+		else if (has_con)
+			dt_strbuf_adds(sql, " AND contract_id IN (SELECT id FROM contract WHERE trainee_id = ?)");
+		else {
+			dt_strbuf_adds(sql, " AND 0");
+			return;
+		}
+		json_array_append_new(binds, json_integer(t));
+	}
+}
+
+int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err)
+{
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	json_t *binds = json_array();
+	int rc = DT_OK;
+	select_list(e, &sql);
+	dt_strbuf_adds(&sql, " WHERE id = ?");
+	json_array_append_new(binds, json_integer(id));
+	dt_crud_scope_sql(e, scope, &sql, binds);
+	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	if (!st) {
+		rc = DT_EDB;
+		goto out;
+	}
+	bind_all(st, binds);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		rc = row_to_json(s, e, st, flags, out, err);
+	else if (r == SQLITE_DONE)
+		rc = dt_error(err, DT_ENOTFOUND, "%s %lld not found", e->name, (long long)id);
+	else
+		rc = dt_sql_error(s, e->name, err);
+	sqlite3_reset(st);
+out:
+	dt_strbuf_release(&sql);
+	json_decref(binds);
+	return rc;
+}
+
+int dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
+		 unsigned flags, json_t **out, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = find_entity(entity, err);
+	if (!e)
+		return DT_EINVAL;
+	return dt_crud_get(s, e, scope, id, flags, out, err);
+}
+
+/* ---- writing ---- */
+
+static int insert_row(struct dt_store *s, const struct dt_entity *e, json_t *row,
+		      struct dt_blobs *blobs, int64_t *id, struct dt_strbuf *err)
+{
+	struct dt_strbuf sql = DT_STRBUF_INIT, vals = DT_STRBUF_INIT;
+	const char *key;
+	json_t *v;
+	int n = 0;
+	dt_strbuf_addf(&sql, "INSERT INTO %s(", e->table);
+	json_object_foreach(row, key, v) {
+		dt_strbuf_addf(&sql, "%s%s", n ? ", " : "", key);
+		dt_strbuf_adds(&vals, n++ ? ", ?" : "?");
+	}
+	for (int i = 0; i < blobs->n; i++) {
+		dt_strbuf_addf(&sql, ", %s", blobs->b[i].col);
+		dt_strbuf_adds(&vals, ", ?");
+	}
+	dt_strbuf_addf(&sql, ") VALUES (%s) RETURNING id", vals.buf);
+	dt_strbuf_release(&vals);
+	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	dt_strbuf_release(&sql);
+	if (!st)
+		return DT_EDB;
+	n = 1;
+	json_object_foreach(row, key, v)
+		dt_sql_bind_json(st, n++, v);
+	for (int i = 0; i < blobs->n; i++)
+		sqlite3_bind_blob(st, n++, blobs->b[i].data, (int)blobs->b[i].len, SQLITE_STATIC);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	int rc = r == SQLITE_ROW ? DT_OK : dt_sql_error(s, e->name, err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static void blobs_free(struct dt_blobs *b)
+{
+	for (int i = 0; i < b->n; i++)
+		free(b->b[i].data);
+	b->n = 0;
+}
+
+static void stamp(json_t *row, bool create)
+{
+	char now[DT_TIME_STRLEN];
+	dt_time_now(now);
+	if (create)
+		json_object_set_new(row, "created_at", json_string(now));
+	json_object_set_new(row, "updated_at", json_string(now));
+}
+
+static void audit_action(char *buf, size_t n, const struct dt_entity *e, const char *verb)
+{
+	snprintf(buf, n, "%s.%s", e->name, verb);
+}
+
+int dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
+		    json_t **out, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = find_entity(entity, err);
+	if (!e)
+		return DT_EINVAL;
+	dt_ferr_reset(s);
+	json_t *row = json_object(), *refs = json_object(), *obj = NULL;
+	struct dt_blobs blobs = { .n = 0 };
+	int64_t id = 0;
+	int rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		goto done;
+	rc = check_input(s, e, in, true, row, refs, err);
+	if (rc == DT_OK)
+		rc = dt_rules_apply(s, e, row, NULL, refs, &blobs, err);
+	if (rc == DT_OK) {
+		stamp(row, true);
+		rc = insert_row(s, e, row, &blobs, &id, err);
+	}
+	if (rc == DT_OK)
+		rc = dt_crud_get(s, e, NULL, id, 0, &obj, err);
+	if (rc == DT_OK) {
+		char action[64];
+		audit_action(action, sizeof(action), e, "create");
+		rc = dt_audit_append(s, a, action, e->name, id, NULL, obj, err);
+	}
+	rc = dt_tx_end(s, rc, err);
+done:
+	blobs_free(&blobs);
+	json_decref(row);
+	json_decref(refs);
+	if (rc == DT_OK && out)
+		*out = obj;
+	else
+		json_decref(obj);
+	return rc;
+}
+
+int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+		    const char *entity, int64_t id, json_t *patch, json_t **out, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = find_entity(entity, err);
+	if (!e)
+		return DT_EINVAL;
+	dt_ferr_reset(s);
+	json_t *changes = json_object(), *refs = json_object(), *raw = NULL, *before = NULL,
+	       *after = NULL;
+	struct dt_blobs blobs = { .n = 0 };
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	int rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		goto done;
+	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
+	if (rc == DT_OK)
+		rc = dt_sql_row(s, e->table, id, &raw, err);
+	if (rc == DT_OK)
+		rc = check_input(s, e, patch, false, changes, refs, err);
+	if (rc == DT_OK) {
+		/* The rules see the whole row as it will be. */
+		json_t *merged = json_deep_copy(raw);
+		json_object_update(merged, changes);
+		rc = dt_rules_apply(s, e, merged, raw, refs, &blobs, err);
+		/* Keep what the rules derived or changed. */
+		const char *key;
+		json_t *v;
+		json_object_foreach(merged, key, v) {
+			if (!json_equal(v, json_object_get(raw, key)))
+				json_object_set(changes, key, v);
+		}
+		json_decref(merged);
+	}
+	if (rc == DT_OK && json_object_size(changes) == 0 && blobs.n == 0) {
+		after = json_incref(before);
+		goto commit; /* nothing to change: no write, no event */
+	}
+	if (rc == DT_OK) {
+		stamp(changes, false);
+		dt_strbuf_addf(&sql, "UPDATE %s SET ", e->table);
+		const char *key;
+		json_t *v;
+		int n = 0;
+		json_object_foreach(changes, key, v)
+			dt_strbuf_addf(&sql, "%s%s = ?", n++ ? ", " : "", key);
+		for (int i = 0; i < blobs.n; i++)
+			dt_strbuf_addf(&sql, ", %s = ?", blobs.b[i].col);
+		dt_strbuf_adds(&sql, " WHERE id = ?");
+		sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+		if (!st) {
+			rc = DT_EDB;
+		} else {
+			n = 1;
+			json_object_foreach(changes, key, v)
+				dt_sql_bind_json(st, n++, v);
+			for (int i = 0; i < blobs.n; i++)
+				sqlite3_bind_blob(st, n++, blobs.b[i].data, (int)blobs.b[i].len,
+						  SQLITE_STATIC);
+			sqlite3_bind_int64(st, n, id);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = dt_sql_error(s, e->name, err);
+			sqlite3_reset(st);
+		}
+	}
+	if (rc == DT_OK)
+		rc = dt_crud_get(s, e, NULL, id, 0, &after, err);
+	if (rc == DT_OK) {
+		char action[64];
+		audit_action(action, sizeof(action), e, "update");
+		rc = dt_audit_append(s, a, action, e->name, id, before, after, err);
+	}
+commit:
+	rc = dt_tx_end(s, rc, err);
+done:
+	blobs_free(&blobs);
+	dt_strbuf_release(&sql);
+	json_decref(changes);
+	json_decref(refs);
+	json_decref(raw);
+	json_decref(before);
+	if (rc == DT_OK && out)
+		*out = after;
+	else
+		json_decref(after);
+	return rc;
+}
+
+int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+		    const char *entity, int64_t id, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = find_entity(entity, err);
+	if (!e)
+		return DT_EINVAL;
+	dt_ferr_reset(s);
+	if (!(e->flags & DT_EF_DELETE))
+		return dt_error(err, DT_ECONFLICT, "%s records cannot be deleted", e->name);
+	json_t *before = NULL, *raw = NULL;
+	int rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		return rc;
+	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
+	if (rc == DT_OK)
+		rc = dt_sql_row(s, e->table, id, &raw, err);
+	if (rc == DT_OK)
+		rc = dt_rules_delete(s, e, raw, err);
+	if (rc == DT_OK) {
+		struct dt_strbuf sql = DT_STRBUF_INIT;
+		dt_strbuf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
+		sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+		dt_strbuf_release(&sql);
+		if (!st) {
+			rc = DT_EDB;
+		} else {
+			sqlite3_bind_int64(st, 1, id);
+			if (sqlite3_step(st) != SQLITE_DONE) {
+				if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+					rc = dt_error(err, DT_ECONFLICT,
+						      "%s %lld is still referred to by other records",
+						      e->name, (long long)id);
+				else
+					rc = dt_sql_error(s, e->name, err);
+			}
+			sqlite3_reset(st);
+		}
+	}
+	if (rc == DT_OK) {
+		char action[64];
+		audit_action(action, sizeof(action), e, "delete");
+		rc = dt_audit_append(s, a, action, e->name, id, before, NULL, err);
+	}
+	rc = dt_tx_end(s, rc, err);
+	json_decref(before);
+	json_decref(raw);
+	return rc;
+}
+
+/* ---- listing ---- */
+
+/* Convert a filter's text value to a bind value for field @f. */
+static int filter_value(const struct dt_field *f, const char *text, json_t **out,
+			struct dt_strbuf *err)
+{
+	int64_t n;
+	switch (f->type) {
+	case DT_F_INT:
+	case DT_F_REF:
+		if (dt_parse_int64(text, INT64_MIN, INT64_MAX, &n, f->name, err) != DT_OK)
+			return DT_EINVAL;
+		*out = json_integer(n);
+		return DT_OK;
+	case DT_F_BOOL:
+		if (strcmp(text, "true") && strcmp(text, "false") && strcmp(text, "1") && strcmp(text, "0"))
+			return dt_error(err, DT_EINVAL, "%s: expected true or false", f->name);
+		*out = json_integer(!strcmp(text, "true") || !strcmp(text, "1"));
+		return DT_OK;
+	case DT_F_ENUM:
+		if (!enum_has(f->values, text))
+			return dt_error(err, DT_EINVAL, "%s: '%s' is not one of %s", f->name, text, f->values);
+		*out = json_string(text);
+		return DT_OK;
+	case DT_F_DATE: {
+		struct dt_date d;
+		if (dt_date_parse(text, &d, f->name, err) != DT_OK)
+			return DT_EINVAL;
+		*out = json_string(text);
+		return DT_OK;
+	}
+	default:
+		*out = json_string(text);
+		return DT_OK;
+	}
+}
+
+/* WHERE clause shared by list and count (without cursor). */
+static int where_sql(const struct dt_entity *e, const struct dt_scope *scope,
+		     const struct dt_query *q, struct dt_strbuf *sql, json_t *binds,
+		     struct dt_strbuf *err)
+{
+	dt_strbuf_adds(sql, " WHERE 1 = 1");
+	dt_crud_scope_sql(e, scope, sql, binds);
+	for (size_t i = 0; q && i < q->nfilters; i++) {
+		const char *name = q->filters[2 * i], *text = q->filters[2 * i + 1];
+		const struct dt_field *f = dt_entity_field(e, name);
+		if (!f || !(f->flags & DT_FF_FILTER))
+			return dt_error(err, DT_EINVAL, "%s: not a filter of %s", name, e->name);
+		if (f->type == DT_F_REGION && strcmp(e->name, "region")) {
+			int code, lo, hi;
+			if (dt_region_code_parse(text, &code, err) != DT_OK)
+				return DT_EINVAL;
+			dt_region_range(code, &lo, &hi);
+			dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
+			json_array_append_new(binds, json_integer(lo));
+			json_array_append_new(binds, json_integer(hi));
+			continue;
+		}
+		json_t *v = NULL;
+		if (filter_value(f, text, &v, err) != DT_OK)
+			return DT_EINVAL;
+		dt_strbuf_addf(sql, " AND %s = ?", f->name);
+		json_array_append_new(binds, v);
+	}
+	if (q && q->q && *q->q) {
+		struct dt_strbuf pat = DT_STRBUF_INIT;
+		dt_strbuf_addch(&pat, '%');
+		for (const char *p = q->q; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				dt_strbuf_addch(&pat, '\\');
+			dt_strbuf_addch(&pat, *p);
+		}
+		dt_strbuf_addch(&pat, '%');
+		int n = 0;
+		dt_strbuf_adds(sql, " AND (");
+		for (size_t i = 0; i < e->nfields; i++) {
+			if (!(e->fields[i].flags & DT_FF_SEARCH))
+				continue;
+			dt_strbuf_addf(sql, "%s%s LIKE ? ESCAPE '\\'", n++ ? " OR " : "", e->fields[i].name);
+			json_array_append_new(binds, json_string(pat.buf));
+		}
+		if (!n)
+			dt_strbuf_adds(sql, "0");
+		dt_strbuf_adds(sql, ")");
+		dt_strbuf_release(&pat);
+	}
+	return DT_OK;
+}
+
+static char *cursor_encode(json_t *sortval, int64_t id)
+{
+	json_t *a = json_pack("[Oi]", sortval, (json_int_t)id);
+	char *j = json_dumps(a, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(a);
+	if (!j)
+		return NULL;
+	size_t n = sodium_base64_encoded_len(strlen(j), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *out = malloc(n);
+	if (out)
+		sodium_bin2base64(out, n, (const unsigned char *)j, strlen(j),
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	free(j);
+	return out;
+}
+
+static json_t *cursor_decode(const char *c)
+{
+	size_t len = strlen(c), binlen = 0;
+	unsigned char *bin = malloc(len + 1);
+	json_t *a = NULL;
+	if (bin && sodium_base642bin(bin, len, c, len, NULL, &binlen, NULL,
+				     sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0)
+		a = json_loadb((const char *)bin, binlen, JSON_DECODE_ANY, NULL);
+	free(bin);
+	if (a && (!json_is_array(a) || json_array_size(a) != 2 ||
+		  !json_is_integer(json_array_get(a, 1)))) {
+		json_decref(a);
+		a = NULL;
+	}
+	return a;
+}
+
+int dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+		  const struct dt_query *q, json_t **items, char **next, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = find_entity(entity, err);
+	if (!e)
+		return DT_EINVAL;
+	*items = NULL;
+	*next = NULL;
+	const char *sort = q && q->sort && *q->sort ? q->sort : "id";
+	const struct dt_field *sf = dt_entity_field(e, sort);
+	if (!sf || !(sf->flags & DT_FF_SORT))
+		return dt_error(err, DT_EINVAL, "sort: %s cannot be sorted by '%s'", e->name, sort);
+	int limit = q && q->limit ? q->limit : LIST_DEFAULT;
+	if (limit < 1 || limit > LIST_MAX)
+		return dt_error(err, DT_EINVAL, "limit: %d is out of range 1..%d", limit, LIST_MAX);
+	bool desc = q && q->desc;
+	bool by_id = !strcmp(sort, "id");
+
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	json_t *binds = json_array(), *arr = json_array(), *cur = NULL;
+	int rc = DT_OK;
+	select_list(e, &sql);
+	rc = where_sql(e, scope, q, &sql, binds, err);
+	if (rc != DT_OK)
+		goto out;
+	if (q && q->cursor && *q->cursor) {
+		cur = cursor_decode(q->cursor);
+		if (!cur) {
+			rc = dt_error(err, DT_EINVAL, "cursor: not a cursor from this list");
+			goto out;
+		}
+		const char *op = desc ? "<" : ">";
+		if (by_id) {
+			dt_strbuf_addf(&sql, " AND id %s ?", op);
+		} else {
+			dt_strbuf_addf(&sql, " AND (%s %s ? OR (%s = ? AND id %s ?))", sort, op, sort, op);
+			json_array_append(binds, json_array_get(cur, 0));
+			json_array_append(binds, json_array_get(cur, 0));
+		}
+		json_array_append(binds, json_array_get(cur, 1));
+	}
+	if (by_id)
+		dt_strbuf_addf(&sql, " ORDER BY id %s LIMIT %d", desc ? "DESC" : "ASC", limit + 1);
+	else
+		dt_strbuf_addf(&sql, " ORDER BY %s %s, id %s LIMIT %d", sort, desc ? "DESC" : "ASC",
+			       desc ? "DESC" : "ASC", limit + 1);
+	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	if (!st) {
+		rc = DT_EDB;
+		goto out;
+	}
+	bind_all(st, binds);
+	int r, n = 0;
+	json_t *last_sort = NULL, *last_owned = NULL;
+	int64_t last_id = 0;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == limit) {
+			*next = cursor_encode(last_sort, last_id);
+			break;
+		}
+		json_t *o = NULL;
+		rc = row_to_json(s, e, st, 0, &o, err);
+		if (rc != DT_OK)
+			break;
+		json_array_append_new(arr, o);
+		last_id = json_integer_value(json_object_get(o, "id"));
+		/* The cursor holds the stored value: region codes as integers. */
+		json_t *sv = json_object_get(o, sort);
+		json_decref(last_owned);
+		last_owned = NULL;
+		if (sf->type == DT_F_REGION)
+			last_sort = last_owned = json_integer(strtol(json_string_value(sv), NULL, 10));
+		else
+			last_sort = sv;
+		n++;
+	}
+	json_decref(last_owned);
+	if (rc == DT_OK && r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = dt_sql_error(s, e->name, err);
+	sqlite3_reset(st);
+out:
+	dt_strbuf_release(&sql);
+	json_decref(binds);
+	json_decref(cur);
+	if (rc == DT_OK) {
+		*items = arr;
+	} else {
+		json_decref(arr);
+		free(*next);
+		*next = NULL;
+	}
+	return rc;
+}
+
+int dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+		   const struct dt_query *q, int64_t *count, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = find_entity(entity, err);
+	if (!e)
+		return DT_EINVAL;
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	json_t *binds = json_array();
+	dt_strbuf_addf(&sql, "SELECT count(*) FROM %s", e->table);
+	int rc = where_sql(e, scope, q, &sql, binds, err);
+	if (rc == DT_OK) {
+		sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+		if (!st) {
+			rc = DT_EDB;
+		} else {
+			bind_all(st, binds);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				*count = sqlite3_column_int64(st, 0);
+			else
+				rc = dt_sql_error(s, e->name, err);
+			sqlite3_reset(st);
+		}
+	}
+	dt_strbuf_release(&sql);
+	json_decref(binds);
+	return rc;
+}

@@ -1,0 +1,338 @@
+/*
+ * entity.c - the table of entities and their fields.
+ *
+ * Field order is the order of columns in output, CSV headers and forms.
+ * Labels are what a Chinese or English reader sees for the field.
+ */
+#include <string.h>
+
+#include "core/common.h"
+#include "domain/natid.h"
+#include "domain/occupation.h"
+#include "domain/uscc.h"
+#include "store/entity.h"
+#include "core/banned.h"
+
+static int check_uscc(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
+{
+	char out[DT_USCC_LEN + 1];
+	int rc = dt_uscc_parse(v, out, err);
+	if (rc == DT_OK)
+		dt_strbuf_adds(norm, out);
+	return rc;
+}
+
+static int check_occupation(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
+{
+	int rc = dt_occupation_code_parse(v, err);
+	if (rc == DT_OK)
+		dt_strbuf_adds(norm, v);
+	return rc;
+}
+
+static int check_natid(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
+{
+	struct dt_natid id;
+	int rc = dt_natid_parse(v, dt_date_today(), &id, err);
+	if (rc == DT_OK)
+		dt_strbuf_adds(norm, id.id);
+	return rc;
+}
+
+static int check_levels(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
+{
+	/* "5 4 3": distinct skill levels 1..5 separated by single blanks. */
+	bool seen[6] = { false };
+	const char *p = v;
+	if (!*p)
+		return dt_error(err, DT_EINVAL, "expected skill levels such as \"5 4 3\"");
+	while (*p) {
+		if (*p < '1' || *p > '5' || (p[1] && p[1] != ' ') || (p[1] == ' ' && !p[2]))
+			return dt_error(err, DT_EINVAL,
+					"expected skill levels 1..5 separated by blanks, such as \"5 4 3\"");
+		if (seen[*p - '0'])
+			return dt_error(err, DT_EINVAL, "skill level %c given twice", *p);
+		seen[*p - '0'] = true;
+		p += p[1] ? 2 : 1;
+	}
+	dt_strbuf_adds(norm, v);
+	return DT_OK;
+}
+
+#define SYS_TIMES                                                                       \
+	{ "created_at", DT_F_TIME, DT_FF_SYSTEM | DT_FF_SORT, 0, 0, NULL, NULL, NULL, NULL, \
+	  "创建时间", "Created" },                                                          \
+	{ "updated_at", DT_F_TIME, DT_FF_SYSTEM | DT_FF_SORT, 0, 0, NULL, NULL, NULL, NULL, \
+	  "更新时间", "Updated" }
+
+#define ID_FIELD \
+	{ "id", DT_F_INT, DT_FF_SYSTEM | DT_FF_SORT | DT_FF_FILTER, 0, 0, NULL, NULL, NULL, NULL, "编号", "ID" }
+
+#define REGION_SYS                                                                         \
+	{ "region", DT_F_REGION, DT_FF_SYSTEM | DT_FF_FILTER | DT_FF_SORT, 0, 0, NULL, NULL, NULL, \
+	  NULL, "所属地区", "Region" }
+
+#define R DT_FF_REQUIRED
+#define F DT_FF_FILTER
+#define S DT_FF_SORT
+#define Q DT_FF_SEARCH
+#define I DT_FF_IMMUTABLE
+#define SYS DT_FF_SYSTEM
+
+static const struct dt_field region_fields[] = {
+	{ "id", DT_F_INT, R | I | S | F, 110000, 829999, NULL, NULL, NULL, NULL, "区划代码", "Code" },
+	{ "name_zh", DT_F_TEXT, R | S | Q, 0, 60, NULL, NULL, NULL, NULL, "中文名称", "Name (Chinese)" },
+	{ "name_en", DT_F_TEXT, Q, 0, 100, NULL, NULL, NULL, NULL, "英文名称", "Name (English)" },
+	{ "level", DT_F_INT, SYS | F | S, 1, 3, NULL, NULL, NULL, NULL, "层级", "Level" },
+	{ "parent", DT_F_INT, SYS | F, 0, 0, NULL, NULL, NULL, NULL, "上级区划", "Parent" },
+	{ "latitude", DT_F_REAL, 0, -90, 90, NULL, NULL, NULL, NULL, "纬度", "Latitude" },
+	{ "longitude", DT_F_REAL, 0, -180, 180, NULL, NULL, NULL, NULL, "经度", "Longitude" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
+static const struct dt_field occupation_fields[] = {
+	ID_FIELD,
+	{ "code", DT_F_TEXT, R | I | F | S | Q, 0, DT_OCC_CODE_LEN, NULL, NULL, NULL, check_occupation,
+	  "职业编码", "Occupation code" },
+	{ "name_zh", DT_F_TEXT, R | S | Q, 0, 60, NULL, NULL, NULL, NULL, "职业名称", "Name (Chinese)" },
+	{ "name_en", DT_F_TEXT, Q, 0, 100, NULL, NULL, NULL, NULL, "英文名称", "Name (English)" },
+	{ "industry", DT_F_TEXT, F, 0, 40, NULL, NULL, NULL, NULL, "行业", "Industry" },
+	{ "levels", DT_F_TEXT, R, 0, 9, NULL, NULL, NULL, check_levels, "技能等级", "Skill levels" },
+	{ "region", DT_F_REGION, SYS, 0, 0, NULL, NULL, NULL, NULL, "所属地区", "Region" },
+	SYS_TIMES,
+};
+
+static const struct dt_field pilot_fields[] = {
+	ID_FIELD,
+	{ "region", DT_F_REGION, R | I | F | S, 0, 0, NULL, NULL, NULL, NULL, "试点地区", "Pilot region" },
+	{ "name", DT_F_TEXT, R | S | Q, 0, 100, NULL, NULL, NULL, NULL, "试点名称", "Name" },
+	{ "period_start", DT_F_DATE, R | S, 0, 0, NULL, NULL, NULL, NULL, "试点开始", "Period start" },
+	{ "period_end", DT_F_DATE, R | S, 0, 0, NULL, NULL, NULL, NULL, "试点结束", "Period end" },
+	{ "goals", DT_F_TEXT, 0, 0, 4000, NULL, NULL, NULL, NULL, "试点目标", "Goals" },
+	{ "positioning", DT_F_TEXT, 0, 0, 2000, NULL, NULL, NULL, NULL, "功能定位", "Positioning" },
+	{ "responsible_units", DT_F_TEXT, 0, 0, 1000, NULL, NULL, NULL, NULL, "责任单位",
+	  "Responsible units" },
+	SYS_TIMES,
+};
+
+static const struct dt_field organization_fields[] = {
+	ID_FIELD,
+	{ "kind", DT_F_ENUM, R | I | F | S, 0, 0, "enterprise|school|government|assessment_body", NULL,
+	  NULL, NULL, "机构类型", "Kind" },
+	{ "uscc", DT_F_TEXT, R | F | S | Q, 0, 18, NULL, NULL, NULL, check_uscc, "统一社会信用代码",
+	  "Unified social credit code" },
+	{ "name", DT_F_TEXT, R | S | Q, 0, 100, NULL, NULL, NULL, NULL, "名称", "Name" },
+	{ "name_en", DT_F_TEXT, Q, 0, 200, NULL, NULL, NULL, NULL, "英文名称", "Name (English)" },
+	{ "region", DT_F_REGION, R | F | S, 0, 0, NULL, NULL, NULL, NULL, "所在地区", "Region" },
+	{ "industry", DT_F_TEXT, F, 0, 40, NULL, NULL, NULL, NULL, "行业", "Industry" },
+	{ "size", DT_F_ENUM, F, 0, 0, "micro|small|medium|large", NULL, NULL, NULL, "规模", "Size" },
+	{ "address", DT_F_TEXT, 0, 0, 200, NULL, NULL, NULL, NULL, "地址", "Address" },
+	{ "contact_name", DT_F_TEXT, 0, 0, 50, NULL, NULL, NULL, NULL, "联系人", "Contact" },
+	{ "contact_phone", DT_F_TEXT, 0, 0, 30, NULL, NULL, NULL, NULL, "联系电话", "Phone" },
+	SYS_TIMES,
+};
+
+static const struct dt_field programme_fields[] = {
+	ID_FIELD,
+	{ "code", DT_F_TEXT, R | F | S | Q, 0, 40, NULL, NULL, NULL, NULL, "项目编码", "Programme code" },
+	{ "name", DT_F_TEXT, R | S | Q, 0, 100, NULL, NULL, NULL, NULL, "培养项目", "Name" },
+	{ "school_id", DT_F_REF, R | I | F, 0, 0, NULL, "organization", "school", NULL, "院校",
+	  "School" },
+	{ "occupation_id", DT_F_REF, R | F, 0, 0, NULL, "occupation", NULL, NULL, "职业", "Occupation" },
+	{ "level", DT_F_INT, R | F | S, 1, 5, NULL, NULL, NULL, NULL, "培养等级", "Skill level" },
+	{ "duration_months", DT_F_INT, R | S, 1, 72, NULL, NULL, NULL, NULL, "学制(月)",
+	  "Duration (months)" },
+	{ "company_hours", DT_F_INT, R, 0, 20000, NULL, NULL, NULL, NULL, "企业学时",
+	  "Company hours" },
+	{ "school_hours", DT_F_INT, R, 0, 20000, NULL, NULL, NULL, NULL, "学校学时", "School hours" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
+static const struct dt_field partnership_fields[] = {
+	ID_FIELD,
+	{ "enterprise_id", DT_F_REF, R | I | F, 0, 0, NULL, "organization", "enterprise", NULL, "企业",
+	  "Enterprise" },
+	{ "school_id", DT_F_REF, R | I | F, 0, 0, NULL, "organization", "school", NULL, "院校",
+	  "School" },
+	{ "places_per_year", DT_F_INT, R | S, 0, 100000, NULL, NULL, NULL, NULL, "每年名额",
+	  "Places per year" },
+	{ "start_date", DT_F_DATE, R | S, 0, 0, NULL, NULL, NULL, NULL, "开始日期", "Start date" },
+	{ "end_date", DT_F_DATE, 0, 0, 0, NULL, NULL, NULL, NULL, "结束日期", "End date" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
+static const struct dt_field demand_fields[] = {
+	ID_FIELD,
+	{ "enterprise_id", DT_F_REF, R | I | F, 0, 0, NULL, "organization", "enterprise", NULL, "企业",
+	  "Enterprise" },
+	{ "occupation_id", DT_F_REF, R | F, 0, 0, NULL, "occupation", NULL, NULL, "职业", "Occupation" },
+	{ "level", DT_F_INT, R | F | S, 1, 5, NULL, NULL, NULL, NULL, "技能等级", "Skill level" },
+	{ "year", DT_F_INT, R | F | S, 2000, 2100, NULL, NULL, NULL, NULL, "年度", "Year" },
+	{ "count", DT_F_INT, R | S, 1, 100000, NULL, NULL, NULL, NULL, "需求人数", "Count" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
+static const struct dt_field place_fields[] = {
+	ID_FIELD,
+	{ "enterprise_id", DT_F_REF, R | I | F, 0, 0, NULL, "organization", "enterprise", NULL, "企业",
+	  "Enterprise" },
+	{ "programme_id", DT_F_REF, R | F, 0, 0, NULL, "programme", NULL, NULL, "培养项目",
+	  "Programme" },
+	{ "year", DT_F_INT, R | F | S, 2000, 2100, NULL, NULL, NULL, NULL, "年度", "Year" },
+	{ "capacity", DT_F_INT, R | S, 1, 100000, NULL, NULL, NULL, NULL, "岗位数", "Capacity" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
+static const struct dt_field trainee_fields[] = {
+	ID_FIELD,
+	{ "national_id", DT_F_TEXT, R | I | DT_FF_PII, 0, 18, NULL, NULL, NULL, check_natid,
+	  "身份证号", "National ID" },
+	{ "name", DT_F_TEXT, R | S | Q, 0, 50, NULL, NULL, NULL, NULL, "姓名", "Name" },
+	{ "gender", DT_F_ENUM, F, 0, 0, "M|F", NULL, NULL, NULL, "性别", "Gender" },
+	{ "birth_date", DT_F_DATE, S | F, 0, 0, NULL, NULL, NULL, NULL, "出生日期", "Birth date" },
+	{ "region", DT_F_REGION, R | F | S, 0, 0, NULL, NULL, NULL, NULL, "户籍地区", "Region" },
+	{ "phone", DT_F_TEXT, 0, 0, 30, NULL, NULL, NULL, NULL, "联系电话", "Phone" },
+	{ "email", DT_F_TEXT, 0, 0, 100, NULL, NULL, NULL, NULL, "电子邮箱", "Email" },
+	{ "guardian_name", DT_F_TEXT, 0, 0, 50, NULL, NULL, NULL, NULL, "监护人", "Guardian" },
+	SYS_TIMES,
+};
+
+static const struct dt_field contract_fields[] = {
+	ID_FIELD,
+	{ "trainee_id", DT_F_REF, R | I | F, 0, 0, NULL, "trainee", NULL, NULL, "学员", "Trainee" },
+	{ "enterprise_id", DT_F_REF, R | I | F, 0, 0, NULL, "organization", "enterprise", NULL, "企业",
+	  "Enterprise" },
+	{ "school_id", DT_F_REF, R | I | F, 0, 0, NULL, "organization", "school", NULL, "院校",
+	  "School" },
+	{ "programme_id", DT_F_REF, R | F, 0, 0, NULL, "programme", NULL, NULL, "培养项目",
+	  "Programme" },
+	{ "company_mentor", DT_F_TEXT, R | Q, 0, 50, NULL, NULL, NULL, NULL, "企业导师",
+	  "Company mentor" },
+	{ "school_mentor", DT_F_TEXT, R | Q, 0, 50, NULL, NULL, NULL, NULL, "学校导师",
+	  "School mentor" },
+	{ "stipend_monthly", DT_F_INT, R | S, 0, 1000000, NULL, NULL, NULL, NULL, "月津贴(元)",
+	  "Monthly stipend (CNY)" },
+	{ "start_date", DT_F_DATE, R | S, 0, 0, NULL, NULL, NULL, NULL, "开始日期", "Start date" },
+	{ "end_date", DT_F_DATE, R | S, 0, 0, NULL, NULL, NULL, NULL, "结束日期", "End date" },
+	{ "probation_months", DT_F_INT, 0, 0, 6, NULL, NULL, NULL, NULL, "试用期(月)",
+	  "Probation (months)" },
+	{ "planned_company_hours", DT_F_INT, 0, 0, 20000, NULL, NULL, NULL, NULL, "计划企业学时",
+	  "Planned company hours" },
+	{ "planned_school_hours", DT_F_INT, 0, 0, 20000, NULL, NULL, NULL, NULL, "计划学校学时",
+	  "Planned school hours" },
+	{ "status", DT_F_ENUM, SYS | F | S, 0, 0,
+	  "draft|pending|active|completed|dissolved|transferred", NULL, NULL, NULL, "状态", "Status" },
+	{ "submitted_at", DT_F_TIME, SYS, 0, 0, NULL, NULL, NULL, NULL, "提交时间", "Submitted" },
+	{ "approved_enterprise_at", DT_F_TIME, SYS, 0, 0, NULL, NULL, NULL, NULL, "企业确认时间",
+	  "Approved by enterprise" },
+	{ "approved_school_at", DT_F_TIME, SYS, 0, 0, NULL, NULL, NULL, NULL, "院校确认时间",
+	  "Approved by school" },
+	{ "approved_trainee_at", DT_F_TIME, SYS, 0, 0, NULL, NULL, NULL, NULL, "学员确认时间",
+	  "Approved by trainee" },
+	{ "activated_at", DT_F_TIME, SYS, 0, 0, NULL, NULL, NULL, NULL, "生效时间", "Activated" },
+	{ "ended_on", DT_F_DATE, SYS | F, 0, 0, NULL, NULL, NULL, NULL, "终止日期", "Ended on" },
+	{ "dissolution_reason", DT_F_TEXT, SYS, 0, 500, NULL, NULL, NULL, NULL, "解除原因",
+	  "Dissolution reason" },
+	{ "dissolved_in_probation", DT_F_BOOL, SYS, 0, 0, NULL, NULL, NULL, NULL, "试用期内解除",
+	  "Dissolved in probation" },
+	{ "predecessor_id", DT_F_REF, SYS | F, 0, 0, NULL, "contract", NULL, NULL, "原合同",
+	  "Predecessor contract" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
+static const struct dt_field record_entry_fields[] = {
+	ID_FIELD,
+	{ "contract_id", DT_F_REF, R | I | F, 0, 0, NULL, "contract", NULL, NULL, "合同", "Contract" },
+	{ "date", DT_F_DATE, R | F | S, 0, 0, NULL, NULL, NULL, NULL, "日期", "Date" },
+	{ "site", DT_F_ENUM, R | F, 0, 0, "company|school", NULL, NULL, NULL, "学习地点", "Site" },
+	{ "hours", DT_F_REAL, R, 0, 24, NULL, NULL, NULL, NULL, "学时", "Hours" },
+	{ "content", DT_F_TEXT, R | Q, 0, 2000, NULL, NULL, NULL, NULL, "学习内容", "Content" },
+	{ "signed_by", DT_F_TEXT, SYS | F, 0, 0, NULL, NULL, NULL, NULL, "签核导师", "Signed by" },
+	{ "signed_at", DT_F_TIME, SYS, 0, 0, NULL, NULL, NULL, NULL, "签核时间", "Signed at" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
+static const struct dt_field assessment_fields[] = {
+	ID_FIELD,
+	{ "contract_id", DT_F_REF, R | I | F, 0, 0, NULL, "contract", NULL, NULL, "合同", "Contract" },
+	{ "kind", DT_F_ENUM, R | I | F, 0, 0, "intermediate|final|skill_level", NULL, NULL, NULL,
+	  "考核类型", "Kind" },
+	{ "date", DT_F_DATE, R | F | S, 0, 0, NULL, NULL, NULL, NULL, "考核日期", "Date" },
+	{ "result", DT_F_ENUM, R | F, 0, 0, "pass|fail", NULL, NULL, NULL, "结果", "Result" },
+	{ "score", DT_F_REAL, 0, 0, 100, NULL, NULL, NULL, NULL, "成绩", "Score" },
+	{ "level", DT_F_INT, F, 1, 5, NULL, NULL, NULL, NULL, "技能等级", "Skill level" },
+	{ "certificate_no", DT_F_TEXT, Q, 0, 50, NULL, NULL, NULL, NULL, "证书编号",
+	  "Certificate no." },
+	{ "attempt", DT_F_INT, SYS | F, 0, 0, NULL, NULL, NULL, NULL, "考核次数", "Attempt" },
+	{ "assessor_id", DT_F_REF, F, 0, 0, NULL, "organization", "assessment_body", NULL, "评价机构",
+	  "Assessment body" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
+static const struct dt_field outcome_fields[] = {
+	ID_FIELD,
+	{ "contract_id", DT_F_REF, R | I | F, 0, 0, NULL, "contract", NULL, NULL, "合同", "Contract" },
+	{ "kind", DT_F_ENUM, R | F, 0, 0, "retained|employed_elsewhere|further_study|not_employed", NULL,
+	  NULL, NULL, "去向", "Outcome" },
+	{ "date", DT_F_DATE, R | S, 0, 0, NULL, NULL, NULL, NULL, "日期", "Date" },
+	{ "wage_monthly", DT_F_INT, S, 0, 1000000, NULL, NULL, NULL, NULL, "月工资(元)",
+	  "Monthly wage (CNY)" },
+	{ "employer_id", DT_F_REF, F, 0, 0, NULL, "organization", NULL, NULL, "就业单位",
+	  "Employer" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
+#define FIELDS(a) a, DT_ARRAY_SIZE(a)
+
+const struct dt_entity dt_entities[] = {
+	{ "region", "regions", "region", "行政区划", "Region", FIELDS(region_fields), NULL, 0 },
+	{ "occupation", "occupations", "occupation", "职业", "Occupation", FIELDS(occupation_fields),
+	  NULL, DT_EF_DELETE | DT_EF_NATIONAL },
+	{ "pilot", "pilots", "pilot", "试点", "Pilot", FIELDS(pilot_fields), NULL, DT_EF_DELETE },
+	{ "organization", "organizations", "organization", "机构", "Organization",
+	  FIELDS(organization_fields), NULL, DT_EF_DELETE },
+	{ "programme", "programmes", "programme", "培养项目", "Programme", FIELDS(programme_fields),
+	  "school_id", DT_EF_DELETE },
+	{ "partnership", "partnerships", "partnership", "校企合作", "Partnership",
+	  FIELDS(partnership_fields), "enterprise_id", DT_EF_DELETE },
+	{ "demand", "demands", "demand", "企业需求", "Demand", FIELDS(demand_fields), "enterprise_id",
+	  DT_EF_DELETE },
+	{ "place", "places", "place", "培训岗位", "Place", FIELDS(place_fields), "enterprise_id",
+	  DT_EF_DELETE },
+	{ "trainee", "trainees", "trainee", "学员", "Trainee", FIELDS(trainee_fields), NULL,
+	  DT_EF_DELETE },
+	{ "contract", "contracts", "contract", "培养合同", "Contract", FIELDS(contract_fields),
+	  "enterprise_id", DT_EF_DELETE },
+	{ "record_entry", "record-entries", "record_entry", "培养记录", "Record-book entry",
+	  FIELDS(record_entry_fields), "contract_id", DT_EF_DELETE },
+	{ "assessment", "assessments", "assessment", "考核评价", "Assessment",
+	  FIELDS(assessment_fields), "contract_id", DT_EF_DELETE },
+	{ "outcome", "outcomes", "outcome", "培养去向", "Outcome", FIELDS(outcome_fields),
+	  "contract_id", DT_EF_DELETE },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0 },
+};
+
+const struct dt_entity *dt_entity_find(const char *name)
+{
+	for (const struct dt_entity *e = dt_entities; e->name; e++)
+		if (!strcmp(e->name, name) || !strcmp(e->plural, name))
+			return e;
+	return NULL;
+}
+
+const struct dt_field *dt_entity_field(const struct dt_entity *e, const char *name)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (!strcmp(e->fields[i].name, name))
+			return &e->fields[i];
+	return NULL;
+}

@@ -1,0 +1,88 @@
+/*
+ * entity.h - the nouns of the data model, described once.
+ *
+ * Each entity lists its fields with type, flags, limits and bilingual labels.
+ * The store builds its SQL, validates input and shapes output from this
+ * table; the CLI, the API and imports read the same table, so a field is
+ * added in one place.
+ */
+#ifndef DT_ENTITY_H
+#define DT_ENTITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/strbuf.h"
+
+enum dt_ftype {
+	DT_F_TEXT,   /* UTF-8 string, length limit max (code points) */
+	DT_F_INT,    /* integer in [min, max] */
+	DT_F_REAL,   /* number in [min, max] */
+	DT_F_DATE,   /* YYYY-MM-DD */
+	DT_F_TIME,   /* ISO 8601 instant, set by the system */
+	DT_F_BOOL,   /* stored 0/1 */
+	DT_F_ENUM,   /* one of the '|'-separated words in `values` */
+	DT_F_REF,    /* id of an object of entity `ref` */
+	DT_F_REGION, /* a region code present in the region table (JSON: "210100") */
+};
+
+enum dt_fflag {
+	DT_FF_REQUIRED = 1 << 0,  /* must be given at create */
+	DT_FF_SYSTEM = 1 << 1,    /* set by the store only; refused in input */
+	DT_FF_IMMUTABLE = 1 << 2, /* given at create, refused in an update */
+	DT_FF_FILTER = 1 << 3,    /* usable as a list filter */
+	DT_FF_SORT = 1 << 4,      /* usable as a sort key (NOT NULL columns only) */
+	DT_FF_SEARCH = 1 << 5,    /* searched by the free-text q */
+	DT_FF_PII = 1 << 6,       /* personal identity number: encrypted, masked */
+};
+
+struct dt_field {
+	const char *name; /* JSON field and SQL column */
+	enum dt_ftype type;
+	unsigned flags;
+	int64_t min, max;   /* INT/REAL range; TEXT max length (0 = 200) */
+	const char *values; /* ENUM: "a|b|c" */
+	const char *ref;    /* REF: target entity; REF to organization: see ref_kind */
+	const char *ref_kind; /* REF to organization: required kind */
+	/*
+	 * Domain check for TEXT fields: DT_EINVAL with a reason, or DT_OK with
+	 * the normalised value written into @norm.
+	 */
+	int (*check)(const char *value, struct dt_strbuf *norm, struct dt_strbuf *err);
+	const char *label_zh;
+	const char *label_en;
+};
+
+struct dt_store;
+struct json_t;
+
+struct dt_entity {
+	const char *name;   /* "trainee" */
+	const char *plural; /* "trainees": API paths, CLI */
+	const char *table;  /* SQL table */
+	const char *label_zh;
+	const char *label_en;
+	const struct dt_field *fields;
+	size_t nfields;
+	/*
+	 * Where the region comes from: NULL when "region" is a field the user
+	 * gives; otherwise the REF field whose target's region is copied.
+	 */
+	const char *region_from;
+	unsigned flags;
+};
+
+enum dt_eflag {
+	DT_EF_DELETE = 1 << 0,   /* may be deleted (when nothing refers to it) */
+	DT_EF_NATIONAL = 1 << 1, /* reference data without a region (occupation) */
+};
+
+/** All entities, ended by an entry whose name is NULL. */
+extern const struct dt_entity dt_entities[];
+
+/** Find by name ("trainee") or plural ("trainees"); NULL if unknown. */
+const struct dt_entity *dt_entity_find(const char *name);
+/** Find a field by name; NULL if the entity has none. */
+const struct dt_field *dt_entity_field(const struct dt_entity *e, const char *name);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * report.c - integrity checks and named read-only queries.
+ *
+ * `dualtrack check` runs dt_store_check(): schema version, SQLite's own
+ * integrity check, foreign keys, and the audit chain.  dt_store_report()
+ * answers a small set of named summary queries for the CLI; dashboards
+ * proper belong to the engine's indicators.
+ */
+#include <string.h>
+
+#include "domain/region.h"
+#include "store/store_internal.h"
+#include "core/banned.h"
+
+int dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbuf *err)
+{
+	int rc = DT_OK, bad = 0;
+	dt_strbuf_addf(report, "schema version: %d\n", dt_store_schema_version(s));
+
+	sqlite3_stmt *st = dt_sql_prepare(s, "PRAGMA integrity_check", err);
+	if (!st)
+		return DT_EDB;
+	int r = sqlite3_step(st);
+	const char *res = r == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "no answer";
+	dt_strbuf_addf(report, "integrity: %s\n", res);
+	if (strcmp(res, "ok"))
+		bad++;
+	sqlite3_reset(st);
+
+	st = dt_sql_prepare(s, "PRAGMA foreign_key_check", err);
+	if (!st)
+		return DT_EDB;
+	int fk = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (fk++ < 10)
+			dt_strbuf_addf(report, "foreign key: %s row %lld refers to a missing %s\n",
+				       (const char *)sqlite3_column_text(st, 0),
+				       (long long)sqlite3_column_int64(st, 1),
+				       (const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_reset(st);
+	dt_strbuf_addf(report, "foreign keys: %s", fk ? "" : "ok\n");
+	if (fk) {
+		dt_strbuf_addf(report, "%d broken references\n", fk);
+		bad++;
+	}
+
+	int64_t n = 0;
+	struct dt_strbuf why = DT_STRBUF_INIT;
+	if (dt_store_audit_verify(s, &n, &why) == DT_OK) {
+		dt_strbuf_addf(report, "audit chain: ok (%lld events)\n", (long long)n);
+	} else {
+		dt_strbuf_addf(report, "audit chain: %s\n", why.buf);
+		bad++;
+	}
+	dt_strbuf_release(&why);
+	if (bad)
+		rc = dt_error(err, DT_ECORRUPT, "%d check%s failed", bad, bad > 1 ? "s" : "");
+	return rc;
+}
+
+/*
+ * "summary": one row per pilot with its counts.  The region range of a pilot
+ * is computed in SQL from its level (province: 4 trailing digits, city: 2).
+ */
+static const char summary_sql[] =
+	"WITH p AS (SELECT pilot.id, pilot.region AS code, r.name_zh, r.name_en, r.level, "
+	"  pilot.region AS lo, pilot.region + CASE r.level WHEN 1 THEN 9999 WHEN 2 THEN 99 ELSE 0 END AS hi "
+	"  FROM pilot JOIN region r ON r.id = pilot.region) "
+	"SELECT p.code, p.name_zh, p.name_en, p.level, "
+	" (SELECT count(*) FROM organization o WHERE o.kind = 'enterprise' AND o.region BETWEEN p.lo AND p.hi) AS enterprises, "
+	" (SELECT count(*) FROM organization o WHERE o.kind = 'school' AND o.region BETWEEN p.lo AND p.hi) AS schools, "
+	" (SELECT count(*) FROM trainee t WHERE t.region BETWEEN p.lo AND p.hi) AS trainees, "
+	" (SELECT count(*) FROM contract c WHERE c.region BETWEEN p.lo AND p.hi) AS contracts, "
+	" (SELECT count(*) FROM contract c WHERE c.status = 'active' AND c.region BETWEEN p.lo AND p.hi) AS active, "
+	" (SELECT count(*) FROM contract c WHERE c.status = 'completed' AND c.region BETWEEN p.lo AND p.hi) AS completed, "
+	" (SELECT count(*) FROM contract c WHERE c.status = 'dissolved' AND c.region BETWEEN p.lo AND p.hi) AS dissolved, "
+	" (SELECT coalesce(sum(hours), 0) FROM record_entry e WHERE e.site = 'company' AND e.signed_at IS NOT NULL AND e.region BETWEEN p.lo AND p.hi) AS company_hours, "
+	" (SELECT coalesce(sum(hours), 0) FROM record_entry e WHERE e.signed_at IS NOT NULL AND e.region BETWEEN p.lo AND p.hi) AS signed_hours "
+	"FROM p WHERE (?1 = 0 OR p.code BETWEEN ?2 AND ?3) ORDER BY p.code";
+
+int dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope, json_t **out,
+		    struct dt_strbuf *err)
+{
+	if (strcmp(name, "summary"))
+		return dt_error(err, DT_EINVAL, "no report named '%s' (try: summary)", name);
+	sqlite3_stmt *st = dt_sql_prepare(s, summary_sql, err);
+	if (!st)
+		return DT_EDB;
+	int lo = 0, hi = 0;
+	if (scope && scope->region)
+		dt_region_range(scope->region, &lo, &hi);
+	sqlite3_bind_int(st, 1, scope ? scope->region : 0);
+	sqlite3_bind_int(st, 2, lo);
+	sqlite3_bind_int(st, 3, hi);
+	json_t *arr = json_array();
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const char *col = sqlite3_column_name(st, i);
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER:
+				json_object_set_new(o, col, json_integer(sqlite3_column_int64(st, i)));
+				break;
+			case SQLITE_FLOAT:
+				json_object_set_new(o, col, json_real(sqlite3_column_double(st, i)));
+				break;
+			case SQLITE_TEXT:
+				json_object_set_new(o, col, json_string((const char *)sqlite3_column_text(st, i)));
+				break;
+			default: json_object_set_new(o, col, json_null()); break;
+			}
+		}
+		json_array_append_new(arr, o);
+	}
+	int rc = r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "summary", err);
+	sqlite3_reset(st);
+	if (rc == DT_OK)
+		*out = arr;
+	else
+		json_decref(arr);
+	return rc;
+}

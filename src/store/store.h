@@ -1,0 +1,181 @@
+/*
+ * store.h - the one storage interface of dualtrack.
+ *
+ * Everything above this layer (engine, io, cli, http) reads and writes the
+ * pilot's records through these functions only; no SQL leaks upward.  Objects
+ * travel as jansson JSON objects whose fields are described by the entity
+ * table (store/entity.h), so the same description drives validation, SQL,
+ * the CLI, the API and imports.
+ *
+ * Every write is one transaction that also appends an event to the audit
+ * hash chain.  Bulk work may wrap many writes in dt_store_begin()/commit();
+ * each write then runs in a savepoint and a failed write undoes only itself.
+ *
+ * One struct dt_store is one connection; it is not shared between threads.
+ */
+#ifndef DT_STORE_H
+#define DT_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/secret.h"
+#include "core/strbuf.h"
+#include "domain/contract.h"
+
+struct dt_store;
+struct dt_entity;
+
+/** Who performs a write (recorded in the audit chain). */
+struct dt_actor {
+	const char *login;      /* "cli:root", "admin", ... never NULL */
+	const char *request_id; /* may be NULL */
+};
+
+/**
+ * Whose data a read may see.  region 0 means the whole country; otherwise the
+ * region and everything below it.  org_id / trainee_id narrow further to one
+ * organisation's or one trainee's records when non-zero.
+ */
+struct dt_scope {
+	int region;
+	int64_t org_id;
+	int64_t trainee_id;
+};
+
+enum dt_store_flags {
+	DT_STORE_CREATE = 1 << 0, /* create the file if absent (init) */
+};
+
+/**
+ * Open (and with DT_STORE_CREATE create) the SQLite database at @path, apply
+ * pending migrations, and check that @keys matches the key the database was
+ * initialised with (keys may be NULL for commands that never touch personal
+ * fields).  On success *@out owns the connection; free it with
+ * dt_store_close().  Errors name the path.
+ */
+int dt_store_open(struct dt_store **out, const char *path, const struct dt_keys *keys,
+		  unsigned flags, struct dt_strbuf *err);
+/** Close the connection (checkpointing the WAL); NULL is fine. */
+void dt_store_close(struct dt_store *s);
+/** The schema version (the number of migrations applied). */
+int dt_store_schema_version(struct dt_store *s);
+
+/**
+ * Per-field errors of the last failed write, as a JSON array of
+ * {"field", "message"} owned by the store (valid until the next call).
+ * Empty when the failure was not about a field.
+ */
+json_t *dt_store_field_errors(struct dt_store *s);
+
+/* Explicit transactions for bulk work.  Nesting is not allowed. */
+int dt_store_begin(struct dt_store *s, struct dt_strbuf *err);
+int dt_store_commit(struct dt_store *s, struct dt_strbuf *err);
+void dt_store_rollback(struct dt_store *s);
+
+/* ---- generic CRUD over the entities of store/entity.h ---- */
+
+enum dt_read_flags {
+	DT_READ_UNMASK = 1 << 0, /* decrypt personal fields (the caller checked pii:read) */
+};
+
+/**
+ * Create an object of @entity from the JSON object @in (borrowed).  Unknown
+ * fields, missing required fields, wrong types and rule violations give
+ * DT_EINVAL with every field at fault in dt_store_field_errors(); duplicates
+ * give DT_ECONFLICT.  On success *@out (may be NULL) receives a new reference
+ * to the stored object as dt_store_get() returns it.
+ */
+int dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
+		    json_t **out, struct dt_strbuf *err);
+/** Read one object; DT_ENOTFOUND if absent or outside @scope (NULL = all). */
+int dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
+		 unsigned flags, json_t **out, struct dt_strbuf *err);
+/** Apply the fields of @patch (borrowed) to an object; rules as for create. */
+int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+		    const char *entity, int64_t id, json_t *patch, json_t **out, struct dt_strbuf *err);
+/** Delete an object; DT_ECONFLICT if others still refer to it or its state forbids it. */
+int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+		    const char *entity, int64_t id, struct dt_strbuf *err);
+
+/** A list query.  Filters are field=value pairs (exact match; "region" means "within"). */
+struct dt_query {
+	const char *const *filters; /* name, value, name, value, ... */
+	size_t nfilters;            /* number of pairs */
+	const char *q;              /* free-text search over the entity's search fields */
+	const char *sort;           /* a sortable field, "id" by default */
+	bool desc;
+	int limit;                  /* 1..1000; 0 means 50 */
+	const char *cursor;         /* from a previous page's *next, or NULL */
+};
+
+/**
+ * List objects of @entity within @scope.  *@items receives a new JSON array;
+ * *@next a malloc'd cursor for the next page, or NULL on the last page.
+ */
+int dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+		  const struct dt_query *q, json_t **items, char **next, struct dt_strbuf *err);
+/** Count the objects of @entity within @scope matching the filters of @q (q may be NULL). */
+int dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+		   const struct dt_query *q, int64_t *count, struct dt_strbuf *err);
+
+/* ---- contracts and the record book ---- */
+
+/**
+ * Move contract @id by @ev (see domain/contract.h).  @party is the approving
+ * party for DT_CEV_APPROVE.  @args (borrowed, may be NULL) carries:
+ *   complete:  {"date"}
+ *   dissolve:  {"date", "reason", "in_probation" (optional; derived from the
+ *               probation period when absent)}
+ *   transfer:  {"date", "enterprise_id" and/or "school_id", optional
+ *               "company_mentor", "school_mentor", "programme_id"}; a linked
+ *               successor contract is created in draft and returned in
+ *               *@out as {"contract": ..., "successor": ...}.
+ */
+int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+			  int64_t id, enum dt_contract_event ev, enum dt_party party, json_t *args,
+			  json_t **out, struct dt_strbuf *err);
+/** Sign off record-book entry @id as the actor; signed entries are immutable. */
+int dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
+			    const struct dt_scope *scope, int64_t id, json_t **out,
+			    struct dt_strbuf *err);
+
+/* ---- look-ups ---- */
+
+/** The trainee with national ID @natid (normalised), via the blind index. */
+int dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id,
+			      struct dt_strbuf *err);
+/** The organisation with USCC @uscc. */
+int dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id, struct dt_strbuf *err);
+/** The occupation with code @code. */
+int dt_store_occupation_by_code(struct dt_store *s, const char *code, int64_t *id,
+				struct dt_strbuf *err);
+
+/* ---- audit and integrity ---- */
+
+/**
+ * Append an event for a read or an action that is not a row write (e.g. an
+ * unmasked read).  @before and @after are borrowed and may be NULL.
+ */
+int dt_store_audit(struct dt_store *s, const struct dt_actor *a, const char *action,
+		   const char *entity, int64_t entity_id, json_t *before, json_t *after,
+		   struct dt_strbuf *err);
+/**
+ * Recompute the whole chain.  DT_OK with *@checked events, or DT_ECORRUPT
+ * with @err naming the first event that was edited, removed or reordered.
+ */
+int dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf *err);
+
+/** Integrity checks of `dualtrack check`, one line each appended to @report. */
+int dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbuf *err);
+
+/**
+ * Run a read-only aggregate query for reports; the engine's escape hatch for
+ * summaries.  @name selects one of the store's named queries (see
+ * store/queries.c); *@out receives a JSON array of row objects.
+ */
+int dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope, json_t **out,
+		    struct dt_strbuf *err);
+
+#endif

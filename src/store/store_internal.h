@@ -1,0 +1,109 @@
+/*
+ * store_internal.h - shared by the files of the SQLite store.
+ *
+ * The store spans several files: sqlite.c (connection, migrations,
+ * statement cache, transactions), audit.c (the hash chain), crud.c (generic
+ * create/read/update/delete/list from the entity table), rules.c (each
+ * entity's cross-field rules), contract.c (the contract state machine and the
+ * record book), report.c (checks and named read-only queries).
+ */
+#ifndef DT_STORE_INTERNAL_H
+#define DT_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "core/common.h"
+#include "core/secret.h"
+#include "store/entity.h"
+#include "store/store.h"
+
+struct dt_stmt_slot {
+	char *sql;
+	sqlite3_stmt *st;
+};
+
+struct dt_store {
+	sqlite3 *db;
+	char *path;
+	bool have_keys;
+	struct dt_keys keys;
+	int depth;            /* 0: no transaction; 1: in a write or an explicit one */
+	bool explicit_tx;     /* dt_store_begin() was called */
+	int savepoints;       /* nested savepoints inside an explicit transaction */
+	struct dt_stmt_slot *slots; /* open-addressing cache keyed by SQL text */
+	size_t nslots, nused;
+	json_t *field_errors; /* [{field, message}] of the last failed write */
+};
+
+/** A prepared statement for @sql from the cache (reset, bindings cleared). */
+sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strbuf *err);
+/** Report the connection's last error as DT_EDB (or DT_ECONFLICT for constraints). */
+int dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err);
+/** Run SQL without results (no cache; for DDL and transaction control). */
+int dt_sql_exec(struct dt_store *s, const char *sql, struct dt_strbuf *err);
+/** Bind a JSON scalar (integer, real, string, bool, null) to parameter @i. */
+int dt_sql_bind_json(sqlite3_stmt *st, int i, json_t *v);
+
+/* A write: BEGIN IMMEDIATE (or a savepoint inside an explicit transaction). */
+int dt_tx_begin(struct dt_store *s, struct dt_strbuf *err);
+/* Commit (rc == DT_OK) or roll back; returns rc, or the commit's error. */
+int dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err);
+
+/** Start collecting field errors for a new write. */
+void dt_ferr_reset(struct dt_store *s);
+/** Record one field error; the message is also appended to @err. */
+void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/** Number of field errors recorded since the reset. */
+size_t dt_ferr_count(struct dt_store *s);
+
+/* The meta table: small key/value settings of the database. */
+int dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,
+		struct dt_strbuf *err);
+int dt_meta_set(struct dt_store *s, const char *key, const char *value, struct dt_strbuf *err);
+
+/* audit.c */
+int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
+		    const char *entity, int64_t entity_id, json_t *before, json_t *after,
+		    struct dt_strbuf *err);
+
+/* crud.c: read one row as the API shows it (scope NULL = all). */
+int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err);
+/** Append " AND <scope condition>" for @e to @sql, binding values into @binds. */
+void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope,
+		       struct dt_strbuf *sql, json_t *binds);
+
+/*
+ * rules.c: each entity's cross-field rules, run after the per-field checks.
+ * @row holds the normalised new values (create) or the merged row (update);
+ * @before is NULL at create.  A rule may add columns to @row (derived values)
+ * and blobs to @blobs.  Field errors go through dt_ferr_add().
+ */
+struct dt_blob {
+	const char *col;
+	unsigned char *data;
+	size_t len;
+};
+struct dt_blobs {
+	struct dt_blob b[4];
+	int n;
+};
+int dt_rules_apply(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *before,
+		   json_t *refs, struct dt_blobs *blobs, struct dt_strbuf *err);
+/** Rules that may refuse a delete of @row (raw columns). */
+int dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
+		    struct dt_strbuf *err);
+/**
+ * The raw row referred to by REF field @field of @row: from @refs (rows the
+ * field checks already read) or read now.  Borrowed reference; NULL if the
+ * field is null or the row is gone.
+ */
+json_t *dt_rules_ref(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
+		     const char *field);
+
+/* A row of @table by id as a JSON object of raw columns; DT_ENOTFOUND if absent. */
+int dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
+	       struct dt_strbuf *err);
+
+#endif
