@@ -18,8 +18,9 @@
 #define MAX_COLS 16
 
 struct parse {
-	json_t *rows; /* array of arrays of strings */
+	json_t *rows; /* array of arrays of strings; a blank line is an empty array */
 	json_t *cur;
+	int prev;     /* the character that ended the last record */
 	bool too_big;
 };
 
@@ -31,10 +32,18 @@ static void on_field(void *data, size_t len, void *ctx)
 	json_array_append_new(p->cur, json_stringn_nocheck(data ? data : "", len));
 }
 
+/*
+ * Blank lines are reported too (CSV_REPALL_NL) and kept as empty rows, so
+ * that "row N" in a message is the row a spreadsheet shows; the LF of a
+ * CRLF comes as an empty record of its own and is dropped.
+ */
 static void on_row(int c, void *ctx)
 {
-	(void)c;
 	struct parse *p = ctx;
+	bool crlf = !p->cur && c == '\n' && p->prev == '\r';
+	p->prev = c;
+	if (crlf)
+		return;
 	if (!p->cur)
 		p->cur = json_array();
 	json_array_append_new(p->rows, p->cur);
@@ -44,8 +53,8 @@ static void on_row(int c, void *ctx)
 static int parse_csv(const char *data, size_t len, json_t **rows, struct dt_strbuf *err)
 {
 	struct csv_parser cp;
-	struct parse p = { json_array(), NULL, false };
-	if (csv_init(&cp, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
+	struct parse p = { json_array(), NULL, 0, false };
+	if (csv_init(&cp, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL | CSV_REPALL_NL) != 0)
 		return dt_error(err, DT_ENOMEM, "out of memory");
 	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
 		data += 3;
@@ -130,7 +139,8 @@ static int load_rows(struct dt_store *s, const struct dt_actor *a, enum dt_refda
 	}
 	for (size_t r = 1; r < json_array_size(rows); r++) {
 		json_t *row = json_array_get(rows, r), *in = NULL, *old = NULL;
-		if (json_array_size(row) == 1 && !*json_string_value(json_array_get(row, 0)))
+		if (json_array_size(row) == 0 ||
+		    (json_array_size(row) == 1 && !*json_string_value(json_array_get(row, 0))))
 			continue; /* blank line */
 		int rc = row_object(cols, ncols, pos, row, r + 1, &in, err);
 		if (rc != DT_OK)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "domain/natid.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
 
@@ -349,8 +350,17 @@ int dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id
 {
 	if (!s->have_keys)
 		return dt_error(err, DT_ECRYPTO, "no key file: cannot look up identity numbers");
+	/* The index holds normalised IDs: a lower-case x must find the same trainee. */
+	struct dt_natid nid;
+	struct dt_strbuf why = DT_STRBUF_INIT;
+	if (dt_natid_parse(natid, dt_date_today(), &nid, &why) != DT_OK) {
+		int rc = dt_error(err, DT_EINVAL, "%s", why.buf);
+		dt_strbuf_release(&why);
+		return rc;
+	}
+	dt_strbuf_release(&why);
 	unsigned char blind[DT_BLIND_LEN];
-	dt_secret_blind(&s->keys, natid, strlen(natid), blind);
+	dt_secret_blind(&s->keys, nid.id, DT_NATID_LEN, blind);
 	return lookup(s, "SELECT id FROM trainee WHERE national_id_blind = ?", blind, DT_BLIND_LEN,
 		      true, "trainee with this national ID", id, err);
 }

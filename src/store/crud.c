@@ -595,9 +595,14 @@ int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct d
 		json_t *merged = json_deep_copy(raw);
 		json_object_update(merged, changes);
 		rc = dt_rules_apply(s, e, merged, raw, refs, &blobs, err);
-		/* Keep what the rules derived or changed. */
+		/*
+		 * Keep what differs from the stored row: what the patch changed
+		 * and what the rules derived.  A value given again unchanged is
+		 * no change.
+		 */
 		const char *key;
 		json_t *v;
+		json_object_clear(changes);
 		json_object_foreach(merged, key, v) {
 			if (!json_equal(v, json_object_get(raw, key)))
 				json_object_set(changes, key, v);
@@ -864,8 +869,15 @@ int dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *
 		const char *op = desc ? "<" : ">";
 		if (by_id) {
 			dt_strbuf_addf(&sql, " AND id %s ?", op);
+		} else if (json_is_null(json_array_get(cur, 0))) {
+			/* A nullable sort key: NULLs come first ascending, last descending. */
+			if (desc)
+				dt_strbuf_addf(&sql, " AND (%s IS NULL AND id < ?)", sort);
+			else
+				dt_strbuf_addf(&sql, " AND (%s IS NOT NULL OR id > ?)", sort);
 		} else {
-			dt_strbuf_addf(&sql, " AND (%s %s ? OR (%s = ? AND id %s ?))", sort, op, sort, op);
+			dt_strbuf_addf(&sql, " AND (%s %s ? OR (%s = ? AND id %s ?)%s%s%s)", sort, op, sort,
+				       op, desc ? " OR " : "", desc ? sort : "", desc ? " IS NULL" : "");
 			json_array_append(binds, json_array_get(cur, 0));
 			json_array_append(binds, json_array_get(cur, 0));
 		}

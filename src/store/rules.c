@@ -69,11 +69,29 @@ static void region_rules(json_t *row)
 		json_object_set_new(row, "parent", json_integer(dt_region_ancestor(code, level - 1)));
 }
 
+/* Age in whole years on @day of someone born on @birth. */
+static int age_on(struct dt_date birth, struct dt_date day)
+{
+	return day.year - birth.year -
+	       (day.month < birth.month || (day.month == birth.month && day.day < birth.day));
+}
+
 static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct dt_blobs *blobs,
 			 struct dt_strbuf *err)
 {
-	if (before)
-		return DT_OK; /* the identity number is immutable; nothing else to derive */
+	if (before) {
+		/* The identity number is immutable, and so is what follows from it. */
+		static const char *const derived[] = { "birth_date", "gender" };
+		for (size_t i = 0; i < DT_ARRAY_SIZE(derived); i++)
+			if (!json_equal(json_object_get(row, derived[i]), json_object_get(before, derived[i])))
+				dt_ferr_add(s, err, derived[i],
+					    "follows from the national ID and cannot be changed");
+		int age = age_on(date_of(before, "birth_date"), dt_date_today());
+		if (age < 18 && !has(row, "guardian_name"))
+			dt_ferr_add(s, err, "guardian_name", "is required for a trainee under 18 (aged %d)",
+				    age);
+		return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+	}
 	const char *id = str(row, "national_id");
 	struct dt_natid nid;
 	if (!id || dt_natid_parse(id, dt_date_today(), &nid, NULL) != DT_OK)
@@ -92,10 +110,7 @@ static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct
 	json_object_set_new(row, "gender", json_string(g));
 
 	/* Age on the day of registration: 16 at least, a guardian under 18. */
-	struct dt_date today = dt_date_today();
-	int age = today.year - nid.birth.year -
-		  (today.month < nid.birth.month ||
-		   (today.month == nid.birth.month && today.day < nid.birth.day));
+	int age = age_on(nid.birth, dt_date_today());
 	if (age < 16)
 		dt_ferr_add(s, err, "national_id", "the trainee is %d: trainees must be at least 16", age);
 	else if (age < 18 && !has(row, "guardian_name"))

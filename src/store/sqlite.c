@@ -84,13 +84,40 @@ sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strb
 	return st;
 }
 
+/*
+ * A uniqueness failure names its columns ("UNIQUE constraint failed: t.a,
+ * t.b"); record each as a field error so that callers can point at them.
+ */
+static void unique_fields(struct dt_store *s, const char *msg)
+{
+	const char *list = strstr(msg, "failed: ");
+	if (!list)
+		return;
+	list += 8;
+	for (const char *p = list; p && *p;) {
+		const char *dot = strchr(p, '.'), *comma = strchr(p, ',');
+		if (!dot || (comma && dot > comma))
+			break;
+		size_t n = comma ? (size_t)(comma - dot - 1) : strlen(dot + 1);
+		struct dt_strbuf col = DT_STRBUF_INIT;
+		dt_strbuf_add(&col, dot + 1, n);
+		dt_ferr_add(s, NULL, col.buf, "another record already has this value (%s)", list);
+		dt_strbuf_release(&col);
+		for (p = comma ? comma + 1 : NULL; p && *p == ' '; p++)
+			;
+	}
+}
+
 int dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err)
 {
-	int code = sqlite3_errcode(s->db);
+	/* Extended result codes are on: the primary code is the low byte. */
 	int ext = sqlite3_extended_errcode(s->db);
+	int code = ext & 0xff;
 	if (code == SQLITE_CONSTRAINT) {
 		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
 			return dt_error(err, DT_ECONFLICT, "%s: still referred to by other records", what);
+		if (ext == SQLITE_CONSTRAINT_UNIQUE)
+			unique_fields(s, sqlite3_errmsg(s->db));
 		return dt_error(err, DT_ECONFLICT, "%s: %s", what, sqlite3_errmsg(s->db));
 	}
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)

@@ -45,6 +45,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
+	struct dt_strbuf other = DT_STRBUF_INIT;
+	dt_strbuf_addf(&other, "%s/other.key", f->dir); /* left behind by a failed test */
+	unlink(other.buf);
+	dt_strbuf_release(&other);
 	unlink(f->path.buf);
 	rmdir(f->dir);
 	dt_strbuf_release(&f->path);
@@ -109,7 +113,11 @@ static void test_create_file(void **state)
 	/* a second key is a different key */
 	struct dt_strbuf other = DT_STRBUF_INIT;
 	dt_strbuf_addf(&other, "%s/other.key", f->dir);
+	old = umask(0377); /* nor a strict one change it */
 	assert_int_equal(dt_keys_create_file(other.buf, NULL), DT_OK);
+	umask(old);
+	assert_int_equal(stat(other.buf, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
 	read_file(other.buf, text, sizeof(text), &len);
 	assert_int_equal(len, 65);
 	assert_memory_not_equal(text, before, 64);

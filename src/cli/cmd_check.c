@@ -1,0 +1,36 @@
+/*
+ * cmd_check.c - `dualtrack check`: the database's integrity checks.
+ *
+ * Prints the store's report (schema version, SQLite integrity, foreign keys,
+ * the audit chain), one line per check; exit 1 when a check failed.
+ */
+#include "cli/cli.h"
+#include "core/banned.h"
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_DB_OPTIONS, CLI_OPTIONS_END };
+	struct cli_db db = CLI_DB_INIT;
+	struct dt_strbuf report = DT_STRBUF_INIT, err = DT_STRBUF_INIT;
+	int c, rc;
+
+	while ((c = cli_getopt(argc, argv, opts)) != -1)
+		if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
+			return rc;
+	if ((rc = cli_positional(argc, argv, 0, 0, "")) != CLI_CONTINUE)
+		return rc;
+	if ((rc = cli_db_open(&db)))
+		goto out;
+	printf("database: %s\n", db.db_path);
+	rc = dt_store_check(db.store, &report, &err);
+	fputs(report.buf, stdout);
+	if (rc != DT_OK)
+		rc = cli_fail(rc, &err);
+	else
+		printf("all checks passed\n");
+out:
+	cli_db_close(&db);
+	dt_strbuf_release(&report);
+	dt_strbuf_release(&err);
+	return rc;
+}

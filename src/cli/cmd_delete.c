@@ -1,0 +1,41 @@
+/*
+ * cmd_delete.c - `dualtrack delete ENTITY ID`: remove a record.
+ *
+ * The store refuses while other records refer to it, and for contracts past
+ * draft and signed record-book entries; the deletion is audited with the
+ * record as it was.
+ */
+#include "cli/cli.h"
+#include "store/entity.h"
+#include "core/banned.h"
+
+int cmd_delete(int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_DB_OPTIONS, CLI_OPTIONS_END };
+	struct cli_db db = CLI_DB_INIT;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	const struct dt_entity *e = NULL;
+	int64_t id = 0;
+	int c, rc;
+
+	while ((c = cli_getopt(argc, argv, opts)) != -1)
+		if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
+			return rc;
+	if ((rc = cli_positional(argc, argv, 1, 2, "ENTITY (e.g. organization)")) != CLI_CONTINUE ||
+	    (rc = cli_entity(argv[optind], &e)) != CLI_CONTINUE ||
+	    (rc = cli_positional(argc, argv, 2, 2, "ID")) != CLI_CONTINUE ||
+	    (rc = cli_parse_id(argv[optind + 1], "ID", &id)) != CLI_CONTINUE)
+		return rc;
+	if ((rc = cli_db_open(&db)))
+		goto out;
+	rc = dt_store_delete(db.store, cli_actor(), NULL, e->name, id, &err);
+	if (rc != DT_OK) {
+		rc = cli_fail(rc, &err);
+		goto out;
+	}
+	printf("deleted %s %lld\n", e->name, (long long)id);
+out:
+	cli_db_close(&db);
+	dt_strbuf_release(&err);
+	return rc;
+}

@@ -1,0 +1,477 @@
+/*
+ * common.c - helpers shared by the subcommands: messages, the shared
+ * options, opening the store with its key, the CLI actor, JSON input and
+ * output, and aligned text tables.
+ *
+ * Messages go to stderr as "dualtrack CMD: ..." and name the argument at
+ * fault; results go to stdout so that they can be piped.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/num.h"
+#include "core/utf8.h"
+#include "store/entity.h"
+#include "core/banned.h"
+
+#define JSON_INPUT_MAX ((size_t)16 << 20)
+
+/* ---- messages ---- */
+
+static void verror(const char *fmt, va_list ap)
+{
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	dt_strbuf_addf(&sb, "dualtrack%s%s: ", cli_cmd ? " " : "", cli_cmd ? cli_cmd->name : "");
+	dt_strbuf_vaddf(&sb, fmt, ap);
+	dt_strbuf_addch(&sb, '\n');
+	fflush(stdout);
+	fputs(sb.buf, stderr);
+	dt_strbuf_release(&sb);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verror(fmt, ap);
+	va_end(ap);
+}
+
+const char *cli_quote(const char *s)
+{
+	static struct dt_strbuf ring[4] = { DT_STRBUF_INIT, DT_STRBUF_INIT, DT_STRBUF_INIT,
+					    DT_STRBUF_INIT };
+	static unsigned next;
+	struct dt_strbuf *sb = &ring[next++ % DT_ARRAY_SIZE(ring)];
+	dt_strbuf_reset(sb);
+	dt_utf8_add_quoted(sb, s ? s : "", 80);
+	return sb->buf;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verror(fmt, ap);
+	va_end(ap);
+	if (cli_cmd)
+		fprintf(stderr, "usage: dualtrack %.*s (see `dualtrack %s --help`)\n",
+			(int)strcspn(cli_cmd->usage, "\n"), cli_cmd->usage, cli_cmd->name);
+	return 2;
+}
+
+int cli_fail(int rc, const struct dt_strbuf *err)
+{
+	if (rc == DT_OK)
+		rc = DT_EINTERNAL; /* a caller reporting success as a failure is a bug */
+	cli_error("%s", err && err->len ? err->buf : dt_strerror(rc));
+	return dt_err_exit_status(rc);
+}
+
+int cli_fail_write(struct dt_store *s, int rc, const struct dt_strbuf *err, const char *what)
+{
+	json_t *fe = s ? dt_store_field_errors(s) : NULL;
+	if (!fe || json_array_size(fe) == 0)
+		return cli_fail(rc, err);
+	cli_error("%s (%s):", what, dt_strerror(rc));
+	size_t i;
+	json_t *e;
+	json_array_foreach(fe, i, e) {
+		fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(e, "field")),
+			json_string_value(json_object_get(e, "message")));
+	}
+	return dt_err_exit_status(rc == DT_OK ? DT_EINTERNAL : rc);
+}
+
+/* ---- options ---- */
+
+static char **opt_argv;
+static const struct option *opt_list;
+
+int cli_getopt(int argc, char **argv, const struct option *opts)
+{
+	opt_argv = argv;
+	opt_list = opts;
+	opterr = 0;
+	return getopt_long(argc, argv, ":", opts, NULL);
+}
+
+/* The argument getopt was looking at when it failed. */
+static const char *failed_arg(void)
+{
+	return optind > 0 && opt_argv && opt_argv[optind - 1] ? opt_argv[optind - 1] : "?";
+}
+
+/* A short option or a long option that getopt did not know, named as given. */
+static int unknown_option(void)
+{
+	const char *arg = failed_arg();
+	if (strncmp(arg, "--", 2)) {
+		char s[3] = { '-', (char)(optopt ? optopt : '?'), 0 };
+		return cli_usage_error("unknown option %s", cli_quote(s));
+	}
+	/* getopt_long reports "--desc=yes" for a flag as unknown too: say what is wrong. */
+	const char *eq = strchr(arg, '=');
+	for (const struct option *o = opt_list; eq && o && o->name; o++) {
+		if (o->has_arg == no_argument && strlen(o->name) == (size_t)(eq - arg - 2) &&
+		    !strncmp(o->name, arg + 2, (size_t)(eq - arg - 2)))
+			return cli_usage_error("option '--%s' takes no value", o->name);
+	}
+	return cli_usage_error("unknown option %s", cli_quote(arg));
+}
+
+int cli_common_opt(int c, struct cli_db *db)
+{
+	switch (c) {
+	case CLI_OPT_DB:
+		if (!db)
+			return unknown_option();
+		if (!*optarg)
+			return cli_usage_error("--db: the path is empty");
+		db->db_arg = optarg;
+		return CLI_CONTINUE;
+	case CLI_OPT_KEY_FILE:
+		if (!db)
+			return unknown_option();
+		if (!*optarg)
+			return cli_usage_error("--key-file: the path is empty");
+		db->key_arg = optarg;
+		return CLI_CONTINUE;
+	case CLI_OPT_HELP:
+		cli_usage(stdout);
+		return 0;
+	case ':':
+		return cli_usage_error("option %s needs a value", cli_quote(failed_arg()));
+	default:
+		return unknown_option();
+	}
+}
+
+int cli_positional(int argc, char **argv, int min, int max, const char *what)
+{
+	int n = argc - optind;
+	if (n < min)
+		return cli_usage_error("missing %s", what);
+	if (max >= 0 && n > max)
+		return cli_usage_error("unexpected argument %s", cli_quote(argv[optind + max]));
+	return CLI_CONTINUE;
+}
+
+int cli_entity(const char *name, const struct dt_entity **e)
+{
+	*e = dt_entity_find(name);
+	/* "record-entry" and "record_entries" are meant too: try the other separator. */
+	for (int pass = 0; !*e && pass < 2; pass++) {
+		char *alt = strdup(name);
+		if (!alt)
+			break;
+		for (char *p = alt; *p; p++)
+			if (*p == (pass ? '_' : '-'))
+				*p = pass ? '-' : '_';
+		*e = dt_entity_find(alt);
+		free(alt);
+	}
+	if (*e)
+		return CLI_CONTINUE;
+	struct dt_strbuf names = DT_STRBUF_INIT;
+	for (const struct dt_entity *x = dt_entities; x->name; x++)
+		dt_strbuf_addf(&names, "%s%s", x == dt_entities ? "" : ", ", x->name);
+	int rc = cli_usage_error("%s is not an entity (one of: %s)", cli_quote(name), names.buf);
+	dt_strbuf_release(&names);
+	return rc;
+}
+
+int cli_parse_id(const char *s, const char *what, int64_t *id)
+{
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	int rc = CLI_CONTINUE;
+	if (dt_parse_int64(s, 1, INT64_MAX, id, what, &err) != DT_OK)
+		rc = cli_usage_error("%s", err.buf);
+	dt_strbuf_release(&err);
+	return rc;
+}
+
+/* ---- the database ---- */
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p) {
+		cli_error("out of memory");
+		exit(3);
+	}
+	return p;
+}
+
+int cli_db_resolve(struct cli_db *db)
+{
+	if (db->db_path)
+		return 0;
+	const char *env = getenv("DUALTRACK_DB");
+	const char *path = db->db_arg ? db->db_arg : env && *env ? env : "dualtrack.db";
+	db->db_path = xstrdup(path);
+
+	const char *kenv = getenv("DUALTRACK_KEY_FILE");
+	if (db->key_arg || (kenv && *kenv)) {
+		db->key_path = xstrdup(db->key_arg ? db->key_arg : kenv);
+		db->key_named = true;
+	} else {
+		struct dt_strbuf k = DT_STRBUF_INIT;
+		const char *slash = strrchr(path, '/');
+		if (slash)
+			dt_strbuf_add(&k, path, (size_t)(slash - path + 1));
+		dt_strbuf_adds(&k, "dualtrack.key");
+		db->key_path = dt_strbuf_detach(&k, NULL);
+		if (!db->key_path) {
+			cli_error("out of memory");
+			return 3;
+		}
+	}
+	return 0;
+}
+
+int cli_db_open(struct cli_db *db)
+{
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	struct stat st;
+	int rc = cli_db_resolve(db);
+	if (rc)
+		return rc;
+	if (stat(db->db_path, &st) != 0) {
+		if (errno == ENOENT)
+			cli_error("%s: no such database (run `dualtrack init` first, or give --db PATH)",
+				  db->db_path);
+		else
+			cli_error("%s: %s", db->db_path, strerror(errno));
+		return 1;
+	}
+	bool need_key = (cli_cmd && (cli_cmd->flags & DT_CMD_KEY)) || db->key_named || db->need_key;
+	if (need_key || access(db->key_path, F_OK) == 0) {
+		rc = dt_keys_load_file(db->key_path, &db->keys, &err);
+		if (rc != DT_OK) {
+			if (!db->key_named)
+				dt_strbuf_adds(&err, " (give the key with --key-file PATH or DUALTRACK_KEY_FILE)");
+			rc = cli_fail(rc, &err);
+			goto out;
+		}
+		db->have_keys = true;
+	}
+	rc = dt_store_open(&db->store, db->db_path, db->have_keys ? &db->keys : NULL, 0, &err);
+	if (rc != DT_OK) {
+		rc = cli_fail(rc, &err);
+		goto out;
+	}
+out:
+	dt_strbuf_release(&err);
+	return rc;
+}
+
+void cli_db_close(struct cli_db *db)
+{
+	dt_store_close(db->store);
+	db->store = NULL;
+	dt_keys_clear(&db->keys);
+	db->have_keys = false;
+	free(db->db_path);
+	free(db->key_path);
+	db->db_path = db->key_path = NULL;
+}
+
+const struct dt_actor *cli_actor(void)
+{
+	static struct dt_actor actor;
+	static struct dt_strbuf login = DT_STRBUF_INIT;
+	if (!actor.login) {
+		const char *user = getenv("USER");
+		dt_strbuf_addf(&login, "cli:%s", user && *user ? user : "root");
+		actor.login = dt_strbuf_ok(&login) ? login.buf : "cli:root";
+		actor.request_id = NULL;
+	}
+	return &actor;
+}
+
+/* ---- JSON ---- */
+
+static int read_stdin(struct dt_strbuf *sb, const char *what)
+{
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		dt_strbuf_add(sb, buf, n);
+	if (ferror(stdin)) {
+		cli_error("%s: cannot read stdin: %s", what, strerror(errno));
+		return 3;
+	}
+	if (!dt_strbuf_ok(sb)) {
+		cli_error("%s: the input on stdin is larger than %zu bytes", what, sb->max);
+		return 1;
+	}
+	return 0;
+}
+
+int cli_json_arg(const char *arg, const char *what, json_t **out)
+{
+	struct dt_strbuf in = DT_STRBUF_INIT;
+	json_error_t jerr;
+	int rc = 0;
+	*out = NULL;
+	dt_strbuf_init(&in, JSON_INPUT_MAX);
+	if (!strcmp(arg, "-"))
+		rc = read_stdin(&in, what);
+	else
+		dt_strbuf_adds(&in, arg);
+	if (rc)
+		goto out;
+	json_t *v = json_loadb(in.buf, in.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!v) {
+		cli_error("%s: invalid JSON at line %d, column %d: %s", what, jerr.line, jerr.column,
+			  jerr.text);
+		rc = 1;
+		goto out;
+	}
+	if (!json_is_object(v)) {
+		cli_error("%s: expected a JSON object {...}", what);
+		json_decref(v);
+		rc = 1;
+		goto out;
+	}
+	*out = v;
+out:
+	dt_strbuf_release(&in);
+	return rc;
+}
+
+#define JSON_OUT_FLAGS (JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY)
+
+void cli_print_json(json_t *v)
+{
+	json_dumpf(v, stdout, JSON_OUT_FLAGS | JSON_INDENT(2));
+	fputc('\n', stdout);
+}
+
+void cli_print_json_line(json_t *v)
+{
+	json_dumpf(v, stdout, JSON_OUT_FLAGS | JSON_COMPACT);
+	fputc('\n', stdout);
+}
+
+void cli_json_text(struct dt_strbuf *sb, json_t *v)
+{
+	switch (v ? json_typeof(v) : JSON_NULL) {
+	case JSON_STRING: dt_strbuf_add(sb, json_string_value(v), json_string_length(v)); break;
+	case JSON_INTEGER: dt_strbuf_addf(sb, "%lld", (long long)json_integer_value(v)); break;
+	case JSON_REAL: dt_strbuf_addf(sb, "%.15g", json_real_value(v)); break;
+	case JSON_TRUE: dt_strbuf_adds(sb, "true"); break;
+	case JSON_FALSE: dt_strbuf_adds(sb, "false"); break;
+	case JSON_NULL: dt_strbuf_adds(sb, "-"); break;
+	default: {
+		char *s = json_dumps(v, JSON_OUT_FLAGS | JSON_COMPACT);
+		dt_strbuf_adds(sb, s ? s : "?");
+		free(s);
+		break;
+	}
+	}
+}
+
+/* ---- tables ---- */
+
+void cli_table_init(struct cli_table *t, size_t ncols, unsigned right)
+{
+	t->ncols = ncols;
+	t->right = right;
+	t->rows = json_array();
+}
+
+void cli_table_add(struct cli_table *t, const char *const *cells)
+{
+	json_t *row = json_array();
+	for (size_t i = 0; i < t->ncols; i++) {
+		const char *c = cells[i] ? cells[i] : "-";
+		/* One line per row: controls (newlines in content) print as blanks. */
+		struct dt_strbuf sb = DT_STRBUF_INIT;
+		for (const char *p = c; *p; p++)
+			dt_strbuf_addch(&sb, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p);
+		json_array_append_new(row, json_stringn_nocheck(sb.buf, sb.len));
+		dt_strbuf_release(&sb);
+	}
+	json_array_append_new(t->rows, row);
+}
+
+/* Append @s cut to @maxw display columns (with "…" when cut); returns the width written. */
+static size_t add_cut(struct dt_strbuf *sb, const char *s, size_t maxw)
+{
+	size_t w = dt_utf8_width(s);
+	if (!maxw || w <= maxw) {
+		dt_strbuf_adds(sb, s);
+		return w;
+	}
+	size_t len = strlen(s), off = 0, used = 0;
+	while (off < len) {
+		uint32_t cp;
+		size_t n = dt_utf8_decode(s + off, len - off, &cp);
+		int cw = n ? dt_utf8_cp_width(cp) : 1;
+		if (!n)
+			n = 1;
+		if (used + (size_t)cw > maxw - 1)
+			break;
+		dt_strbuf_add(sb, s + off, n);
+		used += (size_t)cw;
+		off += n;
+	}
+	dt_strbuf_adds(sb, "…");
+	return used + 1;
+}
+
+void cli_table_print(const struct cli_table *t, FILE *f, size_t maxw)
+{
+	size_t *width = calloc(t->ncols ? t->ncols : 1, sizeof(*width));
+	size_t r;
+	json_t *row;
+	if (!width)
+		return;
+	json_array_foreach(t->rows, r, row) {
+		for (size_t i = 0; i < t->ncols; i++) {
+			size_t w = dt_utf8_width(json_string_value(json_array_get(row, i)));
+			if (maxw && w > maxw)
+				w = maxw;
+			if (w > width[i])
+				width[i] = w;
+		}
+	}
+	struct dt_strbuf line = DT_STRBUF_INIT, cell = DT_STRBUF_INIT;
+	json_array_foreach(t->rows, r, row) {
+		dt_strbuf_reset(&line);
+		for (size_t i = 0; i < t->ncols; i++) {
+			dt_strbuf_reset(&cell);
+			size_t w = add_cut(&cell, json_string_value(json_array_get(row, i)), maxw);
+			size_t pad = width[i] > w ? width[i] - w : 0;
+			bool right = (t->right >> i) & 1;
+			if (i)
+				dt_strbuf_adds(&line, "  ");
+			if (right)
+				for (size_t k = 0; k < pad; k++)
+					dt_strbuf_addch(&line, ' ');
+			dt_strbuf_add(&line, cell.buf, cell.len);
+			if (!right && i + 1 < t->ncols)
+				for (size_t k = 0; k < pad; k++)
+					dt_strbuf_addch(&line, ' ');
+		}
+		dt_strbuf_addch(&line, '\n');
+		fputs(line.buf, f);
+	}
+	dt_strbuf_release(&line);
+	dt_strbuf_release(&cell);
+	free(width);
+}
+
+void cli_table_release(struct cli_table *t)
+{
+	json_decref(t->rows);
+	t->rows = NULL;
+}

@@ -1,0 +1,171 @@
+/*
+ * main.c - the dualtrack command line: the command table and the dispatcher.
+ *
+ * Each subcommand is one entry of the const table below (name, handler,
+ * flags, usage, summary) and one file cmd_<name>.c.  The dispatcher finds
+ * the command, answers `dualtrack --help` and `dualtrack help CMD`, reports
+ * unknown commands (exit 2), and hands the rest of argv to the handler,
+ * which parses its own options with getopt_long (see cli.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/secret.h"
+#include "core/banned.h"
+
+#define DB_OPTS "  --db PATH        the database (default $DUALTRACK_DB, else ./dualtrack.db)\n" \
+		"  --key-file PATH  its key file (default $DUALTRACK_KEY_FILE, else dualtrack.key\n" \
+		"                   beside the database)\n"
+
+static const struct dt_cmd commands[] = {
+	{ "init", cmd_init, DT_CMD_DB,
+	  "init [--db PATH] [--key-file PATH]\n",
+	  "create the database and its key file, load the regions and occupations" },
+	{ "check", cmd_check, DT_CMD_DB,
+	  "check [--db PATH] [--key-file PATH]\n",
+	  "check the database: schema, integrity, references, audit chain" },
+	{ "validate", cmd_validate, 0,
+	  "validate national-id|uscc|region|occupation VALUE...\n"
+	  "  Prints \"VALUE: ok\" or \"VALUE: invalid: REASON\" for each value; needs no database.\n",
+	  "check national IDs, credit codes, region or occupation codes" },
+	{ "demo", cmd_demo, DT_CMD_DB | DT_CMD_KEY,
+	  "demo [--seed S] [--db PATH] [--key-file PATH]\n"
+	  "  --seed S         the random seed (default 1); the same seed gives the same pilot\n",
+	  "load the demo pilot (Shenyang, Anshan, Panjin, ...) into an empty database" },
+	{ "gen", cmd_gen, DT_CMD_DB | DT_CMD_KEY,
+	  "gen --trainees N [--seed S] [--db PATH] [--key-file PATH]\n"
+	  "  --trainees N     how many trainees to generate (with their organisations,\n"
+	  "                   contracts and records)\n"
+	  "  --seed S         the random seed (default 1)\n",
+	  "generate a pilot of a given size (for benchmarks)" },
+	{ "summary", cmd_summary, DT_CMD_DB,
+	  "summary [--region CODE] [--format table|json] [--db PATH] [--key-file PATH]\n"
+	  "  --region CODE    only the pilots within this region (e.g. 210000)\n"
+	  "  --format F       table (default) or json\n",
+	  "counts per pilot city: organisations, trainees, contracts, dual ratio" },
+	{ "audit", cmd_audit, DT_CMD_DB,
+	  "audit verify [--db PATH] [--key-file PATH]\n"
+	  "  Recomputes the audit hash chain; names the first edited, removed or reordered event.\n",
+	  "verify the audit log's hash chain" },
+	{ "show", cmd_show, DT_CMD_DB,
+	  "show ENTITY ID [--unmask] [--db PATH] [--key-file PATH]\n"
+	  "  --unmask         show personal identity numbers in clear (the read is audited)\n",
+	  "show one record as JSON" },
+	{ "list", cmd_list, DT_CMD_DB,
+	  "list ENTITY [--filter FIELD=VALUE]... [--q TEXT] [--sort FIELD] [--desc]\n"
+	  "            [--limit N] [--cursor C] [--format table|json|jsonl]\n"
+	  "  --filter F=V     only records whose FIELD equals VALUE (region: within)\n"
+	  "  --q TEXT         free-text search over the entity's searchable fields\n"
+	  "  --sort FIELD     sort by FIELD (default id); --desc reverses\n"
+	  "  --limit N        at most N records (1..1000, default 50)\n"
+	  "  --cursor C       continue after the page that printed \"next: C\" on stderr\n"
+	  "  --format F       table (default), json (an array) or jsonl (one object per line)\n",
+	  "list records of one entity" },
+	{ "add", cmd_add, DT_CMD_DB | DT_CMD_KEY,
+	  "add ENTITY --json JSON|- [--db PATH] [--key-file PATH]\n"
+	  "  --json JSON      the record as a JSON object; - reads it from stdin\n",
+	  "create a record" },
+	{ "update", cmd_update, DT_CMD_DB | DT_CMD_KEY,
+	  "update ENTITY ID --json JSON|- [--db PATH] [--key-file PATH]\n"
+	  "  --json JSON      the fields to change as a JSON object; - reads it from stdin\n",
+	  "change fields of a record" },
+	{ "delete", cmd_delete, DT_CMD_DB | DT_CMD_KEY,
+	  "delete ENTITY ID [--db PATH] [--key-file PATH]\n",
+	  "delete a record (refused while others refer to it)" },
+	{ "contract", cmd_contract, DT_CMD_DB | DT_CMD_KEY,
+	  "contract ACTION ID [--party enterprise|school|trainee] [--json ARGS] [--db PATH]\n"
+	  "         [--key-file PATH]\n"
+	  "  ACTION           submit, withdraw, approve, activate, complete, dissolve or transfer\n"
+	  "  --party P        the approving party (approve only)\n"
+	  "  --json ARGS      complete: {\"date\"}; dissolve: {\"date\", \"reason\", \"in_probation\"};\n"
+	  "                   transfer: {\"date\", \"enterprise_id\" and/or \"school_id\", ...}\n",
+	  "move a contract through its life: submit, approve, activate, end" },
+	{ "record", cmd_record, DT_CMD_DB | DT_CMD_KEY,
+	  "record signoff ID [--db PATH] [--key-file PATH]\n"
+	  "  Signs off record-book entry ID; a signed entry can no longer be changed.\n",
+	  "sign off a record-book entry" },
+	{ "refdata", cmd_refdata, DT_CMD_DB | DT_CMD_KEY,
+	  "refdata load regions|occupations FILE [--db PATH] [--key-file PATH]\n"
+	  "  Adds new codes and updates known ones from a UTF-8 CSV file with a header row\n"
+	  "  (FILE - reads stdin); nothing is deleted, and any bad row loads nothing.\n",
+	  "load a newer region or occupation table" },
+};
+
+const struct dt_cmd *cli_cmd;
+
+static const struct dt_cmd *find_command(const char *name)
+{
+	for (size_t i = 0; i < DT_ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/*
+ * The usage text is the synopsis (continuation lines indented by more than
+ * two blanks) followed by option lines indented by exactly two; the summary
+ * goes between them.
+ */
+void cli_usage(FILE *f)
+{
+	const struct dt_cmd *c = cli_cmd;
+	const char *opts = c->usage + strlen(c->usage);
+	for (const char *p = strchr(c->usage, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+		if (p[1] == ' ' && p[2] == ' ' && p[3] != ' ') {
+			opts = p + 1;
+			break;
+		}
+	}
+	fprintf(f, "usage: dualtrack %.*s\n%s.\n\n%s", (int)(opts - c->usage), c->usage, c->summary,
+		opts);
+	if (c->flags & DT_CMD_DB)
+		fputs(DB_OPTS, f);
+	fputs("  --help           this text\n", f);
+}
+
+static void list_commands(FILE *f)
+{
+	fprintf(f, "usage: dualtrack COMMAND [ARGS]\n\n"
+		   "dualtrack - 双元培育试点管理平台, the dual vocational training pilot platform.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < DT_ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n`dualtrack COMMAND --help` shows a command's options.\n"
+		   "environment: DUALTRACK_DB, DUALTRACK_KEY_FILE, DUALTRACK_TODAY (YYYY-MM-DD).\n"
+		   "exit status: 0 ok, 1 invalid input or failed check, 2 usage error, 3 internal error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		list_commands(stderr);
+		return 2;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		if (!strcmp(name, "help") && argc > 2) {
+			cli_cmd = find_command(argv[2]);
+			if (!cli_cmd) {
+				fprintf(stderr, "dualtrack help: %s is not a dualtrack command\n",
+					cli_quote(argv[2]));
+				return 2;
+			}
+			cli_usage(stdout);
+			return 0;
+		}
+		list_commands(stdout);
+		return 0;
+	}
+	cli_cmd = find_command(name);
+	if (!cli_cmd) {
+		fprintf(stderr, "dualtrack: %s is not a dualtrack command (see `dualtrack --help`)\n",
+			cli_quote(name));
+		return 2;
+	}
+	if (dt_secret_init() != DT_OK) {
+		fprintf(stderr, "dualtrack: libsodium could not be initialised\n");
+		return 3;
+	}
+	return cli_cmd->fn(argc - 1, argv + 1);
+}
