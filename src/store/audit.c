@@ -12,6 +12,7 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -52,6 +53,70 @@ static void event_hash(int64_t id, const char *const cols[8], const char *prev,
 	sodium_bin2hex(out, HASH_HEX, md, HASH_LEN);
 }
 
+/* The last event's id and hash (0 and zeros for an empty chain). */
+static int read_head(struct dt_store *s, int64_t *id, char hash[HASH_HEX], struct dt_strbuf *err)
+{
+	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", err);
+	if (!st)
+		return DT_EDB;
+	*id = 0;
+	memcpy(hash, zero_hash, HASH_HEX);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		snprintf(hash, HASH_HEX, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "audit", err);
+}
+
+/*
+ * Where a new event goes: after the table's last event, or after the
+ * recorded head when that is further on.  The head is further on only when
+ * events were removed from the end behind the store's back; chaining from it
+ * keeps the gap, so that verify still reports them after later writes
+ * instead of new events quietly taking their ids.  (Inside a bulk
+ * transaction the head may lag the table, never lead it.)
+ */
+static int chain_tip(struct dt_store *s, int64_t *id, char hash[HASH_HEX], struct dt_strbuf *err)
+{
+	struct dt_strbuf head = DT_STRBUF_INIT;
+	bool found = false;
+	int rc = read_head(s, id, hash, err);
+	if (rc == DT_OK)
+		rc = dt_meta_get(s, "audit_head", &head, &found, err);
+	if (rc == DT_OK && found) {
+		char *colon = NULL;
+		long long hid = strtoll(head.buf, &colon, 10);
+		if (hid > *id && *colon == ':' && strlen(colon + 1) == HASH_HEX - 1) {
+			*id = hid;
+			memcpy(hash, colon + 1, HASH_HEX);
+		}
+	}
+	dt_strbuf_release(&head);
+	return rc;
+}
+
+static int write_head(struct dt_store *s, int64_t id, const char *hash, struct dt_strbuf *err)
+{
+	char head[24 + HASH_HEX];
+	snprintf(head, sizeof(head), "%lld:%s", (long long)id, hash);
+	return dt_meta_set(s, "audit_head", head, err);
+}
+
+int dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err)
+{
+	if (!s->head_dirty)
+		return DT_OK;
+	int64_t id;
+	char hash[HASH_HEX];
+	int rc = read_head(s, &id, hash, err);
+	if (rc == DT_OK && id)
+		rc = write_head(s, id, hash, err);
+	s->head_dirty = false;
+	return rc;
+}
+
 static char *canonical(json_t *v)
 {
 	return v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
@@ -66,21 +131,14 @@ int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *ac
 	char ts[DT_TIME_STRLEN], idbuf[24], prev[HASH_HEX], hash[HASH_HEX];
 	int64_t last = 0;
 
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", err);
-	if (!st) {
-		rc = DT_EDB;
-		goto out;
-	}
-	memcpy(prev, zero_hash, HASH_HEX);
-	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		last = sqlite3_column_int64(st, 0);
-		snprintf(prev, sizeof(prev), "%s", (const char *)sqlite3_column_text(st, 1));
-	}
-	sqlite3_reset(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE) {
-		rc = dt_sql_error(s, "audit", err);
-		goto out;
+	/* Inside a bulk transaction the head is ours alone: keep it in memory. */
+	if (s->explicit_tx && s->head_cached) {
+		last = s->head_id;
+		memcpy(prev, s->head_hash, HASH_HEX);
+	} else {
+		rc = chain_tip(s, &last, prev, err);
+		if (rc != DT_OK)
+			goto out;
 	}
 	dt_time_now(ts);
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)entity_id);
@@ -88,8 +146,9 @@ int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *ac
 				entity_id ? idbuf : NULL, jb, ja };
 	event_hash(last + 1, cols, prev, hash);
 
-	st = dt_sql_prepare(s, "INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, "
-			       "before, after, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)", err);
+	sqlite3_stmt *st = dt_sql_prepare(s, "INSERT INTO audit(id, ts, actor, request_id, action, "
+					     "entity, entity_id, before, after, prev_hash, hash) "
+					     "VALUES (?,?,?,?,?,?,?,?,?,?,?)", err);
 	if (!st) {
 		rc = DT_EDB;
 		goto out;
@@ -99,15 +158,19 @@ int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *ac
 		sqlite3_bind_text(st, i + 2, cols[i], -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, prev, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, hash, -1, SQLITE_STATIC);
-	r = sqlite3_step(st);
+	int r = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (r != SQLITE_DONE) {
 		rc = dt_sql_error(s, "audit", err);
 		goto out;
 	}
-	char head[24 + HASH_HEX];
-	snprintf(head, sizeof(head), "%lld:%s", (long long)(last + 1), hash);
-	rc = dt_meta_set(s, "audit_head", head, err);
+	if (s->explicit_tx) {
+		s->head_cached = s->head_dirty = true;
+		s->head_id = last + 1;
+		memcpy(s->head_hash, hash, HASH_HEX);
+	} else {
+		rc = write_head(s, last + 1, hash, err);
+	}
 out:
 	free(jb);
 	free(ja);

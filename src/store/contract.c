@@ -218,14 +218,14 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 			rc = DT_EINVAL;
 		}
 		json_t *prob = json_object_get(args, "in_probation");
-		bool in_prob;
+		bool in_prob = false;
 		if (prob && !json_is_null(prob)) {
 			if (!json_is_boolean(prob)) {
 				dt_ferr_add(s, err, "in_probation", "expected true or false");
 				rc = DT_EINVAL;
 			}
 			in_prob = json_is_true(prob);
-		} else {
+		} else if (rc == DT_OK) { /* @date is set only when end_date() succeeded */
 			struct dt_date start, end;
 			dt_date_parse(json_string_value(json_object_get(raw, "start_date")), &start, NULL, NULL);
 			dt_date_parse(date, &end, NULL, NULL);

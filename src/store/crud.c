@@ -310,11 +310,17 @@ static void select_list(const struct dt_entity *e, struct dt_strbuf *sql)
 	dt_strbuf_adds(sql, "SELECT ");
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct dt_field *f = &e->fields[i];
-		dt_strbuf_addf(sql, "%s%s", i ? ", " : "", f->name);
-		if (f->flags & DT_FF_PII)
-			dt_strbuf_addf(sql, ", %s_enc", f->name);
+		if (i)
+			dt_strbuf_adds(sql, ", ");
+		dt_strbuf_adds(sql, f->name);
+		if (f->flags & DT_FF_PII) {
+			dt_strbuf_adds(sql, ", ");
+			dt_strbuf_adds(sql, f->name);
+			dt_strbuf_adds(sql, "_enc");
+		}
 	}
-	dt_strbuf_addf(sql, " FROM %s", e->table);
+	dt_strbuf_adds(sql, " FROM ");
+	dt_strbuf_adds(sql, e->table);
 }
 
 /* The current row of @st (laid out by select_list) as an API object. */
@@ -883,11 +889,13 @@ int dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *
 		}
 		json_array_append(binds, json_array_get(cur, 1));
 	}
+	/* The limit is bound, not written in: one cached statement serves every page size. */
 	if (by_id)
-		dt_strbuf_addf(&sql, " ORDER BY id %s LIMIT %d", desc ? "DESC" : "ASC", limit + 1);
+		dt_strbuf_addf(&sql, " ORDER BY id %s LIMIT ?", desc ? "DESC" : "ASC");
 	else
-		dt_strbuf_addf(&sql, " ORDER BY %s %s, id %s LIMIT %d", sort, desc ? "DESC" : "ASC",
-			       desc ? "DESC" : "ASC", limit + 1);
+		dt_strbuf_addf(&sql, " ORDER BY %s %s, id %s LIMIT ?", sort, desc ? "DESC" : "ASC",
+			       desc ? "DESC" : "ASC");
+	json_array_append_new(binds, json_integer(limit + 1));
 	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	if (!st) {
 		rc = DT_EDB;

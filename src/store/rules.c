@@ -43,6 +43,13 @@ static bool has(json_t *row, const char *k)
 	return v && !json_is_null(v);
 }
 
+/* Present and, for text, not empty: "" is no guardian. */
+static bool has_text(json_t *row, const char *k)
+{
+	const char *v = str(row, k);
+	return has(row, k) && (!v || *v);
+}
+
 json_t *dt_rules_ref(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
 		     const char *field)
 {
@@ -87,7 +94,7 @@ static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct
 				dt_ferr_add(s, err, derived[i],
 					    "follows from the national ID and cannot be changed");
 		int age = age_on(date_of(before, "birth_date"), dt_date_today());
-		if (age < 18 && !has(row, "guardian_name"))
+		if (age < 18 && !has_text(row, "guardian_name"))
 			dt_ferr_add(s, err, "guardian_name", "is required for a trainee under 18 (aged %d)",
 				    age);
 		return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
@@ -113,7 +120,7 @@ static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct
 	int age = age_on(nid.birth, dt_date_today());
 	if (age < 16)
 		dt_ferr_add(s, err, "national_id", "the trainee is %d: trainees must be at least 16", age);
-	else if (age < 18 && !has(row, "guardian_name"))
+	else if (age < 18 && !has_text(row, "guardian_name"))
 		dt_ferr_add(s, err, "guardian_name", "is required for a trainee under 18 (aged %d)", age);
 
 	unsigned char *blind = malloc(DT_BLIND_LEN), *enc = malloc(DT_NATID_LEN + DT_SEAL_OVERHEAD);
@@ -234,6 +241,9 @@ static int record_rules(struct dt_store *s, const struct dt_entity *e, json_t *r
 			    str(c, "start_date"), str(c, "end_date"));
 	else if (dt_date_cmp(d, dt_date_today()) > 0)
 		dt_ferr_add(s, err, "date", "%s is in the future", str(row, "date"));
+	/* The field's range is 0..24; an entry of no hours is no entry (the table checks > 0). */
+	if (has(row, "hours") && json_number_value(json_object_get(row, "hours")) <= 0)
+		dt_ferr_add(s, err, "hours", "must be more than 0");
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
 }
 

@@ -186,11 +186,22 @@ int dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
 
 /* ---- transactions ---- */
 
+/* Run a cached statement without results (savepoint control in bulk work). */
+static int run_cached(struct dt_store *s, const char *sql, struct dt_strbuf *err)
+{
+	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
+	if (!st)
+		return DT_EDB;
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? DT_OK : dt_sql_error(s, sql, err);
+}
+
 int dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (s->explicit_tx) {
 		s->savepoints++;
-		return dt_sql_exec(s, "SAVEPOINT w", err);
+		return run_cached(s, "SAVEPOINT w", err);
 	}
 	if (s->depth)
 		return dt_error(err, DT_EINTERNAL, "internal error: nested write");
@@ -204,9 +215,11 @@ int dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
 {
 	if (s->explicit_tx) {
 		s->savepoints--;
-		if (rc != DT_OK)
-			dt_sql_exec(s, "ROLLBACK TO w", NULL);
-		int r2 = dt_sql_exec(s, "RELEASE w", rc == DT_OK ? err : NULL);
+		if (rc != DT_OK) {
+			run_cached(s, "ROLLBACK TO w", NULL);
+			s->head_cached = false; /* the undone write may have appended */
+		}
+		int r2 = run_cached(s, "RELEASE w", rc == DT_OK ? err : NULL);
 		return rc != DT_OK ? rc : r2;
 	}
 	s->depth = 0;
@@ -236,9 +249,12 @@ int dt_store_commit(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (!s->explicit_tx)
 		return dt_error(err, DT_EINTERNAL, "internal error: no transaction open");
+	int rc = dt_audit_flush_head(s, err);
 	s->explicit_tx = false;
 	s->depth = 0;
-	int rc = dt_sql_exec(s, "COMMIT", err);
+	s->head_cached = s->head_dirty = false;
+	if (rc == DT_OK)
+		rc = dt_sql_exec(s, "COMMIT", err);
 	if (rc != DT_OK)
 		dt_sql_exec(s, "ROLLBACK", NULL);
 	return rc;
@@ -250,6 +266,7 @@ void dt_store_rollback(struct dt_store *s)
 		return;
 	s->explicit_tx = false;
 	s->depth = 0;
+	s->head_cached = s->head_dirty = false;
 	dt_sql_exec(s, "ROLLBACK", NULL);
 }
 

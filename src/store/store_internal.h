@@ -33,6 +33,14 @@ struct dt_store {
 	struct dt_stmt_slot *slots; /* open-addressing cache keyed by SQL text */
 	size_t nslots, nused;
 	json_t *field_errors; /* [{field, message}] of the last failed write */
+	/*
+	 * The audit chain head, cached only inside an explicit transaction (we
+	 * hold the write lock, so nobody else appends); written to the meta table
+	 * once, at commit.  A rolled-back savepoint drops the cache.
+	 */
+	bool head_cached, head_dirty;
+	int64_t head_id;
+	char head_hash[65];
 };
 
 /** A prepared statement for @sql from the cache (reset, bindings cleared). */
@@ -63,6 +71,8 @@ int dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool
 int dt_meta_set(struct dt_store *s, const char *key, const char *value, struct dt_strbuf *err);
 
 /* audit.c */
+/** Write the chain head to the meta table if bulk appends left it stale. */
+int dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err);
 int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
 		    const char *entity, int64_t entity_id, json_t *before, json_t *after,
 		    struct dt_strbuf *err);

@@ -229,9 +229,9 @@ static inline struct fx_snap fx_snapshot(struct fx *f)
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			n++;
 			for (int c = 0; c < sqlite3_column_count(st); c++) {
+				unsigned char t = (unsigned char)sqlite3_column_type(st, c);
 				const void *b = sqlite3_column_blob(st, c);
 				int len = sqlite3_column_bytes(st, c);
-				unsigned char t = (unsigned char)sqlite3_column_type(st, c);
 				crypto_generichash_update(&h, &t, 1);
 				crypto_generichash_update(&h, (const unsigned char *)&len, sizeof(len));
 				if (b)

@@ -269,6 +269,46 @@ static void test_reorder_events(void **state)
 	assert_verifies(f, c.n);
 }
 
+/*
+ * Events removed from the end, then more writes through the store: the new
+ * events must not take the removed ones' places, or the truncation would
+ * vanish from the record.  Likewise inside a bulk transaction.
+ */
+static void test_truncation_survives_writes(void **state)
+{
+	struct fx *f = *state;
+	struct chain c = writes(f);
+	char want[64], sql[128];
+	snprintf(sql, sizeof(sql), "DELETE FROM audit WHERE id >= %lld", (long long)(c.n - 1));
+	fx_sql_exec(f, sql);
+	org(f, "后来公司");
+	assert_corrupt(f, "after a write", ev(want, sizeof(want), "audit event ", c.n - 1, " is missing"),
+		       (const char *)NULL);
+	assert_int_equal(dt_store_begin(f->s, &f->err), DT_OK);
+	org(f, "批量一");
+	org(f, "批量二");
+	assert_int_equal(dt_store_commit(f->s, &f->err), DT_OK);
+	assert_corrupt(f, "after a bulk write",
+		       ev(want, sizeof(want), "audit event ", c.n - 1, " is missing"), (const char *)NULL);
+	/* The events written since are chained on from the recorded head. */
+	snprintf(sql, sizeof(sql), "SELECT min(id) FROM audit WHERE id > %lld", (long long)(c.n - 2));
+	assert_int_equal(fx_sql_int(f, sql), c.n + 1);
+}
+
+/* An event added behind the store's back, without the head, is found. */
+static void test_forged_append(void **state)
+{
+	struct fx *f = *state;
+	struct chain c = writes(f);
+	char want[64], sql[256];
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO audit(id, ts, actor, action, entity, prev_hash, hash) SELECT id + 1, ts, "
+		 "'intruder', action, entity, hash, hash FROM audit WHERE id = %lld", (long long)c.n);
+	fx_sql_exec(f, sql);
+	assert_corrupt(f, "forged", ev(want, sizeof(want), "audit event ", c.n + 1, " ("),
+		       (const char *)NULL);
+}
+
 static void test_edit_prev_hash(void **state)
 {
 	struct fx *f = *state;
@@ -369,6 +409,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remove_events, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reorder_events, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_edit_prev_hash, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_truncation_survives_writes, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_forged_append, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_failed_writes_append_nothing, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_personal_data_masked_in_chain, fx_setup,

@@ -192,6 +192,13 @@ static void test_open(void **state)
 	assert_err_has(f, missing);
 	assert_int_equal(access(missing, F_OK), -1);
 
+	/* Creating in a directory that does not exist. */
+	snprintf(missing, sizeof(missing), "%s/no/such/dir.db", f->dir);
+	dt_strbuf_reset(&f->err);
+	assert_int_equal(dt_store_open(&s2, missing, &f->keys, DT_STORE_CREATE, &f->err), DT_EIO);
+	assert_null(s2);
+	assert_err_has(f, missing);
+
 	/* A file that is not a database. */
 	char junk[160];
 	snprintf(junk, sizeof(junk), "%s/junk.db", f->dir);
@@ -753,12 +760,21 @@ static void test_trainee(void **state)
 	refused(f, "trainee",
 		json_pack("{s:s, s:s, s:s}", "national_id", young, "name", "小明", "region", "210102"),
 		DT_EINVAL, "guardian_name");
+	refused(f, "trainee",
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", young, "name", "小明", "region", "210102",
+			  "guardian_name", ""),
+		DT_EINVAL, "guardian_name");
 	int64_t minor = fx_create(f, "trainee",
 				  json_pack("{s:s, s:s, s:s, s:s}", "national_id", young, "name", "小明",
 					    "region", "210102", "guardian_name", "大明"));
 	/* The guardian cannot be removed while the trainee is a minor. */
 	refused_update(f, "trainee", minor, json_pack("{s:n}", "guardian_name"), DT_EINVAL,
 		       "guardian_name");
+	refused_update(f, "trainee", minor, json_pack("{s:s}", "guardian_name", ""), DT_EINVAL,
+		       "guardian_name");
+	assert_int_equal(update(f, "trainee", minor, json_pack("{s:s}", "guardian_name", "大明妈妈"),
+				NULL),
+			 DT_OK);
 	char seventeen[DT_NATID_LEN + 1];
 	fx_natid(seventeen, "210102", "20081127", 135); /* 17, 18 tomorrow */
 	refused(f, "trainee",
@@ -953,6 +969,8 @@ static void test_record_book(void **state)
 	refused(f, "record_entry", entry_in(con, "2025-08-31", "company", 8), DT_EINVAL, "date");
 	refused(f, "record_entry", entry_in(con, "2026-11-27", "company", 8), DT_EINVAL, "date");
 	refused(f, "record_entry", entry_in(con, "2026-11-26", "company", 25), DT_EINVAL, "hours");
+	refused(f, "record_entry", entry_in(con, "2026-11-26", "company", 0), DT_EINVAL, "hours");
+	refused(f, "record_entry", entry_in(con, "2026-11-26", "company", -1), DT_EINVAL, "hours");
 	refused(f, "record_entry", entry_in(con, "2026-11-26", "office", 8), DT_EINVAL, "site");
 	refused(f, "record_entry", entry_in(99999, "2026-11-26", "company", 8), DT_EINVAL,
 		"contract_id");
@@ -963,6 +981,7 @@ static void test_record_book(void **state)
 	assert_int_equal(update(f, "record_entry", e2, json_pack("{s:f}", "hours", 7.0), NULL), DT_OK);
 	refused_update(f, "record_entry", e2, json_pack("{s:s}", "date", "2026-12-01"), DT_EINVAL,
 		       "date");
+	refused_update(f, "record_entry", e2, json_pack("{s:i}", "hours", 0), DT_EINVAL, "hours");
 	refused_update(f, "record_entry", e2, json_pack("{s:I}", "contract_id", (json_int_t)con),
 		       DT_EINVAL, "contract_id");
 
@@ -1085,6 +1104,15 @@ static void test_dissolve(void **state)
 				NULL),
 			 DT_EINVAL);
 	fx_assert_ferr(f, "in_probation");
+	/* A date that does not exist, with the probation left to be derived from it. */
+	assert_int_equal(fx_act(f, con, DT_CEV_DISSOLVE, 0,
+				json_pack("{s:s, s:s}", "date", "2025-02-30", "reason", "x"), NULL),
+			 DT_EINVAL);
+	fx_assert_ferr(f, "date");
+	assert_int_equal(fx_act(f, con, DT_CEV_DISSOLVE, 0,
+				json_pack("{s:i, s:s}", "date", 20251001, "reason", "x"), NULL),
+			 DT_EINVAL);
+	fx_assert_ferr(f, "date");
 	fx_assert_unchanged(f, &snap);
 	/* Within the probation period: derived true. */
 	json_t *o = NULL;
