@@ -31,6 +31,7 @@ int dt_err_exit_status(enum dt_err e)
 	case DT_ENOTFOUND:
 	case DT_ECONFLICT:
 	case DT_EDENIED:
+	case DT_ECRYPTO: /* a wrong or missing key file is the caller's input */
 	case DT_ECORRUPT: return 1;
 	case DT_EUSAGE: return 2;
 	default: return 3;

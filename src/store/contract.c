@@ -69,6 +69,10 @@ static int end_date(struct dt_store *s, json_t *args, json_t *raw, char out[DT_D
 		dt_strbuf_release(&e2);
 	}
 	dt_date_format(d, out);
+	if (dt_date_cmp(d, dt_date_today()) > 0) {
+		dt_ferr_add(s, err, "date", "%s is in the future: record the end when it happens", out);
+		return DT_EINVAL;
+	}
 	const char *start = json_string_value(json_object_get(raw, "start_date"));
 	if (strcmp(out, start) < 0) {
 		dt_ferr_add(s, err, "date", "%s is before the contract began (%s)", out, start);

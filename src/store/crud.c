@@ -646,6 +646,9 @@ int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct d
 			sqlite3_reset(st);
 		}
 	}
+	if (rc == DT_OK && json_object_get(changes, "region"))
+		rc = dt_rules_region_moved(s, e, id, (int)json_integer_value(json_object_get(changes, "region")),
+					   err);
 	if (rc == DT_OK)
 		rc = dt_crud_get(s, e, NULL, id, 0, &after, err);
 	if (rc == DT_OK) {

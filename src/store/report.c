@@ -62,6 +62,8 @@ int dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbu
 /*
  * "summary": one row per pilot with its counts.  The region range of a pilot
  * is computed in SQL from its level (province: 4 trailing digits, city: 2).
+ * Everything counts where the training happens (the enterprise's region):
+ * trainees are those with a contract there, whatever their home region.
  */
 static const char summary_sql[] =
 	"WITH p AS (SELECT pilot.id, pilot.region AS code, r.name_zh, r.name_en, r.level, "
@@ -70,7 +72,7 @@ static const char summary_sql[] =
 	"SELECT p.code, p.name_zh, p.name_en, p.level, "
 	" (SELECT count(*) FROM organization o WHERE o.kind = 'enterprise' AND o.region BETWEEN p.lo AND p.hi) AS enterprises, "
 	" (SELECT count(*) FROM organization o WHERE o.kind = 'school' AND o.region BETWEEN p.lo AND p.hi) AS schools, "
-	" (SELECT count(*) FROM trainee t WHERE t.region BETWEEN p.lo AND p.hi) AS trainees, "
+	" (SELECT count(DISTINCT c.trainee_id) FROM contract c WHERE c.region BETWEEN p.lo AND p.hi) AS trainees, "
 	" (SELECT count(*) FROM contract c WHERE c.region BETWEEN p.lo AND p.hi) AS contracts, "
 	" (SELECT count(*) FROM contract c WHERE c.status = 'active' AND c.region BETWEEN p.lo AND p.hi) AS active, "
 	" (SELECT count(*) FROM contract c WHERE c.status = 'completed' AND c.region BETWEEN p.lo AND p.hi) AS completed, "

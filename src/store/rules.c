@@ -359,6 +359,47 @@ int dt_rules_apply(struct dt_store *s, const struct dt_entity *e, json_t *row, j
 	return DT_OK;
 }
 
+/* Run an UPDATE with two integer parameters. */
+static int exec2(struct dt_store *s, const char *sql, int64_t a, int64_t b, struct dt_strbuf *err)
+{
+	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
+	if (!st)
+		return DT_EDB;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? DT_OK : dt_sql_error(s, "region", err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id, int region,
+			  struct dt_strbuf *err)
+{
+	int rc = DT_OK;
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	/* Children: entities whose region_from field refers to @e. */
+	for (const struct dt_entity *c = dt_entities; c->name && rc == DT_OK; c++) {
+		const struct dt_field *f = c->region_from ? dt_entity_field(c, c->region_from) : NULL;
+		if (!f || strcmp(f->ref, e->name))
+			continue;
+		dt_strbuf_reset(&sql);
+		dt_strbuf_addf(&sql, "UPDATE %s SET region = ? WHERE %s = ?", c->table, f->name);
+		rc = exec2(s, sql.buf, region, id, err);
+		/* Grandchildren: entities whose owner is one of those children. */
+		for (const struct dt_entity *g = dt_entities; g->name && rc == DT_OK; g++) {
+			const struct dt_field *gf = g->region_from ? dt_entity_field(g, g->region_from) : NULL;
+			if (!gf || strcmp(gf->ref, c->name))
+				continue;
+			dt_strbuf_reset(&sql);
+			dt_strbuf_addf(&sql, "UPDATE %s SET region = ? WHERE %s IN (SELECT id FROM %s WHERE %s = ?)",
+				       g->table, gf->name, c->table, f->name);
+			rc = exec2(s, sql.buf, region, id, err);
+		}
+	}
+	dt_strbuf_release(&sql);
+	return rc;
+}
+
 int dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
 		    struct dt_strbuf *err)
 {

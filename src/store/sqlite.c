@@ -51,8 +51,30 @@ static bool cache_grow(struct dt_store *s)
 	return true;
 }
 
+/* Finalize every cached statement (the cache is full of rare variants). */
+static void cache_clear(struct dt_store *s)
+{
+	for (size_t i = 0; i < s->nslots; i++) {
+		if (s->slots[i].sql) {
+			sqlite3_finalize(s->slots[i].st);
+			free(s->slots[i].sql);
+			s->slots[i].sql = NULL;
+		}
+	}
+	s->nused = 0;
+}
+
+/*
+ * Statements are keyed by their text, and list filters or update column sets
+ * make variants; past CACHE_MAX the cache starts again.  No caller keeps a
+ * statement from this cache across another dt_sql_prepare() call.
+ */
+#define CACHE_MAX 1024
+
 sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strbuf *err)
 {
+	if (s->nused >= CACHE_MAX)
+		cache_clear(s);
 	if (s->nused * 2 >= s->nslots && !cache_grow(s)) {
 		dt_error(err, DT_ENOMEM, "out of memory");
 		return NULL;

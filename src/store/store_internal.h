@@ -101,6 +101,12 @@ struct dt_blobs {
 };
 int dt_rules_apply(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *before,
 		   json_t *refs, struct dt_blobs *blobs, struct dt_strbuf *err);
+/**
+ * Object @id of @e moved to @region: the objects that inherit their region
+ * from it (directly or through a contract) move along.
+ */
+int dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id, int region,
+			  struct dt_strbuf *err);
 /** Rules that may refuse a delete of @row (raw columns). */
 int dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
 		    struct dt_strbuf *err);

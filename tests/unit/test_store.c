@@ -1748,6 +1748,54 @@ static void test_lookups_and_check(void **state)
 	assert_int_equal(dt_store_report(f->s, "nonsense", NULL, &rows, &f->err), DT_EINVAL);
 }
 
+/* Moving an organisation moves what inherits its region, down to record entries. */
+static void test_region_moves_along(void **state)
+{
+	struct fx *f = *state;
+	struct fx_world w = fx_world(f);
+	int64_t c = fx_active_contract(f, &w);
+	int64_t e = fx_create(f, "record_entry",
+			      json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c, "date",
+					"2025-10-10", "site", "company", "hours", 8.0, "content", "实训"));
+	json_t *patch = json_pack("{s:s}", "region", "220102");
+	assert_int_equal(dt_store_update(f->s, &f->actor, NULL, "organization", w.ent, patch, NULL, &f->err),
+			 DT_OK);
+	json_decref(patch);
+	json_t *o = NULL;
+	assert_int_equal(dt_store_get(f->s, NULL, "contract", c, 0, &o, &f->err), DT_OK);
+	assert_string_equal(fx_str(o, "region"), "220102");
+	json_decref(o);
+	assert_int_equal(dt_store_get(f->s, NULL, "record_entry", e, 0, &o, &f->err), DT_OK);
+	assert_string_equal(fx_str(o, "region"), "220102");
+	json_decref(o);
+	/* The school did not move: its programme stays. */
+	assert_int_equal(dt_store_get(f->s, NULL, "programme", w.prog, 0, &o, &f->err), DT_OK);
+	assert_string_equal(fx_str(o, "region"), "210103");
+	json_decref(o);
+	/* A Shenyang scope no longer sees the contract. */
+	struct dt_scope sy = { 210100, 0, 0 };
+	assert_int_equal(dt_store_get(f->s, &sy, "contract", c, 0, &o, &f->err), DT_ENOTFOUND);
+}
+
+/* Completion, dissolution and transfer record what happened, not what will. */
+static void test_end_not_in_future(void **state)
+{
+	struct fx *f = *state;
+	struct fx_world w = fx_world(f);
+	int64_t c = fx_active_contract(f, &w);
+	struct fx_snap before = fx_snapshot(f);
+	assert_int_equal(fx_act(f, c, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-27"), NULL),
+			 DT_EINVAL);
+	fx_assert_ferr(f, "date");
+	assert_int_equal(fx_act(f, c, DT_CEV_DISSOLVE, 0,
+				json_pack("{s:s, s:s}", "date", "2027-01-01", "reason", "个人原因"), NULL),
+			 DT_EINVAL);
+	fx_assert_ferr(f, "date");
+	fx_assert_unchanged(f, &before);
+	assert_int_equal(fx_act(f, c, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", FX_TODAY), NULL),
+			 DT_OK);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -1771,6 +1819,8 @@ int main(void)
 		T(test_transactions),
 		T(test_delete),
 		T(test_lookups_and_check),
+		T(test_region_moves_along),
+		T(test_end_not_in_future),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
