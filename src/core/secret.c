@@ -267,3 +267,32 @@ void dt_secret_blind(const struct dt_keys *k, const char *s, size_t len,
 	crypto_generichash(out, DT_BLIND_LEN, (const unsigned char *)s, len, k->idx,
 			   sizeof(k->idx));
 }
+
+int dt_password_hash(const char *password, char out[DT_PWHASH_LEN])
+{
+	_Static_assert(DT_PWHASH_LEN == crypto_pwhash_STRBYTES, "pwhash size");
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return DT_ENOMEM;
+	return DT_OK;
+}
+
+bool dt_password_verify(const char *hash, const char *password)
+{
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void dt_token_new(char out[DT_TOKEN_LEN])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out, DT_TOKEN_LEN, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+}
+
+void dt_token_hash(const char *token, char out[DT_TOKEN_HASH_HEX])
+{
+	unsigned char md[32];
+	crypto_generichash(md, sizeof(md), (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, DT_TOKEN_HASH_HEX, md, sizeof(md));
+}

@@ -11,6 +11,7 @@
 #ifndef DT_SECRET_H
 #define DT_SECRET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,5 +51,23 @@ int dt_secret_open(const struct dt_keys *k, const unsigned char *sealed, size_t 
 /** Keyed hash of @s for look-up and uniqueness without the plaintext. */
 void dt_secret_blind(const struct dt_keys *k, const char *s, size_t len,
 		     unsigned char out[DT_BLIND_LEN]);
+
+/* ---- passwords and bearer tokens ---- */
+
+#define DT_PWHASH_LEN 128   /* crypto_pwhash_STRBYTES */
+#define DT_TOKEN_LEN 44     /* 32 random bytes, URL-safe base64, no padding, + NUL */
+#define DT_TOKEN_HASH_HEX 65
+
+/**
+ * Hash @password with argon2id (interactive limits) into @out.  DT_ENOMEM
+ * if the machine cannot spare the memory.
+ */
+int dt_password_hash(const char *password, char out[DT_PWHASH_LEN]);
+/** True if @password matches @hash (constant time). */
+bool dt_password_verify(const char *hash, const char *password);
+/** A new random bearer token (URL-safe base64). */
+void dt_token_new(char out[DT_TOKEN_LEN]);
+/** The hex BLAKE2b-256 of @token: what the database stores. */
+void dt_token_hash(const char *token, char out[DT_TOKEN_HASH_HEX]);
 
 #endif

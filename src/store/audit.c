@@ -21,6 +21,8 @@
 
 #define HASH_LEN 32
 #define HASH_HEX (HASH_LEN * 2 + 1)
+/* ts, actor, request_id, action, entity, entity_id, before, after, region */
+#define NCOLS 9
 static const char zero_hash[HASH_HEX] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -36,7 +38,7 @@ static void hash_part(crypto_generichash_state *h, const char *s)
 }
 
 /* The hash of one event, as hex into @out. */
-static void event_hash(int64_t id, const char *const cols[8], const char *prev,
+static void event_hash(int64_t id, const char *const cols[NCOLS], const char *prev,
 		       char out[HASH_HEX])
 {
 	crypto_generichash_state h;
@@ -46,7 +48,7 @@ static void event_hash(int64_t id, const char *const cols[8], const char *prev,
 	crypto_generichash_init(&h, NULL, 0, HASH_LEN);
 	hash_part(&h, "dualtrack-audit-v1");
 	hash_part(&h, idbuf);
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < NCOLS; i++)
 		hash_part(&h, cols[i]);
 	hash_part(&h, prev);
 	crypto_generichash_final(&h, md, HASH_LEN);
@@ -142,13 +144,21 @@ int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *ac
 	}
 	dt_time_now(ts);
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)entity_id);
-	const char *cols[8] = { ts, a->login, a->request_id, action, entity,
-				entity_id ? idbuf : NULL, jb, ja };
+	/* The region of what was touched, so that scoped readers see the event. */
+	json_t *reg = json_object_get(after ? after : before, "region");
+	const char *region = json_is_string(reg) ? json_string_value(reg) : NULL;
+	char regbuf[16];
+	if (region) {
+		snprintf(regbuf, sizeof(regbuf), "%ld", strtol(region, NULL, 10));
+		region = regbuf;
+	}
+	const char *cols[NCOLS] = { ts, a->login, a->request_id, action, entity,
+				    entity_id ? idbuf : NULL, jb, ja, region };
 	event_hash(last + 1, cols, prev, hash);
 
 	sqlite3_stmt *st = dt_sql_prepare(s, "INSERT INTO audit(id, ts, actor, request_id, action, "
-					     "entity, entity_id, before, after, prev_hash, hash) "
-					     "VALUES (?,?,?,?,?,?,?,?,?,?,?)", err);
+					     "entity, entity_id, before, after, region, prev_hash, hash) "
+					     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", err);
 	if (!st) {
 		rc = DT_EDB;
 		goto out;
@@ -156,8 +166,10 @@ int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *ac
 	sqlite3_bind_int64(st, 1, last + 1);
 	for (int i = 0; i < 8; i++)
 		sqlite3_bind_text(st, i + 2, cols[i], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, prev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, hash, -1, SQLITE_STATIC);
+	if (region)
+		sqlite3_bind_int64(st, 10, strtol(region, NULL, 10));
+	sqlite3_bind_text(st, 11, prev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, hash, -1, SQLITE_STATIC);
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (r != SQLITE_DONE) {
@@ -201,7 +213,7 @@ int dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf
 	if (rc != DT_OK)
 		return rc;
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT id, ts, actor, request_id, action, entity, "
-					     "entity_id, before, after, prev_hash, hash "
+					     "entity_id, before, after, region, prev_hash, hash "
 					     "FROM audit ORDER BY id", err);
 	if (!st) {
 		rc = DT_EDB;
@@ -210,11 +222,11 @@ int dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf
 	int r;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		const char *cols[8];
-		for (int i = 0; i < 8; i++)
+		const char *cols[NCOLS];
+		for (int i = 0; i < NCOLS; i++)
 			cols[i] = (const char *)sqlite3_column_text(st, i + 1);
-		const char *stored_prev = (const char *)sqlite3_column_text(st, 9);
-		const char *stored_hash = (const char *)sqlite3_column_text(st, 10);
+		const char *stored_prev = (const char *)sqlite3_column_text(st, 10);
+		const char *stored_hash = (const char *)sqlite3_column_text(st, 11);
 		if (id != expect) {
 			rc = dt_error(err, DT_ECORRUPT,
 				      id > expect ? "audit event %lld is missing (the chain jumps from "

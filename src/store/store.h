@@ -152,6 +152,77 @@ int dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id, stru
 int dt_store_occupation_by_code(struct dt_store *s, const char *code, int64_t *id,
 				struct dt_strbuf *err);
 
+/* ---- accounts, sessions and tokens ---- */
+
+/** A signed-in user as the HTTP layer needs it. */
+struct dt_account {
+	int64_t id;
+	char login[65];
+	char role[16];       /* admin national province city school enterprise trainee inspector */
+	struct dt_scope scope;
+	bool disabled;
+};
+
+/**
+ * Add an account.  @scope is what the role is limited to: a region code for
+ * province, city and inspector (optional for national: the whole country),
+ * an organisation (its USCC or "org:ID") for school and enterprise, a trainee
+ * (national ID or "trainee:ID") for trainee; none for admin.  The password is
+ * hashed with argon2id.  DT_EINVAL names the argument at fault.
+ */
+int dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const char *login,
+			 const char *role, const char *scope, const char *password, int64_t *id,
+			 struct dt_strbuf *err);
+/** All accounts as a JSON array (no password hashes). */
+int dt_store_account_list(struct dt_store *s, json_t **out, struct dt_strbuf *err);
+/** Enable or disable @login; disabling revokes its sessions and tokens. */
+int dt_store_account_disable(struct dt_store *s, const struct dt_actor *a, const char *login,
+			     bool disabled, struct dt_strbuf *err);
+/** Set a new password for @login; revokes its sessions. */
+int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const char *login,
+			    const char *password, struct dt_strbuf *err);
+/**
+ * Check @login and @password.  DT_EDENIED for an unknown login, a wrong
+ * password or a disabled account alike (no enumeration); the hash is
+ * computed even for unknown logins so that timing does not tell.
+ */
+int dt_store_account_login(struct dt_store *s, const char *login, const char *password,
+			   struct dt_account *out, struct dt_strbuf *err);
+
+/**
+ * Create a session or API token for account @account_id valid for @seconds.
+ * @token receives the secret (shown once), @csrf (sessions only, may be
+ * NULL) a CSRF token.  *@cred_id the credential's id.
+ */
+int dt_store_credential_create(struct dt_store *s, const struct dt_actor *a, int64_t account_id,
+			       const char *kind, int64_t seconds, char token[DT_TOKEN_LEN],
+			       char csrf[DT_TOKEN_LEN], int64_t *cred_id, struct dt_strbuf *err);
+/** A credential found by its secret. */
+struct dt_credential {
+	int64_t id;
+	char kind[8];
+	char csrf[DT_TOKEN_LEN];
+	char expires_at[32];
+	struct dt_account account;
+};
+/**
+ * Look up @token: DT_EDENIED if unknown, expired, revoked or its account is
+ * disabled (with the reason in @err for the log, not for the client).
+ */
+int dt_store_credential_check(struct dt_store *s, const char *token, struct dt_credential *out,
+			      struct dt_strbuf *err);
+/** Revoke credential @id. */
+int dt_store_credential_revoke(struct dt_store *s, const struct dt_actor *a, int64_t id,
+			       struct dt_strbuf *err);
+
+/**
+ * Audit events, newest first, within @scope (events without a region are
+ * seen by unscoped readers only).  Filters: entity, entity_id, actor,
+ * action, from, to (ISO times); cursor as for lists.
+ */
+int dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope, const struct dt_query *q,
+			json_t **items, char **next, struct dt_strbuf *err);
+
 /* ---- audit and integrity ---- */
 
 /**

@@ -145,7 +145,7 @@ static void test_open(void **state)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 1);
 	sqlite3_finalize(st);
-	assert_int_equal(dt_store_schema_version(f->s), 1);
+	assert_int_equal(dt_store_schema_version(f->s), 2);
 	/* WAL is a property of the file: an outsider sees it too. */
 	sqlite3 *db = fx_raw(f);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
@@ -153,14 +153,14 @@ static void test_open(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	assert_int_equal(fx_sql_int(f, "PRAGMA user_version"), 1);
+	assert_int_equal(fx_sql_int(f, "PRAGMA user_version"), 2);
 
 	/* Reopening with the same key keeps everything. */
 	int64_t org = fx_org(f, "enterprise", 210102, "甲");
 	dt_store_close(f->s);
 	f->s = NULL;
 	assert_int_equal(dt_store_open(&f->s, f->path, &f->keys, 0, &f->err), DT_OK);
-	assert_int_equal(dt_store_schema_version(f->s), 1);
+	assert_int_equal(dt_store_schema_version(f->s), 2);
 	json_decref(get(f, "organization", org, 0));
 
 	/* Without keys: fine for commands that never touch personal fields. */

@@ -1,0 +1,103 @@
+/*
+ * http.h - the boundary between the h2o server (server.c) and dualtrack's
+ * request handling (dispatch.c, the route table and handlers).
+ *
+ * The server turns each h2o request into a struct dt_http_req, calls the
+ * dispatcher on the worker thread that received it, and sends the struct
+ * dt_http_res it filled.  Everything a handler allocates for the response
+ * lives in the request's pool (dt_http_alloc) or in res->body, which the
+ * server releases after sending: handlers never free by hand.
+ */
+#ifndef DT_HTTP_H
+#define DT_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/strbuf.h"
+
+struct dt_store;
+struct dt_keys;
+
+#define DT_HTTP_MAX_HEADERS 16
+
+/** Per worker thread: its own database connection and counters. */
+struct dt_http_worker {
+	int index;
+	struct dt_store *store;
+	void *data; /* the dispatcher's per-thread state */
+};
+
+struct dt_http_req {
+	const char *method;
+	size_t method_len;
+	const char *path; /* without the query string, not decoded */
+	size_t path_len;
+	const char *query; /* after '?', or NULL */
+	size_t query_len;
+	const char *body;
+	size_t body_len;
+	const char *peer; /* client address, e.g. "127.0.0.1" */
+	char request_id[33];
+	struct dt_http_worker *worker;
+	void *impl; /* the h2o_req_t */
+};
+
+struct dt_http_header {
+	const char *name;
+	const char *value;
+};
+
+struct dt_http_res {
+	int status;
+	const char *content_type;   /* NULL means application/json */
+	struct dt_strbuf body;       /* released by the server */
+	const void *static_body;     /* or a body that outlives the request (embedded assets) */
+	size_t static_len;
+	struct dt_http_header headers[DT_HTTP_MAX_HEADERS];
+	int nheaders;
+	const char *route;           /* route pattern, for metrics ("/api/v1/{kind}/{id}") */
+};
+
+/** Value of request header @name (lower case), or NULL; *@len gets its length. */
+const char *dt_http_header(const struct dt_http_req *req, const char *name, size_t *len);
+/** Allocate @n bytes that live until the response is sent. */
+void *dt_http_alloc(const struct dt_http_req *req, size_t n);
+/** Copy @s (length @n) into the request's pool as a NUL-terminated string. */
+char *dt_http_strdup(const struct dt_http_req *req, const char *s, size_t n);
+/** Add a response header; the strings must outlive the request (pool or static). */
+void dt_http_add_header(struct dt_http_res *res, const char *name, const char *value);
+
+/** The dispatcher's entry points (dispatch.c). */
+struct dt_http_app {
+	/* Called once per worker thread after its store is open. */
+	int (*thread_init)(struct dt_http_worker *w, void *ctx);
+	void (*thread_fini)(struct dt_http_worker *w, void *ctx);
+	/* Handle one request; fill @res (status 0 is taken as 500). */
+	void (*handle)(struct dt_http_req *req, struct dt_http_res *res, void *ctx);
+	void *ctx;
+};
+
+struct dt_server_opts {
+	const char *host;        /* "127.0.0.1" */
+	int port;                /* 8080 */
+	int threads;             /* 0: number of cores */
+	size_t max_body;         /* bytes; larger bodies get 413 */
+	const char *db_path;
+	const struct dt_keys *keys;
+	int io_timeout_ms;       /* read and idle timeouts */
+};
+
+/**
+ * Serve until SIGTERM or SIGINT: each thread runs its own h2o event loop
+ * with its own SO_REUSEPORT listener and its own store connection.  On a
+ * signal, listeners close, in-flight requests finish, stores are closed
+ * (checkpointing the WAL) and DT_OK is returned.
+ */
+int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
+		  struct dt_strbuf *err);
+
+/** Connections open right now (all threads), for /metrics. */
+int64_t dt_server_open_connections(void);
+
+#endif

@@ -1,0 +1,581 @@
+/*
+ * account.c - users, sessions, API tokens, and the audit log as a list.
+ *
+ * Passwords are argon2id hashes (libsodium); sessions and tokens are random
+ * secrets of which only a BLAKE2b hash is stored.  Every change to an
+ * account or credential is audited like any other write; secrets and hashes
+ * never appear in the audit log.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/date.h"
+#include "core/num.h"
+#include "domain/natid.h"
+#include "domain/region.h"
+#include "domain/uscc.h"
+#include "store/store_internal.h"
+#include "core/banned.h"
+
+static const char *const roles[] = { "admin",	   "national", "province", "city",
+				     "school",	   "enterprise", "trainee", "inspector" };
+
+static bool role_known(const char *r)
+{
+	for (size_t i = 0; i < DT_ARRAY_SIZE(roles); i++)
+		if (!strcmp(roles[i], r))
+			return true;
+	return false;
+}
+
+/* Resolve the --scope of @role into @sc; DT_EINVAL naming what is wrong. */
+static int parse_scope(struct dt_store *s, const char *role, const char *scope,
+		       struct dt_scope *sc, struct dt_strbuf *err)
+{
+	memset(sc, 0, sizeof(*sc));
+	bool region_role = !strcmp(role, "province") || !strcmp(role, "city") ||
+			   !strcmp(role, "inspector") || !strcmp(role, "national");
+	if (!strcmp(role, "admin") || (!strcmp(role, "national") && (!scope || !*scope))) {
+		if (scope && *scope)
+			return dt_error(err, DT_EINVAL, "scope: the admin role has no scope");
+		return DT_OK;
+	}
+	if (!scope || !*scope)
+		return dt_error(err, DT_EINVAL, "scope: the %s role needs a scope (%s)", role,
+				region_role ? "a region code" : !strcmp(role, "trainee")
+								? "the trainee's national ID or trainee:ID"
+								: "the organisation's USCC or org:ID");
+	if (region_role) {
+		int code;
+		if (dt_region_code_parse(scope, &code, err) != DT_OK)
+			return DT_EINVAL;
+		int level = dt_region_level(code);
+		if (!strcmp(role, "province") && level != 1)
+			return dt_error(err, DT_EINVAL, "scope: %s is not a province code", scope);
+		if (!strcmp(role, "city") && level != 2)
+			return dt_error(err, DT_EINVAL, "scope: %s is not a city (prefecture) code", scope);
+		json_t *r = NULL;
+		if (dt_store_get(s, NULL, "region", code, 0, &r, NULL) != DT_OK)
+			return dt_error(err, DT_EINVAL, "scope: %s is not in the region table", scope);
+		json_decref(r);
+		sc->region = code;
+		return DT_OK;
+	}
+	int64_t id = 0;
+	if (!strcmp(role, "trainee")) {
+		if (!strncmp(scope, "trainee:", 8)) {
+			if (dt_parse_int64(scope + 8, 1, INT64_MAX, &id, "scope", err) != DT_OK)
+				return DT_EINVAL;
+			json_t *t = NULL;
+			if (dt_store_get(s, NULL, "trainee", id, 0, &t, NULL) != DT_OK)
+				return dt_error(err, DT_EINVAL, "scope: no trainee %lld", (long long)id);
+			json_decref(t);
+		} else if (dt_store_trainee_by_natid(s, scope, &id, NULL) != DT_OK) {
+			return dt_error(err, DT_EINVAL, "scope: no trainee with this national ID");
+		}
+		sc->trainee_id = id;
+		return DT_OK;
+	}
+	json_t *o = NULL;
+	if (!strncmp(scope, "org:", 4)) {
+		if (dt_parse_int64(scope + 4, 1, INT64_MAX, &id, "scope", err) != DT_OK)
+			return DT_EINVAL;
+	} else if (dt_store_org_by_uscc(s, scope, &id, NULL) != DT_OK) {
+		return dt_error(err, DT_EINVAL, "scope: no organisation with USCC %s", scope);
+	}
+	if (dt_store_get(s, NULL, "organization", id, 0, &o, NULL) != DT_OK)
+		return dt_error(err, DT_EINVAL, "scope: no organisation %lld", (long long)id);
+	const char *kind = json_string_value(json_object_get(o, "kind"));
+	int rc = DT_OK;
+	if (strcmp(kind, role))
+		rc = dt_error(err, DT_EINVAL, "scope: organisation %lld is a%s %s, not a%s %s",
+			      (long long)id, kind[0] == 'e' || kind[0] == 'a' ? "n" : "", kind,
+			      role[0] == 'e' ? "n" : "", role);
+	json_decref(o);
+	sc->org_id = id;
+	return rc;
+}
+
+static json_t *account_json(int64_t id, const char *login, const char *role, const struct dt_scope *sc,
+			    bool disabled)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id, "login", login, "role", role,
+			      "disabled", disabled);
+	json_object_set_new(o, "scope_region", sc->region ? json_integer(sc->region) : json_null());
+	json_object_set_new(o, "scope_org", sc->org_id ? json_integer(sc->org_id) : json_null());
+	json_object_set_new(o, "scope_trainee", sc->trainee_id ? json_integer(sc->trainee_id) : json_null());
+	return o;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const char *login,
+			 const char *role, const char *scope, const char *password, int64_t *id,
+			 struct dt_strbuf *err)
+{
+	size_t n = login ? strlen(login) : 0;
+	if (n < 2 || n > 64)
+		return dt_error(err, DT_EINVAL, "login: 2 to 64 characters");
+	for (const char *p = login; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		      *p == '_' || *p == '@'))
+			return dt_error(err, DT_EINVAL,
+					"login: use lower-case letters, digits and . - _ @ only");
+	if (!role || !role_known(role))
+		return dt_error(err, DT_EINVAL,
+				"role: '%s' is not one of admin, national, province, city, school, "
+				"enterprise, trainee, inspector", role ? role : "");
+	if (!password || strlen(password) < 8)
+		return dt_error(err, DT_EINVAL, "password: at least 8 characters");
+	if (strlen(password) > 1024)
+		return dt_error(err, DT_EINVAL, "password: at most 1024 characters");
+	struct dt_scope sc;
+	int rc = parse_scope(s, role, scope, &sc, err);
+	if (rc != DT_OK)
+		return rc;
+	char hash[DT_PWHASH_LEN], now[DT_TIME_STRLEN];
+	if (dt_password_hash(password, hash) != DT_OK)
+		return dt_error(err, DT_ENOMEM, "out of memory hashing the password");
+	dt_time_now(now);
+	rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		return rc;
+	sqlite3_stmt *st = dt_sql_prepare(s, "INSERT INTO account(login, role, scope_region, scope_org, "
+					     "scope_trainee, password_hash, created_at, updated_at) "
+					     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", err);
+	int64_t newid = 0;
+	if (!st) {
+		rc = DT_EDB;
+	} else {
+		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+		bind_opt(st, 3, sc.region);
+		bind_opt(st, 4, sc.org_id);
+		bind_opt(st, 5, sc.trainee_id);
+		sqlite3_bind_text(st, 6, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+		int r = sqlite3_step(st);
+		if (r == SQLITE_ROW)
+			newid = sqlite3_column_int64(st, 0);
+		else if (sqlite3_errcode(s->db) == SQLITE_CONSTRAINT)
+			rc = dt_error(err, DT_ECONFLICT, "login: '%s' is taken", login);
+		else
+			rc = dt_sql_error(s, "account", err);
+		sqlite3_reset(st);
+	}
+	if (rc == DT_OK) {
+		json_t *after = account_json(newid, login, role, &sc, false);
+		rc = dt_audit_append(s, a, "account.create", "account", newid, NULL, after, err);
+		json_decref(after);
+	}
+	rc = dt_tx_end(s, rc, err);
+	if (rc == DT_OK && id)
+		*id = newid;
+	return rc;
+}
+
+#define ACCOUNT_COLS "id, login, role, scope_region, scope_org, scope_trainee, disabled"
+
+static void account_from_row(sqlite3_stmt *st, struct dt_account *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(st, 0);
+	snprintf(out->login, sizeof(out->login), "%s", (const char *)sqlite3_column_text(st, 1));
+	snprintf(out->role, sizeof(out->role), "%s", (const char *)sqlite3_column_text(st, 2));
+	out->scope.region = sqlite3_column_int(st, 3);
+	out->scope.org_id = sqlite3_column_int64(st, 4);
+	out->scope.trainee_id = sqlite3_column_int64(st, 5);
+	out->disabled = sqlite3_column_int(st, 6) != 0;
+}
+
+int dt_store_account_list(struct dt_store *s, json_t **out, struct dt_strbuf *err)
+{
+	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account ORDER BY login", err);
+	if (!st)
+		return DT_EDB;
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct dt_account acc;
+		account_from_row(st, &acc);
+		json_array_append_new(arr, account_json(acc.id, acc.login, acc.role, &acc.scope, acc.disabled));
+	}
+	sqlite3_reset(st);
+	*out = arr;
+	return DT_OK;
+}
+
+static int find_account(struct dt_store *s, const char *login, struct dt_account *acc,
+			struct dt_strbuf *err)
+{
+	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account WHERE login = ?", err);
+	if (!st)
+		return DT_EDB;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		account_from_row(st, acc);
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? DT_OK : dt_error(err, DT_ENOTFOUND, "no account '%s'", login);
+}
+
+/* Revoke every live credential of @account_id (optionally only sessions). */
+static int revoke_all(struct dt_store *s, int64_t account_id, bool sessions_only,
+		      struct dt_strbuf *err)
+{
+	char now[DT_TIME_STRLEN];
+	dt_time_now(now);
+	sqlite3_stmt *st = dt_sql_prepare(
+		s, sessions_only ? "UPDATE credential SET revoked_at = ? WHERE account_id = ? AND "
+				   "revoked_at IS NULL AND kind = 'session'"
+				 : "UPDATE credential SET revoked_at = ? WHERE account_id = ? AND "
+				   "revoked_at IS NULL", err);
+	if (!st)
+		return DT_EDB;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, account_id);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? DT_OK : dt_sql_error(s, "credential", err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int dt_store_account_disable(struct dt_store *s, const struct dt_actor *a, const char *login,
+			     bool disabled, struct dt_strbuf *err)
+{
+	struct dt_account acc;
+	int rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		return rc;
+	rc = find_account(s, login, &acc, err);
+	if (rc == DT_OK) {
+		char now[DT_TIME_STRLEN];
+		dt_time_now(now);
+		sqlite3_stmt *st = dt_sql_prepare(s, "UPDATE account SET disabled = ?, updated_at = ? "
+						     "WHERE id = ?", err);
+		if (!st) {
+			rc = DT_EDB;
+		} else {
+			sqlite3_bind_int(st, 1, disabled);
+			sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, acc.id);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = dt_sql_error(s, "account", err);
+			sqlite3_reset(st);
+		}
+	}
+	if (rc == DT_OK && disabled)
+		rc = revoke_all(s, acc.id, false, err);
+	if (rc == DT_OK) {
+		json_t *before = account_json(acc.id, acc.login, acc.role, &acc.scope, acc.disabled);
+		json_t *after = account_json(acc.id, acc.login, acc.role, &acc.scope, disabled);
+		rc = dt_audit_append(s, a, disabled ? "account.disable" : "account.enable", "account",
+				     acc.id, before, after, err);
+		json_decref(before);
+		json_decref(after);
+	}
+	return dt_tx_end(s, rc, err);
+}
+
+int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const char *login,
+			    const char *password, struct dt_strbuf *err)
+{
+	if (!password || strlen(password) < 8)
+		return dt_error(err, DT_EINVAL, "password: at least 8 characters");
+	if (strlen(password) > 1024)
+		return dt_error(err, DT_EINVAL, "password: at most 1024 characters");
+	char hash[DT_PWHASH_LEN], now[DT_TIME_STRLEN];
+	if (dt_password_hash(password, hash) != DT_OK)
+		return dt_error(err, DT_ENOMEM, "out of memory hashing the password");
+	dt_time_now(now);
+	struct dt_account acc;
+	int rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		return rc;
+	rc = find_account(s, login, &acc, err);
+	if (rc == DT_OK) {
+		sqlite3_stmt *st = dt_sql_prepare(s, "UPDATE account SET password_hash = ?, updated_at = ? "
+						     "WHERE id = ?", err);
+		if (!st) {
+			rc = DT_EDB;
+		} else {
+			sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, acc.id);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = dt_sql_error(s, "account", err);
+			sqlite3_reset(st);
+		}
+	}
+	if (rc == DT_OK)
+		rc = revoke_all(s, acc.id, true, err);
+	if (rc == DT_OK)
+		rc = dt_audit_append(s, a, "account.passwd", "account", acc.id, NULL, NULL, err);
+	return dt_tx_end(s, rc, err);
+}
+
+int dt_store_account_login(struct dt_store *s, const char *login, const char *password,
+			   struct dt_account *out, struct dt_strbuf *err)
+{
+	/* A fixed hash to verify against when the login is unknown: same cost. */
+	static char dummy[DT_PWHASH_LEN];
+	if (!dummy[0] && dt_password_hash("dualtrack-no-such-user", dummy) != DT_OK)
+		return dt_error(err, DT_ENOMEM, "out of memory");
+	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " ACCOUNT_COLS ", password_hash FROM account "
+					     "WHERE login = ?", err);
+	if (!st)
+		return DT_EDB;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	char hash[DT_PWHASH_LEN];
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	if (found) {
+		account_from_row(st, out);
+		snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(st, 7));
+	}
+	sqlite3_reset(st);
+	bool ok = dt_password_verify(found ? hash : dummy, password) && found;
+	if (!ok)
+		return dt_error(err, DT_EDENIED, "wrong login or password");
+	if (out->disabled)
+		return dt_error(err, DT_EDENIED, "account '%s' is disabled", login);
+	return DT_OK;
+}
+
+static void time_after(int64_t seconds, char out[DT_TIME_STRLEN])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	time_t t = ts.tv_sec + (time_t)seconds;
+	gmtime_r(&t, &tm);
+	strftime(out, DT_TIME_STRLEN, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+}
+
+int dt_store_credential_create(struct dt_store *s, const struct dt_actor *a, int64_t account_id,
+			       const char *kind, int64_t seconds, char token[DT_TOKEN_LEN],
+			       char csrf[DT_TOKEN_LEN], int64_t *cred_id, struct dt_strbuf *err)
+{
+	if (strcmp(kind, "session") && strcmp(kind, "token"))
+		return dt_error(err, DT_EINVAL, "kind: session or token");
+	if (seconds <= 0 || seconds > (int64_t)3650 * 86400)
+		return dt_error(err, DT_EINVAL, "expires: 1 second to 10 years");
+	char hash[DT_TOKEN_HASH_HEX], now[DT_TIME_STRLEN], expires[DT_TIME_STRLEN];
+	char csrfbuf[DT_TOKEN_LEN];
+	dt_token_new(token);
+	dt_token_hash(token, hash);
+	dt_token_new(csrfbuf);
+	dt_time_now(now);
+	time_after(seconds, expires);
+	int rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		return rc;
+	sqlite3_stmt *st = dt_sql_prepare(s, "INSERT INTO credential(account_id, kind, token_hash, csrf, "
+					     "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+					  err);
+	int64_t id = 0;
+	if (!st) {
+		rc = DT_EDB;
+	} else {
+		sqlite3_bind_int64(st, 1, account_id);
+		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+		if (!strcmp(kind, "session"))
+			sqlite3_bind_text(st, 4, csrfbuf, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, expires, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			id = sqlite3_column_int64(st, 0);
+		else
+			rc = dt_sql_error(s, "credential", err);
+		sqlite3_reset(st);
+	}
+	if (rc == DT_OK) {
+		json_t *after = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "account_id",
+					  (json_int_t)account_id, "kind", kind, "expires_at", expires);
+		char action[32];
+		snprintf(action, sizeof(action), "%s.create", kind);
+		rc = dt_audit_append(s, a, action, "credential", id, NULL, after, err);
+		json_decref(after);
+	}
+	rc = dt_tx_end(s, rc, err);
+	if (rc == DT_OK) {
+		if (csrf)
+			memcpy(csrf, csrfbuf, DT_TOKEN_LEN);
+		if (cred_id)
+			*cred_id = id;
+	}
+	return rc;
+}
+
+int dt_store_credential_check(struct dt_store *s, const char *token, struct dt_credential *out,
+			      struct dt_strbuf *err)
+{
+	char hash[DT_TOKEN_HASH_HEX], now[DT_TIME_STRLEN];
+	dt_token_hash(token, hash);
+	dt_time_now(now);
+	sqlite3_stmt *st = dt_sql_prepare(
+		s, "SELECT a.id, a.login, a.role, a.scope_region, a.scope_org, a.scope_trainee, "
+		   "a.disabled, c.id, c.kind, c.csrf, c.expires_at, c.revoked_at "
+		   "FROM credential c JOIN account a ON a.id = c.account_id WHERE c.token_hash = ?", err);
+	if (!st)
+		return DT_EDB;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	int rc = DT_OK;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = dt_error(err, DT_EDENIED, "unknown token");
+	} else {
+		account_from_row(st, &out->account);
+		out->id = sqlite3_column_int64(st, 7);
+		snprintf(out->kind, sizeof(out->kind), "%s", (const char *)sqlite3_column_text(st, 8));
+		const char *csrf = (const char *)sqlite3_column_text(st, 9);
+		snprintf(out->csrf, sizeof(out->csrf), "%s", csrf ? csrf : "");
+		snprintf(out->expires_at, sizeof(out->expires_at), "%s",
+			 (const char *)sqlite3_column_text(st, 10));
+		if (sqlite3_column_type(st, 11) != SQLITE_NULL)
+			rc = dt_error(err, DT_EDENIED, "revoked token");
+		else if (strcmp(out->expires_at, now) <= 0)
+			rc = dt_error(err, DT_EDENIED, "expired token");
+		else if (out->account.disabled)
+			rc = dt_error(err, DT_EDENIED, "disabled account");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int dt_store_credential_revoke(struct dt_store *s, const struct dt_actor *a, int64_t id,
+			       struct dt_strbuf *err)
+{
+	char now[DT_TIME_STRLEN];
+	dt_time_now(now);
+	int rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		return rc;
+	sqlite3_stmt *st = dt_sql_prepare(s, "UPDATE credential SET revoked_at = ? WHERE id = ? AND "
+					     "revoked_at IS NULL", err);
+	if (!st) {
+		rc = DT_EDB;
+	} else {
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = dt_sql_error(s, "credential", err);
+		else if (sqlite3_changes(s->db) == 0)
+			rc = dt_error(err, DT_ENOTFOUND, "credential %lld is not live", (long long)id);
+		sqlite3_reset(st);
+	}
+	if (rc == DT_OK)
+		rc = dt_audit_append(s, a, "credential.revoke", "credential", id, NULL, NULL, err);
+	return dt_tx_end(s, rc, err);
+}
+
+int dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope, const struct dt_query *q,
+			json_t **items, char **next, struct dt_strbuf *err)
+{
+	static const char *const filters[] = { "entity", "entity_id", "actor", "action", "from", "to" };
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	json_t *binds = json_array();
+	int rc = DT_OK;
+	*items = NULL;
+	*next = NULL;
+	int limit = q && q->limit ? q->limit : 50;
+	if (limit < 1 || limit > 1000) {
+		rc = dt_error(err, DT_EINVAL, "limit: %d is out of range 1..1000", limit);
+		goto out;
+	}
+	dt_strbuf_adds(&sql, "SELECT id, ts, actor, request_id, action, entity, entity_id, before, after, "
+			     "region, hash FROM audit WHERE 1 = 1");
+	if (scope && scope->region) {
+		int lo, hi;
+		dt_region_range(scope->region, &lo, &hi);
+		dt_strbuf_adds(&sql, " AND region BETWEEN ? AND ?");
+		json_array_append_new(binds, json_integer(lo));
+		json_array_append_new(binds, json_integer(hi));
+	}
+	for (size_t i = 0; q && i < q->nfilters; i++) {
+		const char *name = q->filters[2 * i], *val = q->filters[2 * i + 1];
+		size_t k;
+		for (k = 0; k < DT_ARRAY_SIZE(filters); k++)
+			if (!strcmp(filters[k], name))
+				break;
+		if (k == DT_ARRAY_SIZE(filters)) {
+			rc = dt_error(err, DT_EINVAL, "%s: not a filter of the audit log (entity, "
+						      "entity_id, actor, action, from, to)", name);
+			goto out;
+		}
+		if (!strcmp(name, "from"))
+			dt_strbuf_adds(&sql, " AND ts >= ?");
+		else if (!strcmp(name, "to"))
+			dt_strbuf_adds(&sql, " AND ts < ?");
+		else
+			dt_strbuf_addf(&sql, " AND %s = ?", name);
+		json_array_append_new(binds, json_string(val));
+	}
+	if (q && q->cursor && *q->cursor) {
+		int64_t before;
+		if (dt_parse_int64(q->cursor, 1, INT64_MAX, &before, "cursor", err) != DT_OK) {
+			rc = DT_EINVAL;
+			goto out;
+		}
+		dt_strbuf_adds(&sql, " AND id < ?");
+		json_array_append_new(binds, json_integer(before));
+	}
+	dt_strbuf_adds(&sql, " ORDER BY id DESC LIMIT ?");
+	json_array_append_new(binds, json_integer(limit + 1));
+	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	if (!st) {
+		rc = DT_EDB;
+		goto out;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(binds, i, v)
+		dt_sql_bind_json(st, (int)i + 1, v);
+	json_t *arr = json_array();
+	int n = 0;
+	int64_t last = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == limit) {
+			char buf[24];
+			snprintf(buf, sizeof(buf), "%lld", (long long)last);
+			*next = strdup(buf);
+			break;
+		}
+		last = sqlite3_column_int64(st, 0);
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(last));
+		static const char *const names[] = { "ts", "actor", "request_id", "action", "entity",
+						     "entity_id" };
+		for (int c = 0; c < 6; c++) {
+			const char *t = (const char *)sqlite3_column_text(st, c + 1);
+			json_object_set_new(o, names[c], t ? json_string(t) : json_null());
+		}
+		for (int c = 7; c <= 8; c++) {
+			const char *t = (const char *)sqlite3_column_text(st, c);
+			json_object_set_new(o, c == 7 ? "before" : "after",
+					    t ? json_loads(t, JSON_DECODE_ANY, NULL) : json_null());
+		}
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+			char reg[16];
+			snprintf(reg, sizeof(reg), "%06d", sqlite3_column_int(st, 9));
+			json_object_set_new(o, "region", json_string(reg));
+		} else {
+			json_object_set_new(o, "region", json_null());
+		}
+		json_object_set_new(o, "hash", json_string((const char *)sqlite3_column_text(st, 10)));
+		json_array_append_new(arr, o);
+		n++;
+	}
+	sqlite3_reset(st);
+	*items = arr;
+out:
+	dt_strbuf_release(&sql);
+	json_decref(binds);
+	return rc;
+}
