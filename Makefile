@@ -11,7 +11,7 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := sqlite3 libsodium jansson
+PKGS    := sqlite3 libsodium jansson libh2o-evloop
 SAN     ?=
 OPT     ?= -O2
 
@@ -20,9 +20,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wshadow -Wformat=2
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(LDFLAGS)
-LIBS    := $(PKG_LIBS) -lcsv -lpthread -lm
+LIBS    := $(PKG_LIBS) -lcsv -lssl -lcrypto -lpthread -lm
 
 ifeq ($(SAN),1)
 ALL_CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -30,7 +30,7 @@ ALL_LDFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
 
 # Library sources: everything under src/ except the CLI entry point.
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/domain/*.c src/store/*.c src/engine/*.c src/io/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/domain/*.c src/store/*.c src/engine/*.c src/io/*.c src/http/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 GEN_SRC  := $(BUILD)/gen/embedded.c
 EMBED    := $(sort $(wildcard src/store/migrations/*.sql)) data/regions.csv data/occupations.csv

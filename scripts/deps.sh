@@ -12,7 +12,7 @@ pkgs=(
 	gcc make libc6-dev pkg-config
 	libsqlite3-dev sqlite3
 	libsodium-dev libjansson-dev libcsv-dev libcmocka-dev
-	libxlsxwriter-dev libh2o-evloop-dev libglpk-dev
+	libxlsxwriter-dev libh2o-evloop-dev libssl-dev libglpk-dev curl
 	nodejs npm
 )
 

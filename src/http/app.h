@@ -1,0 +1,147 @@
+/*
+ * app.h - dualtrack's HTTP application: the route table, the dispatcher's
+ * request context and the helpers handlers reply with.
+ *
+ * One dispatcher (dispatch.c) matches the route table, authenticates the
+ * caller (bearer token or session cookie), checks the route's permission
+ * against the role table (auth.c), enforces CSRF for cookie writes, parses
+ * the JSON body, and measures the request for /metrics.  Handlers only read
+ * the context, call the store and reply; what they allocate lives in the
+ * context and is released by the dispatcher.
+ */
+#ifndef DT_APP_H
+#define DT_APP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/common.h"
+#include "http/http.h"
+#include "store/store.h"
+
+/* Permissions: one bit each; roles map to sets of them in auth.c. */
+enum dt_perm {
+	DT_P_READ = 1 << 0,       /* read records within scope */
+	DT_P_PILOT = 1 << 1,      /* pilots (plans) */
+	DT_P_ORG = 1 << 2,        /* organisations */
+	DT_P_PROGRAMME = 1 << 3,  /* programmes */
+	DT_P_PARTNER = 1 << 4,    /* partnerships */
+	DT_P_DEMAND = 1 << 5,     /* demand and places */
+	DT_P_TRAINEE = 1 << 6,    /* trainees */
+	DT_P_CONTRACT = 1 << 7,   /* contracts and their life cycle */
+	DT_P_APPROVE = 1 << 8,    /* approve a contract as one's own party */
+	DT_P_RECORD = 1 << 9,     /* record-book entries */
+	DT_P_SIGNOFF = 1 << 10,   /* sign off record-book entries */
+	DT_P_ASSESS = 1 << 11,    /* assessments and outcomes */
+	DT_P_REFDATA = 1 << 12,   /* regions and occupations */
+	DT_P_PII = 1 << 13,       /* pii:read, unmasked national IDs */
+	DT_P_AUDIT = 1 << 14,     /* audit log */
+};
+
+enum dt_route_flags {
+	DT_R_PUBLIC = 1 << 0, /* no authentication */
+	DT_R_BODY = 1 << 1,   /* expects a JSON object body */
+};
+
+struct dt_ctx;
+typedef void (*dt_handler_fn)(struct dt_ctx *c);
+
+struct dt_route {
+	const char *method;
+	const char *pattern; /* "/api/v1/{kind}/{id}": {name} matches one segment */
+	dt_handler_fn handler;
+	unsigned perm;       /* permissions needed (0: any signed-in caller) */
+	unsigned flags;
+	const char *summary; /* for the OpenAPI document */
+};
+
+/** The route table (routes.c), ended by a NULL method. */
+extern const struct dt_route dt_routes[];
+
+#define DT_MAX_PARAMS 4
+#define DT_MAX_QUERY 32
+
+struct dt_ctx {
+	struct dt_http_req *req;
+	struct dt_http_res *res;
+	struct dt_store *store;
+	const struct dt_route *route;
+	/* Path parameters in pattern order: names and decoded values. */
+	const char *pname[DT_MAX_PARAMS];
+	const char *pval[DT_MAX_PARAMS];
+	int nparams;
+	/* Query parameters, decoded, in order. */
+	const char *qname[DT_MAX_QUERY];
+	const char *qval[DT_MAX_QUERY];
+	int nquery;
+	json_t *body;               /* parsed body (DT_R_BODY routes), owned here */
+	bool authed;
+	struct dt_credential cred;  /* the caller's credential when authed */
+	unsigned perms;             /* the caller's permissions */
+	struct dt_actor actor;
+	struct dt_strbuf err;       /* scratch for store errors */
+};
+
+/** Path parameter @name, or NULL. */
+const char *dt_param(const struct dt_ctx *c, const char *name);
+/** Query parameter @name (first occurrence), or NULL. */
+const char *dt_query(const struct dt_ctx *c, const char *name);
+/** The caller's scope (NULL for an unscoped admin or national caller). */
+const struct dt_scope *dt_ctx_scope(const struct dt_ctx *c);
+
+/** Reply with @status and JSON @body (stolen). */
+void dt_reply_json(struct dt_ctx *c, int status, json_t *body);
+/** Reply with an RFC 9457 problem; @errors ([{field, message}]) is borrowed, may be NULL. */
+void dt_reply_problem(struct dt_ctx *c, int status, const char *detail, json_t *errors);
+/** Reply for a failed store call: 422 with field errors, 404, 409, 403, 500. */
+void dt_reply_store_error(struct dt_ctx *c, int rc);
+/** Parse a positive id parameter; replies 404 and returns false when it is not one. */
+bool dt_ctx_id(struct dt_ctx *c, const char *name, int64_t *id);
+
+/* auth.c */
+/** Permissions of @role (0 for an unknown role). */
+unsigned dt_role_perms(const char *role);
+/** The permission that writes @entity. */
+unsigned dt_entity_write_perm(const char *entity);
+/** A login attempt from @peer for @login: false when throttled (then *@retry_after seconds). */
+bool dt_throttle_check(const char *login, const char *peer, int *retry_after);
+/** Record the result of a login attempt. */
+void dt_throttle_record(const char *login, const char *peer, bool ok);
+/** Authenticate @token through the worker's cache; false if not valid. */
+bool dt_auth_token(struct dt_http_worker *w, const char *token, struct dt_credential *out);
+/** Forget cached credentials in every worker (after a logout or revocation). */
+void dt_auth_invalidate(void);
+/** Per-worker auth state. */
+void *dt_auth_worker_new(void);
+void dt_auth_worker_free(void *p);
+
+/* metrics.c */
+void dt_metrics_observe(const char *route, int status, double seconds);
+/** Prometheus text for /metrics; @db_path for the database size. */
+void dt_metrics_render(struct dt_strbuf *out, const char *db_path);
+
+/* openapi.c */
+/** The OpenAPI 3.1 document for the route table and entities (new reference). */
+json_t *dt_openapi_document(void);
+
+/** The application for dt_server_run (dispatch.c). */
+void dt_app_init(struct dt_http_app *app, const char *db_path);
+
+/* handlers */
+void dt_h_healthz(struct dt_ctx *c);
+void dt_h_metrics(struct dt_ctx *c);
+void dt_h_openapi(struct dt_ctx *c);
+void dt_h_login(struct dt_ctx *c);
+void dt_h_logout(struct dt_ctx *c);
+void dt_h_whoami(struct dt_ctx *c);
+void dt_h_list(struct dt_ctx *c);
+void dt_h_get(struct dt_ctx *c);
+void dt_h_create(struct dt_ctx *c);
+void dt_h_update(struct dt_ctx *c);
+void dt_h_delete(struct dt_ctx *c);
+void dt_h_contract_action(struct dt_ctx *c);
+void dt_h_signoff(struct dt_ctx *c);
+void dt_h_audit_list(struct dt_ctx *c);
+void dt_h_audit_verify(struct dt_ctx *c);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * h_contracts.c - the contract life cycle, record-book sign-off and the
+ * audit log over HTTP.
+ *
+ * POST /api/v1/contracts/{id}/{action}: submit, withdraw, approve, activate,
+ * complete, dissolve, transfer.  Each party approves as itself: an
+ * enterprise user as the enterprise, a school user as the school, a trainee
+ * as the trainee; an admin names the party in {"party": ...}.  Sign-off of
+ * a record-book entry belongs to the mentor of its site: company entries to
+ * the enterprise, school entries to the school.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/num.h"
+#include "http/app.h"
+#include "core/banned.h"
+
+/* The optional JSON object body of an action; false (with a reply) if malformed. */
+static bool optional_body(struct dt_ctx *c, json_t **out)
+{
+	*out = NULL;
+	if (!c->req->body_len)
+		return true;
+	json_error_t je;
+	json_t *b = json_loadb(c->req->body, c->req->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!b) {
+		struct dt_strbuf d = DT_STRBUF_INIT;
+		dt_strbuf_addf(&d, "the body is not valid JSON: %s (line %d, column %d)", je.text, je.line,
+			       je.column);
+		dt_reply_problem(c, 400, d.buf, NULL);
+		dt_strbuf_release(&d);
+		return false;
+	}
+	if (!json_is_object(b)) {
+		json_decref(b);
+		json_t *e = json_pack("[{s:s, s:s}]", "field", "body", "message", "expected a JSON object");
+		dt_reply_problem(c, 422, "expected a JSON object", e);
+		json_decref(e);
+		return false;
+	}
+	*out = b;
+	return true;
+}
+
+void dt_h_contract_action(struct dt_ctx *c)
+{
+	int64_t id;
+	if (!dt_ctx_id(c, "id", &id))
+		return;
+	enum dt_contract_event ev;
+	const char *action = dt_param(c, "action");
+	if (dt_contract_event_parse(action, &ev) != DT_OK || ev == DT_CEV_EDIT) {
+		dt_reply_problem(c, 404, "no such contract action (submit, withdraw, approve, activate, "
+					 "complete, dissolve, transfer)", NULL);
+		return;
+	}
+	json_t *args = NULL;
+	if (!optional_body(c, &args))
+		return;
+	enum dt_party party = DT_PARTY_ENTERPRISE;
+	const char *role = c->cred.account.role;
+	if (ev == DT_CEV_APPROVE) {
+		if (!(c->perms & DT_P_APPROVE))
+			goto denied;
+		if (!strcmp(role, "enterprise"))
+			party = DT_PARTY_ENTERPRISE;
+		else if (!strcmp(role, "school"))
+			party = DT_PARTY_SCHOOL;
+		else if (!strcmp(role, "trainee"))
+			party = DT_PARTY_TRAINEE;
+		else {
+			json_t *p = json_object_get(args, "party");
+			if (!json_is_string(p) || dt_party_parse(json_string_value(p), &party) != DT_OK) {
+				json_t *e = json_pack("[{s:s, s:s}]", "field", "party", "message",
+						      "enterprise, school or trainee");
+				dt_reply_problem(c, 422, "party: which party approves", e);
+				json_decref(e);
+				json_decref(args);
+				return;
+			}
+		}
+		json_object_del(args, "party");
+	} else if (!(c->perms & DT_P_CONTRACT)) {
+		goto denied;
+	}
+	json_t *out = NULL;
+	int rc = dt_store_contract_act(c->store, &c->actor, dt_ctx_scope(c), id, ev, party, args, &out,
+				       &c->err);
+	json_decref(args);
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	dt_reply_json(c, ev == DT_CEV_TRANSFER ? 201 : 200, out);
+	return;
+denied:
+	json_decref(args);
+	dt_reply_problem(c, 403, "your role may not do this to a contract", NULL);
+}
+
+void dt_h_signoff(struct dt_ctx *c)
+{
+	int64_t id;
+	if (!dt_ctx_id(c, "id", &id))
+		return;
+	json_t *entry = NULL;
+	int rc = dt_store_get(c->store, dt_ctx_scope(c), "record_entry", id, 0, &entry, &c->err);
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	const char *site = json_string_value(json_object_get(entry, "site"));
+	const char *role = c->cred.account.role;
+	bool ok = !strcmp(role, "admin") || (!strcmp(role, "enterprise") && !strcmp(site, "company")) ||
+		  (!strcmp(role, "school") && !strcmp(site, "school"));
+	json_decref(entry);
+	if (!ok) {
+		dt_reply_problem(c, 403, !strcmp(site, "company")
+						 ? "company entries are signed off by the company mentor"
+						 : "school entries are signed off by the school mentor",
+				 NULL);
+		return;
+	}
+	json_t *out = NULL;
+	rc = dt_store_record_signoff(c->store, &c->actor, dt_ctx_scope(c), id, &out, &c->err);
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	dt_reply_json(c, 200, out);
+}
+
+void dt_h_audit_list(struct dt_ctx *c)
+{
+	const char *filters[2 * DT_MAX_QUERY];
+	struct dt_query q = { 0 };
+	q.filters = filters;
+	for (int i = 0; i < c->nquery; i++) {
+		if (!strcmp(c->qname[i], "limit")) {
+			int64_t lim;
+			if (dt_parse_int64(c->qval[i], 1, 1000, &lim, "limit", &c->err) != DT_OK) {
+				dt_reply_problem(c, 422, c->err.buf, NULL);
+				return;
+			}
+			q.limit = (int)lim;
+		} else if (!strcmp(c->qname[i], "cursor")) {
+			q.cursor = c->qval[i];
+		} else {
+			filters[2 * q.nfilters] = c->qname[i];
+			filters[2 * q.nfilters + 1] = c->qval[i];
+			q.nfilters++;
+		}
+	}
+	json_t *items = NULL;
+	char *next = NULL;
+	int rc = dt_store_audit_list(c->store, dt_ctx_scope(c), &q, &items, &next, &c->err);
+	if (rc == DT_EINVAL) {
+		dt_reply_problem(c, 422, c->err.buf, NULL);
+		return;
+	}
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	json_t *body = json_pack("{s:o, s:o}", "items", items, "next", next ? json_string(next) : json_null());
+	free(next);
+	dt_reply_json(c, 200, body);
+}
+
+void dt_h_audit_verify(struct dt_ctx *c)
+{
+	int64_t n = 0;
+	int rc = dt_store_audit_verify(c->store, &n, &c->err);
+	if (rc != DT_OK && rc != DT_ECORRUPT) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	dt_reply_json(c, 200, json_pack("{s:b, s:I, s:o}", "ok", rc == DT_OK, "checked", (json_int_t)n,
+					 "error", rc == DT_OK ? json_null() : json_string(c->err.buf)));
+}

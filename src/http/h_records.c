@@ -1,0 +1,219 @@
+/*
+ * h_records.c - the generic handlers for every entity of the data model:
+ * list, get, create, update (PATCH) and delete under /api/v1/{kind}.
+ *
+ * Reads go through the caller's scope in the store, so objects outside it
+ * are 404.  A write runs in one transaction that is undone when its result
+ * would fall outside the caller's scope (403): nobody creates or moves
+ * records into another party's territory.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/num.h"
+#include "http/app.h"
+#include "store/entity.h"
+#include "core/banned.h"
+
+/* The entity named by {kind} (plural, as in the URL); replies 404 if none. */
+static const struct dt_entity *kind_of(struct dt_ctx *c)
+{
+	const char *k = dt_param(c, "kind");
+	const struct dt_entity *e = k ? dt_entity_find(k) : NULL;
+	if (!e || strcmp(e->plural, k)) {
+		dt_reply_problem(c, 404, "no such kind of record", NULL);
+		return NULL;
+	}
+	return e;
+}
+
+static bool has_pii(const struct dt_entity *e)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].flags & DT_FF_PII)
+			return true;
+	return false;
+}
+
+void dt_h_list(struct dt_ctx *c)
+{
+	const struct dt_entity *e = kind_of(c);
+	if (!e)
+		return;
+	const char *filters[2 * DT_MAX_QUERY];
+	struct dt_query q = { 0 };
+	q.filters = filters;
+	for (int i = 0; i < c->nquery; i++) {
+		const char *n = c->qname[i], *v = c->qval[i];
+		if (!strcmp(n, "limit")) {
+			int64_t lim;
+			if (dt_parse_int64(v, 1, 1000, &lim, "limit", &c->err) != DT_OK) {
+				json_t *fe = json_pack("[{s:s, s:s}]", "field", "limit", "message", c->err.buf);
+				dt_reply_problem(c, 422, c->err.buf, fe);
+				json_decref(fe);
+				return;
+			}
+			q.limit = (int)lim;
+		} else if (!strcmp(n, "cursor")) {
+			q.cursor = v;
+		} else if (!strcmp(n, "q")) {
+			q.q = v;
+		} else if (!strcmp(n, "sort")) {
+			q.desc = v[0] == '-';
+			q.sort = v + (v[0] == '-' || v[0] == '+');
+		} else {
+			filters[2 * q.nfilters] = n;
+			filters[2 * q.nfilters + 1] = v;
+			q.nfilters++;
+		}
+	}
+	json_t *items = NULL;
+	char *next = NULL;
+	int rc = dt_store_list(c->store, dt_ctx_scope(c), e->name, &q, &items, &next, &c->err);
+	if (rc == DT_EINVAL) {
+		/* The message starts with the parameter at fault ("sort: ..."). */
+		const char *colon = strchr(c->err.buf, ':');
+		char *field = dt_http_strdup(c->req, c->err.buf,
+					     colon ? (size_t)(colon - c->err.buf) : c->err.len);
+		json_t *fe = json_pack("[{s:s, s:s}]", "field", field, "message", c->err.buf);
+		dt_reply_problem(c, 422, c->err.buf, fe);
+		json_decref(fe);
+		return;
+	}
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	json_t *body = json_pack("{s:o, s:o}", "items", items, "next", next ? json_string(next) : json_null());
+	free(next);
+	dt_reply_json(c, 200, body);
+}
+
+void dt_h_get(struct dt_ctx *c)
+{
+	const struct dt_entity *e = kind_of(c);
+	int64_t id;
+	if (!e || !dt_ctx_id(c, "id", &id))
+		return;
+	const char *um = dt_query(c, "unmask");
+	bool unmask = um && (!strcmp(um, "1") || !strcmp(um, "true"));
+	json_t *o = NULL;
+	int rc = dt_store_get(c->store, dt_ctx_scope(c), e->name, id, 0, &o, &c->err);
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	if (unmask && has_pii(e)) {
+		if (!(c->perms & DT_P_PII)) {
+			json_decref(o);
+			dt_reply_problem(c, 403, "unmask: your role may not see personal identity numbers", NULL);
+			return;
+		}
+		/* The unmasked read is on the record before anything is shown. */
+		char action[48];
+		snprintf(action, sizeof(action), "%s.unmask", e->name);
+		rc = dt_store_audit(c->store, &c->actor, action, e->name, id, NULL, o, &c->err);
+		json_decref(o);
+		o = NULL;
+		if (rc == DT_OK)
+			rc = dt_store_get(c->store, dt_ctx_scope(c), e->name, id, DT_READ_UNMASK, &o, &c->err);
+		if (rc != DT_OK) {
+			dt_reply_store_error(c, rc);
+			return;
+		}
+		dt_http_add_header(c->res, "cache-control", "no-store");
+	}
+	dt_reply_json(c, 200, o);
+}
+
+/* Commit when @id is visible in the caller's scope, else undo (403). */
+static bool keep_if_in_scope(struct dt_ctx *c, const struct dt_entity *e, int64_t id)
+{
+	json_t *o = NULL;
+	if (dt_ctx_scope(c) &&
+	    dt_store_get(c->store, dt_ctx_scope(c), e->name, id, 0, &o, NULL) != DT_OK) {
+		dt_store_rollback(c->store);
+		dt_reply_problem(c, 403, "the record would fall outside your scope", NULL);
+		return false;
+	}
+	json_decref(o);
+	int rc = dt_store_commit(c->store, &c->err);
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return false;
+	}
+	return true;
+}
+
+static bool may_write(struct dt_ctx *c, const struct dt_entity *e)
+{
+	unsigned p = dt_entity_write_perm(e->name);
+	if ((c->perms & p) != p) {
+		dt_reply_problem(c, 403, "your role may not change these records", NULL);
+		return false;
+	}
+	return true;
+}
+
+void dt_h_create(struct dt_ctx *c)
+{
+	const struct dt_entity *e = kind_of(c);
+	if (!e || !may_write(c, e))
+		return;
+	int rc = dt_store_begin(c->store, &c->err);
+	json_t *o = NULL;
+	if (rc == DT_OK)
+		rc = dt_store_create(c->store, &c->actor, e->name, c->body, &o, &c->err);
+	if (rc != DT_OK) {
+		dt_store_rollback(c->store);
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	int64_t id = json_integer_value(json_object_get(o, "id"));
+	if (!keep_if_in_scope(c, e, id)) {
+		json_decref(o);
+		return;
+	}
+	char *loc = dt_http_alloc(c->req, 96);
+	snprintf(loc, 96, "/api/v1/%s/%lld", e->plural, (long long)id);
+	dt_http_add_header(c->res, "location", loc);
+	dt_reply_json(c, 201, o);
+}
+
+void dt_h_update(struct dt_ctx *c)
+{
+	const struct dt_entity *e = kind_of(c);
+	int64_t id;
+	if (!e || !dt_ctx_id(c, "id", &id) || !may_write(c, e))
+		return;
+	int rc = dt_store_begin(c->store, &c->err);
+	json_t *o = NULL;
+	if (rc == DT_OK)
+		rc = dt_store_update(c->store, &c->actor, dt_ctx_scope(c), e->name, id, c->body, &o,
+				     &c->err);
+	if (rc != DT_OK) {
+		dt_store_rollback(c->store);
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	if (!keep_if_in_scope(c, e, id)) {
+		json_decref(o);
+		return;
+	}
+	dt_reply_json(c, 200, o);
+}
+
+void dt_h_delete(struct dt_ctx *c)
+{
+	const struct dt_entity *e = kind_of(c);
+	int64_t id;
+	if (!e || !dt_ctx_id(c, "id", &id) || !may_write(c, e))
+		return;
+	int rc = dt_store_delete(c->store, &c->actor, dt_ctx_scope(c), e->name, id, &c->err);
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	c->res->status = 204;
+}

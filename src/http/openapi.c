@@ -1,0 +1,275 @@
+/*
+ * openapi.c - the OpenAPI 3.1 document, built from the route table and the
+ * entity table so that it cannot drift from what the server does.
+ *
+ * Generic routes ("/api/v1/{kind}") are expanded to one path per entity
+ * ("/api/v1/trainees"); every operation names the route-table pattern it
+ * comes from in "x-route".  Schemas: <Entity> (what the API returns: every
+ * field is always present), <Entity>Create and <Entity>Patch (what it
+ * accepts), Problem (RFC 9457) and the list envelope.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http/app.h"
+#include "store/entity.h"
+#include "core/banned.h"
+
+static json_t *field_schema(const struct dt_field *f, bool nullable)
+{
+	json_t *s = json_object();
+	const char *type = "string";
+	switch (f->type) {
+	case DT_F_INT:
+	case DT_F_REF: type = "integer"; break;
+	case DT_F_REAL: type = "number"; break;
+	case DT_F_BOOL: type = "boolean"; break;
+	case DT_F_DATE: json_object_set_new(s, "format", json_string("date")); break;
+	case DT_F_TIME: json_object_set_new(s, "format", json_string("date-time")); break;
+	case DT_F_REGION: json_object_set_new(s, "pattern", json_string("^[0-9]{6}$")); break;
+	case DT_F_ENUM: {
+		json_t *en = json_array();
+		const char *p = f->values;
+		while (*p) {
+			const char *bar = strchr(p, '|');
+			size_t n = bar ? (size_t)(bar - p) : strlen(p);
+			json_array_append_new(en, json_stringn(p, n));
+			p += n + (bar ? 1 : 0);
+		}
+		if (nullable)
+			json_array_append_new(en, json_null());
+		json_object_set_new(s, "enum", en);
+		break;
+	}
+	default:
+		if (f->max)
+			json_object_set_new(s, "maxLength", json_integer(f->max));
+		break;
+	}
+	if ((f->type == DT_F_INT || f->type == DT_F_REAL) && (f->min || f->max)) {
+		json_object_set_new(s, "minimum", json_integer(f->min));
+		json_object_set_new(s, "maximum", json_integer(f->max));
+	}
+	if (nullable)
+		json_object_set_new(s, "type", json_pack("[s, s]", type, "null"));
+	else
+		json_object_set_new(s, "type", json_string(type));
+	char desc[160];
+	snprintf(desc, sizeof(desc), "%s / %s", f->label_en, f->label_zh);
+	json_object_set_new(s, "description", json_string(desc));
+	return s;
+}
+
+static json_t *ref(const char *name)
+{
+	char buf[96];
+	snprintf(buf, sizeof(buf), "#/components/schemas/%s", name);
+	return json_pack("{s:s}", "$ref", buf);
+}
+
+/* "record-entries" -> "RecordEntry" style schema names from the entity name. */
+static void schema_name(const struct dt_entity *e, const char *suffix, char *out, size_t n)
+{
+	size_t j = 0;
+	bool up = true;
+	for (const char *p = e->name; *p && j + 1 < n; p++) {
+		if (*p == '_') {
+			up = true;
+			continue;
+		}
+		out[j++] = up && *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : *p;
+		up = false;
+	}
+	out[j] = '\0';
+	snprintf(out + j, n - j, "%s", suffix);
+}
+
+static void entity_schemas(json_t *schemas)
+{
+	for (const struct dt_entity *e = dt_entities; e->name; e++) {
+		json_t *props = json_object(), *req = json_array();
+		json_t *cprops = json_object(), *creq = json_array(), *pprops = json_object();
+		for (size_t i = 0; i < e->nfields; i++) {
+			const struct dt_field *f = &e->fields[i];
+			bool out_nullable = !(f->flags & DT_FF_REQUIRED) && strcmp(f->name, "id") &&
+					    strcmp(f->name, "created_at") && strcmp(f->name, "updated_at") &&
+					    !(f->type == DT_F_REGION && !(e->flags & DT_EF_NATIONAL));
+			json_object_set_new(props, f->name, field_schema(f, out_nullable));
+			json_array_append_new(req, json_string(f->name));
+			if (f->flags & DT_FF_SYSTEM)
+				continue;
+			json_object_set_new(cprops, f->name, field_schema(f, !(f->flags & DT_FF_REQUIRED)));
+			if (f->flags & DT_FF_REQUIRED)
+				json_array_append_new(creq, json_string(f->name));
+			if (!(f->flags & DT_FF_IMMUTABLE))
+				json_object_set_new(pprops, f->name,
+						    field_schema(f, !(f->flags & DT_FF_REQUIRED)));
+		}
+		char name[64];
+		char title[128];
+		snprintf(title, sizeof(title), "%s / %s", e->label_en, e->label_zh);
+		schema_name(e, "", name, sizeof(name));
+		json_object_set_new(schemas, name,
+				    json_pack("{s:s, s:s, s:o, s:o}", "type", "object", "title", title,
+					      "properties", props, "required", req));
+		schema_name(e, "Create", name, sizeof(name));
+		json_object_set_new(schemas, name,
+				    json_pack("{s:s, s:o, s:o, s:b}", "type", "object", "properties", cprops,
+					      "required", creq, "additionalProperties", 0));
+		schema_name(e, "Patch", name, sizeof(name));
+		json_object_set_new(schemas, name,
+				    json_pack("{s:s, s:o, s:b}", "type", "object", "properties", pprops,
+					      "additionalProperties", 0));
+		schema_name(e, "List", name, sizeof(name));
+		char item[64];
+		schema_name(e, "", item, sizeof(item));
+		json_object_set_new(schemas, name,
+				    json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:[s, s]}}, s:[s, s]}", "type",
+					      "object", "properties", "items", "type", "array", "items",
+					      ref(item), "next", "type", "string", "null", "required",
+					      "items", "next"));
+	}
+}
+
+static json_t *problem_response(const char *desc)
+{
+	return json_pack("{s:s, s:{s:{s:o}}}", "description", desc, "content",
+			 "application/problem+json", "schema", ref("Problem"));
+}
+
+static json_t *json_response(const char *desc, json_t *schema)
+{
+	return json_pack("{s:s, s:{s:{s:o}}}", "description", desc, "content", "application/json",
+			 "schema", schema);
+}
+
+static json_t *param(const char *name, const char *in, bool required, const char *type,
+		     const char *desc)
+{
+	return json_pack("{s:s, s:s, s:b, s:{s:s}, s:s}", "name", name, "in", in, "required", required,
+			 "schema", "type", type, "description", desc);
+}
+
+/* The operation for route @r on entity @e (NULL for non-generic routes). */
+static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
+{
+	json_t *op = json_object(), *params = json_array(), *resp = json_object();
+	char name[64], summary[200];
+	snprintf(summary, sizeof(summary), "%s%s%s", r->summary, e ? ": " : "", e ? e->label_en : "");
+	json_object_set_new(op, "summary", json_string(summary));
+	json_object_set_new(op, "x-route", json_string(r->pattern));
+	if (strstr(r->pattern, "{id}"))
+		json_array_append_new(params, param("id", "path", true, "integer", "record id"));
+	if (strstr(r->pattern, "{action}")) {
+		json_t *p = param("action", "path", true, "string", "contract action");
+		json_object_set_new(json_object_get(p, "schema"), "enum",
+				    json_pack("[s,s,s,s,s,s,s]", "submit", "withdraw", "approve",
+					      "activate", "complete", "dissolve", "transfer"));
+		json_array_append_new(params, p);
+	}
+	if (!strcmp(r->method, "GET") && e && !strstr(r->pattern, "{id}")) {
+		json_array_append_new(params, param("limit", "query", false, "integer", "1..1000, default 50"));
+		json_array_append_new(params, param("cursor", "query", false, "string", "from the previous page's next"));
+		json_array_append_new(params, param("sort", "query", false, "string", "a sortable field; -field for descending"));
+		json_array_append_new(params, param("q", "query", false, "string", "free-text search"));
+		for (size_t i = 0; i < e->nfields; i++)
+			if (e->fields[i].flags & DT_FF_FILTER)
+				json_array_append_new(params, param(e->fields[i].name, "query", false, "string",
+								    "filter: exact match (region: within)"));
+	}
+	if (!strcmp(r->method, "GET") && e && strstr(r->pattern, "{id}"))
+		json_array_append_new(params, param("unmask", "query", false, "string",
+						    "1 to show personal identity numbers (pii:read; audited)"));
+	json_object_set_new(op, "parameters", params);
+
+	if (e) {
+		schema_name(e, !strcmp(r->method, "POST") ? "Create" : "Patch", name, sizeof(name));
+		if (r->flags & DT_R_BODY)
+			json_object_set_new(op, "requestBody",
+					    json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
+						      "application/json", "schema", ref(name)));
+		schema_name(e, strstr(r->pattern, "{id}") || strcmp(r->method, "GET") ? "" : "List", name,
+			    sizeof(name));
+		if (!strcmp(r->method, "DELETE"))
+			json_object_set_new(resp, "204", json_pack("{s:s}", "description", "deleted"));
+		else
+			json_object_set_new(resp, !strcmp(r->method, "POST") ? "201" : "200",
+					    json_response("the record", ref(name)));
+	} else if (!strcmp(r->pattern, "/api/v1/session") && !strcmp(r->method, "POST")) {
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content", "application/json",
+					      "schema", ref("Login")));
+		json_object_set_new(resp, "200", json_response("signed in", ref("Session")));
+		json_object_set_new(resp, "429", problem_response("too many failed sign-ins"));
+	} else if (!strcmp(r->method, "DELETE")) {
+		json_object_set_new(resp, "204", json_pack("{s:s}", "description", "signed out"));
+	} else if (!strcmp(r->pattern, "/metrics")) {
+		json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+							   "Prometheus text", "content", "text/plain",
+							   "schema", "type", "string"));
+	} else {
+		json_object_set_new(resp, "200", json_response("ok", json_pack("{s:s}", "type", "object")));
+	}
+	json_object_set_new(resp, "default", problem_response("an error (RFC 9457)"));
+	json_object_set_new(op, "responses", resp);
+	if (r->flags & DT_R_PUBLIC)
+		json_object_set_new(op, "security", json_array());
+	return op;
+}
+
+static void add_op(json_t *paths, const char *path, const char *method, json_t *op)
+{
+	json_t *item = json_object_get(paths, path);
+	if (!item) {
+		item = json_object();
+		json_object_set_new(paths, path, item);
+	}
+	char m[8];
+	size_t i = 0;
+	for (; method[i] && i + 1 < sizeof(m); i++)
+		m[i] = (char)(method[i] >= 'A' && method[i] <= 'Z' ? method[i] + 32 : method[i]);
+	m[i] = '\0';
+	json_object_set_new(item, m, op);
+}
+
+json_t *dt_openapi_document(void)
+{
+	json_t *paths = json_object(), *schemas = json_object();
+	for (const struct dt_route *r = dt_routes; r->method; r++) {
+		if (!strstr(r->pattern, "{kind}")) {
+			add_op(paths, r->pattern, r->method, operation(r, NULL));
+			continue;
+		}
+		for (const struct dt_entity *e = dt_entities; e->name; e++) {
+			char path[128];
+			const char *rest = strstr(r->pattern, "{kind}") + 6;
+			snprintf(path, sizeof(path), "/api/v1/%s%s", e->plural, rest);
+			add_op(paths, path, r->method, operation(r, e));
+		}
+	}
+	entity_schemas(schemas);
+	json_object_set_new(schemas, "Problem",
+			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s, s:{s:{s:s}, s:{s:s}}}}}, s:[s, s]}",
+				      "type", "object", "properties", "type", "type", "string", "title",
+				      "type", "string", "status", "type", "integer", "detail", "type",
+				      "string", "instance", "type", "string", "errors", "type", "array",
+				      "items", "type", "object", "properties", "field", "type", "string",
+				      "message", "type", "string", "required", "status", "title"));
+	json_object_set_new(schemas, "Login",
+			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}}, s:[s, s]}", "type", "object", "properties",
+				      "login", "type", "string", "password", "type", "string", "required",
+				      "login", "password"));
+	json_object_set_new(schemas, "Session",
+			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}, s:[s, s, s]}", "type",
+				      "object", "properties", "token", "type", "string", "csrf", "type",
+				      "string", "expires_in", "type", "integer", "user", "type", "object",
+				      "required", "token", "csrf", "user"));
+	return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}, s:[{s:[]}, {s:[]}]}",
+			 "openapi", "3.1.0", "info", "title", "dualtrack API (双元培育试点管理平台)",
+			 "version", "1", "description",
+			 "Registry, contracts and record book of the dual training pilot. Errors are RFC 9457 problems.",
+			 "servers", "url", "/", "paths", paths, "components", "schemas", schemas,
+			 "securitySchemes", "bearer", "type", "http", "scheme", "bearer", "cookie",
+			 "type", "apiKey", "in", "cookie", "name", "dt_session", "security", "bearer",
+			 "cookie");
+}

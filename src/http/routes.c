@@ -1,0 +1,31 @@
+/*
+ * routes.c - the route table: every URL the server answers, its method,
+ * handler and the permission it needs.  The dispatcher matches in order, so
+ * specific patterns come before generic ones.  docs/API.md and
+ * /api/openapi.json are generated from or checked against this table.
+ */
+#include <stddef.h>
+
+#include "http/app.h"
+#include "core/banned.h"
+
+const struct dt_route dt_routes[] = {
+	{ "GET", "/healthz", dt_h_healthz, 0, DT_R_PUBLIC, "Liveness and database check" },
+	{ "GET", "/metrics", dt_h_metrics, 0, DT_R_PUBLIC, "Prometheus metrics" },
+	{ "GET", "/api/openapi.json", dt_h_openapi, 0, DT_R_PUBLIC, "This API as OpenAPI 3.1" },
+	{ "POST", "/api/v1/session", dt_h_login, 0, DT_R_PUBLIC | DT_R_BODY, "Sign in" },
+	{ "GET", "/api/v1/session", dt_h_whoami, 0, 0, "The signed-in user" },
+	{ "DELETE", "/api/v1/session", dt_h_logout, 0, 0, "Sign out (revoke this session or token)" },
+	{ "GET", "/api/v1/audit", dt_h_audit_list, DT_P_AUDIT, 0, "Audit events, newest first" },
+	{ "GET", "/api/v1/audit/verify", dt_h_audit_verify, DT_P_AUDIT, 0, "Verify the audit hash chain" },
+	{ "POST", "/api/v1/contracts/{id}/{action}", dt_h_contract_action, 0, 0,
+	  "Contract life cycle: submit, withdraw, approve, activate, complete, dissolve, transfer" },
+	{ "POST", "/api/v1/record-entries/{id}/signoff", dt_h_signoff, DT_P_SIGNOFF, 0,
+	  "Sign off a record-book entry" },
+	{ "GET", "/api/v1/{kind}", dt_h_list, DT_P_READ, 0, "List records" },
+	{ "POST", "/api/v1/{kind}", dt_h_create, 0, DT_R_BODY, "Create a record" },
+	{ "GET", "/api/v1/{kind}/{id}", dt_h_get, DT_P_READ, 0, "Get one record" },
+	{ "PATCH", "/api/v1/{kind}/{id}", dt_h_update, 0, DT_R_BODY, "Change fields of a record" },
+	{ "DELETE", "/api/v1/{kind}/{id}", dt_h_delete, 0, 0, "Delete a record" },
+	{ NULL, NULL, NULL, 0, 0, NULL },
+};

@@ -1,0 +1,1017 @@
+/*
+ * server.c - the h2o HTTP server: worker threads, listeners, the one h2o
+ * handler, request ids, the body limit and graceful shutdown.
+ *
+ * dt_server_run() binds one listening socket per worker thread (SO_REUSEPORT,
+ * so the kernel spreads connections over them), then starts the workers.  A
+ * worker owns everything it touches: its store connection, its h2o event loop
+ * and h2o context; only the h2o global configuration (read-only once built),
+ * the stop flag and the connection counter are shared.  A worker opens its
+ * store and calls the app's thread_init before it serves; all workers meet
+ * at a start barrier, and if any of them failed, none serves and the first
+ * error is returned.
+ *
+ * Every request reaches on_req() on the thread whose loop accepted the
+ * connection.  The app's handle() runs synchronously there, so a request is
+ * never "in flight" across loop turns except while h2o reads it or writes
+ * its response; the per-request h2o pool is what dt_http_alloc() hands out.
+ *
+ * The body limit: h2o refuses a body above max_request_entity_size itself,
+ * before reading it, with a text/plain 413.  Its limit is set one byte above
+ * ours (h2o compares chunked bodies with >=, Content-Length with >), on_req()
+ * refuses the remaining case (Content-Length = limit + 1), and an ostream
+ * filter on the host's fallback path (the path h2o binds to the responses it
+ * generates before any handler runs: 413, 400 for bad chunked encoding, 417)
+ * rewrites those responses as application/problem+json with an X-Request-Id,
+ * so every response a client sees has the same shape.  Only a request h2o
+ * cannot parse at all gets its bare "400 Bad Request" written to the socket.
+ *
+ * Shutdown: SIGTERM and SIGINT set a flag that each loop checks between
+ * turns of at most LOOP_TICK_MS.  A worker then accepts what is already in
+ * its listen queue, closes its listener, asks h2o to shut down (HTTP/1
+ * responses get "Connection: close", HTTP/2 connections get GOAWAY), cuts
+ * the idle timeouts to DRAIN_IDLE_MS so keep-alive connections waiting for a
+ * next request are closed by h2o itself, and runs its loop until its last
+ * connection is closed or DRAIN_MS pass.  Then the app's thread_fini runs and
+ * the store is closed (checkpointing the WAL).  A worker whose connections
+ * outlive the grace period (a client not reading its response) leaves its
+ * h2o context and loop undisposed - h2o cannot tear a connection down from
+ * outside - and says so in the log; the process is about to exit anyway.
+ *
+ * HTTP/1.1 only: cleartext HTTP/2 is switched off (see build_config()).
+ *
+ * One dt_server_run() at a time per process: the signal handlers and the
+ * stop flag are process-wide.
+ */
+#ifndef H2O_USE_LIBUV
+#define H2O_USE_LIBUV 0 /* h2o with its own event loop */
+#endif
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "h2o.h"
+
+#include "core/common.h"
+#include "core/log.h"
+#include "core/secret.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+#define DEFAULT_MAX_BODY ((size_t)1 << 20) /* when opts->max_body is 0 */
+#define DEFAULT_IO_TIMEOUT_MS 10000        /* when opts->io_timeout_ms <= 0 */
+#define MAX_THREADS 256
+#define LOOP_TICK_MS 100  /* longest a loop sleeps before looking at the stop flag */
+#define DRAIN_MS 5000     /* grace period for open connections at shutdown */
+#define DRAIN_IDLE_MS 100 /* idle/read timeout while draining */
+#define ACCEPTS_PER_EVENT 16
+
+static const char default_content_type[] = "application/json; charset=utf-8";
+static const char problem_content_type[] = "application/problem+json";
+
+struct server;
+
+/* One worker thread.  `pub` is what the app sees (dt_http_req.worker). */
+struct worker {
+	struct dt_http_worker pub;
+	struct server *srv;
+	pthread_t thread;
+	int listen_fd; /* ours until handed to h2o as `listener` */
+	h2o_evloop_t *loop;
+	h2o_context_t ctx; /* valid while ctx_ready */
+	bool ctx_ready;
+	bool app_ready; /* thread_init succeeded: thread_fini is due */
+	h2o_accept_ctx_t accept_ctx;
+	h2o_socket_t *listener;
+	int64_t nconns;     /* open connections of this thread (its loop only) */
+	uint64_t id_prefix; /* random, for request ids */
+	uint64_t id_key;    /* random, mixed into the counter */
+	uint64_t id_counter;
+	int rc; /* start-up result */
+	struct dt_strbuf err;
+};
+
+struct server {
+	const struct dt_server_opts *opts;
+	const struct dt_http_app *app;
+	size_t max_body;
+	h2o_globalconf_t conf;
+	struct worker *workers;
+	int nworkers;
+	/* the start barrier */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int nreported;
+	bool failed;
+};
+
+struct handler {
+	h2o_handler_t super;
+	struct server *srv;
+};
+
+struct error_filter {
+	h2o_filter_t super;
+	struct server *srv;
+};
+
+/* Replaces the body of a response h2o generated itself (see the top). */
+struct error_ostream {
+	h2o_ostream_t super;
+	struct server *srv;
+	bool sent;
+};
+
+static atomic_int stop_flag;
+static atomic_flag running = ATOMIC_FLAG_INIT;
+static _Atomic int64_t open_connections;
+
+/*
+ * Under LeakSanitizer: h2o 2.2 keeps per-thread free lists
+ * (h2o_mem_alloc_recycle) that are lost when a worker thread exits, and its
+ * evloop h2o_multithread_destroy_queue() does not free the queue.  Both are
+ * bounded (a few KiB per worker per run) and not ours to fix.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define DT_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DT_UNDER_ASAN 1
+#endif
+#endif
+#ifdef DT_UNDER_ASAN
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:h2o_mem_alloc_recycle\nleak:h2o_multithread_create_queue\n";
+}
+#endif
+
+int64_t dt_server_open_connections(void)
+{
+	return atomic_load_explicit(&open_connections, memory_order_relaxed);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&stop_flag, 1);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static struct worker *worker_of(h2o_context_t *ctx)
+{
+	return H2O_STRUCT_FROM_MEMBER(struct worker, ctx, ctx);
+}
+
+/* ---- small helpers ---- */
+
+static const char *reason_phrase(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
+	case 204: return "No Content";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 307: return "Temporary Redirect";
+	case 308: return "Permanent Redirect";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 406: return "Not Acceptable";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 410: return "Gone";
+	case 411: return "Length Required";
+	case 412: return "Precondition Failed";
+	case 413: return "Payload Too Large";
+	case 414: return "URI Too Long";
+	case 415: return "Unsupported Media Type";
+	case 416: return "Range Not Satisfiable";
+	case 417: return "Expectation Failed";
+	case 422: return "Unprocessable Content";
+	case 428: return "Precondition Required";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	}
+	if (status >= 200 && status < 300)
+		return "OK";
+	if (status >= 400 && status < 500)
+		return "Client Error";
+	if (status >= 500 && status < 600)
+		return "Server Error";
+	return "Unknown";
+}
+
+/*
+ * A request id: the thread's random prefix, then its counter xor a random
+ * key passed through a 64-bit bijection (the splitmix64 finaliser), so ids
+ * are unique per thread, differ between threads and runs, and do not look
+ * sequential - without a system call per request.  @out gets 32 hex digits
+ * and a NUL.
+ */
+static void make_request_id(struct worker *w, char out[33])
+{
+	uint64_t x = ++w->id_counter ^ w->id_key;
+	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+	x ^= x >> 31;
+	snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, w->id_prefix, x);
+}
+
+/* Append @s (@len bytes) to @sb as the inside of a JSON string. */
+static void add_json_string(struct dt_strbuf *sb, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			dt_strbuf_addch(sb, '\\');
+			dt_strbuf_addch(sb, c);
+		} else if (c < 0x20 || c == 0x7f) {
+			dt_strbuf_addf(sb, "\\u%04x", c);
+		} else {
+			dt_strbuf_addch(sb, c);
+		}
+	}
+}
+
+/* An RFC 9457 problem document in @req's pool. */
+static h2o_iovec_t problem_json(h2o_req_t *req, int status, const char *title, const char *detail,
+				size_t detail_len)
+{
+	struct dt_strbuf sb;
+	h2o_iovec_t out;
+
+	dt_strbuf_init(&sb, 0);
+	dt_strbuf_adds(&sb, "{\"type\":\"about:blank\",\"title\":\"");
+	add_json_string(&sb, title, strlen(title));
+	dt_strbuf_addf(&sb, "\",\"status\":%d,\"detail\":\"", status);
+	add_json_string(&sb, detail, detail_len);
+	dt_strbuf_adds(&sb, "\"}");
+	out = h2o_strdup(&req->pool, sb.buf, sb.len);
+	dt_strbuf_release(&sb);
+	return out;
+}
+
+static void too_large_detail(const struct server *srv, char *buf, size_t n)
+{
+	snprintf(buf, n, "the request body is larger than %zu bytes", srv->max_body);
+}
+
+static void add_request_id(h2o_req_t *req, const char id[33])
+{
+	h2o_iovec_t v = h2o_strdup(&req->pool, id, 32);
+	h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0,
+			      "X-Request-Id", v.base, v.len);
+}
+
+static bool is_head(h2o_req_t *req)
+{
+	return h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
+}
+
+static void free_detached(void *p)
+{
+	free(*(char **)p);
+}
+
+/* ---- sending ---- */
+
+static h2o_generator_t plain_generator = { NULL, NULL };
+
+/* Start the response of @req with @body (which outlives the request) and finish it. */
+static void send_body(h2o_req_t *req, h2o_iovec_t body)
+{
+	int status = req->res.status;
+
+	if (status == 204 || status == 304 || (status >= 100 && status < 200)) {
+		/* no body and no Content-Length for these */
+		req->res.content_length = SIZE_MAX;
+		h2o_start_response(req, &plain_generator);
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+		return;
+	}
+	req->res.content_length = body.len;
+	h2o_start_response(req, &plain_generator);
+	if (is_head(req) || body.len == 0)
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+	else
+		h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
+}
+
+static void send_problem(h2o_req_t *req, const char id[33], int status, const char *detail)
+{
+	const char *title = reason_phrase(status);
+
+	req->res.status = status;
+	req->res.reason = title;
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, "Content-Type",
+		       H2O_STRLIT(problem_content_type));
+	add_request_id(req, id);
+	send_body(req, problem_json(req, status, title, detail, strlen(detail)));
+}
+
+static void add_app_header(h2o_req_t *req, const struct dt_http_header *h)
+{
+	size_t nlen, vlen;
+	h2o_iovec_t name;
+
+	if (h->name == NULL || h->value == NULL)
+		return;
+	nlen = strlen(h->name);
+	vlen = strlen(h->value);
+	/* h2o keeps header names in lower case (HTTP/2 requires it) */
+	name = h2o_strdup(&req->pool, h->name, nlen);
+	h2o_strtolower(name.base, name.len);
+	/* the server frames the body itself */
+	if (h2o_memis(name.base, name.len, H2O_STRLIT("content-length")) ||
+	    h2o_memis(name.base, name.len, H2O_STRLIT("transfer-encoding")))
+		return;
+	if (h2o_memis(name.base, name.len, H2O_STRLIT("content-type"))) {
+		h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, h->value,
+			       vlen, 1);
+		return;
+	}
+	h2o_add_header_by_str(&req->pool, &req->res.headers, name.base, name.len, 1, h->name,
+			      h->value, vlen);
+}
+
+static void send_app_response(h2o_req_t *req, const struct dt_http_req *r, struct dt_http_res *res)
+{
+	const char *ct = res->content_type ? res->content_type : default_content_type;
+	h2o_iovec_t body = { NULL, 0 };
+	int status = res->status ? res->status : 500;
+
+	if (res->status == 0 && res->static_body == NULL && res->body.len == 0) {
+		dt_err("request %s: %.*s %.*s: the handler gave no response", r->request_id,
+		       (int)r->method_len, r->method, (int)r->path_len, r->path);
+		send_problem(req, r->request_id, 500, "the handler gave no response");
+		return;
+	}
+	if (status < 100 || status > 999) {
+		dt_err("request %s: %.*s %.*s: handler set status %d", r->request_id,
+		       (int)r->method_len, r->method, (int)r->path_len, r->path, status);
+		send_problem(req, r->request_id, 500, "the handler gave an invalid status");
+		return;
+	}
+	if (res->static_body != NULL) {
+		body = h2o_iovec_init(res->static_body, res->static_len);
+	} else if (!dt_strbuf_ok(&res->body)) {
+		dt_err("request %s: %.*s %.*s: response body over its size cap", r->request_id,
+		       (int)r->method_len, r->method, (int)r->path_len, r->path);
+		send_problem(req, r->request_id, 500, "the response could not be built");
+		return;
+	} else if (res->body.len > 0) {
+		/* hand the buffer to the pool: no copy, freed when the request ends */
+		char **slot = h2o_mem_alloc_shared(&req->pool, sizeof(char *), free_detached);
+		size_t len = 0;
+		*slot = dt_strbuf_detach(&res->body, &len);
+		body = h2o_iovec_init(*slot, len);
+	}
+
+	req->res.status = status;
+	req->res.reason = reason_phrase(status);
+	if (status != 204 && status != 304)
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+			       "Content-Type", ct, strlen(ct));
+	for (int i = 0; i < res->nheaders && i < DT_HTTP_MAX_HEADERS; i++)
+		add_app_header(req, &res->headers[i]);
+	add_request_id(req, r->request_id);
+	send_body(req, body);
+}
+
+/* ---- the handler ---- */
+
+static const char *peer_text(h2o_req_t *req)
+{
+	struct sockaddr_storage ss;
+	char buf[INET6_ADDRSTRLEN];
+	socklen_t len;
+	const void *addr = NULL;
+
+	if (req->conn->callbacks->get_peername == NULL)
+		return "";
+	len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+	if (len == 0)
+		return "";
+	if (ss.ss_family == AF_INET)
+		addr = &((struct sockaddr_in *)&ss)->sin_addr;
+	else if (ss.ss_family == AF_INET6)
+		addr = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+	if (addr == NULL || inet_ntop(ss.ss_family, addr, buf, sizeof(buf)) == NULL)
+		return "";
+	return h2o_strdup(&req->pool, buf, strlen(buf)).base;
+}
+
+static int on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+	struct server *srv = ((struct handler *)self)->srv;
+	struct worker *w = worker_of(req->conn->ctx);
+	struct dt_http_req r;
+	struct dt_http_res res;
+	h2o_iovec_t v;
+
+	memset(&r, 0, sizeof(r));
+	make_request_id(w, r.request_id);
+
+	if (req->entity.base != NULL && req->entity.len > srv->max_body) {
+		char detail[96];
+		too_large_detail(srv, detail, sizeof(detail));
+		send_problem(req, r.request_id, 413, detail);
+		return 0;
+	}
+
+	/* NUL-terminated copies, so handlers may also treat them as C strings */
+	v = h2o_strdup(&req->pool, req->method.base, req->method.len);
+	r.method = v.base;
+	r.method_len = v.len;
+	if (req->query_at != SIZE_MAX && req->query_at < req->path.len) {
+		v = h2o_strdup(&req->pool, req->path.base, req->query_at);
+		r.path = v.base;
+		r.path_len = v.len;
+		v = h2o_strdup(&req->pool, req->path.base + req->query_at + 1,
+			       req->path.len - req->query_at - 1);
+		r.query = v.base;
+		r.query_len = v.len;
+	} else {
+		v = h2o_strdup(&req->pool, req->path.base, req->path.len);
+		r.path = v.base;
+		r.path_len = v.len;
+	}
+	if (req->entity.base != NULL) {
+		v = h2o_strdup(&req->pool, req->entity.base, req->entity.len);
+		r.body = v.base;
+		r.body_len = v.len;
+	} else {
+		r.body = "";
+	}
+	r.peer = peer_text(req);
+	r.worker = &w->pub;
+	r.impl = req;
+
+	memset(&res, 0, sizeof(res));
+	dt_strbuf_init(&res.body, 0);
+	srv->app->handle(&r, &res, srv->app->ctx);
+	send_app_response(req, &r, &res);
+	dt_strbuf_release(&res.body);
+	return 0;
+}
+
+/* ---- responses h2o generates itself (fallback path filter) ---- */
+
+static void error_ostream_send(h2o_ostream_t *self_, h2o_req_t *req, h2o_iovec_t *bufs,
+			       size_t bufcnt, h2o_send_state_t state)
+{
+	struct error_ostream *self = (struct error_ostream *)self_;
+	struct worker *w = worker_of(req->conn->ctx);
+	char id[33], detail[96];
+	const char *title;
+	h2o_iovec_t text = { NULL, 0 }, body;
+	int status = req->res.status;
+
+	if (self->sent) {
+		h2o_ostream_send_next(&self->super, req, NULL, 0, state);
+		return;
+	}
+	self->sent = true;
+
+	/* h2o's own text is the detail, except for 413, which names our limit */
+	if (status == 413) {
+		too_large_detail(self->srv, detail, sizeof(detail));
+		text = h2o_iovec_init(detail, strlen(detail));
+	} else if (bufcnt > 0) {
+		text = h2o_concat_list(&req->pool, bufs, bufcnt);
+		while (text.len > 0 &&
+		       (text.base[text.len - 1] == '\n' || text.base[text.len - 1] == '\r'))
+			text.len--;
+	}
+	title = reason_phrase(status);
+	body = problem_json(req, status, title, text.base ? text.base : "", text.len);
+
+	make_request_id(w, id);
+	req->res.reason = title;
+	h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+		       H2O_STRLIT(problem_content_type), 1);
+	add_request_id(req, id);
+	req->res.content_length = body.len;
+	if (is_head(req))
+		h2o_ostream_send_next(&self->super, req, NULL, 0, state);
+	else
+		h2o_ostream_send_next(&self->super, req, &body, 1, state);
+}
+
+static void error_filter_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+	if (req->res.status >= 400) {
+		struct error_ostream *os = (void *)h2o_add_ostream(req, sizeof(*os), slot);
+		os->super.do_send = error_ostream_send;
+		os->srv = ((struct error_filter *)self)->srv;
+		os->sent = false;
+		slot = &os->super.next;
+	}
+	h2o_setup_next_ostream(req, slot);
+}
+
+/* ---- the request API of http.h ---- */
+
+const char *dt_http_header(const struct dt_http_req *req, const char *name, size_t *len)
+{
+	h2o_req_t *hreq = req->impl;
+	ssize_t i = h2o_find_header_by_str(&hreq->headers, name, strlen(name), -1);
+
+	if (i == -1) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	/* values sit in the request buffer or the pool: copy to NUL-terminate */
+	h2o_iovec_t v = h2o_strdup(&hreq->pool, hreq->headers.entries[i].value.base,
+				   hreq->headers.entries[i].value.len);
+	if (len)
+		*len = v.len;
+	return v.base;
+}
+
+void *dt_http_alloc(const struct dt_http_req *req, size_t n)
+{
+	h2o_req_t *hreq = req->impl;
+	return h2o_mem_alloc_pool(&hreq->pool, n ? n : 1);
+}
+
+char *dt_http_strdup(const struct dt_http_req *req, const char *s, size_t n)
+{
+	h2o_req_t *hreq = req->impl;
+	return h2o_strdup(&hreq->pool, s, n).base;
+}
+
+void dt_http_add_header(struct dt_http_res *res, const char *name, const char *value)
+{
+	if (res->nheaders >= DT_HTTP_MAX_HEADERS) {
+		dt_err("http: more than %d response headers; dropped %s", DT_HTTP_MAX_HEADERS,
+		       name);
+		return;
+	}
+	res->headers[res->nheaders].name = name;
+	res->headers[res->nheaders].value = value;
+	res->nheaders++;
+}
+
+/* ---- connections ---- */
+
+static void on_socket_close(void *data)
+{
+	struct worker *w = data;
+	w->nconns--;
+	atomic_fetch_sub_explicit(&open_connections, 1, memory_order_relaxed);
+}
+
+/* Accept up to @max connections waiting on @w's listener. */
+static void accept_pending(struct worker *w, int max)
+{
+	for (int i = 0; i < max; i++) {
+		h2o_socket_t *sock = h2o_evloop_socket_accept(w->listener);
+		int one = 1, fd;
+
+		if (sock == NULL)
+			break;
+		w->nconns++;
+		atomic_fetch_add_explicit(&open_connections, 1, memory_order_relaxed);
+		sock->on_close.cb = on_socket_close;
+		sock->on_close.data = w;
+		if ((fd = h2o_socket_get_fd(sock)) >= 0)
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		h2o_accept(&w->accept_ctx, sock);
+	}
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+	if (err != NULL)
+		return;
+	accept_pending(listener->data, ACCEPTS_PER_EVENT);
+}
+
+/* ---- the listeners ---- */
+
+static void add_errno_text(struct dt_strbuf *err, int e)
+{
+	char buf[128];
+	const char *s = strerror_r(e, buf, sizeof(buf));
+	size_t at = err->len;
+
+	dt_strbuf_adds(err, s);
+	if (err->len > at && err->buf[at] >= 'A' && err->buf[at] <= 'Z')
+		err->buf[at] = (char)(err->buf[at] - 'A' + 'a');
+	if (e == EACCES)
+		dt_strbuf_adds(err, " (ports below 1024 need privileges)");
+}
+
+static int parse_addr(const struct dt_server_opts *o, struct sockaddr_in *sa, struct dt_strbuf *err)
+{
+	const char *host = o->host && *o->host ? o->host : "127.0.0.1";
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	if (o->port < 1 || o->port > 65535)
+		return dt_error(err, DT_EINVAL, "port: %d is not in 1..65535", o->port);
+	sa->sin_port = htons((uint16_t)o->port);
+	if (!strcmp(host, "localhost"))
+		host = "127.0.0.1";
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return dt_error(err, DT_EINVAL, "host: '%s' is not an IPv4 address", host);
+	return DT_OK;
+}
+
+/* A non-blocking listening socket on @sa, shared with the other workers' through SO_REUSEPORT. */
+static int open_listener(const char *host, int port, const struct sockaddr_in *sa, int *out,
+			 struct dt_strbuf *err)
+{
+	int one = 1, e;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		e = errno;
+		dt_strbuf_setf(err, "%s:%d: socket: ", host, port);
+		add_errno_text(err, e);
+		return DT_EIO;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0 ||
+	    bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) != 0 || listen(fd, SOMAXCONN) != 0) {
+		e = errno;
+		close(fd);
+		dt_strbuf_setf(err, "%s:%d: ", host, port);
+		add_errno_text(err, e);
+		return DT_EIO;
+	}
+	*out = fd;
+	return DT_OK;
+}
+
+/* ---- the workers ---- */
+
+/* Report @w's start-up result; true when every worker started and serving may begin. */
+static bool start_barrier(struct server *srv, int rc)
+{
+	bool go;
+
+	pthread_mutex_lock(&srv->mu);
+	srv->nreported++;
+	if (rc)
+		srv->failed = true;
+	pthread_cond_broadcast(&srv->cv);
+	while (srv->nreported < srv->nworkers && !srv->failed)
+		pthread_cond_wait(&srv->cv, &srv->mu);
+	go = !srv->failed;
+	pthread_mutex_unlock(&srv->mu);
+	return go;
+}
+
+static int worker_start(struct worker *w)
+{
+	struct server *srv = w->srv;
+	const struct dt_server_opts *o = srv->opts;
+	int rc;
+
+	rc = dt_store_open(&w->pub.store, o->db_path, o->keys, 0, &w->err);
+	if (rc)
+		return rc;
+	if (srv->app->thread_init) {
+		rc = srv->app->thread_init(&w->pub, srv->app->ctx);
+		if (rc)
+			return dt_error(&w->err, rc, "worker %d: thread_init: %s", w->pub.index,
+					dt_strerror(rc));
+	}
+	w->app_ready = true;
+
+	randombytes_buf(&w->id_prefix, sizeof(w->id_prefix));
+	randombytes_buf(&w->id_key, sizeof(w->id_key));
+	w->loop = h2o_evloop_create();
+	h2o_context_init(&w->ctx, w->loop, &srv->conf);
+	w->ctx_ready = true;
+	w->accept_ctx.ctx = &w->ctx;
+	w->accept_ctx.hosts = srv->conf.hosts;
+	w->listener = h2o_evloop_socket_create(w->loop, w->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+	w->listen_fd = -1; /* h2o owns it now */
+	w->listener->data = w;
+	return DT_OK;
+}
+
+static void close_listener(struct worker *w)
+{
+	if (w->listener == NULL)
+		return;
+	h2o_socket_read_stop(w->listener);
+	h2o_socket_close(w->listener);
+	w->listener = NULL;
+}
+
+static void worker_serve(struct worker *w)
+{
+	uint64_t deadline;
+
+	h2o_socket_read_start(w->listener, on_accept);
+	while (!atomic_load(&stop_flag))
+		h2o_evloop_run(w->loop, LOOP_TICK_MS);
+
+	/* take what is already queued (a closed SO_REUSEPORT socket resets its queue) */
+	accept_pending(w, SOMAXCONN);
+	close_listener(w);
+	h2o_context_request_shutdown(&w->ctx);
+	/*
+	 * h2o has no "close idle connections" call: connections waiting for
+	 * a request sit in these timeout lists, which h2o scans with the
+	 * current value, so shortening it makes h2o close them itself.
+	 */
+	if (w->ctx.http1.req_timeout.timeout > DRAIN_IDLE_MS)
+		w->ctx.http1.req_timeout.timeout = DRAIN_IDLE_MS;
+	if (w->ctx.http2.idle_timeout.timeout > DRAIN_IDLE_MS)
+		w->ctx.http2.idle_timeout.timeout = DRAIN_IDLE_MS;
+	deadline = now_ms() + DRAIN_MS;
+	while (w->nconns > 0 && now_ms() < deadline)
+		h2o_evloop_run(w->loop, LOOP_TICK_MS);
+}
+
+/*
+ * True when no timer of @ctx is pending: h2o_context_dispose() asserts it.
+ * With no connection left only context-level timers can remain (say, a
+ * deferred error response); they run within a loop turn or two.
+ */
+static bool ctx_timers_idle(h2o_context_t *ctx)
+{
+	h2o_timeout_t *t[] = { &ctx->zero_timeout,
+			       &ctx->one_sec_timeout,
+			       &ctx->hundred_ms_timeout,
+			       &ctx->handshake_timeout,
+			       &ctx->http1.req_timeout,
+			       &ctx->http2.idle_timeout,
+			       &ctx->http2.graceful_shutdown_timeout,
+			       &ctx->proxy.io_timeout };
+
+	for (size_t i = 0; i < DT_ARRAY_SIZE(t); i++)
+		if (!h2o_linklist_is_empty(&t[i]->_entries))
+			return false;
+	return true;
+}
+
+static void worker_stop(struct worker *w)
+{
+	struct server *srv = w->srv;
+
+	if (w->ctx_ready) {
+		close_listener(w);
+		/*
+		 * h2o_context_request_shutdown() armed a one-second timer to
+		 * re-send GOAWAY to HTTP/2 connections; with none left it has
+		 * nothing to do, and waiting for it would delay every exit.
+		 */
+		if (w->nconns == 0 &&
+		    h2o_timeout_is_linked(&w->ctx.http2._graceful_shutdown_timeout))
+			h2o_timeout_unlink(&w->ctx.http2._graceful_shutdown_timeout);
+		for (int i = 0; i < 20 && w->nconns == 0 && !ctx_timers_idle(&w->ctx); i++)
+			h2o_evloop_run(w->loop, LOOP_TICK_MS);
+		if (w->nconns == 0 && ctx_timers_idle(&w->ctx)) {
+			h2o_context_dispose(&w->ctx);
+			/* closed sockets are freed on the loop's next turn */
+			h2o_evloop_run(w->loop, 0);
+			h2o_evloop_destroy(w->loop);
+		} else {
+			dt_warn("worker %d: %" PRId64 " connection(s) still open after %d ms; "
+				"leaving them to the exit",
+				w->pub.index, w->nconns, DRAIN_MS);
+		}
+		w->loop = NULL;
+		w->ctx_ready = false;
+	}
+	if (w->listen_fd >= 0) {
+		close(w->listen_fd);
+		w->listen_fd = -1;
+	}
+	if (w->app_ready && srv->app->thread_fini)
+		srv->app->thread_fini(&w->pub, srv->app->ctx);
+	w->app_ready = false;
+	dt_store_close(w->pub.store);
+	w->pub.store = NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	w->rc = worker_start(w);
+	if (start_barrier(w->srv, w->rc))
+		worker_serve(w);
+	worker_stop(w);
+	return NULL;
+}
+
+/* ---- dt_server_run ---- */
+
+static void build_config(struct server *srv)
+{
+	const struct dt_server_opts *o = srv->opts;
+	uint64_t io = o->io_timeout_ms > 0 ? (uint64_t)o->io_timeout_ms : DEFAULT_IO_TIMEOUT_MS;
+	h2o_hostconf_t *host;
+	h2o_pathconf_t *path;
+	struct handler *h;
+	struct error_filter *f;
+
+	h2o_config_init(&srv->conf);
+	srv->conf.server_name = h2o_iovec_init(H2O_STRLIT("dualtrack"));
+	/* one byte above ours: see the top of the file */
+	srv->conf.max_request_entity_size =
+		srv->max_body < SIZE_MAX ? srv->max_body + 1 : srv->max_body;
+	srv->conf.http1.req_timeout = io;
+	srv->conf.http2.idle_timeout = io;
+	/*
+	 * No cleartext HTTP/2 (neither "Upgrade: h2c" nor prior knowledge):
+	 * h2o 2.2 answers an HTTP/2 body over its limit with RST_STREAM
+	 * (REFUSED_STREAM), which clients retry, instead of a 413; browsers
+	 * never speak h2c anyway.  HTTP/2 belongs on a TLS front end.
+	 */
+	srv->conf.http1.upgrade_to_http2 = 0;
+
+	host = h2o_config_register_host(&srv->conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	path = h2o_config_register_path(host, "/", 0);
+	h = (struct handler *)h2o_create_handler(path, sizeof(*h));
+	h->super.on_req = on_req;
+	h->srv = srv;
+	f = (struct error_filter *)h2o_create_filter(&host->fallback_path, sizeof(*f));
+	f->super.on_setup_ostream = error_filter_setup;
+	f->srv = srv;
+}
+
+int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
+		  struct dt_strbuf *err)
+{
+	struct server srv;
+	struct sockaddr_in sa;
+	struct sigaction act, old_term, old_int, old_pipe;
+	sigset_t stop_sigs, old_mask;
+	bool have_conf = false, have_sync = false, have_signals = false;
+	int rc = DT_OK, nthreads, started = 0;
+	const char *host = o->host && *o->host ? o->host : "127.0.0.1";
+
+	if (atomic_flag_test_and_set(&running))
+		return dt_error(err, DT_ECONFLICT, "a server is already running in this process");
+
+	memset(&srv, 0, sizeof(srv));
+	srv.opts = o;
+	srv.app = app;
+	srv.max_body = o->max_body ? o->max_body : DEFAULT_MAX_BODY;
+
+	if (app == NULL || app->handle == NULL) {
+		rc = dt_error(err, DT_EINTERNAL, "dt_server_run: no request handler");
+		goto out;
+	}
+	if ((rc = dt_secret_init()) != DT_OK) {
+		dt_strbuf_setf(err, "libsodium failed to initialise");
+		goto out;
+	}
+	if ((rc = parse_addr(o, &sa, err)) != DT_OK)
+		goto out;
+	nthreads = o->threads;
+	if (nthreads <= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		nthreads = n > 0 ? (int)n : 1;
+	}
+	if (nthreads > MAX_THREADS)
+		nthreads = MAX_THREADS;
+
+	srv.workers = calloc((size_t)nthreads, sizeof(*srv.workers));
+	if (srv.workers == NULL) {
+		rc = dt_error(err, DT_ENOMEM, "out of memory");
+		goto out;
+	}
+	srv.nworkers = nthreads;
+	for (int i = 0; i < nthreads; i++) {
+		struct worker *w = &srv.workers[i];
+		w->pub.index = i;
+		w->srv = &srv;
+		w->listen_fd = -1;
+		dt_strbuf_init(&w->err, 0);
+	}
+	/* bind every listener first: a busy port fails here, before any thread */
+	for (int i = 0; i < nthreads; i++) {
+		if ((rc = open_listener(host, o->port, &sa, &srv.workers[i].listen_fd, err)) !=
+		    DT_OK)
+			goto out;
+	}
+
+	build_config(&srv);
+	have_conf = true;
+	pthread_mutex_init(&srv.mu, NULL);
+	pthread_cond_init(&srv.cv, NULL);
+	have_sync = true;
+
+	atomic_store(&stop_flag, 0);
+	memset(&act, 0, sizeof(act));
+	act.sa_handler = on_signal;
+	act.sa_flags = SA_RESTART;
+	sigemptyset(&act.sa_mask);
+	sigaction(SIGTERM, &act, &old_term);
+	sigaction(SIGINT, &act, &old_int);
+	act.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &act, &old_pipe);
+	have_signals = true;
+
+	/*
+	 * Workers are created with SIGTERM and SIGINT blocked, so the signals
+	 * land on this thread (waiting in pthread_join) and never interrupt a
+	 * worker's system calls; workers see the flag within LOOP_TICK_MS.
+	 */
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigaddset(&stop_sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_sigs, &old_mask);
+	for (; started < nthreads; started++) {
+		int e = pthread_create(&srv.workers[started].thread, NULL, worker_main,
+				       &srv.workers[started]);
+		if (e != 0) {
+			pthread_mutex_lock(&srv.mu);
+			srv.failed = true;
+			pthread_cond_broadcast(&srv.cv);
+			pthread_mutex_unlock(&srv.mu);
+			dt_strbuf_setf(err, "cannot start worker thread %d: ", started);
+			add_errno_text(err, e);
+			rc = DT_EIO;
+			break;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+
+	pthread_mutex_lock(&srv.mu);
+	while (srv.nreported < started && !srv.failed)
+		pthread_cond_wait(&srv.cv, &srv.mu);
+	if (!srv.failed)
+		dt_info("serving on http://%s:%d with %d thread%s", host, o->port, nthreads,
+			nthreads == 1 ? "" : "s");
+	pthread_mutex_unlock(&srv.mu);
+
+	for (int i = 0; i < started; i++)
+		pthread_join(srv.workers[i].thread, NULL);
+	if (rc == DT_OK) {
+		for (int i = 0; i < started; i++) {
+			if (srv.workers[i].rc) {
+				rc = srv.workers[i].rc;
+				dt_strbuf_setf(err, "%s", srv.workers[i].err.buf);
+				break;
+			}
+		}
+	}
+	if (rc == DT_OK)
+		dt_info("server stopped");
+
+out:
+	if (have_signals) {
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGPIPE, &old_pipe, NULL);
+	}
+	for (int i = 0; i < srv.nworkers; i++) {
+		if (srv.workers[i].listen_fd >= 0)
+			close(srv.workers[i].listen_fd);
+		dt_strbuf_release(&srv.workers[i].err);
+	}
+	free(srv.workers);
+	if (have_sync) {
+		pthread_cond_destroy(&srv.cv);
+		pthread_mutex_destroy(&srv.mu);
+	}
+	if (have_conf)
+		h2o_config_dispose(&srv.conf);
+	atomic_flag_clear(&running);
+	return rc;
+}
