@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # run.sh - used by `make run`: create and load the demo pilot on first use,
-# then show its summary per city.  (Will start the HTTP server once it exists.)
+# show its summary per city, then serve it over HTTP until Ctrl-C.
+# DUALTRACK_DB (default ./dualtrack.db) and DUALTRACK_LISTEN (default
+# 127.0.0.1:8080) choose the database and the address.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bin=${BUILD:-build}/dualtrack
 export DUALTRACK_DB=${DUALTRACK_DB:-dualtrack.db}
+listen=${DUALTRACK_LISTEN:-127.0.0.1:8080}
 
 if [[ ! -e $DUALTRACK_DB ]]; then
 	# A half-made database would be skipped next time: remove it on failure.
@@ -15,3 +18,12 @@ if [[ ! -e $DUALTRACK_DB ]]; then
 	fi
 fi
 "$bin" summary
+cat <<MSG
+
+dualtrack: http://$listen/
+  API:      http://$listen/api/v1/  (OpenAPI: http://$listen/api/openapi.json)
+  sign in:  POST /api/v1/session {"login": L, "password": "dualtrack-demo"} with L one of
+            admin nation liaoning shenyang inspector school company trainee
+  stop:     Ctrl-C
+MSG
+exec "$bin" serve --listen "$listen"

@@ -8,9 +8,10 @@
 #include "cli/cli.h"
 #include "core/num.h"
 #include "engine/demo.h"
+#include "engine/demo_accounts.h"
 #include "core/banned.h"
 
-int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label)
+int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, bool accounts)
 {
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	struct dt_demo_stats st = { 0 };
@@ -52,6 +53,22 @@ int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label)
 	cli_table_release(&t);
 	printf("elapsed: %.1f s (%.0f trainees/s)\n", secs,
 	       secs > 0 ? (double)st.trainees / secs : 0.0);
+	if (accounts) {
+		json_t *acc = NULL;
+		rc = dt_demo_accounts(db->store, cli_actor(), &acc, &err);
+		if (rc != DT_OK) {
+			rc = cli_fail(rc, &err);
+			goto out;
+		}
+		printf("sign-ins (password %s):\n", DT_DEMO_PASSWORD);
+		size_t i;
+		json_t *u;
+		json_array_foreach(acc, i, u)
+			printf("  %-10s %-10s %s\n", json_string_value(json_object_get(u, "login")),
+			       json_string_value(json_object_get(u, "role")),
+			       json_string_value(json_object_get(u, "note")));
+		json_decref(acc);
+	}
 	rc = 0;
 out:
 	cli_db_close(db);
@@ -93,5 +110,5 @@ int cmd_demo(int argc, char **argv)
 	}
 	if ((rc = cli_positional(argc, argv, 0, 0, "")) != CLI_CONTINUE)
 		return rc;
-	return cli_demo_run(&db, &o, "demo");
+	return cli_demo_run(&db, &o, "demo", true);
 }

@@ -40,7 +40,7 @@ int cmd_gen(int argc, char **argv)
 		rc = cli_usage_error("--trainees N is required");
 		goto out;
 	}
-	rc = cli_demo_run(&db, &o, "gen");
+	rc = cli_demo_run(&db, &o, "gen", false);
 out:
 	dt_strbuf_release(&err);
 	return rc;
