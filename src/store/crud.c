@@ -388,6 +388,64 @@ static void bind_all(sqlite3_stmt *st, json_t *binds)
 		dt_sql_bind_json(st, (int)i + 1, v);
 }
 
+/* Append @sql and bind @v once per '?' in it. */
+static void cond(struct dt_strbuf *sql, json_t *binds, const char *text, json_int_t v)
+{
+	dt_strbuf_adds(sql, text);
+	for (const char *p = text; *p; p++)
+		if (*p == '?')
+			json_array_append_new(binds, json_integer(v));
+}
+
+/*
+ * An organisation's scope: its own records, the contracts it is party to
+ * and what hangs off them, and its partners (the schools or enterprises it
+ * has a partnership or a contract with, and their programmes it trains for).
+ */
+static void org_scope(const struct dt_entity *e, json_int_t o, struct dt_strbuf *sql, json_t *binds)
+{
+	const char *n = e->name;
+	if (!strcmp(n, "organization"))
+		cond(sql, binds, " AND (id = ? OR id IN (SELECT school_id FROM partnership WHERE enterprise_id = ?)"
+				 " OR id IN (SELECT enterprise_id FROM partnership WHERE school_id = ?)"
+				 " OR id IN (SELECT school_id FROM contract WHERE enterprise_id = ?)"
+				 " OR id IN (SELECT enterprise_id FROM contract WHERE school_id = ?))", o);
+	else if (!strcmp(n, "programme"))
+		cond(sql, binds, " AND (school_id = ? OR id IN (SELECT programme_id FROM place WHERE enterprise_id = ?)"
+				 " OR id IN (SELECT programme_id FROM contract WHERE enterprise_id = ?))", o);
+	else if (!strcmp(n, "place"))
+		cond(sql, binds, " AND (enterprise_id = ? OR programme_id IN (SELECT id FROM programme WHERE school_id = ?))", o);
+	else if (dt_entity_field(e, "enterprise_id") && dt_entity_field(e, "school_id"))
+		cond(sql, binds, " AND (enterprise_id = ? OR school_id = ?)", o);
+	else if (dt_entity_field(e, "enterprise_id"))
+		cond(sql, binds, " AND enterprise_id = ?", o);
+	else if (dt_entity_field(e, "contract_id"))
+		cond(sql, binds, " AND contract_id IN (SELECT id FROM contract WHERE enterprise_id = ? OR school_id = ?)", o);
+	else if (!strcmp(n, "trainee"))
+		cond(sql, binds, " AND id IN (SELECT trainee_id FROM contract WHERE enterprise_id = ? OR school_id = ?)", o);
+	else
+		dt_strbuf_adds(sql, " AND 0");
+}
+
+/* A trainee's scope: their own record, contracts and what hangs off them, and the two parties. */
+static void trainee_scope(const struct dt_entity *e, json_int_t t, struct dt_strbuf *sql, json_t *binds)
+{
+	const char *n = e->name;
+	if (!strcmp(n, "trainee"))
+		cond(sql, binds, " AND id = ?", t);
+	else if (dt_entity_field(e, "trainee_id"))
+		cond(sql, binds, " AND trainee_id = ?", t);
+	else if (dt_entity_field(e, "contract_id"))
+		cond(sql, binds, " AND contract_id IN (SELECT id FROM contract WHERE trainee_id = ?)", t);
+	else if (!strcmp(n, "organization"))
+		cond(sql, binds, " AND (id IN (SELECT enterprise_id FROM contract WHERE trainee_id = ?)"
+				 " OR id IN (SELECT school_id FROM contract WHERE trainee_id = ?))", t);
+	else if (!strcmp(n, "programme"))
+		cond(sql, binds, " AND id IN (SELECT programme_id FROM contract WHERE trainee_id = ?)", t);
+	else
+		dt_strbuf_adds(sql, " AND 0");
+}
+
 void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope,
 		       struct dt_strbuf *sql, json_t *binds)
 {
@@ -400,45 +458,10 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope,
 		json_array_append_new(binds, json_integer(lo));
 		json_array_append_new(binds, json_integer(hi));
 	}
-	bool has_ent = dt_entity_field(e, "enterprise_id") != NULL;
-	bool has_sch = dt_entity_field(e, "school_id") != NULL;
-	bool has_con = dt_entity_field(e, "contract_id") != NULL;
-	if (scope->org_id) {
-		json_int_t o = scope->org_id;
-		if (!strcmp(e->name, "organization")) {
-			dt_strbuf_adds(sql, " AND id = ?");
-			json_array_append_new(binds, json_integer(o));
-		} else if (has_ent && has_sch) {
-			dt_strbuf_adds(sql, " AND (enterprise_id = ? OR school_id = ?)");
-			json_array_append_new(binds, json_integer(o));
-			json_array_append_new(binds, json_integer(o));
-		} else if (has_ent || has_sch) {
-			dt_strbuf_addf(sql, " AND %s = ?", has_ent ? "enterprise_id" : "school_id");
-			json_array_append_new(binds, json_integer(o));
-		} else if (has_con || !strcmp(e->name, "trainee")) {
-			dt_strbuf_addf(sql, " AND %s IN (SELECT %s FROM contract WHERE enterprise_id = ? "
-					    "OR school_id = ?)", has_con ? "contract_id" : "id",
-				       has_con ? "id" : "trainee_id");
-			json_array_append_new(binds, json_integer(o));
-			json_array_append_new(binds, json_integer(o));
-		} else {
-			dt_strbuf_adds(sql, " AND 0");
-		}
-	}
-	if (scope->trainee_id) {
-		json_int_t t = scope->trainee_id;
-		if (!strcmp(e->name, "trainee"))
-			dt_strbuf_adds(sql, " AND id = ?");
-		else if (dt_entity_field(e, "trainee_id"))
-			dt_strbuf_adds(sql, " AND trainee_id = ?");
-		else if (has_con)
-			dt_strbuf_adds(sql, " AND contract_id IN (SELECT id FROM contract WHERE trainee_id = ?)");
-		else {
-			dt_strbuf_adds(sql, " AND 0");
-			return;
-		}
-		json_array_append_new(binds, json_integer(t));
-	}
+	if (scope->org_id)
+		org_scope(e, scope->org_id, sql, binds);
+	if (scope->trainee_id)
+		trainee_scope(e, scope->trainee_id, sql, binds);
 }
 
 int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,

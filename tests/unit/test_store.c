@@ -1582,11 +1582,20 @@ static void test_scope(void **state)
 	assert_int_equal(get_rc(f, &ent, "trainee", w2.trainee), DT_ENOTFOUND);
 	assert_int_equal(get_rc(f, &tr, "trainee", w.trainee), DT_OK);
 	assert_int_equal(get_rc(f, &tr, "trainee", w2.trainee), DT_ENOTFOUND);
+	/* Parties see each other through their contract, and nobody else. */
 	assert_int_equal(get_rc(f, &ent, "organization", w.ent), DT_OK);
-	assert_int_equal(get_rc(f, &ent, "organization", w.sch), DT_ENOTFOUND);
-	assert_int_equal(get_rc(f, &tr, "organization", w.ent), DT_ENOTFOUND);
+	assert_int_equal(get_rc(f, &ent, "organization", w.sch), DT_OK);
+	assert_int_equal(get_rc(f, &ent, "organization", w2.sch), DT_ENOTFOUND);
+	assert_int_equal(get_rc(f, &ent, "organization", w2.ent), DT_ENOTFOUND);
+	assert_int_equal(get_rc(f, &tr, "organization", w.ent), DT_OK);
+	assert_int_equal(get_rc(f, &tr, "organization", w.sch), DT_OK);
+	assert_int_equal(get_rc(f, &tr, "organization", w2.ent), DT_ENOTFOUND);
 	assert_int_equal(get_rc(f, &sch, "programme", w.prog), DT_OK);
-	assert_int_equal(get_rc(f, &ent, "programme", w.prog), DT_ENOTFOUND);
+	assert_int_equal(get_rc(f, &ent, "programme", w.prog), DT_OK);
+	assert_int_equal(get_rc(f, &ent, "programme", w2.prog), DT_ENOTFOUND);
+	assert_int_equal(get_rc(f, &tr, "programme", w.prog), DT_OK);
+	assert_int_equal(get_rc(f, &tr, "programme", w2.prog), DT_ENOTFOUND);
+	assert_int_equal(get_rc(f, &tr, "pilot", 1), DT_ENOTFOUND);
 	items = list_filtered(f, &ent, "contract", NULL, NULL);
 	assert_int_equal(json_array_size(items), 1);
 	assert_true(list_has(items, con));
