@@ -58,16 +58,29 @@ int cmd_delete(int argc, char **argv);
 int cmd_contract(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_refdata(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
 
 struct cli_db;
 struct dt_demo_opts;
 /**
  * Shared by demo and gen: open the store, run the generator with a progress
- * report, print the counts and the time taken.  Returns the exit status.
+ * report, print the counts and the time taken; with @accounts also create
+ * the demo sign-ins and list them.  Returns the exit status.
  */
-int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label);
+int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, bool accounts);
 /** Parse --seed S (0..2^63-1); CLI_CONTINUE or 2 after a usage message. */
 int cli_parse_seed(const char *s, uint64_t *seed);
+
+/* Shared by user and token (cmd_user.c). */
+/**
+ * The account @login from dt_store_account_list(): *@out a new reference.
+ * Returns 0, or after reporting "no account 'L'" 1 (3 for a store error).
+ */
+int cli_account_find(struct dt_store *s, const char *login, json_t **out);
+/** Append an account's scope as user add takes it: "210100", "org:ID", "trainee:ID" or "-". */
+void cli_account_scope(struct dt_strbuf *sb, json_t *acct);
 
 /* ---- messages ---- */
 

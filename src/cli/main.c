@@ -90,6 +90,41 @@ static const struct dt_cmd commands[] = {
 	  "  Adds new codes and updates known ones from a UTF-8 CSV file with a header row\n"
 	  "  (FILE - reads stdin); nothing is deleted, and any bad row loads nothing.\n",
 	  "load a newer region or occupation table" },
+	{ "serve", cmd_serve, DT_CMD_DB | DT_CMD_KEY,
+	  "serve [--listen HOST:PORT] [--threads N] [--max-body BYTES] [--db PATH]\n"
+	  "      [--key-file PATH]\n"
+	  "  --listen H:P     the address to listen on: an IPv4 address or localhost, and a\n"
+	  "                   port (default 127.0.0.1:8080)\n"
+	  "  --threads N      worker threads, 1..256 (default 0: one per core)\n"
+	  "  --max-body BYTES the largest request body (default 1048576); larger ones get 413\n"
+	  "  Serves the HTTP API until SIGTERM or SIGINT, then finishes the requests under way\n"
+	  "  and exits 0.\n",
+	  "serve the HTTP API" },
+	{ "user", cmd_user, DT_CMD_DB,
+	  "user add --login L --role R [--scope S] --password-stdin\n"
+	  "   or: dualtrack user list [--format table|json]\n"
+	  "   or: dualtrack user disable|enable LOGIN\n"
+	  "   or: dualtrack user passwd LOGIN --password-stdin\n"
+	  "  --login L        the account's login: 2..64 of a-z 0-9 . - _ @\n"
+	  "  --role R         admin, national, province, city, school, enterprise, trainee or\n"
+	  "                   inspector\n"
+	  "  --scope S        what the role is limited to: a region code (province, city,\n"
+	  "                   inspector; optional for national), the organisation's USCC or\n"
+	  "                   org:ID (school, enterprise), the trainee's national ID or\n"
+	  "                   trainee:ID (trainee); none for admin\n"
+	  "  --password-stdin read the password from stdin: one line, at least 8 characters\n"
+	  "                   (on a terminal it is prompted for without echo)\n"
+	  "  --format F       table (default) or json (list)\n"
+	  "  disable revokes the account's sessions and tokens; passwd signs out its sessions.\n",
+	  "manage the accounts that sign in to the HTTP API" },
+	{ "token", cmd_token, DT_CMD_DB | DT_CMD_KEY,
+	  "token create --login L [--expires DAYS] [--db PATH] [--key-file PATH]\n"
+	  "   or: dualtrack token revoke ID\n"
+	  "  --login L        the account the token acts as (with its role and scope)\n"
+	  "  --expires DAYS   days until the token expires, 1..3650 (default 90)\n"
+	  "  create prints the token alone on stdout (shown once; only its hash is kept) and\n"
+	  "  its ID on stderr; revoke ID ends it at once.\n",
+	  "create or revoke an API token (Authorization: Bearer)" },
 };
 
 const struct dt_cmd *cli_cmd;

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/num.h"
 #include "http/app.h"
+#include "store/entity.h"
 #include "core/banned.h"
 
 static const char *db_path_global;
@@ -151,6 +152,13 @@ bool dt_ctx_id(struct dt_ctx *c, const char *name, int64_t *id)
 
 /* ---- routing ---- */
 
+/* Is @s the plural of an entity ("trainees"), as {kind} must be? */
+static bool is_kind(const char *s)
+{
+	const struct dt_entity *e = dt_entity_find(s);
+	return e && !strcmp(e->plural, s);
+}
+
 /* Match @path against @pattern, capturing {names} into @c. */
 static bool match(struct dt_ctx *c, const char *pattern, const char *path, size_t plen)
 {
@@ -166,6 +174,11 @@ static bool match(struct dt_ctx *c, const char *pattern, const char *path, size_
 				return false;
 			c->pname[c->nparams] = dt_http_strdup(c->req, p + 1, (size_t)(close - p - 1));
 			c->pval[c->nparams] = decode(c->req, s, (size_t)(seg_end - s), false);
+			/* {kind} is one of the entities' plurals, so that /api/v1/session
+			 * or /api/v1/audit/verify never match a generic record route
+			 * (which would add its methods to their Allow). */
+			if (!strcmp(c->pname[c->nparams], "kind") && !is_kind(c->pval[c->nparams]))
+				return false;
 			c->nparams++;
 			p = close + 1;
 			s = seg_end;
@@ -226,6 +239,7 @@ static bool authenticate(struct dt_ctx *c, bool *via_cookie)
 			token = dt_http_strdup(c->req, auth + 7, len - 7);
 		else {
 			dt_reply_problem(c, 401, "Authorization: expected \"Bearer TOKEN\"", NULL);
+			dt_http_add_header(c->res, "www-authenticate", "Bearer");
 			return false;
 		}
 	} else if ((token = cookie(c->req, "dt_session"))) {
@@ -243,6 +257,20 @@ static bool authenticate(struct dt_ctx *c, bool *via_cookie)
 	c->perms = dt_role_perms(c->cred.account.role);
 	c->actor.login = c->cred.account.login;
 	return true;
+}
+
+/* Is @tok one of the items of the ", "-separated @list (NULL: empty)? */
+static bool has_token(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+	for (const char *p = list; p && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len == n && !memcmp(p, tok, n))
+			return true;
+		p = comma ? comma + 2 : NULL;
+	}
+	return false;
 }
 
 static bool is_write(const char *m)
@@ -275,7 +303,8 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			hit = r;
 			break;
 		}
-		dt_strbuf_addf(&allow, "%s%s", allow.len ? ", " : "", r->method);
+		if (!has_token(allow.buf, r->method))
+			dt_strbuf_addf(&allow, "%s%s", allow.len ? ", " : "", r->method);
 	}
 	if (!hit) {
 		if (allow.len) {

@@ -111,14 +111,15 @@ void dt_h_signoff(struct dt_ctx *c)
 		dt_reply_store_error(c, rc);
 		return;
 	}
+	/* @site points into @entry: decide everything before letting it go. */
 	const char *site = json_string_value(json_object_get(entry, "site"));
 	const char *role = c->cred.account.role;
-	bool ok = !strcmp(role, "admin") || (!strcmp(role, "enterprise") && !strcmp(site, "company")) ||
-		  (!strcmp(role, "school") && !strcmp(site, "school"));
+	bool company = site && !strcmp(site, "company");
+	bool ok = !strcmp(role, "admin") || (!strcmp(role, "enterprise") && company) ||
+		  (!strcmp(role, "school") && site && !strcmp(site, "school"));
 	json_decref(entry);
 	if (!ok) {
-		dt_reply_problem(c, 403, !strcmp(site, "company")
-						 ? "company entries are signed off by the company mentor"
+		dt_reply_problem(c, 403, company ? "company entries are signed off by the company mentor"
 						 : "school entries are signed off by the school mentor",
 				 NULL);
 		return;

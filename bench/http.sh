@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# http.sh - the price of the API: `dualtrack serve` against nginx serving the
+# same bytes from a file.
+#
+# In one run:
+#   1. installs wrk and nginx-light with apt-get if they are missing (as root,
+#      or through sudo), and builds dualtrack;
+#   2. makes a database with `dualtrack gen --trainees N`, an admin account
+#      and an API token;
+#   3. starts `dualtrack serve --threads 2` on a free port, fetches
+#      GET /api/v1/trainees/ID once and writes the exact body to a file that
+#      nginx (2 workers, no access log) serves on another free port;
+#   4. runs `wrk -t2 -c64 -d DURATION --latency` against the API (with the
+#      bearer token) and then against nginx, and prints requests/s and the
+#      99th-percentile latency of both and the ratio api/nginx.
+# Both servers are stopped and the temporary directory removed on exit.
+#
+# Generating is most of the time: about 430 trainees/s on a 2-core machine
+# with every record going through the store's checks and the audit chain, so
+# the default million takes about 40 minutes and some 30 GB of disk
+# (TRAINEES=20000: about 50 s and 0.6 GB).  DB=PATH reuses a database made
+# before (with its key file beside it) and skips the generation.
+#
+#   TRAINEES     trainees to generate (default 1000000)
+#   SEED         generator seed (default 1)
+#   DB           an existing database to use instead of generating one
+#   TRAINEE_ID   the trainee to fetch (default: the middle one)
+#   DURATION     wrk duration per server (default 10s)
+#   CONNECTIONS  wrk connections (default 64)
+#   BUILD        build directory (default build)
+#   TMPDIR       where the temporary directory goes
+#
+# wrk, dualtrack and nginx share the machine's cores: the numbers compare the
+# two servers under the same load generator, they are not capacity figures.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+trainees=${TRAINEES:-1000000}
+seed=${SEED:-1}
+duration=${DURATION:-10s}
+conns=${CONNECTIONS:-64}
+build=${BUILD:-build}
+bin=$PWD/$build/dualtrack
+export DUALTRACK_TODAY=${DUALTRACK_TODAY:-2026-11-26}
+
+# ---- tools ----
+nginx_bin() { command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true; }
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+[[ -n $(nginx_bin) ]] || need+=(nginx-light)
+command -v curl >/dev/null || need+=(curl)
+if ((${#need[@]})); then
+	if ((EUID == 0)); then
+		sudo=()
+	elif command -v sudo >/dev/null; then
+		sudo=(sudo)
+	else
+		echo "http.sh: ${need[*]} missing, and neither root nor sudo to install them" >&2
+		exit 1
+	fi
+	echo "== apt-get install ${need[*]}"
+	"${sudo[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+nginx=$(nginx_bin)
+make --no-print-directory -s BUILD="$build" "$bin"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dualtrack-http.XXXXXX")
+api_pid=
+nginx_pid=
+cleanup() {
+	local pid
+	for pid in $api_pid $nginx_pid; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in $api_pid $nginx_pid; do
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# free_port: a TCP port on 127.0.0.1 that nothing answers on
+free_port() {
+	local p i
+	for ((i = 0; i < 200; i++)); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+	echo "http.sh: no free port found" >&2
+	return 1
+}
+
+# wait_http URL: until it answers (10 s at most)
+wait_http() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		curl -s -o /dev/null "$1" && return 0
+		sleep 0.05
+	done
+	echo "http.sh: $1 does not answer" >&2
+	return 1
+}
+
+# ---- the database ----
+if [[ -n ${DB:-} ]]; then
+	db=$DB
+	[[ -f $db ]] || { echo "http.sh: DB=$db does not exist" >&2; exit 1; }
+	trainees=$("$bin" summary --db "$db" | awk '$1 == "trainees" { print $2 }')
+	echo "== using $db ($trainees trainees)"
+else
+	db=$tmp/http.db
+	"$bin" init --db "$db" >/dev/null
+	echo "== dualtrack gen --trainees $trainees --seed $seed (about $((trainees / 430 + 1)) s)"
+	t0=$(date +%s)
+	if ! "$bin" gen --db "$db" --trainees "$trainees" --seed "$seed" >"$tmp/gen.log" 2>&1; then
+		cat "$tmp/gen.log" >&2
+		exit 1
+	fi
+	echo "   generated in $(($(date +%s) - t0)) s, $(du -bc "$db"* | tail -1 | awk '{ printf "%.0f MiB", $1 / 1048576 }')"
+fi
+login=bench-$$
+pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+echo "$pw" | "$bin" user add --db "$db" --login "$login" --role admin --password-stdin >/dev/null
+token=$("$bin" token create --db "$db" --login "$login" --expires 1 2>/dev/null | tail -1)
+id=${TRAINEE_ID:-$(((trainees + 1) / 2))}
+
+# ---- the servers ----
+aport=$(free_port)
+"$bin" serve --db "$db" --listen "127.0.0.1:$aport" --threads 2 >"$tmp/serve.log" 2>&1 &
+api_pid=$!
+api_url=http://127.0.0.1:$aport/api/v1/trainees/$id
+wait_http "http://127.0.0.1:$aport/healthz"
+
+www=$tmp/www
+mkdir -p "$www/api/v1/trainees"
+status=$(curl -s -o "$www/api/v1/trainees/$id" -w '%{http_code}' -H "Authorization: Bearer $token" "$api_url")
+if [[ $status != 200 ]]; then
+	echo "http.sh: GET $api_url answered $status: $(cat "$www/api/v1/trainees/$id")" >&2
+	exit 1
+fi
+# nginx's workers run as nobody when started as root: let them read the file
+chmod 755 "$tmp" "$www" "$www/api" "$www/api/v1" "$www/api/v1/trainees"
+chmod 644 "$www/api/v1/trainees/$id"
+
+nport=$(free_port)
+while [[ $nport == "$aport" ]]; do nport=$(free_port); done
+mkdir -p "$tmp/nginx"
+cat >"$tmp/nginx.conf" <<EOF
+worker_processes 2;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	types { }
+	default_type application/json;
+	keepalive_requests 1000000;
+	client_body_temp_path $tmp/nginx/body;
+	proxy_temp_path $tmp/nginx/proxy;
+	fastcgi_temp_path $tmp/nginx/fastcgi;
+	uwsgi_temp_path $tmp/nginx/uwsgi;
+	scgi_temp_path $tmp/nginx/scgi;
+	server {
+		listen 127.0.0.1:$nport;
+		root $www;
+	}
+}
+EOF
+"$nginx" -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx.conf" &
+nginx_pid=$!
+nginx_url=http://127.0.0.1:$nport/api/v1/trainees/$id
+wait_http "$nginx_url"
+if ! curl -s "$nginx_url" | cmp -s - "$www/api/v1/trainees/$id"; then
+	echo "http.sh: nginx does not serve the same bytes" >&2
+	exit 1
+fi
+bytes=$(wc -c <"$www/api/v1/trainees/$id")
+
+# ---- the load ----
+# bench NAME URL [wrk options...]: run wrk, print its report, set rps_NAME and p99_NAME (ms)
+bench() {
+	local name=$1 url=$2 out
+	shift 2
+	echo "== wrk -t2 -c$conns -d$duration --latency $url"
+	out=$(wrk -t2 -c"$conns" -d"$duration" --latency "$@" "$url")
+	echo "$out"
+	if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
+		echo "http.sh: $name answered errors under load" >&2
+		exit 1
+	fi
+	printf -v "rps_$name" '%s' "$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
+	printf -v "p99_$name" '%s' "$(awk '$1 == "99%" {
+		v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+		printf "%.3f", u == "us" ? v / 1000 : u == "s" ? v * 1000 : u == "m" ? v * 60000 : v }' <<<"$out")"
+}
+bench api "$api_url" -H "Authorization: Bearer $token"
+bench nginx "$nginx_url"
+
+echo
+echo "GET /api/v1/trainees/$id ($bytes bytes), $trainees trainees, wrk -t2 -c$conns -d$duration, $(nproc) cores"
+printf '%-28s %12s req/s   p99 %9s ms\n' "dualtrack serve --threads 2" "$rps_api" "$p99_api"
+printf '%-28s %12s req/s   p99 %9s ms\n' "nginx (2 workers, file)" "$rps_nginx" "$p99_nginx"
+awk -v a="$rps_api" -v n="$rps_nginx" -v pa="$p99_api" -v pn="$p99_nginx" 'BEGIN {
+	printf "ratio api/nginx: throughput %.2f, p99 latency %.2f\n", (n > 0 ? a / n : 0), (pn > 0 ? pa / pn : 0)
+}'

@@ -1,0 +1,202 @@
+/*
+ * cmd_serve.c - `dualtrack serve`: the HTTP API over the database.
+ *
+ * The command only checks its arguments, loads the key file and hands over
+ * to dt_server_run(), whose worker threads each open their own store
+ * connection (a struct dt_store is not shared between threads).  Before
+ * that, the store is opened once here and closed again: a missing database
+ * or a key file of another database is reported like any other command
+ * reports it, before the "serving" line is printed, and pending migrations
+ * run once instead of in every worker at the same moment.
+ *
+ * The address is bound once here as a probe (see probe_listen()), so that a
+ * port in use is reported as such, with exit 1, before anything is printed.
+ * The server runs until SIGTERM or SIGINT and exits 0 after a graceful
+ * shutdown; any other start-up failure exits with the status of its error.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/num.h"
+#include "http/app.h"
+#include "http/http.h"
+#include "core/banned.h"
+
+#define DEFAULT_PORT 8080
+#define DEFAULT_MAX_BODY ((int64_t)1 << 20)
+#define MAX_BODY_LIMIT ((int64_t)1 << 30)
+#define MAX_THREADS 256
+#define IO_TIMEOUT_MS 30000
+
+/*
+ * Parse --listen HOST:PORT into @host (a dotted quad; "localhost" becomes
+ * 127.0.0.1) and @port.  CLI_CONTINUE or 2 after a usage message.
+ */
+static int parse_listen(const char *arg, struct dt_strbuf *host, int *port)
+{
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	struct in_addr addr;
+	int64_t n = 0;
+	int rc = CLI_CONTINUE;
+	const char *colon = strrchr(arg, ':');
+
+	if (!colon || colon == arg || !colon[1]) {
+		rc = cli_usage_error("--listen: %s is not HOST:PORT (e.g. 127.0.0.1:8080)",
+				     cli_quote(arg));
+		goto out;
+	}
+	dt_strbuf_reset(host);
+	dt_strbuf_add(host, arg, (size_t)(colon - arg));
+	if (!strcmp(host->buf, "localhost")) {
+		dt_strbuf_reset(host);
+		dt_strbuf_adds(host, "127.0.0.1");
+	}
+	if (inet_pton(AF_INET, host->buf, &addr) != 1) {
+		rc = cli_usage_error("--listen: %s is not an IPv4 address (a.b.c.d or localhost)",
+				     cli_quote(host->buf));
+		goto out;
+	}
+	if (dt_parse_int64(colon + 1, 1, 65535, &n, "--listen port", &err) != DT_OK) {
+		rc = cli_usage_error("%s", err.buf);
+		goto out;
+	}
+	*port = (int)n;
+out:
+	dt_strbuf_release(&err);
+	return rc;
+}
+
+/*
+ * Bind @host:@port once without SO_REUSEPORT, then let it go.  The server's
+ * listeners share their port through SO_REUSEPORT, so a second dualtrack
+ * serve on the same port would bind too and the kernel would split the
+ * connections between the two; this bind fails instead while any listener
+ * holds the port.  A port that cannot be bound (taken, privileged, an
+ * address not on this host) is the caller's --listen to change: exit 1.
+ */
+static int probe_listen(const char *host, int port)
+{
+	struct sockaddr_in sa;
+	int one = 1, rc = 0;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		cli_error("socket: %s", strerror(errno));
+		return 3;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, host, &sa.sin_addr);
+	/* SO_REUSEADDR: a port left in TIME_WAIT by the previous run is free */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, (const struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		int e = errno;
+		const char *msg = strerror(e);
+		cli_error("--listen %s:%d: %c%s%s", host, port, tolower((unsigned char)msg[0]),
+			  msg[0] ? msg + 1 : "",
+			  e == EADDRINUSE ? " (another server listens there)"
+			  : e == EACCES	  ? " (ports below 1024 need privileges)"
+					  : "");
+		rc = 1;
+	}
+	close(fd);
+	return rc;
+}
+
+/* The number of worker threads dt_server_run() will start for @threads. */
+static int effective_threads(int threads)
+{
+	if (threads > 0)
+		return threads;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_DB_OPTIONS,
+		{ "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "max-body", required_argument, NULL, 'm' },
+		CLI_OPTIONS_END,
+	};
+	struct cli_db db = CLI_DB_INIT;
+	struct dt_strbuf err = DT_STRBUF_INIT, host = DT_STRBUF_INIT;
+	struct dt_server_opts so;
+	struct dt_http_app app;
+	int port = DEFAULT_PORT, threads = 0;
+	int64_t max_body = DEFAULT_MAX_BODY, n = 0;
+	int c, rc = CLI_CONTINUE;
+
+	dt_strbuf_adds(&host, "127.0.0.1");
+	while ((c = cli_getopt(argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'l': rc = parse_listen(optarg, &host, &port); break;
+		case 't':
+			dt_strbuf_reset(&err);
+			if (dt_parse_int64(optarg, 0, MAX_THREADS, &n, "--threads", &err) != DT_OK)
+				rc = cli_usage_error("%s (0 means one per core)", err.buf);
+			threads = (int)n;
+			break;
+		case 'm':
+			dt_strbuf_reset(&err);
+			if (dt_parse_int64(optarg, 1, MAX_BODY_LIMIT, &max_body, "--max-body",
+					   &err) != DT_OK)
+				rc = cli_usage_error("%s (bytes)", err.buf);
+			break;
+		default: rc = cli_common_opt(c, &db); break;
+		}
+		if (rc != CLI_CONTINUE)
+			goto out;
+	}
+	if ((rc = cli_positional(argc, argv, 0, 0, "")) != CLI_CONTINUE)
+		goto out;
+	if (!dt_strbuf_ok(&host)) {
+		cli_error("out of memory");
+		rc = 3;
+		goto out;
+	}
+
+	/* Missing database, wrong key, pending migrations: settled before serving. */
+	if ((rc = cli_db_open(&db)))
+		goto out;
+	dt_store_close(db.store);
+	db.store = NULL;
+
+	if ((rc = probe_listen(host.buf, port)))
+		goto out;
+
+	memset(&so, 0, sizeof(so));
+	so.host = host.buf;
+	so.port = port;
+	so.threads = threads;
+	so.max_body = (size_t)max_body;
+	so.db_path = db.db_path;
+	so.keys = db.have_keys ? &db.keys : NULL;
+	so.io_timeout_ms = IO_TIMEOUT_MS;
+	dt_app_init(&app, db.db_path);
+
+	printf("dualtrack serving http://%s:%d (%d thread%s, database %s)\n", host.buf, port,
+	       effective_threads(threads), effective_threads(threads) == 1 ? "" : "s", db.db_path);
+	fflush(stdout);
+	dt_strbuf_reset(&err);
+	rc = dt_server_run(&so, &app, &err);
+	if (rc != DT_OK) {
+		rc = cli_fail(rc, &err);
+		goto out;
+	}
+	rc = 0;
+out:
+	cli_db_close(&db);
+	dt_strbuf_release(&host);
+	dt_strbuf_release(&err);
+	return rc;
+}

@@ -1,0 +1,249 @@
+// helpers.mjs - shared helpers of the end-to-end tests: the binary, temporary
+// directories, valid identifiers computed independently of the C code, a free
+// port, starting and stopping `dualtrack serve`, and a fetch wrapper that
+// checks what every response must carry.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BIN = path.resolve(process.env.DUALTRACK_BIN || 'build/dualtrack');
+export const TODAY = '2026-11-26';
+
+export function baseEnv() {
+  const env = { ...process.env, DUALTRACK_TODAY: TODAY, USER: 'tester' };
+  delete env.DUALTRACK_DB;
+  delete env.DUALTRACK_KEY_FILE;
+  return env;
+}
+
+// Temporary directories, removed when the run ends (kept with KEEP_TMP=1).
+const made = [];
+process.on('exit', () => {
+  if (process.env.KEEP_TMP) return;
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
+export function tmpdir(prefix = 'dualtrack-e2e-') {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
+// Run the binary synchronously; returns { status, stdout, stderr }.
+export function run(args, { cwd, env, input } = {}) {
+  const r = spawnSync(BIN, args, {
+    cwd: cwd || os.tmpdir(),
+    env: { ...baseEnv(), ...(env || {}) },
+    input,
+    encoding: 'utf8',
+    timeout: 120000,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Run and insist on exit 0; returns stdout.
+export function ok(args, opts) {
+  const r = run(args, opts);
+  assert.equal(r.status, 0, `dualtrack ${args.join(' ')} exited ${r.status}\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+// The same without blocking the event loop (a server of ours may be answering).
+export function runAsync(args, { env, input } = {}) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(BIN, args, { cwd: os.tmpdir(), env: { ...baseEnv(), ...(env || {}) } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    p.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    p.on('error', reject);
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+    p.stdin.end(input ?? '');
+  });
+}
+
+export async function okAsync(args, opts) {
+  const r = await runAsync(args, opts);
+  assert.equal(r.status, 0, `dualtrack ${args.join(' ')} exited ${r.status}\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+export function sqlite(db, sql) {
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+// ---- identifiers (computed independently of the C code) ----
+
+const USCC_SET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const ORG_W = [3, 7, 9, 10, 5, 8, 4, 2];
+
+// GB 11714 check character of an 8-character organisation code body.
+export function orgCheck(body) {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) {
+    const c = body[i];
+    const v = c >= '0' && c <= '9' ? c.charCodeAt(0) - 48 : c.charCodeAt(0) - 55;
+    sum += v * ORG_W[i];
+  }
+  const c9 = 11 - (sum % 11);
+  return c9 === 10 ? 'X' : c9 === 11 ? '0' : String(c9);
+}
+
+// A valid GB 32100 code: authority 9, type 1, @region, organisation body @body (8 chars).
+export function uscc(region, body) {
+  const first17 = '91' + region + body + orgCheck(body);
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += USCC_SET.indexOf(first17[i]) * USCC_W[i];
+  return first17 + USCC_SET[(31 - (sum % 31)) % 31];
+}
+
+// An 8-character organisation code body that no other call of this run returned.
+let bodySeq = 0;
+export function orgBody() {
+  bodySeq++;
+  return ('MA' + (process.pid % 1000).toString().padStart(3, '0') + bodySeq.toString().padStart(3, '0')).slice(0, 8);
+}
+
+const NATID_W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+// A valid GB 11643 ID: @region (6 digits), @birth YYYYMMDD, @seq (3 digits).
+export function natid(region, birth, seq) {
+  const first17 = region + birth + seq;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * NATID_W[i];
+  return first17 + '10X98765432'[sum % 11];
+}
+
+export function natidValid(id) {
+  if (!/^\d{17}[\dX]$/.test(id)) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(id[i]) * NATID_W[i];
+  return '10X98765432'[sum % 11] === id[17];
+}
+
+// ---- the server ----
+
+// A TCP port nobody listens on right now (the kernel's pick).
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Start `dualtrack serve` on a free port and wait for /healthz.  Returns
+// { proc, port, base, output(), stop() }; stop() sends SIGTERM and resolves
+// with { code, signal }.
+export async function startServer(db, { threads = 2, extra = [] } = {}) {
+  const port = await freePort();
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', String(threads), ...extra], {
+    cwd: os.tmpdir(),
+    env: baseEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
+  proc.stderr.setEncoding('utf8').on('data', (d) => { out += d; });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  let gone = null;
+  exited.then((r) => { gone = r; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    if (gone) throw new Error(`dualtrack serve exited ${JSON.stringify(gone)} before answering:\n${out}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      await r.arrayBuffer();
+      if (r.status === 200) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`dualtrack serve did not answer /healthz within 15 s:\n${out}`);
+    }
+    await sleep(50);
+  }
+  return {
+    proc,
+    port,
+    base,
+    output: () => out,
+    async stop(timeoutMs = 15000) {
+      if (gone) return gone;
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+      const r = await exited;
+      clearTimeout(t);
+      return r;
+    },
+  };
+}
+
+// ---- HTTP ----
+
+// Every response seen, for checks that span the whole run.
+export const seen = { responses: 0, listOk: 0 };
+const LIST_PATH = /^\/api\/v1\/(regions|occupations|pilots|organizations|programmes|partnerships|demands|places|trainees|contracts|record-entries|assessments|outcomes)(\?.*)?$/;
+
+// An HTTP client for @base.  request() returns { status, headers, text, json }
+// and asserts that the response carries an X-Request-Id of 32 hex digits.
+export function client(base) {
+  async function request(method, p, { token, body, raw, headers = {} } = {}) {
+    const h = { ...headers };
+    if (token) h.authorization = `Bearer ${token}`;
+    let payload;
+    if (raw !== undefined) payload = raw;
+    else if (body !== undefined) payload = JSON.stringify(body);
+    if (payload !== undefined && !h['content-type']) h['content-type'] = 'application/json';
+    const res = await fetch(base + p, { method, headers: h, body: payload });
+    const text = await res.text();
+    let json;
+    const ct = res.headers.get('content-type') || '';
+    if (/json/.test(ct) && text.length) {
+      try { json = JSON.parse(text); } catch (e) { assert.fail(`${method} ${p}: ${res.status} with a ${ct} body that is not JSON: ${text.slice(0, 200)}`); }
+    }
+    const rid = res.headers.get('x-request-id');
+    assert.match(rid || '', /^[0-9a-f]{32}$/, `${method} ${p} (${res.status}): X-Request-Id ${rid}`);
+    if (json && json.instance !== undefined) assert.equal(json.instance, rid, `${method} ${p}: problem instance`);
+    seen.responses++;
+    if (method === 'GET' && res.status === 200 && LIST_PATH.test(p)) seen.listOk++;
+    return { status: res.status, headers: res.headers, text, json, method, path: p };
+  }
+  return {
+    request,
+    get: (p, o) => request('GET', p, o),
+    post: (p, body, o = {}) => request('POST', p, { ...o, body }),
+    patch: (p, body, o = {}) => request('PATCH', p, { ...o, body }),
+    del: (p, o) => request('DELETE', p, o),
+  };
+}
+
+// Assert @r has status @status; the message shows the body.
+export function expectStatus(r, status, what = '') {
+  assert.equal(r.status, status, `${what}${what ? ': ' : ''}${r.method} ${r.path} answered ${r.status}, expected ${status}: ${r.text.slice(0, 600)}`);
+  return r;
+}
+
+// Assert @r is an RFC 9457 problem with @status.
+export function expectProblem(r, status, what = '') {
+  expectStatus(r, status, what);
+  assert.match(r.headers.get('content-type'), /^application\/problem\+json/, `${r.method} ${r.path}: content-type`);
+  assert.equal(r.json.status, status);
+  assert.equal(r.json.type, 'about:blank');
+  assert.equal(typeof r.json.title, 'string');
+  assert.equal(typeof r.json.detail, 'string');
+  return r.json;
+}
