@@ -138,6 +138,12 @@ static const struct province_def province_defs[] = {
 
 /* ---- what is planned in memory ---- */
 
+/* A growable list of indices. */
+struct ilist {
+	int *v;
+	int n, cap;
+};
+
 struct county {
 	int code;
 	char *name;
@@ -179,7 +185,7 @@ struct org {
 	double weight;
 	/* school */
 	int prog0, nprog;
-	int *ents, nents, cap_ents; /* partner enterprises (for transfers) */
+	struct ilist ents;    /* partner enterprises (for transfers) */
 };
 
 struct prog {
@@ -251,10 +257,10 @@ struct gen {
 
 /* ---- small helpers ---- */
 
+/* strdup() that takes NULL as ""; NULL only when memory ran out. */
 static char *xstrdup(const char *s)
 {
-	char *p = strdup(s ? s : "");
-	return p;
+	return strdup(s ? s : "");
 }
 
 static void date_str(int32_t days, char out[DT_DATE_STRLEN])
@@ -380,7 +386,7 @@ static void make_uscc(struct gen *g, char auth, char type, int region, char out[
 	uint64_t off = g->seed * 0x2545F4914F6CDD1DULL;
 	if (auth == '9') {
 		const uint64_t space = 887503681ULL; /* 31^6 */
-		uint64_t v = (k * 409993ULL + off % space) % space;
+		uint64_t v = (k * 600000037ULL + off % space) % space;
 		body[0] = 'M';
 		body[1] = 'A';
 		for (int i = 7; i >= 2; i--) {
@@ -389,7 +395,7 @@ static void make_uscc(struct gen *g, char auth, char type, int region, char out[
 		}
 	} else {
 		const uint64_t space = 100000000ULL;
-		uint64_t v = (k * 7919ULL + off % space) % space;
+		uint64_t v = (k * 73939133ULL + off % space) % space;
 		for (int i = 7; i >= 0; i--) {
 			body[i] = (char)('0' + v % 10);
 			v /= 10;
@@ -408,7 +414,7 @@ static int fail(struct gen *g, int rc, struct dt_strbuf *why, const char *fmt, v
 {
 	struct dt_strbuf label = DT_STRBUF_INIT;
 	dt_strbuf_vaddf(&label, fmt, ap);
-	dt_strbuf_setf(g->err, "demo: %s: %s", label.buf, why->buf);
+	dt_strbuf_setf(g->err, "%s: %s", label.buf, why->buf);
 	dt_strbuf_release(&label);
 	return rc;
 }
@@ -448,7 +454,7 @@ static int w_act(struct gen *g, int64_t cid, enum dt_contract_event ev, enum dt_
 	if (rc == DT_OK) {
 		g->pending++;
 	} else {
-		dt_strbuf_setf(g->err, "demo: contract %lld: %s: %s", (long long)cid,
+		dt_strbuf_setf(g->err, "contract %lld: %s: %s", (long long)cid,
 			       dt_contract_event_name(ev), e2.buf);
 	}
 	dt_strbuf_release(&e2);
@@ -462,7 +468,7 @@ static int w_signoff(struct gen *g, int64_t id)
 	if (rc == DT_OK)
 		g->pending++;
 	else
-		dt_strbuf_setf(g->err, "demo: record-book entry %lld: sign-off: %s", (long long)id, e2.buf);
+		dt_strbuf_setf(g->err, "record-book entry %lld: sign-off: %s", (long long)id, e2.buf);
 	dt_strbuf_release(&e2);
 	return rc;
 }
@@ -540,7 +546,10 @@ static int load_regions(struct gen *g)
 			continue;
 		g->counties[g->ncounties].code = code;
 		g->counties[g->ncounties].name = xstrdup(name);
-		g->ncounties++;
+		if (!g->counties[g->ncounties++].name) {
+			json_decref(arr);
+			return dt_error(g->err, DT_ENOMEM, "out of memory");
+		}
 	}
 	json_decref(arr);
 	/* Listed by id, so each province and each city is one run of the array. */
@@ -555,7 +564,7 @@ static int load_regions(struct gen *g)
 		}
 		if (g->prov_c1[p] == 0)
 			return dt_error(g->err, DT_EINVAL,
-					"demo: region %06d has no counties in the region table (load the regions first)",
+					"region %06d has no counties in the region table (load the regions first)",
 					province_defs[p].code);
 	}
 	for (int k = 0; k < NCITIES; k++) {
@@ -565,10 +574,12 @@ static int load_regions(struct gen *g)
 		json_t *obj = NULL;
 		rc = dt_store_get(g->s, NULL, "region", c->def->code, 0, &obj, g->err);
 		if (rc != DT_OK)
-			return dt_error(g->err, rc, "demo: city %06d is not in the region table",
+			return dt_error(g->err, rc, "city %06d is not in the region table",
 					c->def->code);
 		c->name = xstrdup(json_string_value(json_object_get(obj, "name_zh")));
 		json_decref(obj);
+		if (!c->name)
+			return dt_error(g->err, DT_ENOMEM, "out of memory");
 		c->c0 = c->c1 = 0;
 		for (int j = 0; j < g->ncounties; j++) {
 			if (g->counties[j].code / 100 * 100 != c->def->code)
@@ -578,14 +589,14 @@ static int load_regions(struct gen *g)
 			c->c1 = j + 1;
 		}
 		if (c->c1 == 0)
-			return dt_error(g->err, DT_EINVAL, "demo: city %06d has no counties in the region table",
+			return dt_error(g->err, DT_EINVAL, "city %06d has no counties in the region table",
 					c->def->code);
 	}
 	for (int p = 0; p < NPROVINCES; p++) {
 		json_t *obj = NULL;
 		rc = dt_store_get(g->s, NULL, "region", province_defs[p].code, 0, &obj, g->err);
 		if (rc != DT_OK)
-			return dt_error(g->err, rc, "demo: province %06d is not in the region table",
+			return dt_error(g->err, rc, "province %06d is not in the region table",
 					province_defs[p].code);
 		json_decref(obj);
 	}
@@ -638,10 +649,11 @@ static int load_occupations(struct gen *g)
 			k = g->ninds++;
 			g->inds[k].key = xstrdup(ind);
 			g->inds[k].occs = calloc(n, sizeof(int));
-			if (!g->inds[k].occs) {
-				json_decref(arr);
-				return dt_error(g->err, DT_ENOMEM, "out of memory");
-			}
+		}
+		if (!o->code || !o->name || !o->levels || !g->inds[k].key || !g->inds[k].occs) {
+			g->noccs++; /* freed with the rest */
+			json_decref(arr);
+			return dt_error(g->err, DT_ENOMEM, "out of memory");
 		}
 		o->industry = k;
 		g->inds[k].occs[g->inds[k].nocc++] = g->noccs;
@@ -650,7 +662,7 @@ static int load_occupations(struct gen *g)
 	json_decref(arr);
 	if (!g->noccs)
 		return dt_error(g->err, DT_EINVAL,
-				"demo: the occupation catalogue is empty (load the occupations first)");
+				"the occupation catalogue is empty (load the occupations first)");
 	/* Each city's industries, as far as the catalogue has them. */
 	for (int k = 0; k < NCITIES; k++) {
 		struct city *c = &g->cities[k];
@@ -664,12 +676,13 @@ static int load_occupations(struct gen *g)
 			c->iwsum += c->def->iw[j];
 			c->nind++;
 		}
-		for (int j = 0; c->nind == 0 && j < g->ninds && j < 8; j++) {
-			c->ind[j] = j; /* a catalogue of other industries: take what there is */
-			c->iw[j] = 1;
-			c->iwsum++;
-			if (j + 1 == g->ninds || j == 7)
-				c->nind = j + 1;
+		if (c->nind == 0) {
+			/* A catalogue of other industries: take what there is. */
+			for (int j = 0; j < g->ninds && j < 8; j++) {
+				c->ind[j] = j;
+				c->iw[j] = 1;
+			}
+			c->nind = c->iwsum = g->ninds < 8 ? g->ninds : 8;
 		}
 	}
 	return DT_OK;
@@ -775,26 +788,6 @@ static int plan_schools(struct gen *g)
 	return DT_OK;
 }
 
-static int school_add_ent(struct org *sch, int e)
-{
-	if (sch->nents == sch->cap_ents) {
-		int cap = sch->cap_ents ? sch->cap_ents * 2 : 8;
-		int *p = realloc(sch->ents, (size_t)cap * sizeof(int));
-		if (!p)
-			return DT_ENOMEM;
-		sch->ents = p;
-		sch->cap_ents = cap;
-	}
-	sch->ents[sch->nents++] = e;
-	return DT_OK;
-}
-
-/* A growable list of indices. */
-struct ilist {
-	int *v;
-	int n, cap;
-};
-
 static bool ilist_add(struct ilist *l, int x)
 {
 	if (l->n == l->cap) {
@@ -886,7 +879,7 @@ static int plan_enterprises(struct gen *g)
 				if (o->npartners && o->partners[0] == s)
 					continue;
 				o->partners[o->npartners++] = s;
-				if (school_add_ent(&g->schools[s], e) != DT_OK) {
+				if (!ilist_add(&g->schools[s].ents, e)) {
 					rc = dt_error(g->err, DT_ENOMEM, "out of memory");
 					goto out;
 				}
@@ -1049,12 +1042,15 @@ static int write_pilots(struct gen *g)
 	for (int k = 0; k < NCITIES; k++) {
 		struct city *c = &g->cities[k];
 		struct dt_strbuf name = DT_STRBUF_INIT, goals = DT_STRBUF_INIT;
+		int nprog = 0;
+		for (int q = 0; q < g->nprog; q++)
+			nprog += g->schools[g->progs[q].school].city == k;
 		dt_strbuf_addf(&name, "%s双元培育试点", c->name);
 		dt_strbuf_addf(&goals,
 			       "到2026年底，建成%d个校企双元培育项目，%d家企业参与，累计培养技术技能人才%lld人；"
 			       "企业培训学时占比不低于50%%，学员月津贴不低于当地最低工资标准，"
 			       "年度合同解除率控制在10%%以内，结业学员企业留用率达到60%%以上，技能等级证书获取率达到85%%。",
-			       c->nsch * 3, c->nent, (long long)(c->trainees / 50 * 50 + 50));
+			       nprog, c->nent, (long long)(c->trainees / 50 * 50 + 50));
 		char code[8];
 		snprintf(code, sizeof(code), "%06d", c->def->code);
 		json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "region", code, "name",
@@ -1155,7 +1151,6 @@ static int write_authorities(struct gen *g)
 		if (rc == DT_OK)
 			rc = org_create(g, "assessment_body", '1', '2', c->def->code, name.buf, NULL,
 					"medium", k, &c->assessors[0]);
-		dt_strbuf_reset(&name);
 		do {
 			dt_strbuf_reset(&name);
 			dt_demo_assessor_name(&g->rng, c->def->short_zh, &name);
@@ -1365,7 +1360,7 @@ static int make_natid(struct gen *g, int county_idx, int32_t *birth, char gender
 	for (;;) {
 		int32_t d = *birth - g->cell_base;
 		if (d < 0 || d >= g->cell_days)
-			return dt_error(g->err, DT_EINTERNAL, "demo: birth date out of the planned range");
+			return dt_error(g->err, DT_EINTERNAL, "birth date out of the planned range");
 		uint16_t *cnt = &g->cells[((size_t)county_idx * (size_t)g->cell_days + (size_t)d) * 2 +
 					  (gender == 'F')];
 		int cap = gender == 'F' ? 499 : 500;
@@ -1700,12 +1695,12 @@ static int write_contract_life(struct gen *g, int64_t i, const struct plan *p, i
 	}
 	int32_t t_lo = c.start + 90, t_hi = min32(c.end - 60, g->today - 14);
 	const struct org *sch = c.sch;
-	if (u < 0.10 && t_lo <= t_hi && sch->nents > 1) {
+	if (u < 0.10 && t_lo <= t_hi && sch->ents.n > 1) {
 		/* Transfer to another partner enterprise of the same school. */
 		int32_t t = t_lo + (int32_t)dt_demo_rng_below(&g->rng, (uint32_t)(t_hi - t_lo + 1));
 		const struct org *to = NULL;
 		for (int tries = 0; tries < 16 && !to; tries++) {
-			const struct org *o = &g->ents[sch->ents[dt_demo_rng_below(&g->rng, (uint32_t)sch->nents)]];
+			const struct org *o = &g->ents[ilist_pick(g, &sch->ents)];
 			if (o != c.ent)
 				to = o;
 		}
@@ -1789,15 +1784,17 @@ static int write_trainees(struct gen *g)
 
 static void gen_free(struct gen *g)
 {
-	for (int i = 0; i < g->ncounties; i++)
+	if (!g)
+		return;
+	for (int i = 0; g->counties && i < g->ncounties; i++)
 		free(g->counties[i].name);
 	free(g->counties);
-	for (int i = 0; i < g->ninds; i++) {
+	for (int i = 0; g->inds && i < g->ninds; i++) {
 		free(g->inds[i].key);
 		free(g->inds[i].occs);
 	}
 	free(g->inds);
-	for (int i = 0; i < g->noccs; i++) {
+	for (int i = 0; g->occs && i < g->noccs; i++) {
 		free(g->occs[i].code);
 		free(g->occs[i].name);
 		free(g->occs[i].levels);
@@ -1806,7 +1803,7 @@ static void gen_free(struct gen *g)
 	for (int k = 0; k < NCITIES; k++)
 		free(g->cities[k].name);
 	for (int s = 0; s < g->nsch && g->schools; s++)
-		free(g->schools[s].ents);
+		free(g->schools[s].ents.v);
 	free(g->schools);
 	free(g->ents);
 	free(g->progs);
@@ -1827,7 +1824,7 @@ static int refuse_if_filled(struct gen *g)
 			return rc;
 		if (n > 0)
 			return dt_error(g->err, DT_ECONFLICT,
-					"demo: the database already holds %lld %s record%s: the demo goes into an empty pilot database (run init on a new file)",
+					"the database already holds %lld %s record%s: the demo goes into an empty pilot database (run init on a new file)",
 					(long long)n, kinds[k], n == 1 ? "" : "s");
 	}
 	return DT_OK;
@@ -1861,7 +1858,7 @@ int dt_demo_generate(struct dt_store *s, const struct dt_actor *a, const struct 
 
 	int rc = DT_OK;
 	if (g->n < 1 || g->n > 100000000) {
-		rc = dt_error(err, DT_EINVAL, "demo: trainees: %lld is out of range 1..100000000",
+		rc = dt_error(err, DT_EINVAL, "trainees: %lld is out of range 1..100000000",
 			      (long long)g->n);
 		goto out;
 	}

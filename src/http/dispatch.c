@@ -256,6 +256,7 @@ static bool authenticate(struct dt_ctx *c, bool *via_cookie)
 	c->authed = true;
 	c->perms = dt_role_perms(c->cred.account.role);
 	c->actor.login = c->cred.account.login;
+	c->actor.scope = dt_ctx_scope(c); /* references must be visible to the caller */
 	return true;
 }
 

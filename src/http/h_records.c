@@ -127,26 +127,11 @@ void dt_h_get(struct dt_ctx *c)
 	dt_reply_json(c, 200, o);
 }
 
-/*
- * A school or an enterprise registers a trainee before the contract that
- * brings the trainee into its scope (an organisation sees the trainees of
- * its contracts): a new trainee is in nobody's organisation yet, so the
- * scope check would refuse every such registration.  Keeping it shows the
- * caller nothing it did not send itself; the trainee enters its scope with
- * the contract.
- */
-static bool new_trainee_of_org(struct dt_ctx *c, const struct dt_entity *e)
-{
-	const struct dt_scope *sc = dt_ctx_scope(c);
-	return !strcmp(e->name, "trainee") && sc && sc->org_id && !sc->region && !sc->trainee_id;
-}
-
 /* Commit when @id is visible in the caller's scope, else undo (403). */
-static bool keep_if_in_scope(struct dt_ctx *c, const struct dt_entity *e, int64_t id,
-			     bool check_scope)
+static bool keep_if_in_scope(struct dt_ctx *c, const struct dt_entity *e, int64_t id)
 {
 	json_t *o = NULL;
-	if (check_scope && dt_ctx_scope(c) &&
+	if (dt_ctx_scope(c) &&
 	    dt_store_get(c->store, dt_ctx_scope(c), e->name, id, 0, &o, NULL) != DT_OK) {
 		dt_store_rollback(c->store);
 		dt_reply_problem(c, 403, "the record would fall outside your scope", NULL);
@@ -186,7 +171,7 @@ void dt_h_create(struct dt_ctx *c)
 		return;
 	}
 	int64_t id = json_integer_value(json_object_get(o, "id"));
-	if (!keep_if_in_scope(c, e, id, !new_trainee_of_org(c, e))) {
+	if (!keep_if_in_scope(c, e, id)) {
 		json_decref(o);
 		return;
 	}
@@ -212,7 +197,7 @@ void dt_h_update(struct dt_ctx *c)
 		dt_reply_store_error(c, rc);
 		return;
 	}
-	if (!keep_if_in_scope(c, e, id, true)) {
+	if (!keep_if_in_scope(c, e, id)) {
 		json_decref(o);
 		return;
 	}

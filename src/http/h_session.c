@@ -70,7 +70,7 @@ void dt_h_login(struct dt_ctx *c)
 	}
 	char token[DT_TOKEN_LEN], csrf[DT_TOKEN_LEN];
 	int64_t cred = 0;
-	struct dt_actor a = { acc.login, c->req->request_id };
+	struct dt_actor a = { acc.login, c->req->request_id, NULL };
 	rc = dt_store_credential_create(c->store, &a, acc.id, "session", SESSION_SECONDS, token, csrf,
 					&cred, &c->err);
 	if (rc != DT_OK) {

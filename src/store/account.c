@@ -166,7 +166,7 @@ int dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const cha
 		int r = sqlite3_step(st);
 		if (r == SQLITE_ROW)
 			newid = sqlite3_column_int64(st, 0);
-		else if (sqlite3_errcode(s->db) == SQLITE_CONSTRAINT)
+		else if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_CONSTRAINT)
 			rc = dt_error(err, DT_ECONFLICT, "login: '%s' is taken", login);
 		else
 			rc = dt_sql_error(s, "account", err);

@@ -102,8 +102,8 @@ static int region_value(struct dt_store *s, json_t *v, int *code, struct dt_strb
  * Check and normalise one input value.  On success *@out is a new reference
  * (json null for a cleared optional field).  Faults are written into @msg.
  */
-static int convert(struct dt_store *s, const struct dt_field *f, json_t *v, json_t *refs,
-		   json_t **out, struct dt_strbuf *msg)
+static int convert(struct dt_store *s, const struct dt_actor *a, const struct dt_field *f, json_t *v,
+		   json_t *refs, json_t **out, struct dt_strbuf *msg)
 {
 	*out = NULL;
 	if (json_is_null(v)) {
@@ -215,10 +215,16 @@ static int convert(struct dt_store *s, const struct dt_field *f, json_t *v, json
 		const struct dt_entity *te = dt_entity_find(f->ref);
 		json_t *row = NULL;
 		int64_t id = json_integer_value(v);
-		if (id <= 0 || dt_sql_row(s, te->table, id, &row, NULL) != DT_OK) {
+		json_t *seen = NULL;
+		if (id <= 0 || dt_sql_row(s, te->table, id, &row, NULL) != DT_OK ||
+		    /* A record outside the writer's scope is, to the writer, no record. */
+		    (a->scope && !(f->flags & DT_FF_OPENREF) &&
+		     dt_crud_get(s, te, a->scope, id, 0, &seen, NULL) != DT_OK)) {
+			json_decref(row);
 			dt_strbuf_addf(msg, "no %s with id %lld", te->name, (long long)id);
 			return DT_EINVAL;
 		}
+		json_decref(seen);
 		if (f->ref_kind) {
 			const char *kind = json_string_value(json_object_get(row, "kind"));
 			if (!kind || strcmp(kind, f->ref_kind)) {
@@ -261,8 +267,8 @@ wrong_type:
  * Check every field of @in into @row (normalised values keyed by column).
  * Returns DT_EINVAL with field errors recorded when anything is wrong.
  */
-static int check_input(struct dt_store *s, const struct dt_entity *e, json_t *in, bool create,
-		       json_t *row, json_t *refs, struct dt_strbuf *err)
+static int check_input(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
+		       json_t *in, bool create, json_t *row, json_t *refs, struct dt_strbuf *err)
 {
 	if (!json_is_object(in)) {
 		dt_ferr_add(s, err, "body", "expected a JSON object");
@@ -287,7 +293,7 @@ static int check_input(struct dt_store *s, const struct dt_entity *e, json_t *in
 		}
 		struct dt_strbuf msg = DT_STRBUF_INIT;
 		json_t *out = NULL;
-		if (convert(s, f, v, refs, &out, &msg) == DT_OK)
+		if (convert(s, a, f, v, refs, &out, &msg) == DT_OK)
 			json_object_set_new(row, key, out);
 		else
 			dt_ferr_add(s, err, key, "%s", msg.buf);
@@ -399,19 +405,22 @@ static void cond(struct dt_strbuf *sql, json_t *binds, const char *text, json_in
 
 /*
  * An organisation's scope: its own records, the contracts it is party to
- * and what hangs off them, and its partners (the schools or enterprises it
- * has a partnership or a contract with, and their programmes it trains for).
+ * and what hangs off them, the trainees it registered, its partners (the
+ * schools or enterprises it has a partnership or a contract with, and their
+ * programmes), and the public bodies (assessment bodies, departments).
  */
 static void org_scope(const struct dt_entity *e, json_int_t o, struct dt_strbuf *sql, json_t *binds)
 {
 	const char *n = e->name;
 	if (!strcmp(n, "organization"))
-		cond(sql, binds, " AND (id = ? OR id IN (SELECT school_id FROM partnership WHERE enterprise_id = ?)"
+		cond(sql, binds, " AND (id = ? OR kind IN ('assessment_body', 'government')"
+				 " OR id IN (SELECT school_id FROM partnership WHERE enterprise_id = ?)"
 				 " OR id IN (SELECT enterprise_id FROM partnership WHERE school_id = ?)"
 				 " OR id IN (SELECT school_id FROM contract WHERE enterprise_id = ?)"
 				 " OR id IN (SELECT enterprise_id FROM contract WHERE school_id = ?))", o);
 	else if (!strcmp(n, "programme"))
 		cond(sql, binds, " AND (school_id = ? OR id IN (SELECT programme_id FROM place WHERE enterprise_id = ?)"
+				 " OR school_id IN (SELECT school_id FROM partnership WHERE enterprise_id = ?)"
 				 " OR id IN (SELECT programme_id FROM contract WHERE enterprise_id = ?))", o);
 	else if (!strcmp(n, "place"))
 		cond(sql, binds, " AND (enterprise_id = ? OR programme_id IN (SELECT id FROM programme WHERE school_id = ?))", o);
@@ -422,7 +431,8 @@ static void org_scope(const struct dt_entity *e, json_int_t o, struct dt_strbuf 
 	else if (dt_entity_field(e, "contract_id"))
 		cond(sql, binds, " AND contract_id IN (SELECT id FROM contract WHERE enterprise_id = ? OR school_id = ?)", o);
 	else if (!strcmp(n, "trainee"))
-		cond(sql, binds, " AND id IN (SELECT trainee_id FROM contract WHERE enterprise_id = ? OR school_id = ?)", o);
+		cond(sql, binds, " AND (registered_by = ? OR id IN (SELECT trainee_id FROM contract"
+				 " WHERE enterprise_id = ? OR school_id = ?))", o);
 	else
 		dt_strbuf_adds(sql, " AND 0");
 }
@@ -574,9 +584,9 @@ int dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *en
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		goto done;
-	rc = check_input(s, e, in, true, row, refs, err);
+	rc = check_input(s, a, e, in, true, row, refs, err);
 	if (rc == DT_OK)
-		rc = dt_rules_apply(s, e, row, NULL, refs, &blobs, err);
+		rc = dt_rules_apply(s, a, e, row, NULL, refs, &blobs, err);
 	if (rc == DT_OK) {
 		stamp(row, true);
 		rc = insert_row(s, e, row, &blobs, &id, err);
@@ -618,12 +628,12 @@ int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct d
 	if (rc == DT_OK)
 		rc = dt_sql_row(s, e->table, id, &raw, err);
 	if (rc == DT_OK)
-		rc = check_input(s, e, patch, false, changes, refs, err);
+		rc = check_input(s, a, e, patch, false, changes, refs, err);
 	if (rc == DT_OK) {
 		/* The rules see the whole row as it will be. */
 		json_t *merged = json_deep_copy(raw);
 		json_object_update(merged, changes);
-		rc = dt_rules_apply(s, e, merged, raw, refs, &blobs, err);
+		rc = dt_rules_apply(s, a, e, merged, raw, refs, &blobs, err);
 		/*
 		 * Keep what differs from the stored row: what the patch changed
 		 * and what the rules derived.  A value given again unchanged is
@@ -793,7 +803,7 @@ static int where_sql(const struct dt_entity *e, const struct dt_scope *scope,
 		const struct dt_field *f = dt_entity_field(e, name);
 		if (!f || !(f->flags & DT_FF_FILTER))
 			return dt_error(err, DT_EINVAL, "%s: not a filter of %s", name, e->name);
-		if (f->type == DT_F_REGION && strcmp(e->name, "region")) {
+		if (f->type == DT_F_REGION) {
 			int code, lo, hi;
 			if (dt_region_code_parse(text, &code, err) != DT_OK)
 				return DT_EINVAL;

@@ -199,6 +199,8 @@ static const struct dt_field trainee_fields[] = {
 	{ "phone", DT_F_TEXT, 0, 0, 30, NULL, NULL, NULL, NULL, "联系电话", "Phone" },
 	{ "email", DT_F_TEXT, 0, 0, 100, NULL, NULL, NULL, NULL, "电子邮箱", "Email" },
 	{ "guardian_name", DT_F_TEXT, 0, 0, 50, NULL, NULL, NULL, NULL, "监护人", "Guardian" },
+	{ "registered_by", DT_F_REF, SYS | F, 0, 0, NULL, "organization", NULL, NULL, "登记机构",
+	  "Registered by" },
 	SYS_TIMES,
 };
 
@@ -271,7 +273,7 @@ static const struct dt_field assessment_fields[] = {
 	{ "certificate_no", DT_F_TEXT, Q, 0, 50, NULL, NULL, NULL, NULL, "证书编号",
 	  "Certificate no." },
 	{ "attempt", DT_F_INT, SYS | F, 0, 0, NULL, NULL, NULL, NULL, "考核次数", "Attempt" },
-	{ "assessor_id", DT_F_REF, F, 0, 0, NULL, "organization", "assessment_body", NULL, "评价机构",
+	{ "assessor_id", DT_F_REF, F | DT_FF_OPENREF, 0, 0, NULL, "organization", "assessment_body", NULL, "评价机构",
 	  "Assessment body" },
 	REGION_SYS,
 	SYS_TIMES,
@@ -285,7 +287,7 @@ static const struct dt_field outcome_fields[] = {
 	{ "date", DT_F_DATE, R | S, 0, 0, NULL, NULL, NULL, NULL, "日期", "Date" },
 	{ "wage_monthly", DT_F_INT, S, 0, 1000000, NULL, NULL, NULL, NULL, "月工资(元)",
 	  "Monthly wage (CNY)" },
-	{ "employer_id", DT_F_REF, F, 0, 0, NULL, "organization", NULL, NULL, "就业单位",
+	{ "employer_id", DT_F_REF, F | DT_FF_OPENREF, 0, 0, NULL, "organization", NULL, NULL, "就业单位",
 	  "Employer" },
 	REGION_SYS,
 	SYS_TIMES,

@@ -34,6 +34,7 @@ enum dt_fflag {
 	DT_FF_SORT = 1 << 4,      /* usable as a sort key (NOT NULL columns only) */
 	DT_FF_SEARCH = 1 << 5,    /* searched by the free-text q */
 	DT_FF_PII = 1 << 6,       /* personal identity number: encrypted, masked */
+	DT_FF_OPENREF = 1 << 7,   /* REF that may point outside the writer's scope (an employer, an assessor) */
 };
 
 struct dt_field {

@@ -144,8 +144,9 @@ static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		long long other = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
-		dt_ferr_add(s, err, "national_id", "a trainee with this ID is already registered (id %lld)",
-			    other);
+		/* No id: the caller may not be entitled to know who it is. */
+		(void)other;
+		dt_ferr_add(s, err, "national_id", "a trainee with this ID is already registered");
 		return DT_ECONFLICT;
 	}
 	sqlite3_reset(st);
@@ -323,15 +324,20 @@ static int pilot_rules(struct dt_store *s, json_t *row, struct dt_strbuf *err)
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
 }
 
-int dt_rules_apply(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *before,
-		   json_t *refs, struct dt_blobs *blobs, struct dt_strbuf *err)
+int dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
+		   json_t *row, json_t *before, json_t *refs, struct dt_blobs *blobs,
+		   struct dt_strbuf *err)
 {
 	int rc = DT_OK;
 	const char *n = e->name;
 	if (!strcmp(n, "region"))
 		region_rules(row);
-	else if (!strcmp(n, "trainee"))
+	else if (!strcmp(n, "trainee")) {
 		rc = trainee_rules(s, row, before, blobs, err);
+		/* The organisation that registers a trainee may see it before any contract. */
+		if (rc == DT_OK && !before && a->scope && a->scope->org_id)
+			json_object_set_new(row, "registered_by", json_integer(a->scope->org_id));
+	}
 	else if (!strcmp(n, "contract"))
 		rc = contract_rules(s, e, row, before, refs, err);
 	else if (!strcmp(n, "record_entry"))

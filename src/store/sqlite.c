@@ -330,35 +330,44 @@ json_t *dt_store_field_errors(struct dt_store *s)
 
 /* ---- migrations ---- */
 
+/*
+ * Apply the pending migrations in one IMMEDIATE transaction, reading the
+ * version inside it: connections opening at once (the server's workers)
+ * wait for each other instead of applying the same migration twice.
+ */
 static int migrate(struct dt_store *s, struct dt_strbuf *err)
 {
-	int version = dt_store_schema_version(s);
 	int n = 0;
-	for (const struct dt_embedded *m = dt_embedded; m->path; m++) {
-		if (strncmp(m->path, "src/store/migrations/", 21))
-			continue;
-		n++;
-		if (n <= version)
+	for (const struct dt_embedded *m = dt_embedded; m->path; m++)
+		if (!strncmp(m->path, "src/store/migrations/", 21))
+			n++;
+	if (dt_store_schema_version(s) == n)
+		return DT_OK; /* the common case, without taking the write lock */
+	int rc = dt_sql_exec(s, "BEGIN IMMEDIATE", err);
+	if (rc != DT_OK)
+		return rc;
+	int version = dt_store_schema_version(s), i = 0;
+	for (const struct dt_embedded *m = dt_embedded; m->path && rc == DT_OK; m++) {
+		if (strncmp(m->path, "src/store/migrations/", 21) || ++i <= version)
 			continue;
 		struct dt_strbuf sql = DT_STRBUF_INIT;
-		dt_strbuf_addf(&sql, "BEGIN IMMEDIATE;\n%s\nPRAGMA user_version = %d;\nCOMMIT;",
-			       (const char *)m->data, n);
+		dt_strbuf_addf(&sql, "%s\nPRAGMA user_version = %d;", (const char *)m->data, i);
 		char *msg = NULL;
-		int r = sqlite3_exec(s->db, sql.buf, NULL, NULL, &msg);
-		dt_strbuf_release(&sql);
-		if (r != SQLITE_OK) {
-			dt_error(err, DT_EDB, "%s: migration %s failed: %s", s->path, m->path,
-				 msg ? msg : sqlite3_errmsg(s->db));
+		if (sqlite3_exec(s->db, sql.buf, NULL, NULL, &msg) != SQLITE_OK) {
+			rc = dt_error(err, DT_EDB, "%s: migration %s failed: %s", s->path, m->path,
+				      msg ? msg : sqlite3_errmsg(s->db));
 			sqlite3_free(msg);
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-			return DT_EDB;
 		}
+		dt_strbuf_release(&sql);
 	}
-	if (version > n)
-		return dt_error(err, DT_ECORRUPT,
-				"%s: schema version %d is newer than this dualtrack (%d): upgrade dualtrack",
-				s->path, version, n);
-	return DT_OK;
+	if (rc == DT_OK && version > n)
+		rc = dt_error(err, DT_ECORRUPT,
+			      "%s: schema version %d is newer than this dualtrack (%d): upgrade dualtrack",
+			      s->path, version, n);
+	if (rc == DT_OK)
+		return dt_sql_exec(s, "COMMIT", err);
+	dt_sql_exec(s, "ROLLBACK", NULL);
+	return rc;
 }
 
 int dt_store_schema_version(struct dt_store *s)

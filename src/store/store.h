@@ -27,10 +27,18 @@
 struct dt_store;
 struct dt_entity;
 
-/** Who performs a write (recorded in the audit chain). */
+struct dt_scope;
+
+/**
+ * Who performs a write (recorded in the audit chain), and within what scope:
+ * when @scope is set, every record a write refers to must be visible in it
+ * (a reference outside it is "no such record"), and a trainee registered by
+ * an organisation is marked as registered by it.
+ */
 struct dt_actor {
-	const char *login;      /* "cli:root", "admin", ... never NULL */
-	const char *request_id; /* may be NULL */
+	const char *login;             /* "cli:root", "admin", ... never NULL */
+	const char *request_id;        /* may be NULL */
+	const struct dt_scope *scope;  /* NULL: unrestricted (CLI, admin) */
 };
 
 /**

@@ -99,8 +99,9 @@ struct dt_blobs {
 	struct dt_blob b[4];
 	int n;
 };
-int dt_rules_apply(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *before,
-		   json_t *refs, struct dt_blobs *blobs, struct dt_strbuf *err);
+int dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
+		   json_t *row, json_t *before, json_t *refs, struct dt_blobs *blobs,
+		   struct dt_strbuf *err);
 /**
  * Object @id of @e moved to @region: the objects that inherit their region
  * from it (directly or through a contract) move along.

@@ -1805,6 +1805,55 @@ static void test_end_not_in_future(void **state)
 			 DT_OK);
 }
 
+/* A scoped writer refers only to what it can see; a trainee it registers is its own. */
+static void test_scoped_writer(void **state)
+{
+	struct fx *f = *state;
+	struct fx_world w = fx_world(f), w2 = fx_world(f);
+	struct dt_scope ent = { 0, w.ent, 0 };
+	struct dt_actor a = { "enterprise-user", NULL, &ent };
+	/* Another organisation's trainee is no trainee to this writer. */
+	json_t *in = fx_contract_in(&w, "2026-09-01", "2029-08-31");
+	json_object_set_new(in, "trainee_id", json_integer(w2.trainee));
+	struct fx_snap before = fx_snapshot(f);
+	assert_int_equal(dt_store_create(f->s, &a, "contract", in, NULL, &f->err), DT_EINVAL);
+	fx_assert_ferr(f, "trainee_id");
+	fx_assert_unchanged(f, &before);
+	json_decref(in);
+	/* A trainee it registers carries its organisation and is in its scope. */
+	char nid[DT_NATID_LEN + 1];
+	fx_natid(nid, "210102", "20040105", 77);
+	json_t *t = NULL;
+	in = json_pack("{s:s, s:s, s:s}", "national_id", nid, "name", "孙悦", "region", "210102");
+	assert_int_equal(dt_store_create(f->s, &a, "trainee", in, &t, &f->err), DT_OK);
+	json_decref(in);
+	assert_int_equal(fx_int(t, "registered_by"), w.ent);
+	int64_t tid = fx_int(t, "id");
+	json_decref(t);
+	assert_int_equal(dt_store_get(f->s, &ent, "trainee", tid, 0, &t, &f->err), DT_OK);
+	json_decref(t);
+	struct dt_scope other = { 0, w2.ent, 0 };
+	assert_int_equal(dt_store_get(f->s, &other, "trainee", tid, 0, &t, &f->err), DT_ENOTFOUND);
+	/* ... and, once the school is its partner, sign that trainee up there. */
+	in = fx_contract_in(&w, "2026-09-01", "2029-08-31");
+	json_object_set_new(in, "trainee_id", json_integer(tid));
+	assert_int_equal(dt_store_create(f->s, &a, "contract", in, NULL, &f->err), DT_EINVAL);
+	fx_assert_ferr(f, "school_id");
+	json_decref(in);
+	fx_create(f, "partnership", json_pack("{s:I, s:I, s:i, s:s}", "enterprise_id", (json_int_t)w.ent,
+					      "school_id", (json_int_t)w.sch, "places_per_year", 5,
+					      "start_date", "2026-01-01"));
+	in = fx_contract_in(&w, "2026-09-01", "2029-08-31");
+	json_object_set_new(in, "trainee_id", json_integer(tid));
+	assert_int_equal(dt_store_create(f->s, &a, "contract", in, NULL, &f->err), DT_OK);
+	json_decref(in);
+	/* The same national ID again: a conflict that does not say whose it is. */
+	in = json_pack("{s:s, s:s, s:s}", "national_id", nid, "name", "孙悦", "region", "210102");
+	assert_int_equal(dt_store_create(f->s, &f->actor, "trainee", in, NULL, &f->err), DT_ECONFLICT);
+	assert_null(strstr(f->err.buf, "id "));
+	json_decref(in);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -1830,6 +1879,7 @@ int main(void)
 		T(test_lookups_and_check),
 		T(test_region_moves_along),
 		T(test_end_not_in_future),
+		T(test_scoped_writer),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,9 @@
 -- 001_init.sql: the registry of the dual training pilot.
 --
--- Every table is STRICT; every object has an integer id and the region code
--- that scopes it (NULL for national reference data).  Personal identity
+-- Every table is STRICT; every object has an integer id, never reused
+-- (AUTOINCREMENT: an audit trail or an old link never points at a newer
+-- record), and the region code that scopes it (NULL for national reference
+-- data).  Personal identity
 -- numbers are never stored in clear: trainee.national_id holds the masked
 -- form, national_id_enc the secretbox ciphertext and national_id_blind the
 -- keyed blind index used for uniqueness and look-up.
@@ -26,7 +28,7 @@ CREATE TABLE region (
 CREATE INDEX region_parent ON region(parent);
 
 CREATE TABLE occupation (
-	id         INTEGER PRIMARY KEY,
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
 	code       TEXT NOT NULL UNIQUE,
 	name_zh    TEXT NOT NULL,
 	name_en    TEXT,
@@ -38,7 +40,7 @@ CREATE TABLE occupation (
 ) STRICT;
 
 CREATE TABLE pilot (
-	id                INTEGER PRIMARY KEY,
+	id                INTEGER PRIMARY KEY AUTOINCREMENT,
 	region            INTEGER NOT NULL UNIQUE REFERENCES region(id),
 	name              TEXT NOT NULL,
 	period_start      TEXT NOT NULL,
@@ -51,7 +53,7 @@ CREATE TABLE pilot (
 ) STRICT;
 
 CREATE TABLE organization (
-	id            INTEGER PRIMARY KEY,
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
 	kind          TEXT NOT NULL CHECK (kind IN ('enterprise', 'school', 'government', 'assessment_body')),
 	uscc          TEXT NOT NULL UNIQUE,
 	name          TEXT NOT NULL,
@@ -68,7 +70,7 @@ CREATE TABLE organization (
 CREATE INDEX organization_region ON organization(region, kind);
 
 CREATE TABLE programme (
-	id              INTEGER PRIMARY KEY,
+	id              INTEGER PRIMARY KEY AUTOINCREMENT,
 	code            TEXT NOT NULL UNIQUE,
 	name            TEXT NOT NULL,
 	school_id       INTEGER NOT NULL REFERENCES organization(id),
@@ -85,7 +87,7 @@ CREATE INDEX programme_school ON programme(school_id);
 CREATE INDEX programme_region ON programme(region);
 
 CREATE TABLE partnership (
-	id              INTEGER PRIMARY KEY,
+	id              INTEGER PRIMARY KEY AUTOINCREMENT,
 	enterprise_id   INTEGER NOT NULL REFERENCES organization(id),
 	school_id       INTEGER NOT NULL REFERENCES organization(id),
 	places_per_year INTEGER NOT NULL CHECK (places_per_year >= 0),
@@ -100,7 +102,7 @@ CREATE INDEX partnership_school ON partnership(school_id);
 CREATE INDEX partnership_region ON partnership(region);
 
 CREATE TABLE demand (
-	id            INTEGER PRIMARY KEY,
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
 	enterprise_id INTEGER NOT NULL REFERENCES organization(id),
 	occupation_id INTEGER NOT NULL REFERENCES occupation(id),
 	level         INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
@@ -115,7 +117,7 @@ CREATE INDEX demand_region ON demand(region, year);
 CREATE INDEX demand_occupation ON demand(occupation_id);
 
 CREATE TABLE place (
-	id            INTEGER PRIMARY KEY,
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
 	enterprise_id INTEGER NOT NULL REFERENCES organization(id),
 	programme_id  INTEGER NOT NULL REFERENCES programme(id),
 	year          INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
@@ -129,7 +131,7 @@ CREATE INDEX place_region ON place(region, year);
 CREATE INDEX place_programme ON place(programme_id);
 
 CREATE TABLE trainee (
-	id                INTEGER PRIMARY KEY,
+	id                INTEGER PRIMARY KEY AUTOINCREMENT,
 	national_id       TEXT NOT NULL,            -- masked: 2101**********123X
 	national_id_enc   BLOB NOT NULL,            -- secretbox(nonce || mac || id)
 	national_id_blind BLOB NOT NULL UNIQUE,     -- keyed BLAKE2b of the normalised id
@@ -140,13 +142,14 @@ CREATE TABLE trainee (
 	phone             TEXT,
 	email             TEXT,
 	guardian_name     TEXT,
+	registered_by     INTEGER REFERENCES organization(id), -- the school or enterprise that registered it
 	created_at        TEXT NOT NULL,
 	updated_at        TEXT NOT NULL
 ) STRICT;
 CREATE INDEX trainee_region ON trainee(region);
 
 CREATE TABLE contract (
-	id                       INTEGER PRIMARY KEY,
+	id                       INTEGER PRIMARY KEY AUTOINCREMENT,
 	trainee_id               INTEGER NOT NULL REFERENCES trainee(id),
 	enterprise_id            INTEGER NOT NULL REFERENCES organization(id),
 	school_id                INTEGER NOT NULL REFERENCES organization(id),
@@ -181,7 +184,7 @@ CREATE INDEX contract_region ON contract(region, status);
 CREATE INDEX contract_programme ON contract(programme_id);
 
 CREATE TABLE record_entry (
-	id          INTEGER PRIMARY KEY,
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
 	contract_id INTEGER NOT NULL REFERENCES contract(id),
 	date        TEXT NOT NULL,
 	site        TEXT NOT NULL CHECK (site IN ('company', 'school')),
@@ -197,7 +200,7 @@ CREATE INDEX record_entry_contract ON record_entry(contract_id, date);
 CREATE INDEX record_entry_region ON record_entry(region);
 
 CREATE TABLE assessment (
-	id             INTEGER PRIMARY KEY,
+	id             INTEGER PRIMARY KEY AUTOINCREMENT,
 	contract_id    INTEGER NOT NULL REFERENCES contract(id),
 	kind           TEXT NOT NULL CHECK (kind IN ('intermediate', 'final', 'skill_level')),
 	date           TEXT NOT NULL,
@@ -215,7 +218,7 @@ CREATE INDEX assessment_contract ON assessment(contract_id, kind);
 CREATE INDEX assessment_region ON assessment(region);
 
 CREATE TABLE outcome (
-	id           INTEGER PRIMARY KEY,
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
 	contract_id  INTEGER NOT NULL UNIQUE REFERENCES contract(id),
 	kind         TEXT NOT NULL CHECK (kind IN ('retained', 'employed_elsewhere', 'further_study', 'not_employed')),
 	date         TEXT NOT NULL,

@@ -2,7 +2,7 @@
 -- carry the region of what they touched so that scoped readers can see them.
 
 CREATE TABLE account (
-	id            INTEGER PRIMARY KEY,
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
 	login         TEXT NOT NULL UNIQUE,
 	role          TEXT NOT NULL CHECK (role IN ('admin', 'national', 'province', 'city',
 	                                            'school', 'enterprise', 'trainee', 'inspector')),
@@ -18,7 +18,7 @@ CREATE TABLE account (
 -- A browser session or an API token.  Only the BLAKE2b hash of the secret is
 -- kept; the secret itself is shown once.
 CREATE TABLE credential (
-	id         INTEGER PRIMARY KEY,
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
 	account_id INTEGER NOT NULL REFERENCES account(id),
 	kind       TEXT NOT NULL CHECK (kind IN ('session', 'token')),
 	token_hash TEXT NOT NULL UNIQUE,
