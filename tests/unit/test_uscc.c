@@ -137,8 +137,8 @@ static void test_uscc_check_char(void **state)
 	char code[DT_USCC_LEN + 1];
 	bool seen_zero = false;
 	for (int v = 0; v < 10000 && !seen_zero; v++) {
-		char first16[17];
-		snprintf(first16, sizeof(first16), "9111000000%06d", v);
+		char first16[24]; /* room for any int, as the compiler checks */
+		snprintf(first16, sizeof(first16), "9111000000%06u", (unsigned)v % 1000000u);
 		build(first16, code);
 		if (code[17] == '0') {
 			seen_zero = true;
