@@ -17,9 +17,12 @@
  * its response; the per-request h2o pool is what dt_http_alloc() hands out.
  *
  * The body limit: h2o refuses a body above max_request_entity_size itself,
- * before reading it, with a text/plain 413.  Its limit is set one byte above
- * ours (h2o compares chunked bodies with >=, Content-Length with >), on_req()
- * refuses the remaining case (Content-Length = limit + 1), and an ostream
+ * before reading it, with a text/plain 413, and closes the connection while
+ * the client may still be sending, so that the client often sees a reset
+ * instead of the answer.  So h2o's limit is set well above ours (16 times,
+ * at least 16 MiB): a body over our limit but under h2o's is read in full
+ * and refused by on_req() with a 413 the client can read on a connection
+ * that stays open; only a body over h2o's limit meets h2o's refusal.  An ostream
  * filter on the host's fallback path (the path h2o binds to the responses it
  * generates before any handler runs: 413, 400 for bad chunked encoding, 417)
  * rewrites those responses as application/problem+json with an X-Request-Id,
@@ -850,9 +853,9 @@ static void build_config(struct server *srv)
 
 	h2o_config_init(&srv->conf);
 	srv->conf.server_name = h2o_iovec_init(H2O_STRLIT("dualtrack"));
-	/* one byte above ours: see the top of the file */
-	srv->conf.max_request_entity_size =
-		srv->max_body < SIZE_MAX ? srv->max_body + 1 : srv->max_body;
+	/* well above ours, so that most refusals are read and answered: see the top of the file */
+	size_t hard = srv->max_body < SIZE_MAX / 16 ? srv->max_body * 16 : SIZE_MAX;
+	srv->conf.max_request_entity_size = hard > ((size_t)16 << 20) ? hard : ((size_t)16 << 20);
 	srv->conf.http1.req_timeout = io;
 	srv->conf.http2.idle_timeout = io;
 	/*

@@ -50,8 +50,8 @@ static int set_columns(struct dt_store *s, int64_t id, json_t *set, struct dt_st
 }
 
 /* The date argument of an ending event: given (checked) or today. */
-static int end_date(struct dt_store *s, json_t *args, json_t *raw, char out[DT_DATE_STRLEN],
-		    struct dt_strbuf *err)
+static int end_date(struct dt_store *s, json_t *args, json_t *raw, bool complete,
+		    char out[DT_DATE_STRLEN], struct dt_strbuf *err)
 {
 	struct dt_date d = dt_date_today();
 	json_t *v = json_object_get(args, "date");
@@ -76,6 +76,12 @@ static int end_date(struct dt_store *s, json_t *args, json_t *raw, char out[DT_D
 	const char *start = json_string_value(json_object_get(raw, "start_date"));
 	if (strcmp(out, start) < 0) {
 		dt_ferr_add(s, err, "date", "%s is before the contract began (%s)", out, start);
+		return DT_EINVAL;
+	}
+	/* Completion may come late (a delayed final assessment); nothing else after the end. */
+	const char *end = json_string_value(json_object_get(raw, "end_date"));
+	if (!complete && strcmp(out, end) > 0) {
+		dt_ferr_add(s, err, "date", "%s is after the contract ended (%s)", out, end);
 		return DT_EINVAL;
 	}
 	return DT_OK;
@@ -206,13 +212,13 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 	}
 	case DT_CEV_COMPLETE:
 	case DT_CEV_TRANSFER:
-		rc = end_date(s, args, raw, date, err);
+		rc = end_date(s, args, raw, ev == DT_CEV_COMPLETE, date, err);
 		if (rc != DT_OK)
 			goto end;
 		json_object_set_new(set, "ended_on", json_string(date));
 		break;
 	case DT_CEV_DISSOLVE: {
-		rc = end_date(s, args, raw, date, err);
+		rc = end_date(s, args, raw, false, date, err);
 		json_t *reason = json_object_get(args, "reason");
 		if (!json_is_string(reason) || !json_string_length(reason)) {
 			dt_ferr_add(s, err, "reason", "is required to dissolve a contract");

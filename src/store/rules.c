@@ -263,6 +263,8 @@ static int assessment_rules(struct dt_store *s, const struct dt_entity *e, json_
 	if (dt_date_cmp(date_of(row, "date"), date_of(c, "start_date")) < 0)
 		dt_ferr_add(s, err, "date", "%s is before the contract began (%s)", str(row, "date"),
 			    str(c, "start_date"));
+	else if (dt_date_cmp(date_of(row, "date"), dt_date_today()) > 0)
+		dt_ferr_add(s, err, "date", "%s is in the future", str(row, "date"));
 	if (!before) {
 		sqlite3_stmt *q = dt_sql_prepare(
 			s, "SELECT count(*) FROM assessment WHERE contract_id = ? AND kind = ?", err);
@@ -293,6 +295,8 @@ static int outcome_rules(struct dt_store *s, const struct dt_entity *e, json_t *
 	if (has(c, "ended_on") && strcmp(str(row, "date"), str(c, "ended_on")) < 0)
 		dt_ferr_add(s, err, "date", "%s is before the contract ended (%s)", str(row, "date"),
 			    str(c, "ended_on"));
+	else if (dt_date_cmp(date_of(row, "date"), dt_date_today()) > 0)
+		dt_ferr_add(s, err, "date", "%s is in the future", str(row, "date"));
 	if (!strcmp(str(row, "kind"), "retained")) {
 		if (!has(row, "employer_id"))
 			json_object_set(row, "employer_id", json_object_get(c, "enterprise_id"));

@@ -460,8 +460,13 @@ int dt_store_open(struct dt_store **out, const char *path, const struct dt_keys 
 	}
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(s->db, 1);
+	/*
+	 * A 64 MiB page cache and memory-mapped reads: the default 2 MiB cache
+	 * makes every write of a large pilot read its index pages from the OS.
+	 */
 	rc = dt_sql_exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
-			    "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY", err);
+			    "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; "
+			    "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456", err);
 	if (rc != DT_OK) {
 		dt_strbuf_setf(err, "%s: not a dualtrack database (%s)", path, sqlite3_errmsg(s->db));
 		rc = DT_EIO;
