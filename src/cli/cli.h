@@ -98,11 +98,12 @@ void cli_usage(FILE *f);
 /** Report @err (or dt_strerror(@rc) when empty) and return the exit status for @rc. */
 int cli_fail(int rc, const struct dt_strbuf *err);
 /**
- * Report a failed write: with field errors, "@what (REASON):" and then each
- * field error on its own line "  field: message"; otherwise @err.  Returns
- * the exit status for @rc.
+ * Report a failed write: with field errors, "WHAT (REASON):", WHAT formatted
+ * from @fmt (e.g. "%s not created"), and then each field error on its own
+ * line "  field: message"; otherwise @err.  Returns the exit status for @rc.
  */
-int cli_fail_write(struct dt_store *s, int rc, const struct dt_strbuf *err, const char *what);
+int cli_fail_write(struct dt_store *s, int rc, const struct dt_strbuf *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* ---- options ---- */
 
@@ -142,6 +143,14 @@ struct cli_db {
  */
 int cli_getopt(int argc, char **argv, const struct option *opts);
 /**
+ * The whole getopt loop of a command whose only options are the shared ones
+ * (CLI_DB_OPTIONS) and, when @json is not NULL, --json JSON|-: *@json then
+ * points at the option's text in argv, or is left alone when it is not
+ * given.  Returns CLI_CONTINUE, or the exit status to return now (0 after
+ * --help, 2 for a usage error).
+ */
+int cli_db_opts(int argc, char **argv, struct cli_db *db, const char **json);
+/**
  * Handle a shared option or a getopt error: --db and --key-file go into @db
  * (which may be NULL for commands without a database), --help prints the
  * usage.  Returns CLI_CONTINUE, or the exit status to return now (0 after
@@ -163,6 +172,14 @@ struct dt_entity;
 int cli_entity(const char *name, const struct dt_entity **e);
 /** Parse an object id ("ID" names it in the message); CLI_CONTINUE or 2. */
 int cli_parse_id(const char *s, const char *what, int64_t *id);
+/**
+ * The positional arguments of a command on records of one entity: ENTITY
+ * alone when @id is NULL, else ENTITY ID.  @what names ENTITY when it is
+ * missing (e.g. "ENTITY (e.g. trainee)").  Sets *@e (a static entry of
+ * dt_entities) and *@id; returns CLI_CONTINUE, or 2 after a usage message.
+ */
+int cli_entity_args(int argc, char **argv, const char *what, const struct dt_entity **e,
+		    int64_t *id);
 
 /* ---- the database ---- */
 
@@ -192,6 +209,13 @@ const struct dt_actor *cli_actor(void);
  * read stdin.  *@out receives a new reference.  Returns 0 or an exit status.
  */
 int cli_json_arg(const char *arg, const char *what, json_t **out);
+/**
+ * The required --json option of a write: cli_json_arg(@arg, "--json", @out)
+ * (*@out a new reference, or NULL), or when @arg is NULL (not given) the
+ * usage error "--json is required: the @what as a JSON object, or - for
+ * stdin".  Returns 0 or an exit status.
+ */
+int cli_json_required(const char *arg, const char *what, json_t **out);
 /** Print @v on stdout as indented JSON (2 spaces) and a newline. */
 void cli_print_json(json_t *v);
 /** Print @v on stdout as one compact JSON line. */

@@ -11,40 +11,24 @@
 
 int cmd_add(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "json", required_argument, NULL, 'j' },
-		CLI_OPTIONS_END,
-	};
 	struct cli_db db = CLI_DB_INIT;
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	const struct dt_entity *e = NULL;
 	const char *json = NULL;
 	json_t *in = NULL, *out = NULL;
-	int c, rc;
+	int rc;
 
-	while ((c = cli_getopt(argc, argv, opts)) != -1) {
-		if (c == 'j')
-			json = optarg;
-		else if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
-			return rc;
-	}
-	if ((rc = cli_positional(argc, argv, 1, 1, "ENTITY (e.g. organization)")) != CLI_CONTINUE ||
-	    (rc = cli_entity(argv[optind], &e)) != CLI_CONTINUE)
+	if ((rc = cli_db_opts(argc, argv, &db, &json)) != CLI_CONTINUE ||
+	    (rc = cli_entity_args(argc, argv, "ENTITY (e.g. organization)", &e, NULL)) !=
+		    CLI_CONTINUE)
 		return rc;
-	if (!json)
-		return cli_usage_error("--json is required: the %s as a JSON object, or - for stdin",
-				       e->name);
-	if ((rc = cli_json_arg(json, "--json", &in)))
+	if ((rc = cli_json_required(json, e->name, &in)))
 		return rc;
 	if ((rc = cli_db_open(&db)))
 		goto out;
 	rc = dt_store_create(db.store, cli_actor(), e->name, in, &out, &err);
 	if (rc != DT_OK) {
-		struct dt_strbuf what = DT_STRBUF_INIT;
-		dt_strbuf_addf(&what, "%s not created", e->name);
-		rc = cli_fail_write(db.store, rc, &err, what.buf);
-		dt_strbuf_release(&what);
+		rc = cli_fail_write(db.store, rc, &err, "%s not created", e->name);
 		goto out;
 	}
 	cli_print_json(out);

@@ -9,15 +9,12 @@
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_DB_OPTIONS, CLI_OPTIONS_END };
 	struct cli_db db = CLI_DB_INIT;
 	struct dt_strbuf report = DT_STRBUF_INIT, err = DT_STRBUF_INIT;
-	int c, rc;
+	int rc;
 
-	while ((c = cli_getopt(argc, argv, opts)) != -1)
-		if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
-			return rc;
-	if ((rc = cli_positional(argc, argv, 0, 0, "")) != CLI_CONTINUE)
+	if ((rc = cli_db_opts(argc, argv, &db, NULL)) != CLI_CONTINUE ||
+	    (rc = cli_positional(argc, argv, 0, 0, "")) != CLI_CONTINUE)
 		return rc;
 	if ((rc = cli_db_open(&db)))
 		goto out;

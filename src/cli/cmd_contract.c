@@ -65,10 +65,8 @@ int cmd_contract(int argc, char **argv)
 		goto out;
 	rc = dt_store_contract_act(db.store, cli_actor(), NULL, id, ev, party, args, &out, &err);
 	if (rc != DT_OK) {
-		struct dt_strbuf what = DT_STRBUF_INIT;
-		dt_strbuf_addf(&what, "contract %lld: %s refused", (long long)id, action);
-		rc = cli_fail_write(db.store, rc, &err, what.buf);
-		dt_strbuf_release(&what);
+		rc = cli_fail_write(db.store, rc, &err, "contract %lld: %s refused", (long long)id,
+				    action);
 		goto out;
 	}
 	cli_print_json(out);

@@ -11,20 +11,15 @@
 
 int cmd_delete(int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_DB_OPTIONS, CLI_OPTIONS_END };
 	struct cli_db db = CLI_DB_INIT;
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	const struct dt_entity *e = NULL;
 	int64_t id = 0;
-	int c, rc;
+	int rc;
 
-	while ((c = cli_getopt(argc, argv, opts)) != -1)
-		if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
-			return rc;
-	if ((rc = cli_positional(argc, argv, 1, 2, "ENTITY (e.g. organization)")) != CLI_CONTINUE ||
-	    (rc = cli_entity(argv[optind], &e)) != CLI_CONTINUE ||
-	    (rc = cli_positional(argc, argv, 2, 2, "ID")) != CLI_CONTINUE ||
-	    (rc = cli_parse_id(argv[optind + 1], "ID", &id)) != CLI_CONTINUE)
+	if ((rc = cli_db_opts(argc, argv, &db, NULL)) != CLI_CONTINUE ||
+	    (rc = cli_entity_args(argc, argv, "ENTITY (e.g. organization)", &e, &id)) !=
+		    CLI_CONTINUE)
 		return rc;
 	if ((rc = cli_db_open(&db)))
 		goto out;

@@ -101,8 +101,7 @@ int cmd_list(int argc, char **argv)
 		if (rc != CLI_CONTINUE)
 			goto out;
 	}
-	if ((rc = cli_positional(argc, argv, 1, 1, "ENTITY (e.g. trainees)")) != CLI_CONTINUE ||
-	    (rc = cli_entity(argv[optind], &e)) != CLI_CONTINUE)
+	if ((rc = cli_entity_args(argc, argv, "ENTITY (e.g. trainees)", &e, NULL)) != CLI_CONTINUE)
 		goto out;
 	for (size_t i = 0; i < nfilters; i++) {
 		if (!filters[2 * i]) {

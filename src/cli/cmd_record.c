@@ -10,17 +10,14 @@
 
 int cmd_record(int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_DB_OPTIONS, CLI_OPTIONS_END };
 	struct cli_db db = CLI_DB_INIT;
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	json_t *out = NULL;
 	int64_t id = 0;
-	int c, rc;
+	int rc;
 
-	while ((c = cli_getopt(argc, argv, opts)) != -1)
-		if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
-			return rc;
-	if ((rc = cli_positional(argc, argv, 1, 2, "the action: signoff")) != CLI_CONTINUE)
+	if ((rc = cli_db_opts(argc, argv, &db, NULL)) != CLI_CONTINUE ||
+	    (rc = cli_positional(argc, argv, 1, 2, "the action: signoff")) != CLI_CONTINUE)
 		return rc;
 	if (strcmp(argv[optind], "signoff"))
 		return cli_usage_error("%s is not a record action (try: signoff)",

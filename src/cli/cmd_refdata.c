@@ -41,17 +41,14 @@ static int read_file(const char *path, struct dt_strbuf *sb)
 
 int cmd_refdata(int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_DB_OPTIONS, CLI_OPTIONS_END };
 	struct cli_db db = CLI_DB_INIT;
 	struct dt_strbuf err = DT_STRBUF_INIT, data = DT_STRBUF_INIT;
 	struct dt_refdata_stats st = { 0, 0, 0, 0 };
 	enum dt_refdata_kind kind;
-	int c, rc;
+	int rc;
 
-	while ((c = cli_getopt(argc, argv, opts)) != -1)
-		if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
-			return rc;
-	if ((rc = cli_positional(argc, argv, 1, 3, "the action: load")) != CLI_CONTINUE)
+	if ((rc = cli_db_opts(argc, argv, &db, NULL)) != CLI_CONTINUE ||
+	    (rc = cli_positional(argc, argv, 1, 3, "the action: load")) != CLI_CONTINUE)
 		return rc;
 	if (strcmp(argv[optind], "load"))
 		return cli_usage_error("%s is not a refdata action (try: load)",

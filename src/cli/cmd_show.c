@@ -38,10 +38,7 @@ int cmd_show(int argc, char **argv)
 		else if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
 			return rc;
 	}
-	if ((rc = cli_positional(argc, argv, 1, 2, "ENTITY (e.g. trainee)")) != CLI_CONTINUE ||
-	    (rc = cli_entity(argv[optind], &e)) != CLI_CONTINUE ||
-	    (rc = cli_positional(argc, argv, 2, 2, "ID")) != CLI_CONTINUE ||
-	    (rc = cli_parse_id(argv[optind + 1], "ID", &id)) != CLI_CONTINUE)
+	if ((rc = cli_entity_args(argc, argv, "ENTITY (e.g. trainee)", &e, &id)) != CLI_CONTINUE)
 		return rc;
 	if (unmask && !has_pii(e))
 		return cli_usage_error("--unmask: %s records hold no personal identity numbers", e->name);

@@ -74,12 +74,18 @@ int cli_fail(int rc, const struct dt_strbuf *err)
 	return dt_err_exit_status(rc);
 }
 
-int cli_fail_write(struct dt_store *s, int rc, const struct dt_strbuf *err, const char *what)
+int cli_fail_write(struct dt_store *s, int rc, const struct dt_strbuf *err, const char *fmt, ...)
 {
 	json_t *fe = s ? dt_store_field_errors(s) : NULL;
 	if (!fe || json_array_size(fe) == 0)
 		return cli_fail(rc, err);
-	cli_error("%s (%s):", what, dt_strerror(rc));
+	struct dt_strbuf what = DT_STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	dt_strbuf_vaddf(&what, fmt, ap);
+	va_end(ap);
+	cli_error("%s (%s):", what.buf, dt_strerror(rc));
+	dt_strbuf_release(&what);
 	size_t i;
 	json_t *e;
 	json_array_foreach(fe, i, e) {
@@ -153,6 +159,25 @@ int cli_common_opt(int c, struct cli_db *db)
 	}
 }
 
+int cli_db_opts(int argc, char **argv, struct cli_db *db, const char **json)
+{
+	/* Two tables, so that --json stays an unknown option where it is not taken. */
+	static const struct option plain[] = { CLI_DB_OPTIONS, CLI_OPTIONS_END };
+	static const struct option with_json[] = {
+		CLI_DB_OPTIONS,
+		{ "json", required_argument, NULL, 'j' },
+		CLI_OPTIONS_END,
+	};
+	int c, rc;
+	while ((c = cli_getopt(argc, argv, json ? with_json : plain)) != -1) {
+		if (c == 'j' && json)
+			*json = optarg;
+		else if ((rc = cli_common_opt(c, db)) != CLI_CONTINUE)
+			return rc;
+	}
+	return CLI_CONTINUE;
+}
+
 int cli_positional(int argc, char **argv, int min, int max, const char *what)
 {
 	int n = argc - optind;
@@ -195,6 +220,19 @@ int cli_parse_id(const char *s, const char *what, int64_t *id)
 		rc = cli_usage_error("%s", err.buf);
 	dt_strbuf_release(&err);
 	return rc;
+}
+
+int cli_entity_args(int argc, char **argv, const char *what, const struct dt_entity **e,
+		    int64_t *id)
+{
+	int rc;
+	if ((rc = cli_positional(argc, argv, 1, id ? 2 : 1, what)) != CLI_CONTINUE ||
+	    (rc = cli_entity(argv[optind], e)) != CLI_CONTINUE)
+		return rc;
+	if (id && ((rc = cli_positional(argc, argv, 2, 2, "ID")) != CLI_CONTINUE ||
+		   (rc = cli_parse_id(argv[optind + 1], "ID", id)) != CLI_CONTINUE))
+		return rc;
+	return CLI_CONTINUE;
 }
 
 /* ---- the database ---- */
@@ -345,6 +383,15 @@ int cli_json_arg(const char *arg, const char *what, json_t **out)
 out:
 	dt_strbuf_release(&in);
 	return rc;
+}
+
+int cli_json_required(const char *arg, const char *what, json_t **out)
+{
+	*out = NULL;
+	if (!arg)
+		return cli_usage_error("--json is required: the %s as a JSON object, or - for stdin",
+				       what);
+	return cli_json_arg(arg, "--json", out);
 }
 
 #define JSON_OUT_FLAGS (JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY)

@@ -3,115 +3,21 @@
 // Each test drives the real binary (DUALTRACK_BIN, default build/dualtrack)
 // in a fresh temporary directory, with "today" pinned by DUALTRACK_TODAY so
 // that ages and record-book dates are deterministic.  Valid credit codes and
-// national IDs are computed here with the GB 32100 / GB 11643 algorithms,
-// independently of the C code under test.
+// national IDs are computed with the GB 32100 / GB 11643 algorithms in
+// helpers.mjs, independently of the C code under test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
-const BIN = path.resolve(process.env.DUALTRACK_BIN || 'build/dualtrack');
-const TODAY = '2026-11-26';
+import { freshDb, natid, ok, run, sqlite, tmpdir, uscc } from './helpers.mjs';
 
-function baseEnv() {
-  const env = { ...process.env, DUALTRACK_TODAY: TODAY, USER: 'tester' };
-  delete env.DUALTRACK_DB;
-  delete env.DUALTRACK_KEY_FILE;
-  return env;
-}
-
-// Temporary directories, removed when the run ends (kept with KEEP_TMP=1 for debugging).
-const made = [];
-process.on('exit', () => {
-  if (process.env.KEEP_TMP) return;
-  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tmpdir() {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'dualtrack-cli-'));
-  made.push(d);
-  return d;
-}
-
-// Run the binary; returns { status, stdout, stderr }.
-function run(args, { cwd, env, input } = {}) {
-  const r = spawnSync(BIN, args, {
-    cwd: cwd || os.tmpdir(),
-    env: { ...baseEnv(), ...(env || {}) },
-    input,
-    encoding: 'utf8',
-    timeout: 120000,
-  });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-// Run and insist on exit 0; returns stdout.
-function ok(args, opts) {
-  const r = run(args, opts);
-  assert.equal(r.status, 0, `dualtrack ${args.join(' ')} exited ${r.status}\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-function sqlite(db, sql) {
-  const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
-  if (r.error) throw r.error;
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
-
-// A fresh directory with an initialised database; returns { dir, db, key, args }.
-function freshDb() {
-  const dir = tmpdir();
-  const db = path.join(dir, 'dualtrack.db');
-  const key = path.join(dir, 'dualtrack.key');
-  ok(['init', '--db', db]);
-  return { dir, db, key, args: ['--db', db] };
-}
-
+// The number of events `audit verify` checked.
 function auditCount(db) {
   const out = ok(['audit', 'verify', '--db', db]);
   const m = /^audit chain ok: (\d+) events checked$/m.exec(out);
   assert.ok(m, `unexpected audit verify output: ${out}`);
   return Number(m[1]);
-}
-
-// ---- identifiers (computed independently of the C code) ----
-
-const USCC_SET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-const ORG_W = [3, 7, 9, 10, 5, 8, 4, 2];
-
-// GB 11714 check character of an 8-character organisation code body.
-function orgCheck(body) {
-  let sum = 0;
-  for (let i = 0; i < 8; i++) {
-    const c = body[i];
-    const v = c >= '0' && c <= '9' ? c.charCodeAt(0) - 48 : c.charCodeAt(0) - 55;
-    sum += v * ORG_W[i];
-  }
-  const c9 = 11 - (sum % 11);
-  return c9 === 10 ? 'X' : c9 === 11 ? '0' : String(c9);
-}
-
-// A valid GB 32100 code: authority 9, type 1, @region, organisation body @body (8 chars).
-function uscc(region, body) {
-  const first17 = '91' + region + body + orgCheck(body);
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += USCC_SET.indexOf(first17[i]) * USCC_W[i];
-  const c = 31 - (sum % 31);
-  return first17 + USCC_SET[c === 31 ? 0 : c];
-}
-
-const NATID_W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-// A valid GB 11643 ID: @region (6 digits), @birth YYYYMMDD, @seq (3 digits).
-function natid(region, birth, seq) {
-  const first17 = region + birth + seq;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * NATID_W[i];
-  return first17 + '10X98765432'[sum % 11];
 }
 
 // ---- the command table ----

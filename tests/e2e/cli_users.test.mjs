@@ -8,145 +8,20 @@
 // disabled one does not.  SIGTERM must end the server with exit 0.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 
-const BIN = path.resolve(process.env.DUALTRACK_BIN || 'build/dualtrack');
-const TODAY = '2026-11-26';
+import { freePort, sqlite, uscc, withEnv } from './helpers.mjs';
+
+// Every child of this file logs as JSON, whatever the caller's environment says.
+const { fails, freshDb, ok, okRun, run, startServer } = withEnv({ DUALTRACK_LOG: 'json' });
 const PW = 'correct horse battery';
-
-function baseEnv() {
-  const env = { ...process.env, DUALTRACK_TODAY: TODAY, USER: 'tester', DUALTRACK_LOG: 'json' };
-  delete env.DUALTRACK_DB;
-  delete env.DUALTRACK_KEY_FILE;
-  return env;
-}
-
-const made = [];
-process.on('exit', () => {
-  if (process.env.KEEP_TMP) return;
-  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tmpdir() {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'dualtrack-users-'));
-  made.push(d);
-  return d;
-}
-
-// Run the binary; returns { status, stdout, stderr }.
-function run(args, { input, env } = {}) {
-  const r = spawnSync(BIN, args, {
-    cwd: os.tmpdir(),
-    env: { ...baseEnv(), ...(env || {}) },
-    input: input ?? '',
-    encoding: 'utf8',
-    timeout: 120000,
-  });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(args, opts) {
-  const r = run(args, opts);
-  assert.equal(r.status, 0, `dualtrack ${args.join(' ')} exited ${r.status}\n${r.stderr}${r.stdout}`);
-  return r;
-}
-
-// run() expecting exit @status and stderr matching @re.
-function fails(args, status, re, opts) {
-  const r = run(args, opts);
-  assert.equal(r.status, status, `dualtrack ${args.join(' ')}: expected exit ${status}, got ${r.status}\n${r.stderr}${r.stdout}`);
-  if (re) assert.match(r.stderr, re);
-  return r;
-}
-
-function sqlite(db, sql) {
-  const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
-  if (r.error) throw r.error;
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
-
-function freshDb() {
-  const dir = tmpdir();
-  const db = path.join(dir, 'dualtrack.db');
-  ok(['init', '--db', db]);
-  return { dir, db, args: ['--db', db] };
-}
-
-// A valid GB 32100 credit code in @region (computed independently of the C code).
-const USCC_SET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-const ORG_W = [3, 7, 9, 10, 5, 8, 4, 2];
-function uscc(region, body) {
-  let sum = 0;
-  for (let i = 0; i < 8; i++) {
-    const c = body[i];
-    sum += (c >= '0' && c <= '9' ? c.charCodeAt(0) - 48 : c.charCodeAt(0) - 55) * ORG_W[i];
-  }
-  const c9 = 11 - (sum % 11);
-  const first17 = '91' + region + body + (c9 === 10 ? 'X' : c9 === 11 ? '0' : String(c9));
-  sum = 0;
-  for (let i = 0; i < 17; i++) sum += USCC_SET.indexOf(first17[i]) * USCC_W[i];
-  const c = 31 - (sum % 31);
-  return first17 + USCC_SET[c === 31 ? 0 : c];
-}
-
-// A port nothing listens on right now.
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Start `dualtrack serve`; resolves once /healthz answers.  Returns
-// { child, base, out(), err(), exited } where exited resolves to the exit code.
-async function startServer(dbArgs, port, extra = []) {
-  const child = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--threads', '2', ...dbArgs, ...extra], {
-    cwd: os.tmpdir(),
-    env: baseEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
-  child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  let done = false;
-  exited.then(() => { done = true; });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !done; i++) {
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.status === 200) return { child, base, out: () => stdout, err: () => stderr, exited };
-    } catch { /* not listening yet */ }
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`serve did not answer /healthz\nstdout: ${stdout}\nstderr: ${stderr}`);
-}
 
 // SIGTERM the server; assert it exits 0 within @ms.
 async function stopServer(srv, ms = 5000) {
-  srv.child.kill('SIGTERM');
-  const timeout = sleep(ms).then(() => 'timeout');
-  const r = await Promise.race([srv.exited, timeout]);
-  if (r === 'timeout') {
-    srv.child.kill('SIGKILL');
-    assert.fail(`serve did not exit within ${ms} ms of SIGTERM\n${srv.err()}`);
-  }
-  assert.equal(r.code, 0, `serve exited ${r.code} (signal ${r.signal})\n${srv.err()}`);
+  const r = await srv.stop(ms);
+  if (r.timedOut) assert.fail(`serve did not exit within ${ms} ms of SIGTERM\n${srv.stderr()}`);
+  assert.equal(r.code, 0, `serve exited ${r.code} (signal ${r.signal})\n${srv.stderr()}`);
 }
 
 function addUser(dbArgs, login, role, scope, password = PW) {
@@ -161,7 +36,7 @@ test('user add: every kind of scope, printed resolved; the password is never ech
   const { db, args } = freshDb();
   const code = uscc('210102', 'MA0UKR01');
   const org = JSON.parse(ok(['add', 'organization', '--json',
-    JSON.stringify({ kind: 'school', uscc: code, name: '沈阳职业技术学院', region: '210102' }), ...args]).stdout);
+    JSON.stringify({ kind: 'school', uscc: code, name: '沈阳职业技术学院', region: '210102' }), ...args]));
 
   let r = addUser(args, 'root', 'admin', null);
   assert.equal(r.status, 0, r.stderr);
@@ -242,37 +117,37 @@ test('user add: refusals name the argument (exit 1), usage errors exit 2', () =>
 
 test('user list, disable, enable, passwd', () => {
   const { db, args } = freshDb();
-  let r = ok(['user', 'list', ...args]);
+  let r = okRun(['user', 'list', ...args]);
   assert.equal(r.stdout, 'login  role  scope  disabled\n');
   assert.match(r.stderr, /no accounts in/);
   assert.equal(addUser(args, 'root', 'admin', null).status, 0);
   assert.equal(addUser(args, 'liaoning', 'province', '210000').status, 0);
 
-  r = ok(['user', 'list', ...args]);
+  r = okRun(['user', 'list', ...args]);
   assert.deepEqual(r.stdout.split('\n'), [
     'login     role      scope   disabled',
     'liaoning  province  210000  no',
     'root      admin     -       no',
     '',
   ]);
-  let list = JSON.parse(ok(['user', 'list', '--format', 'json', ...args]).stdout);
+  let list = JSON.parse(ok(['user', 'list', '--format', 'json', ...args]));
   assert.equal(list.length, 2);
   assert.deepEqual(list.map((a) => [a.login, a.role, a.scope, a.scope_region, a.disabled]),
     [['liaoning', 'province', '210000', 210000, false], ['root', 'admin', null, null, false]]);
   for (const a of list) assert.equal(a.password_hash, undefined);
 
-  r = ok(['user', 'disable', 'liaoning', ...args]);
+  r = okRun(['user', 'disable', 'liaoning', ...args]);
   assert.equal(r.stdout, "disabled account 'liaoning'; its sessions and tokens are revoked\n");
-  list = JSON.parse(ok(['user', 'list', '--format', 'json', ...args]).stdout);
+  list = JSON.parse(ok(['user', 'list', '--format', 'json', ...args]));
   assert.equal(list.find((a) => a.login === 'liaoning').disabled, true);
-  assert.match(ok(['user', 'list', ...args]).stdout, /^liaoning +province +210000 +yes$/m);
-  r = ok(['user', 'enable', 'liaoning', ...args]);
+  assert.match(ok(['user', 'list', ...args]), /^liaoning +province +210000 +yes$/m);
+  r = okRun(['user', 'enable', 'liaoning', ...args]);
   assert.match(r.stdout, /^enabled account 'liaoning'/);
   fails(['user', 'disable', 'ghost', ...args], 1, /no account 'ghost'/);
   fails(['user', 'enable', 'ghost', ...args], 1, /no account 'ghost'/);
 
   const hash = sqlite(db, "SELECT password_hash FROM account WHERE login = 'root'");
-  r = ok(['user', 'passwd', 'root', '--password-stdin', ...args], { input: 'a brand new password\n' });
+  r = okRun(['user', 'passwd', 'root', '--password-stdin', ...args], { input: 'a brand new password\n' });
   assert.match(r.stdout, /^changed the password of 'root'/);
   assert.notEqual(sqlite(db, "SELECT password_hash FROM account WHERE login = 'root'"), hash);
   fails(['user', 'passwd', 'root', '--password-stdin', ...args], 1, /password: at least 8/, { input: 'short\n' });
@@ -281,7 +156,7 @@ test('user list, disable, enable, passwd', () => {
 
   const actions = sqlite(db, "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE entity = 'account' ORDER BY id)");
   assert.equal(actions, 'account.create account.create account.disable account.enable account.passwd');
-  assert.match(ok(['audit', 'verify', ...args]).stdout, /^audit chain ok/);
+  assert.match(ok(['audit', 'verify', ...args]), /^audit chain ok/);
 });
 
 // ---- token ----
@@ -291,7 +166,7 @@ test('token create prints the token alone on stdout; revoke ends it', () => {
   assert.equal(addUser(args, 'root', 'admin', null).status, 0);
   assert.equal(addUser(args, 'shenyang', 'city', '210100').status, 0);
 
-  let r = ok(['token', 'create', '--login', 'shenyang', ...args]);
+  let r = okRun(['token', 'create', '--login', 'shenyang', ...args]);
   assert.match(r.stdout, /^[A-Za-z0-9_-]{43}\n$/);
   const token = r.stdout.trim();
   const m = /^created token (\d+) for 'shenyang' \(role city, scope 210100\), valid until (\S+); it is shown once, below\n$/.exec(r.stderr);
@@ -304,7 +179,7 @@ test('token create prints the token alone on stdout; revoke ends it', () => {
   assert.equal(sqlite(db, `SELECT count(*) FROM audit WHERE instr(coalesce(after, ''), '${token}') > 0`), '0');
   assert.equal(sqlite(db, "SELECT kind FROM credential WHERE id = 1"), 'token');
 
-  r = ok(['token', 'create', '--login', 'root', '--expires', '1', ...args]);
+  r = okRun(['token', 'create', '--login', 'root', '--expires', '1', ...args]);
   const one = /valid until (\S+);/.exec(r.stderr);
   const d1 = (Date.parse(one[1]) - Date.now()) / 86400000;
   assert.ok(d1 > 0.9 && d1 <= 1, `expires in ${d1} days`);
@@ -326,7 +201,7 @@ test('token create prints the token alone on stdout; revoke ends it', () => {
   // disabling revoked token 1
   fails(['token', 'revoke', '1', ...args], 1, /credential 1 is not live/);
 
-  r = ok(['token', 'revoke', '2', ...args]);
+  r = okRun(['token', 'revoke', '2', ...args]);
   assert.equal(r.stdout, 'revoked credential 2\n');
   fails(['token', 'revoke', '2', ...args], 1, /credential 2 is not live/);
   fails(['token', 'revoke', '99', ...args], 1, /credential 99 is not live/);
@@ -337,7 +212,7 @@ test('token create prints the token alone on stdout; revoke ends it', () => {
 // ---- serve ----
 
 test('serve --help and argument checks', async () => {
-  const r = ok(['serve', '--help']);
+  const r = okRun(['serve', '--help']);
   assert.match(r.stdout, /^usage: dualtrack serve /);
   assert.match(r.stdout, /--listen/);
   const { dir, args } = freshDb();
@@ -358,14 +233,14 @@ test('serve answers /healthz, honours CLI accounts and tokens, and stops on SIGT
   const { db, args } = freshDb();
   assert.equal(addUser(args, 'root', 'admin', null).status, 0);
   assert.equal(addUser(args, 'shenyang', 'city', '210100').status, 0);
-  const tokA = ok(['token', 'create', '--login', 'shenyang', ...args]).stdout.trim();
-  const tokB = ok(['token', 'create', '--login', 'shenyang', ...args]).stdout.trim();
-  const tokRoot = ok(['token', 'create', '--login', 'root', ...args]).stdout.trim();
+  const tokA = ok(['token', 'create', '--login', 'shenyang', ...args]).trim();
+  const tokB = ok(['token', 'create', '--login', 'shenyang', ...args]).trim();
+  const tokRoot = ok(['token', 'create', '--login', 'root', ...args]).trim();
 
-  const port = await freePort();
-  const srv = await startServer(args, port);
+  const srv = await startServer(db);
+  const { port } = srv;
   try {
-    assert.equal(srv.out(), `dualtrack serving http://127.0.0.1:${port} (2 threads, database ${db})\n`);
+    assert.equal(srv.stdout(), `dualtrack serving http://127.0.0.1:${port} (2 threads, database ${db})\n`);
     const h = await fetch(`${srv.base}/healthz`);
     assert.equal(h.status, 200);
     assert.deepEqual(await h.json(), { status: 'ok' });
@@ -400,11 +275,11 @@ test('serve answers /healthz, honours CLI accounts and tokens, and stops on SIGT
   } finally {
     await stopServer(srv);
   }
-  assert.match(ok(['audit', 'verify', ...args]).stdout, /^audit chain ok/);
+  assert.match(ok(['audit', 'verify', ...args]), /^audit chain ok/);
 });
 
 test('serve on a port another listener holds exits 1; so does a second server', async () => {
-  const { args } = freshDb();
+  const { db, args } = freshDb();
   const holder = net.createServer();
   await new Promise((resolve) => holder.listen(0, '127.0.0.1', resolve));
   const held = holder.address().port;
@@ -417,10 +292,9 @@ test('serve on a port another listener holds exits 1; so does a second server', 
 
   // the server's own listeners share their port (SO_REUSEPORT): a second
   // `serve` on it must not join them
-  const port = await freePort();
-  const srv = await startServer(args, port);
+  const srv = await startServer(db);
   try {
-    fails(['serve', '--listen', `localhost:${port}`, ...args], 1, /address already in use/);
+    fails(['serve', '--listen', `localhost:${srv.port}`, ...args], 1, /address already in use/);
   } finally {
     await stopServer(srv);
   }

@@ -1,7 +1,8 @@
 // helpers.mjs - shared helpers of the end-to-end tests: the binary, temporary
-// directories, valid identifiers computed independently of the C code, a free
-// port, starting and stopping `dualtrack serve`, and a fetch wrapper that
-// checks what every response must carry.
+// directories and fresh databases, valid identifiers computed independently of
+// the C code, a free port, starting and stopping `dualtrack serve`, and a
+// fetch wrapper that checks what every response must carry.  withEnv() gives
+// the same helpers for a file whose every child needs more in its environment.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -45,11 +46,35 @@ export function run(args, { cwd, env, input } = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-// Run and insist on exit 0; returns stdout.
-export function ok(args, opts) {
+// Run and insist on exit 0; returns { status, stdout, stderr }.
+export function okRun(args, opts) {
   const r = run(args, opts);
   assert.equal(r.status, 0, `dualtrack ${args.join(' ')} exited ${r.status}\n${r.stderr}${r.stdout}`);
-  return r.stdout;
+  return r;
+}
+
+// Run and insist on exit 0; returns stdout.
+export function ok(args, opts) {
+  return okRun(args, opts).stdout;
+}
+
+// Run expecting exit @status and (when @re is given) stderr matching @re;
+// returns { status, stdout, stderr }.
+export function fails(args, status, re, opts) {
+  const r = run(args, opts);
+  assert.equal(r.status, status, `dualtrack ${args.join(' ')}: expected exit ${status}, got ${r.status}\n${r.stderr}${r.stdout}`);
+  if (re) assert.match(r.stderr, re);
+  return r;
+}
+
+// A fresh temporary directory with an initialised database; returns
+// { dir, db, key, args } where args is ['--db', db].  @opts go to run().
+export function freshDb(prefix, opts) {
+  const dir = tmpdir(prefix);
+  const db = path.join(dir, 'dualtrack.db');
+  const key = path.join(dir, 'dualtrack.key');
+  ok(['init', '--db', db], opts);
+  return { dir, db, key, args: ['--db', db] };
 }
 
 // The same without blocking the event loop (a server of ours may be answering).
@@ -145,19 +170,23 @@ export function freePort() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Start `dualtrack serve` on a free port and wait for /healthz.  Returns
-// { proc, port, base, output(), stop() }; stop() sends SIGTERM and resolves
-// with { code, signal }.
-export async function startServer(db, { threads = 2, extra = [] } = {}) {
+// Start `dualtrack serve` on a free port and wait for /healthz; @env is added
+// to its environment.  Returns { proc, port, base, output(), stdout(),
+// stderr(), stop() }: output() is both streams as they came.  stop() sends
+// SIGTERM, SIGKILL after @timeoutMs, and resolves with { code, signal,
+// timedOut }.
+export async function startServer(db, { threads = 2, extra = [], env } = {}) {
   const port = await freePort();
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', String(threads), ...extra], {
     cwd: os.tmpdir(),
-    env: baseEnv(),
+    env: { ...baseEnv(), ...(env || {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  proc.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
-  proc.stderr.setEncoding('utf8').on('data', (d) => { out += d; });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.setEncoding('utf8').on('data', (d) => { out += d; stdout += d; });
+  proc.stderr.setEncoding('utf8').on('data', (d) => { out += d; stderr += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   let gone = null;
   exited.then((r) => { gone = r; });
@@ -181,14 +210,36 @@ export async function startServer(db, { threads = 2, extra = [] } = {}) {
     port,
     base,
     output: () => out,
+    stdout: () => stdout,
+    stderr: () => stderr,
     async stop(timeoutMs = 15000) {
-      if (gone) return gone;
+      if (gone) return { ...gone, timedOut: false };
       proc.kill('SIGTERM');
-      const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+      let timedOut = false;
+      const t = setTimeout(() => { timedOut = true; proc.kill('SIGKILL'); }, timeoutMs);
       const r = await exited;
       clearTimeout(t);
-      return r;
+      return { ...r, timedOut };
     },
+  };
+}
+
+// ---- a file's own environment ----
+
+// The helpers that start the binary, each with @extra added to the child's
+// environment (a call's own env still wins): for a file whose every run
+// needs the same setting, e.g. withEnv({ DUALTRACK_LOG: 'json' }).
+export function withEnv(extra) {
+  const merge = (opts = {}) => ({ ...opts, env: { ...extra, ...(opts.env || {}) } });
+  return {
+    run: (args, opts) => run(args, merge(opts)),
+    ok: (args, opts) => ok(args, merge(opts)),
+    okRun: (args, opts) => okRun(args, merge(opts)),
+    fails: (args, status, re, opts) => fails(args, status, re, merge(opts)),
+    runAsync: (args, opts) => runAsync(args, merge(opts)),
+    okAsync: (args, opts) => okAsync(args, merge(opts)),
+    freshDb: (prefix, opts) => freshDb(prefix, merge(opts)),
+    startServer: (db, opts) => startServer(db, merge(opts)),
   };
 }
 
