@@ -270,8 +270,9 @@ static void add_json_string(struct dt_strbuf *sb, const char *s, size_t len)
 }
 
 /* An RFC 9457 problem document in @req's pool. */
-static h2o_iovec_t problem_json(h2o_req_t *req, int status, const char *title, const char *detail,
-				size_t detail_len)
+/* An RFC 9457 problem shaped like the dispatcher's: instance is the request id. */
+static h2o_iovec_t problem_json(h2o_req_t *req, const char id[33], int status, const char *title,
+				const char *detail, size_t detail_len)
 {
 	struct dt_strbuf sb;
 	h2o_iovec_t out;
@@ -281,7 +282,7 @@ static h2o_iovec_t problem_json(h2o_req_t *req, int status, const char *title, c
 	add_json_string(&sb, title, strlen(title));
 	dt_strbuf_addf(&sb, "\",\"status\":%d,\"detail\":\"", status);
 	add_json_string(&sb, detail, detail_len);
-	dt_strbuf_adds(&sb, "\"}");
+	dt_strbuf_addf(&sb, "\",\"instance\":\"%.32s\",\"errors\":[]}", id);
 	out = h2o_strdup(&req->pool, sb.buf, sb.len);
 	dt_strbuf_release(&sb);
 	return out;
@@ -342,7 +343,7 @@ static void send_problem(h2o_req_t *req, const char id[33], int status, const ch
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, "Content-Type",
 		       H2O_STRLIT(problem_content_type));
 	add_request_id(req, id);
-	send_body(req, problem_json(req, status, title, detail, strlen(detail)));
+	send_body(req, problem_json(req, id, status, title, detail, strlen(detail)));
 }
 
 static void add_app_header(h2o_req_t *req, const struct dt_http_header *h)
@@ -520,9 +521,9 @@ static void error_ostream_send(h2o_ostream_t *self_, h2o_req_t *req, h2o_iovec_t
 			text.len--;
 	}
 	title = reason_phrase(status);
-	body = problem_json(req, status, title, text.base ? text.base : "", text.len);
-
 	make_request_id(w, id);
+	body = problem_json(req, id, status, title, text.base ? text.base : "", text.len);
+
 	req->res.reason = title;
 	h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
 		       H2O_STRLIT(problem_content_type), 1);
