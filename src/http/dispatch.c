@@ -293,6 +293,9 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	c.actor.request_id = req->request_id;
 	dt_strbuf_init(&c.err, 0);
 	const char *method = dt_http_strdup(req, req->method, req->method_len);
+	/* Reads of one loop turn share one snapshot (turn_end closes it; a write ends it). */
+	if (!strcmp(method, "GET"))
+		dt_store_snapshot_begin(c.store, NULL);
 
 	/* Find the route: the first whose pattern and method match. */
 	const struct dt_route *hit = NULL;
@@ -385,6 +388,12 @@ done:
 			   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 }
 
+static void turn_end(struct dt_http_worker *w, void *ctx)
+{
+	(void)ctx;
+	dt_store_snapshot_end(w->store);
+}
+
 static int thread_init(struct dt_http_worker *w, void *ctx)
 {
 	(void)ctx;
@@ -405,6 +414,7 @@ void dt_app_init(struct dt_http_app *app, const char *db_path)
 	app->thread_init = thread_init;
 	app->thread_fini = thread_fini;
 	app->handle = handle;
+	app->turn_end = turn_end;
 	app->ctx = NULL;
 }
 

@@ -75,6 +75,8 @@ struct dt_http_app {
 	void (*thread_fini)(struct dt_http_worker *w, void *ctx);
 	/* Handle one request; fill @res (status 0 is taken as 500). */
 	void (*handle)(struct dt_http_req *req, struct dt_http_res *res, void *ctx);
+	/* Called after each turn of the worker's event loop (may be NULL). */
+	void (*turn_end)(struct dt_http_worker *w, void *ctx);
 	void *ctx;
 };
 

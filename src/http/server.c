@@ -747,8 +747,11 @@ static void worker_serve(struct worker *w)
 	uint64_t deadline;
 
 	h2o_socket_read_start(w->listener, on_accept);
-	while (!atomic_load(&stop_flag))
+	while (!atomic_load(&stop_flag)) {
 		h2o_evloop_run(w->loop, LOOP_TICK_MS);
+		if (w->srv->app->turn_end)
+			w->srv->app->turn_end(&w->pub, w->srv->app->ctx);
+	}
 
 	/* take what is already queued (a closed SO_REUSEPORT socket resets its queue) */
 	accept_pending(w, SOMAXCONN);
@@ -764,8 +767,11 @@ static void worker_serve(struct worker *w)
 	if (w->ctx.http2.idle_timeout.timeout > DRAIN_IDLE_MS)
 		w->ctx.http2.idle_timeout.timeout = DRAIN_IDLE_MS;
 	deadline = now_ms() + DRAIN_MS;
-	while (w->nconns > 0 && now_ms() < deadline)
+	while (w->nconns > 0 && now_ms() < deadline) {
 		h2o_evloop_run(w->loop, LOOP_TICK_MS);
+		if (w->srv->app->turn_end)
+			w->srv->app->turn_end(&w->pub, w->srv->app->ctx);
+	}
 }
 
 /*

@@ -209,6 +209,7 @@ int dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf
 	*checked = 0;
 
 	/* One read transaction, so that the chain and its head are one snapshot. */
+	dt_store_snapshot_end(s);
 	rc = dt_sql_exec(s, "BEGIN", err);
 	if (rc != DT_OK)
 		return rc;

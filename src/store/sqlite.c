@@ -219,8 +219,27 @@ static int run_cached(struct dt_store *s, const char *sql, struct dt_strbuf *err
 	return r == SQLITE_DONE ? DT_OK : dt_sql_error(s, sql, err);
 }
 
+int dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err)
+{
+	if (s->snapshot || s->depth || s->explicit_tx)
+		return DT_OK;
+	int rc = run_cached(s, "BEGIN", err);
+	if (rc == DT_OK)
+		s->snapshot = true;
+	return rc;
+}
+
+void dt_store_snapshot_end(struct dt_store *s)
+{
+	if (!s->snapshot)
+		return;
+	s->snapshot = false;
+	run_cached(s, "COMMIT", NULL);
+}
+
 int dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 {
+	dt_store_snapshot_end(s); /* a write sees, and makes, the latest state */
 	if (s->explicit_tx) {
 		s->savepoints++;
 		return run_cached(s, "SAVEPOINT w", err);
@@ -257,6 +276,7 @@ int dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
 
 int dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
 {
+	dt_store_snapshot_end(s);
 	if (s->explicit_tx || s->depth)
 		return dt_error(err, DT_EINTERNAL, "internal error: transaction already open");
 	int rc = dt_sql_exec(s, "BEGIN IMMEDIATE", err);
@@ -490,6 +510,7 @@ void dt_store_close(struct dt_store *s)
 		return;
 	if (s->explicit_tx)
 		dt_store_rollback(s);
+	dt_store_snapshot_end(s);
 	for (size_t i = 0; i < s->nslots; i++) {
 		if (s->slots[i].sql) {
 			sqlite3_finalize(s->slots[i].st);

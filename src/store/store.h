@@ -77,6 +77,15 @@ int dt_store_schema_version(struct dt_store *s);
  */
 json_t *dt_store_field_errors(struct dt_store *s);
 
+/*
+ * A read snapshot: reads until dt_store_snapshot_end() see one state of the
+ * database, and pay the cost of starting a read transaction once instead of
+ * per statement.  Any write ends the snapshot first.  The server opens one
+ * per turn of a worker's event loop.
+ */
+int dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err);
+void dt_store_snapshot_end(struct dt_store *s);
+
 /* Explicit transactions for bulk work.  Nesting is not allowed. */
 int dt_store_begin(struct dt_store *s, struct dt_strbuf *err);
 int dt_store_commit(struct dt_store *s, struct dt_strbuf *err);

@@ -29,6 +29,7 @@ struct dt_store {
 	struct dt_keys keys;
 	int depth;            /* 0: no transaction; 1: in a write or an explicit one */
 	bool explicit_tx;     /* dt_store_begin() was called */
+	bool snapshot;        /* a read snapshot is open (dt_store_snapshot_begin) */
 	int savepoints;       /* nested savepoints inside an explicit transaction */
 	struct dt_stmt_slot *slots; /* open-addressing cache keyed by SQL text */
 	size_t nslots, nused;

@@ -101,7 +101,7 @@ static void app_handle(struct dt_http_req *r, struct dt_http_res *res, void *ctx
 		       (long long)dt_server_open_connections());
 }
 
-static const struct dt_http_app app = { app_init, app_fini, app_handle, NULL };
+static const struct dt_http_app app = { app_init, app_fini, app_handle, NULL, NULL };
 
 /* ---- a tiny HTTP/1.1 client ---- */
 

@@ -1854,6 +1854,41 @@ static void test_scoped_writer(void **state)
 	json_decref(in);
 }
 
+/* A read snapshot holds one state until it ends; a write ends it first. */
+static void test_snapshot(void **state)
+{
+	struct fx *f = *state;
+	int64_t org = fx_org(f, "enterprise", 210102, "快照测试企业");
+	json_t *o = NULL;
+	assert_int_equal(dt_store_snapshot_begin(f->s, &f->err), DT_OK);
+	assert_int_equal(dt_store_get(f->s, NULL, "organization", org, 0, &o, &f->err), DT_OK);
+	json_decref(o);
+	/* Another connection renames it. */
+	char sql[128];
+	snprintf(sql, sizeof(sql), "UPDATE organization SET name = '改名' WHERE id = %lld", (long long)org);
+	fx_sql_exec(f, sql);
+	assert_int_equal(dt_store_get(f->s, NULL, "organization", org, 0, &o, &f->err), DT_OK);
+	assert_string_equal(fx_str(o, "name"), "快照测试企业"); /* still the snapshot */
+	json_decref(o);
+	dt_store_snapshot_end(f->s);
+	assert_int_equal(dt_store_get(f->s, NULL, "organization", org, 0, &o, &f->err), DT_OK);
+	assert_string_equal(fx_str(o, "name"), "改名");
+	json_decref(o);
+	/* A write inside a snapshot ends it, and sees and changes the latest state. */
+	assert_int_equal(dt_store_snapshot_begin(f->s, &f->err), DT_OK);
+	assert_int_equal(dt_store_get(f->s, NULL, "organization", org, 0, &o, &f->err), DT_OK);
+	json_decref(o);
+	snprintf(sql, sizeof(sql), "UPDATE organization SET name = '再改' WHERE id = %lld", (long long)org);
+	fx_sql_exec(f, sql);
+	json_t *patch = json_pack("{s:s}", "contact_name", "张三");
+	assert_int_equal(dt_store_update(f->s, &f->actor, NULL, "organization", org, patch, &o, &f->err), DT_OK);
+	json_decref(patch);
+	assert_string_equal(fx_str(o, "name"), "再改");
+	json_decref(o);
+	int64_t n = 0;
+	assert_int_equal(dt_store_audit_verify(f->s, &n, &f->err), DT_OK);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -1880,6 +1915,7 @@ int main(void)
 		T(test_region_moves_along),
 		T(test_end_not_in_future),
 		T(test_scoped_writer),
+		T(test_snapshot),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
