@@ -111,7 +111,7 @@ wait_http() {
 if [[ -n ${DB:-} ]]; then
 	db=$DB
 	[[ -f $db ]] || { echo "http.sh: DB=$db does not exist" >&2; exit 1; }
-	trainees=$("$bin" summary --db "$db" | awk '$1 == "trainees" { print $2 }')
+	trainees=$(sqlite3 "$db" "SELECT count(*) FROM trainee")
 	echo "== using $db ($trainees trainees)"
 else
 	db=$tmp/http.db

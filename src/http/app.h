@@ -67,7 +67,8 @@ struct dt_ctx {
 	struct dt_store *store;
 	const struct dt_route *route;
 	/* Path parameters in pattern order: names and decoded values. */
-	const char *pname[DT_MAX_PARAMS];
+	const char *pname[DT_MAX_PARAMS]; /* into the route pattern, not NUL-terminated */
+	size_t pname_len[DT_MAX_PARAMS];
 	const char *pval[DT_MAX_PARAMS];
 	int nparams;
 	/* Query parameters, decoded, in order. */

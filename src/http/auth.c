@@ -158,6 +158,7 @@ struct cache_entry {
 	char hash[DT_TOKEN_HASH_HEX];
 	struct dt_credential cred;
 	time_t checked;
+	time_t expires;
 	unsigned epoch;
 };
 
@@ -183,21 +184,17 @@ void dt_auth_invalidate(void)
 bool dt_auth_token(struct dt_http_worker *w, const char *token, struct dt_credential *out)
 {
 	struct auth_worker *aw = w->data;
-	char hash[DT_TOKEN_HASH_HEX], now_iso[32];
+	char hash[DT_TOKEN_HASH_HEX];
 	struct timespec ts;
 	dt_token_hash(token, hash);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	unsigned epoch = atomic_load(&auth_epoch);
 	struct cache_entry *e = &aw->e[strtoul(hash + 56, NULL, 16) % CACHE_SLOTS];
-	if (!strcmp(e->hash, hash) && e->epoch == epoch && ts.tv_sec - e->checked < CACHE_TTL) {
-		/* Expiry is checked on every request, cached or not. */
-		struct tm tm;
-		gmtime_r(&ts.tv_sec, &tm);
-		strftime(now_iso, sizeof(now_iso), "%Y-%m-%dT%H:%M:%S", &tm);
-		if (strncmp(e->cred.expires_at, now_iso, 19) > 0) {
-			*out = e->cred;
-			return true;
-		}
+	/* Expiry is checked on every request, cached or not. */
+	if (e->epoch == epoch && ts.tv_sec - e->checked < CACHE_TTL && ts.tv_sec < e->expires &&
+	    !strcmp(e->hash, hash)) {
+		*out = e->cred;
+		return true;
 	}
 	struct dt_strbuf why = DT_STRBUF_INIT;
 	int rc = dt_store_credential_check(w->store, token, out, &why);
@@ -210,5 +207,9 @@ bool dt_auth_token(struct dt_http_worker *w, const char *token, struct dt_creden
 	e->cred = *out;
 	e->checked = ts.tv_sec;
 	e->epoch = epoch;
+	/* "YYYY-MM-DDTHH:MM:SS..." (UTC) as seconds, so hits compare numbers. */
+	struct tm tm = { 0 };
+	strptime(out->expires_at, "%Y-%m-%dT%H:%M:%S", &tm);
+	e->expires = timegm(&tm);
 	return true;
 }

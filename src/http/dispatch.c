@@ -55,7 +55,7 @@ static char *decode(const struct dt_http_req *req, const char *s, size_t n, bool
 const char *dt_param(const struct dt_ctx *c, const char *name)
 {
 	for (int i = 0; i < c->nparams; i++)
-		if (!strcmp(c->pname[i], name))
+		if (c->pname_len[i] == strlen(name) && !memcmp(c->pname[i], name, c->pname_len[i]))
 			return c->pval[i];
 	return NULL;
 }
@@ -172,12 +172,14 @@ static bool match(struct dt_ctx *c, const char *pattern, const char *path, size_
 				seg_end = end;
 			if (seg_end == s || c->nparams == DT_MAX_PARAMS)
 				return false;
-			c->pname[c->nparams] = dt_http_strdup(c->req, p + 1, (size_t)(close - p - 1));
+			c->pname[c->nparams] = p + 1; /* the pattern outlives the request */
+			c->pname_len[c->nparams] = (size_t)(close - p - 1);
 			c->pval[c->nparams] = decode(c->req, s, (size_t)(seg_end - s), false);
 			/* {kind} is one of the entities' plurals, so that /api/v1/session
 			 * or /api/v1/audit/verify never match a generic record route
 			 * (which would add its methods to their Allow). */
-			if (!strcmp(c->pname[c->nparams], "kind") && !is_kind(c->pval[c->nparams]))
+			if (c->pname_len[c->nparams] == 4 && !memcmp(c->pname[c->nparams], "kind", 4) &&
+			    !is_kind(c->pval[c->nparams]))
 				return false;
 			c->nparams++;
 			p = close + 1;

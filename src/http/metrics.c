@@ -44,15 +44,17 @@ void dt_metrics_observe(const char *route, int status, double seconds)
 {
 	pthread_mutex_lock(&mu);
 	int i;
+	/* Routes are the route table's patterns (or fixed literals): pointers first. */
 	for (i = 0; i < nseries; i++)
-		if (series[i].status == status && !strcmp(series[i].route, route))
+		if (series[i].status == status &&
+		    (series[i].route == route || !strcmp(series[i].route, route)))
 			break;
 	if (i == nseries && nseries < MAX_SERIES)
 		series[nseries++] = (struct series){ route, status, 0 };
 	if (i < nseries)
 		series[i].count++;
 	for (i = 0; i < nhistos; i++)
-		if (!strcmp(histos[i].route, route))
+		if (histos[i].route == route || !strcmp(histos[i].route, route))
 			break;
 	if (i == nhistos && nhistos < MAX_ROUTES) {
 		memset(&histos[nhistos], 0, sizeof(histos[0]));

@@ -474,8 +474,86 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope,
 		trainee_scope(e, scope->trainee_id, sql, binds);
 }
 
-int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
-		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err)
+/* A JSON string literal of @t (UTF-8 kept; quotes, backslashes and controls escaped). */
+static void add_json_string(struct dt_strbuf *sb, const char *t)
+{
+	static const char hex[] = "0123456789abcdef";
+	dt_strbuf_addch(sb, '"');
+	const char *run = t;
+	for (const char *p = t; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		dt_strbuf_add(sb, run, (size_t)(p - run));
+		switch (ch) {
+		case '"': dt_strbuf_adds(sb, "\\\""); break;
+		case '\\': dt_strbuf_adds(sb, "\\\\"); break;
+		case '\n': dt_strbuf_adds(sb, "\\n"); break;
+		case '\r': dt_strbuf_adds(sb, "\\r"); break;
+		case '\t': dt_strbuf_adds(sb, "\\t"); break;
+		default: {
+			char u[7] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15], 0 };
+			dt_strbuf_adds(sb, u);
+		}
+		}
+		run = p + 1;
+	}
+	dt_strbuf_adds(sb, run);
+	dt_strbuf_addch(sb, '"');
+}
+
+/*
+ * The current row of @st as API JSON text, straight into @out: the same
+ * object row_to_json() builds (masked personal fields, regions as strings),
+ * without building it.  The hot read path of the server uses this.
+ */
+static void row_to_text(const struct dt_entity *e, sqlite3_stmt *st, struct dt_strbuf *out)
+{
+	int col = 0;
+	dt_strbuf_addch(out, '{');
+	for (size_t i = 0; i < e->nfields; i++, col++) {
+		const struct dt_field *f = &e->fields[i];
+		if (i)
+			dt_strbuf_addch(out, ',');
+		add_json_string(out, f->name);
+		dt_strbuf_addch(out, ':');
+		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+			dt_strbuf_adds(out, "null");
+		} else {
+			switch (f->type) {
+			case DT_F_INT:
+			case DT_F_REF:
+				dt_strbuf_addf(out, "%lld", (long long)sqlite3_column_int64(st, col));
+				break;
+			case DT_F_REAL: {
+				char num[40];
+				snprintf(num, sizeof(num), "%.12g", sqlite3_column_double(st, col));
+				dt_strbuf_adds(out, num);
+				if (!strpbrk(num, ".eE"))
+					dt_strbuf_adds(out, ".0"); /* as jansson writes reals */
+				break;
+			}
+			case DT_F_BOOL:
+				dt_strbuf_adds(out, sqlite3_column_int(st, col) ? "true" : "false");
+				break;
+			case DT_F_REGION:
+				dt_strbuf_addf(out, "\"%06d\"", sqlite3_column_int(st, col));
+				break;
+			default:
+				add_json_string(out, (const char *)sqlite3_column_text(st, col));
+				break;
+			}
+		}
+		if (f->flags & DT_FF_PII)
+			col++; /* the ciphertext column: never in text output */
+	}
+	dt_strbuf_addch(out, '}');
+}
+
+/* One row of @e by id within @scope, as a JSON object (*@out) or as text appended to @text. */
+static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+			int64_t id, unsigned flags, json_t **out, struct dt_strbuf *text,
+			struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	json_t *binds = json_array();
@@ -491,7 +569,9 @@ int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_s
 	}
 	bind_all(st, binds);
 	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW)
+	if (r == SQLITE_ROW && text)
+		row_to_text(e, st, text);
+	else if (r == SQLITE_ROW)
 		rc = row_to_json(s, e, st, flags, out, err);
 	else if (r == SQLITE_DONE)
 		rc = dt_error(err, DT_ENOTFOUND, "%s %lld not found", e->name, (long long)id);
@@ -502,6 +582,21 @@ out:
 	dt_strbuf_release(&sql);
 	json_decref(binds);
 	return rc;
+}
+
+int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err)
+{
+	return crud_get_any(s, e, scope, id, flags, out, NULL, err);
+}
+
+int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+		      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = find_entity(entity, err);
+	if (!e)
+		return DT_EINVAL;
+	return crud_get_any(s, e, scope, id, 0, NULL, out, err);
 }
 
 int dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,

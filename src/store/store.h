@@ -109,6 +109,12 @@ int dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *en
 /** Read one object; DT_ENOTFOUND if absent or outside @scope (NULL = all). */
 int dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
 		 unsigned flags, json_t **out, struct dt_strbuf *err);
+/**
+ * As dt_store_get() (masked), but append the object as JSON text to @out
+ * without building it: the same fields and values, for the hot read path.
+ */
+int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+		      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err);
 /** Apply the fields of @patch (borrowed) to an object; rules as for create. */
 int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, json_t *patch, json_t **out, struct dt_strbuf *err);

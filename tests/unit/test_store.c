@@ -1889,6 +1889,70 @@ static void test_snapshot(void **state)
 	assert_int_equal(dt_store_audit_verify(f->s, &n, &f->err), DT_OK);
 }
 
+/* Canonical text of @v for comparing two JSON values (reals to 12 digits, as the API writes). */
+static char *canon(json_t *v)
+{
+	return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
+}
+
+/*
+ * dt_store_get_text() writes JSON without building it; dt_store_get() and
+ * jansson are the oracle.  Every object of every kind, including text with
+ * quotes, backslashes, newlines and control characters, must come out alike.
+ */
+static void test_get_text_oracle(void **state)
+{
+	struct fx *f = *state;
+	struct fx_world w = fx_world(f);
+	int64_t c = fx_active_contract(f, &w);
+	fx_create(f, "record_entry", json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c,
+					       "date", "2025-10-10", "site", "company", "hours", 7.5,
+					       "content", "引号\"反斜杠\\ 换行\n制表\t控制\001 end"));
+	json_t *patch = json_pack("{s:s}", "address", "沈阳市\"铁西区\"\\北二路\r\n1号");
+	assert_int_equal(dt_store_update(f->s, &f->actor, NULL, "organization", w.ent, patch, NULL, &f->err),
+			 DT_OK);
+	json_decref(patch);
+	int compared = 0;
+	for (const struct dt_entity *e = dt_entities; e->name; e++) {
+		struct dt_query q = { 0 };
+		q.limit = 40;
+		json_t *items = NULL;
+		char *next = NULL;
+		assert_int_equal(dt_store_list(f->s, NULL, e->name, &q, &items, &next, &f->err), DT_OK);
+		free(next);
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it) {
+			int64_t id = json_integer_value(json_object_get(it, "id"));
+			json_t *o = NULL;
+			struct dt_strbuf text = DT_STRBUF_INIT;
+			assert_int_equal(dt_store_get(f->s, NULL, e->name, id, 0, &o, &f->err), DT_OK);
+			assert_int_equal(dt_store_get_text(f->s, NULL, e->name, id, &text, &f->err), DT_OK);
+			json_error_t je;
+			json_t *parsed = json_loads(text.buf, 0, &je);
+			if (!parsed)
+				fail_msg("%s %lld: not JSON: %s: %s", e->name, (long long)id, je.text, text.buf);
+			char *a = canon(o), *b = canon(parsed);
+			if (strcmp(a, b))
+				fail_msg("%s %lld:\n  get:  %s\n  text: %s", e->name, (long long)id, a, b);
+			free(a);
+			free(b);
+			json_decref(parsed);
+			json_decref(o);
+			dt_strbuf_release(&text);
+			compared++;
+		}
+		json_decref(items);
+	}
+	assert_true(compared > 13);
+	/* Outside the scope it is not found, as for dt_store_get(). */
+	struct dt_scope cc = { 220100, 0, 0 };
+	struct dt_strbuf text = DT_STRBUF_INIT;
+	assert_int_equal(dt_store_get_text(f->s, &cc, "contract", c, &text, &f->err), DT_ENOTFOUND);
+	assert_int_equal(text.len, 0);
+	dt_strbuf_release(&text);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -1916,6 +1980,7 @@ int main(void)
 		T(test_end_not_in_future),
 		T(test_scoped_writer),
 		T(test_snapshot),
+		T(test_get_text_oracle),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
