@@ -96,6 +96,19 @@ void dt_reply_json(struct dt_ctx *c, int status, json_t *body);
 void dt_reply_problem(struct dt_ctx *c, int status, const char *detail, json_t *errors);
 /** Reply for a failed store call: 422 with field errors, 404, 409, 403, 500. */
 void dt_reply_store_error(struct dt_ctx *c, int rc);
+/**
+ * Read the list parameters of the query string into @q: limit, cursor and,
+ * when @sortable, q and sort ("-field" descends); every other parameter is
+ * a filter, stored in @filters (2 * DT_MAX_QUERY slots).  Replies 422 and
+ * returns false on a bad limit.
+ */
+bool dt_ctx_list_query(struct dt_ctx *c, bool sortable, struct dt_query *q, const char **filters);
+/**
+ * Reply for a list call that returned @rc: {"items", "next"} (takes @items
+ * and frees @next), or 422 naming the parameter the store's message starts
+ * with, or the store error.
+ */
+void dt_reply_page(struct dt_ctx *c, int rc, json_t *items, char *next);
 /** Parse a positive id parameter; replies 404 and returns false when it is not one. */
 bool dt_ctx_id(struct dt_ctx *c, const char *name, int64_t *id);
 

@@ -150,6 +150,58 @@ bool dt_ctx_id(struct dt_ctx *c, const char *name, int64_t *id)
 	return true;
 }
 
+bool dt_ctx_list_query(struct dt_ctx *c, bool sortable, struct dt_query *q, const char **filters)
+{
+	memset(q, 0, sizeof(*q));
+	q->filters = filters;
+	for (int i = 0; i < c->nquery; i++) {
+		const char *n = c->qname[i], *v = c->qval[i];
+		if (!strcmp(n, "limit")) {
+			int64_t lim;
+			if (dt_parse_int64(v, 1, 1000, &lim, "limit", &c->err) != DT_OK) {
+				json_t *fe = json_pack("[{s:s, s:s}]", "field", "limit", "message", c->err.buf);
+				dt_reply_problem(c, 422, c->err.buf, fe);
+				json_decref(fe);
+				return false;
+			}
+			q->limit = (int)lim;
+		} else if (!strcmp(n, "cursor")) {
+			q->cursor = v;
+		} else if (sortable && !strcmp(n, "q")) {
+			q->q = v;
+		} else if (sortable && !strcmp(n, "sort")) {
+			q->desc = v[0] == '-';
+			q->sort = v + (v[0] == '-' || v[0] == '+');
+		} else {
+			filters[2 * q->nfilters] = n;
+			filters[2 * q->nfilters + 1] = v;
+			q->nfilters++;
+		}
+	}
+	return true;
+}
+
+void dt_reply_page(struct dt_ctx *c, int rc, json_t *items, char *next)
+{
+	if (rc == DT_EINVAL) {
+		/* The message starts with the parameter at fault ("sort: ..."). */
+		const char *colon = strchr(c->err.buf, ':');
+		char *field = dt_http_strdup(c->req, c->err.buf,
+					     colon ? (size_t)(colon - c->err.buf) : c->err.len);
+		json_t *fe = json_pack("[{s:s, s:s}]", "field", field, "message", c->err.buf);
+		dt_reply_problem(c, 422, c->err.buf, fe);
+		json_decref(fe);
+	} else if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+	} else {
+		dt_reply_json(c, 200, json_pack("{s:o, s:o}", "items", items, "next",
+						next ? json_string(next) : json_null()));
+		items = NULL;
+	}
+	json_decref(items);
+	free(next);
+}
+
 /* ---- routing ---- */
 
 /* Is @s the plural of an entity ("trainees"), as {kind} must be? */

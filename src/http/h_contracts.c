@@ -136,38 +136,13 @@ void dt_h_signoff(struct dt_ctx *c)
 void dt_h_audit_list(struct dt_ctx *c)
 {
 	const char *filters[2 * DT_MAX_QUERY];
-	struct dt_query q = { 0 };
-	q.filters = filters;
-	for (int i = 0; i < c->nquery; i++) {
-		if (!strcmp(c->qname[i], "limit")) {
-			int64_t lim;
-			if (dt_parse_int64(c->qval[i], 1, 1000, &lim, "limit", &c->err) != DT_OK) {
-				dt_reply_problem(c, 422, c->err.buf, NULL);
-				return;
-			}
-			q.limit = (int)lim;
-		} else if (!strcmp(c->qname[i], "cursor")) {
-			q.cursor = c->qval[i];
-		} else {
-			filters[2 * q.nfilters] = c->qname[i];
-			filters[2 * q.nfilters + 1] = c->qval[i];
-			q.nfilters++;
-		}
-	}
+	struct dt_query q;
+	if (!dt_ctx_list_query(c, false, &q, filters))
+		return;
 	json_t *items = NULL;
 	char *next = NULL;
 	int rc = dt_store_audit_list(c->store, dt_ctx_scope(c), &q, &items, &next, &c->err);
-	if (rc == DT_EINVAL) {
-		dt_reply_problem(c, 422, c->err.buf, NULL);
-		return;
-	}
-	if (rc != DT_OK) {
-		dt_reply_store_error(c, rc);
-		return;
-	}
-	json_t *body = json_pack("{s:o, s:o}", "items", items, "next", next ? json_string(next) : json_null());
-	free(next);
-	dt_reply_json(c, 200, body);
+	dt_reply_page(c, rc, items, next);
 }
 
 void dt_h_audit_verify(struct dt_ctx *c)

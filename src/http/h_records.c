@@ -42,52 +42,13 @@ void dt_h_list(struct dt_ctx *c)
 	if (!e)
 		return;
 	const char *filters[2 * DT_MAX_QUERY];
-	struct dt_query q = { 0 };
-	q.filters = filters;
-	for (int i = 0; i < c->nquery; i++) {
-		const char *n = c->qname[i], *v = c->qval[i];
-		if (!strcmp(n, "limit")) {
-			int64_t lim;
-			if (dt_parse_int64(v, 1, 1000, &lim, "limit", &c->err) != DT_OK) {
-				json_t *fe = json_pack("[{s:s, s:s}]", "field", "limit", "message", c->err.buf);
-				dt_reply_problem(c, 422, c->err.buf, fe);
-				json_decref(fe);
-				return;
-			}
-			q.limit = (int)lim;
-		} else if (!strcmp(n, "cursor")) {
-			q.cursor = v;
-		} else if (!strcmp(n, "q")) {
-			q.q = v;
-		} else if (!strcmp(n, "sort")) {
-			q.desc = v[0] == '-';
-			q.sort = v + (v[0] == '-' || v[0] == '+');
-		} else {
-			filters[2 * q.nfilters] = n;
-			filters[2 * q.nfilters + 1] = v;
-			q.nfilters++;
-		}
-	}
+	struct dt_query q;
+	if (!dt_ctx_list_query(c, true, &q, filters))
+		return;
 	json_t *items = NULL;
 	char *next = NULL;
 	int rc = dt_store_list(c->store, dt_ctx_scope(c), e->name, &q, &items, &next, &c->err);
-	if (rc == DT_EINVAL) {
-		/* The message starts with the parameter at fault ("sort: ..."). */
-		const char *colon = strchr(c->err.buf, ':');
-		char *field = dt_http_strdup(c->req, c->err.buf,
-					     colon ? (size_t)(colon - c->err.buf) : c->err.len);
-		json_t *fe = json_pack("[{s:s, s:s}]", "field", field, "message", c->err.buf);
-		dt_reply_problem(c, 422, c->err.buf, fe);
-		json_decref(fe);
-		return;
-	}
-	if (rc != DT_OK) {
-		dt_reply_store_error(c, rc);
-		return;
-	}
-	json_t *body = json_pack("{s:o, s:o}", "items", items, "next", next ? json_string(next) : json_null());
-	free(next);
-	dt_reply_json(c, 200, body);
+	dt_reply_page(c, rc, items, next);
 }
 
 void dt_h_get(struct dt_ctx *c)
