@@ -98,6 +98,18 @@ static int parse_scope(struct dt_store *s, const char *role, const char *scope,
 	return rc;
 }
 
+/* Check @password's length and hash it with argon2id into @hash. */
+static int hash_password(const char *password, char hash[DT_PWHASH_LEN], struct dt_strbuf *err)
+{
+	if (!password || strlen(password) < 8)
+		return dt_error(err, DT_EINVAL, "password: at least 8 characters");
+	if (strlen(password) > 1024)
+		return dt_error(err, DT_EINVAL, "password: at most 1024 characters");
+	if (dt_password_hash(password, hash) != DT_OK)
+		return dt_error(err, DT_ENOMEM, "out of memory hashing the password");
+	return DT_OK;
+}
+
 static json_t *account_json(int64_t id, const char *login, const char *role, const struct dt_scope *sc,
 			    bool disabled)
 {
@@ -133,17 +145,13 @@ int dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const cha
 		return dt_error(err, DT_EINVAL,
 				"role: '%s' is not one of admin, national, province, city, school, "
 				"enterprise, trainee, inspector", role ? role : "");
-	if (!password || strlen(password) < 8)
-		return dt_error(err, DT_EINVAL, "password: at least 8 characters");
-	if (strlen(password) > 1024)
-		return dt_error(err, DT_EINVAL, "password: at most 1024 characters");
 	struct dt_scope sc;
 	int rc = parse_scope(s, role, scope, &sc, err);
 	if (rc != DT_OK)
 		return rc;
 	char hash[DT_PWHASH_LEN], now[DT_TIME_STRLEN];
-	if (dt_password_hash(password, hash) != DT_OK)
-		return dt_error(err, DT_ENOMEM, "out of memory hashing the password");
+	if ((rc = hash_password(password, hash, err)) != DT_OK)
+		return rc;
 	dt_time_now(now);
 	rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -287,16 +295,13 @@ int dt_store_account_disable(struct dt_store *s, const struct dt_actor *a, const
 int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const char *login,
 			    const char *password, struct dt_strbuf *err)
 {
-	if (!password || strlen(password) < 8)
-		return dt_error(err, DT_EINVAL, "password: at least 8 characters");
-	if (strlen(password) > 1024)
-		return dt_error(err, DT_EINVAL, "password: at most 1024 characters");
 	char hash[DT_PWHASH_LEN], now[DT_TIME_STRLEN];
-	if (dt_password_hash(password, hash) != DT_OK)
-		return dt_error(err, DT_ENOMEM, "out of memory hashing the password");
+	int rc = hash_password(password, hash, err);
+	if (rc != DT_OK)
+		return rc;
 	dt_time_now(now);
 	struct dt_account acc;
-	int rc = dt_tx_begin(s, err);
+	rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
 	rc = find_account(s, login, &acc, err);
