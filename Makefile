@@ -11,7 +11,7 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := sqlite3 libsodium jansson libh2o-evloop
+PKGS    := sqlite3 libsodium jansson libh2o-evloop xlsxwriter # xlsxwriter: XLSX export (io/export.c)
 SAN     ?=
 OPT     ?= -O2
 

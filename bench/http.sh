@@ -35,6 +35,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. bench/lib.sh # free_port, wait_http
 
 trainees=${TRAINEES:-1000000}
 seed=${SEED:-1}
@@ -81,31 +82,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# free_port: a TCP port on 127.0.0.1 that nothing answers on
-free_port() {
-	local p i
-	for ((i = 0; i < 200; i++)); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-	echo "http.sh: no free port found" >&2
-	return 1
-}
-
-# wait_http URL: until it answers (10 s at most)
-wait_http() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		curl -s -o /dev/null "$1" && return 0
-		sleep 0.05
-	done
-	echo "http.sh: $1 does not answer" >&2
-	return 1
-}
 
 # ---- the database ----
 if [[ -n ${DB:-} ]]; then

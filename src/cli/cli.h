@@ -61,6 +61,19 @@ int cmd_refdata(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+/* Monitoring (cmd_indicators.c, cmd_rank.c, cmd_alerts.c). */
+int cmd_indicators(int argc, char **argv);
+int cmd_rank(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
+struct dt_period;
+/** Parse the value of --year ('y'), --quarter ('q') or --month ('m') into @p; CLI_CONTINUE or 2. */
+int cli_period_opt(int c, const char *arg, struct dt_period *p);
+/* Bulk import and export (cmd_import.c, cmd_export.c). */
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+/** Read all of @path ("-" for stdin) into @out; 0, or an exit status after a message. */
+int cli_read_file(const char *path, struct dt_strbuf *out);
 
 struct cli_db;
 struct dt_demo_opts;
@@ -170,6 +183,12 @@ struct dt_entity;
  * reports a usage error listing the entities otherwise.  CLI_CONTINUE or 2.
  */
 int cli_entity(const char *name, const struct dt_entity **e);
+/**
+ * The value of --format: one of the NULL-ended @allowed (the first is the
+ * default the caller starts with), stored in *@format; CLI_CONTINUE, or 2
+ * after "--format: 'x' is not table, json or csv".
+ */
+int cli_format_opt(const char *arg, const char *const *allowed, const char **format);
 /** Parse an object id ("ID" names it in the message); CLI_CONTINUE or 2. */
 int cli_parse_id(const char *s, const char *what, int64_t *id);
 /**

@@ -6,6 +6,8 @@
  * already holds pilot data.  cli_demo_run() is shared with `gen`.
  */
 #include "cli/cli.h"
+#include "engine/demo_monitor.h"
+#include "engine/indicators.h"
 #include "core/num.h"
 #include "engine/demo.h"
 #include "engine/demo_accounts.h"
@@ -23,6 +25,8 @@ int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, b
 	o->progress = cli_progress_cb;
 	o->progress_ctx = &p;
 	rc = dt_demo_generate(db->store, cli_actor(), o, &st, &err);
+	if (rc == DT_OK)
+		rc = dt_demo_monitoring(db->store, cli_actor(), dt_engine_today(), &err);
 	cli_progress_finish(&p);
 	double secs = cli_progress_elapsed(&p);
 	if (rc != DT_OK) {

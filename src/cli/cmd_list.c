@@ -91,10 +91,7 @@ int cmd_list(int argc, char **argv)
 			q.limit = (int)n;
 			break;
 		case 'f':
-			format = optarg;
-			if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "jsonl"))
-				rc = cli_usage_error("--format: %s is not table, json or jsonl",
-						     cli_quote(optarg));
+			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", "jsonl", NULL }, &format);
 			break;
 		default: rc = cli_common_opt(c, &db); break;
 		}

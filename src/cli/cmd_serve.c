@@ -24,6 +24,8 @@
 
 #include "cli/cli.h"
 #include "core/num.h"
+#include "engine/jobs.h"
+#include "engine/watch.h"
 #include "http/app.h"
 #include "http/http.h"
 #include "core/banned.h"
@@ -32,6 +34,8 @@
 #define DEFAULT_MAX_BODY ((int64_t)1 << 20)
 #define MAX_BODY_LIMIT ((int64_t)1 << 30)
 #define MAX_THREADS 256
+#define DEFAULT_MAX_UPLOAD ((int64_t)256 << 20) /* imports (POST /api/v1/imports) */
+#define JOB_THREADS 2
 #define IO_TIMEOUT_MS 30000
 
 /*
@@ -126,6 +130,7 @@ int cmd_serve(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-body", required_argument, NULL, 'm' },
+		{ "max-upload", required_argument, NULL, 'U' },
 		CLI_OPTIONS_END,
 	};
 	struct cli_db db = CLI_DB_INIT;
@@ -133,7 +138,7 @@ int cmd_serve(int argc, char **argv)
 	struct dt_server_opts so;
 	struct dt_http_app app;
 	int port = DEFAULT_PORT, threads = 0;
-	int64_t max_body = DEFAULT_MAX_BODY, n = 0;
+	int64_t max_body = DEFAULT_MAX_BODY, max_upload = DEFAULT_MAX_UPLOAD, n = 0;
 	int c, rc = CLI_CONTINUE;
 
 	dt_strbuf_adds(&host, "127.0.0.1");
@@ -149,6 +154,12 @@ int cmd_serve(int argc, char **argv)
 		case 'm':
 			dt_strbuf_reset(&err);
 			if (dt_parse_int64(optarg, 1, MAX_BODY_LIMIT, &max_body, "--max-body",
+					   &err) != DT_OK)
+				rc = cli_usage_error("%s (bytes)", err.buf);
+			break;
+		case 'U':
+			dt_strbuf_reset(&err);
+			if (dt_parse_int64(optarg, 1, MAX_BODY_LIMIT * 4, &max_upload, "--max-upload",
 					   &err) != DT_OK)
 				rc = cli_usage_error("%s (bytes)", err.buf);
 			break;
@@ -179,6 +190,7 @@ int cmd_serve(int argc, char **argv)
 	so.port = port;
 	so.threads = threads;
 	so.max_body = (size_t)max_body;
+	so.max_upload = (size_t)max_upload;
 	so.db_path = db.db_path;
 	so.keys = db.have_keys ? &db.keys : NULL;
 	so.io_timeout_ms = IO_TIMEOUT_MS;
@@ -188,7 +200,21 @@ int cmd_serve(int argc, char **argv)
 	       effective_threads(threads), effective_threads(threads) == 1 ? "" : "s", db.db_path);
 	fflush(stdout);
 	dt_strbuf_reset(&err);
+	/* Background jobs (imports) run beside the HTTP workers until the server stops. */
+	rc = dt_jobs_start(db.db_path, so.keys, JOB_THREADS, &err);
+	if (rc != DT_OK) {
+		rc = cli_fail(rc, &err);
+		goto out;
+	}
+	/* The alert rules run after changes (1 s after the last write) and daily. */
+	if ((rc = dt_watch_start(db.db_path, so.keys, 1000, &err)) != DT_OK) {
+		dt_jobs_stop();
+		rc = cli_fail(rc, &err);
+		goto out;
+	}
 	rc = dt_server_run(&so, &app, &err);
+	dt_watch_stop();
+	dt_jobs_stop();
 	if (rc != DT_OK) {
 		rc = cli_fail(rc, &err);
 		goto out;

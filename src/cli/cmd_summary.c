@@ -50,9 +50,7 @@ int cmd_summary(int argc, char **argv)
 			if (dt_region_code_parse(optarg, &scope.region, &err) != DT_OK)
 				rc = cli_usage_error("--region: %s", err.buf);
 		} else if (c == 'f') {
-			format = optarg;
-			if (strcmp(format, "table") && strcmp(format, "json"))
-				rc = cli_usage_error("--format: %s is not table or json", cli_quote(optarg));
+			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL }, &format);
 		} else {
 			rc = cli_common_opt(c, &db);
 		}

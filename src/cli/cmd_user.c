@@ -214,10 +214,8 @@ int cmd_user(int argc, char **argv)
 		case 's': scope_arg = optarg; seen |= O_SCOPE; break;
 		case 'p': seen |= O_PWSTDIN; break;
 		case 'f':
-			format = optarg;
 			seen |= O_FORMAT;
-			if (strcmp(format, "table") && strcmp(format, "json"))
-				rc = cli_usage_error("--format: %s is not table or json", cli_quote(optarg));
+			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL }, &format);
 			break;
 		default: rc = cli_common_opt(c, &db); break;
 		}

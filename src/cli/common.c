@@ -522,3 +522,19 @@ void cli_table_release(struct cli_table *t)
 	json_decref(t->rows);
 	t->rows = NULL;
 }
+
+int cli_format_opt(const char *arg, const char *const *allowed, const char **format)
+{
+	struct dt_strbuf list = DT_STRBUF_INIT;
+	for (size_t i = 0; allowed[i]; i++) {
+		if (!strcmp(arg, allowed[i])) {
+			*format = allowed[i];
+			dt_strbuf_release(&list);
+			return CLI_CONTINUE;
+		}
+		dt_strbuf_addf(&list, "%s%s", i ? (allowed[i + 1] ? ", " : " or ") : "", allowed[i]);
+	}
+	int rc = cli_usage_error("--format: %s is not %s", cli_quote(arg), list.buf);
+	dt_strbuf_release(&list);
+	return rc;
+}

@@ -44,6 +44,41 @@ static const struct dt_cmd commands[] = {
 	  "  --region CODE    only the pilots within this region (e.g. 210000)\n"
 	  "  --format F       table (default) or json\n",
 	  "counts per pilot city: organisations, trainees, contracts, dual ratio" },
+	{ "indicators", cmd_indicators, DT_CMD_DB,
+	  "indicators [--region CODE] [--year Y] [--quarter Q | --month M] [--occupation CODE]\n"
+	  "           [--children] [--format table|json|csv] [--db PATH] [--key-file PATH]\n"
+	  "indicators --rebuild | --verify [--db PATH] [--key-file PATH]\n"
+	  "  --region CODE    the region (default: the nation); rolled up from the cities below it\n"
+	  "  --year Y         the year (default: this year); --quarter 1..4 or --month 1..12 narrow it\n"
+	  "  --occupation C   only contracts, assessments, demand and places of occupation C\n"
+	  "  --children       also each sub-region's values (json)\n"
+	  "  --format F       table (default), json, or csv (UTF-8 with BOM)\n"
+	  "  --rebuild        recompute the aggregates from the facts (audited)\n"
+	  "  --verify         compare the maintained aggregates with a rebuild; exit 1 if they differ\n"
+	  "  Weights of the composite score and alert thresholds are settings: see docs/INDICATORS.md.\n",
+	  "the pilot's indicators for a region and period, with targets and attainment" },
+	{ "rank", cmd_rank, DT_CMD_DB,
+	  "rank [--year Y] [--level city|province] [--within CODE] [--format table|json]\n"
+	  "     [--db PATH] [--key-file PATH]\n"
+	  "  --year Y         the year (default: this year)\n"
+	  "  --level L        rank the pilot cities (default) or the pilot provinces\n"
+	  "  --within CODE    only the pilots within this region\n",
+	  "rank the pilots by composite score, with the change against the year before" },
+	{ "alerts", cmd_alerts, DT_CMD_DB,
+	  "alerts [list] [--status open|acknowledged|resolved] [--format table|json]\n"
+	  "alerts evaluate\n"
+	  "alerts ack|resolve ID [--note TEXT]\n"
+	  "  list             the alerts, newest first (default)\n"
+	  "  evaluate         run every alert rule now (the server does after changes and daily)\n"
+	  "  ack, resolve     acknowledge or resolve alert ID\n",
+	  "monitoring alerts: list, evaluate the rules, acknowledge, resolve" },
+	{ "settings", cmd_settings, DT_CMD_DB,
+	  "settings [list] [--db PATH] [--key-file PATH]\n"
+	  "settings set KEY VALUE\n"
+	  "  list             every setting with its value and default (the default action)\n"
+	  "  set KEY VALUE    weight.CODE: an indicator's weight in the composite score;\n"
+	  "                   alert.RULE: an alert rule's threshold (audited)\n",
+	  "weights of the composite score and alert thresholds" },
 	{ "audit", cmd_audit, DT_CMD_DB,
 	  "audit verify [--db PATH] [--key-file PATH]\n"
 	  "  Recomputes the audit hash chain; names the first edited, removed or reordered event.\n",
@@ -91,12 +126,13 @@ static const struct dt_cmd commands[] = {
 	  "  (FILE - reads stdin); nothing is deleted, and any bad row loads nothing.\n",
 	  "load a newer region or occupation table" },
 	{ "serve", cmd_serve, DT_CMD_DB | DT_CMD_KEY,
-	  "serve [--listen HOST:PORT] [--threads N] [--max-body BYTES] [--db PATH]\n"
-	  "      [--key-file PATH]\n"
+	  "serve [--listen HOST:PORT] [--threads N] [--max-body BYTES] [--max-upload BYTES]\n"
+	  "      [--db PATH] [--key-file PATH]\n"
 	  "  --listen H:P     the address to listen on: an IPv4 address or localhost, and a\n"
 	  "                   port (default 127.0.0.1:8080)\n"
 	  "  --threads N      worker threads, 1..256 (default 0: one per core)\n"
 	  "  --max-body BYTES the largest request body (default 1048576); larger ones get 413\n"
+	  "  --max-upload BYTES the largest file POST /api/v1/imports takes (default 268435456)\n"
 	  "  Serves the HTTP API until SIGTERM or SIGINT, then finishes the requests under way\n"
 	  "  and exits 0.\n",
 	  "serve the HTTP API" },
@@ -125,6 +161,40 @@ static const struct dt_cmd commands[] = {
 	  "  create prints the token alone on stdout (shown once; only its hash is kept) and\n"
 	  "  its ID on stderr; revoke ID ends it at once.\n",
 	  "create or revoke an API token (Authorization: Bearer)" },
+	/* Bulk import and export (cmd_import.c, cmd_export.c; docs/IMPORT.md). */
+	{ "import", cmd_import, DT_CMD_DB | DT_CMD_KEY,
+	  "import --kind KIND FILE [--encoding auto|utf-8|gbk] [--partial] [--report FILE]\n"
+	  "       [--format text|json] [--db PATH] [--key-file PATH]\n"
+	  "  --kind KIND      what the file holds: trainees, organizations, programmes,\n"
+	  "                   partnerships, contracts, record-entries, assessments, outcomes,\n"
+	  "                   demands, places, pilots, ... (singular or plural)\n"
+	  "  FILE             a CSV file with a header row (Chinese or English column names,\n"
+	  "                   any order); - reads stdin\n"
+	  "  --encoding E     auto (default: detected), utf-8 or gbk (GBK/GB18030)\n"
+	  "  --partial        import the good rows even if some are rejected (default: all\n"
+	  "                   or nothing)\n"
+	  "  --report FILE    write the error report (CSV: row, column, field, value,\n"
+	  "                   message in Chinese and English); otherwise the first errors go\n"
+	  "                   to stderr\n"
+	  "  --format F       text (default) or json: the summary on stdout\n"
+	  "  Exit 0 when every row was imported, 1 when rows were rejected or the file is\n"
+	  "  unusable (all or nothing: nothing written; --partial: the good rows written).\n",
+	  "import records from a CSV file (UTF-8 or GBK), all or nothing" },
+	{ "export", cmd_export, DT_CMD_DB,
+	  "export --kind KIND --format csv|xlsx -o FILE [--filter FIELD=VALUE]... [--q TEXT]\n"
+	  "       [--lang zh|en] [--unmask] [--template] [--sample N] [--db PATH]\n"
+	  "       [--key-file PATH]\n"
+	  "  --kind KIND      the records to export (as for import)\n"
+	  "  --format F       csv (UTF-8 with BOM, as Excel opens it) or xlsx\n"
+	  "  -o, --output F   the file to write (- for stdout, csv only)\n"
+	  "  --filter F=V     only records whose FIELD equals VALUE (region: within), as list\n"
+	  "  --q TEXT         free-text search, as list\n"
+	  "  --lang L         column names and enumerated values in zh (default) or en\n"
+	  "  --unmask         national IDs in clear (audited); otherwise masked\n"
+	  "  --template       an empty file with the header and one example row\n"
+	  "  --sample N       N generated example rows (trainees: valid, distinct national\n"
+	  "                   IDs; for tests and benchmarks); needs no database\n",
+	  "export records (or an import template) as CSV or XLSX" },
 };
 
 const struct dt_cmd *cli_cmd;

@@ -36,11 +36,15 @@ enum dt_perm {
 	DT_P_REFDATA = 1 << 12,   /* regions and occupations */
 	DT_P_PII = 1 << 13,       /* pii:read, unmasked national IDs */
 	DT_P_AUDIT = 1 << 14,     /* audit log */
+	DT_P_MONITOR = 1 << 15,   /* indicators, rankings */
+	DT_P_TARGET = 1 << 16,    /* set targets and minimum wages */
+	DT_P_ALERT = 1 << 17,     /* acknowledge and resolve alerts */
 };
 
 enum dt_route_flags {
 	DT_R_PUBLIC = 1 << 0, /* no authentication */
 	DT_R_BODY = 1 << 1,   /* expects a JSON object body */
+	DT_R_UPLOAD = 1 << 2, /* takes a file as the body, up to the server's max_upload */
 };
 
 struct dt_ctx;
@@ -109,6 +113,11 @@ bool dt_ctx_list_query(struct dt_ctx *c, bool sortable, struct dt_query *q, cons
  * with, or the store error.
  */
 void dt_reply_page(struct dt_ctx *c, int rc, json_t *items, char *next);
+/**
+ * The optional JSON object body of an action (h_contracts.c): *@out NULL when
+ * there is none; false after replying 400/422 when it is malformed.
+ */
+bool dt_ctx_optional_body(struct dt_ctx *c, json_t **out);
 /** Parse a positive id parameter; replies 404 and returns false when it is not one. */
 bool dt_ctx_id(struct dt_ctx *c, const char *name, int64_t *id);
 
@@ -154,8 +163,23 @@ void dt_h_create(struct dt_ctx *c);
 void dt_h_update(struct dt_ctx *c);
 void dt_h_delete(struct dt_ctx *c);
 void dt_h_contract_action(struct dt_ctx *c);
+/* h_indicators.c */
+void dt_h_indicators(struct dt_ctx *c);
+void dt_h_indicator_series(struct dt_ctx *c);
+void dt_h_rankings(struct dt_ctx *c);
+void dt_h_targets_get(struct dt_ctx *c);
+void dt_h_targets_put(struct dt_ctx *c);
+void dt_h_alert_action(struct dt_ctx *c);
 void dt_h_signoff(struct dt_ctx *c);
 void dt_h_audit_list(struct dt_ctx *c);
 void dt_h_audit_verify(struct dt_ctx *c);
+/* bulk import and export, background jobs (h_io.c) */
+void dt_h_import(struct dt_ctx *c);
+void dt_h_jobs_list(struct dt_ctx *c);
+void dt_h_job_get(struct dt_ctx *c);
+void dt_h_job_cancel(struct dt_ctx *c);
+void dt_h_job_report(struct dt_ctx *c);
+void dt_h_export(struct dt_ctx *c);
+void dt_h_template(struct dt_ctx *c);
 
 #endif

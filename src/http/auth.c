@@ -22,7 +22,7 @@
 #include "http/app.h"
 #include "core/banned.h"
 
-#define GOV (DT_P_READ | DT_P_PILOT | DT_P_ORG)
+#define GOV (DT_P_READ | DT_P_PILOT | DT_P_ORG | DT_P_MONITOR | DT_P_TARGET | DT_P_ALERT)
 static const struct {
 	const char *role;
 	unsigned perms;
@@ -31,7 +31,7 @@ static const struct {
 	{ "national", GOV },
 	{ "province", GOV },
 	{ "city", GOV },
-	{ "inspector", DT_P_READ | DT_P_AUDIT },
+	{ "inspector", DT_P_READ | DT_P_AUDIT | DT_P_MONITOR | DT_P_ALERT },
 	{ "school", DT_P_READ | DT_P_ORG | DT_P_PROGRAMME | DT_P_PARTNER | DT_P_TRAINEE |
 			    DT_P_CONTRACT | DT_P_APPROVE | DT_P_RECORD | DT_P_SIGNOFF | DT_P_ASSESS |
 			    DT_P_PII },
@@ -61,7 +61,8 @@ unsigned dt_entity_write_perm(const char *entity)
 		{ "demand", DT_P_DEMAND },	   { "place", DT_P_DEMAND },
 		{ "trainee", DT_P_TRAINEE },	   { "contract", DT_P_CONTRACT },
 		{ "record_entry", DT_P_RECORD },   { "assessment", DT_P_ASSESS },
-		{ "outcome", DT_P_ASSESS },
+		{ "outcome", DT_P_ASSESS },	   { "pilot_task", DT_P_PILOT },
+		{ "target", DT_P_TARGET },	   { "min_wage", DT_P_TARGET },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (!strcmp(t[i].entity, entity))

@@ -17,8 +17,7 @@
 #include "http/app.h"
 #include "core/banned.h"
 
-/* The optional JSON object body of an action; false (with a reply) if malformed. */
-static bool optional_body(struct dt_ctx *c, json_t **out)
+bool dt_ctx_optional_body(struct dt_ctx *c, json_t **out)
 {
 	*out = NULL;
 	if (!c->req->body_len)
@@ -57,7 +56,7 @@ void dt_h_contract_action(struct dt_ctx *c)
 		return;
 	}
 	json_t *args = NULL;
-	if (!optional_body(c, &args))
+	if (!dt_ctx_optional_body(c, &args))
 		return;
 	enum dt_party party = DT_PARTY_ENTERPRISE;
 	const char *role = c->cred.account.role;

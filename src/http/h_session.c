@@ -105,5 +105,8 @@ void dt_h_whoami(struct dt_ctx *c)
 	json_t *u = user_json(&c->cred.account);
 	json_object_set_new(u, "credential", json_string(c->cred.kind));
 	json_object_set_new(u, "expires_at", json_string(c->cred.expires_at));
+	/* A new tab of the web application learns the session's CSRF token here (same origin only). */
+	if (!strcmp(c->cred.kind, "session"))
+		json_object_set_new(u, "csrf", json_string(c->cred.csrf));
 	dt_reply_json(c, 200, u);
 }

@@ -38,6 +38,7 @@ struct dt_http_req {
 	const char *body;
 	size_t body_len;
 	const char *peer; /* client address, e.g. "127.0.0.1" */
+	size_t max_body;  /* the body limit of ordinary routes (uploads may be larger: the dispatcher decides) */
 	char request_id[33];
 	struct dt_http_worker *worker;
 	void *impl; /* the h2o_req_t */
@@ -85,6 +86,7 @@ struct dt_server_opts {
 	int port;                /* 8080 */
 	int threads;             /* 0: number of cores */
 	size_t max_body;         /* bytes; larger bodies get 413 */
+	size_t max_upload;       /* bytes, for upload routes (imports); 0: max_body */
 	const char *db_path;
 	const struct dt_keys *keys;
 	int io_timeout_ms;       /* read and idle timeouts */

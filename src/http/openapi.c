@@ -150,6 +150,122 @@ static json_t *param(const char *name, const char *in, bool required, const char
 			 "schema", "type", type, "description", desc);
 }
 
+/*
+ * Imports, jobs, exports and templates (h_io.c): their parameters, bodies
+ * and responses.  False for any other route.
+ */
+static bool io_operation(const struct dt_route *r, json_t *op, json_t *params, json_t *resp)
+{
+	static const char xlsx[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	const char *p = r->pattern;
+	if (strncmp(p, "/api/v1/imports", 15) && strncmp(p, "/api/v1/jobs", 12) &&
+	    strncmp(p, "/api/v1/exports/", 16) && strncmp(p, "/api/v1/templates/", 18))
+		return false;
+	json_t *job = json_pack("{s:s}", "type", "object");
+	if (!strcmp(p, "/api/v1/imports")) {
+		json_array_append_new(params, param("kind", "query", true, "string",
+						    "what the file holds: trainees, organizations, contracts, ..."));
+		json_array_append_new(params, param("partial", "query", false, "string",
+						    "1: import the good rows even if some are rejected"));
+		json_array_append_new(params, param("encoding", "query", false, "string",
+						    "auto (default), utf-8 or gbk"));
+		json_array_append_new(params, param("name", "query", false, "string",
+						    "the file's name, kept with the job"));
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv",
+					      "schema", "type", "string"));
+		json_object_set_new(resp, "202", json_response("the queued job (Location: its URL)", job));
+		return true;
+	}
+	if (strstr(p, "/report")) {
+		json_decref(job);
+		json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+							   "the error report", "content", "text/csv",
+							   "schema", "type", "string"));
+		return true;
+	}
+	if (!strncmp(p, "/api/v1/jobs", 12)) {
+		json_object_set_new(resp, !strcmp(r->method, "DELETE") ? "202" : "200",
+				    json_response(strstr(p, "{id}") ? "the job" : "{items, next}", job));
+		return true;
+	}
+	json_decref(job);
+	json_array_append_new(params, param("file", "path", true, "string",
+					    "KIND.csv or KIND.xlsx, e.g. trainees.xlsx"));
+	json_array_append_new(params, param("lang", "query", false, "string",
+					    "zh (default) or en: column names and values"));
+	if (!strncmp(p, "/api/v1/exports/", 16)) {
+		json_array_append_new(params, param("unmask", "query", false, "string",
+						    "1: national IDs in clear (pii:read; audited)"));
+		json_array_append_new(params, param("q", "query", false, "string", "free-text search"));
+	}
+	json_object_set_new(resp, "200",
+			    json_pack("{s:s, s:{s:{s:{s:s}}, s:{s:{s:s, s:s}}}}", "description",
+				      "the file (Content-Disposition: attachment)", "content", "text/csv",
+				      "schema", "type", "string", xlsx, "schema", "type", "string",
+				      "format", "binary"));
+	return true;
+}
+
+/* Parameters and responses of the monitoring routes (http/h_indicators.c). */
+static bool monitor_operation(const struct dt_route *r, json_t *op, json_t *params, json_t *resp)
+{
+	const char *p = r->pattern;
+	bool ind = !strncmp(p, "/api/v1/indicators", 18), rank = !strcmp(p, "/api/v1/rankings"),
+	     targets = !strcmp(p, "/api/v1/targets"), alert = !strncmp(p, "/api/v1/alerts/", 15);
+	if (!ind && !rank && !targets && !alert)
+		return false;
+	if (alert) {
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b, s:{s:{s:{s:s, s:{s:{s:s}}}}}}", "required", 0, "content",
+					      "application/json", "schema", "type", "object", "properties",
+					      "note", "type", "string"));
+		json_object_set_new(resp, "200", json_response("the alert", ref("Alert")));
+		return true;
+	}
+	if (targets && !strcmp(r->method, "PUT")) {
+		json_object_set_new(
+			op, "requestBody",
+			json_pack("{s:b, s:{s:{s:{s:s, s:[s,s], s:{s:{s:[s,s]}, s:{s:s}, s:{s:s, s:{s:s}}}}}}}",
+				  "required", 1, "content", "application/json", "schema", "type", "object",
+				  "required", "year", "targets", "properties", "region", "type", "string",
+				  "null", "year", "type", "integer", "targets", "type", "array", "items",
+				  "type", "object"));
+		json_object_set_new(resp, "200", json_response("the saved targets",
+							       json_pack("{s:s, s:[s]}", "type", "object",
+									 "required", "items")));
+		return true;
+	}
+	json_array_append_new(params, param("region", "query", false, "string",
+					    "region code within your scope (default: your scope; 000000 the nation)"));
+	json_array_append_new(params, param("year", "query", false, "integer", "the year (default: this year)"));
+	if (ind && !strstr(p, "series")) {
+		json_array_append_new(params, param("quarter", "query", false, "integer", "1..4"));
+		json_array_append_new(params, param("month", "query", false, "integer", "1..12"));
+		json_array_append_new(params, param("occupation", "query", false, "string", "occupation code"));
+		json_array_append_new(params, param("children", "query", false, "string",
+						    "0 leaves out the sub-regions' values"));
+		json_object_set_new(resp, "200",
+				    json_response("the indicators",
+						  json_pack("{s:s, s:[s,s,s,s]}", "type", "object", "required",
+							    "region", "period", "indicators", "children")));
+	} else if (ind) {
+		json_object_set_new(resp, "200", json_response("monthly values",
+							       json_pack("{s:s, s:[s,s]}", "type", "object",
+									 "required", "periods", "series")));
+	} else if (rank) {
+		json_array_append_new(params, param("level", "query", false, "string", "city (default) or province"));
+		json_object_set_new(resp, "200", json_response("the ranking",
+							       json_pack("{s:s, s:[s,s,s]}", "type", "object",
+									 "required", "year", "weights", "items")));
+	} else {
+		json_object_set_new(resp, "200", json_response("the targets in force",
+							       json_pack("{s:s, s:[s,s,s]}", "type", "object",
+									 "required", "region", "year", "items")));
+	}
+	return true;
+}
+
 /* The operation for route @r on entity @e (NULL for non-generic routes). */
 static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 {
@@ -160,7 +276,11 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 	json_object_set_new(op, "x-route", json_string(r->pattern));
 	if (strstr(r->pattern, "{id}"))
 		json_array_append_new(params, param("id", "path", true, "integer", "record id"));
-	if (strstr(r->pattern, "{action}")) {
+	if (strstr(r->pattern, "/alerts/{id}/{action}")) {
+		json_t *p = param("action", "path", true, "string", "alert action");
+		json_object_set_new(json_object_get(p, "schema"), "enum", json_pack("[s,s]", "ack", "resolve"));
+		json_array_append_new(params, p);
+	} else if (strstr(r->pattern, "{action}")) {
 		json_t *p = param("action", "path", true, "string", "contract action");
 		json_object_set_new(json_object_get(p, "schema"), "enum",
 				    json_pack("[s,s,s,s,s,s,s]", "submit", "withdraw", "approve",
@@ -201,6 +321,10 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 					      "schema", ref("Login")));
 		json_object_set_new(resp, "200", json_response("signed in", ref("Session")));
 		json_object_set_new(resp, "429", problem_response("too many failed sign-ins"));
+	} else if (monitor_operation(r, op, params, resp)) {
+		/* indicators, series, rankings, targets, alert actions */
+	} else if (io_operation(r, op, params, resp)) {
+		/* imports, jobs, exports, templates */
 	} else if (!strcmp(r->method, "DELETE")) {
 		json_object_set_new(resp, "204", json_pack("{s:s}", "description", "signed out"));
 	} else if (!strcmp(r->pattern, "/metrics")) {
@@ -244,6 +368,14 @@ json_t *dt_openapi_document(void)
 			char path[128];
 			const char *rest = strstr(r->pattern, "{kind}") + 6;
 			snprintf(path, sizeof(path), "/api/v1/%s%s", e->plural, rest);
+			/* A specific route before this one answers it (GET /api/v1/targets). */
+			char m[8];
+			size_t k = 0;
+			for (; r->method[k] && k + 1 < sizeof(m); k++)
+				m[k] = (char)(r->method[k] + 32);
+			m[k] = '\0';
+			if (json_object_get(json_object_get(paths, path), m))
+				continue;
 			add_op(paths, path, r->method, operation(r, e));
 		}
 	}

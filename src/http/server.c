@@ -113,6 +113,7 @@ struct server {
 	const struct dt_server_opts *opts;
 	const struct dt_http_app *app;
 	size_t max_body;
+	size_t max_upload; /* >= max_body: what on_req lets through for the dispatcher to judge */
 	h2o_globalconf_t conf;
 	struct worker *workers;
 	int nworkers;
@@ -449,7 +450,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	memset(&r, 0, sizeof(r));
 	make_request_id(w, r.request_id);
 
-	if (req->entity.base != NULL && req->entity.len > srv->max_body) {
+	/* Uploads may be up to max_upload; the dispatcher holds other routes to max_body. */
+	if (req->entity.base != NULL && req->entity.len > srv->max_upload) {
 		char detail[96];
 		too_large_detail(srv, detail, sizeof(detail));
 		send_problem(req, r.request_id, 413, detail);
@@ -481,6 +483,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		r.body = "";
 	}
 	r.peer = peer_text(req);
+	r.max_body = srv->max_body;
 	r.worker = &w->pub;
 	r.impl = req;
 
@@ -862,6 +865,8 @@ static void build_config(struct server *srv)
 	srv->conf.server_name = h2o_iovec_init(H2O_STRLIT("dualtrack"));
 	/* well above ours, so that most refusals are read and answered: see the top of the file */
 	size_t hard = srv->max_body < SIZE_MAX / 16 ? srv->max_body * 16 : SIZE_MAX;
+	if (hard < srv->max_upload)
+		hard = srv->max_upload + 1; /* uploads are read in full, then judged */
 	srv->conf.max_request_entity_size = hard > ((size_t)16 << 20) ? hard : ((size_t)16 << 20);
 	srv->conf.http1.req_timeout = io;
 	srv->conf.http2.idle_timeout = io;
@@ -901,6 +906,7 @@ int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
 	srv.opts = o;
 	srv.app = app;
 	srv.max_body = o->max_body ? o->max_body : DEFAULT_MAX_BODY;
+	srv.max_upload = o->max_upload > srv.max_body ? o->max_upload : srv.max_body;
 
 	if (app == NULL || app->handle == NULL) {
 		rc = dt_error(err, DT_EINTERNAL, "dt_server_run: no request handler");

@@ -672,6 +672,8 @@ int dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *en
 	const struct dt_entity *e = find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
+	if (e->flags & DT_EF_SYSTEM)
+		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
 	dt_ferr_reset(s);
 	json_t *row = json_object(), *refs = json_object(), *obj = NULL;
 	struct dt_blobs blobs = { .n = 0 };
@@ -711,6 +713,8 @@ int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct d
 	const struct dt_entity *e = find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
+	if (e->flags & DT_EF_SYSTEM)
+		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
 	dt_ferr_reset(s);
 	json_t *changes = json_object(), *refs = json_object(), *raw = NULL, *before = NULL,
 	       *after = NULL;
@@ -806,6 +810,8 @@ int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct d
 	const struct dt_entity *e = find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
+	if (e->flags & DT_EF_SYSTEM)
+		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
 	dt_ferr_reset(s);
 	if (!(e->flags & DT_EF_DELETE))
 		return dt_error(err, DT_ECONFLICT, "%s records cannot be deleted", e->name);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/common.h"
+#include "domain/indicator.h"
 #include "domain/natid.h"
 #include "domain/occupation.h"
 #include "domain/uscc.h"
@@ -55,6 +56,14 @@ static int check_levels(const char *v, struct dt_strbuf *norm, struct dt_strbuf 
 		seen[*p - '0'] = true;
 		p += p[1] ? 2 : 1;
 	}
+	dt_strbuf_adds(norm, v);
+	return DT_OK;
+}
+
+static int check_indicator(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
+{
+	if (!dt_indicator_find(v))
+		return dt_error(err, DT_EINVAL, "'%s' is not an indicator code (see docs/INDICATORS.md)", v);
 	dt_strbuf_adds(norm, v);
 	return DT_OK;
 }
@@ -293,6 +302,65 @@ static const struct dt_field outcome_fields[] = {
 	SYS_TIMES,
 };
 
+static const struct dt_field pilot_task_fields[] = {
+	ID_FIELD,
+	{ "pilot_id", DT_F_REF, R | I | F, 0, 0, NULL, "pilot", NULL, NULL, "试点", "Pilot" },
+	{ "title", DT_F_TEXT, R | S | Q, 0, 200, NULL, NULL, NULL, NULL, "任务", "Task" },
+	{ "responsible_units", DT_F_TEXT, Q, 0, 500, NULL, NULL, NULL, NULL, "责任单位",
+	  "Responsible units" },
+	{ "deadline", DT_F_DATE, R | F | S, 0, 0, NULL, NULL, NULL, NULL, "完成时限", "Deadline" },
+	{ "status", DT_F_ENUM, F | S, 0, 0, "planned|in_progress|done", NULL, NULL, NULL, "状态",
+	  "Status" },
+	{ "done_on", DT_F_DATE, 0, 0, 0, NULL, NULL, NULL, NULL, "完成日期", "Done on" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
+static const struct dt_field target_fields[] = {
+	ID_FIELD,
+	{ "region", DT_F_REGION, I | F | S, 0, 0, NULL, NULL, NULL, NULL, "地区(空为全国默认)",
+	  "Region (empty: national default)" },
+	{ "indicator", DT_F_TEXT, R | I | F | S, 0, 40, NULL, NULL, NULL, check_indicator, "指标",
+	  "Indicator" },
+	{ "year", DT_F_INT, R | I | F | S, 2000, 2100, NULL, NULL, NULL, NULL, "年度", "Year" },
+	{ "baseline", DT_F_REAL, 0, 0, 100000000, NULL, NULL, NULL, NULL, "基线值", "Baseline" },
+	{ "value", DT_F_REAL, R, 0, 100000000, NULL, NULL, NULL, NULL, "目标值", "Target" },
+	SYS_TIMES,
+};
+
+static const struct dt_field min_wage_fields[] = {
+	ID_FIELD,
+	{ "region", DT_F_REGION, R | I | F | S, 0, 0, NULL, NULL, NULL, NULL, "地区", "Region" },
+	{ "valid_from", DT_F_DATE, R | I | F | S, 0, 0, NULL, NULL, NULL, NULL, "执行日期", "Valid from" },
+	{ "monthly", DT_F_INT, R | S, 1, 100000, NULL, NULL, NULL, NULL, "月最低工资(元)",
+	  "Monthly minimum wage (CNY)" },
+	SYS_TIMES,
+};
+
+static const struct dt_field alert_fields[] = {
+	ID_FIELD,
+	{ "rule", DT_F_TEXT, SYS | F | S, 0, 0, NULL, NULL, NULL, NULL, "规则", "Rule" },
+	{ "severity", DT_F_ENUM, SYS | F | S, 0, 0, "info|warning|critical", NULL, NULL, NULL, "级别",
+	  "Severity" },
+	{ "status", DT_F_ENUM, SYS | F | S, 0, 0, "open|acknowledged|resolved", NULL, NULL, NULL, "状态",
+	  "Status" },
+	{ "subject_kind", DT_F_TEXT, SYS | F, 0, 0, NULL, NULL, NULL, NULL, "对象类型", "Subject kind" },
+	{ "subject_id", DT_F_INT, SYS | F, 0, 0, NULL, NULL, NULL, NULL, "对象编号", "Subject" },
+	{ "indicator", DT_F_TEXT, SYS | F, 0, 0, NULL, NULL, NULL, NULL, "指标", "Indicator" },
+	{ "message_zh", DT_F_TEXT, SYS | Q, 0, 0, NULL, NULL, NULL, NULL, "说明", "Message (Chinese)" },
+	{ "message_en", DT_F_TEXT, SYS | Q, 0, 0, NULL, NULL, NULL, NULL, "说明(英文)", "Message" },
+	{ "value", DT_F_REAL, SYS, 0, 0, NULL, NULL, NULL, NULL, "实际值", "Value" },
+	{ "threshold", DT_F_REAL, SYS, 0, 0, NULL, NULL, NULL, NULL, "阈值", "Threshold" },
+	{ "raised_at", DT_F_TIME, SYS | S, 0, 0, NULL, NULL, NULL, NULL, "预警时间", "Raised" },
+	{ "acknowledged_by", DT_F_TEXT, SYS, 0, 0, NULL, NULL, NULL, NULL, "确认人", "Acknowledged by" },
+	{ "acknowledged_at", DT_F_TIME, SYS, 0, 0, NULL, NULL, NULL, NULL, "确认时间", "Acknowledged" },
+	{ "resolved_by", DT_F_TEXT, SYS, 0, 0, NULL, NULL, NULL, NULL, "处置人", "Resolved by" },
+	{ "resolved_at", DT_F_TIME, SYS, 0, 0, NULL, NULL, NULL, NULL, "处置时间", "Resolved" },
+	{ "note", DT_F_TEXT, SYS, 0, 0, NULL, NULL, NULL, NULL, "处置说明", "Note" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
 #define FIELDS(a) a, DT_ARRAY_SIZE(a)
 
 const struct dt_entity dt_entities[] = {
@@ -320,6 +388,13 @@ const struct dt_entity dt_entities[] = {
 	  FIELDS(assessment_fields), "contract_id", DT_EF_DELETE },
 	{ "outcome", "outcomes", "outcome", "培养去向", "Outcome", FIELDS(outcome_fields),
 	  "contract_id", DT_EF_DELETE },
+	{ "pilot_task", "pilot-tasks", "pilot_task", "试点任务", "Pilot task", FIELDS(pilot_task_fields),
+	  "pilot_id", DT_EF_DELETE },
+	{ "target", "targets", "target", "目标值", "Target", FIELDS(target_fields), NULL,
+	  DT_EF_DELETE | DT_EF_NATIONAL },
+	{ "min_wage", "min-wages", "min_wage", "最低工资标准", "Minimum wage", FIELDS(min_wage_fields),
+	  NULL, DT_EF_DELETE },
+	{ "alert", "alerts", "alert", "预警", "Alert", FIELDS(alert_fields), NULL, DT_EF_SYSTEM },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0 },
 };
 

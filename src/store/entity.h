@@ -76,6 +76,7 @@ struct dt_entity {
 enum dt_eflag {
 	DT_EF_DELETE = 1 << 0,   /* may be deleted (when nothing refers to it) */
 	DT_EF_NATIONAL = 1 << 1, /* reference data without a region (occupation) */
+	DT_EF_SYSTEM = 1 << 2,   /* written by the system only (alerts): no create, update or delete */
 };
 
 /** All entities, ended by an entry whose name is NULL. */

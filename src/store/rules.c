@@ -352,6 +352,27 @@ int dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt
 		rc = demand_rules(s, e, row, refs, err);
 	else if (!strcmp(n, "pilot"))
 		rc = pilot_rules(s, row, err);
+	else if (!strcmp(n, "pilot_task")) {
+		if (!has(row, "status"))
+			json_object_set_new(row, "status", json_string("planned"));
+		if (!strcmp(str(row, "status"), "done") && !has(row, "done_on")) {
+			char today[DT_DATE_STRLEN];
+			dt_date_format(dt_date_today(), today);
+			json_object_set_new(row, "done_on", json_string(today));
+		} else if (strcmp(str(row, "status"), "done") && has(row, "done_on") && before &&
+			   !strcmp(str(before, "status"), "done")) {
+			json_object_set_new(row, "done_on", json_null()); /* reopened */
+		}
+	}
+	else if (!strcmp(n, "target") && a->scope) {
+		/* National defaults are set nationally; a scoped writer sets its own region's. */
+		json_t *r = json_object_get(row, "region");
+		if (!json_is_integer(r) || !dt_region_contains(a->scope->region, (int)json_integer_value(r)) ||
+		    a->scope->org_id || a->scope->trainee_id) {
+			dt_ferr_add(s, err, "region", "targets can be set only for regions within your scope");
+			rc = DT_EINVAL;
+		}
+	}
 	else if (!strcmp(n, "partnership")) {
 		date_order(s, row, "start_date", "end_date", err);
 		rc = dt_ferr_count(s) ? DT_EINVAL : DT_OK;

@@ -219,6 +219,12 @@ static int run_cached(struct dt_store *s, const char *sql, struct dt_strbuf *err
 	return r == SQLITE_DONE ? DT_OK : dt_sql_error(s, sql, err);
 }
 
+/* For bulk.c's row savepoints: the same, outside this file. */
+int dt_sql_run(struct dt_store *s, const char *sql, struct dt_strbuf *err)
+{
+	return run_cached(s, sql, err);
+}
+
 int dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (s->snapshot || s->depth || s->explicit_tx)
@@ -264,6 +270,8 @@ int dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
 		return rc != DT_OK ? rc : r2;
 	}
 	s->depth = 0;
+	if (rc == DT_OK)
+		rc = dt_agg_flush(s, err);
 	if (rc != DT_OK) {
 		dt_sql_exec(s, "ROLLBACK", NULL);
 		return rc;
@@ -292,6 +300,8 @@ int dt_store_commit(struct dt_store *s, struct dt_strbuf *err)
 	if (!s->explicit_tx)
 		return dt_error(err, DT_EINTERNAL, "internal error: no transaction open");
 	int rc = dt_audit_flush_head(s, err);
+	if (rc == DT_OK)
+		rc = dt_agg_flush(s, err);
 	s->explicit_tx = false;
 	s->depth = 0;
 	s->head_cached = s->head_dirty = false;
@@ -380,6 +390,8 @@ static int migrate(struct dt_store *s, struct dt_strbuf *err)
 		}
 		dt_strbuf_release(&sql);
 	}
+	if (rc == DT_OK && version < n)
+		rc = dt_agg_install(s, err); /* triggers follow the views of the new schema */
 	if (rc == DT_OK && version > n)
 		rc = dt_error(err, DT_ECORRUPT,
 			      "%s: schema version %d is newer than this dualtrack (%d): upgrade dualtrack",

@@ -164,6 +164,83 @@ int dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
 			    const struct dt_scope *scope, int64_t id, json_t **out,
 			    struct dt_strbuf *err);
 
+/* ---- indicator aggregates (store/agg.c) ---- */
+
+/**
+ * Recompute the indicator aggregates from the facts (one write, audited as
+ * "indicators.rebuild").  *@rows (may be NULL) receives the number of rows.
+ */
+int dt_store_indicators_rebuild(struct dt_store *s, const struct dt_actor *a, int64_t *rows,
+				struct dt_strbuf *err);
+/**
+ * Compare the maintained aggregates with a rebuild, changing nothing:
+ * *@mismatches rows differ; *@sample receives up to 20 of them as a new JSON
+ * array of {only_in, table, region, occ, key, period, value}.
+ */
+int dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, json_t **sample,
+			       struct dt_strbuf *err);
+/** Called for each aggregate row: counter @key, @period (YYYYMM, YYYY00 or 0), @value. */
+typedef void (*dt_agg_fn)(void *ctx, const char *key, int period, int64_t value);
+/**
+ * Every aggregate row of @region (0: the nation) and occupation @occ (0:
+ * all) with a period up to @max_period, in no particular order.  With
+ * @yearly, the counters summed per year instead (each reported as period
+ * YYYY00, the "now" counters as 0): a few rows per counter, for whole years.
+ */
+int dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int max_period, bool yearly,
+		      dt_agg_fn fn, void *ctx, struct dt_strbuf *err);
+
+/* ---- monitoring (store/monitor.c) ---- */
+
+/**
+ * The targets in force for @region (0: the nation) and @year: a JSON object
+ * indicator code -> {id, indicator, year, region, baseline, value, source},
+ * source being "national", "province" or "pilot" (the most specific wins).
+ */
+int dt_store_targets_effective(struct dt_store *s, int region, int year, json_t **out,
+			       struct dt_strbuf *err);
+/**
+ * Set @region's (0: national defaults) targets for @year from @targets, an
+ * array of {indicator, value, baseline}: all or nothing, each one audited.
+ * Field errors are named "targets[i].field".  *@out: the saved targets.
+ */
+int dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int region, int year,
+			 json_t *targets, json_t **out, struct dt_strbuf *err);
+/** Settings whose key starts with @prefix ("weight.", "alert."), as a JSON object key -> string. */
+int dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, struct dt_strbuf *err);
+/** Set one setting (audited). */
+int dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const char *key,
+			 const char *value, struct dt_strbuf *err);
+
+/** An alert as a rule raises it. */
+struct dt_alert_in {
+	const char *rule;     /* "target_off_track", ... */
+	const char *severity; /* info warning critical */
+	const char *subject_kind;
+	int64_t subject_id;
+	const char *indicator; /* may be NULL */
+	int region;
+	double value, threshold;
+	const char *message_zh, *message_en;
+};
+/**
+ * Raise an alert, unless one for the same rule and subject is still open
+ * or acknowledged (then its figures are refreshed).  *@raised tells which.
+ */
+int dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const struct dt_alert_in *in,
+			 bool *raised, struct dt_strbuf *err);
+/**
+ * The records alert rule @rule finds off track on @today (YYYY-MM-DD) with
+ * @threshold, as a new JSON array of rows (arrays of column values); see
+ * store/monitor.c for each rule's columns.
+ */
+int dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
+			      double threshold, json_t **rows, struct dt_strbuf *err);
+/** Acknowledge ("ack") or resolve ("resolve") alert @id within @scope, with an optional @note. */
+int dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+		       int64_t id, const char *action, const char *note, json_t **out,
+		       struct dt_strbuf *err);
+
 /* ---- look-ups ---- */
 
 /** The trainee with national ID @natid (normalised), via the blind index. */
@@ -271,5 +348,47 @@ int dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbu
  */
 int dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope, json_t **out,
 		    struct dt_strbuf *err);
+
+/* ---- bulk import and background jobs (store/bulk.c, store/jobs.c) ---- */
+
+/**
+ * A savepoint around the writes of one imported row, inside an explicit
+ * transaction (dt_store_begin): dt_store_row_end() keeps them (@keep) or
+ * undoes them all, audit events included.
+ */
+int dt_store_row_begin(struct dt_store *s, struct dt_strbuf *err);
+int dt_store_row_end(struct dt_store *s, bool keep, struct dt_strbuf *err);
+
+/*
+ * Background job rows (table job).  Not audited: the records a job writes
+ * are.  Progress between start and finish is kept by the jobs engine in
+ * memory; a row says queued, running, succeeded, failed or cancelled.
+ */
+/**
+ * Record queued job @id (given by the jobs engine, see dt_store_job_max_id)
+ * of @kind ("import") on @entity for @owner; a second call for the same id
+ * is a no-op.  With @nowait it fails at once (DT_EDB) instead of waiting
+ * while another connection holds the write lock (a running import).
+ */
+int dt_store_job_create(struct dt_store *s, int64_t id, const char *kind, const char *entity,
+			const char *owner, json_t *params, const char *created_at, bool nowait,
+			struct dt_strbuf *err);
+/** The largest job id ever given (0 for none): new ids go above it. */
+int dt_store_job_max_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err);
+/** Queued -> running, with its start time. */
+int dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf *err);
+/** The end: @status, progress, counts (borrowed, may be NULL), error and report (may be NULL). */
+int dt_store_job_finish(struct dt_store *s, int64_t id, const char *status, int64_t done,
+			int64_t total, json_t *counts, const char *error, const char *report,
+			size_t report_len, struct dt_strbuf *err);
+/** One job as JSON (without its report; "has_report" says whether there is one). */
+int dt_store_job_get(struct dt_store *s, int64_t id, json_t **out, struct dt_strbuf *err);
+/** The newest @limit jobs of @owner (NULL: everyone's) as a JSON array. */
+int dt_store_job_list(struct dt_store *s, const char *owner, int limit, json_t **out,
+		      struct dt_strbuf *err);
+/** Append job @id's report (CSV) to @out; DT_ENOTFOUND if it has none. */
+int dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out, struct dt_strbuf *err);
+/** Mark every queued or running job failed with @why (at start-up); *@n how many. */
+int dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n, struct dt_strbuf *err);
 
 #endif

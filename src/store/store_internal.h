@@ -50,6 +50,8 @@ sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strb
 int dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err);
 /** Run SQL without results (no cache; for DDL and transaction control). */
 int dt_sql_exec(struct dt_store *s, const char *sql, struct dt_strbuf *err);
+/** Run SQL without results through the statement cache (savepoints of bulk work). */
+int dt_sql_run(struct dt_store *s, const char *sql, struct dt_strbuf *err);
 /** Bind a JSON scalar (integer, real, string, bool, null) to parameter @i. */
 int dt_sql_bind_json(sqlite3_stmt *st, int i, json_t *v);
 
@@ -70,6 +72,11 @@ size_t dt_ferr_count(struct dt_store *s);
 int dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,
 		struct dt_strbuf *err);
 int dt_meta_set(struct dt_store *s, const char *key, const char *value, struct dt_strbuf *err);
+
+/* agg.c: (re)create the triggers that maintain the indicator aggregates. */
+int dt_agg_install(struct dt_store *s, struct dt_strbuf *err);
+/* agg.c: add the pending aggregate deltas to agg (before every commit). */
+int dt_agg_flush(struct dt_store *s, struct dt_strbuf *err);
 
 /* audit.c */
 /** Write the chain head to the meta table if bulk appends left it stale. */

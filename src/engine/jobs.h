@@ -1,0 +1,70 @@
+/*
+ * jobs.h - background jobs in the server process: a small pool of worker
+ * threads, each with its own store connection, running imports that were
+ * uploaded through the API.
+ *
+ * A job is a row of the job table (queued, running, succeeded, failed,
+ * cancelled) plus, while it is queued or running, an entry in memory that
+ * holds its input, its progress (done / total) and its cancel flag: the
+ * import holds the database's write lock for its one transaction, so
+ * progress is not written to the database until the end.  When the server
+ * starts, jobs a previous process left queued or running are marked
+ * failed; when it stops, running jobs are cancelled (their transaction is
+ * rolled back) and marked failed, queued ones too.
+ */
+#ifndef DT_JOBS_H
+#define DT_JOBS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/secret.h"
+#include "core/strbuf.h"
+#include "store/store.h"
+
+/**
+ * Start @nworkers job threads on the database at @db_path (each opens its
+ * own connection with @keys, which must outlive dt_jobs_stop()), after
+ * marking jobs left over by a previous process as failed.
+ */
+int dt_jobs_start(const char *db_path, const struct dt_keys *keys, int nworkers,
+		  struct dt_strbuf *err);
+/** Cancel what runs, fail what waits, join the threads.  Safe without a start. */
+void dt_jobs_stop(void);
+
+struct dt_import_job {
+	const char *entity;	      /* entity name */
+	const char *owner;	      /* the login; jobs are visible to it and to admins */
+	const char *request_id;	      /* for the audit events of the rows; may be NULL */
+	const struct dt_scope *scope; /* copied; NULL: unrestricted */
+	bool partial;
+	int encoding;
+	const char *filename;	      /* for the job's params; may be NULL */
+};
+
+/**
+ * Queue an import of @len bytes at @data (copied) on the store @s (the
+ * caller's connection, for the job row).  *@id receives the job id.
+ * DT_EDENIED when the job engine is not running.
+ */
+int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *j, const char *data,
+			  size_t len, int64_t *id, struct dt_strbuf *err);
+/**
+ * Job @id as JSON: the row, with the live progress of a queued or running
+ * job.  DT_ENOTFOUND unless @owner started it or @all (an admin) is set.
+ */
+int dt_jobs_get(struct dt_store *s, int64_t id, const char *owner, bool all, json_t **out,
+		struct dt_strbuf *err);
+/** The newest jobs of @owner (all: everyone's), with live progress. */
+int dt_jobs_list(struct dt_store *s, const char *owner, bool all, json_t **out,
+		 struct dt_strbuf *err);
+/**
+ * Ask job @id to stop: a queued job never starts, a running import is
+ * rolled back; both end "cancelled".  DT_ECONFLICT if it already ended.
+ */
+int dt_jobs_cancel(struct dt_store *s, int64_t id, const char *owner, bool all,
+		   struct dt_strbuf *err);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * watch.c - evaluate the alert rules after changes and daily (see watch.h).
+ *
+ * Writers only bump an atomic counter; the watcher wakes every tick, and
+ * when the counter moved and has been still for the delay (so that a burst
+ * of writes costs one evaluation), or when a day has passed since the last
+ * evaluation, runs dt_engine_alerts_evaluate() on its own connection as the
+ * actor "system:alerts".
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "core/common.h"
+#include "core/log.h"
+#include "engine/indicators.h"
+#include "engine/watch.h"
+#include "core/banned.h"
+
+#define TICK_MS 200
+#define DAY_S (24 * 3600)
+
+static struct {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool running, stop;
+	struct dt_store *store;
+	int delay_ms;
+} w = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+static atomic_uint changes;
+static atomic_bool started;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void evaluate(void)
+{
+	static const struct dt_actor actor = { "system:alerts", NULL, NULL };
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	int raised = 0;
+	if (dt_engine_alerts_evaluate(w.store, &actor, 0, &raised, &err) != DT_OK)
+		dt_warn("alert rules: %s", err.buf);
+	else if (raised)
+		dt_info("alert rules: %d new alert%s", raised, raised == 1 ? "" : "s");
+	dt_strbuf_release(&err);
+}
+
+static void *watch_main(void *arg)
+{
+	(void)arg;
+	unsigned seen = atomic_load(&changes);
+	double changed_at = 0, last_eval = now_s();
+	evaluate(); /* once at start: the daily rules for today */
+	pthread_mutex_lock(&w.mu);
+	while (!w.stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += TICK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w.cv, &w.mu, &ts);
+		if (w.stop)
+			break;
+		unsigned now_changes = atomic_load(&changes);
+		double t = now_s();
+		if (now_changes != seen) {
+			seen = now_changes;
+			changed_at = t;
+		}
+		bool settled = changed_at > 0 && (t - changed_at) * 1000 >= w.delay_ms;
+		if (settled || t - last_eval >= DAY_S) {
+			pthread_mutex_unlock(&w.mu);
+			evaluate();
+			pthread_mutex_lock(&w.mu);
+			changed_at = 0;
+			last_eval = t;
+		}
+	}
+	pthread_mutex_unlock(&w.mu);
+	return NULL;
+}
+
+int dt_watch_start(const char *path, const struct dt_keys *keys, int delay_ms, struct dt_strbuf *err)
+{
+	int rc = dt_store_open(&w.store, path, keys, 0, err);
+	if (rc != DT_OK)
+		return rc;
+	w.delay_ms = delay_ms;
+	w.stop = false;
+	if (pthread_create(&w.thread, NULL, watch_main, NULL) != 0) {
+		dt_store_close(w.store);
+		w.store = NULL;
+		return dt_error(err, DT_EIO, "cannot start the alert watcher thread");
+	}
+	w.running = true;
+	atomic_store(&started, true);
+	return DT_OK;
+}
+
+void dt_watch_touch(void)
+{
+	if (atomic_load_explicit(&started, memory_order_relaxed))
+		atomic_fetch_add_explicit(&changes, 1, memory_order_relaxed);
+}
+
+void dt_watch_stop(void)
+{
+	if (!w.running)
+		return;
+	atomic_store(&started, false);
+	pthread_mutex_lock(&w.mu);
+	w.stop = true;
+	pthread_cond_signal(&w.cv);
+	pthread_mutex_unlock(&w.mu);
+	pthread_join(w.thread, NULL);
+	dt_store_close(w.store);
+	w.store = NULL;
+	w.running = false;
+}

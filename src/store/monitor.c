@@ -1,0 +1,384 @@
+/*
+ * monitor.c - the store side of monitoring: effective targets, settings
+ * (weights and alert thresholds), and alerts (raise, acknowledge, resolve).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "store/store_internal.h"
+#include "core/banned.h"
+
+int dt_store_targets_effective(struct dt_store *s, int region, int year, json_t **out,
+			       struct dt_strbuf *err)
+{
+	/* The national default, then the province's, then the city's: the most specific wins. */
+	sqlite3_stmt *st = dt_sql_prepare(
+		s,
+		"SELECT id, indicator, region, baseline, value FROM target WHERE year = ?1 AND "
+		"(region IS NULL OR region IN (SELECT anc FROM region_up WHERE region = ?2 AND anc != 0)) "
+		"ORDER BY coalesce(region, 0)",
+		err);
+	if (!st)
+		return DT_EDB;
+	sqlite3_bind_int(st, 1, year);
+	sqlite3_bind_int(st, 2, region);
+	json_t *o = json_object();
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int reg = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 2);
+		const char *source = reg == 0 ? "national" : reg % 10000 == 0 ? "province" : "pilot";
+		char code[16];
+		snprintf(code, sizeof(code), "%06d", reg);
+		json_t *t = json_pack("{s:I, s:s, s:i, s:s, s:o, s:f, s:s}", "id",
+				      (json_int_t)sqlite3_column_int64(st, 0), "indicator",
+				      (const char *)sqlite3_column_text(st, 1), "year", year, "region",
+				      reg ? code : "", "baseline",
+				      sqlite3_column_type(st, 3) == SQLITE_NULL
+					      ? json_null()
+					      : json_real(sqlite3_column_double(st, 3)),
+				      "value", sqlite3_column_double(st, 4), "source", source);
+		if (!reg)
+			json_object_set_new(t, "region", json_null());
+		json_object_set_new(o, (const char *)sqlite3_column_text(st, 1), t);
+	}
+	int rc = r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "target", err);
+	sqlite3_reset(st);
+	if (rc == DT_OK)
+		*out = o;
+	else
+		json_decref(o);
+	return rc;
+}
+
+int dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int region, int year,
+			 json_t *targets, json_t **out, struct dt_strbuf *err)
+{
+	dt_ferr_reset(s);
+	if (!json_is_array(targets)) {
+		dt_ferr_add(s, err, "targets", "expected an array of {indicator, value, baseline}");
+		return DT_EINVAL;
+	}
+	int rc = dt_store_begin(s, err);
+	if (rc != DT_OK)
+		return rc;
+	size_t i;
+	json_t *t;
+	json_t *saved = json_array();
+	json_array_foreach(targets, i, t) {
+		json_t *in = json_is_object(t) ? json_deep_copy(t) : NULL;
+		if (!in) {
+			char field[32];
+			snprintf(field, sizeof(field), "targets[%zu]", i);
+			dt_ferr_add(s, err, field, "expected an object {indicator, value, baseline}");
+			rc = DT_EINVAL;
+			break;
+		}
+		json_object_set_new(in, "year", json_integer(year));
+		if (region) {
+			char code[16];
+			snprintf(code, sizeof(code), "%06d", region);
+			json_object_set_new(in, "region", json_string(code));
+		} else {
+			json_object_set_new(in, "region", json_null());
+		}
+		/* Update the existing target of this region, indicator and year, or create one. */
+		int64_t id = 0;
+		const char *ind = json_string_value(json_object_get(in, "indicator"));
+		if (ind) {
+			sqlite3_stmt *st = dt_sql_prepare(
+				s, "SELECT id FROM target WHERE coalesce(region, 0) = ? AND indicator = ? AND year = ?",
+				err);
+			if (!st) {
+				json_decref(in);
+				rc = DT_EDB;
+				break;
+			}
+			sqlite3_bind_int(st, 1, region);
+			sqlite3_bind_text(st, 2, ind, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(st, 3, year);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				id = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+		}
+		json_t *obj = NULL;
+		if (id) {
+			json_object_del(in, "region");
+			json_object_del(in, "indicator");
+			json_object_del(in, "year");
+			rc = dt_store_update(s, a, NULL, "target", id, in, &obj, err);
+		} else {
+			rc = dt_store_create(s, a, "target", in, &obj, err);
+		}
+		json_decref(in);
+		if (rc != DT_OK) {
+			/* Name the element the field errors belong to. */
+			json_t *fe = dt_store_field_errors(s);
+			size_t k;
+			json_t *e;
+			json_array_foreach(fe, k, e) {
+				char field[64];
+				snprintf(field, sizeof(field), "targets[%zu].%s", i,
+					 json_string_value(json_object_get(e, "field")));
+				json_object_set_new(e, "field", json_string(field));
+			}
+			break;
+		}
+		json_array_append_new(saved, obj);
+	}
+	if (rc == DT_OK)
+		rc = dt_store_commit(s, err);
+	else
+		dt_store_rollback(s);
+	if (rc == DT_OK && out)
+		*out = saved;
+	else
+		json_decref(saved);
+	return rc;
+}
+
+/* ---- settings ---- */
+
+int dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, struct dt_strbuf *err)
+{
+	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT key, value FROM meta WHERE key >= ? AND key < ? || x'ff'", err);
+	if (!st)
+		return DT_EDB;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, prefix, -1, SQLITE_TRANSIENT);
+	json_t *o = json_object();
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
+				    json_string((const char *)sqlite3_column_text(st, 1)));
+	int rc = r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "settings", err);
+	sqlite3_reset(st);
+	if (rc == DT_OK)
+		*out = o;
+	else
+		json_decref(o);
+	return rc;
+}
+
+int dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const char *key,
+			 const char *value, struct dt_strbuf *err)
+{
+	int rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		return rc;
+	struct dt_strbuf old = DT_STRBUF_INIT;
+	bool found = false;
+	rc = dt_meta_get(s, key, &old, &found, err);
+	if (rc == DT_OK)
+		rc = dt_meta_set(s, key, value, err);
+	if (rc == DT_OK) {
+		json_t *before = found ? json_pack("{s:s}", key, old.buf) : NULL;
+		json_t *after = json_pack("{s:s}", key, value);
+		rc = dt_audit_append(s, a, "setting.set", "setting", 0, before, after, err);
+		json_decref(before);
+		json_decref(after);
+	}
+	dt_strbuf_release(&old);
+	return dt_tx_end(s, rc, err);
+}
+
+/* ---- alerts ---- */
+
+int dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const struct dt_alert_in *in,
+			 bool *raised, struct dt_strbuf *err)
+{
+	*raised = false;
+	int rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		return rc;
+	/* Still open (or acknowledged) for this rule and subject: refresh its figures only. */
+	sqlite3_stmt *st = dt_sql_prepare(
+		s,
+		"UPDATE alert SET value = ?, threshold = ?, message_zh = ?, message_en = ?, severity = ? "
+		"WHERE rule = ? AND subject_kind = ? AND subject_id = ? AND coalesce(indicator, '') = ? "
+		"AND status != 'resolved' RETURNING id",
+		err);
+	if (!st)
+		return dt_tx_end(s, DT_EDB, err);
+	sqlite3_bind_double(st, 1, in->value);
+	sqlite3_bind_double(st, 2, in->threshold);
+	sqlite3_bind_text(st, 3, in->message_zh, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, in->message_en, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, in->severity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, in->rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, in->subject_kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, in->subject_id);
+	sqlite3_bind_text(st, 9, in->indicator ? in->indicator : "", -1, SQLITE_STATIC);
+	int r = sqlite3_step(st);
+	while (r == SQLITE_ROW)
+		r = sqlite3_step(st);
+	bool existed = sqlite3_changes(s->db) > 0;
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE)
+		return dt_tx_end(s, dt_sql_error(s, "alert", err), err);
+	if (existed)
+		return dt_tx_end(s, DT_OK, err);
+	char now[DT_TIME_STRLEN];
+	dt_time_now(now);
+	st = dt_sql_prepare(s,
+			    "INSERT INTO alert(rule, severity, subject_kind, subject_id, message_zh, "
+			    "message_en, value, threshold, raised_at, region, created_at, updated_at, indicator) "
+			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			    err);
+	if (!st)
+		return dt_tx_end(s, DT_EDB, err);
+	sqlite3_bind_text(st, 1, in->rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, in->severity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, in->subject_kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, in->subject_id);
+	sqlite3_bind_text(st, 5, in->message_zh, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, in->message_en, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 7, in->value);
+	sqlite3_bind_double(st, 8, in->threshold);
+	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, in->region);
+	sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
+	if (in->indicator)
+		sqlite3_bind_text(st, 13, in->indicator, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	int64_t id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW)
+		return dt_tx_end(s, dt_sql_error(s, "alert", err), err);
+	json_t *after = NULL;
+	rc = dt_store_get(s, NULL, "alert", id, 0, &after, err);
+	if (rc == DT_OK)
+		rc = dt_audit_append(s, a, "alert.raise", "alert", id, NULL, after, err);
+	json_decref(after);
+	rc = dt_tx_end(s, rc, err);
+	if (rc == DT_OK)
+		*raised = true;
+	return rc;
+}
+
+int dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+		       int64_t id, const char *action, const char *note, json_t **out,
+		       struct dt_strbuf *err)
+{
+	bool ack = !strcmp(action, "ack");
+	if (!ack && strcmp(action, "resolve"))
+		return dt_error(err, DT_ENOTFOUND, "no alert action '%s' (ack or resolve)", action);
+	int rc = dt_tx_begin(s, err);
+	if (rc != DT_OK)
+		return rc;
+	json_t *before = NULL, *after = NULL;
+	rc = dt_store_get(s, scope, "alert", id, 0, &before, err);
+	const char *status = rc == DT_OK ? json_string_value(json_object_get(before, "status")) : "";
+	if (rc == DT_OK && !strcmp(status, "resolved"))
+		rc = dt_error(err, DT_ECONFLICT, "alert %lld is already resolved", (long long)id);
+	else if (rc == DT_OK && ack && strcmp(status, "open"))
+		rc = dt_error(err, DT_ECONFLICT, "alert %lld is %s, not open", (long long)id, status);
+	if (rc == DT_OK) {
+		char now[DT_TIME_STRLEN];
+		dt_time_now(now);
+		sqlite3_stmt *st = dt_sql_prepare(
+			s,
+			ack ? "UPDATE alert SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, "
+			      "note = coalesce(?, note), updated_at = ?2 WHERE id = ?"
+			    : "UPDATE alert SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
+			      "note = coalesce(?, note), updated_at = ?2 WHERE id = ?",
+			err);
+		if (!st) {
+			rc = DT_EDB;
+		} else {
+			sqlite3_bind_text(st, 1, a->login, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+			if (note)
+				sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 4, id);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = dt_sql_error(s, "alert", err);
+			sqlite3_reset(st);
+		}
+	}
+	if (rc == DT_OK)
+		rc = dt_store_get(s, NULL, "alert", id, 0, &after, err);
+	if (rc == DT_OK)
+		rc = dt_audit_append(s, a, ack ? "alert.ack" : "alert.resolve", "alert", id, before, after,
+				     err);
+	rc = dt_tx_end(s, rc, err);
+	json_decref(before);
+	if (rc == DT_OK && out)
+		*out = after;
+	else
+		json_decref(after);
+	return rc;
+}
+
+/* ---- alert rule queries ---- */
+
+/*
+ * The facts each per-record rule looks at.  ?1 is today's date, ?2 the
+ * rule's threshold.  All run on indexes: contract(enterprise_id, status),
+ * record_entry(contract_id, date), pilot_task(status, deadline).
+ */
+static const struct {
+	const char *rule, *sql;
+} candidates[] = {
+	{ "dissolution_spike",
+	  "SELECT c.enterprise_id, o.region, o.name, count(*) FROM contract c "
+	  "JOIN organization o ON o.id = c.enterprise_id WHERE c.status = 'dissolved' "
+	  "AND c.ended_on >= date(?1, '-90 days') GROUP BY c.enterprise_id HAVING count(*) >= ?2" },
+	{ "no_record_entry",
+	  "SELECT id, region, last, julianday(?1) - julianday(coalesce(last, start_date)) AS idle "
+	  "FROM (SELECT c.id, c.region, c.start_date, "
+	  "(SELECT max(date) FROM record_entry r WHERE r.contract_id = c.id) AS last "
+	  "FROM contract c WHERE c.status = 'active' AND c.start_date <= ?1) WHERE idle >= ?2" },
+	{ "mentor_overload",
+	  "SELECT m.enterprise_id, m.region, o.name, m.mentor, max(m.n) FROM mentor_load m "
+	  "JOIN organization o ON o.id = m.enterprise_id WHERE m.n > ?2 AND ?1 IS NOT NULL "
+	  "GROUP BY m.enterprise_id" },
+	{ "stipend_below_minimum",
+	  "SELECT id, region, stipend, wage FROM contract_life "
+	  "WHERE sgn = 1 AND wage IS NOT NULL AND stipend < wage AND ?1 IS NOT NULL AND ?2 IS NOT NULL "
+	  "AND id IN (SELECT id FROM contract WHERE status = 'active')" },
+	{ "task_overdue",
+	  "SELECT id, region, title, deadline FROM pilot_task "
+	  "WHERE status != 'done' AND deadline < ?1 AND ?2 IS NOT NULL" },
+};
+
+int dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
+			      double threshold, json_t **rows, struct dt_strbuf *err)
+{
+	*rows = json_array();
+	const char *sql = NULL;
+	for (size_t i = 0; i < DT_ARRAY_SIZE(candidates); i++)
+		if (!strcmp(candidates[i].rule, rule))
+			sql = candidates[i].sql;
+	if (!sql)
+		return dt_error(err, DT_EINVAL, "no alert rule '%s'", rule);
+	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
+	if (!st)
+		return DT_EDB;
+	sqlite3_bind_text(st, 1, today, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 2, threshold);
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *row = json_array();
+		for (int c = 0; c < sqlite3_column_count(st); c++) {
+			switch (sqlite3_column_type(st, c)) {
+			case SQLITE_INTEGER:
+				json_array_append_new(row, json_integer(sqlite3_column_int64(st, c)));
+				break;
+			case SQLITE_FLOAT:
+				json_array_append_new(row, json_real(sqlite3_column_double(st, c)));
+				break;
+			case SQLITE_NULL:
+				json_array_append_new(row, json_null());
+				break;
+			default:
+				json_array_append_new(row, json_string((const char *)sqlite3_column_text(st, c)));
+			}
+		}
+		json_array_append_new(*rows, row);
+	}
+	int rc = r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "alert", err);
+	sqlite3_reset(st);
+	return rc;
+}

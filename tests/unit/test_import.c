@@ -1,0 +1,477 @@
+/*
+ * test_import.c - bulk CSV import: encodings, cells, the header, row checks,
+ * references, duplicates, all-or-nothing and --partial, the report, scope,
+ * and export -> import round trips through the same column layout.
+ */
+#include <iconv.h>
+
+#include "store_fixture.h"
+#include "io/encoding.h"
+#include "io/export.h"
+#include "io/import.h"
+
+/* ---- helpers ---- */
+
+struct imp {
+	struct dt_import_result r;
+	int rc;
+};
+
+static int do_import(struct fx *f, const char *kind, const char *csv, unsigned flags,
+		     const struct dt_actor *a, struct imp *out)
+{
+	struct dt_import_opts o = { kind, DT_ENC_AUTO, flags, a ? a : &f->actor, NULL, NULL, NULL };
+	dt_import_result_init(&out->r);
+	dt_strbuf_reset(&f->err);
+	out->rc = dt_import_csv(f->s, &o, csv, strlen(csv), &out->r, &f->err);
+	return out->rc;
+}
+
+static void imp_release(struct imp *i)
+{
+	dt_import_result_release(&i->r);
+}
+
+/* Does the report mention @needle? */
+static bool report_has(const struct imp *i, const char *needle)
+{
+	return strstr(i->r.report.buf, needle) != NULL;
+}
+
+#define assert_report(i, s)                                                              \
+	do {                                                                             \
+		if (!report_has((i), (s)))                                               \
+			fail_msg("report lacks \"%s\":\n%s", (s), (i)->r.report.buf);    \
+	} while (0)
+
+static void uscc_of(char out[DT_USCC_LEN + 1], int serial)
+{
+	fx_uscc(out, 210102, 5000 + serial);
+}
+
+/* Two enterprises and a school in Shenyang, imported. */
+static void import_orgs(struct fx *f, char e1[19], char e2[19], char s1[19])
+{
+	uscc_of(e1, 1);
+	uscc_of(e2, 2);
+	uscc_of(s1, 3);
+	char csv[1024];
+	snprintf(csv, sizeof(csv),
+		 "机构类型,统一社会信用代码,名称,所在地区,地址\r\n"
+		 "企业,%s,沈阳示例机床有限公司,210102,\"和平区南京北街1号,\r\n2楼\"\r\n"
+		 "enterprise,%s,沈阳示例重工有限公司,210102,\r\n"
+		 "院校,%s,沈阳示例职业技术学院,210103,\r\n",
+		 e1, e2, s1);
+	struct imp i;
+	if (do_import(f, "organizations", csv, 0, NULL, &i) != DT_OK)
+		fail_msg("orgs: %s\n%s", f->err.buf, i.r.report.buf);
+	assert_int_equal(i.r.written, 3);
+	imp_release(&i);
+}
+
+/* ---- encodings and cells ---- */
+
+static void test_encoding_detect(void **state)
+{
+	(void)state;
+	struct dt_strbuf out = DT_STRBUF_INIT, err = DT_STRBUF_INIT;
+	int used = -1;
+	bool bom = false;
+	/* UTF-8 with BOM */
+	assert_int_equal(dt_encoding_to_utf8("\xEF\xBB\xBF姓名\n", 10, DT_ENC_AUTO, &out, &used, &bom, &err),
+			 DT_OK);
+	assert_int_equal(used, DT_ENC_UTF8);
+	assert_true(bom);
+	assert_string_equal(out.buf, "姓名\n");
+	/* GBK, as Chinese Excel writes "CSV": 姓名 is D0 D5 C3 FB */
+	dt_strbuf_reset(&out);
+	assert_int_equal(dt_encoding_to_utf8("\xD0\xD5\xC3\xFB,x\r\n", 8, DT_ENC_AUTO, &out, &used, &bom, &err),
+			 DT_OK);
+	assert_int_equal(used, DT_ENC_GB18030);
+	assert_string_equal(out.buf, "姓名,x\r\n");
+	/* forced UTF-8 on GBK bytes: refused with the line */
+	dt_strbuf_reset(&out);
+	assert_int_equal(dt_encoding_to_utf8("a\n\xD0\xD5", 4, DT_ENC_UTF8, &out, NULL, NULL, &err),
+			 DT_EINVAL);
+	assert_non_null(strstr(err.buf, "line 2"));
+	/* UTF-16 is named */
+	assert_int_equal(dt_encoding_to_utf8("\xFF\xFEx\0", 4, DT_ENC_AUTO, &out, NULL, NULL, &err), DT_EINVAL);
+	assert_non_null(strstr(err.buf, "UTF-16"));
+	/* a workbook where a CSV file was expected */
+	assert_int_equal(dt_encoding_to_utf8("PK\x03\x04\x14\0", 6, DT_ENC_AUTO, &out, NULL, NULL, &err),
+			 DT_EINVAL);
+	assert_non_null(strstr(err.buf, "Excel workbook"));
+	/* bytes that are neither */
+	dt_strbuf_reset(&out);
+	assert_int_equal(dt_encoding_to_utf8("ok\n\x80\xFF", 5, DT_ENC_AUTO, &out, NULL, NULL, &err),
+			 DT_EINVAL);
+	assert_int_equal(dt_encoding_parse("GBK"), DT_ENC_GB18030);
+	assert_int_equal(dt_encoding_parse("latin1"), -1);
+	dt_strbuf_release(&out);
+	dt_strbuf_release(&err);
+}
+
+static void test_cell_clean(void **state)
+{
+	(void)state;
+	char a[] = "\xE3\x80\x80 ２１０１０２１９９８０１０１０００Ｘ \t";
+	dt_cell_clean(a, true);
+	assert_string_equal(a, "21010219980101000X");
+	char b[] = "  张 三  ";
+	dt_cell_clean(b, false);
+	assert_string_equal(b, "张 三");
+	char c[] = "ＡＢＣ";
+	dt_cell_clean(c, false); /* names keep their full-width letters */
+	assert_string_equal(c, "ＡＢＣ");
+	char d[] = "\xC2\xA0\xEF\xBB\xBF";
+	dt_cell_clean(d, true);
+	assert_string_equal(d, "");
+}
+
+/* ---- imports ---- */
+
+static void test_import_orgs_and_report(void **state)
+{
+	struct fx *f = *state;
+	char e1[19], e2[19], s1[19];
+	import_orgs(f, e1, e2, s1);
+	json_t *items = NULL;
+	char *next = NULL;
+	const char *filt[] = { "uscc", e1 };
+	struct dt_query q = { filt, 1, NULL, NULL, false, 10, NULL };
+	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err), DT_OK);
+	assert_int_equal(json_array_size(items), 1);
+	json_t *o = json_array_get(items, 0);
+	assert_string_equal(fx_str(o, "kind"), "enterprise");
+	/* the quoted address kept its comma and its line break */
+	assert_string_equal(fx_str(o, "address"), "和平区南京北街1号,\r\n2楼");
+	json_decref(items);
+	/* one audit event per record */
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM audit WHERE action = 'organization.create'"), 3);
+}
+
+static void test_import_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	char e1[19], e2[19], s1[19];
+	import_orgs(f, e1, e2, s1);
+	struct fx_snap before = fx_snapshot(f);
+	char good1[19], good2[19], badid[19], nodate[19], good3[19];
+	fx_natid(nodate, "210102", "20050230", 14);
+	fx_natid(good3, "210102", "20010301", 15);
+	fx_natid(good1, "210102", "20000101", 11);
+	fx_natid(good2, "210102", "20000102", 12);
+	fx_natid(badid, "210102", "20000103", 13);
+	badid[17] = badid[17] == '1' ? '2' : '1'; /* wrong check character */
+	char csv[2048];
+	snprintf(csv, sizeof(csv),
+		 "Name,National ID,region,phone,备注,出生日期\n"
+		 "张三,%s,210102,13800000000,x,\n"
+		 "李四,%s,210102,,,\n"
+		 "王五,%s,210102,,,\n"
+		 "赵六,%s,210199,,,\n"   /* duplicate of row 2 */
+		 "钱七,%s,210102,,,\n"   /* born 2005-02-30 */
+		 "孙八,%s,210102,,,2001-02-29\n", /* no such day */
+		 good1, good2, badid, good1, nodate, good3);
+	struct imp i;
+	assert_int_equal(do_import(f, "trainee", csv, 0, NULL, &i), DT_EINVAL);
+	assert_int_equal(i.r.rows, 6);
+	assert_int_equal(i.r.written, 0);
+	assert_int_equal(i.r.rejected, 4);
+	assert_false(i.r.committed);
+	fx_assert_unchanged(f, &before);
+	/* the report: bilingual, row and column named, unknown column noted */
+	assert_report(&i, "行号 row,列 column");
+	assert_report(&i, "1,备注,,备注,未知的列，已忽略,unknown column: ignored");
+	assert_report(&i, "4,National ID,national_id");
+	assert_report(&i, "不是有效的身份证号");
+	assert_report(&i, "duplicate of row 2 of this file");
+	assert_report(&i, "与文件第2行重复");
+	assert_report(&i, "校验位错误");
+	assert_report(&i, "6,National ID");
+	assert_report(&i, "is not a date");
+	assert_report(&i, "7,出生日期,birth_date,2001-02-29,「出生日期」日期不存在（2001-02-29）");
+	assert_report(&i, "2001 is not a leap year");
+	assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "invalid")), 3);
+	assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "duplicate_file")), 1);
+	/* national IDs in the report are masked */
+	char masked[19];
+	dt_natid_mask(good1, masked);
+	assert_report(&i, masked);
+	assert_false(report_has(&i, good1));
+	imp_release(&i);
+
+	/* --partial writes the two good rows */
+	assert_int_equal(do_import(f, "trainees", csv, DT_IMPORT_PARTIAL, NULL, &i), DT_OK);
+	assert_int_equal(i.r.written, 2);
+	assert_int_equal(i.r.rejected, 4);
+	assert_true(i.r.committed);
+	assert_int_equal(fx_rows(f, "trainee"), 2);
+	imp_release(&i);
+
+	/* and again: now both are duplicates in the database */
+	assert_int_equal(do_import(f, "trainees", csv, DT_IMPORT_PARTIAL, NULL, &i), DT_OK);
+	assert_int_equal(i.r.written, 0);
+	assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "duplicate_db")), 2);
+	assert_report(&i, "该身份证号的学员已经登记");
+	imp_release(&i);
+	int64_t checked;
+	assert_int_equal(dt_store_audit_verify(f->s, &checked, &f->err), DT_OK);
+}
+
+static void test_import_references(void **state)
+{
+	struct fx *f = *state;
+	char e1[19], e2[19], s1[19], nobody[19];
+	import_orgs(f, e1, e2, s1);
+	uscc_of(nobody, 99);
+	char csv[2048];
+	snprintf(csv, sizeof(csv),
+		 "项目编码,培养项目,院校统一社会信用代码,职业编码,培养等级,学制(月),企业学时,学校学时\n"
+		 "P-1,数控加工,%s,6-18-01-01,4,36,2400,1200\n"
+		 "P-2,数控加工,%s,6-18-01-01,4,36,2400,1200\n" /* a school that is not there */
+		 "P-3,数控加工,%s,6-18-01-01,4,36,2400,1200\n" /* an enterprise, not a school */
+		 "P-4,数控加工,%s,9-99-99-99,4,36,2400,1200\n"  /* no such occupation */
+		 "P-5,数控加工,%s,6-18-01-01,9,36,2400,1200\n", /* level out of range */
+		 s1, nobody, e1, s1, s1);
+	struct imp i;
+	assert_int_equal(do_import(f, "programmes", csv, DT_IMPORT_PARTIAL, NULL, &i), DT_OK);
+	assert_int_equal(i.r.written, 1);
+	assert_int_equal(i.r.rejected, 4);
+	assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "reference")), 3);
+	assert_report(&i, "no organization with credit code");
+	assert_report(&i, "is an enterprise, not a school");
+	assert_report(&i, "no occupation with code 9-99-99-99");
+	assert_report(&i, "超出范围（1..5）");
+	imp_release(&i);
+}
+
+static void test_import_contracts_with_state(void **state)
+{
+	struct fx *f = *state;
+	char e1[19], e2[19], s1[19], t1[19], t2[19];
+	import_orgs(f, e1, e2, s1);
+	fx_natid(t1, "210102", "20000101", 21);
+	fx_natid(t2, "210102", "20000201", 22);
+	char csv[4096];
+	snprintf(csv, sizeof(csv),
+		 "code,name,school_uscc,occupation_code,level,duration_months,company_hours,school_hours\n"
+		 "P-9,数控,%s,6-18-01-01,4,36,2400,1200\n", s1);
+	struct imp i;
+	assert_int_equal(do_import(f, "programme", csv, 0, NULL, &i), DT_OK);
+	imp_release(&i);
+	snprintf(csv, sizeof(csv), "national_id,name,region\n%s,张三,210102\n%s,李四,210102\n", t1, t2);
+	assert_int_equal(do_import(f, "trainee", csv, 0, NULL, &i), DT_OK);
+	imp_release(&i);
+	snprintf(csv, sizeof(csv),
+		 "学员身份证号,企业统一社会信用代码,院校统一社会信用代码,培养项目编码,企业导师,学校导师,"
+		 "月津贴(元),开始日期,结束日期,状态,终止日期,解除原因\n"
+		 "%s,%s,%s,P-9,李师傅,王老师,2500,2025/9/1,2028年8月31日,履行中,,\n"
+		 "%s,%s,%s,P-9,李师傅,王老师,2500,2024-09-01,2027-08-31,dissolved,2025-03-01,搬家\n",
+		 t1, e1, s1, t2, e2, s1);
+	if (do_import(f, "contracts", csv, 0, NULL, &i) != DT_OK)
+		fail_msg("%s\n%s", f->err.buf, i.r.report.buf);
+	imp_release(&i);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM contract WHERE status = 'active' AND "
+				       "start_date = '2025-09-01' AND end_date = '2028-08-31'"), 1);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM contract WHERE status = 'dissolved' AND "
+				       "ended_on = '2025-03-01'"), 1);
+	/* record-book entries name the contract by its trainee (and start date) */
+	snprintf(csv, sizeof(csv),
+		 "trainee_national_id,contract_start_date,date,site,hours,content\n"
+		 "%s,2025-09-01,2025-10-08,企业,8,车床操作\n"
+		 "%s,,2025-10-09,school,6,理论课\n"
+		 "%s,2025-09-01,2025-10-10,company,8,x\n", /* t2's contract is dissolved */
+		 t1, t1, t2);
+	assert_int_equal(do_import(f, "record-entries", csv, DT_IMPORT_PARTIAL, NULL, &i), DT_OK);
+	assert_int_equal(i.r.written, 2);
+	assert_int_equal(i.r.rejected, 1);
+	assert_report(&i, "the trainee has no contract starting on 2025-09-01");
+	imp_release(&i);
+	/* a scoped actor may not import contract states: the columns are ignored */
+	struct dt_scope sc = { 210100, 0, 0 };
+	struct dt_actor a = { "city", NULL, &sc };
+	snprintf(csv, sizeof(csv), "national_id,name,region,status\n%s,X,210102,active\n", t1);
+	assert_int_equal(do_import(f, "trainee", csv, 0, &a, &i), DT_EINVAL);
+	assert_report(&i, "unknown column");
+	imp_release(&i);
+}
+
+static void test_import_scope_and_fatal(void **state)
+{
+	struct fx *f = *state;
+	char t1[19], csv[1024];
+	fx_natid(t1, "210102", "20000101", 31);
+	struct dt_scope sc = { 210100, 0, 0 }; /* Shenyang */
+	struct dt_actor a = { "shenyang", NULL, &sc };
+	snprintf(csv, sizeof(csv), "national_id,name,region\n%s,张三,210302\n", t1); /* Anshan */
+	struct imp i;
+	assert_int_equal(do_import(f, "trainee", csv, 0, &a, &i), DT_EINVAL);
+	assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "scope")), 1);
+	assert_int_equal(fx_rows(f, "trainee"), 0);
+	imp_release(&i);
+	/* a missing required column is the file's fault: nothing is read */
+	assert_int_equal(do_import(f, "trainee", "name,region\n张三,210102\n", 0, NULL, &i), DT_EINVAL);
+	assert_non_null(strstr(f->err.buf, "national_id"));
+	imp_release(&i);
+	assert_int_equal(do_import(f, "trainee", "", 0, NULL, &i), DT_EINVAL);
+	assert_non_null(strstr(f->err.buf, "empty"));
+	imp_release(&i);
+	assert_int_equal(do_import(f, "regions", "code\n", 0, NULL, &i), DT_EINVAL);
+	imp_release(&i);
+	/* a 10 MB field: rejected, reported cut short */
+	size_t big = (size_t)10 << 20;
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	dt_strbuf_adds(&sb, "national_id,name,region\n");
+	dt_strbuf_adds(&sb, t1);
+	dt_strbuf_adds(&sb, ",\"");
+	for (size_t k = 0; k < big; k++)
+		dt_strbuf_addch(&sb, 'x');
+	dt_strbuf_adds(&sb, "\",210102\n");
+	assert_true(dt_strbuf_ok(&sb));
+	assert_int_equal(do_import(f, "trainee", sb.buf, 0, NULL, &i), DT_EINVAL);
+	assert_report(&i, "is too long (10485760 characters; at most 50)");
+	assert_true(i.r.report.len < 4096);
+	imp_release(&i);
+	dt_strbuf_release(&sb);
+	/* serial and threaded parsing agree */
+	snprintf(csv, sizeof(csv), "national_id,name,region\n%s,张三,210102\n", t1);
+	assert_int_equal(do_import(f, "trainee", csv, DT_IMPORT_SERIAL, NULL, &i), DT_OK);
+	assert_int_equal(i.r.written, 1);
+	imp_release(&i);
+}
+
+static void test_import_cancel(void **state)
+{
+	struct fx *f = *state;
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	dt_strbuf_adds(&sb, "national_id,name,region\n");
+	for (int k = 0; k < 600; k++) {
+		char id[19];
+		fx_natid(id, "210102", "19990101", k);
+		dt_strbuf_addf(&sb, "%s,N%d,210102\n", id, k);
+	}
+	atomic_int cancel = 1;
+	struct dt_import_opts o = { "trainee", DT_ENC_AUTO, 0, &f->actor, NULL, NULL, &cancel };
+	struct dt_import_result r;
+	dt_import_result_init(&r);
+	assert_int_equal(dt_import_csv(f->s, &o, sb.buf, sb.len, &r, &f->err), DT_ECONFLICT);
+	assert_true(r.cancelled);
+	assert_int_equal(fx_rows(f, "trainee"), 0);
+	dt_import_result_release(&r);
+	dt_strbuf_release(&sb);
+}
+
+static void test_export_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	char e1[19], e2[19], s1[19];
+	import_orgs(f, e1, e2, s1);
+	char path[160], csv[1024];
+	for (int k = 0; k < 3; k++) {
+		char id[19];
+		fx_natid(id, "210102", "20010101", 40 + k);
+		snprintf(csv, sizeof(csv), "national_id,name,gender,region\n%s,=HYPERLINK(\"x\"),%s,210102\n",
+			 id, k % 2 ? "M" : "F");
+		/* the gender must agree with the ID: only import those that do */
+		struct imp i;
+		do_import(f, "trainee", csv, 0, NULL, &i);
+		imp_release(&i);
+	}
+	int64_t n0 = fx_rows(f, "trainee");
+	assert_true(n0 >= 1);
+	snprintf(path, sizeof(path), "%s/t.csv", f->dir);
+	struct dt_export_opts o = { "trainees", DT_EXPORT_CSV, DT_EXPORT_UNMASK, NULL, &f->actor,
+				    NULL, NULL, NULL };
+	int64_t count = 0;
+	int64_t audit0 = fx_audit_count(f);
+	assert_int_equal(dt_export(f->s, &o, path, &count, &f->err), DT_OK);
+	assert_int_equal(count, n0);
+	assert_int_equal(fx_audit_count(f), audit0 + 1); /* the unmasked export is on the record */
+	struct dt_strbuf data = DT_STRBUF_INIT;
+	FILE *fp = fopen(path, "rb");
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0)
+		dt_strbuf_add(&data, buf, got);
+	fclose(fp);
+	assert_memory_equal(data.buf, "\xEF\xBB\xBF身份证号", 15);
+	assert_non_null(strstr(data.buf, "\"'=HYPERLINK(\"\"x\"\")\"")); /* no formula */
+	/* into a fresh database: the same trainees */
+	struct fx *g = fx_open(true);
+	assert_non_null(g);
+	struct imp i;
+	if (do_import(g, "trainees", data.buf, 0, NULL, &i) != DT_OK)
+		fail_msg("%s\n%s", g->err.buf, i.r.report.buf);
+	assert_int_equal(i.r.written, n0);
+	imp_release(&i);
+	assert_int_equal(fx_sql_int(g, "SELECT count(*) FROM trainee WHERE name = '=HYPERLINK(\"x\")'"), n0);
+	fx_free(g);
+	dt_strbuf_release(&data);
+	/* a template: header and one valid example */
+	snprintf(path, sizeof(path), "%s/tpl.csv", f->dir);
+	assert_int_equal(dt_export_template("contract", DT_EXPORT_CSV, DT_EXPORT_EN, 1, path, &f->err), DT_OK);
+	fp = fopen(path, "rb");
+	got = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[got] = '\0';
+	fclose(fp);
+	assert_non_null(strstr(buf, "trainee_national_id,enterprise_uscc,school_uscc,programme_code"));
+	assert_null(strstr(buf, "created_at"));
+}
+
+static void test_jobs_rows(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = 0, n = 0;
+	json_t *p = json_pack("{s:b}", "partial", 0), *o = NULL;
+	assert_int_equal(dt_store_job_max_id(f->s, &id, &f->err), DT_OK);
+	assert_int_equal(id, 0);
+	id = 7;
+	assert_int_equal(dt_store_job_create(f->s, id, "import", "trainee", "alice", p,
+					     "2026-11-26T08:00:00.000Z", true, &f->err), DT_OK);
+	/* twice is once */
+	assert_int_equal(dt_store_job_create(f->s, id, "import", "trainee", "alice", p,
+					     "2026-11-26T08:00:00.000Z", false, &f->err), DT_OK);
+	json_decref(p);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM job"), 1);
+	int64_t max = 0;
+	assert_int_equal(dt_store_job_max_id(f->s, &max, &f->err), DT_OK);
+	assert_int_equal(max, 7);
+	assert_int_equal(dt_store_job_start(f->s, id, &f->err), DT_OK);
+	assert_int_equal(dt_store_job_recover(f->s, "interrupted", &n, &f->err), DT_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(dt_store_job_get(f->s, id, &o, &f->err), DT_OK);
+	assert_string_equal(fx_str(o, "status"), "failed");
+	assert_string_equal(fx_str(o, "error"), "interrupted");
+	json_decref(o);
+	assert_int_equal(dt_store_job_finish(f->s, id, "succeeded", 3, 3, NULL, NULL, "a,b\r\n", 5, &f->err),
+			 DT_OK);
+	struct dt_strbuf rep = DT_STRBUF_INIT;
+	assert_int_equal(dt_store_job_report(f->s, id, &rep, &f->err), DT_OK);
+	assert_string_equal(rep.buf, "a,b\r\n");
+	dt_strbuf_release(&rep);
+	json_t *list = NULL;
+	assert_int_equal(dt_store_job_list(f->s, "bob", 10, &list, &f->err), DT_OK);
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+	assert_int_equal(dt_store_job_list(f->s, "alice", 10, &list, &f->err), DT_OK);
+	assert_int_equal(json_array_size(list), 1);
+	json_decref(list);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_encoding_detect),
+		cmocka_unit_test(test_cell_clean),
+		cmocka_unit_test_setup_teardown(test_import_orgs_and_report, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_all_or_nothing, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_references, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_contracts_with_state, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_scope_and_fatal, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_cancel, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_export_roundtrip, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_jobs_rows, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
+}
