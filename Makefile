@@ -36,6 +36,9 @@ GEN_SRC  := $(BUILD)/gen/embedded.c
 EMBED    := $(sort $(wildcard src/store/migrations/*.sql)) data/regions.csv data/occupations.csv
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
+# The web application (web/**), compiled with its gzip copies for src/http/h_ui.c.
+WEB      := $(sort $(shell find web -type f ! -name '.*' 2>/dev/null))
+LIB_OBJ  += $(BUILD)/obj/gen/web.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -56,6 +59,14 @@ $(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBED)
 $(BUILD)/obj/gen/embedded.o: $(BUILD)/gen/embedded.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+$(BUILD)/gen/web.c: scripts/embed-web.sh $(WEB)
+	@mkdir -p $(@D)
+	scripts/embed-web.sh $@ web
+
+$(BUILD)/obj/gen/web.o: $(BUILD)/gen/web.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -14,6 +14,8 @@ pkgs=(
 	libsodium-dev libjansson-dev libcsv-dev libcmocka-dev
 	libxlsxwriter-dev libh2o-evloop-dev libssl-dev libglpk-dev curl
 	nodejs npm
+	# the browser tests (tests/e2e/ui*.test.mjs) and a CJK font for their screenshots
+	chromium fonts-wqy-microhei
 )
 
 # One dpkg-query for all of them; packages dpkg has never heard of print

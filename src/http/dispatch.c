@@ -17,6 +17,7 @@
 #include "core/num.h"
 #include "engine/watch.h"
 #include "http/app.h"
+#include "http/h_ui.h"
 #include "store/entity.h"
 #include "core/banned.h"
 
@@ -370,6 +371,8 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			dt_http_add_header(res, "allow", dt_http_strdup(req, allow.buf, allow.len));
 			dt_reply_problem(&c, 405, "this method is not allowed here", NULL);
 			res->route = "(405)";
+		} else if (dt_ui_serve(&c, method)) {
+			res->route = "(ui)"; /* the web application (h_ui.c) */
 		} else {
 			dt_reply_problem(&c, 404, "no such route", NULL);
 			res->route = "(404)";
@@ -380,9 +383,6 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	match(&c, hit->pattern, req->path, req->path_len);
 	c.route = hit;
 	res->route = hit->pattern;
-	parse_query(&c);
-
-	bool via_cookie = false;
 	/* The server let an upload-sized body through; only upload routes take one. */
 	if (req->max_body && req->body_len > req->max_body && !(hit->flags & DT_R_UPLOAD)) {
 		struct dt_strbuf d = DT_STRBUF_INIT;
@@ -391,6 +391,9 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		dt_strbuf_release(&d);
 		goto done;
 	}
+	parse_query(&c);
+
+	bool via_cookie = false;
 	if (!authenticate(&c, &via_cookie))
 		goto done;
 	if (!(hit->flags & DT_R_PUBLIC)) {
@@ -438,11 +441,11 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		}
 	}
 	hit->handler(&c);
+	if (strcmp(hit->method, "GET") && res->status >= 200 && res->status < 300)
+		dt_watch_touch(); /* a change: the alert rules look at it shortly */
 	if (!res->status) {
 		dt_err("request %s: handler for %s set no status", req->request_id, hit->pattern);
 		dt_reply_problem(&c, 500, "internal error", NULL);
-	if (strcmp(hit->method, "GET") && res->status >= 200 && res->status < 300)
-		dt_watch_touch(); /* a change: the alert rules look at it shortly */
 	}
 done:
 	dt_strbuf_release(&allow);

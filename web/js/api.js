@@ -1,0 +1,99 @@
+// api.js - the one way the application talks to the server: fetch with the
+// session cookie, the CSRF token on writes, JSON in and out, RFC 9457
+// problems turned into ApiError (with per-field errors), and one callback
+// for a session that has expired or was revoked (401).
+
+const CSRF_KEY = 'dt.csrf';
+let csrf = '';
+try { csrf = localStorage.getItem(CSRF_KEY) || ''; } catch { /* ignore */ }
+let onExpired = () => {};
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+    this.errors = (problem && Array.isArray(problem.errors)) ? problem.errors : [];
+  }
+}
+
+/** Call @fn when the server says the session is no longer valid. */
+export function setExpiredHandler(fn) {
+  onExpired = fn;
+}
+
+export function setCsrf(token) {
+  csrf = token || '';
+  try {
+    if (csrf) localStorage.setItem(CSRF_KEY, csrf);
+    else localStorage.removeItem(CSRF_KEY);
+  } catch { /* ignore */ }
+}
+
+/**
+ * @method @path (below /api/v1, or absolute when it starts with /api/) with
+ * JSON @body; resolves to the parsed answer (null for 204), rejects with an
+ * ApiError.  @opts.quiet: no expiry callback (the session probe, sign-in).
+ */
+export async function api(method, path, body, opts = {}) {
+  const url = path.startsWith('/api/') ? path : `/api/v1${path}`;
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
+  let res;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch (e) {
+    throw new ApiError(0, { title: 'network', detail: String(e.message || e) });
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  const ct = res.headers.get('content-type') || '';
+  if (ct.includes('json')) data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = new ApiError(res.status, data);
+    const csrfRefused = res.status === 403 && /X-CSRF-Token/.test(err.message);
+    if ((res.status === 401 || csrfRefused) && !opts.quiet) onExpired();
+    throw err;
+  }
+  return data;
+}
+
+export const get = (p, o) => api('GET', p, undefined, o);
+export const post = (p, b, o) => api('POST', p, b === undefined ? {} : b, o);
+export const patch = (p, b) => api('PATCH', p, b);
+export const put = (p, b) => api('PUT', p, b);
+export const del = (p) => api('DELETE', p);
+
+/** A query string from an object, leaving out empty values. */
+export function qs(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v === undefined || v === null || v === '') continue;
+    u.set(k, String(v));
+  }
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Every item of a list, following "next" (at most @max items). */
+export async function listAll(path, params = {}, max = 5000) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await get(`${path}${qs({ ...params, limit: 1000, cursor })}`);
+    items.push(...page.items);
+    cursor = page.next;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+/** Is @e an ApiError meaning "this route does not exist (yet)"? */
+export function isMissingRoute(e) {
+  return e instanceof ApiError && (e.status === 404 || e.status === 405) && /route/.test(e.message);
+}

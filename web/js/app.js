@@ -1,0 +1,304 @@
+// app.js - the application shell: start-up (language, care mode, session),
+// sign-in and sign-out, the page frame (header with language switch, care
+// mode and user, navigation, main region, live region), the router over
+// history.pushState, and the handling of an expired session.
+
+import { ApiError, del, get, post, setCsrf, setExpiredHandler } from './api.js';
+import { h, replace } from './dom.js';
+import { currentLang, savedLang, setLang, t } from './i18n.js';
+import { can, clearRefs, getSession, isGov, nameOf, ref, registryScreens, role, setSession } from './schema.js';
+import { dashboardView } from './views/dashboard.js';
+import { listView, detailView, formView } from './views/registry.js';
+import { contractView } from './views/contract.js';
+import { recordBookView, myRecordBookView } from './views/records.js';
+import { pilotsView, pilotView } from './views/pilots.js';
+import { alertsView } from './views/alerts.js';
+import { auditView } from './views/audit.js';
+import { importView } from './views/imports.js';
+import { announce, errorBox, hasRoute, loadRoutes } from './views/common.js';
+
+const CARE_KEY = 'dt.care';
+const root = document.getElementById('app');
+let frame = null; // { main, nav, header }
+let renderSeq = 0;
+let expiredNotice = false;
+
+// ---- care mode (关怀版) ----
+
+function careOn() {
+  try { return localStorage.getItem(CARE_KEY) === '1'; } catch { return false; }
+}
+
+function applyCare(on) {
+  document.documentElement.classList.toggle('care', on);
+  try { localStorage.setItem(CARE_KEY, on ? '1' : '0'); } catch { /* ignore */ }
+}
+
+function toolButtons() {
+  const care = careOn();
+  return [
+    h('button', {
+      type: 'button', class: 'tool', lang: currentLang() === 'zh' ? 'en' : 'zh-CN', 'data-test': 'lang',
+      on: { click: async () => { await setLang(currentLang() === 'zh' ? 'en' : 'zh'); clearRefs(); rerender(true); } },
+    }, t('app.switchLang')),
+    h('button', {
+      type: 'button', class: 'tool', 'aria-pressed': care ? 'true' : 'false', 'data-test': 'care',
+      on: { click: () => { applyCare(!careOn()); rerender(true); } },
+    }, care ? t('app.careOff') : t('app.careOn')),
+  ];
+}
+
+// ---- routes ----
+
+const ROUTES = [
+  ['/', dashboardView],
+  ['/login', null],
+  ['/record-book', myRecordBookView],
+  ['/contracts/:id/record-book', recordBookView],
+  ['/contracts/new', formView],
+  ['/contracts/:id', contractView],
+  ['/pilots', pilotsView],
+  ['/pilots/:id', pilotView],
+  ['/alerts', alertsView],
+  ['/audit', auditView],
+  ['/import', importView],
+  ['/:screen/new', formView],
+  ['/:screen/:id/edit', formView],
+  ['/:screen/:id', detailView],
+  ['/:screen', listView],
+];
+
+function matchRoute(path) {
+  const segs = path.split('/').filter(Boolean);
+  for (const [pattern, view] of ROUTES) {
+    const ps = pattern.split('/').filter(Boolean);
+    if (ps.length !== segs.length) continue;
+    const params = {};
+    let ok = true;
+    for (let i = 0; i < ps.length; i++) {
+      if (ps[i].startsWith(':')) params[ps[i].slice(1)] = decodeURIComponent(segs[i]);
+      else if (ps[i] !== segs[i]) { ok = false; break; }
+    }
+    if (ok) return { view, params, pattern };
+  }
+  return null;
+}
+
+export function navigate(url, { replace: rep = false } = {}) {
+  if (rep) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  render();
+}
+
+function rerender(keepFocus) {
+  if (!getSession()) { renderLogin(); return; }
+  buildFrame();
+  render(keepFocus);
+}
+
+// ---- sign-in ----
+
+function renderLogin(message) {
+  frame = null;
+  document.title = `${t('login.title')} · ${t('app.name')}`;
+  const err = h('div', { class: 'form-errors', role: 'alert', 'aria-live': 'assertive', hidden: true });
+  const loginInput = h('input', { id: 'login', name: 'login', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
+  const pwInput = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const submit = h('button', { type: 'submit', class: 'btn primary' }, t('login.submit'));
+  const form = h('form', {
+    class: 'login-form', novalidate: true,
+    on: {
+      submit: async (ev) => {
+        ev.preventDefault();
+        err.hidden = true;
+        if (!loginInput.value || !pwInput.value) {
+          replace(err, t('login.missing'));
+          err.hidden = false;
+          (loginInput.value ? pwInput : loginInput).focus();
+          return;
+        }
+        submit.disabled = true;
+        try {
+          const r = await post('/session', { login: loginInput.value.trim(), password: pwInput.value }, { quiet: true });
+          setCsrf(r.csrf);
+          await Promise.all([startSession(), loadRoutes()]);
+          const back = sessionStorage.getItem('dt.back');
+          sessionStorage.removeItem('dt.back');
+          navigate(back && back !== '/login' ? back : '/', { replace: true });
+        } catch (e) {
+          submit.disabled = false;
+          let msg = t('login.failed');
+          if (e instanceof ApiError && e.status === 429) msg = t('login.throttled');
+          else if (!(e instanceof ApiError) || e.status === 0 || e.status >= 500) msg = t('error.network');
+          replace(err, msg);
+          err.hidden = false;
+          pwInput.value = '';
+          pwInput.focus();
+        }
+      },
+    },
+  },
+  err,
+  h('div', { class: 'field' }, h('label', { for: 'login' }, t('login.login')), loginInput),
+  h('div', { class: 'field' }, h('label', { for: 'password' }, t('login.password')), pwInput),
+  submit);
+  replace(root,
+    h('header', { class: 'top login-top' },
+      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '双'), h('span', null, t('app.name'))),
+      h('div', { class: 'tools' }, toolButtons())),
+    h('main', { id: 'main', class: 'login-main', tabindex: '-1' },
+      h('section', { class: 'login-card', 'aria-labelledby': 'login-h' },
+        h('h1', { id: 'login-h', tabindex: '-1' }, t('login.title')),
+        message ? h('p', { class: 'notice warn', role: 'status', 'data-test': 'expired' }, message) : null,
+        h('p', { class: 'muted' }, t('login.intro')),
+        form)),
+    h('div', { id: 'live', class: 'sr-only', 'aria-live': 'polite' }));
+  if (location.pathname !== '/login') history.replaceState(null, '', '/login');
+  (message ? root.querySelector('h1') : loginInput).focus();
+}
+
+async function startSession() {
+  const user = await get('/session', { quiet: true });
+  let scopeName = '';
+  try {
+    if (user.scope.region) scopeName = nameOf('region', await ref('region', user.scope.region));
+    else if (user.scope.organization_id) scopeName = nameOf('organization', await ref('organization', user.scope.organization_id));
+    else if (user.scope.trainee_id) scopeName = (await ref('trainee', user.scope.trainee_id))?.name || '';
+  } catch { /* the name is decoration */ }
+  setSession({ user, scopeName });
+  expiredNotice = false;
+}
+
+async function signOut() {
+  try { await del('/session'); } catch { /* gone already */ }
+  setCsrf('');
+  setSession(null);
+  clearRefs();
+  renderLogin(t('login.signedOut'));
+}
+
+function expired() {
+  if (expiredNotice || !getSession()) return;
+  expiredNotice = true;
+  setSession(null);
+  setCsrf('');
+  clearRefs();
+  sessionStorage.setItem('dt.back', location.pathname + location.search);
+  renderLogin(t('login.expired'));
+}
+
+// ---- the frame ----
+
+function navItems() {
+  const items = [['/', role() === 'trainee' ? 'nav.home' : (isGov() ? 'nav.dashboard' : 'nav.workbench')]];
+  if (role() === 'trainee') items.push(['/record-book', 'nav.myRecordBook']);
+  for (const s of registryScreens()) items.push([`/${s}`, `nav.${s}`]);
+  if (isGov()) items.push(['/pilots', 'nav.pilots'], ['/alerts', 'nav.alerts']);
+  if (can('audit')) items.push(['/audit', 'nav.audit']);
+  if (hasRoute('/api/v1/imports') && role() !== 'trainee' && role() !== 'inspector') items.push(['/import', 'nav.import']);
+  return items;
+}
+
+function buildFrame() {
+  const s = getSession();
+  const nav = h('nav', { class: 'side', 'aria-label': t('nav.label') },
+    h('ul', null, navItems().map(([href, key]) => h('li', null, h('a', { href, 'data-nav': href }, t(key))))));
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  replace(root,
+    h('a', { class: 'skip', href: '#main', on: { click: (e) => { e.preventDefault(); main.focus(); } } }, t('app.skip')),
+    h('header', { class: 'top' },
+      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '双'), h('a', { href: '/', class: 'brand-name' }, t('app.name'))),
+      h('div', { class: 'tools' },
+        h('span', { class: 'who', 'data-test': 'who' },
+          h('span', { class: 'who-login' }, s.user.login), ' · ', t(`role.${s.user.role}`),
+          s.scopeName ? [' · ', h('span', { class: 'who-scope' }, s.scopeName)] : null),
+        toolButtons(),
+        h('button', { type: 'button', class: 'tool', 'data-test': 'signout', on: { click: signOut } }, t('app.signOut')))),
+    h('div', { class: 'body' }, nav, main),
+    h('footer', { class: 'foot' }, t('app.footer')),
+    h('div', { id: 'live', class: 'sr-only', 'aria-live': 'polite' }));
+  frame = { main, nav };
+}
+
+function markNav(path) {
+  if (!frame) return;
+  let best = null;
+  for (const a of frame.nav.querySelectorAll('a[data-nav]')) {
+    const href = a.getAttribute('data-nav');
+    a.removeAttribute('aria-current');
+    if (href === path || (href !== '/' && path.startsWith(`${href}/`)) || (href !== '/' && path === href)) {
+      if (!best || href.length > best.getAttribute('data-nav').length) best = a;
+    }
+  }
+  if (!best && path === '/') best = frame.nav.querySelector('a[data-nav="/"]');
+  if (path.startsWith('/contracts/') && !best) best = frame.nav.querySelector('a[data-nav="/contracts"]');
+  if (best) best.setAttribute('aria-current', 'page');
+}
+
+async function render(keepFocus) {
+  const seq = ++renderSeq;
+  if (!getSession()) { renderLogin(); return; }
+  if (!frame) buildFrame();
+  const path = location.pathname;
+  if (path === '/login') { history.replaceState(null, '', '/'); return render(); }
+  const m = matchRoute(path);
+  markNav(path);
+  const main = frame.main;
+  main.setAttribute('aria-busy', 'true');
+  const ctx = { params: m ? m.params : {}, query: new URLSearchParams(location.search), path, navigate, refresh: () => render(true) };
+  let out;
+  try {
+    if (!m || !m.view) throw new ApiError(404, { detail: 'no such page' });
+    out = await m.view(ctx);
+  } catch (e) {
+    if (seq !== renderSeq || !getSession()) return;
+    out = { title: e instanceof ApiError && e.status === 404 ? t('error.notFound') : t('error.title'), node: errorBox(e) };
+  }
+  if (seq !== renderSeq || !getSession()) return;
+  replace(main, out.node);
+  main.removeAttribute('aria-busy');
+  document.title = `${out.title} · ${t('app.name')}`;
+  if (!keepFocus) {
+    const h1 = main.querySelector('h1');
+    if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }
+    window.scrollTo(0, 0);
+    announce(out.title);
+  }
+  root.setAttribute('data-ready', path);
+}
+
+// Same-origin links are routed here; new tabs, downloads and the API are not.
+document.addEventListener('click', (e) => {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const a = e.target.closest('a[href]');
+  if (!a || a.target || a.hasAttribute('download')) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/assets/')) return;
+  if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
+  e.preventDefault();
+  navigate(url.pathname + url.search);
+});
+window.addEventListener('popstate', () => render());
+
+// ---- start ----
+
+async function start() {
+  applyCare(careOn());
+  await setLang(savedLang());
+  setExpiredHandler(expired);
+  // Which optional routes this server has (indicators, alerts, import,
+  // export) is learnt alongside the session, before the menu is drawn.
+  const routes = loadRoutes();
+  try {
+    await startSession();
+    await routes;
+  } catch (e) {
+    if (location.pathname !== '/login') sessionStorage.setItem('dt.back', location.pathname + location.search);
+    renderLogin();
+    return;
+  }
+  buildFrame();
+  render();
+}
+
+start();

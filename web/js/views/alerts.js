@@ -1,0 +1,56 @@
+// alerts.js - alerts raised by the monitoring rules (a target off track, a
+// rule broken): list with filters, acknowledge and resolve.
+
+import { get, isMissingRoute, post, qs } from '../api.js';
+import { h } from '../dom.js';
+import { currentLang, dateTime, t } from '../i18n.js';
+import { can } from '../schema.js';
+import { badge, errorText, hasRoute, pageHead, pager, regionName, table, toast } from './common.js';
+
+export async function alertsView(ctx) {
+  const q = ctx.query;
+  const title = t('nav.alerts');
+  if (!hasRoute('alerts')) {
+    return { title, node: h('div', { class: 'page' }, pageHead(title), h('p', { class: 'notice info', role: 'status' }, t('dash.noService'))) };
+  }
+  const status = q.has('status') ? q.get('status') : 'open';
+  const severity = q.get('severity') || '';
+  let page;
+  try {
+    page = await get(`/alerts${qs({ status: status || undefined, severity: severity || undefined, limit: 50, cursor: q.get('cursor') || undefined, sort: '-raised_at' })}`);
+  } catch (e) {
+    if (!isMissingRoute(e)) throw e;
+    return { title, node: h('div', { class: 'page' }, pageHead(title), h('p', { class: 'notice info', role: 'status' }, t('dash.noService'))) };
+  }
+  async function act(a, action) {
+    try { await post(`/alerts/${a.id}/${action}`); toast(t(`alert.done.${action}`)); ctx.refresh(); } catch (e) { toast(errorText(e), 'error'); }
+  }
+  const may = can('alert');
+  const filters = h('form', {
+    class: 'filters', role: 'search', 'aria-label': t('alert.filter'),
+    on: { submit: (ev) => { ev.preventDefault(); const fd = new FormData(ev.target); const u = new URLSearchParams(); u.set('status', fd.get('status')); if (fd.get('severity')) u.set('severity', fd.get('severity')); ctx.navigate(`/alerts?${u}`); } },
+  },
+  h('div', { class: 'field inline' }, h('label', { for: 'al-status' }, t('alert.status')),
+    h('select', { id: 'al-status', name: 'status' }, h('option', { value: '' }, t('common.all')), ['open', 'acknowledged', 'resolved'].map((s) => h('option', { value: s, selected: s === status }, t(`alertstatus.${s}`))))),
+  h('div', { class: 'field inline' }, h('label', { for: 'al-sev' }, t('alert.severity')),
+    h('select', { id: 'al-sev', name: 'severity' }, h('option', { value: '' }, t('common.all')), ['critical', 'warning', 'info'].map((s) => h('option', { value: s, selected: s === severity }, t(`severity.${s}`))))),
+  h('button', { type: 'submit', class: 'btn' }, t('list.apply')));
+  return {
+    title,
+    node: h('div', { class: 'page' },
+      pageHead(title, { sub: t('about.alerts') }),
+      filters,
+      table(title, [
+        { label: t('alert.severity'), render: (a) => badge('severity', a.severity) },
+        { label: t('alert.message'), render: (a) => (currentLang() === 'en' ? a.message_en : a.message_zh) || a.rule },
+        { label: t('field.region'), render: (a) => regionName(a.region) },
+        { label: t('alert.raised'), render: (a) => dateTime(a.raised_at) },
+        { label: t('alert.status'), render: (a) => [t(`alertstatus.${a.status}`), a.acknowledged_by ? h('span', { class: 'muted small' }, ` · ${a.acknowledged_by}`) : null, a.resolved_by ? h('span', { class: 'muted small' }, ` · ${a.resolved_by}`) : null] },
+        { label: t('contract.actions'), render: (a) => (may ? [
+          a.status === 'open' ? h('button', { type: 'button', class: 'btn small', on: { click: () => act(a, 'ack') } }, t('alert.ack')) : null,
+          a.status !== 'resolved' ? h('button', { type: 'button', class: 'btn small', on: { click: () => act(a, 'resolve') } }, t('alert.resolve')) : null,
+        ] : '—') },
+      ], page.items, { empty: t('dash.noAlerts') }),
+      pager('/alerts', q, page.next, Number(q.get('page') || 1))),
+  };
+}

@@ -1,0 +1,464 @@
+// common.js - pieces every screen uses: page headings, status badges,
+// formatted field values with links to referenced records, forms built from
+// the entity fields that show the API's errors next to their field (and in
+// a summary linking to them), pickers for references and regions, modal
+// dialogs, paging, export links and the probe for optional server routes.
+
+import { ApiError, get, qs } from '../api.js';
+import { h, nextId, replace } from '../dom.js';
+import { currentLang, date, dateTime, has, num, t } from '../i18n.js';
+import { PLURAL, getSession, nameOf, ref, screenOf } from '../schema.js';
+
+// ---- live announcements ----
+
+export function announce(msg) {
+  const live = document.getElementById('live');
+  if (!live) return;
+  live.textContent = '';
+  setTimeout(() => { live.textContent = msg; }, 30);
+}
+
+/** A short confirmation shown at the top of the page and announced. */
+export function toast(msg, kind = 'ok') {
+  const box = h('div', { class: `toast ${kind}`, role: kind === 'ok' ? 'status' : 'alert' }, msg);
+  document.body.appendChild(box);
+  setTimeout(() => box.remove(), 5000);
+}
+
+/** The message of an error for a person. */
+export function errorText(e) {
+  if (e instanceof ApiError) {
+    if (e.status === 0) return t('error.network');
+    if (e.status === 403) return t('error.forbidden');
+    if (e.status === 404) return t('error.notFound');
+    if (e.status === 409) return `${t('error.conflict')} ${serverText(e.message)}`;
+    if (e.status >= 500) return t('error.server');
+    return serverText(e.message);
+  }
+  return String((e && e.message) || e);
+}
+
+export function errorBox(e) {
+  return h('div', { class: 'page' },
+    h('h1', null, e instanceof ApiError && e.status === 404 ? t('error.notFound') : t('error.title')),
+    h('p', { class: 'notice error', role: 'alert' }, errorText(e)),
+    h('p', null, h('a', { href: '/' }, t('error.home'))));
+}
+
+// The server's field messages are English; the common ones read in Chinese.
+const ZH_PATTERNS = [
+  [/^is required(.*)$/, (m) => `必填${m[1] ? `（${m[1].trim()}）` : ''}`],
+  [/^cannot be changed after creation$/, () => '创建后不可修改'],
+  [/^(\S+) is in the future$/, (m) => `${m[1]} 晚于今天`],
+  [/^must be more than 0$/, () => '必须大于 0'],
+  [/^(\S+) is not after start_date (\S+)$/, (m) => `${m[1]} 不晚于开始日期 ${m[2]}`],
+  [/^(\S+) is outside the contract \((\S+) to (\S+)\)$/, (m) => `${m[1]} 不在合同期内（${m[2]} 至 ${m[3]}）`],
+  [/^a trainee with this ID is already registered$/, () => '该身份证号的学员已登记'],
+  [/^expected a date YYYY-MM-DD.*$/, () => '应为日期 YYYY-MM-DD'],
+  [/^contract (\d+) is (\w+): entries go on active contracts only$/, (m) => `合同 ${m[1]} 状态为${t(`status.${m[2]}`)}，只有履行中的合同可以登记`],
+  [/^is required to dissolve a contract$/, () => '解除合同须填写原因'],
+  [/^a transfer changes the enterprise or the school.*$/, () => '转出须更换企业或院校：请选择新的企业或院校'],
+];
+
+export function serverText(msg) {
+  if (!msg || currentLang() !== 'zh') return msg || '';
+  for (const [re, fn] of ZH_PATTERNS) {
+    const m = re.exec(msg);
+    if (m) return fn(m);
+  }
+  return msg;
+}
+
+// ---- headings, badges, values ----
+
+/** The page heading with optional breadcrumbs, subtitle and actions. */
+export function pageHead(title, { crumbs, sub, actions } = {}) {
+  return h('div', { class: 'page-head' },
+    crumbs && crumbs.length ? h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') },
+      h('ol', null, crumbs.map(([href, label]) => h('li', null, h('a', { href }, label))))) : null,
+    h('div', { class: 'head-row' },
+      h('h1', null, title),
+      actions && actions.length ? h('div', { class: 'actions' }, actions) : null),
+    sub ? h('p', { class: 'sub' }, sub) : null);
+}
+
+export function badge(kind, value) {
+  return h('span', { class: `badge ${kind}-${value}` }, t(`${kind}.${value}`));
+}
+
+/** The label of field @name of @entity. */
+export function label(entity, name) {
+  const k = `field.${entity}.${name}`;
+  return has(k) ? t(k) : t(`field.${name}`);
+}
+
+/** The label of an enumeration value. */
+export function enumLabel(entity, name, v) {
+  const k = `enum.${entity}.${name}.${v}`;
+  if (has(k)) return t(k);
+  const g = `enum.${name}.${v}`;
+  return has(g) ? t(g) : v;
+}
+
+/** A link to a referenced record, its name filled in when known. */
+export function refLink(entity, id) {
+  if (id === null || id === undefined) return '—';
+  const a = h('a', { href: `/${entity === 'contract' ? 'contracts' : screenOf(entity)}/${id}`, class: 'ref' }, `#${id}`);
+  ref(entity, id).then((rec) => {
+    if (!rec) { a.replaceWith(h('span', { class: 'muted' }, `#${id}`)); return; }
+    a.textContent = nameOf(entity, rec);
+    a.setAttribute('href', `/${entity === 'contract' ? 'contracts' : screenOf(entity, rec)}/${id}`);
+  });
+  return a;
+}
+
+export function regionName(code) {
+  if (!code) return '—';
+  const s = h('span', { class: 'region' }, String(code));
+  ref('region', code).then((r) => { if (r) s.textContent = nameOf('region', r); });
+  return s;
+}
+
+/** The value of field @f of @rec as a node or text. */
+export function value(entity, f, rec) {
+  const v = rec[f.name];
+  if (v === null || v === undefined || v === '') return '—';
+  switch (f.type) {
+    case 'ref': return refLink(f.ref, v);
+    case 'region': return regionName(v);
+    case 'date': return date(v);
+    case 'time': return dateTime(v);
+    case 'enum': return f.name === 'status' ? badge('status', v) : enumLabel(entity, f.name, v);
+    case 'bool': return v ? t('common.yes') : t('common.no');
+    case 'int': case 'real': return f.unit === 'yuan' ? t('unit.yuan', { n: num(v) }) : num(v);
+    default: return f.mono ? h('span', { class: 'mono' }, String(v)) : String(v);
+  }
+}
+
+// ---- optional routes ----
+
+const PROBES = {
+  imports: '/api/v1/imports',
+  exports: '/api/v1/exports/contracts.csv',
+  templates: '/api/v1/templates/contracts.csv',
+  indicators: '/api/v1/indicators',
+  rankings: '/api/v1/rankings',
+  alerts: '/api/v1/alerts',
+  targets: '/api/v1/targets',
+  tasks: '/api/v1/pilot-tasks',
+  jobs: '/api/v1/jobs/1',
+};
+let routes = {};
+
+/** Probe the optional routes (HEAD: 405 means the route exists, 404 that it does not). */
+export async function loadRoutes() {
+  const key = 'dt.routes';
+  try {
+    const c = sessionStorage.getItem(key);
+    if (c) { routes = JSON.parse(c); return; }
+  } catch { /* ignore */ }
+  const found = {};
+  await Promise.all(Object.entries(PROBES).map(async ([name, path]) => {
+    try {
+      const r = await fetch(path, { method: 'HEAD', credentials: 'same-origin' });
+      found[name] = r.status !== 404;
+    } catch { found[name] = false; }
+  }));
+  routes = found;
+  try { sessionStorage.setItem(key, JSON.stringify(found)); } catch { /* ignore */ }
+}
+
+/** Does the server have the optional route @name (or path)? */
+export function hasRoute(name) {
+  const n = Object.entries(PROBES).find(([, p]) => p === name);
+  return !!routes[n ? n[0] : name];
+}
+
+/** CSV and Excel links for a list of @kind with @params, when the server exports. */
+export function exportLinks(kind, params) {
+  if (!hasRoute('exports')) return null;
+  const q = qs(params);
+  return h('p', { class: 'exports' }, `${t('list.export')}: `,
+    h('a', { href: `/api/v1/exports/${kind}.csv${q}`, download: '' }, 'CSV'), ' · ',
+    h('a', { href: `/api/v1/exports/${kind}.xlsx${q}`, download: '' }, 'Excel'));
+}
+
+// ---- forms ----
+
+/**
+ * A field control for @f of @entity with @value; returns { wrap, input,
+ * get(), setError(msg) }.  @mode "create" or "edit" (immutable fields are
+ * read-only when editing).
+ */
+export function control(entity, f, value, mode = 'create', extra = {}) {
+  const id = nextId(f.name);
+  const errId = `${id}-err`;
+  const hintId = `${id}-hint`;
+  const err = h('p', { class: 'field-error', id: errId, hidden: true });
+  const readonly = mode === 'edit' && f.imm;
+  let input;
+  let getter;
+  const common = { id, name: f.name, 'aria-describedby': hintId, required: f.req && !readonly };
+  const hintKey = `hint.${entity}.${f.name}`;
+  const hint = has(hintKey) ? h('p', { class: 'hint', id: hintId }, t(hintKey)) : null;
+  if (!hint) delete common['aria-describedby'];
+  if (f.type === 'enum') {
+    input = h('select', common,
+      f.req ? null : h('option', { value: '' }, t('common.none')),
+      f.req && (value === undefined || value === null) ? h('option', { value: '' }, t('common.choose')) : null,
+      f.values.map((v) => h('option', { value: v, selected: v === value }, enumLabel(entity, f.name, v))));
+    getter = () => input.value || null;
+  } else if (f.type === 'ref') {
+    return refPicker(entity, f, value, { id, err, hint, readonly, ...extra });
+  } else if (f.type === 'region') {
+    return regionPicker(entity, f, value, { id, err, hint, readonly });
+  } else if (f.type === 'area') {
+    input = h('textarea', { ...common, rows: 4, maxlength: f.max }, value ?? '');
+    getter = () => input.value.trim() || null;
+  } else if (f.type === 'bool') {
+    input = h('input', { ...common, type: 'checkbox', checked: !!value });
+    getter = () => input.checked;
+  } else {
+    const type = f.type === 'date' ? 'date' : (f.type === 'int' || f.type === 'real') ? 'number' : 'text';
+    input = h('input', {
+      ...common, type, value: value ?? '', maxlength: f.max,
+      min: f.min, max: type === 'number' ? f.max : undefined,
+      step: f.type === 'real' ? (f.step || 'any') : (f.type === 'int' ? 1 : undefined),
+      inputmode: f.mono ? 'latin' : undefined, autocomplete: 'off',
+    });
+    getter = () => {
+      const s = input.value.trim();
+      if (s === '') return null;
+      if (f.type === 'int' || f.type === 'real') {
+        const n = Number(s);
+        return Number.isFinite(n) ? n : s;
+      }
+      return f.mono ? s.toUpperCase() : s;
+    };
+  }
+  if (readonly) input.disabled = true;
+  const lab = h('label', { for: id }, label(entity, f.name), f.req ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null);
+  const wrap = h('div', { class: `field ${f.type === 'area' ? 'wide' : ''}`, 'data-field': f.name }, lab, hint, err, input);
+  return {
+    f, wrap, input, get: getter,
+    setError(msg) {
+      if (msg) {
+        err.textContent = msg; err.hidden = false;
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', [hint ? hintId : null, errId].filter(Boolean).join(' '));
+        wrap.classList.add('has-error');
+      } else {
+        err.hidden = true; input.removeAttribute('aria-invalid');
+        if (hint) input.setAttribute('aria-describedby', hintId); else input.removeAttribute('aria-describedby');
+        wrap.classList.remove('has-error');
+      }
+    },
+  };
+}
+
+/** Options for a reference to @f.ref, searched with the list's q. */
+async function refOptions(f, q, extraFilter) {
+  const params = { limit: 50, q: q || undefined, ...(extraFilter || {}) };
+  if (f.ref === 'organization' && f.refKind) params.kind = f.refKind;
+  if (f.ref === 'programme' || f.ref === 'organization' || f.ref === 'trainee') params.sort = 'name';
+  if (f.ref === 'occupation') params.sort = 'code';
+  if (f.ref === 'contract') params.sort = '-id';
+  const page = await get(`/${PLURAL[f.ref]}${qs(params)}`);
+  return page.items;
+}
+
+/**
+ * A reference: a search box and a list of matches (a select), the chosen
+ * record's id as the value.  @opts.filter narrows the choices (e.g. the
+ * programmes of the chosen school).
+ */
+export function refPicker(entity, f, value, { id, err, hint, readonly, filter }) {
+  const searchId = `${id}-q`;
+  const sel = h('select', { id, name: f.name, required: f.req && !readonly, disabled: readonly });
+  const search = h('input', { id: searchId, type: 'search', class: 'ref-search', placeholder: t('form.search'), 'aria-label': `${label(entity, f.name)} · ${t('form.search')}`, disabled: readonly, autocomplete: 'off' });
+  let current = value ?? null;
+  let extraFilter = filter || null;
+  let seq = 0;
+  async function fill(q) {
+    const my = ++seq;
+    let items = [];
+    try { items = await refOptions(f, q, extraFilter); } catch { items = []; }
+    if (my !== seq) return;
+    const have = new Set(items.map((r) => r.id));
+    let chosen = null;
+    if (current !== null && !have.has(Number(current))) chosen = await ref(f.ref, current);
+    if (my !== seq) return;
+    replace(sel,
+      h('option', { value: '' }, items.length || chosen ? t('common.choose') : t('form.noMatch')),
+      chosen ? h('option', { value: chosen.id, selected: true }, nameOf(f.ref, chosen)) : null,
+      items.map((r) => h('option', { value: r.id, selected: Number(current) === r.id }, nameOf(f.ref, r) + (f.ref === 'trainee' ? ` · ${r.national_id}` : ''))));
+  }
+  let timer;
+  search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => fill(search.value.trim()), 200); });
+  sel.addEventListener('change', () => { current = sel.value ? Number(sel.value) : null; });
+  const ready = fill('');
+  const lab = h('label', { for: id }, label(entity, f.name), f.req ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null);
+  const wrap = h('div', { class: 'field ref-field', 'data-field': f.name }, lab, hint, err, h('div', { class: 'ref-row' }, search, sel));
+  return {
+    f, wrap, input: sel, ready, get: () => (sel.value ? Number(sel.value) : null),
+    setFilter(fl) { extraFilter = fl; return fill(search.value.trim()); },
+    setError(msg) {
+      if (msg) { err.textContent = msg; err.hidden = false; sel.setAttribute('aria-invalid', 'true'); sel.setAttribute('aria-describedby', err.id); wrap.classList.add('has-error'); } else { err.hidden = true; sel.removeAttribute('aria-invalid'); sel.removeAttribute('aria-describedby'); wrap.classList.remove('has-error'); }
+    },
+  };
+}
+
+/** A region: search by name, pick from the matches; defaults to the user's region. */
+export function regionPicker(entity, f, value, { id, err, hint, readonly }) {
+  const s = getSession();
+  const start = value ?? s?.user?.scope?.region ?? '';
+  const sel = h('select', { id, name: f.name, required: f.req && !readonly, disabled: readonly });
+  const search = h('input', { type: 'search', class: 'ref-search', placeholder: t('form.searchRegion'), 'aria-label': `${label(entity, f.name)} · ${t('form.search')}`, disabled: readonly, autocomplete: 'off' });
+  let current = start ? String(start) : '';
+  let seq = 0;
+  async function fill(q) {
+    const my = ++seq;
+    let items = [];
+    const parent = s?.user?.scope?.region;
+    try {
+      if (q) items = (await get(`/regions${qs({ q, limit: 50 })}`)).items;
+      else if (parent) items = (await get(`/regions${qs({ region: parent, limit: 200, sort: 'id' })}`)).items;
+      else items = (await get(`/regions${qs({ level: 2, limit: 400, sort: 'id' })}`)).items;
+    } catch { items = []; }
+    if (my !== seq) return;
+    let chosen = null;
+    if (current && !items.some((r) => String(r.id) === current)) chosen = await ref('region', current);
+    if (my !== seq) return;
+    const opt = (r) => h('option', { value: String(r.id), selected: String(r.id) === current }, `${nameOf('region', r)} (${r.id})`);
+    replace(sel, h('option', { value: '' }, t('common.choose')), chosen ? opt(chosen) : null, items.map(opt));
+  }
+  let timer;
+  search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => fill(search.value.trim()), 200); });
+  sel.addEventListener('change', () => { current = sel.value; });
+  const ready = fill('');
+  const lab = h('label', { for: id }, label(entity, f.name), f.req ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null);
+  const wrap = h('div', { class: 'field ref-field', 'data-field': f.name }, lab, hint, err, h('div', { class: 'ref-row' }, search, sel));
+  return {
+    f, wrap, input: sel, ready, get: () => sel.value || null,
+    setError(msg) {
+      if (msg) { err.textContent = msg; err.hidden = false; sel.setAttribute('aria-invalid', 'true'); sel.setAttribute('aria-describedby', err.id); wrap.classList.add('has-error'); } else { err.hidden = true; sel.removeAttribute('aria-invalid'); sel.removeAttribute('aria-describedby'); wrap.classList.remove('has-error'); }
+    },
+  };
+}
+
+/**
+ * A form of @controls; @submit(values) does the call.  On an ApiError its
+ * field errors are shown at their fields and listed in a summary at the
+ * top that links to them; other errors go in the summary alone.
+ */
+export function form(controls, submit, { submitLabel, cancelHref, extra } = {}) {
+  const summary = h('div', { class: 'form-errors', tabindex: '-1', hidden: true, role: 'alert' });
+  const button = h('button', { type: 'submit', class: 'btn primary' }, submitLabel || t('form.save'));
+  const el = h('form', {
+    class: 'form', novalidate: true,
+    on: {
+      submit: async (ev) => {
+        ev.preventDefault();
+        for (const c of controls) c.setError(null);
+        summary.hidden = true;
+        const values = {};
+        for (const c of controls) values[c.f.name] = c.get();
+        button.disabled = true;
+        try {
+          await submit(values);
+        } catch (e) {
+          showErrors(e);
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+  },
+  summary,
+  h('div', { class: 'fields' }, controls.map((c) => c.wrap)),
+  extra || null,
+  h('div', { class: 'form-actions' }, button, cancelHref ? h('a', { href: cancelHref, class: 'btn' }, t('form.cancel')) : null));
+
+  function showErrors(e) {
+    const list = [];
+    const errs = e instanceof ApiError ? e.errors : [];
+    let first = null;
+    for (const fe of errs) {
+      const c = controls.find((x) => x.f.name === fe.field);
+      const msg = serverText(fe.message);
+      if (c) {
+        c.setError(msg);
+        if (!first) first = c.input;
+        list.push(h('li', null, h('a', { href: `#${c.input.id}`, on: { click: (ev) => { ev.preventDefault(); c.input.focus(); } } }, `${c.wrap.querySelector('label').textContent.replace(/\s*\*$/, '')}: ${msg}`)));
+      } else {
+        list.push(h('li', null, `${fe.field}: ${msg}`));
+      }
+    }
+    replace(summary, h('p', { class: 'summary-title' }, errs.length ? t('form.fix', { n: errs.length }) : errorText(e)), list.length ? h('ul', null, list) : null);
+    summary.hidden = false;
+    summary.focus();
+  }
+  return { el, showErrors, button };
+}
+
+// ---- dialogs ----
+
+/**
+ * A modal dialog titled @title around @body; resolves when closed.  The
+ * native <dialog> keeps focus inside and closes on Escape.
+ */
+export function openDialog(title, body, { onClose } = {}) {
+  const hid = nextId('dlg');
+  const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': hid },
+    h('div', { class: 'dialog-head' },
+      h('h2', { id: hid }, title),
+      h('button', { type: 'button', class: 'close', 'aria-label': t('form.close'), on: { click: () => dlg.close() } }, '×')),
+    body);
+  dlg.addEventListener('close', () => { dlg.remove(); if (onClose) onClose(); });
+  document.body.appendChild(dlg);
+  dlg.showModal();
+  const first = dlg.querySelector('input, select, textarea, button:not(.close)');
+  if (first) first.focus();
+  return dlg;
+}
+
+// ---- paging ----
+
+/** "First page" / "previous" / "next" links for a cursor list at URL @base. */
+export function pager(base, query, next, pageNo) {
+  const mk = (params) => {
+    const u = new URLSearchParams(query);
+    u.delete('cursor'); u.delete('page');
+    for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined) u.set(k, v);
+    const s = u.toString();
+    return `${base}${s ? `?${s}` : ''}`;
+  };
+  const stackKey = `dt.pages:${base}?${(() => { const u = new URLSearchParams(query); u.delete('cursor'); u.delete('page'); return u.toString(); })()}`;
+  let stack = [];
+  try { stack = JSON.parse(sessionStorage.getItem(stackKey) || '[]'); } catch { stack = []; }
+  stack[pageNo - 1] = query.get('cursor') || '';
+  if (next) stack[pageNo] = next;
+  try { sessionStorage.setItem(stackKey, JSON.stringify(stack.slice(0, 200))); } catch { /* ignore */ }
+  const prevCursor = pageNo > 1 ? stack[pageNo - 2] : undefined;
+  return h('nav', { class: 'pager', 'aria-label': t('list.pages') },
+    pageNo > 1 ? h('a', { href: mk({}) }, t('list.first')) : null,
+    pageNo > 1 && prevCursor !== undefined ? h('a', { href: mk({ cursor: prevCursor || null, page: pageNo - 1 > 1 ? pageNo - 1 : null }), rel: 'prev' }, t('list.prev')) : null,
+    h('span', { class: 'page-no' }, t('list.page', { n: pageNo })),
+    next ? h('a', { href: mk({ cursor: next, page: pageNo + 1 }), rel: 'next' }, t('list.next')) : null);
+}
+
+/** A table: @cols [{key, label, sortKey?, render(row)}], @rows; @sort current sort param. */
+export function table(caption, cols, rows, { sort, sortHref, empty } = {}) {
+  if (!rows.length) return h('p', { class: 'empty' }, empty || t('list.empty'));
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
+    h('table', null,
+      h('caption', { class: 'sr-only' }, caption),
+      h('thead', null, h('tr', null, cols.map((c) => {
+        if (!c.sortKey || !sortHref) return h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label);
+        const asc = sort === c.sortKey;
+        const desc = sort === `-${c.sortKey}`;
+        return h('th', { scope: 'col', class: c.num ? 'num' : null, 'aria-sort': asc ? 'ascending' : desc ? 'descending' : 'none' },
+          h('a', { href: sortHref(asc ? `-${c.sortKey}` : c.sortKey), class: 'sort' }, c.label, h('span', { 'aria-hidden': 'true', class: 'sort-ind' }, asc ? ' ▲' : desc ? ' ▼' : ' ↕')));
+      }))),
+      h('tbody', null, rows.map((r) => h('tr', null, cols.map((c, i) => (i === 0 ? h('th', { scope: 'row', class: c.num ? 'num' : null }, c.render(r)) : h('td', { class: c.num ? 'num' : null }, c.render(r)))))))));
+}

@@ -1,0 +1,225 @@
+// dashboard.js - the first screen.  Officials (and inspectors, admins) see
+// the monitoring dashboard of their region: indicator cards with value,
+// target, attainment and trend; monthly trend lines; bars per sub-region;
+// company vs school hours; the ranking of pilot cities; open alerts; and a
+// drill-down nation → province → city.  Schools, enterprises and trainees
+// see their workbench: what waits for them.  Missing monitoring endpoints
+// give a clear "no data" state, never a broken page.
+
+import { get, isMissingRoute, qs } from '../api.js';
+import { h } from '../dom.js';
+import { currentLang, date, num, pct, t, unitValue } from '../i18n.js';
+import { getSession, isGov, myParty, nameOf, ref, resolveRefs, role } from '../schema.js';
+import { lineChart, barChart, meter, sparkline } from '../charts.js';
+import { badge, errorText, hasRoute, pageHead, regionName, value } from './common.js';
+
+const nm = (o) => (o ? (currentLang() === 'en' ? (o.name_en || o.name_zh) : o.name_zh) : '');
+
+async function optional(path) {
+  try {
+    return { data: await get(path) };
+  } catch (e) {
+    return { error: e, missing: isMissingRoute(e) };
+  }
+}
+
+/** nation → province → city for @code. */
+async function regionPath(code) {
+  const path = [];
+  let c = code;
+  for (let i = 0; c && i < 4; i++) {
+    const r = await ref('region', c);
+    if (!r) break;
+    path.unshift(r);
+    c = r.parent;
+  }
+  return path;
+}
+
+export async function dashboardView(ctx) {
+  if (!isGov()) return workbench(ctx);
+  const s = getSession();
+  const q = ctx.query;
+  const scope = s.user.scope.region || '';
+  const region = q.get('region') || scope;
+  const thisYear = new Date().getFullYear();
+  const year = Number(q.get('year') || thisYear);
+  const pick = q.get('indicator') || '';
+
+  const [ind, series, rank, alerts, path, children] = await Promise.all([
+    hasRoute('indicators') ? optional(`/indicators${qs({ region, year })}`) : Promise.resolve({ missing: true }),
+    hasRoute('indicators') ? optional(`/indicators/series${qs({ region, year })}`) : Promise.resolve({ missing: true }),
+    hasRoute('rankings') ? optional(`/rankings${qs({ level: 'city', year })}`) : Promise.resolve({ missing: true }),
+    hasRoute('alerts') ? optional(`/alerts${qs({ status: 'open', limit: 5, region: region || undefined })}`) : Promise.resolve({ missing: true }),
+    region ? regionPath(region) : Promise.resolve([]),
+    optional(`/regions${qs({ parent: region || undefined, level: region ? undefined : 1, limit: 100, sort: 'id' })}`),
+  ]);
+  const here = path.length ? path[path.length - 1] : null;
+  const placeName = here ? nameOf('region', here) : t('dash.nation');
+  const title = t('dash.title', { place: placeName });
+  const link = (over) => {
+    const u = new URLSearchParams(q);
+    for (const [k, v] of Object.entries(over)) { if (v) u.set(k, v); else u.delete(k); }
+    const str = u.toString();
+    return `/${str ? `?${str}` : ''}`;
+  };
+
+  // Drill-down: the way up (within the user's scope) and the way down.
+  const scopeDepth = scope ? path.findIndex((r) => String(r.id) === String(scope)) : -1;
+  const crumbs = [];
+  if (!scope) crumbs.push(h('li', null, region ? h('a', { href: link({ region: '' }) }, t('dash.nation')) : h('span', { 'aria-current': 'page' }, t('dash.nation'))));
+  path.forEach((r, i) => {
+    if (scope && i < scopeDepth) return;
+    const last = i === path.length - 1;
+    crumbs.push(h('li', null, last ? h('span', { 'aria-current': 'page' }, nameOf('region', r)) : h('a', { href: link({ region: String(r.id) }) }, nameOf('region', r))));
+  });
+
+  const indicators = ind.data ? ind.data.indicators : [];
+  const childRows = ind.data && ind.data.children && ind.data.children.length ? ind.data.children
+    : (children.data ? children.data.items.filter((r) => r.level <= 2).map((r) => ({ region: { code: String(r.id), name_zh: r.name_zh, name_en: r.name_en, level: r.level }, values: {} })) : []);
+  const chosen = indicators.find((i) => i.code === pick) || indicators.find((i) => i.value !== null) || indicators[0];
+  const ser = series.data ? series.data : null;
+  const periods = ser ? ser.periods.map((p) => { const m = Number(p.slice(5, 7)); return currentLang() === 'zh' ? `${m}月` : new Date(Date.UTC(2000, m - 1, 1)).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' }); }) : [];
+
+  const controls = h('form', {
+    class: 'filters', 'aria-label': t('dash.choose'),
+    on: { submit: (ev) => { ev.preventDefault(); const fd = new FormData(ev.target); ctx.navigate(link({ year: fd.get('year'), indicator: fd.get('indicator') })); } },
+  },
+  h('div', { class: 'field inline' }, h('label', { for: 'dash-year' }, t('dash.year')),
+    h('select', { id: 'dash-year', name: 'year' }, [thisYear + 1, thisYear, thisYear - 1, thisYear - 2, thisYear - 3].map((y) => h('option', { value: y, selected: y === year }, String(y))))),
+  indicators.length ? h('div', { class: 'field inline' }, h('label', { for: 'dash-ind' }, t('dash.indicator')),
+    h('select', { id: 'dash-ind', name: 'indicator' }, indicators.map((i) => h('option', { value: i.code, selected: chosen && i.code === chosen.code }, nm(i))))) : null,
+  h('button', { type: 'submit', class: 'btn' }, t('dash.show')));
+
+  // ---- cards ----
+  let cards;
+  if (ind.data && indicators.length) {
+    cards = h('ul', { class: 'cards ind-cards', 'aria-label': t('dash.indicators') }, indicators.map((i) => {
+      const vals = ser && ser.series[i.code] ? ser.series[i.code] : [];
+      const att = i.attainment;
+      const delta = i.value !== null && i.previous !== null && i.previous !== undefined ? i.value - i.previous : null;
+      const better = delta === null || delta === 0 ? null : (i.direction === 'lower' ? delta < 0 : delta > 0);
+      return h('li', { class: 'card ind', 'data-indicator': i.code },
+        h('p', { class: 'card-title' }, h('a', { href: link({ indicator: i.code }), 'aria-label': t('dash.showTrend', { name: nm(i) }) }, nm(i))),
+        h('p', { class: 'card-value' }, unitValue(i.value, i.unit)),
+        h('p', { class: 'card-note' },
+          i.target !== null && i.target !== undefined ? t('dash.target', { v: unitValue(i.target, i.unit) }) : t('dash.noTarget'),
+          delta !== null ? h('span', { class: `delta ${better ? 'up' : better === false ? 'down' : ''}` }, ` · ${t('dash.vsPrev', { v: (delta > 0 ? '+' : '') + unitValue(delta, i.unit === 'count' || i.unit === 'hours' || i.unit === 'yuan' ? i.unit : i.unit) })}`) : null),
+        att !== null && att !== undefined ? h('div', { class: 'att' }, meter(att, t('dash.attainment', { v: pct(att, 0) })), h('span', { class: 'att-text' }, t('dash.attainment', { v: pct(att, 0) }))) : null,
+        i.projection !== null && i.projection !== undefined ? h('p', { class: 'card-note small' }, t('dash.projection', { v: unitValue(i.projection, i.unit) })) : null,
+        sparkline(vals));
+    }));
+  } else {
+    cards = h('div', { class: 'notice info', role: 'status', 'data-test': 'no-indicators' },
+      h('p', null, ind.missing ? t('dash.noService') : (ind.error ? errorText(ind.error) : t('dash.noData'))));
+  }
+
+  // ---- charts ----
+  const charts = [];
+  if (chosen && ser && ser.series[chosen.code]) {
+    const fmt = (v) => unitValue(v, chosen.unit);
+    const lines = [{ name: nm(chosen), values: ser.series[chosen.code], cls: 's1' }];
+    if (chosen.target !== null && chosen.target !== undefined && chosen.unit !== 'count') lines.push({ name: t('chart.target'), values: ser.series[chosen.code].map(() => chosen.target), cls: 'tgt' });
+    charts.push(h('section', { class: 'panel' }, lineChart(t('dash.trend', { name: nm(chosen), year }), periods, lines, fmt)));
+  }
+  if (ser && (ser.series.hours_company || ser.series.hours_school)) {
+    charts.push(h('section', { class: 'panel' }, lineChart(t('dash.hours', { year }), periods, [
+      { name: t('enum.site.company'), values: ser.series.hours_company || [], cls: 's1' },
+      { name: t('enum.site.school'), values: ser.series.hours_school || [], cls: 's2' },
+    ], (v) => t('unit.hours', { n: num(v) }))));
+  }
+  if (chosen && childRows.some((c) => c.values && c.values[chosen.code] !== undefined && c.values[chosen.code] !== null)) {
+    const items = childRows.map((c) => ({ label: nm(c.region), value: c.values[chosen.code], target: null }))
+      .filter((i) => i.value !== null && i.value !== undefined && (i.value !== 0 || chosen.unit === 'percent')).sort((a, b) => b.value - a.value).slice(0, 20);
+    charts.push(h('section', { class: 'panel' }, barChart(t('dash.bySub', { name: nm(chosen) }), items, (v) => unitValue(v, chosen.unit), { cls: 's3' })));
+  }
+
+  // ---- sub-regions (drill-down) ----
+  const subs = childRows.length ? h('section', { class: 'panel', 'aria-labelledby': 'd-sub' },
+    h('h2', { id: 'd-sub' }, t('dash.subregions')),
+    h('ul', { class: 'links cols' }, childRows.map((c) => h('li', null,
+      h('a', { href: link({ region: c.region.code }) }, nm(c.region)),
+      chosen && c.values && c.values[chosen.code] !== undefined && c.values[chosen.code] !== null ? h('span', { class: 'muted' }, ` ${unitValue(c.values[chosen.code], chosen.unit)}`) : null)))) : null;
+
+  // ---- ranking ----
+  let ranking;
+  if (rank.data && rank.data.items && rank.data.items.length) {
+    ranking = h('div', { class: 'table-wrap' }, h('table', null,
+      h('caption', { class: 'sr-only' }, t('dash.ranking', { year })),
+      h('thead', null, h('tr', null, [t('dash.rank'), t('dash.city'), t('dash.score'), t('dash.change')].map((c, i) => h('th', { scope: 'col', class: i !== 1 ? 'num' : null }, c)))),
+      h('tbody', null, rank.data.items.slice(0, 15).map((it) => {
+        const ch = it.previous_rank ? it.previous_rank - it.rank : null;
+        return h('tr', null, h('td', { class: 'num' }, String(it.rank)),
+          h('th', { scope: 'row' }, h('a', { href: link({ region: it.region.code }) }, nm(it.region))),
+          h('td', { class: 'num' }, num(it.score, 1)),
+          h('td', { class: 'num' }, ch === null ? '—' : ch > 0 ? `↑${ch}` : ch < 0 ? `↓${-ch}` : '–'));
+      }))));
+  } else {
+    ranking = h('p', { class: 'empty' }, rank.missing ? t('dash.noService') : t('dash.noData'));
+  }
+
+  // ---- alerts ----
+  let alertList;
+  if (alerts.data) {
+    alertList = alerts.data.items.length ? h('ul', { class: 'alert-list' }, alerts.data.items.map((a) => h('li', { class: `sev-${a.severity}` },
+      badge('severity', a.severity), ' ', currentLang() === 'en' ? a.message_en : a.message_zh,
+      h('span', { class: 'muted small' }, ` · ${date(a.raised_at)}`))))
+      : h('p', { class: 'empty' }, t('dash.noAlerts'));
+  } else {
+    alertList = h('p', { class: 'empty' }, alerts.missing ? t('dash.noService') : t('dash.noData'));
+  }
+
+  return {
+    title,
+    node: h('div', { class: 'page dash' },
+      pageHead(title, { sub: t('dash.sub', { year }) }),
+      h('nav', { class: 'crumbs region-path', 'aria-label': t('dash.regionPath') }, h('ol', null, crumbs)),
+      controls,
+      h('section', { 'aria-labelledby': 'd-ind' }, h('h2', { id: 'd-ind', class: 'sr-only' }, t('dash.indicators')), cards),
+      charts.length ? h('div', { class: 'grid2 charts' }, charts) : null,
+      h('div', { class: 'grid2' },
+        h('section', { class: 'panel', 'aria-labelledby': 'd-rank' }, h('h2', { id: 'd-rank' }, t('dash.ranking', { year })), ranking),
+        h('section', { class: 'panel', 'aria-labelledby': 'd-alerts' }, h('h2', { id: 'd-alerts' }, t('dash.openAlerts')), alertList,
+          hasRoute('alerts') ? h('p', null, h('a', { href: '/alerts' }, t('dash.allAlerts'))) : null)),
+      subs),
+  };
+}
+
+// ---- the workbench of schools, enterprises and trainees ----
+
+async function workbench() {
+  const s = getSession();
+  const party = myParty();
+  const [pending, active, recent] = await Promise.all([
+    get(`/contracts${qs({ status: 'pending', limit: 100, sort: '-id' })}`),
+    get(`/contracts${qs({ status: 'active', limit: 100, sort: '-id' })}`),
+    role() === 'trainee' ? Promise.resolve({ items: [] }) : get(`/record-entries${qs({ sort: '-date', limit: 300 })}`),
+  ]);
+  const mine = pending.items.filter((c) => party && !c[`approved_${party}_at`]);
+  const site = role() === 'enterprise' ? 'company' : role() === 'school' ? 'school' : null;
+  const toSign = recent.items.filter((e) => !e.signed_at && e.site === site);
+  await resolveRefs('contract', [...mine, ...active.items.slice(0, 10)], ['trainee_id', 'enterprise_id', 'school_id']);
+  const title = role() === 'trainee' ? t('work.titleTrainee') : t('work.title');
+  const f = { name: 'trainee_id', type: 'ref', ref: 'trainee' };
+  const contractRow = (c) => h('li', null, h('a', { href: `/contracts/${c.id}` }, t('contract.title', { id: c.id })), ' · ', value('contract', f, c), ' ', badge('status', c.status));
+  return {
+    title,
+    node: h('div', { class: 'page work' },
+      pageHead(title, { sub: s.scopeName }),
+      h('div', { class: 'cards' },
+        h('div', { class: 'card' }, h('p', { class: 'card-title' }, t('work.awaitingMe')), h('p', { class: 'card-value' }, num(mine.length))),
+        h('div', { class: 'card' }, h('p', { class: 'card-title' }, t('work.active')), h('p', { class: 'card-value' }, active.next ? `${num(active.items.length)}+` : num(active.items.length))),
+        site ? h('div', { class: 'card' }, h('p', { class: 'card-title' }, t('work.toSign')), h('p', { class: 'card-value' }, num(toSign.length))) : null),
+      h('div', { class: 'grid2' },
+        h('section', { class: 'panel', 'aria-labelledby': 'w-ap' }, h('h2', { id: 'w-ap' }, t('work.awaitingMe')),
+          mine.length ? h('ul', { class: 'links' }, mine.map(contractRow)) : h('p', { class: 'empty' }, t('work.nothing'))),
+        h('section', { class: 'panel', 'aria-labelledby': 'w-sign' }, h('h2', { id: 'w-sign' }, site ? t('work.toSign') : t('work.myContracts')),
+          site ? (toSign.length ? h('ul', { class: 'links' }, toSign.slice(0, 10).map((e) => h('li', null, h('a', { href: `/contracts/${e.contract_id}/record-book` }, `${date(e.date)} · ${e.content}`), h('span', { class: 'muted' }, ` · ${num(e.hours)} h`)))) : h('p', { class: 'empty' }, t('work.nothing')))
+            : (active.items.length || pending.items.length ? h('ul', { class: 'links' }, [...active.items, ...pending.items].map(contractRow)) : h('p', { class: 'empty' }, t('work.nothing'))))),
+      active.items.length ? h('section', { class: 'panel', 'aria-labelledby': 'w-act' }, h('h2', { id: 'w-act' }, t('work.active')),
+        h('ul', { class: 'links' }, active.items.slice(0, 10).map(contractRow)),
+        h('p', null, h('a', { href: '/contracts?status=active' }, t('work.allActive')))) : null),
+  };
+}
+
+export { regionName };

@@ -1,0 +1,240 @@
+// registry.js - the register of enterprises, schools, programmes,
+// partnerships, demand, places, trainees and contracts: a list with search,
+// filters, sortable columns, cursor paging and export links; a detail page
+// with the records that hang off it; and create/edit forms that show the
+// API's field errors at their fields.
+
+import { ApiError, del, get, patch, post, qs } from '../api.js';
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+import { REGISTRY, can, fieldsOf, forget, getSession, isGov, ref, registryScreens, remember, resolveRefs, role, screenOf } from '../schema.js';
+import { control, enumLabel, exportLinks, form, label, pageHead, pager, table, toast, value } from './common.js';
+
+const PAGE = 25;
+
+function screenDef(screen) {
+  const d = REGISTRY[screen];
+  if (!d || !(registryScreens().includes(screen) || (screen === 'pilots' && isGov()))) throw new ApiError(404, { detail: 'no such page' });
+  return d;
+}
+
+/** May the user create or change records of this screen? */
+function writable(d) {
+  return can(d.perm);
+}
+
+export async function listView(ctx) {
+  const screen = ctx.params.screen;
+  const d = screenDef(screen);
+  const q = ctx.query;
+  const sort = q.get('sort') || (d.entity === 'contract' ? '-id' : '');
+  const pageNo = Number(q.get('page') || 1);
+  const filters = {};
+  for (const [k, v] of q.entries()) if (!['sort', 'cursor', 'page', 'q'].includes(k) && v) filters[k] = v;
+  const params = { ...filters, ...d.fixed, q: q.get('q') || undefined, sort: sort || undefined, limit: PAGE, cursor: q.get('cursor') || undefined };
+  const page = await get(`/${d.kind}${qs(params)}`);
+  await resolveRefs(d.entity, page.items);
+  const fields = fieldsOf(d.entity);
+  const title = t(`nav.${screen}`);
+
+  const cols = d.columns.map((name) => {
+    if (name === 'id') return { label: t('field.id'), sortKey: 'id', num: true, render: (r) => h('a', { href: `/${screen}/${r.id}` }, `#${r.id}`) };
+    const f = fields.find((x) => x.name === name);
+    const first = d.columns[0] === name;
+    return {
+      label: label(d.entity, name),
+      sortKey: d.sort.includes(name) ? name : null,
+      num: f.type === 'int' || f.type === 'real',
+      render: (r) => (first ? h('a', { href: `/${screen}/${r.id}` }, value(d.entity, f, r)) : value(d.entity, f, r)),
+    };
+  });
+  if (d.columns[0] !== 'id' && !['name', 'code'].includes(d.columns[0])) {
+    cols.unshift({ label: t('field.id'), num: true, render: (r) => h('a', { href: `/${screen}/${r.id}`, 'aria-label': `${t('list.open')} #${r.id}` }, `#${r.id}`) });
+  }
+  const hrefWith = (over) => {
+    const u = new URLSearchParams(q);
+    u.delete('cursor'); u.delete('page');
+    for (const [k, v] of Object.entries(over)) { if (v) u.set(k, v); else u.delete(k); }
+    const s = u.toString();
+    return `/${screen}${s ? `?${s}` : ''}`;
+  };
+
+  // The search and filter form: a GET to this same screen.
+  const qInput = h('input', { type: 'search', id: 'list-q', name: 'q', value: q.get('q') || '' });
+  const filterCtls = d.filters.map((name) => {
+    const f = fields.find((x) => x.name === name);
+    const id = `flt-${name}`;
+    let input;
+    if (f.type === 'enum') {
+      input = h('select', { id, name }, h('option', { value: '' }, t('common.all')), f.values.map((v) => h('option', { value: v, selected: filters[name] === v }, name === 'status' ? t(`status.${v}`) : enumLabel(d.entity, name, v))));
+    } else {
+      input = h('input', { id, name, type: 'number', value: filters[name] || '', min: f.min, max: f.max, class: 'short' });
+    }
+    return h('div', { class: 'field inline' }, h('label', { for: id }, label(d.entity, name)), input);
+  });
+  const searchForm = h('form', {
+    class: 'filters', role: 'search', 'aria-label': t('list.searchLabel', { what: title }),
+    on: {
+      submit: (ev) => {
+        ev.preventDefault();
+        const fd = new FormData(ev.target);
+        const over = {};
+        for (const [k, v] of fd.entries()) over[k] = String(v).trim();
+        ctx.navigate(hrefWith(over));
+      },
+    },
+  },
+  h('div', { class: 'field inline grow' }, h('label', { for: 'list-q' }, t('list.search')), qInput),
+  filterCtls,
+  h('button', { type: 'submit', class: 'btn' }, t('list.apply')),
+  (q.toString() && (q.get('q') || Object.keys(filters).length)) ? h('a', { class: 'btn link', href: `/${screen}` }, t('list.reset')) : null);
+
+  // Filters that came with a link (?trainee_id=5): shown so they can be removed.
+  const chips = Object.entries(filters).filter(([k]) => !d.filters.includes(k)).map(([k, v]) => {
+    const f = fields.find((x) => x.name === k);
+    return h('span', { class: 'chip' }, `${label(d.entity, k)}: `, f ? value(d.entity, f, { [k]: f.type === 'ref' ? Number(v) : v }) : v, ' ',
+      h('a', { href: hrefWith({ [k]: '' }), 'aria-label': t('list.removeFilter', { what: label(d.entity, k) }) }, '×'));
+  });
+
+  const actions = [];
+  if (writable(d) && !(d.entity === 'organization' && !['admin', 'national', 'province', 'city'].includes(role()))) {
+    actions.push(h('a', { class: 'btn primary', href: `/${screen}/new` }, t(`new.${screen}`)));
+  }
+  const exportParams = { ...filters, ...d.fixed, q: q.get('q') || undefined, sort: sort || undefined };
+  return {
+    title,
+    node: h('div', { class: 'page list-page', 'data-screen': screen },
+      pageHead(title, { actions, sub: t(`about.${screen}`) }),
+      searchForm,
+      chips.length ? h('p', { class: 'chips' }, chips) : null,
+      table(title, cols, page.items, { sort, sortHref: (s) => hrefWith({ sort: s }) }),
+      pager(`/${screen}`, q, page.next, pageNo),
+      exportLinks(d.kind, exportParams)),
+  };
+}
+
+// ---- detail ----
+
+/** Links to the records that hang off a record of @screen. */
+function related(screen, rec) {
+  const links = [];
+  const add = (target, filter) => {
+    if (registryScreens().includes(target)) links.push(h('li', null, h('a', { href: `/${target}?${new URLSearchParams(filter)}` }, t(`nav.${target}`))));
+  };
+  if (screen === 'enterprises') { add('contracts', { enterprise_id: rec.id }); add('partnerships', { enterprise_id: rec.id }); add('demands', { enterprise_id: rec.id }); add('places', { enterprise_id: rec.id }); }
+  if (screen === 'schools') { add('contracts', { school_id: rec.id }); add('programmes', { school_id: rec.id }); add('partnerships', { school_id: rec.id }); }
+  if (screen === 'programmes') { add('contracts', { programme_id: rec.id }); add('places', { programme_id: rec.id }); }
+  if (screen === 'trainees') add('contracts', { trainee_id: rec.id });
+  return links.length ? h('section', { class: 'panel' }, h('h2', null, t('detail.related')), h('ul', { class: 'links' }, links)) : null;
+}
+
+export async function detailView(ctx) {
+  const { screen, id } = ctx.params;
+  const d = screenDef(screen);
+  if (d.entity === 'contract') return (await import('./contract.js')).contractView(ctx);
+  const unmask = ctx.query.get('unmask') === '1' && can('pii');
+  const rec = await get(`/${d.kind}/${encodeURIComponent(id)}${unmask ? '?unmask=1' : ''}`);
+  remember(d.entity, rec);
+  const fields = fieldsOf(d.entity);
+  await resolveRefs(d.entity, [rec]);
+  const title = rec.name || `${t(`entity.${d.entity}`)} #${rec.id}`;
+  const actions = [];
+  // Schools and enterprises change their own organisation, not their partners'.
+  const orgId = getSession().user.scope.organization_id;
+  const mine = d.entity !== 'organization' || !orgId || rec.id === orgId;
+  if (writable(d) && mine) {
+    actions.push(h('a', { class: 'btn', href: `/${screen}/${rec.id}/edit` }, t('detail.edit')));
+    actions.push(h('button', {
+      type: 'button', class: 'btn danger',
+      on: {
+        click: async () => {
+          if (!window.confirm(t('detail.confirmDelete', { what: title }))) return;
+          try {
+            await del(`/${d.kind}/${rec.id}`);
+            forget(d.entity, rec.id);
+            toast(t('detail.deleted'));
+            ctx.navigate(`/${screen}`);
+          } catch (e) {
+            const { errorText } = await import('./common.js');
+            toast(errorText(e), 'error');
+          }
+        },
+      },
+    }, t('detail.delete')));
+  }
+  const pii = fields.find((f) => f.pii);
+  return {
+    title,
+    node: h('div', { class: 'page detail-page' },
+      pageHead(title, { crumbs: [[`/${screen}`, t(`nav.${screen}`)]], actions }),
+      h('section', { class: 'panel' },
+        h('h2', null, t('detail.fields')),
+        h('dl', { class: 'fields-dl' }, fields.map((f) => [
+          h('dt', null, label(d.entity, f.name)),
+          h('dd', null, value(d.entity, f, rec),
+            f.pii && can('pii') && !unmask ? [' ', h('a', { href: `/${screen}/${rec.id}?unmask=1`, class: 'small' }, t('detail.unmask'))] : null),
+        ])),
+        h('p', { class: 'muted small' }, t('detail.stamps', { created: new Date(rec.created_at).toLocaleString(), updated: new Date(rec.updated_at).toLocaleString() })),
+        pii && unmask ? h('p', { class: 'notice warn small' }, t('detail.unmaskedNote')) : null),
+      related(screen, rec)),
+  };
+}
+
+// ---- forms ----
+
+export async function formView(ctx) {
+  const screen = ctx.params.screen || ctx.path.split('/')[1];
+  const { id } = ctx.params;
+  const d = screenDef(screen);
+  if (!writable(d)) throw new ApiError(403, { detail: 'forbidden' });
+  const editing = id !== undefined;
+  const rec = editing ? await get(`/${d.kind}/${encodeURIComponent(id)}`) : null;
+  const fields = fieldsOf(d.entity).filter((f) => !f.sys && !(d.fixed && d.fixed[f.name]));
+  const prefill = {};
+  for (const [k, v] of ctx.query.entries()) prefill[k] = /_id$/.test(k) ? Number(v) : v;
+  const s = getSession();
+  // An organisation's own user creates records of its own: preselect it.
+  if (s.user.scope.organization_id && !editing) {
+    if (role() === 'school') prefill.school_id ??= s.user.scope.organization_id;
+    if (role() === 'enterprise') prefill.enterprise_id ??= s.user.scope.organization_id;
+    const own = await ref('organization', s.user.scope.organization_id);
+    if (own) prefill.region ??= own.region;
+  }
+  const controls = fields.map((f) => control(d.entity, f, editing ? rec[f.name] : prefill[f.name], editing ? 'edit' : 'create'));
+  // A contract's programme belongs to its school: narrow the choices.
+  const school = controls.find((c) => c.f.name === 'school_id');
+  const prog = controls.find((c) => c.f.name === 'programme_id');
+  if (school && prog && prog.setFilter) {
+    const sync = () => prog.setFilter(school.get() ? { school_id: school.get() } : null);
+    school.input.addEventListener('change', sync);
+    if (school.get() || (editing ? rec.school_id : prefill.school_id)) prog.setFilter({ school_id: editing ? rec.school_id : prefill.school_id });
+  }
+  await Promise.all(controls.map((c) => c.ready).filter(Boolean));
+  const title = editing ? t('form.editTitle', { what: rec.name || `#${rec.id}` }) : t(`new.${screen}`);
+  const f = form(controls, async (values) => {
+    let out;
+    if (editing) {
+      const changed = {};
+      for (const c of controls) {
+        if (c.f.imm) continue;
+        const v = values[c.f.name];
+        const old = rec[c.f.name] ?? null;
+        if (v !== old && !(v === null && old === '')) changed[c.f.name] = v;
+      }
+      out = Object.keys(changed).length ? await patch(`/${d.kind}/${rec.id}`, changed) : rec;
+    } else {
+      const body = { ...(d.fixed || {}) };
+      for (const [k, v] of Object.entries(values)) if (v !== null && v !== '') body[k] = v;
+      out = await post(`/${d.kind}`, body);
+    }
+    remember(d.entity, out);
+    toast(editing ? t('form.saved') : t('form.created'));
+    ctx.navigate(`/${d.entity === 'contract' ? 'contracts' : screenOf(d.entity, out)}/${out.id}`, { replace: true });
+  }, { submitLabel: editing ? t('form.save') : t('form.create'), cancelHref: editing ? `/${screen}/${rec.id}` : `/${screen}` });
+  return {
+    title,
+    node: h('div', { class: 'page form-page' },
+      pageHead(title, { crumbs: [[`/${screen}`, t(`nav.${screen}`)]].concat(editing ? [[`/${screen}/${rec.id}`, rec.name || `#${rec.id}`]] : []), sub: t('form.required') }),
+      f.el),
+  };
+}
