@@ -15,7 +15,7 @@ import { pilotsView, pilotView } from './views/pilots.js';
 import { alertsView } from './views/alerts.js';
 import { auditView } from './views/audit.js';
 import { importView } from './views/imports.js';
-import { announce, errorBox, hasRoute, loadRoutes } from './views/common.js';
+import { announce, errorBox } from './views/common.js';
 
 const CARE_KEY = 'dt.care';
 const root = document.getElementById('app');
@@ -121,7 +121,7 @@ function renderLogin(message) {
         try {
           const r = await post('/session', { login: loginInput.value.trim(), password: pwInput.value }, { quiet: true });
           setCsrf(r.csrf);
-          await Promise.all([startSession(), loadRoutes()]);
+          await startSession();
           const back = sessionStorage.getItem('dt.back');
           sessionStorage.removeItem('dt.back');
           navigate(back && back !== '/login' ? back : '/', { replace: true });
@@ -195,7 +195,7 @@ function navItems() {
   for (const s of registryScreens()) items.push([`/${s}`, `nav.${s}`]);
   if (isGov()) items.push(['/pilots', 'nav.pilots'], ['/alerts', 'nav.alerts']);
   if (can('audit')) items.push(['/audit', 'nav.audit']);
-  if (hasRoute('/api/v1/imports') && role() !== 'trainee' && role() !== 'inspector') items.push(['/import', 'nav.import']);
+  if (role() !== 'trainee' && role() !== 'inspector') items.push(['/import', 'nav.import']);
   return items;
 }
 
@@ -286,12 +286,8 @@ async function start() {
   applyCare(careOn());
   await setLang(savedLang());
   setExpiredHandler(expired);
-  // Which optional routes this server has (indicators, alerts, import,
-  // export) is learnt alongside the session, before the menu is drawn.
-  const routes = loadRoutes();
   try {
     await startSession();
-    await routes;
   } catch (e) {
     if (location.pathname !== '/login') sessionStorage.setItem('dt.back', location.pathname + location.search);
     renderLogin();

@@ -52,19 +52,29 @@ export function has(key) {
   return cat[key] !== undefined;
 }
 
+// Number formats by language, style and digits: making one costs far more
+// than using it, and a dashboard formats hundreds of numbers.
+const formats = new Map();
+function numberFormat(style, digits) {
+  const key = `${locale()} ${style} ${digits}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale(), { style, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** A number per language ("—" for null). */
 export function num(n, digits) {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
-  if (digits !== undefined) {
-    return new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
-  }
-  return nf.format(n);
+  return digits !== undefined ? numberFormat('decimal', digits).format(n) : nf.format(n);
 }
 
 /** A ratio (0.42) as a percentage ("42.0%"). */
 export function pct(x, digits = 1) {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';
-  return new Intl.NumberFormat(locale(), { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
+  return numberFormat('percent', digits).format(x);
 }
 
 /** An ISO date (YYYY-MM-DD) per language. */

@@ -5,14 +5,11 @@ import { get, isMissingRoute, post, qs } from '../api.js';
 import { h } from '../dom.js';
 import { currentLang, dateTime, t } from '../i18n.js';
 import { can } from '../schema.js';
-import { badge, errorText, hasRoute, pageHead, pager, regionName, table, toast } from './common.js';
+import { badge, errorText, pageHead, pager, regionName, table, toast } from './common.js';
 
 export async function alertsView(ctx) {
   const q = ctx.query;
   const title = t('nav.alerts');
-  if (!hasRoute('alerts')) {
-    return { title, node: h('div', { class: 'page' }, pageHead(title), h('p', { class: 'notice info', role: 'status' }, t('dash.noService'))) };
-  }
   const status = q.has('status') ? q.get('status') : 'open';
   const severity = q.get('severity') || '';
   let page;

@@ -2,7 +2,7 @@
 // formatted field values with links to referenced records, forms built from
 // the entity fields that show the API's errors next to their field (and in
 // a summary linking to them), pickers for references and regions, modal
-// dialogs, paging, export links and the probe for optional server routes.
+// dialogs, paging and export links.
 
 import { ApiError, get, qs } from '../api.js';
 import { h, nextId, replace } from '../dom.js';
@@ -135,48 +135,8 @@ export function value(entity, f, rec) {
   }
 }
 
-// ---- optional routes ----
-
-const PROBES = {
-  imports: '/api/v1/imports',
-  exports: '/api/v1/exports/contracts.csv',
-  templates: '/api/v1/templates/contracts.csv',
-  indicators: '/api/v1/indicators',
-  rankings: '/api/v1/rankings',
-  alerts: '/api/v1/alerts',
-  targets: '/api/v1/targets',
-  tasks: '/api/v1/pilot-tasks',
-  jobs: '/api/v1/jobs/1',
-};
-let routes = {};
-
-/** Probe the optional routes (HEAD: 405 means the route exists, 404 that it does not). */
-export async function loadRoutes() {
-  const key = 'dt.routes';
-  try {
-    const c = sessionStorage.getItem(key);
-    if (c) { routes = JSON.parse(c); return; }
-  } catch { /* ignore */ }
-  const found = {};
-  await Promise.all(Object.entries(PROBES).map(async ([name, path]) => {
-    try {
-      const r = await fetch(path, { method: 'HEAD', credentials: 'same-origin' });
-      found[name] = r.status !== 404;
-    } catch { found[name] = false; }
-  }));
-  routes = found;
-  try { sessionStorage.setItem(key, JSON.stringify(found)); } catch { /* ignore */ }
-}
-
-/** Does the server have the optional route @name (or path)? */
-export function hasRoute(name) {
-  const n = Object.entries(PROBES).find(([, p]) => p === name);
-  return !!routes[n ? n[0] : name];
-}
-
-/** CSV and Excel links for a list of @kind with @params, when the server exports. */
+/** CSV and Excel links for a list of @kind with @params. */
 export function exportLinks(kind, params) {
-  if (!hasRoute('exports')) return null;
   const q = qs(params);
   return h('p', { class: 'exports' }, `${t('list.export')}: `,
     h('a', { href: `/api/v1/exports/${kind}.csv${q}`, download: '' }, 'CSV'), ' · ',

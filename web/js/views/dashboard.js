@@ -11,7 +11,7 @@ import { h } from '../dom.js';
 import { currentLang, date, num, pct, t, unitValue } from '../i18n.js';
 import { getSession, isGov, myParty, nameOf, ref, resolveRefs, role } from '../schema.js';
 import { lineChart, barChart, meter, sparkline } from '../charts.js';
-import { badge, errorText, hasRoute, pageHead, regionName, value } from './common.js';
+import { badge, errorText, pageHead, regionName, value } from './common.js';
 
 const nm = (o) => (o ? (currentLang() === 'en' ? (o.name_en || o.name_zh) : o.name_zh) : '');
 
@@ -47,10 +47,10 @@ export async function dashboardView(ctx) {
   const pick = q.get('indicator') || '';
 
   const [ind, series, rank, alerts, path, children] = await Promise.all([
-    hasRoute('indicators') ? optional(`/indicators${qs({ region, year })}`) : Promise.resolve({ missing: true }),
-    hasRoute('indicators') ? optional(`/indicators/series${qs({ region, year })}`) : Promise.resolve({ missing: true }),
-    hasRoute('rankings') ? optional(`/rankings${qs({ level: 'city', year })}`) : Promise.resolve({ missing: true }),
-    hasRoute('alerts') ? optional(`/alerts${qs({ status: 'open', limit: 5, region: region || undefined })}`) : Promise.resolve({ missing: true }),
+    optional(`/indicators${qs({ region, year })}`),
+    optional(`/indicators/series${qs({ region, year })}`),
+    optional(`/rankings${qs({ level: 'city', year })}`),
+    optional(`/alerts${qs({ status: 'open', limit: 5, region: region || undefined })}`),
     region ? regionPath(region) : Promise.resolve([]),
     optional(`/regions${qs({ parent: region || undefined, level: region ? undefined : 1, limit: 100, sort: 'id' })}`),
   ]);
@@ -180,7 +180,7 @@ export async function dashboardView(ctx) {
       h('div', { class: 'grid2' },
         h('section', { class: 'panel', 'aria-labelledby': 'd-rank' }, h('h2', { id: 'd-rank' }, t('dash.ranking', { year })), ranking),
         h('section', { class: 'panel', 'aria-labelledby': 'd-alerts' }, h('h2', { id: 'd-alerts' }, t('dash.openAlerts')), alertList,
-          hasRoute('alerts') ? h('p', null, h('a', { href: '/alerts' }, t('dash.allAlerts'))) : null)),
+          h('p', null, h('a', { href: '/alerts' }, t('dash.allAlerts'))))),
       subs),
   };
 }

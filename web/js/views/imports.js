@@ -6,7 +6,7 @@ import { ApiError, get } from '../api.js';
 import { h, replace } from '../dom.js';
 import { currentLang, num, t } from '../i18n.js';
 import { can } from '../schema.js';
-import { errorText, hasRoute, pageHead } from './common.js';
+import { errorText, pageHead } from './common.js';
 
 const KINDS = [
   ['organizations', 'org'], ['programmes', 'programme'], ['partnerships', 'partner'], ['demands', 'demand'],
@@ -28,9 +28,6 @@ async function poll(id, onTick) {
 
 export async function importView() {
   const title = t('nav.import');
-  if (!hasRoute('imports')) {
-    return { title, node: h('div', { class: 'page' }, pageHead(title), h('p', { class: 'notice info', role: 'status' }, t('dash.noService'))) };
-  }
   const kinds = KINDS.filter(([, perm]) => can(perm));
   const kindSel = h('select', { id: 'imp-kind', name: 'kind' }, kinds.map(([k]) => h('option', { value: k }, t(`import.kind.${k}`))));
   const file = h('input', { id: 'imp-file', name: 'file', type: 'file', accept: '.csv,text/csv', required: true });

@@ -7,7 +7,7 @@ import { get, isMissingRoute, put, qs } from '../api.js';
 import { h } from '../dom.js';
 import { currentLang, date, num, t } from '../i18n.js';
 import { can, remember } from '../schema.js';
-import { badge, errorText, form, hasRoute, pageHead, regionName, table, toast } from './common.js';
+import { badge, errorText, form, pageHead, regionName, table, toast } from './common.js';
 
 export async function pilotsView() {
   const page = await get(`/pilots${qs({ limit: 200, sort: 'name' })}`);
@@ -37,9 +37,9 @@ export async function pilotView(ctx) {
   remember('pilot', p);
   const year = Number(ctx.query.get('year') || new Date().getFullYear());
   const [tasks, targets, ind] = await Promise.all([
-    hasRoute('tasks') ? optional(`/pilot-tasks${qs({ pilot_id: p.id, sort: 'deadline', limit: 200 })}`) : Promise.resolve({ missing: true }),
-    hasRoute('targets') ? optional(`/targets${qs({ region: p.region, year })}`) : Promise.resolve({ missing: true }),
-    hasRoute('indicators') ? optional(`/indicators${qs({ region: p.region, year })}`) : Promise.resolve({ missing: true }),
+    optional(`/pilot-tasks${qs({ pilot_id: p.id, sort: 'deadline', limit: 200 })}`),
+    optional(`/targets${qs({ region: p.region, year })}`),
+    optional(`/indicators${qs({ region: p.region, year })}`),
   ]);
   const names = {};
   const units = {};
