@@ -3,9 +3,10 @@
  *
  * Writers only bump an atomic counter; the watcher wakes every tick, and
  * when the counter moved and has been still for the delay (so that a burst
- * of writes costs one evaluation), or when a day has passed since the last
- * evaluation, runs dt_engine_alerts_evaluate() on its own connection as the
- * actor "system:alerts".
+ * of writes costs one evaluation), or has kept moving for a minute since the
+ * last evaluation, or when a day has passed, runs
+ * dt_engine_alerts_evaluate() on its own connection as the actor
+ * "system:alerts".
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,6 +21,7 @@
 
 #define TICK_MS 200
 #define DAY_S (24 * 3600)
+#define BUSY_S 60 /* at most this long between evaluations while writes keep coming */
 
 static struct {
 	pthread_t thread;
@@ -76,7 +78,8 @@ static void *watch_main(void *arg)
 			seen = now_changes;
 			changed_at = t;
 		}
-		bool settled = changed_at > 0 && (t - changed_at) * 1000 >= w.delay_ms;
+		/* Quiet for the delay; or changing without pause for a minute (a busy server). */
+		bool settled = changed_at > 0 && ((t - changed_at) * 1000 >= w.delay_ms || t - last_eval >= BUSY_S);
 		if (settled || t - last_eval >= DAY_S) {
 			pthread_mutex_unlock(&w.mu);
 			evaluate();
