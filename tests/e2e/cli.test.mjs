@@ -185,7 +185,21 @@ test('check passes on a fresh database', () => {
   assert.match(out, /integrity: ok/);
   assert.match(out, /foreign keys: ok/);
   assert.match(out, /audit chain: ok \(\d+ events\)/);
+  assert.match(out, /indicator aggregates: ok/);
   assert.match(out, /all checks passed/);
+});
+
+test('check finds indicator aggregates that differ from the facts', () => {
+  const { db, args } = freshDb();
+  ok(['gen', '--trainees', '60', ...args]);
+  sqlite(db, `UPDATE agg_year SET value = value + 1 WHERE (region, occ, key, year) =
+    (SELECT region, occ, key, year FROM agg_year WHERE region = 0 AND occ = 0 LIMIT 1)`);
+  const c = run(['check', ...args]);
+  assert.equal(c.status, 1);
+  // one changed row: as kept and as rebuilt
+  assert.match(c.stdout, /indicator aggregates: 2 rows differ from a rebuild/);
+  assert.match(ok(['indicators', '--rebuild', ...args]), /rebuilt/);
+  assert.match(ok(['check', ...args]), /indicator aggregates: ok/);
 });
 
 test('a missing database is reported, not created', () => {

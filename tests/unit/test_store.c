@@ -1765,6 +1765,7 @@ static void test_lookups_and_check(void **state)
 		fail_msg("check: %s\n%s", f->err.buf, report.buf);
 	assert_non_null(strstr(report.buf, "integrity: ok"));
 	assert_non_null(strstr(report.buf, "audit chain: ok"));
+	assert_non_null(strstr(report.buf, "indicator aggregates: ok"));
 	dt_strbuf_release(&report);
 	json_t *rows = NULL;
 	struct dt_scope sy = { 210100, 0, 0 }, cc = { 220100, 0, 0 };
