@@ -20,19 +20,69 @@
 struct fact {
 	const char *table;
 	const char *cols;
+	/*
+	 * When a row contributes anything at all (R: the row), or NULL for
+	 * always: rows that contribute nothing (drafts, unsigned entries) fire
+	 * no trigger work.
+	 */
+	const char *contributes;
 };
 
 static const struct fact facts[] = {
 	{ "contract", "status, start_date, ended_on, activated_at, programme_id, region, "
 		      "stipend_monthly, planned_company_hours, planned_school_hours, "
-		      "dissolved_in_probation, enterprise_id, company_mentor" },
-	{ "record_entry", "signed_at, hours, site, date, region" },
-	{ "assessment", "kind, result, attempt, date, region, contract_id" },
-	{ "outcome", "kind, date, region, contract_id" },
-	{ "demand", "occupation_id, year, count, region" },
-	{ "place", "programme_id, year, capacity, region" },
-	{ "organization", "kind, region" },
+		      "dissolved_in_probation, enterprise_id, company_mentor",
+	  "(R.activated_at IS NOT NULL OR R.status = 'active')" },
+	{ "record_entry", "signed_at, hours, site, date, region", "R.signed_at IS NOT NULL" },
+	{ "assessment", "kind, result, attempt, date, region, contract_id", "R.kind = 'final'" },
+	{ "outcome", "kind, date, region, contract_id", "R.kind = 'retained'" },
+	{ "demand", "occupation_id, year, count, region", NULL },
+	{ "place", "programme_id, year, capacity, region", NULL },
+	{ "organization", "kind, region", "R.kind = 'enterprise'" },
 };
+
+/* Append @cond with R replaced by @row. */
+static void cond_sql(struct dt_strbuf *sql, const char *cond, const char *row)
+{
+	for (const char *p = cond; *p; p++) {
+		if (p[0] == 'R' && p[1] == '.')
+			dt_strbuf_adds(sql, row);
+		else
+			dt_strbuf_add(sql, p, 1);
+	}
+}
+
+/*
+ * The WHEN of fact @f's trigger for @event: an insert or delete of a row
+ * that contributes; an update that changes a column the contributions read,
+ * of a row that contributes before or after.  Empty: always.
+ */
+static void fact_when(struct dt_strbuf *w, const struct fact *f, const char *event)
+{
+	if (strstr(event, "UPDATE")) {
+		dt_strbuf_adds(w, "(");
+		const char *p = f->cols;
+		while (*p) {
+			const char *comma = strchr(p, ',');
+			size_t n = comma ? (size_t)(comma - p) : strlen(p);
+			dt_strbuf_addf(w, "%sOLD.%.*s IS NOT NEW.%.*s", p == f->cols ? "" : " OR ", (int)n, p,
+				       (int)n, p);
+			p += n;
+			while (*p == ',' || *p == ' ')
+				p++;
+		}
+		dt_strbuf_adds(w, ")");
+		if (f->contributes) {
+			dt_strbuf_adds(w, " AND (");
+			cond_sql(w, f->contributes, "OLD");
+			dt_strbuf_adds(w, " OR ");
+			cond_sql(w, f->contributes, "NEW");
+			dt_strbuf_adds(w, ")");
+		}
+	} else if (f->contributes) {
+		cond_sql(w, f->contributes, strstr(event, "INSERT") ? "NEW" : "OLD");
+	}
+}
 
 /*
  * Rows whose contributions depend on another table's row: when @table's
@@ -94,11 +144,17 @@ static void count_rows_sql(struct dt_strbuf *sql, const char *key, const char *r
 		       row, key, sign);
 }
 
+static void trigger_if(struct dt_strbuf *sql, const char *name, const char *when, const char *event,
+		       const char *table, const char *cond)
+{
+	dt_strbuf_addf(sql, "DROP TRIGGER IF EXISTS %s;\nCREATE TRIGGER %s %s %s ON %s%s%s BEGIN\n", name,
+		       name, when, event, table, cond && *cond ? " WHEN " : "", cond ? cond : "");
+}
+
 static void trigger(struct dt_strbuf *sql, const char *name, const char *when, const char *event,
 		    const char *table)
 {
-	dt_strbuf_addf(sql, "DROP TRIGGER IF EXISTS %s;\nCREATE TRIGGER %s %s %s ON %s BEGIN\n", name,
-		       name, when, event, table);
+	trigger_if(sql, name, when, event, table, NULL);
 }
 
 /* @ids of dependent @d with R replaced by @row, appended to @out as "x.id IN (...)". */
@@ -181,7 +237,10 @@ int dt_agg_install(struct dt_store *s, struct dt_strbuf *err)
 			dt_strbuf_adds(&ev, t[j].event);
 			if (strstr(t[j].event, "UPDATE"))
 				dt_strbuf_addf(&ev, " %s", f->cols);
-			trigger(&sql, name.buf, t[j].when, ev.buf, f->table);
+			struct dt_strbuf cond = DT_STRBUF_INIT;
+			fact_when(&cond, f, t[j].event);
+			trigger_if(&sql, name.buf, t[j].when, ev.buf, f->table, cond.buf);
+			dt_strbuf_release(&cond);
 			char where[32];
 			snprintf(where, sizeof(where), "x.id = %s.id", t[j].row);
 			add_sql(&sql, f->table, where, t[j].sign);
