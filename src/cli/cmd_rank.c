@@ -99,7 +99,7 @@ int cmd_rank(int argc, char **argv)
 		for (int k = 0; k < N; k++)
 			dt_strbuf_release(&cell[k]);
 	}
-	printf("%d %s ranking by composite score (weights: `dualtrack indicators --help`)\n", p.year,
+	printf("%d %s ranking by composite score (weights: `dualtrack settings`)\n", p.year,
 	       level == 2 ? "pilot city" : "province");
 	cli_table_print(&t, stdout, 0);
 	cli_table_release(&t);

@@ -38,14 +38,14 @@ static const struct rule rules[] = {
 	{ "task_overdue", 0, "试点任务逾期未完成", "Pilot task past its deadline" },
 };
 
-int dt_engine_alert_rule(const char *name, double *threshold, const char **what_en)
+int dt_engine_alert_rule(const char *name, double *threshold, const char **what)
 {
 	for (size_t i = 0; i < DT_ARRAY_SIZE(rules); i++) {
 		if (!name || !strcmp(rules[i].name, name)) {
 			if (threshold)
 				*threshold = rules[i].threshold;
-			if (what_en)
-				*what_en = rules[i].what_en;
+			if (what)
+				*what = rules[i].what_zh;
 			return (int)i;
 		}
 	}

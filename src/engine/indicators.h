@@ -50,9 +50,9 @@ int dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int 
 
 /**
  * The alert rule @name: its index (-1 if there is none), default threshold
- * and description.  dt_engine_alert_rule_name(i) lists them (NULL after the last).
+ * and description (Chinese, as the settings list shows indicator names).  dt_engine_alert_rule_name(i) lists them (NULL after the last).
  */
-int dt_engine_alert_rule(const char *name, double *threshold, const char **what_en);
+int dt_engine_alert_rule(const char *name, double *threshold, const char **what);
 const char *dt_engine_alert_rule_name(int i);
 
 /** Today as YYYYMMDD (UTC). */
