@@ -58,6 +58,8 @@ struct row {
 	json_t *state; /* contract: {"status", "ended_on", "dissolution_reason"} or NULL */
 	json_t *errs;  /* validator errors: [{col, value, reason, zh, en}] or NULL */
 	json_t *vals;  /* {"col index": cell text} for the report */
+	struct dt_trainee_new *t; /* the bulk path: a trainee ready to insert (then in, keys,
+				     state, errs and vals are NULL) */
 };
 
 struct batch {
@@ -76,6 +78,29 @@ struct queue {
 };
 
 /* ---- the parser ---- */
+
+/*
+ * The bulk path for trainees: a row that is certain to pass is prepared
+ * here, on the parser thread, down to the sealed ID and the audit event's
+ * text, so that the writer only inserts it (dt_store_trainee_insert).  Any
+ * doubt - a cell that does not convert, a rule that fails, a duplicate, a
+ * region not in the table or outside the writer's scope, a control
+ * character in a name - sends the row down the general path, which writes
+ * it or reports why.  Ids are given at the insert, so the two paths share
+ * one sequence.
+ */
+enum { FT_NATID, FT_NAME, FT_GENDER, FT_BIRTH, FT_REGION, FT_PHONE, FT_EMAIL, FT_GUARDIAN, FT_N };
+static const char *const fast_fields[FT_N] = { "national_id", "name", "gender", "birth_date",
+					       "region", "phone", "email", "guardian_name" };
+
+struct fast {
+	bool on;
+	const struct dt_keys *keys;
+	unsigned char *regions; /* DT_REGION_BITMAP_BYTES: the region table */
+	int lo, hi;		/* the writer's region scope */
+	int64_t org;		/* registered_by: the writer's organisation, or 0 */
+	int col[FT_N];		/* the file column of each field, or -1 */
+};
 
 struct parser {
 	const struct dt_entity *e;
@@ -109,6 +134,7 @@ struct parser {
 	_Atomic int64_t parsed;
 	struct dt_date today;
 	bool contract_state_allowed;
+	struct fast fast;
 };
 
 /* The columns whose values must be unique within a file, per kind. */
@@ -129,8 +155,17 @@ static const struct {
 	{ "target", { "region", "indicator", "year" } },
 };
 
+static void trainee_free(struct dt_trainee_new *t)
+{
+	if (!t)
+		return;
+	dt_strbuf_release(&t->after);
+	free(t);
+}
+
 static void row_release(struct row *r)
 {
+	trainee_free(r->t);
 	json_decref(r->in);
 	json_decref(r->keys);
 	json_decref(r->state);
@@ -510,6 +545,26 @@ static void header_note(struct parser *p, int fc, const char *name, const char *
 	json_array_append_new(p->ignored, json_string(name));
 }
 
+/* Where the bulk path finds its fields; it is off when a column it does not know is read. */
+static void fast_columns(struct parser *p)
+{
+	struct fast *f = &p->fast;
+	for (int k = 0; k < FT_N; k++)
+		f->col[k] = -1;
+	for (size_t i = 0; i < p->nfile && f->on; i++) {
+		if (p->map[i] < 0)
+			continue;
+		const struct dt_iocol *c = &p->cols[p->map[i]];
+		int k = 0;
+		while (k < FT_N && !(c->kind == DT_IOC_VALUE && !strcmp(c->field->name, fast_fields[k])))
+			k++;
+		if (k == FT_N)
+			f->on = false;
+		else
+			f->col[k] = (int)i;
+	}
+}
+
 static void read_header(struct parser *p)
 {
 	bool used[MAX_FILE_COLS] = { false };
@@ -557,6 +612,7 @@ static void read_header(struct parser *p)
 			fatal(p, "header: the required column %s (%s) is missing", c->name, c->label_zh);
 	}
 	p->have_header = true;
+	fast_columns(p);
 }
 
 /* ---- a data row ---- */
@@ -577,23 +633,9 @@ static int file_col_of(struct parser *p, int colidx)
 	return -1;
 }
 
-static void read_row(struct parser *p)
+/* The general path: every cell converted, every fault recorded on the row. */
+static void read_general(struct parser *p, struct row *r)
 {
-	bool blank = true;
-	for (size_t i = 0; i < p->ncells && blank; i++)
-		for (const char *c = p->cells[i]; *c && blank; c++)
-			if (*c != ' ' && *c != '\t' && *c != '\r' && *c != '\n')
-				blank = false;
-	if (blank)
-		return;
-	p->rows++;
-	if (!p->cur) {
-		p->cur = calloc(1, sizeof(*p->cur));
-		if (!p->cur)
-			abort();
-	}
-	struct row *r = &p->cur->rows[p->cur->n++];
-	r->rowno = p->recno;
 	r->in = json_object();
 	r->vals = json_object();
 	if (p->ncells > p->nfile) {
@@ -610,10 +652,6 @@ static void read_row(struct parser *p)
 			continue;
 		const struct dt_iocol *c = &p->cols[ci];
 		char *t = p->cells[i];
-		dt_cell_clean(t, c->codes);
-		/* '=SUM(...) is how exports keep text from turning into a formula */
-		if (t[0] == '\'' && t[1] && strchr("=+-@", t[1]))
-			memmove(t, t + 1, strlen(t));
 		json_object_set_new(r->vals, key, json_string(t));
 		if (!*t)
 			continue;
@@ -702,6 +740,101 @@ static void read_row(struct parser *p)
 		}
 		dt_strbuf_release(&k);
 	}
+}
+
+/* The bulk path: true when @r is prepared (see struct fast); false leaves @r untouched. */
+static bool read_fast(struct parser *p, struct row *r)
+{
+	struct fast *f = &p->fast;
+	const struct dt_field *gf = dt_entity_field(p->e, "gender");
+	const char *v[FT_N];
+	if (p->ncells > p->nfile)
+		return false;
+	for (int k = 0; k < FT_N; k++) {
+		v[k] = f->col[k] >= 0 && (size_t)f->col[k] < p->ncells ? p->cells[f->col[k]] : NULL;
+		if (v[k] && !*v[k])
+			v[k] = NULL;
+	}
+	if (!v[FT_NATID] || !v[FT_NAME] || !v[FT_REGION] || strlen(v[FT_NATID]) > DT_NATID_LEN)
+		return false;
+	const char *gender = NULL;
+	char birth[DT_DATE_STRLEN + 8];
+	if (v[FT_GENDER] && !(gender = dt_io_enum_value(gf, v[FT_GENDER])))
+		return false;
+	if (v[FT_BIRTH] && !date_text(v[FT_BIRTH], birth))
+		return false;
+	int region;
+	if (dt_region_code_parse(v[FT_REGION], &region, NULL) != DT_OK || region < f->lo ||
+	    region > f->hi || !(f->regions[region / 8] & (1u << (region % 8))))
+		return false;
+
+	/* the texts live in the same allocation, after the struct */
+	size_t need = sizeof(struct dt_trainee_new);
+	for (int k = FT_NAME; k < FT_N; k++)
+		if (v[k] && k != FT_GENDER && k != FT_BIRTH && k != FT_REGION)
+			need += strlen(v[k]) + 1;
+	struct dt_trainee_new *t = calloc(1, need);
+	if (!t)
+		abort();
+	char *at = (char *)(t + 1);
+	const char **dst[FT_N] = { [FT_NAME] = &t->name, [FT_PHONE] = &t->phone,
+				   [FT_EMAIL] = &t->email, [FT_GUARDIAN] = &t->guardian_name };
+	for (int k = 0; k < FT_N; k++) {
+		if (!dst[k] || !v[k])
+			continue;
+		size_t n = strlen(v[k]) + 1;
+		memcpy(at, v[k], n);
+		*dst[k] = at;
+		at += n;
+	}
+	memcpy(t->national_id, v[FT_NATID], strlen(v[FT_NATID]) + 1);
+	t->region = region;
+	t->registered_by = f->org;
+	dt_strbuf_init(&t->after, 0);
+	if (dt_trainee_prepare(f->keys, p->today, gender, v[FT_BIRTH] ? birth : NULL, t) != DT_OK) {
+		trainee_free(t);
+		return false;
+	}
+	/* duplicates within the file: the general path's key, so that both paths see each other */
+	char key[DT_NATID_LEN + 2];
+	snprintf(key, sizeof(key), "%s\x1f", t->national_id);
+	if (json_object_get(p->seen, key)) {
+		trainee_free(t);
+		return false;
+	}
+	json_object_set_new(p->seen, key, json_integer(p->recno));
+	r->t = t;
+	return true;
+}
+
+static void read_row(struct parser *p)
+{
+	bool blank = true;
+	for (size_t i = 0; i < p->ncells && blank; i++)
+		for (const char *c = p->cells[i]; *c && blank; c++)
+			if (*c != ' ' && *c != '\t' && *c != '\r' && *c != '\n')
+				blank = false;
+	if (blank)
+		return;
+	p->rows++;
+	for (size_t i = 0; i < p->nfile && i < p->ncells; i++) {
+		if (p->map[i] < 0)
+			continue;
+		char *t = p->cells[i];
+		dt_cell_clean(t, p->cols[p->map[i]].codes);
+		/* '=SUM(...) is how exports keep text from turning into a formula */
+		if (t[0] == '\'' && t[1] && strchr("=+-@", t[1]))
+			memmove(t, t + 1, strlen(t));
+	}
+	if (!p->cur) {
+		p->cur = calloc(1, sizeof(*p->cur));
+		if (!p->cur)
+			abort();
+	}
+	struct row *r = &p->cur->rows[p->cur->n++];
+	r->rowno = p->recno;
+	if (!p->fast.on || !read_fast(p, r))
+		read_general(p, r);
 	if (p->cur->n == BATCH_ROWS) {
 		struct batch *b = p->cur;
 		p->cur = NULL;
@@ -828,6 +961,8 @@ struct writer {
 	struct dt_strbuf fatal_msg;
 	int64_t done;
 	bool scoped;
+	struct row *pend[DT_TRAINEE_BATCH]; /* rows of the bulk path not yet written */
+	int npend;
 };
 
 static const char *header_of(struct writer *w, int fc)
@@ -958,9 +1093,9 @@ static const char *row_value(struct row *row, int fc)
 }
 
 /* Report the store's failure of @row: each field error, or the message. */
-static void report_store_error(struct writer *w, struct row *row, int rc, const char *msg)
+static void report_field_errors(struct writer *w, struct row *row, int rc, const char *msg,
+				json_t *fe)
 {
-	json_t *fe = dt_store_field_errors(w->s);
 	const char *reason = rc == DT_ECONFLICT ? "duplicate_db" : "rule";
 	if (!fe || json_array_size(fe) == 0) {
 		if (rc == DT_ECONFLICT && !strstr(msg, "already"))
@@ -994,6 +1129,11 @@ static void report_store_error(struct writer *w, struct row *row, int rc, const 
 		if (i == 0)
 			reason = rs;
 	}
+}
+
+static void report_store_error(struct writer *w, struct row *row, int rc, const char *msg)
+{
+	report_field_errors(w, row, rc, msg, dt_store_field_errors(w->s));
 }
 
 static void count_reason(struct writer *w, const char *reason)
@@ -1295,6 +1435,48 @@ rejected:
 	count_reason(w, first_reason ? first_reason : "invalid");
 }
 
+/*
+ * Write the rows of the bulk path waiting in w->pend, in one batch: only
+ * the database can still refuse one of them (an ID registered before),
+ * and that is reported as the general path reports it.
+ */
+static void flush_fast(struct writer *w)
+{
+	struct dt_trainee_new *t[DT_TRAINEE_BATCH];
+	int n = w->npend;
+	w->npend = 0;
+	if (!n || w->fatal)
+		return;
+	for (int i = 0; i < n; i++)
+		t[i] = w->pend[i]->t;
+	struct dt_strbuf e2 = DT_STRBUF_INIT;
+	int rc = dt_store_trainee_insert(w->s, w->o->actor, t, n, &e2);
+	if (rc != DT_OK) {
+		w->fatal = rc;
+		dt_strbuf_setf(&w->fatal_msg, "rows %lld to %lld: %s", (long long)w->pend[0]->rowno,
+			       (long long)w->pend[n - 1]->rowno, e2.buf);
+		dt_strbuf_release(&e2);
+		return;
+	}
+	dt_strbuf_release(&e2);
+	for (int i = 0; i < n; i++) {
+		struct row *row = w->pend[i];
+		if (!t[i]->conflict) {
+			w->r->written++;
+			w->r->bulk++;
+			continue;
+		}
+		char key[24];
+		snprintf(key, sizeof(key), "%d", w->p->fast.col[FT_NATID]);
+		row->vals = json_pack("{s:s}", key, t[i]->national_id);
+		json_t *fe = json_pack("[{s:s, s:s}]", "field", "national_id", "message", DT_TRAINEE_TAKEN);
+		report_field_errors(w, row, DT_ECONFLICT, DT_TRAINEE_TAKEN, fe);
+		json_decref(fe);
+		w->r->rejected++;
+		count_reason(w, "duplicate_db");
+	}
+}
+
 static void write_batch(struct writer *w, struct batch *b)
 {
 	for (int i = 0; i < b->n && !w->fatal; i++) {
@@ -1304,12 +1486,21 @@ static void write_batch(struct writer *w, struct batch *b)
 			dt_strbuf_setf(&w->fatal_msg, "the import was cancelled");
 			break;
 		}
-		write_row(w, &b->rows[i]);
+		if (b->rows[i].t) {
+			w->r->rows++;
+			w->pend[w->npend++] = &b->rows[i];
+			if (w->npend == DT_TRAINEE_BATCH)
+				flush_fast(w);
+		} else {
+			flush_fast(w); /* rows are written, and reported, in file order */
+			write_row(w, &b->rows[i]);
+		}
 		if (++w->done % 256 == 0 && w->o->progress) {
 			int64_t est = atomic_load(&w->p->est_total);
 			w->o->progress(w->o->progress_ctx, w->done, est > w->done ? est : w->done);
 		}
 	}
+	flush_fast(w); /* the batch's rows are freed after this */
 }
 
 /* Serial mode: a full batch goes straight to the writer. */
@@ -1355,6 +1546,36 @@ json_t *dt_import_result_json(const struct dt_import_result *r)
 }
 
 /* ---- the import ---- */
+
+/*
+ * Turn the bulk path on for a trainee import that may take it: the store
+ * has its keys, and the writer is not a trainee (whose scope is one record).
+ * Inside the import's transaction, so that the region table stays what it
+ * is read as.
+ */
+static int fast_setup(struct dt_store *s, const struct dt_import_opts *o, struct parser *p,
+		      struct dt_strbuf *err)
+{
+	struct fast *f = &p->fast;
+	const struct dt_scope *scope = o->actor->scope;
+	if (strcmp(p->e->name, "trainee") || !dt_store_keys(s) || (scope && scope->trainee_id) ||
+	    (o->flags & DT_IMPORT_GENERAL))
+		return DT_OK;
+	f->regions = malloc(DT_REGION_BITMAP_BYTES);
+	if (!f->regions)
+		return dt_error(err, DT_ENOMEM, "out of memory");
+	int rc = dt_store_region_bitmap(s, f->regions, err);
+	if (rc != DT_OK)
+		return rc;
+	f->keys = dt_store_keys(s);
+	f->lo = 0;
+	f->hi = 999999;
+	if (scope && scope->region)
+		dt_region_range(scope->region, &f->lo, &f->hi);
+	f->org = scope ? scope->org_id : 0;
+	f->on = true;
+	return DT_OK;
+}
 
 int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
 		  struct dt_import_result *r, struct dt_strbuf *err)
@@ -1425,6 +1646,11 @@ int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char
 	rc = dt_store_begin(s, err);
 	if (rc != DT_OK)
 		goto out;
+	rc = fast_setup(s, o, &p, err);
+	if (rc != DT_OK) {
+		dt_store_rollback(s);
+		goto out;
+	}
 	bool threaded = !(o->flags & DT_IMPORT_SERIAL);
 	pthread_t th;
 	if (threaded) {
@@ -1471,31 +1697,32 @@ int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char
 
 	if (p.fatal) {
 		dt_store_rollback(s);
-		r->written = 0;
+		r->written = r->bulk = 0;
 		rc = dt_error(err, p.fatal, "%s", p.fatal_msg.buf);
 		report_line(&w, 1, -1, "", "", NULL, "文件无法导入", p.fatal_msg.buf);
 	} else if (w.fatal) {
 		dt_store_rollback(s);
-		r->written = 0;
+		r->written = r->bulk = 0;
 		rc = dt_error(err, w.fatal, "%s", w.fatal_msg.buf);
 	} else if (r->rejected && !(o->flags & DT_IMPORT_PARTIAL)) {
 		dt_store_rollback(s);
-		r->written = 0;
+		r->written = r->bulk = 0;
 		rc = dt_error(err, DT_EINVAL,
 			      "%lld of %lld rows rejected: nothing was imported (see the report; "
 			      "--partial imports the good rows)",
 			      (long long)r->rejected, (long long)r->rows);
 	} else if (!dt_strbuf_ok(&r->report)) {
 		dt_store_rollback(s);
-		r->written = 0;
+		r->written = r->bulk = 0;
 		rc = dt_error(err, DT_ENOMEM, "the error report is over %zu bytes", r->report.max);
 	} else {
 		rc = dt_store_commit(s, err);
 		r->committed = rc == DT_OK;
 		if (rc != DT_OK)
-			r->written = 0;
+			r->written = r->bulk = 0;
 	}
 out:
+	free(p.fast.regions);
 	for (size_t i = 0; i < p.nfile; i++)
 		free(p.header_text[i]);
 	free(p.cells);

@@ -77,6 +77,7 @@ const char *dt_io_enum_zh(const struct dt_field *f, const char *value);
 enum dt_import_flags {
 	DT_IMPORT_PARTIAL = 1 << 0, /* write the good rows even if some fail */
 	DT_IMPORT_SERIAL = 1 << 1,  /* parse on the calling thread (tests, 1 core) */
+	DT_IMPORT_GENERAL = 1 << 2, /* every row through dt_store_create (tests: the oracle) */
 };
 
 struct dt_import_opts {
@@ -94,6 +95,7 @@ struct dt_import_result {
 	int64_t rows;	  /* data rows read (blank lines not counted) */
 	int64_t written;  /* records created (0 after a refused all-or-nothing import) */
 	int64_t rejected; /* rows with at least one error */
+	int64_t bulk;	  /* of the written, those that took the bulk path (see dt_trainee_prepare) */
 	json_t *reasons;  /* {"invalid": n, "reference": n, ...}: rejected rows by first reason */
 	json_t *errors;	  /* the first DT_IMPORT_ERRORS_KEPT errors as JSON objects */
 	int64_t nerrors;  /* all errors (a row may have several) */

@@ -12,6 +12,7 @@
  * finished, read back, and recovered after a restart.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/date.h"
 #include "store/store_internal.h"
@@ -34,6 +35,156 @@ int dt_store_row_end(struct dt_store *s, bool keep, struct dt_strbuf *err)
 		s->head_cached = false;
 	}
 	return dt_sql_run(s, "RELEASE import_row", err);
+}
+
+/* ---- the bulk path for trainees (see dt_trainee_prepare in rules.c) ---- */
+
+const struct dt_keys *dt_store_keys(struct dt_store *s)
+{
+	return s->have_keys ? &s->keys : NULL;
+}
+
+/* The id the next trainee gets: ids are never reused, as AUTOINCREMENT keeps them. */
+static int trainee_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
+{
+	sqlite3_stmt *st = dt_sql_prepare(
+		s, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'trainee'), 0), "
+		   "coalesce((SELECT max(id) FROM trainee), 0)) + 1", err);
+	if (!st)
+		return DT_EDB;
+	int r = sqlite3_step(st);
+	*id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? DT_OK : dt_sql_error(s, "trainee", err);
+}
+
+int dt_store_region_bitmap(struct dt_store *s, unsigned char *bits, struct dt_strbuf *err)
+{
+	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT id FROM region", err);
+	if (!st)
+		return DT_EDB;
+	memset(bits, 0, DT_REGION_BITMAP_BYTES);
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t code = sqlite3_column_int64(st, 0);
+		if (code > 0 && code < DT_REGION_BITMAP_BYTES * 8)
+			bits[code / 8] |= (unsigned char)(1u << (code % 8));
+	}
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "region", err);
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+#define TRAINEE_COLS 14
+
+/* Bind @t to the TRAINEE_COLS parameters from @p on. */
+static void bind_trainee(sqlite3_stmt *st, int p, const struct dt_trainee_new *t)
+{
+	sqlite3_bind_int64(st, p, t->id);
+	sqlite3_bind_text(st, p + 1, t->masked, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, p + 2, t->enc, sizeof(t->enc), SQLITE_STATIC);
+	sqlite3_bind_blob(st, p + 3, t->blind, sizeof(t->blind), SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 4, t->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 5, t->gender, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 6, t->birth_date, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, p + 7, t->region);
+	bind_opt(st, p + 8, t->phone);
+	bind_opt(st, p + 9, t->email);
+	bind_opt(st, p + 10, t->guardian_name);
+	if (t->registered_by)
+		sqlite3_bind_int64(st, p + 11, t->registered_by);
+	sqlite3_bind_text(st, p + 12, t->created_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 13, t->created_at, -1, SQLITE_STATIC);
+}
+
+/* One INSERT of @n trainees; SQLITE_DONE, or the step's error code. */
+static int insert_trainees(struct dt_store *s, struct dt_trainee_new *const *t, int n,
+			   struct dt_strbuf *err)
+{
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	dt_strbuf_adds(&sql, "INSERT INTO trainee(id, national_id, national_id_enc, national_id_blind, "
+			     "name, gender, birth_date, region, phone, email, guardian_name, "
+			     "registered_by, created_at, updated_at) VALUES ");
+	for (int i = 0; i < n; i++)
+		dt_strbuf_adds(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	dt_strbuf_release(&sql);
+	if (!st)
+		return SQLITE_ERROR;
+	for (int i = 0; i < n; i++)
+		bind_trainee(st, 1 + i * TRAINEE_COLS, t[i]);
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	return r;
+}
+
+int dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
+			    struct dt_trainee_new *const *t, int n, struct dt_strbuf *err)
+{
+	if (!s->explicit_tx)
+		return dt_error(err, DT_EINTERNAL, "internal error: the bulk path needs dt_store_begin()");
+	if (n <= 0 || n > DT_TRAINEE_BATCH)
+		return dt_error(err, DT_EINTERNAL, "internal error: a batch of %d trainees", n);
+	int64_t next, ids[DT_TRAINEE_BATCH];
+	size_t at[DT_TRAINEE_BATCH];
+	const char *afters[DT_TRAINEE_BATCH];
+	long regions[DT_TRAINEE_BATCH];
+	int rc = trainee_next_id(s, &next, err);
+	if (rc != DT_OK)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		t[i]->conflict = false;
+		t[i]->id = next + i;
+	}
+	/* One statement for the batch; row by row only when an ID in it is taken. */
+	int r = insert_trainees(s, t, n, err);
+	if (r != SQLITE_DONE && sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
+		for (int i = 0; i < n; i++) {
+			t[i]->id = next;
+			r = insert_trainees(s, &t[i], 1, err);
+			if (r == SQLITE_DONE) {
+				next++;
+				continue;
+			}
+			if (sqlite3_extended_errcode(s->db) != SQLITE_CONSTRAINT_UNIQUE)
+				break;
+			t[i]->conflict = true;
+			t[i]->id = 0;
+			r = SQLITE_DONE;
+		}
+	}
+	if (r != SQLITE_DONE)
+		return dt_sql_error(s, "trainee", err);
+
+	/* the events' afters with their ids, one after another in one buffer */
+	struct dt_strbuf text = DT_STRBUF_INIT;
+	int m = 0;
+	for (int i = 0; i < n; i++) {
+		const struct dt_trainee_new *ti = t[i];
+		if (ti->conflict)
+			continue;
+		at[m] = text.len;
+		dt_strbuf_add(&text, ti->after.buf, ti->id_at);
+		dt_strbuf_addf(&text, "%lld", (long long)ti->id);
+		dt_strbuf_add(&text, ti->after.buf + ti->id_at, ti->after.len - ti->id_at);
+		dt_strbuf_add(&text, "", 1);
+		ids[m] = ti->id;
+		regions[m++] = ti->region;
+	}
+	if (!dt_strbuf_ok(&text)) {
+		dt_strbuf_release(&text);
+		return dt_error(err, DT_ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < m; i++)
+		afters[i] = text.buf + at[i];
+	rc = dt_audit_append_batch(s, a, "trainee.create", "trainee", m, ids, afters, regions, err);
+	dt_strbuf_release(&text);
+	return rc;
 }
 
 /* ---- background jobs ---- */

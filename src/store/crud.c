@@ -475,7 +475,7 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope,
 }
 
 /* A JSON string literal of @t (UTF-8 kept; quotes, backslashes and controls escaped). */
-static void add_json_string(struct dt_strbuf *sb, const char *t)
+void dt_crud_json_string(struct dt_strbuf *sb, const char *t)
 {
 	static const char hex[] = "0123456789abcdef";
 	dt_strbuf_addch(sb, '"');
@@ -515,7 +515,7 @@ static void row_to_text(const struct dt_entity *e, sqlite3_stmt *st, struct dt_s
 		const struct dt_field *f = &e->fields[i];
 		if (i)
 			dt_strbuf_addch(out, ',');
-		add_json_string(out, f->name);
+		dt_crud_json_string(out, f->name);
 		dt_strbuf_addch(out, ':');
 		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
 			dt_strbuf_adds(out, "null");
@@ -540,7 +540,7 @@ static void row_to_text(const struct dt_entity *e, sqlite3_stmt *st, struct dt_s
 				dt_strbuf_addf(out, "\"%06d\"", sqlite3_column_int(st, col));
 				break;
 			default:
-				add_json_string(out, (const char *)sqlite3_column_text(st, col));
+				dt_crud_json_string(out, (const char *)sqlite3_column_text(st, col));
 				break;
 			}
 		}

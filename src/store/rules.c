@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/utf8.h"
 #include "domain/natid.h"
 #include "domain/region.h"
 #include "store/store_internal.h"
@@ -144,11 +145,85 @@ static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		sqlite3_reset(st);
 		/* No id: the caller may not be entitled to know who it is. */
-		dt_ferr_add(s, err, "national_id", "a trainee with this ID is already registered");
+		dt_ferr_add(s, err, "national_id", DT_TRAINEE_TAKEN);
 		return DT_ECONFLICT;
 	}
 	sqlite3_reset(st);
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+}
+
+/* A text the bulk path may take as it is: valid UTF-8, no control characters, within @max. */
+static bool plain_text(const char *t, const struct dt_field *f)
+{
+	size_t len = strlen(t);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)t[i] < 0x20)
+			return false;
+	return dt_utf8_valid(t, len, NULL) && dt_utf8_len(t) <= (size_t)f->max;
+}
+
+static void after_text(struct dt_strbuf *sb, const char *key, const char *v, bool first)
+{
+	dt_strbuf_addf(sb, "%s\"%s\":", first ? "{" : ",", key);
+	if (v)
+		dt_crud_json_string(sb, v);
+	else
+		dt_strbuf_adds(sb, "null");
+}
+
+int dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const char *gender,
+		       const char *birth, struct dt_trainee_new *t)
+{
+	const struct dt_entity *e = dt_entity_find("trainee");
+	struct dt_natid nid;
+	if (!keys || dt_natid_parse(t->national_id, today, &nid, NULL) != DT_OK)
+		return DT_EINVAL;
+	dt_date_format(nid.birth, t->birth_date);
+	t->gender[0] = nid.gender;
+	t->gender[1] = '\0';
+	if ((birth && strcmp(birth, t->birth_date)) || (gender && strcmp(gender, t->gender)))
+		return DT_EINVAL;
+	/* the same age rule as trainee_rules() */
+	int age = age_on(nid.birth, today);
+	if (age < 16 || (age < 18 && !(t->guardian_name && *t->guardian_name)))
+		return DT_EINVAL;
+	static const char *const names[] = { "name", "phone", "email", "guardian_name" };
+	const char *texts[] = { t->name, t->phone, t->email, t->guardian_name };
+	if (!t->name || !*t->name)
+		return DT_EINVAL;
+	for (size_t i = 0; i < DT_ARRAY_SIZE(names); i++)
+		if (texts[i] && !plain_text(texts[i], dt_entity_field(e, names[i])))
+			return DT_EINVAL;
+
+	memcpy(t->national_id, nid.id, sizeof(nid.id));
+	dt_secret_blind(keys, nid.id, DT_NATID_LEN, t->blind);
+	dt_secret_seal(keys, nid.id, DT_NATID_LEN, t->enc);
+	dt_natid_mask(nid.id, t->masked);
+	dt_time_now(t->created_at);
+
+	/* What dt_crud_get() shows, as canonical JSON: keys sorted, compact. */
+	struct dt_strbuf *sb = &t->after;
+	char num[24];
+	dt_strbuf_reset(sb);
+	after_text(sb, "birth_date", t->birth_date, true);
+	after_text(sb, "created_at", t->created_at, false);
+	after_text(sb, "email", t->email, false);
+	after_text(sb, "gender", t->gender, false);
+	after_text(sb, "guardian_name", t->guardian_name, false);
+	dt_strbuf_adds(sb, ",\"id\":");
+	t->id_at = sb->len;
+	after_text(sb, "name", t->name, false);
+	after_text(sb, "national_id", t->masked, false);
+	after_text(sb, "phone", t->phone, false);
+	snprintf(num, sizeof(num), "%d", t->region);
+	after_text(sb, "region", num, false);
+	if (t->registered_by)
+		dt_strbuf_addf(sb, ",\"registered_by\":%lld", (long long)t->registered_by);
+	else
+		dt_strbuf_adds(sb, ",\"registered_by\":null");
+	after_text(sb, "updated_at", t->created_at, false);
+	dt_strbuf_addch(sb, '}');
+	return dt_strbuf_ok(sb) ? DT_OK : DT_ENOMEM;
 }
 
 static void date_order(struct dt_store *s, json_t *row, const char *a, const char *b,

@@ -20,9 +20,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/date.h"
 #include "core/secret.h"
 #include "core/strbuf.h"
 #include "domain/contract.h"
+#include "domain/natid.h"
 
 struct dt_store;
 struct dt_entity;
@@ -358,6 +360,65 @@ int dt_store_report(struct dt_store *s, const char *name, const struct dt_scope 
  */
 int dt_store_row_begin(struct dt_store *s, struct dt_strbuf *err);
 int dt_store_row_end(struct dt_store *s, bool keep, struct dt_strbuf *err);
+
+/*
+ * The bulk path for trainees, which imports take for every row that is
+ * certain to pass: the row is checked and prepared (ID sealed, blind-indexed
+ * and masked; the audit event's "after" text built) without the database,
+ * on the import's parser thread, so that the writer only inserts.  A row
+ * that dt_trainee_prepare() declines goes through dt_store_create(), which
+ * says why it fails.  The result is the same record and the same audit
+ * event as dt_store_create() makes (a test holds the two paths equal).
+ */
+struct dt_trainee_new {
+	int64_t id;                         /* set by dt_store_trainee_insert() */
+	char national_id[DT_NATID_LEN + 1]; /* normalised, in clear: sealed below */
+	char masked[DT_NATID_LEN + 1];
+	unsigned char enc[DT_NATID_LEN + DT_SEAL_OVERHEAD];
+	unsigned char blind[DT_BLIND_LEN];
+	char gender[2];
+	char birth_date[DT_DATE_STRLEN];
+	const char *name;                   /* required; the rest NULL when empty */
+	const char *phone, *email, *guardian_name;
+	int region;
+	int64_t registered_by;              /* 0: none */
+	char created_at[DT_TIME_STRLEN];
+	struct dt_strbuf after;             /* the audit event's after (canonical JSON) ... */
+	size_t id_at;                       /* ... but for the id, which goes in here */
+	bool conflict;                      /* dt_store_trainee_insert: the ID was taken */
+};
+/**
+ * Check and complete @t, whose national_id, name, optional texts, region and
+ * registered_by the caller filled in from a file: the ID's own check, the
+ * gender and birth date given (@gender "M"/"F" and @birth "YYYY-MM-DD", NULL
+ * when not given) agreeing with it, the age on @today (16 at least; a
+ * guardian under 18), every text valid UTF-8 within its field's length and
+ * free of control characters.  Then seals, blind-indexes and masks the ID
+ * with @keys, stamps created_at and builds t->after (the id left out: the
+ * insert knows it).
+ * Returns DT_OK, or DT_EINVAL when any of it fails (no message: the general
+ * path gives it).  Touches no database; safe on any thread.
+ */
+int dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const char *gender,
+		       const char *birth, struct dt_trainee_new *t);
+/** The store's keys for dt_trainee_prepare() (NULL without a key file); they live as long as @s. */
+const struct dt_keys *dt_store_keys(struct dt_store *s);
+/** Set bit (code % 8) of @bits[code / 8] for every region code in the table. */
+#define DT_REGION_BITMAP_BYTES 125000 /* codes below 1,000,000 */
+int dt_store_region_bitmap(struct dt_store *s, unsigned char *bits, struct dt_strbuf *err);
+/**
+ * Insert the @n (at most DT_TRAINEE_BATCH) prepared trainees @t and their
+ * audit events, inside dt_store_begin(), with the next ids (each t[i]->id
+ * set), as dt_store_create() would give them.  A trainee whose ID is already
+ * registered is left out (t[i]->conflict set; the message to give is
+ * DT_TRAINEE_TAKEN) and the others go in.  Other failures are the
+ * database's, and may leave part of the batch written: the caller rolls
+ * the transaction back.
+ */
+#define DT_TRAINEE_BATCH 64
+#define DT_TRAINEE_TAKEN "a trainee with this ID is already registered"
+int dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
+			    struct dt_trainee_new *const *t, int n, struct dt_strbuf *err);
 
 /*
  * Background job rows (table job).  Not audited: the records a job writes

@@ -84,7 +84,21 @@ int dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err);
 int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
 		    const char *entity, int64_t entity_id, json_t *before, json_t *after,
 		    struct dt_strbuf *err);
+/** The same with before and after given as canonical JSON text (NULL: none), @region 0: none. */
+int dt_audit_append_text(struct dt_store *s, const struct dt_actor *a, const char *action,
+			 const char *entity, int64_t entity_id, const char *before,
+			 const char *after, long region, struct dt_strbuf *err);
 
+/**
+ * Append @n events of @action on @entity, with no before and the given
+ * afters (canonical JSON) and regions (0: none), in one statement; inside
+ * dt_store_begin() only.  Hashes and ids as n calls of dt_audit_append_text.
+ */
+int dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
+			  const char *entity, int n, const int64_t *entity_ids,
+			  const char *const *afters, const long *regions, struct dt_strbuf *err);
+/* crud.c: a JSON string literal of @t (UTF-8 kept; quotes, backslashes, controls escaped). */
+void dt_crud_json_string(struct dt_strbuf *sb, const char *t);
 /* crud.c: read one row as the API shows it (scope NULL = all). */
 int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err);

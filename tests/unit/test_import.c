@@ -419,6 +419,195 @@ static void test_export_roundtrip(void **state)
 	assert_null(strstr(buf, "created_at"));
 }
 
+/* ---- the bulk path for trainees, against the general path as its oracle ---- */
+
+static unsigned rnd(uint64_t *x, unsigned n)
+{
+	*x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)((*x >> 33) % n);
+}
+
+/*
+ * A file of @n trainee rows of every kind the bulk path takes or hands to
+ * the general path: good rows with and without gender and birth date (in
+ * several spellings), bad check characters, regions not in the table,
+ * minors with and without a guardian, children, disagreeing gender or
+ * birth date, names with quotes, backslashes, line breaks and too many
+ * characters, duplicates within the file, and IDs in @taken (already in
+ * the database).
+ */
+static void trainee_file(struct dt_strbuf *csv, int n, uint64_t seed, char taken[][19], int ntaken)
+{
+	static const char *const regions[] = { "210102", "210103", "210302", "110105", "２１０１０２" };
+	static const char *const names[] = { "王伟", "李\"娜\"", "张\\三", "赵 敏", "O'Brien" };
+	char (*ids)[19] = calloc((size_t)n, sizeof(*ids));
+	dt_strbuf_adds(csv, "\xEF\xBB\xBF身份证号,姓名,性别,出生日期,户籍地区,联系电话,电子邮箱,监护人\r\n");
+	for (int i = 0; i < n; i++) {
+		unsigned k = rnd(&seed, 13);
+		int year = 1990 + (int)rnd(&seed, 17), month = 1 + (int)rnd(&seed, 12),
+		    day = 1 + (int)rnd(&seed, 28);
+		if (k == 6)
+			year = 2009 + (int)rnd(&seed, 2); /* 16 or 17 on the pinned day */
+		else if (k == 7)
+			year = 2012;
+		char birth8[9], natid[19], name[256], gender[8] = "", birth[32] = "", guardian[16] = "";
+		snprintf(birth8, sizeof(birth8), "%04d%02d%02d", year, month, day);
+		fx_natid(natid, rnd(&seed, 2) ? "210102" : "210302", birth8, i);
+		if (k == 4)
+			natid[17] = natid[17] == '1' ? '2' : '1';
+		if (k == 10 && i > 0)
+			memcpy(natid, ids[rnd(&seed, (unsigned)i)], 19);
+		if (k == 11 && ntaken)
+			memcpy(natid, taken[rnd(&seed, (unsigned)ntaken)], 19);
+		memcpy(ids[i], natid, 19);
+		bool male = (natid[16] - '0') % 2 == 1;
+		switch (rnd(&seed, 3)) {
+		case 1: snprintf(gender, sizeof(gender), "%s", male ? "男" : "女"); break;
+		case 2: snprintf(gender, sizeof(gender), "%s", male ? "M" : "f"); break;
+		}
+		switch (rnd(&seed, 4)) {
+		case 1: snprintf(birth, sizeof(birth), "%04d-%02d-%02d", year, month, day); break;
+		case 2: snprintf(birth, sizeof(birth), "%d/%d/%d", year, month, day); break;
+		case 3: snprintf(birth, sizeof(birth), "%d年%d月%d日", year, month, day); break;
+		}
+		if (k == 8 && rnd(&seed, 2))
+			snprintf(gender, sizeof(gender), "%s", male ? "女" : "男");
+		else if (k == 8)
+			snprintf(birth, sizeof(birth), "%04d-%02d-%02d", year, month, day == 28 ? 27 : day + 1);
+		if (k == 11) /* the taken ID's own birth date and gender follow from it */
+			gender[0] = birth[0] = '\0';
+		if (k == 6 && rnd(&seed, 2))
+			snprintf(guardian, sizeof(guardian), "王父");
+		const char *region = regions[rnd(&seed, 5)];
+		if (k == 5)
+			region = rnd(&seed, 2) ? "219999" : "abc";
+		snprintf(name, sizeof(name), "%s", names[rnd(&seed, 5)]);
+		if (k == 9) {
+			switch (rnd(&seed, 3)) {
+			case 0: snprintf(name, sizeof(name), "王\n伟"); break;
+			case 1: snprintf(name, sizeof(name), "王\t伟"); break;
+			default:
+				for (int c = 0; c < 51; c++)
+					memcpy(name + 3 * c, "长", 4);
+			}
+		}
+		/* quoted as a spreadsheet writes it */
+		struct dt_strbuf q = DT_STRBUF_INIT;
+		for (const char *c = name; *c; c++) {
+			if (*c == '"')
+				dt_strbuf_addch(&q, '"');
+			dt_strbuf_addch(&q, *c);
+		}
+		dt_strbuf_addf(csv, "%s,\"%s\",%s,%s,%s,%s,%s,%s\r\n", natid, q.buf, gender, birth, region,
+			       rnd(&seed, 2) ? "13800000000" : "", rnd(&seed, 3) ? "" : "a@example.cn",
+			       guardian);
+		dt_strbuf_release(&q);
+	}
+	free(ids);
+}
+
+/* Every trainee (IDs unmasked) and every trainee event (times left out), as text. */
+static void trainee_dump(struct fx *f, struct dt_strbuf *out)
+{
+	sqlite3 *db = fx_raw(f);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT t.id, t.national_id, name, gender, birth_date, "
+						"t.region, phone, email, guardian_name, registered_by, "
+						"t.created_at, a.after, a.actor, a.action, a.region "
+						"FROM trainee t JOIN audit a ON a.entity = 'trainee' "
+						"AND a.entity_id = t.id ORDER BY t.id",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		for (int c = 0; c < 15; c++)
+			if (c != 10 && c != 11)
+				dt_strbuf_addf(out, "%s|", (const char *)sqlite3_column_text(st, c));
+		/* the clear ID, through the key */
+		json_t *o = NULL;
+		assert_int_equal(dt_store_get(f->s, NULL, "trainee", id, DT_READ_UNMASK, &o, &f->err), DT_OK);
+		dt_strbuf_addf(out, "%s|", json_string_value(json_object_get(o, "national_id")));
+		json_decref(o);
+		/* the event's after: canonical as jansson writes it, stamped as the row */
+		const char *after = (const char *)sqlite3_column_text(st, 11);
+		json_t *a = json_loads(after, 0, NULL);
+		assert_non_null(a);
+		char *canon = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+		assert_string_equal(canon, after);
+		free(canon);
+		assert_string_equal(json_string_value(json_object_get(a, "created_at")),
+				    (const char *)sqlite3_column_text(st, 10));
+		json_object_del(a, "created_at");
+		json_object_del(a, "updated_at");
+		canon = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+		dt_strbuf_addf(out, "%s\n", canon);
+		free(canon);
+		json_decref(a);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	int64_t checked = 0;
+	assert_int_equal(dt_store_audit_verify(f->s, &checked, &f->err), DT_OK);
+}
+
+static void test_bulk_path_oracle(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 4; seed++) {
+		struct fx *fast = fx_open(false), *gen = fx_open(false);
+		assert_non_null(fast);
+		assert_non_null(gen);
+		/* the same registered trainees and school in both */
+		char taken[8][19];
+		for (int i = 0; i < 8; i++) {
+			fx_trainee(fast, "210102", taken[i]);
+			fx_trainee(gen, "210102", NULL);
+		}
+		int64_t school = fx_org(fast, "school", 210102, "沈阳示例职业技术学院");
+		assert_int_equal(fx_org(gen, "school", 210102, "沈阳示例职业技术学院"), school);
+		struct dt_scope city = { 210100, 0, 0 }, org = { 0, school, 0 };
+		struct dt_actor who[] = { { "test:unit", NULL, NULL },
+					  { "shenyang", NULL, &city },
+					  { "school", NULL, &org } };
+		const struct dt_actor *a = &who[seed % 3];
+		struct dt_strbuf csv = DT_STRBUF_INIT, df = DT_STRBUF_INIT, dg = DT_STRBUF_INIT;
+		trainee_file(&csv, 300, seed, taken, 8);
+		for (int partial = 0; partial < 2; partial++) {
+			struct imp i1, i2;
+			unsigned fl = partial ? DT_IMPORT_PARTIAL : 0;
+			int rc1 = do_import(fast, "trainees", csv.buf, fl, a, &i1);
+			int rc2 = do_import(gen, "trainees", csv.buf, fl | DT_IMPORT_GENERAL, a, &i2);
+			assert_int_equal(rc1, rc2);
+			assert_int_equal(i1.r.rows, 300);
+			assert_int_equal(i1.r.written, i2.r.written);
+			assert_int_equal(i1.r.rejected, i2.r.rejected);
+			assert_int_equal(i1.r.nerrors, i2.r.nerrors);
+			assert_true(json_equal(i1.r.reasons, i2.r.reasons));
+			assert_string_equal(i1.r.report.buf, i2.r.report.buf);
+			/* the file has every kind of fault, and good rows */
+			assert_true(i1.r.rejected > 30);
+			if (partial ? i1.r.written < 40 : i1.r.written != 0)
+				fail_msg("seed %d: %lld written", (int)seed, (long long)i1.r.written);
+			assert_true(json_integer_value(json_object_get(i1.r.reasons, "duplicate_db")) > 0);
+			/* the bulk path took the good rows it could, the general path none */
+			assert_true(partial ? i1.r.bulk > 20 : i1.r.bulk == 0);
+			assert_int_equal(i2.r.bulk, 0);
+			assert_true(json_integer_value(json_object_get(i1.r.reasons, "duplicate_file")) > 0);
+			imp_release(&i1);
+			imp_release(&i2);
+		}
+		trainee_dump(fast, &df);
+		trainee_dump(gen, &dg);
+		assert_string_equal(df.buf, dg.buf);
+		assert_true(fx_rows(fast, "trainee") > 40);
+		dt_strbuf_release(&csv);
+		dt_strbuf_release(&df);
+		dt_strbuf_release(&dg);
+		fx_free(fast);
+		fx_free(gen);
+	}
+}
+
 static void test_jobs_rows(void **state)
 {
 	struct fx *f = *state;
@@ -472,6 +661,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_cancel, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_export_roundtrip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_jobs_rows, fx_setup, fx_teardown),
+		cmocka_unit_test(test_bulk_path_oracle),
 	};
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }
