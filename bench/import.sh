@@ -9,12 +9,14 @@
 #      every row parsed and checked (GB 11643 ID, dates, region in the
 #      table, age), the ID encrypted and blind-indexed, the trainee table's
 #      indexes maintained, one audit event per record in the hash chain,
-#      all in one transaction; parsing and checking on one thread, writing
-#      on another;
+#      all in one transaction; parsing, checking, sealing and building the
+#      audit text on one thread, inserting on another (the bulk path of
+#      docs/IMPORT.md);
 #   3. times the sqlite3 shell's `.import --csv` of the same file (without
 #      its BOM) into a fresh database with one unindexed table;
-#   4. prints both times, the rows per second and the ratio import/sqlite3,
-#      and checks that both loaded every row and that `dualtrack check` passes.
+#   4. prints both times, the rows per second, the size of both databases
+#      (what each had to write) and the ratio import/sqlite3, and checks that
+#      both loaded every row and that `dualtrack check` passes.
 #
 #   TRAINEES  rows (default 1000000)
 #   BUILD     build directory (default build)
@@ -84,4 +86,6 @@ printf '%-46s %8s s  %9.0f rows/s\n' "dualtrack import ($trainees trainees)" "$i
 	"$(awk -v n="$trainees" -v s="$imp_s" 'BEGIN { print (s > 0 ? n / s : 0) }')"
 printf '%-46s %8s s  %9.0f rows/s\n' "sqlite3 .import (unindexed, no checks)" "$sh_s" \
 	"$(awk -v n="$trainees" -v s="$sh_s" 'BEGIN { print (s > 0 ? n / s : 0) }')"
+mib() { du -bc "$1"* | tail -1 | awk '{ printf "%.0f", $1 / 1048576 }'; }
+echo "database written: dualtrack $(mib "$db") MiB (records, audit events, indexes), sqlite3 $(mib "$imp") MiB"
 awk -v a="$imp_s" -v b="$sh_s" 'BEGIN { printf "ratio import/sqlite3: %.2f (goal: <= 1.0)\n", (b > 0 ? a / b : 0) }'
