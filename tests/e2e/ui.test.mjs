@@ -178,10 +178,12 @@ test('start-up: the first screen\'s API calls are made once, early, and later sc
     const counts = {};
     for (const u of seen) counts[u] = (counts[u] || 0) + 1;
     for (const want of ['/api/v1/session', '/api/v1/indicators?region=210100&year=', '/api/v1/indicators/series?region=210100&year=',
-      '/api/v1/rankings?level=city&year=', '/api/v1/alerts?status=open&limit=5&region=210100', '/api/v1/regions?parent=210100&limit=100&sort=id',
-      '/api/v1/regions/210100']) {
+      '/api/v1/rankings?level=city&year=', '/api/v1/alerts?status=open&limit=5&region=210100', '/api/v1/regions/210100']) {
       assert.ok(seen.some((u) => u.startsWith(want)), `requested ${want} (${seen.join(' ')})`);
     }
+    // The sub-regions come with the indicators.
+    assert.ok(!seen.some((u) => u.startsWith('/api/v1/regions?')), `no region list (${seen.join(' ')})`);
+    assert.ok((await page.locator('#d-sub + ul.links li').count()) > 0, 'sub-regions listed');
     assert.deepEqual(Object.entries(counts).filter(([, n]) => n > 1), [], 'no API call twice during start-up');
     assert.ok((await page.locator('.ind-cards li').count()) > 0, 'indicator cards with data');
 

@@ -27,6 +27,7 @@ export function dashboardRequests(user, query, thisYear) {
     series: `/indicators/series${qs({ region, year })}`,
     rankings: `/rankings${qs({ level: 'city', year })}`,
     alerts: `/alerts${qs({ status: 'open', limit: 5, region: region || undefined })}`,
+    // Only when the indicators fail: they list the sub-regions too.
     children: `/regions${qs({ parent: region || undefined, level: region ? undefined : 1, limit: 100, sort: 'id' })}`,
     place: region ? `/regions/${encodeURIComponent(region)}` : null,
   };
@@ -40,7 +41,7 @@ async function start() {
   const user = await session;
   if (!user || !GOV_ROLES.includes(user.role)) return;
   const r = dashboardRequests(user, query, new Date().getFullYear());
-  for (const p of [r.indicators, r.series, r.rankings, r.alerts, r.children, r.place]) if (p) prefetch(p);
+  for (const p of [r.indicators, r.series, r.rankings, r.alerts, r.place]) if (p) prefetch(p);
 }
 
 /** app.js waits for this before its first call, so that it finds the answers. */

@@ -46,14 +46,16 @@ export async function dashboardView(ctx) {
   const { scope, region, year } = req;
   const pick = q.get('indicator') || '';
 
-  const [ind, series, rank, alerts, path, children] = await Promise.all([
+  const [ind, series, rank, alerts, path] = await Promise.all([
     optional(req.indicators),
     optional(req.series),
     optional(req.rankings),
     optional(req.alerts),
     region ? regionPath(region) : Promise.resolve([]),
-    optional(req.children),
   ]);
+  // The indicators answer lists the sub-regions with their values; only
+  // without it are they read from the region table.
+  const children = ind.data ? {} : await optional(req.children);
   const here = path.length ? path[path.length - 1] : null;
   const placeName = here ? nameOf('region', here) : t('dash.nation');
   const title = t('dash.title', { place: placeName });
