@@ -53,7 +53,12 @@ const fetchOpts = (method, headers, body) => ({
 export function prefetch(path, peek = false) {
   const url = urlOf(path);
   if (!prefetching) return Promise.resolve(null);
-  if (!early.has(url)) early.set(url, fetch(url, fetchOpts('GET', { accept: 'application/json' })));
+  if (!early.has(url)) {
+    const started = fetch(url, fetchOpts('GET', { accept: 'application/json' }));
+    // A failure matters only to the api() call that takes it, if any.
+    started.catch(() => {});
+    early.set(url, started);
+  }
   if (!peek) return Promise.resolve(null);
   // The copy is made before api() can take and read the answer: this then()
   // is registered first, so it runs first.

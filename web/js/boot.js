@@ -44,5 +44,8 @@ async function start() {
   for (const p of [r.indicators, r.series, r.rankings, r.alerts, r.place]) if (p) prefetch(p);
 }
 
-/** app.js waits for this before its first call, so that it finds the answers. */
-export const booted = start();
+/**
+ * app.js waits for this before its first call, so that it finds the answers;
+ * whatever goes wrong here, the application starts as it would without it.
+ */
+export const booted = start().catch(() => {});
