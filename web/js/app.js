@@ -306,9 +306,11 @@ window.addEventListener('popstate', () => render());
 
 async function start() {
   applyCare(careOn());
+  // The early requests go out first, then the catalogue and the number
+  // formats are made (tens of milliseconds on a cold start) while they run.
+  await booted;
   await setLang(savedLang());
   setExpiredHandler(expired);
-  await booted;
   try {
     await startSession();
   } catch (e) {
