@@ -5,6 +5,8 @@
 //
 //   serving       index.html, hashed assets (immutable, gzip, ETag/304), the
 //                 client-route fallback and the API's own 404s
+//   start-up      the first screen's API calls made once and early (boot.js),
+//                 the other screens' modules loaded after it
 //   scope         each role signs in and sees only its own records and menu
 //   forms         a form error shown at its field; a trainee and a contract
 //                 created through the forms; the three parties approve; the
@@ -142,6 +144,66 @@ test('serving: index, hashed assets with long cache and gzip, client routes, API
   }
   const head = await fetch(`${base}/`, { method: 'HEAD' });
   assert.equal(head.status, 200);
+});
+
+// ---- start-up ----
+
+test('start-up: the first screen\'s API calls are made once, early, and later screens load on demand', opts, async () => {
+  // index.html preloads the session and runs boot.js first; every module it
+  // preloads exists.
+  const html = await (await fetch(`${srv.base}/`)).text();
+  assert.match(html, /<link rel="preload" href="\/api\/v1\/session" as="fetch" crossorigin="anonymous">/);
+  assert.match(html, /<script type="module" async blocking="render" src="\/assets\/[0-9a-f]{16}\/js\/boot\.js">/);
+  const preloads = [...html.matchAll(/rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(preloads.some((u) => u.endsWith('/js/views/dashboard.js')), 'the dashboard is preloaded');
+  assert.ok(!preloads.some((u) => u.endsWith('/js/views/registry.js')), 'other screens are not');
+  for (const u of preloads) {
+    const r = await fetch(srv.base + u);
+    assert.equal(r.status, 200, u);
+    await r.arrayBuffer();
+  }
+
+  await withPage(async (page) => {
+    await signIn(page, srv.base, 'shenyang');
+    // A cold load of the dashboard: note each request and when the first
+    // screen was marked ready.
+    await page.addInitScript(() => {
+      new MutationObserver(() => {
+        if (document.getElementById('app')?.hasAttribute('data-ready')) window.readyAt ??= performance.now();
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+    });
+    const seen = [];
+    page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) seen.push(new URL(r.url()).pathname + new URL(r.url()).search); });
+    await go(page, srv.base, '/');
+    const counts = {};
+    for (const u of seen) counts[u] = (counts[u] || 0) + 1;
+    for (const want of ['/api/v1/session', '/api/v1/indicators?region=210100&year=', '/api/v1/indicators/series?region=210100&year=',
+      '/api/v1/rankings?level=city&year=', '/api/v1/alerts?status=open&limit=5&region=210100', '/api/v1/regions/210100']) {
+      assert.ok(seen.some((u) => u.startsWith(want)), `requested ${want} (${seen.join(' ')})`);
+    }
+    // The sub-regions come with the indicators.
+    assert.ok(!seen.some((u) => u.startsWith('/api/v1/regions?')), `no region list (${seen.join(' ')})`);
+    assert.ok((await page.locator('#d-sub + ul.links li').count()) > 0, 'sub-regions listed');
+    assert.deepEqual(Object.entries(counts).filter(([, n]) => n > 1), [], 'no API call twice during start-up');
+    assert.ok((await page.locator('.ind-cards li').count()) > 0, 'indicator cards with data');
+
+    // The other screens' modules were not part of the start-up.
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/js/views/registry.js')));
+    const late = await page.evaluate(() => performance.getEntriesByType('resource')
+      .filter((e) => /\/js\/views\/(registry|contract|records|pilots|alerts|audit|imports)\.js$/.test(e.name))
+      .map((e) => ({ file: e.name.replace(/.*\/js\//, ''), before: e.startTime < window.readyAt })));
+    assert.equal(late.length, 7, JSON.stringify(late));
+    assert.deepEqual(late.filter((e) => e.before), [], 'loaded after the first screen');
+
+    // Answers fetched at start-up are not reused later: back on the
+    // dashboard, it asks again.
+    const before = seen.filter((u) => u.startsWith('/api/v1/indicators?')).length;
+    await page.click('nav.side a[href="/contracts"]');
+    await ready(page, '/contracts');
+    await page.click('nav.side a[href="/"]');
+    await ready(page, '/');
+    assert.equal(seen.filter((u) => u.startsWith('/api/v1/indicators?')).length, before + 1);
+  });
 });
 
 // ---- scope ----

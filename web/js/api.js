@@ -30,24 +30,62 @@ export function setCsrf(token) {
   } catch { /* ignore */ }
 }
 
+// GET requests started before anyone asked (boot.js), by URL: each answer is
+// taken at most once, by the first api() call for that URL, and only until
+// endPrefetch() (after the first screen), so that no later screen is ever
+// shown an old answer.
+const early = new Map();
+let prefetching = true;
+
+const urlOf = (path) => (path.startsWith('/api/') ? path : `/api/v1${path}`);
+const fetchOpts = (method, headers, body) => ({
+  method,
+  headers,
+  body: body === undefined ? undefined : JSON.stringify(body),
+  credentials: 'same-origin',
+});
+
+/**
+ * Start GET @path now, for an api() call expected soon.  With @peek, resolve
+ * to a copy of the parsed answer, or null when it failed (the api() call
+ * that takes the answer still sees the failure).  A no-op after endPrefetch().
+ */
+export function prefetch(path, peek = false) {
+  const url = urlOf(path);
+  if (!prefetching) return Promise.resolve(null);
+  if (!early.has(url)) {
+    const started = fetch(url, fetchOpts('GET', { accept: 'application/json' }));
+    // A failure matters only to the api() call that takes it, if any.
+    started.catch(() => {});
+    early.set(url, started);
+  }
+  if (!peek) return Promise.resolve(null);
+  // The copy is made before api() can take and read the answer: this then()
+  // is registered first, so it runs first.
+  return early.get(url).then((res) => (res.ok ? res.clone().json() : null)).catch(() => null);
+}
+
+/** The first screen is drawn: drop the answers nobody took, start no more. */
+export function endPrefetch() {
+  prefetching = false;
+  early.clear();
+}
+
 /**
  * @method @path (below /api/v1, or absolute when it starts with /api/) with
  * JSON @body; resolves to the parsed answer (null for 204), rejects with an
  * ApiError.  @opts.quiet: no expiry callback (the session probe, sign-in).
  */
 export async function api(method, path, body, opts = {}) {
-  const url = path.startsWith('/api/') ? path : `/api/v1${path}`;
+  const url = urlOf(path);
   const headers = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
   let res;
   try {
-    res = await fetch(url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-    });
+    const started = method === 'GET' ? early.get(url) : undefined;
+    early.delete(url);
+    res = await (started || fetch(url, fetchOpts(method, headers, body)));
   } catch (e) {
     throw new ApiError(0, { title: 'network', detail: String(e.message || e) });
   }

@@ -3,19 +3,13 @@
 // mode and user, navigation, main region, live region), the router over
 // history.pushState, and the handling of an expired session.
 
-import { ApiError, del, get, post, setCsrf, setExpiredHandler } from './api.js';
+import { ApiError, del, endPrefetch, get, post, setCsrf, setExpiredHandler } from './api.js';
 import { h, replace } from './dom.js';
 import { currentLang, savedLang, setLang, t } from './i18n.js';
 import { can, clearRefs, getSession, isGov, nameOf, ref, registryScreens, role, setSession } from './schema.js';
 import { dashboardView } from './views/dashboard.js';
-import { listView, detailView, formView } from './views/registry.js';
-import { contractView } from './views/contract.js';
-import { recordBookView, myRecordBookView } from './views/records.js';
-import { pilotsView, pilotView } from './views/pilots.js';
-import { alertsView } from './views/alerts.js';
-import { auditView } from './views/audit.js';
-import { importView } from './views/imports.js';
 import { announce, errorBox } from './views/common.js';
+import { booted } from './boot.js';
 
 const CARE_KEY = 'dt.care';
 const root = document.getElementById('app');
@@ -50,23 +44,48 @@ function toolButtons() {
 
 // ---- routes ----
 
+// The first screen (dashboard or workbench) is part of the start-up; every
+// other screen's module is loaded when it is first shown, and all of them
+// in the background once the first screen stands, so that a cold start
+// loads and parses only what the first screen needs.
+const VIEWS = {
+  registry: () => import('./views/registry.js'),
+  contract: () => import('./views/contract.js'),
+  records: () => import('./views/records.js'),
+  pilots: () => import('./views/pilots.js'),
+  alerts: () => import('./views/alerts.js'),
+  audit: () => import('./views/audit.js'),
+  imports: () => import('./views/imports.js'),
+};
+const later = (mod, name) => async (ctx) => (await VIEWS[mod]())[name](ctx);
+
 const ROUTES = [
   ['/', dashboardView],
   ['/login', null],
-  ['/record-book', myRecordBookView],
-  ['/contracts/:id/record-book', recordBookView],
-  ['/contracts/new', formView],
-  ['/contracts/:id', contractView],
-  ['/pilots', pilotsView],
-  ['/pilots/:id', pilotView],
-  ['/alerts', alertsView],
-  ['/audit', auditView],
-  ['/import', importView],
-  ['/:screen/new', formView],
-  ['/:screen/:id/edit', formView],
-  ['/:screen/:id', detailView],
-  ['/:screen', listView],
+  ['/record-book', later('records', 'myRecordBookView')],
+  ['/contracts/:id/record-book', later('records', 'recordBookView')],
+  ['/contracts/new', later('registry', 'formView')],
+  ['/contracts/:id', later('contract', 'contractView')],
+  ['/pilots', later('pilots', 'pilotsView')],
+  ['/pilots/:id', later('pilots', 'pilotView')],
+  ['/alerts', later('alerts', 'alertsView')],
+  ['/audit', later('audit', 'auditView')],
+  ['/import', later('imports', 'importView')],
+  ['/:screen/new', later('registry', 'formView')],
+  ['/:screen/:id/edit', later('registry', 'formView')],
+  ['/:screen/:id', later('registry', 'detailView')],
+  ['/:screen', later('registry', 'listView')],
 ];
+let viewsLoading = false;
+
+/** After the first screen: fetch the other screens' modules while idle. */
+function loadViewsLater() {
+  if (viewsLoading) return;
+  viewsLoading = true;
+  const go = () => { for (const load of Object.values(VIEWS)) load().catch(() => { /* loaded again when shown */ }); };
+  if ('requestIdleCallback' in window) requestIdleCallback(go, { timeout: 2000 });
+  else setTimeout(go, 200);
+}
 
 function matchRoute(path) {
   const segs = path.split('/').filter(Boolean);
@@ -155,6 +174,7 @@ function renderLogin(message) {
     h('div', { id: 'live', class: 'sr-only', 'aria-live': 'polite' }));
   if (location.pathname !== '/login') history.replaceState(null, '', '/login');
   (message ? root.querySelector('h1') : loginInput).focus();
+  endPrefetch();
 }
 
 async function startSession() {
@@ -265,6 +285,8 @@ async function render(keepFocus) {
     announce(out.title);
   }
   root.setAttribute('data-ready', path);
+  endPrefetch();
+  loadViewsLater();
 }
 
 // Same-origin links are routed here; new tabs, downloads and the API are not.
@@ -284,6 +306,9 @@ window.addEventListener('popstate', () => render());
 
 async function start() {
   applyCare(careOn());
+  // The early requests go out first, then the catalogue and the number
+  // formats are made (tens of milliseconds on a cold start) while they run.
+  await booted;
   await setLang(savedLang());
   setExpiredHandler(expired);
   try {

@@ -34,8 +34,10 @@ export async function setLang(l) {
   lang = l === 'en' ? 'en' : 'zh';
   document.documentElement.lang = locale();
   nf = new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 });
-  df = new Intl.DateTimeFormat(locale(), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
-  dtf = new Intl.DateTimeFormat(locale(), { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  // The date formats are made when first used: a screen without dates
+  // (and the start-up) need not pay for them.
+  df = null;
+  dtf = null;
   try { localStorage.setItem(KEY, lang); } catch { /* ignore */ }
 }
 
@@ -81,6 +83,7 @@ export function pct(x, digits = 1) {
 export function date(iso) {
   if (!iso) return '—';
   const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  df ??= new Intl.DateTimeFormat(locale(), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
   return Number.isNaN(d.getTime()) ? iso : df.format(d);
 }
 
@@ -88,6 +91,7 @@ export function date(iso) {
 export function dateTime(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
+  dtf ??= new Intl.DateTimeFormat(locale(), { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   return Number.isNaN(d.getTime()) ? iso : dtf.format(d);
 }
 

@@ -161,9 +161,12 @@ export function can(perm) {
   return !!session && (PERMS[session.user.role] || []).includes(perm);
 }
 
-/** Is the user a government official (sees indicators of a region)? */
+/** The roles of government officials (they see the indicators of a region). */
+export const GOV_ROLES = ['admin', 'national', 'province', 'city', 'inspector'];
+
+/** Is the user a government official? */
 export function isGov() {
-  return ['admin', 'national', 'province', 'city', 'inspector'].includes(role());
+  return GOV_ROLES.includes(role());
 }
 
 /** The contract party the user approves as (admin: null, chooses). */

@@ -11,6 +11,7 @@ import { h } from '../dom.js';
 import { currentLang, date, num, pct, t, unitValue } from '../i18n.js';
 import { getSession, isGov, myParty, nameOf, ref, resolveRefs, role } from '../schema.js';
 import { lineChart, barChart, meter, sparkline } from '../charts.js';
+import { dashboardRequests } from '../boot.js';
 import { badge, errorText, pageHead, regionName, value } from './common.js';
 
 const nm = (o) => (o ? (currentLang() === 'en' ? (o.name_en || o.name_zh) : o.name_zh) : '');
@@ -40,20 +41,21 @@ export async function dashboardView(ctx) {
   if (!isGov()) return workbench(ctx);
   const s = getSession();
   const q = ctx.query;
-  const scope = s.user.scope.region || '';
-  const region = q.get('region') || scope;
   const thisYear = new Date().getFullYear();
-  const year = Number(q.get('year') || thisYear);
+  const req = dashboardRequests(s.user, q, thisYear);
+  const { scope, region, year } = req;
   const pick = q.get('indicator') || '';
 
-  const [ind, series, rank, alerts, path, children] = await Promise.all([
-    optional(`/indicators${qs({ region, year })}`),
-    optional(`/indicators/series${qs({ region, year })}`),
-    optional(`/rankings${qs({ level: 'city', year })}`),
-    optional(`/alerts${qs({ status: 'open', limit: 5, region: region || undefined })}`),
+  const [ind, series, rank, alerts, path] = await Promise.all([
+    optional(req.indicators),
+    optional(req.series),
+    optional(req.rankings),
+    optional(req.alerts),
     region ? regionPath(region) : Promise.resolve([]),
-    optional(`/regions${qs({ parent: region || undefined, level: region ? undefined : 1, limit: 100, sort: 'id' })}`),
   ]);
+  // The indicators answer lists the sub-regions with their values; only
+  // without it are they read from the region table.
+  const children = ind.data ? {} : await optional(req.children);
   const here = path.length ? path[path.length - 1] : null;
   const placeName = here ? nameOf('region', here) : t('dash.nation');
   const title = t('dash.title', { place: placeName });
