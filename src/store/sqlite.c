@@ -63,6 +63,7 @@ static void cache_clear(struct dt_store *s)
 		}
 	}
 	s->nused = 0;
+	s->stmt_gen++; /* what get_memo points at is gone */
 }
 
 /*
