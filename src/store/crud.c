@@ -516,11 +516,14 @@ static void row_to_text(const struct dt_entity *e, sqlite3_stmt *st, struct dt_s
 	for (size_t i = 0; i < e->nfields; i++, col++) {
 		const struct dt_field *f = &e->fields[i];
 		/* field names are identifiers: nothing in them to escape */
-		dt_strbuf_adds(out, i ? ",\"" : "\"");
+		if (i)
+			dt_strbuf_add(out, ",\"", 2);
+		else
+			dt_strbuf_addch(out, '"');
 		dt_strbuf_adds(out, f->name);
 		dt_strbuf_add(out, "\":", 2);
 		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
-			dt_strbuf_adds(out, "null");
+			dt_strbuf_add(out, "null", 4);
 		} else {
 			switch (f->type) {
 			case DT_F_INT:
@@ -560,7 +563,7 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 			struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
-	json_t *binds = json_array();
+	json_t *binds = NULL;
 	int rc = DT_OK;
 	/* The SQL text depends only on the entity and which parts of the scope are set. */
 	unsigned shape = scope ? (scope->region ? 1u : 0u) | (scope->org_id ? 2u : 0u) |
@@ -568,9 +571,11 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 			       : 0u;
 	struct dt_get_memo *m = &s->get_memo[((size_t)(e - dt_entities) * 8 + shape) % DT_GET_MEMO];
 	sqlite3_stmt *st = NULL;
-	json_array_append_new(binds, json_integer(id));
-	/* the scope's values to bind (the text goes to sql, unused on a memo hit) */
-	dt_crud_scope_sql(e, scope, &sql, binds);
+	/* the scope's values to bind after the id (its text goes to sql, unused on a memo hit) */
+	if (shape) {
+		binds = json_array();
+		dt_crud_scope_sql(e, scope, &sql, binds);
+	}
 	if (m->st && m->e == e && m->shape == shape && m->gen == s->stmt_gen) {
 		st = m->st;
 		sqlite3_reset(st);
@@ -590,7 +595,13 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 		}
 		*m = (struct dt_get_memo){ e, shape, s->stmt_gen, st };
 	}
-	bind_all(st, binds);
+	sqlite3_bind_int64(st, 1, id);
+	if (binds) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(binds, i, v)
+			dt_sql_bind_json(st, (int)i + 2, v);
+	}
 	int r = sqlite3_step(st);
 	if (r == SQLITE_ROW && text)
 		row_to_text(e, st, text);
