@@ -578,8 +578,7 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 	}
 	if (m->st && m->e == e && m->shape == shape && m->gen == s->stmt_gen) {
 		st = m->st;
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
+		sqlite3_reset(st); /* every parameter is bound below: no need to clear them */
 	} else {
 		struct dt_strbuf where = DT_STRBUF_INIT;
 		dt_strbuf_adds(&where, sql.buf);
