@@ -13,7 +13,10 @@
 #   4. runs `wrk -t2 -c64 -d DURATION --latency` against the API (with the
 #      bearer token) and then against nginx, ROUNDS times in turn, and prints
 #      the median requests/s and 99th-percentile latency of both and the
-#      ratios api/nginx of the medians (each round's figures too).
+#      ratios api/nginx of the medians (each round's figures too), and the
+#      CPU time each server used per request (user + system, all its threads
+#      or workers, from /proc): a figure other load on the machine disturbs
+#      less than requests/s.
 # Both servers are stopped and the temporary directory removed on exit.
 #
 # nginx is set up as it would serve static files for real: sendfile with
@@ -173,13 +176,30 @@ fi
 bytes=$(wc -c <"$www/api/v1/trainees/$id")
 
 # ---- the load ----
-# bench NAME URL [wrk options...]: run wrk, print its report, append to rps_NAME and p99_NAME (ms)
-declare -a rps_api=() p99_api=() rps_nginx=() p99_nginx=()
+# cpu_ticks PID...: user + system clock ticks the processes (all their threads) have used
+cpu_ticks() {
+	local pid t=0
+	for pid in "$@"; do
+		# fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the name
+		t=$((t + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+	done
+	echo "$t"
+}
+hz=$(getconf CLK_TCK)
+# bench NAME URL [wrk options...]: run wrk, print its report, append to rps_NAME,
+# p99_NAME (ms) and cpu_NAME (the server's CPU time per request, microseconds)
+declare -a rps_api=() p99_api=() cpu_api=() rps_nginx=() p99_nginx=() cpu_nginx=()
+# shellcheck disable=SC2034 # rps, p99 and cpu reach the arrays through eval
 bench() {
-	local name=$1 url=$2 out rps p99
+	local name=$1 url=$2 out rps p99 cpu pids t0 t1 n
 	shift 2
+	if [[ $name == api ]]; then pids=$api_pid; else pids=$(pgrep -P "$nginx_pid" | tr '\n' ' '); fi
 	echo "== wrk -t2 -c$conns -d$duration --latency $url"
+	# shellcheck disable=SC2086 # pids: a list
+	t0=$(cpu_ticks $pids)
 	out=$(wrk -t2 -c"$conns" -d"$duration" --latency "$@" "$url")
+	# shellcheck disable=SC2086
+	t1=$(cpu_ticks $pids)
 	echo "$out"
 	if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
 		echo "http.sh: $name answered errors under load" >&2
@@ -189,7 +209,9 @@ bench() {
 	p99=$(awk '$1 == "99%" {
 		v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
 		printf "%.3f", u == "us" ? v / 1000 : u == "s" ? v * 1000 : u == "m" ? v * 60000 : v }' <<<"$out")
-	eval "rps_$name+=(\"\$rps\") p99_$name+=(\"\$p99\")"
+	n=$(awk '/ requests in / { print $1 }' <<<"$out")
+	cpu=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.2f", (n > 0 ? t / hz / n * 1e6 : 0) }')
+	eval "rps_$name+=(\"\$rps\") p99_$name+=(\"\$p99\") cpu_$name+=(\"\$cpu\")"
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for ((r = 1; r <= rounds; r++)); do
@@ -201,14 +223,16 @@ done
 echo
 echo "GET /api/v1/trainees/$id ($bytes bytes), $trainees trainees, wrk -t2 -c$conns -d$duration, $rounds round(s), $(nproc) cores"
 for ((r = 0; r < rounds; r++)); do
-	awk -v r=$((r + 1)) -v a="${rps_api[r]}" -v n="${rps_nginx[r]}" 'BEGIN {
-		printf "  round %d: api %10.2f req/s, nginx %10.2f req/s, ratio %.2f\n", r, a, n, (n > 0 ? a / n : 0) }'
+	awk -v r=$((r + 1)) -v a="${rps_api[r]}" -v n="${rps_nginx[r]}" -v ca="${cpu_api[r]}" -v cn="${cpu_nginx[r]}" 'BEGIN {
+		printf "  round %d: api %10.2f req/s, nginx %10.2f req/s, ratio %.2f; server CPU per request: api %.2f us, nginx %.2f us\n",
+			r, a, n, (n > 0 ? a / n : 0), ca, cn }'
 done
 a=$(median "${rps_api[@]}") n=$(median "${rps_nginx[@]}")
 pa=$(median "${p99_api[@]}") pn=$(median "${p99_nginx[@]}")
 echo "medians:"
-printf '%-28s %12s req/s   p99 %9s ms\n' "dualtrack serve --threads 2" "$a" "$pa"
-printf '%-28s %12s req/s   p99 %9s ms\n' "nginx (2 workers, file)" "$n" "$pn"
+ca=$(median "${cpu_api[@]}") cn=$(median "${cpu_nginx[@]}")
+printf '%-28s %12s req/s   p99 %9s ms   CPU %7s us/request\n' "dualtrack serve --threads 2" "$a" "$pa" "$ca"
+printf '%-28s %12s req/s   p99 %9s ms   CPU %7s us/request\n' "nginx (2 workers, file)" "$n" "$pn" "$cn"
 awk -v a="$a" -v n="$n" -v pa="$pa" -v pn="$pn" 'BEGIN {
 	printf "ratio api/nginx: throughput %.2f, p99 latency %.2f\n", (n > 0 ? a / n : 0), (pn > 0 ? pa / pn : 0)
 }'
