@@ -11,9 +11,19 @@
 #      GET /api/v1/trainees/ID once and writes the exact body to a file that
 #      nginx (2 workers, no access log) serves on another free port;
 #   4. runs `wrk -t2 -c64 -d DURATION --latency` against the API (with the
-#      bearer token) and then against nginx, and prints requests/s and the
-#      99th-percentile latency of both and the ratio api/nginx.
+#      bearer token) and then against nginx, ROUNDS times in turn, and prints
+#      the median requests/s and 99th-percentile latency of both and the
+#      ratios api/nginx of the medians (each round's figures too), and the
+#      CPU time each server used per request (user + system, all its threads
+#      or workers, from /proc): a figure other load on the machine disturbs
+#      less than requests/s.
 # Both servers are stopped and the temporary directory removed on exit.
+#
+# nginx is set up as it would serve static files for real: sendfile with
+# tcp_nopush (headers and body leave in one segment), an open-file cache (no
+# open/fstat/close per request), keep-alive, no access log.  Taking turns
+# matters on a shared machine: other work that comes and goes then falls on
+# both servers alike, and the median drops a round that caught a burst.
 #
 # Generating is most of the time: about 430 trainees/s on a 2-core machine
 # with every record going through the store's checks and the audit chain, so
@@ -25,7 +35,8 @@
 #   SEED         generator seed (default 1)
 #   DB           an existing database to use instead of generating one
 #   TRAINEE_ID   the trainee to fetch (default: the middle one)
-#   DURATION     wrk duration per server (default 10s)
+#   DURATION     wrk duration per server and round (default 10s)
+#   ROUNDS       rounds of api-then-nginx (default 3)
 #   CONNECTIONS  wrk connections (default 64)
 #   BUILD        build directory (default build)
 #   TMPDIR       where the temporary directory goes
@@ -40,6 +51,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 trainees=${TRAINEES:-1000000}
 seed=${SEED:-1}
 duration=${DURATION:-10s}
+rounds=${ROUNDS:-3}
 conns=${CONNECTIONS:-64}
 build=${BUILD:-build}
 bin=$PWD/$build/dualtrack
@@ -138,6 +150,10 @@ http {
 	types { }
 	default_type application/json;
 	keepalive_requests 1000000;
+	sendfile on;
+	tcp_nopush on;
+	open_file_cache max=1000 inactive=60s;
+	open_file_cache_valid 60s;
 	client_body_temp_path $tmp/nginx/body;
 	proxy_temp_path $tmp/nginx/proxy;
 	fastcgi_temp_path $tmp/nginx/fastcgi;
@@ -160,29 +176,63 @@ fi
 bytes=$(wc -c <"$www/api/v1/trainees/$id")
 
 # ---- the load ----
-# bench NAME URL [wrk options...]: run wrk, print its report, set rps_NAME and p99_NAME (ms)
+# cpu_ticks PID...: user + system clock ticks the processes (all their threads) have used
+cpu_ticks() {
+	local pid t=0
+	for pid in "$@"; do
+		# fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the name
+		t=$((t + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+	done
+	echo "$t"
+}
+hz=$(getconf CLK_TCK)
+# bench NAME URL [wrk options...]: run wrk, print its report, append to rps_NAME,
+# p99_NAME (ms) and cpu_NAME (the server's CPU time per request, microseconds)
+declare -a rps_api=() p99_api=() cpu_api=() rps_nginx=() p99_nginx=() cpu_nginx=()
+# shellcheck disable=SC2034 # rps, p99 and cpu reach the arrays through eval
 bench() {
-	local name=$1 url=$2 out
+	local name=$1 url=$2 out rps p99 cpu pids t0 t1 n
 	shift 2
+	if [[ $name == api ]]; then pids=$api_pid; else pids=$(pgrep -P "$nginx_pid" | tr '\n' ' '); fi
 	echo "== wrk -t2 -c$conns -d$duration --latency $url"
+	# shellcheck disable=SC2086 # pids: a list
+	t0=$(cpu_ticks $pids)
 	out=$(wrk -t2 -c"$conns" -d"$duration" --latency "$@" "$url")
+	# shellcheck disable=SC2086
+	t1=$(cpu_ticks $pids)
 	echo "$out"
 	if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
 		echo "http.sh: $name answered errors under load" >&2
 		exit 1
 	fi
-	printf -v "rps_$name" '%s' "$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
-	printf -v "p99_$name" '%s' "$(awk '$1 == "99%" {
+	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+	p99=$(awk '$1 == "99%" {
 		v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
-		printf "%.3f", u == "us" ? v / 1000 : u == "s" ? v * 1000 : u == "m" ? v * 60000 : v }' <<<"$out")"
+		printf "%.3f", u == "us" ? v / 1000 : u == "s" ? v * 1000 : u == "m" ? v * 60000 : v }' <<<"$out")
+	n=$(awk '/ requests in / { print $1 }' <<<"$out")
+	cpu=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.2f", (n > 0 ? t / hz / n * 1e6 : 0) }')
+	eval "rps_$name+=(\"\$rps\") p99_$name+=(\"\$p99\") cpu_$name+=(\"\$cpu\")"
 }
-bench api "$api_url" -H "Authorization: Bearer $token"
-bench nginx "$nginx_url"
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+for ((r = 1; r <= rounds; r++)); do
+	echo "== round $r of $rounds"
+	bench api "$api_url" -H "Authorization: Bearer $token"
+	bench nginx "$nginx_url"
+done
 
 echo
-echo "GET /api/v1/trainees/$id ($bytes bytes), $trainees trainees, wrk -t2 -c$conns -d$duration, $(nproc) cores"
-printf '%-28s %12s req/s   p99 %9s ms\n' "dualtrack serve --threads 2" "$rps_api" "$p99_api"
-printf '%-28s %12s req/s   p99 %9s ms\n' "nginx (2 workers, file)" "$rps_nginx" "$p99_nginx"
-awk -v a="$rps_api" -v n="$rps_nginx" -v pa="$p99_api" -v pn="$p99_nginx" 'BEGIN {
+echo "GET /api/v1/trainees/$id ($bytes bytes), $trainees trainees, wrk -t2 -c$conns -d$duration, $rounds round(s), $(nproc) cores"
+for ((r = 0; r < rounds; r++)); do
+	awk -v r=$((r + 1)) -v a="${rps_api[r]}" -v n="${rps_nginx[r]}" -v ca="${cpu_api[r]}" -v cn="${cpu_nginx[r]}" 'BEGIN {
+		printf "  round %d: api %10.2f req/s, nginx %10.2f req/s, ratio %.2f; server CPU per request: api %.2f us, nginx %.2f us\n",
+			r, a, n, (n > 0 ? a / n : 0), ca, cn }'
+done
+a=$(median "${rps_api[@]}") n=$(median "${rps_nginx[@]}")
+pa=$(median "${p99_api[@]}") pn=$(median "${p99_nginx[@]}")
+echo "medians:"
+ca=$(median "${cpu_api[@]}") cn=$(median "${cpu_nginx[@]}")
+printf '%-28s %12s req/s   p99 %9s ms   CPU %7s us/request\n' "dualtrack serve --threads 2" "$a" "$pa" "$ca"
+printf '%-28s %12s req/s   p99 %9s ms   CPU %7s us/request\n' "nginx (2 workers, file)" "$n" "$pn" "$cn"
+awk -v a="$a" -v n="$n" -v pa="$pa" -v pn="$pn" 'BEGIN {
 	printf "ratio api/nginx: throughput %.2f, p99 latency %.2f\n", (n > 0 ? a / n : 0), (pn > 0 ? pa / pn : 0)
 }'

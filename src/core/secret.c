@@ -290,9 +290,15 @@ void dt_token_new(char out[DT_TOKEN_LEN])
 	sodium_memzero(raw, sizeof(raw));
 }
 
+void dt_token_digest(const char *token, unsigned char out[DT_TOKEN_DIGEST_LEN])
+{
+	crypto_generichash(out, DT_TOKEN_DIGEST_LEN, (const unsigned char *)token, strlen(token),
+			   NULL, 0);
+}
+
 void dt_token_hash(const char *token, char out[DT_TOKEN_HASH_HEX])
 {
-	unsigned char md[32];
-	crypto_generichash(md, sizeof(md), (const unsigned char *)token, strlen(token), NULL, 0);
+	unsigned char md[DT_TOKEN_DIGEST_LEN];
+	dt_token_digest(token, md);
 	sodium_bin2hex(out, DT_TOKEN_HASH_HEX, md, sizeof(md));
 }

@@ -57,6 +57,7 @@ void dt_secret_blind(const struct dt_keys *k, const char *s, size_t len,
 #define DT_PWHASH_LEN 128   /* crypto_pwhash_STRBYTES */
 #define DT_TOKEN_LEN 44     /* 32 random bytes, URL-safe base64, no padding, + NUL */
 #define DT_TOKEN_HASH_HEX 65
+#define DT_TOKEN_DIGEST_LEN 32
 
 /**
  * Hash @password with argon2id (interactive limits) into @out.  DT_ENOMEM
@@ -69,5 +70,7 @@ bool dt_password_verify(const char *hash, const char *password);
 void dt_token_new(char out[DT_TOKEN_LEN]);
 /** The hex BLAKE2b-256 of @token: what the database stores. */
 void dt_token_hash(const char *token, char out[DT_TOKEN_HASH_HEX]);
+/** The same BLAKE2b-256 of @token in binary (dt_token_hash() is its hex). */
+void dt_token_digest(const char *token, unsigned char out[DT_TOKEN_DIGEST_LEN]);
 
 #endif

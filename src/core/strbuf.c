@@ -140,6 +140,29 @@ void dt_strbuf_addhex(struct dt_strbuf *sb, const void *data, size_t len)
 	sb->buf[sb->len] = '\0';
 }
 
+void dt_strbuf_addint(struct dt_strbuf *sb, long long v, int width)
+{
+	char tmp[24];
+	int n = 0;
+	/* as unsigned, so that LLONG_MIN negates without overflow */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (width > 20)
+		width = 20;
+	while (n < width)
+		tmp[n++] = '0';
+	if (v < 0)
+		tmp[n++] = '-';
+	if (!dt_strbuf_grow(sb, (size_t)n))
+		return;
+	while (n)
+		sb->buf[sb->len++] = tmp[--n];
+	sb->buf[sb->len] = '\0';
+}
+
 void dt_strbuf_setlen(struct dt_strbuf *sb, size_t len)
 {
 	if (len < sb->len) {

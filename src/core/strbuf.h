@@ -49,6 +49,12 @@ void dt_strbuf_addf(struct dt_strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void dt_strbuf_vaddf(struct dt_strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/**
+ * Append @v in decimal, its digits zero-padded to at least @width (at most
+ * 20): what "%0*lld" prints for a non-negative @v, without printf's cost on
+ * hot paths.  A negative @v gets its '-' before the padded digits.
+ */
+void dt_strbuf_addint(struct dt_strbuf *sb, long long v, int width);
 /** Append @len bytes of @data as lowercase hex. */
 void dt_strbuf_addhex(struct dt_strbuf *sb, const void *data, size_t len);
 /** Make room for @extra more bytes; false (and failed) if it would pass the cap. */

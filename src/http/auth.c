@@ -156,7 +156,8 @@ void dt_throttle_record(const char *login, const char *peer, bool ok)
 static atomic_uint auth_epoch;
 
 struct cache_entry {
-	char hash[DT_TOKEN_HASH_HEX];
+	unsigned char digest[DT_TOKEN_DIGEST_LEN]; /* of the token, as the database's hash */
+	bool used;
 	struct dt_credential cred;
 	time_t checked;
 	time_t expires;
@@ -185,15 +186,17 @@ void dt_auth_invalidate(void)
 bool dt_auth_token(struct dt_http_worker *w, const char *token, struct dt_credential *out)
 {
 	struct auth_worker *aw = w->data;
-	char hash[DT_TOKEN_HASH_HEX];
+	unsigned char digest[DT_TOKEN_DIGEST_LEN];
 	struct timespec ts;
-	dt_token_hash(token, hash);
+	/* binary, not hex: a hit compares 32 bytes and makes no text */
+	dt_token_digest(token, digest);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	unsigned epoch = atomic_load(&auth_epoch);
-	struct cache_entry *e = &aw->e[strtoul(hash + 56, NULL, 16) % CACHE_SLOTS];
+	unsigned slot = ((unsigned)digest[0] << 8 | digest[1]) % CACHE_SLOTS;
+	struct cache_entry *e = &aw->e[slot];
 	/* Expiry is checked on every request, cached or not. */
-	if (e->epoch == epoch && ts.tv_sec - e->checked < CACHE_TTL && ts.tv_sec < e->expires &&
-	    !strcmp(e->hash, hash)) {
+	if (e->used && e->epoch == epoch && ts.tv_sec - e->checked < CACHE_TTL &&
+	    ts.tv_sec < e->expires && !memcmp(e->digest, digest, sizeof(digest))) {
 		*out = e->cred;
 		return true;
 	}
@@ -201,10 +204,11 @@ bool dt_auth_token(struct dt_http_worker *w, const char *token, struct dt_creden
 	int rc = dt_store_credential_check(w->store, token, out, &why);
 	dt_strbuf_release(&why);
 	if (rc != DT_OK) {
-		e->hash[0] = '\0';
+		e->used = false;
 		return false;
 	}
-	memcpy(e->hash, hash, sizeof(hash));
+	memcpy(e->digest, digest, sizeof(digest));
+	e->used = true;
 	e->cred = *out;
 	e->checked = ts.tv_sec;
 	e->epoch = epoch;

@@ -213,36 +213,48 @@ static bool is_kind(const char *s)
 	return e && !strcmp(e->plural, s);
 }
 
-/* Match @path against @pattern, capturing {names} into @c. */
+/*
+ * Match @path against @pattern, capturing {names} into @c.  The shape is
+ * matched first and segments are decoded only then, so that the routes a
+ * request passes on its way down the table cost a comparison each.
+ */
 static bool match(struct dt_ctx *c, const char *pattern, const char *path, size_t plen)
 {
 	const char *p = pattern, *s = path, *end = path + plen;
-	c->nparams = 0;
+	const char *seg[DT_MAX_PARAMS];
+	size_t seg_len[DT_MAX_PARAMS];
+	int n = 0;
 	while (*p && s < end) {
 		if (*p == '{') {
 			const char *close = strchr(p, '}');
 			const char *seg_end = memchr(s, '/', (size_t)(end - s));
 			if (!seg_end)
 				seg_end = end;
-			if (seg_end == s || c->nparams == DT_MAX_PARAMS)
+			if (seg_end == s || n == DT_MAX_PARAMS)
 				return false;
-			c->pname[c->nparams] = p + 1; /* the pattern outlives the request */
-			c->pname_len[c->nparams] = (size_t)(close - p - 1);
-			c->pval[c->nparams] = decode(c->req, s, (size_t)(seg_end - s), false);
-			/* {kind} is one of the entities' plurals, so that /api/v1/session
-			 * or /api/v1/audit/verify never match a generic record route
-			 * (which would add its methods to their Allow). */
-			if (c->pname_len[c->nparams] == 4 && !memcmp(c->pname[c->nparams], "kind", 4) &&
-			    !is_kind(c->pval[c->nparams]))
-				return false;
-			c->nparams++;
+			c->pname[n] = p + 1; /* the pattern outlives the request */
+			c->pname_len[n] = (size_t)(close - p - 1);
+			seg[n] = s;
+			seg_len[n] = (size_t)(seg_end - s);
+			n++;
 			p = close + 1;
 			s = seg_end;
 		} else if (*p++ != *s++) {
 			return false;
 		}
 	}
-	return !*p && s == end;
+	if (*p || s != end)
+		return false;
+	for (int i = 0; i < n; i++) {
+		c->pval[i] = decode(c->req, seg[i], seg_len[i], false);
+		/* {kind} is one of the entities' plurals, so that /api/v1/session
+		 * or /api/v1/audit/verify never match a generic record route
+		 * (which would add its methods to their Allow). */
+		if (c->pname_len[i] == 4 && !memcmp(c->pname[i], "kind", 4) && !is_kind(c->pval[i]))
+			return false;
+	}
+	c->nparams = n;
+	return true;
 }
 
 static void parse_query(struct dt_ctx *c)
@@ -330,6 +342,14 @@ static bool has_token(const char *list, const char *tok)
 	return false;
 }
 
+/* Is @a the method @b?  Inline: the route table asks it for every route. */
+static bool same_method(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
 static bool is_write(const char *m)
 {
 	return strcmp(m, "GET") && strcmp(m, "HEAD") && strcmp(m, "OPTIONS");
@@ -353,17 +373,15 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (!strcmp(method, "GET"))
 		dt_store_snapshot_begin(c.store, NULL);
 
-	/* Find the route: the first whose pattern and method match. */
+	/* Find the route: the first whose method and pattern match. */
 	const struct dt_route *hit = NULL;
 	struct dt_strbuf allow = DT_STRBUF_INIT;
-	for (const struct dt_route *r = dt_routes; r->method; r++) {
-		if (!match(&c, r->pattern, req->path, req->path_len))
-			continue;
-		if (!strcmp(r->method, method)) {
+	for (const struct dt_route *r = dt_routes; r->method && !hit; r++)
+		if (same_method(r->method, method) && match(&c, r->pattern, req->path, req->path_len))
 			hit = r;
-			break;
-		}
-		if (!has_token(allow.buf, r->method))
+	/* None: the methods the path has, for a 405's Allow. */
+	for (const struct dt_route *r = dt_routes; !hit && r->method; r++) {
+		if (match(&c, r->pattern, req->path, req->path_len) && !has_token(allow.buf, r->method))
 			dt_strbuf_addf(&allow, "%s%s", allow.len ? ", " : "", r->method);
 	}
 	if (!hit) {
@@ -379,9 +397,7 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		}
 		goto done;
 	}
-	/* match() for later routes may have clobbered the captures: redo. */
-	match(&c, hit->pattern, req->path, req->path_len);
-	c.route = hit;
+	c.route = hit; /* its match was the last: the captures are its own */
 	res->route = hit->pattern;
 	/* The server let an upload-sized body through; only upload routes take one. */
 	if (req->max_body && req->body_len > req->max_body && !(hit->flags & DT_R_UPLOAD)) {

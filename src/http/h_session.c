@@ -49,8 +49,9 @@ void dt_h_login(struct dt_ctx *c)
 	}
 	json_decref(errs);
 	const char *login = json_string_value(jl), *password = json_string_value(jp);
+	const char *peer = dt_http_peer(c->req);
 	int retry = 0;
-	if (!dt_throttle_check(login, c->req->peer, &retry)) {
+	if (!dt_throttle_check(login, peer, &retry)) {
 		char *ra = dt_http_alloc(c->req, 16);
 		snprintf(ra, 16, "%d", retry);
 		dt_http_add_header(c->res, "retry-after", ra);
@@ -59,7 +60,7 @@ void dt_h_login(struct dt_ctx *c)
 	}
 	struct dt_account acc;
 	int rc = dt_store_account_login(c->store, login, password, &acc, &c->err);
-	dt_throttle_record(login, c->req->peer, rc == DT_OK);
+	dt_throttle_record(login, peer, rc == DT_OK);
 	if (rc == DT_EDENIED) {
 		dt_reply_problem(c, 401, "wrong login or password", NULL);
 		return;

@@ -37,7 +37,6 @@ struct dt_http_req {
 	size_t query_len;
 	const char *body;
 	size_t body_len;
-	const char *peer; /* client address, e.g. "127.0.0.1" */
 	size_t max_body;  /* the body limit of ordinary routes (uploads may be larger: the dispatcher decides) */
 	char request_id[33];
 	struct dt_http_worker *worker;
@@ -62,6 +61,8 @@ struct dt_http_res {
 
 /** Value of request header @name (lower case), or NULL; *@len gets its length. */
 const char *dt_http_header(const struct dt_http_req *req, const char *name, size_t *len);
+/** The client's address, e.g. "127.0.0.1" ("" when unknown), in the request's pool. */
+const char *dt_http_peer(const struct dt_http_req *req);
 /** Allocate @n bytes that live until the response is sent. */
 void *dt_http_alloc(const struct dt_http_req *req, size_t n);
 /** Copy @s (length @n) into the request's pool as a NUL-terminated string. */

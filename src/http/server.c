@@ -238,6 +238,14 @@ static const char *reason_phrase(int status)
 	return "Unknown";
 }
 
+/* @v as 16 lower-case hex digits at @out (no NUL): every request does this twice. */
+static void put_hex64(char *out, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
+}
+
 /*
  * A request id: the thread's random prefix, then its counter xor a random
  * key passed through a 64-bit bijection (the splitmix64 finaliser), so ids
@@ -251,7 +259,9 @@ static void make_request_id(struct worker *w, char out[33])
 	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
 	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
 	x ^= x >> 31;
-	snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, w->id_prefix, x);
+	put_hex64(out, w->id_prefix);
+	put_hex64(out + 16, x);
+	out[32] = '\0';
 }
 
 /* Append @s (@len bytes) to @sb as the inside of a JSON string. */
@@ -418,6 +428,7 @@ static void send_app_response(h2o_req_t *req, const struct dt_http_req *r, struc
 
 /* ---- the handler ---- */
 
+/* The client's address as text in @req's pool ("" when unknown). */
 static const char *peer_text(h2o_req_t *req)
 {
 	struct sockaddr_storage ss;
@@ -482,7 +493,6 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	} else {
 		r.body = "";
 	}
-	r.peer = peer_text(req);
 	r.max_body = srv->max_body;
 	r.worker = &w->pub;
 	r.impl = req;
@@ -568,6 +578,12 @@ const char *dt_http_header(const struct dt_http_req *req, const char *name, size
 	if (len)
 		*len = v.len;
 	return v.base;
+}
+
+const char *dt_http_peer(const struct dt_http_req *req)
+{
+	/* made on demand: only the login throttle wants it */
+	return peer_text(req->impl);
 }
 
 void *dt_http_alloc(const struct dt_http_req *req, size_t n)

@@ -510,20 +510,25 @@ void dt_crud_json_string(struct dt_strbuf *sb, const char *t)
 static void row_to_text(const struct dt_entity *e, sqlite3_stmt *st, struct dt_strbuf *out)
 {
 	int col = 0;
+	/* room for a typical record at once, not a realloc per doubling */
+	dt_strbuf_grow(out, 512);
 	dt_strbuf_addch(out, '{');
 	for (size_t i = 0; i < e->nfields; i++, col++) {
 		const struct dt_field *f = &e->fields[i];
+		/* field names are identifiers: nothing in them to escape */
 		if (i)
-			dt_strbuf_addch(out, ',');
-		dt_crud_json_string(out, f->name);
-		dt_strbuf_addch(out, ':');
+			dt_strbuf_add(out, ",\"", 2);
+		else
+			dt_strbuf_addch(out, '"');
+		dt_strbuf_adds(out, f->name);
+		dt_strbuf_add(out, "\":", 2);
 		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
-			dt_strbuf_adds(out, "null");
+			dt_strbuf_add(out, "null", 4);
 		} else {
 			switch (f->type) {
 			case DT_F_INT:
 			case DT_F_REF:
-				dt_strbuf_addf(out, "%lld", (long long)sqlite3_column_int64(st, col));
+				dt_strbuf_addint(out, (long long)sqlite3_column_int64(st, col), 0);
 				break;
 			case DT_F_REAL: {
 				char num[40];
@@ -537,7 +542,9 @@ static void row_to_text(const struct dt_entity *e, sqlite3_stmt *st, struct dt_s
 				dt_strbuf_adds(out, sqlite3_column_int(st, col) ? "true" : "false");
 				break;
 			case DT_F_REGION:
-				dt_strbuf_addf(out, "\"%06d\"", sqlite3_column_int(st, col));
+				dt_strbuf_addch(out, '"');
+				dt_strbuf_addint(out, sqlite3_column_int(st, col), 6);
+				dt_strbuf_addch(out, '"');
 				break;
 			default:
 				dt_crud_json_string(out, (const char *)sqlite3_column_text(st, col));
@@ -556,18 +563,44 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 			struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
-	json_t *binds = json_array();
+	json_t *binds = NULL;
 	int rc = DT_OK;
-	select_list(e, &sql);
-	dt_strbuf_adds(&sql, " WHERE id = ?");
-	json_array_append_new(binds, json_integer(id));
-	dt_crud_scope_sql(e, scope, &sql, binds);
-	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
-	if (!st) {
-		rc = DT_EDB;
-		goto out;
+	/* The SQL text depends only on the entity and which parts of the scope are set. */
+	unsigned shape = scope ? (scope->region ? 1u : 0u) | (scope->org_id ? 2u : 0u) |
+					 (scope->trainee_id ? 4u : 0u)
+			       : 0u;
+	struct dt_get_memo *m = &s->get_memo[((size_t)(e - dt_entities) * 8 + shape) % DT_GET_MEMO];
+	sqlite3_stmt *st = NULL;
+	/* the scope's values to bind after the id (its text goes to sql, unused on a memo hit) */
+	if (shape) {
+		binds = json_array();
+		dt_crud_scope_sql(e, scope, &sql, binds);
 	}
-	bind_all(st, binds);
+	if (m->st && m->e == e && m->shape == shape && m->gen == s->stmt_gen) {
+		st = m->st;
+		sqlite3_reset(st); /* every parameter is bound below: no need to clear them */
+	} else {
+		struct dt_strbuf where = DT_STRBUF_INIT;
+		dt_strbuf_adds(&where, sql.buf);
+		dt_strbuf_reset(&sql);
+		select_list(e, &sql);
+		dt_strbuf_adds(&sql, " WHERE id = ?");
+		dt_strbuf_adds(&sql, where.buf);
+		dt_strbuf_release(&where);
+		st = dt_sql_prepare(s, sql.buf, err);
+		if (!st) {
+			rc = DT_EDB;
+			goto out;
+		}
+		*m = (struct dt_get_memo){ e, shape, s->stmt_gen, st };
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if (binds) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(binds, i, v)
+			dt_sql_bind_json(st, (int)i + 2, v);
+	}
 	int r = sqlite3_step(st);
 	if (r == SQLITE_ROW && text)
 		row_to_text(e, st, text);

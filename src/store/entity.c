@@ -400,8 +400,10 @@ const struct dt_entity dt_entities[] = {
 
 const struct dt_entity *dt_entity_find(const char *name)
 {
+	/* first letters first: every request of the API looks its kind up here */
 	for (const struct dt_entity *e = dt_entities; e->name; e++)
-		if (!strcmp(e->name, name) || !strcmp(e->plural, name))
+		if ((e->name[0] == name[0] && !strcmp(e->name, name)) ||
+		    (e->plural[0] == name[0] && !strcmp(e->plural, name)))
 			return e;
 	return NULL;
 }

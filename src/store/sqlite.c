@@ -7,6 +7,7 @@
  * keyed by their SQL text, and runs each write as one IMMEDIATE transaction
  * (or a savepoint inside an explicit bulk transaction).
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,7 @@ static void cache_clear(struct dt_store *s)
 		}
 	}
 	s->nused = 0;
+	s->stmt_gen++; /* what get_memo points at is gone */
 }
 
 /*
@@ -465,10 +467,25 @@ static int check_key(struct dt_store *s, struct dt_strbuf *err)
 	return rc;
 }
 
+/*
+ * Process-wide SQLite settings, made once before the library initialises.
+ * Memory statistics off: with them on, every sqlite3_malloc() and free
+ * takes one global mutex, so connections on different threads (the
+ * server's workers) contend on it for every statement they run.  Nothing
+ * here reads sqlite3_memory_used() or sets a heap limit.
+ */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 int dt_store_open(struct dt_store **out, const char *path, const struct dt_keys *keys,
 		  unsigned flags, struct dt_strbuf *err)
 {
+	static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 	int rc = DT_OK;
+	pthread_once(&setup_once, sqlite_setup);
 	struct dt_store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return dt_error(err, DT_ENOMEM, "out of memory");

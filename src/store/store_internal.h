@@ -17,6 +17,8 @@
 #include "store/entity.h"
 #include "store/store.h"
 
+#define DT_GET_MEMO 64 /* slots of dt_store.get_memo */
+
 struct dt_stmt_slot {
 	char *sql;
 	sqlite3_stmt *st;
@@ -33,6 +35,18 @@ struct dt_store {
 	int savepoints;       /* nested savepoints inside an explicit transaction */
 	struct dt_stmt_slot *slots; /* open-addressing cache keyed by SQL text */
 	size_t nslots, nused;
+	unsigned stmt_gen;    /* bumped whenever the cache finalizes its statements */
+	/*
+	 * Reads by id (the server's hot path) find their statement here by
+	 * entity and scope shape, without building its SQL text.  The statements
+	 * belong to the cache above; an entry is good while its gen is stmt_gen.
+	 */
+	struct dt_get_memo {
+		const struct dt_entity *e;
+		unsigned shape;
+		unsigned gen;
+		sqlite3_stmt *st;
+	} get_memo[DT_GET_MEMO];
 	json_t *field_errors; /* [{field, message}] of the last failed write */
 	/*
 	 * The audit chain head, cached only inside an explicit transaction (we

@@ -352,6 +352,25 @@ static void test_fingerprint(void **state)
 	assert_string_equal(kz.fingerprint, "4f57063a5f03677ad6f06667e14c29b1");
 }
 
+static void test_token_digest(void **state)
+{
+	unsigned char d[DT_TOKEN_DIGEST_LEN], d2[DT_TOKEN_DIGEST_LEN];
+	char hex[DT_TOKEN_HASH_HEX];
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	(void)state;
+
+	/* the stored hash is the hex of the digest the server's cache compares */
+	dt_token_digest("abc", d);
+	dt_token_hash("abc", hex);
+	dt_strbuf_addhex(&sb, d, sizeof(d));
+	assert_string_equal(sb.buf, hex);
+	/* unkeyed BLAKE2b-256, as Python's hashlib.blake2b(b"abc", digest_size=32) */
+	assert_string_equal(hex, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+	dt_token_digest("abd", d2);
+	assert_memory_not_equal(d, d2, sizeof(d));
+	dt_strbuf_release(&sb);
+}
+
 int main(void)
 {
 	if (dt_secret_init() != DT_OK)
@@ -363,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_seal_open),
 		cmocka_unit_test(test_blind),
 		cmocka_unit_test(test_fingerprint),
+		cmocka_unit_test(test_token_digest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

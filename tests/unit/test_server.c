@@ -97,7 +97,7 @@ static void app_handle(struct dt_http_req *r, struct dt_http_res *res, void *ctx
 		       "{\"method\":\"%s\",\"path\":\"%s\",\"query\":\"%s\",\"body_len\":%zu,"
 		       "\"id\":\"%s\",\"peer\":\"%s\",\"token\":\"%.*s\",\"conns\":%lld}",
 		       r->method, path, r->query ? r->query : "-", r->body_len, r->request_id,
-		       r->peer, (int)tlen, token ? token : "",
+		       dt_http_peer(r), (int)tlen, token ? token : "",
 		       (long long)dt_server_open_connections());
 }
 

@@ -179,6 +179,41 @@ static void test_hex(void **state)
 	dt_strbuf_release(&sb);
 }
 
+static void test_addint(void **state)
+{
+	struct dt_strbuf sb = DT_STRBUF_INIT, ref = DT_STRBUF_INIT;
+	const long long v[] = { 0, 7, -7, 42, 210604, -1000, 9223372036854775807LL,
+				-9223372036854775807LL - 1 };
+	(void)state;
+	/* the same text as printf, unpadded and padded */
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		for (int w = 0; w <= 8; w += 6) {
+			dt_strbuf_reset(&sb);
+			dt_strbuf_reset(&ref);
+			dt_strbuf_addint(&sb, v[i], w);
+			if (v[i] < 0)
+				dt_strbuf_addf(&ref, "-%0*llu", w, 0ULL - (unsigned long long)v[i]);
+			else
+				dt_strbuf_addf(&ref, "%0*lld", w, v[i]);
+			assert_string_equal(sb.buf, ref.buf);
+		}
+	}
+	dt_strbuf_reset(&sb);
+	dt_strbuf_addint(&sb, 110000, 6);
+	dt_strbuf_addint(&sb, 5, 6);
+	assert_string_equal(sb.buf, "110000000005");
+	dt_strbuf_release(&sb);
+	dt_strbuf_release(&ref);
+
+	/* past the cap: nothing added, and the error sticks */
+	dt_strbuf_init(&sb, 4);
+	dt_strbuf_adds(&sb, "ab");
+	dt_strbuf_addint(&sb, 123, 0);
+	assert_false(dt_strbuf_ok(&sb));
+	assert_string_equal(sb.buf, "ab");
+	dt_strbuf_release(&sb);
+}
+
 static int fails_with(struct dt_strbuf *err, const char *field)
 {
 	return dt_error(err, DT_EINVAL, "%s: must not be empty", field);
@@ -227,7 +262,7 @@ int main(void)
 		cmocka_unit_test(test_init_empty),    cmocka_unit_test(test_add),
 		cmocka_unit_test(test_cap_sticky),    cmocka_unit_test(test_detach),
 		cmocka_unit_test(test_addf_growth),   cmocka_unit_test(test_hex),
-		cmocka_unit_test(test_error_helpers),
+		cmocka_unit_test(test_error_helpers), cmocka_unit_test(test_addint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
