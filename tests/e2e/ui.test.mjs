@@ -233,6 +233,9 @@ test('scope: each role signs in and sees only its own records and menu', opts, a
       for (const n of want.nav) assert.ok(nav.includes(n), `${login}: menu has ${n} (${nav})`);
       for (const n of want.notNav) assert.ok(!nav.includes(n), `${login}: menu lacks ${n} (${nav})`);
       await shot(page, `dashboard-${login}`);
+      // Every axis label of every chart lies inside its chart, none cut off at the left.
+      const cut = await page.$$eval('.chart svg text.axis', (ts) => ts.filter((t) => t.getBBox().x < 0).map((t) => t.textContent));
+      assert.deepEqual(cut, [], `${login}: axis labels cut off`);
 
       await go(page, srv.base, '/contracts');
       const ids = await rowIds(page);

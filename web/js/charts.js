@@ -16,6 +16,17 @@ function niceMax(v) {
   return 10 * p;
 }
 
+/**
+ * The left margin that fits the y-axis labels @texts: their width estimated
+ * from the characters (a CJK character an em, others about 0.6), at the
+ * larger font size of the care mode so that switching it clips nothing.
+ */
+function axisMargin(texts) {
+  const em = 15;
+  const width = (s) => [...String(s)].reduce((w, c) => w + (c.codePointAt(0) >= 0x2e80 ? 1 : 0.6), 0) * em;
+  return Math.max(40, Math.ceil(Math.max(0, ...texts.map(width))) + 10);
+}
+
 /** The figures of a chart as a table inside <details>. */
 export function dataTable(caption, head, rows) {
   return h('details', { class: 'chart-data' },
@@ -32,12 +43,13 @@ export function dataTable(caption, head, rows) {
  */
 export function lineChart(title, labels, series, fmt, { height = 220 } = {}) {
   const H = height;
-  const pad = { l: 56, r: 12, t: 12, b: 28 };
   const all = series.flatMap((s) => s.values).filter((v) => v !== null && v !== undefined);
   const max = niceMax(Math.max(0, ...all));
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  const pad = { l: axisMargin(ticks.map((f) => fmt(max * f))), r: 12, t: 12, b: 28 };
   const x = (i) => pad.l + (labels.length > 1 ? (i * (W - pad.l - pad.r)) / (labels.length - 1) : 0);
   const y = (v) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
-  const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => [
+  const grid = ticks.map((f) => [
     svg('line', { x1: pad.l, x2: W - pad.r, y1: y(max * f), y2: y(max * f), class: 'grid' }),
     svg('text', { x: pad.l - 6, y: y(max * f) + 4, class: 'axis', 'text-anchor': 'end' }, fmt(max * f)),
   ]);
@@ -102,9 +114,10 @@ export function barChart(title, items, fmt, { cls = 's1', max: fixedMax } = {}) 
  */
 export function stackedColumns(title, labels, series, fmt, { height = 200 } = {}) {
   const H = height;
-  const pad = { l: 44, r: 8, t: 10, b: 26 };
   const totals = labels.map((_, i) => series.reduce((s, se) => s + (se.values[i] || 0), 0));
   const max = niceMax(Math.max(0, ...totals));
+  const ticks = [0, 0.5, 1];
+  const pad = { l: axisMargin(ticks.map((f) => fmt(max * f))), r: 8, t: 10, b: 26 };
   const bw = Math.min(48, (W - pad.l - pad.r) / Math.max(1, labels.length));
   const y = (v) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
   const cols = labels.map((l, i) => {
@@ -118,7 +131,7 @@ export function stackedColumns(title, labels, series, fmt, { height = 200 } = {}
   });
   const step = Math.ceil(labels.length / 10);
   const xl = labels.map((l, i) => (i % step ? null : svg('text', { x: pad.l + i * bw + bw / 2, y: H - 8, class: 'axis', 'text-anchor': 'middle' }, l)));
-  const grid = [0, 0.5, 1].map((f) => [
+  const grid = ticks.map((f) => [
     svg('line', { x1: pad.l, x2: W - pad.r, y1: y(max * f), y2: y(max * f), class: 'grid' }),
     svg('text', { x: pad.l - 6, y: y(max * f) + 4, class: 'axis', 'text-anchor': 'end' }, fmt(max * f)),
   ]);
