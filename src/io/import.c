@@ -99,6 +99,7 @@ struct fast {
 	unsigned char *regions; /* DT_REGION_BITMAP_BYTES: the region table */
 	int lo, hi;		/* the writer's region scope */
 	int64_t org;		/* registered_by: the writer's organisation, or 0 */
+	const struct dt_field *gender; /* the trainee's gender field, for its Chinese words */
 	int col[FT_N];		/* the file column of each field, or -1 */
 };
 
@@ -746,7 +747,6 @@ static void read_general(struct parser *p, struct row *r)
 static bool read_fast(struct parser *p, struct row *r)
 {
 	struct fast *f = &p->fast;
-	const struct dt_field *gf = dt_entity_field(p->e, "gender");
 	const char *v[FT_N];
 	if (p->ncells > p->nfile)
 		return false;
@@ -759,7 +759,7 @@ static bool read_fast(struct parser *p, struct row *r)
 		return false;
 	const char *gender = NULL;
 	char birth[DT_DATE_STRLEN + 8];
-	if (v[FT_GENDER] && !(gender = dt_io_enum_value(gf, v[FT_GENDER])))
+	if (v[FT_GENDER] && !(gender = dt_io_enum_value(f->gender, v[FT_GENDER])))
 		return false;
 	if (v[FT_BIRTH] && !date_text(v[FT_BIRTH], birth))
 		return false;
@@ -1573,6 +1573,7 @@ static int fast_setup(struct dt_store *s, const struct dt_import_opts *o, struct
 	if (scope && scope->region)
 		dt_region_range(scope->region, &f->lo, &f->hi);
 	f->org = scope ? scope->org_id : 0;
+	f->gender = dt_entity_field(p->e, "gender");
 	f->on = true;
 	return DT_OK;
 }

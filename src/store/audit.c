@@ -124,63 +124,8 @@ static char *canonical(json_t *v)
 	return v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
 }
 
-/*
- * Append one event whose before and after are already canonical JSON text
- * (or NULL), touching @region (0: none).  The bulk path of imports builds
- * that text itself; dt_audit_append() dumps its objects and comes here.
- */
-int dt_audit_append_text(struct dt_store *s, const struct dt_actor *a, const char *action,
-			 const char *entity, int64_t entity_id, const char *jb, const char *ja,
-			 long region, struct dt_strbuf *err)
-{
-	int rc = DT_OK;
-	char ts[DT_TIME_STRLEN], idbuf[24], regbuf[24], prev[HASH_HEX], hash[HASH_HEX];
-	int64_t last = 0;
-
-	/* Inside a bulk transaction the head is ours alone: keep it in memory. */
-	if (s->explicit_tx && s->head_cached) {
-		last = s->head_id;
-		memcpy(prev, s->head_hash, HASH_HEX);
-	} else {
-		rc = chain_tip(s, &last, prev, err);
-		if (rc != DT_OK)
-			return rc;
-	}
-	dt_time_now(ts);
-	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)entity_id);
-	snprintf(regbuf, sizeof(regbuf), "%ld", region);
-	const char *cols[NCOLS] = { ts, a->login, a->request_id, action, entity,
-				    entity_id ? idbuf : NULL, jb, ja, region ? regbuf : NULL };
-	event_hash(last + 1, cols, prev, hash);
-
-	sqlite3_stmt *st = dt_sql_prepare(s, "INSERT INTO audit(id, ts, actor, request_id, action, "
-					     "entity, entity_id, before, after, region, prev_hash, hash) "
-					     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", err);
-	if (!st)
-		return DT_EDB;
-	sqlite3_bind_int64(st, 1, last + 1);
-	for (int i = 0; i < 8; i++)
-		sqlite3_bind_text(st, i + 2, cols[i], -1, SQLITE_STATIC);
-	if (region)
-		sqlite3_bind_int64(st, 10, region);
-	sqlite3_bind_text(st, 11, prev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, hash, -1, SQLITE_STATIC);
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE)
-		return dt_sql_error(s, "audit", err);
-	if (s->explicit_tx) {
-		s->head_cached = s->head_dirty = true;
-		s->head_id = last + 1;
-		memcpy(s->head_hash, hash, HASH_HEX);
-	} else {
-		rc = write_head(s, last + 1, hash, err);
-	}
-	return rc;
-}
-
 /* "INSERT INTO audit(...) VALUES (...), ..." for @n events, into @sql. */
-static void batch_sql(struct dt_strbuf *sql, int n)
+static void insert_sql(struct dt_strbuf *sql, int n)
 {
 	dt_strbuf_adds(sql, "INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, "
 			    "before, after, region, prev_hash, hash) VALUES ");
@@ -188,56 +133,63 @@ static void batch_sql(struct dt_strbuf *sql, int n)
 		dt_strbuf_adds(sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
 }
 
-int dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
-			  const char *entity, int n, const int64_t *entity_ids,
-			  const char *const *afters, const long *regions, struct dt_strbuf *err)
+/*
+ * Append @n (at most DT_AUDIT_BATCH) events of @action on @entity, one
+ * statement for all: ids @entity_ids (0: none), before and after as
+ * canonical JSON text (@befores NULL, or an element NULL: none), regions
+ * (0: none).  Each event chains from the one before it; inside an explicit
+ * transaction the head stays in memory, otherwise it is written to meta.
+ */
+static int append_events(struct dt_store *s, const struct dt_actor *a, const char *action,
+			 const char *entity, int n, const int64_t *entity_ids,
+			 const char *const *befores, const char *const *afters, const long *regions,
+			 struct dt_strbuf *err)
 {
-	if (!s->explicit_tx)
-		return dt_error(err, DT_EINTERNAL, "internal error: a batch of events needs dt_store_begin()");
-	if (n <= 0)
-		return DT_OK;
-	if (!s->head_cached) {
-		int rc = chain_tip(s, &s->head_id, s->head_hash, err);
+	if (n <= 0 || n > DT_AUDIT_BATCH)
+		return n ? dt_error(err, DT_EINTERNAL, "internal error: a batch of %d events", n) : DT_OK;
+	int rc = DT_OK;
+	int64_t last = 0;
+	char ts[DT_TIME_STRLEN], ids[DT_AUDIT_BATCH][24], regs[DT_AUDIT_BATCH][24];
+	char hashes[DT_AUDIT_BATCH + 1][HASH_HEX]; /* [0] the head; event i chains from [i] */
+
+	/* Inside a bulk transaction the head is ours alone: keep it in memory. */
+	if (s->explicit_tx && s->head_cached) {
+		last = s->head_id;
+		memcpy(hashes[0], s->head_hash, HASH_HEX);
+	} else {
+		rc = chain_tip(s, &last, hashes[0], err);
 		if (rc != DT_OK)
 			return rc;
-		s->head_cached = true;
-	}
-	int rc = DT_OK;
-	char ts[DT_TIME_STRLEN];
-	char (*ids)[24] = malloc((size_t)n * sizeof(*ids));
-	char (*regs)[24] = malloc((size_t)n * sizeof(*regs));
-	char (*hashes)[HASH_HEX] = malloc((size_t)(n + 1) * sizeof(*hashes));
-	struct dt_strbuf sql = DT_STRBUF_INIT;
-	if (!ids || !regs || !hashes) {
-		rc = dt_error(err, DT_ENOMEM, "out of memory");
-		goto out;
 	}
 	dt_time_now(ts);
-	/* hashes[0] is the head; event i chains from hashes[i] */
-	memcpy(hashes[0], s->head_hash, HASH_HEX);
 	for (int i = 0; i < n; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)entity_ids[i]);
 		snprintf(regs[i], sizeof(regs[i]), "%ld", regions[i]);
-		const char *cols[NCOLS] = { ts, a->login, a->request_id, action, entity, ids[i],
-					    NULL, afters[i], regions[i] ? regs[i] : NULL };
-		event_hash(s->head_id + 1 + i, cols, hashes[i], hashes[i + 1]);
+		const char *cols[NCOLS] = { ts, a->login, a->request_id, action, entity,
+					    entity_ids[i] ? ids[i] : NULL, befores ? befores[i] : NULL,
+					    afters[i], regions[i] ? regs[i] : NULL };
+		event_hash(last + 1 + i, cols, hashes[i], hashes[i + 1]);
 	}
-	batch_sql(&sql, n);
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	insert_sql(&sql, n);
 	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
-	if (!st) {
-		rc = DT_EDB;
-		goto out;
-	}
+	dt_strbuf_release(&sql);
+	if (!st)
+		return DT_EDB;
 	for (int i = 0, p = 1; i < n; i++, p += 12) {
-		sqlite3_bind_int64(st, p, s->head_id + 1 + i);
+		sqlite3_bind_int64(st, p, last + 1 + i);
 		sqlite3_bind_text(st, p + 1, ts, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, p + 2, a->login, -1, SQLITE_STATIC);
 		if (a->request_id)
 			sqlite3_bind_text(st, p + 3, a->request_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, p + 4, action, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, p + 5, entity, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, p + 6, ids[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, p + 8, afters[i], -1, SQLITE_STATIC);
+		if (entity_ids[i])
+			sqlite3_bind_text(st, p + 6, ids[i], -1, SQLITE_STATIC);
+		if (befores && befores[i])
+			sqlite3_bind_text(st, p + 7, befores[i], -1, SQLITE_STATIC);
+		if (afters[i])
+			sqlite3_bind_text(st, p + 8, afters[i], -1, SQLITE_STATIC);
 		if (regions[i])
 			sqlite3_bind_int64(st, p + 9, regions[i]);
 		sqlite3_bind_text(st, p + 10, hashes[i], -1, SQLITE_STATIC);
@@ -245,19 +197,23 @@ int dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const ch
 	}
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (r != SQLITE_DONE) {
-		rc = dt_sql_error(s, "audit", err);
-		goto out;
+	if (r != SQLITE_DONE)
+		return dt_sql_error(s, "audit", err);
+	if (s->explicit_tx) {
+		s->head_cached = s->head_dirty = true;
+		s->head_id = last + n;
+		memcpy(s->head_hash, hashes[n], HASH_HEX);
+	} else {
+		rc = write_head(s, last + n, hashes[n], err);
 	}
-	s->head_dirty = true;
-	s->head_id += n;
-	memcpy(s->head_hash, hashes[n], HASH_HEX);
-out:
-	free(ids);
-	free(regs);
-	free(hashes);
-	dt_strbuf_release(&sql);
 	return rc;
+}
+
+int dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
+			  const char *entity, int n, const int64_t *entity_ids,
+			  const char *const *afters, const long *regions, struct dt_strbuf *err)
+{
+	return append_events(s, a, action, entity, n, entity_ids, NULL, afters, regions, err);
 }
 
 int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
@@ -268,7 +224,8 @@ int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *ac
 	/* The region of what was touched, so that scoped readers see the event. */
 	json_t *reg = json_object_get(after ? after : before, "region");
 	long region = json_is_string(reg) ? strtol(json_string_value(reg), NULL, 10) : 0;
-	int rc = dt_audit_append_text(s, a, action, entity, entity_id, jb, ja, region, err);
+	const char *befores[] = { jb }, *afters[] = { ja };
+	int rc = append_events(s, a, action, entity, 1, &entity_id, befores, afters, &region, err);
 	free(jb);
 	free(ja);
 	return rc;

@@ -81,6 +81,7 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *v)
 }
 
 #define TRAINEE_COLS 14
+_Static_assert(DT_TRAINEE_BATCH <= DT_AUDIT_BATCH, "a batch of trainees is one batch of events");
 
 /* Bind @t to the TRAINEE_COLS parameters from @p on. */
 static void bind_trainee(sqlite3_stmt *st, int p, const struct dt_trainee_new *t)
@@ -170,7 +171,7 @@ int dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
 			continue;
 		at[m] = text.len;
 		dt_strbuf_add(&text, ti->after.buf, ti->id_at);
-		dt_strbuf_addf(&text, "%lld", (long long)ti->id);
+		dt_strbuf_addint(&text, ti->id, 0);
 		dt_strbuf_add(&text, ti->after.buf + ti->id_at, ti->after.len - ti->id_at);
 		dt_strbuf_add(&text, "", 1);
 		ids[m] = ti->id;

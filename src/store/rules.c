@@ -203,7 +203,6 @@ int dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const c
 
 	/* What dt_crud_get() shows, as canonical JSON: keys sorted, compact. */
 	struct dt_strbuf *sb = &t->after;
-	char num[24];
 	dt_strbuf_reset(sb);
 	after_text(sb, "birth_date", t->birth_date, true);
 	after_text(sb, "created_at", t->created_at, false);
@@ -215,12 +214,13 @@ int dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const c
 	after_text(sb, "name", t->name, false);
 	after_text(sb, "national_id", t->masked, false);
 	after_text(sb, "phone", t->phone, false);
-	snprintf(num, sizeof(num), "%d", t->region);
-	after_text(sb, "region", num, false);
+	dt_strbuf_adds(sb, ",\"region\":\"");
+	dt_strbuf_addint(sb, t->region, 6);
+	dt_strbuf_adds(sb, "\",\"registered_by\":");
 	if (t->registered_by)
-		dt_strbuf_addf(sb, ",\"registered_by\":%lld", (long long)t->registered_by);
+		dt_strbuf_addint(sb, t->registered_by, 0);
 	else
-		dt_strbuf_adds(sb, ",\"registered_by\":null");
+		dt_strbuf_adds(sb, "null");
 	after_text(sb, "updated_at", t->created_at, false);
 	dt_strbuf_addch(sb, '}');
 	return dt_strbuf_ok(sb) ? DT_OK : DT_ENOMEM;

@@ -98,16 +98,12 @@ int dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err);
 int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
 		    const char *entity, int64_t entity_id, json_t *before, json_t *after,
 		    struct dt_strbuf *err);
-/** The same with before and after given as canonical JSON text (NULL: none), @region 0: none. */
-int dt_audit_append_text(struct dt_store *s, const struct dt_actor *a, const char *action,
-			 const char *entity, int64_t entity_id, const char *before,
-			 const char *after, long region, struct dt_strbuf *err);
-
 /**
- * Append @n events of @action on @entity, with no before and the given
- * afters (canonical JSON) and regions (0: none), in one statement; inside
- * dt_store_begin() only.  Hashes and ids as n calls of dt_audit_append_text.
+ * Append @n (at most DT_AUDIT_BATCH) events of @action on @entity, with no
+ * before and the given afters (canonical JSON) and regions (0: none), in one
+ * statement: the same events, ids and hashes as n calls of dt_audit_append.
  */
+#define DT_AUDIT_BATCH 64
 int dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
 			  const char *entity, int n, const int64_t *entity_ids,
 			  const char *const *afters, const long *regions, struct dt_strbuf *err);
