@@ -935,8 +935,12 @@ static int where_sql(const struct dt_entity *e, const struct dt_scope *scope,
 	for (size_t i = 0; q && i < q->nfilters; i++) {
 		const char *name = q->filters[2 * i], *text = q->filters[2 * i + 1];
 		const struct dt_field *f = dt_entity_field(e, name);
+		if (!dt_utf8_valid(name, strlen(name), NULL))
+			return dt_error(err, DT_EINVAL, "filter: a field name is not valid UTF-8");
 		if (!f || !(f->flags & DT_FF_FILTER))
 			return dt_error(err, DT_EINVAL, "%s: not a filter of %s", name, e->name);
+		if (!dt_utf8_valid(text, strlen(text), NULL))
+			return dt_error(err, DT_EINVAL, "%s: the value is not valid UTF-8", name);
 		if (f->type == DT_F_REGION) {
 			int code, lo, hi;
 			if (dt_region_code_parse(text, &code, err) != DT_OK)
@@ -953,6 +957,8 @@ static int where_sql(const struct dt_entity *e, const struct dt_scope *scope,
 		dt_strbuf_addf(sql, " AND %s = ?", f->name);
 		json_array_append_new(binds, v);
 	}
+	if (q && q->q && !dt_utf8_valid(q->q, strlen(q->q), NULL))
+		return dt_error(err, DT_EINVAL, "q: the search text is not valid UTF-8");
 	if (q && q->q && *q->q) {
 		struct dt_strbuf pat = DT_STRBUF_INIT;
 		dt_strbuf_addch(&pat, '%');

@@ -1,13 +1,15 @@
 // limits.test.mjs - end-to-end tests of hostile sizes and bytes: a CSV
 // header of any width is refused naming the limit (CLI and import jobs over
-// HTTP, the server staying up), rows and cells far past what a field holds.
+// HTTP, the server staying up); bytes that are not UTF-8 in any query
+// parameter or path segment are a 400 naming it, on every list and export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  client, expectStatus, freshDb, natid, ok, run, sleep, startServer,
+  BIN, baseEnv, client, expectProblem, expectStatus, freshDb, natid, ok, run, sleep, startServer,
 } from './helpers.mjs';
 
 // ---- helpers ----
@@ -27,6 +29,23 @@ async function waitJob(api, id, token, ms = 60000) {
     assert.ok(Date.now() < end, `job ${id} still ${r.json.status}`);
     await sleep(50);
   }
+}
+
+// The entity plurals of src/store/entity.c: every kind, so that a new one is tested too.
+function entityPlurals() {
+  const src = fs.readFileSync(new URL('../../src/store/entity.c', import.meta.url), 'utf8');
+  const kinds = [...src.matchAll(/\{\s*"[a-z_]+",\s*"([a-z-]+)",\s*"[a-z_]+",\s*"[^"]*",\s*"[^"]*",\s*FIELDS\(/g)].map((m) => m[1]);
+  assert.ok(kinds.length >= 15 && kinds.includes('trainees') && kinds.includes('alerts'), 'could not read the entity table');
+  return kinds;
+}
+
+// Run the binary with raw bytes in its arguments (which a JS string cannot hold): $1... are
+// printf formats, so '\\xff' becomes the byte 0xFF.
+function runBytes(args) {
+  const script = 'bin=$1; shift; a=(); for x; do a+=("$(printf -- "$x")"); done; exec "$bin" "${a[@]}"';
+  const r = spawnSync('bash', ['-c', script, 'bash', BIN, ...args], { env: baseEnv(), encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return r;
 }
 
 // A trainee CSV whose header has @n columns (the three needed, then unknown ones) and one row.
@@ -82,5 +101,66 @@ test('API: an import job with a 300-column header fails naming the limit, and th
   } finally {
     const s = await srv.stop();
     assert.equal(s.signal, null, 'the server was not killed by a signal');
+  }
+});
+
+// ---- defect: bytes that are not UTF-8 in a parameter were a 500 ----
+
+test('API: a query parameter or path segment that is not UTF-8 (or holds NUL) is a 400 naming it, on every list and export', async () => {
+  const d = freshDb('dualtrack-limits-utf8-');
+  const admin = account(d.db, 'limits-admin', 'admin');
+  const srv = await startServer(d.db);
+  try {
+    const api = client(srv.base);
+    const kinds = entityPlurals();
+    const bad = async (p, field) => {
+      const pr = expectProblem(await api.get(p, { token: admin }), 400, p);
+      assert.equal(pr.errors[0].field, field, `${p}: ${JSON.stringify(pr)}`);
+      assert.ok(pr.detail.startsWith(`${field}: `), pr.detail);
+      return pr;
+    };
+    for (const kind of kinds) {
+      // each route answers without the bad parameter, so the 400 is the parameter's
+      expectStatus(await api.get(`/api/v1/${kind}?limit=5`, { token: admin }), 200, kind);
+      const pr = await bad(`/api/v1/${kind}?limit=5&q=%ff`, 'q');
+      assert.match(pr.detail, /not valid UTF-8 \(byte 1 is 0xFF\)/);
+      for (const fmt of ['csv', 'xlsx']) {
+        expectStatus(await api.get(`/api/v1/exports/${kind}.${fmt}`, { token: admin }), 200, `${kind}.${fmt}`);
+        await bad(`/api/v1/exports/${kind}.${fmt}?q=%ff`, 'q');
+      }
+    }
+    // any parameter, any malformed sequence, NUL, and a bad name
+    await bad('/api/v1/trainees?sort=%ff', 'sort');
+    await bad('/api/v1/trainees?cursor=%c3%28', 'cursor');
+    await bad('/api/v1/organizations?uscc=%ed%a0%80', 'uscc'); // a UTF-16 surrogate
+    await bad('/api/v1/organizations?name=%c0%af', 'name'); // an overlong '/'
+    assert.match((await bad('/api/v1/trainees?q=a%00b', 'q')).detail, /NUL/);
+    await bad('/api/v1/trainees?%ff=1', '%ff');
+    await bad('/api/v1/indicators?region=%ff', 'region');
+    await bad('/api/v1/exports/trainees.csv?lang=%ff', 'lang');
+    // path segments
+    await bad('/api/v1/trainees/%ff', 'id');
+    await bad('/api/v1/exports/%ff.csv', 'file');
+    await bad('/api/v1/templates/trainees%00.csv', 'file');
+    expectProblem(await api.request('POST', '/api/v1/contracts/1/%ff', { token: admin }), 400);
+    // credentials with such bytes are just wrong credentials
+    for (const h of [{ authorization: 'Bearer \xff\xfe' }, { cookie: 'dt_session=\xff' }]) {
+      const r = await fetch(`${srv.base}/api/v1/trainees`, { headers: h });
+      assert.equal(r.status, 401);
+      await r.arrayBuffer();
+    }
+    expectStatus(await api.get('/healthz'), 200);
+  } finally {
+    await srv.stop();
+  }
+  // the CLI: the same parameters refused naming them, exit 1
+  for (const [args, re] of [
+    [['list', 'trainees', '--q', '\\xff'], /q: the search text is not valid UTF-8/],
+    [['list', 'organizations', '--filter', 'uscc=\\xc3('], /uscc: the value is not valid UTF-8/],
+    [['export', '--kind', 'trainees', '--format', 'csv', '-o', path.join(d.dir, 'x.csv'), '--q', '\\xff'], /q: the search text is not valid UTF-8/],
+  ]) {
+    const r = runBytes([...args, '--db', d.db]);
+    assert.equal(r.status, 1, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+    assert.match(r.stderr, re);
   }
 });
