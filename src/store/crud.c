@@ -98,6 +98,29 @@ static int region_value(struct dt_store *s, json_t *v, int *code, struct dt_strb
 	return DT_OK;
 }
 
+int dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg)
+{
+	if (strlen(str) != len) {
+		dt_strbuf_adds(msg, "must not contain NUL characters");
+		return DT_EINVAL;
+	}
+	if (!dt_utf8_valid(str, len, NULL)) {
+		dt_strbuf_adds(msg, "is not valid UTF-8");
+		return DT_EINVAL;
+	}
+	size_t cps = dt_utf8_len(str);
+	size_t max = f->max ? (size_t)f->max : DEFAULT_TEXT_MAX;
+	if (cps == 0 && (f->flags & DT_FF_REQUIRED)) {
+		dt_strbuf_adds(msg, "must not be empty");
+		return DT_EINVAL;
+	}
+	if (cps > max) {
+		dt_strbuf_addf(msg, "is too long (%zu characters; at most %zu)", cps, max);
+		return DT_EINVAL;
+	}
+	return DT_OK;
+}
+
 /*
  * Check and normalise one input value.  On success *@out is a new reference
  * (json null for a cleared optional field).  Faults are written into @msg.
@@ -120,25 +143,9 @@ static int convert(struct dt_store *s, const struct dt_actor *a, const struct dt
 			goto wrong_type;
 		const char *str = json_string_value(v);
 		size_t len = json_string_length(v);
-		if (strlen(str) != len) {
-			dt_strbuf_adds(msg, "must not contain NUL characters");
+		if (dt_crud_text_check(f, str, len, msg) != DT_OK)
 			return DT_EINVAL;
-		}
-		if (!dt_utf8_valid(str, len, NULL)) {
-			dt_strbuf_adds(msg, "is not valid UTF-8");
-			return DT_EINVAL;
-		}
-		size_t cps = dt_utf8_len(str);
-		size_t max = f->max ? (size_t)f->max : DEFAULT_TEXT_MAX;
-		if (cps == 0 && (f->flags & DT_FF_REQUIRED)) {
-			dt_strbuf_adds(msg, "must not be empty");
-			return DT_EINVAL;
-		}
-		if (cps > max) {
-			dt_strbuf_addf(msg, "is too long (%zu characters; at most %zu)", cps, max);
-			return DT_EINVAL;
-		}
-		if (f->check && cps) {
+		if (f->check && len) {
 			struct dt_strbuf norm = DT_STRBUF_INIT, e2 = DT_STRBUF_INIT;
 			int rc = f->check(str, &norm, &e2);
 			if (rc == DT_OK)

@@ -1,7 +1,8 @@
 // limits.test.mjs - end-to-end tests of hostile sizes and bytes: a CSV
 // header of any width is refused naming the limit (CLI and import jobs over
 // HTTP, the server staying up); bytes that are not UTF-8 in any query
-// parameter or path segment are a 400 naming it, on every list and export.
+// parameter or path segment are a 400 naming it, on every list and export;
+// free text over its limit is refused naming the field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  BIN, baseEnv, client, expectProblem, expectStatus, freshDb, natid, ok, run, sleep, startServer,
+  BIN, baseEnv, client, expectProblem, expectStatus, freshDb, natid, ok, run, sleep, sqlite, startServer,
 } from './helpers.mjs';
 
 // ---- helpers ----
@@ -46,6 +47,13 @@ function runBytes(args) {
   const r = spawnSync('bash', ['-c', script, 'bash', BIN, ...args], { env: baseEnv(), encoding: 'utf8' });
   if (r.error) throw r.error;
   return r;
+}
+
+// An open alert in Shenyang about pilot task @subject, as the watcher would have raised it; its id.
+function insertAlert(db, subject = 1) {
+  return Number(sqlite(db, `INSERT INTO alert (rule, severity, subject_kind, subject_id, message_zh, message_en,
+    raised_at, region, created_at, updated_at) VALUES ('task_overdue', 'warning', 'pilot_task', ${subject}, '测试预警',
+    'test alert', '2026-11-01T00:00:00Z', 210100, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z') RETURNING id`));
 }
 
 // A trainee CSV whose header has @n columns (the three needed, then unknown ones) and one row.
@@ -162,5 +170,39 @@ test('API: a query parameter or path segment that is not UTF-8 (or holds NUL) is
     const r = runBytes([...args, '--db', d.db]);
     assert.equal(r.status, 1, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
     assert.match(r.stderr, re);
+  }
+});
+
+// ---- defect: a 40,000-character note broke the XLSX export ----
+
+test('free text has limits: a 40,000-character alert note and a long job name are refused naming the field', async () => {
+  const d = freshDb('dualtrack-limits-text-');
+  const admin = account(d.db, 'limits-admin', 'admin');
+  const id = insertAlert(d.db);
+  const long = '注'.repeat(40000);
+  const r = run(['alerts', 'ack', String(id), '--note', long, '--db', d.db]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /note: is too long \(40000 characters; at most 2000\)/);
+  const srv = await startServer(d.db);
+  try {
+    const api = client(srv.base);
+    for (const action of ['ack', 'resolve']) {
+      const pr = expectProblem(await api.request('POST', `/api/v1/alerts/${id}/${action}`, { token: admin, body: { note: long } }), 422);
+      assert.deepEqual(pr.errors.map((e) => e.field), ['note']);
+      assert.match(pr.errors[0].message, /at most 2000/);
+    }
+    assert.equal(sqlite(d.db, `SELECT status || ':' || coalesce(note, '-') FROM alert WHERE id = ${id}`), 'open:-');
+    const a = expectStatus(await api.request('POST', `/api/v1/alerts/${id}/ack`, { token: admin, body: { note: '注'.repeat(2000) } }), 200).json;
+    assert.equal([...a.note].length, 2000);
+    // the OpenAPI document gives every text field its limit
+    const spec = expectStatus(await api.get('/api/openapi.json'), 200).json;
+    const note = JSON.stringify(spec).match(/"note":\{[^}]*"maxLength":(\d+)/);
+    assert.ok(note && Number(note[1]) === 2000, 'the alert note has maxLength 2000 in the OpenAPI document');
+    // an import job keeps the file name it is given, up to 255 characters
+    const csv = `national_id,name,region\r\n${natid('210102', '20000101', '031')},张三,210102\r\n`;
+    const pr = expectProblem(await api.request('POST', `/api/v1/imports?kind=trainees&name=${'n'.repeat(256)}.csv`, { token: admin, raw: csv }), 422);
+    assert.match(pr.detail, /^name: the file name is too long \(260 characters; at most 255\)/);
+  } finally {
+    await srv.stop();
   }
 });
