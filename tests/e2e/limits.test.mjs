@@ -2,7 +2,8 @@
 // header of any width is refused naming the limit (CLI and import jobs over
 // HTTP, the server staying up); bytes that are not UTF-8 in any query
 // parameter or path segment are a 400 naming it, on every list and export;
-// free text over its limit is refused naming the field.
+// free text over its limit is refused naming the field, and a stored text
+// longer than an Excel cell still exports, cut with a mark.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -54,6 +55,24 @@ function insertAlert(db, subject = 1) {
   return Number(sqlite(db, `INSERT INTO alert (rule, severity, subject_kind, subject_id, message_zh, message_en,
     raised_at, region, created_at, updated_at) VALUES ('task_overdue', 'warning', 'pilot_task', ${subject}, '测试预警',
     'test alert', '2026-11-01T00:00:00Z', 210100, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z') RETURNING id`));
+}
+
+// The text of every inline or shared string of the first sheet of @file, after checking
+// that the archive and its XML are sound.
+function xlsxStrings(file) {
+  const t = spawnSync('unzip', ['-tq', file], { encoding: 'utf8' });
+  assert.equal(t.status, 0, `unzip -t ${file}: ${t.stdout}${t.stderr}`);
+  const parts = ['xl/worksheets/sheet1.xml'];
+  const list = spawnSync('unzip', ['-Z1', file], { encoding: 'utf8' }).stdout.split('\n');
+  if (list.includes('xl/sharedStrings.xml')) parts.push('xl/sharedStrings.xml');
+  const out = [];
+  for (const p of parts) {
+    const xml = spawnSync('unzip', ['-p', file, p], { maxBuffer: 1 << 28 }).stdout;
+    const lint = spawnSync('xmllint', ['--noout', '-'], { input: xml, encoding: 'utf8' });
+    assert.equal(lint.status, 0, `${p} is not well-formed XML: ${lint.stderr.slice(0, 500)}`);
+    for (const m of xml.toString('utf8').matchAll(/<t(?: [^>]*)?>([^<]*)<\/t>/g)) out.push(m[1]);
+  }
+  return out;
 }
 
 // A trainee CSV whose header has @n columns (the three needed, then unknown ones) and one row.
@@ -202,6 +221,53 @@ test('free text has limits: a 40,000-character alert note and a long job name ar
     const csv = `national_id,name,region\r\n${natid('210102', '20000101', '031')},张三,210102\r\n`;
     const pr = expectProblem(await api.request('POST', `/api/v1/imports?kind=trainees&name=${'n'.repeat(256)}.csv`, { token: admin, raw: csv }), 422);
     assert.match(pr.detail, /^name: the file name is too long \(260 characters; at most 255\)/);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('XLSX export: a stored text longer than an Excel cell is cut at a character boundary with a mark (CLI and HTTP)', async () => {
+  const d = freshDb('dualtrack-limits-xlsx-');
+  const admin = account(d.db, 'limits-admin', 'admin');
+  const id = insertAlert(d.db);
+  const id2 = insertAlert(d.db, 2);
+  // written before any limit, straight into the database: 40,000 characters, and one whose cut
+  // point falls inside a character outside the BMP (two UTF-16 units in Excel)
+  sqlite(d.db, `UPDATE alert SET note = replace(hex(zeroblob(20000)), '0', '注') WHERE id = ${id}`);
+  sqlite(d.db, `UPDATE alert SET note = replace(hex(zeroblob(16380)), '0', 'a') || replace(hex(zeroblob(10)), '0', '😀') WHERE id = ${id2}`);
+  // exactly what a cell holds: kept whole
+  sqlite(d.db, `UPDATE alert SET note = replace(hex(zeroblob(16383)), '0', 'b') || 'b' WHERE id = ${insertAlert(d.db, 3)}`);
+  sqlite(d.db, `UPDATE alert SET note = replace(hex(zeroblob(16382)), '0', 'c') || 'c' || '😀' WHERE id = ${insertAlert(d.db, 4)}`);
+  assert.equal(sqlite(d.db, `SELECT length(note) FROM alert WHERE id = ${id}`), '40000');
+  const check = (file) => {
+    const strings = xlsxStrings(file);
+    const cut = strings.filter((t) => t.endsWith('…[已截断]'));
+    assert.equal(cut.length, 2, `two cut cells in ${file}`);
+    assert.equal(cut[0], '注'.repeat(32761) + '…[已截断]');
+    assert.equal(cut[1], 'a'.repeat(32760) + '…[已截断]');
+    assert.ok(strings.includes('b'.repeat(32767)), 'a text of 32,767 characters is whole');
+    assert.ok(strings.includes('c'.repeat(32765) + '😀'), 'a text of 32,767 UTF-16 units is whole');
+    for (const t of strings) {
+      let units = 0;
+      for (const ch of t) units += ch.codePointAt(0) > 0xffff ? 2 : 1;
+      assert.ok(units <= 32767, `a cell of ${units} UTF-16 units`);
+    }
+  };
+  const file = path.join(d.dir, 'alerts.xlsx');
+  const r = run(['export', '--kind', 'alerts', '--format', 'xlsx', '-o', file, '--db', d.db]);
+  assert.equal(r.status, 0, r.stderr);
+  check(file);
+  // CSV has no cell limit: the text whole
+  const csvFile = path.join(d.dir, 'alerts.csv');
+  ok(['export', '--kind', 'alerts', '--format', 'csv', '-o', csvFile, '--db', d.db]);
+  assert.ok(fs.readFileSync(csvFile, 'utf8').includes('注'.repeat(40000)));
+  const srv = await startServer(d.db);
+  try {
+    const x = await fetch(`${srv.base}/api/v1/exports/alerts.xlsx`, { headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(x.status, 200);
+    const f2 = path.join(d.dir, 'http.xlsx');
+    fs.writeFileSync(f2, Buffer.from(await x.arrayBuffer()));
+    check(f2);
   } finally {
     await srv.stop();
   }
