@@ -105,6 +105,14 @@ static void test_encoding_detect(void **state)
 	dt_strbuf_reset(&out);
 	assert_int_equal(dt_encoding_to_utf8("ok\n\x80\xFF", 5, DT_ENC_AUTO, &out, NULL, NULL, &err),
 			 DT_EINVAL);
+	/* a NUL byte (UTF-16 without its BOM, a binary file): refused naming where, in every encoding */
+	for (int enc = DT_ENC_AUTO; enc <= DT_ENC_GB18030; enc++) {
+		dt_strbuf_reset(&out);
+		dt_strbuf_reset(&err);
+		assert_int_equal(dt_encoding_to_utf8("n\0a\0m\0e\0\n\0", 10, enc, &out, NULL, NULL, &err),
+				 DT_EINVAL);
+		assert_non_null(strstr(err.buf, "line 1, byte 2: a NUL byte"));
+	}
 	assert_int_equal(dt_encoding_parse("GBK"), DT_ENC_GB18030);
 	assert_int_equal(dt_encoding_parse("latin1"), -1);
 	dt_strbuf_release(&out);
