@@ -587,6 +587,27 @@ static void fast_columns(struct parser *p)
 }
 
 /*
+ * A copy of @s (valid UTF-8) cut to @max characters, "…" marking a cut:
+ * header texts go into every report line and the summary, so an unknown
+ * column's long name is not copied over and over.
+ */
+static char *text_head(const char *s, size_t max)
+{
+	size_t off = 0, len = strlen(s), k = 0;
+	while (off < len && k < max) {
+		uint32_t cp;
+		size_t n = dt_utf8_decode(s + off, len - off, &cp);
+		off += n ? n : 1;
+		k++;
+	}
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	dt_strbuf_add(&sb, s, off);
+	if (off < len)
+		dt_strbuf_adds(&sb, "…");
+	return dt_strbuf_detach(&sb, NULL);
+}
+
+/*
  * Read the header row: map each of its columns to one of the kind's, or
  * note it as ignored.  A header of more than MAX_FILE_COLS columns, or with
  * an over-long cell, is fatal; the arrays are sized by the header itself.
@@ -626,7 +647,7 @@ static void read_header(struct parser *p)
 		size_t n = dt_cell_clean(h, true);
 		while (n && (h[n - 1] == '*'))
 			h[--n] = '\0';
-		p->header_text[i] = strdup(h);
+		p->header_text[i] = text_head(h, REPORT_VALUE_MAX);
 		p->map[i] = -1;
 		if (!n)
 			continue;
@@ -646,15 +667,15 @@ static void read_header(struct parser *p)
 			break;
 		}
 		if (p->map[i] >= 0 && p->cols[p->map[i]].kind == DT_IOC_SYSTEM) {
-			header_note(p, (int)i, h, "由系统设置的列，已忽略", "set by the system: ignored");
+			header_note(p, (int)i, p->header_text[i], "由系统设置的列，已忽略", "set by the system: ignored");
 			p->map[i] = -1;
 		} else if (p->map[i] >= 0 && p->cols[p->map[i]].kind == DT_IOC_STATE &&
 			   !p->contract_state_allowed) {
-			header_note(p, (int)i, h, "只有管理员可以导入合同状态，已忽略",
+			header_note(p, (int)i, p->header_text[i], "只有管理员可以导入合同状态，已忽略",
 				    "only an administrator may import contract states: ignored");
 			p->map[i] = -1;
 		} else if (p->map[i] < 0) {
-			header_note(p, (int)i, h, "未知的列，已忽略", "unknown column: ignored");
+			header_note(p, (int)i, p->header_text[i], "未知的列，已忽略", "unknown column: ignored");
 		}
 	}
 	for (size_t j = 0; j < p->ncols; j++) {

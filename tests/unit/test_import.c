@@ -6,6 +6,7 @@
 #include <iconv.h>
 
 #include "store_fixture.h"
+#include "core/utf8.h"
 #include "io/encoding.h"
 #include "io/export.h"
 #include "io/import.h"
@@ -442,6 +443,20 @@ static void test_import_wide_header(void **state)
 	assert_non_null(strstr(f->err.buf, "header: column 3 is 1048576 bytes long"));
 	assert_true(i.r.report.len < 4096);
 	imp_release(&i);
+	/* an unknown column's long name is kept short in the summary and the report */
+	dt_strbuf_reset(&sb);
+	dt_strbuf_adds(&sb, "national_id,name,region,");
+	for (size_t c = 0; c < 10000; c++)
+		dt_strbuf_adds(&sb, "备");
+	dt_strbuf_addf(&sb, "\n%s,李四,210102,x\n", t2);
+	assert_int_equal(do_import(f, "trainee", sb.buf, DT_IMPORT_SERIAL, NULL, &i), DT_OK);
+	assert_int_equal(json_array_size(i.r.ignored), 1);
+	const char *ign = json_string_value(json_array_get(i.r.ignored, 0));
+	assert_int_equal(dt_utf8_len(ign), 101);
+	assert_true(!strcmp(ign + strlen(ign) - 3, "…"));
+	assert_true(i.r.report.len < 2048);
+	imp_release(&i);
+	fx_sql_exec(f, "DELETE FROM trainee");
 	/* a long cell in a required column: one error naming the field's limit, not "required" */
 	dt_strbuf_reset(&sb);
 	dt_strbuf_addf(&sb, "national_id,name,region\n%s,", t2);
