@@ -507,7 +507,6 @@ test('every role × route × kind: outside the scope answers as missing, inside 
       if (!cases.some((c) => c.route === r && c.u === u)) fails.push(`no case ran for ${r} as ${u.login}`);
     }
   }
-  test.diagnostic?.(`${counts.cases} cases, ${counts.requests} requests (${counts.out} outside the scope, ${counts.in} inside)`);
   console.log(`scope walk: ${counts.cases} cases, ${counts.requests} requests (${counts.out} outside the scope, ${counts.in} inside)`);
   assert.equal(fails.length, 0, `${fails.length} scope failures:\n  ${fails.slice(0, 60).join('\n  ')}`);
 });
