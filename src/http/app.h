@@ -39,6 +39,7 @@ enum dt_perm {
 	DT_P_MONITOR = 1 << 15,   /* indicators, rankings */
 	DT_P_TARGET = 1 << 16,    /* set targets and minimum wages */
 	DT_P_ALERT = 1 << 17,     /* acknowledge and resolve alerts */
+	/* a new permission is named in auth.c's perm_names too */
 };
 
 enum dt_route_flags {
@@ -127,6 +128,10 @@ bool dt_ctx_id(struct dt_ctx *c, const char *name, int64_t *id);
 unsigned dt_role_perms(const char *role);
 /** The permission that writes @entity. */
 unsigned dt_entity_write_perm(const char *entity);
+/** The name of permission bit @bit (0 for DT_P_READ): "read", "pii:read", ...; NULL past the last. */
+const char *dt_perm_name(unsigned bit);
+/** Role @i of the role table and its permissions in *@perms; NULL past the last. */
+const char *dt_role_at(size_t i, unsigned *perms);
 /** A login attempt from @peer for @login: false when throttled (then *@retry_after seconds). */
 bool dt_throttle_check(const char *login, const char *peer, int *retry_after);
 /** Record the result of a login attempt. */

@@ -41,6 +41,26 @@ static const struct {
 	{ "trainee", DT_P_READ | DT_P_APPROVE | DT_P_RECORD },
 };
 
+/* The permissions' names, by bit: the role table as openapi.json shows it. */
+static const char *const perm_names[] = {
+	"read",	   "pilot",  "org",    "programme", "partner", "demand",   "trainee",
+	"contract", "approve", "record", "signoff",   "assess",  "refdata",  "pii:read",
+	"audit",    "monitor", "target", "alert",
+};
+
+const char *dt_perm_name(unsigned bit)
+{
+	return bit < sizeof(perm_names) / sizeof(perm_names[0]) ? perm_names[bit] : NULL;
+}
+
+const char *dt_role_at(size_t i, unsigned *perms)
+{
+	if (i >= sizeof(role_table) / sizeof(role_table[0]))
+		return NULL;
+	*perms = role_table[i].perms;
+	return role_table[i].role;
+}
+
 unsigned dt_role_perms(const char *role)
 {
 	for (size_t i = 0; i < sizeof(role_table) / sizeof(role_table[0]); i++)

@@ -99,12 +99,12 @@ void dt_h_get(struct dt_ctx *c)
 	dt_reply_json(c, 200, o);
 }
 
-/* Commit when @id is visible in the caller's scope, else undo (403). */
+/* Commit when @id is within what the caller's scope may change, else undo (403). */
 static bool keep_if_in_scope(struct dt_ctx *c, const struct dt_entity *e, int64_t id)
 {
 	json_t *o = NULL;
 	if (dt_ctx_scope(c) &&
-	    dt_store_get(c->store, dt_ctx_scope(c), e->name, id, 0, &o, NULL) != DT_OK) {
+	    dt_store_get(c->store, dt_ctx_scope(c), e->name, id, DT_READ_WRITABLE, &o, NULL) != DT_OK) {
 		dt_store_rollback(c->store);
 		dt_reply_problem(c, 403, "the record would fall outside your scope", NULL);
 		return false;

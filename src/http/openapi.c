@@ -4,9 +4,12 @@
  *
  * Generic routes ("/api/v1/{kind}") are expanded to one path per entity
  * ("/api/v1/trainees"); every operation names the route-table pattern it
- * comes from in "x-route".  Schemas: <Entity> (what the API returns: every
- * field is always present), <Entity>Create and <Entity>Patch (what it
- * accepts), Problem (RFC 9457) and the list envelope.
+ * comes from in "x-route" and the permissions it needs in "x-permission";
+ * "x-roles" is the role table, "x-entities" each entity's scope rule and
+ * write permission, and a reference field names its entity in "x-ref".
+ * Schemas: <Entity> (what the API returns: every field is always present),
+ * <Entity>Create and <Entity>Patch (what it accepts), Problem (RFC 9457)
+ * and the list envelope.
  */
 #include <stdio.h>
 #include <string.h>
@@ -54,6 +57,10 @@ static json_t *field_schema(const struct dt_field *f, bool nullable)
 		json_object_set_new(s, "type", json_pack("[s, s]", type, "null"));
 	else
 		json_object_set_new(s, "type", json_string(type));
+	if (f->type == DT_F_REF)
+		json_object_set_new(s, "x-ref", json_string(f->ref));
+	if (f->flags & DT_FF_OPENREF) /* may name a record outside the writer's scope */
+		json_object_set_new(s, "x-openref", json_true());
 	char desc[160];
 	snprintf(desc, sizeof(desc), "%s / %s", f->label_en, f->label_zh);
 	json_object_set_new(s, "description", json_string(desc));
@@ -266,6 +273,44 @@ static bool monitor_operation(const struct dt_route *r, json_t *op, json_t *para
 	return true;
 }
 
+/* The names of the permissions in @perms, as a JSON array. */
+static json_t *perm_list(unsigned perms)
+{
+	json_t *a = json_array();
+	for (unsigned bit = 0; dt_perm_name(bit); bit++)
+		if (perms & (1u << bit))
+			json_array_append_new(a, json_string(dt_perm_name(bit)));
+	return a;
+}
+
+/*
+ * The role table ("x-roles": role -> the permissions it holds) and the
+ * entities ("x-entities": name, plural, scope rule, the permission that
+ * writes them), so that a client or a test learns who may do what from the
+ * server itself.
+ */
+static void roles_and_entities(json_t *doc)
+{
+	static const char *const rule_names[] = {
+		[DT_SCOPE_UNSET] = "unset", [DT_SCOPE_PUBLIC] = "public", [DT_SCOPE_GOV] = "gov",
+		[DT_SCOPE_AREA] = "area",   [DT_SCOPE_PARTY] = "party",
+	};
+	json_t *roles = json_object(), *ents = json_array();
+	unsigned perms;
+	const char *role;
+	for (size_t i = 0; (role = dt_role_at(i, &perms)); i++)
+		json_object_set_new(roles, role, perm_list(perms));
+	for (const struct dt_entity *e = dt_entities; e->name; e++)
+		json_array_append_new(
+			ents, json_pack("{s:s, s:s, s:s, s:o, s:b, s:b}", "name", e->name, "plural", e->plural,
+					"scope", rule_names[e->scope],
+					"write_permission", perm_list(dt_entity_write_perm(e->name)),
+					"system", (e->flags & DT_EF_SYSTEM) != 0, "delete",
+					(e->flags & DT_EF_DELETE) != 0));
+	json_object_set_new(doc, "x-roles", roles);
+	json_object_set_new(doc, "x-entities", ents);
+}
+
 /* The operation for route @r on entity @e (NULL for non-generic routes). */
 static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 {
@@ -274,6 +319,7 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 	snprintf(summary, sizeof(summary), "%s%s%s", r->summary, e ? ": " : "", e ? e->label_en : "");
 	json_object_set_new(op, "summary", json_string(summary));
 	json_object_set_new(op, "x-route", json_string(r->pattern));
+	json_object_set_new(op, "x-permission", perm_list(r->perm));
 	if (strstr(r->pattern, "{id}"))
 		json_array_append_new(params, param("id", "path", true, "integer", "record id"));
 	if (strstr(r->pattern, "/alerts/{id}/{action}")) {
@@ -396,7 +442,7 @@ json_t *dt_openapi_document(void)
 				      "object", "properties", "token", "type", "string", "csrf", "type",
 				      "string", "expires_in", "type", "integer", "user", "type", "object",
 				      "required", "token", "csrf", "user"));
-	return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}, s:[{s:[]}, {s:[]}]}",
+	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}, s:[{s:[]}, {s:[]}]}",
 			 "openapi", "3.1.0", "info", "title", "dualtrack API (双元培育试点管理平台)",
 			 "version", "1", "description",
 			 "Registry, contracts and record book of the dual training pilot. Errors are RFC 9457 problems.",
@@ -404,4 +450,6 @@ json_t *dt_openapi_document(void)
 			 "securitySchemes", "bearer", "type", "http", "scheme", "bearer", "cookie",
 			 "type", "apiKey", "in", "cookie", "name", "dt_session", "security", "bearer",
 			 "cookie");
+	roles_and_entities(doc);
+	return doc;
 }

@@ -1541,7 +1541,8 @@ static void write_row(struct writer *w, struct row *row)
 		rc = contract_state(w, id, row->state, &e2);
 	if (rc == DT_OK && w->scoped) {
 		json_t *seen = NULL;
-		if (dt_store_get(w->s, w->o->actor->scope, w->e->name, id, 0, &seen, NULL) != DT_OK) {
+		if (dt_store_get(w->s, w->o->actor->scope, w->e->name, id, DT_READ_WRITABLE, &seen,
+				 NULL) != DT_OK) {
 			json_decref(out);
 			if (began)
 				dt_store_row_end(w->s, false, NULL);

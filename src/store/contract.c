@@ -158,6 +158,8 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 	}
 	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
 	if (rc == DT_OK)
+		rc = dt_crud_writable(s, e, scope, id, err);
+	if (rc == DT_OK)
 		rc = dt_sql_row(s, "contract", id, &raw, err);
 	if (rc != DT_OK)
 		goto end;
@@ -306,6 +308,8 @@ int dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
 	if (rc != DT_OK)
 		return rc;
 	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
+	if (rc == DT_OK)
+		rc = dt_crud_writable(s, e, scope, id, err);
 	if (rc == DT_OK && present(before, "signed_at"))
 		rc = dt_error(err, DT_ECONFLICT, "record-book entry %lld is already signed off by %s",
 			      (long long)id, json_string_value(json_object_get(before, "signed_by")));

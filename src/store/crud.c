@@ -411,74 +411,173 @@ static void cond(struct dt_strbuf *sql, json_t *binds, const char *text, json_in
 }
 
 /*
- * An organisation's scope: its own records, the contracts it is party to
- * and what hangs off them, the trainees it registered, its partners (the
- * schools or enterprises it has a partnership or a contract with, and their
- * programmes), and the public bodies (assessment bodies, departments).
+ * The party rules of DT_SCOPE_PARTY entities: what an organisation (a school
+ * or an enterprise) and what a trainee reads and changes of each kind, as a
+ * condition in which every '?' is the organisation's or the trainee's id;
+ * NULL: nothing.  A kind missing here is nothing to them (fail closed), and
+ * dt_crud_scope_rules_check() refuses a table that misses one.
+ *
+ * An organisation reads its own records, the contracts it is party to and
+ * what hangs off them, the trainees it registered or trains, its partners
+ * (the schools or enterprises it has a partnership or a contract with, and
+ * their programmes), and the public bodies (assessment bodies, departments);
+ * it changes only what is its own or its contracts'.  A trainee reads its
+ * own record, contracts and what hangs off them, and the two parties and the
+ * programme of its contracts; it changes only its own contracts' records.
  */
-static void org_scope(const struct dt_entity *e, json_int_t o, struct dt_strbuf *sql, json_t *binds)
+struct party_rule {
+	const char *entity;
+	const char *read;
+	const char *write;
+};
+
+#define CONTRACT_OF_ORG " AND contract_id IN (SELECT id FROM contract WHERE enterprise_id = ? OR school_id = ?)"
+#define CONTRACT_OF_TRAINEE " AND contract_id IN (SELECT id FROM contract WHERE trainee_id = ?)"
+
+static const struct party_rule org_rules[] = {
+	{ "organization",
+	  " AND (id = ? OR kind IN ('assessment_body', 'government')"
+	  " OR id IN (SELECT school_id FROM partnership WHERE enterprise_id = ?)"
+	  " OR id IN (SELECT enterprise_id FROM partnership WHERE school_id = ?)"
+	  " OR id IN (SELECT school_id FROM contract WHERE enterprise_id = ?)"
+	  " OR id IN (SELECT enterprise_id FROM contract WHERE school_id = ?))",
+	  " AND id = ?" },
+	{ "programme",
+	  " AND (school_id = ? OR id IN (SELECT programme_id FROM place WHERE enterprise_id = ?)"
+	  " OR school_id IN (SELECT school_id FROM partnership WHERE enterprise_id = ?)"
+	  " OR id IN (SELECT programme_id FROM contract WHERE enterprise_id = ?))",
+	  " AND school_id = ?" },
+	{ "partnership", " AND (enterprise_id = ? OR school_id = ?)",
+	  " AND (enterprise_id = ? OR school_id = ?)" },
+	{ "demand", " AND enterprise_id = ?", " AND enterprise_id = ?" },
+	{ "place",
+	  " AND (enterprise_id = ? OR programme_id IN (SELECT id FROM programme WHERE school_id = ?))",
+	  " AND enterprise_id = ?" },
+	{ "trainee",
+	  " AND (registered_by = ? OR id IN (SELECT trainee_id FROM contract"
+	  " WHERE enterprise_id = ? OR school_id = ?))",
+	  " AND (registered_by = ? OR id IN (SELECT trainee_id FROM contract"
+	  " WHERE enterprise_id = ? OR school_id = ?))" },
+	{ "contract", " AND (enterprise_id = ? OR school_id = ?)",
+	  " AND (enterprise_id = ? OR school_id = ?)" },
+	{ "record_entry", CONTRACT_OF_ORG, CONTRACT_OF_ORG },
+	{ "assessment", CONTRACT_OF_ORG, CONTRACT_OF_ORG },
+	{ "outcome", CONTRACT_OF_ORG, CONTRACT_OF_ORG },
+};
+
+static const struct party_rule trainee_rules[] = {
+	{ "organization",
+	  " AND (id IN (SELECT enterprise_id FROM contract WHERE trainee_id = ?)"
+	  " OR id IN (SELECT school_id FROM contract WHERE trainee_id = ?))",
+	  NULL },
+	{ "programme", " AND id IN (SELECT programme_id FROM contract WHERE trainee_id = ?)", NULL },
+	{ "partnership", NULL, NULL },
+	{ "demand", NULL, NULL },
+	{ "place", NULL, NULL },
+	{ "trainee", " AND id = ?", " AND id = ?" },
+	{ "contract", " AND trainee_id = ?", " AND trainee_id = ?" },
+	{ "record_entry", CONTRACT_OF_TRAINEE, CONTRACT_OF_TRAINEE },
+	{ "assessment", CONTRACT_OF_TRAINEE, CONTRACT_OF_TRAINEE },
+	{ "outcome", CONTRACT_OF_TRAINEE, CONTRACT_OF_TRAINEE },
+};
+
+static const struct party_rule *party_rule(const struct party_rule *t, size_t n, const char *entity)
 {
-	const char *n = e->name;
-	if (!strcmp(n, "organization"))
-		cond(sql, binds, " AND (id = ? OR kind IN ('assessment_body', 'government')"
-				 " OR id IN (SELECT school_id FROM partnership WHERE enterprise_id = ?)"
-				 " OR id IN (SELECT enterprise_id FROM partnership WHERE school_id = ?)"
-				 " OR id IN (SELECT school_id FROM contract WHERE enterprise_id = ?)"
-				 " OR id IN (SELECT enterprise_id FROM contract WHERE school_id = ?))", o);
-	else if (!strcmp(n, "programme"))
-		cond(sql, binds, " AND (school_id = ? OR id IN (SELECT programme_id FROM place WHERE enterprise_id = ?)"
-				 " OR school_id IN (SELECT school_id FROM partnership WHERE enterprise_id = ?)"
-				 " OR id IN (SELECT programme_id FROM contract WHERE enterprise_id = ?))", o);
-	else if (!strcmp(n, "place"))
-		cond(sql, binds, " AND (enterprise_id = ? OR programme_id IN (SELECT id FROM programme WHERE school_id = ?))", o);
-	else if (dt_entity_field(e, "enterprise_id") && dt_entity_field(e, "school_id"))
-		cond(sql, binds, " AND (enterprise_id = ? OR school_id = ?)", o);
-	else if (dt_entity_field(e, "enterprise_id"))
-		cond(sql, binds, " AND enterprise_id = ?", o);
-	else if (dt_entity_field(e, "contract_id"))
-		cond(sql, binds, " AND contract_id IN (SELECT id FROM contract WHERE enterprise_id = ? OR school_id = ?)", o);
-	else if (!strcmp(n, "trainee"))
-		cond(sql, binds, " AND (registered_by = ? OR id IN (SELECT trainee_id FROM contract"
-				 " WHERE enterprise_id = ? OR school_id = ?))", o);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].entity, entity))
+			return &t[i];
+	return NULL;
+}
+
+/* The condition of party @id under rule table @t (@n rules) for @e: nothing when there is none. */
+static void party_scope(const struct party_rule *t, size_t n, const struct dt_entity *e, bool write,
+			json_int_t id, struct dt_strbuf *sql, json_t *binds)
+{
+	const struct party_rule *r = e->scope == DT_SCOPE_PARTY ? party_rule(t, n, e->name) : NULL;
+	const char *text = r ? (write ? r->write : r->read) : NULL;
+	if (text)
+		cond(sql, binds, text, id);
 	else
 		dt_strbuf_adds(sql, " AND 0");
 }
 
-/* A trainee's scope: their own record, contracts and what hangs off them, and the two parties. */
-static void trainee_scope(const struct dt_entity *e, json_int_t t, struct dt_strbuf *sql, json_t *binds)
-{
-	const char *n = e->name;
-	if (!strcmp(n, "trainee"))
-		cond(sql, binds, " AND id = ?", t);
-	else if (dt_entity_field(e, "trainee_id"))
-		cond(sql, binds, " AND trainee_id = ?", t);
-	else if (dt_entity_field(e, "contract_id"))
-		cond(sql, binds, " AND contract_id IN (SELECT id FROM contract WHERE trainee_id = ?)", t);
-	else if (!strcmp(n, "organization"))
-		cond(sql, binds, " AND (id IN (SELECT enterprise_id FROM contract WHERE trainee_id = ?)"
-				 " OR id IN (SELECT school_id FROM contract WHERE trainee_id = ?))", t);
-	else if (!strcmp(n, "programme"))
-		cond(sql, binds, " AND id IN (SELECT programme_id FROM contract WHERE trainee_id = ?)", t);
-	else
-		dt_strbuf_adds(sql, " AND 0");
-}
-
-void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope,
+void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, bool write,
 		       struct dt_strbuf *sql, json_t *binds)
 {
-	if (!scope || (e->flags & DT_EF_NATIONAL) || !strcmp(e->name, "region"))
+	if (!scope)
 		return;
+	switch (e->scope) {
+	case DT_SCOPE_PUBLIC:
+		/* reference data: read by all, changed by unscoped callers only */
+		if (write)
+			dt_strbuf_adds(sql, " AND 0");
+		return;
+	case DT_SCOPE_GOV:
+	case DT_SCOPE_AREA:
+	case DT_SCOPE_PARTY:
+		break;
+	default:
+		dt_strbuf_adds(sql, " AND 0"); /* no rule: nothing for a scoped caller */
+		return;
+	}
 	if (scope->region) {
 		int lo, hi;
 		dt_region_range(scope->region, &lo, &hi);
-		dt_strbuf_adds(sql, " AND region BETWEEN ? AND ?");
-		json_array_append_new(binds, json_integer(lo));
-		json_array_append_new(binds, json_integer(hi));
+		if (e->scope == DT_SCOPE_AREA && !write) {
+			/* What is in force here: the national default, the province's and the
+			 * city's above the region, and everything within it. */
+			dt_strbuf_adds(sql, " AND (region IS NULL OR region BETWEEN ? AND ? OR region IN (?, ?))");
+			json_array_append_new(binds, json_integer(lo));
+			json_array_append_new(binds, json_integer(hi));
+			json_array_append_new(binds, json_integer(scope->region - scope->region % 10000));
+			json_array_append_new(binds, json_integer(scope->region - scope->region % 100));
+		} else {
+			dt_strbuf_adds(sql, " AND region BETWEEN ? AND ?");
+			json_array_append_new(binds, json_integer(lo));
+			json_array_append_new(binds, json_integer(hi));
+		}
 	}
 	if (scope->org_id)
-		org_scope(e, scope->org_id, sql, binds);
+		party_scope(org_rules, DT_ARRAY_SIZE(org_rules), e, write, scope->org_id, sql, binds);
 	if (scope->trainee_id)
-		trainee_scope(e, scope->trainee_id, sql, binds);
+		party_scope(trainee_rules, DT_ARRAY_SIZE(trainee_rules), e, write, scope->trainee_id, sql,
+			    binds);
+}
+
+int dt_crud_scope_rules_check(struct dt_strbuf *why)
+{
+	static const struct {
+		const struct party_rule *t;
+		size_t n;
+		const char *who;
+	} tables[] = {
+		{ org_rules, DT_ARRAY_SIZE(org_rules), "organisation" },
+		{ trainee_rules, DT_ARRAY_SIZE(trainee_rules), "trainee" },
+	};
+	int rc = DT_OK;
+	for (const struct dt_entity *e = dt_entities; e->name; e++) {
+		if (e->scope == DT_SCOPE_UNSET)
+			rc = dt_error(why, DT_EINTERNAL, "entity %s has no scope rule", e->name);
+		for (size_t k = 0; k < DT_ARRAY_SIZE(tables); k++) {
+			bool listed = party_rule(tables[k].t, tables[k].n, e->name) != NULL;
+			if (e->scope == DT_SCOPE_PARTY && !listed)
+				rc = dt_error(why, DT_EINTERNAL, "entity %s has no %s rule", e->name,
+					      tables[k].who);
+		}
+	}
+	for (size_t k = 0; k < DT_ARRAY_SIZE(tables); k++) {
+		for (size_t i = 0; i < tables[k].n; i++) {
+			const struct party_rule *r = &tables[k].t[i];
+			const struct dt_entity *e = dt_entity_find(r->entity);
+			if (!e || e->scope != DT_SCOPE_PARTY)
+				rc = dt_error(why, DT_EINTERNAL, "%s rule for %s, which is not a party kind",
+					      tables[k].who, r->entity);
+			else if (r->write && !r->read)
+				rc = dt_error(why, DT_EINTERNAL, "%s may change %s records it cannot read",
+					      tables[k].who, r->entity);
+		}
+	}
+	return rc;
 }
 
 /* A JSON string literal of @t (UTF-8 kept; quotes, backslashes and controls escaped). */
@@ -572,16 +671,19 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	json_t *binds = NULL;
 	int rc = DT_OK;
-	/* The SQL text depends only on the entity and which parts of the scope are set. */
+	/* The SQL text depends only on the entity, which parts of the scope are set and
+	 * whether it is read or changed. */
 	unsigned shape = scope ? (scope->region ? 1u : 0u) | (scope->org_id ? 2u : 0u) |
 					 (scope->trainee_id ? 4u : 0u)
 			       : 0u;
-	struct dt_get_memo *m = &s->get_memo[((size_t)(e - dt_entities) * 8 + shape) % DT_GET_MEMO];
+	if (shape && (flags & DT_READ_WRITABLE))
+		shape |= 8u;
+	struct dt_get_memo *m = &s->get_memo[((size_t)(e - dt_entities) * 16 + shape) % DT_GET_MEMO];
 	sqlite3_stmt *st = NULL;
 	/* the scope's values to bind after the id (its text goes to sql, unused on a memo hit) */
 	if (shape) {
 		binds = json_array();
-		dt_crud_scope_sql(e, scope, &sql, binds);
+		dt_crud_scope_sql(e, scope, flags & DT_READ_WRITABLE, &sql, binds);
 	}
 	if (m->st && m->e == e && m->shape == shape && m->gen == s->stmt_gen) {
 		st = m->st;
@@ -628,6 +730,19 @@ int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_s
 		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	return crud_get_any(s, e, scope, id, flags, out, NULL, err);
+}
+
+int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+		     int64_t id, struct dt_strbuf *err)
+{
+	if (!scope)
+		return DT_OK;
+	json_t *o = NULL;
+	int rc = crud_get_any(s, e, scope, id, DT_READ_WRITABLE, &o, NULL, err);
+	json_decref(o);
+	if (rc == DT_ENOTFOUND)
+		rc = dt_error(err, DT_EDENIED, "%s %lld is not yours to change", e->name, (long long)id);
+	return rc;
 }
 
 int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
@@ -765,6 +880,8 @@ int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct d
 		goto done;
 	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
 	if (rc == DT_OK)
+		rc = dt_crud_writable(s, e, scope, id, err);
+	if (rc == DT_OK)
 		rc = dt_sql_row(s, e->table, id, &raw, err);
 	if (rc == DT_OK)
 		rc = check_input(s, a, e, patch, false, changes, refs, err);
@@ -861,6 +978,8 @@ int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct d
 		return rc;
 	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
 	if (rc == DT_OK)
+		rc = dt_crud_writable(s, e, scope, id, err);
+	if (rc == DT_OK)
 		rc = dt_sql_row(s, e->table, id, &raw, err);
 	if (rc == DT_OK)
 		rc = dt_rules_delete(s, e, raw, err);
@@ -938,7 +1057,7 @@ static int where_sql(const struct dt_entity *e, const struct dt_scope *scope,
 		     struct dt_strbuf *err)
 {
 	dt_strbuf_adds(sql, " WHERE 1 = 1");
-	dt_crud_scope_sql(e, scope, sql, binds);
+	dt_crud_scope_sql(e, scope, false, sql, binds);
 	for (size_t i = 0; q && i < q->nfilters; i++) {
 		const char *name = q->filters[2 * i], *text = q->filters[2 * i + 1];
 		const struct dt_field *f = dt_entity_field(e, name);

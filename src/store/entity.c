@@ -2,7 +2,8 @@
  * entity.c - the table of entities and their fields.
  *
  * Field order is the order of columns in output, CSV headers and forms.
- * Labels are what a Chinese or English reader sees for the field.
+ * Labels are what a Chinese or English reader sees for the field.  Every
+ * entity names its scope rule (entity.h): who may read and change it.
  */
 #include <string.h>
 
@@ -364,38 +365,41 @@ static const struct dt_field alert_fields[] = {
 #define FIELDS(a) a, DT_ARRAY_SIZE(a)
 
 const struct dt_entity dt_entities[] = {
-	{ "region", "regions", "region", "行政区划", "Region", FIELDS(region_fields), NULL, 0 },
+	{ "region", "regions", "region", "行政区划", "Region", FIELDS(region_fields), NULL, 0,
+	  DT_SCOPE_PUBLIC },
 	{ "occupation", "occupations", "occupation", "职业", "Occupation", FIELDS(occupation_fields),
-	  NULL, DT_EF_DELETE | DT_EF_NATIONAL },
-	{ "pilot", "pilots", "pilot", "试点", "Pilot", FIELDS(pilot_fields), NULL, DT_EF_DELETE },
+	  NULL, DT_EF_DELETE | DT_EF_NATIONAL, DT_SCOPE_PUBLIC },
+	{ "pilot", "pilots", "pilot", "试点", "Pilot", FIELDS(pilot_fields), NULL, DT_EF_DELETE,
+	  DT_SCOPE_GOV },
 	{ "organization", "organizations", "organization", "机构", "Organization",
-	  FIELDS(organization_fields), NULL, DT_EF_DELETE },
+	  FIELDS(organization_fields), NULL, DT_EF_DELETE, DT_SCOPE_PARTY },
 	{ "programme", "programmes", "programme", "培养项目", "Programme", FIELDS(programme_fields),
-	  "school_id", DT_EF_DELETE },
+	  "school_id", DT_EF_DELETE, DT_SCOPE_PARTY },
 	{ "partnership", "partnerships", "partnership", "校企合作", "Partnership",
-	  FIELDS(partnership_fields), "enterprise_id", DT_EF_DELETE },
+	  FIELDS(partnership_fields), "enterprise_id", DT_EF_DELETE, DT_SCOPE_PARTY },
 	{ "demand", "demands", "demand", "企业需求", "Demand", FIELDS(demand_fields), "enterprise_id",
-	  DT_EF_DELETE },
+	  DT_EF_DELETE, DT_SCOPE_PARTY },
 	{ "place", "places", "place", "培训岗位", "Place", FIELDS(place_fields), "enterprise_id",
-	  DT_EF_DELETE },
+	  DT_EF_DELETE, DT_SCOPE_PARTY },
 	{ "trainee", "trainees", "trainee", "学员", "Trainee", FIELDS(trainee_fields), NULL,
-	  DT_EF_DELETE },
+	  DT_EF_DELETE, DT_SCOPE_PARTY },
 	{ "contract", "contracts", "contract", "培养合同", "Contract", FIELDS(contract_fields),
-	  "enterprise_id", DT_EF_DELETE },
+	  "enterprise_id", DT_EF_DELETE, DT_SCOPE_PARTY },
 	{ "record_entry", "record-entries", "record_entry", "培养记录", "Record-book entry",
-	  FIELDS(record_entry_fields), "contract_id", DT_EF_DELETE },
+	  FIELDS(record_entry_fields), "contract_id", DT_EF_DELETE, DT_SCOPE_PARTY },
 	{ "assessment", "assessments", "assessment", "考核评价", "Assessment",
-	  FIELDS(assessment_fields), "contract_id", DT_EF_DELETE },
+	  FIELDS(assessment_fields), "contract_id", DT_EF_DELETE, DT_SCOPE_PARTY },
 	{ "outcome", "outcomes", "outcome", "培养去向", "Outcome", FIELDS(outcome_fields),
-	  "contract_id", DT_EF_DELETE },
+	  "contract_id", DT_EF_DELETE, DT_SCOPE_PARTY },
 	{ "pilot_task", "pilot-tasks", "pilot_task", "试点任务", "Pilot task", FIELDS(pilot_task_fields),
-	  "pilot_id", DT_EF_DELETE },
+	  "pilot_id", DT_EF_DELETE, DT_SCOPE_GOV },
 	{ "target", "targets", "target", "目标值", "Target", FIELDS(target_fields), NULL,
-	  DT_EF_DELETE | DT_EF_NATIONAL },
+	  DT_EF_DELETE | DT_EF_NATIONAL, DT_SCOPE_AREA },
 	{ "min_wage", "min-wages", "min_wage", "最低工资标准", "Minimum wage", FIELDS(min_wage_fields),
-	  NULL, DT_EF_DELETE },
-	{ "alert", "alerts", "alert", "预警", "Alert", FIELDS(alert_fields), NULL, DT_EF_SYSTEM },
-	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0 },
+	  NULL, DT_EF_DELETE, DT_SCOPE_AREA },
+	{ "alert", "alerts", "alert", "预警", "Alert", FIELDS(alert_fields), NULL, DT_EF_SYSTEM,
+	  DT_SCOPE_GOV },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, DT_SCOPE_UNSET },
 };
 
 const struct dt_entity *dt_entity_find(const char *name)

@@ -61,6 +61,26 @@ struct dt_field {
 struct dt_store;
 struct json_t;
 
+/*
+ * How a caller's scope (store.h: a region, one organisation or one trainee)
+ * limits an entity's records, for reading and for changing them; crud.c
+ * turns the rule into SQL.  Every entity names one: an entity left at
+ * DT_SCOPE_UNSET is invisible and unchangeable to every scoped caller (fail
+ * closed), and the unit tests refuse such a table.
+ */
+enum dt_scope_rule {
+	DT_SCOPE_UNSET = 0, /* forgotten: nothing for a scoped caller */
+	DT_SCOPE_PUBLIC,    /* reference data (regions, occupations): read by all, changed unscoped only */
+	DT_SCOPE_GOV,       /* a region's government records (pilots, tasks, alerts): officials
+			       within the region read and change them; organisations and trainees nothing */
+	DT_SCOPE_AREA,      /* rules in force over an area (targets, minimum wages): officials read those
+			       within their region and those in force for it (the national default,
+			       their province's and city's), and change only those within their region;
+			       organisations and trainees nothing */
+	DT_SCOPE_PARTY,     /* a region's records with parties: officials within the region; an
+			       organisation or a trainee by its ties (crud.c's party rules) */
+};
+
 struct dt_entity {
 	const char *name;   /* "trainee" */
 	const char *plural; /* "trainees": API paths, CLI */
@@ -75,11 +95,12 @@ struct dt_entity {
 	 */
 	const char *region_from;
 	unsigned flags;
+	enum dt_scope_rule scope; /* who reads and changes its records */
 };
 
 enum dt_eflag {
 	DT_EF_DELETE = 1 << 0,   /* may be deleted (when nothing refers to it) */
-	DT_EF_NATIONAL = 1 << 1, /* reference data without a region (occupation) */
+	DT_EF_NATIONAL = 1 << 1, /* its region may be empty (occupations; national default targets) */
 	DT_EF_SYSTEM = 1 << 2,   /* written by the system only (alerts): no create, update or delete */
 };
 

@@ -281,6 +281,8 @@ int dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struc
 		return rc;
 	json_t *before = NULL, *after = NULL;
 	rc = dt_store_get(s, scope, "alert", id, 0, &before, err);
+	if (rc == DT_OK)
+		rc = dt_crud_writable(s, dt_entity_find("alert"), scope, id, err);
 	const char *status = rc == DT_OK ? json_string_value(json_object_get(before, "status")) : "";
 	if (rc == DT_OK && !strcmp(status, "resolved"))
 		rc = dt_error(err, DT_ECONFLICT, "alert %lld is already resolved", (long long)id);

@@ -97,6 +97,7 @@ void dt_store_rollback(struct dt_store *s);
 
 enum dt_read_flags {
 	DT_READ_UNMASK = 1 << 0, /* decrypt personal fields (the caller checked pii:read) */
+	DT_READ_WRITABLE = 1 << 1, /* only within what the scope may change, not merely read */
 };
 
 /**

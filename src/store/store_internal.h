@@ -119,9 +119,26 @@ void dt_crud_json_string(struct dt_strbuf *sb, const char *t);
 /* crud.c: read one row as the API shows it (scope NULL = all). */
 int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err);
-/** Append " AND <scope condition>" for @e to @sql, binding values into @binds. */
-void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope,
+/**
+ * Append " AND <scope condition>" for @e to @sql, binding values into @binds:
+ * what @scope may read of @e, or with @write what it may change (entity.h's
+ * scope rules).  Nothing for a NULL scope; " AND 0" where no rule lets it.
+ */
+void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, bool write,
 		       struct dt_strbuf *sql, json_t *binds);
+/**
+ * Check the scope rules against the entity table: every entity names a rule,
+ * every party kind has an organisation and a trainee rule, no party rule
+ * names another kind, none changes what it cannot read.  DT_EINTERNAL with
+ * the fault in @why.
+ */
+int dt_crud_scope_rules_check(struct dt_strbuf *why);
+/**
+ * After a scoped read of @e @id succeeded: DT_OK when @scope may also change
+ * it, else DT_EDENIED (it is visible, so its existence is no secret).
+ */
+int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+		     int64_t id, struct dt_strbuf *err);
 
 /*
  * rules.c: each entity's cross-field rules, run after the per-field checks.

@@ -1643,6 +1643,155 @@ static void test_scope(void **state)
 	assert_int_equal(dt_store_record_signoff(f->s, &f->actor, &ent, entry, NULL, &f->err), DT_OK);
 }
 
+/*
+ * Every entity has a scope rule, and the party rules cover every party kind:
+ * the table is checked as a whole.  A kind without a rule gives a scoped
+ * caller nothing, read or write (fail closed), and a scoped caller changes
+ * no reference data.
+ */
+static void test_scope_rules(void **state)
+{
+	(void)state;
+	struct dt_strbuf why = DT_STRBUF_INIT;
+	int rc = dt_crud_scope_rules_check(&why);
+	if (rc != DT_OK)
+		fail_msg("scope rules: %s", why.buf);
+	dt_strbuf_release(&why);
+	for (const struct dt_entity *e = dt_entities; e->name; e++)
+		if (e->scope == DT_SCOPE_UNSET)
+			fail_msg("entity %s has no scope rule", e->name);
+
+	const struct dt_scope scopes[] = { { 210100, 0, 0 }, { 0, 7, 0 }, { 0, 0, 7 }, { 210000, 7, 0 } };
+	struct dt_entity unset = dt_entities[0], stray = dt_entities[0];
+	unset.name = "walk_unset";
+	unset.scope = DT_SCOPE_UNSET;
+	stray.name = "walk_stray"; /* a party kind the party rules do not know */
+	stray.scope = DT_SCOPE_PARTY;
+	for (size_t i = 0; i < DT_ARRAY_SIZE(scopes); i++) {
+		for (int write = 0; write < 2; write++) {
+			struct dt_strbuf sql = DT_STRBUF_INIT;
+			json_t *binds = json_array();
+			dt_crud_scope_sql(&unset, &scopes[i], write, &sql, binds);
+			assert_non_null(strstr(sql.buf, " AND 0"));
+			if (scopes[i].org_id || scopes[i].trainee_id) {
+				dt_strbuf_reset(&sql);
+				dt_crud_scope_sql(&stray, &scopes[i], write, &sql, binds);
+				assert_non_null(strstr(sql.buf, " AND 0"));
+			}
+			dt_strbuf_release(&sql);
+			json_decref(binds);
+		}
+	}
+	/* Unscoped callers are not limited; scoped ones change no reference data. */
+	for (const struct dt_entity *e = dt_entities; e->name; e++) {
+		struct dt_strbuf sql = DT_STRBUF_INIT;
+		json_t *binds = json_array();
+		dt_crud_scope_sql(e, NULL, true, &sql, binds);
+		assert_int_equal(sql.len, 0);
+		dt_crud_scope_sql(e, &scopes[0], true, &sql, binds);
+		if (e->scope == DT_SCOPE_PUBLIC)
+			assert_string_equal(sql.buf, " AND 0");
+		dt_strbuf_release(&sql);
+		json_decref(binds);
+	}
+}
+
+/* Is region @code within @scope (a province, city or county code)? */
+static bool oracle_within(int scope, int code)
+{
+	int span = scope % 10000 == 0 ? 10000 : scope % 100 == 0 ? 100 : 1;
+	return code >= scope && code < scope + span;
+}
+
+/*
+ * Targets and minimum wages (DT_SCOPE_AREA) against an oracle over every
+ * pair of record and scope: an official reads a record of its region or
+ * below, the national default, and those of the regions above it; it
+ * changes only those of its region or below (403 for those it reads but may
+ * not change, 404 for the rest); organisations and trainees see none.
+ */
+static void test_area_scope(void **state)
+{
+	struct fx *f = *state;
+	static const int regions[] = { 0, 210000, 210100, 210102, 210200, 220000, 220100 };
+	int64_t target[DT_ARRAY_SIZE(regions)], wage[DT_ARRAY_SIZE(regions)];
+	for (size_t i = 0; i < DT_ARRAY_SIZE(regions); i++) {
+		char code[8];
+		snprintf(code, sizeof(code), "%06d", regions[i]);
+		json_t *in = json_pack("{s:s, s:i, s:f}", "indicator", "dual_ratio", "year", 2026, "value", 50.0);
+		if (regions[i])
+			json_object_set_new(in, "region", json_string(code));
+		target[i] = fx_create(f, "target", in);
+		wage[i] = regions[i] ? fx_create(f, "min_wage", json_pack("{s:s, s:s, s:i}", "region", code,
+									   "valid_from", "2026-01-01", "monthly", 2000))
+				     : 0;
+	}
+	struct fx_world w = fx_world(f);
+	const struct dt_scope scopes[] = { { 210000, 0, 0 }, { 210100, 0, 0 }, { 210102, 0, 0 },
+					   { 220100, 0, 0 }, { 0, w.sch, 0 }, { 0, 0, w.trainee } };
+	struct fx_snap snap = fx_snapshot(f);
+	for (size_t si = 0; si < DT_ARRAY_SIZE(scopes); si++) {
+		const struct dt_scope *sc = &scopes[si];
+		for (size_t i = 0; i < DT_ARRAY_SIZE(regions); i++) {
+			int r = regions[i];
+			bool read = sc->region && (!r || oracle_within(sc->region, r) || oracle_within(r, sc->region));
+			bool write = sc->region && r && oracle_within(sc->region, r);
+			int want_del = write ? DT_OK : read ? DT_EDENIED : DT_ENOTFOUND;
+			for (int k = 0; k < 2; k++) {
+				const char *entity = k ? "min_wage" : "target";
+				int64_t id = k ? wage[i] : target[i];
+				if (!id)
+					continue;
+				assert_int_equal(get_rc(f, sc, entity, id), read ? DT_OK : DT_ENOTFOUND);
+				json_t *items = list_filtered(f, sc, entity, NULL, NULL);
+				assert_int_equal(list_has(items, id), read);
+				json_decref(items);
+				/* A patch that changes nothing: the scope decides alone. */
+				json_t *none = json_object();
+				int rc = dt_store_update(f->s, &f->actor, sc, entity, id, none, NULL, &f->err);
+				json_decref(none);
+				if (rc != want_del)
+					fail_msg("update %s %lld (region %d) in scope {%d, %lld, %lld}: %d, want %d",
+						 entity, (long long)id, r, sc->region, (long long)sc->org_id,
+						 (long long)sc->trainee_id, rc, want_del);
+				if (want_del != DT_OK) {
+					rc = dt_store_delete(f->s, &f->actor, sc, entity, id, &f->err);
+					if (rc != want_del)
+						fail_msg("delete %s %lld (region %d) in scope %d: %d, want %d",
+							 entity, (long long)id, r, sc->region, rc, want_del);
+				}
+			}
+		}
+	}
+	fx_assert_unchanged(f, &snap);
+	/* Deleting what is its own works. */
+	const struct dt_scope shenyang = { 210100, 0, 0 };
+	assert_int_equal(dt_store_delete(f->s, &f->actor, &shenyang, "target", target[3], &f->err), DT_OK);
+}
+
+/* An organisation reads its partners and the public bodies but changes only itself. */
+static void test_party_writes(void **state)
+{
+	struct fx *f = *state;
+	struct fx_world w = fx_world(f);
+	fx_active_contract(f, &w);
+	int64_t body = fx_org(f, "assessment_body", 220102, "长春鉴定中心");
+	const struct dt_scope sch = { 0, w.sch, 0 };
+	struct fx_snap snap = fx_snapshot(f);
+	assert_int_equal(get_rc(f, &sch, "organization", w.ent), DT_OK);
+	assert_int_equal(get_rc(f, &sch, "organization", body), DT_OK);
+	json_t *patch = json_pack("{s:s}", "name", "改名");
+	assert_int_equal(dt_store_update(f->s, &f->actor, &sch, "organization", w.ent, patch, NULL, &f->err),
+			 DT_EDENIED);
+	assert_int_equal(dt_store_update(f->s, &f->actor, &sch, "organization", body, patch, NULL, &f->err),
+			 DT_EDENIED);
+	assert_int_equal(dt_store_delete(f->s, &f->actor, &sch, "organization", body, &f->err), DT_EDENIED);
+	fx_assert_unchanged(f, &snap);
+	assert_int_equal(dt_store_update(f->s, &f->actor, &sch, "organization", w.sch, patch, NULL, &f->err),
+			 DT_OK);
+	json_decref(patch);
+}
+
 /* ---- transactions ---- */
 
 static void test_transactions(void **state)
@@ -2094,6 +2243,9 @@ int main(void)
 		T(test_pagination),
 		T(test_pagination_property),
 		T(test_scope),
+		T(test_scope_rules),
+		T(test_area_scope),
+		T(test_party_writes),
 		T(test_transactions),
 		T(test_delete),
 		T(test_lookups_and_check),
