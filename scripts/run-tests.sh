@@ -5,7 +5,7 @@
 # and nothing failed.
 #
 #   BUILD              build directory holding dualtrack (default: build)
-#   TEST_TIMEOUT       seconds allowed per unit binary / e2e run (default: 600)
+#   TEST_TIMEOUT       seconds allowed per unit binary / e2e run (default: 1800)
 #   ASAN_OPTIONS etc.  passed through unchanged
 set -uo pipefail
 
@@ -17,7 +17,7 @@ for b in "$@"; do
 	bins+=("$b")
 done
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-timeout_s=${TEST_TIMEOUT:-600}
+timeout_s=${TEST_TIMEOUT:-1800}
 
 total_pass=0
 total_fail=0
