@@ -1,0 +1,183 @@
+// audit.test.mjs - the audit trail anchored outside the database, and the
+// records covered by it, tried as an attacker with write access to the
+// database file would try them: with the sqlite3 tool, recomputing every
+// hash of the chain with the same algorithm (BLAKE2b-256 in blake2b.mjs,
+// written from RFC 7693, sharing nothing with the C code).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { blake2b } from './blake2b.mjs';
+import { fails, freshDb, ok, orgBody, run, sqlite, tmpdir, uscc } from './helpers.mjs';
+
+// ---- the attacker's tools ----
+
+// One length-prefixed part of an event's hash input (store/audit.c: hash_part).
+function part(s) {
+  const len = Buffer.alloc(8);
+  if (s === null || s === undefined) {
+    len.writeBigUInt64LE((1n << 64n) - 1n);
+    return len;
+  }
+  const b = Buffer.from(String(s), 'utf8');
+  len.writeBigUInt64LE(BigInt(b.length));
+  return Buffer.concat([len, b]);
+}
+
+function eventHash(id, e, prev) {
+  const cols = [e.ts, e.actor, e.request_id, e.action, e.entity, e.entity_id, e.before, e.after,
+    e.region];
+  return blake2b(Buffer.concat(['dualtrack-audit-v1', String(id), ...cols, prev].map(part)));
+}
+
+function sqlJson(db, sql) {
+  const r = spawnSync('sqlite3', ['-json', db, sql], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+}
+
+const q = (v) => (v === null || v === undefined ? 'NULL' : `'${String(v).replaceAll("'", "''")}'`);
+
+// Remove events @drop, renumber the ones after them, recompute every hash
+// from there on and rewrite the recorded head: what `audit verify` alone
+// cannot tell from an honest chain.  @forge (optional) appends events too.
+function rewriteChain(db, drop, forge = []) {
+  const from = Math.min(...drop);
+  const prevRow = sqlJson(db, `SELECT hash FROM audit WHERE id = ${from - 1}`);
+  let prev = prevRow.length ? prevRow[0].hash : '0'.repeat(64);
+  const rows = sqlJson(db, `SELECT id, ts, actor, request_id, action, entity, entity_id, before,
+    after, CAST(region AS TEXT) AS region FROM audit WHERE id >= ${from} ORDER BY id`);
+  const keep = rows.filter((e) => !drop.includes(e.id)).concat(forge);
+  let sql = `BEGIN; DELETE FROM audit WHERE id >= ${from};\n`;
+  let id = from;
+  for (const e of keep) {
+    const h = eventHash(id, e, prev);
+    sql += `INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, before, after,
+      region, prev_hash, hash) VALUES (${id}, ${q(e.ts)}, ${q(e.actor)}, ${q(e.request_id)},
+      ${q(e.action)}, ${q(e.entity)}, ${q(e.entity_id)}, ${q(e.before)}, ${q(e.after)},
+      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, ${q(prev)}, ${q(h)});\n`;
+    prev = h;
+    id++;
+  }
+  sql += `UPDATE meta SET value = ${q(`${id - 1}:${prev}`)} WHERE key = 'audit_head'; COMMIT;\n`;
+  const r = spawnSync('sqlite3', [db], { input: sql, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+function addOrg(args, name) {
+  const out = ok(['add', 'organization', ...args, '--json', JSON.stringify({
+    kind: 'enterprise', uscc: uscc('210100', orgBody()), name, region: '210100',
+  })]);
+  return JSON.parse(out).id;
+}
+
+const headId = (db) => Number(sqlite(db, 'SELECT max(id) FROM audit'));
+
+// ---- anchoring ----
+
+test('init makes a 0600 signing key apart from the database; keygen refuses to overwrite', () => {
+  const { dir, args } = freshDb();
+  const skey = path.join(dir, 'dualtrack.signing.key');
+  assert.equal(fs.statSync(skey).mode & 0o777, 0o600);
+  const pub = ok(['audit', 'pubkey', ...args]).trim();
+  assert.match(pub, /^[0-9a-f]{64}$/);
+  fails(['audit', 'keygen', '-o', skey], 1, /already exists; refusing to overwrite/);
+  const other = path.join(tmpdir(), 'province.key');
+  const out = ok(['audit', 'keygen', '-o', other]);
+  assert.match(out, /public key: [0-9a-f]{64}/);
+  assert.equal(fs.statSync(other).mode & 0o777, 0o600);
+  assert.notEqual(ok(['audit', 'pubkey', '--signing-key', other]).trim(), pub);
+  // DUALTRACK_SIGNING_KEY and --signing-key say where init puts it.
+  const d2 = tmpdir();
+  const where = path.join(d2, 'elsewhere.key');
+  ok(['init', '--db', path.join(d2, 'x.db'), '--signing-key', where]);
+  assert.ok(fs.existsSync(where));
+  assert.ok(!fs.existsSync(path.join(d2, 'dualtrack.signing.key')));
+});
+
+test('a rewritten chain passes audit verify alone but fails against a checkpoint', () => {
+  const { dir, db, args } = freshDb();
+  const a = addOrg(args, '沈阳机床');
+  ok(['update', 'organization', String(a), ...args, '--json', '{"name": "沈阳机床集团"}']);
+  const hidden = headId(db); // the update event the attacker wants gone
+  addOrg(args, '沈阳鼓风机');
+  const cp = path.join(dir, 'cp1.txt');
+  const pub = path.join(dir, 'pub.txt');
+  fs.writeFileSync(pub, ok(['audit', 'pubkey', ...args]));
+  ok(['audit', 'checkpoint', '-o', cp, ...args]);
+  const text = fs.readFileSync(cp, 'utf8');
+  const cpEvent = headId(db);
+  assert.match(text, new RegExp(`^event: ${cpEvent}$`, 'm'));
+  assert.match(text, /^fingerprint: [0-9a-f]{32}$/m);
+  assert.match(ok(['audit', 'verify', '--against', cp, '--public-key', pub, ...args]),
+    new RegExp(`extends the checkpoint of .*event ${cpEvent} unchanged`));
+
+  // Copies of the database for the second attack and for an honest later write.
+  const db2 = path.join(dir, 'copy.db');
+  const db3 = path.join(dir, 'honest.db');
+  fs.copyFileSync(db, db2);
+  fs.copyFileSync(db, db3);
+
+  // Attack 1: the update event deleted, the name put back, the rest renumbered and re-hashed.
+  sqlite(db, `UPDATE organization SET name = '沈阳机床' WHERE id = ${a}`);
+  rewriteChain(db, [hidden]);
+  assert.equal(headId(db), cpEvent - 1);
+  // The limit of a chain without an anchor: this is indistinguishable from an honest one.
+  assert.match(ok(['audit', 'verify', ...args]), /audit chain ok/);
+  const r = fails(['audit', 'verify', '--against', cp, '--public-key', pub, ...args], 1);
+  assert.match(r.stderr, new RegExp(`audit event ${cpEvent} of the checkpoint .* is missing`));
+  // The local signing key's public half is the default key.
+  fails(['audit', 'verify', '--against', cp, ...args], 1, new RegExp(`audit event ${cpEvent}\\b`));
+
+  // Attack 2: the same, with a forged event appended so that the count is right again.
+  rewriteChain(db2, [hidden], [{ ts: '2026-11-26T00:00:00.000Z', actor: 'cli:tester',
+    request_id: null, action: 'organization.read', entity: 'organization', entity_id: String(a),
+    before: null, after: null, region: null }]);
+  assert.equal(headId(db2), cpEvent);
+  assert.match(ok(['audit', 'verify', '--db', db2]), /audit chain ok/);
+  fails(['audit', 'verify', '--against', cp, '--public-key', pub, '--db', db2], 1,
+    new RegExp(`audit event ${cpEvent} does not match the checkpoint`));
+
+  // An honest later write still extends the old checkpoint.
+  addOrg(['--db', db3], '沈阳新松');
+  ok(['update', 'organization', String(a), '--db', db3, '--json', '{"name": "沈阳机床股份"}']);
+  assert.match(ok(['audit', 'verify', '--against', cp, '--public-key', pub, '--db', db3]),
+    /extends the checkpoint/);
+});
+
+test('a tampered checkpoint or a wrong public key fails', () => {
+  const { dir, db, args } = freshDb();
+  addOrg(args, '鞍钢');
+  const cp = path.join(dir, 'cp.txt');
+  ok(['audit', 'checkpoint', '-o', cp, ...args]);
+  const text = fs.readFileSync(cp, 'utf8');
+  const pub = ok(['audit', 'pubkey', ...args]).trim();
+  ok(['audit', 'verify', '--against', cp, '--public-key', pub, ...args]);
+
+  // The event id or the hash changed: the signature no longer verifies.
+  const n = headId(db);
+  for (const bad of [text.replace(/^event: \d+$/m, `event: ${n - 1}`),
+    text.replace(/^hash: (.)/m, (m, c) => `hash: ${c === '0' ? '1' : '0'}`),
+    text.replace(/^time: .*$/m, 'time: 2030-01-01T00:00:00.000Z')]) {
+    assert.notEqual(bad, text);
+    fs.writeFileSync(cp + '.bad', bad);
+    fails(['audit', 'verify', '--against', cp + '.bad', '--public-key', pub, ...args], 1,
+      /signature does not verify/);
+  }
+  // Signed anew by another key, with that key named inside: not the key we keep.
+  const other = path.join(tmpdir(), 'mallory.key');
+  ok(['audit', 'keygen', '-o', other]);
+  const forged = path.join(dir, 'forged.txt');
+  ok(['audit', 'checkpoint', '-o', forged, '--signing-key', other, ...args]);
+  fails(['audit', 'verify', '--against', forged, '--public-key', pub, ...args], 1,
+    /not by the expected key/);
+  fails(['audit', 'verify', '--against', cp, '--public-key', ok(['audit', 'pubkey',
+    '--signing-key', other]).trim(), ...args], 1, /not by the expected key/);
+  // Not a checkpoint at all, or a public key that is not one.
+  fs.writeFileSync(cp + '.junk', 'hello\n');
+  fails(['audit', 'verify', '--against', cp + '.junk', '--public-key', pub, ...args], 1,
+    /not a dualtrack audit checkpoint/);
+  fails(['audit', 'verify', '--against', cp, '--public-key', 'abc', ...args], 2, /--public-key/);
+});
