@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { blake2b } from './blake2b.mjs';
-import { fails, freshDb, ok, orgBody, run, sqlite, tmpdir, uscc } from './helpers.mjs';
+import { fails, freshDb, natid, ok, orgBody, run, sqlite, tmpdir, uscc } from './helpers.mjs';
 
 // ---- the attacker's tools ----
 
@@ -180,4 +180,80 @@ test('a tampered checkpoint or a wrong public key fails', () => {
   fails(['audit', 'verify', '--against', cp + '.junk', '--public-key', pub, ...args], 1,
     /not a dualtrack audit checkpoint/);
   fails(['audit', 'verify', '--against', cp, '--public-key', 'abc', ...args], 2, /--public-key/);
+});
+
+// ---- the records covered by the trail ----
+
+const PASSWORD = 'Shenyang-2026-pilot\n';
+
+test('check passes after gen, an import on the bulk path, and account changes', () => {
+  const { dir, db, args } = freshDb();
+  ok(['gen', '--trainees', '60', ...args]);
+  const file = path.join(dir, 'trainees.csv');
+  ok(['export', '--kind', 'trainees', '--sample', '150', '-o', file]);
+  const imp = ok(['import', '--kind', 'trainees', file, ...args]);
+  assert.match(imp, /150/);
+  ok(['user', 'add', '--login', 'clerk', '--role', 'city', '--scope', '210100', '--password-stdin',
+    ...args], { input: PASSWORD });
+  ok(['user', 'passwd', 'clerk', '--password-stdin', ...args], { input: 'Anshan-2026-pilot!\n' });
+  ok(['user', 'disable', 'clerk', ...args]);
+  ok(['user', 'enable', 'clerk', ...args]);
+  ok(['token', 'create', '--login', 'clerk', ...args]);
+  ok(['settings', 'set', 'weight.dual_ratio', '2', ...args]);
+  const out = ok(['check', ...args]);
+  assert.match(out, /^records: ok \((\d+) match their last audit event\)$/m);
+  const n = Number(/^records: ok \((\d+)/m.exec(out)[1]);
+  assert.ok(n > 150 + 60, `records compared: ${n}`);
+  assert.match(ok(['audit', 'verify', '--records', ...args]), /records ok/);
+});
+
+test('check names every record edited, deleted or added behind the application\'s back', () => {
+  const { db, args } = freshDb();
+  ok(['gen', '--trainees', '60', ...args]);
+  ok(['user', 'add', '--login', 'clerk', '--role', 'city', '--scope', '210100', '--password-stdin',
+    ...args], { input: PASSWORD });
+  const lone = JSON.parse(ok(['add', 'trainee', ...args, '--json', JSON.stringify({
+    national_id: natid('210102', '20000101', '123'), name: '王小明', region: '210102',
+  })]));
+  assert.match(ok(['check', ...args]), /records: ok/);
+
+  const trainee = sqlite(db, 'SELECT min(trainee_id) FROM contract');
+  const contract = sqlite(db, 'SELECT min(id) FROM contract');
+  const entry = sqlite(db, 'SELECT min(id) FROM record_entry WHERE signed_at IS NOT NULL');
+  const account = sqlite(db, "SELECT id FROM account WHERE login = 'clerk'");
+  assert.ok(trainee && contract && entry && account);
+  sqlite(db, `UPDATE trainee SET name = '李四' WHERE id = ${trainee}`);
+  sqlite(db, `UPDATE contract SET stipend_monthly = stipend_monthly + 500 WHERE id = ${contract}`);
+  sqlite(db, `UPDATE record_entry SET hours = hours + 2 WHERE id = ${entry}`);
+  sqlite(db, `UPDATE account SET role = 'admin', scope_region = NULL WHERE id = ${account}`);
+  sqlite(db, `DELETE FROM trainee WHERE id = ${lone.id}`);
+  sqlite(db, `INSERT INTO organization(kind, uscc, name, region, created_at, updated_at)
+    VALUES ('enterprise', '${uscc('210100', orgBody())}', '影子公司', 210100, '2026-01-01', '2026-01-01')`);
+  const shadow = sqlite(db, "SELECT id FROM organization WHERE name = '影子公司'");
+  sqlite(db, "INSERT INTO meta(key, value) VALUES ('weight.dual_ratio', '9')");
+
+  const r = run(['check', ...args]);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  const out = r.stdout;
+  assert.match(out, /^records: 8 differ from the audit trail/m);
+  assert.match(out, new RegExp(`^record trainee ${trainee}: name differs from its last audit event \\d+`, 'm'));
+  assert.match(out, new RegExp(`^record contract ${contract}: stipend_monthly differs`, 'm'));
+  assert.match(out, new RegExp(`^record record_entry ${entry}: hours differs`, 'm'));
+  assert.match(out, new RegExp(`^record account ${account}: role differs`, 'm'));
+  assert.match(out, new RegExp(`^record account ${account}: scope_region differs`, 'm'));
+  assert.match(out, new RegExp(`^record trainee ${lone.id}: deleted without an audit event`, 'm'));
+  assert.match(out, new RegExp(`^record organization ${shadow}: present without an audit event`, 'm'));
+  assert.match(out, /^record setting weight\.dual_ratio: present without an audit event/m);
+  // the chain itself is intact: only the records were changed
+  assert.match(out, /^audit chain: ok/m);
+  const v = run(['audit', 'verify', '--records', ...args]);
+  assert.equal(v.status, 1);
+  assert.match(v.stdout, new RegExp(`record contract ${contract}: stipend_monthly differs`));
+});
+
+test('check passes on an untouched demo pilot', () => {
+  const { args } = freshDb();
+  ok(['demo', ...args]);
+  const out = ok(['check', ...args]);
+  assert.match(out, /^records: ok \(\d+ match their last audit event\)$/m);
 });
