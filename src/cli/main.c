@@ -147,12 +147,19 @@ static const struct dt_cmd commands[] = {
 	  "load a newer region or occupation table" },
 	{ "serve", cmd_serve, DT_CMD_DB | DT_CMD_KEY,
 	  "serve [--listen HOST:PORT] [--threads N] [--max-body BYTES] [--max-upload BYTES]\n"
+	  "      [--checkpoint-every MINUTES [--checkpoint-dir DIR]] [--signing-key PATH]\n"
 	  "      [--db PATH] [--key-file PATH]\n"
 	  "  --listen H:P     the address to listen on: an IPv4 address or localhost, and a\n"
 	  "                   port (default 127.0.0.1:8080)\n"
 	  "  --threads N      worker threads, 1..256 (default 0: one per core)\n"
 	  "  --max-body BYTES the largest request body (default 1048576); larger ones get 413\n"
 	  "  --max-upload BYTES the largest file POST /api/v1/imports takes (default 268435456)\n"
+	  "  --checkpoint-every MINUTES  sign the audit chain's head every MINUTES (1..10080)\n"
+	  "                   when it moved, with the signing key, as checkpoint-EVENT.txt in\n"
+	  "                   --checkpoint-dir DIR (default: checkpoints/ beside the database);\n"
+	  "                   published at GET /api/v1/audit/checkpoints\n"
+	  "  --signing-key P  the audit signing key (default $DUALTRACK_SIGNING_KEY, else\n"
+	  "                   dualtrack.signing.key beside the key file)\n"
 	  "  Serves the HTTP API until SIGTERM or SIGINT, then finishes the requests under way\n"
 	  "  and exits 0.\n",
 	  "serve the HTTP API" },

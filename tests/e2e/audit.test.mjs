@@ -10,7 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { blake2b } from './blake2b.mjs';
-import { fails, freshDb, natid, ok, orgBody, run, sqlite, tmpdir, uscc } from './helpers.mjs';
+import {
+  client, expectProblem, expectStatus, fails, freshDb, natid, ok, orgBody, run, sleep, sqlite,
+  startServer, tmpdir, uscc,
+} from './helpers.mjs';
 
 // ---- the attacker's tools ----
 
@@ -256,4 +259,68 @@ test('check passes on an untouched demo pilot', () => {
   ok(['demo', ...args]);
   const out = ok(['check', ...args]);
   assert.match(out, /^records: ok \(\d+ match their last audit event\)$/m);
+});
+
+// ---- the server: checkpoints on a schedule, published, and verified over the API ----
+
+test('serve --checkpoint-every publishes signed checkpoints; the API verifies a posted one', async () => {
+  const { dir, db, args } = freshDb();
+  addOrg(args, '盘锦石化');
+  ok(['user', 'add', '--login', 'auditor', '--role', 'admin', '--password-stdin', ...args],
+    { input: PASSWORD });
+  ok(['user', 'add', '--login', 'city', '--role', 'city', '--scope', '210100', '--password-stdin',
+    ...args], { input: PASSWORD });
+  const admin = ok(['token', 'create', '--login', 'auditor', ...args]).trim();
+  const city = ok(['token', 'create', '--login', 'city', ...args]).trim();
+  const cpdir = path.join(dir, 'published');
+  const srv = await startServer(db, { extra: ['--checkpoint-every', '1', '--checkpoint-dir', cpdir] });
+  try {
+    const api = client(srv.base);
+    // The first checkpoint is taken at start.
+    let files = [];
+    for (let i = 0; i < 100 && !files.length; i++) {
+      await sleep(50);
+      files = fs.existsSync(cpdir) ? fs.readdirSync(cpdir).filter((f) => f.endsWith('.txt')) : [];
+    }
+    assert.equal(files.length, 1, 'no checkpoint written at start');
+    const head = headId(db);
+    assert.equal(files[0], `checkpoint-${String(head).padStart(12, '0')}.txt`);
+    const text = fs.readFileSync(path.join(cpdir, files[0]), 'utf8');
+    // The file verifies with the CLI, as a province keeping it would check it.
+    ok(['audit', 'verify', '--against', path.join(cpdir, files[0]), ...args]);
+
+    // Published without signing in: an event count and a hash, nothing of the records.
+    let r = await api.get('/api/v1/audit/checkpoints');
+    expectStatus(r, 200);
+    assert.equal(r.json.items.length, 1);
+    assert.equal(r.json.items[0].event, head);
+    assert.equal(r.json.items[0].text, text);
+    assert.equal(r.json.public_key.key, ok(['audit', 'pubkey', ...args]).trim());
+
+    // Verifying a posted checkpoint needs the audit permission.
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: text });
+    assert.equal(r.status, 401);
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: text }, { token: city });
+    assert.equal(r.status, 403);
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: text }, { token: admin });
+    expectStatus(r, 200);
+    assert.equal(r.json.ok, true, JSON.stringify(r.json));
+    assert.equal(r.json.event, head);
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: text.replace(/^time: .*$/m, 'time: 2030-01-01T00:00:00.000Z') }, { token: admin });
+    expectStatus(r, 200);
+    assert.equal(r.json.ok, false);
+    assert.match(r.json.error, /signature does not verify/);
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: 'x' }, { token: admin });
+    expectProblem(r, 422);
+
+    // The chain rewritten under the running server: the posted checkpoint no longer holds.
+    rewriteChain(db, [head - 3]);
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: text }, { token: admin });
+    expectStatus(r, 200);
+    assert.equal(r.json.ok, false);
+    assert.match(r.json.error, new RegExp(`audit event ${head}\\b`));
+  } finally {
+    const st = await srv.stop();
+    assert.equal(st.code, 0, srv.output());
+  }
 });
