@@ -212,11 +212,16 @@ static int check_table(struct run *r, const struct table *t, struct dt_strbuf *e
 	sqlite3_stmt *ev = NULL, *row = NULL;
 	int rc = DT_OK;
 
-	/* The index gives each record's last event; the join reads only those events. */
-	ev = dt_sql_prepare(r->s, "SELECT CAST(l.entity_id AS INTEGER) AS eid, a.id, a.action, a.after "
-				  "FROM (SELECT entity_id, max(id) AS mid FROM audit WHERE entity = ? "
-				  "AND entity_id IS NOT NULL GROUP BY entity_id) l "
-				  "JOIN audit a ON a.id = l.mid ORDER BY eid", err);
+	/*
+	 * The index gives each record's last event, sorted by record id before
+	 * the join (sorting after it would carry every "after" through the sort);
+	 * the join reads only those events, in that order.  The merge below
+	 * checks the order all the same.
+	 */
+	ev = dt_sql_prepare(r->s, "SELECT l.eid, a.id, a.action, a.after FROM (SELECT CAST(entity_id "
+				  "AS INTEGER) AS eid, max(id) AS mid FROM audit WHERE entity = ? AND "
+				  "entity_id IS NOT NULL GROUP BY entity_id ORDER BY eid) l "
+				  "JOIN audit a ON a.id = l.mid", err);
 	if (!ev)
 		return DT_EDB;
 	sqlite3_bind_text(ev, 1, t->entity, -1, SQLITE_STATIC);
@@ -231,8 +236,15 @@ static int check_table(struct run *r, const struct table *t, struct dt_strbuf *e
 		goto out;
 	}
 	int es = sqlite3_step(ev), rs = sqlite3_step(row);
+	int64_t prev_eid = INT64_MIN;
 	while (es == SQLITE_ROW || rs == SQLITE_ROW) {
 		int64_t eid = es == SQLITE_ROW ? sqlite3_column_int64(ev, 0) : INT64_MAX;
+		if (eid < prev_eid) {
+			rc = dt_error(err, DT_EINTERNAL, "internal error: the events of %s came out of "
+							 "order", t->table);
+			goto out;
+		}
+		prev_eid = eid;
 		int64_t rid = rs == SQLITE_ROW ? sqlite3_column_int64(row, 0) : INT64_MAX;
 		if (rid < eid) {
 			r->records++;
