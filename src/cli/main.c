@@ -27,7 +27,7 @@ static const struct dt_cmd commands[] = {
 	  "create the database, its key file and audit signing key, load regions and occupations" },
 	{ "check", cmd_check, DT_CMD_DB,
 	  "check [--db PATH] [--key-file PATH]\n",
-	  "check the database: schema, integrity, references, audit chain, aggregates" },
+	  "check the database: schema, integrity, references, audit chain, records, aggregates" },
 	{ "validate", cmd_validate, 0,
 	  "validate national-id|uscc|region|occupation VALUE...\n"
 	  "  Prints \"VALUE: ok\" or \"VALUE: invalid: REASON\" for each value; needs no database.\n",
