@@ -89,18 +89,17 @@ static bool compared(const struct dt_entity *e, const struct dt_field *f)
 	return true;
 }
 
-static const struct table *sort_table; /* for by_name(): qsort has no context argument */
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(sort_table->cols[*(const int *)a].name, sort_table->cols[*(const int *)b].name);
-}
-
+/* @t's columns by name, as canonical JSON sorts its keys (strcmp, like jansson). */
 static void table_sort(struct table *t)
 {
-	for (int i = 0; i < t->ncols; i++)
-		t->order[i] = i;
-	sort_table = t;
-	qsort(t->order, (size_t)t->ncols, sizeof(t->order[0]), by_name);
+	for (int i = 0; i < t->ncols; i++) {
+		int k = i;
+		while (k > 0 && strcmp(t->cols[t->order[k - 1]].name, t->cols[i].name) > 0) {
+			t->order[k] = t->order[k - 1];
+			k--;
+		}
+		t->order[k] = i;
+	}
 }
 
 static void table_of_entity(const struct dt_entity *e, struct table *t)
@@ -124,7 +123,7 @@ static void table_of_entity(const struct dt_entity *e, struct table *t)
 	table_sort(t);
 }
 
-static struct table account_table = {
+static const struct table account_table = {
 	"account", "account",
 	{ { "id", C_INT, true }, { "login", C_TEXT, true }, { "role", C_TEXT, true },
 	  { "scope_region", C_INT, true }, { "scope_org", C_INT, true },
@@ -132,7 +131,7 @@ static struct table account_table = {
 	7, { 0 },
 };
 
-static struct table credential_table = {
+static const struct table credential_table = {
 	"credential", "credential",
 	{ { "id", C_INT, true }, { "account_id", C_INT, true }, { "kind", C_TEXT, true },
 	  { "expires_at", C_TEXT, true } },
@@ -312,19 +311,24 @@ static int check_table(struct run *r, const struct table *t, struct dt_strbuf *e
 	 * the join reads only those events, in that order.  The merge below
 	 * checks the order all the same.
 	 */
-	ev = dt_sql_prepare(r->s, "SELECT l.eid, a.id, a.action, a.after FROM (SELECT CAST(entity_id "
-				  "AS INTEGER) AS eid, max(id) AS mid FROM audit WHERE entity = ? AND "
-				  "entity_id IS NOT NULL GROUP BY entity_id ORDER BY eid) l "
-				  "JOIN audit a ON a.id = l.mid", err);
-	if (!ev)
-		return DT_EDB;
+	/*
+	 * Both statements are our own, not the store's cache: they stay open
+	 * while last_content() prepares through the cache, which may finalize
+	 * what it holds.
+	 */
+	static const char events_sql[] =
+		"SELECT l.eid, a.id, a.action, a.after FROM (SELECT CAST(entity_id AS INTEGER) AS eid, "
+		"max(id) AS mid FROM audit WHERE entity = ? AND entity_id IS NOT NULL "
+		"GROUP BY entity_id ORDER BY eid) l JOIN audit a ON a.id = l.mid";
+	if (sqlite3_prepare_v2(r->s->db, events_sql, -1, &ev, NULL) != SQLITE_OK) {
+		rc = dt_sql_error(r->s, "audit", err);
+		goto out;
+	}
 	sqlite3_bind_text(ev, 1, t->entity, -1, SQLITE_STATIC);
 	dt_strbuf_adds(&sql, "SELECT ");
 	for (int i = 0; i < t->ncols; i++)
 		dt_strbuf_addf(&sql, "%s%s", i ? ", " : "", t->cols[i].name);
 	dt_strbuf_addf(&sql, " FROM %s ORDER BY id", t->table);
-	/* the events' statement is cached too: take the row statement without evicting it */
-	row = NULL;
 	if (sqlite3_prepare_v2(r->s->db, sql.buf, -1, &row, NULL) != SQLITE_OK) {
 		rc = dt_sql_error(r->s, t->table, err);
 		goto out;
@@ -392,8 +396,7 @@ static int check_table(struct run *r, const struct table *t, struct dt_strbuf *e
 	if ((es != SQLITE_DONE && es != SQLITE_ROW) || (rs != SQLITE_DONE && rs != SQLITE_ROW))
 		rc = dt_sql_error(r->s, t->table, err);
 out:
-	if (ev)
-		sqlite3_reset(ev);
+	sqlite3_finalize(ev);
 	sqlite3_finalize(row);
 	dt_strbuf_release(&sql);
 	dt_strbuf_release(&action);
@@ -545,12 +548,13 @@ int dt_store_records_check(struct dt_store *s, struct dt_strbuf *report, int64_t
 		if (rc == DT_OK && e->region_from)
 			rc = check_inherited(&r, e, err);
 	}
-	table_sort(&account_table);
-	table_sort(&credential_table);
+	struct table acc = account_table, cred = credential_table;
+	table_sort(&acc);
+	table_sort(&cred);
 	if (rc == DT_OK)
-		rc = check_table(&r, &account_table, err);
+		rc = check_table(&r, &acc, err);
 	if (rc == DT_OK)
-		rc = check_table(&r, &credential_table, err);
+		rc = check_table(&r, &cred, err);
 	if (rc == DT_OK)
 		rc = check_settings(&r, err);
 	if (rc == DT_OK)
