@@ -234,11 +234,15 @@ test('check names every record edited, deleted or added behind the application\'
     VALUES ('enterprise', '${uscc('210100', orgBody())}', '影子公司', 210100, '2026-01-01', '2026-01-01')`);
   const shadow = sqlite(db, "SELECT id FROM organization WHERE name = '影子公司'");
   sqlite(db, "INSERT INTO meta(key, value) VALUES ('weight.dual_ratio', '9')");
+  // Another trainee's encrypted ID put under this one's (masked form and blind index kept).
+  const swapped = sqlite(db, `SELECT max(id) FROM trainee WHERE id <> ${lone.id}`);
+  sqlite(db, `UPDATE trainee SET national_id_enc = (SELECT national_id_enc FROM trainee
+    WHERE id = ${trainee}) WHERE id = ${swapped}`);
 
   const r = run(['check', ...args]);
   assert.equal(r.status, 1, r.stdout + r.stderr);
   const out = r.stdout;
-  assert.match(out, /^records: 8 differ from the audit trail/m);
+  assert.match(out, /^records: 9 differ from the audit trail/m);
   assert.match(out, new RegExp(`^record trainee ${trainee}: name differs from its last audit event \\d+`, 'm'));
   assert.match(out, new RegExp(`^record contract ${contract}: stipend_monthly differs`, 'm'));
   assert.match(out, new RegExp(`^record record_entry ${entry}: hours differs`, 'm'));
@@ -247,6 +251,7 @@ test('check names every record edited, deleted or added behind the application\'
   assert.match(out, new RegExp(`^record trainee ${lone.id}: deleted without an audit event`, 'm'));
   assert.match(out, new RegExp(`^record organization ${shadow}: present without an audit event`, 'm'));
   assert.match(out, /^record setting weight\.dual_ratio: present without an audit event/m);
+  assert.match(out, new RegExp(`^record trainee ${swapped}: national_id_enc does not hold the ID`, 'm'));
   // the chain itself is intact: only the records were changed
   assert.match(out, /^audit chain: ok/m);
   const v = run(['audit', 'verify', '--records', ...args]);
