@@ -270,8 +270,8 @@ int dt_checkpoint_parse(const char *text, size_t len, const unsigned char *pk,
 	if (!all_hex(v[6], 128) || !from_hex(v[6], cp->sig, sizeof(cp->sig)))
 		return dt_error(err, DT_EINVAL, "checkpoint: signature: expected 128 hex digits");
 	memcpy(cp->hash, v[1], 65);
-	snprintf(cp->time, sizeof(cp->time), "%s", v[2]);
-	snprintf(cp->database, sizeof(cp->database), "%s", v[3]);
+	memcpy(cp->time, v[2], strlen(v[2]) + 1);         /* lengths checked above */
+	memcpy(cp->database, v[3], strlen(v[3]) + 1);
 	dt_sign_fingerprint(cp->pk, cp->fingerprint);
 	if (strcmp(cp->fingerprint, v[5]))
 		return dt_error(err, DT_ECRYPTO, "checkpoint: the fingerprint %s is not that of its "

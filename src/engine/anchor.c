@@ -3,8 +3,9 @@
  *
  * The thread sleeps on a condition variable so that stopping the server
  * does not wait for the next tick.  A checkpoint is written only when the
- * head moved since the last one this process wrote (or found in the
- * directory at start), so an idle server does not fill its directory.
+ * head moved since the last one this process wrote, so an idle server does
+ * not fill its directory.  Nothing is ever removed from it: the files are
+ * small (under 500 bytes), and pruning is the operator's decision.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,7 +23,6 @@
 #include "store/store.h"
 #include "core/banned.h"
 
-#define LIST_SCAN_MAX 10000 /* files looked at by dt_anchor_list() */
 
 static struct {
 	pthread_t thread;
@@ -148,23 +148,35 @@ static int by_name_desc(const void *a, const void *b)
 json_t *dt_anchor_list(int limit)
 {
 	json_t *out = json_array();
-	char *names[LIST_SCAN_MAX];
-	size_t n = 0;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
 	DIR *d = g.dir ? opendir(g.dir) : NULL;
 	if (!d)
 		return out;
 	struct dirent *de;
-	while (n < LIST_SCAN_MAX && (de = readdir(d))) {
+	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
-		if (!strncmp(de->d_name, "checkpoint-", 11) && len > 15 &&
-		    !strcmp(de->d_name + len - 4, ".txt"))
-			names[n++] = strdup(de->d_name);
+		if (strncmp(de->d_name, "checkpoint-", 11) || len <= 15 ||
+		    strcmp(de->d_name + len - 4, ".txt"))
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			char **more = realloc(names, ncap * sizeof(*names));
+			if (!more)
+				break;
+			names = more;
+			cap = ncap;
+		}
+		if (!(names[n] = strdup(de->d_name)))
+			break;
+		n++;
 	}
 	closedir(d);
-	/* zero-padded event ids: the newest name sorts last */
-	qsort(names, n, sizeof(names[0]), by_name_desc);
+	/* zero-padded event ids: the newest sorts first in descending order */
+	if (n)
+		qsort(names, n, sizeof(names[0]), by_name_desc);
 	for (size_t i = 0; i < n; i++) {
-		if (!names[i] || (int)json_array_size(out) >= limit) {
+		if ((int)json_array_size(out) >= limit) {
 			free(names[i]);
 			continue;
 		}
@@ -186,5 +198,6 @@ json_t *dt_anchor_list(int limit)
 		dt_strbuf_release(&err);
 		free(names[i]);
 	}
+	free(names);
 	return out;
 }
