@@ -349,8 +349,19 @@ int dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, struct dt_
 int dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp, int64_t *checked,
 			   struct dt_strbuf *err)
 {
+	/* A checkpoint of another database (another data key) says nothing of this one. */
+	struct dt_strbuf fp = DT_STRBUF_INIT;
+	bool found = false;
+	int rc = dt_meta_get(s, "key_fingerprint", &fp, &found, err);
+	if (rc == DT_OK && found && strcmp(cp->database, "-") && strcmp(cp->database, fp.buf))
+		rc = dt_error(err, DT_ECORRUPT, "the checkpoint is of another database (data key %s, "
+						"this one's is %s)", cp->database, fp.buf);
+	dt_strbuf_release(&fp);
+	*checked = 0;
+	if (rc != DT_OK)
+		return rc;
 	/* The chain must recompute up to its head ... */
-	int rc = dt_store_audit_verify(s, checked, err);
+	rc = dt_store_audit_verify(s, checked, err);
 	if (rc != DT_OK || cp->event == 0)
 		return rc;
 	/* ... and hold the checkpoint's event unchanged: its hash fixes every event before it. */

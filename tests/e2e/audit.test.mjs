@@ -178,6 +178,13 @@ test('a tampered checkpoint or a wrong public key fails', () => {
     /not by the expected key/);
   fails(['audit', 'verify', '--against', cp, '--public-key', ok(['audit', 'pubkey',
     '--signing-key', other]).trim(), ...args], 1, /not by the expected key/);
+  // A checkpoint of another database, signed with the same key.
+  const { args: otherDb } = freshDb();
+  const theirs = path.join(dir, 'theirs.txt');
+  ok(['audit', 'checkpoint', '-o', theirs, '--signing-key', path.join(dir, 'dualtrack.signing.key'),
+    ...otherDb]);
+  fails(['audit', 'verify', '--against', theirs, '--public-key', pub, ...args], 1,
+    /the checkpoint is of another database/);
   // Not a checkpoint at all, or a public key that is not one.
   fs.writeFileSync(cp + '.junk', 'hello\n');
   fails(['audit', 'verify', '--against', cp + '.junk', '--public-key', pub, ...args], 1,
