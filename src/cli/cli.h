@@ -215,6 +215,12 @@ int cli_db_resolve(struct cli_db *db);
  * Returns 0, or an exit status after reporting the error.
  */
 int cli_db_open(struct cli_db *db);
+/**
+ * The audit signing key's path (cmd_audit.c): @arg (--signing-key), else
+ * $DUALTRACK_SIGNING_KEY, else dualtrack.signing.key beside the key file
+ * (resolved in @db).  Malloc'd; NULL when out of memory.
+ */
+char *cli_signing_key_path(const struct cli_db *db, const char *arg);
 /** Close the store, wipe the keys, free the paths; safe to call twice. */
 void cli_db_close(struct cli_db *db);
 

@@ -6,13 +6,19 @@
  * database can be re-created for a key that other copies share.  Creates the
  * database, loads the built-in region and occupation tables, and on any
  * failure removes what it made, so that running it again works.
+ *
+ * Also makes the audit signing key (Ed25519, its own file of mode 0600,
+ * see `audit checkpoint`) unless one is already there: beside the key file,
+ * or where --signing-key or $DUALTRACK_SIGNING_KEY says.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/sign.h"
 #include "io/refdata.h"
 #include "core/banned.h"
 
@@ -51,16 +57,33 @@ int cmd_init(int argc, char **argv)
 {
 	struct cli_db db = CLI_DB_INIT;
 	struct dt_strbuf err = DT_STRBUF_INIT, report = DT_STRBUF_INIT;
+	static const struct option opts[] = {
+		CLI_DB_OPTIONS,
+		{ "signing-key", required_argument, NULL, 's' },
+		CLI_OPTIONS_END,
+	};
 	struct dt_store *s = NULL;
-	bool made_key = false, made_db = false;
+	bool made_key = false, made_db = false, made_skey = false;
+	const char *skey_arg = NULL;
+	char *skey = NULL;
 	struct stat st;
-	int rc;
+	int c, rc = CLI_CONTINUE;
 
-	if ((rc = cli_db_opts(argc, argv, &db, NULL)) != CLI_CONTINUE ||
-	    (rc = cli_positional(argc, argv, 0, 0, "")) != CLI_CONTINUE)
+	while ((c = cli_getopt(argc, argv, opts)) != -1) {
+		if (c == 's')
+			skey_arg = optarg;
+		else if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
+			return rc;
+	}
+	if ((rc = cli_positional(argc, argv, 0, 0, "")) != CLI_CONTINUE)
 		return rc;
 	if ((rc = cli_db_resolve(&db)))
 		goto out;
+	if (!(skey = cli_signing_key_path(&db, skey_arg))) {
+		cli_error("out of memory");
+		rc = 3;
+		goto out;
+	}
 
 	if (stat(db.db_path, &st) == 0) {
 		cli_error("%s already exists: refusing to overwrite a database "
@@ -88,11 +111,23 @@ int cmd_init(int argc, char **argv)
 	}
 	db.have_keys = true;
 
+	if (stat(skey, &st) != 0) {
+		rc = dt_sign_key_create(skey, &err);
+		if (rc != DT_OK) {
+			rc = cli_fail(rc, &err);
+			goto out;
+		}
+		made_skey = true;
+	}
+
 	made_db = true; /* from here on a failure removes the file */
 	rc = dt_store_open(&s, db.db_path, &db.keys, DT_STORE_CREATE, &err);
 	if (rc == DT_OK) {
 		dt_strbuf_addf(&report, "%s key file %s\n",
 			       made_key ? "created the" : "using the existing", db.key_path);
+		dt_strbuf_addf(&report, "%s audit signing key %s (`dualtrack audit pubkey` prints "
+					"its public key)\n",
+			       made_skey ? "created the" : "using the existing", skey);
 		dt_strbuf_addf(&report, "created database %s (schema version %d)\n", db.db_path,
 			       dt_store_schema_version(s));
 		rc = load_builtin(s, DT_REF_REGIONS, "regions", &report, &err);
@@ -111,6 +146,9 @@ out:
 		remove_db(db.db_path);
 	if (rc && made_key)
 		unlink(db.key_path);
+	if (rc && made_skey)
+		unlink(skey);
+	free(skey);
 	cli_db_close(&db);
 	dt_strbuf_release(&err);
 	dt_strbuf_release(&report);

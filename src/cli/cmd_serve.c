@@ -11,6 +11,13 @@
  *
  * The address is bound once here as a probe (see probe_listen()), so that a
  * port in use is reported as such, with exit 1, before anything is printed.
+ * With --checkpoint-every MINUTES the server signs the audit chain's head
+ * with the signing key (see `audit checkpoint`) on that schedule into
+ * --checkpoint-dir (default: checkpoints/ beside the database), published at
+ * GET /api/v1/audit/checkpoints.  Without it, an existing signing key is
+ * still loaded so that POST /api/v1/audit/checkpoints/verify can check
+ * checkpoints against it by default.
+ *
  * The server runs until SIGTERM or SIGINT and exits 0 after a graceful
  * shutdown; any other start-up failure exits with the status of its error.
  */
@@ -24,6 +31,8 @@
 
 #include "cli/cli.h"
 #include "core/num.h"
+#include "core/sign.h"
+#include "engine/anchor.h"
 #include "engine/jobs.h"
 #include "engine/watch.h"
 #include "http/app.h"
@@ -131,6 +140,9 @@ int cmd_serve(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-body", required_argument, NULL, 'm' },
 		{ "max-upload", required_argument, NULL, 'U' },
+		{ "checkpoint-every", required_argument, NULL, 'C' },
+		{ "checkpoint-dir", required_argument, NULL, 'D' },
+		{ "signing-key", required_argument, NULL, 'S' },
 		CLI_OPTIONS_END,
 	};
 	struct cli_db db = CLI_DB_INIT;
@@ -138,7 +150,12 @@ int cmd_serve(int argc, char **argv)
 	struct dt_server_opts so;
 	struct dt_http_app app;
 	int port = DEFAULT_PORT, threads = 0;
-	int64_t max_body = DEFAULT_MAX_BODY, max_upload = DEFAULT_MAX_UPLOAD, n = 0;
+	int64_t max_body = DEFAULT_MAX_BODY, max_upload = DEFAULT_MAX_UPLOAD, n = 0, every = 0;
+	const char *cp_dir = NULL, *skey_arg = NULL;
+	char *skey = NULL;
+	struct dt_strbuf dir = DT_STRBUF_INIT;
+	struct dt_sign_key sk;
+	bool have_sk = false, anchored = false;
 	int c, rc = CLI_CONTINUE;
 
 	dt_strbuf_adds(&host, "127.0.0.1");
@@ -163,6 +180,14 @@ int cmd_serve(int argc, char **argv)
 					   &err) != DT_OK)
 				rc = cli_usage_error("%s (bytes)", err.buf);
 			break;
+		case 'C':
+			dt_strbuf_reset(&err);
+			if (dt_parse_int64(optarg, 1, 7 * 24 * 60, &every, "--checkpoint-every",
+					   &err) != DT_OK)
+				rc = cli_usage_error("%s (minutes)", err.buf);
+			break;
+		case 'D': cp_dir = optarg; break;
+		case 'S': skey_arg = optarg; break;
 		default: rc = cli_common_opt(c, &db); break;
 		}
 		if (rc != CLI_CONTINUE)
@@ -179,6 +204,34 @@ int cmd_serve(int argc, char **argv)
 	/* Missing database, wrong key, pending migrations: settled before serving. */
 	if ((rc = cli_db_open(&db)))
 		goto out;
+	/* The signing key: required to take checkpoints, used if present to check them. */
+	if (!(skey = cli_signing_key_path(&db, skey_arg))) {
+		cli_error("out of memory");
+		rc = 3;
+		goto out;
+	}
+	if (every || skey_arg || access(skey, F_OK) == 0) {
+		dt_strbuf_reset(&err);
+		if (dt_sign_key_load(skey, &sk, &err) == DT_OK) {
+			have_sk = true;
+		} else if (every || skey_arg) {
+			rc = cli_fail(DT_ECRYPTO, &err);
+			goto out;
+		} else {
+			/* only a default for checking checkpoints: serve without it */
+			cli_error("warning: %s; checkpoints are verified only against a given public key",
+				  err.buf);
+		}
+	}
+	if (cp_dir) {
+		dt_strbuf_adds(&dir, cp_dir);
+	} else {
+		const char *slash = strrchr(db.db_path, '/');
+		if (slash)
+			dt_strbuf_add(&dir, db.db_path, (size_t)(slash - db.db_path + 1));
+		dt_strbuf_adds(&dir, "checkpoints");
+	}
+	dt_anchor_config(cp_dir || every ? dir.buf : NULL, have_sk ? &sk : NULL);
 	dt_store_close(db.store);
 	db.store = NULL;
 
@@ -212,7 +265,18 @@ int cmd_serve(int argc, char **argv)
 		rc = cli_fail(rc, &err);
 		goto out;
 	}
+	if (every) {
+		if ((rc = dt_anchor_start(db.db_path, so.keys, (int)every, &err)) != DT_OK) {
+			dt_watch_stop();
+			dt_jobs_stop();
+			rc = cli_fail(rc, &err);
+			goto out;
+		}
+		anchored = true;
+	}
 	rc = dt_server_run(&so, &app, &err);
+	dt_anchor_stop();
+	anchored = false;
 	dt_watch_stop();
 	dt_jobs_stop();
 	if (rc != DT_OK) {
@@ -221,6 +285,12 @@ int cmd_serve(int argc, char **argv)
 	}
 	rc = 0;
 out:
+	if (anchored)
+		dt_anchor_stop();
+	dt_anchor_config(NULL, NULL);
+	dt_sign_key_clear(&sk);
+	free(skey);
+	dt_strbuf_release(&dir);
 	cli_db_close(&db);
 	dt_strbuf_release(&host);
 	dt_strbuf_release(&err);

@@ -20,11 +20,14 @@
 
 static const struct dt_cmd commands[] = {
 	{ "init", cmd_init, DT_CMD_DB,
-	  "init [--db PATH] [--key-file PATH]\n",
-	  "create the database and its key file, load the regions and occupations" },
+	  "init [--signing-key PATH] [--db PATH] [--key-file PATH]\n"
+	  "  --signing-key P  where to make the audit signing key (default\n"
+	  "                   $DUALTRACK_SIGNING_KEY, else dualtrack.signing.key beside the key\n"
+	  "                   file); an existing one is kept\n",
+	  "create the database, its key file and audit signing key, load regions and occupations" },
 	{ "check", cmd_check, DT_CMD_DB,
 	  "check [--db PATH] [--key-file PATH]\n",
-	  "check the database: schema, integrity, references, audit chain, aggregates" },
+	  "check the database: schema, integrity, references, audit chain, records, aggregates" },
 	{ "validate", cmd_validate, 0,
 	  "validate national-id|uscc|region|occupation VALUE...\n"
 	  "  Prints \"VALUE: ok\" or \"VALUE: invalid: REASON\" for each value; needs no database.\n",
@@ -81,9 +84,26 @@ static const struct dt_cmd commands[] = {
 	  "                   alert.RULE: an alert rule's threshold (audited)\n",
 	  "weights of the composite score and alert thresholds" },
 	{ "audit", cmd_audit, DT_CMD_DB,
-	  "audit verify [--db PATH] [--key-file PATH]\n"
-	  "  Recomputes the audit hash chain; names the first edited, removed or reordered event.\n",
-	  "verify the audit log's hash chain" },
+	  "audit verify [--against FILE [--public-key FILE|HEX]] [--records] [--db PATH]\n"
+	  "audit checkpoint [-o FILE] [--signing-key PATH]\n"
+	  "audit keygen [-o FILE]\n"
+	  "audit pubkey [--signing-key PATH]\n"
+	  "  verify           recompute the hash chain; name the first edited, removed or\n"
+	  "                   reordered event (alone it cannot see a rewrite of the whole chain)\n"
+	  "  --against FILE   also fail unless the chain still extends this signed checkpoint:\n"
+	  "                   its event must be there with its hash (exit 1 naming the event)\n"
+	  "  --public-key K   the key the checkpoint must be signed by: 64 hex digits or a file\n"
+	  "                   holding them (default: the local signing key's public half)\n"
+	  "  --records        also compare every audited record with its last audit event\n"
+	  "                   (as `check` does): name each table, id and field that differ\n"
+	  "  checkpoint       sign the head (event id, hash, time, database) with the signing\n"
+	  "                   key; -o FILE writes it there (default: stdout)\n"
+	  "  keygen           make a new Ed25519 signing key, mode 0600 (refuses to overwrite)\n"
+	  "  pubkey           print the signing key's public key, for a province or the nation\n"
+	  "                   to keep\n"
+	  "  --signing-key P  the signing key (default $DUALTRACK_SIGNING_KEY, else\n"
+	  "                   dualtrack.signing.key beside the key file)\n",
+	  "verify the audit chain, sign checkpoints of it, compare the records with it" },
 	{ "show", cmd_show, DT_CMD_DB,
 	  "show ENTITY ID [--unmask] [--db PATH] [--key-file PATH]\n"
 	  "  --unmask         show personal identity numbers in clear (the read is audited)\n",
@@ -128,12 +148,19 @@ static const struct dt_cmd commands[] = {
 	  "load a newer region or occupation table" },
 	{ "serve", cmd_serve, DT_CMD_DB | DT_CMD_KEY,
 	  "serve [--listen HOST:PORT] [--threads N] [--max-body BYTES] [--max-upload BYTES]\n"
+	  "      [--checkpoint-every MINUTES [--checkpoint-dir DIR]] [--signing-key PATH]\n"
 	  "      [--db PATH] [--key-file PATH]\n"
 	  "  --listen H:P     the address to listen on: an IPv4 address or localhost, and a\n"
 	  "                   port (default 127.0.0.1:8080)\n"
 	  "  --threads N      worker threads, 1..256 (default 0: one per core)\n"
 	  "  --max-body BYTES the largest request body (default 1048576); larger ones get 413\n"
 	  "  --max-upload BYTES the largest file POST /api/v1/imports takes (default 268435456)\n"
+	  "  --checkpoint-every MINUTES  sign the audit chain's head every MINUTES (1..10080)\n"
+	  "                   when it moved, with the signing key, as checkpoint-EVENT.txt in\n"
+	  "                   --checkpoint-dir DIR (default: checkpoints/ beside the database);\n"
+	  "                   published at GET /api/v1/audit/checkpoints\n"
+	  "  --signing-key P  the audit signing key (default $DUALTRACK_SIGNING_KEY, else\n"
+	  "                   dualtrack.signing.key beside the key file)\n"
 	  "  Serves the HTTP API until SIGTERM or SIGINT, then finishes the requests under way\n"
 	  "  and exits 0.\n",
 	  "serve the HTTP API" },
@@ -238,7 +265,8 @@ static void list_commands(FILE *f)
 	for (size_t i = 0; i < DT_ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n`dualtrack COMMAND --help` shows a command's options.\n"
-		   "environment: DUALTRACK_DB, DUALTRACK_KEY_FILE, DUALTRACK_TODAY (YYYY-MM-DD).\n"
+		   "environment: DUALTRACK_DB, DUALTRACK_KEY_FILE, DUALTRACK_SIGNING_KEY,\n"
+		   "DUALTRACK_TODAY (YYYY-MM-DD).\n"
 		   "exit status: 0 ok, 1 invalid input or failed check, 2 usage error, 3 internal error.\n");
 }
 

@@ -179,6 +179,8 @@ void dt_h_alert_action(struct dt_ctx *c);
 void dt_h_signoff(struct dt_ctx *c);
 void dt_h_audit_list(struct dt_ctx *c);
 void dt_h_audit_verify(struct dt_ctx *c);
+void dt_h_audit_checkpoints(struct dt_ctx *c);
+void dt_h_audit_checkpoint_verify(struct dt_ctx *c);
 /* bulk import and export, background jobs (h_io.c) */
 void dt_h_import(struct dt_ctx *c);
 void dt_h_jobs_list(struct dt_ctx *c);

@@ -8,12 +8,18 @@
  * as the trainee; an admin names the party in {"party": ...}.  Sign-off of
  * a record-book entry belongs to the mentor of its site: company entries to
  * the enterprise, school entries to the school.
+ *
+ * The audit log: its events, a verification of the chain, the server's
+ * published checkpoints (public: a checkpoint shows an event count and a
+ * hash, nothing of the records) and the verification of a posted
+ * checkpoint against the chain.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/num.h"
+#include "engine/anchor.h"
 #include "http/app.h"
 #include "core/banned.h"
 
@@ -154,4 +160,73 @@ void dt_h_audit_verify(struct dt_ctx *c)
 	}
 	dt_reply_json(c, 200, json_pack("{s:b, s:I, s:o}", "ok", rc == DT_OK, "checked", (json_int_t)n,
 					 "error", rc == DT_OK ? json_null() : json_string(c->err.buf)));
+}
+
+void dt_h_audit_checkpoints(struct dt_ctx *c)
+{
+	int64_t limit = 100;
+	const char *l = dt_query(c, "limit");
+	if (l && dt_parse_int64(l, 1, 1000, &limit, "limit", &c->err) != DT_OK) {
+		dt_reply_problem(c, 422, c->err.buf, NULL);
+		return;
+	}
+	unsigned char pk[DT_SIGN_PK_LEN];
+	json_t *key = json_null();
+	if (dt_anchor_public_key(pk)) {
+		char hex[DT_SIGN_PK_HEX], fpr[DT_SIGN_FPR_HEX];
+		for (int i = 0; i < DT_SIGN_PK_LEN; i++)
+			snprintf(hex + 2 * i, 3, "%02x", pk[i]);
+		dt_sign_fingerprint(pk, fpr);
+		key = json_pack("{s:s, s:s}", "key", hex, "fingerprint", fpr);
+	}
+	dt_reply_json(c, 200, json_pack("{s:o, s:o}", "public_key", key, "items",
+					 dt_anchor_list((int)limit)));
+}
+
+void dt_h_audit_checkpoint_verify(struct dt_ctx *c)
+{
+	json_t *text = json_object_get(c->body, "checkpoint"), *pub = json_object_get(c->body, "public_key");
+	unsigned char pk[DT_SIGN_PK_LEN];
+	struct dt_checkpoint cp;
+	if (!json_is_string(text)) {
+		json_t *fe = json_pack("[{s:s, s:s}]", "field", "checkpoint", "message",
+				       "is required: the checkpoint file's text");
+		dt_reply_problem(c, 422, "checkpoint: is required", fe);
+		json_decref(fe);
+		return;
+	}
+	if (pub && !json_is_null(pub)) {
+		if (!json_is_string(pub) || json_string_length(pub) != 2 * DT_SIGN_PK_LEN ||
+		    dt_sign_pubkey_parse(json_string_value(pub), pk, "public_key", &c->err) != DT_OK) {
+			json_t *fe = json_pack("[{s:s, s:s}]", "field", "public_key", "message",
+					       "expected 64 lowercase hex digits");
+			dt_reply_problem(c, 422, "public_key: expected 64 lowercase hex digits", fe);
+			json_decref(fe);
+			return;
+		}
+	} else if (!dt_anchor_public_key(pk)) {
+		json_t *fe = json_pack("[{s:s, s:s}]", "field", "public_key", "message",
+				       "is required: this server has no signing key");
+		dt_reply_problem(c, 422, "public_key: is required (this server has no signing key)", fe);
+		json_decref(fe);
+		return;
+	}
+	int rc = dt_checkpoint_parse(json_string_value(text), json_string_length(text), pk, &cp, &c->err);
+	if (rc == DT_EINVAL) {
+		json_t *fe = json_pack("[{s:s, s:s}]", "field", "checkpoint", "message", c->err.buf);
+		dt_reply_problem(c, 422, c->err.buf, fe);
+		json_decref(fe);
+		return;
+	}
+	int64_t n = 0;
+	if (rc == DT_OK)
+		rc = dt_store_audit_extends(c->store, &cp, &n, &c->err);
+	if (rc != DT_OK && rc != DT_ECORRUPT && rc != DT_ECRYPTO) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	dt_reply_json(c, 200, json_pack("{s:b, s:I, s:I, s:s, s:s, s:o}", "ok", rc == DT_OK,
+					 "event", (json_int_t)cp.event, "checked", (json_int_t)n,
+					 "time", cp.time, "fingerprint", cp.fingerprint, "error",
+					 rc == DT_OK ? json_null() : json_string(c->err.buf)));
 }

@@ -321,8 +321,12 @@ int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const 
 	}
 	if (rc == DT_OK)
 		rc = revoke_all(s, acc.id, true, err);
-	if (rc == DT_OK)
-		rc = dt_audit_append(s, a, "account.passwd", "account", acc.id, NULL, NULL, err);
+	if (rc == DT_OK) {
+		/* The account as it stands (never the hash): the event says what the row holds. */
+		json_t *now_acc = account_json(acc.id, acc.login, acc.role, &acc.scope, acc.disabled);
+		rc = dt_audit_append(s, a, "account.passwd", "account", acc.id, now_acc, now_acc, err);
+		json_decref(now_acc);
+	}
 	return dt_tx_end(s, rc, err);
 }
 

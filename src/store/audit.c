@@ -323,3 +323,69 @@ out:
 	dt_sql_exec(s, "COMMIT", NULL);
 	return rc;
 }
+
+/* ---- anchoring: checkpoints of the head ---- */
+
+int dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, struct dt_strbuf *err)
+{
+	int64_t n = 0;
+	memset(cp, 0, sizeof(*cp));
+	/* Only a chain that verifies is worth signing. */
+	int rc = dt_store_audit_verify(s, &n, err);
+	if (rc != DT_OK)
+		return rc;
+	rc = read_head(s, &cp->event, cp->hash, err);
+	if (rc != DT_OK)
+		return rc;
+	dt_time_now(cp->time);
+	struct dt_strbuf fp = DT_STRBUF_INIT;
+	bool found = false;
+	rc = dt_meta_get(s, "key_fingerprint", &fp, &found, err);
+	snprintf(cp->database, sizeof(cp->database), "%s", found && fp.len ? fp.buf : "-");
+	dt_strbuf_release(&fp);
+	return rc;
+}
+
+int dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp, int64_t *checked,
+			   struct dt_strbuf *err)
+{
+	/* A checkpoint of another database (another data key) says nothing of this one. */
+	struct dt_strbuf fp = DT_STRBUF_INIT;
+	bool found = false;
+	int rc = dt_meta_get(s, "key_fingerprint", &fp, &found, err);
+	if (rc == DT_OK && found && strcmp(cp->database, "-") && strcmp(cp->database, fp.buf))
+		rc = dt_error(err, DT_ECORRUPT, "the checkpoint is of another database (data key %s, "
+						"this one's is %s)", cp->database, fp.buf);
+	dt_strbuf_release(&fp);
+	*checked = 0;
+	if (rc != DT_OK)
+		return rc;
+	/* The chain must recompute up to its head ... */
+	rc = dt_store_audit_verify(s, checked, err);
+	if (rc != DT_OK || cp->event == 0)
+		return rc;
+	/* ... and hold the checkpoint's event unchanged: its hash fixes every event before it. */
+	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT hash FROM audit WHERE id = ?", err);
+	if (!st)
+		return DT_EDB;
+	sqlite3_bind_int64(st, 1, cp->event);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		const char *h = (const char *)sqlite3_column_text(st, 0);
+		if (!h || strcmp(h, cp->hash))
+			rc = dt_error(err, DT_ECORRUPT,
+				      "audit event %lld does not match the checkpoint of %s (its hash is "
+				      "%.16s…, the checkpoint says %.16s…): the chain was rewritten "
+				      "since the checkpoint",
+				      (long long)cp->event, cp->time, h ? h : "none", cp->hash);
+	} else if (r == SQLITE_DONE) {
+		rc = dt_error(err, DT_ECORRUPT,
+			      "audit event %lld of the checkpoint of %s is missing (the chain has %lld "
+			      "events): the chain was cut or rewritten since the checkpoint",
+			      (long long)cp->event, cp->time, (long long)*checked);
+	} else {
+		rc = dt_sql_error(s, "audit", err);
+	}
+	sqlite3_reset(st);
+	return rc;
+}

@@ -121,10 +121,21 @@ static int make_successor(struct dt_store *s, const struct dt_actor *a, json_t *
 	if (rc == DT_OK) {
 		json_t *link = json_pack("{s:I}", "predecessor_id", (json_int_t)json_integer_value(
 								 json_object_get(raw, "id")));
-		rc = set_columns(s, json_integer_value(json_object_get(*succ, "id")), link, err);
+		int64_t sid = json_integer_value(json_object_get(*succ, "id"));
+		json_t *linked = NULL;
+		rc = set_columns(s, sid, link, err);
 		json_decref(link);
+		/* The link is a write of its own: the successor's events end with what it holds. */
 		if (rc == DT_OK)
-			json_object_set(*succ, "predecessor_id", json_object_get(raw, "id"));
+			rc = dt_crud_get(s, dt_entity_find("contract"), NULL, sid, 0, &linked, err);
+		if (rc == DT_OK)
+			rc = dt_audit_append(s, a, "contract.link", "contract", sid, *succ, linked, err);
+		if (rc == DT_OK) {
+			json_decref(*succ);
+			*succ = linked;
+		} else {
+			json_decref(linked);
+		}
 	}
 out:
 	json_decref(in);

@@ -2,7 +2,8 @@
  * report.c - integrity checks and named read-only queries.
  *
  * `dualtrack check` runs dt_store_check(): schema version, SQLite's own
- * integrity check, foreign keys, and the audit chain.  dt_store_report()
+ * integrity check, foreign keys, the audit chain, the records against
+ * their last audit events (coverage.c), and the indicator aggregates.  dt_store_report()
  * answers a small set of named summary queries for the CLI; dashboards
  * proper belong to the engine's indicators.
  */
@@ -53,6 +54,24 @@ int dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbu
 		dt_strbuf_addf(report, "audit chain: %s\n", why.buf);
 		bad++;
 	}
+	dt_strbuf_release(&why);
+
+	/* Every audited record against what its last audit event says it holds. */
+	int64_t found = 0, records = 0;
+	struct dt_strbuf lines = DT_STRBUF_INIT;
+	if (dt_store_records_check(s, &lines, 50, &found, &records, &why) != DT_OK) {
+		dt_strbuf_addf(report, "records: %s\n", why.buf);
+		bad++;
+	} else if (found) {
+		dt_strbuf_addf(report, "records: %lld differ%s from the audit trail (edited behind "
+				       "the application's back):\n%s",
+			       (long long)found, found == 1 ? "s" : "", lines.buf);
+		bad++;
+	} else {
+		dt_strbuf_addf(report, "records: ok (%lld match their last audit event)\n",
+			       (long long)records);
+	}
+	dt_strbuf_release(&lines);
 	dt_strbuf_release(&why);
 
 	/* The maintained indicator aggregates against a rebuild from the facts. */

@@ -22,6 +22,7 @@
 
 #include "core/date.h"
 #include "core/secret.h"
+#include "core/sign.h"
 #include "core/strbuf.h"
 #include "domain/contract.h"
 #include "domain/natid.h"
@@ -340,6 +341,31 @@ int dt_store_audit(struct dt_store *s, const struct dt_actor *a, const char *act
  * with @err naming the first event that was edited, removed or reordered.
  */
 int dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf *err);
+
+/**
+ * The head of a verified chain as a checkpoint to sign: event id and hash,
+ * the time now, and the database's identity (its data-key fingerprint, "-"
+ * without one).  DT_ECORRUPT as dt_store_audit_verify() when the chain
+ * does not verify.
+ */
+int dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, struct dt_strbuf *err);
+/**
+ * Whether the chain still extends checkpoint @cp (whose signature the
+ * caller checked): the chain recomputes up to its head and the event at
+ * the checkpoint's id is there with the checkpoint's hash.  DT_ECORRUPT
+ * naming the event otherwise; *@checked the events recomputed.
+ */
+int dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp, int64_t *checked,
+			   struct dt_strbuf *err);
+/**
+ * Compare every audited record with what the audit trail says was last
+ * written to it (store/coverage.c): a line per finding (table, id, field)
+ * appended to @report, at most @max of them; *@found the number found,
+ * *@records the records compared.  DT_OK even when records differ (the
+ * caller judges *@found); an error only when the check could not run.
+ */
+int dt_store_records_check(struct dt_store *s, struct dt_strbuf *report, int64_t max,
+			   int64_t *found, int64_t *records, struct dt_strbuf *err);
 
 /** Integrity checks of `dualtrack check`, one line each appended to @report. */
 int dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbuf *err);

@@ -1,0 +1,568 @@
+/*
+ * coverage.c - the records covered by the audit trail.
+ *
+ * Every audited write leaves an event whose "after" is the whole record as
+ * written (a delete leaves "before" and no after).  So the last event of a
+ * record says what the record must hold now, and dt_store_records_check()
+ * finds every record edited behind the application's back: a field that
+ * differs from its last event, a row deleted without an event, a row
+ * present without an event that created it (or after the event that
+ * deleted it).
+ *
+ * One pass per table: the last event of every record comes from the index
+ * audit(entity, entity_id) alone (GROUP BY, max(id)), joined back to its
+ * row for the "after", sorted by id, and merged in C with the table read in
+ * id order; no query per record.  Only a record whose last event carries no
+ * content (an unmasked read, a password change, a revocation) costs a
+ * look-up of its last content-bearing event.
+ *
+ * What is not compared, because it changes legitimately without an event:
+ * the region of a record that inherits it (a programme, a contract, ...:
+ * rules.c moves it along when its owner moves), which is checked against
+ * the owner's region instead; an open alert's figures (value, threshold,
+ * severity, messages), refreshed by every evaluation; the aggregates
+ * (agg, agg_year, mentor_load, ...), which `check` compares with a rebuild;
+ * a credential's revocation, also made for all of an account's
+ * credentials at once.  The national ID is compared as stored in clear
+ * (masked); its ciphertext and blind index carry no event, and with the key
+ * the ciphertext is checked to open to an ID with that blind index and mask.
+ * Settings live in the meta table; each key is compared with its last
+ * setting.set event.
+ */
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/natid.h"
+#include "store/store_internal.h"
+#include "core/banned.h"
+
+enum ctype { C_TEXT, C_INT, C_REAL, C_BOOL, C_REGION };
+
+struct col {
+	const char *name;
+	enum ctype type;
+	bool compare; /* false: read for the text below only (changes without an event) */
+};
+
+#define MAX_COLS 32
+
+/* One covered table: its audit entity name, SQL table, compared columns. */
+struct table {
+	const char *entity;
+	const char *table;
+	struct col cols[MAX_COLS];
+	int ncols;
+	int order[MAX_COLS]; /* the columns by name, as canonical JSON sorts its keys */
+};
+
+struct run {
+	struct dt_store *s;
+	struct dt_strbuf *report;
+	int64_t max, found, records;
+};
+
+static void finding(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void finding(struct run *r, const char *fmt, ...)
+{
+	if (r->found++ >= r->max)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	dt_strbuf_adds(r->report, "record ");
+	dt_strbuf_vaddf(r->report, fmt, ap);
+	dt_strbuf_addch(r->report, '\n');
+	va_end(ap);
+}
+
+/* Whether @field of entity @e is compared with the events. */
+static bool compared(const struct dt_entity *e, const struct dt_field *f)
+{
+	if (e->region_from && !strcmp(f->name, "region"))
+		return false; /* inherited: checked against the owner */
+	if (!strcmp(e->name, "alert"))
+		return strcmp(f->name, "value") && strcmp(f->name, "threshold") &&
+		       strcmp(f->name, "severity") && strcmp(f->name, "message_zh") &&
+		       strcmp(f->name, "message_en");
+	return true;
+}
+
+/* @t's columns by name, as canonical JSON sorts its keys (strcmp, like jansson). */
+static void table_sort(struct table *t)
+{
+	for (int i = 0; i < t->ncols; i++) {
+		int k = i;
+		while (k > 0 && strcmp(t->cols[t->order[k - 1]].name, t->cols[i].name) > 0) {
+			t->order[k] = t->order[k - 1];
+			k--;
+		}
+		t->order[k] = i;
+	}
+}
+
+static void table_of_entity(const struct dt_entity *e, struct table *t)
+{
+	t->entity = e->name;
+	t->table = e->table;
+	t->ncols = 0;
+	for (size_t i = 0; i < e->nfields && t->ncols < MAX_COLS; i++) {
+		const struct dt_field *f = &e->fields[i];
+		enum ctype ty = C_TEXT;
+		switch (f->type) {
+		case DT_F_INT:
+		case DT_F_REF: ty = C_INT; break;
+		case DT_F_REAL: ty = C_REAL; break;
+		case DT_F_BOOL: ty = C_BOOL; break;
+		case DT_F_REGION: ty = C_REGION; break;
+		default: ty = C_TEXT; break;
+		}
+		t->cols[t->ncols++] = (struct col){ f->name, ty, compared(e, f) };
+	}
+	table_sort(t);
+}
+
+static const struct table account_table = {
+	"account", "account",
+	{ { "id", C_INT, true }, { "login", C_TEXT, true }, { "role", C_TEXT, true },
+	  { "scope_region", C_INT, true }, { "scope_org", C_INT, true },
+	  { "scope_trainee", C_INT, true }, { "disabled", C_BOOL, true } },
+	7, { 0 },
+};
+
+static const struct table credential_table = {
+	"credential", "credential",
+	{ { "id", C_INT, true }, { "account_id", C_INT, true }, { "kind", C_TEXT, true },
+	  { "expires_at", C_TEXT, true } },
+	4, { 0 },
+};
+
+/* A JSON string as jansson writes it (JSON_COMPACT; UTF-8 kept). */
+static void add_string(struct dt_strbuf *sb, const char *t, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	dt_strbuf_addch(sb, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)t[i];
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		dt_strbuf_add(sb, t + run, i - run);
+		run = i + 1;
+		switch (ch) {
+		case '"': dt_strbuf_adds(sb, "\\\""); break;
+		case '\\': dt_strbuf_adds(sb, "\\\\"); break;
+		case '\b': dt_strbuf_adds(sb, "\\b"); break;
+		case '\f': dt_strbuf_adds(sb, "\\f"); break;
+		case '\n': dt_strbuf_adds(sb, "\\n"); break;
+		case '\r': dt_strbuf_adds(sb, "\\r"); break;
+		case '\t': dt_strbuf_adds(sb, "\\t"); break;
+		default: {
+			char u[7] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15], 0 };
+			dt_strbuf_adds(sb, u);
+		}
+		}
+	}
+	dt_strbuf_add(sb, t + run, n - run);
+	dt_strbuf_addch(sb, '"');
+}
+
+/*
+ * The row at @st as the canonical JSON text an event's "after" holds
+ * (sorted keys, compact, reals as jansson writes them), into @sb: when it
+ * is byte for byte the event's text, the record is as written and nothing
+ * needs parsing.  Any difference in form only (an escape written another
+ * way) falls to the field-by-field comparison, which decides.
+ */
+static void row_text(const struct table *t, sqlite3_stmt *st, struct dt_strbuf *sb)
+{
+	dt_strbuf_reset(sb);
+	for (int k = 0; k < t->ncols; k++) {
+		int i = t->order[k];
+		dt_strbuf_addch(sb, k ? ',' : '{');
+		dt_strbuf_addch(sb, '"');
+		dt_strbuf_adds(sb, t->cols[i].name);
+		dt_strbuf_add(sb, "\":", 2);
+		if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+			dt_strbuf_add(sb, "null", 4);
+			continue;
+		}
+		switch (t->cols[i].type) {
+		case C_INT: dt_strbuf_addint(sb, sqlite3_column_int64(st, i), 0); break;
+		case C_BOOL: dt_strbuf_adds(sb, sqlite3_column_int64(st, i) ? "true" : "false"); break;
+		case C_REGION:
+			dt_strbuf_addch(sb, '"');
+			dt_strbuf_addint(sb, sqlite3_column_int64(st, i), 6);
+			dt_strbuf_addch(sb, '"');
+			break;
+		case C_REAL: {
+			char num[40];
+			snprintf(num, sizeof(num), "%.17g", sqlite3_column_double(st, i));
+			dt_strbuf_adds(sb, num);
+			if (!strpbrk(num, ".eE"))
+				dt_strbuf_adds(sb, ".0");
+			break;
+		}
+		case C_TEXT: {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			add_string(sb, v, (size_t)sqlite3_column_bytes(st, i));
+			break;
+		}
+		}
+	}
+	dt_strbuf_addch(sb, '}');
+}
+
+/* Whether column @i of @st equals JSON value @v (absent or null: SQL NULL). */
+static bool same(sqlite3_stmt *st, int i, enum ctype ty, json_t *v)
+{
+	bool null = sqlite3_column_type(st, i) == SQLITE_NULL;
+	if (!v || json_is_null(v))
+		return null;
+	if (null)
+		return false;
+	switch (ty) {
+	case C_INT:
+		return json_is_integer(v) && json_integer_value(v) == sqlite3_column_int64(st, i);
+	case C_REAL:
+		return json_is_number(v) && json_number_value(v) == sqlite3_column_double(st, i);
+	case C_BOOL:
+		return json_is_boolean(v) && json_is_true(v) == (sqlite3_column_int64(st, i) != 0);
+	case C_REGION:
+		if (json_is_integer(v))
+			return json_integer_value(v) == sqlite3_column_int64(st, i);
+		return json_is_string(v) &&
+		       strtoll(json_string_value(v), NULL, 10) == sqlite3_column_int64(st, i);
+	case C_TEXT: {
+		const char *t = (const char *)sqlite3_column_text(st, i);
+		return json_is_string(v) && t && (size_t)sqlite3_column_bytes(st, i) == json_string_length(v) &&
+		       !memcmp(t, json_string_value(v), json_string_length(v));
+	}
+	}
+	return false;
+}
+
+static bool is_delete(const char *action)
+{
+	size_t n = strlen(action);
+	return n > 7 && !strcmp(action + n - 7, ".delete");
+}
+
+/*
+ * The last event of @t's record @id that carries its content (an "after",
+ * or a delete): *@ev its id (0: none), @action and *@after (new reference)
+ * filled in.
+ */
+static int last_content(struct run *r, const struct table *t, int64_t id, int64_t *ev,
+			struct dt_strbuf *action, json_t **after, struct dt_strbuf *err)
+{
+	sqlite3_stmt *st = dt_sql_prepare(
+		r->s, "SELECT id, action, after FROM audit WHERE entity = ? AND entity_id = ? AND "
+		      "(after IS NOT NULL OR action LIKE '%.delete') AND action NOT LIKE '%.unmask%' "
+		      "ORDER BY id DESC LIMIT 1", err);
+	if (!st)
+		return DT_EDB;
+	char idbuf[24];
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+	sqlite3_bind_text(st, 1, t->entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, idbuf, -1, SQLITE_TRANSIENT);
+	*ev = 0;
+	*after = NULL;
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*ev = sqlite3_column_int64(st, 0);
+		dt_strbuf_reset(action);
+		dt_strbuf_adds(action, (const char *)sqlite3_column_text(st, 1));
+		const char *a = (const char *)sqlite3_column_text(st, 2);
+		*after = a ? json_loads(a, 0, NULL) : NULL;
+	}
+	sqlite3_reset(st);
+	return s == SQLITE_ROW || s == SQLITE_DONE ? DT_OK : dt_sql_error(r->s, "audit", err);
+}
+
+/* Compare the row at @st (columns of @t from 0) with the event. */
+static void compare_row(struct run *r, const struct table *t, sqlite3_stmt *st, int64_t id,
+			int64_t ev, const char *action, json_t *after)
+{
+	if (!after) {
+		finding(r, "%s %lld: its last audit event %lld (%s) carries no content", t->table,
+			(long long)id, (long long)ev, action);
+		return;
+	}
+	for (int i = 0; i < t->ncols; i++) {
+		if (t->cols[i].compare &&
+		    !same(st, i, t->cols[i].type, json_object_get(after, t->cols[i].name)))
+			finding(r, "%s %lld: %s differs from its last audit event %lld (%s)", t->table,
+				(long long)id, t->cols[i].name, (long long)ev, action);
+	}
+}
+
+/* Merge @t's rows with the last event of each of its records. */
+static int check_table(struct run *r, const struct table *t, struct dt_strbuf *err)
+{
+	struct dt_strbuf sql = DT_STRBUF_INIT, action = DT_STRBUF_INIT, text = DT_STRBUF_INIT;
+	sqlite3_stmt *ev = NULL, *row = NULL;
+	int rc = DT_OK;
+
+	/*
+	 * The index gives each record's last event, sorted by record id before
+	 * the join (sorting after it would carry every "after" through the sort);
+	 * the join reads only those events, in that order.  The merge below
+	 * checks the order all the same.
+	 */
+	/*
+	 * Both statements are our own, not the store's cache: they stay open
+	 * while last_content() prepares through the cache, which may finalize
+	 * what it holds.
+	 */
+	static const char events_sql[] =
+		"SELECT l.eid, a.id, a.action, a.after FROM (SELECT CAST(entity_id AS INTEGER) AS eid, "
+		"max(id) AS mid FROM audit WHERE entity = ? AND entity_id IS NOT NULL "
+		"GROUP BY entity_id ORDER BY eid) l JOIN audit a ON a.id = l.mid";
+	if (sqlite3_prepare_v2(r->s->db, events_sql, -1, &ev, NULL) != SQLITE_OK) {
+		rc = dt_sql_error(r->s, "audit", err);
+		goto out;
+	}
+	sqlite3_bind_text(ev, 1, t->entity, -1, SQLITE_STATIC);
+	dt_strbuf_adds(&sql, "SELECT ");
+	for (int i = 0; i < t->ncols; i++)
+		dt_strbuf_addf(&sql, "%s%s", i ? ", " : "", t->cols[i].name);
+	dt_strbuf_addf(&sql, " FROM %s ORDER BY id", t->table);
+	if (sqlite3_prepare_v2(r->s->db, sql.buf, -1, &row, NULL) != SQLITE_OK) {
+		rc = dt_sql_error(r->s, t->table, err);
+		goto out;
+	}
+	int es = sqlite3_step(ev), rs = sqlite3_step(row);
+	int64_t prev_eid = INT64_MIN;
+	while (es == SQLITE_ROW || rs == SQLITE_ROW) {
+		int64_t eid = es == SQLITE_ROW ? sqlite3_column_int64(ev, 0) : INT64_MAX;
+		if (eid < prev_eid) {
+			rc = dt_error(err, DT_EINTERNAL, "internal error: the events of %s came out of "
+							 "order", t->table);
+			goto out;
+		}
+		prev_eid = eid;
+		int64_t rid = rs == SQLITE_ROW ? sqlite3_column_int64(row, 0) : INT64_MAX;
+		if (rid < eid) {
+			r->records++;
+			finding(r, "%s %lld: present without an audit event that created it", t->table,
+				(long long)rid);
+			rs = sqlite3_step(row);
+			continue;
+		}
+		int64_t evid = sqlite3_column_int64(ev, 1);
+		const char *act = (const char *)sqlite3_column_text(ev, 2);
+		const char *atext = (const char *)sqlite3_column_text(ev, 3);
+		bool del = is_delete(act);
+		json_t *after = NULL;
+		if (rid == eid)
+			r->records++;
+		if (rid > eid) {
+			if (!del)
+				finding(r, "%s %lld: deleted without an audit event (its last event is %lld, %s)",
+					t->table, (long long)eid, (long long)evid, act);
+			es = sqlite3_step(ev);
+			continue;
+		}
+		if (del) {
+			finding(r, "%s %lld: present although audit event %lld deleted it", t->table,
+				(long long)rid, (long long)evid);
+		} else if (!atext || strstr(act, ".unmask")) {
+			/* a read or a change without content: the last event that has it */
+			int64_t cev = 0;
+			rc = last_content(r, t, rid, &cev, &action, &after, err);
+			if (rc != DT_OK)
+				goto out;
+			if (!cev)
+				finding(r, "%s %lld: present without an audit event that created it",
+					t->table, (long long)rid);
+			else if (is_delete(action.buf))
+				finding(r, "%s %lld: present although audit event %lld deleted it",
+					t->table, (long long)rid, (long long)cev);
+			else
+				compare_row(r, t, row, rid, cev, action.buf, after);
+		} else {
+			row_text(t, row, &text);
+			if (text.len != (size_t)sqlite3_column_bytes(ev, 3) || memcmp(text.buf, atext, text.len)) {
+				after = json_loads(atext, 0, NULL);
+				compare_row(r, t, row, rid, evid, act, after);
+			}
+		}
+		json_decref(after);
+		es = sqlite3_step(ev);
+		rs = sqlite3_step(row);
+	}
+	if ((es != SQLITE_DONE && es != SQLITE_ROW) || (rs != SQLITE_DONE && rs != SQLITE_ROW))
+		rc = dt_sql_error(r->s, t->table, err);
+out:
+	sqlite3_finalize(ev);
+	sqlite3_finalize(row);
+	dt_strbuf_release(&sql);
+	dt_strbuf_release(&action);
+	dt_strbuf_release(&text);
+	return rc;
+}
+
+/* An inherited region must be the owner's (rules.c moves it along without an event). */
+static int check_inherited(struct run *r, const struct dt_entity *e, struct dt_strbuf *err)
+{
+	const struct dt_field *f = dt_entity_field(e, e->region_from);
+	const struct dt_entity *owner = f ? dt_entity_find(f->ref) : NULL;
+	if (!owner)
+		return DT_OK;
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	dt_strbuf_addf(&sql, "SELECT c.id, o.id FROM %s c JOIN %s o ON o.id = c.%s WHERE c.region IS NOT o.region",
+		       e->table, owner->table, f->name);
+	sqlite3_stmt *st = dt_sql_prepare(r->s, sql.buf, err);
+	dt_strbuf_release(&sql);
+	if (!st)
+		return DT_EDB;
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+		finding(r, "%s %lld: region differs from that of its %s %lld", e->table,
+			(long long)sqlite3_column_int64(st, 0), owner->name,
+			(long long)sqlite3_column_int64(st, 1));
+	sqlite3_reset(st);
+	return s == SQLITE_DONE ? DT_OK : dt_sql_error(r->s, e->table, err);
+}
+
+/*
+ * With the key: every national ID ciphertext opens, and the ID inside has
+ * the row's blind index and agrees with its masked form where that shows
+ * a digit (a swapped or forged ciphertext is found).
+ */
+static int check_natids(struct run *r, struct dt_strbuf *err)
+{
+	if (!r->s->have_keys)
+		return DT_OK;
+	sqlite3_stmt *st = dt_sql_prepare(r->s, "SELECT id, national_id, national_id_enc, "
+						 "national_id_blind FROM trainee ORDER BY id", err);
+	if (!st)
+		return DT_EDB;
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *masked = (const char *)sqlite3_column_text(st, 1);
+		const unsigned char *enc = sqlite3_column_blob(st, 2);
+		int elen = sqlite3_column_bytes(st, 2);
+		const unsigned char *blind = sqlite3_column_blob(st, 3);
+		int blen = sqlite3_column_bytes(st, 3);
+		char plain[DT_NATID_LEN + 1];
+		unsigned char want[DT_BLIND_LEN];
+		bool ok = enc && elen == DT_NATID_LEN + DT_SEAL_OVERHEAD &&
+			  dt_secret_open(&r->s->keys, enc, (size_t)elen, plain) == DT_OK;
+		if (ok) {
+			plain[DT_NATID_LEN] = '\0';
+			dt_secret_blind(&r->s->keys, plain, DT_NATID_LEN, want);
+			ok = blind && blen == DT_BLIND_LEN && !sodium_memcmp(want, blind, DT_BLIND_LEN);
+			for (size_t i = 0; ok && masked && i < DT_NATID_LEN; i++)
+				ok = masked[i] == '*' || masked[i] == plain[i];
+			ok = ok && masked && strlen(masked) == DT_NATID_LEN;
+		}
+		sodium_memzero(plain, sizeof(plain));
+		if (!ok)
+			finding(r, "trainee %lld: national_id_enc does not hold the ID of its blind index "
+				   "and masked form", (long long)id);
+	}
+	sqlite3_reset(st);
+	return s == SQLITE_DONE ? DT_OK : dt_sql_error(r->s, "trainee", err);
+}
+
+/* Settings (meta weight.* and alert.*) against their last setting.set events. */
+static int check_settings(struct run *r, struct dt_strbuf *err)
+{
+	json_t *want = json_object(), *evid = json_object();
+	int rc = DT_OK, s;
+	sqlite3_stmt *st = dt_sql_prepare(r->s, "SELECT id, after FROM audit WHERE entity = 'setting' "
+						 "AND action = 'setting.set' ORDER BY id", err);
+	if (!st) {
+		rc = DT_EDB;
+		goto out;
+	}
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(st, 1);
+		json_t *o = a ? json_loads(a, 0, NULL) : NULL;
+		const char *k;
+		json_t *v;
+		json_object_foreach(o, k, v) {
+			json_object_set(want, k, v);
+			json_object_set_new(evid, k, json_integer(sqlite3_column_int64(st, 0)));
+		}
+		json_decref(o);
+	}
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE) {
+		rc = dt_sql_error(r->s, "audit", err);
+		goto out;
+	}
+	st = dt_sql_prepare(r->s, "SELECT key, value FROM meta WHERE key LIKE 'weight.%' OR "
+				  "key LIKE 'alert.%' ORDER BY key", err);
+	if (!st) {
+		rc = DT_EDB;
+		goto out;
+	}
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		const char *v = (const char *)sqlite3_column_text(st, 1);
+		json_t *w = json_object_get(want, k);
+		r->records++;
+		if (!w)
+			finding(r, "setting %s: present without an audit event that set it", k);
+		else if (!json_is_string(w) || strcmp(json_string_value(w), v))
+			finding(r, "setting %s: differs from its last audit event %lld (setting.set)", k,
+				(long long)json_integer_value(json_object_get(evid, k)));
+		json_object_del(want, k);
+	}
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE) {
+		rc = dt_sql_error(r->s, "meta", err);
+		goto out;
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(want, k, v)
+		finding(r, "setting %s: deleted without an audit event (its last event is %lld)", k,
+			(long long)json_integer_value(json_object_get(evid, k)));
+out:
+	json_decref(want);
+	json_decref(evid);
+	return rc;
+}
+
+int dt_store_records_check(struct dt_store *s, struct dt_strbuf *report, int64_t max,
+			   int64_t *found, int64_t *records, struct dt_strbuf *err)
+{
+	struct run r = { s, report, max, 0, 0 };
+	int rc = DT_OK;
+	*found = *records = 0;
+	/* One read transaction: the events and the records are one snapshot. */
+	dt_store_snapshot_end(s);
+	rc = dt_sql_exec(s, "BEGIN", err);
+	if (rc != DT_OK)
+		return rc;
+	for (const struct dt_entity *e = dt_entities; e->name && rc == DT_OK; e++) {
+		struct table t;
+		table_of_entity(e, &t);
+		rc = check_table(&r, &t, err);
+		if (rc == DT_OK && e->region_from)
+			rc = check_inherited(&r, e, err);
+	}
+	struct table acc = account_table, cred = credential_table;
+	table_sort(&acc);
+	table_sort(&cred);
+	if (rc == DT_OK)
+		rc = check_table(&r, &acc, err);
+	if (rc == DT_OK)
+		rc = check_table(&r, &cred, err);
+	if (rc == DT_OK)
+		rc = check_settings(&r, err);
+	if (rc == DT_OK)
+		rc = check_natids(&r, err);
+	dt_sql_exec(s, "COMMIT", NULL);
+	if (r.found > r.max)
+		dt_strbuf_addf(report, "record ... and %lld more\n", (long long)(r.found - r.max));
+	*found = r.found;
+	*records = r.records;
+	return rc;
+}

@@ -1,0 +1,340 @@
+// audit.test.mjs - the audit trail anchored outside the database, and the
+// records covered by it, tried as an attacker with write access to the
+// database file would try them: with the sqlite3 tool, recomputing every
+// hash of the chain with the same algorithm (BLAKE2b-256 in blake2b.mjs,
+// written from RFC 7693, sharing nothing with the C code).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { blake2b } from './blake2b.mjs';
+import {
+  BIN, baseEnv, client, expectProblem, expectStatus, fails, freshDb, natid, ok, orgBody, run, sleep, sqlite,
+  startServer, tmpdir, uscc,
+} from './helpers.mjs';
+
+// ---- the attacker's tools ----
+
+// One length-prefixed part of an event's hash input (store/audit.c: hash_part).
+function part(s) {
+  const len = Buffer.alloc(8);
+  if (s === null || s === undefined) {
+    len.writeBigUInt64LE((1n << 64n) - 1n);
+    return len;
+  }
+  const b = Buffer.from(String(s), 'utf8');
+  len.writeBigUInt64LE(BigInt(b.length));
+  return Buffer.concat([len, b]);
+}
+
+function eventHash(id, e, prev) {
+  const cols = [e.ts, e.actor, e.request_id, e.action, e.entity, e.entity_id, e.before, e.after,
+    e.region];
+  return blake2b(Buffer.concat(['dualtrack-audit-v1', String(id), ...cols, prev].map(part)));
+}
+
+function sqlJson(db, sql) {
+  const r = spawnSync('sqlite3', ['-json', db, sql], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+}
+
+const q = (v) => (v === null || v === undefined ? 'NULL' : `'${String(v).replaceAll("'", "''")}'`);
+
+// Remove events @drop, renumber the ones after them, recompute every hash
+// from there on and rewrite the recorded head: what `audit verify` alone
+// cannot tell from an honest chain.  @forge (optional) appends events too.
+function rewriteChain(db, drop, forge = []) {
+  const from = Math.min(...drop);
+  const prevRow = sqlJson(db, `SELECT hash FROM audit WHERE id = ${from - 1}`);
+  let prev = prevRow.length ? prevRow[0].hash : '0'.repeat(64);
+  const rows = sqlJson(db, `SELECT id, ts, actor, request_id, action, entity, entity_id, before,
+    after, CAST(region AS TEXT) AS region FROM audit WHERE id >= ${from} ORDER BY id`);
+  const keep = rows.filter((e) => !drop.includes(e.id)).concat(forge);
+  let sql = `BEGIN; DELETE FROM audit WHERE id >= ${from};\n`;
+  let id = from;
+  for (const e of keep) {
+    const h = eventHash(id, e, prev);
+    sql += `INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, before, after,
+      region, prev_hash, hash) VALUES (${id}, ${q(e.ts)}, ${q(e.actor)}, ${q(e.request_id)},
+      ${q(e.action)}, ${q(e.entity)}, ${q(e.entity_id)}, ${q(e.before)}, ${q(e.after)},
+      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, ${q(prev)}, ${q(h)});\n`;
+    prev = h;
+    id++;
+  }
+  sql += `UPDATE meta SET value = ${q(`${id - 1}:${prev}`)} WHERE key = 'audit_head'; COMMIT;\n`;
+  const r = spawnSync('sqlite3', [db], { input: sql, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+function addOrg(args, name) {
+  const out = ok(['add', 'organization', ...args, '--json', JSON.stringify({
+    kind: 'enterprise', uscc: uscc('210100', orgBody()), name, region: '210100',
+  })]);
+  return JSON.parse(out).id;
+}
+
+const headId = (db) => Number(sqlite(db, 'SELECT max(id) FROM audit'));
+
+// ---- anchoring ----
+
+test('init makes a 0600 signing key apart from the database; keygen refuses to overwrite', () => {
+  const { dir, args } = freshDb();
+  const skey = path.join(dir, 'dualtrack.signing.key');
+  assert.equal(fs.statSync(skey).mode & 0o777, 0o600);
+  const pub = ok(['audit', 'pubkey', ...args]).trim();
+  assert.match(pub, /^[0-9a-f]{64}$/);
+  fails(['audit', 'keygen', '-o', skey], 1, /already exists; refusing to overwrite/);
+  const other = path.join(tmpdir(), 'province.key');
+  const out = ok(['audit', 'keygen', '-o', other]);
+  assert.match(out, /public key: [0-9a-f]{64}/);
+  assert.equal(fs.statSync(other).mode & 0o777, 0o600);
+  assert.notEqual(ok(['audit', 'pubkey', '--signing-key', other]).trim(), pub);
+  // DUALTRACK_SIGNING_KEY and --signing-key say where init puts it.
+  const d2 = tmpdir();
+  const where = path.join(d2, 'elsewhere.key');
+  ok(['init', '--db', path.join(d2, 'x.db'), '--signing-key', where]);
+  assert.ok(fs.existsSync(where));
+  assert.ok(!fs.existsSync(path.join(d2, 'dualtrack.signing.key')));
+});
+
+test('a rewritten chain passes audit verify alone but fails against a checkpoint', () => {
+  const { dir, db, args } = freshDb();
+  const a = addOrg(args, '沈阳机床');
+  ok(['update', 'organization', String(a), ...args, '--json', '{"name": "沈阳机床集团"}']);
+  const hidden = headId(db); // the update event the attacker wants gone
+  addOrg(args, '沈阳鼓风机');
+  const cp = path.join(dir, 'cp1.txt');
+  const pub = path.join(dir, 'pub.txt');
+  fs.writeFileSync(pub, ok(['audit', 'pubkey', ...args]));
+  ok(['audit', 'checkpoint', '-o', cp, ...args]);
+  const text = fs.readFileSync(cp, 'utf8');
+  const cpEvent = headId(db);
+  assert.match(text, new RegExp(`^event: ${cpEvent}$`, 'm'));
+  assert.match(text, /^fingerprint: [0-9a-f]{32}$/m);
+  assert.match(ok(['audit', 'verify', '--against', cp, '--public-key', pub, ...args]),
+    new RegExp(`extends the checkpoint of .*event ${cpEvent} unchanged`));
+
+  // Copies of the database for the second attack and for an honest later write.
+  const db2 = path.join(dir, 'copy.db');
+  const db3 = path.join(dir, 'honest.db');
+  fs.copyFileSync(db, db2);
+  fs.copyFileSync(db, db3);
+
+  // Attack 1: the update event deleted, the name put back, the rest renumbered and re-hashed.
+  sqlite(db, `UPDATE organization SET name = '沈阳机床' WHERE id = ${a}`);
+  rewriteChain(db, [hidden]);
+  assert.equal(headId(db), cpEvent - 1);
+  // The limit of a chain without an anchor: this is indistinguishable from an honest one.
+  assert.match(ok(['audit', 'verify', ...args]), /audit chain ok/);
+  const r = fails(['audit', 'verify', '--against', cp, '--public-key', pub, ...args], 1);
+  assert.match(r.stderr, new RegExp(`audit event ${cpEvent} of the checkpoint .* is missing`));
+  // The local signing key's public half is the default key.
+  fails(['audit', 'verify', '--against', cp, ...args], 1, new RegExp(`audit event ${cpEvent}\\b`));
+
+  // Attack 2: the same, with a forged event appended so that the count is right again.
+  rewriteChain(db2, [hidden], [{ ts: '2026-11-26T00:00:00.000Z', actor: 'cli:tester',
+    request_id: null, action: 'organization.read', entity: 'organization', entity_id: String(a),
+    before: null, after: null, region: null }]);
+  assert.equal(headId(db2), cpEvent);
+  assert.match(ok(['audit', 'verify', '--db', db2]), /audit chain ok/);
+  fails(['audit', 'verify', '--against', cp, '--public-key', pub, '--db', db2], 1,
+    new RegExp(`audit event ${cpEvent} does not match the checkpoint`));
+
+  // An honest later write still extends the old checkpoint.
+  addOrg(['--db', db3], '沈阳新松');
+  ok(['update', 'organization', String(a), '--db', db3, '--json', '{"name": "沈阳机床股份"}']);
+  assert.match(ok(['audit', 'verify', '--against', cp, '--public-key', pub, '--db', db3]),
+    /extends the checkpoint/);
+});
+
+test('a tampered checkpoint or a wrong public key fails', () => {
+  const { dir, db, args } = freshDb();
+  addOrg(args, '鞍钢');
+  const cp = path.join(dir, 'cp.txt');
+  ok(['audit', 'checkpoint', '-o', cp, ...args]);
+  const text = fs.readFileSync(cp, 'utf8');
+  const pub = ok(['audit', 'pubkey', ...args]).trim();
+  ok(['audit', 'verify', '--against', cp, '--public-key', pub, ...args]);
+
+  // The event id or the hash changed: the signature no longer verifies.
+  const n = headId(db);
+  for (const bad of [text.replace(/^event: \d+$/m, `event: ${n - 1}`),
+    text.replace(/^hash: (.)/m, (m, c) => `hash: ${c === '0' ? '1' : '0'}`),
+    text.replace(/^time: .*$/m, 'time: 2030-01-01T00:00:00.000Z')]) {
+    assert.notEqual(bad, text);
+    fs.writeFileSync(cp + '.bad', bad);
+    fails(['audit', 'verify', '--against', cp + '.bad', '--public-key', pub, ...args], 1,
+      /signature does not verify/);
+  }
+  // Signed anew by another key, with that key named inside: not the key we keep.
+  const other = path.join(tmpdir(), 'mallory.key');
+  ok(['audit', 'keygen', '-o', other]);
+  const forged = path.join(dir, 'forged.txt');
+  ok(['audit', 'checkpoint', '-o', forged, '--signing-key', other, ...args]);
+  fails(['audit', 'verify', '--against', forged, '--public-key', pub, ...args], 1,
+    /not by the expected key/);
+  fails(['audit', 'verify', '--against', cp, '--public-key', ok(['audit', 'pubkey',
+    '--signing-key', other]).trim(), ...args], 1, /not by the expected key/);
+  // A checkpoint of another database, signed with the same key.
+  const { args: otherDb } = freshDb();
+  const theirs = path.join(dir, 'theirs.txt');
+  ok(['audit', 'checkpoint', '-o', theirs, '--signing-key', path.join(dir, 'dualtrack.signing.key'),
+    ...otherDb]);
+  fails(['audit', 'verify', '--against', theirs, '--public-key', pub, ...args], 1,
+    /the checkpoint is of another database/);
+  // Not a checkpoint at all, or a public key that is not one.
+  fs.writeFileSync(cp + '.junk', 'hello\n');
+  fails(['audit', 'verify', '--against', cp + '.junk', '--public-key', pub, ...args], 1,
+    /not a dualtrack audit checkpoint/);
+  fails(['audit', 'verify', '--against', cp, '--public-key', 'abc', ...args], 2, /--public-key/);
+});
+
+// ---- the records covered by the trail ----
+
+const PASSWORD = 'Shenyang-2026-pilot\n';
+
+test('check passes after gen, an import on the bulk path, and account changes', () => {
+  const { dir, db, args } = freshDb();
+  ok(['gen', '--trainees', '60', ...args]);
+  const file = path.join(dir, 'trainees.csv');
+  ok(['export', '--kind', 'trainees', '--sample', '150', '-o', file]);
+  const imp = ok(['import', '--kind', 'trainees', file, ...args]);
+  assert.match(imp, /150/);
+  ok(['user', 'add', '--login', 'clerk', '--role', 'city', '--scope', '210100', '--password-stdin',
+    ...args], { input: PASSWORD });
+  ok(['user', 'passwd', 'clerk', '--password-stdin', ...args], { input: 'Anshan-2026-pilot!\n' });
+  ok(['user', 'disable', 'clerk', ...args]);
+  ok(['user', 'enable', 'clerk', ...args]);
+  ok(['token', 'create', '--login', 'clerk', ...args]);
+  ok(['settings', 'set', 'weight.dual_ratio', '2', ...args]);
+  const out = ok(['check', ...args]);
+  assert.match(out, /^records: ok \((\d+) match their last audit event\)$/m);
+  const n = Number(/^records: ok \((\d+)/m.exec(out)[1]);
+  assert.ok(n > 150 + 60, `records compared: ${n}`);
+  assert.match(ok(['audit', 'verify', '--records', ...args]), /records ok/);
+});
+
+test('check names every record edited, deleted or added behind the application\'s back', () => {
+  const { db, args } = freshDb();
+  ok(['gen', '--trainees', '60', ...args]);
+  ok(['user', 'add', '--login', 'clerk', '--role', 'city', '--scope', '210100', '--password-stdin',
+    ...args], { input: PASSWORD });
+  const lone = JSON.parse(ok(['add', 'trainee', ...args, '--json', JSON.stringify({
+    national_id: natid('210102', '20000101', '123'), name: '王小明', region: '210102',
+  })]));
+  assert.match(ok(['check', ...args]), /records: ok/);
+
+  const trainee = sqlite(db, 'SELECT min(trainee_id) FROM contract');
+  const contract = sqlite(db, 'SELECT min(id) FROM contract');
+  const entry = sqlite(db, 'SELECT min(id) FROM record_entry WHERE signed_at IS NOT NULL');
+  const account = sqlite(db, "SELECT id FROM account WHERE login = 'clerk'");
+  assert.ok(trainee && contract && entry && account);
+  sqlite(db, `UPDATE trainee SET name = '李四' WHERE id = ${trainee}`);
+  sqlite(db, `UPDATE contract SET stipend_monthly = stipend_monthly + 500 WHERE id = ${contract}`);
+  sqlite(db, `UPDATE record_entry SET hours = hours + 2 WHERE id = ${entry}`);
+  sqlite(db, `UPDATE account SET role = 'admin', scope_region = NULL WHERE id = ${account}`);
+  sqlite(db, `DELETE FROM trainee WHERE id = ${lone.id}`);
+  sqlite(db, `INSERT INTO organization(kind, uscc, name, region, created_at, updated_at)
+    VALUES ('enterprise', '${uscc('210100', orgBody())}', '影子公司', 210100, '2026-01-01', '2026-01-01')`);
+  const shadow = sqlite(db, "SELECT id FROM organization WHERE name = '影子公司'");
+  sqlite(db, "INSERT INTO meta(key, value) VALUES ('weight.dual_ratio', '9')");
+  // Another trainee's encrypted ID put under this one's (masked form and blind index kept).
+  const swapped = sqlite(db, `SELECT max(id) FROM trainee WHERE id <> ${lone.id}`);
+  sqlite(db, `UPDATE trainee SET national_id_enc = (SELECT national_id_enc FROM trainee
+    WHERE id = ${trainee}) WHERE id = ${swapped}`);
+
+  const r = run(['check', ...args]);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  const out = r.stdout;
+  assert.match(out, /^records: 9 differ from the audit trail/m);
+  assert.match(out, new RegExp(`^record trainee ${trainee}: name differs from its last audit event \\d+`, 'm'));
+  assert.match(out, new RegExp(`^record contract ${contract}: stipend_monthly differs`, 'm'));
+  assert.match(out, new RegExp(`^record record_entry ${entry}: hours differs`, 'm'));
+  assert.match(out, new RegExp(`^record account ${account}: role differs`, 'm'));
+  assert.match(out, new RegExp(`^record account ${account}: scope_region differs`, 'm'));
+  assert.match(out, new RegExp(`^record trainee ${lone.id}: deleted without an audit event`, 'm'));
+  assert.match(out, new RegExp(`^record organization ${shadow}: present without an audit event`, 'm'));
+  assert.match(out, /^record setting weight\.dual_ratio: present without an audit event/m);
+  assert.match(out, new RegExp(`^record trainee ${swapped}: national_id_enc does not hold the ID`, 'm'));
+  // the chain itself is intact: only the records were changed
+  assert.match(out, /^audit chain: ok/m);
+  const v = run(['audit', 'verify', '--records', ...args]);
+  assert.equal(v.status, 1);
+  assert.match(v.stdout, new RegExp(`record contract ${contract}: stipend_monthly differs`));
+});
+
+test('check passes on an untouched demo pilot', () => {
+  const { args } = freshDb();
+  // The demo (with its contract transfers) takes minutes under ASan: more than run() waits.
+  const d = spawnSync(BIN, ['demo', ...args], { env: baseEnv(), encoding: 'utf8', timeout: 900000 });
+  assert.equal(d.status, 0, d.stderr);
+  const out = ok(['check', ...args]);
+  assert.match(out, /^records: ok \(\d+ match their last audit event\)$/m);
+});
+
+// ---- the server: checkpoints on a schedule, published, and verified over the API ----
+
+test('serve --checkpoint-every publishes signed checkpoints; the API verifies a posted one', async () => {
+  const { dir, db, args } = freshDb();
+  addOrg(args, '盘锦石化');
+  ok(['user', 'add', '--login', 'auditor', '--role', 'admin', '--password-stdin', ...args],
+    { input: PASSWORD });
+  ok(['user', 'add', '--login', 'city', '--role', 'city', '--scope', '210100', '--password-stdin',
+    ...args], { input: PASSWORD });
+  const admin = ok(['token', 'create', '--login', 'auditor', ...args]).trim();
+  const city = ok(['token', 'create', '--login', 'city', ...args]).trim();
+  const cpdir = path.join(dir, 'published');
+  const srv = await startServer(db, { extra: ['--checkpoint-every', '1', '--checkpoint-dir', cpdir] });
+  try {
+    const api = client(srv.base);
+    // The first checkpoint is taken at start.
+    let files = [];
+    for (let i = 0; i < 100 && !files.length; i++) {
+      await sleep(50);
+      files = fs.existsSync(cpdir) ? fs.readdirSync(cpdir).filter((f) => f.endsWith('.txt')) : [];
+    }
+    assert.equal(files.length, 1, 'no checkpoint written at start');
+    const head = headId(db);
+    assert.equal(files[0], `checkpoint-${String(head).padStart(12, '0')}.txt`);
+    const text = fs.readFileSync(path.join(cpdir, files[0]), 'utf8');
+    // The file verifies with the CLI, as a province keeping it would check it.
+    ok(['audit', 'verify', '--against', path.join(cpdir, files[0]), ...args]);
+
+    // Published without signing in: an event count and a hash, nothing of the records.
+    let r = await api.get('/api/v1/audit/checkpoints');
+    expectStatus(r, 200);
+    assert.equal(r.json.items.length, 1);
+    assert.equal(r.json.items[0].event, head);
+    assert.equal(r.json.items[0].text, text);
+    assert.equal(r.json.public_key.key, ok(['audit', 'pubkey', ...args]).trim());
+
+    // Verifying a posted checkpoint needs the audit permission.
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: text });
+    assert.equal(r.status, 401);
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: text }, { token: city });
+    assert.equal(r.status, 403);
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: text }, { token: admin });
+    expectStatus(r, 200);
+    assert.equal(r.json.ok, true, JSON.stringify(r.json));
+    assert.equal(r.json.event, head);
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: text.replace(/^time: .*$/m, 'time: 2030-01-01T00:00:00.000Z') }, { token: admin });
+    expectStatus(r, 200);
+    assert.equal(r.json.ok, false);
+    assert.match(r.json.error, /signature does not verify/);
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: 'x' }, { token: admin });
+    expectProblem(r, 422);
+
+    // The chain rewritten under the running server: the posted checkpoint no longer holds.
+    rewriteChain(db, [head - 3]);
+    r = await api.post('/api/v1/audit/checkpoints/verify', { checkpoint: text }, { token: admin });
+    expectStatus(r, 200);
+    assert.equal(r.json.ok, false);
+    assert.match(r.json.error, new RegExp(`audit event ${head}\\b`));
+  } finally {
+    const st = await srv.stop();
+    assert.equal(st.code, 0, srv.output());
+  }
+});
