@@ -127,12 +127,16 @@ static const struct dt_cmd commands[] = {
 	  "load a newer region or occupation table" },
 	{ "serve", cmd_serve, DT_CMD_DB | DT_CMD_KEY,
 	  "serve [--listen HOST:PORT] [--threads N] [--max-body BYTES] [--max-upload BYTES]\n"
-	  "      [--db PATH] [--key-file PATH]\n"
+	  "      [--public-url URL] [--trust-proxy] [--db PATH] [--key-file PATH]\n"
 	  "  --listen H:P     the address to listen on: an IPv4 address or localhost, and a\n"
 	  "                   port (default 127.0.0.1:8080)\n"
 	  "  --threads N      worker threads, 1..256 (default 0: one per core)\n"
 	  "  --max-body BYTES the largest request body (default 1048576); larger ones get 413\n"
 	  "  --max-upload BYTES the largest file POST /api/v1/imports takes (default 268435456)\n"
+	  "  --public-url URL the address users reach the server at (http[s]://HOST[:PORT]);\n"
+	  "                   https:// marks the session cookie Secure; sign-in takes its Origin\n"
+	  "  --trust-proxy    believe X-Forwarded-For (the client's address, for the sign-in\n"
+	  "                   throttle) and X-Forwarded-Proto: only behind a proxy that sets them\n"
 	  "  Serves the HTTP API until SIGTERM or SIGINT, then finishes the requests under way\n"
 	  "  and exits 0.\n",
 	  "serve the HTTP API" },

@@ -326,26 +326,37 @@ int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const 
 	return dt_tx_end(s, rc, err);
 }
 
-int dt_store_account_login(struct dt_store *s, const char *login, const char *password,
-			   struct dt_account *out, struct dt_strbuf *err)
+int dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
+			    char hash[DT_PWHASH_LEN], struct dt_strbuf *err)
 {
-	/* A fixed hash to verify against when the login is unknown: same cost. */
-	static char dummy[DT_PWHASH_LEN];
-	if (!dummy[0] && dt_password_hash("dualtrack-no-such-user", dummy) != DT_OK)
-		return dt_error(err, DT_ENOMEM, "out of memory");
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " ACCOUNT_COLS ", password_hash FROM account "
 					     "WHERE login = ?", err);
 	if (!st)
 		return DT_EDB;
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	char hash[DT_PWHASH_LEN];
-	bool found = sqlite3_step(st) == SQLITE_ROW;
-	if (found) {
+	int r = sqlite3_step(st), rc = DT_OK;
+	if (r == SQLITE_ROW) {
 		account_from_row(st, out);
-		snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(st, 7));
+		snprintf(hash, DT_PWHASH_LEN, "%s", (const char *)sqlite3_column_text(st, 7));
+	} else if (r == SQLITE_DONE) {
+		rc = dt_error(err, DT_ENOTFOUND, "no account '%s'", login);
+	} else {
+		rc = dt_sql_error(s, "account", err);
 	}
 	sqlite3_reset(st);
-	bool ok = dt_password_verify(found ? hash : dummy, password) && found;
+	return rc;
+}
+
+int dt_store_account_login(struct dt_store *s, const char *login, const char *password,
+			   struct dt_account *out, struct dt_strbuf *err)
+{
+	char hash[DT_PWHASH_LEN];
+	int rc = dt_store_account_secret(s, login, out, hash, err);
+	if (rc != DT_OK && rc != DT_ENOTFOUND)
+		return rc;
+	bool found = rc == DT_OK;
+	/* unknown logins pay for a hash too: timing does not tell them apart */
+	bool ok = dt_password_verify(found ? hash : dt_password_dummy_hash(), password) && found;
 	if (!ok)
 		return dt_error(err, DT_EDENIED, "wrong login or password");
 	if (out->disabled)
