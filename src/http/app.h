@@ -149,6 +149,12 @@ struct dt_deferred *dt_ctx_defer(struct dt_ctx *c);
  * If the client is gone, @fn gets a NULL context and only releases @arg.
  */
 void dt_ctx_resume(struct dt_deferred *d, void (*fn)(struct dt_ctx *c, void *arg), void *arg);
+/**
+ * Send the reply @c holds about a second from now instead of at once (a
+ * refusal a flooding client would otherwise get thousands of times a
+ * second).  The handler returns right after and touches the reply no more.
+ */
+void dt_ctx_reply_later(struct dt_ctx *c);
 
 /* auth.c */
 /** Permissions of @role (0 for an unknown role). */

@@ -655,6 +655,21 @@ void dt_ctx_resume(struct dt_deferred *d, void (*fn)(struct dt_ctx *c, void *arg
 	dt_http_resume(d->ticket, resumed, d);
 }
 
+static void sent_as_is(struct dt_ctx *c, void *arg)
+{
+	(void)c;
+	(void)arg;
+}
+
+void dt_ctx_reply_later(struct dt_ctx *c)
+{
+	struct dt_deferred *d = dt_ctx_defer(c);
+	if (!d)
+		return; /* out of memory: the reply goes now */
+	d->fn = sent_as_is;
+	dt_http_delay(d->ticket, resumed, d);
+}
+
 static void turn_end(struct dt_http_worker *w, void *ctx)
 {
 	(void)ctx;

@@ -117,12 +117,20 @@ static void signin_free(struct signin *j)
 	free(j);
 }
 
-static void reply_retry(struct dt_ctx *c, int status, unsigned seconds, const char *detail)
+/*
+ * 429 or 503 with Retry-After.  From the handler (@later) the refusal leaves
+ * a second late: a guesser that retries at once then costs the loop one
+ * cheap answer a second per connection, not thousands.
+ */
+static void reply_retry(struct dt_ctx *c, int status, unsigned seconds, const char *detail,
+			bool later)
 {
 	char *ra = dt_http_alloc(c->req, 16);
 	snprintf(ra, 16, "%u", seconds);
 	dt_http_add_header(c->res, "retry-after", ra);
 	dt_reply_problem(c, status, detail, NULL);
+	if (later)
+		dt_ctx_reply_later(c);
 }
 
 static void reply_session(struct dt_ctx *c, const struct dt_account *acc, bool secure)
@@ -156,7 +164,7 @@ static void signin_finish(struct dt_ctx *c, void *arg)
 	if (!c)
 		goto out; /* the client went away; its failure still counts */
 	if (j->busy) {
-		reply_retry(c, 503, 1, "too many sign-ins at once: try again in a second");
+		reply_retry(c, 503, 1, "too many sign-ins at once: try again in a second", false);
 		goto out;
 	}
 	if (!j->ok) {
@@ -220,12 +228,12 @@ void dt_h_login(struct dt_ctx *c)
 	const char *peer = dt_ctx_client(c);
 	unsigned wait = dt_signin_wait(login, peer);
 	if (wait) {
-		reply_retry(c, 429, wait, "too many failed sign-ins: wait and try again");
+		reply_retry(c, 429, wait, "too many failed sign-ins: wait and try again", true);
 		return;
 	}
 	if (atomic_fetch_add(&in_flight, 1) >= SIGNIN_MAX) {
 		atomic_fetch_sub(&in_flight, 1);
-		reply_retry(c, 503, 1, "too many sign-ins at once: try again in a second");
+		reply_retry(c, 503, 1, "too many sign-ins at once: try again in a second", true);
 		return;
 	}
 	struct signin *j = calloc(1, sizeof(*j));

@@ -91,6 +91,12 @@ typedef void (*dt_http_resume_fn)(struct dt_http_req *req, struct dt_http_res *r
 struct dt_http_ticket *dt_http_defer(struct dt_http_req *req, struct dt_http_res *res);
 /** From any thread, exactly once per ticket: run @fn(req, res, @arg) on the request's thread. */
 void dt_http_resume(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg);
+/**
+ * Instead of dt_http_resume(), on the request's own thread: the same about a
+ * second later (a refusal held back so that a client that retries at once
+ * cannot make the server answer it thousands of times a second).
+ */
+void dt_http_delay(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg);
 
 /** The dispatcher's entry points (dispatch.c). */
 struct dt_http_app {

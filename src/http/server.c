@@ -536,6 +536,7 @@ struct dt_http_ticket {
 	struct dt_http_res res;
 	dt_http_resume_fn fn;
 	void *arg;
+	h2o_timeout_entry_t timer; /* dt_http_delay() */
 };
 
 static void ticket_cell_dispose(void *p)
@@ -572,25 +573,44 @@ void dt_http_resume(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg)
 	h2o_multithread_send_message(&t->w->resume_rx, &t->msg);
 }
 
-/* The worker's end of dt_http_resume(): run each ticket's callback and send its response. */
+/* On the ticket's worker thread: run its callback, send its response, free it. */
+static void finish_ticket(struct dt_http_ticket *t)
+{
+	t->w->ndeferred--;
+	if (t->hreq != NULL) {
+		t->cell->t = NULL;
+		t->fn(&t->r, &t->res, t->arg);
+		send_app_response(t->hreq, &t->r, &t->res);
+	} else {
+		t->fn(NULL, NULL, t->arg);
+	}
+	dt_strbuf_release(&t->res.body);
+	free(t);
+}
+
+/* The worker's end of dt_http_resume(). */
 static void on_resume(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 {
 	while (!h2o_linklist_is_empty(messages)) {
 		struct dt_http_ticket *t =
 			H2O_STRUCT_FROM_MEMBER(struct dt_http_ticket, msg.link, messages->next);
 		h2o_linklist_unlink(&t->msg.link);
-		t->w->ndeferred--;
-		if (t->hreq != NULL) {
-			t->cell->t = NULL;
-			t->fn(&t->r, &t->res, t->arg);
-			send_app_response(t->hreq, &t->r, &t->res);
-		} else {
-			t->fn(NULL, NULL, t->arg);
-		}
-		dt_strbuf_release(&t->res.body);
-		free(t);
+		finish_ticket(t);
 	}
 	(void)rx;
+}
+
+static void on_delay(h2o_timeout_entry_t *entry)
+{
+	finish_ticket(H2O_STRUCT_FROM_MEMBER(struct dt_http_ticket, timer, entry));
+}
+
+void dt_http_delay(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg)
+{
+	t->fn = fn;
+	t->arg = arg;
+	t->timer.cb = on_delay;
+	h2o_timeout_link(t->w->loop, &t->w->ctx.one_sec_timeout, &t->timer);
 }
 
 /* ---- responses h2o generates itself (fallback path filter) ---- */
@@ -655,6 +675,14 @@ const char *dt_http_header(const struct dt_http_req *req, const char *name, size
 	h2o_req_t *hreq = req->impl;
 	ssize_t i = h2o_find_header_by_str(&hreq->headers, name, strlen(name), -1);
 
+	/* h2o takes Host out of the headers into the request's authority */
+	if (i == -1 && !strcmp(name, "host") && hreq->input.authority.len) {
+		h2o_iovec_t v = h2o_strdup(&hreq->pool, hreq->input.authority.base,
+					   hreq->input.authority.len);
+		if (len)
+			*len = v.len;
+		return v.base;
+	}
 	if (i == -1) {
 		if (len)
 			*len = 0;
