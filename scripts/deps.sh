@@ -13,6 +13,8 @@ pkgs=(
 	libsqlite3-dev sqlite3
 	libsodium-dev libjansson-dev libcsv-dev libcmocka-dev
 	libxlsxwriter-dev libh2o-evloop-dev libssl-dev libglpk-dev curl
+	# password rules (src/core/password.c): libpwquality and cracklib's dictionary
+	libpwquality-dev cracklib-runtime
 	nodejs npm
 	# the browser tests (tests/e2e/ui*.test.mjs) and a CJK font for their screenshots
 	chromium fonts-wqy-microhei

@@ -13,6 +13,7 @@
 
 #include "core/date.h"
 #include "core/num.h"
+#include "core/password.h"
 #include "domain/natid.h"
 #include "domain/region.h"
 #include "domain/uscc.h"
@@ -98,13 +99,13 @@ static int parse_scope(struct dt_store *s, const char *role, const char *scope,
 	return rc;
 }
 
-/* Check @password's length and hash it with argon2id into @hash. */
-static int hash_password(const char *password, char hash[DT_PWHASH_LEN], struct dt_strbuf *err)
+/* Check @password for account @login (core/password.h) and hash it with argon2id into @hash. */
+static int hash_password(const char *password, const char *login, char hash[DT_PWHASH_LEN],
+			 struct dt_strbuf *err)
 {
-	if (!password || strlen(password) < 8)
-		return dt_error(err, DT_EINVAL, "password: at least 8 characters");
-	if (strlen(password) > 1024)
-		return dt_error(err, DT_EINVAL, "password: at most 1024 characters");
+	int rc = dt_password_check(password, login, err);
+	if (rc != DT_OK)
+		return rc;
 	if (dt_password_hash(password, hash) != DT_OK)
 		return dt_error(err, DT_ENOMEM, "out of memory hashing the password");
 	return DT_OK;
@@ -150,7 +151,7 @@ int dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const cha
 	if (rc != DT_OK)
 		return rc;
 	char hash[DT_PWHASH_LEN], now[DT_TIME_STRLEN];
-	if ((rc = hash_password(password, hash, err)) != DT_OK)
+	if ((rc = hash_password(password, login, hash, err)) != DT_OK)
 		return rc;
 	dt_time_now(now);
 	rc = dt_tx_begin(s, err);
@@ -296,7 +297,7 @@ int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const 
 			    const char *password, struct dt_strbuf *err)
 {
 	char hash[DT_PWHASH_LEN], now[DT_TIME_STRLEN];
-	int rc = hash_password(password, hash, err);
+	int rc = hash_password(password, login, hash, err);
 	if (rc != DT_OK)
 		return rc;
 	dt_time_now(now);
