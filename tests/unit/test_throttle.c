@@ -170,7 +170,7 @@ static void test_locked_entries_are_not_reclaimed(void **state)
 	(void)state;
 	struct dt_throttle *t = mk(1, 500, 500, 10, 4, 0);
 	for (int i = 0; i < 4; i++) {
-		char key[8];
+		char key[16];
 		snprintf(key, sizeof(key), "k%d", i);
 		assert_int_equal(dt_throttle_fail(t, key, T0), 500);
 	}
