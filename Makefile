@@ -11,7 +11,7 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := sqlite3 libsodium jansson libh2o-evloop xlsxwriter # xlsxwriter: XLSX export (io/export.c)
+PKGS    := sqlite3 libsodium jansson libh2o-evloop xlsxwriter pwquality # xlsxwriter: XLSX export (io/export.c); pwquality: password rules (core/password.c)
 SAN     ?=
 OPT     ?= -O2
 

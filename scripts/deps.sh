@@ -15,6 +15,8 @@ pkgs=(
 	libxlsxwriter-dev libh2o-evloop-dev libssl-dev libglpk-dev curl
 	# the XLSX tests unzip workbooks and check their XML
 	unzip libxml2-utils
+	# password rules (src/core/password.c): libpwquality and cracklib's dictionary
+	libpwquality-dev cracklib-runtime
 	nodejs npm
 	# the browser tests (tests/e2e/ui*.test.mjs) and a CJK font for their screenshots
 	chromium fonts-wqy-microhei

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -123,6 +124,21 @@ static int probe_listen(const char *host, int port)
 	return rc;
 }
 
+/*
+ * Check --public-url: http:// or https://, a host, and nothing after the
+ * authority but an optional "/".  CLI_CONTINUE or 2 after a usage message.
+ */
+static int check_public_url(const char *u)
+{
+	const char *rest = !strncasecmp(u, "https://", 8) ? u + 8 : !strncasecmp(u, "http://", 7) ? u + 7 : NULL;
+	if (!rest || !*rest || *rest == '/' || strpbrk(rest, "?#@ \t") ||
+	    (strchr(rest, '/') && strcmp(strchr(rest, '/'), "/")))
+		return cli_usage_error("--public-url: %s is not http[s]://HOST[:PORT] (the address users "
+				       "reach the server at, e.g. https://dualtrack.example.gov.cn)",
+				       cli_quote(u));
+	return CLI_CONTINUE;
+}
+
 /* The number of worker threads dt_server_run() will start for @threads. */
 static int effective_threads(int threads)
 {
@@ -143,12 +159,16 @@ int cmd_serve(int argc, char **argv)
 		{ "checkpoint-every", required_argument, NULL, 'C' },
 		{ "checkpoint-dir", required_argument, NULL, 'D' },
 		{ "signing-key", required_argument, NULL, 'S' },
+		{ "public-url", required_argument, NULL, 'P' },
+		{ "trust-proxy", no_argument, NULL, 'X' },
 		CLI_OPTIONS_END,
 	};
 	struct cli_db db = CLI_DB_INIT;
 	struct dt_strbuf err = DT_STRBUF_INIT, host = DT_STRBUF_INIT;
 	struct dt_server_opts so;
 	struct dt_http_app app;
+	struct dt_app_config cfg = { NULL, false };
+	struct dt_strbuf public_url = DT_STRBUF_INIT;
 	int port = DEFAULT_PORT, threads = 0;
 	int64_t max_body = DEFAULT_MAX_BODY, max_upload = DEFAULT_MAX_UPLOAD, n = 0, every = 0;
 	const char *cp_dir = NULL, *skey_arg = NULL;
@@ -188,6 +208,15 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'D': cp_dir = optarg; break;
 		case 'S': skey_arg = optarg; break;
+		case 'P':
+			if ((rc = check_public_url(optarg)) == CLI_CONTINUE) {
+				dt_strbuf_reset(&public_url);
+				dt_strbuf_adds(&public_url, optarg);
+				if (public_url.len && public_url.buf[public_url.len - 1] == '/')
+					dt_strbuf_setlen(&public_url, public_url.len - 1);
+			}
+			break;
+		case 'X': cfg.trust_proxy = true; break;
 		default: rc = cli_common_opt(c, &db); break;
 		}
 		if (rc != CLI_CONTINUE)
@@ -248,6 +277,8 @@ int cmd_serve(int argc, char **argv)
 	so.keys = db.have_keys ? &db.keys : NULL;
 	so.io_timeout_ms = IO_TIMEOUT_MS;
 	dt_app_init(&app, db.db_path);
+	cfg.public_url = public_url.len ? public_url.buf : NULL;
+	dt_app_configure(&cfg);
 
 	printf("dualtrack serving http://%s:%d (%d thread%s, database %s)\n", host.buf, port,
 	       effective_threads(threads), effective_threads(threads) == 1 ? "" : "s", db.db_path);
@@ -293,6 +324,7 @@ out:
 	dt_strbuf_release(&dir);
 	cli_db_close(&db);
 	dt_strbuf_release(&host);
+	dt_strbuf_release(&public_url);
 	dt_strbuf_release(&err);
 	return rc;
 }

@@ -148,6 +148,7 @@ static const struct dt_cmd commands[] = {
 	  "load a newer region or occupation table" },
 	{ "serve", cmd_serve, DT_CMD_DB | DT_CMD_KEY,
 	  "serve [--listen HOST:PORT] [--threads N] [--max-body BYTES] [--max-upload BYTES]\n"
+	  "      [--public-url URL] [--trust-proxy]\n"
 	  "      [--checkpoint-every MINUTES [--checkpoint-dir DIR]] [--signing-key PATH]\n"
 	  "      [--db PATH] [--key-file PATH]\n"
 	  "  --listen H:P     the address to listen on: an IPv4 address or localhost, and a\n"
@@ -161,6 +162,10 @@ static const struct dt_cmd commands[] = {
 	  "                   published at GET /api/v1/audit/checkpoints\n"
 	  "  --signing-key P  the audit signing key (default $DUALTRACK_SIGNING_KEY, else\n"
 	  "                   dualtrack.signing.key beside the key file)\n"
+	  "  --public-url URL the address users reach the server at (http[s]://HOST[:PORT]);\n"
+	  "                   https:// marks the session cookie Secure; sign-in takes its Origin\n"
+	  "  --trust-proxy    believe X-Forwarded-For (the client's address, for the sign-in\n"
+	  "                   throttle) and X-Forwarded-Proto: only behind a proxy that sets them\n"
 	  "  Serves the HTTP API until SIGTERM or SIGINT, then finishes the requests under way\n"
 	  "  and exits 0.\n",
 	  "serve the HTTP API" },

@@ -64,8 +64,14 @@ void dt_secret_blind(const struct dt_keys *k, const char *s, size_t len,
  * if the machine cannot spare the memory.
  */
 int dt_password_hash(const char *password, char out[DT_PWHASH_LEN]);
-/** True if @password matches @hash (constant time). */
+/** True if @password matches @hash (constant time); false for a NULL @hash. */
 bool dt_password_verify(const char *hash, const char *password);
+/**
+ * A hash of no one's password with the same parameters, to verify against
+ * when a login is unknown so that it costs what a known one costs.  Made
+ * once (thread-safe); NULL if the memory for it could not be had.
+ */
+const char *dt_password_dummy_hash(void);
 /** A new random bearer token (URL-safe base64). */
 void dt_token_new(char out[DT_TOKEN_LEN]);
 /** The hex BLAKE2b-256 of @token: what the database stores. */

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "core/common.h"
 #include "http/http.h"
@@ -46,6 +47,8 @@ enum dt_route_flags {
 	DT_R_PUBLIC = 1 << 0, /* no authentication */
 	DT_R_BODY = 1 << 1,   /* expects a JSON object body */
 	DT_R_UPLOAD = 1 << 2, /* takes a file as the body, up to the server's max_upload */
+	DT_R_SAME_ORIGIN = 1 << 3, /* an anonymous write a browser must not be led to make from
+				    * another site (sign-in): JSON only, and Origin, when sent, ours */
 };
 
 struct dt_ctx;
@@ -87,6 +90,13 @@ struct dt_ctx {
 	unsigned perms;             /* the caller's permissions */
 	struct dt_actor actor;
 	struct dt_strbuf err;       /* scratch for store errors */
+	struct timespec started;    /* CLOCK_MONOTONIC, for the metrics */
+};
+
+/** The application's configuration (dt_app_configure). */
+struct dt_app_config {
+	const char *public_url; /* "https://host[:port]" where users reach the server, or NULL */
+	bool trust_proxy;       /* X-Forwarded-For and X-Forwarded-Proto are set by our proxy */
 };
 
 /** Path parameter @name, or NULL. */
@@ -122,6 +132,31 @@ void dt_reply_page(struct dt_ctx *c, int rc, json_t *items, char *next);
 bool dt_ctx_optional_body(struct dt_ctx *c, json_t **out);
 /** Parse a positive id parameter; replies 404 and returns false when it is not one. */
 bool dt_ctx_id(struct dt_ctx *c, const char *name, int64_t *id);
+/**
+ * The client's address: the socket's peer or, with trust_proxy, the last
+ * address in X-Forwarded-For (the one our proxy saw).  In the request's pool.
+ */
+const char *dt_ctx_client(struct dt_ctx *c);
+/** Did the client reach us over HTTPS (an https public_url, or a trusted X-Forwarded-Proto)? */
+bool dt_ctx_https(struct dt_ctx *c);
+/**
+ * Answer @c later (dispatch.c): the handler returns at once without a
+ * reply, and dt_ctx_resume() finishes it.  NULL when out of memory (then
+ * nothing is deferred and the handler replies as usual).
+ */
+struct dt_deferred *dt_ctx_defer(struct dt_ctx *c);
+/**
+ * From any thread, once: on @d's worker thread, call @fn with a context for
+ * the same request (store, route; anonymous) and @arg, then send its reply.
+ * If the client is gone, @fn gets a NULL context and only releases @arg.
+ */
+void dt_ctx_resume(struct dt_deferred *d, void (*fn)(struct dt_ctx *c, void *arg), void *arg);
+/**
+ * Send the reply @c holds about a second from now instead of at once (a
+ * refusal a flooding client would otherwise get thousands of times a
+ * second).  The handler returns right after and touches the reply no more.
+ */
+void dt_ctx_reply_later(struct dt_ctx *c);
 
 /* auth.c */
 /** Permissions of @role (0 for an unknown role). */
@@ -132,10 +167,14 @@ unsigned dt_entity_write_perm(const char *entity);
 const char *dt_perm_name(unsigned bit);
 /** Role @i of the role table and its permissions in *@perms; NULL past the last. */
 const char *dt_role_at(size_t i, unsigned *perms);
-/** A login attempt from @peer for @login: false when throttled (then *@retry_after seconds). */
-bool dt_throttle_check(const char *login, const char *peer, int *retry_after);
-/** Record the result of a login attempt. */
-void dt_throttle_record(const char *login, const char *peer, bool ok);
+/**
+ * 0 when a sign-in as @login from client address @peer may be tried now;
+ * else the seconds to wait (the login or the address is locked, or the
+ * throttle's table is full).  Thread-safe, shared by every worker.
+ */
+unsigned dt_signin_wait(const char *login, const char *peer);
+/** Count a failed sign-in against @login and @peer, or clear @login's count on success. */
+void dt_signin_record(const char *login, const char *peer, bool ok);
 /** Authenticate @token through the worker's cache; false if not valid. */
 bool dt_auth_token(struct dt_http_worker *w, const char *token, struct dt_credential *out);
 /** Forget cached credentials in every worker (after a logout or revocation). */
@@ -155,6 +194,10 @@ json_t *dt_openapi_document(void);
 
 /** The application for dt_server_run (dispatch.c). */
 void dt_app_init(struct dt_http_app *app, const char *db_path);
+/** Set the configuration before serving; @cfg is copied, its strings must outlive the server. */
+void dt_app_configure(const struct dt_app_config *cfg);
+/** The configuration in force (zeroes until dt_app_configure). */
+const struct dt_app_config *dt_app_config(void);
 
 /* handlers */
 void dt_h_healthz(struct dt_ctx *c);
@@ -163,6 +206,9 @@ void dt_h_openapi(struct dt_ctx *c);
 void dt_h_login(struct dt_ctx *c);
 void dt_h_logout(struct dt_ctx *c);
 void dt_h_whoami(struct dt_ctx *c);
+/** Start the sign-in hashing pool (once per worker: counted; the last stop ends it). */
+int dt_signin_start(void);
+void dt_signin_stop(void);
 void dt_h_list(struct dt_ctx *c);
 void dt_h_get(struct dt_ctx *c);
 void dt_h_create(struct dt_ctx *c);

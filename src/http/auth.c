@@ -1,5 +1,5 @@
 /*
- * auth.c - who may do what: the role table, login throttling and the
+ * auth.c - who may do what: the role table, sign-in throttling and the
  * per-thread credential cache.
  *
  * The role table is the one place that says what each role may do; the same
@@ -18,7 +18,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/log.h"
 #include "core/secret.h"
+#include "core/throttle.h"
 #include "http/app.h"
 #include "core/banned.h"
 
@@ -90,82 +92,57 @@ unsigned dt_entity_write_perm(const char *entity)
 	return DT_P_REFDATA; /* unknown: admin only */
 }
 
-/* ---- login throttling ---- */
+/* ---- sign-in throttling ---- */
 
-#define THROTTLE_SLOTS 4096
-#define WINDOW_S 300        /* failures are counted over 5 minutes */
-#define LOGIN_MAX_FAIL 5    /* per login */
-#define PEER_MAX_FAIL 20    /* per client address */
-#define LOCK_S 300          /* then the key is locked for 5 minutes */
+/*
+ * Two tables (core/throttle.h): failures per login, from any address, and
+ * per client address, for any login.  A login may fail 5 times, then waits
+ * 5 s, 10 s, 20 s ... up to 15 minutes per further failure: a guesser
+ * spread over many addresses gets about a dozen tries in the first hour and
+ * four an hour after, while the owner is never locked out for longer than
+ * 15 minutes and a success clears the login.  An address may fail 20 times
+ * (a school's NAT has many users), then the same doubling.  Counts are
+ * forgotten after an hour without failures.  Each table holds at most
+ * 65,536 keys (about 7 MiB, touched only as it fills); when one is full, a
+ * key it does not hold is refused (429) until entries age out.
+ */
+#define SIGNIN_CAP 65536
+#define SIGNIN_RESERVE 256 /* > sign-ins in flight (dt_signin_admit) */
 
-struct throttle {
-	uint64_t key;
-	time_t window_start;
-	time_t locked_until;
-	int failures;
-};
+static struct dt_throttle *by_login, *by_peer;
+static pthread_once_t throttle_once = PTHREAD_ONCE_INIT;
 
-static struct throttle slots[THROTTLE_SLOTS];
-static pthread_mutex_t throttle_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static uint64_t key_of(const char *kind, const char *s)
+static void throttle_init(void)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *p = kind; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	for (const char *p = s ? s : ""; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return h | 1;
+	static const struct dt_throttle_policy login = { 5, 5, 900, 3600, SIGNIN_CAP, SIGNIN_RESERVE };
+	static const struct dt_throttle_policy peer = { 20, 5, 900, 3600, SIGNIN_CAP, SIGNIN_RESERVE };
+	if (dt_throttle_new(&by_login, &login) != DT_OK || dt_throttle_new(&by_peer, &peer) != DT_OK)
+		dt_err("sign-in throttle: out of memory; every sign-in is refused");
 }
 
-static struct throttle *slot(uint64_t key)
+unsigned dt_signin_wait(const char *login, const char *peer)
 {
-	struct throttle *t = &slots[key % THROTTLE_SLOTS];
-	if (t->key != key) { /* take the slot over: bounded memory, best effort */
-		memset(t, 0, sizeof(*t));
-		t->key = key;
-	}
-	return t;
-}
-
-bool dt_throttle_check(const char *login, const char *peer, int *retry_after)
-{
+	pthread_once(&throttle_once, throttle_init);
+	if (!by_login || !by_peer)
+		return DT_THROTTLE_FULL_WAIT;
 	time_t now = time(NULL);
-	bool ok = true;
-	pthread_mutex_lock(&throttle_mu);
-	struct throttle *ts[2] = { slot(key_of("login:", login)), slot(key_of("peer:", peer)) };
-	for (int i = 0; i < 2; i++) {
-		if (ts[i]->locked_until > now) {
-			ok = false;
-			*retry_after = (int)(ts[i]->locked_until - now);
-		}
-	}
-	pthread_mutex_unlock(&throttle_mu);
-	return ok;
+	unsigned a = dt_throttle_wait(by_login, login, now);
+	unsigned b = dt_throttle_wait(by_peer, peer, now);
+	return a > b ? a : b;
 }
 
-void dt_throttle_record(const char *login, const char *peer, bool ok)
+void dt_signin_record(const char *login, const char *peer, bool ok)
 {
+	pthread_once(&throttle_once, throttle_init);
+	if (!by_login || !by_peer)
+		return;
 	time_t now = time(NULL);
-	pthread_mutex_lock(&throttle_mu);
-	struct throttle *ts[2] = { slot(key_of("login:", login)), slot(key_of("peer:", peer)) };
-	int max[2] = { LOGIN_MAX_FAIL, PEER_MAX_FAIL };
-	for (int i = 0; i < 2; i++) {
-		struct throttle *t = ts[i];
-		if (ok && i == 0) {
-			t->failures = 0; /* a good login clears the account, not the address */
-			continue;
-		}
-		if (ok)
-			continue;
-		if (now - t->window_start > WINDOW_S) {
-			t->window_start = now;
-			t->failures = 0;
-		}
-		if (++t->failures >= max[i])
-			t->locked_until = now + LOCK_S;
+	if (ok) {
+		dt_throttle_reset(by_login, login); /* the account, not the address */
+		return;
 	}
-	pthread_mutex_unlock(&throttle_mu);
+	dt_throttle_fail(by_login, login, now);
+	dt_throttle_fail(by_peer, peer, now);
 }
 
 /* ---- credential cache ---- */

@@ -8,9 +8,12 @@
  * "Authorization: Bearer TOKEN" or the dt_session cookie; writes made with
  * the cookie must carry the session's X-CSRF-Token.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/log.h"
@@ -23,6 +26,17 @@
 #include "core/banned.h"
 
 static const char *db_path_global;
+static struct dt_app_config app_config;
+
+void dt_app_configure(const struct dt_app_config *cfg)
+{
+	app_config = *cfg;
+}
+
+const struct dt_app_config *dt_app_config(void)
+{
+	return &app_config;
+}
 
 /* ---- small helpers ---- */
 
@@ -446,6 +460,101 @@ static bool is_write(const char *m)
 	return strcmp(m, "GET") && strcmp(m, "HEAD") && strcmp(m, "OPTIONS");
 }
 
+/* Trim blanks at both ends of @s[0..*n); the start. */
+static const char *trim(const char *s, size_t *n)
+{
+	while (*n && (*s == ' ' || *s == '\t'))
+		s++, (*n)--;
+	while (*n && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
+		(*n)--;
+	return s;
+}
+
+const char *dt_ctx_client(struct dt_ctx *c)
+{
+	size_t n = 0;
+	const char *xff = app_config.trust_proxy ? dt_http_header(c->req, "x-forwarded-for", &n) : NULL;
+	if (xff) {
+		/* the last hop is the one our proxy added; the ones before it, the client wrote */
+		const char *comma = memrchr(xff, ',', n);
+		const char *last = comma ? comma + 1 : xff;
+		size_t len = n - (size_t)(last - xff);
+		last = trim(last, &len);
+		char *addr = dt_http_strdup(c->req, last, len);
+		unsigned char bin[sizeof(struct in6_addr)];
+		if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+			return addr;
+	}
+	return dt_http_peer(c->req);
+}
+
+bool dt_ctx_https(struct dt_ctx *c)
+{
+	if (app_config.public_url && !strncasecmp(app_config.public_url, "https://", 8))
+		return true;
+	size_t n = 0;
+	const char *p = app_config.trust_proxy ? dt_http_header(c->req, "x-forwarded-proto", &n) : NULL;
+	if (!p)
+		return false;
+	const char *comma = memchr(p, ',', n); /* several proxies: the first is the client's */
+	size_t len = comma ? (size_t)(comma - p) : n;
+	p = trim(p, &len);
+	return len == 5 && !strncasecmp(p, "https", 5);
+}
+
+/*
+ * The origin the server is reached at: the --public-url's scheme and
+ * authority, else the Host header with http (https behind a trusted proxy
+ * that says so).  NULL when it cannot be told (no Host).
+ */
+static const char *own_origin(struct dt_ctx *c)
+{
+	const char *u = app_config.public_url;
+	if (u) {
+		const char *host = strstr(u, "://");
+		const char *end = host ? strchr(host + 3, '/') : NULL;
+		return dt_http_strdup(c->req, u, end ? (size_t)(end - u) : strlen(u));
+	}
+	size_t n = 0;
+	const char *host = dt_http_header(c->req, "host", &n);
+	if (!host || !n)
+		return NULL;
+	struct dt_strbuf o = DT_STRBUF_INIT;
+	dt_strbuf_addf(&o, "%s://%.*s", dt_ctx_https(c) ? "https" : "http", (int)n, host);
+	const char *out = dt_http_strdup(c->req, o.buf, o.len);
+	dt_strbuf_release(&o);
+	return out;
+}
+
+/*
+ * A write no other site may lead a browser to make (sign-in, where there is
+ * no session and so no CSRF token yet): the body must be declared JSON,
+ * which no HTML form and no "simple" cross-site fetch can send, and an
+ * Origin header, when there is one, must be the server's own.  False after
+ * replying 415 or 403.
+ */
+static bool same_origin_write(struct dt_ctx *c)
+{
+	size_t n = 0;
+	const char *ct = dt_http_header(c->req, "content-type", &n);
+	const char *semi = ct ? memchr(ct, ';', n) : NULL;
+	size_t mlen = semi ? (size_t)(semi - ct) : n;
+	const char *media = ct ? trim(ct, &mlen) : NULL;
+	if (!media || mlen != 16 || strncasecmp(media, "application/json", 16)) {
+		dt_reply_problem(c, 415, "Content-Type: this request takes application/json", NULL);
+		return false;
+	}
+	const char *origin = dt_http_header(c->req, "origin", &n);
+	if (origin) {
+		const char *own = own_origin(c);
+		if (!own || strlen(own) != n || strncasecmp(own, origin, n)) {
+			dt_reply_problem(c, 403, "Origin: requests from another site are refused here", NULL);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 {
 	(void)ctx;
@@ -453,6 +562,7 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct dt_ctx c;
 	memset(&c, 0, sizeof(c));
+	c.started = t0;
 	c.req = req;
 	c.res = res;
 	c.store = req->worker->store;
@@ -510,6 +620,8 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (!parse_query(&c))
 		goto done;
 
+	if ((hit->flags & DT_R_SAME_ORIGIN) && !same_origin_write(&c))
+		goto done;
 	bool via_cookie = false;
 	if (!authenticate(&c, &via_cookie))
 		goto done;
@@ -558,6 +670,8 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		}
 	}
 	hit->handler(&c);
+	if (res->deferred)
+		goto deferred; /* dt_ctx_resume() finishes and measures it */
 	if (strcmp(hit->method, "GET") && res->status >= 200 && res->status < 300)
 		dt_watch_touch(); /* a change: the alert rules look at it shortly */
 	if (!res->status) {
@@ -565,12 +679,96 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		dt_reply_problem(&c, 500, "internal error", NULL);
 	}
 done:
-	dt_strbuf_release(&allow);
-	json_decref(c.body);
-	dt_strbuf_release(&c.err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	dt_metrics_observe(res->route ? res->route : "(none)", res->status,
 			   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+deferred:
+	dt_strbuf_release(&allow);
+	json_decref(c.body);
+	dt_strbuf_release(&c.err);
+}
+
+/* ---- deferred replies ---- */
+
+struct dt_deferred {
+	struct dt_http_ticket *ticket;
+	const struct dt_route *route;
+	struct timespec started;
+	void (*fn)(struct dt_ctx *c, void *arg);
+	void *arg;
+};
+
+struct dt_deferred *dt_ctx_defer(struct dt_ctx *c)
+{
+	struct dt_deferred *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->ticket = dt_http_defer(c->req, c->res);
+	if (!d->ticket) {
+		free(d);
+		return NULL;
+	}
+	d->route = c->route;
+	d->started = c->started;
+	return d;
+}
+
+/* On the request's worker thread: a fresh context, the callback, the checks and metrics of handle(). */
+static void resumed(struct dt_http_req *req, struct dt_http_res *res, void *arg)
+{
+	struct dt_deferred *d = arg;
+	struct dt_ctx c;
+	struct timespec t1;
+	if (!req) {
+		d->fn(NULL, d->arg);
+		free(d);
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	c.req = req;
+	c.res = res;
+	c.store = req->worker->store;
+	c.route = d->route;
+	c.started = d->started;
+	c.actor.login = "anonymous";
+	c.actor.request_id = req->request_id;
+	dt_strbuf_init(&c.err, 0);
+	res->deferred = false;
+	d->fn(&c, d->arg);
+	if (!res->status) {
+		dt_err("request %s: deferred handler for %s set no status", req->request_id,
+		       d->route->pattern);
+		dt_reply_problem(&c, 500, "internal error", NULL);
+	}
+	json_decref(c.body);
+	dt_strbuf_release(&c.err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	dt_metrics_observe(d->route->pattern, res->status,
+			   (double)(t1.tv_sec - d->started.tv_sec) +
+				   (double)(t1.tv_nsec - d->started.tv_nsec) / 1e9);
+	free(d);
+}
+
+void dt_ctx_resume(struct dt_deferred *d, void (*fn)(struct dt_ctx *c, void *arg), void *arg)
+{
+	d->fn = fn;
+	d->arg = arg;
+	dt_http_resume(d->ticket, resumed, d);
+}
+
+static void sent_as_is(struct dt_ctx *c, void *arg)
+{
+	(void)c;
+	(void)arg;
+}
+
+void dt_ctx_reply_later(struct dt_ctx *c)
+{
+	struct dt_deferred *d = dt_ctx_defer(c);
+	if (!d)
+		return; /* out of memory: the reply goes now */
+	d->fn = sent_as_is;
+	dt_http_delay(d->ticket, resumed, d);
 }
 
 static void turn_end(struct dt_http_worker *w, void *ctx)
@@ -583,12 +781,22 @@ static int thread_init(struct dt_http_worker *w, void *ctx)
 {
 	(void)ctx;
 	w->data = dt_auth_worker_new();
-	return w->data ? DT_OK : DT_ENOMEM;
+	if (!w->data)
+		return DT_ENOMEM;
+	int rc = dt_signin_start();
+	if (rc != DT_OK) {
+		dt_auth_worker_free(w->data);
+		w->data = NULL;
+	}
+	return rc;
 }
 
 static void thread_fini(struct dt_http_worker *w, void *ctx)
 {
 	(void)ctx;
+	if (!w->data)
+		return;
+	dt_signin_stop();
 	dt_auth_worker_free(w->data);
 	w->data = NULL;
 }

@@ -1,16 +1,28 @@
 /*
  * h_session.c - sign in, sign out, and who am I.
  *
- * POST /api/v1/session takes {"login", "password"}, answers the same 401 for
- * an unknown login, a wrong password and a disabled account, and throttles
- * repeated failures per login and per client address (429 with
- * Retry-After).  A session is a random secret sent back as an HttpOnly,
- * SameSite=Strict cookie and in the body (for API clients), with a CSRF token
- * that cookie-authenticated writes must echo in X-CSRF-Token.
+ * POST /api/v1/session takes {"login", "password"} as application/json (and,
+ * from a browser, only from our own origin: DT_R_SAME_ORIGIN), answers the
+ * same 401 for an unknown login, a wrong password and a disabled account,
+ * and throttles repeated failures per login and per client address (429
+ * with Retry-After, auth.c) before any hashing.  The password is checked on
+ * a small pool of low-priority threads while the request waits (below).  A
+ * session is a random secret sent back as an HttpOnly, SameSite=Strict
+ * cookie (Secure when the client reached us over HTTPS) and in the body
+ * (for API clients), with a CSRF token that cookie-authenticated writes
+ * must echo in X-CSRF-Token.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "core/log.h"
+#include "core/secret.h"
+#include "core/workq.h"
 #include "http/app.h"
 #include "core/banned.h"
 
@@ -32,6 +44,159 @@ static json_t *user_json(const struct dt_account *u)
 			 u->role, "scope", scope);
 }
 
+/* ---- the hashing pool ---- */
+
+/*
+ * argon2id costs ~115 ms of CPU and 64 MiB: on an event loop, a dozen wrong
+ * sign-ins a second would stop every read.  So the loop only looks the
+ * account up; the hash is checked on SIGNIN_THREADS threads at a lower
+ * priority (SIGNIN_NICE), and the request waits, deferred, until it is done.
+ * At most SIGNIN_MAX sign-ins are admitted at a time (queued, hashing, or
+ * on their way back to their loop); beyond that a sign-in gets 503 with
+ * Retry-After at once, without any hashing.
+ */
+#define SIGNIN_THREADS 2
+#define SIGNIN_MAX 32
+#define SIGNIN_NICE 10
+#define LOGIN_MAX 64       /* bytes; no account has a longer login */
+#define PASSWORD_MAX 1024  /* bytes; no account has a longer password */
+
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static int pool_users;
+static struct dt_workq *pool;
+static atomic_int in_flight;
+
+int dt_signin_start(void)
+{
+	int rc = DT_OK;
+	pthread_mutex_lock(&pool_mu);
+	if (!pool_users) {
+		struct dt_strbuf err = DT_STRBUF_INIT;
+		rc = dt_workq_new(&pool, SIGNIN_THREADS, SIGNIN_MAX, SIGNIN_NICE, &err);
+		if (rc != DT_OK)
+			dt_err("sign-in pool: %s", err.buf);
+		dt_strbuf_release(&err);
+	}
+	if (rc == DT_OK)
+		pool_users++;
+	pthread_mutex_unlock(&pool_mu);
+	return rc;
+}
+
+void dt_signin_stop(void)
+{
+	pthread_mutex_lock(&pool_mu);
+	if (pool_users > 0 && --pool_users == 0) {
+		dt_workq_free(pool); /* runs what is still queued */
+		pool = NULL;
+	}
+	pthread_mutex_unlock(&pool_mu);
+}
+
+/* One sign-in between its loop and the pool. */
+struct signin {
+	struct dt_deferred *d;
+	char login[LOGIN_MAX + 1];
+	char peer[64];
+	char *password;           /* wiped and freed after hashing */
+	bool found;               /* the login exists */
+	bool secure;              /* the session cookie gets Secure */
+	bool busy;                /* not hashed: the pool was full */
+	bool ok;                  /* the password is right and the account enabled */
+	struct dt_account acc;
+	char hash[DT_PWHASH_LEN]; /* the account's, when found */
+};
+
+static void signin_free(struct signin *j)
+{
+	if (j->password) {
+		sodium_memzero(j->password, strlen(j->password));
+		free(j->password);
+	}
+	sodium_memzero(j, sizeof(*j));
+	free(j);
+}
+
+/*
+ * 429 or 503 with Retry-After.  From the handler (@later) the refusal leaves
+ * a second late: a guesser that retries at once then costs the loop one
+ * cheap answer a second per connection, not thousands.
+ */
+static void reply_retry(struct dt_ctx *c, int status, unsigned seconds, const char *detail,
+			bool later)
+{
+	char *ra = dt_http_alloc(c->req, 16);
+	snprintf(ra, 16, "%u", seconds);
+	dt_http_add_header(c->res, "retry-after", ra);
+	dt_reply_problem(c, status, detail, NULL);
+	if (later)
+		dt_ctx_reply_later(c);
+}
+
+static void reply_session(struct dt_ctx *c, const struct dt_account *acc, bool secure)
+{
+	char token[DT_TOKEN_LEN], csrf[DT_TOKEN_LEN];
+	int64_t cred = 0;
+	struct dt_actor a = { acc->login, c->req->request_id, NULL };
+	int rc = dt_store_credential_create(c->store, &a, acc->id, "session", SESSION_SECONDS, token,
+					    csrf, &cred, &c->err);
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	char *cookie = dt_http_alloc(c->req, 176);
+	snprintf(cookie, 176, "dt_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+		 SESSION_SECONDS, secure ? "; Secure" : "");
+	dt_http_add_header(c->res, "set-cookie", cookie);
+	dt_http_add_header(c->res, "cache-control", "no-store");
+	json_t *body = json_pack("{s:s, s:s, s:i, s:o}", "token", token, "csrf", csrf, "expires_in",
+				 SESSION_SECONDS, "user", user_json(acc));
+	dt_reply_json(c, 200, body);
+}
+
+/* Back on the request's loop: count the result, then answer. */
+static void signin_finish(struct dt_ctx *c, void *arg)
+{
+	struct signin *j = arg;
+	atomic_fetch_sub(&in_flight, 1);
+	if (!j->busy)
+		dt_signin_record(j->login, j->peer, j->ok);
+	if (!c)
+		goto out; /* the client went away; its failure still counts */
+	if (j->busy) {
+		reply_retry(c, 503, 1, "too many sign-ins at once: try again in a second", false);
+		goto out;
+	}
+	if (!j->ok) {
+		dt_reply_problem(c, 401, "wrong login or password", NULL);
+		goto out;
+	}
+	/* The account may have been disabled or given a new password while its hash was checked. */
+	struct dt_account now;
+	char hash[DT_PWHASH_LEN];
+	int rc = dt_store_account_secret(c->store, j->login, &now, hash, &c->err);
+	if (rc == DT_ENOTFOUND ||
+	    (rc == DT_OK && (now.disabled || now.id != j->acc.id || strcmp(hash, j->hash))))
+		dt_reply_problem(c, 401, "wrong login or password", NULL);
+	else if (rc != DT_OK)
+		dt_reply_store_error(c, rc);
+	else
+		reply_session(c, &now, j->secure);
+	sodium_memzero(hash, sizeof(hash));
+out:
+	signin_free(j);
+}
+
+/* On a pool thread: the one expensive step. */
+static void signin_hash(void *arg)
+{
+	struct signin *j = arg;
+	const char *hash = j->found ? j->hash : dt_password_dummy_hash();
+	j->ok = dt_password_verify(hash, j->password) && j->found && !j->acc.disabled;
+	sodium_memzero(j->password, strlen(j->password));
+	dt_ctx_resume(j->d, signin_finish, j);
+}
+
 void dt_h_login(struct dt_ctx *c)
 {
 	json_t *jl = json_object_get(c->body, "login"), *jp = json_object_get(c->body, "password");
@@ -39,9 +204,15 @@ void dt_h_login(struct dt_ctx *c)
 	if (!json_is_string(jl) || !json_string_length(jl))
 		json_array_append_new(errs, json_pack("{s:s, s:s}", "field", "login", "message",
 						      "is required (a string)"));
+	else if (json_string_length(jl) > LOGIN_MAX)
+		json_array_append_new(errs, json_pack("{s:s, s:s}", "field", "login", "message",
+						      "at most 64 bytes"));
 	if (!json_is_string(jp) || !json_string_length(jp))
 		json_array_append_new(errs, json_pack("{s:s, s:s}", "field", "password", "message",
 						      "is required (a string)"));
+	else if (json_string_length(jp) > PASSWORD_MAX)
+		json_array_append_new(errs, json_pack("{s:s, s:s}", "field", "password", "message",
+						      "at most 1024 bytes"));
 	if (json_array_size(errs)) {
 		dt_reply_problem(c, 422, "login and password are required", errs);
 		json_decref(errs);
@@ -49,43 +220,53 @@ void dt_h_login(struct dt_ctx *c)
 	}
 	json_decref(errs);
 	const char *login = json_string_value(jl), *password = json_string_value(jp);
-	const char *peer = dt_http_peer(c->req);
-	int retry = 0;
-	if (!dt_throttle_check(login, peer, &retry)) {
-		char *ra = dt_http_alloc(c->req, 16);
-		snprintf(ra, 16, "%d", retry);
-		dt_http_add_header(c->res, "retry-after", ra);
-		dt_reply_problem(c, 429, "too many failed sign-ins: wait and try again", NULL);
-		return;
-	}
-	struct dt_account acc;
-	int rc = dt_store_account_login(c->store, login, password, &acc, &c->err);
-	dt_throttle_record(login, peer, rc == DT_OK);
-	if (rc == DT_EDENIED) {
+	/* a NUL inside the JSON string would cut the C string: no account has one */
+	if (strlen(login) != json_string_length(jl) || strlen(password) != json_string_length(jp)) {
 		dt_reply_problem(c, 401, "wrong login or password", NULL);
 		return;
 	}
-	if (rc != DT_OK) {
+	const char *peer = dt_ctx_client(c);
+	unsigned wait = dt_signin_wait(login, peer);
+	if (wait) {
+		reply_retry(c, 429, wait, "too many failed sign-ins: wait and try again", true);
+		return;
+	}
+	if (atomic_fetch_add(&in_flight, 1) >= SIGNIN_MAX) {
+		atomic_fetch_sub(&in_flight, 1);
+		reply_retry(c, 503, 1, "too many sign-ins at once: try again in a second", true);
+		return;
+	}
+	struct signin *j = calloc(1, sizeof(*j));
+	if (!j || !(j->password = strdup(password))) {
+		atomic_fetch_sub(&in_flight, 1);
+		free(j);
+		dt_reply_problem(c, 503, "out of memory: try again", NULL);
+		return;
+	}
+	snprintf(j->login, sizeof(j->login), "%s", login);
+	snprintf(j->peer, sizeof(j->peer), "%s", peer);
+	j->secure = dt_ctx_https(c);
+	int rc = dt_store_account_secret(c->store, login, &j->acc, j->hash, &c->err);
+	if (rc != DT_OK && rc != DT_ENOTFOUND) {
+		atomic_fetch_sub(&in_flight, 1);
+		signin_free(j);
 		dt_reply_store_error(c, rc);
 		return;
 	}
-	char token[DT_TOKEN_LEN], csrf[DT_TOKEN_LEN];
-	int64_t cred = 0;
-	struct dt_actor a = { acc.login, c->req->request_id, NULL };
-	rc = dt_store_credential_create(c->store, &a, acc.id, "session", SESSION_SECONDS, token, csrf,
-					&cred, &c->err);
-	if (rc != DT_OK) {
-		dt_reply_store_error(c, rc);
+	j->found = rc == DT_OK;
+	if (!(j->d = dt_ctx_defer(c))) {
+		atomic_fetch_sub(&in_flight, 1);
+		signin_free(j);
+		dt_reply_problem(c, 503, "out of memory: try again", NULL);
 		return;
 	}
-	char *cookie = dt_http_alloc(c->req, 160);
-	snprintf(cookie, 160, "dt_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-		 SESSION_SECONDS);
-	dt_http_add_header(c->res, "set-cookie", cookie);
-	dt_http_add_header(c->res, "cache-control", "no-store");
-	json_t *body = json_pack("{s:s, s:s, s:i, s:o}", "token", token, "csrf", csrf, "expires_in",
-				 SESSION_SECONDS, "user", user_json(&acc));
-	dt_reply_json(c, 200, body);
+	pthread_mutex_lock(&pool_mu);
+	bool queued = pool && dt_workq_submit(pool, signin_hash, j);
+	pthread_mutex_unlock(&pool_mu);
+	if (!queued) {
+		j->busy = true; /* answered 503 from the loop's next turn */
+		dt_ctx_resume(j->d, signin_finish, j);
+	}
 }
 
 void dt_h_logout(struct dt_ctx *c)

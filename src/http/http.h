@@ -11,6 +11,7 @@
 #ifndef DT_HTTP_H
 #define DT_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,7 @@ struct dt_http_res {
 	struct dt_http_header headers[DT_HTTP_MAX_HEADERS];
 	int nheaders;
 	const char *route;           /* route pattern, for metrics ("/api/v1/{kind}/{id}") */
+	bool deferred;               /* set by dt_http_defer(): the response comes later */
 };
 
 /** Value of request header @name (lower case), or NULL; *@len gets its length. */
@@ -69,6 +71,32 @@ void *dt_http_alloc(const struct dt_http_req *req, size_t n);
 char *dt_http_strdup(const struct dt_http_req *req, const char *s, size_t n);
 /** Add a response header; the strings must outlive the request (pool or static). */
 void dt_http_add_header(struct dt_http_res *res, const char *name, const char *value);
+
+/*
+ * Deferred responses: a handler that waits for another thread (a password
+ * hash) calls dt_http_defer() and returns without a response; the server
+ * keeps the request open.  Later, any thread calls dt_http_resume() once
+ * with the ticket: on the request's own worker thread the callback fills
+ * the response, which is then sent.  Should the request be gone by then,
+ * the callback still runs, with @req and @res NULL, so that it can release
+ * what @arg holds.
+ */
+struct dt_http_ticket;
+typedef void (*dt_http_resume_fn)(struct dt_http_req *req, struct dt_http_res *res, void *arg);
+/**
+ * Defer the response of @req (on its worker thread, inside handle()): the
+ * request and what @res holds so far move into the ticket, and @res is
+ * marked deferred.  NULL when out of memory (nothing deferred).
+ */
+struct dt_http_ticket *dt_http_defer(struct dt_http_req *req, struct dt_http_res *res);
+/** From any thread, exactly once per ticket: run @fn(req, res, @arg) on the request's thread. */
+void dt_http_resume(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg);
+/**
+ * Instead of dt_http_resume(), on the request's own thread: the same about a
+ * second later (a refusal held back so that a client that retries at once
+ * cannot make the server answer it thousands of times a second).
+ */
+void dt_http_delay(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg);
 
 /** The dispatcher's entry points (dispatch.c). */
 struct dt_http_app {

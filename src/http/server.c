@@ -14,7 +14,12 @@
  * Every request reaches on_req() on the thread whose loop accepted the
  * connection.  The app's handle() runs synchronously there, so a request is
  * never "in flight" across loop turns except while h2o reads it or writes
- * its response; the per-request h2o pool is what dt_http_alloc() hands out.
+ * its response, or when the app deferred it (dt_http_defer(): a sign-in
+ * waiting for its password hash on another thread); the per-request h2o
+ * pool is what dt_http_alloc() hands out.  dt_http_resume() posts the
+ * ticket to the worker's receiver on its h2o context's queue (a pipe the
+ * loop watches), and the response is sent from the worker's own thread.
+ * A worker drains its deferred requests at shutdown like its connections.
  *
  * The body limit: h2o refuses a body above max_request_entity_size itself,
  * before reading it, with a text/plain 413, and closes the connection while
@@ -102,6 +107,8 @@ struct worker {
 	h2o_accept_ctx_t accept_ctx;
 	h2o_socket_t *listener;
 	int64_t nconns;     /* open connections of this thread (its loop only) */
+	h2o_multithread_receiver_t resume_rx; /* dt_http_resume() messages, on ctx.queue */
+	int64_t ndeferred;  /* deferred requests not yet resumed (its loop only) */
 	uint64_t id_prefix; /* random, for request ids */
 	uint64_t id_key;    /* random, mixed into the counter */
 	uint64_t id_counter;
@@ -500,9 +507,110 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	memset(&res, 0, sizeof(res));
 	dt_strbuf_init(&res.body, 0);
 	srv->app->handle(&r, &res, srv->app->ctx);
+	if (res.deferred)
+		return 0; /* the ticket holds it now: dt_http_resume() sends it */
 	send_app_response(req, &r, &res);
 	dt_strbuf_release(&res.body);
 	return 0;
+}
+
+/* ---- deferred responses ---- */
+
+/*
+ * A ticket is malloc'd: it outlives the handler's stack and may outlive the
+ * request.  A cell in the request's pool points back at it; when h2o
+ * disposes of the request (the connection went away) the cell's destructor
+ * tells the ticket, so the resume never touches a freed request.  Both run
+ * on the worker's thread.
+ */
+struct ticket_cell {
+	struct dt_http_ticket *t;
+};
+
+struct dt_http_ticket {
+	h2o_multithread_message_t msg; /* first: the message is the ticket */
+	struct worker *w;
+	h2o_req_t *hreq; /* NULL once the request is gone */
+	struct ticket_cell *cell;
+	struct dt_http_req r;
+	struct dt_http_res res;
+	dt_http_resume_fn fn;
+	void *arg;
+	h2o_timeout_entry_t timer; /* dt_http_delay() */
+};
+
+static void ticket_cell_dispose(void *p)
+{
+	struct ticket_cell *cell = p;
+	if (cell->t) {
+		cell->t->hreq = NULL;
+		cell->t->cell = NULL;
+	}
+}
+
+struct dt_http_ticket *dt_http_defer(struct dt_http_req *req, struct dt_http_res *res)
+{
+	h2o_req_t *hreq = req->impl;
+	struct dt_http_ticket *t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	t->w = worker_of(hreq->conn->ctx);
+	t->hreq = hreq;
+	t->cell = h2o_mem_alloc_shared(&hreq->pool, sizeof(*t->cell), ticket_cell_dispose);
+	t->cell->t = t;
+	t->r = *req;
+	t->res = *res; /* the body moves into the ticket */
+	dt_strbuf_init(&res->body, 0);
+	res->deferred = true;
+	t->w->ndeferred++;
+	return t;
+}
+
+void dt_http_resume(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg)
+{
+	t->fn = fn;
+	t->arg = arg;
+	h2o_multithread_send_message(&t->w->resume_rx, &t->msg);
+}
+
+/* On the ticket's worker thread: run its callback, send its response, free it. */
+static void finish_ticket(struct dt_http_ticket *t)
+{
+	t->w->ndeferred--;
+	if (t->hreq != NULL) {
+		t->cell->t = NULL;
+		t->fn(&t->r, &t->res, t->arg);
+		send_app_response(t->hreq, &t->r, &t->res);
+	} else {
+		t->fn(NULL, NULL, t->arg);
+	}
+	dt_strbuf_release(&t->res.body);
+	free(t);
+}
+
+/* The worker's end of dt_http_resume(). */
+static void on_resume(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
+{
+	while (!h2o_linklist_is_empty(messages)) {
+		struct dt_http_ticket *t =
+			H2O_STRUCT_FROM_MEMBER(struct dt_http_ticket, msg.link, messages->next);
+		h2o_linklist_unlink(&t->msg.link);
+		finish_ticket(t);
+	}
+	(void)rx;
+}
+
+static void on_delay(h2o_timeout_entry_t *entry)
+{
+	finish_ticket(H2O_STRUCT_FROM_MEMBER(struct dt_http_ticket, timer, entry));
+}
+
+void dt_http_delay(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg)
+{
+	t->fn = fn;
+	t->arg = arg;
+	t->timer.cb = on_delay;
+	h2o_timeout_link(t->w->loop, &t->w->ctx.one_sec_timeout, &t->timer);
 }
 
 /* ---- responses h2o generates itself (fallback path filter) ---- */
@@ -567,6 +675,14 @@ const char *dt_http_header(const struct dt_http_req *req, const char *name, size
 	h2o_req_t *hreq = req->impl;
 	ssize_t i = h2o_find_header_by_str(&hreq->headers, name, strlen(name), -1);
 
+	/* h2o takes Host out of the headers into the request's authority */
+	if (i == -1 && !strcmp(name, "host") && hreq->input.authority.len) {
+		h2o_iovec_t v = h2o_strdup(&hreq->pool, hreq->input.authority.base,
+					   hreq->input.authority.len);
+		if (len)
+			*len = v.len;
+		return v.base;
+	}
 	if (i == -1) {
 		if (len)
 			*len = 0;
@@ -743,6 +859,7 @@ static int worker_start(struct worker *w)
 	randombytes_buf(&w->id_key, sizeof(w->id_key));
 	w->loop = h2o_evloop_create();
 	h2o_context_init(&w->ctx, w->loop, &srv->conf);
+	h2o_multithread_register_receiver(w->ctx.queue, &w->resume_rx, on_resume);
 	w->ctx_ready = true;
 	w->accept_ctx.ctx = &w->ctx;
 	w->accept_ctx.hosts = srv->conf.hosts;
@@ -786,7 +903,7 @@ static void worker_serve(struct worker *w)
 	if (w->ctx.http2.idle_timeout.timeout > DRAIN_IDLE_MS)
 		w->ctx.http2.idle_timeout.timeout = DRAIN_IDLE_MS;
 	deadline = now_ms() + DRAIN_MS;
-	while (w->nconns > 0 && now_ms() < deadline) {
+	while ((w->nconns > 0 || w->ndeferred > 0) && now_ms() < deadline) {
 		h2o_evloop_run(w->loop, LOOP_TICK_MS);
 		if (w->srv->app->turn_end)
 			w->srv->app->turn_end(&w->pub, w->srv->app->ctx);
@@ -831,7 +948,8 @@ static void worker_stop(struct worker *w)
 			h2o_timeout_unlink(&w->ctx.http2._graceful_shutdown_timeout);
 		for (int i = 0; i < 20 && w->nconns == 0 && !ctx_timers_idle(&w->ctx); i++)
 			h2o_evloop_run(w->loop, LOOP_TICK_MS);
-		if (w->nconns == 0 && ctx_timers_idle(&w->ctx)) {
+		if (w->nconns == 0 && w->ndeferred == 0 && ctx_timers_idle(&w->ctx)) {
+			h2o_multithread_unregister_receiver(w->ctx.queue, &w->resume_rx);
 			h2o_context_dispose(&w->ctx);
 			/* closed sockets are freed on the loop's next turn */
 			h2o_evloop_run(w->loop, 0);

@@ -13,6 +13,7 @@
 
 #include "core/date.h"
 #include "core/num.h"
+#include "core/password.h"
 #include "domain/natid.h"
 #include "domain/region.h"
 #include "domain/uscc.h"
@@ -98,13 +99,13 @@ static int parse_scope(struct dt_store *s, const char *role, const char *scope,
 	return rc;
 }
 
-/* Check @password's length and hash it with argon2id into @hash. */
-static int hash_password(const char *password, char hash[DT_PWHASH_LEN], struct dt_strbuf *err)
+/* Check @password for account @login (core/password.h) and hash it with argon2id into @hash. */
+static int hash_password(const char *password, const char *login, char hash[DT_PWHASH_LEN],
+			 struct dt_strbuf *err)
 {
-	if (!password || strlen(password) < 8)
-		return dt_error(err, DT_EINVAL, "password: at least 8 characters");
-	if (strlen(password) > 1024)
-		return dt_error(err, DT_EINVAL, "password: at most 1024 characters");
+	int rc = dt_password_check(password, login, err);
+	if (rc != DT_OK)
+		return rc;
 	if (dt_password_hash(password, hash) != DT_OK)
 		return dt_error(err, DT_ENOMEM, "out of memory hashing the password");
 	return DT_OK;
@@ -150,7 +151,7 @@ int dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const cha
 	if (rc != DT_OK)
 		return rc;
 	char hash[DT_PWHASH_LEN], now[DT_TIME_STRLEN];
-	if ((rc = hash_password(password, hash, err)) != DT_OK)
+	if ((rc = hash_password(password, login, hash, err)) != DT_OK)
 		return rc;
 	dt_time_now(now);
 	rc = dt_tx_begin(s, err);
@@ -296,7 +297,7 @@ int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const 
 			    const char *password, struct dt_strbuf *err)
 {
 	char hash[DT_PWHASH_LEN], now[DT_TIME_STRLEN];
-	int rc = hash_password(password, hash, err);
+	int rc = hash_password(password, login, hash, err);
 	if (rc != DT_OK)
 		return rc;
 	dt_time_now(now);
@@ -330,26 +331,37 @@ int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const 
 	return dt_tx_end(s, rc, err);
 }
 
-int dt_store_account_login(struct dt_store *s, const char *login, const char *password,
-			   struct dt_account *out, struct dt_strbuf *err)
+int dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
+			    char hash[DT_PWHASH_LEN], struct dt_strbuf *err)
 {
-	/* A fixed hash to verify against when the login is unknown: same cost. */
-	static char dummy[DT_PWHASH_LEN];
-	if (!dummy[0] && dt_password_hash("dualtrack-no-such-user", dummy) != DT_OK)
-		return dt_error(err, DT_ENOMEM, "out of memory");
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " ACCOUNT_COLS ", password_hash FROM account "
 					     "WHERE login = ?", err);
 	if (!st)
 		return DT_EDB;
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	char hash[DT_PWHASH_LEN];
-	bool found = sqlite3_step(st) == SQLITE_ROW;
-	if (found) {
+	int r = sqlite3_step(st), rc = DT_OK;
+	if (r == SQLITE_ROW) {
 		account_from_row(st, out);
-		snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(st, 7));
+		snprintf(hash, DT_PWHASH_LEN, "%s", (const char *)sqlite3_column_text(st, 7));
+	} else if (r == SQLITE_DONE) {
+		rc = dt_error(err, DT_ENOTFOUND, "no account '%s'", login);
+	} else {
+		rc = dt_sql_error(s, "account", err);
 	}
 	sqlite3_reset(st);
-	bool ok = dt_password_verify(found ? hash : dummy, password) && found;
+	return rc;
+}
+
+int dt_store_account_login(struct dt_store *s, const char *login, const char *password,
+			   struct dt_account *out, struct dt_strbuf *err)
+{
+	char hash[DT_PWHASH_LEN];
+	int rc = dt_store_account_secret(s, login, out, hash, err);
+	if (rc != DT_OK && rc != DT_ENOTFOUND)
+		return rc;
+	bool found = rc == DT_OK;
+	/* unknown logins pay for a hash too: timing does not tell them apart */
+	bool ok = dt_password_verify(found ? hash : dt_password_dummy_hash(), password) && found;
 	if (!ok)
 		return dt_error(err, DT_EDENIED, "wrong login or password");
 	if (out->disabled)

@@ -292,6 +292,13 @@ int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const 
  */
 int dt_store_account_login(struct dt_store *s, const char *login, const char *password,
 			   struct dt_account *out, struct dt_strbuf *err);
+/**
+ * The account @login and its password hash (argon2id, as stored), for a
+ * caller that verifies the password elsewhere (the server, off its event
+ * loops).  DT_ENOTFOUND when there is no such login.
+ */
+int dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
+			    char hash[DT_PWHASH_LEN], struct dt_strbuf *err);
 
 /**
  * Create a session or API token for account @account_id valid for @seconds.

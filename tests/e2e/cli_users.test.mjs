@@ -77,7 +77,7 @@ test('user add: refusals name the argument (exit 1), usage errors exit 2', () =>
   assert.match(r.stderr, /login: use lower-case letters/);
   r = addUser(args, 'shortpw', 'admin', null, 'Zq7#xK1');
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /password: at least 8 characters/);
+  assert.match(r.stderr, /password: 密码太短，至少 8 个字符 \(at least 8 characters\)/);
   assert.ok(!(r.stderr + r.stdout).includes('Zq7#xK1'), 'the password is echoed');
   r = addUser(args, 'city1', 'city', '210000');
   assert.equal(r.status, 1);
@@ -150,7 +150,7 @@ test('user list, disable, enable, passwd', () => {
   r = okRun(['user', 'passwd', 'root', '--password-stdin', ...args], { input: 'a brand new password\n' });
   assert.match(r.stdout, /^changed the password of 'root'/);
   assert.notEqual(sqlite(db, "SELECT password_hash FROM account WHERE login = 'root'"), hash);
-  fails(['user', 'passwd', 'root', '--password-stdin', ...args], 1, /password: at least 8/, { input: 'short\n' });
+  fails(['user', 'passwd', 'root', '--password-stdin', ...args], 1, /password: 密码太短.*at least 8/, { input: 'short\n' });
   fails(['user', 'passwd', 'root', ...args], 2, /`user passwd` needs --password-stdin/);
   fails(['user', 'passwd', 'ghost', '--password-stdin', ...args], 1, /no account 'ghost'/, { input: `${PW}\n` });
 

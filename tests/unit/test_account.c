@@ -301,16 +301,41 @@ static void test_bad_logins_and_passwords(void **state)
 	memset(long_pw, 'x', 1025);
 	long_pw[1025] = '\0';
 	add_invalid(f, "longpw", "admin", NULL, long_pw, "password:");
-	assert_int_equal(add(f, "eightpw", "admin", NULL, "12345678"), DT_OK);
+	/* what a guesser tries first is refused, saying why in Chinese and English */
+	static const char *const weak[] = { "12345678", "password", "password1", "qwertyuiop",
+					    "iloveyou", "abc12345", "pwpwpwpw" };
+	for (size_t i = 0; i < DT_ARRAY_SIZE(weak); i++) {
+		add_invalid(f, "weakpw", "admin", NULL, weak[i], "password:");
+		assert_non_null(strstr(f->err.buf, "密码"));
+		assert_non_null(strstr(f->err.buf, "dictionary"));
+	}
+	add_invalid(f, "samepassword", "admin", NULL, "samepassword", "password:");
+	assert_non_null(strstr(f->err.buf, "登录名"));
+	add_invalid(f, "samepassword", "admin", NULL, "DROWSSAPEMAS", "password:");
+	assert_non_null(strstr(f->err.buf, "登录名"));
+	add_invalid(f, "shortpw", "admin", NULL, "Vx2m#q", "password:");
+	assert_non_null(strstr(f->err.buf, "密码太短"));
+	assert_int_equal(add(f, "eightpw", "admin", NULL, "tq7-Vx2m"), DT_OK);
+	assert_int_equal(add(f, "demopw", "admin", NULL, "dualtrack-demo"), DT_OK);
+	uint64_t x = 12345; /* the longest: 1024 bytes of an LCG's letters */
+	for (size_t i = 0; i < 1024; i++) {
+		x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+		long_pw[i] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"[x >> 58];
+	}
 	long_pw[1024] = '\0';
 	assert_int_equal(add(f, "maxpw", "admin", NULL, long_pw), DT_OK);
-	assert_int_equal(fx_rows(f, "account"), 4);
+	assert_int_equal(fx_rows(f, "account"), 5);
 
 	/* passwd applies the same rule */
 	dt_strbuf_reset(&f->err);
 	assert_int_equal(dt_store_account_passwd(f->s, &f->actor, "eightpw", "short", &f->err),
 			 DT_EINVAL);
 	assert_non_null(strstr(f->err.buf, "password"));
+	assert_int_equal(dt_store_account_passwd(f->s, &f->actor, "eightpw", "12345678", &f->err),
+			 DT_EINVAL);
+	assert_non_null(strstr(f->err.buf, "密码太常见"));
+	assert_int_equal(dt_store_account_passwd(f->s, &f->actor, "eightpw", "eightpw", &f->err),
+			 DT_EINVAL);
 	assert_int_equal(dt_store_account_passwd(f->s, &f->actor, "nobody", "long enough", &f->err),
 			 DT_ENOTFOUND);
 	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "nobody", true, &f->err),
