@@ -32,5 +32,12 @@ char dt_natid_check_char(const char *first17);
 int dt_natid_parse(const char *s, struct dt_date today, struct dt_natid *out, struct dt_strbuf *err);
 /** Masked form for display: the first 4 and last 4 kept, "2101**********123X". */
 void dt_natid_mask(const char *id, char out[DT_NATID_LEN + 1]);
+/**
+ * The mask for readers without pii:read: only the first 4 characters (the
+ * province and city of issue) kept, "2101**************".  @id may be an ID
+ * or its dt_natid_mask() form; anything not 18 characters long is masked
+ * whole, as dt_natid_mask() does.
+ */
+void dt_natid_mask_city(const char *id, char out[DT_NATID_LEN + 1]);
 
 #endif

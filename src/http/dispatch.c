@@ -669,7 +669,11 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			goto done;
 		}
 	}
+	/* What the store shows of personal data depends on pii:read: set for every route here. */
+	struct dt_viewer viewer = { (c.perms & DT_P_PII) != 0, c.cred.account.scope.trainee_id };
+	dt_store_set_viewer(c.store, &viewer);
 	hit->handler(&c);
+	dt_store_set_viewer(c.store, &(struct dt_viewer){ .pii = false, .own_trainee = 0 });
 	if (res->deferred)
 		goto deferred; /* dt_ctx_resume() finishes and measures it */
 	if (strcmp(hit->method, "GET") && res->status >= 200 && res->status < 300)

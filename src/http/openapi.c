@@ -61,8 +61,13 @@ static json_t *field_schema(const struct dt_field *f, bool nullable)
 		json_object_set_new(s, "x-ref", json_string(f->ref));
 	if (f->flags & DT_FF_OPENREF) /* may name a record outside the writer's scope */
 		json_object_set_new(s, "x-openref", json_true());
-	char desc[160];
-	snprintf(desc, sizeof(desc), "%s / %s", f->label_en, f->label_zh);
+	char desc[256];
+	/* What a caller without pii:read is shown (docs/API.md, "Personal data"). */
+	const char *coarse = !(f->flags & (DT_FF_PII | DT_FF_QUASI)) ? ""
+			     : f->flags & DT_FF_PII ? "; without pii:read only its first 4 characters"
+			     : f->type == DT_F_DATE ? "; without pii:read the year only (YYYY)"
+						     : "; without pii:read cut to its city";
+	snprintf(desc, sizeof(desc), "%s / %s%s", f->label_en, f->label_zh, coarse);
 	json_object_set_new(s, "description", json_string(desc));
 	return s;
 }

@@ -238,8 +238,15 @@ static int sink_close(struct sink *k, int rc, const char *path, struct dt_strbuf
 
 /* ---- columns ---- */
 
+/* With export flags: the reader sees personal data coarsened (dt_store_coarse). */
+#define EXPORT_COARSE (1u << 16)
+
 static const char *col_header(const struct dt_iocol *c, unsigned flags)
 {
+	/* The store shows such a reader the year of a birth date: say so. */
+	if ((flags & EXPORT_COARSE) && c->field && (c->field->flags & DT_FF_QUASI) &&
+	    c->field->type == DT_F_DATE)
+		return flags & DT_EXPORT_EN ? "birth_year" : "出生年份";
 	return flags & DT_EXPORT_EN ? c->name : c->label_zh;
 }
 
@@ -487,7 +494,8 @@ int dt_export(struct dt_store *s, const struct dt_export_opts *o, const char *pa
 			dt_error(err, rc, "%s: cannot add a worksheet", path);
 	}
 	if (rc == DT_OK)
-		rc = write_header(&k, cols, n, o->flags, false, err);
+		rc = write_header(&k, cols, n, o->flags | (dt_store_coarse(s) ? EXPORT_COARSE : 0), false,
+				  err);
 	while (rc == DT_OK) {
 		json_t *items = NULL;
 		char *next = NULL;

@@ -590,6 +590,7 @@ int dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope, const 
 			json_object_set_new(o, "region", json_null());
 		}
 		json_object_set_new(o, "hash", json_string((const char *)sqlite3_column_text(st, 10)));
+		dt_crud_coarsen_event(s, o);
 		json_array_append_new(arr, o);
 		n++;
 	}

@@ -6,7 +6,9 @@
  * a field error, the entity's rules (rules.c) add derived columns, and the
  * SQL is built from the fields.  Output objects carry every field, the
  * region code as a string, and personal identity numbers masked unless the
- * caller asks for DT_READ_UNMASK.
+ * caller asks for DT_READ_UNMASK.  What leaves the store through its public
+ * reads is then coarsened for a reader without pii:read (dt_crud_coarsen);
+ * the store's own reads (the audit trail, the rules) see records as stored.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "core/date.h"
 #include "core/num.h"
 #include "core/utf8.h"
+#include "domain/natid.h"
 #include "domain/region.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
@@ -314,6 +317,99 @@ static int check_input(struct dt_store *s, const struct dt_actor *a, const struc
 		}
 	}
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+}
+
+/* ---- what a reader without pii:read sees ---- */
+
+/*
+ * The rule of docs/API.md ("Personal data"): with the ID masked to its first
+ * 4 digits, the birth year, the gender and the household city known, an ID
+ * still has (districts of the city) x (days of the year) x 500 sequence
+ * numbers left: well above 10,000 for every trainee.  Each further digit
+ * shown divides that by 10 (the check character by 11), a known birth date
+ * by 365, a known district by the city's count of districts.
+ */
+
+void dt_store_set_viewer(struct dt_store *s, const struct dt_viewer *v)
+{
+	s->viewer = v ? *v : (struct dt_viewer){ .pii = true, .own_trainee = 0 };
+}
+
+bool dt_store_coarse(const struct dt_store *s)
+{
+	return !s->viewer.pii;
+}
+
+/* Does @e have fields that dt_crud_coarsen() changes? */
+static bool has_coarse_fields(const struct dt_entity *e)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].flags & (DT_FF_PII | DT_FF_QUASI))
+			return true;
+	return false;
+}
+
+/* The coarse form of value @v of field @f (a new reference). */
+static json_t *coarse_value(const struct dt_field *f, json_t *v)
+{
+	if (f->type == DT_F_REGION && (json_is_string(v) || json_is_integer(v))) {
+		long code = json_is_integer(v) ? (long)json_integer_value(v)
+					       : strtol(json_string_value(v), NULL, 10);
+		char buf[16];
+		snprintf(buf, sizeof(buf), "%06d", dt_region_ancestor((int)code, 2));
+		return json_string(buf);
+	}
+	if (!json_is_string(v))
+		return json_incref(v);
+	const char *t = json_string_value(v);
+	if (f->flags & DT_FF_PII) {
+		char m[DT_NATID_LEN + 1];
+		dt_natid_mask_city(t, m);
+		return json_string(m);
+	}
+	if (f->type == DT_F_DATE)
+		return json_stringn(t, strlen(t) < 4 ? strlen(t) : 4); /* "2005-03-15" -> "2005" */
+	return json_incref(v);
+}
+
+void dt_crud_coarsen(const struct dt_store *s, const struct dt_entity *e, json_t *o)
+{
+	if (s->viewer.pii || !json_is_object(o) || !has_coarse_fields(e))
+		return;
+	/* A trainee's own record is theirs to read (PIPL art. 45). */
+	if (s->viewer.own_trainee && !strcmp(e->name, "trainee") &&
+	    json_integer_value(json_object_get(o, "id")) == s->viewer.own_trainee)
+		return;
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct dt_field *f = &e->fields[i];
+		json_t *v = json_object_get(o, f->name);
+		if (v && (f->flags & (DT_FF_PII | DT_FF_QUASI)))
+			json_object_set_new(o, f->name, coarse_value(f, v));
+	}
+}
+
+void dt_crud_coarsen_event(const struct dt_store *s, json_t *ev)
+{
+	if (s->viewer.pii)
+		return;
+	/*
+	 * The hash covers the event's full content: with it, each candidate
+	 * for the coarsened parts could be checked, here and in every later
+	 * hash of the chain.  So no hash at all for such a reader.
+	 */
+	json_object_set_new(ev, "hash", json_null());
+	const char *name = json_string_value(json_object_get(ev, "entity"));
+	const struct dt_entity *e = name ? dt_entity_find(name) : NULL;
+	if (!e || !has_coarse_fields(e))
+		return;
+	dt_crud_coarsen(s, e, json_object_get(ev, "before"));
+	dt_crud_coarsen(s, e, json_object_get(ev, "after"));
+	const struct dt_field *rf = dt_entity_field(e, "region");
+	json_t *r = json_object_get(ev, "region");
+	bool own = s->viewer.own_trainee && !strcmp(e->name, "trainee") &&
+		   json_integer_value(json_object_get(ev, "entity_id")) == s->viewer.own_trainee;
+	if (rf && (rf->flags & DT_FF_QUASI) && r && !json_is_null(r) && !own)
+		json_object_set_new(ev, "region", coarse_value(rf, r));
 }
 
 /* ---- reading ---- */
@@ -751,7 +847,22 @@ int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const ch
 	const struct dt_entity *e = find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
-	return crud_get_any(s, e, scope, id, 0, NULL, out, err);
+	if (s->viewer.pii || !has_coarse_fields(e))
+		return crud_get_any(s, e, scope, id, 0, NULL, out, err);
+	/* To be coarsened: by way of the object (only trainees take this way). */
+	json_t *o = NULL;
+	int rc = dt_crud_get(s, e, scope, id, 0, &o, err);
+	if (rc == DT_OK) {
+		dt_crud_coarsen(s, e, o);
+		char *t = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
+		if (t)
+			dt_strbuf_adds(out, t);
+		else
+			rc = dt_error(err, DT_ENOMEM, "out of memory");
+		free(t);
+	}
+	json_decref(o);
+	return rc;
 }
 
 int dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
@@ -760,7 +871,10 @@ int dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *e
 	const struct dt_entity *e = find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
-	return dt_crud_get(s, e, scope, id, flags, out, err);
+	int rc = dt_crud_get(s, e, scope, id, flags, out, err);
+	if (rc == DT_OK)
+		dt_crud_coarsen(s, e, *out);
+	return rc;
 }
 
 /* ---- writing ---- */
@@ -855,10 +969,12 @@ done:
 	blobs_free(&blobs);
 	json_decref(row);
 	json_decref(refs);
-	if (rc == DT_OK && out)
+	if (rc == DT_OK && out) {
+		dt_crud_coarsen(s, e, obj); /* the audit event has it as stored */
 		*out = obj;
-	else
+	} else {
 		json_decref(obj);
+	}
 	return rc;
 }
 
@@ -954,10 +1070,12 @@ done:
 	json_decref(refs);
 	json_decref(raw);
 	json_decref(before);
-	if (rc == DT_OK && out)
+	if (rc == DT_OK && out) {
+		dt_crud_coarsen(s, e, after);
 		*out = after;
-	else
+	} else {
 		json_decref(after);
+	}
 	return rc;
 }
 
@@ -1051,10 +1169,51 @@ static int filter_value(const struct dt_field *f, const char *text, json_t **out
 	}
 }
 
-/* WHERE clause shared by list and count (without cursor). */
-static int where_sql(const struct dt_entity *e, const struct dt_scope *scope,
-		     const struct dt_query *q, struct dt_strbuf *sql, json_t *binds,
-		     struct dt_strbuf *err)
+/*
+ * A filter on a coarsened field, for a reader who sees it coarsened, matches
+ * at the grain shown and no finer: a birth date by its year ("2005"), a
+ * household region by a province or a city.  Anything finer would let the
+ * finer value be found by asking (one day, one district at a time).
+ */
+static int coarse_filter(const struct dt_field *f, const char *text, struct dt_strbuf *sql,
+			 json_t *binds, struct dt_strbuf *err)
+{
+	if (f->type == DT_F_DATE) {
+		bool year = strlen(text) == 4;
+		for (const char *p = text; year && *p; p++)
+			year = *p >= '0' && *p <= '9';
+		if (!year)
+			return dt_error(err, DT_EINVAL,
+					"%s: without pii:read it is shown as a year, and filtered by a "
+					"year (YYYY) only, not '%s'",
+					f->name, text);
+		char lo[16], hi[16];
+		snprintf(lo, sizeof(lo), "%s-01-01", text);
+		snprintf(hi, sizeof(hi), "%s-12-31", text);
+		dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
+		json_array_append_new(binds, json_string(lo));
+		json_array_append_new(binds, json_string(hi));
+		return DT_OK;
+	}
+	int code, lo, hi;
+	if (dt_region_code_parse(text, &code, err) != DT_OK)
+		return DT_EINVAL;
+	if (dt_region_level(code) > 2)
+		return dt_error(err, DT_EINVAL,
+				"%s: without pii:read it is shown down to the city, and filtered by a "
+				"province or city code only, not %06d",
+				f->name, code);
+	dt_region_range(code, &lo, &hi);
+	dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
+	json_array_append_new(binds, json_integer(lo));
+	json_array_append_new(binds, json_integer(hi));
+	return DT_OK;
+}
+
+/* WHERE clause shared by list and count (without cursor), for the reader of @s. */
+static int where_sql(const struct dt_store *s, const struct dt_entity *e,
+		     const struct dt_scope *scope, const struct dt_query *q, struct dt_strbuf *sql,
+		     json_t *binds, struct dt_strbuf *err)
 {
 	dt_strbuf_adds(sql, " WHERE 1 = 1");
 	dt_crud_scope_sql(e, scope, false, sql, binds);
@@ -1067,6 +1226,11 @@ static int where_sql(const struct dt_entity *e, const struct dt_scope *scope,
 			return dt_error(err, DT_EINVAL, "%s: not a filter of %s", name, e->name);
 		if (!dt_utf8_valid(text, strlen(text), NULL))
 			return dt_error(err, DT_EINVAL, "%s: the value is not valid UTF-8", name);
+		if ((f->flags & DT_FF_QUASI) && !s->viewer.pii) {
+			if (coarse_filter(f, text, sql, binds, err) != DT_OK)
+				return DT_EINVAL;
+			continue;
+		}
 		if (f->type == DT_F_REGION) {
 			int code, lo, hi;
 			if (dt_region_code_parse(text, &code, err) != DT_OK)
@@ -1160,12 +1324,25 @@ int dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *
 		return dt_error(err, DT_EINVAL, "limit: %d is out of range 1..%d", limit, LIST_MAX);
 	bool desc = q && q->desc;
 	bool by_id = !strcmp(sort, "id");
+	/*
+	 * A coarsened field sorts at the grain shown (ties by id): an order by
+	 * the full value would tell it against records of one's own.  The
+	 * cursor then holds the coarse value, as the page shows it.
+	 */
+	char sort_expr[64];
+	if ((sf->flags & DT_FF_QUASI) && !s->viewer.pii && sf->type == DT_F_DATE)
+		snprintf(sort_expr, sizeof(sort_expr), "substr(%s, 1, 4)", sf->name);
+	else if ((sf->flags & DT_FF_QUASI) && !s->viewer.pii && sf->type == DT_F_REGION)
+		snprintf(sort_expr, sizeof(sort_expr), "(%s / 100 * 100)", sf->name);
+	else
+		snprintf(sort_expr, sizeof(sort_expr), "%s", sf->name);
+	sort = sort_expr;
 
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	json_t *binds = json_array(), *arr = json_array(), *cur = NULL;
 	int rc = DT_OK;
 	select_list(e, &sql);
-	rc = where_sql(e, scope, q, &sql, binds, err);
+	rc = where_sql(s, e, scope, q, &sql, binds, err);
 	if (rc != DT_OK)
 		goto out;
 	if (q && q->cursor && *q->cursor) {
@@ -1216,10 +1393,11 @@ int dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *
 		rc = row_to_json(s, e, st, 0, &o, err);
 		if (rc != DT_OK)
 			break;
+		dt_crud_coarsen(s, e, o);
 		json_array_append_new(arr, o);
 		last_id = json_integer_value(json_object_get(o, "id"));
-		/* The cursor holds the stored value: region codes as integers. */
-		json_t *sv = json_object_get(o, sort);
+		/* The cursor holds the value sorted by: region codes as integers. */
+		json_t *sv = json_object_get(o, sf->name);
 		json_decref(last_owned);
 		last_owned = NULL;
 		if (sf->type == DT_F_REGION)
@@ -1255,7 +1433,7 @@ int dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char 
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	json_t *binds = json_array();
 	dt_strbuf_addf(&sql, "SELECT count(*) FROM %s", e->table);
-	int rc = where_sql(e, scope, q, &sql, binds, err);
+	int rc = where_sql(s, e, scope, q, &sql, binds, err);
 	if (rc == DT_OK) {
 		sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
 		if (!st) {

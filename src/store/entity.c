@@ -203,9 +203,15 @@ static const struct dt_field trainee_fields[] = {
 	{ "national_id", DT_F_TEXT, R | I | DT_FF_PII, 0, 18, NULL, NULL, NULL, check_natid,
 	  "身份证号", "National ID" },
 	{ "name", DT_F_TEXT, R | S | Q, 0, 50, NULL, NULL, NULL, NULL, "姓名", "Name" },
-	{ "gender", DT_F_ENUM, F, 0, 0, "M|F", NULL, NULL, NULL, "性别", "Gender" },
-	{ "birth_date", DT_F_DATE, S | F, 0, 0, NULL, NULL, NULL, NULL, "出生日期", "Birth date" },
-	{ "region", DT_F_REGION, R | F | S, 0, 0, NULL, NULL, NULL, NULL, "户籍地区", "Region" },
+	/*
+	 * Both follow from the ID and never change: an update that names them is
+	 * refused whatever the value, so that it cannot be used to test a guess.
+	 */
+	{ "gender", DT_F_ENUM, F | I, 0, 0, "M|F", NULL, NULL, NULL, "性别", "Gender" },
+	{ "birth_date", DT_F_DATE, S | F | I | DT_FF_QUASI, 0, 0, NULL, NULL, NULL, NULL, "出生日期",
+	  "Birth date" },
+	{ "region", DT_F_REGION, R | F | S | DT_FF_QUASI, 0, 0, NULL, NULL, NULL, NULL, "户籍地区",
+	  "Region" },
 	{ "phone", DT_F_TEXT, 0, 0, 30, NULL, NULL, NULL, NULL, "联系电话", "Phone" },
 	{ "email", DT_F_TEXT, 0, 0, 100, NULL, NULL, NULL, NULL, "电子邮箱", "Email" },
 	{ "guardian_name", DT_F_TEXT, 0, 0, 50, NULL, NULL, NULL, NULL, "监护人", "Guardian" },

@@ -35,6 +35,13 @@ enum dt_fflag {
 	DT_FF_SEARCH = 1 << 5,    /* searched by the free-text q */
 	DT_FF_PII = 1 << 6,       /* personal identity number: encrypted, masked */
 	DT_FF_OPENREF = 1 << 7,   /* REF that may point outside the writer's scope (an employer, an assessor) */
+	/*
+	 * Part of what a personal identity number is made of (a birth date, a
+	 * household region): shown to readers without pii:read only coarsened
+	 * (a date as its year, a region as its city), and filtered or sorted
+	 * by them only at that grain; see dt_crud_coarsen().
+	 */
+	DT_FF_QUASI = 1 << 8,
 };
 
 /* The longest text any field takes: what one Excel cell holds (32,767 characters). */

@@ -491,6 +491,7 @@ int dt_store_open(struct dt_store **out, const char *path, const struct dt_keys 
 		return dt_error(err, DT_ENOMEM, "out of memory");
 	s->path = strdup(path);
 	s->field_errors = json_array();
+	s->viewer.pii = true; /* the CLI's reader; the server sets one per request */
 	if (keys) {
 		s->keys = *keys;
 		s->have_keys = true;

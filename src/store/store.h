@@ -89,6 +89,27 @@ json_t *dt_store_field_errors(struct dt_store *s);
 int dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err);
 void dt_store_snapshot_end(struct dt_store *s);
 
+/**
+ * Who reads through a connection, for what the store shows of personal data.
+ *
+ * A reader without pii:read gets every record that would help rebuild a
+ * national ID coarsened, by every read of this interface (get, list, the
+ * objects a write returns, the audit log, and so exports): the ID masked to
+ * its first 4 characters, a birth date as its year ("2005"), a household
+ * region as its city; and may filter or sort by those fields only at that
+ * grain (DT_EINVAL naming the parameter otherwise).  A trainee reading
+ * their own record sees it as stored.  The rule and its arithmetic are in
+ * docs/API.md, "Personal data"; dt_crud_coarsen() applies it.
+ */
+struct dt_viewer {
+	bool pii;            /* holds pii:read: records as stored */
+	int64_t own_trainee; /* a trainee's own record (0: none), shown as stored */
+};
+/** Set the reader of @s until the next call; NULL: one with pii:read (the default). */
+void dt_store_set_viewer(struct dt_store *s, const struct dt_viewer *v);
+/** Does the reader of @s see personal data coarsened (no pii:read)? */
+bool dt_store_coarse(const struct dt_store *s);
+
 /* Explicit transactions for bulk work.  Nesting is not allowed. */
 int dt_store_begin(struct dt_store *s, struct dt_strbuf *err);
 int dt_store_commit(struct dt_store *s, struct dt_strbuf *err);

@@ -48,6 +48,7 @@ struct dt_store {
 		sqlite3_stmt *st;
 	} get_memo[DT_GET_MEMO];
 	json_t *field_errors; /* [{field, message}] of the last failed write */
+	struct dt_viewer viewer; /* who reads (dt_store_set_viewer) */
 	/*
 	 * The audit chain head, cached only inside an explicit transaction (we
 	 * hold the write lock, so nobody else appends); written to the meta table
@@ -119,6 +120,21 @@ void dt_crud_json_string(struct dt_strbuf *sb, const char *t);
 /* crud.c: read one row as the API shows it (scope NULL = all). */
 int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err);
+/**
+ * Coarsen object @o of @e (a record as the API shows it; changed in place)
+ * for the reader of @s: nothing when the reader holds pii:read or @o is a
+ * trainee's own record; otherwise personal identity numbers masked to their
+ * first 4 characters and DT_FF_QUASI fields cut to their coarse grain.  The
+ * one place that decides what a reader without pii:read sees of a record.
+ */
+void dt_crud_coarsen(const struct dt_store *s, const struct dt_entity *e, json_t *o);
+/**
+ * The same for an audit event as the audit list shows it ({entity, before,
+ * after, region, hash, ...}): its objects coarsened as records of its
+ * entity, its region as that record's, and no hash (a hash over the full
+ * content would let a guess be checked).
+ */
+void dt_crud_coarsen_event(const struct dt_store *s, json_t *ev);
 /**
  * Append " AND <scope condition>" for @e to @sql, binding values into @binds:
  * what @scope may read of @e, or with @write what it may change (entity.h's

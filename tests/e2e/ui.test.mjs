@@ -289,6 +289,10 @@ test('forms: a field error is shown at its field; a trainee and a contract are c
     await ready(page);
     created.trainee = Number(page.url().split('/').pop());
     assert.match(await page.textContent('main h1'), /测试学员/);
+    // Without pii:read the company is shown the year of birth, labelled as such.
+    const dl = await page.textContent('main dl');
+    assert.match(dl, /出生年份\s*2008年/);
+    assert.doesNotMatch(dl, /出生日期|3月15日/);
 
     // The contract: the company is preselected, the school is its partner.
     await go(page, srv.base, '/contracts/new');
@@ -414,8 +418,15 @@ test('language: switch to English and back, remembered across reloads', opts, as
     assert.equal((await page.textContent('main h1')).trim(), 'Contracts');
     await shot(page, 'contracts-en');
     await axe(page, 'contracts in English');
+    // The city has no pii:read: trainees come with their birth year, labelled so.
+    await go(page, srv.base, '/trainees');
+    assert.match(await page.textContent('main table thead'), /Birth year/);
+    assert.doesNotMatch(await page.textContent('main table'), /Birth date|\d{1,2} [A-Z][a-z]+ (19|20)\d\d/);
     await page.click('[data-test=lang]');
     await page.locator('nav.side a', { hasText: '培养合同' }).waitFor();
+    assert.match(await page.textContent('main table thead'), /出生年份/);
+    assert.match(await page.textContent('main table tbody'), /(19|20)\d\d年/);
+    await go(page, srv.base, '/contracts');
     assert.match(await page.textContent('main table'), /\d{4}年\d{1,2}月\d{1,2}日/);
   });
 });

@@ -303,6 +303,25 @@ static void test_mask(void **state)
 	assert_string_equal(out, "");
 }
 
+/* The mask for readers without pii:read: the city of issue, nothing of the date, sequence or check. */
+static void test_mask_city(void **state)
+{
+	(void)state;
+	char out[DT_NATID_LEN + 1];
+	dt_natid_mask_city("21010219900101123X", out);
+	assert_string_equal(out, "2101**************");
+	/* from the stored mask, the same */
+	dt_natid_mask_city("2101**********123X", out);
+	assert_string_equal(out, "2101**************");
+	/* anything not 18 long: all hidden */
+	dt_natid_mask_city("110105491231002", out);
+	assert_string_equal(out, "***************");
+	dt_natid_mask_city("11010519491231002X99", out);
+	assert_string_equal(out, "******************");
+	dt_natid_mask_city(NULL, out);
+	assert_string_equal(out, "");
+}
+
 /* ---- property test ---------------------------------------------------- */
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -427,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_future_birth),
 		cmocka_unit_test(test_check_char_bad_input),
 		cmocka_unit_test(test_mask),
+		cmocka_unit_test(test_mask_city),
 		cmocka_unit_test(test_property_random_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,8 +57,8 @@ export const ENTITIES = {
   trainee: [
     F('national_id', 'text', 'ri', { max: 18, mono: true, pii: true }),
     F('name', 'text', 'r', { max: 50 }),
-    F('gender', 'enum', '', { values: ['M', 'F'] }),
-    F('birth_date', 'date'),
+    F('gender', 'enum', 'i', { values: ['M', 'F'] }),
+    F('birth_date', 'date', 'i'),
     F('region', 'region', 'r'),
     F('phone', 'text', '', { max: 30 }),
     F('email', 'text', '', { max: 100 }),
@@ -159,6 +159,16 @@ export function role() { return session ? session.user.role : ''; }
 /** May the signed-in user do @perm? */
 export function can(perm) {
   return !!session && (PERMS[session.user.role] || []).includes(perm);
+}
+
+/**
+ * Does the user see trainees' personal data coarsened (src/store/crud.c,
+ * dt_crud_coarsen)?  Without pii:read a birth date comes as its year, a
+ * household region as its city, a national ID as its first 4 digits; a
+ * trainee sees their own record in full.
+ */
+export function coarse() {
+  return !!session && !can('pii') && role() !== 'trainee';
 }
 
 /** The roles of government officials (they see the indicators of a region). */

@@ -56,7 +56,7 @@ export default {
   'field.level': 'Skill level', 'field.duration_months': 'Duration (months)', 'field.company_hours': 'Company hours', 'field.school_hours': 'School hours',
   'field.enterprise_id': 'Enterprise', 'field.places_per_year': 'Places per year', 'field.start_date': 'Start date', 'field.end_date': 'End date',
   'field.year': 'Year', 'field.count': 'Count', 'field.programme_id': 'Programme', 'field.capacity': 'Capacity',
-  'field.national_id': 'National ID', 'field.gender': 'Gender', 'field.birth_date': 'Birth date', 'field.phone': 'Phone',
+  'field.national_id': 'National ID', 'field.gender': 'Gender', 'field.birth_date': 'Birth date', 'field.birth_year': 'Birth year', 'field.phone': 'Phone',
   'field.email': 'Email', 'field.guardian_name': 'Guardian', 'field.registered_by': 'Registered by', 'field.trainee_id': 'Trainee',
   'field.company_mentor': 'Company mentor', 'field.school_mentor': 'School mentor', 'field.stipend_monthly': 'Monthly stipend', 'field.probation_months': 'Probation (months)',
   'field.planned_company_hours': 'Planned company hours', 'field.planned_school_hours': 'Planned school hours', 'field.status': 'Status',
@@ -89,7 +89,7 @@ export default {
   'alertstatus.open': 'Open', 'alertstatus.acknowledged': 'Acknowledged', 'alertstatus.resolved': 'Resolved',
   'task.planned': 'Planned', 'task.in_progress': 'In progress', 'task.done': 'Done', 'task.overdue': 'Overdue',
 
-  'common.yes': 'Yes', 'common.no': 'No', 'common.none': '(none)', 'common.choose': 'Choose…', 'common.all': 'All',
+  'common.yes': 'Yes', 'common.year': '{y}', 'common.no': 'No', 'common.none': '(none)', 'common.choose': 'Choose…', 'common.all': 'All',
   'unit.hours': '{n} h', 'unit.yuan': '¥{n}',
 
   'list.search': 'Search', 'list.searchLabel': 'Search {what}', 'list.apply': 'Apply', 'list.reset': 'Clear', 'list.empty': 'No records match.',

@@ -56,7 +56,7 @@ export default {
   'field.level': '技能等级', 'field.duration_months': '学制（月）', 'field.company_hours': '企业学时', 'field.school_hours': '学校学时',
   'field.enterprise_id': '企业', 'field.places_per_year': '每年名额', 'field.start_date': '开始日期', 'field.end_date': '结束日期',
   'field.year': '年度', 'field.count': '需求人数', 'field.programme_id': '培养项目', 'field.capacity': '岗位数',
-  'field.national_id': '身份证号', 'field.gender': '性别', 'field.birth_date': '出生日期', 'field.phone': '联系电话',
+  'field.national_id': '身份证号', 'field.gender': '性别', 'field.birth_date': '出生日期', 'field.birth_year': '出生年份', 'field.phone': '联系电话',
   'field.email': '电子邮箱', 'field.guardian_name': '监护人', 'field.registered_by': '登记机构', 'field.trainee_id': '学员',
   'field.company_mentor': '企业导师', 'field.school_mentor': '学校导师', 'field.stipend_monthly': '月津贴', 'field.probation_months': '试用期（月）',
   'field.planned_company_hours': '计划企业学时', 'field.planned_school_hours': '计划学校学时', 'field.status': '状态',
@@ -89,7 +89,7 @@ export default {
   'alertstatus.open': '待处理', 'alertstatus.acknowledged': '已确认', 'alertstatus.resolved': '已解决',
   'task.planned': '计划中', 'task.in_progress': '推进中', 'task.done': '已完成', 'task.overdue': '已逾期',
 
-  'common.yes': '是', 'common.no': '否', 'common.none': '（不填）', 'common.choose': '请选择', 'common.all': '全部',
+  'common.yes': '是', 'common.year': '{y}年', 'common.no': '否', 'common.none': '（不填）', 'common.choose': '请选择', 'common.all': '全部',
   'unit.hours': '{n} 学时', 'unit.yuan': '{n} 元',
 
   'list.search': '搜索', 'list.searchLabel': '搜索{what}', 'list.apply': '查询', 'list.reset': '清除条件', 'list.empty': '没有符合条件的记录。',

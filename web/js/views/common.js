@@ -7,7 +7,7 @@
 import { ApiError, get, qs } from '../api.js';
 import { h, nextId, replace } from '../dom.js';
 import { currentLang, date, dateTime, has, num, t } from '../i18n.js';
-import { PLURAL, getSession, nameOf, ref, screenOf } from '../schema.js';
+import { PLURAL, coarse, getSession, nameOf, ref, screenOf } from '../schema.js';
 
 // ---- live announcements ----
 
@@ -88,6 +88,8 @@ export function badge(kind, value) {
 
 /** The label of field @name of @entity. */
 export function label(entity, name) {
+  // Without pii:read the API gives the year of birth only (docs/API.md, "Personal data").
+  if (entity === 'trainee' && name === 'birth_date' && coarse()) return t('field.birth_year');
   const k = `field.${entity}.${name}`;
   return has(k) ? t(k) : t(`field.${name}`);
 }
@@ -126,7 +128,7 @@ export function value(entity, f, rec) {
   switch (f.type) {
     case 'ref': return refLink(f.ref, v);
     case 'region': return regionName(v);
-    case 'date': return date(v);
+    case 'date': return /^\d{4}$/.test(v) ? t('common.year', { y: v }) : date(v);
     case 'time': return dateTime(v);
     case 'enum': return f.name === 'status' ? badge('status', v) : enumLabel(entity, f.name, v);
     case 'bool': return v ? t('common.yes') : t('common.no');
@@ -179,7 +181,8 @@ export function control(entity, f, value, mode = 'create', extra = {}) {
     input = h('input', { ...common, type: 'checkbox', checked: !!value });
     getter = () => input.checked;
   } else {
-    const type = f.type === 'date' ? 'date' : (f.type === 'int' || f.type === 'real') ? 'number' : 'text';
+    // A birth year (a reader without pii:read) is no date for a date input.
+    const type = f.type === 'date' && !/^\d{4}$/.test(value ?? '') ? 'date' : (f.type === 'int' || f.type === 'real') ? 'number' : 'text';
     input = h('input', {
       ...common, type, value: value ?? '', maxlength: f.max,
       min: f.min, max: type === 'number' ? f.max : undefined,
