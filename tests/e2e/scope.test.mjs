@@ -255,6 +255,9 @@ const CASES = {
   'GET /api/v1/session': NONE,
   'DELETE /api/v1/session': NONE,
   'GET /api/v1/audit/verify': NONE,
+  // checkpoints are of the whole chain (a count, a hash, a time): no record, no scope
+  'GET /api/v1/audit/checkpoints': NONE,
+  'POST /api/v1/audit/checkpoints/verify': NONE,
   'GET /api/v1/jobs': NONE, // the caller's own jobs: checked with the job cases below
   'GET /api/v1/{kind}': (route) => perKind(route, (u, k) => kase(route, u, k.plural, ids[u.login][k.name],
     (id) => ({ method: 'GET', path: `/api/v1/${k.plural}?id=${id}` }),
