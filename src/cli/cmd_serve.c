@@ -114,6 +114,41 @@ static int probe_listen(const char *host, int port)
 	return rc;
 }
 
+/*
+ * --metrics-token-file: the token /metrics asks for, the file's first line.
+ * At least 16 visible ASCII characters, so that a guess is hopeless.  0 or
+ * a usage/error status.
+ */
+static int load_metrics_token(const char *path)
+{
+	struct dt_strbuf tok = DT_STRBUF_INIT;
+	int rc = 0;
+
+	if ((rc = cli_read_file(path, &tok)))
+		goto out;
+	char *nl = memchr(tok.buf, '\n', tok.len);
+	if (nl)
+		dt_strbuf_setlen(&tok, (size_t)(nl - tok.buf));
+	while (tok.len && (tok.buf[tok.len - 1] == '\r' || tok.buf[tok.len - 1] == ' '))
+		dt_strbuf_setlen(&tok, tok.len - 1);
+	for (size_t i = 0; i < tok.len; i++) {
+		if (tok.buf[i] <= ' ' || tok.buf[i] > '~') {
+			rc = cli_usage_error("--metrics-token-file %s: the token has a blank or a "
+					     "non-ASCII character at %zu", cli_quote(path), i + 1);
+			goto out;
+		}
+	}
+	if (tok.len < 16) {
+		rc = cli_usage_error("--metrics-token-file %s: the token must be at least 16 "
+				     "characters (it has %zu)", cli_quote(path), tok.len);
+		goto out;
+	}
+	dt_app_set_metrics_token(tok.buf);
+out:
+	dt_strbuf_release(&tok);
+	return rc;
+}
+
 /* The number of worker threads dt_server_run() will start for @threads. */
 static int effective_threads(int threads)
 {
@@ -131,6 +166,7 @@ int cmd_serve(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-body", required_argument, NULL, 'm' },
 		{ "max-upload", required_argument, NULL, 'U' },
+		{ "metrics-token-file", required_argument, NULL, 'M' },
 		CLI_OPTIONS_END,
 	};
 	struct cli_db db = CLI_DB_INIT;
@@ -140,6 +176,7 @@ int cmd_serve(int argc, char **argv)
 	int port = DEFAULT_PORT, threads = 0;
 	int64_t max_body = DEFAULT_MAX_BODY, max_upload = DEFAULT_MAX_UPLOAD, n = 0;
 	int c, rc = CLI_CONTINUE;
+	const char *metrics_token_file = NULL;
 
 	dt_strbuf_adds(&host, "127.0.0.1");
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
@@ -163,6 +200,7 @@ int cmd_serve(int argc, char **argv)
 					   &err) != DT_OK)
 				rc = cli_usage_error("%s (bytes)", err.buf);
 			break;
+		case 'M': metrics_token_file = optarg; break;
 		default: rc = cli_common_opt(c, &db); break;
 		}
 		if (rc != CLI_CONTINUE)
@@ -175,6 +213,9 @@ int cmd_serve(int argc, char **argv)
 		rc = 3;
 		goto out;
 	}
+
+	if (metrics_token_file && (rc = load_metrics_token(metrics_token_file)))
+		goto out;
 
 	/* Missing database, wrong key, pending migrations: settled before serving. */
 	if ((rc = cli_db_open(&db)))

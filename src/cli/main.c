@@ -127,12 +127,17 @@ static const struct dt_cmd commands[] = {
 	  "load a newer region or occupation table" },
 	{ "serve", cmd_serve, DT_CMD_DB | DT_CMD_KEY,
 	  "serve [--listen HOST:PORT] [--threads N] [--max-body BYTES] [--max-upload BYTES]\n"
-	  "      [--db PATH] [--key-file PATH]\n"
+	  "      [--metrics-token-file FILE] [--db PATH] [--key-file PATH]\n"
 	  "  --listen H:P     the address to listen on: an IPv4 address or localhost, and a\n"
 	  "                   port (default 127.0.0.1:8080)\n"
 	  "  --threads N      worker threads, 1..256 (default 0: one per core)\n"
-	  "  --max-body BYTES the largest request body (default 1048576); larger ones get 413\n"
-	  "  --max-upload BYTES the largest file POST /api/v1/imports takes (default 268435456)\n"
+	  "  --max-body BYTES the largest JSON request body (default 1048576); a larger one\n"
+	  "                   is refused with 413 before it is read, as is any body sent to\n"
+	  "                   a route that takes none (GET, DELETE)\n"
+	  "  --max-upload BYTES the largest file POST /api/v1/imports takes from a signed-in\n"
+	  "                   caller (default 268435456); kept in a temporary file\n"
+	  "  --metrics-token-file FILE  serve GET /metrics to \"Authorization: Bearer T\", T\n"
+	  "                   the file's first line (16+ characters); without it /metrics is 404\n"
 	  "  Serves the HTTP API until SIGTERM or SIGINT, then finishes the requests under way\n"
 	  "  and exits 0.\n",
 	  "serve the HTTP API" },

@@ -37,7 +37,8 @@ struct dt_http_req {
 	size_t query_len;
 	const char *body;
 	size_t body_len;
-	size_t max_body;  /* the body limit of ordinary routes (uploads may be larger: the dispatcher decides) */
+	size_t max_body;  /* --max-body: the limit of routes that take a JSON body */
+	size_t max_upload; /* --max-upload: the limit of upload routes, for a signed-in caller */
 	char request_id[33];
 	struct dt_http_worker *worker;
 	void *impl; /* the h2o_req_t */
@@ -70,6 +71,24 @@ char *dt_http_strdup(const struct dt_http_req *req, const char *s, size_t n);
 /** Add a response header; the strings must outlive the request (pool or static). */
 void dt_http_add_header(struct dt_http_res *res, const char *name, const char *value);
 
+/**
+ * A request as far as its head: what the server asks the app before it
+ * reads any of the body.  The strings point into the connection's input
+ * and are not NUL-terminated; they live for the call only.
+ */
+struct dt_http_head {
+	const char *method;
+	size_t method_len;
+	const char *path; /* the request target, query string included */
+	size_t path_len;
+	const char *authorization; /* NULL when absent */
+	size_t authorization_len;
+	const char *cookie; /* NULL when absent */
+	size_t cookie_len;
+	size_t max_body, max_upload; /* the server's limits (struct dt_server_opts) */
+	struct dt_http_worker *worker;
+};
+
 /** The dispatcher's entry points (dispatch.c). */
 struct dt_http_app {
 	/* Called once per worker thread after its store is open. */
@@ -77,6 +96,12 @@ struct dt_http_app {
 	void (*thread_fini)(struct dt_http_worker *w, void *ctx);
 	/* Handle one request; fill @res (status 0 is taken as 500). */
 	void (*handle)(struct dt_http_req *req, struct dt_http_res *res, void *ctx);
+	/*
+	 * The largest body the request @h may carry, asked before any of it is
+	 * read (NULL: max_body for every request).  Runs on the worker's loop,
+	 * possibly several times per request: keep it cheap.
+	 */
+	size_t (*body_limit)(const struct dt_http_head *h, void *ctx);
 	/* Called after each turn of the worker's event loop (may be NULL). */
 	void (*turn_end)(struct dt_http_worker *w, void *ctx);
 	void *ctx;

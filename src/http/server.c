@@ -16,18 +16,32 @@
  * never "in flight" across loop turns except while h2o reads it or writes
  * its response; the per-request h2o pool is what dt_http_alloc() hands out.
  *
- * The body limit: h2o refuses a body above max_request_entity_size itself,
- * before reading it, with a text/plain 413, and closes the connection while
- * the client may still be sending, so that the client often sees a reset
- * instead of the answer.  So h2o's limit is set well above ours (16 times,
- * at least 16 MiB): a body over our limit but under h2o's is read in full
- * and refused by on_req() with a 413 the client can read on a connection
- * that stays open; only a body over h2o's limit meets h2o's refusal.  An ostream
- * filter on the host's fallback path (the path h2o binds to the responses it
- * generates before any handler runs: 413, 400 for bad chunked encoding, 417)
- * rewrites those responses as application/problem+json with an X-Request-Id,
- * so every response a client sees has the same shape.  Only a request h2o
- * cannot parse at all gets its bare "400 Bad Request" written to the socket.
+ * Body limits, decided from the request head before any of the body is
+ * read.  h2o 2.2 reads a request's whole body into the connection's input
+ * buffer before it calls a handler, and its only limit is the global
+ * max_request_entity_size, which it compares with Content-Length as soon as
+ * the head is parsed and with the decoded size of a chunked body at every
+ * read.  So each worker has its own h2o configuration, and before h2o looks
+ * at a connection's input the worker's limit is set for the request at the
+ * head of that input: guarded_read() wraps h2o's read callback of every
+ * connection, and this file's h2o_socket_read_start() (which the h2o library
+ * calls through the PLT, so the definition here takes precedence) puts the
+ * wrapper back each time h2o starts reading again, and sets the limit for
+ * the paths where h2o parses buffered input at once (a pipelined request,
+ * the body after "100 Continue").  The app's body_limit() says how large a
+ * body the request's route takes (dispatch.c: none, --max-body, or for a
+ * signed-in caller of an upload route --max-upload).  A Content-Length over
+ * it is refused before a byte of the body is read; a chunked body as soon as
+ * it passes it.  h2o then answers 413 and closes the connection.  h2o's
+ * limit is ours plus one (it refuses a chunked body that reaches its limit),
+ * and the dispatcher checks the exact figure.
+ *
+ * An ostream filter on the host's fallback path (the path h2o binds to the
+ * responses it generates before any handler runs: 413, 400 for bad chunked
+ * encoding, 417) rewrites those responses as application/problem+json with
+ * an X-Request-Id (a 413 names the route's limit), so every response a
+ * client sees has the same shape.  Only a request h2o cannot parse at all
+ * gets its bare "400 Bad Request" written to the socket.
  *
  * Shutdown: SIGTERM and SIGINT set a flag that each loop checks between
  * turns of at most LOOP_TICK_MS.  A worker then accepts what is already in
@@ -51,6 +65,7 @@
 #endif
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -96,6 +111,8 @@ struct worker {
 	pthread_t thread;
 	int listen_fd; /* ours until handed to h2o as `listener` */
 	h2o_evloop_t *loop;
+	h2o_globalconf_t conf; /* its own: the body limit in it is set per request */
+	bool conf_ready;
 	h2o_context_t ctx; /* valid while ctx_ready */
 	bool ctx_ready;
 	bool app_ready; /* thread_init succeeded: thread_fini is due */
@@ -113,8 +130,7 @@ struct server {
 	const struct dt_server_opts *opts;
 	const struct dt_http_app *app;
 	size_t max_body;
-	size_t max_upload; /* >= max_body: what on_req lets through for the dispatcher to judge */
-	h2o_globalconf_t conf;
+	size_t max_upload; /* >= max_body: the limit of upload routes */
 	struct worker *workers;
 	int nworkers;
 	/* the start barrier */
@@ -127,6 +143,12 @@ struct server {
 struct handler {
 	h2o_handler_t super;
 	struct server *srv;
+};
+
+/* What the server keeps per connection (sock->on_close.data). */
+struct conn {
+	struct worker *w;
+	h2o_socket_cb read_cb; /* h2o's, which guarded_read() calls */
 };
 
 struct error_filter {
@@ -299,9 +321,54 @@ static h2o_iovec_t problem_json(h2o_req_t *req, const char id[33], int status, c
 	return out;
 }
 
-static void too_large_detail(const struct server *srv, char *buf, size_t n)
+/* h2o's max_request_entity_size for our @limit: it refuses a chunked body that reaches it. */
+static size_t h2o_limit(size_t limit)
 {
-	snprintf(buf, n, "the request body is larger than %zu bytes", srv->max_body);
+	return limit < SIZE_MAX ? limit + 1 : limit;
+}
+
+/* The app's limit for the request whose head is @h (its method and path set). */
+static size_t app_limit(struct worker *w, struct dt_http_head *h)
+{
+	const struct server *srv = w->srv;
+
+	h->max_body = srv->max_body;
+	h->max_upload = srv->max_upload;
+	h->worker = &w->pub;
+	if (srv->app->body_limit == NULL)
+		return srv->max_body;
+	return srv->app->body_limit(h, srv->app->ctx);
+}
+
+/* The app's limit for @req, which h2o parsed (for the detail of h2o's 413). */
+static size_t req_limit(struct worker *w, h2o_req_t *req)
+{
+	struct dt_http_head h;
+	ssize_t i;
+
+	memset(&h, 0, sizeof(h));
+	h.method = req->input.method.base;
+	h.method_len = req->input.method.len;
+	h.path = req->input.path.base;
+	h.path_len = req->input.path.len;
+	if ((i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1)) != -1) {
+		h.authorization = req->headers.entries[i].value.base;
+		h.authorization_len = req->headers.entries[i].value.len;
+	}
+	if ((i = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, -1)) != -1) {
+		h.cookie = req->headers.entries[i].value.base;
+		h.cookie_len = req->headers.entries[i].value.len;
+	}
+	return app_limit(w, &h);
+}
+
+/* The detail of a 413 for a route that takes @limit bytes. */
+static void too_large_detail(size_t limit, char *buf, size_t n)
+{
+	if (limit == 0)
+		snprintf(buf, n, "this request takes no body");
+	else
+		snprintf(buf, n, "the request body is larger than %zu bytes", limit);
 }
 
 static void add_request_id(h2o_req_t *req, const char id[33])
@@ -309,6 +376,13 @@ static void add_request_id(h2o_req_t *req, const char id[33])
 	h2o_iovec_t v = h2o_strdup(&req->pool, id, 32);
 	h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0,
 			      "X-Request-Id", v.base, v.len);
+}
+
+/* Every problem document the server makes itself, like the dispatcher's, says nosniff. */
+static void add_nosniff(h2o_req_t *req)
+{
+	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
+			      H2O_STRLIT("nosniff"), 1);
 }
 
 static bool is_head(h2o_req_t *req)
@@ -353,6 +427,7 @@ static void send_problem(h2o_req_t *req, const char id[33], int status, const ch
 	req->res.reason = title;
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, "Content-Type",
 		       H2O_STRLIT(problem_content_type));
+	add_nosniff(req);
 	add_request_id(req, id);
 	send_body(req, problem_json(req, id, status, title, detail, strlen(detail)));
 }
@@ -461,14 +536,6 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	memset(&r, 0, sizeof(r));
 	make_request_id(w, r.request_id);
 
-	/* Uploads may be up to max_upload; the dispatcher holds other routes to max_body. */
-	if (req->entity.base != NULL && req->entity.len > srv->max_upload) {
-		char detail[96];
-		too_large_detail(srv, detail, sizeof(detail));
-		send_problem(req, r.request_id, 413, detail);
-		return 0;
-	}
-
 	/* NUL-terminated copies, so handlers may also treat them as C strings */
 	v = h2o_strdup(&req->pool, req->method.base, req->method.len);
 	r.method = v.base;
@@ -494,6 +561,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		r.body = "";
 	}
 	r.max_body = srv->max_body;
+	r.max_upload = srv->max_upload;
 	r.worker = &w->pub;
 	r.impl = req;
 
@@ -525,7 +593,7 @@ static void error_ostream_send(h2o_ostream_t *self_, h2o_req_t *req, h2o_iovec_t
 
 	/* h2o's own text is the detail, except for 413, which names our limit */
 	if (status == 413) {
-		too_large_detail(self->srv, detail, sizeof(detail));
+		too_large_detail(req_limit(w, req), detail, sizeof(detail));
 		text = h2o_iovec_init(detail, strlen(detail));
 	} else if (bufcnt > 0) {
 		text = h2o_concat_list(&req->pool, bufs, bufcnt);
@@ -540,6 +608,7 @@ static void error_ostream_send(h2o_ostream_t *self_, h2o_req_t *req, h2o_iovec_t
 	req->res.reason = title;
 	h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
 		       H2O_STRLIT(problem_content_type), 1);
+	add_nosniff(req);
 	add_request_id(req, id);
 	req->res.content_length = body.len;
 	if (is_head(req))
@@ -614,9 +683,109 @@ void dt_http_add_header(struct dt_http_res *res, const char *name, const char *v
 
 static void on_socket_close(void *data)
 {
-	struct worker *w = data;
+	struct conn *cn = data;
+	struct worker *w = cn->w;
+
 	w->nconns--;
 	atomic_fetch_sub_explicit(&open_connections, 1, memory_order_relaxed);
+	free(cn);
+}
+
+/* Our state of a client connection's socket, or NULL for any other socket. */
+static struct conn *conn_of(h2o_socket_t *sock)
+{
+	return sock->on_close.cb == on_socket_close ? sock->on_close.data : NULL;
+}
+
+/* picohttpparser, inside libh2o: the parser h2o reads request heads with. */
+struct phr_header {
+	const char *name;
+	size_t name_len;
+	const char *value;
+	size_t value_len;
+};
+int phr_parse_request(const char *buf, size_t len, const char **method, size_t *method_len,
+		      const char **path, size_t *path_len, int *minor_version,
+		      struct phr_header *headers, size_t *num_headers, size_t last_len);
+
+/*
+ * Set @cn's worker's body limit for the request at the head of @sock's
+ * input (see the top of the file).  Without a complete head h2o reads no
+ * body, so the limit is left as it is.
+ */
+static void set_limit(struct conn *cn, h2o_socket_t *sock)
+{
+	h2o_buffer_t *in = sock->input;
+	size_t len = in->size < H2O_MAX_REQLEN ? in->size : H2O_MAX_REQLEN;
+	struct phr_header hd[H2O_MAX_HEADERS];
+	size_t nh = H2O_MAX_HEADERS;
+	struct dt_http_head h;
+	int minor;
+
+	if (len == 0)
+		return;
+	memset(&h, 0, sizeof(h));
+	if (phr_parse_request(in->bytes, len, &h.method, &h.method_len, &h.path, &h.path_len,
+			      &minor, hd, &nh, 0) <= 0)
+		return;
+	for (size_t i = 0; i < nh; i++) {
+		if (hd[i].name == NULL) /* a continuation line */
+			continue;
+		if (h2o_lcstris(hd[i].name, hd[i].name_len, H2O_STRLIT("authorization")) &&
+		    h.authorization == NULL) {
+			h.authorization = hd[i].value;
+			h.authorization_len = hd[i].value_len;
+		} else if (h2o_lcstris(hd[i].name, hd[i].name_len, H2O_STRLIT("cookie")) &&
+			   h.cookie == NULL) {
+			h.cookie = hd[i].value;
+			h.cookie_len = hd[i].value_len;
+		}
+	}
+	cn->w->conf.max_request_entity_size = h2o_limit(app_limit(cn->w, &h));
+}
+
+/* Every read of a client connection: the limit for its request, then h2o's callback. */
+static void guarded_read(h2o_socket_t *sock, const char *err)
+{
+	struct conn *cn = conn_of(sock);
+
+	if (err == NULL)
+		set_limit(cn, sock);
+	cn->read_cb(sock, err); /* may close the connection and free cn */
+}
+
+typedef void (*read_start_fn)(h2o_socket_t *sock, h2o_socket_cb cb);
+static read_start_fn h2o_read_start;
+static pthread_once_t h2o_read_start_once = PTHREAD_ONCE_INIT;
+
+static void find_h2o_read_start(void)
+{
+	void *f = dlsym(RTLD_NEXT, "h2o_socket_read_start");
+	if (f == NULL) {
+		dt_err("http: h2o_socket_read_start not found in libh2o: %s", dlerror());
+		abort();
+	}
+	memcpy(&h2o_read_start, &f, sizeof(f));
+}
+
+/*
+ * h2o's own h2o_socket_read_start(), seen first by the dynamic linker (h2o
+ * calls it through the PLT): on a client connection, h2o's callback is kept
+ * and guarded_read() installed in its place, and the limit is set at once,
+ * for h2o may parse what is already buffered before it returns to the loop.
+ * Any other socket (the listeners) passes through untouched.
+ */
+void h2o_socket_read_start(h2o_socket_t *sock, h2o_socket_cb cb)
+{
+	struct conn *cn = conn_of(sock);
+
+	pthread_once(&h2o_read_start_once, find_h2o_read_start);
+	if (cn != NULL && cb != guarded_read) {
+		cn->read_cb = cb;
+		cb = guarded_read;
+		set_limit(cn, sock);
+	}
+	h2o_read_start(sock, cb);
 }
 
 /* Accept up to @max connections waiting on @w's listener. */
@@ -624,14 +793,21 @@ static void accept_pending(struct worker *w, int max)
 {
 	for (int i = 0; i < max; i++) {
 		h2o_socket_t *sock = h2o_evloop_socket_accept(w->listener);
+		struct conn *cn;
 		int one = 1, fd;
 
 		if (sock == NULL)
 			break;
+		if ((cn = calloc(1, sizeof(*cn))) == NULL) {
+			h2o_socket_close(sock);
+			continue;
+		}
+		cn->w = w;
 		w->nconns++;
 		atomic_fetch_add_explicit(&open_connections, 1, memory_order_relaxed);
+		/* before h2o_accept(): h2o starts reading in it */
 		sock->on_close.cb = on_socket_close;
-		sock->on_close.data = w;
+		sock->on_close.data = cn;
 		if ((fd = h2o_socket_get_fd(sock)) >= 0)
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		h2o_accept(&w->accept_ctx, sock);
@@ -742,10 +918,10 @@ static int worker_start(struct worker *w)
 	randombytes_buf(&w->id_prefix, sizeof(w->id_prefix));
 	randombytes_buf(&w->id_key, sizeof(w->id_key));
 	w->loop = h2o_evloop_create();
-	h2o_context_init(&w->ctx, w->loop, &srv->conf);
+	h2o_context_init(&w->ctx, w->loop, &w->conf);
 	w->ctx_ready = true;
 	w->accept_ctx.ctx = &w->ctx;
-	w->accept_ctx.hosts = srv->conf.hosts;
+	w->accept_ctx.hosts = w->conf.hosts;
 	w->listener = h2o_evloop_socket_create(w->loop, w->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
 	w->listen_fd = -1; /* h2o owns it now */
 	w->listener->data = w;
@@ -868,8 +1044,10 @@ static void *worker_main(void *arg)
 
 /* ---- dt_server_run ---- */
 
-static void build_config(struct server *srv)
+/* The h2o configuration of @w: one host, one path, our handler and error filter. */
+static void build_config(struct worker *w)
 {
+	struct server *srv = w->srv;
 	const struct dt_server_opts *o = srv->opts;
 	uint64_t io = o->io_timeout_ms > 0 ? (uint64_t)o->io_timeout_ms : DEFAULT_IO_TIMEOUT_MS;
 	h2o_hostconf_t *host;
@@ -877,24 +1055,23 @@ static void build_config(struct server *srv)
 	struct handler *h;
 	struct error_filter *f;
 
-	h2o_config_init(&srv->conf);
-	srv->conf.server_name = h2o_iovec_init(H2O_STRLIT("dualtrack"));
-	/* well above ours, so that most refusals are read and answered: see the top of the file */
-	size_t hard = srv->max_body < SIZE_MAX / 16 ? srv->max_body * 16 : SIZE_MAX;
-	if (hard < srv->max_upload)
-		hard = srv->max_upload + 1; /* uploads are read in full, then judged */
-	srv->conf.max_request_entity_size = hard > ((size_t)16 << 20) ? hard : ((size_t)16 << 20);
-	srv->conf.http1.req_timeout = io;
-	srv->conf.http2.idle_timeout = io;
+	h2o_config_init(&w->conf);
+	w->conf_ready = true;
+	w->conf.server_name = h2o_iovec_init(H2O_STRLIT("dualtrack"));
+	/* set per request by set_limit(); this is only the value before any */
+	w->conf.max_request_entity_size = h2o_limit(srv->max_body);
+	w->conf.http1.req_timeout = io;
+	w->conf.http2.idle_timeout = io;
 	/*
 	 * No cleartext HTTP/2 (neither "Upgrade: h2c" nor prior knowledge):
 	 * h2o 2.2 answers an HTTP/2 body over its limit with RST_STREAM
-	 * (REFUSED_STREAM), which clients retry, instead of a 413; browsers
-	 * never speak h2c anyway.  HTTP/2 belongs on a TLS front end.
+	 * (REFUSED_STREAM), which clients retry, instead of a 413; and the
+	 * per-request limit above is HTTP/1's.  Browsers never speak h2c
+	 * anyway; HTTP/2 belongs on a TLS front end.
 	 */
-	srv->conf.http1.upgrade_to_http2 = 0;
+	w->conf.http1.upgrade_to_http2 = 0;
 
-	host = h2o_config_register_host(&srv->conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	host = h2o_config_register_host(&w->conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	path = h2o_config_register_path(host, "/", 0);
 	h = (struct handler *)h2o_create_handler(path, sizeof(*h));
 	h->super.on_req = on_req;
@@ -911,7 +1088,7 @@ int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
 	struct sockaddr_in sa;
 	struct sigaction act, old_term, old_int, old_pipe;
 	sigset_t stop_sigs, old_mask;
-	bool have_conf = false, have_sync = false, have_signals = false;
+	bool have_sync = false, have_signals = false;
 	int rc = DT_OK, nthreads, started = 0;
 	const char *host = o->host && *o->host ? o->host : "127.0.0.1";
 
@@ -962,8 +1139,8 @@ int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
 			goto out;
 	}
 
-	build_config(&srv);
-	have_conf = true;
+	for (int i = 0; i < nthreads; i++)
+		build_config(&srv.workers[i]);
 	pthread_mutex_init(&srv.mu, NULL);
 	pthread_cond_init(&srv.cv, NULL);
 	have_sync = true;
@@ -1035,6 +1212,8 @@ out:
 	for (int i = 0; i < srv.nworkers; i++) {
 		if (srv.workers[i].listen_fd >= 0)
 			close(srv.workers[i].listen_fd);
+		if (srv.workers[i].conf_ready)
+			h2o_config_dispose(&srv.workers[i].conf);
 		dt_strbuf_release(&srv.workers[i].err);
 	}
 	free(srv.workers);
@@ -1042,8 +1221,6 @@ out:
 		pthread_cond_destroy(&srv.cv);
 		pthread_mutex_destroy(&srv.mu);
 	}
-	if (have_conf)
-		h2o_config_dispose(&srv.conf);
 	atomic_flag_clear(&running);
 	return rc;
 }
