@@ -157,7 +157,7 @@ void dt_metrics_render(struct dt_strbuf *out, const char *db_path);
 json_t *dt_openapi_document(void);
 
 /** The largest body the request with head @h may carry (see DT_R_OPT_BODY). */
-size_t dt_app_body_limit(const struct dt_http_head *h, void *ctx);
+size_t dt_app_body_limit(struct dt_http_head *h, void *ctx);
 /**
  * Serve /metrics on the main listener to "Authorization: Bearer @token"
  * (copied; NULL: /metrics answers 404 there).  Call before dt_server_run.

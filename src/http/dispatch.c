@@ -443,7 +443,7 @@ static bool head_signed_in(const struct dt_http_head *h)
 	return dt_auth_token(h->worker, token, &cred);
 }
 
-size_t dt_app_body_limit(const struct dt_http_head *h, void *ctx)
+size_t dt_app_body_limit(struct dt_http_head *h, void *ctx)
 {
 	(void)ctx;
 	const char *q = memchr(h->path, '?', h->path_len);
@@ -453,6 +453,7 @@ size_t dt_app_body_limit(const struct dt_http_head *h, void *ctx)
 		    !match_shape(r->pattern, h->path, plen))
 			continue;
 		bool upload = r->flags & DT_R_UPLOAD;
+		h->to_file = upload;
 		return route_limit(r, h->max_body, h->max_upload, upload && head_signed_in(h));
 	}
 	return h->max_body; /* no route: a 404 or 405, told after a small body at most */

@@ -11,6 +11,7 @@
 #ifndef DT_HTTP_H
 #define DT_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,8 +36,15 @@ struct dt_http_req {
 	size_t path_len;
 	const char *query; /* after '?', or NULL */
 	size_t query_len;
-	const char *body;
+	const char *body; /* "" when the body is in body_fd */
 	size_t body_len;
+	/*
+	 * The body of a route whose head asked for a file (dt_http_head.to_file):
+	 * an unlinked temporary file, mode 0600, in the server's own temporary
+	 * directory, or -1.  A handler that keeps it sets body_fd to -1; the
+	 * server closes it otherwise.
+	 */
+	int body_fd;
 	size_t max_body;  /* --max-body: the limit of routes that take a JSON body */
 	size_t max_upload; /* --max-upload: the limit of upload routes, for a signed-in caller */
 	char request_id[33];
@@ -68,6 +76,11 @@ const char *dt_http_peer(const struct dt_http_req *req);
 void *dt_http_alloc(const struct dt_http_req *req, size_t n);
 /** Copy @s (length @n) into the request's pool as a NUL-terminated string. */
 char *dt_http_strdup(const struct dt_http_req *req, const char *s, size_t n);
+/**
+ * A new empty temporary file like body_fd (unlinked, 0600, in the server's
+ * temporary directory): its descriptor, or -1 with errno set.
+ */
+int dt_http_temp_fd(void);
 /** Add a response header; the strings must outlive the request (pool or static). */
 void dt_http_add_header(struct dt_http_res *res, const char *name, const char *value);
 
@@ -87,6 +100,7 @@ struct dt_http_head {
 	size_t cookie_len;
 	size_t max_body, max_upload; /* the server's limits (struct dt_server_opts) */
 	struct dt_http_worker *worker;
+	bool to_file; /* set by body_limit(): keep the body in a temporary file, not in memory */
 };
 
 /** The dispatcher's entry points (dispatch.c). */
@@ -101,7 +115,7 @@ struct dt_http_app {
 	 * read (NULL: max_body for every request).  Runs on the worker's loop,
 	 * possibly several times per request: keep it cheap.
 	 */
-	size_t (*body_limit)(const struct dt_http_head *h, void *ctx);
+	size_t (*body_limit)(struct dt_http_head *h, void *ctx);
 	/* Called after each turn of the worker's event loop (may be NULL). */
 	void (*turn_end)(struct dt_http_worker *w, void *ctx);
 	void *ctx;

@@ -36,6 +36,17 @@
  * limit is ours plus one (it refuses a chunked body that reaches its limit),
  * and the dispatcher checks the exact figure.
  *
+ * Uploads: a route whose head asks for a file (dt_http_head.to_file: the
+ * import) does not have its body read by h2o at all.  set_limit() takes the
+ * request over: its head is taken off the input and kept, and upload_feed()
+ * moves the body, as it arrives, into an unlinked temporary file (mode 0600,
+ * in a directory of this run's own), decoding chunks and holding them to
+ * the limit.  Then hand_over() puts the head back with "Content-Length: 0"
+ * and lets h2o go on as if the body had been empty; on_req() gives the
+ * file to the app as body_fd.  A chunked body over the limit, or broken, is
+ * handed over with framing that h2o refuses (413, 400).  Memory holds a
+ * read's worth of the body at a time, whatever its size.
+ *
  * An ostream filter on the host's fallback path (the path h2o binds to the
  * responses it generates before any handler runs: 413, 400 for bad chunked
  * encoding, 417) rewrites those responses as application/problem+json with
@@ -67,6 +78,8 @@
 #include <arpa/inet.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -122,6 +135,7 @@ struct worker {
 	uint64_t id_prefix; /* random, for request ids */
 	uint64_t id_key;    /* random, mixed into the counter */
 	uint64_t id_counter;
+	struct upload *done_upload; /* the upload whose request h2o is handing to on_req */
 	int rc; /* start-up result */
 	struct dt_strbuf err;
 };
@@ -145,10 +159,43 @@ struct handler {
 	struct server *srv;
 };
 
+/* picohttpparser, inside libh2o: the parser h2o reads request heads and chunks with. */
+struct phr_header {
+	const char *name;
+	size_t name_len;
+	const char *value;
+	size_t value_len;
+};
+struct phr_chunked_decoder {
+	size_t bytes_left_in_chunk;
+	char consume_trailer;
+	char _hex_count;
+	char _state;
+};
+int phr_parse_request(const char *buf, size_t len, const char **method, size_t *method_len,
+		      const char **path, size_t *path_len, int *minor_version,
+		      struct phr_header *headers, size_t *num_headers, size_t last_len);
+ssize_t phr_decode_chunked(struct phr_chunked_decoder *decoder, char *buf, size_t *bufsz);
+
+/* A body on its way to a temporary file (see "Uploads" at the top). */
+struct upload {
+	int fd;		  /* the unlinked temporary file; -1 once handed on */
+	size_t limit;	  /* the route's */
+	size_t received;  /* body bytes written */
+	size_t remaining; /* Content-Length: still to come */
+	bool chunked;
+	struct phr_chunked_decoder dec;
+	struct dt_strbuf head; /* the head h2o gets once the body is in: Content-Length: 0 */
+	int error;	  /* errno of a failed write: the request is answered 500 */
+};
+
+static void upload_free(struct upload *up);
+
 /* What the server keeps per connection (sock->on_close.data). */
 struct conn {
 	struct worker *w;
 	h2o_socket_cb read_cb; /* h2o's, which guarded_read() calls */
+	struct upload *up;     /* while an upload's body arrives */
 };
 
 struct error_filter {
@@ -560,6 +607,22 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	} else {
 		r.body = "";
 	}
+	r.body_fd = -1;
+	if (w->done_upload != NULL) { /* hand_over() runs this request: its body is in a file */
+		struct upload *up = w->done_upload;
+		w->done_upload = NULL;
+		if (up->error) {
+			dt_err("request %s: the upload could not be stored: %s", r.request_id,
+			       strerror(up->error));
+			upload_free(up);
+			send_problem(req, r.request_id, 500, "the upload could not be stored");
+			return 0;
+		}
+		r.body_fd = up->fd;
+		r.body_len = up->received;
+		up->fd = -1;
+		upload_free(up);
+	}
 	r.max_body = srv->max_body;
 	r.max_upload = srv->max_upload;
 	r.worker = &w->pub;
@@ -568,6 +631,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	memset(&res, 0, sizeof(res));
 	dt_strbuf_init(&res.body, 0);
 	srv->app->handle(&r, &res, srv->app->ctx);
+	if (r.body_fd >= 0) /* the handler did not keep it */
+		close(r.body_fd);
 	send_app_response(req, &r, &res);
 	dt_strbuf_release(&res.body);
 	return 0;
@@ -688,6 +753,7 @@ static void on_socket_close(void *data)
 
 	w->nconns--;
 	atomic_fetch_sub_explicit(&open_connections, 1, memory_order_relaxed);
+	upload_free(cn->up);
 	free(cn);
 }
 
@@ -697,51 +763,276 @@ static struct conn *conn_of(h2o_socket_t *sock)
 	return sock->on_close.cb == on_socket_close ? sock->on_close.data : NULL;
 }
 
-/* picohttpparser, inside libh2o: the parser h2o reads request heads with. */
-struct phr_header {
-	const char *name;
-	size_t name_len;
-	const char *value;
-	size_t value_len;
+static char upload_dir[PATH_MAX]; /* the server's temporary directory, "" outside a run */
+
+int dt_http_temp_fd(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[PATH_MAX + 16];
+	int n, fd;
+
+	if (upload_dir[0])
+		n = snprintf(path, sizeof(path), "%s/body-XXXXXX", upload_dir);
+	else
+		n = snprintf(path, sizeof(path), "%s/dualtrack-body-XXXXXX",
+			     tmp && *tmp ? tmp : "/tmp");
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) /* mode 0600 */
+		return -1;
+	unlink(path); /* the data goes when the last descriptor is closed */
+	return fd;
+}
+
+static void upload_free(struct upload *up)
+{
+	if (up == NULL)
+		return;
+	if (up->fd >= 0)
+		close(up->fd);
+	dt_strbuf_release(&up->head);
+	free(up);
+}
+
+/* A request head at the start of a connection's input. */
+struct head {
+	struct dt_http_head h;
+	struct phr_header hd[H2O_MAX_HEADERS];
+	size_t nh;
+	int len, minor;
+	size_t content_length; /* SIZE_MAX: none or broken */
+	bool te, chunked, expect;
 };
-int phr_parse_request(const char *buf, size_t len, const char **method, size_t *method_len,
-		      const char **path, size_t *path_len, int *minor_version,
-		      struct phr_header *headers, size_t *num_headers, size_t last_len);
+
+/* Parse the head at the start of @in into @p; false while it is not complete (or broken). */
+static bool parse_head(h2o_buffer_t *in, struct head *p)
+{
+	size_t len = in->size < H2O_MAX_REQLEN ? in->size : H2O_MAX_REQLEN;
+
+	memset(&p->h, 0, sizeof(p->h));
+	p->nh = H2O_MAX_HEADERS;
+	p->content_length = SIZE_MAX;
+	p->te = p->chunked = p->expect = false;
+	if (len == 0)
+		return false;
+	p->len = phr_parse_request(in->bytes, len, &p->h.method, &p->h.method_len, &p->h.path,
+				   &p->h.path_len, &p->minor, p->hd, &p->nh, 0);
+	if (p->len <= 0)
+		return false;
+	for (size_t i = 0; i < p->nh; i++) {
+		const struct phr_header *x = &p->hd[i];
+		if (x->name == NULL) /* a continuation line */
+			continue;
+		if (h2o_lcstris(x->name, x->name_len, H2O_STRLIT("authorization")) &&
+		    p->h.authorization == NULL) {
+			p->h.authorization = x->value;
+			p->h.authorization_len = x->value_len;
+		} else if (h2o_lcstris(x->name, x->name_len, H2O_STRLIT("cookie")) &&
+			   p->h.cookie == NULL) {
+			p->h.cookie = x->value;
+			p->h.cookie_len = x->value_len;
+		} else if (h2o_lcstris(x->name, x->name_len, H2O_STRLIT("content-length"))) {
+			p->content_length = h2o_strtosize(x->value, x->value_len);
+		} else if (h2o_lcstris(x->name, x->name_len, H2O_STRLIT("transfer-encoding"))) {
+			/* as h2o: it wins over Content-Length, and only "chunked" is known */
+			p->te = true;
+			p->chunked = h2o_lcstris(x->value, x->value_len, H2O_STRLIT("chunked"));
+		} else if (h2o_lcstris(x->name, x->name_len, H2O_STRLIT("expect"))) {
+			p->expect = h2o_lcstris(x->value, x->value_len, H2O_STRLIT("100-continue"));
+		}
+	}
+	return true;
+}
+
+/*
+ * Start keeping the body of the request @p, whose head is at the start of
+ * @sock's input, in a temporary file: the head is kept (without its framing
+ * headers) for hand_over() and taken off the input.  False when no file can
+ * be made (the caller leaves the request to h2o).
+ */
+static bool upload_start(struct conn *cn, h2o_socket_t *sock, const struct head *p, size_t limit)
+{
+	struct upload *up = calloc(1, sizeof(*up));
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	int fd;
+
+	if (up == NULL)
+		return false;
+	dt_strbuf_init(&up->head, (size_t)H2O_MAX_REQLEN * 2);
+	if ((up->fd = dt_http_temp_fd()) < 0) {
+		dt_err("http: no temporary file for an upload: %s", strerror(errno));
+		upload_free(up);
+		return false;
+	}
+	up->limit = limit;
+	up->chunked = p->te;
+	up->remaining = p->te ? 0 : p->content_length;
+	up->dec.consume_trailer = 1;
+	dt_strbuf_addf(&up->head, "%.*s %.*s HTTP/1.%d\r\n", (int)p->h.method_len, p->h.method,
+		       (int)p->h.path_len, p->h.path, p->minor);
+	for (size_t i = 0; i < p->nh; i++) {
+		const struct phr_header *x = &p->hd[i];
+		if (x->name == NULL ||
+		    h2o_lcstris(x->name, x->name_len, H2O_STRLIT("content-length")) ||
+		    h2o_lcstris(x->name, x->name_len, H2O_STRLIT("transfer-encoding")) ||
+		    h2o_lcstris(x->name, x->name_len, H2O_STRLIT("expect")))
+			continue;
+		dt_strbuf_addf(&up->head, "%.*s: %.*s\r\n", (int)x->name_len, x->name,
+			       (int)x->value_len, x->value);
+	}
+	/*
+	 * h2o may have seen part of the original head and remembers how much
+	 * (phr_parse_request's last_len): the head it gets instead must be no
+	 * shorter, or it would look for the head's end past it.
+	 */
+	if (up->head.len < (size_t)p->len) {
+		size_t pad = (size_t)p->len - up->head.len;
+		dt_strbuf_addf(&up->head, "x-dt-pad: %*s\r\n", (int)(pad > 13 ? pad - 12 : 1), "-");
+	}
+	h2o_buffer_consume(&sock->input, (size_t)p->len);
+	/* a client waiting for "100 Continue" gets it at once (h2o is not writing: it is reading) */
+	if (p->expect && (fd = h2o_socket_get_fd(sock)) >= 0)
+		(void)!send(fd, cont, sizeof(cont) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	cn->up = up;
+	return true;
+}
+
+enum hand_over { HAND_OK, HAND_TOO_LARGE, HAND_BROKEN };
+
+/*
+ * The body of @cn's upload is in (HAND_OK), or over its limit, or its
+ * chunked encoding is broken: give h2o the kept head, framed so that h2o
+ * handles the request as usual - with an empty body (on_req() then takes
+ * the file from w->done_upload), or with a Content-Length one over the
+ * limit or a broken chunk, which h2o answers 413 or 400 and closes.
+ */
+static void hand_over(struct conn *cn, h2o_socket_t *sock, enum hand_over how)
+{
+	struct worker *w = cn->w;
+	struct upload *up = cn->up;
+	h2o_socket_cb cb = cn->read_cb;
+	size_t rest;
+	h2o_iovec_t room;
+
+	cn->up = NULL;
+	if (how != HAND_OK) /* the connection is closed after the answer */
+		h2o_buffer_consume(&sock->input, sock->input->size);
+	if (how == HAND_OK)
+		dt_strbuf_adds(&up->head, "content-length: 0\r\n\r\n");
+	else if (how == HAND_TOO_LARGE)
+		dt_strbuf_addf(&up->head, "content-length: %zu\r\n\r\n", up->limit + 1);
+	else
+		dt_strbuf_adds(&up->head, "transfer-encoding: chunked\r\n\r\nzz\r\n");
+	rest = sock->input->size;
+	room = dt_strbuf_ok(&up->head) ? h2o_buffer_reserve(&sock->input, up->head.len)
+				       : h2o_iovec_init(NULL, 0);
+	if (room.base == NULL) {
+		upload_free(up);
+		cb(sock, h2o_socket_error_out_of_memory); /* h2o closes the connection */
+		return;
+	}
+	memmove(sock->input->bytes + up->head.len, sock->input->bytes, rest);
+	memcpy(sock->input->bytes, up->head.buf, up->head.len);
+	sock->input->size = rest + up->head.len;
+	w->conf.max_request_entity_size = how == HAND_TOO_LARGE ? up->limit : h2o_limit(up->limit);
+	if (how == HAND_OK) {
+		w->done_upload = up;
+	} else {
+		upload_free(up);
+		up = NULL;
+	}
+	cb(sock, NULL); /* h2o reads the head and runs the request (or refuses it) at once */
+	if (w->done_upload != NULL) { /* on_req() did not take it */
+		upload_free(w->done_upload);
+		w->done_upload = NULL;
+	}
+}
+
+/* Append @n bytes at @p to @up's file (after a failed write, only count them). */
+static void upload_store(struct upload *up, const char *p, size_t n)
+{
+	up->received += n;
+	while (n > 0 && up->error == 0) {
+		ssize_t k = write(up->fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			up->error = k < 0 ? errno : EIO;
+			break;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+/* Move what arrived of @cn's upload from @sock's input to its file. */
+static void upload_feed(struct conn *cn, h2o_socket_t *sock)
+{
+	struct upload *up = cn->up;
+	h2o_buffer_t *in = sock->input;
+	size_t n;
+	ssize_t ret;
+
+	if (!up->chunked) {
+		n = in->size < up->remaining ? in->size : up->remaining;
+		upload_store(up, in->bytes, n);
+		h2o_buffer_consume(&sock->input, n);
+		up->remaining -= n;
+		if (up->remaining == 0)
+			hand_over(cn, sock, HAND_OK);
+		return;
+	}
+	n = in->size;
+	ret = phr_decode_chunked(&up->dec, in->bytes, &n); /* decodes in place */
+	if (ret == -1) {
+		hand_over(cn, sock, HAND_BROKEN);
+		return;
+	}
+	if (n > up->limit - up->received) {
+		hand_over(cn, sock, HAND_TOO_LARGE);
+		return;
+	}
+	upload_store(up, in->bytes, n);
+	if (ret == -2) { /* the decoder keeps what it has not finished */
+		h2o_buffer_consume(&sock->input, in->size);
+		return;
+	}
+	in->size = n + (size_t)ret; /* the bytes after the body follow the decoded ones */
+	h2o_buffer_consume(&sock->input, n);
+	hand_over(cn, sock, HAND_OK);
+}
 
 /*
  * Set @cn's worker's body limit for the request at the head of @sock's
- * input (see the top of the file).  Without a complete head h2o reads no
- * body, so the limit is left as it is.
+ * input (see the top of the file); without a complete head h2o reads no
+ * body, so the limit is left as it is.  Unless @from_start (h2o is about to
+ * parse buffered input itself), a request whose body goes to a file is
+ * taken over: upload_start(), and its body from then on is upload_feed()'s.
+ * From h2o_socket_read_start() such a request (a pipelined upload) is held
+ * to max_body instead.
  */
-static void set_limit(struct conn *cn, h2o_socket_t *sock)
+static void set_limit(struct conn *cn, h2o_socket_t *sock, bool from_start)
 {
-	h2o_buffer_t *in = sock->input;
-	size_t len = in->size < H2O_MAX_REQLEN ? in->size : H2O_MAX_REQLEN;
-	struct phr_header hd[H2O_MAX_HEADERS];
-	size_t nh = H2O_MAX_HEADERS;
-	struct dt_http_head h;
-	int minor;
+	struct head p;
+	size_t limit;
 
-	if (len == 0)
+	if (!parse_head(sock->input, &p))
 		return;
-	memset(&h, 0, sizeof(h));
-	if (phr_parse_request(in->bytes, len, &h.method, &h.method_len, &h.path, &h.path_len,
-			      &minor, hd, &nh, 0) <= 0)
-		return;
-	for (size_t i = 0; i < nh; i++) {
-		if (hd[i].name == NULL) /* a continuation line */
-			continue;
-		if (h2o_lcstris(hd[i].name, hd[i].name_len, H2O_STRLIT("authorization")) &&
-		    h.authorization == NULL) {
-			h.authorization = hd[i].value;
-			h.authorization_len = hd[i].value_len;
-		} else if (h2o_lcstris(hd[i].name, hd[i].name_len, H2O_STRLIT("cookie")) &&
-			   h.cookie == NULL) {
-			h.cookie = hd[i].value;
-			h.cookie_len = hd[i].value_len;
+	limit = app_limit(cn->w, &p.h);
+	if (p.h.to_file && (p.te || (p.content_length != SIZE_MAX && p.content_length > 0))) {
+		if (from_start) {
+			if (limit > cn->w->srv->max_body)
+				limit = cn->w->srv->max_body;
+		} else if ((!p.te || p.chunked) && (p.te || p.content_length <= limit) &&
+			   upload_start(cn, sock, &p, limit)) {
+			return;
+		} else if (p.te && p.chunked && limit > cn->w->srv->max_body) {
+			limit = cn->w->srv->max_body; /* no file: memory takes no more */
 		}
 	}
-	cn->w->conf.max_request_entity_size = h2o_limit(app_limit(cn->w, &h));
+	cn->w->conf.max_request_entity_size = h2o_limit(limit);
 }
 
 /* Every read of a client connection: the limit for its request, then h2o's callback. */
@@ -749,8 +1040,14 @@ static void guarded_read(h2o_socket_t *sock, const char *err)
 {
 	struct conn *cn = conn_of(sock);
 
-	if (err == NULL)
-		set_limit(cn, sock);
+	if (err == NULL) {
+		if (cn->up == NULL)
+			set_limit(cn, sock, false);
+		if (cn->up != NULL) {
+			upload_feed(cn, sock);
+			return;
+		}
+	}
 	cn->read_cb(sock, err); /* may close the connection and free cn */
 }
 
@@ -783,7 +1080,7 @@ void h2o_socket_read_start(h2o_socket_t *sock, h2o_socket_cb cb)
 	if (cn != NULL && cb != guarded_read) {
 		cn->read_cb = cb;
 		cb = guarded_read;
-		set_limit(cn, sock);
+		set_limit(cn, sock, true);
 	}
 	h2o_read_start(sock, cb);
 }
@@ -1111,6 +1408,19 @@ int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
 	}
 	if ((rc = parse_addr(o, &sa, err)) != DT_OK)
 		goto out;
+	{
+		const char *tmp = getenv("TMPDIR");
+		int n = snprintf(upload_dir, sizeof(upload_dir), "%s/dualtrack-uploads-XXXXXX",
+				 tmp && *tmp ? tmp : "/tmp");
+		if (n < 0 || (size_t)n >= sizeof(upload_dir) || mkdtemp(upload_dir) == NULL) {
+			dt_strbuf_setf(err, "no temporary directory for uploads in %s: ",
+				       tmp && *tmp ? tmp : "/tmp");
+			add_errno_text(err, errno);
+			upload_dir[0] = '\0';
+			rc = DT_EIO;
+			goto out;
+		}
+	}
 	nthreads = o->threads;
 	if (nthreads <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1220,6 +1530,11 @@ out:
 	if (have_sync) {
 		pthread_cond_destroy(&srv.cv);
 		pthread_mutex_destroy(&srv.mu);
+	}
+	if (upload_dir[0]) { /* empty: its files are unlinked as they are made */
+		if (rmdir(upload_dir) != 0)
+			dt_warn("cannot remove %s: %s", upload_dir, strerror(errno));
+		upload_dir[0] = '\0';
 	}
 	atomic_flag_clear(&running);
 	return rc;
