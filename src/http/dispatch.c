@@ -471,9 +471,9 @@ static bool has_header(const struct dt_http_res *res, const char *name)
 /*
  * Headers of every answer but the web application's (which sets its own):
  * nosniff, so that no browser reads JSON or CSV as anything else; and
- * no-store on every answer of a signed-in route under /api/v1 (records,
- * exports, job reports, errors alike), which may carry personal data that
- * no cache should keep.
+ * no-store on every answer under /api/v1 but those of public routes (sign-in
+ * sets its own): records, exports, job reports and errors alike may carry
+ * personal data that no cache should keep.
  */
 static void secure_headers(struct dt_ctx *c)
 {
@@ -482,8 +482,8 @@ static void secure_headers(struct dt_ctx *c)
 		return;
 	if (!has_header(res, "x-content-type-options"))
 		dt_http_add_header(res, "x-content-type-options", "nosniff");
-	if (c->route && !(c->route->flags & DT_R_PUBLIC) && !strncmp(c->route->pattern, "/api/v1/", 8) &&
-	    !has_header(res, "cache-control"))
+	bool api = c->req->path_len >= 8 && !memcmp(c->req->path, "/api/v1/", 8);
+	if (api && !(c->route && (c->route->flags & DT_R_PUBLIC)) && !has_header(res, "cache-control"))
 		dt_http_add_header(res, "cache-control", "no-store");
 }
 

@@ -111,6 +111,9 @@
 #define DRAIN_MS 5000     /* grace period for open connections at shutdown */
 #define DRAIN_IDLE_MS 100 /* idle/read timeout while draining */
 #define ACCEPTS_PER_EVENT 16
+#define LINGER_MS 2000			 /* a refused connection is drained this long at most */
+#define LINGER_MAX_BYTES ((size_t)16 << 20) /* and for this many bytes */
+#define LINGER_MAX 256			 /* refused connections drained at once per worker */
 
 static const char default_content_type[] = "application/json; charset=utf-8";
 static const char problem_content_type[] = "application/problem+json";
@@ -136,6 +139,9 @@ struct worker {
 	uint64_t id_key;    /* random, mixed into the counter */
 	uint64_t id_counter;
 	struct upload *done_upload; /* the upload whose request h2o is handing to on_req */
+	struct conn *cur;	    /* the connection whose read h2o is handling */
+	struct lingering *lingering; /* refused connections being drained */
+	int nlingering;
 	int rc; /* start-up result */
 	struct dt_strbuf err;
 };
@@ -196,6 +202,16 @@ struct conn {
 	struct worker *w;
 	h2o_socket_cb read_cb; /* h2o's, which guarded_read() calls */
 	struct upload *up;     /* while an upload's body arrives */
+	h2o_socket_t *sock;
+	int linger_fd;	       /* a duplicate kept when h2o refuses the request, or -1 */
+};
+
+/* A refused connection, drained for a while after h2o closed it (see linger_start()). */
+struct lingering {
+	h2o_socket_t *sock; /* NULL once closed */
+	uint64_t deadline;  /* now_ms() */
+	size_t drained;
+	struct lingering *next;
 };
 
 struct error_filter {
@@ -425,11 +441,12 @@ static void add_request_id(h2o_req_t *req, const char id[33])
 			      "X-Request-Id", v.base, v.len);
 }
 
-/* Every problem document the server makes itself, like the dispatcher's, says nosniff. */
+/* Every problem document the server makes itself says nosniff, and is not to be stored. */
 static void add_nosniff(h2o_req_t *req)
 {
 	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
 			      H2O_STRLIT("nosniff"), 1);
+	h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, H2O_STRLIT("no-store"), 1);
 }
 
 static bool is_head(h2o_req_t *req)
@@ -684,6 +701,15 @@ static void error_ostream_send(h2o_ostream_t *self_, h2o_req_t *req, h2o_iovec_t
 
 static void error_filter_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
 {
+	struct worker *w = worker_of(req->conn->ctx);
+	struct conn *cn = w->cur;
+
+	/* h2o refuses the request being read and will close: keep the socket to drain it */
+	if (req->res.status >= 400 && cn != NULL && cn->linger_fd < 0 && !req->http1_is_persistent) {
+		int fd = h2o_socket_get_fd(cn->sock);
+		if (fd >= 0)
+			cn->linger_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	}
 	if (req->res.status >= 400) {
 		struct error_ostream *os = (void *)h2o_add_ostream(req, sizeof(*os), slot);
 		os->super.do_send = error_ostream_send;
@@ -746,10 +772,17 @@ void dt_http_add_header(struct dt_http_res *res, const char *name, const char *v
 
 /* ---- connections ---- */
 
+static void linger_start(struct worker *w, int fd);
+
 static void on_socket_close(void *data)
 {
 	struct conn *cn = data;
 	struct worker *w = cn->w;
+
+	if (w->cur == cn)
+		w->cur = NULL;
+	if (cn->linger_fd >= 0)
+		linger_start(w, cn->linger_fd);
 
 	w->nconns--;
 	atomic_fetch_sub_explicit(&open_connections, 1, memory_order_relaxed);
@@ -899,6 +932,16 @@ static bool upload_start(struct conn *cn, h2o_socket_t *sock, const struct head 
 	return true;
 }
 
+/* h2o's read callback of @cn, with @cn as the worker's current connection. */
+static void w_read_cb(struct conn *cn, h2o_socket_t *sock, const char *err)
+{
+	struct worker *w = cn->w;
+
+	w->cur = cn;
+	cn->read_cb(sock, err); /* may close the connection and free cn */
+	w->cur = NULL;
+}
+
 enum hand_over { HAND_OK, HAND_TOO_LARGE, HAND_BROKEN };
 
 /*
@@ -912,7 +955,6 @@ static void hand_over(struct conn *cn, h2o_socket_t *sock, enum hand_over how)
 {
 	struct worker *w = cn->w;
 	struct upload *up = cn->up;
-	h2o_socket_cb cb = cn->read_cb;
 	size_t rest;
 	h2o_iovec_t room;
 
@@ -930,7 +972,7 @@ static void hand_over(struct conn *cn, h2o_socket_t *sock, enum hand_over how)
 				       : h2o_iovec_init(NULL, 0);
 	if (room.base == NULL) {
 		upload_free(up);
-		cb(sock, h2o_socket_error_out_of_memory); /* h2o closes the connection */
+		w_read_cb(cn, sock, h2o_socket_error_out_of_memory); /* h2o closes the connection */
 		return;
 	}
 	memmove(sock->input->bytes + up->head.len, sock->input->bytes, rest);
@@ -943,7 +985,7 @@ static void hand_over(struct conn *cn, h2o_socket_t *sock, enum hand_over how)
 		upload_free(up);
 		up = NULL;
 	}
-	cb(sock, NULL); /* h2o reads the head and runs the request (or refuses it) at once */
+	w_read_cb(cn, sock, NULL); /* h2o reads the head and runs the request (or refuses it) at once */
 	if (w->done_upload != NULL) { /* on_req() did not take it */
 		upload_free(w->done_upload);
 		w->done_upload = NULL;
@@ -1048,7 +1090,7 @@ static void guarded_read(h2o_socket_t *sock, const char *err)
 			return;
 		}
 	}
-	cn->read_cb(sock, err); /* may close the connection and free cn */
+	w_read_cb(cn, sock, err);
 }
 
 typedef void (*read_start_fn)(h2o_socket_t *sock, h2o_socket_cb cb);
@@ -1085,6 +1127,72 @@ void h2o_socket_read_start(h2o_socket_t *sock, h2o_socket_cb cb)
 	h2o_read_start(sock, cb);
 }
 
+/*
+ * Lingering close.  When h2o refuses a request whose body is still coming
+ * (413 by Content-Length or a chunked body over its limit, 400) it writes
+ * the answer and closes the socket; a socket closed with unread data sends
+ * a reset, and a reset arriving while the client is still sending makes it
+ * drop the answer unread.  So the socket is kept open by a duplicate
+ * descriptor: its sending side is shut (the answer, then FIN), and what
+ * the client still sends is read and thrown away until it stops, for
+ * LINGER_MS or LINGER_MAX_BYTES at most; a client that sends more than that
+ * meets the reset after all.  Nothing is kept of what is read.
+ */
+static void linger_close(struct lingering *l)
+{
+	if (l->sock != NULL) {
+		h2o_socket_read_stop(l->sock);
+		h2o_socket_close(l->sock);
+		l->sock = NULL;
+	}
+}
+
+static void linger_read(h2o_socket_t *sock, const char *err)
+{
+	struct lingering *l = sock->data;
+
+	l->drained += sock->input->size;
+	h2o_buffer_consume(&sock->input, sock->input->size);
+	if (err != NULL || l->drained > LINGER_MAX_BYTES)
+		linger_close(l);
+}
+
+static void linger_start(struct worker *w, int fd)
+{
+	struct lingering *l = NULL;
+
+	if (w->loop == NULL || w->nlingering >= LINGER_MAX || (l = calloc(1, sizeof(*l))) == NULL) {
+		close(fd);
+		return;
+	}
+	shutdown(fd, SHUT_WR);
+	l->sock = h2o_evloop_socket_create(w->loop, fd, 0);
+	l->sock->data = l;
+	l->deadline = now_ms() + LINGER_MS;
+	l->next = w->lingering;
+	w->lingering = l;
+	w->nlingering++;
+	h2o_socket_read_start(l->sock, linger_read);
+}
+
+/* Close the lingering sockets of @w past their time (all of them when @all). */
+static void linger_sweep(struct worker *w, bool all)
+{
+	uint64_t now = w->lingering ? now_ms() : 0;
+
+	for (struct lingering **p = &w->lingering; *p;) {
+		struct lingering *l = *p;
+		if (all || l->sock == NULL || now >= l->deadline) {
+			linger_close(l);
+			*p = l->next;
+			w->nlingering--;
+			free(l);
+		} else {
+			p = &l->next;
+		}
+	}
+}
+
 /* Accept up to @max connections waiting on @w's listener. */
 static void accept_pending(struct worker *w, int max)
 {
@@ -1100,6 +1208,8 @@ static void accept_pending(struct worker *w, int max)
 			continue;
 		}
 		cn->w = w;
+		cn->sock = sock;
+		cn->linger_fd = -1;
 		w->nconns++;
 		atomic_fetch_add_explicit(&open_connections, 1, memory_order_relaxed);
 		/* before h2o_accept(): h2o starts reading in it */
@@ -1241,6 +1351,7 @@ static void worker_serve(struct worker *w)
 	h2o_socket_read_start(w->listener, on_accept);
 	while (!atomic_load(&stop_flag)) {
 		h2o_evloop_run(w->loop, LOOP_TICK_MS);
+		linger_sweep(w, false);
 		if (w->srv->app->turn_end)
 			w->srv->app->turn_end(&w->pub, w->srv->app->ctx);
 	}
@@ -1259,8 +1370,10 @@ static void worker_serve(struct worker *w)
 	if (w->ctx.http2.idle_timeout.timeout > DRAIN_IDLE_MS)
 		w->ctx.http2.idle_timeout.timeout = DRAIN_IDLE_MS;
 	deadline = now_ms() + DRAIN_MS;
+	linger_sweep(w, true);
 	while (w->nconns > 0 && now_ms() < deadline) {
 		h2o_evloop_run(w->loop, LOOP_TICK_MS);
+		linger_sweep(w, true);
 		if (w->srv->app->turn_end)
 			w->srv->app->turn_end(&w->pub, w->srv->app->ctx);
 	}
@@ -1294,6 +1407,7 @@ static void worker_stop(struct worker *w)
 
 	if (w->ctx_ready) {
 		close_listener(w);
+		linger_sweep(w, true);
 		/*
 		 * h2o_context_request_shutdown() armed a one-second timer to
 		 * re-send GOAWAY to HTTP/2 connections; with none left it has
@@ -1304,6 +1418,7 @@ static void worker_stop(struct worker *w)
 			h2o_timeout_unlink(&w->ctx.http2._graceful_shutdown_timeout);
 		for (int i = 0; i < 20 && w->nconns == 0 && !ctx_timers_idle(&w->ctx); i++)
 			h2o_evloop_run(w->loop, LOOP_TICK_MS);
+		linger_sweep(w, true);
 		if (w->nconns == 0 && ctx_timers_idle(&w->ctx)) {
 			h2o_context_dispose(&w->ctx);
 			/* closed sockets are freed on the loop's next turn */
