@@ -1026,7 +1026,8 @@ static void upload_feed(struct conn *cn, h2o_socket_t *sock)
 			hand_over(cn, sock, HAND_OK);
 		return;
 	}
-	n = in->size;
+	if ((n = in->size) == 0)
+		return;
 	ret = phr_decode_chunked(&up->dec, in->bytes, &n); /* decodes in place */
 	if (ret == -1) {
 		hand_over(cn, sock, HAND_BROKEN);
@@ -1064,15 +1065,13 @@ static void set_limit(struct conn *cn, h2o_socket_t *sock, bool from_start)
 		return;
 	limit = app_limit(cn->w, &p.h);
 	if (p.h.to_file && (p.te || (p.content_length != SIZE_MAX && p.content_length > 0))) {
-		if (from_start) {
-			if (limit > cn->w->srv->max_body)
-				limit = cn->w->srv->max_body;
-		} else if ((!p.te || p.chunked) && (p.te || p.content_length <= limit) &&
-			   upload_start(cn, sock, &p, limit)) {
+		bool framed = !p.te || p.chunked; /* else h2o answers 400 */
+		bool fits = p.te || p.content_length <= limit;
+		if (!from_start && framed && fits && upload_start(cn, sock, &p, limit))
 			return;
-		} else if (p.te && p.chunked && limit > cn->w->srv->max_body) {
-			limit = cn->w->srv->max_body; /* no file: memory takes no more */
-		}
+		/* left in memory (pipelined, or no file to be had): no more than a JSON body */
+		if (fits && limit > cn->w->srv->max_body)
+			limit = cn->w->srv->max_body;
 	}
 	cn->w->conf.max_request_entity_size = h2o_limit(limit);
 }
