@@ -110,15 +110,15 @@ struct dt_http_app {
 	void (*thread_fini)(struct dt_http_worker *w, void *ctx);
 	/* Handle one request; fill @res (status 0 is taken as 500). */
 	void (*handle)(struct dt_http_req *req, struct dt_http_res *res, void *ctx);
+	/* Called after each turn of the worker's event loop (may be NULL). */
+	void (*turn_end)(struct dt_http_worker *w, void *ctx);
+	void *ctx;
 	/*
 	 * The largest body the request @h may carry, asked before any of it is
 	 * read (NULL: max_body for every request).  Runs on the worker's loop,
 	 * possibly several times per request: keep it cheap.
 	 */
 	size_t (*body_limit)(struct dt_http_head *h, void *ctx);
-	/* Called after each turn of the worker's event loop (may be NULL). */
-	void (*turn_end)(struct dt_http_worker *w, void *ctx);
-	void *ctx;
 };
 
 struct dt_server_opts {

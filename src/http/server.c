@@ -600,6 +600,14 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	memset(&r, 0, sizeof(r));
 	make_request_id(w, r.request_id);
 
+	/* h2o let one byte more through than the route takes (see h2o_limit()) */
+	if (req->entity.len > 0 && req->entity.len > req_limit(w, req)) {
+		char detail[96];
+		too_large_detail(req_limit(w, req), detail, sizeof(detail));
+		send_problem(req, r.request_id, 413, detail);
+		return 0;
+	}
+
 	/* NUL-terminated copies, so handlers may also treat them as C strings */
 	v = h2o_strdup(&req->pool, req->method.base, req->method.len);
 	r.method = v.base;
