@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -39,10 +40,11 @@
 #define IO_TIMEOUT_MS 30000
 
 /*
- * Parse --listen HOST:PORT into @host (a dotted quad; "localhost" becomes
- * 127.0.0.1) and @port.  CLI_CONTINUE or 2 after a usage message.
+ * Parse @opt's HOST:PORT @arg (--listen, --metrics-listen) into @host (a
+ * dotted quad; "localhost" becomes 127.0.0.1) and @port.  CLI_CONTINUE or
+ * 2 after a usage message.
  */
-static int parse_listen(const char *arg, struct dt_strbuf *host, int *port)
+static int parse_listen(const char *opt, const char *arg, struct dt_strbuf *host, int *port)
 {
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	struct in_addr addr;
@@ -51,7 +53,7 @@ static int parse_listen(const char *arg, struct dt_strbuf *host, int *port)
 	const char *colon = strrchr(arg, ':');
 
 	if (!colon || colon == arg || !colon[1]) {
-		rc = cli_usage_error("--listen: %s is not HOST:PORT (e.g. 127.0.0.1:8080)",
+		rc = cli_usage_error("%s: %s is not HOST:PORT (e.g. 127.0.0.1:8080)", opt,
 				     cli_quote(arg));
 		goto out;
 	}
@@ -62,11 +64,13 @@ static int parse_listen(const char *arg, struct dt_strbuf *host, int *port)
 		dt_strbuf_adds(host, "127.0.0.1");
 	}
 	if (inet_pton(AF_INET, host->buf, &addr) != 1) {
-		rc = cli_usage_error("--listen: %s is not an IPv4 address (a.b.c.d or localhost)",
+		rc = cli_usage_error("%s: %s is not an IPv4 address (a.b.c.d or localhost)", opt,
 				     cli_quote(host->buf));
 		goto out;
 	}
-	if (dt_parse_int64(colon + 1, 1, 65535, &n, "--listen port", &err) != DT_OK) {
+	char what[48];
+	snprintf(what, sizeof(what), "%s port", opt);
+	if (dt_parse_int64(colon + 1, 1, 65535, &n, what, &err) != DT_OK) {
 		rc = cli_usage_error("%s", err.buf);
 		goto out;
 	}
@@ -84,7 +88,7 @@ out:
  * holds the port.  A port that cannot be bound (taken, privileged, an
  * address not on this host) is the caller's --listen to change: exit 1.
  */
-static int probe_listen(const char *host, int port)
+static int probe_listen(const char *opt, const char *host, int port)
 {
 	struct sockaddr_in sa;
 	int one = 1, rc = 0;
@@ -103,7 +107,7 @@ static int probe_listen(const char *host, int port)
 	    bind(fd, (const struct sockaddr *)&sa, sizeof(sa)) != 0) {
 		int e = errno;
 		const char *msg = strerror(e);
-		cli_error("--listen %s:%d: %c%s%s", host, port, tolower((unsigned char)msg[0]),
+		cli_error("%s %s:%d: %c%s%s", opt, host, port, tolower((unsigned char)msg[0]),
 			  msg[0] ? msg + 1 : "",
 			  e == EADDRINUSE ? " (another server listens there)"
 			  : e == EACCES	  ? " (ports below 1024 need privileges)"
@@ -167,10 +171,12 @@ int cmd_serve(int argc, char **argv)
 		{ "max-body", required_argument, NULL, 'm' },
 		{ "max-upload", required_argument, NULL, 'U' },
 		{ "metrics-token-file", required_argument, NULL, 'M' },
+		{ "metrics-listen", required_argument, NULL, 'L' },
 		CLI_OPTIONS_END,
 	};
 	struct cli_db db = CLI_DB_INIT;
-	struct dt_strbuf err = DT_STRBUF_INIT, host = DT_STRBUF_INIT;
+	struct dt_strbuf err = DT_STRBUF_INIT, host = DT_STRBUF_INIT, mhost = DT_STRBUF_INIT;
+	int mport = 0;
 	struct dt_server_opts so;
 	struct dt_http_app app;
 	int port = DEFAULT_PORT, threads = 0;
@@ -181,7 +187,10 @@ int cmd_serve(int argc, char **argv)
 	dt_strbuf_adds(&host, "127.0.0.1");
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		switch (c) {
-		case 'l': rc = parse_listen(optarg, &host, &port); break;
+		case 'l': rc = parse_listen("--listen", optarg, &host, &port); break;
+		case 'L':
+			rc = parse_listen("--metrics-listen", optarg, &mhost, &mport);
+			break;
 		case 't':
 			dt_strbuf_reset(&err);
 			if (dt_parse_int64(optarg, 0, MAX_THREADS, &n, "--threads", &err) != DT_OK)
@@ -223,7 +232,13 @@ int cmd_serve(int argc, char **argv)
 	dt_store_close(db.store);
 	db.store = NULL;
 
-	if ((rc = probe_listen(host.buf, port)))
+	if ((rc = probe_listen("--listen", host.buf, port)))
+		goto out;
+	if (mport && mport == port) {
+		rc = cli_usage_error("--metrics-listen: port %d is the --listen port; give another", port);
+		goto out;
+	}
+	if (mport && (rc = probe_listen("--metrics-listen", mhost.buf, mport)))
 		goto out;
 
 	memset(&so, 0, sizeof(so));
@@ -235,10 +250,14 @@ int cmd_serve(int argc, char **argv)
 	so.db_path = db.db_path;
 	so.keys = db.have_keys ? &db.keys : NULL;
 	so.io_timeout_ms = IO_TIMEOUT_MS;
+	so.metrics_host = mport ? mhost.buf : NULL;
+	so.metrics_port = mport;
 	dt_app_init(&app, db.db_path);
 
 	printf("dualtrack serving http://%s:%d (%d thread%s, database %s)\n", host.buf, port,
 	       effective_threads(threads), effective_threads(threads) == 1 ? "" : "s", db.db_path);
+	if (mport)
+		printf("dualtrack metrics on http://%s:%d/metrics\n", mhost.buf, mport);
 	fflush(stdout);
 	dt_strbuf_reset(&err);
 	/* Background jobs (imports) run beside the HTTP workers until the server stops. */
@@ -264,6 +283,7 @@ int cmd_serve(int argc, char **argv)
 out:
 	cli_db_close(&db);
 	dt_strbuf_release(&host);
+	dt_strbuf_release(&mhost);
 	dt_strbuf_release(&err);
 	return rc;
 }

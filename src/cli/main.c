@@ -127,7 +127,8 @@ static const struct dt_cmd commands[] = {
 	  "load a newer region or occupation table" },
 	{ "serve", cmd_serve, DT_CMD_DB | DT_CMD_KEY,
 	  "serve [--listen HOST:PORT] [--threads N] [--max-body BYTES] [--max-upload BYTES]\n"
-	  "      [--metrics-token-file FILE] [--db PATH] [--key-file PATH]\n"
+	  "      [--metrics-listen HOST:PORT] [--metrics-token-file FILE]\n"
+	  "      [--db PATH] [--key-file PATH]\n"
 	  "  --listen H:P     the address to listen on: an IPv4 address or localhost, and a\n"
 	  "                   port (default 127.0.0.1:8080)\n"
 	  "  --threads N      worker threads, 1..256 (default 0: one per core)\n"
@@ -138,6 +139,8 @@ static const struct dt_cmd commands[] = {
 	  "                   caller (default 268435456); kept in a temporary file\n"
 	  "  --metrics-token-file FILE  serve GET /metrics to \"Authorization: Bearer T\", T\n"
 	  "                   the file's first line (16+ characters); without it /metrics is 404\n"
+	  "  --metrics-listen H:P  also serve GET /metrics (and nothing else), without a\n"
+	  "                   token, on this address: keep it to a monitoring network\n"
 	  "  Serves the HTTP API until SIGTERM or SIGINT, then finishes the requests under way\n"
 	  "  and exits 0.\n",
 	  "serve the HTTP API" },

@@ -487,6 +487,8 @@ static void secure_headers(struct dt_ctx *c)
 		dt_http_add_header(res, "cache-control", "no-store");
 }
 
+static void render_metrics(struct dt_ctx *c);
+
 static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 {
 	(void)ctx;
@@ -505,6 +507,18 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (!strcmp(method, "GET"))
 		dt_store_snapshot_begin(c.store, NULL);
 
+	/* The metrics listener (serve --metrics-listen) serves /metrics and nothing else. */
+	if (req->metrics_listener) {
+		if (!strcmp(method, "GET") && req->path_len == 8 && !memcmp(req->path, "/metrics", 8)) {
+			render_metrics(&c);
+			res->route = "/metrics";
+		} else {
+			dt_reply_problem(&c, 404, "no such route: this listener serves GET /metrics only",
+					 NULL);
+			res->route = "(404)";
+		}
+		goto done;
+	}
 	/* Find the route: the first whose method and pattern match. */
 	const struct dt_route *hit = NULL;
 	struct dt_strbuf allow = DT_STRBUF_INIT;
@@ -661,9 +675,10 @@ void dt_app_set_metrics_token(const char *token)
 }
 
 /*
- * /metrics: 404 unless a token is configured, as if there were no such
- * route; then 401 without "Authorization: Bearer TOKEN" (compared in
- * constant time).  Request counts and latencies say how the service is
+ * /metrics on the main listener: 404 unless a token is configured, as if
+ * there were no such route; then 401 without "Authorization: Bearer TOKEN"
+ * (compared in constant time).  The metrics listener, which only those who
+ * can reach its address reach, serves it without one.  Request counts and latencies say how the service is
  * used and how loaded it is: not for anyone who can reach the port.
  */
 void dt_h_metrics(struct dt_ctx *c)
@@ -682,6 +697,11 @@ void dt_h_metrics(struct dt_ctx *c)
 		dt_http_add_header(c->res, "www-authenticate", "Bearer");
 		return;
 	}
+	render_metrics(c);
+}
+
+static void render_metrics(struct dt_ctx *c)
+{
 	dt_metrics_render(&c->res->body, db_path_global);
 	c->res->status = 200;
 	c->res->content_type = "text/plain; version=0.0.4; charset=utf-8";

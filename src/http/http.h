@@ -47,6 +47,7 @@ struct dt_http_req {
 	int body_fd;
 	size_t max_body;  /* --max-body: the limit of routes that take a JSON body */
 	size_t max_upload; /* --max-upload: the limit of upload routes, for a signed-in caller */
+	bool metrics_listener; /* it came to the metrics listener (dt_server_opts.metrics_port) */
 	char request_id[33];
 	struct dt_http_worker *worker;
 	void *impl; /* the h2o_req_t */
@@ -130,6 +131,8 @@ struct dt_server_opts {
 	const char *db_path;
 	const struct dt_keys *keys;
 	int io_timeout_ms;       /* read and idle timeouts */
+	const char *metrics_host; /* a second listener for /metrics only ("127.0.0.1") */
+	int metrics_port;         /* 0: none */
 };
 
 /**

@@ -66,6 +66,11 @@
  * h2o context and loop undisposed - h2o cannot tear a connection down from
  * outside - and says so in the log; the process is about to exit anyway.
  *
+ * With --metrics-listen each worker has a second listener on that address,
+ * in the same loop and context; its connections reach a host of their own
+ * whose handler marks their requests (dt_http_req.metrics_listener), and
+ * the app serves only /metrics there.
+ *
  * HTTP/1.1 only: cleartext HTTP/2 is switched off (see build_config()).
  *
  * One dt_server_run() at a time per process: the signal handlers and the
@@ -134,6 +139,12 @@ struct worker {
 	bool app_ready; /* thread_init succeeded: thread_fini is due */
 	h2o_accept_ctx_t accept_ctx;
 	h2o_socket_t *listener;
+	/* --metrics-listen: a listener whose requests reach the app as metrics_listener */
+	int mlisten_fd;
+	h2o_globalconf_t mconf; /* its host: the same handler, marked */
+	bool mconf_ready;
+	h2o_accept_ctx_t maccept_ctx;
+	h2o_socket_t *mlistener;
 	int64_t nconns;     /* open connections of this thread (its loop only) */
 	uint64_t id_prefix; /* random, for request ids */
 	uint64_t id_key;    /* random, mixed into the counter */
@@ -163,6 +174,7 @@ struct server {
 struct handler {
 	h2o_handler_t super;
 	struct server *srv;
+	bool metrics; /* the handler of the metrics listener's host */
 };
 
 /* picohttpparser, inside libh2o: the parser h2o reads request heads and chunks with. */
@@ -650,6 +662,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	}
 	r.max_body = srv->max_body;
 	r.max_upload = srv->max_upload;
+	r.metrics_listener = ((struct handler *)self)->metrics;
 	r.worker = &w->pub;
 	r.impl = req;
 
@@ -1200,11 +1213,13 @@ static void linger_sweep(struct worker *w, bool all)
 	}
 }
 
-/* Accept up to @max connections waiting on @w's listener. */
-static void accept_pending(struct worker *w, int max)
+/* Accept up to @max connections waiting on @listener, one of @w's. */
+static void accept_pending(struct worker *w, h2o_socket_t *listener, int max)
 {
+	h2o_accept_ctx_t *actx = listener == w->mlistener ? &w->maccept_ctx : &w->accept_ctx;
+
 	for (int i = 0; i < max; i++) {
-		h2o_socket_t *sock = h2o_evloop_socket_accept(w->listener);
+		h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
 		struct conn *cn;
 		int one = 1, fd;
 
@@ -1224,7 +1239,7 @@ static void accept_pending(struct worker *w, int max)
 		sock->on_close.data = cn;
 		if ((fd = h2o_socket_get_fd(sock)) >= 0)
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		h2o_accept(&w->accept_ctx, sock);
+		h2o_accept(actx, sock);
 	}
 }
 
@@ -1232,7 +1247,7 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 {
 	if (err != NULL)
 		return;
-	accept_pending(listener->data, ACCEPTS_PER_EVENT);
+	accept_pending(listener->data, listener, ACCEPTS_PER_EVENT);
 }
 
 /* ---- the listeners ---- */
@@ -1250,15 +1265,15 @@ static void add_errno_text(struct dt_strbuf *err, int e)
 		dt_strbuf_adds(err, " (ports below 1024 need privileges)");
 }
 
-static int parse_addr(const struct dt_server_opts *o, struct sockaddr_in *sa, struct dt_strbuf *err)
+static int parse_addr(const char *host, int port, struct sockaddr_in *sa, struct dt_strbuf *err)
 {
-	const char *host = o->host && *o->host ? o->host : "127.0.0.1";
-
+	if (host == NULL || !*host)
+		host = "127.0.0.1";
 	memset(sa, 0, sizeof(*sa));
 	sa->sin_family = AF_INET;
-	if (o->port < 1 || o->port > 65535)
-		return dt_error(err, DT_EINVAL, "port: %d is not in 1..65535", o->port);
-	sa->sin_port = htons((uint16_t)o->port);
+	if (port < 1 || port > 65535)
+		return dt_error(err, DT_EINVAL, "port: %d is not in 1..65535", port);
+	sa->sin_port = htons((uint16_t)port);
 	if (!strcmp(host, "localhost"))
 		host = "127.0.0.1";
 	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
@@ -1339,11 +1354,25 @@ static int worker_start(struct worker *w)
 	w->listener = h2o_evloop_socket_create(w->loop, w->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
 	w->listen_fd = -1; /* h2o owns it now */
 	w->listener->data = w;
+	if (w->mlisten_fd >= 0) {
+		/* the same context (loop, timeouts, body limit), the metrics host's handler */
+		w->maccept_ctx.ctx = &w->ctx;
+		w->maccept_ctx.hosts = w->mconf.hosts;
+		w->mlistener = h2o_evloop_socket_create(w->loop, w->mlisten_fd,
+							H2O_SOCKET_FLAG_DONT_READ);
+		w->mlisten_fd = -1;
+		w->mlistener->data = w;
+	}
 	return DT_OK;
 }
 
 static void close_listener(struct worker *w)
 {
+	if (w->mlistener != NULL) {
+		h2o_socket_read_stop(w->mlistener);
+		h2o_socket_close(w->mlistener);
+		w->mlistener = NULL;
+	}
 	if (w->listener == NULL)
 		return;
 	h2o_socket_read_stop(w->listener);
@@ -1356,6 +1385,8 @@ static void worker_serve(struct worker *w)
 	uint64_t deadline;
 
 	h2o_socket_read_start(w->listener, on_accept);
+	if (w->mlistener != NULL)
+		h2o_socket_read_start(w->mlistener, on_accept);
 	while (!atomic_load(&stop_flag)) {
 		h2o_evloop_run(w->loop, LOOP_TICK_MS);
 		linger_sweep(w, false);
@@ -1364,7 +1395,9 @@ static void worker_serve(struct worker *w)
 	}
 
 	/* take what is already queued (a closed SO_REUSEPORT socket resets its queue) */
-	accept_pending(w, SOMAXCONN);
+	accept_pending(w, w->listener, SOMAXCONN);
+	if (w->mlistener != NULL)
+		accept_pending(w, w->mlistener, SOMAXCONN);
 	close_listener(w);
 	h2o_context_request_shutdown(&w->ctx);
 	/*
@@ -1443,6 +1476,10 @@ static void worker_stop(struct worker *w)
 		close(w->listen_fd);
 		w->listen_fd = -1;
 	}
+	if (w->mlisten_fd >= 0) {
+		close(w->mlisten_fd);
+		w->mlisten_fd = -1;
+	}
 	if (w->app_ready && srv->app->thread_fini)
 		srv->app->thread_fini(&w->pub, srv->app->ctx);
 	w->app_ready = false;
@@ -1463,8 +1500,11 @@ static void *worker_main(void *arg)
 
 /* ---- dt_server_run ---- */
 
-/* The h2o configuration of @w: one host, one path, our handler and error filter. */
-static void build_config(struct worker *w)
+/*
+ * An h2o configuration of @w: one host, one path, our handler (marked as
+ * the metrics listener's when @metrics) and error filter.
+ */
+static void build_config(struct worker *w, h2o_globalconf_t *conf, bool metrics)
 {
 	struct server *srv = w->srv;
 	const struct dt_server_opts *o = srv->opts;
@@ -1474,13 +1514,12 @@ static void build_config(struct worker *w)
 	struct handler *h;
 	struct error_filter *f;
 
-	h2o_config_init(&w->conf);
-	w->conf_ready = true;
-	w->conf.server_name = h2o_iovec_init(H2O_STRLIT("dualtrack"));
+	h2o_config_init(conf);
+	conf->server_name = h2o_iovec_init(H2O_STRLIT("dualtrack"));
 	/* set per request by set_limit(); this is only the value before any */
-	w->conf.max_request_entity_size = h2o_limit(srv->max_body);
-	w->conf.http1.req_timeout = io;
-	w->conf.http2.idle_timeout = io;
+	conf->max_request_entity_size = h2o_limit(srv->max_body);
+	conf->http1.req_timeout = io;
+	conf->http2.idle_timeout = io;
 	/*
 	 * No cleartext HTTP/2 (neither "Upgrade: h2c" nor prior knowledge):
 	 * h2o 2.2 answers an HTTP/2 body over its limit with RST_STREAM
@@ -1488,13 +1527,14 @@ static void build_config(struct worker *w)
 	 * per-request limit above is HTTP/1's.  Browsers never speak h2c
 	 * anyway; HTTP/2 belongs on a TLS front end.
 	 */
-	w->conf.http1.upgrade_to_http2 = 0;
+	conf->http1.upgrade_to_http2 = 0;
 
-	host = h2o_config_register_host(&w->conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	host = h2o_config_register_host(conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	path = h2o_config_register_path(host, "/", 0);
 	h = (struct handler *)h2o_create_handler(path, sizeof(*h));
 	h->super.on_req = on_req;
 	h->srv = srv;
+	h->metrics = metrics;
 	f = (struct error_filter *)h2o_create_filter(&host->fallback_path, sizeof(*f));
 	f->super.on_setup_ostream = error_filter_setup;
 	f->srv = srv;
@@ -1504,12 +1544,13 @@ int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
 		  struct dt_strbuf *err)
 {
 	struct server srv;
-	struct sockaddr_in sa;
+	struct sockaddr_in sa, msa;
 	struct sigaction act, old_term, old_int, old_pipe;
 	sigset_t stop_sigs, old_mask;
 	bool have_sync = false, have_signals = false;
 	int rc = DT_OK, nthreads, started = 0;
 	const char *host = o->host && *o->host ? o->host : "127.0.0.1";
+	const char *mhost = o->metrics_host && *o->metrics_host ? o->metrics_host : "127.0.0.1";
 
 	if (atomic_flag_test_and_set(&running))
 		return dt_error(err, DT_ECONFLICT, "a server is already running in this process");
@@ -1528,7 +1569,9 @@ int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
 		dt_strbuf_setf(err, "libsodium failed to initialise");
 		goto out;
 	}
-	if ((rc = parse_addr(o, &sa, err)) != DT_OK)
+	if ((rc = parse_addr(o->host, o->port, &sa, err)) != DT_OK)
+		goto out;
+	if (o->metrics_port && (rc = parse_addr(o->metrics_host, o->metrics_port, &msa, err)) != DT_OK)
 		goto out;
 	{
 		const char *tmp = getenv("TMPDIR");
@@ -1562,6 +1605,7 @@ int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
 		w->pub.index = i;
 		w->srv = &srv;
 		w->listen_fd = -1;
+		w->mlisten_fd = -1;
 		dt_strbuf_init(&w->err, 0);
 	}
 	/* bind every listener first: a busy port fails here, before any thread */
@@ -1569,10 +1613,21 @@ int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
 		if ((rc = open_listener(host, o->port, &sa, &srv.workers[i].listen_fd, err)) !=
 		    DT_OK)
 			goto out;
+		if (o->metrics_port &&
+		    (rc = open_listener(mhost, o->metrics_port, &msa,
+					&srv.workers[i].mlisten_fd, err)) != DT_OK)
+			goto out;
 	}
 
-	for (int i = 0; i < nthreads; i++)
-		build_config(&srv.workers[i]);
+	for (int i = 0; i < nthreads; i++) {
+		struct worker *w = &srv.workers[i];
+		build_config(w, &w->conf, false);
+		w->conf_ready = true;
+		if (o->metrics_port) {
+			build_config(w, &w->mconf, true);
+			w->mconf_ready = true;
+		}
+	}
 	pthread_mutex_init(&srv.mu, NULL);
 	pthread_cond_init(&srv.cv, NULL);
 	have_sync = true;
@@ -1619,6 +1674,8 @@ int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
 	if (!srv.failed)
 		dt_info("serving on http://%s:%d with %d thread%s", host, o->port, nthreads,
 			nthreads == 1 ? "" : "s");
+	if (!srv.failed && o->metrics_port)
+		dt_info("metrics on http://%s:%d/metrics", mhost, o->metrics_port);
 	pthread_mutex_unlock(&srv.mu);
 
 	for (int i = 0; i < started; i++)
@@ -1644,6 +1701,10 @@ out:
 	for (int i = 0; i < srv.nworkers; i++) {
 		if (srv.workers[i].listen_fd >= 0)
 			close(srv.workers[i].listen_fd);
+		if (srv.workers[i].mlisten_fd >= 0)
+			close(srv.workers[i].mlisten_fd);
+		if (srv.workers[i].mconf_ready)
+			h2o_config_dispose(&srv.workers[i].mconf);
 		if (srv.workers[i].conf_ready)
 			h2o_config_dispose(&srv.workers[i].conf);
 		dt_strbuf_release(&srv.workers[i].err);

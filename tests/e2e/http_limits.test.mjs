@@ -14,7 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 
 import {
-  client, expectProblem, expectStatus, fails, freshDb, ok, okAsync, orgBody, sleep, startServer, tmpdir, uscc,
+  client, expectProblem, expectStatus, fails, freePort, freshDb, ok, okAsync, orgBody, sleep, startServer, tmpdir, uscc,
 } from './helpers.mjs';
 
 const MAX_BODY = 65536;
@@ -326,6 +326,28 @@ test('/metrics is 404 on a server without --metrics-token-file; a weak token fil
   fs.writeFileSync(f, 'has a blank in it here\n');
   fails(['serve', '--db', d.db, '--listen', '127.0.0.1:1', '--metrics-token-file', f], 2, /blank/);
   fails(['serve', '--db', d.db, '--listen', '127.0.0.1:1', '--metrics-token-file', path.join(d.dir, 'missing')], 1);
+});
+
+test('serve --metrics-listen: /metrics there without a token, nothing else; the main listener still 404', async () => {
+  const mport = await freePort();
+  const m = await startServer(d.db, { extra: ['--metrics-listen', `127.0.0.1:${mport}`], env: { TMPDIR: tmp } });
+  try {
+    assert.match(m.stdout(), new RegExp(`metrics on http://127\\.0\\.0\\.1:${mport}/metrics`));
+    const main = client(m.base);
+    expectProblem(await main.get('/metrics'), 404);
+    expectStatus(await main.get('/healthz'), 200);
+    const mc = client(`http://127.0.0.1:${mport}`);
+    const r = expectStatus(await mc.get('/metrics'), 200);
+    assert.match(r.text, /^dualtrack_http_requests_total\{route="\/healthz",status="200"\} [1-9]\d*$/m);
+    for (const p of ['/healthz', '/api/v1/trainees', '/', '/api/openapi.json']) {
+      assert.match(expectProblem(await mc.get(p, { token }), 404).detail, /serves GET \/metrics only/, p);
+    }
+    expectProblem(await mc.request('POST', '/metrics', { token, body: {} }), 404);
+  } finally {
+    assert.equal((await m.stop()).code, 0, m.output());
+  }
+  fails(['serve', '--db', d.db, '--listen', '127.0.0.1:18080', '--metrics-listen', '127.0.0.1:18080'], 2, /is the --listen port/);
+  fails(['serve', '--db', d.db, '--metrics-listen', 'nowhere:1'], 2, /--metrics-listen: 'nowhere' is not an IPv4 address|--metrics-listen: nowhere is not an IPv4 address/);
 });
 
 // ---- headers ----
