@@ -507,6 +507,8 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (!strcmp(method, "GET"))
 		dt_store_snapshot_begin(c.store, NULL);
 
+	const struct dt_route *hit = NULL;
+	struct dt_strbuf allow = DT_STRBUF_INIT;
 	/* The metrics listener (serve --metrics-listen) serves /metrics and nothing else. */
 	if (req->metrics_listener) {
 		if (!strcmp(method, "GET") && req->path_len == 8 && !memcmp(req->path, "/metrics", 8)) {
@@ -520,8 +522,6 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		goto done;
 	}
 	/* Find the route: the first whose method and pattern match. */
-	const struct dt_route *hit = NULL;
-	struct dt_strbuf allow = DT_STRBUF_INIT;
 	for (const struct dt_route *r = dt_routes; r->method && !hit; r++)
 		if (same_method(r->method, method) && match(&c, r->pattern, req->path, req->path_len))
 			hit = r;
