@@ -25,6 +25,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -49,10 +50,11 @@
 #define IO_TIMEOUT_MS 30000
 
 /*
- * Parse --listen HOST:PORT into @host (a dotted quad; "localhost" becomes
- * 127.0.0.1) and @port.  CLI_CONTINUE or 2 after a usage message.
+ * Parse @opt's HOST:PORT @arg (--listen, --metrics-listen) into @host (a
+ * dotted quad; "localhost" becomes 127.0.0.1) and @port.  CLI_CONTINUE or
+ * 2 after a usage message.
  */
-static int parse_listen(const char *arg, struct dt_strbuf *host, int *port)
+static int parse_listen(const char *opt, const char *arg, struct dt_strbuf *host, int *port)
 {
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	struct in_addr addr;
@@ -61,7 +63,7 @@ static int parse_listen(const char *arg, struct dt_strbuf *host, int *port)
 	const char *colon = strrchr(arg, ':');
 
 	if (!colon || colon == arg || !colon[1]) {
-		rc = cli_usage_error("--listen: %s is not HOST:PORT (e.g. 127.0.0.1:8080)",
+		rc = cli_usage_error("%s: %s is not HOST:PORT (e.g. 127.0.0.1:8080)", opt,
 				     cli_quote(arg));
 		goto out;
 	}
@@ -72,11 +74,13 @@ static int parse_listen(const char *arg, struct dt_strbuf *host, int *port)
 		dt_strbuf_adds(host, "127.0.0.1");
 	}
 	if (inet_pton(AF_INET, host->buf, &addr) != 1) {
-		rc = cli_usage_error("--listen: %s is not an IPv4 address (a.b.c.d or localhost)",
+		rc = cli_usage_error("%s: %s is not an IPv4 address (a.b.c.d or localhost)", opt,
 				     cli_quote(host->buf));
 		goto out;
 	}
-	if (dt_parse_int64(colon + 1, 1, 65535, &n, "--listen port", &err) != DT_OK) {
+	char what[48];
+	snprintf(what, sizeof(what), "%s port", opt);
+	if (dt_parse_int64(colon + 1, 1, 65535, &n, what, &err) != DT_OK) {
 		rc = cli_usage_error("%s", err.buf);
 		goto out;
 	}
@@ -94,7 +98,7 @@ out:
  * holds the port.  A port that cannot be bound (taken, privileged, an
  * address not on this host) is the caller's --listen to change: exit 1.
  */
-static int probe_listen(const char *host, int port)
+static int probe_listen(const char *opt, const char *host, int port)
 {
 	struct sockaddr_in sa;
 	int one = 1, rc = 0;
@@ -113,7 +117,7 @@ static int probe_listen(const char *host, int port)
 	    bind(fd, (const struct sockaddr *)&sa, sizeof(sa)) != 0) {
 		int e = errno;
 		const char *msg = strerror(e);
-		cli_error("--listen %s:%d: %c%s%s", host, port, tolower((unsigned char)msg[0]),
+		cli_error("%s %s:%d: %c%s%s", opt, host, port, tolower((unsigned char)msg[0]),
 			  msg[0] ? msg + 1 : "",
 			  e == EADDRINUSE ? " (another server listens there)"
 			  : e == EACCES	  ? " (ports below 1024 need privileges)"
@@ -139,6 +143,41 @@ static int check_public_url(const char *u)
 	return CLI_CONTINUE;
 }
 
+/*
+ * --metrics-token-file: the token /metrics asks for, the file's first line.
+ * At least 16 visible ASCII characters, so that a guess is hopeless.  0 or
+ * a usage/error status.
+ */
+static int load_metrics_token(const char *path)
+{
+	struct dt_strbuf tok = DT_STRBUF_INIT;
+	int rc = 0;
+
+	if ((rc = cli_read_file(path, &tok)))
+		goto out;
+	char *nl = memchr(tok.buf, '\n', tok.len);
+	if (nl)
+		dt_strbuf_setlen(&tok, (size_t)(nl - tok.buf));
+	while (tok.len && (tok.buf[tok.len - 1] == '\r' || tok.buf[tok.len - 1] == ' '))
+		dt_strbuf_setlen(&tok, tok.len - 1);
+	for (size_t i = 0; i < tok.len; i++) {
+		if (tok.buf[i] <= ' ' || tok.buf[i] > '~') {
+			rc = cli_usage_error("--metrics-token-file %s: the token has a blank or a "
+					     "non-ASCII character at %zu", cli_quote(path), i + 1);
+			goto out;
+		}
+	}
+	if (tok.len < 16) {
+		rc = cli_usage_error("--metrics-token-file %s: the token must be at least 16 "
+				     "characters (it has %zu)", cli_quote(path), tok.len);
+		goto out;
+	}
+	dt_app_set_metrics_token(tok.buf);
+out:
+	dt_strbuf_release(&tok);
+	return rc;
+}
+
 /* The number of worker threads dt_server_run() will start for @threads. */
 static int effective_threads(int threads)
 {
@@ -161,10 +200,13 @@ int cmd_serve(int argc, char **argv)
 		{ "signing-key", required_argument, NULL, 'S' },
 		{ "public-url", required_argument, NULL, 'P' },
 		{ "trust-proxy", no_argument, NULL, 'X' },
+		{ "metrics-token-file", required_argument, NULL, 'M' },
+		{ "metrics-listen", required_argument, NULL, 'L' },
 		CLI_OPTIONS_END,
 	};
 	struct cli_db db = CLI_DB_INIT;
-	struct dt_strbuf err = DT_STRBUF_INIT, host = DT_STRBUF_INIT;
+	struct dt_strbuf err = DT_STRBUF_INIT, host = DT_STRBUF_INIT, mhost = DT_STRBUF_INIT;
+	int mport = 0;
 	struct dt_server_opts so;
 	struct dt_http_app app;
 	struct dt_app_config cfg = { NULL, false };
@@ -177,11 +219,15 @@ int cmd_serve(int argc, char **argv)
 	struct dt_sign_key sk;
 	bool have_sk = false, anchored = false;
 	int c, rc = CLI_CONTINUE;
+	const char *metrics_token_file = NULL;
 
 	dt_strbuf_adds(&host, "127.0.0.1");
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		switch (c) {
-		case 'l': rc = parse_listen(optarg, &host, &port); break;
+		case 'l': rc = parse_listen("--listen", optarg, &host, &port); break;
+		case 'L':
+			rc = parse_listen("--metrics-listen", optarg, &mhost, &mport);
+			break;
 		case 't':
 			dt_strbuf_reset(&err);
 			if (dt_parse_int64(optarg, 0, MAX_THREADS, &n, "--threads", &err) != DT_OK)
@@ -217,6 +263,7 @@ int cmd_serve(int argc, char **argv)
 			}
 			break;
 		case 'X': cfg.trust_proxy = true; break;
+		case 'M': metrics_token_file = optarg; break;
 		default: rc = cli_common_opt(c, &db); break;
 		}
 		if (rc != CLI_CONTINUE)
@@ -229,6 +276,9 @@ int cmd_serve(int argc, char **argv)
 		rc = 3;
 		goto out;
 	}
+
+	if (metrics_token_file && (rc = load_metrics_token(metrics_token_file)))
+		goto out;
 
 	/* Missing database, wrong key, pending migrations: settled before serving. */
 	if ((rc = cli_db_open(&db)))
@@ -264,7 +314,13 @@ int cmd_serve(int argc, char **argv)
 	dt_store_close(db.store);
 	db.store = NULL;
 
-	if ((rc = probe_listen(host.buf, port)))
+	if ((rc = probe_listen("--listen", host.buf, port)))
+		goto out;
+	if (mport && mport == port) {
+		rc = cli_usage_error("--metrics-listen: port %d is the --listen port; give another", port);
+		goto out;
+	}
+	if (mport && (rc = probe_listen("--metrics-listen", mhost.buf, mport)))
 		goto out;
 
 	memset(&so, 0, sizeof(so));
@@ -276,12 +332,16 @@ int cmd_serve(int argc, char **argv)
 	so.db_path = db.db_path;
 	so.keys = db.have_keys ? &db.keys : NULL;
 	so.io_timeout_ms = IO_TIMEOUT_MS;
+	so.metrics_host = mport ? mhost.buf : NULL;
+	so.metrics_port = mport;
 	dt_app_init(&app, db.db_path);
 	cfg.public_url = public_url.len ? public_url.buf : NULL;
 	dt_app_configure(&cfg);
 
 	printf("dualtrack serving http://%s:%d (%d thread%s, database %s)\n", host.buf, port,
 	       effective_threads(threads), effective_threads(threads) == 1 ? "" : "s", db.db_path);
+	if (mport)
+		printf("dualtrack metrics on http://%s:%d/metrics\n", mhost.buf, mport);
 	fflush(stdout);
 	dt_strbuf_reset(&err);
 	/* Background jobs (imports) run beside the HTTP workers until the server stops. */
@@ -325,6 +385,7 @@ out:
 	cli_db_close(&db);
 	dt_strbuf_release(&host);
 	dt_strbuf_release(&public_url);
+	dt_strbuf_release(&mhost);
 	dt_strbuf_release(&err);
 	return rc;
 }

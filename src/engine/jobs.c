@@ -23,11 +23,14 @@
  * mutex.
  */
 #include <pthread.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/common.h"
 #include "core/date.h"
@@ -49,7 +52,7 @@ struct job {
 	struct dt_scope scope;
 	bool scoped, partial;
 	int encoding;
-	char *data;
+	int fd; /* the file to import (unlinked; closed with the job), or -1 */
 	size_t len;
 	atomic_int cancel;
 	_Atomic int64_t done, total;
@@ -85,7 +88,8 @@ static void job_free(struct job *j)
 	free(j->entity);
 	free(j->owner);
 	free(j->request_id);
-	free(j->data);
+	if (j->fd >= 0)
+		close(j->fd); /* the file's data goes with it */
 	json_decref(j->params);
 	free(j);
 }
@@ -168,7 +172,17 @@ static void run_job(struct dt_store *s, struct job *j)
 	struct dt_actor actor = { j->owner, j->request_id, j->scoped ? &j->scope : NULL };
 	struct dt_import_opts o = { j->entity, j->encoding, j->partial ? DT_IMPORT_PARTIAL : 0,
 				    &actor, progress, j, &j->cancel };
-	int rc = dt_import_csv(s, &o, j->data, j->len, &r, &err);
+	/* The file is mapped, not read: its pages are the page cache's, not this heap's. */
+	void *data = j->len ? mmap(NULL, j->len, PROT_READ, MAP_PRIVATE, j->fd, 0) : NULL;
+	int rc;
+	if (data == MAP_FAILED) {
+		rc = dt_error(&err, DT_EIO, "cannot map the uploaded file: %s", strerror(errno));
+		data = NULL;
+	} else {
+		rc = dt_import_csv(s, &o, data ? data : "", j->len, &r, &err);
+	}
+	if (data)
+		munmap(data, j->len);
 	counts = dt_import_result_json(&r);
 	json_t *first = json_array();
 	for (size_t i = 0; i < json_array_size(r.errors) && i < 20; i++)
@@ -308,29 +322,36 @@ static char *xstrdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *in, const char *data,
-			  size_t len, int64_t *id, struct dt_strbuf *err)
+int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *in, int fd, size_t len,
+			  int64_t *id, struct dt_strbuf *err)
 {
-	if (!pool.started || atomic_load(&pool.stopping))
+	if (!pool.started || atomic_load(&pool.stopping)) {
+		close(fd);
 		return dt_error(err, DT_EDENIED, "background jobs are not running in this process");
-	if (in->filename && !dt_utf8_valid(in->filename, strlen(in->filename), NULL))
+	}
+	if (in->filename && !dt_utf8_valid(in->filename, strlen(in->filename), NULL)) {
+		close(fd);
 		return dt_error(err, DT_EINVAL, "name: the file name is not valid UTF-8");
-	if (in->filename && dt_utf8_len(in->filename) > JOB_NAME_MAX)
+	}
+	if (in->filename && dt_utf8_len(in->filename) > JOB_NAME_MAX) {
+		close(fd);
 		return dt_error(err, DT_EINVAL, "name: the file name is too long (%zu characters; at most %d)",
 				dt_utf8_len(in->filename), JOB_NAME_MAX);
+	}
 	struct job *j = calloc(1, sizeof(*j));
-	if (!j)
+	if (!j) {
+		close(fd);
 		return dt_error(err, DT_ENOMEM, "out of memory");
+	}
+	j->fd = fd;
+	j->len = len;
 	j->entity = xstrdup(in->entity);
 	j->owner = xstrdup(in->owner);
 	j->request_id = xstrdup(in->request_id);
-	j->data = malloc(len ? len : 1);
-	if (!j->entity || !j->owner || !j->data || (in->request_id && !j->request_id)) {
+	if (!j->entity || !j->owner || (in->request_id && !j->request_id)) {
 		job_free(j);
 		return dt_error(err, DT_ENOMEM, "out of memory");
 	}
-	memcpy(j->data, data, len);
-	j->len = len;
 	if (in->scope) {
 		j->scope = *in->scope;
 		j->scoped = true;

@@ -5,7 +5,7 @@
  *
  * A job is a row of the job table (queued, running, succeeded, failed,
  * cancelled) plus, while it is queued or running, an entry in memory that
- * holds its input, its progress (done / total) and its cancel flag: the
+ * holds its input (an open, unlinked file), its progress (done / total) and its cancel flag: the
  * import holds the database's write lock for its one transaction, so
  * progress is not written to the database until the end.  When the server
  * starts, jobs a previous process left queued or running are marked
@@ -45,12 +45,16 @@ struct dt_import_job {
 };
 
 /**
- * Queue an import of @len bytes at @data (copied) on the store @s (the
- * caller's connection, for the job row).  *@id receives the job id.
- * DT_EDENIED when the job engine is not running.
+ * Queue an import of the @len bytes of the file open at @fd (a regular
+ * file, unlinked by the caller, so that its data goes when the job closes
+ * it: when the job ends, succeeded or not, or is cancelled).  The job takes
+ * @fd in every case, failure included.  The import maps the file instead of
+ * reading it into memory.  The job row is written on the store @s (the
+ * caller's connection); *@id receives the job id.  DT_EDENIED when the job
+ * engine is not running.
  */
-int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *j, const char *data,
-			  size_t len, int64_t *id, struct dt_strbuf *err);
+int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *j, int fd, size_t len,
+			  int64_t *id, struct dt_strbuf *err);
 /**
  * Job @id as JSON: the row, with the live progress of a queued or running
  * job.  DT_ENOTFOUND unless @owner started it or @all (an admin) is set.

@@ -49,7 +49,16 @@ enum dt_route_flags {
 	DT_R_UPLOAD = 1 << 2, /* takes a file as the body, up to the server's max_upload */
 	DT_R_SAME_ORIGIN = 1 << 3, /* an anonymous write a browser must not be led to make from
 				    * another site (sign-in): JSON only, and Origin, when sent, ours */
+	DT_R_OPT_BODY = 1 << 4, /* may take a JSON object body (an action's arguments) */
+	DT_R_OWN_AUTH = 1 << 5, /* checks a credential of its own (/metrics); the dispatcher reads none */
 };
+/*
+ * Body limits by route (dt_app_body_limit): DT_R_BODY and DT_R_OPT_BODY
+ * routes take up to max_body bytes; DT_R_UPLOAD routes up to max_upload for
+ * a caller whose credential is valid, max_body for anyone else; every other
+ * route takes no body.  A request that matches no route (404, 405) may
+ * carry max_body bytes, so that it gets its 404 or 405.
+ */
 
 struct dt_ctx;
 typedef void (*dt_handler_fn)(struct dt_ctx *c);
@@ -192,6 +201,13 @@ void dt_metrics_render(struct dt_strbuf *out, const char *db_path);
 /** The OpenAPI 3.1 document for the route table and entities (new reference). */
 json_t *dt_openapi_document(void);
 
+/** The largest body the request with head @h may carry (see DT_R_OPT_BODY). */
+size_t dt_app_body_limit(struct dt_http_head *h, void *ctx);
+/**
+ * Serve /metrics on the main listener to "Authorization: Bearer @token"
+ * (copied; NULL: /metrics answers 404 there).  Call before dt_server_run.
+ */
+void dt_app_set_metrics_token(const char *token);
 /** The application for dt_server_run (dispatch.c). */
 void dt_app_init(struct dt_http_app *app, const char *db_path);
 /** Set the configuration before serving; @cfg is copied, its strings must outlive the server. */

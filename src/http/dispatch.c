@@ -16,6 +16,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "core/log.h"
 #include "core/num.h"
 #include "core/utf8.h"
@@ -37,6 +39,7 @@ const struct dt_app_config *dt_app_config(void)
 {
 	return &app_config;
 }
+static char *metrics_token; /* NULL: /metrics is not served (dt_app_set_metrics_token) */
 
 /* ---- small helpers ---- */
 
@@ -380,24 +383,32 @@ static bool parse_query(struct dt_ctx *c)
 	return ok;
 }
 
-/* The value of cookie @name in the Cookie header, copied into the pool. */
-static const char *cookie(const struct dt_http_req *req, const char *name)
+/* The value of cookie @name in the Cookie header @h (@len bytes); *@vlen its length. */
+static const char *cookie_in(const char *h, size_t len, const char *name, size_t *vlen)
 {
-	size_t len = 0, n = strlen(name);
-	const char *h = dt_http_header(req, "cookie", &len);
-	if (!h)
-		return NULL;
+	size_t n = strlen(name);
 	const char *p = h, *end = h + len;
 	while (p < end) {
 		while (p < end && (*p == ' ' || *p == ';'))
 			p++;
 		const char *semi = memchr(p, ';', (size_t)(end - p));
 		const char *stop = semi ? semi : end;
-		if ((size_t)(stop - p) > n && !memcmp(p, name, n) && p[n] == '=')
-			return dt_http_strdup(req, p + n + 1, (size_t)(stop - p - n - 1));
+		if ((size_t)(stop - p) > n && !memcmp(p, name, n) && p[n] == '=') {
+			*vlen = (size_t)(stop - p - n - 1);
+			return p + n + 1;
+		}
 		p = stop;
 	}
 	return NULL;
+}
+
+/* The value of cookie @name in the Cookie header, copied into the pool. */
+static const char *cookie(const struct dt_http_req *req, const char *name)
+{
+	size_t len = 0, vlen = 0;
+	const char *h = dt_http_header(req, "cookie", &len);
+	const char *v = h ? cookie_in(h, len, name, &vlen) : NULL;
+	return v ? dt_http_strdup(req, v, vlen) : NULL;
 }
 
 /* Authenticate the caller; false (with a reply) when credentials are bad. */
@@ -555,6 +566,129 @@ static bool same_origin_write(struct dt_ctx *c)
 	return true;
 }
 
+/* ---- body limits ---- */
+
+/*
+ * Does @path (@plen bytes, no query) have the shape of @pattern, with any
+ * {kind} an entity's plural?  match() without the captures: the server asks
+ * before there is a request to keep them in.
+ */
+static bool match_shape(const char *pattern, const char *path, size_t plen)
+{
+	const char *p = pattern, *s = path, *end = path + plen;
+	while (*p && s < end) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			const char *seg_end = memchr(s, '/', (size_t)(end - s));
+			if (!seg_end)
+				seg_end = end;
+			if (seg_end == s)
+				return false;
+			if (close - p - 1 == 4 && !memcmp(p + 1, "kind", 4)) {
+				char kind[64];
+				size_t k = 0;
+				for (const char *t = s; t < seg_end; t++) {
+					if (k + 1 >= sizeof(kind))
+						return false; /* longer than any kind */
+					if (*t == '%' && t + 2 < seg_end && hexval(t[1]) >= 0 && hexval(t[2]) >= 0) {
+						kind[k++] = (char)(hexval(t[1]) * 16 + hexval(t[2]));
+						t += 2;
+					} else {
+						kind[k++] = *t;
+					}
+				}
+				kind[k] = '\0';
+				if (!is_kind(kind))
+					return false;
+			}
+			p = close + 1;
+			s = seg_end;
+		} else if (*p++ != *s++) {
+			return false;
+		}
+	}
+	return !*p && s == end;
+}
+
+/* The limit of route @r (see DT_R_OPT_BODY in app.h); @signed_in: the caller's credential is valid. */
+static size_t route_limit(const struct dt_route *r, size_t max_body, size_t max_upload, bool signed_in)
+{
+	if (r->flags & DT_R_UPLOAD)
+		return signed_in ? max_upload : max_body;
+	if (r->flags & (DT_R_BODY | DT_R_OPT_BODY))
+		return max_body;
+	return 0;
+}
+
+/* Is the credential of head @h (bearer token or session cookie) valid? */
+static bool head_signed_in(const struct dt_http_head *h)
+{
+	char token[256];
+	const char *t = NULL;
+	size_t n = 0;
+	struct dt_credential cred;
+
+	if (h->authorization) {
+		if (h->authorization_len > 7 && !strncasecmp(h->authorization, "Bearer ", 7)) {
+			t = h->authorization + 7;
+			n = h->authorization_len - 7;
+		}
+	} else if (h->cookie) {
+		t = cookie_in(h->cookie, h->cookie_len, "dt_session", &n);
+	}
+	if (t == NULL || n == 0 || n >= sizeof(token) || h->worker == NULL)
+		return false;
+	memcpy(token, t, n);
+	token[n] = '\0';
+	return dt_auth_token(h->worker, token, &cred);
+}
+
+size_t dt_app_body_limit(struct dt_http_head *h, void *ctx)
+{
+	(void)ctx;
+	const char *q = memchr(h->path, '?', h->path_len);
+	size_t plen = q ? (size_t)(q - h->path) : h->path_len;
+	for (const struct dt_route *r = dt_routes; r->method; r++) {
+		if (strlen(r->method) != h->method_len || memcmp(r->method, h->method, h->method_len) ||
+		    !match_shape(r->pattern, h->path, plen))
+			continue;
+		bool upload = r->flags & DT_R_UPLOAD;
+		h->to_file = upload;
+		return route_limit(r, h->max_body, h->max_upload, upload && head_signed_in(h));
+	}
+	return h->max_body; /* no route: a 404 or 405, told after a small body at most */
+}
+
+/* Has the handler given response header @name (lower case)? */
+static bool has_header(const struct dt_http_res *res, const char *name)
+{
+	for (int i = 0; i < res->nheaders; i++)
+		if (!strcmp(res->headers[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * Headers of every answer but the web application's (which sets its own):
+ * nosniff, so that no browser reads JSON or CSV as anything else; and
+ * no-store on every answer under /api/v1 but those of public routes (sign-in
+ * sets its own): records, exports, job reports and errors alike may carry
+ * personal data that no cache should keep.
+ */
+static void secure_headers(struct dt_ctx *c)
+{
+	struct dt_http_res *res = c->res;
+	if (res->route && !strcmp(res->route, "(ui)"))
+		return;
+	if (!has_header(res, "x-content-type-options"))
+		dt_http_add_header(res, "x-content-type-options", "nosniff");
+	bool api = c->req->path_len >= 8 && !memcmp(c->req->path, "/api/v1/", 8);
+	if (api && !(c->route && (c->route->flags & DT_R_PUBLIC)) && !has_header(res, "cache-control"))
+		dt_http_add_header(res, "cache-control", "no-store");
+}
+
+static void render_metrics(struct dt_ctx *c);
+
 static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 {
 	(void)ctx;
@@ -574,9 +708,21 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (!strcmp(method, "GET"))
 		dt_store_snapshot_begin(c.store, NULL);
 
-	/* Find the route: the first whose method and pattern match. */
 	const struct dt_route *hit = NULL;
 	struct dt_strbuf allow = DT_STRBUF_INIT;
+	/* The metrics listener (serve --metrics-listen) serves /metrics and nothing else. */
+	if (req->metrics_listener) {
+		if (!strcmp(method, "GET") && req->path_len == 8 && !memcmp(req->path, "/metrics", 8)) {
+			render_metrics(&c);
+			res->route = "/metrics";
+		} else {
+			dt_reply_problem(&c, 404, "no such route: this listener serves GET /metrics only",
+					 NULL);
+			res->route = "(404)";
+		}
+		goto done;
+	}
+	/* Find the route: the first whose method and pattern match. */
 	for (const struct dt_route *r = dt_routes; r->method && !hit; r++)
 		if (same_method(r->method, method) && match(&c, r->pattern, req->path, req->path_len))
 			hit = r;
@@ -600,14 +746,6 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	}
 	c.route = hit; /* its match was the last: the captures are its own */
 	res->route = hit->pattern;
-	/* The server let an upload-sized body through; only upload routes take one. */
-	if (req->max_body && req->body_len > req->max_body && !(hit->flags & DT_R_UPLOAD)) {
-		struct dt_strbuf d = DT_STRBUF_INIT;
-		dt_strbuf_addf(&d, "the request body is larger than %zu bytes", req->max_body);
-		dt_reply_problem(&c, 413, d.buf, NULL);
-		dt_strbuf_release(&d);
-		goto done;
-	}
 	if (c.pbad >= 0) {
 		struct dt_strbuf why = DT_STRBUF_INIT;
 		const char *v = c.pval[c.pbad];
@@ -623,8 +761,20 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if ((hit->flags & DT_R_SAME_ORIGIN) && !same_origin_write(&c))
 		goto done;
 	bool via_cookie = false;
-	if (!authenticate(&c, &via_cookie))
+	if (!(hit->flags & DT_R_OWN_AUTH) && !authenticate(&c, &via_cookie))
 		goto done;
+	/* The server refused larger bodies before reading them, give or take a byte. */
+	size_t limit = route_limit(hit, req->max_body, req->max_upload, c.authed);
+	if (req->body_len > limit) {
+		struct dt_strbuf d = DT_STRBUF_INIT;
+		if (limit == 0)
+			dt_strbuf_adds(&d, "this request takes no body");
+		else
+			dt_strbuf_addf(&d, "the request body is larger than %zu bytes", limit);
+		dt_reply_problem(&c, 413, d.buf, NULL);
+		dt_strbuf_release(&d);
+		goto done;
+	}
 	if (!(hit->flags & DT_R_PUBLIC)) {
 		if (!c.authed) {
 			dt_reply_problem(&c, 401, "sign in first: POST /api/v1/session, or send a bearer token",
@@ -683,6 +833,7 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		dt_reply_problem(&c, 500, "internal error", NULL);
 	}
 done:
+	secure_headers(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	dt_metrics_observe(res->route ? res->route : "(none)", res->status,
 			   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -744,6 +895,7 @@ static void resumed(struct dt_http_req *req, struct dt_http_res *res, void *arg)
 		       d->route->pattern);
 		dt_reply_problem(&c, 500, "internal error", NULL);
 	}
+	secure_headers(&c);
 	json_decref(c.body);
 	dt_strbuf_release(&c.err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -811,6 +963,7 @@ void dt_app_init(struct dt_http_app *app, const char *db_path)
 	app->thread_init = thread_init;
 	app->thread_fini = thread_fini;
 	app->handle = handle;
+	app->body_limit = dt_app_body_limit;
 	app->turn_end = turn_end;
 	app->ctx = NULL;
 }
@@ -829,7 +982,39 @@ void dt_h_healthz(struct dt_ctx *c)
 	dt_reply_json(c, 200, json_pack("{s:s}", "status", "ok"));
 }
 
+void dt_app_set_metrics_token(const char *token)
+{
+	free(metrics_token);
+	metrics_token = token ? strdup(token) : NULL;
+}
+
+/*
+ * /metrics on the main listener: 404 unless a token is configured, as if
+ * there were no such route; then 401 without "Authorization: Bearer TOKEN"
+ * (compared in constant time).  The metrics listener, which only those who
+ * can reach its address reach, serves it without one.  Request counts and latencies say how the service is
+ * used and how loaded it is: not for anyone who can reach the port.
+ */
 void dt_h_metrics(struct dt_ctx *c)
+{
+	if (!metrics_token) {
+		dt_reply_problem(c, 404, "no such route", NULL);
+		c->res->route = "(404)";
+		return;
+	}
+	size_t len = 0, n = strlen(metrics_token);
+	const char *auth = dt_http_header(c->req, "authorization", &len);
+	if (!auth || len != 7 + n || strncasecmp(auth, "Bearer ", 7) ||
+	    sodium_memcmp(auth + 7, metrics_token, n) != 0) {
+		dt_reply_problem(c, 401, "/metrics: send the metrics token as \"Authorization: Bearer TOKEN\"",
+				 NULL);
+		dt_http_add_header(c->res, "www-authenticate", "Bearer");
+		return;
+	}
+	render_metrics(c);
+}
+
+static void render_metrics(struct dt_ctx *c)
 {
 	dt_metrics_render(&c->res->body, db_path_global);
 	c->res->status = 200;

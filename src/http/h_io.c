@@ -3,7 +3,8 @@
  * themselves, exports and templates.
  *
  *   POST   /api/v1/imports?kind=K[&partial=1][&encoding=gbk][&name=FILE]
- *          the CSV file is the body (up to the server's --max-upload); 202
+ *          the CSV file is the body (up to the server's --max-upload, kept
+ *          by the server in a temporary file that the job takes over); 202
  *          with the queued job and its Location.  The caller needs the
  *          permission that writes K; the rows are written with the caller's
  *          scope, as if each were POSTed.
@@ -59,6 +60,30 @@ static void problem_field(struct dt_ctx *c, int status, const char *field, const
 
 /* ---- imports and jobs ---- */
 
+/*
+ * A temporary file holding @len bytes at @body (an upload the server read
+ * into memory: one pipelined behind another request, held to --max-body).
+ * Its descriptor, or -1 with errno set.
+ */
+static int body_to_file(const char *body, size_t len)
+{
+	int fd = dt_http_temp_fd();
+	while (fd >= 0 && len > 0) {
+		ssize_t n = write(fd, body, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		body += n;
+		len -= (size_t)n;
+	}
+	return fd;
+}
+
 void dt_h_import(struct dt_ctx *c)
 {
 	const char *kind = dt_query(c, "kind");
@@ -86,8 +111,17 @@ void dt_h_import(struct dt_ctx *c)
 	}
 	struct dt_import_job j = { e->name, c->cred.account.login, c->req->request_id,
 				   dt_ctx_scope(c), flag(c, "partial"), enc, dt_query(c, "name") };
+	/* The server kept the file in a temporary file; the job takes it. */
+	int fd = c->req->body_fd;
+	c->req->body_fd = -1;
+	if (fd < 0 && (fd = body_to_file(c->req->body, c->req->body_len)) < 0) {
+		dt_err("request %s: no temporary file for the upload: %s", c->req->request_id,
+		       strerror(errno));
+		dt_reply_problem(c, 500, "the upload could not be stored", NULL);
+		return;
+	}
 	int64_t id = 0;
-	int rc = dt_jobs_submit_import(c->store, &j, c->req->body, c->req->body_len, &id, &c->err);
+	int rc = dt_jobs_submit_import(c->store, &j, fd, c->req->body_len, &id, &c->err);
 	if (rc == DT_EDENIED) {
 		dt_reply_problem(c, 503, c->err.buf, NULL);
 		return;

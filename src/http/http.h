@@ -36,9 +36,18 @@ struct dt_http_req {
 	size_t path_len;
 	const char *query; /* after '?', or NULL */
 	size_t query_len;
-	const char *body;
+	const char *body; /* "" when the body is in body_fd */
 	size_t body_len;
-	size_t max_body;  /* the body limit of ordinary routes (uploads may be larger: the dispatcher decides) */
+	/*
+	 * The body of a route whose head asked for a file (dt_http_head.to_file):
+	 * an unlinked temporary file, mode 0600, in the server's own temporary
+	 * directory, or -1.  A handler that keeps it sets body_fd to -1; the
+	 * server closes it otherwise.
+	 */
+	int body_fd;
+	size_t max_body;  /* --max-body: the limit of routes that take a JSON body */
+	size_t max_upload; /* --max-upload: the limit of upload routes, for a signed-in caller */
+	bool metrics_listener; /* it came to the metrics listener (dt_server_opts.metrics_port) */
 	char request_id[33];
 	struct dt_http_worker *worker;
 	void *impl; /* the h2o_req_t */
@@ -69,6 +78,11 @@ const char *dt_http_peer(const struct dt_http_req *req);
 void *dt_http_alloc(const struct dt_http_req *req, size_t n);
 /** Copy @s (length @n) into the request's pool as a NUL-terminated string. */
 char *dt_http_strdup(const struct dt_http_req *req, const char *s, size_t n);
+/**
+ * A new empty temporary file like body_fd (unlinked, 0600, in the server's
+ * temporary directory): its descriptor, or -1 with errno set.
+ */
+int dt_http_temp_fd(void);
 /** Add a response header; the strings must outlive the request (pool or static). */
 void dt_http_add_header(struct dt_http_res *res, const char *name, const char *value);
 
@@ -97,6 +111,24 @@ void dt_http_resume(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg);
  * cannot make the server answer it thousands of times a second).
  */
 void dt_http_delay(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg);
+/**
+ * A request as far as its head: what the server asks the app before it
+ * reads any of the body.  The strings point into the connection's input
+ * and are not NUL-terminated; they live for the call only.
+ */
+struct dt_http_head {
+	const char *method;
+	size_t method_len;
+	const char *path; /* the request target, query string included */
+	size_t path_len;
+	const char *authorization; /* NULL when absent */
+	size_t authorization_len;
+	const char *cookie; /* NULL when absent */
+	size_t cookie_len;
+	size_t max_body, max_upload; /* the server's limits (struct dt_server_opts) */
+	struct dt_http_worker *worker;
+	bool to_file; /* set by body_limit(): keep the body in a temporary file, not in memory */
+};
 
 /** The dispatcher's entry points (dispatch.c). */
 struct dt_http_app {
@@ -108,6 +140,12 @@ struct dt_http_app {
 	/* Called after each turn of the worker's event loop (may be NULL). */
 	void (*turn_end)(struct dt_http_worker *w, void *ctx);
 	void *ctx;
+	/*
+	 * The largest body the request @h may carry, asked before any of it is
+	 * read (NULL: max_body for every request).  Runs on the worker's loop,
+	 * possibly several times per request: keep it cheap.
+	 */
+	size_t (*body_limit)(struct dt_http_head *h, void *ctx);
 };
 
 struct dt_server_opts {
@@ -119,6 +157,8 @@ struct dt_server_opts {
 	const char *db_path;
 	const struct dt_keys *keys;
 	int io_timeout_ms;       /* read and idle timeouts */
+	const char *metrics_host; /* a second listener for /metrics only ("127.0.0.1") */
+	int metrics_port;         /* 0: none */
 };
 
 /**

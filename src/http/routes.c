@@ -11,7 +11,8 @@
 
 const struct dt_route dt_routes[] = {
 	{ "GET", "/healthz", dt_h_healthz, 0, DT_R_PUBLIC, "Liveness and database check" },
-	{ "GET", "/metrics", dt_h_metrics, 0, DT_R_PUBLIC, "Prometheus metrics" },
+	{ "GET", "/metrics", dt_h_metrics, 0, DT_R_PUBLIC | DT_R_OWN_AUTH,
+	  "Prometheus metrics (with serve --metrics-token-file: that token as a bearer token)" },
 	{ "GET", "/api/openapi.json", dt_h_openapi, 0, DT_R_PUBLIC, "This API as OpenAPI 3.1" },
 	{ "POST", "/api/v1/session", dt_h_login, 0, DT_R_PUBLIC | DT_R_BODY | DT_R_SAME_ORIGIN,
 	  "Sign in" },
@@ -23,9 +24,9 @@ const struct dt_route dt_routes[] = {
 	  "The server's signed checkpoints of the audit chain, newest first (public)" },
 	{ "POST", "/api/v1/audit/checkpoints/verify", dt_h_audit_checkpoint_verify, DT_P_AUDIT,
 	  DT_R_BODY, "Verify that the audit chain still extends a signed checkpoint" },
-	{ "POST", "/api/v1/contracts/{id}/{action}", dt_h_contract_action, 0, 0,
+	{ "POST", "/api/v1/contracts/{id}/{action}", dt_h_contract_action, 0, DT_R_OPT_BODY,
 	  "Contract life cycle: submit, withdraw, approve, activate, complete, dissolve, transfer" },
-	{ "POST", "/api/v1/record-entries/{id}/signoff", dt_h_signoff, DT_P_SIGNOFF, 0,
+	{ "POST", "/api/v1/record-entries/{id}/signoff", dt_h_signoff, DT_P_SIGNOFF, DT_R_OPT_BODY,
 	  "Sign off a record-book entry" },
 	/* Bulk import and export, background jobs (h_io.c; docs/IMPORT.md) */
 	{ "POST", "/api/v1/imports", dt_h_import, 0, DT_R_UPLOAD,
@@ -48,7 +49,7 @@ const struct dt_route dt_routes[] = {
 	  "Targets in force for a region and year (national, province or pilot)" },
 	{ "PUT", "/api/v1/targets", dt_h_targets_put, DT_P_TARGET, DT_R_BODY,
 	  "Set a region's targets for a year" },
-	{ "POST", "/api/v1/alerts/{id}/{action}", dt_h_alert_action, DT_P_ALERT, 0,
+	{ "POST", "/api/v1/alerts/{id}/{action}", dt_h_alert_action, DT_P_ALERT, DT_R_OPT_BODY,
 	  "Acknowledge (ack) or resolve an alert" },
 	{ "GET", "/api/v1/{kind}", dt_h_list, DT_P_READ, 0, "List records" },
 	{ "POST", "/api/v1/{kind}", dt_h_create, 0, DT_R_BODY, "Create a record" },

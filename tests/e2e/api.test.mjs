@@ -37,6 +37,7 @@ let api; // helpers.client(srv.base)
 const tok = {}; // bearer tokens by account login
 const pw = (login) => `pw-${login}-2026!`;
 const ids = {}; // records the tests use, found in before()
+const METRICS_TOKEN = 'metrics-0123456789abcdef'; // serve --metrics-token-file
 
 // ---- setup ----
 
@@ -102,7 +103,9 @@ before(async () => {
     addUser('locked', 'city', '210100'), // for the sign-in throttle only
   ]);
 
-  srv = await startServer(db, { threads: 2 });
+  const tokenFile = path.join(dir, 'metrics.token');
+  fs.writeFileSync(tokenFile, `${METRICS_TOKEN}\n`, { mode: 0o600 });
+  srv = await startServer(db, { threads: 2, extra: ['--metrics-token-file', tokenFile] });
   api = client(srv.base);
   for (const login of ['admin', 'nat', 'prov', 'city', 'insp', 'school', 'ent', 'trn']) {
     tok[login] = (await signIn(login)).token;
@@ -213,7 +216,12 @@ test('GET /healthz answers {"status":"ok"} without signing in; POST is 405', asy
 
 test('GET /metrics is Prometheus text with the request counter and a latency histogram', async () => {
   await api.get('/api/v1/regions/210100', { token: tok.admin });
-  const r = expectStatus(await api.get('/metrics'), 200);
+  // the token, and nothing else, opens it
+  for (const t of [undefined, tok.admin, 'metrics-0123456789abcdeX', `${METRICS_TOKEN}x`]) {
+    const p = expectProblem(await api.get('/metrics', { token: t }), 401);
+    assert.match(p.detail, /metrics token/);
+  }
+  const r = expectStatus(await api.get('/metrics', { token: METRICS_TOKEN }), 200);
   assert.match(r.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
   const t = r.text;
   assert.match(t, /^# TYPE dualtrack_http_requests_total counter$/m);
@@ -1152,7 +1160,7 @@ test('contract actions: dissolve and transfer active contracts; unknown actions 
 
 test('metrics count the requests made: route="/api/v1/{kind}",status="200" at least as many as the successful lists', async () => {
   assert.ok(seen.listOk >= 40, `only ${seen.listOk} lists were made`);
-  const t = expectStatus(await api.get('/metrics'), 200).text;
+  const t = expectStatus(await api.get('/metrics', { token: METRICS_TOKEN }), 200).text;
   const m = /^dualtrack_http_requests_total\{route="\/api\/v1\/\{kind\}",status="200"\} (\d+)$/m.exec(t);
   assert.ok(m, 'no counter for the list route');
   assert.ok(Number(m[1]) >= seen.listOk, `counter ${m[1]} < ${seen.listOk} lists made`);

@@ -269,6 +269,14 @@ export function client(base) {
     const rid = res.headers.get('x-request-id');
     assert.match(rid || '', /^[0-9a-f]{32}$/, `${method} ${p} (${res.status}): X-Request-Id ${rid}`);
     if (json && json.instance !== undefined) assert.equal(json.instance, rid, `${method} ${p}: problem instance`);
+    // the web application's files set their own headers; every other answer says nosniff,
+    // and a signed-in caller's answers under /api/v1 are not to be stored by any cache
+    if (!/^text\/html|javascript|^text\/css|^image\//.test(ct) || p.startsWith('/api/')) {
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', `${method} ${p} (${res.status}): X-Content-Type-Options`);
+    }
+    if (token && p.startsWith('/api/v1/')) {
+      assert.match(res.headers.get('cache-control') || '', /no-store/, `${method} ${p} (${res.status}): Cache-Control`);
+    }
     seen.responses++;
     if (method === 'GET' && res.status === 200 && LIST_PATH.test(p)) seen.listOk++;
     return { status: res.status, headers: res.headers, text, json, method, path: p };
