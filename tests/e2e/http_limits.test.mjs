@@ -197,7 +197,7 @@ test('a Content-Length over the route\'s limit is answered 413 at once, before a
   // the limit is exact: one byte over is refused, the limit itself is read and judged
   let r = await exchange(srv.port, headOf('POST', '/api/v1/session', ['Content-Type: application/json', `Content-Length: ${MAX_BODY + 2}`]), async () => {}, 3000);
   expectRawProblem(r, 413, /larger than 65536 bytes/);
-  r = expectStatus(await api.request('POST', '/api/v1/session', { raw: `{"login":"x","password":"${'p'.repeat(MAX_BODY - 30)}"}`.padEnd(MAX_BODY, ' ') }), 401);
+  r = expectStatus(await api.request('POST', '/api/v1/session', { raw: '{"login":"x","password":"wrong-password"}'.padEnd(MAX_BODY, ' ') }), 401);
   r = await api.request('POST', '/api/v1/session', { raw: ' '.repeat(MAX_BODY + 1) });
   expectProblem(r, 413);
   expectStatus(await api.get('/healthz'), 200);
