@@ -906,8 +906,12 @@ static void parse_all(struct parser *p)
 		p->fatal = DT_ENOMEM;
 		return;
 	}
-	/* libcsv grows a field's buffer by this much at a time: big steps keep a 10 MB cell linear */
-	csv_set_blk_size(&cp, (size_t)1 << 20);
+	/*
+	 * libcsv grows a field's buffer by this much at a time: big steps keep
+	 * a 10 MB cell linear; no field is longer than the file, so a small
+	 * file does not need a megabyte for its first.
+	 */
+	csv_set_blk_size(&cp, p->len < ((size_t)1 << 20) ? p->len + 1 : (size_t)1 << 20);
 	while (p->consumed < p->len && !p->fatal && !queue_stopped(p->q)) {
 		size_t n = p->len - p->consumed < CHUNK ? p->len - p->consumed : CHUNK;
 		if (csv_parse(&cp, p->data + p->consumed, n, on_field, on_row, p) != n) {
@@ -970,6 +974,33 @@ static const char *header_of(struct writer *w, int fc)
 	return fc >= 0 && (size_t)fc < w->p->nfile ? w->p->header_text[fc] : "";
 }
 
+/*
+ * An 18-byte national-ID cell as the report shows it: masked by
+ * dt_natid_mask(), or when it is not ASCII (the cell is whatever the file
+ * held: 18 bytes may be six Chinese characters, which a byte mask would cut
+ * into invalid UTF-8) masked the same way by characters.
+ */
+static void add_masked(struct dt_strbuf *v, const char *value)
+{
+	size_t len = strlen(value), n = dt_utf8_len(value), k = 0;
+	if (n == len) {
+		char m[DT_NATID_LEN + 1];
+		dt_natid_mask(value, m);
+		dt_strbuf_adds(v, m);
+		return;
+	}
+	for (size_t off = 0; off < len; k++) {
+		uint32_t cp;
+		size_t step = dt_utf8_decode(value + off, len - off, &cp);
+		step = step ? step : 1;
+		if (k < 4 || k + 4 >= n)
+			dt_strbuf_add(v, value + off, step);
+		else
+			dt_strbuf_addch(v, '*');
+		off += step;
+	}
+}
+
 static void report_line(struct writer *w, int64_t rowno, int fc, const char *field,
 			const char *value, const char *reason, const char *zh, const char *en)
 {
@@ -980,9 +1011,7 @@ static void report_line(struct writer *w, int64_t rowno, int fc, const char *fie
 		c = &w->p->cols[w->p->map[fc]];
 	/* Values in the report: cut long ones, mask national IDs. */
 	if (c && c->pii && value && strlen(value) == DT_NATID_LEN) {
-		char m[DT_NATID_LEN + 1];
-		dt_natid_mask(value, m);
-		dt_strbuf_adds(&v, m);
+		add_masked(&v, value);
 	} else if (value) {
 		size_t cps = dt_utf8_len(value);
 		if (cps > REPORT_VALUE_MAX) {
