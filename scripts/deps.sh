@@ -14,6 +14,8 @@ pkgs=(
 	libsodium-dev libjansson-dev libcsv-dev libcmocka-dev
 	libxlsxwriter-dev libh2o-evloop-dev libssl-dev libglpk-dev curl
 	nodejs npm
+	# make fuzz: libFuzzer harnesses (clang -fsanitize=fuzzer needs the compiler-rt runtime)
+	clang libclang-rt-14-dev
 	# the browser tests (tests/e2e/ui*.test.mjs) and a CJK font for their screenshots
 	chromium fonts-wqy-microhei
 )
