@@ -13,6 +13,8 @@ pkgs=(
 	libsqlite3-dev sqlite3
 	libsodium-dev libjansson-dev libcsv-dev libcmocka-dev
 	libxlsxwriter-dev libh2o-evloop-dev libssl-dev libglpk-dev curl
+	# the XLSX tests unzip workbooks and check their XML
+	unzip libxml2-utils
 	nodejs npm
 	# make fuzz: libFuzzer harnesses (clang -fsanitize=fuzzer needs the compiler-rt runtime)
 	clang libclang-rt-14-dev

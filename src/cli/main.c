@@ -70,7 +70,8 @@ static const struct dt_cmd commands[] = {
 	  "alerts ack|resolve ID [--note TEXT]\n"
 	  "  list             the alerts, newest first (default)\n"
 	  "  evaluate         run every alert rule now (the server does after changes and daily)\n"
-	  "  ack, resolve     acknowledge or resolve alert ID\n",
+	  "  ack, resolve     acknowledge or resolve alert ID\n"
+	  "  --note TEXT      what was done (at most 2000 characters)\n",
 	  "monitoring alerts: list, evaluate the rules, acknowledge, resolve" },
 	{ "settings", cmd_settings, DT_CMD_DB,
 	  "settings [list] [--db PATH] [--key-file PATH]\n"

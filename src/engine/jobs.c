@@ -32,6 +32,7 @@
 #include "core/common.h"
 #include "core/date.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "engine/jobs.h"
 #include "io/import.h"
 #include "core/banned.h"
@@ -71,6 +72,8 @@ static struct {
 	const struct dt_keys *keys;
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, NULL, false, false,
 	   { 0 }, 0, 0, NULL, NULL };
+
+#define JOB_NAME_MAX 255 /* characters of the file name an import job keeps */
 
 /* One import at a time: each holds the write lock of the database throughout. */
 static pthread_mutex_t import_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -310,6 +313,11 @@ int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *in, co
 {
 	if (!pool.started || atomic_load(&pool.stopping))
 		return dt_error(err, DT_EDENIED, "background jobs are not running in this process");
+	if (in->filename && !dt_utf8_valid(in->filename, strlen(in->filename), NULL))
+		return dt_error(err, DT_EINVAL, "name: the file name is not valid UTF-8");
+	if (in->filename && dt_utf8_len(in->filename) > JOB_NAME_MAX)
+		return dt_error(err, DT_EINVAL, "name: the file name is too long (%zu characters; at most %d)",
+				dt_utf8_len(in->filename), JOB_NAME_MAX);
 	struct job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return dt_error(err, DT_ENOMEM, "out of memory");

@@ -41,7 +41,7 @@ struct dt_import_job {
 	const struct dt_scope *scope; /* copied; NULL: unrestricted */
 	bool partial;
 	int encoding;
-	const char *filename;	      /* for the job's params; may be NULL */
+	const char *filename;	      /* for the job's params; may be NULL; at most 255 characters */
 };
 
 /**

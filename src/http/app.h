@@ -75,6 +75,7 @@ struct dt_ctx {
 	size_t pname_len[DT_MAX_PARAMS];
 	const char *pval[DT_MAX_PARAMS];
 	int nparams;
+	int pbad;                   /* a path parameter that is not UTF-8 without NUL, or -1 */
 	/* Query parameters, decoded, in order. */
 	const char *qname[DT_MAX_QUERY];
 	const char *qval[DT_MAX_QUERY];

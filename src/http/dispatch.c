@@ -15,6 +15,7 @@
 
 #include "core/log.h"
 #include "core/num.h"
+#include "core/utf8.h"
 #include "engine/watch.h"
 #include "http/app.h"
 #include "http/h_ui.h"
@@ -36,8 +37,12 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Percent-decode @s[0..n) into the request pool ('+' is a blank in queries). */
-static char *decode(const struct dt_http_req *req, const char *s, size_t n, bool plus)
+/*
+ * Percent-decode @s[0..n) into the request pool ('+' is a blank in queries).
+ * *@len (may be NULL) receives the decoded length, which a %00 makes longer
+ * than the C string.
+ */
+static char *decode(const struct dt_http_req *req, const char *s, size_t n, bool plus, size_t *len)
 {
 	char *out = dt_http_alloc(req, n + 1), *o = out;
 	for (size_t i = 0; i < n; i++) {
@@ -51,7 +56,54 @@ static char *decode(const struct dt_http_req *req, const char *s, size_t n, bool
 		}
 	}
 	*o = '\0';
+	if (len)
+		*len = (size_t)(o - out);
 	return out;
+}
+
+/*
+ * Is decoded parameter text @s[0..n) fit to go on: well-formed UTF-8 and no
+ * NUL (where a C string would end early)?  Otherwise @why says what is wrong.
+ * Everything downstream - the store's binds, JSON, messages that quote the
+ * value - relies on it.
+ */
+static bool param_text_ok(const char *s, size_t n, struct dt_strbuf *why)
+{
+	size_t bad = 0;
+	if (memchr(s, '\0', n)) {
+		dt_strbuf_adds(why, "contains a NUL character (%00)");
+		return false;
+	}
+	if (!dt_utf8_valid(s, n, &bad)) {
+		dt_strbuf_addf(why, "is not valid UTF-8 (byte %zu is 0x%02X)", bad + 1,
+			       (unsigned char)s[bad]);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Reply 400 for parameter @name whose value is not fit text (@why).  The
+ * name is written as sent, bytes outside printable ASCII %-encoded, so that
+ * the problem names it even when the name itself is the bad text.
+ */
+static void bad_param(struct dt_ctx *c, const char *what, const char *name, size_t name_len,
+		      const char *why)
+{
+	struct dt_strbuf field = DT_STRBUF_INIT, d = DT_STRBUF_INIT;
+	for (size_t i = 0; i < name_len; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		if (ch > 0x20 && ch < 0x7F)
+			dt_strbuf_addch(&field, (char)ch);
+		else
+			dt_strbuf_addf(&field, "%%%02X", ch);
+	}
+	dt_strbuf_addf(&d, "%s: %s %s", field.buf, what, why);
+	json_t *fe = json_pack("[{s:s, s:s}]", "field", field.buf, "message", d.buf);
+	dt_reply_problem(c, 400, d.buf, fe);
+	json_decref(fe);
+	dt_strbuf_release(&field);
+	dt_strbuf_release(&d);
 }
 
 const char *dt_param(const struct dt_ctx *c, const char *name)
@@ -111,9 +163,24 @@ void dt_reply_json(struct dt_ctx *c, int status, json_t *body)
 
 void dt_reply_problem(struct dt_ctx *c, int status, const char *detail, json_t *errors)
 {
+	/* A detail quoting bad input must not cost the answer: JSON takes UTF-8 only. */
+	struct dt_strbuf safe = DT_STRBUF_INIT;
+	if (detail && !dt_utf8_valid(detail, strlen(detail), NULL)) {
+		for (const char *p = detail; *p;) {
+			uint32_t cp;
+			size_t n = dt_utf8_decode(p, strlen(p), &cp);
+			if (n)
+				dt_strbuf_add(&safe, p, n);
+			else
+				dt_strbuf_addf(&safe, "\\x%02X", (unsigned char)*p);
+			p += n ? n : 1;
+		}
+		detail = safe.buf;
+	}
 	json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title",
 			      status_title(status), "status", status, "detail", detail ? detail : "",
 			      "instance", c->req->request_id);
+	dt_strbuf_release(&safe);
 	json_object_set_new(p, "errors", errors ? json_deep_copy(errors) : json_array());
 	dt_reply_json(c, status, p);
 	c->res->content_type = "application/problem+json";
@@ -245,8 +312,12 @@ static bool match(struct dt_ctx *c, const char *pattern, const char *path, size_
 	}
 	if (*p || s != end)
 		return false;
+	c->pbad = -1;
 	for (int i = 0; i < n; i++) {
-		c->pval[i] = decode(c->req, seg[i], seg_len[i], false);
+		size_t len = 0;
+		c->pval[i] = decode(c->req, seg[i], seg_len[i], false, &len);
+		if (c->pbad < 0 && (memchr(c->pval[i], '\0', len) || !dt_utf8_valid(c->pval[i], len, NULL)))
+			c->pbad = i; /* refused once the route is known (handle) */
 		/* {kind} is one of the entities' plurals, so that /api/v1/session
 		 * or /api/v1/audit/verify never match a generic record route
 		 * (which would add its methods to their Allow). */
@@ -257,22 +328,42 @@ static bool match(struct dt_ctx *c, const char *pattern, const char *path, size_
 	return true;
 }
 
-static void parse_query(struct dt_ctx *c)
+/*
+ * Decode the query string into c->qname/qval.  Every name and value must be
+ * UTF-8 without NUL: otherwise replies 400 naming the parameter and returns
+ * false, so that no handler, store query or message ever sees such bytes.
+ */
+static bool parse_query(struct dt_ctx *c)
 {
 	const char *q = c->req->query, *end = q ? q + c->req->query_len : NULL;
+	struct dt_strbuf why = DT_STRBUF_INIT;
+	bool ok = true;
 	c->nquery = 0;
-	while (q && q < end && c->nquery < DT_MAX_QUERY) {
+	while (q && q < end && ok) {
 		const char *amp = memchr(q, '&', (size_t)(end - q));
 		const char *stop = amp ? amp : end;
 		const char *eq = memchr(q, '=', (size_t)(stop - q));
 		if (stop > q) {
 			const char *kend = eq ? eq : stop;
-			c->qname[c->nquery] = decode(c->req, q, (size_t)(kend - q), true);
-			c->qval[c->nquery] = eq ? decode(c->req, eq + 1, (size_t)(stop - eq - 1), true) : "";
-			c->nquery++;
+			size_t nlen = 0, vlen = 0;
+			char *name = decode(c->req, q, (size_t)(kend - q), true, &nlen);
+			const char *val = eq ? decode(c->req, eq + 1, (size_t)(stop - eq - 1), true, &vlen) : "";
+			if (!param_text_ok(name, nlen, &why)) {
+				bad_param(c, "query parameter name", q, (size_t)(kend - q), why.buf);
+				ok = false;
+			} else if (!param_text_ok(val, vlen, &why)) {
+				bad_param(c, "query parameter value", name, nlen, why.buf);
+				ok = false;
+			} else if (c->nquery < DT_MAX_QUERY) {
+				c->qname[c->nquery] = name;
+				c->qval[c->nquery] = val;
+				c->nquery++;
+			}
 		}
 		q = amp ? amp + 1 : end;
 	}
+	dt_strbuf_release(&why);
+	return ok;
 }
 
 /* The value of cookie @name in the Cookie header, copied into the pool. */
@@ -407,7 +498,17 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		dt_strbuf_release(&d);
 		goto done;
 	}
-	parse_query(&c);
+	if (c.pbad >= 0) {
+		struct dt_strbuf why = DT_STRBUF_INIT;
+		const char *v = c.pval[c.pbad];
+		if (param_text_ok(v, strlen(v), &why)) /* then the fault is past a NUL */
+			dt_strbuf_adds(&why, "contains a NUL character (%00)");
+		bad_param(&c, "path segment", c.pname[c.pbad], c.pname_len[c.pbad], why.buf);
+		dt_strbuf_release(&why);
+		goto done;
+	}
+	if (!parse_query(&c))
+		goto done;
 
 	bool via_cookie = false;
 	if (!authenticate(&c, &via_cookie))

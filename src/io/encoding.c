@@ -95,6 +95,13 @@ int dt_encoding_to_utf8(const char *data, size_t len, int enc, struct dt_strbuf 
 		return dt_error(err, DT_EINVAL,
 				"the file is UTF-16 (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" "
 				"or \"CSV\" instead");
+	/* NUL is no character of a text file; in a C string it would end a cell early */
+	const char *nul = memchr(data, '\0', len);
+	if (nul)
+		return dt_error(err, DT_EINVAL,
+				"line %zu, byte %zu: a NUL byte: a CSV file holds none (UTF-16 without a "
+				"byte-order mark? save it as \"CSV UTF-8\")",
+				line_of(data, (size_t)(nul - data)), (size_t)(nul - data) + 1);
 	if (enc == DT_ENC_AUTO) {
 		if (has_bom || dt_utf8_valid(data, len, NULL))
 			enc = DT_ENC_UTF8;

@@ -9,7 +9,7 @@
  * bytes are decoded as GB18030 (iconv), and a file that is neither is
  * refused naming the line and byte.  UTF-16 (Excel's "Unicode text") is
  * recognised by its BOM, and an Excel workbook (.xlsx, .xls) by its
- * signature, and both are refused with a hint.
+ * signature, and both are refused with a hint, as is a NUL byte anywhere.
  */
 #ifndef DT_ENCODING_H
 #define DT_ENCODING_H

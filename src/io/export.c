@@ -30,6 +30,11 @@
 
 #define PAGE 1000
 #define XLSX_MAX_ROWS 1048576
+#define XLSX_CELL_MAX 32767 /* UTF-16 units an Excel cell holds (libxlsxwriter refuses more) */
+
+/* What ends an XLSX cell that was cut to fit: 6 UTF-16 units. */
+static const char cut_mark[] = "…[已截断]";
+#define CUT_MARK_UNITS 6
 
 /* ---- the row writer ---- */
 
@@ -119,6 +124,39 @@ static void csv_field(struct dt_strbuf *sb, const char *s)
 	dt_strbuf_addch(sb, '"');
 }
 
+/*
+ * Write @text as a string cell of the XLSX sheet.  Text longer than a cell
+ * holds is cut at a character boundary and ends with cut_mark, so that a
+ * record stored before its field had a limit still exports (and shows that
+ * it was cut) instead of failing the whole file.
+ */
+static lxw_error xlsx_string(struct sink *k, const char *text, lxw_format *fmt)
+{
+	size_t len = strlen(text), units = 0, keep = 0;
+	if (len <= XLSX_CELL_MAX) /* no fewer bytes than UTF-16 units: it fits */
+		return worksheet_write_string(k->ws, k->row, k->col, text, fmt);
+	for (size_t i = 0; i < len && units <= XLSX_CELL_MAX;) {
+		uint32_t cp = 0;
+		size_t n = dt_utf8_decode(text + i, len - i, &cp);
+		if (!n)
+			n = 1; /* a stray byte: one unit, as the replacement character it shows as */
+		units += cp > 0xFFFF ? 2 : 1;
+		i += n;
+		if (units <= XLSX_CELL_MAX - CUT_MARK_UNITS)
+			keep = i;
+	}
+	if (units <= XLSX_CELL_MAX)
+		return worksheet_write_string(k->ws, k->row, k->col, text, fmt);
+	struct dt_strbuf cut = DT_STRBUF_INIT;
+	dt_strbuf_init(&cut, keep + sizeof(cut_mark) + 1);
+	dt_strbuf_add(&cut, text, keep);
+	dt_strbuf_adds(&cut, cut_mark);
+	lxw_error e = dt_strbuf_ok(&cut) ? worksheet_write_string(k->ws, k->row, k->col, cut.buf, fmt)
+					 : LXW_ERROR_MEMORY_MALLOC_FAILED;
+	dt_strbuf_release(&cut);
+	return e;
+}
+
 /* Write one cell; @text is its text form (for CSV, and XLSX strings). */
 static void sink_cell(struct sink *k, enum cell_type t, const char *text, double num,
 		      lxw_format *fmt)
@@ -150,11 +188,11 @@ static void sink_cell(struct sink *k, enum cell_type t, const char *text, double
 			lxw_datetime dt = { d.year, d.month, d.day, 0, 0, 0 };
 			e = worksheet_write_datetime(k->ws, k->row, k->col, &dt, k->date);
 		} else {
-			e = worksheet_write_string(k->ws, k->row, k->col, text, NULL);
+			e = xlsx_string(k, text, NULL);
 		}
 		break;
 	}
-	case CELL_TEXT: e = worksheet_write_string(k->ws, k->row, k->col, text, fmt); break;
+	case CELL_TEXT: e = xlsx_string(k, text, fmt); break;
 	}
 	if (e != LXW_NO_ERROR)
 		k->failed = true;

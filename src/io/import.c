@@ -45,7 +45,8 @@
 #define BATCH_ROWS 256
 #define QUEUE_BATCHES 16
 #define CHUNK ((size_t)1 << 20)   /* bytes handed to libcsv at a time */
-#define MAX_FILE_COLS 256
+#define MAX_FILE_COLS 256         /* columns a header may have (a policy: no array is sized by it) */
+#define CELL_MAX ((size_t)64 << 10) /* bytes of a cell; the longest field takes 4000 characters */
 #define REPORT_VALUE_MAX 100      /* code points of a value quoted in the report */
 #define REPORT_MAX ((size_t)1 << 30)
 
@@ -107,17 +108,29 @@ struct parser {
 	const struct dt_entity *e;
 	const struct dt_iocol *cols;
 	size_t ncols;
-	int map[MAX_FILE_COLS]; /* file column -> index in cols, or -1 (ignored) */
-	char *header_text[MAX_FILE_COLS];
-	size_t nfile;
+	int *map;               /* [nfile] file column -> index in cols, or -1 (ignored) */
+	char **header_text;     /* [nfile] the header's cells, cleaned */
+	size_t nfile;           /* columns of the header (at most MAX_FILE_COLS) */
 	bool have_header;
 	int fatal;              /* a header problem: nothing is imported */
 	struct dt_strbuf fatal_msg;
+	struct dt_strbuf fatal_zh; /* the same in Chinese, for the report */
 	json_t *header_notes;   /* [{col, name, zh, en}] unknown or system columns */
 	json_t *ignored;        /* header names ignored */
-	/* the record being read */
+	/*
+	 * The record being read.  Only the cells that can be read are kept
+	 * (those under the header, or MAX_FILE_COLS + 1 before it); the others
+	 * are counted in nfields, and extra_text says whether one was not blank.
+	 * A cell over CELL_MAX bytes is kept empty and noted in long_*.
+	 */
 	char **cells;
 	size_t ncells, acells;
+	size_t nfields;
+	bool extra_text;
+	int64_t long_col;       /* the first over-long cell's column, or -1 */
+	size_t long_len;        /* its bytes */
+	size_t long_cps;        /* its characters */
+	char *long_head;        /* its first REPORT_VALUE_MAX characters */
 	int prev;               /* the character that ended the last record */
 	int64_t recno;          /* records so far (header = 1) */
 	int64_t rows;           /* data rows */
@@ -527,8 +540,13 @@ static bool header_names(const char *h, const struct dt_iocol *c)
 	return !strcasecmp(h, c->name) || !strcasecmp(h, c->label_en) || !strcmp(h, c->label_zh);
 }
 
-static void fatal(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fatal(struct parser *p, const char *fmt, ...)
+/*
+ * The file cannot be imported: @fmt words why in English; @zh (may be NULL)
+ * in Chinese for the report's first message column.  Several are joined.
+ */
+static void fatal(struct parser *p, const char *zh, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void fatal(struct parser *p, const char *zh, const char *fmt, ...)
 {
 	va_list ap;
 	if (p->fatal)
@@ -536,6 +554,8 @@ static void fatal(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	dt_strbuf_vaddf(&p->fatal_msg, fmt, ap);
 	va_end(ap);
+	if (zh)
+		dt_strbuf_addf(&p->fatal_zh, "%s%s", p->fatal_zh.len ? "；" : "", zh);
 	p->fatal = DT_EINVAL;
 }
 
@@ -566,20 +586,68 @@ static void fast_columns(struct parser *p)
 	}
 }
 
+/*
+ * A copy of @s (valid UTF-8) cut to @max characters, "…" marking a cut:
+ * header texts go into every report line and the summary, so an unknown
+ * column's long name is not copied over and over.
+ */
+static char *text_head(const char *s, size_t max)
+{
+	size_t off = 0, len = strlen(s), k = 0;
+	while (off < len && k < max) {
+		uint32_t cp;
+		size_t n = dt_utf8_decode(s + off, len - off, &cp);
+		off += n ? n : 1;
+		k++;
+	}
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	dt_strbuf_add(&sb, s, off);
+	if (off < len)
+		dt_strbuf_adds(&sb, "…");
+	return dt_strbuf_detach(&sb, NULL);
+}
+
+/*
+ * Read the header row: map each of its columns to one of the kind's, or
+ * note it as ignored.  A header of more than MAX_FILE_COLS columns, or with
+ * an over-long cell, is fatal; the arrays are sized by the header itself.
+ */
 static void read_header(struct parser *p)
 {
-	bool used[MAX_FILE_COLS] = { false };
-	p->nfile = p->ncells;
-	if (p->nfile > MAX_FILE_COLS) {
-		fatal(p, "header: %zu columns; at most %d are read", p->nfile, MAX_FILE_COLS);
+	bool *used = NULL;
+	if (p->nfields > MAX_FILE_COLS) {
+		struct dt_strbuf zh = DT_STRBUF_INIT;
+		dt_strbuf_addf(&zh, "表头有%zu列，超过上限%d列", p->nfields, MAX_FILE_COLS);
+		fatal(p, zh.buf, "header: %zu columns; at most %d are allowed", p->nfields,
+		      MAX_FILE_COLS);
+		dt_strbuf_release(&zh);
 		return;
 	}
+	if (p->long_col >= 0) {
+		struct dt_strbuf zh = DT_STRBUF_INIT;
+		dt_strbuf_addf(&zh, "表头第%lld列过长（%zu字节，最多%zu字节）",
+			       (long long)p->long_col + 1, p->long_len, CELL_MAX);
+		fatal(p, zh.buf, "header: column %lld is %zu bytes long; at most %zu are allowed",
+		      (long long)p->long_col + 1, p->long_len, CELL_MAX);
+		dt_strbuf_release(&zh);
+		return;
+	}
+	used = calloc(p->ncols ? p->ncols : 1, sizeof(*used));
+	p->map = calloc(p->ncells ? p->ncells : 1, sizeof(*p->map));
+	p->header_text = calloc(p->ncells ? p->ncells : 1, sizeof(*p->header_text));
+	if (!used || !p->map || !p->header_text) {
+		fatal(p, NULL, "out of memory");
+		p->fatal = DT_ENOMEM;
+		free(used);
+		return;
+	}
+	p->nfile = p->ncells;
 	for (size_t i = 0; i < p->nfile; i++) {
 		char *h = p->cells[i];
 		size_t n = dt_cell_clean(h, true);
 		while (n && (h[n - 1] == '*'))
 			h[--n] = '\0';
-		p->header_text[i] = strdup(h);
+		p->header_text[i] = text_head(h, REPORT_VALUE_MAX);
 		p->map[i] = -1;
 		if (!n)
 			continue;
@@ -587,8 +655,11 @@ static void read_header(struct parser *p)
 			if (!header_names(h, &p->cols[j]))
 				continue;
 			if (used[j]) {
-				fatal(p, "header: the column %s (%s) appears twice", p->cols[j].name,
-				      p->cols[j].label_zh);
+				struct dt_strbuf zh = DT_STRBUF_INIT;
+				dt_strbuf_addf(&zh, "表头中「%s」列出现了两次", p->cols[j].label_zh);
+				fatal(p, zh.buf, "header: the column %s (%s) appears twice",
+				      p->cols[j].name, p->cols[j].label_zh);
+				dt_strbuf_release(&zh);
 				break;
 			}
 			used[j] = true;
@@ -596,22 +667,28 @@ static void read_header(struct parser *p)
 			break;
 		}
 		if (p->map[i] >= 0 && p->cols[p->map[i]].kind == DT_IOC_SYSTEM) {
-			header_note(p, (int)i, h, "由系统设置的列，已忽略", "set by the system: ignored");
+			header_note(p, (int)i, p->header_text[i], "由系统设置的列，已忽略", "set by the system: ignored");
 			p->map[i] = -1;
 		} else if (p->map[i] >= 0 && p->cols[p->map[i]].kind == DT_IOC_STATE &&
 			   !p->contract_state_allowed) {
-			header_note(p, (int)i, h, "只有管理员可以导入合同状态，已忽略",
+			header_note(p, (int)i, p->header_text[i], "只有管理员可以导入合同状态，已忽略",
 				    "only an administrator may import contract states: ignored");
 			p->map[i] = -1;
 		} else if (p->map[i] < 0) {
-			header_note(p, (int)i, h, "未知的列，已忽略", "unknown column: ignored");
+			header_note(p, (int)i, p->header_text[i], "未知的列，已忽略", "unknown column: ignored");
 		}
 	}
 	for (size_t j = 0; j < p->ncols; j++) {
 		const struct dt_iocol *c = &p->cols[j];
-		if (c->required && !used[j] && c->kind != DT_IOC_SYSTEM)
-			fatal(p, "header: the required column %s (%s) is missing", c->name, c->label_zh);
+		if (c->required && !used[j] && c->kind != DT_IOC_SYSTEM) {
+			struct dt_strbuf zh = DT_STRBUF_INIT;
+			dt_strbuf_addf(&zh, "缺少必填列「%s」", c->label_zh);
+			fatal(p, zh.buf, "header: the required column %s (%s) is missing", c->name,
+			      c->label_zh);
+			dt_strbuf_release(&zh);
+		}
 	}
+	free(used);
 	p->have_header = true;
 	fast_columns(p);
 }
@@ -639,10 +716,10 @@ static void read_general(struct parser *p, struct row *r)
 {
 	r->in = json_object();
 	r->vals = json_object();
-	if (p->ncells > p->nfile) {
+	if (p->nfields > p->nfile) {
 		char en[128];
 		snprintf(en, sizeof(en), "the row has %zu cells but the header only %zu columns",
-			 p->ncells, p->nfile);
+			 p->nfields, p->nfile);
 		row_error(r, -1, "", "invalid", "该行的单元格多于表头的列数", en);
 	}
 	for (size_t i = 0; i < p->nfile && i < p->ncells; i++) {
@@ -687,11 +764,14 @@ static void read_general(struct parser *p, struct row *r)
 		const char *t = cell_at(p, (int)j);
 		if (t && *t)
 			continue;
+		int fc = file_col_of(p, (int)j);
+		if (fc >= 0 && fc == p->long_col)
+			continue; /* not empty but over-long: reported as such */
 		struct dt_strbuf zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
 		zh_label(&zh, c);
 		dt_strbuf_adds(&zh, "为必填项");
 		dt_strbuf_addf(&en, "%s is required", c->name);
-		row_error(r, file_col_of(p, (int)j), "", "invalid", zh.buf, en.buf);
+		row_error(r, fc, "", "invalid", zh.buf, en.buf);
 		dt_strbuf_release(&zh);
 		dt_strbuf_release(&en);
 	}
@@ -748,7 +828,7 @@ static bool read_fast(struct parser *p, struct row *r)
 {
 	struct fast *f = &p->fast;
 	const char *v[FT_N];
-	if (p->ncells > p->nfile)
+	if (p->nfields > p->nfile || p->long_col >= 0)
 		return false;
 	for (int k = 0; k < FT_N; k++) {
 		v[k] = f->col[k] >= 0 && (size_t)f->col[k] < p->ncells ? p->cells[f->col[k]] : NULL;
@@ -807,9 +887,36 @@ static bool read_fast(struct parser *p, struct row *r)
 	return true;
 }
 
+/*
+ * The over-long cell of the record being read (see struct parser) as an
+ * error on @r, worded as for a cell that was read whole: the value is its
+ * head, and its length in characters is what the report gives.
+ */
+static void long_cell_error(struct parser *p, struct row *r, const struct dt_iocol *c)
+{
+	struct dt_strbuf zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
+	zh_label(&zh, c);
+	if (c->field && c->field->type == DT_F_TEXT &&
+	    (c->kind == DT_IOC_VALUE || c->kind == DT_IOC_STATE || c->kind == DT_IOC_KEY)) {
+		size_t max = c->kind == DT_IOC_KEY ? 64 : c->field->max ? (size_t)c->field->max : 200;
+		dt_strbuf_addf(&zh, "过长（%zu个字符，最多%zu个）", p->long_cps, max);
+		dt_strbuf_addf(&en, "%s is too long (%zu characters; at most %zu)", c->name, p->long_cps,
+			       max);
+	} else {
+		dt_strbuf_addf(&zh, "过长（%zu个字符，单元格最多%zu字节）", p->long_cps, CELL_MAX);
+		dt_strbuf_addf(&en, "%s is too long (%zu characters; a cell holds at most %zu bytes)",
+			       c->name, p->long_cps, CELL_MAX);
+	}
+	row_error(r, (int)p->long_col, p->long_head ? p->long_head : "", "invalid", zh.buf, en.buf);
+	json_object_set_new(json_array_get(r->errs, json_array_size(r->errs) - 1), "length",
+			    json_integer((json_int_t)p->long_cps));
+	dt_strbuf_release(&zh);
+	dt_strbuf_release(&en);
+}
+
 static void read_row(struct parser *p)
 {
-	bool blank = true;
+	bool blank = !p->extra_text && p->long_col < 0;
 	for (size_t i = 0; i < p->ncells && blank; i++)
 		for (const char *c = p->cells[i]; *c && blank; c++)
 			if (*c != ' ' && *c != '\t' && *c != '\r' && *c != '\n')
@@ -833,6 +940,8 @@ static void read_row(struct parser *p)
 	}
 	struct row *r = &p->cur->rows[p->cur->n++];
 	r->rowno = p->recno;
+	if (p->long_col >= 0 && (size_t)p->long_col < p->nfile && p->map[p->long_col] >= 0)
+		long_cell_error(p, r, &p->cols[p->map[p->long_col]]);
 	if (!p->fast.on || !read_fast(p, r))
 		read_general(p, r);
 	if (p->cur->n == BATCH_ROWS) {
@@ -844,9 +953,46 @@ static void read_row(struct parser *p)
 
 /* ---- libcsv callbacks ---- */
 
+/* The cells a record keeps: those under the header, or one more than a header may have. */
+static size_t cells_kept(const struct parser *p)
+{
+	return p->have_header ? p->nfile : MAX_FILE_COLS + 1;
+}
+
+/*
+ * A field of the current record.  Memory stays in proportion to the header
+ * whatever a row holds: cells past cells_kept() are only counted, and an
+ * over-long one is kept empty (its length noted for the report).
+ */
 static void on_field(void *data, size_t len, void *ctx)
 {
 	struct parser *p = ctx;
+	size_t fc = p->nfields++;
+	if (fc >= cells_kept(p)) {
+		const char *d = data;
+		for (size_t i = 0; i < len && !p->extra_text; i++)
+			if (d[i] != ' ' && d[i] != '\t' && d[i] != '\r' && d[i] != '\n')
+				p->extra_text = true;
+		return;
+	}
+	if (len > CELL_MAX) {
+		if (p->long_col < 0) {
+			const unsigned char *d = data;
+			size_t cps = 0, head = 0;
+			for (size_t i = 0; i < len; i++) {
+				if ((d[i] & 0xC0) == 0x80)
+					continue;
+				if (cps++ == REPORT_VALUE_MAX)
+					head = i;
+			}
+			p->long_col = (int64_t)fc;
+			p->long_len = len;
+			p->long_cps = cps;
+			free(p->long_head);
+			p->long_head = strndup(data, head ? head : len);
+		}
+		len = 0;
+	}
 	if (p->ncells == p->acells) {
 		size_t n = p->acells ? p->acells * 2 : 32;
 		char **c = realloc(p->cells, n * sizeof(*c));
@@ -869,6 +1015,12 @@ static void clear_cells(struct parser *p)
 	for (size_t i = 0; i < p->ncells; i++)
 		free(p->cells[i]);
 	p->ncells = 0;
+	p->nfields = 0;
+	p->extra_text = false;
+	p->long_col = -1;
+	p->long_len = p->long_cps = 0;
+	free(p->long_head);
+	p->long_head = NULL;
 }
 
 /*
@@ -879,14 +1031,14 @@ static void clear_cells(struct parser *p)
 static void on_row(int c, void *ctx)
 {
 	struct parser *p = ctx;
-	bool crlf = p->ncells == 0 && c == '\n' && p->prev == '\r';
+	bool crlf = p->nfields == 0 && c == '\n' && p->prev == '\r';
 	p->prev = c;
 	if (crlf)
 		return;
 	p->recno++;
 	if (!p->fatal) {
 		if (!p->have_header) {
-			if (p->ncells == 0 || (p->ncells == 1 && !p->cells[0][0]))
+			if (p->nfields == 0 || (p->nfields == 1 && !p->cells[0][0] && p->long_col < 0))
 				p->recno--; /* leading blank lines are not the header */
 			else
 				read_header(p);
@@ -902,7 +1054,7 @@ static void parse_all(struct parser *p)
 {
 	struct csv_parser cp;
 	if (csv_init(&cp, CSV_APPEND_NULL | CSV_REPALL_NL) != 0) {
-		fatal(p, "out of memory");
+		fatal(p, NULL, "out of memory");
 		p->fatal = DT_ENOMEM;
 		return;
 	}
@@ -915,7 +1067,7 @@ static void parse_all(struct parser *p)
 	while (p->consumed < p->len && !p->fatal && !queue_stopped(p->q)) {
 		size_t n = p->len - p->consumed < CHUNK ? p->len - p->consumed : CHUNK;
 		if (csv_parse(&cp, p->data + p->consumed, n, on_field, on_row, p) != n) {
-			fatal(p, "CSV: %s near record %lld", csv_strerror(csv_error(&cp)),
+			fatal(p, "CSV格式错误", "CSV: %s near record %lld", csv_strerror(csv_error(&cp)),
 			      (long long)p->recno + 1);
 			break;
 		}
@@ -925,12 +1077,13 @@ static void parse_all(struct parser *p)
 				     (int64_t)((double)p->rows * (double)p->len / (double)p->consumed));
 	}
 	if (!p->fatal && !queue_stopped(p->q) && csv_fini(&cp, on_field, on_row, p) != 0)
-		fatal(p, "CSV: %s at the end of the file (a quote is not closed?)",
+		fatal(p, "CSV格式错误：文件末尾的引号没有闭合",
+		      "CSV: %s at the end of the file (a quote is not closed?)",
 		      csv_strerror(csv_error(&cp)));
 	csv_free(&cp);
 	clear_cells(p);
 	if (!p->have_header && !p->fatal)
-		fatal(p, "the file is empty: a header row is required");
+		fatal(p, "文件为空：需要表头行", "the file is empty: a header row is required");
 	atomic_store(&p->est_total, p->rows);
 	if (p->cur && p->cur->n) {
 		struct batch *b = p->cur;
@@ -1001,8 +1154,14 @@ static void add_masked(struct dt_strbuf *v, const char *value)
 	}
 }
 
+/*
+ * One line of the report.  @value is cut to REPORT_VALUE_MAX characters
+ * and followed by its length, which is @length when not 0 (a value the
+ * parser kept only the head of) or else counted.
+ */
 static void report_line(struct writer *w, int64_t rowno, int fc, const char *field,
-			const char *value, const char *reason, const char *zh, const char *en)
+			const char *value, size_t length, const char *reason, const char *zh,
+			const char *en)
 {
 	struct dt_import_result *r = w->r;
 	struct dt_strbuf v = DT_STRBUF_INIT;
@@ -1013,7 +1172,7 @@ static void report_line(struct writer *w, int64_t rowno, int fc, const char *fie
 	if (c && c->pii && value && strlen(value) == DT_NATID_LEN) {
 		add_masked(&v, value);
 	} else if (value) {
-		size_t cps = dt_utf8_len(value);
+		size_t cps = length ? length : dt_utf8_len(value);
 		if (cps > REPORT_VALUE_MAX) {
 			size_t off = 0, len = strlen(value);
 			for (size_t k = 0; k < REPORT_VALUE_MAX && off < len; k++) {
@@ -1129,7 +1288,7 @@ static void report_field_errors(struct writer *w, struct row *row, int rc, const
 	if (!fe || json_array_size(fe) == 0) {
 		if (rc == DT_ECONFLICT && !strstr(msg, "already"))
 			reason = "rule";
-		report_line(w, row->rowno, -1, "", "", reason, zh_of(msg), msg);
+		report_line(w, row->rowno, -1, "", "", 0, reason, zh_of(msg), msg);
 		return;
 	}
 	size_t i;
@@ -1151,7 +1310,7 @@ static void report_field_errors(struct writer *w, struct row *row, int rc, const
 			dt_strbuf_addf(&zh, "「%s」", f->label_zh);
 		dt_strbuf_adds(&zh, zh_of(m));
 		dt_strbuf_addf(&en, "%s: %s", field, m);
-		report_line(w, row->rowno, fc, field, fc >= 0 ? row_value(row, fc) : "", rs, zh.buf,
+		report_line(w, row->rowno, fc, field, fc >= 0 ? row_value(row, fc) : "", 0, rs, zh.buf,
 			    en.buf);
 		dt_strbuf_release(&zh);
 		dt_strbuf_release(&en);
@@ -1353,7 +1512,8 @@ static void write_row(struct writer *w, struct row *row)
 							   ? &w->p->cols[w->p->map[fc]]
 							   : NULL;
 			report_line(w, row->rowno, fc, c && c->field ? c->field->name : "",
-				    json_string_value(json_object_get(e, "value")), reason,
+				    json_string_value(json_object_get(e, "value")),
+				    (size_t)json_integer_value(json_object_get(e, "length")), reason,
 				    json_string_value(json_object_get(e, "zh")),
 				    json_string_value(json_object_get(e, "en")));
 			if (!first_reason)
@@ -1378,7 +1538,7 @@ static void write_row(struct writer *w, struct row *row)
 			json_object_set_new(row->in, w->p->cols[ci].field->name, json_integer(id));
 		} else {
 			int fc = file_col_of(w->p, ci);
-			report_line(w, row->rowno, fc, w->p->cols[ci].field->name, row_value(row, fc),
+			report_line(w, row->rowno, fc, w->p->cols[ci].field->name, row_value(row, fc), 0,
 				    "reference", zh.buf, en.buf);
 			refs_ok = false;
 			if (!first_reason)
@@ -1414,7 +1574,7 @@ static void write_row(struct writer *w, struct row *row)
 			json_decref(out);
 			if (began)
 				dt_store_row_end(w->s, false, NULL);
-			report_line(w, row->rowno, -1, "", "", "scope", "该记录将超出您的权限范围",
+			report_line(w, row->rowno, -1, "", "", 0, "scope", "该记录将超出您的权限范围",
 				    "the record would fall outside your scope");
 			first_reason = "scope";
 			dt_strbuf_release(&e2);
@@ -1657,6 +1817,8 @@ int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char
 	p.today = dt_date_today();
 	p.contract_state_allowed = o->actor->scope == NULL;
 	dt_strbuf_init(&p.fatal_msg, 0);
+	dt_strbuf_init(&p.fatal_zh, 0);
+	p.long_col = -1;
 	for (size_t i = 0; i < DT_ARRAY_SIZE(unique_keys); i++)
 		if (!strcmp(unique_keys[i].entity, e->name))
 			p.dupcols = unique_keys[i].cols;
@@ -1716,7 +1878,7 @@ int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char
 		json_t *n;
 		json_array_foreach(p.header_notes, i, n)
 			report_line(&w, 1, (int)json_integer_value(json_object_get(n, "col")), "",
-				    json_string_value(json_object_get(n, "name")), NULL,
+				    json_string_value(json_object_get(n, "name")), 0, NULL,
 				    json_string_value(json_object_get(n, "zh")),
 				    json_string_value(json_object_get(n, "en")));
 		dt_strbuf_add(&r->report, body.buf, body.len);
@@ -1728,8 +1890,14 @@ int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char
 	if (p.fatal) {
 		dt_store_rollback(s);
 		r->written = r->bulk = 0;
-		rc = dt_error(err, p.fatal, "%s", p.fatal_msg.buf);
-		report_line(&w, 1, -1, "", "", NULL, "文件无法导入", p.fatal_msg.buf);
+		struct dt_strbuf zh = DT_STRBUF_INIT;
+		dt_strbuf_addf(&zh, "文件无法导入%s%s", p.fatal_zh.len ? "：" : "", p.fatal_zh.buf);
+		if (p.fatal_zh.len)
+			rc = dt_error(err, p.fatal, "%s (%s)", p.fatal_msg.buf, p.fatal_zh.buf);
+		else
+			rc = dt_error(err, p.fatal, "%s", p.fatal_msg.buf);
+		report_line(&w, 1, -1, "", "", 0, NULL, zh.buf, p.fatal_msg.buf);
+		dt_strbuf_release(&zh);
 	} else if (w.fatal) {
 		dt_store_rollback(s);
 		r->written = r->bulk = 0;
@@ -1755,11 +1923,14 @@ out:
 	free(p.fast.regions);
 	for (size_t i = 0; i < p.nfile; i++)
 		free(p.header_text[i]);
+	free(p.header_text);
+	free(p.map);
 	free(p.cells);
 	json_decref(p.header_notes);
 	json_decref(p.seen);
 	json_decref(w.cache);
 	dt_strbuf_release(&p.fatal_msg);
+	dt_strbuf_release(&p.fatal_zh);
 	dt_strbuf_release(&w.fatal_msg);
 	dt_strbuf_release(&text);
 	pthread_mutex_destroy(&q.mu);

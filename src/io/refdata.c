@@ -12,6 +12,7 @@
 #include "core/common.h"
 #include "core/embedded.h"
 #include "core/num.h"
+#include "io/encoding.h"
 #include "io/refdata.h"
 #include "core/banned.h"
 
@@ -50,21 +51,31 @@ static void on_row(int c, void *ctx)
 	p->cur = NULL;
 }
 
+/*
+ * Parse @data, UTF-8 (a BOM is dropped) or GBK, without NUL: the
+ * cells are taken as they are (json_stringn_nocheck), so nothing else may
+ * reach them.
+ */
 static int parse_csv(const char *data, size_t len, json_t **rows, struct dt_strbuf *err)
 {
 	struct csv_parser cp;
-	struct parse p = { json_array(), NULL, 0, false };
-	if (csv_init(&cp, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL | CSV_REPALL_NL) != 0)
-		return dt_error(err, DT_ENOMEM, "out of memory");
-	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
-		data += 3;
-		len -= 3;
+	struct dt_strbuf text = DT_STRBUF_INIT;
+	int rc = dt_encoding_to_utf8(data, len, DT_ENC_AUTO, &text, NULL, NULL, err);
+	if (rc != DT_OK) {
+		dt_strbuf_release(&text);
+		return rc;
 	}
-	int rc = DT_OK;
-	if (csv_parse(&cp, data, len, on_field, on_row, &p) != len ||
+	struct parse p = { json_array(), NULL, 0, false };
+	if (csv_init(&cp, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL | CSV_REPALL_NL) != 0) {
+		json_decref(p.rows);
+		dt_strbuf_release(&text);
+		return dt_error(err, DT_ENOMEM, "out of memory");
+	}
+	if (csv_parse(&cp, text.buf, text.len, on_field, on_row, &p) != text.len ||
 	    csv_fini(&cp, on_field, on_row, &p) != 0)
 		rc = dt_error(err, DT_EINVAL, "CSV: %s", csv_strerror(csv_error(&cp)));
 	csv_free(&cp);
+	dt_strbuf_release(&text);
 	json_decref(p.cur);
 	if (rc == DT_OK)
 		*rows = p.rows;

@@ -220,13 +220,18 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 	case DT_CEV_DISSOLVE: {
 		rc = end_date(s, args, raw, false, date, err);
 		json_t *reason = json_object_get(args, "reason");
+		struct dt_strbuf msg = DT_STRBUF_INIT;
 		if (!json_is_string(reason) || !json_string_length(reason)) {
 			dt_ferr_add(s, err, "reason", "is required to dissolve a contract");
 			rc = DT_EINVAL;
-		} else if (json_string_length(reason) > 500) {
-			dt_ferr_add(s, err, "reason", "is too long (at most 500 bytes)");
+		} else if (dt_crud_text_check(dt_entity_field(e, "dissolution_reason"),
+					      json_string_value(reason), json_string_length(reason),
+					      &msg) != DT_OK) {
+			/* stored as dissolution_reason: that field's limit */
+			dt_ferr_add(s, err, "reason", "%s", msg.buf);
 			rc = DT_EINVAL;
 		}
+		dt_strbuf_release(&msg);
 		json_t *prob = json_object_get(args, "in_probation");
 		bool in_prob = false;
 		if (prob && !json_is_null(prob)) {

@@ -98,6 +98,29 @@ static int region_value(struct dt_store *s, json_t *v, int *code, struct dt_strb
 	return DT_OK;
 }
 
+int dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg)
+{
+	if (strlen(str) != len) {
+		dt_strbuf_adds(msg, "must not contain NUL characters");
+		return DT_EINVAL;
+	}
+	if (!dt_utf8_valid(str, len, NULL)) {
+		dt_strbuf_adds(msg, "is not valid UTF-8");
+		return DT_EINVAL;
+	}
+	size_t cps = dt_utf8_len(str);
+	size_t max = f->max ? (size_t)f->max : DEFAULT_TEXT_MAX;
+	if (cps == 0 && (f->flags & DT_FF_REQUIRED)) {
+		dt_strbuf_adds(msg, "must not be empty");
+		return DT_EINVAL;
+	}
+	if (cps > max) {
+		dt_strbuf_addf(msg, "is too long (%zu characters; at most %zu)", cps, max);
+		return DT_EINVAL;
+	}
+	return DT_OK;
+}
+
 /*
  * Check and normalise one input value.  On success *@out is a new reference
  * (json null for a cleared optional field).  Faults are written into @msg.
@@ -120,25 +143,9 @@ static int convert(struct dt_store *s, const struct dt_actor *a, const struct dt
 			goto wrong_type;
 		const char *str = json_string_value(v);
 		size_t len = json_string_length(v);
-		if (strlen(str) != len) {
-			dt_strbuf_adds(msg, "must not contain NUL characters");
+		if (dt_crud_text_check(f, str, len, msg) != DT_OK)
 			return DT_EINVAL;
-		}
-		if (!dt_utf8_valid(str, len, NULL)) {
-			dt_strbuf_adds(msg, "is not valid UTF-8");
-			return DT_EINVAL;
-		}
-		size_t cps = dt_utf8_len(str);
-		size_t max = f->max ? (size_t)f->max : DEFAULT_TEXT_MAX;
-		if (cps == 0 && (f->flags & DT_FF_REQUIRED)) {
-			dt_strbuf_adds(msg, "must not be empty");
-			return DT_EINVAL;
-		}
-		if (cps > max) {
-			dt_strbuf_addf(msg, "is too long (%zu characters; at most %zu)", cps, max);
-			return DT_EINVAL;
-		}
-		if (f->check && cps) {
+		if (f->check && len) {
 			struct dt_strbuf norm = DT_STRBUF_INIT, e2 = DT_STRBUF_INIT;
 			int rc = f->check(str, &norm, &e2);
 			if (rc == DT_OK)
@@ -935,8 +942,12 @@ static int where_sql(const struct dt_entity *e, const struct dt_scope *scope,
 	for (size_t i = 0; q && i < q->nfilters; i++) {
 		const char *name = q->filters[2 * i], *text = q->filters[2 * i + 1];
 		const struct dt_field *f = dt_entity_field(e, name);
+		if (!dt_utf8_valid(name, strlen(name), NULL))
+			return dt_error(err, DT_EINVAL, "filter: a field name is not valid UTF-8");
 		if (!f || !(f->flags & DT_FF_FILTER))
 			return dt_error(err, DT_EINVAL, "%s: not a filter of %s", name, e->name);
+		if (!dt_utf8_valid(text, strlen(text), NULL))
+			return dt_error(err, DT_EINVAL, "%s: the value is not valid UTF-8", name);
 		if (f->type == DT_F_REGION) {
 			int code, lo, hi;
 			if (dt_region_code_parse(text, &code, err) != DT_OK)
@@ -953,6 +964,8 @@ static int where_sql(const struct dt_entity *e, const struct dt_scope *scope,
 		dt_strbuf_addf(sql, " AND %s = ?", f->name);
 		json_array_append_new(binds, v);
 	}
+	if (q && q->q && !dt_utf8_valid(q->q, strlen(q->q), NULL))
+		return dt_error(err, DT_EINVAL, "q: the search text is not valid UTF-8");
 	if (q && q->q && *q->q) {
 		struct dt_strbuf pat = DT_STRBUF_INIT;
 		dt_strbuf_addch(&pat, '%');

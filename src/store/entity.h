@@ -37,11 +37,15 @@ enum dt_fflag {
 	DT_FF_OPENREF = 1 << 7,   /* REF that may point outside the writer's scope (an employer, an assessor) */
 };
 
+/* The longest text any field takes: what one Excel cell holds (32,767 characters). */
+#define DT_TEXT_MAX 32767
+
 struct dt_field {
 	const char *name; /* JSON field and SQL column */
 	enum dt_ftype type;
 	unsigned flags;
-	int64_t min, max;   /* INT/REAL range; TEXT max length (0 = 200) */
+	int64_t min, max;   /* INT/REAL range; TEXT max length in characters: every TEXT field
+			       has one, at most DT_TEXT_MAX (tests/unit/test_store.c checks) */
 	const char *values; /* ENUM: "a|b|c" */
 	const char *ref;    /* REF: target entity; REF to organization: see ref_kind */
 	const char *ref_kind; /* REF to organization: required kind */

@@ -264,6 +264,18 @@ int dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struc
 	bool ack = !strcmp(action, "ack");
 	if (!ack && strcmp(action, "resolve"))
 		return dt_error(err, DT_ENOTFOUND, "no alert action '%s' (ack or resolve)", action);
+	dt_ferr_reset(s);
+	if (note) {
+		/* the note is text like any field's: the entity table gives its limit */
+		const struct dt_field *nf = dt_entity_field(dt_entity_find("alert"), "note");
+		struct dt_strbuf msg = DT_STRBUF_INIT;
+		int bad = dt_crud_text_check(nf, note, strlen(note), &msg);
+		if (bad != DT_OK)
+			dt_ferr_add(s, err, "note", "%s", msg.buf);
+		dt_strbuf_release(&msg);
+		if (bad != DT_OK)
+			return DT_EINVAL;
+	}
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;

@@ -107,6 +107,13 @@ int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *ac
 int dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
 			  const char *entity, int n, const int64_t *entity_ids,
 			  const char *const *afters, const long *regions, struct dt_strbuf *err);
+/*
+ * crud.c: check text @str of @len bytes for field @f, as every text input
+ * is: UTF-8 without NUL, not empty when required, at most the field's
+ * length in characters.  DT_EINVAL with the fault (without the field's
+ * name, e.g. "is too long (40000 characters; at most 2000)") added to @msg.
+ */
+int dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg);
 /* crud.c: a JSON string literal of @t (UTF-8 kept; quotes, backslashes, controls escaped). */
 void dt_crud_json_string(struct dt_strbuf *sb, const char *t);
 /* crud.c: read one row as the API shows it (scope NULL = all). */

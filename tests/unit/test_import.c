@@ -6,6 +6,7 @@
 #include <iconv.h>
 
 #include "store_fixture.h"
+#include "core/utf8.h"
 #include "io/encoding.h"
 #include "io/export.h"
 #include "io/import.h"
@@ -105,6 +106,14 @@ static void test_encoding_detect(void **state)
 	dt_strbuf_reset(&out);
 	assert_int_equal(dt_encoding_to_utf8("ok\n\x80\xFF", 5, DT_ENC_AUTO, &out, NULL, NULL, &err),
 			 DT_EINVAL);
+	/* a NUL byte (UTF-16 without its BOM, a binary file): refused naming where, in every encoding */
+	for (int enc = DT_ENC_AUTO; enc <= DT_ENC_GB18030; enc++) {
+		dt_strbuf_reset(&out);
+		dt_strbuf_reset(&err);
+		assert_int_equal(dt_encoding_to_utf8("n\0a\0m\0e\0\n\0", 10, enc, &out, NULL, NULL, &err),
+				 DT_EINVAL);
+		assert_non_null(strstr(err.buf, "line 1, byte 2: a NUL byte"));
+	}
 	assert_int_equal(dt_encoding_parse("GBK"), DT_ENC_GB18030);
 	assert_int_equal(dt_encoding_parse("latin1"), -1);
 	dt_strbuf_release(&out);
@@ -339,6 +348,135 @@ static void test_import_scope_and_fatal(void **state)
 	assert_int_equal(do_import(f, "trainee", csv, DT_IMPORT_SERIAL, NULL, &i), DT_OK);
 	assert_int_equal(i.r.written, 1);
 	imp_release(&i);
+}
+
+/*
+ * The header and rows of any width: a header of more columns than allowed
+ * is refused naming the limit (the report in Chinese first), whatever the
+ * count - the cleanup once freed past the end of a 256-entry array here.
+ * At the limit the file is read; rows wider than the header, and cells
+ * longer than any field, are the row's fault and memory stays bounded.
+ */
+static void test_import_wide_header(void **state)
+{
+	struct fx *f = *state;
+	static const size_t widths[] = { 255, 256, 257, 300, 1000, 4096, 100000 };
+	char t1[19];
+	fx_natid(t1, "210102", "20000101", 31);
+	for (size_t k = 0; k < DT_ARRAY_SIZE(widths); k++) {
+		size_t n = widths[k];
+		struct dt_strbuf sb = DT_STRBUF_INIT;
+		dt_strbuf_adds(&sb, "national_id,name,region");
+		for (size_t c = 3; c < n; c++)
+			dt_strbuf_addf(&sb, ",extra%zu", c);
+		dt_strbuf_addf(&sb, "\r\n%s,张三,210102\r\n", t1);
+		assert_true(dt_strbuf_ok(&sb));
+		struct imp i;
+		for (int serial = 0; serial < 2; serial++) {
+			int rc = do_import(f, "trainee", sb.buf, serial ? DT_IMPORT_SERIAL : 0, NULL, &i);
+			if (n <= 256) {
+				if (rc != DT_OK)
+					fail_msg("%zu columns: %s\n%s", n, f->err.buf, i.r.report.buf);
+				assert_int_equal(i.r.written, 1);
+				assert_int_equal(json_array_size(i.r.ignored), n - 3);
+				fx_sql_exec(f, "DELETE FROM trainee");
+			} else {
+				char en[96], zh[96];
+				snprintf(en, sizeof(en), "header: %zu columns; at most 256 are allowed", n);
+				snprintf(zh, sizeof(zh), "文件无法导入：表头有%zu列，超过上限256列,", n);
+				assert_int_equal(rc, DT_EINVAL);
+				if (!strstr(f->err.buf, en))
+					fail_msg("err: %s", f->err.buf);
+				assert_report(&i, zh);
+				assert_report(&i, en);
+				/* Chinese first: the zh message comes before the English one */
+				assert_true(strstr(i.r.report.buf, zh) < strstr(i.r.report.buf, en));
+				assert_int_equal(i.r.written, 0);
+				assert_int_equal(fx_rows(f, "trainee"), 0);
+			}
+			imp_release(&i);
+		}
+		dt_strbuf_release(&sb);
+	}
+
+	/* a row far wider than the header: its own error, the others imported with --partial */
+	char t2[19];
+	fx_natid(t2, "210102", "20000102", 32);
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	dt_strbuf_addf(&sb, "national_id,name,region\n%s,张三,210102", t1);
+	for (size_t c = 0; c < 200000; c++)
+		dt_strbuf_adds(&sb, c == 199990 ? ",x" : ",");
+	dt_strbuf_addf(&sb, "\n%s,李四,210102\n", t2);
+	struct imp i;
+	assert_int_equal(do_import(f, "trainee", sb.buf, DT_IMPORT_PARTIAL, NULL, &i), DT_OK);
+	assert_int_equal(i.r.written, 1);
+	assert_int_equal(i.r.rejected, 1);
+	assert_report(&i, "the row has 200003 cells but the header only 3 columns");
+	imp_release(&i);
+	fx_sql_exec(f, "DELETE FROM trainee");
+	/* trailing empty cells past the header are still one more cell than the header */
+	dt_strbuf_reset(&sb);
+	dt_strbuf_addf(&sb, "national_id,name,region\n,,,,,,,,,\n%s,李四,210102\n", t2);
+	assert_int_equal(do_import(f, "trainee", sb.buf, 0, NULL, &i), DT_OK);
+	assert_int_equal(i.r.written, 1);
+	assert_int_equal(i.r.rows, 1); /* the row of commas is blank */
+	imp_release(&i);
+	fx_sql_exec(f, "DELETE FROM trainee");
+
+	/* a huge cell in an ignored column does not matter; in the header it is fatal */
+	dt_strbuf_reset(&sb);
+	dt_strbuf_addf(&sb, "national_id,name,region,remark\n%s,李四,210102,", t2);
+	for (size_t c = 0; c < ((size_t)1 << 20); c++)
+		dt_strbuf_addch(&sb, 'y');
+	dt_strbuf_adds(&sb, "\n");
+	assert_int_equal(do_import(f, "trainee", sb.buf, 0, NULL, &i), DT_OK);
+	assert_int_equal(i.r.written, 1);
+	imp_release(&i);
+	fx_sql_exec(f, "DELETE FROM trainee");
+	dt_strbuf_reset(&sb);
+	dt_strbuf_adds(&sb, "national_id,name,");
+	for (size_t c = 0; c < ((size_t)1 << 20); c++)
+		dt_strbuf_addch(&sb, 'h');
+	dt_strbuf_addf(&sb, ",region\n%s,李四,210102\n", t2);
+	assert_int_equal(do_import(f, "trainee", sb.buf, 0, NULL, &i), DT_EINVAL);
+	assert_report(&i, "表头第3列过长（1048576字节，最多65536字节）");
+	assert_non_null(strstr(f->err.buf, "header: column 3 is 1048576 bytes long"));
+	assert_true(i.r.report.len < 4096);
+	imp_release(&i);
+	/* an unknown column's long name is kept short in the summary and the report */
+	dt_strbuf_reset(&sb);
+	dt_strbuf_adds(&sb, "national_id,name,region,");
+	for (size_t c = 0; c < 10000; c++)
+		dt_strbuf_adds(&sb, "备");
+	dt_strbuf_addf(&sb, "\n%s,李四,210102,x\n", t2);
+	assert_int_equal(do_import(f, "trainee", sb.buf, DT_IMPORT_SERIAL, NULL, &i), DT_OK);
+	assert_int_equal(json_array_size(i.r.ignored), 1);
+	const char *ign = json_string_value(json_array_get(i.r.ignored, 0));
+	assert_int_equal(dt_utf8_len(ign), 101);
+	assert_true(!strcmp(ign + strlen(ign) - 3, "…"));
+	assert_true(i.r.report.len < 2048);
+	imp_release(&i);
+	fx_sql_exec(f, "DELETE FROM trainee");
+	/* a long cell in a required column: one error naming the field's limit, not "required" */
+	dt_strbuf_reset(&sb);
+	dt_strbuf_addf(&sb, "national_id,name,region\n%s,", t2);
+	for (size_t c = 0; c < ((size_t)1 << 20); c++)
+		dt_strbuf_addch(&sb, 'n');
+	dt_strbuf_adds(&sb, ",210102\n");
+	assert_int_equal(do_import(f, "trainee", sb.buf, 0, NULL, &i), DT_EINVAL);
+	assert_int_equal(i.r.nerrors, 1);
+	assert_report(&i, "「姓名」过长（1048576个字符，最多50个）");
+	assert_report(&i, "name is too long (1048576 characters; at most 50)");
+	/* the value in the report is its head and its length, as for any long value */
+	struct dt_strbuf head = DT_STRBUF_INIT;
+	for (int c = 0; c < 100; c++)
+		dt_strbuf_addch(&head, 'n');
+	dt_strbuf_adds(&head, "…(1048576 characters),");
+	assert_report(&i, head.buf);
+	dt_strbuf_release(&head);
+	imp_release(&i);
+	dt_strbuf_release(&sb);
+	assert_int_equal(fx_rows(f, "trainee"), 0);
 }
 
 static void test_import_cancel(void **state)
@@ -658,6 +796,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_references, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_contracts_with_state, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_scope_and_fatal, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_wide_header, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_cancel, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_export_roundtrip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_jobs_rows, fx_setup, fx_teardown),

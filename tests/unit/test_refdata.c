@@ -155,6 +155,17 @@ static void test_regions_bad_rows(void **state)
 		assert_err_has(f, cases[i].what);
 		fx_assert_unchanged(f, &before);
 	}
+	/* Bytes that are no text: a NUL (which cut the name short, then loaded it) and a byte
+	 * neither UTF-8 nor GBK; nothing is loaded, the line is named. */
+	static const char nul[] = "code,name_zh\n210102,改名\0区\n";
+	dt_strbuf_reset(&f->err);
+	assert_int_equal(dt_refdata_load(f->s, &f->actor, DT_REF_REGIONS, nul, sizeof(nul) - 1, &st,
+					 &f->err),
+			 DT_EINVAL);
+	assert_err_has(f, "line 2, byte 27: a NUL byte");
+	assert_int_equal(load(f, DT_REF_REGIONS, "code,name_zh\n210102,\xff\n", &st), DT_EINVAL);
+	assert_err_has(f, "line 2");
+	fx_assert_unchanged(f, &before);
 	/* No header at all, or a header without name_zh. */
 	assert_int_equal(load(f, DT_REF_REGIONS, "", &st), DT_EINVAL);
 	assert_int_equal(load(f, DT_REF_REGIONS, "code,name\n210198,x\n", &st), DT_EINVAL);

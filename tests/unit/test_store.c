@@ -1977,6 +1977,103 @@ static void test_get_text_oracle(void **state)
 	dt_strbuf_release(&text);
 }
 
+/* @n copies of the UTF-8 character @ch (new, to free). */
+static char *repeat(const char *ch, size_t n)
+{
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		dt_strbuf_adds(&sb, ch);
+	assert_true(dt_strbuf_ok(&sb));
+	return dt_strbuf_detach(&sb, NULL);
+}
+
+/*
+ * Every text has a limit, counted in characters, named when it is passed:
+ * the entity table (a property of the whole table, so that a field added
+ * later cannot go without), an alert's note, a dissolution's reason; and
+ * list parameters that are not UTF-8 are refused naming the parameter.
+ */
+static void test_text_limits(void **state)
+{
+	struct fx *f = *state;
+	for (const struct dt_entity *e = dt_entities; e->name; e++)
+		for (size_t i = 0; i < e->nfields; i++) {
+			const struct dt_field *fd = &e->fields[i];
+			if (fd->type == DT_F_TEXT && (fd->max <= 0 || fd->max > DT_TEXT_MAX))
+				fail_msg("%s.%s: a text field without a limit in 1..%d (max %lld)", e->name,
+					 fd->name, DT_TEXT_MAX, (long long)fd->max);
+		}
+
+	/* an alert, as the watcher would have raised it */
+	fx_sql_exec(f, "INSERT INTO alert (rule, severity, subject_kind, subject_id, message_zh, "
+		       "message_en, raised_at, region, created_at, updated_at) VALUES ('task_overdue', "
+		       "'warning', 'pilot_task', 1, '测试', 'test', '2026-11-01T00:00:00Z', 210100, "
+		       "'2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')");
+	int64_t alert = fx_sql_int(f, "SELECT max(id) FROM alert");
+	struct fx_snap snap = fx_snapshot(f);
+	char *note = repeat("注", 40000);
+	json_t *o = NULL;
+	dt_strbuf_reset(&f->err);
+	assert_int_equal(dt_store_alert_act(f->s, &f->actor, NULL, alert, "ack", note, &o, &f->err),
+			 DT_EINVAL);
+	fx_assert_ferr(f, "note");
+	assert_non_null(strstr(f->err.buf, "note: is too long (40000 characters; at most 2000)"));
+	assert_int_equal(dt_store_alert_act(f->s, &f->actor, NULL, alert, "resolve", note, &o, &f->err),
+			 DT_EINVAL);
+	fx_assert_unchanged(f, &snap);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE note IS NULL AND status = 'open'"), 1);
+	free(note);
+	note = repeat("注", 2000); /* the limit itself: 6000 bytes */
+	assert_int_equal(dt_store_alert_act(f->s, &f->actor, NULL, alert, "ack", note, &o, &f->err),
+			 DT_OK);
+	assert_string_equal(fx_str(o, "note"), note);
+	json_decref(o);
+	free(note);
+
+	/* a reason is counted in characters: 500 Chinese ones (1500 bytes) are fine, 501 are not */
+	struct fx_world w = fx_world(f);
+	int64_t con = fx_active_contract(f, &w);
+	char *reason = repeat("因", 501);
+	snap = fx_snapshot(f);
+	assert_int_equal(fx_act(f, con, DT_CEV_DISSOLVE, 0,
+				json_pack("{s:s, s:s}", "date", "2025-10-01", "reason", reason), NULL),
+			 DT_EINVAL);
+	fx_assert_ferr(f, "reason");
+	assert_non_null(strstr(f->err.buf, "reason: is too long (501 characters; at most 500)"));
+	fx_assert_unchanged(f, &snap);
+	free(reason);
+	reason = repeat("因", 500);
+	assert_int_equal(fx_act(f, con, DT_CEV_DISSOLVE, 0,
+				json_pack("{s:s, s:s}", "date", "2025-10-01", "reason", reason), &o),
+			 DT_OK);
+	assert_string_equal(fx_str(o, "dissolution_reason"), reason);
+	json_decref(o);
+	free(reason);
+
+	/* list parameters that are not UTF-8: refused naming the parameter, for every kind */
+	for (const struct dt_entity *e = dt_entities; e->name; e++) {
+		json_t *items = NULL;
+		char *next = NULL;
+		struct dt_query q = { NULL, 0, "\xff", NULL, false, 10, NULL };
+		dt_strbuf_reset(&f->err);
+		assert_int_equal(dt_store_list(f->s, NULL, e->name, &q, &items, &next, &f->err), DT_EINVAL);
+		assert_true(!strncmp(f->err.buf, "q: ", 3));
+		assert_null(items);
+		for (size_t i = 0; i < e->nfields; i++) {
+			const struct dt_field *fd = &e->fields[i];
+			if (!(fd->flags & DT_FF_FILTER) || fd->type != DT_F_TEXT)
+				continue;
+			const char *filt[] = { fd->name, "\xc3(" };
+			struct dt_query q2 = { filt, 1, NULL, NULL, false, 10, NULL };
+			dt_strbuf_reset(&f->err);
+			assert_int_equal(dt_store_list(f->s, NULL, e->name, &q2, &items, &next, &f->err),
+					 DT_EINVAL);
+			if (strncmp(f->err.buf, fd->name, strlen(fd->name)) || !strstr(f->err.buf, "UTF-8"))
+				fail_msg("%s.%s: %s", e->name, fd->name, f->err.buf);
+		}
+	}
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -2005,6 +2102,7 @@ int main(void)
 		T(test_scoped_writer),
 		T(test_snapshot),
 		T(test_get_text_oracle),
+		T(test_text_limits),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
