@@ -372,8 +372,13 @@ static json_t *convert_cell(struct parser *p, struct row *r, int fc, const struc
 		int64_t n;
 		double d;
 		bool ok = dt_parse_int64(t, INT64_MIN, INT64_MAX, &n, NULL, NULL) == DT_OK;
-		if (!ok && dt_parse_double(t, &d, NULL, NULL) == DT_OK && d == (double)(int64_t)d) {
-			n = (int64_t)d; /* "12.0" from a spreadsheet */
+		/*
+		 * "12.0" from a spreadsheet.  Only a double within int64's range may
+		 * be converted: "1e20" would be undefined behaviour (2^63 is exact).
+		 */
+		if (!ok && dt_parse_double(t, &d, NULL, NULL) == DT_OK && d >= -9223372036854775808.0 &&
+		    d < 9223372036854775808.0 && d == (double)(int64_t)d) {
+			n = (int64_t)d;
 			ok = true;
 		}
 		if (!ok) {
