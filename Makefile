@@ -3,6 +3,7 @@
 #   make            build build/dualtrack
 #   make test       unit tests (cmocka) and end-to-end tests (node --test)
 #   make asan       the same tests under ASan+UBSan (-fno-sanitize-recover)
+#   make fuzz       libFuzzer harnesses (tests/fuzz/), each for FUZZ_SECONDS (60)
 #   make run        install what is missing, build, load the demo pilot, serve it
 #   make bench      benchmarks under bench/
 #   make clean
@@ -28,6 +29,11 @@ ifeq ($(SAN),1)
 ALL_CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ALL_LDFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
+# The library as the fuzz harnesses link it (clang; see tests/fuzz/).
+ifeq ($(SAN),fuzz)
+ALL_CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	       -fno-omit-frame-pointer
+endif
 
 # Library sources: everything under src/ except the CLI entry point.
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/domain/*.c src/store/*.c src/engine/*.c src/io/*.c src/http/*.c))
@@ -44,9 +50,22 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# Fuzz harnesses: tests/fuzz/fuzz_NAME.c, each with tests/fuzz/corpus/NAME/,
+# tests/fuzz/regress/NAME/ and maybe tests/fuzz/NAME.dict.  The ones that
+# drive the dispatcher link tests/fuzz/fake_http.c in place of the server.
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_HTTP  := http list
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC    ?= clang
+FUZZ_BIN   := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/bin/fuzz_%)
+REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
+fuzz_extra = $(if $(filter $(1),$(FUZZ_HTTP)),tests/fuzz/fake_http.c)
+
 BIN      := $(BUILD)/dualtrack
 
-.PHONY: all deps test test-unit test-e2e asan run bench clean fmt
+.PHONY: all deps test test-unit test-e2e asan run bench clean fmt fuzz fuzz-build
 all: $(BIN)
 
 deps:
@@ -83,19 +102,46 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdualtrack.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libdualtrack.a $(LIBS) -lcmocka
 
+# A harness with the replay driver and the ordinary compiler (make test, make asan).
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
+		tests/fuzz/fake_http.c $(BUILD)/libdualtrack.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c \
+		$(call fuzz_extra,$*) $(BUILD)/libdualtrack.a $(LIBS)
+
+# A libFuzzer harness: clang, the library built with the same sanitizers.
+$(FUZZ_BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fake_http.c \
+		$(FUZZ_BUILD)/libdualtrack.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer -Itests/fuzz -o $@ $< $(call fuzz_extra,$*) \
+		$(FUZZ_BUILD)/libdualtrack.a $(LIBS)
+
 test-unit: $(UNIT_BIN)
 test-e2e: $(BIN)
 
-# The whole suite: unit binaries, then node --test on tests/e2e; one summary line.
+# The whole suite: unit binaries, fuzz replays, then node --test on tests/e2e; one summary line.
 test: deps
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN)
-	@BUILD=$(BUILD) scripts/run-tests.sh $(UNIT_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(REPLAY_BIN)
+	@BUILD=$(BUILD) FUZZ_REPLAY="$(REPLAY_BIN)" scripts/run-tests.sh $(UNIT_BIN)
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 build/asan/dualtrack \
-		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%) \
+		$(FUZZ_NAMES:%=build/asan/tests/replay_%)
 	@BUILD=build/asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		FUZZ_REPLAY="$(FUZZ_NAMES:%=build/asan/tests/replay_%)" \
 		scripts/run-tests.sh $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+
+# Build the harnesses (the library objects go to build/fuzz, compiled by clang).
+fuzz-build: deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) SAN=fuzz OPT=-O1 \
+		$(FUZZ_BIN)
+
+# Run each harness for FUZZ_SECONDS; fails if any crashes.  FUZZ=NAME runs one.
+fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		scripts/fuzz.sh $(or $(FUZZ),$(FUZZ_NAMES))
 
 run: deps
 	@$(MAKE) --no-print-directory $(BIN)

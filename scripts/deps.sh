@@ -18,6 +18,8 @@ pkgs=(
 	# password rules (src/core/password.c): libpwquality and cracklib's dictionary
 	libpwquality-dev cracklib-runtime
 	nodejs npm
+	# make fuzz: libFuzzer harnesses (clang -fsanitize=fuzzer needs the compiler-rt runtime)
+	clang libclang-rt-14-dev
 	# the browser tests (tests/e2e/ui*.test.mjs) and a CJK font for their screenshots
 	chromium fonts-wqy-microhei
 )

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# run-tests.sh UNIT_BIN... - run the cmocka unit test binaries, then the
+# run-tests.sh UNIT_BIN... - run the cmocka unit test binaries, then the fuzz
+# harnesses' replays over their seed corpus and regressions, then the
 # end-to-end tests (node --test on tests/e2e) when there are any, and finish
 # with one line "N passed, N failed".  Exit status 0 only when something ran
 # and nothing failed.
 #
 #   BUILD              build directory holding dualtrack (default: build)
+#   FUZZ_REPLAY        replay binaries (BUILD/tests/replay_NAME), space-separated
 #   TEST_TIMEOUT       seconds allowed per unit binary / e2e run (default: 1800)
 #   ASAN_OPTIONS etc.  passed through unchanged
 set -uo pipefail
@@ -76,6 +78,29 @@ for bin in "${bins[@]}"; do
 	fi
 	[[ -n $note ]] && fail=$((fail + 1))
 	summary "$name" "$pass" "$fail" "$note"
+done
+
+# --- fuzz replays ----------------------------------------------------------
+# Each harness of tests/fuzz run by the ordinary compiler over its seed
+# corpus and every crash once found (tests/fuzz/regress/NAME): one passed
+# per harness that runs them all, one failed if it crashes or reports.
+for bin in ${FUZZ_REPLAY:-}; do
+	[[ $bin == /* ]] || bin=$PWD/$bin
+	name=${bin##*/replay_}
+	echo "== ${bin#"$PWD"/}"
+	if [[ ! -x $bin ]]; then
+		summary "fuzz-replay-$name" 0 1 "missing binary"
+		continue
+	fi
+	timeout -k 10 "$timeout_s" "$bin" "tests/fuzz/corpus/$name" "tests/fuzz/regress/$name" \
+		>"$log" 2>&1 </dev/null
+	rc=$?
+	tail -n 40 "$log"
+	if ((rc == 0)) && grep -q "^replay " "$log"; then
+		summary "fuzz-replay-$name" 1 0
+	else
+		summary "fuzz-replay-$name" 0 1 "exit status $rc"
+	fi
 done
 
 # --- end-to-end tests (node:test) -----------------------------------------

@@ -411,6 +411,8 @@ static void make_uscc(struct gen *g, char auth, char type, int region, char out[
 /* ---- writing through the store ---- */
 
 static int fail(struct gen *g, int rc, struct dt_strbuf *why, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static int fail(struct gen *g, int rc, struct dt_strbuf *why, const char *fmt, va_list ap)
 {
 	struct dt_strbuf label = DT_STRBUF_INIT;
 	dt_strbuf_vaddf(&label, fmt, ap);

@@ -372,8 +372,13 @@ static json_t *convert_cell(struct parser *p, struct row *r, int fc, const struc
 		int64_t n;
 		double d;
 		bool ok = dt_parse_int64(t, INT64_MIN, INT64_MAX, &n, NULL, NULL) == DT_OK;
-		if (!ok && dt_parse_double(t, &d, NULL, NULL) == DT_OK && d == (double)(int64_t)d) {
-			n = (int64_t)d; /* "12.0" from a spreadsheet */
+		/*
+		 * "12.0" from a spreadsheet.  Only a double within int64's range may
+		 * be converted: "1e20" would be undefined behaviour (2^63 is exact).
+		 */
+		if (!ok && dt_parse_double(t, &d, NULL, NULL) == DT_OK && d >= -9223372036854775808.0 &&
+		    d < 9223372036854775808.0 && d == (double)(int64_t)d) {
+			n = (int64_t)d;
 			ok = true;
 		}
 		if (!ok) {
@@ -1058,8 +1063,12 @@ static void parse_all(struct parser *p)
 		p->fatal = DT_ENOMEM;
 		return;
 	}
-	/* libcsv grows a field's buffer by this much at a time: big steps keep a 10 MB cell linear */
-	csv_set_blk_size(&cp, (size_t)1 << 20);
+	/*
+	 * libcsv grows a field's buffer by this much at a time: big steps keep
+	 * a 10 MB cell linear; no field is longer than the file, so a small
+	 * file does not need a megabyte for its first.
+	 */
+	csv_set_blk_size(&cp, p->len < ((size_t)1 << 20) ? p->len + 1 : (size_t)1 << 20);
 	while (p->consumed < p->len && !p->fatal && !queue_stopped(p->q)) {
 		size_t n = p->len - p->consumed < CHUNK ? p->len - p->consumed : CHUNK;
 		if (csv_parse(&cp, p->data + p->consumed, n, on_field, on_row, p) != n) {
@@ -1124,6 +1133,33 @@ static const char *header_of(struct writer *w, int fc)
 }
 
 /*
+ * An 18-byte national-ID cell as the report shows it: masked by
+ * dt_natid_mask(), or when it is not ASCII (the cell is whatever the file
+ * held: 18 bytes may be six Chinese characters, which a byte mask would cut
+ * into invalid UTF-8) masked the same way by characters.
+ */
+static void add_masked(struct dt_strbuf *v, const char *value)
+{
+	size_t len = strlen(value), n = dt_utf8_len(value), k = 0;
+	if (n == len) {
+		char m[DT_NATID_LEN + 1];
+		dt_natid_mask(value, m);
+		dt_strbuf_adds(v, m);
+		return;
+	}
+	for (size_t off = 0; off < len; k++) {
+		uint32_t cp;
+		size_t step = dt_utf8_decode(value + off, len - off, &cp);
+		step = step ? step : 1;
+		if (k < 4 || k + 4 >= n)
+			dt_strbuf_add(v, value + off, step);
+		else
+			dt_strbuf_addch(v, '*');
+		off += step;
+	}
+}
+
+/*
  * One line of the report.  @value is cut to REPORT_VALUE_MAX characters
  * and followed by its length, which is @length when not 0 (a value the
  * parser kept only the head of) or else counted.
@@ -1139,9 +1175,7 @@ static void report_line(struct writer *w, int64_t rowno, int fc, const char *fie
 		c = &w->p->cols[w->p->map[fc]];
 	/* Values in the report: cut long ones, mask national IDs. */
 	if (c && c->pii && value && strlen(value) == DT_NATID_LEN) {
-		char m[DT_NATID_LEN + 1];
-		dt_natid_mask(value, m);
-		dt_strbuf_adds(&v, m);
+		add_masked(&v, value);
 	} else if (value) {
 		size_t cps = length ? length : dt_utf8_len(value);
 		if (cps > REPORT_VALUE_MAX) {

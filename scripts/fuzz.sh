@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# fuzz.sh NAME... - run the libFuzzer harnesses build/fuzz/bin/fuzz_NAME, one
+# after the other, each for FUZZ_SECONDS, and finish with one line
+# "N passed, N failed" (a harness that ran clean is one passed, one that
+# crashed or did not run is one failed).  Exit status 0 only when all ran clean.
+#
+# Each harness starts from its seed corpus (tests/fuzz/corpus/NAME) and its
+# regressions (tests/fuzz/regress/NAME), read only; what it finds goes to
+# build/fuzz/corpus/NAME, kept between runs, and a crash to
+# build/fuzz/crashes/NAME/ (crash-..., leak-..., timeout-...).
+#
+#   FUZZ_BUILD     where the harnesses are (default: build/fuzz)
+#   FUZZ_SECONDS   seconds per harness (default: 60)
+#   FUZZ_ARGS      extra libFuzzer flags, e.g. "-runs=10000000" or "-jobs=2"
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+FUZZ_BUILD=${FUZZ_BUILD:-build/fuzz}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+read -r -a extra <<<"${FUZZ_ARGS:-}"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+passed=0
+failed=0
+log=$(mktemp "${TMPDIR:-/tmp}/dualtrack-fuzz.XXXXXX")
+trap 'rm -f "$log"' EXIT
+
+for name in "$@"; do
+	bin=$FUZZ_BUILD/bin/fuzz_$name
+	work=$FUZZ_BUILD/corpus/$name
+	crashes=$FUZZ_BUILD/crashes/$name
+	mkdir -p "$work" "$crashes"
+	args=(-max_total_time="$FUZZ_SECONDS" -timeout=20 -print_final_stats=1
+		-artifact_prefix="$crashes/")
+	[[ -f tests/fuzz/$name.dict ]] && args+=(-dict="tests/fuzz/$name.dict")
+	[[ -f tests/fuzz/$name.options ]] && read -r -a opt <"tests/fuzz/$name.options" && args+=("${opt[@]}")
+	dirs=("$work")
+	for d in tests/fuzz/corpus/$name tests/fuzz/regress/$name; do
+		[[ -d $d ]] && dirs+=("$d")
+	done
+	echo "== fuzz $name (${FUZZ_SECONDS}s)"
+	if [[ ! -x $bin ]]; then
+		echo "FAIL fuzz $name: no binary $bin"
+		failed=$((failed + 1))
+		continue
+	fi
+	"$bin" "${args[@]}" "${extra[@]}" "${dirs[@]}" >"$log" 2>&1 </dev/null
+	rc=$?
+	# libFuzzer's progress lines are many; keep the end and any report.
+	grep -E '^(==[0-9]+==|SUMMARY|INFO: Seed|#[0-9]+ +(INITED|DONE))|runtime error|stat::' "$log" |
+		tail -n 40
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+	if ((rc == 0)); then
+		echo "PASS fuzz $name: ${execs:-?} executions, ${speed:-?} exec/s, no crash"
+		passed=$((passed + 1))
+	else
+		echo "FAIL fuzz $name: exit status $rc after ${execs:-?} executions; see $crashes/"
+		tail -n 60 "$log"
+		failed=$((failed + 1))
+	fi
+done
+
+echo "$passed passed, $failed failed"
+((failed == 0 && passed > 0))
