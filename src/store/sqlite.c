@@ -53,7 +53,7 @@ static bool cache_grow(struct dt_store *s)
 }
 
 /* Finalize every cached statement (the cache is full of rare variants). */
-static void cache_clear(struct dt_store *s)
+void dt_sql_cache_clear(struct dt_store *s)
 {
 	for (size_t i = 0; i < s->nslots; i++) {
 		if (s->slots[i].sql) {
@@ -68,15 +68,28 @@ static void cache_clear(struct dt_store *s)
 
 /*
  * Statements are keyed by their text, and list filters or update column sets
- * make variants; past CACHE_MAX the cache starts again.  No caller keeps a
- * statement from this cache across another dt_sql_prepare() call.
+ * make variants; past CACHE_MAX the cache starts again.  Callers do keep a
+ * statement across other dt_sql_prepare() calls within one operation (a row
+ * bound and stepped around the preparing of its audit event, say), so the
+ * cache is never cleared there: past CACHE_MAX it is marked due and cleared
+ * by cache_settle() when the operation's transaction or read snapshot ends,
+ * where no statement can be held.
  */
 #define CACHE_MAX 1024
+
+/* Clear the cache if it is due and no transaction or snapshot is open. */
+static void cache_settle(struct dt_store *s)
+{
+	if (s->clear_due && !s->depth && !s->snapshot && !s->explicit_tx) {
+		s->clear_due = false;
+		dt_sql_cache_clear(s);
+	}
+}
 
 sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strbuf *err)
 {
 	if (s->nused >= CACHE_MAX)
-		cache_clear(s);
+		s->clear_due = true; /* a process that never ends a transaction keeps growing it */
 	if (s->nused * 2 >= s->nslots && !cache_grow(s)) {
 		dt_error(err, DT_ENOMEM, "out of memory");
 		return NULL;
@@ -237,7 +250,8 @@ int dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err)
 	return rc;
 }
 
-void dt_store_snapshot_end(struct dt_store *s)
+/* End the read snapshot, if one is open, keeping the statement cache as it is. */
+static void snapshot_close(struct dt_store *s)
 {
 	if (!s->snapshot)
 		return;
@@ -245,9 +259,15 @@ void dt_store_snapshot_end(struct dt_store *s)
 	run_cached(s, "COMMIT", NULL);
 }
 
+void dt_store_snapshot_end(struct dt_store *s)
+{
+	snapshot_close(s);
+	cache_settle(s);
+}
+
 int dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 {
-	dt_store_snapshot_end(s); /* a write sees, and makes, the latest state */
+	snapshot_close(s); /* a write sees, and makes, the latest state */
 	if (s->explicit_tx) {
 		s->savepoints++;
 		return run_cached(s, "SAVEPOINT w", err);
@@ -276,17 +296,19 @@ int dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
 		rc = dt_agg_flush(s, err);
 	if (rc != DT_OK) {
 		dt_sql_exec(s, "ROLLBACK", NULL);
+		cache_settle(s);
 		return rc;
 	}
 	int r2 = dt_sql_exec(s, "COMMIT", err);
 	if (r2 != DT_OK)
 		dt_sql_exec(s, "ROLLBACK", NULL);
+	cache_settle(s);
 	return r2;
 }
 
 int dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
 {
-	dt_store_snapshot_end(s);
+	snapshot_close(s);
 	if (s->explicit_tx || s->depth)
 		return dt_error(err, DT_EINTERNAL, "internal error: transaction already open");
 	int rc = dt_sql_exec(s, "BEGIN IMMEDIATE", err);
@@ -311,6 +333,7 @@ int dt_store_commit(struct dt_store *s, struct dt_strbuf *err)
 		rc = dt_sql_exec(s, "COMMIT", err);
 	if (rc != DT_OK)
 		dt_sql_exec(s, "ROLLBACK", NULL);
+	cache_settle(s);
 	return rc;
 }
 
@@ -322,6 +345,7 @@ void dt_store_rollback(struct dt_store *s)
 	s->depth = 0;
 	s->head_cached = s->head_dirty = false;
 	dt_sql_exec(s, "ROLLBACK", NULL);
+	cache_settle(s);
 }
 
 /* ---- field errors ---- */

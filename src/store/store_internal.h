@@ -36,6 +36,7 @@ struct dt_store {
 	struct dt_stmt_slot *slots; /* open-addressing cache keyed by SQL text */
 	size_t nslots, nused;
 	unsigned stmt_gen;    /* bumped whenever the cache finalizes its statements */
+	bool clear_due;       /* the cache is past CACHE_MAX: clear it once no statement is held */
 	/*
 	 * Reads by id (the server's hot path) find their statement here by
 	 * entity and scope shape, without building its SQL text.  The statements
@@ -59,6 +60,12 @@ struct dt_store {
 	char head_hash[65];
 };
 
+/**
+ * Finalize every statement of @s's cache (none may be held): at the end of
+ * an operation whose cache is full, or before the connection's database is
+ * replaced underneath it (sqlite3_deserialize).
+ */
+void dt_sql_cache_clear(struct dt_store *s);
 /** A prepared statement for @sql from the cache (reset, bindings cleared). */
 sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strbuf *err);
 /** Report the connection's last error as DT_EDB (or DT_ECONFLICT for constraints). */

@@ -2223,11 +2223,42 @@ static void test_text_limits(void **state)
 	}
 }
 
+/*
+ * A statement held across more than the cache's 1024 variants (a row bound
+ * and stepped around the preparing of other statements, as an update does
+ * around its audit event) stays valid: the cache is cleared only once the
+ * transaction ends.  Before, the 1025th prepare finalized the held statement.
+ */
+static void test_stmt_cache_overflow(void **state)
+{
+	struct fx *f = *state;
+	struct dt_store *s = f->s;
+	assert_int_equal(dt_tx_begin(s, &f->err), DT_OK);
+	sqlite3_stmt *held = dt_sql_prepare(s, "SELECT ?1 + 1", &f->err);
+	assert_non_null(held);
+	assert_int_equal(sqlite3_bind_int64(held, 1, 41), SQLITE_OK);
+	unsigned gen = s->stmt_gen;
+	for (int i = 0; i < 1500; i++) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "SELECT %d", i);
+		assert_non_null(dt_sql_prepare(s, sql, &f->err));
+	}
+	assert_int_equal(s->stmt_gen, gen); /* nothing finalized while the write is open */
+	assert_true(s->nused > 1500);
+	assert_int_equal(sqlite3_step(held), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(held, 0), 42);
+	sqlite3_reset(held);
+	assert_int_equal(dt_tx_end(s, DT_OK, &f->err), DT_OK);
+	assert_int_equal(s->nused, 0); /* cleared once no statement can be held */
+	assert_int_not_equal(s->stmt_gen, gen);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_open),
+		T(test_stmt_cache_overflow),
 		T(test_every_entity),
 		T(test_sort_nullable),
 		T(test_validation),
