@@ -104,6 +104,11 @@ static inline void fz_restore(void)
 	if (!copy)
 		fz_die("restore: out of memory", NULL);
 	memcpy(copy, fz_g.image, (size_t)fz_g.image_len);
+	/*
+	 * No statement prepared against the image about to be freed may
+	 * survive it: the store keeps its prepared statements between calls.
+	 */
+	dt_sql_cache_clear(fz_g.s);
 	if (sqlite3_deserialize(fz_g.s->db, "main", copy, fz_g.image_len, room,
 				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) !=
 	    SQLITE_OK)
