@@ -42,8 +42,7 @@ int dt_secret_init(void)
 	return sodium_init() < 0 ? DT_ECRYPTO : DT_OK;
 }
 
-/* write() all of @len bytes, retrying on EINTR and short writes. */
-static bool write_all(int fd, const void *data, size_t len)
+bool dt_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -114,7 +113,7 @@ int dt_keys_create_file(const char *path, struct dt_strbuf *err)
 	randombytes_buf(master, sizeof(master));
 	sodium_bin2hex(text, sizeof(text), master, sizeof(master));
 	text[KEY_FILE_LEN - 1] = '\n';
-	if (!write_all(fd, text, KEY_FILE_LEN) || fsync(fd) != 0) {
+	if (!dt_write_all(fd, text, KEY_FILE_LEN) || fsync(fd) != 0) {
 		rc = dt_error(err, DT_EIO, "cannot write key file %s: %s", path, strerror(errno));
 		goto out;
 	}

@@ -79,4 +79,7 @@ void dt_token_hash(const char *token, char out[DT_TOKEN_HASH_HEX]);
 /** The same BLAKE2b-256 of @token in binary (dt_token_hash() is its hex). */
 void dt_token_digest(const char *token, unsigned char out[DT_TOKEN_DIGEST_LEN]);
 
+/** write() all of @len bytes to @fd, retrying on EINTR and short writes; false on an error. */
+bool dt_write_all(int fd, const void *data, size_t len);
+
 #endif

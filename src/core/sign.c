@@ -18,6 +18,7 @@
 
 #include "core/common.h"
 #include "core/num.h"
+#include "core/secret.h"
 #include "core/sign.h"
 #include "core/banned.h"
 
@@ -29,21 +30,6 @@ _Static_assert(crypto_sign_SEEDBYTES == SEED_LEN, "Ed25519 seed");
 _Static_assert(crypto_sign_PUBLICKEYBYTES == DT_SIGN_PK_LEN, "Ed25519 public key");
 _Static_assert(crypto_sign_SECRETKEYBYTES == 64, "Ed25519 secret key");
 _Static_assert(crypto_sign_BYTES == 64, "Ed25519 signature");
-
-static bool write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
 
 int dt_sign_key_create(const char *path, struct dt_strbuf *err)
 {
@@ -65,7 +51,7 @@ int dt_sign_key_create(const char *path, struct dt_strbuf *err)
 	randombytes_buf(seed, sizeof(seed));
 	sodium_bin2hex(text, sizeof(text), seed, sizeof(seed));
 	text[SEED_FILE_LEN - 1] = '\n';
-	if (fchmod(fd, 0600) != 0 || !write_all(fd, text, SEED_FILE_LEN) || fsync(fd) != 0)
+	if (fchmod(fd, 0600) != 0 || !dt_write_all(fd, text, SEED_FILE_LEN) || fsync(fd) != 0)
 		rc = dt_error(err, DT_EIO, "cannot write signing key %s: %s", path, strerror(errno));
 	if (close(fd) != 0 && rc == DT_OK)
 		rc = dt_error(err, DT_EIO, "cannot write signing key %s: %s", path, strerror(errno));
