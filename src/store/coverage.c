@@ -138,36 +138,6 @@ static const struct table credential_table = {
 	4, { 0 },
 };
 
-/* A JSON string as jansson writes it (JSON_COMPACT; UTF-8 kept). */
-static void add_string(struct dt_strbuf *sb, const char *t, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	dt_strbuf_addch(sb, '"');
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)t[i];
-		if (ch >= 0x20 && ch != '"' && ch != '\\')
-			continue;
-		dt_strbuf_add(sb, t + run, i - run);
-		run = i + 1;
-		switch (ch) {
-		case '"': dt_strbuf_adds(sb, "\\\""); break;
-		case '\\': dt_strbuf_adds(sb, "\\\\"); break;
-		case '\b': dt_strbuf_adds(sb, "\\b"); break;
-		case '\f': dt_strbuf_adds(sb, "\\f"); break;
-		case '\n': dt_strbuf_adds(sb, "\\n"); break;
-		case '\r': dt_strbuf_adds(sb, "\\r"); break;
-		case '\t': dt_strbuf_adds(sb, "\\t"); break;
-		default: {
-			char u[7] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15], 0 };
-			dt_strbuf_adds(sb, u);
-		}
-		}
-	}
-	dt_strbuf_add(sb, t + run, n - run);
-	dt_strbuf_addch(sb, '"');
-}
-
 /*
  * The row at @st as the canonical JSON text an event's "after" holds
  * (sorted keys, compact, reals as jansson writes them), into @sb: when it
@@ -206,7 +176,7 @@ static void row_text(const struct table *t, sqlite3_stmt *st, struct dt_strbuf *
 		}
 		case C_TEXT: {
 			const char *v = (const char *)sqlite3_column_text(st, i);
-			add_string(sb, v, (size_t)sqlite3_column_bytes(st, i));
+			dt_crud_json_string(sb, v, (size_t)sqlite3_column_bytes(st, i));
 			break;
 		}
 		}

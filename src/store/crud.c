@@ -676,20 +676,27 @@ int dt_crud_scope_rules_check(struct dt_strbuf *why)
 	return rc;
 }
 
-/* A JSON string literal of @t (UTF-8 kept; quotes, backslashes and controls escaped). */
-void dt_crud_json_string(struct dt_strbuf *sb, const char *t)
+/*
+ * A JSON string literal of the @n bytes at @t, written as jansson writes it
+ * (JSON_COMPACT, UTF-8 kept): the records check compares this text with the
+ * audit events' bytes.
+ */
+void dt_crud_json_string(struct dt_strbuf *sb, const char *t, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789ABCDEF";
 	dt_strbuf_addch(sb, '"');
-	const char *run = t;
-	for (const char *p = t; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)t[i];
 		if (ch >= 0x20 && ch != '"' && ch != '\\')
 			continue;
-		dt_strbuf_add(sb, run, (size_t)(p - run));
+		dt_strbuf_add(sb, t + run, i - run);
+		run = i + 1;
 		switch (ch) {
 		case '"': dt_strbuf_adds(sb, "\\\""); break;
 		case '\\': dt_strbuf_adds(sb, "\\\\"); break;
+		case '\b': dt_strbuf_adds(sb, "\\b"); break;
+		case '\f': dt_strbuf_adds(sb, "\\f"); break;
 		case '\n': dt_strbuf_adds(sb, "\\n"); break;
 		case '\r': dt_strbuf_adds(sb, "\\r"); break;
 		case '\t': dt_strbuf_adds(sb, "\\t"); break;
@@ -698,9 +705,8 @@ void dt_crud_json_string(struct dt_strbuf *sb, const char *t)
 			dt_strbuf_adds(sb, u);
 		}
 		}
-		run = p + 1;
 	}
-	dt_strbuf_adds(sb, run);
+	dt_strbuf_add(sb, t + run, n - run);
 	dt_strbuf_addch(sb, '"');
 }
 
@@ -749,7 +755,8 @@ static void row_to_text(const struct dt_entity *e, sqlite3_stmt *st, struct dt_s
 				dt_strbuf_addch(out, '"');
 				break;
 			default:
-				dt_crud_json_string(out, (const char *)sqlite3_column_text(st, col));
+				dt_crud_json_string(out, (const char *)sqlite3_column_text(st, col),
+						    (size_t)sqlite3_column_bytes(st, col));
 				break;
 			}
 		}

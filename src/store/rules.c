@@ -166,7 +166,7 @@ static void after_text(struct dt_strbuf *sb, const char *key, const char *v, boo
 {
 	dt_strbuf_addf(sb, "%s\"%s\":", first ? "{" : ",", key);
 	if (v)
-		dt_crud_json_string(sb, v);
+		dt_crud_json_string(sb, v, strlen(v));
 	else
 		dt_strbuf_adds(sb, "null");
 }

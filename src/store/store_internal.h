@@ -122,8 +122,8 @@ int dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const ch
  * name, e.g. "is too long (40000 characters; at most 2000)") added to @msg.
  */
 int dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg);
-/* crud.c: a JSON string literal of @t (UTF-8 kept; quotes, backslashes, controls escaped). */
-void dt_crud_json_string(struct dt_strbuf *sb, const char *t);
+/* crud.c: a JSON string literal of the @n bytes at @t, as jansson writes it (UTF-8 kept). */
+void dt_crud_json_string(struct dt_strbuf *sb, const char *t, size_t n);
 /* crud.c: read one row as the API shows it (scope NULL = all). */
 int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err);

@@ -334,4 +334,14 @@ static inline unsigned fz_take(const uint8_t **data, size_t *size)
 	return v;
 }
 
+/* Abort, naming the harness's file and line, when an oracle's promise is broken. */
+#define FZ_CHECK(cond)                                                                    \
+	do {                                                                              \
+		if (!(cond)) {                                                            \
+			fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__, __LINE__, \
+				#cond);                                                   \
+			abort();                                                          \
+		}                                                                         \
+	} while (0)
+
 #endif

@@ -17,14 +17,6 @@
 #include "core/strbuf.h"
 #include "fuzz.h"
 
-#define FZ_CHECK(cond)                                                                    \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "fuzz_checkpoint: broken promise: %s (%s:%d)\n",  \
-				#cond, __FILE__, __LINE__);                               \
-			abort();                                                          \
-		}                                                                         \
-	} while (0)
 
 static struct dt_sign_key fixed;
 

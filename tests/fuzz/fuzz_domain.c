@@ -25,14 +25,6 @@
 #include "io/export.h"
 #include "fuzz.h"
 
-#define FZ_CHECK(cond)                                                                    \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "fuzz_domain: broken promise: %s (%s:%d)\n", #cond, \
-				__FILE__, __LINE__);                                      \
-			abort();                                                          \
-		}                                                                         \
-	} while (0)
 
 static void natid(const char *s, struct dt_strbuf *err)
 {

@@ -14,14 +14,6 @@
 #include "io/encoding.h"
 #include "fuzz.h"
 
-#define FZ_CHECK(cond)                                                                       \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			fprintf(stderr, "fuzz_encoding: broken promise: %s (%s:%d)\n", #cond, \
-				__FILE__, __LINE__);                                         \
-			abort();                                                             \
-		}                                                                            \
-	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -22,14 +22,6 @@
  */
 #include "fuzz.h"
 
-#define FZ_CHECK(cond)                                                                     \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "fuzz_entity: broken promise: %s (%s:%d)\n", #cond, \
-				__FILE__, __LINE__);                                       \
-			abort();                                                           \
-		}                                                                          \
-	} while (0)
 
 static size_t nkinds;
 static struct dt_scope scopes[3];

@@ -30,14 +30,6 @@
 #include "io/import.h"
 #include "fuzz.h"
 
-#define FZ_CHECK(cond)                                                                     \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "fuzz_import: broken promise: %s (%s:%d)\n", #cond, \
-				__FILE__, __LINE__);                                       \
-			abort();                                                           \
-		}                                                                          \
-	} while (0)
 
 static size_t nkinds;
 static struct dt_scope scopes[3];

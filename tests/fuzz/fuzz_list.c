@@ -23,14 +23,6 @@
 #include "http/app.h"
 #include "fuzz.h"
 
-#define FZ_CHECK(cond)                                                                   \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "fuzz_list: broken promise: %s (%s:%d)\n", #cond, \
-				__FILE__, __LINE__);                                     \
-			abort();                                                         \
-		}                                                                        \
-	} while (0)
 
 static struct dt_http_app app;
 static struct dt_http_worker worker;

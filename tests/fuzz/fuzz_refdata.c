@@ -14,14 +14,6 @@
  */
 #include "fuzz.h"
 
-#define FZ_CHECK(cond)                                                                      \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "fuzz_refdata: broken promise: %s (%s:%d)\n", #cond, \
-				__FILE__, __LINE__);                                        \
-			abort();                                                            \
-		}                                                                           \
-	} while (0)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
