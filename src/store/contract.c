@@ -150,7 +150,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 	json_t *before = NULL, *after = NULL, *raw = NULL, *set = json_object(), *succ = NULL;
 	char now[DT_TIME_STRLEN], date[DT_DATE_STRLEN];
 	dt_time_now(now);
-	dt_ferr_reset(s);
+	dt_store_problems_begin(s, e->name);
 	if (ev == DT_CEV_EDIT) {
 		json_decref(set);
 		return dt_error(err, DT_EINVAL, "edit a contract with an update");
@@ -314,7 +314,7 @@ int dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
 	json_t *before = NULL, *after = NULL;
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
-	dt_ferr_reset(s);
+	dt_store_problems_begin(s, e->name);
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;

@@ -950,7 +950,7 @@ int dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *en
 		return DT_EINVAL;
 	if (e->flags & DT_EF_SYSTEM)
 		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
-	dt_ferr_reset(s);
+	dt_store_problems_begin(s, e->name);
 	json_t *row = json_object(), *refs = json_object(), *obj = NULL;
 	struct dt_blobs blobs = { .n = 0 };
 	int64_t id = 0;
@@ -993,7 +993,7 @@ int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct d
 		return DT_EINVAL;
 	if (e->flags & DT_EF_SYSTEM)
 		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
-	dt_ferr_reset(s);
+	dt_store_problems_begin(s, e->name);
 	json_t *changes = json_object(), *refs = json_object(), *raw = NULL, *before = NULL,
 	       *after = NULL;
 	struct dt_blobs blobs = { .n = 0 };
@@ -1094,7 +1094,7 @@ int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct d
 		return DT_EINVAL;
 	if (e->flags & DT_EF_SYSTEM)
 		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
-	dt_ferr_reset(s);
+	dt_store_problems_begin(s, e->name);
 	if (!(e->flags & DT_EF_DELETE))
 		return dt_error(err, DT_ECONFLICT, "%s records cannot be deleted", e->name);
 	json_t *before = NULL, *raw = NULL;

@@ -54,7 +54,7 @@ int dt_store_targets_effective(struct dt_store *s, int region, int year, json_t 
 int dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int region, int year,
 			 json_t *targets, json_t **out, struct dt_strbuf *err)
 {
-	dt_ferr_reset(s);
+	dt_store_problems_begin(s, "target");
 	if (!json_is_array(targets)) {
 		dt_ferr_add(s, err, "targets", "expected an array of {indicator, value, baseline}");
 		return DT_EINVAL;
@@ -112,16 +112,14 @@ int dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int regio
 		}
 		json_decref(in);
 		if (rc != DT_OK) {
-			/* Name the element the field errors belong to. */
-			json_t *fe = dt_store_field_errors(s);
-			size_t k;
-			json_t *e;
-			json_array_foreach(fe, k, e) {
-				char field[64];
-				snprintf(field, sizeof(field), "targets[%zu].%s", i,
-					 json_string_value(json_object_get(e, "field")));
-				json_object_set_new(e, "field", json_string(field));
-			}
+			/* Name the element the problems belong to. */
+			struct dt_problems mine = DT_PROBLEMS_INIT;
+			char prefix[32];
+			snprintf(prefix, sizeof(prefix), "targets[%zu].", i);
+			dt_problems_append(&mine, &s->problems, prefix);
+			dt_problems_reset(&s->problems);
+			dt_problems_append(&s->problems, &mine, NULL);
+			dt_problems_release(&mine);
 			break;
 		}
 		json_array_append_new(saved, obj);
@@ -264,7 +262,7 @@ int dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struc
 	bool ack = !strcmp(action, "ack");
 	if (!ack && strcmp(action, "resolve"))
 		return dt_error(err, DT_ENOTFOUND, "no alert action '%s' (ack or resolve)", action);
-	dt_ferr_reset(s);
+	dt_store_problems_begin(s, "alert");
 	if (note) {
 		/* the note is text like any field's: the entity table gives its limit */
 		const struct dt_field *nf = dt_entity_field(dt_entity_find("alert"), "note");

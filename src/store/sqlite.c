@@ -138,7 +138,7 @@ static void unique_fields(struct dt_store *s, const char *msg)
 		size_t n = comma ? (size_t)(comma - dot - 1) : strlen(dot + 1);
 		struct dt_strbuf col = DT_STRBUF_INIT;
 		dt_strbuf_add(&col, dot + 1, n);
-		dt_ferr_add(s, NULL, col.buf, "another record already has this value (%s)", list);
+		dt_store_problem(s, NULL, col.buf, "unique.taken", NULL);
 		dt_strbuf_release(&col);
 		for (p = comma ? comma + 1 : NULL; p && *p == ' '; p++)
 			;
@@ -352,7 +352,42 @@ void dt_store_rollback(struct dt_store *s)
 
 void dt_ferr_reset(struct dt_store *s)
 {
-	json_array_clear(s->field_errors);
+	dt_problems_reset(&s->problems);
+}
+
+void dt_store_problems_begin(struct dt_store *s, const char *entity)
+{
+	dt_problems_reset(&s->problems);
+	dt_problems_entity(&s->problems, entity);
+}
+
+/*
+ * Append the newest problem to @err, after those before it, as logs read it:
+ * "field: " and the English wording.
+ */
+static void problem_to_err(struct dt_store *s, struct dt_strbuf *err)
+{
+	if (!err || !s->problems.n)
+		return;
+	const struct dt_problem *p = &s->problems.v[s->problems.n - 1];
+	if (s->problems.n == 1)
+		dt_strbuf_reset(err);
+	else
+		dt_strbuf_adds(err, "; ");
+	if (p->field)
+		dt_strbuf_addf(err, "%s: ", p->field);
+	dt_problem_render(p, DT_LANG_EN, false, err);
+}
+
+enum dt_err dt_store_problem(struct dt_store *s, struct dt_strbuf *err, const char *field,
+			     const char *code, ...)
+{
+	va_list ap;
+	va_start(ap, code);
+	enum dt_err rc = dt_problem_addv(&s->problems, field, code, ap);
+	va_end(ap);
+	problem_to_err(s, err);
+	return rc;
 }
 
 void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, const char *fmt, ...)
@@ -362,25 +397,33 @@ void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, c
 	va_start(ap, fmt);
 	dt_strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	json_array_append_new(s->field_errors,
-			      json_pack("{s:s, s:s}", "field", field, "message", msg.buf));
-	if (err) {
-		if (json_array_size(s->field_errors) == 1)
-			dt_strbuf_reset(err);
-		else
-			dt_strbuf_adds(err, "; ");
-		dt_strbuf_addf(err, "%s: %s", field, msg.buf);
-	}
+	dt_problem_add(&s->problems, field, "legacy.text", "message", msg.buf, NULL);
 	dt_strbuf_release(&msg);
+	problem_to_err(s, err);
 }
 
 size_t dt_ferr_count(struct dt_store *s)
 {
-	return json_array_size(s->field_errors);
+	return dt_problems_errors(&s->problems);
+}
+
+const struct dt_problems *dt_store_problems(const struct dt_store *s)
+{
+	return &s->problems;
 }
 
 json_t *dt_store_field_errors(struct dt_store *s)
 {
+	json_array_clear(s->field_errors);
+	for (size_t i = 0; i < s->problems.n; i++) {
+		const struct dt_problem *p = &s->problems.v[i];
+		struct dt_strbuf msg = DT_STRBUF_INIT;
+		dt_problem_render(p, DT_LANG_EN, false, &msg);
+		json_array_append_new(s->field_errors,
+				      json_pack("{s:s, s:s, s:s}", "field", p->field ? p->field : "",
+						"code", p->code, "message", msg.buf));
+		dt_strbuf_release(&msg);
+	}
 	return s->field_errors;
 }
 
@@ -577,6 +620,7 @@ void dt_store_close(struct dt_store *s)
 		sqlite3_close(s->db);
 	}
 	json_decref(s->field_errors);
+	dt_problems_release(&s->problems);
 	dt_keys_clear(&s->keys);
 	free(s->path);
 	free(s);

@@ -28,6 +28,7 @@
 #include "domain/natid.h"
 
 struct dt_store;
+struct dt_problems;
 struct dt_entity;
 
 struct dt_scope;
@@ -74,9 +75,15 @@ void dt_store_close(struct dt_store *s);
 int dt_store_schema_version(struct dt_store *s);
 
 /**
- * Per-field errors of the last failed write, as a JSON array of
- * {"field", "message"} owned by the store (valid until the next call).
- * Empty when the failure was not about a field.
+ * The problems (domain/problem.h) of the last failed write: every field at
+ * fault with its code and arguments, and warnings.  Owned by the store,
+ * valid until its next write.  Empty when the failure was not about the input.
+ */
+const struct dt_problems *dt_store_problems(const struct dt_store *s);
+/**
+ * The same as a JSON array of {"field", "code", "message"} (English), owned
+ * by the store and rebuilt by each call: for callers that copy problems into
+ * a report.
  */
 json_t *dt_store_field_errors(struct dt_store *s);
 

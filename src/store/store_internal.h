@@ -15,6 +15,7 @@
 #include "core/common.h"
 #include "core/secret.h"
 #include "store/entity.h"
+#include "domain/problem.h"
 #include "store/store.h"
 
 #define DT_GET_MEMO 64 /* slots of dt_store.get_memo */
@@ -48,7 +49,8 @@ struct dt_store {
 		unsigned gen;
 		sqlite3_stmt *st;
 	} get_memo[DT_GET_MEMO];
-	json_t *field_errors; /* [{field, message}] of the last failed write */
+	struct dt_problems problems; /* of the last failed write (dt_store_problems) */
+	json_t *field_errors;        /* problems as JSON, built on demand (dt_store_field_errors) */
 	struct dt_viewer viewer; /* who reads (dt_store_set_viewer) */
 	/*
 	 * The audit chain head, cached only inside an explicit transaction (we
@@ -82,12 +84,23 @@ int dt_tx_begin(struct dt_store *s, struct dt_strbuf *err);
 /* Commit (rc == DT_OK) or roll back; returns rc, or the commit's error. */
 int dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err);
 
-/** Start collecting field errors for a new write. */
+/**
+ * Start collecting problems for a new write on @entity (whose field labels
+ * name them; NULL: none).
+ */
 void dt_ferr_reset(struct dt_store *s);
-/** Record one field error; the message is also appended to @err. */
+void dt_store_problems_begin(struct dt_store *s, const char *entity);
+/**
+ * Record problem @code about @field (problem.h: key/value arguments ended by
+ * NULL) for the caller of the write; its English wording is also appended to
+ * @err (for logs and callers that show text only).  Returns the code's kind.
+ */
+enum dt_err dt_store_problem(struct dt_store *s, struct dt_strbuf *err, const char *field,
+			     const char *code, ...);
+/** Record a free-text field error: being replaced by dt_store_problem(). */
 void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/** Number of field errors recorded since the reset. */
+/** Number of problems (not warnings) recorded since the reset. */
 size_t dt_ferr_count(struct dt_store *s);
 
 /* The meta table: small key/value settings of the database. */

@@ -1,0 +1,70 @@
+/*
+ * catalogue.c - the words of every problem code, in Chinese and English.
+ *
+ * One entry per code: the error kind it is (what HTTP status and exit status
+ * it becomes), and its wording.  Wordings name no field: the label of the
+ * field is put before them ("出生日期：晚于今天").  Placeholders are
+ * described in problem.c.  Codes are grouped by subject, each group opened by
+ * a comment; add a code to its group.  tests/unit/test_problem.c checks that
+ * codes are unique, that both wordings use the same placeholders, that the
+ * Chinese wording has no English words, and scripts/check-catalogue.sh that
+ * every code used in src/ is here.
+ *
+ * "label.<name>" entries name fields that are not in the entity table (query
+ * parameters, request parts); "word.<value>" entries name enumeration values.
+ */
+#include "core/common.h"
+#include "domain/problem.h"
+#include "core/banned.h"
+
+#define E DT_EINVAL
+#define C DT_ECONFLICT
+
+const struct dt_message_def dt_catalogue[] = {
+	/* ---- any field: presence, type, the entity table's limits ---- */
+	{ "field.required", E, "必填", "is required" },
+	{ "field.system", E, "由系统填写，不能提交", "is set by the system and cannot be given" },
+	{ "field.immutable", E, "创建后不能修改", "cannot be changed after creation" },
+	{ "field.unknown", E, "不是“{entity:entity}”的字段", "is not a field of {entity:entity}" },
+	{ "type.object", E, "应为 JSON 对象", "expected a JSON object" },
+	{ "type.integer", E, "应为整数", "expected an integer" },
+	{ "type.number", E, "应为数字", "expected a number" },
+	{ "type.string", E, "应为文本", "expected text" },
+	{ "type.boolean", E, "应为是或否（true/false）", "expected true or false" },
+	{ "type.date", E, "应为日期，格式为 YYYY-MM-DD（如 2026-09-01）",
+	  "expected a date YYYY-MM-DD (such as 2026-09-01)" },
+	{ "text.nul", E, "不能含有空字符", "must not contain NUL characters" },
+	{ "text.utf8", E, "不是有效的 UTF-8 文本", "is not valid UTF-8 text" },
+	{ "text.empty", E, "不能为空", "must not be empty" },
+	{ "text.too_long", E, "过长（{length} 个字符，最多 {max} 个）",
+	  "is too long ({length} characters; at most {max})" },
+	{ "number.range", E, "{value} 超出范围 {min} 至 {max}", "{value} is out of range {min}..{max}" },
+	{ "number.step", E, "{value} 须为 {step} 的整数倍", "{value} must be a multiple of {step}" },
+	{ "enum.value", E, "“{value}”不是可选值，可选：{values:list}",
+	  "'{value}' is not one of: {values:list}" },
+	{ "ref.missing", E, "没有编号为 {id} 的{entity:entity}", "no {entity:entity} with id {id}" },
+	{ "ref.kind", E, "编号 {id} 是{kind:word}，不是{expected:word}",
+	  "{id} is of kind {kind:word}, not {expected:word}" },
+	{ "region.unknown", E, "“{value}”不在行政区划表中", "'{value}' is not in the region table" },
+	{ "unique.taken", C, "已有记录使用该值", "another record already has this value" },
+	{ "record.in_use", C, "仍有其他记录引用，不能删除", "is still referred to by other records" },
+	{ "record.not_found", DT_ENOTFOUND, "记录不存在", "no such record" },
+	{ "legacy.text", E, "{message}", "{message}" },
+	{ "internal.unknown_code", DT_EINTERNAL, "内部错误（未登记的问题代码 {code}）",
+	  "internal error (unregistered problem code {code})" },
+
+	/* ---- names of enumeration values used in messages ---- */
+	{ "word.enterprise", E, "企业", "enterprise" },
+	{ "word.school", E, "院校", "school" },
+	{ "word.government", E, "政府部门", "government body" },
+	{ "word.assessment_body", E, "评价机构", "assessment body" },
+
+	/* ---- labels of what is not an entity field ---- */
+	{ "label.body", E, "请求内容", "Request body" },
+	{ "label.limit", E, "每页条数", "limit" },
+	{ "label.cursor", E, "翻页位置", "cursor" },
+	{ "label.sort", E, "排序", "sort" },
+	{ "label.q", E, "搜索词", "search" },
+
+	{ NULL, DT_OK, NULL, NULL },
+};
