@@ -53,6 +53,24 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "internal.unknown_code", DT_EINTERNAL, "内部错误（未登记的问题代码 {code}）",
 	  "internal error (unregistered problem code {code})" },
 
+	/* ---- identifiers: national ID, USCC, region and occupation codes, dates, numbers ---- */
+	{ "date.invalid", E, "“{value}”不是有效日期", "'{value}' is not a valid date" },
+
+	/* ---- record rules: trainees, contracts, the record book, assessments, outcomes, demand ---- */
+	{ "record.system_only", DT_EDENIED, "由系统写入，不能手工增改删",
+	  "is written by the system only" },
+
+	/* ---- the HTTP edge: requests, parameters, sessions ---- */
+	{ "http.not_found", DT_ENOTFOUND, "没有这个地址", "no such route" },
+
+	/* ---- the command line ---- */
+	{ "cli.unknown_command", DT_EUSAGE, "“{name}”不是 dualtrack 的命令",
+	  "{name} is not a dualtrack command" },
+
+	/* ---- imports: files, rows, cells and reports ---- */
+	{ "import.too_many_columns", E, "表头有 {count} 列，超过上限 {max} 列",
+	  "the header has {count} columns, more than the limit of {max}" },
+
 	/* ---- names of enumeration values used in messages ---- */
 	{ "word.enterprise", E, "企业", "enterprise" },
 	{ "word.school", E, "院校", "school" },
