@@ -101,6 +101,8 @@ void cli_account_scope(struct dt_strbuf *sb, json_t *acct);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** As cli_error(), then a hint to --help; returns 2 (usage error). */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** A usage error for option @opt whose value @v is not a region code, worded in the locale's language. */
+int cli_region_error(const char *opt, const char *v);
 /**
  * @s quoted for a message with dt_utf8_add_quoted() ('abc', controls escaped,
  * long input cut).  The text stays valid for the next three calls.

@@ -17,7 +17,8 @@
 #include "cli/cli.h"
 #include "core/num.h"
 #include "core/utf8.h"
-#include "store/entity.h"
+#include "domain/entity.h"
+#include "domain/region.h"
 #include "core/banned.h"
 
 #define JSON_INPUT_MAX ((size_t)16 << 20)
@@ -536,5 +537,17 @@ int cli_format_opt(const char *arg, const char *const *allowed, const char **for
 	}
 	int rc = cli_usage_error("--format: %s is not %s", cli_quote(arg), list.buf);
 	dt_strbuf_release(&list);
+	return rc;
+}
+
+int cli_region_error(const char *opt, const char *v)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	struct dt_strbuf why = DT_STRBUF_INIT;
+	dt_region_code_parse(v, NULL, &ps, NULL);
+	dt_problems_render(&ps, dt_lang_env(), &why);
+	int rc = cli_usage_error("%s: %s", opt, why.buf);
+	dt_strbuf_release(&why);
+	dt_problems_release(&ps);
 	return rc;
 }

@@ -24,7 +24,7 @@
 #include "engine/watch.h"
 #include "http/app.h"
 #include "http/h_ui.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 static const char *db_path_global;

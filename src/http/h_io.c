@@ -33,7 +33,7 @@
 #include "http/app.h"
 #include "io/encoding.h"
 #include "io/export.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 #define FILE_BODY_MAX ((size_t)1 << 30)

@@ -50,8 +50,15 @@ static int parse_scope(struct dt_store *s, const char *role, const char *scope,
 								: "the organisation's USCC or org:ID");
 	if (region_role) {
 		int code;
-		if (dt_region_code_parse(scope, &code, err) != DT_OK)
+		struct dt_problems ps = DT_PROBLEMS_INIT;
+		if (dt_region_code_parse(scope, &code, &ps, "scope") != DT_OK) {
+			if (err) {
+				dt_strbuf_reset(err);
+				dt_problems_render(&ps, DT_LANG_EN, err);
+			}
+			dt_problems_release(&ps);
 			return DT_EINVAL;
+		}
 		int level = dt_region_level(code);
 		if (!strcmp(role, "province") && level != 1)
 			return dt_error(err, DT_EINVAL, "scope: %s is not a province code", scope);

@@ -383,7 +383,10 @@ int dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id
 	/* The index holds normalised IDs: a lower-case x must find the same trainee. */
 	struct dt_natid nid;
 	struct dt_strbuf why = DT_STRBUF_INIT;
-	if (dt_natid_parse(natid, dt_date_today(), &nid, &why) != DT_OK) {
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	if (dt_natid_parse(natid, dt_date_today(), &nid, &ps, "national_id") != DT_OK) {
+		dt_problems_render(&ps, DT_LANG_EN, &why);
+		dt_problems_release(&ps);
 		int rc = dt_error(err, DT_EINVAL, "%s", why.buf);
 		dt_strbuf_release(&why);
 		return rc;

@@ -1,9 +1,10 @@
 /*
  * crud.c - create, read, update, delete and list for every entity.
  *
- * The entity table (entity.h) drives it all: input JSON is checked field by
- * field (type, range, domain check, reference), every fault is collected as
- * a field error, the entity's rules (rules.c) add derived columns, and the
+ * The entity table (domain/entity.h) drives it all: input JSON is checked
+ * field by field by the domain's one validator (domain/field.h: type, range,
+ * domain check; the store answers whether a region or a referenced record
+ * exists), every fault is collected as a problem {field, code, args}, the entity's rules (rules.c) add derived columns, and the
  * SQL is built from the fields.  Output objects carry every field, the
  * region code as a string, and personal identity numbers masked unless the
  * caller asks for DT_READ_UNMASK.  What leaves the store through its public
@@ -18,12 +19,12 @@
 #include "core/date.h"
 #include "core/num.h"
 #include "core/utf8.h"
+#include "domain/field.h"
 #include "domain/natid.h"
 #include "domain/region.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-#define DEFAULT_TEXT_MAX 200
 #define LIST_DEFAULT 50
 #define LIST_MAX 1000
 
@@ -50,270 +51,163 @@ static bool enum_has(const char *values, const char *v)
 	return false;
 }
 
-static const char *json_type_word(json_t *v)
+/* ---- input: every value through the domain's validator (domain/field.h) ---- */
+
+/* A JSON value as the validator reads it; strings are not copied. */
+static void json_value(json_t *v, struct dt_value *out)
 {
+	memset(out, 0, sizeof(*out));
 	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number";
+	case JSON_STRING:
+		out->type = DT_V_TEXT;
+		out->text = json_string_value(v);
+		out->len = json_string_length(v);
+		break;
+	case JSON_INTEGER:
+		out->type = DT_V_INT;
+		out->i = json_integer_value(v);
+		break;
+	case JSON_REAL:
+		out->type = DT_V_REAL;
+		out->d = json_real_value(v);
+		break;
 	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
+	case JSON_FALSE:
+		out->type = DT_V_BOOL;
+		out->b = json_is_true(v);
+		break;
+	case JSON_NULL:
+		out->type = DT_V_NULL;
+		break;
+	default:
+		out->type = DT_V_OTHER;
+		break;
 	}
 }
 
-/* Parse a region code given as "210100" or 210100 and check it is in the table. */
-static int region_value(struct dt_store *s, json_t *v, int *code, struct dt_strbuf *msg)
+/* What the validator asks the database, for one write (struct dt_field_facts). */
+struct facts {
+	struct dt_store *s;
+	const struct dt_actor *a;
+	json_t *refs; /* field name -> the referred row, for the entity's rules */
+	json_t *row;  /* the last row found */
+};
+
+static bool region_exists(void *ctx, int code)
 {
-	struct dt_strbuf e2 = DT_STRBUF_INIT;
-	int rc = DT_OK;
-	if (json_is_integer(v)) {
-		json_int_t n = json_integer_value(v);
-		if (n < 110000 || n > 829999 || !dt_region_province_valid((int)(n / 10000))) {
-			dt_strbuf_addf(msg, "%lld is not a region code", (long long)n);
-			return DT_EINVAL;
-		}
-		*code = (int)n;
-	} else if (json_is_string(v)) {
-		rc = dt_region_code_parse(json_string_value(v), code, &e2);
-		if (rc != DT_OK) {
-			dt_strbuf_add(msg, e2.buf, e2.len);
-			dt_strbuf_release(&e2);
-			return rc;
-		}
-	} else {
-		dt_strbuf_addf(msg, "expected a region code such as \"210100\", got %s", json_type_word(v));
-		return DT_EINVAL;
-	}
-	dt_strbuf_release(&e2);
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT 1 FROM region WHERE id = ?", msg);
+	struct facts *fx = ctx;
+	sqlite3_stmt *st = dt_sql_prepare(fx->s, "SELECT 1 FROM region WHERE id = ?", NULL);
 	if (!st)
-		return DT_EDB;
-	sqlite3_bind_int(st, 1, *code);
+		return false;
+	sqlite3_bind_int(st, 1, code);
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (r != SQLITE_ROW) {
-		dt_strbuf_addf(msg, "%06d is not in the region table", *code);
-		return DT_EINVAL;
+	return r == SQLITE_ROW;
+}
+
+static bool ref_find(void *ctx, const struct dt_field *f, int64_t id, const char **kind)
+{
+	struct facts *fx = ctx;
+	const struct dt_entity *te = dt_entity_find(f->ref);
+	json_t *row = NULL, *seen = NULL;
+	json_decref(fx->row);
+	fx->row = NULL;
+	if (dt_sql_row(fx->s, te->table, id, &row, NULL) != DT_OK ||
+	    /* A record outside the writer's scope is, to the writer, no record. */
+	    (fx->a->scope && !(f->flags & DT_FF_OPENREF) &&
+	     dt_crud_get(fx->s, te, fx->a->scope, id, 0, &seen, NULL) != DT_OK)) {
+		json_decref(row);
+		return false;
 	}
-	return DT_OK;
+	json_decref(seen);
+	fx->row = row;
+	*kind = json_string_value(json_object_get(row, "kind"));
+	return true;
 }
 
 int dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg)
 {
-	if (strlen(str) != len) {
-		dt_strbuf_adds(msg, "must not contain NUL characters");
-		return DT_EINVAL;
-	}
-	if (!dt_utf8_valid(str, len, NULL)) {
-		dt_strbuf_adds(msg, "is not valid UTF-8");
-		return DT_EINVAL;
-	}
-	size_t cps = dt_utf8_len(str);
-	size_t max = f->max ? (size_t)f->max : DEFAULT_TEXT_MAX;
-	if (cps == 0 && (f->flags & DT_FF_REQUIRED)) {
-		dt_strbuf_adds(msg, "must not be empty");
-		return DT_EINVAL;
-	}
-	if (cps > max) {
-		dt_strbuf_addf(msg, "is too long (%zu characters; at most %zu)", cps, max);
-		return DT_EINVAL;
-	}
-	return DT_OK;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	enum dt_err rc = dt_field_text(f, str, len, &ps, f->name);
+	if (rc != DT_OK && ps.n)
+		dt_problem_render(&ps.v[0], DT_LANG_EN, false, msg);
+	dt_problems_release(&ps);
+	return rc;
 }
 
 /*
- * Check and normalise one input value.  On success *@out is a new reference
- * (json null for a cleared optional field).  Faults are written into @msg.
+ * Check and normalise one input value for @f into *@out (a new reference;
+ * json null for a cleared optional field).  A fault is recorded as a
+ * problem about @f in the store's problems.
  */
-static int convert(struct dt_store *s, const struct dt_actor *a, const struct dt_field *f, json_t *v,
-		   json_t *refs, json_t **out, struct dt_strbuf *msg)
+static enum dt_err convert(struct facts *fx, const struct dt_field *f, json_t *v, json_t **out,
+			   struct dt_strbuf *err)
 {
+	struct dt_field_facts facts = { fx, region_exists, ref_find };
+	struct dt_value in, val;
+	struct dt_strbuf norm = DT_STRBUF_INIT;
 	*out = NULL;
-	if (json_is_null(v)) {
-		if (f->flags & DT_FF_REQUIRED) {
-			dt_strbuf_adds(msg, "is required");
-			return DT_EINVAL;
-		}
-		*out = json_null();
-		return DT_OK;
+	json_value(v, &in);
+	enum dt_err rc = dt_field_check(f, &in, &facts, &val, &norm, &fx->s->problems, f->name);
+	if (rc != DT_OK) {
+		dt_store_problem_err(fx->s, err);
+		goto out;
 	}
-	switch (f->type) {
-	case DT_F_TEXT: {
-		if (!json_is_string(v))
-			goto wrong_type;
-		const char *str = json_string_value(v);
-		size_t len = json_string_length(v);
-		if (dt_crud_text_check(f, str, len, msg) != DT_OK)
-			return DT_EINVAL;
-		if (f->check && len) {
-			struct dt_strbuf norm = DT_STRBUF_INIT, e2 = DT_STRBUF_INIT;
-			int rc = f->check(str, &norm, &e2);
-			if (rc == DT_OK)
-				*out = json_string(norm.buf);
-			else
-				dt_strbuf_add(msg, e2.buf, e2.len);
-			dt_strbuf_release(&norm);
-			dt_strbuf_release(&e2);
-			return rc;
-		}
-		*out = json_string(str);
-		return DT_OK;
+	switch (val.type) {
+	case DT_V_NULL: *out = json_null(); break;
+	case DT_V_TEXT: *out = json_stringn(val.text, val.len); break;
+	case DT_V_INT: *out = json_integer(val.i); break;
+	case DT_V_REAL: *out = json_real(val.d); break;
+	case DT_V_BOOL: *out = json_boolean(val.b); break;
+	case DT_V_OTHER: rc = DT_EINTERNAL; goto out;
 	}
-	case DT_F_INT: {
-		if (!json_is_integer(v))
-			goto wrong_type;
-		json_int_t n = json_integer_value(v);
-		if ((f->min || f->max) && (n < f->min || n > f->max)) {
-			dt_strbuf_addf(msg, "%lld is out of range %lld..%lld", (long long)n,
-				       (long long)f->min, (long long)f->max);
-			return DT_EINVAL;
-		}
-		*out = json_integer(n);
-		return DT_OK;
+	if (f->type == DT_F_REF && fx->row) {
+		json_object_set_new(fx->refs, f->name, fx->row);
+		fx->row = NULL;
 	}
-	case DT_F_REAL: {
-		if (!json_is_number(v))
-			goto wrong_type;
-		double d = json_number_value(v);
-		if ((f->min || f->max) && (d < (double)f->min || d > (double)f->max)) {
-			dt_strbuf_addf(msg, "%g is out of range %lld..%lld", d, (long long)f->min,
-				       (long long)f->max);
-			return DT_EINVAL;
-		}
-		*out = json_real(d);
-		return DT_OK;
-	}
-	case DT_F_DATE: {
-		if (!json_is_string(v))
-			goto wrong_type;
-		struct dt_date d;
-		struct dt_strbuf e2 = DT_STRBUF_INIT;
-		int rc = dt_date_parse(json_string_value(v), &d, NULL, &e2);
-		if (rc != DT_OK) {
-			dt_strbuf_add(msg, e2.buf, e2.len);
-			dt_strbuf_release(&e2);
-			return rc;
-		}
-		dt_strbuf_release(&e2);
-		char buf[DT_DATE_STRLEN];
-		dt_date_format(d, buf);
-		*out = json_string(buf);
-		return DT_OK;
-	}
-	case DT_F_BOOL:
-		if (!json_is_boolean(v))
-			goto wrong_type;
-		*out = json_incref(v);
-		return DT_OK;
-	case DT_F_ENUM:
-		if (!json_is_string(v))
-			goto wrong_type;
-		if (!enum_has(f->values, json_string_value(v))) {
-			dt_strbuf_addf(msg, "'%s' is not one of: ", json_string_value(v));
-			for (const char *p = f->values; *p; p++)
-				dt_strbuf_adds(msg, *p == '|' ? ", " : (char[2]){ *p, 0 });
-			return DT_EINVAL;
-		}
-		*out = json_incref(v);
-		return DT_OK;
-	case DT_F_REF: {
-		if (!json_is_integer(v))
-			goto wrong_type;
-		const struct dt_entity *te = dt_entity_find(f->ref);
-		json_t *row = NULL;
-		int64_t id = json_integer_value(v);
-		json_t *seen = NULL;
-		if (id <= 0 || dt_sql_row(s, te->table, id, &row, NULL) != DT_OK ||
-		    /* A record outside the writer's scope is, to the writer, no record. */
-		    (a->scope && !(f->flags & DT_FF_OPENREF) &&
-		     dt_crud_get(s, te, a->scope, id, 0, &seen, NULL) != DT_OK)) {
-			json_decref(row);
-			dt_strbuf_addf(msg, "no %s with id %lld", te->name, (long long)id);
-			return DT_EINVAL;
-		}
-		json_decref(seen);
-		if (f->ref_kind) {
-			const char *kind = json_string_value(json_object_get(row, "kind"));
-			if (!kind || strcmp(kind, f->ref_kind)) {
-				dt_strbuf_addf(msg, "%s %lld is a%s %s, not a%s %s", te->name,
-					       (long long)id, kind && strchr("aeiou", kind[0]) ? "n" : "",
-					       kind ? kind : "?", strchr("aeiou", f->ref_kind[0]) ? "n" : "",
-					       f->ref_kind);
-				json_decref(row);
-				return DT_EINVAL;
-			}
-		}
-		json_object_set_new(refs, f->name, row);
-		*out = json_integer(id);
-		return DT_OK;
-	}
-	case DT_F_REGION: {
-		int code = 0;
-		int rc = region_value(s, v, &code, msg);
-		if (rc == DT_OK)
-			*out = json_integer(code);
-		return rc;
-	}
-	case DT_F_TIME:
-		dt_strbuf_adds(msg, "is set by the system");
-		return DT_EINVAL;
-	}
-	return DT_EINTERNAL;
-wrong_type:
-	dt_strbuf_addf(msg, "expected %s, got %s",
-		       f->type == DT_F_INT || f->type == DT_F_REF ? "an integer"
-		       : f->type == DT_F_REAL			  ? "a number"
-		       : f->type == DT_F_BOOL			  ? "true or false"
-		       : f->type == DT_F_DATE			  ? "a date YYYY-MM-DD"
-								  : "a string",
-		       json_type_word(v));
-	return DT_EINVAL;
+out:
+	json_decref(fx->row);
+	fx->row = NULL;
+	dt_strbuf_release(&norm);
+	return rc;
 }
 
 /*
  * Check every field of @in into @row (normalised values keyed by column).
- * Returns DT_EINVAL with field errors recorded when anything is wrong.
+ * Returns DT_EINVAL with field problems recorded when anything is wrong.
  */
 static int check_input(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
 		       json_t *in, bool create, json_t *row, json_t *refs, struct dt_strbuf *err)
 {
-	if (!json_is_object(in)) {
-		dt_ferr_add(s, err, "body", "expected a JSON object");
-		return DT_EINVAL;
-	}
+	if (!json_is_object(in))
+		return dt_store_problem(s, err, "body", "type.object", NULL);
+	struct facts fx = { s, a, refs, NULL };
 	const char *key;
 	json_t *v;
 	json_object_foreach(in, key, v) {
 		const struct dt_field *f = dt_entity_field(e, key);
 		if (!f) {
-			dt_ferr_add(s, err, key, "unknown field of %s", e->name);
+			dt_store_problem(s, err, key, "field.unknown", "entity", e->name, NULL);
 			continue;
 		}
 		if (f->flags & DT_FF_SYSTEM) {
 			if (create || !json_is_null(v))
-				dt_ferr_add(s, err, key, "is set by the system and cannot be given");
+				dt_store_problem(s, err, key, "field.system", NULL);
 			continue;
 		}
 		if (!create && (f->flags & DT_FF_IMMUTABLE)) {
-			dt_ferr_add(s, err, key, "cannot be changed after creation");
+			dt_store_problem(s, err, key, "field.immutable", NULL);
 			continue;
 		}
-		struct dt_strbuf msg = DT_STRBUF_INIT;
 		json_t *out = NULL;
-		if (convert(s, a, f, v, refs, &out, &msg) == DT_OK)
+		if (convert(&fx, f, v, &out, err) == DT_OK)
 			json_object_set_new(row, key, out);
-		else
-			dt_ferr_add(s, err, key, "%s", msg.buf);
-		dt_strbuf_release(&msg);
 	}
 	if (create) {
 		for (size_t i = 0; i < e->nfields; i++) {
 			const struct dt_field *f = &e->fields[i];
 			if ((f->flags & DT_FF_REQUIRED) && !json_object_get(in, f->name))
-				dt_ferr_add(s, err, f->name, "is required");
+				dt_store_problem(s, err, f->name, "field.required", NULL);
 		}
 	}
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
@@ -1203,8 +1097,8 @@ static int coarse_filter(const struct dt_field *f, const char *text, struct dt_s
 		return DT_OK;
 	}
 	int code, lo, hi;
-	if (dt_region_code_parse(text, &code, err) != DT_OK)
-		return DT_EINVAL;
+	if (dt_region_code_parse(text, &code, NULL, NULL) != DT_OK)
+		return dt_error(err, DT_EINVAL, "%s: '%s' is not a region code", f->name, text);
 	if (dt_region_level(code) > 2)
 		return dt_error(err, DT_EINVAL,
 				"%s: without pii:read it is shown down to the city, and filtered by a "
@@ -1240,8 +1134,8 @@ static int where_sql(const struct dt_store *s, const struct dt_entity *e,
 		}
 		if (f->type == DT_F_REGION) {
 			int code, lo, hi;
-			if (dt_region_code_parse(text, &code, err) != DT_OK)
-				return DT_EINVAL;
+			if (dt_region_code_parse(text, &code, NULL, NULL) != DT_OK)
+				return dt_error(err, DT_EINVAL, "%s: '%s' is not a region code", f->name, text);
 			dt_region_range(code, &lo, &hi);
 			dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
 			json_array_append_new(binds, json_integer(lo));

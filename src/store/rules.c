@@ -102,7 +102,7 @@ static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct
 	}
 	const char *id = str(row, "national_id");
 	struct dt_natid nid;
-	if (!id || dt_natid_parse(id, dt_date_today(), &nid, NULL) != DT_OK)
+	if (!id || dt_natid_parse(id, dt_date_today(), &nid, NULL, NULL) != DT_OK)
 		return DT_EINVAL; /* already reported by the field check */
 	if (!s->have_keys)
 		return dt_error(err, DT_ECRYPTO, "national_id: no key file: cannot store identity numbers");
@@ -176,7 +176,7 @@ int dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const c
 {
 	const struct dt_entity *e = dt_entity_find("trainee");
 	struct dt_natid nid;
-	if (!keys || dt_natid_parse(t->national_id, today, &nid, NULL) != DT_OK)
+	if (!keys || dt_natid_parse(t->national_id, today, &nid, NULL, NULL) != DT_OK)
 		return DT_EINVAL;
 	dt_date_format(nid.birth, t->birth_date);
 	t->gender[0] = nid.gender;

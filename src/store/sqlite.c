@@ -365,7 +365,7 @@ void dt_store_problems_begin(struct dt_store *s, const char *entity)
  * Append the newest problem to @err, after those before it, as logs read it:
  * "field: " and the English wording.
  */
-static void problem_to_err(struct dt_store *s, struct dt_strbuf *err)
+void dt_store_problem_err(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (!err || !s->problems.n)
 		return;
@@ -386,7 +386,7 @@ enum dt_err dt_store_problem(struct dt_store *s, struct dt_strbuf *err, const ch
 	va_start(ap, code);
 	enum dt_err rc = dt_problem_addv(&s->problems, field, code, ap);
 	va_end(ap);
-	problem_to_err(s, err);
+	dt_store_problem_err(s, err);
 	return rc;
 }
 
@@ -399,7 +399,7 @@ void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, c
 	va_end(ap);
 	dt_problem_add(&s->problems, field, "legacy.text", "message", msg.buf, NULL);
 	dt_strbuf_release(&msg);
-	problem_to_err(s, err);
+	dt_store_problem_err(s, err);
 }
 
 size_t dt_ferr_count(struct dt_store *s)

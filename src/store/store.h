@@ -4,7 +4,7 @@
  * Everything above this layer (engine, io, cli, http) reads and writes the
  * pilot's records through these functions only; no SQL leaks upward.  Objects
  * travel as jansson JSON objects whose fields are described by the entity
- * table (store/entity.h), so the same description drives validation, SQL,
+ * table (domain/entity.h), so the same description drives validation, SQL,
  * the CLI, the API and imports.
  *
  * Every write is one transaction that also appends an event to the audit
@@ -122,7 +122,7 @@ int dt_store_begin(struct dt_store *s, struct dt_strbuf *err);
 int dt_store_commit(struct dt_store *s, struct dt_strbuf *err);
 void dt_store_rollback(struct dt_store *s);
 
-/* ---- generic CRUD over the entities of store/entity.h ---- */
+/* ---- generic CRUD over the entities of domain/entity.h ---- */
 
 enum dt_read_flags {
 	DT_READ_UNMASK = 1 << 0, /* decrypt personal fields (the caller checked pii:read) */

@@ -14,7 +14,7 @@
 
 #include "core/common.h"
 #include "core/secret.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "domain/problem.h"
 #include "store/store.h"
 
@@ -97,6 +97,8 @@ void dt_store_problems_begin(struct dt_store *s, const char *entity);
  */
 enum dt_err dt_store_problem(struct dt_store *s, struct dt_strbuf *err, const char *field,
 			     const char *code, ...);
+/** Append the newest problem's English wording to @err, as dt_store_problem() does. */
+void dt_store_problem_err(struct dt_store *s, struct dt_strbuf *err);
 /** Record a free-text field error: being replaced by dt_store_problem(). */
 void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -13,7 +13,7 @@
 #include "store_fixture.h"
 
 #include "core/embedded.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "store/store_internal.h"
 
 /* ---- helpers ---- */
