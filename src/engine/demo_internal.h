@@ -125,7 +125,7 @@ struct dt_demo_slot {
 	int intake[DT_DEMO_NYEARS];
 };
 
-enum dt_demo_plan_kind { PLAN_NONE, PLAN_DRAFT, PLAN_PENDING, PLAN_STARTED };
+enum dt_demo_plan_kind { DT_DEMO_PLAN_NONE, DT_DEMO_PLAN_DRAFT, DT_DEMO_PLAN_PENDING, DT_DEMO_PLAN_STARTED };
 
 struct dt_demo_plan {
 	int32_t slot;

@@ -77,7 +77,7 @@ static int write_trainee(struct dt_demo_gen *g, int64_t i, const struct dt_demo_
 	/* Age at the contract start (or today): 16..24, most 16-19. */
 	static const int age_w[9] = { 18, 20, 17, 14, 10, 8, 6, 4, 3 };
 	int age = 16 + dt_demo_pick_weighted(&g->rng, age_w, 9, 100);
-	if (p->kind == PLAN_NONE && age > 21)
+	if (p->kind == DT_DEMO_PLAN_NONE && age > 21)
 		age -= 4;
 	int32_t birth = dt_date_to_days(dt_date_add_months(dt_date_from_days(p->start), -12 * age)) -
 			dt_demo_rng_range(&g->rng, 1, 364);
@@ -305,6 +305,82 @@ static int stipend_for(struct dt_demo_gen *g, const struct dt_demo_org *ent)
 	return dt_demo_clampi(s, 1500, 4800) / 50 * 50;
 }
 
+/* Dissolve @c on a day before today and its end: 35% in probation, the rest later on. */
+static int life_dissolve(struct dt_demo_gen *g, const struct cctx *c)
+{
+	int rc;
+	int32_t d;
+	if (dt_demo_rng_chance(&g->rng, 0.35))
+		d = c->start + dt_demo_rng_range(&g->rng, 7, 85); /* in probation */
+	else
+		d = c->start + dt_demo_rng_range(&g->rng, 100, dt_demo_max32(100, c->end - c->start - 30));
+	d = dt_demo_min32(d, dt_demo_min32(g->today - 1, c->end - 1));
+	if (d < c->start)
+		d = c->start;
+	rc = write_entries(g, c, c->start, d);
+	if (rc == DT_OK)
+		rc = maybe_intermediate(g, c, c->start, d);
+	if (rc == DT_OK) {
+		json_t *args = date_args(d);
+		if (args)
+			json_object_set_new(args, "reason", json_string(dt_demo_dissolution_reason(&g->rng)));
+		rc = dt_demo_w_act(g, c->id, DT_CEV_DISSOLVE, DT_PARTY_ENTERPRISE, args, NULL);
+	}
+	if (rc == DT_OK)
+		rc = write_outcome(g, c, d, false, false);
+	return rc;
+}
+
+/*
+ * Transfer @c on day @t to enterprise @to, a partner of the same school:
+ * entries up to the day before, then the successor contract activated and
+ * lived to @last, completed when its end has passed.
+ */
+static int life_transfer(struct dt_demo_gen *g, const struct cctx *c, const struct dt_demo_org *to,
+			 int32_t t, int32_t last)
+{
+	int rc = write_entries(g, c, c->start, t - 1);
+	if (rc == DT_OK)
+		rc = maybe_intermediate(g, c, c->start, t - 1);
+	struct dt_strbuf m2 = DT_STRBUF_INIT;
+	mentor_name(g, 2, (uint64_t)(to - g->ents), dt_demo_rng_below(&g->rng, (uint32_t)to->nmentors), &m2);
+	json_t *args = date_args(t), *out = NULL;
+	if (args) {
+		json_object_set_new(args, "enterprise_id", json_integer(to->id));
+		json_object_set_new(args, "company_mentor", json_string(m2.buf));
+	}
+	dt_strbuf_release(&m2);
+	if (rc == DT_OK)
+		rc = dt_demo_w_act(g, c->id, DT_CEV_TRANSFER, DT_PARTY_ENTERPRISE, args, &out);
+	else
+		json_decref(args);
+	if (rc != DT_OK)
+		return rc;
+	g->st->contracts++;
+	struct cctx c2 = *c;
+	c2.id = json_integer_value(json_object_get(json_object_get(out, "successor"), "id"));
+	json_decref(out);
+	c2.ent = to;
+	c2.start = t;
+	rc = activate(g, c2.id);
+	if (rc == DT_OK)
+		rc = write_entries(g, &c2, t, last);
+	/* The intermediate assessment is due a year after the first contract began. */
+	c2.start = c->start;
+	if (rc == DT_OK)
+		rc = maybe_intermediate(g, &c2, t, last);
+	c2.start = t;
+	if (rc == DT_OK && c->end < g->today) {
+		bool passed = false;
+		rc = final_assessments(g, &c2, &passed);
+		if (rc == DT_OK)
+			rc = dt_demo_w_act(g, c2.id, DT_CEV_COMPLETE, DT_PARTY_ENTERPRISE, date_args(c->end), NULL);
+		if (rc == DT_OK)
+			rc = write_outcome(g, &c2, c->end, true, passed);
+	}
+	return rc;
+}
+
 static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt_demo_plan *p, int64_t tid)
 {
 	const struct dt_demo_slot *sl = &g->slots[p->slot];
@@ -338,9 +414,9 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 	if (rc != DT_OK)
 		return rc;
 	g->st->contracts++;
-	if (p->kind == PLAN_DRAFT)
+	if (p->kind == DT_DEMO_PLAN_DRAFT)
 		return DT_OK;
-	if (p->kind == PLAN_PENDING) {
+	if (p->kind == DT_DEMO_PLAN_PENDING) {
 		rc = dt_demo_w_act(g, c.id, DT_CEV_SUBMIT, DT_PARTY_ENTERPRISE, NULL, NULL);
 		int napprove = (int)dt_demo_rng_below(&g->rng, 3);
 		int first = (int)dt_demo_rng_below(&g->rng, 3);
@@ -355,28 +431,8 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 	/* How it ends: dissolved (8%), transferred (2%), completed when the end has passed. */
 	double u = dt_demo_rng_unit(&g->rng);
 	int32_t last = dt_demo_min32(c.end, g->today);
-	if (u < 0.08) {
-		int32_t d;
-		if (dt_demo_rng_chance(&g->rng, 0.35))
-			d = c.start + dt_demo_rng_range(&g->rng, 7, 85); /* in probation */
-		else
-			d = c.start + dt_demo_rng_range(&g->rng, 100, dt_demo_max32(100, c.end - c.start - 30));
-		d = dt_demo_min32(d, dt_demo_min32(g->today - 1, c.end - 1));
-		if (d < c.start)
-			d = c.start;
-		rc = write_entries(g, &c, c.start, d);
-		if (rc == DT_OK)
-			rc = maybe_intermediate(g, &c, c.start, d);
-		if (rc == DT_OK) {
-			json_t *args = date_args(d);
-			if (args)
-				json_object_set_new(args, "reason", json_string(dt_demo_dissolution_reason(&g->rng)));
-			rc = dt_demo_w_act(g, c.id, DT_CEV_DISSOLVE, DT_PARTY_ENTERPRISE, args, NULL);
-		}
-		if (rc == DT_OK)
-			rc = write_outcome(g, &c, d, false, false);
-		return rc;
-	}
+	if (u < 0.08)
+		return life_dissolve(g, &c);
 	int32_t t_lo = c.start + 90, t_hi = dt_demo_min32(c.end - 60, g->today - 14);
 	const struct dt_demo_org *sch = c.sch;
 	if (u < 0.10 && t_lo <= t_hi && sch->ents.n > 1) {
@@ -388,48 +444,8 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 			if (o != c.ent)
 				to = o;
 		}
-		if (to) {
-			rc = write_entries(g, &c, c.start, t - 1);
-			if (rc == DT_OK)
-				rc = maybe_intermediate(g, &c, c.start, t - 1);
-			struct dt_strbuf m2 = DT_STRBUF_INIT;
-			mentor_name(g, 2, (uint64_t)(to - g->ents), dt_demo_rng_below(&g->rng, (uint32_t)to->nmentors), &m2);
-			json_t *args = date_args(t), *out = NULL;
-			if (args) {
-				json_object_set_new(args, "enterprise_id", json_integer(to->id));
-				json_object_set_new(args, "company_mentor", json_string(m2.buf));
-			}
-			dt_strbuf_release(&m2);
-			if (rc == DT_OK)
-				rc = dt_demo_w_act(g, c.id, DT_CEV_TRANSFER, DT_PARTY_ENTERPRISE, args, &out);
-			else
-				json_decref(args);
-			if (rc != DT_OK)
-				return rc;
-			g->st->contracts++;
-			struct cctx c2 = c;
-			c2.id = json_integer_value(json_object_get(json_object_get(out, "successor"), "id"));
-			json_decref(out);
-			c2.ent = to;
-			c2.start = t;
-			rc = activate(g, c2.id);
-			if (rc == DT_OK)
-				rc = write_entries(g, &c2, t, last);
-			/* The intermediate assessment is due a year after the first contract began. */
-			c2.start = c.start;
-			if (rc == DT_OK)
-				rc = maybe_intermediate(g, &c2, t, last);
-			c2.start = t;
-			if (rc == DT_OK && c.end < g->today) {
-				bool passed = false;
-				rc = final_assessments(g, &c2, &passed);
-				if (rc == DT_OK)
-					rc = dt_demo_w_act(g, c2.id, DT_CEV_COMPLETE, DT_PARTY_ENTERPRISE, date_args(c.end), NULL);
-				if (rc == DT_OK)
-					rc = write_outcome(g, &c2, c.end, true, passed);
-			}
-			return rc;
-		}
+		if (to)
+			return life_transfer(g, &c, to, t, last);
 	}
 	rc = write_entries(g, &c, c.start, last);
 	if (rc == DT_OK)
@@ -454,7 +470,7 @@ int dt_demo_write_trainees(struct dt_demo_gen *g)
 		int city = g->schools[g->progs[sl->prog].school].city;
 		int64_t tid = 0;
 		rc = write_trainee(g, i, p, city, &tid);
-		if (rc == DT_OK && p->kind != PLAN_NONE)
+		if (rc == DT_OK && p->kind != DT_DEMO_PLAN_NONE)
 			rc = write_contract_life(g, i, p, tid);
 		if (rc == DT_OK)
 			rc = dt_demo_batch(g, false);

@@ -300,15 +300,15 @@ int dt_demo_plan_trainees(struct dt_demo_gen *g)
 		p->slot = sample_slot(g);
 		double u = dt_demo_rng_unit(&g->rng);
 		if (u < 0.03) {
-			p->kind = PLAN_NONE;
+			p->kind = DT_DEMO_PLAN_NONE;
 			p->start = g->today;
 			continue;
 		}
 		if (u < 0.065) {
-			p->kind = u < 0.045 ? PLAN_DRAFT : PLAN_PENDING;
+			p->kind = u < 0.045 ? DT_DEMO_PLAN_DRAFT : DT_DEMO_PLAN_PENDING;
 			p->start = dt_demo_rng_chance(&g->rng, 0.4) ? next_month : next_march;
 		} else {
-			p->kind = PLAN_STARTED;
+			p->kind = DT_DEMO_PLAN_STARTED;
 			double v = dt_demo_rng_unit(&g->rng);
 			int y = (int)dt_demo_rng_below(&g->rng, 4); /* 0..3: Septembers year0 .. year0+3 */
 			if (v < 0.80) {

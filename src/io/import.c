@@ -133,24 +133,96 @@ static int fast_setup(struct dt_store *s, const struct dt_import_opts *o, struct
 	return DT_OK;
 }
 
-int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
-		  struct dt_import_result *r, struct dt_strbuf *err)
+/* The entity that import kind @kind names, "record-entries" and "record_entries" alike; NULL if none. */
+static const struct dt_entity *entity_of_kind(const char *kind)
 {
-	const struct dt_entity *e = dt_entity_find(o->kind);
+	const struct dt_entity *e = dt_entity_find(kind);
 	if (!e) {
 		/* "record-entries" and "record_entries" alike */
 		struct dt_strbuf alt = DT_STRBUF_INIT;
-		for (const char *c = o->kind; *c; c++)
+		for (const char *c = kind; *c; c++)
 			dt_strbuf_addch(&alt, *c == '-' ? '_' : *c);
 		e = dt_entity_find(alt.buf);
 		if (!e) {
 			dt_strbuf_reset(&alt);
-			for (const char *c = o->kind; *c; c++)
+			for (const char *c = kind; *c; c++)
 				dt_strbuf_addch(&alt, *c == '_' ? '-' : *c);
 			e = dt_entity_find(alt.buf);
 		}
 		dt_strbuf_release(&alt);
 	}
+	return e;
+}
+
+/* Put the header's notes first in the report of @w: they are about row 1. */
+static void header_notes_first(struct dt_import_writer *w, const struct dt_import_parser *p)
+{
+	struct dt_import_result *r = w->r;
+	if (json_array_size(p->header_notes)) {
+		struct dt_strbuf body = DT_STRBUF_INIT;
+		dt_strbuf_add(&body, r->report.buf + (sizeof(report_header) - 1),
+			      r->report.len - (sizeof(report_header) - 1));
+		dt_strbuf_setlen(&r->report, sizeof(report_header) - 1);
+		size_t i;
+		json_t *n;
+		json_array_foreach(p->header_notes, i, n)
+			dt_import_report_line(w, 1, (int)json_integer_value(json_object_get(n, "col")), "",
+				    json_string_value(json_object_get(n, "name")), 0, NULL,
+				    json_string_value(json_object_get(n, "zh")),
+				    json_string_value(json_object_get(n, "en")));
+		dt_strbuf_add(&r->report, body.buf, body.len);
+		dt_strbuf_release(&body);
+	}
+}
+
+/*
+ * End the import's transaction: roll back when the file or the store failed,
+ * when a row was rejected and the import is all or nothing, or when the
+ * report outgrew its cap; else commit.  The result of the import.
+ */
+static int finish(struct dt_store *s, const struct dt_import_opts *o, struct dt_import_parser *p,
+		  struct dt_import_writer *w, struct dt_import_result *r, struct dt_strbuf *err)
+{
+	int rc;
+	if (p->fatal) {
+		dt_store_rollback(s);
+		r->written = r->bulk = 0;
+		struct dt_strbuf zh = DT_STRBUF_INIT;
+		dt_strbuf_addf(&zh, "文件无法导入%s%s", p->fatal_zh.len ? "：" : "", p->fatal_zh.buf);
+		if (p->fatal_zh.len)
+			rc = dt_error(err, p->fatal, "%s (%s)", p->fatal_msg.buf, p->fatal_zh.buf);
+		else
+			rc = dt_error(err, p->fatal, "%s", p->fatal_msg.buf);
+		dt_import_report_line(w, 1, -1, "", "", 0, NULL, zh.buf, p->fatal_msg.buf);
+		dt_strbuf_release(&zh);
+	} else if (w->fatal) {
+		dt_store_rollback(s);
+		r->written = r->bulk = 0;
+		rc = dt_error(err, w->fatal, "%s", w->fatal_msg.buf);
+	} else if (r->rejected && !(o->flags & DT_IMPORT_PARTIAL)) {
+		dt_store_rollback(s);
+		r->written = r->bulk = 0;
+		rc = dt_error(err, DT_EINVAL,
+			      "%lld of %lld rows rejected: nothing was imported (see the report; "
+			      "--partial imports the good rows)",
+			      (long long)r->rejected, (long long)r->rows);
+	} else if (!dt_strbuf_ok(&r->report)) {
+		dt_store_rollback(s);
+		r->written = r->bulk = 0;
+		rc = dt_error(err, DT_ENOMEM, "the error report is over %zu bytes", r->report.max);
+	} else {
+		rc = dt_store_commit(s, err);
+		r->committed = rc == DT_OK;
+		if (rc != DT_OK)
+			r->written = r->bulk = 0;
+	}
+	return rc;
+}
+
+int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
+		  struct dt_import_result *r, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = entity_of_kind(o->kind);
 	if (!e)
 		return dt_error(err, DT_EINVAL, "kind: '%s' is not a kind of record", o->kind);
 	if (!strcmp(e->name, "occupation") || !strcmp(e->name, "region"))
@@ -234,57 +306,11 @@ int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char
 		p.emit = dt_import_emit_serial;
 		dt_import_parse_all(&p);
 	}
-	/* the header's notes come first in the report: they are about row 1 */
-	if (json_array_size(p.header_notes)) {
-		struct dt_strbuf body = DT_STRBUF_INIT;
-		dt_strbuf_add(&body, r->report.buf + (sizeof(report_header) - 1),
-			      r->report.len - (sizeof(report_header) - 1));
-		dt_strbuf_setlen(&r->report, sizeof(report_header) - 1);
-		size_t i;
-		json_t *n;
-		json_array_foreach(p.header_notes, i, n)
-			dt_import_report_line(&w, 1, (int)json_integer_value(json_object_get(n, "col")), "",
-				    json_string_value(json_object_get(n, "name")), 0, NULL,
-				    json_string_value(json_object_get(n, "zh")),
-				    json_string_value(json_object_get(n, "en")));
-		dt_strbuf_add(&r->report, body.buf, body.len);
-		dt_strbuf_release(&body);
-	}
+	header_notes_first(&w, &p);
 	if (o->progress)
 		o->progress(o->progress_ctx, w.done, w.done);
 
-	if (p.fatal) {
-		dt_store_rollback(s);
-		r->written = r->bulk = 0;
-		struct dt_strbuf zh = DT_STRBUF_INIT;
-		dt_strbuf_addf(&zh, "文件无法导入%s%s", p.fatal_zh.len ? "：" : "", p.fatal_zh.buf);
-		if (p.fatal_zh.len)
-			rc = dt_error(err, p.fatal, "%s (%s)", p.fatal_msg.buf, p.fatal_zh.buf);
-		else
-			rc = dt_error(err, p.fatal, "%s", p.fatal_msg.buf);
-		dt_import_report_line(&w, 1, -1, "", "", 0, NULL, zh.buf, p.fatal_msg.buf);
-		dt_strbuf_release(&zh);
-	} else if (w.fatal) {
-		dt_store_rollback(s);
-		r->written = r->bulk = 0;
-		rc = dt_error(err, w.fatal, "%s", w.fatal_msg.buf);
-	} else if (r->rejected && !(o->flags & DT_IMPORT_PARTIAL)) {
-		dt_store_rollback(s);
-		r->written = r->bulk = 0;
-		rc = dt_error(err, DT_EINVAL,
-			      "%lld of %lld rows rejected: nothing was imported (see the report; "
-			      "--partial imports the good rows)",
-			      (long long)r->rejected, (long long)r->rows);
-	} else if (!dt_strbuf_ok(&r->report)) {
-		dt_store_rollback(s);
-		r->written = r->bulk = 0;
-		rc = dt_error(err, DT_ENOMEM, "the error report is over %zu bytes", r->report.max);
-	} else {
-		rc = dt_store_commit(s, err);
-		r->committed = rc == DT_OK;
-		if (rc != DT_OK)
-			r->written = r->bulk = 0;
-	}
+	rc = finish(s, o, &p, &w, r, err);
 out:
 	free(p.fast.regions);
 	for (size_t i = 0; i < p.nfile; i++)
