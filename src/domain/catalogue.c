@@ -116,6 +116,8 @@ const struct dt_message_def dt_catalogue[] = {
 	  "{name} is not a dualtrack command" },
 
 	/* ---- imports: files, rows, cells and reports ---- */
+	{ "import.cell_too_long", E, "过长（{length} 个字符，单元格最多 {max} 字节）",
+	  "is too long ({length} characters; a cell holds at most {max} bytes)" },
 	{ "import.too_many_columns", E, "表头有 {count} 列，超过上限 {max} 列",
 	  "the header has {count} columns, more than the limit of {max}" },
 

@@ -1,5 +1,5 @@
 /*
- * crud.c - create, read, update, delete and list for every entity.
+ * crud.c - create, read, update and delete for every entity.
  *
  * The entity table (domain/entity.h) drives it all: input JSON is checked
  * field by field by the domain's one validator (domain/field.h: type, range,
@@ -10,6 +10,9 @@
  * caller asks for DT_READ_UNMASK.  What leaves the store through its public
  * reads is then coarsened for a reader without pii:read (dt_crud_coarsen);
  * the store's own reads (the audit trail, the rules) see records as stored.
+ *
+ * Listing and counting are in list.c, the coarsening in coarsen.c; the
+ * helpers they share with this file are declared in store_internal.h.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -25,10 +28,7 @@
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-#define LIST_DEFAULT 50
-#define LIST_MAX 1000
-
-static const struct dt_entity *find_entity(const char *name, struct dt_strbuf *err)
+const struct dt_entity *dt_crud_find_entity(const char *name, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_entity_find(name);
 	if (!e)
@@ -36,7 +36,7 @@ static const struct dt_entity *find_entity(const char *name, struct dt_strbuf *e
 	return e;
 }
 
-static bool enum_has(const char *values, const char *v)
+bool dt_crud_enum_has(const char *values, const char *v)
 {
 	size_t n = strlen(v);
 	for (const char *p = values; *p;) {
@@ -213,102 +213,9 @@ static int check_input(struct dt_store *s, const struct dt_actor *a, const struc
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
 }
 
-/* ---- what a reader without pii:read sees ---- */
-
-/*
- * The rule of docs/API.md ("Personal data"): with the ID masked to its first
- * 4 digits, the birth year, the gender and the household city known, an ID
- * still has (districts of the city) x (days of the year) x 500 sequence
- * numbers left: well above 10,000 for every trainee.  Each further digit
- * shown divides that by 10 (the check character by 11), a known birth date
- * by 365, a known district by the city's count of districts.
- */
-
-void dt_store_set_viewer(struct dt_store *s, const struct dt_viewer *v)
-{
-	s->viewer = v ? *v : (struct dt_viewer){ .pii = true, .own_trainee = 0 };
-}
-
-bool dt_store_coarse(const struct dt_store *s)
-{
-	return !s->viewer.pii;
-}
-
-/* Does @e have fields that dt_crud_coarsen() changes? */
-static bool has_coarse_fields(const struct dt_entity *e)
-{
-	for (size_t i = 0; i < e->nfields; i++)
-		if (e->fields[i].flags & (DT_FF_PII | DT_FF_QUASI))
-			return true;
-	return false;
-}
-
-/* The coarse form of value @v of field @f (a new reference). */
-static json_t *coarse_value(const struct dt_field *f, json_t *v)
-{
-	if (f->type == DT_F_REGION && (json_is_string(v) || json_is_integer(v))) {
-		long code = json_is_integer(v) ? (long)json_integer_value(v)
-					       : strtol(json_string_value(v), NULL, 10);
-		char buf[16];
-		snprintf(buf, sizeof(buf), "%06d", dt_region_ancestor((int)code, 2));
-		return json_string(buf);
-	}
-	if (!json_is_string(v))
-		return json_incref(v);
-	const char *t = json_string_value(v);
-	if (f->flags & DT_FF_PII) {
-		char m[DT_NATID_LEN + 1];
-		dt_natid_mask_city(t, m);
-		return json_string(m);
-	}
-	if (f->type == DT_F_DATE)
-		return json_stringn(t, strlen(t) < 4 ? strlen(t) : 4); /* "2005-03-15" -> "2005" */
-	return json_incref(v);
-}
-
-void dt_crud_coarsen(const struct dt_store *s, const struct dt_entity *e, json_t *o)
-{
-	if (s->viewer.pii || !json_is_object(o) || !has_coarse_fields(e))
-		return;
-	/* A trainee's own record is theirs to read (PIPL art. 45). */
-	if (s->viewer.own_trainee && !strcmp(e->name, "trainee") &&
-	    json_integer_value(json_object_get(o, "id")) == s->viewer.own_trainee)
-		return;
-	for (size_t i = 0; i < e->nfields; i++) {
-		const struct dt_field *f = &e->fields[i];
-		json_t *v = json_object_get(o, f->name);
-		if (v && (f->flags & (DT_FF_PII | DT_FF_QUASI)))
-			json_object_set_new(o, f->name, coarse_value(f, v));
-	}
-}
-
-void dt_crud_coarsen_event(const struct dt_store *s, json_t *ev)
-{
-	if (s->viewer.pii)
-		return;
-	/*
-	 * The hash covers the event's full content: with it, each candidate
-	 * for the coarsened parts could be checked, here and in every later
-	 * hash of the chain.  So no hash at all for such a reader.
-	 */
-	json_object_set_new(ev, "hash", json_null());
-	const char *name = json_string_value(json_object_get(ev, "entity"));
-	const struct dt_entity *e = name ? dt_entity_find(name) : NULL;
-	if (!e || !has_coarse_fields(e))
-		return;
-	dt_crud_coarsen(s, e, json_object_get(ev, "before"));
-	dt_crud_coarsen(s, e, json_object_get(ev, "after"));
-	const struct dt_field *rf = dt_entity_field(e, "region");
-	json_t *r = json_object_get(ev, "region");
-	bool own = s->viewer.own_trainee && !strcmp(e->name, "trainee") &&
-		   json_integer_value(json_object_get(ev, "entity_id")) == s->viewer.own_trainee;
-	if (rf && (rf->flags & DT_FF_QUASI) && r && !json_is_null(r) && !own)
-		json_object_set_new(ev, "region", coarse_value(rf, r));
-}
-
 /* ---- reading ---- */
 
-static void select_list(const struct dt_entity *e, struct dt_strbuf *sql)
+void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql)
 {
 	dt_strbuf_adds(sql, "SELECT ");
 	for (size_t i = 0; i < e->nfields; i++) {
@@ -326,8 +233,8 @@ static void select_list(const struct dt_entity *e, struct dt_strbuf *sql)
 	dt_strbuf_adds(sql, e->table);
 }
 
-/* The current row of @st (laid out by select_list) as an API object. */
-static int row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_stmt *st,
+/* The current row of @st (laid out by dt_crud_select_list) as an API object. */
+int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_stmt *st,
 		       unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	json_t *o = json_object();
@@ -383,7 +290,7 @@ static int row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_st
 	return DT_OK;
 }
 
-static void bind_all(sqlite3_stmt *st, json_t *binds)
+void dt_crud_bind_all(sqlite3_stmt *st, json_t *binds)
 {
 	size_t i;
 	json_t *v;
@@ -606,7 +513,7 @@ void dt_crud_json_string(struct dt_strbuf *sb, const char *t, size_t n)
 
 /*
  * The current row of @st as API JSON text, straight into @out: the same
- * object row_to_json() builds (masked personal fields, regions as strings),
+ * object dt_crud_row_to_json() builds (masked personal fields, regions as strings),
  * without building it.  The hot read path of the server uses this.
  */
 static void row_to_text(const struct dt_entity *e, sqlite3_stmt *st, struct dt_strbuf *out)
@@ -689,7 +596,7 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 		struct dt_strbuf where = DT_STRBUF_INIT;
 		dt_strbuf_adds(&where, sql.buf);
 		dt_strbuf_reset(&sql);
-		select_list(e, &sql);
+		dt_crud_select_list(e, &sql);
 		dt_strbuf_adds(&sql, " WHERE id = ?");
 		dt_strbuf_adds(&sql, where.buf);
 		dt_strbuf_release(&where);
@@ -711,7 +618,7 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 	if (r == SQLITE_ROW && text)
 		row_to_text(e, st, text);
 	else if (r == SQLITE_ROW)
-		rc = row_to_json(s, e, st, flags, out, err);
+		rc = dt_crud_row_to_json(s, e, st, flags, out, err);
 	else if (r == SQLITE_DONE)
 		rc = dt_error(err, DT_ENOTFOUND, "%s %lld not found", e->name, (long long)id);
 	else
@@ -745,10 +652,10 @@ int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct
 int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = find_entity(entity, err);
+	const struct dt_entity *e = dt_crud_find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
-	if (s->viewer.pii || !has_coarse_fields(e))
+	if (s->viewer.pii || !dt_crud_has_coarse_fields(e))
 		return crud_get_any(s, e, scope, id, 0, NULL, out, err);
 	/* To be coarsened: by way of the object (only trainees take this way). */
 	json_t *o = NULL;
@@ -769,7 +676,7 @@ int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const ch
 int dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
 		 unsigned flags, json_t **out, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = find_entity(entity, err);
+	const struct dt_entity *e = dt_crud_find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
 	int rc = dt_crud_get(s, e, scope, id, flags, out, err);
@@ -839,7 +746,7 @@ static void audit_action(char *buf, size_t n, const struct dt_entity *e, const c
 int dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
 		    json_t **out, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = find_entity(entity, err);
+	const struct dt_entity *e = dt_crud_find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
 	if (e->flags & DT_EF_SYSTEM)
@@ -882,7 +789,7 @@ done:
 int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, json_t *patch, json_t **out, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = find_entity(entity, err);
+	const struct dt_entity *e = dt_crud_find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
 	if (e->flags & DT_EF_SYSTEM)
@@ -983,7 +890,7 @@ done:
 int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = find_entity(entity, err);
+	const struct dt_entity *e = dt_crud_find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
 	if (e->flags & DT_EF_SYSTEM)
@@ -1030,325 +937,5 @@ int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct d
 	rc = dt_tx_end(s, rc, err);
 	json_decref(before);
 	json_decref(raw);
-	return rc;
-}
-
-/* ---- listing ---- */
-
-/* Convert a filter's text value to a bind value for field @f. */
-static int filter_value(const struct dt_field *f, const char *text, json_t **out,
-			struct dt_strbuf *err)
-{
-	int64_t n;
-	switch (f->type) {
-	case DT_F_INT:
-	case DT_F_REF:
-		if (dt_parse_int64(text, INT64_MIN, INT64_MAX, &n, f->name, err) != DT_OK)
-			return DT_EINVAL;
-		*out = json_integer(n);
-		return DT_OK;
-	case DT_F_BOOL:
-		if (strcmp(text, "true") && strcmp(text, "false") && strcmp(text, "1") && strcmp(text, "0"))
-			return dt_error(err, DT_EINVAL, "%s: expected true or false", f->name);
-		*out = json_integer(!strcmp(text, "true") || !strcmp(text, "1"));
-		return DT_OK;
-	case DT_F_ENUM:
-		if (!enum_has(f->values, text))
-			return dt_error(err, DT_EINVAL, "%s: '%s' is not one of %s", f->name, text, f->values);
-		*out = json_string(text);
-		return DT_OK;
-	case DT_F_DATE: {
-		struct dt_date d;
-		if (dt_date_parse(text, &d, f->name, err) != DT_OK)
-			return DT_EINVAL;
-		*out = json_string(text);
-		return DT_OK;
-	}
-	default:
-		*out = json_string(text);
-		return DT_OK;
-	}
-}
-
-/*
- * A filter on a coarsened field, for a reader who sees it coarsened, matches
- * at the grain shown and no finer: a birth date by its year ("2005"), a
- * household region by a province or a city.  Anything finer would let the
- * finer value be found by asking (one day, one district at a time).
- */
-static int coarse_filter(const struct dt_field *f, const char *text, struct dt_strbuf *sql,
-			 json_t *binds, struct dt_strbuf *err)
-{
-	if (f->type == DT_F_DATE) {
-		bool year = strlen(text) == 4;
-		for (const char *p = text; year && *p; p++)
-			year = *p >= '0' && *p <= '9';
-		if (!year)
-			return dt_error(err, DT_EINVAL,
-					"%s: without pii:read it is shown as a year, and filtered by a "
-					"year (YYYY) only, not '%s'",
-					f->name, text);
-		char lo[16], hi[16];
-		snprintf(lo, sizeof(lo), "%s-01-01", text);
-		snprintf(hi, sizeof(hi), "%s-12-31", text);
-		dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
-		json_array_append_new(binds, json_string(lo));
-		json_array_append_new(binds, json_string(hi));
-		return DT_OK;
-	}
-	int code, lo, hi;
-	if (dt_region_code_parse(text, &code, NULL, NULL) != DT_OK)
-		return dt_error(err, DT_EINVAL, "%s: '%s' is not a region code", f->name, text);
-	if (dt_region_level(code) > 2)
-		return dt_error(err, DT_EINVAL,
-				"%s: without pii:read it is shown down to the city, and filtered by a "
-				"province or city code only, not %06d",
-				f->name, code);
-	dt_region_range(code, &lo, &hi);
-	dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
-	json_array_append_new(binds, json_integer(lo));
-	json_array_append_new(binds, json_integer(hi));
-	return DT_OK;
-}
-
-/* WHERE clause shared by list and count (without cursor), for the reader of @s. */
-static int where_sql(const struct dt_store *s, const struct dt_entity *e,
-		     const struct dt_scope *scope, const struct dt_query *q, struct dt_strbuf *sql,
-		     json_t *binds, struct dt_strbuf *err)
-{
-	dt_strbuf_adds(sql, " WHERE 1 = 1");
-	dt_crud_scope_sql(e, scope, false, sql, binds);
-	for (size_t i = 0; q && i < q->nfilters; i++) {
-		const char *name = q->filters[2 * i], *text = q->filters[2 * i + 1];
-		const struct dt_field *f = dt_entity_field(e, name);
-		if (!dt_utf8_valid(name, strlen(name), NULL))
-			return dt_error(err, DT_EINVAL, "filter: a field name is not valid UTF-8");
-		if (!f || !(f->flags & DT_FF_FILTER))
-			return dt_error(err, DT_EINVAL, "%s: not a filter of %s", name, e->name);
-		if (!dt_utf8_valid(text, strlen(text), NULL))
-			return dt_error(err, DT_EINVAL, "%s: the value is not valid UTF-8", name);
-		if ((f->flags & DT_FF_QUASI) && !s->viewer.pii) {
-			if (coarse_filter(f, text, sql, binds, err) != DT_OK)
-				return DT_EINVAL;
-			continue;
-		}
-		if (f->type == DT_F_REGION) {
-			int code, lo, hi;
-			if (dt_region_code_parse(text, &code, NULL, NULL) != DT_OK)
-				return dt_error(err, DT_EINVAL, "%s: '%s' is not a region code", f->name, text);
-			dt_region_range(code, &lo, &hi);
-			dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
-			json_array_append_new(binds, json_integer(lo));
-			json_array_append_new(binds, json_integer(hi));
-			continue;
-		}
-		json_t *v = NULL;
-		if (filter_value(f, text, &v, err) != DT_OK)
-			return DT_EINVAL;
-		dt_strbuf_addf(sql, " AND %s = ?", f->name);
-		json_array_append_new(binds, v);
-	}
-	if (q && q->q && !dt_utf8_valid(q->q, strlen(q->q), NULL))
-		return dt_error(err, DT_EINVAL, "q: the search text is not valid UTF-8");
-	if (q && q->q && *q->q) {
-		struct dt_strbuf pat = DT_STRBUF_INIT;
-		dt_strbuf_addch(&pat, '%');
-		for (const char *p = q->q; *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				dt_strbuf_addch(&pat, '\\');
-			dt_strbuf_addch(&pat, *p);
-		}
-		dt_strbuf_addch(&pat, '%');
-		int n = 0;
-		dt_strbuf_adds(sql, " AND (");
-		for (size_t i = 0; i < e->nfields; i++) {
-			if (!(e->fields[i].flags & DT_FF_SEARCH))
-				continue;
-			dt_strbuf_addf(sql, "%s%s LIKE ? ESCAPE '\\'", n++ ? " OR " : "", e->fields[i].name);
-			json_array_append_new(binds, json_string(pat.buf));
-		}
-		if (!n)
-			dt_strbuf_adds(sql, "0");
-		dt_strbuf_adds(sql, ")");
-		dt_strbuf_release(&pat);
-	}
-	return DT_OK;
-}
-
-static char *cursor_encode(json_t *sortval, int64_t id)
-{
-	json_t *a = json_pack("[Oi]", sortval, (json_int_t)id);
-	char *j = json_dumps(a, JSON_COMPACT | JSON_ENCODE_ANY);
-	json_decref(a);
-	if (!j)
-		return NULL;
-	size_t n = sodium_base64_encoded_len(strlen(j), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char *out = malloc(n);
-	if (out)
-		sodium_bin2base64(out, n, (const unsigned char *)j, strlen(j),
-				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	free(j);
-	return out;
-}
-
-static json_t *cursor_decode(const char *c)
-{
-	size_t len = strlen(c), binlen = 0;
-	unsigned char *bin = malloc(len + 1);
-	json_t *a = NULL;
-	if (bin && sodium_base642bin(bin, len, c, len, NULL, &binlen, NULL,
-				     sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0)
-		a = json_loadb((const char *)bin, binlen, JSON_DECODE_ANY, NULL);
-	free(bin);
-	if (a && (!json_is_array(a) || json_array_size(a) != 2 ||
-		  !json_is_integer(json_array_get(a, 1)))) {
-		json_decref(a);
-		a = NULL;
-	}
-	return a;
-}
-
-int dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
-		  const struct dt_query *q, json_t **items, char **next, struct dt_strbuf *err)
-{
-	const struct dt_entity *e = find_entity(entity, err);
-	if (!e)
-		return DT_EINVAL;
-	*items = NULL;
-	*next = NULL;
-	const char *sort = q && q->sort && *q->sort ? q->sort : "id";
-	const struct dt_field *sf = dt_entity_field(e, sort);
-	if (!sf || !(sf->flags & DT_FF_SORT))
-		return dt_error(err, DT_EINVAL, "sort: %s cannot be sorted by '%s'", e->name, sort);
-	int limit = q && q->limit ? q->limit : LIST_DEFAULT;
-	if (limit < 1 || limit > LIST_MAX)
-		return dt_error(err, DT_EINVAL, "limit: %d is out of range 1..%d", limit, LIST_MAX);
-	bool desc = q && q->desc;
-	bool by_id = !strcmp(sort, "id");
-	/*
-	 * A coarsened field sorts at the grain shown (ties by id): an order by
-	 * the full value would tell it against records of one's own.  The
-	 * cursor then holds the coarse value, as the page shows it.
-	 */
-	char sort_expr[64];
-	if ((sf->flags & DT_FF_QUASI) && !s->viewer.pii && sf->type == DT_F_DATE)
-		snprintf(sort_expr, sizeof(sort_expr), "substr(%s, 1, 4)", sf->name);
-	else if ((sf->flags & DT_FF_QUASI) && !s->viewer.pii && sf->type == DT_F_REGION)
-		snprintf(sort_expr, sizeof(sort_expr), "(%s / 100 * 100)", sf->name);
-	else
-		snprintf(sort_expr, sizeof(sort_expr), "%s", sf->name);
-	sort = sort_expr;
-
-	struct dt_strbuf sql = DT_STRBUF_INIT;
-	json_t *binds = json_array(), *arr = json_array(), *cur = NULL;
-	int rc = DT_OK;
-	select_list(e, &sql);
-	rc = where_sql(s, e, scope, q, &sql, binds, err);
-	if (rc != DT_OK)
-		goto out;
-	if (q && q->cursor && *q->cursor) {
-		cur = cursor_decode(q->cursor);
-		if (!cur) {
-			rc = dt_error(err, DT_EINVAL, "cursor: not a cursor from this list");
-			goto out;
-		}
-		const char *op = desc ? "<" : ">";
-		if (by_id) {
-			dt_strbuf_addf(&sql, " AND id %s ?", op);
-		} else if (json_is_null(json_array_get(cur, 0))) {
-			/* A nullable sort key: NULLs come first ascending, last descending. */
-			if (desc)
-				dt_strbuf_addf(&sql, " AND (%s IS NULL AND id < ?)", sort);
-			else
-				dt_strbuf_addf(&sql, " AND (%s IS NOT NULL OR id > ?)", sort);
-		} else {
-			dt_strbuf_addf(&sql, " AND (%s %s ? OR (%s = ? AND id %s ?)%s%s%s)", sort, op, sort,
-				       op, desc ? " OR " : "", desc ? sort : "", desc ? " IS NULL" : "");
-			json_array_append(binds, json_array_get(cur, 0));
-			json_array_append(binds, json_array_get(cur, 0));
-		}
-		json_array_append(binds, json_array_get(cur, 1));
-	}
-	/* The limit is bound, not written in: one cached statement serves every page size. */
-	if (by_id)
-		dt_strbuf_addf(&sql, " ORDER BY id %s LIMIT ?", desc ? "DESC" : "ASC");
-	else
-		dt_strbuf_addf(&sql, " ORDER BY %s %s, id %s LIMIT ?", sort, desc ? "DESC" : "ASC",
-			       desc ? "DESC" : "ASC");
-	json_array_append_new(binds, json_integer(limit + 1));
-	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
-	if (!st) {
-		rc = DT_EDB;
-		goto out;
-	}
-	bind_all(st, binds);
-	int r, n = 0;
-	json_t *last_sort = NULL, *last_owned = NULL;
-	int64_t last_id = 0;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == limit) {
-			*next = cursor_encode(last_sort, last_id);
-			break;
-		}
-		json_t *o = NULL;
-		rc = row_to_json(s, e, st, 0, &o, err);
-		if (rc != DT_OK)
-			break;
-		dt_crud_coarsen(s, e, o);
-		json_array_append_new(arr, o);
-		last_id = json_integer_value(json_object_get(o, "id"));
-		/* The cursor holds the value sorted by: region codes as integers. */
-		json_t *sv = json_object_get(o, sf->name);
-		json_decref(last_owned);
-		last_owned = NULL;
-		if (sf->type == DT_F_REGION)
-			last_sort = last_owned = json_integer(strtol(json_string_value(sv), NULL, 10));
-		else
-			last_sort = sv;
-		n++;
-	}
-	json_decref(last_owned);
-	if (rc == DT_OK && r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = dt_sql_error(s, e->name, err);
-	sqlite3_reset(st);
-out:
-	dt_strbuf_release(&sql);
-	json_decref(binds);
-	json_decref(cur);
-	if (rc == DT_OK) {
-		*items = arr;
-	} else {
-		json_decref(arr);
-		free(*next);
-		*next = NULL;
-	}
-	return rc;
-}
-
-int dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
-		   const struct dt_query *q, int64_t *count, struct dt_strbuf *err)
-{
-	const struct dt_entity *e = find_entity(entity, err);
-	if (!e)
-		return DT_EINVAL;
-	struct dt_strbuf sql = DT_STRBUF_INIT;
-	json_t *binds = json_array();
-	dt_strbuf_addf(&sql, "SELECT count(*) FROM %s", e->table);
-	int rc = where_sql(s, e, scope, q, &sql, binds, err);
-	if (rc == DT_OK) {
-		sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
-		if (!st) {
-			rc = DT_EDB;
-		} else {
-			bind_all(st, binds);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				*count = sqlite3_column_int64(st, 0);
-			else
-				rc = dt_sql_error(s, e->name, err);
-			sqlite3_reset(st);
-		}
-	}
-	dt_strbuf_release(&sql);
-	json_decref(binds);
 	return rc;
 }

@@ -3,7 +3,8 @@
  *
  * The store spans several files: sqlite.c (connection, migrations,
  * statement cache, transactions), audit.c (the hash chain), crud.c (generic
- * create/read/update/delete/list from the entity table), rules.c (each
+ * create/read/update/delete from the entity table), list.c (list and
+ * count), coarsen.c (what a reader without pii:read sees), rules.c (each
  * entity's cross-field rules), contract.c (the contract state machine and the
  * record book), report.c (checks and named read-only queries).
  */
@@ -177,6 +178,19 @@ int dt_crud_scope_rules_check(struct dt_strbuf *why);
  */
 int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		     int64_t id, struct dt_strbuf *err);
+
+/* crud.c, for list.c and coarsen.c: */
+const struct dt_entity *dt_crud_find_entity(const char *name, struct dt_strbuf *err);
+bool dt_crud_enum_has(const char *values, const char *v);
+void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql);
+/* The current row of @st (laid out by dt_crud_select_list) as an API object. */
+int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_stmt *st,
+		       unsigned flags, json_t **out, struct dt_strbuf *err);
+void dt_crud_bind_all(sqlite3_stmt *st, json_t *binds);
+
+/* coarsen.c, for list.c: */
+/* Does @e have fields that dt_crud_coarsen() changes? */
+bool dt_crud_has_coarse_fields(const struct dt_entity *e);
 
 /*
  * rules.c: each entity's cross-field rules, run after the per-field checks.

@@ -62,6 +62,17 @@ static void assert_err_has(struct fx *f, const char *part)
 		fail_msg("error '%s' does not contain '%s'", f->err.buf, part);
 }
 
+/* The last write recorded problem @code about @field (NULL: the record). */
+static void assert_problem(struct fx *f, const char *field, const char *code)
+{
+	const struct dt_problems *ps = dt_store_problems(f->s);
+	for (size_t i = 0; i < ps->n; i++)
+		if (!strcmp(ps->v[i].code, code) &&
+		    (field ? ps->v[i].field && !strcmp(ps->v[i].field, field) : !ps->v[i].field))
+			return;
+	fail_msg("no problem %s on %s (err: %s)", code, field ? field : "(record)", f->err.buf);
+}
+
 /* Every page of a list, concatenated; the number of pages in *@pages. */
 static json_t *list_all(struct fx *f, const struct dt_scope *scope, const char *entity,
 			struct dt_query q, int *pages)
@@ -583,6 +594,7 @@ static void test_validation(void **state)
 	memcpy(bad, uscc, sizeof(bad));
 	bad[17] = bad[17] == '0' ? '1' : '0';
 	refused(f, "organization", org_in("enterprise", bad, "甲", "210102"), DT_EINVAL, "uscc");
+	assert_problem(f, "uscc", "uscc.check_char");
 	/* REF to a missing id. */
 	refused(f, "programme",
 		json_pack("{s:s, s:s, s:i, s:I, s:i, s:i, s:i, s:i}", "code", "P-X", "name", "x",
@@ -598,18 +610,25 @@ static void test_validation(void **state)
 			  "duration_months", 36, "company_hours", 1, "school_hours", 1),
 		DT_EINVAL, "school_id");
 	assert_err_has(f, "enterprise");
+	assert_problem(f, "school_id", "ref.kind");
 	/* A region not in the table, and one that is no code at all. */
 	refused(f, "organization", org_in("enterprise", uscc, "甲", "210199"), DT_EINVAL, "region");
+	assert_problem(f, "region", "region.unknown");
 	refused(f, "organization", org_in("enterprise", uscc, "甲", "990000"), DT_EINVAL, "region");
+	assert_problem(f, "region", "region.province");
 	/* System fields cannot be given. */
 	in = fx_contract_in(&w, "2025-09-01", "2028-08-31");
 	json_object_set_new(in, "status", json_string("active"));
 	refused(f, "contract", in, DT_EINVAL, "status");
+	assert_problem(f, "status", "field.system");
 	/* Several faults at once: each is named. */
 	in = org_in("factory", bad, "甲", "210199");
 	refused(f, "organization", in, DT_EINVAL, "kind");
 	assert_true(fx_has_ferr(f, "uscc") && fx_has_ferr(f, "region"));
 	assert_int_equal(json_array_size(dt_store_field_errors(f->s)), 3);
+	assert_problem(f, "kind", "enum.value");
+	assert_problem(f, "uscc", "uscc.check_char");
+	assert_problem(f, "region", "region.unknown");
 	/* A duplicate credit code is a conflict. */
 	int64_t org = fx_create(f, "organization", org_in("enterprise", uscc, "甲", "210102"));
 	refused(f, "organization", org_in("enterprise", uscc, "乙", "210102"), DT_ECONFLICT, "uscc");
@@ -640,6 +659,40 @@ static void test_validation(void **state)
 }
 
 /* ---- trainees ---- */
+
+/*
+ * Phone numbers and e-mail addresses are checked where they are stored
+ * ("abc" was saved before), on create and on update, for trainees and
+ * organisations alike.
+ */
+static void test_phone_and_email(void **state)
+{
+	struct fx *f = *state;
+	char natid[DT_NATID_LEN + 1];
+	fx_natid(natid, "210102", "20050315", 901);
+	refused(f, "trainee",
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", natid, "name", "张三", "region",
+			  "210102", "phone", "abc"),
+		DT_EINVAL, "phone");
+	assert_problem(f, "phone", "phone.invalid");
+	refused(f, "trainee",
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", natid, "name", "张三", "region",
+			  "210102", "email", "abc"),
+		DT_EINVAL, "email");
+	assert_problem(f, "email", "email.invalid");
+	int64_t t = fx_create(f, "trainee",
+			      json_pack("{s:s, s:s, s:s, s:s, s:s}", "national_id", natid, "name",
+					"张三", "region", "210102", "phone", "138 0013 8000", "email",
+					"zhang.san@example.cn"));
+	refused_update(f, "trainee", t, json_pack("{s:s}", "phone", "12345"), DT_EINVAL, "phone");
+	assert_problem(f, "phone", "phone.invalid");
+	assert_int_equal(update(f, "trainee", t, json_pack("{s:s}", "phone", "024-23456789"), NULL),
+			 DT_OK);
+	int64_t org = fx_org(f, "enterprise", 210102, "沈阳机床");
+	refused_update(f, "organization", org, json_pack("{s:s}", "contact_phone", "abc"), DT_EINVAL,
+		       "contact_phone");
+	assert_problem(f, "contact_phone", "phone.invalid");
+}
 
 /* An ID with check character X, born @birth8. */
 static void natid_x(char out[DT_NATID_LEN + 1], const char *birth8)
@@ -2262,6 +2315,7 @@ int main(void)
 		T(test_every_entity),
 		T(test_sort_nullable),
 		T(test_validation),
+		T(test_phone_and_email),
 		T(test_trainee),
 		T(test_contract_approval),
 		T(test_contract_rules),
