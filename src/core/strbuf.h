@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/err.h"
+
 #define DT_STRBUF_DEFAULT_MAX ((size_t)64 << 20)
 
 struct dt_strbuf {
@@ -69,7 +71,7 @@ void dt_strbuf_setlen(struct dt_strbuf *sb, size_t len);
  */
 void dt_strbuf_setf(struct dt_strbuf *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int dt_error(struct dt_strbuf *err, int code, const char *fmt, ...)
+enum dt_err dt_error(struct dt_strbuf *err, enum dt_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -80,7 +80,7 @@ static double threshold(struct eval *ev, const char *rule)
 	return 0;
 }
 
-static int raise_for(struct eval *ev, const char *rule, const char *severity, const char *kind,
+static enum dt_err raise_for(struct eval *ev, const char *rule, const char *severity, const char *kind,
 		     int64_t id, const char *indicator, int region, double value, double thr,
 		     const char *zh, const char *en)
 {
@@ -91,15 +91,15 @@ static int raise_for(struct eval *ev, const char *rule, const char *severity, co
 	return rc;
 }
 
-static int raise(struct eval *ev, const char *rule, const char *severity, const char *kind, int64_t id,
+static enum dt_err raise(struct eval *ev, const char *rule, const char *severity, const char *kind, int64_t id,
 		 int region, double value, double thr, const char *zh, const char *en)
 {
 	return raise_for(ev, rule, severity, kind, id, NULL, region, value, thr, zh, en);
 }
 
 /* Call @fn for each candidate row of @rule (store/monitor.c holds the queries). */
-static int each_row(struct eval *ev, const char *rule, double thr,
-		    int (*fn)(struct eval *ev, json_t *row, double thr))
+static enum dt_err each_row(struct eval *ev, const char *rule, double thr,
+		    enum dt_err (*fn)(struct eval *ev, json_t *row, double thr))
 {
 	json_t *rows = NULL;
 	int rc = dt_store_alert_candidates(ev->s, rule, ev->today, thr, &rows, ev->err);
@@ -119,7 +119,7 @@ static int each_row(struct eval *ev, const char *rule, double thr,
 #define COL_F(st, c) json_number_value(json_array_get((st), (c)))
 #define COL_S(st, c) (json_string_value(json_array_get((st), (c))) ?: "")
 
-static int on_dissolutions(struct eval *ev, json_t *st, double thr)
+static enum dt_err on_dissolutions(struct eval *ev, json_t *st, double thr)
 {
 	char zh[256], en[256];
 	snprintf(zh, sizeof(zh), "%s 近90天解除合同 %lld 份(阈值 %g)", COL_S(st, 2), (long long)COL_I(st, 3), thr);
@@ -129,7 +129,7 @@ static int on_dissolutions(struct eval *ev, json_t *st, double thr)
 		     "organization", COL_I(st, 0), (int)COL_I(st, 1), (double)COL_I(st, 3), thr, zh, en);
 }
 
-static int on_no_entry(struct eval *ev, json_t *st, double thr)
+static enum dt_err on_no_entry(struct eval *ev, json_t *st, double thr)
 {
 	char zh[256], en[256];
 	const char *last = COL_S(st, 2);
@@ -141,7 +141,7 @@ static int on_no_entry(struct eval *ev, json_t *st, double thr)
 		     COL_F(st, 3), thr, zh, en);
 }
 
-static int on_mentor(struct eval *ev, json_t *st, double thr)
+static enum dt_err on_mentor(struct eval *ev, json_t *st, double thr)
 {
 	char zh[256], en[256];
 	snprintf(zh, sizeof(zh), "%s 企业导师 %s 带徒 %lld 人(上限 %g)", COL_S(st, 2), COL_S(st, 3),
@@ -152,7 +152,7 @@ static int on_mentor(struct eval *ev, json_t *st, double thr)
 		     (double)COL_I(st, 4), thr, zh, en);
 }
 
-static int on_stipend(struct eval *ev, json_t *st, double thr)
+static enum dt_err on_stipend(struct eval *ev, json_t *st, double thr)
 {
 	(void)thr;
 	char zh[256], en[256];
@@ -164,7 +164,7 @@ static int on_stipend(struct eval *ev, json_t *st, double thr)
 		     (double)COL_I(st, 2), (double)COL_I(st, 3), zh, en);
 }
 
-static int on_task(struct eval *ev, json_t *st, double thr)
+static enum dt_err on_task(struct eval *ev, json_t *st, double thr)
 {
 	(void)thr;
 	char zh[512], en[512];
@@ -175,7 +175,7 @@ static int on_task(struct eval *ev, json_t *st, double thr)
 }
 
 /* Region-level rules for one pilot: targets off track, dual ratio below plan. */
-static int pilot_rules(struct eval *ev, int64_t pilot_id, int region, const char *name)
+static enum dt_err pilot_rules(struct eval *ev, int64_t pilot_id, int region, const char *name)
 {
 	struct dt_ind_query q = { .region = region, .period = { ev->today_ymd / 10000, 0, 0 },
 				  .today = ev->today_ymd };
@@ -228,7 +228,7 @@ static int pilot_rules(struct eval *ev, int64_t pilot_id, int region, const char
 	return rc;
 }
 
-int dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int today, int *raised,
+enum dt_err dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int today, int *raised,
 			      struct dt_strbuf *err)
 {
 	struct eval ev = { .s = s, .a = a, .err = err };
@@ -255,7 +255,7 @@ int dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int 
 
 	static const struct {
 		const char *rule;
-		int (*fn)(struct eval *ev, json_t *row, double thr);
+		enum dt_err (*fn)(struct eval *ev, json_t *row, double thr);
 	} per_record[] = {
 		{ "dissolution_spike", on_dissolutions }, { "no_record_entry", on_no_entry },
 		{ "mentor_overload", on_mentor },	    { "stipend_below_minimum", on_stipend },

@@ -220,7 +220,7 @@ void dt_reply_store_error(struct dt_ctx *c, int rc)
 		dt_reply_problem(c, 403, c->err.buf, NULL);
 		break;
 	default:
-		dt_err("request %s: %s", c->req->request_id, c->err.buf);
+		dt_log_error("request %s: %s", c->req->request_id, c->err.buf);
 		dt_reply_problem(c, 500, "internal error; the request id identifies it in the log", NULL);
 		break;
 	}
@@ -829,7 +829,7 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (strcmp(hit->method, "GET") && res->status >= 200 && res->status < 300)
 		dt_watch_touch(); /* a change: the alert rules look at it shortly */
 	if (!res->status) {
-		dt_err("request %s: handler for %s set no status", req->request_id, hit->pattern);
+		dt_log_error("request %s: handler for %s set no status", req->request_id, hit->pattern);
 		dt_reply_problem(&c, 500, "internal error", NULL);
 	}
 done:
@@ -891,7 +891,7 @@ static void resumed(struct dt_http_req *req, struct dt_http_res *res, void *arg)
 	res->deferred = false;
 	d->fn(&c, d->arg);
 	if (!res->status) {
-		dt_err("request %s: deferred handler for %s set no status", req->request_id,
+		dt_log_error("request %s: deferred handler for %s set no status", req->request_id,
 		       d->route->pattern);
 		dt_reply_problem(&c, 500, "internal error", NULL);
 	}
@@ -933,7 +933,7 @@ static void turn_end(struct dt_http_worker *w, void *ctx)
 	dt_store_snapshot_end(w->store);
 }
 
-static int thread_init(struct dt_http_worker *w, void *ctx)
+static enum dt_err thread_init(struct dt_http_worker *w, void *ctx)
 {
 	(void)ctx;
 	w->data = dt_auth_worker_new();

@@ -1773,7 +1773,7 @@ static int fast_setup(struct dt_store *s, const struct dt_import_opts *o, struct
 	return DT_OK;
 }
 
-int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
+enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
 		  struct dt_import_result *r, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_entity_find(o->kind);

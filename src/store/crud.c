@@ -101,7 +101,7 @@ static int region_value(struct dt_store *s, json_t *v, int *code, struct dt_strb
 	return DT_OK;
 }
 
-int dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg)
+enum dt_err dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg)
 {
 	if (strlen(str) != len) {
 		dt_strbuf_adds(msg, "must not contain NUL characters");
@@ -640,7 +640,7 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, 
 			    binds);
 }
 
-int dt_crud_scope_rules_check(struct dt_strbuf *why)
+enum dt_err dt_crud_scope_rules_check(struct dt_strbuf *why)
 {
 	static const struct {
 		const struct party_rule *t;
@@ -829,13 +829,13 @@ out:
 	return rc;
 }
 
-int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+enum dt_err dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	return crud_get_any(s, e, scope, id, flags, out, NULL, err);
 }
 
-int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+enum dt_err dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		     int64_t id, struct dt_strbuf *err)
 {
 	if (!scope)
@@ -848,7 +848,7 @@ int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct
 	return rc;
 }
 
-int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+enum dt_err dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = find_entity(entity, err);
@@ -872,7 +872,7 @@ int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const ch
 	return rc;
 }
 
-int dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
+enum dt_err dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
 		 unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = find_entity(entity, err);
@@ -942,7 +942,7 @@ static void audit_action(char *buf, size_t n, const struct dt_entity *e, const c
 	snprintf(buf, n, "%s.%s", e->name, verb);
 }
 
-int dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
+enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
 		    json_t **out, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = find_entity(entity, err);
@@ -985,7 +985,7 @@ done:
 	return rc;
 }
 
-int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, json_t *patch, json_t **out, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = find_entity(entity, err);
@@ -1086,7 +1086,7 @@ done:
 	return rc;
 }
 
-int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = find_entity(entity, err);
@@ -1314,7 +1314,7 @@ static json_t *cursor_decode(const char *c)
 	return a;
 }
 
-int dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		  const struct dt_query *q, json_t **items, char **next, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = find_entity(entity, err);
@@ -1431,7 +1431,7 @@ out:
 	return rc;
 }
 
-int dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+enum dt_err dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		   const struct dt_query *q, int64_t *count, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = find_entity(entity, err);
