@@ -198,7 +198,7 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 	if (rc == DT_OK)
 		rc = dt_engine_weights(s, w, err);
 	if (rc != DT_OK)
-		goto done;
+		goto out;
 
 	struct dt_period prev = dt_period_prev(&q->period);
 	struct dt_ivalue v[64] = { { 0 } }, pv[64] = { { 0 } };
@@ -265,7 +265,7 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 		}
 		json_decref(items);
 	}
-done:
+out:
 	free(c);
 	json_decref(reg);
 	json_decref(targets);

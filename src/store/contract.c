@@ -173,7 +173,7 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 	if (rc == DT_OK)
 		rc = dt_sql_row(s, "contract", id, &raw, err);
 	if (rc != DT_OK)
-		goto end;
+		goto out;
 
 	enum dt_contract_status from, to;
 	struct dt_approvals ap;
@@ -185,7 +185,7 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 	if (rc != DT_OK) {
 		dt_error(err, rc, "contract %lld: %s", (long long)id, why.buf);
 		dt_strbuf_release(&why);
-		goto end;
+		goto out;
 	}
 	dt_strbuf_release(&why);
 
@@ -208,7 +208,7 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 						     "status = 'active' AND id <> ?", err);
 		if (!st) {
 			rc = DT_EDB;
-			goto end;
+			goto out;
 		}
 		sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(raw, "trainee_id")));
 		sqlite3_bind_int64(st, 2, id);
@@ -217,7 +217,7 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 			sqlite3_reset(st);
 			rc = dt_error(err, DT_ECONFLICT, "contract %lld: the trainee already has active contract %lld",
 				      (long long)id, other);
-			goto end;
+			goto out;
 		}
 		sqlite3_reset(st);
 		json_object_set_new(set, "activated_at", json_string(now));
@@ -227,7 +227,7 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 	case DT_CEV_TRANSFER:
 		rc = end_date(s, args, raw, ev == DT_CEV_COMPLETE, date, err);
 		if (rc != DT_OK)
-			goto end;
+			goto out;
 		json_object_set_new(set, "ended_on", json_string(date));
 		break;
 	case DT_CEV_DISSOLVE: {
@@ -261,7 +261,7 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 			in_prob = dt_date_cmp(end, dt_date_add_months(start, months)) < 0;
 		}
 		if (rc != DT_OK)
-			goto end;
+			goto out;
 		json_object_set_new(set, "ended_on", json_string(date));
 		json_object_set(set, "dissolution_reason", reason);
 		json_object_set_new(set, "dissolved_in_probation", json_integer(in_prob));
@@ -280,7 +280,7 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 		snprintf(action, sizeof(action), "contract.%s", dt_contract_event_name(ev));
 		rc = dt_audit_append(s, a, action, "contract", id, before, after, err);
 	}
-end:
+out:
 	if (own) {
 		if (rc == DT_OK)
 			rc = dt_store_commit(s, err);
