@@ -193,3 +193,8 @@ enum dt_err dt_error(struct dt_strbuf *err, enum dt_err code, const char *fmt, .
 	}
 	return code;
 }
+
+char *dt_xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}

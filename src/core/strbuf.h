@@ -74,4 +74,11 @@ void dt_strbuf_setf(struct dt_strbuf *err, const char *fmt, ...)
 enum dt_err dt_error(struct dt_strbuf *err, enum dt_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/**
+ * A malloc'd copy of @s, which the caller frees; NULL when @s is NULL.
+ * Out of memory also gives NULL (it does not abort): a caller that passed a
+ * non-NULL @s and got NULL reports DT_ENOMEM, as the rest of the library does.
+ */
+char *dt_xstrdup(const char *s);
+
 #endif

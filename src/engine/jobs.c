@@ -317,11 +317,6 @@ void dt_jobs_stop(void)
 	pool.db_path = NULL;
 }
 
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *in, int fd, size_t len,
 			  int64_t *id, struct dt_strbuf *err)
 {
@@ -345,9 +340,9 @@ enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job
 	}
 	j->fd = fd;
 	j->len = len;
-	j->entity = xstrdup(in->entity);
-	j->owner = xstrdup(in->owner);
-	j->request_id = xstrdup(in->request_id);
+	j->entity = dt_xstrdup(in->entity);
+	j->owner = dt_xstrdup(in->owner);
+	j->request_id = dt_xstrdup(in->request_id);
 	if (!j->entity || !j->owner || (in->request_id && !j->request_id)) {
 		job_free(j);
 		return dt_error(err, DT_ENOMEM, "out of memory");
