@@ -86,9 +86,9 @@ static bool table_lookup(const char *path, const char *code, struct dt_strbuf *n
 }
 
 /* Check one value; on success @note gets what is worth showing after "ok". */
-typedef int (*check_fn)(const char *v, struct dt_strbuf *note, struct dt_strbuf *why);
+typedef enum dt_err (*check_fn)(const char *v, struct dt_strbuf *note, struct dt_strbuf *why);
 
-static int check_natid(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
+static enum dt_err check_natid(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
 {
 	struct dt_natid id;
 	int rc = dt_natid_parse(v, dt_date_today(), &id, why);
@@ -102,7 +102,7 @@ static int check_natid(const char *v, struct dt_strbuf *note, struct dt_strbuf *
 	return DT_OK;
 }
 
-static int check_uscc(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
+static enum dt_err check_uscc(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
 {
 	char out[DT_USCC_LEN + 1];
 	int rc = dt_uscc_parse(v, out, why);
@@ -111,7 +111,7 @@ static int check_uscc(const char *v, struct dt_strbuf *note, struct dt_strbuf *w
 	return rc;
 }
 
-static int check_region(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
+static enum dt_err check_region(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
 {
 	int code;
 	int rc = dt_region_code_parse(v, &code, why);
@@ -122,7 +122,7 @@ static int check_region(const char *v, struct dt_strbuf *note, struct dt_strbuf 
 	return DT_OK;
 }
 
-static int check_occupation(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
+static enum dt_err check_occupation(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
 {
 	int rc = dt_occupation_code_parse(v, why);
 	if (rc != DT_OK)

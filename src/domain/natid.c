@@ -68,7 +68,7 @@ char dt_natid_check_char(const char *first17)
  * @out may be NULL to validate only; it is written only on success.  @s is
  * not kept.
  */
-int dt_natid_parse(const char *s, struct dt_date today, struct dt_natid *out, struct dt_strbuf *err)
+enum dt_err dt_natid_parse(const char *s, struct dt_date today, struct dt_natid *out, struct dt_strbuf *err)
 {
 	if (!s || !*s)
 		return dt_error(err, DT_EINVAL, "national ID: missing");

@@ -29,7 +29,7 @@ char dt_natid_check_char(const char *first17);
  * DT_EINVAL with a reason in @err (e.g. "wrong check character: expected 7",
  * "15-digit legacy ID: re-issue as 18 digits").
  */
-int dt_natid_parse(const char *s, struct dt_date today, struct dt_natid *out, struct dt_strbuf *err);
+enum dt_err dt_natid_parse(const char *s, struct dt_date today, struct dt_natid *out, struct dt_strbuf *err);
 /** Masked form for display: the first 4 and last 4 kept, "2101**********123X". */
 void dt_natid_mask(const char *id, char out[DT_NATID_LEN + 1]);
 /**

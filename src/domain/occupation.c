@@ -13,7 +13,7 @@
 #include "domain/occupation.h"
 #include "core/banned.h"
 
-int dt_occupation_code_parse(const char *s, struct dt_strbuf *err)
+enum dt_err dt_occupation_code_parse(const char *s, struct dt_strbuf *err)
 {
 	if (!s || !*s)
 		return dt_error(err, DT_EINVAL, "occupation code: missing");

@@ -15,7 +15,7 @@
 #define DT_OCC_CODE_LEN 10
 
 /** Validate the form of @s; DT_EINVAL with a reason otherwise. */
-int dt_occupation_code_parse(const char *s, struct dt_strbuf *err);
+enum dt_err dt_occupation_code_parse(const char *s, struct dt_strbuf *err);
 /** True for 1..5. */
 bool dt_skill_level_valid(int level);
 /** "五级/初级工" .. "一级/高级技师" (zh) or "Level 5 (entry)" .. (en); NULL for a bad level. */

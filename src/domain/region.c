@@ -30,7 +30,7 @@ bool dt_region_province_valid(int prefix2)
 	}
 }
 
-int dt_region_code_parse(const char *s, int *code, struct dt_strbuf *err)
+enum dt_err dt_region_code_parse(const char *s, int *code, struct dt_strbuf *err)
 {
 	if (!s)
 		return dt_error(err, DT_EINVAL, "region code: missing");

@@ -15,7 +15,7 @@
 /** True for the 34 province-level prefixes (11..15, 21..23, 31..37, 41..46, 50..54, 61..65, 71, 81, 82). */
 bool dt_region_province_valid(int prefix2);
 /** Parse "210102" (6 digits, valid province prefix) into @code. */
-int dt_region_code_parse(const char *s, int *code, struct dt_strbuf *err);
+enum dt_err dt_region_code_parse(const char *s, int *code, struct dt_strbuf *err);
 /** 1 province (PP0000), 2 prefecture (PPCC00), 3 county. */
 int dt_region_level(int code);
 /** The code's ancestor at @level (1 or 2): 210102 -> 210000 or 210100. */

@@ -91,7 +91,7 @@ char dt_orgcode_check_char(const char *first8)
 }
 
 /* @out may be NULL to validate only; it is written only on success. */
-int dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_strbuf *err)
+enum dt_err dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_strbuf *err)
 {
 	if (!s || !*s)
 		return dt_error(err, DT_EINVAL, "credit code: missing");

@@ -21,6 +21,6 @@ char dt_orgcode_check_char(const char *first8);
  * Validate @s; write the normalised (upper-case) code into @out.  DT_EINVAL
  * with a reason in @err naming the position or check that failed.
  */
-int dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_strbuf *err);
+enum dt_err dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_strbuf *err);
 
 #endif

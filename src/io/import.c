@@ -219,7 +219,7 @@ static int finish(struct dt_store *s, const struct dt_import_opts *o, struct dt_
 	return rc;
 }
 
-int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
+enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
 		  struct dt_import_result *r, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = entity_of_kind(o->kind);

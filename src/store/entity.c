@@ -15,7 +15,7 @@
 #include "store/entity.h"
 #include "core/banned.h"
 
-static int check_uscc(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
+static enum dt_err check_uscc(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
 {
 	char out[DT_USCC_LEN + 1];
 	int rc = dt_uscc_parse(v, out, err);
@@ -24,7 +24,7 @@ static int check_uscc(const char *v, struct dt_strbuf *norm, struct dt_strbuf *e
 	return rc;
 }
 
-static int check_occupation(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
+static enum dt_err check_occupation(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
 {
 	int rc = dt_occupation_code_parse(v, err);
 	if (rc == DT_OK)
@@ -32,7 +32,7 @@ static int check_occupation(const char *v, struct dt_strbuf *norm, struct dt_str
 	return rc;
 }
 
-static int check_natid(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
+static enum dt_err check_natid(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
 {
 	struct dt_natid id;
 	int rc = dt_natid_parse(v, dt_date_today(), &id, err);
@@ -41,7 +41,7 @@ static int check_natid(const char *v, struct dt_strbuf *norm, struct dt_strbuf *
 	return rc;
 }
 
-static int check_levels(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
+static enum dt_err check_levels(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
 {
 	/* "5 4 3": distinct skill levels 1..5 separated by single blanks. */
 	bool seen[6] = { false };
@@ -61,7 +61,7 @@ static int check_levels(const char *v, struct dt_strbuf *norm, struct dt_strbuf 
 	return DT_OK;
 }
 
-static int check_indicator(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
+static enum dt_err check_indicator(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
 {
 	if (!dt_indicator_find(v))
 		return dt_error(err, DT_EINVAL, "'%s' is not an indicator code (see docs/INDICATORS.md)", v);

@@ -60,7 +60,7 @@ struct dt_field {
 	 * Domain check for TEXT fields: DT_EINVAL with a reason, or DT_OK with
 	 * the normalised value written into @norm.
 	 */
-	int (*check)(const char *value, struct dt_strbuf *norm, struct dt_strbuf *err);
+	enum dt_err (*check)(const char *value, struct dt_strbuf *norm, struct dt_strbuf *err);
 	const char *label_zh;
 	const char *label_en;
 };
