@@ -66,12 +66,12 @@ static bool table_lookup(const char *path, const char *code, struct dt_strbuf *n
  * Check one value; on success @note gets what is worth showing after "ok",
  * on failure the problem is in @ps.
  */
-typedef int (*check_fn)(const char *v, struct dt_strbuf *note, struct dt_problems *ps);
+typedef enum dt_err (*check_fn)(const char *v, struct dt_strbuf *note, struct dt_problems *ps);
 
-static int check_natid(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
+static enum dt_err check_natid(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
 {
 	struct dt_natid id;
-	int rc = dt_natid_parse(v, dt_date_today(), &id, ps, NULL);
+	enum dt_err rc = dt_natid_parse(v, dt_date_today(), &id, ps, NULL);
 	if (rc != DT_OK)
 		return rc;
 	char birth[DT_DATE_STRLEN];
@@ -82,19 +82,19 @@ static int check_natid(const char *v, struct dt_strbuf *note, struct dt_problems
 	return DT_OK;
 }
 
-static int check_uscc(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
+static enum dt_err check_uscc(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
 {
 	char out[DT_USCC_LEN + 1];
-	int rc = dt_uscc_parse(v, out, ps, NULL);
+	enum dt_err rc = dt_uscc_parse(v, out, ps, NULL);
 	if (rc == DT_OK && strcmp(v, out))
 		dt_strbuf_addf(note, "normalised to %s", out);
 	return rc;
 }
 
-static int check_region(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
+static enum dt_err check_region(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
 {
 	int code;
-	int rc = dt_region_code_parse(v, &code, ps, NULL);
+	enum dt_err rc = dt_region_code_parse(v, &code, ps, NULL);
 	if (rc != DT_OK)
 		return rc;
 	if (!table_lookup("data/regions.csv", v, note))
@@ -102,9 +102,9 @@ static int check_region(const char *v, struct dt_strbuf *note, struct dt_problem
 	return DT_OK;
 }
 
-static int check_occupation(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
+static enum dt_err check_occupation(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
 {
-	int rc = dt_occupation_code_parse(v, ps, NULL);
+	enum dt_err rc = dt_occupation_code_parse(v, ps, NULL);
 	if (rc != DT_OK)
 		return rc;
 	if (!table_lookup("data/occupations.csv", v, note))

@@ -238,7 +238,8 @@ int cli_entity_args(int argc, char **argv, const char *what, const struct dt_ent
 
 /* ---- the database ---- */
 
-static char *xstrdup(const char *s)
+/* strdup() for the command line: out of memory ends the process with exit status 3. */
+static char *strdup_or_exit(const char *s)
 {
 	char *p = strdup(s);
 	if (!p) {
@@ -254,11 +255,11 @@ int cli_db_resolve(struct cli_db *db)
 		return 0;
 	const char *env = getenv("DUALTRACK_DB");
 	const char *path = db->db_arg ? db->db_arg : env && *env ? env : "dualtrack.db";
-	db->db_path = xstrdup(path);
+	db->db_path = strdup_or_exit(path);
 
 	const char *kenv = getenv("DUALTRACK_KEY_FILE");
 	if (db->key_arg || (kenv && *kenv)) {
-		db->key_path = xstrdup(db->key_arg ? db->key_arg : kenv);
+		db->key_path = strdup_or_exit(db->key_arg ? db->key_arg : kenv);
 		db->key_named = true;
 	} else {
 		struct dt_strbuf k = DT_STRBUF_INIT;

@@ -221,7 +221,7 @@ static int refuse_if_filled(struct dt_demo_gen *g)
 	return DT_OK;
 }
 
-int dt_demo_generate(struct dt_store *s, const struct dt_actor *a, const struct dt_demo_opts *o,
+enum dt_err dt_demo_generate(struct dt_store *s, const struct dt_actor *a, const struct dt_demo_opts *o,
 		     struct dt_demo_stats *stats, struct dt_strbuf *err)
 {
 	struct dt_demo_gen *g = calloc(1, sizeof(*g));

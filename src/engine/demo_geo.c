@@ -143,7 +143,7 @@ int dt_demo_load_regions(struct dt_demo_gen *g)
 		if (province_index(code / 10000 * 10000) < 0 || !name || !strcmp(name, "市辖区"))
 			continue;
 		g->counties[g->ncounties].code = code;
-		g->counties[g->ncounties].name = dt_demo_xstrdup(name);
+		g->counties[g->ncounties].name = dt_demo_copy_text(name);
 		if (!g->counties[g->ncounties++].name) {
 			json_decref(arr);
 			return dt_error(g->err, DT_ENOMEM, "out of memory");
@@ -174,7 +174,7 @@ int dt_demo_load_regions(struct dt_demo_gen *g)
 		if (rc != DT_OK)
 			return dt_error(g->err, rc, "city %06d is not in the region table",
 					c->def->code);
-		c->name = dt_demo_xstrdup(json_string_value(json_object_get(obj, "name_zh")));
+		c->name = dt_demo_copy_text(json_string_value(json_object_get(obj, "name_zh")));
 		json_decref(obj);
 		if (!c->name)
 			return dt_error(g->err, DT_ENOMEM, "out of memory");
@@ -239,13 +239,13 @@ int dt_demo_load_occupations(struct dt_demo_gen *g)
 			continue;
 		struct dt_demo_occ *o = &g->occs[g->noccs];
 		o->id = json_integer_value(json_object_get(r, "id"));
-		o->code = dt_demo_xstrdup(json_string_value(json_object_get(r, "code")));
-		o->name = dt_demo_xstrdup(json_string_value(json_object_get(r, "name_zh")));
-		o->levels = dt_demo_xstrdup(levels);
+		o->code = dt_demo_copy_text(json_string_value(json_object_get(r, "code")));
+		o->name = dt_demo_copy_text(json_string_value(json_object_get(r, "name_zh")));
+		o->levels = dt_demo_copy_text(levels);
 		int k = industry_find(g, ind);
 		if (k < 0) {
 			k = g->ninds++;
-			g->inds[k].key = dt_demo_xstrdup(ind);
+			g->inds[k].key = dt_demo_copy_text(ind);
 			g->inds[k].occs = calloc(n, sizeof(int));
 		}
 		if (!o->code || !o->name || !o->levels || !g->inds[k].key || !g->inds[k].occs) {

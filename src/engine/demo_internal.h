@@ -183,8 +183,9 @@ struct dt_demo_gen {
 };
 /* ---- small helpers ---- */
 
-/* strdup() that takes NULL as ""; NULL only when memory ran out. */
-static inline char *dt_demo_xstrdup(const char *s)
+/* A copy of @s, NULL taken as "" (reference rows with a missing cell); NULL only when
+ * memory ran out.  Not dt_xstrdup(), which keeps NULL as NULL. */
+static inline char *dt_demo_copy_text(const char *s)
 {
 	return strdup(s ? s : "");
 }

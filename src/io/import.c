@@ -219,7 +219,7 @@ static int finish(struct dt_store *s, const struct dt_import_opts *o, struct dt_
 	return rc;
 }
 
-int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
+enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
 		  struct dt_import_result *r, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = entity_of_kind(o->kind);
@@ -230,8 +230,13 @@ int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char
 				"kind: %s records are reference data: use `dualtrack refdata load`",
 				e->name);
 
+	/*
+	 * What the file becomes in UTF-8: at most 3 bytes per byte read (a GB
+	 * 18030 or UTF-16 character of 2 bytes is at most 3 in UTF-8), and the
+	 * file itself is capped by its caller (the upload limit, the CLI's).
+	 */
 	struct dt_strbuf text = DT_STRBUF_INIT;
-	dt_strbuf_init(&text, (size_t)1 << 40);
+	dt_strbuf_init(&text, len > (SIZE_MAX - 16) / 3 ? SIZE_MAX : 3 * len + 16);
 	int rc = dt_encoding_to_utf8(data, len, o->encoding, &text, &r->encoding, &r->bom, err);
 	if (rc != DT_OK) {
 		dt_strbuf_release(&text);

@@ -123,7 +123,7 @@ json_t *dt_import_result_json(const struct dt_import_result *r);
  * unusable (encoding, header: then @err says why); DT_ECONFLICT when
  * cancelled; other codes for database failures (nothing written).
  */
-int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
+enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
 		  struct dt_import_result *r, struct dt_strbuf *err);
 
 #endif

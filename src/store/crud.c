@@ -125,7 +125,7 @@ static bool ref_find(void *ctx, const struct dt_field *f, int64_t id, const char
 	return true;
 }
 
-int dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg)
+enum dt_err dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg)
 {
 	struct dt_problems ps = DT_PROBLEMS_INIT;
 	enum dt_err rc = dt_field_text(f, str, len, &ps, f->name);
@@ -441,7 +441,7 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, 
 			    binds);
 }
 
-int dt_crud_scope_rules_check(struct dt_strbuf *why)
+enum dt_err dt_crud_scope_rules_check(struct dt_strbuf *why)
 {
 	static const struct {
 		const struct party_rule *t;
@@ -630,13 +630,13 @@ out:
 	return rc;
 }
 
-int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+enum dt_err dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	return crud_get_any(s, e, scope, id, flags, out, NULL, err);
 }
 
-int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+enum dt_err dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		     int64_t id, struct dt_strbuf *err)
 {
 	if (!scope)
@@ -649,7 +649,7 @@ int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct
 	return rc;
 }
 
-int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+enum dt_err dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_crud_find_entity(entity, err);
@@ -673,7 +673,7 @@ int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const ch
 	return rc;
 }
 
-int dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
+enum dt_err dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
 		 unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_crud_find_entity(entity, err);
@@ -743,7 +743,7 @@ static void audit_action(char *buf, size_t n, const struct dt_entity *e, const c
 	snprintf(buf, n, "%s.%s", e->name, verb);
 }
 
-int dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
+enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
 		    json_t **out, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_crud_find_entity(entity, err);
@@ -786,7 +786,7 @@ done:
 	return rc;
 }
 
-int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, json_t *patch, json_t **out, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_crud_find_entity(entity, err);
@@ -887,7 +887,7 @@ done:
 	return rc;
 }
 
-int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_crud_find_entity(entity, err);

@@ -198,7 +198,7 @@ static json_t *cursor_decode(const char *c)
 	return a;
 }
 
-int dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		  const struct dt_query *q, json_t **items, char **next, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_crud_find_entity(entity, err);
@@ -315,7 +315,7 @@ out:
 	return rc;
 }
 
-int dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+enum dt_err dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		   const struct dt_query *q, int64_t *count, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_crud_find_entity(entity, err);

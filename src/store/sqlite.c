@@ -145,7 +145,7 @@ static void unique_fields(struct dt_store *s, const char *msg)
 	}
 }
 
-int dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err)
+enum dt_err dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err)
 {
 	/* Extended result codes are on: the primary code is the low byte. */
 	int ext = sqlite3_extended_errcode(s->db);
@@ -162,7 +162,7 @@ int dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err)
 	return dt_error(err, DT_EDB, "%s: database error: %s", what, sqlite3_errmsg(s->db));
 }
 
-int dt_sql_exec(struct dt_store *s, const char *sql, struct dt_strbuf *err)
+enum dt_err dt_sql_exec(struct dt_store *s, const char *sql, struct dt_strbuf *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -187,7 +187,7 @@ int dt_sql_bind_json(sqlite3_stmt *st, int i, json_t *v)
 	}
 }
 
-int dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
+enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
 	       struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
@@ -224,7 +224,7 @@ int dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
 /* ---- transactions ---- */
 
 /* Run a cached statement without results (savepoint control in bulk work). */
-static int run_cached(struct dt_store *s, const char *sql, struct dt_strbuf *err)
+static enum dt_err run_cached(struct dt_store *s, const char *sql, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
 	if (!st)
@@ -235,12 +235,12 @@ static int run_cached(struct dt_store *s, const char *sql, struct dt_strbuf *err
 }
 
 /* For bulk.c's row savepoints: the same, outside this file. */
-int dt_sql_run(struct dt_store *s, const char *sql, struct dt_strbuf *err)
+enum dt_err dt_sql_run(struct dt_store *s, const char *sql, struct dt_strbuf *err)
 {
 	return run_cached(s, sql, err);
 }
 
-int dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (s->snapshot || s->depth || s->explicit_tx)
 		return DT_OK;
@@ -265,7 +265,7 @@ void dt_store_snapshot_end(struct dt_store *s)
 	cache_settle(s);
 }
 
-int dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	snapshot_close(s); /* a write sees, and makes, the latest state */
 	if (s->explicit_tx) {
@@ -280,7 +280,7 @@ int dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 	return rc;
 }
 
-int dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
+enum dt_err dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
 {
 	if (s->explicit_tx) {
 		s->savepoints--;
@@ -306,7 +306,7 @@ int dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
 	return r2;
 }
 
-int dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	snapshot_close(s);
 	if (s->explicit_tx || s->depth)
@@ -319,7 +319,7 @@ int dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
 	return rc;
 }
 
-int dt_store_commit(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_store_commit(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (!s->explicit_tx)
 		return dt_error(err, DT_EINTERNAL, "internal error: no transaction open");
@@ -434,7 +434,7 @@ json_t *dt_store_field_errors(struct dt_store *s)
  * version inside it: connections opening at once (the server's workers)
  * wait for each other instead of applying the same migration twice.
  */
-static int migrate(struct dt_store *s, struct dt_strbuf *err)
+static enum dt_err migrate(struct dt_store *s, struct dt_strbuf *err)
 {
 	int n = 0;
 	for (const struct dt_embedded *m = dt_embedded; m->path; m++)
@@ -482,7 +482,7 @@ int dt_store_schema_version(struct dt_store *s)
 	return v;
 }
 
-int dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,
+enum dt_err dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,
 		    struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT value FROM meta WHERE key = ?", err);
@@ -497,7 +497,7 @@ int dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool
 	return r == SQLITE_ROW || r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "meta", err);
 }
 
-int dt_meta_set(struct dt_store *s, const char *key, const char *value, struct dt_strbuf *err)
+enum dt_err dt_meta_set(struct dt_store *s, const char *key, const char *value, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(
 		s, "INSERT INTO meta(key, value) VALUES (?, ?) "
@@ -512,7 +512,7 @@ int dt_meta_set(struct dt_store *s, const char *key, const char *value, struct d
 }
 
 /* The key in use must be the one the database was initialised with. */
-static int check_key(struct dt_store *s, struct dt_strbuf *err)
+static enum dt_err check_key(struct dt_store *s, struct dt_strbuf *err)
 {
 	struct dt_strbuf fp = DT_STRBUF_INIT;
 	bool found = false;
@@ -547,7 +547,7 @@ static void sqlite_setup(void)
 	sqlite3_initialize();
 }
 
-int dt_store_open(struct dt_store **out, const char *path, const struct dt_keys *keys,
+enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct dt_keys *keys,
 		  unsigned flags, struct dt_strbuf *err)
 {
 	static pthread_once_t setup_once = PTHREAD_ONCE_INIT;

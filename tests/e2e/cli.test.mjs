@@ -220,6 +220,18 @@ test('a missing database is reported, not created', () => {
   assert.ok(!fs.existsSync(path.join(dir, 'none.db')));
 });
 
+test('import refuses a file over the 256 MiB import limit, naming the limit', () => {
+  const t = freshDb();
+  // A sparse file: one byte over the cap without writing 256 MiB.
+  const big = path.join(t.dir, 'big.csv');
+  fs.writeFileSync(big, '');
+  fs.truncateSync(big, 256 * 1024 * 1024 + 1);
+  const r = run(['import', ...t.args, '--kind', 'organizations', big]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /big\.csv: the file is larger than 268435456 bytes \(256 MiB\), the limit/);
+  assert.equal(sqlite(t.db, 'SELECT count(*) FROM organization'), '0');
+});
+
 test('a wrong key file is refused with a clear message', () => {
   const a = freshDb();
   const b = freshDb();
