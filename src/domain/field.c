@@ -48,8 +48,8 @@ enum dt_err dt_field_text(const struct dt_field *f, const char *text, size_t len
 	if (cps == 0 && (f->flags & DT_FF_REQUIRED))
 		return dt_problem_add(ps, field, "text.empty", NULL);
 	if (cps > max)
-		return dt_problem_add(ps, field, "text.too_long", "length", DT_I(cps), "max", DT_I(max),
-				      NULL);
+		return dt_problem_add(ps, field, "text.too_long", "length", DT_I(cps), "max",
+				      DT_I(max), NULL);
 	return DT_OK;
 }
 
@@ -116,7 +116,8 @@ static enum dt_err check_region(const struct dt_value *in, const struct dt_field
 	if (in->type == DT_V_INT) {
 		/* 210100 given as a number: the same rules as its text */
 		if (in->i < 0 || in->i > 999999)
-			return dt_problem_add(ps, field, "region.format", "value", DT_I(in->i), NULL);
+			return dt_problem_add(ps, field, "region.format", "value", DT_I(in->i),
+					      NULL);
 		char six[8];
 		for (int i = 5, v = (int)in->i; i >= 0; i--, v /= 10)
 			six[i] = (char)('0' + v % 10);
@@ -169,8 +170,8 @@ static enum dt_err check_range(const struct dt_field *f, double d, const char *v
 			       struct dt_problems *ps, const char *field)
 {
 	if ((f->min || f->max) && (d < (double)f->min || d > (double)f->max))
-		return dt_problem_add(ps, field, "number.range", "value", value, "min", DT_I(f->min),
-				      "max", DT_I(f->max), NULL);
+		return dt_problem_add(ps, field, "number.range", "value", value, "min",
+				      DT_I(f->min), "max", DT_I(f->max), NULL);
 	return DT_OK;
 }
 
@@ -249,14 +250,9 @@ enum dt_err dt_field_check(const struct dt_field *f, const struct dt_value *in,
 		}
 		*out = *in;
 		break;
-	case DT_F_REF:
-		rc = check_ref(f, in, facts, out, ps, field);
-		break;
-	case DT_F_REGION:
-		rc = check_region(in, facts, out, ps, field);
-		break;
-	case DT_F_TIME:
-		return dt_problem_add(ps, field, "field.system", NULL);
+	case DT_F_REF: rc = check_ref(f, in, facts, out, ps, field); break;
+	case DT_F_REGION: rc = check_region(in, facts, out, ps, field); break;
+	case DT_F_TIME: return dt_problem_add(ps, field, "field.system", NULL);
 	}
 	if (rc != DT_OK)
 		memset(out, 0, sizeof(*out));
@@ -337,7 +333,8 @@ enum dt_err dt_field_read(enum dt_ftype type, const char *text, struct dt_value 
 		 * be converted: "1e20" would be undefined behaviour (2^63 is exact).
 		 */
 		if (!ok && dt_parse_double(text, &d, NULL, NULL) == DT_OK &&
-		    d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == (double)(int64_t)d) {
+		    d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+		    d == (double)(int64_t)d) {
 			n = (int64_t)d;
 			ok = true;
 		}
@@ -372,8 +369,7 @@ enum dt_err dt_field_read(enum dt_ftype type, const char *text, struct dt_value 
 			return DT_OK;
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 	out->type = DT_V_TEXT;
 	out->text = text;
@@ -423,8 +419,8 @@ enum dt_err dt_field_levels(const char *v, struct dt_strbuf *norm, struct dt_pro
 		if (*p < '1' || *p > '5' || (p[1] && p[1] != ' ') || (p[1] == ' ' && !p[2]))
 			return dt_problem_add(ps, field, "levels.format", NULL);
 		if (seen[*p - '0'])
-			return dt_problem_add(ps, field, "levels.repeated", "level", (char[2]){ *p, 0 },
-					      NULL);
+			return dt_problem_add(ps, field, "levels.repeated", "level",
+					      (char[2]){ *p, 0 }, NULL);
 		seen[*p - '0'] = true;
 		p += p[1] ? 2 : 1;
 	}
@@ -438,7 +434,8 @@ enum dt_err dt_field_indicator(const char *v, struct dt_strbuf *norm, struct dt_
 	if (!dt_indicator_find(v)) {
 		struct dt_strbuf head = DT_STRBUF_INIT;
 		dt_utf8_add_quoted(&head, v, 40);
-		enum dt_err rc = dt_problem_add(ps, field, "indicator.unknown", "value", head.buf, NULL);
+		enum dt_err rc =
+			dt_problem_add(ps, field, "indicator.unknown", "value", head.buf, NULL);
 		dt_strbuf_release(&head);
 		return rc;
 	}

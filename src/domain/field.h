@@ -44,9 +44,9 @@ struct dt_value {
 	enum dt_vtype type;
 	const char *text; /* DT_V_TEXT; not owned */
 	size_t len;
-	int64_t i;  /* DT_V_INT */
-	double d;   /* DT_V_REAL */
-	bool b;     /* DT_V_BOOL */
+	int64_t i; /* DT_V_INT */
+	double d;  /* DT_V_REAL */
+	bool b;    /* DT_V_BOOL */
 };
 
 /*
