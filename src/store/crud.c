@@ -743,15 +743,48 @@ static void audit_action(char *buf, size_t n, const struct dt_entity *e, const c
 	snprintf(buf, n, "%s.%s", e->name, verb);
 }
 
+/*
+ * Start a write on @entity: the store's problems are reset and named by its
+ * fields.  NULL with the problem recorded (record.kind_unknown,
+ * record.system_only) and its kind in *@rc when it cannot be written.
+ */
+static const struct dt_entity *write_begin(struct dt_store *s, const char *entity,
+					   struct dt_strbuf *err, enum dt_err *rc)
+{
+	dt_store_problems_begin(s, NULL);
+	const struct dt_entity *e = dt_entity_find(entity);
+	if (!e) {
+		*rc = dt_store_problem(s, err, NULL, "record.kind_unknown", "kind", entity, NULL);
+		return NULL;
+	}
+	dt_problems_entity(&s->problems, e->name);
+	if (e->flags & DT_EF_SYSTEM) {
+		*rc = dt_store_problem(s, err, NULL, "record.system_only", NULL);
+		return NULL;
+	}
+	return e;
+}
+
+/*
+ * Record what a failed look-up of the record to change means to the
+ * caller: record.not_found or record.not_yours (the text in @err stays).
+ */
+static enum dt_err lookup_problem(struct dt_store *s, enum dt_err rc)
+{
+	if (rc == DT_ENOTFOUND)
+		dt_problem_add(&s->problems, NULL, "record.not_found", NULL);
+	else if (rc == DT_EDENIED)
+		dt_problem_add(&s->problems, NULL, "record.not_yours", NULL);
+	return rc;
+}
+
 enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
 		    json_t **out, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = dt_crud_find_entity(entity, err);
+	enum dt_err wrc = DT_OK;
+	const struct dt_entity *e = write_begin(s, entity, err, &wrc);
 	if (!e)
-		return DT_EINVAL;
-	if (e->flags & DT_EF_SYSTEM)
-		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
-	dt_store_problems_begin(s, e->name);
+		return wrc;
 	json_t *row = json_object(), *refs = json_object(), *obj = NULL;
 	struct dt_blobs blobs = { .n = 0 };
 	int64_t id = 0;
@@ -789,12 +822,10 @@ done:
 enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, json_t *patch, json_t **out, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = dt_crud_find_entity(entity, err);
+	enum dt_err wrc = DT_OK;
+	const struct dt_entity *e = write_begin(s, entity, err, &wrc);
 	if (!e)
-		return DT_EINVAL;
-	if (e->flags & DT_EF_SYSTEM)
-		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
-	dt_store_problems_begin(s, e->name);
+		return wrc;
 	json_t *changes = json_object(), *refs = json_object(), *raw = NULL, *before = NULL,
 	       *after = NULL;
 	struct dt_blobs blobs = { .n = 0 };
@@ -805,6 +836,7 @@ enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a, const 
 	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
 	if (rc == DT_OK)
 		rc = dt_crud_writable(s, e, scope, id, err);
+	lookup_problem(s, rc);
 	if (rc == DT_OK)
 		rc = dt_sql_row(s, e->table, id, &raw, err);
 	if (rc == DT_OK)
@@ -890,14 +922,12 @@ done:
 enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = dt_crud_find_entity(entity, err);
+	enum dt_err wrc = DT_OK;
+	const struct dt_entity *e = write_begin(s, entity, err, &wrc);
 	if (!e)
-		return DT_EINVAL;
-	if (e->flags & DT_EF_SYSTEM)
-		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
-	dt_store_problems_begin(s, e->name);
+		return wrc;
 	if (!(e->flags & DT_EF_DELETE))
-		return dt_error(err, DT_ECONFLICT, "%s records cannot be deleted", e->name);
+		return dt_store_problem(s, err, NULL, "record.no_delete", NULL);
 	json_t *before = NULL, *raw = NULL;
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -905,6 +935,7 @@ enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a, const 
 	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
 	if (rc == DT_OK)
 		rc = dt_crud_writable(s, e, scope, id, err);
+	lookup_problem(s, rc);
 	if (rc == DT_OK)
 		rc = dt_sql_row(s, e->table, id, &raw, err);
 	if (rc == DT_OK)
@@ -920,9 +951,7 @@ enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a, const 
 			sqlite3_bind_int64(st, 1, id);
 			if (sqlite3_step(st) != SQLITE_DONE) {
 				if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
-					rc = dt_error(err, DT_ECONFLICT,
-						      "%s %lld is still referred to by other records",
-						      e->name, (long long)id);
+					rc = dt_store_problem(s, err, NULL, "record.in_use", NULL);
 				else
 					rc = dt_sql_error(s, e->name, err);
 			}

@@ -26,31 +26,34 @@
 /* ---- listing ---- */
 
 /* Convert a filter's text value to a bind value for field @f. */
-static int filter_value(const struct dt_field *f, const char *text, json_t **out,
-			struct dt_strbuf *err)
+static enum dt_err filter_value(struct dt_store *s, const struct dt_field *f, const char *text,
+				json_t **out, struct dt_strbuf *err)
 {
 	int64_t n;
 	switch (f->type) {
 	case DT_F_INT:
 	case DT_F_REF:
-		if (dt_parse_int64(text, INT64_MIN, INT64_MAX, &n, f->name, err) != DT_OK)
-			return DT_EINVAL;
+		if (dt_parse_int64(text, INT64_MIN, INT64_MAX, &n, NULL, NULL) != DT_OK)
+			return dt_store_problem(s, err, f->name, "type.integer", NULL);
 		*out = json_integer(n);
 		return DT_OK;
 	case DT_F_BOOL:
 		if (strcmp(text, "true") && strcmp(text, "false") && strcmp(text, "1") && strcmp(text, "0"))
-			return dt_error(err, DT_EINVAL, "%s: expected true or false", f->name);
+			return dt_store_problem(s, err, f->name, "type.boolean", NULL);
 		*out = json_integer(!strcmp(text, "true") || !strcmp(text, "1"));
 		return DT_OK;
 	case DT_F_ENUM:
 		if (!dt_crud_enum_has(f->values, text))
-			return dt_error(err, DT_EINVAL, "%s: '%s' is not one of %s", f->name, text, f->values);
+			return dt_store_problem(s, err, f->name, "enum.value", "value", text, "values",
+						f->values, NULL);
 		*out = json_string(text);
 		return DT_OK;
 	case DT_F_DATE: {
 		struct dt_date d;
-		if (dt_date_parse(text, &d, f->name, err) != DT_OK)
-			return DT_EINVAL;
+		if (strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+			return dt_store_problem(s, err, f->name, "type.date", NULL);
+		if (dt_date_parse(text, &d, NULL, NULL) != DT_OK)
+			return dt_store_problem(s, err, f->name, "date.invalid", "value", text, NULL);
 		*out = json_string(text);
 		return DT_OK;
 	}
@@ -66,18 +69,15 @@ static int filter_value(const struct dt_field *f, const char *text, json_t **out
  * household region by a province or a city.  Anything finer would let the
  * finer value be found by asking (one day, one district at a time).
  */
-static int coarse_filter(const struct dt_field *f, const char *text, struct dt_strbuf *sql,
-			 json_t *binds, struct dt_strbuf *err)
+static enum dt_err coarse_filter(struct dt_store *s, const struct dt_field *f, const char *text,
+				 struct dt_strbuf *sql, json_t *binds, struct dt_strbuf *err)
 {
 	if (f->type == DT_F_DATE) {
 		bool year = strlen(text) == 4;
 		for (const char *p = text; year && *p; p++)
 			year = *p >= '0' && *p <= '9';
 		if (!year)
-			return dt_error(err, DT_EINVAL,
-					"%s: without pii:read it is shown as a year, and filtered by a "
-					"year (YYYY) only, not '%s'",
-					f->name, text);
+			return dt_store_problem(s, err, f->name, "filter.year_only", "value", text, NULL);
 		char lo[16], hi[16];
 		snprintf(lo, sizeof(lo), "%s-01-01", text);
 		snprintf(hi, sizeof(hi), "%s-12-31", text);
@@ -87,13 +87,12 @@ static int coarse_filter(const struct dt_field *f, const char *text, struct dt_s
 		return DT_OK;
 	}
 	int code, lo, hi;
-	if (dt_region_code_parse(text, &code, NULL, NULL) != DT_OK)
-		return dt_error(err, DT_EINVAL, "%s: '%s' is not a region code", f->name, text);
+	if (dt_region_code_parse(text, &code, &s->problems, f->name) != DT_OK) {
+		dt_store_problem_err(s, err);
+		return DT_EINVAL;
+	}
 	if (dt_region_level(code) > 2)
-		return dt_error(err, DT_EINVAL,
-				"%s: without pii:read it is shown down to the city, and filtered by a "
-				"province or city code only, not %06d",
-				f->name, code);
+		return dt_store_problem(s, err, f->name, "filter.city_only", "value", text, NULL);
 	dt_region_range(code, &lo, &hi);
 	dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
 	json_array_append_new(binds, json_integer(lo));
@@ -102,7 +101,7 @@ static int coarse_filter(const struct dt_field *f, const char *text, struct dt_s
 }
 
 /* WHERE clause shared by list and count (without cursor), for the reader of @s. */
-static int where_sql(const struct dt_store *s, const struct dt_entity *e,
+static enum dt_err where_sql(struct dt_store *s, const struct dt_entity *e,
 		     const struct dt_scope *scope, const struct dt_query *q, struct dt_strbuf *sql,
 		     json_t *binds, struct dt_strbuf *err)
 {
@@ -112,20 +111,22 @@ static int where_sql(const struct dt_store *s, const struct dt_entity *e,
 		const char *name = q->filters[2 * i], *text = q->filters[2 * i + 1];
 		const struct dt_field *f = dt_entity_field(e, name);
 		if (!dt_utf8_valid(name, strlen(name), NULL))
-			return dt_error(err, DT_EINVAL, "filter: a field name is not valid UTF-8");
+			return dt_store_problem(s, err, "filter", "text.utf8", NULL);
 		if (!f || !(f->flags & DT_FF_FILTER))
-			return dt_error(err, DT_EINVAL, "%s: not a filter of %s", name, e->name);
+			return dt_store_problem(s, err, name, "filter.unknown", "entity", e->name, NULL);
 		if (!dt_utf8_valid(text, strlen(text), NULL))
-			return dt_error(err, DT_EINVAL, "%s: the value is not valid UTF-8", name);
+			return dt_store_problem(s, err, name, "text.utf8", NULL);
 		if ((f->flags & DT_FF_QUASI) && !s->viewer.pii) {
-			if (coarse_filter(f, text, sql, binds, err) != DT_OK)
+			if (coarse_filter(s, f, text, sql, binds, err) != DT_OK)
 				return DT_EINVAL;
 			continue;
 		}
 		if (f->type == DT_F_REGION) {
 			int code, lo, hi;
-			if (dt_region_code_parse(text, &code, NULL, NULL) != DT_OK)
-				return dt_error(err, DT_EINVAL, "%s: '%s' is not a region code", f->name, text);
+			if (dt_region_code_parse(text, &code, &s->problems, f->name) != DT_OK) {
+				dt_store_problem_err(s, err);
+				return DT_EINVAL;
+			}
 			dt_region_range(code, &lo, &hi);
 			dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
 			json_array_append_new(binds, json_integer(lo));
@@ -133,13 +134,13 @@ static int where_sql(const struct dt_store *s, const struct dt_entity *e,
 			continue;
 		}
 		json_t *v = NULL;
-		if (filter_value(f, text, &v, err) != DT_OK)
+		if (filter_value(s, f, text, &v, err) != DT_OK)
 			return DT_EINVAL;
 		dt_strbuf_addf(sql, " AND %s = ?", f->name);
 		json_array_append_new(binds, v);
 	}
 	if (q && q->q && !dt_utf8_valid(q->q, strlen(q->q), NULL))
-		return dt_error(err, DT_EINVAL, "q: the search text is not valid UTF-8");
+		return dt_store_problem(s, err, "q", "text.utf8", NULL);
 	if (q && q->q && *q->q) {
 		struct dt_strbuf pat = DT_STRBUF_INIT;
 		dt_strbuf_addch(&pat, '%');
@@ -201,18 +202,21 @@ static json_t *cursor_decode(const char *c)
 enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		  const struct dt_query *q, json_t **items, char **next, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = dt_crud_find_entity(entity, err);
+	dt_store_problems_begin(s, NULL);
+	const struct dt_entity *e = dt_entity_find(entity);
 	if (!e)
-		return DT_EINVAL;
+		return dt_store_problem(s, err, NULL, "record.kind_unknown", "kind", entity, NULL);
+	dt_problems_entity(&s->problems, e->name);
 	*items = NULL;
 	*next = NULL;
 	const char *sort = q && q->sort && *q->sort ? q->sort : "id";
 	const struct dt_field *sf = dt_entity_field(e, sort);
 	if (!sf || !(sf->flags & DT_FF_SORT))
-		return dt_error(err, DT_EINVAL, "sort: %s cannot be sorted by '%s'", e->name, sort);
+		return dt_store_problem(s, err, "sort", "list.sort", "value", sort, NULL);
 	int limit = q && q->limit ? q->limit : LIST_DEFAULT;
 	if (limit < 1 || limit > LIST_MAX)
-		return dt_error(err, DT_EINVAL, "limit: %d is out of range 1..%d", limit, LIST_MAX);
+		return dt_store_problem(s, err, "limit", "number.range", "value", DT_I(limit), "min",
+					DT_I(1), "max", DT_I(LIST_MAX), NULL);
 	bool desc = q && q->desc;
 	bool by_id = !strcmp(sort, "id");
 	/*
@@ -239,7 +243,7 @@ enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, cons
 	if (q && q->cursor && *q->cursor) {
 		cur = cursor_decode(q->cursor);
 		if (!cur) {
-			rc = dt_error(err, DT_EINVAL, "cursor: not a cursor from this list");
+			rc = dt_store_problem(s, err, "cursor", "list.cursor", NULL);
 			goto out;
 		}
 		const char *op = desc ? "<" : ">";
@@ -318,9 +322,11 @@ out:
 enum dt_err dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		   const struct dt_query *q, int64_t *count, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = dt_crud_find_entity(entity, err);
+	dt_store_problems_begin(s, NULL);
+	const struct dt_entity *e = dt_entity_find(entity);
 	if (!e)
-		return DT_EINVAL;
+		return dt_store_problem(s, err, NULL, "record.kind_unknown", "kind", entity, NULL);
+	dt_problems_entity(&s->problems, e->name);
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	json_t *binds = json_array();
 	dt_strbuf_addf(&sql, "SELECT count(*) FROM %s", e->table);

@@ -151,8 +151,10 @@ enum dt_err dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf 
 	int ext = sqlite3_extended_errcode(s->db);
 	int code = ext & 0xff;
 	if (code == SQLITE_CONSTRAINT) {
-		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) {
+			dt_problem_add(&s->problems, NULL, "record.in_use", NULL);
 			return dt_error(err, DT_ECONFLICT, "%s: still referred to by other records", what);
+		}
 		if (ext == SQLITE_CONSTRAINT_UNIQUE)
 			unique_fields(s, sqlite3_errmsg(s->db));
 		return dt_error(err, DT_ECONFLICT, "%s: %s", what, sqlite3_errmsg(s->db));

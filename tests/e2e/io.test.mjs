@@ -300,7 +300,7 @@ test('export: masked by default, with list filters; XLSX has typed cells and a f
   const rows = text.split('\r\n').filter(Boolean);
   assert.equal(rows.length, 1 + 3, 'three trainees in Shenyang, none from Anshan');
   assert.ok(rows.slice(1).every((l) => /^\d{4}\*{10}[\dX]{4},/.test(l)), 'masked');
-  fails(['export', '--kind', 'trainees', '-o', csv, '--filter', 'nope=1', '--db', db], 1, /nope: not a filter/);
+  fails(['export', '--kind', 'trainees', '-o', csv, '--filter', 'nope=1', '--db', db], 1, /nope: is not a filter of/);
 
   const x = path.join(dir, 'contracts.xlsx');
   ok(['export', '--kind', 'contracts', '-o', x, '--db', db]);

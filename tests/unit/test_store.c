@@ -419,6 +419,7 @@ static void test_every_entity(void **state)
 		   "monthly", json_integer(2200), "valid_from", "2025-01-01", "210100");
 	/* Alerts are the system's: not created through CRUD (test_indicators raises them). */
 	assert_int_equal(fx_create_rc(f, "alert", json_pack("{s:s}", "rule", "x")), DT_EDENIED);
+	assert_problem(f, NULL, "record.system_only");
 
 	/* Every entity has been through the round. */
 	for (const struct dt_entity *e = dt_entities; e->name; e++)
@@ -476,19 +477,29 @@ static void test_sort_nullable(void **state)
 	struct dt_query q = { .sort = "address" };
 	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
 			 DT_EINVAL);
+	assert_problem(f, "sort", "list.sort");
 	assert_int_equal(dt_store_list(f->s, NULL, "widgets", NULL, &items, &next, &f->err),
 			 DT_EINVAL);
+	assert_problem(f, NULL, "record.kind_unknown");
 	q = (struct dt_query){ .limit = 1001 };
 	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
 			 DT_EINVAL);
+	assert_problem(f, "limit", "number.range");
 	const char *filt[] = { "address", "x" };
 	q = (struct dt_query){ .filters = filt, .nfilters = 1 };
 	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
 			 DT_EINVAL);
+	assert_problem(f, "address", "filter.unknown");
 	const char *filt2[] = { "kind", "factory" };
 	q = (struct dt_query){ .filters = filt2, .nfilters = 1 };
 	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
 			 DT_EINVAL);
+	assert_problem(f, "kind", "enum.value");
+	const char *filt3[] = { "region", "2101" };
+	q = (struct dt_query){ .filters = filt3, .nfilters = 1 };
+	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
+			 DT_EINVAL);
+	assert_problem(f, "region", "region.format");
 	assert_null(items);
 	assert_null(next);
 }
@@ -654,8 +665,10 @@ static void test_validation(void **state)
 	refused_update(f, "programme", w.prog, json_pack("{s:I}", "school_id", (json_int_t)w.ent),
 		       DT_EINVAL, "school_id");
 	refused_update(f, "organization", 99999, json_pack("{s:s}", "name", "x"), DT_ENOTFOUND, NULL);
+	assert_problem(f, NULL, "record.not_found");
 	/* An unknown entity. */
 	assert_int_equal(fx_create_rc(f, "widget", json_object()), DT_EINVAL);
+	assert_problem(f, NULL, "record.kind_unknown");
 }
 
 /* ---- trainees ---- */
@@ -1544,6 +1557,7 @@ static void test_pagination(void **state)
 		if (rc != DT_EINVAL)
 			fail_msg("cursor %s: %d", bad[i], rc);
 		assert_err_has(f, "cursor");
+		assert_problem(f, "cursor", "list.cursor");
 		assert_null(items);
 		assert_null(next);
 	}
@@ -1915,6 +1929,7 @@ static void test_delete(void **state)
 	struct fx_snap snap = fx_snapshot(f);
 	assert_int_equal(del(f, "organization", sch), DT_ECONFLICT);
 	assert_err_has(f, "referred");
+	assert_problem(f, NULL, "record.in_use");
 	fx_assert_unchanged(f, &snap);
 	/* An occupation in use, a region (never deleted). */
 	assert_int_equal(del(f, "occupation", fx_occupation_id(f, "4-02-06-01")), DT_ECONFLICT);
