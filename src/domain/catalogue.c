@@ -63,6 +63,17 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "legacy.text", E, "{message}", "{message}" },
 	{ "internal.unknown_code", DT_EINTERNAL, "内部错误（未登记的问题代码 {code}）",
 	  "internal error (unregistered problem code {code})" },
+	/* words of the values of enumerated fields that no rule names */
+	{ "word.M", E, "男", "male (M)" },
+	{ "word.F", E, "女", "female (F)" },
+	{ "word.micro", E, "微型", "micro" },
+	{ "word.small", E, "小型", "small" },
+	{ "word.medium", E, "中型", "medium" },
+	{ "word.large", E, "大型", "large" },
+	{ "word.company", E, "企业", "company" },
+	{ "word.planned", E, "计划中", "planned" },
+	{ "word.in_progress", E, "进行中", "in progress" },
+	{ "word.done", E, "已完成", "done" },
 
 	/* ---- identifiers: national ID, USCC, region and occupation codes, dates, numbers ---- */
 	{ "date.invalid", E, "“{value}”不是有效日期", "'{value}' is not a valid date" },

@@ -182,6 +182,27 @@ static void test_numbers(void **state)
 	dt_strbuf_release(&norm);
 }
 
+/* The one wording that matters here: a refused enumeration names its values in words. */
+static void test_enum_wording(void **state)
+{
+	(void)state;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	struct dt_strbuf norm = DT_STRBUF_INIT, zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
+	struct dt_value out, in = text("huge");
+	dt_problems_entity(&ps, "organization");
+	assert_int_equal(dt_field_check(field_of("organization", "size"), &in, NULL, &out, &norm,
+					&ps, "size"),
+			 DT_EINVAL);
+	dt_problems_render(&ps, DT_LANG_ZH, &zh);
+	dt_problems_render(&ps, DT_LANG_EN, &en);
+	assert_string_equal(zh.buf, "规模：“huge”不是可选值，可选：微型、小型、中型、大型");
+	assert_non_null(strstr(en.buf, "'huge' is not one of: micro, small, medium"));
+	dt_problems_release(&ps);
+	dt_strbuf_release(&norm);
+	dt_strbuf_release(&zh);
+	dt_strbuf_release(&en);
+}
+
 static void test_enum_date_bool(void **state)
 {
 	(void)state;
@@ -514,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_enum_date_bool),
+		cmocka_unit_test(test_enum_wording),
 		cmocka_unit_test(test_references_and_regions),
 		cmocka_unit_test(test_domain_texts),
 		cmocka_unit_test(test_phone),
