@@ -201,6 +201,14 @@ void dt_metrics_render(struct dt_strbuf *out, const char *db_path);
 /** The OpenAPI 3.1 document for the route table and entities (new reference). */
 json_t *dt_openapi_document(void);
 
+/* h_schema.c */
+/**
+ * The entity table for clients (GET /api/v1/schema): entities with plural,
+ * labels and write permission, fields with type, flags, limits, values,
+ * reference and labels; and the names of all permissions (new reference).
+ */
+json_t *dt_schema_document(void);
+
 /** The largest body the request with head @h may carry (see DT_R_OPT_BODY). */
 size_t dt_app_body_limit(struct dt_http_head *h, void *ctx);
 /**
@@ -219,6 +227,7 @@ const struct dt_app_config *dt_app_config(void);
 void dt_h_healthz(struct dt_ctx *c);
 void dt_h_metrics(struct dt_ctx *c);
 void dt_h_openapi(struct dt_ctx *c);
+void dt_h_schema(struct dt_ctx *c);
 void dt_h_login(struct dt_ctx *c);
 void dt_h_logout(struct dt_ctx *c);
 void dt_h_whoami(struct dt_ctx *c);

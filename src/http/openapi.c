@@ -372,6 +372,16 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 					      "schema", ref("Login")));
 		json_object_set_new(resp, "200", json_response("signed in", ref("Session")));
 		json_object_set_new(resp, "429", problem_response("too many failed sign-ins"));
+	} else if (!strcmp(r->pattern, "/api/v1/schema")) {
+		json_object_set_new(
+			resp, "200",
+			json_response("entities -> {plural, label_zh, label_en, write, delete, system, fields: "
+				      "[{name, type, label_zh, label_en, required?, immutable?, system?, "
+				      "filter?, sort?, pii?, quasi?, min?, max?, values?, ref?, ref_kind?}]}; "
+				      "permissions: every permission's name (ETag, gzip)",
+				      json_pack("{s:s, s:[s, s]}", "type", "object", "required", "entities",
+						"permissions")));
+		json_object_set_new(resp, "304", json_pack("{s:s}", "description", "not modified (If-None-Match)"));
 	} else if (monitor_operation(r, op, params, resp)) {
 		/* indicators, series, rankings, targets, alert actions */
 	} else if (io_operation(r, op, params, resp)) {
@@ -443,10 +453,11 @@ json_t *dt_openapi_document(void)
 				      "login", "type", "string", "password", "type", "string", "required",
 				      "login", "password"));
 	json_object_set_new(schemas, "Session",
-			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}, s:[s, s, s]}", "type",
-				      "object", "properties", "token", "type", "string", "csrf", "type",
-				      "string", "expires_in", "type", "integer", "user", "type", "object",
-				      "required", "token", "csrf", "user"));
+			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:{s:s, s:{s:s}}}}}, s:[s, s, s]}",
+				      "type", "object", "properties", "token", "type", "string", "csrf",
+				      "type", "string", "expires_in", "type", "integer", "user", "type",
+				      "object", "properties", "permissions", "type", "array", "items",
+				      "type", "string", "required", "token", "csrf", "user"));
 	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}, s:[{s:[]}, {s:[]}]}",
 			 "openapi", "3.1.0", "info", "title", "dualtrack API (双元培育试点管理平台)",
 			 "version", "1", "description",
