@@ -71,7 +71,7 @@ export default {
   'detail.fields': 'Details', 'detail.related': 'Related records', 'detail.stamps': 'Created {created}, last changed {updated}',
   'detail.unmask': 'Show full number', 'detail.unmaskedNote': 'Viewing the full ID number has been recorded in the audit log.',
   'form.save': 'Save', 'form.create': 'Submit', 'form.cancel': 'Cancel', 'form.close': 'Close', 'form.saved': 'Saved.', 'form.created': 'Created.',
-  'form.editTitle': 'Edit: {what}', 'form.required': 'Fields marked * are required.', 'form.fix': 'There are {n} problems to fix:',
+  'form.editTitle': 'Edit: {what}', 'form.required': 'Fields marked * are required.', 'form.fix': 'There are {n} problems to fix:', 'form.fixOne': 'There is one problem to fix:',
   'form.search': 'Type to search', 'form.searchRegion': 'Type a region name', 'form.noMatch': 'No matches',
   'contract.title': 'Contract #{id}', 'contract.progress': 'Contract progress', 'contract.partiesTerms': 'Parties and terms', 'contract.workflow': 'Approvals and actions',
   'contract.approvals': 'Approval by the three parties', 'contract.party': 'Party', 'contract.who': 'Who', 'contract.approvedAt': 'Approved',

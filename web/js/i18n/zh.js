@@ -71,7 +71,7 @@ export default {
   'detail.fields': '基本信息', 'detail.related': '相关记录', 'detail.stamps': '创建于 {created}，最后修改于 {updated}',
   'detail.unmask': '查看完整号码', 'detail.unmaskedNote': '完整身份证号的查看已记入审计日志。',
   'form.save': '保存', 'form.create': '提交', 'form.cancel': '取消', 'form.close': '关闭', 'form.saved': '已保存。', 'form.created': '已创建。',
-  'form.editTitle': '修改：{what}', 'form.required': '带 * 的为必填项。', 'form.fix': '有 {n} 处需要修改：',
+  'form.editTitle': '修改：{what}', 'form.required': '带 * 的为必填项。', 'form.fix': '有 {n} 处需要修改：', 'form.fixOne': '有 1 处需要修改：',
   'form.search': '输入关键字搜索', 'form.searchRegion': '输入地区名称搜索', 'form.noMatch': '没有匹配项',
   'contract.title': '培养合同 #{id}', 'contract.progress': '合同进度', 'contract.partiesTerms': '合同各方与条款', 'contract.workflow': '审批与办理',
   'contract.approvals': '三方确认', 'contract.party': '合同方', 'contract.who': '单位/姓名', 'contract.approvedAt': '确认时间',

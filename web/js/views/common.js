@@ -333,7 +333,7 @@ export function form(controls, submit, { submitLabel, cancelHref, extra } = {}) 
     const list = [];
     const errs = e instanceof ApiError ? e.errors : [];
     let placed = 0;
-    const title = () => (placed ? t('form.fix', { n: errs.length }) : errorText(e));
+    const title = () => (placed ? (errs.length === 1 ? t('form.fixOne') : t('form.fix', { n: errs.length })) : errorText(e));
     for (const fe of errs) {
       const c = controls.find((x) => x.f.name === fe.field);
       const msg = fe.message || '';
