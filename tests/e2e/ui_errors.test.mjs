@@ -184,6 +184,9 @@ async function walk(name, lang) {
         return document.documentElement.lang === 'en-GB' && button && /^[\x20-\x7e]+$/.test(button.textContent);
       });
     }
+    // Every write from here on names the interface's language.
+    const sent = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname.startsWith('/api/v1/')) sent.push(r.headers()['accept-language']); });
     const form = page.locator('form.form').first();
     await form.waitFor();
     const typed = [];
@@ -194,6 +197,7 @@ async function walk(name, lang) {
       messages.push(...got.map((m) => `${m}`));
       console.log(`${name} (${lang}), round ${i + 1}:\n  ${got.join('\n  ')}`);
     }
+    assert.deepEqual(sent, FORMS[name].rounds.map(() => lang), `${name} (${lang}): Accept-Language of the submissions`);
     const fields = messages.filter((m) => !m.startsWith('alert: '));
     assert.ok(fields.length > 0, `${name} (${lang}): no message at any field:\n  ${messages.join('\n  ')}`);
     const wrong = messages.filter((m) => {
