@@ -174,6 +174,8 @@ unsigned dt_role_perms(const char *role);
 unsigned dt_entity_write_perm(const char *entity);
 /** The name of permission bit @bit (0 for DT_P_READ): "read", "pii:read", ...; NULL past the last. */
 const char *dt_perm_name(unsigned bit);
+/** The names of the permissions in @perms, in bit order, as a JSON array (new reference). */
+json_t *dt_perm_json(unsigned perms);
 /** Role @i of the role table and its permissions in *@perms; NULL past the last. */
 const char *dt_role_at(size_t i, unsigned *perms);
 /**

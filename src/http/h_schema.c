@@ -31,16 +31,6 @@ static const char *const type_names[] = {
 	[DT_F_ENUM] = "enum", [DT_F_REF] = "ref",   [DT_F_REGION] = "region",
 };
 
-/* The names of the permissions in @perms, as a JSON array. */
-static json_t *perm_list(unsigned perms)
-{
-	json_t *a = json_array();
-	for (unsigned bit = 0; dt_perm_name(bit); bit++)
-		if (perms & (1u << bit))
-			json_array_append_new(a, json_string(dt_perm_name(bit)));
-	return a;
-}
-
 /* "a|b|c" as ["a", "b", "c"]. */
 static json_t *enum_values(const char *values)
 {
@@ -91,21 +81,20 @@ static json_t *field_json(const struct dt_field *f)
 
 json_t *dt_schema_document(void)
 {
-	json_t *ents = json_object(), *perms = json_array();
+	json_t *ents = json_object();
 	for (const struct dt_entity *e = dt_entities; e->name; e++) {
 		json_t *fields = json_array();
 		for (size_t i = 0; i < e->nfields; i++)
 			json_array_append_new(fields, field_json(&e->fields[i]));
 		json_object_set_new(ents, e->name,
-				    json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:o}", "plural", e->plural,
-					      "label_zh", e->label_zh, "label_en", e->label_en, "write",
-					      perm_list(dt_entity_write_perm(e->name)), "delete",
+				    json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:o}", "plural",
+					      e->plural, "label_zh", e->label_zh, "label_en",
+					      e->label_en, "write",
+					      dt_perm_json(dt_entity_write_perm(e->name)), "delete",
 					      (e->flags & DT_EF_DELETE) != 0, "system",
 					      (e->flags & DT_EF_SYSTEM) != 0, "fields", fields));
 	}
-	for (unsigned bit = 0; dt_perm_name(bit); bit++)
-		json_array_append_new(perms, json_string(dt_perm_name(bit)));
-	return json_pack("{s:o, s:o}", "entities", ents, "permissions", perms);
+	return json_pack("{s:o, s:o}", "entities", ents, "permissions", dt_perm_json(~0u));
 }
 
 /* The document, made once: its bytes, their gzip copy and ETag, as h_ui.c serves assets. */
@@ -125,7 +114,8 @@ static bool gzip(const char *data, size_t n, unsigned char **out, size_t *outlen
 	memset(&z, 0, sizeof(z));
 	*out = NULL;
 	/* 15 + 16: a window of 2^15 and the gzip wrapper */
-	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
 		return false;
 	uLong cap = deflateBound(&z, (uLong)n);
 	unsigned char *buf = malloc(cap);

@@ -41,13 +41,8 @@ static json_t *user_json(const struct dt_account *u)
 	if (u->scope.trainee_id)
 		json_object_set_new(scope, "trainee_id", json_integer(u->scope.trainee_id));
 	/* What the role may do, so that a client offers only that (the role table is auth.c's). */
-	json_t *perms = json_array();
-	unsigned granted = dt_role_perms(u->role);
-	for (unsigned bit = 0; dt_perm_name(bit); bit++)
-		if (granted & (1u << bit))
-			json_array_append_new(perms, json_string(dt_perm_name(bit)));
 	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "login", u->login,
-			 "role", u->role, "scope", scope, "permissions", perms);
+			 "role", u->role, "scope", scope, "permissions", dt_perm_json(dt_role_perms(u->role)));
 }
 
 /* ---- the hashing pool ---- */
