@@ -12,7 +12,7 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := sqlite3 libsodium jansson libh2o-evloop xlsxwriter pwquality # xlsxwriter: XLSX export (io/export.c); pwquality: password rules (core/password.c)
+PKGS    := sqlite3 libsodium jansson libh2o-evloop xlsxwriter pwquality zlib # xlsxwriter: XLSX export (io/export.c); pwquality: password rules (core/password.c); zlib: gzip of GET /api/v1/schema (http/h_schema.c)
 SAN     ?=
 OPT     ?= -O2
 

@@ -13,6 +13,8 @@ pkgs=(
 	libsqlite3-dev sqlite3
 	libsodium-dev libjansson-dev libcsv-dev libcmocka-dev
 	libxlsxwriter-dev libh2o-evloop-dev libssl-dev libglpk-dev curl
+	# gzip of GET /api/v1/schema (src/http/h_schema.c)
+	zlib1g-dev
 	# the XLSX tests unzip workbooks and check their XML
 	unzip libxml2-utils
 	# password rules (src/core/password.c): libpwquality and cracklib's dictionary

@@ -174,6 +174,8 @@ unsigned dt_role_perms(const char *role);
 unsigned dt_entity_write_perm(const char *entity);
 /** The name of permission bit @bit (0 for DT_P_READ): "read", "pii:read", ...; NULL past the last. */
 const char *dt_perm_name(unsigned bit);
+/** The names of the permissions in @perms, in bit order, as a JSON array (new reference). */
+json_t *dt_perm_json(unsigned perms);
 /** Role @i of the role table and its permissions in *@perms; NULL past the last. */
 const char *dt_role_at(size_t i, unsigned *perms);
 /**
@@ -201,6 +203,14 @@ void dt_metrics_render(struct dt_strbuf *out, const char *db_path);
 /** The OpenAPI 3.1 document for the route table and entities (new reference). */
 json_t *dt_openapi_document(void);
 
+/* h_schema.c */
+/**
+ * The entity table for clients (GET /api/v1/schema): entities with plural,
+ * labels and write permission, fields with type, flags, limits, values,
+ * reference and labels; and the names of all permissions (new reference).
+ */
+json_t *dt_schema_document(void);
+
 /** The largest body the request with head @h may carry (see DT_R_OPT_BODY). */
 size_t dt_app_body_limit(struct dt_http_head *h, void *ctx);
 /**
@@ -219,6 +229,7 @@ const struct dt_app_config *dt_app_config(void);
 void dt_h_healthz(struct dt_ctx *c);
 void dt_h_metrics(struct dt_ctx *c);
 void dt_h_openapi(struct dt_ctx *c);
+void dt_h_schema(struct dt_ctx *c);
 void dt_h_login(struct dt_ctx *c);
 void dt_h_logout(struct dt_ctx *c);
 void dt_h_whoami(struct dt_ctx *c);

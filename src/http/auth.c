@@ -63,6 +63,15 @@ const char *dt_role_at(size_t i, unsigned *perms)
 	return role_table[i].role;
 }
 
+json_t *dt_perm_json(unsigned perms)
+{
+	json_t *a = json_array();
+	for (unsigned bit = 0; dt_perm_name(bit); bit++)
+		if (perms & (1u << bit))
+			json_array_append_new(a, json_string(dt_perm_name(bit)));
+	return a;
+}
+
 unsigned dt_role_perms(const char *role)
 {
 	for (size_t i = 0; i < sizeof(role_table) / sizeof(role_table[0]); i++)

@@ -40,8 +40,10 @@ static json_t *user_json(const struct dt_account *u)
 		json_object_set_new(scope, "organization_id", json_integer(u->scope.org_id));
 	if (u->scope.trainee_id)
 		json_object_set_new(scope, "trainee_id", json_integer(u->scope.trainee_id));
-	return json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)u->id, "login", u->login, "role",
-			 u->role, "scope", scope);
+	/* What the role may do, so that a client offers only that (the role table is auth.c's). */
+	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "login", u->login,
+			 "role", u->role, "scope", scope, "permissions",
+			 dt_perm_json(dt_role_perms(u->role)));
 }
 
 /* ---- the hashing pool ---- */

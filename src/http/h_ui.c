@@ -90,7 +90,7 @@ static void send_asset(struct dt_ctx *c, const struct dt_web_asset *a, bool immu
 
 /*
  * The first path segments of the application's screens (web/js/app.js ROUTES
- * and the registry screens of web/js/schema.js); "" is "/".
+ * and the registry screens of web/js/screens.js); "" is "/".
  */
 static const char *const screens[] = {
 	"",	    "login",	"record-book",	"contracts", "enterprises", "schools",
@@ -109,6 +109,11 @@ static bool is_screen(const char *path, size_t n)
 		if (strlen(screens[i]) == k && !memcmp(screens[i], seg, k))
 			return k > 0 || n == 1;
 	return false;
+}
+
+void dt_ui_send(struct dt_ctx *c, const struct dt_web_asset *a)
+{
+	send_asset(c, a, false);
 }
 
 bool dt_ui_serve(struct dt_ctx *c, const char *method)

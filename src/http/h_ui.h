@@ -38,4 +38,12 @@ struct dt_ctx;
  */
 bool dt_ui_serve(struct dt_ctx *c, const char *method);
 
+/**
+ * Answer @c with @a as the application's own files are answered: its ETag
+ * (304 on a matching If-None-Match), revalidated on every use (no-cache),
+ * the gzip copy when accepted.  @a must outlive the response
+ * (GET /api/v1/schema, h_schema.c, keeps its document for good).
+ */
+void dt_ui_send(struct dt_ctx *c, const struct dt_web_asset *a);
+
 #endif

@@ -278,16 +278,6 @@ static bool monitor_operation(const struct dt_route *r, json_t *op, json_t *para
 	return true;
 }
 
-/* The names of the permissions in @perms, as a JSON array. */
-static json_t *perm_list(unsigned perms)
-{
-	json_t *a = json_array();
-	for (unsigned bit = 0; dt_perm_name(bit); bit++)
-		if (perms & (1u << bit))
-			json_array_append_new(a, json_string(dt_perm_name(bit)));
-	return a;
-}
-
 /*
  * The role table ("x-roles": role -> the permissions it holds) and the
  * entities ("x-entities": name, plural, scope rule, the permission that
@@ -304,12 +294,12 @@ static void roles_and_entities(json_t *doc)
 	unsigned perms;
 	const char *role;
 	for (size_t i = 0; (role = dt_role_at(i, &perms)); i++)
-		json_object_set_new(roles, role, perm_list(perms));
+		json_object_set_new(roles, role, dt_perm_json(perms));
 	for (const struct dt_entity *e = dt_entities; e->name; e++)
 		json_array_append_new(
 			ents, json_pack("{s:s, s:s, s:s, s:o, s:b, s:b}", "name", e->name, "plural", e->plural,
 					"scope", rule_names[e->scope],
-					"write_permission", perm_list(dt_entity_write_perm(e->name)),
+					"write_permission", dt_perm_json(dt_entity_write_perm(e->name)),
 					"system", (e->flags & DT_EF_SYSTEM) != 0, "delete",
 					(e->flags & DT_EF_DELETE) != 0));
 	json_object_set_new(doc, "x-roles", roles);
@@ -324,7 +314,7 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 	snprintf(summary, sizeof(summary), "%s%s%s", r->summary, e ? ": " : "", e ? e->label_en : "");
 	json_object_set_new(op, "summary", json_string(summary));
 	json_object_set_new(op, "x-route", json_string(r->pattern));
-	json_object_set_new(op, "x-permission", perm_list(r->perm));
+	json_object_set_new(op, "x-permission", dt_perm_json(r->perm));
 	if (strstr(r->pattern, "{id}"))
 		json_array_append_new(params, param("id", "path", true, "integer", "record id"));
 	if (strstr(r->pattern, "/alerts/{id}/{action}")) {
@@ -372,6 +362,16 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 					      "schema", ref("Login")));
 		json_object_set_new(resp, "200", json_response("signed in", ref("Session")));
 		json_object_set_new(resp, "429", problem_response("too many failed sign-ins"));
+	} else if (!strcmp(r->pattern, "/api/v1/schema")) {
+		json_object_set_new(
+			resp, "200",
+			json_response("entities -> {plural, label_zh, label_en, write, delete, system, fields: "
+				      "[{name, type, label_zh, label_en, required?, immutable?, system?, "
+				      "filter?, sort?, pii?, quasi?, min?, max?, values?, ref?, ref_kind?}]}; "
+				      "permissions: every permission's name (ETag, gzip)",
+				      json_pack("{s:s, s:[s, s]}", "type", "object", "required", "entities",
+						"permissions")));
+		json_object_set_new(resp, "304", json_pack("{s:s}", "description", "not modified (If-None-Match)"));
 	} else if (monitor_operation(r, op, params, resp)) {
 		/* indicators, series, rankings, targets, alert actions */
 	} else if (io_operation(r, op, params, resp)) {
@@ -443,10 +443,11 @@ json_t *dt_openapi_document(void)
 				      "login", "type", "string", "password", "type", "string", "required",
 				      "login", "password"));
 	json_object_set_new(schemas, "Session",
-			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}, s:[s, s, s]}", "type",
-				      "object", "properties", "token", "type", "string", "csrf", "type",
-				      "string", "expires_in", "type", "integer", "user", "type", "object",
-				      "required", "token", "csrf", "user"));
+			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:{s:s, s:{s:s}}}}}, s:[s, s, s]}",
+				      "type", "object", "properties", "token", "type", "string", "csrf",
+				      "type", "string", "expires_in", "type", "integer", "user", "type",
+				      "object", "properties", "permissions", "type", "array", "items",
+				      "type", "string", "required", "token", "csrf", "user"));
 	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}, s:[{s:[]}, {s:[]}]}",
 			 "openapi", "3.1.0", "info", "title", "dualtrack API (双元培育试点管理平台)",
 			 "version", "1", "description",

@@ -14,6 +14,8 @@ const struct dt_route dt_routes[] = {
 	{ "GET", "/metrics", dt_h_metrics, 0, DT_R_PUBLIC | DT_R_OWN_AUTH,
 	  "Prometheus metrics (with serve --metrics-token-file: that token as a bearer token)" },
 	{ "GET", "/api/openapi.json", dt_h_openapi, 0, DT_R_PUBLIC, "This API as OpenAPI 3.1" },
+	{ "GET", "/api/v1/schema", dt_h_schema, 0, DT_R_PUBLIC,
+	  "The entities and their fields (types, limits, values, labels) for building forms" },
 	{ "POST", "/api/v1/session", dt_h_login, 0, DT_R_PUBLIC | DT_R_BODY | DT_R_SAME_ORIGIN,
 	  "Sign in" },
 	{ "GET", "/api/v1/session", dt_h_whoami, 0, 0, "The signed-in user" },

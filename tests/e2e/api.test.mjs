@@ -283,6 +283,65 @@ test('GET /api/openapi.json describes every route of the route table, each kind 
   expectProblem(await api.request('PUT', '/api/openapi.json'), 405);
 });
 
+test('GET /api/v1/schema is the entity table as the OpenAPI document has it; the session names the role\'s permissions', async () => {
+  const r = expectStatus(await api.get('/api/v1/schema', { headers: { 'accept-encoding': 'gzip' } }), 200);
+  assert.match(r.headers.get('content-type'), /^application\/json/);
+  assert.equal(r.headers.get('content-encoding'), 'gzip', 'gzip when accepted');
+  assert.equal(r.headers.get('cache-control'), 'no-cache');
+  const etag = r.headers.get('etag');
+  assert.match(etag || '', /^"[0-9a-f]{32}"$/);
+  assert.equal((await api.get('/api/v1/schema', { headers: { 'if-none-match': etag } })).status, 304);
+  const plain = expectStatus(await api.get('/api/v1/schema', { headers: { 'accept-encoding': 'identity' } }), 200);
+  assert.equal(plain.headers.get('content-encoding'), null);
+  assert.deepEqual(plain.json, r.json);
+  const s = r.json;
+  const spec = (await api.get('/api/openapi.json')).json;
+  assert.deepEqual(s.permissions, [...new Set(Object.values(spec['x-roles']).flat())].sort((a, b) => s.permissions.indexOf(a) - s.permissions.indexOf(b)),
+    'every permission a role holds is named');
+  const names = spec['x-entities'].map((e) => e.name);
+  assert.deepEqual(Object.keys(s.entities), names, 'the same entities, in the same order');
+  const pascal = (n) => n.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const TYPES = { text: 'string', int: 'integer', real: 'number', date: 'string', time: 'string', bool: 'boolean', enum: 'string', ref: 'integer', region: 'string' };
+  for (const e of spec['x-entities']) {
+    const got = s.entities[e.name];
+    assert.equal(got.plural, e.plural);
+    assert.deepEqual(got.write, e.write_permission, `${e.name}: write permission`);
+    assert.equal(got.delete, e.delete);
+    assert.equal(got.system, e.system);
+    const full = spec.components.schemas[pascal(e.name)];
+    const create = spec.components.schemas[`${pascal(e.name)}Create`];
+    const patchable = spec.components.schemas[`${pascal(e.name)}Patch`];
+    assert.deepEqual(got.fields.map((f) => f.name), Object.keys(full.properties), `${e.name}: fields in the table's order`);
+    assert.ok(full.title.includes(got.label_zh) && full.title.includes(got.label_en), `${e.name}: labels`);
+    for (const f of got.fields) {
+      const what = `${e.name}.${f.name}`;
+      const o = full.properties[f.name];
+      const otype = Array.isArray(o.type) ? o.type[0] : o.type;
+      assert.equal(TYPES[f.type], otype, `${what}: type ${f.type} against ${otype}`);
+      assert.equal(o.description.startsWith(`${f.label_en} / ${f.label_zh}`), true, `${what}: labels`);
+      assert.equal(!!f.system, !(f.name in create.properties), `${what}: system`);
+      assert.equal(!!f.required, create.required.includes(f.name), `${what}: required`);
+      assert.equal(!!f.immutable, !f.system && !(f.name in patchable.properties), `${what}: immutable`);
+      if (f.type === 'text') assert.equal(f.max, o.maxLength, `${what}: max`);
+      if (f.type === 'int' || f.type === 'real') assert.deepEqual([f.min, f.max], [o.minimum, o.maximum], `${what}: range`);
+      if (f.type === 'enum') assert.deepEqual(f.values, o.enum.filter((v) => v !== null), `${what}: values`);
+      assert.equal(f.ref, o['x-ref'], `${what}: ref`);
+    }
+  }
+  // The record book's hours, as the UI builds its field from them.
+  const hours = s.entities.record_entry.fields.find((f) => f.name === 'hours');
+  assert.deepEqual([hours.type, hours.required, hours.min], ['real', true, 0]);
+  assert.equal(s.entities.contract.fields.find((f) => f.name === 'school_id').ref_kind, 'school');
+
+  for (const login of ['admin', 'nat', 'city', 'insp', 'school', 'ent', 'trn']) {
+    const me = expectStatus(await api.get('/api/v1/session', { token: tok[login] }), 200).json;
+    assert.deepEqual(me.permissions, spec['x-roles'][me.role], `${login}: the session's permissions are the role's`);
+  }
+  const me = expectStatus(await api.get('/api/v1/session', { token: tok.insp }), 200).json;
+  assert.ok(me.permissions.includes('monitor') && !me.permissions.includes('pii:read'));
+  expectProblem(await api.request('POST', '/api/v1/schema', { body: {} }), 405);
+});
+
 test('responses validate against the schemas of the OpenAPI document', async () => {
   const spec = (await api.get('/api/openapi.json')).json;
   const body = (p, m, status) => spec.paths[p][m].responses[status].content[
@@ -333,7 +392,8 @@ test('session: sign in, who am I, sign out; a bearer token is dead at once after
   assert.match(r.json.csrf, /^[A-Za-z0-9_-]{32,}$/);
   assert.notEqual(r.json.token, r.json.csrf);
   assert.equal(r.json.expires_in, 43200);
-  assert.deepEqual(r.json.user, { id: r.json.user.id, login: 'school', role: 'school', scope: { organization_id: ids.school } });
+  const spec = (await api.get('/api/openapi.json')).json;
+  assert.deepEqual(r.json.user, { id: r.json.user.id, login: 'school', role: 'school', scope: { organization_id: ids.school }, permissions: spec['x-roles'].school });
   const cookie = r.headers.getSetCookie();
   assert.equal(cookie.length, 1);
   assert.equal(cookie[0], `dt_session=${r.json.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200`);

@@ -251,6 +251,7 @@ const CASES = {
   'GET /healthz': NONE,
   'GET /metrics': NONE,
   'GET /api/openapi.json': NONE,
+  'GET /api/v1/schema': NONE, // the entity table, the same for everyone (public)
   'POST /api/v1/session': NONE,
   'GET /api/v1/session': NONE,
   'DELETE /api/v1/session': NONE,

@@ -1,7 +1,8 @@
 // api.js - the one way the application talks to the server: fetch with the
-// session cookie, the CSRF token on writes, JSON in and out, RFC 9457
-// problems turned into ApiError (with per-field errors), and one callback
-// for a session that has expired or was revoked (401).
+// session cookie, the CSRF token on writes, the interface's language in
+// Accept-Language (the server words its problems in it), JSON in and out,
+// RFC 9457 problems turned into ApiError (with per-field errors), and one
+// callback for a session that has expired or was revoked (401).
 
 const CSRF_KEY = 'dt.csrf';
 let csrf = '';
@@ -37,6 +38,15 @@ export function setCsrf(token) {
 const early = new Map();
 let prefetching = true;
 
+/**
+ * The interface's language for Accept-Language: "en" or "zh", read from
+ * <html lang> (i18n.js sets it with the catalogue), so that this module
+ * needs no other.
+ */
+export function language() {
+  return document.documentElement.lang.startsWith('en') ? 'en' : 'zh';
+}
+
 const urlOf = (path) => (path.startsWith('/api/') ? path : `/api/v1${path}`);
 const fetchOpts = (method, headers, body) => ({
   method,
@@ -54,7 +64,7 @@ export function prefetch(path, peek = false) {
   const url = urlOf(path);
   if (!prefetching) return Promise.resolve(null);
   if (!early.has(url)) {
-    const started = fetch(url, fetchOpts('GET', { accept: 'application/json' }));
+    const started = fetch(url, fetchOpts('GET', { accept: 'application/json', 'accept-language': language() }));
     // A failure matters only to the api() call that takes it, if any.
     started.catch(() => {});
     early.set(url, started);
@@ -78,7 +88,7 @@ export function endPrefetch() {
  */
 export async function api(method, path, body, opts = {}) {
   const url = urlOf(path);
-  const headers = { accept: 'application/json' };
+  const headers = { accept: 'application/json', 'accept-language': language() };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
   let res;
@@ -95,11 +105,26 @@ export async function api(method, path, body, opts = {}) {
   if (ct.includes('json')) data = await res.json().catch(() => null);
   if (!res.ok) {
     const err = new ApiError(res.status, data);
-    const csrfRefused = res.status === 403 && /X-CSRF-Token/.test(err.message);
-    if ((res.status === 401 || csrfRefused) && !opts.quiet) onExpired();
+    if (!opts.quiet && (res.status === 401 || (res.status === 403 && method !== 'GET' && await csrfStale(headers['x-csrf-token'])))) onExpired();
     throw err;
   }
   return data;
+}
+
+/**
+ * Was a write refused because @sent is not (or no longer) this session's
+ * CSRF token, e.g. after a sign-in in another tab?  The session's answer
+ * carries its token; a 403 for want of a permission leaves them equal.
+ */
+async function csrfStale(sent) {
+  try {
+    const res = await fetch(urlOf('/session'), fetchOpts('GET', { accept: 'application/json' }));
+    if (!res.ok) return true;
+    const me = await res.json();
+    return !!me.csrf && me.csrf !== sent;
+  } catch {
+    return false;
+  }
 }
 
 export const get = (p, o) => api('GET', p, undefined, o);
@@ -131,7 +156,3 @@ export async function listAll(path, params = {}, max = 5000) {
   return items;
 }
 
-/** Is @e an ApiError meaning "this route does not exist (yet)"? */
-export function isMissingRoute(e) {
-  return e instanceof ApiError && (e.status === 404 || e.status === 405) && /route/.test(e.message);
-}

@@ -6,7 +6,8 @@
 import { ApiError, del, endPrefetch, get, post, setCsrf, setExpiredHandler } from './api.js';
 import { h, replace } from './dom.js';
 import { currentLang, savedLang, setLang, t } from './i18n.js';
-import { can, clearRefs, getSession, isGov, nameOf, ref, registryScreens, role, setSession } from './schema.js';
+import { can, clearRefs, getSession, loadSchema, nameOf, ref, role, setSession } from './model.js';
+import { isGov, registryScreens } from './screens.js';
 import { dashboardView } from './views/dashboard.js';
 import { announce, errorBox } from './views/common.js';
 import { booted } from './boot.js';
@@ -178,7 +179,8 @@ function renderLogin(message) {
 }
 
 async function startSession() {
-  const user = await get('/session', { quiet: true });
+  // The entities' fields come with the session, once: the screens build their forms from them.
+  const [user] = await Promise.all([get('/session', { quiet: true }), loadSchema()]);
   let scopeName = '';
   try {
     if (user.scope.region) scopeName = nameOf('region', await ref('region', user.scope.region));

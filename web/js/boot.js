@@ -1,14 +1,14 @@
 // boot.js - the first requests of a page load, started as soon as this small
 // module has arrived instead of after the whole application has loaded and
-// started: the session, and when the page is an official's dashboard, the
-// answers that the dashboard asks for next.  index.html runs it ahead of
+// started: the session and the schema of the records (public: it needs no
+// session), and when the page is an official's dashboard, the answers that
+// the dashboard asks for next.  index.html runs it ahead of
 // app.js (async), so the requests overlap with the loading of the other
 // modules rather than forming a waterfall after them.  The screens still
 // make their own calls; api.js hands them these answers when the URL is the
 // same, so what is shown never depends on this module.
 
 import { prefetch, qs } from './api.js';
-import { GOV_ROLES } from './schema.js';
 
 /**
  * The API paths the dashboard of @user reads for the page query @query
@@ -36,10 +36,12 @@ export function dashboardRequests(user, query, thisYear) {
 /** Resolves once the early requests have been started (never rejects). */
 async function start() {
   const session = prefetch('/session', true);
+  prefetch('/schema');
   if (location.pathname !== '/') return;
   const query = new URLSearchParams(location.search);
   const user = await session;
-  if (!user || !GOV_ROLES.includes(user.role)) return;
+  // An official's dashboard (screens.js, isGov): the role may watch the indicators.
+  if (!user || !(user.permissions || []).includes('monitor')) return;
   const r = dashboardRequests(user, query, new Date().getFullYear());
   for (const p of [r.indicators, r.series, r.rankings, r.alerts, r.place]) if (p) prefetch(p);
 }

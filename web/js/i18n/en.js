@@ -7,7 +7,6 @@ export default {
   'app.careOff': 'Standard mode',
   'app.signOut': 'Sign out',
   'app.footer': 'Dual vocational training pilot platform · NDRC, Ministry of Education, MOHRSS, China Development Bank',
-
   'login.title': 'Sign in',
   'login.intro': 'Sign in with the account your organisation gave you. Government, schools, enterprises and trainees each see only the records within their own scope.',
   'login.login': 'Login',
@@ -18,17 +17,14 @@ export default {
   'login.throttled': 'Too many failed sign-ins. Please wait five minutes and try again.',
   'login.expired': 'Your session has expired or was ended elsewhere. Please sign in again; you will return to the page you were on.',
   'login.signedOut': 'You have signed out.',
-
   'role.admin': 'Administrator', 'role.national': 'National ministries', 'role.province': 'Provincial authority', 'role.city': 'City authority',
   'role.inspector': 'Inspector', 'role.school': 'School', 'role.enterprise': 'Enterprise', 'role.trainee': 'Trainee',
-
   'nav.label': 'Main navigation', 'nav.crumbs': 'You are here',
   'nav.dashboard': 'Dashboard', 'nav.workbench': 'Workbench', 'nav.home': 'My home', 'nav.myRecordBook': 'My record book',
   'nav.enterprises': 'Enterprises', 'nav.schools': 'Schools', 'nav.programmes': 'Programmes', 'nav.partnerships': 'Partnerships',
   'nav.demands': 'Demand', 'nav.places': 'Training places', 'nav.trainees': 'Trainees', 'nav.contracts': 'Contracts',
   'nav.organizations': 'Organisations', 'nav.recordBook': 'Record book',
   'nav.pilots': 'Pilots and targets', 'nav.alerts': 'Alerts', 'nav.audit': 'Audit log', 'nav.import': 'Import',
-
   'about.enterprises': 'Enterprises taking part in dual training: credit code, region, industry and size.',
   'about.schools': 'Vocational schools taking part in dual training.',
   'about.programmes': 'Dual training programmes run by schools: occupation, level, duration, company and school hours.',
@@ -41,69 +37,42 @@ export default {
   'about.alerts': 'Targets off track and rules broken, found by the monitoring rules; acknowledge and follow up.',
   'about.audit': 'Every change to the records. The events form a hash chain: any edit, removal or reordering is detected.',
   'about.import': 'Load records in bulk from Excel or CSV. Download the template first; rows with errors are listed one by one.',
-
   'new.enterprises': 'Register an enterprise', 'new.schools': 'Register a school', 'new.programmes': 'New programme', 'new.partnerships': 'New partnership',
   'new.demands': 'State a demand', 'new.places': 'Offer training places', 'new.trainees': 'Register a trainee', 'new.contracts': 'New contract', 'new.pilots': 'New pilot',
-
   'entity.organization': 'Organisation', 'entity.programme': 'Programme', 'entity.partnership': 'Partnership', 'entity.demand': 'Demand',
   'entity.place': 'Training place', 'entity.trainee': 'Trainee', 'entity.contract': 'Contract', 'entity.record_entry': 'Record-book entry',
   'entity.assessment': 'Assessment', 'entity.outcome': 'Outcome', 'entity.pilot': 'Pilot', 'entity.account': 'Account', 'entity.credential': 'Credential',
   'entity.region': 'Region', 'entity.occupation': 'Occupation',
-
-  'field.id': 'No.', 'field.kind': 'Kind', 'field.name': 'Name', 'field.name_en': 'Name (English)', 'field.uscc': 'Unified social credit code',
-  'field.region': 'Region', 'field.industry': 'Industry', 'field.size': 'Size', 'field.address': 'Address', 'field.contact_name': 'Contact',
-  'field.contact_phone': 'Phone', 'field.code': 'Programme code', 'field.school_id': 'School', 'field.occupation_id': 'Occupation',
-  'field.level': 'Skill level', 'field.duration_months': 'Duration (months)', 'field.company_hours': 'Company hours', 'field.school_hours': 'School hours',
-  'field.enterprise_id': 'Enterprise', 'field.places_per_year': 'Places per year', 'field.start_date': 'Start date', 'field.end_date': 'End date',
-  'field.year': 'Year', 'field.count': 'Count', 'field.programme_id': 'Programme', 'field.capacity': 'Capacity',
-  'field.national_id': 'National ID', 'field.gender': 'Gender', 'field.birth_date': 'Birth date', 'field.birth_year': 'Birth year', 'field.phone': 'Phone',
-  'field.email': 'Email', 'field.guardian_name': 'Guardian', 'field.registered_by': 'Registered by', 'field.trainee_id': 'Trainee',
-  'field.company_mentor': 'Company mentor', 'field.school_mentor': 'School mentor', 'field.stipend_monthly': 'Monthly stipend', 'field.probation_months': 'Probation (months)',
-  'field.planned_company_hours': 'Planned company hours', 'field.planned_school_hours': 'Planned school hours', 'field.status': 'Status',
-  'field.ended_on': 'Ended on', 'field.dissolution_reason': 'Reason for dissolution', 'field.predecessor_id': 'Previous contract',
-  'field.contract_id': 'Contract', 'field.date': 'Date', 'field.site': 'Site', 'field.hours': 'Hours', 'field.content': 'What was learnt',
-  'field.signed_by': 'Signed off by', 'field.signed_at': 'Signed off at', 'field.reason': 'Reason', 'field.in_probation': 'During probation',
-  'field.programme.name': 'Programme name', 'field.programme.level': 'Level trained', 'field.trainee.name': 'Name', 'field.trainee.region': 'Home region',
-  'field.contract.region': 'Region',
-  'field.pilot.region': 'Pilot region', 'field.pilot.name': 'Pilot', 'field.pilot.period_start': 'Period start', 'field.pilot.period_end': 'Period end',
-  'field.pilot.goals': 'Goals', 'field.pilot.positioning': 'Positioning', 'field.pilot.responsible_units': 'Responsible units',
-
+  'field.school_id': 'School', 'field.enterprise_id': 'Enterprise', 'field.birth_year': 'Birth year', 'field.date': 'Date', 'field.reason': 'Reason', 'field.in_probation': 'During probation',
   'hint.organization.uscc': '18-character unified social credit code (GB 32100); the check character is verified.',
   'hint.trainee.national_id': '18-digit citizen ID number (GB 11643). Birth date and gender follow from it.',
   'hint.trainee.guardian_name': 'Required for trainees under 18.',
   'hint.contract.programme_id': 'Must be a programme of the chosen school.',
-  'hint.record_entry.hours': 'Hours on that day, at most 24, in half hours.',
+  'hint.record_entry.hours': 'Hours on that day, at most {max}, in half hours.',
   'hint.contract_action.date': 'Leave empty for today.',
   'hint.contract_action.enterprise_id': 'Move to a new enterprise, or choose a new school below (change at least one).',
-
   'enum.kind.enterprise': 'Enterprise', 'enum.kind.school': 'School', 'enum.kind.government': 'Government department', 'enum.kind.assessment_body': 'Assessment body',
   'enum.size.micro': 'Micro', 'enum.size.small': 'Small', 'enum.size.medium': 'Medium', 'enum.size.large': 'Large',
   'enum.gender.M': 'Male', 'enum.gender.F': 'Female',
   'enum.site.company': 'Company', 'enum.site.school': 'School',
   'enum.in_probation.true': 'Yes', 'enum.in_probation.false': 'No',
-
   'status.draft': 'Draft', 'status.pending': 'Awaiting approvals', 'status.active': 'Active', 'status.completed': 'Completed',
   'status.dissolved': 'Dissolved', 'status.transferred': 'Transferred',
   'party.enterprise': 'Enterprise', 'party.school': 'School', 'party.trainee': 'Trainee',
   'severity.info': 'Info', 'severity.warning': 'Warning', 'severity.critical': 'Critical',
   'alertstatus.open': 'Open', 'alertstatus.acknowledged': 'Acknowledged', 'alertstatus.resolved': 'Resolved',
   'task.planned': 'Planned', 'task.in_progress': 'In progress', 'task.done': 'Done', 'task.overdue': 'Overdue',
-
   'common.yes': 'Yes', 'common.year': '{y}', 'common.no': 'No', 'common.none': '(none)', 'common.choose': 'Choose…', 'common.all': 'All',
   'unit.hours': '{n} h', 'unit.yuan': '¥{n}',
-
   'list.search': 'Search', 'list.searchLabel': 'Search {what}', 'list.apply': 'Apply', 'list.reset': 'Clear', 'list.empty': 'No records match.',
   'list.first': 'First page', 'list.prev': 'Previous', 'list.next': 'Next', 'list.page': 'Page {n}', 'list.pages': 'Pages',
   'list.export': 'Export these results', 'list.open': 'Open', 'list.removeFilter': 'Remove filter: {what}',
-
   'detail.edit': 'Edit', 'detail.delete': 'Delete', 'detail.confirmDelete': 'Delete “{what}”? This cannot be undone.', 'detail.deleted': 'Deleted.',
   'detail.fields': 'Details', 'detail.related': 'Related records', 'detail.stamps': 'Created {created}, last changed {updated}',
   'detail.unmask': 'Show full number', 'detail.unmaskedNote': 'Viewing the full ID number has been recorded in the audit log.',
-
   'form.save': 'Save', 'form.create': 'Submit', 'form.cancel': 'Cancel', 'form.close': 'Close', 'form.saved': 'Saved.', 'form.created': 'Created.',
-  'form.editTitle': 'Edit: {what}', 'form.required': 'Fields marked * are required.', 'form.fix': 'There are {n} problems to fix:',
+  'form.editTitle': 'Edit: {what}', 'form.required': 'Fields marked * are required.', 'form.fix': 'There are {n} problems to fix:', 'form.fixOne': 'There is one problem to fix:',
   'form.search': 'Type to search', 'form.searchRegion': 'Type a region name', 'form.noMatch': 'No matches',
-
   'contract.title': 'Contract #{id}', 'contract.progress': 'Contract progress', 'contract.partiesTerms': 'Parties and terms', 'contract.workflow': 'Approvals and actions',
   'contract.approvals': 'Approval by the three parties', 'contract.party': 'Party', 'contract.who': 'Who', 'contract.approvedAt': 'Approved',
   'contract.waiting': 'Waiting', 'contract.approveAs': 'Approve as {party}', 'contract.actions': 'Actions', 'contract.noActions': 'There is nothing for you to do on this contract now.',
@@ -121,7 +90,6 @@ export default {
   'audit.action.contract.create': 'Created', 'audit.action.contract.update': 'Changed', 'audit.action.contract.submit': 'Submitted for approval',
   'audit.action.contract.withdraw': 'Withdrawn', 'audit.action.contract.approve': 'Approved', 'audit.action.contract.activate': 'Activated',
   'audit.action.contract.complete': 'Completed', 'audit.action.contract.dissolve': 'Dissolved', 'audit.action.contract.transfer': 'Transferred',
-
   'records.title': 'Record book of {name}', 'records.sub': 'Contract {from} to {to} · {status}',
   'records.companyHours': 'Company hours (signed off)', 'records.schoolHours': 'School hours (signed off)', 'records.ofPlan': 'plan {plan}',
   'records.dualShare': 'Company share', 'records.planShare': 'plan {n}%', 'records.awaiting': 'Awaiting sign-off', 'records.entries': '{n} entries',
@@ -130,7 +98,6 @@ export default {
   'records.signoff': 'Mentor sign-off', 'records.signoffBtn': 'Sign off', 'records.signedBy': 'signed off by {who}, {at}', 'records.awaitingSign': 'Awaiting the mentor',
   'records.signedOk': 'Signed off; the entry can no longer change.', 'records.new': 'New entry', 'records.add': 'Add entry', 'records.added': 'Entry added.',
   'records.none': 'No entries yet.', 'records.noContract': 'You have no training contract yet.',
-
   'dash.title': 'Dashboard: {place}', 'dash.nation': 'Nation', 'dash.sub': 'Year {year}; indicators computed live from the records', 'dash.regionPath': 'Region levels',
   'dash.choose': 'Choose year and indicator', 'dash.year': 'Year', 'dash.indicator': 'Indicator', 'dash.show': 'Show', 'dash.indicators': 'Indicators',
   'dash.target': 'target {v}', 'dash.noTarget': 'no target', 'dash.vsPrev': '{v} on previous', 'dash.attainment': '{v} of target', 'dash.projection': 'year-end projection {v}',
@@ -138,34 +105,27 @@ export default {
   'dash.bySub': '{name} by sub-region', 'dash.subregions': 'Sub-regions (select to drill down)', 'dash.ranking': 'Ranking of pilot cities, {year}',
   'dash.rank': 'Rank', 'dash.city': 'City', 'dash.score': 'Score', 'dash.change': 'Change',
   'dash.openAlerts': 'Open alerts', 'dash.allAlerts': 'All alerts', 'dash.noAlerts': 'No open alerts.',
-  'dash.noService': 'The monitoring service is not enabled yet: no data.', 'dash.noData': 'No data for this period.',
-
+  'dash.noData': 'No data for this period.',
   'work.title': 'Workbench', 'work.titleTrainee': 'My home', 'work.awaitingMe': 'Contracts awaiting my approval', 'work.active': 'Active contracts',
   'work.toSign': 'Entries awaiting my sign-off', 'work.myContracts': 'My contracts', 'work.nothing': 'Nothing waiting.', 'work.allActive': 'All active contracts',
-
   'pilot.period': 'Period', 'pilot.plan': 'Plan', 'pilot.tasks': 'Key tasks', 'pilot.targets': 'Targets for {year}',
   'pilot.noTasks': 'No tasks yet.', 'pilot.noTargets': 'No targets set.',
   'task.title': 'Task', 'task.units': 'Responsible units', 'task.deadline': 'Deadline', 'task.status': 'Status',
   'target.indicator': 'Indicator', 'target.baseline': 'Baseline', 'target.value': 'Target', 'target.source': 'Set by', 'target.save': 'Save targets',
   'target.src.national': 'National', 'target.src.province': 'Province', 'target.src.pilot': 'This pilot',
-
   'alert.filter': 'Filter alerts', 'alert.status': 'Status', 'alert.severity': 'Severity', 'alert.message': 'Message', 'alert.raised': 'Raised',
   'alert.ack': 'Acknowledge', 'alert.resolve': 'Resolve', 'alert.done.ack': 'Alert acknowledged.', 'alert.done.resolve': 'Alert resolved.',
-
   'audit.verifying': 'Verifying the audit chain…', 'audit.verifyOk': 'The audit chain is intact: {n} events checked, no tampering found.',
   'audit.verifyBad': 'The audit chain does not verify ({n} checked): {error}', 'audit.filter': 'Filter audit events',
   'audit.f.entity': 'Record kind', 'audit.f.entity_id': 'Record no.', 'audit.f.actor': 'Actor', 'audit.f.action': 'Action', 'audit.f.from': 'From', 'audit.f.to': 'To',
   'audit.id': 'No.', 'audit.time': 'Time', 'audit.record': 'Record', 'audit.change': 'Change', 'audit.changes': '{n} changes',
   'audit.field': 'Field', 'audit.before': 'Before', 'audit.after': 'After',
-
   'import.what': 'What to import', 'import.file': 'File', 'import.fileHint': 'A CSV file (UTF-8 or GBK, as Excel saves it) with a header row; Chinese or English column names.', 'import.template': 'Download the template', 'import.start': 'Start import', 'import.progress': 'Import progress', 'import.noFile': 'Choose a file to import.',
   'import.ok': 'Imported: {n} of {rows} rows written.', 'import.failed': 'Nothing was imported: {n} errors. {why}', 'import.errors': 'Errors',
   'import.row': 'Row', 'import.column': 'Column', 'import.message': 'Problem',
   'import.kind.organizations': 'Organisations', 'import.kind.programmes': 'Programmes', 'import.kind.partnerships': 'Partnerships', 'import.kind.demands': 'Demand',
   'import.kind.places': 'Training places', 'import.kind.trainees': 'Trainees', 'import.kind.contracts': 'Contracts', 'import.kind.record-entries': 'Record-book entries',
-
   'chart.showData': 'Show the figures', 'chart.period': 'Period', 'chart.item': 'Item', 'chart.value': 'Value', 'chart.target': 'Target', 'chart.targetMark': 'The vertical line is the target',
-
   'error.title': 'Something went wrong', 'error.notFound': 'This page or record does not exist (or is outside your scope).', 'error.forbidden': 'Your role may not do this.',
   'error.network': 'The server cannot be reached. Check the connection and try again.', 'error.server': 'The server failed. Please try again later.', 'error.conflict': 'This conflicts with the current state:', 'error.home': 'Back to the start',
   'import.partial': 'Partly imported: {n} rows written, {errors} rows with errors left out.',

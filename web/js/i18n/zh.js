@@ -7,7 +7,6 @@ export default {
   'app.careOff': '标准版',
   'app.signOut': '退出登录',
   'app.footer': '双元培育试点管理平台 · 国家发展改革委 教育部 人力资源社会保障部 国家开发银行 指导',
-
   'login.title': '登录',
   'login.intro': '请使用本单位分配的账号登录。政府部门、院校、企业、学员各自只能看到本单位范围内的数据。',
   'login.login': '账号',
@@ -18,17 +17,14 @@ export default {
   'login.throttled': '登录失败次数过多，请五分钟后再试。',
   'login.expired': '登录已过期或已在别处退出，请重新登录。登录后将回到刚才的页面。',
   'login.signedOut': '您已安全退出。',
-
   'role.admin': '系统管理员', 'role.national': '国家部委', 'role.province': '省级主管部门', 'role.city': '市级主管部门',
   'role.inspector': '督查人员', 'role.school': '院校', 'role.enterprise': '企业', 'role.trainee': '学员',
-
   'nav.label': '主导航', 'nav.crumbs': '当前位置',
   'nav.dashboard': '监测看板', 'nav.workbench': '工作台', 'nav.home': '我的首页', 'nav.myRecordBook': '我的培养记录',
   'nav.enterprises': '企业', 'nav.schools': '院校', 'nav.programmes': '培养项目', 'nav.partnerships': '校企合作',
   'nav.demands': '企业需求', 'nav.places': '培训岗位', 'nav.trainees': '学员', 'nav.contracts': '培养合同',
   'nav.organizations': '机构', 'nav.recordBook': '培养记录手册',
   'nav.pilots': '试点与目标', 'nav.alerts': '预警', 'nav.audit': '审计日志', 'nav.import': '批量导入',
-
   'about.enterprises': '参与双元培育的企业：统一社会信用代码、所在地区、行业与规模。',
   'about.schools': '参与双元培育的职业院校。',
   'about.programmes': '院校开设的双元培养项目：职业、等级、学制与企业/学校学时安排。',
@@ -41,69 +37,42 @@ export default {
   'about.alerts': '监测规则发现的目标偏离和违规情况，须确认并跟进处理。',
   'about.audit': '所有数据变更的记录。记录以哈希链相连，任何篡改、删除或重排都会被校验发现。',
   'about.import': '从 Excel 或 CSV 文件批量导入数据。请先下载模板；出错的行会逐行列出，其余数据不受影响。',
-
   'new.enterprises': '登记企业', 'new.schools': '登记院校', 'new.programmes': '新建培养项目', 'new.partnerships': '新建校企合作',
   'new.demands': '填报需求', 'new.places': '新增培训岗位', 'new.trainees': '登记学员', 'new.contracts': '新建培养合同', 'new.pilots': '新建试点',
-
   'entity.organization': '机构', 'entity.programme': '培养项目', 'entity.partnership': '校企合作', 'entity.demand': '企业需求',
   'entity.place': '培训岗位', 'entity.trainee': '学员', 'entity.contract': '培养合同', 'entity.record_entry': '培养记录',
   'entity.assessment': '考核评价', 'entity.outcome': '培养去向', 'entity.pilot': '试点', 'entity.account': '账号', 'entity.credential': '登录凭证',
   'entity.region': '行政区划', 'entity.occupation': '职业',
-
-  'field.id': '编号', 'field.kind': '类型', 'field.name': '名称', 'field.name_en': '英文名称', 'field.uscc': '统一社会信用代码',
-  'field.region': '所在地区', 'field.industry': '行业', 'field.size': '规模', 'field.address': '地址', 'field.contact_name': '联系人',
-  'field.contact_phone': '联系电话', 'field.code': '项目编码', 'field.school_id': '院校', 'field.occupation_id': '职业',
-  'field.level': '技能等级', 'field.duration_months': '学制（月）', 'field.company_hours': '企业学时', 'field.school_hours': '学校学时',
-  'field.enterprise_id': '企业', 'field.places_per_year': '每年名额', 'field.start_date': '开始日期', 'field.end_date': '结束日期',
-  'field.year': '年度', 'field.count': '需求人数', 'field.programme_id': '培养项目', 'field.capacity': '岗位数',
-  'field.national_id': '身份证号', 'field.gender': '性别', 'field.birth_date': '出生日期', 'field.birth_year': '出生年份', 'field.phone': '联系电话',
-  'field.email': '电子邮箱', 'field.guardian_name': '监护人', 'field.registered_by': '登记机构', 'field.trainee_id': '学员',
-  'field.company_mentor': '企业导师', 'field.school_mentor': '学校导师', 'field.stipend_monthly': '月津贴', 'field.probation_months': '试用期（月）',
-  'field.planned_company_hours': '计划企业学时', 'field.planned_school_hours': '计划学校学时', 'field.status': '状态',
-  'field.ended_on': '终止日期', 'field.dissolution_reason': '解除原因', 'field.predecessor_id': '原合同',
-  'field.contract_id': '合同', 'field.date': '日期', 'field.site': '学习地点', 'field.hours': '学时', 'field.content': '学习内容',
-  'field.signed_by': '签核导师', 'field.signed_at': '签核时间', 'field.reason': '解除原因', 'field.in_probation': '是否在试用期内',
-  'field.programme.name': '项目名称', 'field.programme.level': '培养等级', 'field.trainee.name': '姓名', 'field.trainee.region': '户籍地区',
-  'field.contract.region': '所属地区',
-  'field.pilot.region': '试点地区', 'field.pilot.name': '试点名称', 'field.pilot.period_start': '试点开始', 'field.pilot.period_end': '试点结束',
-  'field.pilot.goals': '试点目标', 'field.pilot.positioning': '功能定位', 'field.pilot.responsible_units': '责任单位',
-
+  'field.school_id': '院校', 'field.enterprise_id': '企业', 'field.birth_year': '出生年份', 'field.date': '日期', 'field.reason': '解除原因', 'field.in_probation': '是否在试用期内',
   'hint.organization.uscc': '18 位统一社会信用代码（GB 32100），系统会校验校验位。',
   'hint.trainee.national_id': '18 位公民身份号码（GB 11643）。出生日期和性别由号码自动得出。',
   'hint.trainee.guardian_name': '未满 18 周岁的学员须填写监护人。',
   'hint.contract.programme_id': '须为所选院校开设的培养项目。',
-  'hint.record_entry.hours': '当天学习时数，最多 24 小时，可填半小时。',
+  'hint.record_entry.hours': '当天学习时数，最多 {max} 小时，可填半小时。',
   'hint.contract_action.date': '不填则为今天。',
   'hint.contract_action.enterprise_id': '转到新的企业，或在下面选择新的院校（至少更换其一）。',
-
   'enum.kind.enterprise': '企业', 'enum.kind.school': '院校', 'enum.kind.government': '政府部门', 'enum.kind.assessment_body': '评价机构',
   'enum.size.micro': '微型', 'enum.size.small': '小型', 'enum.size.medium': '中型', 'enum.size.large': '大型',
   'enum.gender.M': '男', 'enum.gender.F': '女',
   'enum.site.company': '企业', 'enum.site.school': '学校',
   'enum.in_probation.true': '是', 'enum.in_probation.false': '否',
-
   'status.draft': '草稿', 'status.pending': '待三方确认', 'status.active': '履行中', 'status.completed': '已结业',
   'status.dissolved': '已解除', 'status.transferred': '已转出',
   'party.enterprise': '企业', 'party.school': '院校', 'party.trainee': '学员',
   'severity.info': '提示', 'severity.warning': '警告', 'severity.critical': '严重',
   'alertstatus.open': '待处理', 'alertstatus.acknowledged': '已确认', 'alertstatus.resolved': '已解决',
   'task.planned': '计划中', 'task.in_progress': '推进中', 'task.done': '已完成', 'task.overdue': '已逾期',
-
   'common.yes': '是', 'common.year': '{y}年', 'common.no': '否', 'common.none': '（不填）', 'common.choose': '请选择', 'common.all': '全部',
   'unit.hours': '{n} 学时', 'unit.yuan': '{n} 元',
-
   'list.search': '搜索', 'list.searchLabel': '搜索{what}', 'list.apply': '查询', 'list.reset': '清除条件', 'list.empty': '没有符合条件的记录。',
   'list.first': '首页', 'list.prev': '上一页', 'list.next': '下一页', 'list.page': '第 {n} 页', 'list.pages': '翻页',
   'list.export': '导出当前结果', 'list.open': '打开', 'list.removeFilter': '去掉条件：{what}',
-
   'detail.edit': '修改', 'detail.delete': '删除', 'detail.confirmDelete': '确定删除“{what}”吗？此操作不可撤销。', 'detail.deleted': '已删除。',
   'detail.fields': '基本信息', 'detail.related': '相关记录', 'detail.stamps': '创建于 {created}，最后修改于 {updated}',
   'detail.unmask': '查看完整号码', 'detail.unmaskedNote': '完整身份证号的查看已记入审计日志。',
-
   'form.save': '保存', 'form.create': '提交', 'form.cancel': '取消', 'form.close': '关闭', 'form.saved': '已保存。', 'form.created': '已创建。',
-  'form.editTitle': '修改：{what}', 'form.required': '带 * 的为必填项。', 'form.fix': '有 {n} 处需要修改：',
+  'form.editTitle': '修改：{what}', 'form.required': '带 * 的为必填项。', 'form.fix': '有 {n} 处需要修改：', 'form.fixOne': '有 1 处需要修改：',
   'form.search': '输入关键字搜索', 'form.searchRegion': '输入地区名称搜索', 'form.noMatch': '没有匹配项',
-
   'contract.title': '培养合同 #{id}', 'contract.progress': '合同进度', 'contract.partiesTerms': '合同各方与条款', 'contract.workflow': '审批与办理',
   'contract.approvals': '三方确认', 'contract.party': '合同方', 'contract.who': '单位/姓名', 'contract.approvedAt': '确认时间',
   'contract.waiting': '待确认', 'contract.approveAs': '以{party}身份确认', 'contract.actions': '可办理事项', 'contract.noActions': '当前没有您可以办理的事项。',
@@ -121,7 +90,6 @@ export default {
   'audit.action.contract.create': '创建合同', 'audit.action.contract.update': '修改合同', 'audit.action.contract.submit': '提交三方确认',
   'audit.action.contract.withdraw': '撤回', 'audit.action.contract.approve': '确认', 'audit.action.contract.activate': '合同生效',
   'audit.action.contract.complete': '结业', 'audit.action.contract.dissolve': '解除', 'audit.action.contract.transfer': '转出',
-
   'records.title': '{name}的培养记录手册', 'records.sub': '合同期 {from} 至 {to} · {status}',
   'records.companyHours': '企业学时（已签核）', 'records.schoolHours': '学校学时（已签核）', 'records.ofPlan': '计划 {plan}',
   'records.dualShare': '企业学时占比', 'records.planShare': '计划 {n}%', 'records.awaiting': '待签核学时', 'records.entries': '{n} 条记录',
@@ -130,7 +98,6 @@ export default {
   'records.signoff': '导师签核', 'records.signoffBtn': '签核', 'records.signedBy': '{who} 于 {at} 签核', 'records.awaitingSign': '待导师签核',
   'records.signedOk': '已签核，该记录不可再修改。', 'records.new': '新增记录', 'records.add': '添加记录', 'records.added': '已添加记录。',
   'records.none': '还没有记录。', 'records.noContract': '您还没有培养合同。',
-
   'dash.title': '{place}监测看板', 'dash.nation': '全国', 'dash.sub': '{year} 年度，指标由业务数据实时计算', 'dash.regionPath': '地区层级',
   'dash.choose': '选择年度和指标', 'dash.year': '年度', 'dash.indicator': '指标', 'dash.show': '查看', 'dash.indicators': '指标',
   'dash.target': '目标 {v}', 'dash.noTarget': '未设目标', 'dash.vsPrev': '较上期 {v}', 'dash.attainment': '目标达成 {v}', 'dash.projection': '预计年末 {v}',
@@ -138,34 +105,27 @@ export default {
   'dash.bySub': '{name}：下级地区对比', 'dash.subregions': '下级地区（点击下钻）', 'dash.ranking': '{year} 年试点城市排名',
   'dash.rank': '名次', 'dash.city': '城市', 'dash.score': '综合得分', 'dash.change': '名次变化',
   'dash.openAlerts': '待处理预警', 'dash.allAlerts': '查看全部预警', 'dash.noAlerts': '当前没有待处理的预警。',
-  'dash.noService': '监测指标服务尚未启用，暂无数据。', 'dash.noData': '本期暂无数据。',
-
+  'dash.noData': '本期暂无数据。',
   'work.title': '工作台', 'work.titleTrainee': '我的首页', 'work.awaitingMe': '待我确认的合同', 'work.active': '履行中的合同',
   'work.toSign': '待我签核的记录', 'work.myContracts': '我的合同', 'work.nothing': '暂无待办事项。', 'work.allActive': '查看全部履行中的合同',
-
   'pilot.period': '试点期', 'pilot.plan': '试点方案', 'pilot.tasks': '重点任务', 'pilot.targets': '{year} 年度目标',
   'pilot.noTasks': '尚未分解任务。', 'pilot.noTargets': '尚未设定目标。',
   'task.title': '任务', 'task.units': '责任单位', 'task.deadline': '完成时限', 'task.status': '进展',
   'target.indicator': '指标', 'target.baseline': '基线值', 'target.value': '目标值', 'target.source': '来源', 'target.save': '保存目标',
   'target.src.national': '国家', 'target.src.province': '省级', 'target.src.pilot': '本试点',
-
   'alert.filter': '筛选预警', 'alert.status': '处理状态', 'alert.severity': '级别', 'alert.message': '内容', 'alert.raised': '发出时间',
   'alert.ack': '确认', 'alert.resolve': '标记已解决', 'alert.done.ack': '已确认预警。', 'alert.done.resolve': '预警已解决。',
-
   'audit.verifying': '正在校验审计链…', 'audit.verifyOk': '审计链完整：已校验 {n} 条记录，未发现篡改。',
   'audit.verifyBad': '审计链校验失败（已校验 {n} 条）：{error}', 'audit.filter': '筛选审计记录',
   'audit.f.entity': '对象类型', 'audit.f.entity_id': '对象编号', 'audit.f.actor': '操作人', 'audit.f.action': '操作', 'audit.f.from': '起始日期', 'audit.f.to': '截止日期',
   'audit.id': '序号', 'audit.time': '时间', 'audit.record': '对象', 'audit.change': '变更', 'audit.changes': '{n} 项变更',
   'audit.field': '字段', 'audit.before': '变更前', 'audit.after': '变更后',
-
   'import.what': '导入内容', 'import.file': '文件', 'import.fileHint': 'CSV 文件（UTF-8 或 GBK 编码，Excel“另存为 CSV”即可），第一行为表头，可用中文或英文列名。', 'import.template': '下载模板', 'import.start': '开始导入', 'import.progress': '导入进度', 'import.noFile': '请选择要导入的文件。',
   'import.ok': '导入完成：共 {rows} 行，写入 {n} 行。', 'import.failed': '未导入任何数据：{n} 处错误。{why}', 'import.errors': '错误明细',
   'import.row': '行', 'import.column': '列', 'import.message': '问题',
   'import.kind.organizations': '机构', 'import.kind.programmes': '培养项目', 'import.kind.partnerships': '校企合作', 'import.kind.demands': '企业需求',
   'import.kind.places': '培训岗位', 'import.kind.trainees': '学员', 'import.kind.contracts': '培养合同', 'import.kind.record-entries': '培养记录',
-
   'chart.showData': '查看数据表', 'chart.period': '期间', 'chart.item': '项目', 'chart.value': '数值', 'chart.target': '目标', 'chart.targetMark': '竖线为目标值',
-
   'error.title': '出错了', 'error.notFound': '找不到该页面或记录（也可能不在您的权限范围内）。', 'error.forbidden': '您的角色不能办理此事项。',
   'error.network': '无法连接服务器，请检查网络后重试。', 'error.server': '服务器出错，请稍后再试。', 'error.conflict': '操作与当前状态冲突：', 'error.home': '返回首页',
   'import.partial': '部分导入：写入 {n} 行，{errors} 行有错误未导入。',

@@ -1,24 +1,18 @@
 // alerts.js - alerts raised by the monitoring rules (a target off track, a
 // rule broken): list with filters, acknowledge and resolve.
 
-import { get, isMissingRoute, post, qs } from '../api.js';
+import { get, post, qs } from '../api.js';
 import { h } from '../dom.js';
 import { currentLang, dateTime, t } from '../i18n.js';
-import { can } from '../schema.js';
-import { badge, errorText, pageHead, pager, regionName, table, toast } from './common.js';
+import { can } from '../model.js';
+import { badge, errorText, label, pageHead, pager, regionName, table, toast } from './common.js';
 
 export async function alertsView(ctx) {
   const q = ctx.query;
   const title = t('nav.alerts');
   const status = q.has('status') ? q.get('status') : 'open';
   const severity = q.get('severity') || '';
-  let page;
-  try {
-    page = await get(`/alerts${qs({ status: status || undefined, severity: severity || undefined, limit: 50, cursor: q.get('cursor') || undefined, sort: '-raised_at' })}`);
-  } catch (e) {
-    if (!isMissingRoute(e)) throw e;
-    return { title, node: h('div', { class: 'page' }, pageHead(title), h('p', { class: 'notice info', role: 'status' }, t('dash.noService'))) };
-  }
+  const page = await get(`/alerts${qs({ status: status || undefined, severity: severity || undefined, limit: 50, cursor: q.get('cursor') || undefined, sort: '-raised_at' })}`);
   async function act(a, action) {
     try { await post(`/alerts/${a.id}/${action}`); toast(t(`alert.done.${action}`)); ctx.refresh(); } catch (e) { toast(errorText(e), 'error'); }
   }
@@ -40,7 +34,7 @@ export async function alertsView(ctx) {
       table(title, [
         { label: t('alert.severity'), render: (a) => badge('severity', a.severity) },
         { label: t('alert.message'), render: (a) => (currentLang() === 'en' ? a.message_en : a.message_zh) || a.rule },
-        { label: t('field.region'), render: (a) => regionName(a.region) },
+        { label: label('alert', 'region'), render: (a) => regionName(a.region) },
         { label: t('alert.raised'), render: (a) => dateTime(a.raised_at) },
         { label: t('alert.status'), render: (a) => [t(`alertstatus.${a.status}`), a.acknowledged_by ? h('span', { class: 'muted small' }, ` · ${a.acknowledged_by}`) : null, a.resolved_by ? h('span', { class: 'muted small' }, ` · ${a.resolved_by}`) : null] },
         { label: t('contract.actions'), render: (a) => (may ? [

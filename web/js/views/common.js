@@ -1,13 +1,15 @@
 // common.js - pieces every screen uses: page headings, status badges,
 // formatted field values with links to referenced records, forms built from
-// the entity fields that show the API's errors next to their field (and in
+// the entity fields (model.js: the server's) that show the API's errors next
+// to their field, worded by the server in the interface's language (and in
 // a summary linking to them), pickers for references and regions, modal
 // dialogs, paging and export links.
 
 import { ApiError, get, qs } from '../api.js';
 import { h, nextId, replace } from '../dom.js';
-import { currentLang, date, dateTime, has, num, t } from '../i18n.js';
-import { PLURAL, coarse, getSession, nameOf, ref, screenOf } from '../schema.js';
+import { date, dateTime, has, num, t } from '../i18n.js';
+import { coarse, fieldLabel, getSession, nameOf, pluralOf, ref } from '../model.js';
+import { screenOf } from '../screens.js';
 
 // ---- live announcements ----
 
@@ -25,15 +27,18 @@ export function toast(msg, kind = 'ok') {
   setTimeout(() => box.remove(), 5000);
 }
 
-/** The message of an error for a person. */
+/**
+ * The message of an error for a person.  A problem's detail is shown as the
+ * server worded it (in the language of the request's Accept-Language).
+ */
 export function errorText(e) {
   if (e instanceof ApiError) {
     if (e.status === 0) return t('error.network');
     if (e.status === 403) return t('error.forbidden');
     if (e.status === 404) return t('error.notFound');
-    if (e.status === 409) return `${t('error.conflict')} ${serverText(e.message)}`;
+    if (e.status === 409) return `${t('error.conflict')} ${e.message}`;
     if (e.status >= 500) return t('error.server');
-    return serverText(e.message);
+    return e.message;
   }
   return String((e && e.message) || e);
 }
@@ -43,30 +48,6 @@ export function errorBox(e) {
     h('h1', null, e instanceof ApiError && e.status === 404 ? t('error.notFound') : t('error.title')),
     h('p', { class: 'notice error', role: 'alert' }, errorText(e)),
     h('p', null, h('a', { href: '/' }, t('error.home'))));
-}
-
-// The server's field messages are English; the common ones read in Chinese.
-const ZH_PATTERNS = [
-  [/^is required(.*)$/, (m) => `必填${m[1] ? `（${m[1].trim()}）` : ''}`],
-  [/^cannot be changed after creation$/, () => '创建后不可修改'],
-  [/^(\S+) is in the future$/, (m) => `${m[1]} 晚于今天`],
-  [/^must be more than 0$/, () => '必须大于 0'],
-  [/^(\S+) is not after start_date (\S+)$/, (m) => `${m[1]} 不晚于开始日期 ${m[2]}`],
-  [/^(\S+) is outside the contract \((\S+) to (\S+)\)$/, (m) => `${m[1]} 不在合同期内（${m[2]} 至 ${m[3]}）`],
-  [/^a trainee with this ID is already registered$/, () => '该身份证号的学员已登记'],
-  [/^expected a date YYYY-MM-DD.*$/, () => '应为日期 YYYY-MM-DD'],
-  [/^contract (\d+) is (\w+): entries go on active contracts only$/, (m) => `合同 ${m[1]} 状态为${t(`status.${m[2]}`)}，只有履行中的合同可以登记`],
-  [/^is required to dissolve a contract$/, () => '解除合同须填写原因'],
-  [/^a transfer changes the enterprise or the school.*$/, () => '转出须更换企业或院校：请选择新的企业或院校'],
-];
-
-export function serverText(msg) {
-  if (!msg || currentLang() !== 'zh') return msg || '';
-  for (const [re, fn] of ZH_PATTERNS) {
-    const m = re.exec(msg);
-    if (m) return fn(m);
-  }
-  return msg;
 }
 
 // ---- headings, badges, values ----
@@ -86,12 +67,15 @@ export function badge(kind, value) {
   return h('span', { class: `badge ${kind}-${value}` }, t(`${kind}.${value}`));
 }
 
-/** The label of field @name of @entity. */
+/**
+ * The label of field @name of @entity: the server's (GET /api/v1/schema);
+ * the catalogue's field.NAME for what is no entity's field (an action's
+ * arguments).
+ */
 export function label(entity, name) {
   // Without pii:read the API gives the year of birth only (docs/API.md, "Personal data").
   if (entity === 'trainee' && name === 'birth_date' && coarse()) return t('field.birth_year');
-  const k = `field.${entity}.${name}`;
-  return has(k) ? t(k) : t(`field.${name}`);
+  return fieldLabel(entity, name) ?? t(`field.${name}`);
 }
 
 /** The label of an enumeration value. */
@@ -162,7 +146,7 @@ export function control(entity, f, value, mode = 'create', extra = {}) {
   let getter;
   const common = { id, name: f.name, 'aria-describedby': hintId, required: f.req && !readonly };
   const hintKey = `hint.${entity}.${f.name}`;
-  const hint = has(hintKey) ? h('p', { class: 'hint', id: hintId }, t(hintKey)) : null;
+  const hint = has(hintKey) ? h('p', { class: 'hint', id: hintId }, t(hintKey, { min: f.min, max: f.max })) : null;
   if (!hint) delete common['aria-describedby'];
   if (f.type === 'enum') {
     input = h('select', common,
@@ -226,7 +210,7 @@ async function refOptions(f, q, extraFilter) {
   if (f.ref === 'programme' || f.ref === 'organization' || f.ref === 'trainee') params.sort = 'name';
   if (f.ref === 'occupation') params.sort = 'code';
   if (f.ref === 'contract') params.sort = '-id';
-  const page = await get(`/${PLURAL[f.ref]}${qs(params)}`);
+  const page = await get(`/${pluralOf(f.ref)}${qs(params)}`);
   return page.items;
 }
 
@@ -342,22 +326,28 @@ export function form(controls, submit, { submitLabel, cancelHref, extra } = {}) 
   extra || null,
   h('div', { class: 'form-actions' }, button, cancelHref ? h('a', { href: cancelHref, class: 'btn' }, t('form.cancel')) : null));
 
+  // Each of the problem's errors at its field, as the server words it; an
+  // error for no field of this form, and a problem without errors, in the
+  // summary (the problem's detail heads it when no error has a field here).
   function showErrors(e) {
     const list = [];
     const errs = e instanceof ApiError ? e.errors : [];
-    let first = null;
+    let placed = 0;
+    const title = () => (placed ? (errs.length === 1 ? t('form.fixOne') : t('form.fix', { n: errs.length })) : errorText(e));
     for (const fe of errs) {
       const c = controls.find((x) => x.f.name === fe.field);
-      const msg = serverText(fe.message);
+      const msg = fe.message || '';
       if (c) {
         c.setError(msg);
-        if (!first) first = c.input;
-        list.push(h('li', null, h('a', { href: `#${c.input.id}`, on: { click: (ev) => { ev.preventDefault(); c.input.focus(); } } }, `${c.wrap.querySelector('label').textContent.replace(/\s*\*$/, '')}: ${msg}`)));
+        placed++;
+        list.push(h('li', null, h('a', { href: `#${c.input.id}`, on: { click: (ev) => { ev.preventDefault(); c.input.focus(); } } }, `${c.wrap.querySelector('label').firstChild.textContent}: ${msg}`)));
       } else {
-        list.push(h('li', null, `${fe.field}: ${msg}`));
+        list.push(h('li', null, msg));
       }
     }
-    replace(summary, h('p', { class: 'summary-title' }, errs.length ? t('form.fix', { n: errs.length }) : errorText(e)), list.length ? h('ul', null, list) : null);
+    const head = title();
+    const items = list.filter((li) => li.textContent !== head);
+    replace(summary, h('p', { class: 'summary-title' }, head), items.length ? h('ul', null, items) : null);
     summary.hidden = false;
     summary.focus();
   }

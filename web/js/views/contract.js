@@ -8,7 +8,8 @@
 import { del, get, post, qs } from '../api.js';
 import { h } from '../dom.js';
 import { date, dateTime, t } from '../i18n.js';
-import { can, fieldsOf, forget, myParty, ref, remember, resolveRefs, role } from '../schema.js';
+import { can, fieldsOf, forget, ref, remember, resolveRefs, role } from '../model.js';
+import { myParty } from '../screens.js';
 import { badge, control, errorText, form, label, openDialog, pageHead, toast, value } from './common.js';
 
 const PARTIES = ['enterprise', 'school', 'trainee'];

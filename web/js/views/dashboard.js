@@ -6,10 +6,11 @@
 // see their workbench: what waits for them.  Missing monitoring endpoints
 // give a clear "no data" state, never a broken page.
 
-import { get, isMissingRoute, qs } from '../api.js';
+import { get, qs } from '../api.js';
 import { h } from '../dom.js';
 import { currentLang, date, num, pct, t, unitValue } from '../i18n.js';
-import { getSession, isGov, myParty, nameOf, ref, resolveRefs, role } from '../schema.js';
+import { getSession, nameOf, ref, resolveRefs, role } from '../model.js';
+import { isGov, myParty } from '../screens.js';
 import { lineChart, barChart, meter, sparkline } from '../charts.js';
 import { dashboardRequests } from '../boot.js';
 import { badge, errorText, pageHead, regionName, value } from './common.js';
@@ -20,7 +21,7 @@ async function optional(path) {
   try {
     return { data: await get(path) };
   } catch (e) {
-    return { error: e, missing: isMissingRoute(e) };
+    return { error: e };
   }
 }
 
@@ -113,7 +114,7 @@ export async function dashboardView(ctx) {
     }));
   } else {
     cards = h('div', { class: 'notice info', role: 'status', 'data-test': 'no-indicators' },
-      h('p', null, ind.missing ? t('dash.noService') : (ind.error ? errorText(ind.error) : t('dash.noData'))));
+      h('p', null, ind.error ? errorText(ind.error) : t('dash.noData')));
   }
 
   // ---- charts ----
@@ -157,7 +158,7 @@ export async function dashboardView(ctx) {
           h('td', { class: 'num' }, ch === null ? '—' : ch > 0 ? `↑${ch}` : ch < 0 ? `↓${-ch}` : '–'));
       }))));
   } else {
-    ranking = h('p', { class: 'empty' }, rank.missing ? t('dash.noService') : t('dash.noData'));
+    ranking = h('p', { class: 'empty' }, rank.error ? errorText(rank.error) : t('dash.noData'));
   }
 
   // ---- alerts ----
@@ -168,7 +169,7 @@ export async function dashboardView(ctx) {
       h('span', { class: 'muted small' }, ` · ${date(a.raised_at)}`))))
       : h('p', { class: 'empty' }, t('dash.noAlerts'));
   } else {
-    alertList = h('p', { class: 'empty' }, alerts.missing ? t('dash.noService') : t('dash.noData'));
+    alertList = h('p', { class: 'empty' }, alerts.error ? errorText(alerts.error) : t('dash.noData'));
   }
 
   return {

@@ -2,16 +2,14 @@
 // upload a CSV or Excel file; the server runs it as a job, whose progress
 // is shown until it ends, then the row/column errors or the count loaded.
 
-import { ApiError, get } from '../api.js';
+import { ApiError, get, language } from '../api.js';
 import { h, replace } from '../dom.js';
 import { currentLang, num, t } from '../i18n.js';
-import { can } from '../schema.js';
+import { canWrite, pluralOf } from '../model.js';
 import { errorText, pageHead } from './common.js';
 
-const KINDS = [
-  ['organizations', 'org'], ['programmes', 'programme'], ['partnerships', 'partner'], ['demands', 'demand'],
-  ['places', 'demand'], ['trainees', 'trainee'], ['contracts', 'contract'], ['record-entries', 'record'],
-];
+// What may be imported, in menu order; offered when the user may write it.
+const KINDS = ['organization', 'programme', 'partnership', 'demand', 'place', 'trainee', 'contract', 'record_entry'];
 
 function csrfHeader() {
   try { return localStorage.getItem('dt.csrf') || ''; } catch { return ''; }
@@ -28,8 +26,8 @@ async function poll(id, onTick) {
 
 export async function importView() {
   const title = t('nav.import');
-  const kinds = KINDS.filter(([, perm]) => can(perm));
-  const kindSel = h('select', { id: 'imp-kind', name: 'kind' }, kinds.map(([k]) => h('option', { value: k }, t(`import.kind.${k}`))));
+  const kinds = KINDS.filter(canWrite).map(pluralOf);
+  const kindSel = h('select', { id: 'imp-kind', name: 'kind' }, kinds.map((k) => h('option', { value: k }, t(`import.kind.${k}`))));
   const file = h('input', { id: 'imp-file', name: 'file', type: 'file', accept: '.csv,text/csv', required: true });
   const partial = h('input', { id: 'imp-partial', name: 'partial', type: 'checkbox' });
   const templates = h('p', { class: 'exports' });
@@ -57,7 +55,7 @@ export async function importView() {
         try {
           const res = await fetch(`/api/v1/imports?kind=${encodeURIComponent(kindSel.value)}&name=${encodeURIComponent(f.name)}${partial.checked ? '&partial=1' : ''}`, {
             method: 'POST', credentials: 'same-origin', body: f,
-            headers: { 'content-type': 'text/csv', 'x-csrf-token': csrfHeader(), accept: 'application/json' },
+            headers: { 'content-type': 'text/csv', 'x-csrf-token': csrfHeader(), accept: 'application/json', 'accept-language': language() },
           });
           const body = await res.json().catch(() => null);
           if (!res.ok) throw new ApiError(res.status, body);

@@ -3,11 +3,11 @@
 // status, and its targets per indicator for a year, which the roles that
 // steer the pilot may edit (PUT /api/v1/targets).
 
-import { get, isMissingRoute, put, qs } from '../api.js';
+import { get, put, qs } from '../api.js';
 import { h } from '../dom.js';
 import { currentLang, date, num, t } from '../i18n.js';
-import { can, remember } from '../schema.js';
-import { badge, errorText, form, pageHead, regionName, table, toast } from './common.js';
+import { can, remember } from '../model.js';
+import { badge, errorText, form, label, pageHead, regionName, table, toast } from './common.js';
 
 export async function pilotsView() {
   const page = await get(`/pilots${qs({ limit: 200, sort: 'name' })}`);
@@ -17,15 +17,15 @@ export async function pilotsView() {
     node: h('div', { class: 'page' },
       pageHead(title, { sub: t('about.pilots'), actions: can('pilot') ? [h('a', { class: 'btn primary', href: '/pilots/new' }, t('new.pilots'))] : [] }),
       table(title, [
-        { label: t('field.pilot.name'), render: (p) => h('a', { href: `/pilots/${p.id}` }, p.name) },
-        { label: t('field.pilot.region'), render: (p) => regionName(p.region) },
+        { label: label('pilot', 'name'), render: (p) => h('a', { href: `/pilots/${p.id}` }, p.name) },
+        { label: label('pilot', 'region'), render: (p) => regionName(p.region) },
         { label: t('pilot.period'), render: (p) => `${date(p.period_start)} – ${date(p.period_end)}` },
       ], page.items)),
   };
 }
 
 async function optional(path) {
-  try { return { data: await get(path) }; } catch (e) { return { error: e, missing: isMissingRoute(e) }; }
+  try { return { data: await get(path) }; } catch (e) { return { error: e }; }
 }
 
 export async function pilotView(ctx) {
@@ -56,7 +56,7 @@ export async function pilotView(ctx) {
       { label: t('task.status'), render: (x) => badge('task', x.status) },
     ], tasks.data.items, { empty: t('pilot.noTasks') });
   } else {
-    taskBlock = h('p', { class: 'empty' }, tasks.missing ? t('dash.noService') : errorText(tasks.error));
+    taskBlock = h('p', { class: 'empty' }, errorText(tasks.error));
   }
 
   // Targets, editable for the roles that steer pilots.
@@ -108,7 +108,7 @@ export async function pilotView(ctx) {
       targetBlock = rows.length ? tbl : h('p', { class: 'empty' }, t('pilot.noTargets'));
     }
   } else {
-    targetBlock = h('p', { class: 'empty' }, targets.missing ? t('dash.noService') : errorText(targets.error));
+    targetBlock = h('p', { class: 'empty' }, errorText(targets.error));
   }
 
   const years = [year - 2, year - 1, year, year + 1];
@@ -123,9 +123,9 @@ export async function pilotView(ctx) {
       h('section', { class: 'panel', 'aria-labelledby': 'p-plan' },
         h('h2', { id: 'p-plan' }, t('pilot.plan')),
         h('dl', { class: 'fields-dl' },
-          h('dt', null, t('field.pilot.goals')), h('dd', { class: 'prose' }, p.goals || '—'),
-          h('dt', null, t('field.pilot.positioning')), h('dd', { class: 'prose' }, p.positioning || '—'),
-          h('dt', null, t('field.pilot.responsible_units')), h('dd', { class: 'prose' }, p.responsible_units || '—'))),
+          h('dt', null, label('pilot', 'goals')), h('dd', { class: 'prose' }, p.goals || '—'),
+          h('dt', null, label('pilot', 'positioning')), h('dd', { class: 'prose' }, p.positioning || '—'),
+          h('dt', null, label('pilot', 'responsible_units')), h('dd', { class: 'prose' }, p.responsible_units || '—'))),
       h('section', { class: 'panel', 'aria-labelledby': 'p-tasks' }, h('h2', { id: 'p-tasks' }, t('pilot.tasks')), taskBlock),
       h('section', { class: 'panel', 'aria-labelledby': 'p-targets' },
         h('h2', { id: 'p-targets' }, t('pilot.targets', { year })),

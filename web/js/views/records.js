@@ -7,7 +7,8 @@
 import { get, listAll, post, qs } from '../api.js';
 import { h } from '../dom.js';
 import { date, dateTime, num, t } from '../i18n.js';
-import { can, canSignOff, fieldsOf, forget, ref } from '../schema.js';
+import { can, fieldsOf, forget, ref } from '../model.js';
+import { canSignOff } from '../screens.js';
 import { control, enumLabel, errorText, form, pageHead, toast } from './common.js';
 import { barChart, stackedColumns } from '../charts.js';
 

@@ -7,7 +7,8 @@
 import { ApiError, del, get, patch, post, qs } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { REGISTRY, can, fieldsOf, forget, getSession, isGov, ref, registryScreens, remember, resolveRefs, role, screenOf } from '../schema.js';
+import { can, canWrite, fieldsOf, forget, getSession, ref, remember, resolveRefs, role } from '../model.js';
+import { REGISTRY, isGov, kindOf, registryScreens, screenOf } from '../screens.js';
 import { control, enumLabel, exportLinks, form, label, pageHead, pager, table, toast, value } from './common.js';
 
 const PAGE = 25;
@@ -15,12 +16,12 @@ const PAGE = 25;
 function screenDef(screen) {
   const d = REGISTRY[screen];
   if (!d || !(registryScreens().includes(screen) || (screen === 'pilots' && isGov()))) throw new ApiError(404, { detail: 'no such page' });
-  return d;
+  return { ...d, kind: kindOf(screen) };
 }
 
 /** May the user create or change records of this screen? */
 function writable(d) {
-  return can(d.perm);
+  return canWrite(d.entity);
 }
 
 export async function listView(ctx) {
@@ -38,7 +39,7 @@ export async function listView(ctx) {
   const title = t(`nav.${screen}`);
 
   const cols = d.columns.map((name) => {
-    if (name === 'id') return { label: t('field.id'), sortKey: 'id', num: true, render: (r) => h('a', { href: `/${screen}/${r.id}` }, `#${r.id}`) };
+    if (name === 'id') return { label: label(d.entity, 'id'), sortKey: 'id', num: true, render: (r) => h('a', { href: `/${screen}/${r.id}` }, `#${r.id}`) };
     const f = fields.find((x) => x.name === name);
     const first = d.columns[0] === name;
     return {
@@ -49,7 +50,7 @@ export async function listView(ctx) {
     };
   });
   if (d.columns[0] !== 'id' && !['name', 'code'].includes(d.columns[0])) {
-    cols.unshift({ label: t('field.id'), num: true, render: (r) => h('a', { href: `/${screen}/${r.id}`, 'aria-label': `${t('list.open')} #${r.id}` }, `#${r.id}`) });
+    cols.unshift({ label: label(d.entity, 'id'), num: true, render: (r) => h('a', { href: `/${screen}/${r.id}`, 'aria-label': `${t('list.open')} #${r.id}` }, `#${r.id}`) });
   }
   const hrefWith = (over) => {
     const u = new URLSearchParams(q);
@@ -132,7 +133,7 @@ export async function detailView(ctx) {
   const { screen, id } = ctx.params;
   const d = screenDef(screen);
   if (d.entity === 'contract') return (await import('./contract.js')).contractView(ctx);
-  const unmask = ctx.query.get('unmask') === '1' && can('pii');
+  const unmask = ctx.query.get('unmask') === '1' && can('pii:read');
   const rec = await get(`/${d.kind}/${encodeURIComponent(id)}${unmask ? '?unmask=1' : ''}`);
   remember(d.entity, rec);
   const fields = fieldsOf(d.entity);
@@ -172,7 +173,7 @@ export async function detailView(ctx) {
         h('dl', { class: 'fields-dl' }, fields.map((f) => [
           h('dt', null, label(d.entity, f.name)),
           h('dd', null, value(d.entity, f, rec),
-            f.pii && can('pii') && !unmask ? [' ', h('a', { href: `/${screen}/${rec.id}?unmask=1`, class: 'small' }, t('detail.unmask'))] : null),
+            f.pii && can('pii:read') && !unmask ? [' ', h('a', { href: `/${screen}/${rec.id}?unmask=1`, class: 'small' }, t('detail.unmask'))] : null),
         ])),
         h('p', { class: 'muted small' }, t('detail.stamps', { created: new Date(rec.created_at).toLocaleString(), updated: new Date(rec.updated_at).toLocaleString() })),
         pii && unmask ? h('p', { class: 'notice warn small' }, t('detail.unmaskedNote')) : null),
