@@ -22,7 +22,7 @@
 #include "core/strbuf.h"
 #include "http/app.h"
 #include "http/h_ui.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 static const char *const type_names[] = {
