@@ -22,6 +22,7 @@
 #include "core/common.h"
 #include "core/date.h"
 #include "core/utf8.h"
+#include "domain/field.h"
 #include "domain/natid.h"
 #include "domain/uscc.h"
 #include "io/export.h"
@@ -732,7 +733,7 @@ static enum dt_err notes_sheet(struct sink *k, const struct dt_iocol *cols, size
 				dt_strbuf_adds(&fmt, "18位统一社会信用代码 18-character credit code");
 			else
 				dt_strbuf_addf(&fmt, "文本 text, at most %lld characters",
-					       (long long)(c->field->max ? c->field->max : 200));
+					       (long long)dt_field_text_max(c->field));
 		}
 		sink_cell(k, CELL_TEXT, c->label_zh, 0, NULL);
 		sink_cell(k, CELL_TEXT, c->name, 0, NULL);

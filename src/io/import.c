@@ -260,6 +260,8 @@ enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, co
 	p.today = dt_date_today();
 	p.contract_state_allowed = o->actor->scope == NULL;
 	dt_strbuf_init(&p.fatal_msg, 0);
+	dt_strbuf_init(&p.fast.scratch, 0);
+	dt_strbuf_init(&p.fast.norm, 0);
 	dt_strbuf_init(&p.fatal_zh, 0);
 	p.long_col = -1;
 	for (size_t i = 0; i < DT_ARRAY_SIZE(unique_keys); i++)
@@ -318,6 +320,8 @@ enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, co
 	rc = finish(s, o, &p, &w, r, err);
 out:
 	free(p.fast.regions);
+	dt_strbuf_release(&p.fast.scratch);
+	dt_strbuf_release(&p.fast.norm);
 	for (size_t i = 0; i < p.nfile; i++)
 		free(p.header_text[i]);
 	free(p.header_text);

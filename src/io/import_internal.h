@@ -81,6 +81,7 @@ struct dt_import_fast {
 	const struct dt_field *gender; /* the trainee's gender field, for its Chinese words */
 	int col[FT_N];		/* the file column of each field, or -1 */
 	const struct dt_field *field[FT_N]; /* the field of each column found */
+	struct dt_strbuf scratch, norm;	    /* the field validator's, kept from row to row */
 };
 
 struct dt_import_parser {

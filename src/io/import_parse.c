@@ -340,7 +340,6 @@ static bool read_fast(struct dt_import_parser *p, struct dt_import_row *r)
 	 * national ID's, which dt_trainee_prepare() makes; the region table and
 	 * the writer's scope are the store's facts, fetched before the file.
 	 */
-	struct dt_strbuf scratch = DT_STRBUF_INIT, norm = DT_STRBUF_INIT;
 	struct dt_value in, out;
 	int region = 0;
 	bool ok = true;
@@ -348,15 +347,13 @@ static bool read_fast(struct dt_import_parser *p, struct dt_import_row *r)
 		const char *text = k == FT_GENDER ? gender : v[k];
 		if (!text)
 			continue;
-		ok = dt_field_read(f->field[k]->type, text, &in, &scratch, NULL, NULL) == DT_OK &&
-		     dt_field_check(f->field[k], &in, NULL, &out, &norm, NULL, NULL) == DT_OK;
+		ok = dt_field_read(f->field[k]->type, text, &in, &f->scratch, NULL, NULL) == DT_OK &&
+		     dt_field_check(f->field[k], &in, NULL, &out, &f->norm, NULL, NULL) == DT_OK;
 		if (ok && k == FT_BIRTH)
 			memcpy(birth, out.text, DT_DATE_STRLEN);
 		else if (ok && k == FT_REGION)
 			region = (int)out.i;
 	}
-	dt_strbuf_release(&scratch);
-	dt_strbuf_release(&norm);
 	if (!ok || region < f->lo || region > f->hi ||
 	    !(f->regions[region / 8] & (1u << (region % 8))))
 		return false;
