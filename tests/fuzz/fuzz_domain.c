@@ -138,9 +138,11 @@ static void names(const char *s, struct dt_strbuf *err, unsigned extra)
 	for (int p = 0; p < DT_PARTY_N; p++)
 		ap.by[p] = extra & (1u << p);
 	enum dt_contract_status to;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
 	(void)dt_contract_apply((enum dt_contract_status)(extra % DT_CONTRACT_NSTATUS),
 				(enum dt_contract_event)((extra >> 3) % DT_CEV_NEVENT),
-				(enum dt_party)((extra >> 6) % DT_PARTY_N), &ap, &to, err);
+				(enum dt_party)((extra >> 6) % DT_PARTY_N), &ap, &to, &ps);
+	dt_problems_release(&ps);
 	(void)dt_export_format_parse(s);
 	(void)dt_encoding_parse(s);
 	if (dt_occupation_code_parse(s, err) == DT_OK)

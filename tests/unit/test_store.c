@@ -62,6 +62,31 @@ static void assert_err_has(struct fx *f, const char *part)
 		fail_msg("error '%s' does not contain '%s'", f->err.buf, part);
 }
 
+/* Does the last write's problems hold @code (not as a warning)? */
+static bool has_code(struct fx *f, const char *code)
+{
+	return dt_problems_has(dt_store_problems(f->s), code);
+}
+
+/* The last write's problem @code, or fail. */
+static const struct dt_problem *problem_of(struct fx *f, const char *code)
+{
+	const struct dt_problems *ps = dt_store_problems(f->s);
+	for (size_t i = 0; i < ps->n; i++)
+		if (!strcmp(ps->v[i].code, code))
+			return &ps->v[i];
+	fail_msg("no problem %s (error: %s)", code, f->err.buf);
+	return NULL;
+}
+
+/* A passed final assessment of contract @con on @date: completing before the end date needs one. */
+static void pass_final(struct fx *f, int64_t con, const char *date)
+{
+	fx_create(f, "assessment",
+		  json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)con, "kind", "final",
+			    "date", date, "result", "pass"));
+}
+
 /* Every page of a list, concatenated; the number of pages in *@pages. */
 static json_t *list_all(struct fx *f, const struct dt_scope *scope, const char *entity,
 			struct dt_query q, int *pages)
@@ -382,6 +407,7 @@ static void test_every_entity(void **state)
 			     "intermediate", "date", "2026-07-01", "result", "pass"),
 		   "score", json_real(86.5), "kind", "intermediate", "210102");
 
+	pass_final(f, con, "2026-11-01");
 	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"),
 				NULL),
 			 DT_OK);
@@ -434,6 +460,7 @@ static void test_sort_nullable(void **state)
 	for (int i = 0; i < 9; i++) {
 		struct fx_world w = fx_world(f);
 		int64_t con = fx_active_contract(f, &w);
+		pass_final(f, con, FX_TODAY);
 		assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, NULL, NULL), DT_OK);
 		json_t *in = json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)con, "kind",
 				       "employed_elsewhere", "date", FX_TODAY);
@@ -1045,6 +1072,7 @@ static void test_record_book(void **state)
 	json_decref(items);
 
 	/* After completion no more entries. */
+	pass_final(f, con, FX_TODAY);
 	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, NULL, &o), DT_OK);
 	assert_string_equal(fx_str(o, "ended_on"), FX_TODAY);
 	json_decref(o);
@@ -1071,7 +1099,26 @@ static void test_complete_and_outcome(void **state)
 	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2025-02-30"),
 				NULL),
 			 DT_EINVAL);
+	assert_true(has_code(f, "date.invalid"));
+	/*
+	 * Fourteen months into a three-year term, without a final assessment:
+	 * refused, naming the end date; a failed one does not count either.
+	 */
+	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"),
+				NULL),
+			 DT_EINVAL);
+	assert_string_equal(problem_of(f, "contract.complete_early")->field, "date");
+	assert_string_equal(dt_problem_arg(problem_of(f, "contract.complete_early"), "end"),
+			    "2028-08-31");
 	fx_assert_unchanged(f, &snap);
+	fx_create(f, "assessment",
+		  json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)con, "kind", "final",
+			    "date", "2026-10-01", "result", "fail"));
+	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"),
+				NULL),
+			 DT_EINVAL);
+	assert_true(has_code(f, "contract.complete_early"));
+	pass_final(f, con, "2026-11-02");
 	json_t *o = NULL;
 	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"),
 				&o),
@@ -1973,7 +2020,9 @@ static void test_end_not_in_future(void **state)
 				json_pack("{s:s, s:s}", "date", "2027-01-01", "reason", "个人原因"), NULL),
 			 DT_EINVAL);
 	fx_assert_ferr(f, "date");
+	assert_true(has_code(f, "date.future"));
 	fx_assert_unchanged(f, &before);
+	pass_final(f, c, FX_TODAY);
 	assert_int_equal(fx_act(f, c, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", FX_TODAY), NULL),
 			 DT_OK);
 }
