@@ -15,7 +15,10 @@
 
 #include <cmocka.h>
 
+#include <math.h>
+
 #include "domain/assessment.h"
+#include "domain/indicator.h"
 #include "domain/period.h"
 #include "domain/plan.h"
 #include "domain/record.h"
@@ -362,6 +365,16 @@ static void test_period(void **state)
 	dt_problems_release(&ps);
 }
 
+/* One dual ratio: percent, the company's share; undefined without hours. */
+static void test_dual_ratio(void **state)
+{
+	(void)state;
+	assert_true(fabs(dt_dual_ratio(8, 14.5) - 100.0 * 8 / 14.5) < 1e-12);
+	assert_true(fabs(dt_dual_ratio(5, 5) - 100) < 1e-12);
+	assert_true(dt_dual_ratio(0, 10) == 0);
+	assert_true(isnan(dt_dual_ratio(0, 0)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_org_region),
 		cmocka_unit_test(test_period),
+		cmocka_unit_test(test_dual_ratio),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
