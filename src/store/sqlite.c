@@ -419,9 +419,11 @@ json_t *dt_store_field_errors(struct dt_store *s)
 		const struct dt_problem *p = &s->problems.v[i];
 		struct dt_strbuf msg = DT_STRBUF_INIT;
 		dt_problem_render(p, DT_LANG_EN, false, &msg);
-		json_array_append_new(s->field_errors,
-				      json_pack("{s:s, s:s, s:s}", "field", p->field ? p->field : "",
-						"code", p->code, "message", msg.buf));
+		json_t *e = json_pack("{s:s, s:s, s:s}", "field", p->field ? p->field : "", "code",
+				      p->code, "message", msg.buf);
+		if (p->warning) /* refuses nothing: a caller tells it from the errors */
+			json_object_set_new(e, "warning", json_true());
+		json_array_append_new(s->field_errors, e);
 		dt_strbuf_release(&msg);
 	}
 	return s->field_errors;

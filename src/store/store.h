@@ -85,7 +85,8 @@ int dt_store_schema_version(struct dt_store *s);
  */
 const struct dt_problems *dt_store_problems(const struct dt_store *s);
 /**
- * The same as a JSON array of {"field", "code", "message"} (English), owned
+ * The same as a JSON array of {"field", "code", "message"} (English; a
+ * warning has "warning": true), owned
  * by the store and rebuilt by each call: for callers that copy problems into
  * a report.
  */

@@ -3,9 +3,10 @@
  *
  * The store spans several files: sqlite.c (connection, migrations,
  * statement cache, transactions), audit.c (the hash chain), crud.c (generic
- * create/read/update/delete/list from the entity table), rules.c (each
- * entity's cross-field rules), contract.c (the contract state machine and the
- * record book), report.c (checks and named read-only queries).
+ * create/read/update/delete/list from the entity table), rules.c (the facts
+ * each entity's cross-field rules in src/domain need), contract.c (contract
+ * actions and record-book sign-off), report.c (checks and named read-only
+ * queries).
  */
 #ifndef DT_STORE_INTERNAL_H
 #define DT_STORE_INTERNAL_H
@@ -180,7 +181,8 @@ int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct
  * rules.c: each entity's cross-field rules, run after the per-field checks.
  * @row holds the normalised new values (create) or the merged row (update);
  * @before is NULL at create.  A rule may add columns to @row (derived values)
- * and blobs to @blobs.  Field errors go through dt_ferr_add().
+ * and blobs to @blobs.  The rules themselves are src/domain's: this file
+ * fetches their facts and records their problems in the store's.
  */
 struct dt_blob {
 	const char *col;
