@@ -202,10 +202,9 @@ int dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const c
 	dt_date_format(nid.birth, t->birth_date);
 	t->gender[0] = nid.gender;
 	t->gender[1] = '\0';
-	if ((birth && strcmp(birth, t->birth_date)) || (gender && strcmp(gender, t->gender)))
-		return DT_EINVAL;
-	/* the same age rule as trainee_rules() */
-	if (dt_trainee_age_check(NULL, nid.birth, today, t->guardian_name, true) != DT_OK)
+	/* the same rules as trainee_rules(): what the row says agrees with the ID; age and guardian */
+	if (dt_trainee_natid_check(NULL, &nid, birth, gender) != DT_OK ||
+	    dt_trainee_age_check(NULL, nid.birth, today, t->guardian_name, true) != DT_OK)
 		return DT_EINVAL;
 	static const char *const names[] = { "name", "phone", "email", "guardian_name" };
 	const char *texts[] = { t->name, t->phone, t->email, t->guardian_name };
