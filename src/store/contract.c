@@ -110,23 +110,19 @@ static int make_successor(struct dt_store *s, const struct dt_actor *a, json_t *
 	static const char *const carry[] = { "enterprise_id", "school_id", "programme_id",
 					     "company_mentor", "school_mentor", "stipend_monthly" };
 	json_t *in = json_object();
-	bool changed = false;
 	for (size_t i = 0; i < DT_ARRAY_SIZE(carry); i++) {
 		json_t *v = json_object_get(args, carry[i]);
-		if (v && !json_is_null(v)) {
-			if (!json_equal(v, json_object_get(raw, carry[i])) &&
-			    (!strcmp(carry[i], "enterprise_id") || !strcmp(carry[i], "school_id")))
-				changed = true;
-			json_object_set(in, carry[i], v);
-		} else {
-			json_object_set(in, carry[i], json_object_get(raw, carry[i]));
-		}
+		json_object_set(in, carry[i], v && !json_is_null(v) ? v : json_object_get(raw, carry[i]));
 	}
-	int rc = DT_OK;
-	if (!changed) {
-		rc = dt_contract_transfer_check(&s->problems, false, false);
+	size_t n0 = s->problems.n;
+	int rc = dt_contract_transfer_check(
+		&s->problems,
+		!json_equal(json_object_get(in, "enterprise_id"), json_object_get(raw, "enterprise_id")),
+		!json_equal(json_object_get(in, "school_id"), json_object_get(raw, "school_id")));
+	if (rc != DT_OK) {
 		dt_strbuf_reset(err);
-		dt_strbuf_adds(err, "enterprise_id: a transfer changes the enterprise or the school");
+		dt_strbuf_adds(err, "enterprise_id: ");
+		dt_problem_render(&s->problems.v[n0], DT_LANG_EN, false, err);
 		goto out;
 	}
 	json_object_set(in, "trainee_id", json_object_get(raw, "trainee_id"));
