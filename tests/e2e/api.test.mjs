@@ -1044,7 +1044,7 @@ test('contract life cycle: submit, withdraw, three approvals by the three partie
   const act = (who, action, body) => api.post(`/api/v1/contracts/${c0.id}/${action}`, body, { token: tok[who] });
 
   let p = expectProblem(await act('ent', 'approve'), 409);
-  assert.match(p.detail, /cannot approve a draft contract/);
+  assert.equal(p.errors[0].code, 'contract.submit_first');
   let c = expectStatus(await act('ent', 'submit'), 200).json;
   assert.equal(c.status, 'pending');
   assert.ok(c.submitted_at);
@@ -1066,7 +1066,7 @@ test('contract life cycle: submit, withdraw, three approvals by the three partie
   assert.equal(c.approved_trainee_at, null);
   expectProblem(await act('ent', 'approve'), 409, 'approving twice');
   p = expectProblem(await act('ent', 'activate'), 409);
-  assert.match(p.detail, /the school and the trainee have not approved/);
+  assert.equal(p.errors[0].code, 'contract.approvals_missing');
   c = expectStatus(await act('school', 'approve'), 200).json;
   assert.ok(c.approved_school_at);
   c = expectStatus(await act('trn2', 'approve'), 200).json;
@@ -1095,9 +1095,17 @@ test('contract life cycle: submit, withdraw, three approvals by the three partie
   expectProblem(await api.del(`/api/v1/record-entries/${company.id}`, { token: tok.trn2 }), 409);
   expectProblem(await sign('ent', 999999), 404);
 
-  // completion: not in the future, once
+  // the record book holds at most 12 hours a day, company and school together
+  p = expectProblem(await api.post('/api/v1/record-entries', { contract_id: c0.id, date: '2026-11-20', site: 'school', hours: 0.5, content: '加练' }, { token: tok.trn2 }), 422);
+  assert.equal(p.errors[0].code, 'record.daily_hours');
+  assert.equal(p.errors[0].field, 'hours');
+
+  // completion: not in the future; before the end date only with a passed final assessment; once
   p = expectProblem(await act('ent', 'complete', { date: '2026-12-01' }), 422);
   assert.deepEqual(p.errors.map((e) => e.field), ['date']);
+  p = expectProblem(await act('ent', 'complete', { date: '2026-11-25' }), 422);
+  assert.equal(p.errors[0].code, 'contract.complete_early');
+  expectStatus(await api.post('/api/v1/assessments', { contract_id: c0.id, kind: 'final', date: '2026-11-24', result: 'pass' }, { token: tok.school }), 201);
   c = expectStatus(await act('ent', 'complete', { date: '2026-11-25' }), 200).json;
   assert.equal(c.status, 'completed');
   assert.equal(c.ended_on, '2026-11-25');
