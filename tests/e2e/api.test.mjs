@@ -1078,7 +1078,7 @@ test('contract life cycle: submit, withdraw, three approvals by the three partie
 
   // the record book: the trainee writes, each site's mentor signs
   const entry = async (site) => expectStatus(await api.post('/api/v1/record-entries',
-    { contract_id: c0.id, date: '2026-11-20', site, hours: 8, content: site === 'company' ? '数控车床操作实训' : '机械基础' }, { token: tok.trn2 }), 201).json;
+    { contract_id: c0.id, date: '2026-11-20', site, hours: site === 'company' ? 8 : 4, content: site === 'company' ? '数控车床操作实训' : '机械基础' }, { token: tok.trn2 }), 201).json;
   const company = await entry('company');
   const school = await entry('school');
   const sign = (who, id) => api.post(`/api/v1/record-entries/${id}/signoff`, undefined, { token: tok[who] });
