@@ -108,10 +108,10 @@ static void noted(struct dt_store *s, size_t n0, struct dt_strbuf *err)
 }
 
 /* The kind of the first problem that is not a warning, or DT_OK. */
-static int first_kind(struct dt_store *s)
+static enum dt_err first_kind(struct dt_store *s)
 {
 	const struct dt_problem *p = dt_problems_first(&s->problems);
-	return p ? (int)dt_problem_kind(p->code) : DT_OK;
+	return p ? dt_problem_kind(p->code) : DT_OK;
 }
 
 static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct dt_blobs *blobs,
@@ -319,9 +319,9 @@ static int record_rules(struct dt_store *s, const struct dt_entity *e, json_t *r
 			json_t *refs, struct dt_strbuf *err)
 {
 	size_t n0 = s->problems.n;
-	int rc = before ? (int)dt_record_change_check(&s->problems, num(before, "id"),
-						       str(before, "signed_at"))
-			: DT_OK;
+	enum dt_err rc = before ? dt_record_change_check(&s->problems, num(before, "id"),
+							 str(before, "signed_at"))
+				: DT_OK;
 	json_t *c = rc == DT_OK ? dt_rules_ref(s, e, row, refs, "contract_id") : NULL;
 	if (c) {
 		struct dt_record_in in = { date_of(row, "date"),
@@ -447,7 +447,7 @@ static int pilot_rules(struct dt_store *s, json_t *row, struct dt_strbuf *err)
 	return first_kind(s);
 }
 
-static int organization_rules(struct dt_store *s, json_t *row)
+static enum dt_err organization_rules(struct dt_store *s, json_t *row)
 {
 	/* A warning only: the write goes on, the caller reads it in dt_store_problems(). */
 	if (has(row, "region") && has(row, "uscc"))
