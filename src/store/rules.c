@@ -89,7 +89,7 @@ static void region_rules(json_t *row)
 /*
  * A domain rule has recorded its problems in the store's since the @n0-th:
  * append their English wording to @err (for logs and callers that show
- * text only), as dt_store_problem() does; returns @rc.
+ * text only), as dt_store_problem() does.
  */
 static void noted(struct dt_store *s, size_t n0, struct dt_strbuf *err)
 {
