@@ -79,7 +79,7 @@ static void add_prefix(struct dt_strbuf *err, const char *field)
 		dt_strbuf_addf(err, "%s: ", field);
 }
 
-int dt_date_parse(const char *s, struct dt_date *out, const char *field, struct dt_strbuf *err)
+enum dt_err dt_date_parse(const char *s, struct dt_date *out, const char *field, struct dt_strbuf *err)
 {
 	static const char shape[] = "dddd-dd-dd";
 	size_t len = s ? strlen(s) : 0;

@@ -30,7 +30,7 @@ static void begin(struct dt_strbuf *err, const char *what)
 		dt_strbuf_addf(err, "%s: ", what);
 }
 
-static int refuse(struct dt_strbuf *err, const char *what, const char *expected, const char *s)
+static enum dt_err refuse(struct dt_strbuf *err, const char *what, const char *expected, const char *s)
 {
 	if (!err)
 		return DT_EINVAL;
@@ -48,7 +48,7 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-int dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const char *what,
+enum dt_err dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const char *what,
 		   struct dt_strbuf *err)
 {
 	const char *p = s;
@@ -84,7 +84,7 @@ int dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const 
 	return DT_OK;
 }
 
-int dt_parse_double(const char *s, double *out, const char *what, struct dt_strbuf *err)
+enum dt_err dt_parse_double(const char *s, double *out, const char *what, struct dt_strbuf *err)
 {
 	const char *p = s;
 	bool mantissa = false;

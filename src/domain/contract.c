@@ -68,7 +68,7 @@ const char *dt_contract_status_name(enum dt_contract_status s)
 }
 
 /* *@out is written only on success. */
-int dt_contract_status_parse(const char *s, enum dt_contract_status *out)
+enum dt_err dt_contract_status_parse(const char *s, enum dt_contract_status *out)
 {
 	int i = name_index(status_names, DT_CONTRACT_NSTATUS, s);
 	if (i < 0)
@@ -84,7 +84,7 @@ const char *dt_contract_event_name(enum dt_contract_event e)
 }
 
 /* *@out is written only on success. */
-int dt_contract_event_parse(const char *s, enum dt_contract_event *out)
+enum dt_err dt_contract_event_parse(const char *s, enum dt_contract_event *out)
 {
 	int i = name_index(event_names, DT_CEV_NEVENT, s);
 	if (i < 0)
@@ -100,7 +100,7 @@ const char *dt_party_name(enum dt_party p)
 }
 
 /* *@out is written only on success. */
-int dt_party_parse(const char *s, enum dt_party *out)
+enum dt_err dt_party_parse(const char *s, enum dt_party *out)
 {
 	int i = name_index(party_names, DT_PARTY_N, s);
 	if (i < 0)

@@ -24,7 +24,7 @@
 #include "engine/watch.h"
 #include "http/app.h"
 #include "http/h_ui.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 static const char *db_path_global;
@@ -220,7 +220,7 @@ void dt_reply_store_error(struct dt_ctx *c, int rc)
 		dt_reply_problem(c, 403, c->err.buf, NULL);
 		break;
 	default:
-		dt_err("request %s: %s", c->req->request_id, c->err.buf);
+		dt_log_error("request %s: %s", c->req->request_id, c->err.buf);
 		dt_reply_problem(c, 500, "internal error; the request id identifies it in the log", NULL);
 		break;
 	}
@@ -720,7 +720,7 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 					 NULL);
 			res->route = "(404)";
 		}
-		goto done;
+		goto out;
 	}
 	/* Find the route: the first whose method and pattern match. */
 	for (const struct dt_route *r = dt_routes; r->method && !hit; r++)
@@ -742,7 +742,7 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			dt_reply_problem(&c, 404, "no such route", NULL);
 			res->route = "(404)";
 		}
-		goto done;
+		goto out;
 	}
 	c.route = hit; /* its match was the last: the captures are its own */
 	res->route = hit->pattern;
@@ -753,16 +753,16 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			dt_strbuf_adds(&why, "contains a NUL character (%00)");
 		bad_param(&c, "path segment", c.pname[c.pbad], c.pname_len[c.pbad], why.buf);
 		dt_strbuf_release(&why);
-		goto done;
+		goto out;
 	}
 	if (!parse_query(&c))
-		goto done;
+		goto out;
 
 	if ((hit->flags & DT_R_SAME_ORIGIN) && !same_origin_write(&c))
-		goto done;
+		goto out;
 	bool via_cookie = false;
 	if (!(hit->flags & DT_R_OWN_AUTH) && !authenticate(&c, &via_cookie))
-		goto done;
+		goto out;
 	/* The server refused larger bodies before reading them, give or take a byte. */
 	size_t limit = route_limit(hit, req->max_body, req->max_upload, c.authed);
 	if (req->body_len > limit) {
@@ -773,18 +773,18 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			dt_strbuf_addf(&d, "the request body is larger than %zu bytes", limit);
 		dt_reply_problem(&c, 413, d.buf, NULL);
 		dt_strbuf_release(&d);
-		goto done;
+		goto out;
 	}
 	if (!(hit->flags & DT_R_PUBLIC)) {
 		if (!c.authed) {
 			dt_reply_problem(&c, 401, "sign in first: POST /api/v1/session, or send a bearer token",
 					 NULL);
 			dt_http_add_header(res, "www-authenticate", "Bearer");
-			goto done;
+			goto out;
 		}
 		if ((c.perms & hit->perm) != hit->perm) {
 			dt_reply_problem(&c, 403, "your role may not do this", NULL);
-			goto done;
+			goto out;
 		}
 		if (via_cookie && is_write(method)) {
 			size_t n = 0;
@@ -792,7 +792,7 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			if (!t || n != strlen(c.cred.csrf) || memcmp(t, c.cred.csrf, n)) {
 				dt_reply_problem(&c, 403, "X-CSRF-Token: missing or wrong for this session",
 						 NULL);
-				goto done;
+				goto out;
 			}
 		}
 	}
@@ -800,7 +800,7 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		json_error_t je;
 		if (!req->body_len) {
 			dt_reply_problem(&c, 400, "a JSON object is required as the request body", NULL);
-			goto done;
+			goto out;
 		}
 		c.body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
 		if (!c.body) {
@@ -809,14 +809,14 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 				       je.line, je.column);
 			dt_reply_problem(&c, 400, d.buf, NULL);
 			dt_strbuf_release(&d);
-			goto done;
+			goto out;
 		}
 		if (!json_is_object(c.body)) {
 			json_t *e = json_pack("[{s:s, s:s}]", "field", "body", "message",
 					      "expected a JSON object");
 			dt_reply_problem(&c, 422, "expected a JSON object", e);
 			json_decref(e);
-			goto done;
+			goto out;
 		}
 	}
 	/* What the store shows of personal data depends on pii:read: set for every route here. */
@@ -829,10 +829,10 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (strcmp(hit->method, "GET") && res->status >= 200 && res->status < 300)
 		dt_watch_touch(); /* a change: the alert rules look at it shortly */
 	if (!res->status) {
-		dt_err("request %s: handler for %s set no status", req->request_id, hit->pattern);
+		dt_log_error("request %s: handler for %s set no status", req->request_id, hit->pattern);
 		dt_reply_problem(&c, 500, "internal error", NULL);
 	}
-done:
+out:
 	secure_headers(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	dt_metrics_observe(res->route ? res->route : "(none)", res->status,
@@ -891,7 +891,7 @@ static void resumed(struct dt_http_req *req, struct dt_http_res *res, void *arg)
 	res->deferred = false;
 	d->fn(&c, d->arg);
 	if (!res->status) {
-		dt_err("request %s: deferred handler for %s set no status", req->request_id,
+		dt_log_error("request %s: deferred handler for %s set no status", req->request_id,
 		       d->route->pattern);
 		dt_reply_problem(&c, 500, "internal error", NULL);
 	}
@@ -933,7 +933,7 @@ static void turn_end(struct dt_http_worker *w, void *ctx)
 	dt_store_snapshot_end(w->store);
 }
 
-static int thread_init(struct dt_http_worker *w, void *ctx)
+static enum dt_err thread_init(struct dt_http_worker *w, void *ctx)
 {
 	(void)ctx;
 	w->data = dt_auth_worker_new();

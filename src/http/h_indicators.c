@@ -42,7 +42,11 @@ static bool region_param(struct dt_ctx *c, int *region)
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	if (!strcmp(v, "000000") || !strcmp(v, "0")) {
 		*region = 0;
-	} else if (dt_region_code_parse(v, region, &err) != DT_OK) {
+	} else if (dt_region_code_parse(v, region, NULL, NULL) != DT_OK) {
+		struct dt_problems ps = DT_PROBLEMS_INIT;
+		dt_region_code_parse(v, region, &ps, NULL);
+		dt_problems_render(&ps, DT_LANG_EN, &err);
+		dt_problems_release(&ps);
 		field_problem(c, 422, "region", err.buf);
 		dt_strbuf_release(&err);
 		return false;
@@ -179,7 +183,10 @@ void dt_h_targets_put(struct dt_ctx *c)
 	int region = 0;
 	if (json_is_string(jr)) {
 		struct dt_strbuf err = DT_STRBUF_INIT;
-		if (dt_region_code_parse(json_string_value(jr), &region, &err) != DT_OK) {
+		struct dt_problems ps = DT_PROBLEMS_INIT;
+		if (dt_region_code_parse(json_string_value(jr), &region, &ps, NULL) != DT_OK) {
+			dt_problems_render(&ps, DT_LANG_EN, &err);
+			dt_problems_release(&ps);
 			field_problem(c, 422, "region", err.buf);
 			dt_strbuf_release(&err);
 			return;

@@ -33,7 +33,7 @@
 #include "http/app.h"
 #include "io/encoding.h"
 #include "io/export.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 #define FILE_BODY_MAX ((size_t)1 << 30)
@@ -115,7 +115,7 @@ void dt_h_import(struct dt_ctx *c)
 	int fd = c->req->body_fd;
 	c->req->body_fd = -1;
 	if (fd < 0 && (fd = body_to_file(c->req->body, c->req->body_len)) < 0) {
-		dt_err("request %s: no temporary file for the upload: %s", c->req->request_id,
+		dt_log_error("request %s: no temporary file for the upload: %s", c->req->request_id,
 		       strerror(errno));
 		dt_reply_problem(c, 500, "the upload could not be stored", NULL);
 		return;
@@ -237,7 +237,7 @@ static void send_file(struct dt_ctx *c, const char *path, int format, const char
 	unlink(path);
 	if (fd < 0 || !dt_strbuf_ok(&c->res->body)) {
 		dt_strbuf_reset(&c->res->body);
-		dt_err("request %s: export file: %s", c->req->request_id, strerror(errno));
+		dt_log_error("request %s: export file: %s", c->req->request_id, strerror(errno));
 		dt_reply_problem(c, 500, "the file could not be read back", NULL);
 		return;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "domain/field.h"
 #include "domain/natid.h"
 #include "domain/period.h"
 #include "domain/record.h"
@@ -31,7 +32,7 @@ static bool present(json_t *row, const char *k)
 }
 
 /* UPDATE contract SET <cols of @set> WHERE id = @id. */
-static int set_columns(struct dt_store *s, int64_t id, json_t *set, struct dt_strbuf *err)
+static enum dt_err set_columns(struct dt_store *s, int64_t id, json_t *set, struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	const char *key;
@@ -79,8 +80,8 @@ static struct dt_contract_facts facts_of(struct dt_store *s, json_t *raw)
 }
 
 /* The date argument of ending event @ev: given (checked) or today, by the domain's rules. */
-static int end_date(struct dt_store *s, json_t *args, const struct dt_contract_facts *c,
-		    enum dt_contract_event ev, char out[DT_DATE_STRLEN], struct dt_strbuf *err)
+static enum dt_err end_date(struct dt_store *s, json_t *args, const struct dt_contract_facts *c,
+			    enum dt_contract_event ev, char out[DT_DATE_STRLEN], struct dt_strbuf *err)
 {
 	struct dt_date d = dt_date_today();
 	json_t *v = json_object_get(args, "date");
@@ -93,18 +94,13 @@ static int end_date(struct dt_store *s, json_t *args, const struct dt_contract_f
 	}
 	dt_date_format(d, out);
 	size_t n0 = s->problems.n;
-	int rc = dt_contract_end_check(&s->problems, ev, d, c, dt_date_today());
-	if (rc != DT_OK && err) {
-		const struct dt_problem *p = &s->problems.v[n0];
-		dt_strbuf_reset(err);
-		dt_strbuf_adds(err, "date: ");
-		dt_problem_render(p, DT_LANG_EN, false, err);
-	}
+	enum dt_err rc = dt_contract_end_check(&s->problems, ev, d, c, dt_date_today());
+	dt_store_problems_noted(s, n0, err);
 	return rc;
 }
 
 /* Create the successor of a transferred contract (draft, linked). */
-static int make_successor(struct dt_store *s, const struct dt_actor *a, json_t *raw, json_t *args,
+static enum dt_err make_successor(struct dt_store *s, const struct dt_actor *a, json_t *raw, json_t *args,
 			  const char *date, json_t **succ, struct dt_strbuf *err)
 {
 	static const char *const carry[] = { "enterprise_id", "school_id", "programme_id",
@@ -119,12 +115,9 @@ static int make_successor(struct dt_store *s, const struct dt_actor *a, json_t *
 		&s->problems,
 		!json_equal(json_object_get(in, "enterprise_id"), json_object_get(raw, "enterprise_id")),
 		!json_equal(json_object_get(in, "school_id"), json_object_get(raw, "school_id")));
-	if (rc != DT_OK) {
-		dt_strbuf_reset(err);
-		dt_strbuf_adds(err, "enterprise_id: ");
-		dt_problem_render(&s->problems.v[n0], DT_LANG_EN, false, err);
+	dt_store_problems_noted(s, n0, err);
+	if (rc != DT_OK)
 		goto out;
-	}
 	json_object_set(in, "trainee_id", json_object_get(raw, "trainee_id"));
 	json_object_set_new(in, "start_date", json_string(date));
 	json_object_set(in, "end_date", json_object_get(raw, "end_date"));
@@ -154,7 +147,7 @@ out:
 	return rc;
 }
 
-int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 			  int64_t id, enum dt_contract_event ev, enum dt_party party, json_t *args,
 			  json_t **out, struct dt_strbuf *err)
 {
@@ -184,7 +177,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 	if (rc == DT_OK)
 		rc = dt_sql_row(s, "contract", id, &raw, err);
 	if (rc != DT_OK)
-		goto end;
+		goto out;
 
 	enum dt_contract_status from, to;
 	struct dt_approvals ap;
@@ -193,13 +186,9 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 		ap.by[p] = present(raw, approval_col[p]);
 	size_t n0 = s->problems.n;
 	rc = dt_contract_apply(from, ev, party, &ap, &to, &s->problems);
-	if (rc != DT_OK) {
-		dt_strbuf_reset(err);
-		dt_strbuf_addf(err, "contract %lld: ", (long long)id);
-		if (s->problems.n > n0)
-			dt_problem_render(&s->problems.v[n0], DT_LANG_EN, false, err);
-		goto end;
-	}
+	dt_store_problems_noted(s, n0, err);
+	if (rc != DT_OK)
+		goto out;
 	struct dt_contract_facts facts = facts_of(s, raw);
 
 	json_object_set_new(set, "status", json_string(dt_contract_status_name(to)));
@@ -221,7 +210,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 						     "status = 'active' AND id <> ?", err);
 		if (!st) {
 			rc = DT_EDB;
-			goto end;
+			goto out;
 		}
 		sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(raw, "trainee_id")));
 		sqlite3_bind_int64(st, 2, id);
@@ -231,7 +220,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 		if (rc != DT_OK) {
 			dt_error(err, rc, "contract %lld: the trainee already has active contract %lld",
 				 (long long)id, (long long)other);
-			goto end;
+			goto out;
 		}
 		json_object_set_new(set, "activated_at", json_string(now));
 		break;
@@ -240,23 +229,24 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 	case DT_CEV_TRANSFER:
 		rc = end_date(s, args, &facts, ev, date, err);
 		if (rc != DT_OK)
-			goto end;
+			goto out;
 		json_object_set_new(set, "ended_on", json_string(date));
 		break;
 	case DT_CEV_DISSOLVE: {
 		rc = end_date(s, args, &facts, ev, date, err);
 		json_t *reason = json_object_get(args, "reason");
-		struct dt_strbuf msg = DT_STRBUF_INIT;
 		if (!json_is_string(reason) || !json_string_length(reason)) {
 			rc = dt_store_problem(s, err, "reason", "contract.reason_required", NULL);
-		} else if (dt_crud_text_check(dt_entity_field(e, "dissolution_reason"),
-					      json_string_value(reason), json_string_length(reason),
-					      &msg) != DT_OK) {
+		} else {
 			/* stored as dissolution_reason: that field's limit */
-			dt_ferr_add(s, err, "reason", "%s", msg.buf);
-			rc = DT_EINVAL;
+			size_t n1 = s->problems.n;
+			enum dt_err bad = dt_field_text(dt_entity_field(e, "dissolution_reason"),
+							json_string_value(reason), json_string_length(reason),
+							&s->problems, "reason");
+			dt_store_problems_noted(s, n1, err);
+			if (bad != DT_OK)
+				rc = bad;
 		}
-		dt_strbuf_release(&msg);
 		json_t *prob = json_object_get(args, "in_probation");
 		bool in_prob = false;
 		if (prob && !json_is_null(prob)) {
@@ -269,7 +259,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 			in_prob = dt_contract_in_probation(&facts, end);
 		}
 		if (rc != DT_OK)
-			goto end;
+			goto out;
 		json_object_set_new(set, "ended_on", json_string(date));
 		json_object_set(set, "dissolution_reason", reason);
 		json_object_set_new(set, "dissolved_in_probation", json_integer(in_prob));
@@ -288,7 +278,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 		snprintf(action, sizeof(action), "contract.%s", dt_contract_event_name(ev));
 		rc = dt_audit_append(s, a, action, "contract", id, before, after, err);
 	}
-end:
+out:
 	if (own) {
 		if (rc == DT_OK)
 			rc = dt_store_commit(s, err);
@@ -314,7 +304,7 @@ end:
 	return rc;
 }
 
-int dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
+enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
 			    const struct dt_scope *scope, int64_t id, json_t **out,
 			    struct dt_strbuf *err)
 {
@@ -364,7 +354,7 @@ int dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
 }
 
 /* One id by one key column; DT_ENOTFOUND naming what was looked for. */
-static int lookup(struct dt_store *s, const char *sql, const void *key, int keylen, bool blob,
+static enum dt_err lookup(struct dt_store *s, const char *sql, const void *key, int keylen, bool blob,
 		  const char *what, int64_t *id, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
@@ -386,7 +376,7 @@ static int lookup(struct dt_store *s, const char *sql, const void *key, int keyl
 	return rc;
 }
 
-int dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id,
+enum dt_err dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id,
 			      struct dt_strbuf *err)
 {
 	if (!s->have_keys)
@@ -394,7 +384,10 @@ int dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id
 	/* The index holds normalised IDs: a lower-case x must find the same trainee. */
 	struct dt_natid nid;
 	struct dt_strbuf why = DT_STRBUF_INIT;
-	if (dt_natid_parse(natid, dt_date_today(), &nid, &why) != DT_OK) {
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	if (dt_natid_parse(natid, dt_date_today(), &nid, &ps, "national_id") != DT_OK) {
+		dt_problems_render(&ps, DT_LANG_EN, &why);
+		dt_problems_release(&ps);
 		int rc = dt_error(err, DT_EINVAL, "%s", why.buf);
 		dt_strbuf_release(&why);
 		return rc;
@@ -406,13 +399,13 @@ int dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id
 		      true, "trainee with this national ID", id, err);
 }
 
-int dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id, struct dt_strbuf *err)
+enum dt_err dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id, struct dt_strbuf *err)
 {
 	return lookup(s, "SELECT id FROM organization WHERE uscc = ?", uscc, -1, false,
 		      "organization with this USCC", id, err);
 }
 
-int dt_store_occupation_by_code(struct dt_store *s, const char *code, int64_t *id,
+enum dt_err dt_store_occupation_by_code(struct dt_store *s, const char *code, int64_t *id,
 				struct dt_strbuf *err)
 {
 	return lookup(s, "SELECT id FROM occupation WHERE code = ?", code, -1, false,

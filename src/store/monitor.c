@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "domain/field.h"
 #include "domain/plan.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-int dt_store_targets_effective(struct dt_store *s, int region, int year, json_t **out,
+enum dt_err dt_store_targets_effective(struct dt_store *s, int region, int year, json_t **out,
 			       struct dt_strbuf *err)
 {
 	/* The national default, then the province's, then the city's: the most specific wins. */
@@ -54,7 +55,7 @@ int dt_store_targets_effective(struct dt_store *s, int region, int year, json_t 
 	return rc;
 }
 
-int dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int region, int year,
+enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int region, int year,
 			 json_t *targets, json_t **out, struct dt_strbuf *err)
 {
 	dt_store_problems_begin(s, "target");
@@ -137,7 +138,7 @@ int dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int regio
 
 /* ---- settings ---- */
 
-int dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, struct dt_strbuf *err)
+enum dt_err dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT key, value FROM meta WHERE key >= ? AND key < ? || x'ff'", err);
 	if (!st)
@@ -158,7 +159,7 @@ int dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, stru
 	return rc;
 }
 
-int dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const char *key,
+enum dt_err dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const char *key,
 			 const char *value, struct dt_strbuf *err)
 {
 	int rc = dt_tx_begin(s, err);
@@ -182,7 +183,7 @@ int dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const cha
 
 /* ---- alerts ---- */
 
-int dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const struct dt_alert_in *in,
+enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const struct dt_alert_in *in,
 			 bool *raised, struct dt_strbuf *err)
 {
 	*raised = false;
@@ -255,7 +256,7 @@ int dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const str
 	return rc;
 }
 
-int dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		       int64_t id, const char *action, const char *note, json_t **out,
 		       struct dt_strbuf *err)
 {
@@ -266,13 +267,10 @@ int dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struc
 	if (note) {
 		/* the note is text like any field's: the entity table gives its limit */
 		const struct dt_field *nf = dt_entity_field(dt_entity_find("alert"), "note");
-		struct dt_strbuf msg = DT_STRBUF_INIT;
-		int bad = dt_crud_text_check(nf, note, strlen(note), &msg);
+		enum dt_err bad = dt_field_text(nf, note, strlen(note), &s->problems, "note");
+		dt_store_problems_noted(s, 0, err);
 		if (bad != DT_OK)
-			dt_ferr_add(s, err, "note", "%s", msg.buf);
-		dt_strbuf_release(&msg);
-		if (bad != DT_OK)
-			return DT_EINVAL;
+			return bad;
 	}
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -285,10 +283,7 @@ int dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struc
 	if (rc == DT_OK) {
 		size_t n0 = s->problems.n;
 		rc = dt_alert_act_check(&s->problems, id, status, ack);
-		if (rc != DT_OK) {
-			dt_strbuf_reset(err);
-			dt_problem_render(&s->problems.v[n0], DT_LANG_EN, false, err);
-		}
+		dt_store_problems_noted(s, n0, err);
 	}
 	if (rc == DT_OK) {
 		char now[DT_TIME_STRLEN];
@@ -359,7 +354,7 @@ static const struct {
 	  "WHERE status != 'done' AND deadline < ?1 AND ?2 IS NOT NULL" },
 };
 
-int dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
+enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
 			      double threshold, json_t **rows, struct dt_strbuf *err)
 {
 	*rows = json_array();

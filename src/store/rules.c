@@ -86,27 +86,6 @@ static void region_rules(json_t *row)
 		json_object_set_new(row, "parent", json_integer(dt_region_ancestor(code, level - 1)));
 }
 
-/*
- * A domain rule has recorded its problems in the store's since the @n0-th:
- * append their English wording to @err (for logs and callers that show
- * text only), as dt_store_problem() does.
- */
-static void noted(struct dt_store *s, size_t n0, struct dt_strbuf *err)
-{
-	for (size_t i = n0; err && i < s->problems.n; i++) {
-		const struct dt_problem *p = &s->problems.v[i];
-		if (p->warning)
-			continue;
-		if (i == 0)
-			dt_strbuf_reset(err);
-		else
-			dt_strbuf_adds(err, "; ");
-		if (p->field)
-			dt_strbuf_addf(err, "%s: ", p->field);
-		dt_problem_render(p, DT_LANG_EN, false, err);
-	}
-}
-
 /* The kind of the first problem that is not a warning, or DT_OK. */
 static enum dt_err first_kind(struct dt_store *s)
 {
@@ -114,7 +93,7 @@ static enum dt_err first_kind(struct dt_store *s)
 	return p ? dt_problem_kind(p->code) : DT_OK;
 }
 
-static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct dt_blobs *blobs,
+static enum dt_err trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct dt_blobs *blobs,
 			 struct dt_strbuf *err)
 {
 	size_t n0 = s->problems.n;
@@ -127,12 +106,12 @@ static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct
 				dt_problem_add(&s->problems, derived[i], "trainee.natid_derived", NULL);
 		dt_trainee_age_check(&s->problems, date_of(before, "birth_date"), dt_date_today(),
 				     guardian, false);
-		noted(s, n0, err);
+		dt_store_problems_noted(s, n0, err);
 		return first_kind(s);
 	}
 	const char *id = str(row, "national_id");
 	struct dt_natid nid;
-	if (!id || dt_natid_parse(id, dt_date_today(), &nid, NULL) != DT_OK)
+	if (!id || dt_natid_parse(id, dt_date_today(), &nid, NULL, NULL) != DT_OK)
 		return DT_EINVAL; /* already reported by the field check */
 	if (!s->have_keys)
 		return dt_store_problem(s, err, "national_id", "trainee.no_key", NULL);
@@ -144,7 +123,7 @@ static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct
 	json_object_set_new(row, "gender", json_string(g));
 	/* Age on the day of registration. */
 	dt_trainee_age_check(&s->problems, nid.birth, dt_date_today(), guardian, true);
-	noted(s, n0, err);
+	dt_store_problems_noted(s, n0, err);
 
 	unsigned char *blind = malloc(DT_BLIND_LEN), *enc = malloc(DT_NATID_LEN + DT_SEAL_OVERHEAD);
 	if (!blind || !enc) {
@@ -192,12 +171,12 @@ static void after_text(struct dt_strbuf *sb, const char *key, const char *v, boo
 		dt_strbuf_adds(sb, "null");
 }
 
-int dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const char *gender,
+enum dt_err dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const char *gender,
 		       const char *birth, struct dt_trainee_new *t)
 {
 	const struct dt_entity *e = dt_entity_find("trainee");
 	struct dt_natid nid;
-	if (!keys || dt_natid_parse(t->national_id, today, &nid, NULL) != DT_OK)
+	if (!keys || dt_natid_parse(t->national_id, today, &nid, NULL, NULL) != DT_OK)
 		return DT_EINVAL;
 	dt_date_format(nid.birth, t->birth_date);
 	t->gender[0] = nid.gender;
@@ -257,7 +236,7 @@ static int64_t first_id(struct dt_store *s, const char *sql, int64_t a)
 	return id;
 }
 
-static int contract_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
+static enum dt_err contract_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
 			  json_t *before, json_t *refs, struct dt_strbuf *err)
 {
 	size_t n0 = s->problems.n;
@@ -267,7 +246,7 @@ static int contract_rules(struct dt_store *s, const struct dt_entity *e, json_t 
 		dt_contract_status_parse(str(before, "status"), &from);
 		int rc = dt_contract_apply(from, DT_CEV_EDIT, DT_PARTY_ENTERPRISE, &ap, &to, &s->problems);
 		if (rc != DT_OK) {
-			noted(s, n0, err);
+			dt_store_problems_noted(s, n0, err);
 			return rc;
 		}
 		/* Any edit of a pending contract resets the three approvals. */
@@ -293,7 +272,7 @@ static int contract_rules(struct dt_store *s, const struct dt_entity *e, json_t 
 		json_object_set_new(row, "probation_months", json_integer(3));
 	if (has(row, "start_date") && has(row, "end_date"))
 		dt_contract_term_check(&s->problems, date_of(row, "start_date"), date_of(row, "end_date"));
-	noted(s, n0, err);
+	dt_store_problems_noted(s, n0, err);
 	return first_kind(s);
 }
 
@@ -315,7 +294,7 @@ static double day_hours(struct dt_store *s, int64_t trainee, const char *date, i
 	return h;
 }
 
-static int record_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *before,
+static enum dt_err record_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *before,
 			json_t *refs, struct dt_strbuf *err)
 {
 	size_t n0 = s->problems.n;
@@ -338,7 +317,7 @@ static int record_rules(struct dt_store *s, const struct dt_entity *e, json_t *r
 	} else if (rc == DT_OK) {
 		rc = DT_EINVAL;
 	}
-	noted(s, n0, err);
+	dt_store_problems_noted(s, n0, err);
 	return rc != DT_OK ? rc : first_kind(s);
 }
 
@@ -360,7 +339,7 @@ static bool contract_levels(struct dt_store *s, json_t *c, struct dt_strbuf *cod
 	return found;
 }
 
-static int assessment_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
+static enum dt_err assessment_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
 			    json_t *before, json_t *refs, struct dt_strbuf *err)
 {
 	json_t *c = dt_rules_ref(s, e, row, refs, "contract_id");
@@ -385,7 +364,7 @@ static int assessment_rules(struct dt_store *s, const struct dt_entity *e, json_
 	dt_assessment_check(&s->problems, &in, &f, dt_date_today());
 	dt_strbuf_release(&code);
 	dt_strbuf_release(&levels);
-	noted(s, n0, err);
+	dt_store_problems_noted(s, n0, err);
 	if (!before) {
 		sqlite3_stmt *q = dt_sql_prepare(
 			s, "SELECT count(*) FROM assessment WHERE contract_id = ? AND kind = ?", err);
@@ -400,7 +379,7 @@ static int assessment_rules(struct dt_store *s, const struct dt_entity *e, json_
 	return first_kind(s);
 }
 
-static int outcome_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
+static enum dt_err outcome_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
 			 struct dt_strbuf *err)
 {
 	json_t *c = dt_rules_ref(s, e, row, refs, "contract_id");
@@ -419,11 +398,11 @@ static int outcome_rules(struct dt_store *s, const struct dt_entity *e, json_t *
 	dt_outcome_check(&s->problems, &in, &f, dt_date_today(), &employer);
 	if (employer && !in.employer_id)
 		json_object_set_new(row, "employer_id", json_integer(employer));
-	noted(s, n0, err);
+	dt_store_problems_noted(s, n0, err);
 	return first_kind(s);
 }
 
-static int demand_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
+static enum dt_err demand_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
 			struct dt_strbuf *err)
 {
 	json_t *occ = dt_rules_ref(s, e, row, refs, "occupation_id");
@@ -431,11 +410,11 @@ static int demand_rules(struct dt_store *s, const struct dt_entity *e, json_t *r
 	if (occ && has(row, "level"))
 		dt_occupation_level_check(&s->problems, "level", (int)num(row, "level"),
 					  str(occ, "code"), str(occ, "levels"));
-	noted(s, n0, err);
+	dt_store_problems_noted(s, n0, err);
 	return first_kind(s);
 }
 
-static int pilot_rules(struct dt_store *s, json_t *row, struct dt_strbuf *err)
+static enum dt_err pilot_rules(struct dt_store *s, json_t *row, struct dt_strbuf *err)
 {
 	size_t n0 = s->problems.n;
 	struct dt_date a, b;
@@ -443,7 +422,7 @@ static int pilot_rules(struct dt_store *s, json_t *row, struct dt_strbuf *err)
 	bool hb = has(row, "period_end") && dt_period_date(str(row, "period_end"), &b);
 	dt_pilot_check(&s->problems, has(row, "region") ? (int)num(row, "region") : 0,
 		       ha ? &a : NULL, hb ? &b : NULL);
-	noted(s, n0, err);
+	dt_store_problems_noted(s, n0, err);
 	return first_kind(s);
 }
 
@@ -455,7 +434,7 @@ static enum dt_err organization_rules(struct dt_store *s, json_t *row)
 	return DT_OK;
 }
 
-int dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
+enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
 		   json_t *row, json_t *before, json_t *refs, struct dt_blobs *blobs,
 		   struct dt_strbuf *err)
 {
@@ -499,14 +478,14 @@ int dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt
 		rc = dt_target_scope_check(&s->problems, a->scope->region,
 					   a->scope->org_id || a->scope->trainee_id,
 					   json_is_integer(r) ? (int)json_integer_value(r) : 0);
-		noted(s, n0, err);
+		dt_store_problems_noted(s, n0, err);
 	}
 	else if (!strcmp(n, "partnership")) {
 		if (has(row, "start_date") && has(row, "end_date")) {
 			size_t n0 = s->problems.n;
 			rc = dt_period_order(&s->problems, "start_date", date_of(row, "start_date"),
 					     "end_date", date_of(row, "end_date"), false);
-			noted(s, n0, err);
+			dt_store_problems_noted(s, n0, err);
 		}
 	}
 	else if (!strcmp(n, "organization"))
@@ -525,7 +504,7 @@ int dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt
 }
 
 /* Run an UPDATE with two integer parameters. */
-static int exec2(struct dt_store *s, const char *sql, int64_t a, int64_t b, struct dt_strbuf *err)
+static enum dt_err exec2(struct dt_store *s, const char *sql, int64_t a, int64_t b, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
 	if (!st)
@@ -537,7 +516,7 @@ static int exec2(struct dt_store *s, const char *sql, int64_t a, int64_t b, stru
 	return rc;
 }
 
-int dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id, int region,
+enum dt_err dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id, int region,
 			  struct dt_strbuf *err)
 {
 	int rc = DT_OK;
@@ -565,7 +544,7 @@ int dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t
 	return rc;
 }
 
-int dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
+enum dt_err dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
 		    struct dt_strbuf *err)
 {
 	size_t n0 = s->problems.n;
@@ -574,6 +553,6 @@ int dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
 		rc = dt_contract_delete_check(&s->problems, str(row, "status"));
 	else if (!strcmp(e->name, "record_entry"))
 		rc = dt_record_change_check(&s->problems, num(row, "id"), str(row, "signed_at"));
-	noted(s, n0, err);
+	dt_store_problems_noted(s, n0, err);
 	return rc;
 }
