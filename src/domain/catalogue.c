@@ -60,7 +60,6 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "list.sort", E, "不能按“{value}”排序", "cannot sort by '{value}'" },
 	{ "list.cursor", E, "不是本列表的翻页位置", "is not a cursor from this list" },
 	{ "record.kind_unknown", E, "“{kind}”不是记录类型", "'{kind}' is not a kind of record" },
-	{ "legacy.text", E, "{message}", "{message}" },
 	{ "internal.unknown_code", DT_EINTERNAL, "内部错误（未登记的问题代码 {code}）",
 	  "internal error (unregistered problem code {code})" },
 	/* words of the values of enumerated fields that no rule names */

@@ -107,9 +107,6 @@ void dt_store_problem_err(struct dt_store *s, struct dt_strbuf *err);
  * as dt_store_problem() does (warnings left out).
  */
 void dt_store_problems_noted(struct dt_store *s, size_t n0, struct dt_strbuf *err);
-/** Record a free-text field error: being replaced by dt_store_problem(). */
-void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 /** Number of problems (not warnings) recorded since the reset. */
 size_t dt_ferr_count(struct dt_store *s);
 
