@@ -59,8 +59,8 @@ enum dt_err dt_outcome_check(struct dt_problems *ps, const struct dt_outcome_in 
 		if (!in->employer_id)
 			*employer = f->enterprise_id;
 		else if (in->employer_id != f->enterprise_id)
-			r = dt_problem_add(ps, "employer_id", "outcome.retained_employer", "enterprise",
-					   DT_I(f->enterprise_id), NULL);
+			r = dt_problem_add(ps, "employer_id", "outcome.retained_employer",
+					   "enterprise", DT_I(f->enterprise_id), NULL);
 	}
 	return rc ? rc : r;
 }

@@ -36,8 +36,8 @@ enum dt_err dt_alert_act_check(struct dt_problems *ps, int64_t id, const char *s
 	if (status && !strcmp(status, "resolved"))
 		return dt_problem_add(ps, NULL, "alert.resolved", "alert", DT_I(id), NULL);
 	if (ack && !(status && !strcmp(status, "open")))
-		return dt_problem_add(ps, NULL, "alert.not_open", "alert", DT_I(id), "status", status,
-				      NULL);
+		return dt_problem_add(ps, NULL, "alert.not_open", "alert", DT_I(id), "status",
+				      status, NULL);
 	return DT_OK;
 }
 

@@ -29,8 +29,7 @@ enum dt_err dt_pilot_check(struct dt_problems *ps, int region, const struct dt_d
  * no check; a scoped writer sets targets of regions within its own, and
  * never on behalf of a party ("target.scope" on "region").
  */
-enum dt_err dt_target_scope_check(struct dt_problems *ps, int scope_region, bool party,
-				  int region);
+enum dt_err dt_target_scope_check(struct dt_problems *ps, int scope_region, bool party, int region);
 
 /**
  * Acknowledge (@ack) or resolve alert @id in @status ("open",

@@ -20,8 +20,8 @@ enum dt_err dt_trainee_age_check(struct dt_problems *ps, struct dt_date birth, s
 {
 	int age = dt_trainee_age(birth, today);
 	if (registering && age < DT_TRAINEE_MIN_AGE)
-		return dt_problem_add(ps, "national_id", "trainee.too_young", "age", DT_I(age), "min",
-				      DT_I(DT_TRAINEE_MIN_AGE), NULL);
+		return dt_problem_add(ps, "national_id", "trainee.too_young", "age", DT_I(age),
+				      "min", DT_I(DT_TRAINEE_MIN_AGE), NULL);
 	if (age < DT_TRAINEE_ADULT_AGE && !(guardian && *guardian))
 		return dt_problem_add(ps, "guardian_name", "trainee.guardian_required", "age",
 				      DT_I(age), "adult", DT_I(DT_TRAINEE_ADULT_AGE), NULL);

@@ -16,7 +16,7 @@
 #include "domain/natid.h"
 #include "domain/problem.h"
 
-#define DT_TRAINEE_MIN_AGE 16 /* at registration */
+#define DT_TRAINEE_MIN_AGE 16   /* at registration */
 #define DT_TRAINEE_ADULT_AGE 18 /* from this age no guardian is needed */
 
 /** Age in completed years on @day of someone born on @birth. */

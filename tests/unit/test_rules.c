@@ -32,8 +32,8 @@ static struct dt_date day(int y, int m, int d)
 }
 
 /* @ps holds exactly one problem, @code on @field, with @key = @val when @key is given; then emptied. */
-static void assert_one(struct dt_problems *ps, const char *field, const char *code,
-		       const char *key, const char *val)
+static void assert_one(struct dt_problems *ps, const char *field, const char *code, const char *key,
+		       const char *val)
 {
 	if (ps->n != 1)
 		fail_msg("%zu problems, wanted one %s (first: %s)", ps->n, code,
@@ -79,7 +79,8 @@ static void test_age_and_guardian(void **state)
 	struct dt_problems ps = DT_PROBLEMS_INIT;
 	struct dt_date today = day(2026, 9, 1);
 	/* 15 on registration: too young, whatever the guardian. */
-	assert_int_equal(dt_trainee_age_check(&ps, day(2010, 9, 2), today, "张父", true), DT_EINVAL);
+	assert_int_equal(dt_trainee_age_check(&ps, day(2010, 9, 2), today, "张父", true),
+			 DT_EINVAL);
 	assert_one(&ps, "national_id", "trainee.too_young", "age", "15");
 	/* 16: a guardian is needed; "" is none. */
 	assert_int_equal(dt_trainee_age_check(&ps, day(2010, 9, 1), today, "", true), DT_EINVAL);
@@ -171,7 +172,11 @@ static void test_daily_limit_property(void **state)
 {
 	(void)state;
 	enum { TRAINEES = 3, DAYS = 5, N = 4000 };
-	static struct entry { int t, d; double h; bool ok; } log[N];
+	static struct entry {
+		int t, d;
+		double h;
+		bool ok;
+	} log[N];
 	uint64_t x = 88172645463325252ull;
 	int accepted = 0, refused = 0;
 	struct dt_problems ps = DT_PROBLEMS_INIT;
@@ -350,7 +355,8 @@ static void test_period(void **state)
 	assert_true(dt_period_date("2026-02-28", &d));
 	assert_false(dt_period_date("2026-02-30", &d));
 	assert_false(dt_period_date(NULL, &d));
-	assert_int_equal(dt_period_not_future(&ps, "date", day(2026, 3, 1), day(2026, 3, 1)), DT_OK);
+	assert_int_equal(dt_period_not_future(&ps, "date", day(2026, 3, 1), day(2026, 3, 1)),
+			 DT_OK);
 	assert_int_equal(dt_period_not_future(&ps, "date", day(2026, 3, 2), day(2026, 3, 1)),
 			 DT_EINVAL);
 	assert_one(&ps, "date", "date.future", "value", "2026-03-02");
