@@ -1273,6 +1273,32 @@ static void test_assessment_rules(void **state)
 }
 
 /*
+ * The age rule is the trainee's: GB 11643's own example, born in 1880, is a
+ * trainee as old as can be; a ten-year-old is refused by code, on the ID.
+ */
+static void test_trainee_age_rule(void **state)
+{
+	struct fx *f = *state;
+	json_t *o = NULL;
+	fx_create_out(f, "trainee",
+		      json_pack("{s:s, s:s, s:s}", "national_id", "440524188001010014", "name", "张三",
+				"region", "210102"),
+		      &o);
+	assert_string_equal(fx_str(o, "birth_date"), "1880-01-01");
+	json_decref(o);
+	char id[DT_NATID_LEN + 1] = "21010220160101001";
+	id[17] = dt_natid_check_char(id);
+	id[18] = '\0';
+	refused(f, "trainee",
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", id, "name", "李四", "region", "210102",
+			  "guardian_name", "李父"),
+		DT_EINVAL, "national_id");
+	const struct dt_problem *p = problem_of(f, "trainee.too_young");
+	assert_string_equal(dt_problem_arg(p, "age"), "10");
+	assert_string_equal(dt_problem_arg(p, "min"), "16");
+}
+
+/*
  * An organisation whose region differs from the one in its USCC is saved,
  * with a warning the caller reads from dt_store_problems() after the write.
  */
@@ -2551,6 +2577,7 @@ int main(void)
 		T(test_daily_hours),
 		T(test_assessment_rules),
 		T(test_org_region_warning),
+		T(test_trainee_age_rule),
 		T(test_complete_and_outcome),
 		T(test_dissolve),
 		T(test_transfer),
