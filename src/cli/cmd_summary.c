@@ -2,13 +2,16 @@
  * cmd_summary.c - `dualtrack summary`: one line per pilot region.
  *
  * The counts come from the store's "summary" report; the dual ratio is the
- * share of signed-off record-book hours spent in the company.  Chinese city
+ * share of signed-off record-book hours spent in the company, in percent, as
+ * the dual_ratio indicator computes it (dt_dual_ratio()).  Chinese city
  * names are aligned by their display width, so the columns line up on a
  * terminal.
  */
+#include <math.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "domain/indicator.h"
 #include "domain/region.h"
 #include "core/banned.h"
 
@@ -20,12 +23,18 @@ static double number(json_t *row, const char *k)
 	return json_number_value(json_object_get(row, k));
 }
 
-/* company_hours / signed_hours as "62.5%", or "-" with no signed hours. */
+/* The dual ratio of @row (domain/indicator.c's), in percent; NAN with no signed hours. */
+static double ratio_of(json_t *row)
+{
+	return dt_dual_ratio(number(row, "company_hours"), number(row, "signed_hours"));
+}
+
+/* The dual ratio as "62.5%", or "-" with no signed hours. */
 static void add_ratio(struct dt_strbuf *sb, json_t *row)
 {
-	double signed_h = number(row, "signed_hours"), company = number(row, "company_hours");
-	if (signed_h > 0)
-		dt_strbuf_addf(sb, "%.1f%%", 100.0 * company / signed_h);
+	double r = ratio_of(row);
+	if (!isnan(r))
+		dt_strbuf_addf(sb, "%.1f%%", r);
 	else
 		dt_strbuf_adds(sb, "-");
 }
@@ -71,10 +80,8 @@ int cmd_summary(int argc, char **argv)
 	json_t *row;
 	if (!strcmp(format, "json")) {
 		json_array_foreach(rows, i, row) {
-			double signed_h = number(row, "signed_hours");
-			json_object_set_new(row, "dual_ratio",
-					    signed_h > 0 ? json_real(number(row, "company_hours") / signed_h)
-							 : json_null());
+			double r = ratio_of(row);
+			json_object_set_new(row, "dual_ratio", isnan(r) ? json_null() : json_real(r));
 		}
 		cli_print_json(rows);
 		rc = 0;

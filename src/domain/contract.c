@@ -17,9 +17,12 @@
  */
 #include "core/common.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/contract.h"
+#include "domain/period.h"
+#include "domain/problem.h"
 #include "core/banned.h"
 
 static const char *const status_names[DT_CONTRACT_NSTATUS] = {
@@ -113,38 +116,24 @@ bool dt_contract_final(enum dt_contract_status s)
 	       s == DT_CONTRACT_TRANSFERRED;
 }
 
-/* "cannot approve a draft contract: <why>" */
-static enum dt_err refuse(struct dt_strbuf *err, enum dt_contract_event ev,
-		  enum dt_contract_status from, const char *why)
+/* A refused change: @code names why, with the event and the state. */
+static enum dt_err refuse(struct dt_problems *ps, const char *code, enum dt_contract_event ev,
+			  enum dt_contract_status from)
 {
-	const char *st = status_names[from];
-	const char *article = st[0] == 'a' ? "an" : "a";
-	return dt_error(err, DT_ECONFLICT, "cannot %s %s %s contract: %s", event_names[ev],
-			article, st, why);
+	return dt_problem_add(ps, NULL, code, "event", event_names[ev], "status", status_names[from],
+			      NULL);
 }
 
-/* "the school has not approved", "the enterprise and the trainee have not approved" */
-static enum dt_err refuse_activation(struct dt_strbuf *err, const struct dt_approvals *ap)
+/* contract.approvals_missing with the parties that have not approved ("school|trainee"). */
+static enum dt_err refuse_activation(struct dt_problems *ps, const struct dt_approvals *ap)
 {
-	const char *missing[DT_PARTY_N];
-	int n = 0;
+	char list[64] = "";
+	size_t n = 0;
 	for (int p = 0; p < DT_PARTY_N; p++)
 		if (!ap->by[p])
-			missing[n++] = party_names[p];
-	switch (n) {
-	case 1:
-		return dt_error(err, DT_ECONFLICT,
-				"cannot activate a pending contract: the %s has not approved",
-				missing[0]);
-	case 2:
-		return dt_error(err, DT_ECONFLICT,
-				"cannot activate a pending contract: the %s and the %s have not approved",
-				missing[0], missing[1]);
-	default:
-		return dt_error(err, DT_ECONFLICT,
-				"cannot activate a pending contract: the %s, the %s and the %s have not approved",
-				missing[0], missing[1], missing[2]);
-	}
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? "|" : "",
+					      party_names[p]);
+	return dt_problem_add(ps, NULL, "contract.approvals_missing", "parties", list, NULL);
 }
 
 static void clear_approvals(struct dt_approvals *ap)
@@ -157,19 +146,20 @@ static void clear_approvals(struct dt_approvals *ap)
  * @ap and @to must not be NULL; an out-of-range @from, @ev or (for approve)
  * @party is DT_EINVAL.  On any refusal neither *@ap nor *@to changes.
  */
-enum dt_err dt_contract_apply(enum dt_contract_status from, enum dt_contract_event ev, enum dt_party party,
-		      struct dt_approvals *ap, enum dt_contract_status *to, struct dt_strbuf *err)
+enum dt_err dt_contract_apply(enum dt_contract_status from, enum dt_contract_event ev,
+			      enum dt_party party, struct dt_approvals *ap,
+			      enum dt_contract_status *to, struct dt_problems *ps)
 {
 	if ((unsigned)from >= DT_CONTRACT_NSTATUS)
-		return dt_error(err, DT_EINVAL, "contract: unknown status %d", (int)from);
+		return dt_problem_add(ps, "status", "contract.unknown_status", "value", DT_I(from),
+				      NULL);
 	if ((unsigned)ev >= DT_CEV_NEVENT)
-		return dt_error(err, DT_EINVAL, "contract: unknown event %d", (int)ev);
+		return dt_problem_add(ps, NULL, "contract.unknown_event", "value", DT_I(ev), NULL);
 	if (!ap || !to)
-		return dt_error(err, DT_EINVAL, "contract: no approvals or result given");
+		return DT_EINTERNAL;
 
 	if (dt_contract_final(from))
-		return dt_error(err, DT_ECONFLICT, "contract is %s: no further changes",
-				status_names[from]);
+		return dt_problem_add(ps, NULL, "contract.final", "status", status_names[from], NULL);
 
 	switch (from) {
 	case DT_CONTRACT_DRAFT:
@@ -180,12 +170,12 @@ enum dt_err dt_contract_apply(enum dt_contract_status from, enum dt_contract_eve
 			*to = ev == DT_CEV_EDIT ? DT_CONTRACT_DRAFT : DT_CONTRACT_PENDING;
 			return DT_OK;
 		case DT_CEV_WITHDRAW:
-			return refuse(err, ev, from, "it has not been submitted");
+			return refuse(ps, "contract.not_submitted", ev, from);
 		case DT_CEV_APPROVE:
 		case DT_CEV_ACTIVATE:
-			return refuse(err, ev, from, "submit it for approval first");
+			return refuse(ps, "contract.submit_first", ev, from);
 		default:
-			return refuse(err, ev, from, "it is not active");
+			return refuse(ps, "contract.not_active", ev, from);
 		}
 
 	case DT_CONTRACT_PENDING:
@@ -199,26 +189,25 @@ enum dt_err dt_contract_apply(enum dt_contract_status from, enum dt_contract_eve
 			*to = DT_CONTRACT_DRAFT;
 			return DT_OK;
 		case DT_CEV_SUBMIT:
-			return refuse(err, ev, from, "it has already been submitted");
+			return refuse(ps, "contract.already_submitted", ev, from);
 		case DT_CEV_APPROVE:
 			if ((unsigned)party >= DT_PARTY_N)
-				return dt_error(err, DT_EINVAL, "contract: unknown party %d",
-						(int)party);
+				return dt_problem_add(ps, "party", "contract.unknown_party", "value",
+						      DT_I(party), NULL);
 			if (ap->by[party])
-				return dt_error(err, DT_ECONFLICT,
-						"the %s has already approved this contract",
-						party_names[party]);
+				return dt_problem_add(ps, NULL, "contract.already_approved",
+						      "party", party_names[party], NULL);
 			ap->by[party] = true;
 			*to = DT_CONTRACT_PENDING;
 			return DT_OK;
 		case DT_CEV_ACTIVATE:
 			for (int p = 0; p < DT_PARTY_N; p++)
 				if (!ap->by[p])
-					return refuse_activation(err, ap);
+					return refuse_activation(ps, ap);
 			*to = DT_CONTRACT_ACTIVE;
 			return DT_OK;
 		default:
-			return refuse(err, ev, from, "it is not active");
+			return refuse(ps, "contract.not_active", ev, from);
 		}
 
 	case DT_CONTRACT_ACTIVE:
@@ -233,14 +222,85 @@ enum dt_err dt_contract_apply(enum dt_contract_status from, enum dt_contract_eve
 			*to = DT_CONTRACT_TRANSFERRED;
 			return DT_OK;
 		case DT_CEV_EDIT:
-			return refuse(err, ev, from,
-				      "it is in force; transfer or dissolve it instead");
+			return refuse(ps, "contract.in_force", ev, from);
 		default:
-			return refuse(err, ev, from, "it is already in force");
+			return refuse(ps, "contract.already_in_force", ev, from);
 		}
 
 	default:
 		break;
 	}
-	return dt_error(err, DT_EINTERNAL, "contract: unhandled status %d", (int)from);
+	return DT_EINTERNAL;
+}
+
+/* ---- rules across the contract's fields and records ---- */
+
+enum dt_err dt_contract_open_check(struct dt_problems *ps, int64_t trainee_id, int64_t open_id)
+{
+	if (!open_id)
+		return DT_OK;
+	return dt_problem_add(ps, "trainee_id", "contract.open_exists", "trainee", DT_I(trainee_id),
+			      NULL);
+}
+
+enum dt_err dt_contract_active_check(struct dt_problems *ps, int64_t other_id)
+{
+	if (!other_id)
+		return DT_OK;
+	return dt_problem_add(ps, NULL, "contract.active_exists", "other", DT_I(other_id), NULL);
+}
+
+enum dt_err dt_contract_programme_check(struct dt_problems *ps, int64_t programme_id,
+					int64_t programme_school, int64_t school_id)
+{
+	if (programme_school == school_id)
+		return DT_OK;
+	return dt_problem_add(ps, "programme_id", "contract.programme_school", "programme",
+			      DT_I(programme_id), "school", DT_I(programme_school), NULL);
+}
+
+enum dt_err dt_contract_term_check(struct dt_problems *ps, struct dt_date start, struct dt_date end)
+{
+	return dt_period_order(ps, "start_date", start, "end_date", end, true);
+}
+
+enum dt_err dt_contract_end_check(struct dt_problems *ps, enum dt_contract_event ev,
+				  struct dt_date date, const struct dt_contract_facts *c,
+				  struct dt_date today)
+{
+	enum dt_err rc = dt_period_not_future(ps, "date", date, today);
+	if (rc == DT_OK)
+		rc = dt_period_order(ps, "start_date", c->start, "date", date, false);
+	if (rc != DT_OK)
+		return rc;
+	char v[DT_DATE_STRLEN], end[DT_DATE_STRLEN];
+	dt_date_format(date, v);
+	dt_date_format(c->end, end);
+	int vs_end = dt_date_cmp(date, c->end);
+	if (ev != DT_CEV_COMPLETE && vs_end > 0)
+		return dt_problem_add(ps, "date", "contract.after_end", "value", v, "end", end, NULL);
+	if (ev == DT_CEV_COMPLETE && vs_end < 0 && !c->final_passed)
+		return dt_problem_add(ps, "date", "contract.complete_early", "value", v, "end", end,
+				      NULL);
+	return DT_OK;
+}
+
+bool dt_contract_in_probation(const struct dt_contract_facts *c, struct dt_date date)
+{
+	return dt_date_cmp(date, dt_date_add_months(c->start, c->probation_months)) < 0;
+}
+
+enum dt_err dt_contract_delete_check(struct dt_problems *ps, const char *status)
+{
+	if (status && !strcmp(status, "draft"))
+		return DT_OK;
+	return dt_problem_add(ps, NULL, "contract.draft_only", "status", status, NULL);
+}
+
+enum dt_err dt_contract_transfer_check(struct dt_problems *ps, bool enterprise_changed,
+				       bool school_changed)
+{
+	if (enterprise_changed || school_changed)
+		return DT_OK;
+	return dt_problem_add(ps, "enterprise_id", "contract.transfer_same", NULL);
 }

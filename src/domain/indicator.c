@@ -224,6 +224,11 @@ static struct dt_ivalue ratio(double num, double den, double scale)
 	return v;
 }
 
+double dt_dual_ratio(double company_hours, double all_hours)
+{
+	return all_hours > 0 ? company_hours / all_hours * 100 : NAN;
+}
+
 static struct dt_ivalue count(double num)
 {
 	struct dt_ivalue v = { num, num, NAN };
@@ -246,8 +251,12 @@ struct dt_ivalue dt_indicator_compute(int i, const struct dt_counters *c, const 
 		return ratio(NOW(ACTIVE_NOW), NOW(MENTORS_NOW), 1);
 	if (!strcmp(code, "enterprise_participation"))
 		return ratio(NOW(ENTERPRISES_ACTIVE_NOW), NOW(ENTERPRISES_NOW), 100);
-	if (!strcmp(code, "dual_ratio"))
-		return ratio(FLOW(HOURS_COMPANY) / 100, (FLOW(HOURS_COMPANY) + FLOW(HOURS_SCHOOL)) / 100, 100);
+	if (!strcmp(code, "dual_ratio")) {
+		/* Hours are counted in hundredths. */
+		double company = FLOW(HOURS_COMPANY) / 100, all = company + FLOW(HOURS_SCHOOL) / 100;
+		struct dt_ivalue v = { dt_dual_ratio(company, all), company, all };
+		return v;
+	}
 	if (!strcmp(code, "dual_ratio_plan"))
 		return ratio(STOCK(PLAN_COMPANY), STOCK(PLAN_TOTAL), 100);
 	if (!strcmp(code, "dissolution_rate")) {

@@ -122,6 +122,14 @@ struct dt_ivalue {
 	double denominator; /* NAN when the indicator has none */
 };
 
+/**
+ * The dual ratio: the company's share of signed-off record-book hours,
+ * @company_hours of @all_hours (company and school), in percent; NAN when
+ * there are no hours.  The one definition, for the dual_ratio indicator and
+ * for `dualtrack summary`.
+ */
+double dt_dual_ratio(double company_hours, double all_hours);
+
 /** Compute indicator number @i of dt_indicators[] for period @p from @c. */
 struct dt_ivalue dt_indicator_compute(int i, const struct dt_counters *c, const struct dt_period *p);
 

@@ -220,13 +220,6 @@ static inline int32_t dt_demo_max32(int32_t a, int32_t b)
 	return a > b ? a : b;
 }
 
-/* Completed years from @birth to @on. */
-static inline int dt_demo_age_on(struct dt_date birth, struct dt_date on)
-{
-	return on.year - birth.year -
-	       (on.month < birth.month || (on.month == birth.month && on.day < birth.day));
-}
-
 /* A sub-generator derived from the seed and a tag, for names that must not
  * depend on how much of the main stream was used (mentors, contacts). */
 static inline void dt_demo_derive(struct dt_demo_gen *g, struct dt_demo_rng *r, uint64_t tag, uint64_t a, uint64_t b)

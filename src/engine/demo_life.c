@@ -17,6 +17,8 @@
 
 #include "core/date.h"
 #include "domain/natid.h"
+#include "domain/record.h"
+#include "domain/trainee.h"
 #include "domain/uscc.h"
 #include "engine/demo.h"
 #include "engine/demo_internal.h"
@@ -81,7 +83,7 @@ static int write_trainee(struct dt_demo_gen *g, int64_t i, const struct dt_demo_
 		age -= 4;
 	int32_t birth = dt_date_to_days(dt_date_add_months(dt_date_from_days(p->start), -12 * age)) -
 			dt_demo_rng_range(&g->rng, 1, 364);
-	if (dt_demo_age_on(dt_date_from_days(birth), g->today_d) < 16)
+	if (dt_trainee_age(dt_date_from_days(birth), g->today_d) < DT_TRAINEE_MIN_AGE)
 		birth = dt_date_to_days(dt_date_add_months(dt_date_from_days(birth), -12));
 	char gender = dt_demo_rng_chance(&g->rng, 0.58) ? 'M' : 'F';
 	/* Home county: mostly the school's city, otherwise anywhere in its province. */
@@ -107,7 +109,8 @@ static int write_trainee(struct dt_demo_gen *g, int64_t i, const struct dt_demo_
 	json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "national_id", natid, "name", name.buf,
 			       "gender", gender == 'M' ? "M" : "F", "birth_date", bdate, "region", region,
 			       "phone", phone);
-	if (in && dt_demo_age_on(dt_date_from_days(birth), g->today_d) < 18) {
+	/* A guardian where the trainee rule (domain/trainee.c) asks for one. */
+	if (in && dt_trainee_age_check(NULL, dt_date_from_days(birth), g->today_d, NULL, true) != DT_OK) {
 		dt_strbuf_reset(&name);
 		dt_strbuf_adds(&name, surname.buf);
 		dt_demo_given_name(&g->rng, dt_demo_rng_chance(&g->rng, 0.6) ? 'M' : 'F', &name);
@@ -131,11 +134,32 @@ struct cctx {
 	int stipend;
 };
 
+/* The longest day the demo writes into a record book: a working day. */
+#define DEMO_DAY_HOURS 8.0
+
+/*
+ * A day of period [@lo, @lo + @ndays) for @h more hours, whose hours so far
+ * are @used[]: a random one, or the next with room under the record book's
+ * daily limit (domain/record.c, the rule the store applies); -1 if none has.
+ */
+static int32_t pick_day(struct dt_demo_gen *g, int32_t lo, int ndays, const double *used, double h)
+{
+	int first = (int)dt_demo_rng_below(&g->rng, (uint32_t)ndays);
+	for (int k = 0; k < ndays; k++) {
+		int i = (first + k) % ndays;
+		if (dt_record_day_check(NULL, dt_date_from_days(lo + i), used[i], h, DT_RECORD_DAY_LIMIT) ==
+		    DT_OK)
+			return lo + i;
+	}
+	return -1;
+}
+
 /*
  * Record-book entries from @from to @to (inclusive): per month (or quarter)
- * one entry at the company and one at the school, hours split by @c->ratio
- * and scaled down for a part period; entries older than two weeks are
- * signed off (almost all), the recent ones wait.
+ * the hours at the company and at the school, split by @c->ratio and
+ * scaled down for a part period, written as days of at most DEMO_DAY_HOURS,
+ * no day over the daily limit; entries older than two weeks are signed off
+ * (almost all), the recent ones wait.
  */
 static int write_entries(struct dt_demo_gen *g, const struct cctx *c, int32_t from, int32_t to)
 {
@@ -143,32 +167,45 @@ static int write_entries(struct dt_demo_gen *g, const struct cctx *c, int32_t fr
 	int rc = DT_OK;
 	const char *ind = g->inds[g->occs[c->prog->occ].industry].key;
 	char date[DT_DATE_STRLEN];
+	double used[96]; /* hours per day of the period: a quarter at most */
 	for (int32_t b = c->start; b <= to && rc == DT_OK; b = dt_demo_add_months(b, step)) {
 		int32_t b_end = dt_demo_add_months(b, step) - 1;
 		int32_t lo = dt_demo_max32(b, from), hi = dt_demo_min32(b_end, to);
 		if (lo > hi)
 			continue;
+		int ndays = (int)(hi - lo + 1);
+		for (int i = 0; i < ndays; i++)
+			used[i] = 0;
 		double part = (double)(hi - lo + 1) / (double)(b_end - b + 1);
 		if (part < 0.25)
 			part = 0.25;
 		double total = (g->monthly ? 30 : 36) + 10 * dt_demo_rng_unit(&g->rng);
 		for (int site = 0; site < 2 && rc == DT_OK; site++) {
 			double share = site == 0 ? c->ratio : 1 - c->ratio;
-			double h = floor(total * share * part * 2 + 0.5) / 2;
-			h = h < 1 ? 1 : h > 24 ? 24 : h;
-			int32_t d = lo + (int32_t)dt_demo_rng_below(&g->rng, (uint32_t)(hi - lo + 1));
-			dt_demo_date_str(d, date);
-			json_t *in = json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c->id,
-					       "date", date, "site", site == 0 ? "company" : "school",
-					       "hours", h, "content", dt_demo_content(&g->rng, ind, site == 0));
-			int64_t eid = 0;
-			rc = dt_demo_w_create(g, "record_entry", in, &eid, "record-book entry of contract %lld on %s",
-				      (long long)c->id, date);
-			if (rc != DT_OK)
-				break;
-			g->st->entries++;
-			if (d <= g->today - 14 && dt_demo_rng_chance(&g->rng, 0.97))
-				rc = dt_demo_w_signoff(g, eid);
+			double hours = floor(total * share * part * 2 + 0.5) / 2;
+			hours = hours < 1 ? 1 : hours;
+			int ndays_site = (int)ceil(hours / DEMO_DAY_HOURS);
+			for (int k = 0; k < ndays_site && rc == DT_OK; k++) {
+				/* Even days in halves of an hour; the last takes what is left. */
+				double h = k + 1 < ndays_site ? floor(hours / ndays_site * 2) / 2
+							       : hours - (ndays_site - 1) * floor(hours / ndays_site * 2) / 2;
+				int32_t d = pick_day(g, lo, ndays, used, h);
+				if (d < 0)
+					break; /* the period is full: the rest is not written */
+				used[d - lo] += h;
+				dt_demo_date_str(d, date);
+				json_t *in = json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c->id,
+						       "date", date, "site", site == 0 ? "company" : "school",
+						       "hours", h, "content", dt_demo_content(&g->rng, ind, site == 0));
+				int64_t eid = 0;
+				rc = dt_demo_w_create(g, "record_entry", in, &eid, "record-book entry of contract %lld on %s",
+					      (long long)c->id, date);
+				if (rc != DT_OK)
+					break;
+				g->st->entries++;
+				if (d <= g->today - 14 && dt_demo_rng_chance(&g->rng, 0.97))
+					rc = dt_demo_w_signoff(g, eid);
+			}
 		}
 	}
 	return rc;
@@ -210,7 +247,9 @@ static int maybe_intermediate(struct dt_demo_gen *g, const struct cctx *c, int32
 	bool pass = dt_demo_rng_chance(&g->rng, 0.9);
 	int rc = write_assessment(g, c, "intermediate", d, pass, 0);
 	/* Half of those who pass take the entry-level certificate one level below the goal. */
-	if (rc == DT_OK && pass && c->prog->level < 5 && dt_demo_rng_chance(&g->rng, 0.5))
+	if (rc == DT_OK && pass && c->prog->level < 5 &&
+	    dt_demo_has_level(g->occs[c->prog->occ].levels, c->prog->level + 1) &&
+	    dt_demo_rng_chance(&g->rng, 0.5))
 		rc = write_assessment(g, c, "skill_level", dt_demo_min32(d + dt_demo_rng_range(&g->rng, 7, 30), to),
 				      true, c->prog->level + 1);
 	return rc;

@@ -1,15 +1,21 @@
 /*
  * contract.c - contract actions and record-book sign-off in the store.
  *
- * The state machine itself is domain/contract.c; this file loads the
- * contract, asks the machine whether the event is allowed, writes the new
- * state with its timestamps (and, for a transfer, the linked successor), and
- * appends the audit event, all in one transaction.
+ * The state machine and the rules of ending a contract are
+ * domain/contract.c; this file loads the contract and the facts the rules
+ * need (another active contract of the trainee, a passed final assessment),
+ * asks them whether the event is allowed, writes the new state with its
+ * timestamps (and, for a transfer, the linked successor), and appends the
+ * audit event, all in one transaction.  Refusals are problems in the
+ * store's problems (dt_store_problems()).
  */
 #include <string.h>
 
 #include "core/date.h"
+#include "domain/field.h"
 #include "domain/natid.h"
+#include "domain/period.h"
+#include "domain/record.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
 
@@ -49,42 +55,48 @@ static enum dt_err set_columns(struct dt_store *s, int64_t id, json_t *set, stru
 	return rc;
 }
 
-/* The date argument of an ending event: given (checked) or today. */
-static enum dt_err end_date(struct dt_store *s, json_t *args, json_t *raw, bool complete,
-		    char out[DT_DATE_STRLEN], struct dt_strbuf *err)
+/* Does contract @id have a passed final assessment? */
+static bool final_passed(struct dt_store *s, int64_t id)
+{
+	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT 1 FROM assessment WHERE contract_id = ? AND "
+					     "kind = 'final' AND result = 'pass'", NULL);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	bool yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
+/* The contract @raw as the domain rules of ending see it. */
+static struct dt_contract_facts facts_of(struct dt_store *s, json_t *raw)
+{
+	struct dt_contract_facts c = { .final_passed = false };
+	dt_period_date(json_string_value(json_object_get(raw, "start_date")), &c.start);
+	dt_period_date(json_string_value(json_object_get(raw, "end_date")), &c.end);
+	c.probation_months = (int)json_integer_value(json_object_get(raw, "probation_months"));
+	c.final_passed = final_passed(s, json_integer_value(json_object_get(raw, "id")));
+	return c;
+}
+
+/* The date argument of ending event @ev: given (checked) or today, by the domain's rules. */
+static enum dt_err end_date(struct dt_store *s, json_t *args, const struct dt_contract_facts *c,
+			    enum dt_contract_event ev, char out[DT_DATE_STRLEN], struct dt_strbuf *err)
 {
 	struct dt_date d = dt_date_today();
 	json_t *v = json_object_get(args, "date");
 	if (v && !json_is_null(v)) {
-		if (!json_is_string(v)) {
-			dt_ferr_add(s, err, "date", "expected a date YYYY-MM-DD");
-			return DT_EINVAL;
-		}
-		struct dt_strbuf e2 = DT_STRBUF_INIT;
-		if (dt_date_parse(json_string_value(v), &d, NULL, &e2) != DT_OK) {
-			dt_ferr_add(s, err, "date", "%s", e2.buf);
-			dt_strbuf_release(&e2);
-			return DT_EINVAL;
-		}
-		dt_strbuf_release(&e2);
+		if (!json_is_string(v))
+			return dt_store_problem(s, err, "date", "type.date", NULL);
+		if (!dt_period_date(json_string_value(v), &d))
+			return dt_store_problem(s, err, "date", "date.invalid", "value",
+						json_string_value(v), NULL);
 	}
 	dt_date_format(d, out);
-	if (dt_date_cmp(d, dt_date_today()) > 0) {
-		dt_ferr_add(s, err, "date", "%s is in the future: record the end when it happens", out);
-		return DT_EINVAL;
-	}
-	const char *start = json_string_value(json_object_get(raw, "start_date"));
-	if (strcmp(out, start) < 0) {
-		dt_ferr_add(s, err, "date", "%s is before the contract began (%s)", out, start);
-		return DT_EINVAL;
-	}
-	/* Completion may come late (a delayed final assessment); nothing else after the end. */
-	const char *end = json_string_value(json_object_get(raw, "end_date"));
-	if (!complete && strcmp(out, end) > 0) {
-		dt_ferr_add(s, err, "date", "%s is after the contract ended (%s)", out, end);
-		return DT_EINVAL;
-	}
-	return DT_OK;
+	size_t n0 = s->problems.n;
+	enum dt_err rc = dt_contract_end_check(&s->problems, ev, d, c, dt_date_today());
+	dt_store_problems_noted(s, n0, err);
+	return rc;
 }
 
 /* Create the successor of a transferred contract (draft, linked). */
@@ -94,25 +106,18 @@ static enum dt_err make_successor(struct dt_store *s, const struct dt_actor *a, 
 	static const char *const carry[] = { "enterprise_id", "school_id", "programme_id",
 					     "company_mentor", "school_mentor", "stipend_monthly" };
 	json_t *in = json_object();
-	bool changed = false;
 	for (size_t i = 0; i < DT_ARRAY_SIZE(carry); i++) {
 		json_t *v = json_object_get(args, carry[i]);
-		if (v && !json_is_null(v)) {
-			if (!json_equal(v, json_object_get(raw, carry[i])) &&
-			    (!strcmp(carry[i], "enterprise_id") || !strcmp(carry[i], "school_id")))
-				changed = true;
-			json_object_set(in, carry[i], v);
-		} else {
-			json_object_set(in, carry[i], json_object_get(raw, carry[i]));
-		}
+		json_object_set(in, carry[i], v && !json_is_null(v) ? v : json_object_get(raw, carry[i]));
 	}
-	int rc = DT_OK;
-	if (!changed) {
-		dt_ferr_add(s, err, "enterprise_id",
-			    "a transfer changes the enterprise or the school: give a new enterprise_id or school_id");
-		rc = DT_EINVAL;
+	size_t n0 = s->problems.n;
+	int rc = dt_contract_transfer_check(
+		&s->problems,
+		!json_equal(json_object_get(in, "enterprise_id"), json_object_get(raw, "enterprise_id")),
+		!json_equal(json_object_get(in, "school_id"), json_object_get(raw, "school_id")));
+	dt_store_problems_noted(s, n0, err);
+	if (rc != DT_OK)
 		goto out;
-	}
 	json_object_set(in, "trainee_id", json_object_get(raw, "trainee_id"));
 	json_object_set_new(in, "start_date", json_string(date));
 	json_object_set(in, "end_date", json_object_get(raw, "end_date"));
@@ -153,12 +158,11 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 	dt_store_problems_begin(s, e->name);
 	if (ev == DT_CEV_EDIT) {
 		json_decref(set);
-		return dt_error(err, DT_EINVAL, "edit a contract with an update");
+		return dt_store_problem(s, err, NULL, "contract.edit_event", NULL);
 	}
 	if (args && !json_is_object(args)) {
 		json_decref(set);
-		dt_ferr_add(s, err, "body", "expected a JSON object");
-		return DT_EINVAL;
+		return dt_store_problem(s, err, "body", "type.object", NULL);
 	}
 	/* An explicit transaction already open stays open: the successor is a nested write. */
 	bool own = !s->explicit_tx;
@@ -180,14 +184,12 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 	dt_contract_status_parse(json_string_value(json_object_get(raw, "status")), &from);
 	for (int p = 0; p < DT_PARTY_N; p++)
 		ap.by[p] = present(raw, approval_col[p]);
-	struct dt_strbuf why = DT_STRBUF_INIT;
-	rc = dt_contract_apply(from, ev, party, &ap, &to, &why);
-	if (rc != DT_OK) {
-		dt_error(err, rc, "contract %lld: %s", (long long)id, why.buf);
-		dt_strbuf_release(&why);
+	size_t n0 = s->problems.n;
+	rc = dt_contract_apply(from, ev, party, &ap, &to, &s->problems);
+	dt_store_problems_noted(s, n0, err);
+	if (rc != DT_OK)
 		goto out;
-	}
-	dt_strbuf_release(&why);
+	struct dt_contract_facts facts = facts_of(s, raw);
 
 	json_object_set_new(set, "status", json_string(dt_contract_status_name(to)));
 	json_object_set_new(set, "updated_at", json_string(now));
@@ -212,53 +214,49 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 		}
 		sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(raw, "trainee_id")));
 		sqlite3_bind_int64(st, 2, id);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			long long other = sqlite3_column_int64(st, 0);
-			sqlite3_reset(st);
-			rc = dt_error(err, DT_ECONFLICT, "contract %lld: the trainee already has active contract %lld",
-				      (long long)id, other);
+		int64_t other = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		rc = dt_contract_active_check(&s->problems, other);
+		if (rc != DT_OK) {
+			dt_error(err, rc, "contract %lld: the trainee already has active contract %lld",
+				 (long long)id, (long long)other);
 			goto out;
 		}
-		sqlite3_reset(st);
 		json_object_set_new(set, "activated_at", json_string(now));
 		break;
 	}
 	case DT_CEV_COMPLETE:
 	case DT_CEV_TRANSFER:
-		rc = end_date(s, args, raw, ev == DT_CEV_COMPLETE, date, err);
+		rc = end_date(s, args, &facts, ev, date, err);
 		if (rc != DT_OK)
 			goto out;
 		json_object_set_new(set, "ended_on", json_string(date));
 		break;
 	case DT_CEV_DISSOLVE: {
-		rc = end_date(s, args, raw, false, date, err);
+		rc = end_date(s, args, &facts, ev, date, err);
 		json_t *reason = json_object_get(args, "reason");
-		struct dt_strbuf msg = DT_STRBUF_INIT;
 		if (!json_is_string(reason) || !json_string_length(reason)) {
-			dt_ferr_add(s, err, "reason", "is required to dissolve a contract");
-			rc = DT_EINVAL;
-		} else if (dt_crud_text_check(dt_entity_field(e, "dissolution_reason"),
-					      json_string_value(reason), json_string_length(reason),
-					      &msg) != DT_OK) {
+			rc = dt_store_problem(s, err, "reason", "contract.reason_required", NULL);
+		} else {
 			/* stored as dissolution_reason: that field's limit */
-			dt_ferr_add(s, err, "reason", "%s", msg.buf);
-			rc = DT_EINVAL;
+			size_t n1 = s->problems.n;
+			enum dt_err bad = dt_field_text(dt_entity_field(e, "dissolution_reason"),
+							json_string_value(reason), json_string_length(reason),
+							&s->problems, "reason");
+			dt_store_problems_noted(s, n1, err);
+			if (bad != DT_OK)
+				rc = bad;
 		}
-		dt_strbuf_release(&msg);
 		json_t *prob = json_object_get(args, "in_probation");
 		bool in_prob = false;
 		if (prob && !json_is_null(prob)) {
-			if (!json_is_boolean(prob)) {
-				dt_ferr_add(s, err, "in_probation", "expected true or false");
-				rc = DT_EINVAL;
-			}
+			if (!json_is_boolean(prob))
+				rc = dt_store_problem(s, err, "in_probation", "type.boolean", NULL);
 			in_prob = json_is_true(prob);
 		} else if (rc == DT_OK) { /* @date is set only when end_date() succeeded */
-			struct dt_date start, end;
-			dt_date_parse(json_string_value(json_object_get(raw, "start_date")), &start, NULL, NULL);
-			dt_date_parse(date, &end, NULL, NULL);
-			int months = (int)json_integer_value(json_object_get(raw, "probation_months"));
-			in_prob = dt_date_cmp(end, dt_date_add_months(start, months)) < 0;
+			struct dt_date end;
+			dt_period_date(date, &end);
+			in_prob = dt_contract_in_probation(&facts, end);
 		}
 		if (rc != DT_OK)
 			goto out;
@@ -321,9 +319,12 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
 	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
 	if (rc == DT_OK)
 		rc = dt_crud_writable(s, e, scope, id, err);
-	if (rc == DT_OK && present(before, "signed_at"))
-		rc = dt_error(err, DT_ECONFLICT, "record-book entry %lld is already signed off by %s",
-			      (long long)id, json_string_value(json_object_get(before, "signed_by")));
+	if (rc == DT_OK && present(before, "signed_at")) {
+		const char *by = json_string_value(json_object_get(before, "signed_by"));
+		rc = dt_record_signoff_check(&s->problems, by ? by : "?");
+		dt_error(err, rc, "record-book entry %lld is already signed off by %s", (long long)id,
+			 by ? by : "?");
+	}
 	if (rc == DT_OK) {
 		sqlite3_stmt *st = dt_sql_prepare(s, "UPDATE record_entry SET signed_by = ?, signed_at = ?, "
 						     "updated_at = ? WHERE id = ?", err);

@@ -1,11 +1,15 @@
 /*
  * monitor.c - the store side of monitoring: effective targets, settings
  * (weights and alert thresholds), and alerts (raise, acknowledge, resolve).
+ * The rules (who sets which targets, which alert may be acknowledged or
+ * resolved) are domain/plan.c's.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/date.h"
+#include "domain/field.h"
+#include "domain/plan.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
 
@@ -55,10 +59,8 @@ enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, i
 			 json_t *targets, json_t **out, struct dt_strbuf *err)
 {
 	dt_store_problems_begin(s, "target");
-	if (!json_is_array(targets)) {
-		dt_ferr_add(s, err, "targets", "expected an array of {indicator, value, baseline}");
-		return DT_EINVAL;
-	}
+	if (!json_is_array(targets))
+		return dt_store_problem(s, err, "targets", "target.list", NULL);
 	int rc = dt_store_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
@@ -70,8 +72,7 @@ enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, i
 		if (!in) {
 			char field[32];
 			snprintf(field, sizeof(field), "targets[%zu]", i);
-			dt_ferr_add(s, err, field, "expected an object {indicator, value, baseline}");
-			rc = DT_EINVAL;
+			rc = dt_store_problem(s, err, field, "type.object", NULL);
 			break;
 		}
 		json_object_set_new(in, "year", json_integer(year));
@@ -260,19 +261,16 @@ enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, con
 		       struct dt_strbuf *err)
 {
 	bool ack = !strcmp(action, "ack");
-	if (!ack && strcmp(action, "resolve"))
-		return dt_error(err, DT_ENOTFOUND, "no alert action '%s' (ack or resolve)", action);
 	dt_store_problems_begin(s, "alert");
+	if (!ack && strcmp(action, "resolve"))
+		return dt_store_problem(s, err, NULL, "alert.unknown_action", "action", action, NULL);
 	if (note) {
 		/* the note is text like any field's: the entity table gives its limit */
 		const struct dt_field *nf = dt_entity_field(dt_entity_find("alert"), "note");
-		struct dt_strbuf msg = DT_STRBUF_INIT;
-		int bad = dt_crud_text_check(nf, note, strlen(note), &msg);
+		enum dt_err bad = dt_field_text(nf, note, strlen(note), &s->problems, "note");
+		dt_store_problems_noted(s, 0, err);
 		if (bad != DT_OK)
-			dt_ferr_add(s, err, "note", "%s", msg.buf);
-		dt_strbuf_release(&msg);
-		if (bad != DT_OK)
-			return DT_EINVAL;
+			return bad;
 	}
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -282,10 +280,11 @@ enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, con
 	if (rc == DT_OK)
 		rc = dt_crud_writable(s, dt_entity_find("alert"), scope, id, err);
 	const char *status = rc == DT_OK ? json_string_value(json_object_get(before, "status")) : "";
-	if (rc == DT_OK && !strcmp(status, "resolved"))
-		rc = dt_error(err, DT_ECONFLICT, "alert %lld is already resolved", (long long)id);
-	else if (rc == DT_OK && ack && strcmp(status, "open"))
-		rc = dt_error(err, DT_ECONFLICT, "alert %lld is %s, not open", (long long)id, status);
+	if (rc == DT_OK) {
+		size_t n0 = s->problems.n;
+		rc = dt_alert_act_check(&s->problems, id, status, ack);
+		dt_store_problems_noted(s, n0, err);
+	}
 	if (rc == DT_OK) {
 		char now[DT_TIME_STRLEN];
 		dt_time_now(now);

@@ -1,12 +1,16 @@
 /*
- * rules.c - each entity's rules across fields and records.
+ * rules.c - each entity's rules across fields and records, as the store
+ * applies them.
  *
- * crud.c has already checked every field on its own; here are the rules that
- * need several fields or other records: the region an object inherits from
- * its owner, a trainee's identity number (encrypted, indexed, masked, and
- * agreeing with the given birth date and gender), contract dates and parties,
- * record-book entries only on active contracts and immutable once signed,
- * assessment attempts, outcomes only after a contract ended.
+ * crud.c has already checked every field on its own.  The rules that need
+ * several fields or other records live in src/domain (trainee.c,
+ * contract.c, record.c, assessment.c, plan.c), pure and free of SQL; this
+ * file fetches the facts they need (the contract of an entry, the hours
+ * already recorded on a day, the occupation's levels, a trainee's open
+ * contracts), passes them in, and records the problems they find in the
+ * store's problems.  It also does what only the store can: the region an
+ * object inherits from its owner, a trainee's identity number encrypted,
+ * indexed and masked, values derived on write (attempt numbers, defaults).
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -14,8 +18,13 @@
 
 #include "core/date.h"
 #include "core/utf8.h"
+#include "domain/assessment.h"
 #include "domain/natid.h"
+#include "domain/period.h"
+#include "domain/plan.h"
+#include "domain/record.h"
 #include "domain/region.h"
+#include "domain/trainee.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
 
@@ -77,52 +86,44 @@ static void region_rules(json_t *row)
 		json_object_set_new(row, "parent", json_integer(dt_region_ancestor(code, level - 1)));
 }
 
-/* Age in whole years on @day of someone born on @birth. */
-static int age_on(struct dt_date birth, struct dt_date day)
+/* The kind of the first problem that is not a warning, or DT_OK. */
+static enum dt_err first_kind(struct dt_store *s)
 {
-	return day.year - birth.year -
-	       (day.month < birth.month || (day.month == birth.month && day.day < birth.day));
+	const struct dt_problem *p = dt_problems_first(&s->problems);
+	return p ? dt_problem_kind(p->code) : DT_OK;
 }
 
 static enum dt_err trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct dt_blobs *blobs,
 			 struct dt_strbuf *err)
 {
+	size_t n0 = s->problems.n;
+	const char *guardian = has_text(row, "guardian_name") ? "x" : NULL;
 	if (before) {
 		/* The identity number is immutable, and so is what follows from it. */
 		static const char *const derived[] = { "birth_date", "gender" };
 		for (size_t i = 0; i < DT_ARRAY_SIZE(derived); i++)
 			if (!json_equal(json_object_get(row, derived[i]), json_object_get(before, derived[i])))
-				dt_ferr_add(s, err, derived[i],
-					    "follows from the national ID and cannot be changed");
-		int age = age_on(date_of(before, "birth_date"), dt_date_today());
-		if (age < 18 && !has_text(row, "guardian_name"))
-			dt_ferr_add(s, err, "guardian_name", "is required for a trainee under 18 (aged %d)",
-				    age);
-		return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+				dt_problem_add(&s->problems, derived[i], "trainee.natid_derived", NULL);
+		dt_trainee_age_check(&s->problems, date_of(before, "birth_date"), dt_date_today(),
+				     guardian, false);
+		dt_store_problems_noted(s, n0, err);
+		return first_kind(s);
 	}
 	const char *id = str(row, "national_id");
 	struct dt_natid nid;
 	if (!id || dt_natid_parse(id, dt_date_today(), &nid, NULL, NULL) != DT_OK)
 		return DT_EINVAL; /* already reported by the field check */
 	if (!s->have_keys)
-		return dt_error(err, DT_ECRYPTO, "national_id: no key file: cannot store identity numbers");
-	char birth[DT_DATE_STRLEN];
+		return dt_store_problem(s, err, "national_id", "trainee.no_key", NULL);
+	char birth[DT_DATE_STRLEN], g[2] = { nid.gender, 0 };
 	dt_date_format(nid.birth, birth);
-	if (has(row, "birth_date") && strcmp(str(row, "birth_date"), birth))
-		dt_ferr_add(s, err, "birth_date", "%s does not match the national ID (born %s)",
-			    str(row, "birth_date"), birth);
-	char g[2] = { nid.gender, 0 };
-	if (has(row, "gender") && strcmp(str(row, "gender"), g))
-		dt_ferr_add(s, err, "gender", "%s does not match the national ID (%s)", str(row, "gender"), g);
+	dt_trainee_natid_check(&s->problems, &nid, has(row, "birth_date") ? str(row, "birth_date") : NULL,
+			       has(row, "gender") ? str(row, "gender") : NULL);
 	json_object_set_new(row, "birth_date", json_string(birth));
 	json_object_set_new(row, "gender", json_string(g));
-
-	/* Age on the day of registration: 16 at least, a guardian under 18. */
-	int age = age_on(nid.birth, dt_date_today());
-	if (age < 16)
-		dt_ferr_add(s, err, "national_id", "the trainee is %d: trainees must be at least 16", age);
-	else if (age < 18 && !has_text(row, "guardian_name"))
-		dt_ferr_add(s, err, "guardian_name", "is required for a trainee under 18 (aged %d)", age);
+	/* Age on the day of registration. */
+	dt_trainee_age_check(&s->problems, nid.birth, dt_date_today(), guardian, true);
+	dt_store_problems_noted(s, n0, err);
 
 	unsigned char *blind = malloc(DT_BLIND_LEN), *enc = malloc(DT_NATID_LEN + DT_SEAL_OVERHEAD);
 	if (!blind || !enc) {
@@ -145,11 +146,10 @@ static enum dt_err trainee_rules(struct dt_store *s, json_t *row, json_t *before
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		sqlite3_reset(st);
 		/* No id: the caller may not be entitled to know who it is. */
-		dt_ferr_add(s, err, "national_id", DT_TRAINEE_TAKEN);
-		return DT_ECONFLICT;
+		return dt_store_problem(s, err, "national_id", "trainee.taken", NULL);
 	}
 	sqlite3_reset(st);
-	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+	return first_kind(s);
 }
 
 /* A text the bulk path may take as it is: valid UTF-8, no control characters, within @max. */
@@ -181,11 +181,9 @@ enum dt_err dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today,
 	dt_date_format(nid.birth, t->birth_date);
 	t->gender[0] = nid.gender;
 	t->gender[1] = '\0';
-	if ((birth && strcmp(birth, t->birth_date)) || (gender && strcmp(gender, t->gender)))
-		return DT_EINVAL;
-	/* the same age rule as trainee_rules() */
-	int age = age_on(nid.birth, today);
-	if (age < 16 || (age < 18 && !(t->guardian_name && *t->guardian_name)))
+	/* the same rules as trainee_rules(): what the row says agrees with the ID; age and guardian */
+	if (dt_trainee_natid_check(NULL, &nid, birth, gender) != DT_OK ||
+	    dt_trainee_age_check(NULL, nid.birth, today, t->guardian_name, true) != DT_OK)
 		return DT_EINVAL;
 	static const char *const names[] = { "name", "phone", "email", "guardian_name" };
 	const char *texts[] = { t->name, t->phone, t->email, t->guardian_name };
@@ -226,60 +224,45 @@ enum dt_err dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today,
 	return dt_strbuf_ok(sb) ? DT_OK : DT_ENOMEM;
 }
 
-static void date_order(struct dt_store *s, json_t *row, const char *a, const char *b,
-		       struct dt_strbuf *err)
-{
-	if (has(row, a) && has(row, b) && strcmp(str(row, a), str(row, b)) > 0)
-		dt_ferr_add(s, err, b, "%s is before %s %s", str(row, b), a, str(row, a));
-}
-
-/* Count the rows of a query with one integer parameter. */
-static int64_t count1(struct dt_store *s, const char *sql, int64_t a)
+/* The first id of a query with one integer parameter, or 0. */
+static int64_t first_id(struct dt_store *s, const char *sql, int64_t a)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, sql, NULL);
 	if (!st)
-		return -1;
+		return 0;
 	sqlite3_bind_int64(st, 1, a);
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return n;
+	return id;
 }
 
 static enum dt_err contract_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
 			  json_t *before, json_t *refs, struct dt_strbuf *err)
 {
+	size_t n0 = s->problems.n;
 	if (before) {
-		const char *status = str(before, "status");
 		enum dt_contract_status from, to;
 		struct dt_approvals ap = { { false } };
-		struct dt_strbuf why = DT_STRBUF_INIT;
-		dt_contract_status_parse(status, &from);
-		int rc = dt_contract_apply(from, DT_CEV_EDIT, DT_PARTY_ENTERPRISE, &ap, &to, &why);
+		dt_contract_status_parse(str(before, "status"), &from);
+		int rc = dt_contract_apply(from, DT_CEV_EDIT, DT_PARTY_ENTERPRISE, &ap, &to, &s->problems);
 		if (rc != DT_OK) {
-			dt_error(err, rc, "%s", why.buf);
-			dt_strbuf_release(&why);
+			dt_store_problems_noted(s, n0, err);
 			return rc;
 		}
-		dt_strbuf_release(&why);
 		/* Any edit of a pending contract resets the three approvals. */
 		json_object_set_new(row, "approved_enterprise_at", json_null());
 		json_object_set_new(row, "approved_school_at", json_null());
 		json_object_set_new(row, "approved_trainee_at", json_null());
 	} else {
 		json_object_set_new(row, "status", json_string("draft"));
-		int64_t open = count1(s, "SELECT count(*) FROM contract WHERE trainee_id = ? AND status IN "
-					 "('draft', 'pending', 'active')", num(row, "trainee_id"));
-		if (open > 0)
-			dt_ferr_add(s, err, "trainee_id",
-				    "trainee %lld already has an open contract (draft, pending or active)",
-				    (long long)num(row, "trainee_id"));
+		int64_t open = first_id(s, "SELECT id FROM contract WHERE trainee_id = ? AND status IN "
+					   "('draft', 'pending', 'active')", num(row, "trainee_id"));
+		dt_contract_open_check(&s->problems, num(row, "trainee_id"), open);
 	}
 	json_t *prog = dt_rules_ref(s, e, row, refs, "programme_id");
 	if (prog) {
-		if (num(prog, "school_id") != num(row, "school_id"))
-			dt_ferr_add(s, err, "programme_id", "programme %lld is run by school %lld, not by school %lld",
-				    (long long)num(row, "programme_id"), (long long)num(prog, "school_id"),
-				    (long long)num(row, "school_id"));
+		dt_contract_programme_check(&s->problems, num(row, "programme_id"),
+					    num(prog, "school_id"), num(row, "school_id"));
 		if (!has(row, "planned_company_hours"))
 			json_object_set(row, "planned_company_hours", json_object_get(prog, "company_hours"));
 		if (!has(row, "planned_school_hours"))
@@ -287,38 +270,73 @@ static enum dt_err contract_rules(struct dt_store *s, const struct dt_entity *e,
 	}
 	if (!has(row, "probation_months"))
 		json_object_set_new(row, "probation_months", json_integer(3));
-	if (has(row, "start_date") && has(row, "end_date") &&
-	    strcmp(str(row, "start_date"), str(row, "end_date")) >= 0)
-		dt_ferr_add(s, err, "end_date", "%s is not after start_date %s", str(row, "end_date"),
-			    str(row, "start_date"));
-	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+	if (has(row, "start_date") && has(row, "end_date"))
+		dt_contract_term_check(&s->problems, date_of(row, "start_date"), date_of(row, "end_date"));
+	dt_store_problems_noted(s, n0, err);
+	return first_kind(s);
+}
+
+/* The hours of @trainee's entries on @date, but entry @except. */
+static double day_hours(struct dt_store *s, int64_t trainee, const char *date, int64_t except)
+{
+	sqlite3_stmt *st = dt_sql_prepare(
+		s,
+		"SELECT coalesce(sum(r.hours), 0) FROM record_entry r WHERE r.date = ?2 AND r.id <> ?3 "
+		"AND r.contract_id IN (SELECT id FROM contract WHERE trainee_id = ?1)",
+		NULL);
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, trainee);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, except);
+	double h = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_double(st, 0) : 0;
+	sqlite3_reset(st);
+	return h;
 }
 
 static enum dt_err record_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *before,
 			json_t *refs, struct dt_strbuf *err)
 {
-	if (before && has(before, "signed_at"))
-		return dt_error(err, DT_ECONFLICT,
-				"record-book entry %lld is signed off and cannot be changed",
-				(long long)num(before, "id"));
-	json_t *c = dt_rules_ref(s, e, row, refs, "contract_id");
-	if (!c)
-		return DT_EINVAL;
-	if (strcmp(str(c, "status"), "active")) {
-		dt_ferr_add(s, err, "contract_id", "contract %lld is %s: entries go on active contracts only",
-			    (long long)num(c, "id"), str(c, "status"));
-		return DT_ECONFLICT;
+	size_t n0 = s->problems.n;
+	enum dt_err rc = before ? dt_record_change_check(&s->problems, num(before, "id"),
+							 str(before, "signed_at"))
+				: DT_OK;
+	json_t *c = rc == DT_OK ? dt_rules_ref(s, e, row, refs, "contract_id") : NULL;
+	if (c) {
+		struct dt_record_in in = { date_of(row, "date"),
+					   json_number_value(json_object_get(row, "hours")) };
+		struct dt_record_facts f = {
+			.contract_id = num(c, "id"),
+			.contract_status = str(c, "status"),
+			.start = date_of(c, "start_date"),
+			.end = date_of(c, "end_date"),
+			.day_hours = day_hours(s, num(c, "trainee_id"), str(row, "date"),
+					       before ? num(before, "id") : 0),
+		};
+		dt_record_check(&s->problems, &in, &f, dt_date_today());
+	} else if (rc == DT_OK) {
+		rc = DT_EINVAL;
 	}
-	struct dt_date d = date_of(row, "date");
-	if (dt_date_cmp(d, date_of(c, "start_date")) < 0 || dt_date_cmp(d, date_of(c, "end_date")) > 0)
-		dt_ferr_add(s, err, "date", "%s is outside the contract (%s to %s)", str(row, "date"),
-			    str(c, "start_date"), str(c, "end_date"));
-	else if (dt_date_cmp(d, dt_date_today()) > 0)
-		dt_ferr_add(s, err, "date", "%s is in the future", str(row, "date"));
-	/* The field's range is 0..24; an entry of no hours is no entry (the table checks > 0). */
-	if (has(row, "hours") && json_number_value(json_object_get(row, "hours")) <= 0)
-		dt_ferr_add(s, err, "hours", "must be more than 0");
-	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+	dt_store_problems_noted(s, n0, err);
+	return rc != DT_OK ? rc : first_kind(s);
+}
+
+/* The code and levels of the occupation of contract @c's programme; false if none. */
+static bool contract_levels(struct dt_store *s, json_t *c, struct dt_strbuf *code,
+			    struct dt_strbuf *levels)
+{
+	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT o.code, o.levels FROM programme p JOIN occupation o "
+					     "ON o.id = p.occupation_id WHERE p.id = ?", NULL);
+	if (!st || !has(c, "programme_id"))
+		return false;
+	sqlite3_bind_int64(st, 1, num(c, "programme_id"));
+	bool found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 1) == SQLITE_TEXT;
+	if (found) {
+		dt_strbuf_adds(code, (const char *)sqlite3_column_text(st, 0));
+		dt_strbuf_adds(levels, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return found;
 }
 
 static enum dt_err assessment_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
@@ -327,17 +345,26 @@ static enum dt_err assessment_rules(struct dt_store *s, const struct dt_entity *
 	json_t *c = dt_rules_ref(s, e, row, refs, "contract_id");
 	if (!c)
 		return DT_EINVAL;
-	const char *st = str(c, "status");
-	if (strcmp(st, "active") && strcmp(st, "completed"))
-		dt_ferr_add(s, err, "contract_id", "contract %lld is %s: only active or completed contracts are assessed",
-			    (long long)num(c, "id"), st);
-	if (!strcmp(str(row, "kind"), "skill_level") && !has(row, "level"))
-		dt_ferr_add(s, err, "level", "is required for a skill-level assessment");
-	if (dt_date_cmp(date_of(row, "date"), date_of(c, "start_date")) < 0)
-		dt_ferr_add(s, err, "date", "%s is before the contract began (%s)", str(row, "date"),
-			    str(c, "start_date"));
-	else if (dt_date_cmp(date_of(row, "date"), dt_date_today()) > 0)
-		dt_ferr_add(s, err, "date", "%s is in the future", str(row, "date"));
+	size_t n0 = s->problems.n;
+	struct dt_strbuf code = DT_STRBUF_INIT, levels = DT_STRBUF_INIT;
+	bool known = contract_levels(s, c, &code, &levels);
+	struct dt_assessment_in in = {
+		.kind = str(row, "kind"),
+		.date = date_of(row, "date"),
+		.has_level = has(row, "level"),
+		.level = (int)num(row, "level"),
+	};
+	struct dt_assessment_facts f = {
+		.contract_id = num(c, "id"),
+		.contract_status = str(c, "status"),
+		.start = date_of(c, "start_date"),
+		.occupation = known ? code.buf : NULL,
+		.levels = known ? levels.buf : NULL,
+	};
+	dt_assessment_check(&s->problems, &in, &f, dt_date_today());
+	dt_strbuf_release(&code);
+	dt_strbuf_release(&levels);
+	dt_store_problems_noted(s, n0, err);
 	if (!before) {
 		sqlite3_stmt *q = dt_sql_prepare(
 			s, "SELECT count(*) FROM assessment WHERE contract_id = ? AND kind = ?", err);
@@ -349,7 +376,7 @@ static enum dt_err assessment_rules(struct dt_store *s, const struct dt_entity *
 		sqlite3_reset(q);
 		json_object_set_new(row, "attempt", json_integer(n + 1));
 	}
-	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+	return first_kind(s);
 }
 
 static enum dt_err outcome_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
@@ -358,47 +385,53 @@ static enum dt_err outcome_rules(struct dt_store *s, const struct dt_entity *e, 
 	json_t *c = dt_rules_ref(s, e, row, refs, "contract_id");
 	if (!c)
 		return DT_EINVAL;
-	const char *st = str(c, "status");
-	if (strcmp(st, "completed") && strcmp(st, "dissolved")) {
-		dt_ferr_add(s, err, "contract_id",
-			    "contract %lld is %s: outcomes are recorded after completion or dissolution",
-			    (long long)num(c, "id"), st);
-		return DT_EINVAL;
-	}
-	if (has(c, "ended_on") && strcmp(str(row, "date"), str(c, "ended_on")) < 0)
-		dt_ferr_add(s, err, "date", "%s is before the contract ended (%s)", str(row, "date"),
-			    str(c, "ended_on"));
-	else if (dt_date_cmp(date_of(row, "date"), dt_date_today()) > 0)
-		dt_ferr_add(s, err, "date", "%s is in the future", str(row, "date"));
-	if (!strcmp(str(row, "kind"), "retained")) {
-		if (!has(row, "employer_id"))
-			json_object_set(row, "employer_id", json_object_get(c, "enterprise_id"));
-		else if (num(row, "employer_id") != num(c, "enterprise_id"))
-			dt_ferr_add(s, err, "employer_id", "retained means employed by the training enterprise %lld",
-				    (long long)num(c, "enterprise_id"));
-	}
-	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+	size_t n0 = s->problems.n;
+	struct dt_outcome_in in = { str(row, "kind"), date_of(row, "date"), num(row, "employer_id") };
+	struct dt_outcome_facts f = {
+		.contract_id = num(c, "id"),
+		.contract_status = str(c, "status"),
+		.has_ended = has(c, "ended_on"),
+		.ended_on = date_of(c, "ended_on"),
+		.enterprise_id = num(c, "enterprise_id"),
+	};
+	int64_t employer = 0;
+	dt_outcome_check(&s->problems, &in, &f, dt_date_today(), &employer);
+	if (employer && !in.employer_id)
+		json_object_set_new(row, "employer_id", json_integer(employer));
+	dt_store_problems_noted(s, n0, err);
+	return first_kind(s);
 }
 
 static enum dt_err demand_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
 			struct dt_strbuf *err)
 {
 	json_t *occ = dt_rules_ref(s, e, row, refs, "occupation_id");
-	if (occ && has(row, "level")) {
-		char lv = (char)('0' + num(row, "level"));
-		if (!strchr(str(occ, "levels"), lv))
-			dt_ferr_add(s, err, "level", "occupation %s has no level %c (it has %s)",
-				    str(occ, "code"), lv, str(occ, "levels"));
-	}
-	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+	size_t n0 = s->problems.n;
+	if (occ && has(row, "level"))
+		dt_occupation_level_check(&s->problems, "level", (int)num(row, "level"),
+					  str(occ, "code"), str(occ, "levels"));
+	dt_store_problems_noted(s, n0, err);
+	return first_kind(s);
 }
 
 static enum dt_err pilot_rules(struct dt_store *s, json_t *row, struct dt_strbuf *err)
 {
-	date_order(s, row, "period_start", "period_end", err);
-	if (has(row, "region") && dt_region_level((int)num(row, "region")) == 3)
-		dt_ferr_add(s, err, "region", "a pilot is a province or a city, not a county");
-	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+	size_t n0 = s->problems.n;
+	struct dt_date a, b;
+	bool ha = has(row, "period_start") && dt_period_date(str(row, "period_start"), &a);
+	bool hb = has(row, "period_end") && dt_period_date(str(row, "period_end"), &b);
+	dt_pilot_check(&s->problems, has(row, "region") ? (int)num(row, "region") : 0,
+		       ha ? &a : NULL, hb ? &b : NULL);
+	dt_store_problems_noted(s, n0, err);
+	return first_kind(s);
+}
+
+static enum dt_err organization_rules(struct dt_store *s, json_t *row)
+{
+	/* A warning only: the write goes on, the caller reads it in dt_store_problems(). */
+	if (has(row, "region") && has(row, "uscc"))
+		dt_org_region_check(&s->problems, (int)num(row, "region"), str(row, "uscc"));
+	return DT_OK;
 }
 
 enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
@@ -440,24 +473,31 @@ enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const s
 		}
 	}
 	else if (!strcmp(n, "target") && a->scope) {
-		/* National defaults are set nationally; a scoped writer sets its own region's. */
 		json_t *r = json_object_get(row, "region");
-		if (!json_is_integer(r) || !dt_region_contains(a->scope->region, (int)json_integer_value(r)) ||
-		    a->scope->org_id || a->scope->trainee_id) {
-			dt_ferr_add(s, err, "region", "targets can be set only for regions within your scope");
-			rc = DT_EINVAL;
-		}
+		size_t n0 = s->problems.n;
+		rc = dt_target_scope_check(&s->problems, a->scope->region,
+					   a->scope->org_id || a->scope->trainee_id,
+					   json_is_integer(r) ? (int)json_integer_value(r) : 0);
+		dt_store_problems_noted(s, n0, err);
 	}
 	else if (!strcmp(n, "partnership")) {
-		date_order(s, row, "start_date", "end_date", err);
-		rc = dt_ferr_count(s) ? DT_EINVAL : DT_OK;
+		if (has(row, "start_date") && has(row, "end_date")) {
+			size_t n0 = s->problems.n;
+			rc = dt_period_order(&s->problems, "start_date", date_of(row, "start_date"),
+					     "end_date", date_of(row, "end_date"), false);
+			dt_store_problems_noted(s, n0, err);
+		}
 	}
+	else if (!strcmp(n, "organization"))
+		rc = organization_rules(s, row);
 	if (rc != DT_OK)
 		return rc;
 	if (e->region_from) {
 		json_t *owner = dt_rules_ref(s, e, row, refs, e->region_from);
 		if (!owner)
-			return dt_error(err, DT_EINVAL, "%s: the owning record is gone", e->region_from);
+			return dt_store_problem(s, err, e->region_from, "ref.missing", "id",
+						DT_I(num(row, e->region_from)), "entity",
+						dt_entity_field(e, e->region_from)->ref, NULL);
 		json_object_set(row, "region", json_object_get(owner, "region"));
 	}
 	return DT_OK;
@@ -507,14 +547,12 @@ enum dt_err dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e,
 enum dt_err dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
 		    struct dt_strbuf *err)
 {
-	(void)s;
-	if (!strcmp(e->name, "contract") && strcmp(str(row, "status"), "draft"))
-		return dt_error(err, DT_ECONFLICT,
-				"contract %lld is %s: only drafts can be deleted (dissolve it instead)",
-				(long long)num(row, "id"), str(row, "status"));
-	if (!strcmp(e->name, "record_entry") && has(row, "signed_at"))
-		return dt_error(err, DT_ECONFLICT,
-				"record-book entry %lld is signed off and cannot be deleted",
-				(long long)num(row, "id"));
-	return DT_OK;
+	size_t n0 = s->problems.n;
+	int rc = DT_OK;
+	if (!strcmp(e->name, "contract"))
+		rc = dt_contract_delete_check(&s->problems, str(row, "status"));
+	else if (!strcmp(e->name, "record_entry"))
+		rc = dt_record_change_check(&s->problems, num(row, "id"), str(row, "signed_at"));
+	dt_store_problems_noted(s, n0, err);
+	return rc;
 }

@@ -364,21 +364,25 @@ void dt_store_problems_begin(struct dt_store *s, const char *entity)
 }
 
 /*
- * Append the newest problem to @err, after those before it, as logs read it:
- * "field: " and the English wording.
+ * Append @p to @err as logs read it, "field: " and the English wording:
+ * in place of what @err held when @p is the first problem, else after "; ".
  */
-void dt_store_problem_err(struct dt_store *s, struct dt_strbuf *err)
+static void err_append(struct dt_strbuf *err, const struct dt_problem *p, bool first)
 {
-	if (!err || !s->problems.n)
-		return;
-	const struct dt_problem *p = &s->problems.v[s->problems.n - 1];
-	if (s->problems.n == 1)
+	if (first)
 		dt_strbuf_reset(err);
 	else
 		dt_strbuf_adds(err, "; ");
 	if (p->field)
 		dt_strbuf_addf(err, "%s: ", p->field);
 	dt_problem_render(p, DT_LANG_EN, false, err);
+}
+
+/* Append the newest problem to @err, after those before it. */
+void dt_store_problem_err(struct dt_store *s, struct dt_strbuf *err)
+{
+	if (err && s->problems.n)
+		err_append(err, &s->problems.v[s->problems.n - 1], s->problems.n == 1);
 }
 
 enum dt_err dt_store_problem(struct dt_store *s, struct dt_strbuf *err, const char *field,
@@ -392,16 +396,11 @@ enum dt_err dt_store_problem(struct dt_store *s, struct dt_strbuf *err, const ch
 	return rc;
 }
 
-void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, const char *fmt, ...)
+void dt_store_problems_noted(struct dt_store *s, size_t n0, struct dt_strbuf *err)
 {
-	struct dt_strbuf msg = DT_STRBUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	dt_strbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	dt_problem_add(&s->problems, field, "legacy.text", "message", msg.buf, NULL);
-	dt_strbuf_release(&msg);
-	dt_store_problem_err(s, err);
+	for (size_t i = n0; err && i < s->problems.n; i++)
+		if (!s->problems.v[i].warning)
+			err_append(err, &s->problems.v[i], i == 0);
 }
 
 size_t dt_ferr_count(struct dt_store *s)
@@ -421,9 +420,11 @@ json_t *dt_store_field_errors(struct dt_store *s)
 		const struct dt_problem *p = &s->problems.v[i];
 		struct dt_strbuf msg = DT_STRBUF_INIT;
 		dt_problem_render(p, DT_LANG_EN, false, &msg);
-		json_array_append_new(s->field_errors,
-				      json_pack("{s:s, s:s, s:s}", "field", p->field ? p->field : "",
-						"code", p->code, "message", msg.buf));
+		json_t *e = json_pack("{s:s, s:s, s:s}", "field", p->field ? p->field : "", "code",
+				      p->code, "message", msg.buf);
+		if (p->warning) /* refuses nothing: a caller tells it from the errors */
+			json_object_set_new(e, "warning", json_true());
+		json_array_append_new(s->field_errors, e);
 		dt_strbuf_release(&msg);
 	}
 	return s->field_errors;

@@ -75,13 +75,18 @@ void dt_store_close(struct dt_store *s);
 int dt_store_schema_version(struct dt_store *s);
 
 /**
- * The problems (domain/problem.h) of the last failed write: every field at
- * fault with its code and arguments, and warnings.  Owned by the store,
- * valid until its next write.  Empty when the failure was not about the input.
+ * The problems (domain/problem.h) of the last write: after a failed one,
+ * every field at fault with its code and arguments (empty when the failure
+ * was not about the input); after a successful one, its warnings (problems
+ * with .warning set, e.g. "organization.region_uscc": an organisation whose
+ * region differs from the one inside its USCC).  dt_problems_errors() tells
+ * them apart.  Owned by the store, valid until its next write: a caller
+ * that reports warnings reads them right after the write returned DT_OK.
  */
 const struct dt_problems *dt_store_problems(const struct dt_store *s);
 /**
- * The same as a JSON array of {"field", "code", "message"} (English), owned
+ * The same as a JSON array of {"field", "code", "message"} (English; a
+ * warning has "warning": true), owned
  * by the store and rebuilt by each call: for callers that copy problems into
  * a report.
  */

@@ -4,9 +4,10 @@
  * The store spans several files: sqlite.c (connection, migrations,
  * statement cache, transactions), audit.c (the hash chain), crud.c (generic
  * create/read/update/delete from the entity table), list.c (list and
- * count), coarsen.c (what a reader without pii:read sees), rules.c (each
- * entity's cross-field rules), contract.c (the contract state machine and the
- * record book), report.c (checks and named read-only queries).
+ * count), coarsen.c (what a reader without pii:read sees), rules.c (the
+ * facts each entity's cross-field rules in src/domain need), contract.c
+ * (contract actions and record-book sign-off), report.c (checks and named
+ * read-only queries).
  */
 #ifndef DT_STORE_INTERNAL_H
 #define DT_STORE_INTERNAL_H
@@ -100,9 +101,12 @@ enum dt_err dt_store_problem(struct dt_store *s, struct dt_strbuf *err, const ch
 			     const char *code, ...);
 /** Append the newest problem's English wording to @err, as dt_store_problem() does. */
 void dt_store_problem_err(struct dt_store *s, struct dt_strbuf *err);
-/** Record a free-text field error: being replaced by dt_store_problem(). */
-void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/**
+ * A domain rule has recorded problems straight into the store's
+ * (&s->problems) since the @n0-th: append their English wording to @err,
+ * as dt_store_problem() does (warnings left out).
+ */
+void dt_store_problems_noted(struct dt_store *s, size_t n0, struct dt_strbuf *err);
 /** Number of problems (not warnings) recorded since the reset. */
 size_t dt_ferr_count(struct dt_store *s);
 
@@ -196,7 +200,8 @@ bool dt_crud_has_coarse_fields(const struct dt_entity *e);
  * rules.c: each entity's cross-field rules, run after the per-field checks.
  * @row holds the normalised new values (create) or the merged row (update);
  * @before is NULL at create.  A rule may add columns to @row (derived values)
- * and blobs to @blobs.  Field errors go through dt_ferr_add().
+ * and blobs to @blobs.  The rules themselves are src/domain's: this file
+ * fetches their facts and records their problems in the store's.
  */
 struct dt_blob {
 	const char *col;

@@ -990,7 +990,7 @@ test('trainees: CRUD by the admin; identity rules are 422, a second registration
   assert.deepEqual(p.errors.map((e) => e.field), ['national_id']);
   p = expectProblem(await api.post('/api/v1/trainees', { national_id: natid('210102', '20150101', '232'), name: 'x', region: '210102' }, { token: tok.admin }), 422);
   assert.deepEqual(p.errors.map((e) => e.field), ['national_id']);
-  assert.match(p.errors[0].message, /at least 16/);
+  assert.equal(p.errors[0].code, 'trainee.too_young');
   p = expectProblem(await api.post('/api/v1/trainees', { national_id: natid('210102', '20090101', '233'), name: 'x', region: '210102' }, { token: tok.admin }), 422);
   assert.deepEqual(p.errors.map((e) => e.field), ['guardian_name']);
   const unmasked = expectStatus(await api.get(`/api/v1/trainees/${ids.trainee}?unmask=1`, { token: tok.admin }), 200).json.national_id;
@@ -1104,7 +1104,7 @@ test('contract life cycle: submit, withdraw, three approvals by the three partie
   const act = (who, action, body) => api.post(`/api/v1/contracts/${c0.id}/${action}`, body, { token: tok[who] });
 
   let p = expectProblem(await act('ent', 'approve'), 409);
-  assert.match(p.detail, /cannot approve a draft contract/);
+  assert.equal(p.errors[0].code, 'contract.submit_first');
   let c = expectStatus(await act('ent', 'submit'), 200).json;
   assert.equal(c.status, 'pending');
   assert.ok(c.submitted_at);
@@ -1126,7 +1126,7 @@ test('contract life cycle: submit, withdraw, three approvals by the three partie
   assert.equal(c.approved_trainee_at, null);
   expectProblem(await act('ent', 'approve'), 409, 'approving twice');
   p = expectProblem(await act('ent', 'activate'), 409);
-  assert.match(p.detail, /the school and the trainee have not approved/);
+  assert.equal(p.errors[0].code, 'contract.approvals_missing');
   c = expectStatus(await act('school', 'approve'), 200).json;
   assert.ok(c.approved_school_at);
   c = expectStatus(await act('trn2', 'approve'), 200).json;
@@ -1138,7 +1138,7 @@ test('contract life cycle: submit, withdraw, three approvals by the three partie
 
   // the record book: the trainee writes, each site's mentor signs
   const entry = async (site) => expectStatus(await api.post('/api/v1/record-entries',
-    { contract_id: c0.id, date: '2026-11-20', site, hours: 8, content: site === 'company' ? '数控车床操作实训' : '机械基础' }, { token: tok.trn2 }), 201).json;
+    { contract_id: c0.id, date: '2026-11-20', site, hours: site === 'company' ? 8 : 4, content: site === 'company' ? '数控车床操作实训' : '机械基础' }, { token: tok.trn2 }), 201).json;
   const company = await entry('company');
   const school = await entry('school');
   const sign = (who, id) => api.post(`/api/v1/record-entries/${id}/signoff`, undefined, { token: tok[who] });
@@ -1155,9 +1155,17 @@ test('contract life cycle: submit, withdraw, three approvals by the three partie
   expectProblem(await api.del(`/api/v1/record-entries/${company.id}`, { token: tok.trn2 }), 409);
   expectProblem(await sign('ent', 999999), 404);
 
-  // completion: not in the future, once
+  // the record book holds at most 12 hours a day, company and school together
+  p = expectProblem(await api.post('/api/v1/record-entries', { contract_id: c0.id, date: '2026-11-20', site: 'school', hours: 0.5, content: '加练' }, { token: tok.trn2 }), 422);
+  assert.equal(p.errors[0].code, 'record.daily_hours');
+  assert.equal(p.errors[0].field, 'hours');
+
+  // completion: not in the future; before the end date only with a passed final assessment; once
   p = expectProblem(await act('ent', 'complete', { date: '2026-12-01' }), 422);
   assert.deepEqual(p.errors.map((e) => e.field), ['date']);
+  p = expectProblem(await act('ent', 'complete', { date: '2026-11-25' }), 422);
+  assert.equal(p.errors[0].code, 'contract.complete_early');
+  expectStatus(await api.post('/api/v1/assessments', { contract_id: c0.id, kind: 'final', date: '2026-11-24', result: 'pass' }, { token: tok.school }), 201);
   c = expectStatus(await act('ent', 'complete', { date: '2026-11-25' }), 200).json;
   assert.equal(c.status, 'completed');
   assert.equal(c.ended_on, '2026-11-25');

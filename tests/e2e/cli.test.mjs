@@ -496,6 +496,12 @@ test('gen --trainees 200 and summary per pilot city', () => {
   const json = JSON.parse(ok(['summary', '--format', 'json', '--region', '210000', ...args]));
   assert.ok(json.length >= 1);
   for (const row of json) assert.equal(String(row.code).slice(0, 2), '21');
+  // The dual ratio in percent, as the dual_ratio indicator computes it.
+  for (const row of json) {
+    if (row.signed_hours > 0) assert.ok(Math.abs(row.dual_ratio - (100 * row.company_hours) / row.signed_hours) < 1e-9, JSON.stringify(row));
+    else assert.equal(row.dual_ratio, null);
+  }
+  assert.ok(json.some((row) => row.dual_ratio > 1), 'a percentage, not a fraction');
   // A second generator run on the same database is refused.
   const again = run(['demo', ...args]);
   assert.equal(again.status, 1);

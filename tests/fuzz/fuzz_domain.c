@@ -149,6 +149,7 @@ static void number(const char *s, struct dt_strbuf *err, unsigned extra)
 
 static void names(const char *s, struct dt_strbuf *err, unsigned extra)
 {
+	(void)err;
 	enum dt_contract_status st;
 	enum dt_contract_event ev;
 	enum dt_party party;
@@ -164,9 +165,9 @@ static void names(const char *s, struct dt_strbuf *err, unsigned extra)
 	for (int p = 0; p < DT_PARTY_N; p++)
 		ap.by[p] = extra & (1u << p);
 	enum dt_contract_status to;
-	(void)dt_contract_apply((enum dt_contract_status)(extra % DT_CONTRACT_NSTATUS),
-				(enum dt_contract_event)((extra >> 3) % DT_CEV_NEVENT),
-				(enum dt_party)((extra >> 6) % DT_PARTY_N), &ap, &to, err);
+	refused(dt_contract_apply((enum dt_contract_status)(extra % DT_CONTRACT_NSTATUS),
+				  (enum dt_contract_event)((extra >> 3) % DT_CEV_NEVENT),
+				  (enum dt_party)((extra >> 6) % DT_PARTY_N), &ap, &to, &ps));
 	(void)dt_export_format_parse(s);
 	(void)dt_encoding_parse(s);
 	enum dt_err rc = dt_occupation_code_parse(s, &ps, "code");

@@ -12,12 +12,14 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "domain/contract.h"
+#include "domain/problem.h"
 #include "core/banned.h"
 
 #define REFUSED (-1)
@@ -85,29 +87,32 @@ static void test_every_state_event_pair(void **state)
 
 					struct dt_approvals ap = from_mask(mask);
 					enum dt_contract_status to = DT_CONTRACT_NSTATUS;
-					struct dt_strbuf err = DT_STRBUF_INIT;
+					struct dt_problems ps = DT_PROBLEMS_INIT;
 					int rc = dt_contract_apply((enum dt_contract_status)s,
 								   (enum dt_contract_event)e,
 								   (enum dt_party)party, &ap, &to,
-								   &err);
+								   &ps);
 					if ((next == REFUSED) != (rc == DT_ECONFLICT))
 						print_error("%s --%s(%s, approvals %u)--> rc %d: %s\n",
 							    dt_contract_status_name(s),
 							    dt_contract_event_name(e),
-							    dt_party_name(party), mask, rc, err.buf);
+							    dt_party_name(party), mask, rc,
+							    ps.n ? ps.v[0].code : "");
 					if (next == REFUSED) {
 						assert_int_equal(rc, DT_ECONFLICT);
 						assert_int_equal(to, DT_CONTRACT_NSTATUS);
 						assert_int_equal(to_mask(&ap), mask);
-						assert_true(err.len > 0);
+						assert_int_equal(ps.n, 1);
+						assert_int_equal(dt_problem_kind(ps.v[0].code), DT_ECONFLICT);
 						refused++;
 					} else {
 						assert_int_equal(rc, DT_OK);
 						assert_int_equal(to, next);
 						assert_int_equal(to_mask(&ap), want_mask);
+						assert_int_equal(ps.n, 0);
 						allowed++;
 					}
-					dt_strbuf_release(&err);
+					dt_problems_release(&ps);
 				}
 			}
 		}
@@ -122,21 +127,30 @@ static void test_every_state_event_pair(void **state)
 	assert_int_equal(allowed + refused, DT_CONTRACT_NSTATUS * DT_CEV_NEVENT * DT_PARTY_N * 8);
 }
 
-/* Apply and expect a refusal whose reason contains @want. */
+/*
+ * Apply and expect a refusal with problem @code and, when @key is given,
+ * argument @key = @val.
+ */
 static void expect_refused(enum dt_contract_status from, enum dt_contract_event ev,
-			   enum dt_party party, unsigned mask, const char *want)
+			   enum dt_party party, unsigned mask, const char *code, const char *key,
+			   const char *val)
 {
 	struct dt_approvals ap = from_mask(mask);
 	enum dt_contract_status to = DT_CONTRACT_NSTATUS;
-	struct dt_strbuf err = DT_STRBUF_INIT;
-	int rc = dt_contract_apply(from, ev, party, &ap, &to, &err);
-	if (rc != DT_ECONFLICT || !strstr(err.buf, want))
-		print_error("%s --%s--> rc %d, reason \"%s\", wanted \"%s\"\n",
-			    dt_contract_status_name(from), dt_contract_event_name(ev), rc, err.buf,
-			    want);
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	int rc = dt_contract_apply(from, ev, party, &ap, &to, &ps);
+	const char *got = ps.n ? ps.v[0].code : "(none)";
+	if (rc != DT_ECONFLICT || strcmp(got, code))
+		print_error("%s --%s--> rc %d, code %s, wanted %s\n", dt_contract_status_name(from),
+			    dt_contract_event_name(ev), rc, got, code);
 	assert_int_equal(rc, DT_ECONFLICT);
-	assert_non_null(strstr(err.buf, want));
-	dt_strbuf_release(&err);
+	assert_int_equal(ps.n, 1);
+	assert_string_equal(ps.v[0].code, code);
+	if (key) {
+		assert_non_null(dt_problem_arg(&ps.v[0], key));
+		assert_string_equal(dt_problem_arg(&ps.v[0], key), val);
+	}
+	dt_problems_release(&ps);
 }
 
 static void test_reasons(void **state)
@@ -146,39 +160,50 @@ static void test_reasons(void **state)
 	const unsigned E = 1u << DT_PARTY_ENTERPRISE, S = 1u << DT_PARTY_SCHOOL,
 		       T = 1u << DT_PARTY_TRAINEE;
 
-	expect_refused(DT_CONTRACT_COMPLETED, DT_CEV_EDIT, 0, 0,
-		       "contract is completed: no further changes");
-	expect_refused(DT_CONTRACT_DISSOLVED, DT_CEV_COMPLETE, 0, 0,
-		       "contract is dissolved: no further changes");
-	expect_refused(DT_CONTRACT_TRANSFERRED, DT_CEV_TRANSFER, 0, 0,
-		       "contract is transferred: no further changes");
+	expect_refused(DT_CONTRACT_COMPLETED, DT_CEV_EDIT, 0, 0, "contract.final", "status",
+		       "completed");
+	expect_refused(DT_CONTRACT_DISSOLVED, DT_CEV_COMPLETE, 0, 0, "contract.final", "status",
+		       "dissolved");
+	expect_refused(DT_CONTRACT_TRANSFERRED, DT_CEV_TRANSFER, 0, 0, "contract.final", "status",
+		       "transferred");
 
-	expect_refused(P, DT_CEV_ACTIVATE, 0, E | T,
-		       "cannot activate a pending contract: the school has not approved");
-	expect_refused(P, DT_CEV_ACTIVATE, 0, S,
-		       "cannot activate a pending contract: the enterprise and the trainee have not approved");
-	expect_refused(P, DT_CEV_ACTIVATE, 0, 0,
-		       "the enterprise, the school and the trainee have not approved");
-	expect_refused(P, DT_CEV_ACTIVATE, 0, E | S, "the trainee has not approved");
+	expect_refused(P, DT_CEV_ACTIVATE, 0, E | T, "contract.approvals_missing", "parties",
+		       "school");
+	expect_refused(P, DT_CEV_ACTIVATE, 0, S, "contract.approvals_missing", "parties",
+		       "enterprise|trainee");
+	expect_refused(P, DT_CEV_ACTIVATE, 0, 0, "contract.approvals_missing", "parties",
+		       "enterprise|school|trainee");
+	expect_refused(P, DT_CEV_ACTIVATE, 0, E | S, "contract.approvals_missing", "parties",
+		       "trainee");
 
-	expect_refused(P, DT_CEV_APPROVE, DT_PARTY_SCHOOL, S,
-		       "the school has already approved this contract");
-	expect_refused(P, DT_CEV_APPROVE, DT_PARTY_TRAINEE, all,
-		       "the trainee has already approved this contract");
+	expect_refused(P, DT_CEV_APPROVE, DT_PARTY_SCHOOL, S, "contract.already_approved", "party",
+		       "school");
+	expect_refused(P, DT_CEV_APPROVE, DT_PARTY_TRAINEE, all, "contract.already_approved",
+		       "party", "trainee");
 
-	expect_refused(D, DT_CEV_APPROVE, DT_PARTY_SCHOOL, 0,
-		       "cannot approve a draft contract: submit it for approval first");
-	expect_refused(D, DT_CEV_ACTIVATE, 0, 0, "cannot activate a draft contract");
-	expect_refused(D, DT_CEV_WITHDRAW, 0, 0,
-		       "cannot withdraw a draft contract: it has not been submitted");
-	expect_refused(D, DT_CEV_COMPLETE, 0, 0, "cannot complete a draft contract: it is not active");
-	expect_refused(P, DT_CEV_SUBMIT, 0, 0,
-		       "cannot submit a pending contract: it has already been submitted");
-	expect_refused(P, DT_CEV_DISSOLVE, 0, all,
-		       "cannot dissolve a pending contract: it is not active");
-	expect_refused(A, DT_CEV_EDIT, 0, all, "cannot edit an active contract: it is in force");
-	expect_refused(A, DT_CEV_APPROVE, DT_PARTY_SCHOOL, all,
-		       "cannot approve an active contract: it is already in force");
+	expect_refused(D, DT_CEV_APPROVE, DT_PARTY_SCHOOL, 0, "contract.submit_first", "event",
+		       "approve");
+	expect_refused(D, DT_CEV_ACTIVATE, 0, 0, "contract.submit_first", "status", "draft");
+	expect_refused(D, DT_CEV_WITHDRAW, 0, 0, "contract.not_submitted", NULL, NULL);
+	expect_refused(D, DT_CEV_COMPLETE, 0, 0, "contract.not_active", "event", "complete");
+	expect_refused(P, DT_CEV_SUBMIT, 0, 0, "contract.already_submitted", NULL, NULL);
+	expect_refused(P, DT_CEV_DISSOLVE, 0, all, "contract.not_active", "status", "pending");
+	expect_refused(A, DT_CEV_EDIT, 0, all, "contract.in_force", NULL, NULL);
+	expect_refused(A, DT_CEV_APPROVE, DT_PARTY_SCHOOL, all, "contract.already_in_force", NULL,
+		       NULL);
+
+	/* One wording: the missing parties named in Chinese. */
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	struct dt_approvals ap = from_mask(E);
+	enum dt_contract_status to;
+	dt_contract_apply(P, DT_CEV_ACTIVATE, 0, &ap, &to, &ps);
+	struct dt_strbuf out = DT_STRBUF_INIT;
+	dt_problems_render(&ps, DT_LANG_ZH, &out);
+	assert_non_null(strstr(out.buf, "院校"));
+	assert_non_null(strstr(out.buf, "学员"));
+	assert_null(strstr(out.buf, "school"));
+	dt_strbuf_release(&out);
+	dt_problems_release(&ps);
 }
 
 static void test_invalid_arguments(void **state)
@@ -186,29 +211,29 @@ static void test_invalid_arguments(void **state)
 	(void)state;
 	struct dt_approvals ap = from_mask(0);
 	enum dt_contract_status to = DT_CONTRACT_NSTATUS;
-	struct dt_strbuf err = DT_STRBUF_INIT;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
 
-	assert_int_equal(dt_contract_apply(P, DT_CEV_APPROVE, DT_PARTY_N, &ap, &to, &err),
+	assert_int_equal(dt_contract_apply(P, DT_CEV_APPROVE, DT_PARTY_N, &ap, &to, &ps),
 			 DT_EINVAL);
-	assert_non_null(strstr(err.buf, "unknown party"));
-	assert_int_equal(dt_contract_apply(P, DT_CEV_APPROVE, (enum dt_party)-1, &ap, &to, &err),
+	assert_true(dt_problems_has(&ps, "contract.unknown_party"));
+	assert_int_equal(dt_contract_apply(P, DT_CEV_APPROVE, (enum dt_party)-1, &ap, &to, &ps),
 			 DT_EINVAL);
-	assert_int_equal(dt_contract_apply(DT_CONTRACT_NSTATUS, DT_CEV_EDIT, 0, &ap, &to, &err),
+	assert_int_equal(dt_contract_apply(DT_CONTRACT_NSTATUS, DT_CEV_EDIT, 0, &ap, &to, &ps),
 			 DT_EINVAL);
-	assert_non_null(strstr(err.buf, "unknown status"));
-	assert_int_equal(dt_contract_apply(D, DT_CEV_NEVENT, 0, &ap, &to, &err), DT_EINVAL);
-	assert_non_null(strstr(err.buf, "unknown event"));
-	assert_int_equal(dt_contract_apply(D, DT_CEV_EDIT, 0, NULL, &to, &err), DT_EINVAL);
-	assert_int_equal(dt_contract_apply(D, DT_CEV_EDIT, 0, &ap, NULL, &err), DT_EINVAL);
+	assert_true(dt_problems_has(&ps, "contract.unknown_status"));
+	assert_int_equal(dt_contract_apply(D, DT_CEV_NEVENT, 0, &ap, &to, &ps), DT_EINVAL);
+	assert_true(dt_problems_has(&ps, "contract.unknown_event"));
+	assert_int_equal(dt_contract_apply(D, DT_CEV_EDIT, 0, NULL, &to, &ps), DT_EINTERNAL);
+	assert_int_equal(dt_contract_apply(D, DT_CEV_EDIT, 0, &ap, NULL, &ps), DT_EINTERNAL);
 	assert_int_equal(to, DT_CONTRACT_NSTATUS);
 	assert_int_equal(to_mask(&ap), 0);
 
 	/* the party is ignored for events other than approve */
 	assert_int_equal(dt_contract_apply(D, DT_CEV_SUBMIT, DT_PARTY_N, &ap, &to, NULL), DT_OK);
 	assert_int_equal(to, P);
-	/* err may be NULL on refusal too */
+	/* the problems may be NULL on refusal too */
 	assert_int_equal(dt_contract_apply(D, DT_CEV_ACTIVATE, 0, &ap, &to, NULL), DT_ECONFLICT);
-	dt_strbuf_release(&err);
+	dt_problems_release(&ps);
 }
 
 /* Apply @ev and require success; returns the new state. */
@@ -216,13 +241,13 @@ static enum dt_contract_status step(enum dt_contract_status from, enum dt_contra
 				    enum dt_party party, struct dt_approvals *ap)
 {
 	enum dt_contract_status to = DT_CONTRACT_NSTATUS;
-	struct dt_strbuf err = DT_STRBUF_INIT;
-	int rc = dt_contract_apply(from, ev, party, ap, &to, &err);
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	int rc = dt_contract_apply(from, ev, party, ap, &to, &ps);
 	if (rc != DT_OK)
 		print_error("%s --%s--> %s\n", dt_contract_status_name(from),
-			    dt_contract_event_name(ev), err.buf);
+			    dt_contract_event_name(ev), ps.n ? ps.v[0].code : "");
 	assert_int_equal(rc, DT_OK);
-	dt_strbuf_release(&err);
+	dt_problems_release(&ps);
 	return to;
 }
 
@@ -315,6 +340,161 @@ static void test_names(void **state)
 	assert_int_equal(p, DT_PARTY_SCHOOL);
 }
 
+/* ---- random event sequences against the table ---- */
+
+/* The model: the table above plus the approval rules, written out again. */
+static bool model_step(int *st, unsigned *mask, int e, int party)
+{
+	int next = expected_next[*st][e];
+	if (next != REFUSED && *st == P && e == DT_CEV_APPROVE && ((*mask >> party) & 1))
+		next = REFUSED;
+	if (next != REFUSED && *st == P && e == DT_CEV_ACTIVATE && *mask != 7)
+		next = REFUSED;
+	if (next == REFUSED)
+		return false;
+	if (e == DT_CEV_EDIT || e == DT_CEV_SUBMIT || e == DT_CEV_WITHDRAW)
+		*mask = 0;
+	else if (e == DT_CEV_APPROVE)
+		*mask |= 1u << party;
+	*st = next;
+	return true;
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static unsigned rnd(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state % n);
+}
+
+static void test_random_sequences(void **state)
+{
+	(void)state;
+	int reached[DT_CONTRACT_NSTATUS] = { 0 };
+	for (int run = 0; run < 5000; run++) {
+		int model = D;
+		unsigned mask = 0;
+		struct dt_approvals ap = from_mask(0);
+		enum dt_contract_status cur = D;
+		for (int k = 0; k < 24; k++) {
+			/* Weighted toward approvals, so that activation happens often. */
+			int e = rnd(3) ? (int)rnd(DT_CEV_NEVENT) : DT_CEV_APPROVE;
+			int party = (int)rnd(DT_PARTY_N);
+			enum dt_contract_status to = DT_CONTRACT_NSTATUS;
+			struct dt_problems ps = DT_PROBLEMS_INIT;
+			int rc = dt_contract_apply(cur, (enum dt_contract_event)e, (enum dt_party)party,
+						   &ap, &to, &ps);
+			bool ok = model_step(&model, &mask, e, party);
+			if (ok != (rc == DT_OK))
+				fail_msg("run %d step %d: %s --%s(%s)--> rc %d, model %s", run, k,
+					 dt_contract_status_name(cur), dt_contract_event_name(e),
+					 dt_party_name(party), rc, ok ? "allows" : "refuses");
+			if (ok) {
+				cur = to;
+				assert_int_equal(ps.n, 0);
+			} else {
+				assert_int_equal(rc, DT_ECONFLICT);
+				assert_int_equal(ps.n, 1);
+			}
+			assert_int_equal(cur, model);
+			assert_int_equal(to_mask(&ap), mask);
+			reached[cur]++;
+			dt_problems_release(&ps);
+		}
+	}
+	/* The walk reached every state, the final ones included. */
+	for (int s = 0; s < DT_CONTRACT_NSTATUS; s++)
+		assert_true(reached[s] > 0);
+}
+
+/* ---- the rules of a contract's fields and records ---- */
+
+static struct dt_date day(int y, int m, int d)
+{
+	struct dt_date x = { y, m, d };
+	return x;
+}
+
+/* The one problem of @ps: its code, and argument @key = @val when @key is given. */
+static void assert_problem(struct dt_problems *ps, const char *code, const char *key,
+			   const char *val)
+{
+	assert_int_equal(ps->n, 1);
+	assert_string_equal(ps->v[0].code, code);
+	if (key)
+		assert_string_equal(dt_problem_arg(&ps->v[0], key), val);
+	dt_problems_release(ps);
+}
+
+static void test_end_rules(void **state)
+{
+	(void)state;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	struct dt_contract_facts c = { day(2024, 9, 1), day(2027, 8, 31), 3, false };
+	struct dt_date today = day(2026, 3, 1);
+
+	/* Completed three months into a three-year term, no final assessment: refused. */
+	assert_int_equal(dt_contract_end_check(&ps, DT_CEV_COMPLETE, day(2024, 12, 1), &c, today),
+			 DT_EINVAL);
+	assert_problem(&ps, "contract.complete_early", "end", "2027-08-31");
+	/* With a passed final assessment: early completion is fine. */
+	c.final_passed = true;
+	assert_int_equal(dt_contract_end_check(&ps, DT_CEV_COMPLETE, day(2024, 12, 1), &c, today),
+			 DT_OK);
+	assert_int_equal(ps.n, 0);
+	/* The term run out: complete without one, also late. */
+	c.final_passed = false;
+	today = day(2028, 1, 1);
+	assert_int_equal(dt_contract_end_check(&ps, DT_CEV_COMPLETE, day(2027, 8, 31), &c, today),
+			 DT_OK);
+	assert_int_equal(dt_contract_end_check(&ps, DT_CEV_COMPLETE, day(2027, 12, 1), &c, today),
+			 DT_OK);
+	assert_int_equal(ps.n, 0);
+	/* Dissolve or transfer after the end: refused; before the start; in the future. */
+	assert_int_equal(dt_contract_end_check(&ps, DT_CEV_DISSOLVE, day(2027, 9, 1), &c, today),
+			 DT_EINVAL);
+	assert_problem(&ps, "contract.after_end", "value", "2027-09-01");
+	assert_int_equal(dt_contract_end_check(&ps, DT_CEV_TRANSFER, day(2024, 8, 31), &c, today),
+			 DT_EINVAL);
+	assert_problem(&ps, "date.order", "other", "start_date");
+	assert_int_equal(dt_contract_end_check(&ps, DT_CEV_DISSOLVE, day(2028, 1, 2), &c, today),
+			 DT_EINVAL);
+	assert_problem(&ps, "date.future", "value", "2028-01-02");
+	/* Probation: three months from the start, the last day excluded. */
+	assert_true(dt_contract_in_probation(&c, day(2024, 11, 30)));
+	assert_false(dt_contract_in_probation(&c, day(2024, 12, 1)));
+}
+
+static void test_record_rules_of_contracts(void **state)
+{
+	(void)state;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	assert_int_equal(dt_contract_open_check(&ps, 4907, 0), DT_OK);
+	assert_int_equal(dt_contract_open_check(&ps, 4907, 12), DT_EINVAL);
+	assert_string_equal(ps.v[0].field, "trainee_id");
+	assert_problem(&ps, "contract.open_exists", "trainee", "4907");
+	assert_int_equal(dt_contract_active_check(&ps, 0), DT_OK);
+	assert_int_equal(dt_contract_active_check(&ps, 7), DT_ECONFLICT);
+	assert_problem(&ps, "contract.active_exists", "other", "7");
+	assert_int_equal(dt_contract_programme_check(&ps, 3, 5, 5), DT_OK);
+	assert_int_equal(dt_contract_programme_check(&ps, 3, 5, 6), DT_EINVAL);
+	assert_problem(&ps, "contract.programme_school", "school", "5");
+	assert_int_equal(dt_contract_term_check(&ps, day(2025, 9, 1), day(2025, 9, 2)), DT_OK);
+	assert_int_equal(dt_contract_term_check(&ps, day(2025, 9, 1), day(2025, 9, 1)), DT_EINVAL);
+	assert_string_equal(ps.v[0].field, "end_date");
+	assert_problem(&ps, "date.not_after", "other_value", "2025-09-01");
+	assert_int_equal(dt_contract_term_check(&ps, day(2025, 9, 1), day(2025, 8, 1)), DT_EINVAL);
+	assert_problem(&ps, "date.order", "value", "2025-08-01");
+	assert_int_equal(dt_contract_delete_check(&ps, "draft"), DT_OK);
+	assert_int_equal(dt_contract_delete_check(&ps, "active"), DT_ECONFLICT);
+	assert_problem(&ps, "contract.draft_only", "status", "active");
+	assert_int_equal(dt_contract_transfer_check(&ps, true, false), DT_OK);
+	assert_int_equal(dt_contract_transfer_check(&ps, false, false), DT_EINVAL);
+	assert_problem(&ps, "contract.transfer_same", NULL, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +502,9 @@ int main(void)
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_invalid_arguments),
 		cmocka_unit_test(test_lifecycle),
+		cmocka_unit_test(test_random_sequences),
+		cmocka_unit_test(test_end_rules),
+		cmocka_unit_test(test_record_rules_of_contracts),
 		cmocka_unit_test(test_final),
 		cmocka_unit_test(test_names),
 	};

@@ -25,6 +25,7 @@
 #include "core/date.h"
 #include "core/secret.h"
 #include "domain/natid.h"
+#include "domain/record.h"
 #include "domain/uscc.h"
 #include "engine/demo.h"
 #include "io/refdata.h"
@@ -346,6 +347,69 @@ static void test_contract_shapes(void **state)
 	}
 	assert_true(signed_n * 10 > json_array_size(es) * 8);
 	assert_true(signed_n < json_array_size(es));
+	/* No trainee's day holds more than the record book's daily limit (brute force). */
+	json_t *trainee_of = json_object(), *day = json_object();
+	json_t *cons = list_all(f->s, "contract", NULL, 0);
+	json_array_foreach(cons, i, c) {
+		char k[32];
+		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "id")));
+		json_object_set(trainee_of, k, json_object_get(c, "trainee_id"));
+	}
+	json_array_foreach(es, i, c) {
+		char k[32], key[64];
+		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "contract_id")));
+		snprintf(key, sizeof(key), "%lld %s",
+			 (long long)json_integer_value(json_object_get(trainee_of, k)), str(c, "date"));
+		double sum = json_number_value(json_object_get(day, key)) +
+			     json_number_value(json_object_get(c, "hours"));
+		if (sum > DT_RECORD_DAY_LIMIT)
+			fail_msg("trainee and day %s: %g hours", key, sum);
+		json_object_set_new(day, key, json_real(sum));
+	}
+	json_decref(trainee_of);
+	json_decref(day);
+	/* Every level assessed is one the occupation of the contract's programme has. */
+	json_t *levels_of = json_object(), *prog_levels = json_object();
+	json_t *occs = list_all(f->s, "occupation", NULL, 0), *progs = list_all(f->s, "programme", NULL, 0);
+	json_array_foreach(occs, i, c) {
+		char k[32];
+		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "id")));
+		json_object_set(levels_of, k, json_object_get(c, "levels"));
+	}
+	json_array_foreach(progs, i, c) {
+		char k[32], o[32];
+		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "id")));
+		snprintf(o, sizeof(o), "%lld", (long long)json_integer_value(json_object_get(c, "occupation_id")));
+		json_object_set(prog_levels, k, json_object_get(levels_of, o));
+	}
+	json_t *prog_of = json_object();
+	json_array_foreach(cons, i, c) {
+		char k[32], pk[32];
+		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "id")));
+		snprintf(pk, sizeof(pk), "%lld", (long long)json_integer_value(json_object_get(c, "programme_id")));
+		json_object_set(prog_of, k, json_object_get(prog_levels, pk));
+	}
+	json_t *as = list_all(f->s, "assessment", NULL, 0);
+	size_t leveled = 0;
+	json_array_foreach(as, i, c) {
+		json_t *lv = json_object_get(c, "level");
+		if (!json_is_integer(lv))
+			continue;
+		char k[32];
+		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "contract_id")));
+		const char *levels = json_string_value(json_object_get(prog_of, k));
+		assert_non_null(levels);
+		assert_non_null(strchr(levels, '0' + (int)json_integer_value(lv)));
+		leveled++;
+	}
+	assert_true(leveled > 0);
+	json_decref(as);
+	json_decref(prog_of);
+	json_decref(occs);
+	json_decref(progs);
+	json_decref(levels_of);
+	json_decref(prog_levels);
+	json_decref(cons);
 	/* The dual ratio lies around the plans' 50-60% company share. */
 	assert_true(company / (company + school) > 0.45 && company / (company + school) < 0.62);
 	json_decref(es);

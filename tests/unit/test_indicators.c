@@ -374,9 +374,16 @@ static void random_ops(struct fx *f, uint64_t seed, int nops)
 		} else if (k == 3 && ncons) { /* dissolve */
 			fx_act(f, cons[rnd(ncons)], DT_CEV_DISSOLVE, 0,
 			       json_pack("{s:s, s:s}", "date", dates[5 + rnd(2)], "reason", "r"), NULL);
-		} else if (k == 4 && ncons) { /* complete */
-			fx_act(f, cons[rnd(ncons)], DT_CEV_COMPLETE, 0,
-			       json_pack("{s:s}", "date", dates[5 + rnd(2)]), NULL);
+		} else if (k == 4 && ncons) { /* complete, mostly after a passed final assessment */
+			int64_t c = cons[rnd(ncons)];
+			const char *d = dates[5 + rnd(2)];
+			if (rnd(4)) {
+				json_t *fin = json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)c,
+							"kind", "final", "date", d, "result", "pass");
+				dt_store_create(f->s, &f->actor, "assessment", fin, NULL, &f->err);
+				json_decref(fin);
+			}
+			fx_act(f, c, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", d), NULL);
 		} else if (k == 5 && ncons) { /* transfer to another enterprise */
 			fx_act(f, cons[rnd(ncons)], DT_CEV_TRANSFER, 0,
 			       json_pack("{s:s, s:I}", "date", "2026-06-30", "enterprise_id",
