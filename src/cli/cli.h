@@ -22,7 +22,9 @@
 #include <stdio.h>
 
 #include "core/common.h"
+#include "core/lang.h"
 #include "core/secret.h"
+#include "domain/problem.h"
 #include "store/store.h"
 
 /* ---- the command table ---- */
@@ -97,6 +99,25 @@ void cli_account_scope(struct dt_strbuf *sb, json_t *acct);
 
 /* ---- messages ---- */
 
+/*
+ * Messages are in the language of the locale (dt_lang_env(): Chinese for
+ * zh_*, English otherwise): those with a code come from the catalogue
+ * (cli_say, cli_usage_say, cli_problems); cli_error() and
+ * cli_usage_error() print what a command words itself.
+ */
+
+/** The language of the command line's messages (the locale's, read once). */
+enum dt_lang cli_lang(void);
+/**
+ * "dualtrack CMD: FIELD: message" on stderr: problem @code about @field
+ * (NULL: none; its label or itself), its arguments as dt_problem_add()'s.
+ */
+void cli_say(const char *field, const char *code, ...);
+/** As cli_say(), then the hint to --help; returns 2 (usage error). */
+int cli_usage_say(const char *field, const char *code, ...);
+/** Every problem of @ps, one per line after the command's name; the exit status for @rc. */
+int cli_problems(int rc, const struct dt_problems *ps);
+
 /** "dualtrack CMD: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** As cli_error(), then a hint to --help; returns 2 (usage error). */
@@ -111,12 +132,12 @@ void cli_usage(FILE *f);
 /** Report @err (or dt_strerror(@rc) when empty) and return the exit status for @rc. */
 int cli_fail(int rc, const struct dt_strbuf *err);
 /**
- * Report a failed write: with field errors, "WHAT (REASON):", WHAT formatted
- * from @fmt (e.g. "%s not created"), and then each field error on its own
- * line "  field: message"; otherwise @err.  Returns the exit status for @rc.
+ * Report a failed write: with the store's problems, "WHAT (REASON):", WHAT
+ * the catalogue's wording of @code ("cli.not_created" {entity}) and its
+ * arguments, and then each problem on its own line "  field: message" (the JSON field), in
+ * the locale's language; otherwise @err.  Returns the exit status for @rc.
  */
-int cli_fail_write(struct dt_store *s, int rc, const struct dt_strbuf *err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+int cli_fail_write(struct dt_store *s, int rc, const struct dt_strbuf *err, const char *code, ...);
 
 /* ---- options ---- */
 

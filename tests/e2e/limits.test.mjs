@@ -143,7 +143,7 @@ test('API: a query parameter or path segment that is not UTF-8 (or holds NUL) is
     const bad = async (p, field) => {
       const pr = expectProblem(await api.get(p, { token: admin }), 400, p);
       assert.equal(pr.errors[0].field, field, `${p}: ${JSON.stringify(pr)}`);
-      assert.ok(pr.detail.startsWith(`${field}: `), pr.detail);
+      assert.ok(['http.param_utf8', 'http.param_nul'].includes(pr.errors[0].code), pr.errors[0].code);
       return pr;
     };
     for (const kind of kinds) {
