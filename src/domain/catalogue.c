@@ -203,6 +203,8 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "label.login", E, "登录名", "login" },
 	{ "label.password", E, "密码", "password" },
 	{ "label.targets", E, "目标", "targets" },
+	{ "label.region", E, "地区", "region" },
+	{ "label.occupation", E, "职业（工种）", "occupation" },
 
 	{ NULL, DT_OK, NULL, NULL },
 };
