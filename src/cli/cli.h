@@ -210,6 +210,12 @@ int cli_entity(const char *name, const struct dt_entity **e);
  * after "--format: 'x' is not table, json or csv".
  */
 int cli_format_opt(const char *arg, const char *const *allowed, const char **format);
+/**
+ * Parse @s, the value of option or argument @what, as a whole number in
+ * [@min, @max] into *@out; CLI_CONTINUE, or 2 after the catalogue's
+ * type.integer or number.range about @what in the locale's language.
+ */
+int cli_int_arg(const char *what, const char *s, int64_t min, int64_t max, int64_t *out);
 /** Parse an object id ("ID" names it in the message); CLI_CONTINUE or 2. */
 int cli_parse_id(const char *s, const char *what, int64_t *id);
 /**

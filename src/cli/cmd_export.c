@@ -88,9 +88,7 @@ int cmd_export(int argc, char **argv)
 		case 'u': eo.flags |= DT_EXPORT_UNMASK; break;
 		case 't': sample = sample < 0 ? 1 : sample; break;
 		case 's':
-			dt_strbuf_reset(&err);
-			if (dt_parse_int64(optarg, 0, 100000000, &sample, "--sample", &err) != DT_OK)
-				rc = cli_usage_error("%s", err.buf);
+			rc = cli_int_arg("--sample", optarg, 0, 100000000, &sample);
 			break;
 		default: rc = cli_common_opt(c, &db); break;
 		}

@@ -312,17 +312,22 @@ int cli_entity(const char *name, const struct dt_entity **e)
 	return rc;
 }
 
-int cli_parse_id(const char *s, const char *what, int64_t *id)
+int cli_int_arg(const char *what, const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	struct dt_problems ps = DT_PROBLEMS_INIT;
 	int rc = CLI_CONTINUE;
-	if (dt_arg_int64(&ps, what, s, 1, INT64_MAX, id) != DT_OK) {
+	if (dt_arg_int64(&ps, what, s, min, max, out) != DT_OK) {
 		cli_problems(DT_EINVAL, &ps);
 		usage_hint();
 		rc = 2;
 	}
 	dt_problems_release(&ps);
 	return rc;
+}
+
+int cli_parse_id(const char *s, const char *what, int64_t *id)
+{
+	return cli_int_arg(what, s, 1, INT64_MAX, id);
 }
 
 int cli_entity_args(int argc, char **argv, const char *what, const struct dt_entity **e,

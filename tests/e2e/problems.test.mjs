@@ -150,6 +150,13 @@ test('CLI: usage errors in the locale\'s language, exit 2 either way', () => {
   assert.match(z.stderr, /^dualtrack show: ID：应为整数\n/);
   assert.match(e.stderr, /^dualtrack show: ID: expected an integer\n/);
 
+  z = run(['serve', '--threads', '999'], { env: zhEnv });
+  e = run(['serve', '--threads', '999'], { env: enEnv });
+  assert.equal(z.status, 2);
+  assert.equal(e.status, 2);
+  assert.match(z.stderr, /^dualtrack serve: --threads：999 超出范围 0 至 256\n用法：/);
+  assert.match(e.stderr, /^dualtrack serve: --threads: 999 is out of range 0\.\.256\nusage: /);
+
   z = run(['list', 'widgets'], { env: zhEnv });
   assert.equal(z.status, 2);
   assert.match(z.stderr, /“widgets”不是记录类别/);
