@@ -76,7 +76,6 @@ static struct {
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, NULL, false, false,
 	   { 0 }, 0, 0, NULL, NULL };
 
-#define JOB_NAME_MAX 255 /* characters of the file name an import job keeps */
 
 /* One import at a time: each holds the write lock of the database throughout. */
 static pthread_mutex_t import_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -333,10 +332,10 @@ int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *in, in
 		close(fd);
 		return dt_error(err, DT_EINVAL, "name: the file name is not valid UTF-8");
 	}
-	if (in->filename && dt_utf8_len(in->filename) > JOB_NAME_MAX) {
+	if (in->filename && dt_utf8_len(in->filename) > DT_JOB_NAME_MAX) {
 		close(fd);
 		return dt_error(err, DT_EINVAL, "name: the file name is too long (%zu characters; at most %d)",
-				dt_utf8_len(in->filename), JOB_NAME_MAX);
+				dt_utf8_len(in->filename), DT_JOB_NAME_MAX);
 	}
 	struct job *j = calloc(1, sizeof(*j));
 	if (!j) {

@@ -24,6 +24,9 @@
 #include "core/strbuf.h"
 #include "store/store.h"
 
+/** Characters of the file name an import job keeps: a longer one is refused. */
+#define DT_JOB_NAME_MAX 255
+
 /**
  * Start @nworkers job threads on the database at @db_path (each opens its
  * own connection with @keys, which must outlive dt_jobs_stop()), after

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/utf8.h"
 #include "engine/jobs.h"
 #include "http/app.h"
 #include "io/encoding.h"
@@ -99,6 +100,12 @@ void dt_h_import(struct dt_ctx *c)
 	}
 	if (!c->req->body_len) {
 		dt_reply_code(c, 400, NULL, "http.body_empty_file", NULL);
+		return;
+	}
+	const char *fname = dt_query(c, "name"); /* UTF-8: parse_query made sure */
+	if (fname && dt_utf8_len(fname) > DT_JOB_NAME_MAX) {
+		dt_reply_code(c, 422, "name", "text.too_long", "length", DT_I(dt_utf8_len(fname)), "max",
+			      DT_I(DT_JOB_NAME_MAX), NULL);
 		return;
 	}
 	struct dt_import_job j = { e->name, c->cred.account.login, c->req->request_id,

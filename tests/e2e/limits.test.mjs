@@ -220,7 +220,8 @@ test('free text has limits: a 40,000-character alert note and a long job name ar
     // an import job keeps the file name it is given, up to 255 characters
     const csv = `national_id,name,region\r\n${natid('210102', '20000101', '031')},张三,210102\r\n`;
     const pr = expectProblem(await api.request('POST', `/api/v1/imports?kind=trainees&name=${'n'.repeat(256)}.csv`, { token: admin, raw: csv }), 422);
-    assert.match(pr.detail, /^name: the file name is too long \(260 characters; at most 255\)/);
+    assert.deepEqual(pr.errors.map((e) => [e.field, e.code, e.args]), [['name', 'text.too_long', { length: '260', max: '255' }]]);
+    assert.match(pr.detail, /^name: is too long \(260 characters; at most 255\)/);
   } finally {
     await srv.stop();
   }
