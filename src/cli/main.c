@@ -281,7 +281,8 @@ static void list_commands(FILE *f)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n`dualtrack COMMAND --help` shows a command's options.\n"
 		   "environment: DUALTRACK_DB, DUALTRACK_KEY_FILE, DUALTRACK_SIGNING_KEY,\n"
-		   "DUALTRACK_TODAY (YYYY-MM-DD).\n"
+		   "DUALTRACK_TODAY (YYYY-MM-DD); LC_ALL, LC_MESSAGES or LANG zh_* for messages in\n"
+		   "Chinese (English otherwise).\n"
 		   "exit status: 0 ok, 1 invalid input or failed check, 2 usage error, 3 internal error.\n");
 }
 
