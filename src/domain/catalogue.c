@@ -172,6 +172,19 @@ const struct dt_message_def dt_catalogue[] = {
 	/* ---- imports: files, rows, cells and reports ---- */
 	{ "import.too_many_columns", E, "表头有 {count} 列，超过上限 {max} 列",
 	  "the header has {count} columns, more than the limit of {max}" },
+	{ "import.rejected", E,
+	  "{rows} 行中有 {rejected} 行有错误，未导入任何记录。请按错误报告改正后重新导入，"
+	  "或勾选“只导入没有错误的行”",
+	  "{rejected} of {rows} rows rejected: nothing was imported. Correct them as the error "
+	  "report says and import again, or tick 'Import the rows without errors only'" },
+	{ "import.cancelled", E, "已取消，未导入任何记录", "cancelled; nothing was imported" },
+	{ "import.cancelled_queued", E, "在开始前已取消", "cancelled before it started" },
+	{ "import.stopped", E, "服务器在导入过程中停止，未导入任何记录，请重新导入",
+	  "the server stopped during the job; nothing was imported, start it again" },
+	{ "import.stopped_queued", E, "服务器在导入开始前停止，请重新导入",
+	  "the server stopped before the job started; start it again" },
+	{ "import.interrupted", E, "已中断：服务器在导入完成前停止，未导入任何记录，请重新导入",
+	  "interrupted: the server stopped before the job finished; nothing was imported, start it again" },
 
 	/* ---- names of enumeration values used in messages ---- */
 	{ "word.enterprise", E, "企业", "enterprise" },

@@ -61,6 +61,10 @@ int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *j, int
 /**
  * Job @id as JSON: the row, with the live progress of a queued or running
  * job.  DT_ENOTFOUND unless @owner started it or @all (an admin) is set.
+ * Its "error" is why it did not succeed: a catalogue code (import.rejected,
+ * import.cancelled, import.interrupted …, worded with the job's counts by
+ * whoever shows it, in the reader's language) or, for a file that could
+ * not be read at all, the import's own message.
  */
 int dt_jobs_get(struct dt_store *s, int64_t id, const char *owner, bool all, json_t **out,
 		struct dt_strbuf *err);

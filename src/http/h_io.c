@@ -79,6 +79,32 @@ static int body_to_file(const char *body, size_t len)
 	return fd;
 }
 
+/*
+ * Word job @o's "error" in the request's language when it is a catalogue
+ * code (the job keeps the code): "error" the message, "error_code" the
+ * code (null when the error is the import's own text).  The web reader is
+ * told what to do in the web's terms, never a command-line flag.
+ */
+static void job_words(struct dt_ctx *c, json_t *o)
+{
+	const char *e = json_string_value(json_object_get(o, "error"));
+	const struct dt_message_def *m = e ? dt_catalogue_find(e) : NULL;
+	if (!m) {
+		json_object_set_new(o, "error_code", json_null());
+		return;
+	}
+	json_t *counts = json_object_get(o, "counts");
+	char rows[24], rejected[24];
+	snprintf(rows, sizeof(rows), "%lld", (long long)json_integer_value(json_object_get(counts, "rows")));
+	snprintf(rejected, sizeof(rejected), "%lld",
+		 (long long)json_integer_value(json_object_get(counts, "rejected")));
+	struct dt_strbuf msg = DT_STRBUF_INIT;
+	dt_message(&msg, c->lang, m->code, "rows", rows, "rejected", rejected, NULL);
+	json_object_set_new(o, "error_code", json_string(m->code));
+	json_object_set_new(o, "error", json_string(msg.buf));
+	dt_strbuf_release(&msg);
+}
+
 void dt_h_import(struct dt_ctx *c)
 {
 	const char *kind = dt_query(c, "kind");
@@ -136,6 +162,7 @@ void dt_h_import(struct dt_ctx *c)
 	char *loc = dt_http_alloc(c->req, 64);
 	snprintf(loc, 64, "/api/v1/jobs/%lld", (long long)id);
 	dt_http_add_header(c->res, "location", loc);
+	job_words(c, o);
 	dt_reply_json(c, 202, o);
 }
 
@@ -147,6 +174,10 @@ void dt_h_jobs_list(struct dt_ctx *c)
 		dt_reply_store_error(c, rc);
 		return;
 	}
+	size_t i;
+	json_t *job;
+	json_array_foreach(items, i, job)
+		job_words(c, job);
 	dt_reply_json(c, 200, json_pack("{s:o, s:n}", "items", items, "next"));
 }
 
@@ -165,6 +196,7 @@ static void reply_job(struct dt_ctx *c, bool cancel, int status)
 		dt_reply_store_error(c, rc);
 		return;
 	}
+	job_words(c, o);
 	dt_reply_json(c, status, o);
 }
 

@@ -406,6 +406,11 @@ test('API: imports run as jobs with progress and a report; jobs are their owner\
     const failed = await waitJob(api, r.json.id, city);
     assert.equal(failed.status, 'failed');
     assert.match(failed.error, /1 of 2 rows rejected: nothing was imported/);
+    assert.equal(failed.error_code, 'import.rejected');
+    // in the web's terms and, by default, in Chinese: never a command-line flag
+    const zhJob = expectStatus(await api.get(`/api/v1/jobs/${r.json.id}`, { token: city, headers: { 'accept-language': null } }), 200).json;
+    assert.equal(zhJob.error, '2 行中有 1 行有错误，未导入任何记录。请按错误报告改正后重新导入，或勾选“只导入没有错误的行”');
+    for (const j of [failed, zhJob]) assert.doesNotMatch(j.error, /--partial|partial=/);
     assert.equal(failed.counts.first_errors[0].row, 3);
     const rep = expectStatus(await api.get(failed.report, { token: city }), 200);
     assert.match(rep.headers.get('content-type'), /^text\/csv/);
