@@ -65,7 +65,7 @@ fuzz_extra = $(if $(filter $(1),$(FUZZ_HTTP)),tests/fuzz/fake_http.c)
 
 BIN      := $(BUILD)/dualtrack
 
-.PHONY: all deps test test-unit test-e2e asan run bench clean fmt fuzz fuzz-build
+.PHONY: all deps test test-unit test-e2e asan run bench clean fmt fuzz fuzz-build fmt-check
 all: $(BIN)
 
 deps:
@@ -153,8 +153,17 @@ bench: deps $(BIN)
 compile_commands.json: Makefile $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC)
 	@scripts/compile-commands.sh "$(CC) $(ALL_CFLAGS)" $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) > $@
 
+FMT_SRC := $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard src/*/*.h tests/unit/*.h tests/fuzz/*.[ch])
+
 fmt:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard src/*/*.h)
+	clang-format -i $(FMT_SRC)
+
+# Fails naming each file that differs from what .clang-format makes of it.
+fmt-check:
+	@bad=0; for f in $(FMT_SRC); do \
+		clang-format --dry-run --Werror "$$f" >/dev/null 2>&1 || { echo "not formatted: $$f"; bad=1; }; \
+	done; \
+	if [ $$bad = 0 ]; then echo "fmt-check: 1 passed, 0 failed"; else echo "fmt-check: 0 passed, 1 failed (run make fmt)"; exit 1; fi
 
 clean:
 	rm -rf build compile_commands.json

@@ -20,6 +20,8 @@ pkgs=(
 	nodejs npm
 	# make fuzz: libFuzzer harnesses (clang -fsanitize=fuzzer needs the compiler-rt runtime)
 	clang libclang-rt-14-dev
+	# make fmt-check: every C file as .clang-format says
+	clang-format
 	# the browser tests (tests/e2e/ui*.test.mjs) and a CJK font for their screenshots
 	chromium fonts-wqy-microhei
 )

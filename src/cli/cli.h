@@ -72,9 +72,19 @@ struct dt_period;
 /** Parse the value of --year ('y'), --quarter ('q') or --month ('m') into @p; CLI_CONTINUE or 2. */
 int cli_period_opt(int c, const char *arg, struct dt_period *p);
 /* Bulk import and export (cmd_import.c, cmd_export.c). */
+/*
+ * The largest file an import takes: `dualtrack import FILE`, and by default
+ * POST /api/v1/imports (`serve --max-upload`).  The CLI holds the file in
+ * memory while it imports it.
+ */
+#define CLI_IMPORT_FILE_MAX ((size_t)256 << 20)
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
-/** Read all of @path ("-" for stdin) into @out; 0, or an exit status after a message. */
+/**
+ * Read all of @path ("-" for stdin) into @out; 0, or an exit status after a
+ * message.  A file longer than @out's cap (out->max) is refused with exit
+ * status 1 and a message naming the cap.
+ */
 int cli_read_file(const char *path, struct dt_strbuf *out);
 
 struct cli_db;
@@ -122,6 +132,8 @@ int cli_problems(int rc, const struct dt_problems *ps);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** As cli_error(), then a hint to --help; returns 2 (usage error). */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** A usage error for option @opt whose value @v is not a region code, worded in the locale's language. */
+int cli_region_error(const char *opt, const char *v);
 /**
  * @s quoted for a message with dt_utf8_add_quoted() ('abc', controls escaped,
  * long input cut).  The text stays valid for the next three calls.

@@ -6,7 +6,7 @@
  * `show` prints it) goes to stdout.
  */
 #include "cli/cli.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 int cmd_add(int argc, char **argv)

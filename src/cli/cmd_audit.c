@@ -257,12 +257,12 @@ int cmd_audit(int argc, char **argv)
 	if (pubkey && !against)
 		return cli_usage_error("--public-key checks a checkpoint: give --against FILE too");
 	if ((rc = cli_db_resolve(&db)))
-		goto done;
+		goto out;
 	key_path = cli_signing_key_path(&db, is_keygen && out ? out : skey);
 	if (!key_path) {
 		cli_error("out of memory");
 		rc = 3;
-		goto done;
+		goto out;
 	}
 	if (is_keygen) {
 		rc = keygen(key_path);
@@ -276,7 +276,7 @@ int cmd_audit(int argc, char **argv)
 	} else {
 		rc = verify(&db, against, pubkey, key_path, records);
 	}
-done:
+out:
 	free(key_path);
 	cli_db_close(&db);
 	return rc;

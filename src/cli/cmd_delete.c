@@ -6,7 +6,7 @@
  * record as it was.
  */
 #include "cli/cli.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 int cmd_delete(int argc, char **argv)

@@ -21,9 +21,16 @@
 #include "core/banned.h"
 
 #define ERRORS_SHOWN 20
-#define FILE_MAX ((size_t)1 << 40)
 
 /* Read all of @path ("-" for stdin) into @out; 0 or an exit status after a message. */
+/* Report that @path is over the cap of @out; the exit status 1. */
+static int too_large(const char *path, const struct dt_strbuf *out)
+{
+	cli_error("%s: the file is larger than %zu bytes (%zu MiB), the limit", path, out->max,
+		  out->max >> 20);
+	return 1;
+}
+
 int cli_read_file(const char *path, struct dt_strbuf *out)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
@@ -31,17 +38,26 @@ int cli_read_file(const char *path, struct dt_strbuf *out)
 		cli_error("%s: %s", path, strerror(errno));
 		return errno == ENOENT || errno == EACCES ? 1 : 3;
 	}
-	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		dt_strbuf_grow(out, (size_t)st.st_size);
 	int rc = 0;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((uintmax_t)st.st_size > out->max) {
+			rc = too_large(path, out);
+			goto out;
+		}
+		dt_strbuf_grow(out, (size_t)st.st_size);
+	}
 	for (;;) {
-		if (!dt_strbuf_grow(out, (size_t)1 << 20)) {
-			cli_error("%s: the file is too large", path);
-			rc = 1;
+		/* Up to 1 MiB a turn, never past the cap; at the cap, one byte more tells. */
+		size_t room = out->max - out->len;
+		char probe;
+		if (room && !dt_strbuf_grow(out, room < ((size_t)1 << 20) ? room : (size_t)1 << 20)) {
+			cli_error("%s: out of memory", path);
+			rc = 3;
 			break;
 		}
-		ssize_t n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
+		ssize_t n = room ? read(fd, out->buf + out->len, out->alloc - out->len - 1)
+				 : read(fd, &probe, 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -51,9 +67,14 @@ int cli_read_file(const char *path, struct dt_strbuf *out)
 		}
 		if (n == 0)
 			break;
+		if (!room) {
+			rc = too_large(path, out);
+			break;
+		}
 		out->len += (size_t)n;
 		out->buf[out->len] = '\0';
 	}
+out:
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return rc;
@@ -183,7 +204,7 @@ int cmd_import(int argc, char **argv)
 	if ((rc = cli_positional(argc, argv, 1, 1, "FILE (or - for stdin)")) != CLI_CONTINUE)
 		goto out;
 	const char *file = argv[optind];
-	dt_strbuf_init(&data, FILE_MAX);
+	dt_strbuf_init(&data, CLI_IMPORT_FILE_MAX);
 	if ((rc = cli_read_file(file, &data)))
 		goto out;
 	if ((rc = cli_db_open(&db)))

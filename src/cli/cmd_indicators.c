@@ -197,8 +197,8 @@ int cmd_indicators(int argc, char **argv)
 
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		if (c == 'r') {
-			if (dt_region_code_parse(optarg, &q.region, &err) != DT_OK)
-				rc = cli_usage_error("--region: %s", err.buf);
+			if (dt_region_code_parse(optarg, &q.region, NULL, NULL) != DT_OK)
+				rc = cli_region_error("--region", optarg);
 		} else if (c == 'y' || c == 'q' || c == 'm') {
 			rc = cli_period_opt(c, optarg, &q.period);
 		} else if (c == 'o') {

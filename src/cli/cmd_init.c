@@ -35,7 +35,7 @@ static void remove_db(const char *path)
 	}
 }
 
-static int load_builtin(struct dt_store *s, enum dt_refdata_kind kind, const char *what,
+static enum dt_err load_builtin(struct dt_store *s, enum dt_refdata_kind kind, const char *what,
 			struct dt_strbuf *report, struct dt_strbuf *err)
 {
 	struct dt_refdata_stats st = { 0, 0, 0, 0 };

@@ -11,7 +11,7 @@
 
 #include "cli/cli.h"
 #include "core/num.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 #define TABLE_FIELDS 6  /* id and five more */

@@ -44,8 +44,8 @@ int cmd_rank(int argc, char **argv)
 			else
 				rc = cli_usage_error("--level: %s is not city or province", cli_quote(optarg));
 		} else if (c == 'w') {
-			if (dt_region_code_parse(optarg, &within, &err) != DT_OK)
-				rc = cli_usage_error("--within: %s", err.buf);
+			if (dt_region_code_parse(optarg, &within, NULL, NULL) != DT_OK)
+				rc = cli_region_error("--within", optarg);
 		} else if (c == 'f') {
 			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL }, &format);
 		} else {

@@ -45,7 +45,7 @@
 #define DEFAULT_MAX_BODY ((int64_t)1 << 20)
 #define MAX_BODY_LIMIT ((int64_t)1 << 30)
 #define MAX_THREADS 256
-#define DEFAULT_MAX_UPLOAD ((int64_t)256 << 20) /* imports (POST /api/v1/imports) */
+#define DEFAULT_MAX_UPLOAD ((int64_t)CLI_IMPORT_FILE_MAX) /* imports (POST /api/v1/imports) */
 #define JOB_THREADS 2
 #define IO_TIMEOUT_MS 30000
 

@@ -6,7 +6,7 @@
  * so that no clear identity number leaves the store unrecorded.
  */
 #include "cli/cli.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 static bool has_pii(const struct dt_entity *e)

@@ -47,8 +47,8 @@ int cmd_summary(int argc, char **argv)
 
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		if (c == 'r') {
-			if (dt_region_code_parse(optarg, &scope.region, &err) != DT_OK)
-				rc = cli_usage_error("--region: %s", err.buf);
+			if (dt_region_code_parse(optarg, &scope.region, NULL, NULL) != DT_OK)
+				rc = cli_region_error("--region", optarg);
 		} else if (c == 'f') {
 			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL }, &format);
 		} else {

@@ -6,7 +6,7 @@
  * pending, each with the field named.  The updated record goes to stdout.
  */
 #include "cli/cli.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 int cmd_update(int argc, char **argv)

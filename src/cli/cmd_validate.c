@@ -4,7 +4,9 @@
  *
  * One line per value, "VALUE: ok" or "VALUE: invalid: REASON", so that a
  * clerk can paste a column of codes and see which are wrong.  National IDs
- * (GB 11643) and credit codes (GB 32100) are checked by the domain rules;
+ * (GB 11643: any valid ID, whatever the age) and credit codes (GB 32100)
+ * are checked by the domain rules, the reason worded in the locale's
+ * language (problem.h);
  * region codes (GB/T 2260) and occupation codes also have to be in the
  * tables embedded in the binary (the ones `init` loads).
  */
@@ -18,31 +20,6 @@
 #include "domain/region.h"
 #include "domain/uscc.h"
 #include "core/banned.h"
-
-/*
- * The domain's messages start with what was checked ("national ID: ...",
- * "region code 990000: ..."); on a line that already begins with the value
- * that label is noise, so it is dropped.
- */
-static const char *reason(const char *msg)
-{
-	static const char *const labels[] = { "national ID", "credit code", "region code",
-					      "occupation code" };
-	for (size_t i = 0; i < DT_ARRAY_SIZE(labels); i++) {
-		size_t n = strlen(labels[i]);
-		if (strncmp(msg, labels[i], n))
-			continue;
-		const char *rest = msg + n;
-		if (!strncmp(rest, ": ", 2))
-			return rest + 2;
-		if (rest[0] == ' ') {
-			const char *colon = strstr(rest, ": ");
-			if (colon && !memchr(rest + 1, ' ', (size_t)(colon - rest - 1)))
-				return colon + 2;
-		}
-	}
-	return msg;
-}
 
 /*
  * Find the line of embedded CSV @path whose first field is @code and copy
@@ -85,13 +62,16 @@ static bool table_lookup(const char *path, const char *code, struct dt_strbuf *n
 	return false;
 }
 
-/* Check one value; on success @note gets what is worth showing after "ok". */
-typedef int (*check_fn)(const char *v, struct dt_strbuf *note, struct dt_strbuf *why);
+/*
+ * Check one value; on success @note gets what is worth showing after "ok",
+ * on failure the problem is in @ps.
+ */
+typedef enum dt_err (*check_fn)(const char *v, struct dt_strbuf *note, struct dt_problems *ps);
 
-static int check_natid(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
+static enum dt_err check_natid(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
 {
 	struct dt_natid id;
-	int rc = dt_natid_parse(v, dt_date_today(), &id, why);
+	enum dt_err rc = dt_natid_parse(v, dt_date_today(), &id, ps, NULL);
 	if (rc != DT_OK)
 		return rc;
 	char birth[DT_DATE_STRLEN];
@@ -102,33 +82,33 @@ static int check_natid(const char *v, struct dt_strbuf *note, struct dt_strbuf *
 	return DT_OK;
 }
 
-static int check_uscc(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
+static enum dt_err check_uscc(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
 {
 	char out[DT_USCC_LEN + 1];
-	int rc = dt_uscc_parse(v, out, why);
+	enum dt_err rc = dt_uscc_parse(v, out, ps, NULL);
 	if (rc == DT_OK && strcmp(v, out))
 		dt_strbuf_addf(note, "normalised to %s", out);
 	return rc;
 }
 
-static int check_region(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
+static enum dt_err check_region(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
 {
 	int code;
-	int rc = dt_region_code_parse(v, &code, why);
+	enum dt_err rc = dt_region_code_parse(v, &code, ps, NULL);
 	if (rc != DT_OK)
 		return rc;
 	if (!table_lookup("data/regions.csv", v, note))
-		return dt_error(why, DT_EINVAL, "not in the region table (GB/T 2260, 2016)");
+		return dt_problem_add(ps, NULL, "region.unknown", "value", v, NULL);
 	return DT_OK;
 }
 
-static int check_occupation(const char *v, struct dt_strbuf *note, struct dt_strbuf *why)
+static enum dt_err check_occupation(const char *v, struct dt_strbuf *note, struct dt_problems *ps)
 {
-	int rc = dt_occupation_code_parse(v, why);
+	enum dt_err rc = dt_occupation_code_parse(v, ps, NULL);
 	if (rc != DT_OK)
 		return rc;
 	if (!table_lookup("data/occupations.csv", v, note))
-		return dt_error(why, DT_EINVAL, "not in the occupation catalogue");
+		return dt_problem_add(ps, NULL, "occupation.unknown", "value", v, NULL);
 	return DT_OK;
 }
 
@@ -166,20 +146,24 @@ int cmd_validate(int argc, char **argv)
 
 	int bad = 0;
 	struct dt_strbuf note = DT_STRBUF_INIT, why = DT_STRBUF_INIT;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
 	for (int i = optind; i < argc; i++) {
 		dt_strbuf_reset(&note);
 		dt_strbuf_reset(&why);
-		if (check(argv[i], &note, &why) == DT_OK) {
+		dt_problems_reset(&ps);
+		if (check(argv[i], &note, &ps) == DT_OK) {
 			if (note.len)
 				printf("%s: ok (%s)\n", argv[i], note.buf);
 			else
 				printf("%s: ok\n", argv[i]);
 		} else {
-			printf("%s: invalid: %s\n", argv[i], reason(why.buf));
+			dt_problems_render(&ps, dt_lang_env(), &why);
+			printf("%s: invalid: %s\n", argv[i], why.buf);
 			bad++;
 		}
 	}
 	dt_strbuf_release(&note);
 	dt_strbuf_release(&why);
+	dt_problems_release(&ps);
 	return bad ? 1 : 0;
 }

@@ -18,7 +18,8 @@
 #include "cli/cli.h"
 #include "core/utf8.h"
 #include "domain/arg.h"
-#include "store/entity.h"
+#include "domain/entity.h"
+#include "domain/region.h"
 #include "core/banned.h"
 
 #define JSON_INPUT_MAX ((size_t)16 << 20)
@@ -345,7 +346,8 @@ int cli_entity_args(int argc, char **argv, const char *what, const struct dt_ent
 
 /* ---- the database ---- */
 
-static char *xstrdup(const char *s)
+/* strdup() for the command line: out of memory ends the process with exit status 3. */
+static char *strdup_or_exit(const char *s)
 {
 	char *p = strdup(s);
 	if (!p) {
@@ -361,11 +363,11 @@ int cli_db_resolve(struct cli_db *db)
 		return 0;
 	const char *env = getenv("DUALTRACK_DB");
 	const char *path = db->db_arg ? db->db_arg : env && *env ? env : "dualtrack.db";
-	db->db_path = xstrdup(path);
+	db->db_path = strdup_or_exit(path);
 
 	const char *kenv = getenv("DUALTRACK_KEY_FILE");
 	if (db->key_arg || (kenv && *kenv)) {
-		db->key_path = xstrdup(db->key_arg ? db->key_arg : kenv);
+		db->key_path = strdup_or_exit(db->key_arg ? db->key_arg : kenv);
 		db->key_named = true;
 	} else {
 		struct dt_strbuf k = DT_STRBUF_INIT;
@@ -643,5 +645,17 @@ int cli_format_opt(const char *arg, const char *const *allowed, const char **for
 	}
 	int rc = cli_usage_say("--format", "cli.one_of", "value", arg, "values", list.buf, NULL);
 	dt_strbuf_release(&list);
+	return rc;
+}
+
+int cli_region_error(const char *opt, const char *v)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	struct dt_strbuf why = DT_STRBUF_INIT;
+	dt_region_code_parse(v, NULL, &ps, NULL);
+	dt_problems_render(&ps, dt_lang_env(), &why);
+	int rc = cli_usage_error("%s: %s", opt, why.buf);
+	dt_strbuf_release(&why);
+	dt_problems_release(&ps);
 	return rc;
 }

@@ -15,7 +15,7 @@ void dt_log(enum dt_log_level level, const char *fmt, ...) __attribute__((format
 #define dt_debug(...) dt_log(DT_LOG_DEBUG, __VA_ARGS__)
 #define dt_info(...) dt_log(DT_LOG_INFO, __VA_ARGS__)
 #define dt_warn(...) dt_log(DT_LOG_WARN, __VA_ARGS__)
-#define dt_err(...) dt_log(DT_LOG_ERROR, __VA_ARGS__)
+#define dt_log_error(...) dt_log(DT_LOG_ERROR, __VA_ARGS__)
 
 /** Override the threshold (messages below it are dropped). */
 void dt_log_set_level(enum dt_log_level level);

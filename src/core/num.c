@@ -30,7 +30,7 @@ static void begin(struct dt_strbuf *err, const char *what)
 		dt_strbuf_addf(err, "%s: ", what);
 }
 
-static int refuse(struct dt_strbuf *err, const char *what, const char *expected, const char *s)
+static enum dt_err refuse(struct dt_strbuf *err, const char *what, const char *expected, const char *s)
 {
 	if (!err)
 		return DT_EINVAL;
@@ -74,7 +74,7 @@ enum dt_num_fault dt_num_int64(const char *s, int64_t min, int64_t max, int64_t 
 	return DT_NUM_OK;
 }
 
-int dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const char *what,
+enum dt_err dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const char *what,
 		   struct dt_strbuf *err)
 {
 	int64_t v = 0;
@@ -141,7 +141,7 @@ enum dt_num_fault dt_num_double(const char *s, double *out)
 	return DT_NUM_OK;
 }
 
-int dt_parse_double(const char *s, double *out, const char *what, struct dt_strbuf *err)
+enum dt_err dt_parse_double(const char *s, double *out, const char *what, struct dt_strbuf *err)
 {
 	enum dt_num_fault f = dt_num_double(s, out);
 	if (f == DT_NUM_SYNTAX)

@@ -24,9 +24,9 @@ enum dt_num_fault dt_num_double(const char *s, double *out);
  * Parse all of @s as a decimal integer in [@min, @max].  No blanks, no
  * trailing text.  On failure returns DT_EINVAL with "@what: reason" in @err.
  */
-int dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const char *what,
+enum dt_err dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const char *what,
 		   struct dt_strbuf *err);
 /** As dt_parse_int64 for a double (finite only). */
-int dt_parse_double(const char *s, double *out, const char *what, struct dt_strbuf *err);
+enum dt_err dt_parse_double(const char *s, double *out, const char *what, struct dt_strbuf *err);
 
 #endif

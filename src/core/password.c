@@ -30,7 +30,7 @@ static bool reversed_of(const char *s, const char *t)
 	return true;
 }
 
-int dt_password_check(const char *password, const char *login, struct dt_strbuf *err)
+enum dt_err dt_password_check(const char *password, const char *login, struct dt_strbuf *err)
 {
 	static const char *const options[] = {
 		"minlen=8",  "dcredit=0",   "ucredit=0",	 "lcredit=0", "ocredit=0",

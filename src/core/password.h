@@ -21,6 +21,6 @@
  * else DT_EINVAL with one line in @err, "password: " then the reason in
  * Chinese and in English.  Thread-safe.
  */
-int dt_password_check(const char *password, const char *login, struct dt_strbuf *err);
+enum dt_err dt_password_check(const char *password, const char *login, struct dt_strbuf *err);
 
 #endif

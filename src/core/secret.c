@@ -37,7 +37,7 @@ _Static_assert(DT_SEAL_OVERHEAD == crypto_secretbox_NONCEBYTES + crypto_secretbo
 	       "seal overhead");
 _Static_assert(DT_FINGERPRINT_HEX == FPR_LEN * 2 + 1, "fingerprint size");
 
-int dt_secret_init(void)
+enum dt_err dt_secret_init(void)
 {
 	return sodium_init() < 0 ? DT_ECRYPTO : DT_OK;
 }
@@ -80,7 +80,7 @@ static void fsync_parent(const char *path)
 	dt_strbuf_release(&dir);
 }
 
-int dt_keys_create_file(const char *path, struct dt_strbuf *err)
+enum dt_err dt_keys_create_file(const char *path, struct dt_strbuf *err)
 {
 	unsigned char master[MASTER_LEN];
 	char text[KEY_FILE_LEN + 1]; /* sodium_bin2hex writes a NUL after the digits */
@@ -144,7 +144,7 @@ static int hex_value(char c)
 	return -1;
 }
 
-int dt_keys_load_file(const char *path, struct dt_keys *k, struct dt_strbuf *err)
+enum dt_err dt_keys_load_file(const char *path, struct dt_keys *k, struct dt_strbuf *err)
 {
 	unsigned char master[MASTER_LEN];
 	char text[KEY_FILE_LEN + 1]; /* one more, to notice a longer file */
@@ -251,7 +251,7 @@ void dt_secret_seal(const struct dt_keys *k, const void *plain, size_t len, unsi
 	crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, plain, len, nonce, k->enc);
 }
 
-int dt_secret_open(const struct dt_keys *k, const unsigned char *sealed, size_t len, void *out)
+enum dt_err dt_secret_open(const struct dt_keys *k, const unsigned char *sealed, size_t len, void *out)
 {
 	if (len < DT_SEAL_OVERHEAD)
 		return DT_ECRYPTO;
@@ -268,7 +268,7 @@ void dt_secret_blind(const struct dt_keys *k, const char *s, size_t len,
 			   sizeof(k->idx));
 }
 
-int dt_password_hash(const char *password, char out[DT_PWHASH_LEN])
+enum dt_err dt_password_hash(const char *password, char out[DT_PWHASH_LEN])
 {
 	_Static_assert(DT_PWHASH_LEN == crypto_pwhash_STRBYTES, "pwhash size");
 	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,

@@ -28,11 +28,11 @@ struct dt_keys {
 };
 
 /** Call once before anything else here (sodium_init); DT_ECRYPTO on failure. */
-int dt_secret_init(void);
+enum dt_err dt_secret_init(void);
 /** Create @path with a new random key, mode 0600; refuses to overwrite. */
-int dt_keys_create_file(const char *path, struct dt_strbuf *err);
+enum dt_err dt_keys_create_file(const char *path, struct dt_strbuf *err);
 /** Read @path and derive the sub-keys into @k. Errors name the path. */
-int dt_keys_load_file(const char *path, struct dt_keys *k, struct dt_strbuf *err);
+enum dt_err dt_keys_load_file(const char *path, struct dt_keys *k, struct dt_strbuf *err);
 /** Derive sub-keys from a raw 32-byte master key (tests use this). */
 void dt_keys_from_master(const unsigned char master[32], struct dt_keys *k);
 /** Wipe @k. */
@@ -47,7 +47,7 @@ void dt_secret_seal(const struct dt_keys *k, const void *plain, size_t len, unsi
  * Decrypt @len bytes of @sealed into @out (len - DT_SEAL_OVERHEAD bytes).
  * DT_ECRYPTO if the MAC does not verify (wrong key or tampered data).
  */
-int dt_secret_open(const struct dt_keys *k, const unsigned char *sealed, size_t len, void *out);
+enum dt_err dt_secret_open(const struct dt_keys *k, const unsigned char *sealed, size_t len, void *out);
 /** Keyed hash of @s for look-up and uniqueness without the plaintext. */
 void dt_secret_blind(const struct dt_keys *k, const char *s, size_t len,
 		     unsigned char out[DT_BLIND_LEN]);
@@ -63,7 +63,7 @@ void dt_secret_blind(const struct dt_keys *k, const char *s, size_t len,
  * Hash @password with argon2id (interactive limits) into @out.  DT_ENOMEM
  * if the machine cannot spare the memory.
  */
-int dt_password_hash(const char *password, char out[DT_PWHASH_LEN]);
+enum dt_err dt_password_hash(const char *password, char out[DT_PWHASH_LEN]);
 /** True if @password matches @hash (constant time); false for a NULL @hash. */
 bool dt_password_verify(const char *hash, const char *password);
 /**

@@ -31,7 +31,7 @@ _Static_assert(crypto_sign_PUBLICKEYBYTES == DT_SIGN_PK_LEN, "Ed25519 public key
 _Static_assert(crypto_sign_SECRETKEYBYTES == 64, "Ed25519 secret key");
 _Static_assert(crypto_sign_BYTES == 64, "Ed25519 signature");
 
-int dt_sign_key_create(const char *path, struct dt_strbuf *err)
+enum dt_err dt_sign_key_create(const char *path, struct dt_strbuf *err)
 {
 	unsigned char seed[SEED_LEN];
 	char text[SEED_FILE_LEN + 1];
@@ -79,7 +79,7 @@ static void key_from_seed(const unsigned char seed[SEED_LEN], struct dt_sign_key
 	dt_sign_fingerprint(k->pk, k->fingerprint);
 }
 
-int dt_sign_key_load(const char *path, struct dt_sign_key *k, struct dt_strbuf *err)
+enum dt_err dt_sign_key_load(const char *path, struct dt_sign_key *k, struct dt_strbuf *err)
 {
 	unsigned char seed[SEED_LEN];
 	char text[SEED_FILE_LEN + 1];
@@ -139,7 +139,7 @@ void dt_sign_fingerprint(const unsigned char pk[DT_SIGN_PK_LEN], char out[DT_SIG
 	sodium_bin2hex(out, DT_SIGN_FPR_HEX, md, sizeof(md));
 }
 
-int dt_sign_pubkey_parse(const char *text, unsigned char pk[DT_SIGN_PK_LEN], const char *what,
+enum dt_err dt_sign_pubkey_parse(const char *text, unsigned char pk[DT_SIGN_PK_LEN], const char *what,
 			 struct dt_strbuf *err)
 {
 	char buf[2 * DT_SIGN_PK_LEN + 2];
@@ -214,7 +214,7 @@ static bool all_hex(const char *s, size_t n)
 	return true;
 }
 
-int dt_checkpoint_parse(const char *text, size_t len, const unsigned char *pk,
+enum dt_err dt_checkpoint_parse(const char *text, size_t len, const unsigned char *pk,
 			struct dt_checkpoint *cp, struct dt_strbuf *err)
 {
 	static const char *const names[] = { "event", "hash", "time", "database", "key",

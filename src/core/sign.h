@@ -43,9 +43,9 @@ struct dt_sign_key {
 };
 
 /** Create @path with a new Ed25519 seed, mode 0600; refuses to overwrite (DT_ECONFLICT). */
-int dt_sign_key_create(const char *path, struct dt_strbuf *err);
+enum dt_err dt_sign_key_create(const char *path, struct dt_strbuf *err);
 /** Read @path into @k (refused when group or others may read it). Errors name the path. */
-int dt_sign_key_load(const char *path, struct dt_sign_key *k, struct dt_strbuf *err);
+enum dt_err dt_sign_key_load(const char *path, struct dt_sign_key *k, struct dt_strbuf *err);
 /** Wipe @k. */
 void dt_sign_key_clear(struct dt_sign_key *k);
 /** The fingerprint of public key @pk: BLAKE2b-128, as hex. */
@@ -54,7 +54,7 @@ void dt_sign_fingerprint(const unsigned char pk[DT_SIGN_PK_LEN], char out[DT_SIG
  * A public key given as 64 hex digits, or as the name of a file holding
  * them (what `audit pubkey` prints).  DT_EINVAL naming @what otherwise.
  */
-int dt_sign_pubkey_parse(const char *text, unsigned char pk[DT_SIGN_PK_LEN], const char *what,
+enum dt_err dt_sign_pubkey_parse(const char *text, unsigned char pk[DT_SIGN_PK_LEN], const char *what,
 			 struct dt_strbuf *err);
 
 /** The head of the audit chain as a checkpoint states it. */
@@ -80,7 +80,7 @@ void dt_checkpoint_sign(struct dt_checkpoint *cp, const struct dt_sign_key *k,
  * DT_EINVAL for a malformed text, DT_ECRYPTO for a bad signature or a key
  * other than @pk; @err says which line or why.
  */
-int dt_checkpoint_parse(const char *text, size_t len, const unsigned char *pk,
+enum dt_err dt_checkpoint_parse(const char *text, size_t len, const unsigned char *pk,
 			struct dt_checkpoint *cp, struct dt_strbuf *err);
 
 #endif

@@ -182,7 +182,7 @@ void dt_strbuf_setf(struct dt_strbuf *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-int dt_error(struct dt_strbuf *err, int code, const char *fmt, ...)
+enum dt_err dt_error(struct dt_strbuf *err, enum dt_err code, const char *fmt, ...)
 {
 	if (err) {
 		dt_strbuf_reset(err);
@@ -192,4 +192,9 @@ int dt_error(struct dt_strbuf *err, int code, const char *fmt, ...)
 		va_end(ap);
 	}
 	return code;
+}
+
+char *dt_xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
 }

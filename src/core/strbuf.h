@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/err.h"
+
 #define DT_STRBUF_DEFAULT_MAX ((size_t)64 << 20)
 
 struct dt_strbuf {
@@ -69,7 +71,14 @@ void dt_strbuf_setlen(struct dt_strbuf *sb, size_t len);
  */
 void dt_strbuf_setf(struct dt_strbuf *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int dt_error(struct dt_strbuf *err, int code, const char *fmt, ...)
+enum dt_err dt_error(struct dt_strbuf *err, enum dt_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/**
+ * A malloc'd copy of @s, which the caller frees; NULL when @s is NULL.
+ * Out of memory also gives NULL (it does not abort): a caller that passed a
+ * non-NULL @s and got NULL reports DT_ENOMEM, as the rest of the library does.
+ */
+char *dt_xstrdup(const char *s);
 
 #endif

@@ -40,7 +40,7 @@ struct dt_throttle {
 	time_t last_sweep;
 };
 
-int dt_throttle_new(struct dt_throttle **out, const struct dt_throttle_policy *p)
+enum dt_err dt_throttle_new(struct dt_throttle **out, const struct dt_throttle_policy *p)
 {
 	struct dt_throttle *t = NULL;
 	*out = NULL;

@@ -44,7 +44,7 @@ struct dt_throttle_policy {
 struct dt_throttle;
 
 /** A new empty table with policy @p (copied); DT_EINVAL for a bad policy, DT_ENOMEM. */
-int dt_throttle_new(struct dt_throttle **out, const struct dt_throttle_policy *p);
+enum dt_err dt_throttle_new(struct dt_throttle **out, const struct dt_throttle_policy *p);
 /** Free @t; NULL is fine. */
 void dt_throttle_free(struct dt_throttle *t);
 /**

@@ -60,7 +60,7 @@ static void *run(void *p)
 	return NULL;
 }
 
-int dt_workq_new(struct dt_workq **out, int threads, size_t depth, int nice,
+enum dt_err dt_workq_new(struct dt_workq **out, int threads, size_t depth, int nice,
 		 struct dt_strbuf *err)
 {
 	struct dt_workq *q = NULL;

@@ -22,7 +22,7 @@ struct dt_workq;
  * Start @threads threads (>= 1) at niceness +@nice, with room for @depth
  * queued jobs (>= 1).  A niceness the system refuses is logged, not fatal.
  */
-int dt_workq_new(struct dt_workq **out, int threads, size_t depth, int nice,
+enum dt_err dt_workq_new(struct dt_workq **out, int threads, size_t depth, int nice,
 		 struct dt_strbuf *err);
 /**
  * Queue @fn(@arg) for a pool thread; false when @depth jobs are already

@@ -65,7 +65,7 @@ const char *dt_contract_status_name(enum dt_contract_status s)
 }
 
 /* *@out is written only on success. */
-int dt_contract_status_parse(const char *s, enum dt_contract_status *out)
+enum dt_err dt_contract_status_parse(const char *s, enum dt_contract_status *out)
 {
 	int i = name_index(status_names, DT_CONTRACT_NSTATUS, s);
 	if (i < 0)
@@ -81,7 +81,7 @@ const char *dt_contract_event_name(enum dt_contract_event e)
 }
 
 /* *@out is written only on success. */
-int dt_contract_event_parse(const char *s, enum dt_contract_event *out)
+enum dt_err dt_contract_event_parse(const char *s, enum dt_contract_event *out)
 {
 	int i = name_index(event_names, DT_CEV_NEVENT, s);
 	if (i < 0)
@@ -97,7 +97,7 @@ const char *dt_party_name(enum dt_party p)
 }
 
 /* *@out is written only on success. */
-int dt_party_parse(const char *s, enum dt_party *out)
+enum dt_err dt_party_parse(const char *s, enum dt_party *out)
 {
 	int i = name_index(party_names, DT_PARTY_N, s);
 	if (i < 0)
@@ -114,7 +114,7 @@ bool dt_contract_final(enum dt_contract_status s)
 }
 
 /* "cannot approve a draft contract: <why>" */
-static int refuse(struct dt_strbuf *err, enum dt_contract_event ev,
+static enum dt_err refuse(struct dt_strbuf *err, enum dt_contract_event ev,
 		  enum dt_contract_status from, const char *why)
 {
 	const char *st = status_names[from];
@@ -124,7 +124,7 @@ static int refuse(struct dt_strbuf *err, enum dt_contract_event ev,
 }
 
 /* "the school has not approved", "the enterprise and the trainee have not approved" */
-static int refuse_activation(struct dt_strbuf *err, const struct dt_approvals *ap)
+static enum dt_err refuse_activation(struct dt_strbuf *err, const struct dt_approvals *ap)
 {
 	const char *missing[DT_PARTY_N];
 	int n = 0;
@@ -157,7 +157,7 @@ static void clear_approvals(struct dt_approvals *ap)
  * @ap and @to must not be NULL; an out-of-range @from, @ev or (for approve)
  * @party is DT_EINVAL.  On any refusal neither *@ap nor *@to changes.
  */
-int dt_contract_apply(enum dt_contract_status from, enum dt_contract_event ev, enum dt_party party,
+enum dt_err dt_contract_apply(enum dt_contract_status from, enum dt_contract_event ev, enum dt_party party,
 		      struct dt_approvals *ap, enum dt_contract_status *to, struct dt_strbuf *err)
 {
 	if ((unsigned)from >= DT_CONTRACT_NSTATUS)

@@ -49,12 +49,12 @@ struct dt_approvals {
 /** "draft", "pending", ... ; NULL for an out-of-range value. */
 const char *dt_contract_status_name(enum dt_contract_status s);
 /** Parse a status name; DT_EINVAL for an unknown one. */
-int dt_contract_status_parse(const char *s, enum dt_contract_status *out);
+enum dt_err dt_contract_status_parse(const char *s, enum dt_contract_status *out);
 /** "edit", "submit", ... */
 const char *dt_contract_event_name(enum dt_contract_event e);
-int dt_contract_event_parse(const char *s, enum dt_contract_event *out);
+enum dt_err dt_contract_event_parse(const char *s, enum dt_contract_event *out);
 const char *dt_party_name(enum dt_party p);
-int dt_party_parse(const char *s, enum dt_party *out);
+enum dt_err dt_party_parse(const char *s, enum dt_party *out);
 
 /**
  * Apply @ev to a contract in state @from with approvals @ap.  On success
@@ -63,7 +63,7 @@ int dt_party_parse(const char *s, enum dt_party *out);
  * Refused transitions return DT_ECONFLICT with a reason in @err
  * ("cannot activate a pending contract: the school has not approved").
  */
-int dt_contract_apply(enum dt_contract_status from, enum dt_contract_event ev, enum dt_party party,
+enum dt_err dt_contract_apply(enum dt_contract_status from, enum dt_contract_event ev, enum dt_party party,
 		      struct dt_approvals *ap, enum dt_contract_status *to, struct dt_strbuf *err);
 /** True for completed, dissolved and transferred. */
 bool dt_contract_final(enum dt_contract_status s);

@@ -3,10 +3,13 @@
  *
  * Parsing checks, in order: blanks, the legacy 15-digit form, the length, the
  * characters, the ISO 7064 MOD 11-2 check character, the province of issue,
- * and the birth date (a real calendar date, not before 1900 and not after
- * the caller's `today`).  The check character comes before the meaning of
+ * and the birth date (a real calendar date not after the caller's `today`:
+ * any year, so that the standard's own example 440524188001010014, born in
+ * 1880, is valid; how old a trainee must be is the trainee's rule, in the
+ * store).  The check character comes before the meaning of
  * the fields because a mistyped digit usually shows there first, and "wrong
- * check character" is the most useful thing to tell a clerk in that case.
+ * check character" is the most useful thing to tell a clerk in that case.  Each refusal is a
+ * problem (problem.h) with a natid.* code.
  *
  * Only the province of the region code is checked: the 6-digit code is the
  * one in force when the ID was issued, and many have since been abolished.
@@ -19,9 +22,6 @@
 #include "domain/natid.h"
 #include "domain/region.h"
 #include "core/banned.h"
-
-/* The earliest birth year accepted; older IDs exist but not among trainees or staff. */
-#define NATID_MIN_YEAR 1900
 
 /* Weights 2^(17-i) mod 11 for positions i = 0..16 (ISO 7064 MOD 11-2). */
 static const int natid_weights[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
@@ -66,65 +66,57 @@ char dt_natid_check_char(const char *first17)
 
 /*
  * @out may be NULL to validate only; it is written only on success.  @s is
- * not kept.
+ * not kept.  Every refusal is one problem about @field.
  */
-int dt_natid_parse(const char *s, struct dt_date today, struct dt_natid *out, struct dt_strbuf *err)
+enum dt_err dt_natid_parse(const char *s, struct dt_date today, struct dt_natid *out,
+			   struct dt_problems *ps, const char *field)
 {
 	if (!s || !*s)
-		return dt_error(err, DT_EINVAL, "national ID: missing");
+		return dt_problem_add(ps, field, "field.required", NULL);
 	size_t len = strlen(s);
 	if (is_blank(s[0]) || is_blank(s[len - 1]))
-		return dt_error(err, DT_EINVAL,
-				"national ID: leading or trailing blanks are not accepted");
+		return dt_problem_add(ps, field, "natid.blanks", NULL);
 
 	bool all_digits = true;
 	for (size_t i = 0; i < len; i++)
 		if (!is_digit(s[i]))
 			all_digits = false;
 	if (len == 15 && all_digits)
-		return dt_error(err, DT_EINVAL,
-				"national ID: 15-digit legacy ID: re-issue as an 18-digit ID");
+		return dt_problem_add(ps, field, "natid.legacy", NULL);
 	if (len != DT_NATID_LEN)
-		return dt_error(err, DT_EINVAL, "national ID: must be 18 characters, got %zu",
-				len);
+		return dt_problem_add(ps, field, "natid.length", "length", DT_I(len), NULL);
 
 	for (int i = 0; i < 17; i++)
 		if (!is_digit(s[i]))
-			return dt_error(err, DT_EINVAL,
-					"national ID: character %d is not a digit", i + 1);
+			return dt_problem_add(ps, field, "natid.digit", "position", DT_I(i + 1), NULL);
 	char last = s[17] == 'x' ? 'X' : s[17];
 	if (!is_digit(last) && last != 'X')
-		return dt_error(err, DT_EINVAL,
-				"national ID: character 18 must be a digit or X");
+		return dt_problem_add(ps, field, "natid.last_char", NULL);
 
 	char want = dt_natid_check_char(s);
 	if (last != want)
-		return dt_error(err, DT_EINVAL,
-				"national ID: wrong check character: expected %c, got %c", want,
-				last);
+		return dt_problem_add(ps, field, "natid.check_char", "expected", (char[2]){ want, 0 },
+				      "got", (char[2]){ last, 0 }, NULL);
 
 	int region = digits_value(s, 6);
 	if (!dt_region_province_valid(region / 10000))
-		return dt_error(err, DT_EINVAL,
-				"national ID: region code %06d has no such province (%02d)", region,
-				region / 10000);
+		return dt_problem_add(ps, field, "natid.province", "region",
+				      (char[8]){ s[0], s[1], s[2], s[3], s[4], s[5], 0 }, "province",
+				      (char[3]){ s[0], s[1], 0 }, NULL);
 
 	struct dt_date birth = {
 		.year = digits_value(s + 6, 4),
 		.month = digits_value(s + 10, 2),
 		.day = digits_value(s + 12, 2),
 	};
+	char when[DT_DATE_STRLEN];
 	if (!dt_date_valid(birth.year, birth.month, birth.day))
-		return dt_error(err, DT_EINVAL,
-				"national ID: birth date %.8s does not exist", s + 6);
-	if (birth.year < NATID_MIN_YEAR)
-		return dt_error(err, DT_EINVAL,
-				"national ID: birth date %04d-%02d-%02d is before %d", birth.year,
-				birth.month, birth.day, NATID_MIN_YEAR);
+		return dt_problem_add(ps, field, "natid.birth_invalid", "birth",
+				      (char[9]){ s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13], 0 },
+				      NULL);
+	dt_date_format(birth, when);
 	if (dt_date_cmp(birth, today) > 0)
-		return dt_error(err, DT_EINVAL,
-				"national ID: birth date %04d-%02d-%02d is in the future", birth.year,
-				birth.month, birth.day);
+		return dt_problem_add(ps, field, "natid.birth_future", "birth", when, NULL);
 
 	if (out) {
 		memcpy(out->id, s, 17);

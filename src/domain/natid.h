@@ -10,7 +10,7 @@
 #define DT_NATID_H
 
 #include "core/date.h"
-#include "core/strbuf.h"
+#include "domain/problem.h"
 
 #define DT_NATID_LEN 18
 
@@ -25,11 +25,17 @@ struct dt_natid {
 char dt_natid_check_char(const char *first17);
 /**
  * Validate @s against GB 11643 as of @today and fill @out.  Leading and
- * trailing blanks are not accepted; lower-case x is normalised.  On failure
- * DT_EINVAL with a reason in @err (e.g. "wrong check character: expected 7",
- * "15-digit legacy ID: re-issue as 18 digits").
+ * trailing blanks are not accepted; lower-case x is normalised.  Any birth
+ * year is valid (the standard's example 440524188001010014 was born in
+ * 1880); how old a person must be is the caller's rule (a trainee's, in the
+ * store), from out->birth.  On failure one problem about @field in @ps
+ * (natid.check_char {expected, got}, natid.length {length}, natid.legacy,
+ * natid.digit {position}, natid.last_char, natid.blanks, natid.province
+ * {region, province}, natid.birth_invalid {birth}, natid.birth_future
+ * {birth}, field.required) and its kind, DT_EINVAL.
  */
-int dt_natid_parse(const char *s, struct dt_date today, struct dt_natid *out, struct dt_strbuf *err);
+enum dt_err dt_natid_parse(const char *s, struct dt_date today, struct dt_natid *out,
+			   struct dt_problems *ps, const char *field);
 /** Masked form for display: the first 4 and last 4 kept, "2101**********123X". */
 void dt_natid_mask(const char *id, char out[DT_NATID_LEN + 1]);
 /**

@@ -13,28 +13,21 @@
 #include "domain/occupation.h"
 #include "core/banned.h"
 
-int dt_occupation_code_parse(const char *s, struct dt_strbuf *err)
+enum dt_err dt_occupation_code_parse(const char *s, struct dt_problems *ps, const char *field)
 {
 	if (!s || !*s)
-		return dt_error(err, DT_EINVAL, "occupation code: missing");
+		return dt_problem_add(ps, field, "field.required", NULL);
 	size_t len = strlen(s);
 	if (len != DT_OCC_CODE_LEN)
-		return dt_error(err, DT_EINVAL,
-				"occupation code: must be 10 characters like 6-31-01-03, got %zu", len);
+		return dt_problem_add(ps, field, "occupation.format", "value", s, NULL);
 	for (size_t i = 0; i < DT_OCC_CODE_LEN; i++) {
 		bool dash = i == 1 || i == 4 || i == 7;
-		if (dash && s[i] != '-')
-			return dt_error(err, DT_EINVAL,
-					"occupation code: character %zu must be '-' (form X-XX-XX-XX)",
-					i + 1);
-		if (!dash && (s[i] < '0' || s[i] > '9'))
-			return dt_error(err, DT_EINVAL,
-					"occupation code: character %zu must be a digit (form X-XX-XX-XX)",
-					i + 1);
+		if ((dash && s[i] != '-') || (!dash && (s[i] < '0' || s[i] > '9')))
+			return dt_problem_add(ps, field, "occupation.format", "value", s, NULL);
 	}
 	if (s[0] < '1' || s[0] > '8')
-		return dt_error(err, DT_EINVAL,
-				"occupation code: major group must be 1-8, got %c", s[0]);
+		return dt_problem_add(ps, field, "occupation.major", "value", (char[2]){ s[0], 0 },
+				      NULL);
 	return DT_OK;
 }
 

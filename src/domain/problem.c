@@ -15,7 +15,7 @@
 
 #include "core/common.h"
 #include "domain/problem.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 static char *dup_text(const char *s)

@@ -30,24 +30,23 @@ bool dt_region_province_valid(int prefix2)
 	}
 }
 
-int dt_region_code_parse(const char *s, int *code, struct dt_strbuf *err)
+enum dt_err dt_region_code_parse(const char *s, int *code, struct dt_problems *ps, const char *field)
 {
-	if (!s)
-		return dt_error(err, DT_EINVAL, "region code: missing");
+	if (!s || !*s)
+		return dt_problem_add(ps, field, "field.required", NULL);
 	size_t len = strlen(s);
-	if (len != 6)
-		return dt_error(err, DT_EINVAL, "region code: must be 6 digits, got %zu characters",
-				len);
 	int v = 0;
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < len && len == 6; i++) {
 		if (s[i] < '0' || s[i] > '9')
-			return dt_error(err, DT_EINVAL,
-					"region code: character %zu is not a digit", i + 1);
-		v = v * 10 + (s[i] - '0');
+			len = 0;
+		else
+			v = v * 10 + (s[i] - '0');
 	}
+	if (len != 6)
+		return dt_problem_add(ps, field, "region.format", "value", s, NULL);
 	if (!dt_region_province_valid(v / 10000))
-		return dt_error(err, DT_EINVAL, "region code %06d: unknown province %02d", v,
-				v / 10000);
+		return dt_problem_add(ps, field, "region.province", "value", s, "province",
+				      (char[3]){ s[0], s[1], 0 }, NULL);
 	/*
 	 * PP00XX would be a county with no prefecture above it.  GB/T 2260 never
 	 * issues such codes (counties run directly by a province use CC = 90),
@@ -55,8 +54,7 @@ int dt_region_code_parse(const char *s, int *code, struct dt_strbuf *err)
 	 * for the prefecture level.
 	 */
 	if ((v / 100) % 100 == 0 && v % 100 != 0)
-		return dt_error(err, DT_EINVAL,
-				"region code %06d: county digits set with prefecture digits 00", v);
+		return dt_problem_add(ps, field, "region.county", "value", s, NULL);
 	if (code)
 		*code = v;
 	return DT_OK;

@@ -10,12 +10,18 @@
 
 #include <stdbool.h>
 
-#include "core/strbuf.h"
+#include "domain/problem.h"
 
 /** True for the 34 province-level prefixes (11..15, 21..23, 31..37, 41..46, 50..54, 61..65, 71, 81, 82). */
 bool dt_region_province_valid(int prefix2);
-/** Parse "210102" (6 digits, valid province prefix) into @code. */
-int dt_region_code_parse(const char *s, int *code, struct dt_strbuf *err);
+/**
+ * Parse "210102" (6 digits, valid province prefix) into @code (may be
+ * NULL).  On failure one problem about @field in @ps (region.format {value},
+ * region.province {value, province}, region.county {value}, field.required)
+ * and DT_EINVAL.  Whether the code is in the region table is the store's
+ * question.
+ */
+enum dt_err dt_region_code_parse(const char *s, int *code, struct dt_problems *ps, const char *field);
 /** 1 province (PP0000), 2 prefecture (PPCC00), 3 county. */
 int dt_region_level(int code);
 /** The code's ancestor at @level (1 or 2): 210102 -> 210000 or 210100. */

@@ -91,13 +91,14 @@ char dt_orgcode_check_char(const char *first8)
 }
 
 /* @out may be NULL to validate only; it is written only on success. */
-int dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_strbuf *err)
+enum dt_err dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_problems *ps,
+			  const char *field)
 {
 	if (!s || !*s)
-		return dt_error(err, DT_EINVAL, "credit code: missing");
+		return dt_problem_add(ps, field, "field.required", NULL);
 	size_t len = strlen(s);
 	if (len != DT_USCC_LEN)
-		return dt_error(err, DT_EINVAL, "credit code: must be 18 characters, got %zu", len);
+		return dt_problem_add(ps, field, "uscc.length", "length", DT_I(len), NULL);
 
 	char code[DT_USCC_LEN + 1];
 	for (size_t i = 0; i < DT_USCC_LEN; i++) {
@@ -105,51 +106,51 @@ int dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_strbuf *er
 		if (uscc_value(code[i]) < 0) {
 			if (code[i] == 'I' || code[i] == 'O' || code[i] == 'S' || code[i] == 'V' ||
 			    code[i] == 'Z')
-				return dt_error(err, DT_EINVAL,
-						"credit code: position %zu: the letter %c is never used (no I, O, S, V, Z)",
-						i + 1, code[i]);
-			return dt_error(err, DT_EINVAL,
-					"credit code: position %zu: not a digit or a letter",
-					i + 1);
+				return dt_problem_add(ps, field, "uscc.letter", "position", DT_I(i + 1),
+						      "letter", (char[2]){ code[i], 0 }, NULL);
+			return dt_problem_add(ps, field, "uscc.char", "position", DT_I(i + 1), NULL);
 		}
 	}
 	code[DT_USCC_LEN] = '\0';
 
 	if (!strchr(uscc_authorities, code[0]))
-		return dt_error(err, DT_EINVAL,
-				"credit code: position 1: unknown registration authority %c (1-9, A, N or Y)",
-				code[0]);
+		return dt_problem_add(ps, field, "uscc.authority", "value", (char[2]){ code[0], 0 },
+				      NULL);
 	/* Every published organisation type is a digit 1..9; 0 is never used. */
 	if (code[1] < '1' || code[1] > '9')
-		return dt_error(err, DT_EINVAL,
-				"credit code: position 2: organisation type must be a digit 1-9, got %c",
-				code[1]);
+		return dt_problem_add(ps, field, "uscc.org_type", "value", (char[2]){ code[1], 0 },
+				      NULL);
 	int region = 0;
 	for (int i = 2; i < 8; i++) {
 		if (code[i] < '0' || code[i] > '9')
-			return dt_error(err, DT_EINVAL,
-					"credit code: position %d: region code (positions 3-8) must be digits",
-					i + 1);
+			return dt_problem_add(ps, field, "uscc.region_digit", "position", DT_I(i + 1),
+					      NULL);
 		region = region * 10 + (code[i] - '0');
 	}
 	if (region != USCC_REGION_NATIONAL && !dt_region_province_valid(region / 10000))
-		return dt_error(err, DT_EINVAL,
-				"credit code: positions 3-8: region code %06d has no such province (%02d)",
-				region, region / 10000);
+		return dt_problem_add(ps, field, "uscc.province", "region",
+				      (char[7]){ code[2], code[3], code[4], code[5], code[6], code[7], 0 },
+				      "province", (char[3]){ code[2], code[3], 0 }, NULL);
 
 	char org = dt_orgcode_check_char(code + 8);
 	if (code[16] != org)
-		return dt_error(err, DT_EINVAL,
-				"credit code: position 17: organisation code (positions 9-17) check character: expected %c, got %c",
-				org, code[16]);
+		return dt_problem_add(ps, field, "uscc.org_check", "expected", (char[2]){ org, 0 },
+				      "got", (char[2]){ code[16], 0 }, NULL);
 
 	char want = dt_uscc_check_char(code);
 	if (code[17] != want)
-		return dt_error(err, DT_EINVAL,
-				"credit code: position 18: wrong check character: expected %c, got %c",
-				want, code[17]);
+		return dt_problem_add(ps, field, "uscc.check_char", "expected", (char[2]){ want, 0 },
+				      "got", (char[2]){ code[17], 0 }, NULL);
 
 	if (out)
 		memcpy(out, code, DT_USCC_LEN + 1);
 	return DT_OK;
+}
+
+int dt_uscc_region(const char *code)
+{
+	int region = 0;
+	for (int i = 2; i < 8; i++)
+		region = region * 10 + (code[i] - '0');
+	return region;
 }

@@ -9,7 +9,7 @@
 #ifndef DT_USCC_H
 #define DT_USCC_H
 
-#include "core/strbuf.h"
+#include "domain/problem.h"
 
 #define DT_USCC_LEN 18
 
@@ -18,9 +18,17 @@ char dt_uscc_check_char(const char *first17);
 /** GB 11714 check character ('0'..'9' or 'X') for an 8-character organisation code body. */
 char dt_orgcode_check_char(const char *first8);
 /**
- * Validate @s; write the normalised (upper-case) code into @out.  DT_EINVAL
- * with a reason in @err naming the position or check that failed.
+ * Validate @s; write the normalised (upper-case) code into @out (may be
+ * NULL).  On failure one problem about @field in @ps naming the position or
+ * check that failed (uscc.length {length}, uscc.letter {position, letter},
+ * uscc.char {position}, uscc.authority {value}, uscc.org_type {value},
+ * uscc.region_digit {position}, uscc.province {region, province},
+ * uscc.org_check {expected, got}, uscc.check_char {expected, got},
+ * field.required) and its kind, DT_EINVAL.
  */
-int dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_strbuf *err);
+enum dt_err dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_problems *ps,
+			  const char *field);
+/** The 6-digit region code inside a valid USCC @code (positions 3-8; 100000: national). */
+int dt_uscc_region(const char *code);
 
 #endif

@@ -65,6 +65,7 @@ struct eval {
 	json_t *settings;
 	int raised;
 	struct dt_strbuf *err;
+	struct dt_strbuf zh, en; /* the message of the alert being raised; emptied by raise_for() */
 };
 
 static double threshold(struct eval *ev, const char *rule)
@@ -80,26 +81,32 @@ static double threshold(struct eval *ev, const char *rule)
 	return 0;
 }
 
-static int raise_for(struct eval *ev, const char *rule, const char *severity, const char *kind,
-		     int64_t id, const char *indicator, int region, double value, double thr,
-		     const char *zh, const char *en)
+static enum dt_err raise_for(struct eval *ev, const char *rule, const char *severity, const char *kind,
+		     int64_t id, const char *indicator, int region, double value, double thr)
 {
-	struct dt_alert_in in = { rule, severity, kind, id, indicator, region, value, thr, zh, en };
+	struct dt_alert_in in = { rule, severity, kind, id, indicator, region, value, thr, ev->zh.buf,
+				  ev->en.buf };
 	bool raised = false;
-	int rc = dt_store_alert_raise(ev->s, ev->a, &in, &raised, ev->err);
+	enum dt_err rc;
+	if (!dt_strbuf_ok(&ev->zh) || !dt_strbuf_ok(&ev->en))
+		rc = dt_error(ev->err, DT_ENOMEM, "alert %s: out of memory for its message", rule);
+	else
+		rc = dt_store_alert_raise(ev->s, ev->a, &in, &raised, ev->err);
 	ev->raised += raised;
+	dt_strbuf_reset(&ev->zh);
+	dt_strbuf_reset(&ev->en);
 	return rc;
 }
 
-static int raise(struct eval *ev, const char *rule, const char *severity, const char *kind, int64_t id,
-		 int region, double value, double thr, const char *zh, const char *en)
+static enum dt_err raise(struct eval *ev, const char *rule, const char *severity, const char *kind, int64_t id,
+		 int region, double value, double thr)
 {
-	return raise_for(ev, rule, severity, kind, id, NULL, region, value, thr, zh, en);
+	return raise_for(ev, rule, severity, kind, id, NULL, region, value, thr);
 }
 
 /* Call @fn for each candidate row of @rule (store/monitor.c holds the queries). */
-static int each_row(struct eval *ev, const char *rule, double thr,
-		    int (*fn)(struct eval *ev, json_t *row, double thr))
+static enum dt_err each_row(struct eval *ev, const char *rule, double thr,
+		    enum dt_err (*fn)(struct eval *ev, json_t *row, double thr))
 {
 	json_t *rows = NULL;
 	int rc = dt_store_alert_candidates(ev->s, rule, ev->today, thr, &rows, ev->err);
@@ -119,63 +126,57 @@ static int each_row(struct eval *ev, const char *rule, double thr,
 #define COL_F(st, c) json_number_value(json_array_get((st), (c)))
 #define COL_S(st, c) (json_string_value(json_array_get((st), (c))) ?: "")
 
-static int on_dissolutions(struct eval *ev, json_t *st, double thr)
+static enum dt_err on_dissolutions(struct eval *ev, json_t *st, double thr)
 {
-	char zh[256], en[256];
-	snprintf(zh, sizeof(zh), "%s 近90天解除合同 %lld 份(阈值 %g)", COL_S(st, 2), (long long)COL_I(st, 3), thr);
-	snprintf(en, sizeof(en), "%s dissolved %lld contracts in the last 90 days (threshold %g)",
+	dt_strbuf_addf(&ev->zh, "%s 近90天解除合同 %lld 份(阈值 %g)", COL_S(st, 2), (long long)COL_I(st, 3), thr);
+	dt_strbuf_addf(&ev->en, "%s dissolved %lld contracts in the last 90 days (threshold %g)",
 		 COL_S(st, 2), (long long)COL_I(st, 3), thr);
 	return raise(ev, "dissolution_spike", COL_I(st, 3) >= 2 * thr ? "critical" : "warning",
-		     "organization", COL_I(st, 0), (int)COL_I(st, 1), (double)COL_I(st, 3), thr, zh, en);
+		     "organization", COL_I(st, 0), (int)COL_I(st, 1), (double)COL_I(st, 3), thr);
 }
 
-static int on_no_entry(struct eval *ev, json_t *st, double thr)
+static enum dt_err on_no_entry(struct eval *ev, json_t *st, double thr)
 {
-	char zh[256], en[256];
 	const char *last = COL_S(st, 2);
-	snprintf(zh, sizeof(zh), "合同 %lld 已 %g 天以上无培养记录(最近一条: %s)", (long long)COL_I(st, 0), thr,
+	dt_strbuf_addf(&ev->zh, "合同 %lld 已 %g 天以上无培养记录(最近一条: %s)", (long long)COL_I(st, 0), thr,
 		 *last ? last : "无");
-	snprintf(en, sizeof(en), "Contract %lld has had no record-book entry for %g days or more (last: %s)",
+	dt_strbuf_addf(&ev->en, "Contract %lld has had no record-book entry for %g days or more (last: %s)",
 		 (long long)COL_I(st, 0), thr, *last ? last : "none");
 	return raise(ev, "no_record_entry", "warning", "contract", COL_I(st, 0), (int)COL_I(st, 1),
-		     COL_F(st, 3), thr, zh, en);
+		     COL_F(st, 3), thr);
 }
 
-static int on_mentor(struct eval *ev, json_t *st, double thr)
+static enum dt_err on_mentor(struct eval *ev, json_t *st, double thr)
 {
-	char zh[256], en[256];
-	snprintf(zh, sizeof(zh), "%s 企业导师 %s 带徒 %lld 人(上限 %g)", COL_S(st, 2), COL_S(st, 3),
+	dt_strbuf_addf(&ev->zh, "%s 企业导师 %s 带徒 %lld 人(上限 %g)", COL_S(st, 2), COL_S(st, 3),
 		 (long long)COL_I(st, 4), thr);
-	snprintf(en, sizeof(en), "%s: company mentor %s has %lld trainees (limit %g)", COL_S(st, 2),
+	dt_strbuf_addf(&ev->en, "%s: company mentor %s has %lld trainees (limit %g)", COL_S(st, 2),
 		 COL_S(st, 3), (long long)COL_I(st, 4), thr);
 	return raise(ev, "mentor_overload", "warning", "organization", COL_I(st, 0), (int)COL_I(st, 1),
-		     (double)COL_I(st, 4), thr, zh, en);
+		     (double)COL_I(st, 4), thr);
 }
 
-static int on_stipend(struct eval *ev, json_t *st, double thr)
+static enum dt_err on_stipend(struct eval *ev, json_t *st, double thr)
 {
 	(void)thr;
-	char zh[256], en[256];
-	snprintf(zh, sizeof(zh), "合同 %lld 月津贴 %lld 元, 低于当地最低工资 %lld 元", (long long)COL_I(st, 0),
+	dt_strbuf_addf(&ev->zh, "合同 %lld 月津贴 %lld 元, 低于当地最低工资 %lld 元", (long long)COL_I(st, 0),
 		 (long long)COL_I(st, 2), (long long)COL_I(st, 3));
-	snprintf(en, sizeof(en), "Contract %lld pays a stipend of %lld CNY a month, below the local minimum wage of %lld",
+	dt_strbuf_addf(&ev->en, "Contract %lld pays a stipend of %lld CNY a month, below the local minimum wage of %lld",
 		 (long long)COL_I(st, 0), (long long)COL_I(st, 2), (long long)COL_I(st, 3));
 	return raise(ev, "stipend_below_minimum", "critical", "contract", COL_I(st, 0), (int)COL_I(st, 1),
-		     (double)COL_I(st, 2), (double)COL_I(st, 3), zh, en);
+		     (double)COL_I(st, 2), (double)COL_I(st, 3));
 }
 
-static int on_task(struct eval *ev, json_t *st, double thr)
+static enum dt_err on_task(struct eval *ev, json_t *st, double thr)
 {
 	(void)thr;
-	char zh[512], en[512];
-	snprintf(zh, sizeof(zh), "试点任务「%s」已过完成时限 %s", COL_S(st, 2), COL_S(st, 3));
-	snprintf(en, sizeof(en), "Pilot task \"%s\" is past its deadline %s", COL_S(st, 2), COL_S(st, 3));
-	return raise(ev, "task_overdue", "warning", "pilot_task", COL_I(st, 0), (int)COL_I(st, 1), 0, 0,
-		     zh, en);
+	dt_strbuf_addf(&ev->zh, "试点任务「%s」已过完成时限 %s", COL_S(st, 2), COL_S(st, 3));
+	dt_strbuf_addf(&ev->en, "Pilot task \"%s\" is past its deadline %s", COL_S(st, 2), COL_S(st, 3));
+	return raise(ev, "task_overdue", "warning", "pilot_task", COL_I(st, 0), (int)COL_I(st, 1), 0, 0);
 }
 
 /* Region-level rules for one pilot: targets off track, dual ratio below plan. */
-static int pilot_rules(struct eval *ev, int64_t pilot_id, int region, const char *name)
+static enum dt_err pilot_rules(struct eval *ev, int64_t pilot_id, int region, const char *name)
 {
 	struct dt_ind_query q = { .region = region, .period = { ev->today_ymd / 10000, 0, 0 },
 				  .today = ev->today_ymd };
@@ -203,24 +204,22 @@ static int pilot_rules(struct eval *ev, int64_t pilot_id, int region, const char
 		if (!json_is_number(att) || !t || json_number_value(att) >= thr)
 			continue;
 		double a = json_number_value(att);
-		char zh[512], en[512];
-		snprintf(zh, sizeof(zh), "%s「%s」预计完成度 %.0f%%, 低于 %.0f%%", name,
+		dt_strbuf_addf(&ev->zh, "%s「%s」预计完成度 %.0f%%, 低于 %.0f%%", name,
 			 json_string_value(json_object_get(ind, "name_zh")), a * 100, thr * 100);
-		snprintf(en, sizeof(en), "%s: %s projected at %.0f%% of target, below %.0f%%", name,
+		dt_strbuf_addf(&ev->en, "%s: %s projected at %.0f%% of target, below %.0f%%", name,
 			 json_string_value(json_object_get(ind, "name_en")), a * 100, thr * 100);
 		rc = raise_for(ev, "target_off_track", a < thr * 0.75 ? "critical" : "warning", "pilot",
-			       pilot_id, code, region, a, thr, zh, en);
+			       pilot_id, code, region, a, thr);
 	}
 	if (rc == DT_OK && !isnan(dual) && !isnan(plan)) {
 		double gap = threshold(ev, "dual_ratio_below_plan");
 		if (dual < plan - gap) {
-			char zh[512], en[512];
-			snprintf(zh, sizeof(zh), "%s 企业学时占比 %.1f%%, 低于计划 %.1f%% 超过 %g 个百分点", name,
+			dt_strbuf_addf(&ev->zh, "%s 企业学时占比 %.1f%%, 低于计划 %.1f%% 超过 %g 个百分点", name,
 				 dual, plan, gap);
-			snprintf(en, sizeof(en), "%s: dual ratio %.1f%% is more than %g points below the plan (%.1f%%)",
+			dt_strbuf_addf(&ev->en, "%s: dual ratio %.1f%% is more than %g points below the plan (%.1f%%)",
 				 name, dual, gap, plan);
 			rc = raise(ev, "dual_ratio_below_plan", "warning", "pilot", pilot_id, region, dual,
-				   plan - gap, zh, en);
+				   plan - gap);
 		}
 	}
 	json_decref(targets);
@@ -228,10 +227,10 @@ static int pilot_rules(struct eval *ev, int64_t pilot_id, int region, const char
 	return rc;
 }
 
-int dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int today, int *raised,
+enum dt_err dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int today, int *raised,
 			      struct dt_strbuf *err)
 {
-	struct eval ev = { .s = s, .a = a, .err = err };
+	struct eval ev = { .s = s, .a = a, .err = err, .zh = DT_STRBUF_INIT, .en = DT_STRBUF_INIT };
 	ev.today_ymd = today ? today : dt_engine_today();
 	struct dt_date d = { ev.today_ymd / 10000, ev.today_ymd / 100 % 100, ev.today_ymd % 100 };
 	dt_date_format(d, ev.today);
@@ -255,7 +254,7 @@ int dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int 
 
 	static const struct {
 		const char *rule;
-		int (*fn)(struct eval *ev, json_t *row, double thr);
+		enum dt_err (*fn)(struct eval *ev, json_t *row, double thr);
 	} per_record[] = {
 		{ "dissolution_spike", on_dissolutions }, { "no_record_entry", on_no_entry },
 		{ "mentor_overload", on_mentor },	    { "stipend_below_minimum", on_stipend },
@@ -264,6 +263,8 @@ int dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int 
 	for (size_t k = 0; k < DT_ARRAY_SIZE(per_record) && rc == DT_OK; k++)
 		rc = each_row(&ev, per_record[k].rule, threshold(&ev, per_record[k].rule), per_record[k].fn);
 	json_decref(ev.settings);
+	dt_strbuf_release(&ev.zh);
+	dt_strbuf_release(&ev.en);
 	if (raised)
 		*raised = ev.raised;
 	return rc;

@@ -52,7 +52,7 @@ bool dt_anchor_public_key(unsigned char pk[DT_SIGN_PK_LEN])
 	return g.have_key;
 }
 
-int dt_anchor_take(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_anchor_take(struct dt_store *s, struct dt_strbuf *err)
 {
 	struct dt_checkpoint cp;
 	struct dt_strbuf text = DT_STRBUF_INIT, path = DT_STRBUF_INIT, tmp = DT_STRBUF_INIT;
@@ -101,7 +101,7 @@ static void *anchor_main(void *arg)
 	return NULL;
 }
 
-int dt_anchor_start(const char *path, const struct dt_keys *keys, int minutes,
+enum dt_err dt_anchor_start(const char *path, const struct dt_keys *keys, int minutes,
 		    struct dt_strbuf *err)
 {
 	if (!g.have_key || !g.dir)

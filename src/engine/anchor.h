@@ -33,10 +33,10 @@ void dt_anchor_config(const char *dir, const struct dt_sign_key *key);
  * @minutes (and once at start) when the head has moved.  Needs the key and
  * the directory of dt_anchor_config().
  */
-int dt_anchor_start(const char *path, const struct dt_keys *keys, int minutes,
+enum dt_err dt_anchor_start(const char *path, const struct dt_keys *keys, int minutes,
 		    struct dt_strbuf *err);
 /** Take one checkpoint now on @s (when the head moved since the last); DT_OK or the error. */
-int dt_anchor_take(struct dt_store *s, struct dt_strbuf *err);
+enum dt_err dt_anchor_take(struct dt_store *s, struct dt_strbuf *err);
 /** Stop and join the thread (no-op when not started); wipes the key. */
 void dt_anchor_stop(void);
 /** The server's public key, when it has a signing key. */

@@ -33,7 +33,7 @@ struct dt_demo_stats {
  * occupations loaded and no pilot data yet).  DT_ECONFLICT if the database
  * already holds pilot data.
  */
-int dt_demo_generate(struct dt_store *s, const struct dt_actor *a, const struct dt_demo_opts *o,
+enum dt_err dt_demo_generate(struct dt_store *s, const struct dt_actor *a, const struct dt_demo_opts *o,
 		     struct dt_demo_stats *stats, struct dt_strbuf *err);
 
 #endif

@@ -11,7 +11,7 @@
 #include "engine/demo_accounts.h"
 #include "core/banned.h"
 
-int dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_t **out,
+enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_t **out,
 		     struct dt_strbuf *err)
 {
 	const char *filters[] = { "region", "210100", "status", "active" };

@@ -16,7 +16,7 @@
  * an active Shenyang contract).  *@out receives a JSON array of {login,
  * role, scope, note}.  Run after dt_demo_generate().
  */
-int dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_t **out,
+enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_t **out,
 		     struct dt_strbuf *err);
 
 #endif

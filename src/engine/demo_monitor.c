@@ -40,7 +40,7 @@ static const char *const tasks[][2] = {
 	{ "开展年度试点评估并形成总结报告", "市发展改革委、市教育局" },
 };
 
-static int wages_and_national(struct dt_store *s, const struct dt_actor *a, int year,
+static enum dt_err wages_and_national(struct dt_store *s, const struct dt_actor *a, int year,
 			      struct dt_strbuf *err)
 {
 	int rc = DT_OK;
@@ -67,7 +67,7 @@ static int wages_and_national(struct dt_store *s, const struct dt_actor *a, int 
  * before, grown by a factor between 5% and 35% that depends on the region,
  * so that the demo shows pilots ahead of and behind their targets.
  */
-static int pilot_targets(struct dt_store *s, const struct dt_actor *a, int region, int year,
+static enum dt_err pilot_targets(struct dt_store *s, const struct dt_actor *a, int region, int year,
 			 int today, struct dt_strbuf *err)
 {
 	static const char *const grown[] = { "new_contracts", "active_contracts", "hours_company",
@@ -102,7 +102,7 @@ static int pilot_targets(struct dt_store *s, const struct dt_actor *a, int regio
 	return rc;
 }
 
-static int pilot_tasks(struct dt_store *s, const struct dt_actor *a, int64_t pilot_id, int year,
+static enum dt_err pilot_tasks(struct dt_store *s, const struct dt_actor *a, int64_t pilot_id, int year,
 		       int k, struct dt_strbuf *err)
 {
 	int rc = DT_OK;
@@ -122,7 +122,7 @@ static int pilot_tasks(struct dt_store *s, const struct dt_actor *a, int64_t pil
 	return rc;
 }
 
-int dt_demo_monitoring(struct dt_store *s, const struct dt_actor *a, int today,
+enum dt_err dt_demo_monitoring(struct dt_store *s, const struct dt_actor *a, int today,
 		       struct dt_strbuf *err)
 {
 	int year = today / 10000;

@@ -14,7 +14,7 @@
  * pilot, and raise the alerts.  Deterministic for a database and @today
  * (YYYYMMDD).
  */
-int dt_demo_monitoring(struct dt_store *s, const struct dt_actor *a, int today,
+enum dt_err dt_demo_monitoring(struct dt_store *s, const struct dt_actor *a, int today,
 		       struct dt_strbuf *err);
 
 #endif

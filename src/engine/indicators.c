@@ -34,7 +34,7 @@ static void add_row(void *ctx, const char *key, int period, int64_t value)
  * whole-year figures need only (see dt_counters: slot 0 of a year then holds
  * the whole year).
  */
-static int load(struct dt_store *s, int region, int64_t occ, int year, bool months,
+static enum dt_err load(struct dt_store *s, int region, int64_t occ, int year, bool months,
 		struct dt_counters *c, struct dt_strbuf *err)
 {
 	dt_counters_init(c, year);
@@ -52,7 +52,7 @@ static void region_code(int region, char buf[16])
 }
 
 /* {code, name_zh, name_en, level} of @region (0: the nation). */
-static int region_info(struct dt_store *s, int region, json_t **out, struct dt_strbuf *err)
+static enum dt_err region_info(struct dt_store *s, int region, json_t **out, struct dt_strbuf *err)
 {
 	if (region == 0) {
 		*out = json_pack("{s:s, s:s, s:s, s:i}", "code", "000000", "name_zh", "全国", "name_en",
@@ -71,7 +71,7 @@ static int region_info(struct dt_store *s, int region, json_t **out, struct dt_s
 	return DT_OK;
 }
 
-int dt_engine_pilots(struct dt_store *s, json_t **pilots, struct dt_strbuf *err)
+enum dt_err dt_engine_pilots(struct dt_store *s, json_t **pilots, struct dt_strbuf *err)
 {
 	char *next = NULL;
 	struct dt_query q = { .limit = 1000 };
@@ -85,7 +85,7 @@ int dt_engine_pilot_region(json_t *pilot)
 	return (int)strtol(json_string_value(json_object_get(pilot, "region")) ?: "0", NULL, 10);
 }
 
-int dt_engine_weights(struct dt_store *s, double *w, struct dt_strbuf *err)
+enum dt_err dt_engine_weights(struct dt_store *s, double *w, struct dt_strbuf *err)
 {
 	json_t *set = NULL;
 	int rc = dt_store_settings(s, "weight.", &set, err);
@@ -133,8 +133,8 @@ static void attain_all(const struct dt_period *p, const struct dt_ivalue *v, jso
 	}
 }
 
-static int occupation_id(struct dt_store *s, const char *code, int64_t *occ,
-			 struct dt_problems *ps, struct dt_strbuf *err)
+static enum dt_err occupation_id(struct dt_store *s, const char *code, int64_t *occ,
+				 struct dt_problems *ps, struct dt_strbuf *err)
 {
 	*occ = 0;
 	if (!code || !*code)
@@ -164,7 +164,7 @@ static json_t *period_json(const struct dt_period *p)
 }
 
 /* Sub-regions of @region: provinces for the nation, else the regions whose parent it is. */
-static int children_of(struct dt_store *s, int region, json_t **items, struct dt_strbuf *err)
+static enum dt_err children_of(struct dt_store *s, int region, json_t **items, struct dt_strbuf *err)
 {
 	char code[16];
 	region_code(region, code);
@@ -176,7 +176,7 @@ static int children_of(struct dt_store *s, int region, json_t **items, struct dt
 	return rc;
 }
 
-int dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *q, json_t **out,
+enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *q, json_t **out,
 			 struct dt_strbuf *err)
 {
 	int today = q->today ? q->today : dt_engine_today();
@@ -205,7 +205,7 @@ int dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *q, json_
 	if (rc == DT_OK)
 		rc = dt_engine_weights(s, w, err);
 	if (rc != DT_OK)
-		goto done;
+		goto out;
 
 	struct dt_period prev = dt_period_prev(&q->period);
 	struct dt_ivalue v[64] = { { 0 } }, pv[64] = { { 0 } };
@@ -272,7 +272,7 @@ int dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *q, json_
 		}
 		json_decref(items);
 	}
-done:
+out:
 	free(c);
 	json_decref(reg);
 	json_decref(targets);
@@ -283,7 +283,7 @@ done:
 	return rc;
 }
 
-int dt_engine_series(struct dt_store *s, int region, int year, json_t **out, struct dt_strbuf *err)
+enum dt_err dt_engine_series(struct dt_store *s, int region, int year, json_t **out, struct dt_strbuf *err)
 {
 	struct dt_counters *c = malloc(sizeof(*c));
 	if (!c)
@@ -342,7 +342,7 @@ static int by_prev_score(const void *a, const void *b)
 }
 
 /* The composite score of @region for @year (pro-rated to @today). */
-static int score_region(struct dt_store *s, struct dt_counters *c, const double *w, int region,
+static enum dt_err score_region(struct dt_store *s, struct dt_counters *c, const double *w, int region,
 			int year, int today, double *score, struct dt_strbuf *err)
 {
 	json_t *targets = NULL;
@@ -361,7 +361,7 @@ static int score_region(struct dt_store *s, struct dt_counters *c, const double 
 	return DT_OK;
 }
 
-int dt_engine_ranking(struct dt_store *s, int level, int within, int year, int today, json_t **out,
+enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int year, int today, json_t **out,
 		      struct dt_strbuf *err)
 {
 	if (!today)

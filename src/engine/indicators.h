@@ -27,28 +27,28 @@ struct dt_ind_query {
  * DT_EINVAL for an unknown region (region.unknown) or occupation
  * (http.occupation), recorded in q->problems about the parameter.
  */
-int dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *q, json_t **out,
+enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *q, json_t **out,
 			 struct dt_strbuf *err);
 /** Monthly values of every indicator for @region and @year: {periods: [...], series: {code: [...]}}. */
-int dt_engine_series(struct dt_store *s, int region, int year, json_t **out, struct dt_strbuf *err);
+enum dt_err dt_engine_series(struct dt_store *s, int region, int year, json_t **out, struct dt_strbuf *err);
 /**
  * The ranking of pilot regions of @level (2: cities, 1: provinces) within
  * @within (0: all) by composite score for @year, with the previous year's
  * rank and score: {year, level, weights, items: [...]}.
  */
-int dt_engine_ranking(struct dt_store *s, int level, int within, int year, int today, json_t **out,
+enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int year, int today, json_t **out,
 		      struct dt_strbuf *err);
 /** Every pilot (at most 1000) as a new JSON array; dt_engine_pilot_region() gives one's region code. */
-int dt_engine_pilots(struct dt_store *s, json_t **pilots, struct dt_strbuf *err);
+enum dt_err dt_engine_pilots(struct dt_store *s, json_t **pilots, struct dt_strbuf *err);
 int dt_engine_pilot_region(json_t *pilot);
 /** The weights of the composite score: defaults overridden by settings "weight.CODE". */
-int dt_engine_weights(struct dt_store *s, double *w, struct dt_strbuf *err);
+enum dt_err dt_engine_weights(struct dt_store *s, double *w, struct dt_strbuf *err);
 
 /**
  * Evaluate every alert rule now (for @today, YYYYMMDD; 0: today), raising
  * new alerts as @a.  *@raised (may be NULL) counts new ones.
  */
-int dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int today,
+enum dt_err dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int today,
 			      int *raised, struct dt_strbuf *err);
 
 /**

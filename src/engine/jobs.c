@@ -112,7 +112,7 @@ static void progress(void *ctx, int64_t done, int64_t total)
 }
 
 /* Write the row of @j if it has none yet (waiting for the lock unless @nowait). */
-static int record(struct dt_store *s, struct job *j, bool nowait)
+static enum dt_err record(struct dt_store *s, struct job *j, bool nowait)
 {
 	if (atomic_load(&j->recorded))
 		return DT_OK;
@@ -122,7 +122,7 @@ static int record(struct dt_store *s, struct job *j, bool nowait)
 	if (rc == DT_OK)
 		atomic_store(&j->recorded, true);
 	else if (!nowait)
-		dt_err("job %lld: cannot record it: %s", (long long)j->id, err.buf);
+		dt_log_error("job %lld: cannot record it: %s", (long long)j->id, err.buf);
 	dt_strbuf_release(&err);
 	return rc;
 }
@@ -164,7 +164,7 @@ static void run_job(struct dt_store *s, struct job *j)
 		goto finish;
 	}
 	if (dt_store_job_start(s, j->id, &err) != DT_OK) {
-		dt_err("job %lld: cannot mark it running: %s", (long long)j->id, err.buf);
+		dt_log_error("job %lld: cannot mark it running: %s", (long long)j->id, err.buf);
 		dt_strbuf_reset(&err);
 	}
 	struct dt_actor actor = { j->owner, j->request_id, j->scoped ? &j->scope : NULL };
@@ -203,7 +203,7 @@ finish:;
 	struct dt_strbuf ferr = DT_STRBUF_INIT;
 	if (dt_store_job_finish(s, j->id, status, atomic_load(&j->done), atomic_load(&j->total), counts,
 				why, report ? r.report.buf : NULL, r.report.len, &ferr) != DT_OK)
-		dt_err("job %lld: cannot record its end (%s): %s", (long long)j->id, status, ferr.buf);
+		dt_log_error("job %lld: cannot record its end (%s): %s", (long long)j->id, status, ferr.buf);
 	else
 		dt_info("job %lld (import %s by %s): %s", (long long)j->id, j->entity, j->owner, status);
 	dt_strbuf_release(&ferr);
@@ -250,7 +250,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int dt_jobs_start(const char *db_path, const struct dt_keys *keys, int nworkers,
+enum dt_err dt_jobs_start(const char *db_path, const struct dt_keys *keys, int nworkers,
 		  struct dt_strbuf *err)
 {
 	struct dt_store *s = NULL;
@@ -315,12 +315,7 @@ void dt_jobs_stop(void)
 	pool.db_path = NULL;
 }
 
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *in, int fd, size_t len,
+enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *in, int fd, size_t len,
 			  int64_t *id, struct dt_strbuf *err)
 {
 	if (!pool.started || atomic_load(&pool.stopping)) {
@@ -343,9 +338,9 @@ int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *in, in
 	}
 	j->fd = fd;
 	j->len = len;
-	j->entity = xstrdup(in->entity);
-	j->owner = xstrdup(in->owner);
-	j->request_id = xstrdup(in->request_id);
+	j->entity = dt_xstrdup(in->entity);
+	j->owner = dt_xstrdup(in->owner);
+	j->request_id = dt_xstrdup(in->request_id);
 	if (!j->entity || !j->owner || (in->request_id && !j->request_id)) {
 		job_free(j);
 		return dt_error(err, DT_ENOMEM, "out of memory");
@@ -436,7 +431,7 @@ static json_t *unrecorded(int64_t id)
 	return o;
 }
 
-int dt_jobs_get(struct dt_store *s, int64_t id, const char *owner, bool all, json_t **out,
+enum dt_err dt_jobs_get(struct dt_store *s, int64_t id, const char *owner, bool all, json_t **out,
 		struct dt_strbuf *err)
 {
 	json_t *o = unrecorded(id);
@@ -452,7 +447,7 @@ int dt_jobs_get(struct dt_store *s, int64_t id, const char *owner, bool all, jso
 	return DT_OK;
 }
 
-int dt_jobs_list(struct dt_store *s, const char *owner, bool all, json_t **out,
+enum dt_err dt_jobs_list(struct dt_store *s, const char *owner, bool all, json_t **out,
 		 struct dt_strbuf *err)
 {
 	int rc = dt_store_job_list(s, all ? NULL : owner, LIST_LIMIT, out, err);
@@ -472,7 +467,7 @@ int dt_jobs_list(struct dt_store *s, const char *owner, bool all, json_t **out,
 	return DT_OK;
 }
 
-int dt_jobs_cancel(struct dt_store *s, int64_t id, const char *owner, bool all,
+enum dt_err dt_jobs_cancel(struct dt_store *s, int64_t id, const char *owner, bool all,
 		   struct dt_strbuf *err)
 {
 	json_t *o = NULL;

@@ -32,7 +32,7 @@
  * own connection with @keys, which must outlive dt_jobs_stop()), after
  * marking jobs left over by a previous process as failed.
  */
-int dt_jobs_start(const char *db_path, const struct dt_keys *keys, int nworkers,
+enum dt_err dt_jobs_start(const char *db_path, const struct dt_keys *keys, int nworkers,
 		  struct dt_strbuf *err);
 /** Cancel what runs, fail what waits, join the threads.  Safe without a start. */
 void dt_jobs_stop(void);
@@ -56,7 +56,7 @@ struct dt_import_job {
  * caller's connection); *@id receives the job id.  DT_EDENIED when the job
  * engine is not running.
  */
-int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *j, int fd, size_t len,
+enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *j, int fd, size_t len,
 			  int64_t *id, struct dt_strbuf *err);
 /**
  * Job @id as JSON: the row, with the live progress of a queued or running
@@ -66,16 +66,16 @@ int dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *j, int
  * whoever shows it, in the reader's language) or, for a file that could
  * not be read at all, the import's own message.
  */
-int dt_jobs_get(struct dt_store *s, int64_t id, const char *owner, bool all, json_t **out,
+enum dt_err dt_jobs_get(struct dt_store *s, int64_t id, const char *owner, bool all, json_t **out,
 		struct dt_strbuf *err);
 /** The newest jobs of @owner (all: everyone's), with live progress. */
-int dt_jobs_list(struct dt_store *s, const char *owner, bool all, json_t **out,
+enum dt_err dt_jobs_list(struct dt_store *s, const char *owner, bool all, json_t **out,
 		 struct dt_strbuf *err);
 /**
  * Ask job @id to stop: a queued job never starts, a running import is
  * rolled back; both end "cancelled".  DT_ECONFLICT if it already ended.
  */
-int dt_jobs_cancel(struct dt_store *s, int64_t id, const char *owner, bool all,
+enum dt_err dt_jobs_cancel(struct dt_store *s, int64_t id, const char *owner, bool all,
 		   struct dt_strbuf *err);
 
 #endif

@@ -92,7 +92,7 @@ static void *watch_main(void *arg)
 	return NULL;
 }
 
-int dt_watch_start(const char *path, const struct dt_keys *keys, int delay_ms, struct dt_strbuf *err)
+enum dt_err dt_watch_start(const char *path, const struct dt_keys *keys, int delay_ms, struct dt_strbuf *err)
 {
 	int rc = dt_store_open(&w.store, path, keys, 0, err);
 	if (rc != DT_OK)

@@ -246,7 +246,7 @@ void dt_h_login(struct dt_ctx *c);
 void dt_h_logout(struct dt_ctx *c);
 void dt_h_whoami(struct dt_ctx *c);
 /** Start the sign-in hashing pool (once per worker: counted; the last stop ends it). */
-int dt_signin_start(void);
+enum dt_err dt_signin_start(void);
 void dt_signin_stop(void);
 void dt_h_list(struct dt_ctx *c);
 void dt_h_get(struct dt_ctx *c);

@@ -117,7 +117,7 @@ static void throttle_init(void)
 	static const struct dt_throttle_policy login = { 5, 5, 900, 3600, SIGNIN_CAP, SIGNIN_RESERVE };
 	static const struct dt_throttle_policy peer = { 20, 5, 900, 3600, SIGNIN_CAP, SIGNIN_RESERVE };
 	if (dt_throttle_new(&by_login, &login) != DT_OK || dt_throttle_new(&by_peer, &peer) != DT_OK)
-		dt_err("sign-in throttle: out of memory; every sign-in is refused");
+		dt_log_error("sign-in throttle: out of memory; every sign-in is refused");
 }
 
 unsigned dt_signin_wait(const char *login, const char *peer)

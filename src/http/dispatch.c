@@ -31,7 +31,7 @@
 #include "engine/watch.h"
 #include "http/app.h"
 #include "http/h_ui.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 static const char *db_path_global;
@@ -272,7 +272,7 @@ void dt_reply_store_error(struct dt_ctx *c, int rc)
 	const struct dt_problems *ps = dt_store_problems(c->store);
 	int status = kind_status(rc);
 	if (status == 500) {
-		dt_err("request %s: %s", c->req->request_id, c->err.buf);
+		dt_log_error("request %s: %s", c->req->request_id, c->err.buf);
 		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
 	} else if (rc == DT_ENOTFOUND) {
 		dt_reply_code(c, 404, NULL, "record.not_found", NULL); /* whatever was not found */
@@ -786,7 +786,7 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 				      NULL);
 			res->route = "(404)";
 		}
-		goto done;
+		goto out;
 	}
 	/* Find the route: the first whose method and pattern match. */
 	for (const struct dt_route *r = dt_routes; r->method && !hit; r++)
@@ -808,7 +808,7 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			dt_reply_code(&c, 404, NULL, "http.not_found", NULL);
 			res->route = "(404)";
 		}
-		goto done;
+		goto out;
 	}
 	c.route = hit; /* its match was the last: the captures are its own */
 	res->route = hit->pattern;
@@ -819,16 +819,16 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			dt_problem_add(&why, name, "http.param_nul", "where", "path_segment", NULL);
 		dt_reply_problems(&c, 400, &why);
 		dt_problems_release(&why);
-		goto done;
+		goto out;
 	}
 	if (!parse_query(&c))
-		goto done;
+		goto out;
 
 	if ((hit->flags & DT_R_SAME_ORIGIN) && !same_origin_write(&c))
-		goto done;
+		goto out;
 	bool via_cookie = false;
 	if (!(hit->flags & DT_R_OWN_AUTH) && !authenticate(&c, &via_cookie))
-		goto done;
+		goto out;
 	/* The server refused larger bodies before reading them, give or take a byte. */
 	size_t limit = route_limit(hit, req->max_body, req->max_upload, c.authed);
 	if (req->body_len > limit) {
@@ -836,25 +836,25 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			dt_reply_code(&c, 413, NULL, "http.no_body", NULL);
 		else
 			dt_reply_code(&c, 413, NULL, "http.body_too_large", "max", DT_I(limit), NULL);
-		goto done;
+		goto out;
 	}
 	if (!(hit->flags & DT_R_PUBLIC)) {
 		if (!c.authed) {
 			dt_reply_code(&c, 401, NULL, "http.sign_in", "method", "POST", "path",
 				      "/api/v1/session", NULL);
 			dt_http_add_header(res, "www-authenticate", "Bearer");
-			goto done;
+			goto out;
 		}
 		if ((c.perms & hit->perm) != hit->perm) {
 			dt_reply_code(&c, 403, NULL, "http.role", NULL);
-			goto done;
+			goto out;
 		}
 		if (via_cookie && is_write(method)) {
 			size_t n = 0;
 			const char *t = dt_http_header(req, "x-csrf-token", &n);
 			if (!t || n != strlen(c.cred.csrf) || memcmp(t, c.cred.csrf, n)) {
 				dt_reply_code(&c, 403, NULL, "http.csrf", NULL);
-				goto done;
+				goto out;
 			}
 		}
 	}
@@ -862,17 +862,17 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		json_error_t je;
 		if (!req->body_len) {
 			dt_reply_code(&c, 400, NULL, "http.body_required", NULL);
-			goto done;
+			goto out;
 		}
 		c.body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
 		if (!c.body) {
 			dt_reply_code(&c, 400, NULL, "http.body_json", "line", DT_I(je.line), "column",
 				      DT_I(je.column), "reason", je.text, NULL);
-			goto done;
+			goto out;
 		}
 		if (!json_is_object(c.body)) {
 			dt_reply_code(&c, 422, "body", "type.object", NULL);
-			goto done;
+			goto out;
 		}
 	}
 	/* What the store shows of personal data depends on pii:read: set for every route here. */
@@ -885,10 +885,10 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (strcmp(hit->method, "GET") && res->status >= 200 && res->status < 300)
 		dt_watch_touch(); /* a change: the alert rules look at it shortly */
 	if (!res->status) {
-		dt_err("request %s: handler for %s set no status", req->request_id, hit->pattern);
+		dt_log_error("request %s: handler for %s set no status", req->request_id, hit->pattern);
 		dt_reply_code(&c, 500, NULL, "http.internal", "request_id", req->request_id, NULL);
 	}
-done:
+out:
 	secure_headers(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	dt_metrics_observe(res->route ? res->route : "(none)", res->status,
@@ -949,7 +949,7 @@ static void resumed(struct dt_http_req *req, struct dt_http_res *res, void *arg)
 	res->deferred = false;
 	d->fn(&c, d->arg);
 	if (!res->status) {
-		dt_err("request %s: deferred handler for %s set no status", req->request_id,
+		dt_log_error("request %s: deferred handler for %s set no status", req->request_id,
 		       d->route->pattern);
 		dt_reply_code(&c, 500, NULL, "http.internal", "request_id", req->request_id, NULL);
 	}
@@ -991,7 +991,7 @@ static void turn_end(struct dt_http_worker *w, void *ctx)
 	dt_store_snapshot_end(w->store);
 }
 
-static int thread_init(struct dt_http_worker *w, void *ctx)
+static enum dt_err thread_init(struct dt_http_worker *w, void *ctx)
 {
 	(void)ctx;
 	w->data = dt_auth_worker_new();

@@ -30,10 +30,12 @@ static bool region_param(struct dt_ctx *c, int *region)
 		*region = own;
 		return true;
 	}
+	struct dt_problems ps = DT_PROBLEMS_INIT;
 	if (!strcmp(v, "000000") || !strcmp(v, "0")) {
 		*region = 0;
-	} else if (dt_region_code_parse(v, region, NULL) != DT_OK) {
-		dt_reply_code(c, 422, "region", "region.unknown", "value", v, NULL);
+	} else if (dt_region_code_parse(v, region, &ps, "region") != DT_OK) {
+		dt_reply_problems(c, 422, &ps);
+		dt_problems_release(&ps);
 		return false;
 	}
 	if (own && !dt_region_contains(own, *region)) {
@@ -160,9 +162,10 @@ void dt_h_targets_put(struct dt_ctx *c)
 	const struct dt_scope *sc = dt_ctx_scope(c);
 	int region = 0;
 	if (json_is_string(jr)) {
-		if (dt_region_code_parse(json_string_value(jr), &region, NULL) != DT_OK) {
-			dt_reply_code(c, 422, "region", "region.unknown", "value", json_string_value(jr),
-				      NULL);
+		struct dt_problems ps = DT_PROBLEMS_INIT;
+		if (dt_region_code_parse(json_string_value(jr), &region, &ps, "region") != DT_OK) {
+			dt_reply_problems(c, 422, &ps);
+			dt_problems_release(&ps);
 			return;
 		}
 	} else if (jr && !json_is_null(jr)) {

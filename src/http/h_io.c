@@ -34,7 +34,7 @@
 #include "http/app.h"
 #include "io/encoding.h"
 #include "io/export.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 #define FILE_BODY_MAX ((size_t)1 << 30)
@@ -140,7 +140,7 @@ void dt_h_import(struct dt_ctx *c)
 	int fd = c->req->body_fd;
 	c->req->body_fd = -1;
 	if (fd < 0 && (fd = body_to_file(c->req->body, c->req->body_len)) < 0) {
-		dt_err("request %s: no temporary file for the upload: %s", c->req->request_id,
+		dt_log_error("request %s: no temporary file for the upload: %s", c->req->request_id,
 		       strerror(errno));
 		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
 		return;
@@ -148,7 +148,7 @@ void dt_h_import(struct dt_ctx *c)
 	int64_t id = 0;
 	int rc = dt_jobs_submit_import(c->store, &j, fd, c->req->body_len, &id, &c->err);
 	if (rc == DT_EDENIED) {
-		dt_err("request %s: %s", c->req->request_id, c->err.buf);
+		dt_log_error("request %s: %s", c->req->request_id, c->err.buf);
 		dt_reply_code(c, 503, NULL, "http.busy", NULL);
 		return;
 	}
@@ -268,7 +268,7 @@ static void send_file(struct dt_ctx *c, const char *path, int format, const char
 	unlink(path);
 	if (fd < 0 || !dt_strbuf_ok(&c->res->body)) {
 		dt_strbuf_reset(&c->res->body);
-		dt_err("request %s: export file: %s", c->req->request_id, strerror(errno));
+		dt_log_error("request %s: export file: %s", c->req->request_id, strerror(errno));
 		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
 		return;
 	}
@@ -350,7 +350,7 @@ void dt_h_export(struct dt_ctx *c)
 	o.query = &q;
 	char path[512];
 	if (temp_file(path, sizeof(path), format == DT_EXPORT_XLSX ? ".xlsx" : ".csv") != 0) {
-		dt_err("request %s: no temporary file for the export", c->req->request_id);
+		dt_log_error("request %s: no temporary file for the export", c->req->request_id);
 		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
 		return;
 	}
@@ -380,7 +380,7 @@ void dt_h_template(struct dt_ctx *c)
 		return;
 	char path[512];
 	if (temp_file(path, sizeof(path), format == DT_EXPORT_XLSX ? ".xlsx" : ".csv") != 0) {
-		dt_err("request %s: no temporary file for the template", c->req->request_id);
+		dt_log_error("request %s: no temporary file for the template", c->req->request_id);
 		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
 		return;
 	}

@@ -13,7 +13,7 @@
 
 #include "core/num.h"
 #include "http/app.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 /* The entity named by {kind} (plural, as in the URL); replies 404 if none. */

@@ -66,7 +66,7 @@ static int pool_users;
 static struct dt_workq *pool;
 static atomic_int in_flight;
 
-int dt_signin_start(void)
+enum dt_err dt_signin_start(void)
 {
 	int rc = DT_OK;
 	pthread_mutex_lock(&pool_mu);
@@ -74,7 +74,7 @@ int dt_signin_start(void)
 		struct dt_strbuf err = DT_STRBUF_INIT;
 		rc = dt_workq_new(&pool, SIGNIN_THREADS, SIGNIN_MAX, SIGNIN_NICE, &err);
 		if (rc != DT_OK)
-			dt_err("sign-in pool: %s", err.buf);
+			dt_log_error("sign-in pool: %s", err.buf);
 		dt_strbuf_release(&err);
 	}
 	if (rc == DT_OK)

@@ -133,7 +133,7 @@ struct dt_http_head {
 /** The dispatcher's entry points (dispatch.c). */
 struct dt_http_app {
 	/* Called once per worker thread after its store is open. */
-	int (*thread_init)(struct dt_http_worker *w, void *ctx);
+	enum dt_err (*thread_init)(struct dt_http_worker *w, void *ctx);
 	void (*thread_fini)(struct dt_http_worker *w, void *ctx);
 	/* Handle one request; fill @res (status 0 is taken as 500). */
 	void (*handle)(struct dt_http_req *req, struct dt_http_res *res, void *ctx);
@@ -167,7 +167,7 @@ struct dt_server_opts {
  * signal, listeners close, in-flight requests finish, stores are closed
  * (checkpointing the WAL) and DT_OK is returned.
  */
-int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
+enum dt_err dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
 		  struct dt_strbuf *err);
 
 /** Connections open right now (all threads), for /metrics. */

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "http/app.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "core/banned.h"
 
 static json_t *field_schema(const struct dt_field *f, bool nullable)

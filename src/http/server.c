@@ -547,13 +547,13 @@ static void send_app_response(h2o_req_t *req, const struct dt_http_req *r, struc
 	int status = res->status ? res->status : 500;
 
 	if (res->status == 0 && res->static_body == NULL && res->body.len == 0) {
-		dt_err("request %s: %.*s %.*s: the handler gave no response", r->request_id,
+		dt_log_error("request %s: %.*s %.*s: the handler gave no response", r->request_id,
 		       (int)r->method_len, r->method, (int)r->path_len, r->path);
 		send_problem(req, r->request_id, 500, "the handler gave no response");
 		return;
 	}
 	if (status < 100 || status > 999) {
-		dt_err("request %s: %.*s %.*s: handler set status %d", r->request_id,
+		dt_log_error("request %s: %.*s %.*s: handler set status %d", r->request_id,
 		       (int)r->method_len, r->method, (int)r->path_len, r->path, status);
 		send_problem(req, r->request_id, 500, "the handler gave an invalid status");
 		return;
@@ -561,7 +561,7 @@ static void send_app_response(h2o_req_t *req, const struct dt_http_req *r, struc
 	if (res->static_body != NULL) {
 		body = h2o_iovec_init(res->static_body, res->static_len);
 	} else if (!dt_strbuf_ok(&res->body)) {
-		dt_err("request %s: %.*s %.*s: response body over its size cap", r->request_id,
+		dt_log_error("request %s: %.*s %.*s: response body over its size cap", r->request_id,
 		       (int)r->method_len, r->method, (int)r->path_len, r->path);
 		send_problem(req, r->request_id, 500, "the response could not be built");
 		return;
@@ -656,7 +656,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		struct upload *up = w->done_upload;
 		w->done_upload = NULL;
 		if (up->error) {
-			dt_err("request %s: the upload could not be stored: %s", r.request_id,
+			dt_log_error("request %s: the upload could not be stored: %s", r.request_id,
 			       strerror(up->error));
 			upload_free(up);
 			send_problem(req, r.request_id, 500, "the upload could not be stored");
@@ -898,7 +898,7 @@ char *dt_http_strdup(const struct dt_http_req *req, const char *s, size_t n)
 void dt_http_add_header(struct dt_http_res *res, const char *name, const char *value)
 {
 	if (res->nheaders >= DT_HTTP_MAX_HEADERS) {
-		dt_err("http: more than %d response headers; dropped %s", DT_HTTP_MAX_HEADERS,
+		dt_log_error("http: more than %d response headers; dropped %s", DT_HTTP_MAX_HEADERS,
 		       name);
 		return;
 	}
@@ -1032,7 +1032,7 @@ static bool upload_start(struct conn *cn, h2o_socket_t *sock, const struct head 
 		return false;
 	dt_strbuf_init(&up->head, (size_t)H2O_MAX_REQLEN * 2);
 	if ((up->fd = dt_http_temp_fd()) < 0) {
-		dt_err("http: no temporary file for an upload: %s", strerror(errno));
+		dt_log_error("http: no temporary file for an upload: %s", strerror(errno));
 		upload_free(up);
 		return false;
 	}
@@ -1237,7 +1237,7 @@ static void find_h2o_read_start(void)
 {
 	void *f = dlsym(RTLD_NEXT, "h2o_socket_read_start");
 	if (f == NULL) {
-		dt_err("http: h2o_socket_read_start not found in libh2o: %s", dlerror());
+		dt_log_error("http: h2o_socket_read_start not found in libh2o: %s", dlerror());
 		abort();
 	}
 	memcpy(&h2o_read_start, &f, sizeof(f));
@@ -1381,7 +1381,7 @@ static void add_errno_text(struct dt_strbuf *err, int e)
 		dt_strbuf_adds(err, " (ports below 1024 need privileges)");
 }
 
-static int parse_addr(const char *host, int port, struct sockaddr_in *sa, struct dt_strbuf *err)
+static enum dt_err parse_addr(const char *host, int port, struct sockaddr_in *sa, struct dt_strbuf *err)
 {
 	if (host == NULL || !*host)
 		host = "127.0.0.1";
@@ -1398,7 +1398,7 @@ static int parse_addr(const char *host, int port, struct sockaddr_in *sa, struct
 }
 
 /* A non-blocking listening socket on @sa, shared with the other workers' through SO_REUSEPORT. */
-static int open_listener(const char *host, int port, const struct sockaddr_in *sa, int *out,
+static enum dt_err open_listener(const char *host, int port, const struct sockaddr_in *sa, int *out,
 			 struct dt_strbuf *err)
 {
 	int one = 1, e;
@@ -1443,7 +1443,7 @@ static bool start_barrier(struct server *srv, int rc)
 	return go;
 }
 
-static int worker_start(struct worker *w)
+static enum dt_err worker_start(struct worker *w)
 {
 	struct server *srv = w->srv;
 	const struct dt_server_opts *o = srv->opts;
@@ -1658,7 +1658,7 @@ static void build_config(struct worker *w, h2o_globalconf_t *conf, bool metrics)
 	f->srv = srv;
 }
 
-int dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
+enum dt_err dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
 		  struct dt_strbuf *err)
 {
 	struct server srv;

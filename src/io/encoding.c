@@ -45,7 +45,7 @@ static size_t line_of(const char *data, size_t off)
 	return line;
 }
 
-static int from_gb18030(const char *data, size_t len, struct dt_strbuf *out, struct dt_strbuf *err)
+static enum dt_err from_gb18030(const char *data, size_t len, struct dt_strbuf *out, struct dt_strbuf *err)
 {
 	iconv_t cd = iconv_open("UTF-8", "GB18030");
 	if (cd == (iconv_t)-1)
@@ -80,7 +80,7 @@ static int from_gb18030(const char *data, size_t len, struct dt_strbuf *out, str
 	return rc;
 }
 
-int dt_encoding_to_utf8(const char *data, size_t len, int enc, struct dt_strbuf *out, int *used,
+enum dt_err dt_encoding_to_utf8(const char *data, size_t len, int enc, struct dt_strbuf *out, int *used,
 			bool *bom, struct dt_strbuf *err)
 {
 	bool has_bom = len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3);

@@ -53,7 +53,7 @@ struct sink {
 	bool failed;
 };
 
-static int sink_open(struct sink *k, int format, const char *path, struct dt_strbuf *err)
+static enum dt_err sink_open(struct sink *k, int format, const char *path, struct dt_strbuf *err)
 {
 	memset(k, 0, sizeof(*k));
 	k->format = format;
@@ -98,7 +98,7 @@ static int sink_open(struct sink *k, int format, const char *path, struct dt_str
 	return DT_OK;
 }
 
-static int sink_sheet(struct sink *k, const char *name)
+static enum dt_err sink_sheet(struct sink *k, const char *name)
 {
 	if (k->format != DT_EXPORT_XLSX)
 		return DT_OK;
@@ -199,7 +199,7 @@ static void sink_cell(struct sink *k, enum cell_type t, const char *text, double
 	k->col++;
 }
 
-static int sink_end_row(struct sink *k, struct dt_strbuf *err)
+static enum dt_err sink_end_row(struct sink *k, struct dt_strbuf *err)
 {
 	if (k->format == DT_EXPORT_CSV) {
 		dt_strbuf_adds(&k->line, "\r\n");
@@ -218,7 +218,7 @@ static int sink_end_row(struct sink *k, struct dt_strbuf *err)
 	return DT_OK;
 }
 
-static int sink_close(struct sink *k, int rc, const char *path, struct dt_strbuf *err)
+static enum dt_err sink_close(struct sink *k, int rc, const char *path, struct dt_strbuf *err)
 {
 	if (k->format == DT_EXPORT_CSV && k->f) {
 		if (fflush(k->f) != 0 && rc == DT_OK)
@@ -270,7 +270,7 @@ static double col_width(const struct dt_iocol *c, unsigned flags)
 	return w > 50 ? 50 : w;
 }
 
-static int write_header(struct sink *k, const struct dt_iocol *cols, size_t n, unsigned flags,
+static enum dt_err write_header(struct sink *k, const struct dt_iocol *cols, size_t n, unsigned flags,
 			bool mark_required, struct dt_strbuf *err)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -367,7 +367,7 @@ static const char *key_of(struct exporter *x, const char *entity, int64_t id)
 	return json_string_value(json_object_get(x->keys, ck));
 }
 
-static int write_record(struct exporter *x, struct sink *k, const struct dt_iocol *cols, size_t n,
+static enum dt_err write_record(struct exporter *x, struct sink *k, const struct dt_iocol *cols, size_t n,
 			json_t *item, struct dt_strbuf *err)
 {
 	json_t *clear = NULL;
@@ -462,7 +462,7 @@ int dt_export_format_parse(const char *s)
 	return -1;
 }
 
-int dt_export(struct dt_store *s, const struct dt_export_opts *o, const char *path, int64_t *count,
+enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const char *path, int64_t *count,
 	      struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_export_entity(o->kind);
@@ -686,7 +686,7 @@ static void sample_value(const struct dt_entity *e, const struct dt_iocol *c, in
 }
 
 /* The XLSX template's second sheet: what each column takes. */
-static int notes_sheet(struct sink *k, const struct dt_iocol *cols, size_t n, struct dt_strbuf *err)
+static enum dt_err notes_sheet(struct sink *k, const struct dt_iocol *cols, size_t n, struct dt_strbuf *err)
 {
 	static const char *const head[] = { "列名（中文）", "Column", "必填 Required", "格式 Format" };
 	if (sink_sheet(k, "说明 Notes") != DT_OK)
@@ -744,7 +744,7 @@ static int notes_sheet(struct sink *k, const struct dt_iocol *cols, size_t n, st
 	return rc;
 }
 
-int dt_export_template(const char *kind, int format, unsigned flags, int64_t rows,
+enum dt_err dt_export_template(const char *kind, int format, unsigned flags, int64_t rows,
 		       const char *path, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_export_entity(kind);

@@ -52,7 +52,7 @@ const struct dt_entity *dt_export_entity(const char *kind);
  * *@count (may be NULL) receives the number of records written.  DT_EINVAL
  * names a bad filter; DT_EIO the file.  A partly written file is removed.
  */
-int dt_export(struct dt_store *s, const struct dt_export_opts *o, const char *path, int64_t *count,
+enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const char *path, int64_t *count,
 	      struct dt_strbuf *err);
 
 /**
@@ -61,7 +61,7 @@ int dt_export(struct dt_store *s, const struct dt_export_opts *o, const char *pa
  * IDs (generated, not anyone's), so that `--sample N` makes a test or
  * benchmark file of N trainees.  Needs no database.
  */
-int dt_export_template(const char *kind, int format, unsigned flags, int64_t rows,
+enum dt_err dt_export_template(const char *kind, int format, unsigned flags, int64_t rows,
 		       const char *path, struct dt_strbuf *err);
 
 #endif

@@ -3,7 +3,7 @@
  * that imports, exports and templates share.
  *
  * A file holds records of one kind (trainees, organizations, ..., any entity
- * of store/entity.h).  Its header names the columns in Chinese or English,
+ * of domain/entity.h).  Its header names the columns in Chinese or English,
  * in any order; references name the other record by what people know it by
  * (an organisation by its credit code, a trainee by national ID, a
  * programme or occupation by its code, a contract by its trainee's national
@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #include "core/strbuf.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "store/store.h"
 
 /* ---- the columns of a kind ---- */
@@ -123,7 +123,7 @@ json_t *dt_import_result_json(const struct dt_import_result *r);
  * unusable (encoding, header: then @err says why); DT_ECONFLICT when
  * cancelled; other codes for database failures (nothing written).
  */
-int dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
+enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
 		  struct dt_import_result *r, struct dt_strbuf *err);
 
 #endif

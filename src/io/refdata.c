@@ -56,7 +56,7 @@ static void on_row(int c, void *ctx)
  * cells are taken as they are (json_stringn_nocheck), so nothing else may
  * reach them.
  */
-static int parse_csv(const char *data, size_t len, json_t **rows, struct dt_strbuf *err)
+static enum dt_err parse_csv(const char *data, size_t len, json_t **rows, struct dt_strbuf *err)
 {
 	struct csv_parser cp;
 	struct dt_strbuf text = DT_STRBUF_INIT;
@@ -100,7 +100,7 @@ static const struct column occupation_cols[] = {
 };
 
 /* Build the JSON input for one row; DT_EINVAL names the row and column. */
-static int row_object(const struct column *cols, size_t ncols, const int *pos, json_t *row,
+static enum dt_err row_object(const struct column *cols, size_t ncols, const int *pos, json_t *row,
 		      size_t rowno, json_t **out, struct dt_strbuf *err)
 {
 	json_t *o = json_object();
@@ -130,7 +130,7 @@ static int row_object(const struct column *cols, size_t ncols, const int *pos, j
 	return DT_OK;
 }
 
-static int load_rows(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
+static enum dt_err load_rows(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
 		     json_t *rows, struct dt_refdata_stats *st, struct dt_strbuf *err)
 {
 	const struct column *cols = kind == DT_REF_REGIONS ? region_cols : occupation_cols;
@@ -199,7 +199,7 @@ static int load_rows(struct dt_store *s, const struct dt_actor *a, enum dt_refda
 	return DT_OK;
 }
 
-int dt_refdata_load(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
+enum dt_err dt_refdata_load(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
 		    const char *data, size_t len, struct dt_refdata_stats *stats,
 		    struct dt_strbuf *err)
 {
@@ -222,7 +222,7 @@ int dt_refdata_load(struct dt_store *s, const struct dt_actor *a, enum dt_refdat
 	return rc;
 }
 
-int dt_refdata_load_builtin(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
+enum dt_err dt_refdata_load_builtin(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
 			    struct dt_refdata_stats *stats, struct dt_strbuf *err)
 {
 	const char *path = kind == DT_REF_REGIONS ? "data/regions.csv" : "data/occupations.csv";

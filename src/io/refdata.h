@@ -27,11 +27,11 @@ struct dt_refdata_stats {
  * as @kind.  DT_EINVAL names the row and column of the first fault and
  * writes nothing.
  */
-int dt_refdata_load(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
+enum dt_err dt_refdata_load(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
 		    const char *data, size_t len, struct dt_refdata_stats *stats,
 		    struct dt_strbuf *err);
 /** Load the copy embedded in the binary. */
-int dt_refdata_load_builtin(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
+enum dt_err dt_refdata_load_builtin(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
 			    struct dt_refdata_stats *stats, struct dt_strbuf *err);
 
 #endif

@@ -32,7 +32,7 @@ static bool role_known(const char *r)
 }
 
 /* Resolve the --scope of @role into @sc; DT_EINVAL naming what is wrong. */
-static int parse_scope(struct dt_store *s, const char *role, const char *scope,
+static enum dt_err parse_scope(struct dt_store *s, const char *role, const char *scope,
 		       struct dt_scope *sc, struct dt_strbuf *err)
 {
 	memset(sc, 0, sizeof(*sc));
@@ -50,8 +50,15 @@ static int parse_scope(struct dt_store *s, const char *role, const char *scope,
 								: "the organisation's USCC or org:ID");
 	if (region_role) {
 		int code;
-		if (dt_region_code_parse(scope, &code, err) != DT_OK)
+		struct dt_problems ps = DT_PROBLEMS_INIT;
+		if (dt_region_code_parse(scope, &code, &ps, "scope") != DT_OK) {
+			if (err) {
+				dt_strbuf_reset(err);
+				dt_problems_render(&ps, DT_LANG_EN, err);
+			}
+			dt_problems_release(&ps);
 			return DT_EINVAL;
+		}
 		int level = dt_region_level(code);
 		if (!strcmp(role, "province") && level != 1)
 			return dt_error(err, DT_EINVAL, "scope: %s is not a province code", scope);
@@ -100,7 +107,7 @@ static int parse_scope(struct dt_store *s, const char *role, const char *scope,
 }
 
 /* Check @password for account @login (core/password.h) and hash it with argon2id into @hash. */
-static int hash_password(const char *password, const char *login, char hash[DT_PWHASH_LEN],
+static enum dt_err hash_password(const char *password, const char *login, char hash[DT_PWHASH_LEN],
 			 struct dt_strbuf *err)
 {
 	int rc = dt_password_check(password, login, err);
@@ -130,7 +137,7 @@ static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_null(st, i);
 }
 
-int dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const char *login,
+enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const char *login,
 			 const char *role, const char *scope, const char *password, int64_t *id,
 			 struct dt_strbuf *err)
 {
@@ -206,7 +213,7 @@ static void account_from_row(sqlite3_stmt *st, struct dt_account *out)
 	out->disabled = sqlite3_column_int(st, 6) != 0;
 }
 
-int dt_store_account_list(struct dt_store *s, json_t **out, struct dt_strbuf *err)
+enum dt_err dt_store_account_list(struct dt_store *s, json_t **out, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account ORDER BY login", err);
 	if (!st)
@@ -222,7 +229,7 @@ int dt_store_account_list(struct dt_store *s, json_t **out, struct dt_strbuf *er
 	return DT_OK;
 }
 
-static int find_account(struct dt_store *s, const char *login, struct dt_account *acc,
+static enum dt_err find_account(struct dt_store *s, const char *login, struct dt_account *acc,
 			struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account WHERE login = ?", err);
@@ -237,7 +244,7 @@ static int find_account(struct dt_store *s, const char *login, struct dt_account
 }
 
 /* Revoke every live credential of @account_id (optionally only sessions). */
-static int revoke_all(struct dt_store *s, int64_t account_id, bool sessions_only,
+static enum dt_err revoke_all(struct dt_store *s, int64_t account_id, bool sessions_only,
 		      struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
@@ -256,7 +263,7 @@ static int revoke_all(struct dt_store *s, int64_t account_id, bool sessions_only
 	return rc;
 }
 
-int dt_store_account_disable(struct dt_store *s, const struct dt_actor *a, const char *login,
+enum dt_err dt_store_account_disable(struct dt_store *s, const struct dt_actor *a, const char *login,
 			     bool disabled, struct dt_strbuf *err)
 {
 	struct dt_account acc;
@@ -293,7 +300,7 @@ int dt_store_account_disable(struct dt_store *s, const struct dt_actor *a, const
 	return dt_tx_end(s, rc, err);
 }
 
-int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const char *login,
+enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const char *login,
 			    const char *password, struct dt_strbuf *err)
 {
 	char hash[DT_PWHASH_LEN], now[DT_TIME_STRLEN];
@@ -331,7 +338,7 @@ int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const 
 	return dt_tx_end(s, rc, err);
 }
 
-int dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
+enum dt_err dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
 			    char hash[DT_PWHASH_LEN], struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " ACCOUNT_COLS ", password_hash FROM account "
@@ -352,7 +359,7 @@ int dt_store_account_secret(struct dt_store *s, const char *login, struct dt_acc
 	return rc;
 }
 
-int dt_store_account_login(struct dt_store *s, const char *login, const char *password,
+enum dt_err dt_store_account_login(struct dt_store *s, const char *login, const char *password,
 			   struct dt_account *out, struct dt_strbuf *err)
 {
 	char hash[DT_PWHASH_LEN];
@@ -379,7 +386,7 @@ static void time_after(int64_t seconds, char out[DT_TIME_STRLEN])
 	strftime(out, DT_TIME_STRLEN, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 }
 
-int dt_store_credential_create(struct dt_store *s, const struct dt_actor *a, int64_t account_id,
+enum dt_err dt_store_credential_create(struct dt_store *s, const struct dt_actor *a, int64_t account_id,
 			       const char *kind, int64_t seconds, char token[DT_TOKEN_LEN],
 			       char csrf[DT_TOKEN_LEN], int64_t *cred_id, struct dt_strbuf *err)
 {
@@ -435,7 +442,7 @@ int dt_store_credential_create(struct dt_store *s, const struct dt_actor *a, int
 	return rc;
 }
 
-int dt_store_credential_check(struct dt_store *s, const char *token, struct dt_credential *out,
+enum dt_err dt_store_credential_check(struct dt_store *s, const char *token, struct dt_credential *out,
 			      struct dt_strbuf *err)
 {
 	char hash[DT_TOKEN_HASH_HEX], now[DT_TIME_STRLEN];
@@ -470,7 +477,7 @@ int dt_store_credential_check(struct dt_store *s, const char *token, struct dt_c
 	return rc;
 }
 
-int dt_store_credential_revoke(struct dt_store *s, const struct dt_actor *a, int64_t id,
+enum dt_err dt_store_credential_revoke(struct dt_store *s, const struct dt_actor *a, int64_t id,
 			       struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
@@ -496,7 +503,7 @@ int dt_store_credential_revoke(struct dt_store *s, const struct dt_actor *a, int
 	return dt_tx_end(s, rc, err);
 }
 
-int dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope, const struct dt_query *q,
+enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope, const struct dt_query *q,
 			json_t **items, char **next, struct dt_strbuf *err)
 {
 	static const char *const filters[] = { "entity", "entity_id", "actor", "action", "from", "to" };

@@ -215,7 +215,7 @@ static void dependent_triggers(struct dt_strbuf *sql, const struct dependent *d)
 	}
 }
 
-int dt_agg_install(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_agg_install(struct dt_store *s, struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT, name = DT_STRBUF_INIT, ev = DT_STRBUF_INIT;
 	for (size_t i = 0; i < DT_ARRAY_SIZE(facts); i++) {
@@ -287,7 +287,7 @@ static const char flush_year_sql[] =
 	"WHERE o.k = 0 OR d.occ IS NOT NULL GROUP BY 1, 2, 3, 4 HAVING sum(d.v) != 0 "
 	"ON CONFLICT DO UPDATE SET value = value + excluded.value";
 
-int dt_agg_flush(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_agg_flush(struct dt_store *s, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT EXISTS (SELECT 1 FROM agg_delta)", err);
 	if (!st)
@@ -315,7 +315,7 @@ int dt_agg_flush(struct dt_store *s, struct dt_strbuf *err)
 static const char *const load_tables[] = { "mentor_load", "enterprise_load" };
 
 /* Recompute agg and the load tables from the facts (inside a write). */
-static int rebuild(struct dt_store *s, struct dt_strbuf *err)
+static enum dt_err rebuild(struct dt_store *s, struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	dt_strbuf_adds(&sql,
@@ -355,7 +355,7 @@ static int rebuild(struct dt_store *s, struct dt_strbuf *err)
 	return rc;
 }
 
-int dt_store_indicators_rebuild(struct dt_store *s, const struct dt_actor *a, int64_t *rows,
+enum dt_err dt_store_indicators_rebuild(struct dt_store *s, const struct dt_actor *a, int64_t *rows,
 				struct dt_strbuf *err)
 {
 	int rc = dt_tx_begin(s, err);
@@ -384,7 +384,7 @@ int dt_store_indicators_rebuild(struct dt_store *s, const struct dt_actor *a, in
 	return rc;
 }
 
-int dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, json_t **sample,
+enum dt_err dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, json_t **sample,
 			       struct dt_strbuf *err)
 {
 	*mismatches = 0;
@@ -450,7 +450,7 @@ int dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, json_t *
 	return rc;
 }
 
-int dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int max_period, bool yearly,
+enum dt_err dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int max_period, bool yearly,
 		      dt_agg_fn fn, void *ctx, struct dt_strbuf *err)
 {
 	/* Yearly: one row per counter and year, given as period YYYY00 (year 0: "now"). */

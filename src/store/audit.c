@@ -56,7 +56,7 @@ static void event_hash(int64_t id, const char *const cols[NCOLS], const char *pr
 }
 
 /* The last event's id and hash (0 and zeros for an empty chain). */
-static int read_head(struct dt_store *s, int64_t *id, char hash[HASH_HEX], struct dt_strbuf *err)
+static enum dt_err read_head(struct dt_store *s, int64_t *id, char hash[HASH_HEX], struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", err);
 	if (!st)
@@ -80,7 +80,7 @@ static int read_head(struct dt_store *s, int64_t *id, char hash[HASH_HEX], struc
  * instead of new events quietly taking their ids.  (Inside a bulk
  * transaction the head may lag the table, never lead it.)
  */
-static int chain_tip(struct dt_store *s, int64_t *id, char hash[HASH_HEX], struct dt_strbuf *err)
+static enum dt_err chain_tip(struct dt_store *s, int64_t *id, char hash[HASH_HEX], struct dt_strbuf *err)
 {
 	struct dt_strbuf head = DT_STRBUF_INIT;
 	bool found = false;
@@ -99,14 +99,14 @@ static int chain_tip(struct dt_store *s, int64_t *id, char hash[HASH_HEX], struc
 	return rc;
 }
 
-static int write_head(struct dt_store *s, int64_t id, const char *hash, struct dt_strbuf *err)
+static enum dt_err write_head(struct dt_store *s, int64_t id, const char *hash, struct dt_strbuf *err)
 {
 	char head[24 + HASH_HEX];
 	snprintf(head, sizeof(head), "%lld:%s", (long long)id, hash);
 	return dt_meta_set(s, "audit_head", head, err);
 }
 
-int dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (!s->head_dirty)
 		return DT_OK;
@@ -140,7 +140,7 @@ static void insert_sql(struct dt_strbuf *sql, int n)
  * (0: none).  Each event chains from the one before it; inside an explicit
  * transaction the head stays in memory, otherwise it is written to meta.
  */
-static int append_events(struct dt_store *s, const struct dt_actor *a, const char *action,
+static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, const char *action,
 			 const char *entity, int n, const int64_t *entity_ids,
 			 const char *const *befores, const char *const *afters, const long *regions,
 			 struct dt_strbuf *err)
@@ -209,14 +209,14 @@ static int append_events(struct dt_store *s, const struct dt_actor *a, const cha
 	return rc;
 }
 
-int dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
+enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
 			  const char *entity, int n, const int64_t *entity_ids,
 			  const char *const *afters, const long *regions, struct dt_strbuf *err)
 {
 	return append_events(s, a, action, entity, n, entity_ids, NULL, afters, regions, err);
 }
 
-int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
+enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
 		    const char *entity, int64_t entity_id, json_t *before, json_t *after,
 		    struct dt_strbuf *err)
 {
@@ -231,7 +231,7 @@ int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *ac
 	return rc;
 }
 
-int dt_store_audit(struct dt_store *s, const struct dt_actor *a, const char *action,
+enum dt_err dt_store_audit(struct dt_store *s, const struct dt_actor *a, const char *action,
 		   const char *entity, int64_t entity_id, json_t *before, json_t *after,
 		   struct dt_strbuf *err)
 {
@@ -242,7 +242,7 @@ int dt_store_audit(struct dt_store *s, const struct dt_actor *a, const char *act
 	return dt_tx_end(s, rc, err);
 }
 
-int dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf *err)
+enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf *err)
 {
 	int rc = DT_OK;
 	char prev[HASH_HEX], hash[HASH_HEX];
@@ -326,7 +326,7 @@ out:
 
 /* ---- anchoring: checkpoints of the head ---- */
 
-int dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, struct dt_strbuf *err)
+enum dt_err dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, struct dt_strbuf *err)
 {
 	int64_t n = 0;
 	memset(cp, 0, sizeof(*cp));
@@ -346,7 +346,7 @@ int dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, struct dt_
 	return rc;
 }
 
-int dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp, int64_t *checked,
+enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp, int64_t *checked,
 			   struct dt_strbuf *err)
 {
 	/* A checkpoint of another database (another data key) says nothing of this one. */

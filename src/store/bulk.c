@@ -19,14 +19,14 @@
 #include "core/banned.h"
 
 
-int dt_store_row_begin(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_store_row_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (!s->explicit_tx)
 		return dt_error(err, DT_EINTERNAL, "internal error: a row savepoint needs dt_store_begin()");
 	return dt_sql_run(s, "SAVEPOINT import_row", err);
 }
 
-int dt_store_row_end(struct dt_store *s, bool keep, struct dt_strbuf *err)
+enum dt_err dt_store_row_end(struct dt_store *s, bool keep, struct dt_strbuf *err)
 {
 	if (!s->explicit_tx)
 		return dt_error(err, DT_EINTERNAL, "internal error: no row savepoint");
@@ -45,7 +45,7 @@ const struct dt_keys *dt_store_keys(struct dt_store *s)
 }
 
 /* The id the next trainee gets: ids are never reused, as AUTOINCREMENT keeps them. */
-static int trainee_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
+static enum dt_err trainee_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(
 		s, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'trainee'), 0), "
@@ -58,7 +58,7 @@ static int trainee_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *er
 	return r == SQLITE_ROW ? DT_OK : dt_sql_error(s, "trainee", err);
 }
 
-int dt_store_region_bitmap(struct dt_store *s, unsigned char *bits, struct dt_strbuf *err)
+enum dt_err dt_store_region_bitmap(struct dt_store *s, unsigned char *bits, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT id FROM region", err);
 	if (!st)
@@ -124,7 +124,7 @@ static int insert_trainees(struct dt_store *s, struct dt_trainee_new *const *t, 
 	return r;
 }
 
-int dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
+enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
 			    struct dt_trainee_new *const *t, int n, struct dt_strbuf *err)
 {
 	if (!s->explicit_tx)
@@ -195,7 +195,7 @@ int dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
  * short transactions, not audited (the records a job writes are).
  */
 
-static int job_exec(struct dt_store *s, sqlite3_stmt *st, struct dt_strbuf *err)
+static enum dt_err job_exec(struct dt_store *s, sqlite3_stmt *st, struct dt_strbuf *err)
 {
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -205,7 +205,7 @@ static int job_exec(struct dt_store *s, sqlite3_stmt *st, struct dt_strbuf *err)
 /* As sqlite.c's busy timeout: what a connection goes back to after a try without waiting. */
 #define JOB_BUSY_TIMEOUT_MS 10000
 
-int dt_store_job_create(struct dt_store *s, int64_t id, const char *kind, const char *entity,
+enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind, const char *entity,
 			const char *owner, json_t *params, const char *created_at, bool nowait,
 			struct dt_strbuf *err)
 {
@@ -237,7 +237,7 @@ int dt_store_job_create(struct dt_store *s, int64_t id, const char *kind, const 
 	return rc;
 }
 
-int dt_store_job_max_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
+enum dt_err dt_store_job_max_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(
 		s, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'job'), 0), "
@@ -250,7 +250,7 @@ int dt_store_job_max_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
 	return r == SQLITE_ROW ? DT_OK : dt_sql_error(s, "job", err);
 }
 
-int dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf *err)
+enum dt_err dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
@@ -270,7 +270,7 @@ int dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf *err)
 	return dt_tx_end(s, rc, err);
 }
 
-int dt_store_job_finish(struct dt_store *s, int64_t id, const char *status, int64_t done,
+enum dt_err dt_store_job_finish(struct dt_store *s, int64_t id, const char *status, int64_t done,
 			int64_t total, json_t *counts, const char *error, const char *report,
 			size_t report_len, struct dt_strbuf *err)
 {
@@ -331,7 +331,7 @@ static json_t *job_json(sqlite3_stmt *st)
 	return o;
 }
 
-int dt_store_job_get(struct dt_store *s, int64_t id, json_t **out, struct dt_strbuf *err)
+enum dt_err dt_store_job_get(struct dt_store *s, int64_t id, json_t **out, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " JOB_COLS " FROM job WHERE id = ?", err);
 	if (!st)
@@ -349,7 +349,7 @@ int dt_store_job_get(struct dt_store *s, int64_t id, json_t **out, struct dt_str
 	return rc;
 }
 
-int dt_store_job_list(struct dt_store *s, const char *owner, int limit, json_t **out,
+enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, json_t **out,
 		      struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(
@@ -373,7 +373,7 @@ int dt_store_job_list(struct dt_store *s, const char *owner, int limit, json_t *
 	return DT_OK;
 }
 
-int dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out, struct dt_strbuf *err)
+enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT report FROM job WHERE id = ?", err);
 	if (!st)
@@ -391,7 +391,7 @@ int dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out, s
 	return rc;
 }
 
-int dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n, struct dt_strbuf *err)
+enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n, struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);

@@ -26,7 +26,7 @@ static bool present(json_t *row, const char *k)
 }
 
 /* UPDATE contract SET <cols of @set> WHERE id = @id. */
-static int set_columns(struct dt_store *s, int64_t id, json_t *set, struct dt_strbuf *err)
+static enum dt_err set_columns(struct dt_store *s, int64_t id, json_t *set, struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	const char *key;
@@ -50,7 +50,7 @@ static int set_columns(struct dt_store *s, int64_t id, json_t *set, struct dt_st
 }
 
 /* The date argument of an ending event: given (checked) or today. */
-static int end_date(struct dt_store *s, json_t *args, json_t *raw, bool complete,
+static enum dt_err end_date(struct dt_store *s, json_t *args, json_t *raw, bool complete,
 		    char out[DT_DATE_STRLEN], struct dt_strbuf *err)
 {
 	struct dt_date d = dt_date_today();
@@ -88,7 +88,7 @@ static int end_date(struct dt_store *s, json_t *args, json_t *raw, bool complete
 }
 
 /* Create the successor of a transferred contract (draft, linked). */
-static int make_successor(struct dt_store *s, const struct dt_actor *a, json_t *raw, json_t *args,
+static enum dt_err make_successor(struct dt_store *s, const struct dt_actor *a, json_t *raw, json_t *args,
 			  const char *date, json_t **succ, struct dt_strbuf *err)
 {
 	static const char *const carry[] = { "enterprise_id", "school_id", "programme_id",
@@ -142,7 +142,7 @@ out:
 	return rc;
 }
 
-int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 			  int64_t id, enum dt_contract_event ev, enum dt_party party, json_t *args,
 			  json_t **out, struct dt_strbuf *err)
 {
@@ -173,7 +173,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 	if (rc == DT_OK)
 		rc = dt_sql_row(s, "contract", id, &raw, err);
 	if (rc != DT_OK)
-		goto end;
+		goto out;
 
 	enum dt_contract_status from, to;
 	struct dt_approvals ap;
@@ -185,7 +185,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 	if (rc != DT_OK) {
 		dt_error(err, rc, "contract %lld: %s", (long long)id, why.buf);
 		dt_strbuf_release(&why);
-		goto end;
+		goto out;
 	}
 	dt_strbuf_release(&why);
 
@@ -208,7 +208,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 						     "status = 'active' AND id <> ?", err);
 		if (!st) {
 			rc = DT_EDB;
-			goto end;
+			goto out;
 		}
 		sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(raw, "trainee_id")));
 		sqlite3_bind_int64(st, 2, id);
@@ -217,7 +217,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 			sqlite3_reset(st);
 			rc = dt_error(err, DT_ECONFLICT, "contract %lld: the trainee already has active contract %lld",
 				      (long long)id, other);
-			goto end;
+			goto out;
 		}
 		sqlite3_reset(st);
 		json_object_set_new(set, "activated_at", json_string(now));
@@ -227,7 +227,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 	case DT_CEV_TRANSFER:
 		rc = end_date(s, args, raw, ev == DT_CEV_COMPLETE, date, err);
 		if (rc != DT_OK)
-			goto end;
+			goto out;
 		json_object_set_new(set, "ended_on", json_string(date));
 		break;
 	case DT_CEV_DISSOLVE: {
@@ -261,7 +261,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 			in_prob = dt_date_cmp(end, dt_date_add_months(start, months)) < 0;
 		}
 		if (rc != DT_OK)
-			goto end;
+			goto out;
 		json_object_set_new(set, "ended_on", json_string(date));
 		json_object_set(set, "dissolution_reason", reason);
 		json_object_set_new(set, "dissolved_in_probation", json_integer(in_prob));
@@ -280,7 +280,7 @@ int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const st
 		snprintf(action, sizeof(action), "contract.%s", dt_contract_event_name(ev));
 		rc = dt_audit_append(s, a, action, "contract", id, before, after, err);
 	}
-end:
+out:
 	if (own) {
 		if (rc == DT_OK)
 			rc = dt_store_commit(s, err);
@@ -306,7 +306,7 @@ end:
 	return rc;
 }
 
-int dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
+enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
 			    const struct dt_scope *scope, int64_t id, json_t **out,
 			    struct dt_strbuf *err)
 {
@@ -353,7 +353,7 @@ int dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
 }
 
 /* One id by one key column; DT_ENOTFOUND naming what was looked for. */
-static int lookup(struct dt_store *s, const char *sql, const void *key, int keylen, bool blob,
+static enum dt_err lookup(struct dt_store *s, const char *sql, const void *key, int keylen, bool blob,
 		  const char *what, int64_t *id, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
@@ -375,7 +375,7 @@ static int lookup(struct dt_store *s, const char *sql, const void *key, int keyl
 	return rc;
 }
 
-int dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id,
+enum dt_err dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id,
 			      struct dt_strbuf *err)
 {
 	if (!s->have_keys)
@@ -383,7 +383,10 @@ int dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id
 	/* The index holds normalised IDs: a lower-case x must find the same trainee. */
 	struct dt_natid nid;
 	struct dt_strbuf why = DT_STRBUF_INIT;
-	if (dt_natid_parse(natid, dt_date_today(), &nid, &why) != DT_OK) {
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	if (dt_natid_parse(natid, dt_date_today(), &nid, &ps, "national_id") != DT_OK) {
+		dt_problems_render(&ps, DT_LANG_EN, &why);
+		dt_problems_release(&ps);
 		int rc = dt_error(err, DT_EINVAL, "%s", why.buf);
 		dt_strbuf_release(&why);
 		return rc;
@@ -395,13 +398,13 @@ int dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id
 		      true, "trainee with this national ID", id, err);
 }
 
-int dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id, struct dt_strbuf *err)
+enum dt_err dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id, struct dt_strbuf *err)
 {
 	return lookup(s, "SELECT id FROM organization WHERE uscc = ?", uscc, -1, false,
 		      "organization with this USCC", id, err);
 }
 
-int dt_store_occupation_by_code(struct dt_store *s, const char *code, int64_t *id,
+enum dt_err dt_store_occupation_by_code(struct dt_store *s, const char *code, int64_t *id,
 				struct dt_strbuf *err)
 {
 	return lookup(s, "SELECT id FROM occupation WHERE code = ?", code, -1, false,

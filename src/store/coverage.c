@@ -224,7 +224,7 @@ static bool is_delete(const char *action)
  * or a delete): *@ev its id (0: none), @action and *@after (new reference)
  * filled in.
  */
-static int last_content(struct run *r, const struct table *t, int64_t id, int64_t *ev,
+static enum dt_err last_content(struct run *r, const struct table *t, int64_t id, int64_t *ev,
 			struct dt_strbuf *action, json_t **after, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(
@@ -269,7 +269,7 @@ static void compare_row(struct run *r, const struct table *t, sqlite3_stmt *st, 
 }
 
 /* Merge @t's rows with the last event of each of its records. */
-static int check_table(struct run *r, const struct table *t, struct dt_strbuf *err)
+static enum dt_err check_table(struct run *r, const struct table *t, struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT, action = DT_STRBUF_INIT, text = DT_STRBUF_INIT;
 	sqlite3_stmt *ev = NULL, *row = NULL;
@@ -375,7 +375,7 @@ out:
 }
 
 /* An inherited region must be the owner's (rules.c moves it along without an event). */
-static int check_inherited(struct run *r, const struct dt_entity *e, struct dt_strbuf *err)
+static enum dt_err check_inherited(struct run *r, const struct dt_entity *e, struct dt_strbuf *err)
 {
 	const struct dt_field *f = dt_entity_field(e, e->region_from);
 	const struct dt_entity *owner = f ? dt_entity_find(f->ref) : NULL;
@@ -402,7 +402,7 @@ static int check_inherited(struct run *r, const struct dt_entity *e, struct dt_s
  * the row's blind index and agrees with its masked form where that shows
  * a digit (a swapped or forged ciphertext is found).
  */
-static int check_natids(struct run *r, struct dt_strbuf *err)
+static enum dt_err check_natids(struct run *r, struct dt_strbuf *err)
 {
 	if (!r->s->have_keys)
 		return DT_OK;
@@ -440,7 +440,7 @@ static int check_natids(struct run *r, struct dt_strbuf *err)
 }
 
 /* Settings (meta weight.* and alert.*) against their last setting.set events. */
-static int check_settings(struct run *r, struct dt_strbuf *err)
+static enum dt_err check_settings(struct run *r, struct dt_strbuf *err)
 {
 	json_t *want = json_object(), *evid = json_object();
 	int rc = DT_OK, s;
@@ -500,7 +500,7 @@ out:
 	return rc;
 }
 
-int dt_store_records_check(struct dt_store *s, struct dt_strbuf *report, int64_t max,
+enum dt_err dt_store_records_check(struct dt_store *s, struct dt_strbuf *report, int64_t max,
 			   int64_t *found, int64_t *records, struct dt_strbuf *err)
 {
 	struct run r = { s, report, max, 0, 0 };

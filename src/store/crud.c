@@ -1,14 +1,18 @@
 /*
- * crud.c - create, read, update, delete and list for every entity.
+ * crud.c - create, read, update and delete for every entity.
  *
- * The entity table (entity.h) drives it all: input JSON is checked field by
- * field (type, range, domain check, reference), every fault is collected as
- * a field error, the entity's rules (rules.c) add derived columns, and the
+ * The entity table (domain/entity.h) drives it all: input JSON is checked
+ * field by field by the domain's one validator (domain/field.h: type, range,
+ * domain check; the store answers whether a region or a referenced record
+ * exists), every fault is collected as a problem {field, code, args}, the entity's rules (rules.c) add derived columns, and the
  * SQL is built from the fields.  Output objects carry every field, the
  * region code as a string, and personal identity numbers masked unless the
  * caller asks for DT_READ_UNMASK.  What leaves the store through its public
  * reads is then coarsened for a reader without pii:read (dt_crud_coarsen);
  * the store's own reads (the audit trail, the rules) see records as stored.
+ *
+ * Listing and counting are in list.c, the coarsening in coarsen.c; the
+ * helpers they share with this file are declared in store_internal.h.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -18,16 +22,13 @@
 #include "core/date.h"
 #include "core/num.h"
 #include "core/utf8.h"
+#include "domain/field.h"
 #include "domain/natid.h"
 #include "domain/region.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-#define DEFAULT_TEXT_MAX 200
-#define LIST_DEFAULT 50
-#define LIST_MAX 1000
-
-static const struct dt_entity *find_entity(const char *name, struct dt_strbuf *err)
+const struct dt_entity *dt_crud_find_entity(const char *name, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_entity_find(name);
 	if (!e)
@@ -35,7 +36,7 @@ static const struct dt_entity *find_entity(const char *name, struct dt_strbuf *e
 	return e;
 }
 
-static bool enum_has(const char *values, const char *v)
+bool dt_crud_enum_has(const char *values, const char *v)
 {
 	size_t n = strlen(v);
 	for (const char *p = values; *p;) {
@@ -50,371 +51,171 @@ static bool enum_has(const char *values, const char *v)
 	return false;
 }
 
-static const char *json_type_word(json_t *v)
+/* ---- input: every value through the domain's validator (domain/field.h) ---- */
+
+/* A JSON value as the validator reads it; strings are not copied. */
+static void json_value(json_t *v, struct dt_value *out)
 {
+	memset(out, 0, sizeof(*out));
 	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number";
+	case JSON_STRING:
+		out->type = DT_V_TEXT;
+		out->text = json_string_value(v);
+		out->len = json_string_length(v);
+		break;
+	case JSON_INTEGER:
+		out->type = DT_V_INT;
+		out->i = json_integer_value(v);
+		break;
+	case JSON_REAL:
+		out->type = DT_V_REAL;
+		out->d = json_real_value(v);
+		break;
 	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
+	case JSON_FALSE:
+		out->type = DT_V_BOOL;
+		out->b = json_is_true(v);
+		break;
+	case JSON_NULL:
+		out->type = DT_V_NULL;
+		break;
+	default:
+		out->type = DT_V_OTHER;
+		break;
 	}
 }
 
-/* Parse a region code given as "210100" or 210100 and check it is in the table. */
-static int region_value(struct dt_store *s, json_t *v, int *code, struct dt_strbuf *msg)
+/* What the validator asks the database, for one write (struct dt_field_facts). */
+struct facts {
+	struct dt_store *s;
+	const struct dt_actor *a;
+	json_t *refs; /* field name -> the referred row, for the entity's rules */
+	json_t *row;  /* the last row found */
+};
+
+static bool region_exists(void *ctx, int code)
 {
-	struct dt_strbuf e2 = DT_STRBUF_INIT;
-	int rc = DT_OK;
-	if (json_is_integer(v)) {
-		json_int_t n = json_integer_value(v);
-		if (n < 110000 || n > 829999 || !dt_region_province_valid((int)(n / 10000))) {
-			dt_strbuf_addf(msg, "%lld is not a region code", (long long)n);
-			return DT_EINVAL;
-		}
-		*code = (int)n;
-	} else if (json_is_string(v)) {
-		rc = dt_region_code_parse(json_string_value(v), code, &e2);
-		if (rc != DT_OK) {
-			dt_strbuf_add(msg, e2.buf, e2.len);
-			dt_strbuf_release(&e2);
-			return rc;
-		}
-	} else {
-		dt_strbuf_addf(msg, "expected a region code such as \"210100\", got %s", json_type_word(v));
-		return DT_EINVAL;
-	}
-	dt_strbuf_release(&e2);
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT 1 FROM region WHERE id = ?", msg);
+	struct facts *fx = ctx;
+	sqlite3_stmt *st = dt_sql_prepare(fx->s, "SELECT 1 FROM region WHERE id = ?", NULL);
 	if (!st)
-		return DT_EDB;
-	sqlite3_bind_int(st, 1, *code);
+		return false;
+	sqlite3_bind_int(st, 1, code);
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (r != SQLITE_ROW) {
-		dt_strbuf_addf(msg, "%06d is not in the region table", *code);
-		return DT_EINVAL;
-	}
-	return DT_OK;
+	return r == SQLITE_ROW;
 }
 
-int dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg)
+static bool ref_find(void *ctx, const struct dt_field *f, int64_t id, const char **kind)
 {
-	if (strlen(str) != len) {
-		dt_strbuf_adds(msg, "must not contain NUL characters");
-		return DT_EINVAL;
+	struct facts *fx = ctx;
+	const struct dt_entity *te = dt_entity_find(f->ref);
+	json_t *row = NULL, *seen = NULL;
+	json_decref(fx->row);
+	fx->row = NULL;
+	if (dt_sql_row(fx->s, te->table, id, &row, NULL) != DT_OK ||
+	    /* A record outside the writer's scope is, to the writer, no record. */
+	    (fx->a->scope && !(f->flags & DT_FF_OPENREF) &&
+	     dt_crud_get(fx->s, te, fx->a->scope, id, 0, &seen, NULL) != DT_OK)) {
+		json_decref(row);
+		return false;
 	}
-	if (!dt_utf8_valid(str, len, NULL)) {
-		dt_strbuf_adds(msg, "is not valid UTF-8");
-		return DT_EINVAL;
-	}
-	size_t cps = dt_utf8_len(str);
-	size_t max = f->max ? (size_t)f->max : DEFAULT_TEXT_MAX;
-	if (cps == 0 && (f->flags & DT_FF_REQUIRED)) {
-		dt_strbuf_adds(msg, "must not be empty");
-		return DT_EINVAL;
-	}
-	if (cps > max) {
-		dt_strbuf_addf(msg, "is too long (%zu characters; at most %zu)", cps, max);
-		return DT_EINVAL;
-	}
-	return DT_OK;
+	json_decref(seen);
+	fx->row = row;
+	*kind = json_string_value(json_object_get(row, "kind"));
+	return true;
+}
+
+enum dt_err dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	enum dt_err rc = dt_field_text(f, str, len, &ps, f->name);
+	if (rc != DT_OK && ps.n)
+		dt_problem_render(&ps.v[0], DT_LANG_EN, false, msg);
+	dt_problems_release(&ps);
+	return rc;
 }
 
 /*
- * Check and normalise one input value.  On success *@out is a new reference
- * (json null for a cleared optional field).  Faults are written into @msg.
+ * Check and normalise one input value for @f into *@out (a new reference;
+ * json null for a cleared optional field).  A fault is recorded as a
+ * problem about @f in the store's problems.
  */
-static int convert(struct dt_store *s, const struct dt_actor *a, const struct dt_field *f, json_t *v,
-		   json_t *refs, json_t **out, struct dt_strbuf *msg)
+static enum dt_err convert(struct facts *fx, const struct dt_field *f, json_t *v, json_t **out,
+			   struct dt_strbuf *err)
 {
+	struct dt_field_facts facts = { fx, region_exists, ref_find };
+	struct dt_value in, val;
+	struct dt_strbuf norm = DT_STRBUF_INIT;
 	*out = NULL;
-	if (json_is_null(v)) {
-		if (f->flags & DT_FF_REQUIRED) {
-			dt_strbuf_adds(msg, "is required");
-			return DT_EINVAL;
-		}
-		*out = json_null();
-		return DT_OK;
+	json_value(v, &in);
+	enum dt_err rc = dt_field_check(f, &in, &facts, &val, &norm, &fx->s->problems, f->name);
+	if (rc != DT_OK) {
+		dt_store_problem_err(fx->s, err);
+		goto out;
 	}
-	switch (f->type) {
-	case DT_F_TEXT: {
-		if (!json_is_string(v))
-			goto wrong_type;
-		const char *str = json_string_value(v);
-		size_t len = json_string_length(v);
-		if (dt_crud_text_check(f, str, len, msg) != DT_OK)
-			return DT_EINVAL;
-		if (f->check && len) {
-			struct dt_strbuf norm = DT_STRBUF_INIT, e2 = DT_STRBUF_INIT;
-			int rc = f->check(str, &norm, &e2);
-			if (rc == DT_OK)
-				*out = json_string(norm.buf);
-			else
-				dt_strbuf_add(msg, e2.buf, e2.len);
-			dt_strbuf_release(&norm);
-			dt_strbuf_release(&e2);
-			return rc;
-		}
-		*out = json_string(str);
-		return DT_OK;
+	switch (val.type) {
+	case DT_V_NULL: *out = json_null(); break;
+	case DT_V_TEXT: *out = json_stringn(val.text, val.len); break;
+	case DT_V_INT: *out = json_integer(val.i); break;
+	case DT_V_REAL: *out = json_real(val.d); break;
+	case DT_V_BOOL: *out = json_boolean(val.b); break;
+	case DT_V_OTHER: rc = DT_EINTERNAL; goto out;
 	}
-	case DT_F_INT: {
-		if (!json_is_integer(v))
-			goto wrong_type;
-		json_int_t n = json_integer_value(v);
-		if ((f->min || f->max) && (n < f->min || n > f->max)) {
-			dt_strbuf_addf(msg, "%lld is out of range %lld..%lld", (long long)n,
-				       (long long)f->min, (long long)f->max);
-			return DT_EINVAL;
-		}
-		*out = json_integer(n);
-		return DT_OK;
+	if (f->type == DT_F_REF && fx->row) {
+		json_object_set_new(fx->refs, f->name, fx->row);
+		fx->row = NULL;
 	}
-	case DT_F_REAL: {
-		if (!json_is_number(v))
-			goto wrong_type;
-		double d = json_number_value(v);
-		if ((f->min || f->max) && (d < (double)f->min || d > (double)f->max)) {
-			dt_strbuf_addf(msg, "%g is out of range %lld..%lld", d, (long long)f->min,
-				       (long long)f->max);
-			return DT_EINVAL;
-		}
-		*out = json_real(d);
-		return DT_OK;
-	}
-	case DT_F_DATE: {
-		if (!json_is_string(v))
-			goto wrong_type;
-		struct dt_date d;
-		struct dt_strbuf e2 = DT_STRBUF_INIT;
-		int rc = dt_date_parse(json_string_value(v), &d, NULL, &e2);
-		if (rc != DT_OK) {
-			dt_strbuf_add(msg, e2.buf, e2.len);
-			dt_strbuf_release(&e2);
-			return rc;
-		}
-		dt_strbuf_release(&e2);
-		char buf[DT_DATE_STRLEN];
-		dt_date_format(d, buf);
-		*out = json_string(buf);
-		return DT_OK;
-	}
-	case DT_F_BOOL:
-		if (!json_is_boolean(v))
-			goto wrong_type;
-		*out = json_incref(v);
-		return DT_OK;
-	case DT_F_ENUM:
-		if (!json_is_string(v))
-			goto wrong_type;
-		if (!enum_has(f->values, json_string_value(v))) {
-			dt_strbuf_addf(msg, "'%s' is not one of: ", json_string_value(v));
-			for (const char *p = f->values; *p; p++)
-				dt_strbuf_adds(msg, *p == '|' ? ", " : (char[2]){ *p, 0 });
-			return DT_EINVAL;
-		}
-		*out = json_incref(v);
-		return DT_OK;
-	case DT_F_REF: {
-		if (!json_is_integer(v))
-			goto wrong_type;
-		const struct dt_entity *te = dt_entity_find(f->ref);
-		json_t *row = NULL;
-		int64_t id = json_integer_value(v);
-		json_t *seen = NULL;
-		if (id <= 0 || dt_sql_row(s, te->table, id, &row, NULL) != DT_OK ||
-		    /* A record outside the writer's scope is, to the writer, no record. */
-		    (a->scope && !(f->flags & DT_FF_OPENREF) &&
-		     dt_crud_get(s, te, a->scope, id, 0, &seen, NULL) != DT_OK)) {
-			json_decref(row);
-			dt_strbuf_addf(msg, "no %s with id %lld", te->name, (long long)id);
-			return DT_EINVAL;
-		}
-		json_decref(seen);
-		if (f->ref_kind) {
-			const char *kind = json_string_value(json_object_get(row, "kind"));
-			if (!kind || strcmp(kind, f->ref_kind)) {
-				dt_strbuf_addf(msg, "%s %lld is a%s %s, not a%s %s", te->name,
-					       (long long)id, kind && strchr("aeiou", kind[0]) ? "n" : "",
-					       kind ? kind : "?", strchr("aeiou", f->ref_kind[0]) ? "n" : "",
-					       f->ref_kind);
-				json_decref(row);
-				return DT_EINVAL;
-			}
-		}
-		json_object_set_new(refs, f->name, row);
-		*out = json_integer(id);
-		return DT_OK;
-	}
-	case DT_F_REGION: {
-		int code = 0;
-		int rc = region_value(s, v, &code, msg);
-		if (rc == DT_OK)
-			*out = json_integer(code);
-		return rc;
-	}
-	case DT_F_TIME:
-		dt_strbuf_adds(msg, "is set by the system");
-		return DT_EINVAL;
-	}
-	return DT_EINTERNAL;
-wrong_type:
-	dt_strbuf_addf(msg, "expected %s, got %s",
-		       f->type == DT_F_INT || f->type == DT_F_REF ? "an integer"
-		       : f->type == DT_F_REAL			  ? "a number"
-		       : f->type == DT_F_BOOL			  ? "true or false"
-		       : f->type == DT_F_DATE			  ? "a date YYYY-MM-DD"
-								  : "a string",
-		       json_type_word(v));
-	return DT_EINVAL;
+out:
+	json_decref(fx->row);
+	fx->row = NULL;
+	dt_strbuf_release(&norm);
+	return rc;
 }
 
 /*
  * Check every field of @in into @row (normalised values keyed by column).
- * Returns DT_EINVAL with field errors recorded when anything is wrong.
+ * Returns DT_EINVAL with field problems recorded when anything is wrong.
  */
 static int check_input(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
 		       json_t *in, bool create, json_t *row, json_t *refs, struct dt_strbuf *err)
 {
-	if (!json_is_object(in)) {
-		dt_ferr_add(s, err, "body", "expected a JSON object");
-		return DT_EINVAL;
-	}
+	if (!json_is_object(in))
+		return dt_store_problem(s, err, "body", "type.object", NULL);
+	struct facts fx = { s, a, refs, NULL };
 	const char *key;
 	json_t *v;
 	json_object_foreach(in, key, v) {
 		const struct dt_field *f = dt_entity_field(e, key);
 		if (!f) {
-			dt_ferr_add(s, err, key, "unknown field of %s", e->name);
+			dt_store_problem(s, err, key, "field.unknown", "entity", e->name, NULL);
 			continue;
 		}
 		if (f->flags & DT_FF_SYSTEM) {
 			if (create || !json_is_null(v))
-				dt_ferr_add(s, err, key, "is set by the system and cannot be given");
+				dt_store_problem(s, err, key, "field.system", NULL);
 			continue;
 		}
 		if (!create && (f->flags & DT_FF_IMMUTABLE)) {
-			dt_ferr_add(s, err, key, "cannot be changed after creation");
+			dt_store_problem(s, err, key, "field.immutable", NULL);
 			continue;
 		}
-		struct dt_strbuf msg = DT_STRBUF_INIT;
 		json_t *out = NULL;
-		if (convert(s, a, f, v, refs, &out, &msg) == DT_OK)
+		if (convert(&fx, f, v, &out, err) == DT_OK)
 			json_object_set_new(row, key, out);
-		else
-			dt_ferr_add(s, err, key, "%s", msg.buf);
-		dt_strbuf_release(&msg);
 	}
 	if (create) {
 		for (size_t i = 0; i < e->nfields; i++) {
 			const struct dt_field *f = &e->fields[i];
 			if ((f->flags & DT_FF_REQUIRED) && !json_object_get(in, f->name))
-				dt_ferr_add(s, err, f->name, "is required");
+				dt_store_problem(s, err, f->name, "field.required", NULL);
 		}
 	}
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
 }
 
-/* ---- what a reader without pii:read sees ---- */
-
-/*
- * The rule of docs/API.md ("Personal data"): with the ID masked to its first
- * 4 digits, the birth year, the gender and the household city known, an ID
- * still has (districts of the city) x (days of the year) x 500 sequence
- * numbers left: well above 10,000 for every trainee.  Each further digit
- * shown divides that by 10 (the check character by 11), a known birth date
- * by 365, a known district by the city's count of districts.
- */
-
-void dt_store_set_viewer(struct dt_store *s, const struct dt_viewer *v)
-{
-	s->viewer = v ? *v : (struct dt_viewer){ .pii = true, .own_trainee = 0 };
-}
-
-bool dt_store_coarse(const struct dt_store *s)
-{
-	return !s->viewer.pii;
-}
-
-/* Does @e have fields that dt_crud_coarsen() changes? */
-static bool has_coarse_fields(const struct dt_entity *e)
-{
-	for (size_t i = 0; i < e->nfields; i++)
-		if (e->fields[i].flags & (DT_FF_PII | DT_FF_QUASI))
-			return true;
-	return false;
-}
-
-/* The coarse form of value @v of field @f (a new reference). */
-static json_t *coarse_value(const struct dt_field *f, json_t *v)
-{
-	if (f->type == DT_F_REGION && (json_is_string(v) || json_is_integer(v))) {
-		long code = json_is_integer(v) ? (long)json_integer_value(v)
-					       : strtol(json_string_value(v), NULL, 10);
-		char buf[16];
-		snprintf(buf, sizeof(buf), "%06d", dt_region_ancestor((int)code, 2));
-		return json_string(buf);
-	}
-	if (!json_is_string(v))
-		return json_incref(v);
-	const char *t = json_string_value(v);
-	if (f->flags & DT_FF_PII) {
-		char m[DT_NATID_LEN + 1];
-		dt_natid_mask_city(t, m);
-		return json_string(m);
-	}
-	if (f->type == DT_F_DATE)
-		return json_stringn(t, strlen(t) < 4 ? strlen(t) : 4); /* "2005-03-15" -> "2005" */
-	return json_incref(v);
-}
-
-void dt_crud_coarsen(const struct dt_store *s, const struct dt_entity *e, json_t *o)
-{
-	if (s->viewer.pii || !json_is_object(o) || !has_coarse_fields(e))
-		return;
-	/* A trainee's own record is theirs to read (PIPL art. 45). */
-	if (s->viewer.own_trainee && !strcmp(e->name, "trainee") &&
-	    json_integer_value(json_object_get(o, "id")) == s->viewer.own_trainee)
-		return;
-	for (size_t i = 0; i < e->nfields; i++) {
-		const struct dt_field *f = &e->fields[i];
-		json_t *v = json_object_get(o, f->name);
-		if (v && (f->flags & (DT_FF_PII | DT_FF_QUASI)))
-			json_object_set_new(o, f->name, coarse_value(f, v));
-	}
-}
-
-void dt_crud_coarsen_event(const struct dt_store *s, json_t *ev)
-{
-	if (s->viewer.pii)
-		return;
-	/*
-	 * The hash covers the event's full content: with it, each candidate
-	 * for the coarsened parts could be checked, here and in every later
-	 * hash of the chain.  So no hash at all for such a reader.
-	 */
-	json_object_set_new(ev, "hash", json_null());
-	const char *name = json_string_value(json_object_get(ev, "entity"));
-	const struct dt_entity *e = name ? dt_entity_find(name) : NULL;
-	if (!e || !has_coarse_fields(e))
-		return;
-	dt_crud_coarsen(s, e, json_object_get(ev, "before"));
-	dt_crud_coarsen(s, e, json_object_get(ev, "after"));
-	const struct dt_field *rf = dt_entity_field(e, "region");
-	json_t *r = json_object_get(ev, "region");
-	bool own = s->viewer.own_trainee && !strcmp(e->name, "trainee") &&
-		   json_integer_value(json_object_get(ev, "entity_id")) == s->viewer.own_trainee;
-	if (rf && (rf->flags & DT_FF_QUASI) && r && !json_is_null(r) && !own)
-		json_object_set_new(ev, "region", coarse_value(rf, r));
-}
-
 /* ---- reading ---- */
 
-static void select_list(const struct dt_entity *e, struct dt_strbuf *sql)
+void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql)
 {
 	dt_strbuf_adds(sql, "SELECT ");
 	for (size_t i = 0; i < e->nfields; i++) {
@@ -432,8 +233,8 @@ static void select_list(const struct dt_entity *e, struct dt_strbuf *sql)
 	dt_strbuf_adds(sql, e->table);
 }
 
-/* The current row of @st (laid out by select_list) as an API object. */
-static int row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_stmt *st,
+/* The current row of @st (laid out by dt_crud_select_list) as an API object. */
+int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_stmt *st,
 		       unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	json_t *o = json_object();
@@ -489,7 +290,7 @@ static int row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_st
 	return DT_OK;
 }
 
-static void bind_all(sqlite3_stmt *st, json_t *binds)
+void dt_crud_bind_all(sqlite3_stmt *st, json_t *binds)
 {
 	size_t i;
 	json_t *v;
@@ -640,7 +441,7 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, 
 			    binds);
 }
 
-int dt_crud_scope_rules_check(struct dt_strbuf *why)
+enum dt_err dt_crud_scope_rules_check(struct dt_strbuf *why)
 {
 	static const struct {
 		const struct party_rule *t;
@@ -712,7 +513,7 @@ void dt_crud_json_string(struct dt_strbuf *sb, const char *t, size_t n)
 
 /*
  * The current row of @st as API JSON text, straight into @out: the same
- * object row_to_json() builds (masked personal fields, regions as strings),
+ * object dt_crud_row_to_json() builds (masked personal fields, regions as strings),
  * without building it.  The hot read path of the server uses this.
  */
 static void row_to_text(const struct dt_entity *e, sqlite3_stmt *st, struct dt_strbuf *out)
@@ -795,7 +596,7 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 		struct dt_strbuf where = DT_STRBUF_INIT;
 		dt_strbuf_adds(&where, sql.buf);
 		dt_strbuf_reset(&sql);
-		select_list(e, &sql);
+		dt_crud_select_list(e, &sql);
 		dt_strbuf_adds(&sql, " WHERE id = ?");
 		dt_strbuf_adds(&sql, where.buf);
 		dt_strbuf_release(&where);
@@ -817,7 +618,7 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 	if (r == SQLITE_ROW && text)
 		row_to_text(e, st, text);
 	else if (r == SQLITE_ROW)
-		rc = row_to_json(s, e, st, flags, out, err);
+		rc = dt_crud_row_to_json(s, e, st, flags, out, err);
 	else if (r == SQLITE_DONE)
 		rc = dt_error(err, DT_ENOTFOUND, "%s %lld not found", e->name, (long long)id);
 	else
@@ -829,13 +630,13 @@ out:
 	return rc;
 }
 
-int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+enum dt_err dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	return crud_get_any(s, e, scope, id, flags, out, NULL, err);
 }
 
-int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+enum dt_err dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		     int64_t id, struct dt_strbuf *err)
 {
 	if (!scope)
@@ -848,13 +649,13 @@ int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct
 	return rc;
 }
 
-int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+enum dt_err dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = find_entity(entity, err);
+	const struct dt_entity *e = dt_crud_find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
-	if (s->viewer.pii || !has_coarse_fields(e))
+	if (s->viewer.pii || !dt_crud_has_coarse_fields(e))
 		return crud_get_any(s, e, scope, id, 0, NULL, out, err);
 	/* To be coarsened: by way of the object (only trainees take this way). */
 	json_t *o = NULL;
@@ -872,10 +673,10 @@ int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const ch
 	return rc;
 }
 
-int dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
+enum dt_err dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
 		 unsigned flags, json_t **out, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = find_entity(entity, err);
+	const struct dt_entity *e = dt_crud_find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
 	int rc = dt_crud_get(s, e, scope, id, flags, out, err);
@@ -942,15 +743,48 @@ static void audit_action(char *buf, size_t n, const struct dt_entity *e, const c
 	snprintf(buf, n, "%s.%s", e->name, verb);
 }
 
-int dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
+/*
+ * Start a write on @entity: the store's problems are reset and named by its
+ * fields.  NULL with the problem recorded (record.kind_unknown,
+ * record.system_only) and its kind in *@rc when it cannot be written.
+ */
+static const struct dt_entity *write_begin(struct dt_store *s, const char *entity,
+					   struct dt_strbuf *err, enum dt_err *rc)
+{
+	dt_store_problems_begin(s, NULL);
+	const struct dt_entity *e = dt_entity_find(entity);
+	if (!e) {
+		*rc = dt_store_problem(s, err, NULL, "record.kind_unknown", "kind", entity, NULL);
+		return NULL;
+	}
+	dt_problems_entity(&s->problems, e->name);
+	if (e->flags & DT_EF_SYSTEM) {
+		*rc = dt_store_problem(s, err, NULL, "record.system_only", NULL);
+		return NULL;
+	}
+	return e;
+}
+
+/*
+ * Record what a failed look-up of the record to change means to the
+ * caller: record.not_found or record.not_yours (the text in @err stays).
+ */
+static enum dt_err lookup_problem(struct dt_store *s, enum dt_err rc)
+{
+	if (rc == DT_ENOTFOUND)
+		dt_problem_add(&s->problems, NULL, "record.not_found", NULL);
+	else if (rc == DT_EDENIED)
+		dt_problem_add(&s->problems, NULL, "record.not_yours", NULL);
+	return rc;
+}
+
+enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
 		    json_t **out, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = find_entity(entity, err);
+	enum dt_err wrc = DT_OK;
+	const struct dt_entity *e = write_begin(s, entity, err, &wrc);
 	if (!e)
-		return DT_EINVAL;
-	if (e->flags & DT_EF_SYSTEM)
-		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
-	dt_store_problems_begin(s, e->name);
+		return wrc;
 	json_t *row = json_object(), *refs = json_object(), *obj = NULL;
 	struct dt_blobs blobs = { .n = 0 };
 	int64_t id = 0;
@@ -985,15 +819,13 @@ done:
 	return rc;
 }
 
-int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, json_t *patch, json_t **out, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = find_entity(entity, err);
+	enum dt_err wrc = DT_OK;
+	const struct dt_entity *e = write_begin(s, entity, err, &wrc);
 	if (!e)
-		return DT_EINVAL;
-	if (e->flags & DT_EF_SYSTEM)
-		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
-	dt_store_problems_begin(s, e->name);
+		return wrc;
 	json_t *changes = json_object(), *refs = json_object(), *raw = NULL, *before = NULL,
 	       *after = NULL;
 	struct dt_blobs blobs = { .n = 0 };
@@ -1004,6 +836,7 @@ int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct d
 	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
 	if (rc == DT_OK)
 		rc = dt_crud_writable(s, e, scope, id, err);
+	lookup_problem(s, rc);
 	if (rc == DT_OK)
 		rc = dt_sql_row(s, e->table, id, &raw, err);
 	if (rc == DT_OK)
@@ -1086,17 +919,15 @@ done:
 	return rc;
 }
 
-int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, struct dt_strbuf *err)
 {
-	const struct dt_entity *e = find_entity(entity, err);
+	enum dt_err wrc = DT_OK;
+	const struct dt_entity *e = write_begin(s, entity, err, &wrc);
 	if (!e)
-		return DT_EINVAL;
-	if (e->flags & DT_EF_SYSTEM)
-		return dt_error(err, DT_EDENIED, "%s records are written by the system only", e->name);
-	dt_store_problems_begin(s, e->name);
+		return wrc;
 	if (!(e->flags & DT_EF_DELETE))
-		return dt_error(err, DT_ECONFLICT, "%s records cannot be deleted", e->name);
+		return dt_store_problem(s, err, NULL, "record.no_delete", NULL);
 	json_t *before = NULL, *raw = NULL;
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -1104,6 +935,7 @@ int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct d
 	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
 	if (rc == DT_OK)
 		rc = dt_crud_writable(s, e, scope, id, err);
+	lookup_problem(s, rc);
 	if (rc == DT_OK)
 		rc = dt_sql_row(s, e->table, id, &raw, err);
 	if (rc == DT_OK)
@@ -1119,9 +951,7 @@ int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct d
 			sqlite3_bind_int64(st, 1, id);
 			if (sqlite3_step(st) != SQLITE_DONE) {
 				if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
-					rc = dt_error(err, DT_ECONFLICT,
-						      "%s %lld is still referred to by other records",
-						      e->name, (long long)id);
+					rc = dt_store_problem(s, err, NULL, "record.in_use", NULL);
 				else
 					rc = dt_sql_error(s, e->name, err);
 			}
@@ -1136,325 +966,5 @@ int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct d
 	rc = dt_tx_end(s, rc, err);
 	json_decref(before);
 	json_decref(raw);
-	return rc;
-}
-
-/* ---- listing ---- */
-
-/* Convert a filter's text value to a bind value for field @f. */
-static int filter_value(const struct dt_field *f, const char *text, json_t **out,
-			struct dt_strbuf *err)
-{
-	int64_t n;
-	switch (f->type) {
-	case DT_F_INT:
-	case DT_F_REF:
-		if (dt_parse_int64(text, INT64_MIN, INT64_MAX, &n, f->name, err) != DT_OK)
-			return DT_EINVAL;
-		*out = json_integer(n);
-		return DT_OK;
-	case DT_F_BOOL:
-		if (strcmp(text, "true") && strcmp(text, "false") && strcmp(text, "1") && strcmp(text, "0"))
-			return dt_error(err, DT_EINVAL, "%s: expected true or false", f->name);
-		*out = json_integer(!strcmp(text, "true") || !strcmp(text, "1"));
-		return DT_OK;
-	case DT_F_ENUM:
-		if (!enum_has(f->values, text))
-			return dt_error(err, DT_EINVAL, "%s: '%s' is not one of %s", f->name, text, f->values);
-		*out = json_string(text);
-		return DT_OK;
-	case DT_F_DATE: {
-		struct dt_date d;
-		if (dt_date_parse(text, &d, f->name, err) != DT_OK)
-			return DT_EINVAL;
-		*out = json_string(text);
-		return DT_OK;
-	}
-	default:
-		*out = json_string(text);
-		return DT_OK;
-	}
-}
-
-/*
- * A filter on a coarsened field, for a reader who sees it coarsened, matches
- * at the grain shown and no finer: a birth date by its year ("2005"), a
- * household region by a province or a city.  Anything finer would let the
- * finer value be found by asking (one day, one district at a time).
- */
-static int coarse_filter(const struct dt_field *f, const char *text, struct dt_strbuf *sql,
-			 json_t *binds, struct dt_strbuf *err)
-{
-	if (f->type == DT_F_DATE) {
-		bool year = strlen(text) == 4;
-		for (const char *p = text; year && *p; p++)
-			year = *p >= '0' && *p <= '9';
-		if (!year)
-			return dt_error(err, DT_EINVAL,
-					"%s: without pii:read it is shown as a year, and filtered by a "
-					"year (YYYY) only, not '%s'",
-					f->name, text);
-		char lo[16], hi[16];
-		snprintf(lo, sizeof(lo), "%s-01-01", text);
-		snprintf(hi, sizeof(hi), "%s-12-31", text);
-		dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
-		json_array_append_new(binds, json_string(lo));
-		json_array_append_new(binds, json_string(hi));
-		return DT_OK;
-	}
-	int code, lo, hi;
-	if (dt_region_code_parse(text, &code, err) != DT_OK)
-		return DT_EINVAL;
-	if (dt_region_level(code) > 2)
-		return dt_error(err, DT_EINVAL,
-				"%s: without pii:read it is shown down to the city, and filtered by a "
-				"province or city code only, not %06d",
-				f->name, code);
-	dt_region_range(code, &lo, &hi);
-	dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
-	json_array_append_new(binds, json_integer(lo));
-	json_array_append_new(binds, json_integer(hi));
-	return DT_OK;
-}
-
-/* WHERE clause shared by list and count (without cursor), for the reader of @s. */
-static int where_sql(const struct dt_store *s, const struct dt_entity *e,
-		     const struct dt_scope *scope, const struct dt_query *q, struct dt_strbuf *sql,
-		     json_t *binds, struct dt_strbuf *err)
-{
-	dt_strbuf_adds(sql, " WHERE 1 = 1");
-	dt_crud_scope_sql(e, scope, false, sql, binds);
-	for (size_t i = 0; q && i < q->nfilters; i++) {
-		const char *name = q->filters[2 * i], *text = q->filters[2 * i + 1];
-		const struct dt_field *f = dt_entity_field(e, name);
-		if (!dt_utf8_valid(name, strlen(name), NULL))
-			return dt_error(err, DT_EINVAL, "filter: a field name is not valid UTF-8");
-		if (!f || !(f->flags & DT_FF_FILTER))
-			return dt_error(err, DT_EINVAL, "%s: not a filter of %s", name, e->name);
-		if (!dt_utf8_valid(text, strlen(text), NULL))
-			return dt_error(err, DT_EINVAL, "%s: the value is not valid UTF-8", name);
-		if ((f->flags & DT_FF_QUASI) && !s->viewer.pii) {
-			if (coarse_filter(f, text, sql, binds, err) != DT_OK)
-				return DT_EINVAL;
-			continue;
-		}
-		if (f->type == DT_F_REGION) {
-			int code, lo, hi;
-			if (dt_region_code_parse(text, &code, err) != DT_OK)
-				return DT_EINVAL;
-			dt_region_range(code, &lo, &hi);
-			dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
-			json_array_append_new(binds, json_integer(lo));
-			json_array_append_new(binds, json_integer(hi));
-			continue;
-		}
-		json_t *v = NULL;
-		if (filter_value(f, text, &v, err) != DT_OK)
-			return DT_EINVAL;
-		dt_strbuf_addf(sql, " AND %s = ?", f->name);
-		json_array_append_new(binds, v);
-	}
-	if (q && q->q && !dt_utf8_valid(q->q, strlen(q->q), NULL))
-		return dt_error(err, DT_EINVAL, "q: the search text is not valid UTF-8");
-	if (q && q->q && *q->q) {
-		struct dt_strbuf pat = DT_STRBUF_INIT;
-		dt_strbuf_addch(&pat, '%');
-		for (const char *p = q->q; *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				dt_strbuf_addch(&pat, '\\');
-			dt_strbuf_addch(&pat, *p);
-		}
-		dt_strbuf_addch(&pat, '%');
-		int n = 0;
-		dt_strbuf_adds(sql, " AND (");
-		for (size_t i = 0; i < e->nfields; i++) {
-			if (!(e->fields[i].flags & DT_FF_SEARCH))
-				continue;
-			dt_strbuf_addf(sql, "%s%s LIKE ? ESCAPE '\\'", n++ ? " OR " : "", e->fields[i].name);
-			json_array_append_new(binds, json_string(pat.buf));
-		}
-		if (!n)
-			dt_strbuf_adds(sql, "0");
-		dt_strbuf_adds(sql, ")");
-		dt_strbuf_release(&pat);
-	}
-	return DT_OK;
-}
-
-static char *cursor_encode(json_t *sortval, int64_t id)
-{
-	json_t *a = json_pack("[Oi]", sortval, (json_int_t)id);
-	char *j = json_dumps(a, JSON_COMPACT | JSON_ENCODE_ANY);
-	json_decref(a);
-	if (!j)
-		return NULL;
-	size_t n = sodium_base64_encoded_len(strlen(j), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char *out = malloc(n);
-	if (out)
-		sodium_bin2base64(out, n, (const unsigned char *)j, strlen(j),
-				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	free(j);
-	return out;
-}
-
-static json_t *cursor_decode(const char *c)
-{
-	size_t len = strlen(c), binlen = 0;
-	unsigned char *bin = malloc(len + 1);
-	json_t *a = NULL;
-	if (bin && sodium_base642bin(bin, len, c, len, NULL, &binlen, NULL,
-				     sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0)
-		a = json_loadb((const char *)bin, binlen, JSON_DECODE_ANY, NULL);
-	free(bin);
-	if (a && (!json_is_array(a) || json_array_size(a) != 2 ||
-		  !json_is_integer(json_array_get(a, 1)))) {
-		json_decref(a);
-		a = NULL;
-	}
-	return a;
-}
-
-int dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
-		  const struct dt_query *q, json_t **items, char **next, struct dt_strbuf *err)
-{
-	const struct dt_entity *e = find_entity(entity, err);
-	if (!e)
-		return DT_EINVAL;
-	*items = NULL;
-	*next = NULL;
-	const char *sort = q && q->sort && *q->sort ? q->sort : "id";
-	const struct dt_field *sf = dt_entity_field(e, sort);
-	if (!sf || !(sf->flags & DT_FF_SORT))
-		return dt_error(err, DT_EINVAL, "sort: %s cannot be sorted by '%s'", e->name, sort);
-	int limit = q && q->limit ? q->limit : LIST_DEFAULT;
-	if (limit < 1 || limit > LIST_MAX)
-		return dt_error(err, DT_EINVAL, "limit: %d is out of range 1..%d", limit, LIST_MAX);
-	bool desc = q && q->desc;
-	bool by_id = !strcmp(sort, "id");
-	/*
-	 * A coarsened field sorts at the grain shown (ties by id): an order by
-	 * the full value would tell it against records of one's own.  The
-	 * cursor then holds the coarse value, as the page shows it.
-	 */
-	char sort_expr[64];
-	if ((sf->flags & DT_FF_QUASI) && !s->viewer.pii && sf->type == DT_F_DATE)
-		snprintf(sort_expr, sizeof(sort_expr), "substr(%s, 1, 4)", sf->name);
-	else if ((sf->flags & DT_FF_QUASI) && !s->viewer.pii && sf->type == DT_F_REGION)
-		snprintf(sort_expr, sizeof(sort_expr), "(%s / 100 * 100)", sf->name);
-	else
-		snprintf(sort_expr, sizeof(sort_expr), "%s", sf->name);
-	sort = sort_expr;
-
-	struct dt_strbuf sql = DT_STRBUF_INIT;
-	json_t *binds = json_array(), *arr = json_array(), *cur = NULL;
-	int rc = DT_OK;
-	select_list(e, &sql);
-	rc = where_sql(s, e, scope, q, &sql, binds, err);
-	if (rc != DT_OK)
-		goto out;
-	if (q && q->cursor && *q->cursor) {
-		cur = cursor_decode(q->cursor);
-		if (!cur) {
-			rc = dt_error(err, DT_EINVAL, "cursor: not a cursor from this list");
-			goto out;
-		}
-		const char *op = desc ? "<" : ">";
-		if (by_id) {
-			dt_strbuf_addf(&sql, " AND id %s ?", op);
-		} else if (json_is_null(json_array_get(cur, 0))) {
-			/* A nullable sort key: NULLs come first ascending, last descending. */
-			if (desc)
-				dt_strbuf_addf(&sql, " AND (%s IS NULL AND id < ?)", sort);
-			else
-				dt_strbuf_addf(&sql, " AND (%s IS NOT NULL OR id > ?)", sort);
-		} else {
-			dt_strbuf_addf(&sql, " AND (%s %s ? OR (%s = ? AND id %s ?)%s%s%s)", sort, op, sort,
-				       op, desc ? " OR " : "", desc ? sort : "", desc ? " IS NULL" : "");
-			json_array_append(binds, json_array_get(cur, 0));
-			json_array_append(binds, json_array_get(cur, 0));
-		}
-		json_array_append(binds, json_array_get(cur, 1));
-	}
-	/* The limit is bound, not written in: one cached statement serves every page size. */
-	if (by_id)
-		dt_strbuf_addf(&sql, " ORDER BY id %s LIMIT ?", desc ? "DESC" : "ASC");
-	else
-		dt_strbuf_addf(&sql, " ORDER BY %s %s, id %s LIMIT ?", sort, desc ? "DESC" : "ASC",
-			       desc ? "DESC" : "ASC");
-	json_array_append_new(binds, json_integer(limit + 1));
-	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
-	if (!st) {
-		rc = DT_EDB;
-		goto out;
-	}
-	bind_all(st, binds);
-	int r, n = 0;
-	json_t *last_sort = NULL, *last_owned = NULL;
-	int64_t last_id = 0;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == limit) {
-			*next = cursor_encode(last_sort, last_id);
-			break;
-		}
-		json_t *o = NULL;
-		rc = row_to_json(s, e, st, 0, &o, err);
-		if (rc != DT_OK)
-			break;
-		dt_crud_coarsen(s, e, o);
-		json_array_append_new(arr, o);
-		last_id = json_integer_value(json_object_get(o, "id"));
-		/* The cursor holds the value sorted by: region codes as integers. */
-		json_t *sv = json_object_get(o, sf->name);
-		json_decref(last_owned);
-		last_owned = NULL;
-		if (sf->type == DT_F_REGION)
-			last_sort = last_owned = json_integer(strtol(json_string_value(sv), NULL, 10));
-		else
-			last_sort = sv;
-		n++;
-	}
-	json_decref(last_owned);
-	if (rc == DT_OK && r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = dt_sql_error(s, e->name, err);
-	sqlite3_reset(st);
-out:
-	dt_strbuf_release(&sql);
-	json_decref(binds);
-	json_decref(cur);
-	if (rc == DT_OK) {
-		*items = arr;
-	} else {
-		json_decref(arr);
-		free(*next);
-		*next = NULL;
-	}
-	return rc;
-}
-
-int dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
-		   const struct dt_query *q, int64_t *count, struct dt_strbuf *err)
-{
-	const struct dt_entity *e = find_entity(entity, err);
-	if (!e)
-		return DT_EINVAL;
-	struct dt_strbuf sql = DT_STRBUF_INIT;
-	json_t *binds = json_array();
-	dt_strbuf_addf(&sql, "SELECT count(*) FROM %s", e->table);
-	int rc = where_sql(s, e, scope, q, &sql, binds, err);
-	if (rc == DT_OK) {
-		sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
-		if (!st) {
-			rc = DT_EDB;
-		} else {
-			bind_all(st, binds);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				*count = sqlite3_column_int64(st, 0);
-			else
-				rc = dt_sql_error(s, e->name, err);
-			sqlite3_reset(st);
-		}
-	}
-	dt_strbuf_release(&sql);
-	json_decref(binds);
 	return rc;
 }

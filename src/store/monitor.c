@@ -9,7 +9,7 @@
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-int dt_store_targets_effective(struct dt_store *s, int region, int year, json_t **out,
+enum dt_err dt_store_targets_effective(struct dt_store *s, int region, int year, json_t **out,
 			       struct dt_strbuf *err)
 {
 	/* The national default, then the province's, then the city's: the most specific wins. */
@@ -51,7 +51,7 @@ int dt_store_targets_effective(struct dt_store *s, int region, int year, json_t 
 	return rc;
 }
 
-int dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int region, int year,
+enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int region, int year,
 			 json_t *targets, json_t **out, struct dt_strbuf *err)
 {
 	dt_store_problems_begin(s, "target");
@@ -137,7 +137,7 @@ int dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int regio
 
 /* ---- settings ---- */
 
-int dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, struct dt_strbuf *err)
+enum dt_err dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT key, value FROM meta WHERE key >= ? AND key < ? || x'ff'", err);
 	if (!st)
@@ -158,7 +158,7 @@ int dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, stru
 	return rc;
 }
 
-int dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const char *key,
+enum dt_err dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const char *key,
 			 const char *value, struct dt_strbuf *err)
 {
 	int rc = dt_tx_begin(s, err);
@@ -182,7 +182,7 @@ int dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const cha
 
 /* ---- alerts ---- */
 
-int dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const struct dt_alert_in *in,
+enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const struct dt_alert_in *in,
 			 bool *raised, struct dt_strbuf *err)
 {
 	*raised = false;
@@ -255,7 +255,7 @@ int dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const str
 	return rc;
 }
 
-int dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		       int64_t id, const char *action, const char *note, json_t **out,
 		       struct dt_strbuf *err)
 {
@@ -355,7 +355,7 @@ static const struct {
 	  "WHERE status != 'done' AND deadline < ?1 AND ?2 IS NOT NULL" },
 };
 
-int dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
+enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
 			      double threshold, json_t **rows, struct dt_strbuf *err)
 {
 	*rows = json_array();

@@ -13,7 +13,7 @@
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-int dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbuf *err)
+enum dt_err dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbuf *err)
 {
 	int rc = DT_OK, bad = 0;
 	dt_strbuf_addf(report, "schema version: %d\n", dt_store_schema_version(s));
@@ -118,7 +118,7 @@ static const char summary_sql[] =
 	" (SELECT coalesce(sum(hours), 0) FROM record_entry e WHERE e.signed_at IS NOT NULL AND e.region BETWEEN p.lo AND p.hi) AS signed_hours "
 	"FROM p WHERE (?1 = 0 OR p.code BETWEEN ?2 AND ?3) ORDER BY p.code";
 
-int dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope, json_t **out,
+enum dt_err dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope, json_t **out,
 		    struct dt_strbuf *err)
 {
 	if (strcmp(name, "summary"))

@@ -84,7 +84,7 @@ static int age_on(struct dt_date birth, struct dt_date day)
 	       (day.month < birth.month || (day.month == birth.month && day.day < birth.day));
 }
 
-static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct dt_blobs *blobs,
+static enum dt_err trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct dt_blobs *blobs,
 			 struct dt_strbuf *err)
 {
 	if (before) {
@@ -102,7 +102,7 @@ static int trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct
 	}
 	const char *id = str(row, "national_id");
 	struct dt_natid nid;
-	if (!id || dt_natid_parse(id, dt_date_today(), &nid, NULL) != DT_OK)
+	if (!id || dt_natid_parse(id, dt_date_today(), &nid, NULL, NULL) != DT_OK)
 		return DT_EINVAL; /* already reported by the field check */
 	if (!s->have_keys)
 		return dt_error(err, DT_ECRYPTO, "national_id: no key file: cannot store identity numbers");
@@ -171,12 +171,12 @@ static void after_text(struct dt_strbuf *sb, const char *key, const char *v, boo
 		dt_strbuf_adds(sb, "null");
 }
 
-int dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const char *gender,
+enum dt_err dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const char *gender,
 		       const char *birth, struct dt_trainee_new *t)
 {
 	const struct dt_entity *e = dt_entity_find("trainee");
 	struct dt_natid nid;
-	if (!keys || dt_natid_parse(t->national_id, today, &nid, NULL) != DT_OK)
+	if (!keys || dt_natid_parse(t->national_id, today, &nid, NULL, NULL) != DT_OK)
 		return DT_EINVAL;
 	dt_date_format(nid.birth, t->birth_date);
 	t->gender[0] = nid.gender;
@@ -245,7 +245,7 @@ static int64_t count1(struct dt_store *s, const char *sql, int64_t a)
 	return n;
 }
 
-static int contract_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
+static enum dt_err contract_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
 			  json_t *before, json_t *refs, struct dt_strbuf *err)
 {
 	if (before) {
@@ -294,7 +294,7 @@ static int contract_rules(struct dt_store *s, const struct dt_entity *e, json_t 
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
 }
 
-static int record_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *before,
+static enum dt_err record_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *before,
 			json_t *refs, struct dt_strbuf *err)
 {
 	if (before && has(before, "signed_at"))
@@ -321,7 +321,7 @@ static int record_rules(struct dt_store *s, const struct dt_entity *e, json_t *r
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
 }
 
-static int assessment_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
+static enum dt_err assessment_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
 			    json_t *before, json_t *refs, struct dt_strbuf *err)
 {
 	json_t *c = dt_rules_ref(s, e, row, refs, "contract_id");
@@ -352,7 +352,7 @@ static int assessment_rules(struct dt_store *s, const struct dt_entity *e, json_
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
 }
 
-static int outcome_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
+static enum dt_err outcome_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
 			 struct dt_strbuf *err)
 {
 	json_t *c = dt_rules_ref(s, e, row, refs, "contract_id");
@@ -380,7 +380,7 @@ static int outcome_rules(struct dt_store *s, const struct dt_entity *e, json_t *
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
 }
 
-static int demand_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
+static enum dt_err demand_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
 			struct dt_strbuf *err)
 {
 	json_t *occ = dt_rules_ref(s, e, row, refs, "occupation_id");
@@ -393,7 +393,7 @@ static int demand_rules(struct dt_store *s, const struct dt_entity *e, json_t *r
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
 }
 
-static int pilot_rules(struct dt_store *s, json_t *row, struct dt_strbuf *err)
+static enum dt_err pilot_rules(struct dt_store *s, json_t *row, struct dt_strbuf *err)
 {
 	date_order(s, row, "period_start", "period_end", err);
 	if (has(row, "region") && dt_region_level((int)num(row, "region")) == 3)
@@ -401,7 +401,7 @@ static int pilot_rules(struct dt_store *s, json_t *row, struct dt_strbuf *err)
 	return dt_ferr_count(s) ? DT_EINVAL : DT_OK;
 }
 
-int dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
+enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
 		   json_t *row, json_t *before, json_t *refs, struct dt_blobs *blobs,
 		   struct dt_strbuf *err)
 {
@@ -464,7 +464,7 @@ int dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt
 }
 
 /* Run an UPDATE with two integer parameters. */
-static int exec2(struct dt_store *s, const char *sql, int64_t a, int64_t b, struct dt_strbuf *err)
+static enum dt_err exec2(struct dt_store *s, const char *sql, int64_t a, int64_t b, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
 	if (!st)
@@ -476,7 +476,7 @@ static int exec2(struct dt_store *s, const char *sql, int64_t a, int64_t b, stru
 	return rc;
 }
 
-int dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id, int region,
+enum dt_err dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id, int region,
 			  struct dt_strbuf *err)
 {
 	int rc = DT_OK;
@@ -504,7 +504,7 @@ int dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t
 	return rc;
 }
 
-int dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
+enum dt_err dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
 		    struct dt_strbuf *err)
 {
 	(void)s;

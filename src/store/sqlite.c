@@ -145,14 +145,16 @@ static void unique_fields(struct dt_store *s, const char *msg)
 	}
 }
 
-int dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err)
+enum dt_err dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err)
 {
 	/* Extended result codes are on: the primary code is the low byte. */
 	int ext = sqlite3_extended_errcode(s->db);
 	int code = ext & 0xff;
 	if (code == SQLITE_CONSTRAINT) {
-		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) {
+			dt_problem_add(&s->problems, NULL, "record.in_use", NULL);
 			return dt_error(err, DT_ECONFLICT, "%s: still referred to by other records", what);
+		}
 		if (ext == SQLITE_CONSTRAINT_UNIQUE)
 			unique_fields(s, sqlite3_errmsg(s->db));
 		return dt_error(err, DT_ECONFLICT, "%s: %s", what, sqlite3_errmsg(s->db));
@@ -162,7 +164,7 @@ int dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err)
 	return dt_error(err, DT_EDB, "%s: database error: %s", what, sqlite3_errmsg(s->db));
 }
 
-int dt_sql_exec(struct dt_store *s, const char *sql, struct dt_strbuf *err)
+enum dt_err dt_sql_exec(struct dt_store *s, const char *sql, struct dt_strbuf *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -187,7 +189,7 @@ int dt_sql_bind_json(sqlite3_stmt *st, int i, json_t *v)
 	}
 }
 
-int dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
+enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
 	       struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
@@ -224,7 +226,7 @@ int dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
 /* ---- transactions ---- */
 
 /* Run a cached statement without results (savepoint control in bulk work). */
-static int run_cached(struct dt_store *s, const char *sql, struct dt_strbuf *err)
+static enum dt_err run_cached(struct dt_store *s, const char *sql, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
 	if (!st)
@@ -235,12 +237,12 @@ static int run_cached(struct dt_store *s, const char *sql, struct dt_strbuf *err
 }
 
 /* For bulk.c's row savepoints: the same, outside this file. */
-int dt_sql_run(struct dt_store *s, const char *sql, struct dt_strbuf *err)
+enum dt_err dt_sql_run(struct dt_store *s, const char *sql, struct dt_strbuf *err)
 {
 	return run_cached(s, sql, err);
 }
 
-int dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (s->snapshot || s->depth || s->explicit_tx)
 		return DT_OK;
@@ -265,7 +267,7 @@ void dt_store_snapshot_end(struct dt_store *s)
 	cache_settle(s);
 }
 
-int dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	snapshot_close(s); /* a write sees, and makes, the latest state */
 	if (s->explicit_tx) {
@@ -280,7 +282,7 @@ int dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 	return rc;
 }
 
-int dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
+enum dt_err dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
 {
 	if (s->explicit_tx) {
 		s->savepoints--;
@@ -306,7 +308,7 @@ int dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
 	return r2;
 }
 
-int dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	snapshot_close(s);
 	if (s->explicit_tx || s->depth)
@@ -319,7 +321,7 @@ int dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
 	return rc;
 }
 
-int dt_store_commit(struct dt_store *s, struct dt_strbuf *err)
+enum dt_err dt_store_commit(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (!s->explicit_tx)
 		return dt_error(err, DT_EINTERNAL, "internal error: no transaction open");
@@ -370,7 +372,7 @@ void dt_store_problems_begin(struct dt_store *s, const char *entity)
  * Append the newest problem to @err, after those before it, as logs read it:
  * "field: " and the English wording.
  */
-static void problem_to_err(struct dt_store *s, struct dt_strbuf *err)
+void dt_store_problem_err(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (!err || !s->problems.n)
 		return;
@@ -391,7 +393,7 @@ enum dt_err dt_store_problem(struct dt_store *s, struct dt_strbuf *err, const ch
 	va_start(ap, code);
 	enum dt_err rc = dt_problem_addv(&s->problems, field, code, ap);
 	va_end(ap);
-	problem_to_err(s, err);
+	dt_store_problem_err(s, err);
 	return rc;
 }
 
@@ -404,7 +406,7 @@ void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, c
 	va_end(ap);
 	dt_problem_add(&s->problems, field, "legacy.text", "message", msg.buf, NULL);
 	dt_strbuf_release(&msg);
-	problem_to_err(s, err);
+	dt_store_problem_err(s, err);
 }
 
 size_t dt_ferr_count(struct dt_store *s)
@@ -439,7 +441,7 @@ json_t *dt_store_field_errors(struct dt_store *s)
  * version inside it: connections opening at once (the server's workers)
  * wait for each other instead of applying the same migration twice.
  */
-static int migrate(struct dt_store *s, struct dt_strbuf *err)
+static enum dt_err migrate(struct dt_store *s, struct dt_strbuf *err)
 {
 	int n = 0;
 	for (const struct dt_embedded *m = dt_embedded; m->path; m++)
@@ -487,7 +489,7 @@ int dt_store_schema_version(struct dt_store *s)
 	return v;
 }
 
-int dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,
+enum dt_err dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,
 		    struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT value FROM meta WHERE key = ?", err);
@@ -502,7 +504,7 @@ int dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool
 	return r == SQLITE_ROW || r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "meta", err);
 }
 
-int dt_meta_set(struct dt_store *s, const char *key, const char *value, struct dt_strbuf *err)
+enum dt_err dt_meta_set(struct dt_store *s, const char *key, const char *value, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(
 		s, "INSERT INTO meta(key, value) VALUES (?, ?) "
@@ -517,7 +519,7 @@ int dt_meta_set(struct dt_store *s, const char *key, const char *value, struct d
 }
 
 /* The key in use must be the one the database was initialised with. */
-static int check_key(struct dt_store *s, struct dt_strbuf *err)
+static enum dt_err check_key(struct dt_store *s, struct dt_strbuf *err)
 {
 	struct dt_strbuf fp = DT_STRBUF_INIT;
 	bool found = false;
@@ -552,7 +554,7 @@ static void sqlite_setup(void)
 	sqlite3_initialize();
 }
 
-int dt_store_open(struct dt_store **out, const char *path, const struct dt_keys *keys,
+enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct dt_keys *keys,
 		  unsigned flags, struct dt_strbuf *err)
 {
 	static pthread_once_t setup_once = PTHREAD_ONCE_INIT;

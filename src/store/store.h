@@ -4,7 +4,7 @@
  * Everything above this layer (engine, io, cli, http) reads and writes the
  * pilot's records through these functions only; no SQL leaks upward.  Objects
  * travel as jansson JSON objects whose fields are described by the entity
- * table (store/entity.h), so the same description drives validation, SQL,
+ * table (domain/entity.h), so the same description drives validation, SQL,
  * the CLI, the API and imports.
  *
  * Every write is one transaction that also appends an event to the audit
@@ -67,7 +67,7 @@ enum dt_store_flags {
  * fields).  On success *@out owns the connection; free it with
  * dt_store_close().  Errors name the path.
  */
-int dt_store_open(struct dt_store **out, const char *path, const struct dt_keys *keys,
+enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct dt_keys *keys,
 		  unsigned flags, struct dt_strbuf *err);
 /** Close the connection (checkpointing the WAL); NULL is fine. */
 void dt_store_close(struct dt_store *s);
@@ -98,7 +98,7 @@ json_t *dt_store_field_errors(struct dt_store *s);
  * per statement.  Any write ends the snapshot first.  The server opens one
  * per turn of a worker's event loop.
  */
-int dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err);
+enum dt_err dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err);
 void dt_store_snapshot_end(struct dt_store *s);
 
 /**
@@ -123,11 +123,11 @@ void dt_store_set_viewer(struct dt_store *s, const struct dt_viewer *v);
 bool dt_store_coarse(const struct dt_store *s);
 
 /* Explicit transactions for bulk work.  Nesting is not allowed. */
-int dt_store_begin(struct dt_store *s, struct dt_strbuf *err);
-int dt_store_commit(struct dt_store *s, struct dt_strbuf *err);
+enum dt_err dt_store_begin(struct dt_store *s, struct dt_strbuf *err);
+enum dt_err dt_store_commit(struct dt_store *s, struct dt_strbuf *err);
 void dt_store_rollback(struct dt_store *s);
 
-/* ---- generic CRUD over the entities of store/entity.h ---- */
+/* ---- generic CRUD over the entities of domain/entity.h ---- */
 
 enum dt_read_flags {
 	DT_READ_UNMASK = 1 << 0, /* decrypt personal fields (the caller checked pii:read) */
@@ -141,22 +141,22 @@ enum dt_read_flags {
  * give DT_ECONFLICT.  On success *@out (may be NULL) receives a new reference
  * to the stored object as dt_store_get() returns it.
  */
-int dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
+enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
 		    json_t **out, struct dt_strbuf *err);
 /** Read one object; DT_ENOTFOUND if absent or outside @scope (NULL = all). */
-int dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
+enum dt_err dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
 		 unsigned flags, json_t **out, struct dt_strbuf *err);
 /**
  * As dt_store_get() (masked), but append the object as JSON text to @out
  * without building it: the same fields and values, for the hot read path.
  */
-int dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+enum dt_err dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err);
 /** Apply the fields of @patch (borrowed) to an object; rules as for create. */
-int dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, json_t *patch, json_t **out, struct dt_strbuf *err);
 /** Delete an object; DT_ECONFLICT if others still refer to it or its state forbids it. */
-int dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		    const char *entity, int64_t id, struct dt_strbuf *err);
 
 /** A list query.  Filters are field=value pairs (exact match; "region" means "within"). */
@@ -174,10 +174,10 @@ struct dt_query {
  * List objects of @entity within @scope.  *@items receives a new JSON array;
  * *@next a malloc'd cursor for the next page, or NULL on the last page.
  */
-int dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		  const struct dt_query *q, json_t **items, char **next, struct dt_strbuf *err);
 /** Count the objects of @entity within @scope matching the filters of @q (q may be NULL). */
-int dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+enum dt_err dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 		   const struct dt_query *q, int64_t *count, struct dt_strbuf *err);
 
 /* ---- contracts and the record book ---- */
@@ -193,11 +193,11 @@ int dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char 
  *               successor contract is created in draft and returned in
  *               *@out as {"contract": ..., "successor": ...}.
  */
-int dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 			  int64_t id, enum dt_contract_event ev, enum dt_party party, json_t *args,
 			  json_t **out, struct dt_strbuf *err);
 /** Sign off record-book entry @id as the actor; signed entries are immutable. */
-int dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
+enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
 			    const struct dt_scope *scope, int64_t id, json_t **out,
 			    struct dt_strbuf *err);
 
@@ -207,14 +207,14 @@ int dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
  * Recompute the indicator aggregates from the facts (one write, audited as
  * "indicators.rebuild").  *@rows (may be NULL) receives the number of rows.
  */
-int dt_store_indicators_rebuild(struct dt_store *s, const struct dt_actor *a, int64_t *rows,
+enum dt_err dt_store_indicators_rebuild(struct dt_store *s, const struct dt_actor *a, int64_t *rows,
 				struct dt_strbuf *err);
 /**
  * Compare the maintained aggregates with a rebuild, changing nothing:
  * *@mismatches rows differ; *@sample receives up to 20 of them as a new JSON
  * array of {only_in, table, region, occ, key, period, value}.
  */
-int dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, json_t **sample,
+enum dt_err dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, json_t **sample,
 			       struct dt_strbuf *err);
 /** Called for each aggregate row: counter @key, @period (YYYYMM, YYYY00 or 0), @value. */
 typedef void (*dt_agg_fn)(void *ctx, const char *key, int period, int64_t value);
@@ -224,7 +224,7 @@ typedef void (*dt_agg_fn)(void *ctx, const char *key, int period, int64_t value)
  * @yearly, the counters summed per year instead (each reported as period
  * YYYY00, the "now" counters as 0): a few rows per counter, for whole years.
  */
-int dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int max_period, bool yearly,
+enum dt_err dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int max_period, bool yearly,
 		      dt_agg_fn fn, void *ctx, struct dt_strbuf *err);
 
 /* ---- monitoring (store/monitor.c) ---- */
@@ -234,19 +234,19 @@ int dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int max_perio
  * indicator code -> {id, indicator, year, region, baseline, value, source},
  * source being "national", "province" or "pilot" (the most specific wins).
  */
-int dt_store_targets_effective(struct dt_store *s, int region, int year, json_t **out,
+enum dt_err dt_store_targets_effective(struct dt_store *s, int region, int year, json_t **out,
 			       struct dt_strbuf *err);
 /**
  * Set @region's (0: national defaults) targets for @year from @targets, an
  * array of {indicator, value, baseline}: all or nothing, each one audited.
  * Field errors are named "targets[i].field".  *@out: the saved targets.
  */
-int dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int region, int year,
+enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int region, int year,
 			 json_t *targets, json_t **out, struct dt_strbuf *err);
 /** Settings whose key starts with @prefix ("weight.", "alert."), as a JSON object key -> string. */
-int dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, struct dt_strbuf *err);
+enum dt_err dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, struct dt_strbuf *err);
 /** Set one setting (audited). */
-int dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const char *key,
+enum dt_err dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const char *key,
 			 const char *value, struct dt_strbuf *err);
 
 /** An alert as a rule raises it. */
@@ -264,29 +264,29 @@ struct dt_alert_in {
  * Raise an alert, unless one for the same rule and subject is still open
  * or acknowledged (then its figures are refreshed).  *@raised tells which.
  */
-int dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const struct dt_alert_in *in,
+enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const struct dt_alert_in *in,
 			 bool *raised, struct dt_strbuf *err);
 /**
  * The records alert rule @rule finds off track on @today (YYYY-MM-DD) with
  * @threshold, as a new JSON array of rows (arrays of column values); see
  * store/monitor.c for each rule's columns.
  */
-int dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
+enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
 			      double threshold, json_t **rows, struct dt_strbuf *err);
 /** Acknowledge ("ack") or resolve ("resolve") alert @id within @scope, with an optional @note. */
-int dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
+enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
 		       int64_t id, const char *action, const char *note, json_t **out,
 		       struct dt_strbuf *err);
 
 /* ---- look-ups ---- */
 
 /** The trainee with national ID @natid (normalised), via the blind index. */
-int dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id,
+enum dt_err dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id,
 			      struct dt_strbuf *err);
 /** The organisation with USCC @uscc. */
-int dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id, struct dt_strbuf *err);
+enum dt_err dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id, struct dt_strbuf *err);
 /** The occupation with code @code. */
-int dt_store_occupation_by_code(struct dt_store *s, const char *code, int64_t *id,
+enum dt_err dt_store_occupation_by_code(struct dt_store *s, const char *code, int64_t *id,
 				struct dt_strbuf *err);
 
 /* ---- accounts, sessions and tokens ---- */
@@ -307,30 +307,30 @@ struct dt_account {
  * (national ID or "trainee:ID") for trainee; none for admin.  The password is
  * hashed with argon2id.  DT_EINVAL names the argument at fault.
  */
-int dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const char *login,
+enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const char *login,
 			 const char *role, const char *scope, const char *password, int64_t *id,
 			 struct dt_strbuf *err);
 /** All accounts as a JSON array (no password hashes). */
-int dt_store_account_list(struct dt_store *s, json_t **out, struct dt_strbuf *err);
+enum dt_err dt_store_account_list(struct dt_store *s, json_t **out, struct dt_strbuf *err);
 /** Enable or disable @login; disabling revokes its sessions and tokens. */
-int dt_store_account_disable(struct dt_store *s, const struct dt_actor *a, const char *login,
+enum dt_err dt_store_account_disable(struct dt_store *s, const struct dt_actor *a, const char *login,
 			     bool disabled, struct dt_strbuf *err);
 /** Set a new password for @login; revokes its sessions. */
-int dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const char *login,
+enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const char *login,
 			    const char *password, struct dt_strbuf *err);
 /**
  * Check @login and @password.  DT_EDENIED for an unknown login, a wrong
  * password or a disabled account alike (no enumeration); the hash is
  * computed even for unknown logins so that timing does not tell.
  */
-int dt_store_account_login(struct dt_store *s, const char *login, const char *password,
+enum dt_err dt_store_account_login(struct dt_store *s, const char *login, const char *password,
 			   struct dt_account *out, struct dt_strbuf *err);
 /**
  * The account @login and its password hash (argon2id, as stored), for a
  * caller that verifies the password elsewhere (the server, off its event
  * loops).  DT_ENOTFOUND when there is no such login.
  */
-int dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
+enum dt_err dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
 			    char hash[DT_PWHASH_LEN], struct dt_strbuf *err);
 
 /**
@@ -338,7 +338,7 @@ int dt_store_account_secret(struct dt_store *s, const char *login, struct dt_acc
  * @token receives the secret (shown once), @csrf (sessions only, may be
  * NULL) a CSRF token.  *@cred_id the credential's id.
  */
-int dt_store_credential_create(struct dt_store *s, const struct dt_actor *a, int64_t account_id,
+enum dt_err dt_store_credential_create(struct dt_store *s, const struct dt_actor *a, int64_t account_id,
 			       const char *kind, int64_t seconds, char token[DT_TOKEN_LEN],
 			       char csrf[DT_TOKEN_LEN], int64_t *cred_id, struct dt_strbuf *err);
 /** A credential found by its secret. */
@@ -353,10 +353,10 @@ struct dt_credential {
  * Look up @token: DT_EDENIED if unknown, expired, revoked or its account is
  * disabled (with the reason in @err for the log, not for the client).
  */
-int dt_store_credential_check(struct dt_store *s, const char *token, struct dt_credential *out,
+enum dt_err dt_store_credential_check(struct dt_store *s, const char *token, struct dt_credential *out,
 			      struct dt_strbuf *err);
 /** Revoke credential @id. */
-int dt_store_credential_revoke(struct dt_store *s, const struct dt_actor *a, int64_t id,
+enum dt_err dt_store_credential_revoke(struct dt_store *s, const struct dt_actor *a, int64_t id,
 			       struct dt_strbuf *err);
 
 /**
@@ -364,7 +364,7 @@ int dt_store_credential_revoke(struct dt_store *s, const struct dt_actor *a, int
  * seen by unscoped readers only).  Filters: entity, entity_id, actor,
  * action, from, to (ISO times); cursor as for lists.
  */
-int dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope, const struct dt_query *q,
+enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope, const struct dt_query *q,
 			json_t **items, char **next, struct dt_strbuf *err);
 
 /* ---- audit and integrity ---- */
@@ -373,14 +373,14 @@ int dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope, const 
  * Append an event for a read or an action that is not a row write (e.g. an
  * unmasked read).  @before and @after are borrowed and may be NULL.
  */
-int dt_store_audit(struct dt_store *s, const struct dt_actor *a, const char *action,
+enum dt_err dt_store_audit(struct dt_store *s, const struct dt_actor *a, const char *action,
 		   const char *entity, int64_t entity_id, json_t *before, json_t *after,
 		   struct dt_strbuf *err);
 /**
  * Recompute the whole chain.  DT_OK with *@checked events, or DT_ECORRUPT
  * with @err naming the first event that was edited, removed or reordered.
  */
-int dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf *err);
+enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf *err);
 
 /**
  * The head of a verified chain as a checkpoint to sign: event id and hash,
@@ -388,14 +388,14 @@ int dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf
  * without one).  DT_ECORRUPT as dt_store_audit_verify() when the chain
  * does not verify.
  */
-int dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, struct dt_strbuf *err);
+enum dt_err dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, struct dt_strbuf *err);
 /**
  * Whether the chain still extends checkpoint @cp (whose signature the
  * caller checked): the chain recomputes up to its head and the event at
  * the checkpoint's id is there with the checkpoint's hash.  DT_ECORRUPT
  * naming the event otherwise; *@checked the events recomputed.
  */
-int dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp, int64_t *checked,
+enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp, int64_t *checked,
 			   struct dt_strbuf *err);
 /**
  * Compare every audited record with what the audit trail says was last
@@ -404,18 +404,18 @@ int dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp, i
  * *@records the records compared.  DT_OK even when records differ (the
  * caller judges *@found); an error only when the check could not run.
  */
-int dt_store_records_check(struct dt_store *s, struct dt_strbuf *report, int64_t max,
+enum dt_err dt_store_records_check(struct dt_store *s, struct dt_strbuf *report, int64_t max,
 			   int64_t *found, int64_t *records, struct dt_strbuf *err);
 
 /** Integrity checks of `dualtrack check`, one line each appended to @report. */
-int dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbuf *err);
+enum dt_err dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbuf *err);
 
 /**
  * Run a read-only aggregate query for reports; the engine's escape hatch for
  * summaries.  @name selects one of the store's named queries (see
  * store/queries.c); *@out receives a JSON array of row objects.
  */
-int dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope, json_t **out,
+enum dt_err dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope, json_t **out,
 		    struct dt_strbuf *err);
 
 /* ---- bulk import and background jobs (store/bulk.c, store/jobs.c) ---- */
@@ -425,8 +425,8 @@ int dt_store_report(struct dt_store *s, const char *name, const struct dt_scope 
  * transaction (dt_store_begin): dt_store_row_end() keeps them (@keep) or
  * undoes them all, audit events included.
  */
-int dt_store_row_begin(struct dt_store *s, struct dt_strbuf *err);
-int dt_store_row_end(struct dt_store *s, bool keep, struct dt_strbuf *err);
+enum dt_err dt_store_row_begin(struct dt_store *s, struct dt_strbuf *err);
+enum dt_err dt_store_row_end(struct dt_store *s, bool keep, struct dt_strbuf *err);
 
 /*
  * The bulk path for trainees, which imports take for every row that is
@@ -466,13 +466,13 @@ struct dt_trainee_new {
  * Returns DT_OK, or DT_EINVAL when any of it fails (no message: the general
  * path gives it).  Touches no database; safe on any thread.
  */
-int dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const char *gender,
+enum dt_err dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const char *gender,
 		       const char *birth, struct dt_trainee_new *t);
 /** The store's keys for dt_trainee_prepare() (NULL without a key file); they live as long as @s. */
 const struct dt_keys *dt_store_keys(struct dt_store *s);
 /** Set bit (code % 8) of @bits[code / 8] for every region code in the table. */
 #define DT_REGION_BITMAP_BYTES 125000 /* codes below 1,000,000 */
-int dt_store_region_bitmap(struct dt_store *s, unsigned char *bits, struct dt_strbuf *err);
+enum dt_err dt_store_region_bitmap(struct dt_store *s, unsigned char *bits, struct dt_strbuf *err);
 /**
  * Insert the @n (at most DT_TRAINEE_BATCH) prepared trainees @t and their
  * audit events, inside dt_store_begin(), with the next ids (each t[i]->id
@@ -484,7 +484,7 @@ int dt_store_region_bitmap(struct dt_store *s, unsigned char *bits, struct dt_st
  */
 #define DT_TRAINEE_BATCH 64
 #define DT_TRAINEE_TAKEN "a trainee with this ID is already registered"
-int dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
+enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
 			    struct dt_trainee_new *const *t, int n, struct dt_strbuf *err);
 
 /*
@@ -498,25 +498,25 @@ int dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
  * is a no-op.  With @nowait it fails at once (DT_EDB) instead of waiting
  * while another connection holds the write lock (a running import).
  */
-int dt_store_job_create(struct dt_store *s, int64_t id, const char *kind, const char *entity,
+enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind, const char *entity,
 			const char *owner, json_t *params, const char *created_at, bool nowait,
 			struct dt_strbuf *err);
 /** The largest job id ever given (0 for none): new ids go above it. */
-int dt_store_job_max_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err);
+enum dt_err dt_store_job_max_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err);
 /** Queued -> running, with its start time. */
-int dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf *err);
+enum dt_err dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf *err);
 /** The end: @status, progress, counts (borrowed, may be NULL), error and report (may be NULL). */
-int dt_store_job_finish(struct dt_store *s, int64_t id, const char *status, int64_t done,
+enum dt_err dt_store_job_finish(struct dt_store *s, int64_t id, const char *status, int64_t done,
 			int64_t total, json_t *counts, const char *error, const char *report,
 			size_t report_len, struct dt_strbuf *err);
 /** One job as JSON (without its report; "has_report" says whether there is one). */
-int dt_store_job_get(struct dt_store *s, int64_t id, json_t **out, struct dt_strbuf *err);
+enum dt_err dt_store_job_get(struct dt_store *s, int64_t id, json_t **out, struct dt_strbuf *err);
 /** The newest @limit jobs of @owner (NULL: everyone's) as a JSON array. */
-int dt_store_job_list(struct dt_store *s, const char *owner, int limit, json_t **out,
+enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, json_t **out,
 		      struct dt_strbuf *err);
 /** Append job @id's report (CSV) to @out; DT_ENOTFOUND if it has none. */
-int dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out, struct dt_strbuf *err);
+enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out, struct dt_strbuf *err);
 /** Mark every queued or running job failed with @why (at start-up); *@n how many. */
-int dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n, struct dt_strbuf *err);
+enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n, struct dt_strbuf *err);
 
 #endif

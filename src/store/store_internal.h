@@ -3,7 +3,8 @@
  *
  * The store spans several files: sqlite.c (connection, migrations,
  * statement cache, transactions), audit.c (the hash chain), crud.c (generic
- * create/read/update/delete/list from the entity table), rules.c (each
+ * create/read/update/delete from the entity table), list.c (list and
+ * count), coarsen.c (what a reader without pii:read sees), rules.c (each
  * entity's cross-field rules), contract.c (the contract state machine and the
  * record book), report.c (checks and named read-only queries).
  */
@@ -14,7 +15,7 @@
 
 #include "core/common.h"
 #include "core/secret.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "domain/problem.h"
 #include "store/store.h"
 
@@ -71,18 +72,18 @@ void dt_sql_cache_clear(struct dt_store *s);
 /** A prepared statement for @sql from the cache (reset, bindings cleared). */
 sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strbuf *err);
 /** Report the connection's last error as DT_EDB (or DT_ECONFLICT for constraints). */
-int dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err);
+enum dt_err dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err);
 /** Run SQL without results (no cache; for DDL and transaction control). */
-int dt_sql_exec(struct dt_store *s, const char *sql, struct dt_strbuf *err);
+enum dt_err dt_sql_exec(struct dt_store *s, const char *sql, struct dt_strbuf *err);
 /** Run SQL without results through the statement cache (savepoints of bulk work). */
-int dt_sql_run(struct dt_store *s, const char *sql, struct dt_strbuf *err);
+enum dt_err dt_sql_run(struct dt_store *s, const char *sql, struct dt_strbuf *err);
 /** Bind a JSON scalar (integer, real, string, bool, null) to parameter @i. */
 int dt_sql_bind_json(sqlite3_stmt *st, int i, json_t *v);
 
 /* A write: BEGIN IMMEDIATE (or a savepoint inside an explicit transaction). */
-int dt_tx_begin(struct dt_store *s, struct dt_strbuf *err);
+enum dt_err dt_tx_begin(struct dt_store *s, struct dt_strbuf *err);
 /* Commit (rc == DT_OK) or roll back; returns rc, or the commit's error. */
-int dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err);
+enum dt_err dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err);
 
 /**
  * Start collecting problems for a new write on @entity (whose field labels
@@ -97,6 +98,8 @@ void dt_store_problems_begin(struct dt_store *s, const char *entity);
  */
 enum dt_err dt_store_problem(struct dt_store *s, struct dt_strbuf *err, const char *field,
 			     const char *code, ...);
+/** Append the newest problem's English wording to @err, as dt_store_problem() does. */
+void dt_store_problem_err(struct dt_store *s, struct dt_strbuf *err);
 /** Record a free-text field error: being replaced by dt_store_problem(). */
 void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -104,19 +107,19 @@ void dt_ferr_add(struct dt_store *s, struct dt_strbuf *err, const char *field, c
 size_t dt_ferr_count(struct dt_store *s);
 
 /* The meta table: small key/value settings of the database. */
-int dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,
+enum dt_err dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,
 		struct dt_strbuf *err);
-int dt_meta_set(struct dt_store *s, const char *key, const char *value, struct dt_strbuf *err);
+enum dt_err dt_meta_set(struct dt_store *s, const char *key, const char *value, struct dt_strbuf *err);
 
 /* agg.c: (re)create the triggers that maintain the indicator aggregates. */
-int dt_agg_install(struct dt_store *s, struct dt_strbuf *err);
+enum dt_err dt_agg_install(struct dt_store *s, struct dt_strbuf *err);
 /* agg.c: add the pending aggregate deltas to agg (before every commit). */
-int dt_agg_flush(struct dt_store *s, struct dt_strbuf *err);
+enum dt_err dt_agg_flush(struct dt_store *s, struct dt_strbuf *err);
 
 /* audit.c */
 /** Write the chain head to the meta table if bulk appends left it stale. */
-int dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err);
-int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
+enum dt_err dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err);
+enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
 		    const char *entity, int64_t entity_id, json_t *before, json_t *after,
 		    struct dt_strbuf *err);
 /**
@@ -125,7 +128,7 @@ int dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *ac
  * statement: the same events, ids and hashes as n calls of dt_audit_append.
  */
 #define DT_AUDIT_BATCH 64
-int dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
+enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
 			  const char *entity, int n, const int64_t *entity_ids,
 			  const char *const *afters, const long *regions, struct dt_strbuf *err);
 /*
@@ -134,11 +137,11 @@ int dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const ch
  * length in characters.  DT_EINVAL with the fault (without the field's
  * name, e.g. "is too long (40000 characters; at most 2000)") added to @msg.
  */
-int dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg);
+enum dt_err dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg);
 /* crud.c: a JSON string literal of the @n bytes at @t, as jansson writes it (UTF-8 kept). */
 void dt_crud_json_string(struct dt_strbuf *sb, const char *t, size_t n);
 /* crud.c: read one row as the API shows it (scope NULL = all). */
-int dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+enum dt_err dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err);
 /**
  * Coarsen object @o of @e (a record as the API shows it; changed in place)
@@ -168,13 +171,26 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, 
  * names another kind, none changes what it cannot read.  DT_EINTERNAL with
  * the fault in @why.
  */
-int dt_crud_scope_rules_check(struct dt_strbuf *why);
+enum dt_err dt_crud_scope_rules_check(struct dt_strbuf *why);
 /**
  * After a scoped read of @e @id succeeded: DT_OK when @scope may also change
  * it, else DT_EDENIED (it is visible, so its existence is no secret).
  */
-int dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+enum dt_err dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 		     int64_t id, struct dt_strbuf *err);
+
+/* crud.c, for list.c and coarsen.c: */
+const struct dt_entity *dt_crud_find_entity(const char *name, struct dt_strbuf *err);
+bool dt_crud_enum_has(const char *values, const char *v);
+void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql);
+/* The current row of @st (laid out by dt_crud_select_list) as an API object. */
+int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_stmt *st,
+		       unsigned flags, json_t **out, struct dt_strbuf *err);
+void dt_crud_bind_all(sqlite3_stmt *st, json_t *binds);
+
+/* coarsen.c, for list.c: */
+/* Does @e have fields that dt_crud_coarsen() changes? */
+bool dt_crud_has_coarse_fields(const struct dt_entity *e);
 
 /*
  * rules.c: each entity's cross-field rules, run after the per-field checks.
@@ -191,17 +207,17 @@ struct dt_blobs {
 	struct dt_blob b[4];
 	int n;
 };
-int dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
+enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
 		   json_t *row, json_t *before, json_t *refs, struct dt_blobs *blobs,
 		   struct dt_strbuf *err);
 /**
  * Object @id of @e moved to @region: the objects that inherit their region
  * from it (directly or through a contract) move along.
  */
-int dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id, int region,
+enum dt_err dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id, int region,
 			  struct dt_strbuf *err);
 /** Rules that may refuse a delete of @row (raw columns). */
-int dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
+enum dt_err dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
 		    struct dt_strbuf *err);
 /**
  * The raw row referred to by REF field @field of @row: from @refs (rows the
@@ -212,7 +228,7 @@ json_t *dt_rules_ref(struct dt_store *s, const struct dt_entity *e, json_t *row,
 		     const char *field);
 
 /* A row of @table by id as a JSON object of raw columns; DT_ENOTFOUND if absent. */
-int dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
+enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
 	       struct dt_strbuf *err);
 
 #endif

@@ -93,6 +93,16 @@ test('validate national-id: good, bad, 15-digit, lower-case x', () => {
   assert.equal(lines[2], '110105491231002: invalid: 15-digit legacy ID: re-issue as an 18-digit ID');
   assert.equal(lines[3], '12345: invalid: must be 18 characters, got 5');
 
+  // GB 11643's own example, born 1880: a valid ID (age is a trainee's rule, not the ID's).
+  r = run(['validate', 'national-id', '440524188001010014']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(r.stdout, '440524188001010014: ok (born 1880-01-01, M)\n');
+
+  // Chinese when the locale is Chinese.
+  r = run(['validate', 'national-id', wrong], { env: { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, `${wrong}: invalid: 校验位错误：应为 ${good[17]}，实为 ${wrong[17]}\n`);
+
   // Born after DUALTRACK_TODAY.
   r = run(['validate', 'national-id', natid('210102', '20270101', '123')]);
   assert.equal(r.status, 1);
@@ -123,9 +133,9 @@ test('validate region and occupation use the embedded tables', () => {
   assert.equal(r.status, 1);
   const lines = r.stdout.split('\n');
   assert.match(lines[0], /^210100: ok/);
-  assert.equal(lines[1], '210199: invalid: not in the region table (GB/T 2260, 2016)');
+  assert.equal(lines[1], "210199: invalid: '210199' is not in the region table");
   assert.match(lines[2], /^990000: invalid: .*province/);
-  assert.match(lines[3], /^21010: invalid: must be 6 digits/);
+  assert.equal(lines[3], "21010: invalid: '21010' is not a region code of 6 digits");
 
   r = run(['validate', 'occupation', '4-02-05-01']);
   assert.equal(r.status, 0);
@@ -133,8 +143,8 @@ test('validate region and occupation use the embedded tables', () => {
   r = run(['validate', 'occupation', '6-31-01-99', '9-01-01-01', 'x']);
   assert.equal(r.status, 1);
   const ol = r.stdout.split('\n');
-  assert.equal(ol[0], '6-31-01-99: invalid: not in the occupation catalogue');
-  assert.match(ol[1], /^9-01-01-01: invalid: major group/);
+  assert.equal(ol[0], "6-31-01-99: invalid: '6-31-01-99' is not in the occupation catalogue");
+  assert.equal(ol[1], "9-01-01-01: invalid: the major group must be 1-8, got 9");
   assert.match(ol[2], /^x: invalid: /);
 });
 
@@ -210,6 +220,18 @@ test('a missing database is reported, not created', () => {
   assert.ok(!fs.existsSync(path.join(dir, 'none.db')));
 });
 
+test('import refuses a file over the 256 MiB import limit, naming the limit', () => {
+  const t = freshDb();
+  // A sparse file: one byte over the cap without writing 256 MiB.
+  const big = path.join(t.dir, 'big.csv');
+  fs.writeFileSync(big, '');
+  fs.truncateSync(big, 256 * 1024 * 1024 + 1);
+  const r = run(['import', ...t.args, '--kind', 'organizations', big]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /big\.csv: the file is larger than 268435456 bytes \(256 MiB\), the limit/);
+  assert.equal(sqlite(t.db, 'SELECT count(*) FROM organization'), '0');
+});
+
 test('a wrong key file is refused with a clear message', () => {
   const a = freshDb();
   const b = freshDb();
@@ -247,7 +269,7 @@ test('add organization with a bad USCC exits 1, names the field, changes nothing
   assert.equal(r2.status, 1);
   assert.match(r2.stderr, /^ {2}kind: /m);
   assert.match(r2.stderr, /^ {2}region: /m);
-  assert.match(r2.stderr, /^ {2}colour: unknown field/m);
+  assert.match(r2.stderr, /^ {2}colour: is not a field of Organization/m);
   assert.equal(auditCount(db), before);
 
   const r3 = run(['add', 'organization', ...args, '--json', '{"kind": ']);

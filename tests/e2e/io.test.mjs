@@ -207,12 +207,12 @@ test('import: bad IDs, impossible dates, duplicates, unknown references, a 10 MB
   const lines = rep.slice(1).split('\r\n');
   const at = (row) => lines.filter((l) => l.startsWith(`${row},`)).join('\n');
   assert.match(at(1), /^1,备注,,备注,未知的列，已忽略,unknown column: ignored$/);
-  assert.match(at(3), /^3,身份证号,national_id,\d{4}\*{10}[\dX]{4},「身份证号」不是有效的身份证号（校验位错误）,.*wrong check character/);
-  assert.match(at(4), /出生日期不存在.*birth date 20050230 does not exist/);
+  assert.match(at(3), /^3,身份证号,national_id,\d{4}\*{10}[\dX]{4},「身份证号」校验位错误：应为 \w，实为 \w,.*wrong check character/);
+  assert.match(at(4), /出生日期 20050230 不存在.*birth date 20050230 does not exist/);
   assert.match(at(5), /与文件第2行重复,duplicate of row 2 of this file/);
   assert.match(at(6), /该身份证号的学员已经登记.*already registered/);
-  assert.match(at(7), /^7,出生日期,birth_date,2001-02-29,「出生日期」日期不存在（2001-02-29）,.*2001 is not a leap year/);
-  assert.match(at(8), /^8,姓名,name,x{100}…\(10485760 characters\),「姓名」过长（10485760个字符，最多50个）,name is too long/);
+  assert.match(at(7), /^7,出生日期,birth_date,2001-02-29,「出生日期」“2001-02-29”不是有效日期,.*'2001-02-29' is not a valid date/);
+  assert.match(at(8), /^8,姓名,name,x{100}…\(10485760 characters\),「姓名」过长（10485760 个字符，最多 50 个）,.*name: is too long/);
   assert.match(at(9), /^9,户籍地区,region,999999,.*region/);
   assert.ok(rep.length < 10000, 'the 10 MB value is not copied into the report');
   assert.ok(!rep.includes(good), 'national IDs are masked in the report');
@@ -300,7 +300,7 @@ test('export: masked by default, with list filters; XLSX has typed cells and a f
   const rows = text.split('\r\n').filter(Boolean);
   assert.equal(rows.length, 1 + 3, 'three trainees in Shenyang, none from Anshan');
   assert.ok(rows.slice(1).every((l) => /^\d{4}\*{10}[\dX]{4},/.test(l)), 'masked');
-  fails(['export', '--kind', 'trainees', '-o', csv, '--filter', 'nope=1', '--db', db], 1, /nope: not a filter/);
+  fails(['export', '--kind', 'trainees', '-o', csv, '--filter', 'nope=1', '--db', db], 1, /nope: is not a filter of/);
 
   const x = path.join(dir, 'contracts.xlsx');
   ok(['export', '--kind', 'contracts', '-o', x, '--db', db]);

@@ -33,9 +33,9 @@ async function waitJob(api, id, token, ms = 60000) {
   }
 }
 
-// The entity plurals of src/store/entity.c: every kind, so that a new one is tested too.
+// The entity plurals of src/domain/entity.c: every kind, so that a new one is tested too.
 function entityPlurals() {
-  const src = fs.readFileSync(new URL('../../src/store/entity.c', import.meta.url), 'utf8');
+  const src = fs.readFileSync(new URL('../../src/domain/entity.c', import.meta.url), 'utf8');
   const kinds = [...src.matchAll(/\{\s*"[a-z_]+",\s*"([a-z-]+)",\s*"[a-z_]+",\s*"[^"]*",\s*"[^"]*",\s*FIELDS\(/g)].map((m) => m[1]);
   assert.ok(kinds.length >= 15 && kinds.includes('trainees') && kinds.includes('alerts'), 'could not read the entity table');
   return kinds;

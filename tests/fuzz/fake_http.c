@@ -72,7 +72,7 @@ char *dt_http_strdup(const struct dt_http_req *req, const char *s, size_t n)
 void dt_http_add_header(struct dt_http_res *res, const char *name, const char *value)
 {
 	if (res->nheaders >= DT_HTTP_MAX_HEADERS) {
-		dt_err("http: more than %d response headers; dropped %s", DT_HTTP_MAX_HEADERS,
+		dt_log_error("http: more than %d response headers; dropped %s", DT_HTTP_MAX_HEADERS,
 		       name);
 		return;
 	}

@@ -9,7 +9,10 @@
  * (an oracle the fuzzer can break): a parsed date formats back to the same
  * text and survives the day-count round trip; an accepted national ID or
  * credit code carries its own check character; a region code lies within
- * its own ancestors; an integer lies in the range asked for.
+ * its own ancestors; an integer lies in the range asked for.  A refusal is
+ * exactly one problem whose code is in the catalogue.  The field validator
+ * (domain/field.h) reads the text as an import cell of every field of the
+ * entity table and checks it; what it accepts it accepts again.
  */
 #include <math.h>
 
@@ -17,6 +20,8 @@
 #include "core/num.h"
 #include "core/strbuf.h"
 #include "domain/contract.h"
+#include "domain/entity.h"
+#include "domain/field.h"
 #include "domain/natid.h"
 #include "domain/occupation.h"
 #include "domain/region.h"
@@ -26,11 +31,26 @@
 #include "fuzz.h"
 
 
+/* Problems of one input: a refusal is one problem with a catalogue code. */
+static struct dt_problems ps;
+
+static void refused(enum dt_err rc)
+{
+	FZ_CHECK(rc == DT_OK ? ps.n == 0 : ps.n == 1);
+	if (ps.n)
+		FZ_CHECK(dt_catalogue_find(ps.v[0].code) != NULL &&
+			 strcmp(ps.v[0].code, "internal.unknown_code"));
+	dt_problems_reset(&ps);
+}
+
 static void natid(const char *s, struct dt_strbuf *err)
 {
+	(void)err;
 	struct dt_date today = { 2026, 11, 26 };
 	struct dt_natid id;
-	if (dt_natid_parse(s, today, &id, err) == DT_OK) {
+	enum dt_err rc = dt_natid_parse(s, today, &id, &ps, "national_id");
+	refused(rc);
+	if (rc == DT_OK) {
 		FZ_CHECK(strlen(id.id) == DT_NATID_LEN);
 		FZ_CHECK(dt_natid_check_char(id.id) == id.id[17]);
 		FZ_CHECK(id.gender == 'M' || id.gender == 'F');
@@ -46,8 +66,11 @@ static void natid(const char *s, struct dt_strbuf *err)
 
 static void uscc(const char *s, struct dt_strbuf *err)
 {
+	(void)err;
 	char out[DT_USCC_LEN + 1];
-	if (dt_uscc_parse(s, out, err) == DT_OK) {
+	enum dt_err rc = dt_uscc_parse(s, out, &ps, "uscc");
+	refused(rc);
+	if (rc == DT_OK) {
 		FZ_CHECK(strlen(out) == DT_USCC_LEN);
 		FZ_CHECK(dt_uscc_check_char(out) == out[17]);
 	}
@@ -59,8 +82,11 @@ static void uscc(const char *s, struct dt_strbuf *err)
 
 static void region(const char *s, struct dt_strbuf *err)
 {
+	(void)err;
 	int code = 0;
-	if (dt_region_code_parse(s, &code, err) == DT_OK) {
+	enum dt_err rc = dt_region_code_parse(s, &code, &ps, "region");
+	refused(rc);
+	if (rc == DT_OK) {
 		int level = dt_region_level(code);
 		FZ_CHECK(level >= 1 && level <= 3);
 		for (int l = 1; l < level; l++) {
@@ -143,8 +169,44 @@ static void names(const char *s, struct dt_strbuf *err, unsigned extra)
 				(enum dt_party)((extra >> 6) % DT_PARTY_N), &ap, &to, err);
 	(void)dt_export_format_parse(s);
 	(void)dt_encoding_parse(s);
-	if (dt_occupation_code_parse(s, err) == DT_OK)
+	enum dt_err rc = dt_occupation_code_parse(s, &ps, "code");
+	refused(rc);
+	if (rc == DT_OK)
 		FZ_CHECK(strlen(s) <= DT_OCC_CODE_LEN);
+}
+
+/*
+ * @s as an import cell of field number @extra of the entity table, read and
+ * checked; an accepted value is accepted again as it came out.
+ */
+static void field(const char *s, unsigned extra)
+{
+	const struct dt_field *f = NULL;
+	unsigned n = 0;
+	for (const struct dt_entity *e = dt_entities; e->name && !f; e++)
+		for (size_t i = 0; i < e->nfields && !f; i++)
+			if (n++ == extra % 160)
+				f = &e->fields[i];
+	if (!f)
+		f = &dt_entities[0].fields[0];
+	struct dt_value in, out, again;
+	struct dt_strbuf scratch = DT_STRBUF_INIT, norm = DT_STRBUF_INIT, norm2 = DT_STRBUF_INIT;
+	enum dt_err rc = dt_field_read(f->type, s, &in, &scratch, &ps, f->name);
+	refused(rc);
+	if (rc == DT_OK) {
+		rc = dt_field_check(f, &in, NULL, &out, &norm, &ps, f->name);
+		refused(rc);
+		if (rc == DT_OK) {
+			rc = dt_field_check(f, &out, NULL, &again, &norm2, &ps, f->name);
+			refused(rc);
+			FZ_CHECK(rc == DT_OK && again.type == out.type);
+			if (out.type == DT_V_TEXT)
+				FZ_CHECK(again.len == out.len && !memcmp(again.text, out.text, out.len));
+		}
+	}
+	dt_strbuf_release(&scratch);
+	dt_strbuf_release(&norm);
+	dt_strbuf_release(&norm2);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -159,7 +221,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2: region(s, &err); break;
 	case 3: date(s, &err, extra); break;
 	case 4: number(s, &err, extra); break;
-	case 5: names(s, &err, extra); break;
+	case 5:
+		names(s, &err, extra);
+		field(s, extra);
+		break;
 	default:
 		/* all of them on the same text */
 		natid(s, &err);
@@ -168,6 +233,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		date(s, &err, extra);
 		number(s, &err, extra);
 		names(s, &err, extra);
+		field(s, extra);
 		break;
 	}
 	dt_strbuf_release(&err);

@@ -372,9 +372,12 @@ static void test_national_ids(void **state)
 		int64_t id = json_integer_value(json_object_get(t, "id"));
 		assert_int_equal(dt_store_get(f->s, NULL, "trainee", id, DT_READ_UNMASK, &full, &err), DT_OK);
 		struct dt_natid nid;
-		int rc = dt_natid_parse(str(full, "national_id"), today, &nid, &err);
+		struct dt_problems ps = DT_PROBLEMS_INIT;
+		int rc = dt_natid_parse(str(full, "national_id"), today, &nid, &ps, "national_id");
 		if (rc != DT_OK)
-			print_error("trainee %lld: %s: %s\n", (long long)id, str(full, "national_id"), err.buf);
+			print_error("trainee %lld: %s: %s\n", (long long)id, str(full, "national_id"),
+				    ps.v[0].code);
+		dt_problems_release(&ps);
 		assert_int_equal(rc, DT_OK);
 		/* Region, birth date and gender agree with the ID; the province is a pilot's. */
 		char region[8], birth[DT_DATE_STRLEN];
@@ -413,9 +416,11 @@ static void test_credit_codes(void **state)
 	json_array_foreach(os, i, o) {
 		struct dt_strbuf err = DT_STRBUF_INIT;
 		const char *u = str(o, "uscc");
-		int rc = dt_uscc_parse(u, NULL, &err);
+		struct dt_problems ps = DT_PROBLEMS_INIT;
+		int rc = dt_uscc_parse(u, NULL, &ps, "uscc");
 		if (rc != DT_OK)
-			print_error("%s %s: %s\n", str(o, "name"), u, err.buf);
+			print_error("%s %s: %s\n", str(o, "name"), u, ps.v[0].code);
+		dt_problems_release(&ps);
 		assert_int_equal(rc, DT_OK);
 		/* The code carries the organisation's own region. */
 		assert_memory_equal(u + 2, str(o, "region"), 6);

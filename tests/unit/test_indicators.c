@@ -529,8 +529,12 @@ static void test_alerts(void **state)
 	int64_t pilot = fx_create(f, "pilot",
 				  json_pack("{s:s, s:s, s:s, s:s}", "region", "210100", "name", "沈阳试点",
 					    "period_start", "2024-01-01", "period_end", "2026-12-31"));
+	/* A title of the full 200 characters (600 bytes of UTF-8): the alert keeps all of it. */
+	struct dt_strbuf title = DT_STRBUF_INIT;
+	for (int k = 0; k < 200; k++)
+		dt_strbuf_adds(&title, "案");
 	fx_create(f, "pilot_task",
-		  json_pack("{s:I, s:s, s:s}", "pilot_id", (json_int_t)pilot, "title", "制定方案", "deadline",
+		  json_pack("{s:I, s:s, s:s}", "pilot_id", (json_int_t)pilot, "title", title.buf, "deadline",
 			    "2026-03-31"));
 	fx_create(f, "pilot_task",
 		  json_pack("{s:I, s:s, s:s, s:s}", "pilot_id", (json_int_t)pilot, "title", "已完成", "deadline",
@@ -542,6 +546,15 @@ static void test_alerts(void **state)
 	assert_int_equal(dt_engine_alerts_evaluate(f->s, &f->actor, 20261126, &raised, &f->err), DT_OK);
 	/* Which rules fired, and for what. */
 	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'task_overdue'"), 1);
+	struct dt_strbuf q = DT_STRBUF_INIT;
+	dt_strbuf_addf(&q,
+		       "SELECT count(*) FROM alert WHERE rule = 'task_overdue' AND message_zh = "
+		       "'试点任务「%s」已过完成时限 2026-03-31' AND message_en = "
+		       "'Pilot task \"%s\" is past its deadline 2026-03-31'",
+		       title.buf, title.buf);
+	assert_int_equal(fx_sql_int(f, q.buf), 1);
+	dt_strbuf_release(&q);
+	dt_strbuf_release(&title);
 	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'stipend_below_minimum'"), 1);
 	char sql[200];
 	snprintf(sql, sizeof(sql), "SELECT subject_id FROM alert WHERE rule = 'stipend_below_minimum'");

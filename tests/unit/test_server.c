@@ -50,7 +50,7 @@ static struct {
 
 /* ---- the app ---- */
 
-static int app_init(struct dt_http_worker *w, void *ctx)
+static enum dt_err app_init(struct dt_http_worker *w, void *ctx)
 {
 	(void)ctx;
 	assert_non_null(w->store);

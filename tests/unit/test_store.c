@@ -13,7 +13,7 @@
 #include "store_fixture.h"
 
 #include "core/embedded.h"
-#include "store/entity.h"
+#include "domain/entity.h"
 #include "store/store_internal.h"
 
 /* ---- helpers ---- */
@@ -60,6 +60,17 @@ static void assert_err_has(struct fx *f, const char *part)
 {
 	if (!strstr(f->err.buf, part))
 		fail_msg("error '%s' does not contain '%s'", f->err.buf, part);
+}
+
+/* The last write recorded problem @code about @field (NULL: the record). */
+static void assert_problem(struct fx *f, const char *field, const char *code)
+{
+	const struct dt_problems *ps = dt_store_problems(f->s);
+	for (size_t i = 0; i < ps->n; i++)
+		if (!strcmp(ps->v[i].code, code) &&
+		    (field ? ps->v[i].field && !strcmp(ps->v[i].field, field) : !ps->v[i].field))
+			return;
+	fail_msg("no problem %s on %s (err: %s)", code, field ? field : "(record)", f->err.buf);
 }
 
 /* Every page of a list, concatenated; the number of pages in *@pages. */
@@ -408,6 +419,7 @@ static void test_every_entity(void **state)
 		   "monthly", json_integer(2200), "valid_from", "2025-01-01", "210100");
 	/* Alerts are the system's: not created through CRUD (test_indicators raises them). */
 	assert_int_equal(fx_create_rc(f, "alert", json_pack("{s:s}", "rule", "x")), DT_EDENIED);
+	assert_problem(f, NULL, "record.system_only");
 
 	/* Every entity has been through the round. */
 	for (const struct dt_entity *e = dt_entities; e->name; e++)
@@ -465,19 +477,29 @@ static void test_sort_nullable(void **state)
 	struct dt_query q = { .sort = "address" };
 	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
 			 DT_EINVAL);
+	assert_problem(f, "sort", "list.sort");
 	assert_int_equal(dt_store_list(f->s, NULL, "widgets", NULL, &items, &next, &f->err),
 			 DT_EINVAL);
+	assert_problem(f, NULL, "record.kind_unknown");
 	q = (struct dt_query){ .limit = 1001 };
 	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
 			 DT_EINVAL);
+	assert_problem(f, "limit", "number.range");
 	const char *filt[] = { "address", "x" };
 	q = (struct dt_query){ .filters = filt, .nfilters = 1 };
 	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
 			 DT_EINVAL);
+	assert_problem(f, "address", "filter.unknown");
 	const char *filt2[] = { "kind", "factory" };
 	q = (struct dt_query){ .filters = filt2, .nfilters = 1 };
 	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
 			 DT_EINVAL);
+	assert_problem(f, "kind", "enum.value");
+	const char *filt3[] = { "region", "2101" };
+	q = (struct dt_query){ .filters = filt3, .nfilters = 1 };
+	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
+			 DT_EINVAL);
+	assert_problem(f, "region", "region.format");
 	assert_null(items);
 	assert_null(next);
 }
@@ -583,6 +605,7 @@ static void test_validation(void **state)
 	memcpy(bad, uscc, sizeof(bad));
 	bad[17] = bad[17] == '0' ? '1' : '0';
 	refused(f, "organization", org_in("enterprise", bad, "甲", "210102"), DT_EINVAL, "uscc");
+	assert_problem(f, "uscc", "uscc.check_char");
 	/* REF to a missing id. */
 	refused(f, "programme",
 		json_pack("{s:s, s:s, s:i, s:I, s:i, s:i, s:i, s:i}", "code", "P-X", "name", "x",
@@ -598,18 +621,25 @@ static void test_validation(void **state)
 			  "duration_months", 36, "company_hours", 1, "school_hours", 1),
 		DT_EINVAL, "school_id");
 	assert_err_has(f, "enterprise");
+	assert_problem(f, "school_id", "ref.kind");
 	/* A region not in the table, and one that is no code at all. */
 	refused(f, "organization", org_in("enterprise", uscc, "甲", "210199"), DT_EINVAL, "region");
+	assert_problem(f, "region", "region.unknown");
 	refused(f, "organization", org_in("enterprise", uscc, "甲", "990000"), DT_EINVAL, "region");
+	assert_problem(f, "region", "region.province");
 	/* System fields cannot be given. */
 	in = fx_contract_in(&w, "2025-09-01", "2028-08-31");
 	json_object_set_new(in, "status", json_string("active"));
 	refused(f, "contract", in, DT_EINVAL, "status");
+	assert_problem(f, "status", "field.system");
 	/* Several faults at once: each is named. */
 	in = org_in("factory", bad, "甲", "210199");
 	refused(f, "organization", in, DT_EINVAL, "kind");
 	assert_true(fx_has_ferr(f, "uscc") && fx_has_ferr(f, "region"));
 	assert_int_equal(json_array_size(dt_store_field_errors(f->s)), 3);
+	assert_problem(f, "kind", "enum.value");
+	assert_problem(f, "uscc", "uscc.check_char");
+	assert_problem(f, "region", "region.unknown");
 	/* A duplicate credit code is a conflict. */
 	int64_t org = fx_create(f, "organization", org_in("enterprise", uscc, "甲", "210102"));
 	refused(f, "organization", org_in("enterprise", uscc, "乙", "210102"), DT_ECONFLICT, "uscc");
@@ -635,11 +665,47 @@ static void test_validation(void **state)
 	refused_update(f, "programme", w.prog, json_pack("{s:I}", "school_id", (json_int_t)w.ent),
 		       DT_EINVAL, "school_id");
 	refused_update(f, "organization", 99999, json_pack("{s:s}", "name", "x"), DT_ENOTFOUND, NULL);
+	assert_problem(f, NULL, "record.not_found");
 	/* An unknown entity. */
 	assert_int_equal(fx_create_rc(f, "widget", json_object()), DT_EINVAL);
+	assert_problem(f, NULL, "record.kind_unknown");
 }
 
 /* ---- trainees ---- */
+
+/*
+ * Phone numbers and e-mail addresses are checked where they are stored
+ * ("abc" was saved before), on create and on update, for trainees and
+ * organisations alike.
+ */
+static void test_phone_and_email(void **state)
+{
+	struct fx *f = *state;
+	char natid[DT_NATID_LEN + 1];
+	fx_natid(natid, "210102", "20050315", 901);
+	refused(f, "trainee",
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", natid, "name", "张三", "region",
+			  "210102", "phone", "abc"),
+		DT_EINVAL, "phone");
+	assert_problem(f, "phone", "phone.invalid");
+	refused(f, "trainee",
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", natid, "name", "张三", "region",
+			  "210102", "email", "abc"),
+		DT_EINVAL, "email");
+	assert_problem(f, "email", "email.invalid");
+	int64_t t = fx_create(f, "trainee",
+			      json_pack("{s:s, s:s, s:s, s:s, s:s}", "national_id", natid, "name",
+					"张三", "region", "210102", "phone", "138 0013 8000", "email",
+					"zhang.san@example.cn"));
+	refused_update(f, "trainee", t, json_pack("{s:s}", "phone", "12345"), DT_EINVAL, "phone");
+	assert_problem(f, "phone", "phone.invalid");
+	assert_int_equal(update(f, "trainee", t, json_pack("{s:s}", "phone", "024-23456789"), NULL),
+			 DT_OK);
+	int64_t org = fx_org(f, "enterprise", 210102, "沈阳机床");
+	refused_update(f, "organization", org, json_pack("{s:s}", "contact_phone", "abc"), DT_EINVAL,
+		       "contact_phone");
+	assert_problem(f, "contact_phone", "phone.invalid");
+}
 
 /* An ID with check character X, born @birth8. */
 static void natid_x(char out[DT_NATID_LEN + 1], const char *birth8)
@@ -1491,6 +1557,7 @@ static void test_pagination(void **state)
 		if (rc != DT_EINVAL)
 			fail_msg("cursor %s: %d", bad[i], rc);
 		assert_err_has(f, "cursor");
+		assert_problem(f, "cursor", "list.cursor");
 		assert_null(items);
 		assert_null(next);
 	}
@@ -1862,6 +1929,7 @@ static void test_delete(void **state)
 	struct fx_snap snap = fx_snapshot(f);
 	assert_int_equal(del(f, "organization", sch), DT_ECONFLICT);
 	assert_err_has(f, "referred");
+	assert_problem(f, NULL, "record.in_use");
 	fx_assert_unchanged(f, &snap);
 	/* An occupation in use, a region (never deleted). */
 	assert_int_equal(del(f, "occupation", fx_occupation_id(f, "4-02-06-01")), DT_ECONFLICT);
@@ -2262,6 +2330,7 @@ int main(void)
 		T(test_every_entity),
 		T(test_sort_nullable),
 		T(test_validation),
+		T(test_phone_and_email),
 		T(test_trainee),
 		T(test_contract_approval),
 		T(test_contract_rules),

@@ -256,6 +256,23 @@ static void test_error_helpers(void **state)
 	assert_int_equal(dt_err_exit_status(DT_EINTERNAL), 3);
 }
 
+/* dt_xstrdup: NULL in, NULL out; otherwise a copy the caller owns. */
+static void test_xstrdup(void **state)
+{
+	(void)state;
+	assert_null(dt_xstrdup(NULL));
+	const char *in = "培训 id";
+	char *p = dt_xstrdup(in);
+	assert_non_null(p);
+	assert_ptr_not_equal(p, in);
+	assert_string_equal(p, in);
+	free(p);
+	p = dt_xstrdup("");
+	assert_non_null(p);
+	assert_string_equal(p, "");
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_cap_sticky),    cmocka_unit_test(test_detach),
 		cmocka_unit_test(test_addf_growth),   cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_error_helpers), cmocka_unit_test(test_addint),
+		cmocka_unit_test(test_xstrdup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

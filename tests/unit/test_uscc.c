@@ -20,30 +20,47 @@
 #include "domain/uscc.h"
 #include "core/banned.h"
 
-static void expect_reject(const char *s, const char *want)
+/*
+ * Parse @s expecting failure: exactly one problem, about "uscc", with
+ * @code and (at least) the arguments given as key/value pairs ended by NULL.
+ */
+static void expect_reject(const char *s, const char *code, ...)
 {
-	struct dt_strbuf err = DT_STRBUF_INIT;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
 	char out[DT_USCC_LEN + 1] = "untouched";
-	int rc = dt_uscc_parse(s, out, &err);
-	if (rc != DT_EINVAL || !strstr(err.buf, want))
-		print_error("input %s: rc %d, reason \"%s\", wanted \"%s\"\n", s ? s : "(null)", rc,
-			    err.buf, want);
+	int rc = dt_uscc_parse(s, out, &ps, "uscc");
+	if (rc != DT_EINVAL || ps.n != 1 || strcmp(ps.v[0].code, code))
+		print_error("input %s: rc %d, code %s, wanted %s\n", s ? s : "(null)", rc,
+			    ps.n ? ps.v[0].code : "(none)", code);
 	assert_int_equal(rc, DT_EINVAL);
-	assert_non_null(strstr(err.buf, want));
+	assert_int_equal(ps.n, 1);
+	assert_string_equal(ps.v[0].code, code);
+	assert_string_equal(ps.v[0].field, "uscc");
+	va_list ap;
+	va_start(ap, code);
+	for (const char *k; (k = va_arg(ap, const char *));) {
+		const char *v = va_arg(ap, const char *);
+		const char *got = dt_problem_arg(&ps.v[0], k);
+		if (!got || strcmp(got, v))
+			print_error("input %s: %s = %s, wanted %s\n", s, k, got ? got : "(none)", v);
+		assert_non_null(got);
+		assert_string_equal(got, v);
+	}
+	va_end(ap);
 	assert_string_equal(out, "untouched");
-	dt_strbuf_release(&err);
+	dt_problems_release(&ps);
 }
 
 static void expect_accept(const char *s, const char *normalised)
 {
-	struct dt_strbuf err = DT_STRBUF_INIT;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
 	char out[DT_USCC_LEN + 1];
-	int rc = dt_uscc_parse(s, out, &err);
+	int rc = dt_uscc_parse(s, out, &ps, "uscc");
 	if (rc != DT_OK)
-		print_error("input %s: %s\n", s, err.buf);
+		print_error("input %s: %s\n", s, ps.n ? ps.v[0].code : "?");
 	assert_int_equal(rc, DT_OK);
 	assert_string_equal(out, normalised);
-	dt_strbuf_release(&err);
+	dt_problems_release(&ps);
 }
 
 /*
@@ -83,9 +100,9 @@ static void test_lower_case(void **state)
 static void test_null_out_and_err(void **state)
 {
 	(void)state;
-	assert_int_equal(dt_uscc_parse("91350100M000100Y43", NULL, NULL), DT_OK);
-	assert_int_equal(dt_uscc_parse("91350100M000100Y44", NULL, NULL), DT_EINVAL);
-	assert_int_equal(dt_uscc_parse(NULL, NULL, NULL), DT_EINVAL);
+	assert_int_equal(dt_uscc_parse("91350100M000100Y43", NULL, NULL, NULL), DT_OK);
+	assert_int_equal(dt_uscc_parse("91350100M000100Y44", NULL, NULL, NULL), DT_EINVAL);
+	assert_int_equal(dt_uscc_parse(NULL, NULL, NULL, NULL), DT_EINVAL);
 }
 
 static void test_constructed_codes(void **state)
@@ -151,25 +168,25 @@ static void test_uscc_check_char(void **state)
 static void test_length(void **state)
 {
 	(void)state;
-	expect_reject(NULL, "missing");
-	expect_reject("", "missing");
-	expect_reject("91350100M000100Y4", "must be 18 characters, got 17");
-	expect_reject("91350100M000100Y433", "must be 18 characters, got 19");
-	expect_reject(" 91350100M000100Y43", "must be 18 characters, got 19");
+	expect_reject(NULL, "field.required", NULL);
+	expect_reject("", "field.required", NULL);
+	expect_reject("91350100M000100Y4", "uscc.length", "length", "17", NULL);
+	expect_reject("91350100M000100Y433", "uscc.length", "length", "19", NULL);
+	expect_reject(" 91350100M000100Y43", "uscc.length", "length", "19", NULL);
 }
 
 static void test_characters(void **state)
 {
 	(void)state;
-	expect_reject("91350100I000100Y43", "position 9: the letter I is never used");
-	expect_reject("91350100M0001O0Y43", "position 14: the letter O is never used");
-	expect_reject("91350100M000100S43", "position 16: the letter S is never used");
-	expect_reject("91350100M000100Y4v", "position 18: the letter V is never used");
-	expect_reject("Z1350100M000100Y43", "position 1: the letter Z is never used");
-	expect_reject("91350100M000-00Y43", "position 13: not a digit or a letter");
-	expect_reject("9135010 M000100Y43", "position 8: not a digit or a letter");
-	expect_reject("91350100M000100Y4\xc3", "position 18: not a digit or a letter");
-	expect_reject("91350100M000100Y\xc3\x97", "position 17: not a digit or a letter");
+	expect_reject("91350100I000100Y43", "uscc.letter", "position", "9", "letter", "I", NULL);
+	expect_reject("91350100M0001O0Y43", "uscc.letter", "position", "14", "letter", "O", NULL);
+	expect_reject("91350100M000100S43", "uscc.letter", "position", "16", "letter", "S", NULL);
+	expect_reject("91350100M000100Y4v", "uscc.letter", "position", "18", "letter", "V", NULL);
+	expect_reject("Z1350100M000100Y43", "uscc.letter", "position", "1", "letter", "Z", NULL);
+	expect_reject("91350100M000-00Y43", "uscc.char", "position", "13", NULL);
+	expect_reject("9135010 M000100Y43", "uscc.char", "position", "8", NULL);
+	expect_reject("91350100M000100Y4\xc3", "uscc.char", "position", "18", NULL);
+	expect_reject("91350100M000100Y\xc3\x97", "uscc.char", "position", "17", NULL);
 }
 
 static void test_authority_and_type(void **state)
@@ -177,15 +194,15 @@ static void test_authority_and_type(void **state)
 	(void)state;
 	char code[DT_USCC_LEN + 1];
 	build("B1350100M000100Y", code);
-	expect_reject(code, "position 1: unknown registration authority B");
+	expect_reject(code, "uscc.authority", "value", "B", NULL);
 	build("01350100M000100Y", code);
-	expect_reject(code, "position 1: unknown registration authority 0");
+	expect_reject(code, "uscc.authority", "value", "0", NULL);
 	build("P1350100M000100Y", code);
-	expect_reject(code, "position 1: unknown registration authority P");
+	expect_reject(code, "uscc.authority", "value", "P", NULL);
 	build("90350100M000100Y", code);
-	expect_reject(code, "position 2: organisation type must be a digit 1-9, got 0");
+	expect_reject(code, "uscc.org_type", "value", "0", NULL);
 	build("9A350100M000100Y", code);
-	expect_reject(code, "position 2: organisation type must be a digit 1-9, got A");
+	expect_reject(code, "uscc.org_type", "value", "A", NULL);
 }
 
 static void test_region(void **state)
@@ -193,18 +210,18 @@ static void test_region(void **state)
 	(void)state;
 	char code[DT_USCC_LEN + 1];
 	build("91A50100M000100Y", code);
-	expect_reject(code, "position 3: region code (positions 3-8) must be digits");
+	expect_reject(code, "uscc.region_digit", "position", "3", NULL);
 	build("913501X0M000100Y", code);
-	expect_reject(code, "position 7: region code (positions 3-8) must be digits");
+	expect_reject(code, "uscc.region_digit", "position", "7", NULL);
 	build("91990100M000100Y", code);
-	expect_reject(code, "positions 3-8: region code 990100 has no such province (99)");
+	expect_reject(code, "uscc.province", "region", "990100", "province", "99", NULL);
 	build("91000000M000100Y", code);
-	expect_reject(code, "no such province (00)");
+	expect_reject(code, "uscc.province", "region", "000000", "province", "00", NULL);
 	/* 100000 (national) is accepted, other 10xxxx codes are not */
 	build("11100000M000100Y", code);
 	expect_accept(code, code);
 	build("11100100M000100Y", code);
-	expect_reject(code, "region code 100100 has no such province (10)");
+	expect_reject(code, "uscc.province", "region", "100100", "province", "10", NULL);
 	/* abolished codes with a real province are fine: 110103 (崇文区) */
 	build("91110103M000100Y", code);
 	expect_accept(code, code);
@@ -217,12 +234,11 @@ static void test_check_characters(void **state)
 	char code[DT_USCC_LEN + 1] = "91350100M000100Y53";
 	code[17] = 0;
 	code[17] = dt_uscc_check_char(code);
-	expect_reject(code,
-		      "position 17: organisation code (positions 9-17) check character: expected 4, got 5");
-	expect_reject("91350100M000100Y44", "position 18: wrong check character: expected 3, got 4");
-	expect_reject("91350100M000100Y4Y", "position 18: wrong check character: expected 3, got Y");
+	expect_reject(code, "uscc.org_check", "expected", "4", "got", "5", NULL);
+	expect_reject("91350100M000100Y44", "uscc.check_char", "expected", "3", "got", "4", NULL);
+	expect_reject("91350100M000100Y4Y", "uscc.check_char", "expected", "3", "got", "Y", NULL);
 	/* a transposition in the body */
-	expect_reject("91351000M000100Y43", "position 18: wrong check character");
+	expect_reject("91351000M000100Y43", "uscc.check_char", NULL);
 }
 
 /* ---- property test ---------------------------------------------------- */
@@ -284,10 +300,10 @@ static void test_property_random_codes(void **state)
 				if (charset[k] == orig)
 					continue;
 				code[i] = charset[k];
-				if (dt_uscc_parse(code, NULL, NULL) != DT_EINVAL)
+				if (dt_uscc_parse(code, NULL, NULL, NULL) != DT_EINVAL)
 					print_error("changed %d of %s to %c: accepted\n", i + 1,
 						    first16, charset[k]);
-				assert_int_equal(dt_uscc_parse(code, NULL, NULL), DT_EINVAL);
+				assert_int_equal(dt_uscc_parse(code, NULL, NULL, NULL), DT_EINVAL);
 				code[i] = orig;
 			}
 		}

@@ -2,9 +2,10 @@
  * entity.h - the nouns of the data model, described once.
  *
  * Each entity lists its fields with type, flags, limits and bilingual labels.
- * The store builds its SQL, validates input and shapes output from this
- * table; the CLI, the API and imports read the same table, so a field is
- * added in one place.
+ * The store builds its SQL and shapes output from this table, every value is
+ * checked against it by one validator (field.h), and the CLI, the API and
+ * imports read the same table, so a field is added in one place.  It knows
+ * no SQL: it is part of the domain.
  */
 #ifndef DT_ENTITY_H
 #define DT_ENTITY_H
@@ -13,6 +14,17 @@
 #include <stdint.h>
 
 #include "core/strbuf.h"
+
+#include "core/err.h"
+
+struct dt_problems;
+
+/*
+ * The domain check of a TEXT field (field.h): DT_OK with the normalised
+ * value appended to @norm, or a problem about @field in @ps and its kind.
+ */
+typedef enum dt_err dt_text_check_fn(const char *value, struct dt_strbuf *norm,
+				     struct dt_problems *ps, const char *field);
 
 enum dt_ftype {
 	DT_F_TEXT,   /* UTF-8 string, length limit max (code points) */
@@ -46,6 +58,8 @@ enum dt_fflag {
 
 /* The longest text any field takes: what one Excel cell holds (32,767 characters). */
 #define DT_TEXT_MAX 32767
+/* The limit of a TEXT field whose max is 0 (characters). */
+#define DT_TEXT_DEFAULT_MAX 200
 
 struct dt_field {
 	const char *name; /* JSON field and SQL column */
@@ -56,11 +70,7 @@ struct dt_field {
 	const char *values; /* ENUM: "a|b|c" */
 	const char *ref;    /* REF: target entity; REF to organization: see ref_kind */
 	const char *ref_kind; /* REF to organization: required kind */
-	/*
-	 * Domain check for TEXT fields: DT_EINVAL with a reason, or DT_OK with
-	 * the normalised value written into @norm.
-	 */
-	int (*check)(const char *value, struct dt_strbuf *norm, struct dt_strbuf *err);
+	dt_text_check_fn *check; /* TEXT: the field's own check, or NULL */
 	const char *label_zh;
 	const char *label_en;
 };

@@ -3,71 +3,17 @@
  *
  * Field order is the order of columns in output, CSV headers and forms.
  * Labels are what a Chinese or English reader sees for the field.  Every
- * entity names its scope rule (entity.h): who may read and change it.
+ * entity names its scope rule (entity.h): who may read and change it.  The
+ * TEXT fields' own checks (national ID, USCC, codes, phone, e-mail) are in
+ * field.c.
  */
 #include <string.h>
 
 #include "core/common.h"
-#include "domain/indicator.h"
-#include "domain/natid.h"
+#include "domain/entity.h"
+#include "domain/field.h"
 #include "domain/occupation.h"
-#include "domain/uscc.h"
-#include "store/entity.h"
 #include "core/banned.h"
-
-static int check_uscc(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
-{
-	char out[DT_USCC_LEN + 1];
-	int rc = dt_uscc_parse(v, out, err);
-	if (rc == DT_OK)
-		dt_strbuf_adds(norm, out);
-	return rc;
-}
-
-static int check_occupation(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
-{
-	int rc = dt_occupation_code_parse(v, err);
-	if (rc == DT_OK)
-		dt_strbuf_adds(norm, v);
-	return rc;
-}
-
-static int check_natid(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
-{
-	struct dt_natid id;
-	int rc = dt_natid_parse(v, dt_date_today(), &id, err);
-	if (rc == DT_OK)
-		dt_strbuf_adds(norm, id.id);
-	return rc;
-}
-
-static int check_levels(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
-{
-	/* "5 4 3": distinct skill levels 1..5 separated by single blanks. */
-	bool seen[6] = { false };
-	const char *p = v;
-	if (!*p)
-		return dt_error(err, DT_EINVAL, "expected skill levels such as \"5 4 3\"");
-	while (*p) {
-		if (*p < '1' || *p > '5' || (p[1] && p[1] != ' ') || (p[1] == ' ' && !p[2]))
-			return dt_error(err, DT_EINVAL,
-					"expected skill levels 1..5 separated by blanks, such as \"5 4 3\"");
-		if (seen[*p - '0'])
-			return dt_error(err, DT_EINVAL, "skill level %c given twice", *p);
-		seen[*p - '0'] = true;
-		p += p[1] ? 2 : 1;
-	}
-	dt_strbuf_adds(norm, v);
-	return DT_OK;
-}
-
-static int check_indicator(const char *v, struct dt_strbuf *norm, struct dt_strbuf *err)
-{
-	if (!dt_indicator_find(v))
-		return dt_error(err, DT_EINVAL, "'%s' is not an indicator code (see docs/INDICATORS.md)", v);
-	dt_strbuf_adds(norm, v);
-	return DT_OK;
-}
 
 #define SYS_TIMES                                                                       \
 	{ "created_at", DT_F_TIME, DT_FF_SYSTEM | DT_FF_SORT, 0, 0, NULL, NULL, NULL, NULL, \
@@ -103,12 +49,12 @@ static const struct dt_field region_fields[] = {
 
 static const struct dt_field occupation_fields[] = {
 	ID_FIELD,
-	{ "code", DT_F_TEXT, R | I | F | S | Q, 0, DT_OCC_CODE_LEN, NULL, NULL, NULL, check_occupation,
+	{ "code", DT_F_TEXT, R | I | F | S | Q, 0, DT_OCC_CODE_LEN, NULL, NULL, NULL, dt_field_occupation,
 	  "职业编码", "Occupation code" },
 	{ "name_zh", DT_F_TEXT, R | S | Q, 0, 60, NULL, NULL, NULL, NULL, "职业名称", "Name (Chinese)" },
 	{ "name_en", DT_F_TEXT, Q, 0, 100, NULL, NULL, NULL, NULL, "英文名称", "Name (English)" },
 	{ "industry", DT_F_TEXT, F, 0, 40, NULL, NULL, NULL, NULL, "行业", "Industry" },
-	{ "levels", DT_F_TEXT, R, 0, 9, NULL, NULL, NULL, check_levels, "技能等级", "Skill levels" },
+	{ "levels", DT_F_TEXT, R, 0, 9, NULL, NULL, NULL, dt_field_levels, "技能等级", "Skill levels" },
 	{ "region", DT_F_REGION, SYS, 0, 0, NULL, NULL, NULL, NULL, "所属地区", "Region" },
 	SYS_TIMES,
 };
@@ -130,7 +76,7 @@ static const struct dt_field organization_fields[] = {
 	ID_FIELD,
 	{ "kind", DT_F_ENUM, R | I | F | S, 0, 0, "enterprise|school|government|assessment_body", NULL,
 	  NULL, NULL, "机构类型", "Kind" },
-	{ "uscc", DT_F_TEXT, R | F | S | Q, 0, 18, NULL, NULL, NULL, check_uscc, "统一社会信用代码",
+	{ "uscc", DT_F_TEXT, R | F | S | Q, 0, 18, NULL, NULL, NULL, dt_field_uscc, "统一社会信用代码",
 	  "Unified social credit code" },
 	{ "name", DT_F_TEXT, R | S | Q, 0, 100, NULL, NULL, NULL, NULL, "名称", "Name" },
 	{ "name_en", DT_F_TEXT, Q, 0, 200, NULL, NULL, NULL, NULL, "英文名称", "Name (English)" },
@@ -139,7 +85,7 @@ static const struct dt_field organization_fields[] = {
 	{ "size", DT_F_ENUM, F, 0, 0, "micro|small|medium|large", NULL, NULL, NULL, "规模", "Size" },
 	{ "address", DT_F_TEXT, 0, 0, 200, NULL, NULL, NULL, NULL, "地址", "Address" },
 	{ "contact_name", DT_F_TEXT, 0, 0, 50, NULL, NULL, NULL, NULL, "联系人", "Contact" },
-	{ "contact_phone", DT_F_TEXT, 0, 0, 30, NULL, NULL, NULL, NULL, "联系电话", "Phone" },
+	{ "contact_phone", DT_F_TEXT, 0, 0, 30, NULL, NULL, NULL, dt_field_phone, "联系电话", "Phone" },
 	SYS_TIMES,
 };
 
@@ -200,7 +146,7 @@ static const struct dt_field place_fields[] = {
 
 static const struct dt_field trainee_fields[] = {
 	ID_FIELD,
-	{ "national_id", DT_F_TEXT, R | I | DT_FF_PII, 0, 18, NULL, NULL, NULL, check_natid,
+	{ "national_id", DT_F_TEXT, R | I | DT_FF_PII, 0, 18, NULL, NULL, NULL, dt_field_natid,
 	  "身份证号", "National ID" },
 	{ "name", DT_F_TEXT, R | S | Q, 0, 50, NULL, NULL, NULL, NULL, "姓名", "Name" },
 	/*
@@ -212,8 +158,8 @@ static const struct dt_field trainee_fields[] = {
 	  "Birth date" },
 	{ "region", DT_F_REGION, R | F | S | DT_FF_QUASI, 0, 0, NULL, NULL, NULL, NULL, "户籍地区",
 	  "Region" },
-	{ "phone", DT_F_TEXT, 0, 0, 30, NULL, NULL, NULL, NULL, "联系电话", "Phone" },
-	{ "email", DT_F_TEXT, 0, 0, 100, NULL, NULL, NULL, NULL, "电子邮箱", "Email" },
+	{ "phone", DT_F_TEXT, 0, 0, 30, NULL, NULL, NULL, dt_field_phone, "联系电话", "Phone" },
+	{ "email", DT_F_TEXT, 0, 0, 100, NULL, NULL, NULL, dt_field_email, "电子邮箱", "Email" },
 	{ "guardian_name", DT_F_TEXT, 0, 0, 50, NULL, NULL, NULL, NULL, "监护人", "Guardian" },
 	{ "registered_by", DT_F_REF, SYS | F, 0, 0, NULL, "organization", NULL, NULL, "登记机构",
 	  "Registered by" },
@@ -327,7 +273,7 @@ static const struct dt_field target_fields[] = {
 	ID_FIELD,
 	{ "region", DT_F_REGION, I | F | S, 0, 0, NULL, NULL, NULL, NULL, "地区(空为全国默认)",
 	  "Region (empty: national default)" },
-	{ "indicator", DT_F_TEXT, R | I | F | S, 0, 40, NULL, NULL, NULL, check_indicator, "指标",
+	{ "indicator", DT_F_TEXT, R | I | F | S, 0, 40, NULL, NULL, NULL, dt_field_indicator, "指标",
 	  "Indicator" },
 	{ "year", DT_F_INT, R | I | F | S, 2000, 2100, NULL, NULL, NULL, NULL, "年度", "Year" },
 	{ "baseline", DT_F_REAL, 0, 0, 100000000, NULL, NULL, NULL, NULL, "基线值", "Baseline" },
