@@ -125,8 +125,14 @@ enum dt_lang cli_lang(void);
 void cli_say(const char *field, const char *code, ...);
 /** As cli_say(), then the hint to --help; returns 2 (usage error). */
 int cli_usage_say(const char *field, const char *code, ...);
-/** Every problem of @ps, one per line after the command's name; the exit status for @rc. */
+/**
+ * Every problem of @ps, one per line after the command's name, as
+ * "field: message" (the field as typed: an option, an argument, a JSON
+ * field or a filter); the exit status for @rc.
+ */
 int cli_problems(int rc, const struct dt_problems *ps);
+/** The store's problems (cli_problems()) when it has any for the failure @rc, else cli_fail(). */
+int cli_fail_store(struct dt_store *s, int rc, const struct dt_strbuf *err);
 
 /** "dualtrack CMD: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -138,7 +138,7 @@ int cmd_export(int argc, char **argv)
 	int xrc = dt_export(db.store, &eo, out, &count, &err);
 	cli_progress_finish(&prog);
 	if (xrc != DT_OK) {
-		rc = cli_fail(xrc, &err);
+		rc = cli_fail_store(db.store, xrc, &err);
 		goto out;
 	}
 	if (strcmp(out, "-"))

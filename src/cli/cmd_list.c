@@ -125,7 +125,7 @@ int cmd_list(int argc, char **argv)
 		goto out;
 	rc = dt_store_list(db.store, NULL, e->name, &q, &items, &next, &err);
 	if (rc != DT_OK) {
-		rc = cli_fail(rc, &err);
+		rc = cli_fail_store(db.store, rc, &err);
 		goto out;
 	}
 

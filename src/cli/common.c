@@ -144,13 +144,23 @@ int cli_problems(int rc, const struct dt_problems *ps)
 	struct dt_strbuf sb = DT_STRBUF_INIT;
 	for (size_t i = 0; ps && i < ps->n; i++) {
 		dt_strbuf_reset(&sb);
+		if (ps->v[i].field)
+			dt_strbuf_addf(&sb, "%s%s", ps->v[i].field, cli_lang() == DT_LANG_EN ? ": " : "：");
 		if (ps->v[i].warning)
 			dt_message(&sb, cli_lang(), "cli.warning", NULL);
-		dt_problem_render(&ps->v[i], cli_lang(), true, &sb);
+		dt_problem_render(&ps->v[i], cli_lang(), false, &sb);
 		cli_error("%s", cli_controls(&sb));
 	}
 	dt_strbuf_release(&sb);
 	return dt_err_exit_status(rc == DT_OK ? DT_EINTERNAL : rc);
+}
+
+int cli_fail_store(struct dt_store *s, int rc, const struct dt_strbuf *err)
+{
+	const struct dt_problems *ps = s ? dt_store_problems(s) : NULL;
+	if (rc == DT_OK || !dt_problems_errors(ps))
+		return cli_fail(rc, err);
+	return cli_problems(rc, ps);
 }
 
 int cli_fail(int rc, const struct dt_strbuf *err)

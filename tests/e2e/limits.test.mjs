@@ -182,9 +182,9 @@ test('API: a query parameter or path segment that is not UTF-8 (or holds NUL) is
   }
   // the CLI: the same parameters refused naming them, exit 1
   for (const [args, re] of [
-    [['list', 'trainees', '--q', '\\xff'], /q: the search text is not valid UTF-8/],
-    [['list', 'organizations', '--filter', 'uscc=\\xc3('], /uscc: the value is not valid UTF-8/],
-    [['export', '--kind', 'trainees', '--format', 'csv', '-o', path.join(d.dir, 'x.csv'), '--q', '\\xff'], /q: the search text is not valid UTF-8/],
+    [['list', 'trainees', '--q', '\\xff'], /q: is not valid UTF-8 text/],
+    [['list', 'organizations', '--filter', 'uscc=\\xc3('], /uscc: is not valid UTF-8 text/],
+    [['export', '--kind', 'trainees', '--format', 'csv', '-o', path.join(d.dir, 'x.csv'), '--q', '\\xff'], /q: is not valid UTF-8 text/],
   ]) {
     const r = runBytes([...args, '--db', d.db]);
     assert.equal(r.status, 1, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
