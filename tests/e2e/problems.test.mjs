@@ -5,10 +5,11 @@
 // English otherwise), with the same exit statuses either way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  client, expectProblem, expectStatus, freshDb, ok, orgBody, run, startServer, uscc,
+  client, expectProblem, expectStatus, freshDb, natid, ok, orgBody, run, startServer, uscc,
 } from './helpers.mjs';
 
 // Chinese wording holds no English words (three Latin letters or more), but
@@ -186,4 +187,23 @@ test('CLI: a refused write lists the store\'s problems in the locale\'s language
   assert.equal(e.status, 1);
   assert.match(z.stderr, /^dualtrack add: 机构未创建（冲突）：\n {2}uscc: 已有记录使用该值\n/);
   assert.match(e.stderr, /^dualtrack add: Organization not created \(conflict\):\n {2}uscc: another record already has this value\n/);
+});
+
+test('CLI import: the first errors and the summary in the locale\'s language, with codes; the report in both', () => {
+  const file = path.join(d.dir, 'bad-trainees.csv');
+  const good = natid('210102', '20050101', '021');
+  const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+  fs.writeFileSync(file, `national_id,name,region\n${good},张三,210102\n${bad},李四,210102\n`);
+  const report = path.join(d.dir, 'bad-report.csv');
+  const z = run(['import', '--kind', 'trainees', file, '--db', d.db], { env: zhEnv });
+  assert.equal(z.status, 1);
+  assert.match(z.stderr, /第 3 行“national_id”列：「身份证号」校验位错误.*（natid\.check_char）/);
+  assert.match(z.stderr, /2 行中有 1 行有错误，未导入任何记录（见错误报告；加 --partial 可只导入没有错误的行）/);
+  const e = run(['import', '--kind', 'trainees', file, '--db', d.db, '--report', report], { env: enEnv });
+  assert.equal(e.status, 1);
+  assert.match(e.stderr, /1 of 2 rows rejected: nothing was imported \(see the report; --partial imports the good rows\)/);
+  const rep = fs.readFileSync(report, 'utf8');
+  assert.match(rep, /^\uFEFF行号 row,列 column,字段 field,值 value,代码 code,错误说明,message\r\n/);
+  assert.match(rep, /\r\n3,national_id,national_id,\d{4}\*{10}[\dX]{4},natid\.check_char,「身份证号」校验位错误[^,]*,"?national_id: wrong check character/);
+  assert.doesNotMatch(rep, /--partial/);
 });
