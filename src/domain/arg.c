@@ -10,12 +10,9 @@ enum dt_err dt_arg_int64(struct dt_problems *ps, const char *field, const char *
 			 int64_t max, int64_t *out)
 {
 	switch (dt_num_int64(s, min, max, out)) {
-	case DT_NUM_OK:
-		return DT_OK;
-	case DT_NUM_SYNTAX:
-		return dt_problem_add(ps, field, "type.integer", "value", s, NULL);
-	case DT_NUM_RANGE:
-		break;
+	case DT_NUM_OK: return DT_OK;
+	case DT_NUM_SYNTAX: return dt_problem_add(ps, field, "type.integer", "value", s, NULL);
+	case DT_NUM_RANGE: break;
 	}
 	return dt_problem_add(ps, field, "number.range", "value", s, "min", DT_I(min), "max",
 			      DT_I(max), NULL);
@@ -24,12 +21,9 @@ enum dt_err dt_arg_int64(struct dt_problems *ps, const char *field, const char *
 enum dt_err dt_arg_double(struct dt_problems *ps, const char *field, const char *s, double *out)
 {
 	switch (dt_num_double(s, out)) {
-	case DT_NUM_OK:
-		return DT_OK;
-	case DT_NUM_SYNTAX:
-		return dt_problem_add(ps, field, "type.number", "value", s, NULL);
-	case DT_NUM_RANGE:
-		break;
+	case DT_NUM_OK: return DT_OK;
+	case DT_NUM_SYNTAX: return dt_problem_add(ps, field, "type.number", "value", s, NULL);
+	case DT_NUM_RANGE: break;
 	}
 	return dt_problem_add(ps, field, "number.range", "value", s, "min", "-1.8e308", "max",
 			      "1.8e308", NULL);
