@@ -22,7 +22,9 @@
 #include <stdio.h>
 
 #include "core/common.h"
+#include "core/lang.h"
 #include "core/secret.h"
+#include "domain/problem.h"
 #include "store/store.h"
 
 /* ---- the command table ---- */
@@ -107,6 +109,31 @@ void cli_account_scope(struct dt_strbuf *sb, json_t *acct);
 
 /* ---- messages ---- */
 
+/*
+ * Messages are in the language of the locale (dt_lang_env(): Chinese for
+ * zh_*, English otherwise): those with a code come from the catalogue
+ * (cli_say, cli_usage_say, cli_problems); cli_error() and
+ * cli_usage_error() print what a command words itself.
+ */
+
+/** The language of the command line's messages (the locale's, read once). */
+enum dt_lang cli_lang(void);
+/**
+ * "dualtrack CMD: FIELD: message" on stderr: problem @code about @field
+ * (NULL: none; its label or itself), its arguments as dt_problem_add()'s.
+ */
+void cli_say(const char *field, const char *code, ...);
+/** As cli_say(), then the hint to --help; returns 2 (usage error). */
+int cli_usage_say(const char *field, const char *code, ...);
+/**
+ * Every problem of @ps, one per line after the command's name, as
+ * "field: message" (the field as typed: an option, an argument, a JSON
+ * field or a filter); the exit status for @rc.
+ */
+int cli_problems(int rc, const struct dt_problems *ps);
+/** The store's problems (cli_problems()) when it has any for the failure @rc, else cli_fail(). */
+int cli_fail_store(struct dt_store *s, int rc, const struct dt_strbuf *err);
+
 /** "dualtrack CMD: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** As cli_error(), then a hint to --help; returns 2 (usage error). */
@@ -123,12 +150,12 @@ void cli_usage(FILE *f);
 /** Report @err (or dt_strerror(@rc) when empty) and return the exit status for @rc. */
 int cli_fail(int rc, const struct dt_strbuf *err);
 /**
- * Report a failed write: with field errors, "WHAT (REASON):", WHAT formatted
- * from @fmt (e.g. "%s not created"), and then each field error on its own
- * line "  field: message"; otherwise @err.  Returns the exit status for @rc.
+ * Report a failed write: with the store's problems, "WHAT (REASON):", WHAT
+ * the catalogue's wording of @code ("cli.not_created" {entity}) and its
+ * arguments, and then each problem on its own line "  field: message" (the JSON field), in
+ * the locale's language; otherwise @err.  Returns the exit status for @rc.
  */
-int cli_fail_write(struct dt_store *s, int rc, const struct dt_strbuf *err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+int cli_fail_write(struct dt_store *s, int rc, const struct dt_strbuf *err, const char *code, ...);
 
 /* ---- options ---- */
 
@@ -201,6 +228,12 @@ int cli_entity(const char *name, const struct dt_entity **e);
  * after "--format: 'x' is not table, json or csv".
  */
 int cli_format_opt(const char *arg, const char *const *allowed, const char **format);
+/**
+ * Parse @s, the value of option or argument @what, as a whole number in
+ * [@min, @max] into *@out; CLI_CONTINUE, or 2 after the catalogue's
+ * type.integer or number.range about @what in the locale's language.
+ */
+int cli_int_arg(const char *what, const char *s, int64_t min, int64_t max, int64_t *out);
 /** Parse an object id ("ID" names it in the message); CLI_CONTINUE or 2. */
 int cli_parse_id(const char *s, const char *what, int64_t *id);
 /**

@@ -28,7 +28,7 @@ int cmd_add(int argc, char **argv)
 		goto out;
 	rc = dt_store_create(db.store, cli_actor(), e->name, in, &out, &err);
 	if (rc != DT_OK) {
-		rc = cli_fail_write(db.store, rc, &err, "%s not created", e->name);
+		rc = cli_fail_write(db.store, rc, &err, "cli.not_created", "entity", e->name, NULL);
 		goto out;
 	}
 	cli_print_json(out);

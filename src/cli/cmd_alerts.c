@@ -112,7 +112,7 @@ int cmd_alerts(int argc, char **argv)
 	} else {
 		rc = dt_store_alert_act(db.store, cli_actor(), NULL, id, action, note, &out, &err);
 		if (rc != DT_OK)
-			rc = cli_fail(rc, &err);
+			rc = cli_fail_store(db.store, rc, &err);
 		else
 			cli_print_json(out);
 	}

@@ -65,8 +65,8 @@ int cmd_contract(int argc, char **argv)
 		goto out;
 	rc = dt_store_contract_act(db.store, cli_actor(), NULL, id, ev, party, args, &out, &err);
 	if (rc != DT_OK) {
-		rc = cli_fail_write(db.store, rc, &err, "contract %lld: %s refused", (long long)id,
-				    action);
+		rc = cli_fail_write(db.store, rc, &err, "cli.contract_refused", "id", DT_I(id),
+				    "action", action, NULL);
 		goto out;
 	}
 	cli_print_json(out);

@@ -25,7 +25,7 @@ int cmd_delete(int argc, char **argv)
 		goto out;
 	rc = dt_store_delete(db.store, cli_actor(), NULL, e->name, id, &err);
 	if (rc != DT_OK) {
-		rc = cli_fail(rc, &err);
+		rc = cli_fail_store(db.store, rc, &err);
 		goto out;
 	}
 	printf("deleted %s %lld\n", e->name, (long long)id);

@@ -85,9 +85,7 @@ int cli_parse_seed(const char *s, uint64_t *seed)
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	int64_t v;
 	int rc = CLI_CONTINUE;
-	if (dt_parse_int64(s, 0, INT64_MAX, &v, "--seed", &err) != DT_OK)
-		rc = cli_usage_error("%s", err.buf);
-	else
+	if ((rc = cli_int_arg("--seed", s, 0, INT64_MAX, &v)) == CLI_CONTINUE)
 		*seed = (uint64_t)v;
 	dt_strbuf_release(&err);
 	return rc;

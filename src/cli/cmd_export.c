@@ -88,9 +88,7 @@ int cmd_export(int argc, char **argv)
 		case 'u': eo.flags |= DT_EXPORT_UNMASK; break;
 		case 't': sample = sample < 0 ? 1 : sample; break;
 		case 's':
-			dt_strbuf_reset(&err);
-			if (dt_parse_int64(optarg, 0, 100000000, &sample, "--sample", &err) != DT_OK)
-				rc = cli_usage_error("%s", err.buf);
+			rc = cli_int_arg("--sample", optarg, 0, 100000000, &sample);
 			break;
 		default: rc = cli_common_opt(c, &db); break;
 		}
@@ -140,7 +138,7 @@ int cmd_export(int argc, char **argv)
 	int xrc = dt_export(db.store, &eo, out, &count, &err);
 	cli_progress_finish(&prog);
 	if (xrc != DT_OK) {
-		rc = cli_fail(xrc, &err);
+		rc = cli_fail_store(db.store, xrc, &err);
 		goto out;
 	}
 	if (strcmp(out, "-"))

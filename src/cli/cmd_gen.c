@@ -26,8 +26,7 @@ int cmd_gen(int argc, char **argv)
 		if (c == 's') {
 			rc = cli_parse_seed(optarg, &o.seed);
 		} else if (c == 'n') {
-			if (dt_parse_int64(optarg, 1, GEN_MAX, &o.trainees, "--trainees", &err) != DT_OK)
-				rc = cli_usage_error("%s", err.buf);
+			rc = cli_int_arg("--trainees", optarg, 1, GEN_MAX, &o.trainees);
 		} else {
 			rc = cli_common_opt(c, &db);
 		}

@@ -135,23 +135,36 @@ static void print_summary(const char *file, const char *kind, const struct dt_im
 		       r->nerrors == 1 ? "" : "s");
 }
 
+/* The first errors on stderr, "  row N, column C: message (code)", in the locale's language. */
 static void list_errors(const struct dt_import_result *r)
 {
+	enum dt_lang lang = cli_lang();
+	struct dt_strbuf sb = DT_STRBUF_INIT;
 	size_t i;
 	json_t *e;
 	json_array_foreach(r->errors, i, e) {
+		dt_strbuf_reset(&sb);
 		if (i == ERRORS_SHOWN) {
-			fprintf(stderr, "  ... %lld more (write them all with --report FILE)\n",
-				(long long)(r->nerrors - ERRORS_SHOWN));
+			dt_message(&sb, lang, "cli.import_more", "count", DT_I(r->nerrors - ERRORS_SHOWN),
+				   "option", "--report", NULL);
+			fprintf(stderr, "  %s\n", sb.buf);
 			break;
 		}
 		const char *col = json_string_value(json_object_get(e, "column"));
-		fprintf(stderr, "  row %lld%s%s: %s (%s)\n",
-			(long long)json_integer_value(json_object_get(e, "row")),
-			col && *col ? ", column " : "", col && *col ? col : "",
-			json_string_value(json_object_get(e, "message_en")),
-			json_string_value(json_object_get(e, "message_zh")));
+		const char *row = DT_I(json_integer_value(json_object_get(e, "row")));
+		if (col && *col)
+			dt_message(&sb, lang, "cli.import_row_column", "row", row, "column", col, NULL);
+		else
+			dt_message(&sb, lang, "cli.import_row", "row", row, NULL);
+		const char *code = json_string_value(json_object_get(e, "code"));
+		dt_strbuf_addf(&sb, "%s%s", lang == DT_LANG_EN ? ": " : "：",
+			       json_string_value(json_object_get(
+				       e, lang == DT_LANG_EN ? "message_en" : "message_zh")));
+		if (code && *code)
+			dt_strbuf_addf(&sb, lang == DT_LANG_EN ? " (%s)" : "（%s）", code);
+		fprintf(stderr, "  %s\n", sb.buf);
 	}
+	dt_strbuf_release(&sb);
 }
 
 int cmd_import(int argc, char **argv)
@@ -235,14 +248,21 @@ int cmd_import(int argc, char **argv)
 	}
 	if (!report && !json_out)
 		list_errors(&res);
+	if (irc == DT_EINVAL && res.rejected && !(io.flags & DT_IMPORT_PARTIAL)) {
+		/* all or nothing: the command line's hint is its own flag */
+		cli_say(NULL, "cli.import_rejected", "rejected", DT_I(res.rejected), "rows",
+			DT_I(res.rows), "option", "--partial", NULL);
+		rc = 1;
+		goto out;
+	}
 	if (irc != DT_OK) {
 		rc = cli_fail(irc, &err);
 		goto out;
 	}
 	rc = res.rejected ? 1 : 0;
 	if (rc)
-		cli_error("%lld row%s rejected; the other %lld were imported (--partial)",
-			  (long long)res.rejected, res.rejected == 1 ? "" : "s", (long long)res.written);
+		cli_say(NULL, "cli.import_partial", "rejected", DT_I(res.rejected), "written",
+			DT_I(res.written), "option", "--partial", NULL);
 out:
 	if (have_res)
 		dt_import_result_release(&res);

@@ -20,9 +20,7 @@ static int int_arg(const char *opt, const char *s, int lo, int hi, int *out)
 	int64_t v;
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	int rc = CLI_CONTINUE;
-	if (dt_parse_int64(s, lo, hi, &v, opt, &err) != DT_OK)
-		rc = cli_usage_error("%s", err.buf);
-	else
+	if ((rc = cli_int_arg(opt, s, lo, hi, &v)) == CLI_CONTINUE)
 		*out = (int)v;
 	dt_strbuf_release(&err);
 	return rc;

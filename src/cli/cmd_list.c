@@ -86,8 +86,7 @@ int cmd_list(int argc, char **argv)
 		case 'd': q.desc = true; break;
 		case 'c': q.cursor = optarg; break;
 		case 'l':
-			if (dt_parse_int64(optarg, 1, 1000, &n, "--limit", &err) != DT_OK)
-				rc = cli_usage_error("%s", err.buf);
+			rc = cli_int_arg("--limit", optarg, 1, 1000, &n);
 			q.limit = (int)n;
 			break;
 		case 'f':
@@ -126,7 +125,7 @@ int cmd_list(int argc, char **argv)
 		goto out;
 	rc = dt_store_list(db.store, NULL, e->name, &q, &items, &next, &err);
 	if (rc != DT_OK) {
-		rc = cli_fail(rc, &err);
+		rc = cli_fail_store(db.store, rc, &err);
 		goto out;
 	}
 

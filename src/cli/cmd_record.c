@@ -29,7 +29,7 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	rc = dt_store_record_signoff(db.store, cli_actor(), NULL, id, &out, &err);
 	if (rc != DT_OK) {
-		rc = cli_fail(rc, &err);
+		rc = cli_fail_store(db.store, rc, &err);
 		goto out;
 	}
 	cli_print_json(out);

@@ -80,10 +80,8 @@ static int parse_listen(const char *opt, const char *arg, struct dt_strbuf *host
 	}
 	char what[48];
 	snprintf(what, sizeof(what), "%s port", opt);
-	if (dt_parse_int64(colon + 1, 1, 65535, &n, what, &err) != DT_OK) {
-		rc = cli_usage_error("%s", err.buf);
+	if ((rc = cli_int_arg(what, colon + 1, 1, 65535, &n)) != CLI_CONTINUE)
 		goto out;
-	}
 	*port = (int)n;
 out:
 	dt_strbuf_release(&err);
@@ -229,28 +227,17 @@ int cmd_serve(int argc, char **argv)
 			rc = parse_listen("--metrics-listen", optarg, &mhost, &mport);
 			break;
 		case 't':
-			dt_strbuf_reset(&err);
-			if (dt_parse_int64(optarg, 0, MAX_THREADS, &n, "--threads", &err) != DT_OK)
-				rc = cli_usage_error("%s (0 means one per core)", err.buf);
+			rc = cli_int_arg("--threads", optarg, 0, MAX_THREADS, &n);
 			threads = (int)n;
 			break;
 		case 'm':
-			dt_strbuf_reset(&err);
-			if (dt_parse_int64(optarg, 1, MAX_BODY_LIMIT, &max_body, "--max-body",
-					   &err) != DT_OK)
-				rc = cli_usage_error("%s (bytes)", err.buf);
+			rc = cli_int_arg("--max-body", optarg, 1, MAX_BODY_LIMIT, &max_body);
 			break;
 		case 'U':
-			dt_strbuf_reset(&err);
-			if (dt_parse_int64(optarg, 1, MAX_BODY_LIMIT * 4, &max_upload, "--max-upload",
-					   &err) != DT_OK)
-				rc = cli_usage_error("%s (bytes)", err.buf);
+			rc = cli_int_arg("--max-upload", optarg, 1, MAX_BODY_LIMIT * 4, &max_upload);
 			break;
 		case 'C':
-			dt_strbuf_reset(&err);
-			if (dt_parse_int64(optarg, 1, 7 * 24 * 60, &every, "--checkpoint-every",
-					   &err) != DT_OK)
-				rc = cli_usage_error("%s (minutes)", err.buf);
+			rc = cli_int_arg("--checkpoint-every", optarg, 1, 7 * 24 * 60, &every);
 			break;
 		case 'D': cp_dir = optarg; break;
 		case 'S': skey_arg = optarg; break;

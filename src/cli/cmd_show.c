@@ -54,7 +54,7 @@ int cmd_show(int argc, char **argv)
 		dt_strbuf_release(&action);
 	}
 	if (rc != DT_OK) {
-		rc = cli_fail(rc, &err);
+		rc = cli_fail_store(db.store, rc, &err);
 		goto out;
 	}
 	cli_print_json(obj);

@@ -86,8 +86,7 @@ int cmd_token(int argc, char **argv)
 		case 'L': login = optarg; break;
 		case 'e':
 			expires = optarg;
-			if (dt_parse_int64(optarg, 1, MAX_DAYS, &days, "--expires", &err) != DT_OK)
-				rc = cli_usage_error("%s (days)", err.buf);
+			rc = cli_int_arg("--expires", optarg, 1, MAX_DAYS, &days);
 			break;
 		default: rc = cli_common_opt(c, &db); break;
 		}

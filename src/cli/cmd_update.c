@@ -28,8 +28,8 @@ int cmd_update(int argc, char **argv)
 		goto out;
 	rc = dt_store_update(db.store, cli_actor(), NULL, e->name, id, in, &out, &err);
 	if (rc != DT_OK) {
-		rc = cli_fail_write(db.store, rc, &err, "%s %lld not updated", e->name,
-				    (long long)id);
+		rc = cli_fail_write(db.store, rc, &err, "cli.not_updated", "entity", e->name, "id",
+				    DT_I(id), NULL);
 		goto out;
 	}
 	cli_print_json(out);

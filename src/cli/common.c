@@ -4,7 +4,8 @@
  * output, and aligned text tables.
  *
  * Messages go to stderr as "dualtrack CMD: ..." and name the argument at
- * fault; results go to stdout so that they can be piped.
+ * fault, in the locale's language (the catalogue words them); results go to
+ * stdout so that they can be piped.
  */
 #include <errno.h>
 #include <pwd.h>
@@ -15,8 +16,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/num.h"
 #include "core/utf8.h"
+#include "domain/arg.h"
 #include "domain/entity.h"
 #include "domain/region.h"
 #include "core/banned.h"
@@ -55,44 +56,153 @@ const char *cli_quote(const char *s)
 	return sb->buf;
 }
 
+/* The hint after a usage error: the command's synopsis and where its options are told. */
+static void usage_hint(void)
+{
+	if (!cli_cmd)
+		return;
+	struct dt_strbuf syn = DT_STRBUF_INIT, sb = DT_STRBUF_INIT;
+	dt_strbuf_add(&syn, cli_cmd->usage, strcspn(cli_cmd->usage, "\n"));
+	dt_message(&sb, cli_lang(), "cli.usage", "synopsis", syn.buf, "name", cli_cmd->name, "help",
+		   "--help", NULL);
+	fprintf(stderr, "%s\n", sb.buf);
+	dt_strbuf_release(&syn);
+	dt_strbuf_release(&sb);
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	verror(fmt, ap);
 	va_end(ap);
-	if (cli_cmd)
-		fprintf(stderr, "usage: dualtrack %.*s (see `dualtrack %s --help`)\n",
-			(int)strcspn(cli_cmd->usage, "\n"), cli_cmd->usage, cli_cmd->name);
+	usage_hint();
 	return 2;
+}
+
+enum dt_lang cli_lang(void)
+{
+	static int lang = -1;
+	if (lang < 0)
+		lang = (int)dt_lang_env();
+	return (enum dt_lang)lang;
+}
+
+/*
+ * @sb with its control characters written \xNN: the arguments quote what
+ * was typed, which must not move the terminal's cursor.
+ */
+static const char *cli_controls(struct dt_strbuf *sb)
+{
+	struct dt_strbuf out = DT_STRBUF_INIT;
+	for (size_t i = 0; i < sb->len; i++) {
+		unsigned char ch = (unsigned char)sb->buf[i];
+		if (ch < 0x20 || ch == 0x7f)
+			dt_strbuf_addf(&out, "\\x%02X", ch);
+		else
+			dt_strbuf_addch(&out, (char)ch);
+	}
+	dt_strbuf_reset(sb);
+	dt_strbuf_add(sb, out.buf, out.len);
+	dt_strbuf_release(&out);
+	return sb->buf;
+}
+
+/* Print problem @code about @field with the arguments in @ap. */
+static void say(const char *field, const char *code, va_list ap)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	dt_problem_addv(&ps, field, code, ap);
+	if (ps.n)
+		dt_problem_render(&ps.v[0], cli_lang(), true, &sb);
+	cli_error("%s", cli_controls(&sb));
+	dt_strbuf_release(&sb);
+	dt_problems_release(&ps);
+}
+
+void cli_say(const char *field, const char *code, ...)
+{
+	va_list ap;
+	va_start(ap, code);
+	say(field, code, ap);
+	va_end(ap);
+}
+
+int cli_usage_say(const char *field, const char *code, ...)
+{
+	va_list ap;
+	va_start(ap, code);
+	say(field, code, ap);
+	va_end(ap);
+	usage_hint();
+	return 2;
+}
+
+int cli_problems(int rc, const struct dt_problems *ps)
+{
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	for (size_t i = 0; ps && i < ps->n; i++) {
+		dt_strbuf_reset(&sb);
+		if (ps->v[i].field)
+			dt_strbuf_addf(&sb, "%s%s", ps->v[i].field, cli_lang() == DT_LANG_EN ? ": " : "：");
+		if (ps->v[i].warning)
+			dt_message(&sb, cli_lang(), "cli.warning", NULL);
+		dt_problem_render(&ps->v[i], cli_lang(), false, &sb);
+		cli_error("%s", cli_controls(&sb));
+	}
+	dt_strbuf_release(&sb);
+	return dt_err_exit_status(rc == DT_OK ? DT_EINTERNAL : rc);
+}
+
+int cli_fail_store(struct dt_store *s, int rc, const struct dt_strbuf *err)
+{
+	const struct dt_problems *ps = s ? dt_store_problems(s) : NULL;
+	if (rc == DT_OK || !dt_problems_errors(ps))
+		return cli_fail(rc, err);
+	return cli_problems(rc, ps);
 }
 
 int cli_fail(int rc, const struct dt_strbuf *err)
 {
 	if (rc == DT_OK)
 		rc = DT_EINTERNAL; /* a caller reporting success as a failure is a bug */
-	cli_error("%s", err && err->len ? err->buf : dt_strerror(rc));
+	cli_error("%s", err && err->len ? err->buf : dt_strerror_lang(rc, cli_lang()));
 	return dt_err_exit_status(rc);
 }
 
-int cli_fail_write(struct dt_store *s, int rc, const struct dt_strbuf *err, const char *fmt, ...)
+int cli_fail_write(struct dt_store *s, int rc, const struct dt_strbuf *err, const char *code, ...)
 {
-	json_t *fe = s ? dt_store_field_errors(s) : NULL;
-	if (!fe || json_array_size(fe) == 0)
+	const struct dt_problems *ps = s ? dt_store_problems(s) : NULL;
+	if (!dt_problems_errors(ps))
 		return cli_fail(rc, err);
-	struct dt_strbuf what = DT_STRBUF_INIT;
+	enum dt_lang lang = cli_lang();
+	struct dt_problems what = DT_PROBLEMS_INIT;
+	struct dt_strbuf sb = DT_STRBUF_INIT;
 	va_list ap;
-	va_start(ap, fmt);
-	dt_strbuf_vaddf(&what, fmt, ap);
+	va_start(ap, code);
+	dt_problem_addv(&what, NULL, code, ap);
 	va_end(ap);
-	cli_error("%s (%s):", what.buf, dt_strerror(rc));
-	dt_strbuf_release(&what);
-	size_t i;
-	json_t *e;
-	json_array_foreach(fe, i, e) {
-		fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(e, "field")),
-			json_string_value(json_object_get(e, "message")));
+	if (what.n)
+		dt_problem_render(&what.v[0], lang, false, &sb);
+	dt_strbuf_addf(&sb, lang == DT_LANG_EN ? " (%s):" : "（%s）：", dt_strerror_lang(rc, lang));
+	cli_error("%s", sb.buf);
+	for (int pass = 0; pass < 2; pass++) { /* errors, then warnings */
+		for (size_t i = 0; i < ps->n; i++) {
+			if (ps->v[i].warning != (pass == 1))
+				continue;
+			/* the field as the JSON named it: what the user typed */
+			dt_strbuf_reset(&sb);
+			if (ps->v[i].field)
+				dt_strbuf_addf(&sb, "%s: ", ps->v[i].field);
+			if (pass)
+				dt_message(&sb, lang, "cli.warning", NULL);
+			dt_problem_render(&ps->v[i], lang, false, &sb);
+			fprintf(stderr, "  %s\n", cli_controls(&sb));
+		}
 	}
+	dt_strbuf_release(&sb);
+	dt_problems_release(&what);
 	return dt_err_exit_status(rc == DT_OK ? DT_EINTERNAL : rc);
 }
 
@@ -121,16 +231,16 @@ static int unknown_option(void)
 	const char *arg = failed_arg();
 	if (strncmp(arg, "--", 2)) {
 		char s[3] = { '-', (char)(optopt ? optopt : '?'), 0 };
-		return cli_usage_error("unknown option %s", cli_quote(s));
+		return cli_usage_say(NULL, "cli.unknown_option", "option", s, NULL);
 	}
 	/* getopt_long reports "--desc=yes" for a flag as unknown too: say what is wrong. */
 	const char *eq = strchr(arg, '=');
 	for (const struct option *o = opt_list; eq && o && o->name; o++) {
 		if (o->has_arg == no_argument && strlen(o->name) == (size_t)(eq - arg - 2) &&
 		    !strncmp(o->name, arg + 2, (size_t)(eq - arg - 2)))
-			return cli_usage_error("option '--%s' takes no value", o->name);
+			return cli_usage_say(NULL, "cli.option_no_value", "option", arg, NULL);
 	}
-	return cli_usage_error("unknown option %s", cli_quote(arg));
+	return cli_usage_say(NULL, "cli.unknown_option", "option", arg, NULL);
 }
 
 int cli_common_opt(int c, struct cli_db *db)
@@ -140,21 +250,21 @@ int cli_common_opt(int c, struct cli_db *db)
 		if (!db)
 			return unknown_option();
 		if (!*optarg)
-			return cli_usage_error("--db: the path is empty");
+			return cli_usage_say("--db", "cli.path_empty", NULL);
 		db->db_arg = optarg;
 		return CLI_CONTINUE;
 	case CLI_OPT_KEY_FILE:
 		if (!db)
 			return unknown_option();
 		if (!*optarg)
-			return cli_usage_error("--key-file: the path is empty");
+			return cli_usage_say("--key-file", "cli.path_empty", NULL);
 		db->key_arg = optarg;
 		return CLI_CONTINUE;
 	case CLI_OPT_HELP:
 		cli_usage(stdout);
 		return 0;
 	case ':':
-		return cli_usage_error("option %s needs a value", cli_quote(failed_arg()));
+		return cli_usage_say(NULL, "cli.option_value", "option", failed_arg(), NULL);
 	default:
 		return unknown_option();
 	}
@@ -183,9 +293,9 @@ int cli_positional(int argc, char **argv, int min, int max, const char *what)
 {
 	int n = argc - optind;
 	if (n < min)
-		return cli_usage_error("missing %s", what);
+		return cli_usage_say(NULL, "cli.missing_arg", "what", what, NULL);
 	if (max >= 0 && n > max)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[optind + max]));
+		return cli_usage_say(NULL, "cli.extra_arg", "value", argv[optind + max], NULL);
 	return CLI_CONTINUE;
 }
 
@@ -207,20 +317,28 @@ int cli_entity(const char *name, const struct dt_entity **e)
 		return CLI_CONTINUE;
 	struct dt_strbuf names = DT_STRBUF_INIT;
 	for (const struct dt_entity *x = dt_entities; x->name; x++)
-		dt_strbuf_addf(&names, "%s%s", x == dt_entities ? "" : ", ", x->name);
-	int rc = cli_usage_error("%s is not an entity (one of: %s)", cli_quote(name), names.buf);
+		dt_strbuf_addf(&names, "%s%s", x == dt_entities ? "" : "|", x->name);
+	int rc = cli_usage_say(NULL, "cli.entity", "value", name, "values", names.buf, NULL);
 	dt_strbuf_release(&names);
+	return rc;
+}
+
+int cli_int_arg(const char *what, const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	int rc = CLI_CONTINUE;
+	if (dt_arg_int64(&ps, what, s, min, max, out) != DT_OK) {
+		cli_problems(DT_EINVAL, &ps);
+		usage_hint();
+		rc = 2;
+	}
+	dt_problems_release(&ps);
 	return rc;
 }
 
 int cli_parse_id(const char *s, const char *what, int64_t *id)
 {
-	struct dt_strbuf err = DT_STRBUF_INIT;
-	int rc = CLI_CONTINUE;
-	if (dt_parse_int64(s, 1, INT64_MAX, id, what, &err) != DT_OK)
-		rc = cli_usage_error("%s", err.buf);
-	dt_strbuf_release(&err);
-	return rc;
+	return cli_int_arg(what, s, 1, INT64_MAX, id);
 }
 
 int cli_entity_args(int argc, char **argv, const char *what, const struct dt_entity **e,
@@ -243,7 +361,7 @@ static char *strdup_or_exit(const char *s)
 {
 	char *p = strdup(s);
 	if (!p) {
-		cli_error("out of memory");
+		cli_say(NULL, "cli.out_of_memory", NULL);
 		exit(3);
 	}
 	return p;
@@ -285,8 +403,8 @@ int cli_db_open(struct cli_db *db)
 		return rc;
 	if (stat(db->db_path, &st) != 0) {
 		if (errno == ENOENT)
-			cli_error("%s: no such database (run `dualtrack init` first, or give --db PATH)",
-				  db->db_path);
+			cli_say(NULL, "cli.no_database", "path", db->db_path, "init", "init", "option",
+				"--db", NULL);
 		else
 			cli_error("%s: %s", db->db_path, strerror(errno));
 		return 1;
@@ -345,11 +463,11 @@ static int read_stdin(struct dt_strbuf *sb, const char *what)
 	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
 		dt_strbuf_add(sb, buf, n);
 	if (ferror(stdin)) {
-		cli_error("%s: cannot read stdin: %s", what, strerror(errno));
+		cli_say(what, "cli.stdin_unreadable", "reason", strerror(errno), NULL);
 		return 3;
 	}
 	if (!dt_strbuf_ok(sb)) {
-		cli_error("%s: the input on stdin is larger than %zu bytes", what, sb->max);
+		cli_say(what, "cli.stdin_too_large", "max", DT_I(sb->max), NULL);
 		return 1;
 	}
 	return 0;
@@ -370,13 +488,13 @@ int cli_json_arg(const char *arg, const char *what, json_t **out)
 		goto out;
 	json_t *v = json_loadb(in.buf, in.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!v) {
-		cli_error("%s: invalid JSON at line %d, column %d: %s", what, jerr.line, jerr.column,
-			  jerr.text);
+		cli_say(what, "cli.json_invalid", "line", DT_I(jerr.line), "column", DT_I(jerr.column),
+			"reason", jerr.text, NULL);
 		rc = 1;
 		goto out;
 	}
 	if (!json_is_object(v)) {
-		cli_error("%s: expected a JSON object {...}", what);
+		cli_say(what, "type.object", NULL);
 		json_decref(v);
 		rc = 1;
 		goto out;
@@ -391,8 +509,7 @@ int cli_json_required(const char *arg, const char *what, json_t **out)
 {
 	*out = NULL;
 	if (!arg)
-		return cli_usage_error("--json is required: the %s as a JSON object, or - for stdin",
-				       what);
+		return cli_usage_say("--json", "cli.json_required", "what", what, NULL);
 	return cli_json_arg(arg, "--json", out);
 }
 
@@ -534,9 +651,9 @@ int cli_format_opt(const char *arg, const char *const *allowed, const char **for
 			dt_strbuf_release(&list);
 			return CLI_CONTINUE;
 		}
-		dt_strbuf_addf(&list, "%s%s", i ? (allowed[i + 1] ? ", " : " or ") : "", allowed[i]);
+		dt_strbuf_addf(&list, "%s%s", i ? "|" : "", allowed[i]);
 	}
-	int rc = cli_usage_error("--format: %s is not %s", cli_quote(arg), list.buf);
+	int rc = cli_usage_say("--format", "cli.one_of", "value", arg, "values", list.buf, NULL);
 	dt_strbuf_release(&list);
 	return rc;
 }

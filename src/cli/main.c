@@ -239,6 +239,8 @@ static const struct dt_cmd commands[] = {
 };
 
 const struct dt_cmd *cli_cmd;
+/* What `dualtrack help X` is while it names no command: its messages say "dualtrack help". */
+static const struct dt_cmd help_cmd = { "help", NULL, 0, "help [COMMAND]\n", "" };
 
 static const struct dt_cmd *find_command(const char *name)
 {
@@ -279,7 +281,8 @@ static void list_commands(FILE *f)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n`dualtrack COMMAND --help` shows a command's options.\n"
 		   "environment: DUALTRACK_DB, DUALTRACK_KEY_FILE, DUALTRACK_SIGNING_KEY,\n"
-		   "DUALTRACK_TODAY (YYYY-MM-DD).\n"
+		   "DUALTRACK_TODAY (YYYY-MM-DD); LC_ALL, LC_MESSAGES or LANG zh_* for messages in\n"
+		   "Chinese (English otherwise).\n"
 		   "exit status: 0 ok, 1 invalid input or failed check, 2 usage error, 3 internal error.\n");
 }
 
@@ -294,8 +297,8 @@ int main(int argc, char **argv)
 		if (!strcmp(name, "help") && argc > 2) {
 			cli_cmd = find_command(argv[2]);
 			if (!cli_cmd) {
-				fprintf(stderr, "dualtrack help: %s is not a dualtrack command\n",
-					cli_quote(argv[2]));
+				cli_cmd = &help_cmd;
+				cli_say(NULL, "cli.unknown_command", "name", argv[2], NULL);
 				return 2;
 			}
 			cli_usage(stdout);
@@ -306,12 +309,11 @@ int main(int argc, char **argv)
 	}
 	cli_cmd = find_command(name);
 	if (!cli_cmd) {
-		fprintf(stderr, "dualtrack: %s is not a dualtrack command (see `dualtrack --help`)\n",
-			cli_quote(name));
+		cli_say(NULL, "cli.see_help", "name", name, "help", "--help", NULL);
 		return 2;
 	}
 	if (dt_secret_init() != DT_OK) {
-		fprintf(stderr, "dualtrack: libsodium could not be initialised\n");
+		cli_say(NULL, "cli.no_sodium", NULL);
 		return 3;
 	}
 	return cli_cmd->fn(argc - 1, argv + 1);

@@ -79,11 +79,10 @@ static void add_prefix(struct dt_strbuf *err, const char *field)
 		dt_strbuf_addf(err, "%s: ", field);
 }
 
-enum dt_err dt_date_parse(const char *s, struct dt_date *out, const char *field, struct dt_strbuf *err)
+bool dt_date_shaped(const char *s)
 {
 	static const char shape[] = "dddd-dd-dd";
-	size_t len = s ? strlen(s) : 0;
-	bool ok = len == 10;
+	bool ok = s && strlen(s) == 10;
 
 	for (size_t i = 0; ok && i < 10; i++) {
 		if (shape[i] == 'd')
@@ -91,7 +90,13 @@ enum dt_err dt_date_parse(const char *s, struct dt_date *out, const char *field,
 		else
 			ok = s[i] == '-';
 	}
-	if (!ok) {
+	return ok;
+}
+
+enum dt_err dt_date_parse(const char *s, struct dt_date *out, const char *field, struct dt_strbuf *err)
+{
+	size_t len = s ? strlen(s) : 0;
+	if (!dt_date_shaped(s)) {
 		if (!err)
 			return DT_EINVAL;
 		add_prefix(err, field);

@@ -36,6 +36,8 @@ int dt_date_days_in_month(int year, int month);
  * writes the reason (prefixed by @field when not NULL) into @err.
  */
 enum dt_err dt_date_parse(const char *s, struct dt_date *out, const char *field, struct dt_strbuf *err);
+/** Has @s the shape YYYY-MM-DD (ten characters, digits and two dashes)? */
+bool dt_date_shaped(const char *s);
 /** Write "YYYY-MM-DD" into @out. */
 void dt_date_format(struct dt_date d, char out[DT_DATE_STRLEN]);
 /** <0, 0, >0 as @a is before, equal to or after @b. */

@@ -48,50 +48,62 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-enum dt_err dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const char *what,
-		   struct dt_strbuf *err)
+enum dt_num_fault dt_num_int64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	const char *p = s;
 
 	if (!s || !*s)
-		return refuse(err, what, "a whole number", s);
+		return DT_NUM_SYNTAX;
 	if (*p == '-' || *p == '+')
 		p++;
 	if (!is_digit(*p))
-		return refuse(err, what, "a whole number", s);
+		return DT_NUM_SYNTAX;
 	while (is_digit(*p))
 		p++;
 	if (*p)
-		return refuse(err, what, "a whole number", s);
+		return DT_NUM_SYNTAX;
 
 	char *end = NULL;
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
 	if (end != p)
+		return DT_NUM_SYNTAX;
+	if (errno == ERANGE || v < min || v > max)
+		return DT_NUM_RANGE;
+	*out = (int64_t)v;
+	return DT_NUM_OK;
+}
+
+enum dt_err dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const char *what,
+		   struct dt_strbuf *err)
+{
+	int64_t v = 0;
+	enum dt_num_fault f = dt_num_int64(s, min, max, &v);
+	if (f == DT_NUM_SYNTAX)
 		return refuse(err, what, "a whole number", s);
-	if (errno == ERANGE || v < min || v > max) {
+	if (f == DT_NUM_RANGE) {
 		if (!err)
 			return DT_EINVAL;
 		begin(err, what);
-		if (errno == ERANGE)
+		if (dt_num_int64(s, INT64_MIN, INT64_MAX, &v) != DT_NUM_OK)
 			dt_utf8_add_quoted(err, s, QUOTE_MAX);
 		else
-			dt_strbuf_addf(err, "%lld", v);
+			dt_strbuf_addf(err, "%lld", (long long)v);
 		dt_strbuf_addf(err, " is out of range %lld..%lld", (long long)min, (long long)max);
 		return DT_EINVAL;
 	}
-	*out = (int64_t)v;
+	*out = v;
 	return DT_OK;
 }
 
-enum dt_err dt_parse_double(const char *s, double *out, const char *what, struct dt_strbuf *err)
+enum dt_num_fault dt_num_double(const char *s, double *out)
 {
 	const char *p = s;
 	bool mantissa = false;
 
 	/* [+-] digits [. digits] [(e|E) [+-] digits], at least one mantissa digit */
 	if (!s || !*s)
-		return refuse(err, what, "a number", s);
+		return DT_NUM_SYNTAX;
 	if (*p == '-' || *p == '+')
 		p++;
 	while (is_digit(*p)) {
@@ -110,20 +122,31 @@ enum dt_err dt_parse_double(const char *s, double *out, const char *what, struct
 		if (*p == '-' || *p == '+')
 			p++;
 		if (!is_digit(*p))
-			return refuse(err, what, "a number", s);
+			return DT_NUM_SYNTAX;
 		while (is_digit(*p))
 			p++;
 	}
 	if (!mantissa || *p)
-		return refuse(err, what, "a number", s);
+		return DT_NUM_SYNTAX;
 
 	char *end = NULL;
 	errno = 0;
 	double v = strtod(s, &end);
 	if (end != p)
-		return refuse(err, what, "a number", s);
+		return DT_NUM_SYNTAX;
 	/* ERANGE with a tiny result is underflow: the nearest double is fine. */
-	if ((errno == ERANGE && fabs(v) > 1.0) || !isfinite(v)) {
+	if ((errno == ERANGE && fabs(v) > 1.0) || !isfinite(v))
+		return DT_NUM_RANGE;
+	*out = v;
+	return DT_NUM_OK;
+}
+
+enum dt_err dt_parse_double(const char *s, double *out, const char *what, struct dt_strbuf *err)
+{
+	enum dt_num_fault f = dt_num_double(s, out);
+	if (f == DT_NUM_SYNTAX)
+		return refuse(err, what, "a number", s);
+	if (f == DT_NUM_RANGE) {
 		if (!err)
 			return DT_EINVAL;
 		begin(err, what);
@@ -131,6 +154,5 @@ enum dt_err dt_parse_double(const char *s, double *out, const char *what, struct
 		dt_strbuf_adds(err, " is out of range");
 		return DT_EINVAL;
 	}
-	*out = v;
 	return DT_OK;
 }

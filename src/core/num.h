@@ -8,6 +8,18 @@
 
 #include "core/strbuf.h"
 
+/** Why a number was refused (domain/arg.c turns it into a problem). */
+enum dt_num_fault {
+	DT_NUM_OK = 0,
+	DT_NUM_SYNTAX, /* not a plain decimal number filling the text */
+	DT_NUM_RANGE,  /* a number, outside the range asked for (or of the type) */
+};
+
+/** Parse all of @s as a decimal integer in [@min, @max] into *@out; why not. */
+enum dt_num_fault dt_num_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+/** Parse all of @s as a finite decimal number into *@out; why not. */
+enum dt_num_fault dt_num_double(const char *s, double *out);
+
 /**
  * Parse all of @s as a decimal integer in [@min, @max].  No blanks, no
  * trailing text.  On failure returns DT_EINVAL with "@what: reason" in @err.

@@ -133,13 +133,16 @@ static void attain_all(const struct dt_period *p, const struct dt_ivalue *v, jso
 	}
 }
 
-static enum dt_err occupation_id(struct dt_store *s, const char *code, int64_t *occ, struct dt_strbuf *err)
+static enum dt_err occupation_id(struct dt_store *s, const char *code, int64_t *occ,
+				 struct dt_problems *ps, struct dt_strbuf *err)
 {
 	*occ = 0;
 	if (!code || !*code)
 		return DT_OK;
-	if (dt_store_occupation_by_code(s, code, occ, NULL) != DT_OK)
+	if (dt_store_occupation_by_code(s, code, occ, NULL) != DT_OK) {
+		dt_problem_add(ps, "occupation", "http.occupation", "value", code, NULL);
 		return dt_error(err, DT_EINVAL, "occupation: '%s' is not an occupation code", code);
+	}
 	return DT_OK;
 }
 
@@ -178,7 +181,7 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 {
 	int today = q->today ? q->today : dt_engine_today();
 	int64_t occ;
-	int rc = occupation_id(s, q->occupation, &occ, err);
+	int rc = occupation_id(s, q->occupation, &occ, q->problems, err);
 	if (rc != DT_OK)
 		return rc;
 	json_t *reg = NULL, *targets = NULL, *res = NULL;
@@ -188,8 +191,12 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 	if (!c)
 		return dt_error(err, DT_ENOMEM, "out of memory");
 	rc = region_info(s, q->region, &reg, err);
-	if (rc == DT_ENOTFOUND)
+	if (rc == DT_ENOTFOUND) {
+		char code[16];
+		snprintf(code, sizeof(code), "%06d", q->region);
+		dt_problem_add(q->problems, "region", "region.unknown", "value", code, NULL);
 		rc = dt_error(err, DT_EINVAL, "region: %06d is not in the region table", q->region);
+	}
 	if (rc == DT_OK)
 		rc = load(s, q->region, occ, q->period.year, by_month, c, err);
 	if (rc == DT_OK)

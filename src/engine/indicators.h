@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "domain/indicator.h"
+#include "domain/problem.h"
 #include "store/store.h"
 
 struct dt_ind_query {
@@ -17,12 +18,14 @@ struct dt_ind_query {
 	const char *occupation;   /* occupation code, or NULL for all */
 	bool children;            /* add the sub-regions' values */
 	int today;                /* YYYYMMDD, for pro-rating (0: today) */
+	struct dt_problems *problems; /* where an unknown region or occupation is told, or NULL */
 };
 
 /**
  * All indicators of @q as the API returns them:
  * {region, period, occupation, indicators: [...], score, children: [...]}.
- * DT_EINVAL naming the parameter for an unknown region or occupation.
+ * DT_EINVAL for an unknown region (region.unknown) or occupation
+ * (http.occupation), recorded in q->problems about the parameter.
  */
 enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *q, json_t **out,
 			 struct dt_strbuf *err);

@@ -76,7 +76,6 @@ static struct {
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, NULL, false, false,
 	   { 0 }, 0, 0, NULL, NULL };
 
-#define JOB_NAME_MAX 255 /* characters of the file name an import job keeps */
 
 /* One import at a time: each holds the write lock of the database throughout. */
 static pthread_mutex_t import_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -161,8 +160,7 @@ static void run_job(struct dt_store *s, struct job *j)
 		goto out; /* no row to report to: logged */
 	if (atomic_load(&j->cancel)) {
 		status = atomic_load(&pool.stopping) ? "failed" : "cancelled";
-		why = atomic_load(&pool.stopping) ? "the server stopped before the job started"
-						   : "cancelled before it started";
+		why = atomic_load(&pool.stopping) ? "import.stopped_queued" : "import.cancelled_queued";
 		goto finish;
 	}
 	if (dt_store_job_start(s, j->id, &err) != DT_OK) {
@@ -190,10 +188,11 @@ static void run_job(struct dt_store *s, struct job *j)
 	json_object_set_new(counts, "first_errors", first);
 	if (r.cancelled) {
 		status = atomic_load(&pool.stopping) ? "failed" : "cancelled";
-		why = atomic_load(&pool.stopping) ? "the server stopped during the job; nothing was imported"
-				    : "cancelled; nothing was imported";
+		why = atomic_load(&pool.stopping) ? "import.stopped" : "import.cancelled";
 	} else if (rc == DT_OK) {
 		status = "succeeded";
+	} else if (rc == DT_EINVAL && r.rejected && !j->partial) {
+		why = "import.rejected"; /* worded with the counts where the job is read */
 	} else {
 		why = err.buf;
 	}
@@ -264,8 +263,7 @@ enum dt_err dt_jobs_start(const char *db_path, const struct dt_keys *keys, int n
 		nworkers = JOBS_MAX_WORKERS;
 	int rc = dt_store_open(&s, db_path, keys, 0, err);
 	if (rc == DT_OK)
-		rc = dt_store_job_recover(s, "interrupted: the server stopped before the job finished; "
-					     "nothing was imported, start it again", &n, err);
+		rc = dt_store_job_recover(s, "import.interrupted", &n, err);
 	if (rc == DT_OK)
 		rc = dt_store_job_max_id(s, &pool.last_id, err);
 	dt_store_close(s);
@@ -328,10 +326,10 @@ enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job
 		close(fd);
 		return dt_error(err, DT_EINVAL, "name: the file name is not valid UTF-8");
 	}
-	if (in->filename && dt_utf8_len(in->filename) > JOB_NAME_MAX) {
+	if (in->filename && dt_utf8_len(in->filename) > DT_JOB_NAME_MAX) {
 		close(fd);
 		return dt_error(err, DT_EINVAL, "name: the file name is too long (%zu characters; at most %d)",
-				dt_utf8_len(in->filename), JOB_NAME_MAX);
+				dt_utf8_len(in->filename), DT_JOB_NAME_MAX);
 	}
 	struct job *j = calloc(1, sizeof(*j));
 	if (!j) {

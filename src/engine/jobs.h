@@ -24,6 +24,9 @@
 #include "core/strbuf.h"
 #include "store/store.h"
 
+/** Characters of the file name an import job keeps: a longer one is refused. */
+#define DT_JOB_NAME_MAX 255
+
 /**
  * Start @nworkers job threads on the database at @db_path (each opens its
  * own connection with @keys, which must outlive dt_jobs_stop()), after
@@ -58,6 +61,10 @@ enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job
 /**
  * Job @id as JSON: the row, with the live progress of a queued or running
  * job.  DT_ENOTFOUND unless @owner started it or @all (an admin) is set.
+ * Its "error" is why it did not succeed: a catalogue code (import.rejected,
+ * import.cancelled, import.interrupted …, worded with the job's counts by
+ * whoever shows it, in the reader's language) or, for a file that could
+ * not be read at all, the import's own message.
  */
 enum dt_err dt_jobs_get(struct dt_store *s, int64_t id, const char *owner, bool all, json_t **out,
 		struct dt_strbuf *err);

@@ -17,6 +17,8 @@
 #include <time.h>
 
 #include "core/common.h"
+#include "core/lang.h"
+#include "domain/problem.h"
 #include "http/http.h"
 #include "store/store.h"
 
@@ -98,7 +100,8 @@ struct dt_ctx {
 	struct dt_credential cred;  /* the caller's credential when authed */
 	unsigned perms;             /* the caller's permissions */
 	struct dt_actor actor;
-	struct dt_strbuf err;       /* scratch for store errors */
+	struct dt_strbuf err;       /* scratch for store errors (English, for the log) */
+	enum dt_lang lang;          /* of the answer's messages: Accept-Language, Chinese by default */
 	struct timespec started;    /* CLOCK_MONOTONIC, for the metrics */
 };
 
@@ -117,10 +120,30 @@ const struct dt_scope *dt_ctx_scope(const struct dt_ctx *c);
 
 /** Reply with @status and JSON @body (stolen). */
 void dt_reply_json(struct dt_ctx *c, int status, json_t *body);
-/** Reply with an RFC 9457 problem; @errors ([{field, message}]) is borrowed, may be NULL. */
-void dt_reply_problem(struct dt_ctx *c, int status, const char *detail, json_t *errors);
-/** Reply for a failed store call: 422 with field errors, 404, 409, 403, 500. */
+/**
+ * Reply @status with an RFC 9457 problem holding every problem of @ps:
+ * "errors" [{field, code, message, args}] (field null for the request as a
+ * whole) and "detail" (all of them, with their fields' labels) in c->lang;
+ * "title" is the status's reason phrase.  @ps is borrowed.
+ */
+void dt_reply_problems(struct dt_ctx *c, int status, const struct dt_problems *ps);
+/**
+ * Reply @status with the one problem @code about @field (NULL: the request),
+ * its arguments given as in dt_problem_add(): key/value pairs ended by NULL.
+ */
+void dt_reply_code(struct dt_ctx *c, int status, const char *field, const char *code, ...);
+/**
+ * Reply for a failed store call @rc from the store's problems
+ * (dt_store_problems): 422 for invalid input, 404, 409, 403; 500 otherwise,
+ * logged with c->err.
+ */
 void dt_reply_store_error(struct dt_ctx *c, int rc);
+/**
+ * Reply @status with the record @body (stolen) just written, with the
+ * store's warnings about it, when it has any, as "warnings":
+ * [{field, code, message, args}] in c->lang.
+ */
+void dt_reply_written(struct dt_ctx *c, int status, json_t *body);
 /**
  * Read the list parameters of the query string into @q: limit, cursor and,
  * when @sortable, q and sort ("-field" descends); every other parameter is
@@ -130,8 +153,8 @@ void dt_reply_store_error(struct dt_ctx *c, int rc);
 bool dt_ctx_list_query(struct dt_ctx *c, bool sortable, struct dt_query *q, const char **filters);
 /**
  * Reply for a list call that returned @rc: {"items", "next"} (takes @items
- * and frees @next), or 422 naming the parameter the store's message starts
- * with, or the store error.
+ * and frees @next), or the store's problems (a bad filter, sort or cursor:
+ * 422 naming the parameter), or the store error.
  */
 void dt_reply_page(struct dt_ctx *c, int rc, json_t *items, char *next);
 /**

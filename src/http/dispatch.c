@@ -7,8 +7,14 @@
  * with another method is 405 with Allow.  Authentication comes from
  * "Authorization: Bearer TOKEN" or the dt_session cookie; writes made with
  * the cookie must carry the session's X-CSRF-Token.
+ *
+ * Every refusal is a problem from the catalogue (domain/problem.h), worded
+ * in the language of Accept-Language (Chinese when absent): the answer
+ * carries the codes, so that no client reads the message to know what
+ * went wrong.
  */
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +27,7 @@
 #include "core/log.h"
 #include "core/num.h"
 #include "core/utf8.h"
+#include "domain/arg.h"
 #include "engine/watch.h"
 #include "http/app.h"
 #include "http/h_ui.h"
@@ -80,34 +87,37 @@ static char *decode(const struct dt_http_req *req, const char *s, size_t n, bool
 
 /*
  * Is decoded parameter text @s[0..n) fit to go on: well-formed UTF-8 and no
- * NUL (where a C string would end early)?  Otherwise @why says what is wrong.
+ * NUL (where a C string would end early)?  Otherwise records in @ps, about
+ * @field, what is wrong with the @where ("query_value", a catalogue word).
  * Everything downstream - the store's binds, JSON, messages that quote the
  * value - relies on it.
  */
-static bool param_text_ok(const char *s, size_t n, struct dt_strbuf *why)
+static bool param_text_ok(const char *s, size_t n, struct dt_problems *ps, const char *field,
+			  const char *where)
 {
 	size_t bad = 0;
 	if (memchr(s, '\0', n)) {
-		dt_strbuf_adds(why, "contains a NUL character (%00)");
+		dt_problem_add(ps, field, "http.param_nul", "where", where, NULL);
 		return false;
 	}
 	if (!dt_utf8_valid(s, n, &bad)) {
-		dt_strbuf_addf(why, "is not valid UTF-8 (byte %zu is 0x%02X)", bad + 1,
-			       (unsigned char)s[bad]);
+		char hex[3];
+		snprintf(hex, sizeof(hex), "%02X", (unsigned char)s[bad]);
+		dt_problem_add(ps, field, "http.param_utf8", "where", where, "byte", DT_I(bad + 1),
+			       "hex", hex, NULL);
 		return false;
 	}
 	return true;
 }
 
 /*
- * Reply 400 for parameter @name whose value is not fit text (@why).  The
- * name is written as sent, bytes outside printable ASCII %-encoded, so that
- * the problem names it even when the name itself is the bad text.
+ * The name of a parameter as sent, bytes outside printable ASCII
+ * %-encoded, so that a problem names it even when the name itself is the
+ * bad text; in the request's pool.
  */
-static void bad_param(struct dt_ctx *c, const char *what, const char *name, size_t name_len,
-		      const char *why)
+static const char *param_name(struct dt_ctx *c, const char *name, size_t name_len)
 {
-	struct dt_strbuf field = DT_STRBUF_INIT, d = DT_STRBUF_INIT;
+	struct dt_strbuf field = DT_STRBUF_INIT;
 	for (size_t i = 0; i < name_len; i++) {
 		unsigned char ch = (unsigned char)name[i];
 		if (ch > 0x20 && ch < 0x7F)
@@ -115,12 +125,9 @@ static void bad_param(struct dt_ctx *c, const char *what, const char *name, size
 		else
 			dt_strbuf_addf(&field, "%%%02X", ch);
 	}
-	dt_strbuf_addf(&d, "%s: %s %s", field.buf, what, why);
-	json_t *fe = json_pack("[{s:s, s:s}]", "field", field.buf, "message", d.buf);
-	dt_reply_problem(c, 400, d.buf, fe);
-	json_decref(fe);
+	char *out = dt_http_strdup(c->req, field.buf, field.len);
 	dt_strbuf_release(&field);
-	dt_strbuf_release(&d);
+	return out;
 }
 
 const char *dt_param(const struct dt_ctx *c, const char *name)
@@ -178,59 +185,118 @@ void dt_reply_json(struct dt_ctx *c, int status, json_t *body)
 	}
 }
 
-void dt_reply_problem(struct dt_ctx *c, int status, const char *detail, json_t *errors)
+/*
+ * @s as a JSON string.  Text quoting bad input must not cost the answer:
+ * JSON takes UTF-8 only, so a byte that is not is written "\xNN".
+ */
+static json_t *json_text(const char *s)
 {
-	/* A detail quoting bad input must not cost the answer: JSON takes UTF-8 only. */
+	if (dt_utf8_valid(s, strlen(s), NULL))
+		return json_string(s);
 	struct dt_strbuf safe = DT_STRBUF_INIT;
-	if (detail && !dt_utf8_valid(detail, strlen(detail), NULL)) {
-		for (const char *p = detail; *p;) {
-			uint32_t cp;
-			size_t n = dt_utf8_decode(p, strlen(p), &cp);
-			if (n)
-				dt_strbuf_add(&safe, p, n);
-			else
-				dt_strbuf_addf(&safe, "\\x%02X", (unsigned char)*p);
-			p += n ? n : 1;
-		}
-		detail = safe.buf;
+	for (const char *p = s; *p;) {
+		uint32_t cp;
+		size_t n = dt_utf8_decode(p, strlen(p), &cp);
+		if (n)
+			dt_strbuf_add(&safe, p, n);
+		else
+			dt_strbuf_addf(&safe, "\\x%02X", (unsigned char)*p);
+		p += n ? n : 1;
 	}
-	json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title",
-			      status_title(status), "status", status, "detail", detail ? detail : "",
-			      "instance", c->req->request_id);
+	json_t *j = json_string(safe.buf);
 	dt_strbuf_release(&safe);
-	json_object_set_new(p, "errors", errors ? json_deep_copy(errors) : json_array());
+	return j;
+}
+
+/* The problems of @ps (warnings when @warnings, errors otherwise) as JSON in @lang. */
+static json_t *problems_json(const struct dt_problems *ps, bool warnings, enum dt_lang lang)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; ps && i < ps->n; i++) {
+		const struct dt_problem *p = &ps->v[i];
+		if (p->warning != warnings)
+			continue;
+		struct dt_strbuf msg = DT_STRBUF_INIT;
+		dt_problem_render(p, lang, false, &msg);
+		json_t *args = json_object();
+		for (size_t k = 0; k < p->nargs; k++)
+			json_object_set_new(args, p->key[k], json_text(p->val[k]));
+		json_array_append_new(a, json_pack("{s:o, s:s, s:o, s:o}", "field",
+						   p->field ? json_text(p->field) : json_null(),
+						   "code", p->code, "message", json_text(msg.buf),
+						   "args", args));
+		dt_strbuf_release(&msg);
+	}
+	return a;
+}
+
+void dt_reply_problems(struct dt_ctx *c, int status, const struct dt_problems *ps)
+{
+	struct dt_strbuf detail = DT_STRBUF_INIT;
+	if (ps)
+		dt_problems_render(ps, c->lang, &detail);
+	json_t *p = json_pack("{s:s, s:s, s:i, s:o, s:s}", "type", "about:blank", "title",
+			      status_title(status), "status", status, "detail", json_text(detail.buf),
+			      "instance", c->req->request_id);
+	dt_strbuf_release(&detail);
+	json_object_set_new(p, "errors", problems_json(ps, false, c->lang));
 	dt_reply_json(c, status, p);
 	c->res->content_type = "application/problem+json";
 }
 
+void dt_reply_code(struct dt_ctx *c, int status, const char *field, const char *code, ...)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	va_list ap;
+	va_start(ap, code);
+	dt_problem_addv(&ps, field, code, ap);
+	va_end(ap);
+	dt_reply_problems(c, status, &ps);
+	dt_problems_release(&ps);
+}
+
+/* The status of a refusal of kind @rc. */
+static int kind_status(int rc)
+{
+	switch (rc) {
+	case DT_EINVAL: return 422;
+	case DT_ENOTFOUND: return 404;
+	case DT_ECONFLICT: return 409;
+	case DT_EDENIED: return 403;
+	default: return 500;
+	}
+}
+
 void dt_reply_store_error(struct dt_ctx *c, int rc)
 {
-	json_t *fe = dt_store_field_errors(c->store);
-	switch (rc) {
-	case DT_EINVAL:
-		dt_reply_problem(c, 422, c->err.buf, fe);
-		break;
-	case DT_ENOTFOUND:
-		dt_reply_problem(c, 404, "no such record", NULL);
-		break;
-	case DT_ECONFLICT:
-		dt_reply_problem(c, 409, c->err.buf, fe);
-		break;
-	case DT_EDENIED:
-		dt_reply_problem(c, 403, c->err.buf, NULL);
-		break;
-	default:
+	const struct dt_problems *ps = dt_store_problems(c->store);
+	int status = kind_status(rc);
+	if (status == 500) {
 		dt_log_error("request %s: %s", c->req->request_id, c->err.buf);
-		dt_reply_problem(c, 500, "internal error; the request id identifies it in the log", NULL);
-		break;
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
+	} else if (rc == DT_ENOTFOUND) {
+		dt_reply_code(c, 404, NULL, "record.not_found", NULL); /* whatever was not found */
+	} else if (dt_problems_errors(ps)) {
+		dt_reply_problems(c, status, ps);
+	} else {
+		/* A refusal the store words only in English (c->err): until every one records a problem. */
+		dt_reply_code(c, status, NULL, "legacy.text", "message", c->err.buf, NULL);
 	}
+}
+
+void dt_reply_written(struct dt_ctx *c, int status, json_t *body)
+{
+	const struct dt_problems *ps = dt_store_problems(c->store);
+	if (json_is_object(body) && ps && ps->n > dt_problems_errors(ps))
+		json_object_set_new(body, "warnings", problems_json(ps, true, c->lang));
+	dt_reply_json(c, status, body);
 }
 
 bool dt_ctx_id(struct dt_ctx *c, const char *name, int64_t *id)
 {
 	const char *v = dt_param(c, name);
-	if (!v || dt_parse_int64(v, 1, INT64_MAX, id, name, NULL) != DT_OK) {
-		dt_reply_problem(c, 404, "no such record", NULL);
+	if (!v || dt_arg_int64(NULL, name, v, 1, INT64_MAX, id) != DT_OK) {
+		dt_reply_code(c, 404, NULL, "record.not_found", NULL);
 		return false;
 	}
 	return true;
@@ -244,10 +310,10 @@ bool dt_ctx_list_query(struct dt_ctx *c, bool sortable, struct dt_query *q, cons
 		const char *n = c->qname[i], *v = c->qval[i];
 		if (!strcmp(n, "limit")) {
 			int64_t lim;
-			if (dt_parse_int64(v, 1, 1000, &lim, "limit", &c->err) != DT_OK) {
-				json_t *fe = json_pack("[{s:s, s:s}]", "field", "limit", "message", c->err.buf);
-				dt_reply_problem(c, 422, c->err.buf, fe);
-				json_decref(fe);
+			struct dt_problems ps = DT_PROBLEMS_INIT;
+			if (dt_arg_int64(&ps, "limit", v, 1, 1000, &lim) != DT_OK) {
+				dt_reply_problems(c, 422, &ps);
+				dt_problems_release(&ps);
 				return false;
 			}
 			q->limit = (int)lim;
@@ -269,15 +335,7 @@ bool dt_ctx_list_query(struct dt_ctx *c, bool sortable, struct dt_query *q, cons
 
 void dt_reply_page(struct dt_ctx *c, int rc, json_t *items, char *next)
 {
-	if (rc == DT_EINVAL) {
-		/* The message starts with the parameter at fault ("sort: ..."). */
-		const char *colon = strchr(c->err.buf, ':');
-		char *field = dt_http_strdup(c->req, c->err.buf,
-					     colon ? (size_t)(colon - c->err.buf) : c->err.len);
-		json_t *fe = json_pack("[{s:s, s:s}]", "field", field, "message", c->err.buf);
-		dt_reply_problem(c, 422, c->err.buf, fe);
-		json_decref(fe);
-	} else if (rc != DT_OK) {
+	if (rc != DT_OK) {
 		dt_reply_store_error(c, rc);
 	} else {
 		dt_reply_json(c, 200, json_pack("{s:o, s:o}", "items", items, "next",
@@ -353,7 +411,7 @@ static bool match(struct dt_ctx *c, const char *pattern, const char *path, size_
 static bool parse_query(struct dt_ctx *c)
 {
 	const char *q = c->req->query, *end = q ? q + c->req->query_len : NULL;
-	struct dt_strbuf why = DT_STRBUF_INIT;
+	struct dt_problems why = DT_PROBLEMS_INIT;
 	bool ok = true;
 	c->nquery = 0;
 	while (q && q < end && ok) {
@@ -365,11 +423,10 @@ static bool parse_query(struct dt_ctx *c)
 			size_t nlen = 0, vlen = 0;
 			char *name = decode(c->req, q, (size_t)(kend - q), true, &nlen);
 			const char *val = eq ? decode(c->req, eq + 1, (size_t)(stop - eq - 1), true, &vlen) : "";
-			if (!param_text_ok(name, nlen, &why)) {
-				bad_param(c, "query parameter name", q, (size_t)(kend - q), why.buf);
-				ok = false;
-			} else if (!param_text_ok(val, vlen, &why)) {
-				bad_param(c, "query parameter value", name, nlen, why.buf);
+			if (!param_text_ok(name, nlen, &why, param_name(c, q, (size_t)(kend - q)),
+					   "query_name") ||
+			    !param_text_ok(val, vlen, &why, param_name(c, name, nlen), "query_value")) {
+				dt_reply_problems(c, 400, &why);
 				ok = false;
 			} else if (c->nquery < DT_MAX_QUERY) {
 				c->qname[c->nquery] = name;
@@ -379,7 +436,7 @@ static bool parse_query(struct dt_ctx *c)
 		}
 		q = amp ? amp + 1 : end;
 	}
-	dt_strbuf_release(&why);
+	dt_problems_release(&why);
 	return ok;
 }
 
@@ -422,7 +479,7 @@ static bool authenticate(struct dt_ctx *c, bool *via_cookie)
 		if (len > 7 && !strncasecmp(auth, "Bearer ", 7))
 			token = dt_http_strdup(c->req, auth + 7, len - 7);
 		else {
-			dt_reply_problem(c, 401, "Authorization: expected \"Bearer TOKEN\"", NULL);
+			dt_reply_code(c, 401, NULL, "http.bearer_expected", NULL);
 			dt_http_add_header(c->res, "www-authenticate", "Bearer");
 			return false;
 		}
@@ -432,8 +489,7 @@ static bool authenticate(struct dt_ctx *c, bool *via_cookie)
 	if (!token)
 		return true; /* anonymous */
 	if (!dt_auth_token(c->req->worker, token, &c->cred)) {
-		dt_reply_problem(c, 401, "the token or session is invalid, expired or revoked: sign in again",
-				 NULL);
+		dt_reply_code(c, 401, NULL, "http.token_invalid", NULL);
 		dt_http_add_header(c->res, "www-authenticate", "Bearer");
 		return false;
 	}
@@ -552,14 +608,14 @@ static bool same_origin_write(struct dt_ctx *c)
 	size_t mlen = semi ? (size_t)(semi - ct) : n;
 	const char *media = ct ? trim(ct, &mlen) : NULL;
 	if (!media || mlen != 16 || strncasecmp(media, "application/json", 16)) {
-		dt_reply_problem(c, 415, "Content-Type: this request takes application/json", NULL);
+		dt_reply_code(c, 415, NULL, "http.content_type", NULL);
 		return false;
 	}
 	const char *origin = dt_http_header(c->req, "origin", &n);
 	if (origin) {
 		const char *own = own_origin(c);
 		if (!own || strlen(own) != n || strncasecmp(own, origin, n)) {
-			dt_reply_problem(c, 403, "Origin: requests from another site are refused here", NULL);
+			dt_reply_code(c, 403, NULL, "http.origin", NULL);
 			return false;
 		}
 	}
@@ -689,6 +745,14 @@ static void secure_headers(struct dt_ctx *c)
 
 static void render_metrics(struct dt_ctx *c);
 
+/* The language of @req's answers: its Accept-Language, Chinese when absent. */
+static enum dt_lang request_lang(const struct dt_http_req *req)
+{
+	size_t n = 0;
+	const char *h = dt_http_header(req, "accept-language", &n);
+	return dt_lang_accept(h ? dt_http_strdup(req, h, n) : NULL);
+}
+
 static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 {
 	(void)ctx;
@@ -703,6 +767,8 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	c.actor.login = "anonymous";
 	c.actor.request_id = req->request_id;
 	dt_strbuf_init(&c.err, 0);
+	c.lang = request_lang(req);
+	dt_store_problems_clear(c.store);
 	const char *method = dt_http_strdup(req, req->method, req->method_len);
 	/* Reads of one loop turn share one snapshot (turn_end closes it; a write ends it). */
 	if (!strcmp(method, "GET"))
@@ -716,8 +782,8 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			render_metrics(&c);
 			res->route = "/metrics";
 		} else {
-			dt_reply_problem(&c, 404, "no such route: this listener serves GET /metrics only",
-					 NULL);
+			dt_reply_code(&c, 404, NULL, "http.listener", "method", "GET", "path", "/metrics",
+				      NULL);
 			res->route = "(404)";
 		}
 		goto out;
@@ -734,12 +800,12 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (!hit) {
 		if (allow.len) {
 			dt_http_add_header(res, "allow", dt_http_strdup(req, allow.buf, allow.len));
-			dt_reply_problem(&c, 405, "this method is not allowed here", NULL);
+			dt_reply_code(&c, 405, NULL, "http.method", NULL);
 			res->route = "(405)";
 		} else if (dt_ui_serve(&c, method)) {
 			res->route = "(ui)"; /* the web application (h_ui.c) */
 		} else {
-			dt_reply_problem(&c, 404, "no such route", NULL);
+			dt_reply_code(&c, 404, NULL, "http.not_found", NULL);
 			res->route = "(404)";
 		}
 		goto out;
@@ -747,12 +813,12 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	c.route = hit; /* its match was the last: the captures are its own */
 	res->route = hit->pattern;
 	if (c.pbad >= 0) {
-		struct dt_strbuf why = DT_STRBUF_INIT;
-		const char *v = c.pval[c.pbad];
-		if (param_text_ok(v, strlen(v), &why)) /* then the fault is past a NUL */
-			dt_strbuf_adds(&why, "contains a NUL character (%00)");
-		bad_param(&c, "path segment", c.pname[c.pbad], c.pname_len[c.pbad], why.buf);
-		dt_strbuf_release(&why);
+		struct dt_problems why = DT_PROBLEMS_INIT;
+		const char *v = c.pval[c.pbad], *name = param_name(&c, c.pname[c.pbad], c.pname_len[c.pbad]);
+		if (param_text_ok(v, strlen(v), &why, name, "path_segment")) /* the fault is past a NUL */
+			dt_problem_add(&why, name, "http.param_nul", "where", "path_segment", NULL);
+		dt_reply_problems(&c, 400, &why);
+		dt_problems_release(&why);
 		goto out;
 	}
 	if (!parse_query(&c))
@@ -766,32 +832,28 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	/* The server refused larger bodies before reading them, give or take a byte. */
 	size_t limit = route_limit(hit, req->max_body, req->max_upload, c.authed);
 	if (req->body_len > limit) {
-		struct dt_strbuf d = DT_STRBUF_INIT;
 		if (limit == 0)
-			dt_strbuf_adds(&d, "this request takes no body");
+			dt_reply_code(&c, 413, NULL, "http.no_body", NULL);
 		else
-			dt_strbuf_addf(&d, "the request body is larger than %zu bytes", limit);
-		dt_reply_problem(&c, 413, d.buf, NULL);
-		dt_strbuf_release(&d);
+			dt_reply_code(&c, 413, NULL, "http.body_too_large", "max", DT_I(limit), NULL);
 		goto out;
 	}
 	if (!(hit->flags & DT_R_PUBLIC)) {
 		if (!c.authed) {
-			dt_reply_problem(&c, 401, "sign in first: POST /api/v1/session, or send a bearer token",
-					 NULL);
+			dt_reply_code(&c, 401, NULL, "http.sign_in", "method", "POST", "path",
+				      "/api/v1/session", NULL);
 			dt_http_add_header(res, "www-authenticate", "Bearer");
 			goto out;
 		}
 		if ((c.perms & hit->perm) != hit->perm) {
-			dt_reply_problem(&c, 403, "your role may not do this", NULL);
+			dt_reply_code(&c, 403, NULL, "http.role", NULL);
 			goto out;
 		}
 		if (via_cookie && is_write(method)) {
 			size_t n = 0;
 			const char *t = dt_http_header(req, "x-csrf-token", &n);
 			if (!t || n != strlen(c.cred.csrf) || memcmp(t, c.cred.csrf, n)) {
-				dt_reply_problem(&c, 403, "X-CSRF-Token: missing or wrong for this session",
-						 NULL);
+				dt_reply_code(&c, 403, NULL, "http.csrf", NULL);
 				goto out;
 			}
 		}
@@ -799,23 +861,17 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (hit->flags & DT_R_BODY) {
 		json_error_t je;
 		if (!req->body_len) {
-			dt_reply_problem(&c, 400, "a JSON object is required as the request body", NULL);
+			dt_reply_code(&c, 400, NULL, "http.body_required", NULL);
 			goto out;
 		}
 		c.body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
 		if (!c.body) {
-			struct dt_strbuf d = DT_STRBUF_INIT;
-			dt_strbuf_addf(&d, "the body is not valid JSON: %s (line %d, column %d)", je.text,
-				       je.line, je.column);
-			dt_reply_problem(&c, 400, d.buf, NULL);
-			dt_strbuf_release(&d);
+			dt_reply_code(&c, 400, NULL, "http.body_json", "line", DT_I(je.line), "column",
+				      DT_I(je.column), "reason", je.text, NULL);
 			goto out;
 		}
 		if (!json_is_object(c.body)) {
-			json_t *e = json_pack("[{s:s, s:s}]", "field", "body", "message",
-					      "expected a JSON object");
-			dt_reply_problem(&c, 422, "expected a JSON object", e);
-			json_decref(e);
+			dt_reply_code(&c, 422, "body", "type.object", NULL);
 			goto out;
 		}
 	}
@@ -830,7 +886,7 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		dt_watch_touch(); /* a change: the alert rules look at it shortly */
 	if (!res->status) {
 		dt_log_error("request %s: handler for %s set no status", req->request_id, hit->pattern);
-		dt_reply_problem(&c, 500, "internal error", NULL);
+		dt_reply_code(&c, 500, NULL, "http.internal", "request_id", req->request_id, NULL);
 	}
 out:
 	secure_headers(&c);
@@ -888,12 +944,14 @@ static void resumed(struct dt_http_req *req, struct dt_http_res *res, void *arg)
 	c.actor.login = "anonymous";
 	c.actor.request_id = req->request_id;
 	dt_strbuf_init(&c.err, 0);
+	c.lang = request_lang(req);
+	dt_store_problems_clear(c.store);
 	res->deferred = false;
 	d->fn(&c, d->arg);
 	if (!res->status) {
 		dt_log_error("request %s: deferred handler for %s set no status", req->request_id,
 		       d->route->pattern);
-		dt_reply_problem(&c, 500, "internal error", NULL);
+		dt_reply_code(&c, 500, NULL, "http.internal", "request_id", req->request_id, NULL);
 	}
 	secure_headers(&c);
 	json_decref(c.body);
@@ -976,7 +1034,7 @@ void dt_h_healthz(struct dt_ctx *c)
 	int rc = dt_store_get(c->store, NULL, "region", 110000, 0, &r, &c->err);
 	json_decref(r);
 	if (rc != DT_OK) {
-		dt_reply_problem(c, 503, "the database does not answer", NULL);
+		dt_reply_code(c, 503, NULL, "http.database", NULL);
 		return;
 	}
 	dt_reply_json(c, 200, json_pack("{s:s}", "status", "ok"));
@@ -998,7 +1056,7 @@ void dt_app_set_metrics_token(const char *token)
 void dt_h_metrics(struct dt_ctx *c)
 {
 	if (!metrics_token) {
-		dt_reply_problem(c, 404, "no such route", NULL);
+		dt_reply_code(c, 404, NULL, "http.not_found", NULL);
 		c->res->route = "(404)";
 		return;
 	}
@@ -1006,8 +1064,7 @@ void dt_h_metrics(struct dt_ctx *c)
 	const char *auth = dt_http_header(c->req, "authorization", &len);
 	if (!auth || len != 7 + n || strncasecmp(auth, "Bearer ", 7) ||
 	    sodium_memcmp(auth + 7, metrics_token, n) != 0) {
-		dt_reply_problem(c, 401, "/metrics: send the metrics token as \"Authorization: Bearer TOKEN\"",
-				 NULL);
+		dt_reply_code(c, 401, NULL, "http.metrics_token", "path", "/metrics", NULL);
 		dt_http_add_header(c->res, "www-authenticate", "Bearer");
 		return;
 	}

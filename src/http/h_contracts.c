@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/num.h"
+#include "domain/arg.h"
 #include "engine/anchor.h"
 #include "http/app.h"
 #include "core/banned.h"
@@ -31,18 +31,13 @@ bool dt_ctx_optional_body(struct dt_ctx *c, json_t **out)
 	json_error_t je;
 	json_t *b = json_loadb(c->req->body, c->req->body_len, JSON_REJECT_DUPLICATES, &je);
 	if (!b) {
-		struct dt_strbuf d = DT_STRBUF_INIT;
-		dt_strbuf_addf(&d, "the body is not valid JSON: %s (line %d, column %d)", je.text, je.line,
-			       je.column);
-		dt_reply_problem(c, 400, d.buf, NULL);
-		dt_strbuf_release(&d);
+		dt_reply_code(c, 400, NULL, "http.body_json", "line", DT_I(je.line), "column",
+			      DT_I(je.column), "reason", je.text, NULL);
 		return false;
 	}
 	if (!json_is_object(b)) {
 		json_decref(b);
-		json_t *e = json_pack("[{s:s, s:s}]", "field", "body", "message", "expected a JSON object");
-		dt_reply_problem(c, 422, "expected a JSON object", e);
-		json_decref(e);
+		dt_reply_code(c, 422, "body", "type.object", NULL);
 		return false;
 	}
 	*out = b;
@@ -57,8 +52,7 @@ void dt_h_contract_action(struct dt_ctx *c)
 	enum dt_contract_event ev;
 	const char *action = dt_param(c, "action");
 	if (dt_contract_event_parse(action, &ev) != DT_OK || ev == DT_CEV_EDIT) {
-		dt_reply_problem(c, 404, "no such contract action (submit, withdraw, approve, activate, "
-					 "complete, dissolve, transfer)", NULL);
+		dt_reply_code(c, 404, "action", "http.contract_action", NULL);
 		return;
 	}
 	json_t *args = NULL;
@@ -78,10 +72,7 @@ void dt_h_contract_action(struct dt_ctx *c)
 		else {
 			json_t *p = json_object_get(args, "party");
 			if (!json_is_string(p) || dt_party_parse(json_string_value(p), &party) != DT_OK) {
-				json_t *e = json_pack("[{s:s, s:s}]", "field", "party", "message",
-						      "enterprise, school or trainee");
-				dt_reply_problem(c, 422, "party: which party approves", e);
-				json_decref(e);
+				dt_reply_code(c, 422, "party", "http.party", NULL);
 				json_decref(args);
 				return;
 			}
@@ -98,11 +89,11 @@ void dt_h_contract_action(struct dt_ctx *c)
 		dt_reply_store_error(c, rc);
 		return;
 	}
-	dt_reply_json(c, ev == DT_CEV_TRANSFER ? 201 : 200, out);
+	dt_reply_written(c, ev == DT_CEV_TRANSFER ? 201 : 200, out);
 	return;
 denied:
 	json_decref(args);
-	dt_reply_problem(c, 403, "your role may not do this to a contract", NULL);
+	dt_reply_code(c, 403, NULL, "http.role_contract", NULL);
 }
 
 void dt_h_signoff(struct dt_ctx *c)
@@ -124,9 +115,8 @@ void dt_h_signoff(struct dt_ctx *c)
 		  (!strcmp(role, "school") && site && !strcmp(site, "school"));
 	json_decref(entry);
 	if (!ok) {
-		dt_reply_problem(c, 403, company ? "company entries are signed off by the company mentor"
-						 : "school entries are signed off by the school mentor",
-				 NULL);
+		dt_reply_code(c, 403, NULL, company ? "http.signoff_company" : "http.signoff_school",
+			      NULL);
 		return;
 	}
 	json_t *out = NULL;
@@ -166,8 +156,10 @@ void dt_h_audit_checkpoints(struct dt_ctx *c)
 {
 	int64_t limit = 100;
 	const char *l = dt_query(c, "limit");
-	if (l && dt_parse_int64(l, 1, 1000, &limit, "limit", &c->err) != DT_OK) {
-		dt_reply_problem(c, 422, c->err.buf, NULL);
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	if (l && dt_arg_int64(&ps, "limit", l, 1, 1000, &limit) != DT_OK) {
+		dt_reply_problems(c, 422, &ps);
+		dt_problems_release(&ps);
 		return;
 	}
 	unsigned char pk[DT_SIGN_PK_LEN];
@@ -189,33 +181,23 @@ void dt_h_audit_checkpoint_verify(struct dt_ctx *c)
 	unsigned char pk[DT_SIGN_PK_LEN];
 	struct dt_checkpoint cp;
 	if (!json_is_string(text)) {
-		json_t *fe = json_pack("[{s:s, s:s}]", "field", "checkpoint", "message",
-				       "is required: the checkpoint file's text");
-		dt_reply_problem(c, 422, "checkpoint: is required", fe);
-		json_decref(fe);
+		dt_reply_code(c, 422, "checkpoint", "field.required", NULL);
 		return;
 	}
 	if (pub && !json_is_null(pub)) {
 		if (!json_is_string(pub) || json_string_length(pub) != 2 * DT_SIGN_PK_LEN ||
 		    dt_sign_pubkey_parse(json_string_value(pub), pk, "public_key", &c->err) != DT_OK) {
-			json_t *fe = json_pack("[{s:s, s:s}]", "field", "public_key", "message",
-					       "expected 64 lowercase hex digits");
-			dt_reply_problem(c, 422, "public_key: expected 64 lowercase hex digits", fe);
-			json_decref(fe);
+			dt_reply_code(c, 422, "public_key", "http.public_key", NULL);
 			return;
 		}
 	} else if (!dt_anchor_public_key(pk)) {
-		json_t *fe = json_pack("[{s:s, s:s}]", "field", "public_key", "message",
-				       "is required: this server has no signing key");
-		dt_reply_problem(c, 422, "public_key: is required (this server has no signing key)", fe);
-		json_decref(fe);
+		dt_reply_code(c, 422, "public_key", "http.public_key_needed", NULL);
 		return;
 	}
 	int rc = dt_checkpoint_parse(json_string_value(text), json_string_length(text), pk, &cp, &c->err);
 	if (rc == DT_EINVAL) {
-		json_t *fe = json_pack("[{s:s, s:s}]", "field", "checkpoint", "message", c->err.buf);
-		dt_reply_problem(c, 422, c->err.buf, fe);
-		json_decref(fe);
+		/* what is wrong with it stays in English, for whoever wrote the file */
+		dt_reply_code(c, 422, "checkpoint", "http.checkpoint", "reason", c->err.buf, NULL);
 		return;
 	}
 	int64_t n = 0;

@@ -10,21 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/num.h"
+#include "domain/arg.h"
 #include "domain/region.h"
 #include "engine/indicators.h"
 #include "http/app.h"
 #include "core/banned.h"
 
-static void field_problem(struct dt_ctx *c, int status, const char *field, const char *msg)
-{
-	json_t *e = json_pack("[{s:s, s:s}]", "field", field, "message", msg);
-	struct dt_strbuf d = DT_STRBUF_INIT;
-	dt_strbuf_addf(&d, "%s: %s", field, msg);
-	dt_reply_problem(c, status, d.buf, e);
-	dt_strbuf_release(&d);
-	json_decref(e);
-}
 
 /*
  * The region of the request: ?region= (a code, within the caller's scope),
@@ -39,21 +30,16 @@ static bool region_param(struct dt_ctx *c, int *region)
 		*region = own;
 		return true;
 	}
-	struct dt_strbuf err = DT_STRBUF_INIT;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
 	if (!strcmp(v, "000000") || !strcmp(v, "0")) {
 		*region = 0;
-	} else if (dt_region_code_parse(v, region, NULL, NULL) != DT_OK) {
-		struct dt_problems ps = DT_PROBLEMS_INIT;
-		dt_region_code_parse(v, region, &ps, NULL);
-		dt_problems_render(&ps, DT_LANG_EN, &err);
+	} else if (dt_region_code_parse(v, region, &ps, "region") != DT_OK) {
+		dt_reply_problems(c, 422, &ps);
 		dt_problems_release(&ps);
-		field_problem(c, 422, "region", err.buf);
-		dt_strbuf_release(&err);
 		return false;
 	}
-	dt_strbuf_release(&err);
 	if (own && !dt_region_contains(own, *region)) {
-		dt_reply_problem(c, 404, "no such region in your scope", NULL);
+		dt_reply_code(c, 404, "region", "http.region_scope", NULL);
 		return false;
 	}
 	return true;
@@ -67,13 +53,13 @@ static bool int_param(struct dt_ctx *c, const char *name, int lo, int hi, int de
 	if (!v || !*v)
 		return true;
 	int64_t n;
-	struct dt_strbuf err = DT_STRBUF_INIT;
-	bool ok = dt_parse_int64(v, lo, hi, &n, name, &err) == DT_OK;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	bool ok = dt_arg_int64(&ps, name, v, lo, hi, &n) == DT_OK;
 	if (ok)
 		*out = (int)n;
 	else
-		field_problem(c, 422, name, err.buf + strlen(name) + 2);
-	dt_strbuf_release(&err);
+		dt_reply_problems(c, 422, &ps);
+	dt_problems_release(&ps);
 	return ok;
 }
 
@@ -83,30 +69,21 @@ static bool period_params(struct dt_ctx *c, struct dt_period *p)
 	    !int_param(c, "quarter", 1, 4, 0, &p->quarter) || !int_param(c, "month", 1, 12, 0, &p->month))
 		return false;
 	if (p->quarter && p->month) {
-		field_problem(c, 422, "month", "give a quarter or a month, not both");
+		dt_reply_code(c, 422, "month", "http.quarter_or_month", NULL);
 		return false;
 	}
 	return true;
 }
 
-static void reply_engine(struct dt_ctx *c, int rc, json_t *out)
+/* Reply for an engine call that returned @rc, with the problems it recorded in @ps. */
+static void reply_engine(struct dt_ctx *c, int rc, json_t *out, const struct dt_problems *ps)
 {
 	if (rc == DT_OK)
 		dt_reply_json(c, 200, out);
-	else if (rc == DT_EINVAL) {
-		/* The engine's messages start with the parameter's name. */
-		const char *colon = strchr(c->err.buf, ':');
-		char field[32];
-		size_t n = colon && colon - c->err.buf < 31 ? (size_t)(colon - c->err.buf) : 0;
-		memcpy(field, c->err.buf, n);
-		field[n] = '\0';
-		json_t *e = json_pack("[{s:s, s:s}]", "field", n ? field : "query", "message",
-				      n ? colon + 2 : c->err.buf);
-		dt_reply_problem(c, 422, c->err.buf, e);
-		json_decref(e);
-	} else {
+	else if (rc == DT_EINVAL && dt_problems_errors(ps))
+		dt_reply_problems(c, 422, ps);
+	else
 		dt_reply_store_error(c, rc);
-	}
 }
 
 void dt_h_indicators(struct dt_ctx *c)
@@ -117,9 +94,12 @@ void dt_h_indicators(struct dt_ctx *c)
 	q.occupation = dt_query(c, "occupation");
 	const char *kids = dt_query(c, "children");
 	q.children = !kids || strcmp(kids, "0"); /* on unless children=0 */
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	q.problems = &ps;
 	json_t *out = NULL;
 	int rc = dt_engine_indicators(c->store, &q, &out, &c->err);
-	reply_engine(c, rc, out);
+	reply_engine(c, rc, out, &ps);
+	dt_problems_release(&ps);
 }
 
 void dt_h_indicator_series(struct dt_ctx *c)
@@ -130,7 +110,7 @@ void dt_h_indicator_series(struct dt_ctx *c)
 		return;
 	json_t *out = NULL;
 	int rc = dt_engine_series(c->store, region, year, &out, &c->err);
-	reply_engine(c, rc, out);
+	reply_engine(c, rc, out, NULL);
 }
 
 void dt_h_rankings(struct dt_ctx *c)
@@ -144,12 +124,12 @@ void dt_h_rankings(struct dt_ctx *c)
 	if (lv && !strcmp(lv, "province"))
 		level = 1;
 	else if (lv && strcmp(lv, "city")) {
-		field_problem(c, 422, "level", "expected city or province");
+		dt_reply_code(c, 422, "level", "http.one_of", "values", "city|province", NULL);
 		return;
 	}
 	json_t *out = NULL;
 	int rc = dt_engine_ranking(c->store, level, region, year, 0, &out, &c->err);
-	reply_engine(c, rc, out);
+	reply_engine(c, rc, out, NULL);
 }
 
 void dt_h_targets_get(struct dt_ctx *c)
@@ -182,26 +162,27 @@ void dt_h_targets_put(struct dt_ctx *c)
 	const struct dt_scope *sc = dt_ctx_scope(c);
 	int region = 0;
 	if (json_is_string(jr)) {
-		struct dt_strbuf err = DT_STRBUF_INIT;
 		struct dt_problems ps = DT_PROBLEMS_INIT;
-		if (dt_region_code_parse(json_string_value(jr), &region, &ps, NULL) != DT_OK) {
-			dt_problems_render(&ps, DT_LANG_EN, &err);
+		if (dt_region_code_parse(json_string_value(jr), &region, &ps, "region") != DT_OK) {
+			dt_reply_problems(c, 422, &ps);
 			dt_problems_release(&ps);
-			field_problem(c, 422, "region", err.buf);
-			dt_strbuf_release(&err);
 			return;
 		}
-		dt_strbuf_release(&err);
 	} else if (jr && !json_is_null(jr)) {
-		field_problem(c, 422, "region", "expected a region code such as \"210100\", or null for the national defaults");
+		dt_reply_code(c, 422, "region", "type.string", NULL);
 		return;
 	}
-	if (!json_is_integer(jy) || json_integer_value(jy) < 2000 || json_integer_value(jy) > 2100) {
-		field_problem(c, 422, "year", "expected a year 2000..2100");
+	if (!json_is_integer(jy)) {
+		dt_reply_code(c, 422, "year", "type.integer", NULL);
+		return;
+	}
+	if (json_integer_value(jy) < 2000 || json_integer_value(jy) > 2100) {
+		dt_reply_code(c, 422, "year", "number.range", "value", DT_I(json_integer_value(jy)), "min",
+			      "2000", "max", "2100", NULL);
 		return;
 	}
 	if (sc && (sc->org_id || sc->trainee_id || !region || !dt_region_contains(sc->region, region))) {
-		dt_reply_problem(c, 403, "targets can be set only for regions within your scope", NULL);
+		dt_reply_code(c, 403, "region", "http.targets_scope", NULL);
 		return;
 	}
 	json_t *saved = NULL;
@@ -221,7 +202,7 @@ void dt_h_alert_action(struct dt_ctx *c)
 		return;
 	const char *action = dt_param(c, "action");
 	if (strcmp(action, "ack") && strcmp(action, "resolve")) {
-		dt_reply_problem(c, 404, "no such alert action (ack, resolve)", NULL);
+		dt_reply_code(c, 404, "action", "http.alert_action", NULL);
 		return;
 	}
 	json_t *args = NULL;
@@ -230,7 +211,7 @@ void dt_h_alert_action(struct dt_ctx *c)
 	json_t *note = json_object_get(args, "note");
 	if (note && !json_is_string(note)) {
 		json_decref(args);
-		field_problem(c, 422, "note", "expected a string");
+		dt_reply_code(c, 422, "note", "type.string", NULL);
 		return;
 	}
 	json_t *out = NULL;
@@ -240,5 +221,5 @@ void dt_h_alert_action(struct dt_ctx *c)
 	if (rc != DT_OK)
 		dt_reply_store_error(c, rc);
 	else
-		dt_reply_json(c, 200, out);
+		dt_reply_written(c, 200, out);
 }

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/utf8.h"
 #include "engine/jobs.h"
 #include "http/app.h"
 #include "io/encoding.h"
@@ -51,12 +52,6 @@ static bool flag(const struct dt_ctx *c, const char *name)
 	return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"));
 }
 
-static void problem_field(struct dt_ctx *c, int status, const char *field, const char *msg)
-{
-	json_t *fe = json_pack("[{s:s, s:s}]", "field", field, "message", msg);
-	dt_reply_problem(c, status, msg, fe);
-	json_decref(fe);
-}
 
 /* ---- imports and jobs ---- */
 
@@ -84,29 +79,59 @@ static int body_to_file(const char *body, size_t len)
 	return fd;
 }
 
+/*
+ * Word job @o's "error" in the request's language when it is a catalogue
+ * code (the job keeps the code): "error" the message, "error_code" the
+ * code (null when the error is the import's own text).  The web reader is
+ * told what to do in the web's terms, never a command-line flag.
+ */
+static void job_words(struct dt_ctx *c, json_t *o)
+{
+	const char *e = json_string_value(json_object_get(o, "error"));
+	const struct dt_message_def *m = e ? dt_catalogue_find(e) : NULL;
+	if (!m) {
+		json_object_set_new(o, "error_code", json_null());
+		return;
+	}
+	json_t *counts = json_object_get(o, "counts");
+	char rows[24], rejected[24];
+	snprintf(rows, sizeof(rows), "%lld", (long long)json_integer_value(json_object_get(counts, "rows")));
+	snprintf(rejected, sizeof(rejected), "%lld",
+		 (long long)json_integer_value(json_object_get(counts, "rejected")));
+	struct dt_strbuf msg = DT_STRBUF_INIT;
+	dt_message(&msg, c->lang, m->code, "rows", rows, "rejected", rejected, NULL);
+	json_object_set_new(o, "error_code", json_string(m->code));
+	json_object_set_new(o, "error", json_string(msg.buf));
+	dt_strbuf_release(&msg);
+}
+
 void dt_h_import(struct dt_ctx *c)
 {
 	const char *kind = dt_query(c, "kind");
 	const struct dt_entity *e = kind ? dt_export_entity(kind) : NULL;
 	if (!e || !strcmp(e->name, "occupation") || !strcmp(e->name, "region")) {
-		problem_field(c, 422, "kind",
-			      kind ? "kind: not a kind of record that can be imported"
-				   : "kind: required, e.g. ?kind=trainees");
+		dt_reply_code(c, 422, "kind", kind ? "http.import_kind" : "field.required", NULL);
 		return;
 	}
 	unsigned p = dt_entity_write_perm(e->name);
 	if ((c->perms & p) != p) {
-		dt_reply_problem(c, 403, "your role may not create these records", NULL);
+		dt_reply_code(c, 403, NULL, "http.role_create", NULL);
 		return;
 	}
 	int enc = DT_ENC_AUTO;
 	const char *es = dt_query(c, "encoding");
 	if (es && (enc = dt_encoding_parse(es)) < 0) {
-		problem_field(c, 422, "encoding", "encoding: expected auto, utf-8 or gbk");
+		dt_reply_code(c, 422, "encoding", "http.one_of", "values", "auto|utf-8|gbk", NULL);
 		return;
 	}
 	if (!c->req->body_len) {
-		dt_reply_problem(c, 400, "the CSV file is the request body, and it is empty", NULL);
+		dt_reply_code(c, 400, NULL, "http.body_empty_file", NULL);
+		return;
+	}
+	const char *fname = dt_query(c, "name"); /* UTF-8: parse_query made sure */
+	if (fname && dt_utf8_len(fname) > DT_JOB_NAME_MAX) {
+		dt_reply_code(c, 422, "name", "text.too_long", "length", DT_I(dt_utf8_len(fname)), "max",
+			      DT_I(DT_JOB_NAME_MAX), NULL);
 		return;
 	}
 	struct dt_import_job j = { e->name, c->cred.account.login, c->req->request_id,
@@ -117,13 +142,14 @@ void dt_h_import(struct dt_ctx *c)
 	if (fd < 0 && (fd = body_to_file(c->req->body, c->req->body_len)) < 0) {
 		dt_log_error("request %s: no temporary file for the upload: %s", c->req->request_id,
 		       strerror(errno));
-		dt_reply_problem(c, 500, "the upload could not be stored", NULL);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
 		return;
 	}
 	int64_t id = 0;
 	int rc = dt_jobs_submit_import(c->store, &j, fd, c->req->body_len, &id, &c->err);
 	if (rc == DT_EDENIED) {
-		dt_reply_problem(c, 503, c->err.buf, NULL);
+		dt_log_error("request %s: %s", c->req->request_id, c->err.buf);
+		dt_reply_code(c, 503, NULL, "http.busy", NULL);
 		return;
 	}
 	json_t *o = NULL;
@@ -136,6 +162,7 @@ void dt_h_import(struct dt_ctx *c)
 	char *loc = dt_http_alloc(c->req, 64);
 	snprintf(loc, 64, "/api/v1/jobs/%lld", (long long)id);
 	dt_http_add_header(c->res, "location", loc);
+	job_words(c, o);
 	dt_reply_json(c, 202, o);
 }
 
@@ -147,6 +174,10 @@ void dt_h_jobs_list(struct dt_ctx *c)
 		dt_reply_store_error(c, rc);
 		return;
 	}
+	size_t i;
+	json_t *job;
+	json_array_foreach(items, i, job)
+		job_words(c, job);
 	dt_reply_json(c, 200, json_pack("{s:o, s:n}", "items", items, "next"));
 }
 
@@ -165,6 +196,7 @@ static void reply_job(struct dt_ctx *c, bool cancel, int status)
 		dt_reply_store_error(c, rc);
 		return;
 	}
+	job_words(c, o);
 	dt_reply_json(c, status, o);
 }
 
@@ -215,8 +247,7 @@ static const struct dt_entity *file_param(struct dt_ctx *c, int *format, char **
 		e = dt_export_entity(kind);
 	}
 	if (!e) {
-		dt_reply_problem(c, 404, "no such file: expected KIND.csv or KIND.xlsx (e.g. trainees.csv)",
-				 NULL);
+		dt_reply_code(c, 404, "file", "http.file", "example", "trainees.csv", NULL);
 		return NULL;
 	}
 	*name = dt_http_strdup(c->req, f, strlen(f));
@@ -238,7 +269,7 @@ static void send_file(struct dt_ctx *c, const char *path, int format, const char
 	if (fd < 0 || !dt_strbuf_ok(&c->res->body)) {
 		dt_strbuf_reset(&c->res->body);
 		dt_log_error("request %s: export file: %s", c->req->request_id, strerror(errno));
-		dt_reply_problem(c, 500, "the file could not be read back", NULL);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
 		return;
 	}
 	c->res->status = 200;
@@ -269,7 +300,7 @@ static unsigned lang_flag(struct dt_ctx *c, bool *ok)
 		return 0;
 	if (!strcmp(l, "en"))
 		return DT_EXPORT_EN;
-	problem_field(c, 422, "lang", "lang: expected zh or en");
+	dt_reply_code(c, 422, "lang", "http.one_of", "values", "zh|en", NULL);
 	*ok = false;
 	return 0;
 }
@@ -289,8 +320,7 @@ void dt_h_export(struct dt_ctx *c)
 		return;
 	if (flag(c, "unmask")) {
 		if (!(c->perms & DT_P_PII)) {
-			dt_reply_problem(c, 403, "unmask: your role may not see personal identity numbers",
-					 NULL);
+			dt_reply_code(c, 403, "unmask", "http.unmask", NULL);
 			return;
 		}
 		o.flags |= DT_EXPORT_UNMASK;
@@ -320,7 +350,8 @@ void dt_h_export(struct dt_ctx *c)
 	o.query = &q;
 	char path[512];
 	if (temp_file(path, sizeof(path), format == DT_EXPORT_XLSX ? ".xlsx" : ".csv") != 0) {
-		dt_reply_problem(c, 500, "no temporary file for the export", NULL);
+		dt_log_error("request %s: no temporary file for the export", c->req->request_id);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
 		return;
 	}
 	int64_t count = 0;
@@ -349,7 +380,8 @@ void dt_h_template(struct dt_ctx *c)
 		return;
 	char path[512];
 	if (temp_file(path, sizeof(path), format == DT_EXPORT_XLSX ? ".xlsx" : ".csv") != 0) {
-		dt_reply_problem(c, 500, "no temporary file for the template", NULL);
+		dt_log_error("request %s: no temporary file for the template", c->req->request_id);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
 		return;
 	}
 	int rc = dt_export_template(e->name, format, flags, 1, path, &c->err);

@@ -22,7 +22,7 @@ static const struct dt_entity *kind_of(struct dt_ctx *c)
 	const char *k = dt_param(c, "kind");
 	const struct dt_entity *e = k ? dt_entity_find(k) : NULL;
 	if (!e || strcmp(e->plural, k)) {
-		dt_reply_problem(c, 404, "no such kind of record", NULL);
+		dt_reply_code(c, 404, "kind", "http.kind", NULL);
 		return NULL;
 	}
 	return e;
@@ -79,7 +79,7 @@ void dt_h_get(struct dt_ctx *c)
 	if (unmask && has_pii(e)) {
 		if (!(c->perms & DT_P_PII)) {
 			json_decref(o);
-			dt_reply_problem(c, 403, "unmask: your role may not see personal identity numbers", NULL);
+			dt_reply_code(c, 403, "unmask", "http.unmask", NULL);
 			return;
 		}
 		/* The unmasked read is on the record before anything is shown. */
@@ -106,7 +106,7 @@ static bool keep_if_in_scope(struct dt_ctx *c, const struct dt_entity *e, int64_
 	if (dt_ctx_scope(c) &&
 	    dt_store_get(c->store, dt_ctx_scope(c), e->name, id, DT_READ_WRITABLE, &o, NULL) != DT_OK) {
 		dt_store_rollback(c->store);
-		dt_reply_problem(c, 403, "the record would fall outside your scope", NULL);
+		dt_reply_code(c, 403, NULL, "http.out_of_scope", NULL);
 		return false;
 	}
 	json_decref(o);
@@ -122,7 +122,7 @@ static bool may_write(struct dt_ctx *c, const struct dt_entity *e)
 {
 	unsigned p = dt_entity_write_perm(e->name);
 	if ((c->perms & p) != p) {
-		dt_reply_problem(c, 403, "your role may not change these records", NULL);
+		dt_reply_code(c, 403, NULL, "http.role_change", NULL);
 		return false;
 	}
 	return true;
@@ -150,7 +150,7 @@ void dt_h_create(struct dt_ctx *c)
 	char *loc = dt_http_alloc(c->req, 96);
 	snprintf(loc, 96, "/api/v1/%s/%lld", e->plural, (long long)id);
 	dt_http_add_header(c->res, "location", loc);
-	dt_reply_json(c, 201, o);
+	dt_reply_written(c, 201, o);
 }
 
 void dt_h_update(struct dt_ctx *c)
@@ -173,7 +173,7 @@ void dt_h_update(struct dt_ctx *c)
 		json_decref(o);
 		return;
 	}
-	dt_reply_json(c, 200, o);
+	dt_reply_written(c, 200, o);
 }
 
 void dt_h_delete(struct dt_ctx *c)

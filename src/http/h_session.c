@@ -124,13 +124,13 @@ static void signin_free(struct signin *j)
  * a second late: a guesser that retries at once then costs the loop one
  * cheap answer a second per connection, not thousands.
  */
-static void reply_retry(struct dt_ctx *c, int status, unsigned seconds, const char *detail,
+static void reply_retry(struct dt_ctx *c, int status, unsigned seconds, const char *code,
 			bool later)
 {
 	char *ra = dt_http_alloc(c->req, 16);
 	snprintf(ra, 16, "%u", seconds);
 	dt_http_add_header(c->res, "retry-after", ra);
-	dt_reply_problem(c, status, detail, NULL);
+	dt_reply_code(c, status, NULL, code, NULL);
 	if (later)
 		dt_ctx_reply_later(c);
 }
@@ -166,11 +166,11 @@ static void signin_finish(struct dt_ctx *c, void *arg)
 	if (!c)
 		goto out; /* the client went away; its failure still counts */
 	if (j->busy) {
-		reply_retry(c, 503, 1, "too many sign-ins at once: try again in a second", false);
+		reply_retry(c, 503, 1, "http.signin_busy", false);
 		goto out;
 	}
 	if (!j->ok) {
-		dt_reply_problem(c, 401, "wrong login or password", NULL);
+		dt_reply_code(c, 401, NULL, "http.signin_failed", NULL);
 		goto out;
 	}
 	/* The account may have been disabled or given a new password while its hash was checked. */
@@ -179,7 +179,7 @@ static void signin_finish(struct dt_ctx *c, void *arg)
 	int rc = dt_store_account_secret(c->store, j->login, &now, hash, &c->err);
 	if (rc == DT_ENOTFOUND ||
 	    (rc == DT_OK && (now.disabled || now.id != j->acc.id || strcmp(hash, j->hash))))
-		dt_reply_problem(c, 401, "wrong login or password", NULL);
+		dt_reply_code(c, 401, NULL, "http.signin_failed", NULL);
 	else if (rc != DT_OK)
 		dt_reply_store_error(c, rc);
 	else
@@ -202,47 +202,42 @@ static void signin_hash(void *arg)
 void dt_h_login(struct dt_ctx *c)
 {
 	json_t *jl = json_object_get(c->body, "login"), *jp = json_object_get(c->body, "password");
-	json_t *errs = json_array();
+	struct dt_problems ps = DT_PROBLEMS_INIT;
 	if (!json_is_string(jl) || !json_string_length(jl))
-		json_array_append_new(errs, json_pack("{s:s, s:s}", "field", "login", "message",
-						      "is required (a string)"));
+		dt_problem_add(&ps, "login", "field.required", NULL);
 	else if (json_string_length(jl) > LOGIN_MAX)
-		json_array_append_new(errs, json_pack("{s:s, s:s}", "field", "login", "message",
-						      "at most 64 bytes"));
+		dt_problem_add(&ps, "login", "http.bytes", "max", DT_I(LOGIN_MAX), NULL);
 	if (!json_is_string(jp) || !json_string_length(jp))
-		json_array_append_new(errs, json_pack("{s:s, s:s}", "field", "password", "message",
-						      "is required (a string)"));
+		dt_problem_add(&ps, "password", "field.required", NULL);
 	else if (json_string_length(jp) > PASSWORD_MAX)
-		json_array_append_new(errs, json_pack("{s:s, s:s}", "field", "password", "message",
-						      "at most 1024 bytes"));
-	if (json_array_size(errs)) {
-		dt_reply_problem(c, 422, "login and password are required", errs);
-		json_decref(errs);
+		dt_problem_add(&ps, "password", "http.bytes", "max", DT_I(PASSWORD_MAX), NULL);
+	if (ps.n) {
+		dt_reply_problems(c, 422, &ps);
+		dt_problems_release(&ps);
 		return;
 	}
-	json_decref(errs);
 	const char *login = json_string_value(jl), *password = json_string_value(jp);
 	/* a NUL inside the JSON string would cut the C string: no account has one */
 	if (strlen(login) != json_string_length(jl) || strlen(password) != json_string_length(jp)) {
-		dt_reply_problem(c, 401, "wrong login or password", NULL);
+		dt_reply_code(c, 401, NULL, "http.signin_failed", NULL);
 		return;
 	}
 	const char *peer = dt_ctx_client(c);
 	unsigned wait = dt_signin_wait(login, peer);
 	if (wait) {
-		reply_retry(c, 429, wait, "too many failed sign-ins: wait and try again", true);
+		reply_retry(c, 429, wait, "http.signin_throttled", true);
 		return;
 	}
 	if (atomic_fetch_add(&in_flight, 1) >= SIGNIN_MAX) {
 		atomic_fetch_sub(&in_flight, 1);
-		reply_retry(c, 503, 1, "too many sign-ins at once: try again in a second", true);
+		reply_retry(c, 503, 1, "http.signin_busy", true);
 		return;
 	}
 	struct signin *j = calloc(1, sizeof(*j));
 	if (!j || !(j->password = strdup(password))) {
 		atomic_fetch_sub(&in_flight, 1);
 		free(j);
-		dt_reply_problem(c, 503, "out of memory: try again", NULL);
+		dt_reply_code(c, 503, NULL, "http.busy", NULL);
 		return;
 	}
 	snprintf(j->login, sizeof(j->login), "%s", login);
@@ -259,7 +254,7 @@ void dt_h_login(struct dt_ctx *c)
 	if (!(j->d = dt_ctx_defer(c))) {
 		atomic_fetch_sub(&in_flight, 1);
 		signin_free(j);
-		dt_reply_problem(c, 503, "out of memory: try again", NULL);
+		dt_reply_code(c, 503, NULL, "http.busy", NULL);
 		return;
 	}
 	pthread_mutex_lock(&pool_mu);

@@ -431,13 +431,19 @@ json_t *dt_openapi_document(void)
 		}
 	}
 	entity_schemas(schemas);
+	/* One problem: its code is stable (src/domain/catalogue.c), its message in the request's language. */
+	json_t *problem = json_pack("{s:s, s:{s:{s:[s, s]}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s}}}, s:[s, s, s]}",
+				    "type", "object", "properties", "field", "type", "string", "null",
+				    "code", "type", "string", "message", "type", "string", "args", "type",
+				    "object", "additionalProperties", "type", "string", "required", "field",
+				    "code", "message");
 	json_object_set_new(schemas, "Problem",
-			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s, s:{s:{s:s}, s:{s:s}}}}}, s:[s, s]}",
+			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:O}}, s:[s, s]}",
 				      "type", "object", "properties", "type", "type", "string", "title",
 				      "type", "string", "status", "type", "integer", "detail", "type",
 				      "string", "instance", "type", "string", "errors", "type", "array",
-				      "items", "type", "object", "properties", "field", "type", "string",
-				      "message", "type", "string", "required", "status", "title"));
+				      "items", problem, "required", "status", "title"));
+	json_decref(problem);
 	json_object_set_new(schemas, "Login",
 			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}}, s:[s, s]}", "type", "object", "properties",
 				      "login", "type", "string", "password", "type", "string", "required",

@@ -70,7 +70,7 @@ static const struct {
 /* ---- results ---- */
 
 static const char report_header[] =
-	"\xEF\xBB\xBF行号 row,列 column,字段 field,值 value,错误说明,message\r\n";
+	"\xEF\xBB\xBF行号 row,列 column,字段 field,值 value,代码 code,错误说明,message\r\n";
 
 void dt_import_result_init(struct dt_import_result *r)
 {
@@ -166,10 +166,11 @@ static void header_notes_first(struct dt_import_writer *w, const struct dt_impor
 		size_t i;
 		json_t *n;
 		json_array_foreach(p->header_notes, i, n)
-			dt_import_report_line(w, 1, (int)json_integer_value(json_object_get(n, "col")), "",
-				    json_string_value(json_object_get(n, "name")), 0, NULL,
-				    json_string_value(json_object_get(n, "zh")),
-				    json_string_value(json_object_get(n, "en")));
+			dt_import_report_line(w, 1, (int)json_integer_value(json_object_get(n, "col")),
+					      "", json_string_value(json_object_get(n, "name")), 0, NULL,
+					      json_string_value(json_object_get(n, "code")),
+					      json_string_value(json_object_get(n, "zh")),
+					      json_string_value(json_object_get(n, "en")));
 		dt_strbuf_add(&r->report, body.buf, body.len);
 		dt_strbuf_release(&body);
 	}
@@ -193,7 +194,7 @@ static int finish(struct dt_store *s, const struct dt_import_opts *o, struct dt_
 			rc = dt_error(err, p->fatal, "%s (%s)", p->fatal_msg.buf, p->fatal_zh.buf);
 		else
 			rc = dt_error(err, p->fatal, "%s", p->fatal_msg.buf);
-		dt_import_report_line(w, 1, -1, "", "", 0, NULL, zh.buf, p->fatal_msg.buf);
+		dt_import_report_line(w, 1, -1, "", "", 0, NULL, "import.file", zh.buf, p->fatal_msg.buf);
 		dt_strbuf_release(&zh);
 	} else if (w->fatal) {
 		dt_store_rollback(s);
@@ -203,8 +204,7 @@ static int finish(struct dt_store *s, const struct dt_import_opts *o, struct dt_
 		dt_store_rollback(s);
 		r->written = r->bulk = 0;
 		rc = dt_error(err, DT_EINVAL,
-			      "%lld of %lld rows rejected: nothing was imported (see the report; "
-			      "--partial imports the good rows)",
+			      "%lld of %lld rows rejected: nothing was imported (see the report)",
 			      (long long)r->rejected, (long long)r->rows);
 	} else if (!dt_strbuf_ok(&r->report)) {
 		dt_store_rollback(s);

@@ -10,6 +10,7 @@
  * importer in import.c.
  */
 #include <csv.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,14 +37,33 @@
  * whole).  @zh and @en are the messages; @reason one of invalid,
  * reference, duplicate_file, duplicate_db, rule, scope.
  */
-void dt_import_row_error(struct dt_import_row *r, int fc, const char *value, const char *reason, const char *zh,
-		      const char *en)
+void dt_import_row_error(struct dt_import_row *r, int fc, const char *value, const char *reason,
+			 const char *code, const char *zh, const char *en)
 {
 	if (!r->errs)
 		r->errs = json_array();
-	json_array_append_new(r->errs, json_pack("{s:i, s:s, s:s, s:s, s:s}", "col", fc, "value",
-						 value ? value : "", "reason", reason, "zh", zh, "en",
-						 en));
+	json_array_append_new(r->errs, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "col", fc, "value",
+						 value ? value : "", "reason", reason, "code", code,
+						 "zh", zh, "en", en));
+}
+
+void dt_import_row_code(struct dt_import_row *r, int fc, const char *value, const char *reason,
+			const char *code, ...)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	struct dt_strbuf zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
+	va_list ap;
+	va_start(ap, code);
+	dt_problem_addv(&ps, NULL, code, ap);
+	va_end(ap);
+	if (ps.n) {
+		dt_problem_render(&ps.v[0], DT_LANG_ZH, false, &zh);
+		dt_problem_render(&ps.v[0], DT_LANG_EN, false, &en);
+		dt_import_row_error(r, fc, value, reason, ps.v[0].code, zh.buf, en.buf);
+	}
+	dt_problems_release(&ps);
+	dt_strbuf_release(&zh);
+	dt_strbuf_release(&en);
 }
 
 /* ---- cell conversion ---- */
@@ -64,9 +84,7 @@ void dt_import_row_problem(struct dt_import_row *r, int fc, const char *value, c
 	}
 	dt_problem_render(pr, DT_LANG_ZH, false, &zh);
 	dt_problem_render(pr, DT_LANG_EN, false, &en);
-	dt_import_row_error(r, fc, value, reason, zh.buf, en.buf);
-	json_object_set_new(json_array_get(r->errs, json_array_size(r->errs) - 1), "code",
-			    json_string(pr->code));
+	dt_import_row_error(r, fc, value, reason, pr->code, zh.buf, en.buf);
 	dt_strbuf_release(&zh);
 	dt_strbuf_release(&en);
 }

@@ -161,8 +161,11 @@ bool dt_import_queue_stopped(struct dt_import_queue *q);
  * whole).  @zh and @en are the messages; @reason one of invalid,
  * reference, duplicate_file, duplicate_db, rule, scope.
  */
-void dt_import_row_error(struct dt_import_row *r, int fc, const char *value, const char *reason, const char *zh,
-		      const char *en);
+void dt_import_row_error(struct dt_import_row *r, int fc, const char *value, const char *reason,
+			 const char *code, const char *zh, const char *en);
+/* As dt_import_row_error() with both messages the catalogue's wording of @code and its arguments. */
+void dt_import_row_code(struct dt_import_row *r, int fc, const char *value, const char *reason,
+			const char *code, ...);
 /*
  * Record problem @pr as an error on @r for file column @fc, worded in both
  * languages after column @c's name (NULL: none), with its code.
@@ -200,13 +203,17 @@ void *dt_import_parser_main(void *arg);
  * parser kept only the head of) or else counted.
  */
 void dt_import_report_line(struct dt_import_writer *w, int64_t rowno, int fc, const char *field,
-			const char *value, size_t length, const char *reason, const char *zh,
-			const char *en);
+			   const char *value, size_t length, const char *reason, const char *code,
+			   const char *zh, const char *en);
 const char *dt_import_row_value(struct dt_import_row *row, int fc);
 /* Report the store's failure of @row: each field error, or the message. */
-void dt_import_report_field_errors(struct dt_import_writer *w, struct dt_import_row *row, int rc, const char *msg,
-				json_t *fe);
-void dt_import_report_store_error(struct dt_import_writer *w, struct dt_import_row *row, int rc, const char *msg);
+/*
+ * Report the store's refusal @rc of @row: each problem of @ps (the store's)
+ * on its own line, in the file's column of its field, or @msg when there is
+ * none.  Returns the reason of the first (duplicate_db, reference, rule).
+ */
+const char *dt_import_report_problems(struct dt_import_writer *w, struct dt_import_row *row, int rc,
+				      const char *msg, const struct dt_problems *ps);
 void dt_import_count_reason(struct dt_import_writer *w, const char *reason);
 
 /* ---- import_write ---- */
@@ -215,7 +222,7 @@ void dt_import_count_reason(struct dt_import_writer *w, const char *reason);
  * there is none the actor may use.  *@what gets a description for messages.
  */
 int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, struct dt_import_row *row,
-		       struct dt_strbuf *zh, struct dt_strbuf *en);
+		       struct dt_strbuf *zh, struct dt_strbuf *en, const char **code);
 void dt_import_write_batch(struct dt_import_writer *w, struct dt_import_batch *b);
 /* Serial mode: a full batch goes straight to the writer. */
 void dt_import_emit_serial(struct dt_import_parser *p, struct dt_import_batch *b);

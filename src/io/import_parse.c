@@ -54,11 +54,18 @@ void dt_import_fatal(struct dt_import_parser *p, const char *zh, const char *fmt
 	p->fatal = DT_EINVAL;
 }
 
-static void header_note(struct dt_import_parser *p, int fc, const char *name, const char *zh, const char *en)
+/* Note on the header's column @fc (@name) that it is ignored, and why: catalogue @code. */
+static void header_note(struct dt_import_parser *p, int fc, const char *name, const char *code)
 {
-	json_array_append_new(p->header_notes,
-			      json_pack("{s:i, s:s, s:s, s:s}", "col", fc, "name", name, "zh", zh, "en", en));
+	struct dt_strbuf zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
+	dt_message(&zh, DT_LANG_ZH, code, NULL);
+	dt_message(&en, DT_LANG_EN, code, NULL);
+	json_array_append_new(p->header_notes, json_pack("{s:i, s:s, s:s, s:s, s:s}", "col", fc, "name",
+							 name, "code", code, "zh", zh.buf, "en",
+							 en.buf));
 	json_array_append_new(p->ignored, json_string(name));
+	dt_strbuf_release(&zh);
+	dt_strbuf_release(&en);
 }
 
 /* Where the bulk path finds its fields; it is off when a column it does not know is read. */
@@ -164,15 +171,14 @@ static void read_header(struct dt_import_parser *p)
 			break;
 		}
 		if (p->map[i] >= 0 && p->cols[p->map[i]].kind == DT_IOC_SYSTEM) {
-			header_note(p, (int)i, p->header_text[i], "由系统设置的列，已忽略", "set by the system: ignored");
+			header_note(p, (int)i, p->header_text[i], "import.column_system");
 			p->map[i] = -1;
 		} else if (p->map[i] >= 0 && p->cols[p->map[i]].kind == DT_IOC_STATE &&
 			   !p->contract_state_allowed) {
-			header_note(p, (int)i, p->header_text[i], "只有管理员可以导入合同状态，已忽略",
-				    "only an administrator may import contract states: ignored");
+			header_note(p, (int)i, p->header_text[i], "import.column_admin_only");
 			p->map[i] = -1;
 		} else if (p->map[i] < 0) {
-			header_note(p, (int)i, p->header_text[i], "未知的列，已忽略", "unknown column: ignored");
+			header_note(p, (int)i, p->header_text[i], "import.column_unknown");
 		}
 	}
 	for (size_t j = 0; j < p->ncols; j++) {
@@ -213,12 +219,9 @@ static void read_general(struct dt_import_parser *p, struct dt_import_row *r)
 {
 	r->in = json_object();
 	r->vals = json_object();
-	if (p->nfields > p->nfile) {
-		char en[128];
-		snprintf(en, sizeof(en), "the row has %zu cells but the header only %zu columns",
-			 p->nfields, p->nfile);
-		dt_import_row_error(r, -1, "", "invalid", "该行的单元格多于表头的列数", en);
-	}
+	if (p->nfields > p->nfile)
+		dt_import_row_code(r, -1, "", "invalid", "import.extra_cells", "cells", DT_I(p->nfields),
+				   "columns", DT_I(p->nfile), NULL);
 	for (size_t i = 0; i < p->nfile && i < p->ncells; i++) {
 		char key[24];
 		snprintf(key, sizeof(key), "%zu", i);
@@ -299,16 +302,14 @@ static void read_general(struct dt_import_parser *p, struct dt_import_row *r)
 		if (complete) {
 			json_t *prev = json_object_get(p->seen, k.buf);
 			if (prev) {
-				char zh[128], en[160];
-				snprintf(zh, sizeof(zh), "与文件第%lld行重复",
-					 (long long)json_integer_value(prev));
-				snprintf(en, sizeof(en), "duplicate of row %lld of this file (%s)",
-					 (long long)json_integer_value(prev), p->dupcols[0]);
 				int fc = -1;
 				for (size_t j = 0; j < p->ncols && fc < 0; j++)
 					if (!strcmp(p->cols[j].name, p->dupcols[0]))
 						fc = dt_import_file_col_of(p, (int)j);
-				dt_import_row_error(r, fc, fc >= 0 ? p->cells[fc] : "", "duplicate_file", zh, en);
+				dt_import_row_code(r, fc, fc >= 0 ? p->cells[fc] : "", "duplicate_file",
+						   "import.duplicate_row", "row",
+						   DT_I(json_integer_value(prev)), "column", p->dupcols[0],
+						   NULL);
 			} else {
 				json_object_set_new(p->seen, k.buf, json_integer(r->rowno));
 			}

@@ -2,10 +2,12 @@
  * import_report.c - the import's report, written by the writer in row order.
  *
  * One CSV line per problem with row, column, field, value (masked where
- * personal, cut to DT_IMPORT_REPORT_VALUE_MAX characters), and the message
- * in Chinese and English; the store's field errors of a row are mapped back
- * to the file's columns, and each problem is counted by reason.  Part of the
- * importer in import.c.
+ * personal, cut to DT_IMPORT_REPORT_VALUE_MAX characters), its code (the
+ * catalogue's, src/domain/catalogue.c) and the message in Chinese and in
+ * English; the store's problems of a row are mapped back to the file's
+ * columns, and each problem is counted by reason, which is decided by its
+ * code.  The report is read by office staff and by scripts alike: it names
+ * no command-line flag.  Part of the importer in import.c.
  */
 #include <csv.h>
 #include <pthread.h>
@@ -64,9 +66,11 @@ static void add_masked(struct dt_strbuf *v, const char *value)
  * parser kept only the head of) or else counted.
  */
 void dt_import_report_line(struct dt_import_writer *w, int64_t rowno, int fc, const char *field,
-			const char *value, size_t length, const char *reason, const char *zh,
-			const char *en)
+			   const char *value, size_t length, const char *reason, const char *code,
+			   const char *zh, const char *en)
 {
+	if (!code)
+		code = "";
 	struct dt_import_result *r = w->r;
 	struct dt_strbuf v = DT_STRBUF_INIT;
 	const struct dt_iocol *c = NULL;
@@ -90,7 +94,7 @@ void dt_import_report_line(struct dt_import_writer *w, int64_t rowno, int fc, co
 			dt_strbuf_adds(&v, value);
 		}
 	}
-	const char *cells[] = { NULL, header_of(w, fc), field ? field : "", v.buf, zh, en };
+	const char *cells[] = { NULL, header_of(w, fc), field ? field : "", v.buf, code, zh, en };
 	char rowbuf[24];
 	snprintf(rowbuf, sizeof(rowbuf), "%lld", (long long)rowno);
 	cells[0] = rowbuf;
@@ -118,47 +122,13 @@ void dt_import_report_line(struct dt_import_writer *w, int64_t rowno, int fc, co
 		r->nerrors++;
 		if (json_array_size(r->errors) < DT_IMPORT_ERRORS_KEPT)
 			json_array_append_new(r->errors,
-					      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "row",
+					      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "row",
 							(json_int_t)rowno, "column", header_of(w, fc),
 							"field", field ? field : "", "value", v.buf,
-							"reason", reason, "message_zh", zh, "message_en", en));
+							"reason", reason, "code", code, "message_zh", zh,
+							"message_en", en));
 	}
 	dt_strbuf_release(&v);
-}
-
-/* Chinese for the store's English messages, by what they start or end with. */
-static const char *zh_of(const char *en)
-{
-	static const struct {
-		const char *pat;
-		const char *zh;
-	} t[] = {
-		{ "a trainee with this ID is already registered", "该身份证号的学员已经登记" },
-		{ "another record already has this value", "与数据库中已有记录重复" },
-		{ "already has an open contract", "该学员已有未结束的合同" },
-		{ "does not match the national ID", "与身份证号不一致" },
-		{ "trainees must be at least 16", "学员须年满16周岁" },
-		{ "is required for a trainee under 18", "未满18周岁的学员须填写监护人" },
-		{ "is not in the region table", "行政区划代码不存在" },
-		{ "is outside the contract", "日期不在合同期限内" },
-		{ "is in the future", "日期不能晚于今天" },
-		{ "is not after", "结束日期应晚于开始日期" },
-		{ "is before", "日期先后顺序不正确" },
-		{ "is run by school", "培养项目不属于该院校" },
-		{ "entries go on active contracts only", "只能为履行中的合同填写培养记录" },
-		{ "not a", "机构类型不符" },
-		{ "no ", "引用的记录不存在" },
-		{ "is required", "为必填项" },
-		{ "too long", "过长" },
-		{ "out of range", "超出范围" },
-		{ "is not one of", "取值不正确" },
-		{ "skill level", "技能等级不符合要求" },
-		{ "cannot", "当前状态不允许此操作" },
-	};
-	for (size_t i = 0; i < DT_ARRAY_SIZE(t); i++)
-		if (strstr(en, t[i].pat))
-			return t[i].zh;
-	return "不符合规则（见英文说明）";
 }
 
 /* The file column that holds field @name (a reference's key column for a REF). */
@@ -184,48 +154,59 @@ const char *dt_import_row_value(struct dt_import_row *row, int fc)
 	return v ? v : "";
 }
 
-/* Report the store's failure of @row: each field error, or the message. */
-void dt_import_report_field_errors(struct dt_import_writer *w, struct dt_import_row *row, int rc, const char *msg,
-				json_t *fe)
+/*
+ * The reason a store's problem @code of a refusal @rc counts under:
+ * duplicate_db, reference or rule.  A free-text refusal (legacy.text) that
+ * is a conflict is a duplicate, as the store words no other conflict so.
+ */
+static const char *reason_of(const char *code, int rc)
 {
-	const char *reason = rc == DT_ECONFLICT ? "duplicate_db" : "rule";
-	if (!fe || json_array_size(fe) == 0) {
-		if (rc == DT_ECONFLICT && !strstr(msg, "already"))
-			reason = "rule";
-		dt_import_report_line(w, row->rowno, -1, "", "", 0, reason, zh_of(msg), msg);
-		return;
-	}
-	size_t i;
-	json_t *e;
-	json_array_foreach(fe, i, e) {
-		const char *field = json_string_value(json_object_get(e, "field"));
-		const char *m = json_string_value(json_object_get(e, "message"));
-		int fc = file_col_of_field(w, field);
-		const char *rs = reason;
-		if (strstr(m, "already"))
-			rs = "duplicate_db";
-		else if (!strncmp(m, "no ", 3))
-			rs = "reference";
-		else if (rc == DT_ECONFLICT)
-			rs = "rule";
-		struct dt_strbuf zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
-		const struct dt_field *f = dt_entity_field(w->e, field);
-		if (f)
-			dt_strbuf_addf(&zh, "「%s」", f->label_zh);
-		dt_strbuf_adds(&zh, zh_of(m));
-		dt_strbuf_addf(&en, "%s: %s", field, m);
-		dt_import_report_line(w, row->rowno, fc, field, fc >= 0 ? dt_import_row_value(row, fc) : "", 0, rs, zh.buf,
-			    en.buf);
-		dt_strbuf_release(&zh);
-		dt_strbuf_release(&en);
-		if (i == 0)
-			reason = rs;
-	}
+	size_t n = strlen(code);
+	if (!strcmp(code, "legacy.text"))
+		return rc == DT_ECONFLICT ? "duplicate_db" : "rule";
+	if (!strncmp(code, "unique.", 7) || (n > 6 && !strcmp(code + n - 6, ".taken")))
+		return "duplicate_db";
+	if (!strncmp(code, "ref.", 4))
+		return "reference";
+	return "rule";
 }
 
-void dt_import_report_store_error(struct dt_import_writer *w, struct dt_import_row *row, int rc, const char *msg)
+const char *dt_import_report_problems(struct dt_import_writer *w, struct dt_import_row *row, int rc,
+				      const char *msg, const struct dt_problems *ps)
 {
-	dt_import_report_field_errors(w, row, rc, msg, dt_store_field_errors(w->s));
+	const char *first = NULL;
+	for (size_t i = 0; ps && i < ps->n; i++) {
+		const struct dt_problem *p = &ps->v[i];
+		if (p->warning)
+			continue;
+		int fc = p->field ? file_col_of_field(w, p->field) : -1;
+		struct dt_strbuf zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
+		/* 「出生日期」晚于今天 / birth_date: is in the future: the column as the file names it */
+		const struct dt_field *f = p->field ? dt_entity_field(w->e, p->field) : NULL;
+		if (f)
+			dt_strbuf_addf(&zh, "「%s」", f->label_zh);
+		if (p->field)
+			dt_strbuf_addf(&en, "%s: ", p->field);
+		dt_problem_render(p, DT_LANG_ZH, false, &zh);
+		dt_problem_render(p, DT_LANG_EN, false, &en);
+		const char *reason = reason_of(p->code, rc);
+		dt_import_report_line(w, row->rowno, fc, p->field ? p->field : "",
+				      fc >= 0 ? dt_import_row_value(row, fc) : "", 0, reason, p->code,
+				      zh.buf, en.buf);
+		dt_strbuf_release(&zh);
+		dt_strbuf_release(&en);
+		if (!first)
+			first = reason;
+	}
+	if (first)
+		return first;
+	/* a refusal the store words only in English: it still names its row */
+	const char *reason = rc == DT_ECONFLICT ? "duplicate_db" : "rule";
+	struct dt_strbuf zh = DT_STRBUF_INIT;
+	dt_message(&zh, DT_LANG_ZH, "import.refused", NULL);
+	dt_import_report_line(w, row->rowno, -1, "", "", 0, reason, "import.refused", zh.buf, msg);
+	dt_strbuf_release(&zh);
+	return reason;
 }
 
 void dt_import_count_reason(struct dt_import_writer *w, const char *reason)

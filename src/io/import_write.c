@@ -28,11 +28,14 @@
 
 /*
  * Find the id of the record that key column @ci names with @text; 0 when
- * there is none the actor may use.  *@what gets a description for messages.
+ * there is none the actor may use.  @zh and @en then say why and *@code
+ * is its code: ref.missing, ref.kind (an organisation of another kind) or
+ * import.contract_ambiguous.
  */
 int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, struct dt_import_row *row,
-		       struct dt_strbuf *zh, struct dt_strbuf *en)
+		       struct dt_strbuf *zh, struct dt_strbuf *en, const char **code)
 {
+	*code = "ref.missing";
 	const struct dt_iocol *c = &w->p->cols[ci];
 	const struct dt_scope *scope = w->o->actor->scope;
 	bool open = c->field && (c->field->flags & DT_FF_OPENREF);
@@ -72,6 +75,7 @@ int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, 
 			   strcmp(json_string_value(json_object_get(o, "kind")), c->field->ref_kind)) {
 			const char *kind = json_string_value(json_object_get(o, "kind"));
 			const struct dt_field *kf = dt_entity_field(dt_entity_find("organization"), "kind");
+			*code = "ref.kind";
 			dt_strbuf_addf(zh, "统一社会信用代码 %s 对应的机构是%s，不是%s", text,
 				       dt_io_enum_zh(kf, kind), dt_io_enum_zh(kf, c->field->ref_kind));
 			dt_strbuf_addf(en, "%s: the organization with credit code %s is a%s %s, not a%s %s",
@@ -117,6 +121,7 @@ int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, 
 					       cdate ? " starting on " : "", cdate ? cdate : "");
 			} else if (n > 1) {
 				id = 0;
+				*code = "import.contract_ambiguous";
 				dt_strbuf_addf(zh, "该学员有%d份合同，请填写「合同开始日期」", n);
 				dt_strbuf_addf(en, "%s: the trainee has %d contracts: give contract_start_date",
 					       c->name, n);
@@ -208,10 +213,11 @@ static void write_row(struct dt_import_writer *w, struct dt_import_row *row)
 							   ? &w->p->cols[w->p->map[fc]]
 							   : NULL;
 			dt_import_report_line(w, row->rowno, fc, c && c->field ? c->field->name : "",
-				    json_string_value(json_object_get(e, "value")),
-				    (size_t)json_integer_value(json_object_get(e, "length")), reason,
-				    json_string_value(json_object_get(e, "zh")),
-				    json_string_value(json_object_get(e, "en")));
+					      json_string_value(json_object_get(e, "value")),
+					      (size_t)json_integer_value(json_object_get(e, "length")),
+					      reason, json_string_value(json_object_get(e, "code")),
+					      json_string_value(json_object_get(e, "zh")),
+					      json_string_value(json_object_get(e, "en")));
 			if (!first_reason)
 				first_reason = reason;
 		}
@@ -224,7 +230,8 @@ static void write_row(struct dt_import_writer *w, struct dt_import_row *row)
 	json_object_foreach(row->keys, key, kv) {
 		int ci = (int)strtol(key, NULL, 10);
 		struct dt_strbuf zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
-		int64_t id = dt_import_resolve(w, ci, json_string_value(kv), row, &zh, &en);
+		const char *code = NULL;
+		int64_t id = dt_import_resolve(w, ci, json_string_value(kv), row, &zh, &en, &code);
 		if (w->fatal) {
 			dt_strbuf_release(&zh);
 			dt_strbuf_release(&en);
@@ -234,8 +241,9 @@ static void write_row(struct dt_import_writer *w, struct dt_import_row *row)
 			json_object_set_new(row->in, w->p->cols[ci].field->name, json_integer(id));
 		} else {
 			int fc = dt_import_file_col_of(w->p, ci);
-			dt_import_report_line(w, row->rowno, fc, w->p->cols[ci].field->name, dt_import_row_value(row, fc), 0,
-				    "reference", zh.buf, en.buf);
+			dt_import_report_line(w, row->rowno, fc, w->p->cols[ci].field->name,
+					      dt_import_row_value(row, fc), 0, "reference", code, zh.buf,
+					      en.buf);
 			refs_ok = false;
 			if (!first_reason)
 				first_reason = "reference";
@@ -271,8 +279,13 @@ static void write_row(struct dt_import_writer *w, struct dt_import_row *row)
 			json_decref(out);
 			if (began)
 				dt_store_row_end(w->s, false, NULL);
-			dt_import_report_line(w, row->rowno, -1, "", "", 0, "scope", "该记录将超出您的权限范围",
-				    "the record would fall outside your scope");
+			struct dt_strbuf zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
+			dt_message(&zh, DT_LANG_ZH, "import.out_of_scope", NULL);
+			dt_message(&en, DT_LANG_EN, "import.out_of_scope", NULL);
+			dt_import_report_line(w, row->rowno, -1, "", "", 0, "scope",
+					      "import.out_of_scope", zh.buf, en.buf);
+			dt_strbuf_release(&zh);
+			dt_strbuf_release(&en);
 			first_reason = "scope";
 			dt_strbuf_release(&e2);
 			goto rejected;
@@ -281,18 +294,7 @@ static void write_row(struct dt_import_writer *w, struct dt_import_row *row)
 	}
 	json_decref(out);
 	if (rc != DT_OK && (rc == DT_EINVAL || rc == DT_ECONFLICT || rc == DT_ENOTFOUND)) {
-		dt_import_report_store_error(w, row, rc, e2.buf);
-		json_t *fe = dt_store_field_errors(w->s);
-		first_reason = rc == DT_ECONFLICT ? "duplicate_db" : "rule";
-		if (fe && json_array_size(fe)) {
-			const char *m = json_string_value(json_object_get(json_array_get(fe, 0), "message"));
-			first_reason = strstr(m, "already") ? "duplicate_db"
-				       : !strncmp(m, "no ", 3) ? "reference"
-				       : rc == DT_ECONFLICT    ? "rule"
-							       : "rule";
-		} else if (rc == DT_ECONFLICT && !strstr(e2.buf, "already")) {
-			first_reason = "rule";
-		}
+		first_reason = dt_import_report_problems(w, row, rc, e2.buf, dt_store_problems(w->s));
 		if (began)
 			dt_store_row_end(w->s, false, NULL);
 		dt_strbuf_release(&e2);
@@ -355,9 +357,12 @@ static void flush_fast(struct dt_import_writer *w)
 		char key[24];
 		snprintf(key, sizeof(key), "%d", w->p->fast.col[FT_NATID]);
 		row->vals = json_pack("{s:s}", key, t[i]->national_id);
-		json_t *fe = json_pack("[{s:s, s:s}]", "field", "national_id", "message", DT_TRAINEE_TAKEN);
-		dt_import_report_field_errors(w, row, DT_ECONFLICT, DT_TRAINEE_TAKEN, fe);
-		json_decref(fe);
+		struct dt_problems ps = DT_PROBLEMS_INIT;
+		dt_problems_entity(&ps, "trainee");
+		/* the store's rule's own problem (store/rules.c), so that both paths report alike */
+		dt_problem_add(&ps, "national_id", "trainee.taken", NULL);
+		dt_import_report_problems(w, row, DT_ECONFLICT, DT_TRAINEE_TAKEN, &ps);
+		dt_problems_release(&ps);
 		w->r->rejected++;
 		dt_import_count_reason(w, "duplicate_db");
 	}

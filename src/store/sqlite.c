@@ -357,6 +357,11 @@ void dt_ferr_reset(struct dt_store *s)
 	dt_problems_reset(&s->problems);
 }
 
+void dt_store_problems_clear(struct dt_store *s)
+{
+	dt_problems_reset(&s->problems);
+}
+
 void dt_store_problems_begin(struct dt_store *s, const char *entity)
 {
 	dt_problems_reset(&s->problems);

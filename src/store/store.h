@@ -85,6 +85,11 @@ int dt_store_schema_version(struct dt_store *s);
  */
 const struct dt_problems *dt_store_problems(const struct dt_store *s);
 /**
+ * Forget the problems of the last write: a caller that reads them for its
+ * own call (the server, per request) so that an earlier one's never show.
+ */
+void dt_store_problems_clear(struct dt_store *s);
+/**
  * The same as a JSON array of {"field", "code", "message"} (English; a
  * warning has "warning": true), owned
  * by the store and rebuilt by each call: for callers that copy problems into

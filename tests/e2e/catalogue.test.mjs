@@ -28,7 +28,7 @@ function catalogue() {
 }
 
 // The calls that take a code; the code is their first string literal that looks like one.
-const CALLS = /\b(dt_problem_add|dt_problem_addv|dt_problem_warn|dt_store_problem|dt_message|dt_problem_kind|dt_problems_has|DT_PROBLEM)\s*\(/g;
+const CALLS = /\b(dt_problem_add|dt_problem_addv|dt_problem_warn|dt_store_problem|dt_reply_code|dt_message|dt_problem_kind|dt_problems_has|DT_PROBLEM)\s*\(/g;
 const CODE = /"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"/;
 
 test('every problem code used in src/ is in the catalogue', () => {

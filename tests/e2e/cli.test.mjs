@@ -256,7 +256,7 @@ test('add organization with a bad USCC exits 1, names the field, changes nothing
     kind: 'enterprise', uscc: bad, name: '沈阳机床', region: '210100',
   })]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /organization not created/);
+  assert.match(r.stderr, /organization not created/i);
   assert.match(r.stderr, /^ {2}uscc: .*check character/m);
   assert.equal(r.stdout, '');
   assert.equal(auditCount(db), before);

@@ -106,7 +106,7 @@ test('user add: refusals name the argument (exit 1), usage errors exit 2', () =>
   fails(['user', 'list', '--role', 'admin', ...args], 2, /--role does not apply to `user list`/);
   fails(['user', 'disable', ...args], 2, /missing LOGIN/);
   fails(['user', 'disable', 'a', 'b', ...args], 2, /unexpected argument 'b'/);
-  fails(['user', 'list', '--format', 'xml', ...args], 2, /--format: 'xml' is not table or json/);
+  fails(['user', 'list', '--format', 'xml', ...args], 2, /--format: 'xml' is not one of: table, json/);
   fails(['user', 'frobnicate', ...args], 2, /'frobnicate' is not a user action/);
   fails(['user', ...args], 2, /missing the action/);
   fails(['user', 'list', '--db', path.join(path.dirname(db), 'none.db')], 1, /no such database/);

@@ -252,8 +252,11 @@ const LIST_PATH = /^\/api\/v1\/(regions|occupations|pilots|organizations|program
 // An HTTP client for @base.  request() returns { status, headers, text, json }
 // and asserts that the response carries an X-Request-Id of 32 hex digits.
 export function client(base) {
+  // Answers are asked for in English (most tests read English wording); a
+  // test of the default language passes headers { 'accept-language': null }.
   async function request(method, p, { token, body, raw, headers = {} } = {}) {
-    const h = { ...headers };
+    const h = { 'accept-language': 'en', ...headers };
+    for (const k of Object.keys(h)) if (h[k] === null) delete h[k];
     if (token) h.authorization = `Bearer ${token}`;
     let payload;
     if (raw !== undefined) payload = raw;

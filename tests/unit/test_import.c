@@ -190,15 +190,15 @@ static void test_import_all_or_nothing(void **state)
 	assert_false(i.r.committed);
 	fx_assert_unchanged(f, &before);
 	/* the report: bilingual, row and column named, unknown column noted */
-	assert_report(&i, "行号 row,列 column");
-	assert_report(&i, "1,备注,,备注,未知的列，已忽略,unknown column: ignored");
+	assert_report(&i, "行号 row,列 column,字段 field,值 value,代码 code,错误说明,message");
+	assert_report(&i, "1,备注,,备注,import.column_unknown,未知的列，已忽略,unknown column: ignored");
 	assert_report(&i, "4,National ID,national_id");
 	assert_report(&i, "「身份证号」出生日期 20050230 不存在,national_id: birth date 20050230 does not exist");
 	assert_report(&i, "duplicate of row 2 of this file");
 	assert_report(&i, "与文件第2行重复");
 	assert_report(&i, "校验位错误");
 	assert_report(&i, "6,National ID");
-	assert_report(&i, "7,出生日期,birth_date,2001-02-29,「出生日期」“2001-02-29”不是有效日期,"
+	assert_report(&i, "7,出生日期,birth_date,2001-02-29,date.invalid,「出生日期」“2001-02-29”不是有效日期,"
 			  "birth_date: '2001-02-29' is not a valid date");
 	assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "invalid")), 3);
 	assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "duplicate_file")), 1);
@@ -221,7 +221,7 @@ static void test_import_all_or_nothing(void **state)
 	assert_int_equal(do_import(f, "trainees", csv, DT_IMPORT_PARTIAL, NULL, &i), DT_OK);
 	assert_int_equal(i.r.written, 0);
 	assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "duplicate_db")), 2);
-	assert_report(&i, "该身份证号的学员已经登记");
+	assert_report(&i, "a trainee with this ID is already registered");
 	imp_release(&i);
 	int64_t checked;
 	assert_int_equal(dt_store_audit_verify(f->s, &checked, &f->err), DT_OK);
@@ -279,9 +279,9 @@ static void test_import_phone_email(void **state)
 				 DT_OK);
 		assert_int_equal(i.r.written, 1);
 		assert_int_equal(i.r.rejected, 2);
-		assert_report(&i, "2,phone,phone,abc,「联系电话」不是有效的电话号码");
+		assert_report(&i, "2,phone,phone,abc,phone.invalid,「联系电话」不是有效的电话号码");
 		assert_report(&i, "phone: is not a valid phone number");
-		assert_report(&i, "3,email,email,li@,「电子邮箱」不是有效的电子邮箱地址");
+		assert_report(&i, "3,email,email,li@,email.invalid,「电子邮箱」不是有效的电子邮箱地址");
 		imp_release(&i);
 		assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM trainee WHERE phone = '138 0013 8000'"),
 				 1);

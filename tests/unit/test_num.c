@@ -1,7 +1,8 @@
 /*
  * test_num.c - unit tests for core/num: what strict parsing accepts, what it
  * refuses (blanks, trailing text, hex, inf/nan, overflow, out of range) and
- * the exact messages that name the argument at fault.
+ * the exact messages that name the argument at fault; and domain/arg, which
+ * records the same refusals as problems with the catalogue's codes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 
 #include "core/common.h"
 #include "core/num.h"
+#include "domain/arg.h"
 #include "core/banned.h"
 
 static int64_t int_ok(const char *s, int64_t min, int64_t max)
@@ -138,6 +140,75 @@ static void test_double_refuses(void **state)
 	dbl_bad("-1e309", "--stipend: '-1e309' is out of range");
 }
 
+/* The one problem dt_arg_*() recorded: its field, code and argument @key. */
+static void one_problem(const struct dt_problems *ps, const char *field, const char *code,
+			const char *key, const char *val)
+{
+	assert_int_equal(ps->n, 1);
+	assert_string_equal(ps->v[0].field, field);
+	assert_string_equal(ps->v[0].code, code);
+	if (key)
+		assert_string_equal(dt_problem_arg(&ps->v[0], key), val);
+}
+
+static void test_arg_problems(void **state)
+{
+	(void)state;
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	int64_t v = 0;
+	double d = 0;
+	struct dt_date dt;
+
+	assert_int_equal(dt_arg_int64(&ps, "limit", "12", 1, 1000, &v), DT_OK);
+	assert_int_equal(v, 12);
+	assert_int_equal(ps.n, 0);
+	/* what a number is agrees with dt_parse_int64: blanks, signs alone, hex are no number */
+	const char *const not_int[] = { "", " 1", "1 ", "+", "0x10", "1e3", "1.0", "ten" };
+	for (size_t i = 0; i < DT_ARRAY_SIZE(not_int); i++) {
+		dt_problems_reset(&ps);
+		assert_int_equal(dt_arg_int64(&ps, "limit", not_int[i], 1, 1000, &v), DT_EINVAL);
+		one_problem(&ps, "limit", "type.integer", "value", not_int[i]);
+		assert_int_equal(dt_parse_int64(not_int[i], 1, 1000, &v, NULL, NULL), DT_EINVAL);
+	}
+	dt_problems_reset(&ps);
+	assert_int_equal(dt_arg_int64(&ps, "limit", "0", 1, 1000, &v), DT_EINVAL);
+	one_problem(&ps, "limit", "number.range", "max", "1000");
+	assert_string_equal(dt_problem_arg(&ps.v[0], "min"), "1");
+	assert_string_equal(dt_problem_arg(&ps.v[0], "value"), "0");
+	struct dt_strbuf m = DT_STRBUF_INIT;
+	dt_problem_render(&ps.v[0], DT_LANG_ZH, false, &m);
+	assert_string_equal(m.buf, "0 超出范围 1 至 1000");
+	dt_strbuf_reset(&m);
+	dt_problem_render(&ps.v[0], DT_LANG_EN, false, &m);
+	assert_string_equal(m.buf, "0 is out of range 1..1000");
+	dt_strbuf_release(&m);
+	/* past what int64 holds is out of range too, not "no number" */
+	dt_problems_reset(&ps);
+	assert_int_equal(dt_arg_int64(&ps, "n", "99999999999999999999", 0, INT64_MAX, &v), DT_EINVAL);
+	one_problem(&ps, "n", "number.range", "value", "99999999999999999999");
+
+	dt_problems_reset(&ps);
+	assert_int_equal(dt_arg_double(&ps, "w", "0.25", &d), DT_OK);
+	assert_true(d == 0.25);
+	assert_int_equal(dt_arg_double(&ps, "w", "nan", &d), DT_EINVAL);
+	one_problem(&ps, "w", "type.number", "value", "nan");
+	dt_problems_reset(&ps);
+	assert_int_equal(dt_arg_double(&ps, "w", "1e999", &d), DT_EINVAL);
+	one_problem(&ps, "w", "number.range", "value", "1e999");
+
+	dt_problems_reset(&ps);
+	assert_int_equal(dt_arg_date(&ps, "since", "2024-02-29", &dt), DT_OK);
+	assert_int_equal(dt.day, 29);
+	assert_int_equal(dt_arg_date(&ps, "since", "2023-02-29", &dt), DT_EINVAL);
+	one_problem(&ps, "since", "date.invalid", "value", "2023-02-29");
+	dt_problems_reset(&ps);
+	assert_int_equal(dt_arg_date(&ps, "since", "2023-2-28", &dt), DT_EINVAL);
+	one_problem(&ps, "since", "type.date", "value", "2023-2-28");
+	/* NULL problems: the refusal alone */
+	assert_int_equal(dt_arg_int64(NULL, "x", "x", 0, 1, &v), DT_EINVAL);
+	dt_problems_release(&ps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_int_refuses),
 		cmocka_unit_test(test_double_accepts),
 		cmocka_unit_test(test_double_refuses),
+		cmocka_unit_test(test_arg_problems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
