@@ -50,6 +50,7 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "unique.taken", C, "已有记录使用该值", "another record already has this value" },
 	{ "record.in_use", C, "仍有其他记录引用，不能删除", "is still referred to by other records" },
 	{ "record.not_found", DT_ENOTFOUND, "记录不存在", "no such record" },
+	{ "record.constraint", C, "与已有记录冲突", "conflicts with a record already stored" },
 	{ "record.not_yours", DT_EDENIED, "无权修改这条记录", "is not yours to change" },
 	{ "record.no_delete", C, "这类记录不能删除", "records of this kind cannot be deleted" },
 	{ "filter.unknown", E, "不能按此字段筛选“{entity:entity}”", "is not a filter of {entity:entity}" },
@@ -359,6 +360,7 @@ const struct dt_message_def dt_catalogue[] = {
 	  "或勾选“只导入没有错误的行”",
 	  "{rejected} of {rows} rows rejected: nothing was imported. Correct them as the error "
 	  "report says and import again, or tick 'Import the rows without errors only'" },
+	{ "import.job_ended", C, "该导入任务已结束，不能取消", "the import job has already ended" },
 	{ "import.cancelled", E, "已取消，未导入任何记录", "cancelled; nothing was imported" },
 	{ "import.cancelled_queued", E, "在开始前已取消", "cancelled before it started" },
 	{ "import.stopped", E, "服务器在导入过程中停止，未导入任何记录，请重新导入",

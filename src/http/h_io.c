@@ -192,6 +192,10 @@ static void reply_job(struct dt_ctx *c, bool cancel, int status)
 			: DT_OK;
 	if (rc == DT_OK)
 		rc = dt_jobs_get(c->store, id, c->cred.account.login, is_admin(c), &o, &c->err);
+	if (rc == DT_ECONFLICT && cancel) {
+		dt_reply_code(c, 409, NULL, "import.job_ended", NULL);
+		return;
+	}
 	if (rc != DT_OK) {
 		dt_reply_store_error(c, rc);
 		return;

@@ -387,6 +387,7 @@ enum dt_err dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int
 	struct dt_problems ps = DT_PROBLEMS_INIT;
 	if (dt_natid_parse(natid, dt_date_today(), &nid, &ps, "national_id") != DT_OK) {
 		dt_problems_render(&ps, DT_LANG_EN, &why);
+		dt_problems_append(&s->problems, &ps, NULL); /* for callers that word it themselves */
 		dt_problems_release(&ps);
 		int rc = dt_error(err, DT_EINVAL, "%s", why.buf);
 		dt_strbuf_release(&why);

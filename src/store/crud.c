@@ -645,7 +645,7 @@ enum dt_err dt_crud_writable(struct dt_store *s, const struct dt_entity *e, cons
 	int rc = crud_get_any(s, e, scope, id, DT_READ_WRITABLE, &o, NULL, err);
 	json_decref(o);
 	if (rc == DT_ENOTFOUND)
-		rc = dt_error(err, DT_EDENIED, "%s %lld is not yours to change", e->name, (long long)id);
+		rc = dt_store_problem(s, err, NULL, "record.not_yours", NULL);
 	return rc;
 }
 

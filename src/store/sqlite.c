@@ -157,6 +157,8 @@ enum dt_err dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf 
 		}
 		if (ext == SQLITE_CONSTRAINT_UNIQUE)
 			unique_fields(s, sqlite3_errmsg(s->db));
+		if (!dt_problems_errors(&s->problems))
+			dt_problem_add(&s->problems, NULL, "record.constraint", NULL);
 		return dt_error(err, DT_ECONFLICT, "%s: %s", what, sqlite3_errmsg(s->db));
 	}
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
