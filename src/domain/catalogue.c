@@ -412,7 +412,6 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "label.authorization", E, "Authorization 请求头", "Authorization" },
 	{ "label.checkpoint", E, "检查点", "checkpoint" },
 	{ "label.public_key", E, "公钥", "public_key" },
-	{ "label.party", E, "审批方", "party" },
 	{ "label.kind", E, "类别", "kind" },
 	{ "label.encoding", E, "编码", "encoding" },
 	{ "label.lang", E, "语言", "lang" },
@@ -423,7 +422,6 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "label.note", E, "备注", "note" },
 	{ "label.login", E, "登录名", "login" },
 	{ "label.password", E, "密码", "password" },
-	{ "label.targets", E, "目标", "targets" },
 	{ "label.region", E, "地区", "region" },
 	{ "label.occupation", E, "职业（工种）", "occupation" },
 
