@@ -165,13 +165,21 @@ enum { CLI_OPT_DB = 0x100, CLI_OPT_KEY_FILE, CLI_OPT_HELP = 'h' };
 #define CLI_CONTINUE (-1)
 
 /* The shared options of a command that opens a database; put first in the option array. */
-#define CLI_DB_OPTIONS                                                \
-	{ "db", required_argument, NULL, CLI_OPT_DB },                \
-	{ "key-file", required_argument, NULL, CLI_OPT_KEY_FILE },    \
-	{ "help", no_argument, NULL, CLI_OPT_HELP }
+#define CLI_DB_OPTIONS                                                     \
+	{ "db", required_argument, NULL, CLI_OPT_DB },                     \
+		{ "key-file", required_argument, NULL, CLI_OPT_KEY_FILE }, \
+	{                                                                  \
+		"help", no_argument, NULL, CLI_OPT_HELP                    \
+	}
 /* Only --help, for commands without a database. */
-#define CLI_HELP_OPTION { "help", no_argument, NULL, CLI_OPT_HELP }
-#define CLI_OPTIONS_END { NULL, 0, NULL, 0 }
+#define CLI_HELP_OPTION                                 \
+	{                                               \
+		"help", no_argument, NULL, CLI_OPT_HELP \
+	}
+#define CLI_OPTIONS_END          \
+	{                        \
+		NULL, 0, NULL, 0 \
+	}
 
 /** Where the database and its key are, as given on the command line. */
 struct cli_db {
@@ -186,7 +194,10 @@ struct cli_db {
 	struct dt_store *store;
 };
 
-#define CLI_DB_INIT { NULL, NULL, NULL, NULL, false, false, false, { { 0 }, { 0 }, { 0 } }, NULL }
+#define CLI_DB_INIT                                                                        \
+	{                                                                                  \
+		NULL, NULL, NULL, NULL, false, false, false, { { 0 }, { 0 }, { 0 } }, NULL \
+	}
 
 /**
  * getopt_long over @argv with @opts (short options are not used).  Returns
@@ -296,8 +307,8 @@ void cli_json_text(struct dt_strbuf *sb, json_t *v);
 /** A text table aligned by display width (East Asian wide characters count 2). */
 struct cli_table {
 	size_t ncols;
-	unsigned right;  /* bit i: right-align column i (numbers) */
-	json_t *rows;    /* array of arrays of strings; row 0 is the header */
+	unsigned right; /* bit i: right-align column i (numbers) */
+	json_t *rows;   /* array of arrays of strings; row 0 is the header */
 };
 
 void cli_table_init(struct cli_table *t, size_t ncols, unsigned right);
@@ -316,11 +327,11 @@ void cli_table_release(struct cli_table *t);
 struct cli_progress {
 	const char *label;
 	bool tty;
-	double start;       /* seconds, monotonic */
-	double last_draw;   /* when the bar or a line was last written */
-	int last_tenth;     /* for plain lines: the last tenth reported */
+	double start;     /* seconds, monotonic */
+	double last_draw; /* when the bar or a line was last written */
+	int last_tenth;   /* for plain lines: the last tenth reported */
 	int64_t done, total;
-	bool drawn;         /* something is on the terminal line */
+	bool drawn; /* something is on the terminal line */
 };
 
 void cli_progress_init(struct cli_progress *p, const char *label);

@@ -11,8 +11,11 @@
 static int list_alerts(struct cli_db *db, const char *status, bool json, struct dt_strbuf *err)
 {
 	const char *filters[2] = { "status", status };
-	struct dt_query q = { .filters = filters, .nfilters = status ? 1 : 0, .limit = 1000,
-			      .sort = "id", .desc = true };
+	struct dt_query q = { .filters = filters,
+			      .nfilters = status ? 1 : 0,
+			      .limit = 1000,
+			      .sort = "id",
+			      .desc = true };
 	json_t *items = NULL;
 	char *next = NULL;
 	int rc = dt_store_list(db->store, NULL, "alert", &q, &items, &next, err);
@@ -25,15 +28,17 @@ static int list_alerts(struct cli_db *db, const char *status, bool json, struct 
 		return 0;
 	}
 	enum { N = 6 };
-	const char *header[N] = { "id", "级别 severity", "状态 status", "地区 region", "规则 rule",
-				  "说明 message" };
+	const char *header[N] = { "id",          "级别 severity", "状态 status",
+				  "地区 region", "规则 rule",     "说明 message" };
 	struct cli_table t;
 	cli_table_init(&t, N, 1);
 	cli_table_add(&t, header);
 	size_t i;
 	json_t *a;
-	static const char *const cols[N] = { "id", "severity", "status", "region", "rule", "message_zh" };
-	json_array_foreach(items, i, a) {
+	static const char *const cols[N] = { "id",     "severity", "status",
+					     "region", "rule",     "message_zh" };
+	json_array_foreach(items, i, a)
+	{
 		struct dt_strbuf cell[N];
 		const char *cells[N];
 		for (int k = 0; k < N; k++) {
@@ -47,7 +52,8 @@ static int list_alerts(struct cli_db *db, const char *status, bool json, struct 
 	}
 	cli_table_print(&t, stdout, 80);
 	cli_table_release(&t);
-	fprintf(stderr, "%zu alert%s\n", json_array_size(items), json_array_size(items) == 1 ? "" : "s");
+	fprintf(stderr, "%zu alert%s\n", json_array_size(items),
+		json_array_size(items) == 1 ? "" : "s");
 	json_decref(items);
 	return 0;
 }
@@ -70,13 +76,16 @@ int cmd_alerts(int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		if (c == 's') {
 			status = optarg;
-			if (strcmp(status, "open") && strcmp(status, "acknowledged") && strcmp(status, "resolved"))
-				rc = cli_usage_error("--status: %s is not open, acknowledged or resolved",
-						     cli_quote(optarg));
+			if (strcmp(status, "open") && strcmp(status, "acknowledged") &&
+			    strcmp(status, "resolved"))
+				rc = cli_usage_error(
+					"--status: %s is not open, acknowledged or resolved",
+					cli_quote(optarg));
 		} else if (c == 'n') {
 			note = optarg;
 		} else if (c == 'f') {
-			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL }, &format);
+			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL },
+					    &format);
 		} else {
 			rc = cli_common_opt(c, &db);
 		}
@@ -108,7 +117,8 @@ int cmd_alerts(int argc, char **argv)
 		if (rc != DT_OK)
 			rc = cli_fail(rc, &err);
 		else
-			printf("evaluated the alert rules: %d new alert%s\n", raised, raised == 1 ? "" : "s");
+			printf("evaluated the alert rules: %d new alert%s\n", raised,
+			       raised == 1 ? "" : "s");
 	} else {
 		rc = dt_store_alert_act(db.store, cli_actor(), NULL, id, action, note, &out, &err);
 		if (rc != DT_OK)

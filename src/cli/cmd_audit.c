@@ -73,7 +73,8 @@ static int keygen(const char *path)
 		rc = cli_fail(rc, &err);
 	} else {
 		printf("created signing key %s (mode 0600; keep it apart from the database)\n"
-		       "public key: %s\nfingerprint: %s\n", path, k.pk_hex, k.fingerprint);
+		       "public key: %s\nfingerprint: %s\n",
+		       path, k.pk_hex, k.fingerprint);
 		rc = 0;
 	}
 	dt_sign_key_clear(&k);
@@ -132,7 +133,8 @@ static int read_checkpoint(const char *path, const char *pubkey, const char *key
 		struct dt_sign_key k;
 		if (dt_sign_key_load(key_path, &k, &err) != DT_OK) {
 			cli_error("--against: no public key to check the checkpoint with: give "
-				  "--public-key FILE|HEX (%s)", err.buf);
+				  "--public-key FILE|HEX (%s)",
+				  err.buf);
 			rc = 1;
 			goto out;
 		}
@@ -241,15 +243,18 @@ int cmd_audit(int argc, char **argv)
 		if (rc != CLI_CONTINUE)
 			return rc;
 	}
-	if ((rc = cli_positional(argc, argv, 1, 1, "the action: verify, checkpoint, keygen or "
-						   "pubkey")) != CLI_CONTINUE)
+	if ((rc = cli_positional(argc, argv, 1, 1,
+				 "the action: verify, checkpoint, keygen or "
+				 "pubkey")) != CLI_CONTINUE)
 		return rc;
 	const char *action = argv[optind];
 	bool is_verify = !strcmp(action, "verify"), is_cp = !strcmp(action, "checkpoint"),
 	     is_keygen = !strcmp(action, "keygen"), is_pub = !strcmp(action, "pubkey");
 	if (!is_verify && !is_cp && !is_keygen && !is_pub)
-		return cli_usage_error("%s is not an audit action (try: verify, checkpoint, keygen, "
-				       "pubkey)", cli_quote(action));
+		return cli_usage_error(
+			"%s is not an audit action (try: verify, checkpoint, keygen, "
+			"pubkey)",
+			cli_quote(action));
 	if (!is_verify && (against || pubkey || records))
 		return cli_usage_error("--against, --public-key and --records go with verify only");
 	if (is_verify && out)

@@ -37,21 +37,26 @@ int cmd_contract(int argc, char **argv)
 		else if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
 			return rc;
 	}
-	if ((rc = cli_positional(argc, argv, 1, 2, "ACTION (submit, withdraw, approve, activate, "
-						   "complete, dissolve or transfer)")) != CLI_CONTINUE)
+	if ((rc = cli_positional(argc, argv, 1, 2,
+				 "ACTION (submit, withdraw, approve, activate, "
+				 "complete, dissolve or transfer)")) != CLI_CONTINUE)
 		return rc;
 	const char *action = argv[optind];
 	if (!strcmp(action, "edit"))
-		return cli_usage_error("edit: change a contract with `dualtrack update contract ID --json ...`");
+		return cli_usage_error(
+			"edit: change a contract with `dualtrack update contract ID --json ...`");
 	if (dt_contract_event_parse(action, &ev) != DT_OK)
-		return cli_usage_error("%s is not a contract action (submit, withdraw, approve, activate, "
-				       "complete, dissolve or transfer)", cli_quote(action));
+		return cli_usage_error(
+			"%s is not a contract action (submit, withdraw, approve, activate, "
+			"complete, dissolve or transfer)",
+			cli_quote(action));
 	if ((rc = cli_positional(argc, argv, 2, 2, "ID")) != CLI_CONTINUE ||
 	    (rc = cli_parse_id(argv[optind + 1], "ID", &id)) != CLI_CONTINUE)
 		return rc;
 	if (ev == DT_CEV_APPROVE) {
 		if (!party_arg)
-			return cli_usage_error("approve: --party enterprise|school|trainee is required");
+			return cli_usage_error(
+				"approve: --party enterprise|school|trainee is required");
 		if (dt_party_parse(party_arg, &party) != DT_OK)
 			return cli_usage_error("--party: %s is not enterprise, school or trainee",
 					       cli_quote(party_arg));

@@ -37,12 +37,18 @@ int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, b
 		const char *name;
 		int64_t n;
 	} rows[] = {
-		{ "pilots", st.pilots },	   { "enterprises", st.enterprises },
-		{ "schools", st.schools },	   { "programmes", st.programmes },
-		{ "partnerships", st.partnerships }, { "demands", st.demands },
-		{ "places", st.places },	   { "trainees", st.trainees },
-		{ "contracts", st.contracts },	   { "record-book entries", st.entries },
-		{ "assessments", st.assessments }, { "outcomes", st.outcomes },
+		{ "pilots", st.pilots },
+		{ "enterprises", st.enterprises },
+		{ "schools", st.schools },
+		{ "programmes", st.programmes },
+		{ "partnerships", st.partnerships },
+		{ "demands", st.demands },
+		{ "places", st.places },
+		{ "trainees", st.trainees },
+		{ "contracts", st.contracts },
+		{ "record-book entries", st.entries },
+		{ "assessments", st.assessments },
+		{ "outcomes", st.outcomes },
 	};
 	struct cli_table t;
 	cli_table_init(&t, 2, 1u << 1);

@@ -54,13 +54,15 @@ int cmd_export(int argc, char **argv)
 		case 'f':
 			format = dt_export_format_parse(optarg);
 			if (format < 0)
-				rc = cli_usage_error("--format: %s is not csv or xlsx", cli_quote(optarg));
+				rc = cli_usage_error("--format: %s is not csv or xlsx",
+						     cli_quote(optarg));
 			break;
 		case 'o': out = optarg; break;
 		case 'F': {
 			const char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg) {
-				rc = cli_usage_error("--filter: %s is not FIELD=VALUE", cli_quote(optarg));
+				rc = cli_usage_error("--filter: %s is not FIELD=VALUE",
+						     cli_quote(optarg));
 				break;
 			}
 			if (q.nfilters == MAX_FILTERS) {
@@ -83,13 +85,12 @@ int cmd_export(int argc, char **argv)
 			if (!strcmp(optarg, "en"))
 				eo.flags |= DT_EXPORT_EN;
 			else if (strcmp(optarg, "zh"))
-				rc = cli_usage_error("--lang: %s is not zh or en", cli_quote(optarg));
+				rc = cli_usage_error("--lang: %s is not zh or en",
+						     cli_quote(optarg));
 			break;
 		case 'u': eo.flags |= DT_EXPORT_UNMASK; break;
 		case 't': sample = sample < 0 ? 1 : sample; break;
-		case 's':
-			rc = cli_int_arg("--sample", optarg, 0, 100000000, &sample);
-			break;
+		case 's': rc = cli_int_arg("--sample", optarg, 0, 100000000, &sample); break;
 		default: rc = cli_common_opt(c, &db); break;
 		}
 		if (rc != CLI_CONTINUE)
@@ -112,12 +113,14 @@ int cmd_export(int argc, char **argv)
 	}
 	if (format < 0) {
 		size_t n = strlen(out);
-		format = n > 5 && !strcasecmp(out + n - 5, ".xlsx") ? DT_EXPORT_XLSX : DT_EXPORT_CSV;
+		format =
+			n > 5 && !strcasecmp(out + n - 5, ".xlsx") ? DT_EXPORT_XLSX : DT_EXPORT_CSV;
 	}
 	dt_strbuf_reset(&err);
 	if (sample >= 0) {
 		if (q.nfilters || q.q || (eo.flags & DT_EXPORT_UNMASK)) {
-			rc = cli_usage_error("--template and --sample take no filters and no --unmask");
+			rc = cli_usage_error(
+				"--template and --sample take no filters and no --unmask");
 			goto out;
 		}
 		int xrc = dt_export_template(kind, format, eo.flags, sample, out, &err);
@@ -142,8 +145,8 @@ int cmd_export(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(out, "-"))
-		fprintf(stderr, "%lld record%s written to %s\n", (long long)count, count == 1 ? "" : "s",
-			out);
+		fprintf(stderr, "%lld record%s written to %s\n", (long long)count,
+			count == 1 ? "" : "s", out);
 	rc = 0;
 out:
 	for (size_t i = 0; i < q.nfilters; i++)

@@ -51,7 +51,8 @@ int cli_read_file(const char *path, struct dt_strbuf *out)
 		/* Up to 1 MiB a turn, never past the cap; at the cap, one byte more tells. */
 		size_t room = out->max - out->len;
 		char probe;
-		if (room && !dt_strbuf_grow(out, room < ((size_t)1 << 20) ? room : (size_t)1 << 20)) {
+		if (room &&
+		    !dt_strbuf_grow(out, room < ((size_t)1 << 20) ? room : (size_t)1 << 20)) {
 			cli_error("%s: out of memory", path);
 			rc = 3;
 			break;
@@ -142,18 +143,20 @@ static void list_errors(const struct dt_import_result *r)
 	struct dt_strbuf sb = DT_STRBUF_INIT;
 	size_t i;
 	json_t *e;
-	json_array_foreach(r->errors, i, e) {
+	json_array_foreach(r->errors, i, e)
+	{
 		dt_strbuf_reset(&sb);
 		if (i == ERRORS_SHOWN) {
-			dt_message(&sb, lang, "cli.import_more", "count", DT_I(r->nerrors - ERRORS_SHOWN),
-				   "option", "--report", NULL);
+			dt_message(&sb, lang, "cli.import_more", "count",
+				   DT_I(r->nerrors - ERRORS_SHOWN), "option", "--report", NULL);
 			fprintf(stderr, "  %s\n", sb.buf);
 			break;
 		}
 		const char *col = json_string_value(json_object_get(e, "column"));
 		const char *row = DT_I(json_integer_value(json_object_get(e, "row")));
 		if (col && *col)
-			dt_message(&sb, lang, "cli.import_row_column", "row", row, "column", col, NULL);
+			dt_message(&sb, lang, "cli.import_row_column", "row", row, "column", col,
+				   NULL);
 		else
 			dt_message(&sb, lang, "cli.import_row", "row", row, NULL);
 		const char *code = json_string_value(json_object_get(e, "code"));
@@ -203,7 +206,8 @@ int cmd_import(int argc, char **argv)
 			if (!strcmp(optarg, "json"))
 				json_out = true;
 			else if (strcmp(optarg, "text"))
-				rc = cli_usage_error("--format: %s is not text or json", cli_quote(optarg));
+				rc = cli_usage_error("--format: %s is not text or json",
+						     cli_quote(optarg));
 			break;
 		default: rc = cli_common_opt(c, &db); break;
 		}

@@ -70,15 +70,17 @@ static void csv_field(const char *s)
 
 static void print_csv(json_t *res)
 {
-	static const char *const cols[] = { "code", "name_zh", "name_en", "unit", "value", "numerator",
-					    "denominator", "target", "attainment", "projection", "previous" };
+	static const char *const cols[] = { "code",       "name_zh",    "name_en",     "unit",
+					    "value",      "numerator",  "denominator", "target",
+					    "attainment", "projection", "previous" };
 	fputs("\xEF\xBB\xBF", stdout); /* a BOM, so that Excel reads the Chinese names as UTF-8 */
 	for (size_t k = 0; k < DT_ARRAY_SIZE(cols); k++)
 		printf("%s%s", k ? "," : "", cols[k]);
 	fputs("\r\n", stdout);
 	size_t i;
 	json_t *ind;
-	json_array_foreach(json_object_get(res, "indicators"), i, ind) {
+	json_array_foreach(json_object_get(res, "indicators"), i, ind)
+	{
 		for (size_t k = 0; k < DT_ARRAY_SIZE(cols); k++) {
 			struct dt_strbuf sb = DT_STRBUF_INIT;
 			json_t *v = json_object_get(ind, cols[k]);
@@ -98,7 +100,8 @@ static void print_table(json_t *res)
 	json_t *reg = json_object_get(res, "region"), *per = json_object_get(res, "period");
 	printf("%s %s  %s .. %s", json_string_value(json_object_get(reg, "code")),
 	       json_string_value(json_object_get(reg, "name_zh")),
-	       json_string_value(json_object_get(per, "from")), json_string_value(json_object_get(per, "to")));
+	       json_string_value(json_object_get(per, "from")),
+	       json_string_value(json_object_get(per, "to")));
 	if (json_is_string(json_object_get(res, "occupation")))
 		printf("  occupation %s", json_string_value(json_object_get(res, "occupation")));
 	json_t *score = json_object_get(res, "score");
@@ -106,14 +109,17 @@ static void print_table(json_t *res)
 		printf("  综合得分 score %.1f", json_number_value(score));
 	printf("\n");
 	enum { N = 7 };
-	const char *header[N] = { "指标 indicator", "实际 value", "目标 target", "完成度 attainment",
-				  "预计 projection", "上期 previous", "code" };
+	const char *header[N] = {
+		"指标 indicator",  "实际 value",    "目标 target", "完成度 attainment",
+		"预计 projection", "上期 previous", "code"
+	};
 	struct cli_table t;
 	cli_table_init(&t, N, 0x3e);
 	cli_table_add(&t, header);
 	size_t i;
 	json_t *ind;
-	json_array_foreach(json_object_get(res, "indicators"), i, ind) {
+	json_array_foreach(json_object_get(res, "indicators"), i, ind)
+	{
 		const char *unit = json_string_value(json_object_get(ind, "unit"));
 		struct dt_strbuf cell[N];
 		const char *cells[N];
@@ -161,9 +167,10 @@ static int rebuild_or_verify(struct cli_db *db, bool rebuild, struct dt_strbuf *
 		return cli_fail(rc, err);
 	}
 	if (bad) {
-		cli_error("the maintained aggregates differ from a rebuild in %lld rows (first ones below); "
-			  "`dualtrack indicators --rebuild` repairs them",
-			  (long long)bad);
+		cli_error(
+			"the maintained aggregates differ from a rebuild in %lld rows (first ones below); "
+			"`dualtrack indicators --rebuild` repairs them",
+			(long long)bad);
 		cli_print_json(sample);
 	} else {
 		printf("ok: the maintained aggregates equal a rebuild from the facts\n");
@@ -210,7 +217,9 @@ int cmd_indicators(int argc, char **argv)
 		} else if (c == 'V') {
 			verify = true;
 		} else if (c == 'f') {
-			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", "csv", NULL }, &format);
+			rc = cli_format_opt(optarg,
+					    (const char *const[]){ "table", "json", "csv", NULL },
+					    &format);
 		} else {
 			rc = cli_common_opt(c, &db);
 		}

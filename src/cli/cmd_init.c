@@ -36,7 +36,7 @@ static void remove_db(const char *path)
 }
 
 static enum dt_err load_builtin(struct dt_store *s, enum dt_refdata_kind kind, const char *what,
-			struct dt_strbuf *report, struct dt_strbuf *err)
+				struct dt_strbuf *report, struct dt_strbuf *err)
 {
 	struct dt_refdata_stats st = { 0, 0, 0, 0 };
 	int rc = dt_refdata_load_builtin(s, cli_actor(), kind, &st, err);
@@ -87,7 +87,8 @@ int cmd_init(int argc, char **argv)
 
 	if (stat(db.db_path, &st) == 0) {
 		cli_error("%s already exists: refusing to overwrite a database "
-			  "(remove it first, or give another --db PATH)", db.db_path);
+			  "(remove it first, or give another --db PATH)",
+			  db.db_path);
 		rc = 1;
 		goto out;
 	} else if (errno != ENOENT) {
@@ -125,8 +126,9 @@ int cmd_init(int argc, char **argv)
 	if (rc == DT_OK) {
 		dt_strbuf_addf(&report, "%s key file %s\n",
 			       made_key ? "created the" : "using the existing", db.key_path);
-		dt_strbuf_addf(&report, "%s audit signing key %s (`dualtrack audit pubkey` prints "
-					"its public key)\n",
+		dt_strbuf_addf(&report,
+			       "%s audit signing key %s (`dualtrack audit pubkey` prints "
+			       "its public key)\n",
 			       made_skey ? "created the" : "using the existing", skey);
 		dt_strbuf_addf(&report, "created database %s (schema version %d)\n", db.db_path,
 			       dt_store_schema_version(s));

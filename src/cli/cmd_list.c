@@ -14,8 +14,8 @@
 #include "domain/entity.h"
 #include "core/banned.h"
 
-#define TABLE_FIELDS 6  /* id and five more */
-#define CELL_MAX 40     /* display columns of a table cell */
+#define TABLE_FIELDS 6 /* id and five more */
+#define CELL_MAX 40    /* display columns of a table cell */
 
 /* The columns of the table: id, the first fields in entity order, and status. */
 static size_t table_fields(const struct dt_entity *e, const struct dt_field **out)
@@ -73,7 +73,8 @@ int cmd_list(int argc, char **argv)
 		case 'F': {
 			const char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg) {
-				rc = cli_usage_error("--filter: %s is not FIELD=VALUE", cli_quote(optarg));
+				rc = cli_usage_error("--filter: %s is not FIELD=VALUE",
+						     cli_quote(optarg));
 				break;
 			}
 			filters[2 * nfilters] = strndup(optarg, (size_t)(eq - optarg));
@@ -90,7 +91,9 @@ int cmd_list(int argc, char **argv)
 			q.limit = (int)n;
 			break;
 		case 'f':
-			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", "jsonl", NULL }, &format);
+			rc = cli_format_opt(optarg,
+					    (const char *const[]){ "table", "json", "jsonl", NULL },
+					    &format);
 			break;
 		default: rc = cli_common_opt(c, &db); break;
 		}
@@ -134,8 +137,7 @@ int cmd_list(int argc, char **argv)
 	if (!strcmp(format, "json")) {
 		cli_print_json(items);
 	} else if (!strcmp(format, "jsonl")) {
-		json_array_foreach(items, i, o)
-			cli_print_json_line(o);
+		json_array_foreach(items, i, o) cli_print_json_line(o);
 	} else {
 		const struct dt_field *cols[TABLE_FIELDS + 1];
 		size_t ncols = table_fields(e, cols);
@@ -152,7 +154,8 @@ int cmd_list(int argc, char **argv)
 		}
 		cli_table_init(&t, ncols, right);
 		cli_table_add(&t, cells);
-		json_array_foreach(items, i, o) {
+		json_array_foreach(items, i, o)
+		{
 			for (size_t k = 0; k < ncols; k++) {
 				dt_strbuf_reset(&text[k]);
 				cli_json_text(&text[k], json_object_get(o, cols[k]->name));

@@ -42,12 +42,14 @@ int cmd_rank(int argc, char **argv)
 			if (!strcmp(optarg, "city") || !strcmp(optarg, "province"))
 				level = !strcmp(optarg, "city") ? 2 : 1;
 			else
-				rc = cli_usage_error("--level: %s is not city or province", cli_quote(optarg));
+				rc = cli_usage_error("--level: %s is not city or province",
+						     cli_quote(optarg));
 		} else if (c == 'w') {
 			if (dt_region_code_parse(optarg, &within, NULL, NULL) != DT_OK)
 				rc = cli_region_error("--within", optarg);
 		} else if (c == 'f') {
-			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL }, &format);
+			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL },
+					    &format);
 		} else {
 			rc = cli_common_opt(c, &db);
 		}
@@ -67,14 +69,19 @@ int cmd_rank(int argc, char **argv)
 		goto out;
 	}
 	enum { N = 6 };
-	const char *header[N] = { "名次 rank", "地区 region", "得分 score", "上年名次 previous",
-				  "上年得分 previous score", "变化 change" };
+	const char *header[N] = { "名次 rank",
+				  "地区 region",
+				  "得分 score",
+				  "上年名次 previous",
+				  "上年得分 previous score",
+				  "变化 change" };
 	struct cli_table t;
 	cli_table_init(&t, N, 0x3d);
 	cli_table_add(&t, header);
 	size_t i;
 	json_t *it;
-	json_array_foreach(json_object_get(res, "items"), i, it) {
+	json_array_foreach(json_object_get(res, "items"), i, it)
+	{
 		struct dt_strbuf cell[N];
 		const char *cells[N];
 		for (int k = 0; k < N; k++)

@@ -118,7 +118,7 @@ static int probe_listen(const char *opt, const char *host, int port)
 		cli_error("%s %s:%d: %c%s%s", opt, host, port, tolower((unsigned char)msg[0]),
 			  msg[0] ? msg + 1 : "",
 			  e == EADDRINUSE ? " (another server listens there)"
-			  : e == EACCES	  ? " (ports below 1024 need privileges)"
+			  : e == EACCES   ? " (ports below 1024 need privileges)"
 					  : "");
 		rc = 1;
 	}
@@ -132,12 +132,15 @@ static int probe_listen(const char *opt, const char *host, int port)
  */
 static int check_public_url(const char *u)
 {
-	const char *rest = !strncasecmp(u, "https://", 8) ? u + 8 : !strncasecmp(u, "http://", 7) ? u + 7 : NULL;
+	const char *rest = !strncasecmp(u, "https://", 8)  ? u + 8
+			   : !strncasecmp(u, "http://", 7) ? u + 7
+							   : NULL;
 	if (!rest || !*rest || *rest == '/' || strpbrk(rest, "?#@ \t") ||
 	    (strchr(rest, '/') && strcmp(strchr(rest, '/'), "/")))
-		return cli_usage_error("--public-url: %s is not http[s]://HOST[:PORT] (the address users "
-				       "reach the server at, e.g. https://dualtrack.example.gov.cn)",
-				       cli_quote(u));
+		return cli_usage_error(
+			"--public-url: %s is not http[s]://HOST[:PORT] (the address users "
+			"reach the server at, e.g. https://dualtrack.example.gov.cn)",
+			cli_quote(u));
 	return CLI_CONTINUE;
 }
 
@@ -161,13 +164,15 @@ static int load_metrics_token(const char *path)
 	for (size_t i = 0; i < tok.len; i++) {
 		if (tok.buf[i] <= ' ' || tok.buf[i] > '~') {
 			rc = cli_usage_error("--metrics-token-file %s: the token has a blank or a "
-					     "non-ASCII character at %zu", cli_quote(path), i + 1);
+					     "non-ASCII character at %zu",
+					     cli_quote(path), i + 1);
 			goto out;
 		}
 	}
 	if (tok.len < 16) {
 		rc = cli_usage_error("--metrics-token-file %s: the token must be at least 16 "
-				     "characters (it has %zu)", cli_quote(path), tok.len);
+				     "characters (it has %zu)",
+				     cli_quote(path), tok.len);
 		goto out;
 	}
 	dt_app_set_metrics_token(tok.buf);
@@ -223,9 +228,7 @@ int cmd_serve(int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'l': rc = parse_listen("--listen", optarg, &host, &port); break;
-		case 'L':
-			rc = parse_listen("--metrics-listen", optarg, &mhost, &mport);
-			break;
+		case 'L': rc = parse_listen("--metrics-listen", optarg, &mhost, &mport); break;
 		case 't':
 			rc = cli_int_arg("--threads", optarg, 0, MAX_THREADS, &n);
 			threads = (int)n;
@@ -234,7 +237,8 @@ int cmd_serve(int argc, char **argv)
 			rc = cli_int_arg("--max-body", optarg, 1, MAX_BODY_LIMIT, &max_body);
 			break;
 		case 'U':
-			rc = cli_int_arg("--max-upload", optarg, 1, MAX_BODY_LIMIT * 4, &max_upload);
+			rc = cli_int_arg("--max-upload", optarg, 1, MAX_BODY_LIMIT * 4,
+					 &max_upload);
 			break;
 		case 'C':
 			rc = cli_int_arg("--checkpoint-every", optarg, 1, 7 * 24 * 60, &every);
@@ -285,8 +289,9 @@ int cmd_serve(int argc, char **argv)
 			goto out;
 		} else {
 			/* only a default for checking checkpoints: serve without it */
-			cli_error("warning: %s; checkpoints are verified only against a given public key",
-				  err.buf);
+			cli_error(
+				"warning: %s; checkpoints are verified only against a given public key",
+				err.buf);
 		}
 	}
 	if (cp_dir) {
@@ -304,7 +309,8 @@ int cmd_serve(int argc, char **argv)
 	if ((rc = probe_listen("--listen", host.buf, port)))
 		goto out;
 	if (mport && mport == port) {
-		rc = cli_usage_error("--metrics-listen: port %d is the --listen port; give another", port);
+		rc = cli_usage_error("--metrics-listen: port %d is the --listen port; give another",
+				     port);
 		goto out;
 	}
 	if (mport && (rc = probe_listen("--metrics-listen", mhost.buf, mport)))

@@ -22,14 +22,16 @@ static int check(const char *key, const char *value)
 	dt_strbuf_release(&err);
 	if (!strncmp(key, "weight.", 7)) {
 		if (!dt_indicator_find(key + 7)) {
-			cli_error("KEY: %s is not an indicator code (see docs/INDICATORS.md)", cli_quote(key + 7));
+			cli_error("KEY: %s is not an indicator code (see docs/INDICATORS.md)",
+				  cli_quote(key + 7));
 			return 1;
 		}
 		return rc;
 	}
 	if (!strncmp(key, "alert.", 6)) {
 		if (dt_engine_alert_rule(key + 6, NULL, NULL) < 0) {
-			cli_error("KEY: %s is not an alert rule (dualtrack settings lists them)", cli_quote(key + 6));
+			cli_error("KEY: %s is not an alert rule (dualtrack settings lists them)",
+				  cli_quote(key + 6));
 			return 1;
 		}
 		return rc;
@@ -63,14 +65,16 @@ int cmd_settings(int argc, char **argv)
 		if ((rc = check(argv[optind + 1], argv[optind + 2])))
 			return rc;
 	} else if (strcmp(action, "list")) {
-		return cli_usage_error("%s is not a settings action (list, set)", cli_quote(action));
+		return cli_usage_error("%s is not a settings action (list, set)",
+				       cli_quote(action));
 	} else if ((rc = cli_positional(argc, argv, 0, 1, "")) != CLI_CONTINUE) {
 		return rc;
 	}
 	if ((rc = cli_db_open(&db)))
 		goto out;
 	if (!strcmp(action, "set")) {
-		rc = dt_store_setting_set(db.store, cli_actor(), argv[optind + 1], argv[optind + 2], &err);
+		rc = dt_store_setting_set(db.store, cli_actor(), argv[optind + 1], argv[optind + 2],
+					  &err);
 		rc = rc == DT_OK ? 0 : cli_fail(rc, &err);
 		if (!rc)
 			printf("%s = %s\n", argv[optind + 1], argv[optind + 2]);

@@ -41,7 +41,8 @@ int cmd_show(int argc, char **argv)
 	if ((rc = cli_entity_args(argc, argv, "ENTITY (e.g. trainee)", &e, &id)) != CLI_CONTINUE)
 		return rc;
 	if (unmask && !has_pii(e))
-		return cli_usage_error("--unmask: %s records hold no personal identity numbers", e->name);
+		return cli_usage_error("--unmask: %s records hold no personal identity numbers",
+				       e->name);
 
 	db.need_key = unmask;
 	if ((rc = cli_db_open(&db)))
@@ -50,7 +51,8 @@ int cmd_show(int argc, char **argv)
 	if (rc == DT_OK && unmask) {
 		struct dt_strbuf action = DT_STRBUF_INIT;
 		dt_strbuf_addf(&action, "%s.unmask", e->name);
-		rc = dt_store_audit(db.store, cli_actor(), action.buf, e->name, id, NULL, NULL, &err);
+		rc = dt_store_audit(db.store, cli_actor(), action.buf, e->name, id, NULL, NULL,
+				    &err);
 		dt_strbuf_release(&action);
 	}
 	if (rc != DT_OK) {

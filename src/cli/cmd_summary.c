@@ -15,8 +15,8 @@
 #include "domain/region.h"
 #include "core/banned.h"
 
-static const char *const count_cols[] = { "enterprises", "schools", "trainees", "contracts",
-					  "active", "completed", "dissolved" };
+static const char *const count_cols[] = { "enterprises", "schools",   "trainees", "contracts",
+					  "active",      "completed", "dissolved" };
 
 static double number(json_t *row, const char *k)
 {
@@ -59,7 +59,8 @@ int cmd_summary(int argc, char **argv)
 			if (dt_region_code_parse(optarg, &scope.region, NULL, NULL) != DT_OK)
 				rc = cli_region_error("--region", optarg);
 		} else if (c == 'f') {
-			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL }, &format);
+			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL },
+					    &format);
 		} else {
 			rc = cli_common_opt(c, &db);
 		}
@@ -79,9 +80,11 @@ int cmd_summary(int argc, char **argv)
 	size_t i;
 	json_t *row;
 	if (!strcmp(format, "json")) {
-		json_array_foreach(rows, i, row) {
+		json_array_foreach(rows, i, row)
+		{
 			double r = ratio_of(row);
-			json_object_set_new(row, "dual_ratio", isnan(r) ? json_null() : json_real(r));
+			json_object_set_new(row, "dual_ratio",
+					    isnan(r) ? json_null() : json_real(r));
 		}
 		cli_print_json(rows);
 		rc = 0;
@@ -96,7 +99,8 @@ int cmd_summary(int argc, char **argv)
 	header[NCOLS - 1] = "dual ratio";
 	cli_table_init(&t, NCOLS, ~0u << 2); /* numbers to the right */
 	cli_table_add(&t, header);
-	json_array_foreach(rows, i, row) {
+	json_array_foreach(rows, i, row)
+	{
 		struct dt_strbuf cell[NCOLS];
 		const char *cells[NCOLS];
 		for (size_t k = 0; k < NCOLS; k++)

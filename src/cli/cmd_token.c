@@ -32,8 +32,8 @@ static int token_create(struct cli_db *db, const char *login, int64_t days)
 	if ((rc = cli_account_find(db->store, login, &acct)))
 		goto out;
 	if (json_is_true(json_object_get(acct, "disabled"))) {
-		cli_error("account %s is disabled (`dualtrack user enable %s` first)", cli_quote(login),
-			  login);
+		cli_error("account %s is disabled (`dualtrack user enable %s` first)",
+			  cli_quote(login), login);
 		rc = 1;
 		goto out;
 	}
@@ -52,8 +52,9 @@ static int token_create(struct cli_db *db, const char *login, int64_t days)
 		goto out;
 	}
 	cli_account_scope(&scope, acct);
-	fprintf(stderr, "created token %lld for '%s' (role %s, scope %s), valid until %s; "
-			"it is shown once, below\n",
+	fprintf(stderr,
+		"created token %lld for '%s' (role %s, scope %s), valid until %s; "
+		"it is shown once, below\n",
 		(long long)id, cred.account.login, cred.account.role, scope.buf, cred.expires_at);
 	fflush(stderr);
 	printf("%s\n", token);
@@ -100,7 +101,8 @@ int cmd_token(int argc, char **argv)
 		if ((rc = cli_positional(argc, argv, 1, 1, "")) != CLI_CONTINUE)
 			goto out;
 		if (!login) {
-			rc = cli_usage_error("`token create` needs --login: the account the token acts as");
+			rc = cli_usage_error(
+				"`token create` needs --login: the account the token acts as");
 			goto out;
 		}
 	} else if (!strcmp(action, "revoke")) {
@@ -113,7 +115,8 @@ int cmd_token(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		rc = cli_usage_error("%s is not a token action (create or revoke)", cli_quote(action));
+		rc = cli_usage_error("%s is not a token action (create or revoke)",
+				     cli_quote(action));
 		goto out;
 	}
 

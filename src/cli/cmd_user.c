@@ -40,7 +40,7 @@ static const struct {
 };
 
 static const char *const option_names[] = { "--login", "--role", "--scope", "--password-stdin",
-					     "--format" };
+					    "--format" };
 
 int cli_account_find(struct dt_store *s, const char *login, json_t **out)
 {
@@ -54,7 +54,8 @@ int cli_account_find(struct dt_store *s, const char *login, json_t **out)
 		rc = cli_fail(rc, &err);
 		goto out;
 	}
-	json_array_foreach(all, i, acct) {
+	json_array_foreach(all, i, acct)
+	{
 		const char *l = json_string_value(json_object_get(acct, "login"));
 		if (l && !strcmp(l, login)) {
 			*out = json_incref(acct);
@@ -145,11 +146,12 @@ static int user_list(struct cli_db *db, const char *format)
 		goto out;
 	}
 	if (!strcmp(format, "json")) {
-		json_array_foreach(all, i, acct) {
+		json_array_foreach(all, i, acct)
+		{
 			dt_strbuf_reset(&scope);
 			cli_account_scope(&scope, acct);
-			json_object_set_new(acct, "scope", strcmp(scope.buf, "-")
-								   ? json_string(scope.buf)
+			json_object_set_new(acct, "scope",
+					    strcmp(scope.buf, "-") ? json_string(scope.buf)
 								   : json_null());
 		}
 		cli_print_json(all);
@@ -158,7 +160,8 @@ static int user_list(struct cli_db *db, const char *format)
 		static const char *const header[] = { "login", "role", "scope", "disabled" };
 		cli_table_init(&t, 4, 0);
 		cli_table_add(&t, header);
-		json_array_foreach(all, i, acct) {
+		json_array_foreach(all, i, acct)
+		{
 			dt_strbuf_reset(&scope);
 			cli_account_scope(&scope, acct);
 			const char *cells[4] = {
@@ -209,13 +212,23 @@ int cmd_user(int argc, char **argv)
 	password[0] = '\0';
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		switch (c) {
-		case 'L': login = optarg; seen |= O_LOGIN; break;
-		case 'r': role = optarg; seen |= O_ROLE; break;
-		case 's': scope_arg = optarg; seen |= O_SCOPE; break;
+		case 'L':
+			login = optarg;
+			seen |= O_LOGIN;
+			break;
+		case 'r':
+			role = optarg;
+			seen |= O_ROLE;
+			break;
+		case 's':
+			scope_arg = optarg;
+			seen |= O_SCOPE;
+			break;
 		case 'p': seen |= O_PWSTDIN; break;
 		case 'f':
 			seen |= O_FORMAT;
-			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL }, &format);
+			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL },
+					    &format);
 			break;
 		default: rc = cli_common_opt(c, &db); break;
 		}
@@ -223,15 +236,17 @@ int cmd_user(int argc, char **argv)
 			goto out;
 	}
 	if ((rc = cli_positional(argc, argv, 1, 2,
-				 "the action: add, list, disable, enable or passwd")) != CLI_CONTINUE)
+				 "the action: add, list, disable, enable or passwd")) !=
+	    CLI_CONTINUE)
 		goto out;
 	const char *action = argv[optind];
 	for (a = 0; a < DT_ARRAY_SIZE(actions); a++)
 		if (!strcmp(actions[a].name, action))
 			break;
 	if (a == DT_ARRAY_SIZE(actions)) {
-		rc = cli_usage_error("%s is not a user action (add, list, disable, enable or passwd)",
-				     cli_quote(action));
+		rc = cli_usage_error(
+			"%s is not a user action (add, list, disable, enable or passwd)",
+			cli_quote(action));
 		goto out;
 	}
 	if ((rc = cli_positional(argc, argv, 1 + actions[a].nargs, 1 + actions[a].nargs,
@@ -240,13 +255,15 @@ int cmd_user(int argc, char **argv)
 	for (size_t k = 0; k < DT_ARRAY_SIZE(option_names); k++) {
 		unsigned bit = 1u << k;
 		if ((seen & bit) && !(actions[a].allow & bit)) {
-			rc = cli_usage_error("%s does not apply to `user %s`", option_names[k], action);
+			rc = cli_usage_error("%s does not apply to `user %s`", option_names[k],
+					     action);
 			goto out;
 		}
 		if ((actions[a].need & bit) && !(seen & bit)) {
-			rc = cli_usage_error("`user %s` needs %s%s", action, option_names[k],
-					     bit == O_PWSTDIN ? " (the password is read from stdin, one line)"
-							      : "");
+			rc = cli_usage_error(
+				"`user %s` needs %s%s", action, option_names[k],
+				bit == O_PWSTDIN ? " (the password is read from stdin, one line)"
+						 : "");
 			goto out;
 		}
 	}
@@ -263,8 +280,8 @@ int cmd_user(int argc, char **argv)
 	if (!strcmp(action, "list")) {
 		rc = user_list(&db, format);
 	} else if (!strcmp(action, "add")) {
-		rc = dt_store_account_add(db.store, cli_actor(), login, role, scope_arg, password, &id,
-					  &err);
+		rc = dt_store_account_add(db.store, cli_actor(), login, role, scope_arg, password,
+					  &id, &err);
 		if (rc == DT_ECONFLICT) {
 			/* the login is the account's only unique field */
 			dt_strbuf_reset(&err);
@@ -278,8 +295,8 @@ int cmd_user(int argc, char **argv)
 		if ((rc = cli_account_find(db.store, login, &acct)))
 			goto out;
 		cli_account_scope(&scope, acct);
-		printf("added account '%s' (id %lld, role %s, scope %s)\n", login, (long long)id, role,
-		       scope.buf);
+		printf("added account '%s' (id %lld, role %s, scope %s)\n", login, (long long)id,
+		       role, scope.buf);
 	} else if (!strcmp(action, "passwd")) {
 		rc = dt_store_account_passwd(db.store, cli_actor(), login, password, &err);
 		if (rc != DT_OK) {
@@ -296,7 +313,8 @@ int cmd_user(int argc, char **argv)
 			goto out;
 		}
 		if (disable)
-			printf("disabled account '%s'; its sessions and tokens are revoked\n", login);
+			printf("disabled account '%s'; its sessions and tokens are revoked\n",
+			       login);
 		else
 			printf("enabled account '%s' (revoked tokens stay revoked)\n", login);
 	}

@@ -138,8 +138,9 @@ int cmd_validate(int argc, char **argv)
 		if (!strcmp(kinds[i].kind, kind))
 			check = kinds[i].check;
 	if (!check) {
-		return cli_usage_error("%s is not a kind of value: national-id, uscc, region or occupation",
-				       cli_quote(kind));
+		return cli_usage_error(
+			"%s is not a kind of value: national-id, uscc, region or occupation",
+			cli_quote(kind));
 	}
 	if (optind >= argc)
 		return cli_usage_error("%s: no values to check", kind);

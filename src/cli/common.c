@@ -145,7 +145,8 @@ int cli_problems(int rc, const struct dt_problems *ps)
 	for (size_t i = 0; ps && i < ps->n; i++) {
 		dt_strbuf_reset(&sb);
 		if (ps->v[i].field)
-			dt_strbuf_addf(&sb, "%s%s", ps->v[i].field, cli_lang() == DT_LANG_EN ? ": " : "：");
+			dt_strbuf_addf(&sb, "%s%s", ps->v[i].field,
+				       cli_lang() == DT_LANG_EN ? ": " : "：");
 		if (ps->v[i].warning)
 			dt_message(&sb, cli_lang(), "cli.warning", NULL);
 		dt_problem_render(&ps->v[i], cli_lang(), false, &sb);
@@ -260,13 +261,9 @@ int cli_common_opt(int c, struct cli_db *db)
 			return cli_usage_say("--key-file", "cli.path_empty", NULL);
 		db->key_arg = optarg;
 		return CLI_CONTINUE;
-	case CLI_OPT_HELP:
-		cli_usage(stdout);
-		return 0;
-	case ':':
-		return cli_usage_say(NULL, "cli.option_value", "option", failed_arg(), NULL);
-	default:
-		return unknown_option();
+	case CLI_OPT_HELP: cli_usage(stdout); return 0;
+	case ':': return cli_usage_say(NULL, "cli.option_value", "option", failed_arg(), NULL);
+	default: return unknown_option();
 	}
 }
 
@@ -403,8 +400,8 @@ int cli_db_open(struct cli_db *db)
 		return rc;
 	if (stat(db->db_path, &st) != 0) {
 		if (errno == ENOENT)
-			cli_say(NULL, "cli.no_database", "path", db->db_path, "init", "init", "option",
-				"--db", NULL);
+			cli_say(NULL, "cli.no_database", "path", db->db_path, "init", "init",
+				"option", "--db", NULL);
 		else
 			cli_error("%s: %s", db->db_path, strerror(errno));
 		return 1;
@@ -414,7 +411,9 @@ int cli_db_open(struct cli_db *db)
 		rc = dt_keys_load_file(db->key_path, &db->keys, &err);
 		if (rc != DT_OK) {
 			if (!db->key_named)
-				dt_strbuf_adds(&err, " (give the key with --key-file PATH or DUALTRACK_KEY_FILE)");
+				dt_strbuf_adds(
+					&err,
+					" (give the key with --key-file PATH or DUALTRACK_KEY_FILE)");
 			rc = cli_fail(rc, &err);
 			goto out;
 		}
@@ -488,8 +487,8 @@ int cli_json_arg(const char *arg, const char *what, json_t **out)
 		goto out;
 	json_t *v = json_loadb(in.buf, in.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!v) {
-		cli_say(what, "cli.json_invalid", "line", DT_I(jerr.line), "column", DT_I(jerr.column),
-			"reason", jerr.text, NULL);
+		cli_say(what, "cli.json_invalid", "line", DT_I(jerr.line), "column",
+			DT_I(jerr.column), "reason", jerr.text, NULL);
 		rc = 1;
 		goto out;
 	}
@@ -601,7 +600,8 @@ void cli_table_print(const struct cli_table *t, FILE *f, size_t maxw)
 	json_t *row;
 	if (!width)
 		return;
-	json_array_foreach(t->rows, r, row) {
+	json_array_foreach(t->rows, r, row)
+	{
 		for (size_t i = 0; i < t->ncols; i++) {
 			size_t w = dt_utf8_width(json_string_value(json_array_get(row, i)));
 			if (maxw && w > maxw)
@@ -611,7 +611,8 @@ void cli_table_print(const struct cli_table *t, FILE *f, size_t maxw)
 		}
 	}
 	struct dt_strbuf line = DT_STRBUF_INIT, cell = DT_STRBUF_INIT;
-	json_array_foreach(t->rows, r, row) {
+	json_array_foreach(t->rows, r, row)
+	{
 		dt_strbuf_reset(&line);
 		for (size_t i = 0; i < t->ncols; i++) {
 			dt_strbuf_reset(&cell);

@@ -14,9 +14,10 @@
 #include "core/secret.h"
 #include "core/banned.h"
 
-#define DB_OPTS "  --db PATH        the database (default $DUALTRACK_DB, else ./dualtrack.db)\n" \
-		"  --key-file PATH  its key file (default $DUALTRACK_KEY_FILE, else dualtrack.key\n" \
-		"                   beside the database)\n"
+#define DB_OPTS                                                                              \
+	"  --db PATH        the database (default $DUALTRACK_DB, else ./dualtrack.db)\n"     \
+	"  --key-file PATH  its key file (default $DUALTRACK_KEY_FILE, else dualtrack.key\n" \
+	"                   beside the database)\n"
 
 static const struct dt_cmd commands[] = {
 	{ "init", cmd_init, DT_CMD_DB,
@@ -25,8 +26,7 @@ static const struct dt_cmd commands[] = {
 	  "                   $DUALTRACK_SIGNING_KEY, else dualtrack.signing.key beside the key\n"
 	  "                   file); an existing one is kept\n",
 	  "create the database, its key file and audit signing key, load regions and occupations" },
-	{ "check", cmd_check, DT_CMD_DB,
-	  "check [--db PATH] [--key-file PATH]\n",
+	{ "check", cmd_check, DT_CMD_DB, "check [--db PATH] [--key-file PATH]\n",
 	  "check the database: schema, integrity, references, audit chain, records, aggregates" },
 	{ "validate", cmd_validate, 0,
 	  "validate national-id|uscc|region|occupation VALUE...\n"
@@ -274,16 +274,18 @@ void cli_usage(FILE *f)
 
 static void list_commands(FILE *f)
 {
-	fprintf(f, "usage: dualtrack COMMAND [ARGS]\n\n"
-		   "dualtrack - 双元培育试点管理平台, the dual vocational training pilot platform.\n\n"
-		   "commands:\n");
+	fprintf(f,
+		"usage: dualtrack COMMAND [ARGS]\n\n"
+		"dualtrack - 双元培育试点管理平台, the dual vocational training pilot platform.\n\n"
+		"commands:\n");
 	for (size_t i = 0; i < DT_ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n`dualtrack COMMAND --help` shows a command's options.\n"
-		   "environment: DUALTRACK_DB, DUALTRACK_KEY_FILE, DUALTRACK_SIGNING_KEY,\n"
-		   "DUALTRACK_TODAY (YYYY-MM-DD); LC_ALL, LC_MESSAGES or LANG zh_* for messages in\n"
-		   "Chinese (English otherwise).\n"
-		   "exit status: 0 ok, 1 invalid input or failed check, 2 usage error, 3 internal error.\n");
+	fprintf(f,
+		"\n`dualtrack COMMAND --help` shows a command's options.\n"
+		"environment: DUALTRACK_DB, DUALTRACK_KEY_FILE, DUALTRACK_SIGNING_KEY,\n"
+		"DUALTRACK_TODAY (YYYY-MM-DD); LC_ALL, LC_MESSAGES or LANG zh_* for messages in\n"
+		"Chinese (English otherwise).\n"
+		"exit status: 0 ok, 1 invalid input or failed check, 2 usage error, 3 internal error.\n");
 }
 
 int main(int argc, char **argv)

@@ -15,8 +15,8 @@
 #include "core/banned.h"
 
 #define BAR_WIDTH 20
-#define TTY_INTERVAL 0.1  /* seconds between redraws */
-#define LOG_INTERVAL 5.0  /* seconds between plain lines */
+#define TTY_INTERVAL 0.1 /* seconds between redraws */
+#define LOG_INTERVAL 5.0 /* seconds between plain lines */
 
 double cli_now(void)
 {

@@ -93,7 +93,8 @@ bool dt_date_shaped(const char *s)
 	return ok;
 }
 
-enum dt_err dt_date_parse(const char *s, struct dt_date *out, const char *field, struct dt_strbuf *err)
+enum dt_err dt_date_parse(const char *s, struct dt_date *out, const char *field,
+			  struct dt_strbuf *err)
 {
 	size_t len = s ? strlen(s) : 0;
 	if (!dt_date_shaped(s)) {

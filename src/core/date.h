@@ -35,7 +35,8 @@ int dt_date_days_in_month(int year, int month);
  * Parse "YYYY-MM-DD" strictly into @out.  On failure returns DT_EINVAL and
  * writes the reason (prefixed by @field when not NULL) into @err.
  */
-enum dt_err dt_date_parse(const char *s, struct dt_date *out, const char *field, struct dt_strbuf *err);
+enum dt_err dt_date_parse(const char *s, struct dt_date *out, const char *field,
+			  struct dt_strbuf *err);
 /** Has @s the shape YYYY-MM-DD (ten characters, digits and two dashes)? */
 bool dt_date_shaped(const char *s);
 /** Write "YYYY-MM-DD" into @out. */

@@ -37,7 +37,8 @@ static int weight(const char *p, const char *end)
 			if (p < end && *p == '0')
 				p++;
 			if (p < end && *p == '.') {
-				for (p++; p < end && *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
+				for (p++; p < end && *p >= '0' && *p <= '9' && digits < 3;
+				     p++, digits++)
 					w = w * 10 + (*p - '0');
 			}
 			while (digits++ < 3)

@@ -30,7 +30,8 @@ static void begin(struct dt_strbuf *err, const char *what)
 		dt_strbuf_addf(err, "%s: ", what);
 }
 
-static enum dt_err refuse(struct dt_strbuf *err, const char *what, const char *expected, const char *s)
+static enum dt_err refuse(struct dt_strbuf *err, const char *what, const char *expected,
+			  const char *s)
 {
 	if (!err)
 		return DT_EINVAL;
@@ -75,7 +76,7 @@ enum dt_num_fault dt_num_int64(const char *s, int64_t min, int64_t max, int64_t 
 }
 
 enum dt_err dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const char *what,
-		   struct dt_strbuf *err)
+			   struct dt_strbuf *err)
 {
 	int64_t v = 0;
 	enum dt_num_fault f = dt_num_int64(s, min, max, &v);

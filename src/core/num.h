@@ -25,7 +25,7 @@ enum dt_num_fault dt_num_double(const char *s, double *out);
  * trailing text.  On failure returns DT_EINVAL with "@what: reason" in @err.
  */
 enum dt_err dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out, const char *what,
-		   struct dt_strbuf *err);
+			   struct dt_strbuf *err);
 /** As dt_parse_int64 for a double (finite only). */
 enum dt_err dt_parse_double(const char *s, double *out, const char *what, struct dt_strbuf *err);
 

@@ -33,7 +33,7 @@ static bool reversed_of(const char *s, const char *t)
 enum dt_err dt_password_check(const char *password, const char *login, struct dt_strbuf *err)
 {
 	static const char *const options[] = {
-		"minlen=8",  "dcredit=0",   "ucredit=0",	 "lcredit=0", "ocredit=0",
+		"minlen=8",   "dcredit=0",   "ucredit=0",   "lcredit=0",   "ocredit=0",
 		"minclass=0", "dictcheck=1", "usercheck=0", "maxrepeat=0", "maxsequence=0",
 	};
 	size_t n = password ? strlen(password) : 0;
@@ -44,8 +44,8 @@ enum dt_err dt_password_check(const char *password, const char *login, struct dt
 				DT_PASSWORD_MIN, DT_PASSWORD_MIN);
 	if (n > DT_PASSWORD_MAX)
 		return dt_error(err, DT_EINVAL,
-				"password: 密码太长，至多 %d 字节 (at most %d bytes)", DT_PASSWORD_MAX,
-				DT_PASSWORD_MAX);
+				"password: 密码太长，至多 %d 字节 (at most %d bytes)",
+				DT_PASSWORD_MAX, DT_PASSWORD_MAX);
 	if (login && (!strcasecmp(password, login) || reversed_of(password, login)))
 		return dt_error(err, DT_EINVAL,
 				"password: 密码不能是登录名 (must not be the login name)");
@@ -67,17 +67,17 @@ enum dt_err dt_password_check(const char *password, const char *login, struct dt
 	pwquality_strerror(why, sizeof(why), score, aux);
 	switch (score) {
 	case PWQ_ERROR_CRACKLIB_CHECK:
-		rc = dt_error(err, DT_EINVAL,
-			      "password: 密码太常见或基于字典词，容易被猜中 (too common or based on a "
-			      "dictionary word: %s)", why);
+		rc = dt_error(
+			err, DT_EINVAL,
+			"password: 密码太常见或基于字典词，容易被猜中 (too common or based on a "
+			"dictionary word: %s)",
+			why);
 		break;
 	case PWQ_ERROR_MEM_ALLOC:
 	case PWQ_ERROR_FATAL_FAILURE:
 		rc = dt_error(err, DT_ENOMEM, "password: the check failed: %s", why);
 		break;
-	default:
-		rc = dt_error(err, DT_EINVAL, "password: 密码太简单 (too simple: %s)", why);
-		break;
+	default: rc = dt_error(err, DT_EINVAL, "password: 密码太简单 (too simple: %s)", why); break;
 	}
 out:
 	pwquality_free_settings(pwq);

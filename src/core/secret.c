@@ -251,7 +251,8 @@ void dt_secret_seal(const struct dt_keys *k, const void *plain, size_t len, unsi
 	crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, plain, len, nonce, k->enc);
 }
 
-enum dt_err dt_secret_open(const struct dt_keys *k, const unsigned char *sealed, size_t len, void *out)
+enum dt_err dt_secret_open(const struct dt_keys *k, const unsigned char *sealed, size_t len,
+			   void *out)
 {
 	if (len < DT_SEAL_OVERHEAD)
 		return DT_ECRYPTO;
@@ -306,7 +307,8 @@ void dt_token_new(char out[DT_TOKEN_LEN])
 {
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(out, DT_TOKEN_LEN, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(out, DT_TOKEN_LEN, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
 }
 

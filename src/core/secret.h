@@ -17,9 +17,9 @@
 
 #include "core/strbuf.h"
 
-#define DT_BLIND_LEN 16                 /* bytes of a blind index */
-#define DT_SEAL_OVERHEAD (24 + 16)      /* nonce + MAC added by dt_secret_seal */
-#define DT_FINGERPRINT_HEX 33           /* 16 bytes as hex + NUL */
+#define DT_BLIND_LEN 16            /* bytes of a blind index */
+#define DT_SEAL_OVERHEAD (24 + 16) /* nonce + MAC added by dt_secret_seal */
+#define DT_FINGERPRINT_HEX 33      /* 16 bytes as hex + NUL */
 
 struct dt_keys {
 	unsigned char enc[32];
@@ -47,15 +47,16 @@ void dt_secret_seal(const struct dt_keys *k, const void *plain, size_t len, unsi
  * Decrypt @len bytes of @sealed into @out (len - DT_SEAL_OVERHEAD bytes).
  * DT_ECRYPTO if the MAC does not verify (wrong key or tampered data).
  */
-enum dt_err dt_secret_open(const struct dt_keys *k, const unsigned char *sealed, size_t len, void *out);
+enum dt_err dt_secret_open(const struct dt_keys *k, const unsigned char *sealed, size_t len,
+			   void *out);
 /** Keyed hash of @s for look-up and uniqueness without the plaintext. */
 void dt_secret_blind(const struct dt_keys *k, const char *s, size_t len,
 		     unsigned char out[DT_BLIND_LEN]);
 
 /* ---- passwords and bearer tokens ---- */
 
-#define DT_PWHASH_LEN 128   /* crypto_pwhash_STRBYTES */
-#define DT_TOKEN_LEN 44     /* 32 random bytes, URL-safe base64, no padding, + NUL */
+#define DT_PWHASH_LEN 128 /* crypto_pwhash_STRBYTES */
+#define DT_TOKEN_LEN 44   /* 32 random bytes, URL-safe base64, no padding, + NUL */
 #define DT_TOKEN_HASH_HEX 65
 #define DT_TOKEN_DIGEST_LEN 32
 

@@ -42,19 +42,23 @@ enum dt_err dt_sign_key_create(const char *path, struct dt_strbuf *err)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		if (errno == EEXIST)
-			return dt_error(err, DT_ECONFLICT,
-					"signing key %s already exists; refusing to overwrite it "
-					"(the checkpoints signed with it could no longer be checked)",
-					path);
-		return dt_error(err, DT_EIO, "cannot create signing key %s: %s", path, strerror(errno));
+			return dt_error(
+				err, DT_ECONFLICT,
+				"signing key %s already exists; refusing to overwrite it "
+				"(the checkpoints signed with it could no longer be checked)",
+				path);
+		return dt_error(err, DT_EIO, "cannot create signing key %s: %s", path,
+				strerror(errno));
 	}
 	randombytes_buf(seed, sizeof(seed));
 	sodium_bin2hex(text, sizeof(text), seed, sizeof(seed));
 	text[SEED_FILE_LEN - 1] = '\n';
 	if (fchmod(fd, 0600) != 0 || !dt_write_all(fd, text, SEED_FILE_LEN) || fsync(fd) != 0)
-		rc = dt_error(err, DT_EIO, "cannot write signing key %s: %s", path, strerror(errno));
+		rc = dt_error(err, DT_EIO, "cannot write signing key %s: %s", path,
+			      strerror(errno));
 	if (close(fd) != 0 && rc == DT_OK)
-		rc = dt_error(err, DT_EIO, "cannot write signing key %s: %s", path, strerror(errno));
+		rc = dt_error(err, DT_EIO, "cannot write signing key %s: %s", path,
+			      strerror(errno));
 	if (rc != DT_OK)
 		unlink(path);
 	sodium_memzero(seed, sizeof(seed));
@@ -89,12 +93,12 @@ enum dt_err dt_sign_key_load(const char *path, struct dt_sign_key *k, struct dt_
 
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT
-			       ? dt_error(err, DT_ECRYPTO, "signing key %s does not exist "
-							   "(make one with `dualtrack audit keygen -o %s`)",
-					  path, path)
-			       : dt_error(err, DT_EIO, "cannot open signing key %s: %s", path,
-					  strerror(errno));
+		return errno == ENOENT ? dt_error(err, DT_ECRYPTO,
+						  "signing key %s does not exist "
+						  "(make one with `dualtrack audit keygen -o %s`)",
+						  path, path)
+				       : dt_error(err, DT_EIO, "cannot open signing key %s: %s",
+						  path, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		rc = dt_error(err, DT_ECRYPTO, "signing key %s is not a regular file", path);
 		goto out;
@@ -102,7 +106,8 @@ enum dt_err dt_sign_key_load(const char *path, struct dt_sign_key *k, struct dt_
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		rc = dt_error(err, DT_ECRYPTO,
 			      "signing key %s is accessible by group or others (mode %04o); run: "
-			      "chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
+			      "chmod 600 %s",
+			      path, (unsigned)(st.st_mode & 07777), path);
 		goto out;
 	}
 	while (got < sizeof(text)) {
@@ -113,9 +118,11 @@ enum dt_err dt_sign_key_load(const char *path, struct dt_sign_key *k, struct dt_
 			break;
 		got += (size_t)n;
 	}
-	if (got != SEED_FILE_LEN || text[SEED_FILE_LEN - 1] != '\n' || !from_hex(text, seed, SEED_LEN)) {
+	if (got != SEED_FILE_LEN || text[SEED_FILE_LEN - 1] != '\n' ||
+	    !from_hex(text, seed, SEED_LEN)) {
 		rc = dt_error(err, DT_ECRYPTO,
-			      "signing key %s: expected 64 lowercase hex digits and a newline", path);
+			      "signing key %s: expected 64 lowercase hex digits and a newline",
+			      path);
 		goto out;
 	}
 	key_from_seed(seed, k);
@@ -139,8 +146,8 @@ void dt_sign_fingerprint(const unsigned char pk[DT_SIGN_PK_LEN], char out[DT_SIG
 	sodium_bin2hex(out, DT_SIGN_FPR_HEX, md, sizeof(md));
 }
 
-enum dt_err dt_sign_pubkey_parse(const char *text, unsigned char pk[DT_SIGN_PK_LEN], const char *what,
-			 struct dt_strbuf *err)
+enum dt_err dt_sign_pubkey_parse(const char *text, unsigned char pk[DT_SIGN_PK_LEN],
+				 const char *what, struct dt_strbuf *err)
 {
 	char buf[2 * DT_SIGN_PK_LEN + 2];
 	const char *hex = text;
@@ -148,15 +155,19 @@ enum dt_err dt_sign_pubkey_parse(const char *text, unsigned char pk[DT_SIGN_PK_L
 		/* Not 64 digits: the name of a file holding them (a newline may follow). */
 		FILE *f = fopen(text, "re");
 		if (!f)
-			return dt_error(err, DT_EINVAL, "%s: %s is neither 64 hex digits nor a readable "
-							"file (%s)", what, text, strerror(errno));
+			return dt_error(err, DT_EINVAL,
+					"%s: %s is neither 64 hex digits nor a readable "
+					"file (%s)",
+					what, text, strerror(errno));
 		size_t n = fread(buf, 1, sizeof(buf), f);
 		fclose(f);
 		if (n == sizeof(buf) - 1 && buf[n - 1] == '\n')
 			n--;
 		if (n != 2 * DT_SIGN_PK_LEN)
-			return dt_error(err, DT_EINVAL, "%s: the file %s does not hold a public key "
-							"(64 hex digits)", what, text);
+			return dt_error(err, DT_EINVAL,
+					"%s: the file %s does not hold a public key "
+					"(64 hex digits)",
+					what, text);
 		buf[n] = '\0';
 		hex = buf;
 	}
@@ -171,19 +182,21 @@ enum dt_err dt_sign_pubkey_parse(const char *text, unsigned char pk[DT_SIGN_PK_L
 static void signed_part(const struct dt_checkpoint *cp, const char *pk_hex, struct dt_strbuf *out)
 {
 	dt_strbuf_adds(out, HEADER);
-	dt_strbuf_addf(out, "event: %lld\nhash: %s\ntime: %s\ndatabase: %s\nkey: %s\nfingerprint: %s\n",
-		       (long long)cp->event, cp->hash, cp->time, cp->database, pk_hex, cp->fingerprint);
+	dt_strbuf_addf(
+		out, "event: %lld\nhash: %s\ntime: %s\ndatabase: %s\nkey: %s\nfingerprint: %s\n",
+		(long long)cp->event, cp->hash, cp->time, cp->database, pk_hex, cp->fingerprint);
 }
 
-void dt_checkpoint_sign(struct dt_checkpoint *cp, const struct dt_sign_key *k, struct dt_strbuf *out)
+void dt_checkpoint_sign(struct dt_checkpoint *cp, const struct dt_sign_key *k,
+			struct dt_strbuf *out)
 {
 	char sig_hex[DT_SIGN_SIG_HEX];
 	size_t start = out->len;
 	memcpy(cp->pk, k->pk, sizeof(cp->pk));
 	memcpy(cp->fingerprint, k->fingerprint, sizeof(cp->fingerprint));
 	signed_part(cp, k->pk_hex, out);
-	crypto_sign_detached(cp->sig, NULL, (const unsigned char *)out->buf + start, out->len - start,
-			     k->sk);
+	crypto_sign_detached(cp->sig, NULL, (const unsigned char *)out->buf + start,
+			     out->len - start, k->sk);
 	sodium_bin2hex(sig_hex, sizeof(sig_hex), cp->sig, sizeof(cp->sig));
 	dt_strbuf_addf(out, "signature: %s\n", sig_hex);
 }
@@ -192,7 +205,8 @@ void dt_checkpoint_sign(struct dt_checkpoint *cp, const struct dt_sign_key *k, s
 static bool line_value(const char **p, const char *end, const char *name, char *out, size_t cap)
 {
 	size_t n = strlen(name);
-	if ((size_t)(end - *p) < n + 2 || memcmp(*p, name, n) || (*p)[n] != ':' || (*p)[n + 1] != ' ')
+	if ((size_t)(end - *p) < n + 2 || memcmp(*p, name, n) || (*p)[n] != ':' ||
+	    (*p)[n + 1] != ' ')
 		return false;
 	const char *v = *p + n + 2;
 	const char *nl = memchr(v, '\n', (size_t)(end - v));
@@ -215,26 +229,29 @@ static bool all_hex(const char *s, size_t n)
 }
 
 enum dt_err dt_checkpoint_parse(const char *text, size_t len, const unsigned char *pk,
-			struct dt_checkpoint *cp, struct dt_strbuf *err)
+				struct dt_checkpoint *cp, struct dt_strbuf *err)
 {
-	static const char *const names[] = { "event", "hash", "time", "database", "key",
-					     "fingerprint", "signature" };
+	static const char *const names[] = { "event", "hash",        "time",     "database",
+					     "key",   "fingerprint", "signature" };
 	char v[7][DT_SIGN_SIG_HEX + 8];
 	const char *p = text, *end = text + len, *sig_line = NULL;
 
 	memset(cp, 0, sizeof(*cp));
 	if (len > DT_CHECKPOINT_MAX)
-		return dt_error(err, DT_EINVAL, "checkpoint: longer than %d bytes", DT_CHECKPOINT_MAX);
+		return dt_error(err, DT_EINVAL, "checkpoint: longer than %d bytes",
+				DT_CHECKPOINT_MAX);
 	if (len < strlen(HEADER) || memcmp(text, HEADER, strlen(HEADER)))
-		return dt_error(err, DT_EINVAL, "checkpoint: not a dualtrack audit checkpoint "
-						"(the first line is not \"dualtrack audit checkpoint v1\")");
+		return dt_error(err, DT_EINVAL,
+				"checkpoint: not a dualtrack audit checkpoint "
+				"(the first line is not \"dualtrack audit checkpoint v1\")");
 	p += strlen(HEADER);
 	for (size_t i = 0; i < DT_ARRAY_SIZE(names); i++) {
 		if (i == 6)
 			sig_line = p;
 		if (!line_value(&p, end, names[i], v[i], sizeof(v[i])))
-			return dt_error(err, DT_EINVAL, "checkpoint: line %zu: expected \"%s: ...\"",
-					i + 2, names[i]);
+			return dt_error(err, DT_EINVAL,
+					"checkpoint: line %zu: expected \"%s: ...\"", i + 2,
+					names[i]);
 	}
 	if (p != end)
 		return dt_error(err, DT_EINVAL, "checkpoint: unexpected text after the signature");
@@ -256,22 +273,27 @@ enum dt_err dt_checkpoint_parse(const char *text, size_t len, const unsigned cha
 	if (!all_hex(v[6], 128) || !from_hex(v[6], cp->sig, sizeof(cp->sig)))
 		return dt_error(err, DT_EINVAL, "checkpoint: signature: expected 128 hex digits");
 	memcpy(cp->hash, v[1], 65);
-	memcpy(cp->time, v[2], strlen(v[2]) + 1);         /* lengths checked above */
+	memcpy(cp->time, v[2], strlen(v[2]) + 1); /* lengths checked above */
 	memcpy(cp->database, v[3], strlen(v[3]) + 1);
 	dt_sign_fingerprint(cp->pk, cp->fingerprint);
 	if (strcmp(cp->fingerprint, v[5]))
-		return dt_error(err, DT_ECRYPTO, "checkpoint: the fingerprint %s is not that of its "
-						 "key (%s)", v[5], cp->fingerprint);
+		return dt_error(err, DT_ECRYPTO,
+				"checkpoint: the fingerprint %s is not that of its "
+				"key (%s)",
+				v[5], cp->fingerprint);
 	if (pk && sodium_memcmp(pk, cp->pk, DT_SIGN_PK_LEN)) {
 		char want[DT_SIGN_FPR_HEX];
 		dt_sign_fingerprint(pk, want);
-		return dt_error(err, DT_ECRYPTO, "checkpoint: signed by key %s, not by the expected "
-						 "key %s", cp->fingerprint, want);
+		return dt_error(err, DT_ECRYPTO,
+				"checkpoint: signed by key %s, not by the expected "
+				"key %s",
+				cp->fingerprint, want);
 	}
-	if (crypto_sign_verify_detached(cp->sig, (const unsigned char *)text, (size_t)(sig_line - text),
-					cp->pk) != 0)
-		return dt_error(err, DT_ECRYPTO, "checkpoint: the signature does not verify "
-						 "(the checkpoint was altered, or not signed by key %s)",
+	if (crypto_sign_verify_detached(cp->sig, (const unsigned char *)text,
+					(size_t)(sig_line - text), cp->pk) != 0)
+		return dt_error(err, DT_ECRYPTO,
+				"checkpoint: the signature does not verify "
+				"(the checkpoint was altered, or not signed by key %s)",
 				cp->fingerprint);
 	return DT_OK;
 }

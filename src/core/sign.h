@@ -54,15 +54,15 @@ void dt_sign_fingerprint(const unsigned char pk[DT_SIGN_PK_LEN], char out[DT_SIG
  * A public key given as 64 hex digits, or as the name of a file holding
  * them (what `audit pubkey` prints).  DT_EINVAL naming @what otherwise.
  */
-enum dt_err dt_sign_pubkey_parse(const char *text, unsigned char pk[DT_SIGN_PK_LEN], const char *what,
-			 struct dt_strbuf *err);
+enum dt_err dt_sign_pubkey_parse(const char *text, unsigned char pk[DT_SIGN_PK_LEN],
+				 const char *what, struct dt_strbuf *err);
 
 /** The head of the audit chain as a checkpoint states it. */
 struct dt_checkpoint {
-	int64_t event;                   /* the event id (0: an empty chain) */
-	char hash[65];                   /* its hash */
-	char time[32];                   /* when the checkpoint was taken */
-	char database[65];               /* "-" when unknown */
+	int64_t event;     /* the event id (0: an empty chain) */
+	char hash[65];     /* its hash */
+	char time[32];     /* when the checkpoint was taken */
+	char database[65]; /* "-" when unknown */
 	unsigned char pk[DT_SIGN_PK_LEN];
 	char fingerprint[DT_SIGN_FPR_HEX];
 	unsigned char sig[64];
@@ -81,6 +81,6 @@ void dt_checkpoint_sign(struct dt_checkpoint *cp, const struct dt_sign_key *k,
  * other than @pk; @err says which line or why.
  */
 enum dt_err dt_checkpoint_parse(const char *text, size_t len, const unsigned char *pk,
-			struct dt_checkpoint *cp, struct dt_strbuf *err);
+				struct dt_checkpoint *cp, struct dt_strbuf *err);
 
 #endif

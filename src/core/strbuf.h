@@ -22,14 +22,17 @@
 #define DT_STRBUF_DEFAULT_MAX ((size_t)64 << 20)
 
 struct dt_strbuf {
-	char *buf;   /* never NULL; points at a static "" until something is added */
-	size_t len;  /* bytes in buf, excluding the NUL */
-	size_t alloc;/* bytes allocated, 0 while buf is the static "" */
-	size_t max;  /* cap on len; appends past it fail */
-	bool failed; /* sticky: an append failed */
+	char *buf;    /* never NULL; points at a static "" until something is added */
+	size_t len;   /* bytes in buf, excluding the NUL */
+	size_t alloc; /* bytes allocated, 0 while buf is the static "" */
+	size_t max;   /* cap on len; appends past it fail */
+	bool failed;  /* sticky: an append failed */
 };
 
-#define DT_STRBUF_INIT { (char *)dt_strbuf_empty, 0, 0, DT_STRBUF_DEFAULT_MAX, false }
+#define DT_STRBUF_INIT                                                      \
+	{                                                                   \
+		(char *)dt_strbuf_empty, 0, 0, DT_STRBUF_DEFAULT_MAX, false \
+	}
 extern const char dt_strbuf_empty[1];
 
 /** Initialise @sb empty with cap @max bytes (0 means the default, 64 MiB). */
@@ -42,7 +45,10 @@ void dt_strbuf_reset(struct dt_strbuf *sb);
 char *dt_strbuf_detach(struct dt_strbuf *sb, size_t *len);
 
 /** True while no append has failed. */
-static inline bool dt_strbuf_ok(const struct dt_strbuf *sb) { return !sb->failed; }
+static inline bool dt_strbuf_ok(const struct dt_strbuf *sb)
+{
+	return !sb->failed;
+}
 
 void dt_strbuf_add(struct dt_strbuf *sb, const void *data, size_t len);
 void dt_strbuf_adds(struct dt_strbuf *sb, const char *s);

@@ -19,7 +19,7 @@
 #include "core/banned.h"
 
 struct entry {
-	uint32_t next;      /* index + 1 of the next entry in the chain or the free list; 0: none */
+	uint32_t next; /* index + 1 of the next entry in the chain or the free list; 0: none */
 	uint32_t failures;
 	time_t last_fail;
 	time_t locked_until;

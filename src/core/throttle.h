@@ -29,7 +29,7 @@
 
 #include "core/common.h"
 
-#define DT_THROTTLE_KEY_MAX 127 /* bytes; longer keys are refused */
+#define DT_THROTTLE_KEY_MAX 127  /* bytes; longer keys are refused */
 #define DT_THROTTLE_FULL_WAIT 60 /* seconds a key waits when the table is full */
 
 struct dt_throttle_policy {

@@ -61,7 +61,7 @@ static void *run(void *p)
 }
 
 enum dt_err dt_workq_new(struct dt_workq **out, int threads, size_t depth, int nice,
-		 struct dt_strbuf *err)
+			 struct dt_strbuf *err)
 {
 	struct dt_workq *q = NULL;
 	int rc = DT_OK;

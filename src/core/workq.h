@@ -23,7 +23,7 @@ struct dt_workq;
  * queued jobs (>= 1).  A niceness the system refuses is logged, not fatal.
  */
 enum dt_err dt_workq_new(struct dt_workq **out, int threads, size_t depth, int nice,
-		 struct dt_strbuf *err);
+			 struct dt_strbuf *err);
 /**
  * Queue @fn(@arg) for a pool thread; false when @depth jobs are already
  * waiting (nothing is queued then, @arg stays the caller's).  Thread-safe.

@@ -26,23 +26,16 @@
 #include "core/banned.h"
 
 static const char *const status_names[DT_CONTRACT_NSTATUS] = {
-	[DT_CONTRACT_DRAFT] = "draft",
-	[DT_CONTRACT_PENDING] = "pending",
-	[DT_CONTRACT_ACTIVE] = "active",
-	[DT_CONTRACT_COMPLETED] = "completed",
-	[DT_CONTRACT_DISSOLVED] = "dissolved",
-	[DT_CONTRACT_TRANSFERRED] = "transferred",
+	[DT_CONTRACT_DRAFT] = "draft",         [DT_CONTRACT_PENDING] = "pending",
+	[DT_CONTRACT_ACTIVE] = "active",       [DT_CONTRACT_COMPLETED] = "completed",
+	[DT_CONTRACT_DISSOLVED] = "dissolved", [DT_CONTRACT_TRANSFERRED] = "transferred",
 };
 
 static const char *const event_names[DT_CEV_NEVENT] = {
-	[DT_CEV_EDIT] = "edit",
-	[DT_CEV_SUBMIT] = "submit",
-	[DT_CEV_WITHDRAW] = "withdraw",
-	[DT_CEV_APPROVE] = "approve",
-	[DT_CEV_ACTIVATE] = "activate",
-	[DT_CEV_COMPLETE] = "complete",
-	[DT_CEV_DISSOLVE] = "dissolve",
-	[DT_CEV_TRANSFER] = "transfer",
+	[DT_CEV_EDIT] = "edit",         [DT_CEV_SUBMIT] = "submit",
+	[DT_CEV_WITHDRAW] = "withdraw", [DT_CEV_APPROVE] = "approve",
+	[DT_CEV_ACTIVATE] = "activate", [DT_CEV_COMPLETE] = "complete",
+	[DT_CEV_DISSOLVE] = "dissolve", [DT_CEV_TRANSFER] = "transfer",
 };
 
 static const char *const party_names[DT_PARTY_N] = {
@@ -120,8 +113,8 @@ bool dt_contract_final(enum dt_contract_status s)
 static enum dt_err refuse(struct dt_problems *ps, const char *code, enum dt_contract_event ev,
 			  enum dt_contract_status from)
 {
-	return dt_problem_add(ps, NULL, code, "event", event_names[ev], "status", status_names[from],
-			      NULL);
+	return dt_problem_add(ps, NULL, code, "event", event_names[ev], "status",
+			      status_names[from], NULL);
 }
 
 /* contract.approvals_missing with the parties that have not approved ("school|trainee"). */
@@ -159,7 +152,8 @@ enum dt_err dt_contract_apply(enum dt_contract_status from, enum dt_contract_eve
 		return DT_EINTERNAL;
 
 	if (dt_contract_final(from))
-		return dt_problem_add(ps, NULL, "contract.final", "status", status_names[from], NULL);
+		return dt_problem_add(ps, NULL, "contract.final", "status", status_names[from],
+				      NULL);
 
 	switch (from) {
 	case DT_CONTRACT_DRAFT:
@@ -169,13 +163,10 @@ enum dt_err dt_contract_apply(enum dt_contract_status from, enum dt_contract_eve
 			clear_approvals(ap);
 			*to = ev == DT_CEV_EDIT ? DT_CONTRACT_DRAFT : DT_CONTRACT_PENDING;
 			return DT_OK;
-		case DT_CEV_WITHDRAW:
-			return refuse(ps, "contract.not_submitted", ev, from);
+		case DT_CEV_WITHDRAW: return refuse(ps, "contract.not_submitted", ev, from);
 		case DT_CEV_APPROVE:
-		case DT_CEV_ACTIVATE:
-			return refuse(ps, "contract.submit_first", ev, from);
-		default:
-			return refuse(ps, "contract.not_active", ev, from);
+		case DT_CEV_ACTIVATE: return refuse(ps, "contract.submit_first", ev, from);
+		default: return refuse(ps, "contract.not_active", ev, from);
 		}
 
 	case DT_CONTRACT_PENDING:
@@ -188,12 +179,11 @@ enum dt_err dt_contract_apply(enum dt_contract_status from, enum dt_contract_eve
 			clear_approvals(ap);
 			*to = DT_CONTRACT_DRAFT;
 			return DT_OK;
-		case DT_CEV_SUBMIT:
-			return refuse(ps, "contract.already_submitted", ev, from);
+		case DT_CEV_SUBMIT: return refuse(ps, "contract.already_submitted", ev, from);
 		case DT_CEV_APPROVE:
 			if ((unsigned)party >= DT_PARTY_N)
-				return dt_problem_add(ps, "party", "contract.unknown_party", "value",
-						      DT_I(party), NULL);
+				return dt_problem_add(ps, "party", "contract.unknown_party",
+						      "value", DT_I(party), NULL);
 			if (ap->by[party])
 				return dt_problem_add(ps, NULL, "contract.already_approved",
 						      "party", party_names[party], NULL);
@@ -206,29 +196,19 @@ enum dt_err dt_contract_apply(enum dt_contract_status from, enum dt_contract_eve
 					return refuse_activation(ps, ap);
 			*to = DT_CONTRACT_ACTIVE;
 			return DT_OK;
-		default:
-			return refuse(ps, "contract.not_active", ev, from);
+		default: return refuse(ps, "contract.not_active", ev, from);
 		}
 
 	case DT_CONTRACT_ACTIVE:
 		switch (ev) {
-		case DT_CEV_COMPLETE:
-			*to = DT_CONTRACT_COMPLETED;
-			return DT_OK;
-		case DT_CEV_DISSOLVE:
-			*to = DT_CONTRACT_DISSOLVED;
-			return DT_OK;
-		case DT_CEV_TRANSFER:
-			*to = DT_CONTRACT_TRANSFERRED;
-			return DT_OK;
-		case DT_CEV_EDIT:
-			return refuse(ps, "contract.in_force", ev, from);
-		default:
-			return refuse(ps, "contract.already_in_force", ev, from);
+		case DT_CEV_COMPLETE: *to = DT_CONTRACT_COMPLETED; return DT_OK;
+		case DT_CEV_DISSOLVE: *to = DT_CONTRACT_DISSOLVED; return DT_OK;
+		case DT_CEV_TRANSFER: *to = DT_CONTRACT_TRANSFERRED; return DT_OK;
+		case DT_CEV_EDIT: return refuse(ps, "contract.in_force", ev, from);
+		default: return refuse(ps, "contract.already_in_force", ev, from);
 		}
 
-	default:
-		break;
+	default: break;
 	}
 	return DT_EINTERNAL;
 }
@@ -278,7 +258,8 @@ enum dt_err dt_contract_end_check(struct dt_problems *ps, enum dt_contract_event
 	dt_date_format(c->end, end);
 	int vs_end = dt_date_cmp(date, c->end);
 	if (ev != DT_CEV_COMPLETE && vs_end > 0)
-		return dt_problem_add(ps, "date", "contract.after_end", "value", v, "end", end, NULL);
+		return dt_problem_add(ps, "date", "contract.after_end", "value", v, "end", end,
+				      NULL);
 	if (ev == DT_CEV_COMPLETE && vs_end < 0 && !c->final_passed)
 		return dt_problem_add(ps, "date", "contract.complete_early", "value", v, "end", end,
 				      NULL);

@@ -100,7 +100,8 @@ enum dt_err dt_contract_programme_check(struct dt_problems *ps, int64_t programm
 					int64_t programme_school, int64_t school_id);
 
 /** The term: @end after @start ("date.not_after" on "end_date"). */
-enum dt_err dt_contract_term_check(struct dt_problems *ps, struct dt_date start, struct dt_date end);
+enum dt_err dt_contract_term_check(struct dt_problems *ps, struct dt_date start,
+				   struct dt_date end);
 
 /** What the store knows of a contract when it ends. */
 struct dt_contract_facts {

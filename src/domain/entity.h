@@ -46,7 +46,9 @@ enum dt_fflag {
 	DT_FF_SORT = 1 << 4,      /* usable as a sort key (NOT NULL columns only) */
 	DT_FF_SEARCH = 1 << 5,    /* searched by the free-text q */
 	DT_FF_PII = 1 << 6,       /* personal identity number: encrypted, masked */
-	DT_FF_OPENREF = 1 << 7,   /* REF that may point outside the writer's scope (an employer, an assessor) */
+	DT_FF_OPENREF =
+		1
+		<< 7, /* REF that may point outside the writer's scope (an employer, an assessor) */
 	/*
 	 * Part of what a personal identity number is made of (a birth date, a
 	 * household region): shown to readers without pii:read only coarsened
@@ -65,11 +67,11 @@ struct dt_field {
 	const char *name; /* JSON field and SQL column */
 	enum dt_ftype type;
 	unsigned flags;
-	int64_t min, max;   /* INT/REAL range; TEXT max length in characters: every TEXT field
+	int64_t min, max;        /* INT/REAL range; TEXT max length in characters: every TEXT field
 			       has one, at most DT_TEXT_MAX (tests/unit/test_store.c checks) */
-	const char *values; /* ENUM: "a|b|c" */
-	const char *ref;    /* REF: target entity; REF to organization: see ref_kind */
-	const char *ref_kind; /* REF to organization: required kind */
+	const char *values;      /* ENUM: "a|b|c" */
+	const char *ref;         /* REF: target entity; REF to organization: see ref_kind */
+	const char *ref_kind;    /* REF to organization: required kind */
 	dt_text_check_fn *check; /* TEXT: the field's own check, or NULL */
 	const char *label_zh;
 	const char *label_en;
@@ -87,14 +89,14 @@ struct json_t;
  */
 enum dt_scope_rule {
 	DT_SCOPE_UNSET = 0, /* forgotten: nothing for a scoped caller */
-	DT_SCOPE_PUBLIC,    /* reference data (regions, occupations): read by all, changed unscoped only */
-	DT_SCOPE_GOV,       /* a region's government records (pilots, tasks, alerts): officials
+	DT_SCOPE_PUBLIC, /* reference data (regions, occupations): read by all, changed unscoped only */
+	DT_SCOPE_GOV,  /* a region's government records (pilots, tasks, alerts): officials
 			       within the region read and change them; organisations and trainees nothing */
-	DT_SCOPE_AREA,      /* rules in force over an area (targets, minimum wages): officials read those
+	DT_SCOPE_AREA, /* rules in force over an area (targets, minimum wages): officials read those
 			       within their region and those in force for it (the national default,
 			       their province's and city's), and change only those within their region;
 			       organisations and trainees nothing */
-	DT_SCOPE_PARTY,     /* a region's records with parties: officials within the region; an
+	DT_SCOPE_PARTY, /* a region's records with parties: officials within the region; an
 			       organisation or a trainee by its ties (crud.c's party rules) */
 };
 
@@ -116,9 +118,11 @@ struct dt_entity {
 };
 
 enum dt_eflag {
-	DT_EF_DELETE = 1 << 0,   /* may be deleted (when nothing refers to it) */
-	DT_EF_NATIONAL = 1 << 1, /* its region may be empty (occupations; national default targets) */
-	DT_EF_SYSTEM = 1 << 2,   /* written by the system only (alerts): no create, update or delete */
+	DT_EF_DELETE = 1 << 0, /* may be deleted (when nothing refers to it) */
+	DT_EF_NATIONAL =
+		1 << 1, /* its region may be empty (occupations; national default targets) */
+	DT_EF_SYSTEM =
+		1 << 2, /* written by the system only (alerts): no create, update or delete */
 };
 
 /** All entities, ended by an entry whose name is NULL. */

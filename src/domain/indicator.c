@@ -63,7 +63,7 @@ void dt_counters_add(struct dt_counters *c, const char *key, int period, int64_t
 {
 	/* Rows come grouped by key: look a key up once per run of rows. */
 	int k = c->last_key >= 0 && !strcmp(counter_keys[c->last_key], key) ? c->last_key
-									   : dt_counter_find(key);
+									    : dt_counter_find(key);
 	c->last_key = k;
 	if (k < 0)
 		return;
@@ -137,34 +137,34 @@ double dt_period_elapsed(const struct dt_period *p, int today_ymd)
 
 #define PCT DT_U_PERCENT
 const struct dt_indicator dt_indicators[] = {
-	{ "active_contracts", "在训合同数", "Active contracts", DT_U_COUNT, true, DT_I_LEVEL, true, 1,
-	  "期末在履行的合同", NULL },
+	{ "active_contracts", "在训合同数", "Active contracts", DT_U_COUNT, true, DT_I_LEVEL, true,
+	  1, "期末在履行的合同", NULL },
 	{ "new_contracts", "新签合同数", "New contracts", DT_U_COUNT, true, DT_I_FLOW, true, 1,
 	  "本期开始并已生效的合同", NULL },
-	{ "trainees_per_mentor", "企业导师人均带徒数", "Trainees per company mentor", DT_U_RATIO, false,
-	  DT_I_LEVEL, false, 0.5, "当前在训合同", "当前带徒企业导师" },
-	{ "enterprise_participation", "企业参与率", "Enterprise participation", PCT, true, DT_I_LEVEL,
-	  false, 1, "有在训合同的企业", "登记企业" },
-	{ "dual_ratio", "企业学时占比", "Dual ratio (company share of hours)", PCT, true, DT_I_LEVEL,
-	  false, 1, "已签核企业学时", "已签核全部学时" },
-	{ "dual_ratio_plan", "计划企业学时占比", "Planned dual ratio", PCT, true, DT_I_LEVEL, false, 0,
-	  "在训合同计划企业学时", "在训合同计划全部学时" },
+	{ "trainees_per_mentor", "企业导师人均带徒数", "Trainees per company mentor", DT_U_RATIO,
+	  false, DT_I_LEVEL, false, 0.5, "当前在训合同", "当前带徒企业导师" },
+	{ "enterprise_participation", "企业参与率", "Enterprise participation", PCT, true,
+	  DT_I_LEVEL, false, 1, "有在训合同的企业", "登记企业" },
+	{ "dual_ratio", "企业学时占比", "Dual ratio (company share of hours)", PCT, true,
+	  DT_I_LEVEL, false, 1, "已签核企业学时", "已签核全部学时" },
+	{ "dual_ratio_plan", "计划企业学时占比", "Planned dual ratio", PCT, true, DT_I_LEVEL, false,
+	  0, "在训合同计划企业学时", "在训合同计划全部学时" },
 	{ "dissolution_rate", "合同解除率(分层法)", "Dissolution rate (layer method)", PCT, false,
 	  DT_I_LEVEL, true, 1, "各年度开训队列本期解除数 / 该队列开训数, 求和(近四个队列)", NULL },
 	{ "dissolutions", "解除合同数", "Dissolutions", DT_U_COUNT, false, DT_I_FLOW, true, 0,
 	  "本期解除的合同", NULL },
 	{ "achievement_rate", "结业达标率", "Achievement rate", PCT, true, DT_I_LEVEL, true, 1,
 	  "本期通过结业考核人数", "本期离训人数(完成+解除)" },
-	{ "retention_rate", "培养完成率", "Retention (completers / leavers)", PCT, true, DT_I_LEVEL, true,
-	  1, "本期完成合同", "本期离训人数(完成+解除)" },
-	{ "pass_rate", "结业考核通过率", "Final assessment pass rate", PCT, true, DT_I_LEVEL, true, 1,
-	  "通过的结业考核", "参加的结业考核" },
-	{ "first_pass_rate", "首次考核通过率", "First-attempt pass rate", PCT, true, DT_I_LEVEL, true, 0,
-	  "首次通过的结业考核", "首次参加的结业考核" },
+	{ "retention_rate", "培养完成率", "Retention (completers / leavers)", PCT, true, DT_I_LEVEL,
+	  true, 1, "本期完成合同", "本期离训人数(完成+解除)" },
+	{ "pass_rate", "结业考核通过率", "Final assessment pass rate", PCT, true, DT_I_LEVEL, true,
+	  1, "通过的结业考核", "参加的结业考核" },
+	{ "first_pass_rate", "首次考核通过率", "First-attempt pass rate", PCT, true, DT_I_LEVEL,
+	  true, 0, "首次通过的结业考核", "首次参加的结业考核" },
 	{ "firm_retention_rate", "培训企业留用率", "Retention by the training firm", PCT, true,
 	  DT_I_LEVEL, true, 1, "完成后3个月内被培训企业留用", "本期完成合同" },
-	{ "supply_demand_ratio", "岗位供需比", "Supply–demand ratio (places / demand)", DT_U_RATIO, true,
-	  DT_I_LEVEL, true, 1, "本年度企业培训岗位", "本年度企业技能需求人数" },
+	{ "supply_demand_ratio", "岗位供需比", "Supply–demand ratio (places / demand)", DT_U_RATIO,
+	  true, DT_I_LEVEL, true, 1, "本年度企业培训岗位", "本年度企业技能需求人数" },
 	{ "stipend_compliance", "津贴达标率", "Stipend compliance", PCT, true, DT_I_LEVEL, false, 1,
 	  "津贴不低于当地最低工资的在训合同", "有最低工资标准的在训合同" },
 	{ "hours_company", "企业学时", "Company hours", DT_U_HOURS, true, DT_I_FLOW, false, 0,
@@ -253,7 +253,8 @@ struct dt_ivalue dt_indicator_compute(int i, const struct dt_counters *c, const 
 		return ratio(NOW(ENTERPRISES_ACTIVE_NOW), NOW(ENTERPRISES_NOW), 100);
 	if (!strcmp(code, "dual_ratio")) {
 		/* Hours are counted in hundredths. */
-		double company = FLOW(HOURS_COMPANY) / 100, all = company + FLOW(HOURS_SCHOOL) / 100;
+		double company = FLOW(HOURS_COMPANY) / 100,
+		       all = company + FLOW(HOURS_SCHOOL) / 100;
 		struct dt_ivalue v = { dt_dual_ratio(company, all), company, all };
 		return v;
 	}

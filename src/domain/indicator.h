@@ -131,7 +131,8 @@ struct dt_ivalue {
 double dt_dual_ratio(double company_hours, double all_hours);
 
 /** Compute indicator number @i of dt_indicators[] for period @p from @c. */
-struct dt_ivalue dt_indicator_compute(int i, const struct dt_counters *c, const struct dt_period *p);
+struct dt_ivalue dt_indicator_compute(int i, const struct dt_counters *c,
+				      const struct dt_period *p);
 
 /**
  * Attainment of @value against the yearly @target (1.0 = on target), for

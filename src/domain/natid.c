@@ -88,21 +88,22 @@ enum dt_err dt_natid_parse(const char *s, struct dt_date today, struct dt_natid 
 
 	for (int i = 0; i < 17; i++)
 		if (!is_digit(s[i]))
-			return dt_problem_add(ps, field, "natid.digit", "position", DT_I(i + 1), NULL);
+			return dt_problem_add(ps, field, "natid.digit", "position", DT_I(i + 1),
+					      NULL);
 	char last = s[17] == 'x' ? 'X' : s[17];
 	if (!is_digit(last) && last != 'X')
 		return dt_problem_add(ps, field, "natid.last_char", NULL);
 
 	char want = dt_natid_check_char(s);
 	if (last != want)
-		return dt_problem_add(ps, field, "natid.check_char", "expected", (char[2]){ want, 0 },
-				      "got", (char[2]){ last, 0 }, NULL);
+		return dt_problem_add(ps, field, "natid.check_char", "expected",
+				      (char[2]){ want, 0 }, "got", (char[2]){ last, 0 }, NULL);
 
 	int region = digits_value(s, 6);
 	if (!dt_region_province_valid(region / 10000))
 		return dt_problem_add(ps, field, "natid.province", "region",
-				      (char[8]){ s[0], s[1], s[2], s[3], s[4], s[5], 0 }, "province",
-				      (char[3]){ s[0], s[1], 0 }, NULL);
+				      (char[8]){ s[0], s[1], s[2], s[3], s[4], s[5], 0 },
+				      "province", (char[3]){ s[0], s[1], 0 }, NULL);
 
 	struct dt_date birth = {
 		.year = digits_value(s + 6, 4),
@@ -111,9 +112,9 @@ enum dt_err dt_natid_parse(const char *s, struct dt_date today, struct dt_natid 
 	};
 	char when[DT_DATE_STRLEN];
 	if (!dt_date_valid(birth.year, birth.month, birth.day))
-		return dt_problem_add(ps, field, "natid.birth_invalid", "birth",
-				      (char[9]){ s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13], 0 },
-				      NULL);
+		return dt_problem_add(
+			ps, field, "natid.birth_invalid", "birth",
+			(char[9]){ s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13], 0 }, NULL);
 	dt_date_format(birth, when);
 	if (dt_date_cmp(birth, today) > 0)
 		return dt_problem_add(ps, field, "natid.birth_future", "birth", when, NULL);

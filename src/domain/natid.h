@@ -18,7 +18,7 @@ struct dt_natid {
 	char id[DT_NATID_LEN + 1]; /* normalised: upper-case X */
 	int region;                /* the 6-digit code of issue */
 	struct dt_date birth;
-	char gender;               /* 'M' or 'F' */
+	char gender; /* 'M' or 'F' */
 };
 
 /** The check character for the first 17 digits of an ID ('0'..'9' or 'X'). */

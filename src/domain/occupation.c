@@ -44,7 +44,7 @@ const char *dt_skill_level_name(int level, bool zh)
 	};
 	static const char *const names_en[5] = {
 		"Level 1 (senior technician)", "Level 2 (technician)", "Level 3 (advanced)",
-		"Level 4 (intermediate)", "Level 5 (entry)",
+		"Level 4 (intermediate)",      "Level 5 (entry)",
 	};
 	if (!dt_skill_level_valid(level))
 		return NULL;

@@ -43,7 +43,10 @@ struct dt_problems {
 	const char *entity;
 };
 
-#define DT_PROBLEMS_INIT { NULL, 0, 0, NULL }
+#define DT_PROBLEMS_INIT         \
+	{                        \
+		NULL, 0, 0, NULL \
+	}
 
 /**
  * Record problem @code about @field (NULL: the whole record) in @ps,

@@ -17,20 +17,46 @@
 bool dt_region_province_valid(int prefix2)
 {
 	switch (prefix2) {
-	case 11: case 12: case 13: case 14: case 15:     /* North */
-	case 21: case 22: case 23:                       /* North-east */
-	case 31: case 32: case 33: case 34: case 35: case 36: case 37: /* East */
-	case 41: case 42: case 43: case 44: case 45: case 46: /* Centre-south */
-	case 50: case 51: case 52: case 53: case 54:     /* South-west */
-	case 61: case 62: case 63: case 64: case 65:     /* North-west */
-	case 71: case 81: case 82:                       /* Taiwan, Hong Kong, Macao */
-		return true;
-	default:
-		return false;
+	case 11:
+	case 12:
+	case 13:
+	case 14:
+	case 15: /* North */
+	case 21:
+	case 22:
+	case 23: /* North-east */
+	case 31:
+	case 32:
+	case 33:
+	case 34:
+	case 35:
+	case 36:
+	case 37: /* East */
+	case 41:
+	case 42:
+	case 43:
+	case 44:
+	case 45:
+	case 46: /* Centre-south */
+	case 50:
+	case 51:
+	case 52:
+	case 53:
+	case 54: /* South-west */
+	case 61:
+	case 62:
+	case 63:
+	case 64:
+	case 65: /* North-west */
+	case 71:
+	case 81:
+	case 82: /* Taiwan, Hong Kong, Macao */ return true;
+	default: return false;
 	}
 }
 
-enum dt_err dt_region_code_parse(const char *s, int *code, struct dt_problems *ps, const char *field)
+enum dt_err dt_region_code_parse(const char *s, int *code, struct dt_problems *ps,
+				 const char *field)
 {
 	if (!s || !*s)
 		return dt_problem_add(ps, field, "field.required", NULL);

@@ -21,7 +21,8 @@ bool dt_region_province_valid(int prefix2);
  * and DT_EINVAL.  Whether the code is in the region table is the store's
  * question.
  */
-enum dt_err dt_region_code_parse(const char *s, int *code, struct dt_problems *ps, const char *field);
+enum dt_err dt_region_code_parse(const char *s, int *code, struct dt_problems *ps,
+				 const char *field);
 /** 1 province (PP0000), 2 prefecture (PPCC00), 3 county. */
 int dt_region_level(int code);
 /** The code's ancestor at @level (1 or 2): 210102 -> 210000 or 210100. */

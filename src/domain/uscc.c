@@ -19,7 +19,9 @@
 
 /* The 31 characters of a code; a character's value is its index. */
 static const char uscc_charset[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-static const int uscc_weights[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28 };
+static const int uscc_weights[17] = {
+	1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28
+};
 static const int orgcode_weights[8] = { 3, 7, 9, 10, 5, 8, 4, 2 };
 
 /* Registration authorities of GB 32100 and later notices. */
@@ -106,9 +108,11 @@ enum dt_err dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_pr
 		if (uscc_value(code[i]) < 0) {
 			if (code[i] == 'I' || code[i] == 'O' || code[i] == 'S' || code[i] == 'V' ||
 			    code[i] == 'Z')
-				return dt_problem_add(ps, field, "uscc.letter", "position", DT_I(i + 1),
-						      "letter", (char[2]){ code[i], 0 }, NULL);
-			return dt_problem_add(ps, field, "uscc.char", "position", DT_I(i + 1), NULL);
+				return dt_problem_add(ps, field, "uscc.letter", "position",
+						      DT_I(i + 1), "letter",
+						      (char[2]){ code[i], 0 }, NULL);
+			return dt_problem_add(ps, field, "uscc.char", "position", DT_I(i + 1),
+					      NULL);
 		}
 	}
 	code[DT_USCC_LEN] = '\0';
@@ -123,14 +127,15 @@ enum dt_err dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_pr
 	int region = 0;
 	for (int i = 2; i < 8; i++) {
 		if (code[i] < '0' || code[i] > '9')
-			return dt_problem_add(ps, field, "uscc.region_digit", "position", DT_I(i + 1),
-					      NULL);
+			return dt_problem_add(ps, field, "uscc.region_digit", "position",
+					      DT_I(i + 1), NULL);
 		region = region * 10 + (code[i] - '0');
 	}
 	if (region != USCC_REGION_NATIONAL && !dt_region_province_valid(region / 10000))
-		return dt_problem_add(ps, field, "uscc.province", "region",
-				      (char[7]){ code[2], code[3], code[4], code[5], code[6], code[7], 0 },
-				      "province", (char[3]){ code[2], code[3], 0 }, NULL);
+		return dt_problem_add(
+			ps, field, "uscc.province", "region",
+			(char[7]){ code[2], code[3], code[4], code[5], code[6], code[7], 0 },
+			"province", (char[3]){ code[2], code[3], 0 }, NULL);
 
 	char org = dt_orgcode_check_char(code + 8);
 	if (code[16] != org)
@@ -139,8 +144,8 @@ enum dt_err dt_uscc_parse(const char *s, char out[DT_USCC_LEN + 1], struct dt_pr
 
 	char want = dt_uscc_check_char(code);
 	if (code[17] != want)
-		return dt_problem_add(ps, field, "uscc.check_char", "expected", (char[2]){ want, 0 },
-				      "got", (char[2]){ code[17], 0 }, NULL);
+		return dt_problem_add(ps, field, "uscc.check_char", "expected",
+				      (char[2]){ want, 0 }, "got", (char[2]){ code[17], 0 }, NULL);
 
 	if (out)
 		memcpy(out, code, DT_USCC_LEN + 1);

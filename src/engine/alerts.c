@@ -30,11 +30,14 @@ static const struct rule rules[] = {
 	  "Target off track (projected attainment below the threshold)" },
 	{ "dissolution_spike", 3, "企业90天内解除合同数达到阈值",
 	  "Dissolutions at one enterprise within 90 days at or above the threshold" },
-	{ "no_record_entry", 30, "在训合同连续多日无培养记录", "Active contract without a record-book entry for that many days" },
+	{ "no_record_entry", 30, "在训合同连续多日无培养记录",
+	  "Active contract without a record-book entry for that many days" },
 	{ "dual_ratio_below_plan", 10, "企业学时占比低于计划(百分点)",
 	  "Dual ratio below the plan by that many percentage points" },
-	{ "mentor_overload", 8, "企业导师带徒数超过上限", "Trainees per company mentor above the limit" },
-	{ "stipend_below_minimum", 0, "津贴低于当地最低工资", "Stipend below the local minimum wage" },
+	{ "mentor_overload", 8, "企业导师带徒数超过上限",
+	  "Trainees per company mentor above the limit" },
+	{ "stipend_below_minimum", 0, "津贴低于当地最低工资",
+	  "Stipend below the local minimum wage" },
 	{ "task_overdue", 0, "试点任务逾期未完成", "Pilot task past its deadline" },
 };
 
@@ -81,11 +84,12 @@ static double threshold(struct eval *ev, const char *rule)
 	return 0;
 }
 
-static enum dt_err raise_for(struct eval *ev, const char *rule, const char *severity, const char *kind,
-		     int64_t id, const char *indicator, int region, double value, double thr)
+static enum dt_err raise_for(struct eval *ev, const char *rule, const char *severity,
+			     const char *kind, int64_t id, const char *indicator, int region,
+			     double value, double thr)
 {
-	struct dt_alert_in in = { rule, severity, kind, id, indicator, region, value, thr, ev->zh.buf,
-				  ev->en.buf };
+	struct dt_alert_in in = { rule,   severity, kind, id,         indicator,
+				  region, value,    thr,  ev->zh.buf, ev->en.buf };
 	bool raised = false;
 	enum dt_err rc;
 	if (!dt_strbuf_ok(&ev->zh) || !dt_strbuf_ok(&ev->en))
@@ -98,21 +102,22 @@ static enum dt_err raise_for(struct eval *ev, const char *rule, const char *seve
 	return rc;
 }
 
-static enum dt_err raise(struct eval *ev, const char *rule, const char *severity, const char *kind, int64_t id,
-		 int region, double value, double thr)
+static enum dt_err raise(struct eval *ev, const char *rule, const char *severity, const char *kind,
+			 int64_t id, int region, double value, double thr)
 {
 	return raise_for(ev, rule, severity, kind, id, NULL, region, value, thr);
 }
 
 /* Call @fn for each candidate row of @rule (store/monitor.c holds the queries). */
 static enum dt_err each_row(struct eval *ev, const char *rule, double thr,
-		    enum dt_err (*fn)(struct eval *ev, json_t *row, double thr))
+			    enum dt_err (*fn)(struct eval *ev, json_t *row, double thr))
 {
 	json_t *rows = NULL;
 	int rc = dt_store_alert_candidates(ev->s, rule, ev->today, thr, &rows, ev->err);
 	size_t i;
 	json_t *row;
-	json_array_foreach(rows, i, row) {
+	json_array_foreach(rows, i, row)
+	{
 		if (rc != DT_OK)
 			break;
 		rc = fn(ev, row, thr);
@@ -128,9 +133,10 @@ static enum dt_err each_row(struct eval *ev, const char *rule, double thr,
 
 static enum dt_err on_dissolutions(struct eval *ev, json_t *st, double thr)
 {
-	dt_strbuf_addf(&ev->zh, "%s 近90天解除合同 %lld 份(阈值 %g)", COL_S(st, 2), (long long)COL_I(st, 3), thr);
+	dt_strbuf_addf(&ev->zh, "%s 近90天解除合同 %lld 份(阈值 %g)", COL_S(st, 2),
+		       (long long)COL_I(st, 3), thr);
 	dt_strbuf_addf(&ev->en, "%s dissolved %lld contracts in the last 90 days (threshold %g)",
-		 COL_S(st, 2), (long long)COL_I(st, 3), thr);
+		       COL_S(st, 2), (long long)COL_I(st, 3), thr);
 	return raise(ev, "dissolution_spike", COL_I(st, 3) >= 2 * thr ? "critical" : "warning",
 		     "organization", COL_I(st, 0), (int)COL_I(st, 1), (double)COL_I(st, 3), thr);
 }
@@ -138,10 +144,11 @@ static enum dt_err on_dissolutions(struct eval *ev, json_t *st, double thr)
 static enum dt_err on_no_entry(struct eval *ev, json_t *st, double thr)
 {
 	const char *last = COL_S(st, 2);
-	dt_strbuf_addf(&ev->zh, "合同 %lld 已 %g 天以上无培养记录(最近一条: %s)", (long long)COL_I(st, 0), thr,
-		 *last ? last : "无");
-	dt_strbuf_addf(&ev->en, "Contract %lld has had no record-book entry for %g days or more (last: %s)",
-		 (long long)COL_I(st, 0), thr, *last ? last : "none");
+	dt_strbuf_addf(&ev->zh, "合同 %lld 已 %g 天以上无培养记录(最近一条: %s)",
+		       (long long)COL_I(st, 0), thr, *last ? last : "无");
+	dt_strbuf_addf(&ev->en,
+		       "Contract %lld has had no record-book entry for %g days or more (last: %s)",
+		       (long long)COL_I(st, 0), thr, *last ? last : "none");
 	return raise(ev, "no_record_entry", "warning", "contract", COL_I(st, 0), (int)COL_I(st, 1),
 		     COL_F(st, 3), thr);
 }
@@ -149,36 +156,41 @@ static enum dt_err on_no_entry(struct eval *ev, json_t *st, double thr)
 static enum dt_err on_mentor(struct eval *ev, json_t *st, double thr)
 {
 	dt_strbuf_addf(&ev->zh, "%s 企业导师 %s 带徒 %lld 人(上限 %g)", COL_S(st, 2), COL_S(st, 3),
-		 (long long)COL_I(st, 4), thr);
+		       (long long)COL_I(st, 4), thr);
 	dt_strbuf_addf(&ev->en, "%s: company mentor %s has %lld trainees (limit %g)", COL_S(st, 2),
-		 COL_S(st, 3), (long long)COL_I(st, 4), thr);
-	return raise(ev, "mentor_overload", "warning", "organization", COL_I(st, 0), (int)COL_I(st, 1),
-		     (double)COL_I(st, 4), thr);
+		       COL_S(st, 3), (long long)COL_I(st, 4), thr);
+	return raise(ev, "mentor_overload", "warning", "organization", COL_I(st, 0),
+		     (int)COL_I(st, 1), (double)COL_I(st, 4), thr);
 }
 
 static enum dt_err on_stipend(struct eval *ev, json_t *st, double thr)
 {
 	(void)thr;
-	dt_strbuf_addf(&ev->zh, "合同 %lld 月津贴 %lld 元, 低于当地最低工资 %lld 元", (long long)COL_I(st, 0),
-		 (long long)COL_I(st, 2), (long long)COL_I(st, 3));
-	dt_strbuf_addf(&ev->en, "Contract %lld pays a stipend of %lld CNY a month, below the local minimum wage of %lld",
-		 (long long)COL_I(st, 0), (long long)COL_I(st, 2), (long long)COL_I(st, 3));
-	return raise(ev, "stipend_below_minimum", "critical", "contract", COL_I(st, 0), (int)COL_I(st, 1),
-		     (double)COL_I(st, 2), (double)COL_I(st, 3));
+	dt_strbuf_addf(&ev->zh, "合同 %lld 月津贴 %lld 元, 低于当地最低工资 %lld 元",
+		       (long long)COL_I(st, 0), (long long)COL_I(st, 2), (long long)COL_I(st, 3));
+	dt_strbuf_addf(
+		&ev->en,
+		"Contract %lld pays a stipend of %lld CNY a month, below the local minimum wage of %lld",
+		(long long)COL_I(st, 0), (long long)COL_I(st, 2), (long long)COL_I(st, 3));
+	return raise(ev, "stipend_below_minimum", "critical", "contract", COL_I(st, 0),
+		     (int)COL_I(st, 1), (double)COL_I(st, 2), (double)COL_I(st, 3));
 }
 
 static enum dt_err on_task(struct eval *ev, json_t *st, double thr)
 {
 	(void)thr;
 	dt_strbuf_addf(&ev->zh, "试点任务「%s」已过完成时限 %s", COL_S(st, 2), COL_S(st, 3));
-	dt_strbuf_addf(&ev->en, "Pilot task \"%s\" is past its deadline %s", COL_S(st, 2), COL_S(st, 3));
-	return raise(ev, "task_overdue", "warning", "pilot_task", COL_I(st, 0), (int)COL_I(st, 1), 0, 0);
+	dt_strbuf_addf(&ev->en, "Pilot task \"%s\" is past its deadline %s", COL_S(st, 2),
+		       COL_S(st, 3));
+	return raise(ev, "task_overdue", "warning", "pilot_task", COL_I(st, 0), (int)COL_I(st, 1),
+		     0, 0);
 }
 
 /* Region-level rules for one pilot: targets off track, dual ratio below plan. */
 static enum dt_err pilot_rules(struct eval *ev, int64_t pilot_id, int region, const char *name)
 {
-	struct dt_ind_query q = { .region = region, .period = { ev->today_ymd / 10000, 0, 0 },
+	struct dt_ind_query q = { .region = region,
+				  .period = { ev->today_ymd / 10000, 0, 0 },
 				  .today = ev->today_ymd };
 	json_t *dash = NULL;
 	int rc = dt_engine_indicators(ev->s, &q, &dash, ev->err);
@@ -190,7 +202,8 @@ static enum dt_err pilot_rules(struct eval *ev, int64_t pilot_id, int region, co
 	rc = dt_store_targets_effective(ev->s, region, q.period.year, &targets, ev->err);
 	size_t i;
 	json_t *ind;
-	json_array_foreach(json_object_get(dash, "indicators"), i, ind) {
+	json_array_foreach(json_object_get(dash, "indicators"), i, ind)
+	{
 		if (rc != DT_OK)
 			break;
 		const char *code = json_string_value(json_object_get(ind, "code"));
@@ -205,21 +218,26 @@ static enum dt_err pilot_rules(struct eval *ev, int64_t pilot_id, int region, co
 			continue;
 		double a = json_number_value(att);
 		dt_strbuf_addf(&ev->zh, "%s「%s」预计完成度 %.0f%%, 低于 %.0f%%", name,
-			 json_string_value(json_object_get(ind, "name_zh")), a * 100, thr * 100);
+			       json_string_value(json_object_get(ind, "name_zh")), a * 100,
+			       thr * 100);
 		dt_strbuf_addf(&ev->en, "%s: %s projected at %.0f%% of target, below %.0f%%", name,
-			 json_string_value(json_object_get(ind, "name_en")), a * 100, thr * 100);
-		rc = raise_for(ev, "target_off_track", a < thr * 0.75 ? "critical" : "warning", "pilot",
-			       pilot_id, code, region, a, thr);
+			       json_string_value(json_object_get(ind, "name_en")), a * 100,
+			       thr * 100);
+		rc = raise_for(ev, "target_off_track", a < thr * 0.75 ? "critical" : "warning",
+			       "pilot", pilot_id, code, region, a, thr);
 	}
 	if (rc == DT_OK && !isnan(dual) && !isnan(plan)) {
 		double gap = threshold(ev, "dual_ratio_below_plan");
 		if (dual < plan - gap) {
-			dt_strbuf_addf(&ev->zh, "%s 企业学时占比 %.1f%%, 低于计划 %.1f%% 超过 %g 个百分点", name,
-				 dual, plan, gap);
-			dt_strbuf_addf(&ev->en, "%s: dual ratio %.1f%% is more than %g points below the plan (%.1f%%)",
-				 name, dual, gap, plan);
-			rc = raise(ev, "dual_ratio_below_plan", "warning", "pilot", pilot_id, region, dual,
-				   plan - gap);
+			dt_strbuf_addf(&ev->zh,
+				       "%s 企业学时占比 %.1f%%, 低于计划 %.1f%% 超过 %g 个百分点",
+				       name, dual, plan, gap);
+			dt_strbuf_addf(
+				&ev->en,
+				"%s: dual ratio %.1f%% is more than %g points below the plan (%.1f%%)",
+				name, dual, gap, plan);
+			rc = raise(ev, "dual_ratio_below_plan", "warning", "pilot", pilot_id,
+				   region, dual, plan - gap);
 		}
 	}
 	json_decref(targets);
@@ -227,8 +245,8 @@ static enum dt_err pilot_rules(struct eval *ev, int64_t pilot_id, int region, co
 	return rc;
 }
 
-enum dt_err dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int today, int *raised,
-			      struct dt_strbuf *err)
+enum dt_err dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int today,
+				      int *raised, struct dt_strbuf *err)
 {
 	struct eval ev = { .s = s, .a = a, .err = err, .zh = DT_STRBUF_INIT, .en = DT_STRBUF_INIT };
 	ev.today_ymd = today ? today : dt_engine_today();
@@ -243,7 +261,8 @@ enum dt_err dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor 
 	rc = dt_engine_pilots(s, &pilots, err);
 	size_t i;
 	json_t *p;
-	json_array_foreach(pilots, i, p) {
+	json_array_foreach(pilots, i, p)
+	{
 		if (rc != DT_OK)
 			break;
 		rc = pilot_rules(&ev, json_integer_value(json_object_get(p, "id")),
@@ -256,12 +275,15 @@ enum dt_err dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor 
 		const char *rule;
 		enum dt_err (*fn)(struct eval *ev, json_t *row, double thr);
 	} per_record[] = {
-		{ "dissolution_spike", on_dissolutions }, { "no_record_entry", on_no_entry },
-		{ "mentor_overload", on_mentor },	    { "stipend_below_minimum", on_stipend },
+		{ "dissolution_spike", on_dissolutions },
+		{ "no_record_entry", on_no_entry },
+		{ "mentor_overload", on_mentor },
+		{ "stipend_below_minimum", on_stipend },
 		{ "task_overdue", on_task },
 	};
 	for (size_t k = 0; k < DT_ARRAY_SIZE(per_record) && rc == DT_OK; k++)
-		rc = each_row(&ev, per_record[k].rule, threshold(&ev, per_record[k].rule), per_record[k].fn);
+		rc = each_row(&ev, per_record[k].rule, threshold(&ev, per_record[k].rule),
+			      per_record[k].fn);
 	json_decref(ev.settings);
 	dt_strbuf_release(&ev.zh);
 	dt_strbuf_release(&ev.en);

@@ -23,7 +23,6 @@
 #include "store/store.h"
 #include "core/banned.h"
 
-
 static struct {
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -102,7 +101,7 @@ static void *anchor_main(void *arg)
 }
 
 enum dt_err dt_anchor_start(const char *path, const struct dt_keys *keys, int minutes,
-		    struct dt_strbuf *err)
+			    struct dt_strbuf *err)
 {
 	if (!g.have_key || !g.dir)
 		return dt_error(err, DT_EINTERNAL, "checkpoints: no signing key or directory");
@@ -188,12 +187,13 @@ json_t *dt_anchor_list(int limit)
 		if (f)
 			fclose(f);
 		struct dt_checkpoint cp;
-		if (len && dt_checkpoint_parse(buf, len, g.have_key ? g.key.pk : NULL, &cp, &err) == DT_OK)
-			json_array_append_new(out, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s%}",
-							     "file", names[i], "event", (json_int_t)cp.event,
-							     "hash", cp.hash, "time", cp.time, "database",
-							     cp.database, "fingerprint", cp.fingerprint,
-							     "text", buf, len));
+		if (len &&
+		    dt_checkpoint_parse(buf, len, g.have_key ? g.key.pk : NULL, &cp, &err) == DT_OK)
+			json_array_append_new(
+				out, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s%}", "file",
+					       names[i], "event", (json_int_t)cp.event, "hash",
+					       cp.hash, "time", cp.time, "database", cp.database,
+					       "fingerprint", cp.fingerprint, "text", buf, len));
 		dt_strbuf_release(&path);
 		dt_strbuf_release(&err);
 		free(names[i]);

@@ -34,7 +34,7 @@ void dt_anchor_config(const char *dir, const struct dt_sign_key *key);
  * the directory of dt_anchor_config().
  */
 enum dt_err dt_anchor_start(const char *path, const struct dt_keys *keys, int minutes,
-		    struct dt_strbuf *err);
+			    struct dt_strbuf *err);
 /** Take one checkpoint now on @s (when the head moved since the last); DT_OK or the error. */
 enum dt_err dt_anchor_take(struct dt_store *s, struct dt_strbuf *err);
 /** Stop and join the thread (no-op when not started); wipes the key. */

@@ -106,7 +106,8 @@ int dt_demo_fail(struct dt_demo_gen *g, int rc, struct dt_strbuf *why, const cha
 }
 
 /* Create one record; *@id (may be NULL) receives its id.  Takes @in. */
-int dt_demo_w_create(struct dt_demo_gen *g, const char *entity, json_t *in, int64_t *id, const char *fmt, ...)
+int dt_demo_w_create(struct dt_demo_gen *g, const char *entity, json_t *in, int64_t *id,
+		     const char *fmt, ...)
 {
 	json_t *out = NULL;
 	struct dt_strbuf e2 = DT_STRBUF_INIT;
@@ -129,8 +130,8 @@ int dt_demo_w_create(struct dt_demo_gen *g, const char *entity, json_t *in, int6
 }
 
 /* One contract action; *@out (may be NULL) receives the store's answer.  Takes @args. */
-int dt_demo_w_act(struct dt_demo_gen *g, int64_t cid, enum dt_contract_event ev, enum dt_party party,
-		 json_t *args, json_t **out)
+int dt_demo_w_act(struct dt_demo_gen *g, int64_t cid, enum dt_contract_event ev,
+		  enum dt_party party, json_t *args, json_t **out)
 {
 	struct dt_strbuf e2 = DT_STRBUF_INIT;
 	int rc = dt_store_contract_act(g->s, g->a, NULL, cid, ev, party, args, out, &e2);
@@ -152,7 +153,8 @@ int dt_demo_w_signoff(struct dt_demo_gen *g, int64_t id)
 	if (rc == DT_OK)
 		g->pending++;
 	else
-		dt_strbuf_setf(g->err, "record-book entry %lld: sign-off: %s", (long long)id, e2.buf);
+		dt_strbuf_setf(g->err, "record-book entry %lld: sign-off: %s", (long long)id,
+			       e2.buf);
 	dt_strbuf_release(&e2);
 	return rc;
 }
@@ -214,15 +216,17 @@ static int refuse_if_filled(struct dt_demo_gen *g)
 		if (rc != DT_OK)
 			return rc;
 		if (n > 0)
-			return dt_error(g->err, DT_ECONFLICT,
-					"the database already holds %lld %s record%s: the demo goes into an empty pilot database (run init on a new file)",
-					(long long)n, kinds[k], n == 1 ? "" : "s");
+			return dt_error(
+				g->err, DT_ECONFLICT,
+				"the database already holds %lld %s record%s: the demo goes into an empty pilot database (run init on a new file)",
+				(long long)n, kinds[k], n == 1 ? "" : "s");
 	}
 	return DT_OK;
 }
 
-enum dt_err dt_demo_generate(struct dt_store *s, const struct dt_actor *a, const struct dt_demo_opts *o,
-		     struct dt_demo_stats *stats, struct dt_strbuf *err)
+enum dt_err dt_demo_generate(struct dt_store *s, const struct dt_actor *a,
+			     const struct dt_demo_opts *o, struct dt_demo_stats *stats,
+			     struct dt_strbuf *err)
 {
 	struct dt_demo_gen *g = calloc(1, sizeof(*g));
 	struct dt_demo_stats local;

@@ -16,8 +16,8 @@
 #include "store/store.h"
 
 struct dt_demo_opts {
-	uint64_t seed;      /* 0 means the default seed 1 */
-	int64_t trainees;   /* 0 means the demo size (5,000) */
+	uint64_t seed;    /* 0 means the default seed 1 */
+	int64_t trainees; /* 0 means the demo size (5,000) */
 	/* Called now and then with work done and total (units of the generator's choosing). */
 	void (*progress)(void *ctx, int64_t done, int64_t total);
 	void *progress_ctx;
@@ -33,7 +33,8 @@ struct dt_demo_stats {
  * occupations loaded and no pilot data yet).  DT_ECONFLICT if the database
  * already holds pilot data.
  */
-enum dt_err dt_demo_generate(struct dt_store *s, const struct dt_actor *a, const struct dt_demo_opts *o,
-		     struct dt_demo_stats *stats, struct dt_strbuf *err);
+enum dt_err dt_demo_generate(struct dt_store *s, const struct dt_actor *a,
+			     const struct dt_demo_opts *o, struct dt_demo_stats *stats,
+			     struct dt_strbuf *err);
 
 #endif

@@ -12,7 +12,7 @@
 #include "core/banned.h"
 
 enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_t **out,
-		     struct dt_strbuf *err)
+			     struct dt_strbuf *err)
 {
 	const char *filters[] = { "region", "210100", "status", "active" };
 	struct dt_query q = { filters, 2, NULL, "id", false, 1, NULL };
@@ -50,13 +50,14 @@ enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_
 	};
 	json_t *list = json_array();
 	for (size_t i = 0; i < DT_ARRAY_SIZE(accounts) && rc == DT_OK; i++) {
-		rc = dt_store_account_add(s, a, accounts[i].login, accounts[i].role, accounts[i].scope,
-					  DT_DEMO_PASSWORD, NULL, err);
+		rc = dt_store_account_add(s, a, accounts[i].login, accounts[i].role,
+					  accounts[i].scope, DT_DEMO_PASSWORD, NULL, err);
 		if (rc == DT_OK)
-			json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "login",
-							      accounts[i].login, "role", accounts[i].role,
-							      "scope", accounts[i].scope ? accounts[i].scope : "",
-							      "note", accounts[i].note));
+			json_array_append_new(
+				list, json_pack("{s:s, s:s, s:s, s:s}", "login", accounts[i].login,
+						"role", accounts[i].role, "scope",
+						accounts[i].scope ? accounts[i].scope : "", "note",
+						accounts[i].note));
 	}
 	if (rc == DT_OK)
 		*out = list;

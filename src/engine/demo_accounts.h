@@ -17,6 +17,6 @@
  * role, scope, note}.  Run after dt_demo_generate().
  */
 enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_t **out,
-		     struct dt_strbuf *err);
+			     struct dt_strbuf *err);
 
 #endif

@@ -26,48 +26,93 @@
 #include "core/banned.h"
 
 const struct dt_demo_city_def dt_demo_city_defs[] = {
-	{ 210100, 210000, "沈阳", "024", 18, 2800,
+	{ 210100,
+	  210000,
+	  "沈阳",
+	  "024",
+	  18,
+	  2800,
 	  { "equipment_manufacturing", "automotive", "digital", "electrical", "construction",
 	    "logistics", "elderly_care", "food" },
 	  { 40, 20, 10, 10, 6, 6, 5, 3 },
 	  "以装备制造、汽车及零部件和数字经济为重点，建设东北老工业基地技术技能人才培养核心区，"
 	  "推动龙头企业与职业院校共建双元培育基地。" },
-	{ 210200, 210000, "大连", "0411", 16, 3000,
+	{ 210200,
+	  210000,
+	  "大连",
+	  "0411",
+	  16,
+	  3000,
 	  { "shipbuilding", "equipment_manufacturing", "petrochemicals", "logistics", "digital",
 	    "food", "elderly_care", "electrical" },
 	  { 25, 20, 15, 12, 10, 6, 6, 6 },
 	  "以船舶与海洋工程、石化和港航物流为重点，打造面向东北亚的高技能人才培养开放高地。" },
-	{ 210300, 210000, "鞍山", "0412", 7, 2500,
+	{ 210300,
+	  210000,
+	  "鞍山",
+	  "0412",
+	  7,
+	  2500,
 	  { "metallurgy", "equipment_manufacturing", "electrical", "construction", "logistics",
 	    "elderly_care" },
 	  { 45, 25, 10, 8, 6, 6 },
 	  "以钢铁冶金和精深加工为重点，推动冶金产业工人技能提升和岗位成才。" },
-	{ 211100, 210000, "盘锦", "0427", 5, 2600,
+	{ 211100,
+	  210000,
+	  "盘锦",
+	  "0427",
+	  5,
+	  2600,
 	  { "petrochemicals", "equipment_manufacturing", "agriculture", "food", "logistics",
 	    "elderly_care" },
 	  { 50, 15, 10, 10, 8, 7 },
 	  "以石油化工和精细化工为重点，建设石化产业技术技能人才培养示范区。" },
-	{ 220100, 220000, "长春", "0431", 14, 2700,
+	{ 220100,
+	  220000,
+	  "长春",
+	  "0431",
+	  14,
+	  2700,
 	  { "automotive", "equipment_manufacturing", "food", "digital", "agriculture",
 	    "elderly_care", "logistics" },
 	  { 40, 15, 12, 10, 8, 8, 7 },
 	  "以汽车及新能源汽车产业为重点，建设汽车产业工匠培养基地，带动农产品加工和现代农业人才培育。" },
-	{ 220200, 220000, "吉林", "0432", 8, 2500,
+	{ 220200,
+	  220000,
+	  "吉林",
+	  "0432",
+	  8,
+	  2500,
 	  { "petrochemicals", "electrical", "equipment_manufacturing", "metallurgy", "food",
 	    "elderly_care", "construction" },
 	  { 35, 15, 15, 10, 10, 8, 7 },
 	  "以石化、碳纤维新材料和电力装备为重点，推进产教融合型企业双元育人。" },
-	{ 230100, 230000, "哈尔滨", "0451", 15, 2600,
-	  { "electrical", "equipment_manufacturing", "food", "agriculture", "digital", "elderly_care",
-	    "construction", "logistics" },
+	{ 230100,
+	  230000,
+	  "哈尔滨",
+	  "0451",
+	  15,
+	  2600,
+	  { "electrical", "equipment_manufacturing", "food", "agriculture", "digital",
+	    "elderly_care", "construction", "logistics" },
 	  { 25, 25, 12, 10, 10, 8, 5, 5 },
 	  "以电站装备、航空航天配套和绿色食品为重点，建设对俄合作和寒地产业技能人才培养中心。" },
-	{ 230200, 230000, "齐齐哈尔", "0452", 6, 2300,
+	{ 230200,
+	  230000,
+	  "齐齐哈尔",
+	  "0452",
+	  6,
+	  2300,
 	  { "equipment_manufacturing", "agriculture", "food", "metallurgy", "electrical",
 	    "elderly_care" },
 	  { 35, 20, 15, 10, 10, 10 },
 	  "以重型装备和农机装备制造为重点，传承大国重器工匠精神，培育装备制造业技能人才。" },
-	{ 150200, 150000, "包头", "0472", 8, 2800,
+	{ 150200,
+	  150000,
+	  "包头",
+	  "0472",
+	  8,
+	  2800,
 	  { "metallurgy", "electrical", "equipment_manufacturing", "construction", "logistics",
 	    "automotive" },
 	  { 40, 20, 20, 8, 7, 5 },
@@ -90,14 +135,16 @@ _Static_assert(DT_ARRAY_SIZE(dt_demo_province_defs) == DT_DEMO_NPROVINCES, "DT_D
 /* ---- reading the reference tables ---- */
 
 /* Every object of @entity matching @filters, paged; *@out receives an array. */
-static int list_all(struct dt_demo_gen *g, const char *entity, const char *const *filters, size_t nf,
-		    json_t **out)
+static int list_all(struct dt_demo_gen *g, const char *entity, const char *const *filters,
+		    size_t nf, json_t **out)
 {
 	json_t *all = json_array();
 	char *cursor = NULL;
 	int rc = DT_OK;
 	do {
-		struct dt_query q = { .filters = filters, .nfilters = nf, .limit = 1000, .cursor = cursor };
+		struct dt_query q = {
+			.filters = filters, .nfilters = nf, .limit = 1000, .cursor = cursor
+		};
 		json_t *items = NULL;
 		char *next = NULL;
 		rc = dt_store_list(g->s, NULL, entity, &q, &items, &next, g->err);
@@ -138,7 +185,8 @@ int dt_demo_load_regions(struct dt_demo_gen *g)
 	}
 	size_t i;
 	json_t *r;
-	json_array_foreach(arr, i, r) {
+	json_array_foreach(arr, i, r)
+	{
 		int code = (int)json_integer_value(json_object_get(r, "id"));
 		const char *name = json_string_value(json_object_get(r, "name_zh"));
 		if (province_index(code / 10000 * 10000) < 0 || !name || !strcmp(name, "市辖区"))
@@ -162,9 +210,10 @@ int dt_demo_load_regions(struct dt_demo_gen *g)
 			g->prov_c1[p] = c + 1;
 		}
 		if (g->prov_c1[p] == 0)
-			return dt_error(g->err, DT_EINVAL,
-					"region %06d has no counties in the region table (load the regions first)",
-					dt_demo_province_defs[p].code);
+			return dt_error(
+				g->err, DT_EINVAL,
+				"region %06d has no counties in the region table (load the regions first)",
+				dt_demo_province_defs[p].code);
 	}
 	for (int k = 0; k < DT_DEMO_NCITIES; k++) {
 		struct dt_demo_city *c = &g->cities[k];
@@ -188,12 +237,14 @@ int dt_demo_load_regions(struct dt_demo_gen *g)
 			c->c1 = j + 1;
 		}
 		if (c->c1 == 0)
-			return dt_error(g->err, DT_EINVAL, "city %06d has no counties in the region table",
+			return dt_error(g->err, DT_EINVAL,
+					"city %06d has no counties in the region table",
 					c->def->code);
 	}
 	for (int p = 0; p < DT_DEMO_NPROVINCES; p++) {
 		json_t *obj = NULL;
-		rc = dt_store_get(g->s, NULL, "region", dt_demo_province_defs[p].code, 0, &obj, g->err);
+		rc = dt_store_get(g->s, NULL, "region", dt_demo_province_defs[p].code, 0, &obj,
+				  g->err);
 		if (rc != DT_OK)
 			return dt_error(g->err, rc, "province %06d is not in the region table",
 					dt_demo_province_defs[p].code);
@@ -231,7 +282,8 @@ int dt_demo_load_occupations(struct dt_demo_gen *g)
 	}
 	size_t i;
 	json_t *r;
-	json_array_foreach(arr, i, r) {
+	json_array_foreach(arr, i, r)
+	{
 		const char *levels = json_string_value(json_object_get(r, "levels"));
 		const char *ind = json_string_value(json_object_get(r, "industry"));
 		if (!levels || !ind || !*ind)

@@ -35,8 +35,8 @@
  * a fifth faster than 2,000 on a VM disk, and a failure is a bug anyway.
  */
 #define DT_DEMO_BATCH 20000
-#define DT_DEMO_PROGRESS_EVERY 250  /* trainees between progress calls */
-#define DT_DEMO_NYEARS 5            /* intake years: the four Septembers back from today, and next year */
+#define DT_DEMO_PROGRESS_EVERY 250 /* trainees between progress calls */
+#define DT_DEMO_NYEARS 5 /* intake years: the four Septembers back from today, and next year */
 
 /* ---- the fixed geography of the pilot ---- */
 
@@ -90,14 +90,14 @@ struct dt_demo_occ {
 
 struct dt_demo_city {
 	const struct dt_demo_city_def *def;
-	int pidx;             /* index into dt_demo_province_defs */
-	char *name;           /* "沈阳市" from the region table */
-	int c0, c1;           /* its counties in g->counties */
-	int ind[8], nind;     /* industry indices (only those in the catalogue) */
+	int pidx;         /* index into dt_demo_province_defs */
+	char *name;       /* "沈阳市" from the region table */
+	int c0, c1;       /* its counties in g->counties */
+	int ind[8], nind; /* industry indices (only those in the catalogue) */
 	int iw[8], iwsum;
 	int64_t assessors[2];
 	int nassessors;
-	int64_t trainees;     /* planned, for the pilot's goals */
+	int64_t trainees; /* planned, for the pilot's goals */
 	int nent, nsch;
 };
 
@@ -112,7 +112,7 @@ struct dt_demo_org {
 	double weight;
 	/* school */
 	int prog0, nprog;
-	struct dt_demo_ilist ents;    /* partner enterprises (for transfers) */
+	struct dt_demo_ilist ents; /* partner enterprises (for transfers) */
 };
 
 struct dt_demo_prog {
@@ -125,7 +125,12 @@ struct dt_demo_slot {
 	int intake[DT_DEMO_NYEARS];
 };
 
-enum dt_demo_plan_kind { DT_DEMO_PLAN_NONE, DT_DEMO_PLAN_DRAFT, DT_DEMO_PLAN_PENDING, DT_DEMO_PLAN_STARTED };
+enum dt_demo_plan_kind {
+	DT_DEMO_PLAN_NONE,
+	DT_DEMO_PLAN_DRAFT,
+	DT_DEMO_PLAN_PENDING,
+	DT_DEMO_PLAN_STARTED
+};
 
 struct dt_demo_plan {
 	int32_t slot;
@@ -222,7 +227,8 @@ static inline int32_t dt_demo_max32(int32_t a, int32_t b)
 
 /* A sub-generator derived from the seed and a tag, for names that must not
  * depend on how much of the main stream was used (mentors, contacts). */
-static inline void dt_demo_derive(struct dt_demo_gen *g, struct dt_demo_rng *r, uint64_t tag, uint64_t a, uint64_t b)
+static inline void dt_demo_derive(struct dt_demo_gen *g, struct dt_demo_rng *r, uint64_t tag,
+				  uint64_t a, uint64_t b)
 {
 	uint64_t x = g->seed ^ (tag * 0x9e3779b97f4a7c15ULL);
 	x ^= dt_demo_splitmix(&x) + a * 0xbf58476d1ce4e5b9ULL;
@@ -247,11 +253,11 @@ bool dt_demo_names_add(struct dt_demo_gen *g, const char *name);
 int dt_demo_fail(struct dt_demo_gen *g, int rc, struct dt_strbuf *why, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
 /* Create one record; *@id (may be NULL) receives its id.  Takes @in. */
-int dt_demo_w_create(struct dt_demo_gen *g, const char *entity, json_t *in, int64_t *id, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+int dt_demo_w_create(struct dt_demo_gen *g, const char *entity, json_t *in, int64_t *id,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* One contract action; *@out (may be NULL) receives the store's answer.  Takes @args. */
-int dt_demo_w_act(struct dt_demo_gen *g, int64_t cid, enum dt_contract_event ev, enum dt_party party,
-		 json_t *args, json_t **out);
+int dt_demo_w_act(struct dt_demo_gen *g, int64_t cid, enum dt_contract_event ev,
+		  enum dt_party party, json_t *args, json_t **out);
 int dt_demo_w_signoff(struct dt_demo_gen *g, int64_t id);
 /* Commit when the batch is full and open the next transaction. */
 int dt_demo_batch(struct dt_demo_gen *g, bool force);

@@ -27,7 +27,8 @@
 
 /* ---- trainees and their contracts ---- */
 
-static void mentor_name(struct dt_demo_gen *g, uint64_t tag, uint64_t idx, uint64_t k, struct dt_strbuf *out)
+static void mentor_name(struct dt_demo_gen *g, uint64_t tag, uint64_t idx, uint64_t k,
+			struct dt_strbuf *out)
 {
 	struct dt_demo_rng r;
 	dt_demo_derive(g, &r, tag, idx, k);
@@ -41,14 +42,17 @@ static void mentor_name(struct dt_demo_gen *g, uint64_t tag, uint64_t idx, uint6
  * (500 of one gender born the same day in one county) moves the birth a day
  * earlier.
  */
-static int make_natid(struct dt_demo_gen *g, int county_idx, int32_t *birth, char gender, char out[DT_NATID_LEN + 1])
+static int make_natid(struct dt_demo_gen *g, int county_idx, int32_t *birth, char gender,
+		      char out[DT_NATID_LEN + 1])
 {
 	for (;;) {
 		int32_t d = *birth - g->cell_base;
 		if (d < 0 || d >= g->cell_days)
-			return dt_error(g->err, DT_EINTERNAL, "birth date out of the planned range");
-		uint16_t *cnt = &g->cells[((size_t)county_idx * (size_t)g->cell_days + (size_t)d) * 2 +
-					  (gender == 'F')];
+			return dt_error(g->err, DT_EINTERNAL,
+					"birth date out of the planned range");
+		uint16_t *cnt =
+			&g->cells[((size_t)county_idx * (size_t)g->cell_days + (size_t)d) * 2 +
+				  (gender == 'F')];
 		int cap = gender == 'F' ? 499 : 500;
 		if (*cnt >= cap) {
 			(*birth)--;
@@ -60,8 +64,8 @@ static int make_natid(struct dt_demo_gen *g, int county_idx, int32_t *birth, cha
 		unsigned m = (k * 7 + h) % (unsigned)cap;
 		unsigned seq = gender == 'F' ? 2 * m + 2 : 2 * m + 1;
 		struct dt_date b = dt_date_from_days(*birth);
-		snprintf(out, DT_NATID_LEN + 1, "%06d%04d%02d%02d%03u", g->counties[county_idx].code,
-			 b.year, b.month, b.day, seq);
+		snprintf(out, DT_NATID_LEN + 1, "%06d%04d%02d%02d%03u",
+			 g->counties[county_idx].code, b.year, b.month, b.day, seq);
 		out[17] = dt_natid_check_char(out);
 		out[18] = 0;
 		return DT_OK;
@@ -73,16 +77,17 @@ static const char *const mobile_prefix[] = { "130", "131", "132", "133", "135", 
 					     "159", "176", "177", "178", "180", "181", "182", "183",
 					     "185", "186", "187", "188", "189", "199" };
 
-static int write_trainee(struct dt_demo_gen *g, int64_t i, const struct dt_demo_plan *p, int school_city,
-			 int64_t *tid)
+static int write_trainee(struct dt_demo_gen *g, int64_t i, const struct dt_demo_plan *p,
+			 int school_city, int64_t *tid)
 {
 	/* Age at the contract start (or today): 16..24, most 16-19. */
 	static const int age_w[9] = { 18, 20, 17, 14, 10, 8, 6, 4, 3 };
 	int age = 16 + dt_demo_pick_weighted(&g->rng, age_w, 9, 100);
 	if (p->kind == DT_DEMO_PLAN_NONE && age > 21)
 		age -= 4;
-	int32_t birth = dt_date_to_days(dt_date_add_months(dt_date_from_days(p->start), -12 * age)) -
-			dt_demo_rng_range(&g->rng, 1, 364);
+	int32_t birth =
+		dt_date_to_days(dt_date_add_months(dt_date_from_days(p->start), -12 * age)) -
+		dt_demo_rng_range(&g->rng, 1, 364);
 	if (dt_trainee_age(dt_date_from_days(birth), g->today_d) < DT_TRAINEE_MIN_AGE)
 		birth = dt_date_to_days(dt_date_add_months(dt_date_from_days(birth), -12));
 	char gender = dt_demo_rng_chance(&g->rng, 0.58) ? 'M' : 'F';
@@ -93,24 +98,27 @@ static int write_trainee(struct dt_demo_gen *g, int64_t i, const struct dt_demo_
 		ci = c->c0 + (int)dt_demo_rng_below(&g->rng, (uint32_t)(c->c1 - c->c0));
 	else
 		ci = g->prov_c0[c->pidx] +
-		     (int)dt_demo_rng_below(&g->rng, (uint32_t)(g->prov_c1[c->pidx] - g->prov_c0[c->pidx]));
+		     (int)dt_demo_rng_below(&g->rng,
+					    (uint32_t)(g->prov_c1[c->pidx] - g->prov_c0[c->pidx]));
 	char natid[DT_NATID_LEN + 1], bdate[DT_DATE_STRLEN], region[8], phone[16];
 	int rc = make_natid(g, ci, &birth, gender, natid);
 	if (rc != DT_OK)
 		return rc;
 	dt_demo_date_str(birth, bdate);
 	snprintf(region, sizeof(region), "%06d", g->counties[ci].code);
-	snprintf(phone, sizeof(phone), "%s%08u", mobile_prefix[dt_demo_rng_below(&g->rng, DT_ARRAY_SIZE(mobile_prefix))],
+	snprintf(phone, sizeof(phone), "%s%08u",
+		 mobile_prefix[dt_demo_rng_below(&g->rng, DT_ARRAY_SIZE(mobile_prefix))],
 		 dt_demo_rng_below(&g->rng, 100000000));
 	struct dt_strbuf name = DT_STRBUF_INIT, surname = DT_STRBUF_INIT;
 	dt_demo_surname(&g->rng, &surname);
 	dt_strbuf_adds(&name, surname.buf);
 	dt_demo_given_name(&g->rng, gender, &name);
-	json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "national_id", natid, "name", name.buf,
-			       "gender", gender == 'M' ? "M" : "F", "birth_date", bdate, "region", region,
-			       "phone", phone);
+	json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "national_id", natid, "name",
+			       name.buf, "gender", gender == 'M' ? "M" : "F", "birth_date", bdate,
+			       "region", region, "phone", phone);
 	/* A guardian where the trainee rule (domain/trainee.c) asks for one. */
-	if (in && dt_trainee_age_check(NULL, dt_date_from_days(birth), g->today_d, NULL, true) != DT_OK) {
+	if (in &&
+	    dt_trainee_age_check(NULL, dt_date_from_days(birth), g->today_d, NULL, true) != DT_OK) {
 		dt_strbuf_reset(&name);
 		dt_strbuf_adds(&name, surname.buf);
 		dt_demo_given_name(&g->rng, dt_demo_rng_chance(&g->rng, 0.6) ? 'M' : 'F', &name);
@@ -147,8 +155,8 @@ static int32_t pick_day(struct dt_demo_gen *g, int32_t lo, int ndays, const doub
 	int first = (int)dt_demo_rng_below(&g->rng, (uint32_t)ndays);
 	for (int k = 0; k < ndays; k++) {
 		int i = (first + k) % ndays;
-		if (dt_record_day_check(NULL, dt_date_from_days(lo + i), used[i], h, DT_RECORD_DAY_LIMIT) ==
-		    DT_OK)
+		if (dt_record_day_check(NULL, dt_date_from_days(lo + i), used[i], h,
+					DT_RECORD_DAY_LIMIT) == DT_OK)
 			return lo + i;
 	}
 	return -1;
@@ -187,19 +195,25 @@ static int write_entries(struct dt_demo_gen *g, const struct cctx *c, int32_t fr
 			int ndays_site = (int)ceil(hours / DEMO_DAY_HOURS);
 			for (int k = 0; k < ndays_site && rc == DT_OK; k++) {
 				/* Even days in halves of an hour; the last takes what is left. */
-				double h = k + 1 < ndays_site ? floor(hours / ndays_site * 2) / 2
-							       : hours - (ndays_site - 1) * floor(hours / ndays_site * 2) / 2;
+				double h = k + 1 < ndays_site
+						   ? floor(hours / ndays_site * 2) / 2
+						   : hours - (ndays_site - 1) *
+								     floor(hours / ndays_site * 2) /
+								     2;
 				int32_t d = pick_day(g, lo, ndays, used, h);
 				if (d < 0)
 					break; /* the period is full: the rest is not written */
 				used[d - lo] += h;
 				dt_demo_date_str(d, date);
-				json_t *in = json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c->id,
-						       "date", date, "site", site == 0 ? "company" : "school",
-						       "hours", h, "content", dt_demo_content(&g->rng, ind, site == 0));
+				json_t *in = json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id",
+						       (json_int_t)c->id, "date", date, "site",
+						       site == 0 ? "company" : "school", "hours", h,
+						       "content",
+						       dt_demo_content(&g->rng, ind, site == 0));
 				int64_t eid = 0;
-				rc = dt_demo_w_create(g, "record_entry", in, &eid, "record-book entry of contract %lld on %s",
-					      (long long)c->id, date);
+				rc = dt_demo_w_create(g, "record_entry", in, &eid,
+						      "record-book entry of contract %lld on %s",
+						      (long long)c->id, date);
 				if (rc != DT_OK)
 					break;
 				g->st->entries++;
@@ -211,28 +225,30 @@ static int write_entries(struct dt_demo_gen *g, const struct cctx *c, int32_t fr
 	return rc;
 }
 
-static int write_assessment(struct dt_demo_gen *g, const struct cctx *c, const char *kind, int32_t date,
-			    bool pass, int level)
+static int write_assessment(struct dt_demo_gen *g, const struct cctx *c, const char *kind,
+			    int32_t date, bool pass, int level)
 {
 	char d[DT_DATE_STRLEN], cert[40];
 	dt_demo_date_str(date, d);
 	double score = pass ? 60 + dt_demo_rng_range(&g->rng, 0, 76) / 2.0
 			    : 30 + dt_demo_rng_range(&g->rng, 0, 58) / 2.0;
 	const struct dt_demo_city *city = &g->cities[c->ent->city];
-	json_t *in = json_pack("{s:I, s:s, s:s, s:s, s:f, s:I}", "contract_id", (json_int_t)c->id,
-			       "kind", kind, "date", d, "result", pass ? "pass" : "fail", "score", score,
-			       "assessor_id",
-			       (json_int_t)city->assessors[dt_demo_rng_below(&g->rng, (uint32_t)city->nassessors)]);
+	json_t *in = json_pack(
+		"{s:I, s:s, s:s, s:s, s:f, s:I}", "contract_id", (json_int_t)c->id, "kind", kind,
+		"date", d, "result", pass ? "pass" : "fail", "score", score, "assessor_id",
+		(json_int_t)
+			city->assessors[dt_demo_rng_below(&g->rng, (uint32_t)city->nassessors)]);
 	if (in && level) {
 		json_object_set_new(in, "level", json_integer(level));
 		if (pass) {
-			snprintf(cert, sizeof(cert), "S%04d%06d%07llu", dt_date_from_days(date).year,
-				 city->def->code, (unsigned long long)++g->cert_counter);
+			snprintf(cert, sizeof(cert), "S%04d%06d%07llu",
+				 dt_date_from_days(date).year, city->def->code,
+				 (unsigned long long)++g->cert_counter);
 			json_object_set_new(in, "certificate_no", json_string(cert));
 		}
 	}
 	int rc = dt_demo_w_create(g, "assessment", in, NULL, "%s assessment of contract %lld", kind,
-			  (long long)c->id);
+				  (long long)c->id);
 	if (rc == DT_OK)
 		g->st->assessments++;
 	return rc;
@@ -250,7 +266,8 @@ static int maybe_intermediate(struct dt_demo_gen *g, const struct cctx *c, int32
 	if (rc == DT_OK && pass && c->prog->level < 5 &&
 	    dt_demo_has_level(g->occs[c->prog->occ].levels, c->prog->level + 1) &&
 	    dt_demo_rng_chance(&g->rng, 0.5))
-		rc = write_assessment(g, c, "skill_level", dt_demo_min32(d + dt_demo_rng_range(&g->rng, 7, 30), to),
+		rc = write_assessment(g, c, "skill_level",
+				      dt_demo_min32(d + dt_demo_rng_range(&g->rng, 7, 30), to),
 				      true, c->prog->level + 1);
 	return rc;
 }
@@ -267,13 +284,14 @@ static int final_assessments(struct dt_demo_gen *g, const struct cctx *c, bool *
 				      c->prog->level);
 	}
 	if (rc == DT_OK && pass)
-		rc = write_assessment(g, c, "skill_level", d + dt_demo_rng_range(&g->rng, 1, 5), true,
-				      c->prog->level);
+		rc = write_assessment(g, c, "skill_level", d + dt_demo_rng_range(&g->rng, 1, 5),
+				      true, c->prog->level);
 	*passed = pass;
 	return rc;
 }
 
-static int write_outcome(struct dt_demo_gen *g, const struct cctx *c, int32_t ended, bool completed, bool passed)
+static int write_outcome(struct dt_demo_gen *g, const struct cctx *c, int32_t ended, bool completed,
+			 bool passed)
 {
 	if (ended > g->today - 10)
 		return DT_OK; /* too recent: nothing known yet */
@@ -281,9 +299,10 @@ static int write_outcome(struct dt_demo_gen *g, const struct cctx *c, int32_t en
 	double u = dt_demo_rng_unit(&g->rng);
 	if (completed) {
 		double keep = passed ? 0.63 : 0.40;
-		kind = u < keep ? "retained" : u < keep + 0.20 ? "employed_elsewhere"
-				 : u < keep + 0.30	      ? "further_study"
-							      : "not_employed";
+		kind = u < keep          ? "retained"
+		       : u < keep + 0.20 ? "employed_elsewhere"
+		       : u < keep + 0.30 ? "further_study"
+					 : "not_employed";
 	} else {
 		if (!dt_demo_rng_chance(&g->rng, 0.6))
 			return DT_OK;
@@ -291,10 +310,13 @@ static int write_outcome(struct dt_demo_gen *g, const struct cctx *c, int32_t en
 	}
 	char d[DT_DATE_STRLEN];
 	dt_demo_date_str(dt_demo_min32(ended + dt_demo_rng_range(&g->rng, 0, 75), g->today), d);
-	json_t *in = json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)c->id, "kind", kind, "date", d);
+	json_t *in = json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)c->id, "kind", kind,
+			       "date", d);
 	if (in && !strcmp(kind, "retained")) {
-		json_object_set_new(in, "wage_monthly",
-				    json_integer((c->stipend + dt_demo_rng_range(&g->rng, 1200, 3000)) / 50 * 50));
+		json_object_set_new(
+			in, "wage_monthly",
+			json_integer((c->stipend + dt_demo_rng_range(&g->rng, 1200, 3000)) / 50 *
+				     50));
 	} else if (in && !strcmp(kind, "employed_elsewhere")) {
 		json_object_set_new(in, "wage_monthly",
 				    json_integer(dt_demo_rng_range(&g->rng, 3200, 6500) / 50 * 50));
@@ -302,14 +324,17 @@ static int write_outcome(struct dt_demo_gen *g, const struct cctx *c, int32_t en
 		int tries = 0;
 		for (;;) {
 			int e = (int)dt_demo_rng_below(&g->rng, (uint32_t)g->nent);
-			if ((g->ents[e].city == c->ent->city && &g->ents[e] != c->ent) || ++tries > 50) {
+			if ((g->ents[e].city == c->ent->city && &g->ents[e] != c->ent) ||
+			    ++tries > 50) {
 				if (&g->ents[e] != c->ent)
-					json_object_set_new(in, "employer_id", json_integer(g->ents[e].id));
+					json_object_set_new(in, "employer_id",
+							    json_integer(g->ents[e].id));
 				break;
 			}
 		}
 	}
-	int rc = dt_demo_w_create(g, "outcome", in, NULL, "outcome of contract %lld", (long long)c->id);
+	int rc = dt_demo_w_create(g, "outcome", in, NULL, "outcome of contract %lld",
+				  (long long)c->id);
 	if (rc == DT_OK)
 		g->st->outcomes++;
 	return rc;
@@ -352,7 +377,8 @@ static int life_dissolve(struct dt_demo_gen *g, const struct cctx *c)
 	if (dt_demo_rng_chance(&g->rng, 0.35))
 		d = c->start + dt_demo_rng_range(&g->rng, 7, 85); /* in probation */
 	else
-		d = c->start + dt_demo_rng_range(&g->rng, 100, dt_demo_max32(100, c->end - c->start - 30));
+		d = c->start +
+		    dt_demo_rng_range(&g->rng, 100, dt_demo_max32(100, c->end - c->start - 30));
 	d = dt_demo_min32(d, dt_demo_min32(g->today - 1, c->end - 1));
 	if (d < c->start)
 		d = c->start;
@@ -362,7 +388,8 @@ static int life_dissolve(struct dt_demo_gen *g, const struct cctx *c)
 	if (rc == DT_OK) {
 		json_t *args = date_args(d);
 		if (args)
-			json_object_set_new(args, "reason", json_string(dt_demo_dissolution_reason(&g->rng)));
+			json_object_set_new(args, "reason",
+					    json_string(dt_demo_dissolution_reason(&g->rng)));
 		rc = dt_demo_w_act(g, c->id, DT_CEV_DISSOLVE, DT_PARTY_ENTERPRISE, args, NULL);
 	}
 	if (rc == DT_OK)
@@ -382,7 +409,8 @@ static int life_transfer(struct dt_demo_gen *g, const struct cctx *c, const stru
 	if (rc == DT_OK)
 		rc = maybe_intermediate(g, c, c->start, t - 1);
 	struct dt_strbuf m2 = DT_STRBUF_INIT;
-	mentor_name(g, 2, (uint64_t)(to - g->ents), dt_demo_rng_below(&g->rng, (uint32_t)to->nmentors), &m2);
+	mentor_name(g, 2, (uint64_t)(to - g->ents),
+		    dt_demo_rng_below(&g->rng, (uint32_t)to->nmentors), &m2);
 	json_t *args = date_args(t), *out = NULL;
 	if (args) {
 		json_object_set_new(args, "enterprise_id", json_integer(to->id));
@@ -413,14 +441,16 @@ static int life_transfer(struct dt_demo_gen *g, const struct cctx *c, const stru
 		bool passed = false;
 		rc = final_assessments(g, &c2, &passed);
 		if (rc == DT_OK)
-			rc = dt_demo_w_act(g, c2.id, DT_CEV_COMPLETE, DT_PARTY_ENTERPRISE, date_args(c->end), NULL);
+			rc = dt_demo_w_act(g, c2.id, DT_CEV_COMPLETE, DT_PARTY_ENTERPRISE,
+					   date_args(c->end), NULL);
 		if (rc == DT_OK)
 			rc = write_outcome(g, &c2, c->end, true, passed);
 	}
 	return rc;
 }
 
-static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt_demo_plan *p, int64_t tid)
+static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt_demo_plan *p,
+			       int64_t tid)
 {
 	const struct dt_demo_slot *sl = &g->slots[p->slot];
 	struct cctx c = { 0 };
@@ -437,7 +467,8 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 
 	struct dt_strbuf cm = DT_STRBUF_INIT, sm = DT_STRBUF_INIT;
 	int64_t ent_idx = c.ent - g->ents;
-	mentor_name(g, 2, (uint64_t)ent_idx, dt_demo_rng_below(&g->rng, (uint32_t)c.ent->nmentors), &cm);
+	mentor_name(g, 2, (uint64_t)ent_idx, dt_demo_rng_below(&g->rng, (uint32_t)c.ent->nmentors),
+		    &cm);
 	mentor_name(g, 3, (uint64_t)(c.prog - g->progs), 0, &sm);
 	char sd[DT_DATE_STRLEN], ed[DT_DATE_STRLEN];
 	dt_demo_date_str(c.start, sd);
@@ -447,7 +478,8 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 			       (json_int_t)c.sch->id, "programme_id", (json_int_t)c.prog->id,
 			       "company_mentor", cm.buf, "school_mentor", sm.buf, "stipend_monthly",
 			       c.stipend, "start_date", sd, "end_date", ed);
-	int rc = dt_demo_w_create(g, "contract", in, &c.id, "contract of trainee %lld", (long long)i + 1);
+	int rc = dt_demo_w_create(g, "contract", in, &c.id, "contract of trainee %lld",
+				  (long long)i + 1);
 	dt_strbuf_release(&cm);
 	dt_strbuf_release(&sm);
 	if (rc != DT_OK)
@@ -460,7 +492,8 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 		int napprove = (int)dt_demo_rng_below(&g->rng, 3);
 		int first = (int)dt_demo_rng_below(&g->rng, 3);
 		for (int k = 0; k < napprove && rc == DT_OK; k++)
-			rc = dt_demo_w_act(g, c.id, DT_CEV_APPROVE, (enum dt_party)((first + k) % 3), NULL, NULL);
+			rc = dt_demo_w_act(g, c.id, DT_CEV_APPROVE,
+					   (enum dt_party)((first + k) % 3), NULL, NULL);
 		return rc;
 	}
 	rc = activate(g, c.id);
@@ -493,7 +526,8 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 		bool passed = false;
 		rc = final_assessments(g, &c, &passed);
 		if (rc == DT_OK)
-			rc = dt_demo_w_act(g, c.id, DT_CEV_COMPLETE, DT_PARTY_ENTERPRISE, date_args(c.end), NULL);
+			rc = dt_demo_w_act(g, c.id, DT_CEV_COMPLETE, DT_PARTY_ENTERPRISE,
+					   date_args(c.end), NULL);
 		if (rc == DT_OK)
 			rc = write_outcome(g, &c, c.end, true, passed);
 	}

@@ -15,6 +15,6 @@
  * (YYYYMMDD).
  */
 enum dt_err dt_demo_monitoring(struct dt_store *s, const struct dt_actor *a, int today,
-		       struct dt_strbuf *err);
+			       struct dt_strbuf *err);
 
 #endif

@@ -34,7 +34,8 @@ static const char uscc_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
  * characters for enterprises (as issued since 2015), eight digits otherwise,
  * so the two families never meet.
  */
-static void make_uscc(struct dt_demo_gen *g, char auth, char type, int region, char out[DT_USCC_LEN + 1])
+static void make_uscc(struct dt_demo_gen *g, char auth, char type, int region,
+		      char out[DT_USCC_LEN + 1])
 {
 	char body[9];
 	uint64_t k = g->org_counter++;
@@ -75,8 +76,8 @@ int dt_demo_write_pilots(struct dt_demo_gen *g)
 		const char *pname = json_string_value(json_object_get(obj, "name_zh"));
 		int64_t tr = 0;
 		int ne = 0, ns = 0;
-		struct dt_strbuf cities = DT_STRBUF_INIT, name = DT_STRBUF_INIT, goals = DT_STRBUF_INIT,
-				 units = DT_STRBUF_INIT;
+		struct dt_strbuf cities = DT_STRBUF_INIT, name = DT_STRBUF_INIT,
+				 goals = DT_STRBUF_INIT, units = DT_STRBUF_INIT;
 		for (int k = 0; k < DT_DEMO_NCITIES; k++) {
 			if (g->cities[k].pidx != p)
 				continue;
@@ -86,19 +87,23 @@ int dt_demo_write_pilots(struct dt_demo_gen *g)
 			dt_strbuf_addf(&cities, "%s%s", cities.len ? "、" : "", g->cities[k].name);
 		}
 		dt_strbuf_addf(&name, "%s双元培育试点", pname);
-		dt_strbuf_addf(&goals,
-			       "到2026年底，%s（%s）双元培育覆盖%d所职业院校、%d家企业，累计签订三方培养合同%lld份以上；"
-			       "企业参与率不低于60%%，学员合同解除率控制在10%%以内，结业学员企业留用率达到60%%以上；"
-			       "建立省级目标评价体系，按年度对试点城市开展评估考核。",
-			       pname, cities.buf, ns, ne, (long long)(tr / 100 * 100 + 100));
-		dt_strbuf_addf(&units, "%s发展和改革委员会、%s教育厅、%s人力资源和社会保障厅、国家开发银行%s分行",
-			       pname, d->dept, d->dept, pname);
+		dt_strbuf_addf(
+			&goals,
+			"到2026年底，%s（%s）双元培育覆盖%d所职业院校、%d家企业，累计签订三方培养合同%lld份以上；"
+			"企业参与率不低于60%%，学员合同解除率控制在10%%以内，结业学员企业留用率达到60%%以上；"
+			"建立省级目标评价体系，按年度对试点城市开展评估考核。",
+			pname, cities.buf, ns, ne, (long long)(tr / 100 * 100 + 100));
+		dt_strbuf_addf(
+			&units,
+			"%s发展和改革委员会、%s教育厅、%s人力资源和社会保障厅、国家开发银行%s分行",
+			pname, d->dept, d->dept, pname);
 		json_decref(obj);
 		char code[8];
 		snprintf(code, sizeof(code), "%06d", d->code);
-		json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "region", code, "name", name.buf,
-			       "period_start", "2024-01-01", "period_end", "2026-12-31", "goals",
-			       goals.buf, "positioning", d->positioning, "responsible_units", units.buf);
+		json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "region", code,
+				       "name", name.buf, "period_start", "2024-01-01", "period_end",
+				       "2026-12-31", "goals", goals.buf, "positioning",
+				       d->positioning, "responsible_units", units.buf);
 		rc = dt_demo_w_create(g, "pilot", in, NULL, "pilot %06d", d->code);
 		dt_strbuf_release(&cities);
 		dt_strbuf_release(&name);
@@ -115,18 +120,19 @@ int dt_demo_write_pilots(struct dt_demo_gen *g)
 		for (int q = 0; q < g->nprog; q++)
 			nprog += g->schools[g->progs[q].school].city == k;
 		dt_strbuf_addf(&name, "%s双元培育试点", c->name);
-		dt_strbuf_addf(&goals,
-			       "到2026年底，建成%d个校企双元培育项目，%d家企业参与，累计培养技术技能人才%lld人；"
-			       "企业培训学时占比不低于50%%，学员月津贴不低于当地最低工资标准，"
-			       "年度合同解除率控制在10%%以内，结业学员企业留用率达到60%%以上，技能等级证书获取率达到85%%。",
-			       nprog, c->nent, (long long)(c->trainees / 50 * 50 + 50));
+		dt_strbuf_addf(
+			&goals,
+			"到2026年底，建成%d个校企双元培育项目，%d家企业参与，累计培养技术技能人才%lld人；"
+			"企业培训学时占比不低于50%%，学员月津贴不低于当地最低工资标准，"
+			"年度合同解除率控制在10%%以内，结业学员企业留用率达到60%%以上，技能等级证书获取率达到85%%。",
+			nprog, c->nent, (long long)(c->trainees / 50 * 50 + 50));
 		char code[8];
 		snprintf(code, sizeof(code), "%06d", c->def->code);
-		json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "region", code, "name",
-				       name.buf, "period_start", "2024-01-01", "period_end", "2026-12-31",
-				       "goals", goals.buf, "positioning", c->def->positioning,
-				       "responsible_units",
-				       "市发展改革委、市教育局、市人力资源社会保障局、市工业和信息化局、市财政局");
+		json_t *in = json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "region", code, "name", name.buf,
+			"period_start", "2024-01-01", "period_end", "2026-12-31", "goals",
+			goals.buf, "positioning", c->def->positioning, "responsible_units",
+			"市发展改革委、市教育局、市人力资源社会保障局、市工业和信息化局、市财政局");
 		int rc = dt_demo_w_create(g, "pilot", in, NULL, "pilot %06d", c->def->code);
 		dt_strbuf_release(&name);
 		dt_strbuf_release(&goals);
@@ -184,12 +190,15 @@ static const char *const size_names[4] = { "micro", "small", "medium", "large" }
 
 int dt_demo_write_authorities(struct dt_demo_gen *g)
 {
-	static const char *const city_depts[] = { "发展和改革委员会", "教育局", "人力资源和社会保障局" };
-	static const char *const prov_depts[] = { "发展和改革委员会", "教育厅", "人力资源和社会保障厅" };
+	static const char *const city_depts[] = { "发展和改革委员会", "教育局",
+						  "人力资源和社会保障局" };
+	static const char *const prov_depts[] = { "发展和改革委员会", "教育厅",
+						  "人力资源和社会保障厅" };
 	int rc = DT_OK;
 	for (int p = 0; p < DT_DEMO_NPROVINCES && rc == DT_OK; p++) {
 		json_t *obj = NULL;
-		rc = dt_store_get(g->s, NULL, "region", dt_demo_province_defs[p].code, 0, &obj, g->err);
+		rc = dt_store_get(g->s, NULL, "region", dt_demo_province_defs[p].code, 0, &obj,
+				  g->err);
 		if (rc != DT_OK)
 			break;
 		/* The province capital's city (first listed pilot city) gives the address. */
@@ -199,10 +208,11 @@ int dt_demo_write_authorities(struct dt_demo_gen *g)
 				city = k;
 		for (size_t d = 0; d < DT_ARRAY_SIZE(prov_depts) && rc == DT_OK; d++) {
 			struct dt_strbuf name = DT_STRBUF_INIT;
-			dt_strbuf_addf(&name, "%s%s", json_string_value(json_object_get(obj, "name_zh")),
+			dt_strbuf_addf(&name, "%s%s",
+				       json_string_value(json_object_get(obj, "name_zh")),
 				       prov_depts[d]);
-			rc = org_create(g, "government", '1', '1', dt_demo_province_defs[p].code, name.buf, NULL,
-					NULL, city, NULL);
+			rc = org_create(g, "government", '1', '1', dt_demo_province_defs[p].code,
+					name.buf, NULL, NULL, city, NULL);
 			dt_strbuf_release(&name);
 		}
 		json_decref(obj);
@@ -212,21 +222,23 @@ int dt_demo_write_authorities(struct dt_demo_gen *g)
 		for (size_t d = 0; d < DT_ARRAY_SIZE(city_depts) && rc == DT_OK; d++) {
 			struct dt_strbuf name = DT_STRBUF_INIT;
 			dt_strbuf_addf(&name, "%s%s", c->name, city_depts[d]);
-			rc = org_create(g, "government", '1', '1', c->def->code, name.buf, NULL, NULL, k, NULL);
+			rc = org_create(g, "government", '1', '1', c->def->code, name.buf, NULL,
+					NULL, k, NULL);
 			dt_strbuf_release(&name);
 		}
 		struct dt_strbuf name = DT_STRBUF_INIT;
 		dt_strbuf_addf(&name, "%s职业技能鉴定指导中心", c->name);
 		if (rc == DT_OK)
-			rc = org_create(g, "assessment_body", '1', '2', c->def->code, name.buf, NULL,
-					"medium", k, &c->assessors[0]);
+			rc = org_create(g, "assessment_body", '1', '2', c->def->code, name.buf,
+					NULL, "medium", k, &c->assessors[0]);
 		do {
 			dt_strbuf_reset(&name);
 			dt_demo_assessor_name(&g->rng, c->def->short_zh, &name);
 		} while (!dt_demo_names_add(g, name.buf));
 		if (rc == DT_OK)
-			rc = org_create(g, "assessment_body", '9', '1', dt_demo_county_of_city(g, k), name.buf,
-					NULL, "small", k, &c->assessors[1]);
+			rc = org_create(g, "assessment_body", '9', '1',
+					dt_demo_county_of_city(g, k), name.buf, NULL, "small", k,
+					&c->assessors[1]);
 		c->nassessors = 2;
 		dt_strbuf_release(&name);
 	}
@@ -273,12 +285,13 @@ int dt_demo_write_schools(struct dt_demo_gen *g)
 			const struct dt_demo_occ *oc = &g->occs[p->occ];
 			struct dt_strbuf code = DT_STRBUF_INIT, pname = DT_STRBUF_INIT;
 			dt_strbuf_addf(&code, "P%05d-%s-L%d", s + 1, oc->code, p->level);
-			dt_strbuf_addf(&pname, "%s（%s）双元培育项目", oc->name, p->level == 4 ? "四级/中级工" : "三级/高级工");
-			json_t *in = json_pack("{s:s, s:s, s:I, s:I, s:i, s:i, s:i, s:i}", "code", code.buf,
-					       "name", pname.buf, "school_id", (json_int_t)o->id,
-					       "occupation_id", (json_int_t)oc->id, "level", p->level,
-					       "duration_months", p->months, "company_hours", p->company_h,
-					       "school_hours", p->school_h);
+			dt_strbuf_addf(&pname, "%s（%s）双元培育项目", oc->name,
+				       p->level == 4 ? "四级/中级工" : "三级/高级工");
+			json_t *in = json_pack(
+				"{s:s, s:s, s:I, s:I, s:i, s:i, s:i, s:i}", "code", code.buf,
+				"name", pname.buf, "school_id", (json_int_t)o->id, "occupation_id",
+				(json_int_t)oc->id, "level", p->level, "duration_months", p->months,
+				"company_hours", p->company_h, "school_hours", p->school_h);
 			rc = dt_demo_w_create(g, "programme", in, &p->id, "programme %s", code.buf);
 			if (rc == DT_OK)
 				g->st->programmes++;
@@ -300,8 +313,8 @@ int dt_demo_write_enterprises(struct dt_demo_gen *g)
 	for (int e = 0; e < g->nent && rc == DT_OK; e++) {
 		struct dt_demo_org *o = &g->ents[e];
 		unique_name(g, o, &name);
-		rc = org_create(g, "enterprise", '9', '1', o->region, name.buf, g->inds[o->industry].key,
-				size_names[o->size], o->city, &o->id);
+		rc = org_create(g, "enterprise", '9', '1', o->region, name.buf,
+				g->inds[o->industry].key, size_names[o->size], o->city, &o->id);
 		if (rc == DT_OK)
 			g->st->enterprises++;
 		/* Partnerships, sized by the places this enterprise will offer the school. */
@@ -313,17 +326,19 @@ int dt_demo_write_enterprises(struct dt_demo_gen *g)
 					for (int y = 0; y < DT_DEMO_NYEARS; y++)
 						places += g->slots[t].intake[y];
 			places = places / 4 + dt_demo_rng_range(&g->rng, 1, 4);
-			int32_t s0 = dt_demo_add_months(g->first_sept, -(int)dt_demo_rng_range(&g->rng, 2, 8));
+			int32_t s0 = dt_demo_add_months(g->first_sept,
+							-(int)dt_demo_rng_range(&g->rng, 2, 8));
 			dt_demo_date_str(s0, start);
-			json_t *in = json_pack("{s:I, s:I, s:i, s:s}", "enterprise_id", (json_int_t)o->id,
-					       "school_id", (json_int_t)sch->id, "places_per_year", places,
-					       "start_date", start);
+			json_t *in = json_pack("{s:I, s:I, s:i, s:s}", "enterprise_id",
+					       (json_int_t)o->id, "school_id", (json_int_t)sch->id,
+					       "places_per_year", places, "start_date", start);
 			if (in && dt_demo_rng_chance(&g->rng, 0.6)) {
 				dt_demo_date_str(dt_demo_add_months(s0, 60) - 1, end);
 				json_object_set_new(in, "end_date", json_string(end));
 			}
-			rc = dt_demo_w_create(g, "partnership", in, NULL, "partnership of enterprise %lld and school %lld",
-				      (long long)o->id, (long long)sch->id);
+			rc = dt_demo_w_create(g, "partnership", in, NULL,
+					      "partnership of enterprise %lld and school %lld",
+					      (long long)o->id, (long long)sch->id);
 			if (rc == DT_OK)
 				g->st->partnerships++;
 		}
@@ -356,11 +371,14 @@ int dt_demo_write_places_and_demand(struct dt_demo_gen *g)
 				int cap = sl->intake[y] + dt_demo_rng_range(&g->rng, 0, 3);
 				if (cap < 1)
 					cap = 1;
-				json_t *in = json_pack("{s:I, s:I, s:i, s:i}", "enterprise_id", (json_int_t)o->id,
-						       "programme_id", (json_int_t)g->progs[sl->prog].id,
-						       "year", year, "capacity", cap);
-				rc = dt_demo_w_create(g, "place", in, NULL, "place of enterprise %lld, programme %lld, %d",
-					      (long long)o->id, (long long)g->progs[sl->prog].id, year);
+				json_t *in = json_pack("{s:I, s:I, s:i, s:i}", "enterprise_id",
+						       (json_int_t)o->id, "programme_id",
+						       (json_int_t)g->progs[sl->prog].id, "year",
+						       year, "capacity", cap);
+				rc = dt_demo_w_create(
+					g, "place", in, NULL,
+					"place of enterprise %lld, programme %lld, %d",
+					(long long)o->id, (long long)g->progs[sl->prog].id, year);
 				if (rc == DT_OK)
 					g->st->places++;
 			}
@@ -374,14 +392,19 @@ int dt_demo_write_places_and_demand(struct dt_demo_gen *g)
 					const struct dt_demo_prog *p = &g->progs[g->slots[t].prog];
 					occ = p->occ;
 					level = p->level;
-					int in_y = y >= 0 && y < DT_DEMO_NYEARS ? g->slots[t].intake[y] : 0;
-					count = (int)lround((in_y + 1) * (0.7 + 0.9 * dt_demo_rng_unit(&g->rng)));
+					int in_y = y >= 0 && y < DT_DEMO_NYEARS
+							   ? g->slots[t].intake[y]
+							   : 0;
+					count = (int)lround(
+						(in_y + 1) *
+						(0.7 + 0.9 * dt_demo_rng_unit(&g->rng)));
 				} else {
 					/* One more need of its industry, now and then. */
 					if (!dt_demo_rng_chance(&g->rng, 0.3))
 						break;
 					const struct dt_demo_industry *in = &g->inds[o->industry];
-					occ = in->occs[dt_demo_rng_below(&g->rng, (uint32_t)in->nocc)];
+					occ = in->occs[dt_demo_rng_below(&g->rng,
+									 (uint32_t)in->nocc)];
 					level = dt_demo_pick_level(g, g->occs[occ].levels);
 					count = dt_demo_rng_range(&g->rng, 1, 6);
 				}
@@ -392,12 +415,14 @@ int dt_demo_write_places_and_demand(struct dt_demo_gen *g)
 					continue;
 				seen_occ[nseen] = occ;
 				seen_lv[nseen++] = level;
-				json_t *in = json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id",
-						       (json_int_t)o->id, "occupation_id",
-						       (json_int_t)g->occs[occ].id, "level", level, "year",
-						       year, "count", count < 1 ? 1 : count);
-				rc = dt_demo_w_create(g, "demand", in, NULL, "demand of enterprise %lld for %s, %d",
-					      (long long)o->id, g->occs[occ].code, year);
+				json_t *in =
+					json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id",
+						  (json_int_t)o->id, "occupation_id",
+						  (json_int_t)g->occs[occ].id, "level", level,
+						  "year", year, "count", count < 1 ? 1 : count);
+				rc = dt_demo_w_create(g, "demand", in, NULL,
+						      "demand of enterprise %lld for %s, %d",
+						      (long long)o->id, g->occs[occ].code, year);
 				if (rc == DT_OK)
 					g->st->demands++;
 			}

@@ -91,13 +91,15 @@ int dt_demo_plan_schools(struct dt_demo_gen *g)
 			o->region = dt_demo_county_of_city(g, k);
 			o->industry = c->ind[j % c->nind]; /* main industries first */
 			o->size = dt_demo_rng_chance(&g->rng, 0.5) ? 3 : 2;
-			int second = c->ind[dt_demo_pick_weighted(&g->rng, c->iw, c->nind, c->iwsum)];
+			int second =
+				c->ind[dt_demo_pick_weighted(&g->rng, c->iw, c->nind, c->iwsum)];
 			bool two = second != o->industry && dt_demo_rng_chance(&g->rng, 0.6);
 			/* Programmes: distinct occupations of the school's one or two industries. */
 			int np = dt_demo_rng_range(&g->rng, 2, 5);
 			o->prog0 = g->nprog;
 			for (int t = 0; t < np * 4 && o->nprog < np; t++) {
-				int ind = two && dt_demo_rng_chance(&g->rng, 0.35) ? second : o->industry;
+				int ind = two && dt_demo_rng_chance(&g->rng, 0.35) ? second
+										   : o->industry;
 				const struct dt_demo_industry *in = &g->inds[ind];
 				int occ = in->occs[dt_demo_rng_below(&g->rng, (uint32_t)in->nocc)];
 				bool dup = false;
@@ -113,8 +115,11 @@ int dt_demo_plan_schools(struct dt_demo_gen *g)
 					p->months = dt_demo_rng_chance(&g->rng, 0.4) ? 24 : 36;
 				else
 					p->months = dt_demo_rng_chance(&g->rng, 0.7) ? 36 : 30;
-				int total = p->months * dt_demo_rng_range(&g->rng, 85, 100) / 10 * 10;
-				p->company_h = (int)(total * (0.50 + 0.10 * dt_demo_rng_unit(&g->rng))) / 10 * 10;
+				int total =
+					p->months * dt_demo_rng_range(&g->rng, 85, 100) / 10 * 10;
+				p->company_h =
+					(int)(total * (0.50 + 0.10 * dt_demo_rng_unit(&g->rng))) /
+					10 * 10;
 				p->school_h = total - p->company_h;
 				o->nprog++;
 			}
@@ -148,8 +153,8 @@ int dt_demo_ilist_pick(struct dt_demo_gen *g, const struct dt_demo_ilist *l)
  * does, else any school of the city.  Lists are per city and industry
  * (ci), per province and industry (pi) and per city (c).
  */
-static int pick_partner(struct dt_demo_gen *g, const struct dt_demo_ilist *ci, const struct dt_demo_ilist *pi,
-			const struct dt_demo_ilist *c)
+static int pick_partner(struct dt_demo_gen *g, const struct dt_demo_ilist *ci,
+			const struct dt_demo_ilist *pi, const struct dt_demo_ilist *c)
 {
 	double u = dt_demo_rng_unit(&g->rng);
 	if (u < 0.75 && ci->n)
@@ -170,7 +175,8 @@ int dt_demo_plan_enterprises(struct dt_demo_gen *g)
 	g->slots = calloc((size_t)g->nent * 4, sizeof(*g->slots));
 	g->slot_cum = calloc((size_t)g->nent * 4, sizeof(*g->slot_cum));
 	struct dt_demo_ilist *ci = calloc((size_t)DT_DEMO_NCITIES * (size_t)g->ninds, sizeof(*ci));
-	struct dt_demo_ilist *pi = calloc((size_t)DT_DEMO_NPROVINCES * (size_t)g->ninds, sizeof(*pi));
+	struct dt_demo_ilist *pi =
+		calloc((size_t)DT_DEMO_NPROVINCES * (size_t)g->ninds, sizeof(*pi));
 	struct dt_demo_ilist cl[DT_DEMO_NCITIES] = { { NULL, 0, 0 } };
 	int rc = DT_OK;
 	if (!g->ents || !g->slots || !g->slot_cum || !ci || !pi) {
@@ -202,7 +208,8 @@ int dt_demo_plan_enterprises(struct dt_demo_gen *g)
 			struct dt_demo_org *o = &g->ents[e];
 			o->city = k;
 			o->region = dt_demo_county_of_city(g, k);
-			o->industry = c->ind[dt_demo_pick_weighted(&g->rng, c->iw, c->nind, c->iwsum)];
+			o->industry =
+				c->ind[dt_demo_pick_weighted(&g->rng, c->iw, c->nind, c->iwsum)];
 			double u = dt_demo_rng_unit(&g->rng);
 			o->size = u < 0.10 ? 0 : u < 0.45 ? 1 : u < 0.80 ? 2 : 3;
 			o->nmentors = mentors[o->size];
@@ -230,7 +237,10 @@ int dt_demo_plan_enterprises(struct dt_demo_gen *g)
 				if (!nfit)
 					for (int q = sch->prog0; q < sch->prog0 + sch->nprog; q++)
 						fit[nfit++] = q;
-				int ns = o->size >= 2 && nfit > 1 && dt_demo_rng_chance(&g->rng, 0.4) ? 2 : 1;
+				int ns =
+					o->size >= 2 && nfit > 1 && dt_demo_rng_chance(&g->rng, 0.4)
+						? 2
+						: 1;
 				int first = (int)dt_demo_rng_below(&g->rng, (uint32_t)nfit);
 				for (int t = 0; t < ns; t++) {
 					struct dt_demo_slot *sl = &g->slots[g->nslots++];
@@ -293,8 +303,10 @@ int dt_demo_plan_trainees(struct dt_demo_gen *g)
 		return dt_error(g->err, DT_ENOMEM, "out of memory");
 	int32_t first_of_month = dt_demo_days_of(g->today_d.year, g->today_d.month, 1);
 	int32_t next_month = dt_demo_add_months(first_of_month, 1);
-	int32_t next_march = dt_demo_days_of(g->today_d.year + (g->today_d.month >= 3 ? 1 : 0), 3, 1);
-	int span = (int)((g->today_d.year - g->year0) * 12 + g->today_d.month - 9); /* months since first_sept */
+	int32_t next_march =
+		dt_demo_days_of(g->today_d.year + (g->today_d.month >= 3 ? 1 : 0), 3, 1);
+	int span = (int)((g->today_d.year - g->year0) * 12 + g->today_d.month -
+			 9); /* months since first_sept */
 	for (int64_t i = 0; i < g->n; i++) {
 		struct dt_demo_plan *p = &g->plans[i];
 		p->slot = sample_slot(g);
@@ -310,13 +322,16 @@ int dt_demo_plan_trainees(struct dt_demo_gen *g)
 		} else {
 			p->kind = DT_DEMO_PLAN_STARTED;
 			double v = dt_demo_rng_unit(&g->rng);
-			int y = (int)dt_demo_rng_below(&g->rng, 4); /* 0..3: Septembers year0 .. year0+3 */
+			int y = (int)dt_demo_rng_below(&g->rng,
+						       4); /* 0..3: Septembers year0 .. year0+3 */
 			if (v < 0.80) {
 				p->start = dt_demo_days_of(g->year0 + y, 9, 1);
 			} else if (v < 0.90 && y > 0) {
 				p->start = dt_demo_days_of(g->year0 + y, 3, 1);
 			} else {
-				p->start = dt_demo_add_months(g->first_sept, (int)dt_demo_rng_below(&g->rng, (uint32_t)span + 1));
+				p->start = dt_demo_add_months(
+					g->first_sept,
+					(int)dt_demo_rng_below(&g->rng, (uint32_t)span + 1));
 			}
 			if (p->start > g->today)
 				p->start = first_of_month;

@@ -35,7 +35,7 @@ static void add_row(void *ctx, const char *key, int period, int64_t value)
  * the whole year).
  */
 static enum dt_err load(struct dt_store *s, int region, int64_t occ, int year, bool months,
-		struct dt_counters *c, struct dt_strbuf *err)
+			struct dt_counters *c, struct dt_strbuf *err)
 {
 	dt_counters_init(c, year);
 	return dt_store_agg_read(s, region, occ, year * 100 + 12, !months, add_row, c, err);
@@ -55,8 +55,8 @@ static void region_code(int region, char buf[16])
 static enum dt_err region_info(struct dt_store *s, int region, json_t **out, struct dt_strbuf *err)
 {
 	if (region == 0) {
-		*out = json_pack("{s:s, s:s, s:s, s:i}", "code", "000000", "name_zh", "全国", "name_en",
-				 "China", "level", 0);
+		*out = json_pack("{s:s, s:s, s:s, s:i}", "code", "000000", "name_zh", "全国",
+				 "name_en", "China", "level", 0);
 		return DT_OK;
 	}
 	json_t *r = NULL;
@@ -65,8 +65,9 @@ static enum dt_err region_info(struct dt_store *s, int region, json_t **out, str
 		return rc;
 	char code[16];
 	region_code(region, code);
-	*out = json_pack("{s:s, s:O, s:O, s:O}", "code", code, "name_zh", json_object_get(r, "name_zh"),
-			 "name_en", json_object_get(r, "name_en"), "level", json_object_get(r, "level"));
+	*out = json_pack("{s:s, s:O, s:O, s:O}", "code", code, "name_zh",
+			 json_object_get(r, "name_zh"), "name_en", json_object_get(r, "name_en"),
+			 "level", json_object_get(r, "level"));
 	json_decref(r);
 	return DT_OK;
 }
@@ -164,7 +165,8 @@ static json_t *period_json(const struct dt_period *p)
 }
 
 /* Sub-regions of @region: provinces for the nation, else the regions whose parent it is. */
-static enum dt_err children_of(struct dt_store *s, int region, json_t **items, struct dt_strbuf *err)
+static enum dt_err children_of(struct dt_store *s, int region, json_t **items,
+			       struct dt_strbuf *err)
 {
 	char code[16];
 	region_code(region, code);
@@ -177,7 +179,7 @@ static enum dt_err children_of(struct dt_store *s, int region, json_t **items, s
 }
 
 enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *q, json_t **out,
-			 struct dt_strbuf *err)
+				 struct dt_strbuf *err)
 {
 	int today = q->today ? q->today : dt_engine_today();
 	int64_t occ;
@@ -219,13 +221,15 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 		const struct dt_indicator *ind = &dt_indicators[i];
 		bool na = occ && !ind->by_occupation; /* not meaningful per occupation */
 		json_t *t = json_object_get(targets, ind->code);
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", ind->code, "name_zh",
-				      ind->name_zh, "name_en", ind->name_en, "unit", dt_unit_name(ind->unit),
-				      "direction", ind->higher_better ? "higher" : "lower", "kind",
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", ind->code,
+				      "name_zh", ind->name_zh, "name_en", ind->name_en, "unit",
+				      dt_unit_name(ind->unit), "direction",
+				      ind->higher_better ? "higher" : "lower", "kind",
 				      ind->kind == DT_I_FLOW ? "flow" : "level");
 		json_object_set_new(o, "value", na ? json_null() : num_or_null(v[i].value));
 		json_object_set_new(o, "numerator", na ? json_null() : num_or_null(v[i].numerator));
-		json_object_set_new(o, "denominator", na ? json_null() : num_or_null(v[i].denominator));
+		json_object_set_new(o, "denominator",
+				    na ? json_null() : num_or_null(v[i].denominator));
 		json_object_set_new(o, "previous", na ? json_null() : num_or_null(pv[i].value));
 		json_object_set(o, "target", t ? json_object_get(t, "value") : json_null());
 		json_object_set(o, "baseline", t ? json_object_get(t, "baseline") : json_null());
@@ -237,8 +241,9 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 	}
 	res = json_pack("{s:O, s:o, s:o}", "region", reg, "period", period_json(&q->period),
 			"indicators", list);
-	json_object_set_new(res, "occupation", q->occupation && *q->occupation ? json_string(q->occupation)
-									: json_null());
+	json_object_set_new(res, "occupation",
+			    q->occupation && *q->occupation ? json_string(q->occupation)
+							    : json_null());
 	json_object_set_new(res, "score", occ ? json_null() : num_or_null(score_of(att, w)));
 
 	json_t *kids = json_array();
@@ -248,7 +253,8 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 		rc = children_of(s, q->region, &items, err);
 		size_t k;
 		json_t *r;
-		json_array_foreach(items, k, r) {
+		json_array_foreach(items, k, r)
+		{
 			if (rc != DT_OK)
 				break;
 			int code = (int)json_integer_value(json_object_get(r, "id"));
@@ -265,9 +271,9 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 			char cs[16];
 			region_code(code, cs);
 			json_array_append_new(
-				kids, json_pack("{s:{s:s, s:O, s:O, s:O}, s:o}", "region", "code", cs, "name_zh",
-						json_object_get(r, "name_zh"), "name_en",
-						json_object_get(r, "name_en"), "level",
+				kids, json_pack("{s:{s:s, s:O, s:O, s:O}, s:o}", "region", "code",
+						cs, "name_zh", json_object_get(r, "name_zh"),
+						"name_en", json_object_get(r, "name_en"), "level",
 						json_object_get(r, "level"), "values", values));
 		}
 		json_decref(items);
@@ -283,7 +289,8 @@ out:
 	return rc;
 }
 
-enum dt_err dt_engine_series(struct dt_store *s, int region, int year, json_t **out, struct dt_strbuf *err)
+enum dt_err dt_engine_series(struct dt_store *s, int region, int year, json_t **out,
+			     struct dt_strbuf *err)
 {
 	struct dt_counters *c = malloc(sizeof(*c));
 	if (!c)
@@ -342,8 +349,9 @@ static int by_prev_score(const void *a, const void *b)
 }
 
 /* The composite score of @region for @year (pro-rated to @today). */
-static enum dt_err score_region(struct dt_store *s, struct dt_counters *c, const double *w, int region,
-			int year, int today, double *score, struct dt_strbuf *err)
+static enum dt_err score_region(struct dt_store *s, struct dt_counters *c, const double *w,
+				int region, int year, int today, double *score,
+				struct dt_strbuf *err)
 {
 	json_t *targets = NULL;
 	int rc = load(s, region, 0, year, false, c, err);
@@ -361,8 +369,8 @@ static enum dt_err score_region(struct dt_store *s, struct dt_counters *c, const
 	return DT_OK;
 }
 
-enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int year, int today, json_t **out,
-		      struct dt_strbuf *err)
+enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int year, int today,
+			      json_t **out, struct dt_strbuf *err)
 {
 	if (!today)
 		today = dt_engine_today();
@@ -379,7 +387,8 @@ enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int yea
 	struct dt_counters *c = malloc(sizeof(*c));
 	size_t n = 0, i;
 	json_t *p;
-	json_array_foreach(pilots, i, p) {
+	json_array_foreach(pilots, i, p)
+	{
 		int code = dt_engine_pilot_region(p);
 		int lvl = dt_region_level(code);
 		if (lvl != level || (within && !dt_region_contains(within, code)))
@@ -393,7 +402,8 @@ enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int yea
 		if (rc == DT_OK)
 			rc = score_region(s, c, w, r[i].region, year, today, &r[i].score, err);
 		if (rc == DT_OK)
-			rc = score_region(s, c, w, r[i].region, year - 1, today, &r[i].prev_score, err);
+			rc = score_region(s, c, w, r[i].region, year - 1, today, &r[i].prev_score,
+					  err);
 	}
 	json_t *items = json_array(), *weights = json_object();
 	if (rc == DT_OK) {
@@ -404,19 +414,23 @@ enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int yea
 		for (i = 0; i < n; i++) {
 			r[i].rank = isnan(r[i].score) ? 0 : (int)i + 1;
 			json_t *o = json_pack("{s:O}", "region", r[i].info);
-			json_object_set_new(o, "rank", r[i].rank ? json_integer(r[i].rank) : json_null());
+			json_object_set_new(o, "rank",
+					    r[i].rank ? json_integer(r[i].rank) : json_null());
 			json_object_set_new(o, "score", num_or_null(r[i].score));
 			json_object_set_new(o, "previous_rank",
-					    r[i].prev_rank ? json_integer(r[i].prev_rank) : json_null());
+					    r[i].prev_rank ? json_integer(r[i].prev_rank)
+							   : json_null());
 			json_object_set_new(o, "previous_score", num_or_null(r[i].prev_score));
-			json_object_set_new(o, "change", r[i].rank && r[i].prev_rank
-								 ? json_integer(r[i].prev_rank - r[i].rank)
-								 : json_null());
+			json_object_set_new(o, "change",
+					    r[i].rank && r[i].prev_rank
+						    ? json_integer(r[i].prev_rank - r[i].rank)
+						    : json_null());
 			json_array_append_new(items, o);
 		}
 		for (int k = 0; k < dt_nindicators; k++)
 			if (w[k] > 0)
-				json_object_set_new(weights, dt_indicators[k].code, json_real(w[k]));
+				json_object_set_new(weights, dt_indicators[k].code,
+						    json_real(w[k]));
 	}
 	for (i = 0; i < n; i++)
 		json_decref(r[i].info);
@@ -427,7 +441,7 @@ enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int yea
 		json_decref(weights);
 		return rc;
 	}
-	*out = json_pack("{s:i, s:s, s:o, s:o}", "year", year, "level", level == 1 ? "province" : "city",
-			 "weights", weights, "items", items);
+	*out = json_pack("{s:i, s:s, s:o, s:o}", "year", year, "level",
+			 level == 1 ? "province" : "city", "weights", weights, "items", items);
 	return DT_OK;
 }

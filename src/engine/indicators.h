@@ -13,11 +13,11 @@
 #include "store/store.h"
 
 struct dt_ind_query {
-	int region;               /* 0: the nation */
+	int region; /* 0: the nation */
 	struct dt_period period;
-	const char *occupation;   /* occupation code, or NULL for all */
-	bool children;            /* add the sub-regions' values */
-	int today;                /* YYYYMMDD, for pro-rating (0: today) */
+	const char *occupation;       /* occupation code, or NULL for all */
+	bool children;                /* add the sub-regions' values */
+	int today;                    /* YYYYMMDD, for pro-rating (0: today) */
 	struct dt_problems *problems; /* where an unknown region or occupation is told, or NULL */
 };
 
@@ -28,16 +28,17 @@ struct dt_ind_query {
  * (http.occupation), recorded in q->problems about the parameter.
  */
 enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *q, json_t **out,
-			 struct dt_strbuf *err);
+				 struct dt_strbuf *err);
 /** Monthly values of every indicator for @region and @year: {periods: [...], series: {code: [...]}}. */
-enum dt_err dt_engine_series(struct dt_store *s, int region, int year, json_t **out, struct dt_strbuf *err);
+enum dt_err dt_engine_series(struct dt_store *s, int region, int year, json_t **out,
+			     struct dt_strbuf *err);
 /**
  * The ranking of pilot regions of @level (2: cities, 1: provinces) within
  * @within (0: all) by composite score for @year, with the previous year's
  * rank and score: {year, level, weights, items: [...]}.
  */
-enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int year, int today, json_t **out,
-		      struct dt_strbuf *err);
+enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int year, int today,
+			      json_t **out, struct dt_strbuf *err);
 /** Every pilot (at most 1000) as a new JSON array; dt_engine_pilot_region() gives one's region code. */
 enum dt_err dt_engine_pilots(struct dt_store *s, json_t **pilots, struct dt_strbuf *err);
 int dt_engine_pilot_region(json_t *pilot);
@@ -49,7 +50,7 @@ enum dt_err dt_engine_weights(struct dt_store *s, double *w, struct dt_strbuf *e
  * new alerts as @a.  *@raised (may be NULL) counts new ones.
  */
 enum dt_err dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int today,
-			      int *raised, struct dt_strbuf *err);
+				      int *raised, struct dt_strbuf *err);
 
 /**
  * The alert rule @name: its index (-1 if there is none), default threshold

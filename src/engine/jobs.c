@@ -73,9 +73,18 @@ static struct {
 	int64_t last_id; /* the largest job id given */
 	char *db_path;
 	const struct dt_keys *keys;
-} pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, NULL, false, false,
-	   { 0 }, 0, 0, NULL, NULL };
-
+} pool = { PTHREAD_MUTEX_INITIALIZER,
+	   PTHREAD_COND_INITIALIZER,
+	   NULL,
+	   NULL,
+	   NULL,
+	   false,
+	   false,
+	   { 0 },
+	   0,
+	   0,
+	   NULL,
+	   NULL };
 
 /* One import at a time: each holds the write lock of the database throughout. */
 static pthread_mutex_t import_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -117,8 +126,8 @@ static enum dt_err record(struct dt_store *s, struct job *j, bool nowait)
 	if (atomic_load(&j->recorded))
 		return DT_OK;
 	struct dt_strbuf err = DT_STRBUF_INIT;
-	int rc = dt_store_job_create(s, j->id, "import", j->entity, j->owner, j->params, j->created_at,
-				     nowait, &err);
+	int rc = dt_store_job_create(s, j->id, "import", j->entity, j->owner, j->params,
+				     j->created_at, nowait, &err);
 	if (rc == DT_OK)
 		atomic_store(&j->recorded, true);
 	else if (!nowait)
@@ -160,7 +169,8 @@ static void run_job(struct dt_store *s, struct job *j)
 		goto out; /* no row to report to: logged */
 	if (atomic_load(&j->cancel)) {
 		status = atomic_load(&pool.stopping) ? "failed" : "cancelled";
-		why = atomic_load(&pool.stopping) ? "import.stopped_queued" : "import.cancelled_queued";
+		why = atomic_load(&pool.stopping) ? "import.stopped_queued"
+						  : "import.cancelled_queued";
 		goto finish;
 	}
 	if (dt_store_job_start(s, j->id, &err) != DT_OK) {
@@ -169,7 +179,8 @@ static void run_job(struct dt_store *s, struct job *j)
 	}
 	struct dt_actor actor = { j->owner, j->request_id, j->scoped ? &j->scope : NULL };
 	struct dt_import_opts o = { j->entity, j->encoding, j->partial ? DT_IMPORT_PARTIAL : 0,
-				    &actor, progress, j, &j->cancel };
+				    &actor,    progress,    j,
+				    &j->cancel };
 	/* The file is mapped, not read: its pages are the page cache's, not this heap's. */
 	void *data = j->len ? mmap(NULL, j->len, PROT_READ, MAP_PRIVATE, j->fd, 0) : NULL;
 	int rc;
@@ -201,11 +212,14 @@ finish:;
 	const char *nl = strchr(r.report.buf, '\n');
 	bool report = nl && nl[1];
 	struct dt_strbuf ferr = DT_STRBUF_INIT;
-	if (dt_store_job_finish(s, j->id, status, atomic_load(&j->done), atomic_load(&j->total), counts,
-				why, report ? r.report.buf : NULL, r.report.len, &ferr) != DT_OK)
-		dt_log_error("job %lld: cannot record its end (%s): %s", (long long)j->id, status, ferr.buf);
+	if (dt_store_job_finish(s, j->id, status, atomic_load(&j->done), atomic_load(&j->total),
+				counts, why, report ? r.report.buf : NULL, r.report.len,
+				&ferr) != DT_OK)
+		dt_log_error("job %lld: cannot record its end (%s): %s", (long long)j->id, status,
+			     ferr.buf);
 	else
-		dt_info("job %lld (import %s by %s): %s", (long long)j->id, j->entity, j->owner, status);
+		dt_info("job %lld (import %s by %s): %s", (long long)j->id, j->entity, j->owner,
+			status);
 	dt_strbuf_release(&ferr);
 out:
 	json_decref(counts);
@@ -251,7 +265,7 @@ static void *worker_main(void *arg)
 }
 
 enum dt_err dt_jobs_start(const char *db_path, const struct dt_keys *keys, int nworkers,
-		  struct dt_strbuf *err)
+			  struct dt_strbuf *err)
 {
 	struct dt_store *s = NULL;
 	int64_t n = 0;
@@ -315,8 +329,8 @@ void dt_jobs_stop(void)
 	pool.db_path = NULL;
 }
 
-enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *in, int fd, size_t len,
-			  int64_t *id, struct dt_strbuf *err)
+enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *in, int fd,
+				  size_t len, int64_t *id, struct dt_strbuf *err)
 {
 	if (!pool.started || atomic_load(&pool.stopping)) {
 		close(fd);
@@ -328,7 +342,8 @@ enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job
 	}
 	if (in->filename && dt_utf8_len(in->filename) > DT_JOB_NAME_MAX) {
 		close(fd);
-		return dt_error(err, DT_EINVAL, "name: the file name is too long (%zu characters; at most %d)",
+		return dt_error(err, DT_EINVAL,
+				"name: the file name is too long (%zu characters; at most %d)",
 				dt_utf8_len(in->filename), DT_JOB_NAME_MAX);
 	}
 	struct job *j = calloc(1, sizeof(*j));
@@ -352,7 +367,7 @@ enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job
 	j->partial = in->partial;
 	j->encoding = in->encoding;
 	j->params = json_pack("{s:b, s:i, s:I}", "partial", in->partial, "encoding", in->encoding,
-			       "bytes", (json_int_t)len);
+			      "bytes", (json_int_t)len);
 	if (in->filename)
 		json_object_set_new(j->params, "file", json_string(in->filename));
 	dt_time_now(j->created_at);
@@ -388,8 +403,8 @@ static void overlay(json_t *o)
 		done = atomic_load(&j->done);
 		total = atomic_load(&j->total);
 		const char *st = atomic_load(&j->cancel) && !j->running ? "cancelled"
-				 : j->running				 ? "running"
-									 : "queued";
+				 : j->running                           ? "running"
+									: "queued";
 		json_object_set_new(o, "status", json_string(st));
 		if (j->running && atomic_load(&j->cancel))
 			json_object_set_new(o, "cancelling", json_true());
@@ -397,8 +412,9 @@ static void overlay(json_t *o)
 	pthread_mutex_unlock(&pool.mu);
 	json_object_del(o, "done");
 	json_object_del(o, "total");
-	json_object_set_new(o, "progress", json_pack("{s:I, s:I}", "done", (json_int_t)done, "total",
-						     (json_int_t)total));
+	json_object_set_new(
+		o, "progress",
+		json_pack("{s:I, s:I}", "done", (json_int_t)done, "total", (json_int_t)total));
 	if (json_is_true(json_object_get(o, "has_report"))) {
 		char url[64];
 		snprintf(url, sizeof(url), "/api/v1/jobs/%lld/report", (long long)id);
@@ -412,11 +428,11 @@ static void overlay(json_t *o)
 /* A job without its row yet, shaped as a row (mutex held). */
 static json_t *live_row(const struct job *j)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:O, s:i, s:i, s:n, s:n, s:s, s:n, s:n, s:b}", "id",
-			 (json_int_t)j->id, "kind", "import", "entity", j->entity, "owner", j->owner,
-			 "status", "queued", "params", j->params, "done", 0, "total", 0, "counts",
-			 "error", "created_at", j->created_at, "started_at", "finished_at",
-			 "has_report", 0);
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:O, s:i, s:i, s:n, s:n, s:s, s:n, s:n, s:b}",
+			 "id", (json_int_t)j->id, "kind", "import", "entity", j->entity, "owner",
+			 j->owner, "status", "queued", "params", j->params, "done", 0, "total", 0,
+			 "counts", "error", "created_at", j->created_at, "started_at",
+			 "finished_at", "has_report", 0);
 }
 
 /* Job @id from memory when it has no row yet; NULL otherwise. */
@@ -432,7 +448,7 @@ static json_t *unrecorded(int64_t id)
 }
 
 enum dt_err dt_jobs_get(struct dt_store *s, int64_t id, const char *owner, bool all, json_t **out,
-		struct dt_strbuf *err)
+			struct dt_strbuf *err)
 {
 	json_t *o = unrecorded(id);
 	int rc = o ? DT_OK : dt_store_job_get(s, id, &o, err);
@@ -448,7 +464,7 @@ enum dt_err dt_jobs_get(struct dt_store *s, int64_t id, const char *owner, bool 
 }
 
 enum dt_err dt_jobs_list(struct dt_store *s, const char *owner, bool all, json_t **out,
-		 struct dt_strbuf *err)
+			 struct dt_strbuf *err)
 {
 	int rc = dt_store_job_list(s, all ? NULL : owner, LIST_LIMIT, out, err);
 	if (rc != DT_OK)
@@ -462,13 +478,12 @@ enum dt_err dt_jobs_list(struct dt_store *s, const char *owner, bool all, json_t
 	pthread_mutex_unlock(&pool.mu);
 	size_t i;
 	json_t *o;
-	json_array_foreach(*out, i, o)
-		overlay(o);
+	json_array_foreach(*out, i, o) overlay(o);
 	return DT_OK;
 }
 
 enum dt_err dt_jobs_cancel(struct dt_store *s, int64_t id, const char *owner, bool all,
-		   struct dt_strbuf *err)
+			   struct dt_strbuf *err)
 {
 	json_t *o = NULL;
 	int rc = dt_jobs_get(s, id, owner, all, &o, err);
@@ -485,7 +500,8 @@ enum dt_err dt_jobs_cancel(struct dt_store *s, int64_t id, const char *owner, bo
 	}
 	pthread_mutex_unlock(&pool.mu);
 	if (!found)
-		rc = dt_error(err, DT_ECONFLICT, "job %lld has already ended (%s)", (long long)id, st);
+		rc = dt_error(err, DT_ECONFLICT, "job %lld has already ended (%s)", (long long)id,
+			      st);
 	json_decref(o);
 	return rc;
 }

@@ -33,18 +33,18 @@
  * marking jobs left over by a previous process as failed.
  */
 enum dt_err dt_jobs_start(const char *db_path, const struct dt_keys *keys, int nworkers,
-		  struct dt_strbuf *err);
+			  struct dt_strbuf *err);
 /** Cancel what runs, fail what waits, join the threads.  Safe without a start. */
 void dt_jobs_stop(void);
 
 struct dt_import_job {
-	const char *entity;	      /* entity name */
-	const char *owner;	      /* the login; jobs are visible to it and to admins */
-	const char *request_id;	      /* for the audit events of the rows; may be NULL */
+	const char *entity;           /* entity name */
+	const char *owner;            /* the login; jobs are visible to it and to admins */
+	const char *request_id;       /* for the audit events of the rows; may be NULL */
 	const struct dt_scope *scope; /* copied; NULL: unrestricted */
 	bool partial;
 	int encoding;
-	const char *filename;	      /* for the job's params; may be NULL; at most 255 characters */
+	const char *filename; /* for the job's params; may be NULL; at most 255 characters */
 };
 
 /**
@@ -56,8 +56,8 @@ struct dt_import_job {
  * caller's connection); *@id receives the job id.  DT_EDENIED when the job
  * engine is not running.
  */
-enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *j, int fd, size_t len,
-			  int64_t *id, struct dt_strbuf *err);
+enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *j, int fd,
+				  size_t len, int64_t *id, struct dt_strbuf *err);
 /**
  * Job @id as JSON: the row, with the live progress of a queued or running
  * job.  DT_ENOTFOUND unless @owner started it or @all (an admin) is set.
@@ -67,15 +67,15 @@ enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job
  * not be read at all, the import's own message.
  */
 enum dt_err dt_jobs_get(struct dt_store *s, int64_t id, const char *owner, bool all, json_t **out,
-		struct dt_strbuf *err);
+			struct dt_strbuf *err);
 /** The newest jobs of @owner (all: everyone's), with live progress. */
 enum dt_err dt_jobs_list(struct dt_store *s, const char *owner, bool all, json_t **out,
-		 struct dt_strbuf *err);
+			 struct dt_strbuf *err);
 /**
  * Ask job @id to stop: a queued job never starts, a running import is
  * rolled back; both end "cancelled".  DT_ECONFLICT if it already ended.
  */
 enum dt_err dt_jobs_cancel(struct dt_store *s, int64_t id, const char *owner, bool all,
-		   struct dt_strbuf *err);
+			   struct dt_strbuf *err);
 
 #endif

@@ -79,7 +79,8 @@ static void *watch_main(void *arg)
 			changed_at = t;
 		}
 		/* Quiet for the delay; or changing without pause for a minute (a busy server). */
-		bool settled = changed_at > 0 && ((t - changed_at) * 1000 >= w.delay_ms || t - last_eval >= BUSY_S);
+		bool settled = changed_at > 0 &&
+			       ((t - changed_at) * 1000 >= w.delay_ms || t - last_eval >= BUSY_S);
 		if (settled || t - last_eval >= DAY_S) {
 			pthread_mutex_unlock(&w.mu);
 			evaluate();
@@ -92,7 +93,8 @@ static void *watch_main(void *arg)
 	return NULL;
 }
 
-enum dt_err dt_watch_start(const char *path, const struct dt_keys *keys, int delay_ms, struct dt_strbuf *err)
+enum dt_err dt_watch_start(const char *path, const struct dt_keys *keys, int delay_ms,
+			   struct dt_strbuf *err)
 {
 	int rc = dt_store_open(&w.store, path, keys, 0, err);
 	if (rc != DT_OK)

@@ -10,7 +10,8 @@
 #include "core/strbuf.h"
 
 /** Start the watcher on the database at @path; @delay_ms after the last change it evaluates. */
-enum dt_err dt_watch_start(const char *path, const struct dt_keys *keys, int delay_ms, struct dt_strbuf *err);
+enum dt_err dt_watch_start(const char *path, const struct dt_keys *keys, int delay_ms,
+			   struct dt_strbuf *err);
 /** Something changed: evaluate soon.  Cheap; safe from any thread, and a no-op when not started. */
 void dt_watch_touch(void);
 /** Stop and join the watcher (no-op when not started). */

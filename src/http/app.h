@@ -24,35 +24,36 @@
 
 /* Permissions: one bit each; roles map to sets of them in auth.c. */
 enum dt_perm {
-	DT_P_READ = 1 << 0,       /* read records within scope */
-	DT_P_PILOT = 1 << 1,      /* pilots (plans) */
-	DT_P_ORG = 1 << 2,        /* organisations */
-	DT_P_PROGRAMME = 1 << 3,  /* programmes */
-	DT_P_PARTNER = 1 << 4,    /* partnerships */
-	DT_P_DEMAND = 1 << 5,     /* demand and places */
-	DT_P_TRAINEE = 1 << 6,    /* trainees */
-	DT_P_CONTRACT = 1 << 7,   /* contracts and their life cycle */
-	DT_P_APPROVE = 1 << 8,    /* approve a contract as one's own party */
-	DT_P_RECORD = 1 << 9,     /* record-book entries */
-	DT_P_SIGNOFF = 1 << 10,   /* sign off record-book entries */
-	DT_P_ASSESS = 1 << 11,    /* assessments and outcomes */
-	DT_P_REFDATA = 1 << 12,   /* regions and occupations */
-	DT_P_PII = 1 << 13,       /* pii:read, unmasked national IDs */
-	DT_P_AUDIT = 1 << 14,     /* audit log */
-	DT_P_MONITOR = 1 << 15,   /* indicators, rankings */
-	DT_P_TARGET = 1 << 16,    /* set targets and minimum wages */
-	DT_P_ALERT = 1 << 17,     /* acknowledge and resolve alerts */
-	/* a new permission is named in auth.c's perm_names too */
+	DT_P_READ = 1 << 0,      /* read records within scope */
+	DT_P_PILOT = 1 << 1,     /* pilots (plans) */
+	DT_P_ORG = 1 << 2,       /* organisations */
+	DT_P_PROGRAMME = 1 << 3, /* programmes */
+	DT_P_PARTNER = 1 << 4,   /* partnerships */
+	DT_P_DEMAND = 1 << 5,    /* demand and places */
+	DT_P_TRAINEE = 1 << 6,   /* trainees */
+	DT_P_CONTRACT = 1 << 7,  /* contracts and their life cycle */
+	DT_P_APPROVE = 1 << 8,   /* approve a contract as one's own party */
+	DT_P_RECORD = 1 << 9,    /* record-book entries */
+	DT_P_SIGNOFF = 1 << 10,  /* sign off record-book entries */
+	DT_P_ASSESS = 1 << 11,   /* assessments and outcomes */
+	DT_P_REFDATA = 1 << 12,  /* regions and occupations */
+	DT_P_PII = 1 << 13,      /* pii:read, unmasked national IDs */
+	DT_P_AUDIT = 1 << 14,    /* audit log */
+	DT_P_MONITOR = 1 << 15,  /* indicators, rankings */
+	DT_P_TARGET = 1 << 16,   /* set targets and minimum wages */
+	DT_P_ALERT = 1 << 17,    /* acknowledge and resolve alerts */
+				 /* a new permission is named in auth.c's perm_names too */
 };
 
 enum dt_route_flags {
-	DT_R_PUBLIC = 1 << 0, /* no authentication */
-	DT_R_BODY = 1 << 1,   /* expects a JSON object body */
-	DT_R_UPLOAD = 1 << 2, /* takes a file as the body, up to the server's max_upload */
+	DT_R_PUBLIC = 1 << 0,      /* no authentication */
+	DT_R_BODY = 1 << 1,        /* expects a JSON object body */
+	DT_R_UPLOAD = 1 << 2,      /* takes a file as the body, up to the server's max_upload */
 	DT_R_SAME_ORIGIN = 1 << 3, /* an anonymous write a browser must not be led to make from
 				    * another site (sign-in): JSON only, and Origin, when sent, ours */
-	DT_R_OPT_BODY = 1 << 4, /* may take a JSON object body (an action's arguments) */
-	DT_R_OWN_AUTH = 1 << 5, /* checks a credential of its own (/metrics); the dispatcher reads none */
+	DT_R_OPT_BODY = 1 << 4,    /* may take a JSON object body (an action's arguments) */
+	DT_R_OWN_AUTH =
+		1 << 5, /* checks a credential of its own (/metrics); the dispatcher reads none */
 };
 /*
  * Body limits by route (dt_app_body_limit): DT_R_BODY and DT_R_OPT_BODY
@@ -69,7 +70,7 @@ struct dt_route {
 	const char *method;
 	const char *pattern; /* "/api/v1/{kind}/{id}": {name} matches one segment */
 	dt_handler_fn handler;
-	unsigned perm;       /* permissions needed (0: any signed-in caller) */
+	unsigned perm; /* permissions needed (0: any signed-in caller) */
 	unsigned flags;
 	const char *summary; /* for the OpenAPI document */
 };
@@ -90,19 +91,19 @@ struct dt_ctx {
 	size_t pname_len[DT_MAX_PARAMS];
 	const char *pval[DT_MAX_PARAMS];
 	int nparams;
-	int pbad;                   /* a path parameter that is not UTF-8 without NUL, or -1 */
+	int pbad; /* a path parameter that is not UTF-8 without NUL, or -1 */
 	/* Query parameters, decoded, in order. */
 	const char *qname[DT_MAX_QUERY];
 	const char *qval[DT_MAX_QUERY];
 	int nquery;
-	json_t *body;               /* parsed body (DT_R_BODY routes), owned here */
+	json_t *body; /* parsed body (DT_R_BODY routes), owned here */
 	bool authed;
-	struct dt_credential cred;  /* the caller's credential when authed */
-	unsigned perms;             /* the caller's permissions */
+	struct dt_credential cred; /* the caller's credential when authed */
+	unsigned perms;            /* the caller's permissions */
 	struct dt_actor actor;
-	struct dt_strbuf err;       /* scratch for store errors (English, for the log) */
-	enum dt_lang lang;          /* of the answer's messages: Accept-Language, Chinese by default */
-	struct timespec started;    /* CLOCK_MONOTONIC, for the metrics */
+	struct dt_strbuf err;    /* scratch for store errors (English, for the log) */
+	enum dt_lang lang;       /* of the answer's messages: Accept-Language, Chinese by default */
+	struct timespec started; /* CLOCK_MONOTONIC, for the metrics */
 };
 
 /** The application's configuration (dt_app_configure). */

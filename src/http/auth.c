@@ -35,8 +35,8 @@ static const struct {
 	{ "city", GOV },
 	{ "inspector", DT_P_READ | DT_P_AUDIT | DT_P_MONITOR | DT_P_ALERT },
 	{ "school", DT_P_READ | DT_P_ORG | DT_P_PROGRAMME | DT_P_PARTNER | DT_P_TRAINEE |
-			    DT_P_CONTRACT | DT_P_APPROVE | DT_P_RECORD | DT_P_SIGNOFF | DT_P_ASSESS |
-			    DT_P_PII },
+			    DT_P_CONTRACT | DT_P_APPROVE | DT_P_RECORD | DT_P_SIGNOFF |
+			    DT_P_ASSESS | DT_P_PII },
 	{ "enterprise", DT_P_READ | DT_P_ORG | DT_P_PARTNER | DT_P_DEMAND | DT_P_TRAINEE |
 				DT_P_CONTRACT | DT_P_APPROVE | DT_P_RECORD | DT_P_SIGNOFF |
 				DT_P_ASSESS },
@@ -45,9 +45,9 @@ static const struct {
 
 /* The permissions' names, by bit: the role table as openapi.json shows it. */
 static const char *const perm_names[] = {
-	"read",	   "pilot",  "org",    "programme", "partner", "demand",   "trainee",
-	"contract", "approve", "record", "signoff",   "assess",  "refdata",  "pii:read",
-	"audit",    "monitor", "target", "alert",
+	"read",    "pilot",    "org",     "programme", "partner", "demand",
+	"trainee", "contract", "approve", "record",    "signoff", "assess",
+	"refdata", "pii:read", "audit",   "monitor",   "target",  "alert",
 };
 
 const char *dt_perm_name(unsigned bit)
@@ -86,14 +86,14 @@ unsigned dt_entity_write_perm(const char *entity)
 		const char *entity;
 		unsigned perm;
 	} t[] = {
-		{ "region", DT_P_REFDATA },	   { "occupation", DT_P_REFDATA },
-		{ "pilot", DT_P_PILOT },	   { "organization", DT_P_ORG },
-		{ "programme", DT_P_PROGRAMME },   { "partnership", DT_P_PARTNER },
-		{ "demand", DT_P_DEMAND },	   { "place", DT_P_DEMAND },
-		{ "trainee", DT_P_TRAINEE },	   { "contract", DT_P_CONTRACT },
-		{ "record_entry", DT_P_RECORD },   { "assessment", DT_P_ASSESS },
-		{ "outcome", DT_P_ASSESS },	   { "pilot_task", DT_P_PILOT },
-		{ "target", DT_P_TARGET },	   { "min_wage", DT_P_TARGET },
+		{ "region", DT_P_REFDATA },      { "occupation", DT_P_REFDATA },
+		{ "pilot", DT_P_PILOT },         { "organization", DT_P_ORG },
+		{ "programme", DT_P_PROGRAMME }, { "partnership", DT_P_PARTNER },
+		{ "demand", DT_P_DEMAND },       { "place", DT_P_DEMAND },
+		{ "trainee", DT_P_TRAINEE },     { "contract", DT_P_CONTRACT },
+		{ "record_entry", DT_P_RECORD }, { "assessment", DT_P_ASSESS },
+		{ "outcome", DT_P_ASSESS },      { "pilot_task", DT_P_PILOT },
+		{ "target", DT_P_TARGET },       { "min_wage", DT_P_TARGET },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (!strcmp(t[i].entity, entity))
@@ -123,9 +123,14 @@ static pthread_once_t throttle_once = PTHREAD_ONCE_INIT;
 
 static void throttle_init(void)
 {
-	static const struct dt_throttle_policy login = { 5, 5, 900, 3600, SIGNIN_CAP, SIGNIN_RESERVE };
-	static const struct dt_throttle_policy peer = { 20, 5, 900, 3600, SIGNIN_CAP, SIGNIN_RESERVE };
-	if (dt_throttle_new(&by_login, &login) != DT_OK || dt_throttle_new(&by_peer, &peer) != DT_OK)
+	static const struct dt_throttle_policy login = {
+		5, 5, 900, 3600, SIGNIN_CAP, SIGNIN_RESERVE
+	};
+	static const struct dt_throttle_policy peer = {
+		20, 5, 900, 3600, SIGNIN_CAP, SIGNIN_RESERVE
+	};
+	if (dt_throttle_new(&by_login, &login) != DT_OK ||
+	    dt_throttle_new(&by_peer, &peer) != DT_OK)
 		dt_log_error("sign-in throttle: out of memory; every sign-in is refused");
 }
 

@@ -236,8 +236,8 @@ void dt_reply_problems(struct dt_ctx *c, int status, const struct dt_problems *p
 	if (ps)
 		dt_problems_render(ps, c->lang, &detail);
 	json_t *p = json_pack("{s:s, s:s, s:i, s:o, s:s}", "type", "about:blank", "title",
-			      status_title(status), "status", status, "detail", json_text(detail.buf),
-			      "instance", c->req->request_id);
+			      status_title(status), "status", status, "detail",
+			      json_text(detail.buf), "instance", c->req->request_id);
 	dt_strbuf_release(&detail);
 	json_object_set_new(p, "errors", problems_json(ps, false, c->lang));
 	dt_reply_json(c, status, p);
@@ -273,7 +273,8 @@ void dt_reply_store_error(struct dt_ctx *c, int rc)
 	int status = kind_status(rc);
 	if (status == 500) {
 		dt_log_error("request %s: %s", c->req->request_id, c->err.buf);
-		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id,
+			      NULL);
 	} else if (rc == DT_ENOTFOUND) {
 		dt_reply_code(c, 404, NULL, "record.not_found", NULL); /* whatever was not found */
 	} else if (dt_problems_errors(ps)) {
@@ -338,8 +339,9 @@ void dt_reply_page(struct dt_ctx *c, int rc, json_t *items, char *next)
 	if (rc != DT_OK) {
 		dt_reply_store_error(c, rc);
 	} else {
-		dt_reply_json(c, 200, json_pack("{s:o, s:o}", "items", items, "next",
-						next ? json_string(next) : json_null()));
+		dt_reply_json(c, 200,
+			      json_pack("{s:o, s:o}", "items", items, "next",
+					next ? json_string(next) : json_null()));
 		items = NULL;
 	}
 	json_decref(items);
@@ -391,7 +393,8 @@ static bool match(struct dt_ctx *c, const char *pattern, const char *path, size_
 	for (int i = 0; i < n; i++) {
 		size_t len = 0;
 		c->pval[i] = decode(c->req, seg[i], seg_len[i], false, &len);
-		if (c->pbad < 0 && (memchr(c->pval[i], '\0', len) || !dt_utf8_valid(c->pval[i], len, NULL)))
+		if (c->pbad < 0 &&
+		    (memchr(c->pval[i], '\0', len) || !dt_utf8_valid(c->pval[i], len, NULL)))
 			c->pbad = i; /* refused once the route is known (handle) */
 		/* {kind} is one of the entities' plurals, so that /api/v1/session
 		 * or /api/v1/audit/verify never match a generic record route
@@ -422,10 +425,13 @@ static bool parse_query(struct dt_ctx *c)
 			const char *kend = eq ? eq : stop;
 			size_t nlen = 0, vlen = 0;
 			char *name = decode(c->req, q, (size_t)(kend - q), true, &nlen);
-			const char *val = eq ? decode(c->req, eq + 1, (size_t)(stop - eq - 1), true, &vlen) : "";
+			const char *val =
+				eq ? decode(c->req, eq + 1, (size_t)(stop - eq - 1), true, &vlen)
+				   : "";
 			if (!param_text_ok(name, nlen, &why, param_name(c, q, (size_t)(kend - q)),
 					   "query_name") ||
-			    !param_text_ok(val, vlen, &why, param_name(c, name, nlen), "query_value")) {
+			    !param_text_ok(val, vlen, &why, param_name(c, name, nlen),
+					   "query_value")) {
 				dt_reply_problems(c, 400, &why);
 				ok = false;
 			} else if (c->nquery < DT_MAX_QUERY) {
@@ -540,7 +546,8 @@ static const char *trim(const char *s, size_t *n)
 const char *dt_ctx_client(struct dt_ctx *c)
 {
 	size_t n = 0;
-	const char *xff = app_config.trust_proxy ? dt_http_header(c->req, "x-forwarded-for", &n) : NULL;
+	const char *xff =
+		app_config.trust_proxy ? dt_http_header(c->req, "x-forwarded-for", &n) : NULL;
 	if (xff) {
 		/* the last hop is the one our proxy added; the ones before it, the client wrote */
 		const char *comma = memrchr(xff, ',', n);
@@ -560,7 +567,8 @@ bool dt_ctx_https(struct dt_ctx *c)
 	if (app_config.public_url && !strncasecmp(app_config.public_url, "https://", 8))
 		return true;
 	size_t n = 0;
-	const char *p = app_config.trust_proxy ? dt_http_header(c->req, "x-forwarded-proto", &n) : NULL;
+	const char *p =
+		app_config.trust_proxy ? dt_http_header(c->req, "x-forwarded-proto", &n) : NULL;
 	if (!p)
 		return false;
 	const char *comma = memchr(p, ',', n); /* several proxies: the first is the client's */
@@ -646,8 +654,10 @@ static bool match_shape(const char *pattern, const char *path, size_t plen)
 				for (const char *t = s; t < seg_end; t++) {
 					if (k + 1 >= sizeof(kind))
 						return false; /* longer than any kind */
-					if (*t == '%' && t + 2 < seg_end && hexval(t[1]) >= 0 && hexval(t[2]) >= 0) {
-						kind[k++] = (char)(hexval(t[1]) * 16 + hexval(t[2]));
+					if (*t == '%' && t + 2 < seg_end && hexval(t[1]) >= 0 &&
+					    hexval(t[2]) >= 0) {
+						kind[k++] =
+							(char)(hexval(t[1]) * 16 + hexval(t[2]));
 						t += 2;
 					} else {
 						kind[k++] = *t;
@@ -667,7 +677,8 @@ static bool match_shape(const char *pattern, const char *path, size_t plen)
 }
 
 /* The limit of route @r (see DT_R_OPT_BODY in app.h); @signed_in: the caller's credential is valid. */
-static size_t route_limit(const struct dt_route *r, size_t max_body, size_t max_upload, bool signed_in)
+static size_t route_limit(const struct dt_route *r, size_t max_body, size_t max_upload,
+			  bool signed_in)
 {
 	if (r->flags & DT_R_UPLOAD)
 		return signed_in ? max_upload : max_body;
@@ -705,7 +716,8 @@ size_t dt_app_body_limit(struct dt_http_head *h, void *ctx)
 	const char *q = memchr(h->path, '?', h->path_len);
 	size_t plen = q ? (size_t)(q - h->path) : h->path_len;
 	for (const struct dt_route *r = dt_routes; r->method; r++) {
-		if (strlen(r->method) != h->method_len || memcmp(r->method, h->method, h->method_len) ||
+		if (strlen(r->method) != h->method_len ||
+		    memcmp(r->method, h->method, h->method_len) ||
 		    !match_shape(r->pattern, h->path, plen))
 			continue;
 		bool upload = r->flags & DT_R_UPLOAD;
@@ -739,7 +751,8 @@ static void secure_headers(struct dt_ctx *c)
 	if (!has_header(res, "x-content-type-options"))
 		dt_http_add_header(res, "x-content-type-options", "nosniff");
 	bool api = c->req->path_len >= 8 && !memcmp(c->req->path, "/api/v1/", 8);
-	if (api && !(c->route && (c->route->flags & DT_R_PUBLIC)) && !has_header(res, "cache-control"))
+	if (api && !(c->route && (c->route->flags & DT_R_PUBLIC)) &&
+	    !has_header(res, "cache-control"))
 		dt_http_add_header(res, "cache-control", "no-store");
 }
 
@@ -778,23 +791,26 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	struct dt_strbuf allow = DT_STRBUF_INIT;
 	/* The metrics listener (serve --metrics-listen) serves /metrics and nothing else. */
 	if (req->metrics_listener) {
-		if (!strcmp(method, "GET") && req->path_len == 8 && !memcmp(req->path, "/metrics", 8)) {
+		if (!strcmp(method, "GET") && req->path_len == 8 &&
+		    !memcmp(req->path, "/metrics", 8)) {
 			render_metrics(&c);
 			res->route = "/metrics";
 		} else {
-			dt_reply_code(&c, 404, NULL, "http.listener", "method", "GET", "path", "/metrics",
-				      NULL);
+			dt_reply_code(&c, 404, NULL, "http.listener", "method", "GET", "path",
+				      "/metrics", NULL);
 			res->route = "(404)";
 		}
 		goto out;
 	}
 	/* Find the route: the first whose method and pattern match. */
 	for (const struct dt_route *r = dt_routes; r->method && !hit; r++)
-		if (same_method(r->method, method) && match(&c, r->pattern, req->path, req->path_len))
+		if (same_method(r->method, method) &&
+		    match(&c, r->pattern, req->path, req->path_len))
 			hit = r;
 	/* None: the methods the path has, for a 405's Allow. */
 	for (const struct dt_route *r = dt_routes; !hit && r->method; r++) {
-		if (match(&c, r->pattern, req->path, req->path_len) && !has_token(allow.buf, r->method))
+		if (match(&c, r->pattern, req->path, req->path_len) &&
+		    !has_token(allow.buf, r->method))
 			dt_strbuf_addf(&allow, "%s%s", allow.len ? ", " : "", r->method);
 	}
 	if (!hit) {
@@ -814,8 +830,10 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	res->route = hit->pattern;
 	if (c.pbad >= 0) {
 		struct dt_problems why = DT_PROBLEMS_INIT;
-		const char *v = c.pval[c.pbad], *name = param_name(&c, c.pname[c.pbad], c.pname_len[c.pbad]);
-		if (param_text_ok(v, strlen(v), &why, name, "path_segment")) /* the fault is past a NUL */
+		const char *v = c.pval[c.pbad],
+			   *name = param_name(&c, c.pname[c.pbad], c.pname_len[c.pbad]);
+		if (param_text_ok(v, strlen(v), &why, name,
+				  "path_segment")) /* the fault is past a NUL */
 			dt_problem_add(&why, name, "http.param_nul", "where", "path_segment", NULL);
 		dt_reply_problems(&c, 400, &why);
 		dt_problems_release(&why);
@@ -835,7 +853,8 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		if (limit == 0)
 			dt_reply_code(&c, 413, NULL, "http.no_body", NULL);
 		else
-			dt_reply_code(&c, 413, NULL, "http.body_too_large", "max", DT_I(limit), NULL);
+			dt_reply_code(&c, 413, NULL, "http.body_too_large", "max", DT_I(limit),
+				      NULL);
 		goto out;
 	}
 	if (!(hit->flags & DT_R_PUBLIC)) {
@@ -866,8 +885,8 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		}
 		c.body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
 		if (!c.body) {
-			dt_reply_code(&c, 400, NULL, "http.body_json", "line", DT_I(je.line), "column",
-				      DT_I(je.column), "reason", je.text, NULL);
+			dt_reply_code(&c, 400, NULL, "http.body_json", "line", DT_I(je.line),
+				      "column", DT_I(je.column), "reason", je.text, NULL);
 			goto out;
 		}
 		if (!json_is_object(c.body)) {
@@ -885,14 +904,16 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (strcmp(hit->method, "GET") && res->status >= 200 && res->status < 300)
 		dt_watch_touch(); /* a change: the alert rules look at it shortly */
 	if (!res->status) {
-		dt_log_error("request %s: handler for %s set no status", req->request_id, hit->pattern);
+		dt_log_error("request %s: handler for %s set no status", req->request_id,
+			     hit->pattern);
 		dt_reply_code(&c, 500, NULL, "http.internal", "request_id", req->request_id, NULL);
 	}
 out:
 	secure_headers(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	dt_metrics_observe(res->route ? res->route : "(none)", res->status,
-			   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+			   (double)(t1.tv_sec - t0.tv_sec) +
+				   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 deferred:
 	dt_strbuf_release(&allow);
 	json_decref(c.body);
@@ -950,7 +971,7 @@ static void resumed(struct dt_http_req *req, struct dt_http_res *res, void *arg)
 	d->fn(&c, d->arg);
 	if (!res->status) {
 		dt_log_error("request %s: deferred handler for %s set no status", req->request_id,
-		       d->route->pattern);
+			     d->route->pattern);
 		dt_reply_code(&c, 500, NULL, "http.internal", "request_id", req->request_id, NULL);
 	}
 	secure_headers(&c);

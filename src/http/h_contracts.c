@@ -71,7 +71,8 @@ void dt_h_contract_action(struct dt_ctx *c)
 			party = DT_PARTY_TRAINEE;
 		else {
 			json_t *p = json_object_get(args, "party");
-			if (!json_is_string(p) || dt_party_parse(json_string_value(p), &party) != DT_OK) {
+			if (!json_is_string(p) ||
+			    dt_party_parse(json_string_value(p), &party) != DT_OK) {
 				dt_reply_code(c, 422, "party", "http.party", NULL);
 				json_decref(args);
 				return;
@@ -82,8 +83,8 @@ void dt_h_contract_action(struct dt_ctx *c)
 		goto denied;
 	}
 	json_t *out = NULL;
-	int rc = dt_store_contract_act(c->store, &c->actor, dt_ctx_scope(c), id, ev, party, args, &out,
-				       &c->err);
+	int rc = dt_store_contract_act(c->store, &c->actor, dt_ctx_scope(c), id, ev, party, args,
+				       &out, &c->err);
 	json_decref(args);
 	if (rc != DT_OK) {
 		dt_reply_store_error(c, rc);
@@ -115,8 +116,8 @@ void dt_h_signoff(struct dt_ctx *c)
 		  (!strcmp(role, "school") && site && !strcmp(site, "school"));
 	json_decref(entry);
 	if (!ok) {
-		dt_reply_code(c, 403, NULL, company ? "http.signoff_company" : "http.signoff_school",
-			      NULL);
+		dt_reply_code(c, 403, NULL,
+			      company ? "http.signoff_company" : "http.signoff_school", NULL);
 		return;
 	}
 	json_t *out = NULL;
@@ -148,8 +149,9 @@ void dt_h_audit_verify(struct dt_ctx *c)
 		dt_reply_store_error(c, rc);
 		return;
 	}
-	dt_reply_json(c, 200, json_pack("{s:b, s:I, s:o}", "ok", rc == DT_OK, "checked", (json_int_t)n,
-					 "error", rc == DT_OK ? json_null() : json_string(c->err.buf)));
+	dt_reply_json(c, 200,
+		      json_pack("{s:b, s:I, s:o}", "ok", rc == DT_OK, "checked", (json_int_t)n,
+				"error", rc == DT_OK ? json_null() : json_string(c->err.buf)));
 }
 
 void dt_h_audit_checkpoints(struct dt_ctx *c)
@@ -171,13 +173,15 @@ void dt_h_audit_checkpoints(struct dt_ctx *c)
 		dt_sign_fingerprint(pk, fpr);
 		key = json_pack("{s:s, s:s}", "key", hex, "fingerprint", fpr);
 	}
-	dt_reply_json(c, 200, json_pack("{s:o, s:o}", "public_key", key, "items",
-					 dt_anchor_list((int)limit)));
+	dt_reply_json(
+		c, 200,
+		json_pack("{s:o, s:o}", "public_key", key, "items", dt_anchor_list((int)limit)));
 }
 
 void dt_h_audit_checkpoint_verify(struct dt_ctx *c)
 {
-	json_t *text = json_object_get(c->body, "checkpoint"), *pub = json_object_get(c->body, "public_key");
+	json_t *text = json_object_get(c->body, "checkpoint"),
+	       *pub = json_object_get(c->body, "public_key");
 	unsigned char pk[DT_SIGN_PK_LEN];
 	struct dt_checkpoint cp;
 	if (!json_is_string(text)) {
@@ -186,7 +190,8 @@ void dt_h_audit_checkpoint_verify(struct dt_ctx *c)
 	}
 	if (pub && !json_is_null(pub)) {
 		if (!json_is_string(pub) || json_string_length(pub) != 2 * DT_SIGN_PK_LEN ||
-		    dt_sign_pubkey_parse(json_string_value(pub), pk, "public_key", &c->err) != DT_OK) {
+		    dt_sign_pubkey_parse(json_string_value(pub), pk, "public_key", &c->err) !=
+			    DT_OK) {
 			dt_reply_code(c, 422, "public_key", "http.public_key", NULL);
 			return;
 		}
@@ -194,7 +199,8 @@ void dt_h_audit_checkpoint_verify(struct dt_ctx *c)
 		dt_reply_code(c, 422, "public_key", "http.public_key_needed", NULL);
 		return;
 	}
-	int rc = dt_checkpoint_parse(json_string_value(text), json_string_length(text), pk, &cp, &c->err);
+	int rc = dt_checkpoint_parse(json_string_value(text), json_string_length(text), pk, &cp,
+				     &c->err);
 	if (rc == DT_EINVAL) {
 		/* what is wrong with it stays in English, for whoever wrote the file */
 		dt_reply_code(c, 422, "checkpoint", "http.checkpoint", "reason", c->err.buf, NULL);
@@ -207,8 +213,9 @@ void dt_h_audit_checkpoint_verify(struct dt_ctx *c)
 		dt_reply_store_error(c, rc);
 		return;
 	}
-	dt_reply_json(c, 200, json_pack("{s:b, s:I, s:I, s:s, s:s, s:o}", "ok", rc == DT_OK,
-					 "event", (json_int_t)cp.event, "checked", (json_int_t)n,
-					 "time", cp.time, "fingerprint", cp.fingerprint, "error",
-					 rc == DT_OK ? json_null() : json_string(c->err.buf)));
+	dt_reply_json(c, 200,
+		      json_pack("{s:b, s:I, s:I, s:s, s:s, s:o}", "ok", rc == DT_OK, "event",
+				(json_int_t)cp.event, "checked", (json_int_t)n, "time", cp.time,
+				"fingerprint", cp.fingerprint, "error",
+				rc == DT_OK ? json_null() : json_string(c->err.buf)));
 }

@@ -16,7 +16,6 @@
 #include "http/app.h"
 #include "core/banned.h"
 
-
 /*
  * The region of the request: ?region= (a code, within the caller's scope),
  * else the caller's scope region, else the nation (0).  False after a reply.
@@ -66,7 +65,8 @@ static bool int_param(struct dt_ctx *c, const char *name, int lo, int hi, int de
 static bool period_params(struct dt_ctx *c, struct dt_period *p)
 {
 	if (!int_param(c, "year", 2000, 2100, dt_engine_today() / 10000, &p->year) ||
-	    !int_param(c, "quarter", 1, 4, 0, &p->quarter) || !int_param(c, "month", 1, 12, 0, &p->month))
+	    !int_param(c, "quarter", 1, 4, 0, &p->quarter) ||
+	    !int_param(c, "month", 1, 12, 0, &p->month))
 		return false;
 	if (p->quarter && p->month) {
 		dt_reply_code(c, 422, "month", "http.quarter_or_month", NULL);
@@ -147,12 +147,12 @@ void dt_h_targets_get(struct dt_ctx *c)
 	json_t *items = json_array();
 	const char *k;
 	json_t *v;
-	json_object_foreach(eff, k, v)
-		json_array_append(items, v);
+	json_object_foreach(eff, k, v) json_array_append(items, v);
 	json_decref(eff);
 	char code[16];
 	snprintf(code, sizeof(code), "%06d", region);
-	dt_reply_json(c, 200, json_pack("{s:s, s:i, s:o}", "region", code, "year", year, "items", items));
+	dt_reply_json(c, 200,
+		      json_pack("{s:s, s:i, s:o}", "region", code, "year", year, "items", items));
 }
 
 void dt_h_targets_put(struct dt_ctx *c)
@@ -177,11 +177,12 @@ void dt_h_targets_put(struct dt_ctx *c)
 		return;
 	}
 	if (json_integer_value(jy) < 2000 || json_integer_value(jy) > 2100) {
-		dt_reply_code(c, 422, "year", "number.range", "value", DT_I(json_integer_value(jy)), "min",
-			      "2000", "max", "2100", NULL);
+		dt_reply_code(c, 422, "year", "number.range", "value", DT_I(json_integer_value(jy)),
+			      "min", "2000", "max", "2100", NULL);
 		return;
 	}
-	if (sc && (sc->org_id || sc->trainee_id || !region || !dt_region_contains(sc->region, region))) {
+	if (sc &&
+	    (sc->org_id || sc->trainee_id || !region || !dt_region_contains(sc->region, region))) {
 		dt_reply_code(c, 403, "region", "http.targets_scope", NULL);
 		return;
 	}

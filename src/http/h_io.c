@@ -52,7 +52,6 @@ static bool flag(const struct dt_ctx *c, const char *name)
 	return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"));
 }
 
-
 /* ---- imports and jobs ---- */
 
 /*
@@ -95,7 +94,8 @@ static void job_words(struct dt_ctx *c, json_t *o)
 	}
 	json_t *counts = json_object_get(o, "counts");
 	char rows[24], rejected[24];
-	snprintf(rows, sizeof(rows), "%lld", (long long)json_integer_value(json_object_get(counts, "rows")));
+	snprintf(rows, sizeof(rows), "%lld",
+		 (long long)json_integer_value(json_object_get(counts, "rows")));
 	snprintf(rejected, sizeof(rejected), "%lld",
 		 (long long)json_integer_value(json_object_get(counts, "rejected")));
 	struct dt_strbuf msg = DT_STRBUF_INIT;
@@ -130,19 +130,25 @@ void dt_h_import(struct dt_ctx *c)
 	}
 	const char *fname = dt_query(c, "name"); /* UTF-8: parse_query made sure */
 	if (fname && dt_utf8_len(fname) > DT_JOB_NAME_MAX) {
-		dt_reply_code(c, 422, "name", "text.too_long", "length", DT_I(dt_utf8_len(fname)), "max",
-			      DT_I(DT_JOB_NAME_MAX), NULL);
+		dt_reply_code(c, 422, "name", "text.too_long", "length", DT_I(dt_utf8_len(fname)),
+			      "max", DT_I(DT_JOB_NAME_MAX), NULL);
 		return;
 	}
-	struct dt_import_job j = { e->name, c->cred.account.login, c->req->request_id,
-				   dt_ctx_scope(c), flag(c, "partial"), enc, dt_query(c, "name") };
+	struct dt_import_job j = { e->name,
+				   c->cred.account.login,
+				   c->req->request_id,
+				   dt_ctx_scope(c),
+				   flag(c, "partial"),
+				   enc,
+				   dt_query(c, "name") };
 	/* The server kept the file in a temporary file; the job takes it. */
 	int fd = c->req->body_fd;
 	c->req->body_fd = -1;
 	if (fd < 0 && (fd = body_to_file(c->req->body, c->req->body_len)) < 0) {
 		dt_log_error("request %s: no temporary file for the upload: %s", c->req->request_id,
-		       strerror(errno));
-		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
+			     strerror(errno));
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id,
+			      NULL);
 		return;
 	}
 	int64_t id = 0;
@@ -176,8 +182,7 @@ void dt_h_jobs_list(struct dt_ctx *c)
 	}
 	size_t i;
 	json_t *job;
-	json_array_foreach(items, i, job)
-		job_words(c, job);
+	json_array_foreach(items, i, job) job_words(c, job);
 	dt_reply_json(c, 200, json_pack("{s:o, s:n}", "items", items, "next"));
 }
 
@@ -273,7 +278,8 @@ static void send_file(struct dt_ctx *c, const char *path, int format, const char
 	if (fd < 0 || !dt_strbuf_ok(&c->res->body)) {
 		dt_strbuf_reset(&c->res->body);
 		dt_log_error("request %s: export file: %s", c->req->request_id, strerror(errno));
-		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id,
+			      NULL);
 		return;
 	}
 	c->res->status = 200;
@@ -355,7 +361,8 @@ void dt_h_export(struct dt_ctx *c)
 	char path[512];
 	if (temp_file(path, sizeof(path), format == DT_EXPORT_XLSX ? ".xlsx" : ".csv") != 0) {
 		dt_log_error("request %s: no temporary file for the export", c->req->request_id);
-		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id,
+			      NULL);
 		return;
 	}
 	int64_t count = 0;
@@ -385,7 +392,8 @@ void dt_h_template(struct dt_ctx *c)
 	char path[512];
 	if (temp_file(path, sizeof(path), format == DT_EXPORT_XLSX ? ".xlsx" : ".csv") != 0) {
 		dt_log_error("request %s: no temporary file for the template", c->req->request_id);
-		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id,
+			      NULL);
 		return;
 	}
 	int rc = dt_export_template(e->name, format, flags, 1, path, &c->err);

@@ -62,7 +62,8 @@ void dt_h_get(struct dt_ctx *c)
 	json_t *o = NULL;
 	if (!unmask || !has_pii(e)) {
 		/* The hot path: the row goes straight to JSON text. */
-		int rc = dt_store_get_text(c->store, dt_ctx_scope(c), e->name, id, &c->res->body, &c->err);
+		int rc = dt_store_get_text(c->store, dt_ctx_scope(c), e->name, id, &c->res->body,
+					   &c->err);
 		if (rc != DT_OK) {
 			dt_strbuf_reset(&c->res->body);
 			dt_reply_store_error(c, rc);
@@ -89,7 +90,8 @@ void dt_h_get(struct dt_ctx *c)
 		json_decref(o);
 		o = NULL;
 		if (rc == DT_OK)
-			rc = dt_store_get(c->store, dt_ctx_scope(c), e->name, id, DT_READ_UNMASK, &o, &c->err);
+			rc = dt_store_get(c->store, dt_ctx_scope(c), e->name, id, DT_READ_UNMASK,
+					  &o, &c->err);
 		if (rc != DT_OK) {
 			dt_reply_store_error(c, rc);
 			return;
@@ -103,8 +105,8 @@ void dt_h_get(struct dt_ctx *c)
 static bool keep_if_in_scope(struct dt_ctx *c, const struct dt_entity *e, int64_t id)
 {
 	json_t *o = NULL;
-	if (dt_ctx_scope(c) &&
-	    dt_store_get(c->store, dt_ctx_scope(c), e->name, id, DT_READ_WRITABLE, &o, NULL) != DT_OK) {
+	if (dt_ctx_scope(c) && dt_store_get(c->store, dt_ctx_scope(c), e->name, id,
+					    DT_READ_WRITABLE, &o, NULL) != DT_OK) {
 		dt_store_rollback(c->store);
 		dt_reply_code(c, 403, NULL, "http.out_of_scope", NULL);
 		return false;

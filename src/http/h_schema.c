@@ -170,7 +170,8 @@ void dt_h_schema(struct dt_ctx *c)
 {
 	pthread_once(&doc_once, doc_make);
 	if (!doc_bytes) {
-		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id, NULL);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id,
+			      NULL);
 		return;
 	}
 	dt_ui_send(c, &doc);

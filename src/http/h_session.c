@@ -60,8 +60,8 @@ static json_t *user_json(const struct dt_account *u)
 #define SIGNIN_THREADS 2
 #define SIGNIN_MAX 32
 #define SIGNIN_NICE 10
-#define LOGIN_MAX 64       /* bytes; no account has a longer login */
-#define PASSWORD_MAX 1024  /* bytes; no account has a longer password */
+#define LOGIN_MAX 64      /* bytes; no account has a longer login */
+#define PASSWORD_MAX 1024 /* bytes; no account has a longer password */
 
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static int pool_users;
@@ -100,11 +100,11 @@ struct signin {
 	struct dt_deferred *d;
 	char login[LOGIN_MAX + 1];
 	char peer[64];
-	char *password;           /* wiped and freed after hashing */
-	bool found;               /* the login exists */
-	bool secure;              /* the session cookie gets Secure */
-	bool busy;                /* not hashed: the pool was full */
-	bool ok;                  /* the password is right and the account enabled */
+	char *password; /* wiped and freed after hashing */
+	bool found;     /* the login exists */
+	bool secure;    /* the session cookie gets Secure */
+	bool busy;      /* not hashed: the pool was full */
+	bool ok;        /* the password is right and the account enabled */
 	struct dt_account acc;
 	char hash[DT_PWHASH_LEN]; /* the account's, when found */
 };
@@ -140,15 +140,15 @@ static void reply_session(struct dt_ctx *c, const struct dt_account *acc, bool s
 	char token[DT_TOKEN_LEN], csrf[DT_TOKEN_LEN];
 	int64_t cred = 0;
 	struct dt_actor a = { acc->login, c->req->request_id, NULL };
-	int rc = dt_store_credential_create(c->store, &a, acc->id, "session", SESSION_SECONDS, token,
-					    csrf, &cred, &c->err);
+	int rc = dt_store_credential_create(c->store, &a, acc->id, "session", SESSION_SECONDS,
+					    token, csrf, &cred, &c->err);
 	if (rc != DT_OK) {
 		dt_reply_store_error(c, rc);
 		return;
 	}
 	char *cookie = dt_http_alloc(c->req, 176);
-	snprintf(cookie, 176, "dt_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
-		 SESSION_SECONDS, secure ? "; Secure" : "");
+	snprintf(cookie, 176, "dt_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+		 token, SESSION_SECONDS, secure ? "; Secure" : "");
 	dt_http_add_header(c->res, "set-cookie", cookie);
 	dt_http_add_header(c->res, "cache-control", "no-store");
 	json_t *body = json_pack("{s:s, s:s, s:i, s:o}", "token", token, "csrf", csrf, "expires_in",

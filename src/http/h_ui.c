@@ -49,9 +49,10 @@ static bool header_has(const struct dt_ctx *c, const char *name, const char *tok
 		bool start = i == 0 || h[i - 1] == ' ' || h[i - 1] == ',';
 		bool end = i + n == len || h[i + n] == ',' || h[i + n] == ';' || h[i + n] == ' ';
 		/* "gzip;q=0" refuses it */
-		if (start && end && !(i + n + 4 <= len && !strncmp(h + i + n, ";q=0", 4) &&
-				      (i + n + 4 == len || h[i + n + 4] == ',' ||
-				       (h[i + n + 4] == '.' && i + n + 5 < len && h[i + n + 5] == '0'))))
+		if (start && end &&
+		    !(i + n + 4 <= len && !strncmp(h + i + n, ";q=0", 4) &&
+		      (i + n + 4 == len || h[i + n + 4] == ',' ||
+		       (h[i + n + 4] == '.' && i + n + 5 < len && h[i + n + 5] == '0'))))
 			return true;
 	}
 	return false;
@@ -93,9 +94,9 @@ static void send_asset(struct dt_ctx *c, const struct dt_web_asset *a, bool immu
  * and the registry screens of web/js/screens.js); "" is "/".
  */
 static const char *const screens[] = {
-	"",	    "login",	"record-book",	"contracts", "enterprises", "schools",
-	"programmes", "partnerships", "demands",	"places",    "trainees",    "pilots",
-	"alerts",   "audit",	"import",
+	"",         "login",      "record-book",  "contracts", "enterprises",
+	"schools",  "programmes", "partnerships", "demands",   "places",
+	"trainees", "pilots",     "alerts",       "audit",     "import",
 };
 
 /* Is @path (length @n) a screen of the application? */

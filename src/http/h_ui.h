@@ -17,9 +17,9 @@ struct dt_web_asset {
 	const char *type;          /* media type for Content-Type */
 	const unsigned char *data; /* NUL-terminated */
 	size_t len;
-	const unsigned char *gz;   /* gzip -9 of data, or len 0 when not smaller */
+	const unsigned char *gz; /* gzip -9 of data, or len 0 when not smaller */
 	size_t gzlen;
-	const char *etag;          /* quoted, e.g. "\"0123abcd...\"" */
+	const char *etag; /* quoted, e.g. "\"0123abcd...\"" */
 };
 
 /** The generated table, ended by an entry whose path is NULL. */

@@ -45,7 +45,7 @@ struct dt_http_req {
 	 * server closes it otherwise.
 	 */
 	int body_fd;
-	size_t max_body;  /* --max-body: the limit of routes that take a JSON body */
+	size_t max_body;   /* --max-body: the limit of routes that take a JSON body */
 	size_t max_upload; /* --max-upload: the limit of upload routes, for a signed-in caller */
 	bool metrics_listener; /* it came to the metrics listener (dt_server_opts.metrics_port) */
 	char request_id[33];
@@ -60,14 +60,14 @@ struct dt_http_header {
 
 struct dt_http_res {
 	int status;
-	const char *content_type;   /* NULL means application/json */
-	struct dt_strbuf body;       /* released by the server */
-	const void *static_body;     /* or a body that outlives the request (embedded assets) */
+	const char *content_type; /* NULL means application/json */
+	struct dt_strbuf body;    /* released by the server */
+	const void *static_body;  /* or a body that outlives the request (embedded assets) */
 	size_t static_len;
 	struct dt_http_header headers[DT_HTTP_MAX_HEADERS];
 	int nheaders;
-	const char *route;           /* route pattern, for metrics ("/api/v1/{kind}/{id}") */
-	bool deferred;               /* set by dt_http_defer(): the response comes later */
+	const char *route; /* route pattern, for metrics ("/api/v1/{kind}/{id}") */
+	bool deferred;     /* set by dt_http_defer(): the response comes later */
 };
 
 /** Value of request header @name (lower case), or NULL; *@len gets its length. */
@@ -149,14 +149,14 @@ struct dt_http_app {
 };
 
 struct dt_server_opts {
-	const char *host;        /* "127.0.0.1" */
-	int port;                /* 8080 */
-	int threads;             /* 0: number of cores */
-	size_t max_body;         /* bytes; larger bodies get 413 */
-	size_t max_upload;       /* bytes, for upload routes (imports); 0: max_body */
+	const char *host;  /* "127.0.0.1" */
+	int port;          /* 8080 */
+	int threads;       /* 0: number of cores */
+	size_t max_body;   /* bytes; larger bodies get 413 */
+	size_t max_upload; /* bytes, for upload routes (imports); 0: max_body */
 	const char *db_path;
 	const struct dt_keys *keys;
-	int io_timeout_ms;       /* read and idle timeouts */
+	int io_timeout_ms;        /* read and idle timeouts */
 	const char *metrics_host; /* a second listener for /metrics only ("127.0.0.1") */
 	int metrics_port;         /* 0: none */
 };
@@ -168,7 +168,7 @@ struct dt_server_opts {
  * (checkpointing the WAL) and DT_OK is returned.
  */
 enum dt_err dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
-		  struct dt_strbuf *err);
+			  struct dt_strbuf *err);
 
 /** Connections open right now (all threads), for /metrics. */
 int64_t dt_server_open_connections(void);

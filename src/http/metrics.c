@@ -26,7 +26,7 @@
 #define MAX_SHARDS 64
 
 static const double buckets[] = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-				  0.025,  0.05,	   0.1,	   0.25,  0.5,	  1.0,	 2.5 };
+				  0.025,  0.05,    0.1,    0.25,  0.5,    1.0,   2.5 };
 #define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
 
 struct series {
@@ -43,7 +43,8 @@ struct histo {
 };
 
 struct shard {
-	_Alignas(64) pthread_mutex_t mu; /* a cache line of its own, apart from the next shard's tail */
+	_Alignas(64)
+		pthread_mutex_t mu; /* a cache line of its own, apart from the next shard's tail */
 	struct series series[MAX_SERIES];
 	int nseries;
 	struct histo histos[MAX_ROUTES];
@@ -159,39 +160,47 @@ void dt_metrics_render(struct dt_strbuf *out, const char *db_path)
 		return;
 	}
 	shards_sum(t);
-	dt_strbuf_adds(out, "# HELP dualtrack_http_requests_total HTTP requests by route and status.\n"
-			    "# TYPE dualtrack_http_requests_total counter\n");
+	dt_strbuf_adds(out,
+		       "# HELP dualtrack_http_requests_total HTTP requests by route and status.\n"
+		       "# TYPE dualtrack_http_requests_total counter\n");
 	for (int i = 0; i < t->nseries; i++)
-		dt_strbuf_addf(out, "dualtrack_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
+		dt_strbuf_addf(out,
+			       "dualtrack_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
 			       t->series[i].route, t->series[i].status,
 			       (unsigned long long)t->series[i].count);
-	dt_strbuf_adds(out, "# HELP dualtrack_http_request_duration_seconds Time to answer a request.\n"
-			    "# TYPE dualtrack_http_request_duration_seconds histogram\n");
+	dt_strbuf_adds(out,
+		       "# HELP dualtrack_http_request_duration_seconds Time to answer a request.\n"
+		       "# TYPE dualtrack_http_request_duration_seconds histogram\n");
 	for (int i = 0; i < t->nhistos; i++) {
 		struct histo *h = &t->histos[i];
 		for (size_t b = 0; b < NBUCKETS; b++)
-			dt_strbuf_addf(out,
-				       "dualtrack_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
-				       h->route, buckets[b], (unsigned long long)h->le[b]);
-		dt_strbuf_addf(out,
-			       "dualtrack_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
-			       "dualtrack_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
-			       "dualtrack_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
-			       h->route, (unsigned long long)h->count, h->route, h->sum, h->route,
-			       (unsigned long long)h->count);
+			dt_strbuf_addf(
+				out,
+				"dualtrack_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+				h->route, buckets[b], (unsigned long long)h->le[b]);
+		dt_strbuf_addf(
+			out,
+			"dualtrack_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
+			"dualtrack_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
+			"dualtrack_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
+			h->route, (unsigned long long)h->count, h->route, h->sum, h->route,
+			(unsigned long long)h->count);
 	}
 	free(t);
-	dt_strbuf_addf(out, "# HELP dualtrack_http_open_connections Connections open now.\n"
-			    "# TYPE dualtrack_http_open_connections gauge\n"
-			    "dualtrack_http_open_connections %lld\n",
+	dt_strbuf_addf(out,
+		       "# HELP dualtrack_http_open_connections Connections open now.\n"
+		       "# TYPE dualtrack_http_open_connections gauge\n"
+		       "dualtrack_http_open_connections %lld\n",
 		       (long long)dt_server_open_connections());
 	struct dt_strbuf wal = DT_STRBUF_INIT;
 	if (db_path)
 		dt_strbuf_addf(&wal, "%s-wal", db_path);
-	dt_strbuf_addf(out, "# HELP dualtrack_database_bytes Size of the database file and its WAL.\n"
-			    "# TYPE dualtrack_database_bytes gauge\n"
-			    "dualtrack_database_bytes{file=\"db\"} %lld\n"
-			    "dualtrack_database_bytes{file=\"wal\"} %lld\n",
-		       (long long)file_size(db_path), (long long)file_size(db_path ? wal.buf : NULL));
+	dt_strbuf_addf(out,
+		       "# HELP dualtrack_database_bytes Size of the database file and its WAL.\n"
+		       "# TYPE dualtrack_database_bytes gauge\n"
+		       "dualtrack_database_bytes{file=\"db\"} %lld\n"
+		       "dualtrack_database_bytes{file=\"wal\"} %lld\n",
+		       (long long)file_size(db_path),
+		       (long long)file_size(db_path ? wal.buf : NULL));
 	dt_strbuf_release(&wal);
 }

@@ -64,9 +64,10 @@ static json_t *field_schema(const struct dt_field *f, bool nullable)
 	char desc[256];
 	/* What a caller without pii:read is shown (docs/API.md, "Personal data"). */
 	const char *coarse = !(f->flags & (DT_FF_PII | DT_FF_QUASI)) ? ""
-			     : f->flags & DT_FF_PII ? "; without pii:read only its first 4 characters"
+			     : f->flags & DT_FF_PII
+				     ? "; without pii:read only its first 4 characters"
 			     : f->type == DT_F_DATE ? "; without pii:read the year only (YYYY)"
-						     : "; without pii:read cut to its city";
+						    : "; without pii:read cut to its city";
 	snprintf(desc, sizeof(desc), "%s / %s%s", f->label_en, f->label_zh, coarse);
 	json_object_set_new(s, "description", json_string(desc));
 	return s;
@@ -103,14 +104,16 @@ static void entity_schemas(json_t *schemas)
 		json_t *cprops = json_object(), *creq = json_array(), *pprops = json_object();
 		for (size_t i = 0; i < e->nfields; i++) {
 			const struct dt_field *f = &e->fields[i];
-			bool out_nullable = !(f->flags & DT_FF_REQUIRED) && strcmp(f->name, "id") &&
-					    strcmp(f->name, "created_at") && strcmp(f->name, "updated_at") &&
-					    !(f->type == DT_F_REGION && !(e->flags & DT_EF_NATIONAL));
+			bool out_nullable =
+				!(f->flags & DT_FF_REQUIRED) && strcmp(f->name, "id") &&
+				strcmp(f->name, "created_at") && strcmp(f->name, "updated_at") &&
+				!(f->type == DT_F_REGION && !(e->flags & DT_EF_NATIONAL));
 			json_object_set_new(props, f->name, field_schema(f, out_nullable));
 			json_array_append_new(req, json_string(f->name));
 			if (f->flags & DT_FF_SYSTEM)
 				continue;
-			json_object_set_new(cprops, f->name, field_schema(f, !(f->flags & DT_FF_REQUIRED)));
+			json_object_set_new(cprops, f->name,
+					    field_schema(f, !(f->flags & DT_FF_REQUIRED)));
 			if (f->flags & DT_FF_REQUIRED)
 				json_array_append_new(creq, json_string(f->name));
 			if (!(f->flags & DT_FF_IMMUTABLE))
@@ -122,24 +125,25 @@ static void entity_schemas(json_t *schemas)
 		snprintf(title, sizeof(title), "%s / %s", e->label_en, e->label_zh);
 		schema_name(e, "", name, sizeof(name));
 		json_object_set_new(schemas, name,
-				    json_pack("{s:s, s:s, s:o, s:o}", "type", "object", "title", title,
-					      "properties", props, "required", req));
+				    json_pack("{s:s, s:s, s:o, s:o}", "type", "object", "title",
+					      title, "properties", props, "required", req));
 		schema_name(e, "Create", name, sizeof(name));
 		json_object_set_new(schemas, name,
-				    json_pack("{s:s, s:o, s:o, s:b}", "type", "object", "properties", cprops,
-					      "required", creq, "additionalProperties", 0));
+				    json_pack("{s:s, s:o, s:o, s:b}", "type", "object",
+					      "properties", cprops, "required", creq,
+					      "additionalProperties", 0));
 		schema_name(e, "Patch", name, sizeof(name));
 		json_object_set_new(schemas, name,
-				    json_pack("{s:s, s:o, s:b}", "type", "object", "properties", pprops,
-					      "additionalProperties", 0));
+				    json_pack("{s:s, s:o, s:b}", "type", "object", "properties",
+					      pprops, "additionalProperties", 0));
 		schema_name(e, "List", name, sizeof(name));
 		char item[64];
 		schema_name(e, "", item, sizeof(item));
 		json_object_set_new(schemas, name,
-				    json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:[s, s]}}, s:[s, s]}", "type",
-					      "object", "properties", "items", "type", "array", "items",
-					      ref(item), "next", "type", "string", "null", "required",
-					      "items", "next"));
+				    json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:[s, s]}}, s:[s, s]}",
+					      "type", "object", "properties", "items", "type",
+					      "array", "items", ref(item), "next", "type", "string",
+					      "null", "required", "items", "next"));
 	}
 }
 
@@ -158,8 +162,8 @@ static json_t *json_response(const char *desc, json_t *schema)
 static json_t *param(const char *name, const char *in, bool required, const char *type,
 		     const char *desc)
 {
-	return json_pack("{s:s, s:s, s:b, s:{s:s}, s:s}", "name", name, "in", in, "required", required,
-			 "schema", "type", type, "description", desc);
+	return json_pack("{s:s, s:s, s:b, s:{s:s}, s:s}", "name", name, "in", in, "required",
+			 required, "schema", "type", type, "description", desc);
 }
 
 /*
@@ -168,37 +172,44 @@ static json_t *param(const char *name, const char *in, bool required, const char
  */
 static bool io_operation(const struct dt_route *r, json_t *op, json_t *params, json_t *resp)
 {
-	static const char xlsx[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	static const char xlsx[] =
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	const char *p = r->pattern;
 	if (strncmp(p, "/api/v1/imports", 15) && strncmp(p, "/api/v1/jobs", 12) &&
 	    strncmp(p, "/api/v1/exports/", 16) && strncmp(p, "/api/v1/templates/", 18))
 		return false;
 	json_t *job = json_pack("{s:s}", "type", "object");
 	if (!strcmp(p, "/api/v1/imports")) {
-		json_array_append_new(params, param("kind", "query", true, "string",
-						    "what the file holds: trainees, organizations, contracts, ..."));
-		json_array_append_new(params, param("partial", "query", false, "string",
-						    "1: import the good rows even if some are rejected"));
+		json_array_append_new(
+			params,
+			param("kind", "query", true, "string",
+			      "what the file holds: trainees, organizations, contracts, ..."));
+		json_array_append_new(params,
+				      param("partial", "query", false, "string",
+					    "1: import the good rows even if some are rejected"));
 		json_array_append_new(params, param("encoding", "query", false, "string",
 						    "auto (default), utf-8 or gbk"));
 		json_array_append_new(params, param("name", "query", false, "string",
 						    "the file's name, kept with the job"));
 		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv",
-					      "schema", "type", "string"));
-		json_object_set_new(resp, "202", json_response("the queued job (Location: its URL)", job));
+				    json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
+					      "text/csv", "schema", "type", "string"));
+		json_object_set_new(resp, "202",
+				    json_response("the queued job (Location: its URL)", job));
 		return true;
 	}
 	if (strstr(p, "/report")) {
 		json_decref(job);
-		json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
-							   "the error report", "content", "text/csv",
-							   "schema", "type", "string"));
+		json_object_set_new(resp, "200",
+				    json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+					      "the error report", "content", "text/csv", "schema",
+					      "type", "string"));
 		return true;
 	}
 	if (!strncmp(p, "/api/v1/jobs", 12)) {
-		json_object_set_new(resp, !strcmp(r->method, "DELETE") ? "202" : "200",
-				    json_response(strstr(p, "{id}") ? "the job" : "{items, next}", job));
+		json_object_set_new(
+			resp, !strcmp(r->method, "DELETE") ? "202" : "200",
+			json_response(strstr(p, "{id}") ? "the job" : "{items, next}", job));
 		return true;
 	}
 	json_decref(job);
@@ -207,15 +218,17 @@ static bool io_operation(const struct dt_route *r, json_t *op, json_t *params, j
 	json_array_append_new(params, param("lang", "query", false, "string",
 					    "zh (default) or en: column names and values"));
 	if (!strncmp(p, "/api/v1/exports/", 16)) {
-		json_array_append_new(params, param("unmask", "query", false, "string",
-						    "1: national IDs in clear (pii:read; audited)"));
-		json_array_append_new(params, param("q", "query", false, "string", "free-text search"));
+		json_array_append_new(params,
+				      param("unmask", "query", false, "string",
+					    "1: national IDs in clear (pii:read; audited)"));
+		json_array_append_new(params,
+				      param("q", "query", false, "string", "free-text search"));
 	}
 	json_object_set_new(resp, "200",
 			    json_pack("{s:s, s:{s:{s:{s:s}}, s:{s:{s:s, s:s}}}}", "description",
-				      "the file (Content-Disposition: attachment)", "content", "text/csv",
-				      "schema", "type", "string", xlsx, "schema", "type", "string",
-				      "format", "binary"));
+				      "the file (Content-Disposition: attachment)", "content",
+				      "text/csv", "schema", "type", "string", xlsx, "schema",
+				      "type", "string", "format", "binary"));
 	return true;
 }
 
@@ -229,51 +242,64 @@ static bool monitor_operation(const struct dt_route *r, json_t *op, json_t *para
 		return false;
 	if (alert) {
 		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b, s:{s:{s:{s:s, s:{s:{s:s}}}}}}", "required", 0, "content",
-					      "application/json", "schema", "type", "object", "properties",
-					      "note", "type", "string"));
+				    json_pack("{s:b, s:{s:{s:{s:s, s:{s:{s:s}}}}}}", "required", 0,
+					      "content", "application/json", "schema", "type",
+					      "object", "properties", "note", "type", "string"));
 		json_object_set_new(resp, "200", json_response("the alert", ref("Alert")));
 		return true;
 	}
 	if (targets && !strcmp(r->method, "PUT")) {
 		json_object_set_new(
 			op, "requestBody",
-			json_pack("{s:b, s:{s:{s:{s:s, s:[s,s], s:{s:{s:[s,s]}, s:{s:s}, s:{s:s, s:{s:s}}}}}}}",
-				  "required", 1, "content", "application/json", "schema", "type", "object",
-				  "required", "year", "targets", "properties", "region", "type", "string",
-				  "null", "year", "type", "integer", "targets", "type", "array", "items",
-				  "type", "object"));
-		json_object_set_new(resp, "200", json_response("the saved targets",
-							       json_pack("{s:s, s:[s]}", "type", "object",
-									 "required", "items")));
+			json_pack(
+				"{s:b, s:{s:{s:{s:s, s:[s,s], s:{s:{s:[s,s]}, s:{s:s}, s:{s:s, s:{s:s}}}}}}}",
+				"required", 1, "content", "application/json", "schema", "type",
+				"object", "required", "year", "targets", "properties", "region",
+				"type", "string", "null", "year", "type", "integer", "targets",
+				"type", "array", "items", "type", "object"));
+		json_object_set_new(resp, "200",
+				    json_response("the saved targets",
+						  json_pack("{s:s, s:[s]}", "type", "object",
+							    "required", "items")));
 		return true;
 	}
-	json_array_append_new(params, param("region", "query", false, "string",
-					    "region code within your scope (default: your scope; 000000 the nation)"));
-	json_array_append_new(params, param("year", "query", false, "integer", "the year (default: this year)"));
+	json_array_append_new(
+		params,
+		param("region", "query", false, "string",
+		      "region code within your scope (default: your scope; 000000 the nation)"));
+	json_array_append_new(
+		params, param("year", "query", false, "integer", "the year (default: this year)"));
 	if (ind && !strstr(p, "series")) {
 		json_array_append_new(params, param("quarter", "query", false, "integer", "1..4"));
 		json_array_append_new(params, param("month", "query", false, "integer", "1..12"));
-		json_array_append_new(params, param("occupation", "query", false, "string", "occupation code"));
+		json_array_append_new(
+			params, param("occupation", "query", false, "string", "occupation code"));
 		json_array_append_new(params, param("children", "query", false, "string",
 						    "0 leaves out the sub-regions' values"));
-		json_object_set_new(resp, "200",
-				    json_response("the indicators",
-						  json_pack("{s:s, s:[s,s,s,s]}", "type", "object", "required",
-							    "region", "period", "indicators", "children")));
+		json_object_set_new(
+			resp, "200",
+			json_response("the indicators",
+				      json_pack("{s:s, s:[s,s,s,s]}", "type", "object", "required",
+						"region", "period", "indicators", "children")));
 	} else if (ind) {
-		json_object_set_new(resp, "200", json_response("monthly values",
-							       json_pack("{s:s, s:[s,s]}", "type", "object",
-									 "required", "periods", "series")));
+		json_object_set_new(resp, "200",
+				    json_response("monthly values",
+						  json_pack("{s:s, s:[s,s]}", "type", "object",
+							    "required", "periods", "series")));
 	} else if (rank) {
-		json_array_append_new(params, param("level", "query", false, "string", "city (default) or province"));
-		json_object_set_new(resp, "200", json_response("the ranking",
-							       json_pack("{s:s, s:[s,s,s]}", "type", "object",
-									 "required", "year", "weights", "items")));
+		json_array_append_new(params, param("level", "query", false, "string",
+						    "city (default) or province"));
+		json_object_set_new(
+			resp, "200",
+			json_response("the ranking",
+				      json_pack("{s:s, s:[s,s,s]}", "type", "object", "required",
+						"year", "weights", "items")));
 	} else {
-		json_object_set_new(resp, "200", json_response("the targets in force",
-							       json_pack("{s:s, s:[s,s,s]}", "type", "object",
-									 "required", "region", "year", "items")));
+		json_object_set_new(
+			resp, "200",
+			json_response("the targets in force",
+				      json_pack("{s:s, s:[s,s,s]}", "type", "object", "required",
+						"region", "year", "items")));
 	}
 	return true;
 }
@@ -296,12 +322,12 @@ static void roles_and_entities(json_t *doc)
 	for (size_t i = 0; (role = dt_role_at(i, &perms)); i++)
 		json_object_set_new(roles, role, dt_perm_json(perms));
 	for (const struct dt_entity *e = dt_entities; e->name; e++)
-		json_array_append_new(
-			ents, json_pack("{s:s, s:s, s:s, s:o, s:b, s:b}", "name", e->name, "plural", e->plural,
-					"scope", rule_names[e->scope],
-					"write_permission", dt_perm_json(dt_entity_write_perm(e->name)),
-					"system", (e->flags & DT_EF_SYSTEM) != 0, "delete",
-					(e->flags & DT_EF_DELETE) != 0));
+		json_array_append_new(ents, json_pack("{s:s, s:s, s:s, s:o, s:b, s:b}", "name",
+						      e->name, "plural", e->plural, "scope",
+						      rule_names[e->scope], "write_permission",
+						      dt_perm_json(dt_entity_write_perm(e->name)),
+						      "system", (e->flags & DT_EF_SYSTEM) != 0,
+						      "delete", (e->flags & DT_EF_DELETE) != 0));
 	json_object_set_new(doc, "x-roles", roles);
 	json_object_set_new(doc, "x-entities", ents);
 }
@@ -311,7 +337,8 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 {
 	json_t *op = json_object(), *params = json_array(), *resp = json_object();
 	char name[64], summary[200];
-	snprintf(summary, sizeof(summary), "%s%s%s", r->summary, e ? ": " : "", e ? e->label_en : "");
+	snprintf(summary, sizeof(summary), "%s%s%s", r->summary, e ? ": " : "",
+		 e ? e->label_en : "");
 	json_object_set_new(op, "summary", json_string(summary));
 	json_object_set_new(op, "x-route", json_string(r->pattern));
 	json_object_set_new(op, "x-permission", dt_perm_json(r->perm));
@@ -319,7 +346,8 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 		json_array_append_new(params, param("id", "path", true, "integer", "record id"));
 	if (strstr(r->pattern, "/alerts/{id}/{action}")) {
 		json_t *p = param("action", "path", true, "string", "alert action");
-		json_object_set_new(json_object_get(p, "schema"), "enum", json_pack("[s,s]", "ack", "resolve"));
+		json_object_set_new(json_object_get(p, "schema"), "enum",
+				    json_pack("[s,s]", "ack", "resolve"));
 		json_array_append_new(params, p);
 	} else if (strstr(r->pattern, "{action}")) {
 		json_t *p = param("action", "path", true, "string", "contract action");
@@ -329,49 +357,60 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 		json_array_append_new(params, p);
 	}
 	if (!strcmp(r->method, "GET") && e && !strstr(r->pattern, "{id}")) {
-		json_array_append_new(params, param("limit", "query", false, "integer", "1..1000, default 50"));
-		json_array_append_new(params, param("cursor", "query", false, "string", "from the previous page's next"));
-		json_array_append_new(params, param("sort", "query", false, "string", "a sortable field; -field for descending"));
-		json_array_append_new(params, param("q", "query", false, "string", "free-text search"));
+		json_array_append_new(
+			params, param("limit", "query", false, "integer", "1..1000, default 50"));
+		json_array_append_new(params, param("cursor", "query", false, "string",
+						    "from the previous page's next"));
+		json_array_append_new(params, param("sort", "query", false, "string",
+						    "a sortable field; -field for descending"));
+		json_array_append_new(params,
+				      param("q", "query", false, "string", "free-text search"));
 		for (size_t i = 0; i < e->nfields; i++)
 			if (e->fields[i].flags & DT_FF_FILTER)
-				json_array_append_new(params, param(e->fields[i].name, "query", false, "string",
-								    "filter: exact match (region: within)"));
+				json_array_append_new(
+					params, param(e->fields[i].name, "query", false, "string",
+						      "filter: exact match (region: within)"));
 	}
 	if (!strcmp(r->method, "GET") && e && strstr(r->pattern, "{id}"))
-		json_array_append_new(params, param("unmask", "query", false, "string",
-						    "1 to show personal identity numbers (pii:read; audited)"));
+		json_array_append_new(
+			params, param("unmask", "query", false, "string",
+				      "1 to show personal identity numbers (pii:read; audited)"));
 	json_object_set_new(op, "parameters", params);
 
 	if (e) {
 		schema_name(e, !strcmp(r->method, "POST") ? "Create" : "Patch", name, sizeof(name));
 		if (r->flags & DT_R_BODY)
 			json_object_set_new(op, "requestBody",
-					    json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
-						      "application/json", "schema", ref(name)));
-		schema_name(e, strstr(r->pattern, "{id}") || strcmp(r->method, "GET") ? "" : "List", name,
-			    sizeof(name));
+					    json_pack("{s:b, s:{s:{s:o}}}", "required", 1,
+						      "content", "application/json", "schema",
+						      ref(name)));
+		schema_name(e, strstr(r->pattern, "{id}") || strcmp(r->method, "GET") ? "" : "List",
+			    name, sizeof(name));
 		if (!strcmp(r->method, "DELETE"))
-			json_object_set_new(resp, "204", json_pack("{s:s}", "description", "deleted"));
+			json_object_set_new(resp, "204",
+					    json_pack("{s:s}", "description", "deleted"));
 		else
 			json_object_set_new(resp, !strcmp(r->method, "POST") ? "201" : "200",
 					    json_response("the record", ref(name)));
 	} else if (!strcmp(r->pattern, "/api/v1/session") && !strcmp(r->method, "POST")) {
 		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content", "application/json",
-					      "schema", ref("Login")));
+				    json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
+					      "application/json", "schema", ref("Login")));
 		json_object_set_new(resp, "200", json_response("signed in", ref("Session")));
 		json_object_set_new(resp, "429", problem_response("too many failed sign-ins"));
 	} else if (!strcmp(r->pattern, "/api/v1/schema")) {
 		json_object_set_new(
 			resp, "200",
-			json_response("entities -> {plural, label_zh, label_en, write, delete, system, fields: "
-				      "[{name, type, label_zh, label_en, required?, immutable?, system?, "
-				      "filter?, sort?, pii?, quasi?, min?, max?, values?, ref?, ref_kind?}]}; "
-				      "permissions: every permission's name (ETag, gzip)",
-				      json_pack("{s:s, s:[s, s]}", "type", "object", "required", "entities",
-						"permissions")));
-		json_object_set_new(resp, "304", json_pack("{s:s}", "description", "not modified (If-None-Match)"));
+			json_response(
+				"entities -> {plural, label_zh, label_en, write, delete, system, fields: "
+				"[{name, type, label_zh, label_en, required?, immutable?, system?, "
+				"filter?, sort?, pii?, quasi?, min?, max?, values?, ref?, ref_kind?}]}; "
+				"permissions: every permission's name (ETag, gzip)",
+				json_pack("{s:s, s:[s, s]}", "type", "object", "required",
+					  "entities", "permissions")));
+		json_object_set_new(
+			resp, "304",
+			json_pack("{s:s}", "description", "not modified (If-None-Match)"));
 	} else if (monitor_operation(r, op, params, resp)) {
 		/* indicators, series, rankings, targets, alert actions */
 	} else if (io_operation(r, op, params, resp)) {
@@ -379,11 +418,13 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 	} else if (!strcmp(r->method, "DELETE")) {
 		json_object_set_new(resp, "204", json_pack("{s:s}", "description", "signed out"));
 	} else if (!strcmp(r->pattern, "/metrics")) {
-		json_object_set_new(resp, "200", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
-							   "Prometheus text", "content", "text/plain",
-							   "schema", "type", "string"));
+		json_object_set_new(resp, "200",
+				    json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+					      "Prometheus text", "content", "text/plain", "schema",
+					      "type", "string"));
 	} else {
-		json_object_set_new(resp, "200", json_response("ok", json_pack("{s:s}", "type", "object")));
+		json_object_set_new(resp, "200",
+				    json_response("ok", json_pack("{s:s}", "type", "object")));
 	}
 	json_object_set_new(resp, "default", problem_response("an error (RFC 9457)"));
 	json_object_set_new(op, "responses", resp);
@@ -432,36 +473,40 @@ json_t *dt_openapi_document(void)
 	}
 	entity_schemas(schemas);
 	/* One problem: its code is stable (src/domain/catalogue.c), its message in the request's language. */
-	json_t *problem = json_pack("{s:s, s:{s:{s:[s, s]}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s}}}, s:[s, s, s]}",
-				    "type", "object", "properties", "field", "type", "string", "null",
-				    "code", "type", "string", "message", "type", "string", "args", "type",
-				    "object", "additionalProperties", "type", "string", "required", "field",
-				    "code", "message");
-	json_object_set_new(schemas, "Problem",
-			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:O}}, s:[s, s]}",
-				      "type", "object", "properties", "type", "type", "string", "title",
-				      "type", "string", "status", "type", "integer", "detail", "type",
-				      "string", "instance", "type", "string", "errors", "type", "array",
-				      "items", problem, "required", "status", "title"));
+	json_t *problem = json_pack(
+		"{s:s, s:{s:{s:[s, s]}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s}}}, s:[s, s, s]}", "type",
+		"object", "properties", "field", "type", "string", "null", "code", "type", "string",
+		"message", "type", "string", "args", "type", "object", "additionalProperties",
+		"type", "string", "required", "field", "code", "message");
+	json_object_set_new(
+		schemas, "Problem",
+		json_pack(
+			"{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:O}}, s:[s, s]}",
+			"type", "object", "properties", "type", "type", "string", "title", "type",
+			"string", "status", "type", "integer", "detail", "type", "string",
+			"instance", "type", "string", "errors", "type", "array", "items", problem,
+			"required", "status", "title"));
 	json_decref(problem);
 	json_object_set_new(schemas, "Login",
-			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}}, s:[s, s]}", "type", "object", "properties",
-				      "login", "type", "string", "password", "type", "string", "required",
-				      "login", "password"));
-	json_object_set_new(schemas, "Session",
-			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:{s:s, s:{s:s}}}}}, s:[s, s, s]}",
-				      "type", "object", "properties", "token", "type", "string", "csrf",
-				      "type", "string", "expires_in", "type", "integer", "user", "type",
-				      "object", "properties", "permissions", "type", "array", "items",
-				      "type", "string", "required", "token", "csrf", "user"));
-	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}, s:[{s:[]}, {s:[]}]}",
-			 "openapi", "3.1.0", "info", "title", "dualtrack API (双元培育试点管理平台)",
-			 "version", "1", "description",
-			 "Registry, contracts and record book of the dual training pilot. Errors are RFC 9457 problems.",
-			 "servers", "url", "/", "paths", paths, "components", "schemas", schemas,
-			 "securitySchemes", "bearer", "type", "http", "scheme", "bearer", "cookie",
-			 "type", "apiKey", "in", "cookie", "name", "dt_session", "security", "bearer",
-			 "cookie");
+			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}}, s:[s, s]}", "type", "object",
+				      "properties", "login", "type", "string", "password", "type",
+				      "string", "required", "login", "password"));
+	json_object_set_new(
+		schemas, "Session",
+		json_pack(
+			"{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:{s:s, s:{s:s}}}}}, s:[s, s, s]}",
+			"type", "object", "properties", "token", "type", "string", "csrf", "type",
+			"string", "expires_in", "type", "integer", "user", "type", "object",
+			"properties", "permissions", "type", "array", "items", "type", "string",
+			"required", "token", "csrf", "user"));
+	json_t *doc = json_pack(
+		"{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}, s:[{s:[]}, {s:[]}]}",
+		"openapi", "3.1.0", "info", "title", "dualtrack API (双元培育试点管理平台)",
+		"version", "1", "description",
+		"Registry, contracts and record book of the dual training pilot. Errors are RFC 9457 problems.",
+		"servers", "url", "/", "paths", paths, "components", "schemas", schemas,
+		"securitySchemes", "bearer", "type", "http", "scheme", "bearer", "cookie", "type",
+		"apiKey", "in", "cookie", "name", "dt_session", "security", "bearer", "cookie");
 	roles_and_entities(doc);
 	return doc;
 }

@@ -121,9 +121,9 @@
 #define DRAIN_MS 5000     /* grace period for open connections at shutdown */
 #define DRAIN_IDLE_MS 100 /* idle/read timeout while draining */
 #define ACCEPTS_PER_EVENT 16
-#define LINGER_MS 2000			 /* a refused connection is drained this long at most */
+#define LINGER_MS 2000                      /* a refused connection is drained this long at most */
 #define LINGER_MAX_BYTES ((size_t)16 << 20) /* and for this many bytes */
-#define LINGER_MAX 256			 /* refused connections drained at once per worker */
+#define LINGER_MAX 256                      /* refused connections drained at once per worker */
 
 static const char default_content_type[] = "application/json; charset=utf-8";
 static const char problem_content_type[] = "application/problem+json";
@@ -150,14 +150,14 @@ struct worker {
 	bool mconf_ready;
 	h2o_accept_ctx_t maccept_ctx;
 	h2o_socket_t *mlistener;
-	int64_t nconns;     /* open connections of this thread (its loop only) */
+	int64_t nconns;                       /* open connections of this thread (its loop only) */
 	h2o_multithread_receiver_t resume_rx; /* dt_http_resume() messages, on ctx.queue */
 	int64_t ndeferred;  /* deferred requests not yet resumed (its loop only) */
 	uint64_t id_prefix; /* random, for request ids */
 	uint64_t id_key;    /* random, mixed into the counter */
 	uint64_t id_counter;
-	struct upload *done_upload; /* the upload whose request h2o is handing to on_req */
-	struct conn *cur;	    /* the connection whose read h2o is handling */
+	struct upload *done_upload;  /* the upload whose request h2o is handing to on_req */
+	struct conn *cur;            /* the connection whose read h2o is handling */
 	struct lingering *lingering; /* refused connections being drained */
 	int nlingering;
 	int rc; /* start-up result */
@@ -204,14 +204,14 @@ ssize_t phr_decode_chunked(struct phr_chunked_decoder *decoder, char *buf, size_
 
 /* A body on its way to a temporary file (see "Uploads" at the top). */
 struct upload {
-	int fd;		  /* the unlinked temporary file; -1 once handed on */
-	size_t limit;	  /* the route's */
+	int fd;           /* the unlinked temporary file; -1 once handed on */
+	size_t limit;     /* the route's */
 	size_t received;  /* body bytes written */
 	size_t remaining; /* Content-Length: still to come */
 	bool chunked;
 	struct phr_chunked_decoder dec;
 	struct dt_strbuf head; /* the head h2o gets once the body is in: Content-Length: 0 */
-	int error;	  /* errno of a failed write: the request is answered 500 */
+	int error;             /* errno of a failed write: the request is answered 500 */
 };
 
 static void upload_free(struct upload *up);
@@ -222,7 +222,7 @@ struct conn {
 	h2o_socket_cb read_cb; /* h2o's, which guarded_read() calls */
 	struct upload *up;     /* while an upload's body arrives */
 	h2o_socket_t *sock;
-	int linger_fd;	       /* a duplicate kept when h2o refuses the request, or -1 */
+	int linger_fd; /* a duplicate kept when h2o refuses the request, or -1 */
 };
 
 /* A refused connection, drained for a while after h2o closed it (see linger_start()). */
@@ -463,9 +463,10 @@ static void add_request_id(h2o_req_t *req, const char id[33])
 /* Every problem document the server makes itself says nosniff, and is not to be stored. */
 static void add_nosniff(h2o_req_t *req)
 {
-	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
-			      H2O_STRLIT("nosniff"), 1);
-	h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, H2O_STRLIT("no-store"), 1);
+	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"),
+			      0, H2O_STRLIT("nosniff"), 1);
+	h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL,
+		       H2O_STRLIT("no-store"), 1);
 }
 
 static bool is_head(h2o_req_t *req)
@@ -548,21 +549,22 @@ static void send_app_response(h2o_req_t *req, const struct dt_http_req *r, struc
 
 	if (res->status == 0 && res->static_body == NULL && res->body.len == 0) {
 		dt_log_error("request %s: %.*s %.*s: the handler gave no response", r->request_id,
-		       (int)r->method_len, r->method, (int)r->path_len, r->path);
+			     (int)r->method_len, r->method, (int)r->path_len, r->path);
 		send_problem(req, r->request_id, 500, "the handler gave no response");
 		return;
 	}
 	if (status < 100 || status > 999) {
 		dt_log_error("request %s: %.*s %.*s: handler set status %d", r->request_id,
-		       (int)r->method_len, r->method, (int)r->path_len, r->path, status);
+			     (int)r->method_len, r->method, (int)r->path_len, r->path, status);
 		send_problem(req, r->request_id, 500, "the handler gave an invalid status");
 		return;
 	}
 	if (res->static_body != NULL) {
 		body = h2o_iovec_init(res->static_body, res->static_len);
 	} else if (!dt_strbuf_ok(&res->body)) {
-		dt_log_error("request %s: %.*s %.*s: response body over its size cap", r->request_id,
-		       (int)r->method_len, r->method, (int)r->path_len, r->path);
+		dt_log_error("request %s: %.*s %.*s: response body over its size cap",
+			     r->request_id, (int)r->method_len, r->method, (int)r->path_len,
+			     r->path);
 		send_problem(req, r->request_id, 500, "the response could not be built");
 		return;
 	} else if (res->body.len > 0) {
@@ -657,7 +659,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		w->done_upload = NULL;
 		if (up->error) {
 			dt_log_error("request %s: the upload could not be stored: %s", r.request_id,
-			       strerror(up->error));
+				     strerror(up->error));
 			upload_free(up);
 			send_problem(req, r.request_id, 500, "the upload could not be stored");
 			return 0;
@@ -834,7 +836,8 @@ static void error_filter_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t
 	struct conn *cn = w->cur;
 
 	/* h2o refuses the request being read and will close: keep the socket to drain it */
-	if (req->res.status >= 400 && cn != NULL && cn->linger_fd < 0 && !req->http1_is_persistent) {
+	if (req->res.status >= 400 && cn != NULL && cn->linger_fd < 0 &&
+	    !req->http1_is_persistent) {
 		int fd = h2o_socket_get_fd(cn->sock);
 		if (fd >= 0)
 			cn->linger_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -899,7 +902,7 @@ void dt_http_add_header(struct dt_http_res *res, const char *name, const char *v
 {
 	if (res->nheaders >= DT_HTTP_MAX_HEADERS) {
 		dt_log_error("http: more than %d response headers; dropped %s", DT_HTTP_MAX_HEADERS,
-		       name);
+			     name);
 		return;
 	}
 	res->headers[res->nheaders].name = name;
@@ -1122,7 +1125,8 @@ static void hand_over(struct conn *cn, h2o_socket_t *sock, enum hand_over how)
 		upload_free(up);
 		up = NULL;
 	}
-	w_read_cb(cn, sock, NULL); /* h2o reads the head and runs the request (or refuses it) at once */
+	w_read_cb(cn, sock,
+		  NULL); /* h2o reads the head and runs the request (or refuses it) at once */
 	if (w->done_upload != NULL) { /* on_req() did not take it */
 		upload_free(w->done_upload);
 		w->done_upload = NULL;
@@ -1381,7 +1385,8 @@ static void add_errno_text(struct dt_strbuf *err, int e)
 		dt_strbuf_adds(err, " (ports below 1024 need privileges)");
 }
 
-static enum dt_err parse_addr(const char *host, int port, struct sockaddr_in *sa, struct dt_strbuf *err)
+static enum dt_err parse_addr(const char *host, int port, struct sockaddr_in *sa,
+			      struct dt_strbuf *err)
 {
 	if (host == NULL || !*host)
 		host = "127.0.0.1";
@@ -1399,7 +1404,7 @@ static enum dt_err parse_addr(const char *host, int port, struct sockaddr_in *sa
 
 /* A non-blocking listening socket on @sa, shared with the other workers' through SO_REUSEPORT. */
 static enum dt_err open_listener(const char *host, int port, const struct sockaddr_in *sa, int *out,
-			 struct dt_strbuf *err)
+				 struct dt_strbuf *err)
 {
 	int one = 1, e;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -1475,8 +1480,8 @@ static enum dt_err worker_start(struct worker *w)
 		/* the same context (loop, timeouts, body limit), the metrics host's handler */
 		w->maccept_ctx.ctx = &w->ctx;
 		w->maccept_ctx.hosts = w->mconf.hosts;
-		w->mlistener = h2o_evloop_socket_create(w->loop, w->mlisten_fd,
-							H2O_SOCKET_FLAG_DONT_READ);
+		w->mlistener =
+			h2o_evloop_socket_create(w->loop, w->mlisten_fd, H2O_SOCKET_FLAG_DONT_READ);
 		w->mlisten_fd = -1;
 		w->mlistener->data = w;
 	}
@@ -1659,7 +1664,7 @@ static void build_config(struct worker *w, h2o_globalconf_t *conf, bool metrics)
 }
 
 enum dt_err dt_server_run(const struct dt_server_opts *o, const struct dt_http_app *app,
-		  struct dt_strbuf *err)
+			  struct dt_strbuf *err)
 {
 	struct server srv;
 	struct sockaddr_in sa, msa;
@@ -1689,7 +1694,8 @@ enum dt_err dt_server_run(const struct dt_server_opts *o, const struct dt_http_a
 	}
 	if ((rc = parse_addr(o->host, o->port, &sa, err)) != DT_OK)
 		goto out;
-	if (o->metrics_port && (rc = parse_addr(o->metrics_host, o->metrics_port, &msa, err)) != DT_OK)
+	if (o->metrics_port &&
+	    (rc = parse_addr(o->metrics_host, o->metrics_port, &msa, err)) != DT_OK)
 		goto out;
 	{
 		const char *tmp = getenv("TMPDIR");
@@ -1732,8 +1738,8 @@ enum dt_err dt_server_run(const struct dt_server_opts *o, const struct dt_http_a
 		    DT_OK)
 			goto out;
 		if (o->metrics_port &&
-		    (rc = open_listener(mhost, o->metrics_port, &msa,
-					&srv.workers[i].mlisten_fd, err)) != DT_OK)
+		    (rc = open_listener(mhost, o->metrics_port, &msa, &srv.workers[i].mlisten_fd,
+					err)) != DT_OK)
 			goto out;
 	}
 

@@ -22,8 +22,8 @@ int dt_encoding_parse(const char *name)
 		return DT_ENC_AUTO;
 	if (!strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8"))
 		return DT_ENC_UTF8;
-	if (!strcasecmp(name, "gbk") || !strcasecmp(name, "gb18030") || !strcasecmp(name, "gb2312") ||
-	    !strcasecmp(name, "cp936"))
+	if (!strcasecmp(name, "gbk") || !strcasecmp(name, "gb18030") ||
+	    !strcasecmp(name, "gb2312") || !strcasecmp(name, "cp936"))
 		return DT_ENC_GB18030;
 	return -1;
 }
@@ -45,11 +45,13 @@ static size_t line_of(const char *data, size_t off)
 	return line;
 }
 
-static enum dt_err from_gb18030(const char *data, size_t len, struct dt_strbuf *out, struct dt_strbuf *err)
+static enum dt_err from_gb18030(const char *data, size_t len, struct dt_strbuf *out,
+				struct dt_strbuf *err)
 {
 	iconv_t cd = iconv_open("UTF-8", "GB18030");
 	if (cd == (iconv_t)-1)
-		return dt_error(err, DT_EINTERNAL, "iconv: GB18030 is not available on this system");
+		return dt_error(err, DT_EINTERNAL,
+				"iconv: GB18030 is not available on this system");
 	int rc = DT_OK;
 	char *in = (char *)data;
 	size_t left = len;
@@ -80,8 +82,8 @@ static enum dt_err from_gb18030(const char *data, size_t len, struct dt_strbuf *
 	return rc;
 }
 
-enum dt_err dt_encoding_to_utf8(const char *data, size_t len, int enc, struct dt_strbuf *out, int *used,
-			bool *bom, struct dt_strbuf *err)
+enum dt_err dt_encoding_to_utf8(const char *data, size_t len, int enc, struct dt_strbuf *out,
+				int *used, bool *bom, struct dt_strbuf *err)
 {
 	bool has_bom = len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3);
 	if (bom)
@@ -92,16 +94,18 @@ enum dt_err dt_encoding_to_utf8(const char *data, size_t len, int enc, struct dt
 				"the file is an Excel workbook, not CSV: save it as \"CSV UTF-8\" "
 				"(另存为“CSV UTF-8(逗号分隔)”) and import that");
 	if (len >= 2 && (!memcmp(data, "\xFF\xFE", 2) || !memcmp(data, "\xFE\xFF", 2)))
-		return dt_error(err, DT_EINVAL,
-				"the file is UTF-16 (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" "
-				"or \"CSV\" instead");
+		return dt_error(
+			err, DT_EINVAL,
+			"the file is UTF-16 (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" "
+			"or \"CSV\" instead");
 	/* NUL is no character of a text file; in a C string it would end a cell early */
 	const char *nul = memchr(data, '\0', len);
 	if (nul)
-		return dt_error(err, DT_EINVAL,
-				"line %zu, byte %zu: a NUL byte: a CSV file holds none (UTF-16 without a "
-				"byte-order mark? save it as \"CSV UTF-8\")",
-				line_of(data, (size_t)(nul - data)), (size_t)(nul - data) + 1);
+		return dt_error(
+			err, DT_EINVAL,
+			"line %zu, byte %zu: a NUL byte: a CSV file holds none (UTF-16 without a "
+			"byte-order mark? save it as \"CSV UTF-8\")",
+			line_of(data, (size_t)(nul - data)), (size_t)(nul - data) + 1);
 	if (enc == DT_ENC_AUTO) {
 		if (has_bom || dt_utf8_valid(data, len, NULL))
 			enc = DT_ENC_UTF8;
@@ -120,9 +124,10 @@ enum dt_err dt_encoding_to_utf8(const char *data, size_t len, int enc, struct dt
 	}
 	size_t bad = 0;
 	if (!dt_utf8_valid(data, len, &bad))
-		return dt_error(err, DT_EINVAL,
-				"line %zu, byte %zu: 0x%02X is not valid UTF-8 (try --encoding gbk)",
-				line_of(data, bad), bad + 1 + (has_bom ? 3 : 0), (unsigned char)data[bad]);
+		return dt_error(
+			err, DT_EINVAL,
+			"line %zu, byte %zu: 0x%02X is not valid UTF-8 (try --encoding gbk)",
+			line_of(data, bad), bad + 1 + (has_bom ? 3 : 0), (unsigned char)data[bad]);
 	dt_strbuf_add(out, data, len);
 	if (!dt_strbuf_ok(out))
 		return dt_error(err, DT_ENOMEM, "the file is too large");

@@ -36,8 +36,8 @@ const char *dt_encoding_name(int enc, bool bom);
  * the line and byte offset of the first byte that is not valid in the
  * encoding.
  */
-enum dt_err dt_encoding_to_utf8(const char *data, size_t len, int enc, struct dt_strbuf *out, int *used,
-			bool *bom, struct dt_strbuf *err);
+enum dt_err dt_encoding_to_utf8(const char *data, size_t len, int enc, struct dt_strbuf *out,
+				int *used, bool *bom, struct dt_strbuf *err);
 
 /**
  * Clean a cell in place: drop surrounding blanks (ASCII white space,

@@ -72,8 +72,11 @@ static enum dt_err sink_open(struct sink *k, int format, const char *path, struc
 		return DT_OK;
 	}
 	if (!strcmp(path, "-"))
-		return dt_error(err, DT_EINVAL, "an XLSX file cannot go to stdout: give -o FILE.xlsx");
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE };
+		return dt_error(err, DT_EINVAL,
+				"an XLSX file cannot go to stdout: give -o FILE.xlsx");
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE,
+				     .tmpdir = NULL,
+				     .use_zip64 = LXW_TRUE };
 	k->wb = workbook_new_opt(path, &opt);
 	if (!k->wb)
 		return dt_error(err, DT_EIO, "%s: cannot create the workbook", path);
@@ -152,8 +155,9 @@ static lxw_error xlsx_string(struct sink *k, const char *text, lxw_format *fmt)
 	dt_strbuf_init(&cut, keep + sizeof(cut_mark) + 1);
 	dt_strbuf_add(&cut, text, keep);
 	dt_strbuf_adds(&cut, cut_mark);
-	lxw_error e = dt_strbuf_ok(&cut) ? worksheet_write_string(k->ws, k->row, k->col, cut.buf, fmt)
-					 : LXW_ERROR_MEMORY_MALLOC_FAILED;
+	lxw_error e = dt_strbuf_ok(&cut)
+			      ? worksheet_write_string(k->ws, k->row, k->col, cut.buf, fmt)
+			      : LXW_ERROR_MEMORY_MALLOC_FAILED;
 	dt_strbuf_release(&cut);
 	return e;
 }
@@ -204,7 +208,8 @@ static enum dt_err sink_end_row(struct sink *k, struct dt_strbuf *err)
 {
 	if (k->format == DT_EXPORT_CSV) {
 		dt_strbuf_adds(&k->line, "\r\n");
-		if (!dt_strbuf_ok(&k->line) || fwrite(k->line.buf, 1, k->line.len, k->f) != k->line.len)
+		if (!dt_strbuf_ok(&k->line) ||
+		    fwrite(k->line.buf, 1, k->line.len, k->f) != k->line.len)
 			return dt_error(err, DT_EIO, "writing the CSV file: %s", strerror(errno));
 		dt_strbuf_reset(&k->line);
 	} else if (k->failed) {
@@ -271,13 +276,13 @@ static double col_width(const struct dt_iocol *c, unsigned flags)
 	return w > 50 ? 50 : w;
 }
 
-static enum dt_err write_header(struct sink *k, const struct dt_iocol *cols, size_t n, unsigned flags,
-			bool mark_required, struct dt_strbuf *err)
+static enum dt_err write_header(struct sink *k, const struct dt_iocol *cols, size_t n,
+				unsigned flags, bool mark_required, struct dt_strbuf *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (k->format == DT_EXPORT_XLSX)
-			worksheet_set_column(k->ws, (lxw_col_t)i, (lxw_col_t)i, col_width(&cols[i], flags),
-					     NULL);
+			worksheet_set_column(k->ws, (lxw_col_t)i, (lxw_col_t)i,
+					     col_width(&cols[i], flags), NULL);
 		sink_cell(k, CELL_TEXT, col_header(&cols[i], flags), 0,
 			  mark_required && cols[i].required ? k->hdr_req : k->hdr);
 	}
@@ -311,8 +316,8 @@ static void value_cell(struct sink *k, const struct dt_iocol *c, json_t *v, unsi
 	enum cell_type t = cell_type_of(c);
 	if (json_is_integer(v)) {
 		snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
-		sink_cell(k, t == CELL_TEXT ? CELL_TEXT : CELL_INT, buf, (double)json_integer_value(v),
-			  NULL);
+		sink_cell(k, t == CELL_TEXT ? CELL_TEXT : CELL_INT, buf,
+			  (double)json_integer_value(v), NULL);
 	} else if (json_is_real(v)) {
 		snprintf(buf, sizeof(buf), "%.15g", json_real_value(v));
 		sink_cell(k, CELL_REAL, buf, json_real_value(v), NULL);
@@ -334,8 +339,8 @@ struct exporter {
 	struct dt_store *s;
 	const struct dt_export_opts *o;
 	const struct dt_entity *e;
-	json_t *keys;      /* {"entity:id": key text} */
-	json_t *revealed;  /* trainee ids shown unmasked */
+	json_t *keys;     /* {"entity:id": key text} */
+	json_t *revealed; /* trainee ids shown unmasked */
 };
 
 /* Remember that trainee @id was shown in clear. */
@@ -355,7 +360,7 @@ static const char *key_of(struct exporter *x, const char *entity, int64_t id)
 	json_t *o = NULL;
 	const char *field = !strcmp(entity, "organization") ? "uscc"
 			    : !strcmp(entity, "trainee")    ? "national_id"
-			    : !strcmp(entity, "pilot")	    ? "region"
+			    : !strcmp(entity, "pilot")      ? "region"
 							    : "code";
 	bool unmask = !strcmp(entity, "trainee") && (x->o->flags & DT_EXPORT_UNMASK);
 	const char *text = "";
@@ -368,8 +373,8 @@ static const char *key_of(struct exporter *x, const char *entity, int64_t id)
 	return json_string_value(json_object_get(x->keys, ck));
 }
 
-static enum dt_err write_record(struct exporter *x, struct sink *k, const struct dt_iocol *cols, size_t n,
-			json_t *item, struct dt_strbuf *err)
+static enum dt_err write_record(struct exporter *x, struct sink *k, const struct dt_iocol *cols,
+				size_t n, json_t *item, struct dt_strbuf *err)
 {
 	json_t *clear = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -382,7 +387,8 @@ static enum dt_err write_record(struct exporter *x, struct sink *k, const struct
 				const char *t = "";
 				if (dt_store_get(x->s, NULL, "contract", id, 0, &ct, NULL) == DT_OK)
 					t = key_of(x, "trainee",
-						   json_integer_value(json_object_get(ct, "trainee_id")));
+						   json_integer_value(
+							   json_object_get(ct, "trainee_id")));
 				sink_cell(k, CELL_TEXT, t, 0, NULL);
 				json_decref(ct);
 			} else {
@@ -390,14 +396,16 @@ static enum dt_err write_record(struct exporter *x, struct sink *k, const struct
 			}
 		} else if (c->kind == DT_IOC_CONTRACT_DATE && json_is_integer(v)) {
 			json_t *ct = NULL;
-			if (dt_store_get(x->s, NULL, "contract", json_integer_value(v), 0, &ct, NULL) == DT_OK)
+			if (dt_store_get(x->s, NULL, "contract", json_integer_value(v), 0, &ct,
+					 NULL) == DT_OK)
 				value_cell(k, c, json_object_get(ct, "start_date"), x->o->flags);
 			else
 				sink_cell(k, CELL_NONE, "", 0, NULL);
 			json_decref(ct);
 		} else if (c->pii && (x->o->flags & DT_EXPORT_UNMASK)) {
 			int64_t id = json_integer_value(json_object_get(item, "id"));
-			if (!clear && dt_store_get(x->s, NULL, x->e->name, id, DT_READ_UNMASK, &clear, err) != DT_OK)
+			if (!clear && dt_store_get(x->s, NULL, x->e->name, id, DT_READ_UNMASK,
+						   &clear, err) != DT_OK)
 				return DT_ECRYPTO;
 			value_cell(k, c, json_object_get(clear, c->field->name), x->o->flags);
 			reveal(x, id);
@@ -463,8 +471,8 @@ int dt_export_format_parse(const char *s)
 	return -1;
 }
 
-enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const char *path, int64_t *count,
-	      struct dt_strbuf *err)
+enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const char *path,
+		      int64_t *count, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_export_entity(o->kind);
 	if (!e)
@@ -489,14 +497,15 @@ enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const 
 	rc = sink_open(&k, o->format, path, err);
 	if (rc == DT_OK) {
 		char sheet[32];
-		snprintf(sheet, sizeof(sheet), "%s", o->flags & DT_EXPORT_EN ? e->plural : e->label_zh);
+		snprintf(sheet, sizeof(sheet), "%s",
+			 o->flags & DT_EXPORT_EN ? e->plural : e->label_zh);
 		rc = sink_sheet(&k, sheet);
 		if (rc != DT_OK)
 			dt_error(err, rc, "%s: cannot add a worksheet", path);
 	}
 	if (rc == DT_OK)
-		rc = write_header(&k, cols, n, o->flags | (dt_store_coarse(s) ? EXPORT_COARSE : 0), false,
-				  err);
+		rc = write_header(&k, cols, n, o->flags | (dt_store_coarse(s) ? EXPORT_COARSE : 0),
+				  false, err);
 	while (rc == DT_OK) {
 		json_t *items = NULL;
 		char *next = NULL;
@@ -506,7 +515,8 @@ enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const 
 		cursor = next;
 		size_t i;
 		json_t *it;
-		json_array_foreach(items, i, it) {
+		json_array_foreach(items, i, it)
+		{
 			if (rc == DT_OK)
 				rc = write_record(&x, &k, cols, n, it, err);
 			done++;
@@ -526,7 +536,8 @@ enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const 
 		json_t *after = json_pack("{s:s, s:I, s:o}", "export", e->name, "count",
 					  (json_int_t)json_array_size(x.revealed), "trainee_ids",
 					  id_ranges(x.revealed));
-		rc = dt_store_audit(s, o->actor, "trainee.unmask_export", "trainee", 0, NULL, after, err);
+		rc = dt_store_audit(s, o->actor, "trainee.unmask_export", "trainee", 0, NULL, after,
+				    err);
 		json_decref(after);
 		if (rc != DT_OK && strcmp(path, "-"))
 			unlink(path);
@@ -540,11 +551,14 @@ enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const 
 
 /* ---- templates and samples ---- */
 
-static const char *const surnames[] = { "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴",
-					"徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗" };
-static const char *const given[] = { "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军",
-				     "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞",
-				     "平", "刚", "桂英", "浩然", "子涵", "宇航", "欣怡", "梓轩" };
+static const char *const surnames[] = {
+	"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴",
+	"徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"
+};
+static const char *const given[] = { "伟", "芳",   "娜",   "秀英", "敏",   "静",   "丽",
+				     "强", "磊",   "军",   "洋",   "勇",   "艳",   "杰",
+				     "娟", "涛",   "明",   "超",   "秀兰", "霞",   "平",
+				     "刚", "桂英", "浩然", "子涵", "宇航", "欣怡", "梓轩" };
 static const int sample_regions[] = { 210102, 210103, 210104, 210105, 210106,
 				      210111, 210112, 210302, 211102, 210202 };
 
@@ -554,7 +568,8 @@ static void sample_natid(int64_t i, char out[DT_NATID_LEN + 1], char birth[DT_DA
 	int64_t nr = (int64_t)DT_ARRAY_SIZE(sample_regions);
 	int region = sample_regions[i % nr];
 	int64_t rest = i / nr;
-	struct dt_date d = dt_date_add_days((struct dt_date){ 1998, 1, 1 }, (int32_t)((rest / 1000) % 2900));
+	struct dt_date d =
+		dt_date_add_days((struct dt_date){ 1998, 1, 1 }, (int32_t)((rest / 1000) % 2900));
 	snprintf(out, DT_NATID_LEN + 1, "%06d%04d%02d%02d%03d", region, d.year, d.month, d.day,
 		 (int)(rest % 1000));
 	out[17] = dt_natid_check_char(out);
@@ -652,8 +667,11 @@ static void sample_value(const struct dt_entity *e, const struct dt_iocol *c, in
 	case DT_F_INT: {
 		static const struct {
 			const char *name, *value;
-		} ints[] = { { "stipend_monthly", "2500" }, { "level", "4" }, { "duration_months", "36" },
-			     { "company_hours", "2400" }, { "school_hours", "1200" } };
+		} ints[] = { { "stipend_monthly", "2500" },
+			     { "level", "4" },
+			     { "duration_months", "36" },
+			     { "company_hours", "2400" },
+			     { "school_hours", "1200" } };
 		for (size_t k = 0; k < DT_ARRAY_SIZE(ints); k++) {
 			if (!strcmp(n, ints[k].name)) {
 				dt_strbuf_adds(out, ints[k].value);
@@ -661,7 +679,10 @@ static void sample_value(const struct dt_entity *e, const struct dt_iocol *c, in
 			}
 		}
 		/* a year where the range starts at one, else the smallest value, else 1 */
-		dt_strbuf_addf(out, "%lld", (long long)(f->min >= 2000 ? 2026 : f->min > 0 ? f->min : 1));
+		dt_strbuf_addf(out, "%lld",
+			       (long long)(f->min >= 2000 ? 2026
+					   : f->min > 0   ? f->min
+							  : 1));
 		return;
 	}
 	case DT_F_REAL: dt_strbuf_adds(out, "8"); return;
@@ -687,9 +708,11 @@ static void sample_value(const struct dt_entity *e, const struct dt_iocol *c, in
 }
 
 /* The XLSX template's second sheet: what each column takes. */
-static enum dt_err notes_sheet(struct sink *k, const struct dt_iocol *cols, size_t n, struct dt_strbuf *err)
+static enum dt_err notes_sheet(struct sink *k, const struct dt_iocol *cols, size_t n,
+			       struct dt_strbuf *err)
 {
-	static const char *const head[] = { "列名（中文）", "Column", "必填 Required", "格式 Format" };
+	static const char *const head[] = { "列名（中文）", "Column", "必填 Required",
+					    "格式 Format" };
 	if (sink_sheet(k, "说明 Notes") != DT_OK)
 		return dt_error(err, DT_EIO, "cannot add the notes sheet");
 	double widths[] = { 24, 28, 14, 60 };
@@ -712,7 +735,9 @@ static enum dt_err notes_sheet(struct sink *k, const struct dt_iocol *cols, size
 					       (long long)c->field->max);
 			break;
 		case DT_F_REAL: dt_strbuf_adds(&fmt, "数字 number"); break;
-		case DT_F_REGION: dt_strbuf_adds(&fmt, "行政区划代码 region code, e.g. 210102"); break;
+		case DT_F_REGION:
+			dt_strbuf_adds(&fmt, "行政区划代码 region code, e.g. 210102");
+			break;
 		case DT_F_ENUM:
 			dt_strbuf_adds(&fmt, "取值 one of: ");
 			for (const char *p = c->field->values; *p;) {
@@ -720,8 +745,8 @@ static enum dt_err notes_sheet(struct sink *k, const struct dt_iocol *cols, size
 				size_t len = bar ? (size_t)(bar - p) : strlen(p);
 				struct dt_strbuf w = DT_STRBUF_INIT;
 				dt_strbuf_add(&w, p, len);
-				dt_strbuf_addf(&fmt, "%s%s (%s)", p == c->field->values ? "" : ", ", w.buf,
-					       dt_io_enum_zh(c->field, w.buf));
+				dt_strbuf_addf(&fmt, "%s%s (%s)", p == c->field->values ? "" : ", ",
+					       w.buf, dt_io_enum_zh(c->field, w.buf));
 				dt_strbuf_release(&w);
 				p = bar ? bar + 1 : p + len;
 			}
@@ -730,7 +755,8 @@ static enum dt_err notes_sheet(struct sink *k, const struct dt_iocol *cols, size
 			if (c->pii)
 				dt_strbuf_adds(&fmt, "18位身份证号 18-character national ID");
 			else if (c->kind == DT_IOC_KEY && !strcmp(c->ref, "organization"))
-				dt_strbuf_adds(&fmt, "18位统一社会信用代码 18-character credit code");
+				dt_strbuf_adds(&fmt,
+					       "18位统一社会信用代码 18-character credit code");
 			else
 				dt_strbuf_addf(&fmt, "文本 text, at most %lld characters",
 					       (long long)dt_field_text_max(c->field));
@@ -746,7 +772,7 @@ static enum dt_err notes_sheet(struct sink *k, const struct dt_iocol *cols, size
 }
 
 enum dt_err dt_export_template(const char *kind, int format, unsigned flags, int64_t rows,
-		       const char *path, struct dt_strbuf *err)
+			       const char *path, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_export_entity(kind);
 	if (!e)

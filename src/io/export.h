@@ -27,14 +27,14 @@
 enum dt_export_format { DT_EXPORT_CSV, DT_EXPORT_XLSX };
 
 enum dt_export_flags {
-	DT_EXPORT_EN = 1 << 0,	   /* English headers and values (default Chinese) */
+	DT_EXPORT_EN = 1 << 0,     /* English headers and values (default Chinese) */
 	DT_EXPORT_UNMASK = 1 << 1, /* national IDs in clear (the caller checked pii:read) */
 };
 
 struct dt_export_opts {
-	const char *kind;	      /* entity name or plural */
-	int format;		      /* enum dt_export_format */
-	unsigned flags;		      /* enum dt_export_flags */
+	const char *kind;             /* entity name or plural */
+	int format;                   /* enum dt_export_format */
+	unsigned flags;               /* enum dt_export_flags */
 	const struct dt_scope *scope; /* NULL: everything */
 	const struct dt_actor *actor; /* for the audit event of an unmasked export */
 	const struct dt_query *query; /* filters and q (limit, cursor, sort ignored); may be NULL */
@@ -52,8 +52,8 @@ const struct dt_entity *dt_export_entity(const char *kind);
  * *@count (may be NULL) receives the number of records written.  DT_EINVAL
  * names a bad filter; DT_EIO the file.  A partly written file is removed.
  */
-enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const char *path, int64_t *count,
-	      struct dt_strbuf *err);
+enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const char *path,
+		      int64_t *count, struct dt_strbuf *err);
 
 /**
  * Write an import template of @kind to @path: the header and @rows example
@@ -62,6 +62,6 @@ enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const 
  * benchmark file of N trainees.  Needs no database.
  */
 enum dt_err dt_export_template(const char *kind, int format, unsigned flags, int64_t rows,
-		       const char *path, struct dt_strbuf *err);
+			       const char *path, struct dt_strbuf *err);
 
 #endif

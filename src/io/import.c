@@ -49,7 +49,6 @@
 #include "io/import_internal.h"
 #include "core/banned.h"
 
-
 /* The columns whose values must be unique within a file, per kind. */
 static const struct {
 	const char *entity;
@@ -93,11 +92,12 @@ void dt_import_result_release(struct dt_import_result *r)
 
 json_t *dt_import_result_json(const struct dt_import_result *r)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:O, s:O, s:s, s:b, s:b}", "rows", (json_int_t)r->rows,
-			 "written", (json_int_t)r->written, "rejected", (json_int_t)r->rejected,
-			 "errors", (json_int_t)r->nerrors, "reasons", r->reasons, "ignored_columns",
-			 r->ignored, "encoding", dt_encoding_name(r->encoding, r->bom), "committed",
-			 r->committed, "cancelled", r->cancelled);
+	return json_pack("{s:I, s:I, s:I, s:I, s:O, s:O, s:s, s:b, s:b}", "rows",
+			 (json_int_t)r->rows, "written", (json_int_t)r->written, "rejected",
+			 (json_int_t)r->rejected, "errors", (json_int_t)r->nerrors, "reasons",
+			 r->reasons, "ignored_columns", r->ignored, "encoding",
+			 dt_encoding_name(r->encoding, r->bom), "committed", r->committed,
+			 "cancelled", r->cancelled);
 }
 
 /* ---- the import ---- */
@@ -108,8 +108,8 @@ json_t *dt_import_result_json(const struct dt_import_result *r)
  * Inside the import's transaction, so that the region table stays what it
  * is read as.
  */
-static int fast_setup(struct dt_store *s, const struct dt_import_opts *o, struct dt_import_parser *p,
-		      struct dt_strbuf *err)
+static int fast_setup(struct dt_store *s, const struct dt_import_opts *o,
+		      struct dt_import_parser *p, struct dt_strbuf *err)
 {
 	struct dt_import_fast *f = &p->fast;
 	const struct dt_scope *scope = o->actor->scope;
@@ -165,12 +165,12 @@ static void header_notes_first(struct dt_import_writer *w, const struct dt_impor
 		dt_strbuf_setlen(&r->report, sizeof(report_header) - 1);
 		size_t i;
 		json_t *n;
-		json_array_foreach(p->header_notes, i, n)
-			dt_import_report_line(w, 1, (int)json_integer_value(json_object_get(n, "col")),
-					      "", json_string_value(json_object_get(n, "name")), 0, NULL,
-					      json_string_value(json_object_get(n, "code")),
-					      json_string_value(json_object_get(n, "zh")),
-					      json_string_value(json_object_get(n, "en")));
+		json_array_foreach(p->header_notes, i, n) dt_import_report_line(
+			w, 1, (int)json_integer_value(json_object_get(n, "col")), "",
+			json_string_value(json_object_get(n, "name")), 0, NULL,
+			json_string_value(json_object_get(n, "code")),
+			json_string_value(json_object_get(n, "zh")),
+			json_string_value(json_object_get(n, "en")));
 		dt_strbuf_add(&r->report, body.buf, body.len);
 		dt_strbuf_release(&body);
 	}
@@ -189,12 +189,14 @@ static int finish(struct dt_store *s, const struct dt_import_opts *o, struct dt_
 		dt_store_rollback(s);
 		r->written = r->bulk = 0;
 		struct dt_strbuf zh = DT_STRBUF_INIT;
-		dt_strbuf_addf(&zh, "文件无法导入%s%s", p->fatal_zh.len ? "：" : "", p->fatal_zh.buf);
+		dt_strbuf_addf(&zh, "文件无法导入%s%s", p->fatal_zh.len ? "：" : "",
+			       p->fatal_zh.buf);
 		if (p->fatal_zh.len)
 			rc = dt_error(err, p->fatal, "%s (%s)", p->fatal_msg.buf, p->fatal_zh.buf);
 		else
 			rc = dt_error(err, p->fatal, "%s", p->fatal_msg.buf);
-		dt_import_report_line(w, 1, -1, "", "", 0, NULL, "import.file", zh.buf, p->fatal_msg.buf);
+		dt_import_report_line(w, 1, -1, "", "", 0, NULL, "import.file", zh.buf,
+				      p->fatal_msg.buf);
 		dt_strbuf_release(&zh);
 	} else if (w->fatal) {
 		dt_store_rollback(s);
@@ -219,8 +221,8 @@ static int finish(struct dt_store *s, const struct dt_import_opts *o, struct dt_
 	return rc;
 }
 
-enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
-		  struct dt_import_result *r, struct dt_strbuf *err)
+enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data,
+			  size_t len, struct dt_import_result *r, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = entity_of_kind(o->kind);
 	if (!e)

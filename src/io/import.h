@@ -34,25 +34,25 @@
 /* ---- the columns of a kind ---- */
 
 enum dt_iocol_kind {
-	DT_IOC_VALUE,	      /* a field given as is */
-	DT_IOC_KEY,	      /* a reference by its natural key (credit code, national ID, code) */
-	DT_IOC_ID,	      /* a reference by record id (accepted; used when no key exists) */
+	DT_IOC_VALUE,         /* a field given as is */
+	DT_IOC_KEY,           /* a reference by its natural key (credit code, national ID, code) */
+	DT_IOC_ID,            /* a reference by record id (accepted; used when no key exists) */
 	DT_IOC_CONTRACT_DATE, /* with a trainee's national ID, picks one of their contracts */
-	DT_IOC_STATE,	      /* contract status, end date, dissolution reason (admin imports) */
-	DT_IOC_SYSTEM,	      /* set by the system: exported, ignored on import */
+	DT_IOC_STATE,         /* contract status, end date, dissolution reason (admin imports) */
+	DT_IOC_SYSTEM,        /* set by the system: exported, ignored on import */
 };
 
 struct dt_iocol {
 	enum dt_iocol_kind kind;
 	const struct dt_field *field; /* the field it fills (the REF field for keys) */
-	const char *name;	      /* machine header, e.g. "enterprise_uscc" */
-	const char *label_zh;	      /* e.g. "企业统一社会信用代码" */
-	const char *label_en;	      /* e.g. "Enterprise credit code" */
-	const char *ref;	      /* KEY/ID: the entity referred to */
-	enum dt_ftype type;	      /* what the cell holds (for typed XLSX cells) */
-	bool required;		      /* at create */
-	bool pii;		      /* a national ID */
-	bool codes;		      /* fold full-width characters (codes, numbers, dates) */
+	const char *name;             /* machine header, e.g. "enterprise_uscc" */
+	const char *label_zh;         /* e.g. "企业统一社会信用代码" */
+	const char *label_en;         /* e.g. "Enterprise credit code" */
+	const char *ref;              /* KEY/ID: the entity referred to */
+	enum dt_ftype type;           /* what the cell holds (for typed XLSX cells) */
+	bool required;                /* at create */
+	bool pii;                     /* a national ID */
+	bool codes;                   /* fold full-width characters (codes, numbers, dates) */
 };
 
 /**
@@ -81,9 +81,9 @@ enum dt_import_flags {
 };
 
 struct dt_import_opts {
-	const char *kind;	      /* entity name or plural */
-	int encoding;		      /* enum dt_encoding (DT_ENC_AUTO detects) */
-	unsigned flags;		      /* enum dt_import_flags */
+	const char *kind;             /* entity name or plural */
+	int encoding;                 /* enum dt_encoding (DT_ENC_AUTO detects) */
+	unsigned flags;               /* enum dt_import_flags */
 	const struct dt_actor *actor; /* who writes; actor->scope limits references and results */
 	/* Progress: called from the writer every few hundred rows; total is an estimate. */
 	void (*progress)(void *ctx, int64_t done, int64_t total);
@@ -92,18 +92,18 @@ struct dt_import_opts {
 };
 
 struct dt_import_result {
-	int64_t rows;	  /* data rows read (blank lines not counted) */
+	int64_t rows;     /* data rows read (blank lines not counted) */
 	int64_t written;  /* records created (0 after a refused all-or-nothing import) */
 	int64_t rejected; /* rows with at least one error */
-	int64_t bulk;	  /* of the written, those that took the bulk path (see dt_trainee_prepare) */
-	json_t *reasons;  /* {"invalid": n, "reference": n, ...}: rejected rows by first reason */
-	json_t *errors;	  /* the first DT_IMPORT_ERRORS_KEPT errors as JSON objects */
-	int64_t nerrors;  /* all errors (a row may have several) */
+	int64_t bulk; /* of the written, those that took the bulk path (see dt_trainee_prepare) */
+	json_t *reasons; /* {"invalid": n, "reference": n, ...}: rejected rows by first reason */
+	json_t *errors;  /* the first DT_IMPORT_ERRORS_KEPT errors as JSON objects */
+	int64_t nerrors; /* all errors (a row may have several) */
 	struct dt_strbuf report; /* the error report CSV (UTF-8 with BOM), header always present */
-	json_t *ignored;  /* header names ignored: system columns and unknown ones */
-	int encoding;	  /* what the file was read as */
+	json_t *ignored;         /* header names ignored: system columns and unknown ones */
+	int encoding;            /* what the file was read as */
 	bool bom;
-	bool committed;	  /* the transaction was committed */
+	bool committed; /* the transaction was committed */
 	bool cancelled;
 };
 
@@ -123,7 +123,7 @@ json_t *dt_import_result_json(const struct dt_import_result *r);
  * unusable (encoding, header: then @err says why); DT_ECONFLICT when
  * cancelled; other codes for database failures (nothing written).
  */
-enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data, size_t len,
-		  struct dt_import_result *r, struct dt_strbuf *err);
+enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, const char *data,
+			  size_t len, struct dt_import_result *r, struct dt_strbuf *err);
 
 #endif

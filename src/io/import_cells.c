@@ -42,9 +42,9 @@ void dt_import_row_error(struct dt_import_row *r, int fc, const char *value, con
 {
 	if (!r->errs)
 		r->errs = json_array();
-	json_array_append_new(r->errs, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "col", fc, "value",
-						 value ? value : "", "reason", reason, "code", code,
-						 "zh", zh, "en", en));
+	json_array_append_new(r->errs, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "col", fc,
+						 "value", value ? value : "", "reason", reason,
+						 "code", code, "zh", zh, "en", en));
 }
 
 void dt_import_row_code(struct dt_import_row *r, int fc, const char *value, const char *reason,
@@ -90,8 +90,8 @@ void dt_import_row_problem(struct dt_import_row *r, int fc, const char *value, c
 }
 
 /* Each problem of @ps as an error on @r for file column @fc; @ps is emptied. */
-static void row_problems(struct dt_import_row *r, int fc, const char *value, const struct dt_iocol *c,
-			 struct dt_problems *ps)
+static void row_problems(struct dt_import_row *r, int fc, const char *value,
+			 const struct dt_iocol *c, struct dt_problems *ps)
 {
 	for (size_t i = 0; i < ps->n; i++)
 		dt_import_row_problem(r, fc, value, "invalid", c, &ps->v[i]);
@@ -117,8 +117,9 @@ json_t *dt_import_convert_cell(struct dt_import_parser *p, struct dt_import_row 
 	if (c->kind == DT_IOC_ID)
 		type = DT_F_INT;
 	/* a column that is not its field's value (a contract's start date) is checked by its own type */
-	struct dt_field own = { .name = c->name, .type = type, .label_zh = c->label_zh,
-				.label_en = c->label_en };
+	struct dt_field own = {
+		.name = c->name, .type = type, .label_zh = c->label_zh, .label_en = c->label_en
+	};
 	if (c->kind != DT_IOC_VALUE && c->kind != DT_IOC_STATE && c->kind != DT_IOC_ID)
 		f = &own;
 	/* an enumeration's value may be given by its Chinese name ("男", "企业") */

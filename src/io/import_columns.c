@@ -22,9 +22,9 @@
 #include "core/banned.h"
 
 struct natural_key {
-	const char *entity;   /* the entity referred to */
-	const char *suffix;   /* appended to the reference's base name */
-	const char *zh, *en;  /* appended to the reference's labels */
+	const char *entity;  /* the entity referred to */
+	const char *suffix;  /* appended to the reference's base name */
+	const char *zh, *en; /* appended to the reference's labels */
 	bool pii, codes;
 };
 
@@ -101,7 +101,9 @@ static void build_one(struct kind_cols *k)
 			c->required = (f->flags & DT_FF_REQUIRED) != 0;
 			c->pii = (f->flags & DT_FF_PII) != 0;
 			c->codes = codes_type(f);
-			c->kind = sys ? DT_IOC_SYSTEM : is_state_field(e, f) ? DT_IOC_STATE : DT_IOC_VALUE;
+			c->kind = sys                    ? DT_IOC_SYSTEM
+				  : is_state_field(e, f) ? DT_IOC_STATE
+							 : DT_IOC_VALUE;
 			if (f->type != DT_F_REF || sys)
 				continue;
 			c->ref = f->ref;

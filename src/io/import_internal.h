@@ -24,11 +24,14 @@
 
 #define DT_IMPORT_BATCH_ROWS 256
 #define DT_IMPORT_QUEUE_BATCHES 16
-#define DT_IMPORT_CHUNK ((size_t)1 << 20)   /* bytes handed to libcsv at a time */
-#define DT_IMPORT_MAX_FILE_COLS 256         /* columns a header may have (a policy: no array is sized by it) */
-#define DT_IMPORT_CELL_MAX ((size_t)64 << 10) /* bytes of a cell; the longest field takes 4000 characters */
-#define DT_IMPORT_KEY_MAX 64 /* characters of a natural key that is a code (programme, occupation) */
-#define DT_IMPORT_REPORT_VALUE_MAX 100      /* code points of a value quoted in the report */
+#define DT_IMPORT_CHUNK ((size_t)1 << 20) /* bytes handed to libcsv at a time */
+#define DT_IMPORT_MAX_FILE_COLS \
+	256 /* columns a header may have (a policy: no array is sized by it) */
+#define DT_IMPORT_CELL_MAX \
+	((size_t)64 << 10) /* bytes of a cell; the longest field takes 4000 characters */
+#define DT_IMPORT_KEY_MAX \
+	64 /* characters of a natural key that is a code (programme, occupation) */
+#define DT_IMPORT_REPORT_VALUE_MAX 100 /* code points of a value quoted in the report */
 #define DT_IMPORT_REPORT_MAX ((size_t)1 << 30)
 /* ---- rows and the queue ---- */
 
@@ -54,8 +57,8 @@ struct dt_import_queue {
 	pthread_cond_t cv;
 	struct dt_import_batch *head, *tail;
 	int count;
-	bool done;     /* the parser finished (or gave up) */
-	bool stop;     /* the writer wants no more */
+	bool done; /* the parser finished (or gave up) */
+	bool stop; /* the writer wants no more */
 };
 
 /* ---- the parser ---- */
@@ -75,28 +78,28 @@ enum { FT_NATID, FT_NAME, FT_GENDER, FT_BIRTH, FT_REGION, FT_PHONE, FT_EMAIL, FT
 struct dt_import_fast {
 	bool on;
 	const struct dt_keys *keys;
-	unsigned char *regions; /* DT_REGION_BITMAP_BYTES: the region table */
-	int lo, hi;		/* the writer's region scope */
-	int64_t org;		/* registered_by: the writer's organisation, or 0 */
-	const struct dt_field *gender; /* the trainee's gender field, for its Chinese words */
-	int col[FT_N];		/* the file column of each field, or -1 */
+	unsigned char *regions;             /* DT_REGION_BITMAP_BYTES: the region table */
+	int lo, hi;                         /* the writer's region scope */
+	int64_t org;                        /* registered_by: the writer's organisation, or 0 */
+	const struct dt_field *gender;      /* the trainee's gender field, for its Chinese words */
+	int col[FT_N];                      /* the file column of each field, or -1 */
 	const struct dt_field *field[FT_N]; /* the field of each column found */
-	struct dt_strbuf scratch, norm;	    /* the field validator's, kept from row to row */
+	struct dt_strbuf scratch, norm;     /* the field validator's, kept from row to row */
 };
 
 struct dt_import_parser {
 	const struct dt_entity *e;
 	const struct dt_iocol *cols;
 	size_t ncols;
-	int *map;               /* [nfile] file column -> index in cols, or -1 (ignored) */
-	char **header_text;     /* [nfile] the header's cells, cleaned */
-	size_t nfile;           /* columns of the header (at most DT_IMPORT_MAX_FILE_COLS) */
+	int *map;           /* [nfile] file column -> index in cols, or -1 (ignored) */
+	char **header_text; /* [nfile] the header's cells, cleaned */
+	size_t nfile;       /* columns of the header (at most DT_IMPORT_MAX_FILE_COLS) */
 	bool have_header;
-	int fatal;              /* a header problem: nothing is imported */
+	int fatal; /* a header problem: nothing is imported */
 	struct dt_strbuf fatal_msg;
 	struct dt_strbuf fatal_zh; /* the same in Chinese, for the report */
-	json_t *header_notes;   /* [{col, name, zh, en}] unknown or system columns */
-	json_t *ignored;        /* header names ignored */
+	json_t *header_notes;      /* [{col, name, zh, en}] unknown or system columns */
+	json_t *ignored;           /* header names ignored */
 	/*
 	 * The record being read.  Only the cells that can be read are kept
 	 * (those under the header, or DT_IMPORT_MAX_FILE_COLS + 1 before it); the others
@@ -107,21 +110,22 @@ struct dt_import_parser {
 	size_t ncells, acells;
 	size_t nfields;
 	bool extra_text;
-	int64_t long_col;       /* the first over-long cell's column, or -1 */
-	size_t long_len;        /* its bytes */
-	size_t long_cps;        /* its characters */
-	char *long_head;        /* its first DT_IMPORT_REPORT_VALUE_MAX characters */
-	int prev;               /* the character that ended the last record */
-	int64_t recno;          /* records so far (header = 1) */
-	int64_t rows;           /* data rows */
+	int64_t long_col; /* the first over-long cell's column, or -1 */
+	size_t long_len;  /* its bytes */
+	size_t long_cps;  /* its characters */
+	char *long_head;  /* its first DT_IMPORT_REPORT_VALUE_MAX characters */
+	int prev;         /* the character that ended the last record */
+	int64_t recno;    /* records so far (header = 1) */
+	int64_t rows;     /* data rows */
 	/* duplicates within the file */
 	const char *const *dupcols;
 	json_t *seen;
 	/* output */
 	struct dt_import_batch *cur;
 	struct dt_import_queue *q;
-	void (*emit)(struct dt_import_parser *p, struct dt_import_batch *b); /* hand a full batch on */
-	void *writer;           /* serial mode: the writer */
+	void (*emit)(struct dt_import_parser *p,
+		     struct dt_import_batch *b); /* hand a full batch on */
+	void *writer;                            /* serial mode: the writer */
 	const char *data;
 	size_t len, consumed;
 	_Atomic int64_t est_total;
@@ -138,8 +142,8 @@ struct dt_import_writer {
 	const struct dt_entity *e;
 	struct dt_import_parser *p;
 	struct dt_import_result *r;
-	json_t *cache;   /* {"col index": {"key text": id or 0}} */
-	int fatal;       /* a store failure: stop */
+	json_t *cache; /* {"col index": {"key text": id or 0}} */
+	int fatal;     /* a store failure: stop */
 	struct dt_strbuf fatal_msg;
 	int64_t done;
 	bool scoped;
@@ -178,11 +182,11 @@ void dt_import_zh_label(struct dt_strbuf *sb, const struct dt_iocol *c);
  * Convert the cleaned text @t of column @c to the JSON value the store
  * takes; NULL with an error on @r when it is not one.
  */
-json_t *dt_import_convert_cell(struct dt_import_parser *p, struct dt_import_row *r, int fc, const struct dt_iocol *c,
-			    const char *t);
+json_t *dt_import_convert_cell(struct dt_import_parser *p, struct dt_import_row *r, int fc,
+			       const struct dt_iocol *c, const char *t);
 /* Check and normalise a natural key @t of column @c; NULL (with an error) if malformed. */
-char *dt_import_key_text(struct dt_import_parser *p, struct dt_import_row *r, int fc, const struct dt_iocol *c,
-		      const char *t);
+char *dt_import_key_text(struct dt_import_parser *p, struct dt_import_row *r, int fc,
+			 const struct dt_iocol *c, const char *t);
 
 /* ---- import_parse ---- */
 /*
@@ -221,8 +225,9 @@ void dt_import_count_reason(struct dt_import_writer *w, const char *reason);
  * Find the id of the record that key column @ci names with @text; 0 when
  * there is none the actor may use.  *@what gets a description for messages.
  */
-int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, struct dt_import_row *row,
-		       struct dt_strbuf *zh, struct dt_strbuf *en, const char **code);
+int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text,
+			  struct dt_import_row *row, struct dt_strbuf *zh, struct dt_strbuf *en,
+			  const char **code);
 void dt_import_write_batch(struct dt_import_writer *w, struct dt_import_batch *b);
 /* Serial mode: a full batch goes straight to the writer. */
 void dt_import_emit_serial(struct dt_import_parser *p, struct dt_import_batch *b);

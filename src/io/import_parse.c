@@ -27,8 +27,8 @@
 #include "io/import_internal.h"
 #include "core/banned.h"
 
-static const char *const fast_fields[FT_N] = { "national_id", "name", "gender", "birth_date",
-					       "region", "phone", "email", "guardian_name" };
+static const char *const fast_fields[FT_N] = { "national_id", "name",  "gender", "birth_date",
+					       "region",      "phone", "email",  "guardian_name" };
 /* ---- the header ---- */
 
 /* Does header text @h name column @c?  (English names ignore case; a trailing '*' is dropped.) */
@@ -60,9 +60,9 @@ static void header_note(struct dt_import_parser *p, int fc, const char *name, co
 	struct dt_strbuf zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
 	dt_message(&zh, DT_LANG_ZH, code, NULL);
 	dt_message(&en, DT_LANG_EN, code, NULL);
-	json_array_append_new(p->header_notes, json_pack("{s:i, s:s, s:s, s:s, s:s}", "col", fc, "name",
-							 name, "code", code, "zh", zh.buf, "en",
-							 en.buf));
+	json_array_append_new(p->header_notes,
+			      json_pack("{s:i, s:s, s:s, s:s, s:s}", "col", fc, "name", name,
+					"code", code, "zh", zh.buf, "en", en.buf));
 	json_array_append_new(p->ignored, json_string(name));
 	dt_strbuf_release(&zh);
 	dt_strbuf_release(&en);
@@ -79,7 +79,8 @@ static void fast_columns(struct dt_import_parser *p)
 			continue;
 		const struct dt_iocol *c = &p->cols[p->map[i]];
 		int k = 0;
-		while (k < FT_N && !(c->kind == DT_IOC_VALUE && !strcmp(c->field->name, fast_fields[k])))
+		while (k < FT_N &&
+		       !(c->kind == DT_IOC_VALUE && !strcmp(c->field->name, fast_fields[k])))
 			k++;
 		if (k == FT_N) {
 			f->on = false;
@@ -121,9 +122,10 @@ static void read_header(struct dt_import_parser *p)
 	bool *used = NULL;
 	if (p->nfields > DT_IMPORT_MAX_FILE_COLS) {
 		struct dt_strbuf zh = DT_STRBUF_INIT;
-		dt_strbuf_addf(&zh, "表头有%zu列，超过上限%d列", p->nfields, DT_IMPORT_MAX_FILE_COLS);
-		dt_import_fatal(p, zh.buf, "header: %zu columns; at most %d are allowed", p->nfields,
-		      DT_IMPORT_MAX_FILE_COLS);
+		dt_strbuf_addf(&zh, "表头有%zu列，超过上限%d列", p->nfields,
+			       DT_IMPORT_MAX_FILE_COLS);
+		dt_import_fatal(p, zh.buf, "header: %zu columns; at most %d are allowed",
+				p->nfields, DT_IMPORT_MAX_FILE_COLS);
 		dt_strbuf_release(&zh);
 		return;
 	}
@@ -131,8 +133,9 @@ static void read_header(struct dt_import_parser *p)
 		struct dt_strbuf zh = DT_STRBUF_INIT;
 		dt_strbuf_addf(&zh, "表头第%lld列过长（%zu字节，最多%zu字节）",
 			       (long long)p->long_col + 1, p->long_len, DT_IMPORT_CELL_MAX);
-		dt_import_fatal(p, zh.buf, "header: column %lld is %zu bytes long; at most %zu are allowed",
-		      (long long)p->long_col + 1, p->long_len, DT_IMPORT_CELL_MAX);
+		dt_import_fatal(p, zh.buf,
+				"header: column %lld is %zu bytes long; at most %zu are allowed",
+				(long long)p->long_col + 1, p->long_len, DT_IMPORT_CELL_MAX);
 		dt_strbuf_release(&zh);
 		return;
 	}
@@ -160,9 +163,11 @@ static void read_header(struct dt_import_parser *p)
 				continue;
 			if (used[j]) {
 				struct dt_strbuf zh = DT_STRBUF_INIT;
-				dt_strbuf_addf(&zh, "表头中「%s」列出现了两次", p->cols[j].label_zh);
-				dt_import_fatal(p, zh.buf, "header: the column %s (%s) appears twice",
-				      p->cols[j].name, p->cols[j].label_zh);
+				dt_strbuf_addf(&zh, "表头中「%s」列出现了两次",
+					       p->cols[j].label_zh);
+				dt_import_fatal(p, zh.buf,
+						"header: the column %s (%s) appears twice",
+						p->cols[j].name, p->cols[j].label_zh);
 				dt_strbuf_release(&zh);
 				break;
 			}
@@ -186,8 +191,8 @@ static void read_header(struct dt_import_parser *p)
 		if (c->required && !used[j] && c->kind != DT_IOC_SYSTEM) {
 			struct dt_strbuf zh = DT_STRBUF_INIT;
 			dt_strbuf_addf(&zh, "缺少必填列「%s」", c->label_zh);
-			dt_import_fatal(p, zh.buf, "header: the required column %s (%s) is missing", c->name,
-			      c->label_zh);
+			dt_import_fatal(p, zh.buf, "header: the required column %s (%s) is missing",
+					c->name, c->label_zh);
 			dt_strbuf_release(&zh);
 		}
 	}
@@ -220,8 +225,8 @@ static void read_general(struct dt_import_parser *p, struct dt_import_row *r)
 	r->in = json_object();
 	r->vals = json_object();
 	if (p->nfields > p->nfile)
-		dt_import_row_code(r, -1, "", "invalid", "import.extra_cells", "cells", DT_I(p->nfields),
-				   "columns", DT_I(p->nfile), NULL);
+		dt_import_row_code(r, -1, "", "invalid", "import.extra_cells", "cells",
+				   DT_I(p->nfields), "columns", DT_I(p->nfile), NULL);
 	for (size_t i = 0; i < p->nfile && i < p->ncells; i++) {
 		char key[24];
 		snprintf(key, sizeof(key), "%zu", i);
@@ -259,7 +264,8 @@ static void read_general(struct dt_import_parser *p, struct dt_import_row *r)
 	/* required columns left empty */
 	for (size_t j = 0; j < p->ncols; j++) {
 		const struct dt_iocol *c = &p->cols[j];
-		if (!c->required || (c->kind != DT_IOC_VALUE && c->kind != DT_IOC_KEY && c->kind != DT_IOC_ID))
+		if (!c->required ||
+		    (c->kind != DT_IOC_VALUE && c->kind != DT_IOC_KEY && c->kind != DT_IOC_ID))
 			continue;
 		const char *t = cell_at(p, (int)j);
 		if (t && *t)
@@ -306,10 +312,10 @@ static void read_general(struct dt_import_parser *p, struct dt_import_row *r)
 				for (size_t j = 0; j < p->ncols && fc < 0; j++)
 					if (!strcmp(p->cols[j].name, p->dupcols[0]))
 						fc = dt_import_file_col_of(p, (int)j);
-				dt_import_row_code(r, fc, fc >= 0 ? p->cells[fc] : "", "duplicate_file",
-						   "import.duplicate_row", "row",
-						   DT_I(json_integer_value(prev)), "column", p->dupcols[0],
-						   NULL);
+				dt_import_row_code(r, fc, fc >= 0 ? p->cells[fc] : "",
+						   "duplicate_file", "import.duplicate_row", "row",
+						   DT_I(json_integer_value(prev)), "column",
+						   p->dupcols[0], NULL);
 			} else {
 				json_object_set_new(p->seen, k.buf, json_integer(r->rowno));
 			}
@@ -348,7 +354,8 @@ static bool read_fast(struct dt_import_parser *p, struct dt_import_row *r)
 		const char *text = k == FT_GENDER ? gender : v[k];
 		if (!text)
 			continue;
-		ok = dt_field_read(f->field[k]->type, text, &in, &f->scratch, NULL, NULL) == DT_OK &&
+		ok = dt_field_read(f->field[k]->type, text, &in, &f->scratch, NULL, NULL) ==
+			     DT_OK &&
 		     dt_field_check(f->field[k], &in, NULL, &out, &f->norm, NULL, NULL) == DT_OK;
 		if (ok && k == FT_BIRTH)
 			memcpy(birth, out.text, DT_DATE_STRLEN);
@@ -368,8 +375,10 @@ static bool read_fast(struct dt_import_parser *p, struct dt_import_row *r)
 	if (!t)
 		abort();
 	char *at = (char *)(t + 1);
-	const char **dst[FT_N] = { [FT_NAME] = &t->name, [FT_PHONE] = &t->phone,
-				   [FT_EMAIL] = &t->email, [FT_GUARDIAN] = &t->guardian_name };
+	const char **dst[FT_N] = { [FT_NAME] = &t->name,
+				   [FT_PHONE] = &t->phone,
+				   [FT_EMAIL] = &t->email,
+				   [FT_GUARDIAN] = &t->guardian_name };
 	for (int k = 0; k < FT_N; k++) {
 		if (!dst[k] || !v[k])
 			continue;
@@ -403,12 +412,14 @@ static bool read_fast(struct dt_import_parser *p, struct dt_import_row *r)
  * error on @r, worded as for a cell that was read whole: the value is its
  * head, and its length in characters is what the report gives.
  */
-static void long_cell_error(struct dt_import_parser *p, struct dt_import_row *r, const struct dt_iocol *c)
+static void long_cell_error(struct dt_import_parser *p, struct dt_import_row *r,
+			    const struct dt_iocol *c)
 {
 	struct dt_problems ps = DT_PROBLEMS_INIT;
 	if (c->field && c->field->type == DT_F_TEXT &&
 	    (c->kind == DT_IOC_VALUE || c->kind == DT_IOC_STATE || c->kind == DT_IOC_KEY)) {
-		size_t max = c->kind == DT_IOC_KEY ? DT_IMPORT_KEY_MAX : dt_field_text_max(c->field);
+		size_t max =
+			c->kind == DT_IOC_KEY ? DT_IMPORT_KEY_MAX : dt_field_text_max(c->field);
 		dt_problem_add(&ps, c->name, "text.too_long", "length", DT_I(p->long_cps), "max",
 			       DT_I(max), NULL);
 	} else {
@@ -546,7 +557,8 @@ static void on_row(int c, void *ctx)
 	p->recno++;
 	if (!p->fatal) {
 		if (!p->have_header) {
-			if (p->nfields == 0 || (p->nfields == 1 && !p->cells[0][0] && p->long_col < 0))
+			if (p->nfields == 0 ||
+			    (p->nfields == 1 && !p->cells[0][0] && p->long_col < 0))
 				p->recno--; /* leading blank lines are not the header */
 			else
 				read_header(p);
@@ -573,25 +585,27 @@ void dt_import_parse_all(struct dt_import_parser *p)
 	 */
 	csv_set_blk_size(&cp, p->len < ((size_t)1 << 20) ? p->len + 1 : (size_t)1 << 20);
 	while (p->consumed < p->len && !p->fatal && !dt_import_queue_stopped(p->q)) {
-		size_t n = p->len - p->consumed < DT_IMPORT_CHUNK ? p->len - p->consumed : DT_IMPORT_CHUNK;
+		size_t n = p->len - p->consumed < DT_IMPORT_CHUNK ? p->len - p->consumed
+								  : DT_IMPORT_CHUNK;
 		if (csv_parse(&cp, p->data + p->consumed, n, on_field, on_row, p) != n) {
-			dt_import_fatal(p, "CSV格式错误", "CSV: %s near record %lld", csv_strerror(csv_error(&cp)),
-			      (long long)p->recno + 1);
+			dt_import_fatal(p, "CSV格式错误", "CSV: %s near record %lld",
+					csv_strerror(csv_error(&cp)), (long long)p->recno + 1);
 			break;
 		}
 		p->consumed += n;
 		if (p->rows > 0)
-			atomic_store(&p->est_total,
-				     (int64_t)((double)p->rows * (double)p->len / (double)p->consumed));
+			atomic_store(&p->est_total, (int64_t)((double)p->rows * (double)p->len /
+							      (double)p->consumed));
 	}
 	if (!p->fatal && !dt_import_queue_stopped(p->q) && csv_fini(&cp, on_field, on_row, p) != 0)
 		dt_import_fatal(p, "CSV格式错误：文件末尾的引号没有闭合",
-		      "CSV: %s at the end of the file (a quote is not closed?)",
-		      csv_strerror(csv_error(&cp)));
+				"CSV: %s at the end of the file (a quote is not closed?)",
+				csv_strerror(csv_error(&cp)));
 	csv_free(&cp);
 	clear_cells(p);
 	if (!p->have_header && !p->fatal)
-		dt_import_fatal(p, "文件为空：需要表头行", "the file is empty: a header row is required");
+		dt_import_fatal(p, "文件为空：需要表头行",
+				"the file is empty: a header row is required");
 	atomic_store(&p->est_total, p->rows);
 	if (p->cur && p->cur->n) {
 		struct dt_import_batch *b = p->cur;

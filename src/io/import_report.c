@@ -121,12 +121,12 @@ void dt_import_report_line(struct dt_import_writer *w, int64_t rowno, int fc, co
 	if (reason) {
 		r->nerrors++;
 		if (json_array_size(r->errors) < DT_IMPORT_ERRORS_KEPT)
-			json_array_append_new(r->errors,
-					      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "row",
-							(json_int_t)rowno, "column", header_of(w, fc),
-							"field", field ? field : "", "value", v.buf,
-							"reason", reason, "code", code, "message_zh", zh,
-							"message_en", en));
+			json_array_append_new(
+				r->errors,
+				json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "row",
+					  (json_int_t)rowno, "column", header_of(w, fc), "field",
+					  field ? field : "", "value", v.buf, "reason", reason,
+					  "code", code, "message_zh", zh, "message_en", en));
 	}
 	dt_strbuf_release(&v);
 }
@@ -191,8 +191,8 @@ const char *dt_import_report_problems(struct dt_import_writer *w, struct dt_impo
 		dt_problem_render(p, DT_LANG_EN, false, &en);
 		const char *reason = reason_of(p->code, rc);
 		dt_import_report_line(w, row->rowno, fc, p->field ? p->field : "",
-				      fc >= 0 ? dt_import_row_value(row, fc) : "", 0, reason, p->code,
-				      zh.buf, en.buf);
+				      fc >= 0 ? dt_import_row_value(row, fc) : "", 0, reason,
+				      p->code, zh.buf, en.buf);
 		dt_strbuf_release(&zh);
 		dt_strbuf_release(&en);
 		if (!first)

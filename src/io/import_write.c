@@ -25,15 +25,15 @@
 #include "io/import_internal.h"
 #include "core/banned.h"
 
-
 /*
  * Find the id of the record that key column @ci names with @text; 0 when
  * there is none the actor may use.  @zh and @en then say why and *@code
  * is its code: ref.missing, ref.kind (an organisation of another kind) or
  * import.contract_ambiguous.
  */
-int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, struct dt_import_row *row,
-		       struct dt_strbuf *zh, struct dt_strbuf *en, const char **code)
+int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text,
+			  struct dt_import_row *row, struct dt_strbuf *zh, struct dt_strbuf *en,
+			  const char **code)
 {
 	*code = "ref.missing";
 	const struct dt_iocol *c = &w->p->cols[ci];
@@ -65,22 +65,29 @@ int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, 
 	struct dt_strbuf e2 = DT_STRBUF_INIT;
 	if (!strcmp(c->ref, "organization")) {
 		if (dt_store_org_by_uscc(w->s, text, &id, NULL) != DT_OK ||
-		    dt_store_get(w->s, open ? NULL : scope, "organization", id, 0, &o, NULL) != DT_OK) {
+		    dt_store_get(w->s, open ? NULL : scope, "organization", id, 0, &o, NULL) !=
+			    DT_OK) {
 			id = 0;
 			dt_strbuf_addf(zh, "找不到统一社会信用代码为 %s 的机构%s", text,
 				       scope && !open ? "（在您的权限范围内）" : "");
-			dt_strbuf_addf(en, "%s: no organization with credit code %s%s", c->name, text,
-				       scope && !open ? " in your scope" : "");
+			dt_strbuf_addf(en, "%s: no organization with credit code %s%s", c->name,
+				       text, scope && !open ? " in your scope" : "");
 		} else if (c->field->ref_kind &&
-			   strcmp(json_string_value(json_object_get(o, "kind")), c->field->ref_kind)) {
+			   strcmp(json_string_value(json_object_get(o, "kind")),
+				  c->field->ref_kind)) {
 			const char *kind = json_string_value(json_object_get(o, "kind"));
-			const struct dt_field *kf = dt_entity_field(dt_entity_find("organization"), "kind");
+			const struct dt_field *kf =
+				dt_entity_field(dt_entity_find("organization"), "kind");
 			*code = "ref.kind";
 			dt_strbuf_addf(zh, "统一社会信用代码 %s 对应的机构是%s，不是%s", text,
-				       dt_io_enum_zh(kf, kind), dt_io_enum_zh(kf, c->field->ref_kind));
-			dt_strbuf_addf(en, "%s: the organization with credit code %s is a%s %s, not a%s %s",
-				       c->name, text, strchr("aeiou", kind[0]) ? "n" : "", kind,
-				       strchr("aeiou", c->field->ref_kind[0]) ? "n" : "", c->field->ref_kind);
+				       dt_io_enum_zh(kf, kind),
+				       dt_io_enum_zh(kf, c->field->ref_kind));
+			dt_strbuf_addf(
+				en,
+				"%s: the organization with credit code %s is a%s %s, not a%s %s",
+				c->name, text, strchr("aeiou", kind[0]) ? "n" : "", kind,
+				strchr("aeiou", c->field->ref_kind[0]) ? "n" : "",
+				c->field->ref_kind);
 			id = 0;
 		}
 	} else if (!strcmp(c->ref, "trainee") || !strcmp(c->ref, "contract")) {
@@ -90,8 +97,10 @@ int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, 
 			w->fatal = rc;
 			dt_strbuf_setf(&w->fatal_msg, "%s", e2.buf);
 		}
-		if (rc != DT_OK || dt_store_get(w->s, scope, "trainee", tid, 0, &o, NULL) != DT_OK) {
-			dt_strbuf_addf(zh, "找不到该身份证号的学员%s", scope ? "（在您的权限范围内）" : "");
+		if (rc != DT_OK ||
+		    dt_store_get(w->s, scope, "trainee", tid, 0, &o, NULL) != DT_OK) {
+			dt_strbuf_addf(zh, "找不到该身份证号的学员%s",
+				       scope ? "（在您的权限范围内）" : "");
 			dt_strbuf_addf(en, "%s: no trainee with this national ID%s", c->name,
 				       scope ? " in your scope" : "");
 		} else if (!strcmp(c->ref, "trainee")) {
@@ -102,11 +111,14 @@ int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, 
 			const char *filters[] = { "trainee_id", tbuf };
 			struct dt_query q = { filters, 1, NULL, "start_date", true, 100, NULL };
 			int n = 0;
-			if (dt_store_list(w->s, scope, "contract", &q, &items, &next, NULL) == DT_OK) {
+			if (dt_store_list(w->s, scope, "contract", &q, &items, &next, NULL) ==
+			    DT_OK) {
 				size_t i;
 				json_t *it;
-				json_array_foreach(items, i, it) {
-					const char *sd = json_string_value(json_object_get(it, "start_date"));
+				json_array_foreach(items, i, it)
+				{
+					const char *sd = json_string_value(
+						json_object_get(it, "start_date"));
 					if (cdate && strcmp(sd, cdate))
 						continue;
 					if (!n++)
@@ -115,16 +127,18 @@ int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, 
 			}
 			if (n == 0) {
 				id = 0;
-				dt_strbuf_addf(zh, "该学员没有%s%s的合同", cdate ? "开始日期为" : "",
-					       cdate ? cdate : "");
+				dt_strbuf_addf(zh, "该学员没有%s%s的合同",
+					       cdate ? "开始日期为" : "", cdate ? cdate : "");
 				dt_strbuf_addf(en, "%s: the trainee has no contract%s%s", c->name,
 					       cdate ? " starting on " : "", cdate ? cdate : "");
 			} else if (n > 1) {
 				id = 0;
 				*code = "import.contract_ambiguous";
 				dt_strbuf_addf(zh, "该学员有%d份合同，请填写「合同开始日期」", n);
-				dt_strbuf_addf(en, "%s: the trainee has %d contracts: give contract_start_date",
-					       c->name, n);
+				dt_strbuf_addf(
+					en,
+					"%s: the trainee has %d contracts: give contract_start_date",
+					c->name, n);
 			}
 		}
 	} else if (!strcmp(c->ref, "occupation")) {
@@ -138,12 +152,14 @@ int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, 
 		const char *kf = !strcmp(c->ref, "pilot") ? "region" : "code";
 		const char *filters[] = { kf, text };
 		struct dt_query q = { filters, 1, NULL, NULL, false, 50, NULL };
-		if (dt_store_list(w->s, open ? NULL : scope, c->ref, &q, &items, &next, NULL) == DT_OK) {
+		if (dt_store_list(w->s, open ? NULL : scope, c->ref, &q, &items, &next, NULL) ==
+		    DT_OK) {
 			size_t i;
 			json_t *it;
-			json_array_foreach(items, i, it)
-				if (!strcmp(json_string_value(json_object_get(it, kf)), text))
-					id = json_integer_value(json_object_get(it, "id"));
+			json_array_foreach(
+				items, i,
+				it) if (!strcmp(json_string_value(json_object_get(it, kf)), text))
+				id = json_integer_value(json_object_get(it, "id"));
 		}
 		if (!id) {
 			const struct dt_entity *te = dt_entity_find(c->ref);
@@ -164,7 +180,8 @@ int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text, 
 }
 
 /* Take a created contract to the status the file gives (admin imports). */
-static int contract_state(struct dt_import_writer *w, int64_t id, json_t *state, struct dt_strbuf *e2)
+static int contract_state(struct dt_import_writer *w, int64_t id, json_t *state,
+			  struct dt_strbuf *e2)
 {
 	const char *status = json_string_value(json_object_get(state, "status"));
 	const char *ended = json_string_value(json_object_get(state, "ended_on"));
@@ -173,18 +190,20 @@ static int contract_state(struct dt_import_writer *w, int64_t id, json_t *state,
 	if (!status || !strcmp(status, "draft"))
 		return DT_OK;
 	if (!strcmp(status, "transferred"))
-		return dt_error(e2, DT_EINVAL,
-				"status: transferred contracts are not imported (import the successor)");
+		return dt_error(
+			e2, DT_EINVAL,
+			"status: transferred contracts are not imported (import the successor)");
 	if ((!strcmp(status, "completed") || !strcmp(status, "dissolved")) && !ended)
 		return dt_error(e2, DT_EINVAL, "ended_on: is required for a %s contract", status);
 	if (!strcmp(status, "dissolved") && !reason)
-		return dt_error(e2, DT_EINVAL, "dissolution_reason: is required for a dissolved contract");
+		return dt_error(e2, DT_EINVAL,
+				"dissolution_reason: is required for a dissolved contract");
 	int rc = dt_store_contract_act(w->s, a, NULL, id, DT_CEV_SUBMIT, 0, NULL, NULL, e2);
 	if (rc != DT_OK || !strcmp(status, "pending"))
 		return rc;
 	for (int p = 0; p < DT_PARTY_N && rc == DT_OK; p++)
-		rc = dt_store_contract_act(w->s, a, NULL, id, DT_CEV_APPROVE, (enum dt_party)p, NULL,
-					   NULL, e2);
+		rc = dt_store_contract_act(w->s, a, NULL, id, DT_CEV_APPROVE, (enum dt_party)p,
+					   NULL, NULL, e2);
 	if (rc == DT_OK)
 		rc = dt_store_contract_act(w->s, a, NULL, id, DT_CEV_ACTIVATE, 0, NULL, NULL, e2);
 	if (rc != DT_OK || !strcmp(status, "active"))
@@ -193,8 +212,8 @@ static int contract_state(struct dt_import_writer *w, int64_t id, json_t *state,
 	if (!strcmp(status, "dissolved"))
 		json_object_set_new(args, "reason", json_string(reason));
 	rc = dt_store_contract_act(w->s, a, NULL, id,
-				   !strcmp(status, "completed") ? DT_CEV_COMPLETE : DT_CEV_DISSOLVE, 0,
-				   args, NULL, e2);
+				   !strcmp(status, "completed") ? DT_CEV_COMPLETE : DT_CEV_DISSOLVE,
+				   0, args, NULL, e2);
 	json_decref(args);
 	return rc;
 }
@@ -206,18 +225,21 @@ static void write_row(struct dt_import_writer *w, struct dt_import_row *row)
 	if (row->errs) {
 		size_t i;
 		json_t *e;
-		json_array_foreach(row->errs, i, e) {
+		json_array_foreach(row->errs, i, e)
+		{
 			int fc = (int)json_integer_value(json_object_get(e, "col"));
 			const char *reason = json_string_value(json_object_get(e, "reason"));
-			const struct dt_iocol *c = fc >= 0 && (size_t)fc < w->p->nfile && w->p->map[fc] >= 0
-							   ? &w->p->cols[w->p->map[fc]]
-							   : NULL;
-			dt_import_report_line(w, row->rowno, fc, c && c->field ? c->field->name : "",
-					      json_string_value(json_object_get(e, "value")),
-					      (size_t)json_integer_value(json_object_get(e, "length")),
-					      reason, json_string_value(json_object_get(e, "code")),
-					      json_string_value(json_object_get(e, "zh")),
-					      json_string_value(json_object_get(e, "en")));
+			const struct dt_iocol *c =
+				fc >= 0 && (size_t)fc < w->p->nfile && w->p->map[fc] >= 0
+					? &w->p->cols[w->p->map[fc]]
+					: NULL;
+			dt_import_report_line(
+				w, row->rowno, fc, c && c->field ? c->field->name : "",
+				json_string_value(json_object_get(e, "value")),
+				(size_t)json_integer_value(json_object_get(e, "length")), reason,
+				json_string_value(json_object_get(e, "code")),
+				json_string_value(json_object_get(e, "zh")),
+				json_string_value(json_object_get(e, "en")));
 			if (!first_reason)
 				first_reason = reason;
 		}
@@ -227,7 +249,8 @@ static void write_row(struct dt_import_writer *w, struct dt_import_row *row)
 	const char *key;
 	json_t *kv;
 	bool refs_ok = true;
-	json_object_foreach(row->keys, key, kv) {
+	json_object_foreach(row->keys, key, kv)
+	{
 		int ci = (int)strtol(key, NULL, 10);
 		struct dt_strbuf zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
 		const char *code = NULL;
@@ -242,8 +265,8 @@ static void write_row(struct dt_import_writer *w, struct dt_import_row *row)
 		} else {
 			int fc = dt_import_file_col_of(w->p, ci);
 			dt_import_report_line(w, row->rowno, fc, w->p->cols[ci].field->name,
-					      dt_import_row_value(row, fc), 0, "reference", code, zh.buf,
-					      en.buf);
+					      dt_import_row_value(row, fc), 0, "reference", code,
+					      zh.buf, en.buf);
 			refs_ok = false;
 			if (!first_reason)
 				first_reason = "reference";
@@ -294,7 +317,8 @@ static void write_row(struct dt_import_writer *w, struct dt_import_row *row)
 	}
 	json_decref(out);
 	if (rc != DT_OK && (rc == DT_EINVAL || rc == DT_ECONFLICT || rc == DT_ENOTFOUND)) {
-		first_reason = dt_import_report_problems(w, row, rc, e2.buf, dt_store_problems(w->s));
+		first_reason =
+			dt_import_report_problems(w, row, rc, e2.buf, dt_store_problems(w->s));
 		if (began)
 			dt_store_row_end(w->s, false, NULL);
 		dt_strbuf_release(&e2);

@@ -21,7 +21,7 @@
 struct parse {
 	json_t *rows; /* array of arrays of strings; a blank line is an empty array */
 	json_t *cur;
-	int prev;     /* the character that ended the last record */
+	int prev; /* the character that ended the last record */
 	bool too_big;
 };
 
@@ -85,23 +85,23 @@ static enum dt_err parse_csv(const char *data, size_t len, json_t **rows, struct
 }
 
 struct column {
-	const char *name;  /* header and JSON field */
-	bool is_int;       /* convert to an integer */
-	bool is_real;      /* convert to a number */
+	const char *name; /* header and JSON field */
+	bool is_int;      /* convert to an integer */
+	bool is_real;     /* convert to a number */
 };
 
 static const struct column region_cols[] = {
-	{ "code", true, false }, { "name_zh", false, false }, { "name_en", false, false },
+	{ "code", true, false },  { "name_zh", false, false }, { "name_en", false, false },
 	{ "level", true, false }, { "latitude", false, true }, { "longitude", false, true },
 };
 static const struct column occupation_cols[] = {
-	{ "code", false, false }, { "name_zh", false, false }, { "name_en", false, false },
+	{ "code", false, false },     { "name_zh", false, false }, { "name_en", false, false },
 	{ "industry", false, false }, { "levels", false, false },
 };
 
 /* Build the JSON input for one row; DT_EINVAL names the row and column. */
 static enum dt_err row_object(const struct column *cols, size_t ncols, const int *pos, json_t *row,
-		      size_t rowno, json_t **out, struct dt_strbuf *err)
+			      size_t rowno, json_t **out, struct dt_strbuf *err)
 {
 	json_t *o = json_object();
 	for (size_t i = 0; i < ncols; i++) {
@@ -113,15 +113,17 @@ static enum dt_err row_object(const struct column *cols, size_t ncols, const int
 			struct dt_strbuf e2 = DT_STRBUF_INIT;
 			int64_t n;
 			double d;
-			int rc = cols[i].is_int ? dt_parse_int64(text, 0, 999999, &n, cols[i].name, &e2)
-						: dt_parse_double(text, &d, cols[i].name, &e2);
+			int rc = cols[i].is_int
+					 ? dt_parse_int64(text, 0, 999999, &n, cols[i].name, &e2)
+					 : dt_parse_double(text, &d, cols[i].name, &e2);
 			if (rc != DT_OK) {
 				dt_error(err, DT_EINVAL, "row %zu: %s", rowno, e2.buf);
 				dt_strbuf_release(&e2);
 				json_decref(o);
 				return DT_EINVAL;
 			}
-			json_object_set_new(o, cols[i].name, cols[i].is_int ? json_integer(n) : json_real(d));
+			json_object_set_new(o, cols[i].name,
+					    cols[i].is_int ? json_integer(n) : json_real(d));
 		} else {
 			json_object_set_new(o, cols[i].name, json_string(text));
 		}
@@ -130,11 +132,13 @@ static enum dt_err row_object(const struct column *cols, size_t ncols, const int
 	return DT_OK;
 }
 
-static enum dt_err load_rows(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
-		     json_t *rows, struct dt_refdata_stats *st, struct dt_strbuf *err)
+static enum dt_err load_rows(struct dt_store *s, const struct dt_actor *a,
+			     enum dt_refdata_kind kind, json_t *rows, struct dt_refdata_stats *st,
+			     struct dt_strbuf *err)
 {
 	const struct column *cols = kind == DT_REF_REGIONS ? region_cols : occupation_cols;
-	size_t ncols = kind == DT_REF_REGIONS ? DT_ARRAY_SIZE(region_cols) : DT_ARRAY_SIZE(occupation_cols);
+	size_t ncols = kind == DT_REF_REGIONS ? DT_ARRAY_SIZE(region_cols)
+					      : DT_ARRAY_SIZE(occupation_cols);
 	const char *entity = kind == DT_REF_REGIONS ? "region" : "occupation";
 	int pos[MAX_COLS];
 	json_t *header = json_array_get(rows, 0);
@@ -146,7 +150,8 @@ static enum dt_err load_rows(struct dt_store *s, const struct dt_actor *a, enum 
 			if (!strcmp(json_string_value(json_array_get(header, j)), cols[i].name))
 				pos[i] = (int)j;
 		if (pos[i] < 0 && i < 2)
-			return dt_error(err, DT_EINVAL, "header: the column '%s' is missing", cols[i].name);
+			return dt_error(err, DT_EINVAL, "header: the column '%s' is missing",
+					cols[i].name);
 	}
 	for (size_t r = 1; r < json_array_size(rows); r++) {
 		json_t *row = json_array_get(rows, r), *in = NULL, *old = NULL;
@@ -176,12 +181,12 @@ static enum dt_err load_rows(struct dt_store *s, const struct dt_actor *a, enum 
 			bool same = true;
 			const char *k;
 			json_t *v;
-			json_object_foreach(in, k, v)
-				if (!json_equal(v, json_object_get(old, k)))
-					same = false;
+			json_object_foreach(in, k, v) if (!json_equal(v, json_object_get(old, k)))
+				same = false;
 			if (same)
 				st->unchanged++;
-			else if ((rc = dt_store_update(s, a, NULL, entity, id, in, NULL, &e2)) == DT_OK)
+			else if ((rc = dt_store_update(s, a, NULL, entity, id, in, NULL, &e2)) ==
+				 DT_OK)
 				st->updated++;
 		} else if ((rc = dt_store_create(s, a, entity, in, NULL, &e2)) == DT_OK) {
 			st->added++;
@@ -200,8 +205,8 @@ static enum dt_err load_rows(struct dt_store *s, const struct dt_actor *a, enum 
 }
 
 enum dt_err dt_refdata_load(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
-		    const char *data, size_t len, struct dt_refdata_stats *stats,
-		    struct dt_strbuf *err)
+			    const char *data, size_t len, struct dt_refdata_stats *stats,
+			    struct dt_strbuf *err)
 {
 	json_t *rows = NULL;
 	struct dt_refdata_stats st = { 0, 0, 0, 0 };
@@ -222,8 +227,9 @@ enum dt_err dt_refdata_load(struct dt_store *s, const struct dt_actor *a, enum d
 	return rc;
 }
 
-enum dt_err dt_refdata_load_builtin(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
-			    struct dt_refdata_stats *stats, struct dt_strbuf *err)
+enum dt_err dt_refdata_load_builtin(struct dt_store *s, const struct dt_actor *a,
+				    enum dt_refdata_kind kind, struct dt_refdata_stats *stats,
+				    struct dt_strbuf *err)
 {
 	const char *path = kind == DT_REF_REGIONS ? "data/regions.csv" : "data/occupations.csv";
 	const struct dt_embedded *f = dt_embedded_find(path);

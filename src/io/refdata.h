@@ -28,10 +28,11 @@ struct dt_refdata_stats {
  * writes nothing.
  */
 enum dt_err dt_refdata_load(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
-		    const char *data, size_t len, struct dt_refdata_stats *stats,
-		    struct dt_strbuf *err);
+			    const char *data, size_t len, struct dt_refdata_stats *stats,
+			    struct dt_strbuf *err);
 /** Load the copy embedded in the binary. */
-enum dt_err dt_refdata_load_builtin(struct dt_store *s, const struct dt_actor *a, enum dt_refdata_kind kind,
-			    struct dt_refdata_stats *stats, struct dt_strbuf *err);
+enum dt_err dt_refdata_load_builtin(struct dt_store *s, const struct dt_actor *a,
+				    enum dt_refdata_kind kind, struct dt_refdata_stats *stats,
+				    struct dt_strbuf *err);
 
 #endif

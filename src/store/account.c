@@ -20,8 +20,8 @@
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-static const char *const roles[] = { "admin",	   "national", "province", "city",
-				     "school",	   "enterprise", "trainee", "inspector" };
+static const char *const roles[] = { "admin",  "national",   "province", "city",
+				     "school", "enterprise", "trainee",  "inspector" };
 
 static bool role_known(const char *r)
 {
@@ -33,7 +33,7 @@ static bool role_known(const char *r)
 
 /* Resolve the --scope of @role into @sc; DT_EINVAL naming what is wrong. */
 static enum dt_err parse_scope(struct dt_store *s, const char *role, const char *scope,
-		       struct dt_scope *sc, struct dt_strbuf *err)
+			       struct dt_scope *sc, struct dt_strbuf *err)
 {
 	memset(sc, 0, sizeof(*sc));
 	bool region_role = !strcmp(role, "province") || !strcmp(role, "city") ||
@@ -45,9 +45,10 @@ static enum dt_err parse_scope(struct dt_store *s, const char *role, const char 
 	}
 	if (!scope || !*scope)
 		return dt_error(err, DT_EINVAL, "scope: the %s role needs a scope (%s)", role,
-				region_role ? "a region code" : !strcmp(role, "trainee")
-								? "the trainee's national ID or trainee:ID"
-								: "the organisation's USCC or org:ID");
+				region_role ? "a region code"
+				: !strcmp(role, "trainee")
+					? "the trainee's national ID or trainee:ID"
+					: "the organisation's USCC or org:ID");
 	if (region_role) {
 		int code;
 		struct dt_problems ps = DT_PROBLEMS_INIT;
@@ -63,10 +64,12 @@ static enum dt_err parse_scope(struct dt_store *s, const char *role, const char 
 		if (!strcmp(role, "province") && level != 1)
 			return dt_error(err, DT_EINVAL, "scope: %s is not a province code", scope);
 		if (!strcmp(role, "city") && level != 2)
-			return dt_error(err, DT_EINVAL, "scope: %s is not a city (prefecture) code", scope);
+			return dt_error(err, DT_EINVAL, "scope: %s is not a city (prefecture) code",
+					scope);
 		json_t *r = NULL;
 		if (dt_store_get(s, NULL, "region", code, 0, &r, NULL) != DT_OK)
-			return dt_error(err, DT_EINVAL, "scope: %s is not in the region table", scope);
+			return dt_error(err, DT_EINVAL, "scope: %s is not in the region table",
+					scope);
 		json_decref(r);
 		sc->region = code;
 		return DT_OK;
@@ -78,7 +81,8 @@ static enum dt_err parse_scope(struct dt_store *s, const char *role, const char 
 				return DT_EINVAL;
 			json_t *t = NULL;
 			if (dt_store_get(s, NULL, "trainee", id, 0, &t, NULL) != DT_OK)
-				return dt_error(err, DT_EINVAL, "scope: no trainee %lld", (long long)id);
+				return dt_error(err, DT_EINVAL, "scope: no trainee %lld",
+						(long long)id);
 			json_decref(t);
 		} else if (dt_store_trainee_by_natid(s, scope, &id, NULL) != DT_OK) {
 			return dt_error(err, DT_EINVAL, "scope: no trainee with this national ID");
@@ -108,7 +112,7 @@ static enum dt_err parse_scope(struct dt_store *s, const char *role, const char 
 
 /* Check @password for account @login (core/password.h) and hash it with argon2id into @hash. */
 static enum dt_err hash_password(const char *password, const char *login, char hash[DT_PWHASH_LEN],
-			 struct dt_strbuf *err)
+				 struct dt_strbuf *err)
 {
 	int rc = dt_password_check(password, login, err);
 	if (rc != DT_OK)
@@ -118,14 +122,15 @@ static enum dt_err hash_password(const char *password, const char *login, char h
 	return DT_OK;
 }
 
-static json_t *account_json(int64_t id, const char *login, const char *role, const struct dt_scope *sc,
-			    bool disabled)
+static json_t *account_json(int64_t id, const char *login, const char *role,
+			    const struct dt_scope *sc, bool disabled)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id, "login", login, "role", role,
-			      "disabled", disabled);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id, "login", login, "role",
+			      role, "disabled", disabled);
 	json_object_set_new(o, "scope_region", sc->region ? json_integer(sc->region) : json_null());
 	json_object_set_new(o, "scope_org", sc->org_id ? json_integer(sc->org_id) : json_null());
-	json_object_set_new(o, "scope_trainee", sc->trainee_id ? json_integer(sc->trainee_id) : json_null());
+	json_object_set_new(o, "scope_trainee",
+			    sc->trainee_id ? json_integer(sc->trainee_id) : json_null());
 	return o;
 }
 
@@ -138,21 +143,22 @@ static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
 }
 
 enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const char *login,
-			 const char *role, const char *scope, const char *password, int64_t *id,
-			 struct dt_strbuf *err)
+				 const char *role, const char *scope, const char *password,
+				 int64_t *id, struct dt_strbuf *err)
 {
 	size_t n = login ? strlen(login) : 0;
 	if (n < 2 || n > 64)
 		return dt_error(err, DT_EINVAL, "login: 2 to 64 characters");
 	for (const char *p = login; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
-		      *p == '_' || *p == '@'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		      *p == '-' || *p == '_' || *p == '@'))
 			return dt_error(err, DT_EINVAL,
 					"login: use lower-case letters, digits and . - _ @ only");
 	if (!role || !role_known(role))
 		return dt_error(err, DT_EINVAL,
 				"role: '%s' is not one of admin, national, province, city, school, "
-				"enterprise, trainee, inspector", role ? role : "");
+				"enterprise, trainee, inspector",
+				role ? role : "");
 	struct dt_scope sc;
 	int rc = parse_scope(s, role, scope, &sc, err);
 	if (rc != DT_OK)
@@ -164,9 +170,12 @@ enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, c
 	rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
-	sqlite3_stmt *st = dt_sql_prepare(s, "INSERT INTO account(login, role, scope_region, scope_org, "
-					     "scope_trainee, password_hash, created_at, updated_at) "
-					     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", err);
+	sqlite3_stmt *st =
+		dt_sql_prepare(s,
+			       "INSERT INTO account(login, role, scope_region, scope_org, "
+			       "scope_trainee, password_hash, created_at, updated_at) "
+			       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			       err);
 	int64_t newid = 0;
 	if (!st) {
 		rc = DT_EDB;
@@ -215,14 +224,16 @@ static void account_from_row(sqlite3_stmt *st, struct dt_account *out)
 
 enum dt_err dt_store_account_list(struct dt_store *s, json_t **out, struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account ORDER BY login", err);
+	sqlite3_stmt *st =
+		dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account ORDER BY login", err);
 	if (!st)
 		return DT_EDB;
 	json_t *arr = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct dt_account acc;
 		account_from_row(st, &acc);
-		json_array_append_new(arr, account_json(acc.id, acc.login, acc.role, &acc.scope, acc.disabled));
+		json_array_append_new(
+			arr, account_json(acc.id, acc.login, acc.role, &acc.scope, acc.disabled));
 	}
 	sqlite3_reset(st);
 	*out = arr;
@@ -230,9 +241,10 @@ enum dt_err dt_store_account_list(struct dt_store *s, json_t **out, struct dt_st
 }
 
 static enum dt_err find_account(struct dt_store *s, const char *login, struct dt_account *acc,
-			struct dt_strbuf *err)
+				struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account WHERE login = ?", err);
+	sqlite3_stmt *st =
+		dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account WHERE login = ?", err);
 	if (!st)
 		return DT_EDB;
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
@@ -245,15 +257,17 @@ static enum dt_err find_account(struct dt_store *s, const char *login, struct dt
 
 /* Revoke every live credential of @account_id (optionally only sessions). */
 static enum dt_err revoke_all(struct dt_store *s, int64_t account_id, bool sessions_only,
-		      struct dt_strbuf *err)
+			      struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
 	sqlite3_stmt *st = dt_sql_prepare(
-		s, sessions_only ? "UPDATE credential SET revoked_at = ? WHERE account_id = ? AND "
-				   "revoked_at IS NULL AND kind = 'session'"
-				 : "UPDATE credential SET revoked_at = ? WHERE account_id = ? AND "
-				   "revoked_at IS NULL", err);
+		s,
+		sessions_only ? "UPDATE credential SET revoked_at = ? WHERE account_id = ? AND "
+				"revoked_at IS NULL AND kind = 'session'"
+			      : "UPDATE credential SET revoked_at = ? WHERE account_id = ? AND "
+				"revoked_at IS NULL",
+		err);
 	if (!st)
 		return DT_EDB;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
@@ -263,8 +277,8 @@ static enum dt_err revoke_all(struct dt_store *s, int64_t account_id, bool sessi
 	return rc;
 }
 
-enum dt_err dt_store_account_disable(struct dt_store *s, const struct dt_actor *a, const char *login,
-			     bool disabled, struct dt_strbuf *err)
+enum dt_err dt_store_account_disable(struct dt_store *s, const struct dt_actor *a,
+				     const char *login, bool disabled, struct dt_strbuf *err)
 {
 	struct dt_account acc;
 	int rc = dt_tx_begin(s, err);
@@ -274,8 +288,10 @@ enum dt_err dt_store_account_disable(struct dt_store *s, const struct dt_actor *
 	if (rc == DT_OK) {
 		char now[DT_TIME_STRLEN];
 		dt_time_now(now);
-		sqlite3_stmt *st = dt_sql_prepare(s, "UPDATE account SET disabled = ?, updated_at = ? "
-						     "WHERE id = ?", err);
+		sqlite3_stmt *st = dt_sql_prepare(s,
+						  "UPDATE account SET disabled = ?, updated_at = ? "
+						  "WHERE id = ?",
+						  err);
 		if (!st) {
 			rc = DT_EDB;
 		} else {
@@ -290,10 +306,11 @@ enum dt_err dt_store_account_disable(struct dt_store *s, const struct dt_actor *
 	if (rc == DT_OK && disabled)
 		rc = revoke_all(s, acc.id, false, err);
 	if (rc == DT_OK) {
-		json_t *before = account_json(acc.id, acc.login, acc.role, &acc.scope, acc.disabled);
+		json_t *before =
+			account_json(acc.id, acc.login, acc.role, &acc.scope, acc.disabled);
 		json_t *after = account_json(acc.id, acc.login, acc.role, &acc.scope, disabled);
-		rc = dt_audit_append(s, a, disabled ? "account.disable" : "account.enable", "account",
-				     acc.id, before, after, err);
+		rc = dt_audit_append(s, a, disabled ? "account.disable" : "account.enable",
+				     "account", acc.id, before, after, err);
 		json_decref(before);
 		json_decref(after);
 	}
@@ -301,7 +318,7 @@ enum dt_err dt_store_account_disable(struct dt_store *s, const struct dt_actor *
 }
 
 enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const char *login,
-			    const char *password, struct dt_strbuf *err)
+				    const char *password, struct dt_strbuf *err)
 {
 	char hash[DT_PWHASH_LEN], now[DT_TIME_STRLEN];
 	int rc = hash_password(password, login, hash, err);
@@ -314,8 +331,11 @@ enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a
 		return rc;
 	rc = find_account(s, login, &acc, err);
 	if (rc == DT_OK) {
-		sqlite3_stmt *st = dt_sql_prepare(s, "UPDATE account SET password_hash = ?, updated_at = ? "
-						     "WHERE id = ?", err);
+		sqlite3_stmt *st =
+			dt_sql_prepare(s,
+				       "UPDATE account SET password_hash = ?, updated_at = ? "
+				       "WHERE id = ?",
+				       err);
 		if (!st) {
 			rc = DT_EDB;
 		} else {
@@ -331,18 +351,22 @@ enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a
 		rc = revoke_all(s, acc.id, true, err);
 	if (rc == DT_OK) {
 		/* The account as it stands (never the hash): the event says what the row holds. */
-		json_t *now_acc = account_json(acc.id, acc.login, acc.role, &acc.scope, acc.disabled);
-		rc = dt_audit_append(s, a, "account.passwd", "account", acc.id, now_acc, now_acc, err);
+		json_t *now_acc =
+			account_json(acc.id, acc.login, acc.role, &acc.scope, acc.disabled);
+		rc = dt_audit_append(s, a, "account.passwd", "account", acc.id, now_acc, now_acc,
+				     err);
 		json_decref(now_acc);
 	}
 	return dt_tx_end(s, rc, err);
 }
 
 enum dt_err dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
-			    char hash[DT_PWHASH_LEN], struct dt_strbuf *err)
+				    char hash[DT_PWHASH_LEN], struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " ACCOUNT_COLS ", password_hash FROM account "
-					     "WHERE login = ?", err);
+	sqlite3_stmt *st = dt_sql_prepare(s,
+					  "SELECT " ACCOUNT_COLS ", password_hash FROM account "
+					  "WHERE login = ?",
+					  err);
 	if (!st)
 		return DT_EDB;
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
@@ -360,7 +384,7 @@ enum dt_err dt_store_account_secret(struct dt_store *s, const char *login, struc
 }
 
 enum dt_err dt_store_account_login(struct dt_store *s, const char *login, const char *password,
-			   struct dt_account *out, struct dt_strbuf *err)
+				   struct dt_account *out, struct dt_strbuf *err)
 {
 	char hash[DT_PWHASH_LEN];
 	int rc = dt_store_account_secret(s, login, out, hash, err);
@@ -386,9 +410,10 @@ static void time_after(int64_t seconds, char out[DT_TIME_STRLEN])
 	strftime(out, DT_TIME_STRLEN, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 }
 
-enum dt_err dt_store_credential_create(struct dt_store *s, const struct dt_actor *a, int64_t account_id,
-			       const char *kind, int64_t seconds, char token[DT_TOKEN_LEN],
-			       char csrf[DT_TOKEN_LEN], int64_t *cred_id, struct dt_strbuf *err)
+enum dt_err dt_store_credential_create(struct dt_store *s, const struct dt_actor *a,
+				       int64_t account_id, const char *kind, int64_t seconds,
+				       char token[DT_TOKEN_LEN], char csrf[DT_TOKEN_LEN],
+				       int64_t *cred_id, struct dt_strbuf *err)
 {
 	if (strcmp(kind, "session") && strcmp(kind, "token"))
 		return dt_error(err, DT_EINVAL, "kind: session or token");
@@ -404,9 +429,11 @@ enum dt_err dt_store_credential_create(struct dt_store *s, const struct dt_actor
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
-	sqlite3_stmt *st = dt_sql_prepare(s, "INSERT INTO credential(account_id, kind, token_hash, csrf, "
-					     "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-					  err);
+	sqlite3_stmt *st =
+		dt_sql_prepare(s,
+			       "INSERT INTO credential(account_id, kind, token_hash, csrf, "
+			       "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+			       err);
 	int64_t id = 0;
 	if (!st) {
 		rc = DT_EDB;
@@ -425,8 +452,9 @@ enum dt_err dt_store_credential_create(struct dt_store *s, const struct dt_actor
 		sqlite3_reset(st);
 	}
 	if (rc == DT_OK) {
-		json_t *after = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "account_id",
-					  (json_int_t)account_id, "kind", kind, "expires_at", expires);
+		json_t *after =
+			json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "account_id",
+				  (json_int_t)account_id, "kind", kind, "expires_at", expires);
 		char action[32];
 		snprintf(action, sizeof(action), "%s.create", kind);
 		rc = dt_audit_append(s, a, action, "credential", id, NULL, after, err);
@@ -442,16 +470,18 @@ enum dt_err dt_store_credential_create(struct dt_store *s, const struct dt_actor
 	return rc;
 }
 
-enum dt_err dt_store_credential_check(struct dt_store *s, const char *token, struct dt_credential *out,
-			      struct dt_strbuf *err)
+enum dt_err dt_store_credential_check(struct dt_store *s, const char *token,
+				      struct dt_credential *out, struct dt_strbuf *err)
 {
 	char hash[DT_TOKEN_HASH_HEX], now[DT_TIME_STRLEN];
 	dt_token_hash(token, hash);
 	dt_time_now(now);
 	sqlite3_stmt *st = dt_sql_prepare(
-		s, "SELECT a.id, a.login, a.role, a.scope_region, a.scope_org, a.scope_trainee, "
-		   "a.disabled, c.id, c.kind, c.csrf, c.expires_at, c.revoked_at "
-		   "FROM credential c JOIN account a ON a.id = c.account_id WHERE c.token_hash = ?", err);
+		s,
+		"SELECT a.id, a.login, a.role, a.scope_region, a.scope_org, a.scope_trainee, "
+		"a.disabled, c.id, c.kind, c.csrf, c.expires_at, c.revoked_at "
+		"FROM credential c JOIN account a ON a.id = c.account_id WHERE c.token_hash = ?",
+		err);
 	if (!st)
 		return DT_EDB;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
@@ -461,7 +491,8 @@ enum dt_err dt_store_credential_check(struct dt_store *s, const char *token, str
 	} else {
 		account_from_row(st, &out->account);
 		out->id = sqlite3_column_int64(st, 7);
-		snprintf(out->kind, sizeof(out->kind), "%s", (const char *)sqlite3_column_text(st, 8));
+		snprintf(out->kind, sizeof(out->kind), "%s",
+			 (const char *)sqlite3_column_text(st, 8));
 		const char *csrf = (const char *)sqlite3_column_text(st, 9);
 		snprintf(out->csrf, sizeof(out->csrf), "%s", csrf ? csrf : "");
 		snprintf(out->expires_at, sizeof(out->expires_at), "%s",
@@ -478,15 +509,17 @@ enum dt_err dt_store_credential_check(struct dt_store *s, const char *token, str
 }
 
 enum dt_err dt_store_credential_revoke(struct dt_store *s, const struct dt_actor *a, int64_t id,
-			       struct dt_strbuf *err)
+				       struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
-	sqlite3_stmt *st = dt_sql_prepare(s, "UPDATE credential SET revoked_at = ? WHERE id = ? AND "
-					     "revoked_at IS NULL", err);
+	sqlite3_stmt *st = dt_sql_prepare(s,
+					  "UPDATE credential SET revoked_at = ? WHERE id = ? AND "
+					  "revoked_at IS NULL",
+					  err);
 	if (!st) {
 		rc = DT_EDB;
 	} else {
@@ -495,7 +528,8 @@ enum dt_err dt_store_credential_revoke(struct dt_store *s, const struct dt_actor
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = dt_sql_error(s, "credential", err);
 		else if (sqlite3_changes(s->db) == 0)
-			rc = dt_error(err, DT_ENOTFOUND, "credential %lld is not live", (long long)id);
+			rc = dt_error(err, DT_ENOTFOUND, "credential %lld is not live",
+				      (long long)id);
 		sqlite3_reset(st);
 	}
 	if (rc == DT_OK)
@@ -503,10 +537,12 @@ enum dt_err dt_store_credential_revoke(struct dt_store *s, const struct dt_actor
 	return dt_tx_end(s, rc, err);
 }
 
-enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope, const struct dt_query *q,
-			json_t **items, char **next, struct dt_strbuf *err)
+enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope,
+				const struct dt_query *q, json_t **items, char **next,
+				struct dt_strbuf *err)
 {
-	static const char *const filters[] = { "entity", "entity_id", "actor", "action", "from", "to" };
+	static const char *const filters[] = { "entity", "entity_id", "actor",
+					       "action", "from",      "to" };
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	json_t *binds = json_array();
 	int rc = DT_OK;
@@ -517,8 +553,9 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		rc = dt_error(err, DT_EINVAL, "limit: %d is out of range 1..1000", limit);
 		goto out;
 	}
-	dt_strbuf_adds(&sql, "SELECT id, ts, actor, request_id, action, entity, entity_id, before, after, "
-			     "region, hash FROM audit WHERE 1 = 1");
+	dt_strbuf_adds(
+		&sql, "SELECT id, ts, actor, request_id, action, entity, entity_id, before, after, "
+		      "region, hash FROM audit WHERE 1 = 1");
 	if (scope && scope->region) {
 		int lo, hi;
 		dt_region_range(scope->region, &lo, &hi);
@@ -533,8 +570,10 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 			if (!strcmp(filters[k], name))
 				break;
 		if (k == DT_ARRAY_SIZE(filters)) {
-			rc = dt_error(err, DT_EINVAL, "%s: not a filter of the audit log (entity, "
-						      "entity_id, actor, action, from, to)", name);
+			rc = dt_error(err, DT_EINVAL,
+				      "%s: not a filter of the audit log (entity, "
+				      "entity_id, actor, action, from, to)",
+				      name);
 			goto out;
 		}
 		if (!strcmp(name, "from"))
@@ -563,8 +602,7 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	}
 	size_t i;
 	json_t *v;
-	json_array_foreach(binds, i, v)
-		dt_sql_bind_json(st, (int)i + 1, v);
+	json_array_foreach(binds, i, v) dt_sql_bind_json(st, (int)i + 1, v);
 	json_t *arr = json_array();
 	int n = 0;
 	int64_t last = 0;
@@ -578,8 +616,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		last = sqlite3_column_int64(st, 0);
 		json_t *o = json_object();
 		json_object_set_new(o, "id", json_integer(last));
-		static const char *const names[] = { "ts", "actor", "request_id", "action", "entity",
-						     "entity_id" };
+		static const char *const names[] = { "ts",     "actor",  "request_id",
+						     "action", "entity", "entity_id" };
 		for (int c = 0; c < 6; c++) {
 			const char *t = (const char *)sqlite3_column_text(st, c + 1);
 			json_object_set_new(o, names[c], t ? json_string(t) : json_null());
@@ -596,7 +634,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		} else {
 			json_object_set_new(o, "region", json_null());
 		}
-		json_object_set_new(o, "hash", json_string((const char *)sqlite3_column_text(st, 10)));
+		json_object_set_new(o, "hash",
+				    json_string((const char *)sqlite3_column_text(st, 10)));
 		dt_crud_coarsen_event(s, o);
 		json_array_append_new(arr, o);
 		n++;

@@ -29,9 +29,10 @@ struct fact {
 };
 
 static const struct fact facts[] = {
-	{ "contract", "status, start_date, ended_on, activated_at, programme_id, region, "
-		      "stipend_monthly, planned_company_hours, planned_school_hours, "
-		      "dissolved_in_probation, enterprise_id, company_mentor",
+	{ "contract",
+	  "status, start_date, ended_on, activated_at, programme_id, region, "
+	  "stipend_monthly, planned_company_hours, planned_school_hours, "
+	  "dissolved_in_probation, enterprise_id, company_mentor",
 	  "(R.activated_at IS NOT NULL OR R.status = 'active')" },
 	{ "record_entry", "signed_at, hours, site, date, region", "R.signed_at IS NOT NULL" },
 	{ "assessment", "kind, result, attempt, date, region, contract_id", "R.kind = 'final'" },
@@ -65,8 +66,8 @@ static void fact_when(struct dt_strbuf *w, const struct fact *f, const char *eve
 		while (*p) {
 			const char *comma = strchr(p, ',');
 			size_t n = comma ? (size_t)(comma - p) : strlen(p);
-			dt_strbuf_addf(w, "%sOLD.%.*s IS NOT NEW.%.*s", p == f->cols ? "" : " OR ", (int)n, p,
-				       (int)n, p);
+			dt_strbuf_addf(w, "%sOLD.%.*s IS NOT NEW.%.*s", p == f->cols ? "" : " OR ",
+				       (int)n, p, (int)n, p);
 			p += n;
 			while (*p == ',' || *p == ' ')
 				p++;
@@ -96,7 +97,8 @@ struct dependent {
 static const struct dependent dependents[] = {
 	{ "min_wage", "region, valid_from, monthly", "contract",
 	  "SELECT id FROM contract WHERE region IN (SELECT region FROM region_up WHERE anc = R.region)" },
-	{ "programme", "occupation_id", "contract", "SELECT id FROM contract WHERE programme_id = R.id" },
+	{ "programme", "occupation_id", "contract",
+	  "SELECT id FROM contract WHERE programme_id = R.id" },
 	{ "programme", "occupation_id", "place", "SELECT id FROM place WHERE programme_id = R.id" },
 	{ "programme", "occupation_id", "assessment",
 	  "SELECT a.id FROM assessment a JOIN contract c ON c.id = a.contract_id WHERE c.programme_id = R.id" },
@@ -107,48 +109,54 @@ static const struct dependent dependents[] = {
 /* Add @sign times the contributions of the @fact rows matching @where (on x.id) to agg_delta. */
 static void add_sql(struct dt_strbuf *sql, const char *fact, const char *where, int sign)
 {
-	dt_strbuf_addf(sql,
-		       "INSERT INTO agg_delta(region, occ, key, period, v) "
-		       "SELECT x.region, x.occ, x.key, x.period, %d * x.v FROM %s_contrib x WHERE %s;\n",
-		       sign, fact, where);
+	dt_strbuf_addf(
+		sql,
+		"INSERT INTO agg_delta(region, occ, key, period, v) "
+		"SELECT x.region, x.occ, x.key, x.period, %d * x.v FROM %s_contrib x WHERE %s;\n",
+		sign, fact, where);
 }
 
 /* The load tables: +1/-1 active contract of a mentor and of an enterprise. */
 static void load_sql(struct dt_strbuf *sql, const char *row, int sign)
 {
 	if (sign > 0) {
-		dt_strbuf_addf(sql,
-			       "INSERT INTO mentor_load SELECT %1$s.enterprise_id, %1$s.company_mentor, %1$s.region, 1 "
-			       "WHERE %1$s.status = 'active' ON CONFLICT DO UPDATE SET n = n + 1;\n"
-			       "INSERT INTO enterprise_load SELECT %1$s.enterprise_id, %1$s.region, 1 "
-			       "WHERE %1$s.status = 'active' ON CONFLICT DO UPDATE SET n = n + 1;\n",
-			       row);
+		dt_strbuf_addf(
+			sql,
+			"INSERT INTO mentor_load SELECT %1$s.enterprise_id, %1$s.company_mentor, %1$s.region, 1 "
+			"WHERE %1$s.status = 'active' ON CONFLICT DO UPDATE SET n = n + 1;\n"
+			"INSERT INTO enterprise_load SELECT %1$s.enterprise_id, %1$s.region, 1 "
+			"WHERE %1$s.status = 'active' ON CONFLICT DO UPDATE SET n = n + 1;\n",
+			row);
 		return;
 	}
-	dt_strbuf_addf(sql,
-		       "UPDATE mentor_load SET n = n - 1 WHERE %1$s.status = 'active' AND enterprise_id = %1$s.enterprise_id "
-		       "AND mentor = %1$s.company_mentor AND region = %1$s.region;\n"
-		       "DELETE FROM mentor_load WHERE n = 0 AND enterprise_id = %1$s.enterprise_id "
-		       "AND mentor = %1$s.company_mentor AND region = %1$s.region;\n"
-		       "UPDATE enterprise_load SET n = n - 1 WHERE %1$s.status = 'active' "
-		       "AND enterprise_id = %1$s.enterprise_id AND region = %1$s.region;\n"
-		       "DELETE FROM enterprise_load WHERE n = 0 AND enterprise_id = %1$s.enterprise_id "
-		       "AND region = %1$s.region;\n",
-		       row);
+	dt_strbuf_addf(
+		sql,
+		"UPDATE mentor_load SET n = n - 1 WHERE %1$s.status = 'active' AND enterprise_id = %1$s.enterprise_id "
+		"AND mentor = %1$s.company_mentor AND region = %1$s.region;\n"
+		"DELETE FROM mentor_load WHERE n = 0 AND enterprise_id = %1$s.enterprise_id "
+		"AND mentor = %1$s.company_mentor AND region = %1$s.region;\n"
+		"UPDATE enterprise_load SET n = n - 1 WHERE %1$s.status = 'active' "
+		"AND enterprise_id = %1$s.enterprise_id AND region = %1$s.region;\n"
+		"DELETE FROM enterprise_load WHERE n = 0 AND enterprise_id = %1$s.enterprise_id "
+		"AND region = %1$s.region;\n",
+		row);
 }
 
 /* One counter per row of a load table. */
 static void count_rows_sql(struct dt_strbuf *sql, const char *key, const char *row, int sign)
 {
-	dt_strbuf_addf(sql, "INSERT INTO agg_delta(region, occ, key, period, v) VALUES (%s.region, NULL, '%s', 0, %d);\n",
-		       row, key, sign);
+	dt_strbuf_addf(
+		sql,
+		"INSERT INTO agg_delta(region, occ, key, period, v) VALUES (%s.region, NULL, '%s', 0, %d);\n",
+		row, key, sign);
 }
 
 static void trigger_if(struct dt_strbuf *sql, const char *name, const char *when, const char *event,
 		       const char *table, const char *cond)
 {
-	dt_strbuf_addf(sql, "DROP TRIGGER IF EXISTS %s;\nCREATE TRIGGER %s %s %s ON %s%s%s BEGIN\n", name,
-		       name, when, event, table, cond && *cond ? " WHEN " : "", cond ? cond : "");
+	dt_strbuf_addf(sql, "DROP TRIGGER IF EXISTS %s;\nCREATE TRIGGER %s %s %s ON %s%s%s BEGIN\n",
+		       name, name, when, event, table, cond && *cond ? " WHEN " : "",
+		       cond ? cond : "");
 }
 
 static void trigger(struct dt_strbuf *sql, const char *name, const char *when, const char *event,
@@ -190,7 +198,8 @@ static void dependent_triggers(struct dt_strbuf *sql, const struct dependent *d)
 		/* A new programme has no facts yet; one that has facts cannot be deleted. */
 		if (programme && strcmp(ev[j].event, "UPDATE OF"))
 			continue;
-		struct dt_strbuf where = DT_STRBUF_INIT, event = DT_STRBUF_INIT, name = DT_STRBUF_INIT;
+		struct dt_strbuf where = DT_STRBUF_INIT, event = DT_STRBUF_INIT,
+				 name = DT_STRBUF_INIT;
 		dt_strbuf_adds(&where, "(");
 		for (int r = 0; r < 2 && ev[j].rows[r]; r++) {
 			if (r)
@@ -318,45 +327,48 @@ static const char *const load_tables[] = { "mentor_load", "enterprise_load" };
 static enum dt_err rebuild(struct dt_store *s, struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
-	dt_strbuf_adds(&sql,
-		       "DELETE FROM mentor_load;\n"
-		       "DELETE FROM enterprise_load;\n"
-		       "INSERT INTO mentor_load SELECT enterprise_id, company_mentor, region, count(*) "
-		       "FROM contract WHERE status = 'active' GROUP BY 1, 2, 3;\n"
-		       "INSERT INTO enterprise_load SELECT enterprise_id, region, count(*) "
-		       "FROM contract WHERE status = 'active' GROUP BY 1, 2;\n"
-		       "DELETE FROM agg_delta;\n"
-		       "DELETE FROM agg;\n"
-		       "DELETE FROM agg_year;\n");
+	dt_strbuf_adds(
+		&sql,
+		"DELETE FROM mentor_load;\n"
+		"DELETE FROM enterprise_load;\n"
+		"INSERT INTO mentor_load SELECT enterprise_id, company_mentor, region, count(*) "
+		"FROM contract WHERE status = 'active' GROUP BY 1, 2, 3;\n"
+		"INSERT INTO enterprise_load SELECT enterprise_id, region, count(*) "
+		"FROM contract WHERE status = 'active' GROUP BY 1, 2;\n"
+		"DELETE FROM agg_delta;\n"
+		"DELETE FROM agg;\n"
+		"DELETE FROM agg_year;\n");
 	for (size_t i = 0; i < DT_ARRAY_SIZE(facts); i++)
-		dt_strbuf_addf(&sql,
-			       "INSERT INTO agg(region, occ, key, period, value) "
-			       "SELECT u.anc, CASE o.k WHEN 1 THEN x.occ ELSE 0 END, x.key, x.period, sum(x.v) "
-			       "FROM %s_contrib x JOIN region_up u ON u.region = x.region, "
-			       "(SELECT 0 AS k UNION ALL SELECT 1) o "
-			       "WHERE o.k = 0 OR x.occ IS NOT NULL GROUP BY 1, 2, 3, 4 "
-			       "ON CONFLICT DO UPDATE SET value = value + excluded.value;\n",
-			       facts[i].table);
-	dt_strbuf_adds(&sql,
-		       "INSERT INTO agg(region, occ, key, period, value) "
-		       "SELECT u.anc, 0, 'mentors_now', 0, count(*) FROM mentor_load m "
-		       "JOIN region_up u ON u.region = m.region WHERE true GROUP BY u.anc "
-		       "ON CONFLICT DO UPDATE SET value = value + excluded.value;\n"
-		       "INSERT INTO agg(region, occ, key, period, value) "
-		       "SELECT u.anc, 0, 'enterprises_active_now', 0, count(*) FROM enterprise_load m "
-		       "JOIN region_up u ON u.region = m.region WHERE true GROUP BY u.anc "
-		       "ON CONFLICT DO UPDATE SET value = value + excluded.value;\n"
-		       "DELETE FROM agg WHERE value = 0;\n"
-		       "INSERT INTO agg_year(region, occ, key, year, value) "
-		       "SELECT region, occ, key, period / 100, sum(value) FROM agg WHERE true GROUP BY 1, 2, 3, 4 "
-		       "HAVING sum(value) != 0;\n");
+		dt_strbuf_addf(
+			&sql,
+			"INSERT INTO agg(region, occ, key, period, value) "
+			"SELECT u.anc, CASE o.k WHEN 1 THEN x.occ ELSE 0 END, x.key, x.period, sum(x.v) "
+			"FROM %s_contrib x JOIN region_up u ON u.region = x.region, "
+			"(SELECT 0 AS k UNION ALL SELECT 1) o "
+			"WHERE o.k = 0 OR x.occ IS NOT NULL GROUP BY 1, 2, 3, 4 "
+			"ON CONFLICT DO UPDATE SET value = value + excluded.value;\n",
+			facts[i].table);
+	dt_strbuf_adds(
+		&sql,
+		"INSERT INTO agg(region, occ, key, period, value) "
+		"SELECT u.anc, 0, 'mentors_now', 0, count(*) FROM mentor_load m "
+		"JOIN region_up u ON u.region = m.region WHERE true GROUP BY u.anc "
+		"ON CONFLICT DO UPDATE SET value = value + excluded.value;\n"
+		"INSERT INTO agg(region, occ, key, period, value) "
+		"SELECT u.anc, 0, 'enterprises_active_now', 0, count(*) FROM enterprise_load m "
+		"JOIN region_up u ON u.region = m.region WHERE true GROUP BY u.anc "
+		"ON CONFLICT DO UPDATE SET value = value + excluded.value;\n"
+		"DELETE FROM agg WHERE value = 0;\n"
+		"INSERT INTO agg_year(region, occ, key, year, value) "
+		"SELECT region, occ, key, period / 100, sum(value) FROM agg WHERE true GROUP BY 1, 2, 3, 4 "
+		"HAVING sum(value) != 0;\n");
 	int rc = dt_sql_exec(s, sql.buf, err);
 	dt_strbuf_release(&sql);
 	return rc;
 }
 
 enum dt_err dt_store_indicators_rebuild(struct dt_store *s, const struct dt_actor *a, int64_t *rows,
-				struct dt_strbuf *err)
+					struct dt_strbuf *err)
 {
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -385,7 +397,7 @@ enum dt_err dt_store_indicators_rebuild(struct dt_store *s, const struct dt_acto
 }
 
 enum dt_err dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, json_t **sample,
-			       struct dt_strbuf *err)
+				       struct dt_strbuf *err)
 {
 	*mismatches = 0;
 	*sample = json_array();
@@ -393,10 +405,13 @@ enum dt_err dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, 
 	if (rc != DT_OK)
 		return rc;
 	struct dt_strbuf sql = DT_STRBUF_INIT;
-	dt_strbuf_adds(&sql, "CREATE TEMP TABLE kept_agg AS SELECT * FROM agg WHERE value != 0;\n"
-			     "CREATE TEMP TABLE kept_agg_year AS SELECT * FROM agg_year WHERE value != 0;\n");
+	dt_strbuf_adds(
+		&sql,
+		"CREATE TEMP TABLE kept_agg AS SELECT * FROM agg WHERE value != 0;\n"
+		"CREATE TEMP TABLE kept_agg_year AS SELECT * FROM agg_year WHERE value != 0;\n");
 	for (size_t i = 0; i < DT_ARRAY_SIZE(load_tables); i++)
-		dt_strbuf_addf(&sql, "CREATE TEMP TABLE kept_%1$s AS SELECT * FROM %1$s;\n", load_tables[i]);
+		dt_strbuf_addf(&sql, "CREATE TEMP TABLE kept_%1$s AS SELECT * FROM %1$s;\n",
+			       load_tables[i]);
 	rc = dt_agg_flush(s, err);
 	if (rc == DT_OK)
 		rc = dt_sql_exec(s, sql.buf, err);
@@ -430,15 +445,17 @@ enum dt_err dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, 
 		int r;
 		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 			if (++*mismatches <= 20)
-				json_array_append_new(*sample,
-					json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:I}",
-						  "only_in", (const char *)sqlite3_column_text(st, 0),
-						  "table", (const char *)sqlite3_column_text(st, 1),
+				json_array_append_new(
+					*sample,
+					json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:I}", "only_in",
+						  (const char *)sqlite3_column_text(st, 0), "table",
+						  (const char *)sqlite3_column_text(st, 1),
 						  "region", (json_int_t)sqlite3_column_int64(st, 2),
 						  "occ", (const char *)sqlite3_column_text(st, 3),
 						  "key", (const char *)sqlite3_column_text(st, 4),
 						  "period", (json_int_t)sqlite3_column_int64(st, 5),
-						  "value", (json_int_t)sqlite3_column_int64(st, 6)));
+						  "value",
+						  (json_int_t)sqlite3_column_int64(st, 6)));
 		}
 		if (r != SQLITE_DONE)
 			rc = dt_sql_error(s, "indicators", err);
@@ -450,8 +467,8 @@ enum dt_err dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, 
 	return rc;
 }
 
-enum dt_err dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int max_period, bool yearly,
-		      dt_agg_fn fn, void *ctx, struct dt_strbuf *err)
+enum dt_err dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int max_period,
+			      bool yearly, dt_agg_fn fn, void *ctx, struct dt_strbuf *err)
 {
 	/* Yearly: one row per counter and year, given as period YYYY00 (year 0: "now"). */
 	sqlite3_stmt *st = dt_sql_prepare(

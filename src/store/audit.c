@@ -56,9 +56,11 @@ static void event_hash(int64_t id, const char *const cols[NCOLS], const char *pr
 }
 
 /* The last event's id and hash (0 and zeros for an empty chain). */
-static enum dt_err read_head(struct dt_store *s, int64_t *id, char hash[HASH_HEX], struct dt_strbuf *err)
+static enum dt_err read_head(struct dt_store *s, int64_t *id, char hash[HASH_HEX],
+			     struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", err);
+	sqlite3_stmt *st =
+		dt_sql_prepare(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", err);
 	if (!st)
 		return DT_EDB;
 	*id = 0;
@@ -80,7 +82,8 @@ static enum dt_err read_head(struct dt_store *s, int64_t *id, char hash[HASH_HEX
  * instead of new events quietly taking their ids.  (Inside a bulk
  * transaction the head may lag the table, never lead it.)
  */
-static enum dt_err chain_tip(struct dt_store *s, int64_t *id, char hash[HASH_HEX], struct dt_strbuf *err)
+static enum dt_err chain_tip(struct dt_store *s, int64_t *id, char hash[HASH_HEX],
+			     struct dt_strbuf *err)
 {
 	struct dt_strbuf head = DT_STRBUF_INIT;
 	bool found = false;
@@ -99,7 +102,8 @@ static enum dt_err chain_tip(struct dt_store *s, int64_t *id, char hash[HASH_HEX
 	return rc;
 }
 
-static enum dt_err write_head(struct dt_store *s, int64_t id, const char *hash, struct dt_strbuf *err)
+static enum dt_err write_head(struct dt_store *s, int64_t id, const char *hash,
+			      struct dt_strbuf *err)
 {
 	char head[24 + HASH_HEX];
 	snprintf(head, sizeof(head), "%lld:%s", (long long)id, hash);
@@ -127,8 +131,9 @@ static char *canonical(json_t *v)
 /* "INSERT INTO audit(...) VALUES (...), ..." for @n events, into @sql. */
 static void insert_sql(struct dt_strbuf *sql, int n)
 {
-	dt_strbuf_adds(sql, "INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, "
-			    "before, after, region, prev_hash, hash) VALUES ");
+	dt_strbuf_adds(sql,
+		       "INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, "
+		       "before, after, region, prev_hash, hash) VALUES ");
 	for (int i = 0; i < n; i++)
 		dt_strbuf_adds(sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
 }
@@ -141,12 +146,13 @@ static void insert_sql(struct dt_strbuf *sql, int n)
  * transaction the head stays in memory, otherwise it is written to meta.
  */
 static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, const char *action,
-			 const char *entity, int n, const int64_t *entity_ids,
-			 const char *const *befores, const char *const *afters, const long *regions,
-			 struct dt_strbuf *err)
+				 const char *entity, int n, const int64_t *entity_ids,
+				 const char *const *befores, const char *const *afters,
+				 const long *regions, struct dt_strbuf *err)
 {
 	if (n <= 0 || n > DT_AUDIT_BATCH)
-		return n ? dt_error(err, DT_EINTERNAL, "internal error: a batch of %d events", n) : DT_OK;
+		return n ? dt_error(err, DT_EINTERNAL, "internal error: a batch of %d events", n)
+			 : DT_OK;
 	int rc = DT_OK;
 	int64_t last = 0;
 	char ts[DT_TIME_STRLEN], ids[DT_AUDIT_BATCH][24], regs[DT_AUDIT_BATCH][24];
@@ -165,9 +171,15 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 	for (int i = 0; i < n; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)entity_ids[i]);
 		snprintf(regs[i], sizeof(regs[i]), "%ld", regions[i]);
-		const char *cols[NCOLS] = { ts, a->login, a->request_id, action, entity,
-					    entity_ids[i] ? ids[i] : NULL, befores ? befores[i] : NULL,
-					    afters[i], regions[i] ? regs[i] : NULL };
+		const char *cols[NCOLS] = { ts,
+					    a->login,
+					    a->request_id,
+					    action,
+					    entity,
+					    entity_ids[i] ? ids[i] : NULL,
+					    befores ? befores[i] : NULL,
+					    afters[i],
+					    regions[i] ? regs[i] : NULL };
 		event_hash(last + 1 + i, cols, hashes[i], hashes[i + 1]);
 	}
 	struct dt_strbuf sql = DT_STRBUF_INIT;
@@ -210,15 +222,16 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 }
 
 enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
-			  const char *entity, int n, const int64_t *entity_ids,
-			  const char *const *afters, const long *regions, struct dt_strbuf *err)
+				  const char *entity, int n, const int64_t *entity_ids,
+				  const char *const *afters, const long *regions,
+				  struct dt_strbuf *err)
 {
 	return append_events(s, a, action, entity, n, entity_ids, NULL, afters, regions, err);
 }
 
 enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
-		    const char *entity, int64_t entity_id, json_t *before, json_t *after,
-		    struct dt_strbuf *err)
+			    const char *entity, int64_t entity_id, json_t *before, json_t *after,
+			    struct dt_strbuf *err)
 {
 	char *jb = canonical(before), *ja = canonical(after);
 	/* The region of what was touched, so that scoped readers see the event. */
@@ -232,8 +245,8 @@ enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const 
 }
 
 enum dt_err dt_store_audit(struct dt_store *s, const struct dt_actor *a, const char *action,
-		   const char *entity, int64_t entity_id, json_t *before, json_t *after,
-		   struct dt_strbuf *err)
+			   const char *entity, int64_t entity_id, json_t *before, json_t *after,
+			   struct dt_strbuf *err)
 {
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -255,9 +268,11 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 	rc = dt_sql_exec(s, "BEGIN", err);
 	if (rc != DT_OK)
 		return rc;
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT id, ts, actor, request_id, action, entity, "
-					     "entity_id, before, after, region, prev_hash, hash "
-					     "FROM audit ORDER BY id", err);
+	sqlite3_stmt *st = dt_sql_prepare(s,
+					  "SELECT id, ts, actor, request_id, action, entity, "
+					  "entity_id, before, after, region, prev_hash, hash "
+					  "FROM audit ORDER BY id",
+					  err);
 	if (!st) {
 		rc = DT_EDB;
 		goto out;
@@ -271,26 +286,31 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 		const char *stored_prev = (const char *)sqlite3_column_text(st, 10);
 		const char *stored_hash = (const char *)sqlite3_column_text(st, 11);
 		if (id != expect) {
-			rc = dt_error(err, DT_ECORRUPT,
-				      id > expect ? "audit event %lld is missing (the chain jumps from "
-						    "event %lld to event %lld): removed"
-						  : "audit event %lld: ids out of order after %lld (got %lld)",
-				      (long long)expect, (long long)(expect - 1), (long long)id);
+			rc = dt_error(
+				err, DT_ECORRUPT,
+				id > expect
+					? "audit event %lld is missing (the chain jumps from "
+					  "event %lld to event %lld): removed"
+					: "audit event %lld: ids out of order after %lld (got %lld)",
+				(long long)expect, (long long)(expect - 1), (long long)id);
 			break;
 		}
 		if (!stored_prev || strcmp(stored_prev, prev)) {
-			rc = dt_error(err, DT_ECORRUPT,
-				      "audit event %lld: its previous hash does not match event %lld "
-				      "(an event was removed, reordered or rewritten)",
-				      (long long)id, (long long)(id - 1));
+			rc = dt_error(
+				err, DT_ECORRUPT,
+				"audit event %lld: its previous hash does not match event %lld "
+				"(an event was removed, reordered or rewritten)",
+				(long long)id, (long long)(id - 1));
 			break;
 		}
 		event_hash(id, cols, prev, hash);
 		if (!stored_hash || strcmp(stored_hash, hash)) {
-			rc = dt_error(err, DT_ECORRUPT,
-				      "audit event %lld (%s %s %s): its content does not match its hash: "
-				      "edited", (long long)id, cols[3] ? cols[3] : "?",
-				      cols[4] ? cols[4] : "?", cols[5] ? cols[5] : "");
+			rc = dt_error(
+				err, DT_ECORRUPT,
+				"audit event %lld (%s %s %s): its content does not match its hash: "
+				"edited",
+				(long long)id, cols[3] ? cols[3] : "?", cols[4] ? cols[4] : "?",
+				cols[5] ? cols[5] : "");
 			break;
 		}
 		memcpy(prev, hash, HASH_HEX);
@@ -309,10 +329,11 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 		if (rc == DT_OK && (found || n) && strcmp(head.buf, want.buf)) {
 			long long head_id = found ? strtoll(head.buf, NULL, 10) : 0;
 			rc = dt_error(err, DT_ECORRUPT,
-				      head_id > n ? "audit chain ends at event %lld but the recorded "
-						    "head is event %lld: events removed from the end"
-						  : "audit chain head (event %lld) does not match the "
-						    "recorded head (event %lld): rewritten",
+				      head_id > n
+					      ? "audit chain ends at event %lld but the recorded "
+						"head is event %lld: events removed from the end"
+					      : "audit chain head (event %lld) does not match the "
+						"recorded head (event %lld): rewritten",
 				      (long long)n, head_id);
 		}
 		dt_strbuf_release(&head);
@@ -346,16 +367,18 @@ enum dt_err dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, st
 	return rc;
 }
 
-enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp, int64_t *checked,
-			   struct dt_strbuf *err)
+enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp,
+				   int64_t *checked, struct dt_strbuf *err)
 {
 	/* A checkpoint of another database (another data key) says nothing of this one. */
 	struct dt_strbuf fp = DT_STRBUF_INIT;
 	bool found = false;
 	int rc = dt_meta_get(s, "key_fingerprint", &fp, &found, err);
 	if (rc == DT_OK && found && strcmp(cp->database, "-") && strcmp(cp->database, fp.buf))
-		rc = dt_error(err, DT_ECORRUPT, "the checkpoint is of another database (data key %s, "
-						"this one's is %s)", cp->database, fp.buf);
+		rc = dt_error(err, DT_ECORRUPT,
+			      "the checkpoint is of another database (data key %s, "
+			      "this one's is %s)",
+			      cp->database, fp.buf);
 	dt_strbuf_release(&fp);
 	*checked = 0;
 	if (rc != DT_OK)
@@ -373,16 +396,18 @@ enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoin
 	if (r == SQLITE_ROW) {
 		const char *h = (const char *)sqlite3_column_text(st, 0);
 		if (!h || strcmp(h, cp->hash))
-			rc = dt_error(err, DT_ECORRUPT,
-				      "audit event %lld does not match the checkpoint of %s (its hash is "
-				      "%.16s…, the checkpoint says %.16s…): the chain was rewritten "
-				      "since the checkpoint",
-				      (long long)cp->event, cp->time, h ? h : "none", cp->hash);
+			rc = dt_error(
+				err, DT_ECORRUPT,
+				"audit event %lld does not match the checkpoint of %s (its hash is "
+				"%.16s…, the checkpoint says %.16s…): the chain was rewritten "
+				"since the checkpoint",
+				(long long)cp->event, cp->time, h ? h : "none", cp->hash);
 	} else if (r == SQLITE_DONE) {
-		rc = dt_error(err, DT_ECORRUPT,
-			      "audit event %lld of the checkpoint of %s is missing (the chain has %lld "
-			      "events): the chain was cut or rewritten since the checkpoint",
-			      (long long)cp->event, cp->time, (long long)*checked);
+		rc = dt_error(
+			err, DT_ECORRUPT,
+			"audit event %lld of the checkpoint of %s is missing (the chain has %lld "
+			"events): the chain was cut or rewritten since the checkpoint",
+			(long long)cp->event, cp->time, (long long)*checked);
 	} else {
 		rc = dt_sql_error(s, "audit", err);
 	}

@@ -18,11 +18,11 @@
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-
 enum dt_err dt_store_row_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (!s->explicit_tx)
-		return dt_error(err, DT_EINTERNAL, "internal error: a row savepoint needs dt_store_begin()");
+		return dt_error(err, DT_EINTERNAL,
+				"internal error: a row savepoint needs dt_store_begin()");
 	return dt_sql_run(s, "SAVEPOINT import_row", err);
 }
 
@@ -48,8 +48,10 @@ const struct dt_keys *dt_store_keys(struct dt_store *s)
 static enum dt_err trainee_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(
-		s, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'trainee'), 0), "
-		   "coalesce((SELECT max(id) FROM trainee), 0)) + 1", err);
+		s,
+		"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'trainee'), 0), "
+		"coalesce((SELECT max(id) FROM trainee), 0)) + 1",
+		err);
 	if (!st)
 		return DT_EDB;
 	int r = sqlite3_step(st);
@@ -108,11 +110,13 @@ static int insert_trainees(struct dt_store *s, struct dt_trainee_new *const *t, 
 			   struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
-	dt_strbuf_adds(&sql, "INSERT INTO trainee(id, national_id, national_id_enc, national_id_blind, "
-			     "name, gender, birth_date, region, phone, email, guardian_name, "
-			     "registered_by, created_at, updated_at) VALUES ");
+	dt_strbuf_adds(&sql,
+		       "INSERT INTO trainee(id, national_id, national_id_enc, national_id_blind, "
+		       "name, gender, birth_date, region, phone, email, guardian_name, "
+		       "registered_by, created_at, updated_at) VALUES ");
 	for (int i = 0; i < n; i++)
-		dt_strbuf_adds(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		dt_strbuf_adds(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+				       : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	dt_strbuf_release(&sql);
 	if (!st)
@@ -125,10 +129,11 @@ static int insert_trainees(struct dt_store *s, struct dt_trainee_new *const *t, 
 }
 
 enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
-			    struct dt_trainee_new *const *t, int n, struct dt_strbuf *err)
+				    struct dt_trainee_new *const *t, int n, struct dt_strbuf *err)
 {
 	if (!s->explicit_tx)
-		return dt_error(err, DT_EINTERNAL, "internal error: the bulk path needs dt_store_begin()");
+		return dt_error(err, DT_EINTERNAL,
+				"internal error: the bulk path needs dt_store_begin()");
 	if (n <= 0 || n > DT_TRAINEE_BATCH)
 		return dt_error(err, DT_EINTERNAL, "internal error: a batch of %d trainees", n);
 	int64_t next, ids[DT_TRAINEE_BATCH];
@@ -205,9 +210,9 @@ static enum dt_err job_exec(struct dt_store *s, sqlite3_stmt *st, struct dt_strb
 /* As sqlite.c's busy timeout: what a connection goes back to after a try without waiting. */
 #define JOB_BUSY_TIMEOUT_MS 10000
 
-enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind, const char *entity,
-			const char *owner, json_t *params, const char *created_at, bool nowait,
-			struct dt_strbuf *err)
+enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind,
+				const char *entity, const char *owner, json_t *params,
+				const char *created_at, bool nowait, struct dt_strbuf *err)
 {
 	char *p = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
 	if (nowait)
@@ -216,8 +221,10 @@ enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind
 	if (rc == DT_OK) {
 		/* OR IGNORE: whichever thread records a job first wins; the others see it done */
 		sqlite3_stmt *st = dt_sql_prepare(
-			s, "INSERT OR IGNORE INTO job(id, kind, entity, owner, status, params, created_at) "
-			   "VALUES (?, ?, ?, ?, 'queued', ?, ?)", err);
+			s,
+			"INSERT OR IGNORE INTO job(id, kind, entity, owner, status, params, created_at) "
+			"VALUES (?, ?, ?, ?, 'queued', ?, ?)",
+			err);
 		if (!st) {
 			rc = DT_EDB;
 		} else {
@@ -240,8 +247,10 @@ enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind
 enum dt_err dt_store_job_max_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(
-		s, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'job'), 0), "
-		   "coalesce((SELECT max(id) FROM job), 0))", err);
+		s,
+		"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'job'), 0), "
+		"coalesce((SELECT max(id) FROM job), 0))",
+		err);
 	if (!st)
 		return DT_EDB;
 	int r = sqlite3_step(st);
@@ -258,7 +267,8 @@ enum dt_err dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf 
 	if (rc != DT_OK)
 		return rc;
 	sqlite3_stmt *st = dt_sql_prepare(
-		s, "UPDATE job SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
+		s,
+		"UPDATE job SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
 		err);
 	if (!st)
 		rc = DT_EDB;
@@ -271,8 +281,8 @@ enum dt_err dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf 
 }
 
 enum dt_err dt_store_job_finish(struct dt_store *s, int64_t id, const char *status, int64_t done,
-			int64_t total, json_t *counts, const char *error, const char *report,
-			size_t report_len, struct dt_strbuf *err)
+				int64_t total, json_t *counts, const char *error,
+				const char *report, size_t report_len, struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
 	char *c = counts ? json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -280,8 +290,9 @@ enum dt_err dt_store_job_finish(struct dt_store *s, int64_t id, const char *stat
 	int rc = dt_tx_begin(s, err);
 	if (rc == DT_OK) {
 		sqlite3_stmt *st = dt_sql_prepare(
-			s, "UPDATE job SET status = ?, done = ?, total = ?, counts = ?, error = ?, "
-			   "report = ?, finished_at = ?, started_at = coalesce(started_at, ?) WHERE id = ?",
+			s,
+			"UPDATE job SET status = ?, done = ?, total = ?, counts = ?, error = ?, "
+			"report = ?, finished_at = ?, started_at = coalesce(started_at, ?) WHERE id = ?",
 			err);
 		if (!st) {
 			rc = DT_EDB;
@@ -306,14 +317,16 @@ enum dt_err dt_store_job_finish(struct dt_store *s, int64_t id, const char *stat
 	return rc;
 }
 
-#define JOB_COLS "id, kind, entity, owner, status, params, done, total, counts, error, " \
-		 "created_at, started_at, finished_at, report IS NOT NULL"
+#define JOB_COLS                                                                \
+	"id, kind, entity, owner, status, params, done, total, counts, error, " \
+	"created_at, started_at, finished_at, report IS NOT NULL"
 
 static json_t *job_json(sqlite3_stmt *st)
 {
-	static const char *const names[] = { "id", "kind", "entity", "owner", "status", "params",
-					     "done", "total", "counts", "error", "created_at",
-					     "started_at", "finished_at", "has_report" };
+	static const char *const names[] = { "id",          "kind",      "entity",     "owner",
+					     "status",      "params",    "done",       "total",
+					     "counts",      "error",     "created_at", "started_at",
+					     "finished_at", "has_report" };
 	json_t *o = json_object();
 	for (int i = 0; i < (int)DT_ARRAY_SIZE(names); i++) {
 		json_t *v;
@@ -321,7 +334,8 @@ static json_t *job_json(sqlite3_stmt *st)
 		if (t == SQLITE_NULL)
 			v = json_null();
 		else if (t == SQLITE_INTEGER)
-			v = i == 13 ? json_boolean(sqlite3_column_int(st, i)) : json_integer(sqlite3_column_int64(st, i));
+			v = i == 13 ? json_boolean(sqlite3_column_int(st, i))
+				    : json_integer(sqlite3_column_int64(st, i));
 		else if (i == 5 || i == 8)
 			v = json_loads((const char *)sqlite3_column_text(st, i), 0, NULL);
 		else
@@ -350,11 +364,13 @@ enum dt_err dt_store_job_get(struct dt_store *s, int64_t id, json_t **out, struc
 }
 
 enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, json_t **out,
-		      struct dt_strbuf *err)
+			      struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(
-		s, "SELECT " JOB_COLS " FROM job WHERE ?1 IS NULL OR owner = ?1 ORDER BY id DESC LIMIT ?2",
-		err);
+	sqlite3_stmt *st =
+		dt_sql_prepare(s,
+			       "SELECT " JOB_COLS
+			       " FROM job WHERE ?1 IS NULL OR owner = ?1 ORDER BY id DESC LIMIT ?2",
+			       err);
 	if (!st)
 		return DT_EDB;
 	if (owner)
@@ -373,7 +389,8 @@ enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, 
 	return DT_OK;
 }
 
-enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out, struct dt_strbuf *err)
+enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out,
+				struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT report FROM job WHERE id = ?", err);
 	if (!st)
@@ -391,16 +408,19 @@ enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf
 	return rc;
 }
 
-enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n, struct dt_strbuf *err)
+enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n,
+				 struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
-	sqlite3_stmt *st = dt_sql_prepare(
-		s, "UPDATE job SET status = 'failed', error = ?, finished_at = ? "
-		   "WHERE status IN ('queued', 'running')", err);
+	sqlite3_stmt *st =
+		dt_sql_prepare(s,
+			       "UPDATE job SET status = 'failed', error = ?, finished_at = ? "
+			       "WHERE status IN ('queued', 'running')",
+			       err);
 	if (!st) {
 		rc = DT_EDB;
 	} else {

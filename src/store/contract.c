@@ -39,16 +39,14 @@ static enum dt_err set_columns(struct dt_store *s, int64_t id, json_t *set, stru
 	json_t *v;
 	int n = 0;
 	dt_strbuf_adds(&sql, "UPDATE contract SET ");
-	json_object_foreach(set, key, v)
-		dt_strbuf_addf(&sql, "%s%s = ?", n++ ? ", " : "", key);
+	json_object_foreach(set, key, v) dt_strbuf_addf(&sql, "%s%s = ?", n++ ? ", " : "", key);
 	dt_strbuf_adds(&sql, " WHERE id = ?");
 	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	dt_strbuf_release(&sql);
 	if (!st)
 		return DT_EDB;
 	n = 1;
-	json_object_foreach(set, key, v)
-		dt_sql_bind_json(st, n++, v);
+	json_object_foreach(set, key, v) dt_sql_bind_json(st, n++, v);
 	sqlite3_bind_int64(st, n, id);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? DT_OK : dt_sql_error(s, "contract", err);
 	sqlite3_reset(st);
@@ -58,8 +56,10 @@ static enum dt_err set_columns(struct dt_store *s, int64_t id, json_t *set, stru
 /* Does contract @id have a passed final assessment? */
 static bool final_passed(struct dt_store *s, int64_t id)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT 1 FROM assessment WHERE contract_id = ? AND "
-					     "kind = 'final' AND result = 'pass'", NULL);
+	sqlite3_stmt *st = dt_sql_prepare(s,
+					  "SELECT 1 FROM assessment WHERE contract_id = ? AND "
+					  "kind = 'final' AND result = 'pass'",
+					  NULL);
 	if (!st)
 		return false;
 	sqlite3_bind_int64(st, 1, id);
@@ -81,7 +81,8 @@ static struct dt_contract_facts facts_of(struct dt_store *s, json_t *raw)
 
 /* The date argument of ending event @ev: given (checked) or today, by the domain's rules. */
 static enum dt_err end_date(struct dt_store *s, json_t *args, const struct dt_contract_facts *c,
-			    enum dt_contract_event ev, char out[DT_DATE_STRLEN], struct dt_strbuf *err)
+			    enum dt_contract_event ev, char out[DT_DATE_STRLEN],
+			    struct dt_strbuf *err)
 {
 	struct dt_date d = dt_date_today();
 	json_t *v = json_object_get(args, "date");
@@ -100,20 +101,23 @@ static enum dt_err end_date(struct dt_store *s, json_t *args, const struct dt_co
 }
 
 /* Create the successor of a transferred contract (draft, linked). */
-static enum dt_err make_successor(struct dt_store *s, const struct dt_actor *a, json_t *raw, json_t *args,
-			  const char *date, json_t **succ, struct dt_strbuf *err)
+static enum dt_err make_successor(struct dt_store *s, const struct dt_actor *a, json_t *raw,
+				  json_t *args, const char *date, json_t **succ,
+				  struct dt_strbuf *err)
 {
-	static const char *const carry[] = { "enterprise_id", "school_id", "programme_id",
+	static const char *const carry[] = { "enterprise_id",  "school_id",     "programme_id",
 					     "company_mentor", "school_mentor", "stipend_monthly" };
 	json_t *in = json_object();
 	for (size_t i = 0; i < DT_ARRAY_SIZE(carry); i++) {
 		json_t *v = json_object_get(args, carry[i]);
-		json_object_set(in, carry[i], v && !json_is_null(v) ? v : json_object_get(raw, carry[i]));
+		json_object_set(in, carry[i],
+				v && !json_is_null(v) ? v : json_object_get(raw, carry[i]));
 	}
 	size_t n0 = s->problems.n;
 	int rc = dt_contract_transfer_check(
 		&s->problems,
-		!json_equal(json_object_get(in, "enterprise_id"), json_object_get(raw, "enterprise_id")),
+		!json_equal(json_object_get(in, "enterprise_id"),
+			    json_object_get(raw, "enterprise_id")),
 		!json_equal(json_object_get(in, "school_id"), json_object_get(raw, "school_id")));
 	dt_store_problems_noted(s, n0, err);
 	if (rc != DT_OK)
@@ -124,8 +128,9 @@ static enum dt_err make_successor(struct dt_store *s, const struct dt_actor *a, 
 	json_object_set_new(in, "probation_months", json_integer(0));
 	rc = dt_store_create(s, a, "contract", in, succ, err);
 	if (rc == DT_OK) {
-		json_t *link = json_pack("{s:I}", "predecessor_id", (json_int_t)json_integer_value(
-								 json_object_get(raw, "id")));
+		json_t *link =
+			json_pack("{s:I}", "predecessor_id",
+				  (json_int_t)json_integer_value(json_object_get(raw, "id")));
 		int64_t sid = json_integer_value(json_object_get(*succ, "id"));
 		json_t *linked = NULL;
 		rc = set_columns(s, sid, link, err);
@@ -134,7 +139,8 @@ static enum dt_err make_successor(struct dt_store *s, const struct dt_actor *a, 
 		if (rc == DT_OK)
 			rc = dt_crud_get(s, dt_entity_find("contract"), NULL, sid, 0, &linked, err);
 		if (rc == DT_OK)
-			rc = dt_audit_append(s, a, "contract.link", "contract", sid, *succ, linked, err);
+			rc = dt_audit_append(s, a, "contract.link", "contract", sid, *succ, linked,
+					     err);
 		if (rc == DT_OK) {
 			json_decref(*succ);
 			*succ = linked;
@@ -147,9 +153,10 @@ out:
 	return rc;
 }
 
-enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
-			  int64_t id, enum dt_contract_event ev, enum dt_party party, json_t *args,
-			  json_t **out, struct dt_strbuf *err)
+enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a,
+				  const struct dt_scope *scope, int64_t id,
+				  enum dt_contract_event ev, enum dt_party party, json_t *args,
+				  json_t **out, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_entity_find("contract");
 	json_t *before = NULL, *after = NULL, *raw = NULL, *set = json_object(), *succ = NULL;
@@ -202,12 +209,13 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 		for (int p = 0; p < DT_PARTY_N; p++)
 			json_object_set_new(set, approval_col[p], json_null());
 		break;
-	case DT_CEV_APPROVE:
-		json_object_set_new(set, approval_col[party], json_string(now));
-		break;
+	case DT_CEV_APPROVE: json_object_set_new(set, approval_col[party], json_string(now)); break;
 	case DT_CEV_ACTIVATE: {
-		sqlite3_stmt *st = dt_sql_prepare(s, "SELECT id FROM contract WHERE trainee_id = ? AND "
-						     "status = 'active' AND id <> ?", err);
+		sqlite3_stmt *st =
+			dt_sql_prepare(s,
+				       "SELECT id FROM contract WHERE trainee_id = ? AND "
+				       "status = 'active' AND id <> ?",
+				       err);
 		if (!st) {
 			rc = DT_EDB;
 			goto out;
@@ -218,7 +226,8 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 		sqlite3_reset(st);
 		rc = dt_contract_active_check(&s->problems, other);
 		if (rc != DT_OK) {
-			dt_error(err, rc, "contract %lld: the trainee already has active contract %lld",
+			dt_error(err, rc,
+				 "contract %lld: the trainee already has active contract %lld",
 				 (long long)id, (long long)other);
 			goto out;
 		}
@@ -240,9 +249,9 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 		} else {
 			/* stored as dissolution_reason: that field's limit */
 			size_t n1 = s->problems.n;
-			enum dt_err bad = dt_field_text(dt_entity_field(e, "dissolution_reason"),
-							json_string_value(reason), json_string_length(reason),
-							&s->problems, "reason");
+			enum dt_err bad = dt_field_text(
+				dt_entity_field(e, "dissolution_reason"), json_string_value(reason),
+				json_string_length(reason), &s->problems, "reason");
 			dt_store_problems_noted(s, n1, err);
 			if (bad != DT_OK)
 				rc = bad;
@@ -265,8 +274,7 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, 
 		json_object_set_new(set, "dissolved_in_probation", json_integer(in_prob));
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 	rc = set_columns(s, id, set, err);
 	if (rc == DT_OK && ev == DT_CEV_TRANSFER)
@@ -305,8 +313,8 @@ out:
 }
 
 enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
-			    const struct dt_scope *scope, int64_t id, json_t **out,
-			    struct dt_strbuf *err)
+				    const struct dt_scope *scope, int64_t id, json_t **out,
+				    struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_entity_find("record_entry");
 	json_t *before = NULL, *after = NULL;
@@ -322,12 +330,15 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
 	if (rc == DT_OK && present(before, "signed_at")) {
 		const char *by = json_string_value(json_object_get(before, "signed_by"));
 		rc = dt_record_signoff_check(&s->problems, by ? by : "?");
-		dt_error(err, rc, "record-book entry %lld is already signed off by %s", (long long)id,
-			 by ? by : "?");
+		dt_error(err, rc, "record-book entry %lld is already signed off by %s",
+			 (long long)id, by ? by : "?");
 	}
 	if (rc == DT_OK) {
-		sqlite3_stmt *st = dt_sql_prepare(s, "UPDATE record_entry SET signed_by = ?, signed_at = ?, "
-						     "updated_at = ? WHERE id = ?", err);
+		sqlite3_stmt *st =
+			dt_sql_prepare(s,
+				       "UPDATE record_entry SET signed_by = ?, signed_at = ?, "
+				       "updated_at = ? WHERE id = ?",
+				       err);
 		if (!st) {
 			rc = DT_EDB;
 		} else {
@@ -343,7 +354,8 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
 	if (rc == DT_OK)
 		rc = dt_crud_get(s, e, NULL, id, 0, &after, err);
 	if (rc == DT_OK)
-		rc = dt_audit_append(s, a, "record_entry.signoff", "record_entry", id, before, after, err);
+		rc = dt_audit_append(s, a, "record_entry.signoff", "record_entry", id, before,
+				     after, err);
 	rc = dt_tx_end(s, rc, err);
 	json_decref(before);
 	if (rc == DT_OK && out)
@@ -354,8 +366,8 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
 }
 
 /* One id by one key column; DT_ENOTFOUND naming what was looked for. */
-static enum dt_err lookup(struct dt_store *s, const char *sql, const void *key, int keylen, bool blob,
-		  const char *what, int64_t *id, struct dt_strbuf *err)
+static enum dt_err lookup(struct dt_store *s, const char *sql, const void *key, int keylen,
+			  bool blob, const char *what, int64_t *id, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
 	if (!st)
@@ -377,7 +389,7 @@ static enum dt_err lookup(struct dt_store *s, const char *sql, const void *key, 
 }
 
 enum dt_err dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id,
-			      struct dt_strbuf *err)
+				      struct dt_strbuf *err)
 {
 	if (!s->have_keys)
 		return dt_error(err, DT_ECRYPTO, "no key file: cannot look up identity numbers");
@@ -387,7 +399,8 @@ enum dt_err dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int
 	struct dt_problems ps = DT_PROBLEMS_INIT;
 	if (dt_natid_parse(natid, dt_date_today(), &nid, &ps, "national_id") != DT_OK) {
 		dt_problems_render(&ps, DT_LANG_EN, &why);
-		dt_problems_append(&s->problems, &ps, NULL); /* for callers that word it themselves */
+		dt_problems_append(&s->problems, &ps,
+				   NULL); /* for callers that word it themselves */
 		dt_problems_release(&ps);
 		int rc = dt_error(err, DT_EINVAL, "%s", why.buf);
 		dt_strbuf_release(&why);
@@ -400,14 +413,15 @@ enum dt_err dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int
 		      true, "trainee with this national ID", id, err);
 }
 
-enum dt_err dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id, struct dt_strbuf *err)
+enum dt_err dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id,
+				 struct dt_strbuf *err)
 {
 	return lookup(s, "SELECT id FROM organization WHERE uscc = ?", uscc, -1, false,
 		      "organization with this USCC", id, err);
 }
 
 enum dt_err dt_store_occupation_by_code(struct dt_store *s, const char *code, int64_t *id,
-				struct dt_strbuf *err)
+					struct dt_strbuf *err)
 {
 	return lookup(s, "SELECT id FROM occupation WHERE code = ?", code, -1, false,
 		      "occupation with this code", id, err);

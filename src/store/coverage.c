@@ -124,18 +124,28 @@ static void table_of_entity(const struct dt_entity *e, struct table *t)
 }
 
 static const struct table account_table = {
-	"account", "account",
-	{ { "id", C_INT, true }, { "login", C_TEXT, true }, { "role", C_TEXT, true },
-	  { "scope_region", C_INT, true }, { "scope_org", C_INT, true },
-	  { "scope_trainee", C_INT, true }, { "disabled", C_BOOL, true } },
-	7, { 0 },
+	"account",
+	"account",
+	{ { "id", C_INT, true },
+	  { "login", C_TEXT, true },
+	  { "role", C_TEXT, true },
+	  { "scope_region", C_INT, true },
+	  { "scope_org", C_INT, true },
+	  { "scope_trainee", C_INT, true },
+	  { "disabled", C_BOOL, true } },
+	7,
+	{ 0 },
 };
 
 static const struct table credential_table = {
-	"credential", "credential",
-	{ { "id", C_INT, true }, { "account_id", C_INT, true }, { "kind", C_TEXT, true },
+	"credential",
+	"credential",
+	{ { "id", C_INT, true },
+	  { "account_id", C_INT, true },
+	  { "kind", C_TEXT, true },
 	  { "expires_at", C_TEXT, true } },
-	4, { 0 },
+	4,
+	{ 0 },
 };
 
 /*
@@ -160,7 +170,9 @@ static void row_text(const struct table *t, sqlite3_stmt *st, struct dt_strbuf *
 		}
 		switch (t->cols[i].type) {
 		case C_INT: dt_strbuf_addint(sb, sqlite3_column_int64(st, i), 0); break;
-		case C_BOOL: dt_strbuf_adds(sb, sqlite3_column_int64(st, i) ? "true" : "false"); break;
+		case C_BOOL:
+			dt_strbuf_adds(sb, sqlite3_column_int64(st, i) ? "true" : "false");
+			break;
 		case C_REGION:
 			dt_strbuf_addch(sb, '"');
 			dt_strbuf_addint(sb, sqlite3_column_int64(st, i), 6);
@@ -206,7 +218,8 @@ static bool same(sqlite3_stmt *st, int i, enum ctype ty, json_t *v)
 		       strtoll(json_string_value(v), NULL, 10) == sqlite3_column_int64(st, i);
 	case C_TEXT: {
 		const char *t = (const char *)sqlite3_column_text(st, i);
-		return json_is_string(v) && t && (size_t)sqlite3_column_bytes(st, i) == json_string_length(v) &&
+		return json_is_string(v) && t &&
+		       (size_t)sqlite3_column_bytes(st, i) == json_string_length(v) &&
 		       !memcmp(t, json_string_value(v), json_string_length(v));
 	}
 	}
@@ -225,12 +238,14 @@ static bool is_delete(const char *action)
  * filled in.
  */
 static enum dt_err last_content(struct run *r, const struct table *t, int64_t id, int64_t *ev,
-			struct dt_strbuf *action, json_t **after, struct dt_strbuf *err)
+				struct dt_strbuf *action, json_t **after, struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(
-		r->s, "SELECT id, action, after FROM audit WHERE entity = ? AND entity_id = ? AND "
-		      "(after IS NOT NULL OR action LIKE '%.delete') AND action NOT LIKE '%.unmask%' "
-		      "ORDER BY id DESC LIMIT 1", err);
+		r->s,
+		"SELECT id, action, after FROM audit WHERE entity = ? AND entity_id = ? AND "
+		"(after IS NOT NULL OR action LIKE '%.delete') AND action NOT LIKE '%.unmask%' "
+		"ORDER BY id DESC LIMIT 1",
+		err);
 	if (!st)
 		return DT_EDB;
 	char idbuf[24];
@@ -263,8 +278,8 @@ static void compare_row(struct run *r, const struct table *t, sqlite3_stmt *st, 
 	for (int i = 0; i < t->ncols; i++) {
 		if (t->cols[i].compare &&
 		    !same(st, i, t->cols[i].type, json_object_get(after, t->cols[i].name)))
-			finding(r, "%s %lld: %s differs from its last audit event %lld (%s)", t->table,
-				(long long)id, t->cols[i].name, (long long)ev, action);
+			finding(r, "%s %lld: %s differs from its last audit event %lld (%s)",
+				t->table, (long long)id, t->cols[i].name, (long long)ev, action);
 	}
 }
 
@@ -308,16 +323,18 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 	while (es == SQLITE_ROW || rs == SQLITE_ROW) {
 		int64_t eid = es == SQLITE_ROW ? sqlite3_column_int64(ev, 0) : INT64_MAX;
 		if (eid < prev_eid) {
-			rc = dt_error(err, DT_EINTERNAL, "internal error: the events of %s came out of "
-							 "order", t->table);
+			rc = dt_error(err, DT_EINTERNAL,
+				      "internal error: the events of %s came out of "
+				      "order",
+				      t->table);
 			goto out;
 		}
 		prev_eid = eid;
 		int64_t rid = rs == SQLITE_ROW ? sqlite3_column_int64(row, 0) : INT64_MAX;
 		if (rid < eid) {
 			r->records++;
-			finding(r, "%s %lld: present without an audit event that created it", t->table,
-				(long long)rid);
+			finding(r, "%s %lld: present without an audit event that created it",
+				t->table, (long long)rid);
 			rs = sqlite3_step(row);
 			continue;
 		}
@@ -330,14 +347,15 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 			r->records++;
 		if (rid > eid) {
 			if (!del)
-				finding(r, "%s %lld: deleted without an audit event (its last event is %lld, %s)",
+				finding(r,
+					"%s %lld: deleted without an audit event (its last event is %lld, %s)",
 					t->table, (long long)eid, (long long)evid, act);
 			es = sqlite3_step(ev);
 			continue;
 		}
 		if (del) {
-			finding(r, "%s %lld: present although audit event %lld deleted it", t->table,
-				(long long)rid, (long long)evid);
+			finding(r, "%s %lld: present although audit event %lld deleted it",
+				t->table, (long long)rid, (long long)evid);
 		} else if (!atext || strstr(act, ".unmask")) {
 			/* a read or a change without content: the last event that has it */
 			int64_t cev = 0;
@@ -345,7 +363,8 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 			if (rc != DT_OK)
 				goto out;
 			if (!cev)
-				finding(r, "%s %lld: present without an audit event that created it",
+				finding(r,
+					"%s %lld: present without an audit event that created it",
 					t->table, (long long)rid);
 			else if (is_delete(action.buf))
 				finding(r, "%s %lld: present although audit event %lld deleted it",
@@ -354,7 +373,8 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 				compare_row(r, t, row, rid, cev, action.buf, after);
 		} else {
 			row_text(t, row, &text);
-			if (text.len != (size_t)sqlite3_column_bytes(ev, 3) || memcmp(text.buf, atext, text.len)) {
+			if (text.len != (size_t)sqlite3_column_bytes(ev, 3) ||
+			    memcmp(text.buf, atext, text.len)) {
 				after = json_loads(atext, 0, NULL);
 				compare_row(r, t, row, rid, evid, act, after);
 			}
@@ -382,8 +402,10 @@ static enum dt_err check_inherited(struct run *r, const struct dt_entity *e, str
 	if (!owner)
 		return DT_OK;
 	struct dt_strbuf sql = DT_STRBUF_INIT;
-	dt_strbuf_addf(&sql, "SELECT c.id, o.id FROM %s c JOIN %s o ON o.id = c.%s WHERE c.region IS NOT o.region",
-		       e->table, owner->table, f->name);
+	dt_strbuf_addf(
+		&sql,
+		"SELECT c.id, o.id FROM %s c JOIN %s o ON o.id = c.%s WHERE c.region IS NOT o.region",
+		e->table, owner->table, f->name);
 	sqlite3_stmt *st = dt_sql_prepare(r->s, sql.buf, err);
 	dt_strbuf_release(&sql);
 	if (!st)
@@ -406,8 +428,10 @@ static enum dt_err check_natids(struct run *r, struct dt_strbuf *err)
 {
 	if (!r->s->have_keys)
 		return DT_OK;
-	sqlite3_stmt *st = dt_sql_prepare(r->s, "SELECT id, national_id, national_id_enc, "
-						 "national_id_blind FROM trainee ORDER BY id", err);
+	sqlite3_stmt *st = dt_sql_prepare(r->s,
+					  "SELECT id, national_id, national_id_enc, "
+					  "national_id_blind FROM trainee ORDER BY id",
+					  err);
 	if (!st)
 		return DT_EDB;
 	int s;
@@ -425,15 +449,18 @@ static enum dt_err check_natids(struct run *r, struct dt_strbuf *err)
 		if (ok) {
 			plain[DT_NATID_LEN] = '\0';
 			dt_secret_blind(&r->s->keys, plain, DT_NATID_LEN, want);
-			ok = blind && blen == DT_BLIND_LEN && !sodium_memcmp(want, blind, DT_BLIND_LEN);
+			ok = blind && blen == DT_BLIND_LEN &&
+			     !sodium_memcmp(want, blind, DT_BLIND_LEN);
 			for (size_t i = 0; ok && masked && i < DT_NATID_LEN; i++)
 				ok = masked[i] == '*' || masked[i] == plain[i];
 			ok = ok && masked && strlen(masked) == DT_NATID_LEN;
 		}
 		sodium_memzero(plain, sizeof(plain));
 		if (!ok)
-			finding(r, "trainee %lld: national_id_enc does not hold the ID of its blind index "
-				   "and masked form", (long long)id);
+			finding(r,
+				"trainee %lld: national_id_enc does not hold the ID of its blind index "
+				"and masked form",
+				(long long)id);
 	}
 	sqlite3_reset(st);
 	return s == SQLITE_DONE ? DT_OK : dt_sql_error(r->s, "trainee", err);
@@ -444,8 +471,10 @@ static enum dt_err check_settings(struct run *r, struct dt_strbuf *err)
 {
 	json_t *want = json_object(), *evid = json_object();
 	int rc = DT_OK, s;
-	sqlite3_stmt *st = dt_sql_prepare(r->s, "SELECT id, after FROM audit WHERE entity = 'setting' "
-						 "AND action = 'setting.set' ORDER BY id", err);
+	sqlite3_stmt *st = dt_sql_prepare(r->s,
+					  "SELECT id, after FROM audit WHERE entity = 'setting' "
+					  "AND action = 'setting.set' ORDER BY id",
+					  err);
 	if (!st) {
 		rc = DT_EDB;
 		goto out;
@@ -455,7 +484,8 @@ static enum dt_err check_settings(struct run *r, struct dt_strbuf *err)
 		json_t *o = a ? json_loads(a, 0, NULL) : NULL;
 		const char *k;
 		json_t *v;
-		json_object_foreach(o, k, v) {
+		json_object_foreach(o, k, v)
+		{
 			json_object_set(want, k, v);
 			json_object_set_new(evid, k, json_integer(sqlite3_column_int64(st, 0)));
 		}
@@ -466,8 +496,10 @@ static enum dt_err check_settings(struct run *r, struct dt_strbuf *err)
 		rc = dt_sql_error(r->s, "audit", err);
 		goto out;
 	}
-	st = dt_sql_prepare(r->s, "SELECT key, value FROM meta WHERE key LIKE 'weight.%' OR "
-				  "key LIKE 'alert.%' ORDER BY key", err);
+	st = dt_sql_prepare(r->s,
+			    "SELECT key, value FROM meta WHERE key LIKE 'weight.%' OR "
+			    "key LIKE 'alert.%' ORDER BY key",
+			    err);
 	if (!st) {
 		rc = DT_EDB;
 		goto out;
@@ -480,8 +512,9 @@ static enum dt_err check_settings(struct run *r, struct dt_strbuf *err)
 		if (!w)
 			finding(r, "setting %s: present without an audit event that set it", k);
 		else if (!json_is_string(w) || strcmp(json_string_value(w), v))
-			finding(r, "setting %s: differs from its last audit event %lld (setting.set)", k,
-				(long long)json_integer_value(json_object_get(evid, k)));
+			finding(r,
+				"setting %s: differs from its last audit event %lld (setting.set)",
+				k, (long long)json_integer_value(json_object_get(evid, k)));
 		json_object_del(want, k);
 	}
 	sqlite3_reset(st);
@@ -501,7 +534,7 @@ out:
 }
 
 enum dt_err dt_store_records_check(struct dt_store *s, struct dt_strbuf *report, int64_t max,
-			   int64_t *found, int64_t *records, struct dt_strbuf *err)
+				   int64_t *found, int64_t *records, struct dt_strbuf *err)
 {
 	struct run r = { s, report, max, 0, 0 };
 	int rc = DT_OK;

@@ -76,12 +76,8 @@ static void json_value(json_t *v, struct dt_value *out)
 		out->type = DT_V_BOOL;
 		out->b = json_is_true(v);
 		break;
-	case JSON_NULL:
-		out->type = DT_V_NULL;
-		break;
-	default:
-		out->type = DT_V_OTHER;
-		break;
+	case JSON_NULL: out->type = DT_V_NULL; break;
+	default: out->type = DT_V_OTHER; break;
 	}
 }
 
@@ -125,7 +121,8 @@ static bool ref_find(void *ctx, const struct dt_field *f, int64_t id, const char
 	return true;
 }
 
-enum dt_err dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg)
+enum dt_err dt_crud_text_check(const struct dt_field *f, const char *str, size_t len,
+			       struct dt_strbuf *msg)
 {
 	struct dt_problems ps = DT_PROBLEMS_INIT;
 	enum dt_err rc = dt_field_text(f, str, len, &ps, f->name);
@@ -184,7 +181,8 @@ static int check_input(struct dt_store *s, const struct dt_actor *a, const struc
 	struct facts fx = { s, a, refs, NULL };
 	const char *key;
 	json_t *v;
-	json_object_foreach(in, key, v) {
+	json_object_foreach(in, key, v)
+	{
 		const struct dt_field *f = dt_entity_field(e, key);
 		if (!f) {
 			dt_store_problem(s, err, key, "field.unknown", "entity", e->name, NULL);
@@ -235,7 +233,7 @@ void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql)
 
 /* The current row of @st (laid out by dt_crud_select_list) as an API object. */
 int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_stmt *st,
-		       unsigned flags, json_t **out, struct dt_strbuf *err)
+			unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	json_t *o = json_object();
 	int col = 0;
@@ -261,22 +259,27 @@ int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_s
 		}
 		if (f->flags & DT_FF_PII) {
 			col++;
-			if ((flags & DT_READ_UNMASK) && sqlite3_column_type(st, col) == SQLITE_BLOB) {
+			if ((flags & DT_READ_UNMASK) &&
+			    sqlite3_column_type(st, col) == SQLITE_BLOB) {
 				if (!s->have_keys) {
 					json_decref(v);
 					json_decref(o);
-					return dt_error(err, DT_ECRYPTO, "no key file: cannot show %s", f->name);
+					return dt_error(err, DT_ECRYPTO,
+							"no key file: cannot show %s", f->name);
 				}
 				const unsigned char *blob = sqlite3_column_blob(st, col);
 				int len = sqlite3_column_bytes(st, col);
 				char plain[256];
-				if (len <= DT_SEAL_OVERHEAD || len - DT_SEAL_OVERHEAD >= (int)sizeof(plain) ||
+				if (len <= DT_SEAL_OVERHEAD ||
+				    len - DT_SEAL_OVERHEAD >= (int)sizeof(plain) ||
 				    dt_secret_open(&s->keys, blob, (size_t)len, plain) != DT_OK) {
 					json_decref(v);
 					json_decref(o);
-					return dt_error(err, DT_ECRYPTO,
-							"%s %s: cannot decrypt %s (wrong key or damaged data)",
-							e->name, (const char *)sqlite3_column_text(st, 0), f->name);
+					return dt_error(
+						err, DT_ECRYPTO,
+						"%s %s: cannot decrypt %s (wrong key or damaged data)",
+						e->name, (const char *)sqlite3_column_text(st, 0),
+						f->name);
 				}
 				plain[len - DT_SEAL_OVERHEAD] = '\0';
 				json_decref(v);
@@ -294,8 +297,7 @@ void dt_crud_bind_all(sqlite3_stmt *st, json_t *binds)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(binds, i, v)
-		dt_sql_bind_json(st, (int)i + 1, v);
+	json_array_foreach(binds, i, v) dt_sql_bind_json(st, (int)i + 1, v);
 }
 
 /* Append @sql and bind @v once per '?' in it. */
@@ -328,7 +330,8 @@ struct party_rule {
 	const char *write;
 };
 
-#define CONTRACT_OF_ORG " AND contract_id IN (SELECT id FROM contract WHERE enterprise_id = ? OR school_id = ?)"
+#define CONTRACT_OF_ORG \
+	" AND contract_id IN (SELECT id FROM contract WHERE enterprise_id = ? OR school_id = ?)"
 #define CONTRACT_OF_TRAINEE " AND contract_id IN (SELECT id FROM contract WHERE trainee_id = ?)"
 
 static const struct party_rule org_rules[] = {
@@ -367,7 +370,8 @@ static const struct party_rule trainee_rules[] = {
 	  " AND (id IN (SELECT enterprise_id FROM contract WHERE trainee_id = ?)"
 	  " OR id IN (SELECT school_id FROM contract WHERE trainee_id = ?))",
 	  NULL },
-	{ "programme", " AND id IN (SELECT programme_id FROM contract WHERE trainee_id = ?)", NULL },
+	{ "programme", " AND id IN (SELECT programme_id FROM contract WHERE trainee_id = ?)",
+	  NULL },
 	{ "partnership", NULL, NULL },
 	{ "demand", NULL, NULL },
 	{ "place", NULL, NULL },
@@ -411,8 +415,7 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, 
 		return;
 	case DT_SCOPE_GOV:
 	case DT_SCOPE_AREA:
-	case DT_SCOPE_PARTY:
-		break;
+	case DT_SCOPE_PARTY: break;
 	default:
 		dt_strbuf_adds(sql, " AND 0"); /* no rule: nothing for a scoped caller */
 		return;
@@ -423,11 +426,15 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, 
 		if (e->scope == DT_SCOPE_AREA && !write) {
 			/* What is in force here: the national default, the province's and the
 			 * city's above the region, and everything within it. */
-			dt_strbuf_adds(sql, " AND (region IS NULL OR region BETWEEN ? AND ? OR region IN (?, ?))");
+			dt_strbuf_adds(
+				sql,
+				" AND (region IS NULL OR region BETWEEN ? AND ? OR region IN (?, ?))");
 			json_array_append_new(binds, json_integer(lo));
 			json_array_append_new(binds, json_integer(hi));
-			json_array_append_new(binds, json_integer(scope->region - scope->region % 10000));
-			json_array_append_new(binds, json_integer(scope->region - scope->region % 100));
+			json_array_append_new(binds,
+					      json_integer(scope->region - scope->region % 10000));
+			json_array_append_new(binds,
+					      json_integer(scope->region - scope->region % 100));
 		} else {
 			dt_strbuf_adds(sql, " AND region BETWEEN ? AND ?");
 			json_array_append_new(binds, json_integer(lo));
@@ -435,10 +442,11 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, 
 		}
 	}
 	if (scope->org_id)
-		party_scope(org_rules, DT_ARRAY_SIZE(org_rules), e, write, scope->org_id, sql, binds);
-	if (scope->trainee_id)
-		party_scope(trainee_rules, DT_ARRAY_SIZE(trainee_rules), e, write, scope->trainee_id, sql,
+		party_scope(org_rules, DT_ARRAY_SIZE(org_rules), e, write, scope->org_id, sql,
 			    binds);
+	if (scope->trainee_id)
+		party_scope(trainee_rules, DT_ARRAY_SIZE(trainee_rules), e, write,
+			    scope->trainee_id, sql, binds);
 }
 
 enum dt_err dt_crud_scope_rules_check(struct dt_strbuf *why)
@@ -458,8 +466,8 @@ enum dt_err dt_crud_scope_rules_check(struct dt_strbuf *why)
 		for (size_t k = 0; k < DT_ARRAY_SIZE(tables); k++) {
 			bool listed = party_rule(tables[k].t, tables[k].n, e->name) != NULL;
 			if (e->scope == DT_SCOPE_PARTY && !listed)
-				rc = dt_error(why, DT_EINTERNAL, "entity %s has no %s rule", e->name,
-					      tables[k].who);
+				rc = dt_error(why, DT_EINTERNAL, "entity %s has no %s rule",
+					      e->name, tables[k].who);
 		}
 	}
 	for (size_t k = 0; k < DT_ARRAY_SIZE(tables); k++) {
@@ -467,10 +475,12 @@ enum dt_err dt_crud_scope_rules_check(struct dt_strbuf *why)
 			const struct party_rule *r = &tables[k].t[i];
 			const struct dt_entity *e = dt_entity_find(r->entity);
 			if (!e || e->scope != DT_SCOPE_PARTY)
-				rc = dt_error(why, DT_EINTERNAL, "%s rule for %s, which is not a party kind",
+				rc = dt_error(why, DT_EINTERNAL,
+					      "%s rule for %s, which is not a party kind",
 					      tables[k].who, r->entity);
 			else if (r->write && !r->read)
-				rc = dt_error(why, DT_EINTERNAL, "%s may change %s records it cannot read",
+				rc = dt_error(why, DT_EINTERNAL,
+					      "%s may change %s records it cannot read",
 					      tables[k].who, r->entity);
 		}
 	}
@@ -582,7 +592,8 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 			       : 0u;
 	if (shape && (flags & DT_READ_WRITABLE))
 		shape |= 8u;
-	struct dt_get_memo *m = &s->get_memo[((size_t)(e - dt_entities) * 16 + shape) % DT_GET_MEMO];
+	struct dt_get_memo *m =
+		&s->get_memo[((size_t)(e - dt_entities) * 16 + shape) % DT_GET_MEMO];
 	sqlite3_stmt *st = NULL;
 	/* the scope's values to bind after the id (its text goes to sql, unused on a memo hit) */
 	if (shape) {
@@ -611,8 +622,7 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 	if (binds) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(binds, i, v)
-			dt_sql_bind_json(st, (int)i + 2, v);
+		json_array_foreach(binds, i, v) dt_sql_bind_json(st, (int)i + 2, v);
 	}
 	int r = sqlite3_step(st);
 	if (r == SQLITE_ROW && text)
@@ -631,13 +641,13 @@ out:
 }
 
 enum dt_err dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
-		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err)
+			int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	return crud_get_any(s, e, scope, id, flags, out, NULL, err);
 }
 
-enum dt_err dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
-		     int64_t id, struct dt_strbuf *err)
+enum dt_err dt_crud_writable(struct dt_store *s, const struct dt_entity *e,
+			     const struct dt_scope *scope, int64_t id, struct dt_strbuf *err)
 {
 	if (!scope)
 		return DT_OK;
@@ -650,7 +660,7 @@ enum dt_err dt_crud_writable(struct dt_store *s, const struct dt_entity *e, cons
 }
 
 enum dt_err dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
-		      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err)
+			      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_crud_find_entity(entity, err);
 	if (!e)
@@ -673,8 +683,8 @@ enum dt_err dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, 
 	return rc;
 }
 
-enum dt_err dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
-		 unsigned flags, json_t **out, struct dt_strbuf *err)
+enum dt_err dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+			 int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_crud_find_entity(entity, err);
 	if (!e)
@@ -695,7 +705,8 @@ static int insert_row(struct dt_store *s, const struct dt_entity *e, json_t *row
 	json_t *v;
 	int n = 0;
 	dt_strbuf_addf(&sql, "INSERT INTO %s(", e->table);
-	json_object_foreach(row, key, v) {
+	json_object_foreach(row, key, v)
+	{
 		dt_strbuf_addf(&sql, "%s%s", n ? ", " : "", key);
 		dt_strbuf_adds(&vals, n++ ? ", ?" : "?");
 	}
@@ -710,8 +721,7 @@ static int insert_row(struct dt_store *s, const struct dt_entity *e, json_t *row
 	if (!st)
 		return DT_EDB;
 	n = 1;
-	json_object_foreach(row, key, v)
-		dt_sql_bind_json(st, n++, v);
+	json_object_foreach(row, key, v) dt_sql_bind_json(st, n++, v);
 	for (int i = 0; i < blobs->n; i++)
 		sqlite3_bind_blob(st, n++, blobs->b[i].data, (int)blobs->b[i].len, SQLITE_STATIC);
 	int r = sqlite3_step(st);
@@ -778,8 +788,8 @@ static enum dt_err lookup_problem(struct dt_store *s, enum dt_err rc)
 	return rc;
 }
 
-enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
-		    json_t **out, struct dt_strbuf *err)
+enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity,
+			    json_t *in, json_t **out, struct dt_strbuf *err)
 {
 	enum dt_err wrc = DT_OK;
 	const struct dt_entity *e = write_begin(s, entity, err, &wrc);
@@ -819,8 +829,9 @@ done:
 	return rc;
 }
 
-enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
-		    const char *entity, int64_t id, json_t *patch, json_t **out, struct dt_strbuf *err)
+enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a,
+			    const struct dt_scope *scope, const char *entity, int64_t id,
+			    json_t *patch, json_t **out, struct dt_strbuf *err)
 {
 	enum dt_err wrc = DT_OK;
 	const struct dt_entity *e = write_begin(s, entity, err, &wrc);
@@ -854,7 +865,8 @@ enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a, const 
 		const char *key;
 		json_t *v;
 		json_object_clear(changes);
-		json_object_foreach(merged, key, v) {
+		json_object_foreach(merged, key, v)
+		{
 			if (!json_equal(v, json_object_get(raw, key)))
 				json_object_set(changes, key, v);
 		}
@@ -880,8 +892,7 @@ enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a, const 
 			rc = DT_EDB;
 		} else {
 			n = 1;
-			json_object_foreach(changes, key, v)
-				dt_sql_bind_json(st, n++, v);
+			json_object_foreach(changes, key, v) dt_sql_bind_json(st, n++, v);
 			for (int i = 0; i < blobs.n; i++)
 				sqlite3_bind_blob(st, n++, blobs.b[i].data, (int)blobs.b[i].len,
 						  SQLITE_STATIC);
@@ -892,8 +903,8 @@ enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a, const 
 		}
 	}
 	if (rc == DT_OK && json_object_get(changes, "region"))
-		rc = dt_rules_region_moved(s, e, id, (int)json_integer_value(json_object_get(changes, "region")),
-					   err);
+		rc = dt_rules_region_moved(
+			s, e, id, (int)json_integer_value(json_object_get(changes, "region")), err);
 	if (rc == DT_OK)
 		rc = dt_crud_get(s, e, NULL, id, 0, &after, err);
 	if (rc == DT_OK) {
@@ -919,8 +930,9 @@ done:
 	return rc;
 }
 
-enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
-		    const char *entity, int64_t id, struct dt_strbuf *err)
+enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a,
+			    const struct dt_scope *scope, const char *entity, int64_t id,
+			    struct dt_strbuf *err)
 {
 	enum dt_err wrc = DT_OK;
 	const struct dt_entity *e = write_begin(s, entity, err, &wrc);

@@ -38,14 +38,15 @@ static enum dt_err filter_value(struct dt_store *s, const struct dt_field *f, co
 		*out = json_integer(n);
 		return DT_OK;
 	case DT_F_BOOL:
-		if (strcmp(text, "true") && strcmp(text, "false") && strcmp(text, "1") && strcmp(text, "0"))
+		if (strcmp(text, "true") && strcmp(text, "false") && strcmp(text, "1") &&
+		    strcmp(text, "0"))
 			return dt_store_problem(s, err, f->name, "type.boolean", NULL);
 		*out = json_integer(!strcmp(text, "true") || !strcmp(text, "1"));
 		return DT_OK;
 	case DT_F_ENUM:
 		if (!dt_crud_enum_has(f->values, text))
-			return dt_store_problem(s, err, f->name, "enum.value", "value", text, "values",
-						f->values, NULL);
+			return dt_store_problem(s, err, f->name, "enum.value", "value", text,
+						"values", f->values, NULL);
 		*out = json_string(text);
 		return DT_OK;
 	case DT_F_DATE: {
@@ -53,13 +54,12 @@ static enum dt_err filter_value(struct dt_store *s, const struct dt_field *f, co
 		if (strlen(text) != 10 || text[4] != '-' || text[7] != '-')
 			return dt_store_problem(s, err, f->name, "type.date", NULL);
 		if (dt_date_parse(text, &d, NULL, NULL) != DT_OK)
-			return dt_store_problem(s, err, f->name, "date.invalid", "value", text, NULL);
+			return dt_store_problem(s, err, f->name, "date.invalid", "value", text,
+						NULL);
 		*out = json_string(text);
 		return DT_OK;
 	}
-	default:
-		*out = json_string(text);
-		return DT_OK;
+	default: *out = json_string(text); return DT_OK;
 	}
 }
 
@@ -77,7 +77,8 @@ static enum dt_err coarse_filter(struct dt_store *s, const struct dt_field *f, c
 		for (const char *p = text; year && *p; p++)
 			year = *p >= '0' && *p <= '9';
 		if (!year)
-			return dt_store_problem(s, err, f->name, "filter.year_only", "value", text, NULL);
+			return dt_store_problem(s, err, f->name, "filter.year_only", "value", text,
+						NULL);
 		char lo[16], hi[16];
 		snprintf(lo, sizeof(lo), "%s-01-01", text);
 		snprintf(hi, sizeof(hi), "%s-12-31", text);
@@ -102,8 +103,8 @@ static enum dt_err coarse_filter(struct dt_store *s, const struct dt_field *f, c
 
 /* WHERE clause shared by list and count (without cursor), for the reader of @s. */
 static enum dt_err where_sql(struct dt_store *s, const struct dt_entity *e,
-		     const struct dt_scope *scope, const struct dt_query *q, struct dt_strbuf *sql,
-		     json_t *binds, struct dt_strbuf *err)
+			     const struct dt_scope *scope, const struct dt_query *q,
+			     struct dt_strbuf *sql, json_t *binds, struct dt_strbuf *err)
 {
 	dt_strbuf_adds(sql, " WHERE 1 = 1");
 	dt_crud_scope_sql(e, scope, false, sql, binds);
@@ -113,7 +114,8 @@ static enum dt_err where_sql(struct dt_store *s, const struct dt_entity *e,
 		if (!dt_utf8_valid(name, strlen(name), NULL))
 			return dt_store_problem(s, err, "filter", "text.utf8", NULL);
 		if (!f || !(f->flags & DT_FF_FILTER))
-			return dt_store_problem(s, err, name, "filter.unknown", "entity", e->name, NULL);
+			return dt_store_problem(s, err, name, "filter.unknown", "entity", e->name,
+						NULL);
 		if (!dt_utf8_valid(text, strlen(text), NULL))
 			return dt_store_problem(s, err, name, "text.utf8", NULL);
 		if ((f->flags & DT_FF_QUASI) && !s->viewer.pii) {
@@ -155,7 +157,8 @@ static enum dt_err where_sql(struct dt_store *s, const struct dt_entity *e,
 		for (size_t i = 0; i < e->nfields; i++) {
 			if (!(e->fields[i].flags & DT_FF_SEARCH))
 				continue;
-			dt_strbuf_addf(sql, "%s%s LIKE ? ESCAPE '\\'", n++ ? " OR " : "", e->fields[i].name);
+			dt_strbuf_addf(sql, "%s%s LIKE ? ESCAPE '\\'", n++ ? " OR " : "",
+				       e->fields[i].name);
 			json_array_append_new(binds, json_string(pat.buf));
 		}
 		if (!n)
@@ -200,7 +203,8 @@ static json_t *cursor_decode(const char *c)
 }
 
 enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
-		  const struct dt_query *q, json_t **items, char **next, struct dt_strbuf *err)
+			  const struct dt_query *q, json_t **items, char **next,
+			  struct dt_strbuf *err)
 {
 	dt_store_problems_begin(s, NULL);
 	const struct dt_entity *e = dt_entity_find(entity);
@@ -215,8 +219,8 @@ enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, cons
 		return dt_store_problem(s, err, "sort", "list.sort", "value", sort, NULL);
 	int limit = q && q->limit ? q->limit : LIST_DEFAULT;
 	if (limit < 1 || limit > LIST_MAX)
-		return dt_store_problem(s, err, "limit", "number.range", "value", DT_I(limit), "min",
-					DT_I(1), "max", DT_I(LIST_MAX), NULL);
+		return dt_store_problem(s, err, "limit", "number.range", "value", DT_I(limit),
+					"min", DT_I(1), "max", DT_I(LIST_MAX), NULL);
 	bool desc = q && q->desc;
 	bool by_id = !strcmp(sort, "id");
 	/*
@@ -256,8 +260,9 @@ enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, cons
 			else
 				dt_strbuf_addf(&sql, " AND (%s IS NOT NULL OR id > ?)", sort);
 		} else {
-			dt_strbuf_addf(&sql, " AND (%s %s ? OR (%s = ? AND id %s ?)%s%s%s)", sort, op, sort,
-				       op, desc ? " OR " : "", desc ? sort : "", desc ? " IS NULL" : "");
+			dt_strbuf_addf(&sql, " AND (%s %s ? OR (%s = ? AND id %s ?)%s%s%s)", sort,
+				       op, sort, op, desc ? " OR " : "", desc ? sort : "",
+				       desc ? " IS NULL" : "");
 			json_array_append(binds, json_array_get(cur, 0));
 			json_array_append(binds, json_array_get(cur, 0));
 		}
@@ -296,7 +301,8 @@ enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, cons
 		json_decref(last_owned);
 		last_owned = NULL;
 		if (sf->type == DT_F_REGION)
-			last_sort = last_owned = json_integer(strtol(json_string_value(sv), NULL, 10));
+			last_sort = last_owned =
+				json_integer(strtol(json_string_value(sv), NULL, 10));
 		else
 			last_sort = sv;
 		n++;
@@ -320,7 +326,7 @@ out:
 }
 
 enum dt_err dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
-		   const struct dt_query *q, int64_t *count, struct dt_strbuf *err)
+			   const struct dt_query *q, int64_t *count, struct dt_strbuf *err)
 {
 	dt_store_problems_begin(s, NULL);
 	const struct dt_entity *e = dt_entity_find(entity);

@@ -14,7 +14,7 @@
 #include "core/banned.h"
 
 enum dt_err dt_store_targets_effective(struct dt_store *s, int region, int year, json_t **out,
-			       struct dt_strbuf *err)
+				       struct dt_strbuf *err)
 {
 	/* The national default, then the province's, then the city's: the most specific wins. */
 	sqlite3_stmt *st = dt_sql_prepare(
@@ -31,13 +31,15 @@ enum dt_err dt_store_targets_effective(struct dt_store *s, int region, int year,
 	int r;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		int reg = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 2);
-		const char *source = reg == 0 ? "national" : reg % 10000 == 0 ? "province" : "pilot";
+		const char *source = reg == 0           ? "national"
+				     : reg % 10000 == 0 ? "province"
+							: "pilot";
 		char code[16];
 		snprintf(code, sizeof(code), "%06d", reg);
 		json_t *t = json_pack("{s:I, s:s, s:i, s:s, s:o, s:f, s:s}", "id",
 				      (json_int_t)sqlite3_column_int64(st, 0), "indicator",
-				      (const char *)sqlite3_column_text(st, 1), "year", year, "region",
-				      reg ? code : "", "baseline",
+				      (const char *)sqlite3_column_text(st, 1), "year", year,
+				      "region", reg ? code : "", "baseline",
 				      sqlite3_column_type(st, 3) == SQLITE_NULL
 					      ? json_null()
 					      : json_real(sqlite3_column_double(st, 3)),
@@ -56,7 +58,7 @@ enum dt_err dt_store_targets_effective(struct dt_store *s, int region, int year,
 }
 
 enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int region, int year,
-			 json_t *targets, json_t **out, struct dt_strbuf *err)
+				 json_t *targets, json_t **out, struct dt_strbuf *err)
 {
 	dt_store_problems_begin(s, "target");
 	if (!json_is_array(targets))
@@ -67,7 +69,8 @@ enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, i
 	size_t i;
 	json_t *t;
 	json_t *saved = json_array();
-	json_array_foreach(targets, i, t) {
+	json_array_foreach(targets, i, t)
+	{
 		json_t *in = json_is_object(t) ? json_deep_copy(t) : NULL;
 		if (!in) {
 			char field[32];
@@ -88,7 +91,8 @@ enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, i
 		const char *ind = json_string_value(json_object_get(in, "indicator"));
 		if (ind) {
 			sqlite3_stmt *st = dt_sql_prepare(
-				s, "SELECT id FROM target WHERE coalesce(region, 0) = ? AND indicator = ? AND year = ?",
+				s,
+				"SELECT id FROM target WHERE coalesce(region, 0) = ? AND indicator = ? AND year = ?",
 				err);
 			if (!st) {
 				json_decref(in);
@@ -138,9 +142,11 @@ enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, i
 
 /* ---- settings ---- */
 
-enum dt_err dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, struct dt_strbuf *err)
+enum dt_err dt_store_settings(struct dt_store *s, const char *prefix, json_t **out,
+			      struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT key, value FROM meta WHERE key >= ? AND key < ? || x'ff'", err);
+	sqlite3_stmt *st = dt_sql_prepare(
+		s, "SELECT key, value FROM meta WHERE key >= ? AND key < ? || x'ff'", err);
 	if (!st)
 		return DT_EDB;
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
@@ -160,7 +166,7 @@ enum dt_err dt_store_settings(struct dt_store *s, const char *prefix, json_t **o
 }
 
 enum dt_err dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const char *key,
-			 const char *value, struct dt_strbuf *err)
+				 const char *value, struct dt_strbuf *err)
 {
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -183,8 +189,8 @@ enum dt_err dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, c
 
 /* ---- alerts ---- */
 
-enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const struct dt_alert_in *in,
-			 bool *raised, struct dt_strbuf *err)
+enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a,
+				 const struct dt_alert_in *in, bool *raised, struct dt_strbuf *err)
 {
 	*raised = false;
 	int rc = dt_tx_begin(s, err);
@@ -219,11 +225,12 @@ enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, c
 		return dt_tx_end(s, DT_OK, err);
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
-	st = dt_sql_prepare(s,
-			    "INSERT INTO alert(rule, severity, subject_kind, subject_id, message_zh, "
-			    "message_en, value, threshold, raised_at, region, created_at, updated_at, indicator) "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			    err);
+	st = dt_sql_prepare(
+		s,
+		"INSERT INTO alert(rule, severity, subject_kind, subject_id, message_zh, "
+		"message_en, value, threshold, raised_at, region, created_at, updated_at, indicator) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		err);
 	if (!st)
 		return dt_tx_end(s, DT_EDB, err);
 	sqlite3_bind_text(st, 1, in->rule, -1, SQLITE_STATIC);
@@ -256,14 +263,15 @@ enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, c
 	return rc;
 }
 
-enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
-		       int64_t id, const char *action, const char *note, json_t **out,
-		       struct dt_strbuf *err)
+enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a,
+			       const struct dt_scope *scope, int64_t id, const char *action,
+			       const char *note, json_t **out, struct dt_strbuf *err)
 {
 	bool ack = !strcmp(action, "ack");
 	dt_store_problems_begin(s, "alert");
 	if (!ack && strcmp(action, "resolve"))
-		return dt_store_problem(s, err, NULL, "alert.unknown_action", "action", action, NULL);
+		return dt_store_problem(s, err, NULL, "alert.unknown_action", "action", action,
+					NULL);
 	if (note) {
 		/* the note is text like any field's: the entity table gives its limit */
 		const struct dt_field *nf = dt_entity_field(dt_entity_find("alert"), "note");
@@ -279,7 +287,8 @@ enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, con
 	rc = dt_store_get(s, scope, "alert", id, 0, &before, err);
 	if (rc == DT_OK)
 		rc = dt_crud_writable(s, dt_entity_find("alert"), scope, id, err);
-	const char *status = rc == DT_OK ? json_string_value(json_object_get(before, "status")) : "";
+	const char *status =
+		rc == DT_OK ? json_string_value(json_object_get(before, "status")) : "";
 	if (rc == DT_OK) {
 		size_t n0 = s->problems.n;
 		rc = dt_alert_act_check(&s->problems, id, status, ack);
@@ -311,8 +320,8 @@ enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, con
 	if (rc == DT_OK)
 		rc = dt_store_get(s, NULL, "alert", id, 0, &after, err);
 	if (rc == DT_OK)
-		rc = dt_audit_append(s, a, ack ? "alert.ack" : "alert.resolve", "alert", id, before, after,
-				     err);
+		rc = dt_audit_append(s, a, ack ? "alert.ack" : "alert.resolve", "alert", id, before,
+				     after, err);
 	rc = dt_tx_end(s, rc, err);
 	json_decref(before);
 	if (rc == DT_OK && out)
@@ -349,13 +358,12 @@ static const struct {
 	  "SELECT id, region, stipend, wage FROM contract_life "
 	  "WHERE sgn = 1 AND wage IS NOT NULL AND stipend < wage AND ?1 IS NOT NULL AND ?2 IS NOT NULL "
 	  "AND id IN (SELECT id FROM contract WHERE status = 'active')" },
-	{ "task_overdue",
-	  "SELECT id, region, title, deadline FROM pilot_task "
-	  "WHERE status != 'done' AND deadline < ?1 AND ?2 IS NOT NULL" },
+	{ "task_overdue", "SELECT id, region, title, deadline FROM pilot_task "
+			  "WHERE status != 'done' AND deadline < ?1 AND ?2 IS NOT NULL" },
 };
 
 enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
-			      double threshold, json_t **rows, struct dt_strbuf *err)
+				      double threshold, json_t **rows, struct dt_strbuf *err)
 {
 	*rows = json_array();
 	const char *sql = NULL;
@@ -375,16 +383,16 @@ enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, cons
 		for (int c = 0; c < sqlite3_column_count(st); c++) {
 			switch (sqlite3_column_type(st, c)) {
 			case SQLITE_INTEGER:
-				json_array_append_new(row, json_integer(sqlite3_column_int64(st, c)));
+				json_array_append_new(row,
+						      json_integer(sqlite3_column_int64(st, c)));
 				break;
 			case SQLITE_FLOAT:
 				json_array_append_new(row, json_real(sqlite3_column_double(st, c)));
 				break;
-			case SQLITE_NULL:
-				json_array_append_new(row, json_null());
-				break;
+			case SQLITE_NULL: json_array_append_new(row, json_null()); break;
 			default:
-				json_array_append_new(row, json_string((const char *)sqlite3_column_text(st, c)));
+				json_array_append_new(
+					row, json_string((const char *)sqlite3_column_text(st, c)));
 			}
 		}
 		json_array_append_new(*rows, row);

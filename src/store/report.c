@@ -63,8 +63,9 @@ enum dt_err dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct 
 		dt_strbuf_addf(report, "records: %s\n", why.buf);
 		bad++;
 	} else if (found) {
-		dt_strbuf_addf(report, "records: %lld differ%s from the audit trail (edited behind "
-				       "the application's back):\n%s",
+		dt_strbuf_addf(report,
+			       "records: %lld differ%s from the audit trail (edited behind "
+			       "the application's back):\n%s",
 			       (long long)found, found == 1 ? "s" : "", lines.buf);
 		bad++;
 	} else {
@@ -82,8 +83,9 @@ enum dt_err dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct 
 		dt_strbuf_addf(report, "indicator aggregates: %s\n", why.buf);
 		bad++;
 	} else if (differ) {
-		dt_strbuf_addf(report, "indicator aggregates: %lld rows differ from a rebuild "
-				       "(`dualtrack indicators --rebuild` repairs them)\n",
+		dt_strbuf_addf(report,
+			       "indicator aggregates: %lld rows differ from a rebuild "
+			       "(`dualtrack indicators --rebuild` repairs them)\n",
 			       (long long)differ);
 		bad++;
 	} else {
@@ -118,8 +120,8 @@ static const char summary_sql[] =
 	" (SELECT coalesce(sum(hours), 0) FROM record_entry e WHERE e.signed_at IS NOT NULL AND e.region BETWEEN p.lo AND p.hi) AS signed_hours "
 	"FROM p WHERE (?1 = 0 OR p.code BETWEEN ?2 AND ?3) ORDER BY p.code";
 
-enum dt_err dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope, json_t **out,
-		    struct dt_strbuf *err)
+enum dt_err dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope,
+			    json_t **out, struct dt_strbuf *err)
 {
 	if (strcmp(name, "summary"))
 		return dt_error(err, DT_EINVAL, "no report named '%s' (try: summary)", name);
@@ -140,13 +142,17 @@ enum dt_err dt_store_report(struct dt_store *s, const char *name, const struct d
 			const char *col = sqlite3_column_name(st, i);
 			switch (sqlite3_column_type(st, i)) {
 			case SQLITE_INTEGER:
-				json_object_set_new(o, col, json_integer(sqlite3_column_int64(st, i)));
+				json_object_set_new(o, col,
+						    json_integer(sqlite3_column_int64(st, i)));
 				break;
 			case SQLITE_FLOAT:
-				json_object_set_new(o, col, json_real(sqlite3_column_double(st, i)));
+				json_object_set_new(o, col,
+						    json_real(sqlite3_column_double(st, i)));
 				break;
 			case SQLITE_TEXT:
-				json_object_set_new(o, col, json_string((const char *)sqlite3_column_text(st, i)));
+				json_object_set_new(
+					o, col,
+					json_string((const char *)sqlite3_column_text(st, i)));
 				break;
 			default: json_object_set_new(o, col, json_null()); break;
 			}

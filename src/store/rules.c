@@ -83,7 +83,8 @@ static void region_rules(json_t *row)
 	json_object_set_new(row, "level", json_integer(level));
 	json_object_set_new(row, "region", json_integer(code));
 	if (!has(row, "parent") && level > 1)
-		json_object_set_new(row, "parent", json_integer(dt_region_ancestor(code, level - 1)));
+		json_object_set_new(row, "parent",
+				    json_integer(dt_region_ancestor(code, level - 1)));
 }
 
 /* The kind of the first problem that is not a warning, or DT_OK. */
@@ -93,8 +94,8 @@ static enum dt_err first_kind(struct dt_store *s)
 	return p ? dt_problem_kind(p->code) : DT_OK;
 }
 
-static enum dt_err trainee_rules(struct dt_store *s, json_t *row, json_t *before, struct dt_blobs *blobs,
-			 struct dt_strbuf *err)
+static enum dt_err trainee_rules(struct dt_store *s, json_t *row, json_t *before,
+				 struct dt_blobs *blobs, struct dt_strbuf *err)
 {
 	size_t n0 = s->problems.n;
 	const char *guardian = has_text(row, "guardian_name") ? "x" : NULL;
@@ -102,8 +103,10 @@ static enum dt_err trainee_rules(struct dt_store *s, json_t *row, json_t *before
 		/* The identity number is immutable, and so is what follows from it. */
 		static const char *const derived[] = { "birth_date", "gender" };
 		for (size_t i = 0; i < DT_ARRAY_SIZE(derived); i++)
-			if (!json_equal(json_object_get(row, derived[i]), json_object_get(before, derived[i])))
-				dt_problem_add(&s->problems, derived[i], "trainee.natid_derived", NULL);
+			if (!json_equal(json_object_get(row, derived[i]),
+					json_object_get(before, derived[i])))
+				dt_problem_add(&s->problems, derived[i], "trainee.natid_derived",
+					       NULL);
 		dt_trainee_age_check(&s->problems, date_of(before, "birth_date"), dt_date_today(),
 				     guardian, false);
 		dt_store_problems_noted(s, n0, err);
@@ -117,7 +120,8 @@ static enum dt_err trainee_rules(struct dt_store *s, json_t *row, json_t *before
 		return dt_store_problem(s, err, "national_id", "trainee.no_key", NULL);
 	char birth[DT_DATE_STRLEN], g[2] = { nid.gender, 0 };
 	dt_date_format(nid.birth, birth);
-	dt_trainee_natid_check(&s->problems, &nid, has(row, "birth_date") ? str(row, "birth_date") : NULL,
+	dt_trainee_natid_check(&s->problems, &nid,
+			       has(row, "birth_date") ? str(row, "birth_date") : NULL,
 			       has(row, "gender") ? str(row, "gender") : NULL);
 	json_object_set_new(row, "birth_date", json_string(birth));
 	json_object_set_new(row, "gender", json_string(g));
@@ -134,12 +138,14 @@ static enum dt_err trainee_rules(struct dt_store *s, json_t *row, json_t *before
 	dt_secret_blind(&s->keys, nid.id, DT_NATID_LEN, blind);
 	dt_secret_seal(&s->keys, nid.id, DT_NATID_LEN, enc);
 	blobs->b[blobs->n++] = (struct dt_blob){ "national_id_blind", blind, DT_BLIND_LEN };
-	blobs->b[blobs->n++] = (struct dt_blob){ "national_id_enc", enc, DT_NATID_LEN + DT_SEAL_OVERHEAD };
+	blobs->b[blobs->n++] =
+		(struct dt_blob){ "national_id_enc", enc, DT_NATID_LEN + DT_SEAL_OVERHEAD };
 	char masked[DT_NATID_LEN + 1];
 	dt_natid_mask(nid.id, masked);
 	json_object_set_new(row, "national_id", json_string(masked));
 
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT 1 FROM trainee WHERE national_id_blind = ?", err);
+	sqlite3_stmt *st =
+		dt_sql_prepare(s, "SELECT 1 FROM trainee WHERE national_id_blind = ?", err);
 	if (!st)
 		return DT_EDB;
 	sqlite3_bind_blob(st, 1, blind, DT_BLIND_LEN, SQLITE_STATIC);
@@ -172,7 +178,7 @@ static void after_text(struct dt_strbuf *sb, const char *key, const char *v, boo
 }
 
 enum dt_err dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const char *gender,
-		       const char *birth, struct dt_trainee_new *t)
+			       const char *birth, struct dt_trainee_new *t)
 {
 	const struct dt_entity *e = dt_entity_find("trainee");
 	struct dt_natid nid;
@@ -237,14 +243,15 @@ static int64_t first_id(struct dt_store *s, const char *sql, int64_t a)
 }
 
 static enum dt_err contract_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
-			  json_t *before, json_t *refs, struct dt_strbuf *err)
+				  json_t *before, json_t *refs, struct dt_strbuf *err)
 {
 	size_t n0 = s->problems.n;
 	if (before) {
 		enum dt_contract_status from, to;
 		struct dt_approvals ap = { { false } };
 		dt_contract_status_parse(str(before, "status"), &from);
-		int rc = dt_contract_apply(from, DT_CEV_EDIT, DT_PARTY_ENTERPRISE, &ap, &to, &s->problems);
+		int rc = dt_contract_apply(from, DT_CEV_EDIT, DT_PARTY_ENTERPRISE, &ap, &to,
+					   &s->problems);
 		if (rc != DT_OK) {
 			dt_store_problems_noted(s, n0, err);
 			return rc;
@@ -255,8 +262,11 @@ static enum dt_err contract_rules(struct dt_store *s, const struct dt_entity *e,
 		json_object_set_new(row, "approved_trainee_at", json_null());
 	} else {
 		json_object_set_new(row, "status", json_string("draft"));
-		int64_t open = first_id(s, "SELECT id FROM contract WHERE trainee_id = ? AND status IN "
-					   "('draft', 'pending', 'active')", num(row, "trainee_id"));
+		int64_t open =
+			first_id(s,
+				 "SELECT id FROM contract WHERE trainee_id = ? AND status IN "
+				 "('draft', 'pending', 'active')",
+				 num(row, "trainee_id"));
 		dt_contract_open_check(&s->problems, num(row, "trainee_id"), open);
 	}
 	json_t *prog = dt_rules_ref(s, e, row, refs, "programme_id");
@@ -264,14 +274,17 @@ static enum dt_err contract_rules(struct dt_store *s, const struct dt_entity *e,
 		dt_contract_programme_check(&s->problems, num(row, "programme_id"),
 					    num(prog, "school_id"), num(row, "school_id"));
 		if (!has(row, "planned_company_hours"))
-			json_object_set(row, "planned_company_hours", json_object_get(prog, "company_hours"));
+			json_object_set(row, "planned_company_hours",
+					json_object_get(prog, "company_hours"));
 		if (!has(row, "planned_school_hours"))
-			json_object_set(row, "planned_school_hours", json_object_get(prog, "school_hours"));
+			json_object_set(row, "planned_school_hours",
+					json_object_get(prog, "school_hours"));
 	}
 	if (!has(row, "probation_months"))
 		json_object_set_new(row, "probation_months", json_integer(3));
 	if (has(row, "start_date") && has(row, "end_date"))
-		dt_contract_term_check(&s->problems, date_of(row, "start_date"), date_of(row, "end_date"));
+		dt_contract_term_check(&s->problems, date_of(row, "start_date"),
+				       date_of(row, "end_date"));
 	dt_store_problems_noted(s, n0, err);
 	return first_kind(s);
 }
@@ -294,8 +307,8 @@ static double day_hours(struct dt_store *s, int64_t trainee, const char *date, i
 	return h;
 }
 
-static enum dt_err record_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *before,
-			json_t *refs, struct dt_strbuf *err)
+static enum dt_err record_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
+				json_t *before, json_t *refs, struct dt_strbuf *err)
 {
 	size_t n0 = s->problems.n;
 	enum dt_err rc = before ? dt_record_change_check(&s->problems, num(before, "id"),
@@ -325,8 +338,11 @@ static enum dt_err record_rules(struct dt_store *s, const struct dt_entity *e, j
 static bool contract_levels(struct dt_store *s, json_t *c, struct dt_strbuf *code,
 			    struct dt_strbuf *levels)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT o.code, o.levels FROM programme p JOIN occupation o "
-					     "ON o.id = p.occupation_id WHERE p.id = ?", NULL);
+	sqlite3_stmt *st =
+		dt_sql_prepare(s,
+			       "SELECT o.code, o.levels FROM programme p JOIN occupation o "
+			       "ON o.id = p.occupation_id WHERE p.id = ?",
+			       NULL);
 	if (!st || !has(c, "programme_id"))
 		return false;
 	sqlite3_bind_int64(st, 1, num(c, "programme_id"));
@@ -340,7 +356,7 @@ static bool contract_levels(struct dt_store *s, json_t *c, struct dt_strbuf *cod
 }
 
 static enum dt_err assessment_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
-			    json_t *before, json_t *refs, struct dt_strbuf *err)
+				    json_t *before, json_t *refs, struct dt_strbuf *err)
 {
 	json_t *c = dt_rules_ref(s, e, row, refs, "contract_id");
 	if (!c)
@@ -367,7 +383,8 @@ static enum dt_err assessment_rules(struct dt_store *s, const struct dt_entity *
 	dt_store_problems_noted(s, n0, err);
 	if (!before) {
 		sqlite3_stmt *q = dt_sql_prepare(
-			s, "SELECT count(*) FROM assessment WHERE contract_id = ? AND kind = ?", err);
+			s, "SELECT count(*) FROM assessment WHERE contract_id = ? AND kind = ?",
+			err);
 		if (!q)
 			return DT_EDB;
 		sqlite3_bind_int64(q, 1, num(row, "contract_id"));
@@ -379,14 +396,15 @@ static enum dt_err assessment_rules(struct dt_store *s, const struct dt_entity *
 	return first_kind(s);
 }
 
-static enum dt_err outcome_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
-			 struct dt_strbuf *err)
+static enum dt_err outcome_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
+				 json_t *refs, struct dt_strbuf *err)
 {
 	json_t *c = dt_rules_ref(s, e, row, refs, "contract_id");
 	if (!c)
 		return DT_EINVAL;
 	size_t n0 = s->problems.n;
-	struct dt_outcome_in in = { str(row, "kind"), date_of(row, "date"), num(row, "employer_id") };
+	struct dt_outcome_in in = { str(row, "kind"), date_of(row, "date"),
+				    num(row, "employer_id") };
 	struct dt_outcome_facts f = {
 		.contract_id = num(c, "id"),
 		.contract_status = str(c, "status"),
@@ -402,8 +420,8 @@ static enum dt_err outcome_rules(struct dt_store *s, const struct dt_entity *e, 
 	return first_kind(s);
 }
 
-static enum dt_err demand_rules(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
-			struct dt_strbuf *err)
+static enum dt_err demand_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
+				json_t *refs, struct dt_strbuf *err)
 {
 	json_t *occ = dt_rules_ref(s, e, row, refs, "occupation_id");
 	size_t n0 = s->problems.n;
@@ -435,8 +453,8 @@ static enum dt_err organization_rules(struct dt_store *s, json_t *row)
 }
 
 enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
-		   json_t *row, json_t *before, json_t *refs, struct dt_blobs *blobs,
-		   struct dt_strbuf *err)
+			   json_t *row, json_t *before, json_t *refs, struct dt_blobs *blobs,
+			   struct dt_strbuf *err)
 {
 	int rc = DT_OK;
 	const char *n = e->name;
@@ -447,8 +465,7 @@ enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const s
 		/* The organisation that registers a trainee may see it before any contract. */
 		if (rc == DT_OK && !before && a->scope && a->scope->org_id)
 			json_object_set_new(row, "registered_by", json_integer(a->scope->org_id));
-	}
-	else if (!strcmp(n, "contract"))
+	} else if (!strcmp(n, "contract"))
 		rc = contract_rules(s, e, row, before, refs, err);
 	else if (!strcmp(n, "record_entry"))
 		rc = record_rules(s, e, row, before, refs, err);
@@ -471,24 +488,21 @@ enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const s
 			   !strcmp(str(before, "status"), "done")) {
 			json_object_set_new(row, "done_on", json_null()); /* reopened */
 		}
-	}
-	else if (!strcmp(n, "target") && a->scope) {
+	} else if (!strcmp(n, "target") && a->scope) {
 		json_t *r = json_object_get(row, "region");
 		size_t n0 = s->problems.n;
 		rc = dt_target_scope_check(&s->problems, a->scope->region,
 					   a->scope->org_id || a->scope->trainee_id,
 					   json_is_integer(r) ? (int)json_integer_value(r) : 0);
 		dt_store_problems_noted(s, n0, err);
-	}
-	else if (!strcmp(n, "partnership")) {
+	} else if (!strcmp(n, "partnership")) {
 		if (has(row, "start_date") && has(row, "end_date")) {
 			size_t n0 = s->problems.n;
 			rc = dt_period_order(&s->problems, "start_date", date_of(row, "start_date"),
 					     "end_date", date_of(row, "end_date"), false);
 			dt_store_problems_noted(s, n0, err);
 		}
-	}
-	else if (!strcmp(n, "organization"))
+	} else if (!strcmp(n, "organization"))
 		rc = organization_rules(s, row);
 	if (rc != DT_OK)
 		return rc;
@@ -504,7 +518,8 @@ enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const s
 }
 
 /* Run an UPDATE with two integer parameters. */
-static enum dt_err exec2(struct dt_store *s, const char *sql, int64_t a, int64_t b, struct dt_strbuf *err)
+static enum dt_err exec2(struct dt_store *s, const char *sql, int64_t a, int64_t b,
+			 struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
 	if (!st)
@@ -516,14 +531,15 @@ static enum dt_err exec2(struct dt_store *s, const char *sql, int64_t a, int64_t
 	return rc;
 }
 
-enum dt_err dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id, int region,
-			  struct dt_strbuf *err)
+enum dt_err dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id,
+				  int region, struct dt_strbuf *err)
 {
 	int rc = DT_OK;
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	/* Children: entities whose region_from field refers to @e. */
 	for (const struct dt_entity *c = dt_entities; c->name && rc == DT_OK; c++) {
-		const struct dt_field *f = c->region_from ? dt_entity_field(c, c->region_from) : NULL;
+		const struct dt_field *f =
+			c->region_from ? dt_entity_field(c, c->region_from) : NULL;
 		if (!f || strcmp(f->ref, e->name))
 			continue;
 		dt_strbuf_reset(&sql);
@@ -531,12 +547,15 @@ enum dt_err dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e,
 		rc = exec2(s, sql.buf, region, id, err);
 		/* Grandchildren: entities whose owner is one of those children. */
 		for (const struct dt_entity *g = dt_entities; g->name && rc == DT_OK; g++) {
-			const struct dt_field *gf = g->region_from ? dt_entity_field(g, g->region_from) : NULL;
+			const struct dt_field *gf =
+				g->region_from ? dt_entity_field(g, g->region_from) : NULL;
 			if (!gf || strcmp(gf->ref, c->name))
 				continue;
 			dt_strbuf_reset(&sql);
-			dt_strbuf_addf(&sql, "UPDATE %s SET region = ? WHERE %s IN (SELECT id FROM %s WHERE %s = ?)",
-				       g->table, gf->name, c->table, f->name);
+			dt_strbuf_addf(
+				&sql,
+				"UPDATE %s SET region = ? WHERE %s IN (SELECT id FROM %s WHERE %s = ?)",
+				g->table, gf->name, c->table, f->name);
 			rc = exec2(s, sql.buf, region, id, err);
 		}
 	}
@@ -545,7 +564,7 @@ enum dt_err dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e,
 }
 
 enum dt_err dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
-		    struct dt_strbuf *err)
+			    struct dt_strbuf *err)
 {
 	size_t n0 = s->problems.n;
 	int rc = DT_OK;

@@ -106,7 +106,8 @@ sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strb
 	}
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		dt_error(err, DT_EDB, "database error: %s (in: %.200s)", sqlite3_errmsg(s->db), sql);
+		dt_error(err, DT_EDB, "database error: %s (in: %.200s)", sqlite3_errmsg(s->db),
+			 sql);
 		return NULL;
 	}
 	char *copy = strdup(sql);
@@ -153,7 +154,8 @@ enum dt_err dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf 
 	if (code == SQLITE_CONSTRAINT) {
 		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) {
 			dt_problem_add(&s->problems, NULL, "record.in_use", NULL);
-			return dt_error(err, DT_ECONFLICT, "%s: still referred to by other records", what);
+			return dt_error(err, DT_ECONFLICT, "%s: still referred to by other records",
+					what);
 		}
 		if (ext == SQLITE_CONSTRAINT_UNIQUE)
 			unique_fields(s, sqlite3_errmsg(s->db));
@@ -170,7 +172,8 @@ enum dt_err dt_sql_exec(struct dt_store *s, const char *sql, struct dt_strbuf *e
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int rc = dt_error(err, DT_EDB, "database error: %s", msg ? msg : sqlite3_errmsg(s->db));
+		int rc = dt_error(err, DT_EDB, "database error: %s",
+				  msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return rc;
 	}
@@ -192,7 +195,7 @@ int dt_sql_bind_json(sqlite3_stmt *st, int i, json_t *v)
 }
 
 enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
-	       struct dt_strbuf *err)
+		       struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	dt_strbuf_addf(&sql, "SELECT * FROM %s WHERE id = ?", table);
@@ -472,9 +475,10 @@ static enum dt_err migrate(struct dt_store *s, struct dt_strbuf *err)
 	if (rc == DT_OK && version < n)
 		rc = dt_agg_install(s, err); /* triggers follow the views of the new schema */
 	if (rc == DT_OK && version > n)
-		rc = dt_error(err, DT_ECORRUPT,
-			      "%s: schema version %d is newer than this dualtrack (%d): upgrade dualtrack",
-			      s->path, version, n);
+		rc = dt_error(
+			err, DT_ECORRUPT,
+			"%s: schema version %d is newer than this dualtrack (%d): upgrade dualtrack",
+			s->path, version, n);
 	if (rc == DT_OK)
 		return dt_sql_exec(s, "COMMIT", err);
 	dt_sql_exec(s, "ROLLBACK", NULL);
@@ -493,7 +497,7 @@ int dt_store_schema_version(struct dt_store *s)
 }
 
 enum dt_err dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,
-		    struct dt_strbuf *err)
+			struct dt_strbuf *err)
 {
 	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT value FROM meta WHERE key = ?", err);
 	if (!st)
@@ -507,11 +511,13 @@ enum dt_err dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *o
 	return r == SQLITE_ROW || r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "meta", err);
 }
 
-enum dt_err dt_meta_set(struct dt_store *s, const char *key, const char *value, struct dt_strbuf *err)
+enum dt_err dt_meta_set(struct dt_store *s, const char *key, const char *value,
+			struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(
-		s, "INSERT INTO meta(key, value) VALUES (?, ?) "
-		   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", err);
+	sqlite3_stmt *st = dt_sql_prepare(s,
+					  "INSERT INTO meta(key, value) VALUES (?, ?) "
+					  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+					  err);
 	if (!st)
 		return DT_EDB;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -538,7 +544,8 @@ static enum dt_err check_key(struct dt_store *s, struct dt_strbuf *err)
 	} else if (rc == DT_OK && strcmp(fp.buf, s->keys.fingerprint)) {
 		rc = dt_error(err, DT_ECRYPTO,
 			      "%s: the key file does not belong to this database "
-			      "(use the --key-file that `init` made for it)", s->path);
+			      "(use the --key-file that `init` made for it)",
+			      s->path);
 	}
 	dt_strbuf_release(&fp);
 	return rc;
@@ -558,7 +565,7 @@ static void sqlite_setup(void)
 }
 
 enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct dt_keys *keys,
-		  unsigned flags, struct dt_strbuf *err)
+			  unsigned flags, struct dt_strbuf *err)
 {
 	static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 	int rc = DT_OK;
@@ -575,7 +582,8 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 	}
 	struct stat sb;
 	if (!(flags & DT_STORE_CREATE) && stat(path, &sb) != 0) {
-		rc = dt_error(err, DT_EIO, "%s: no such database (run `dualtrack init` first)", path);
+		rc = dt_error(err, DT_EIO, "%s: no such database (run `dualtrack init` first)",
+			      path);
 		goto out;
 	}
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
@@ -591,11 +599,14 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 	 * A 64 MiB page cache and memory-mapped reads: the default 2 MiB cache
 	 * makes every write of a large pilot read its index pages from the OS.
 	 */
-	rc = dt_sql_exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
-			    "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; "
-			    "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456", err);
+	rc = dt_sql_exec(s,
+			 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+			 "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; "
+			 "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456",
+			 err);
 	if (rc != DT_OK) {
-		dt_strbuf_setf(err, "%s: not a dualtrack database (%s)", path, sqlite3_errmsg(s->db));
+		dt_strbuf_setf(err, "%s: not a dualtrack database (%s)", path,
+			       sqlite3_errmsg(s->db));
 		rc = DT_EIO;
 		goto out;
 	}

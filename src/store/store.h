@@ -40,9 +40,9 @@ struct dt_scope;
  * an organisation is marked as registered by it.
  */
 struct dt_actor {
-	const char *login;             /* "cli:root", "admin", ... never NULL */
-	const char *request_id;        /* may be NULL */
-	const struct dt_scope *scope;  /* NULL: unrestricted (CLI, admin) */
+	const char *login;            /* "cli:root", "admin", ... never NULL */
+	const char *request_id;       /* may be NULL */
+	const struct dt_scope *scope; /* NULL: unrestricted (CLI, admin) */
 };
 
 /**
@@ -68,7 +68,7 @@ enum dt_store_flags {
  * dt_store_close().  Errors name the path.
  */
 enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct dt_keys *keys,
-		  unsigned flags, struct dt_strbuf *err);
+			  unsigned flags, struct dt_strbuf *err);
 /** Close the connection (checkpointing the WAL); NULL is fine. */
 void dt_store_close(struct dt_store *s);
 /** The schema version (the number of migrations applied). */
@@ -135,7 +135,7 @@ void dt_store_rollback(struct dt_store *s);
 /* ---- generic CRUD over the entities of domain/entity.h ---- */
 
 enum dt_read_flags {
-	DT_READ_UNMASK = 1 << 0, /* decrypt personal fields (the caller checked pii:read) */
+	DT_READ_UNMASK = 1 << 0,   /* decrypt personal fields (the caller checked pii:read) */
 	DT_READ_WRITABLE = 1 << 1, /* only within what the scope may change, not merely read */
 };
 
@@ -146,23 +146,25 @@ enum dt_read_flags {
  * give DT_ECONFLICT.  On success *@out (may be NULL) receives a new reference
  * to the stored object as dt_store_get() returns it.
  */
-enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity, json_t *in,
-		    json_t **out, struct dt_strbuf *err);
+enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const char *entity,
+			    json_t *in, json_t **out, struct dt_strbuf *err);
 /** Read one object; DT_ENOTFOUND if absent or outside @scope (NULL = all). */
-enum dt_err dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity, int64_t id,
-		 unsigned flags, json_t **out, struct dt_strbuf *err);
+enum dt_err dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity,
+			 int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err);
 /**
  * As dt_store_get() (masked), but append the object as JSON text to @out
  * without building it: the same fields and values, for the hot read path.
  */
 enum dt_err dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
-		      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err);
+			      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err);
 /** Apply the fields of @patch (borrowed) to an object; rules as for create. */
-enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
-		    const char *entity, int64_t id, json_t *patch, json_t **out, struct dt_strbuf *err);
+enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a,
+			    const struct dt_scope *scope, const char *entity, int64_t id,
+			    json_t *patch, json_t **out, struct dt_strbuf *err);
 /** Delete an object; DT_ECONFLICT if others still refer to it or its state forbids it. */
-enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
-		    const char *entity, int64_t id, struct dt_strbuf *err);
+enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a,
+			    const struct dt_scope *scope, const char *entity, int64_t id,
+			    struct dt_strbuf *err);
 
 /** A list query.  Filters are field=value pairs (exact match; "region" means "within"). */
 struct dt_query {
@@ -171,8 +173,8 @@ struct dt_query {
 	const char *q;              /* free-text search over the entity's search fields */
 	const char *sort;           /* a sortable field, "id" by default */
 	bool desc;
-	int limit;                  /* 1..1000; 0 means 50 */
-	const char *cursor;         /* from a previous page's *next, or NULL */
+	int limit;          /* 1..1000; 0 means 50 */
+	const char *cursor; /* from a previous page's *next, or NULL */
 };
 
 /**
@@ -180,10 +182,11 @@ struct dt_query {
  * *@next a malloc'd cursor for the next page, or NULL on the last page.
  */
 enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, const char *entity,
-		  const struct dt_query *q, json_t **items, char **next, struct dt_strbuf *err);
+			  const struct dt_query *q, json_t **items, char **next,
+			  struct dt_strbuf *err);
 /** Count the objects of @entity within @scope matching the filters of @q (q may be NULL). */
 enum dt_err dt_store_count(struct dt_store *s, const struct dt_scope *scope, const char *entity,
-		   const struct dt_query *q, int64_t *count, struct dt_strbuf *err);
+			   const struct dt_query *q, int64_t *count, struct dt_strbuf *err);
 
 /* ---- contracts and the record book ---- */
 
@@ -198,13 +201,14 @@ enum dt_err dt_store_count(struct dt_store *s, const struct dt_scope *scope, con
  *               successor contract is created in draft and returned in
  *               *@out as {"contract": ..., "successor": ...}.
  */
-enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
-			  int64_t id, enum dt_contract_event ev, enum dt_party party, json_t *args,
-			  json_t **out, struct dt_strbuf *err);
+enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a,
+				  const struct dt_scope *scope, int64_t id,
+				  enum dt_contract_event ev, enum dt_party party, json_t *args,
+				  json_t **out, struct dt_strbuf *err);
 /** Sign off record-book entry @id as the actor; signed entries are immutable. */
 enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
-			    const struct dt_scope *scope, int64_t id, json_t **out,
-			    struct dt_strbuf *err);
+				    const struct dt_scope *scope, int64_t id, json_t **out,
+				    struct dt_strbuf *err);
 
 /* ---- indicator aggregates (store/agg.c) ---- */
 
@@ -213,14 +217,14 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
  * "indicators.rebuild").  *@rows (may be NULL) receives the number of rows.
  */
 enum dt_err dt_store_indicators_rebuild(struct dt_store *s, const struct dt_actor *a, int64_t *rows,
-				struct dt_strbuf *err);
+					struct dt_strbuf *err);
 /**
  * Compare the maintained aggregates with a rebuild, changing nothing:
  * *@mismatches rows differ; *@sample receives up to 20 of them as a new JSON
  * array of {only_in, table, region, occ, key, period, value}.
  */
 enum dt_err dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, json_t **sample,
-			       struct dt_strbuf *err);
+				       struct dt_strbuf *err);
 /** Called for each aggregate row: counter @key, @period (YYYYMM, YYYY00 or 0), @value. */
 typedef void (*dt_agg_fn)(void *ctx, const char *key, int period, int64_t value);
 /**
@@ -229,8 +233,8 @@ typedef void (*dt_agg_fn)(void *ctx, const char *key, int period, int64_t value)
  * @yearly, the counters summed per year instead (each reported as period
  * YYYY00, the "now" counters as 0): a few rows per counter, for whole years.
  */
-enum dt_err dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int max_period, bool yearly,
-		      dt_agg_fn fn, void *ctx, struct dt_strbuf *err);
+enum dt_err dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int max_period,
+			      bool yearly, dt_agg_fn fn, void *ctx, struct dt_strbuf *err);
 
 /* ---- monitoring (store/monitor.c) ---- */
 
@@ -240,19 +244,20 @@ enum dt_err dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int m
  * source being "national", "province" or "pilot" (the most specific wins).
  */
 enum dt_err dt_store_targets_effective(struct dt_store *s, int region, int year, json_t **out,
-			       struct dt_strbuf *err);
+				       struct dt_strbuf *err);
 /**
  * Set @region's (0: national defaults) targets for @year from @targets, an
  * array of {indicator, value, baseline}: all or nothing, each one audited.
  * Field errors are named "targets[i].field".  *@out: the saved targets.
  */
 enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, int region, int year,
-			 json_t *targets, json_t **out, struct dt_strbuf *err);
+				 json_t *targets, json_t **out, struct dt_strbuf *err);
 /** Settings whose key starts with @prefix ("weight.", "alert."), as a JSON object key -> string. */
-enum dt_err dt_store_settings(struct dt_store *s, const char *prefix, json_t **out, struct dt_strbuf *err);
+enum dt_err dt_store_settings(struct dt_store *s, const char *prefix, json_t **out,
+			      struct dt_strbuf *err);
 /** Set one setting (audited). */
 enum dt_err dt_store_setting_set(struct dt_store *s, const struct dt_actor *a, const char *key,
-			 const char *value, struct dt_strbuf *err);
+				 const char *value, struct dt_strbuf *err);
 
 /** An alert as a rule raises it. */
 struct dt_alert_in {
@@ -269,30 +274,31 @@ struct dt_alert_in {
  * Raise an alert, unless one for the same rule and subject is still open
  * or acknowledged (then its figures are refreshed).  *@raised tells which.
  */
-enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a, const struct dt_alert_in *in,
-			 bool *raised, struct dt_strbuf *err);
+enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a,
+				 const struct dt_alert_in *in, bool *raised, struct dt_strbuf *err);
 /**
  * The records alert rule @rule finds off track on @today (YYYY-MM-DD) with
  * @threshold, as a new JSON array of rows (arrays of column values); see
  * store/monitor.c for each rule's columns.
  */
 enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
-			      double threshold, json_t **rows, struct dt_strbuf *err);
+				      double threshold, json_t **rows, struct dt_strbuf *err);
 /** Acknowledge ("ack") or resolve ("resolve") alert @id within @scope, with an optional @note. */
-enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a, const struct dt_scope *scope,
-		       int64_t id, const char *action, const char *note, json_t **out,
-		       struct dt_strbuf *err);
+enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a,
+			       const struct dt_scope *scope, int64_t id, const char *action,
+			       const char *note, json_t **out, struct dt_strbuf *err);
 
 /* ---- look-ups ---- */
 
 /** The trainee with national ID @natid (normalised), via the blind index. */
 enum dt_err dt_store_trainee_by_natid(struct dt_store *s, const char *natid, int64_t *id,
-			      struct dt_strbuf *err);
+				      struct dt_strbuf *err);
 /** The organisation with USCC @uscc. */
-enum dt_err dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id, struct dt_strbuf *err);
+enum dt_err dt_store_org_by_uscc(struct dt_store *s, const char *uscc, int64_t *id,
+				 struct dt_strbuf *err);
 /** The occupation with code @code. */
 enum dt_err dt_store_occupation_by_code(struct dt_store *s, const char *code, int64_t *id,
-				struct dt_strbuf *err);
+					struct dt_strbuf *err);
 
 /* ---- accounts, sessions and tokens ---- */
 
@@ -300,7 +306,7 @@ enum dt_err dt_store_occupation_by_code(struct dt_store *s, const char *code, in
 struct dt_account {
 	int64_t id;
 	char login[65];
-	char role[16];       /* admin national province city school enterprise trainee inspector */
+	char role[16]; /* admin national province city school enterprise trainee inspector */
 	struct dt_scope scope;
 	bool disabled;
 };
@@ -313,39 +319,40 @@ struct dt_account {
  * hashed with argon2id.  DT_EINVAL names the argument at fault.
  */
 enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const char *login,
-			 const char *role, const char *scope, const char *password, int64_t *id,
-			 struct dt_strbuf *err);
+				 const char *role, const char *scope, const char *password,
+				 int64_t *id, struct dt_strbuf *err);
 /** All accounts as a JSON array (no password hashes). */
 enum dt_err dt_store_account_list(struct dt_store *s, json_t **out, struct dt_strbuf *err);
 /** Enable or disable @login; disabling revokes its sessions and tokens. */
-enum dt_err dt_store_account_disable(struct dt_store *s, const struct dt_actor *a, const char *login,
-			     bool disabled, struct dt_strbuf *err);
+enum dt_err dt_store_account_disable(struct dt_store *s, const struct dt_actor *a,
+				     const char *login, bool disabled, struct dt_strbuf *err);
 /** Set a new password for @login; revokes its sessions. */
 enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a, const char *login,
-			    const char *password, struct dt_strbuf *err);
+				    const char *password, struct dt_strbuf *err);
 /**
  * Check @login and @password.  DT_EDENIED for an unknown login, a wrong
  * password or a disabled account alike (no enumeration); the hash is
  * computed even for unknown logins so that timing does not tell.
  */
 enum dt_err dt_store_account_login(struct dt_store *s, const char *login, const char *password,
-			   struct dt_account *out, struct dt_strbuf *err);
+				   struct dt_account *out, struct dt_strbuf *err);
 /**
  * The account @login and its password hash (argon2id, as stored), for a
  * caller that verifies the password elsewhere (the server, off its event
  * loops).  DT_ENOTFOUND when there is no such login.
  */
 enum dt_err dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
-			    char hash[DT_PWHASH_LEN], struct dt_strbuf *err);
+				    char hash[DT_PWHASH_LEN], struct dt_strbuf *err);
 
 /**
  * Create a session or API token for account @account_id valid for @seconds.
  * @token receives the secret (shown once), @csrf (sessions only, may be
  * NULL) a CSRF token.  *@cred_id the credential's id.
  */
-enum dt_err dt_store_credential_create(struct dt_store *s, const struct dt_actor *a, int64_t account_id,
-			       const char *kind, int64_t seconds, char token[DT_TOKEN_LEN],
-			       char csrf[DT_TOKEN_LEN], int64_t *cred_id, struct dt_strbuf *err);
+enum dt_err dt_store_credential_create(struct dt_store *s, const struct dt_actor *a,
+				       int64_t account_id, const char *kind, int64_t seconds,
+				       char token[DT_TOKEN_LEN], char csrf[DT_TOKEN_LEN],
+				       int64_t *cred_id, struct dt_strbuf *err);
 /** A credential found by its secret. */
 struct dt_credential {
 	int64_t id;
@@ -358,19 +365,20 @@ struct dt_credential {
  * Look up @token: DT_EDENIED if unknown, expired, revoked or its account is
  * disabled (with the reason in @err for the log, not for the client).
  */
-enum dt_err dt_store_credential_check(struct dt_store *s, const char *token, struct dt_credential *out,
-			      struct dt_strbuf *err);
+enum dt_err dt_store_credential_check(struct dt_store *s, const char *token,
+				      struct dt_credential *out, struct dt_strbuf *err);
 /** Revoke credential @id. */
 enum dt_err dt_store_credential_revoke(struct dt_store *s, const struct dt_actor *a, int64_t id,
-			       struct dt_strbuf *err);
+				       struct dt_strbuf *err);
 
 /**
  * Audit events, newest first, within @scope (events without a region are
  * seen by unscoped readers only).  Filters: entity, entity_id, actor,
  * action, from, to (ISO times); cursor as for lists.
  */
-enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope, const struct dt_query *q,
-			json_t **items, char **next, struct dt_strbuf *err);
+enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope,
+				const struct dt_query *q, json_t **items, char **next,
+				struct dt_strbuf *err);
 
 /* ---- audit and integrity ---- */
 
@@ -379,8 +387,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
  * unmasked read).  @before and @after are borrowed and may be NULL.
  */
 enum dt_err dt_store_audit(struct dt_store *s, const struct dt_actor *a, const char *action,
-		   const char *entity, int64_t entity_id, json_t *before, json_t *after,
-		   struct dt_strbuf *err);
+			   const char *entity, int64_t entity_id, json_t *before, json_t *after,
+			   struct dt_strbuf *err);
 /**
  * Recompute the whole chain.  DT_OK with *@checked events, or DT_ECORRUPT
  * with @err naming the first event that was edited, removed or reordered.
@@ -393,15 +401,16 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
  * without one).  DT_ECORRUPT as dt_store_audit_verify() when the chain
  * does not verify.
  */
-enum dt_err dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, struct dt_strbuf *err);
+enum dt_err dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp,
+				struct dt_strbuf *err);
 /**
  * Whether the chain still extends checkpoint @cp (whose signature the
  * caller checked): the chain recomputes up to its head and the event at
  * the checkpoint's id is there with the checkpoint's hash.  DT_ECORRUPT
  * naming the event otherwise; *@checked the events recomputed.
  */
-enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp, int64_t *checked,
-			   struct dt_strbuf *err);
+enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoint *cp,
+				   int64_t *checked, struct dt_strbuf *err);
 /**
  * Compare every audited record with what the audit trail says was last
  * written to it (store/coverage.c): a line per finding (table, id, field)
@@ -410,7 +419,7 @@ enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoin
  * caller judges *@found); an error only when the check could not run.
  */
 enum dt_err dt_store_records_check(struct dt_store *s, struct dt_strbuf *report, int64_t max,
-			   int64_t *found, int64_t *records, struct dt_strbuf *err);
+				   int64_t *found, int64_t *records, struct dt_strbuf *err);
 
 /** Integrity checks of `dualtrack check`, one line each appended to @report. */
 enum dt_err dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbuf *err);
@@ -420,8 +429,8 @@ enum dt_err dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct 
  * summaries.  @name selects one of the store's named queries (see
  * store/queries.c); *@out receives a JSON array of row objects.
  */
-enum dt_err dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope, json_t **out,
-		    struct dt_strbuf *err);
+enum dt_err dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope,
+			    json_t **out, struct dt_strbuf *err);
 
 /* ---- bulk import and background jobs (store/bulk.c, store/jobs.c) ---- */
 
@@ -450,14 +459,14 @@ struct dt_trainee_new {
 	unsigned char blind[DT_BLIND_LEN];
 	char gender[2];
 	char birth_date[DT_DATE_STRLEN];
-	const char *name;                   /* required; the rest NULL when empty */
+	const char *name; /* required; the rest NULL when empty */
 	const char *phone, *email, *guardian_name;
 	int region;
-	int64_t registered_by;              /* 0: none */
+	int64_t registered_by; /* 0: none */
 	char created_at[DT_TIME_STRLEN];
-	struct dt_strbuf after;             /* the audit event's after (canonical JSON) ... */
-	size_t id_at;                       /* ... but for the id, which goes in here */
-	bool conflict;                      /* dt_store_trainee_insert: the ID was taken */
+	struct dt_strbuf after; /* the audit event's after (canonical JSON) ... */
+	size_t id_at;           /* ... but for the id, which goes in here */
+	bool conflict;          /* dt_store_trainee_insert: the ID was taken */
 };
 /**
  * Check and complete @t, whose national_id, name, optional texts, region and
@@ -472,7 +481,7 @@ struct dt_trainee_new {
  * path gives it).  Touches no database; safe on any thread.
  */
 enum dt_err dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today, const char *gender,
-		       const char *birth, struct dt_trainee_new *t);
+			       const char *birth, struct dt_trainee_new *t);
 /** The store's keys for dt_trainee_prepare() (NULL without a key file); they live as long as @s. */
 const struct dt_keys *dt_store_keys(struct dt_store *s);
 /** Set bit (code % 8) of @bits[code / 8] for every region code in the table. */
@@ -490,7 +499,7 @@ enum dt_err dt_store_region_bitmap(struct dt_store *s, unsigned char *bits, stru
 #define DT_TRAINEE_BATCH 64
 #define DT_TRAINEE_TAKEN "a trainee with this ID is already registered"
 enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
-			    struct dt_trainee_new *const *t, int n, struct dt_strbuf *err);
+				    struct dt_trainee_new *const *t, int n, struct dt_strbuf *err);
 
 /*
  * Background job rows (table job).  Not audited: the records a job writes
@@ -503,25 +512,27 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
  * is a no-op.  With @nowait it fails at once (DT_EDB) instead of waiting
  * while another connection holds the write lock (a running import).
  */
-enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind, const char *entity,
-			const char *owner, json_t *params, const char *created_at, bool nowait,
-			struct dt_strbuf *err);
+enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind,
+				const char *entity, const char *owner, json_t *params,
+				const char *created_at, bool nowait, struct dt_strbuf *err);
 /** The largest job id ever given (0 for none): new ids go above it. */
 enum dt_err dt_store_job_max_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err);
 /** Queued -> running, with its start time. */
 enum dt_err dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf *err);
 /** The end: @status, progress, counts (borrowed, may be NULL), error and report (may be NULL). */
 enum dt_err dt_store_job_finish(struct dt_store *s, int64_t id, const char *status, int64_t done,
-			int64_t total, json_t *counts, const char *error, const char *report,
-			size_t report_len, struct dt_strbuf *err);
+				int64_t total, json_t *counts, const char *error,
+				const char *report, size_t report_len, struct dt_strbuf *err);
 /** One job as JSON (without its report; "has_report" says whether there is one). */
 enum dt_err dt_store_job_get(struct dt_store *s, int64_t id, json_t **out, struct dt_strbuf *err);
 /** The newest @limit jobs of @owner (NULL: everyone's) as a JSON array. */
 enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, json_t **out,
-		      struct dt_strbuf *err);
+			      struct dt_strbuf *err);
 /** Append job @id's report (CSV) to @out; DT_ENOTFOUND if it has none. */
-enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out, struct dt_strbuf *err);
+enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out,
+				struct dt_strbuf *err);
 /** Mark every queued or running job failed with @why (at start-up); *@n how many. */
-enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n, struct dt_strbuf *err);
+enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n,
+				 struct dt_strbuf *err);
 
 #endif

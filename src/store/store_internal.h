@@ -32,14 +32,14 @@ struct dt_store {
 	char *path;
 	bool have_keys;
 	struct dt_keys keys;
-	int depth;            /* 0: no transaction; 1: in a write or an explicit one */
-	bool explicit_tx;     /* dt_store_begin() was called */
-	bool snapshot;        /* a read snapshot is open (dt_store_snapshot_begin) */
-	int savepoints;       /* nested savepoints inside an explicit transaction */
+	int depth;                  /* 0: no transaction; 1: in a write or an explicit one */
+	bool explicit_tx;           /* dt_store_begin() was called */
+	bool snapshot;              /* a read snapshot is open (dt_store_snapshot_begin) */
+	int savepoints;             /* nested savepoints inside an explicit transaction */
 	struct dt_stmt_slot *slots; /* open-addressing cache keyed by SQL text */
 	size_t nslots, nused;
-	unsigned stmt_gen;    /* bumped whenever the cache finalizes its statements */
-	bool clear_due;       /* the cache is past CACHE_MAX: clear it once no statement is held */
+	unsigned stmt_gen; /* bumped whenever the cache finalizes its statements */
+	bool clear_due;    /* the cache is past CACHE_MAX: clear it once no statement is held */
 	/*
 	 * Reads by id (the server's hot path) find their statement here by
 	 * entity and scope shape, without building its SQL text.  The statements
@@ -53,7 +53,7 @@ struct dt_store {
 	} get_memo[DT_GET_MEMO];
 	struct dt_problems problems; /* of the last failed write (dt_store_problems) */
 	json_t *field_errors;        /* problems as JSON, built on demand (dt_store_field_errors) */
-	struct dt_viewer viewer; /* who reads (dt_store_set_viewer) */
+	struct dt_viewer viewer;     /* who reads (dt_store_set_viewer) */
 	/*
 	 * The audit chain head, cached only inside an explicit transaction (we
 	 * hold the write lock, so nobody else appends); written to the meta table
@@ -112,8 +112,9 @@ size_t dt_ferr_count(struct dt_store *s);
 
 /* The meta table: small key/value settings of the database. */
 enum dt_err dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,
-		struct dt_strbuf *err);
-enum dt_err dt_meta_set(struct dt_store *s, const char *key, const char *value, struct dt_strbuf *err);
+			struct dt_strbuf *err);
+enum dt_err dt_meta_set(struct dt_store *s, const char *key, const char *value,
+			struct dt_strbuf *err);
 
 /* agg.c: (re)create the triggers that maintain the indicator aggregates. */
 enum dt_err dt_agg_install(struct dt_store *s, struct dt_strbuf *err);
@@ -124,8 +125,8 @@ enum dt_err dt_agg_flush(struct dt_store *s, struct dt_strbuf *err);
 /** Write the chain head to the meta table if bulk appends left it stale. */
 enum dt_err dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err);
 enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
-		    const char *entity, int64_t entity_id, json_t *before, json_t *after,
-		    struct dt_strbuf *err);
+			    const char *entity, int64_t entity_id, json_t *before, json_t *after,
+			    struct dt_strbuf *err);
 /**
  * Append @n (at most DT_AUDIT_BATCH) events of @action on @entity, with no
  * before and the given afters (canonical JSON) and regions (0: none), in one
@@ -133,20 +134,22 @@ enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const 
  */
 #define DT_AUDIT_BATCH 64
 enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
-			  const char *entity, int n, const int64_t *entity_ids,
-			  const char *const *afters, const long *regions, struct dt_strbuf *err);
+				  const char *entity, int n, const int64_t *entity_ids,
+				  const char *const *afters, const long *regions,
+				  struct dt_strbuf *err);
 /*
  * crud.c: check text @str of @len bytes for field @f, as every text input
  * is: UTF-8 without NUL, not empty when required, at most the field's
  * length in characters.  DT_EINVAL with the fault (without the field's
  * name, e.g. "is too long (40000 characters; at most 2000)") added to @msg.
  */
-enum dt_err dt_crud_text_check(const struct dt_field *f, const char *str, size_t len, struct dt_strbuf *msg);
+enum dt_err dt_crud_text_check(const struct dt_field *f, const char *str, size_t len,
+			       struct dt_strbuf *msg);
 /* crud.c: a JSON string literal of the @n bytes at @t, as jansson writes it (UTF-8 kept). */
 void dt_crud_json_string(struct dt_strbuf *sb, const char *t, size_t n);
 /* crud.c: read one row as the API shows it (scope NULL = all). */
 enum dt_err dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
-		int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err);
+			int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err);
 /**
  * Coarsen object @o of @e (a record as the API shows it; changed in place)
  * for the reader of @s: nothing when the reader holds pii:read or @o is a
@@ -180,8 +183,8 @@ enum dt_err dt_crud_scope_rules_check(struct dt_strbuf *why);
  * After a scoped read of @e @id succeeded: DT_OK when @scope may also change
  * it, else DT_EDENIED (it is visible, so its existence is no secret).
  */
-enum dt_err dt_crud_writable(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
-		     int64_t id, struct dt_strbuf *err);
+enum dt_err dt_crud_writable(struct dt_store *s, const struct dt_entity *e,
+			     const struct dt_scope *scope, int64_t id, struct dt_strbuf *err);
 
 /* crud.c, for list.c and coarsen.c: */
 const struct dt_entity *dt_crud_find_entity(const char *name, struct dt_strbuf *err);
@@ -189,7 +192,7 @@ bool dt_crud_enum_has(const char *values, const char *v);
 void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql);
 /* The current row of @st (laid out by dt_crud_select_list) as an API object. */
 int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_stmt *st,
-		       unsigned flags, json_t **out, struct dt_strbuf *err);
+			unsigned flags, json_t **out, struct dt_strbuf *err);
 void dt_crud_bind_all(sqlite3_stmt *st, json_t *binds);
 
 /* coarsen.c, for list.c: */
@@ -213,17 +216,17 @@ struct dt_blobs {
 	int n;
 };
 enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const struct dt_entity *e,
-		   json_t *row, json_t *before, json_t *refs, struct dt_blobs *blobs,
-		   struct dt_strbuf *err);
+			   json_t *row, json_t *before, json_t *refs, struct dt_blobs *blobs,
+			   struct dt_strbuf *err);
 /**
  * Object @id of @e moved to @region: the objects that inherit their region
  * from it (directly or through a contract) move along.
  */
-enum dt_err dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id, int region,
-			  struct dt_strbuf *err);
+enum dt_err dt_rules_region_moved(struct dt_store *s, const struct dt_entity *e, int64_t id,
+				  int region, struct dt_strbuf *err);
 /** Rules that may refuse a delete of @row (raw columns). */
 enum dt_err dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_t *row,
-		    struct dt_strbuf *err);
+			    struct dt_strbuf *err);
 /**
  * The raw row referred to by REF field @field of @row: from @refs (rows the
  * field checks already read) or read now.  Borrowed reference; NULL if the
@@ -234,6 +237,6 @@ json_t *dt_rules_ref(struct dt_store *s, const struct dt_entity *e, json_t *row,
 
 /* A row of @table by id as a JSON object of raw columns; DT_ENOTFOUND if absent. */
 enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
-	       struct dt_strbuf *err);
+		       struct dt_strbuf *err);
 
 #endif

@@ -73,7 +73,7 @@ void dt_http_add_header(struct dt_http_res *res, const char *name, const char *v
 {
 	if (res->nheaders >= DT_HTTP_MAX_HEADERS) {
 		dt_log_error("http: more than %d response headers; dropped %s", DT_HTTP_MAX_HEADERS,
-		       name);
+			     name);
 		return;
 	}
 	res->headers[res->nheaders].name = name;

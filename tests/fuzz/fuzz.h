@@ -241,7 +241,7 @@ static inline int64_t fz_sql_int(const char *sql)
 struct fz_caller {
 	char mark;
 	const char *role;
-	const char *scope_sql; /* the scope as `user add` takes it, from SQL; NULL: none */
+	const char *scope_sql;    /* the scope as `user add` takes it, from SQL; NULL: none */
 	const char *scope_prefix; /* before the number: "org:", "trainee:" or "" */
 	char token[DT_TOKEN_LEN];
 	char csrf[DT_TOKEN_LEN];
@@ -278,18 +278,19 @@ static inline void fz_make_callers(void)
 			snprintf(scope, sizeof(scope), "%s%lld", c->scope_prefix,
 				 (long long)fz_sql_int(c->scope_sql));
 		int64_t id = 0, cred = 0;
-		if (dt_store_account_add(fz_g.s, &fz_g.actor, login, c->role, c->scope_sql ? scope : NULL,
-					 "Fz-7r!q9#Lm2$Vx-long-enough", &id, &err) != DT_OK ||
-		    dt_store_credential_create(fz_g.s, &fz_g.actor, id, "token", 86400 * 3650, c->token,
-					       NULL, &cred, &err) != DT_OK)
+		if (dt_store_account_add(fz_g.s, &fz_g.actor, login, c->role,
+					 c->scope_sql ? scope : NULL, "Fz-7r!q9#Lm2$Vx-long-enough",
+					 &id, &err) != DT_OK ||
+		    dt_store_credential_create(fz_g.s, &fz_g.actor, id, "token", 86400 * 3650,
+					       c->token, NULL, &cred, &err) != DT_OK)
 			fz_die(login, &err);
 		if (!admin)
 			admin = id;
 	}
 	struct fz_caller *k = &fz_callers[DT_ARRAY_SIZE(fz_callers) - 2];
 	int64_t cred = 0;
-	if (dt_store_credential_create(fz_g.s, &fz_g.actor, admin, "session", 86400 * 3650, k->token,
-				       k[1].token, &cred, &err) != DT_OK)
+	if (dt_store_credential_create(fz_g.s, &fz_g.actor, admin, "session", 86400 * 3650,
+				       k->token, k[1].token, &cred, &err) != DT_OK)
 		fz_die("session", &err);
 	fz_save_image();
 	dt_strbuf_release(&err);
@@ -300,7 +301,8 @@ static inline void fz_expand_callers(const uint8_t *data, size_t size, struct dt
 {
 	for (size_t i = 0; i < size; i++) {
 		const struct fz_caller *hit = NULL;
-		for (size_t k = 0; i + 1 < size && data[i] == '@' && k < DT_ARRAY_SIZE(fz_callers); k++)
+		for (size_t k = 0; i + 1 < size && data[i] == '@' && k < DT_ARRAY_SIZE(fz_callers);
+		     k++)
 			if (data[i + 1] == (uint8_t)fz_callers[k].mark)
 				hit = &fz_callers[k];
 		if (hit) {
@@ -335,13 +337,12 @@ static inline unsigned fz_take(const uint8_t **data, size_t *size)
 }
 
 /* Abort, naming the harness's file and line, when an oracle's promise is broken. */
-#define FZ_CHECK(cond)                                                                    \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__, __LINE__, \
-				#cond);                                                   \
-			abort();                                                          \
-		}                                                                         \
+#define FZ_CHECK(cond)                                                                             \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__, __LINE__, #cond); \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 #endif

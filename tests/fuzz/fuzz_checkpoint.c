@@ -17,7 +17,6 @@
 #include "core/strbuf.h"
 #include "fuzz.h"
 
-
 static struct dt_sign_key fixed;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

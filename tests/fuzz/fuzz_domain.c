@@ -30,7 +30,6 @@
 #include "io/export.h"
 #include "fuzz.h"
 
-
 /* Problems of one input: a refusal is one problem with a catalogue code. */
 static struct dt_problems ps;
 
@@ -135,8 +134,8 @@ static void date(const char *s, struct dt_strbuf *err, unsigned extra)
 static void number(const char *s, struct dt_strbuf *err, unsigned extra)
 {
 	static const int64_t bounds[][2] = {
-		{ INT64_MIN, INT64_MAX }, { 0, 0 }, { 1, 1000 }, { -5, 5 }, { 1, INT64_MAX },
-		{ INT64_MIN, -1 },
+		{ INT64_MIN, INT64_MAX }, { 0, 0 },          { 1, 1000 }, { -5, 5 },
+		{ 1, INT64_MAX },         { INT64_MIN, -1 },
 	};
 	const int64_t *b = bounds[extra % DT_ARRAY_SIZE(bounds)];
 	int64_t v = 0;
@@ -202,7 +201,8 @@ static void field(const char *s, unsigned extra)
 			refused(rc);
 			FZ_CHECK(rc == DT_OK && again.type == out.type);
 			if (out.type == DT_V_TEXT)
-				FZ_CHECK(again.len == out.len && !memcmp(again.text, out.text, out.len));
+				FZ_CHECK(again.len == out.len &&
+					 !memcmp(again.text, out.text, out.len));
 		}
 	}
 	dt_strbuf_release(&scratch);

@@ -14,7 +14,6 @@
 #include "io/encoding.h"
 #include "fuzz.h"
 
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned mode = fz_take(&data, &size);

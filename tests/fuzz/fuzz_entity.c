@@ -22,7 +22,6 @@
  */
 #include "fuzz.h"
 
-
 static size_t nkinds;
 static struct dt_scope scopes[3];
 static int64_t first_id[32]; /* per entity: an existing record, or 0 */
@@ -54,7 +53,8 @@ static void check_field_errors(struct dt_store *s, int rc)
 	FZ_CHECK(json_is_array(fe));
 	size_t i;
 	json_t *e;
-	json_array_foreach(fe, i, e) {
+	json_array_foreach(fe, i, e)
+	{
 		FZ_CHECK(json_is_string(json_object_get(e, "field")));
 		FZ_CHECK(json_is_string(json_object_get(e, "message")));
 	}
@@ -113,7 +113,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!json_is_object(body))
 			break;
 		int64_t id = (opt & 3) == 1 ? first_id[kind % nkinds] : 999999999;
-		rc = dt_store_update(s, &actor, actor.scope, e->name, id ? id : 1, body, &out, &err);
+		rc = dt_store_update(s, &actor, actor.scope, e->name, id ? id : 1, body, &out,
+				     &err);
 		check_field_errors(s, rc);
 		if (rc == DT_OK)
 			check_written(s, e, out);
@@ -126,16 +127,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (json_is_object(body)) {
 			const char *key;
 			json_t *v;
-			json_object_foreach(body, key, v) {
+			json_object_foreach(body, key, v)
+			{
 				if (json_is_string(v))
-					(void)dt_store_setting_set(s, &actor, key, json_string_value(v),
-								   &err);
+					(void)dt_store_setting_set(s, &actor, key,
+								   json_string_value(v), &err);
 				dt_strbuf_reset(&err);
 			}
 		} else if (json_is_array(body)) {
 			int region = (opt & 0x10) ? 210100 : (opt & 0x20) ? 210000 : 0;
-			rc = dt_store_targets_set(s, &actor, region, 2026 + (int)(opt >> 6), body, &out,
-						  &err);
+			rc = dt_store_targets_set(s, &actor, region, 2026 + (int)(opt >> 6), body,
+						  &out, &err);
 			check_field_errors(s, rc);
 		}
 		break;

@@ -28,7 +28,6 @@
 #include "http/app.h"
 #include "fuzz.h"
 
-
 static struct dt_http_app app;
 static struct dt_http_worker worker;
 
@@ -50,12 +49,14 @@ static void inspect(const struct dt_http_req *req, const struct dt_http_res *res
 {
 	(void)req;
 	if (getenv("FZ_DUMP"))
-		fprintf(stderr, "%d %s\n%.*s\n", res->status, res->content_type ? res->content_type : "",
+		fprintf(stderr, "%d %s\n%.*s\n", res->status,
+			res->content_type ? res->content_type : "",
 			(int)(res->body.len < 2000 ? res->body.len : 2000), res->body.buf);
 	FZ_CHECK(res->status >= 200 && res->status <= 599);
 	FZ_CHECK(res->status != 500);
 	const char *ct = res->content_type;
-	if (!res->static_body && res->body.len && (!ct || !strcmp(ct, "application/problem+json"))) {
+	if (!res->static_body && res->body.len &&
+	    (!ct || !strcmp(ct, "application/problem+json"))) {
 		json_error_t je;
 		json_t *j = json_loadb(res->body.buf, res->body.len, 0, &je);
 		FZ_CHECK(j != NULL);
@@ -114,7 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		size_t nl = (size_t)(colon - l);
 		for (size_t i = 0; i < nl; i++)
-			names[in.nheaders][i] = (char)((l[i] >= 'A' && l[i] <= 'Z') ? l[i] + 32 : l[i]);
+			names[in.nheaders][i] =
+				(char)((l[i] >= 'A' && l[i] <= 'Z') ? l[i] + 32 : l[i]);
 		names[in.nheaders][nl] = '\0';
 		const char *v = colon + 1, *vend = l + n;
 		while (v < vend && (*v == ' ' || *v == '\t'))

@@ -30,7 +30,6 @@
 #include "io/import.h"
 #include "fuzz.h"
 
-
 static size_t nkinds;
 static struct dt_scope scopes[3];
 static char *subst[4]; /* @E @S @N @P */
@@ -78,12 +77,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 				      "AND region BETWEEN 210000 AND 219999 ORDER BY id LIMIT 1");
 	scopes[2].org_id = fz_sql_int("SELECT id FROM organization WHERE kind = 'enterprise' "
 				      "AND region BETWEEN 210000 AND 219999 ORDER BY id LIMIT 1");
-	int64_t trainee = fz_sql_int("SELECT trainee_id FROM contract WHERE enterprise_id = "
-				     "(SELECT id FROM organization WHERE kind = 'enterprise' "
-				     "AND region BETWEEN 210000 AND 219999 ORDER BY id LIMIT 1) LIMIT 1");
-	int64_t prog = fz_sql_int("SELECT id FROM programme WHERE school_id = "
-				  "(SELECT id FROM organization WHERE kind = 'school' "
-				  "AND region BETWEEN 210000 AND 219999 ORDER BY id LIMIT 1) LIMIT 1");
+	int64_t trainee =
+		fz_sql_int("SELECT trainee_id FROM contract WHERE enterprise_id = "
+			   "(SELECT id FROM organization WHERE kind = 'enterprise' "
+			   "AND region BETWEEN 210000 AND 219999 ORDER BY id LIMIT 1) LIMIT 1");
+	int64_t prog =
+		fz_sql_int("SELECT id FROM programme WHERE school_id = "
+			   "(SELECT id FROM organization WHERE kind = 'school' "
+			   "AND region BETWEEN 210000 AND 219999 ORDER BY id LIMIT 1) LIMIT 1");
 	subst[0] = field_of("organization", scopes[2].org_id, "uscc");
 	subst[1] = field_of("organization", scopes[1].org_id, "uscc");
 	subst[2] = trainee ? field_of("trainee", trainee, "national_id") : strdup("");
@@ -102,7 +103,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		actor.scope = &scopes[who - 1];
 	struct dt_import_opts o;
 	memset(&o, 0, sizeof(o));
-	o.kind = (kind & 0x80) ? dt_entities[kind % nkinds].plural : dt_entities[kind % nkinds].name;
+	o.kind =
+		(kind & 0x80) ? dt_entities[kind % nkinds].plural : dt_entities[kind % nkinds].name;
 	o.encoding = (int)((opt >> 1) & 3) % 3;
 	o.flags = DT_IMPORT_SERIAL | ((opt & 1) ? DT_IMPORT_PARTIAL : 0) |
 		  ((opt & 0x20) ? DT_IMPORT_GENERAL : 0);

@@ -23,7 +23,6 @@
 #include "http/app.h"
 #include "fuzz.h"
 
-
 static struct dt_http_app app;
 static struct dt_http_worker worker;
 static size_t nkinds;
@@ -48,7 +47,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void inspect(const struct dt_http_req *req, const struct dt_http_res *res)
 {
 	if (getenv("FZ_DUMP"))
-		fprintf(stderr, "%d %s\n%.*s\n", res->status, res->content_type ? res->content_type : "",
+		fprintf(stderr, "%d %s\n%.*s\n", res->status,
+			res->content_type ? res->content_type : "",
 			(int)(res->body.len < 2000 ? res->body.len : 2000), res->body.buf);
 	FZ_CHECK(res->status >= 200 && res->status <= 599);
 	FZ_CHECK(res->status != 500);
@@ -72,8 +72,8 @@ static void inspect(const struct dt_http_req *req, const struct dt_http_res *res
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const fixed[] = {
-		"/api/v1/audit", "/api/v1/indicators", "/api/v1/indicators/series", "/api/v1/rankings",
-		"/api/v1/targets", "/api/v1/jobs",
+		"/api/v1/audit",    "/api/v1/indicators", "/api/v1/indicators/series",
+		"/api/v1/rankings", "/api/v1/targets",    "/api/v1/jobs",
 	};
 	unsigned route = fz_take(&data, &size);
 	unsigned who = fz_take(&data, &size);

@@ -14,7 +14,6 @@
  */
 #include "fuzz.h"
 
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -30,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	memset(&st, 0, sizeof(st));
 	fz_input_begin();
-	int rc = dt_refdata_load(fz_g.s, &fz_g.actor, (which & 1) ? DT_REF_OCCUPATIONS : DT_REF_REGIONS,
+	int rc = dt_refdata_load(fz_g.s, &fz_g.actor,
+				 (which & 1) ? DT_REF_OCCUPATIONS : DT_REF_REGIONS,
 				 (const char *)data, size, &st, &err);
 	fz_input_end();
 	if (rc == DT_OK)

@@ -116,7 +116,8 @@ static inline struct fx *fx_open(bool occ)
 	struct dt_refdata_stats st;
 	if (dt_store_open(&f->s, f->path, &f->keys, DT_STORE_CREATE, &f->err) != DT_OK ||
 	    dt_refdata_load_builtin(f->s, &f->actor, DT_REF_REGIONS, &st, &f->err) != DT_OK ||
-	    (occ && dt_refdata_load_builtin(f->s, &f->actor, DT_REF_OCCUPATIONS, &st, &f->err) != DT_OK)) {
+	    (occ &&
+	     dt_refdata_load_builtin(f->s, &f->actor, DT_REF_OCCUPATIONS, &st, &f->err) != DT_OK)) {
 		fprintf(stderr, "fixture: %s\n", f->err.buf);
 		fx_free(f);
 		return NULL;
@@ -204,8 +205,8 @@ static inline int64_t fx_rows(struct fx *f, const char *table)
 /* Every table's row count and the audit count: what "nothing changed" compares. */
 #define FX_NTABLES 13
 static const char *const fx_tables[FX_NTABLES] = {
-	"region", "occupation", "pilot", "organization", "programme", "partnership", "demand",
-	"place", "trainee", "contract", "record_entry", "assessment", "outcome",
+	"region", "occupation", "pilot",    "organization", "programme",  "partnership", "demand",
+	"place",  "trainee",    "contract", "record_entry", "assessment", "outcome",
 };
 struct fx_snap {
 	int64_t rows[FX_NTABLES];
@@ -233,7 +234,8 @@ static inline struct fx_snap fx_snapshot(struct fx *f)
 				const void *b = sqlite3_column_blob(st, c);
 				int len = sqlite3_column_bytes(st, c);
 				crypto_generichash_update(&h, &t, 1);
-				crypto_generichash_update(&h, (const unsigned char *)&len, sizeof(len));
+				crypto_generichash_update(&h, (const unsigned char *)&len,
+							  sizeof(len));
 				if (b)
 					crypto_generichash_update(&h, b, (size_t)len);
 			}
@@ -254,8 +256,8 @@ static inline void fx_assert_unchanged(struct fx *f, const struct fx_snap *befor
 	struct fx_snap now = fx_snapshot(f);
 	for (int i = 0; i < FX_NTABLES; i++)
 		if (now.rows[i] != before->rows[i])
-			fail_msg("table %s: %lld rows, was %lld", fx_tables[i], (long long)now.rows[i],
-				 (long long)before->rows[i]);
+			fail_msg("table %s: %lld rows, was %lld", fx_tables[i],
+				 (long long)now.rows[i], (long long)before->rows[i]);
 	assert_int_equal(now.audit, before->audit);
 	assert_memory_equal(now.digest, before->digest, sizeof(now.digest));
 }
@@ -268,7 +270,8 @@ static inline bool fx_has_ferr(struct fx *f, const char *field)
 	json_t *errs = dt_store_field_errors(f->s);
 	size_t i;
 	json_t *e;
-	json_array_foreach(errs, i, e) {
+	json_array_foreach(errs, i, e)
+	{
 		const char *name = json_string_value(json_object_get(e, "field"));
 		if (name && !strcmp(name, field))
 			return true;
@@ -276,19 +279,20 @@ static inline bool fx_has_ferr(struct fx *f, const char *field)
 	return false;
 }
 
-#define fx_assert_ferr(f, field)                                                            \
-	do {                                                                                \
-		if (!fx_has_ferr((f), (field))) {                                           \
+#define fx_assert_ferr(f, field)                                                               \
+	do {                                                                                   \
+		if (!fx_has_ferr((f), (field))) {                                              \
 			char *dump_ = json_dumps(dt_store_field_errors((f)->s), JSON_COMPACT); \
-			fail_msg("no field error on %s: %s (err: %s)", (field), dump_,       \
-				 (f)->err.buf);                                              \
-		}                                                                           \
+			fail_msg("no field error on %s: %s (err: %s)", (field), dump_,         \
+				 (f)->err.buf);                                                \
+		}                                                                              \
 	} while (0)
 
 /* ---- valid identifiers ---- */
 
 /* A valid national ID: issued in @region6, born @birth8 (YYYYMMDD), sequence @seq. */
-static inline void fx_natid(char out[DT_NATID_LEN + 1], const char *region6, const char *birth8, int seq)
+static inline void fx_natid(char out[DT_NATID_LEN + 1], const char *region6, const char *birth8,
+			    int seq)
 {
 	snprintf(out, DT_NATID_LEN + 1, "%.6s%.8s%03d", region6, birth8, seq % 1000);
 	out[17] = dt_natid_check_char(out);
@@ -379,9 +383,9 @@ static inline int64_t fx_trainee(struct fx *f, const char *region, char natid[DT
 	char local[DT_NATID_LEN + 1];
 	char *id = natid ? natid : local;
 	fx_natid(id, "210102", "20050315", ++f->serial);
-	return fx_create(f, "trainee",
-			 json_pack("{s:s, s:s, s:s}", "national_id", id, "name", "张三", "region",
-				   region));
+	return fx_create(
+		f, "trainee",
+		json_pack("{s:s, s:s, s:s}", "national_id", id, "name", "张三", "region", region));
 }
 
 /* The parties of a contract, all in Shenyang. */
@@ -427,7 +431,8 @@ static inline int64_t fx_active_contract(struct fx *f, const struct fx_world *w)
 	int64_t id = fx_create(f, "contract", fx_contract_in(w, "2025-09-01", "2028-08-31"));
 	assert_int_equal(fx_act(f, id, DT_CEV_SUBMIT, 0, NULL, NULL), DT_OK);
 	for (int p = 0; p < DT_PARTY_N; p++)
-		assert_int_equal(fx_act(f, id, DT_CEV_APPROVE, (enum dt_party)p, NULL, NULL), DT_OK);
+		assert_int_equal(fx_act(f, id, DT_CEV_APPROVE, (enum dt_party)p, NULL, NULL),
+				 DT_OK);
 	if (fx_act(f, id, DT_CEV_ACTIVATE, 0, NULL, NULL) != DT_OK)
 		fail_msg("activate: %s", f->err.buf);
 	return id;

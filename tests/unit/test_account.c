@@ -31,7 +31,8 @@ static int64_t add_ok(struct fx *f, const char *login, const char *role, const c
 	dt_strbuf_reset(&f->err);
 	int rc = dt_store_account_add(f->s, &f->actor, login, role, scope, PW, &id, &f->err);
 	if (rc != DT_OK)
-		fail_msg("add %s %s %s: %s (%d)", login, role, scope ? scope : "(none)", f->err.buf, rc);
+		fail_msg("add %s %s %s: %s (%d)", login, role, scope ? scope : "(none)", f->err.buf,
+			 rc);
 	assert_true(id > 0);
 	return id;
 }
@@ -55,9 +56,8 @@ static json_t *listed(struct fx *f, const char *login)
 	json_t *all = NULL, *a, *found = NULL;
 	size_t i;
 	assert_int_equal(dt_store_account_list(f->s, &all, &f->err), DT_OK);
-	json_array_foreach(all, i, a)
-		if (!strcmp(fx_str(a, "login"), login))
-			found = json_incref(a);
+	json_array_foreach(all, i, a) if (!strcmp(fx_str(a, "login"), login)) found =
+		json_incref(a);
 	json_decref(all);
 	return found;
 }
@@ -68,7 +68,8 @@ static int64_t org_with_uscc(struct fx *f, const char *kind, char uscc[DT_USCC_L
 	fx_uscc(uscc, 210102, ++f->serial);
 	return fx_create(f, "organization",
 			 json_pack("{s:s, s:s, s:s, s:s}", "kind", kind, "uscc", uscc, "name",
-				   kind[0] == 's' ? "沈阳职业技术学院" : "沈阳机床", "region", "210102"));
+				   kind[0] == 's' ? "沈阳职业技术学院" : "沈阳机床", "region",
+				   "210102"));
 }
 
 static int login(struct fx *f, const char *l, const char *pw, struct dt_account *out)
@@ -161,10 +162,14 @@ static void test_add_every_role(void **state)
 	static const struct {
 		const char *login, *role, *key;
 	} want[] = {
-		{ "root", "admin", NULL },		   { "nation", "national", NULL },
-		{ "nation.ln", "national", "scope_region" }, { "liaoning", "province", "scope_region" },
-		{ "shenyang", "city", "scope_region" },	   { "school@uscc", "school", "scope_org" },
-		{ "ent_id", "enterprise", "scope_org" },   { "trainee.natid", "trainee", "scope_trainee" },
+		{ "root", "admin", NULL },
+		{ "nation", "national", NULL },
+		{ "nation.ln", "national", "scope_region" },
+		{ "liaoning", "province", "scope_region" },
+		{ "shenyang", "city", "scope_region" },
+		{ "school@uscc", "school", "scope_org" },
+		{ "ent_id", "enterprise", "scope_org" },
+		{ "trainee.natid", "trainee", "scope_trainee" },
 		{ "trainee.id", "trainee", "scope_trainee" },
 	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(want); i++) {
@@ -286,8 +291,8 @@ static void test_bad_logins_and_passwords(void **state)
 	memset(too_long, 'a', 65);
 	too_long[65] = '\0';
 
-	static const char *const bad[] = { "", "a", "Alice", "al ice", "al\tice", "alice!",
-					   "ali/ce", "张三", "al'ice", "alice\n" };
+	static const char *const bad[] = { "",       "a",      "Alice", "al ice", "al\tice",
+					   "alice!", "ali/ce", "张三",  "al'ice", "alice\n" };
 	for (size_t i = 0; i < DT_ARRAY_SIZE(bad); i++)
 		add_invalid(f, bad[i], "admin", NULL, PW, "login:");
 	add_invalid(f, NULL, "admin", NULL, PW, "login:");
@@ -320,7 +325,8 @@ static void test_bad_logins_and_passwords(void **state)
 	uint64_t x = 12345; /* the longest: 1024 bytes of an LCG's letters */
 	for (size_t i = 0; i < 1024; i++) {
 		x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
-		long_pw[i] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"[x >> 58];
+		long_pw[i] =
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"[x >> 58];
 	}
 	long_pw[1024] = '\0';
 	assert_int_equal(add(f, "maxpw", "admin", NULL, long_pw), DT_OK);
@@ -369,12 +375,14 @@ static void test_login(void **state)
 	assert_string_equal(unknown.buf, f->err.buf);
 	dt_strbuf_release(&unknown);
 
-	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "shenyang", true, &f->err), DT_OK);
+	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "shenyang", true, &f->err),
+			 DT_OK);
 	assert_int_equal(login(f, "shenyang", PW, &acc), DT_EDENIED);
 	json_t *a = listed(f, "shenyang");
 	assert_true(json_is_true(json_object_get(a, "disabled")));
 	json_decref(a);
-	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "shenyang", false, &f->err), DT_OK);
+	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "shenyang", false, &f->err),
+			 DT_OK);
 	assert_int_equal(login(f, "shenyang", PW, &acc), DT_OK);
 }
 
@@ -407,7 +415,8 @@ static void test_credential_create_and_check(void **state)
 
 	/* only the hash is stored */
 	char sql[256];
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM credential WHERE token_hash = '%s'", token);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM credential WHERE token_hash = '%s'",
+		 token);
 	assert_int_equal(fx_sql_int(f, sql), 0);
 	dt_token_hash(token, hash);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM credential WHERE token_hash = '%s'", hash);
@@ -424,14 +433,15 @@ static void test_credential_create_and_check(void **state)
 	/* bad arguments */
 	int64_t id = 0;
 	dt_strbuf_reset(&f->err);
-	assert_int_equal(dt_store_credential_create(f->s, &f->actor, acct, "cookie", 60, token, NULL,
-						    &id, &f->err),
+	assert_int_equal(dt_store_credential_create(f->s, &f->actor, acct, "cookie", 60, token,
+						    NULL, &id, &f->err),
 			 DT_EINVAL);
 	assert_int_equal(dt_store_credential_create(f->s, &f->actor, acct, "token", 0, token, NULL,
 						    &id, &f->err),
 			 DT_EINVAL);
 	assert_int_equal(dt_store_credential_create(f->s, &f->actor, acct, "token",
-						    (int64_t)3651 * 86400, token, NULL, &id, &f->err),
+						    (int64_t)3651 * 86400, token, NULL, &id,
+						    &f->err),
 			 DT_EINVAL);
 	assert_int_equal(fx_rows(f, "credential"), 2);
 }
@@ -465,14 +475,16 @@ static void test_disable_revokes_credentials(void **state)
 	cred(f, acct, "session", 3600, session);
 	cred(f, other, "token", 86400, bystander);
 
-	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "trainee1", true, &f->err), DT_OK);
+	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "trainee1", true, &f->err),
+			 DT_OK);
 	assert_int_equal(check(f, token, NULL), DT_EDENIED);
 	assert_int_equal(check(f, session, NULL), DT_EDENIED);
 	assert_int_equal(check(f, bystander, NULL), DT_OK);
-	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM credential WHERE revoked_at IS NOT NULL"),
-			 2);
+	assert_int_equal(
+		fx_sql_int(f, "SELECT count(*) FROM credential WHERE revoked_at IS NOT NULL"), 2);
 	/* enabling the account again does not bring its credentials back */
-	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "trainee1", false, &f->err), DT_OK);
+	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "trainee1", false, &f->err),
+			 DT_OK);
 	assert_int_equal(check(f, token, NULL), DT_EDENIED);
 	assert_int_equal(check(f, session, NULL), DT_EDENIED);
 	/* new ones work */
@@ -491,8 +503,9 @@ static void test_passwd_revokes_sessions_not_tokens(void **state)
 	cred(f, acct, "session", 3600, session);
 
 	dt_strbuf_reset(&f->err);
-	assert_int_equal(dt_store_account_passwd(f->s, &f->actor, "mentor", "a new password", &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_account_passwd(f->s, &f->actor, "mentor", "a new password", &f->err),
+		DT_OK);
 	assert_int_equal(check(f, session, NULL), DT_EDENIED);
 	assert_int_equal(check(f, token, NULL), DT_OK);
 	assert_int_equal(login(f, "mentor", PW, &acc), DT_EDENIED);
@@ -516,9 +529,10 @@ static void test_expired_credential(void **state)
 	int64_t sid = cred(f, acct, "session", 3600, session);
 	assert_int_equal(check(f, later, NULL), DT_OK);
 	char sql[160];
-	snprintf(sql, sizeof(sql),
-		 "UPDATE credential SET expires_at = '2020-01-01T00:00:00.000Z' WHERE id IN (%lld, %lld)",
-		 (long long)id, (long long)sid);
+	snprintf(
+		sql, sizeof(sql),
+		"UPDATE credential SET expires_at = '2020-01-01T00:00:00.000Z' WHERE id IN (%lld, %lld)",
+		(long long)id, (long long)sid);
 	fx_sql_exec(f, sql);
 	assert_int_equal(check(f, later, NULL), DT_EDENIED);
 	assert_int_equal(check(f, session, NULL), DT_EDENIED);
@@ -536,12 +550,15 @@ static void test_audit_records_without_secrets(void **state)
 	cred(f, acct, "session", 3600, session);
 	assert_int_equal(dt_store_account_passwd(f->s, &f->actor, "auditee", pw2, &f->err), DT_OK);
 	assert_int_equal(dt_store_credential_revoke(f->s, &f->actor, tid, &f->err), DT_OK);
-	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "auditee", true, &f->err), DT_OK);
-	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "auditee", false, &f->err), DT_OK);
+	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "auditee", true, &f->err),
+			 DT_OK);
+	assert_int_equal(dt_store_account_disable(f->s, &f->actor, "auditee", false, &f->err),
+			 DT_OK);
 
-	static const char *const actions[] = { "account.create", "token.create",     "session.create",
-						"account.passwd", "credential.revoke", "account.disable",
-						"account.enable" };
+	static const char *const actions[] = { "account.create",    "token.create",
+					       "session.create",    "account.passwd",
+					       "credential.revoke", "account.disable",
+					       "account.enable" };
 	for (size_t i = 0; i < DT_ARRAY_SIZE(actions); i++)
 		if (audit_actions(f, actions[i]) != 1)
 			fail_msg("audit: %lld events %s, expected 1",
@@ -576,9 +593,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_add_every_role, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_add_refuses_wrong_scopes, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_add_refuses_wrong_scopes, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_login, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_bad_logins_and_passwords, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_logins_and_passwords, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_login, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_credential_create_and_check, fx_setup,
 						fx_teardown),

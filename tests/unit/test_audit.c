@@ -15,9 +15,9 @@
 
 struct chain {
 	struct fx *f;
-	int64_t base;  /* events before this test's writes */
-	int64_t n;     /* events after them */
-	int64_t upd;   /* the update event: every column non-null */
+	int64_t base; /* events before this test's writes */
+	int64_t n;    /* events after them */
+	int64_t upd;  /* the update event: every column non-null */
 };
 
 static int64_t org(struct fx *f, const char *name)
@@ -34,8 +34,9 @@ static struct chain writes(struct fx *f)
 	/* The update carries a request id, so every column of its event is set. */
 	f->actor.request_id = "req-42";
 	json_t *patch = json_pack("{s:s}", "name", "甲公司(新)");
-	assert_int_equal(dt_store_update(f->s, &f->actor, NULL, "organization", a, patch, NULL, &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, NULL, "organization", a, patch, NULL, &f->err),
+		DT_OK);
 	json_decref(patch);
 	f->actor.request_id = NULL;
 	c.upd = c.base + 3;
@@ -45,7 +46,8 @@ static struct chain writes(struct fx *f)
 			 DT_OK);
 	json_decref(info);
 	int64_t gone = org(f, "丙公司");
-	assert_int_equal(dt_store_delete(f->s, &f->actor, NULL, "organization", gone, &f->err), DT_OK);
+	assert_int_equal(dt_store_delete(f->s, &f->actor, NULL, "organization", gone, &f->err),
+			 DT_OK);
 	fx_trainee(f, "210102", NULL);
 	org(f, "丁公司");
 	c.n = fx_audit_count(f);
@@ -104,7 +106,8 @@ static void test_verify_after_writes(void **state)
 	char sql[160];
 	snprintf(sql, sizeof(sql),
 		 "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE id > %lld "
-		 "ORDER BY id)", (long long)c.base);
+		 "ORDER BY id)",
+		 (long long)c.base);
 	sqlite3 *db = fx_raw(f);
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
@@ -153,8 +156,8 @@ static void test_edit_each_column(void **state)
 		snprintf(sql, sizeof(sql), "UPDATE audit SET %s = %s WHERE id = %lld", edits[i].col,
 			 edits[i].set, (long long)c.upd);
 		fx_sql_exec(f, sql);
-		assert_corrupt(f, sql, ev(want, sizeof(want), "audit event ", c.upd, " ("), "edited",
-			       (const char *)NULL);
+		assert_corrupt(f, sql, ev(want, sizeof(want), "audit event ", c.upd, " ("),
+			       "edited", (const char *)NULL);
 		restore(f);
 		assert_verifies(f, c.n);
 	}
@@ -162,10 +165,12 @@ static void test_edit_each_column(void **state)
 	fx_sql_exec(f, "UPDATE audit SET actor = 'intruder' WHERE id = 1");
 	assert_corrupt(f, "first", "audit event 1 (", (const char *)NULL);
 	restore(f);
-	snprintf(sql, sizeof(sql), "UPDATE audit SET ts = '2099-01-01T00:00:00.000Z' WHERE id = %lld",
+	snprintf(sql, sizeof(sql),
+		 "UPDATE audit SET ts = '2099-01-01T00:00:00.000Z' WHERE id = %lld",
 		 (long long)c.n);
 	fx_sql_exec(f, sql);
-	assert_corrupt(f, "last", ev(want, sizeof(want), "audit event ", c.n, " ("), (const char *)NULL);
+	assert_corrupt(f, "last", ev(want, sizeof(want), "audit event ", c.n, " ("),
+		       (const char *)NULL);
 	restore(f);
 	assert_verifies(f, c.n);
 }
@@ -189,7 +194,8 @@ static void test_remove_events(void **state)
 	snprintf(sql, sizeof(sql), "DELETE FROM audit WHERE id BETWEEN %lld AND %lld", (long long)k,
 		 (long long)(k + 2));
 	fx_sql_exec(f, sql);
-	assert_corrupt(f, sql, ev(want, sizeof(want), "audit event ", k, " is missing"), (const char *)NULL);
+	assert_corrupt(f, sql, ev(want, sizeof(want), "audit event ", k, " is missing"),
+		       (const char *)NULL);
 	restore(f);
 
 	/* The first. */
@@ -220,7 +226,8 @@ static void test_remove_events(void **state)
 	/* The head record itself removed. */
 	fx_sql_exec(f, "CREATE TABLE meta_copy AS SELECT * FROM meta; "
 		       "DELETE FROM meta WHERE key = 'audit_head'");
-	assert_corrupt(f, "head", ev(want, sizeof(want), "head (event ", c.n, ")"), (const char *)NULL);
+	assert_corrupt(f, "head", ev(want, sizeof(want), "head (event ", c.n, ")"),
+		       (const char *)NULL);
 	fx_sql_exec(f, "INSERT INTO meta SELECT * FROM meta_copy WHERE key = 'audit_head'");
 	assert_verifies(f, c.n);
 }
@@ -234,36 +241,41 @@ static void test_reorder_events(void **state)
 		"ts, actor, request_id, action, entity, entity_id, before, after, prev_hash, hash";
 	static const char content_cols[] =
 		"ts, actor, request_id, action, entity, entity_id, before, after";
-	const int64_t pairs[][2] = { { c.base + 2, c.base + 5 }, { c.base + 3, c.base + 4 },
-				     { 1, 2 }, { c.n - 1, c.n } };
+	const int64_t pairs[][2] = {
+		{ c.base + 2, c.base + 5 }, { c.base + 3, c.base + 4 }, { 1, 2 }, { c.n - 1, c.n }
+	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(pairs); i++) {
 		int64_t j = pairs[i][0], k = pairs[i][1];
 		/* Whole events swapped, hashes included: the link to event j - 1 breaks. */
-		snprintf(sql, sizeof(sql),
-			 "UPDATE audit SET (%s) = (SELECT %s FROM audit_copy c WHERE c.id = "
-			 "CASE audit.id WHEN %lld THEN %lld ELSE %lld END) WHERE id IN (%lld, %lld)",
-			 all_cols, all_cols, (long long)j, (long long)k, (long long)j, (long long)j,
-			 (long long)k);
+		snprintf(
+			sql, sizeof(sql),
+			"UPDATE audit SET (%s) = (SELECT %s FROM audit_copy c WHERE c.id = "
+			"CASE audit.id WHEN %lld THEN %lld ELSE %lld END) WHERE id IN (%lld, %lld)",
+			all_cols, all_cols, (long long)j, (long long)k, (long long)j, (long long)j,
+			(long long)k);
 		fx_sql_exec(f, sql);
-		assert_corrupt(f, "swap", ev(want, sizeof(want), "audit event ", j, ": its previous hash"),
+		assert_corrupt(f, "swap",
+			       ev(want, sizeof(want), "audit event ", j, ": its previous hash"),
 			       (const char *)NULL);
 		restore(f);
 		/* Only the content swapped, the hashes left in place: event j no longer matches. */
-		snprintf(sql, sizeof(sql),
-			 "UPDATE audit SET (%s) = (SELECT %s FROM audit_copy c WHERE c.id = "
-			 "CASE audit.id WHEN %lld THEN %lld ELSE %lld END) WHERE id IN (%lld, %lld)",
-			 content_cols, content_cols, (long long)j, (long long)k, (long long)j,
-			 (long long)j, (long long)k);
+		snprintf(
+			sql, sizeof(sql),
+			"UPDATE audit SET (%s) = (SELECT %s FROM audit_copy c WHERE c.id = "
+			"CASE audit.id WHEN %lld THEN %lld ELSE %lld END) WHERE id IN (%lld, %lld)",
+			content_cols, content_cols, (long long)j, (long long)k, (long long)j,
+			(long long)j, (long long)k);
 		fx_sql_exec(f, sql);
 		assert_corrupt(f, "swap content", ev(want, sizeof(want), "audit event ", j, " ("),
 			       (const char *)NULL);
 		restore(f);
 	}
 	/* An event moved to the end under a new id. */
-	snprintf(sql, sizeof(sql), "UPDATE audit SET id = %lld WHERE id = %lld", (long long)(c.n + 1),
-		 (long long)(c.base + 2));
+	snprintf(sql, sizeof(sql), "UPDATE audit SET id = %lld WHERE id = %lld",
+		 (long long)(c.n + 1), (long long)(c.base + 2));
 	fx_sql_exec(f, sql);
-	assert_corrupt(f, "moved", ev(want, sizeof(want), "audit event ", c.base + 2, " is missing"),
+	assert_corrupt(f, "moved",
+		       ev(want, sizeof(want), "audit event ", c.base + 2, " is missing"),
 		       (const char *)NULL);
 	restore(f);
 	assert_verifies(f, c.n);
@@ -282,16 +294,19 @@ static void test_truncation_survives_writes(void **state)
 	snprintf(sql, sizeof(sql), "DELETE FROM audit WHERE id >= %lld", (long long)(c.n - 1));
 	fx_sql_exec(f, sql);
 	org(f, "后来公司");
-	assert_corrupt(f, "after a write", ev(want, sizeof(want), "audit event ", c.n - 1, " is missing"),
+	assert_corrupt(f, "after a write",
+		       ev(want, sizeof(want), "audit event ", c.n - 1, " is missing"),
 		       (const char *)NULL);
 	assert_int_equal(dt_store_begin(f->s, &f->err), DT_OK);
 	org(f, "批量一");
 	org(f, "批量二");
 	assert_int_equal(dt_store_commit(f->s, &f->err), DT_OK);
 	assert_corrupt(f, "after a bulk write",
-		       ev(want, sizeof(want), "audit event ", c.n - 1, " is missing"), (const char *)NULL);
+		       ev(want, sizeof(want), "audit event ", c.n - 1, " is missing"),
+		       (const char *)NULL);
 	/* The events written since are chained on from the recorded head. */
-	snprintf(sql, sizeof(sql), "SELECT min(id) FROM audit WHERE id > %lld", (long long)(c.n - 2));
+	snprintf(sql, sizeof(sql), "SELECT min(id) FROM audit WHERE id > %lld",
+		 (long long)(c.n - 2));
 	assert_int_equal(fx_sql_int(f, sql), c.n + 1);
 }
 
@@ -301,9 +316,11 @@ static void test_forged_append(void **state)
 	struct fx *f = *state;
 	struct chain c = writes(f);
 	char want[64], sql[256];
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO audit(id, ts, actor, action, entity, prev_hash, hash) SELECT id + 1, ts, "
-		 "'intruder', action, entity, hash, hash FROM audit WHERE id = %lld", (long long)c.n);
+	snprintf(
+		sql, sizeof(sql),
+		"INSERT INTO audit(id, ts, actor, action, entity, prev_hash, hash) SELECT id + 1, ts, "
+		"'intruder', action, entity, hash, hash FROM audit WHERE id = %lld",
+		(long long)c.n);
 	fx_sql_exec(f, sql);
 	assert_corrupt(f, "forged", ev(want, sizeof(want), "audit event ", c.n + 1, " ("),
 		       (const char *)NULL);
@@ -319,15 +336,19 @@ static void test_edit_prev_hash(void **state)
 		snprintf(sql, sizeof(sql), "UPDATE audit SET prev_hash = hash WHERE id = %lld",
 			 (long long)ks[i]);
 		fx_sql_exec(f, sql);
-		assert_corrupt(f, sql, ev(want, sizeof(want), "audit event ", ks[i], ": its previous hash"),
+		assert_corrupt(f, sql,
+			       ev(want, sizeof(want), "audit event ", ks[i], ": its previous hash"),
 			       (const char *)NULL);
 		restore(f);
 		/* One hex digit changed. */
-		snprintf(sql, sizeof(sql),
-			 "UPDATE audit SET prev_hash = CASE substr(prev_hash, 1, 1) WHEN 'a' THEN 'b' "
-			 "ELSE 'a' END || substr(prev_hash, 2) WHERE id = %lld", (long long)ks[i]);
+		snprintf(
+			sql, sizeof(sql),
+			"UPDATE audit SET prev_hash = CASE substr(prev_hash, 1, 1) WHEN 'a' THEN 'b' "
+			"ELSE 'a' END || substr(prev_hash, 2) WHERE id = %lld",
+			(long long)ks[i]);
 		fx_sql_exec(f, sql);
-		assert_corrupt(f, sql, ev(want, sizeof(want), "audit event ", ks[i], ": its previous hash"),
+		assert_corrupt(f, sql,
+			       ev(want, sizeof(want), "audit event ", ks[i], ": its previous hash"),
 			       (const char *)NULL);
 		restore(f);
 	}
@@ -345,8 +366,9 @@ static void test_failed_writes_append_nothing(void **state)
 	char natid[DT_NATID_LEN + 1];
 	fx_trainee(f, "210102", natid);
 	n++;
-	assert_int_equal(fx_create_rc(f, "trainee", json_pack("{s:s, s:s, s:s}", "national_id", natid,
-								"name", "李四", "region", "210102")),
+	assert_int_equal(fx_create_rc(f, "trainee",
+				      json_pack("{s:s, s:s, s:s}", "national_id", natid, "name",
+						"李四", "region", "210102")),
 			 DT_ECONFLICT);
 	json_t *patch = json_pack("{s:s}", "name", "x");
 	assert_int_equal(dt_store_update(f->s, &f->actor, NULL, "organization", 999999, patch, NULL,
@@ -363,8 +385,8 @@ static void test_failed_writes_append_nothing(void **state)
 	assert_int_equal(dt_store_begin(f->s, &f->err), DT_OK);
 	org(f, "戊公司");
 	assert_int_equal(fx_create_rc(f, "organization",
-				      json_pack("{s:s, s:s, s:s, s:s}", "kind", "enterprise", "uscc",
-						"bad", "name", "坏", "region", "210102")),
+				      json_pack("{s:s, s:s, s:s, s:s}", "kind", "enterprise",
+						"uscc", "bad", "name", "坏", "region", "210102")),
 			 DT_EINVAL);
 	org(f, "己公司");
 	assert_int_equal(dt_store_commit(f->s, &f->err), DT_OK);
@@ -387,13 +409,14 @@ static void test_personal_data_masked_in_chain(void **state)
 	char natid[DT_NATID_LEN + 1];
 	int64_t id = fx_trainee(f, "210102", natid);
 	json_t *patch = json_pack("{s:s}", "phone", "13800000000");
-	assert_int_equal(dt_store_update(f->s, &f->actor, NULL, "trainee", id, patch, NULL, &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, NULL, "trainee", id, patch, NULL, &f->err), DT_OK);
 	json_decref(patch);
 	char sql[256];
-	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM audit WHERE instr(coalesce(before, '') || coalesce(after, ''), '%s')",
-		 natid);
+	snprintf(
+		sql, sizeof(sql),
+		"SELECT count(*) FROM audit WHERE instr(coalesce(before, '') || coalesce(after, ''), '%s')",
+		natid);
 	assert_int_equal(fx_sql_int(f, sql), 0);
 	char masked[DT_NATID_LEN + 1];
 	dt_natid_mask(natid, masked);
@@ -409,7 +432,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remove_events, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reorder_events, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_edit_prev_hash, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_truncation_survives_writes, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_truncation_survives_writes, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_forged_append, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_failed_writes_append_nothing, fx_setup,
 						fx_teardown),

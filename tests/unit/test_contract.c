@@ -41,8 +41,8 @@ static const int expected_next[DT_CONTRACT_NSTATUS][DT_CEV_NEVENT] = {
 				    REFUSED },
 	[DT_CONTRACT_DISSOLVED] = { REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED,
 				    REFUSED },
-	[DT_CONTRACT_TRANSFERRED] = { REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED,
-				      REFUSED, REFUSED },
+	[DT_CONTRACT_TRANSFERRED] = { REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED,
+				      REFUSED },
 };
 
 static struct dt_approvals from_mask(unsigned mask)
@@ -93,17 +93,19 @@ static void test_every_state_event_pair(void **state)
 								   (enum dt_party)party, &ap, &to,
 								   &ps);
 					if ((next == REFUSED) != (rc == DT_ECONFLICT))
-						print_error("%s --%s(%s, approvals %u)--> rc %d: %s\n",
-							    dt_contract_status_name(s),
-							    dt_contract_event_name(e),
-							    dt_party_name(party), mask, rc,
-							    ps.n ? ps.v[0].code : "");
+						print_error(
+							"%s --%s(%s, approvals %u)--> rc %d: %s\n",
+							dt_contract_status_name(s),
+							dt_contract_event_name(e),
+							dt_party_name(party), mask, rc,
+							ps.n ? ps.v[0].code : "");
 					if (next == REFUSED) {
 						assert_int_equal(rc, DT_ECONFLICT);
 						assert_int_equal(to, DT_CONTRACT_NSTATUS);
 						assert_int_equal(to_mask(&ap), mask);
 						assert_int_equal(ps.n, 1);
-						assert_int_equal(dt_problem_kind(ps.v[0].code), DT_ECONFLICT);
+						assert_int_equal(dt_problem_kind(ps.v[0].code),
+								 DT_ECONFLICT);
 						refused++;
 					} else {
 						assert_int_equal(rc, DT_OK);
@@ -216,7 +218,7 @@ static void test_invalid_arguments(void **state)
 	assert_int_equal(dt_contract_apply(P, DT_CEV_APPROVE, DT_PARTY_N, &ap, &to, &ps),
 			 DT_EINVAL);
 	assert_true(dt_problems_has(&ps, "contract.unknown_party"));
-	assert_int_equal(dt_contract_apply(P, DT_CEV_APPROVE, (enum dt_party)-1, &ap, &to, &ps),
+	assert_int_equal(dt_contract_apply(P, DT_CEV_APPROVE, (enum dt_party) - 1, &ap, &to, &ps),
 			 DT_EINVAL);
 	assert_int_equal(dt_contract_apply(DT_CONTRACT_NSTATUS, DT_CEV_EDIT, 0, &ap, &to, &ps),
 			 DT_EINVAL);
@@ -293,9 +295,9 @@ static void test_final(void **state)
 static void test_names(void **state)
 {
 	(void)state;
-	static const char *const statuses[] = { "draft", "pending", "active", "completed",
-						"dissolved", "transferred" };
-	static const char *const events[] = { "edit", "submit", "withdraw", "approve",
+	static const char *const statuses[] = { "draft",     "pending",   "active",
+						"completed", "dissolved", "transferred" };
+	static const char *const events[] = { "edit",     "submit",   "withdraw", "approve",
 					      "activate", "complete", "dissolve", "transfer" };
 	static const char *const parties[] = { "enterprise", "school", "trainee" };
 
@@ -320,7 +322,7 @@ static void test_names(void **state)
 	}
 
 	assert_null(dt_contract_status_name(DT_CONTRACT_NSTATUS));
-	assert_null(dt_contract_status_name((enum dt_contract_status)-1));
+	assert_null(dt_contract_status_name((enum dt_contract_status) - 1));
 	assert_null(dt_contract_event_name(DT_CEV_NEVENT));
 	assert_null(dt_party_name(DT_PARTY_N));
 
@@ -384,8 +386,8 @@ static void test_random_sequences(void **state)
 			int party = (int)rnd(DT_PARTY_N);
 			enum dt_contract_status to = DT_CONTRACT_NSTATUS;
 			struct dt_problems ps = DT_PROBLEMS_INIT;
-			int rc = dt_contract_apply(cur, (enum dt_contract_event)e, (enum dt_party)party,
-						   &ap, &to, &ps);
+			int rc = dt_contract_apply(cur, (enum dt_contract_event)e,
+						   (enum dt_party)party, &ap, &to, &ps);
 			bool ok = model_step(&model, &mask, e, party);
 			if (ok != (rc == DT_OK))
 				fail_msg("run %d step %d: %s --%s(%s)--> rc %d, model %s", run, k,

@@ -97,8 +97,9 @@ static void on_progress(void *ctx, int64_t done, int64_t total)
 static int generate(struct fixture *f, struct dt_store *s, uint64_t seed,
 		    struct dt_demo_stats *stats, struct dt_strbuf *err)
 {
-	struct dt_demo_opts o = { .seed = seed, .trainees = TRAINEES, .progress = on_progress,
-				  .progress_ctx = f };
+	struct dt_demo_opts o = {
+		.seed = seed, .trainees = TRAINEES, .progress = on_progress, .progress_ctx = f
+	};
 	return dt_demo_generate(s, &actor, &o, stats, err);
 }
 
@@ -155,8 +156,9 @@ static json_t *list_all(struct dt_store *s, const char *entity, const char *cons
 	char *cursor = NULL;
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	do {
-		struct dt_query q = { .filters = filters, .nfilters = npairs, .limit = 1000,
-				      .cursor = cursor };
+		struct dt_query q = {
+			.filters = filters, .nfilters = npairs, .limit = 1000, .cursor = cursor
+		};
 		json_t *items = NULL;
 		char *next = NULL;
 		int rc = dt_store_list(s, NULL, entity, &q, &items, &next, &err);
@@ -195,14 +197,14 @@ static const char *str(json_t *o, const char *k)
 /* Drop the system timestamps, which record when a write ran, not what it wrote. */
 static void strip_times(json_t *arr)
 {
-	static const char *const times[] = { "created_at", "updated_at", "submitted_at",
-					     "approved_enterprise_at", "approved_school_at",
-					     "approved_trainee_at", "activated_at", "signed_at" };
+	static const char *const times[] = { "created_at",         "updated_at",
+					     "submitted_at",       "approved_enterprise_at",
+					     "approved_school_at", "approved_trainee_at",
+					     "activated_at",       "signed_at" };
 	size_t i;
 	json_t *o;
-	json_array_foreach(arr, i, o)
-		for (size_t k = 0; k < DT_ARRAY_SIZE(times); k++)
-			json_object_del(o, times[k]);
+	json_array_foreach(arr, i, o) for (size_t k = 0; k < DT_ARRAY_SIZE(times); k++)
+		json_object_del(o, times[k]);
 }
 
 static bool same_listing(struct dt_store *a, struct dt_store *b, const char *entity)
@@ -221,16 +223,18 @@ static bool same_listing(struct dt_store *a, struct dt_store *b, const char *ent
 static void test_every_kind_exists(void **state)
 {
 	struct fixture *f = *state;
-	static const char *const entities[] = { "pilot", "organization", "programme", "partnership",
-						"demand", "place", "trainee", "contract",
-						"record_entry", "assessment", "outcome" };
+	static const char *const entities[] = { "pilot",       "organization", "programme",
+						"partnership", "demand",       "place",
+						"trainee",     "contract",     "record_entry",
+						"assessment",  "outcome" };
 	for (size_t i = 0; i < DT_ARRAY_SIZE(entities); i++) {
 		int64_t n = count_where(f->s, entities[i], NULL, NULL);
 		if (n <= 0)
 			print_error("no %s records\n", entities[i]);
 		assert_true(n > 0);
 	}
-	static const char *const kinds[] = { "enterprise", "school", "government", "assessment_body" };
+	static const char *const kinds[] = { "enterprise", "school", "government",
+					     "assessment_body" };
 	for (size_t i = 0; i < DT_ARRAY_SIZE(kinds); i++)
 		assert_true(count_where(f->s, "organization", "kind", kinds[i]) > 0);
 	static const char *const akinds[] = { "intermediate", "final", "skill_level" };
@@ -285,7 +289,8 @@ static void test_contract_shapes(void **state)
 	size_t i;
 	json_t *c;
 	int partial = 0, successors = 0, below_min = 0, in_probation = 0;
-	json_array_foreach(cs, i, c) {
+	json_array_foreach(cs, i, c)
+	{
 		const char *st = str(c, "status");
 		if (!strcmp(st, "pending")) {
 			int n = !json_is_null(json_object_get(c, "approved_enterprise_at")) +
@@ -299,7 +304,8 @@ static void test_contract_shapes(void **state)
 			assert_true(strlen(str(c, "dissolution_reason")) > 0);
 			in_probation += json_is_true(json_object_get(c, "dissolved_in_probation"));
 		}
-		if (!strcmp(st, "completed") || !strcmp(st, "dissolved") || !strcmp(st, "transferred")) {
+		if (!strcmp(st, "completed") || !strcmp(st, "dissolved") ||
+		    !strcmp(st, "transferred")) {
 			assert_non_null(str(c, "ended_on"));
 			assert_true(strcmp(str(c, "ended_on"), TODAY) <= 0);
 		}
@@ -335,7 +341,8 @@ static void test_contract_shapes(void **state)
 	json_t *es = list_all(f->s, "record_entry", NULL, 0);
 	size_t signed_n = 0;
 	double company = 0, school = 0;
-	json_array_foreach(es, i, c) {
+	json_array_foreach(es, i, c)
+	{
 		assert_true(strcmp(str(c, "date"), TODAY) <= 0);
 		signed_n += !json_is_null(json_object_get(c, "signed_at"));
 		double h = json_number_value(json_object_get(c, "hours"));
@@ -350,16 +357,21 @@ static void test_contract_shapes(void **state)
 	/* No trainee's day holds more than the record book's daily limit (brute force). */
 	json_t *trainee_of = json_object(), *day = json_object();
 	json_t *cons = list_all(f->s, "contract", NULL, 0);
-	json_array_foreach(cons, i, c) {
+	json_array_foreach(cons, i, c)
+	{
 		char k[32];
-		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "id")));
+		snprintf(k, sizeof(k), "%lld",
+			 (long long)json_integer_value(json_object_get(c, "id")));
 		json_object_set(trainee_of, k, json_object_get(c, "trainee_id"));
 	}
-	json_array_foreach(es, i, c) {
+	json_array_foreach(es, i, c)
+	{
 		char k[32], key[64];
-		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "contract_id")));
+		snprintf(k, sizeof(k), "%lld",
+			 (long long)json_integer_value(json_object_get(c, "contract_id")));
 		snprintf(key, sizeof(key), "%lld %s",
-			 (long long)json_integer_value(json_object_get(trainee_of, k)), str(c, "date"));
+			 (long long)json_integer_value(json_object_get(trainee_of, k)),
+			 str(c, "date"));
 		double sum = json_number_value(json_object_get(day, key)) +
 			     json_number_value(json_object_get(c, "hours"));
 		if (sum > DT_RECORD_DAY_LIMIT)
@@ -370,33 +382,44 @@ static void test_contract_shapes(void **state)
 	json_decref(day);
 	/* Every level assessed is one the occupation of the contract's programme has. */
 	json_t *levels_of = json_object(), *prog_levels = json_object();
-	json_t *occs = list_all(f->s, "occupation", NULL, 0), *progs = list_all(f->s, "programme", NULL, 0);
-	json_array_foreach(occs, i, c) {
+	json_t *occs = list_all(f->s, "occupation", NULL, 0),
+	       *progs = list_all(f->s, "programme", NULL, 0);
+	json_array_foreach(occs, i, c)
+	{
 		char k[32];
-		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "id")));
+		snprintf(k, sizeof(k), "%lld",
+			 (long long)json_integer_value(json_object_get(c, "id")));
 		json_object_set(levels_of, k, json_object_get(c, "levels"));
 	}
-	json_array_foreach(progs, i, c) {
+	json_array_foreach(progs, i, c)
+	{
 		char k[32], o[32];
-		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "id")));
-		snprintf(o, sizeof(o), "%lld", (long long)json_integer_value(json_object_get(c, "occupation_id")));
+		snprintf(k, sizeof(k), "%lld",
+			 (long long)json_integer_value(json_object_get(c, "id")));
+		snprintf(o, sizeof(o), "%lld",
+			 (long long)json_integer_value(json_object_get(c, "occupation_id")));
 		json_object_set(prog_levels, k, json_object_get(levels_of, o));
 	}
 	json_t *prog_of = json_object();
-	json_array_foreach(cons, i, c) {
+	json_array_foreach(cons, i, c)
+	{
 		char k[32], pk[32];
-		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "id")));
-		snprintf(pk, sizeof(pk), "%lld", (long long)json_integer_value(json_object_get(c, "programme_id")));
+		snprintf(k, sizeof(k), "%lld",
+			 (long long)json_integer_value(json_object_get(c, "id")));
+		snprintf(pk, sizeof(pk), "%lld",
+			 (long long)json_integer_value(json_object_get(c, "programme_id")));
 		json_object_set(prog_of, k, json_object_get(prog_levels, pk));
 	}
 	json_t *as = list_all(f->s, "assessment", NULL, 0);
 	size_t leveled = 0;
-	json_array_foreach(as, i, c) {
+	json_array_foreach(as, i, c)
+	{
 		json_t *lv = json_object_get(c, "level");
 		if (!json_is_integer(lv))
 			continue;
 		char k[32];
-		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(c, "contract_id")));
+		snprintf(k, sizeof(k), "%lld",
+			 (long long)json_integer_value(json_object_get(c, "contract_id")));
 		const char *levels = json_string_value(json_object_get(prog_of, k));
 		assert_non_null(levels);
 		assert_non_null(strchr(levels, '0' + (int)json_integer_value(lv)));
@@ -416,7 +439,8 @@ static void test_contract_shapes(void **state)
 
 	/* Outcomes: retained by the training firm is the most common. */
 	int64_t retained = count_where(f->s, "outcome", "kind", "retained");
-	static const char *const others[] = { "employed_elsewhere", "further_study", "not_employed" };
+	static const char *const others[] = { "employed_elsewhere", "further_study",
+					      "not_employed" };
 	for (size_t k = 0; k < DT_ARRAY_SIZE(others); k++)
 		assert_true(retained > count_where(f->s, "outcome", "kind", others[k]));
 }
@@ -430,17 +454,20 @@ static void test_national_ids(void **state)
 	size_t i;
 	json_t *t;
 	int minors = 0;
-	json_array_foreach(ts, i, t) {
+	json_array_foreach(ts, i, t)
+	{
 		json_t *full = NULL;
 		struct dt_strbuf err = DT_STRBUF_INIT;
 		int64_t id = json_integer_value(json_object_get(t, "id"));
-		assert_int_equal(dt_store_get(f->s, NULL, "trainee", id, DT_READ_UNMASK, &full, &err), DT_OK);
+		assert_int_equal(
+			dt_store_get(f->s, NULL, "trainee", id, DT_READ_UNMASK, &full, &err),
+			DT_OK);
 		struct dt_natid nid;
 		struct dt_problems ps = DT_PROBLEMS_INIT;
 		int rc = dt_natid_parse(str(full, "national_id"), today, &nid, &ps, "national_id");
 		if (rc != DT_OK)
-			print_error("trainee %lld: %s: %s\n", (long long)id, str(full, "national_id"),
-				    ps.v[0].code);
+			print_error("trainee %lld: %s: %s\n", (long long)id,
+				    str(full, "national_id"), ps.v[0].code);
 		dt_problems_release(&ps);
 		assert_int_equal(rc, DT_OK);
 		/* Region, birth date and gender agree with the ID; the province is a pilot's. */
@@ -477,7 +504,8 @@ static void test_credit_codes(void **state)
 	json_t *os = list_all(f->s, "organization", NULL, 0);
 	size_t i;
 	json_t *o;
-	json_array_foreach(os, i, o) {
+	json_array_foreach(os, i, o)
+	{
 		struct dt_strbuf err = DT_STRBUF_INIT;
 		const char *u = str(o, "uscc");
 		struct dt_problems ps = DT_PROBLEMS_INIT;

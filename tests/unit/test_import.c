@@ -39,10 +39,10 @@ static bool report_has(const struct imp *i, const char *needle)
 	return strstr(i->r.report.buf, needle) != NULL;
 }
 
-#define assert_report(i, s)                                                              \
-	do {                                                                             \
-		if (!report_has((i), (s)))                                               \
-			fail_msg("report lacks \"%s\":\n%s", (s), (i)->r.report.buf);    \
+#define assert_report(i, s)                                                           \
+	do {                                                                          \
+		if (!report_has((i), (s)))                                            \
+			fail_msg("report lacks \"%s\":\n%s", (s), (i)->r.report.buf); \
 	} while (0)
 
 static void uscc_of(char out[DT_USCC_LEN + 1], int serial)
@@ -79,14 +79,16 @@ static void test_encoding_detect(void **state)
 	int used = -1;
 	bool bom = false;
 	/* UTF-8 with BOM */
-	assert_int_equal(dt_encoding_to_utf8("\xEF\xBB\xBF姓名\n", 10, DT_ENC_AUTO, &out, &used, &bom, &err),
-			 DT_OK);
+	assert_int_equal(
+		dt_encoding_to_utf8("\xEF\xBB\xBF姓名\n", 10, DT_ENC_AUTO, &out, &used, &bom, &err),
+		DT_OK);
 	assert_int_equal(used, DT_ENC_UTF8);
 	assert_true(bom);
 	assert_string_equal(out.buf, "姓名\n");
 	/* GBK, as Chinese Excel writes "CSV": 姓名 is D0 D5 C3 FB */
 	dt_strbuf_reset(&out);
-	assert_int_equal(dt_encoding_to_utf8("\xD0\xD5\xC3\xFB,x\r\n", 8, DT_ENC_AUTO, &out, &used, &bom, &err),
+	assert_int_equal(dt_encoding_to_utf8("\xD0\xD5\xC3\xFB,x\r\n", 8, DT_ENC_AUTO, &out, &used,
+					     &bom, &err),
 			 DT_OK);
 	assert_int_equal(used, DT_ENC_GB18030);
 	assert_string_equal(out.buf, "姓名,x\r\n");
@@ -96,22 +98,26 @@ static void test_encoding_detect(void **state)
 			 DT_EINVAL);
 	assert_non_null(strstr(err.buf, "line 2"));
 	/* UTF-16 is named */
-	assert_int_equal(dt_encoding_to_utf8("\xFF\xFEx\0", 4, DT_ENC_AUTO, &out, NULL, NULL, &err), DT_EINVAL);
+	assert_int_equal(dt_encoding_to_utf8("\xFF\xFEx\0", 4, DT_ENC_AUTO, &out, NULL, NULL, &err),
+			 DT_EINVAL);
 	assert_non_null(strstr(err.buf, "UTF-16"));
 	/* a workbook where a CSV file was expected */
-	assert_int_equal(dt_encoding_to_utf8("PK\x03\x04\x14\0", 6, DT_ENC_AUTO, &out, NULL, NULL, &err),
-			 DT_EINVAL);
+	assert_int_equal(
+		dt_encoding_to_utf8("PK\x03\x04\x14\0", 6, DT_ENC_AUTO, &out, NULL, NULL, &err),
+		DT_EINVAL);
 	assert_non_null(strstr(err.buf, "Excel workbook"));
 	/* bytes that are neither */
 	dt_strbuf_reset(&out);
-	assert_int_equal(dt_encoding_to_utf8("ok\n\x80\xFF", 5, DT_ENC_AUTO, &out, NULL, NULL, &err),
-			 DT_EINVAL);
+	assert_int_equal(
+		dt_encoding_to_utf8("ok\n\x80\xFF", 5, DT_ENC_AUTO, &out, NULL, NULL, &err),
+		DT_EINVAL);
 	/* a NUL byte (UTF-16 without its BOM, a binary file): refused naming where, in every encoding */
 	for (int enc = DT_ENC_AUTO; enc <= DT_ENC_GB18030; enc++) {
 		dt_strbuf_reset(&out);
 		dt_strbuf_reset(&err);
-		assert_int_equal(dt_encoding_to_utf8("n\0a\0m\0e\0\n\0", 10, enc, &out, NULL, NULL, &err),
-				 DT_EINVAL);
+		assert_int_equal(
+			dt_encoding_to_utf8("n\0a\0m\0e\0\n\0", 10, enc, &out, NULL, NULL, &err),
+			DT_EINVAL);
 		assert_non_null(strstr(err.buf, "line 1, byte 2: a NUL byte"));
 	}
 	assert_int_equal(dt_encoding_parse("GBK"), DT_ENC_GB18030);
@@ -148,7 +154,8 @@ static void test_import_orgs_and_report(void **state)
 	char *next = NULL;
 	const char *filt[] = { "uscc", e1 };
 	struct dt_query q = { filt, 1, NULL, NULL, false, 10, NULL };
-	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err), DT_OK);
+	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
+			 DT_OK);
 	assert_int_equal(json_array_size(items), 1);
 	json_t *o = json_array_get(items, 0);
 	assert_string_equal(fx_str(o, "kind"), "enterprise");
@@ -156,7 +163,9 @@ static void test_import_orgs_and_report(void **state)
 	assert_string_equal(fx_str(o, "address"), "和平区南京北街1号,\r\n2楼");
 	json_decref(items);
 	/* one audit event per record */
-	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM audit WHERE action = 'organization.create'"), 3);
+	assert_int_equal(
+		fx_sql_int(f, "SELECT count(*) FROM audit WHERE action = 'organization.create'"),
+		3);
 }
 
 static void test_import_all_or_nothing(void **state)
@@ -178,8 +187,8 @@ static void test_import_all_or_nothing(void **state)
 		 "张三,%s,210102,13800000000,x,\n"
 		 "李四,%s,210102,,,\n"
 		 "王五,%s,210102,,,\n"
-		 "赵六,%s,210199,,,\n"   /* duplicate of row 2 */
-		 "钱七,%s,210102,,,\n"   /* born 2005-02-30 */
+		 "赵六,%s,210199,,,\n"            /* duplicate of row 2 */
+		 "钱七,%s,210102,,,\n"            /* born 2005-02-30 */
 		 "孙八,%s,210102,,,2001-02-29\n", /* no such day */
 		 good1, good2, badid, good1, nodate, good3);
 	struct imp i;
@@ -191,15 +200,20 @@ static void test_import_all_or_nothing(void **state)
 	fx_assert_unchanged(f, &before);
 	/* the report: bilingual, row and column named, unknown column noted */
 	assert_report(&i, "行号 row,列 column,字段 field,值 value,代码 code,错误说明,message");
-	assert_report(&i, "1,备注,,备注,import.column_unknown,未知的列，已忽略,unknown column: ignored");
+	assert_report(
+		&i, "1,备注,,备注,import.column_unknown,未知的列，已忽略,unknown column: ignored");
 	assert_report(&i, "4,National ID,national_id");
-	assert_report(&i, "「身份证号」出生日期 20050230 不存在,national_id: birth date 20050230 does not exist");
+	assert_report(
+		&i,
+		"「身份证号」出生日期 20050230 不存在,national_id: birth date 20050230 does not exist");
 	assert_report(&i, "duplicate of row 2 of this file");
 	assert_report(&i, "与文件第2行重复");
 	assert_report(&i, "校验位错误");
 	assert_report(&i, "6,National ID");
-	assert_report(&i, "7,出生日期,birth_date,2001-02-29,date.invalid,「出生日期」“2001-02-29”不是有效日期,"
-			  "birth_date: '2001-02-29' is not a valid date");
+	assert_report(
+		&i,
+		"7,出生日期,birth_date,2001-02-29,date.invalid,「出生日期」“2001-02-29”不是有效日期,"
+		"birth_date: '2001-02-29' is not a valid date");
 	assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "invalid")), 3);
 	assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "duplicate_file")), 1);
 	/* national IDs in the report are masked */
@@ -234,14 +248,15 @@ static void test_import_references(void **state)
 	import_orgs(f, e1, e2, s1);
 	uscc_of(nobody, 99);
 	char csv[2048];
-	snprintf(csv, sizeof(csv),
-		 "项目编码,培养项目,院校统一社会信用代码,职业编码,培养等级,学制(月),企业学时,学校学时\n"
-		 "P-1,数控加工,%s,6-18-01-01,4,36,2400,1200\n"
-		 "P-2,数控加工,%s,6-18-01-01,4,36,2400,1200\n" /* a school that is not there */
-		 "P-3,数控加工,%s,6-18-01-01,4,36,2400,1200\n" /* an enterprise, not a school */
-		 "P-4,数控加工,%s,9-99-99-99,4,36,2400,1200\n"  /* no such occupation */
-		 "P-5,数控加工,%s,6-18-01-01,9,36,2400,1200\n", /* level out of range */
-		 s1, nobody, e1, s1, s1);
+	snprintf(
+		csv, sizeof(csv),
+		"项目编码,培养项目,院校统一社会信用代码,职业编码,培养等级,学制(月),企业学时,学校学时\n"
+		"P-1,数控加工,%s,6-18-01-01,4,36,2400,1200\n"
+		"P-2,数控加工,%s,6-18-01-01,4,36,2400,1200\n"  /* a school that is not there */
+		"P-3,数控加工,%s,6-18-01-01,4,36,2400,1200\n"  /* an enterprise, not a school */
+		"P-4,数控加工,%s,9-99-99-99,4,36,2400,1200\n"  /* no such occupation */
+		"P-5,数控加工,%s,6-18-01-01,9,36,2400,1200\n", /* level out of range */
+		s1, nobody, e1, s1, s1);
 	struct imp i;
 	assert_int_equal(do_import(f, "programmes", csv, DT_IMPORT_PARTIAL, NULL, &i), DT_OK);
 	assert_int_equal(i.r.written, 1);
@@ -275,16 +290,19 @@ static void test_import_phone_email(void **state)
 	static const unsigned roads[] = { 0, DT_IMPORT_GENERAL };
 	for (size_t k = 0; k < DT_ARRAY_SIZE(roads); k++) {
 		struct imp i;
-		assert_int_equal(do_import(f, "trainee", csv, roads[k] | DT_IMPORT_PARTIAL, NULL, &i),
-				 DT_OK);
+		assert_int_equal(
+			do_import(f, "trainee", csv, roads[k] | DT_IMPORT_PARTIAL, NULL, &i),
+			DT_OK);
 		assert_int_equal(i.r.written, 1);
 		assert_int_equal(i.r.rejected, 2);
 		assert_report(&i, "2,phone,phone,abc,phone.invalid,「联系电话」不是有效的电话号码");
 		assert_report(&i, "phone: is not a valid phone number");
-		assert_report(&i, "3,email,email,li@,email.invalid,「电子邮箱」不是有效的电子邮箱地址");
+		assert_report(&i,
+			      "3,email,email,li@,email.invalid,「电子邮箱」不是有效的电子邮箱地址");
 		imp_release(&i);
-		assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM trainee WHERE phone = '138 0013 8000'"),
-				 1);
+		assert_int_equal(
+			fx_sql_int(f, "SELECT count(*) FROM trainee WHERE phone = '138 0013 8000'"),
+			1);
 		assert_int_equal(fx_sql_int(f, "DELETE FROM trainee RETURNING 0"), 0);
 	}
 }
@@ -297,28 +315,35 @@ static void test_import_contracts_with_state(void **state)
 	fx_natid(t1, "210102", "20000101", 21);
 	fx_natid(t2, "210102", "20000201", 22);
 	char csv[4096];
-	snprintf(csv, sizeof(csv),
-		 "code,name,school_uscc,occupation_code,level,duration_months,company_hours,school_hours\n"
-		 "P-9,数控,%s,6-18-01-01,4,36,2400,1200\n", s1);
+	snprintf(
+		csv, sizeof(csv),
+		"code,name,school_uscc,occupation_code,level,duration_months,company_hours,school_hours\n"
+		"P-9,数控,%s,6-18-01-01,4,36,2400,1200\n",
+		s1);
 	struct imp i;
 	assert_int_equal(do_import(f, "programme", csv, 0, NULL, &i), DT_OK);
 	imp_release(&i);
-	snprintf(csv, sizeof(csv), "national_id,name,region\n%s,张三,210102\n%s,李四,210102\n", t1, t2);
+	snprintf(csv, sizeof(csv), "national_id,name,region\n%s,张三,210102\n%s,李四,210102\n", t1,
+		 t2);
 	assert_int_equal(do_import(f, "trainee", csv, 0, NULL, &i), DT_OK);
 	imp_release(&i);
-	snprintf(csv, sizeof(csv),
-		 "学员身份证号,企业统一社会信用代码,院校统一社会信用代码,培养项目编码,企业导师,学校导师,"
-		 "月津贴(元),开始日期,结束日期,状态,终止日期,解除原因\n"
-		 "%s,%s,%s,P-9,李师傅,王老师,2500,2025/9/1,2028年8月31日,履行中,,\n"
-		 "%s,%s,%s,P-9,李师傅,王老师,2500,2024-09-01,2027-08-31,dissolved,2025-03-01,搬家\n",
-		 t1, e1, s1, t2, e2, s1);
+	snprintf(
+		csv, sizeof(csv),
+		"学员身份证号,企业统一社会信用代码,院校统一社会信用代码,培养项目编码,企业导师,学校导师,"
+		"月津贴(元),开始日期,结束日期,状态,终止日期,解除原因\n"
+		"%s,%s,%s,P-9,李师傅,王老师,2500,2025/9/1,2028年8月31日,履行中,,\n"
+		"%s,%s,%s,P-9,李师傅,王老师,2500,2024-09-01,2027-08-31,dissolved,2025-03-01,搬家\n",
+		t1, e1, s1, t2, e2, s1);
 	if (do_import(f, "contracts", csv, 0, NULL, &i) != DT_OK)
 		fail_msg("%s\n%s", f->err.buf, i.r.report.buf);
 	imp_release(&i);
 	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM contract WHERE status = 'active' AND "
-				       "start_date = '2025-09-01' AND end_date = '2028-08-31'"), 1);
-	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM contract WHERE status = 'dissolved' AND "
-				       "ended_on = '2025-03-01'"), 1);
+				       "start_date = '2025-09-01' AND end_date = '2028-08-31'"),
+			 1);
+	assert_int_equal(fx_sql_int(f,
+				    "SELECT count(*) FROM contract WHERE status = 'dissolved' AND "
+				    "ended_on = '2025-03-01'"),
+			 1);
 	/* record-book entries name the contract by its trainee (and start date) */
 	snprintf(csv, sizeof(csv),
 		 "trainee_national_id,contract_start_date,date,site,hours,content\n"
@@ -354,7 +379,8 @@ static void test_import_scope_and_fatal(void **state)
 	assert_int_equal(fx_rows(f, "trainee"), 0);
 	imp_release(&i);
 	/* a missing required column is the file's fault: nothing is read */
-	assert_int_equal(do_import(f, "trainee", "name,region\n张三,210102\n", 0, NULL, &i), DT_EINVAL);
+	assert_int_equal(do_import(f, "trainee", "name,region\n张三,210102\n", 0, NULL, &i),
+			 DT_EINVAL);
 	assert_non_null(strstr(f->err.buf, "national_id"));
 	imp_release(&i);
 	assert_int_equal(do_import(f, "trainee", "", 0, NULL, &i), DT_EINVAL);
@@ -407,24 +433,29 @@ static void test_import_wide_header(void **state)
 		assert_true(dt_strbuf_ok(&sb));
 		struct imp i;
 		for (int serial = 0; serial < 2; serial++) {
-			int rc = do_import(f, "trainee", sb.buf, serial ? DT_IMPORT_SERIAL : 0, NULL, &i);
+			int rc = do_import(f, "trainee", sb.buf, serial ? DT_IMPORT_SERIAL : 0,
+					   NULL, &i);
 			if (n <= 256) {
 				if (rc != DT_OK)
-					fail_msg("%zu columns: %s\n%s", n, f->err.buf, i.r.report.buf);
+					fail_msg("%zu columns: %s\n%s", n, f->err.buf,
+						 i.r.report.buf);
 				assert_int_equal(i.r.written, 1);
 				assert_int_equal(json_array_size(i.r.ignored), n - 3);
 				fx_sql_exec(f, "DELETE FROM trainee");
 			} else {
 				char en[96], zh[96];
-				snprintf(en, sizeof(en), "header: %zu columns; at most 256 are allowed", n);
-				snprintf(zh, sizeof(zh), "文件无法导入：表头有%zu列，超过上限256列,", n);
+				snprintf(en, sizeof(en),
+					 "header: %zu columns; at most 256 are allowed", n);
+				snprintf(zh, sizeof(zh),
+					 "文件无法导入：表头有%zu列，超过上限256列,", n);
 				assert_int_equal(rc, DT_EINVAL);
 				if (!strstr(f->err.buf, en))
 					fail_msg("err: %s", f->err.buf);
 				assert_report(&i, zh);
 				assert_report(&i, en);
 				/* Chinese first: the zh message comes before the English one */
-				assert_true(strstr(i.r.report.buf, zh) < strstr(i.r.report.buf, en));
+				assert_true(strstr(i.r.report.buf, zh) <
+					    strstr(i.r.report.buf, en));
 				assert_int_equal(i.r.written, 0);
 				assert_int_equal(fx_rows(f, "trainee"), 0);
 			}
@@ -543,8 +574,9 @@ static void test_export_roundtrip(void **state)
 	for (int k = 0; k < 3; k++) {
 		char id[19];
 		fx_natid(id, "210102", "20010101", 40 + k);
-		snprintf(csv, sizeof(csv), "national_id,name,gender,region\n%s,=HYPERLINK(\"x\"),%s,210102\n",
-			 id, k % 2 ? "M" : "F");
+		snprintf(csv, sizeof(csv),
+			 "national_id,name,gender,region\n%s,=HYPERLINK(\"x\"),%s,210102\n", id,
+			 k % 2 ? "M" : "F");
 		/* the gender must agree with the ID: only import those that do */
 		struct imp i;
 		do_import(f, "trainee", csv, 0, NULL, &i);
@@ -553,8 +585,9 @@ static void test_export_roundtrip(void **state)
 	int64_t n0 = fx_rows(f, "trainee");
 	assert_true(n0 >= 1);
 	snprintf(path, sizeof(path), "%s/t.csv", f->dir);
-	struct dt_export_opts o = { "trainees", DT_EXPORT_CSV, DT_EXPORT_UNMASK, NULL, &f->actor,
-				    NULL, NULL, NULL };
+	struct dt_export_opts o = { "trainees", DT_EXPORT_CSV, DT_EXPORT_UNMASK,
+				    NULL,       &f->actor,     NULL,
+				    NULL,       NULL };
 	int64_t count = 0;
 	int64_t audit0 = fx_audit_count(f);
 	assert_int_equal(dt_export(f->s, &o, path, &count, &f->err), DT_OK);
@@ -577,17 +610,21 @@ static void test_export_roundtrip(void **state)
 		fail_msg("%s\n%s", g->err.buf, i.r.report.buf);
 	assert_int_equal(i.r.written, n0);
 	imp_release(&i);
-	assert_int_equal(fx_sql_int(g, "SELECT count(*) FROM trainee WHERE name = '=HYPERLINK(\"x\")'"), n0);
+	assert_int_equal(
+		fx_sql_int(g, "SELECT count(*) FROM trainee WHERE name = '=HYPERLINK(\"x\")'"), n0);
 	fx_free(g);
 	dt_strbuf_release(&data);
 	/* a template: header and one valid example */
 	snprintf(path, sizeof(path), "%s/tpl.csv", f->dir);
-	assert_int_equal(dt_export_template("contract", DT_EXPORT_CSV, DT_EXPORT_EN, 1, path, &f->err), DT_OK);
+	assert_int_equal(
+		dt_export_template("contract", DT_EXPORT_CSV, DT_EXPORT_EN, 1, path, &f->err),
+		DT_OK);
 	fp = fopen(path, "rb");
 	got = fread(buf, 1, sizeof(buf) - 1, fp);
 	buf[got] = '\0';
 	fclose(fp);
-	assert_non_null(strstr(buf, "trainee_national_id,enterprise_uscc,school_uscc,programme_code"));
+	assert_non_null(
+		strstr(buf, "trainee_national_id,enterprise_uscc,school_uscc,programme_code"));
 	assert_null(strstr(buf, "created_at"));
 }
 
@@ -610,10 +647,13 @@ static unsigned rnd(uint64_t *x, unsigned n)
  */
 static void trainee_file(struct dt_strbuf *csv, int n, uint64_t seed, char taken[][19], int ntaken)
 {
-	static const char *const regions[] = { "210102", "210103", "210302", "110105", "２１０１０２" };
+	static const char *const regions[] = { "210102", "210103", "210302", "110105",
+					       "２１０１０２" };
 	static const char *const names[] = { "王伟", "李\"娜\"", "张\\三", "赵 敏", "O'Brien" };
-	char (*ids)[19] = calloc((size_t)n, sizeof(*ids));
-	dt_strbuf_adds(csv, "\xEF\xBB\xBF身份证号,姓名,性别,出生日期,户籍地区,联系电话,电子邮箱,监护人\r\n");
+	char(*ids)[19] = calloc((size_t)n, sizeof(*ids));
+	dt_strbuf_adds(
+		csv,
+		"\xEF\xBB\xBF身份证号,姓名,性别,出生日期,户籍地区,联系电话,电子邮箱,监护人\r\n");
 	for (int i = 0; i < n; i++) {
 		unsigned k = rnd(&seed, 13);
 		int year = 1990 + (int)rnd(&seed, 17), month = 1 + (int)rnd(&seed, 12),
@@ -622,7 +662,8 @@ static void trainee_file(struct dt_strbuf *csv, int n, uint64_t seed, char taken
 			year = 2009 + (int)rnd(&seed, 2); /* 16 or 17 on the pinned day */
 		else if (k == 7)
 			year = 2012;
-		char birth8[9], natid[19], name[256], gender[8] = "", birth[32] = "", guardian[16] = "";
+		char birth8[9], natid[19], name[256], gender[8] = "", birth[32] = "",
+						      guardian[16] = "";
 		snprintf(birth8, sizeof(birth8), "%04d%02d%02d", year, month, day);
 		fx_natid(natid, rnd(&seed, 2) ? "210102" : "210302", birth8, i);
 		if (k == 4)
@@ -645,7 +686,8 @@ static void trainee_file(struct dt_strbuf *csv, int n, uint64_t seed, char taken
 		if (k == 8 && rnd(&seed, 2))
 			snprintf(gender, sizeof(gender), "%s", male ? "女" : "男");
 		else if (k == 8)
-			snprintf(birth, sizeof(birth), "%04d-%02d-%02d", year, month, day == 28 ? 27 : day + 1);
+			snprintf(birth, sizeof(birth), "%04d-%02d-%02d", year, month,
+				 day == 28 ? 27 : day + 1);
 		if (k == 11) /* the taken ID's own birth date and gender follow from it */
 			gender[0] = birth[0] = '\0';
 		if (k == 6 && rnd(&seed, 2))
@@ -670,9 +712,9 @@ static void trainee_file(struct dt_strbuf *csv, int n, uint64_t seed, char taken
 				dt_strbuf_addch(&q, '"');
 			dt_strbuf_addch(&q, *c);
 		}
-		dt_strbuf_addf(csv, "%s,\"%s\",%s,%s,%s,%s,%s,%s\r\n", natid, q.buf, gender, birth, region,
-			       rnd(&seed, 2) ? "13800000000" : "", rnd(&seed, 3) ? "" : "a@example.cn",
-			       guardian);
+		dt_strbuf_addf(csv, "%s,\"%s\",%s,%s,%s,%s,%s,%s\r\n", natid, q.buf, gender, birth,
+			       region, rnd(&seed, 2) ? "13800000000" : "",
+			       rnd(&seed, 3) ? "" : "a@example.cn", guardian);
 		dt_strbuf_release(&q);
 	}
 	free(ids);
@@ -683,21 +725,25 @@ static void trainee_dump(struct fx *f, struct dt_strbuf *out)
 {
 	sqlite3 *db = fx_raw(f);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT t.id, t.national_id, name, gender, birth_date, "
-						"t.region, phone, email, guardian_name, registered_by, "
-						"t.created_at, a.after, a.actor, a.action, a.region "
-						"FROM trainee t JOIN audit a ON a.entity = 'trainee' "
-						"AND a.entity_id = t.id ORDER BY t.id",
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT t.id, t.national_id, name, gender, birth_date, "
+					    "t.region, phone, email, guardian_name, registered_by, "
+					    "t.created_at, a.after, a.actor, a.action, a.region "
+					    "FROM trainee t JOIN audit a ON a.entity = 'trainee' "
+					    "AND a.entity_id = t.id ORDER BY t.id",
 					    -1, &st, NULL),
 			 SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		for (int c = 0; c < 15; c++)
 			if (c != 10 && c != 11)
-				dt_strbuf_addf(out, "%s|", (const char *)sqlite3_column_text(st, c));
+				dt_strbuf_addf(out, "%s|",
+					       (const char *)sqlite3_column_text(st, c));
 		/* the clear ID, through the key */
 		json_t *o = NULL;
-		assert_int_equal(dt_store_get(f->s, NULL, "trainee", id, DT_READ_UNMASK, &o, &f->err), DT_OK);
+		assert_int_equal(
+			dt_store_get(f->s, NULL, "trainee", id, DT_READ_UNMASK, &o, &f->err),
+			DT_OK);
 		dt_strbuf_addf(out, "%s|", json_string_value(json_object_get(o, "national_id")));
 		json_decref(o);
 		/* the event's after: canonical as jansson writes it, stamped as the row */
@@ -748,7 +794,8 @@ static void test_bulk_path_oracle(void **state)
 			struct imp i1, i2;
 			unsigned fl = partial ? DT_IMPORT_PARTIAL : 0;
 			int rc1 = do_import(fast, "trainees", csv.buf, fl, a, &i1);
-			int rc2 = do_import(gen, "trainees", csv.buf, fl | DT_IMPORT_GENERAL, a, &i2);
+			int rc2 =
+				do_import(gen, "trainees", csv.buf, fl | DT_IMPORT_GENERAL, a, &i2);
 			assert_int_equal(rc1, rc2);
 			assert_int_equal(i1.r.rows, 300);
 			assert_int_equal(i1.r.written, i2.r.written);
@@ -759,12 +806,15 @@ static void test_bulk_path_oracle(void **state)
 			/* the file has every kind of fault, and good rows */
 			assert_true(i1.r.rejected > 30);
 			if (partial ? i1.r.written < 40 : i1.r.written != 0)
-				fail_msg("seed %d: %lld written", (int)seed, (long long)i1.r.written);
-			assert_true(json_integer_value(json_object_get(i1.r.reasons, "duplicate_db")) > 0);
+				fail_msg("seed %d: %lld written", (int)seed,
+					 (long long)i1.r.written);
+			assert_true(json_integer_value(
+					    json_object_get(i1.r.reasons, "duplicate_db")) > 0);
 			/* the bulk path took the good rows it could, the general path none */
 			assert_true(partial ? i1.r.bulk > 20 : i1.r.bulk == 0);
 			assert_int_equal(i2.r.bulk, 0);
-			assert_true(json_integer_value(json_object_get(i1.r.reasons, "duplicate_file")) > 0);
+			assert_true(json_integer_value(
+					    json_object_get(i1.r.reasons, "duplicate_file")) > 0);
 			imp_release(&i1);
 			imp_release(&i2);
 		}
@@ -789,10 +839,12 @@ static void test_jobs_rows(void **state)
 	assert_int_equal(id, 0);
 	id = 7;
 	assert_int_equal(dt_store_job_create(f->s, id, "import", "trainee", "alice", p,
-					     "2026-11-26T08:00:00.000Z", true, &f->err), DT_OK);
+					     "2026-11-26T08:00:00.000Z", true, &f->err),
+			 DT_OK);
 	/* twice is once */
 	assert_int_equal(dt_store_job_create(f->s, id, "import", "trainee", "alice", p,
-					     "2026-11-26T08:00:00.000Z", false, &f->err), DT_OK);
+					     "2026-11-26T08:00:00.000Z", false, &f->err),
+			 DT_OK);
 	json_decref(p);
 	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM job"), 1);
 	int64_t max = 0;
@@ -805,8 +857,9 @@ static void test_jobs_rows(void **state)
 	assert_string_equal(fx_str(o, "status"), "failed");
 	assert_string_equal(fx_str(o, "error"), "interrupted");
 	json_decref(o);
-	assert_int_equal(dt_store_job_finish(f->s, id, "succeeded", 3, 3, NULL, NULL, "a,b\r\n", 5, &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_job_finish(f->s, id, "succeeded", 3, 3, NULL, NULL, "a,b\r\n", 5, &f->err),
+		DT_OK);
 	struct dt_strbuf rep = DT_STRBUF_INIT;
 	assert_int_equal(dt_store_job_report(f->s, id, &rep, &f->err), DT_OK);
 	assert_string_equal(rep.buf, "a,b\r\n");
@@ -829,7 +882,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_all_or_nothing, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_references, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_phone_email, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_import_contracts_with_state, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_contracts_with_state, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_scope_and_fatal, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_wide_header, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_cancel, fx_setup, fx_teardown),

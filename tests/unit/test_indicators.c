@@ -34,8 +34,8 @@ static int64_t trainee(struct fx *f)
 }
 
 /* A contract of trainee @t at enterprise @ent from @start, taken to active. */
-static int64_t active(struct fx *f, const struct fx_world *w, int64_t ent, int64_t t, const char *start,
-		      int stipend)
+static int64_t active(struct fx *f, const struct fx_world *w, int64_t ent, int64_t t,
+		      const char *start, int stipend)
 {
 	struct fx_world x = *w;
 	x.ent = ent;
@@ -45,7 +45,8 @@ static int64_t active(struct fx *f, const struct fx_world *w, int64_t ent, int64
 	int64_t id = fx_create(f, "contract", in);
 	assert_int_equal(fx_act(f, id, DT_CEV_SUBMIT, 0, NULL, NULL), DT_OK);
 	for (int p = 0; p < DT_PARTY_N; p++)
-		assert_int_equal(fx_act(f, id, DT_CEV_APPROVE, (enum dt_party)p, NULL, NULL), DT_OK);
+		assert_int_equal(fx_act(f, id, DT_CEV_APPROVE, (enum dt_party)p, NULL, NULL),
+				 DT_OK);
 	if (fx_act(f, id, DT_CEV_ACTIVATE, 0, NULL, NULL) != DT_OK)
 		fail_msg("activate: %s", f->err.buf);
 	return id;
@@ -54,11 +55,13 @@ static int64_t active(struct fx *f, const struct fx_world *w, int64_t ent, int64
 static int64_t entry(struct fx *f, int64_t con, const char *date, const char *site, double hours,
 		     bool sign)
 {
-	int64_t id = fx_create(f, "record_entry",
-			       json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)con,
-					 "date", date, "site", site, "hours", hours, "content", "实训"));
+	int64_t id =
+		fx_create(f, "record_entry",
+			  json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)con,
+				    "date", date, "site", site, "hours", hours, "content", "实训"));
 	if (sign)
-		assert_int_equal(dt_store_record_signoff(f->s, &f->actor, NULL, id, NULL, &f->err), DT_OK);
+		assert_int_equal(dt_store_record_signoff(f->s, &f->actor, NULL, id, NULL, &f->err),
+				 DT_OK);
 	return id;
 }
 
@@ -87,30 +90,31 @@ static struct pilot make_pilot(struct fx *f)
 	p.w = fx_world(f);
 	p.ent2 = fx_org(f, "enterprise", 210102, "沈阳第二机床");
 	fx_create(f, "min_wage",
-		  json_pack("{s:s, s:s, s:i}", "region", "210100", "valid_from", "2023-01-01", "monthly", 2100));
+		  json_pack("{s:s, s:s, s:i}", "region", "210100", "valid_from", "2023-01-01",
+			    "monthly", 2100));
 	p.c[1] = active(f, &p.w, p.w.ent, p.w.trainee, "2025-09-01", 2500);
 	p.c[2] = active(f, &p.w, p.w.ent, trainee(f), "2025-09-01", 1500);
 	p.c[3] = active(f, &p.w, p.ent2, trainee(f), "2024-09-01", 2500);
 	assert_int_equal(fx_act(f, p.c[3], DT_CEV_DISSOLVE, 0,
-				json_pack("{s:s, s:s, s:b}", "date", "2025-03-10", "reason", "个人原因",
-					  "in_probation", 0),
+				json_pack("{s:s, s:s, s:b}", "date", "2025-03-10", "reason",
+					  "个人原因", "in_probation", 0),
 				NULL),
 			 DT_OK);
 	p.c[4] = active(f, &p.w, p.ent2, trainee(f), "2025-09-01", 2500);
 	assert_int_equal(fx_act(f, p.c[4], DT_CEV_DISSOLVE, 0,
-				json_pack("{s:s, s:s, s:b}", "date", "2025-10-15", "reason", "不适应",
-					  "in_probation", 1),
+				json_pack("{s:s, s:s, s:b}", "date", "2025-10-15", "reason",
+					  "不适应", "in_probation", 1),
 				NULL),
 			 DT_OK);
 	p.c[5] = active(f, &p.w, p.w.ent, trainee(f), "2023-09-01", 2500);
 	assess(f, p.c[5], "2026-05-01", "fail");
 	assess(f, p.c[5], "2026-06-20", "pass");
-	assert_int_equal(fx_act(f, p.c[5], DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-06-30"),
-				NULL),
+	assert_int_equal(fx_act(f, p.c[5], DT_CEV_COMPLETE, 0,
+				json_pack("{s:s}", "date", "2026-06-30"), NULL),
 			 DT_OK);
 	fx_create(f, "outcome",
-		  json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)p.c[5], "kind", "retained",
-			    "date", "2026-07-15"));
+		  json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)p.c[5], "kind",
+			    "retained", "date", "2026-07-15"));
 	entry(f, p.c[1], "2026-03-02", "company", 8, true);
 	entry(f, p.c[1], "2026-03-03", "school", 6.5, true);
 	entry(f, p.c[1], "2026-04-01", "company", 4, false);
@@ -118,16 +122,19 @@ static struct pilot make_pilot(struct fx *f)
 	int64_t occ = fx_occupation_id(f, "4-02-06-01");
 	fx_create(f, "demand",
 		  json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id", (json_int_t)p.w.ent,
-			    "occupation_id", (json_int_t)occ, "level", 4, "year", 2026, "count", 10));
+			    "occupation_id", (json_int_t)occ, "level", 4, "year", 2026, "count",
+			    10));
 	fx_create(f, "place",
-		  json_pack("{s:I, s:I, s:i, s:i}", "enterprise_id", (json_int_t)p.w.ent, "programme_id",
-			    (json_int_t)p.w.prog, "year", 2026, "capacity", 4));
+		  json_pack("{s:I, s:I, s:i, s:i}", "enterprise_id", (json_int_t)p.w.ent,
+			    "programme_id", (json_int_t)p.w.prog, "year", 2026, "capacity", 4));
 	return p;
 }
 
 static json_t *dashboard(struct fx *f, int region, int year, int quarter, const char *occ)
 {
-	struct dt_ind_query q = { .region = region, .period = { year, quarter, 0 }, .occupation = occ,
+	struct dt_ind_query q = { .region = region,
+				  .period = { year, quarter, 0 },
+				  .occupation = occ,
 				  .today = 20261126 };
 	json_t *out = NULL;
 	dt_strbuf_reset(&f->err);
@@ -140,9 +147,9 @@ static json_t *ind(json_t *dash, const char *code)
 {
 	size_t i;
 	json_t *o;
-	json_array_foreach(json_object_get(dash, "indicators"), i, o)
-		if (!strcmp(json_string_value(json_object_get(o, "code")), code))
-			return o;
+	json_array_foreach(
+		json_object_get(dash, "indicators"), i,
+		o) if (!strcmp(json_string_value(json_object_get(o, "code")), code)) return o;
 	fail_msg("no indicator %s", code);
 	return NULL;
 }
@@ -170,35 +177,37 @@ static void test_hand_computed(void **state)
 	static const int levels[] = { 210102, 210100, 210000, 0 };
 	for (size_t l = 0; l < DT_ARRAY_SIZE(levels); l++) {
 		json_t *d = dashboard(f, levels[l], 2026, 0, NULL);
-		expect(d, "active_contracts", 2);       /* C1, C2 at the end of 2026 */
-		expect(d, "new_contracts", 0);          /* none began in 2026 */
-		expect(d, "trainees_per_mentor", 2);    /* 2 active / 1 mentor (E1, 李师傅) */
+		expect(d, "active_contracts", 2);          /* C1, C2 at the end of 2026 */
+		expect(d, "new_contracts", 0);             /* none began in 2026 */
+		expect(d, "trainees_per_mentor", 2);       /* 2 active / 1 mentor (E1, 李师傅) */
 		expect(d, "enterprise_participation", 50); /* E1 of E1, E2 */
 		expect(d, "dual_ratio", 100.0 * 8 / 14.5); /* signed only: 8 / (8 + 6.5) */
-		expect(d, "dual_ratio_plan", 100.0 * 4800 / 7200); /* 2 x 2400 of 2 x 3600 planned */
-		expect(d, "dissolution_rate", 0);       /* no dissolutions in 2026 */
+		expect(d, "dual_ratio_plan",
+		       100.0 * 4800 / 7200);      /* 2 x 2400 of 2 x 3600 planned */
+		expect(d, "dissolution_rate", 0); /* no dissolutions in 2026 */
 		expect(d, "dissolutions", 0);
-		expect(d, "achievement_rate", 100);     /* 1 pass (C5) / 1 leaver (C5) */
-		expect(d, "retention_rate", 100);       /* 1 completer / 1 leaver */
-		expect(d, "pass_rate", 100.0 / 3);      /* 1 pass of 3 finals */
-		expect(d, "first_pass_rate", 0);        /* 0 of 2 first attempts */
-		expect(d, "firm_retention_rate", 100);  /* C5 retained within 3 months */
-		expect(d, "supply_demand_ratio", 0.4);  /* 4 places / 10 demanded */
-		expect(d, "stipend_compliance", 50);    /* C1 2500 >= 2100, C2 1500 < 2100 */
+		expect(d, "achievement_rate", 100);    /* 1 pass (C5) / 1 leaver (C5) */
+		expect(d, "retention_rate", 100);      /* 1 completer / 1 leaver */
+		expect(d, "pass_rate", 100.0 / 3);     /* 1 pass of 3 finals */
+		expect(d, "first_pass_rate", 0);       /* 0 of 2 first attempts */
+		expect(d, "firm_retention_rate", 100); /* C5 retained within 3 months */
+		expect(d, "supply_demand_ratio", 0.4); /* 4 places / 10 demanded */
+		expect(d, "stipend_compliance", 50);   /* C1 2500 >= 2100, C2 1500 < 2100 */
 		expect(d, "hours_company", 8);
 		expect(d, "hours_school", 6.5);
 		/* The year before, for "previous" and the layer method. */
 		json_t *p = dashboard(f, levels[l], 2025, 0, NULL);
-		expect(p, "active_contracts", 3);    /* C1, C2, C5 */
-		expect(p, "new_contracts", 3);       /* C1, C2, C4 */
+		expect(p, "active_contracts", 3); /* C1, C2, C5 */
+		expect(p, "new_contracts", 3);    /* C1, C2, C4 */
 		/* 2025 dissolutions: C4 of the 2025 cohort (3 began), C3 of the 2024 cohort (1 began). */
 		expect(p, "dissolution_rate", 100.0 * (1.0 / 3 + 1.0 / 1));
 		expect(p, "dissolutions", 2);
-		expect(p, "dual_ratio", NAN);        /* no signed hours in 2025 */
-		expect(p, "retention_rate", 0);      /* 0 completers / 2 leavers */
+		expect(p, "dual_ratio", NAN);   /* no signed hours in 2025 */
+		expect(p, "retention_rate", 0); /* 0 completers / 2 leavers */
 		expect(p, "supply_demand_ratio", NAN);
-		assert_true(fabs(json_number_value(json_object_get(ind(d, "active_contracts"), "previous")) - 3) <
-			    1e-9);
+		assert_true(fabs(json_number_value(
+					 json_object_get(ind(d, "active_contracts"), "previous")) -
+				 3) < 1e-9);
 		json_decref(p);
 		json_decref(d);
 	}
@@ -227,7 +236,9 @@ static void test_hand_computed(void **state)
 	expect(d, "active_contracts", 0);
 	json_decref(d);
 	/* Unknown occupations and regions are named. */
-	struct dt_ind_query q = { .region = 210100, .period = { 2026, 0, 0 }, .occupation = "9-99-99-99" };
+	struct dt_ind_query q = { .region = 210100,
+				  .period = { 2026, 0, 0 },
+				  .occupation = "9-99-99-99" };
 	json_t *out = NULL;
 	assert_int_equal(dt_engine_indicators(f->s, &q, &out, &f->err), DT_EINVAL);
 	assert_non_null(strstr(f->err.buf, "occupation"));
@@ -238,32 +249,39 @@ static void test_targets(void **state)
 	struct fx *f = *state;
 	make_pilot(f);
 	/* National default for the pass rate; Shenyang's own for company hours. */
-	json_t *nat = json_pack("[{s:s, s:f, s:f}]", "indicator", "pass_rate", "value", 50.0, "baseline", 40.0);
+	json_t *nat = json_pack("[{s:s, s:f, s:f}]", "indicator", "pass_rate", "value", 50.0,
+				"baseline", 40.0);
 	assert_int_equal(dt_store_targets_set(f->s, &f->actor, 0, 2026, nat, NULL, &f->err), DT_OK);
-	json_t *city = json_pack("[{s:s, s:f}, {s:s, s:f}]", "indicator", "hours_company", "value", 10.0,
-				 "indicator", "pass_rate", "value", 40.0);
-	assert_int_equal(dt_store_targets_set(f->s, &f->actor, 210100, 2026, city, NULL, &f->err), DT_OK);
+	json_t *city = json_pack("[{s:s, s:f}, {s:s, s:f}]", "indicator", "hours_company", "value",
+				 10.0, "indicator", "pass_rate", "value", 40.0);
+	assert_int_equal(dt_store_targets_set(f->s, &f->actor, 210100, 2026, city, NULL, &f->err),
+			 DT_OK);
 	json_t *d = dashboard(f, 210100, 2026, 0, NULL);
 	/* A level: 33.33 of 40 (the city's own target wins over the national 50). */
 	json_t *pr = ind(d, "pass_rate");
 	assert_string_equal(json_string_value(json_object_get(pr, "target_source")), "pilot");
-	assert_true(fabs(json_number_value(json_object_get(pr, "attainment")) - (100.0 / 3) / 40) < 1e-3);
+	assert_true(fabs(json_number_value(json_object_get(pr, "attainment")) - (100.0 / 3) / 40) <
+		    1e-3);
 	/* A flow, pro-rated: 330 of 365 days gone, 8 h of 10 x 330/365 expected. */
 	json_t *hc = ind(d, "hours_company");
 	double elapsed = 330.0 / 365;
-	assert_true(fabs(json_number_value(json_object_get(hc, "attainment")) - 8 / (10 * elapsed)) < 1e-3);
-	assert_true(fabs(json_number_value(json_object_get(hc, "projection")) - 8 / elapsed) < 1e-3);
+	assert_true(fabs(json_number_value(json_object_get(hc, "attainment")) -
+			 8 / (10 * elapsed)) < 1e-3);
+	assert_true(fabs(json_number_value(json_object_get(hc, "projection")) - 8 / elapsed) <
+		    1e-3);
 	json_decref(d);
 	/* Elsewhere the national default applies. */
 	d = dashboard(f, 210200, 2026, 0, NULL);
-	assert_string_equal(json_string_value(json_object_get(ind(d, "pass_rate"), "target_source")),
-			    "national");
+	assert_string_equal(
+		json_string_value(json_object_get(ind(d, "pass_rate"), "target_source")),
+		"national");
 	json_decref(d);
 	/* Setting again updates; a bad indicator changes nothing and is named. */
 	struct fx_snap before = fx_snapshot(f);
 	json_t *bad = json_pack("[{s:s, s:f}, {s:s, s:f}]", "indicator", "pass_rate", "value", 45.0,
 				"indicator", "no_such", "value", 1.0);
-	assert_int_equal(dt_store_targets_set(f->s, &f->actor, 210100, 2026, bad, NULL, &f->err), DT_EINVAL);
+	assert_int_equal(dt_store_targets_set(f->s, &f->actor, 210100, 2026, bad, NULL, &f->err),
+			 DT_EINVAL);
 	json_t *fe = dt_store_field_errors(f->s);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(fe, 0), "field")),
 			    "targets[1].indicator");
@@ -272,7 +290,8 @@ static void test_targets(void **state)
 	struct dt_scope sc = { 210000, 0, 0 };
 	struct dt_actor a = { "liaoning", NULL, &sc };
 	json_t *other = json_pack("[{s:s, s:f}]", "indicator", "pass_rate", "value", 45.0);
-	assert_int_equal(dt_store_targets_set(f->s, &a, 220100, 2026, other, NULL, &f->err), DT_EINVAL);
+	assert_int_equal(dt_store_targets_set(f->s, &a, 220100, 2026, other, NULL, &f->err),
+			 DT_EINVAL);
 	json_decref(nat);
 	json_decref(city);
 	json_decref(bad);
@@ -328,7 +347,8 @@ static void assert_agg_equal(struct fx *f, const char *when)
 	assert_int_equal(dt_store_indicators_verify(f->s, &bad, &sample, &f->err), DT_OK);
 	if (bad) {
 		char *s = json_dumps(sample, JSON_COMPACT);
-		fail_msg("%s: %lld aggregate rows differ from a rebuild: %s", when, (long long)bad, s);
+		fail_msg("%s: %lld aggregate rows differ from a rebuild: %s", when, (long long)bad,
+			 s);
 	}
 	json_decref(sample);
 }
@@ -340,7 +360,8 @@ static void random_ops(struct fx *f, uint64_t seed, int nops)
 {
 	rng_state = seed;
 	struct fx_world w = fx_world(f);
-	int64_t ents[3] = { w.ent, fx_org(f, "enterprise", 210102, "E2"), fx_org(f, "enterprise", 210202, "E3") };
+	int64_t ents[3] = { w.ent, fx_org(f, "enterprise", 210102, "E2"),
+			    fx_org(f, "enterprise", 210202, "E3") };
 	int64_t occs[2] = { fx_occupation_id(f, "4-02-06-01"), fx_occupation_id(f, "4-02-05-01") };
 	int64_t cons[64], entries[128], others[64];
 	int ncons = 0, nentries = 0, nothers = 0;
@@ -355,10 +376,13 @@ static void random_ops(struct fx *f, uint64_t seed, int nops)
 			x.trainee = trainee(f);
 			const char *start = dates[rnd(5)];
 			json_t *in = fx_contract_in(&x, start, "2028-08-31");
-			json_object_set_new(in, "stipend_monthly", json_integer(1500 + rnd(3) * 500));
-			json_object_set_new(in, "company_mentor", json_string(rnd(2) ? "李师傅" : "赵师傅"));
+			json_object_set_new(in, "stipend_monthly",
+					    json_integer(1500 + rnd(3) * 500));
+			json_object_set_new(in, "company_mentor",
+					    json_string(rnd(2) ? "李师傅" : "赵师傅"));
 			int64_t id = 0;
-			if (dt_store_create(f->s, &f->actor, "contract", in, &o, &f->err) == DT_OK) {
+			if (dt_store_create(f->s, &f->actor, "contract", in, &o, &f->err) ==
+			    DT_OK) {
 				id = json_integer_value(json_object_get(o, "id"));
 				cons[ncons++] = id;
 			}
@@ -373,13 +397,15 @@ static void random_ops(struct fx *f, uint64_t seed, int nops)
 			}
 		} else if (k == 3 && ncons) { /* dissolve */
 			fx_act(f, cons[rnd(ncons)], DT_CEV_DISSOLVE, 0,
-			       json_pack("{s:s, s:s}", "date", dates[5 + rnd(2)], "reason", "r"), NULL);
+			       json_pack("{s:s, s:s}", "date", dates[5 + rnd(2)], "reason", "r"),
+			       NULL);
 		} else if (k == 4 && ncons) { /* complete, mostly after a passed final assessment */
 			int64_t c = cons[rnd(ncons)];
 			const char *d = dates[5 + rnd(2)];
 			if (rnd(4)) {
-				json_t *fin = json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)c,
-							"kind", "final", "date", d, "result", "pass");
+				json_t *fin = json_pack("{s:I, s:s, s:s, s:s}", "contract_id",
+							(json_int_t)c, "kind", "final", "date", d,
+							"result", "pass");
 				dt_store_create(f->s, &f->actor, "assessment", fin, NULL, &f->err);
 				json_decref(fin);
 			}
@@ -389,79 +415,98 @@ static void random_ops(struct fx *f, uint64_t seed, int nops)
 			       json_pack("{s:s, s:I}", "date", "2026-06-30", "enterprise_id",
 					 (json_int_t)ents[rnd(3)]),
 			       NULL);
-		} else if (k <= 7 && ncons && nentries < 128) { /* a record-book entry, maybe signed */
-			json_t *in = json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id",
-					       (json_int_t)cons[rnd(ncons)], "date", dates[5 + rnd(2)], "site",
-					       rnd(2) ? "company" : "school", "hours", 0.5 + rnd(16) * 0.5,
-					       "content", "x");
-			if (dt_store_create(f->s, &f->actor, "record_entry", in, &o, &f->err) == DT_OK) {
+		} else if (k <= 7 && ncons &&
+			   nentries < 128) { /* a record-book entry, maybe signed */
+			json_t *in =
+				json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id",
+					  (json_int_t)cons[rnd(ncons)], "date", dates[5 + rnd(2)],
+					  "site", rnd(2) ? "company" : "school", "hours",
+					  0.5 + rnd(16) * 0.5, "content", "x");
+			if (dt_store_create(f->s, &f->actor, "record_entry", in, &o, &f->err) ==
+			    DT_OK) {
 				int64_t id = json_integer_value(json_object_get(o, "id"));
 				entries[nentries++] = id;
 				if (rnd(3))
-					dt_store_record_signoff(f->s, &f->actor, NULL, id, NULL, &f->err);
+					dt_store_record_signoff(f->s, &f->actor, NULL, id, NULL,
+								&f->err);
 			}
 			json_decref(in);
 			json_decref(o);
 			o = NULL;
-		} else if (k == 8 && nentries) { /* change or delete an entry (refused once signed) */
+		} else if (k == 8 &&
+			   nentries) { /* change or delete an entry (refused once signed) */
 			int64_t id = entries[rnd(nentries)];
 			if (rnd(2))
 				dt_store_delete(f->s, &f->actor, NULL, "record_entry", id, &f->err);
 			else {
 				json_t *p = json_pack("{s:f}", "hours", 1.0 + rnd(8));
-				dt_store_update(f->s, &f->actor, NULL, "record_entry", id, p, NULL, &f->err);
+				dt_store_update(f->s, &f->actor, NULL, "record_entry", id, p, NULL,
+						&f->err);
 				json_decref(p);
 			}
 		} else if (k == 9 && ncons) { /* an assessment, maybe an outcome */
 			int64_t c = cons[rnd(ncons)];
-			json_t *in = json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)c, "kind",
-					       rnd(3) ? "final" : "intermediate", "date", "2026-07-01", "result",
-					       rnd(2) ? "pass" : "fail");
+			json_t *in = json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)c,
+					       "kind", rnd(3) ? "final" : "intermediate", "date",
+					       "2026-07-01", "result", rnd(2) ? "pass" : "fail");
 			dt_store_create(f->s, &f->actor, "assessment", in, NULL, &f->err);
 			json_decref(in);
 			in = json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)c, "kind",
-				       rnd(2) ? "retained" : "not_employed", "date", rnd(2) ? "2026-08-01" : "2026-11-01");
+				       rnd(2) ? "retained" : "not_employed", "date",
+				       rnd(2) ? "2026-08-01" : "2026-11-01");
 			dt_store_create(f->s, &f->actor, "outcome", in, NULL, &f->err);
 			json_decref(in);
 		} else if (k == 10 && nothers < 64) { /* demand or a place */
-			json_t *in = rnd(2)
-				? json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id", (json_int_t)ents[rnd(3)],
-					    "occupation_id", (json_int_t)occs[0], "level", 4, "year",
-					    2025 + rnd(2), "count", 1 + rnd(20))
-				: json_pack("{s:I, s:I, s:i, s:i}", "enterprise_id", (json_int_t)ents[rnd(3)],
-					    "programme_id", (json_int_t)w.prog, "year", 2025 + rnd(2),
-					    "capacity", 1 + rnd(20));
+			json_t *in =
+				rnd(2) ? json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id",
+						   (json_int_t)ents[rnd(3)], "occupation_id",
+						   (json_int_t)occs[0], "level", 4, "year",
+						   2025 + rnd(2), "count", 1 + rnd(20))
+				       : json_pack("{s:I, s:I, s:i, s:i}", "enterprise_id",
+						   (json_int_t)ents[rnd(3)], "programme_id",
+						   (json_int_t)w.prog, "year", 2025 + rnd(2),
+						   "capacity", 1 + rnd(20));
 			const char *kind = json_object_get(in, "count") ? "demand" : "place";
 			if (dt_store_create(f->s, &f->actor, kind, in, &o, &f->err) == DT_OK)
-				others[nothers++] = json_integer_value(json_object_get(o, "id")) * 2 +
-						    (kind[0] == 'p');
+				others[nothers++] =
+					json_integer_value(json_object_get(o, "id")) * 2 +
+					(kind[0] == 'p');
 			json_decref(in);
 			json_decref(o);
 			o = NULL;
 		} else if (k == 11 && nothers) { /* delete demand or a place */
 			int64_t x = others[rnd(nothers)];
-			dt_store_delete(f->s, &f->actor, NULL, x & 1 ? "place" : "demand", x / 2, &f->err);
+			dt_store_delete(f->s, &f->actor, NULL, x & 1 ? "place" : "demand", x / 2,
+					&f->err);
 		} else if (k == 12) { /* the programme changes occupation; or a minimum wage */
 			if (rnd(2)) {
-				json_t *p = json_pack("{s:I}", "occupation_id", (json_int_t)occs[rnd(2)]);
-				dt_store_update(f->s, &f->actor, NULL, "programme", w.prog, p, NULL, &f->err);
+				json_t *p = json_pack("{s:I}", "occupation_id",
+						      (json_int_t)occs[rnd(2)]);
+				dt_store_update(f->s, &f->actor, NULL, "programme", w.prog, p, NULL,
+						&f->err);
 				json_decref(p);
 			} else {
-				json_t *in = json_pack("{s:s, s:s, s:i}", "region", rnd(2) ? "210100" : "210000",
-						       "valid_from", dates[rnd(7)], "monthly", 1800 + rnd(6) * 100);
-				if (dt_store_create(f->s, &f->actor, "min_wage", in, &o, &f->err) != DT_OK) {
+				json_t *in =
+					json_pack("{s:s, s:s, s:i}", "region",
+						  rnd(2) ? "210100" : "210000", "valid_from",
+						  dates[rnd(7)], "monthly", 1800 + rnd(6) * 100);
+				if (dt_store_create(f->s, &f->actor, "min_wage", in, &o, &f->err) !=
+				    DT_OK) {
 					/* already there: change its amount instead */
 					json_t *items = NULL;
 					char *next = NULL;
 					struct dt_query q = { .limit = 10 };
-					dt_store_list(f->s, NULL, "min_wage", &q, &items, &next, &f->err);
+					dt_store_list(f->s, NULL, "min_wage", &q, &items, &next,
+						      &f->err);
 					free(next);
 					json_t *first = json_array_get(items, 0);
 					if (first) {
-						json_t *p = json_pack("{s:i}", "monthly", 1800 + rnd(6) * 100);
+						json_t *p = json_pack("{s:i}", "monthly",
+								      1800 + rnd(6) * 100);
 						dt_store_update(f->s, &f->actor, NULL, "min_wage",
-								json_integer_value(json_object_get(first, "id")), p,
-								NULL, &f->err);
+								json_integer_value(json_object_get(
+									first, "id")),
+								p, NULL, &f->err);
 						json_decref(p);
 					}
 					json_decref(items);
@@ -472,12 +517,14 @@ static void random_ops(struct fx *f, uint64_t seed, int nops)
 			}
 		} else if (k == 13) { /* an enterprise moves to another city, with its contracts */
 			json_t *p = json_pack("{s:s}", "region", rnd(2) ? "210202" : "210102");
-			dt_store_update(f->s, &f->actor, NULL, "organization", ents[rnd(3)], p, NULL, &f->err);
+			dt_store_update(f->s, &f->actor, NULL, "organization", ents[rnd(3)], p,
+					NULL, &f->err);
 			json_decref(p);
 		}
 		if (op % 50 == 49) {
 			char when[64];
-			snprintf(when, sizeof(when), "seed %llu after op %d", (unsigned long long)seed, op);
+			snprintf(when, sizeof(when), "seed %llu after op %d",
+				 (unsigned long long)seed, op);
 			assert_agg_equal(f, when);
 		}
 	}
@@ -533,26 +580,30 @@ static void test_alerts(void **state)
 {
 	struct fx *f = *state;
 	struct pilot p = make_pilot(f);
-	int64_t pilot = fx_create(f, "pilot",
-				  json_pack("{s:s, s:s, s:s, s:s}", "region", "210100", "name", "沈阳试点",
-					    "period_start", "2024-01-01", "period_end", "2026-12-31"));
+	int64_t pilot =
+		fx_create(f, "pilot",
+			  json_pack("{s:s, s:s, s:s, s:s}", "region", "210100", "name", "沈阳试点",
+				    "period_start", "2024-01-01", "period_end", "2026-12-31"));
 	/* A title of the full 200 characters (600 bytes of UTF-8): the alert keeps all of it. */
 	struct dt_strbuf title = DT_STRBUF_INIT;
 	for (int k = 0; k < 200; k++)
 		dt_strbuf_adds(&title, "案");
 	fx_create(f, "pilot_task",
-		  json_pack("{s:I, s:s, s:s}", "pilot_id", (json_int_t)pilot, "title", title.buf, "deadline",
-			    "2026-03-31"));
+		  json_pack("{s:I, s:s, s:s}", "pilot_id", (json_int_t)pilot, "title", title.buf,
+			    "deadline", "2026-03-31"));
 	fx_create(f, "pilot_task",
-		  json_pack("{s:I, s:s, s:s, s:s}", "pilot_id", (json_int_t)pilot, "title", "已完成", "deadline",
-			    "2026-03-31", "status", "done"));
+		  json_pack("{s:I, s:s, s:s, s:s}", "pilot_id", (json_int_t)pilot, "title",
+			    "已完成", "deadline", "2026-03-31", "status", "done"));
 	json_t *t = json_pack("[{s:s, s:f}]", "indicator", "hours_company", "value", 100.0);
-	assert_int_equal(dt_store_targets_set(f->s, &f->actor, 210100, 2026, t, NULL, &f->err), DT_OK);
+	assert_int_equal(dt_store_targets_set(f->s, &f->actor, 210100, 2026, t, NULL, &f->err),
+			 DT_OK);
 	json_decref(t);
 	int raised = 0;
-	assert_int_equal(dt_engine_alerts_evaluate(f->s, &f->actor, 20261126, &raised, &f->err), DT_OK);
+	assert_int_equal(dt_engine_alerts_evaluate(f->s, &f->actor, 20261126, &raised, &f->err),
+			 DT_OK);
 	/* Which rules fired, and for what. */
-	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'task_overdue'"), 1);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'task_overdue'"),
+			 1);
 	struct dt_strbuf q = DT_STRBUF_INIT;
 	dt_strbuf_addf(&q,
 		       "SELECT count(*) FROM alert WHERE rule = 'task_overdue' AND message_zh = "
@@ -562,38 +613,51 @@ static void test_alerts(void **state)
 	assert_int_equal(fx_sql_int(f, q.buf), 1);
 	dt_strbuf_release(&q);
 	dt_strbuf_release(&title);
-	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'stipend_below_minimum'"), 1);
+	assert_int_equal(
+		fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'stipend_below_minimum'"),
+		1);
 	char sql[200];
-	snprintf(sql, sizeof(sql), "SELECT subject_id FROM alert WHERE rule = 'stipend_below_minimum'");
+	snprintf(sql, sizeof(sql),
+		 "SELECT subject_id FROM alert WHERE rule = 'stipend_below_minimum'");
 	assert_int_equal(fx_sql_int(f, sql), p.c[2]);
 	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'target_off_track' "
 				       "AND indicator = 'hours_company'"),
 			 1);
 	/* C1's last entry is 2026-04-01 and C2 has none since 2025-09-01: both idle over 30 days. */
-	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'no_record_entry'"), 2);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'no_record_entry'"),
+			 2);
 	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert"), raised);
 	/* Again: nothing new, the open ones are kept. */
 	int again = -1;
-	assert_int_equal(dt_engine_alerts_evaluate(f->s, &f->actor, 20261126, &again, &f->err), DT_OK);
+	assert_int_equal(dt_engine_alerts_evaluate(f->s, &f->actor, 20261126, &again, &f->err),
+			 DT_OK);
 	assert_int_equal(again, 0);
 	/* Acknowledge, resolve; a resolved alert is raised anew if still off track. */
 	int64_t id = fx_sql_int(f, "SELECT id FROM alert WHERE rule = 'task_overdue'");
-	assert_int_equal(dt_store_alert_act(f->s, &f->actor, NULL, id, "ack", "已督办", NULL, &f->err), DT_OK);
+	assert_int_equal(
+		dt_store_alert_act(f->s, &f->actor, NULL, id, "ack", "已督办", NULL, &f->err),
+		DT_OK);
 	assert_int_equal(dt_store_alert_act(f->s, &f->actor, NULL, id, "ack", NULL, NULL, &f->err),
 			 DT_ECONFLICT);
-	assert_int_equal(dt_store_alert_act(f->s, &f->actor, NULL, id, "resolve", NULL, NULL, &f->err), DT_OK);
-	assert_int_equal(dt_store_alert_act(f->s, &f->actor, NULL, id, "resolve", NULL, NULL, &f->err),
-			 DT_ECONFLICT);
-	assert_int_equal(dt_engine_alerts_evaluate(f->s, &f->actor, 20261126, &again, &f->err), DT_OK);
+	assert_int_equal(
+		dt_store_alert_act(f->s, &f->actor, NULL, id, "resolve", NULL, NULL, &f->err),
+		DT_OK);
+	assert_int_equal(
+		dt_store_alert_act(f->s, &f->actor, NULL, id, "resolve", NULL, NULL, &f->err),
+		DT_ECONFLICT);
+	assert_int_equal(dt_engine_alerts_evaluate(f->s, &f->actor, 20261126, &again, &f->err),
+			 DT_OK);
 	assert_int_equal(again, 1);
 	/* Outside the scope an alert is not found; alerts are not written through CRUD. */
 	struct dt_scope other = { 220000, 0, 0 };
-	assert_int_equal(dt_store_alert_act(f->s, &f->actor, &other, id, "ack", NULL, NULL, &f->err),
-			 DT_ENOTFOUND);
+	assert_int_equal(
+		dt_store_alert_act(f->s, &f->actor, &other, id, "ack", NULL, NULL, &f->err),
+		DT_ENOTFOUND);
 	assert_int_equal(fx_create_rc(f, "alert", json_pack("{s:s}", "rule", "x")), DT_EDENIED);
 	assert_int_equal(dt_store_delete(f->s, &f->actor, NULL, "alert", id, &f->err), DT_EDENIED);
 	/* The chain holds every raise and action. */
-	assert_true(fx_sql_int(f, "SELECT count(*) FROM audit WHERE action LIKE 'alert.%'") >= raised + 3);
+	assert_true(fx_sql_int(f, "SELECT count(*) FROM audit WHERE action LIKE 'alert.%'") >=
+		    raised + 3);
 }
 
 int main(void)

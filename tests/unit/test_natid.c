@@ -53,7 +53,8 @@ static void expect_reject(const char *s, const char *code, ...)
 		const char *v = va_arg(ap, const char *);
 		const char *got = dt_problem_arg(&ps.v[0], k);
 		if (!got || strcmp(got, v))
-			print_error("input %s: %s = %s, wanted %s\n", s, k, got ? got : "(none)", v);
+			print_error("input %s: %s = %s, wanted %s\n", s, k, got ? got : "(none)",
+				    v);
 		assert_non_null(got);
 		assert_string_equal(got, v);
 		nargs++;
@@ -221,7 +222,9 @@ static void test_abolished_region_codes(void **state)
 	 * IDs issued under them are still real.
 	 */
 	static const char *const bodies[] = {
-		"11010319751103301", "11010419680415242", "42040019620708156",
+		"11010319751103301",
+		"11010419680415242",
+		"42040019620708156",
 	};
 	static const int regions[] = { 110103, 110104, 420400 };
 	for (size_t i = 0; i < DT_ARRAY_SIZE(bodies); i++) {
@@ -239,9 +242,8 @@ static void test_impossible_dates(void **state)
 	static const char *const bodies[] = {
 		"21010219990229123", /* 1999 is not a leap year */
 		"21010219000229123", /* nor is 1900 */
-		"21010220230230123", "21010219900431123", "21010219901301123",
-		"21010219900001123", "21010219900100123", "21010219900132123",
-		"21010200000101123",
+		"21010220230230123", "21010219900431123", "21010219901301123", "21010219900001123",
+		"21010219900100123", "21010219900132123", "21010200000101123",
 	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(bodies); i++) {
 		char buf[DT_NATID_LEN + 1];
@@ -392,8 +394,8 @@ static int oracle_days(int y, int m)
 static void random_body(char body[18])
 {
 	static const int provinces[] = { 11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
-					  35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-					  53, 54, 61, 62, 63, 64, 65, 71, 81, 82 };
+					 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+					 53, 54, 61, 62, 63, 64, 65, 71, 81, 82 };
 	int p = provinces[rng() % DT_ARRAY_SIZE(provinces)];
 	int rest = (int)(rng() % 10000);
 	int y = 1900 + (int)(rng() % 124); /* 1900..2023, all before `today` */
@@ -434,9 +436,10 @@ static void test_property_random_ids(void **state)
 					continue;
 				id[i] = alphabet[k];
 				if (dt_natid_parse(id, today, NULL, NULL, NULL) != DT_EINVAL)
-					print_error("changed %d of %s to %c: accepted\n", i + 1, body,
-						    alphabet[k]);
-				assert_int_equal(dt_natid_parse(id, today, NULL, NULL, NULL), DT_EINVAL);
+					print_error("changed %d of %s to %c: accepted\n", i + 1,
+						    body, alphabet[k]);
+				assert_int_equal(dt_natid_parse(id, today, NULL, NULL, NULL),
+						 DT_EINVAL);
 				id[i] = orig;
 			}
 		}

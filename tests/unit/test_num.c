@@ -184,7 +184,8 @@ static void test_arg_problems(void **state)
 	dt_strbuf_release(&m);
 	/* past what int64 holds is out of range too, not "no number" */
 	dt_problems_reset(&ps);
-	assert_int_equal(dt_arg_int64(&ps, "n", "99999999999999999999", 0, INT64_MAX, &v), DT_EINVAL);
+	assert_int_equal(dt_arg_int64(&ps, "n", "99999999999999999999", 0, INT64_MAX, &v),
+			 DT_EINVAL);
 	one_problem(&ps, "n", "number.range", "value", "99999999999999999999");
 
 	dt_problems_reset(&ps);
@@ -212,10 +213,8 @@ static void test_arg_problems(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_int_accepts),
-		cmocka_unit_test(test_int_refuses),
-		cmocka_unit_test(test_double_accepts),
-		cmocka_unit_test(test_double_refuses),
+		cmocka_unit_test(test_int_accepts),    cmocka_unit_test(test_int_refuses),
+		cmocka_unit_test(test_double_accepts), cmocka_unit_test(test_double_refuses),
 		cmocka_unit_test(test_arg_problems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

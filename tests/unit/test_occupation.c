@@ -20,7 +20,7 @@
 static void expect_reject(const char *s, const char *code, ...)
 {
 	struct dt_problems ps = DT_PROBLEMS_INIT;
-	
+
 	int rc = dt_occupation_code_parse(s, &ps, "code");
 	if (rc != DT_EINVAL || ps.n != 1 || strcmp(ps.v[0].code, code))
 		print_error("input %s: rc %d, code %s, wanted %s\n", s ? s : "(null)", rc,
@@ -35,12 +35,13 @@ static void expect_reject(const char *s, const char *code, ...)
 		const char *v = va_arg(ap, const char *);
 		const char *got = dt_problem_arg(&ps.v[0], k);
 		if (!got || strcmp(got, v))
-			print_error("input %s: %s = %s, wanted %s\n", s, k, got ? got : "(none)", v);
+			print_error("input %s: %s = %s, wanted %s\n", s, k, got ? got : "(none)",
+				    v);
 		assert_non_null(got);
 		assert_string_equal(got, v);
 	}
 	va_end(ap);
-	
+
 	dt_problems_release(&ps);
 }
 
@@ -48,9 +49,10 @@ static void test_valid_codes(void **state)
 {
 	(void)state;
 	/* 2015 classification: e.g. 6-31-01-03 (汽车维修工), 4-04-01-01, 2-02-07-05 */
-	static const char *const codes[] = { "6-31-01-03", "4-04-01-01", "2-02-07-05",
-					     "1-01-00-01", "8-00-00-00", "5-01-01-01",
-					     "3-01-01-01", "7-99-99-99" };
+	static const char *const codes[] = {
+		"6-31-01-03", "4-04-01-01", "2-02-07-05", "1-01-00-01",
+		"8-00-00-00", "5-01-01-01", "3-01-01-01", "7-99-99-99"
+	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(codes); i++) {
 		struct dt_problems ps = DT_PROBLEMS_INIT;
 		assert_int_equal(dt_occupation_code_parse(codes[i], &ps, "code"), DT_OK);
@@ -84,8 +86,8 @@ static void test_invalid_codes(void **state)
 static void test_skill_levels(void **state)
 {
 	(void)state;
-	static const char *const zh[] = { "一级/高级技师", "二级/技师", "三级/高级工", "四级/中级工",
-					  "五级/初级工" };
+	static const char *const zh[] = { "一级/高级技师", "二级/技师", "三级/高级工",
+					  "四级/中级工", "五级/初级工" };
 	static const char *const en[] = { "Level 1 (senior technician)", "Level 2 (technician)",
 					  "Level 3 (advanced)", "Level 4 (intermediate)",
 					  "Level 5 (entry)" };

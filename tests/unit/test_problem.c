@@ -50,11 +50,13 @@ static void placeholders(const char *tpl, struct dt_strbuf *out)
 /* Latin words of three letters or more outside placeholders and the allowed terms. */
 static const char *latin_word(const char *s)
 {
-	static const char *const allowed[] = { "JSON", "UTF", "YYYY", "MM", "DD", "true", "false",
-					       "CSV", "XLSX", "HTTP", "URL", "ID", "USCC", "GB",
-					       "Bearer", "Content", "Type", "Origin", "CSRF", "Token",
-					       "Authorization", "Accept", "Language", "application",
-					       "json", "utf", "text", "plain", "zh", "en", "Ed25519", "dualtrack" };
+	static const char *const allowed[] = {
+		"JSON",   "UTF",      "YYYY",        "MM",       "DD",   "true",  "false",
+		"CSV",    "XLSX",     "HTTP",        "URL",      "ID",   "USCC",  "GB",
+		"Bearer", "Content",  "Type",        "Origin",   "CSRF", "Token", "Authorization",
+		"Accept", "Language", "application", "json",     "utf",  "text",  "plain",
+		"zh",     "en",       "Ed25519",     "dualtrack"
+	};
 	for (const char *p = s; *p;) {
 		if (*p == '{') {
 			const char *e = strchr(p, '}');

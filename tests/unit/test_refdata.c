@@ -87,7 +87,8 @@ static void test_builtin_reload_unchanged(void **state)
 	struct fx *f = *state;
 	struct fx_snap before = fx_snapshot(f);
 	struct dt_refdata_stats st;
-	assert_int_equal(dt_refdata_load_builtin(f->s, &f->actor, DT_REF_REGIONS, &st, &f->err), DT_OK);
+	assert_int_equal(dt_refdata_load_builtin(f->s, &f->actor, DT_REF_REGIONS, &st, &f->err),
+			 DT_OK);
 	assert_int_equal(st.rows, NREGIONS);
 	assert_int_equal(st.added, 0);
 	assert_int_equal(st.updated, 0);
@@ -180,7 +181,10 @@ static void test_regions_bom(void **state)
 {
 	struct fx *f = *state;
 	struct dt_refdata_stats st;
-	assert_int_equal(load(f, DT_REF_REGIONS, "\xEF\xBB\xBF" "code,name_zh\n210197,带BOM区\n", &st),
+	assert_int_equal(load(f, DT_REF_REGIONS,
+			      "\xEF\xBB\xBF"
+			      "code,name_zh\n210197,带BOM区\n",
+			      &st),
 			 DT_OK);
 	assert_int_equal(st.added, 1);
 	json_t *o = get(f, "region", 210197);
@@ -188,7 +192,8 @@ static void test_regions_bom(void **state)
 	json_decref(o);
 	/* BOM with CRLF and a quoted field holding a comma. */
 	assert_int_equal(load(f, DT_REF_REGIONS,
-			      "\xEF\xBB\xBF" "code,name_zh,name_en\r\n210196,引号区,\"Quote, District\"\r\n",
+			      "\xEF\xBB\xBF"
+			      "code,name_zh,name_en\r\n210196,引号区,\"Quote, District\"\r\n",
 			      &st),
 			 DT_OK);
 	o = get(f, "region", 210196);
@@ -204,14 +209,16 @@ static void test_regions_blank_line_row_numbers(void **state)
 	assert_int_equal(load(f, DT_REF_REGIONS, "code,name_zh\n210195,新区\n\nxyz,坏\n", &st),
 			 DT_EINVAL);
 	assert_err_has(f, "row 4");
-	assert_int_equal(load(f, DT_REF_REGIONS, "code,name_zh\n210195,新区\n\n210194,又一区\n", &st),
-			 DT_OK);
+	assert_int_equal(
+		load(f, DT_REF_REGIONS, "code,name_zh\n210195,新区\n\n210194,又一区\n", &st),
+		DT_OK);
 	assert_int_equal(st.added, 2);
 	assert_int_equal(st.rows, 2);
 	/* The same with CRLF line ends, and a quoted field across two lines. */
-	assert_int_equal(load(f, DT_REF_REGIONS,
-			      "code,name_zh,name_en\r\n210193,区,\"two\r\nlines\"\r\n\r\nxyz,坏\r\n", &st),
-			 DT_EINVAL);
+	assert_int_equal(
+		load(f, DT_REF_REGIONS,
+		     "code,name_zh,name_en\r\n210193,区,\"two\r\nlines\"\r\n\r\nxyz,坏\r\n", &st),
+		DT_EINVAL);
 	assert_err_has(f, "row 4");
 	assert_int_equal(load(f, DT_REF_REGIONS, "code,name_zh\r\n\r\n\r\n210192,区\r\n\r\n", &st),
 			 DT_OK);
@@ -241,10 +248,12 @@ static void test_occupations(void **state)
 
 	/* Over it: one renamed, one new, one unchanged. */
 	int64_t events = fx_audit_count(f);
-	const char *csv = "\xEF\xBB\xBF" "code,name_zh,name_en,industry,levels\n"
-			  "4-02-06-01,仓库管理员,Warehouse keeper,logistics,5 4 3 2 1\n"
-			  "4-02-06-03,物流服务师,Logistics services specialist,logistics,5 4 3 2 1\n"
-			  "6-18-01-99,测试工,Test worker,manufacturing,5 4\n";
+	const char *csv =
+		"\xEF\xBB\xBF"
+		"code,name_zh,name_en,industry,levels\n"
+		"4-02-06-01,仓库管理员,Warehouse keeper,logistics,5 4 3 2 1\n"
+		"4-02-06-03,物流服务师,Logistics services specialist,logistics,5 4 3 2 1\n"
+		"6-18-01-99,测试工,Test worker,manufacturing,5 4\n";
 	assert_int_equal(load(f, DT_REF_OCCUPATIONS, csv, &st), DT_OK);
 	assert_int_equal(st.rows, 3);
 	assert_int_equal(st.updated, 1);
@@ -283,15 +292,17 @@ static void test_occupations(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_builtin_regions, fx_setup_regions, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_builtin_regions, fx_setup_regions,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_builtin_reload_unchanged, fx_setup_regions,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_regions_csv_over_builtin, fx_setup_regions,
 						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_regions_bad_rows, fx_setup_regions, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_regions_bom, fx_setup_regions, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_regions_blank_line_row_numbers, fx_setup_regions,
+		cmocka_unit_test_setup_teardown(test_regions_bad_rows, fx_setup_regions,
 						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_regions_bom, fx_setup_regions, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_regions_blank_line_row_numbers,
+						fx_setup_regions, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_occupations, fx_setup_regions, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,9 +18,10 @@
 #include "domain/region.h"
 #include "core/banned.h"
 
-static const int provinces[] = { 11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
-				 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-				 53, 54, 61, 62, 63, 64, 65, 71, 81, 82 };
+static const int provinces[] = {
+	11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42,
+	43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82
+};
 
 static void test_province_valid(void **state)
 {
@@ -60,7 +61,8 @@ static void expect_reject(const char *s, const char *code, ...)
 		const char *v = va_arg(ap, const char *);
 		const char *got = dt_problem_arg(&ps.v[0], k);
 		if (!got || strcmp(got, v))
-			print_error("input %s: %s = %s, wanted %s\n", s, k, got ? got : "(none)", v);
+			print_error("input %s: %s = %s, wanted %s\n", s, k, got ? got : "(none)",
+				    v);
 		assert_non_null(got);
 		assert_string_equal(got, v);
 	}
@@ -168,8 +170,9 @@ static void test_range(void **state)
 				continue; /* not a well-formed code */
 			bool in = dt_region_contains(scope, code);
 			assert_int_equal(in, code >= lo && code <= hi);
-			bool by_ancestor = dt_region_level(code) >= dt_region_level(scope) &&
-					   dt_region_ancestor(code, dt_region_level(scope)) == scope;
+			bool by_ancestor =
+				dt_region_level(code) >= dt_region_level(scope) &&
+				dt_region_ancestor(code, dt_region_level(scope)) == scope;
 			assert_int_equal(in, by_ancestor);
 		}
 	}
@@ -209,12 +212,9 @@ static void test_shipped_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_province_valid),
-		cmocka_unit_test(test_code_parse),
-		cmocka_unit_test(test_level),
-		cmocka_unit_test(test_ancestor),
-		cmocka_unit_test(test_contains),
-		cmocka_unit_test(test_range),
+		cmocka_unit_test(test_province_valid), cmocka_unit_test(test_code_parse),
+		cmocka_unit_test(test_level),          cmocka_unit_test(test_ancestor),
+		cmocka_unit_test(test_contains),       cmocka_unit_test(test_range),
 		cmocka_unit_test(test_shipped_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

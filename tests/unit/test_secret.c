@@ -365,7 +365,8 @@ static void test_token_digest(void **state)
 	dt_strbuf_addhex(&sb, d, sizeof(d));
 	assert_string_equal(sb.buf, hex);
 	/* unkeyed BLAKE2b-256, as Python's hashlib.blake2b(b"abc", digest_size=32) */
-	assert_string_equal(hex, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+	assert_string_equal(hex,
+			    "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
 	dt_token_digest("abd", d2);
 	assert_memory_not_equal(d, d2, sizeof(d));
 	dt_strbuf_release(&sb);

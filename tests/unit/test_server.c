@@ -359,7 +359,8 @@ static void test_too_large(void **state)
 		snprintf(want, sizeof(want),
 			 "{\"type\":\"about:blank\",\"title\":\"Payload Too Large\","
 			 "\"status\":413,\"detail\":\"the request body is larger than "
-			 "1000 bytes\",\"instance\":\"%s\",\"errors\":[]}", id);
+			 "1000 bytes\",\"instance\":\"%s\",\"errors\":[]}",
+			 id);
 		assert_string_equal(r.body.buf, want);
 		dt_strbuf_release(&r.body);
 	}

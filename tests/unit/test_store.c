@@ -130,9 +130,7 @@ static bool list_has(json_t *items, int64_t id)
 {
 	size_t i;
 	json_t *o;
-	json_array_foreach(items, i, o)
-		if (fx_int(o, "id") == id)
-			return true;
+	json_array_foreach(items, i, o) if (fx_int(o, "id") == id) return true;
 	return false;
 }
 
@@ -174,11 +172,13 @@ static void test_open(void **state)
 	struct fx *f = *state;
 	sqlite3_stmt *st = NULL;
 	/* The store's own connection: WAL and foreign keys. */
-	assert_int_equal(sqlite3_prepare_v2(f->s->db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(f->s->db, "PRAGMA journal_mode", -1, &st, NULL),
+			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
-	assert_int_equal(sqlite3_prepare_v2(f->s->db, "PRAGMA foreign_keys", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(f->s->db, "PRAGMA foreign_keys", -1, &st, NULL),
+			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 1);
 	sqlite3_finalize(st);
@@ -301,7 +301,8 @@ static int64_t round_trip(struct fx *f, const char *entity, json_t *in, const ch
 	assert_true(json_equal(json_object_get(after, field), value));
 	const char *k;
 	json_t *v;
-	json_object_foreach(created, k, v) {
+	json_object_foreach(created, k, v)
+	{
 		if (!strcmp(k, field) || !strcmp(k, "updated_at"))
 			continue;
 		if (!json_equal(v, json_object_get(after, k)))
@@ -342,10 +343,11 @@ static void test_every_entity(void **state)
 	assert_int_equal(fx_int(o, "parent"), 210100);
 	json_decref(o);
 
-	int64_t occ = round_trip(f, "occupation",
-				 json_pack("{s:s, s:s, s:s}", "code", "6-18-01-99", "name_zh", "测试工",
-					   "levels", "5 4 3"),
-				 "industry", json_string("manufacturing"), "code", "6-18-01-99", NULL);
+	int64_t occ =
+		round_trip(f, "occupation",
+			   json_pack("{s:s, s:s, s:s}", "code", "6-18-01-99", "name_zh", "测试工",
+				     "levels", "5 4 3"),
+			   "industry", json_string("manufacturing"), "code", "6-18-01-99", NULL);
 
 	round_trip(f, "pilot",
 		   json_pack("{s:s, s:s, s:s, s:s}", "region", "210100", "name", "沈阳试点",
@@ -355,18 +357,18 @@ static void test_every_entity(void **state)
 	char uscc[DT_USCC_LEN + 1];
 	fx_uscc(uscc, 210102, 9001);
 	int64_t ent = round_trip(f, "organization",
-				 json_pack("{s:s, s:s, s:s, s:s}", "kind", "enterprise", "uscc", uscc,
-					   "name", "沈阳机床", "region", "210102"),
+				 json_pack("{s:s, s:s, s:s, s:s}", "kind", "enterprise", "uscc",
+					   uscc, "name", "沈阳机床", "region", "210102"),
 				 "size", json_string("large"), "kind", "enterprise", "210102");
 	int64_t sch = fx_org(f, "school", 210103, "沈阳职业技术学院");
 	int64_t ent2 = fx_org(f, "enterprise", 210104, "华晨宝马");
 
 	int64_t prog = round_trip(f, "programme",
-				  json_pack("{s:s, s:s, s:I, s:I, s:i, s:i, s:i, s:i}", "code", "P-1",
-					    "name", "数控加工", "school_id", (json_int_t)sch,
+				  json_pack("{s:s, s:s, s:I, s:I, s:i, s:i, s:i, s:i}", "code",
+					    "P-1", "name", "数控加工", "school_id", (json_int_t)sch,
 					    "occupation_id", (json_int_t)occ, "level", 4,
-					    "duration_months", 36, "company_hours", 2400, "school_hours",
-					    1200),
+					    "duration_months", 36, "company_hours", 2400,
+					    "school_hours", 1200),
 				  "name", json_string("数控加工(双元)"), "school_id",
 				  ids(b1, sizeof(b1), sch), "210103");
 
@@ -378,13 +380,15 @@ static void test_every_entity(void **state)
 
 	round_trip(f, "demand",
 		   json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id", (json_int_t)ent,
-			     "occupation_id", (json_int_t)occ, "level", 4, "year", 2026, "count", 5),
+			     "occupation_id", (json_int_t)occ, "level", 4, "year", 2026, "count",
+			     5),
 		   "count", json_integer(7), "year", "2026", "210102");
 
 	round_trip(f, "place",
-		   json_pack("{s:I, s:I, s:i, s:i}", "enterprise_id", (json_int_t)ent2, "programme_id",
-			     (json_int_t)prog, "year", 2026, "capacity", 3),
-		   "capacity", json_integer(4), "programme_id", ids(b1, sizeof(b1), prog), "210104");
+		   json_pack("{s:I, s:I, s:i, s:i}", "enterprise_id", (json_int_t)ent2,
+			     "programme_id", (json_int_t)prog, "year", 2026, "capacity", 3),
+		   "capacity", json_integer(4), "programme_id", ids(b1, sizeof(b1), prog),
+		   "210104");
 
 	char natid[DT_NATID_LEN + 1];
 	fx_natid(natid, "210102", "20050315", 123);
@@ -405,12 +409,14 @@ static void test_every_entity(void **state)
 	json_decref(o);
 	assert_int_equal(fx_act(f, con, DT_CEV_SUBMIT, 0, NULL, NULL), DT_OK);
 	for (int p = 0; p < DT_PARTY_N; p++)
-		assert_int_equal(fx_act(f, con, DT_CEV_APPROVE, (enum dt_party)p, NULL, NULL), DT_OK);
+		assert_int_equal(fx_act(f, con, DT_CEV_APPROVE, (enum dt_party)p, NULL, NULL),
+				 DT_OK);
 	assert_int_equal(fx_act(f, con, DT_CEV_ACTIVATE, 0, NULL, NULL), DT_OK);
 
 	round_trip(f, "record_entry",
 		   json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)con, "date",
-			     "2026-11-02", "site", "company", "hours", 8.0, "content", "数控车床操作"),
+			     "2026-11-02", "site", "company", "hours", 8.0, "content",
+			     "数控车床操作"),
 		   "hours", json_real(7.5), "contract_id", ids(b1, sizeof(b1), con), "210102");
 
 	round_trip(f, "assessment",
@@ -419,9 +425,9 @@ static void test_every_entity(void **state)
 		   "score", json_real(86.5), "kind", "intermediate", "210102");
 
 	pass_final(f, con, "2026-11-01");
-	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"),
-				NULL),
-			 DT_OK);
+	assert_int_equal(
+		fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"), NULL),
+		DT_OK);
 	round_trip(f, "outcome",
 		   json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)con, "kind", "retained",
 			     "date", "2026-11-25"),
@@ -436,12 +442,12 @@ static void test_every_entity(void **state)
 		   "status", json_string("in_progress"), "pilot_id", ids(b1, sizeof(b1), pilot),
 		   "210100");
 	round_trip(f, "target",
-		   json_pack("{s:s, s:s, s:i, s:f}", "region", "210100", "indicator", "pass_rate", "year",
-			     2026, "value", 85.0),
+		   json_pack("{s:s, s:s, s:i, s:f}", "region", "210100", "indicator", "pass_rate",
+			     "year", 2026, "value", 85.0),
 		   "baseline", json_real(70), "indicator", "pass_rate", "210100");
 	round_trip(f, "min_wage",
-		   json_pack("{s:s, s:s, s:i}", "region", "210100", "valid_from", "2025-01-01", "monthly",
-			     2100),
+		   json_pack("{s:s, s:s, s:i}", "region", "210100", "valid_from", "2025-01-01",
+			     "monthly", 2100),
 		   "monthly", json_integer(2200), "valid_from", "2025-01-01", "210100");
 	/* Alerts are the system's: not created through CRUD (test_indicators raises them). */
 	assert_int_equal(fx_create_rc(f, "alert", json_pack("{s:s}", "rule", "x")), DT_EDENIED);
@@ -484,15 +490,20 @@ static void test_sort_nullable(void **state)
 		json_t *all = oracle(f, NULL, "outcome", "wage_monthly", desc, NULL, 0);
 		assert_int_equal(json_array_size(all), 9);
 		/* NULLs first ascending, last descending. */
-		assert_int_equal(json_is_null(json_object_get(json_array_get(all, 0), "wage_monthly")),
-				 !desc);
-		assert_int_equal(json_is_null(json_object_get(json_array_get(all, 8), "wage_monthly")),
-				 desc);
+		assert_int_equal(
+			json_is_null(json_object_get(json_array_get(all, 0), "wage_monthly")),
+			!desc);
+		assert_int_equal(
+			json_is_null(json_object_get(json_array_get(all, 8), "wage_monthly")),
+			desc);
 		for (int limit = 1; limit <= 4; limit++) {
-			struct dt_query q = { .sort = "wage_monthly", .desc = desc, .limit = limit };
+			struct dt_query q = { .sort = "wage_monthly",
+					      .desc = desc,
+					      .limit = limit };
 			json_t *paged = list_all(f, NULL, "outcome", q, NULL);
 			char what[64];
-			snprintf(what, sizeof(what), "wage %s limit %d", desc ? "desc" : "asc", limit);
+			snprintf(what, sizeof(what), "wage %s limit %d", desc ? "desc" : "asc",
+				 limit);
 			assert_same_list(paged, all, what);
 			json_decref(paged);
 		}
@@ -540,7 +551,8 @@ static void refused(struct fx *f, const char *entity, json_t *in, int want, cons
 	char *dump = json_dumps(in, JSON_COMPACT);
 	int rc = fx_create_rc(f, entity, in);
 	if (rc != want)
-		fail_msg("create %s %s: got %d (%s), wanted %d", entity, dump, rc, f->err.buf, want);
+		fail_msg("create %s %s: got %d (%s), wanted %d", entity, dump, rc, f->err.buf,
+			 want);
 	if (field) {
 		fx_assert_ferr(f, field);
 		assert_err_has(f, field);
@@ -557,8 +569,8 @@ static void refused_update(struct fx *f, const char *entity, int64_t id, json_t 
 	char *dump = json_dumps(patch, JSON_COMPACT);
 	int rc = update(f, entity, id, patch, NULL);
 	if (rc != want)
-		fail_msg("update %s %lld %s: got %d (%s), wanted %d", entity, (long long)id, dump, rc,
-			 f->err.buf, want);
+		fail_msg("update %s %lld %s: got %d (%s), wanted %d", entity, (long long)id, dump,
+			 rc, f->err.buf, want);
 	if (field)
 		fx_assert_ferr(f, field);
 	free(dump);
@@ -669,29 +681,35 @@ static void test_validation(void **state)
 	assert_problem(f, "region", "region.unknown");
 	/* A duplicate credit code is a conflict. */
 	int64_t org = fx_create(f, "organization", org_in("enterprise", uscc, "甲", "210102"));
-	refused(f, "organization", org_in("enterprise", uscc, "乙", "210102"), DT_ECONFLICT, "uscc");
+	refused(f, "organization", org_in("enterprise", uscc, "乙", "210102"), DT_ECONFLICT,
+		"uscc");
 	/* Lower-case input is normalised, so it is the same code. */
 	char lower[DT_USCC_LEN + 1];
 	for (int i = 0; i <= DT_USCC_LEN; i++)
 		lower[i] = (char)(uscc[i] >= 'A' && uscc[i] <= 'Z' ? uscc[i] + 32 : uscc[i]);
-	refused(f, "organization", org_in("enterprise", lower, "乙", "210102"), DT_ECONFLICT, "uscc");
+	refused(f, "organization", org_in("enterprise", lower, "乙", "210102"), DT_ECONFLICT,
+		"uscc");
 	int64_t found = 0;
 	assert_int_equal(dt_store_org_by_uscc(f->s, uscc, &found, &f->err), DT_OK);
 	assert_int_equal(found, org);
 
 	/* Updates are checked the same way. */
-	refused_update(f, "organization", org, json_pack("{s:s}", "size", "huge"), DT_EINVAL, "size");
-	refused_update(f, "organization", org, json_pack("{s:s}", "kind", "school"), DT_EINVAL, "kind");
+	refused_update(f, "organization", org, json_pack("{s:s}", "size", "huge"), DT_EINVAL,
+		       "size");
+	refused_update(f, "organization", org, json_pack("{s:s}", "kind", "school"), DT_EINVAL,
+		       "kind");
 	refused_update(f, "organization", org, json_pack("{s:s}", "region", "210199"), DT_EINVAL,
 		       "region");
 	refused_update(f, "organization", org, json_pack("{s:n}", "name"), DT_EINVAL, "name");
 	refused_update(f, "organization", org, json_pack("{s:s}", "created_at", "2020-01-01"),
 		       DT_EINVAL, "created_at");
-	refused_update(f, "organization", org, json_pack("{s:s, s:s}", "name", "好名字", "colour", "red"),
-		       DT_EINVAL, "colour");
+	refused_update(f, "organization", org,
+		       json_pack("{s:s, s:s}", "name", "好名字", "colour", "red"), DT_EINVAL,
+		       "colour");
 	refused_update(f, "programme", w.prog, json_pack("{s:I}", "school_id", (json_int_t)w.ent),
 		       DT_EINVAL, "school_id");
-	refused_update(f, "organization", 99999, json_pack("{s:s}", "name", "x"), DT_ENOTFOUND, NULL);
+	refused_update(f, "organization", 99999, json_pack("{s:s}", "name", "x"), DT_ENOTFOUND,
+		       NULL);
 	assert_problem(f, NULL, "record.not_found");
 	/* An unknown entity. */
 	assert_int_equal(fx_create_rc(f, "widget", json_object()), DT_EINVAL);
@@ -722,15 +740,15 @@ static void test_phone_and_email(void **state)
 	assert_problem(f, "email", "email.invalid");
 	int64_t t = fx_create(f, "trainee",
 			      json_pack("{s:s, s:s, s:s, s:s, s:s}", "national_id", natid, "name",
-					"张三", "region", "210102", "phone", "138 0013 8000", "email",
-					"zhang.san@example.cn"));
+					"张三", "region", "210102", "phone", "138 0013 8000",
+					"email", "zhang.san@example.cn"));
 	refused_update(f, "trainee", t, json_pack("{s:s}", "phone", "12345"), DT_EINVAL, "phone");
 	assert_problem(f, "phone", "phone.invalid");
 	assert_int_equal(update(f, "trainee", t, json_pack("{s:s}", "phone", "024-23456789"), NULL),
 			 DT_OK);
 	int64_t org = fx_org(f, "enterprise", 210102, "沈阳机床");
-	refused_update(f, "organization", org, json_pack("{s:s}", "contact_phone", "abc"), DT_EINVAL,
-		       "contact_phone");
+	refused_update(f, "organization", org, json_pack("{s:s}", "contact_phone", "abc"),
+		       DT_EINVAL, "contact_phone");
 	assert_problem(f, "contact_phone", "phone.invalid");
 }
 
@@ -763,8 +781,8 @@ static void test_trainee(void **state)
 
 	json_t *created = NULL;
 	int64_t id = fx_create_out(f, "trainee",
-				   json_pack("{s:s, s:s, s:s}", "national_id", lower, "name", "张三",
-					     "region", "210102"),
+				   json_pack("{s:s, s:s, s:s}", "national_id", lower, "name",
+					     "张三", "region", "210102"),
 				   &created);
 	/* Masked in ordinary output, with birth date and gender derived. */
 	assert_string_equal(fx_str(created, "national_id"), masked);
@@ -782,9 +800,12 @@ static void test_trainee(void **state)
 	/* On disk: masked text, and a ciphertext that does not hold the ID. */
 	sqlite3 *db = fx_raw(f);
 	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT national_id, national_id_enc, national_id_blind "
-						"FROM trainee WHERE id = ?", -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+				   "SELECT national_id, national_id_enc, national_id_blind "
+				   "FROM trainee WHERE id = ?",
+				   -1, &st, NULL),
+		SQLITE_OK);
 	sqlite3_bind_int64(st, 1, id);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), masked);
@@ -827,37 +848,41 @@ static void test_trainee(void **state)
 
 	/* A duplicate is a conflict, in either case. */
 	refused(f, "trainee",
-		json_pack("{s:s, s:s, s:s}", "national_id", natid, "name", "李四", "region", "210102"),
+		json_pack("{s:s, s:s, s:s}", "national_id", natid, "name", "李四", "region",
+			  "210102"),
 		DT_ECONFLICT, "national_id");
 	refused(f, "trainee",
-		json_pack("{s:s, s:s, s:s}", "national_id", lower, "name", "李四", "region", "210102"),
+		json_pack("{s:s, s:s, s:s}", "national_id", lower, "name", "李四", "region",
+			  "210102"),
 		DT_ECONFLICT, "national_id");
 	/* A wrong check character, a 15-digit legacy ID. */
 	char bad[DT_NATID_LEN + 1];
 	memcpy(bad, natid, sizeof(bad));
 	bad[17] = '0';
 	refused(f, "trainee",
-		json_pack("{s:s, s:s, s:s}", "national_id", bad, "name", "李四", "region", "210102"),
+		json_pack("{s:s, s:s, s:s}", "national_id", bad, "name", "李四", "region",
+			  "210102"),
 		DT_EINVAL, "national_id");
 	refused(f, "trainee",
-		json_pack("{s:s, s:s, s:s}", "national_id", "110101050315123", "name", "李四", "region",
-			  "210102"),
+		json_pack("{s:s, s:s, s:s}", "national_id", "110101050315123", "name", "李四",
+			  "region", "210102"),
 		DT_EINVAL, "national_id");
 
 	/* Birth date and gender follow from the ID. */
 	char id2[DT_NATID_LEN + 1];
 	fx_natid(id2, "210102", "20040101", 124); /* even sequence: female */
 	refused(f, "trainee",
-		json_pack("{s:s, s:s, s:s, s:s}", "national_id", id2, "name", "王五", "region", "210102",
-			  "birth_date", "2004-01-02"),
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", id2, "name", "王五", "region",
+			  "210102", "birth_date", "2004-01-02"),
 		DT_EINVAL, "birth_date");
 	refused(f, "trainee",
-		json_pack("{s:s, s:s, s:s, s:s}", "national_id", id2, "name", "王五", "region", "210102",
-			  "gender", "M"),
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", id2, "name", "王五", "region",
+			  "210102", "gender", "M"),
 		DT_EINVAL, "gender");
-	int64_t t2 = fx_create(f, "trainee",
-			       json_pack("{s:s, s:s, s:s, s:s, s:s}", "national_id", id2, "name", "王五",
-					 "region", "210102", "gender", "F", "birth_date", "2004-01-01"));
+	int64_t t2 =
+		fx_create(f, "trainee",
+			  json_pack("{s:s, s:s, s:s, s:s, s:s}", "national_id", id2, "name", "王五",
+				    "region", "210102", "gender", "F", "birth_date", "2004-01-01"));
 	/* ... and cannot be changed away from it later. */
 	refused_update(f, "trainee", t2, json_pack("{s:s}", "birth_date", "2004-01-02"), DT_EINVAL,
 		       "birth_date");
@@ -869,28 +894,29 @@ static void test_trainee(void **state)
 	char young[DT_NATID_LEN + 1];
 	fx_natid(young, "210102", "20101127", 131); /* 15 until tomorrow */
 	refused(f, "trainee",
-		json_pack("{s:s, s:s, s:s, s:s}", "national_id", young, "name", "小明", "region", "210102",
-			  "guardian_name", "大明"),
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", young, "name", "小明", "region",
+			  "210102", "guardian_name", "大明"),
 		DT_EINVAL, "national_id");
 	fx_natid(young, "210102", "20101126", 133); /* 16 today */
 	refused(f, "trainee",
-		json_pack("{s:s, s:s, s:s}", "national_id", young, "name", "小明", "region", "210102"),
+		json_pack("{s:s, s:s, s:s}", "national_id", young, "name", "小明", "region",
+			  "210102"),
 		DT_EINVAL, "guardian_name");
 	refused(f, "trainee",
-		json_pack("{s:s, s:s, s:s, s:s}", "national_id", young, "name", "小明", "region", "210102",
-			  "guardian_name", ""),
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", young, "name", "小明", "region",
+			  "210102", "guardian_name", ""),
 		DT_EINVAL, "guardian_name");
 	int64_t minor = fx_create(f, "trainee",
-				  json_pack("{s:s, s:s, s:s, s:s}", "national_id", young, "name", "小明",
-					    "region", "210102", "guardian_name", "大明"));
+				  json_pack("{s:s, s:s, s:s, s:s}", "national_id", young, "name",
+					    "小明", "region", "210102", "guardian_name", "大明"));
 	/* The guardian cannot be removed while the trainee is a minor. */
 	refused_update(f, "trainee", minor, json_pack("{s:n}", "guardian_name"), DT_EINVAL,
 		       "guardian_name");
 	refused_update(f, "trainee", minor, json_pack("{s:s}", "guardian_name", ""), DT_EINVAL,
 		       "guardian_name");
-	assert_int_equal(update(f, "trainee", minor, json_pack("{s:s}", "guardian_name", "大明妈妈"),
-				NULL),
-			 DT_OK);
+	assert_int_equal(
+		update(f, "trainee", minor, json_pack("{s:s}", "guardian_name", "大明妈妈"), NULL),
+		DT_OK);
 	char seventeen[DT_NATID_LEN + 1];
 	fx_natid(seventeen, "210102", "20081127", 135); /* 17, 18 tomorrow */
 	refused(f, "trainee",
@@ -904,8 +930,8 @@ static void test_trainee(void **state)
 	/* Born in the future. */
 	fx_natid(young, "210102", "20261127", 139);
 	refused(f, "trainee",
-		json_pack("{s:s, s:s, s:s, s:s}", "national_id", young, "name", "未来", "region", "210102",
-			  "guardian_name", "x"),
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", young, "name", "未来", "region",
+			  "210102", "guardian_name", "x"),
 		DT_EINVAL, "national_id");
 
 	/* Without keys, identity numbers can be neither stored nor shown. */
@@ -921,7 +947,8 @@ static void test_trainee(void **state)
 	assert_string_equal(fx_str(o, "national_id"), masked);
 	json_decref(o);
 	o = NULL;
-	assert_int_equal(dt_store_get(s2, NULL, "trainee", id, DT_READ_UNMASK, &o, &f->err), DT_ECRYPTO);
+	assert_int_equal(dt_store_get(s2, NULL, "trainee", id, DT_READ_UNMASK, &o, &f->err),
+			 DT_ECRYPTO);
 	assert_null(o);
 	assert_int_equal(dt_store_trainee_by_natid(s2, natid, &found, &f->err), DT_ECRYPTO);
 	dt_store_close(s2);
@@ -957,8 +984,9 @@ static void test_contract_approval(void **state)
 	assert_int_equal(fx_act(f, id, DT_CEV_APPROVE, DT_PARTY_SCHOOL, NULL, NULL), DT_ECONFLICT);
 	assert_int_equal(fx_act(f, id, DT_CEV_ACTIVATE, 0, NULL, NULL), DT_ECONFLICT);
 	/* Edit a draft. */
-	assert_int_equal(update(f, "contract", id, json_pack("{s:i}", "stipend_monthly", 2600), NULL),
-			 DT_OK);
+	assert_int_equal(
+		update(f, "contract", id, json_pack("{s:i}", "stipend_monthly", 2600), NULL),
+		DT_OK);
 	/* Submit. */
 	json_t *o = NULL;
 	assert_int_equal(fx_act(f, id, DT_CEV_SUBMIT, 0, NULL, &o), DT_OK);
@@ -984,8 +1012,9 @@ static void test_contract_approval(void **state)
 			    "trainee");
 	fx_assert_unchanged(f, &snap);
 	/* An edit in pending resets the approvals. */
-	assert_int_equal(update(f, "contract", id, json_pack("{s:s}", "school_mentor", "赵老师"), &o),
-			 DT_OK);
+	assert_int_equal(
+		update(f, "contract", id, json_pack("{s:s}", "school_mentor", "赵老师"), &o),
+		DT_OK);
 	assert_string_equal(fx_str(o, "status"), "pending");
 	for (int p = 0; p < DT_PARTY_N; p++) {
 		const char *col[] = { "approved_enterprise_at", "approved_school_at",
@@ -1038,7 +1067,8 @@ static void test_contract_rules(void **state)
 	struct fx *f = *state;
 	struct fx_world w = fx_world(f);
 	/* Dates in order; the programme run by the contract's school. */
-	refused(f, "contract", fx_contract_in(&w, "2025-09-01", "2025-09-01"), DT_EINVAL, "end_date");
+	refused(f, "contract", fx_contract_in(&w, "2025-09-01", "2025-09-01"), DT_EINVAL,
+		"end_date");
 	struct fx_world w2 = w;
 	int64_t sch2 = fx_org(f, "school", 210103, "另一学校");
 	w2.sch = sch2;
@@ -1050,9 +1080,11 @@ static void test_contract_rules(void **state)
 		"enterprise_id");
 	/* One open contract per trainee. */
 	int64_t id = fx_create(f, "contract", fx_contract_in(&w, "2025-09-01", "2028-08-31"));
-	refused(f, "contract", fx_contract_in(&w, "2025-09-01", "2028-08-31"), DT_EINVAL, "trainee_id");
+	refused(f, "contract", fx_contract_in(&w, "2025-09-01", "2028-08-31"), DT_EINVAL,
+		"trainee_id");
 	assert_int_equal(fx_act(f, id, DT_CEV_SUBMIT, 0, NULL, NULL), DT_OK);
-	refused(f, "contract", fx_contract_in(&w, "2025-09-01", "2028-08-31"), DT_EINVAL, "trainee_id");
+	refused(f, "contract", fx_contract_in(&w, "2025-09-01", "2028-08-31"), DT_EINVAL,
+		"trainee_id");
 	/* Deleting: a pending contract no, a draft yes. */
 	struct fx_snap snap = fx_snapshot(f);
 	assert_int_equal(del(f, "contract", id), DT_ECONFLICT);
@@ -1064,9 +1096,11 @@ static void test_contract_rules(void **state)
 	assert_int_equal(get_rc(f, NULL, "contract", id), DT_ENOTFOUND);
 	/* Now a new one is allowed, and after it ends, another. */
 	id = fx_active_contract(f, &w);
-	refused(f, "contract", fx_contract_in(&w, "2028-09-01", "2029-08-31"), DT_EINVAL, "trainee_id");
+	refused(f, "contract", fx_contract_in(&w, "2028-09-01", "2029-08-31"), DT_EINVAL,
+		"trainee_id");
 	assert_int_equal(fx_act(f, id, DT_CEV_DISSOLVE, 0,
-				json_pack("{s:s, s:s}", "date", "2026-01-10", "reason", "转学"), NULL),
+				json_pack("{s:s, s:s}", "date", "2026-01-10", "reason", "转学"),
+				NULL),
 			 DT_OK);
 	fx_create(f, "contract", fx_contract_in(&w, "2026-02-01", "2029-01-31"));
 }
@@ -1095,7 +1129,8 @@ static void test_record_book(void **state)
 	int64_t e2 = fx_create(f, "record_entry", entry_in(con, "2025-09-01", "school", 6.5));
 	int64_t e3 = fx_create(f, "record_entry", entry_in(con, "2026-01-05", "company", 4));
 	/* An unsigned entry may change, within the same rules. */
-	assert_int_equal(update(f, "record_entry", e2, json_pack("{s:f}", "hours", 7.0), NULL), DT_OK);
+	assert_int_equal(update(f, "record_entry", e2, json_pack("{s:f}", "hours", 7.0), NULL),
+			 DT_OK);
 	refused_update(f, "record_entry", e2, json_pack("{s:s}", "date", "2026-12-01"), DT_EINVAL,
 		       "date");
 	refused_update(f, "record_entry", e2, json_pack("{s:i}", "hours", 0), DT_EINVAL, "hours");
@@ -1131,7 +1166,8 @@ static void test_record_book(void **state)
 
 	/* Filter by contract and by signer. */
 	char b[32];
-	json_t *items = list_filtered(f, NULL, "record_entry", "contract_id", ids(b, sizeof(b), con));
+	json_t *items =
+		list_filtered(f, NULL, "record_entry", "contract_id", ids(b, sizeof(b), con));
 	assert_int_equal(json_array_size(items), 2);
 	json_decref(items);
 	items = list_filtered(f, NULL, "record_entry", "signed_by", "mentor:li");
@@ -1171,7 +1207,8 @@ static void test_daily_hours(void **state)
 	assert_string_equal(dt_problem_arg(p, "hours"), "0.5");
 	/* Another trainee's day is their own; an entry changed is not counted twice. */
 	fx_create(f, "record_entry", entry_in(other, "2026-03-02", "company", 8));
-	assert_int_equal(update(f, "record_entry", e1, json_pack("{s:f}", "hours", 7.5), NULL), DT_OK);
+	assert_int_equal(update(f, "record_entry", e1, json_pack("{s:f}", "hours", 7.5), NULL),
+			 DT_OK);
 	assert_int_equal(update(f, "record_entry", e1, json_pack("{s:f}", "hours", 8.5), NULL),
 			 DT_EINVAL);
 	assert_true(has_code(f, "record.daily_hours"));
@@ -1193,15 +1230,17 @@ static void test_daily_hours(void **state)
 		json_decref(o);
 		if (sum[d] + h <= 12) {
 			if (rc != DT_OK)
-				fail_msg("%s + %g refused with %g recorded: %s", date, h, sum[d], f->err.buf);
+				fail_msg("%s + %g refused with %g recorded: %s", date, h, sum[d],
+					 f->err.buf);
 			sum[d] += h;
 			accepted++;
 		} else {
 			assert_int_equal(rc, DT_EINVAL);
 			char want[32];
 			snprintf(want, sizeof(want), "%g", sum[d]);
-			assert_string_equal(dt_problem_arg(problem_of(f, "record.daily_hours"), "recorded"),
-					    want);
+			assert_string_equal(
+				dt_problem_arg(problem_of(f, "record.daily_hours"), "recorded"),
+				want);
 			refusals++;
 		}
 	}
@@ -1219,7 +1258,8 @@ static void test_assessment_rules(void **state)
 			   json_pack("{s:s, s:s, s:I, s:I, s:i, s:i, s:i, s:i}", "code", "P-LH",
 				     "name", "装卸搬运", "school_id", (json_int_t)w.sch,
 				     "occupation_id", (json_int_t)occ_id, "level", 4,
-				     "duration_months", 36, "company_hours", 2400, "school_hours", 1200));
+				     "duration_months", 36, "company_hours", 2400, "school_hours",
+				     1200));
 	int64_t con = fx_active_contract(f, &w);
 	json_t *occ = NULL;
 	assert_int_equal(dt_store_get(f->s, NULL, "occupation", occ_id, 0, &occ, &f->err), DT_OK);
@@ -1230,8 +1270,8 @@ static void test_assessment_rules(void **state)
 	int ok = 0, bad = 0;
 	for (int level = 1; level <= 5; level++) {
 		json_t *in = json_pack("{s:I, s:s, s:s, s:s, s:i}", "contract_id", (json_int_t)con,
-				       "kind", "skill_level", "date", "2026-06-01", "result", "pass",
-				       "level", level);
+				       "kind", "skill_level", "date", "2026-06-01", "result",
+				       "pass", "level", level);
 		if (strchr(levels, '0' + level)) {
 			fx_create(f, "assessment", in);
 			ok++;
@@ -1249,8 +1289,8 @@ static void test_assessment_rules(void **state)
 	int64_t con2 = fx_active_contract(f, &w2);
 	int lv = levels[0] - '0';
 	fx_create(f, "assessment",
-		  json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "contract_id", (json_int_t)con, "kind",
-			    "final", "date", "2026-06-02", "result", "pass", "level", lv,
+		  json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "contract_id", (json_int_t)con,
+			    "kind", "final", "date", "2026-06-02", "result", "pass", "level", lv,
 			    "certificate_no", "S2026210100000001"));
 	refused(f, "assessment",
 		json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "contract_id", (json_int_t)con2, "kind",
@@ -1282,8 +1322,8 @@ static void test_trainee_age_rule(void **state)
 	struct fx *f = *state;
 	json_t *o = NULL;
 	fx_create_out(f, "trainee",
-		      json_pack("{s:s, s:s, s:s}", "national_id", "440524188001010014", "name", "张三",
-				"region", "210102"),
+		      json_pack("{s:s, s:s, s:s}", "national_id", "440524188001010014", "name",
+				"张三", "region", "210102"),
 		      &o);
 	assert_string_equal(fx_str(o, "birth_date"), "1880-01-01");
 	json_decref(o);
@@ -1291,8 +1331,8 @@ static void test_trainee_age_rule(void **state)
 	id[17] = dt_natid_check_char(id);
 	id[18] = '\0';
 	refused(f, "trainee",
-		json_pack("{s:s, s:s, s:s, s:s}", "national_id", id, "name", "李四", "region", "210102",
-			  "guardian_name", "李父"),
+		json_pack("{s:s, s:s, s:s, s:s}", "national_id", id, "name", "李四", "region",
+			  "210102", "guardian_name", "李父"),
 		DT_EINVAL, "national_id");
 	const struct dt_problem *p = problem_of(f, "trainee.too_young");
 	assert_string_equal(dt_problem_arg(p, "age"), "10");
@@ -1310,8 +1350,8 @@ static void test_org_region_warning(void **state)
 	fx_uscc(uscc, 210102, 4242);
 	json_t *o = NULL;
 	int64_t id = fx_create_out(f, "organization",
-				   json_pack("{s:s, s:s, s:s, s:s}", "kind", "enterprise", "uscc", uscc,
-					     "name", "大连分厂", "region", "210202"),
+				   json_pack("{s:s, s:s, s:s, s:s}", "kind", "enterprise", "uscc",
+					     uscc, "name", "大连分厂", "region", "210202"),
 				   &o);
 	assert_true(id > 0);
 	json_decref(o);
@@ -1333,8 +1373,8 @@ static void test_org_region_warning(void **state)
 			    "沈阳总厂", "region", "210100"));
 	assert_int_equal(dt_store_problems(f->s)->n, 0);
 	/* Moved to Dalian later: the update warns too. */
-	assert_int_equal(update(f, "organization", id, json_pack("{s:s}", "name", "大连工厂"), NULL),
-			 DT_OK);
+	assert_int_equal(
+		update(f, "organization", id, json_pack("{s:s}", "name", "大连工厂"), NULL), DT_OK);
 	assert_int_equal(dt_store_problems(f->s)->n, 1);
 }
 
@@ -1349,21 +1389,21 @@ static void test_complete_and_outcome(void **state)
 	refused(f, "outcome", json_deep_copy(out_in), DT_EINVAL, "contract_id");
 	/* Completion: not before the start; on the given date. */
 	struct fx_snap snap = fx_snapshot(f);
-	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2025-08-01"),
-				NULL),
-			 DT_EINVAL);
+	assert_int_equal(
+		fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2025-08-01"), NULL),
+		DT_EINVAL);
 	assert_true(fx_has_ferr(f, "date"));
-	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2025-02-30"),
-				NULL),
-			 DT_EINVAL);
+	assert_int_equal(
+		fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2025-02-30"), NULL),
+		DT_EINVAL);
 	assert_true(has_code(f, "date.invalid"));
 	/*
 	 * Fourteen months into a three-year term, without a final assessment:
 	 * refused, naming the end date; a failed one does not count either.
 	 */
-	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"),
-				NULL),
-			 DT_EINVAL);
+	assert_int_equal(
+		fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"), NULL),
+		DT_EINVAL);
 	assert_string_equal(problem_of(f, "contract.complete_early")->field, "date");
 	assert_string_equal(dt_problem_arg(problem_of(f, "contract.complete_early"), "end"),
 			    "2028-08-31");
@@ -1371,22 +1411,23 @@ static void test_complete_and_outcome(void **state)
 	fx_create(f, "assessment",
 		  json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)con, "kind", "final",
 			    "date", "2026-10-01", "result", "fail"));
-	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"),
-				NULL),
-			 DT_EINVAL);
+	assert_int_equal(
+		fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"), NULL),
+		DT_EINVAL);
 	assert_true(has_code(f, "contract.complete_early"));
 	pass_final(f, con, "2026-11-02");
 	json_t *o = NULL;
-	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"),
-				&o),
-			 DT_OK);
+	assert_int_equal(
+		fx_act(f, con, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-20"), &o),
+		DT_OK);
 	assert_string_equal(fx_str(o, "status"), "completed");
 	assert_string_equal(fx_str(o, "ended_on"), "2026-11-20");
 	json_decref(o);
 	/* Final: nothing more happens to it. */
 	assert_int_equal(fx_act(f, con, DT_CEV_COMPLETE, 0, NULL, NULL), DT_ECONFLICT);
-	assert_int_equal(fx_act(f, con, DT_CEV_DISSOLVE, 0, json_pack("{s:s}", "reason", "x"), NULL),
-			 DT_ECONFLICT);
+	assert_int_equal(
+		fx_act(f, con, DT_CEV_DISSOLVE, 0, json_pack("{s:s}", "reason", "x"), NULL),
+		DT_ECONFLICT);
 	/* The outcome: not before the end; retained means by the training firm. */
 	json_t *early = json_deep_copy(out_in);
 	json_object_set_new(early, "date", json_string("2026-11-19"));
@@ -1400,8 +1441,8 @@ static void test_complete_and_outcome(void **state)
 	json_decref(o);
 	/* One outcome per contract. */
 	refused(f, "outcome",
-		json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)con, "kind", "further_study",
-			  "date", "2026-11-25"),
+		json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)con, "kind",
+			  "further_study", "date", "2026-11-25"),
 		DT_ECONFLICT, "contract_id");
 	assert_int_equal(update(f, "outcome", oid,
 				json_pack("{s:s, s:I}", "kind", "employed_elsewhere", "employer_id",
@@ -1443,9 +1484,10 @@ static void test_dissolve(void **state)
 	fx_assert_unchanged(f, &snap);
 	/* Within the probation period: derived true. */
 	json_t *o = NULL;
-	assert_int_equal(fx_act(f, con, DT_CEV_DISSOLVE, 0,
-				json_pack("{s:s, s:s}", "date", "2025-11-30", "reason", "不适应岗位"), &o),
-			 DT_OK);
+	assert_int_equal(
+		fx_act(f, con, DT_CEV_DISSOLVE, 0,
+		       json_pack("{s:s, s:s}", "date", "2025-11-30", "reason", "不适应岗位"), &o),
+		DT_OK);
 	assert_string_equal(fx_str(o, "status"), "dissolved");
 	assert_string_equal(fx_str(o, "ended_on"), "2025-11-30");
 	assert_string_equal(fx_str(o, "dissolution_reason"), "不适应岗位");
@@ -1455,7 +1497,8 @@ static void test_dissolve(void **state)
 	struct fx_world w2 = fx_world(f);
 	con = fx_active_contract(f, &w2);
 	assert_int_equal(fx_act(f, con, DT_CEV_DISSOLVE, 0,
-				json_pack("{s:s, s:s}", "date", "2025-12-01", "reason", "搬家"), &o),
+				json_pack("{s:s, s:s}", "date", "2025-12-01", "reason", "搬家"),
+				&o),
 			 DT_OK);
 	assert_true(json_is_false(json_object_get(o, "dissolved_in_probation")));
 	json_decref(o);
@@ -1466,7 +1509,8 @@ static void test_dissolve(void **state)
 	con = fx_create(f, "contract", in);
 	assert_int_equal(fx_act(f, con, DT_CEV_SUBMIT, 0, NULL, NULL), DT_OK);
 	for (int p = 0; p < DT_PARTY_N; p++)
-		assert_int_equal(fx_act(f, con, DT_CEV_APPROVE, (enum dt_party)p, NULL, NULL), DT_OK);
+		assert_int_equal(fx_act(f, con, DT_CEV_APPROVE, (enum dt_party)p, NULL, NULL),
+				 DT_OK);
 	assert_int_equal(fx_act(f, con, DT_CEV_ACTIVATE, 0, NULL, NULL), DT_OK);
 	assert_int_equal(fx_act(f, con, DT_CEV_DISSOLVE, 0,
 				json_pack("{s:s, s:s}", "date", "2025-09-02", "reason", "x"), &o),
@@ -1483,8 +1527,8 @@ static void test_dissolve(void **state)
 	json_decref(o);
 	/* An outcome is allowed after a dissolution. */
 	fx_create(f, "outcome",
-		  json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)con, "kind", "not_employed",
-			    "date", FX_TODAY));
+		  json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)con, "kind",
+			    "not_employed", "date", FX_TODAY));
 }
 
 static void test_transfer(void **state)
@@ -1495,20 +1539,20 @@ static void test_transfer(void **state)
 	int64_t sch2 = fx_org(f, "school", 210106, "新学校");
 	/* Nothing changed: refused, and the contract is still active. */
 	struct fx_snap snap = fx_snapshot(f);
-	assert_int_equal(fx_act(f, con, DT_CEV_TRANSFER, 0, json_pack("{s:s}", "date", "2026-03-01"),
-				NULL),
-			 DT_EINVAL);
+	assert_int_equal(
+		fx_act(f, con, DT_CEV_TRANSFER, 0, json_pack("{s:s}", "date", "2026-03-01"), NULL),
+		DT_EINVAL);
 	assert_int_equal(fx_act(f, con, DT_CEV_TRANSFER, 0,
 				json_pack("{s:s, s:I}", "date", "2026-03-01", "enterprise_id",
 					  (json_int_t)w.ent),
 				NULL),
 			 DT_EINVAL);
 	/* A new school whose programme is not given: the old programme does not fit. */
-	assert_int_equal(fx_act(f, con, DT_CEV_TRANSFER, 0,
-				json_pack("{s:s, s:I}", "date", "2026-03-01", "school_id",
-					  (json_int_t)sch2),
-				NULL),
-			 DT_EINVAL);
+	assert_int_equal(
+		fx_act(f, con, DT_CEV_TRANSFER, 0,
+		       json_pack("{s:s, s:I}", "date", "2026-03-01", "school_id", (json_int_t)sch2),
+		       NULL),
+		DT_EINVAL);
 	fx_assert_ferr(f, "programme_id");
 	/* A "new" enterprise that is a school. */
 	assert_int_equal(fx_act(f, con, DT_CEV_TRANSFER, 0,
@@ -1551,7 +1595,8 @@ static void test_transfer(void **state)
 	assert_int_equal(fx_int(o, "predecessor_id"), con);
 	json_decref(o);
 	char b[32];
-	json_t *items = list_filtered(f, NULL, "contract", "predecessor_id", ids(b, sizeof(b), con));
+	json_t *items =
+		list_filtered(f, NULL, "contract", "predecessor_id", ids(b, sizeof(b), con));
 	assert_int_equal(json_array_size(items), 1);
 	json_decref(items);
 	/* The successor runs its own course; the old one is final. */
@@ -1566,8 +1611,8 @@ static void test_transfer(void **state)
 	int64_t prog2 = fx_programme(f, sch2, "P-NEW");
 	assert_int_equal(dt_store_begin(f->s, &f->err), DT_OK);
 	assert_int_equal(fx_act(f, con2, DT_CEV_TRANSFER, 0,
-				json_pack("{s:I, s:I}", "school_id", (json_int_t)sch2, "programme_id",
-					  (json_int_t)prog2),
+				json_pack("{s:I, s:I}", "school_id", (json_int_t)sch2,
+					  "programme_id", (json_int_t)prog2),
 				&o),
 			 DT_OK);
 	assert_int_equal(dt_store_commit(f->s, &f->err), DT_OK);
@@ -1606,8 +1651,8 @@ static void test_assessments(void **state)
 	for (size_t i = 0; i < DT_ARRAY_SIZE(kinds); i++) {
 		json_t *o = NULL;
 		fx_create_out(f, "assessment",
-			      json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)con, "kind",
-					kinds[i], "date", "2026-07-01", "result", "fail"),
+			      json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)con,
+					"kind", kinds[i], "date", "2026-07-01", "result", "fail"),
 			      &o);
 		assert_int_equal(fx_int(o, "attempt"), attempts[i]);
 		json_decref(o);
@@ -1616,26 +1661,29 @@ static void test_assessments(void **state)
 	struct fx_world w2 = fx_world(f);
 	int64_t con2 = fx_active_contract(f, &w2);
 	json_t *o = NULL;
-	int64_t a = fx_create_out(f, "assessment",
-				  json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)con2,
-					    "kind", "final", "date", "2026-07-01", "result", "pass"),
-				  &o);
+	int64_t a =
+		fx_create_out(f, "assessment",
+			      json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)con2,
+					"kind", "final", "date", "2026-07-01", "result", "pass"),
+			      &o);
 	assert_int_equal(fx_int(o, "attempt"), 1);
 	json_decref(o);
 	/* The attempt is the system's. */
 	refused_update(f, "assessment", a, json_pack("{s:i}", "attempt", 5), DT_EINVAL, "attempt");
-	assert_int_equal(update(f, "assessment", a, json_pack("{s:s}", "result", "fail"), &o), DT_OK);
+	assert_int_equal(update(f, "assessment", a, json_pack("{s:s}", "result", "fail"), &o),
+			 DT_OK);
 	assert_int_equal(fx_int(o, "attempt"), 1);
 	json_decref(o);
 	/* Skill-level assessments need a level. */
 	refused(f, "assessment",
-		json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)con, "kind", "skill_level",
-			  "date", "2026-07-01", "result", "pass"),
+		json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)con, "kind",
+			  "skill_level", "date", "2026-07-01", "result", "pass"),
 		DT_EINVAL, "level");
-	int64_t sk = fx_create(f, "assessment",
-			       json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "contract_id", (json_int_t)con,
-					 "kind", "skill_level", "date", "2026-07-01", "result", "pass",
-					 "level", 4, "certificate_no", "S202607001"));
+	int64_t sk =
+		fx_create(f, "assessment",
+			  json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "contract_id",
+				    (json_int_t)con, "kind", "skill_level", "date", "2026-07-01",
+				    "result", "pass", "level", 4, "certificate_no", "S202607001"));
 	refused_update(f, "assessment", sk, json_pack("{s:n}", "level"), DT_EINVAL, "level");
 	/* Not before the contract began; the assessor is an assessment body. */
 	refused(f, "assessment",
@@ -1643,13 +1691,15 @@ static void test_assessments(void **state)
 			  "date", "2025-08-01", "result", "pass"),
 		DT_EINVAL, "date");
 	refused(f, "assessment",
-		json_pack("{s:I, s:s, s:s, s:s, s:I}", "contract_id", (json_int_t)con, "kind", "final",
-			  "date", "2026-08-01", "result", "pass", "assessor_id", (json_int_t)w.sch),
+		json_pack("{s:I, s:s, s:s, s:s, s:I}", "contract_id", (json_int_t)con, "kind",
+			  "final", "date", "2026-08-01", "result", "pass", "assessor_id",
+			  (json_int_t)w.sch),
 		DT_EINVAL, "assessor_id");
 	int64_t body = fx_org(f, "assessment_body", 210102, "鉴定中心");
 	fx_create(f, "assessment",
-		  json_pack("{s:I, s:s, s:s, s:s, s:I}", "contract_id", (json_int_t)con, "kind", "final",
-			    "date", "2026-08-01", "result", "pass", "assessor_id", (json_int_t)body));
+		  json_pack("{s:I, s:s, s:s, s:s, s:I}", "contract_id", (json_int_t)con, "kind",
+			    "final", "date", "2026-08-01", "result", "pass", "assessor_id",
+			    (json_int_t)body));
 	char b[32];
 	json_t *items = list_filtered(f, NULL, "assessment", "contract_id", ids(b, sizeof(b), con));
 	assert_int_equal(json_array_size(items), 6);
@@ -1663,31 +1713,33 @@ static void test_demand_levels(void **state)
 	int64_t occ = fx_occupation_id(f, "4-02-05-01"); /* levels 5 4 3 */
 	int64_t occ_all = fx_occupation_id(f, "4-02-06-01");
 	refused(f, "demand",
-		json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id", (json_int_t)ent, "occupation_id",
-			  (json_int_t)occ, "level", 2, "year", 2026, "count", 5),
+		json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id", (json_int_t)ent,
+			  "occupation_id", (json_int_t)occ, "level", 2, "year", 2026, "count", 5),
 		DT_EINVAL, "level");
 	int64_t d = fx_create(f, "demand",
-			      json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id", (json_int_t)ent,
-					"occupation_id", (json_int_t)occ, "level", 3, "year", 2026, "count",
-					5));
+			      json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id",
+					(json_int_t)ent, "occupation_id", (json_int_t)occ, "level",
+					3, "year", 2026, "count", 5));
 	refused_update(f, "demand", d, json_pack("{s:i}", "level", 1), DT_EINVAL, "level");
 	/* Another occupation that has level 1, with the level changed at the same time. */
-	assert_int_equal(update(f, "demand", d,
-				json_pack("{s:I, s:i}", "occupation_id", (json_int_t)occ_all, "level", 1),
-				NULL),
-			 DT_OK);
+	assert_int_equal(
+		update(f, "demand", d,
+		       json_pack("{s:I, s:i}", "occupation_id", (json_int_t)occ_all, "level", 1),
+		       NULL),
+		DT_OK);
 	/* Back to the first occupation while level 1 stays: refused. */
-	refused_update(f, "demand", d, json_pack("{s:I}", "occupation_id", (json_int_t)occ), DT_EINVAL,
-		       "level");
+	refused_update(f, "demand", d, json_pack("{s:I}", "occupation_id", (json_int_t)occ),
+		       DT_EINVAL, "level");
 	/* Not an enterprise; the same enterprise, occupation, level and year twice. */
 	int64_t sch = fx_org(f, "school", 210102, "学校");
 	refused(f, "demand",
-		json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id", (json_int_t)sch, "occupation_id",
-			  (json_int_t)occ, "level", 3, "year", 2026, "count", 5),
+		json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id", (json_int_t)sch,
+			  "occupation_id", (json_int_t)occ, "level", 3, "year", 2026, "count", 5),
 		DT_EINVAL, "enterprise_id");
 	refused(f, "demand",
-		json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id", (json_int_t)ent, "occupation_id",
-			  (json_int_t)occ_all, "level", 1, "year", 2026, "count", 9),
+		json_pack("{s:I, s:I, s:i, s:i, s:i}", "enterprise_id", (json_int_t)ent,
+			  "occupation_id", (json_int_t)occ_all, "level", 1, "year", 2026, "count",
+			  9),
 		DT_ECONFLICT, "enterprise_id");
 	assert_true(fx_has_ferr(f, "year") && fx_has_ferr(f, "level"));
 }
@@ -1697,8 +1749,9 @@ static void test_demand_levels(void **state)
 static int64_t make_orgs(struct fx *f, int n)
 {
 	/* Names in an order unlike the ids, some equal; regions and kinds repeat. */
-	static const char *const names[] = { "鞍山钢铁", "Anshan", "盘锦石化", "沈阳机床", "大连重工",
-					     "abc", "ABC", "沈阳机床", "华晨", "东软" };
+	static const char *const names[] = { "鞍山钢铁", "Anshan", "盘锦石化", "沈阳机床",
+					     "大连重工", "abc",    "ABC",      "沈阳机床",
+					     "华晨",     "东软" };
 	static const int regions[] = { 210102, 210302, 211102, 210103, 220102, 210202 };
 	static const char *const kinds[] = { "enterprise", "school", "assessment_body" };
 	int64_t first = 0;
@@ -1736,8 +1789,9 @@ static void assert_same_list(json_t *pages, json_t *oracle, const char *what)
 static json_t *oracle(struct fx *f, const struct dt_scope *scope, const char *entity,
 		      const char *sort, bool desc, const char *const *filt, size_t nfilt)
 {
-	struct dt_query q = { .filters = filt, .nfilters = nfilt, .sort = sort, .desc = desc,
-			      .limit = 1000 };
+	struct dt_query q = {
+		.filters = filt, .nfilters = nfilt, .sort = sort, .desc = desc, .limit = 1000
+	};
 	json_t *items = NULL;
 	char *next = NULL;
 	if (dt_store_list(f->s, scope, entity, &q, &items, &next, &f->err) != DT_OK)
@@ -1780,12 +1834,15 @@ static void test_pagination(void **state)
 	struct dt_query q = { .limit = 25 };
 	json_t *items = NULL;
 	char *next = NULL;
-	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err), DT_OK);
+	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
+			 DT_OK);
 	assert_int_equal(json_array_size(items), 25);
 	assert_null(next);
 	json_decref(items);
 	/* Garbage cursors. */
-	const char *bad[] = { "garbage!", "W10", "eyJhIjoxfQ", "WyJ4IiwieSJd", "%%%", "WzEsMiwzXQ" };
+	const char *bad[] = {
+		"garbage!", "W10", "eyJhIjoxfQ", "WyJ4IiwieSJd", "%%%", "WzEsMiwzXQ"
+	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(bad); i++) {
 		q = (struct dt_query){ .limit = 5, .cursor = bad[i] };
 		items = NULL;
@@ -1823,9 +1880,13 @@ static void test_pagination_property(void **state)
 		bool desc = (seed >> 8) & 1;
 		size_t fi = (seed >> 4) % 3, si = (seed >> 2) & 1;
 		const char *const *filt = filters[fi][0] ? filters[fi] : NULL;
-		json_t *all = oracle(f, &scopes[si], "organization", sort, desc, filt, filt ? 1 : 0);
-		struct dt_query q = { .filters = filt, .nfilters = filt ? 1 : 0, .sort = sort,
-				      .desc = desc, .limit = limit };
+		json_t *all =
+			oracle(f, &scopes[si], "organization", sort, desc, filt, filt ? 1 : 0);
+		struct dt_query q = { .filters = filt,
+				      .nfilters = filt ? 1 : 0,
+				      .sort = sort,
+				      .desc = desc,
+				      .limit = limit };
 		int pages = 0;
 		json_t *paged = list_all(f, &scopes[si], "organization", q, &pages);
 		char what[96];
@@ -1841,15 +1902,16 @@ static void test_pagination_property(void **state)
 	struct dt_query q = { .q = "机床", .limit = 1000 };
 	json_t *items = NULL;
 	char *next = NULL;
-	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err), DT_OK);
+	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
+			 DT_OK);
 	assert_true(json_array_size(items) > 0);
 	size_t i;
 	json_t *o;
-	json_array_foreach(items, i, o)
-		assert_non_null(strstr(fx_str(o, "name"), "机床"));
+	json_array_foreach(items, i, o) assert_non_null(strstr(fx_str(o, "name"), "机床"));
 	json_decref(items);
 	q.q = "%";
-	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err), DT_OK);
+	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
+			 DT_OK);
 	assert_int_equal(json_array_size(items), 0);
 	json_decref(items);
 }
@@ -1861,7 +1923,8 @@ static void test_scope(void **state)
 	struct fx *f = *state;
 	int64_t in = fx_org(f, "enterprise", 210102, "沈阳企业");
 	int64_t out = fx_org(f, "enterprise", 220102, "长春企业");
-	struct dt_scope shenyang = { 210100, 0, 0 }, liaoning = { 210000, 0, 0 }, nation = { 0, 0, 0 };
+	struct dt_scope shenyang = { 210100, 0, 0 }, liaoning = { 210000, 0, 0 },
+			nation = { 0, 0, 0 };
 	assert_int_equal(get_rc(f, &shenyang, "organization", in), DT_OK);
 	assert_int_equal(get_rc(f, &shenyang, "organization", out), DT_ENOTFOUND);
 	assert_int_equal(get_rc(f, &liaoning, "organization", out), DT_ENOTFOUND);
@@ -1875,15 +1938,16 @@ static void test_scope(void **state)
 	/* Writes outside the scope: not found, nothing changed. */
 	struct fx_snap snap = fx_snapshot(f);
 	json_t *patch = json_pack("{s:s}", "name", "x");
-	assert_int_equal(dt_store_update(f->s, &f->actor, &shenyang, "organization", out, patch, NULL,
-					 &f->err),
+	assert_int_equal(dt_store_update(f->s, &f->actor, &shenyang, "organization", out, patch,
+					 NULL, &f->err),
 			 DT_ENOTFOUND);
 	json_decref(patch);
 	assert_int_equal(dt_store_delete(f->s, &f->actor, &shenyang, "organization", out, &f->err),
 			 DT_ENOTFOUND);
 	fx_assert_unchanged(f, &snap);
 	/* Reference data is national: visible in every scope. */
-	assert_int_equal(get_rc(f, &shenyang, "occupation", fx_occupation_id(f, "4-02-06-01")), DT_OK);
+	assert_int_equal(get_rc(f, &shenyang, "occupation", fx_occupation_id(f, "4-02-06-01")),
+			 DT_OK);
 	assert_int_equal(get_rc(f, &shenyang, "region", 220102), DT_OK);
 
 	/* Contracts and record entries by organisation and by trainee. */
@@ -1939,13 +2003,14 @@ static void test_scope(void **state)
 	assert_int_equal(count_filtered(f, NULL, "contract", NULL, NULL), 2);
 	/* Actions and sign-off respect the scope too. */
 	snap = fx_snapshot(f);
-	assert_int_equal(dt_store_contract_act(f->s, &f->actor, &ent, con2, DT_CEV_COMPLETE, 0, NULL,
-					       NULL, &f->err),
+	assert_int_equal(dt_store_contract_act(f->s, &f->actor, &ent, con2, DT_CEV_COMPLETE, 0,
+					       NULL, NULL, &f->err),
 			 DT_ENOTFOUND);
 	assert_int_equal(dt_store_record_signoff(f->s, &f->actor, &ent, entry2, NULL, &f->err),
 			 DT_ENOTFOUND);
 	fx_assert_unchanged(f, &snap);
-	assert_int_equal(dt_store_record_signoff(f->s, &f->actor, &ent, entry, NULL, &f->err), DT_OK);
+	assert_int_equal(dt_store_record_signoff(f->s, &f->actor, &ent, entry, NULL, &f->err),
+			 DT_OK);
 }
 
 /*
@@ -1966,7 +2031,9 @@ static void test_scope_rules(void **state)
 		if (e->scope == DT_SCOPE_UNSET)
 			fail_msg("entity %s has no scope rule", e->name);
 
-	const struct dt_scope scopes[] = { { 210100, 0, 0 }, { 0, 7, 0 }, { 0, 0, 7 }, { 210000, 7, 0 } };
+	const struct dt_scope scopes[] = {
+		{ 210100, 0, 0 }, { 0, 7, 0 }, { 0, 0, 7 }, { 210000, 7, 0 }
+	};
 	struct dt_entity unset = dt_entities[0], stray = dt_entities[0];
 	unset.name = "walk_unset";
 	unset.scope = DT_SCOPE_UNSET;
@@ -2023,23 +2090,30 @@ static void test_area_scope(void **state)
 	for (size_t i = 0; i < DT_ARRAY_SIZE(regions); i++) {
 		char code[8];
 		snprintf(code, sizeof(code), "%06d", regions[i]);
-		json_t *in = json_pack("{s:s, s:i, s:f}", "indicator", "dual_ratio", "year", 2026, "value", 50.0);
+		json_t *in = json_pack("{s:s, s:i, s:f}", "indicator", "dual_ratio", "year", 2026,
+				       "value", 50.0);
 		if (regions[i])
 			json_object_set_new(in, "region", json_string(code));
 		target[i] = fx_create(f, "target", in);
-		wage[i] = regions[i] ? fx_create(f, "min_wage", json_pack("{s:s, s:s, s:i}", "region", code,
-									   "valid_from", "2026-01-01", "monthly", 2000))
-				     : 0;
+		wage[i] =
+			regions[i]
+				? fx_create(f, "min_wage",
+					    json_pack("{s:s, s:s, s:i}", "region", code,
+						      "valid_from", "2026-01-01", "monthly", 2000))
+				: 0;
 	}
 	struct fx_world w = fx_world(f);
-	const struct dt_scope scopes[] = { { 210000, 0, 0 }, { 210100, 0, 0 }, { 210102, 0, 0 },
-					   { 220100, 0, 0 }, { 0, w.sch, 0 }, { 0, 0, w.trainee } };
+	const struct dt_scope scopes[] = {
+		{ 210000, 0, 0 }, { 210100, 0, 0 }, { 210102, 0, 0 },
+		{ 220100, 0, 0 }, { 0, w.sch, 0 },  { 0, 0, w.trainee }
+	};
 	struct fx_snap snap = fx_snapshot(f);
 	for (size_t si = 0; si < DT_ARRAY_SIZE(scopes); si++) {
 		const struct dt_scope *sc = &scopes[si];
 		for (size_t i = 0; i < DT_ARRAY_SIZE(regions); i++) {
 			int r = regions[i];
-			bool read = sc->region && (!r || oracle_within(sc->region, r) || oracle_within(r, sc->region));
+			bool read = sc->region && (!r || oracle_within(sc->region, r) ||
+						   oracle_within(r, sc->region));
 			bool write = sc->region && r && oracle_within(sc->region, r);
 			int want_del = write ? DT_OK : read ? DT_EDENIED : DT_ENOTFOUND;
 			for (int k = 0; k < 2; k++) {
@@ -2047,23 +2121,30 @@ static void test_area_scope(void **state)
 				int64_t id = k ? wage[i] : target[i];
 				if (!id)
 					continue;
-				assert_int_equal(get_rc(f, sc, entity, id), read ? DT_OK : DT_ENOTFOUND);
+				assert_int_equal(get_rc(f, sc, entity, id),
+						 read ? DT_OK : DT_ENOTFOUND);
 				json_t *items = list_filtered(f, sc, entity, NULL, NULL);
 				assert_int_equal(list_has(items, id), read);
 				json_decref(items);
 				/* A patch that changes nothing: the scope decides alone. */
 				json_t *none = json_object();
-				int rc = dt_store_update(f->s, &f->actor, sc, entity, id, none, NULL, &f->err);
+				int rc = dt_store_update(f->s, &f->actor, sc, entity, id, none,
+							 NULL, &f->err);
 				json_decref(none);
 				if (rc != want_del)
-					fail_msg("update %s %lld (region %d) in scope {%d, %lld, %lld}: %d, want %d",
-						 entity, (long long)id, r, sc->region, (long long)sc->org_id,
-						 (long long)sc->trainee_id, rc, want_del);
+					fail_msg(
+						"update %s %lld (region %d) in scope {%d, %lld, %lld}: %d, want %d",
+						entity, (long long)id, r, sc->region,
+						(long long)sc->org_id, (long long)sc->trainee_id,
+						rc, want_del);
 				if (want_del != DT_OK) {
-					rc = dt_store_delete(f->s, &f->actor, sc, entity, id, &f->err);
+					rc = dt_store_delete(f->s, &f->actor, sc, entity, id,
+							     &f->err);
 					if (rc != want_del)
-						fail_msg("delete %s %lld (region %d) in scope %d: %d, want %d",
-							 entity, (long long)id, r, sc->region, rc, want_del);
+						fail_msg(
+							"delete %s %lld (region %d) in scope %d: %d, want %d",
+							entity, (long long)id, r, sc->region, rc,
+							want_del);
 				}
 			}
 		}
@@ -2071,7 +2152,8 @@ static void test_area_scope(void **state)
 	fx_assert_unchanged(f, &snap);
 	/* Deleting what is its own works. */
 	const struct dt_scope shenyang = { 210100, 0, 0 };
-	assert_int_equal(dt_store_delete(f->s, &f->actor, &shenyang, "target", target[3], &f->err), DT_OK);
+	assert_int_equal(dt_store_delete(f->s, &f->actor, &shenyang, "target", target[3], &f->err),
+			 DT_OK);
 }
 
 /* An organisation reads its partners and the public bodies but changes only itself. */
@@ -2086,14 +2168,18 @@ static void test_party_writes(void **state)
 	assert_int_equal(get_rc(f, &sch, "organization", w.ent), DT_OK);
 	assert_int_equal(get_rc(f, &sch, "organization", body), DT_OK);
 	json_t *patch = json_pack("{s:s}", "name", "改名");
-	assert_int_equal(dt_store_update(f->s, &f->actor, &sch, "organization", w.ent, patch, NULL, &f->err),
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, &sch, "organization", w.ent, patch, NULL, &f->err),
+		DT_EDENIED);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, &sch, "organization", body, patch, NULL, &f->err),
+		DT_EDENIED);
+	assert_int_equal(dt_store_delete(f->s, &f->actor, &sch, "organization", body, &f->err),
 			 DT_EDENIED);
-	assert_int_equal(dt_store_update(f->s, &f->actor, &sch, "organization", body, patch, NULL, &f->err),
-			 DT_EDENIED);
-	assert_int_equal(dt_store_delete(f->s, &f->actor, &sch, "organization", body, &f->err), DT_EDENIED);
 	fx_assert_unchanged(f, &snap);
-	assert_int_equal(dt_store_update(f->s, &f->actor, &sch, "organization", w.sch, patch, NULL, &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, &sch, "organization", w.sch, patch, NULL, &f->err),
+		DT_OK);
 	json_decref(patch);
 }
 
@@ -2109,8 +2195,9 @@ static void test_transactions(void **state)
 	int64_t b = fx_org(f, "school", 210102, "乙");
 	char uscc[DT_USCC_LEN + 1];
 	fx_uscc(uscc, 210102, 4242);
-	assert_int_equal(fx_create_rc(f, "organization", org_in("enterprise", uscc, "丙", "210199")),
-			 DT_EINVAL);
+	assert_int_equal(
+		fx_create_rc(f, "organization", org_in("enterprise", uscc, "丙", "210199")),
+		DT_EINVAL);
 	fx_assert_ferr(f, "region");
 	/* A failure from the database itself (a duplicate) also undoes only itself. */
 	int64_t c = fx_create(f, "organization", org_in("enterprise", uscc, "丙", "210102"));
@@ -2135,8 +2222,9 @@ static void test_transactions(void **state)
 	assert_int_equal(dt_store_begin(f->s, &f->err), DT_OK);
 	int64_t e = fx_org(f, "enterprise", 210102, "己");
 	json_t *patch = json_pack("{s:s}", "name", "甲改");
-	assert_int_equal(dt_store_update(f->s, &f->actor, NULL, "organization", a, patch, NULL, &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, NULL, "organization", a, patch, NULL, &f->err),
+		DT_OK);
 	json_decref(patch);
 	assert_int_equal(del(f, "organization", b), DT_OK);
 	dt_store_rollback(f->s);
@@ -2180,11 +2268,12 @@ static void test_delete(void **state)
 	assert_int_equal(get_rc(f, NULL, "organization", lone), DT_ENOTFOUND);
 	assert_int_equal(fx_audit_count(f), events + 1);
 	char sql[400];
-	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM audit WHERE id = %lld AND action = 'organization.delete' AND "
-		 "entity = 'organization' AND entity_id = '%lld' AND after IS NULL AND "
-		 "json_extract(before, '$.name') = '孤企'",
-		 (long long)(events + 1), (long long)lone);
+	snprintf(
+		sql, sizeof(sql),
+		"SELECT count(*) FROM audit WHERE id = %lld AND action = 'organization.delete' AND "
+		"entity = 'organization' AND entity_id = '%lld' AND after IS NULL AND "
+		"json_extract(before, '$.name') = '孤企'",
+		(long long)(events + 1), (long long)lone);
 	assert_int_equal(fx_sql_int(f, sql), 1);
 	assert_int_equal(del(f, "organization", lone), DT_ENOTFOUND);
 	int64_t checked = 0;
@@ -2199,21 +2288,23 @@ static void test_lookups_and_check(void **state)
 {
 	struct fx *f = *state;
 	int64_t id = 0;
-	assert_int_equal(dt_store_occupation_by_code(f->s, "9-99-99-99", &id, &f->err), DT_ENOTFOUND);
-	assert_int_equal(dt_store_org_by_uscc(f->s, "91210102MA0000000X", &id, &f->err), DT_ENOTFOUND);
+	assert_int_equal(dt_store_occupation_by_code(f->s, "9-99-99-99", &id, &f->err),
+			 DT_ENOTFOUND);
+	assert_int_equal(dt_store_org_by_uscc(f->s, "91210102MA0000000X", &id, &f->err),
+			 DT_ENOTFOUND);
 	struct fx_world w = fx_world(f);
 	fx_active_contract(f, &w);
 	fx_create(f, "pilot",
-		  json_pack("{s:s, s:s, s:s, s:s}", "region", "210100", "name", "沈阳", "period_start",
-			    "2024-01-01", "period_end", "2027-12-31"));
+		  json_pack("{s:s, s:s, s:s, s:s}", "region", "210100", "name", "沈阳",
+			    "period_start", "2024-01-01", "period_end", "2027-12-31"));
 	/* A pilot is a province or a city. */
 	refused(f, "pilot",
-		json_pack("{s:s, s:s, s:s, s:s}", "region", "210102", "name", "和平", "period_start",
-			  "2024-01-01", "period_end", "2027-12-31"),
+		json_pack("{s:s, s:s, s:s, s:s}", "region", "210102", "name", "和平",
+			  "period_start", "2024-01-01", "period_end", "2027-12-31"),
 		DT_EINVAL, "region");
 	refused(f, "pilot",
-		json_pack("{s:s, s:s, s:s, s:s}", "region", "210200", "name", "大连", "period_start",
-			  "2024-01-01", "period_end", "2023-12-31"),
+		json_pack("{s:s, s:s, s:s, s:s}", "region", "210200", "name", "大连",
+			  "period_start", "2024-01-01", "period_end", "2023-12-31"),
 		DT_EINVAL, "period_end");
 	struct dt_strbuf report = DT_STRBUF_INIT;
 	if (dt_store_check(f->s, &report, &f->err) != DT_OK)
@@ -2243,11 +2334,13 @@ static void test_region_moves_along(void **state)
 	struct fx_world w = fx_world(f);
 	int64_t c = fx_active_contract(f, &w);
 	int64_t e = fx_create(f, "record_entry",
-			      json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c, "date",
-					"2025-10-10", "site", "company", "hours", 8.0, "content", "实训"));
+			      json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c,
+					"date", "2025-10-10", "site", "company", "hours", 8.0,
+					"content", "实训"));
 	json_t *patch = json_pack("{s:s}", "region", "220102");
-	assert_int_equal(dt_store_update(f->s, &f->actor, NULL, "organization", w.ent, patch, NULL, &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, NULL, "organization", w.ent, patch, NULL, &f->err),
+		DT_OK);
 	json_decref(patch);
 	json_t *o = NULL;
 	assert_int_equal(dt_store_get(f->s, NULL, "contract", c, 0, &o, &f->err), DT_OK);
@@ -2272,18 +2365,21 @@ static void test_end_not_in_future(void **state)
 	struct fx_world w = fx_world(f);
 	int64_t c = fx_active_contract(f, &w);
 	struct fx_snap before = fx_snapshot(f);
-	assert_int_equal(fx_act(f, c, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-27"), NULL),
-			 DT_EINVAL);
+	assert_int_equal(
+		fx_act(f, c, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", "2026-11-27"), NULL),
+		DT_EINVAL);
 	fx_assert_ferr(f, "date");
 	assert_int_equal(fx_act(f, c, DT_CEV_DISSOLVE, 0,
-				json_pack("{s:s, s:s}", "date", "2027-01-01", "reason", "个人原因"), NULL),
+				json_pack("{s:s, s:s}", "date", "2027-01-01", "reason", "个人原因"),
+				NULL),
 			 DT_EINVAL);
 	fx_assert_ferr(f, "date");
 	assert_true(has_code(f, "date.future"));
 	fx_assert_unchanged(f, &before);
 	pass_final(f, c, FX_TODAY);
-	assert_int_equal(fx_act(f, c, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", FX_TODAY), NULL),
-			 DT_OK);
+	assert_int_equal(
+		fx_act(f, c, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", FX_TODAY), NULL),
+		DT_OK);
 }
 
 /* A scoped writer refers only to what it can see; a trainee it registers is its own. */
@@ -2321,16 +2417,17 @@ static void test_scoped_writer(void **state)
 	assert_int_equal(dt_store_create(f->s, &a, "contract", in, NULL, &f->err), DT_EINVAL);
 	fx_assert_ferr(f, "school_id");
 	json_decref(in);
-	fx_create(f, "partnership", json_pack("{s:I, s:I, s:i, s:s}", "enterprise_id", (json_int_t)w.ent,
-					      "school_id", (json_int_t)w.sch, "places_per_year", 5,
-					      "start_date", "2026-01-01"));
+	fx_create(f, "partnership",
+		  json_pack("{s:I, s:I, s:i, s:s}", "enterprise_id", (json_int_t)w.ent, "school_id",
+			    (json_int_t)w.sch, "places_per_year", 5, "start_date", "2026-01-01"));
 	in = fx_contract_in(&w, "2026-09-01", "2029-08-31");
 	json_object_set_new(in, "trainee_id", json_integer(tid));
 	assert_int_equal(dt_store_create(f->s, &a, "contract", in, NULL, &f->err), DT_OK);
 	json_decref(in);
 	/* The same national ID again: a conflict that does not say whose it is. */
 	in = json_pack("{s:s, s:s, s:s}", "national_id", nid, "name", "孙悦", "region", "210102");
-	assert_int_equal(dt_store_create(f->s, &f->actor, "trainee", in, NULL, &f->err), DT_ECONFLICT);
+	assert_int_equal(dt_store_create(f->s, &f->actor, "trainee", in, NULL, &f->err),
+			 DT_ECONFLICT);
 	assert_null(strstr(f->err.buf, "id "));
 	json_decref(in);
 }
@@ -2346,7 +2443,8 @@ static void test_snapshot(void **state)
 	json_decref(o);
 	/* Another connection renames it. */
 	char sql[128];
-	snprintf(sql, sizeof(sql), "UPDATE organization SET name = '改名' WHERE id = %lld", (long long)org);
+	snprintf(sql, sizeof(sql), "UPDATE organization SET name = '改名' WHERE id = %lld",
+		 (long long)org);
 	fx_sql_exec(f, sql);
 	assert_int_equal(dt_store_get(f->s, NULL, "organization", org, 0, &o, &f->err), DT_OK);
 	assert_string_equal(fx_str(o, "name"), "快照测试企业"); /* still the snapshot */
@@ -2359,10 +2457,13 @@ static void test_snapshot(void **state)
 	assert_int_equal(dt_store_snapshot_begin(f->s, &f->err), DT_OK);
 	assert_int_equal(dt_store_get(f->s, NULL, "organization", org, 0, &o, &f->err), DT_OK);
 	json_decref(o);
-	snprintf(sql, sizeof(sql), "UPDATE organization SET name = '再改' WHERE id = %lld", (long long)org);
+	snprintf(sql, sizeof(sql), "UPDATE organization SET name = '再改' WHERE id = %lld",
+		 (long long)org);
 	fx_sql_exec(f, sql);
 	json_t *patch = json_pack("{s:s}", "contact_name", "张三");
-	assert_int_equal(dt_store_update(f->s, &f->actor, NULL, "organization", org, patch, &o, &f->err), DT_OK);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, NULL, "organization", org, patch, &o, &f->err),
+		DT_OK);
 	json_decref(patch);
 	assert_string_equal(fx_str(o, "name"), "再改");
 	json_decref(o);
@@ -2386,12 +2487,14 @@ static void test_get_text_oracle(void **state)
 	struct fx *f = *state;
 	struct fx_world w = fx_world(f);
 	int64_t c = fx_active_contract(f, &w);
-	fx_create(f, "record_entry", json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c,
-					       "date", "2025-10-10", "site", "company", "hours", 7.5,
-					       "content", "引号\"反斜杠\\ 换行\n制表\t控制\001 end"));
+	fx_create(f, "record_entry",
+		  json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c, "date",
+			    "2025-10-10", "site", "company", "hours", 7.5, "content",
+			    "引号\"反斜杠\\ 换行\n制表\t控制\001 end"));
 	json_t *patch = json_pack("{s:s}", "address", "沈阳市\"铁西区\"\\北二路\r\n1号");
-	assert_int_equal(dt_store_update(f->s, &f->actor, NULL, "organization", w.ent, patch, NULL, &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, NULL, "organization", w.ent, patch, NULL, &f->err),
+		DT_OK);
 	json_decref(patch);
 	int compared = 0;
 	for (const struct dt_entity *e = dt_entities; e->name; e++) {
@@ -2399,23 +2502,29 @@ static void test_get_text_oracle(void **state)
 		q.limit = 40;
 		json_t *items = NULL;
 		char *next = NULL;
-		assert_int_equal(dt_store_list(f->s, NULL, e->name, &q, &items, &next, &f->err), DT_OK);
+		assert_int_equal(dt_store_list(f->s, NULL, e->name, &q, &items, &next, &f->err),
+				 DT_OK);
 		free(next);
 		size_t i;
 		json_t *it;
-		json_array_foreach(items, i, it) {
+		json_array_foreach(items, i, it)
+		{
 			int64_t id = json_integer_value(json_object_get(it, "id"));
 			json_t *o = NULL;
 			struct dt_strbuf text = DT_STRBUF_INIT;
-			assert_int_equal(dt_store_get(f->s, NULL, e->name, id, 0, &o, &f->err), DT_OK);
-			assert_int_equal(dt_store_get_text(f->s, NULL, e->name, id, &text, &f->err), DT_OK);
+			assert_int_equal(dt_store_get(f->s, NULL, e->name, id, 0, &o, &f->err),
+					 DT_OK);
+			assert_int_equal(dt_store_get_text(f->s, NULL, e->name, id, &text, &f->err),
+					 DT_OK);
 			json_error_t je;
 			json_t *parsed = json_loads(text.buf, 0, &je);
 			if (!parsed)
-				fail_msg("%s %lld: not JSON: %s: %s", e->name, (long long)id, je.text, text.buf);
+				fail_msg("%s %lld: not JSON: %s: %s", e->name, (long long)id,
+					 je.text, text.buf);
 			char *a = canon(o), *b = canon(parsed);
 			if (strcmp(a, b))
-				fail_msg("%s %lld:\n  get:  %s\n  text: %s", e->name, (long long)id, a, b);
+				fail_msg("%s %lld:\n  get:  %s\n  text: %s", e->name, (long long)id,
+					 a, b);
 			free(a);
 			free(b);
 			json_decref(parsed);
@@ -2457,15 +2566,16 @@ static void test_text_limits(void **state)
 		for (size_t i = 0; i < e->nfields; i++) {
 			const struct dt_field *fd = &e->fields[i];
 			if (fd->type == DT_F_TEXT && (fd->max <= 0 || fd->max > DT_TEXT_MAX))
-				fail_msg("%s.%s: a text field without a limit in 1..%d (max %lld)", e->name,
-					 fd->name, DT_TEXT_MAX, (long long)fd->max);
+				fail_msg("%s.%s: a text field without a limit in 1..%d (max %lld)",
+					 e->name, fd->name, DT_TEXT_MAX, (long long)fd->max);
 		}
 
 	/* an alert, as the watcher would have raised it */
-	fx_sql_exec(f, "INSERT INTO alert (rule, severity, subject_kind, subject_id, message_zh, "
-		       "message_en, raised_at, region, created_at, updated_at) VALUES ('task_overdue', "
-		       "'warning', 'pilot_task', 1, '测试', 'test', '2026-11-01T00:00:00Z', 210100, "
-		       "'2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')");
+	fx_sql_exec(
+		f, "INSERT INTO alert (rule, severity, subject_kind, subject_id, message_zh, "
+		   "message_en, raised_at, region, created_at, updated_at) VALUES ('task_overdue', "
+		   "'warning', 'pilot_task', 1, '测试', 'test', '2026-11-01T00:00:00Z', 210100, "
+		   "'2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')");
 	int64_t alert = fx_sql_int(f, "SELECT max(id) FROM alert");
 	struct fx_snap snap = fx_snapshot(f);
 	char *note = repeat("注", 40000);
@@ -2476,10 +2586,13 @@ static void test_text_limits(void **state)
 	fx_assert_ferr(f, "note");
 	assert_string_equal(dt_problem_arg(problem_of(f, "text.too_long"), "length"), "40000");
 	assert_string_equal(dt_problem_arg(problem_of(f, "text.too_long"), "max"), "2000");
-	assert_int_equal(dt_store_alert_act(f->s, &f->actor, NULL, alert, "resolve", note, &o, &f->err),
-			 DT_EINVAL);
+	assert_int_equal(
+		dt_store_alert_act(f->s, &f->actor, NULL, alert, "resolve", note, &o, &f->err),
+		DT_EINVAL);
 	fx_assert_unchanged(f, &snap);
-	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE note IS NULL AND status = 'open'"), 1);
+	assert_int_equal(
+		fx_sql_int(f, "SELECT count(*) FROM alert WHERE note IS NULL AND status = 'open'"),
+		1);
 	free(note);
 	note = repeat("注", 2000); /* the limit itself: 6000 bytes */
 	assert_int_equal(dt_store_alert_act(f->s, &f->actor, NULL, alert, "ack", note, &o, &f->err),
@@ -2494,7 +2607,8 @@ static void test_text_limits(void **state)
 	char *reason = repeat("因", 501);
 	snap = fx_snapshot(f);
 	assert_int_equal(fx_act(f, con, DT_CEV_DISSOLVE, 0,
-				json_pack("{s:s, s:s}", "date", "2025-10-01", "reason", reason), NULL),
+				json_pack("{s:s, s:s}", "date", "2025-10-01", "reason", reason),
+				NULL),
 			 DT_EINVAL);
 	fx_assert_ferr(f, "reason");
 	assert_string_equal(problem_of(f, "text.too_long")->field, "reason");
@@ -2504,7 +2618,8 @@ static void test_text_limits(void **state)
 	free(reason);
 	reason = repeat("因", 500);
 	assert_int_equal(fx_act(f, con, DT_CEV_DISSOLVE, 0,
-				json_pack("{s:s, s:s}", "date", "2025-10-01", "reason", reason), &o),
+				json_pack("{s:s, s:s}", "date", "2025-10-01", "reason", reason),
+				&o),
 			 DT_OK);
 	assert_string_equal(fx_str(o, "dissolution_reason"), reason);
 	json_decref(o);
@@ -2516,7 +2631,8 @@ static void test_text_limits(void **state)
 		char *next = NULL;
 		struct dt_query q = { NULL, 0, "\xff", NULL, false, 10, NULL };
 		dt_strbuf_reset(&f->err);
-		assert_int_equal(dt_store_list(f->s, NULL, e->name, &q, &items, &next, &f->err), DT_EINVAL);
+		assert_int_equal(dt_store_list(f->s, NULL, e->name, &q, &items, &next, &f->err),
+				 DT_EINVAL);
 		assert_true(!strncmp(f->err.buf, "q: ", 3));
 		assert_null(items);
 		for (size_t i = 0; i < e->nfields; i++) {
@@ -2526,9 +2642,11 @@ static void test_text_limits(void **state)
 			const char *filt[] = { fd->name, "\xc3(" };
 			struct dt_query q2 = { filt, 1, NULL, NULL, false, 10, NULL };
 			dt_strbuf_reset(&f->err);
-			assert_int_equal(dt_store_list(f->s, NULL, e->name, &q2, &items, &next, &f->err),
-					 DT_EINVAL);
-			if (strncmp(f->err.buf, fd->name, strlen(fd->name)) || !strstr(f->err.buf, "UTF-8"))
+			assert_int_equal(
+				dt_store_list(f->s, NULL, e->name, &q2, &items, &next, &f->err),
+				DT_EINVAL);
+			if (strncmp(f->err.buf, fd->name, strlen(fd->name)) ||
+			    !strstr(f->err.buf, "UTF-8"))
 				fail_msg("%s.%s: %s", e->name, fd->name, f->err.buf);
 		}
 	}

@@ -182,8 +182,9 @@ static void test_hex(void **state)
 static void test_addint(void **state)
 {
 	struct dt_strbuf sb = DT_STRBUF_INIT, ref = DT_STRBUF_INIT;
-	const long long v[] = { 0, 7, -7, 42, 210604, -1000, 9223372036854775807LL,
-				-9223372036854775807LL - 1 };
+	const long long v[] = {
+		0, 7, -7, 42, 210604, -1000, 9223372036854775807LL, -9223372036854775807LL - 1
+	};
 	(void)state;
 	/* the same text as printf, unpadded and padded */
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {

@@ -77,8 +77,8 @@ static void test_exact_counts_for_many_keys(void **state)
 	for (unsigned k = 0; k < NKEYS; k++) {
 		key_of(key, sizeof(key), k);
 		if (dt_throttle_failures(t, key) != oracle[k])
-			fail_msg("key %s: %u failures counted, %u made", key, dt_throttle_failures(t, key),
-				 oracle[k]);
+			fail_msg("key %s: %u failures counted, %u made", key,
+				 dt_throttle_failures(t, key), oracle[k]);
 		held += oracle[k] > 0;
 	}
 	assert_int_equal(dt_throttle_size(t), held);
@@ -195,7 +195,7 @@ static void test_long_keys_and_bad_policies(void **state)
 	dt_throttle_free(t);
 
 	struct dt_throttle_policy bad[] = {
-		{ 0, 5, 60, 100, 16, 0 }, { 3, 0, 60, 100, 16, 0 }, { 3, 5, 4, 100, 16, 0 },
+		{ 0, 5, 60, 100, 16, 0 }, { 3, 0, 60, 100, 16, 0 },  { 3, 5, 4, 100, 16, 0 },
 		{ 3, 5, 60, 100, 1, 0 },  { 3, 5, 60, 100, 16, 16 },
 	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(bad); i++) {

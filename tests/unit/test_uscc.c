@@ -42,7 +42,8 @@ static void expect_reject(const char *s, const char *code, ...)
 		const char *v = va_arg(ap, const char *);
 		const char *got = dt_problem_arg(&ps.v[0], k);
 		if (!got || strcmp(got, v))
-			print_error("input %s: %s = %s, wanted %s\n", s, k, got ? got : "(none)", v);
+			print_error("input %s: %s = %s, wanted %s\n", s, k, got ? got : "(none)",
+				    v);
 		assert_non_null(got);
 		assert_string_equal(got, v);
 	}
@@ -278,8 +279,8 @@ static void test_property_random_codes(void **state)
 	(void)state;
 	static const char authorities[] = "123456789ANY";
 	static const int provinces[] = { 11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
-					  35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-					  53, 54, 61, 62, 63, 64, 65, 71, 81, 82 };
+					 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+					 53, 54, 61, 62, 63, 64, 65, 71, 81, 82 };
 	for (int n = 0; n < 2000; n++) {
 		char first16[17];
 		snprintf(first16, sizeof(first16), "%c%c%02d%04u", authorities[rng() % 12],
