@@ -800,7 +800,7 @@ enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const 
 	int64_t id = 0;
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
-		goto done;
+		goto out;
 	rc = check_input(s, a, e, in, true, row, refs, err);
 	if (rc == DT_OK)
 		rc = dt_rules_apply(s, a, e, row, NULL, refs, &blobs, err);
@@ -816,7 +816,7 @@ enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const 
 		rc = dt_audit_append(s, a, action, e->name, id, NULL, obj, err);
 	}
 	rc = dt_tx_end(s, rc, err);
-done:
+out:
 	blobs_free(&blobs);
 	json_decref(row);
 	json_decref(refs);
@@ -843,7 +843,7 @@ enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a,
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
-		goto done;
+		goto out;
 	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
 	if (rc == DT_OK)
 		rc = dt_crud_writable(s, e, scope, id, err);
@@ -914,7 +914,7 @@ enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a,
 	}
 commit:
 	rc = dt_tx_end(s, rc, err);
-done:
+out:
 	blobs_free(&blobs);
 	dt_strbuf_release(&sql);
 	json_decref(changes);
