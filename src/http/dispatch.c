@@ -280,8 +280,16 @@ void dt_reply_store_error(struct dt_ctx *c, int rc)
 	} else if (dt_problems_errors(ps)) {
 		dt_reply_problems(c, status, ps);
 	} else {
-		/* A refusal the store words only in English (c->err): until every one records a problem. */
-		dt_reply_code(c, status, NULL, "legacy.text", "message", c->err.buf, NULL);
+		/*
+		 * A refusal that recorded no problem: worded by its kind only, the
+		 * store's English detail kept for the log.
+		 */
+		dt_info("request %s: %s", c->req->request_id, c->err.buf);
+		dt_reply_code(c, status, NULL,
+			      rc == DT_ECONFLICT ? "refused.conflict"
+			      : rc == DT_EDENIED ? "refused.denied"
+						 : "refused.invalid",
+			      NULL);
 	}
 }
 

@@ -550,7 +550,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	*next = NULL;
 	int limit = q && q->limit ? q->limit : 50;
 	if (limit < 1 || limit > 1000) {
-		rc = dt_error(err, DT_EINVAL, "limit: %d is out of range 1..1000", limit);
+		rc = dt_store_problem(s, err, "limit", "number.range", "value", DT_I(limit), "min",
+				      "1", "max", "1000", NULL);
 		goto out;
 	}
 	dt_strbuf_adds(
@@ -570,10 +571,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 			if (!strcmp(filters[k], name))
 				break;
 		if (k == DT_ARRAY_SIZE(filters)) {
-			rc = dt_error(err, DT_EINVAL,
-				      "%s: not a filter of the audit log (entity, "
-				      "entity_id, actor, action, from, to)",
-				      name);
+			rc = dt_store_problem(s, err, name, "filter.audit", "values",
+					      "entity|entity_id|actor|action|from|to", NULL);
 			goto out;
 		}
 		if (!strcmp(name, "from"))
@@ -586,8 +585,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	}
 	if (q && q->cursor && *q->cursor) {
 		int64_t before;
-		if (dt_parse_int64(q->cursor, 1, INT64_MAX, &before, "cursor", err) != DT_OK) {
-			rc = DT_EINVAL;
+		if (dt_parse_int64(q->cursor, 1, INT64_MAX, &before, "cursor", NULL) != DT_OK) {
+			rc = dt_store_problem(s, err, "cursor", "list.cursor", NULL);
 			goto out;
 		}
 		dt_strbuf_adds(&sql, " AND id < ?");
