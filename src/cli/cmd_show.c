@@ -55,6 +55,11 @@ int cmd_show(int argc, char **argv)
 				    &err);
 		dt_strbuf_release(&action);
 	}
+	if (rc == DT_ENOTFOUND && !dt_problems_errors(dt_store_problems(db.store))) {
+		cli_say(NULL, "record.missing", "entity", e->name, "id", DT_I(id), NULL);
+		rc = dt_err_exit_status(rc);
+		goto out;
+	}
 	if (rc != DT_OK) {
 		rc = cli_fail_store(db.store, rc, &err);
 		goto out;

@@ -61,6 +61,8 @@ const struct dt_message_def dt_catalogue[] = {
 	  "conflicts with a stored record or its state; nothing was changed" },
 	{ "refused.denied", DT_EDENIED, "无权执行此操作", "not permitted" },
 	{ "record.constraint", C, "与已有记录冲突", "conflicts with a record already stored" },
+	{ "record.missing", DT_ENOTFOUND, "没有编号为 {id} 的{entity:entity}",
+	  "no {entity:entity} with id {id}" },
 	{ "record.not_yours", DT_EDENIED, "无权修改这条记录", "is not yours to change" },
 	{ "record.no_delete", C, "这类记录不能删除", "records of this kind cannot be deleted" },
 	{ "filter.audit", E, "不是审计日志的筛选条件（可用：{values:list}）",

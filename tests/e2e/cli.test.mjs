@@ -381,7 +381,10 @@ test('show masks the national ID; --unmask shows it and is audited first', () =>
   assert.equal(r.status, 2);
   r = run(['show', 'trainee', '999', ...args]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /trainee 999 not found/);
+  assert.match(r.stderr, /no trainee with id 999/i);
+  r = run(['show', 'trainee', '999', ...args], { env: { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /没有编号为 999 的学员/);
   r = run(['show', 'trainee', 'abc', ...args]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /ID/);
