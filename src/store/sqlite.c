@@ -357,11 +357,6 @@ void dt_store_rollback(struct dt_store *s)
 
 /* ---- field errors ---- */
 
-void dt_ferr_reset(struct dt_store *s)
-{
-	dt_problems_reset(&s->problems);
-}
-
 void dt_store_problems_clear(struct dt_store *s)
 {
 	dt_problems_reset(&s->problems);

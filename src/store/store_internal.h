@@ -90,7 +90,6 @@ enum dt_err dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err);
  * Start collecting problems for a new write on @entity (whose field labels
  * name them; NULL: none).
  */
-void dt_ferr_reset(struct dt_store *s);
 void dt_store_problems_begin(struct dt_store *s, const char *entity);
 /**
  * Record problem @code about @field (problem.h: key/value arguments ended by

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "domain/occupation.h"
+#include "problem_check.h"
 #include "core/banned.h"
 
 /*
@@ -22,24 +23,9 @@ static void expect_reject(const char *s, const char *code, ...)
 	struct dt_problems ps = DT_PROBLEMS_INIT;
 
 	int rc = dt_occupation_code_parse(s, &ps, "code");
-	if (rc != DT_EINVAL || ps.n != 1 || strcmp(ps.v[0].code, code))
-		print_error("input %s: rc %d, code %s, wanted %s\n", s ? s : "(null)", rc,
-			    ps.n ? ps.v[0].code : "(none)", code);
-	assert_int_equal(rc, DT_EINVAL);
-	assert_int_equal(ps.n, 1);
-	assert_string_equal(ps.v[0].code, code);
-	assert_string_equal(ps.v[0].field, "code");
 	va_list ap;
 	va_start(ap, code);
-	for (const char *k; (k = va_arg(ap, const char *));) {
-		const char *v = va_arg(ap, const char *);
-		const char *got = dt_problem_arg(&ps.v[0], k);
-		if (!got || strcmp(got, v))
-			print_error("input %s: %s = %s, wanted %s\n", s, k, got ? got : "(none)",
-				    v);
-		assert_non_null(got);
-		assert_string_equal(got, v);
-	}
+	check_one_problem(&ps, rc, s, "code", code, ap);
 	va_end(ap);
 
 	dt_problems_release(&ps);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "domain/region.h"
+#include "problem_check.h"
 #include "core/banned.h"
 
 static const int provinces[] = {
@@ -48,24 +49,9 @@ static void expect_reject(const char *s, const char *code, ...)
 	struct dt_problems ps = DT_PROBLEMS_INIT;
 	int out = -1;
 	int rc = dt_region_code_parse(s, &out, &ps, "region");
-	if (rc != DT_EINVAL || ps.n != 1 || strcmp(ps.v[0].code, code))
-		print_error("input %s: rc %d, code %s, wanted %s\n", s ? s : "(null)", rc,
-			    ps.n ? ps.v[0].code : "(none)", code);
-	assert_int_equal(rc, DT_EINVAL);
-	assert_int_equal(ps.n, 1);
-	assert_string_equal(ps.v[0].code, code);
-	assert_string_equal(ps.v[0].field, "region");
 	va_list ap;
 	va_start(ap, code);
-	for (const char *k; (k = va_arg(ap, const char *));) {
-		const char *v = va_arg(ap, const char *);
-		const char *got = dt_problem_arg(&ps.v[0], k);
-		if (!got || strcmp(got, v))
-			print_error("input %s: %s = %s, wanted %s\n", s, k, got ? got : "(none)",
-				    v);
-		assert_non_null(got);
-		assert_string_equal(got, v);
-	}
+	check_one_problem(&ps, rc, s, "region", code, ap);
 	va_end(ap);
 	assert_int_equal(out, -1);
 	dt_problems_release(&ps);
