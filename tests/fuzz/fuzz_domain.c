@@ -12,17 +12,21 @@
  * its own ancestors; an integer lies in the range asked for.  A refusal is
  * exactly one problem whose code is in the catalogue.  The field validator
  * (domain/field.h) reads the text as an import cell of every field of the
- * entity table and checks it; what it accepts it accepts again.
+ * entity table and checks it; what it accepts it accepts again.  An
+ * Accept-Language header chooses Chinese unless it names English, and any
+ * text fills a catalogue message's arguments in both languages.
  */
 #include <math.h>
 
 #include "core/date.h"
+#include "core/lang.h"
 #include "core/num.h"
 #include "core/strbuf.h"
 #include "domain/contract.h"
 #include "domain/entity.h"
 #include "domain/field.h"
 #include "domain/natid.h"
+#include "domain/problem.h"
 #include "domain/occupation.h"
 #include "domain/region.h"
 #include "domain/uscc.h"
@@ -210,6 +214,24 @@ static void field(const char *s, unsigned extra)
 	dt_strbuf_release(&norm2);
 }
 
+/*
+ * An Accept-Language header: the answer is Chinese or English, and Chinese
+ * when the header names no "en" at all.  The text as the arguments of a
+ * catalogue message is worded in both languages (words, lists).
+ */
+static void lang(const char *s)
+{
+	enum dt_lang l = dt_lang_accept(s);
+	FZ_CHECK(l == DT_LANG_ZH || l == DT_LANG_EN);
+	if (l == DT_LANG_EN)
+		FZ_CHECK(strcasestr(s, "en") != NULL);
+	struct dt_strbuf out = DT_STRBUF_INIT;
+	dt_message(&out, DT_LANG_ZH, "enum.value", "value", s, "values", s, NULL);
+	dt_message(&out, DT_LANG_EN, "ref.kind", "id", s, "kind", s, "expected", s, NULL);
+	FZ_CHECK(dt_strbuf_ok(&out));
+	dt_strbuf_release(&out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned which = fz_take(&data, &size);
@@ -225,6 +247,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 5:
 		names(s, &err, extra);
 		field(s, extra);
+		lang(s);
 		break;
 	default:
 		/* all of them on the same text */
@@ -235,6 +258,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		number(s, &err, extra);
 		names(s, &err, extra);
 		field(s, extra);
+		lang(s);
 		break;
 	}
 	dt_strbuf_release(&err);
