@@ -12,7 +12,7 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := sqlite3 libsodium jansson libh2o-evloop xlsxwriter pwquality zlib # xlsxwriter: XLSX export (io/export.c); pwquality: password rules (core/password.c); zlib: gzip of GET /api/v1/schema (http/h_schema.c)
+PKGS    := sqlite3 libpq libsodium jansson libh2o-evloop xlsxwriter pwquality zlib # xlsxwriter: XLSX export (io/export.c); pwquality: password rules (core/password.c); zlib: gzip of GET /api/v1/schema (http/h_schema.c)
 SAN     ?=
 OPT     ?= -O2
 
@@ -39,7 +39,7 @@ endif
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/domain/*.c src/store/*.c src/engine/*.c src/io/*.c src/http/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 GEN_SRC  := $(BUILD)/gen/embedded.c
-EMBED    := $(sort $(wildcard src/store/migrations/*.sql)) data/regions.csv data/occupations.csv
+EMBED    := $(sort $(wildcard src/store/migrations/*.sql src/store/migrations/pgsql/*.sql)) data/regions.csv data/occupations.csv
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
 # The web application (web/**), compiled with its gzip copies for src/http/h_ui.c.

@@ -1,0 +1,60 @@
+/*
+ * db_internal.h - what a driver behind db.h provides: its operations, and
+ * the head its connection and statement structures begin with.
+ */
+#ifndef DT_STORE_DB_INTERNAL_H
+#define DT_STORE_DB_INTERNAL_H
+
+#include "store/db.h"
+
+struct dt_db_ops {
+	enum dt_db_dialect dialect;
+	void (*close)(struct dt_db *db);
+	enum dt_err (*exec)(struct dt_db *db, const char *sql, struct dt_strbuf *err);
+	struct dt_db_stmt *(*prepare)(struct dt_db *db, const char *sql, struct dt_strbuf *err);
+	void (*finalize)(struct dt_db_stmt *st);
+	void (*reset)(struct dt_db_stmt *st);
+	void (*bind_null)(struct dt_db_stmt *st, int i);
+	void (*bind_int64)(struct dt_db_stmt *st, int i, int64_t v);
+	void (*bind_double)(struct dt_db_stmt *st, int i, double v);
+	void (*bind_text)(struct dt_db_stmt *st, int i, const char *s, int n, bool copy);
+	void (*bind_blob)(struct dt_db_stmt *st, int i, const void *p, int n);
+	int (*step)(struct dt_db_stmt *st);
+	int (*column_count)(struct dt_db_stmt *st);
+	const char *(*column_name)(struct dt_db_stmt *st, int i);
+	enum dt_db_type (*column_type)(struct dt_db_stmt *st, int i);
+	int64_t (*column_int64)(struct dt_db_stmt *st, int i);
+	double (*column_double)(struct dt_db_stmt *st, int i);
+	const char *(*column_text)(struct dt_db_stmt *st, int i);
+	const void *(*column_blob)(struct dt_db_stmt *st, int i);
+	int (*column_bytes)(struct dt_db_stmt *st, int i);
+	int64_t (*changes)(struct dt_db *db);
+	void (*busy_timeout)(struct dt_db *db, int ms);
+	enum dt_err (*try_lock)(struct dt_db *db, int64_t key, bool *got, struct dt_strbuf *err);
+	void (*unlock)(struct dt_db *db, int64_t key);
+	enum dt_err (*notify)(struct dt_db *db, const char *channel, const char *payload,
+			      struct dt_strbuf *err);
+	enum dt_err (*listen)(struct dt_db *db, const char *channel, struct dt_strbuf *err);
+	int (*wait_notify)(struct dt_db *db, int timeout_ms, struct dt_strbuf *payload);
+};
+
+/* Every connection and statement of a driver begins with these. */
+struct dt_db {
+	const struct dt_db_ops *ops;
+	enum dt_db_errclass errclass;
+	struct dt_strbuf errmsg, errcols;
+};
+struct dt_db_stmt {
+	struct dt_db *db;
+};
+
+/* Record the last failure of @db (@cols: a unique constraint's columns). */
+void dt_db_set_error(struct dt_db *db, enum dt_db_errclass cls, const char *msg,
+		     const char *cols);
+
+enum dt_err dt_db_sqlite_open(struct dt_db **out, const char *path, unsigned flags,
+			      struct dt_strbuf *err);
+enum dt_err dt_db_pgsql_open(struct dt_db **out, const char *uri, unsigned flags,
+			     struct dt_strbuf *err);
+
+#endif
