@@ -134,12 +134,12 @@ static json_t *account_json(int64_t id, const char *login, const char *role,
 	return o;
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
+static void bind_opt(struct dt_db_stmt *st, int i, int64_t v)
 {
 	if (v)
-		sqlite3_bind_int64(st, i, v);
+		dt_db_bind_int64(st, i, v);
 	else
-		sqlite3_bind_null(st, i);
+		dt_db_bind_null(st, i);
 }
 
 enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, const char *login,
@@ -170,7 +170,7 @@ enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, c
 	rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
-	sqlite3_stmt *st =
+	struct dt_db_stmt *st =
 		dt_sql_prepare(s,
 			       "INSERT INTO account(login, role, scope_region, scope_org, "
 			       "scope_trainee, password_hash, created_at, updated_at) "
@@ -180,22 +180,22 @@ enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, c
 	if (!st) {
 		rc = DT_EDB;
 	} else {
-		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+		dt_db_bind_text(st, 1, login, -1);
+		dt_db_bind_text(st, 2, role, -1);
 		bind_opt(st, 3, sc.region);
 		bind_opt(st, 4, sc.org_id);
 		bind_opt(st, 5, sc.trainee_id);
-		sqlite3_bind_text(st, 6, hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
-		int r = sqlite3_step(st);
-		if (r == SQLITE_ROW)
-			newid = sqlite3_column_int64(st, 0);
-		else if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_CONSTRAINT)
+		dt_db_bind_text(st, 6, hash, -1);
+		dt_db_bind_text(st, 7, now, -1);
+		dt_db_bind_text(st, 8, now, -1);
+		int r = dt_db_step(st);
+		if (r == DT_DB_ROW)
+			newid = dt_db_column_int64(st, 0);
+		else if (dt_db_errclass(s->db) == DT_DBE_UNIQUE)
 			rc = dt_error(err, DT_ECONFLICT, "login: '%s' is taken", login);
 		else
 			rc = dt_sql_error(s, "account", err);
-		sqlite3_reset(st);
+		dt_db_reset(st);
 	}
 	if (rc == DT_OK) {
 		json_t *after = account_json(newid, login, role, &sc, false);
@@ -210,32 +210,32 @@ enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, c
 
 #define ACCOUNT_COLS "id, login, role, scope_region, scope_org, scope_trainee, disabled"
 
-static void account_from_row(sqlite3_stmt *st, struct dt_account *out)
+static void account_from_row(struct dt_db_stmt *st, struct dt_account *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->id = sqlite3_column_int64(st, 0);
-	snprintf(out->login, sizeof(out->login), "%s", (const char *)sqlite3_column_text(st, 1));
-	snprintf(out->role, sizeof(out->role), "%s", (const char *)sqlite3_column_text(st, 2));
-	out->scope.region = sqlite3_column_int(st, 3);
-	out->scope.org_id = sqlite3_column_int64(st, 4);
-	out->scope.trainee_id = sqlite3_column_int64(st, 5);
-	out->disabled = sqlite3_column_int(st, 6) != 0;
+	out->id = dt_db_column_int64(st, 0);
+	snprintf(out->login, sizeof(out->login), "%s", dt_db_column_text(st, 1));
+	snprintf(out->role, sizeof(out->role), "%s", dt_db_column_text(st, 2));
+	out->scope.region = dt_db_column_int(st, 3);
+	out->scope.org_id = dt_db_column_int64(st, 4);
+	out->scope.trainee_id = dt_db_column_int64(st, 5);
+	out->disabled = dt_db_column_int(st, 6) != 0;
 }
 
 enum dt_err dt_store_account_list(struct dt_store *s, json_t **out, struct dt_strbuf *err)
 {
-	sqlite3_stmt *st =
+	struct dt_db_stmt *st =
 		dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account ORDER BY login", err);
 	if (!st)
 		return DT_EDB;
 	json_t *arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (dt_db_step(st) == DT_DB_ROW) {
 		struct dt_account acc;
 		account_from_row(st, &acc);
 		json_array_append_new(
 			arr, account_json(acc.id, acc.login, acc.role, &acc.scope, acc.disabled));
 	}
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	*out = arr;
 	return DT_OK;
 }
@@ -243,16 +243,16 @@ enum dt_err dt_store_account_list(struct dt_store *s, json_t **out, struct dt_st
 static enum dt_err find_account(struct dt_store *s, const char *login, struct dt_account *acc,
 				struct dt_strbuf *err)
 {
-	sqlite3_stmt *st =
+	struct dt_db_stmt *st =
 		dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account WHERE login = ?", err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW)
+	dt_db_bind_text(st, 1, login, -1);
+	int r = dt_db_step(st);
+	if (r == DT_DB_ROW)
 		account_from_row(st, acc);
-	sqlite3_reset(st);
-	return r == SQLITE_ROW ? DT_OK : dt_error(err, DT_ENOTFOUND, "no account '%s'", login);
+	dt_db_reset(st);
+	return r == DT_DB_ROW ? DT_OK : dt_error(err, DT_ENOTFOUND, "no account '%s'", login);
 }
 
 /* Revoke every live credential of @account_id (optionally only sessions). */
@@ -261,7 +261,7 @@ static enum dt_err revoke_all(struct dt_store *s, int64_t account_id, bool sessi
 {
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
-	sqlite3_stmt *st = dt_sql_prepare(
+	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		sessions_only ? "UPDATE credential SET revoked_at = ? WHERE account_id = ? AND "
 				"revoked_at IS NULL AND kind = 'session'"
@@ -270,10 +270,10 @@ static enum dt_err revoke_all(struct dt_store *s, int64_t account_id, bool sessi
 		err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, account_id);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? DT_OK : dt_sql_error(s, "credential", err);
-	sqlite3_reset(st);
+	dt_db_bind_text(st, 1, now, -1);
+	dt_db_bind_int64(st, 2, account_id);
+	int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, "credential", err);
+	dt_db_reset(st);
 	return rc;
 }
 
@@ -288,19 +288,20 @@ enum dt_err dt_store_account_disable(struct dt_store *s, const struct dt_actor *
 	if (rc == DT_OK) {
 		char now[DT_TIME_STRLEN];
 		dt_time_now(now);
-		sqlite3_stmt *st = dt_sql_prepare(s,
-						  "UPDATE account SET disabled = ?, updated_at = ? "
-						  "WHERE id = ?",
-						  err);
+		struct dt_db_stmt *st =
+			dt_sql_prepare(s,
+				       "UPDATE account SET disabled = ?, updated_at = ? "
+				       "WHERE id = ?",
+				       err);
 		if (!st) {
 			rc = DT_EDB;
 		} else {
-			sqlite3_bind_int(st, 1, disabled);
-			sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 3, acc.id);
-			if (sqlite3_step(st) != SQLITE_DONE)
+			dt_db_bind_int64(st, 1, disabled);
+			dt_db_bind_text(st, 2, now, -1);
+			dt_db_bind_int64(st, 3, acc.id);
+			if (dt_db_step(st) != DT_DB_DONE)
 				rc = dt_sql_error(s, "account", err);
-			sqlite3_reset(st);
+			dt_db_reset(st);
 		}
 	}
 	if (rc == DT_OK && disabled)
@@ -331,7 +332,7 @@ enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a
 		return rc;
 	rc = find_account(s, login, &acc, err);
 	if (rc == DT_OK) {
-		sqlite3_stmt *st =
+		struct dt_db_stmt *st =
 			dt_sql_prepare(s,
 				       "UPDATE account SET password_hash = ?, updated_at = ? "
 				       "WHERE id = ?",
@@ -339,12 +340,12 @@ enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a
 		if (!st) {
 			rc = DT_EDB;
 		} else {
-			sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 3, acc.id);
-			if (sqlite3_step(st) != SQLITE_DONE)
+			dt_db_bind_text(st, 1, hash, -1);
+			dt_db_bind_text(st, 2, now, -1);
+			dt_db_bind_int64(st, 3, acc.id);
+			if (dt_db_step(st) != DT_DB_DONE)
 				rc = dt_sql_error(s, "account", err);
-			sqlite3_reset(st);
+			dt_db_reset(st);
 		}
 	}
 	if (rc == DT_OK)
@@ -363,23 +364,24 @@ enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a
 enum dt_err dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
 				    char hash[DT_PWHASH_LEN], struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s,
-					  "SELECT " ACCOUNT_COLS ", password_hash FROM account "
-					  "WHERE login = ?",
-					  err);
+	struct dt_db_stmt *st =
+		dt_sql_prepare(s,
+			       "SELECT " ACCOUNT_COLS ", password_hash FROM account "
+			       "WHERE login = ?",
+			       err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	int r = sqlite3_step(st), rc = DT_OK;
-	if (r == SQLITE_ROW) {
+	dt_db_bind_text(st, 1, login, -1);
+	int r = dt_db_step(st), rc = DT_OK;
+	if (r == DT_DB_ROW) {
 		account_from_row(st, out);
-		snprintf(hash, DT_PWHASH_LEN, "%s", (const char *)sqlite3_column_text(st, 7));
-	} else if (r == SQLITE_DONE) {
+		snprintf(hash, DT_PWHASH_LEN, "%s", dt_db_column_text(st, 7));
+	} else if (r == DT_DB_DONE) {
 		rc = dt_error(err, DT_ENOTFOUND, "no account '%s'", login);
 	} else {
 		rc = dt_sql_error(s, "account", err);
 	}
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	return rc;
 }
 
@@ -429,7 +431,7 @@ enum dt_err dt_store_credential_create(struct dt_store *s, const struct dt_actor
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
-	sqlite3_stmt *st =
+	struct dt_db_stmt *st =
 		dt_sql_prepare(s,
 			       "INSERT INTO credential(account_id, kind, token_hash, csrf, "
 			       "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -438,18 +440,18 @@ enum dt_err dt_store_credential_create(struct dt_store *s, const struct dt_actor
 	if (!st) {
 		rc = DT_EDB;
 	} else {
-		sqlite3_bind_int64(st, 1, account_id);
-		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+		dt_db_bind_int64(st, 1, account_id);
+		dt_db_bind_text(st, 2, kind, -1);
+		dt_db_bind_text(st, 3, hash, -1);
 		if (!strcmp(kind, "session"))
-			sqlite3_bind_text(st, 4, csrfbuf, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, expires, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			id = sqlite3_column_int64(st, 0);
+			dt_db_bind_text(st, 4, csrfbuf, -1);
+		dt_db_bind_text(st, 5, now, -1);
+		dt_db_bind_text(st, 6, expires, -1);
+		if (dt_db_step(st) == DT_DB_ROW)
+			id = dt_db_column_int64(st, 0);
 		else
 			rc = dt_sql_error(s, "credential", err);
-		sqlite3_reset(st);
+		dt_db_reset(st);
 	}
 	if (rc == DT_OK) {
 		json_t *after =
@@ -476,7 +478,7 @@ enum dt_err dt_store_credential_check(struct dt_store *s, const char *token,
 	char hash[DT_TOKEN_HASH_HEX], now[DT_TIME_STRLEN];
 	dt_token_hash(token, hash);
 	dt_time_now(now);
-	sqlite3_stmt *st = dt_sql_prepare(
+	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		"SELECT a.id, a.login, a.role, a.scope_region, a.scope_org, a.scope_trainee, "
 		"a.disabled, c.id, c.kind, c.csrf, c.expires_at, c.revoked_at "
@@ -484,27 +486,25 @@ enum dt_err dt_store_credential_check(struct dt_store *s, const char *token,
 		err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	dt_db_bind_text(st, 1, hash, -1);
 	int rc = DT_OK;
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	if (dt_db_step(st) != DT_DB_ROW) {
 		rc = dt_error(err, DT_EDENIED, "unknown token");
 	} else {
 		account_from_row(st, &out->account);
-		out->id = sqlite3_column_int64(st, 7);
-		snprintf(out->kind, sizeof(out->kind), "%s",
-			 (const char *)sqlite3_column_text(st, 8));
-		const char *csrf = (const char *)sqlite3_column_text(st, 9);
+		out->id = dt_db_column_int64(st, 7);
+		snprintf(out->kind, sizeof(out->kind), "%s", dt_db_column_text(st, 8));
+		const char *csrf = dt_db_column_text(st, 9);
 		snprintf(out->csrf, sizeof(out->csrf), "%s", csrf ? csrf : "");
-		snprintf(out->expires_at, sizeof(out->expires_at), "%s",
-			 (const char *)sqlite3_column_text(st, 10));
-		if (sqlite3_column_type(st, 11) != SQLITE_NULL)
+		snprintf(out->expires_at, sizeof(out->expires_at), "%s", dt_db_column_text(st, 10));
+		if (dt_db_column_type(st, 11) != DT_DB_NULL)
 			rc = dt_error(err, DT_EDENIED, "revoked token");
 		else if (strcmp(out->expires_at, now) <= 0)
 			rc = dt_error(err, DT_EDENIED, "expired token");
 		else if (out->account.disabled)
 			rc = dt_error(err, DT_EDENIED, "disabled account");
 	}
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	return rc;
 }
 
@@ -516,21 +516,22 @@ enum dt_err dt_store_credential_revoke(struct dt_store *s, const struct dt_actor
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
-	sqlite3_stmt *st = dt_sql_prepare(s,
-					  "UPDATE credential SET revoked_at = ? WHERE id = ? AND "
-					  "revoked_at IS NULL",
-					  err);
+	struct dt_db_stmt *st =
+		dt_sql_prepare(s,
+			       "UPDATE credential SET revoked_at = ? WHERE id = ? AND "
+			       "revoked_at IS NULL",
+			       err);
 	if (!st) {
 		rc = DT_EDB;
 	} else {
-		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, id);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		dt_db_bind_text(st, 1, now, -1);
+		dt_db_bind_int64(st, 2, id);
+		if (dt_db_step(st) != DT_DB_DONE)
 			rc = dt_sql_error(s, "credential", err);
-		else if (sqlite3_changes(s->db) == 0)
+		else if (dt_db_changes(s->db) == 0)
 			rc = dt_error(err, DT_ENOTFOUND, "credential %lld is not live",
 				      (long long)id);
-		sqlite3_reset(st);
+		dt_db_reset(st);
 	}
 	if (rc == DT_OK)
 		rc = dt_audit_append(s, a, "credential.revoke", "credential", id, NULL, NULL, err);
@@ -594,7 +595,7 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	}
 	dt_strbuf_adds(&sql, " ORDER BY id DESC LIMIT ?");
 	json_array_append_new(binds, json_integer(limit + 1));
-	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	if (!st) {
 		rc = DT_EDB;
 		goto out;
@@ -605,41 +606,40 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	json_t *arr = json_array();
 	int n = 0;
 	int64_t last = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (dt_db_step(st) == DT_DB_ROW) {
 		if (n == limit) {
 			char buf[24];
 			snprintf(buf, sizeof(buf), "%lld", (long long)last);
 			*next = strdup(buf);
 			break;
 		}
-		last = sqlite3_column_int64(st, 0);
+		last = dt_db_column_int64(st, 0);
 		json_t *o = json_object();
 		json_object_set_new(o, "id", json_integer(last));
 		static const char *const names[] = { "ts",     "actor",  "request_id",
 						     "action", "entity", "entity_id" };
 		for (int c = 0; c < 6; c++) {
-			const char *t = (const char *)sqlite3_column_text(st, c + 1);
+			const char *t = dt_db_column_text(st, c + 1);
 			json_object_set_new(o, names[c], t ? json_string(t) : json_null());
 		}
 		for (int c = 7; c <= 8; c++) {
-			const char *t = (const char *)sqlite3_column_text(st, c);
+			const char *t = dt_db_column_text(st, c);
 			json_object_set_new(o, c == 7 ? "before" : "after",
 					    t ? json_loads(t, JSON_DECODE_ANY, NULL) : json_null());
 		}
-		if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+		if (dt_db_column_type(st, 9) != DT_DB_NULL) {
 			char reg[16];
-			snprintf(reg, sizeof(reg), "%06d", sqlite3_column_int(st, 9));
+			snprintf(reg, sizeof(reg), "%06d", dt_db_column_int(st, 9));
 			json_object_set_new(o, "region", json_string(reg));
 		} else {
 			json_object_set_new(o, "region", json_null());
 		}
-		json_object_set_new(o, "hash",
-				    json_string((const char *)sqlite3_column_text(st, 10)));
+		json_object_set_new(o, "hash", json_string(dt_db_column_text(st, 10)));
 		dt_crud_coarsen_event(s, o);
 		json_array_append_new(arr, o);
 		n++;
 	}
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	*items = arr;
 out:
 	dt_strbuf_release(&sql);

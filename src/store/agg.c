@@ -298,13 +298,13 @@ static const char flush_year_sql[] =
 
 enum dt_err dt_agg_flush(struct dt_store *s, struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT EXISTS (SELECT 1 FROM agg_delta)", err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT EXISTS (SELECT 1 FROM agg_delta)", err);
 	if (!st)
 		return DT_EDB;
-	int r = sqlite3_step(st);
-	bool any = r == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (r != SQLITE_ROW)
+	int r = dt_db_step(st);
+	bool any = r == DT_DB_ROW && dt_db_column_int(st, 0);
+	dt_db_reset(st);
+	if (r != DT_DB_ROW)
 		return dt_sql_error(s, "indicators", err);
 	if (!any)
 		return DT_OK;
@@ -313,9 +313,9 @@ enum dt_err dt_agg_flush(struct dt_store *s, struct dt_strbuf *err)
 		st = dt_sql_prepare(s, steps[i], err);
 		if (!st)
 			return DT_EDB;
-		r = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (r != SQLITE_DONE)
+		r = dt_db_step(st);
+		dt_db_reset(st);
+		if (r != DT_DB_DONE)
 			return dt_sql_error(s, "indicators", err);
 	}
 	return DT_OK;
@@ -376,13 +376,13 @@ enum dt_err dt_store_indicators_rebuild(struct dt_store *s, const struct dt_acto
 	rc = rebuild(s, err);
 	int64_t n = 0;
 	if (rc == DT_OK) {
-		sqlite3_stmt *st = dt_sql_prepare(s, "SELECT count(*) FROM agg", err);
+		struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT count(*) FROM agg", err);
 		if (!st) {
 			rc = DT_EDB;
 		} else {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				n = sqlite3_column_int64(st, 0);
-			sqlite3_reset(st);
+			if (dt_db_step(st) == DT_DB_ROW)
+				n = dt_db_column_int64(st, 0);
+			dt_db_reset(st);
 		}
 	}
 	if (rc == DT_OK) {
@@ -437,29 +437,28 @@ enum dt_err dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, 
 		"SELECT 'rebuilt', 'enterprise_load', region, enterprise_id, '', 0, n FROM temp.kept_enterprise_load",
 	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(cmp) && rc == DT_OK; i++) {
-		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(s->db, cmp[i], -1, &st, NULL) != SQLITE_OK) {
-			rc = dt_sql_error(s, "indicators", err);
+		struct dt_db_stmt *st = dt_db_prepare(s->db, cmp[i], err);
+		if (!st) {
+			rc = DT_EDB;
 			break;
 		}
 		int r;
-		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		while ((r = dt_db_step(st)) == DT_DB_ROW) {
 			if (++*mismatches <= 20)
 				json_array_append_new(
 					*sample,
 					json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:I}", "only_in",
-						  (const char *)sqlite3_column_text(st, 0), "table",
-						  (const char *)sqlite3_column_text(st, 1),
-						  "region", (json_int_t)sqlite3_column_int64(st, 2),
-						  "occ", (const char *)sqlite3_column_text(st, 3),
-						  "key", (const char *)sqlite3_column_text(st, 4),
-						  "period", (json_int_t)sqlite3_column_int64(st, 5),
-						  "value",
-						  (json_int_t)sqlite3_column_int64(st, 6)));
+						  dt_db_column_text(st, 0), "table",
+						  dt_db_column_text(st, 1), "region",
+						  (json_int_t)dt_db_column_int64(st, 2), "occ",
+						  dt_db_column_text(st, 3), "key",
+						  dt_db_column_text(st, 4), "period",
+						  (json_int_t)dt_db_column_int64(st, 5), "value",
+						  (json_int_t)dt_db_column_int64(st, 6)));
 		}
-		if (r != SQLITE_DONE)
+		if (r != DT_DB_DONE)
 			rc = dt_sql_error(s, "indicators", err);
-		sqlite3_finalize(st);
+		dt_db_finalize(st);
 	}
 	dt_strbuf_release(&sql);
 	/* Always undone: the check changes nothing. */
@@ -471,21 +470,21 @@ enum dt_err dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int m
 			      bool yearly, dt_agg_fn fn, void *ctx, struct dt_strbuf *err)
 {
 	/* Yearly: one row per counter and year, given as period YYYY00 (year 0: "now"). */
-	sqlite3_stmt *st = dt_sql_prepare(
+	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		yearly ? "SELECT key, year * 100, value FROM agg_year WHERE region = ? AND occ = ? AND year <= ? / 100"
 		       : "SELECT key, period, value FROM agg WHERE region = ? AND occ = ? AND period <= ?",
 		err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_int(st, 1, region);
-	sqlite3_bind_int64(st, 2, occ);
-	sqlite3_bind_int(st, 3, max_period);
+	dt_db_bind_int64(st, 1, region);
+	dt_db_bind_int64(st, 2, occ);
+	dt_db_bind_int64(st, 3, max_period);
 	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
-		   sqlite3_column_int64(st, 2));
-	int rc = r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "indicators", err);
-	sqlite3_reset(st);
+	while ((r = dt_db_step(st)) == DT_DB_ROW)
+		fn(ctx, dt_db_column_text(st, 0), dt_db_column_int(st, 1),
+		   dt_db_column_int64(st, 2));
+	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "indicators", err);
+	dt_db_reset(st);
 	return rc;
 }

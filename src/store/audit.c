@@ -59,19 +59,19 @@ static void event_hash(int64_t id, const char *const cols[NCOLS], const char *pr
 static enum dt_err read_head(struct dt_store *s, int64_t *id, char hash[HASH_HEX],
 			     struct dt_strbuf *err)
 {
-	sqlite3_stmt *st =
+	struct dt_db_stmt *st =
 		dt_sql_prepare(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", err);
 	if (!st)
 		return DT_EDB;
 	*id = 0;
 	memcpy(hash, zero_hash, HASH_HEX);
-	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		snprintf(hash, HASH_HEX, "%s", (const char *)sqlite3_column_text(st, 1));
+	int r = dt_db_step(st);
+	if (r == DT_DB_ROW) {
+		*id = dt_db_column_int64(st, 0);
+		snprintf(hash, HASH_HEX, "%s", dt_db_column_text(st, 1));
 	}
-	sqlite3_reset(st);
-	return r == SQLITE_ROW || r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "audit", err);
+	dt_db_reset(st);
+	return r == DT_DB_ROW || r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "audit", err);
 }
 
 /*
@@ -184,32 +184,32 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 	}
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	insert_sql(&sql, n);
-	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	dt_strbuf_release(&sql);
 	if (!st)
 		return DT_EDB;
 	for (int i = 0, p = 1; i < n; i++, p += 12) {
-		sqlite3_bind_int64(st, p, last + 1 + i);
-		sqlite3_bind_text(st, p + 1, ts, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, p + 2, a->login, -1, SQLITE_STATIC);
+		dt_db_bind_int64(st, p, last + 1 + i);
+		dt_db_bind_text(st, p + 1, ts, -1);
+		dt_db_bind_text(st, p + 2, a->login, -1);
 		if (a->request_id)
-			sqlite3_bind_text(st, p + 3, a->request_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, p + 4, action, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, p + 5, entity, -1, SQLITE_STATIC);
+			dt_db_bind_text(st, p + 3, a->request_id, -1);
+		dt_db_bind_text(st, p + 4, action, -1);
+		dt_db_bind_text(st, p + 5, entity, -1);
 		if (entity_ids[i])
-			sqlite3_bind_text(st, p + 6, ids[i], -1, SQLITE_STATIC);
+			dt_db_bind_text(st, p + 6, ids[i], -1);
 		if (befores && befores[i])
-			sqlite3_bind_text(st, p + 7, befores[i], -1, SQLITE_STATIC);
+			dt_db_bind_text(st, p + 7, befores[i], -1);
 		if (afters[i])
-			sqlite3_bind_text(st, p + 8, afters[i], -1, SQLITE_STATIC);
+			dt_db_bind_text(st, p + 8, afters[i], -1);
 		if (regions[i])
-			sqlite3_bind_int64(st, p + 9, regions[i]);
-		sqlite3_bind_text(st, p + 10, hashes[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, p + 11, hashes[i + 1], -1, SQLITE_STATIC);
+			dt_db_bind_int64(st, p + 9, regions[i]);
+		dt_db_bind_text(st, p + 10, hashes[i], -1);
+		dt_db_bind_text(st, p + 11, hashes[i + 1], -1);
 	}
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE)
+	int r = dt_db_step(st);
+	dt_db_reset(st);
+	if (r != DT_DB_DONE)
 		return dt_sql_error(s, "audit", err);
 	if (s->explicit_tx) {
 		s->head_cached = s->head_dirty = true;
@@ -268,23 +268,23 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 	rc = dt_sql_exec(s, "BEGIN", err);
 	if (rc != DT_OK)
 		return rc;
-	sqlite3_stmt *st = dt_sql_prepare(s,
-					  "SELECT id, ts, actor, request_id, action, entity, "
-					  "entity_id, before, after, region, prev_hash, hash "
-					  "FROM audit ORDER BY id",
-					  err);
+	struct dt_db_stmt *st = dt_sql_prepare(s,
+					       "SELECT id, ts, actor, request_id, action, entity, "
+					       "entity_id, before, after, region, prev_hash, hash "
+					       "FROM audit ORDER BY id",
+					       err);
 	if (!st) {
 		rc = DT_EDB;
 		goto out;
 	}
 	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
+	while ((r = dt_db_step(st)) == DT_DB_ROW) {
+		int64_t id = dt_db_column_int64(st, 0);
 		const char *cols[NCOLS];
 		for (int i = 0; i < NCOLS; i++)
-			cols[i] = (const char *)sqlite3_column_text(st, i + 1);
-		const char *stored_prev = (const char *)sqlite3_column_text(st, 10);
-		const char *stored_hash = (const char *)sqlite3_column_text(st, 11);
+			cols[i] = dt_db_column_text(st, i + 1);
+		const char *stored_prev = dt_db_column_text(st, 10);
+		const char *stored_hash = dt_db_column_text(st, 11);
 		if (id != expect) {
 			rc = dt_error(
 				err, DT_ECORRUPT,
@@ -317,8 +317,8 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 		expect++;
 		n++;
 	}
-	sqlite3_reset(st);
-	if (rc == DT_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+	dt_db_reset(st);
+	if (rc == DT_OK && r != DT_DB_DONE && r != DT_DB_ROW)
 		rc = dt_sql_error(s, "audit", err);
 	if (rc == DT_OK) {
 		struct dt_strbuf head = DT_STRBUF_INIT, want = DT_STRBUF_INIT;
@@ -388,13 +388,13 @@ enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoin
 	if (rc != DT_OK || cp->event == 0)
 		return rc;
 	/* ... and hold the checkpoint's event unchanged: its hash fixes every event before it. */
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT hash FROM audit WHERE id = ?", err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT hash FROM audit WHERE id = ?", err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_int64(st, 1, cp->event);
-	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		const char *h = (const char *)sqlite3_column_text(st, 0);
+	dt_db_bind_int64(st, 1, cp->event);
+	int r = dt_db_step(st);
+	if (r == DT_DB_ROW) {
+		const char *h = dt_db_column_text(st, 0);
 		if (!h || strcmp(h, cp->hash))
 			rc = dt_error(
 				err, DT_ECORRUPT,
@@ -402,7 +402,7 @@ enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoin
 				"%.16s…, the checkpoint says %.16s…): the chain was rewritten "
 				"since the checkpoint",
 				(long long)cp->event, cp->time, h ? h : "none", cp->hash);
-	} else if (r == SQLITE_DONE) {
+	} else if (r == DT_DB_DONE) {
 		rc = dt_error(
 			err, DT_ECORRUPT,
 			"audit event %lld of the checkpoint of %s is missing (the chain has %lld "
@@ -411,6 +411,6 @@ enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoin
 	} else {
 		rc = dt_sql_error(s, "audit", err);
 	}
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	return rc;
 }

@@ -47,65 +47,65 @@ const struct dt_keys *dt_store_keys(struct dt_store *s)
 /* The id the next trainee gets: ids are never reused, as AUTOINCREMENT keeps them. */
 static enum dt_err trainee_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(
+	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'trainee'), 0), "
 		"coalesce((SELECT max(id) FROM trainee), 0)) + 1",
 		err);
 	if (!st)
 		return DT_EDB;
-	int r = sqlite3_step(st);
-	*id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return r == SQLITE_ROW ? DT_OK : dt_sql_error(s, "trainee", err);
+	int r = dt_db_step(st);
+	*id = r == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
+	dt_db_reset(st);
+	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "trainee", err);
 }
 
 enum dt_err dt_store_region_bitmap(struct dt_store *s, unsigned char *bits, struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT id FROM region", err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT id FROM region", err);
 	if (!st)
 		return DT_EDB;
 	memset(bits, 0, DT_REGION_BITMAP_BYTES);
 	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t code = sqlite3_column_int64(st, 0);
+	while ((r = dt_db_step(st)) == DT_DB_ROW) {
+		int64_t code = dt_db_column_int64(st, 0);
 		if (code > 0 && code < DT_REGION_BITMAP_BYTES * 8)
 			bits[code / 8] |= (unsigned char)(1u << (code % 8));
 	}
-	sqlite3_reset(st);
-	return r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "region", err);
+	dt_db_reset(st);
+	return r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "region", err);
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+static void bind_opt(struct dt_db_stmt *st, int i, const char *v)
 {
 	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+		dt_db_bind_text(st, i, v, -1);
 }
 
 #define TRAINEE_COLS 14
 _Static_assert(DT_TRAINEE_BATCH <= DT_AUDIT_BATCH, "a batch of trainees is one batch of events");
 
 /* Bind @t to the TRAINEE_COLS parameters from @p on. */
-static void bind_trainee(sqlite3_stmt *st, int p, const struct dt_trainee_new *t)
+static void bind_trainee(struct dt_db_stmt *st, int p, const struct dt_trainee_new *t)
 {
-	sqlite3_bind_int64(st, p, t->id);
-	sqlite3_bind_text(st, p + 1, t->masked, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, p + 2, t->enc, sizeof(t->enc), SQLITE_STATIC);
-	sqlite3_bind_blob(st, p + 3, t->blind, sizeof(t->blind), SQLITE_STATIC);
-	sqlite3_bind_text(st, p + 4, t->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, p + 5, t->gender, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, p + 6, t->birth_date, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, p + 7, t->region);
+	dt_db_bind_int64(st, p, t->id);
+	dt_db_bind_text(st, p + 1, t->masked, -1);
+	dt_db_bind_blob(st, p + 2, t->enc, sizeof(t->enc));
+	dt_db_bind_blob(st, p + 3, t->blind, sizeof(t->blind));
+	dt_db_bind_text(st, p + 4, t->name, -1);
+	dt_db_bind_text(st, p + 5, t->gender, -1);
+	dt_db_bind_text(st, p + 6, t->birth_date, -1);
+	dt_db_bind_int64(st, p + 7, t->region);
 	bind_opt(st, p + 8, t->phone);
 	bind_opt(st, p + 9, t->email);
 	bind_opt(st, p + 10, t->guardian_name);
 	if (t->registered_by)
-		sqlite3_bind_int64(st, p + 11, t->registered_by);
-	sqlite3_bind_text(st, p + 12, t->created_at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, p + 13, t->created_at, -1, SQLITE_STATIC);
+		dt_db_bind_int64(st, p + 11, t->registered_by);
+	dt_db_bind_text(st, p + 12, t->created_at, -1);
+	dt_db_bind_text(st, p + 13, t->created_at, -1);
 }
 
-/* One INSERT of @n trainees; SQLITE_DONE, or the step's error code. */
+/* One INSERT of @n trainees; DT_DB_DONE, or the step's error code. */
 static int insert_trainees(struct dt_store *s, struct dt_trainee_new *const *t, int n,
 			   struct dt_strbuf *err)
 {
@@ -117,14 +117,14 @@ static int insert_trainees(struct dt_store *s, struct dt_trainee_new *const *t, 
 	for (int i = 0; i < n; i++)
 		dt_strbuf_adds(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 				       : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	dt_strbuf_release(&sql);
 	if (!st)
-		return SQLITE_ERROR;
+		return DT_DB_ERROR;
 	for (int i = 0; i < n; i++)
 		bind_trainee(st, 1 + i * TRAINEE_COLS, t[i]);
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
+	int r = dt_db_step(st);
+	dt_db_reset(st);
 	return r;
 }
 
@@ -149,22 +149,22 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
 	}
 	/* One statement for the batch; row by row only when an ID in it is taken. */
 	int r = insert_trainees(s, t, n, err);
-	if (r != SQLITE_DONE && sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
+	if (r != DT_DB_DONE && dt_db_errclass(s->db) == DT_DBE_UNIQUE) {
 		for (int i = 0; i < n; i++) {
 			t[i]->id = next;
 			r = insert_trainees(s, &t[i], 1, err);
-			if (r == SQLITE_DONE) {
+			if (r == DT_DB_DONE) {
 				next++;
 				continue;
 			}
-			if (sqlite3_extended_errcode(s->db) != SQLITE_CONSTRAINT_UNIQUE)
+			if (dt_db_errclass(s->db) != DT_DBE_UNIQUE)
 				break;
 			t[i]->conflict = true;
 			t[i]->id = 0;
-			r = SQLITE_DONE;
+			r = DT_DB_DONE;
 		}
 	}
-	if (r != SQLITE_DONE)
+	if (r != DT_DB_DONE)
 		return dt_sql_error(s, "trainee", err);
 
 	/* the events' afters with their ids, one after another in one buffer */
@@ -200,11 +200,11 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
  * short transactions, not audited (the records a job writes are).
  */
 
-static enum dt_err job_exec(struct dt_store *s, sqlite3_stmt *st, struct dt_strbuf *err)
+static enum dt_err job_exec(struct dt_store *s, struct dt_db_stmt *st, struct dt_strbuf *err)
 {
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	return r == SQLITE_DONE || r == SQLITE_ROW ? DT_OK : dt_sql_error(s, "job", err);
+	int r = dt_db_step(st);
+	dt_db_reset(st);
+	return r == DT_DB_DONE || r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "job", err);
 }
 
 /* As sqlite.c's busy timeout: what a connection goes back to after a try without waiting. */
@@ -216,11 +216,11 @@ enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind
 {
 	char *p = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
 	if (nowait)
-		sqlite3_busy_timeout(s->db, 0);
+		dt_db_busy_timeout(s->db, 0);
 	int rc = dt_tx_begin(s, err);
 	if (rc == DT_OK) {
 		/* OR IGNORE: whichever thread records a job first wins; the others see it done */
-		sqlite3_stmt *st = dt_sql_prepare(
+		struct dt_db_stmt *st = dt_sql_prepare(
 			s,
 			"INSERT OR IGNORE INTO job(id, kind, entity, owner, status, params, created_at) "
 			"VALUES (?, ?, ?, ?, 'queued', ?, ?)",
@@ -228,35 +228,35 @@ enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind
 		if (!st) {
 			rc = DT_EDB;
 		} else {
-			sqlite3_bind_int64(st, 1, id);
-			sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, entity, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 4, owner, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 5, p ? p : "{}", -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 6, created_at, -1, SQLITE_STATIC);
+			dt_db_bind_int64(st, 1, id);
+			dt_db_bind_text(st, 2, kind, -1);
+			dt_db_bind_text(st, 3, entity, -1);
+			dt_db_bind_text(st, 4, owner, -1);
+			dt_db_bind_text(st, 5, p ? p : "{}", -1);
+			dt_db_bind_text(st, 6, created_at, -1);
 			rc = job_exec(s, st, err);
 		}
 		rc = dt_tx_end(s, rc, err);
 	}
 	if (nowait)
-		sqlite3_busy_timeout(s->db, JOB_BUSY_TIMEOUT_MS);
+		dt_db_busy_timeout(s->db, JOB_BUSY_TIMEOUT_MS);
 	free(p);
 	return rc;
 }
 
 enum dt_err dt_store_job_max_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(
+	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'job'), 0), "
 		"coalesce((SELECT max(id) FROM job), 0))",
 		err);
 	if (!st)
 		return DT_EDB;
-	int r = sqlite3_step(st);
-	*id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return r == SQLITE_ROW ? DT_OK : dt_sql_error(s, "job", err);
+	int r = dt_db_step(st);
+	*id = r == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
+	dt_db_reset(st);
+	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "job", err);
 }
 
 enum dt_err dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf *err)
@@ -266,15 +266,15 @@ enum dt_err dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf 
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
-	sqlite3_stmt *st = dt_sql_prepare(
+	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		"UPDATE job SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
 		err);
 	if (!st)
 		rc = DT_EDB;
 	else {
-		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, id);
+		dt_db_bind_text(st, 1, now, -1);
+		dt_db_bind_int64(st, 2, id);
 		rc = job_exec(s, st, err);
 	}
 	return dt_tx_end(s, rc, err);
@@ -289,7 +289,7 @@ enum dt_err dt_store_job_finish(struct dt_store *s, int64_t id, const char *stat
 	dt_time_now(now);
 	int rc = dt_tx_begin(s, err);
 	if (rc == DT_OK) {
-		sqlite3_stmt *st = dt_sql_prepare(
+		struct dt_db_stmt *st = dt_sql_prepare(
 			s,
 			"UPDATE job SET status = ?, done = ?, total = ?, counts = ?, error = ?, "
 			"report = ?, finished_at = ?, started_at = coalesce(started_at, ?) WHERE id = ?",
@@ -297,18 +297,18 @@ enum dt_err dt_store_job_finish(struct dt_store *s, int64_t id, const char *stat
 		if (!st) {
 			rc = DT_EDB;
 		} else {
-			sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 2, done);
-			sqlite3_bind_int64(st, 3, total);
+			dt_db_bind_text(st, 1, status, -1);
+			dt_db_bind_int64(st, 2, done);
+			dt_db_bind_int64(st, 3, total);
 			if (c)
-				sqlite3_bind_text(st, 4, c, -1, SQLITE_STATIC);
+				dt_db_bind_text(st, 4, c, -1);
 			if (error)
-				sqlite3_bind_text(st, 5, error, -1, SQLITE_STATIC);
+				dt_db_bind_text(st, 5, error, -1);
 			if (report)
-				sqlite3_bind_text(st, 6, report, (int)report_len, SQLITE_STATIC);
-			sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 9, id);
+				dt_db_bind_text(st, 6, report, (int)report_len);
+			dt_db_bind_text(st, 7, now, -1);
+			dt_db_bind_text(st, 8, now, -1);
+			dt_db_bind_int64(st, 9, id);
 			rc = job_exec(s, st, err);
 		}
 		rc = dt_tx_end(s, rc, err);
@@ -321,7 +321,7 @@ enum dt_err dt_store_job_finish(struct dt_store *s, int64_t id, const char *stat
 	"id, kind, entity, owner, status, params, done, total, counts, error, " \
 	"created_at, started_at, finished_at, report IS NOT NULL"
 
-static json_t *job_json(sqlite3_stmt *st)
+static json_t *job_json(struct dt_db_stmt *st)
 {
 	static const char *const names[] = { "id",          "kind",      "entity",     "owner",
 					     "status",      "params",    "done",       "total",
@@ -330,16 +330,16 @@ static json_t *job_json(sqlite3_stmt *st)
 	json_t *o = json_object();
 	for (int i = 0; i < (int)DT_ARRAY_SIZE(names); i++) {
 		json_t *v;
-		int t = sqlite3_column_type(st, i);
-		if (t == SQLITE_NULL)
+		int t = dt_db_column_type(st, i);
+		if (t == DT_DB_NULL)
 			v = json_null();
-		else if (t == SQLITE_INTEGER)
-			v = i == 13 ? json_boolean(sqlite3_column_int(st, i))
-				    : json_integer(sqlite3_column_int64(st, i));
+		else if (t == DT_DB_INTEGER)
+			v = i == 13 ? json_boolean(dt_db_column_int(st, i))
+				    : json_integer(dt_db_column_int64(st, i));
 		else if (i == 5 || i == 8)
-			v = json_loads((const char *)sqlite3_column_text(st, i), 0, NULL);
+			v = json_loads(dt_db_column_text(st, i), 0, NULL);
 		else
-			v = json_string((const char *)sqlite3_column_text(st, i));
+			v = json_string(dt_db_column_text(st, i));
 		json_object_set_new(o, names[i], v ? v : json_null());
 	}
 	return o;
@@ -347,26 +347,26 @@ static json_t *job_json(sqlite3_stmt *st)
 
 enum dt_err dt_store_job_get(struct dt_store *s, int64_t id, json_t **out, struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT " JOB_COLS " FROM job WHERE id = ?", err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT " JOB_COLS " FROM job WHERE id = ?", err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	int r = sqlite3_step(st);
+	dt_db_bind_int64(st, 1, id);
+	int r = dt_db_step(st);
 	int rc = DT_OK;
-	if (r == SQLITE_ROW)
+	if (r == DT_DB_ROW)
 		*out = job_json(st);
-	else if (r == SQLITE_DONE)
+	else if (r == DT_DB_DONE)
 		rc = dt_error(err, DT_ENOTFOUND, "job %lld not found", (long long)id);
 	else
 		rc = dt_sql_error(s, "job", err);
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	return rc;
 }
 
 enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, json_t **out,
 			      struct dt_strbuf *err)
 {
-	sqlite3_stmt *st =
+	struct dt_db_stmt *st =
 		dt_sql_prepare(s,
 			       "SELECT " JOB_COLS
 			       " FROM job WHERE ?1 IS NULL OR owner = ?1 ORDER BY id DESC LIMIT ?2",
@@ -374,14 +374,14 @@ enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, 
 	if (!st)
 		return DT_EDB;
 	if (owner)
-		sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, limit);
+		dt_db_bind_text(st, 1, owner, -1);
+	dt_db_bind_int64(st, 2, limit);
 	json_t *a = json_array();
 	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+	while ((r = dt_db_step(st)) == DT_DB_ROW)
 		json_array_append_new(a, job_json(st));
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE) {
+	dt_db_reset(st);
+	if (r != DT_DB_DONE) {
 		json_decref(a);
 		return dt_sql_error(s, "job", err);
 	}
@@ -392,19 +392,19 @@ enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, 
 enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out,
 				struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT report FROM job WHERE id = ?", err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT report FROM job WHERE id = ?", err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	int r = sqlite3_step(st);
+	dt_db_bind_int64(st, 1, id);
+	int r = dt_db_step(st);
 	int rc = DT_OK;
-	if (r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		dt_strbuf_add(out, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
-	else if (r == SQLITE_ROW || r == SQLITE_DONE)
+	if (r == DT_DB_ROW && dt_db_column_type(st, 0) != DT_DB_NULL)
+		dt_strbuf_add(out, dt_db_column_text(st, 0), (size_t)dt_db_column_bytes(st, 0));
+	else if (r == DT_DB_ROW || r == DT_DB_DONE)
 		rc = dt_error(err, DT_ENOTFOUND, "job %lld has no report", (long long)id);
 	else
 		rc = dt_sql_error(s, "job", err);
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	return rc;
 }
 
@@ -416,7 +416,7 @@ enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
-	sqlite3_stmt *st =
+	struct dt_db_stmt *st =
 		dt_sql_prepare(s,
 			       "UPDATE job SET status = 'failed', error = ?, finished_at = ? "
 			       "WHERE status IN ('queued', 'running')",
@@ -424,11 +424,11 @@ enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n
 	if (!st) {
 		rc = DT_EDB;
 	} else {
-		sqlite3_bind_text(st, 1, why, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+		dt_db_bind_text(st, 1, why, -1);
+		dt_db_bind_text(st, 2, now, -1);
 		rc = job_exec(s, st, err);
 		if (rc == DT_OK && n)
-			*n = sqlite3_changes(s->db);
+			*n = dt_db_changes(s->db);
 	}
 	return dt_tx_end(s, rc, err);
 }

@@ -41,30 +41,30 @@ static enum dt_err set_columns(struct dt_store *s, int64_t id, json_t *set, stru
 	dt_strbuf_adds(&sql, "UPDATE contract SET ");
 	json_object_foreach(set, key, v) dt_strbuf_addf(&sql, "%s%s = ?", n++ ? ", " : "", key);
 	dt_strbuf_adds(&sql, " WHERE id = ?");
-	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	dt_strbuf_release(&sql);
 	if (!st)
 		return DT_EDB;
 	n = 1;
 	json_object_foreach(set, key, v) dt_sql_bind_json(st, n++, v);
-	sqlite3_bind_int64(st, n, id);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? DT_OK : dt_sql_error(s, "contract", err);
-	sqlite3_reset(st);
+	dt_db_bind_int64(st, n, id);
+	int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, "contract", err);
+	dt_db_reset(st);
 	return rc;
 }
 
 /* Does contract @id have a passed final assessment? */
 static bool final_passed(struct dt_store *s, int64_t id)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s,
-					  "SELECT 1 FROM assessment WHERE contract_id = ? AND "
-					  "kind = 'final' AND result = 'pass'",
-					  NULL);
+	struct dt_db_stmt *st = dt_sql_prepare(s,
+					       "SELECT 1 FROM assessment WHERE contract_id = ? AND "
+					       "kind = 'final' AND result = 'pass'",
+					       NULL);
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, id);
-	bool yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
+	dt_db_bind_int64(st, 1, id);
+	bool yes = dt_db_step(st) == DT_DB_ROW;
+	dt_db_reset(st);
 	return yes;
 }
 
@@ -211,7 +211,7 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a,
 		break;
 	case DT_CEV_APPROVE: json_object_set_new(set, approval_col[party], json_string(now)); break;
 	case DT_CEV_ACTIVATE: {
-		sqlite3_stmt *st =
+		struct dt_db_stmt *st =
 			dt_sql_prepare(s,
 				       "SELECT id FROM contract WHERE trainee_id = ? AND "
 				       "status = 'active' AND id <> ?",
@@ -220,10 +220,10 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a,
 			rc = DT_EDB;
 			goto out;
 		}
-		sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(raw, "trainee_id")));
-		sqlite3_bind_int64(st, 2, id);
-		int64_t other = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
+		dt_db_bind_int64(st, 1, json_integer_value(json_object_get(raw, "trainee_id")));
+		dt_db_bind_int64(st, 2, id);
+		int64_t other = dt_db_step(st) == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
+		dt_db_reset(st);
 		rc = dt_contract_active_check(&s->problems, other);
 		if (rc != DT_OK) {
 			dt_error(err, rc,
@@ -334,7 +334,7 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
 			 (long long)id, by ? by : "?");
 	}
 	if (rc == DT_OK) {
-		sqlite3_stmt *st =
+		struct dt_db_stmt *st =
 			dt_sql_prepare(s,
 				       "UPDATE record_entry SET signed_by = ?, signed_at = ?, "
 				       "updated_at = ? WHERE id = ?",
@@ -342,13 +342,13 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
 		if (!st) {
 			rc = DT_EDB;
 		} else {
-			sqlite3_bind_text(st, 1, a->login, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 4, id);
-			if (sqlite3_step(st) != SQLITE_DONE)
+			dt_db_bind_text(st, 1, a->login, -1);
+			dt_db_bind_text(st, 2, now, -1);
+			dt_db_bind_text(st, 3, now, -1);
+			dt_db_bind_int64(st, 4, id);
+			if (dt_db_step(st) != DT_DB_DONE)
 				rc = dt_sql_error(s, "record_entry", err);
-			sqlite3_reset(st);
+			dt_db_reset(st);
 		}
 	}
 	if (rc == DT_OK)
@@ -369,22 +369,22 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
 static enum dt_err lookup(struct dt_store *s, const char *sql, const void *key, int keylen,
 			  bool blob, const char *what, int64_t *id, struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
 	if (!st)
 		return DT_EDB;
 	if (blob)
-		sqlite3_bind_blob(st, 1, key, keylen, SQLITE_STATIC);
+		dt_db_bind_blob(st, 1, key, keylen);
 	else
-		sqlite3_bind_text(st, 1, key, keylen, SQLITE_STATIC);
-	int r = sqlite3_step(st);
+		dt_db_bind_text(st, 1, key, keylen);
+	int r = dt_db_step(st);
 	int rc = DT_OK;
-	if (r == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	else if (r == SQLITE_DONE)
+	if (r == DT_DB_ROW)
+		*id = dt_db_column_int64(st, 0);
+	else if (r == DT_DB_DONE)
 		rc = dt_error(err, DT_ENOTFOUND, "no %s", what);
 	else
 		rc = dt_sql_error(s, what, err);
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	return rc;
 }
 

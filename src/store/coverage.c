@@ -155,7 +155,7 @@ static const struct table credential_table = {
  * needs parsing.  Any difference in form only (an escape written another
  * way) falls to the field-by-field comparison, which decides.
  */
-static void row_text(const struct table *t, sqlite3_stmt *st, struct dt_strbuf *sb)
+static void row_text(const struct table *t, struct dt_db_stmt *st, struct dt_strbuf *sb)
 {
 	dt_strbuf_reset(sb);
 	for (int k = 0; k < t->ncols; k++) {
@@ -164,31 +164,31 @@ static void row_text(const struct table *t, sqlite3_stmt *st, struct dt_strbuf *
 		dt_strbuf_addch(sb, '"');
 		dt_strbuf_adds(sb, t->cols[i].name);
 		dt_strbuf_add(sb, "\":", 2);
-		if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+		if (dt_db_column_type(st, i) == DT_DB_NULL) {
 			dt_strbuf_add(sb, "null", 4);
 			continue;
 		}
 		switch (t->cols[i].type) {
-		case C_INT: dt_strbuf_addint(sb, sqlite3_column_int64(st, i), 0); break;
+		case C_INT: dt_strbuf_addint(sb, dt_db_column_int64(st, i), 0); break;
 		case C_BOOL:
-			dt_strbuf_adds(sb, sqlite3_column_int64(st, i) ? "true" : "false");
+			dt_strbuf_adds(sb, dt_db_column_int64(st, i) ? "true" : "false");
 			break;
 		case C_REGION:
 			dt_strbuf_addch(sb, '"');
-			dt_strbuf_addint(sb, sqlite3_column_int64(st, i), 6);
+			dt_strbuf_addint(sb, dt_db_column_int64(st, i), 6);
 			dt_strbuf_addch(sb, '"');
 			break;
 		case C_REAL: {
 			char num[40];
-			snprintf(num, sizeof(num), "%.17g", sqlite3_column_double(st, i));
+			snprintf(num, sizeof(num), "%.17g", dt_db_column_double(st, i));
 			dt_strbuf_adds(sb, num);
 			if (!strpbrk(num, ".eE"))
 				dt_strbuf_adds(sb, ".0");
 			break;
 		}
 		case C_TEXT: {
-			const char *v = (const char *)sqlite3_column_text(st, i);
-			dt_crud_json_string(sb, v, (size_t)sqlite3_column_bytes(st, i));
+			const char *v = dt_db_column_text(st, i);
+			dt_crud_json_string(sb, v, (size_t)dt_db_column_bytes(st, i));
 			break;
 		}
 		}
@@ -197,29 +197,27 @@ static void row_text(const struct table *t, sqlite3_stmt *st, struct dt_strbuf *
 }
 
 /* Whether column @i of @st equals JSON value @v (absent or null: SQL NULL). */
-static bool same(sqlite3_stmt *st, int i, enum ctype ty, json_t *v)
+static bool same(struct dt_db_stmt *st, int i, enum ctype ty, json_t *v)
 {
-	bool null = sqlite3_column_type(st, i) == SQLITE_NULL;
+	bool null = dt_db_column_type(st, i) == DT_DB_NULL;
 	if (!v || json_is_null(v))
 		return null;
 	if (null)
 		return false;
 	switch (ty) {
-	case C_INT:
-		return json_is_integer(v) && json_integer_value(v) == sqlite3_column_int64(st, i);
-	case C_REAL:
-		return json_is_number(v) && json_number_value(v) == sqlite3_column_double(st, i);
+	case C_INT: return json_is_integer(v) && json_integer_value(v) == dt_db_column_int64(st, i);
+	case C_REAL: return json_is_number(v) && json_number_value(v) == dt_db_column_double(st, i);
 	case C_BOOL:
-		return json_is_boolean(v) && json_is_true(v) == (sqlite3_column_int64(st, i) != 0);
+		return json_is_boolean(v) && json_is_true(v) == (dt_db_column_int64(st, i) != 0);
 	case C_REGION:
 		if (json_is_integer(v))
-			return json_integer_value(v) == sqlite3_column_int64(st, i);
+			return json_integer_value(v) == dt_db_column_int64(st, i);
 		return json_is_string(v) &&
-		       strtoll(json_string_value(v), NULL, 10) == sqlite3_column_int64(st, i);
+		       strtoll(json_string_value(v), NULL, 10) == dt_db_column_int64(st, i);
 	case C_TEXT: {
-		const char *t = (const char *)sqlite3_column_text(st, i);
+		const char *t = dt_db_column_text(st, i);
 		return json_is_string(v) && t &&
-		       (size_t)sqlite3_column_bytes(st, i) == json_string_length(v) &&
+		       (size_t)dt_db_column_bytes(st, i) == json_string_length(v) &&
 		       !memcmp(t, json_string_value(v), json_string_length(v));
 	}
 	}
@@ -240,7 +238,7 @@ static bool is_delete(const char *action)
 static enum dt_err last_content(struct run *r, const struct table *t, int64_t id, int64_t *ev,
 				struct dt_strbuf *action, json_t **after, struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(
+	struct dt_db_stmt *st = dt_sql_prepare(
 		r->s,
 		"SELECT id, action, after FROM audit WHERE entity = ? AND entity_id = ? AND "
 		"(after IS NOT NULL OR action LIKE '%.delete') AND action NOT LIKE '%.unmask%' "
@@ -250,24 +248,24 @@ static enum dt_err last_content(struct run *r, const struct table *t, int64_t id
 		return DT_EDB;
 	char idbuf[24];
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
-	sqlite3_bind_text(st, 1, t->entity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, idbuf, -1, SQLITE_TRANSIENT);
+	dt_db_bind_text(st, 1, t->entity, -1);
+	dt_db_bind_text_copy(st, 2, idbuf, -1);
 	*ev = 0;
 	*after = NULL;
-	int s = sqlite3_step(st);
-	if (s == SQLITE_ROW) {
-		*ev = sqlite3_column_int64(st, 0);
+	int s = dt_db_step(st);
+	if (s == DT_DB_ROW) {
+		*ev = dt_db_column_int64(st, 0);
 		dt_strbuf_reset(action);
-		dt_strbuf_adds(action, (const char *)sqlite3_column_text(st, 1));
-		const char *a = (const char *)sqlite3_column_text(st, 2);
+		dt_strbuf_adds(action, dt_db_column_text(st, 1));
+		const char *a = dt_db_column_text(st, 2);
 		*after = a ? json_loads(a, 0, NULL) : NULL;
 	}
-	sqlite3_reset(st);
-	return s == SQLITE_ROW || s == SQLITE_DONE ? DT_OK : dt_sql_error(r->s, "audit", err);
+	dt_db_reset(st);
+	return s == DT_DB_ROW || s == DT_DB_DONE ? DT_OK : dt_sql_error(r->s, "audit", err);
 }
 
 /* Compare the row at @st (columns of @t from 0) with the event. */
-static void compare_row(struct run *r, const struct table *t, sqlite3_stmt *st, int64_t id,
+static void compare_row(struct run *r, const struct table *t, struct dt_db_stmt *st, int64_t id,
 			int64_t ev, const char *action, json_t *after)
 {
 	if (!after) {
@@ -287,7 +285,7 @@ static void compare_row(struct run *r, const struct table *t, sqlite3_stmt *st, 
 static enum dt_err check_table(struct run *r, const struct table *t, struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT, action = DT_STRBUF_INIT, text = DT_STRBUF_INIT;
-	sqlite3_stmt *ev = NULL, *row = NULL;
+	struct dt_db_stmt *ev = NULL, *row = NULL;
 	int rc = DT_OK;
 
 	/*
@@ -305,23 +303,23 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 		"SELECT l.eid, a.id, a.action, a.after FROM (SELECT CAST(entity_id AS INTEGER) AS eid, "
 		"max(id) AS mid FROM audit WHERE entity = ? AND entity_id IS NOT NULL "
 		"GROUP BY entity_id ORDER BY eid) l JOIN audit a ON a.id = l.mid";
-	if (sqlite3_prepare_v2(r->s->db, events_sql, -1, &ev, NULL) != SQLITE_OK) {
-		rc = dt_sql_error(r->s, "audit", err);
+	if (!(ev = dt_db_prepare(r->s->db, events_sql, err))) {
+		rc = DT_EDB;
 		goto out;
 	}
-	sqlite3_bind_text(ev, 1, t->entity, -1, SQLITE_STATIC);
+	dt_db_bind_text(ev, 1, t->entity, -1);
 	dt_strbuf_adds(&sql, "SELECT ");
 	for (int i = 0; i < t->ncols; i++)
 		dt_strbuf_addf(&sql, "%s%s", i ? ", " : "", t->cols[i].name);
 	dt_strbuf_addf(&sql, " FROM %s ORDER BY id", t->table);
-	if (sqlite3_prepare_v2(r->s->db, sql.buf, -1, &row, NULL) != SQLITE_OK) {
-		rc = dt_sql_error(r->s, t->table, err);
+	if (!(row = dt_db_prepare(r->s->db, sql.buf, err))) {
+		rc = DT_EDB;
 		goto out;
 	}
-	int es = sqlite3_step(ev), rs = sqlite3_step(row);
+	int es = dt_db_step(ev), rs = dt_db_step(row);
 	int64_t prev_eid = INT64_MIN;
-	while (es == SQLITE_ROW || rs == SQLITE_ROW) {
-		int64_t eid = es == SQLITE_ROW ? sqlite3_column_int64(ev, 0) : INT64_MAX;
+	while (es == DT_DB_ROW || rs == DT_DB_ROW) {
+		int64_t eid = es == DT_DB_ROW ? dt_db_column_int64(ev, 0) : INT64_MAX;
 		if (eid < prev_eid) {
 			rc = dt_error(err, DT_EINTERNAL,
 				      "internal error: the events of %s came out of "
@@ -330,17 +328,17 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 			goto out;
 		}
 		prev_eid = eid;
-		int64_t rid = rs == SQLITE_ROW ? sqlite3_column_int64(row, 0) : INT64_MAX;
+		int64_t rid = rs == DT_DB_ROW ? dt_db_column_int64(row, 0) : INT64_MAX;
 		if (rid < eid) {
 			r->records++;
 			finding(r, "%s %lld: present without an audit event that created it",
 				t->table, (long long)rid);
-			rs = sqlite3_step(row);
+			rs = dt_db_step(row);
 			continue;
 		}
-		int64_t evid = sqlite3_column_int64(ev, 1);
-		const char *act = (const char *)sqlite3_column_text(ev, 2);
-		const char *atext = (const char *)sqlite3_column_text(ev, 3);
+		int64_t evid = dt_db_column_int64(ev, 1);
+		const char *act = dt_db_column_text(ev, 2);
+		const char *atext = dt_db_column_text(ev, 3);
 		bool del = is_delete(act);
 		json_t *after = NULL;
 		if (rid == eid)
@@ -350,7 +348,7 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 				finding(r,
 					"%s %lld: deleted without an audit event (its last event is %lld, %s)",
 					t->table, (long long)eid, (long long)evid, act);
-			es = sqlite3_step(ev);
+			es = dt_db_step(ev);
 			continue;
 		}
 		if (del) {
@@ -373,21 +371,21 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 				compare_row(r, t, row, rid, cev, action.buf, after);
 		} else {
 			row_text(t, row, &text);
-			if (text.len != (size_t)sqlite3_column_bytes(ev, 3) ||
+			if (text.len != (size_t)dt_db_column_bytes(ev, 3) ||
 			    memcmp(text.buf, atext, text.len)) {
 				after = json_loads(atext, 0, NULL);
 				compare_row(r, t, row, rid, evid, act, after);
 			}
 		}
 		json_decref(after);
-		es = sqlite3_step(ev);
-		rs = sqlite3_step(row);
+		es = dt_db_step(ev);
+		rs = dt_db_step(row);
 	}
-	if ((es != SQLITE_DONE && es != SQLITE_ROW) || (rs != SQLITE_DONE && rs != SQLITE_ROW))
+	if ((es != DT_DB_DONE && es != DT_DB_ROW) || (rs != DT_DB_DONE && rs != DT_DB_ROW))
 		rc = dt_sql_error(r->s, t->table, err);
 out:
-	sqlite3_finalize(ev);
-	sqlite3_finalize(row);
+	dt_db_finalize(ev);
+	dt_db_finalize(row);
 	dt_strbuf_release(&sql);
 	dt_strbuf_release(&action);
 	dt_strbuf_release(&text);
@@ -406,17 +404,17 @@ static enum dt_err check_inherited(struct run *r, const struct dt_entity *e, str
 		&sql,
 		"SELECT c.id, o.id FROM %s c JOIN %s o ON o.id = c.%s WHERE c.region IS NOT o.region",
 		e->table, owner->table, f->name);
-	sqlite3_stmt *st = dt_sql_prepare(r->s, sql.buf, err);
+	struct dt_db_stmt *st = dt_sql_prepare(r->s, sql.buf, err);
 	dt_strbuf_release(&sql);
 	if (!st)
 		return DT_EDB;
 	int s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+	while ((s = dt_db_step(st)) == DT_DB_ROW)
 		finding(r, "%s %lld: region differs from that of its %s %lld", e->table,
-			(long long)sqlite3_column_int64(st, 0), owner->name,
-			(long long)sqlite3_column_int64(st, 1));
-	sqlite3_reset(st);
-	return s == SQLITE_DONE ? DT_OK : dt_sql_error(r->s, e->table, err);
+			(long long)dt_db_column_int64(st, 0), owner->name,
+			(long long)dt_db_column_int64(st, 1));
+	dt_db_reset(st);
+	return s == DT_DB_DONE ? DT_OK : dt_sql_error(r->s, e->table, err);
 }
 
 /*
@@ -428,20 +426,20 @@ static enum dt_err check_natids(struct run *r, struct dt_strbuf *err)
 {
 	if (!r->s->have_keys)
 		return DT_OK;
-	sqlite3_stmt *st = dt_sql_prepare(r->s,
-					  "SELECT id, national_id, national_id_enc, "
-					  "national_id_blind FROM trainee ORDER BY id",
-					  err);
+	struct dt_db_stmt *st = dt_sql_prepare(r->s,
+					       "SELECT id, national_id, national_id_enc, "
+					       "national_id_blind FROM trainee ORDER BY id",
+					       err);
 	if (!st)
 		return DT_EDB;
 	int s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		const char *masked = (const char *)sqlite3_column_text(st, 1);
-		const unsigned char *enc = sqlite3_column_blob(st, 2);
-		int elen = sqlite3_column_bytes(st, 2);
-		const unsigned char *blind = sqlite3_column_blob(st, 3);
-		int blen = sqlite3_column_bytes(st, 3);
+	while ((s = dt_db_step(st)) == DT_DB_ROW) {
+		int64_t id = dt_db_column_int64(st, 0);
+		const char *masked = dt_db_column_text(st, 1);
+		const unsigned char *enc = dt_db_column_blob(st, 2);
+		int elen = dt_db_column_bytes(st, 2);
+		const unsigned char *blind = dt_db_column_blob(st, 3);
+		int blen = dt_db_column_bytes(st, 3);
 		char plain[DT_NATID_LEN + 1];
 		unsigned char want[DT_BLIND_LEN];
 		bool ok = enc && elen == DT_NATID_LEN + DT_SEAL_OVERHEAD &&
@@ -462,8 +460,8 @@ static enum dt_err check_natids(struct run *r, struct dt_strbuf *err)
 				"and masked form",
 				(long long)id);
 	}
-	sqlite3_reset(st);
-	return s == SQLITE_DONE ? DT_OK : dt_sql_error(r->s, "trainee", err);
+	dt_db_reset(st);
+	return s == DT_DB_DONE ? DT_OK : dt_sql_error(r->s, "trainee", err);
 }
 
 /* Settings (meta weight.* and alert.*) against their last setting.set events. */
@@ -471,28 +469,29 @@ static enum dt_err check_settings(struct run *r, struct dt_strbuf *err)
 {
 	json_t *want = json_object(), *evid = json_object();
 	int rc = DT_OK, s;
-	sqlite3_stmt *st = dt_sql_prepare(r->s,
-					  "SELECT id, after FROM audit WHERE entity = 'setting' "
-					  "AND action = 'setting.set' ORDER BY id",
-					  err);
+	struct dt_db_stmt *st =
+		dt_sql_prepare(r->s,
+			       "SELECT id, after FROM audit WHERE entity = 'setting' "
+			       "AND action = 'setting.set' ORDER BY id",
+			       err);
 	if (!st) {
 		rc = DT_EDB;
 		goto out;
 	}
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *a = (const char *)sqlite3_column_text(st, 1);
+	while ((s = dt_db_step(st)) == DT_DB_ROW) {
+		const char *a = dt_db_column_text(st, 1);
 		json_t *o = a ? json_loads(a, 0, NULL) : NULL;
 		const char *k;
 		json_t *v;
 		json_object_foreach(o, k, v)
 		{
 			json_object_set(want, k, v);
-			json_object_set_new(evid, k, json_integer(sqlite3_column_int64(st, 0)));
+			json_object_set_new(evid, k, json_integer(dt_db_column_int64(st, 0)));
 		}
 		json_decref(o);
 	}
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE) {
+	dt_db_reset(st);
+	if (s != DT_DB_DONE) {
 		rc = dt_sql_error(r->s, "audit", err);
 		goto out;
 	}
@@ -504,9 +503,9 @@ static enum dt_err check_settings(struct run *r, struct dt_strbuf *err)
 		rc = DT_EDB;
 		goto out;
 	}
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(st, 0);
-		const char *v = (const char *)sqlite3_column_text(st, 1);
+	while ((s = dt_db_step(st)) == DT_DB_ROW) {
+		const char *k = dt_db_column_text(st, 0);
+		const char *v = dt_db_column_text(st, 1);
 		json_t *w = json_object_get(want, k);
 		r->records++;
 		if (!w)
@@ -517,8 +516,8 @@ static enum dt_err check_settings(struct run *r, struct dt_strbuf *err)
 				k, (long long)json_integer_value(json_object_get(evid, k)));
 		json_object_del(want, k);
 	}
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE) {
+	dt_db_reset(st);
+	if (s != DT_DB_DONE) {
 		rc = dt_sql_error(r->s, "meta", err);
 		goto out;
 	}

@@ -92,13 +92,13 @@ struct facts {
 static bool region_exists(void *ctx, int code)
 {
 	struct facts *fx = ctx;
-	sqlite3_stmt *st = dt_sql_prepare(fx->s, "SELECT 1 FROM region WHERE id = ?", NULL);
+	struct dt_db_stmt *st = dt_sql_prepare(fx->s, "SELECT 1 FROM region WHERE id = ?", NULL);
 	if (!st)
 		return false;
-	sqlite3_bind_int(st, 1, code);
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	return r == SQLITE_ROW;
+	dt_db_bind_int64(st, 1, code);
+	int r = dt_db_step(st);
+	dt_db_reset(st);
+	return r == DT_DB_ROW;
 }
 
 static bool ref_find(void *ctx, const struct dt_field *f, int64_t id, const char **kind)
@@ -232,7 +232,7 @@ void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql)
 }
 
 /* The current row of @st (laid out by dt_crud_select_list) as an API object. */
-int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_stmt *st,
+int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, struct dt_db_stmt *st,
 			unsigned flags, json_t **out, struct dt_strbuf *err)
 {
 	json_t *o = json_object();
@@ -240,35 +240,34 @@ int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_s
 	for (size_t i = 0; i < e->nfields; i++, col++) {
 		const struct dt_field *f = &e->fields[i];
 		json_t *v;
-		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		if (dt_db_column_type(st, col) == DT_DB_NULL) {
 			v = json_null();
 		} else {
 			switch (f->type) {
 			case DT_F_INT:
-			case DT_F_REF: v = json_integer(sqlite3_column_int64(st, col)); break;
-			case DT_F_REAL: v = json_real(sqlite3_column_double(st, col)); break;
-			case DT_F_BOOL: v = json_boolean(sqlite3_column_int(st, col)); break;
+			case DT_F_REF: v = json_integer(dt_db_column_int64(st, col)); break;
+			case DT_F_REAL: v = json_real(dt_db_column_double(st, col)); break;
+			case DT_F_BOOL: v = json_boolean(dt_db_column_int(st, col)); break;
 			case DT_F_REGION: {
 				char buf[16];
-				snprintf(buf, sizeof(buf), "%06d", sqlite3_column_int(st, col));
+				snprintf(buf, sizeof(buf), "%06d", dt_db_column_int(st, col));
 				v = json_string(buf);
 				break;
 			}
-			default: v = json_string((const char *)sqlite3_column_text(st, col)); break;
+			default: v = json_string(dt_db_column_text(st, col)); break;
 			}
 		}
 		if (f->flags & DT_FF_PII) {
 			col++;
-			if ((flags & DT_READ_UNMASK) &&
-			    sqlite3_column_type(st, col) == SQLITE_BLOB) {
+			if ((flags & DT_READ_UNMASK) && dt_db_column_type(st, col) == DT_DB_BLOB) {
 				if (!s->have_keys) {
 					json_decref(v);
 					json_decref(o);
 					return dt_error(err, DT_ECRYPTO,
 							"no key file: cannot show %s", f->name);
 				}
-				const unsigned char *blob = sqlite3_column_blob(st, col);
-				int len = sqlite3_column_bytes(st, col);
+				const unsigned char *blob = dt_db_column_blob(st, col);
+				int len = dt_db_column_bytes(st, col);
 				char plain[256];
 				if (len <= DT_SEAL_OVERHEAD ||
 				    len - DT_SEAL_OVERHEAD >= (int)sizeof(plain) ||
@@ -278,8 +277,7 @@ int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_s
 					return dt_error(
 						err, DT_ECRYPTO,
 						"%s %s: cannot decrypt %s (wrong key or damaged data)",
-						e->name, (const char *)sqlite3_column_text(st, 0),
-						f->name);
+						e->name, dt_db_column_text(st, 0), f->name);
 				}
 				plain[len - DT_SEAL_OVERHEAD] = '\0';
 				json_decref(v);
@@ -293,7 +291,7 @@ int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_s
 	return DT_OK;
 }
 
-void dt_crud_bind_all(sqlite3_stmt *st, json_t *binds)
+void dt_crud_bind_all(struct dt_db_stmt *st, json_t *binds)
 {
 	size_t i;
 	json_t *v;
@@ -526,7 +524,7 @@ void dt_crud_json_string(struct dt_strbuf *sb, const char *t, size_t n)
  * object dt_crud_row_to_json() builds (masked personal fields, regions as strings),
  * without building it.  The hot read path of the server uses this.
  */
-static void row_to_text(const struct dt_entity *e, sqlite3_stmt *st, struct dt_strbuf *out)
+static void row_to_text(const struct dt_entity *e, struct dt_db_stmt *st, struct dt_strbuf *out)
 {
 	int col = 0;
 	/* room for a typical record at once, not a realloc per doubling */
@@ -541,33 +539,33 @@ static void row_to_text(const struct dt_entity *e, sqlite3_stmt *st, struct dt_s
 			dt_strbuf_addch(out, '"');
 		dt_strbuf_adds(out, f->name);
 		dt_strbuf_add(out, "\":", 2);
-		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		if (dt_db_column_type(st, col) == DT_DB_NULL) {
 			dt_strbuf_add(out, "null", 4);
 		} else {
 			switch (f->type) {
 			case DT_F_INT:
 			case DT_F_REF:
-				dt_strbuf_addint(out, (long long)sqlite3_column_int64(st, col), 0);
+				dt_strbuf_addint(out, (long long)dt_db_column_int64(st, col), 0);
 				break;
 			case DT_F_REAL: {
 				char num[40];
-				snprintf(num, sizeof(num), "%.12g", sqlite3_column_double(st, col));
+				snprintf(num, sizeof(num), "%.12g", dt_db_column_double(st, col));
 				dt_strbuf_adds(out, num);
 				if (!strpbrk(num, ".eE"))
 					dt_strbuf_adds(out, ".0"); /* as jansson writes reals */
 				break;
 			}
 			case DT_F_BOOL:
-				dt_strbuf_adds(out, sqlite3_column_int(st, col) ? "true" : "false");
+				dt_strbuf_adds(out, dt_db_column_int(st, col) ? "true" : "false");
 				break;
 			case DT_F_REGION:
 				dt_strbuf_addch(out, '"');
-				dt_strbuf_addint(out, sqlite3_column_int(st, col), 6);
+				dt_strbuf_addint(out, dt_db_column_int(st, col), 6);
 				dt_strbuf_addch(out, '"');
 				break;
 			default:
-				dt_crud_json_string(out, (const char *)sqlite3_column_text(st, col),
-						    (size_t)sqlite3_column_bytes(st, col));
+				dt_crud_json_string(out, dt_db_column_text(st, col),
+						    (size_t)dt_db_column_bytes(st, col));
 				break;
 			}
 		}
@@ -594,7 +592,7 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 		shape |= 8u;
 	struct dt_get_memo *m =
 		&s->get_memo[((size_t)(e - dt_entities) * 16 + shape) % DT_GET_MEMO];
-	sqlite3_stmt *st = NULL;
+	struct dt_db_stmt *st = NULL;
 	/* the scope's values to bind after the id (its text goes to sql, unused on a memo hit) */
 	if (shape) {
 		binds = json_array();
@@ -602,7 +600,7 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 	}
 	if (m->st && m->e == e && m->shape == shape && m->gen == s->stmt_gen) {
 		st = m->st;
-		sqlite3_reset(st); /* every parameter is bound below: no need to clear them */
+		dt_db_reset(st); /* every parameter is bound below: no need to clear them */
 	} else {
 		struct dt_strbuf where = DT_STRBUF_INIT;
 		dt_strbuf_adds(&where, sql.buf);
@@ -618,22 +616,22 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 		}
 		*m = (struct dt_get_memo){ e, shape, s->stmt_gen, st };
 	}
-	sqlite3_bind_int64(st, 1, id);
+	dt_db_bind_int64(st, 1, id);
 	if (binds) {
 		size_t i;
 		json_t *v;
 		json_array_foreach(binds, i, v) dt_sql_bind_json(st, (int)i + 2, v);
 	}
-	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW && text)
+	int r = dt_db_step(st);
+	if (r == DT_DB_ROW && text)
 		row_to_text(e, st, text);
-	else if (r == SQLITE_ROW)
+	else if (r == DT_DB_ROW)
 		rc = dt_crud_row_to_json(s, e, st, flags, out, err);
-	else if (r == SQLITE_DONE)
+	else if (r == DT_DB_DONE)
 		rc = dt_error(err, DT_ENOTFOUND, "%s %lld not found", e->name, (long long)id);
 	else
 		rc = dt_sql_error(s, e->name, err);
-	sqlite3_reset(st);
+	dt_db_reset(st);
 out:
 	dt_strbuf_release(&sql);
 	json_decref(binds);
@@ -716,19 +714,19 @@ static int insert_row(struct dt_store *s, const struct dt_entity *e, json_t *row
 	}
 	dt_strbuf_addf(&sql, ") VALUES (%s) RETURNING id", vals.buf);
 	dt_strbuf_release(&vals);
-	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	dt_strbuf_release(&sql);
 	if (!st)
 		return DT_EDB;
 	n = 1;
 	json_object_foreach(row, key, v) dt_sql_bind_json(st, n++, v);
 	for (int i = 0; i < blobs->n; i++)
-		sqlite3_bind_blob(st, n++, blobs->b[i].data, (int)blobs->b[i].len, SQLITE_STATIC);
-	int r = sqlite3_step(st);
-	if (r == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	int rc = r == SQLITE_ROW ? DT_OK : dt_sql_error(s, e->name, err);
-	sqlite3_reset(st);
+		dt_db_bind_blob(st, n++, blobs->b[i].data, (int)blobs->b[i].len);
+	int r = dt_db_step(st);
+	if (r == DT_DB_ROW)
+		*id = dt_db_column_int64(st, 0);
+	int rc = r == DT_DB_ROW ? DT_OK : dt_sql_error(s, e->name, err);
+	dt_db_reset(st);
 	return rc;
 }
 
@@ -887,19 +885,18 @@ enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a,
 		for (int i = 0; i < blobs.n; i++)
 			dt_strbuf_addf(&sql, ", %s = ?", blobs.b[i].col);
 		dt_strbuf_adds(&sql, " WHERE id = ?");
-		sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+		struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 		if (!st) {
 			rc = DT_EDB;
 		} else {
 			n = 1;
 			json_object_foreach(changes, key, v) dt_sql_bind_json(st, n++, v);
 			for (int i = 0; i < blobs.n; i++)
-				sqlite3_bind_blob(st, n++, blobs.b[i].data, (int)blobs.b[i].len,
-						  SQLITE_STATIC);
-			sqlite3_bind_int64(st, n, id);
-			if (sqlite3_step(st) != SQLITE_DONE)
+				dt_db_bind_blob(st, n++, blobs.b[i].data, (int)blobs.b[i].len);
+			dt_db_bind_int64(st, n, id);
+			if (dt_db_step(st) != DT_DB_DONE)
 				rc = dt_sql_error(s, e->name, err);
-			sqlite3_reset(st);
+			dt_db_reset(st);
 		}
 	}
 	if (rc == DT_OK && json_object_get(changes, "region"))
@@ -955,19 +952,19 @@ enum dt_err dt_store_delete(struct dt_store *s, const struct dt_actor *a,
 	if (rc == DT_OK) {
 		struct dt_strbuf sql = DT_STRBUF_INIT;
 		dt_strbuf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
-		sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+		struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 		dt_strbuf_release(&sql);
 		if (!st) {
 			rc = DT_EDB;
 		} else {
-			sqlite3_bind_int64(st, 1, id);
-			if (sqlite3_step(st) != SQLITE_DONE) {
-				if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+			dt_db_bind_int64(st, 1, id);
+			if (dt_db_step(st) != DT_DB_DONE) {
+				if (dt_db_errclass(s->db) == DT_DBE_FOREIGN_KEY)
 					rc = dt_store_problem(s, err, NULL, "record.in_use", NULL);
 				else
 					rc = dt_sql_error(s, e->name, err);
 			}
-			sqlite3_reset(st);
+			dt_db_reset(st);
 		}
 	}
 	if (rc == DT_OK) {

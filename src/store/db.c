@@ -33,8 +33,7 @@ enum dt_db_dialect dt_db_dialect(const struct dt_db *db)
 	return db->ops->dialect;
 }
 
-void dt_db_set_error(struct dt_db *db, enum dt_db_errclass cls, const char *msg,
-		     const char *cols)
+void dt_db_set_error(struct dt_db *db, enum dt_db_errclass cls, const char *msg, const char *cols)
 {
 	db->errclass = cls;
 	dt_strbuf_reset(&db->errmsg);

@@ -49,8 +49,7 @@ struct dt_db_stmt {
 };
 
 /* Record the last failure of @db (@cols: a unique constraint's columns). */
-void dt_db_set_error(struct dt_db *db, enum dt_db_errclass cls, const char *msg,
-		     const char *cols);
+void dt_db_set_error(struct dt_db *db, enum dt_db_errclass cls, const char *msg, const char *cols);
 
 enum dt_err dt_db_sqlite_open(struct dt_db **out, const char *path, unsigned flags,
 			      struct dt_strbuf *err);

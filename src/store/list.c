@@ -275,7 +275,7 @@ enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, cons
 		dt_strbuf_addf(&sql, " ORDER BY %s %s, id %s LIMIT ?", sort, desc ? "DESC" : "ASC",
 			       desc ? "DESC" : "ASC");
 	json_array_append_new(binds, json_integer(limit + 1));
-	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	if (!st) {
 		rc = DT_EDB;
 		goto out;
@@ -284,7 +284,7 @@ enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, cons
 	int r, n = 0;
 	json_t *last_sort = NULL, *last_owned = NULL;
 	int64_t last_id = 0;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((r = dt_db_step(st)) == DT_DB_ROW) {
 		if (n == limit) {
 			*next = cursor_encode(last_sort, last_id);
 			break;
@@ -308,9 +308,9 @@ enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, cons
 		n++;
 	}
 	json_decref(last_owned);
-	if (rc == DT_OK && r != SQLITE_ROW && r != SQLITE_DONE)
+	if (rc == DT_OK && r != DT_DB_ROW && r != DT_DB_DONE)
 		rc = dt_sql_error(s, e->name, err);
-	sqlite3_reset(st);
+	dt_db_reset(st);
 out:
 	dt_strbuf_release(&sql);
 	json_decref(binds);
@@ -338,16 +338,16 @@ enum dt_err dt_store_count(struct dt_store *s, const struct dt_scope *scope, con
 	dt_strbuf_addf(&sql, "SELECT count(*) FROM %s", e->table);
 	int rc = where_sql(s, e, scope, q, &sql, binds, err);
 	if (rc == DT_OK) {
-		sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+		struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 		if (!st) {
 			rc = DT_EDB;
 		} else {
 			dt_crud_bind_all(st, binds);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				*count = sqlite3_column_int64(st, 0);
+			if (dt_db_step(st) == DT_DB_ROW)
+				*count = dt_db_column_int64(st, 0);
 			else
 				rc = dt_sql_error(s, e->name, err);
-			sqlite3_reset(st);
+			dt_db_reset(st);
 		}
 	}
 	dt_strbuf_release(&sql);

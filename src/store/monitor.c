@@ -17,7 +17,7 @@ enum dt_err dt_store_targets_effective(struct dt_store *s, int region, int year,
 				       struct dt_strbuf *err)
 {
 	/* The national default, then the province's, then the city's: the most specific wins. */
-	sqlite3_stmt *st = dt_sql_prepare(
+	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		"SELECT id, indicator, region, baseline, value FROM target WHERE year = ?1 AND "
 		"(region IS NULL OR region IN (SELECT anc FROM region_up WHERE region = ?2 AND anc != 0)) "
@@ -25,31 +25,31 @@ enum dt_err dt_store_targets_effective(struct dt_store *s, int region, int year,
 		err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_int(st, 1, year);
-	sqlite3_bind_int(st, 2, region);
+	dt_db_bind_int64(st, 1, year);
+	dt_db_bind_int64(st, 2, region);
 	json_t *o = json_object();
 	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		int reg = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 2);
+	while ((r = dt_db_step(st)) == DT_DB_ROW) {
+		int reg = dt_db_column_type(st, 2) == DT_DB_NULL ? 0 : dt_db_column_int(st, 2);
 		const char *source = reg == 0           ? "national"
 				     : reg % 10000 == 0 ? "province"
 							: "pilot";
 		char code[16];
 		snprintf(code, sizeof(code), "%06d", reg);
 		json_t *t = json_pack("{s:I, s:s, s:i, s:s, s:o, s:f, s:s}", "id",
-				      (json_int_t)sqlite3_column_int64(st, 0), "indicator",
-				      (const char *)sqlite3_column_text(st, 1), "year", year,
-				      "region", reg ? code : "", "baseline",
-				      sqlite3_column_type(st, 3) == SQLITE_NULL
+				      (json_int_t)dt_db_column_int64(st, 0), "indicator",
+				      dt_db_column_text(st, 1), "year", year, "region",
+				      reg ? code : "", "baseline",
+				      dt_db_column_type(st, 3) == DT_DB_NULL
 					      ? json_null()
-					      : json_real(sqlite3_column_double(st, 3)),
-				      "value", sqlite3_column_double(st, 4), "source", source);
+					      : json_real(dt_db_column_double(st, 3)),
+				      "value", dt_db_column_double(st, 4), "source", source);
 		if (!reg)
 			json_object_set_new(t, "region", json_null());
-		json_object_set_new(o, (const char *)sqlite3_column_text(st, 1), t);
+		json_object_set_new(o, dt_db_column_text(st, 1), t);
 	}
-	int rc = r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "target", err);
-	sqlite3_reset(st);
+	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "target", err);
+	dt_db_reset(st);
 	if (rc == DT_OK)
 		*out = o;
 	else
@@ -90,7 +90,7 @@ enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, i
 		int64_t id = 0;
 		const char *ind = json_string_value(json_object_get(in, "indicator"));
 		if (ind) {
-			sqlite3_stmt *st = dt_sql_prepare(
+			struct dt_db_stmt *st = dt_sql_prepare(
 				s,
 				"SELECT id FROM target WHERE coalesce(region, 0) = ? AND indicator = ? AND year = ?",
 				err);
@@ -99,12 +99,12 @@ enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, i
 				rc = DT_EDB;
 				break;
 			}
-			sqlite3_bind_int(st, 1, region);
-			sqlite3_bind_text(st, 2, ind, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int(st, 3, year);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				id = sqlite3_column_int64(st, 0);
-			sqlite3_reset(st);
+			dt_db_bind_int64(st, 1, region);
+			dt_db_bind_text_copy(st, 2, ind, -1);
+			dt_db_bind_int64(st, 3, year);
+			if (dt_db_step(st) == DT_DB_ROW)
+				id = dt_db_column_int64(st, 0);
+			dt_db_reset(st);
 		}
 		json_t *obj = NULL;
 		if (id) {
@@ -145,19 +145,19 @@ enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, i
 enum dt_err dt_store_settings(struct dt_store *s, const char *prefix, json_t **out,
 			      struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(
+	struct dt_db_stmt *st = dt_sql_prepare(
 		s, "SELECT key, value FROM meta WHERE key >= ? AND key < ? || x'ff'", err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, prefix, -1, SQLITE_TRANSIENT);
+	dt_db_bind_text_copy(st, 1, prefix, -1);
+	dt_db_bind_text_copy(st, 2, prefix, -1);
 	json_t *o = json_object();
 	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
-				    json_string((const char *)sqlite3_column_text(st, 1)));
-	int rc = r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "settings", err);
-	sqlite3_reset(st);
+	while ((r = dt_db_step(st)) == DT_DB_ROW)
+		json_object_set_new(o, dt_db_column_text(st, 0),
+				    json_string(dt_db_column_text(st, 1)));
+	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "settings", err);
+	dt_db_reset(st);
 	if (rc == DT_OK)
 		*out = o;
 	else
@@ -197,7 +197,7 @@ enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a,
 	if (rc != DT_OK)
 		return rc;
 	/* Still open (or acknowledged) for this rule and subject: refresh its figures only. */
-	sqlite3_stmt *st = dt_sql_prepare(
+	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		"UPDATE alert SET value = ?, threshold = ?, message_zh = ?, message_en = ?, severity = ? "
 		"WHERE rule = ? AND subject_kind = ? AND subject_id = ? AND coalesce(indicator, '') = ? "
@@ -205,21 +205,21 @@ enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a,
 		err);
 	if (!st)
 		return dt_tx_end(s, DT_EDB, err);
-	sqlite3_bind_double(st, 1, in->value);
-	sqlite3_bind_double(st, 2, in->threshold);
-	sqlite3_bind_text(st, 3, in->message_zh, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, in->message_en, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, in->severity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, in->rule, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, in->subject_kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, in->subject_id);
-	sqlite3_bind_text(st, 9, in->indicator ? in->indicator : "", -1, SQLITE_STATIC);
-	int r = sqlite3_step(st);
-	while (r == SQLITE_ROW)
-		r = sqlite3_step(st);
-	bool existed = sqlite3_changes(s->db) > 0;
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE)
+	dt_db_bind_double(st, 1, in->value);
+	dt_db_bind_double(st, 2, in->threshold);
+	dt_db_bind_text(st, 3, in->message_zh, -1);
+	dt_db_bind_text(st, 4, in->message_en, -1);
+	dt_db_bind_text(st, 5, in->severity, -1);
+	dt_db_bind_text(st, 6, in->rule, -1);
+	dt_db_bind_text(st, 7, in->subject_kind, -1);
+	dt_db_bind_int64(st, 8, in->subject_id);
+	dt_db_bind_text(st, 9, in->indicator ? in->indicator : "", -1);
+	int r = dt_db_step(st);
+	while (r == DT_DB_ROW)
+		r = dt_db_step(st);
+	bool existed = dt_db_changes(s->db) > 0;
+	dt_db_reset(st);
+	if (r != DT_DB_DONE)
 		return dt_tx_end(s, dt_sql_error(s, "alert", err), err);
 	if (existed)
 		return dt_tx_end(s, DT_OK, err);
@@ -233,24 +233,24 @@ enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a,
 		err);
 	if (!st)
 		return dt_tx_end(s, DT_EDB, err);
-	sqlite3_bind_text(st, 1, in->rule, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, in->severity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, in->subject_kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, in->subject_id);
-	sqlite3_bind_text(st, 5, in->message_zh, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, in->message_en, -1, SQLITE_STATIC);
-	sqlite3_bind_double(st, 7, in->value);
-	sqlite3_bind_double(st, 8, in->threshold);
-	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 10, in->region);
-	sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
+	dt_db_bind_text(st, 1, in->rule, -1);
+	dt_db_bind_text(st, 2, in->severity, -1);
+	dt_db_bind_text(st, 3, in->subject_kind, -1);
+	dt_db_bind_int64(st, 4, in->subject_id);
+	dt_db_bind_text(st, 5, in->message_zh, -1);
+	dt_db_bind_text(st, 6, in->message_en, -1);
+	dt_db_bind_double(st, 7, in->value);
+	dt_db_bind_double(st, 8, in->threshold);
+	dt_db_bind_text(st, 9, now, -1);
+	dt_db_bind_int64(st, 10, in->region);
+	dt_db_bind_text(st, 11, now, -1);
+	dt_db_bind_text(st, 12, now, -1);
 	if (in->indicator)
-		sqlite3_bind_text(st, 13, in->indicator, -1, SQLITE_STATIC);
-	r = sqlite3_step(st);
-	int64_t id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (r != SQLITE_ROW)
+		dt_db_bind_text(st, 13, in->indicator, -1);
+	r = dt_db_step(st);
+	int64_t id = r == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
+	dt_db_reset(st);
+	if (r != DT_DB_ROW)
 		return dt_tx_end(s, dt_sql_error(s, "alert", err), err);
 	json_t *after = NULL;
 	rc = dt_store_get(s, NULL, "alert", id, 0, &after, err);
@@ -297,7 +297,7 @@ enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a,
 	if (rc == DT_OK) {
 		char now[DT_TIME_STRLEN];
 		dt_time_now(now);
-		sqlite3_stmt *st = dt_sql_prepare(
+		struct dt_db_stmt *st = dt_sql_prepare(
 			s,
 			ack ? "UPDATE alert SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, "
 			      "note = coalesce(?, note), updated_at = ?2 WHERE id = ?"
@@ -307,14 +307,14 @@ enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a,
 		if (!st) {
 			rc = DT_EDB;
 		} else {
-			sqlite3_bind_text(st, 1, a->login, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+			dt_db_bind_text(st, 1, a->login, -1);
+			dt_db_bind_text(st, 2, now, -1);
 			if (note)
-				sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 4, id);
-			if (sqlite3_step(st) != SQLITE_DONE)
+				dt_db_bind_text(st, 3, note, -1);
+			dt_db_bind_int64(st, 4, id);
+			if (dt_db_step(st) != DT_DB_DONE)
 				rc = dt_sql_error(s, "alert", err);
-			sqlite3_reset(st);
+			dt_db_reset(st);
 		}
 	}
 	if (rc == DT_OK)
@@ -372,32 +372,29 @@ enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, cons
 			sql = candidates[i].sql;
 	if (!sql)
 		return dt_error(err, DT_EINVAL, "no alert rule '%s'", rule);
-	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_text(st, 1, today, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_double(st, 2, threshold);
+	dt_db_bind_text_copy(st, 1, today, -1);
+	dt_db_bind_double(st, 2, threshold);
 	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((r = dt_db_step(st)) == DT_DB_ROW) {
 		json_t *row = json_array();
-		for (int c = 0; c < sqlite3_column_count(st); c++) {
-			switch (sqlite3_column_type(st, c)) {
-			case SQLITE_INTEGER:
-				json_array_append_new(row,
-						      json_integer(sqlite3_column_int64(st, c)));
+		for (int c = 0; c < dt_db_column_count(st); c++) {
+			switch (dt_db_column_type(st, c)) {
+			case DT_DB_INTEGER:
+				json_array_append_new(row, json_integer(dt_db_column_int64(st, c)));
 				break;
-			case SQLITE_FLOAT:
-				json_array_append_new(row, json_real(sqlite3_column_double(st, c)));
+			case DT_DB_FLOAT:
+				json_array_append_new(row, json_real(dt_db_column_double(st, c)));
 				break;
-			case SQLITE_NULL: json_array_append_new(row, json_null()); break;
-			default:
-				json_array_append_new(
-					row, json_string((const char *)sqlite3_column_text(st, c)));
+			case DT_DB_NULL: json_array_append_new(row, json_null()); break;
+			default: json_array_append_new(row, json_string(dt_db_column_text(st, c)));
 			}
 		}
 		json_array_append_new(*rows, row);
 	}
-	int rc = r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "alert", err);
-	sqlite3_reset(st);
+	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "alert", err);
+	dt_db_reset(st);
 	return rc;
 }

@@ -18,28 +18,28 @@ enum dt_err dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct 
 	int rc = DT_OK, bad = 0;
 	dt_strbuf_addf(report, "schema version: %d\n", dt_store_schema_version(s));
 
-	sqlite3_stmt *st = dt_sql_prepare(s, "PRAGMA integrity_check", err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, "PRAGMA integrity_check", err);
 	if (!st)
 		return DT_EDB;
-	int r = sqlite3_step(st);
-	const char *res = r == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "no answer";
+	int r = dt_db_step(st);
+	const char *res = r == DT_DB_ROW ? dt_db_column_text(st, 0) : "no answer";
 	dt_strbuf_addf(report, "integrity: %s\n", res);
 	if (strcmp(res, "ok"))
 		bad++;
-	sqlite3_reset(st);
+	dt_db_reset(st);
 
 	st = dt_sql_prepare(s, "PRAGMA foreign_key_check", err);
 	if (!st)
 		return DT_EDB;
 	int fk = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (dt_db_step(st) == DT_DB_ROW) {
 		if (fk++ < 10)
 			dt_strbuf_addf(report, "foreign key: %s row %lld refers to a missing %s\n",
-				       (const char *)sqlite3_column_text(st, 0),
-				       (long long)sqlite3_column_int64(st, 1),
-				       (const char *)sqlite3_column_text(st, 2));
+				       dt_db_column_text(st, 0),
+				       (long long)dt_db_column_int64(st, 1),
+				       dt_db_column_text(st, 2));
 	}
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	dt_strbuf_addf(report, "foreign keys: %s", fk ? "" : "ok\n");
 	if (fk) {
 		dt_strbuf_addf(report, "%d broken references\n", fk);
@@ -125,42 +125,39 @@ enum dt_err dt_store_report(struct dt_store *s, const char *name, const struct d
 {
 	if (strcmp(name, "summary"))
 		return dt_error(err, DT_EINVAL, "no report named '%s' (try: summary)", name);
-	sqlite3_stmt *st = dt_sql_prepare(s, summary_sql, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, summary_sql, err);
 	if (!st)
 		return DT_EDB;
 	int lo = 0, hi = 0;
 	if (scope && scope->region)
 		dt_region_range(scope->region, &lo, &hi);
-	sqlite3_bind_int(st, 1, scope ? scope->region : 0);
-	sqlite3_bind_int(st, 2, lo);
-	sqlite3_bind_int(st, 3, hi);
+	dt_db_bind_int64(st, 1, scope ? scope->region : 0);
+	dt_db_bind_int64(st, 2, lo);
+	dt_db_bind_int64(st, 3, hi);
 	json_t *arr = json_array();
 	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((r = dt_db_step(st)) == DT_DB_ROW) {
 		json_t *o = json_object();
-		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			const char *col = sqlite3_column_name(st, i);
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_INTEGER:
+		for (int i = 0; i < dt_db_column_count(st); i++) {
+			const char *col = dt_db_column_name(st, i);
+			switch (dt_db_column_type(st, i)) {
+			case DT_DB_INTEGER:
 				json_object_set_new(o, col,
-						    json_integer(sqlite3_column_int64(st, i)));
+						    json_integer(dt_db_column_int64(st, i)));
 				break;
-			case SQLITE_FLOAT:
-				json_object_set_new(o, col,
-						    json_real(sqlite3_column_double(st, i)));
+			case DT_DB_FLOAT:
+				json_object_set_new(o, col, json_real(dt_db_column_double(st, i)));
 				break;
-			case SQLITE_TEXT:
-				json_object_set_new(
-					o, col,
-					json_string((const char *)sqlite3_column_text(st, i)));
+			case DT_DB_TEXT:
+				json_object_set_new(o, col, json_string(dt_db_column_text(st, i)));
 				break;
 			default: json_object_set_new(o, col, json_null()); break;
 			}
 		}
 		json_array_append_new(arr, o);
 	}
-	int rc = r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "summary", err);
-	sqlite3_reset(st);
+	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "summary", err);
+	dt_db_reset(st);
 	if (rc == DT_OK)
 		*out = arr;
 	else

@@ -144,17 +144,17 @@ static enum dt_err trainee_rules(struct dt_store *s, json_t *row, json_t *before
 	dt_natid_mask(nid.id, masked);
 	json_object_set_new(row, "national_id", json_string(masked));
 
-	sqlite3_stmt *st =
+	struct dt_db_stmt *st =
 		dt_sql_prepare(s, "SELECT 1 FROM trainee WHERE national_id_blind = ?", err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_blob(st, 1, blind, DT_BLIND_LEN, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		sqlite3_reset(st);
+	dt_db_bind_blob(st, 1, blind, DT_BLIND_LEN);
+	if (dt_db_step(st) == DT_DB_ROW) {
+		dt_db_reset(st);
 		/* No id: the caller may not be entitled to know who it is. */
 		return dt_store_problem(s, err, "national_id", "trainee.taken", NULL);
 	}
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	return first_kind(s);
 }
 
@@ -233,12 +233,12 @@ enum dt_err dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today,
 /* The first id of a query with one integer parameter, or 0. */
 static int64_t first_id(struct dt_store *s, const char *sql, int64_t a)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, sql, NULL);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql, NULL);
 	if (!st)
 		return 0;
-	sqlite3_bind_int64(st, 1, a);
-	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	dt_db_bind_int64(st, 1, a);
+	int64_t id = dt_db_step(st) == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
+	dt_db_reset(st);
 	return id;
 }
 
@@ -292,18 +292,18 @@ static enum dt_err contract_rules(struct dt_store *s, const struct dt_entity *e,
 /* The hours of @trainee's entries on @date, but entry @except. */
 static double day_hours(struct dt_store *s, int64_t trainee, const char *date, int64_t except)
 {
-	sqlite3_stmt *st = dt_sql_prepare(
+	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		"SELECT coalesce(sum(r.hours), 0) FROM record_entry r WHERE r.date = ?2 AND r.id <> ?3 "
 		"AND r.contract_id IN (SELECT id FROM contract WHERE trainee_id = ?1)",
 		NULL);
 	if (!st)
 		return 0;
-	sqlite3_bind_int64(st, 1, trainee);
-	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, except);
-	double h = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_double(st, 0) : 0;
-	sqlite3_reset(st);
+	dt_db_bind_int64(st, 1, trainee);
+	dt_db_bind_text_copy(st, 2, date, -1);
+	dt_db_bind_int64(st, 3, except);
+	double h = dt_db_step(st) == DT_DB_ROW ? dt_db_column_double(st, 0) : 0;
+	dt_db_reset(st);
 	return h;
 }
 
@@ -338,20 +338,20 @@ static enum dt_err record_rules(struct dt_store *s, const struct dt_entity *e, j
 static bool contract_levels(struct dt_store *s, json_t *c, struct dt_strbuf *code,
 			    struct dt_strbuf *levels)
 {
-	sqlite3_stmt *st =
+	struct dt_db_stmt *st =
 		dt_sql_prepare(s,
 			       "SELECT o.code, o.levels FROM programme p JOIN occupation o "
 			       "ON o.id = p.occupation_id WHERE p.id = ?",
 			       NULL);
 	if (!st || !has(c, "programme_id"))
 		return false;
-	sqlite3_bind_int64(st, 1, num(c, "programme_id"));
-	bool found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 1) == SQLITE_TEXT;
+	dt_db_bind_int64(st, 1, num(c, "programme_id"));
+	bool found = dt_db_step(st) == DT_DB_ROW && dt_db_column_type(st, 1) == DT_DB_TEXT;
 	if (found) {
-		dt_strbuf_adds(code, (const char *)sqlite3_column_text(st, 0));
-		dt_strbuf_adds(levels, (const char *)sqlite3_column_text(st, 1));
+		dt_strbuf_adds(code, dt_db_column_text(st, 0));
+		dt_strbuf_adds(levels, dt_db_column_text(st, 1));
 	}
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	return found;
 }
 
@@ -382,15 +382,15 @@ static enum dt_err assessment_rules(struct dt_store *s, const struct dt_entity *
 	dt_strbuf_release(&levels);
 	dt_store_problems_noted(s, n0, err);
 	if (!before) {
-		sqlite3_stmt *q = dt_sql_prepare(
+		struct dt_db_stmt *q = dt_sql_prepare(
 			s, "SELECT count(*) FROM assessment WHERE contract_id = ? AND kind = ?",
 			err);
 		if (!q)
 			return DT_EDB;
-		sqlite3_bind_int64(q, 1, num(row, "contract_id"));
-		sqlite3_bind_text(q, 2, str(row, "kind"), -1, SQLITE_TRANSIENT);
-		int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-		sqlite3_reset(q);
+		dt_db_bind_int64(q, 1, num(row, "contract_id"));
+		dt_db_bind_text_copy(q, 2, str(row, "kind"), -1);
+		int64_t n = dt_db_step(q) == DT_DB_ROW ? dt_db_column_int64(q, 0) : 0;
+		dt_db_reset(q);
 		json_object_set_new(row, "attempt", json_integer(n + 1));
 	}
 	return first_kind(s);
@@ -521,13 +521,13 @@ enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const s
 static enum dt_err exec2(struct dt_store *s, const char *sql, int64_t a, int64_t b,
 			 struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_int64(st, 1, a);
-	sqlite3_bind_int64(st, 2, b);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? DT_OK : dt_sql_error(s, "region", err);
-	sqlite3_reset(st);
+	dt_db_bind_int64(st, 1, a);
+	dt_db_bind_int64(st, 2, b);
+	int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, "region", err);
+	dt_db_reset(st);
 	return rc;
 }
 

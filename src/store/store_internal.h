@@ -1,7 +1,7 @@
 /*
- * store_internal.h - shared by the files of the SQLite store.
+ * store_internal.h - shared by the files of the store.
  *
- * The store spans several files: sqlite.c (connection, migrations,
+ * The store spans several files: conn.c (connection, migrations,
  * statement cache, transactions), audit.c (the hash chain), crud.c (generic
  * create/read/update/delete from the entity table), list.c (list and
  * count), coarsen.c (what a reader without pii:read sees), rules.c (the
@@ -12,23 +12,22 @@
 #ifndef DT_STORE_INTERNAL_H
 #define DT_STORE_INTERNAL_H
 
-#include <sqlite3.h>
-
 #include "core/common.h"
 #include "core/secret.h"
 #include "domain/entity.h"
 #include "domain/problem.h"
+#include "store/db.h"
 #include "store/store.h"
 
 #define DT_GET_MEMO 64 /* slots of dt_store.get_memo */
 
 struct dt_stmt_slot {
 	char *sql;
-	sqlite3_stmt *st;
+	struct dt_db_stmt *st;
 };
 
 struct dt_store {
-	sqlite3 *db;
+	struct dt_db *db;
 	char *path;
 	bool have_keys;
 	struct dt_keys keys;
@@ -49,7 +48,7 @@ struct dt_store {
 		const struct dt_entity *e;
 		unsigned shape;
 		unsigned gen;
-		sqlite3_stmt *st;
+		struct dt_db_stmt *st;
 	} get_memo[DT_GET_MEMO];
 	struct dt_problems problems; /* of the last failed write (dt_store_problems) */
 	json_t *field_errors;        /* problems as JSON, built on demand (dt_store_field_errors) */
@@ -67,11 +66,11 @@ struct dt_store {
 /**
  * Finalize every statement of @s's cache (none may be held): at the end of
  * an operation whose cache is full, or before the connection's database is
- * replaced underneath it (sqlite3_deserialize).
+ * replaced underneath it.
  */
 void dt_sql_cache_clear(struct dt_store *s);
 /** A prepared statement for @sql from the cache (reset, bindings cleared). */
-sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strbuf *err);
+struct dt_db_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strbuf *err);
 /** Report the connection's last error as DT_EDB (or DT_ECONFLICT for constraints). */
 enum dt_err dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err);
 /** Run SQL without results (no cache; for DDL and transaction control). */
@@ -79,7 +78,7 @@ enum dt_err dt_sql_exec(struct dt_store *s, const char *sql, struct dt_strbuf *e
 /** Run SQL without results through the statement cache (savepoints of bulk work). */
 enum dt_err dt_sql_run(struct dt_store *s, const char *sql, struct dt_strbuf *err);
 /** Bind a JSON scalar (integer, real, string, bool, null) to parameter @i. */
-int dt_sql_bind_json(sqlite3_stmt *st, int i, json_t *v);
+void dt_sql_bind_json(struct dt_db_stmt *st, int i, json_t *v);
 
 /* A write: BEGIN IMMEDIATE (or a savepoint inside an explicit transaction). */
 enum dt_err dt_tx_begin(struct dt_store *s, struct dt_strbuf *err);
@@ -190,9 +189,9 @@ const struct dt_entity *dt_crud_find_entity(const char *name, struct dt_strbuf *
 bool dt_crud_enum_has(const char *values, const char *v);
 void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql);
 /* The current row of @st (laid out by dt_crud_select_list) as an API object. */
-int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, sqlite3_stmt *st,
+int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, struct dt_db_stmt *st,
 			unsigned flags, json_t **out, struct dt_strbuf *err);
-void dt_crud_bind_all(sqlite3_stmt *st, json_t *binds);
+void dt_crud_bind_all(struct dt_db_stmt *st, json_t *binds);
 
 /* coarsen.c, for list.c: */
 /* Does @e have fields that dt_crud_coarsen() changes? */

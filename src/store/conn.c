@@ -1,13 +1,23 @@
 /*
- * sqlite.c - the SQLite connection behind store.h.
+ * conn.c - the store's connection: opening, migrations, the statement
+ * cache, transactions, and the problems of the last write.
  *
- * Opens the database in WAL mode with foreign keys on and a busy timeout,
- * applies the embedded migrations (src/store/migrations/NNN_*.sql, tracked in
- * PRAGMA user_version), keeps prepared statements in a per-connection cache
- * keyed by their SQL text, and runs each write as one IMMEDIATE transaction
- * (or a savepoint inside an explicit bulk transaction).
+ * Opens the database through db.h (a SQLite file in WAL mode with foreign
+ * keys on and a busy timeout, or a PostgreSQL URI), applies the embedded
+ * migrations of its dialect (src/store/migrations/NNN_*.sql for SQLite,
+ * tracked in PRAGMA user_version; src/store/migrations/pgsql/NNN_*.sql for
+ * PostgreSQL, tracked in the meta table's schema_version), keeps prepared
+ * statements in a per-connection cache keyed by their SQL text, and runs
+ * each write as one transaction that holds the writers' lock (or a savepoint
+ * inside an explicit bulk transaction).
+ *
+ * The writers' lock gives the audit chain one order.  On SQLite it is the
+ * file's write lock (BEGIN IMMEDIATE); on PostgreSQL, where several servers
+ * write at once, every writing transaction first takes one transaction-level
+ * advisory lock, so that appends to the chain, and the
+ * aggregate rows they touch, follow each other in one order, without
+ * deadlocks, however many servers there are.
  */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +31,17 @@
 #include "core/banned.h"
 
 #define BUSY_TIMEOUT_MS 10000
+
+/*
+ * How a writing transaction begins, in the connection's dialect.  The
+ * advisory lock's key is "dualtrk1" read as a big-endian integer.
+ */
+static const char *begin_write_sql(const struct dt_store *s)
+{
+	return dt_db_dialect(s->db) == DT_DB_PGSQL
+		       ? "BEGIN; SELECT pg_advisory_xact_lock(7238799094505958193)"
+		       : "BEGIN IMMEDIATE";
+}
 
 /* ---- statement cache ---- */
 
@@ -57,7 +78,7 @@ void dt_sql_cache_clear(struct dt_store *s)
 {
 	for (size_t i = 0; i < s->nslots; i++) {
 		if (s->slots[i].sql) {
-			sqlite3_finalize(s->slots[i].st);
+			dt_db_finalize(s->slots[i].st);
 			free(s->slots[i].sql);
 			s->slots[i].sql = NULL;
 		}
@@ -86,7 +107,7 @@ static void cache_settle(struct dt_store *s)
 	}
 }
 
-sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strbuf *err)
+struct dt_db_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strbuf *err)
 {
 	if (s->nused >= CACHE_MAX)
 		s->clear_due = true; /* a process that never ends a transaction keeps growing it */
@@ -97,22 +118,18 @@ sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strb
 	size_t j = fnv1a(sql) & (s->nslots - 1);
 	while (s->slots[j].sql) {
 		if (!strcmp(s->slots[j].sql, sql)) {
-			sqlite3_stmt *st = s->slots[j].st;
-			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
+			struct dt_db_stmt *st = s->slots[j].st;
+			dt_db_reset(st);
 			return st;
 		}
 		j = (j + 1) & (s->nslots - 1);
 	}
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		dt_error(err, DT_EDB, "database error: %s (in: %.200s)", sqlite3_errmsg(s->db),
-			 sql);
+	struct dt_db_stmt *st = dt_db_prepare(s->db, sql, err);
+	if (!st)
 		return NULL;
-	}
 	char *copy = strdup(sql);
 	if (!copy) {
-		sqlite3_finalize(st);
+		dt_db_finalize(st);
 		dt_error(err, DT_ENOMEM, "out of memory");
 		return NULL;
 	}
@@ -122,75 +139,57 @@ sqlite3_stmt *dt_sql_prepare(struct dt_store *s, const char *sql, struct dt_strb
 	return st;
 }
 
-/*
- * A uniqueness failure names its columns ("UNIQUE constraint failed: t.a,
- * t.b"); record each as a field error so that callers can point at them.
- */
-static void unique_fields(struct dt_store *s, const char *msg)
+/* Record each column of the unique constraint that failed as a problem. */
+static void unique_fields(struct dt_store *s)
 {
-	const char *list = strstr(msg, "failed: ");
-	if (!list)
-		return;
-	list += 8;
-	for (const char *p = list; p && *p;) {
-		const char *dot = strchr(p, '.'), *comma = strchr(p, ',');
-		if (!dot || (comma && dot > comma))
-			break;
-		size_t n = comma ? (size_t)(comma - dot - 1) : strlen(dot + 1);
+	const char *p = dt_db_errcols(s->db);
+	while (*p) {
+		size_t n = strcspn(p, ",");
 		struct dt_strbuf col = DT_STRBUF_INIT;
-		dt_strbuf_add(&col, dot + 1, n);
+		dt_strbuf_add(&col, p, n);
 		dt_store_problem(s, NULL, col.buf, "unique.taken", NULL);
 		dt_strbuf_release(&col);
-		for (p = comma ? comma + 1 : NULL; p && *p == ' '; p++)
-			;
+		p += n;
+		p += *p == ',';
 	}
 }
 
 enum dt_err dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf *err)
 {
-	/* Extended result codes are on: the primary code is the low byte. */
-	int ext = sqlite3_extended_errcode(s->db);
-	int code = ext & 0xff;
-	if (code == SQLITE_CONSTRAINT) {
-		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) {
-			dt_problem_add(&s->problems, NULL, "record.in_use", NULL);
-			return dt_error(err, DT_ECONFLICT, "%s: still referred to by other records",
-					what);
-		}
-		if (ext == SQLITE_CONSTRAINT_UNIQUE)
-			unique_fields(s, sqlite3_errmsg(s->db));
+	switch (dt_db_errclass(s->db)) {
+	case DT_DBE_FOREIGN_KEY:
+		dt_problem_add(&s->problems, NULL, "record.in_use", NULL);
+		return dt_error(err, DT_ECONFLICT, "%s: still referred to by other records", what);
+	case DT_DBE_UNIQUE:
+		unique_fields(s);
+		/* fall through */
+	case DT_DBE_CONSTRAINT:
 		if (!dt_problems_errors(&s->problems))
 			dt_problem_add(&s->problems, NULL, "record.constraint", NULL);
-		return dt_error(err, DT_ECONFLICT, "%s: %s", what, sqlite3_errmsg(s->db));
-	}
-	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return dt_error(err, DT_ECONFLICT, "%s: %s", what, dt_db_errmsg(s->db));
+	case DT_DBE_BUSY:
+	case DT_DBE_SERIAL:
 		return dt_error(err, DT_EDB, "%s: the database is busy; try again", what);
-	return dt_error(err, DT_EDB, "%s: database error: %s", what, sqlite3_errmsg(s->db));
+	default: return dt_error(err, DT_EDB, "%s: database error: %s", what, dt_db_errmsg(s->db));
+	}
 }
 
 enum dt_err dt_sql_exec(struct dt_store *s, const char *sql, struct dt_strbuf *err)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int rc = dt_error(err, DT_EDB, "database error: %s",
-				  msg ? msg : sqlite3_errmsg(s->db));
-		sqlite3_free(msg);
-		return rc;
-	}
-	return DT_OK;
+	return dt_db_exec(s->db, sql, err);
 }
 
-int dt_sql_bind_json(sqlite3_stmt *st, int i, json_t *v)
+void dt_sql_bind_json(struct dt_db_stmt *st, int i, json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_INTEGER: return sqlite3_bind_int64(st, i, json_integer_value(v));
-	case JSON_REAL: return sqlite3_bind_double(st, i, json_real_value(v));
+	case JSON_INTEGER: dt_db_bind_int64(st, i, json_integer_value(v)); break;
+	case JSON_REAL: dt_db_bind_double(st, i, json_real_value(v)); break;
 	case JSON_STRING:
-		return sqlite3_bind_text(st, i, json_string_value(v), (int)json_string_length(v),
-					 SQLITE_TRANSIENT);
-	case JSON_TRUE: return sqlite3_bind_int(st, i, 1);
-	case JSON_FALSE: return sqlite3_bind_int(st, i, 0);
-	default: return sqlite3_bind_null(st, i);
+		dt_db_bind_text_copy(st, i, json_string_value(v), (int)json_string_length(v));
+		break;
+	case JSON_TRUE: dt_db_bind_int64(st, i, 1); break;
+	case JSON_FALSE: dt_db_bind_int64(st, i, 0); break;
+	default: dt_db_bind_null(st, i); break;
 	}
 }
 
@@ -199,31 +198,31 @@ enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	dt_strbuf_addf(&sql, "SELECT * FROM %s WHERE id = ?", table);
-	sqlite3_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	dt_strbuf_release(&sql);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		sqlite3_reset(st);
+	dt_db_bind_int64(st, 1, id);
+	int step = dt_db_step(st);
+	if (step == DT_DB_DONE) {
+		dt_db_reset(st);
 		return dt_error(err, DT_ENOTFOUND, "%s %lld does not exist", table, (long long)id);
 	}
-	if (step != SQLITE_ROW)
+	if (step != DT_DB_ROW)
 		return dt_sql_error(s, table, err);
 	json_t *row = json_object();
-	int n = sqlite3_column_count(st);
+	int n = dt_db_column_count(st);
 	for (int i = 0; i < n; i++) {
 		json_t *v;
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, i)); break;
-		case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, i)); break;
-		case SQLITE_TEXT: v = json_string((const char *)sqlite3_column_text(st, i)); break;
+		switch (dt_db_column_type(st, i)) {
+		case DT_DB_INTEGER: v = json_integer(dt_db_column_int64(st, i)); break;
+		case DT_DB_FLOAT: v = json_real(dt_db_column_double(st, i)); break;
+		case DT_DB_TEXT: v = json_string(dt_db_column_text(st, i)); break;
 		default: v = json_null(); break; /* blobs are not needed by the rules */
 		}
-		json_object_set_new(row, sqlite3_column_name(st, i), v);
+		json_object_set_new(row, dt_db_column_name(st, i), v);
 	}
-	sqlite3_reset(st);
+	dt_db_reset(st);
 	*out = row;
 	return DT_OK;
 }
@@ -233,12 +232,12 @@ enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t
 /* Run a cached statement without results (savepoint control in bulk work). */
 static enum dt_err run_cached(struct dt_store *s, const char *sql, struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, sql, err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
 	if (!st)
 		return DT_EDB;
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	return r == SQLITE_DONE ? DT_OK : dt_sql_error(s, sql, err);
+	int r = dt_db_step(st);
+	dt_db_reset(st);
+	return r == DT_DB_DONE ? DT_OK : dt_sql_error(s, sql, err);
 }
 
 /* For bulk.c's row savepoints: the same, outside this file. */
@@ -251,7 +250,12 @@ enum dt_err dt_store_snapshot_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (s->snapshot || s->depth || s->explicit_tx)
 		return DT_OK;
-	int rc = run_cached(s, "BEGIN", err);
+	/* One snapshot for every read until the end (SQLite's reads see one anyway). */
+	int rc = run_cached(s,
+			    dt_db_dialect(s->db) == DT_DB_PGSQL
+				    ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+				    : "BEGIN",
+			    err);
 	if (rc == DT_OK)
 		s->snapshot = true;
 	return rc;
@@ -281,7 +285,7 @@ enum dt_err dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 	}
 	if (s->depth)
 		return dt_error(err, DT_EINTERNAL, "internal error: nested write");
-	int rc = dt_sql_exec(s, "BEGIN IMMEDIATE", err);
+	int rc = dt_sql_exec(s, begin_write_sql(s), err);
 	if (rc == DT_OK)
 		s->depth = 1;
 	return rc;
@@ -318,7 +322,7 @@ enum dt_err dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
 	snapshot_close(s);
 	if (s->explicit_tx || s->depth)
 		return dt_error(err, DT_EINTERNAL, "internal error: transaction already open");
-	int rc = dt_sql_exec(s, "BEGIN IMMEDIATE", err);
+	int rc = dt_sql_exec(s, begin_write_sql(s), err);
 	if (rc == DT_OK) {
 		s->explicit_tx = true;
 		s->depth = 1;
@@ -437,35 +441,60 @@ json_t *dt_store_field_errors(struct dt_store *s)
 
 /* ---- migrations ---- */
 
+/* The folder of the embedded migrations of @s's dialect. */
+static const char *migrations_dir(const struct dt_store *s)
+{
+	return dt_db_dialect(s->db) == DT_DB_PGSQL ? "src/store/migrations/pgsql/"
+						   : "src/store/migrations/";
+}
+
+/* Is embedded file @path a migration of folder @dir (not of a folder below it)? */
+static bool is_migration(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && !strchr(path + n, '/');
+}
+
+/* Record schema version @v in the same transaction as the migration that reaches it. */
+static enum dt_err set_version(struct dt_store *s, int v, struct dt_strbuf *err)
+{
+	if (dt_db_dialect(s->db) == DT_DB_PGSQL) {
+		char buf[16];
+		snprintf(buf, sizeof(buf), "%d", v);
+		return dt_meta_set(s, "schema_version", buf, err);
+	}
+	char sql[48];
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+	return dt_sql_exec(s, sql, err);
+}
+
 /*
- * Apply the pending migrations in one IMMEDIATE transaction, reading the
- * version inside it: connections opening at once (the server's workers)
- * wait for each other instead of applying the same migration twice.
+ * Apply the pending migrations in one writing transaction, reading the
+ * version inside it: connections opening at once (the server's workers, or
+ * several servers) wait for each other instead of applying the same
+ * migration twice.
  */
 static enum dt_err migrate(struct dt_store *s, struct dt_strbuf *err)
 {
+	const char *dir = migrations_dir(s);
 	int n = 0;
 	for (const struct dt_embedded *m = dt_embedded; m->path; m++)
-		if (!strncmp(m->path, "src/store/migrations/", 21))
-			n++;
+		n += is_migration(m->path, dir);
 	if (dt_store_schema_version(s) == n)
 		return DT_OK; /* the common case, without taking the write lock */
-	int rc = dt_sql_exec(s, "BEGIN IMMEDIATE", err);
+	int rc = dt_sql_exec(s, begin_write_sql(s), err);
 	if (rc != DT_OK)
 		return rc;
 	int version = dt_store_schema_version(s), i = 0;
 	for (const struct dt_embedded *m = dt_embedded; m->path && rc == DT_OK; m++) {
-		if (strncmp(m->path, "src/store/migrations/", 21) || ++i <= version)
+		if (!is_migration(m->path, dir) || ++i <= version)
 			continue;
-		struct dt_strbuf sql = DT_STRBUF_INIT;
-		dt_strbuf_addf(&sql, "%s\nPRAGMA user_version = %d;", (const char *)m->data, i);
-		char *msg = NULL;
-		if (sqlite3_exec(s->db, sql.buf, NULL, NULL, &msg) != SQLITE_OK) {
-			rc = dt_error(err, DT_EDB, "%s: migration %s failed: %s", s->path, m->path,
-				      msg ? msg : sqlite3_errmsg(s->db));
-			sqlite3_free(msg);
-		}
-		dt_strbuf_release(&sql);
+		rc = dt_sql_exec(s, (const char *)m->data, err);
+		if (rc != DT_OK)
+			dt_strbuf_setf(err, "%s: migration %s failed: %s", s->path, m->path,
+				       dt_db_errmsg(s->db));
+		else
+			rc = set_version(s, i, err);
 	}
 	if (rc == DT_OK && version < n)
 		rc = dt_agg_install(s, err); /* triggers follow the views of the new schema */
@@ -482,44 +511,51 @@ static enum dt_err migrate(struct dt_store *s, struct dt_strbuf *err)
 
 int dt_store_schema_version(struct dt_store *s)
 {
-	sqlite3_stmt *st = NULL;
+	bool pg = dt_db_dialect(s->db) == DT_DB_PGSQL;
+	/* Not through the cache: on a new PostgreSQL database the meta table is not there yet. */
+	struct dt_db_stmt *st = dt_db_prepare(
+		s->db,
+		pg ? "SELECT CASE WHEN to_regclass('meta') IS NULL THEN 0 ELSE coalesce("
+		     "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'), 0) END"
+		   : "PRAGMA user_version",
+		NULL);
 	int v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	if (st && dt_db_step(st) == DT_DB_ROW)
+		v = dt_db_column_int(st, 0);
+	dt_db_finalize(st);
 	return v;
 }
 
 enum dt_err dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,
 			struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s, "SELECT value FROM meta WHERE key = ?", err);
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT value FROM meta WHERE key = ?", err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	int r = sqlite3_step(st);
-	*found = r == SQLITE_ROW;
+	dt_db_bind_text(st, 1, key, -1);
+	int r = dt_db_step(st);
+	*found = r == DT_DB_ROW;
 	if (*found)
-		dt_strbuf_adds(out, (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	return r == SQLITE_ROW || r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "meta", err);
+		dt_strbuf_adds(out, dt_db_column_text(st, 0));
+	dt_db_reset(st);
+	return r == DT_DB_ROW || r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "meta", err);
 }
 
 enum dt_err dt_meta_set(struct dt_store *s, const char *key, const char *value,
 			struct dt_strbuf *err)
 {
-	sqlite3_stmt *st = dt_sql_prepare(s,
-					  "INSERT INTO meta(key, value) VALUES (?, ?) "
-					  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-					  err);
+	struct dt_db_stmt *st =
+		dt_sql_prepare(s,
+			       "INSERT INTO meta(key, value) VALUES (?, ?) "
+			       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			       err);
 	if (!st)
 		return DT_EDB;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	return r == SQLITE_DONE ? DT_OK : dt_sql_error(s, "meta", err);
+	dt_db_bind_text(st, 1, key, -1);
+	dt_db_bind_text(st, 2, value, -1);
+	int r = dt_db_step(st);
+	dt_db_reset(st);
+	return r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "meta", err);
 }
 
 /* The key in use must be the one the database was initialised with. */
@@ -529,7 +565,7 @@ static enum dt_err check_key(struct dt_store *s, struct dt_strbuf *err)
 	bool found = false;
 	int rc = dt_meta_get(s, "key_fingerprint", &fp, &found, err);
 	if (rc == DT_OK && !found) {
-		rc = dt_sql_exec(s, "BEGIN IMMEDIATE", err);
+		rc = dt_sql_exec(s, begin_write_sql(s), err);
 		if (rc == DT_OK)
 			rc = dt_meta_set(s, "key_fingerprint", s->keys.fingerprint, err);
 		if (rc == DT_OK)
@@ -546,25 +582,10 @@ static enum dt_err check_key(struct dt_store *s, struct dt_strbuf *err)
 	return rc;
 }
 
-/*
- * Process-wide SQLite settings, made once before the library initialises.
- * Memory statistics off: with them on, every sqlite3_malloc() and free
- * takes one global mutex, so connections on different threads (the
- * server's workers) contend on it for every statement they run.  Nothing
- * here reads sqlite3_memory_used() or sets a heap limit.
- */
-static void sqlite_setup(void)
-{
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	sqlite3_initialize();
-}
-
 enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct dt_keys *keys,
 			  unsigned flags, struct dt_strbuf *err)
 {
-	static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 	int rc = DT_OK;
-	pthread_once(&setup_once, sqlite_setup);
 	struct dt_store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return dt_error(err, DT_ENOMEM, "out of memory");
@@ -575,36 +596,28 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 		s->keys = *keys;
 		s->have_keys = true;
 	}
-	struct stat sb;
-	if (!(flags & DT_STORE_CREATE) && stat(path, &sb) != 0) {
-		rc = dt_error(err, DT_EIO, "%s: no such database (run `dualtrack init` first)",
-			      path);
+	rc = dt_db_open(&s->db, path, (flags & DT_STORE_CREATE) ? DT_DB_CREATE : 0, err);
+	if (rc != DT_OK)
 		goto out;
+	if (dt_db_dialect(s->db) == DT_DB_SQLITE) {
+		/*
+		 * A 64 MiB page cache and memory-mapped reads: the default 2 MiB
+		 * cache makes every write of a large pilot read its index pages from
+		 * the OS.
+		 */
+		rc = dt_sql_exec(s,
+				 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+				 "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; "
+				 "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456",
+				 err);
+		if (rc != DT_OK) {
+			dt_strbuf_setf(err, "%s: not a dualtrack database (%s)", path,
+				       dt_db_errmsg(s->db));
+			rc = DT_EIO;
+			goto out;
+		}
 	}
-	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-		     ((flags & DT_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-		rc = dt_error(err, DT_EIO, "%s: cannot open database: %s", path,
-			      s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		goto out;
-	}
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(s->db, 1);
-	/*
-	 * A 64 MiB page cache and memory-mapped reads: the default 2 MiB cache
-	 * makes every write of a large pilot read its index pages from the OS.
-	 */
-	rc = dt_sql_exec(s,
-			 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
-			 "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; "
-			 "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456",
-			 err);
-	if (rc != DT_OK) {
-		dt_strbuf_setf(err, "%s: not a dualtrack database (%s)", path,
-			       sqlite3_errmsg(s->db));
-		rc = DT_EIO;
-		goto out;
-	}
+	dt_db_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	rc = migrate(s, err);
 	if (rc == DT_OK && s->have_keys)
 		rc = check_key(s, err);
@@ -626,15 +639,12 @@ void dt_store_close(struct dt_store *s)
 	dt_store_snapshot_end(s);
 	for (size_t i = 0; i < s->nslots; i++) {
 		if (s->slots[i].sql) {
-			sqlite3_finalize(s->slots[i].st);
+			dt_db_finalize(s->slots[i].st);
 			free(s->slots[i].sql);
 		}
 	}
 	free(s->slots);
-	if (s->db) {
-		sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
-		sqlite3_close(s->db);
-	}
+	dt_db_close(s->db);
 	json_decref(s->field_errors);
 	dt_problems_release(&s->problems);
 	dt_keys_clear(&s->keys);
