@@ -34,9 +34,16 @@ char *cli_signing_key_path(const struct cli_db *db, const char *arg)
 		return strdup(env);
 	struct dt_strbuf p = DT_STRBUF_INIT;
 	const char *slash = db->key_path ? strrchr(db->key_path, '/') : NULL;
+	size_t klen = db->key_path ? strlen(db->key_path) : 0;
 	if (slash)
 		dt_strbuf_add(&p, db->key_path, (size_t)(slash - db->key_path + 1));
-	dt_strbuf_adds(&p, "dualtrack.signing.key");
+	if (dt_store_is_pgsql(db->db_path) && !db->key_named && klen > 4) {
+		/* beside NAME.key, as NAME.signing.key: one folder may serve several databases */
+		dt_strbuf_add(&p, db->key_path, klen - 4);
+		dt_strbuf_adds(&p, ".signing.key");
+	} else {
+		dt_strbuf_adds(&p, "dualtrack.signing.key");
+	}
 	return dt_strbuf_detach(&p, NULL);
 }
 

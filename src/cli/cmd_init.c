@@ -85,14 +85,15 @@ int cmd_init(int argc, char **argv)
 		goto out;
 	}
 
-	if (stat(db.db_path, &st) == 0) {
+	bool exists = false;
+	if ((rc = dt_store_exists(db.db_path, &exists, &err)) != DT_OK) {
+		rc = cli_fail(rc, &err);
+		goto out;
+	}
+	if (exists) {
 		cli_error("%s already exists: refusing to overwrite a database "
 			  "(remove it first, or give another --db PATH)",
 			  db.db_path);
-		rc = 1;
-		goto out;
-	} else if (errno != ENOENT) {
-		cli_error("%s: %s", db.db_path, strerror(errno));
 		rc = 1;
 		goto out;
 	}

@@ -297,7 +297,7 @@ int cmd_serve(int argc, char **argv)
 	if (cp_dir) {
 		dt_strbuf_adds(&dir, cp_dir);
 	} else {
-		const char *slash = strrchr(db.db_path, '/');
+		const char *slash = dt_store_is_pgsql(db.db_path) ? NULL : strrchr(db.db_path, '/');
 		if (slash)
 			dt_strbuf_add(&dir, db.db_path, (size_t)(slash - db.db_path + 1));
 		dt_strbuf_adds(&dir, "checkpoints");

@@ -376,6 +376,20 @@ int cli_db_resolve(struct cli_db *db)
 	if (db->key_arg || (kenv && *kenv)) {
 		db->key_path = strdup_or_exit(db->key_arg ? db->key_arg : kenv);
 		db->key_named = true;
+	} else if (dt_store_is_pgsql(path)) {
+		/* A PostgreSQL database has no folder: its key is NAME.key in the current one. */
+		const char *slash = strrchr(path + strlen("postgres://"), '/');
+		const char *name = slash ? slash + 1 : "";
+		struct dt_strbuf k = DT_STRBUF_INIT;
+		dt_strbuf_add(&k, name, strcspn(name, "?"));
+		if (!k.len)
+			dt_strbuf_adds(&k, "dualtrack");
+		dt_strbuf_adds(&k, ".key");
+		db->key_path = dt_strbuf_detach(&k, NULL);
+		if (!db->key_path) {
+			cli_error("out of memory");
+			return 3;
+		}
 	} else {
 		struct dt_strbuf k = DT_STRBUF_INIT;
 		const char *slash = strrchr(path, '/');
@@ -398,7 +412,7 @@ int cli_db_open(struct cli_db *db)
 	int rc = cli_db_resolve(db);
 	if (rc)
 		return rc;
-	if (stat(db->db_path, &st) != 0) {
+	if (!dt_store_is_pgsql(db->db_path) && stat(db->db_path, &st) != 0) {
 		if (errno == ENOENT)
 			cli_say(NULL, "cli.no_database", "path", db->db_path, "init", "init",
 				"option", "--db", NULL);

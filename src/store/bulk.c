@@ -44,20 +44,68 @@ const struct dt_keys *dt_store_keys(struct dt_store *s)
 	return s->have_keys ? &s->keys : NULL;
 }
 
-/* The id the next trainee gets: ids are never reused, as AUTOINCREMENT keeps them. */
-static enum dt_err trainee_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
+/*
+ * The highest id @table has ever given (ids are never reused, as SQLite's
+ * AUTOINCREMENT and PostgreSQL's identity sequences keep them): dialect.
+ */
+static enum dt_err max_id_ever(struct dt_store *s, const char *table, int64_t *id,
+			       struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st = dt_sql_prepare(
-		s,
-		"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'trainee'), 0), "
-		"coalesce((SELECT max(id) FROM trainee), 0)) + 1",
-		err);
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	if (dt_db_dialect(s->db) == DT_DB_PGSQL)
+		dt_strbuf_addf(&sql,
+			       "SELECT GREATEST(coalesce(pg_sequence_last_value("
+			       "pg_get_serial_sequence('%1$s', 'id')), 0), "
+			       "coalesce((SELECT max(id) FROM %1$s), 0))",
+			       table);
+	else
+		dt_strbuf_addf(&sql,
+			       "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = "
+			       "'%1$s'), 0), coalesce((SELECT max(id) FROM %1$s), 0))",
+			       table);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	dt_strbuf_release(&sql);
 	if (!st)
 		return DT_EDB;
 	int r = dt_db_step(st);
 	*id = r == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
 	dt_db_reset(st);
-	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "trainee", err);
+	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, table, err);
+}
+
+/*
+ * After rows of @table were written with ids the store chose (up to @last):
+ * on PostgreSQL the identity sequence moves past them, so that the next
+ * row written without an id does not take one of theirs (SQLite's
+ * AUTOINCREMENT follows by itself).  Dialect.
+ */
+static enum dt_err ids_used(struct dt_store *s, const char *table, int64_t last,
+			    struct dt_strbuf *err)
+{
+	if (dt_db_dialect(s->db) != DT_DB_PGSQL)
+		return DT_OK;
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	dt_strbuf_addf(&sql,
+		       "SELECT setval(pg_get_serial_sequence('%s', 'id'), ?) WHERE ? > "
+		       "coalesce(pg_sequence_last_value(pg_get_serial_sequence('%s', 'id')), 0)",
+		       table, table);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	dt_strbuf_release(&sql);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, last);
+	dt_db_bind_int64(st, 2, last);
+	int r = dt_db_step(st);
+	dt_db_reset(st);
+	return r == DT_DB_ROW || r == DT_DB_DONE ? DT_OK : dt_sql_error(s, table, err);
+}
+
+/* The id the next trainee gets. */
+static enum dt_err trainee_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
+{
+	int rc = max_id_ever(s, "trainee", id, err);
+	++*id;
+	return rc;
 }
 
 enum dt_err dt_store_region_bitmap(struct dt_store *s, unsigned char *bits, struct dt_strbuf *err)
@@ -166,6 +214,12 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
 	}
 	if (r != DT_DB_DONE)
 		return dt_sql_error(s, "trainee", err);
+	int64_t last = 0;
+	for (int i = 0; i < n; i++)
+		if (!t[i]->conflict && t[i]->id > last)
+			last = t[i]->id;
+	if (last && (rc = ids_used(s, "trainee", last, err)) != DT_OK)
+		return rc;
 
 	/* the events' afters with their ids, one after another in one buffer */
 	struct dt_strbuf text = DT_STRBUF_INIT;
@@ -219,11 +273,11 @@ enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind
 		dt_db_busy_timeout(s->db, 0);
 	int rc = dt_tx_begin(s, err);
 	if (rc == DT_OK) {
-		/* OR IGNORE: whichever thread records a job first wins; the others see it done */
+		/* Whichever thread records a job first wins; the others see it done. */
 		struct dt_db_stmt *st = dt_sql_prepare(
 			s,
-			"INSERT OR IGNORE INTO job(id, kind, entity, owner, status, params, created_at) "
-			"VALUES (?, ?, ?, ?, 'queued', ?, ?)",
+			"INSERT INTO job(id, kind, entity, owner, status, params, created_at) "
+			"VALUES (?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT (id) DO NOTHING",
 			err);
 		if (!st) {
 			rc = DT_EDB;
@@ -236,6 +290,8 @@ enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind
 			dt_db_bind_text(st, 6, created_at, -1);
 			rc = job_exec(s, st, err);
 		}
+		if (rc == DT_OK)
+			rc = ids_used(s, "job", id, err);
 		rc = dt_tx_end(s, rc, err);
 	}
 	if (nowait)
@@ -246,17 +302,7 @@ enum dt_err dt_store_job_create(struct dt_store *s, int64_t id, const char *kind
 
 enum dt_err dt_store_job_max_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st = dt_sql_prepare(
-		s,
-		"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'job'), 0), "
-		"coalesce((SELECT max(id) FROM job), 0))",
-		err);
-	if (!st)
-		return DT_EDB;
-	int r = dt_db_step(st);
-	*id = r == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
-	dt_db_reset(st);
-	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "job", err);
+	return max_id_ever(s, "job", id, err);
 }
 
 enum dt_err dt_store_job_start(struct dt_store *s, int64_t id, struct dt_strbuf *err)
@@ -311,6 +357,8 @@ enum dt_err dt_store_job_finish(struct dt_store *s, int64_t id, const char *stat
 			dt_db_bind_int64(st, 9, id);
 			rc = job_exec(s, st, err);
 		}
+		if (rc == DT_OK)
+			rc = ids_used(s, "job", id, err);
 		rc = dt_tx_end(s, rc, err);
 	}
 	free(c);

@@ -18,6 +18,7 @@
  * aggregate rows they touch, follow each other in one order, without
  * deadlocks, however many servers there are.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -627,6 +628,38 @@ out:
 		s = NULL;
 	}
 	*out = s;
+	return rc;
+}
+
+bool dt_store_is_pgsql(const char *path)
+{
+	return dt_db_is_pgsql(path);
+}
+
+enum dt_err dt_store_exists(const char *path, bool *exists, struct dt_strbuf *err)
+{
+	*exists = false;
+	if (!dt_db_is_pgsql(path)) {
+		struct stat sb;
+		if (stat(path, &sb) == 0)
+			*exists = true;
+		else if (errno != ENOENT)
+			return dt_error(err, DT_EIO, "%s: %s", path, strerror(errno));
+		return DT_OK;
+	}
+	struct dt_db *db = NULL;
+	struct dt_strbuf why = DT_STRBUF_INIT;
+	if (dt_db_open(&db, path, 0, &why) != DT_OK) {
+		dt_strbuf_release(&why);
+		return DT_OK; /* no such database (or no server: init will say so) */
+	}
+	struct dt_db_stmt *st = dt_db_prepare(db, "SELECT to_regclass('meta') IS NOT NULL", err);
+	int rc = st ? DT_OK : DT_EDB;
+	if (st && dt_db_step(st) == DT_DB_ROW)
+		*exists = dt_db_column_int(st, 0) != 0;
+	dt_db_finalize(st);
+	dt_db_close(db);
+	dt_strbuf_release(&why);
 	return rc;
 }
 

@@ -402,7 +402,7 @@ static enum dt_err check_inherited(struct run *r, const struct dt_entity *e, str
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	dt_strbuf_addf(
 		&sql,
-		"SELECT c.id, o.id FROM %s c JOIN %s o ON o.id = c.%s WHERE c.region IS NOT o.region",
+		"SELECT c.id, o.id FROM %s c JOIN %s o ON o.id = c.%s WHERE c.region IS DISTINCT FROM o.region",
 		e->table, owner->table, f->name);
 	struct dt_db_stmt *st = dt_sql_prepare(r->s, sql.buf, err);
 	dt_strbuf_release(&sql);

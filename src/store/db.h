@@ -141,4 +141,11 @@ enum dt_err dt_db_listen(struct dt_db *db, const char *channel, struct dt_strbuf
  */
 int dt_db_wait_notify(struct dt_db *db, int timeout_ms, struct dt_strbuf *payload);
 
+/**
+ * The engine's own handle behind @db when it is SQLite's (a sqlite3 *), for
+ * the fuzz harnesses, which move the database into memory and back; NULL
+ * for another engine.  The store itself never uses it.
+ */
+void *dt_db_sqlite_handle(struct dt_db *db);
+
 #endif

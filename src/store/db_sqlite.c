@@ -252,6 +252,11 @@ static int lite_wait_notify(struct dt_db *db, int timeout_ms, struct dt_strbuf *
 	return 0;
 }
 
+void *dt_db_sqlite_handle(struct dt_db *db)
+{
+	return db && db->ops->dialect == DT_DB_SQLITE ? LITE(db)->h : NULL;
+}
+
 static const struct dt_db_ops lite_ops = {
 	.dialect = DT_DB_SQLITE,
 	.close = lite_close,

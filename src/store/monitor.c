@@ -336,30 +336,49 @@ enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a,
 /*
  * The facts each per-record rule looks at.  ?1 is today's date, ?2 the
  * rule's threshold.  All run on indexes: contract(enterprise_id, status),
- * record_entry(contract_id, date), pilot_task(status, deadline).
+ * record_entry(contract_id, date), pilot_task(status, deadline).  Date
+ * arithmetic has no common form: where a rule needs it, @pg is its
+ * PostgreSQL text (dialect), otherwise @sql serves both.
  */
 static const struct {
-	const char *rule, *sql;
+	const char *rule, *sql, *pg;
 } candidates[] = {
 	{ "dissolution_spike",
 	  "SELECT c.enterprise_id, o.region, o.name, count(*) FROM contract c "
 	  "JOIN organization o ON o.id = c.enterprise_id WHERE c.status = 'dissolved' "
-	  "AND c.ended_on >= date(?1, '-90 days') GROUP BY c.enterprise_id HAVING count(*) >= ?2" },
+	  "AND c.ended_on >= date(?1, '-90 days') GROUP BY c.enterprise_id, o.region, o.name "
+	  "HAVING count(*) >= ?2",
+	  "SELECT c.enterprise_id, o.region, o.name, count(*) FROM contract c "
+	  "JOIN organization o ON o.id = c.enterprise_id WHERE c.status = 'dissolved' "
+	  "AND c.ended_on >= to_char(CAST(?1 AS date) - 90, 'YYYY-MM-DD') "
+	  "GROUP BY c.enterprise_id, o.region, o.name HAVING count(*) >= ?2" },
 	{ "no_record_entry",
 	  "SELECT id, region, last, julianday(?1) - julianday(coalesce(last, start_date)) AS idle "
 	  "FROM (SELECT c.id, c.region, c.start_date, "
 	  "(SELECT max(date) FROM record_entry r WHERE r.contract_id = c.id) AS last "
-	  "FROM contract c WHERE c.status = 'active' AND c.start_date <= ?1) WHERE idle >= ?2" },
+	  "FROM contract c WHERE c.status = 'active' AND c.start_date <= ?1) x WHERE idle >= ?2",
+	  "SELECT id, region, last, idle FROM (SELECT id, region, last, "
+	  "CAST(?1 AS date) - CAST(coalesce(last, start_date) AS date) AS idle "
+	  "FROM (SELECT c.id, c.region, c.start_date, "
+	  "(SELECT max(date) FROM record_entry r WHERE r.contract_id = c.id) AS last "
+	  "FROM contract c WHERE c.status = 'active' AND c.start_date <= ?1) x) y WHERE idle >= ?2" },
+	/* The enterprise's most loaded mentor (ties: the first by name, then region). */
 	{ "mentor_overload",
-	  "SELECT m.enterprise_id, m.region, o.name, m.mentor, max(m.n) FROM mentor_load m "
-	  "JOIN organization o ON o.id = m.enterprise_id WHERE m.n > ?2 AND ?1 IS NOT NULL "
-	  "GROUP BY m.enterprise_id" },
+	  "SELECT m.enterprise_id, m.region, o.name, m.mentor, m.n FROM mentor_load m "
+	  "JOIN organization o ON o.id = m.enterprise_id WHERE m.n > ?2 "
+	  "AND CAST(?1 AS TEXT) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mentor_load b "
+	  "WHERE b.enterprise_id = m.enterprise_id AND (b.n > m.n OR (b.n = m.n AND "
+	  "(b.mentor < m.mentor OR (b.mentor = m.mentor AND b.region < m.region)))))",
+	  NULL },
 	{ "stipend_below_minimum",
 	  "SELECT id, region, stipend, wage FROM contract_life "
-	  "WHERE sgn = 1 AND wage IS NOT NULL AND stipend < wage AND ?1 IS NOT NULL AND ?2 IS NOT NULL "
-	  "AND id IN (SELECT id FROM contract WHERE status = 'active')" },
-	{ "task_overdue", "SELECT id, region, title, deadline FROM pilot_task "
-			  "WHERE status != 'done' AND deadline < ?1 AND ?2 IS NOT NULL" },
+	  "WHERE sgn = 1 AND wage IS NOT NULL AND stipend < wage AND CAST(?1 AS TEXT) IS NOT NULL "
+	  "AND ?2 IS NOT NULL AND id IN (SELECT id FROM contract WHERE status = 'active')",
+	  NULL },
+	{ "task_overdue",
+	  "SELECT id, region, title, deadline FROM pilot_task "
+	  "WHERE status != 'done' AND deadline < ?1 AND ?2 IS NOT NULL",
+	  NULL },
 };
 
 enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
@@ -369,7 +388,9 @@ enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, cons
 	const char *sql = NULL;
 	for (size_t i = 0; i < DT_ARRAY_SIZE(candidates); i++)
 		if (!strcmp(candidates[i].rule, rule))
-			sql = candidates[i].sql;
+			sql = candidates[i].pg && dt_db_dialect(s->db) == DT_DB_PGSQL
+				      ? candidates[i].pg
+				      : candidates[i].sql;
 	if (!sql)
 		return dt_error(err, DT_EINVAL, "no alert rule '%s'", rule);
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);

@@ -71,6 +71,14 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 			  unsigned flags, struct dt_strbuf *err);
 /** Close the connection (checkpointing the WAL); NULL is fine. */
 void dt_store_close(struct dt_store *s);
+/** Is @path a PostgreSQL URI ("postgresql://..."), not a SQLite file? */
+bool dt_store_is_pgsql(const char *path);
+/**
+ * Does the database at @path (a file, or a PostgreSQL URI) hold a dualtrack
+ * database already?  A PostgreSQL database that exists but is empty does
+ * not.
+ */
+enum dt_err dt_store_exists(const char *path, bool *exists, struct dt_strbuf *err);
 /** The schema version (the number of migrations applied). */
 int dt_store_schema_version(struct dt_store *s);
 

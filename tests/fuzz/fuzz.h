@@ -46,6 +46,9 @@
 #include "store/store_internal.h"
 #include "core/banned.h"
 
+/* The store's own SQLite handle (the harnesses run on SQLite only). */
+#define FZ_SQLITE ((sqlite3 *)dt_db_sqlite_handle(fz_g.s->db))
+
 #define FZ_TODAY "2026-11-26"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -109,7 +112,7 @@ static inline void fz_restore(void)
 	 * survive it: the store keeps its prepared statements between calls.
 	 */
 	dt_sql_cache_clear(fz_g.s);
-	if (sqlite3_deserialize(fz_g.s->db, "main", copy, fz_g.image_len, room,
+	if (sqlite3_deserialize(FZ_SQLITE, "main", copy, fz_g.image_len, room,
 				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) !=
 	    SQLITE_OK)
 		fz_die("restore", NULL);
@@ -119,7 +122,7 @@ static inline void fz_restore(void)
 	 * and restores (the dispatcher harness, replayed); a memory database
 	 * gains nothing from it.
 	 */
-	if (sqlite3_exec(fz_g.s->db, "PRAGMA mmap_size = 0", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(FZ_SQLITE, "PRAGMA mmap_size = 0", NULL, NULL, NULL) != SQLITE_OK)
 		fz_die("mmap_size", NULL);
 }
 
@@ -144,7 +147,7 @@ static void fz_cleanup(void)
 static inline void fz_save_image(void)
 {
 	sqlite3_free(fz_g.image);
-	fz_g.image = sqlite3_serialize(fz_g.s->db, "main", &fz_g.image_len, 0);
+	fz_g.image = sqlite3_serialize(FZ_SQLITE, "main", &fz_g.image_len, 0);
 	if (!fz_g.image || fz_g.image_len < 100)
 		fz_die("serialize", NULL);
 	/* a WAL database's header says so (write/read versions 2); memory has no WAL */
@@ -193,7 +196,7 @@ static inline struct dt_store *fz_store(int64_t trainees)
 	if (getenv("FZ_VERBOSE"))
 		fprintf(stderr, "fuzz: database image of %lld bytes\n", (long long)fz_g.image_len);
 	fz_restore();
-	sqlite3_commit_hook(fz_g.s->db, fz_commit_hook, &fz_g);
+	sqlite3_commit_hook(FZ_SQLITE, fz_commit_hook, &fz_g);
 	dt_strbuf_release(&err);
 	return fz_g.s;
 }
@@ -220,8 +223,8 @@ static inline int64_t fz_sql_int(const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t v = 0;
-	if (sqlite3_prepare_v2(fz_g.s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "%s\n", sqlite3_errmsg(fz_g.s->db));
+	if (sqlite3_prepare_v2(FZ_SQLITE, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "%s\n", sqlite3_errmsg(FZ_SQLITE));
 		fz_die(sql, NULL);
 	}
 	if (sqlite3_step(st) == SQLITE_ROW)
