@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # run-tests.sh UNIT_BIN... - run the cmocka unit test binaries, then the fuzz
 # harnesses' replays over their seed corpus and regressions, then the
-# end-to-end tests (node --test on tests/e2e) when there are any, and finish
-# with one line "N passed, N failed".  Exit status 0 only when something ran
-# and nothing failed.
+# end-to-end tests (node --test on tests/e2e) when there are any, on each
+# storage backend in turn, and finish with one line "N passed, N failed".
+# Exit status 0 only when something ran and nothing failed.
 #
+# On PostgreSQL the unit and end-to-end tests run again against a throw-away
+# server that scripts/pgtmp.sh starts (and removes afterwards); the fuzz
+# replays run once, on SQLite.  Suites of that run are named "pgsql:NAME".
+#
+#   DUALTRACK_BACKEND  sqlite, pgsql or both (default: both)
 #   BUILD              build directory holding dualtrack (default: build)
 #   FUZZ_REPLAY        replay binaries (BUILD/tests/replay_NAME), space-separated
 #   TEST_TIMEOUT       seconds allowed per unit binary / e2e run (default: 1800)
@@ -20,13 +25,27 @@ for b in "$@"; do
 done
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 timeout_s=${TEST_TIMEOUT:-1800}
+backend=${DUALTRACK_BACKEND:-both}
+case $backend in
+sqlite | pgsql | both) ;;
+*)
+	echo "run-tests.sh: DUALTRACK_BACKEND must be sqlite, pgsql or both (not '$backend')" >&2
+	exit 2
+	;;
+esac
+pgdir=
+cleanup() {
+	rm -f "$log"
+	[[ -n $pgdir ]] && scripts/pgtmp.sh stop "$pgdir" >/dev/null 2>&1
+	return 0
+}
 
 total_pass=0
 total_fail=0
 ran=0
 failed_suites=()
 log=$(mktemp "${TMPDIR:-/tmp}/dualtrack-test.XXXXXX")
-trap 'rm -f "$log"' EXIT
+trap cleanup EXIT
 
 # summary SUITE PASS FAIL [NOTE]
 summary() {
@@ -45,11 +64,18 @@ summary() {
 #   [  PASSED  ] 3 test(s).
 #   [  FAILED  ] 2 test(s), listed below:
 # and exits with the number of failed tests.
+# run_unit PREFIX: on PostgreSQL ("pgsql:") only the binaries whose tests
+# open a store (tests/unit/NAME.c uses store_fixture.h or DUALTRACK_TEST_PG).
+run_unit() {
+local prefix=$1 bin name rc pass fail groups note
 for bin in "${bins[@]}"; do
 	name=${bin##*/}
+	if [[ -n $prefix ]] && ! grep -qE 'store_fixture\.h|DUALTRACK_TEST_PG' "tests/unit/$name.c" 2>/dev/null; then
+		continue
+	fi
 	echo "== ${bin#"$PWD"/}"
 	if [[ ! -x $bin ]]; then
-		summary "$name" 0 1 "missing binary"
+		summary "$prefix$name" 0 1 "missing binary"
 		continue
 	fi
 	CMOCKA_MESSAGE_OUTPUT=stdout timeout -k 10 "$timeout_s" "$bin" >"$log" 2>&1 </dev/null
@@ -77,35 +103,15 @@ for bin in "${bins[@]}"; do
 		note="exit status $rc"
 	fi
 	[[ -n $note ]] && fail=$((fail + 1))
-	summary "$name" "$pass" "$fail" "$note"
+	summary "$prefix$name" "$pass" "$fail" "$note"
 done
-
-# --- fuzz replays ----------------------------------------------------------
-# Each harness of tests/fuzz run by the ordinary compiler over its seed
-# corpus and every crash once found (tests/fuzz/regress/NAME): one passed
-# per harness that runs them all, one failed if it crashes or reports.
-for bin in ${FUZZ_REPLAY:-}; do
-	[[ $bin == /* ]] || bin=$PWD/$bin
-	name=${bin##*/replay_}
-	echo "== ${bin#"$PWD"/}"
-	if [[ ! -x $bin ]]; then
-		summary "fuzz-replay-$name" 0 1 "missing binary"
-		continue
-	fi
-	timeout -k 10 "$timeout_s" "$bin" "tests/fuzz/corpus/$name" "tests/fuzz/regress/$name" \
-		>"$log" 2>&1 </dev/null
-	rc=$?
-	tail -n 40 "$log"
-	if ((rc == 0)) && grep -q "^replay " "$log"; then
-		summary "fuzz-replay-$name" 1 0
-	else
-		summary "fuzz-replay-$name" 0 1 "exit status $rc"
-	fi
-done
+}
 
 # --- end-to-end tests (node:test) -----------------------------------------
+run_e2e() {
+local prefix=$1 rc pass fail cancelled seen note
 shopt -s nullglob
-e2e=(tests/e2e/*.test.mjs)
+local e2e=(tests/e2e/*.test.mjs)
 if ((${#e2e[@]})); then
 	echo "== node --test tests/e2e/"
 	DUALTRACK_BIN=$BUILD/dualtrack timeout -k 10 "$timeout_s" \
@@ -134,7 +140,50 @@ if ((${#e2e[@]})); then
 		note="exit status $rc"
 		fail=1
 	fi
-	summary e2e "$pass" "$fail" "$note"
+	summary "${prefix}e2e" "$pass" "$fail" "$note"
+fi
+}
+
+if [[ $backend != pgsql ]]; then
+	unset DUALTRACK_TEST_PG
+	run_unit ""
+fi
+# --- fuzz replays ----------------------------------------------------------
+# Each harness of tests/fuzz run by the ordinary compiler over its seed
+# corpus and every crash once found (tests/fuzz/regress/NAME): one passed
+# per harness that runs them all, one failed if it crashes or reports.
+for bin in ${FUZZ_REPLAY:-}; do
+	[[ $bin == /* ]] || bin=$PWD/$bin
+	name=${bin##*/replay_}
+	echo "== ${bin#"$PWD"/}"
+	if [[ ! -x $bin ]]; then
+		summary "fuzz-replay-$name" 0 1 "missing binary"
+		continue
+	fi
+	timeout -k 10 "$timeout_s" "$bin" "tests/fuzz/corpus/$name" "tests/fuzz/regress/$name" \
+		>"$log" 2>&1 </dev/null
+	rc=$?
+	tail -n 40 "$log"
+	if ((rc == 0)) && grep -q "^replay " "$log"; then
+		summary "fuzz-replay-$name" 1 0
+	else
+		summary "fuzz-replay-$name" 0 1 "exit status $rc"
+	fi
+done
+
+if [[ $backend != pgsql ]]; then
+	run_e2e ""
+fi
+if [[ $backend != sqlite ]]; then
+	echo "== PostgreSQL: a throw-away server (scripts/pgtmp.sh)"
+	pgdir=$(mktemp -d "${TMPDIR:-/tmp}/dualtrack-pg.XXXXXX")
+	if DUALTRACK_TEST_PG=$(scripts/pgtmp.sh start "$pgdir"); then
+		export DUALTRACK_TEST_PG
+		run_unit "pgsql:"
+		run_e2e "pgsql:"
+	else
+		summary "pgsql:server" 0 1 "scripts/pgtmp.sh could not start PostgreSQL"
+	fi
 fi
 
 if ((${#failed_suites[@]})); then
