@@ -8,6 +8,8 @@
 #   BUILD              build directory holding dualtrack (default: build)
 #   FUZZ_REPLAY        replay binaries (BUILD/tests/replay_NAME), space-separated
 #   TEST_TIMEOUT       seconds allowed per unit binary / e2e run (default: 1800)
+#   DUALTRACK_TEST_PG  base URI of a PostgreSQL server for the tests (default: one started
+#                      by scripts/pgtmp.sh for the run and removed after; "none": no server)
 #   ASAN_OPTIONS etc.  passed through unchanged
 set -uo pipefail
 
@@ -26,7 +28,29 @@ total_fail=0
 ran=0
 failed_suites=()
 log=$(mktemp "${TMPDIR:-/tmp}/dualtrack-test.XXXXXX")
-trap 'rm -f "$log"' EXIT
+pgdir=
+cleanup() {
+	rm -f "$log"
+	[[ -n $pgdir ]] && scripts/pgtmp.sh stop "$pgdir"
+}
+trap cleanup EXIT
+
+# The PostgreSQL half of the tests runs on a throw-away server unless
+# DUALTRACK_TEST_PG already names one (DUALTRACK_TEST_PG=none: no server;
+# then the tests that need one say they were skipped, or fail when CI=true).
+if [[ -z ${DUALTRACK_TEST_PG:-} ]]; then
+	pgdir=$(mktemp -d "${TMPDIR:-/tmp}/dualtrack-pg.XXXXXX")
+	rmdir "$pgdir"
+	if uri=$(PGTMP_FAST=1 scripts/pgtmp.sh start "$pgdir"); then
+		export DUALTRACK_TEST_PG=$uri
+		echo "== PostgreSQL for the tests: $uri"
+	else
+		echo "== no PostgreSQL server for the tests (scripts/pgtmp.sh start failed)"
+		[[ -e $pgdir ]] || pgdir=
+	fi
+elif [[ $DUALTRACK_TEST_PG == none ]]; then
+	unset DUALTRACK_TEST_PG
+fi
 
 # summary SUITE PASS FAIL [NOTE]
 summary() {
