@@ -368,13 +368,18 @@ static void on_notice(void *arg, const char *msg)
 }
 
 /*
- * What a connection is set to after it opens or reconnects: bytea as hex,
- * the lock timeout, the channels listened on.
+ * What a connection is set to after it opens or reconnects: how values are
+ * written (bytea as hex, floats exact, dates ISO in UTC, backslashes plain in
+ * '...' as the placeholder rewriting assumes), the lock timeout, the channels
+ * listened on.
  */
 static bool setup_session(struct pg *p)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
-	dt_strbuf_adds(&sql, "SET bytea_output = hex");
+	/* whatever the server's defaults: values read and written the same on every server */
+	dt_strbuf_adds(&sql, "SET bytea_output = hex; SET standard_conforming_strings = on; "
+			     "SET extra_float_digits = 3; SET DateStyle = 'ISO, YMD'; "
+			     "SET IntervalStyle = iso_8601; SET TimeZone = 'UTC'");
 	if (p->lock_ms >= 0)
 		dt_strbuf_addf(&sql, "; SET lock_timeout = %d", p->lock_ms ? p->lock_ms : 1);
 	for (size_t off = 0; off < p->listens.len; off += strlen(p->listens.buf + off) + 1)

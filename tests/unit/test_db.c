@@ -349,6 +349,23 @@ static void test_round_trip(void **state)
 	assert_string_equal(dt_db_column_text(agg, 6), "copied");
 	assert_int_equal(dt_db_step(agg), DT_DB_DONE);
 	dt_db_finalize(agg);
+
+	/* PostgreSQL's numeric (sum of a bigint, a cast): INTEGER when integral, as SQLite's */
+	agg = prep(t->db, "SELECT sum(i), CAST(? AS NUMERIC), CAST(2.5 AS NUMERIC), "
+			  "CAST(-3 AS NUMERIC) FROM rt WHERE id IN (3, 4, 5, 6)");
+	dt_db_bind_int64(agg, 1, 12);
+	assert_int_equal(dt_db_step(agg), DT_DB_ROW);
+	assert_int_equal(dt_db_column_type(agg, 0), DT_DB_INTEGER);
+	assert_int_equal(dt_db_column_int64(agg, 0), 4294967296LL);
+	assert_int_equal(dt_db_column_type(agg, 1), DT_DB_INTEGER);
+	assert_int_equal(dt_db_column_int64(agg, 1), 12);
+	assert_int_equal(dt_db_column_type(agg, 2), DT_DB_FLOAT);
+	assert_true(dt_db_column_double(agg, 2) == 2.5);
+	assert_int_equal(dt_db_column_int64(agg, 2), 2);
+	assert_int_equal(dt_db_column_type(agg, 3), DT_DB_INTEGER);
+	assert_int_equal(dt_db_column_int64(agg, 3), -3);
+	assert_int_equal(dt_db_step(agg), DT_DB_DONE);
+	dt_db_finalize(agg);
 }
 
 /* A statement run again and again, rebound with other types between runs. */
@@ -764,6 +781,47 @@ static void test_broken_connection(void **state)
 	dt_db_close(killer);
 }
 
+/*
+ * PostgreSQL: whatever a database's own settings, a connection reads and
+ * writes values the same way (backslashes plain in '...', ISO dates, UTC,
+ * bytea as hex).
+ */
+static void test_server_settings(void **state)
+{
+	struct tdb *t = *state;
+	if (!t->pg) {
+		skip();
+		return;
+	}
+	exec_ok(t->db, "DO $$ BEGIN "
+		       "EXECUTE format('ALTER DATABASE %I SET standard_conforming_strings = off', "
+		       "current_database()); "
+		       "EXECUTE format('ALTER DATABASE %I SET DateStyle = ''SQL, DMY''', "
+		       "current_database()); "
+		       "EXECUTE format('ALTER DATABASE %I SET TimeZone = ''Asia/Shanghai''', "
+		       "current_database()); "
+		       "EXECUTE format('ALTER DATABASE %I SET bytea_output = escape', "
+		       "current_database()); END $$");
+	struct dt_db *db = open2(t);
+	struct dt_db_stmt *st = prep(
+		db, "SELECT 'a\\\\' AS a, ? AS b, CAST('2026-03-04' AS DATE) AS c, "
+		    "CAST('2026-03-04 01:02:03+08' AS TIMESTAMPTZ) AS d, CAST(? AS BYTEA) AS e");
+	dt_db_bind_int64(st, 1, 5);
+	dt_db_bind_blob(st, 2, "\\0\\x", 4);
+	int r = dt_db_step(st);
+	exec_ok(t->db, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET ALL', "
+		       "current_database()); END $$");
+	assert_int_equal(r, DT_DB_ROW);
+	assert_string_equal(dt_db_column_text(st, 0), "a\\\\");
+	assert_int_equal(dt_db_column_int64(st, 1), 5);
+	assert_string_equal(dt_db_column_text(st, 2), "2026-03-04");
+	assert_string_equal(dt_db_column_text(st, 3), "2026-03-03 17:02:03+00");
+	assert_int_equal(dt_db_column_bytes(st, 4), 4);
+	assert_memory_equal(dt_db_column_blob(st, 4), "\\0\\x", 4);
+	dt_db_finalize(st);
+	dt_db_close(db);
+}
+
 /* Without a server to test on: say so, and fail in CI. */
 static void test_pg_skipped(void **state)
 {
@@ -783,7 +841,7 @@ int main(void)
 		T(test_constraints),       T(test_changes),
 		T(test_transactions),      T(test_busy),
 		T(test_try_lock),          T(test_notify),
-		T(test_broken_connection),
+		T(test_broken_connection), T(test_server_settings),
 	};
 #undef T
 	int failed =
