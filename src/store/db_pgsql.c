@@ -446,6 +446,15 @@ static void pg_close(struct dt_db *db)
 	free(p);
 }
 
+/* Rows changed, when @res is an INSERT, UPDATE, DELETE or MERGE. */
+static void count_changes(struct pg *p, const PGresult *res)
+{
+	const char *tag = PQcmdStatus((PGresult *)res);
+	if (!strncmp(tag, "INSERT ", 7) || !strncmp(tag, "UPDATE ", 7) ||
+	    !strncmp(tag, "DELETE ", 7) || !strncmp(tag, "MERGE ", 6))
+		p->changes = strtoll(PQcmdTuples((PGresult *)res), NULL, 10);
+}
+
 static enum dt_err pg_exec(struct dt_db *db, const char *sql, struct dt_strbuf *err)
 {
 	struct pg *p = PG(db);
@@ -454,6 +463,8 @@ static enum dt_err pg_exec(struct dt_db *db, const char *sql, struct dt_strbuf *
 	PGresult *res = PQexec(p->c, sql);
 	bool ok = result_ok(p, res);
 	note_txn(p);
+	if (ok)
+		count_changes(p, res); /* of the last statement, as SQLite counts */
 	PQclear(res);
 	if (!ok)
 		return dt_error(err, DT_EDB, "database error: %s", dt_db_errmsg(db));
@@ -731,15 +742,6 @@ static struct pg_variant *variant(struct pg_stmt *st)
 	st->variants = v;
 	st->nvariants++;
 	return v;
-}
-
-/* Rows changed, when @res is an INSERT, UPDATE, DELETE or MERGE. */
-static void count_changes(struct pg *p, const PGresult *res)
-{
-	const char *tag = PQcmdStatus((PGresult *)res);
-	if (!strncmp(tag, "INSERT ", 7) || !strncmp(tag, "UPDATE ", 7) ||
-	    !strncmp(tag, "DELETE ", 7) || !strncmp(tag, "MERGE ", 6))
-		p->changes = strtoll(PQcmdTuples((PGresult *)res), NULL, 10);
 }
 
 /* Run @st with its bindings; false (the error recorded) if it failed. */

@@ -589,6 +589,9 @@ static void test_changes(void **state)
 	done(del);
 	assert_int_equal(dt_db_changes(t->db), 5);
 	dt_db_finalize(del);
+	/* exec counts too: its last INSERT, UPDATE or DELETE */
+	exec_ok(t->db, "INSERT INTO ch VALUES (20, 1), (21, 1); UPDATE ch SET v = 3");
+	assert_int_equal(dt_db_changes(t->db), 2);
 }
 
 /* Transactions and savepoints as cached statements, each stepped more than once. */
