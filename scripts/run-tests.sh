@@ -5,14 +5,17 @@
 # storage backend in turn, and finish with one line "N passed, N failed".
 # Exit status 0 only when something ran and nothing failed.
 #
-# On PostgreSQL the unit and end-to-end tests run again against a throw-away
-# server that scripts/pgtmp.sh starts (and removes afterwards); the fuzz
-# replays run once, on SQLite.  Suites of that run are named "pgsql:NAME".
+# On PostgreSQL the store's unit tests and the end-to-end tests run again
+# against a throw-away server that scripts/pgtmp.sh starts (and removes
+# afterwards); the other unit tests and the fuzz replays run once.  Suites
+# of that pass are named "pgsql:NAME".
 #
 #   DUALTRACK_BACKEND  sqlite, pgsql or both (default: both)
 #   BUILD              build directory holding dualtrack (default: build)
 #   FUZZ_REPLAY        replay binaries (BUILD/tests/replay_NAME), space-separated
 #   TEST_TIMEOUT       seconds allowed per unit binary / e2e run (default: 1800)
+#   DUALTRACK_TEST_PG  base URI of a PostgreSQL server for the tests (default: one started
+#                      by scripts/pgtmp.sh for the run and removed after; "none": no server)
 #   ASAN_OPTIONS etc.  passed through unchanged
 set -uo pipefail
 
@@ -47,6 +50,26 @@ failed_suites=()
 log=$(mktemp "${TMPDIR:-/tmp}/dualtrack-test.XXXXXX")
 trap cleanup EXIT
 
+# The PostgreSQL half of the tests runs on a throw-away server unless
+# DUALTRACK_TEST_PG already names one (DUALTRACK_TEST_PG=none: no server;
+# then the tests that need one say they were skipped, or fail when CI=true).
+# The driver's own tests (test_db) use it in every pass; the store's tests
+# and the end-to-end tests use it in the PostgreSQL pass only, told so by
+# DUALTRACK_TEST_BACKEND=pgsql.
+if [[ -z ${DUALTRACK_TEST_PG:-} ]]; then
+	pgdir=$(mktemp -d "${TMPDIR:-/tmp}/dualtrack-pg.XXXXXX")
+	rmdir "$pgdir"
+	if uri=$(PGTMP_FAST=1 scripts/pgtmp.sh start "$pgdir"); then
+		export DUALTRACK_TEST_PG=$uri
+		echo "== PostgreSQL for the tests: $uri"
+	else
+		echo "== no PostgreSQL server for the tests (scripts/pgtmp.sh start failed)"
+		[[ -e $pgdir ]] || pgdir=
+	fi
+elif [[ $DUALTRACK_TEST_PG == none ]]; then
+	unset DUALTRACK_TEST_PG
+fi
+
 # summary SUITE PASS FAIL [NOTE]
 summary() {
 	local status=PASS
@@ -65,12 +88,13 @@ summary() {
 #   [  FAILED  ] 2 test(s), listed below:
 # and exits with the number of failed tests.
 # run_unit PREFIX: on PostgreSQL ("pgsql:") only the binaries whose tests
-# open a store (tests/unit/NAME.c uses store_fixture.h or DUALTRACK_TEST_PG).
+# open a store (tests/unit/NAME.c uses store_fixture.h or names
+# DUALTRACK_TEST_BACKEND).
 run_unit() {
 local prefix=$1 bin name rc pass fail groups note
 for bin in "${bins[@]}"; do
 	name=${bin##*/}
-	if [[ -n $prefix ]] && ! grep -qE 'store_fixture\.h|DUALTRACK_TEST_PG' "tests/unit/$name.c" 2>/dev/null; then
+	if [[ -n $prefix ]] && ! grep -qE 'store_fixture\.h|DUALTRACK_TEST_BACKEND' "tests/unit/$name.c" 2>/dev/null; then
 		continue
 	fi
 	echo "== ${bin#"$PWD"/}"
@@ -145,7 +169,6 @@ fi
 }
 
 if [[ $backend != pgsql ]]; then
-	unset DUALTRACK_TEST_PG
 	run_unit ""
 fi
 # --- fuzz replays ----------------------------------------------------------
@@ -175,14 +198,13 @@ if [[ $backend != pgsql ]]; then
 	run_e2e ""
 fi
 if [[ $backend != sqlite ]]; then
-	echo "== PostgreSQL: a throw-away server (scripts/pgtmp.sh)"
-	pgdir=$(mktemp -d "${TMPDIR:-/tmp}/dualtrack-pg.XXXXXX")
-	if DUALTRACK_TEST_PG=$(scripts/pgtmp.sh start "$pgdir"); then
-		export DUALTRACK_TEST_PG
+	if [[ -n ${DUALTRACK_TEST_PG:-} ]]; then
+		export DUALTRACK_TEST_BACKEND=pgsql
 		run_unit "pgsql:"
 		run_e2e "pgsql:"
+		unset DUALTRACK_TEST_BACKEND
 	else
-		summary "pgsql:server" 0 1 "scripts/pgtmp.sh could not start PostgreSQL"
+		summary "pgsql" 0 1 "no PostgreSQL server for the tests"
 	fi
 fi
 

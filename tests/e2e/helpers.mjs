@@ -69,14 +69,14 @@ export function fails(args, status, re, opts) {
 
 // ---- the storage backend ----
 //
-// With DUALTRACK_TEST_PG set to a PostgreSQL server's base URI (as
-// scripts/pgtmp.sh prints it), every database a test makes through dbPath()
+// With DUALTRACK_TEST_BACKEND=pgsql and DUALTRACK_TEST_PG set to a
+// PostgreSQL server's base URI (as scripts/pgtmp.sh prints it), every database a test makes through dbPath()
 // is a new PostgreSQL database on that server instead of a SQLite file, and
 // the same tests run against the other backend.  Its key file is then
 // NAME.key in the current folder of the command (os.tmpdir() unless a test
 // gives another), as dualtrack's rule for a URI has it.  The databases are
 // dropped when the run ends.
-export const PG = process.env.DUALTRACK_TEST_PG || '';
+export const PG = process.env.DUALTRACK_TEST_BACKEND === 'pgsql' ? process.env.DUALTRACK_TEST_PG || '' : '';
 const pgMade = [];
 let pgSerial = 0;
 process.on('exit', () => {
