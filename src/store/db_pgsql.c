@@ -522,8 +522,8 @@ static size_t dollar_tag(const char *p)
 
 /*
  * Copy @sql into @out with each "?" outside '...' strings, "..." names, --
- * and slash-star comments and $tag$...$tag$ bodies as $1, $2, ...; the
- * number of them.
+ * and slash-star comments and $tag$...$tag$ bodies as $1, $2, ... ("?NNN"
+ * as $NNN); the number of parameters (the highest).
  */
 static int rewrite_placeholders(const char *sql, struct dt_strbuf *out)
 {
@@ -551,9 +551,17 @@ static int rewrite_placeholders(const char *sql, struct dt_strbuf *out)
 					end = q + tag;
 			p = end ? end : p + strlen(p);
 		} else if (*p == '?') {
-			dt_strbuf_addch(out, '$');
-			dt_strbuf_addint(out, ++n, 0);
+			/* As SQLite numbers them: ?NNN is parameter NNN, a bare ? the next after the highest yet */
+			int k = 0;
 			p++;
+			while (*p >= '0' && *p <= '9' && k < 100000)
+				k = k * 10 + (*p++ - '0');
+			if (!k)
+				k = n + 1;
+			if (k > n)
+				n = k;
+			dt_strbuf_addch(out, '$');
+			dt_strbuf_addint(out, k, 0);
 			continue;
 		} else {
 			p++;

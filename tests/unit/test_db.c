@@ -239,6 +239,17 @@ static void test_placeholders(void **state)
 	assert_int_equal(dt_db_column_int64(st, 5), 3);
 	assert_int_equal(dt_db_step(st), DT_DB_DONE);
 	dt_db_finalize(st);
+	/* Numbered as SQLite numbers them: ?NNN is parameter NNN, a bare ? the next after the highest. */
+	st = prep(t->db, "SELECT ?2 AS a, ?1 AS b, ?2 + ?1 AS c, ? AS d");
+	dt_db_bind_int64(st, 1, 10);
+	dt_db_bind_int64(st, 2, 20);
+	dt_db_bind_int64(st, 3, 30);
+	assert_int_equal(dt_db_step(st), DT_DB_ROW);
+	assert_int_equal(dt_db_column_int64(st, 0), 20);
+	assert_int_equal(dt_db_column_int64(st, 1), 10);
+	assert_int_equal(dt_db_column_int64(st, 2), 30);
+	assert_int_equal(dt_db_column_int64(st, 3), 30);
+	dt_db_finalize(st);
 	if (!t->pg)
 		return;
 	/* PostgreSQL's own quotes: dollar-quoted bodies, E'' strings with backslashes */
