@@ -163,7 +163,11 @@ enum dt_err dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf 
 		return dt_error(err, DT_ECONFLICT, "%s: still referred to by other records", what);
 	case DT_DBE_UNIQUE:
 		unique_fields(s);
-		/* fall through */
+		if (!dt_problems_errors(&s->problems))
+			dt_problem_add(&s->problems, NULL, "record.constraint", NULL);
+		/* the columns too: SQLite's words name them, PostgreSQL's name the constraint */
+		return dt_error(err, DT_ECONFLICT, "%s: %s (%s)", what, dt_db_errmsg(s->db),
+				dt_db_errcols(s->db));
 	case DT_DBE_CONSTRAINT:
 		if (!dt_problems_errors(&s->problems))
 			dt_problem_add(&s->problems, NULL, "record.constraint", NULL);

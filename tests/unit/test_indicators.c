@@ -301,6 +301,12 @@ static void test_retained_window_upgrade(void **state)
 	struct fx_world w = fx_world(f);
 	completed_retained(f, &w, "2025-11-30", "2026-02-28");
 	completed_retained(f, &w, "2025-11-30", "2026-03-01");
+	if (fx_is_pg(f)) {
+		/* PostgreSQL's 003 had no date arithmetic to spill over: the window was 006's from the start. */
+		assert_int_equal(retained_3m(f, 202511), 1);
+		assert_agg_equal(f, "PostgreSQL, as made");
+		return;
+	}
 	/* The view and the aggregates as 003 had them, and the schema one migration short. */
 	fx_sql_exec(f,
 		    "DROP VIEW outcome_contrib;\n"
