@@ -1125,7 +1125,13 @@ static int pg_wait_notify(struct dt_db *db, int timeout_ms, struct dt_strbuf *pa
 {
 	struct pg *p = PG(db);
 	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-	if (PQstatus(p->c) != CONNECTION_OK || !PQconsumeInput(p->c))
+	/*
+	 * A connection found broken answered -1 once (notifications may have
+	 * been missed); the next wait reconnects and listens again.
+	 */
+	if (PQstatus(p->c) != CONNECTION_OK && !alive(p, ""))
+		return -1;
+	if (!PQconsumeInput(p->c))
 		goto broken;
 	for (;;) {
 		PGnotify *n = PQnotifies(p->c);
@@ -1224,7 +1230,17 @@ static enum dt_err create_database(const char *uri, const char *name, const char
 	enum dt_err rc = DT_OK;
 	PGresult *res = NULL;
 	struct dt_strbuf msg = DT_STRBUF_INIT, sql = DT_STRBUF_INIT;
+	/* "postgres", or template1 where that one is not open to us */
 	PGconn *c = connect_to(uri, "postgres");
+	if (c && PQstatus(c) != CONNECTION_OK) {
+		PGconn *t1 = connect_to(uri, "template1");
+		if (t1 && PQstatus(t1) == CONNECTION_OK) {
+			PQfinish(c);
+			c = t1;
+		} else {
+			PQfinish(t1);
+		}
+	}
 	if (!c || PQstatus(c) != CONNECTION_OK) {
 		add_conn_message(&msg, uri, c ? PQerrorMessage(c) : "out of memory");
 		rc = dt_error(err, DT_EIO, "%s: cannot connect: %s", shown, msg.buf);

@@ -777,6 +777,18 @@ static void test_broken_connection(void **state)
 	struct dt_strbuf payload = DT_STRBUF_INIT;
 	assert_int_equal(dt_db_wait_notify(t->db, 5000, &payload), 1);
 	assert_string_equal(payload.buf, "again");
+
+	/* a listener that finds its connection broken says so once, then listens again */
+	assert_int_equal(dt_db_step(pid), DT_DB_ROW);
+	dt_db_bind_int64(kill, 1, dt_db_column_int64(pid, 0));
+	dt_db_reset(pid);
+	assert_int_equal(dt_db_step(kill), DT_DB_ROW);
+	dt_db_reset(kill);
+	assert_int_equal(dt_db_wait_notify(t->db, 5000, &payload), -1);
+	assert_int_equal(dt_db_wait_notify(t->db, 50, &payload), 0); /* reconnected */
+	assert_int_equal(dt_db_notify(killer, "dt_test_back", "third", &t->err), DT_OK);
+	assert_int_equal(dt_db_wait_notify(t->db, 5000, &payload), 1);
+	assert_string_equal(payload.buf, "third");
 	dt_strbuf_release(&payload);
 	dt_db_finalize(pid);
 	dt_db_finalize(ins);
