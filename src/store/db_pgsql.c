@@ -29,6 +29,22 @@
  * Statements prepared before are prepared again; LISTENs and the lock
  * timeout are restored; advisory locks are not (they died with the
  * session).
+ *
+ * What the SQL given to it must respect, beyond the common subset of db.h:
+ * - one statement per prepare (a script goes to dt_db_exec); no PRAGMA, no
+ *   BEGIN IMMEDIATE (BEGIN, with the locks taken by SELECT ... FOR UPDATE);
+ *   a read snapshot over several statements needs BEGIN ISOLATION LEVEL
+ *   REPEATABLE READ (BEGIN alone gives each statement its own);
+ * - an int64 parameter is a bigint: where a function or operator wants an
+ *   integer (substr, round, date + n) write CAST(? AS INTEGER), and compare
+ *   a text column with text, not with an integer;
+ * - a parameter whose type nothing around it tells (NULL bound to
+ *   "? IS NULL") needs a CAST(? AS type);
+ * - a statement that fails inside a transaction aborts the transaction:
+ *   only ROLLBACK, or ROLLBACK TO a savepoint taken before it, goes on;
+ * - "?" is a placeholder anywhere outside quotes and comments (not the
+ *   jsonb ? operators);
+ * - SQL errors show at the first step, not at prepare.
  */
 #include <ctype.h>
 #include <endian.h>
