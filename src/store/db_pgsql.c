@@ -760,6 +760,52 @@ static struct pg_variant *variant(struct pg_stmt *st)
 	return v;
 }
 
+/*
+ * Execute @st as variant @v (NULL: unnamed, always): unnamed on its first
+ * run, prepared on its second, then the prepared one.  The result, or NULL
+ * (the error recorded) if it could not be prepared.
+ */
+static PGresult *execute(struct pg_stmt *st, struct pg_variant *v)
+{
+	struct pg *p = PG(st->base.db);
+	char name[16];
+	if (v && v->prepared && v->gen != p->gen)
+		v->prepared = false; /* the session that had it is gone */
+	if (v && v->seen && !v->prepared) {
+		v->id = ++p->next_id;
+		snprintf(name, sizeof(name), "dt%u", v->id);
+		PGresult *res = PQprepare(p->c, name, st->sql, st->nparams, st->types);
+		if (!result_ok(p, res)) {
+			note_txn(p);
+			PQclear(res);
+			return NULL;
+		}
+		PQclear(res);
+		v->prepared = true;
+		v->gen = p->gen;
+	}
+	if (v && v->prepared) {
+		snprintf(name, sizeof(name), "dt%u", v->id);
+		return PQexecPrepared(p->c, name, st->nparams, st->values, st->lengths, st->formats,
+				      0);
+	}
+	if (v)
+		v->seen = true;
+	return PQexecParams(p->c, st->sql, st->nparams, st->types, st->values, st->lengths,
+			    st->formats, 0);
+}
+
+/*
+ * Did a prepared statement fail because the tables under it changed shape
+ * (another server's migration added a column to a "SELECT *")?
+ */
+static bool stale_plan(const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	return state && !strcmp(state, "0A000") && msg && strstr(msg, "cached plan");
+}
+
 /* Run @st with its bindings; false (the error recorded) if it failed. */
 static bool run(struct pg_stmt *st)
 {
@@ -771,33 +817,23 @@ static bool run(struct pg_stmt *st)
 	if (!alive(p, st->sql))
 		return false;
 	struct pg_variant *v = variant(st);
-	char name[16];
-	PGresult *res;
-	if (v && v->prepared && v->gen != p->gen)
-		v->prepared = false; /* the session that had it is gone */
-	if (v && v->prepared) {
-		snprintf(name, sizeof(name), "dt%u", v->id);
-		res = PQexecPrepared(p->c, name, st->nparams, st->values, st->lengths, st->formats,
-				     0);
-	} else if (v && v->seen) {
-		v->id = ++p->next_id;
-		snprintf(name, sizeof(name), "dt%u", v->id);
-		res = PQprepare(p->c, name, st->sql, st->nparams, st->types);
-		if (!result_ok(p, res)) {
-			note_txn(p);
+	bool was_prepared = v && v->prepared && v->gen == p->gen;
+	PGresult *res = execute(st, v);
+	if (!res)
+		return false;
+	if (was_prepared && stale_plan(res)) {
+		/* prepare it anew: at once outside a transaction, else at the next run */
+		char sql[32];
+		snprintf(sql, sizeof(sql), "DEALLOCATE dt%u", v->id);
+		v->prepared = false;
+		note_txn(p);
+		if (!p->in_txn) {
 			PQclear(res);
-			return false;
+			PQclear(PQexec(p->c, sql));
+			res = execute(st, v);
+			if (!res)
+				return false;
 		}
-		PQclear(res);
-		v->prepared = true;
-		v->gen = p->gen;
-		res = PQexecPrepared(p->c, name, st->nparams, st->values, st->lengths, st->formats,
-				     0);
-	} else {
-		if (v)
-			v->seen = true;
-		res = PQexecParams(p->c, st->sql, st->nparams, st->types, st->values, st->lengths,
-				   st->formats, 0);
 	}
 	note_txn(p);
 	if (!result_ok(p, res)) {
