@@ -1249,8 +1249,11 @@ static const struct dt_db_ops pg_ops = {
  */
 static PGconn *connect_to(const char *uri, const char *dbname)
 {
-	const char *keys[6] = { "connect_timeout", "dbname" }, *vals[6] = { "10", uri };
-	int n = 2;
+	/* defaults the URI may override: a server gone silent is noticed within a minute */
+	const char *keys[9] = { "connect_timeout", "keepalives_idle", "keepalives_interval",
+				"keepalives_count", "dbname" };
+	const char *vals[9] = { "10", "30", "10", "3", uri };
+	int n = 5;
 	if (dbname)
 		keys[n] = "dbname", vals[n++] = dbname;
 	keys[n] = "client_encoding", vals[n++] = "UTF8";
