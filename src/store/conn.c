@@ -610,6 +610,8 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 	rc = dt_db_open(&s->db, path, (flags & DT_STORE_CREATE) ? DT_DB_CREATE : 0, err);
 	if (rc != DT_OK)
 		goto out;
+	/* Before anything that may meet another connection's lock (the PRAGMAs below do). */
+	dt_db_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	if (dt_db_dialect(s->db) == DT_DB_SQLITE) {
 		/*
 		 * A 64 MiB page cache and memory-mapped reads: the default 2 MiB
@@ -628,7 +630,6 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 			goto out;
 		}
 	}
-	dt_db_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	rc = migrate(s, err);
 	if (rc == DT_OK && s->have_keys)
 		rc = check_key(s, err);
