@@ -349,8 +349,16 @@ int cmd_serve(int argc, char **argv)
 		rc = cli_fail(rc, &err);
 		goto out;
 	}
+	/* Revocations made through other servers of the same PostgreSQL database. */
+	if ((rc = dt_fanout_start(db.db_path, so.keys, &err)) != DT_OK) {
+		dt_watch_stop();
+		dt_jobs_stop();
+		rc = cli_fail(rc, &err);
+		goto out;
+	}
 	if (every) {
 		if ((rc = dt_anchor_start(db.db_path, so.keys, (int)every, &err)) != DT_OK) {
+			dt_fanout_stop();
 			dt_watch_stop();
 			dt_jobs_stop();
 			rc = cli_fail(rc, &err);
@@ -361,6 +369,7 @@ int cmd_serve(int argc, char **argv)
 	rc = dt_server_run(&so, &app, &err);
 	dt_anchor_stop();
 	anchored = false;
+	dt_fanout_stop();
 	dt_watch_stop();
 	dt_jobs_stop();
 	if (rc != DT_OK) {

@@ -642,6 +642,42 @@ out:
 	return rc;
 }
 
+bool dt_store_shared(const struct dt_store *s)
+{
+	return dt_db_dialect(s->db) == DT_DB_PGSQL;
+}
+
+enum dt_err dt_store_try_lock(struct dt_store *s, int64_t key, bool *got, struct dt_strbuf *err)
+{
+	return dt_db_try_lock(s->db, key, got, err);
+}
+
+void dt_store_unlock(struct dt_store *s, int64_t key)
+{
+	dt_db_unlock(s->db, key);
+}
+
+enum dt_err dt_store_listen(struct dt_store *s, const char *channel, struct dt_strbuf *err)
+{
+	return dt_db_listen(s->db, channel, err);
+}
+
+int dt_store_wait_notify(struct dt_store *s, int ms, struct dt_strbuf *payload)
+{
+	return dt_db_wait_notify(s->db, ms, payload);
+}
+
+enum dt_err dt_store_change_mark(struct dt_store *s, int64_t *mark, struct dt_strbuf *err)
+{
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT coalesce(max(id), 0) FROM audit", err);
+	if (!st)
+		return DT_EDB;
+	int r = dt_db_step(st);
+	*mark = r == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
+	dt_db_reset(st);
+	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "audit", err);
+}
+
 bool dt_store_is_pgsql(const char *path)
 {
 	return dt_db_is_pgsql(path);
