@@ -7,8 +7,15 @@
  * the built-in regions and occupations; fx_teardown() closes it and removes
  * the files.  The helpers build valid national IDs and credit codes, create
  * records asserting success, count rows and audit events through a separate
- * sqlite3 connection (the way an outsider would look at the file), and
- * check field errors.  Everything is static: each test_*.c is built alone.
+ * connection of the driver, not the store (the way an outsider would look at
+ * the database), and check field errors.  Everything is static: each
+ * test_*.c is built alone.
+ *
+ * With DUALTRACK_TEST_BACKEND=pgsql and DUALTRACK_TEST_PG set to a
+ * PostgreSQL server's base URI ("postgresql://user@127.0.0.1:PORT", as
+ * scripts/pgtmp.sh prints it), each test gets a fresh PostgreSQL database on
+ * that server instead of a file, dropped at teardown: the same tests, the
+ * other backend.
  */
 #ifndef DT_STORE_FIXTURE_H
 #define DT_STORE_FIXTURE_H
@@ -25,7 +32,6 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "core/common.h"
 #include "core/date.h"
@@ -33,6 +39,7 @@
 #include "domain/natid.h"
 #include "domain/uscc.h"
 #include "io/refdata.h"
+#include "store/db.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -40,7 +47,8 @@
 
 struct fx {
 	char dir[64];
-	char path[128];
+	char path[512];  /* the database file, or its PostgreSQL URI */
+	char pgname[64]; /* the PostgreSQL database's name ("" on SQLite) */
 	struct dt_keys keys;
 	struct dt_store *s;
 	struct dt_strbuf err;
@@ -60,12 +68,40 @@ static inline void fx_env(void)
 	setenv("DUALTRACK_LOG_LEVEL", "error", 1);
 }
 
+/* The PostgreSQL server the tests use, or NULL for SQLite files. */
+static inline const char *fx_pg(void)
+{
+	const char *pg = getenv("DUALTRACK_TEST_PG"), *b = getenv("DUALTRACK_TEST_BACKEND");
+	return pg && *pg && b && !strcmp(b, "pgsql") ? pg : NULL;
+}
+
+/* Run @sql on the server's maintenance database. */
+static inline void fx_pg_admin(const char *sql)
+{
+	char uri[512];
+	struct dt_db *db = NULL;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	snprintf(uri, sizeof(uri), "%s/postgres", fx_pg());
+	if (dt_db_open(&db, uri, 0, &err) == DT_OK)
+		dt_db_exec(db, sql, &err);
+	dt_db_close(db);
+	dt_strbuf_release(&err);
+}
+
 /* Remove the database and its WAL files, then the directory. */
 static inline void fx_remove_files(struct fx *f)
 {
+	if (f->pgname[0]) {
+		char sql[160];
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)",
+			 f->pgname);
+		fx_pg_admin(sql);
+		rmdir(f->dir);
+		return;
+	}
 	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
 	for (size_t i = 0; i < DT_ARRAY_SIZE(suffix); i++) {
-		char p[160];
+		char p[sizeof(f->path) + 16];
 		snprintf(p, sizeof(p), "%s%s", f->path, suffix[i]);
 		unlink(p);
 	}
@@ -87,6 +123,11 @@ static inline struct fx *fx_new(void)
 		return NULL;
 	}
 	snprintf(f->path, sizeof(f->path), "%s/dualtrack.db", f->dir);
+	if (fx_pg()) {
+		static int n;
+		snprintf(f->pgname, sizeof(f->pgname), "dt_unit_%d_%d", (int)getpid(), ++n);
+		snprintf(f->path, sizeof(f->path), "%s/%s", fx_pg(), f->pgname);
+	}
 	unsigned char m[32];
 	fx_master(m, 1);
 	dt_keys_from_master(m, &f->keys);
@@ -157,37 +198,56 @@ static inline int fx_teardown(void **state)
 
 /* ---- an outsider's view of the file ---- */
 
-/* A separate read-write connection to the database file. */
-static inline sqlite3 *fx_raw(struct fx *f)
+/* Is the test running on PostgreSQL? */
+static inline bool fx_is_pg(const struct fx *f)
 {
-	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
+	return f->pgname[0] != 0;
+}
+
+/* A separate read-write connection to the database (not the store's). */
+static inline struct dt_db *fx_raw(struct fx *f)
+{
+	struct dt_db *db = NULL;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	if (dt_db_open(&db, f->path, 0, &err) != DT_OK)
+		fail_msg("open %s: %s", f->path, err.buf);
+	dt_strbuf_release(&err);
+	dt_db_busy_timeout(db, 5000);
 	return db;
+}
+
+/* Prepare @sql on @db, failing the test with the reason if it cannot be. */
+static inline struct dt_db_stmt *fx_prepare(struct dt_db *db, const char *sql)
+{
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	struct dt_db_stmt *st = dt_db_prepare(db, sql, &err);
+	if (!st)
+		fail_msg("prepare %s: %s", sql, err.buf);
+	dt_strbuf_release(&err);
+	return st;
 }
 
 /* The integer result of @sql through a separate connection. */
 static inline int64_t fx_sql_int(struct fx *f, const char *sql)
 {
-	sqlite3 *db = fx_raw(f);
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = fx_prepare(db, sql);
+	assert_int_equal(dt_db_step(st), DT_DB_ROW);
+	int64_t n = dt_db_column_int64(st, 0);
+	dt_db_finalize(st);
+	dt_db_close(db);
 	return n;
 }
 
 /* Run @sql (a write) through a separate connection; asserts success. */
 static inline void fx_sql_exec(struct fx *f, const char *sql)
 {
-	sqlite3 *db = fx_raw(f);
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("exec %s: %s", sql, msg ? msg : sqlite3_errmsg(db));
-	sqlite3_close(db);
+	struct dt_db *db = fx_raw(f);
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	if (dt_db_exec(db, sql, &err) != DT_OK)
+		fail_msg("exec %s: %s", sql, err.buf);
+	dt_strbuf_release(&err);
+	dt_db_close(db);
 }
 
 static inline int64_t fx_audit_count(struct fx *f)
@@ -219,20 +279,22 @@ static inline struct fx_snap fx_snapshot(struct fx *f)
 	struct fx_snap sn;
 	crypto_generichash_state h;
 	crypto_generichash_init(&h, NULL, 0, sizeof(sn.digest));
-	sqlite3 *db = fx_raw(f);
+	struct dt_db *db = fx_raw(f);
 	for (int i = 0; i <= FX_NTABLES; i++) {
 		char sql[128];
 		snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY id",
 			 i < FX_NTABLES ? fx_tables[i] : "audit");
-		sqlite3_stmt *st = NULL;
-		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+		struct dt_db_stmt *st = fx_prepare(db, sql);
 		int64_t n = 0;
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		while (dt_db_step(st) == DT_DB_ROW) {
 			n++;
-			for (int c = 0; c < sqlite3_column_count(st); c++) {
-				unsigned char t = (unsigned char)sqlite3_column_type(st, c);
-				const void *b = sqlite3_column_blob(st, c);
-				int len = sqlite3_column_bytes(st, c);
+			for (int c = 0; c < dt_db_column_count(st); c++) {
+				unsigned char t = (unsigned char)dt_db_column_type(st, c);
+				const char *txt = t == DT_DB_BLOB ? NULL : dt_db_column_text(st, c);
+				const void *b = t == DT_DB_BLOB ? dt_db_column_blob(st, c) : txt;
+				int len = t == DT_DB_BLOB ? dt_db_column_bytes(st, c)
+					  : txt           ? (int)strlen(txt)
+							  : 0;
 				crypto_generichash_update(&h, &t, 1);
 				crypto_generichash_update(&h, (const unsigned char *)&len,
 							  sizeof(len));
@@ -240,13 +302,13 @@ static inline struct fx_snap fx_snapshot(struct fx *f)
 					crypto_generichash_update(&h, b, (size_t)len);
 			}
 		}
-		sqlite3_finalize(st);
+		dt_db_finalize(st);
 		if (i < FX_NTABLES)
 			sn.rows[i] = n;
 		else
 			sn.audit = n;
 	}
-	sqlite3_close(db);
+	dt_db_close(db);
 	crypto_generichash_final(&h, sn.digest, sizeof(sn.digest));
 	return sn;
 }

@@ -111,21 +111,21 @@ static int64_t audit_actions(struct fx *f, const char *action)
 /* True if any column of any audit event contains @needle. */
 static bool audit_contains(struct fx *f, const char *needle)
 {
-	sqlite3 *db = fx_raw(f);
-	sqlite3_stmt *st = NULL;
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = NULL;
 	bool hit = false;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT * FROM audit", -1, &st, NULL), SQLITE_OK);
-	while (!hit && sqlite3_step(st) == SQLITE_ROW) {
-		for (int c = 0; c < sqlite3_column_count(st); c++) {
-			const char *t = (const char *)sqlite3_column_text(st, c);
+	st = fx_prepare(db, "SELECT * FROM audit");
+	while (!hit && dt_db_step(st) == DT_DB_ROW) {
+		for (int c = 0; c < dt_db_column_count(st); c++) {
+			const char *t = dt_db_column_text(st, c);
 			if (t && strstr(t, needle)) {
 				hit = true;
 				break;
 			}
 		}
 	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	dt_db_finalize(st);
+	dt_db_close(db);
 	return hit;
 }
 

@@ -108,16 +108,16 @@ static void test_verify_after_writes(void **state)
 		 "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE id > %lld "
 		 "ORDER BY id)",
 		 (long long)c.base);
-	sqlite3 *db = fx_raw(f);
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = NULL;
+	st = fx_prepare(db, sql);
+	assert_int_equal(dt_db_step(st), DT_DB_ROW);
+	assert_string_equal(dt_db_column_text(st, 0),
 			    "organization.create organization.create organization.update "
 			    "organization.export organization.create organization.delete "
 			    "trainee.create organization.create");
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	dt_db_finalize(st);
+	dt_db_close(db);
 	/* An empty database has an empty, valid chain. */
 	struct dt_store *s2 = NULL;
 	char p2[160];

@@ -723,22 +723,18 @@ static void trainee_file(struct dt_strbuf *csv, int n, uint64_t seed, char taken
 /* Every trainee (IDs unmasked) and every trainee event (times left out), as text. */
 static void trainee_dump(struct fx *f, struct dt_strbuf *out)
 {
-	sqlite3 *db = fx_raw(f);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT t.id, t.national_id, name, gender, birth_date, "
-					    "t.region, phone, email, guardian_name, registered_by, "
-					    "t.created_at, a.after, a.actor, a.action, a.region "
-					    "FROM trainee t JOIN audit a ON a.entity = 'trainee' "
-					    "AND a.entity_id = t.id ORDER BY t.id",
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st;
+	st = fx_prepare(db, "SELECT t.id, t.national_id, name, gender, birth_date, "
+			    "t.region, phone, email, guardian_name, registered_by, "
+			    "t.created_at, a.after, a.actor, a.action, a.region "
+			    "FROM trainee t JOIN audit a ON a.entity = 'trainee' "
+			    "AND a.entity_id = t.id ORDER BY t.id");
+	while (dt_db_step(st) == DT_DB_ROW) {
+		int64_t id = dt_db_column_int64(st, 0);
 		for (int c = 0; c < 15; c++)
 			if (c != 10 && c != 11)
-				dt_strbuf_addf(out, "%s|",
-					       (const char *)sqlite3_column_text(st, c));
+				dt_strbuf_addf(out, "%s|", dt_db_column_text(st, c));
 		/* the clear ID, through the key */
 		json_t *o = NULL;
 		assert_int_equal(
@@ -747,14 +743,14 @@ static void trainee_dump(struct fx *f, struct dt_strbuf *out)
 		dt_strbuf_addf(out, "%s|", json_string_value(json_object_get(o, "national_id")));
 		json_decref(o);
 		/* the event's after: canonical as jansson writes it, stamped as the row */
-		const char *after = (const char *)sqlite3_column_text(st, 11);
+		const char *after = dt_db_column_text(st, 11);
 		json_t *a = json_loads(after, 0, NULL);
 		assert_non_null(a);
 		char *canon = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
 		assert_string_equal(canon, after);
 		free(canon);
 		assert_string_equal(json_string_value(json_object_get(a, "created_at")),
-				    (const char *)sqlite3_column_text(st, 10));
+				    dt_db_column_text(st, 10));
 		json_object_del(a, "created_at");
 		json_object_del(a, "updated_at");
 		canon = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
@@ -762,8 +758,8 @@ static void trainee_dump(struct fx *f, struct dt_strbuf *out)
 		free(canon);
 		json_decref(a);
 	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	dt_db_finalize(st);
+	dt_db_close(db);
 	int64_t checked = 0;
 	assert_int_equal(dt_store_audit_verify(f->s, &checked, &f->err), DT_OK);
 }

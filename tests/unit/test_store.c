@@ -188,13 +188,13 @@ static void test_open(void **state)
 	assert_true(migrations >= 3);
 	assert_int_equal(dt_store_schema_version(f->s), migrations);
 	/* WAL is a property of the file: an outsider sees it too. */
-	sqlite3 *db = fx_raw(f);
-	sqlite3_stmt *raw = NULL;
-	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &raw, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(raw), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(raw, 0), "wal");
-	sqlite3_finalize(raw);
-	sqlite3_close(db);
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *raw = NULL;
+	raw = fx_prepare(db, "PRAGMA journal_mode");
+	assert_int_equal(dt_db_step(raw), DT_DB_ROW);
+	assert_string_equal(dt_db_column_text(raw, 0), "wal");
+	dt_db_finalize(raw);
+	dt_db_close(db);
 	assert_int_equal(fx_sql_int(f, "PRAGMA user_version"), migrations);
 
 	/* Reopening with the same key keeps everything. */
@@ -799,20 +799,16 @@ static void test_trainee(void **state)
 	json_decref(o);
 
 	/* On disk: masked text, and a ciphertext that does not hold the ID. */
-	sqlite3 *db = fx_raw(f);
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(
-		sqlite3_prepare_v2(db,
-				   "SELECT national_id, national_id_enc, national_id_blind "
-				   "FROM trainee WHERE id = ?",
-				   -1, &st, NULL),
-		SQLITE_OK);
-	sqlite3_bind_int64(st, 1, id);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(st, 0), masked);
-	assert_int_equal(sqlite3_column_type(st, 1), SQLITE_BLOB);
-	const void *enc = sqlite3_column_blob(st, 1);
-	int enclen = sqlite3_column_bytes(st, 1);
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = NULL;
+	st = fx_prepare(db, "SELECT national_id, national_id_enc, national_id_blind "
+			    "FROM trainee WHERE id = ?");
+	dt_db_bind_int64(st, 1, id);
+	assert_int_equal(dt_db_step(st), DT_DB_ROW);
+	assert_string_equal(dt_db_column_text(st, 0), masked);
+	assert_int_equal(dt_db_column_type(st, 1), DT_DB_BLOB);
+	const void *enc = dt_db_column_blob(st, 1);
+	int enclen = dt_db_column_bytes(st, 1);
 	assert_int_equal(enclen, DT_NATID_LEN + DT_SEAL_OVERHEAD);
 	assert_false(blob_has(enc, enclen, natid));
 	assert_false(blob_has(enc, enclen, lower));
@@ -825,14 +821,14 @@ static void test_trainee(void **state)
 	char plain[DT_NATID_LEN + 1] = { 0 };
 	assert_int_equal(dt_secret_open(&f->keys, enc, (size_t)enclen, plain), DT_OK);
 	assert_string_equal(plain, natid);
-	assert_int_equal(sqlite3_column_bytes(st, 2), DT_BLIND_LEN);
-	assert_false(blob_has(sqlite3_column_blob(st, 2), DT_BLIND_LEN, "2005"));
-	sqlite3_finalize(st);
+	assert_int_equal(dt_db_column_bytes(st, 2), DT_BLIND_LEN);
+	assert_false(blob_has(dt_db_column_blob(st, 2), DT_BLIND_LEN, "2005"));
+	dt_db_finalize(st);
 	/* No plaintext anywhere in the file's tables. */
 	char sql[200];
 	snprintf(sql, sizeof(sql),
 		 "SELECT count(*) FROM audit WHERE instr(coalesce(after, ''), '%.17s')", natid);
-	sqlite3_close(db);
+	dt_db_close(db);
 	assert_int_equal(fx_sql_int(f, sql), 0);
 
 	/* Found by its ID, in either case. */
