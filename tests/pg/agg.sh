@@ -6,7 +6,9 @@
 # transaction's end; then on each engine the maintained aggregates must equal
 # a rebuild, and the two engines must hold the same aggregates.
 #
-#   tests/pg/agg.sh          # PostgreSQL from the PG* variables (PGHOST, PGPORT, PGUSER)
+#   DUALTRACK_TEST_PG=postgresql://dualtrack@127.0.0.1:PORT tests/pg/agg.sh
+#                            # a server's base URI, as scripts/pgtmp.sh prints it
+#   tests/pg/agg.sh          # else the server of the PG* variables (PGHOST, PGPORT, PGUSER)
 #
 # It makes and drops the database dt_agg_check on that server.  Until the
 # store runs on PostgreSQL, this is how the PL/pgSQL triggers are tested;
@@ -16,6 +18,13 @@ cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db=dt_agg_check
+if [ -n "${DUALTRACK_TEST_PG:-}" ]; then
+	admin=$DUALTRACK_TEST_PG/postgres
+	target=$DUALTRACK_TEST_PG/$db
+else
+	admin=postgres
+	target=$db
+fi
 
 cc -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -o "$tmp/agg_print" \
 	tests/pg/agg_print.c src/store/agg_sql.c src/core/strbuf.c
@@ -72,15 +81,15 @@ sqlite3 -bail "$sq" <"$tmp/check.sql" >"$tmp/sqlite.check"
 
 # PostgreSQL
 psql() { PGOPTIONS="-c client_min_messages=warning" command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+psql -d "$admin" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 for m in src/store/migrations/pgsql/[0-9]*.sql; do
-	psql -d $db -1 -f "$m"
+	psql -d "$target" -1 -f "$m"
 done
-"$tmp/agg_print" triggers pgsql | psql -d $db -1
-ops pgsql | psql -d $db
-psql -d $db -At -c "$dump" | LC_ALL=C sort >"$tmp/pgsql.rows"
-psql -d $db -At <"$tmp/check.sql" >"$tmp/pgsql.check"
-psql -d postgres -c "DROP DATABASE $db"
+"$tmp/agg_print" triggers pgsql | psql -d "$target" -1
+ops pgsql | psql -d "$target"
+psql -d "$target" -At -c "$dump" | LC_ALL=C sort >"$tmp/pgsql.rows"
+psql -d "$target" -At <"$tmp/check.sql" >"$tmp/pgsql.check"
+psql -d "$admin" -c "DROP DATABASE $db"
 
 fail=0
 for e in sqlite pgsql; do
