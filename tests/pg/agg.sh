@@ -4,7 +4,8 @@
 # store/agg_sql.c makes, the writes of tests/pg/agg_ops.sql (inserts,
 # updates, deletes, several rows in one statement), a flush at each
 # transaction's end; then on each engine the maintained aggregates must equal
-# a rebuild, and the two engines must hold the same aggregates.
+# a rebuild, and the two engines must hold the same aggregates and the same
+# rows in every contribution view.
 #
 #   DUALTRACK_TEST_PG=postgresql://dualtrack@127.0.0.1:PORT tests/pg/agg.sh
 #                            # a server's base URI, as scripts/pgtmp.sh prints it
@@ -67,7 +68,13 @@ SQL
 dump="SELECT 'agg', region, occ, key, period, value FROM agg WHERE value != 0
 	UNION ALL SELECT 'agg_year', region, occ, key, year, value FROM agg_year WHERE value != 0
 	UNION ALL SELECT 'mentor_load', enterprise_id, region, mentor, 0, n FROM mentor_load
-	UNION ALL SELECT 'enterprise_load', enterprise_id, region, '', 0, n FROM enterprise_load;"
+	UNION ALL SELECT 'enterprise_load', enterprise_id, region, '', 0, n FROM enterprise_load"
+# and every row of every contribution view
+for v in contract record_entry assessment outcome demand place organization; do
+	dump="$dump UNION ALL SELECT '${v}_contrib', id, region, coalesce(CAST(occ AS TEXT), '-') || ' ' || key, period, v
+	FROM ${v}_contrib"
+done
+dump="$dump;"
 
 # SQLite
 sq="$tmp/agg.db"
