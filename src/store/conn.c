@@ -509,6 +509,8 @@ static enum dt_err migrate(struct dt_store *s, struct dt_strbuf *err)
 			"%s: schema version %d is newer than this dualtrack (%d): upgrade dualtrack",
 			s->path, version, n);
 	if (rc == DT_OK)
+		rc = dt_agg_flush(s, err); /* what a migration's own writes left in agg_delta */
+	if (rc == DT_OK)
 		return dt_sql_exec(s, "COMMIT", err);
 	dt_sql_exec(s, "ROLLBACK", NULL);
 	return rc;
