@@ -586,8 +586,26 @@ enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, 
 /** Append job @id's report (CSV) to @out; DT_ENOTFOUND if it has none. */
 enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out,
 				struct dt_strbuf *err);
-/** Mark every queued or running job failed with @why (at start-up); *@n how many. */
+/**
+ * Mark the queued or running jobs that no process runs any more failed with
+ * @why (at start-up); *@n how many.  On SQLite that is every one of them (one
+ * server per file); on PostgreSQL, where other servers may be running
+ * theirs, only those whose lock (DT_STORE_LOCK_JOB_BASE + id) is free.
+ */
 enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n,
 				 struct dt_strbuf *err);
+/**
+ * A job id no other server will give (PostgreSQL: the job table's
+ * sequence); 0 on SQLite, where the one server counts them itself.
+ */
+enum dt_err dt_store_job_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err);
+/**
+ * Running job @id's progress into its row, at once and without the writers'
+ * lock (PostgreSQL: so that other servers show it while the import holds
+ * that lock; SQLite's file lock allows no such write, and there the server
+ * that runs the job is the only one).
+ */
+enum dt_err dt_store_job_progress(struct dt_store *s, int64_t id, int64_t done, int64_t total,
+				  struct dt_strbuf *err);
 
 #endif
