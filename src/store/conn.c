@@ -44,6 +44,20 @@ static const char *begin_write_sql(const struct dt_store *s)
 		       : "BEGIN IMMEDIATE";
 }
 
+/*
+ * Begin a writing transaction holding the writers' lock.  If the lock is
+ * not got (busy, or a lock timeout on PostgreSQL, where BEGIN has already
+ * opened the transaction), nothing is left open: the connection stays
+ * usable for the next try.
+ */
+static enum dt_err begin_write(struct dt_store *s, struct dt_strbuf *err)
+{
+	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	if (rc != DT_OK && dt_db_dialect(s->db) == DT_DB_PGSQL)
+		dt_sql_exec(s, "ROLLBACK", NULL);
+	return rc;
+}
+
 /* ---- statement cache ---- */
 
 static uint64_t fnv1a(const char *s)
@@ -290,7 +304,7 @@ enum dt_err dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 	}
 	if (s->depth)
 		return dt_error(err, DT_EINTERNAL, "internal error: nested write");
-	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	int rc = begin_write(s, err);
 	if (rc == DT_OK)
 		s->depth = 1;
 	return rc;
@@ -327,7 +341,7 @@ enum dt_err dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
 	snapshot_close(s);
 	if (s->explicit_tx || s->depth)
 		return dt_error(err, DT_EINTERNAL, "internal error: transaction already open");
-	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	int rc = begin_write(s, err);
 	if (rc == DT_OK) {
 		s->explicit_tx = true;
 		s->depth = 1;
@@ -487,7 +501,7 @@ static enum dt_err migrate(struct dt_store *s, struct dt_strbuf *err)
 		n += is_migration(m->path, dir);
 	if (dt_store_schema_version(s) == n)
 		return DT_OK; /* the common case, without taking the write lock */
-	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	int rc = begin_write(s, err);
 	if (rc != DT_OK)
 		return rc;
 	int version = dt_store_schema_version(s), i = 0;
@@ -578,7 +592,7 @@ static enum dt_err check_key(struct dt_store *s, struct dt_strbuf *err)
 	bool found = false;
 	int rc = dt_meta_get(s, "key_fingerprint", &fp, &found, err);
 	if (rc == DT_OK && !found) {
-		rc = dt_sql_exec(s, begin_write_sql(s), err);
+		rc = begin_write(s, err);
 		if (rc == DT_OK)
 			rc = dt_meta_set(s, "key_fingerprint", s->keys.fingerprint, err);
 		if (rc == DT_OK)
