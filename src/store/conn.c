@@ -616,7 +616,9 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 	struct dt_store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return dt_error(err, DT_ENOMEM, "out of memory");
-	s->path = strdup(path);
+	struct dt_strbuf shown = DT_STRBUF_INIT;
+	dt_db_uri_shown(path, &shown);
+	s->path = dt_strbuf_detach(&shown, NULL); /* as messages show it */
 	s->field_errors = json_array();
 	s->viewer.pii = true; /* the CLI's reader; the server sets one per request */
 	if (keys) {
@@ -692,6 +694,11 @@ enum dt_err dt_store_change_mark(struct dt_store *s, int64_t *mark, struct dt_st
 	*mark = r == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
 	dt_db_reset(st);
 	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "audit", err);
+}
+
+void dt_store_path_shown(const char *path, struct dt_strbuf *out)
+{
+	dt_db_uri_shown(path, out);
 }
 
 bool dt_store_is_pgsql(const char *path)

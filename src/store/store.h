@@ -118,6 +118,8 @@ int dt_store_wait_notify(struct dt_store *s, int ms, struct dt_strbuf *payload);
  */
 enum dt_err dt_store_change_mark(struct dt_store *s, int64_t *mark, struct dt_strbuf *err);
 
+/** @path as messages show it: a PostgreSQL URI without its password. */
+void dt_store_path_shown(const char *path, struct dt_strbuf *out);
 /** Is @path a PostgreSQL URI ("postgresql://..."), not a SQLite file? */
 bool dt_store_is_pgsql(const char *path);
 /**
