@@ -701,6 +701,31 @@ void dt_store_path_shown(const char *path, struct dt_strbuf *out)
 	dt_db_uri_shown(path, out);
 }
 
+enum dt_err dt_store_size(struct dt_store *s, int64_t *db, int64_t *wal, struct dt_strbuf *err)
+{
+	*db = *wal = 0;
+	if (dt_db_dialect(s->db) == DT_DB_PGSQL) {
+		struct dt_db_stmt *st = dt_sql_prepare(
+			s, "SELECT pg_database_size(current_database())", err);
+		if (!st)
+			return DT_EDB;
+		int r = dt_db_step(st);
+		if (r == DT_DB_ROW)
+			*db = dt_db_column_int64(st, 0);
+		dt_db_reset(st);
+		return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "size", err);
+	}
+	struct stat sb;
+	struct dt_strbuf w = DT_STRBUF_INIT;
+	if (stat(s->path, &sb) == 0)
+		*db = sb.st_size;
+	dt_strbuf_addf(&w, "%s-wal", s->path);
+	if (dt_strbuf_ok(&w) && stat(w.buf, &sb) == 0)
+		*wal = sb.st_size;
+	dt_strbuf_release(&w);
+	return DT_OK;
+}
+
 bool dt_store_is_pgsql(const char *path)
 {
 	return dt_db_is_pgsql(path);

@@ -120,6 +120,8 @@ enum dt_err dt_store_change_mark(struct dt_store *s, int64_t *mark, struct dt_st
 
 /** @path as messages show it: a PostgreSQL URI without its password. */
 void dt_store_path_shown(const char *path, struct dt_strbuf *out);
+/** The database's size in bytes: *@db (file, or PostgreSQL database) and *@wal (SQLite's WAL). */
+enum dt_err dt_store_size(struct dt_store *s, int64_t *db, int64_t *wal, struct dt_strbuf *err);
 /** Is @path a PostgreSQL URI ("postgresql://..."), not a SQLite file? */
 bool dt_store_is_pgsql(const char *path);
 /**
