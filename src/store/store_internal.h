@@ -126,6 +126,17 @@ enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const 
 			    const char *entity, int64_t entity_id, json_t *before, json_t *after,
 			    struct dt_strbuf *err);
 /**
+ * Reduce @before and @after (JSON objects, borrowed) to the fields that
+ * differ: *@dbefore their old values, *@dafter their new ones (new
+ * references; a field that one side lacks is null on that side).
+ */
+void dt_audit_diff(json_t *before, json_t *after, json_t **dbefore, json_t **dafter);
+/**
+ * The hash in column @i of @st's row (an audit hash column) as lower-case
+ * hex into @out; false (and "") when the column holds no hash.
+ */
+bool dt_audit_column_hash_hex(struct dt_db_stmt *st, int i, char out[65]);
+/**
  * Append @n (at most DT_AUDIT_BATCH) events of @action on @entity, with no
  * before and the given afters (canonical JSON) and regions (0: none), in one
  * statement: the same events, ids and hashes as n calls of dt_audit_append.
