@@ -320,8 +320,7 @@ static void compare_row(struct run *r, const struct table *t, struct dt_db_stmt 
 	for (int i = 0; i < t->ncols; i++) {
 		if (t->cols[i].compare &&
 		    !same(st, i, t->cols[i].type, json_object_get(after, t->cols[i].name)))
-			finding(r,
-				"%s %lld: %s differs from its audit events (the last is %lld, %s)",
+			finding(r, "%s %lld: %s differs from its last audit event %lld (%s)",
 				t->table, (long long)id, t->cols[i].name, (long long)f->ev,
 				f->action.buf);
 	}

@@ -17,22 +17,25 @@ import {
 
 // ---- the attacker's tools ----
 
-// One length-prefixed part of an event's hash input (store/audit.c: hash_part).
+// One length-prefixed part of an event's hash input (docs/ARCHITECTURE.md, "The audit
+// chain"): a 64-bit little-endian length, then the bytes; NULL is the length 2^64-1 alone.
 function part(s) {
   const len = Buffer.alloc(8);
   if (s === null || s === undefined) {
     len.writeBigUInt64LE((1n << 64n) - 1n);
     return len;
   }
-  const b = Buffer.from(String(s), 'utf8');
+  const b = Buffer.isBuffer(s) ? s : Buffer.from(String(s), 'utf8');
   len.writeBigUInt64LE(BigInt(b.length));
   return Buffer.concat([len, b]);
 }
 
-function eventHash(id, e, prev) {
+// Format 2: the tag, the id, the stored columns as text, and the previous hash's 32 bytes.
+function eventHash(id, e, prevHex) {
   const cols = [e.ts, e.actor, e.request_id, e.action, e.entity, e.entity_id, e.before, e.after,
     e.region];
-  return blake2b(Buffer.concat(['dualtrack-audit-v1', String(id), ...cols, prev].map(part)));
+  return blake2b(Buffer.concat(['dualtrack-audit-v2', String(id), ...cols, Buffer.from(prevHex, 'hex')]
+    .map(part)));
 }
 
 function sqlJson(db, sql) {
@@ -48,10 +51,11 @@ const q = (v) => (v === null || v === undefined ? 'NULL' : `'${String(v).replace
 // cannot tell from an honest chain.  @forge (optional) appends events too.
 function rewriteChain(db, drop, forge = []) {
   const from = Math.min(...drop);
-  const prevRow = sqlJson(db, `SELECT hash FROM audit WHERE id = ${from - 1}`);
+  const prevRow = sqlJson(db, `SELECT lower(hex(hash)) AS hash FROM audit WHERE id = ${from - 1}`);
   let prev = prevRow.length ? prevRow[0].hash : '0'.repeat(64);
-  const rows = sqlJson(db, `SELECT id, ts, actor, request_id, action, entity, entity_id, before,
-    after, CAST(region AS TEXT) AS region FROM audit WHERE id >= ${from} ORDER BY id`);
+  const rows = sqlJson(db, `SELECT id, ts, actor, request_id, action, entity,
+    CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region
+    FROM audit WHERE id >= ${from} ORDER BY id`);
   const keep = rows.filter((e) => !drop.includes(e.id)).concat(forge);
   let sql = `BEGIN; DELETE FROM audit WHERE id >= ${from};\n`;
   let id = from;
@@ -60,7 +64,7 @@ function rewriteChain(db, drop, forge = []) {
     sql += `INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, before, after,
       region, prev_hash, hash) VALUES (${id}, ${q(e.ts)}, ${q(e.actor)}, ${q(e.request_id)},
       ${q(e.action)}, ${q(e.entity)}, ${q(e.entity_id)}, ${q(e.before)}, ${q(e.after)},
-      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, ${q(prev)}, ${q(h)});\n`;
+      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, X'${prev}', X'${h}');\n`;
     prev = h;
     id++;
   }
