@@ -634,6 +634,11 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 			json_object_set_new(o, c == 7 ? "before" : "after",
 					    t ? json_loads(t, JSON_DECODE_ANY, NULL) : json_null());
 		}
+		/* a create's after whole again */
+		dt_audit_expand(dt_db_column_text(st, 4), dt_db_column_text(st, 5),
+				dt_db_column_int64(st, 6), dt_db_column_text(st, 1),
+				dt_db_column_int64(st, 9), json_object_get(o, "before"),
+				json_object_get(o, "after"));
 		if (dt_db_column_type(st, 9) != DT_DB_NULL) {
 			char reg[16];
 			snprintf(reg, sizeof(reg), "%06d", dt_db_column_int(st, 9));

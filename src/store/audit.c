@@ -19,6 +19,14 @@
  * a record's content is the fold of its events in id order: the create's
  * after, then each later after's fields laid over it (store/coverage.c).
  *
+ * A create (action "<entity>.create" of a record entity, no before) leaves
+ * out of its after what the event's own columns already say: "id" when it
+ * is entity_id, "region" when it is the region column as six digits,
+ * "created_at" and "updated_at" when they are ts, and any other field of
+ * the entity whose value is null.  dt_audit_expand() puts them back, so
+ * every reader (the audit list, the records check) sees the whole object; a
+ * create that leaves nothing out (the bulk path's) expands to itself.
+ *
  * The hash of event id (format 2) is BLAKE2b-256 (32-byte digest, no key)
  * over the concatenation of these parts, each a 64-bit little-endian length
  * followed by that many bytes (a NULL value: the length 2^64-1 and no
@@ -44,6 +52,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "domain/entity.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
 
@@ -205,6 +214,53 @@ enum dt_err dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err)
 	return rc;
 }
 
+static bool is_create(const char *action)
+{
+	size_t n = strlen(action);
+	return n > 7 && !strcmp(action + n - 7, ".create");
+}
+
+/* What a create of @e with these columns leaves out of its after: see the head comment. */
+static bool left_out(const struct dt_entity *e, const char *key, json_t *v, int64_t entity_id,
+		     const char *ts, long region)
+{
+	if (!strcmp(key, "id"))
+		return entity_id && json_is_integer(v) && json_integer_value(v) == entity_id;
+	if (!strcmp(key, "region")) {
+		char reg[24];
+		snprintf(reg, sizeof(reg), "%06ld", region);
+		return region && json_is_string(v) && !strcmp(json_string_value(v), reg);
+	}
+	if (!strcmp(key, "created_at") || !strcmp(key, "updated_at"))
+		return json_is_string(v) && !strcmp(json_string_value(v), ts);
+	return json_is_null(v) && dt_entity_field(e, key);
+}
+
+void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, const char *ts,
+		     int64_t region, json_t *before, json_t *after)
+{
+	const struct dt_entity *e;
+	if ((before && !json_is_null(before)) || !json_is_object(after) || !action ||
+	    !is_create(action) || !entity || !(e = dt_entity_find(entity)))
+		return;
+	for (size_t i = 0; i < e->nfields; i++) {
+		const char *k = e->fields[i].name;
+		if (json_object_get(after, k))
+			continue;
+		json_t *v = json_null();
+		if (!strcmp(k, "id") && entity_id) {
+			v = json_integer(entity_id);
+		} else if (!strcmp(k, "region") && region) {
+			char reg[24];
+			snprintf(reg, sizeof(reg), "%06lld", (long long)region);
+			v = json_string(reg);
+		} else if ((!strcmp(k, "created_at") || !strcmp(k, "updated_at")) && ts) {
+			v = json_string(ts);
+		}
+		json_object_set_new(after, k, v);
+	}
+}
+
 static char *canonical(json_t *v)
 {
 	return v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
@@ -251,17 +307,18 @@ static void insert_sql(struct dt_strbuf *sql, int n)
  * (0: none).  Each event chains from the one before it; inside an explicit
  * transaction the head stays in memory, otherwise it is written to meta.
  */
-static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, const char *action,
-				 const char *entity, int n, const int64_t *entity_ids,
-				 const char *const *befores, const char *const *afters,
-				 const long *regions, struct dt_strbuf *err)
+static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, const char *ts,
+				 const char *action, const char *entity, int n,
+				 const int64_t *entity_ids, const char *const *befores,
+				 const char *const *afters, const long *regions,
+				 struct dt_strbuf *err)
 {
 	if (n <= 0 || n > DT_AUDIT_BATCH)
 		return n ? dt_error(err, DT_EINTERNAL, "internal error: a batch of %d events", n)
 			 : DT_OK;
 	int rc = DT_OK;
 	int64_t last = 0;
-	char ts[DT_TIME_STRLEN], ids[DT_AUDIT_BATCH][24], regs[DT_AUDIT_BATCH][24];
+	char ids[DT_AUDIT_BATCH][24], regs[DT_AUDIT_BATCH][24];
 	/* [0] the head; event i chains from [i] */
 	unsigned char hashes[DT_AUDIT_BATCH + 1][HASH_LEN];
 
@@ -275,7 +332,6 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 		if (rc != DT_OK)
 			return rc;
 	}
-	dt_time_now(ts);
 	for (int i = 0; i < n; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)entity_ids[i]);
 		snprintf(regs[i], sizeof(regs[i]), "%ld", regions[i]);
@@ -334,7 +390,9 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 				  const char *const *afters, const long *regions,
 				  struct dt_strbuf *err)
 {
-	return append_events(s, a, action, entity, n, entity_ids, NULL, afters, regions, err);
+	char ts[DT_TIME_STRLEN];
+	dt_time_now(ts);
+	return append_events(s, a, ts, action, entity, n, entity_ids, NULL, afters, regions, err);
 }
 
 enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
@@ -344,16 +402,31 @@ enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const 
 	/* The region of what was touched, so that scoped readers see the event. */
 	json_t *reg = json_object_get(after ? after : before, "region");
 	long region = json_is_string(reg) ? strtol(json_string_value(reg), NULL, 10) : 0;
-	/* An update keeps what changed only. */
+	char ts[DT_TIME_STRLEN];
+	dt_time_now(ts);
+	/* An update keeps what changed only; a create leaves out what the columns say. */
 	json_t *db = NULL, *da = NULL;
+	const struct dt_entity *e;
 	if (json_is_object(before) && json_is_object(after)) {
 		dt_audit_diff(before, after, &db, &da);
 		before = db;
 		after = da;
+	} else if (!before && json_is_object(after) && is_create(action) &&
+		   (e = dt_entity_find(entity))) {
+		da = json_object();
+		const char *k;
+		json_t *v;
+		json_object_foreach(after, k, v)
+		{
+			if (!left_out(e, k, v, entity_id, ts, region))
+				json_object_set(da, k, v);
+		}
+		after = da;
 	}
 	char *jb = canonical(before), *ja = canonical(after);
 	const char *befores[] = { jb }, *afters[] = { ja };
-	int rc = append_events(s, a, action, entity, 1, &entity_id, befores, afters, &region, err);
+	int rc = append_events(s, a, ts, action, entity, 1, &entity_id, befores, afters, &region,
+			       err);
 	free(jb);
 	free(ja);
 	json_decref(db);

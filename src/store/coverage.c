@@ -150,19 +150,53 @@ static const struct table credential_table = {
 	{ 0 },
 };
 
+/* The columns of a create event that its after may leave out (audit.c). */
+struct create {
+	int64_t entity_id, region;
+	char ts[40];
+};
+
+/*
+ * Whether a create event with columns @c left column @i of the row at @st
+ * out: only where dt_audit_expand() puts back exactly the row's value, so
+ * that equal texts mean equal contents.
+ */
+static bool left_out(const struct table *t, struct dt_db_stmt *st, int i, const struct create *c)
+{
+	const char *name = t->cols[i].name;
+	bool special = !strcmp(name, "id") || !strcmp(name, "region") ||
+		       !strcmp(name, "created_at") || !strcmp(name, "updated_at");
+	if (dt_db_column_type(st, i) == DT_DB_NULL)
+		return !special;
+	if (!strcmp(name, "id"))
+		return c->entity_id && dt_db_column_int64(st, i) == c->entity_id;
+	if (!strcmp(name, "region"))
+		return c->region && t->cols[i].type == C_REGION &&
+		       dt_db_column_int64(st, i) == c->region;
+	if (!strcmp(name, "created_at") || !strcmp(name, "updated_at"))
+		return !strcmp(dt_db_column_text(st, i), c->ts);
+	return false;
+}
+
 /*
  * The row at @st as the canonical JSON text an event's "after" holds
  * (sorted keys, compact, reals as jansson writes them), into @sb: when it
  * is byte for byte the event's text, the record is as written and nothing
- * needs parsing.  Any difference in form only (an escape written another
+ * needs parsing.  With @c (a create of an entity), what that create left
+ * out is left out here too.  Any difference in form only (an escape written another
  * way) falls to the field-by-field comparison, which decides.
  */
-static void row_text(const struct table *t, struct dt_db_stmt *st, struct dt_strbuf *sb)
+static void row_text(const struct table *t, struct dt_db_stmt *st, const struct create *c,
+		     struct dt_strbuf *sb)
 {
 	dt_strbuf_reset(sb);
+	bool first = true;
 	for (int k = 0; k < t->ncols; k++) {
 		int i = t->order[k];
-		dt_strbuf_addch(sb, k ? ',' : '{');
+		if (c && left_out(t, st, i, c))
+			continue;
+		dt_strbuf_addch(sb, first ? '{' : ',');
+		first = false;
 		dt_strbuf_addch(sb, '"');
 		dt_strbuf_adds(sb, t->cols[i].name);
 		dt_strbuf_add(sb, "\":", 2);
@@ -195,6 +229,8 @@ static void row_text(const struct table *t, struct dt_db_stmt *st, struct dt_str
 		}
 		}
 	}
+	if (first)
+		dt_strbuf_addch(sb, '{');
 	dt_strbuf_addch(sb, '}');
 }
 
@@ -232,6 +268,12 @@ static bool is_delete(const char *action)
 	return n > 7 && !strcmp(action + n - 7, ".delete");
 }
 
+static bool is_create(const char *action)
+{
+	size_t n = strlen(action);
+	return n > 7 && !strcmp(action + n - 7, ".create");
+}
+
 /*
  * A record's content as its events say, folded in id order: the first
  * content-bearing event's after, then each later after's fields laid over
@@ -244,12 +286,16 @@ struct fold {
 	bool deleted;            /* that event deleted the record */
 	struct dt_strbuf text;   /* the only after so far, when obj is NULL */
 	json_t *obj;             /* the folded content, once two afters came */
+	const char *entity;      /* the record's */
+	bool create;             /* text is a create's after ... */
+	struct create c;         /* ... with these columns */
 };
 
 static void fold_reset(struct fold *f)
 {
 	f->ev = 0;
 	f->deleted = false;
+	f->create = false;
 	dt_strbuf_reset(&f->action);
 	dt_strbuf_reset(&f->text);
 	json_decref(f->obj);
@@ -273,17 +319,20 @@ static json_t *fold_obj(struct fold *f)
 			json_decref(f->obj);
 			f->obj = json_object();
 		}
+		if (f->create)
+			dt_audit_expand(f->action.buf, f->entity, f->c.entity_id, f->c.ts,
+					f->c.region, NULL, f->obj);
 	}
 	return f->obj;
 }
 
 /*
- * Lay event @ev (@action, its after text @after of @len bytes, or NULL) over
- * @f.  An unmasked read and an event without an after (a revocation, a read)
- * carry no content; a delete ends the record.
+ * Lay event @ev (@action, its after text @after of @len bytes, or NULL, its
+ * record @c) over @f.  An unmasked read and an event without an after (a
+ * revocation, a read) carry no content; a delete ends the record.
  */
 static void fold_event(struct fold *f, int64_t ev, const char *action, const char *after,
-		       size_t len)
+		       size_t len, const struct create *c)
 {
 	if (strstr(action, ".unmask"))
 		return;
@@ -292,8 +341,11 @@ static void fold_event(struct fold *f, int64_t ev, const char *action, const cha
 		return;
 	if (del || f->deleted || !f->ev) {
 		fold_reset(f);
-		if (!del)
+		if (!del) {
 			dt_strbuf_add(&f->text, after, len);
+			f->create = is_create(action) && dt_entity_find(f->entity);
+			f->c = *c;
+		}
 	} else {
 		json_t *o = json_loadb(after, len, 0, NULL);
 		json_t *into = fold_obj(f);
@@ -307,12 +359,21 @@ static void fold_event(struct fold *f, int64_t ev, const char *action, const cha
 	dt_strbuf_adds(&f->action, action);
 }
 
+/* The columns of the event at @st: entity_id, ts and region at @ide, @its, @ireg. */
+static void create_of(struct dt_db_stmt *st, int ide, int its, int ireg, struct create *c)
+{
+	const char *ts = dt_db_column_text(st, its);
+	c->entity_id = dt_db_column_int64(st, ide);
+	c->region = dt_db_column_int64(st, ireg);
+	snprintf(c->ts, sizeof(c->ts), "%s", ts ? ts : "");
+}
+
 /* Compare the row at @st (columns of @t from 0) with the folded content. */
 static void compare_row(struct run *r, const struct table *t, struct dt_db_stmt *st, int64_t id,
 			struct fold *f, struct dt_strbuf *text)
 {
 	if (!f->obj) {
-		row_text(t, st, text);
+		row_text(t, st, f->create ? &f->c : NULL, text);
 		if (text->len == f->text.len && !memcmp(text->buf, f->text.buf, text->len))
 			return;
 	}
@@ -352,7 +413,7 @@ static void judge(struct run *r, const struct table *t, int64_t id, struct fold 
 static enum dt_err check_table(struct run *r, const struct table *t, struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT, text = DT_STRBUF_INIT;
-	struct fold f = { 0, DT_STRBUF_INIT, false, DT_STRBUF_INIT, NULL };
+	struct fold f = { 0, DT_STRBUF_INIT, false, DT_STRBUF_INIT, NULL, t->entity, false, { 0 } };
 	struct dt_db_stmt *ev = NULL, *row = NULL;
 	int rc = DT_OK;
 
@@ -363,7 +424,7 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 	 * statements are our own, not the store's cache.
 	 */
 	static const char events_sql[] =
-		"SELECT entity_id, id, action, after FROM audit WHERE entity = ? "
+		"SELECT entity_id, id, action, after, ts, region FROM audit WHERE entity = ? "
 		"AND entity_id IS NOT NULL ORDER BY entity_id, id";
 	if (!(ev = dt_db_prepare(r->s->db, events_sql, err))) {
 		rc = DT_EDB;
@@ -401,8 +462,10 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 		while (es == DT_DB_ROW && dt_db_column_int64(ev, 0) == eid) {
 			const char *act = dt_db_column_text(ev, 2);
 			const char *after = dt_db_column_text(ev, 3);
+			struct create c;
+			create_of(ev, 0, 4, 5, &c);
 			fold_event(&f, dt_db_column_int64(ev, 1), act ? act : "", after,
-				   (size_t)dt_db_column_bytes(ev, 3));
+				   (size_t)dt_db_column_bytes(ev, 3), &c);
 			es = dt_db_step(ev);
 		}
 		judge(r, t, eid, &f, rid == eid ? row : NULL, &text);
@@ -423,12 +486,13 @@ out:
 enum dt_err dt_store_audit_fold(struct dt_store *s, const char *entity, int64_t id, json_t **out,
 				int64_t *last, struct dt_strbuf *err)
 {
-	struct fold f = { 0, DT_STRBUF_INIT, false, DT_STRBUF_INIT, NULL };
+	struct fold f = { 0, DT_STRBUF_INIT, false, DT_STRBUF_INIT, NULL, entity, false, { 0 } };
 	*out = NULL;
 	*last = 0;
 	struct dt_db_stmt *st = dt_sql_prepare(s,
-					       "SELECT id, action, after FROM audit WHERE "
-					       "entity = ? AND entity_id = ? ORDER BY id",
+					       "SELECT id, action, after, entity_id, ts, region "
+					       "FROM audit WHERE entity = ? AND entity_id = ? "
+					       "ORDER BY id",
 					       err);
 	if (!st)
 		return DT_EDB;
@@ -437,8 +501,10 @@ enum dt_err dt_store_audit_fold(struct dt_store *s, const char *entity, int64_t 
 	int r;
 	while ((r = dt_db_step(st)) == DT_DB_ROW) {
 		const char *act = dt_db_column_text(st, 1);
+		struct create c;
+		create_of(st, 3, 4, 5, &c);
 		fold_event(&f, dt_db_column_int64(st, 0), act ? act : "", dt_db_column_text(st, 2),
-			   (size_t)dt_db_column_bytes(st, 2));
+			   (size_t)dt_db_column_bytes(st, 2), &c);
 	}
 	dt_db_reset(st);
 	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "audit", err);

@@ -132,6 +132,15 @@ enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const 
  */
 void dt_audit_diff(json_t *before, json_t *after, json_t **dbefore, json_t **dafter);
 /**
+ * Put back into the after of a create event what the create left out
+ * because the event's columns say it (audit.c's head comment): @after is
+ * changed in place; nothing happens unless @action is a create of a record
+ * entity without @before (NULL or a JSON null).  @region 0 and @ts NULL:
+ * none.
+ */
+void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, const char *ts,
+		     int64_t region, json_t *before, json_t *after);
+/**
  * The hash in column @i of @st's row (an audit hash column) as lower-case
  * hex into @out; false (and "") when the column holds no hash.
  */
