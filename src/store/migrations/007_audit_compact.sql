@@ -20,6 +20,11 @@
 -- stops the migration with "cannot store TEXT value in INTEGER column
 -- audit.entity_id"; `dualtrack audit verify` on the old version names it.
 --
+-- Copying the table leaves the old one's pages free inside the file (a
+-- migration runs in a transaction, where VACUUM cannot): `sqlite3 FILE VACUUM`
+-- after the upgrade gives them back.  The old events keep their size; the
+-- saving is in the events written from here on.
+--
 -- audit_region(region, id) serves the audit list of a scoped reader, newest
 -- first, and audit_entity(entity, entity_id) a record's history and the
 -- records check; both stay.
