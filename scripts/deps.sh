@@ -11,6 +11,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 pkgs=(
 	gcc make libc6-dev pkg-config
 	libsqlite3-dev sqlite3
+	# the PostgreSQL backend (src/store/db_pgsql.c) and the throw-away server of its
+	# tests (scripts/pgtmp.sh: initdb and pg_ctl of the postgresql package)
+	libpq-dev postgresql
 	libsodium-dev libjansson-dev libcsv-dev libcmocka-dev
 	libxlsxwriter-dev libh2o-evloop-dev libssl-dev libglpk-dev curl
 	# gzip of GET /api/v1/schema (src/http/h_schema.c)

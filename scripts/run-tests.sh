@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # run-tests.sh UNIT_BIN... - run the cmocka unit test binaries, then the fuzz
 # harnesses' replays over their seed corpus and regressions, then the
-# end-to-end tests (node --test on tests/e2e) when there are any, and finish
-# with one line "N passed, N failed".  Exit status 0 only when something ran
-# and nothing failed.
+# end-to-end tests (node --test on tests/e2e) when there are any, on each
+# storage backend in turn, and finish with one line "N passed, N failed".
+# Exit status 0 only when something ran and nothing failed.
 #
+# On PostgreSQL the store's unit tests and the end-to-end tests run again
+# against a throw-away server that scripts/pgtmp.sh starts (and removes
+# afterwards); the other unit tests and the fuzz replays run once.  Suites
+# of that pass are named "pgsql:NAME".
+#
+#   DUALTRACK_BACKEND  sqlite, pgsql or both (default: both)
 #   BUILD              build directory holding dualtrack (default: build)
 #   FUZZ_REPLAY        replay binaries (BUILD/tests/replay_NAME), space-separated
 #   TEST_TIMEOUT       seconds allowed per unit binary / e2e run (default: 1800)
+#   DUALTRACK_TEST_PG  base URI of a PostgreSQL server for the tests (default: one started
+#                      by scripts/pgtmp.sh for the run and removed after; "none": no server)
 #   ASAN_OPTIONS etc.  passed through unchanged
 set -uo pipefail
 
@@ -20,13 +28,47 @@ for b in "$@"; do
 done
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 timeout_s=${TEST_TIMEOUT:-1800}
+backend=${DUALTRACK_BACKEND:-both}
+case $backend in
+sqlite | pgsql | both) ;;
+*)
+	echo "run-tests.sh: DUALTRACK_BACKEND must be sqlite, pgsql or both (not '$backend')" >&2
+	exit 2
+	;;
+esac
+pgdir=
+cleanup() {
+	rm -f "$log"
+	[[ -n $pgdir ]] && scripts/pgtmp.sh stop "$pgdir" >/dev/null 2>&1
+	return 0
+}
 
 total_pass=0
 total_fail=0
 ran=0
 failed_suites=()
 log=$(mktemp "${TMPDIR:-/tmp}/dualtrack-test.XXXXXX")
-trap 'rm -f "$log"' EXIT
+trap cleanup EXIT
+
+# The PostgreSQL half of the tests runs on a throw-away server unless
+# DUALTRACK_TEST_PG already names one (DUALTRACK_TEST_PG=none: no server;
+# then the tests that need one say they were skipped, or fail when CI=true).
+# The driver's own tests (test_db) use it in every pass; the store's tests
+# and the end-to-end tests use it in the PostgreSQL pass only, told so by
+# DUALTRACK_TEST_BACKEND=pgsql.
+if [[ -z ${DUALTRACK_TEST_PG:-} ]]; then
+	pgdir=$(mktemp -d "${TMPDIR:-/tmp}/dualtrack-pg.XXXXXX")
+	rmdir "$pgdir"
+	if uri=$(PGTMP_FAST=1 scripts/pgtmp.sh start "$pgdir"); then
+		export DUALTRACK_TEST_PG=$uri
+		echo "== PostgreSQL for the tests: $uri"
+	else
+		echo "== no PostgreSQL server for the tests (scripts/pgtmp.sh start failed)"
+		[[ -e $pgdir ]] || pgdir=
+	fi
+elif [[ $DUALTRACK_TEST_PG == none ]]; then
+	unset DUALTRACK_TEST_PG
+fi
 
 # summary SUITE PASS FAIL [NOTE]
 summary() {
@@ -45,11 +87,19 @@ summary() {
 #   [  PASSED  ] 3 test(s).
 #   [  FAILED  ] 2 test(s), listed below:
 # and exits with the number of failed tests.
+# run_unit PREFIX: on PostgreSQL ("pgsql:") only the binaries whose tests
+# open a store (tests/unit/NAME.c uses store_fixture.h or names
+# DUALTRACK_TEST_BACKEND).
+run_unit() {
+local prefix=$1 bin name rc pass fail groups note
 for bin in "${bins[@]}"; do
 	name=${bin##*/}
+	if [[ -n $prefix ]] && ! grep -qE 'store_fixture\.h|DUALTRACK_TEST_BACKEND' "tests/unit/$name.c" 2>/dev/null; then
+		continue
+	fi
 	echo "== ${bin#"$PWD"/}"
 	if [[ ! -x $bin ]]; then
-		summary "$name" 0 1 "missing binary"
+		summary "$prefix$name" 0 1 "missing binary"
 		continue
 	fi
 	CMOCKA_MESSAGE_OUTPUT=stdout timeout -k 10 "$timeout_s" "$bin" >"$log" 2>&1 </dev/null
@@ -77,35 +127,15 @@ for bin in "${bins[@]}"; do
 		note="exit status $rc"
 	fi
 	[[ -n $note ]] && fail=$((fail + 1))
-	summary "$name" "$pass" "$fail" "$note"
+	summary "$prefix$name" "$pass" "$fail" "$note"
 done
-
-# --- fuzz replays ----------------------------------------------------------
-# Each harness of tests/fuzz run by the ordinary compiler over its seed
-# corpus and every crash once found (tests/fuzz/regress/NAME): one passed
-# per harness that runs them all, one failed if it crashes or reports.
-for bin in ${FUZZ_REPLAY:-}; do
-	[[ $bin == /* ]] || bin=$PWD/$bin
-	name=${bin##*/replay_}
-	echo "== ${bin#"$PWD"/}"
-	if [[ ! -x $bin ]]; then
-		summary "fuzz-replay-$name" 0 1 "missing binary"
-		continue
-	fi
-	timeout -k 10 "$timeout_s" "$bin" "tests/fuzz/corpus/$name" "tests/fuzz/regress/$name" \
-		>"$log" 2>&1 </dev/null
-	rc=$?
-	tail -n 40 "$log"
-	if ((rc == 0)) && grep -q "^replay " "$log"; then
-		summary "fuzz-replay-$name" 1 0
-	else
-		summary "fuzz-replay-$name" 0 1 "exit status $rc"
-	fi
-done
+}
 
 # --- end-to-end tests (node:test) -----------------------------------------
+run_e2e() {
+local prefix=$1 rc pass fail cancelled seen note
 shopt -s nullglob
-e2e=(tests/e2e/*.test.mjs)
+local e2e=(tests/e2e/*.test.mjs)
 if ((${#e2e[@]})); then
 	echo "== node --test tests/e2e/"
 	DUALTRACK_BIN=$BUILD/dualtrack timeout -k 10 "$timeout_s" \
@@ -134,7 +164,48 @@ if ((${#e2e[@]})); then
 		note="exit status $rc"
 		fail=1
 	fi
-	summary e2e "$pass" "$fail" "$note"
+	summary "${prefix}e2e" "$pass" "$fail" "$note"
+fi
+}
+
+if [[ $backend != pgsql ]]; then
+	run_unit ""
+fi
+# --- fuzz replays ----------------------------------------------------------
+# Each harness of tests/fuzz run by the ordinary compiler over its seed
+# corpus and every crash once found (tests/fuzz/regress/NAME): one passed
+# per harness that runs them all, one failed if it crashes or reports.
+for bin in ${FUZZ_REPLAY:-}; do
+	[[ $bin == /* ]] || bin=$PWD/$bin
+	name=${bin##*/replay_}
+	echo "== ${bin#"$PWD"/}"
+	if [[ ! -x $bin ]]; then
+		summary "fuzz-replay-$name" 0 1 "missing binary"
+		continue
+	fi
+	timeout -k 10 "$timeout_s" "$bin" "tests/fuzz/corpus/$name" "tests/fuzz/regress/$name" \
+		>"$log" 2>&1 </dev/null
+	rc=$?
+	tail -n 40 "$log"
+	if ((rc == 0)) && grep -q "^replay " "$log"; then
+		summary "fuzz-replay-$name" 1 0
+	else
+		summary "fuzz-replay-$name" 0 1 "exit status $rc"
+	fi
+done
+
+if [[ $backend != pgsql ]]; then
+	run_e2e ""
+fi
+if [[ $backend != sqlite ]]; then
+	if [[ -n ${DUALTRACK_TEST_PG:-} ]]; then
+		export DUALTRACK_TEST_BACKEND=pgsql
+		run_unit "pgsql:"
+		run_e2e "pgsql:"
+		unset DUALTRACK_TEST_BACKEND
+	else
+		summary "pgsql" 0 1 "no PostgreSQL server for the tests"
+	fi
 fi
 
 if ((${#failed_suites[@]})); then

@@ -24,7 +24,12 @@ SELECT 'finals', total(result = 'pass'), count(*), total(result = 'pass' AND att
 FROM assessment WHERE region BETWEEN :lo AND :hi AND kind = 'final' AND substr(date, 1, 4) = ':y';
 SELECT 'retained', count(*) FROM outcome o JOIN contract c ON c.id = o.contract_id
 WHERE o.region BETWEEN :lo AND :hi AND o.kind = 'retained' AND c.status = 'completed'
-	AND substr(c.ended_on, 1, 4) = ':y' AND o.date <= date(c.ended_on, '+3 months');
+	AND substr(c.ended_on, 1, 4) = ':y'
+	-- within three calendar months (migration 006): month and day as one number
+	AND (CAST(substr(o.date, 1, 4) AS INTEGER) * 12 + CAST(substr(o.date, 6, 2) AS INTEGER)) * 100
+		+ CAST(substr(o.date, 9, 2) AS INTEGER)
+	    <= (CAST(substr(c.ended_on, 1, 4) AS INTEGER) * 12 + CAST(substr(c.ended_on, 6, 2) AS INTEGER) + 3) * 100
+		+ CAST(substr(c.ended_on, 9, 2) AS INTEGER);
 SELECT 'mentors', count(*), total(n) FROM (SELECT enterprise_id, company_mentor, count(*) AS n
 	FROM contract WHERE region BETWEEN :lo AND :hi AND status = 'active' GROUP BY 1, 2);
 SELECT 'enterprises', count(*), sum(id IN (SELECT enterprise_id FROM contract WHERE status = 'active'))

@@ -50,6 +50,7 @@ int cmd_check(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_show(int argc, char **argv);

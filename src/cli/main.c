@@ -14,10 +14,11 @@
 #include "core/secret.h"
 #include "core/banned.h"
 
-#define DB_OPTS                                                                              \
-	"  --db PATH        the database (default $DUALTRACK_DB, else ./dualtrack.db)\n"     \
-	"  --key-file PATH  its key file (default $DUALTRACK_KEY_FILE, else dualtrack.key\n" \
-	"                   beside the database)\n"
+#define DB_OPTS                                                                                   \
+	"  --db PATH|URI    the database: a SQLite file, or postgresql://USER@HOST[:PORT]/NAME\n" \
+	"                   (default $DUALTRACK_DB, else ./dualtrack.db)\n"                       \
+	"  --key-file PATH  its key file (default $DUALTRACK_KEY_FILE, else dualtrack.key\n"      \
+	"                   beside the database file, or NAME.key here for PostgreSQL)\n"
 
 static const struct dt_cmd commands[] = {
 	{ "init", cmd_init, DT_CMD_DB,
@@ -42,6 +43,15 @@ static const struct dt_cmd commands[] = {
 	  "                   contracts and records)\n"
 	  "  --seed S         the random seed (default 1)\n",
 	  "generate a pilot of a given size (for benchmarks)" },
+	{ "copy", cmd_copy, 0,
+	  "copy --to DST [--from SRC] [--key-file PATH]\n"
+	  "  --from SRC       the database to copy: a SQLite file or a postgresql:// URI\n"
+	  "                   (default $DUALTRACK_DB, else ./dualtrack.db)\n"
+	  "  --to DST         the new database (made if it does not exist; must hold no pilot)\n"
+	  "  --key-file PATH  the source's key file; the target's key file is a copy of it\n"
+	  "  Copies every record with its id, the settings and the audit chain in one\n"
+	  "  transaction, then checks row counts and verifies the target's audit chain.\n",
+	  "move a whole pilot to another database (e.g. SQLite to PostgreSQL)" },
 	{ "summary", cmd_summary, DT_CMD_DB,
 	  "summary [--region CODE] [--format table|json] [--db PATH] [--key-file PATH]\n"
 	  "  --region CODE    only the pilots within this region (e.g. 210000)\n"

@@ -510,21 +510,27 @@ static enum dt_err migrate(struct dt_store *s, struct dt_strbuf *err)
 	return rc;
 }
 
-int dt_store_schema_version(struct dt_store *s)
+/* The integer answer of @sql on @s's connection, not through the cache; -1 on failure. */
+static int query_int(struct dt_store *s, const char *sql)
 {
-	bool pg = dt_db_dialect(s->db) == DT_DB_PGSQL;
-	/* Not through the cache: on a new PostgreSQL database the meta table is not there yet. */
-	struct dt_db_stmt *st = dt_db_prepare(
-		s->db,
-		pg ? "SELECT CASE WHEN to_regclass('meta') IS NULL THEN 0 ELSE coalesce("
-		     "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'), 0) END"
-		   : "PRAGMA user_version",
-		NULL);
+	struct dt_db_stmt *st = dt_db_prepare(s->db, sql, NULL);
 	int v = -1;
 	if (st && dt_db_step(st) == DT_DB_ROW)
 		v = dt_db_column_int(st, 0);
 	dt_db_finalize(st);
 	return v;
+}
+
+int dt_store_schema_version(struct dt_store *s)
+{
+	if (dt_db_dialect(s->db) == DT_DB_SQLITE)
+		return query_int(s, "PRAGMA user_version");
+	/* A new PostgreSQL database has no meta table yet: version 0. */
+	int have = query_int(s, "SELECT CAST(to_regclass('meta') IS NOT NULL AS INTEGER)");
+	if (have <= 0)
+		return have;
+	return query_int(s, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta "
+			    "WHERE key = 'schema_version'), 0)");
 }
 
 enum dt_err dt_meta_get(struct dt_store *s, const char *key, struct dt_strbuf *out, bool *found,

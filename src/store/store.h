@@ -71,6 +71,24 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 			  unsigned flags, struct dt_strbuf *err);
 /** Close the connection (checkpointing the WAL); NULL is fine. */
 void dt_store_close(struct dt_store *s);
+/* ---- copying a pilot to another database (store/copy.c) ---- */
+
+struct dt_copy_stats {
+	int64_t rows;   /* rows copied, all tables */
+	int64_t events; /* audit events verified on the target */
+};
+/**
+ * Copy every record of @from into @to, a new and empty database of the same
+ * schema version (SQLite to PostgreSQL or back): ids, the audit chain and
+ * the settings kept, aggregates rebuilt by the target's own triggers, in one
+ * transaction on the target; then check each table's row count and verify
+ * the target's audit chain.  @progress (may be NULL) is told the rows done
+ * of the total now and then.  Nothing is written to @to on failure.
+ */
+enum dt_err dt_store_copy(struct dt_store *from, struct dt_store *to, struct dt_copy_stats *stats,
+			  void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+			  struct dt_strbuf *err);
+
 /** Is @path a PostgreSQL URI ("postgresql://..."), not a SQLite file? */
 bool dt_store_is_pgsql(const char *path);
 /**

@@ -18,8 +18,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  TODAY, client, expectProblem, expectStatus, natid, natidValid, ok, okAsync, orgBody, runAsync,
-  seen, sleep, sqlite, startServer, tmpdir, uscc,
+  client, dbPath, expectProblem, expectStatus, natid, natidValid, ok, okAsync, orgBody, runAsync,
+  seen, sleep, sqlite, startServer, tmpdir, TODAY, uscc,
 } from './helpers.mjs';
 
 const KINDS = ['regions', 'occupations', 'pilots', 'pilot-tasks', 'organizations', 'programmes',
@@ -59,7 +59,7 @@ async function signIn(login, password = pw(login)) {
 
 before(async () => {
   dir = tmpdir('dualtrack-api-');
-  db = path.join(dir, 'dualtrack.db');
+  db = dbPath(dir);
   ok(['init', '--db', db]);
   ok(['gen', '--db', db, '--trainees', '150', '--seed', '3']);
 

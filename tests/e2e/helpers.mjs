@@ -67,12 +67,47 @@ export function fails(args, status, re, opts) {
   return r;
 }
 
+// ---- the storage backend ----
+//
+// With DUALTRACK_TEST_BACKEND=pgsql and DUALTRACK_TEST_PG set to a
+// PostgreSQL server's base URI (as scripts/pgtmp.sh prints it), every database a test makes through dbPath()
+// is a new PostgreSQL database on that server instead of a SQLite file, and
+// the same tests run against the other backend.  Its key file is then
+// NAME.key in the current folder of the command (os.tmpdir() unless a test
+// gives another), as dualtrack's rule for a URI has it.  The databases are
+// dropped when the run ends.
+export const PG = process.env.DUALTRACK_TEST_BACKEND === 'pgsql' ? process.env.DUALTRACK_TEST_PG || '' : '';
+const pgMade = [];
+let pgSerial = 0;
+process.on('exit', () => {
+  if (!PG || process.env.KEEP_TMP) return;
+  for (const name of pgMade) {
+    spawnSync('psql', ['-X', '-q', '-c', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`, `${PG}/postgres`],
+      { encoding: 'utf8' });
+  }
+});
+
+// Where a test's database goes: DIR/dualtrack.db, or a new PostgreSQL database.
+export function dbPath(dir) {
+  if (!PG) return path.join(dir, 'dualtrack.db');
+  const name = `dt_e2e_${process.pid}_${++pgSerial}`;
+  pgMade.push(name);
+  made.push(path.join(os.tmpdir(), `${name}.key`), path.join(os.tmpdir(), `${name}.signing.key`));
+  return `${PG}/${name}`;
+}
+
+// The key file dualtrack uses by default for database @db (run from os.tmpdir()).
+export function keyPath(db) {
+  if (db.startsWith('postgresql://')) return path.join(os.tmpdir(), `${db.slice(db.lastIndexOf('/') + 1)}.key`);
+  return path.join(path.dirname(db), 'dualtrack.key');
+}
+
 // A fresh temporary directory with an initialised database; returns
 // { dir, db, key, args } where args is ['--db', db].  @opts go to run().
 export function freshDb(prefix, opts) {
   const dir = tmpdir(prefix);
-  const db = path.join(dir, 'dualtrack.db');
-  const key = path.join(dir, 'dualtrack.key');
+  const db = dbPath(dir);
+  const key = keyPath(db);
   ok(['init', '--db', db], opts);
   return { dir, db, key, args: ['--db', db] };
 }
@@ -97,10 +132,15 @@ export async function okAsync(args, opts) {
   return r.stdout;
 }
 
+// Run @sql on database @db from outside dualtrack: the sqlite3 shell on a
+// file, psql on a PostgreSQL URI (rows as lines, columns joined by "|", as
+// the sqlite3 shell prints them).
 export function sqlite(db, sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
+  const r = db.startsWith('postgresql://')
+    ? spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', sql, db], { encoding: 'utf8' })
+    : spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
   if (r.error) throw r.error;
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
+  assert.equal(r.status, 0, `${db.startsWith('postgresql://') ? 'psql' : 'sqlite3'} failed: ${r.stderr}`);
   return r.stdout.trim();
 }
 

@@ -13,7 +13,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import {
-  client, expectProblem, expectStatus, ok, okAsync, run, sleep, sqlite, startServer, tmpdir,
+  client, dbPath, expectProblem, expectStatus, ok, okAsync, run, sleep, sqlite, startServer,
+  tmpdir,
 } from './helpers.mjs';
 
 let db;
@@ -31,7 +32,7 @@ async function addUser(login, role, scope) {
 
 before(async () => {
   const dir = tmpdir('dualtrack-monitor-');
-  db = path.join(dir, 'dualtrack.db');
+  db = dbPath(dir);
   ok(['init', '--db', db]);
   ok(['gen', '--db', db, '--trainees', '150', '--seed', '3']);
   ids.school = Number(sqlite(db, "SELECT id FROM organization WHERE kind = 'school' AND region BETWEEN 210100 AND 210199 LIMIT 1"));

@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { client, expectProblem, expectStatus, ok, okAsync, startServer, tmpdir } from './helpers.mjs';
+import { client, dbPath, expectProblem, expectStatus, ok, okAsync, startServer, tmpdir } from './helpers.mjs';
 
 const MIN_CANDIDATES = 10000;
 const COARSE_USERS = ['company', 'shenyang', 'inspector'];
@@ -34,7 +34,7 @@ const tok = {};
 
 before(async () => {
   dir = tmpdir('dualtrack-pii-');
-  const db = path.join(dir, 'dualtrack.db');
+  const db = dbPath(dir);
   ok(['init', '--db', db]);
   await okAsync(['demo', '--db', db]);
   srv = await startServer(db, { threads: 2 });

@@ -24,7 +24,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { client, okAsync, startServer, tmpdir } from './helpers.mjs';
+import { client, dbPath, okAsync, PG, startServer, tmpdir } from './helpers.mjs';
 
 const MISSING = 999999999;
 const POOL = 8;       // requests in flight at once
@@ -44,7 +44,7 @@ const jobs = {};      // jobs[login] = id of a job it started (write server)
 
 before(async () => {
   const dir = tmpdir('dualtrack-scope-');
-  const db = path.join(dir, 'dualtrack.db');
+  const db = dbPath(dir);
   await okAsync(['init', '--db', db]);
   const out = await okAsync(['demo', '--db', db]);
   const password = /sign-ins \(password (\S+)\)/.exec(out)?.[1];
@@ -52,9 +52,11 @@ before(async () => {
   const users = JSON.parse(await okAsync(['user', 'list', '--db', db, '--format', 'json']));
   // The write server gets its own copy, so that what it changes disturbs no read.
   const wdir = tmpdir('dualtrack-scope-w-');
-  for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(wdir, f));
+  const wdb = dbPath(wdir);
+  if (PG) await okAsync(['copy', '--from', db, '--to', wdb]);
+  else for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(wdir, f));
   readSrv = await startServer(db, { threads: 2 });
-  writeSrv = await startServer(path.join(wdir, 'dualtrack.db'), { threads: 2 });
+  writeSrv = await startServer(wdb, { threads: 2 });
   const R = client(readSrv.base);
   const W = client(writeSrv.base);
   spec = (await R.get('/api/openapi.json')).json;

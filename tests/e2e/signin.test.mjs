@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
-import { client, expectProblem, expectStatus, ok, okAsync, run, sleep, startServer, tmpdir } from './helpers.mjs';
+import { client, dbPath, expectProblem, expectStatus, ok, okAsync, run, sleep, startServer, tmpdir } from './helpers.mjs';
 
 let dir;
 let db;
@@ -45,7 +45,7 @@ const signIn = (api, login, password = pw(login), headers = {}) =>
 
 before(async () => {
   dir = tmpdir('dualtrack-signin-');
-  db = path.join(dir, 'dualtrack.db');
+  db = dbPath(dir);
   ok(['init', '--db', db]);
   await Promise.all([addUser(victim), addUser('bystander'), addUser('reader')]);
   await Promise.all([addUser('flood-target'), addUser('walker'), addUser('origin')]);

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
-import { ok, okAsync, sqlite, tmpdir } from './helpers.mjs';
+import { dbPath, ok, okAsync, sqlite, tmpdir } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -57,7 +57,7 @@ export async function launch() {
  */
 export async function pilotDb(trainees = 200) {
   const dir = tmpdir('dualtrack-ui-');
-  const db = path.join(dir, 'dualtrack.db');
+  const db = dbPath(dir);
   ok(['init', '--db', db]);
   ok(['gen', '--db', db, '--trainees', String(trainees), '--seed', '3']);
   const c = JSON.parse(ok(['list', 'contract', '--db', db, '--filter', 'region=210100', '--filter', 'status=active', '--sort', 'id', '--limit', '1', '--format', 'json']))[0];

@@ -11,10 +11,11 @@
  * the database), and check field errors.  Everything is static: each
  * test_*.c is built alone.
  *
- * With DUALTRACK_TEST_PG set to a PostgreSQL server's base URI
- * ("postgresql://user@127.0.0.1:PORT", as scripts/pgtmp.sh prints it), each
- * test gets a fresh PostgreSQL database on that server instead of a file,
- * dropped at teardown: the same tests, the other backend.
+ * With DUALTRACK_TEST_BACKEND=pgsql and DUALTRACK_TEST_PG set to a
+ * PostgreSQL server's base URI ("postgresql://user@127.0.0.1:PORT", as
+ * scripts/pgtmp.sh prints it), each test gets a fresh PostgreSQL database on
+ * that server instead of a file, dropped at teardown: the same tests, the
+ * other backend.
  */
 #ifndef DT_STORE_FIXTURE_H
 #define DT_STORE_FIXTURE_H
@@ -70,8 +71,8 @@ static inline void fx_env(void)
 /* The PostgreSQL server the tests use, or NULL for SQLite files. */
 static inline const char *fx_pg(void)
 {
-	const char *pg = getenv("DUALTRACK_TEST_PG");
-	return pg && *pg ? pg : NULL;
+	const char *pg = getenv("DUALTRACK_TEST_PG"), *b = getenv("DUALTRACK_TEST_BACKEND");
+	return pg && *pg && b && !strcmp(b, "pgsql") ? pg : NULL;
 }
 
 /* Run @sql on the server's maintenance database. */

@@ -21,6 +21,8 @@
 #include "domain/indicator.h"
 #include "engine/indicators.h"
 
+static void assert_agg_equal(struct fx *f, const char *when);
+
 /* ---- the fixed pilot ---- */
 
 struct pilot {
@@ -242,6 +244,87 @@ static void test_hand_computed(void **state)
 	json_t *out = NULL;
 	assert_int_equal(dt_engine_indicators(f->s, &q, &out, &f->err), DT_EINVAL);
 	assert_non_null(strstr(f->err.buf, "occupation"));
+}
+
+/* A contract completed on @ended (a final assessment passed before), retained on @retained. */
+static void completed_retained(struct fx *f, const struct fx_world *w, const char *ended,
+			       const char *retained)
+{
+	int64_t c = active(f, w, w->ent, trainee(f), "2023-09-01", 2500);
+	assess(f, c, "2025-11-20", "pass");
+	assert_int_equal(fx_act(f, c, DT_CEV_COMPLETE, 0, json_pack("{s:s}", "date", ended), NULL),
+			 DT_OK);
+	fx_create(f, "outcome",
+		  json_pack("{s:I, s:s, s:s}", "contract_id", (json_int_t)c, "kind", "retained",
+			    "date", retained));
+}
+
+static int64_t retained_3m(struct fx *f, int period)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(sum(value), 0) FROM agg WHERE region = 0 AND occ = 0 "
+		 "AND key = 'retained_3m' AND period = %d",
+		 period);
+	return fx_sql_int(f, sql);
+}
+
+/*
+ * "Retained within three months" is three calendar months, the last day
+ * of a shorter month standing for a later day: from 2025-11-30 up to
+ * 2026-02-28, not SQLite's date('2025-11-30', '+3 months') = 2026-03-02
+ * (migration 006, the same on PostgreSQL).
+ */
+static void test_retained_window(void **state)
+{
+	struct fx *f = *state;
+	struct fx_world w = fx_world(f);
+	completed_retained(f, &w, "2025-11-30", "2026-02-28"); /* counts */
+	completed_retained(f, &w, "2025-11-30", "2026-03-01"); /* does not */
+	completed_retained(f, &w, "2025-11-28", "2026-02-28"); /* counts: the same day */
+	completed_retained(f, &w, "2025-11-27", "2026-02-28"); /* does not */
+	assert_int_equal(retained_3m(f, 202511), 2);
+	json_t *d = dashboard(f, 210102, 2025, 4, NULL);
+	expect(d, "firm_retention_rate", 50); /* 2 of the 4 completers */
+	json_decref(d);
+	assert_agg_equal(f, "retained window");
+}
+
+/*
+ * A database made before migration 006 counted 2026-03-01 as within three
+ * months of 2025-11-30; the migration takes its aggregates to the new
+ * window in the same transaction, so that they equal a rebuild at once.
+ */
+static void test_retained_window_upgrade(void **state)
+{
+	struct fx *f = *state;
+	struct fx_world w = fx_world(f);
+	completed_retained(f, &w, "2025-11-30", "2026-02-28");
+	completed_retained(f, &w, "2025-11-30", "2026-03-01");
+	/* The view and the aggregates as 003 had them, and the schema one migration short. */
+	fx_sql_exec(f,
+		    "DROP VIEW outcome_contrib;\n"
+		    "CREATE VIEW outcome_contrib(id, region, occ, key, period, v) AS "
+		    "SELECT o.id, o.region, p.occupation_id, 'retained_3m', "
+		    "CAST(substr(c.ended_on, 1, 4) AS INTEGER) * 100 "
+		    "+ CAST(substr(c.ended_on, 6, 2) AS INTEGER), 1 "
+		    "FROM outcome o JOIN contract c ON c.id = o.contract_id "
+		    "JOIN programme p ON p.id = c.programme_id "
+		    "WHERE o.kind = 'retained' AND c.status = 'completed' "
+		    "AND c.activated_at IS NOT NULL AND o.date <= date(c.ended_on, '+3 months')");
+	assert_int_equal(dt_store_indicators_rebuild(f->s, &f->actor, NULL, &f->err), DT_OK);
+	assert_int_equal(retained_3m(f, 202511), 2);
+	dt_store_close(f->s);
+	f->s = NULL;
+	int version = (int)fx_sql_int(f, "PRAGMA user_version");
+	char sql[48];
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version - 1);
+	fx_sql_exec(f, sql);
+	assert_int_equal(dt_store_open(&f->s, f->path, &f->keys, 0, &f->err), DT_OK);
+	assert_int_equal(dt_store_schema_version(f->s), version);
+	assert_int_equal(retained_3m(f, 202511), 1);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM agg_delta"), 0);
+	assert_agg_equal(f, "after migration 006");
 }
 
 static void test_targets(void **state)
@@ -665,6 +748,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_domain),
 		cmocka_unit_test_setup_teardown(test_hand_computed, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_retained_window, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_retained_window_upgrade, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_targets, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_property, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_property_more_seeds, fx_setup, fx_teardown),
