@@ -111,21 +111,24 @@ static void test_verify_after_writes(void **state)
 	assert_verifies(f, fx_rows(f, "region") + fx_rows(f, "occupation"));
 	struct chain c = writes(f);
 	assert_verifies(f, c.n);
-	assert_int_equal(fx_sql_int(f, "SELECT count(*) = max(id) AND min(id) = 1 FROM audit"), 1);
+	assert_int_equal(fx_sql_int(f, "SELECT CASE WHEN count(*) = max(id) AND min(id) = 1 THEN 1 "
+				       "ELSE 0 END FROM audit"),
+			 1);
 	/* The events of this test, in order. */
 	char sql[160];
-	snprintf(sql, sizeof(sql),
-		 "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE id > %lld "
-		 "ORDER BY id)",
+	snprintf(sql, sizeof(sql), "SELECT action FROM audit WHERE id > %lld ORDER BY id",
 		 (long long)c.base);
 	struct dt_db *db = fx_raw(f);
 	struct dt_db_stmt *st = NULL;
 	st = fx_prepare(db, sql);
-	assert_int_equal(dt_db_step(st), DT_DB_ROW);
-	assert_string_equal(dt_db_column_text(st, 0),
+	struct dt_strbuf actions = DT_STRBUF_INIT;
+	while (dt_db_step(st) == DT_DB_ROW)
+		dt_strbuf_addf(&actions, "%s%s", actions.len ? " " : "", dt_db_column_text(st, 0));
+	assert_string_equal(actions.buf,
 			    "organization.create organization.create organization.update "
 			    "organization.export organization.create organization.delete "
 			    "trainee.create organization.create");
+	dt_strbuf_release(&actions);
 	dt_db_finalize(st);
 	dt_db_close(db);
 	/* An empty database has an empty, valid chain. */
@@ -153,11 +156,11 @@ static void test_edit_each_column(void **state)
 		{ "request_id", "'req-43'" },
 		{ "action", "'organization.create'" },
 		{ "entity", "'trainee'" },
-		{ "entity_id", "entity_id || '0'" },
+		{ "entity_id", "entity_id * 10" },
 		{ "entity_id", "NULL" },
 		{ "before", "NULL" },
 		{ "before", "replace(before, '甲公司', '乙公司')" },
-		{ "after", "json_set(after, '$.name', 'forged')" },
+		{ "after", "replace(after, '甲公司', 'forged')" },
 		{ "after", "after || ' '" },
 		{ "hash", "prev_hash" },
 	};
@@ -350,15 +353,19 @@ static void test_edit_prev_hash(void **state)
 			       ev(want, sizeof(want), "audit event ", ks[i], ": its previous hash"),
 			       (const char *)NULL);
 		restore(f);
-		/* Other bytes, and the right bytes as hex text. */
-		snprintf(sql, sizeof(sql),
-			 "UPDATE audit SET prev_hash = randomblob(32) WHERE id = %lld",
-			 (long long)ks[i]);
+		/* Another event's previous hash; the right bytes as hex text (SQLite). */
+		snprintf(
+			sql, sizeof(sql),
+			"UPDATE audit SET prev_hash = (SELECT prev_hash FROM audit_copy WHERE id = "
+			"%lld) WHERE id = %lld",
+			(long long)(ks[i] == 1 ? 2 : 1), (long long)ks[i]);
 		fx_sql_exec(f, sql);
 		assert_corrupt(f, sql,
 			       ev(want, sizeof(want), "audit event ", ks[i], ": its previous hash"),
 			       (const char *)NULL);
 		restore(f);
+		if (fx_is_pg(f))
+			continue; /* a BYTEA column holds bytes only */
 		snprintf(sql, sizeof(sql),
 			 "UPDATE audit SET prev_hash = lower(hex(prev_hash)) WHERE id = %lld",
 			 (long long)ks[i]);
@@ -407,7 +414,9 @@ static void test_failed_writes_append_nothing(void **state)
 	org(f, "己公司");
 	assert_int_equal(dt_store_commit(f->s, &f->err), DT_OK);
 	assert_int_equal(fx_audit_count(f), n + 2);
-	assert_int_equal(fx_sql_int(f, "SELECT count(*) = max(id) AND min(id) = 1 FROM audit"), 1);
+	assert_int_equal(fx_sql_int(f, "SELECT CASE WHEN count(*) = max(id) AND min(id) = 1 THEN 1 "
+				       "ELSE 0 END FROM audit"),
+			 1);
 	assert_verifies(f, n + 2);
 
 	/* A rolled-back bulk transaction leaves the chain as it was. */
@@ -431,13 +440,14 @@ static void test_personal_data_masked_in_chain(void **state)
 	char sql[256];
 	snprintf(
 		sql, sizeof(sql),
-		"SELECT count(*) FROM audit WHERE instr(coalesce(before, '') || coalesce(after, ''), '%s')",
+		"SELECT count(*) FROM audit WHERE coalesce(before, '') || coalesce(after, '') LIKE "
+		"'%%%s%%'",
 		natid);
 	assert_int_equal(fx_sql_int(f, sql), 0);
 	char masked[DT_NATID_LEN + 1];
 	dt_natid_mask(natid, masked);
 	/* In the create's object; the update's change is the phone alone. */
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE instr(after, '%s')", masked);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE after LIKE '%%%s%%'", masked);
 	assert_int_equal(fx_sql_int(f, sql), 1);
 }
 
@@ -574,10 +584,10 @@ static void test_tampered_diff(void **state)
 	struct fx *f = *state;
 	struct chain c = writes(f);
 	static const char *const sets[] = {
-		"after = json_set(after, '$.name', '甲公司')",
-		"after = json_set(after, '$.uscc', 'X')",
-		"after = json_remove(after, '$.name')",
-		"before = json_set(before, '$.name', '乙公司')",
+		"after = replace(after, '甲公司(新)', '甲公司')",
+		"after = replace(after, '{', '{\"uscc\":\"X\",')",
+		"after = replace(after, '\"name\":\"甲公司(新)\"', '')",
+		"before = replace(before, '甲公司', '乙公司')",
 		"before = NULL",
 	};
 	char want[64], sql[256];
