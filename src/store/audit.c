@@ -129,6 +129,11 @@ static bool column_hash(struct dt_db_stmt *st, int i, int v, unsigned char out[H
 	}
 }
 
+bool dt_audit_column_hash(struct dt_db_stmt *st, int i, unsigned char out[32])
+{
+	return column_hash(st, i, 0, out);
+}
+
 bool dt_audit_column_hash_hex(struct dt_db_stmt *st, int i, char out[65])
 {
 	unsigned char h[HASH_LEN];

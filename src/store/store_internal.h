@@ -141,8 +141,14 @@ void dt_audit_diff(json_t *before, json_t *after, json_t **dbefore, json_t **daf
 void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, const char *ts,
 		     int64_t region, json_t *before, json_t *after);
 /**
- * The hash in column @i of @st's row (an audit hash column) as lower-case
- * hex into @out; false (and "") when the column holds no hash.
+ * The hash in column @i of @st's row (an audit hash column: 32 bytes, or
+ * the hex text of an event written before migration 007 on SQLite) into
+ * @out; false when the column holds no hash.
+ */
+bool dt_audit_column_hash(struct dt_db_stmt *st, int i, unsigned char out[32]);
+/**
+ * The same as lower-case hex into @out; false (and "") when the column
+ * holds no hash.
  */
 bool dt_audit_column_hash_hex(struct dt_db_stmt *st, int i, char out[65]);
 /**
