@@ -51,5 +51,7 @@ DROP TABLE audit;
 ALTER TABLE audit_v2 RENAME TO audit;
 CREATE INDEX audit_entity ON audit(entity, entity_id);
 CREATE INDEX audit_region ON audit(region, id);
+-- (Run again on a database that has it, the migration keeps the first id.)
 INSERT INTO meta(key, value)
-	SELECT 'audit_v2_from', CAST(coalesce(max(id), 0) + 1 AS TEXT) FROM audit;
+	SELECT 'audit_v2_from', CAST(coalesce(max(id), 0) + 1 AS TEXT) FROM audit WHERE true
+	ON CONFLICT (key) DO NOTHING;

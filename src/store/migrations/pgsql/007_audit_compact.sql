@@ -23,4 +23,5 @@ ALTER TABLE audit
 	ALTER COLUMN prev_hash TYPE BYTEA USING decode(prev_hash, 'hex'),
 	ALTER COLUMN hash TYPE BYTEA USING decode(hash, 'hex');
 INSERT INTO meta(key, value)
-	SELECT 'audit_v2_from', CAST(coalesce(max(id), 0) + 1 AS TEXT) FROM audit;
+	SELECT 'audit_v2_from', CAST(coalesce(max(id), 0) + 1 AS TEXT) FROM audit
+	ON CONFLICT (key) DO NOTHING;
