@@ -480,6 +480,15 @@ enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoin
 enum dt_err dt_store_records_check(struct dt_store *s, struct dt_strbuf *report, int64_t max,
 				   int64_t *found, int64_t *records, struct dt_strbuf *err);
 
+/**
+ * Record @id of @entity as its audit events say it is now (the fold that
+ * dt_store_records_check() compares with): *@out a new object, or NULL
+ * when no event carries its content or the last one deleted it; *@last the
+ * last event that carried content.
+ */
+enum dt_err dt_store_audit_fold(struct dt_store *s, const char *entity, int64_t id, json_t **out,
+				int64_t *last, struct dt_strbuf *err);
+
 /** Integrity checks of `dualtrack check`, one line each appended to @report. */
 enum dt_err dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbuf *err);
 
