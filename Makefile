@@ -1,8 +1,10 @@
 # dualtrack - plain GNU Makefile.
 #
 #   make            build build/dualtrack
-#   make test       unit tests (cmocka) and end-to-end tests (node --test)
-#   make asan       the same tests under ASan+UBSan (-fno-sanitize-recover)
+#   make test       unit tests (cmocka) and end-to-end tests (node --test), on SQLite
+#                   and on a throw-away PostgreSQL (DUALTRACK_BACKEND=sqlite|pgsql: one)
+#   make asan       the same tests under ASan+UBSan (-fno-sanitize-recover), on SQLite
+#                   (the PostgreSQL driver's own tests included; DUALTRACK_BACKEND=both for all)
 #   make fuzz       libFuzzer harnesses (tests/fuzz/), each for FUZZ_SECONDS (60)
 #   make run        install what is missing, build, load the demo pilot, serve it
 #   make bench      benchmarks under bench/
@@ -130,6 +132,7 @@ asan: deps
 		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%) \
 		$(FUZZ_NAMES:%=build/asan/tests/replay_%)
 	@BUILD=build/asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		DUALTRACK_BACKEND=$${DUALTRACK_BACKEND:-sqlite} \
 		FUZZ_REPLAY="$(FUZZ_NAMES:%=build/asan/tests/replay_%)" \
 		scripts/run-tests.sh $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 
