@@ -2,7 +2,10 @@
 // records covered by it, tried as an attacker with write access to the
 // database file would try them: with the sqlite3 tool, recomputing every
 // hash of the chain with the same algorithm (BLAKE2b-256 in blake2b.mjs,
-// written from RFC 7693, sharing nothing with the C code).
+// written from RFC 7693, sharing nothing with the C code).  The tests that
+// work on the file itself (its tools, copies of it, keys beside it) use a
+// SQLite file on both passes; tampering on PostgreSQL is tried by
+// tests/unit/test_audit.c through the driver.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +14,7 @@ import path from 'node:path';
 
 import { blake2b } from './blake2b.mjs';
 import {
-  BIN, baseEnv, client, expectProblem, expectStatus, fails, freshDb, natid, ok, orgBody, run, sleep, sqlite,
+  BIN, baseEnv, client, expectProblem, expectStatus, fails, freshDb, freshFileDb, natid, ok, orgBody, run, sleep, sqlite,
   startServer, tmpdir, uscc,
 } from './helpers.mjs';
 
@@ -85,7 +88,7 @@ const headId = (db) => Number(sqlite(db, 'SELECT max(id) FROM audit'));
 // ---- anchoring ----
 
 test('init makes a 0600 signing key apart from the database; keygen refuses to overwrite', () => {
-  const { dir, args } = freshDb();
+  const { dir, args } = freshFileDb();
   const skey = path.join(dir, 'dualtrack.signing.key');
   assert.equal(fs.statSync(skey).mode & 0o777, 0o600);
   const pub = ok(['audit', 'pubkey', ...args]).trim();
@@ -105,7 +108,7 @@ test('init makes a 0600 signing key apart from the database; keygen refuses to o
 });
 
 test('a rewritten chain passes audit verify alone but fails against a checkpoint', () => {
-  const { dir, db, args } = freshDb();
+  const { dir, db, args } = freshFileDb();
   const a = addOrg(args, '沈阳机床');
   ok(['update', 'organization', String(a), ...args, '--json', '{"name": "沈阳机床集团"}']);
   const hidden = headId(db); // the update event the attacker wants gone
@@ -155,7 +158,7 @@ test('a rewritten chain passes audit verify alone but fails against a checkpoint
 });
 
 test('a tampered checkpoint or a wrong public key fails', () => {
-  const { dir, db, args } = freshDb();
+  const { dir, db, args } = freshFileDb();
   addOrg(args, '鞍钢');
   const cp = path.join(dir, 'cp.txt');
   ok(['audit', 'checkpoint', '-o', cp, ...args]);
@@ -183,7 +186,7 @@ test('a tampered checkpoint or a wrong public key fails', () => {
   fails(['audit', 'verify', '--against', cp, '--public-key', ok(['audit', 'pubkey',
     '--signing-key', other]).trim(), ...args], 1, /not by the expected key/);
   // A checkpoint of another database, signed with the same key.
-  const { args: otherDb } = freshDb();
+  const { args: otherDb } = freshFileDb();
   const theirs = path.join(dir, 'theirs.txt');
   ok(['audit', 'checkpoint', '-o', theirs, '--signing-key', path.join(dir, 'dualtrack.signing.key'),
     ...otherDb]);
@@ -282,7 +285,7 @@ test('check passes on an untouched demo pilot', () => {
 // ---- what an event stores (format 2), recomputed from the file ----
 
 test('events store what changed; every stored hash recomputes; the API shows creates whole', async () => {
-  const { db, args } = freshDb();
+  const { db, args } = freshFileDb();
   const id = addOrg(args, '鞍山钢铁');
   ok(['update', 'organization', String(id), ...args, '--json', '{"name": "鞍钢集团", "name_en": null}']);
   ok(['delete', 'organization', String(id), ...args]);
@@ -340,7 +343,7 @@ test('events store what changed; every stored hash recomputes; the API shows cre
 // ---- the server: checkpoints on a schedule, published, and verified over the API ----
 
 test('serve --checkpoint-every publishes signed checkpoints; the API verifies a posted one', async () => {
-  const { dir, db, args } = freshDb();
+  const { dir, db, args } = freshFileDb();
   addOrg(args, '盘锦石化');
   ok(['user', 'add', '--login', 'auditor', '--role', 'admin', '--password-stdin', ...args],
     { input: PASSWORD });

@@ -34,10 +34,25 @@ export function tmpdir(prefix = 'dualtrack-e2e-') {
 }
 
 // Run the binary synchronously; returns { status, stdout, stderr }.
+// The environment of a command with @args: on a PostgreSQL database given
+// with --db and no --key-file, DUALTRACK_KEY_FILE names its key file (NAME.key
+// in os.tmpdir(), where dualtrack's own rule puts it when run from there), so
+// that a test's working folder does not change which key is used.
+function envFor(args, env) {
+  const e = { ...baseEnv(), ...(env || {}) };
+  const i = args.indexOf('--db');
+  const db = i >= 0 ? args[i + 1] : e.DUALTRACK_DB;
+  if (db && db.startsWith('postgresql://') && !args.includes('--key-file') && !e.DUALTRACK_KEY_FILE) {
+    e.DUALTRACK_KEY_FILE = keyPath(db);
+    if (!e.DUALTRACK_SIGNING_KEY) e.DUALTRACK_SIGNING_KEY = keyPath(db).replace(/\.key$/, '.signing.key');
+  }
+  return e;
+}
+
 export function run(args, { cwd, env, input } = {}) {
   const r = spawnSync(BIN, args, {
     cwd: cwd || os.tmpdir(),
-    env: { ...baseEnv(), ...(env || {}) },
+    env: envFor(args, env),
     input,
     encoding: 'utf8',
     timeout: 120000,
@@ -102,6 +117,17 @@ export function keyPath(db) {
   return path.join(path.dirname(db), 'dualtrack.key');
 }
 
+// A fresh temporary directory with an initialised SQLite database file, on
+// either pass: for the tests that look at or tamper with the file itself
+// (the sqlite3 shell, copies of the file, its permissions), which the
+// PostgreSQL pass cannot do the same way.  Returns what freshDb() does.
+export function freshFileDb(prefix, opts) {
+  const dir = tmpdir(prefix);
+  const db = path.join(dir, 'dualtrack.db');
+  ok(['init', '--db', db], opts);
+  return { dir, db, key: path.join(dir, 'dualtrack.key'), args: ['--db', db] };
+}
+
 // A fresh temporary directory with an initialised database; returns
 // { dir, db, key, args } where args is ['--db', db].  @opts go to run().
 export function freshDb(prefix, opts) {
@@ -115,7 +141,7 @@ export function freshDb(prefix, opts) {
 // The same without blocking the event loop (a server of ours may be answering).
 export function runAsync(args, { env, input } = {}) {
   return new Promise((resolve, reject) => {
-    const p = spawn(BIN, args, { cwd: os.tmpdir(), env: { ...baseEnv(), ...(env || {}) } });
+    const p = spawn(BIN, args, { cwd: os.tmpdir(), env: envFor(args, env) });
     let stdout = '';
     let stderr = '';
     p.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
@@ -217,9 +243,10 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // timedOut }.
 export async function startServer(db, { threads = 2, extra = [], env } = {}) {
   const port = await freePort();
-  const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', String(threads), ...extra], {
+  const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', String(threads), ...extra];
+  const proc = spawn(BIN, args, {
     cwd: os.tmpdir(),
-    env: { ...baseEnv(), ...(env || {}) },
+    env: envFor(args, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -227,6 +227,11 @@ test('free text has limits: a 40,000-character alert note and a long job name ar
   }
 });
 
+// SQL for @n copies of @ch: repeat() on PostgreSQL, SQLite's zeroblob spelled out (n even).
+function rep(db, ch, n) {
+  return db.startsWith('postgresql://') ? `repeat('${ch}', ${n})` : `replace(hex(zeroblob(${n / 2})), '0', '${ch}')`;
+}
+
 test('XLSX export: a stored text longer than an Excel cell is cut at a character boundary with a mark (CLI and HTTP)', async () => {
   const d = freshDb('dualtrack-limits-xlsx-');
   const admin = account(d.db, 'limits-admin', 'admin');
@@ -234,11 +239,11 @@ test('XLSX export: a stored text longer than an Excel cell is cut at a character
   const id2 = insertAlert(d.db, 2);
   // written before any limit, straight into the database: 40,000 characters, and one whose cut
   // point falls inside a character outside the BMP (two UTF-16 units in Excel)
-  sqlite(d.db, `UPDATE alert SET note = replace(hex(zeroblob(20000)), '0', '注') WHERE id = ${id}`);
-  sqlite(d.db, `UPDATE alert SET note = replace(hex(zeroblob(16380)), '0', 'a') || replace(hex(zeroblob(10)), '0', '😀') WHERE id = ${id2}`);
+  sqlite(d.db, `UPDATE alert SET note = ${rep(d.db, '注', 40000)} WHERE id = ${id}`);
+  sqlite(d.db, `UPDATE alert SET note = ${rep(d.db, 'a', 32760)} || ${rep(d.db, '😀', 20)} WHERE id = ${id2}`);
   // exactly what a cell holds: kept whole
-  sqlite(d.db, `UPDATE alert SET note = replace(hex(zeroblob(16383)), '0', 'b') || 'b' WHERE id = ${insertAlert(d.db, 3)}`);
-  sqlite(d.db, `UPDATE alert SET note = replace(hex(zeroblob(16382)), '0', 'c') || 'c' || '😀' WHERE id = ${insertAlert(d.db, 4)}`);
+  sqlite(d.db, `UPDATE alert SET note = ${rep(d.db, 'b', 32766)} || 'b' WHERE id = ${insertAlert(d.db, 3)}`);
+  sqlite(d.db, `UPDATE alert SET note = ${rep(d.db, 'c', 32764)} || 'c' || '😀' WHERE id = ${insertAlert(d.db, 4)}`);
   assert.equal(sqlite(d.db, `SELECT length(note) FROM alert WHERE id = ${id}`), '40000');
   const check = (file) => {
     const strings = xlsxStrings(file);

@@ -77,15 +77,15 @@ test('indicators of a city equal plain GROUP BY over the facts (an oracle)', asy
   const activeEnd = num(`SELECT count(*) FROM contract WHERE ${inCity} AND activated_at IS NOT NULL AND start_date <= '${year}-12-31'
     AND NOT (status IN ('completed','dissolved','transferred') AND ended_on <= '${year}-12-31')`);
   assert.equal(value(d, 'active_contracts'), activeEnd);
-  const [company, all] = sqlite(db, `SELECT total(CASE site WHEN 'company' THEN hours END), total(hours) FROM record_entry
+  const [company, all] = sqlite(db, `SELECT coalesce(sum(CASE site WHEN 'company' THEN hours END), 0), coalesce(sum(hours), 0) FROM record_entry
     WHERE ${inCity} AND signed_at IS NOT NULL AND ${inYear('date')}`).split('|').map(Number);
   assert.ok(all > 0, 'the oracle found no signed hours');
   close(value(d, 'dual_ratio'), (100 * company) / all, 'dual_ratio');
   close(value(d, 'hours_company'), company, 'hours_company');
-  const [passed, taken] = sqlite(db, `SELECT total(result = 'pass'), count(*) FROM assessment
+  const [passed, taken] = sqlite(db, `SELECT sum(CASE WHEN result = 'pass' THEN 1 ELSE 0 END), count(*) FROM assessment
     WHERE ${inCity} AND kind = 'final' AND ${inYear('date')}`).split('|').map(Number);
   if (taken) close(value(d, 'pass_rate'), (100 * passed) / taken, 'pass_rate');
-  const [completed, dissolved] = sqlite(db, `SELECT total(status = 'completed'), total(status = 'dissolved') FROM contract
+  const [completed, dissolved] = sqlite(db, `SELECT sum(CASE WHEN status = 'completed' THEN 1 ELSE 0 END), sum(CASE WHEN status = 'dissolved' THEN 1 ELSE 0 END) FROM contract
     WHERE ${inCity} AND activated_at IS NOT NULL AND ${inYear('ended_on')}`).split('|').map(Number);
   if (completed + dissolved) close(value(d, 'retention_rate'), (100 * completed) / (completed + dissolved), 'retention_rate');
   // The layer method: this year's dissolutions per cohort over the cohort's size.
@@ -97,8 +97,8 @@ test('indicators of a city equal plain GROUP BY over the facts (an oracle)', asy
     if (cohort) rate += gone / cohort;
   }
   close(value(d, 'dissolution_rate'), 100 * rate, 'dissolution_rate');
-  const places = num(`SELECT total(capacity) FROM place WHERE ${inCity} AND year = ${year}`);
-  const demand = num(`SELECT total(count) FROM demand WHERE ${inCity} AND year = ${year}`);
+  const places = num(`SELECT coalesce(sum(capacity), 0) FROM place WHERE ${inCity} AND year = ${year}`);
+  const demand = num(`SELECT coalesce(sum(count), 0) FROM demand WHERE ${inCity} AND year = ${year}`);
   if (demand) close(value(d, 'supply_demand_ratio'), places / demand, 'supply_demand_ratio');
   // Sub-regions: the districts of Shenyang, each with its values.
   assert.ok(d.children.length > 5);
