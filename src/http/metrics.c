@@ -146,7 +146,6 @@ static void shards_sum(struct shard *t)
 	}
 }
 
-
 void dt_metrics_render(struct dt_strbuf *out, struct dt_store *s)
 {
 	struct shard *t = calloc(1, sizeof(*t)); /* big for a stack: ~15 KiB */
@@ -190,11 +189,12 @@ void dt_metrics_render(struct dt_strbuf *out, struct dt_store *s)
 	int64_t db = 0, wal = 0;
 	if (s)
 		dt_store_size(s, &db, &wal, NULL);
-	dt_strbuf_addf(out,
-		       "# HELP dualtrack_database_bytes Size of the database (file and WAL on SQLite; "
-		       "the whole database on PostgreSQL, whose WAL is the server's).\n"
-		       "# TYPE dualtrack_database_bytes gauge\n"
-		       "dualtrack_database_bytes{file=\"db\"} %lld\n"
-		       "dualtrack_database_bytes{file=\"wal\"} %lld\n",
-		       (long long)db, (long long)wal);
+	dt_strbuf_addf(
+		out,
+		"# HELP dualtrack_database_bytes Size of the database (file and WAL on SQLite; "
+		"the whole database on PostgreSQL, whose WAL is the server's).\n"
+		"# TYPE dualtrack_database_bytes gauge\n"
+		"dualtrack_database_bytes{file=\"db\"} %lld\n"
+		"dualtrack_database_bytes{file=\"wal\"} %lld\n",
+		(long long)db, (long long)wal);
 }

@@ -705,8 +705,8 @@ enum dt_err dt_store_size(struct dt_store *s, int64_t *db, int64_t *wal, struct 
 {
 	*db = *wal = 0;
 	if (dt_db_dialect(s->db) == DT_DB_PGSQL) {
-		struct dt_db_stmt *st = dt_sql_prepare(
-			s, "SELECT pg_database_size(current_database())", err);
+		struct dt_db_stmt *st =
+			dt_sql_prepare(s, "SELECT pg_database_size(current_database())", err);
 		if (!st)
 			return DT_EDB;
 		int r = dt_db_step(st);

@@ -124,21 +124,138 @@ static int64_t count_rows(struct dt_store *s, const char *table)
 	return n;
 }
 
-/* Bind column @c of the source's current row as parameter @c + 1 of @ins. */
-static void bind_column(struct dt_db_stmt *ins, struct dt_db_stmt *row, int c)
+/*
+ * Rows go to the target BATCH_ROWS at a time in one INSERT (at most
+ * BATCH_PARAMS parameters): one round trip per batch to PostgreSQL instead
+ * of one per row.  The values of a batch are copied out of the source's
+ * statement, whose text and blobs last only until its next step.
+ */
+#define BATCH_ROWS 200
+#define BATCH_PARAMS 30000
+
+struct value {
+	enum dt_db_type type;
+	int64_t i;
+	double d;
+	void *p; /* text (NUL-ended) or blob, malloc'd */
+	int n;
+};
+
+struct batch {
+	const char *table;
+	struct dt_strbuf head; /* "INSERT INTO t(cols) VALUES " */
+	int ncols, max, rows;
+	struct value *v; /* max * ncols */
+};
+
+static void batch_clear(struct batch *b)
 {
-	switch (dt_db_column_type(row, c)) {
-	case DT_DB_INTEGER: dt_db_bind_int64(ins, c + 1, dt_db_column_int64(row, c)); break;
-	case DT_DB_FLOAT: dt_db_bind_double(ins, c + 1, dt_db_column_double(row, c)); break;
-	case DT_DB_TEXT: dt_db_bind_text(ins, c + 1, dt_db_column_text(row, c), -1); break;
-	case DT_DB_BLOB:
-		dt_db_bind_blob(ins, c + 1, dt_db_column_blob(row, c), dt_db_column_bytes(row, c));
-		break;
-	default: dt_db_bind_null(ins, c + 1); break;
+	for (int i = 0; i < b->rows * b->ncols; i++) {
+		free(b->v[i].p);
+		b->v[i].p = NULL;
 	}
+	b->rows = 0;
 }
 
-/* Copy table @t row for row; *@done counts rows for the progress. */
+/* Insert the batch's rows in one statement. */
+static enum dt_err batch_flush(struct dt_store *to, struct batch *b, struct dt_strbuf *err)
+{
+	if (!b->rows)
+		return DT_OK;
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	dt_strbuf_add(&sql, b->head.buf, b->head.len);
+	for (int r = 0; r < b->rows; r++) {
+		dt_strbuf_adds(&sql, r ? ", (" : "(");
+		for (int c = 0; c < b->ncols; c++)
+			dt_strbuf_adds(&sql, c ? ", ?" : "?");
+		dt_strbuf_adds(&sql, ")");
+	}
+	/* the target's own key_fingerprint (written at open) gives way */
+	if (!strcmp(b->table, "meta"))
+		dt_strbuf_adds(&sql, " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	int rc = DT_OK;
+	struct dt_db_stmt *ins = dt_strbuf_ok(&sql) ? dt_sql_prepare(to, sql.buf, err) : NULL;
+	if (!ins) {
+		rc = dt_strbuf_ok(&sql) ? DT_EDB : dt_error(err, DT_ENOMEM, "out of memory");
+	} else {
+		for (int k = 0; k < b->rows * b->ncols; k++) {
+			struct value *v = &b->v[k];
+			switch (v->type) {
+			case DT_DB_INTEGER: dt_db_bind_int64(ins, k + 1, v->i); break;
+			case DT_DB_FLOAT: dt_db_bind_double(ins, k + 1, v->d); break;
+			case DT_DB_TEXT: dt_db_bind_text(ins, k + 1, v->p, v->n); break;
+			case DT_DB_BLOB: dt_db_bind_blob(ins, k + 1, v->p, v->n); break;
+			default: dt_db_bind_null(ins, k + 1); break;
+			}
+		}
+		if (dt_db_step(ins) != DT_DB_DONE)
+			rc = dt_sql_error(to, b->table, err);
+		dt_db_reset(ins);
+	}
+	dt_strbuf_release(&sql);
+	batch_clear(b);
+	return rc;
+}
+
+/* Keep @n bytes at @p as value @v (a copy); false when out of memory. */
+static bool keep(struct value *v, enum dt_db_type type, const void *p, int n)
+{
+	v->type = type;
+	v->n = n;
+	v->p = malloc((size_t)n + 1);
+	if (!v->p)
+		return false;
+	if (n)
+		memcpy(v->p, p, (size_t)n);
+	((char *)v->p)[n] = 0;
+	return true;
+}
+
+/* Add the source's current row to the batch (audit hashes kept as hex become bytes). */
+static bool batch_add(struct batch *b, struct dt_db_stmt *row)
+{
+	struct value *vals = &b->v[b->rows * b->ncols];
+	for (int c = 0; c < b->ncols; c++) {
+		struct value *v = &vals[c];
+		memset(v, 0, sizeof(*v));
+		enum dt_db_type type = dt_db_column_type(row, c);
+		const char *col = dt_db_column_name(row, c);
+		unsigned char hash[32];
+		/* an audit hash kept as hex text (SQLite, before migration 007): its bytes */
+		if (type == DT_DB_TEXT && !strcmp(b->table, "audit") &&
+		    (!strcmp(col, "prev_hash") || !strcmp(col, "hash")) &&
+		    dt_audit_column_hash(row, c, hash)) {
+			if (!keep(v, DT_DB_BLOB, hash, 32))
+				return false;
+			continue;
+		}
+		switch (type) {
+		case DT_DB_INTEGER:
+			v->type = type;
+			v->i = dt_db_column_int64(row, c);
+			break;
+		case DT_DB_FLOAT:
+			v->type = type;
+			v->d = dt_db_column_double(row, c);
+			break;
+		case DT_DB_TEXT: {
+			const char *t = dt_db_column_text(row, c);
+			if (!keep(v, type, t, (int)strlen(t)))
+				return false;
+			break;
+		}
+		case DT_DB_BLOB:
+			if (!keep(v, type, dt_db_column_blob(row, c), dt_db_column_bytes(row, c)))
+				return false;
+			break;
+		default: v->type = DT_DB_NULL; break;
+		}
+	}
+	b->rows++;
+	return true;
+}
+
+/* Copy table @t in batches; *@done counts rows for the progress. */
 static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const char *t,
 			      int64_t *done, int64_t total,
 			      void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
@@ -147,59 +264,48 @@ static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const 
 	char sql[128];
 	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s", t,
 		 !strcmp(t, "meta") ? "key" : "id");
-	struct dt_db_stmt *row = dt_db_prepare(from->db, sql, err), *ins = NULL;
+	struct dt_db_stmt *row = dt_db_prepare(from->db, sql, err);
 	if (!row)
 		return DT_EDB;
+	struct batch b = { t, DT_STRBUF_INIT, 0, 0, 0, NULL };
 	int rc = DT_OK, r;
-	struct dt_strbuf isql = DT_STRBUF_INIT;
-	while ((r = dt_db_step(row)) == DT_DB_ROW) {
-		int n = dt_db_column_count(row);
-		if (!ins) {
-			dt_strbuf_addf(&isql, "INSERT INTO %s(", t);
-			for (int c = 0; c < n; c++)
-				dt_strbuf_addf(&isql, "%s%s", c ? ", " : "",
-					       dt_db_column_name(row, c));
-			dt_strbuf_adds(&isql, ") VALUES (");
-			for (int c = 0; c < n; c++)
-				dt_strbuf_adds(&isql, c ? ", ?" : "?");
-			dt_strbuf_adds(&isql, ")");
-			/* the target's own key_fingerprint (written at open) gives way */
-			if (!strcmp(t, "meta"))
-				dt_strbuf_adds(&isql, " ON CONFLICT (key) DO UPDATE SET value = "
-						      "excluded.value");
-			if (!(ins = dt_sql_prepare(to, isql.buf, err))) {
-				rc = DT_EDB;
+	while (rc == DT_OK && (r = dt_db_step(row)) == DT_DB_ROW) {
+		if (!b.v) {
+			b.ncols = dt_db_column_count(row);
+			b.max = BATCH_PARAMS / (b.ncols ? b.ncols : 1);
+			if (b.max > BATCH_ROWS)
+				b.max = BATCH_ROWS;
+			b.v = calloc((size_t)b.max * (size_t)b.ncols, sizeof(*b.v));
+			if (!b.v) {
+				rc = dt_error(err, DT_ENOMEM, "out of memory");
 				break;
 			}
+			dt_strbuf_addf(&b.head, "INSERT INTO %s(", t);
+			for (int c = 0; c < b.ncols; c++)
+				dt_strbuf_addf(&b.head, "%s%s", c ? ", " : "",
+					       dt_db_column_name(row, c));
+			dt_strbuf_adds(&b.head, ") VALUES ");
 		}
 		if (!strcmp(t, "meta") && meta_own(dt_db_column_text(row, 0)))
 			continue;
-		dt_db_reset(ins);
-		unsigned char hashes[2][32];
-		for (int c = 0; c < n; c++) {
-			/* an audit hash kept as hex text (SQLite, before migration 007): its bytes */
-			const char *col = dt_db_column_name(row, c);
-			int h = !strcmp(col, "prev_hash") ? 0 : !strcmp(col, "hash") ? 1 : -1;
-			if (h >= 0 && !strcmp(t, "audit") &&
-			    dt_db_column_type(row, c) == DT_DB_TEXT &&
-			    dt_audit_column_hash(row, c, hashes[h]))
-				dt_db_bind_blob(ins, c + 1, hashes[h], 32);
-			else
-				bind_column(ins, row, c);
-		}
-		if (dt_db_step(ins) != DT_DB_DONE) {
-			rc = dt_sql_error(to, t, err);
+		if (!batch_add(&b, row)) {
+			rc = dt_error(err, DT_ENOMEM, "out of memory");
 			break;
 		}
+		if (b.rows == b.max)
+			rc = batch_flush(to, &b, err);
 		if ((++*done & 1023) == 0 && progress)
 			progress(ctx, *done, total);
 	}
 	if (rc == DT_OK && r != DT_DB_DONE)
 		rc = dt_sql_error(from, t, err);
-	if (ins)
-		dt_db_reset(ins);
+	if (rc == DT_OK)
+		rc = batch_flush(to, &b, err);
+	if (b.v)
+		batch_clear(&b);
+	free(b.v);
+	dt_strbuf_release(&b.head);
 	dt_db_finalize(row);
-	dt_strbuf_release(&isql);
 	return rc;
 }
 

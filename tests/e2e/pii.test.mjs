@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { client, dbPath, expectProblem, expectStatus, ok, okAsync, startServer, tmpdir } from './helpers.mjs';
+import { client, dbPath, demoDb, expectProblem, expectStatus, ok, okAsync, startServer, tmpdir } from './helpers.mjs';
 
 const MIN_CANDIDATES = 10000;
 const COARSE_USERS = ['company', 'shenyang', 'inspector'];
@@ -33,10 +33,9 @@ let api;
 const tok = {};
 
 before(async () => {
-  dir = tmpdir('dualtrack-pii-');
-  const db = dbPath(dir);
-  ok(['init', '--db', db]);
-  await okAsync(['demo', '--db', db]);
+  const d = await demoDb('dualtrack-pii-');
+  dir = d.dir;
+  const db = d.db;
   srv = await startServer(db, { threads: 2 });
   api = client(srv.base);
   for (const login of [...COARSE_USERS, 'admin', 'school', 'trainee']) {

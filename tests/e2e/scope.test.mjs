@@ -24,7 +24,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { client, dbPath, okAsync, PG, startServer, tmpdir } from './helpers.mjs';
+import { client, dbPath, demoDb, okAsync, PG, startServer, tmpdir } from './helpers.mjs';
 
 const MISSING = 999999999;
 const POOL = 8;       // requests in flight at once
@@ -43,10 +43,7 @@ const jobs = {};      // jobs[login] = id of a job it started (write server)
 // ---- setup ----
 
 before(async () => {
-  const dir = tmpdir('dualtrack-scope-');
-  const db = dbPath(dir);
-  await okAsync(['init', '--db', db]);
-  const out = await okAsync(['demo', '--db', db]);
+  const { dir, db, out } = await demoDb('dualtrack-scope-');
   const password = /sign-ins \(password (\S+)\)/.exec(out)?.[1];
   assert.ok(password, `demo printed no sign-in password:\n${out}`);
   const users = JSON.parse(await okAsync(['user', 'list', '--db', db, '--format', 'json']));
