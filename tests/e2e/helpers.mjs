@@ -164,6 +164,8 @@ export function runAsync(args, { env, input } = {}) {
     p.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
     p.on('error', reject);
     p.on('close', (status) => resolve({ status, stdout, stderr }));
+    // A command that does not read its input may exit before it is written: EPIPE, not a failure.
+    p.stdin.on('error', (e) => { if (e.code !== 'EPIPE') reject(e); });
     p.stdin.end(input ?? '');
   });
 }
