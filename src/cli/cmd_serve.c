@@ -332,7 +332,7 @@ int cmd_serve(int argc, char **argv)
 	dt_app_configure(&cfg);
 
 	printf("dualtrack serving http://%s:%d (%d thread%s, database %s)\n", host.buf, port,
-	       effective_threads(threads), effective_threads(threads) == 1 ? "" : "s", db.db_path);
+	       effective_threads(threads), effective_threads(threads) == 1 ? "" : "s", db.db_shown);
 	if (mport)
 		printf("dualtrack metrics on http://%s:%d/metrics\n", mhost.buf, mport);
 	fflush(stdout);
@@ -349,8 +349,16 @@ int cmd_serve(int argc, char **argv)
 		rc = cli_fail(rc, &err);
 		goto out;
 	}
+	/* Revocations made through other servers of the same PostgreSQL database. */
+	if ((rc = dt_fanout_start(db.db_path, so.keys, &err)) != DT_OK) {
+		dt_watch_stop();
+		dt_jobs_stop();
+		rc = cli_fail(rc, &err);
+		goto out;
+	}
 	if (every) {
 		if ((rc = dt_anchor_start(db.db_path, so.keys, (int)every, &err)) != DT_OK) {
+			dt_fanout_stop();
 			dt_watch_stop();
 			dt_jobs_stop();
 			rc = cli_fail(rc, &err);
@@ -361,6 +369,7 @@ int cmd_serve(int argc, char **argv)
 	rc = dt_server_run(&so, &app, &err);
 	dt_anchor_stop();
 	anchored = false;
+	dt_fanout_stop();
 	dt_watch_stop();
 	dt_jobs_stop();
 	if (rc != DT_OK) {

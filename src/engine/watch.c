@@ -7,6 +7,13 @@
  * last evaluation, or when a day has passed, runs
  * dt_engine_alerts_evaluate() on its own connection as the actor
  * "system:alerts".
+ *
+ * Several servers on one PostgreSQL database evaluate once between them:
+ * only the one holding the advisory lock DT_STORE_LOCK_ALERTS (taken for
+ * the life of the watcher's connection, and taken over by another server
+ * within a second of the holder's end) evaluates, and it learns of writes
+ * made through the others from the audit chain's growth
+ * (dt_store_change_mark), polled every tick, as well as from its own.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -42,8 +49,44 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Are we the server that evaluates?  Always on SQLite; on PostgreSQL, the lock's holder. */
+static bool leader(void)
+{
+	static bool held;
+	static double tried;
+	if (held || !dt_store_shared(w.store))
+		return true;
+	double t = now_s();
+	if (t - tried < 1.0)
+		return false;
+	tried = t;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	if (dt_store_try_lock(w.store, DT_STORE_LOCK_ALERTS, &held, &err) != DT_OK)
+		held = false;
+	if (held)
+		dt_info("alert rules: this server evaluates them");
+	dt_strbuf_release(&err);
+	return held;
+}
+
+/* Writes through other servers: the audit chain grew (PostgreSQL only). */
+static bool others_wrote(void)
+{
+	static int64_t seen = -1;
+	if (!dt_store_shared(w.store))
+		return false;
+	int64_t mark = 0;
+	if (dt_store_change_mark(w.store, &mark, NULL) != DT_OK)
+		return false;
+	bool moved = seen >= 0 && mark != seen;
+	seen = mark;
+	return moved;
+}
+
 static void evaluate(void)
 {
+	if (!leader())
+		return;
 	static const struct dt_actor actor = { "system:alerts", NULL, NULL };
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	int raised = 0;
@@ -74,6 +117,8 @@ static void *watch_main(void *arg)
 			break;
 		unsigned now_changes = atomic_load(&changes);
 		double t = now_s();
+		if (leader() && others_wrote())
+			atomic_fetch_add(&changes, 1), now_changes++;
 		if (now_changes != seen) {
 			seen = now_changes;
 			changed_at = t;

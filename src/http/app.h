@@ -214,6 +214,10 @@ void dt_signin_record(const char *login, const char *peer, bool ok);
 bool dt_auth_token(struct dt_http_worker *w, const char *token, struct dt_credential *out);
 /** Forget cached credentials in every worker (after a logout or revocation). */
 void dt_auth_invalidate(void);
+
+/* fanout.c: on PostgreSQL, empty the credential caches when another server revokes. */
+enum dt_err dt_fanout_start(const char *path, const struct dt_keys *keys, struct dt_strbuf *err);
+void dt_fanout_stop(void);
 /** Per-worker auth state. */
 void *dt_auth_worker_new(void);
 void dt_auth_worker_free(void *p);

@@ -274,6 +274,9 @@ static enum dt_err revoke_all(struct dt_store *s, int64_t account_id, bool sessi
 	dt_db_bind_int64(st, 2, account_id);
 	int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, "credential", err);
 	dt_db_reset(st);
+	/* every server empties its credential cache when this commits */
+	if (rc == DT_OK)
+		rc = dt_db_notify(s->db, DT_STORE_CHANNEL_AUTH, "revoke", err);
 	return rc;
 }
 
@@ -533,6 +536,9 @@ enum dt_err dt_store_credential_revoke(struct dt_store *s, const struct dt_actor
 				      (long long)id);
 		dt_db_reset(st);
 	}
+	/* every server empties its credential cache when this commits */
+	if (rc == DT_OK)
+		rc = dt_db_notify(s->db, DT_STORE_CHANNEL_AUTH, "revoke", err);
 	if (rc == DT_OK)
 		rc = dt_audit_append(s, a, "credential.revoke", "credential", id, NULL, NULL, err);
 	return dt_tx_end(s, rc, err);

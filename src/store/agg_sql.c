@@ -14,6 +14,8 @@
  * (dialect): SQLite has "CREATE TRIGGER ... BEGIN body END"; PostgreSQL a
  * PL/pgSQL function holding the body and "CREATE TRIGGER ... FOR EACH ROW
  * WHEN (...) EXECUTE FUNCTION", its BEFORE triggers giving back the row.
+ * And one query (dialect): the contributions of the facts that depend on a
+ * changed row are looked up id by id on PostgreSQL (dep_add_sql).
  *
  * One difference stays: PostgreSQL runs a statement's AFTER row triggers
  * at the end of the statement, SQLite after each row.  A fact's triggers
@@ -215,12 +217,41 @@ static void trig_end(struct dt_strbuf *sql, const struct trig *t)
 		       when ? t->cond : "", when ? ")" : "", t->name);
 }
 
-/* @ids of dependent @dep with R replaced by @row, appended to @out as "x.id IN (...)". */
-static void ids_sql(struct dt_strbuf *out, const struct dependent *dep, const char *row)
+/*
+ * Add @sign times the contributions of the @dep->fact rows that @dep's ids
+ * choose under each of @rows (one or two of NEW, OLD).  dialect: SQLite
+ * reads "x.id IN (ids)" from the view by key; PostgreSQL cannot push a
+ * semi-join into the view's UNION ALL and would compute every row's
+ * contributions, so it looks each chosen id up (LATERAL, OFFSET 0 keeping
+ * the view whole so that the id reaches each branch's key).
+ */
+static void dep_add_sql(struct dt_strbuf *sql, enum dt_db_dialect d, const struct dependent *dep,
+			const char *const rows[2], int sign)
 {
-	dt_strbuf_adds(out, "x.id IN (");
-	subst_row(out, dep->ids, row);
-	dt_strbuf_adds(out, ")");
+	struct dt_strbuf ids = DT_STRBUF_INIT;
+	for (int r = 0; r < 2 && rows[r]; r++) {
+		if (d == DT_DB_SQLITE) {
+			dt_strbuf_adds(&ids, r ? " OR x.id IN (" : "(x.id IN (");
+			subst_row(&ids, dep->ids, rows[r]);
+			dt_strbuf_adds(&ids, ")");
+		} else {
+			if (r)
+				dt_strbuf_adds(&ids, " UNION ");
+			subst_row(&ids, dep->ids, rows[r]);
+		}
+	}
+	if (d == DT_DB_SQLITE) {
+		dt_strbuf_adds(&ids, ")");
+		add_sql(sql, dep->fact, ids.buf, sign);
+	} else {
+		dt_strbuf_addf(sql,
+			       "INSERT INTO agg_delta(region, occ, key, period, v) "
+			       "SELECT x.region, x.occ, x.key, x.period, %d * x.v FROM (%s) i "
+			       "CROSS JOIN LATERAL (SELECT * FROM %s_contrib x WHERE x.id = i.id "
+			       "OFFSET 0) x;\n",
+			       sign, ids.buf, dep->fact);
+	}
+	dt_strbuf_release(&ids);
 }
 
 /*
@@ -244,15 +275,7 @@ static void dependent_triggers(struct dt_strbuf *sql, enum dt_db_dialect d,
 		/* A new programme has no facts yet; one that has facts cannot be deleted. */
 		if (programme && strcmp(ev[j].event, "UPDATE OF"))
 			continue;
-		struct dt_strbuf where = DT_STRBUF_INIT, event = DT_STRBUF_INIT,
-				 name = DT_STRBUF_INIT;
-		dt_strbuf_adds(&where, "(");
-		for (int r = 0; r < 2 && ev[j].rows[r]; r++) {
-			if (r)
-				dt_strbuf_adds(&where, " OR ");
-			ids_sql(&where, dep, ev[j].rows[r]);
-		}
-		dt_strbuf_adds(&where, ")");
+		struct dt_strbuf event = DT_STRBUF_INIT, name = DT_STRBUF_INIT;
 		dt_strbuf_adds(&event, ev[j].event);
 		if (!strcmp(ev[j].event, "UPDATE OF"))
 			dt_strbuf_addf(&event, " %s", dep->cols);
@@ -263,10 +286,9 @@ static void dependent_triggers(struct dt_strbuf *sql, enum dt_db_dialect d,
 			struct trig t = { d,         name.buf,   side ? "AFTER" : "BEFORE",
 					  event.buf, dep->table, NULL };
 			trig_begin(sql, &t);
-			add_sql(sql, dep->fact, where.buf, side ? 1 : -1);
+			dep_add_sql(sql, d, dep, ev[j].rows, side ? 1 : -1);
 			trig_end(sql, &t);
 		}
-		dt_strbuf_release(&where);
 		dt_strbuf_release(&event);
 		dt_strbuf_release(&name);
 	}

@@ -153,10 +153,22 @@ static void bind_trainee(struct dt_db_stmt *st, int p, const struct dt_trainee_n
 	dt_db_bind_text(st, p + 13, t->created_at, -1);
 }
 
-/* One INSERT of @n trainees; DT_DB_DONE, or the step's error code. */
+/*
+ * One INSERT of @n trainees; DT_DB_DONE, or the step's error code with the
+ * failure's class in *@cls (its words in @err).  A failed insert leaves the
+ * transaction usable for the next try: on PostgreSQL, where a failed
+ * statement aborts the whole transaction, it runs inside a savepoint that
+ * a failure rolls back to (dialect).
+ */
 static int insert_trainees(struct dt_store *s, struct dt_trainee_new *const *t, int n,
-			   struct dt_strbuf *err)
+			   enum dt_db_errclass *cls, struct dt_strbuf *err)
 {
+	bool pg = dt_db_dialect(s->db) == DT_DB_PGSQL;
+	*cls = DT_DBE_NONE;
+	if (pg && dt_sql_run(s, "SAVEPOINT trainee_batch", err) != DT_OK) {
+		*cls = DT_DBE_OTHER;
+		return DT_DB_ERROR;
+	}
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	dt_strbuf_adds(&sql,
 		       "INSERT INTO trainee(id, national_id, national_id_enc, national_id_blind, "
@@ -167,12 +179,22 @@ static int insert_trainees(struct dt_store *s, struct dt_trainee_new *const *t, 
 				       : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	dt_strbuf_release(&sql);
-	if (!st)
-		return DT_DB_ERROR;
-	for (int i = 0; i < n; i++)
-		bind_trainee(st, 1 + i * TRAINEE_COLS, t[i]);
-	int r = dt_db_step(st);
-	dt_db_reset(st);
+	int r = DT_DB_ERROR;
+	if (st) {
+		for (int i = 0; i < n; i++)
+			bind_trainee(st, 1 + i * TRAINEE_COLS, t[i]);
+		r = dt_db_step(st);
+		dt_db_reset(st);
+	}
+	if (r != DT_DB_DONE) {
+		*cls = st ? dt_db_errclass(s->db) : DT_DBE_OTHER;
+		if (st && *cls != DT_DBE_UNIQUE) /* a taken ID is the caller's to handle */
+			dt_sql_error(s, "trainee", err);
+		if (pg)
+			dt_sql_run(s, "ROLLBACK TO trainee_batch", NULL);
+	}
+	if (pg)
+		dt_sql_run(s, "RELEASE trainee_batch", NULL);
 	return r;
 }
 
@@ -196,16 +218,17 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
 		t[i]->id = next + i;
 	}
 	/* One statement for the batch; row by row only when an ID in it is taken. */
-	int r = insert_trainees(s, t, n, err);
-	if (r != DT_DB_DONE && dt_db_errclass(s->db) == DT_DBE_UNIQUE) {
+	enum dt_db_errclass cls;
+	int r = insert_trainees(s, t, n, &cls, err);
+	if (r != DT_DB_DONE && cls == DT_DBE_UNIQUE) {
 		for (int i = 0; i < n; i++) {
 			t[i]->id = next;
-			r = insert_trainees(s, &t[i], 1, err);
+			r = insert_trainees(s, &t[i], 1, &cls, err);
 			if (r == DT_DB_DONE) {
 				next++;
 				continue;
 			}
-			if (dt_db_errclass(s->db) != DT_DBE_UNIQUE)
+			if (cls != DT_DBE_UNIQUE)
 				break;
 			t[i]->conflict = true;
 			t[i]->id = 0;
@@ -213,7 +236,8 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
 		}
 	}
 	if (r != DT_DB_DONE)
-		return dt_sql_error(s, "trainee", err);
+		return cls == DT_DBE_UNIQUE ? dt_sql_error(s, "trainee", err)
+					    : DT_EDB; /* @err says why */
 	int64_t last = 0;
 	for (int i = 0; i < n; i++)
 		if (!t[i]->conflict && t[i]->id > last)
@@ -414,11 +438,11 @@ enum dt_err dt_store_job_get(struct dt_store *s, int64_t id, json_t **out, struc
 enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, json_t **out,
 			      struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st =
-		dt_sql_prepare(s,
-			       "SELECT " JOB_COLS
-			       " FROM job WHERE ?1 IS NULL OR owner = ?1 ORDER BY id DESC LIMIT ?2",
-			       err);
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s,
+		"SELECT " JOB_COLS
+		" FROM job WHERE CAST(?1 AS TEXT) IS NULL OR owner = ?1 ORDER BY id DESC LIMIT ?2",
+		err);
 	if (!st)
 		return DT_EDB;
 	if (owner)
@@ -456,8 +480,9 @@ enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf
 	return rc;
 }
 
-enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n,
-				 struct dt_strbuf *err)
+/* Mark job @id failed with @why if it is still queued or running. */
+static enum dt_err job_fail(struct dt_store *s, int64_t id, const char *why, int64_t *n,
+			    struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
@@ -466,17 +491,85 @@ enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n
 		return rc;
 	struct dt_db_stmt *st =
 		dt_sql_prepare(s,
-			       "UPDATE job SET status = 'failed', error = ?, finished_at = ? "
-			       "WHERE status IN ('queued', 'running')",
+			       "UPDATE job SET status = 'failed', error = ?, "
+			       "finished_at = ? WHERE status IN ('queued', 'running') "
+			       "AND (? = 0 OR id = ?)",
 			       err);
 	if (!st) {
 		rc = DT_EDB;
 	} else {
 		dt_db_bind_text(st, 1, why, -1);
 		dt_db_bind_text(st, 2, now, -1);
+		dt_db_bind_int64(st, 3, id);
+		dt_db_bind_int64(st, 4, id);
 		rc = job_exec(s, st, err);
-		if (rc == DT_OK && n)
-			*n = dt_db_changes(s->db);
+		if (rc == DT_OK)
+			*n += dt_db_changes(s->db);
 	}
 	return dt_tx_end(s, rc, err);
+}
+
+enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n,
+				 struct dt_strbuf *err)
+{
+	int64_t count = 0;
+	if (!dt_store_shared(s)) {
+		int rc = job_fail(s, 0, why, &count, err);
+		if (n)
+			*n = count;
+		return rc;
+	}
+	/* Several servers: only the jobs whose server is gone (their lock is free). */
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s, "SELECT id FROM job WHERE status IN ('queued', 'running') ORDER BY id", err);
+	if (!st)
+		return DT_EDB;
+	int64_t ids[256];
+	int k = 0, r;
+	while (k < (int)DT_ARRAY_SIZE(ids) && (r = dt_db_step(st)) == DT_DB_ROW)
+		ids[k++] = dt_db_column_int64(st, 0);
+	dt_db_reset(st);
+	int rc = DT_OK;
+	for (int i = 0; i < k && rc == DT_OK; i++) {
+		bool got = false;
+		rc = dt_store_try_lock(s, DT_STORE_LOCK_JOB_BASE + ids[i], &got, err);
+		if (rc != DT_OK || !got)
+			continue;
+		rc = job_fail(s, ids[i], why, &count, err);
+		dt_store_unlock(s, DT_STORE_LOCK_JOB_BASE + ids[i]);
+	}
+	if (n)
+		*n = count;
+	return rc;
+}
+
+enum dt_err dt_store_job_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
+{
+	*id = 0;
+	if (!dt_store_shared(s))
+		return DT_OK;
+	struct dt_db_stmt *st =
+		dt_sql_prepare(s, "SELECT nextval(pg_get_serial_sequence('job', 'id'))", err);
+	if (!st)
+		return DT_EDB;
+	int r = dt_db_step(st);
+	if (r == DT_DB_ROW)
+		*id = dt_db_column_int64(st, 0);
+	dt_db_reset(st);
+	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "job", err);
+}
+
+enum dt_err dt_store_job_progress(struct dt_store *s, int64_t id, int64_t done, int64_t total,
+				  struct dt_strbuf *err)
+{
+	if (!dt_store_shared(s))
+		return DT_OK;
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s, "UPDATE job SET done = ?, total = ? WHERE id = ? AND status = 'running'", err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, done);
+	dt_db_bind_int64(st, 2, total);
+	dt_db_bind_int64(st, 3, id);
+	return job_exec(s, st, err);
 }

@@ -44,6 +44,20 @@ static const char *begin_write_sql(const struct dt_store *s)
 		       : "BEGIN IMMEDIATE";
 }
 
+/*
+ * Begin a writing transaction holding the writers' lock.  If the lock is
+ * not got (busy, or a lock timeout on PostgreSQL, where BEGIN has already
+ * opened the transaction), nothing is left open: the connection stays
+ * usable for the next try.
+ */
+static enum dt_err begin_write(struct dt_store *s, struct dt_strbuf *err)
+{
+	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	if (rc != DT_OK && dt_db_dialect(s->db) == DT_DB_PGSQL)
+		dt_sql_exec(s, "ROLLBACK", NULL);
+	return rc;
+}
+
 /* ---- statement cache ---- */
 
 static uint64_t fnv1a(const char *s)
@@ -163,7 +177,11 @@ enum dt_err dt_sql_error(struct dt_store *s, const char *what, struct dt_strbuf 
 		return dt_error(err, DT_ECONFLICT, "%s: still referred to by other records", what);
 	case DT_DBE_UNIQUE:
 		unique_fields(s);
-		/* fall through */
+		if (!dt_problems_errors(&s->problems))
+			dt_problem_add(&s->problems, NULL, "record.constraint", NULL);
+		/* the columns too: SQLite's words name them, PostgreSQL's name the constraint */
+		return dt_error(err, DT_ECONFLICT, "%s: %s (%s)", what, dt_db_errmsg(s->db),
+				dt_db_errcols(s->db));
 	case DT_DBE_CONSTRAINT:
 		if (!dt_problems_errors(&s->problems))
 			dt_problem_add(&s->problems, NULL, "record.constraint", NULL);
@@ -286,7 +304,7 @@ enum dt_err dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 	}
 	if (s->depth)
 		return dt_error(err, DT_EINTERNAL, "internal error: nested write");
-	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	int rc = begin_write(s, err);
 	if (rc == DT_OK)
 		s->depth = 1;
 	return rc;
@@ -323,7 +341,7 @@ enum dt_err dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
 	snapshot_close(s);
 	if (s->explicit_tx || s->depth)
 		return dt_error(err, DT_EINTERNAL, "internal error: transaction already open");
-	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	int rc = begin_write(s, err);
 	if (rc == DT_OK) {
 		s->explicit_tx = true;
 		s->depth = 1;
@@ -483,7 +501,7 @@ static enum dt_err migrate(struct dt_store *s, struct dt_strbuf *err)
 		n += is_migration(m->path, dir);
 	if (dt_store_schema_version(s) == n)
 		return DT_OK; /* the common case, without taking the write lock */
-	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	int rc = begin_write(s, err);
 	if (rc != DT_OK)
 		return rc;
 	int version = dt_store_schema_version(s), i = 0;
@@ -504,6 +522,8 @@ static enum dt_err migrate(struct dt_store *s, struct dt_strbuf *err)
 			err, DT_ECORRUPT,
 			"%s: schema version %d is newer than this dualtrack (%d): upgrade dualtrack",
 			s->path, version, n);
+	if (rc == DT_OK)
+		rc = dt_agg_flush(s, err); /* what a migration's own writes left in agg_delta */
 	if (rc == DT_OK)
 		return dt_sql_exec(s, "COMMIT", err);
 	dt_sql_exec(s, "ROLLBACK", NULL);
@@ -572,7 +592,7 @@ static enum dt_err check_key(struct dt_store *s, struct dt_strbuf *err)
 	bool found = false;
 	int rc = dt_meta_get(s, "key_fingerprint", &fp, &found, err);
 	if (rc == DT_OK && !found) {
-		rc = dt_sql_exec(s, begin_write_sql(s), err);
+		rc = begin_write(s, err);
 		if (rc == DT_OK)
 			rc = dt_meta_set(s, "key_fingerprint", s->keys.fingerprint, err);
 		if (rc == DT_OK)
@@ -596,7 +616,9 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 	struct dt_store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return dt_error(err, DT_ENOMEM, "out of memory");
-	s->path = strdup(path);
+	struct dt_strbuf shown = DT_STRBUF_INIT;
+	dt_db_uri_shown(path, &shown);
+	s->path = dt_strbuf_detach(&shown, NULL); /* as messages show it */
 	s->field_errors = json_array();
 	s->viewer.pii = true; /* the CLI's reader; the server sets one per request */
 	if (keys) {
@@ -606,6 +628,8 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 	rc = dt_db_open(&s->db, path, (flags & DT_STORE_CREATE) ? DT_DB_CREATE : 0, err);
 	if (rc != DT_OK)
 		goto out;
+	/* Before anything that may meet another connection's lock (the PRAGMAs below do). */
+	dt_db_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	if (dt_db_dialect(s->db) == DT_DB_SQLITE) {
 		/*
 		 * A 64 MiB page cache and memory-mapped reads: the default 2 MiB
@@ -624,7 +648,6 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 			goto out;
 		}
 	}
-	dt_db_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	rc = migrate(s, err);
 	if (rc == DT_OK && s->have_keys)
 		rc = check_key(s, err);
@@ -635,6 +658,47 @@ out:
 	}
 	*out = s;
 	return rc;
+}
+
+bool dt_store_shared(const struct dt_store *s)
+{
+	return dt_db_dialect(s->db) == DT_DB_PGSQL;
+}
+
+enum dt_err dt_store_try_lock(struct dt_store *s, int64_t key, bool *got, struct dt_strbuf *err)
+{
+	return dt_db_try_lock(s->db, key, got, err);
+}
+
+void dt_store_unlock(struct dt_store *s, int64_t key)
+{
+	dt_db_unlock(s->db, key);
+}
+
+enum dt_err dt_store_listen(struct dt_store *s, const char *channel, struct dt_strbuf *err)
+{
+	return dt_db_listen(s->db, channel, err);
+}
+
+int dt_store_wait_notify(struct dt_store *s, int ms, struct dt_strbuf *payload)
+{
+	return dt_db_wait_notify(s->db, ms, payload);
+}
+
+enum dt_err dt_store_change_mark(struct dt_store *s, int64_t *mark, struct dt_strbuf *err)
+{
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT coalesce(max(id), 0) FROM audit", err);
+	if (!st)
+		return DT_EDB;
+	int r = dt_db_step(st);
+	*mark = r == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
+	dt_db_reset(st);
+	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "audit", err);
+}
+
+void dt_store_path_shown(const char *path, struct dt_strbuf *out)
+{
+	dt_db_uri_shown(path, out);
 }
 
 bool dt_store_is_pgsql(const char *path)

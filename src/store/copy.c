@@ -23,7 +23,9 @@
 #include "core/banned.h"
 
 /*
- * Every table of the schema, parents before children.  Tables made and kept
+ * Every table of the schema, parents before children, and minimum wages
+ * before contracts (a wage row's triggers recompute the contracts of its
+ * region: there are none yet).  Tables made and kept
  * by the target itself are marked derived: region_up (region's triggers),
  * agg, agg_year, agg_delta, mentor_load and enterprise_load (the fact
  * tables' triggers).
@@ -32,15 +34,15 @@ static const struct copy_table {
 	const char *name;
 	bool derived;
 } copy_tables[] = {
-	{ "meta", false },           { "region", false },       { "occupation", false },
-	{ "pilot", false },          { "organization", false }, { "programme", false },
-	{ "partnership", false },    { "demand", false },       { "place", false },
-	{ "trainee", false },        { "contract", false },     { "record_entry", false },
-	{ "assessment", false },     { "outcome", false },      { "account", false },
-	{ "credential", false },     { "pilot_task", false },   { "target", false },
-	{ "min_wage", false },       { "alert", false },        { "job", false },
-	{ "audit", false },          { "region_up", true },     { "agg", true },
-	{ "agg_year", true },        { "agg_delta", true },     { "mentor_load", true },
+	{ "meta", false },           { "region", false },      { "min_wage", false },
+	{ "occupation", false },     { "pilot", false },       { "organization", false },
+	{ "programme", false },      { "partnership", false }, { "demand", false },
+	{ "place", false },          { "trainee", false },     { "contract", false },
+	{ "record_entry", false },   { "assessment", false },  { "outcome", false },
+	{ "account", false },        { "credential", false },  { "pilot_task", false },
+	{ "target", false },         { "alert", false },       { "job", false },
+	{ "audit", false },          { "region_up", true },    { "agg", true },
+	{ "agg_year", true },        { "agg_delta", true },    { "mentor_load", true },
 	{ "enterprise_load", true },
 };
 

@@ -397,7 +397,7 @@ static void party_scope(const struct party_rule *t, size_t n, const struct dt_en
 	if (text)
 		cond(sql, binds, text, id);
 	else
-		dt_strbuf_adds(sql, " AND 0");
+		dt_strbuf_adds(sql, " AND 1 = 0");
 }
 
 void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, bool write,
@@ -409,13 +409,13 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, 
 	case DT_SCOPE_PUBLIC:
 		/* reference data: read by all, changed by unscoped callers only */
 		if (write)
-			dt_strbuf_adds(sql, " AND 0");
+			dt_strbuf_adds(sql, " AND 1 = 0");
 		return;
 	case DT_SCOPE_GOV:
 	case DT_SCOPE_AREA:
 	case DT_SCOPE_PARTY: break;
 	default:
-		dt_strbuf_adds(sql, " AND 0"); /* no rule: nothing for a scoped caller */
+		dt_strbuf_adds(sql, " AND 1 = 0"); /* no rule: nothing for a scoped caller */
 		return;
 	}
 	if (scope->region) {

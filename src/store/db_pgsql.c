@@ -29,6 +29,22 @@
  * Statements prepared before are prepared again; LISTENs and the lock
  * timeout are restored; advisory locks are not (they died with the
  * session).
+ *
+ * What the SQL given to it must respect, beyond the common subset of db.h:
+ * - one statement per prepare (a script goes to dt_db_exec); no PRAGMA, no
+ *   BEGIN IMMEDIATE (BEGIN, with the locks taken by SELECT ... FOR UPDATE);
+ *   a read snapshot over several statements needs BEGIN ISOLATION LEVEL
+ *   REPEATABLE READ (BEGIN alone gives each statement its own);
+ * - an int64 parameter is a bigint: where a function or operator wants an
+ *   integer (substr, round, date + n) write CAST(? AS INTEGER), and compare
+ *   a text column with text, not with an integer;
+ * - a parameter whose type nothing around it tells (NULL bound to
+ *   "? IS NULL") needs a CAST(? AS type);
+ * - a statement that fails inside a transaction aborts the transaction:
+ *   only ROLLBACK, or ROLLBACK TO a savepoint taken before it, goes on;
+ * - "?" is a placeholder anywhere outside quotes and comments (not the
+ *   jsonb ? operators);
+ * - SQL errors show at the first step, not at prepare.
  */
 #include <ctype.h>
 #include <endian.h>
@@ -194,6 +210,14 @@ static void add_uri_shown(struct dt_strbuf *out, const char *uri)
 			dt_strbuf_addch(out, *p++);
 		}
 	}
+}
+
+void dt_db_uri_shown(const char *uri, struct dt_strbuf *out)
+{
+	if (dt_db_is_pgsql(uri))
+		add_uri_shown(out, uri);
+	else
+		dt_strbuf_adds(out, uri);
 }
 
 /* libpq's message for @uri's connection, on one line, without the URI's password. */
@@ -752,6 +776,52 @@ static struct pg_variant *variant(struct pg_stmt *st)
 	return v;
 }
 
+/*
+ * Execute @st as variant @v (NULL: unnamed, always): unnamed on its first
+ * run, prepared on its second, then the prepared one.  The result, or NULL
+ * (the error recorded) if it could not be prepared.
+ */
+static PGresult *execute(struct pg_stmt *st, struct pg_variant *v)
+{
+	struct pg *p = PG(st->base.db);
+	char name[16];
+	if (v && v->prepared && v->gen != p->gen)
+		v->prepared = false; /* the session that had it is gone */
+	if (v && v->seen && !v->prepared) {
+		v->id = ++p->next_id;
+		snprintf(name, sizeof(name), "dt%u", v->id);
+		PGresult *res = PQprepare(p->c, name, st->sql, st->nparams, st->types);
+		if (!result_ok(p, res)) {
+			note_txn(p);
+			PQclear(res);
+			return NULL;
+		}
+		PQclear(res);
+		v->prepared = true;
+		v->gen = p->gen;
+	}
+	if (v && v->prepared) {
+		snprintf(name, sizeof(name), "dt%u", v->id);
+		return PQexecPrepared(p->c, name, st->nparams, st->values, st->lengths, st->formats,
+				      0);
+	}
+	if (v)
+		v->seen = true;
+	return PQexecParams(p->c, st->sql, st->nparams, st->types, st->values, st->lengths,
+			    st->formats, 0);
+}
+
+/*
+ * Did a prepared statement fail because the tables under it changed shape
+ * (another server's migration added a column to a "SELECT *")?
+ */
+static bool stale_plan(const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	return state && !strcmp(state, "0A000") && msg && strstr(msg, "cached plan");
+}
+
 /* Run @st with its bindings; false (the error recorded) if it failed. */
 static bool run(struct pg_stmt *st)
 {
@@ -763,33 +833,23 @@ static bool run(struct pg_stmt *st)
 	if (!alive(p, st->sql))
 		return false;
 	struct pg_variant *v = variant(st);
-	char name[16];
-	PGresult *res;
-	if (v && v->prepared && v->gen != p->gen)
-		v->prepared = false; /* the session that had it is gone */
-	if (v && v->prepared) {
-		snprintf(name, sizeof(name), "dt%u", v->id);
-		res = PQexecPrepared(p->c, name, st->nparams, st->values, st->lengths, st->formats,
-				     0);
-	} else if (v && v->seen) {
-		v->id = ++p->next_id;
-		snprintf(name, sizeof(name), "dt%u", v->id);
-		res = PQprepare(p->c, name, st->sql, st->nparams, st->types);
-		if (!result_ok(p, res)) {
-			note_txn(p);
+	bool was_prepared = v && v->prepared && v->gen == p->gen;
+	PGresult *res = execute(st, v);
+	if (!res)
+		return false;
+	if (was_prepared && stale_plan(res)) {
+		/* prepare it anew: at once outside a transaction, else at the next run */
+		char sql[32];
+		snprintf(sql, sizeof(sql), "DEALLOCATE dt%u", v->id);
+		v->prepared = false;
+		note_txn(p);
+		if (!p->in_txn) {
 			PQclear(res);
-			return false;
+			PQclear(PQexec(p->c, sql));
+			res = execute(st, v);
+			if (!res)
+				return false;
 		}
-		PQclear(res);
-		v->prepared = true;
-		v->gen = p->gen;
-		res = PQexecPrepared(p->c, name, st->nparams, st->values, st->lengths, st->formats,
-				     0);
-	} else {
-		if (v)
-			v->seen = true;
-		res = PQexecParams(p->c, st->sql, st->nparams, st->types, st->values, st->lengths,
-				   st->formats, 0);
 	}
 	note_txn(p);
 	if (!result_ok(p, res)) {
@@ -1133,7 +1193,13 @@ static int pg_wait_notify(struct dt_db *db, int timeout_ms, struct dt_strbuf *pa
 {
 	struct pg *p = PG(db);
 	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-	if (PQstatus(p->c) != CONNECTION_OK || !PQconsumeInput(p->c))
+	/*
+	 * A connection found broken answered -1 once (notifications may have
+	 * been missed); the next wait reconnects and listens again.
+	 */
+	if (PQstatus(p->c) != CONNECTION_OK && !alive(p, ""))
+		return -1;
+	if (!PQconsumeInput(p->c))
 		goto broken;
 	for (;;) {
 		PGnotify *n = PQnotifies(p->c);
@@ -1199,8 +1265,11 @@ static const struct dt_db_ops pg_ops = {
  */
 static PGconn *connect_to(const char *uri, const char *dbname)
 {
-	const char *keys[6] = { "connect_timeout", "dbname" }, *vals[6] = { "10", uri };
-	int n = 2;
+	/* defaults the URI may override: a server gone silent is noticed within a minute */
+	const char *keys[9] = { "connect_timeout", "keepalives_idle", "keepalives_interval",
+				"keepalives_count", "dbname" };
+	const char *vals[9] = { "10", "30", "10", "3", uri };
+	int n = 5;
 	if (dbname)
 		keys[n] = "dbname", vals[n++] = dbname;
 	keys[n] = "client_encoding", vals[n++] = "UTF8";
@@ -1232,7 +1301,17 @@ static enum dt_err create_database(const char *uri, const char *name, const char
 	enum dt_err rc = DT_OK;
 	PGresult *res = NULL;
 	struct dt_strbuf msg = DT_STRBUF_INIT, sql = DT_STRBUF_INIT;
+	/* "postgres", or template1 where that one is not open to us */
 	PGconn *c = connect_to(uri, "postgres");
+	if (c && PQstatus(c) != CONNECTION_OK) {
+		PGconn *t1 = connect_to(uri, "template1");
+		if (t1 && PQstatus(t1) == CONNECTION_OK) {
+			PQfinish(c);
+			c = t1;
+		} else {
+			PQfinish(t1);
+		}
+	}
 	if (!c || PQstatus(c) != CONNECTION_OK) {
 		add_conn_message(&msg, uri, c ? PQerrorMessage(c) : "out of memory");
 		rc = dt_error(err, DT_EIO, "%s: cannot connect: %s", shown, msg.buf);

@@ -157,12 +157,14 @@ static enum dt_err where_sql(struct dt_store *s, const struct dt_entity *e,
 		for (size_t i = 0; i < e->nfields; i++) {
 			if (!(e->fields[i].flags & DT_FF_SEARCH))
 				continue;
-			dt_strbuf_addf(sql, "%s%s LIKE ? ESCAPE '\\'", n++ ? " OR " : "",
-				       e->fields[i].name);
+			/* case-insensitive as SQLite's LIKE is: dialect */
+			dt_strbuf_addf(sql, "%s%s %s ? ESCAPE '\\'", n++ ? " OR " : "",
+				       e->fields[i].name,
+				       dt_db_dialect(s->db) == DT_DB_PGSQL ? "ILIKE" : "LIKE");
 			json_array_append_new(binds, json_string(pat.buf));
 		}
 		if (!n)
-			dt_strbuf_adds(sql, "0");
+			dt_strbuf_adds(sql, "1 = 0");
 		dt_strbuf_adds(sql, ")");
 		dt_strbuf_release(&pat);
 	}
@@ -272,8 +274,9 @@ enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, cons
 	if (by_id)
 		dt_strbuf_addf(&sql, " ORDER BY id %s LIMIT ?", desc ? "DESC" : "ASC");
 	else
-		dt_strbuf_addf(&sql, " ORDER BY %s %s, id %s LIMIT ?", sort, desc ? "DESC" : "ASC",
-			       desc ? "DESC" : "ASC");
+		/* NULLs first ascending, last descending, as SQLite orders them and PostgreSQL is told to */
+		dt_strbuf_addf(&sql, " ORDER BY %s %s, id %s LIMIT ?", sort,
+			       desc ? "DESC NULLS LAST" : "ASC NULLS FIRST", desc ? "DESC" : "ASC");
 	json_array_append_new(binds, json_integer(limit + 1));
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	if (!st) {

@@ -89,6 +89,37 @@ enum dt_err dt_store_copy(struct dt_store *from, struct dt_store *to, struct dt_
 			  void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
 			  struct dt_strbuf *err);
 
+/* ---- several servers on one database ---- */
+
+/*
+ * On PostgreSQL several `dualtrack serve` processes may share one database;
+ * these let them act as one.  On SQLite (one file, one machine) a lock is
+ * always got, a notification goes nowhere and a wait finds none.
+ */
+/* Notified at the commit of a sign-out, a revocation or a disabled account. */
+#define DT_STORE_CHANNEL_AUTH "dualtrack_auth"
+/* Session-level advisory locks that elect one server for a piece of work. */
+#define DT_STORE_LOCK_ALERTS 0x6475616c01LL        /* the alert watcher */
+#define DT_STORE_LOCK_ANCHOR 0x6475616c02LL        /* the checkpoint publisher */
+#define DT_STORE_LOCK_JOB_BASE 0x6475616c1000000LL /* + a job id: the server running it */
+
+/** May other processes write this database at the same time (PostgreSQL)? */
+bool dt_store_shared(const struct dt_store *s);
+/** Take lock @key for as long as the connection lives, if it is free. */
+enum dt_err dt_store_try_lock(struct dt_store *s, int64_t key, bool *got, struct dt_strbuf *err);
+void dt_store_unlock(struct dt_store *s, int64_t key);
+/** Listen on @channel (this connection only). */
+enum dt_err dt_store_listen(struct dt_store *s, const char *channel, struct dt_strbuf *err);
+/** Wait up to @ms for a notification: 1 (payload in @payload), 0 none, -1 connection lost. */
+int dt_store_wait_notify(struct dt_store *s, int ms, struct dt_strbuf *payload);
+/**
+ * A number that grows whenever anyone writes (the audit chain's last event):
+ * how a server learns of writes made through another.
+ */
+enum dt_err dt_store_change_mark(struct dt_store *s, int64_t *mark, struct dt_strbuf *err);
+
+/** @path as messages show it: a PostgreSQL URI without its password. */
+void dt_store_path_shown(const char *path, struct dt_strbuf *out);
 /** Is @path a PostgreSQL URI ("postgresql://..."), not a SQLite file? */
 bool dt_store_is_pgsql(const char *path);
 /**
@@ -566,8 +597,26 @@ enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, 
 /** Append job @id's report (CSV) to @out; DT_ENOTFOUND if it has none. */
 enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out,
 				struct dt_strbuf *err);
-/** Mark every queued or running job failed with @why (at start-up); *@n how many. */
+/**
+ * Mark the queued or running jobs that no process runs any more failed with
+ * @why (at start-up); *@n how many.  On SQLite that is every one of them (one
+ * server per file); on PostgreSQL, where other servers may be running
+ * theirs, only those whose lock (DT_STORE_LOCK_JOB_BASE + id) is free.
+ */
 enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n,
 				 struct dt_strbuf *err);
+/**
+ * A job id no other server will give (PostgreSQL: the job table's
+ * sequence); 0 on SQLite, where the one server counts them itself.
+ */
+enum dt_err dt_store_job_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err);
+/**
+ * Running job @id's progress into its row, at once and without the writers'
+ * lock (PostgreSQL: so that other servers show it while the import holds
+ * that lock; SQLite's file lock allows no such write, and there the server
+ * that runs the job is the only one).
+ */
+enum dt_err dt_store_job_progress(struct dt_store *s, int64_t id, int64_t done, int64_t total,
+				  struct dt_strbuf *err);
 
 #endif

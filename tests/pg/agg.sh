@@ -4,9 +4,12 @@
 # store/agg_sql.c makes, the writes of tests/pg/agg_ops.sql (inserts,
 # updates, deletes, several rows in one statement), a flush at each
 # transaction's end; then on each engine the maintained aggregates must equal
-# a rebuild, and the two engines must hold the same aggregates.
+# a rebuild, and the two engines must hold the same aggregates and the same
+# rows in every contribution view.
 #
-#   tests/pg/agg.sh          # PostgreSQL from the PG* variables (PGHOST, PGPORT, PGUSER)
+#   DUALTRACK_TEST_PG=postgresql://dualtrack@127.0.0.1:PORT tests/pg/agg.sh
+#                            # a server's base URI, as scripts/pgtmp.sh prints it
+#   tests/pg/agg.sh          # else the server of the PG* variables (PGHOST, PGPORT, PGUSER)
 #
 # It makes and drops the database dt_agg_check on that server.  Until the
 # store runs on PostgreSQL, this is how the PL/pgSQL triggers are tested;
@@ -16,6 +19,13 @@ cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db=dt_agg_check
+if [ -n "${DUALTRACK_TEST_PG:-}" ]; then
+	admin=$DUALTRACK_TEST_PG/postgres
+	target=$DUALTRACK_TEST_PG/$db
+else
+	admin=postgres
+	target=$db
+fi
 
 cc -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -o "$tmp/agg_print" \
 	tests/pg/agg_print.c src/store/agg_sql.c src/core/strbuf.c
@@ -58,7 +68,13 @@ SQL
 dump="SELECT 'agg', region, occ, key, period, value FROM agg WHERE value != 0
 	UNION ALL SELECT 'agg_year', region, occ, key, year, value FROM agg_year WHERE value != 0
 	UNION ALL SELECT 'mentor_load', enterprise_id, region, mentor, 0, n FROM mentor_load
-	UNION ALL SELECT 'enterprise_load', enterprise_id, region, '', 0, n FROM enterprise_load;"
+	UNION ALL SELECT 'enterprise_load', enterprise_id, region, '', 0, n FROM enterprise_load"
+# and every row of every contribution view
+for v in contract record_entry assessment outcome demand place organization; do
+	dump="$dump UNION ALL SELECT '${v}_contrib', id, region, coalesce(CAST(occ AS TEXT), '-') || ' ' || key, period, v
+	FROM ${v}_contrib"
+done
+dump="$dump;"
 
 # SQLite
 sq="$tmp/agg.db"
@@ -72,15 +88,15 @@ sqlite3 -bail "$sq" <"$tmp/check.sql" >"$tmp/sqlite.check"
 
 # PostgreSQL
 psql() { PGOPTIONS="-c client_min_messages=warning" command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+psql -d "$admin" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 for m in src/store/migrations/pgsql/[0-9]*.sql; do
-	psql -d $db -1 -f "$m"
+	psql -d "$target" -1 -f "$m"
 done
-"$tmp/agg_print" triggers pgsql | psql -d $db -1
-ops pgsql | psql -d $db
-psql -d $db -At -c "$dump" | LC_ALL=C sort >"$tmp/pgsql.rows"
-psql -d $db -At <"$tmp/check.sql" >"$tmp/pgsql.check"
-psql -d postgres -c "DROP DATABASE $db"
+"$tmp/agg_print" triggers pgsql | psql -d "$target" -1
+ops pgsql | psql -d "$target"
+psql -d "$target" -At -c "$dump" | LC_ALL=C sort >"$tmp/pgsql.rows"
+psql -d "$target" -At <"$tmp/check.sql" >"$tmp/pgsql.check"
+psql -d "$admin" -c "DROP DATABASE $db"
 
 fail=0
 for e in sqlite pgsql; do

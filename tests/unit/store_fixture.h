@@ -232,7 +232,8 @@ static inline int64_t fx_sql_int(struct fx *f, const char *sql)
 {
 	struct dt_db *db = fx_raw(f);
 	struct dt_db_stmt *st = fx_prepare(db, sql);
-	assert_int_equal(dt_db_step(st), DT_DB_ROW);
+	if (dt_db_step(st) != DT_DB_ROW)
+		fail_msg("%s: no row (%s)", sql, dt_db_errmsg(db));
 	int64_t n = dt_db_column_int64(st, 0);
 	dt_db_finalize(st);
 	dt_db_close(db);

@@ -788,6 +788,18 @@ static void test_broken_connection(void **state)
 	struct dt_strbuf payload = DT_STRBUF_INIT;
 	assert_int_equal(dt_db_wait_notify(t->db, 5000, &payload), 1);
 	assert_string_equal(payload.buf, "again");
+
+	/* a listener that finds its connection broken says so once, then listens again */
+	assert_int_equal(dt_db_step(pid), DT_DB_ROW);
+	dt_db_bind_int64(kill, 1, dt_db_column_int64(pid, 0));
+	dt_db_reset(pid);
+	assert_int_equal(dt_db_step(kill), DT_DB_ROW);
+	dt_db_reset(kill);
+	assert_int_equal(dt_db_wait_notify(t->db, 5000, &payload), -1);
+	assert_int_equal(dt_db_wait_notify(t->db, 50, &payload), 0); /* reconnected */
+	assert_int_equal(dt_db_notify(killer, "dt_test_back", "third", &t->err), DT_OK);
+	assert_int_equal(dt_db_wait_notify(t->db, 5000, &payload), 1);
+	assert_string_equal(payload.buf, "third");
 	dt_strbuf_release(&payload);
 	dt_db_finalize(pid);
 	dt_db_finalize(ins);
@@ -836,6 +848,45 @@ static void test_server_settings(void **state)
 	dt_db_close(db);
 }
 
+/*
+ * A table under a prepared statement changes shape (another server's
+ * migration): the statement is prepared anew, not failing from then on.
+ */
+static void test_schema_change(void **state)
+{
+	struct tdb *t = *state;
+	exec_ok(t->db, "CREATE TABLE sc (id INTEGER PRIMARY KEY, a TEXT)");
+	exec_ok(t->db, "INSERT INTO sc VALUES (1, 'x')");
+	struct dt_db_stmt *st = prep(t->db, "SELECT * FROM sc WHERE id = ?");
+	struct dt_db *other = open2(t);
+	for (int round = 0; round < 4; round++) {
+		if (round == 2)
+			exec_ok(other, "ALTER TABLE sc ADD COLUMN b TEXT");
+		if (round == 3) {
+			exec_ok(other, "ALTER TABLE sc ADD COLUMN c TEXT");
+			exec_ok(t->db, "BEGIN");
+		}
+		dt_db_bind_int64(st, 1, 1);
+		int r = dt_db_step(st);
+		if (round == 3 && t->pg) {
+			/* inside a transaction: this one fails, the next run is prepared anew */
+			assert_int_equal(r, DT_DB_ERROR);
+			dt_db_reset(st);
+			exec_ok(t->db, "ROLLBACK");
+			dt_db_bind_int64(st, 1, 1);
+			r = dt_db_step(st);
+		}
+		assert_int_equal(r, DT_DB_ROW);
+		assert_int_equal(dt_db_column_count(st), round < 2 ? 2 : round == 2 ? 3 : 4);
+		assert_string_equal(dt_db_column_text(st, 1), "x");
+		dt_db_reset(st);
+		if (round == 3 && !t->pg)
+			exec_ok(t->db, "ROLLBACK");
+	}
+	dt_db_finalize(st);
+	dt_db_close(other);
+}
+
 /* Without a server to test on: say so, and fail in CI. */
 static void test_pg_skipped(void **state)
 {
@@ -856,6 +907,7 @@ int main(void)
 		T(test_transactions),      T(test_busy),
 		T(test_try_lock),          T(test_notify),
 		T(test_broken_connection), T(test_server_settings),
+		T(test_schema_change),
 	};
 #undef T
 	int failed =

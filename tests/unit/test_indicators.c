@@ -283,7 +283,6 @@ static void test_retained_window(void **state)
 	completed_retained(f, &w, "2025-11-30", "2026-03-01"); /* does not */
 	completed_retained(f, &w, "2025-11-28", "2026-02-28"); /* counts: the same day */
 	completed_retained(f, &w, "2025-11-27", "2026-02-28"); /* does not */
-	assert_int_equal(retained_3m(f, 202511), 2);
 	json_t *d = dashboard(f, 210102, 2025, 4, NULL);
 	expect(d, "firm_retention_rate", 50); /* 2 of the 4 completers */
 	json_decref(d);
@@ -294,13 +293,22 @@ static void test_retained_window(void **state)
  * A database made before migration 006 counted 2026-03-01 as within three
  * months of 2025-11-30; the migration takes its aggregates to the new
  * window in the same transaction, so that they equal a rebuild at once.
+ * SQLite's only: a PostgreSQL database never had the old view.
  */
 static void test_retained_window_upgrade(void **state)
 {
 	struct fx *f = *state;
+	if (fx_is_pg(f))
+		skip();
 	struct fx_world w = fx_world(f);
 	completed_retained(f, &w, "2025-11-30", "2026-02-28");
 	completed_retained(f, &w, "2025-11-30", "2026-03-01");
+	if (fx_is_pg(f)) {
+		/* PostgreSQL's 003 had no date arithmetic to spill over: the window was 006's from the start. */
+		assert_int_equal(retained_3m(f, 202511), 1);
+		assert_agg_equal(f, "PostgreSQL, as made");
+		return;
+	}
 	/* The view and the aggregates as 003 had them, and the schema one migration short. */
 	fx_sql_exec(f,
 		    "DROP VIEW outcome_contrib;\n"

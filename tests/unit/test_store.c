@@ -170,32 +170,40 @@ static const char *ids(char *buf, size_t n, int64_t id)
 static void test_open(void **state)
 {
 	struct fx *f = *state;
-	/* The store's own connection: WAL and foreign keys. */
-	struct dt_db_stmt *st = dt_sql_prepare(f->s, "PRAGMA journal_mode", &f->err);
-	assert_non_null(st);
-	assert_int_equal(dt_db_step(st), DT_DB_ROW);
-	assert_string_equal(dt_db_column_text(st, 0), "wal");
-	dt_db_reset(st);
-	st = dt_sql_prepare(f->s, "PRAGMA foreign_keys", &f->err);
-	assert_non_null(st);
-	assert_int_equal(dt_db_step(st), DT_DB_ROW);
-	assert_int_equal(dt_db_column_int(st, 0), 1);
-	dt_db_reset(st);
 	int migrations = 0;
+	const char *dir = fx_is_pg(f) ? "src/store/migrations/pgsql/" : "src/store/migrations/";
 	for (const struct dt_embedded *m = dt_embedded; m->path; m++)
-		migrations += !strncmp(m->path, "src/store/migrations/", 21) &&
-			      !strchr(m->path + 21, '/');
+		migrations +=
+			!strncmp(m->path, dir, strlen(dir)) && !strchr(m->path + strlen(dir), '/');
 	assert_true(migrations >= 3);
 	assert_int_equal(dt_store_schema_version(f->s), migrations);
-	/* WAL is a property of the file: an outsider sees it too. */
-	struct dt_db *db = fx_raw(f);
-	struct dt_db_stmt *raw = NULL;
-	raw = fx_prepare(db, "PRAGMA journal_mode");
-	assert_int_equal(dt_db_step(raw), DT_DB_ROW);
-	assert_string_equal(dt_db_column_text(raw, 0), "wal");
-	dt_db_finalize(raw);
-	dt_db_close(db);
-	assert_int_equal(fx_sql_int(f, "PRAGMA user_version"), migrations);
+	if (fx_is_pg(f)) {
+		/* The version is the meta table's, as an outsider reads it. */
+		assert_int_equal(fx_sql_int(f,
+					    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
+					    "'schema_version'"),
+				 migrations);
+	} else {
+		/* The store's own connection: WAL and foreign keys. */
+		struct dt_db_stmt *st = dt_sql_prepare(f->s, "PRAGMA journal_mode", &f->err);
+		assert_non_null(st);
+		assert_int_equal(dt_db_step(st), DT_DB_ROW);
+		assert_string_equal(dt_db_column_text(st, 0), "wal");
+		dt_db_reset(st);
+		st = dt_sql_prepare(f->s, "PRAGMA foreign_keys", &f->err);
+		assert_non_null(st);
+		assert_int_equal(dt_db_step(st), DT_DB_ROW);
+		assert_int_equal(dt_db_column_int(st, 0), 1);
+		dt_db_reset(st);
+		/* WAL is a property of the file: an outsider sees it too. */
+		struct dt_db *db = fx_raw(f);
+		struct dt_db_stmt *raw = fx_prepare(db, "PRAGMA journal_mode");
+		assert_int_equal(dt_db_step(raw), DT_DB_ROW);
+		assert_string_equal(dt_db_column_text(raw, 0), "wal");
+		dt_db_finalize(raw);
+		dt_db_close(db);
+		assert_int_equal(fx_sql_int(f, "PRAGMA user_version"), migrations);
+	}
 
 	/* Reopening with the same key keeps everything. */
 	int64_t org = fx_org(f, "enterprise", 210102, "甲");
@@ -827,7 +835,7 @@ static void test_trainee(void **state)
 	/* No plaintext anywhere in the file's tables. */
 	char sql[200];
 	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM audit WHERE instr(coalesce(after, ''), '%.17s')", natid);
+		 "SELECT count(*) FROM audit WHERE coalesce(after, '') LIKE '%%%.17s%%'", natid);
 	dt_db_close(db);
 	assert_int_equal(fx_sql_int(f, sql), 0);
 
@@ -2041,11 +2049,11 @@ static void test_scope_rules(void **state)
 			struct dt_strbuf sql = DT_STRBUF_INIT;
 			json_t *binds = json_array();
 			dt_crud_scope_sql(&unset, &scopes[i], write, &sql, binds);
-			assert_non_null(strstr(sql.buf, " AND 0"));
+			assert_non_null(strstr(sql.buf, " AND 1 = 0"));
 			if (scopes[i].org_id || scopes[i].trainee_id) {
 				dt_strbuf_reset(&sql);
 				dt_crud_scope_sql(&stray, &scopes[i], write, &sql, binds);
-				assert_non_null(strstr(sql.buf, " AND 0"));
+				assert_non_null(strstr(sql.buf, " AND 1 = 0"));
 			}
 			dt_strbuf_release(&sql);
 			json_decref(binds);
@@ -2059,7 +2067,7 @@ static void test_scope_rules(void **state)
 		assert_int_equal(sql.len, 0);
 		dt_crud_scope_sql(e, &scopes[0], true, &sql, binds);
 		if (e->scope == DT_SCOPE_PUBLIC)
-			assert_string_equal(sql.buf, " AND 0");
+			assert_string_equal(sql.buf, " AND 1 = 0");
 		dt_strbuf_release(&sql);
 		json_decref(binds);
 	}
@@ -2269,7 +2277,7 @@ static void test_delete(void **state)
 		sql, sizeof(sql),
 		"SELECT count(*) FROM audit WHERE id = %lld AND action = 'organization.delete' AND "
 		"entity = 'organization' AND entity_id = '%lld' AND after IS NULL AND "
-		"json_extract(before, '$.name') = '孤企'",
+		"before LIKE '%%\"name\":\"孤企\"%%'",
 		(long long)(events + 1), (long long)lone);
 	assert_int_equal(fx_sql_int(f, sql), 1);
 	assert_int_equal(del(f, "organization", lone), DT_ENOTFOUND);

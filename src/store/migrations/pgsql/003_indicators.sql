@@ -115,8 +115,9 @@ CREATE TABLE agg_year (
 -- into agg at every region above and emptied before each commit
 -- (dt_agg_flush): a change that takes out and puts back the same
 -- contribution costs nothing in agg, and a bulk write touches each agg row
--- once.
-CREATE TABLE agg_delta (
+-- once.  UNLOGGED (PostgreSQL): it is empty whenever a transaction commits,
+-- so it needs no WAL; each writing transaction sees only its own rows.
+CREATE UNLOGGED TABLE agg_delta (
 	region BIGINT NOT NULL,
 	occ    BIGINT,
 	key    TEXT NOT NULL,
