@@ -145,7 +145,6 @@ enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, i
 enum dt_err dt_store_settings(struct dt_store *s, const char *prefix, json_t **out,
 			      struct dt_strbuf *err)
 {
-	/* the keys that start with @prefix (x'ff' as an upper bound is SQLite's alone) */
 	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		"SELECT key, value FROM meta WHERE substr(key, 1, CAST(? AS INTEGER)) = ? "
