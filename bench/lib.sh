@@ -10,6 +10,8 @@
 #   secs T0 T1          T1 - T0 in seconds, two decimals
 #   median V...         the median of the numbers V (three decimals)
 #   wrk_rps             from wrk's report on stdin: requests/s
+#   cpu_ticks PID...    user + system clock ticks the processes (all their
+#                       threads) have used
 #   wrk_ms PCT          from wrk --latency's report on stdin: the PCT (50%, 99%)
 #                       latency in milliseconds
 # They expect $bin (the dualtrack binary) and, for bench_db, $trainees and $seed.
@@ -78,4 +80,13 @@ wrk_rps() { awk '/^Requests\/sec:/ { print $2 }'; }
 wrk_ms() {
 	awk -v p="$1" '$1 == p { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
 		printf "%.3f\n", u == "us" ? v / 1000 : u == "s" ? v * 1000 : u == "m" ? v * 60000 : v }'
+}
+
+cpu_ticks() {
+	local pid t=0
+	for pid in "$@"; do
+		# fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the name
+		t=$((t + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0)))
+	done
+	echo "$t"
 }

@@ -177,28 +177,53 @@ for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 pids=()
 
 # ---- 4. import against COPY ----
-imp_s=- copy_rows_s=-
+# measure OUT CMD...: run CMD (its stdout and stderr to OUT, shown on
+# failure); sets wall (s), cli (the command's own CPU, s) and srv (the
+# PostgreSQL server's CPU meanwhile, s: on a shared machine the wall time
+# depends on what else runs, the CPU time much less).
+hz=$(getconf CLK_TCK)
+server_ticks() {
+	local pm
+	pm=$(head -1 "$tmp/pg/data/postmaster.pid")
+	# the postmaster with the backends it has reaped, then the live ones
+	# shellcheck disable=SC2046 # a list of pids
+	echo $(($(sed 's/.*) //' "/proc/$pm/stat" | awk '{ print $12 + $13 + $14 + $15 }') +
+		$(cpu_ticks $(pgrep -P "$pm"))))
+}
+measure() {
+	local out=$1 t0 s0 TIMEFORMAT='%U %S'
+	shift
+	s0=$(server_ticks)
+	t0=$(now)
+	if ! { time "$@" >"$out" 2>&1; } 2>"$tmp/time"; then
+		cat "$out" >&2
+		exit 1
+	fi
+	wall=$(secs "$t0" "$(now)")
+	srv=$(awk -v a="$s0" -v b="$(server_ticks)" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')
+	cli=$(awk '{ printf "%.2f", $1 + $2 }' "$tmp/time")
+}
+imp_s=- copy_rows_s=- imp_cpu=- copy_cpu=- imp_srv=- copy_srv=-
 if ((import_rows > 0)); then
 	csv=$tmp/trainees.csv
 	echo "== dualtrack export --kind trainees --sample $import_rows"
 	"$bin" export --kind trainees --sample "$import_rows" -o "$csv"
 	imp=$base/imp
 	"$bin" init --db "$imp" >/dev/null
+	size() { psql -qAtX "$imp" -c "SELECT pg_total_relation_size('$1')"; }
+	audit0=$(size audit)
 	echo "== dualtrack import --kind trainees ($import_rows rows) into PostgreSQL"
-	t0=$(now)
-	"$bin" import --kind trainees "$csv" --db "$imp" >"$tmp/import.txt" 2>"$tmp/import.err" || {
-		cat "$tmp/import.txt" "$tmp/import.err" >&2
-		exit 1
-	}
-	imp_s=$(secs "$t0" "$(now)")
-	sed 's/^/   /' "$tmp/import.txt"
+	measure "$tmp/import.txt" "$bin" import --kind trainees "$csv" --db "$imp"
+	imp_s=$wall imp_cli=$cli imp_srv=$srv
+	imp_cpu=$(awk -v a="$cli" -v b="$srv" 'BEGIN { printf "%.2f", a + b }')
+	grep -v '^import: ' "$tmp/import.txt" | sed 's/^/   /'
 	loaded=$(psql -qAtX "$imp" -c 'SELECT count(*) FROM trainee')
 	events=$(psql -qAtX "$imp" -c "SELECT count(*) FROM audit WHERE action = 'trainee.create'")
 	if [[ $loaded != "$import_rows" || $events != "$import_rows" ]]; then
 		echo "pg.sh: import loaded $loaded trainees ($events audit events) of $import_rows" >&2
 		exit 1
 	fi
-	echo "   $imp_s s"
+	echo "   $imp_s s; CPU: dualtrack $imp_cli s, PostgreSQL $imp_srv s"
 
 	# The trainee table's own DDL, renamed: the same columns, CHECKs, keys,
 	# foreign keys and index.
@@ -210,12 +235,14 @@ if ((import_rows > 0)); then
 	psql -qX -v ON_ERROR_STOP=1 "$imp" -f "$tmp/ddl.sql"
 	psql -qX -v ON_ERROR_STOP=1 "$imp" -c "\\copy (SELECT * FROM trainee ORDER BY id) TO '$tmp/rows.copy'"
 	echo "== psql \\copy of the same $import_rows rows into trainee_copy (the trainee table's DDL)"
-	t0=$(now)
-	psql -qX -v ON_ERROR_STOP=1 "$imp" -c "\\copy trainee_copy FROM '$tmp/rows.copy'"
-	copy_rows_s=$(secs "$t0" "$(now)")
-	echo "   $copy_rows_s s"
+	measure "$tmp/copy.txt" psql -qX -v ON_ERROR_STOP=1 "$imp" -c "\\copy trainee_copy FROM '$tmp/rows.copy'"
+	copy_rows_s=$wall copy_srv=$srv
+	copy_cpu=$(awk -v a="$cli" -v b="$srv" 'BEGIN { printf "%.2f", a + b }')
+	echo "   $copy_rows_s s; CPU: psql $cli s, PostgreSQL $copy_srv s"
 	n=$(psql -qAtX "$imp" -c 'SELECT count(*) FROM trainee_copy')
 	[[ $n == "$import_rows" ]] || { echo "pg.sh: COPY loaded $n rows of $import_rows" >&2; exit 1; }
+	echo "   written, with indexes: import: trainee $(mib "$(size trainee)") and audit" \
+		"$(mib $(($(size audit) - audit0))); COPY: $(mib "$(size trainee_copy)")"
 fi
 
 # ---- 5. summary ----
@@ -244,3 +271,5 @@ row "dashboard: median (ms)" "$ds" "$dp" "$(ratio "$dp" "$ds")" "<= 2 ms (PG)" "
 row "dashboard: p99 (ms)" "$ds99" "$dp99" "$(ratio "$dp99" "$ds99")" "" ""
 row "" "import" "psql \\copy" "import/COPY" "" ""
 row "PostgreSQL: $import_rows trainees (s)" "$imp_s" "$copy_rows_s" "$imp_ratio" "<= 2x" "$(met "$imp_ratio" '<=' 2)"
+row "  CPU, client + server (s)" "$imp_cpu" "$copy_cpu" "$(ratio "$imp_cpu" "$copy_cpu")" "" ""
+row "  CPU, PostgreSQL server (s)" "$imp_srv" "$copy_srv" "$(ratio "$imp_srv" "$copy_srv")" "" ""
