@@ -187,6 +187,7 @@ struct cli_db {
 	const char *db_arg;  /* --db, or NULL */
 	const char *key_arg; /* --key-file, or NULL */
 	char *db_path;       /* resolved by cli_db_resolve(); malloc'd */
+	char *db_shown;      /* db_path as messages show it (no password); malloc'd */
 	char *key_path;      /* resolved; malloc'd */
 	bool key_named;      /* the key path came from --key-file or DUALTRACK_KEY_FILE */
 	bool need_key;       /* set by a command whose options need the key (show --unmask) */
@@ -195,9 +196,9 @@ struct cli_db {
 	struct dt_store *store;
 };
 
-#define CLI_DB_INIT                                                                        \
-	{                                                                                  \
-		NULL, NULL, NULL, NULL, false, false, false, { { 0 }, { 0 }, { 0 } }, NULL \
+#define CLI_DB_INIT                                                                              \
+	{                                                                                        \
+		NULL, NULL, NULL, NULL, NULL, false, false, false, { { 0 }, { 0 }, { 0 } }, NULL \
 	}
 
 /**

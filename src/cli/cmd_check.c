@@ -18,7 +18,7 @@ int cmd_check(int argc, char **argv)
 		return rc;
 	if ((rc = cli_db_open(&db)))
 		goto out;
-	printf("database: %s\n", db.db_path);
+	printf("database: %s\n", db.db_shown);
 	rc = dt_store_check(db.store, &report, &err);
 	fputs(report.buf, stdout);
 	if (rc != DT_OK)

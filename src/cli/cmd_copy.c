@@ -88,7 +88,7 @@ int cmd_copy(int argc, char **argv)
 		goto out;
 	}
 	if (exists) {
-		cli_say(NULL, "cli.copy_target_exists", "path", to.db_path, NULL);
+		cli_say(NULL, "cli.copy_target_exists", "path", to.db_shown, NULL);
 		rc = 1;
 		goto out;
 	}
@@ -106,7 +106,7 @@ int cmd_copy(int argc, char **argv)
 	}
 	struct dt_strbuf msg = DT_STRBUF_INIT;
 	dt_message(&msg, cli_lang(), "cli.copy_done", "rows", DT_I(stats.rows), "events",
-		   DT_I(stats.events), "path", to.db_path, "seconds",
+		   DT_I(stats.events), "path", to.db_shown, "seconds",
 		   DT_I((long long)cli_progress_elapsed(&p)), NULL);
 	printf("%s\n", msg.buf);
 	if (stat(to.key_path, &st) != 0 && stat(from.key_path, &st) == 0) {

@@ -57,7 +57,7 @@ int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, b
 		snprintf(n, sizeof(n), "%lld", (long long)rows[i].n);
 		cli_table_add(&t, (const char *const[]){ rows[i].name, n });
 	}
-	printf("%s: generated into %s (seed %llu)\n", label, db->db_path,
+	printf("%s: generated into %s (seed %llu)\n", label, db->db_shown,
 	       (unsigned long long)(o->seed ? o->seed : 1));
 	cli_table_print(&t, stdout, 0);
 	cli_table_release(&t);

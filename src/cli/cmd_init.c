@@ -93,7 +93,7 @@ int cmd_init(int argc, char **argv)
 	if (exists) {
 		cli_error("%s already exists: refusing to overwrite a database "
 			  "(remove it first, or give another --db PATH)",
-			  db.db_path);
+			  db.db_shown);
 		rc = 1;
 		goto out;
 	}
@@ -131,7 +131,7 @@ int cmd_init(int argc, char **argv)
 			       "%s audit signing key %s (`dualtrack audit pubkey` prints "
 			       "its public key)\n",
 			       made_skey ? "created the" : "using the existing", skey);
-		dt_strbuf_addf(&report, "created database %s (schema version %d)\n", db.db_path,
+		dt_strbuf_addf(&report, "created database %s (schema version %d)\n", db.db_shown,
 			       dt_store_schema_version(s));
 		rc = load_builtin(s, DT_REF_REGIONS, "regions", &report, &err);
 	}

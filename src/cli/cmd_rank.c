@@ -111,7 +111,7 @@ int cmd_rank(int argc, char **argv)
 	cli_table_print(&t, stdout, 0);
 	cli_table_release(&t);
 	if (json_array_size(json_object_get(res, "items")) == 0)
-		fprintf(stderr, "no pilots of that level in %s\n", db.db_path);
+		fprintf(stderr, "no pilots of that level in %s\n", db.db_shown);
 out:
 	json_decref(res);
 	cli_db_close(&db);

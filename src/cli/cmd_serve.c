@@ -332,7 +332,7 @@ int cmd_serve(int argc, char **argv)
 	dt_app_configure(&cfg);
 
 	printf("dualtrack serving http://%s:%d (%d thread%s, database %s)\n", host.buf, port,
-	       effective_threads(threads), effective_threads(threads) == 1 ? "" : "s", db.db_path);
+	       effective_threads(threads), effective_threads(threads) == 1 ? "" : "s", db.db_shown);
 	if (mport)
 		printf("dualtrack metrics on http://%s:%d/metrics\n", mhost.buf, mport);
 	fflush(stdout);

@@ -120,7 +120,7 @@ int cmd_summary(int argc, char **argv)
 	cli_table_release(&t);
 	if (json_array_size(rows) == 0)
 		fprintf(stderr, "no pilots%s in %s (`dualtrack demo` loads the demo pilot)\n",
-			scope.region ? " in this region" : "", db.db_path);
+			scope.region ? " in this region" : "", db.db_shown);
 	rc = 0;
 out:
 	json_decref(rows);

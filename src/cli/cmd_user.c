@@ -177,7 +177,7 @@ static int user_list(struct cli_db *db, const char *format)
 		if (json_array_size(all) == 0) {
 			fflush(stdout);
 			fprintf(stderr, "no accounts in %s (`dualtrack user add` adds one)\n",
-				db->db_path);
+				db->db_shown);
 		}
 	}
 	rc = 0;

@@ -371,6 +371,13 @@ int cli_db_resolve(struct cli_db *db)
 	const char *env = getenv("DUALTRACK_DB");
 	const char *path = db->db_arg ? db->db_arg : env && *env ? env : "dualtrack.db";
 	db->db_path = strdup_or_exit(path);
+	struct dt_strbuf shown = DT_STRBUF_INIT;
+	dt_store_path_shown(path, &shown);
+	db->db_shown = dt_strbuf_detach(&shown, NULL);
+	if (!db->db_shown) {
+		cli_say(NULL, "cli.out_of_memory", NULL);
+		exit(3);
+	}
 
 	const char *kenv = getenv("DUALTRACK_KEY_FILE");
 	if (db->key_arg || (kenv && *kenv)) {
@@ -414,7 +421,7 @@ int cli_db_open(struct cli_db *db)
 		return rc;
 	if (!dt_store_is_pgsql(db->db_path) && stat(db->db_path, &st) != 0) {
 		if (errno == ENOENT)
-			cli_say(NULL, "cli.no_database", "path", db->db_path, "init", "init",
+			cli_say(NULL, "cli.no_database", "path", db->db_shown, "init", "init",
 				"option", "--db", NULL);
 		else
 			cli_error("%s: %s", db->db_path, strerror(errno));
@@ -450,8 +457,9 @@ void cli_db_close(struct cli_db *db)
 	dt_keys_clear(&db->keys);
 	db->have_keys = false;
 	free(db->db_path);
+	free(db->db_shown);
 	free(db->key_path);
-	db->db_path = db->key_path = NULL;
+	db->db_path = db->db_shown = db->key_path = NULL;
 }
 
 const struct dt_actor *cli_actor(void)

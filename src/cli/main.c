@@ -104,7 +104,7 @@ static const struct dt_cmd commands[] = {
 	  "                   its event must be there with its hash (exit 1 naming the event)\n"
 	  "  --public-key K   the key the checkpoint must be signed by: 64 hex digits or a file\n"
 	  "                   holding them (default: the local signing key's public half)\n"
-	  "  --records        also compare every audited record with its last audit event\n"
+	  "  --records        also compare every audited record with its audit events\n"
 	  "                   (as `check` does): name each table, id and field that differ\n"
 	  "  checkpoint       sign the head (event id, hash, time, database) with the signing\n"
 	  "                   key; -o FILE writes it there (default: stdout)\n"

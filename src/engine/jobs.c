@@ -21,6 +21,17 @@
  * counter; progress and cancel flags are atomics, read without it.  A live
  * job is freed only by its worker, after it has left the list under the
  * mutex.
+ *
+ * Several servers on one PostgreSQL database: a job runs on the server that
+ * took its upload (the file is there), so it runs once.  Its id comes from
+ * the job table's sequence, not from this process's counter, so that two
+ * servers never give the same one; this process holds the advisory lock
+ * DT_STORE_LOCK_JOB_BASE + id on its own connection (pool.owner) from the
+ * submission to the job's end, so that a server starting meanwhile does not
+ * take the job for one left behind by a dead process (dt_store_job_recover);
+ * and the running job's progress is written to its row every second on that
+ * connection, outside the import's transaction, so that GET /jobs/ID on any
+ * server shows it.
  */
 #include <pthread.h>
 #include <errno.h>
@@ -30,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/common.h"
@@ -57,6 +69,7 @@ struct job {
 	atomic_int cancel;
 	_Atomic int64_t done, total;
 	bool running;
+	time_t progress_written; /* PostgreSQL: when the row last got the progress */
 	struct job *next_queued;
 	struct job *next_live;
 };
@@ -70,7 +83,9 @@ static struct {
 	atomic_bool stopping; /* read by workers without the mutex */
 	pthread_t threads[JOBS_MAX_WORKERS];
 	int nthreads;
-	int64_t last_id; /* the largest job id given */
+	int64_t last_id;        /* the largest job id given (SQLite) */
+	struct dt_store *owner; /* PostgreSQL: job locks and progress rows; owner_mu */
+	pthread_mutex_t owner_mu;
 	char *db_path;
 	const struct dt_keys *keys;
 } pool = { PTHREAD_MUTEX_INITIALIZER,
@@ -83,6 +98,8 @@ static struct {
 	   { 0 },
 	   0,
 	   0,
+	   NULL,
+	   PTHREAD_MUTEX_INITIALIZER,
 	   NULL,
 	   NULL };
 
@@ -118,6 +135,39 @@ static void progress(void *ctx, int64_t done, int64_t total)
 	struct job *j = ctx;
 	atomic_store(&j->done, done);
 	atomic_store(&j->total, total);
+	if (!pool.owner)
+		return;
+	/* For the other servers: the row, at most once a second. */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ts.tv_sec == j->progress_written && done != total)
+		return;
+	j->progress_written = ts.tv_sec;
+	pthread_mutex_lock(&pool.owner_mu);
+	dt_store_job_progress(pool.owner, j->id, done, total, NULL);
+	pthread_mutex_unlock(&pool.owner_mu);
+}
+
+/* PostgreSQL: this process holds job @id from now until release_job(). */
+static void hold_job(int64_t id)
+{
+	bool got = false;
+	if (!pool.owner)
+		return;
+	pthread_mutex_lock(&pool.owner_mu);
+	if (dt_store_try_lock(pool.owner, DT_STORE_LOCK_JOB_BASE + id, &got, NULL) != DT_OK || !got)
+		dt_warn("job %lld: its lock is taken: another server may mark it failed",
+			(long long)id);
+	pthread_mutex_unlock(&pool.owner_mu);
+}
+
+static void release_job(int64_t id)
+{
+	if (!pool.owner)
+		return;
+	pthread_mutex_lock(&pool.owner_mu);
+	dt_store_unlock(pool.owner, DT_STORE_LOCK_JOB_BASE + id);
+	pthread_mutex_unlock(&pool.owner_mu);
 }
 
 /* Write the row of @j if it has none yet (waiting for the lock unless @nowait). */
@@ -258,6 +308,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_lock(&pool.mu);
 		unlink_live(j);
 		pthread_mutex_unlock(&pool.mu);
+		release_job(j->id);
 		job_free(j);
 	}
 	dt_store_close(s);
@@ -280,6 +331,10 @@ enum dt_err dt_jobs_start(const char *db_path, const struct dt_keys *keys, int n
 		rc = dt_store_job_recover(s, "import.interrupted", &n, err);
 	if (rc == DT_OK)
 		rc = dt_store_job_max_id(s, &pool.last_id, err);
+	if (rc == DT_OK && dt_store_shared(s)) {
+		pool.owner = s; /* kept: the job locks live as long as it */
+		s = NULL;
+	}
 	dt_store_close(s);
 	if (rc != DT_OK)
 		return rc;
@@ -327,6 +382,10 @@ void dt_jobs_stop(void)
 	pool.started = false;
 	free(pool.db_path);
 	pool.db_path = NULL;
+	if (pool.owner) {
+		dt_store_close(pool.owner);
+		pool.owner = NULL;
+	}
 }
 
 enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job *in, int fd,
@@ -371,9 +430,20 @@ enum dt_err dt_jobs_submit_import(struct dt_store *s, const struct dt_import_job
 	if (in->filename)
 		json_object_set_new(j->params, "file", json_string(in->filename));
 	dt_time_now(j->created_at);
-	pthread_mutex_lock(&pool.mu);
-	j->id = ++pool.last_id;
-	pthread_mutex_unlock(&pool.mu);
+	if (pool.owner) {
+		pthread_mutex_lock(&pool.owner_mu);
+		int rc = dt_store_job_next_id(pool.owner, &j->id, err);
+		pthread_mutex_unlock(&pool.owner_mu);
+		if (rc != DT_OK) {
+			job_free(j);
+			return rc;
+		}
+		hold_job(j->id);
+	} else {
+		pthread_mutex_lock(&pool.mu);
+		j->id = ++pool.last_id;
+		pthread_mutex_unlock(&pool.mu);
+	}
 	/* Recorded now if the database is free; else by the worker before the job starts. */
 	record(s, j, true);
 	*id = j->id;

@@ -225,7 +225,7 @@ void dt_auth_worker_free(void *p);
 /* metrics.c */
 void dt_metrics_observe(const char *route, int status, double seconds);
 /** Prometheus text for /metrics; @db_path for the database size. */
-void dt_metrics_render(struct dt_strbuf *out, const char *db_path);
+void dt_metrics_render(struct dt_strbuf *out, struct dt_store *s);
 
 /* openapi.c */
 /** The OpenAPI 3.1 document for the route table and entities (new reference). */

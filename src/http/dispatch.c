@@ -1102,7 +1102,7 @@ void dt_h_metrics(struct dt_ctx *c)
 
 static void render_metrics(struct dt_ctx *c)
 {
-	dt_metrics_render(&c->res->body, db_path_global);
+	dt_metrics_render(&c->res->body, c->store);
 	c->res->status = 200;
 	c->res->content_type = "text/plain; version=0.0.4; charset=utf-8";
 }

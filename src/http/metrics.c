@@ -146,13 +146,8 @@ static void shards_sum(struct shard *t)
 	}
 }
 
-static off_t file_size(const char *path)
-{
-	struct stat st;
-	return path && stat(path, &st) == 0 ? st.st_size : 0;
-}
 
-void dt_metrics_render(struct dt_strbuf *out, const char *db_path)
+void dt_metrics_render(struct dt_strbuf *out, struct dt_store *s)
 {
 	struct shard *t = calloc(1, sizeof(*t)); /* big for a stack: ~15 KiB */
 	if (!t) {
@@ -192,15 +187,14 @@ void dt_metrics_render(struct dt_strbuf *out, const char *db_path)
 		       "# TYPE dualtrack_http_open_connections gauge\n"
 		       "dualtrack_http_open_connections %lld\n",
 		       (long long)dt_server_open_connections());
-	struct dt_strbuf wal = DT_STRBUF_INIT;
-	if (db_path)
-		dt_strbuf_addf(&wal, "%s-wal", db_path);
+	int64_t db = 0, wal = 0;
+	if (s)
+		dt_store_size(s, &db, &wal, NULL);
 	dt_strbuf_addf(out,
-		       "# HELP dualtrack_database_bytes Size of the database file and its WAL.\n"
+		       "# HELP dualtrack_database_bytes Size of the database (file and WAL on SQLite; "
+		       "the whole database on PostgreSQL, whose WAL is the server's).\n"
 		       "# TYPE dualtrack_database_bytes gauge\n"
 		       "dualtrack_database_bytes{file=\"db\"} %lld\n"
 		       "dualtrack_database_bytes{file=\"wal\"} %lld\n",
-		       (long long)file_size(db_path),
-		       (long long)file_size(db_path ? wal.buf : NULL));
-	dt_strbuf_release(&wal);
+		       (long long)db, (long long)wal);
 }

@@ -588,7 +588,14 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 			dt_strbuf_adds(&sql, " AND ts < ?");
 		else
 			dt_strbuf_addf(&sql, " AND %s = ?", name);
-		json_array_append_new(binds, json_string(val));
+		int64_t eid;
+		if (!strcmp(name, "entity_id")) /* an integer column: no text matches it */
+			json_array_append_new(binds, dt_parse_int64(val, INT64_MIN, INT64_MAX, &eid,
+								    name, NULL) == DT_OK
+							     ? json_integer(eid)
+							     : json_null());
+		else
+			json_array_append_new(binds, json_string(val));
 	}
 	if (q && q->cursor && *q->cursor) {
 		int64_t before;
@@ -633,6 +640,11 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 			json_object_set_new(o, c == 7 ? "before" : "after",
 					    t ? json_loads(t, JSON_DECODE_ANY, NULL) : json_null());
 		}
+		/* a create's after whole again */
+		dt_audit_expand(dt_db_column_text(st, 4), dt_db_column_text(st, 5),
+				dt_db_column_int64(st, 6), dt_db_column_text(st, 1),
+				dt_db_column_int64(st, 9), json_object_get(o, "before"),
+				json_object_get(o, "after"));
 		if (dt_db_column_type(st, 9) != DT_DB_NULL) {
 			char reg[16];
 			snprintf(reg, sizeof(reg), "%06d", dt_db_column_int(st, 9));
@@ -640,7 +652,9 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		} else {
 			json_object_set_new(o, "region", json_null());
 		}
-		json_object_set_new(o, "hash", json_string(dt_db_column_text(st, 10)));
+		char hash[65];
+		dt_audit_column_hash_hex(st, 10, hash);
+		json_object_set_new(o, "hash", json_string(hash));
 		dt_crud_coarsen_event(s, o);
 		json_array_append_new(arr, o);
 		n++;

@@ -1,14 +1,50 @@
 /*
  * audit.c - the audit log as a hash chain.
  *
- * Event n stores prev_hash = hash of event n-1 (64 zeros for the first) and
- * hash = BLAKE2b-256 over a domain tag and every column of the event, each
- * length-prefixed so that no two different events serialise alike.  Ids are
- * consecutive from 1, and the meta table keeps the chain head ("id:hash"),
+ * Ids are consecutive from 1.  Each event stores hash, a BLAKE2b-256 over
+ * its stored columns and the hash of the event before it, and prev_hash,
+ * that hash again (32 zero bytes for the first event); both are 32-byte
+ * BLOBs (BYTEA on PostgreSQL).  The meta table keeps the chain head
+ * ("id:hash" with the hash in lower-case hex, as checkpoints show it),
  * written in the same transaction, so that an edited, removed, reordered or
- * truncated event is found by dt_store_audit_verify().  Before and after are
- * canonical JSON (sorted keys, compact) of the objects as the API shows them:
- * personal identity numbers appear masked only.
+ * truncated event is found by dt_store_audit_verify().
+ *
+ * What an event stores (format 2, from migration 007 on): a create, the new
+ * object once (after; no before); an update, only the fields that changed,
+ * their old values in before and their new values in after (a field that
+ * one side lacks is null there); a delete, the whole object once (before);
+ * an action without an object (an unmasked read, an export, a revocation)
+ * what its caller gave.  Objects are canonical JSON (sorted keys, compact)
+ * as the API shows them: personal identity numbers appear masked only.  So
+ * a record's content is the fold of its events in id order: the create's
+ * after, then each later after's fields laid over it (store/coverage.c).
+ *
+ * A create (action "<entity>.create" of a record entity, no before) leaves
+ * out of its after what the event's own columns already say: "id" when it
+ * is entity_id, "region" when it is the region column as six digits,
+ * "created_at" and "updated_at" when they are ts, and any other field of
+ * the entity whose value is null.  dt_audit_expand() puts them back, so
+ * every reader (the audit list, the records check) sees the whole object; a
+ * create that leaves nothing out (the bulk path's) expands to itself.
+ *
+ * The hash of event id (format 2) is BLAKE2b-256 (32-byte digest, no key)
+ * over the concatenation of these parts, each a 64-bit little-endian length
+ * followed by that many bytes (a NULL value: the length 2^64-1 and no
+ * bytes):
+ *     "dualtrack-audit-v2", id (decimal), ts, actor, request_id, action,
+ *     entity, entity_id (decimal), before, after, region (decimal),
+ *     the previous event's hash (its 32 bytes)
+ * - the stored columns as the database gives them back, so that verifying
+ * recomputes exactly what was stored.
+ *
+ * Format 1 (events written before migration 007): whole objects before and
+ * after, and the hash over the parts "dualtrack-audit-v1", id, the same nine
+ * columns, and the previous hash as 64 lower-case hex characters; its
+ * hashes stay as they were written (hex text on SQLite, whose 3.40 has no
+ * unhex(); bytes on PostgreSQL).  The meta key audit_v2_from holds the id of
+ * the first format-2 event, set by the migration; events before it are
+ * verified as format 1, so an upgraded chain verifies unchanged, and a
+ * checkpoint signed before the upgrade still names the same hash.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -16,6 +52,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "domain/entity.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
 
@@ -23,40 +60,93 @@
 #define HASH_HEX (HASH_LEN * 2 + 1)
 /* ts, actor, request_id, action, entity, entity_id, before, after, region */
 #define NCOLS 9
-static const char zero_hash[HASH_HEX] =
-	"0000000000000000000000000000000000000000000000000000000000000000";
+static const unsigned char zero_hash[HASH_LEN];
 
-static void hash_part(crypto_generichash_state *h, const char *s)
+static void hash_bytes(crypto_generichash_state *h, const void *p, uint64_t n)
 {
 	unsigned char len[8];
-	uint64_t n = s ? strlen(s) : UINT64_MAX;
 	for (int i = 0; i < 8; i++)
 		len[i] = (unsigned char)(n >> (8 * i));
 	crypto_generichash_update(h, len, sizeof(len));
-	if (s)
-		crypto_generichash_update(h, (const unsigned char *)s, strlen(s));
+	if (p && n != UINT64_MAX)
+		crypto_generichash_update(h, p, n);
 }
 
-/* The hash of one event, as hex into @out. */
-static void event_hash(int64_t id, const char *const cols[NCOLS], const char *prev,
-		       char out[HASH_HEX])
+static void hash_part(crypto_generichash_state *h, const char *s)
+{
+	hash_bytes(h, s, s ? strlen(s) : UINT64_MAX);
+}
+
+/*
+ * The hash of event @id of format @v (1 or 2, see the head comment) with
+ * columns @cols (text as stored, NULL for NULL) after hash @prev, into @out.
+ */
+static void event_hash(int v, int64_t id, const char *const cols[NCOLS],
+		       const unsigned char prev[HASH_LEN], unsigned char out[HASH_LEN])
 {
 	crypto_generichash_state h;
-	unsigned char md[HASH_LEN];
 	char idbuf[24];
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
 	crypto_generichash_init(&h, NULL, 0, HASH_LEN);
-	hash_part(&h, "dualtrack-audit-v1");
+	hash_part(&h, v == 1 ? "dualtrack-audit-v1" : "dualtrack-audit-v2");
 	hash_part(&h, idbuf);
 	for (int i = 0; i < NCOLS; i++)
 		hash_part(&h, cols[i]);
-	hash_part(&h, prev);
-	crypto_generichash_final(&h, md, HASH_LEN);
-	sodium_bin2hex(out, HASH_HEX, md, HASH_LEN);
+	if (v == 1) {
+		char hex[HASH_HEX];
+		sodium_bin2hex(hex, sizeof(hex), prev, HASH_LEN);
+		hash_part(&h, hex);
+	} else {
+		hash_bytes(&h, prev, HASH_LEN);
+	}
+	crypto_generichash_final(&h, out, HASH_LEN);
+}
+
+/*
+ * A stored hash: 32 bytes, or, for an event of format @v 1 (0: either),
+ * 64 hex characters as SQLite kept them.  False for anything else (a NULL,
+ * an edited value, a format-2 hash as text).
+ */
+static bool column_hash(struct dt_db_stmt *st, int i, int v, unsigned char out[HASH_LEN])
+{
+	int n = dt_db_column_bytes(st, i);
+	switch (dt_db_column_type(st, i)) {
+	case DT_DB_BLOB:
+		if (n != HASH_LEN)
+			return false;
+		memcpy(out, dt_db_column_blob(st, i), HASH_LEN);
+		return true;
+	case DT_DB_TEXT: {
+		if (v == 2)
+			return false;
+		size_t got = 0;
+		const char *t = dt_db_column_text(st, i);
+		return n == HASH_LEN * 2 &&
+		       !sodium_hex2bin(out, HASH_LEN, t, (size_t)n, NULL, &got, NULL) &&
+		       got == HASH_LEN;
+	}
+	default: return false;
+	}
+}
+
+bool dt_audit_column_hash(struct dt_db_stmt *st, int i, unsigned char out[32])
+{
+	return column_hash(st, i, 0, out);
+}
+
+bool dt_audit_column_hash_hex(struct dt_db_stmt *st, int i, char out[65])
+{
+	unsigned char h[HASH_LEN];
+	if (!column_hash(st, i, 0, h)) {
+		out[0] = '\0';
+		return false;
+	}
+	sodium_bin2hex(out, HASH_HEX, h, HASH_LEN);
+	return true;
 }
 
 /* The last event's id and hash (0 and zeros for an empty chain). */
-static enum dt_err read_head(struct dt_store *s, int64_t *id, char hash[HASH_HEX],
+static enum dt_err read_head(struct dt_store *s, int64_t *id, unsigned char hash[HASH_LEN],
 			     struct dt_strbuf *err)
 {
 	struct dt_db_stmt *st =
@@ -64,11 +154,12 @@ static enum dt_err read_head(struct dt_store *s, int64_t *id, char hash[HASH_HEX
 	if (!st)
 		return DT_EDB;
 	*id = 0;
-	memcpy(hash, zero_hash, HASH_HEX);
+	memcpy(hash, zero_hash, HASH_LEN);
 	int r = dt_db_step(st);
 	if (r == DT_DB_ROW) {
 		*id = dt_db_column_int64(st, 0);
-		snprintf(hash, HASH_HEX, "%s", dt_db_column_text(st, 1));
+		if (!column_hash(st, 1, 0, hash))
+			memcpy(hash, zero_hash, HASH_LEN); /* verify reports it */
 	}
 	dt_db_reset(st);
 	return r == DT_DB_ROW || r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "audit", err);
@@ -82,7 +173,7 @@ static enum dt_err read_head(struct dt_store *s, int64_t *id, char hash[HASH_HEX
  * instead of new events quietly taking their ids.  (Inside a bulk
  * transaction the head may lag the table, never lead it.)
  */
-static enum dt_err chain_tip(struct dt_store *s, int64_t *id, char hash[HASH_HEX],
+static enum dt_err chain_tip(struct dt_store *s, int64_t *id, unsigned char hash[HASH_LEN],
 			     struct dt_strbuf *err)
 {
 	struct dt_strbuf head = DT_STRBUF_INIT;
@@ -93,20 +184,25 @@ static enum dt_err chain_tip(struct dt_store *s, int64_t *id, char hash[HASH_HEX
 	if (rc == DT_OK && found) {
 		char *colon = NULL;
 		long long hid = strtoll(head.buf, &colon, 10);
-		if (hid > *id && *colon == ':' && strlen(colon + 1) == HASH_HEX - 1) {
+		unsigned char h[HASH_LEN];
+		size_t got = 0;
+		if (hid > *id && *colon == ':' && strlen(colon + 1) == HASH_HEX - 1 &&
+		    !sodium_hex2bin(h, HASH_LEN, colon + 1, HASH_HEX - 1, NULL, &got, NULL) &&
+		    got == HASH_LEN) {
 			*id = hid;
-			memcpy(hash, colon + 1, HASH_HEX);
+			memcpy(hash, h, HASH_LEN);
 		}
 	}
 	dt_strbuf_release(&head);
 	return rc;
 }
 
-static enum dt_err write_head(struct dt_store *s, int64_t id, const char *hash,
+static enum dt_err write_head(struct dt_store *s, int64_t id, const unsigned char hash[HASH_LEN],
 			      struct dt_strbuf *err)
 {
-	char head[24 + HASH_HEX];
-	snprintf(head, sizeof(head), "%lld:%s", (long long)id, hash);
+	char head[24 + HASH_HEX], hex[HASH_HEX];
+	sodium_bin2hex(hex, sizeof(hex), hash, HASH_LEN);
+	snprintf(head, sizeof(head), "%lld:%s", (long long)id, hex);
 	return dt_meta_set(s, "audit_head", head, err);
 }
 
@@ -115,7 +211,7 @@ enum dt_err dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err)
 	if (!s->head_dirty)
 		return DT_OK;
 	int64_t id;
-	char hash[HASH_HEX];
+	unsigned char hash[HASH_LEN];
 	int rc = read_head(s, &id, hash, err);
 	if (rc == DT_OK && id)
 		rc = write_head(s, id, hash, err);
@@ -123,9 +219,80 @@ enum dt_err dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err)
 	return rc;
 }
 
+static bool is_create(const char *action)
+{
+	size_t n = strlen(action);
+	return n > 7 && !strcmp(action + n - 7, ".create");
+}
+
+/* What a create of @e with these columns leaves out of its after: see the head comment. */
+static bool left_out(const struct dt_entity *e, const char *key, json_t *v, int64_t entity_id,
+		     const char *ts, long region)
+{
+	if (!strcmp(key, "id"))
+		return entity_id && json_is_integer(v) && json_integer_value(v) == entity_id;
+	if (!strcmp(key, "region")) {
+		char reg[24];
+		snprintf(reg, sizeof(reg), "%06ld", region);
+		return region && json_is_string(v) && !strcmp(json_string_value(v), reg);
+	}
+	if (!strcmp(key, "created_at") || !strcmp(key, "updated_at"))
+		return json_is_string(v) && !strcmp(json_string_value(v), ts);
+	return json_is_null(v) && dt_entity_field(e, key);
+}
+
+void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, const char *ts,
+		     int64_t region, json_t *before, json_t *after)
+{
+	const struct dt_entity *e;
+	if ((before && !json_is_null(before)) || !json_is_object(after) || !action ||
+	    !is_create(action) || !entity || !(e = dt_entity_find(entity)))
+		return;
+	for (size_t i = 0; i < e->nfields; i++) {
+		const char *k = e->fields[i].name;
+		if (json_object_get(after, k))
+			continue;
+		json_t *v = json_null();
+		if (!strcmp(k, "id") && entity_id) {
+			v = json_integer(entity_id);
+		} else if (!strcmp(k, "region") && region) {
+			char reg[24];
+			snprintf(reg, sizeof(reg), "%06lld", (long long)region);
+			v = json_string(reg);
+		} else if ((!strcmp(k, "created_at") || !strcmp(k, "updated_at")) && ts) {
+			v = json_string(ts);
+		}
+		json_object_set_new(after, k, v);
+	}
+}
+
 static char *canonical(json_t *v)
 {
 	return v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
+}
+
+void dt_audit_diff(json_t *before, json_t *after, json_t **dbefore, json_t **dafter)
+{
+	json_t *db = json_object(), *da = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach(before, k, v)
+	{
+		json_t *w = json_object_get(after, k);
+		if (!w || !json_equal(v, w)) {
+			json_object_set(db, k, v);
+			json_object_set_new(da, k, w ? json_incref(w) : json_null());
+		}
+	}
+	json_object_foreach(after, k, v)
+	{
+		if (!json_object_get(before, k)) {
+			json_object_set_new(db, k, json_null());
+			json_object_set(da, k, v);
+		}
+	}
+	*dbefore = db;
+	*dafter = da;
 }
 
 /* "INSERT INTO audit(...) VALUES (...), ..." for @n events, into @sql. */
@@ -145,29 +312,31 @@ static void insert_sql(struct dt_strbuf *sql, int n)
  * (0: none).  Each event chains from the one before it; inside an explicit
  * transaction the head stays in memory, otherwise it is written to meta.
  */
-static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, const char *action,
-				 const char *entity, int n, const int64_t *entity_ids,
-				 const char *const *befores, const char *const *afters,
-				 const long *regions, struct dt_strbuf *err)
+static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, const char *ts,
+				 const char *action, const char *entity, int n,
+				 const int64_t *entity_ids, const char *const *befores,
+				 const char *const *afters, const long *regions,
+				 struct dt_strbuf *err)
 {
 	if (n <= 0 || n > DT_AUDIT_BATCH)
 		return n ? dt_error(err, DT_EINTERNAL, "internal error: a batch of %d events", n)
 			 : DT_OK;
 	int rc = DT_OK;
 	int64_t last = 0;
-	char ts[DT_TIME_STRLEN], ids[DT_AUDIT_BATCH][24], regs[DT_AUDIT_BATCH][24];
-	char hashes[DT_AUDIT_BATCH + 1][HASH_HEX]; /* [0] the head; event i chains from [i] */
+	char ids[DT_AUDIT_BATCH][24], regs[DT_AUDIT_BATCH][24];
+	/* [0] the head; event i chains from [i] */
+	unsigned char hashes[DT_AUDIT_BATCH + 1][HASH_LEN];
 
 	/* Inside a bulk transaction the head is ours alone: keep it in memory. */
 	if (s->explicit_tx && s->head_cached) {
+		size_t got = 0;
 		last = s->head_id;
-		memcpy(hashes[0], s->head_hash, HASH_HEX);
+		sodium_hex2bin(hashes[0], HASH_LEN, s->head_hash, HASH_HEX - 1, NULL, &got, NULL);
 	} else {
 		rc = chain_tip(s, &last, hashes[0], err);
 		if (rc != DT_OK)
 			return rc;
 	}
-	dt_time_now(ts);
 	for (int i = 0; i < n; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)entity_ids[i]);
 		snprintf(regs[i], sizeof(regs[i]), "%ld", regions[i]);
@@ -180,7 +349,7 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 					    befores ? befores[i] : NULL,
 					    afters[i],
 					    regions[i] ? regs[i] : NULL };
-		event_hash(last + 1 + i, cols, hashes[i], hashes[i + 1]);
+		event_hash(2, last + 1 + i, cols, hashes[i], hashes[i + 1]);
 	}
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	insert_sql(&sql, n);
@@ -197,15 +366,15 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 		dt_db_bind_text(st, p + 4, action, -1);
 		dt_db_bind_text(st, p + 5, entity, -1);
 		if (entity_ids[i])
-			dt_db_bind_text(st, p + 6, ids[i], -1);
+			dt_db_bind_int64(st, p + 6, entity_ids[i]);
 		if (befores && befores[i])
 			dt_db_bind_text(st, p + 7, befores[i], -1);
 		if (afters[i])
 			dt_db_bind_text(st, p + 8, afters[i], -1);
 		if (regions[i])
 			dt_db_bind_int64(st, p + 9, regions[i]);
-		dt_db_bind_text(st, p + 10, hashes[i], -1);
-		dt_db_bind_text(st, p + 11, hashes[i + 1], -1);
+		dt_db_bind_blob(st, p + 10, hashes[i], HASH_LEN);
+		dt_db_bind_blob(st, p + 11, hashes[i + 1], HASH_LEN);
 	}
 	int r = dt_db_step(st);
 	dt_db_reset(st);
@@ -214,7 +383,7 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 	if (s->explicit_tx) {
 		s->head_cached = s->head_dirty = true;
 		s->head_id = last + n;
-		memcpy(s->head_hash, hashes[n], HASH_HEX);
+		sodium_bin2hex(s->head_hash, sizeof(s->head_hash), hashes[n], HASH_LEN);
 	} else {
 		rc = write_head(s, last + n, hashes[n], err);
 	}
@@ -226,21 +395,47 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 				  const char *const *afters, const long *regions,
 				  struct dt_strbuf *err)
 {
-	return append_events(s, a, action, entity, n, entity_ids, NULL, afters, regions, err);
+	char ts[DT_TIME_STRLEN];
+	dt_time_now(ts);
+	return append_events(s, a, ts, action, entity, n, entity_ids, NULL, afters, regions, err);
 }
 
 enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
 			    const char *entity, int64_t entity_id, json_t *before, json_t *after,
 			    struct dt_strbuf *err)
 {
-	char *jb = canonical(before), *ja = canonical(after);
 	/* The region of what was touched, so that scoped readers see the event. */
 	json_t *reg = json_object_get(after ? after : before, "region");
 	long region = json_is_string(reg) ? strtol(json_string_value(reg), NULL, 10) : 0;
+	char ts[DT_TIME_STRLEN];
+	dt_time_now(ts);
+	/* An update keeps what changed only; a create leaves out what the columns say. */
+	json_t *db = NULL, *da = NULL;
+	const struct dt_entity *e;
+	if (json_is_object(before) && json_is_object(after)) {
+		dt_audit_diff(before, after, &db, &da);
+		before = db;
+		after = da;
+	} else if (!before && json_is_object(after) && is_create(action) &&
+		   (e = dt_entity_find(entity))) {
+		da = json_object();
+		const char *k;
+		json_t *v;
+		json_object_foreach(after, k, v)
+		{
+			if (!left_out(e, k, v, entity_id, ts, region))
+				json_object_set(da, k, v);
+		}
+		after = da;
+	}
+	char *jb = canonical(before), *ja = canonical(after);
 	const char *befores[] = { jb }, *afters[] = { ja };
-	int rc = append_events(s, a, action, entity, 1, &entity_id, befores, afters, &region, err);
+	int rc = append_events(s, a, ts, action, entity, 1, &entity_id, befores, afters, &region,
+			       err);
 	free(jb);
 	free(ja);
+	json_decref(db);
+	json_decref(da);
 	return rc;
 }
 
@@ -255,12 +450,23 @@ enum dt_err dt_store_audit(struct dt_store *s, const struct dt_actor *a, const c
 	return dt_tx_end(s, rc, err);
 }
 
+/* The id of the first format-2 event (meta audit_v2_from; 1 when unset). */
+static enum dt_err v2_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err)
+{
+	struct dt_strbuf v = DT_STRBUF_INIT;
+	bool found = false;
+	int rc = dt_meta_get(s, "audit_v2_from", &v, &found, err);
+	*from = rc == DT_OK && found ? strtoll(v.buf, NULL, 10) : 1;
+	dt_strbuf_release(&v);
+	return rc;
+}
+
 enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf *err)
 {
 	int rc = DT_OK;
-	char prev[HASH_HEX], hash[HASH_HEX];
-	int64_t expect = 1, n = 0;
-	memcpy(prev, zero_hash, HASH_HEX);
+	unsigned char prev[HASH_LEN], hash[HASH_LEN], stored[HASH_LEN];
+	int64_t expect = 1, n = 0, from = 1;
+	memcpy(prev, zero_hash, HASH_LEN);
 	*checked = 0;
 
 	/* One read transaction, so that the chain and its head are one snapshot. */
@@ -268,6 +474,9 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 	rc = dt_sql_exec(s, "BEGIN", err);
 	if (rc != DT_OK)
 		return rc;
+	rc = v2_from(s, &from, err);
+	if (rc != DT_OK)
+		goto out;
 	struct dt_db_stmt *st = dt_sql_prepare(s,
 					       "SELECT id, ts, actor, request_id, action, entity, "
 					       "entity_id, before, after, region, prev_hash, hash "
@@ -283,8 +492,6 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 		const char *cols[NCOLS];
 		for (int i = 0; i < NCOLS; i++)
 			cols[i] = dt_db_column_text(st, i + 1);
-		const char *stored_prev = dt_db_column_text(st, 10);
-		const char *stored_hash = dt_db_column_text(st, 11);
 		if (id != expect) {
 			rc = dt_error(
 				err, DT_ECORRUPT,
@@ -295,7 +502,8 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 				(long long)expect, (long long)(expect - 1), (long long)id);
 			break;
 		}
-		if (!stored_prev || strcmp(stored_prev, prev)) {
+		int v = id < from ? 1 : 2;
+		if (!column_hash(st, 10, v, stored) || memcmp(stored, prev, HASH_LEN)) {
 			rc = dt_error(
 				err, DT_ECORRUPT,
 				"audit event %lld: its previous hash does not match event %lld "
@@ -303,8 +511,8 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 				(long long)id, (long long)(id - 1));
 			break;
 		}
-		event_hash(id, cols, prev, hash);
-		if (!stored_hash || strcmp(stored_hash, hash)) {
+		event_hash(v, id, cols, prev, hash);
+		if (!column_hash(st, 11, v, stored) || memcmp(stored, hash, HASH_LEN)) {
 			rc = dt_error(
 				err, DT_ECORRUPT,
 				"audit event %lld (%s %s %s): its content does not match its hash: "
@@ -313,7 +521,7 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 				cols[5] ? cols[5] : "");
 			break;
 		}
-		memcpy(prev, hash, HASH_HEX);
+		memcpy(prev, hash, HASH_LEN);
 		expect++;
 		n++;
 	}
@@ -323,9 +531,11 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 	if (rc == DT_OK) {
 		struct dt_strbuf head = DT_STRBUF_INIT, want = DT_STRBUF_INIT;
 		bool found = false;
+		char hex[HASH_HEX];
+		sodium_bin2hex(hex, sizeof(hex), prev, HASH_LEN);
 		rc = dt_meta_get(s, "audit_head", &head, &found, err);
 		if (n)
-			dt_strbuf_addf(&want, "%lld:%s", (long long)n, prev);
+			dt_strbuf_addf(&want, "%lld:%s", (long long)n, hex);
 		if (rc == DT_OK && (found || n) && strcmp(head.buf, want.buf)) {
 			long long head_id = found ? strtoll(head.buf, NULL, 10) : 0;
 			rc = dt_error(err, DT_ECORRUPT,
@@ -350,14 +560,16 @@ out:
 enum dt_err dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, struct dt_strbuf *err)
 {
 	int64_t n = 0;
+	unsigned char hash[HASH_LEN];
 	memset(cp, 0, sizeof(*cp));
 	/* Only a chain that verifies is worth signing. */
 	int rc = dt_store_audit_verify(s, &n, err);
 	if (rc != DT_OK)
 		return rc;
-	rc = read_head(s, &cp->event, cp->hash, err);
+	rc = read_head(s, &cp->event, hash, err);
 	if (rc != DT_OK)
 		return rc;
+	sodium_bin2hex(cp->hash, sizeof(cp->hash), hash, HASH_LEN);
 	dt_time_now(cp->time);
 	struct dt_strbuf fp = DT_STRBUF_INIT;
 	bool found = false;
@@ -394,14 +606,15 @@ enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoin
 	dt_db_bind_int64(st, 1, cp->event);
 	int r = dt_db_step(st);
 	if (r == DT_DB_ROW) {
-		const char *h = dt_db_column_text(st, 0);
-		if (!h || strcmp(h, cp->hash))
+		char h[HASH_HEX];
+		bool have = dt_audit_column_hash_hex(st, 0, h);
+		if (!have || strcmp(h, cp->hash))
 			rc = dt_error(
 				err, DT_ECORRUPT,
 				"audit event %lld does not match the checkpoint of %s (its hash is "
 				"%.16s…, the checkpoint says %.16s…): the chain was rewritten "
 				"since the checkpoint",
-				(long long)cp->event, cp->time, h ? h : "none", cp->hash);
+				(long long)cp->event, cp->time, have ? h : "none", cp->hash);
 	} else if (r == DT_DB_DONE) {
 		rc = dt_error(
 			err, DT_ECORRUPT,

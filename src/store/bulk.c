@@ -480,8 +480,9 @@ enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf
 	return rc;
 }
 
-enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n,
-				 struct dt_strbuf *err)
+/* Mark job @id failed with @why if it is still queued or running. */
+static enum dt_err job_fail(struct dt_store *s, int64_t id, const char *why, int64_t *n,
+			    struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
@@ -490,17 +491,85 @@ enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n
 		return rc;
 	struct dt_db_stmt *st =
 		dt_sql_prepare(s,
-			       "UPDATE job SET status = 'failed', error = ?, finished_at = ? "
-			       "WHERE status IN ('queued', 'running')",
+			       "UPDATE job SET status = 'failed', error = ?, "
+			       "finished_at = ? WHERE status IN ('queued', 'running') "
+			       "AND (? = 0 OR id = ?)",
 			       err);
 	if (!st) {
 		rc = DT_EDB;
 	} else {
 		dt_db_bind_text(st, 1, why, -1);
 		dt_db_bind_text(st, 2, now, -1);
+		dt_db_bind_int64(st, 3, id);
+		dt_db_bind_int64(st, 4, id);
 		rc = job_exec(s, st, err);
-		if (rc == DT_OK && n)
-			*n = dt_db_changes(s->db);
+		if (rc == DT_OK)
+			*n += dt_db_changes(s->db);
 	}
 	return dt_tx_end(s, rc, err);
+}
+
+enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n,
+				 struct dt_strbuf *err)
+{
+	int64_t count = 0;
+	if (!dt_store_shared(s)) {
+		int rc = job_fail(s, 0, why, &count, err);
+		if (n)
+			*n = count;
+		return rc;
+	}
+	/* Several servers: only the jobs whose server is gone (their lock is free). */
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s, "SELECT id FROM job WHERE status IN ('queued', 'running') ORDER BY id", err);
+	if (!st)
+		return DT_EDB;
+	int64_t ids[256];
+	int k = 0, r;
+	while (k < (int)DT_ARRAY_SIZE(ids) && (r = dt_db_step(st)) == DT_DB_ROW)
+		ids[k++] = dt_db_column_int64(st, 0);
+	dt_db_reset(st);
+	int rc = DT_OK;
+	for (int i = 0; i < k && rc == DT_OK; i++) {
+		bool got = false;
+		rc = dt_store_try_lock(s, DT_STORE_LOCK_JOB_BASE + ids[i], &got, err);
+		if (rc != DT_OK || !got)
+			continue;
+		rc = job_fail(s, ids[i], why, &count, err);
+		dt_store_unlock(s, DT_STORE_LOCK_JOB_BASE + ids[i]);
+	}
+	if (n)
+		*n = count;
+	return rc;
+}
+
+enum dt_err dt_store_job_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err)
+{
+	*id = 0;
+	if (!dt_store_shared(s))
+		return DT_OK;
+	struct dt_db_stmt *st =
+		dt_sql_prepare(s, "SELECT nextval(pg_get_serial_sequence('job', 'id'))", err);
+	if (!st)
+		return DT_EDB;
+	int r = dt_db_step(st);
+	if (r == DT_DB_ROW)
+		*id = dt_db_column_int64(st, 0);
+	dt_db_reset(st);
+	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "job", err);
+}
+
+enum dt_err dt_store_job_progress(struct dt_store *s, int64_t id, int64_t done, int64_t total,
+				  struct dt_strbuf *err)
+{
+	if (!dt_store_shared(s))
+		return DT_OK;
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s, "UPDATE job SET done = ?, total = ? WHERE id = ? AND status = 'running'", err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, done);
+	dt_db_bind_int64(st, 2, total);
+	dt_db_bind_int64(st, 3, id);
+	return job_exec(s, st, err);
 }

@@ -44,6 +44,20 @@ static const char *begin_write_sql(const struct dt_store *s)
 		       : "BEGIN IMMEDIATE";
 }
 
+/*
+ * Begin a writing transaction holding the writers' lock.  If the lock is
+ * not got (busy, or a lock timeout on PostgreSQL, where BEGIN has already
+ * opened the transaction), nothing is left open: the connection stays
+ * usable for the next try.
+ */
+static enum dt_err begin_write(struct dt_store *s, struct dt_strbuf *err)
+{
+	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	if (rc != DT_OK && dt_db_dialect(s->db) == DT_DB_PGSQL)
+		dt_sql_exec(s, "ROLLBACK", NULL);
+	return rc;
+}
+
 /* ---- statement cache ---- */
 
 static uint64_t fnv1a(const char *s)
@@ -290,7 +304,7 @@ enum dt_err dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 	}
 	if (s->depth)
 		return dt_error(err, DT_EINTERNAL, "internal error: nested write");
-	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	int rc = begin_write(s, err);
 	if (rc == DT_OK)
 		s->depth = 1;
 	return rc;
@@ -327,7 +341,7 @@ enum dt_err dt_store_begin(struct dt_store *s, struct dt_strbuf *err)
 	snapshot_close(s);
 	if (s->explicit_tx || s->depth)
 		return dt_error(err, DT_EINTERNAL, "internal error: transaction already open");
-	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	int rc = begin_write(s, err);
 	if (rc == DT_OK) {
 		s->explicit_tx = true;
 		s->depth = 1;
@@ -487,7 +501,7 @@ static enum dt_err migrate(struct dt_store *s, struct dt_strbuf *err)
 		n += is_migration(m->path, dir);
 	if (dt_store_schema_version(s) == n)
 		return DT_OK; /* the common case, without taking the write lock */
-	int rc = dt_sql_exec(s, begin_write_sql(s), err);
+	int rc = begin_write(s, err);
 	if (rc != DT_OK)
 		return rc;
 	int version = dt_store_schema_version(s), i = 0;
@@ -578,7 +592,7 @@ static enum dt_err check_key(struct dt_store *s, struct dt_strbuf *err)
 	bool found = false;
 	int rc = dt_meta_get(s, "key_fingerprint", &fp, &found, err);
 	if (rc == DT_OK && !found) {
-		rc = dt_sql_exec(s, begin_write_sql(s), err);
+		rc = begin_write(s, err);
 		if (rc == DT_OK)
 			rc = dt_meta_set(s, "key_fingerprint", s->keys.fingerprint, err);
 		if (rc == DT_OK)
@@ -602,7 +616,9 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 	struct dt_store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return dt_error(err, DT_ENOMEM, "out of memory");
-	s->path = strdup(path);
+	struct dt_strbuf shown = DT_STRBUF_INIT;
+	dt_db_uri_shown(path, &shown);
+	s->path = dt_strbuf_detach(&shown, NULL); /* as messages show it */
 	s->field_errors = json_array();
 	s->viewer.pii = true; /* the CLI's reader; the server sets one per request */
 	if (keys) {
@@ -678,6 +694,36 @@ enum dt_err dt_store_change_mark(struct dt_store *s, int64_t *mark, struct dt_st
 	*mark = r == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
 	dt_db_reset(st);
 	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "audit", err);
+}
+
+void dt_store_path_shown(const char *path, struct dt_strbuf *out)
+{
+	dt_db_uri_shown(path, out);
+}
+
+enum dt_err dt_store_size(struct dt_store *s, int64_t *db, int64_t *wal, struct dt_strbuf *err)
+{
+	*db = *wal = 0;
+	if (dt_db_dialect(s->db) == DT_DB_PGSQL) {
+		struct dt_db_stmt *st = dt_sql_prepare(
+			s, "SELECT pg_database_size(current_database())", err);
+		if (!st)
+			return DT_EDB;
+		int r = dt_db_step(st);
+		if (r == DT_DB_ROW)
+			*db = dt_db_column_int64(st, 0);
+		dt_db_reset(st);
+		return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "size", err);
+	}
+	struct stat sb;
+	struct dt_strbuf w = DT_STRBUF_INIT;
+	if (stat(s->path, &sb) == 0)
+		*db = sb.st_size;
+	dt_strbuf_addf(&w, "%s-wal", s->path);
+	if (dt_strbuf_ok(&w) && stat(w.buf, &sb) == 0)
+		*wal = sb.st_size;
+	dt_strbuf_release(&w);
+	return DT_OK;
 }
 
 bool dt_store_is_pgsql(const char *path)

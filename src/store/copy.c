@@ -175,8 +175,18 @@ static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const 
 		if (!strcmp(t, "meta") && meta_own(dt_db_column_text(row, 0)))
 			continue;
 		dt_db_reset(ins);
-		for (int c = 0; c < n; c++)
-			bind_column(ins, row, c);
+		unsigned char hashes[2][32];
+		for (int c = 0; c < n; c++) {
+			/* an audit hash kept as hex text (SQLite, before migration 007): its bytes */
+			const char *col = dt_db_column_name(row, c);
+			int h = !strcmp(col, "prev_hash") ? 0 : !strcmp(col, "hash") ? 1 : -1;
+			if (h >= 0 && !strcmp(t, "audit") &&
+			    dt_db_column_type(row, c) == DT_DB_TEXT &&
+			    dt_audit_column_hash(row, c, hashes[h]))
+				dt_db_bind_blob(ins, c + 1, hashes[h], 32);
+			else
+				bind_column(ins, row, c);
+		}
 		if (dt_db_step(ins) != DT_DB_DONE) {
 			rc = dt_sql_error(to, t, err);
 			break;

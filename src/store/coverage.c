@@ -1,20 +1,22 @@
 /*
  * coverage.c - the records covered by the audit trail.
  *
- * Every audited write leaves an event whose "after" is the whole record as
- * written (a delete leaves "before" and no after).  So the last event of a
- * record says what the record must hold now, and dt_store_records_check()
+ * Every audited write leaves an event: a create the whole record as written
+ * ("after"), an update the fields it changed (their new values in "after";
+ * an event written before migration 007 has the whole record there), a
+ * delete the whole record in "before" and no after.  So a record's events,
+ * folded in id order (the create's after, each later after's fields laid
+ * over it), say what the record must hold now, and dt_store_records_check()
  * finds every record edited behind the application's back: a field that
- * differs from its last event, a row deleted without an event, a row
- * present without an event that created it (or after the event that
- * deleted it).
+ * differs from the fold, a row deleted without an event, a row present
+ * without an event that created it (or after the event that deleted it).
+ * Events without content (an unmasked read, a revocation) fold to nothing.
  *
- * One pass per table: the last event of every record comes from the index
- * audit(entity, entity_id) alone (GROUP BY, max(id)), joined back to its
- * row for the "after", sorted by id, and merged in C with the table read in
- * id order; no query per record.  Only a record whose last event carries no
- * content (an unmasked read, a password change, a revocation) costs a
- * look-up of its last content-bearing event.
+ * One pass per table: the events of its records in (record, event) order
+ * from the index audit(entity, entity_id) with their afters, merged in C
+ * with the table read in id order; no query per record.  A record with one
+ * after (never updated) is compared as text, byte for byte; only records
+ * with updates parse their events' JSON.
  *
  * What is not compared, because it changes legitimately without an event:
  * the region of a record that inherits it (a programme, a contract, ...:
@@ -148,19 +150,53 @@ static const struct table credential_table = {
 	{ 0 },
 };
 
+/* The columns of a create event that its after may leave out (audit.c). */
+struct create {
+	int64_t entity_id, region;
+	char ts[40];
+};
+
+/*
+ * Whether a create event with columns @c left column @i of the row at @st
+ * out: only where dt_audit_expand() puts back exactly the row's value, so
+ * that equal texts mean equal contents.
+ */
+static bool left_out(const struct table *t, struct dt_db_stmt *st, int i, const struct create *c)
+{
+	const char *name = t->cols[i].name;
+	bool special = !strcmp(name, "id") || !strcmp(name, "region") ||
+		       !strcmp(name, "created_at") || !strcmp(name, "updated_at");
+	if (dt_db_column_type(st, i) == DT_DB_NULL)
+		return !special;
+	if (!strcmp(name, "id"))
+		return c->entity_id && dt_db_column_int64(st, i) == c->entity_id;
+	if (!strcmp(name, "region"))
+		return c->region && t->cols[i].type == C_REGION &&
+		       dt_db_column_int64(st, i) == c->region;
+	if (!strcmp(name, "created_at") || !strcmp(name, "updated_at"))
+		return !strcmp(dt_db_column_text(st, i), c->ts);
+	return false;
+}
+
 /*
  * The row at @st as the canonical JSON text an event's "after" holds
  * (sorted keys, compact, reals as jansson writes them), into @sb: when it
  * is byte for byte the event's text, the record is as written and nothing
- * needs parsing.  Any difference in form only (an escape written another
+ * needs parsing.  With @c (a create of an entity), what that create left
+ * out is left out here too.  Any difference in form only (an escape written another
  * way) falls to the field-by-field comparison, which decides.
  */
-static void row_text(const struct table *t, struct dt_db_stmt *st, struct dt_strbuf *sb)
+static void row_text(const struct table *t, struct dt_db_stmt *st, const struct create *c,
+		     struct dt_strbuf *sb)
 {
 	dt_strbuf_reset(sb);
+	bool first = true;
 	for (int k = 0; k < t->ncols; k++) {
 		int i = t->order[k];
-		dt_strbuf_addch(sb, k ? ',' : '{');
+		if (c && left_out(t, st, i, c))
+			continue;
+		dt_strbuf_addch(sb, first ? '{' : ',');
+		first = false;
 		dt_strbuf_addch(sb, '"');
 		dt_strbuf_adds(sb, t->cols[i].name);
 		dt_strbuf_add(sb, "\":", 2);
@@ -193,6 +229,8 @@ static void row_text(const struct table *t, struct dt_db_stmt *st, struct dt_str
 		}
 		}
 	}
+	if (first)
+		dt_strbuf_addch(sb, '{');
 	dt_strbuf_addch(sb, '}');
 }
 
@@ -230,79 +268,164 @@ static bool is_delete(const char *action)
 	return n > 7 && !strcmp(action + n - 7, ".delete");
 }
 
-/*
- * The last event of @t's record @id that carries its content (an "after",
- * or a delete): *@ev its id (0: none), @action and *@after (new reference)
- * filled in.
- */
-static enum dt_err last_content(struct run *r, const struct table *t, int64_t id, int64_t *ev,
-				struct dt_strbuf *action, json_t **after, struct dt_strbuf *err)
+static bool is_create(const char *action)
 {
-	struct dt_db_stmt *st = dt_sql_prepare(
-		r->s,
-		"SELECT id, action, after FROM audit WHERE entity = ? AND entity_id = ? AND "
-		"(after IS NOT NULL OR action LIKE '%.delete') AND action NOT LIKE '%.unmask%' "
-		"ORDER BY id DESC LIMIT 1",
-		err);
-	if (!st)
-		return DT_EDB;
-	char idbuf[24];
-	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
-	dt_db_bind_text(st, 1, t->entity, -1);
-	dt_db_bind_text_copy(st, 2, idbuf, -1);
-	*ev = 0;
-	*after = NULL;
-	int s = dt_db_step(st);
-	if (s == DT_DB_ROW) {
-		*ev = dt_db_column_int64(st, 0);
-		dt_strbuf_reset(action);
-		dt_strbuf_adds(action, dt_db_column_text(st, 1));
-		const char *a = dt_db_column_text(st, 2);
-		*after = a ? json_loads(a, 0, NULL) : NULL;
-	}
-	dt_db_reset(st);
-	return s == DT_DB_ROW || s == DT_DB_DONE ? DT_OK : dt_sql_error(r->s, "audit", err);
+	size_t n = strlen(action);
+	return n > 7 && !strcmp(action + n - 7, ".create");
 }
 
-/* Compare the row at @st (columns of @t from 0) with the event. */
-static void compare_row(struct run *r, const struct table *t, struct dt_db_stmt *st, int64_t id,
-			int64_t ev, const char *action, json_t *after)
+/*
+ * A record's content as its events say, folded in id order: the first
+ * content-bearing event's after, then each later after's fields laid over
+ * it; a delete ends it.  While only one after has come, it stays text
+ * (most records are never updated, and their text is compared as it is).
+ */
+struct fold {
+	int64_t ev;              /* the last event that carried content (0: none) */
+	struct dt_strbuf action; /* its action */
+	bool deleted;            /* that event deleted the record */
+	struct dt_strbuf text;   /* the only after so far, when obj is NULL */
+	json_t *obj;             /* the folded content, once two afters came */
+	const char *entity;      /* the record's */
+	bool create;             /* text is a create's after ... */
+	struct create c;         /* ... with these columns */
+};
+
+static void fold_reset(struct fold *f)
 {
-	if (!after) {
-		finding(r, "%s %lld: its last audit event %lld (%s) carries no content", t->table,
-			(long long)id, (long long)ev, action);
-		return;
+	f->ev = 0;
+	f->deleted = false;
+	f->create = false;
+	dt_strbuf_reset(&f->action);
+	dt_strbuf_reset(&f->text);
+	json_decref(f->obj);
+	f->obj = NULL;
+}
+
+static void fold_release(struct fold *f)
+{
+	fold_reset(f);
+	dt_strbuf_release(&f->action);
+	dt_strbuf_release(&f->text);
+}
+
+/* The folded content as JSON (NULL: none, or an after that is not an object). */
+static json_t *fold_obj(struct fold *f)
+{
+	if (!f->obj && f->ev && !f->deleted) {
+		f->obj = json_loads(f->text.buf, 0, NULL);
+		dt_strbuf_reset(&f->text);
+		if (!json_is_object(f->obj)) {
+			json_decref(f->obj);
+			f->obj = json_object();
+		}
+		if (f->create)
+			dt_audit_expand(f->action.buf, f->entity, f->c.entity_id, f->c.ts,
+					f->c.region, NULL, f->obj);
 	}
+	return f->obj;
+}
+
+/*
+ * Lay event @ev (@action, its after text @after of @len bytes, or NULL, its
+ * record @c) over @f.  An unmasked read and an event without an after (a
+ * revocation, a read) carry no content; a delete ends the record.
+ */
+static void fold_event(struct fold *f, int64_t ev, const char *action, const char *after,
+		       size_t len, const struct create *c)
+{
+	if (strstr(action, ".unmask"))
+		return;
+	bool del = is_delete(action);
+	if (!after && !del)
+		return;
+	if (del || f->deleted || !f->ev) {
+		fold_reset(f);
+		if (!del) {
+			dt_strbuf_add(&f->text, after, len);
+			f->create = is_create(action) && dt_entity_find(f->entity);
+			f->c = *c;
+		}
+	} else {
+		json_t *o = json_loadb(after, len, 0, NULL);
+		json_t *into = fold_obj(f);
+		if (json_is_object(o))
+			json_object_update(into, o);
+		json_decref(o);
+	}
+	f->ev = ev;
+	f->deleted = del;
+	dt_strbuf_reset(&f->action);
+	dt_strbuf_adds(&f->action, action);
+}
+
+/* The columns of the event at @st: entity_id, ts and region at @ide, @its, @ireg. */
+static void create_of(struct dt_db_stmt *st, int ide, int its, int ireg, struct create *c)
+{
+	const char *ts = dt_db_column_text(st, its);
+	c->entity_id = dt_db_column_int64(st, ide);
+	c->region = dt_db_column_int64(st, ireg);
+	snprintf(c->ts, sizeof(c->ts), "%s", ts ? ts : "");
+}
+
+/* Compare the row at @st (columns of @t from 0) with the folded content. */
+static void compare_row(struct run *r, const struct table *t, struct dt_db_stmt *st, int64_t id,
+			struct fold *f, struct dt_strbuf *text)
+{
+	if (!f->obj) {
+		row_text(t, st, f->create ? &f->c : NULL, text);
+		if (text->len == f->text.len && !memcmp(text->buf, f->text.buf, text->len))
+			return;
+	}
+	json_t *after = fold_obj(f);
 	for (int i = 0; i < t->ncols; i++) {
 		if (t->cols[i].compare &&
 		    !same(st, i, t->cols[i].type, json_object_get(after, t->cols[i].name)))
 			finding(r, "%s %lld: %s differs from its last audit event %lld (%s)",
-				t->table, (long long)id, t->cols[i].name, (long long)ev, action);
+				t->table, (long long)id, t->cols[i].name, (long long)f->ev,
+				f->action.buf);
 	}
 }
 
-/* Merge @t's rows with the last event of each of its records. */
+/* What the events of one record say, against its row (at @row, or none). */
+static void judge(struct run *r, const struct table *t, int64_t id, struct fold *f,
+		  struct dt_db_stmt *row, struct dt_strbuf *text)
+{
+	if (!row) {
+		if (f->ev && !f->deleted)
+			finding(r,
+				"%s %lld: deleted without an audit event (its last event is %lld, %s)",
+				t->table, (long long)id, (long long)f->ev, f->action.buf);
+		return;
+	}
+	r->records++;
+	if (!f->ev)
+		finding(r, "%s %lld: present without an audit event that created it", t->table,
+			(long long)id);
+	else if (f->deleted)
+		finding(r, "%s %lld: present although audit event %lld deleted it", t->table,
+			(long long)id, (long long)f->ev);
+	else
+		compare_row(r, t, row, id, f, text);
+}
+
+/* Merge @t's rows with the fold of each of its records' events. */
 static enum dt_err check_table(struct run *r, const struct table *t, struct dt_strbuf *err)
 {
-	struct dt_strbuf sql = DT_STRBUF_INIT, action = DT_STRBUF_INIT, text = DT_STRBUF_INIT;
+	struct dt_strbuf sql = DT_STRBUF_INIT, text = DT_STRBUF_INIT;
+	struct fold f = { 0, DT_STRBUF_INIT, false, DT_STRBUF_INIT, NULL, t->entity, false, { 0 } };
 	struct dt_db_stmt *ev = NULL, *row = NULL;
 	int rc = DT_OK;
 
 	/*
-	 * The index gives each record's last event, sorted by record id before
-	 * the join (sorting after it would carry every "after" through the sort);
-	 * the join reads only those events, in that order.  The merge below
-	 * checks the order all the same.
-	 */
-	/*
-	 * Both statements are our own, not the store's cache: they stay open
-	 * while last_content() prepares through the cache, which may finalize
-	 * what it holds.
+	 * The events of the table's records in (record, event) order, which the
+	 * index audit_entity gives without a sort; the rows in id order; both
+	 * merged in C.  The merge checks the order all the same.  Both
+	 * statements are our own, not the store's cache.
 	 */
 	static const char events_sql[] =
-		"SELECT l.eid, a.id, a.action, a.after FROM (SELECT CAST(entity_id AS INTEGER) AS eid, "
-		"max(id) AS mid FROM audit WHERE entity = ? AND entity_id IS NOT NULL "
-		"GROUP BY entity_id ORDER BY eid) l JOIN audit a ON a.id = l.mid";
+		"SELECT entity_id, id, action, after, ts, region FROM audit WHERE entity = ? "
+		"AND entity_id IS NOT NULL ORDER BY entity_id, id";
 	if (!(ev = dt_db_prepare(r->s->db, events_sql, err))) {
 		rc = DT_EDB;
 		goto out;
@@ -322,73 +445,74 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 		int64_t eid = es == DT_DB_ROW ? dt_db_column_int64(ev, 0) : INT64_MAX;
 		if (eid < prev_eid) {
 			rc = dt_error(err, DT_EINTERNAL,
-				      "internal error: the events of %s came out of "
-				      "order",
+				      "internal error: the events of %s came out of order",
 				      t->table);
 			goto out;
 		}
 		prev_eid = eid;
 		int64_t rid = rs == DT_DB_ROW ? dt_db_column_int64(row, 0) : INT64_MAX;
-		if (rid < eid) {
-			r->records++;
-			finding(r, "%s %lld: present without an audit event that created it",
-				t->table, (long long)rid);
+		if (rid < eid) { /* a row without events */
+			fold_reset(&f);
+			judge(r, t, rid, &f, row, &text);
 			rs = dt_db_step(row);
 			continue;
 		}
-		int64_t evid = dt_db_column_int64(ev, 1);
-		const char *act = dt_db_column_text(ev, 2);
-		const char *atext = dt_db_column_text(ev, 3);
-		bool del = is_delete(act);
-		json_t *after = NULL;
-		if (rid == eid)
-			r->records++;
-		if (rid > eid) {
-			if (!del)
-				finding(r,
-					"%s %lld: deleted without an audit event (its last event is %lld, %s)",
-					t->table, (long long)eid, (long long)evid, act);
+		/* the events of record eid */
+		fold_reset(&f);
+		while (es == DT_DB_ROW && dt_db_column_int64(ev, 0) == eid) {
+			const char *act = dt_db_column_text(ev, 2);
+			const char *after = dt_db_column_text(ev, 3);
+			struct create c;
+			create_of(ev, 0, 4, 5, &c);
+			fold_event(&f, dt_db_column_int64(ev, 1), act ? act : "", after,
+				   (size_t)dt_db_column_bytes(ev, 3), &c);
 			es = dt_db_step(ev);
-			continue;
 		}
-		if (del) {
-			finding(r, "%s %lld: present although audit event %lld deleted it",
-				t->table, (long long)rid, (long long)evid);
-		} else if (!atext || strstr(act, ".unmask")) {
-			/* a read or a change without content: the last event that has it */
-			int64_t cev = 0;
-			rc = last_content(r, t, rid, &cev, &action, &after, err);
-			if (rc != DT_OK)
-				goto out;
-			if (!cev)
-				finding(r,
-					"%s %lld: present without an audit event that created it",
-					t->table, (long long)rid);
-			else if (is_delete(action.buf))
-				finding(r, "%s %lld: present although audit event %lld deleted it",
-					t->table, (long long)rid, (long long)cev);
-			else
-				compare_row(r, t, row, rid, cev, action.buf, after);
-		} else {
-			row_text(t, row, &text);
-			if (text.len != (size_t)dt_db_column_bytes(ev, 3) ||
-			    memcmp(text.buf, atext, text.len)) {
-				after = json_loads(atext, 0, NULL);
-				compare_row(r, t, row, rid, evid, act, after);
-			}
-		}
-		json_decref(after);
-		es = dt_db_step(ev);
-		rs = dt_db_step(row);
+		judge(r, t, eid, &f, rid == eid ? row : NULL, &text);
+		if (rid == eid)
+			rs = dt_db_step(row);
 	}
 	if ((es != DT_DB_DONE && es != DT_DB_ROW) || (rs != DT_DB_DONE && rs != DT_DB_ROW))
 		rc = dt_sql_error(r->s, t->table, err);
 out:
 	dt_db_finalize(ev);
 	dt_db_finalize(row);
+	fold_release(&f);
 	dt_strbuf_release(&sql);
-	dt_strbuf_release(&action);
 	dt_strbuf_release(&text);
+	return rc;
+}
+
+enum dt_err dt_store_audit_fold(struct dt_store *s, const char *entity, int64_t id, json_t **out,
+				int64_t *last, struct dt_strbuf *err)
+{
+	struct fold f = { 0, DT_STRBUF_INIT, false, DT_STRBUF_INIT, NULL, entity, false, { 0 } };
+	*out = NULL;
+	*last = 0;
+	struct dt_db_stmt *st = dt_sql_prepare(s,
+					       "SELECT id, action, after, entity_id, ts, region "
+					       "FROM audit WHERE entity = ? AND entity_id = ? "
+					       "ORDER BY id",
+					       err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_text(st, 1, entity, -1);
+	dt_db_bind_int64(st, 2, id);
+	int r;
+	while ((r = dt_db_step(st)) == DT_DB_ROW) {
+		const char *act = dt_db_column_text(st, 1);
+		struct create c;
+		create_of(st, 3, 4, 5, &c);
+		fold_event(&f, dt_db_column_int64(st, 0), act ? act : "", dt_db_column_text(st, 2),
+			   (size_t)dt_db_column_bytes(st, 2), &c);
+	}
+	dt_db_reset(st);
+	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "audit", err);
+	if (rc == DT_OK && f.ev && !f.deleted) {
+		*out = json_incref(fold_obj(&f));
+		*last = f.ev;
+	}
+	fold_release(&f);
 	return rc;
 }
 

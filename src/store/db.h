@@ -141,6 +141,9 @@ enum dt_err dt_db_listen(struct dt_db *db, const char *channel, struct dt_strbuf
  */
 int dt_db_wait_notify(struct dt_db *db, int timeout_ms, struct dt_strbuf *payload);
 
+/** @uri as a message may show it: a password in it as "***". */
+void dt_db_uri_shown(const char *uri, struct dt_strbuf *out);
+
 /**
  * The engine's own handle behind @db when it is SQLite's (a sqlite3 *), for
  * the fuzz harnesses, which move the database into memory and back; NULL

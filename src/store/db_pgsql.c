@@ -212,6 +212,14 @@ static void add_uri_shown(struct dt_strbuf *out, const char *uri)
 	}
 }
 
+void dt_db_uri_shown(const char *uri, struct dt_strbuf *out)
+{
+	if (dt_db_is_pgsql(uri))
+		add_uri_shown(out, uri);
+	else
+		dt_strbuf_adds(out, uri);
+}
+
 /* libpq's message for @uri's connection, on one line, without the URI's password. */
 static void add_conn_message(struct dt_strbuf *out, const char *uri, const char *msg)
 {

@@ -145,8 +145,12 @@ enum dt_err dt_store_targets_set(struct dt_store *s, const struct dt_actor *a, i
 enum dt_err dt_store_settings(struct dt_store *s, const char *prefix, json_t **out,
 			      struct dt_strbuf *err)
 {
+	/* the keys that start with @prefix (x'ff' as an upper bound is SQLite's alone) */
 	struct dt_db_stmt *st = dt_sql_prepare(
-		s, "SELECT key, value FROM meta WHERE substr(key, 1, CAST(? AS INTEGER)) = ?", err);
+		s,
+		"SELECT key, value FROM meta WHERE substr(key, 1, CAST(? AS INTEGER)) = ? "
+		"ORDER BY key",
+		err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_int64(st, 1, (int64_t)strlen(prefix));

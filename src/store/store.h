@@ -118,6 +118,10 @@ int dt_store_wait_notify(struct dt_store *s, int ms, struct dt_strbuf *payload);
  */
 enum dt_err dt_store_change_mark(struct dt_store *s, int64_t *mark, struct dt_strbuf *err);
 
+/** @path as messages show it: a PostgreSQL URI without its password. */
+void dt_store_path_shown(const char *path, struct dt_strbuf *out);
+/** The database's size in bytes: *@db (file, or PostgreSQL database) and *@wal (SQLite's WAL). */
+enum dt_err dt_store_size(struct dt_store *s, int64_t *db, int64_t *wal, struct dt_strbuf *err);
 /** Is @path a PostgreSQL URI ("postgresql://..."), not a SQLite file? */
 bool dt_store_is_pgsql(const char *path);
 /**
@@ -476,6 +480,15 @@ enum dt_err dt_store_audit_extends(struct dt_store *s, const struct dt_checkpoin
 enum dt_err dt_store_records_check(struct dt_store *s, struct dt_strbuf *report, int64_t max,
 				   int64_t *found, int64_t *records, struct dt_strbuf *err);
 
+/**
+ * Record @id of @entity as its audit events say it is now (the fold that
+ * dt_store_records_check() compares with): *@out a new object, or NULL
+ * when no event carries its content or the last one deleted it; *@last the
+ * last event that carried content.
+ */
+enum dt_err dt_store_audit_fold(struct dt_store *s, const char *entity, int64_t id, json_t **out,
+				int64_t *last, struct dt_strbuf *err);
+
 /** Integrity checks of `dualtrack check`, one line each appended to @report. */
 enum dt_err dt_store_check(struct dt_store *s, struct dt_strbuf *report, struct dt_strbuf *err);
 
@@ -586,8 +599,26 @@ enum dt_err dt_store_job_list(struct dt_store *s, const char *owner, int limit, 
 /** Append job @id's report (CSV) to @out; DT_ENOTFOUND if it has none. */
 enum dt_err dt_store_job_report(struct dt_store *s, int64_t id, struct dt_strbuf *out,
 				struct dt_strbuf *err);
-/** Mark every queued or running job failed with @why (at start-up); *@n how many. */
+/**
+ * Mark the queued or running jobs that no process runs any more failed with
+ * @why (at start-up); *@n how many.  On SQLite that is every one of them (one
+ * server per file); on PostgreSQL, where other servers may be running
+ * theirs, only those whose lock (DT_STORE_LOCK_JOB_BASE + id) is free.
+ */
 enum dt_err dt_store_job_recover(struct dt_store *s, const char *why, int64_t *n,
 				 struct dt_strbuf *err);
+/**
+ * A job id no other server will give (PostgreSQL: the job table's
+ * sequence); 0 on SQLite, where the one server counts them itself.
+ */
+enum dt_err dt_store_job_next_id(struct dt_store *s, int64_t *id, struct dt_strbuf *err);
+/**
+ * Running job @id's progress into its row, at once and without the writers'
+ * lock (PostgreSQL: so that other servers show it while the import holds
+ * that lock; SQLite's file lock allows no such write, and there the server
+ * that runs the job is the only one).
+ */
+enum dt_err dt_store_job_progress(struct dt_store *s, int64_t id, int64_t done, int64_t total,
+				  struct dt_strbuf *err);
 
 #endif

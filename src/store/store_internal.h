@@ -126,6 +126,32 @@ enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const 
 			    const char *entity, int64_t entity_id, json_t *before, json_t *after,
 			    struct dt_strbuf *err);
 /**
+ * Reduce @before and @after (JSON objects, borrowed) to the fields that
+ * differ: *@dbefore their old values, *@dafter their new ones (new
+ * references; a field that one side lacks is null on that side).
+ */
+void dt_audit_diff(json_t *before, json_t *after, json_t **dbefore, json_t **dafter);
+/**
+ * Put back into the after of a create event what the create left out
+ * because the event's columns say it (audit.c's head comment): @after is
+ * changed in place; nothing happens unless @action is a create of a record
+ * entity without @before (NULL or a JSON null).  @region 0 and @ts NULL:
+ * none.
+ */
+void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, const char *ts,
+		     int64_t region, json_t *before, json_t *after);
+/**
+ * The hash in column @i of @st's row (an audit hash column: 32 bytes, or
+ * the hex text of an event written before migration 007 on SQLite) into
+ * @out; false when the column holds no hash.
+ */
+bool dt_audit_column_hash(struct dt_db_stmt *st, int i, unsigned char out[32]);
+/**
+ * The same as lower-case hex into @out; false (and "") when the column
+ * holds no hash.
+ */
+bool dt_audit_column_hash_hex(struct dt_db_stmt *st, int i, char out[65]);
+/**
  * Append @n (at most DT_AUDIT_BATCH) events of @action on @entity, with no
  * before and the given afters (canonical JSON) and regions (0: none), in one
  * statement: the same events, ids and hashes as n calls of dt_audit_append.

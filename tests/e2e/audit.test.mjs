@@ -17,22 +17,25 @@ import {
 
 // ---- the attacker's tools ----
 
-// One length-prefixed part of an event's hash input (store/audit.c: hash_part).
+// One length-prefixed part of an event's hash input (docs/ARCHITECTURE.md, "The audit
+// chain"): a 64-bit little-endian length, then the bytes; NULL is the length 2^64-1 alone.
 function part(s) {
   const len = Buffer.alloc(8);
   if (s === null || s === undefined) {
     len.writeBigUInt64LE((1n << 64n) - 1n);
     return len;
   }
-  const b = Buffer.from(String(s), 'utf8');
+  const b = Buffer.isBuffer(s) ? s : Buffer.from(String(s), 'utf8');
   len.writeBigUInt64LE(BigInt(b.length));
   return Buffer.concat([len, b]);
 }
 
-function eventHash(id, e, prev) {
+// Format 2: the tag, the id, the stored columns as text, and the previous hash's 32 bytes.
+function eventHash(id, e, prevHex) {
   const cols = [e.ts, e.actor, e.request_id, e.action, e.entity, e.entity_id, e.before, e.after,
     e.region];
-  return blake2b(Buffer.concat(['dualtrack-audit-v1', String(id), ...cols, prev].map(part)));
+  return blake2b(Buffer.concat(['dualtrack-audit-v2', String(id), ...cols, Buffer.from(prevHex, 'hex')]
+    .map(part)));
 }
 
 function sqlJson(db, sql) {
@@ -48,10 +51,11 @@ const q = (v) => (v === null || v === undefined ? 'NULL' : `'${String(v).replace
 // cannot tell from an honest chain.  @forge (optional) appends events too.
 function rewriteChain(db, drop, forge = []) {
   const from = Math.min(...drop);
-  const prevRow = sqlJson(db, `SELECT hash FROM audit WHERE id = ${from - 1}`);
+  const prevRow = sqlJson(db, `SELECT lower(hex(hash)) AS hash FROM audit WHERE id = ${from - 1}`);
   let prev = prevRow.length ? prevRow[0].hash : '0'.repeat(64);
-  const rows = sqlJson(db, `SELECT id, ts, actor, request_id, action, entity, entity_id, before,
-    after, CAST(region AS TEXT) AS region FROM audit WHERE id >= ${from} ORDER BY id`);
+  const rows = sqlJson(db, `SELECT id, ts, actor, request_id, action, entity,
+    CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region
+    FROM audit WHERE id >= ${from} ORDER BY id`);
   const keep = rows.filter((e) => !drop.includes(e.id)).concat(forge);
   let sql = `BEGIN; DELETE FROM audit WHERE id >= ${from};\n`;
   let id = from;
@@ -60,7 +64,7 @@ function rewriteChain(db, drop, forge = []) {
     sql += `INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, before, after,
       region, prev_hash, hash) VALUES (${id}, ${q(e.ts)}, ${q(e.actor)}, ${q(e.request_id)},
       ${q(e.action)}, ${q(e.entity)}, ${q(e.entity_id)}, ${q(e.before)}, ${q(e.after)},
-      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, ${q(prev)}, ${q(h)});\n`;
+      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, X'${prev}', X'${h}');\n`;
     prev = h;
     id++;
   }
@@ -273,6 +277,64 @@ test('check passes on an untouched demo pilot', () => {
   assert.equal(d.status, 0, d.stderr);
   const out = ok(['check', ...args]);
   assert.match(out, /^records: ok \(\d+ match their last audit event\)$/m);
+});
+
+// ---- what an event stores (format 2), recomputed from the file ----
+
+test('events store what changed; every stored hash recomputes; the API shows creates whole', async () => {
+  const { db, args } = freshDb();
+  const id = addOrg(args, '鞍山钢铁');
+  ok(['update', 'organization', String(id), ...args, '--json', '{"name": "鞍钢集团", "name_en": null}']);
+  ok(['delete', 'organization', String(id), ...args]);
+  const rows = sqlJson(db, `SELECT id, ts, actor, request_id, action, entity,
+    CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region,
+    lower(hex(prev_hash)) AS prev, lower(hex(hash)) AS hash, typeof(hash) AS t FROM audit ORDER BY id`);
+  // Every event's hash, from its stored columns and the hash before it: the chain as documented.
+  let prev = '0'.repeat(64);
+  for (const e of rows) {
+    assert.equal(e.t, 'blob');
+    assert.equal(e.prev, prev, `event ${e.id}: prev_hash`);
+    assert.equal(eventHash(e.id, e, prev), e.hash, `event ${e.id}: hash`);
+    prev = e.hash;
+  }
+  const ev = rows.filter((e) => e.entity === 'organization' && e.entity_id === String(id));
+  assert.deepEqual(ev.map((e) => e.action), ['organization.create', 'organization.update', 'organization.delete']);
+  const [c, u, d] = ev.map((e) => ({ before: JSON.parse(e.before), after: JSON.parse(e.after) }));
+  // The create: once, without what the event's columns say, without nulls.
+  assert.equal(c.before, null);
+  for (const k of ['id', 'region', 'name_en', 'industry']) assert.ok(!(k in c.after), k);
+  assert.equal(c.after.name, '鞍山钢铁');
+  // The update: the changed field only (name_en was null already).
+  assert.deepEqual(Object.keys(u.before).filter((k) => k !== 'updated_at'), ['name']);
+  assert.deepEqual([u.before.name, u.after.name], ['鞍山钢铁', '鞍钢集团']);
+  // The delete: the whole object, once.
+  assert.equal(d.after, null);
+  assert.equal(d.before.name, '鞍钢集团');
+  assert.equal(d.before.id, id);
+  assert.ok('name_en' in d.before);
+
+  ok(['user', 'add', '--login', 'auditor', '--role', 'admin', '--password-stdin', ...args],
+    { input: PASSWORD });
+  const admin = ok(['token', 'create', '--login', 'auditor', ...args]).trim();
+  const srv = await startServer(db);
+  try {
+    const api = client(srv.base);
+    const r = expectStatus(await api.get(`/api/v1/audit?entity=organization&entity_id=${id}`, { token: admin }), 200);
+    const [del, upd, cre] = r.json.items;
+    assert.equal(cre.after.id, id);
+    assert.equal(cre.after.region, '210100');
+    assert.equal(cre.after.name_en, null);
+    assert.match(cre.after.created_at, /^\d{4}-/);
+    assert.deepEqual(Object.keys(cre.after).sort(), Object.keys(del.before).sort());
+    assert.deepEqual(upd.after.name, '鞍钢集团');
+    assert.equal(upd.after.kind, undefined);
+    assert.equal(del.after, null);
+    assert.match(cre.hash, /^[0-9a-f]{64}$/);
+    assert.equal(cre.hash, ev[0].hash);
+  } finally {
+    const st = await srv.stop();
+    assert.equal(st.code, 0, srv.output());
+  }
 });
 
 // ---- the server: checkpoints on a schedule, published, and verified over the API ----

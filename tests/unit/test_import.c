@@ -742,13 +742,21 @@ static void trainee_dump(struct fx *f, struct dt_strbuf *out)
 			DT_OK);
 		dt_strbuf_addf(out, "%s|", json_string_value(json_object_get(o, "national_id")));
 		json_decref(o);
-		/* the event's after: canonical as jansson writes it, stamped as the row */
+		/*
+		 * the event's after: canonical as jansson writes it; whole (with
+		 * what a create may leave out put back), stamped as the row
+		 */
 		const char *after = dt_db_column_text(st, 11);
 		json_t *a = json_loads(after, 0, NULL);
 		assert_non_null(a);
 		char *canon = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
 		assert_string_equal(canon, after);
 		free(canon);
+		json_decref(a);
+		int64_t last = 0;
+		assert_int_equal(dt_store_audit_fold(f->s, "trainee", id, &a, &last, &f->err),
+				 DT_OK);
+		assert_non_null(a);
 		assert_string_equal(json_string_value(json_object_get(a, "created_at")),
 				    dt_db_column_text(st, 10));
 		json_object_del(a, "created_at");
