@@ -11,7 +11,7 @@
 #      and verifies the chain); both timed, and the bytes per trainee of each
 #      (SQLite: the file and its WAL; PostgreSQL: pg_database_size);
 #   2. GET /api/v1/trainees/ID with wrk -t2 -cCONNECTIONS against
-#      `dualtrack serve --threads 2` on each, ROUNDS times in turn (as
+#      `dualtrack serve --threads SERVE_THREADS` on each, ROUNDS times in turn (as
 #      bench/http.sh does): median requests/s and p99, ratio PostgreSQL/SQLite;
 #      both servers must answer the same body;
 #   3. the province dashboard, GET /api/v1/indicators?region=210000&year=Y
@@ -40,14 +40,18 @@
 #   DASH_DURATION  wrk duration per server and round for the dashboard (default 5s)
 #   ROUNDS         rounds in turn (default 3)
 #   CONNECTIONS    wrk connections for GET by id (default 64)
+#   SERVE_THREADS  `dualtrack serve --threads` of both servers (default 2)
 #   YEAR           the dashboard's year (default 2026)
 #   BUILD          build directory (default build)
 #   TMPDIR         where the temporary directory goes (short: the server's
 #                  socket lives in it); removed on exit
 #
-# Time on a 2-core machine: gen about 430 trainees/s, copy about 12,000 rows/s
-# (a generated trainee is some 300 rows with its contract, record book and
-# audit trail), import of 1,000,000 a few minutes.
+# Time, measured on a shared 2-core machine (load 5-8): gen 40-80 trainees/s;
+# copy about 3,500 rows/s (one INSERT, one round trip, per row) and a
+# generated trainee is some 280 rows with its contract, record book and audit
+# trail - so TRAINEES=100000 means about 25 minutes of gen and more than two
+# hours of copy, TRAINEES=10000 about 3 and 15 minutes; import of 1,000,000
+# and its COPY a few minutes.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -62,6 +66,7 @@ duration=${DURATION:-10s}
 dash_duration=${DASH_DURATION:-5s}
 rounds=${ROUNDS:-3}
 conns=${CONNECTIONS:-64}
+threads=${SERVE_THREADS:-2}
 year=${YEAR:-2026}
 build=${BUILD:-build}
 bin=$root/$build/dualtrack
@@ -119,7 +124,7 @@ for b in sqlite pgsql; do
 	if [[ $b == sqlite ]]; then d=$db; else d=$pg; fi
 	token[$b]=$(admin_token "$d")
 	port=$(free_port)
-	"$bin" serve --db "$d" --listen "127.0.0.1:$port" --threads 2 >"$tmp/serve-$b.log" 2>&1 &
+	"$bin" serve --db "$d" --listen "127.0.0.1:$port" --threads "$threads" >"$tmp/serve-$b.log" 2>&1 &
 	pids+=($!)
 	url[$b]=http://127.0.0.1:$port
 	wait_http "${url[$b]}/healthz"
@@ -259,7 +264,7 @@ met() { awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN {
 echo
 echo "== summary: $trainees trainees (seed $seed), $(nproc) cores, PostgreSQL $(psql -qAtX "$pg" -c 'SHOW server_version')," \
 	"fsync $(psql -qAtX "$pg" -c 'SHOW fsync'), synchronous_commit $(psql -qAtX "$pg" -c 'SHOW synchronous_commit')"
-echo "   dualtrack serve --threads 2 on each; wrk, dualtrack and PostgreSQL share the machine"
+echo "   dualtrack serve --threads $threads on each; wrk, dualtrack and PostgreSQL share the machine"
 row() { printf '%-36s %14s %14s %11s   %-12s %s\n' "$@"; }
 row figure SQLite PostgreSQL PG/SQLite goal met
 row "data: gen / copy (s)" "$gen_s" "$copy_s" "" "" ""
