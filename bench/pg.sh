@@ -119,13 +119,24 @@ echo "   size: SQLite $(mib "$lite_bytes"), PostgreSQL $(mib "$pg_bytes")" \
 	"($((lite_bytes / trainees)) and $((pg_bytes / trainees)) bytes per trainee)"
 
 # ---- the servers ----
-declare -A url token
+# server_ticks: the CPU clock ticks the PostgreSQL server has used so far
+hz=$(getconf CLK_TCK)
+server_ticks() {
+	local pm
+	pm=$(head -1 "$tmp/pg/data/postmaster.pid")
+	# the postmaster with the backends it has reaped, then the live ones
+	# shellcheck disable=SC2046 # a list of pids
+	echo $(($(sed 's/.*) //' "/proc/$pm/stat" | awk '{ print $12 + $13 + $14 + $15 }') +
+		$(cpu_ticks $(pgrep -P "$pm"))))
+}
+declare -A url token spid
 for b in sqlite pgsql; do
 	if [[ $b == sqlite ]]; then d=$db; else d=$pg; fi
 	token[$b]=$(admin_token "$d")
 	port=$(free_port)
 	"$bin" serve --db "$d" --listen "127.0.0.1:$port" --threads "$threads" >"$tmp/serve-$b.log" 2>&1 &
 	pids+=($!)
+	spid[$b]=$!
 	url[$b]=http://127.0.0.1:$port
 	wait_http "${url[$b]}/healthz"
 done
@@ -142,14 +153,26 @@ cmp -s "$tmp/body-sqlite" "$tmp/body-pgsql" ||
 	echo "pg.sh: warning: the two servers answer GET /api/v1/trainees/$id with different bodies" >&2
 
 # wrk_round NAME BACKEND PATH WRK-OPTIONS...: one wrk run; appends the
-# requests/s, median and p99 (ms) to the arrays NAME_{rps,p50,p99}_BACKEND.
+# requests/s, median and p99 (ms) to the arrays NAME_{rps,p50,p99}_BACKEND,
+# and the CPU time per request (us) of dualtrack serve and of the PostgreSQL
+# server (all its processes; none for SQLite) to NAME_{cpu,pcpu}_BACKEND.
 declare -a get_rps_sqlite=() get_p99_sqlite=() get_rps_pgsql=() get_p99_pgsql=()
+declare -a get_cpu_sqlite=() get_cpu_pgsql=() get_pcpu_pgsql=()
 declare -a dash_p50_sqlite=() dash_p99_sqlite=() dash_p50_pgsql=() dash_p99_pgsql=()
+# shellcheck disable=SC2034 # filled through eval, shown per round only
+declare -a dash_cpu_sqlite=() dash_cpu_pgsql=() dash_pcpu_pgsql=()
 # shellcheck disable=SC2034 # the arrays are reached through eval
 wrk_round() {
-	local name=$1 b=$2 path=$3 out rps p50 p99
+	local name=$1 b=$2 path=$3 out rps p50 p99 n c0 c1 p0=0 p1=0 cpu pcpu=0
 	shift 3
+	c0=$(cpu_ticks "${spid[$b]}")
+	[[ $b == pgsql ]] && p0=$(server_ticks)
 	out=$(wrk "$@" --latency -H "Authorization: Bearer ${token[$b]}" "${url[$b]}$path")
+	c1=$(cpu_ticks "${spid[$b]}")
+	[[ $b == pgsql ]] && p1=$(server_ticks)
+	n=$(awk '/ requests in / { print $1 }' <<<"$out")
+	cpu=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", (n > 0 ? t / hz / n * 1e6 : 0) }')
+	pcpu=$(awk -v t=$((p1 - p0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", (n > 0 ? t / hz / n * 1e6 : 0) }')
 	if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
 		echo "$out" >&2
 		echo "pg.sh: $b answered errors under load" >&2
@@ -158,8 +181,12 @@ wrk_round() {
 	rps=$(wrk_rps <<<"$out")
 	p50=$(wrk_ms 50% <<<"$out")
 	p99=$(wrk_ms 99% <<<"$out")
-	printf '   %-7s %10.1f req/s  median %8.3f ms  p99 %8.3f ms\n' "$b" "$rps" "$p50" "$p99"
-	eval "${name}_rps_$b+=(\"\$rps\") ${name}_p50_$b+=(\"\$p50\") ${name}_p99_$b+=(\"\$p99\")"
+	printf '   %-7s %10.1f req/s  median %8.3f ms  p99 %8.3f ms  CPU per request: dualtrack %6.1f us' \
+		"$b" "$rps" "$p50" "$p99" "$cpu"
+	[[ $b == pgsql ]] && printf ', PostgreSQL %6.1f us' "$pcpu"
+	echo
+	eval "${name}_rps_$b+=(\"\$rps\") ${name}_p50_$b+=(\"\$p50\") ${name}_p99_$b+=(\"\$p99\")" \
+		"${name}_cpu_$b+=(\"\$cpu\") ${name}_pcpu_$b+=(\"\$pcpu\")"
 }
 
 # ---- 2. GET by id ----
@@ -186,15 +213,6 @@ pids=()
 # failure); sets wall (s), cli (the command's own CPU, s) and srv (the
 # PostgreSQL server's CPU meanwhile, s: on a shared machine the wall time
 # depends on what else runs, the CPU time much less).
-hz=$(getconf CLK_TCK)
-server_ticks() {
-	local pm
-	pm=$(head -1 "$tmp/pg/data/postmaster.pid")
-	# the postmaster with the backends it has reaped, then the live ones
-	# shellcheck disable=SC2046 # a list of pids
-	echo $(($(sed 's/.*) //' "/proc/$pm/stat" | awk '{ print $12 + $13 + $14 + $15 }') +
-		$(cpu_ticks $(pgrep -P "$pm"))))
-}
 measure() {
 	local out=$1 t0 s0 TIMEFORMAT='%U %S'
 	shift
@@ -272,6 +290,9 @@ row "bytes per trainee (all-in)" "$((lite_bytes / trainees))" "$((pg_bytes / tra
 	"$(ratio "$pg_bytes" "$lite_bytes")" "" ""
 row "GET by id: req/s (median)" "$gs" "$gp" "$get_ratio" ">= 0.5x" "$(met "$get_ratio" '>=' 0.5)"
 row "GET by id: p99 (ms)" "$gs99" "$gp99" "$(ratio "$gp99" "$gs99")" "" ""
+gcs=$(m "${get_cpu_sqlite[@]}") gcp=$(m "${get_cpu_pgsql[@]}") gpp=$(m "${get_pcpu_pgsql[@]}")
+row "GET by id: CPU/request, dualtrack (us)" "$gcs" "$gcp" "$(ratio "$gcp" "$gcs")" "" ""
+row "GET by id: CPU/request, PostgreSQL (us)" "" "$gpp" "" "" ""
 row "dashboard: median (ms)" "$ds" "$dp" "$(ratio "$dp" "$ds")" "<= 2 ms (PG)" "$(met "$dp" '<=' 2)"
 row "dashboard: p99 (ms)" "$ds99" "$dp99" "$(ratio "$dp99" "$ds99")" "" ""
 row "" "import" "psql \\copy" "import/COPY" "" ""
