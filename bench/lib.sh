@@ -83,10 +83,12 @@ wrk_ms() {
 }
 
 cpu_ticks() {
-	local pid t=0
+	local pid t=0 v
 	for pid in "$@"; do
 		# fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the name
-		t=$((t + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0)))
+		# (none when the process has just ended)
+		v=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || v=0
+		t=$((t + ${v:-0}))
 	done
 	echo "$t"
 }
