@@ -46,7 +46,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-. bench/lib.sh # free_port, wait_http
+. bench/lib.sh # free_port, wait_http, cpu_ticks, median, wrk_rps, wrk_ms
 
 trainees=${TRAINEES:-1000000}
 seed=${SEED:-1}
@@ -176,15 +176,6 @@ fi
 bytes=$(wc -c <"$www/api/v1/trainees/$id")
 
 # ---- the load ----
-# cpu_ticks PID...: user + system clock ticks the processes (all their threads) have used
-cpu_ticks() {
-	local pid t=0
-	for pid in "$@"; do
-		# fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the name
-		t=$((t + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
-	done
-	echo "$t"
-}
 hz=$(getconf CLK_TCK)
 # bench NAME URL [wrk options...]: run wrk, print its report, append to rps_NAME,
 # p99_NAME (ms) and cpu_NAME (the server's CPU time per request, microseconds)
@@ -205,15 +196,12 @@ bench() {
 		echo "http.sh: $name answered errors under load" >&2
 		exit 1
 	fi
-	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
-	p99=$(awk '$1 == "99%" {
-		v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
-		printf "%.3f", u == "us" ? v / 1000 : u == "s" ? v * 1000 : u == "m" ? v * 60000 : v }' <<<"$out")
+	rps=$(wrk_rps <<<"$out")
+	p99=$(wrk_ms 99% <<<"$out")
 	n=$(awk '/ requests in / { print $1 }' <<<"$out")
 	cpu=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.2f", (n > 0 ? t / hz / n * 1e6 : 0) }')
 	eval "rps_$name+=(\"\$rps\") p99_$name+=(\"\$p99\") cpu_$name+=(\"\$cpu\")"
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for ((r = 1; r <= rounds; r++)); do
 	echo "== round $r of $rounds"
 	bench api "$api_url" -H "Authorization: Bearer $token"

@@ -24,6 +24,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. bench/lib.sh # now, secs
 
 trainees=${TRAINEES:-1000000}
 build=${BUILD:-build}
@@ -37,9 +38,6 @@ make --no-print-directory -s BUILD="$build" "$bin"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dualtrack-import.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 export DUALTRACK_TODAY=${DUALTRACK_TODAY:-2026-11-26} # ages are checked against "today"
 csv=$tmp/trainees.csv

@@ -52,9 +52,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s.%N; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 # ---- the dashboard from the aggregates ----
 bench_db "$tmp"
 token=$(admin_token "$db")
@@ -68,10 +65,8 @@ if command -v wrk >/dev/null; then
 	# one connection, one request at a time: the latency of a single request
 	out=$(wrk -t1 -c1 -d"${DURATION:-5s}" --latency -H "Authorization: Bearer $token" "$url")
 	grep -q 'Non-2xx' <<<"$out" && { echo "indicators.sh: the dashboard answered errors" >&2; exit 1; }
-	ms() { awk -v p="$1" '$1 == p { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
-		print (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v }'; }
-	agg_med=$(ms 50% <<<"$out")
-	agg_p99=$(ms 99% <<<"$out")
+	agg_med=$(wrk_ms 50% <<<"$out")
+	agg_p99=$(wrk_ms 99% <<<"$out")
 else
 	read -r agg_med agg_p99 < <(node bench/dashboard.mjs "$url" "$token" "$runs")
 fi
@@ -90,7 +85,8 @@ for ((i = 0; i < repeat; i++)); do
 	sqlite3 -readonly "$db" <<<"$sql" >"$tmp/gb.out"
 	echo "$(now) - $t0" | bc -l | awk '{ printf "%.3f\n", $1 * 1000 }' >>"$tmp/gb.times"
 done
-gb_med=$(median <"$tmp/gb.times")
+mapfile -t gb_times <"$tmp/gb.times"
+gb_med=$(median "${gb_times[@]}")
 gb_max=$(sort -g "$tmp/gb.times" | tail -1)
 echo "   median $gb_med ms, slowest $gb_max ms"
 sed 's/^/   | /' "$tmp/gb.out"
