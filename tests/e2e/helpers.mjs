@@ -38,7 +38,7 @@ export function tmpdir(prefix = 'dualtrack-e2e-') {
 // with --db and no --key-file, DUALTRACK_KEY_FILE names its key file (NAME.key
 // in os.tmpdir(), where dualtrack's own rule puts it when run from there), so
 // that a test's working folder does not change which key is used.
-function envFor(args, env) {
+export function envFor(args, env) {
   const e = { ...baseEnv(), ...(env || {}) };
   const i = args.indexOf('--db');
   const db = i >= 0 ? args[i + 1] : e.DUALTRACK_DB;
