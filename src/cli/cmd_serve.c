@@ -327,7 +327,7 @@ int cmd_serve(int argc, char **argv)
 	so.io_timeout_ms = IO_TIMEOUT_MS;
 	so.metrics_host = mport ? mhost.buf : NULL;
 	so.metrics_port = mport;
-	dt_app_init(&app, db.db_path);
+	dt_app_init(&app);
 	cfg.public_url = public_url.len ? public_url.buf : NULL;
 	dt_app_configure(&cfg);
 

@@ -247,7 +247,7 @@ size_t dt_app_body_limit(struct dt_http_head *h, void *ctx);
  */
 void dt_app_set_metrics_token(const char *token);
 /** The application for dt_server_run (dispatch.c). */
-void dt_app_init(struct dt_http_app *app, const char *db_path);
+void dt_app_init(struct dt_http_app *app);
 /** Set the configuration before serving; @cfg is copied, its strings must outlive the server. */
 void dt_app_configure(const struct dt_app_config *cfg);
 /** The configuration in force (zeroes until dt_app_configure). */

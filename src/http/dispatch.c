@@ -34,7 +34,6 @@
 #include "domain/entity.h"
 #include "core/banned.h"
 
-static const char *db_path_global;
 static struct dt_app_config app_config;
 
 void dt_app_configure(const struct dt_app_config *cfg)
@@ -1044,9 +1043,8 @@ static void thread_fini(struct dt_http_worker *w, void *ctx)
 	w->data = NULL;
 }
 
-void dt_app_init(struct dt_http_app *app, const char *db_path)
+void dt_app_init(struct dt_http_app *app)
 {
-	db_path_global = db_path;
 	app->thread_init = thread_init;
 	app->thread_fini = thread_fini;
 	app->handle = handle;

@@ -38,7 +38,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fz_store(40);
 	fz_make_callers();
 	fz_g.restore = true;
-	dt_app_init(&app, fz_g.path);
+	dt_app_init(&app);
 	worker.store = fz_g.s;
 	if (app.thread_init(&worker, app.ctx) != DT_OK)
 		fz_die("thread_init", NULL);

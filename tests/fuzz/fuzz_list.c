@@ -37,7 +37,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fz_g.restore = true; /* an unmasked export appends an audit event */
 	while (dt_entities[nkinds].name)
 		nkinds++;
-	dt_app_init(&app, fz_g.path);
+	dt_app_init(&app);
 	worker.store = fz_g.s;
 	if (app.thread_init(&worker, app.ctx) != DT_OK)
 		fz_die("thread_init", NULL);
