@@ -56,4 +56,12 @@ enum dt_err dt_db_sqlite_open(struct dt_db **out, const char *path, unsigned fla
 enum dt_err dt_db_pgsql_open(struct dt_db **out, const char *uri, unsigned flags,
 			     struct dt_strbuf *err);
 
+/*
+ * PostgreSQL's text of the store's SQL @sql, appended to @out: each "?"
+ * outside '...' strings, "..." names, comments and $tag$ bodies becomes
+ * $1, $2, ... ("?NNN" becomes $NNN); returns the number of parameters (the
+ * highest).  Exposed for tests/fuzz/fuzz_placeholders.c.
+ */
+int dt_db_pgsql_rewrite(const char *sql, struct dt_strbuf *out);
+
 #endif

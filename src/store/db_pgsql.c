@@ -544,12 +544,8 @@ static size_t dollar_tag(const char *p)
 	return p[i] == '$' ? i + 1 : 0;
 }
 
-/*
- * Copy @sql into @out with each "?" outside '...' strings, "..." names, --
- * and slash-star comments and $tag$...$tag$ bodies as $1, $2, ... ("?NNN"
- * as $NNN); the number of parameters (the highest).
- */
-static int rewrite_placeholders(const char *sql, struct dt_strbuf *out)
+/* See db_internal.h. */
+int dt_db_pgsql_rewrite(const char *sql, struct dt_strbuf *out)
 {
 	int n = 0;
 	const char *p = sql;
@@ -578,8 +574,10 @@ static int rewrite_placeholders(const char *sql, struct dt_strbuf *out)
 			/* As SQLite numbers them: ?NNN is parameter NNN, a bare ? the next after the highest yet */
 			int k = 0;
 			p++;
-			while (*p >= '0' && *p <= '9' && k < 100000)
-				k = k * 10 + (*p++ - '0');
+			while (*p >= '0' &&
+			       *p <= '9') /* too many digits: 100000, refused at prepare */
+				if ((k = k * 10 + (*p++ - '0')) > 100000)
+					k = 100000;
 			if (!k)
 				k = n + 1;
 			if (k > n)
@@ -600,7 +598,7 @@ static int rewrite_placeholders(const char *sql, struct dt_strbuf *out)
 static struct dt_db_stmt *pg_prepare(struct dt_db *db, const char *sql, struct dt_strbuf *err)
 {
 	struct dt_strbuf text = DT_STRBUF_INIT;
-	int n = rewrite_placeholders(sql, &text);
+	int n = dt_db_pgsql_rewrite(sql, &text);
 	struct pg_stmt *st = calloc(1, sizeof(*st));
 	if (!dt_strbuf_ok(&text) || !st)
 		goto oom;
