@@ -6,7 +6,8 @@
  * The records' personal identity numbers stay encrypted with the source's
  * key, so the target needs the same key file: when the target's key file
  * (by the usual rule: beside a database file, NAME.key for PostgreSQL) does
- * not exist, the source's is copied there, mode 0600.
+ * not exist, the source's is copied there, mode 0600.  A copy that fails
+ * leaves no new SQLite file behind.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,16 @@
 #include "core/banned.h"
 
 /* Copy the key file @from to @to (which must not exist), mode 0600. */
+/* Remove the SQLite file @path and the journal files beside it. */
+static void remove_db_file(const char *path)
+{
+	static const char *const tails[] = { "", "-wal", "-shm", "-journal" };
+	char name[4096];
+	for (size_t i = 0; i < DT_ARRAY_SIZE(tails); i++)
+		if (snprintf(name, sizeof(name), "%s%s", path, tails[i]) < (int)sizeof(name))
+			(void)unlink(name);
+}
+
 static int copy_key(const char *from, const char *to)
 {
 	FILE *in = fopen(from, "rb");
@@ -101,7 +112,14 @@ int cmd_copy(int argc, char **argv)
 	rc = dt_store_copy(from.store, dst, &stats, cli_progress_cb, &p, &err);
 	cli_progress_finish(&p);
 	if (rc != DT_OK) {
-		rc = cli_fail(rc, &err);
+		rc = cli_fail_store(dst, rc, &err);
+		/* The file this command made holds only the schema: gone, so that a second try may
+		 * make it again.  A PostgreSQL target is the caller's own database and stays. */
+		if (!dt_store_is_pgsql(to.db_path)) {
+			dt_store_close(dst);
+			dst = NULL;
+			remove_db_file(to.db_path);
+		}
 		goto out;
 	}
 	struct dt_strbuf msg = DT_STRBUF_INIT;

@@ -393,6 +393,21 @@ const struct dt_message_def dt_catalogue[] = {
 	  "copied {rows} rows to {path}; its audit chain of {events} events verifies ({seconds} s)" },
 	{ "cli.copy_key", E, "密钥文件 {from} 已复制为 {to}（新数据库用同一把密钥）",
 	  "copied the key file {from} to {to} (the new database uses the same key)" },
+	{ "copy.unknown_table", E,
+	  "{db}：表 {table} 不是复制功能认识的表（这个 dualtrack 比数据库旧）",
+	  "{db}: table {table} is not one that `copy` knows; this dualtrack is older than the "
+	  "database" },
+	{ "copy.not_empty", C, "{db}：已有数据（表 {table}），请复制到一个新的、空的数据库",
+	  "{db} already holds data (table {table}): copy into a new, empty database" },
+	{ "copy.schema_version", E,
+	  "源数据库的结构版本是 {source}，本 dualtrack 的是 {ours}：请先用本 dualtrack "
+	  "打开源数据库一次（会自动升级），再复制",
+	  "the source's schema is version {source}, this dualtrack's {ours}: open the source "
+	  "with this dualtrack once (it upgrades it), then copy" },
+	{ "copy.count_mismatch", DT_ECORRUPT,
+	  "复制后，表 {table} 在目标数据库中有 {target} 行，在源数据库中有 {source} 行",
+	  "after the copy, table {table} has {target} rows on the target and {source} on the "
+	  "source" },
 	{ "cli.out_of_memory", DT_ENOMEM, "内存不足", "out of memory" },
 	{ "cli.no_sodium", DT_EINTERNAL, "无法初始化加密库", "libsodium could not be initialised" },
 	{ "cli.warning", E, "提醒：", "warning: " },

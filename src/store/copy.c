@@ -73,10 +73,13 @@ static const char *tables_sql(const struct dt_store *s)
 /*
  * Every table of @s must be one the copy knows.  With @empty, every table
  * that is copied must also be empty (a target that holds a pilot already).
+ * A refusal is a problem of @rep, the target, naming @s as messages show it.
  */
-static enum dt_err check_tables(struct dt_store *s, const char *which, bool empty,
+static enum dt_err check_tables(struct dt_store *s, struct dt_store *rep, bool empty,
 				struct dt_strbuf *err)
 {
+	struct dt_strbuf shown = DT_STRBUF_INIT;
+	dt_store_path_shown(s->path, &shown);
 	struct dt_db_stmt *st = dt_db_prepare(s->db, tables_sql(s), err);
 	if (!st)
 		return DT_EDB;
@@ -85,11 +88,8 @@ static enum dt_err check_tables(struct dt_store *s, const char *which, bool empt
 		const char *name = dt_db_column_text(st, 0);
 		const struct copy_table *t = find_table(name);
 		if (!t) {
-			rc = dt_error(
-				err, DT_EINVAL,
-				"%s: table %s is not one that `copy` knows; this dualtrack is "
-				"older than the database",
-				which, name);
+			rc = dt_store_problem(rep, err, NULL, "copy.unknown_table", "db", shown.buf,
+					      "table", name, NULL);
 			break;
 		}
 		if (!empty || t->derived || !strcmp(name, "meta"))
@@ -100,14 +100,13 @@ static enum dt_err check_tables(struct dt_store *s, const char *which, bool empt
 		if (!q)
 			rc = DT_EDB;
 		else if (dt_db_step(q) == DT_DB_ROW && dt_db_column_int64(q, 0) > 0)
-			rc = dt_error(err, DT_ECONFLICT,
-				      "%s already holds data (table %s): copy into a new, empty "
-				      "database",
-				      which, name);
+			rc = dt_store_problem(rep, err, NULL, "copy.not_empty", "db", shown.buf,
+					      "table", name, NULL);
 		if (q)
 			dt_db_reset(q);
 	}
 	dt_db_finalize(st);
+	dt_strbuf_release(&shown);
 	return rc;
 }
 
@@ -333,16 +332,16 @@ enum dt_err dt_store_copy(struct dt_store *from, struct dt_store *to, struct dt_
 			  struct dt_strbuf *err)
 {
 	memset(stats, 0, sizeof(*stats));
-	int rc = check_tables(from, "the source", false, err);
+	dt_store_problems_clear(to);
+	int rc = check_tables(from, to, false, err);
 	if (rc == DT_OK)
-		rc = check_tables(to, "the target", true, err);
+		rc = check_tables(to, to, true, err);
 	if (rc != DT_OK)
 		return rc;
 	if (dt_store_schema_version(from) != dt_store_schema_version(to))
-		return dt_error(err, DT_EINVAL,
-				"the source's schema is version %d, this dualtrack's %d: open the "
-				"source with this dualtrack once (it upgrades it), then copy",
-				dt_store_schema_version(from), dt_store_schema_version(to));
+		return dt_store_problem(to, err, NULL, "copy.schema_version", "source",
+					DT_I(dt_store_schema_version(from)), "ours",
+					DT_I(dt_store_schema_version(to)), NULL);
 	/* The source as one snapshot: a server writing meanwhile changes nothing here. */
 	rc = dt_store_snapshot_begin(from, err);
 	int64_t total = 0, done = 0;
@@ -383,11 +382,8 @@ enum dt_err dt_store_copy(struct dt_store *from, struct dt_store *to, struct dt_
 			continue;
 		int64_t a = count_rows(from, t), b = count_rows(to, t);
 		if (a != b)
-			rc = dt_error(
-				err, DT_ECORRUPT,
-				"after the copy, table %s has %lld rows on the target and %lld "
-				"on the source",
-				t, (long long)b, (long long)a);
+			rc = dt_store_problem(to, err, NULL, "copy.count_mismatch", "table", t,
+					      "target", DT_I(b), "source", DT_I(a), NULL);
 	}
 	dt_store_snapshot_end(from);
 	/* The chain recomputes from its first event to the copied head (meta's audit_head). */

@@ -1,0 +1,54 @@
+// copy.test.mjs - `dualtrack copy --from SRC --to DST`: a pilot moved whole
+// (to a SQLite file, and to PostgreSQL in the PostgreSQL pass) with its counts
+// and audit chain checked, and the refusals: in Chinese, naming what is wrong,
+// leaving no target behind.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { dbPath, fails, freshFileDb, ok, run, sqlite, tmpdir, uscc } from './helpers.mjs';
+
+const ZH = { env: { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' } };
+
+// A small pilot in a SQLite file: one school and one trainee.
+function smallPilot() {
+  const f = freshFileDb('dualtrack-copy-');
+  const org = JSON.parse(ok(['add', 'organization', ...f.args, '--json', JSON.stringify({
+    kind: 'school', uscc: uscc('210100', '12345678'), name: '沈阳市装备制造工程学校', region: '210102',
+  })]));
+  assert.ok(org.id > 0);
+  return f;
+}
+
+test('copy moves a pilot and says so in Chinese; the target verifies', () => {
+  const src = smallPilot();
+  const dir = tmpdir('dualtrack-copy-to-');
+  const to = dbPath(dir);
+  const out = ok(['copy', '--from', src.db, '--to', to], ZH);
+  assert.match(out, /已复制 \d+ 行到 .*审计链 \d+ 个事件校验通过/);
+  assert.doesNotMatch(out, /:[^/@]*@/, 'no password shown');
+  const a = JSON.parse(ok(['list', 'organizations', '--format', 'json', '--db', src.db]));
+  const b = JSON.parse(ok(['list', 'organizations', '--format', 'json', '--db', to]));
+  assert.deepEqual(b, a);
+  ok(['audit', 'verify', '--db', to]);
+});
+
+test('copy refuses a source with a table it does not know, names it, and leaves no target', () => {
+  const src = smallPilot();
+  sqlite(src.db, 'CREATE TABLE stray_table (x INTEGER)');
+  const dir = tmpdir('dualtrack-copy-to-');
+  const to = path.join(dir, 'target.db');
+  const r = fails(['copy', '--from', src.db, '--to', to], 1, /表 stray_table 不是复制功能认识的表/, ZH);
+  assert.match(r.stderr, new RegExp(src.db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  assert.equal(fs.existsSync(to), false, 'the failed copy left its target file');
+  const en = run(['copy', '--from', src.db, '--to', to], { env: { LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
+  assert.notEqual(en.status, 0);
+  assert.match(en.stderr, /table stray_table is not one that `copy` knows/);
+});
+
+test('copy refuses a target that already holds a pilot', () => {
+  const src = smallPilot();
+  const other = smallPilot();
+  fails(['copy', '--from', src.db, '--to', other.db], 1, /已有试点数据，不能复制进去/, ZH);
+});
