@@ -98,11 +98,8 @@ int cmd_copy(int argc, char **argv)
 		rc = cli_fail(rc, &err);
 		goto out;
 	}
-	if (exists) {
-		cli_say(NULL, "cli.copy_target_exists", "path", to.db_shown, NULL);
-		rc = 1;
-		goto out;
-	}
+	/* An existing target is refused by the copy itself unless it holds nothing but the schema
+	 * (as a failed copy to PostgreSQL leaves it). */
 	rc = dt_store_open(&dst, to.db_path, NULL, DT_STORE_CREATE, &err);
 	if (rc != DT_OK) {
 		rc = cli_fail(rc, &err);
@@ -114,8 +111,8 @@ int cmd_copy(int argc, char **argv)
 	if (rc != DT_OK) {
 		rc = cli_fail_store(dst, rc, &err);
 		/* The file this command made holds only the schema: gone, so that a second try may
-		 * make it again.  A PostgreSQL target is the caller's own database and stays. */
-		if (!dt_store_is_pgsql(to.db_path)) {
+		 * make it again.  A PostgreSQL database is the caller's own and stays, empty. */
+		if (!exists && !dt_store_is_pgsql(to.db_path)) {
 			dt_store_close(dst);
 			dst = NULL;
 			remove_db_file(to.db_path);

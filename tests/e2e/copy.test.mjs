@@ -50,5 +50,16 @@ test('copy refuses a source with a table it does not know, names it, and leaves 
 test('copy refuses a target that already holds a pilot', () => {
   const src = smallPilot();
   const other = smallPilot();
-  fails(['copy', '--from', src.db, '--to', other.db], 1, /已有试点数据，不能复制进去/, ZH);
+  const r = fails(['copy', '--from', src.db, '--to', other.db], 1, /已有数据（表 \w+），请复制到一个新的、空的数据库/, ZH);
+  assert.match(r.stderr, /dualtrack\.db/);
+});
+
+test('after a failed copy the same command succeeds once the cause is mended', () => {
+  const src = smallPilot();
+  sqlite(src.db, 'CREATE TABLE stray_table (x INTEGER)');
+  const to = dbPath(tmpdir('dualtrack-copy-to-'));
+  fails(['copy', '--from', src.db, '--to', to], 1, /stray_table/, ZH);
+  sqlite(src.db, 'DROP TABLE stray_table');
+  assert.match(ok(['copy', '--from', src.db, '--to', to], ZH), /已复制 \d+ 行/);
+  ok(['audit', 'verify', '--db', to]);
 });
