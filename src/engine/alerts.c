@@ -18,9 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/common.h"
 #include "core/date.h"
+#include "core/log.h"
 #include "engine/indicators.h"
 #include "core/banned.h"
 
@@ -124,12 +126,25 @@ static enum dt_err raise(struct eval *ev, const char *rule, const char *severity
 	return raise_for(ev, rule, severity, kind, id, NULL, region, value, thr);
 }
 
-/* Call @fn for each candidate row of @rule (store/monitor.c holds the queries). */
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * Call @fn for each candidate row of @rule (store/monitor.c holds the
+ * queries).  What the query cost is logged at debug level
+ * (DUALTRACK_LOG_LEVEL=debug dualtrack alerts evaluate).
+ */
 static enum dt_err each_row(struct eval *ev, const char *rule, double thr,
 			    enum dt_err (*fn)(struct eval *ev, json_t *row, double thr))
 {
 	json_t *rows = NULL;
+	double t0 = now_ms();
 	int rc = dt_store_alert_candidates(ev->s, rule, ev->today, thr, &rows, ev->err);
+	dt_debug("alert rule %s: %zu rows in %.1f ms", rule, json_array_size(rows), now_ms() - t0);
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row)
