@@ -553,6 +553,25 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 			return life_transfer(g, &c, to, t, last);
 	}
 	rc = write_entries(g, &c, c.start, last);
+	/*
+	 * About one in 150 record books has an entry of today, the day the
+	 * contract is signed (record_before_start; an alert when "today" is the
+	 * real date, as in `dualtrack demo`, not under a pinned DUALTRACK_TODAY).
+	 */
+	if (rc == DT_OK && c.end > g->today && last == g->today - 1 &&
+	    dt_demo_rng_chance(&g->rng, 0.0067)) {
+		char date[DT_DATE_STRLEN];
+		dt_demo_date_str(g->today, date);
+		json_t *e = json_pack(
+			"{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c.id, "date", date,
+			"site", "company", "hours", 2.0, "content",
+			dt_demo_content(&g->rng, g->inds[g->occs[c.prog->occ].industry].key, true));
+		rc = dt_demo_w_create(g, "record_entry", e, NULL,
+				      "record-book entry of contract %lld on %s", (long long)c.id,
+				      date);
+		if (rc == DT_OK)
+			g->st->entries++;
+	}
 	if (rc == DT_OK)
 		rc = maybe_intermediate(g, &c, c.start, last);
 	if (rc == DT_OK && c.end < g->today) {
