@@ -146,10 +146,10 @@ int dt_demo_w_act(struct dt_demo_gen *g, int64_t cid, enum dt_contract_event ev,
 	return rc;
 }
 
-int dt_demo_w_signoff(struct dt_demo_gen *g, int64_t id)
+int dt_demo_w_signoff(struct dt_demo_gen *g, int64_t id, const char *at)
 {
 	struct dt_strbuf e2 = DT_STRBUF_INIT;
-	int rc = dt_store_record_signoff(g->s, g->a, NULL, id, NULL, &e2);
+	int rc = dt_store_record_signoff_at(g->s, g->a, NULL, id, at, NULL, &e2);
 	if (rc == DT_OK)
 		g->pending++;
 	else

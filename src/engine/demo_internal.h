@@ -258,7 +258,8 @@ int dt_demo_w_create(struct dt_demo_gen *g, const char *entity, json_t *in, int6
 /* One contract action; *@out (may be NULL) receives the store's answer.  Takes @args. */
 int dt_demo_w_act(struct dt_demo_gen *g, int64_t cid, enum dt_contract_event ev,
 		  enum dt_party party, json_t *args, json_t **out);
-int dt_demo_w_signoff(struct dt_demo_gen *g, int64_t id);
+/* Sign off entry @id at @at (YYYY-MM-DDTHH:MM:SS.mmmZ; NULL: now). */
+int dt_demo_w_signoff(struct dt_demo_gen *g, int64_t id, const char *at);
 /* Commit when the batch is full and open the next transaction. */
 int dt_demo_batch(struct dt_demo_gen *g, bool force);
 

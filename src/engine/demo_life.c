@@ -140,7 +140,29 @@ struct cctx {
 	int32_t start, end;
 	double ratio; /* company share of the record book's hours */
 	int stipend;
+	bool burst; /* the mentor signs the last months' entries at once (a data-quality alert) */
 };
+
+/*
+ * Sign off entry @eid of day @d as a mentor would: one to ten days later,
+ * in office hours (China time), never after now.  Entries of a burst
+ * contract dated in the four months before the last fortnight are signed
+ * now, all within the same minute: the signoff_burst alert of the demo.
+ */
+static int sign_entry(struct dt_demo_gen *g, const struct cctx *c, int64_t eid, int32_t d)
+{
+	int32_t when = d + dt_demo_rng_range(&g->rng, 1, 10);
+	int minute = dt_demo_rng_range(&g->rng, 0, 10 * 60 - 1); /* 08:00..17:59 +08:00 */
+	int sec = dt_demo_rng_range(&g->rng, 0, 59999);
+	if (c->burst && d >= g->today - 130)
+		return dt_demo_w_signoff(g, eid, NULL);
+	struct dt_date w = dt_date_from_days(when);
+	char at[64], now[DT_TIME_STRLEN];
+	snprintf(at, sizeof(at), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", w.year, w.month, w.day,
+		 minute / 60, minute % 60, sec / 1000, sec % 1000);
+	dt_time_now(now);
+	return dt_demo_w_signoff(g, eid, strcmp(at, now) < 0 ? at : NULL);
+}
 
 /* The longest day the demo writes into a record book: a working day. */
 #define DEMO_DAY_HOURS 8.0
@@ -218,7 +240,7 @@ static int write_entries(struct dt_demo_gen *g, const struct cctx *c, int32_t fr
 					break;
 				g->st->entries++;
 				if (d <= g->today - 14 && dt_demo_rng_chance(&g->rng, 0.97))
-					rc = dt_demo_w_signoff(g, eid);
+					rc = sign_entry(g, c, eid, d);
 			}
 		}
 	}
@@ -469,7 +491,9 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 	int64_t ent_idx = c.ent - g->ents;
 	mentor_name(g, 2, (uint64_t)ent_idx, dt_demo_rng_below(&g->rng, (uint32_t)c.ent->nmentors),
 		    &cm);
-	mentor_name(g, 3, (uint64_t)(c.prog - g->progs), 0, &sm);
+	/* A few school mentors per programme, the first with the most trainees. */
+	mentor_name(g, 3, (uint64_t)(c.prog - g->progs),
+		    dt_demo_rng_chance(&g->rng, 0.5) ? 0 : dt_demo_rng_below(&g->rng, 4), &sm);
 	char sd[DT_DATE_STRLEN], ed[DT_DATE_STRLEN];
 	dt_demo_date_str(c.start, sd);
 	dt_demo_date_str(c.end, ed);
@@ -502,7 +526,16 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 
 	/* How it ends: dissolved (8%), transferred (2%), completed when the end has passed. */
 	double u = dt_demo_rng_unit(&g->rng);
-	int32_t last = dt_demo_min32(c.end, g->today);
+	/*
+	 * Entries up to yesterday: the contracts are signed (activated) today,
+	 * and an entry of the signing day is an alert (record_before_start).
+	 */
+	int32_t last = dt_demo_min32(c.end, g->today - 1);
+	/* About one in 150 mentors signs the last months' entries at once. */
+	c.burst = c.end > g->today && dt_demo_rng_chance(&g->rng, 0.0067);
+	/* About one in 150 record books stops two to four months ago (no_record_entry). */
+	if (c.end > g->today && dt_demo_rng_chance(&g->rng, 0.0067))
+		last = dt_demo_max32(c.start, g->today - dt_demo_rng_range(&g->rng, 61, 120));
 	if (u < 0.08)
 		return life_dissolve(g, &c);
 	int32_t t_lo = c.start + 90, t_hi = dt_demo_min32(c.end - 60, g->today - 14);
@@ -520,11 +553,32 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 			return life_transfer(g, &c, to, t, last);
 	}
 	rc = write_entries(g, &c, c.start, last);
+	/*
+	 * About one in 150 record books has an entry of today, the day the
+	 * contract is signed (record_before_start; an alert when "today" is the
+	 * real date, as in `dualtrack demo`, not under a pinned DUALTRACK_TODAY).
+	 */
+	if (rc == DT_OK && c.end > g->today && last == g->today - 1 &&
+	    dt_demo_rng_chance(&g->rng, 0.0067)) {
+		char date[DT_DATE_STRLEN];
+		dt_demo_date_str(g->today, date);
+		json_t *e = json_pack(
+			"{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c.id, "date", date,
+			"site", "company", "hours", 2.0, "content",
+			dt_demo_content(&g->rng, g->inds[g->occs[c.prog->occ].industry].key, true));
+		rc = dt_demo_w_create(g, "record_entry", e, NULL,
+				      "record-book entry of contract %lld on %s", (long long)c.id,
+				      date);
+		if (rc == DT_OK)
+			g->st->entries++;
+	}
 	if (rc == DT_OK)
 		rc = maybe_intermediate(g, &c, c.start, last);
 	if (rc == DT_OK && c.end < g->today) {
 		bool passed = false;
-		rc = final_assessments(g, &c, &passed);
+		/* About one completion in 150 has no final assessment (completion_no_final). */
+		if (!dt_demo_rng_chance(&g->rng, 0.0067))
+			rc = final_assessments(g, &c, &passed);
 		if (rc == DT_OK)
 			rc = dt_demo_w_act(g, c.id, DT_CEV_COMPLETE, DT_PARTY_ENTERPRISE,
 					   date_args(c.end), NULL);

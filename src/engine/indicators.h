@@ -53,6 +53,15 @@ enum dt_err dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor 
 				      int *raised, struct dt_strbuf *err);
 
 /**
+ * The same, with @full false leaving out the rules that read the whole
+ * record book (record_day_hours, signoff_burst, record_before_start): the
+ * pass run shortly after writes; the full pass runs at start, daily and on
+ * `dualtrack alerts evaluate` (docs/INDICATORS.md, "Alerts").
+ */
+enum dt_err dt_engine_alerts_pass(struct dt_store *s, const struct dt_actor *a, int today,
+				  bool full, int *raised, struct dt_strbuf *err);
+
+/**
  * The alert rule @name: its index (-1 if there is none), default threshold
  * and description (Chinese, as the settings list shows indicator names).  dt_engine_alert_rule_name(i) lists them (NULL after the last).
  */

@@ -4,9 +4,10 @@
  * Writers only bump an atomic counter; the watcher wakes every tick, and
  * when the counter moved and has been still for the delay (so that a burst
  * of writes costs one evaluation), or has kept moving for a minute since the
- * last evaluation, or when a day has passed, runs
- * dt_engine_alerts_evaluate() on its own connection as the actor
- * "system:alerts".
+ * last evaluation, runs the rules cheap enough for that
+ * (dt_engine_alerts_pass(), not full); at start and when a day has passed,
+ * every rule, the whole record book's data-quality checks too.  It runs on
+ * its own connection as the actor "system:alerts".
  *
  * Several servers on one PostgreSQL database evaluate once between them:
  * only the one holding the advisory lock DT_STORE_LOCK_ALERTS (taken for
@@ -83,14 +84,15 @@ static bool others_wrote(void)
 	return moved;
 }
 
-static void evaluate(void)
+/* @full: every rule (at start and daily); otherwise those cheap enough after writes. */
+static void evaluate(bool full)
 {
 	if (!leader())
 		return;
 	static const struct dt_actor actor = { "system:alerts", NULL, NULL };
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	int raised = 0;
-	if (dt_engine_alerts_evaluate(w.store, &actor, 0, &raised, &err) != DT_OK)
+	if (dt_engine_alerts_pass(w.store, &actor, 0, full, &raised, &err) != DT_OK)
 		dt_warn("alert rules: %s", err.buf);
 	else if (raised)
 		dt_info("alert rules: %d new alert%s", raised, raised == 1 ? "" : "s");
@@ -101,8 +103,8 @@ static void *watch_main(void *arg)
 {
 	(void)arg;
 	unsigned seen = atomic_load(&changes);
-	double changed_at = 0, last_eval = now_s();
-	evaluate(); /* once at start: the daily rules for today */
+	double changed_at = 0, last_eval = now_s(), last_full = last_eval;
+	evaluate(true); /* once at start: the daily rules for today */
 	pthread_mutex_lock(&w.mu);
 	while (!w.stop) {
 		struct timespec ts;
@@ -126,12 +128,15 @@ static void *watch_main(void *arg)
 		/* Quiet for the delay; or changing without pause for a minute (a busy server). */
 		bool settled = changed_at > 0 &&
 			       ((t - changed_at) * 1000 >= w.delay_ms || t - last_eval >= BUSY_S);
-		if (settled || t - last_eval >= DAY_S) {
+		if (settled || t - last_full >= DAY_S) {
+			bool full = t - last_full >= DAY_S;
 			pthread_mutex_unlock(&w.mu);
-			evaluate();
+			evaluate(full);
 			pthread_mutex_lock(&w.mu);
 			changed_at = 0;
 			last_eval = t;
+			if (full)
+				last_full = t;
 		}
 	}
 	pthread_mutex_unlock(&w.mu);

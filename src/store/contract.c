@@ -9,6 +9,7 @@
  * audit event, all in one transaction.  Refusals are problems in the
  * store's problems (dt_store_problems()).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -316,15 +317,51 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
 				    const struct dt_scope *scope, int64_t id, json_t **out,
 				    struct dt_strbuf *err)
 {
+	return dt_store_record_signoff_at(s, a, scope, id, NULL, out, err);
+}
+
+/* Has @t the shape of dt_time_now()'s text, with a real date? */
+static bool time_shaped(const char *t)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+	if (strlen(t) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? t[i] < '0' || t[i] > '9' : t[i] != shape[i])
+			return false;
+	char day[DT_DATE_STRLEN];
+	snprintf(day, sizeof(day), "%.10s", t);
+	struct dt_date d;
+	return dt_date_parse(day, &d, NULL, NULL) == DT_OK && memcmp(t + 11, "24", 2) < 0 &&
+	       t[14] < '6' && t[17] < '6';
+}
+
+enum dt_err dt_store_record_signoff_at(struct dt_store *s, const struct dt_actor *a,
+				       const struct dt_scope *scope, int64_t id, const char *at,
+				       json_t **out, struct dt_strbuf *err)
+{
 	const struct dt_entity *e = dt_entity_find("record_entry");
 	json_t *before = NULL, *after = NULL;
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
+	if (at && (!time_shaped(at) || strcmp(at, now) > 0))
+		return dt_error(
+			err, DT_EINVAL,
+			"sign-off time: expected a time YYYY-MM-DDTHH:MM:SS.mmmZ not in the "
+			"future");
 	dt_store_problems_begin(s, e->name);
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
 	rc = dt_crud_get(s, e, scope, id, 0, &before, err);
+	if (rc == DT_OK && at) {
+		const char *date = json_string_value(json_object_get(before, "date"));
+		if (!date || strncmp(at, date, 10) < 0)
+			rc = dt_error(
+				err, DT_EINVAL,
+				"record-book entry %lld: a sign-off at %s is before its date %s",
+				(long long)id, at, date ? date : "?");
+	}
 	if (rc == DT_OK)
 		rc = dt_crud_writable(s, e, scope, id, err);
 	if (rc == DT_OK && present(before, "signed_at")) {
@@ -343,7 +380,7 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
 			rc = DT_EDB;
 		} else {
 			dt_db_bind_text(st, 1, a->login, -1);
-			dt_db_bind_text(st, 2, now, -1);
+			dt_db_bind_text(st, 2, at ? at : now, -1);
 			dt_db_bind_text(st, 3, now, -1);
 			dt_db_bind_int64(st, 4, id);
 			if (dt_db_step(st) != DT_DB_DONE)

@@ -268,6 +268,16 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a,
 enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
 				    const struct dt_scope *scope, int64_t id, json_t **out,
 				    struct dt_strbuf *err);
+/**
+ * The same, the sign-off stated as made at @at ("YYYY-MM-DDTHH:MM:SS.mmmZ",
+ * not in the future, not before the entry's date; NULL: now): a record book
+ * carried over with the times its sign-offs were made (the demo's history).
+ * The audit event is of now, with @at in the entry's signed_at.  A bad @at
+ * is DT_EINVAL.
+ */
+enum dt_err dt_store_record_signoff_at(struct dt_store *s, const struct dt_actor *a,
+				       const struct dt_scope *scope, int64_t id, const char *at,
+				       json_t **out, struct dt_strbuf *err);
 
 /* ---- indicator aggregates (store/agg.c) ---- */
 
