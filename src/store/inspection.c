@@ -313,6 +313,15 @@ enum dt_err dt_store_plan_create(struct dt_store *s, const struct dt_actor *a, j
 		return dt_store_problem(s, err, "region", "inspection.region_level", NULL);
 	if (!plan_writable(a, region))
 		return dt_store_problem(s, err, "region", "inspection.scope", NULL);
+	struct dt_db_stmt *rq = dt_sql_prepare(s, "SELECT 1 FROM region WHERE id = ?", err);
+	if (!rq)
+		return DT_EDB;
+	dt_db_bind_int64(rq, 1, region);
+	int found = dt_db_step(rq);
+	dt_db_reset(rq);
+	if (found != DT_DB_ROW)
+		return dt_store_problem(s, err, "region", "region.unknown", "value",
+					json_string_value(jr), NULL);
 	int64_t year, count = 0;
 	const char *title = NULL, *kinds_text, *sample_kind;
 	if ((rc = int_member(s, in, "year", 2000, 2100, &year, err)) != DT_OK ||
