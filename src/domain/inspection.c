@@ -291,46 +291,110 @@ static const char *opt_id(char *buf, int64_t v)
 	return buf;
 }
 
+/*
+ * Append the decimal of @v (at least @width digits, zero-padded) to @p and
+ * return the end: the canonical lines are 100,000s of them, and snprintf
+ * costs more than hashing them.
+ */
+static char *put_int(char *p, int64_t v, int width)
+{
+	char d[24];
+	int n = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		d[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (n < width)
+		d[n++] = '0';
+	if (v < 0)
+		*p++ = '-';
+	while (n)
+		*p++ = d[--n];
+	return p;
+}
+
+/* As put_int(), "-" for 0 (none); then a space or a newline (@end). */
+static char *put_opt(char *p, int64_t v, char end)
+{
+	if (v)
+		p = put_int(p, v, 0);
+	else
+		*p++ = '-';
+	*p++ = end;
+	return p;
+}
+
 void dt_draw_canonical(const struct dt_draw_input *in,
 		       void (*line)(void *arg, const char *s, size_t n), void *arg)
 {
-	char b[160], x[24], y[24];
+	char b[160];
 	int n = snprintf(b, sizeof(b), "%s\nplan %lld\nsample %s %lld\ncross_city %d\n",
 			 DT_DRAW_VERSION, (long long)in->plan_id, in->rate ? "rate" : "count",
 			 (long long)in->sample, in->cross_city ? 1 : 0);
 	line(arg, b, (size_t)n);
+	/* "candidate CITY KIND OBJECT_ID ORG_ID ORG2_ID WEIGHT", "inspector ID ORG_ID CITY" */
 	for (size_t i = 0; i < in->ncand; i++) {
 		const struct dt_draw_candidate *c = &in->cand[i];
-		n = snprintf(b, sizeof(b), "candidate %06d %s %lld %s %s %lld\n", c->city,
-			     dt_object_kind_name(c->kind), (long long)c->object_id,
-			     opt_id(x, c->org_id), opt_id(y, c->org2_id), (long long)c->weight);
-		line(arg, b, (size_t)n);
+		const char *k = dt_object_kind_name(c->kind);
+		size_t kl = strlen(k);
+		char *p = b;
+		memcpy(p, "candidate ", 10);
+		p = put_int(p + 10, c->city, 6);
+		*p++ = ' ';
+		memcpy(p, k, kl);
+		p += kl;
+		*p++ = ' ';
+		p = put_int(p, c->object_id, 0);
+		*p++ = ' ';
+		p = put_opt(p, c->org_id, ' ');
+		p = put_opt(p, c->org2_id, ' ');
+		p = put_int(p, c->weight, 0);
+		*p++ = '\n';
+		line(arg, b, (size_t)(p - b));
 	}
 	for (size_t i = 0; i < in->ninsp; i++) {
-		const struct dt_draw_inspector *p = &in->insp[i];
-		char cb[24];
-		const char *city = "-";
-		if (p->city) {
-			snprintf(cb, sizeof(cb), "%06d", p->city);
-			city = cb;
-		}
-		n = snprintf(b, sizeof(b), "inspector %lld %s %s\n", (long long)p->account_id,
-			     opt_id(x, p->org_id), city);
-		line(arg, b, (size_t)n);
+		const struct dt_draw_inspector *q = &in->insp[i];
+		char *p = b;
+		memcpy(p, "inspector ", 10);
+		p = put_int(p + 10, q->account_id, 0);
+		*p++ = ' ';
+		p = put_opt(p, q->org_id, ' ');
+		if (q->city)
+			p = put_int(p, q->city, 6);
+		else
+			*p++ = '-';
+		*p++ = '\n';
+		line(arg, b, (size_t)(p - b));
 	}
 }
 
+/* The hash of the canonical text, fed in chunks rather than line by line. */
+struct hasher {
+	crypto_generichash_state h;
+	size_t len;
+	unsigned char buf[16384];
+};
+
 static void hash_line(void *arg, const char *s, size_t n)
 {
-	crypto_generichash_update(arg, (const unsigned char *)s, n);
+	struct hasher *hs = arg;
+	if (hs->len + n > sizeof(hs->buf)) {
+		crypto_generichash_update(&hs->h, hs->buf, hs->len);
+		hs->len = 0;
+	}
+	memcpy(hs->buf + hs->len, s, n); /* a line is far shorter than the buffer */
+	hs->len += n;
 }
 
 void dt_draw_inputs_hash(const struct dt_draw_input *in, unsigned char out[DT_DRAW_HASH_LEN])
 {
-	crypto_generichash_state h;
-	crypto_generichash_init(&h, NULL, 0, DT_DRAW_HASH_LEN);
-	dt_draw_canonical(in, hash_line, &h);
-	crypto_generichash_final(&h, out, DT_DRAW_HASH_LEN);
+	struct hasher hs;
+	hs.len = 0;
+	crypto_generichash_init(&hs.h, NULL, 0, DT_DRAW_HASH_LEN);
+	dt_draw_canonical(in, hash_line, &hs);
+	crypto_generichash_update(&hs.h, hs.buf, hs.len);
+	crypto_generichash_final(&hs.h, out, DT_DRAW_HASH_LEN);
 }
 
 void dt_draw_seed_hash(const unsigned char seed[DT_DRAW_SEED_LEN],
@@ -466,7 +530,7 @@ static bool eligible(const struct dt_draw_input *in, const struct dt_draw_inspec
 }
 
 enum dt_err dt_draw_run(const struct dt_draw_input *in, const unsigned char seed[DT_DRAW_SEED_LEN],
-			struct dt_draw_pick **picks, size_t *npicks)
+			const unsigned char *inputs_hash, struct dt_draw_pick **picks, size_t *npicks)
 {
 	struct dt_draw_pick *out = NULL;
 	struct fenwick f = { 0 };
@@ -482,7 +546,10 @@ enum dt_err dt_draw_run(const struct dt_draw_input *in, const unsigned char seed
 	for (size_t i = 0; i < in->ncand; i++)
 		if (in->cand[i].weight < 1 || in->cand[i].weight > (INT64_C(1) << 40))
 			return DT_EINVAL;
-	dt_draw_inputs_hash(in, inputs);
+	if (inputs_hash)
+		memcpy(inputs, inputs_hash, sizeof(inputs));
+	else
+		dt_draw_inputs_hash(in, inputs);
 	stream_init(&r, seed, inputs);
 	out = calloc(in->ncand ? in->ncand : 1, sizeof(*out));
 	f.t = calloc(in->ncand + 1, sizeof(*f.t));

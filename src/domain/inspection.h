@@ -156,11 +156,14 @@ void dt_draw_seed_hash(const unsigned char seed[DT_DRAW_SEED_LEN],
 void dt_draw_seed_new(unsigned char seed[DT_DRAW_SEED_LEN]);
 /**
  * Run the draw over the sorted inputs @in with @seed: *@picks (malloc'd, the
- * caller frees) receives *@npicks drawn objects in draw order.  DT_ENOMEM, or
- * DT_EINVAL when an input is out of range (a weight < 1, a sample < 1).
+ * caller frees) receives *@npicks drawn objects in draw order.  @inputs_hash
+ * is dt_draw_inputs_hash() of @in when the caller has it (NULL: computed
+ * here).  DT_ENOMEM, or DT_EINVAL when an input is out of range (a weight
+ * < 1, a sample < 1).
  */
 enum dt_err dt_draw_run(const struct dt_draw_input *in, const unsigned char seed[DT_DRAW_SEED_LEN],
-			struct dt_draw_pick **picks, size_t *npicks);
+			const unsigned char *inputs_hash, struct dt_draw_pick **picks,
+			size_t *npicks);
 /**
  * result_hash: BLAKE2b-256 over the picks' canonical lines
  * "pick POS KIND OBJECT_ID A B\n" (A, B "-" when none).

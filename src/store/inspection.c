@@ -1101,12 +1101,15 @@ static enum dt_err commit_plan(struct dt_store *s, json_t *plan, struct dt_strbu
 	return rc;
 }
 
-/* The stored inputs hash of plan @id equals a fresh one over the frozen rows? */
-static bool inputs_intact(json_t *plan, const struct dt_draw_input *in, char *have_hex)
+/*
+ * The stored inputs hash of plan @id equals a fresh one over the frozen rows?
+ * The fresh one goes to @ih and, as hex, to @have_hex.
+ */
+static bool inputs_intact(json_t *plan, const struct dt_draw_input *in,
+			  unsigned char ih[DT_DRAW_HASH_LEN], char *have_hex)
 {
-	unsigned char ih[DT_DRAW_HASH_LEN];
 	dt_draw_inputs_hash(in, ih);
-	sodium_bin2hex(have_hex, 2 * DT_DRAW_HASH_LEN + 1, ih, sizeof(ih));
+	sodium_bin2hex(have_hex, 2 * DT_DRAW_HASH_LEN + 1, ih, DT_DRAW_HASH_LEN);
 	const char *want = json_string_value(json_object_get(plan, "inputs_hash"));
 	return want && !strcmp(want, have_hex);
 }
@@ -1118,17 +1121,17 @@ static enum dt_err draw_plan(struct dt_store *s, const struct dt_actor *a, json_
 	struct dt_draw_input in = { 0 };
 	struct dt_draw_pick *picks = NULL;
 	size_t n = 0;
-	unsigned char seed[DT_DRAW_SEED_LEN], rh[DT_DRAW_HASH_LEN];
+	unsigned char seed[DT_DRAW_SEED_LEN], rh[DT_DRAW_HASH_LEN], ih[DT_DRAW_HASH_LEN];
 	char hexb[2 * DT_DRAW_HASH_LEN + 1];
 	enum dt_err rc = frozen_inputs(s, plan, &in, err);
-	if (rc == DT_OK && !inputs_intact(plan, &in, hexb))
+	if (rc == DT_OK && !inputs_intact(plan, &in, ih, hexb))
 		rc = dt_error(err, DT_ECORRUPT,
 			      "inspection plan %lld: the frozen inputs no longer match inputs_hash",
 			      (long long)id);
 	if (rc == DT_OK)
 		rc = unseal(s, id, seed, err);
 	if (rc == DT_OK)
-		rc = dt_draw_run(&in, seed, &picks, &n);
+		rc = dt_draw_run(&in, seed, ih, &picks, &n);
 	sodium_memzero(seed, sizeof(seed));
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
@@ -1313,10 +1316,11 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 		       hexb, json_string_value(json_object_get(plan, "seed_hash")));
 	if ((rc = frozen_inputs(s, plan, &in, err)) != DT_OK)
 		goto out;
-	if (!inputs_intact(plan, &in, hexb))
+	unsigned char ih[DT_DRAW_HASH_LEN];
+	if (!inputs_intact(plan, &in, ih, hexb))
 		differ(rep, "inputs_hash: the published inputs hash to %s, not to the committed %s",
 		       hexb, json_string_value(json_object_get(plan, "inputs_hash")));
-	if ((rc = dt_draw_run(&in, seed, &picks, &n)) != DT_OK) {
+	if ((rc = dt_draw_run(&in, seed, ih, &picks, &n)) != DT_OK) {
 		differ(rep, "inputs: out of range for the draw");
 		rc = DT_OK;
 		goto done;

@@ -63,7 +63,7 @@ static void result_hex(const struct dt_draw_input *in, const unsigned char seed[
 {
 	struct dt_draw_pick *p = NULL;
 	size_t n = 0;
-	assert_int_equal(dt_draw_run(in, seed, &p, &n), DT_OK);
+	assert_int_equal(dt_draw_run(in, seed, NULL, &p, &n), DT_OK);
 	unsigned char h[32];
 	dt_draw_result_hash(in, p, n, h);
 	hex(h, 32, out);
@@ -85,7 +85,7 @@ static void test_known_answer(void **state)
 	assert_string_equal(x, "ab60259c60f553600ce130d5dac71009c1a05fb6bd07017d786409c3c63366a8");
 	struct dt_draw_pick *p = NULL;
 	size_t n = 0;
-	assert_int_equal(dt_draw_run(&in, seed, &p, &n), DT_OK);
+	assert_int_equal(dt_draw_run(&in, seed, NULL, &p, &n), DT_OK);
 	assert_int_equal(n, 4);
 	/* as docs/SUPERVISION.md lists them */
 	static const int64_t want[4][4] = {
@@ -182,7 +182,7 @@ static void test_weights_change_odds(void **state)
 		seed_of(seed, s);
 		struct dt_draw_pick *p = NULL;
 		size_t n = 0;
-		assert_int_equal(dt_draw_run(&in, seed, &p, &n), DT_OK);
+		assert_int_equal(dt_draw_run(&in, seed, NULL, &p, &n), DT_OK);
 		assert_int_equal(n, 2);
 		assert_int_not_equal(p[0].cand, p[1].cand);
 		count[p[0].cand]++;
@@ -235,7 +235,7 @@ static void test_property_random_pools(void **state)
 		seed_of(seed, (uint64_t)round);
 		struct dt_draw_pick *pk = NULL;
 		size_t n = 0;
-		assert_int_equal(dt_draw_run(&in, seed, &pk, &n), DT_OK);
+		assert_int_equal(dt_draw_run(&in, seed, NULL, &pk, &n), DT_OK);
 		char *seen = calloc(nc + 1, 1);
 		/* per city: the sample size */
 		size_t k = 0;
@@ -292,19 +292,19 @@ static void test_bad_inputs(void **state)
 	struct dt_draw_pick *p = NULL;
 	size_t n = 0;
 	in.sample = 0;
-	assert_int_equal(dt_draw_run(&in, seed, &p, &n), DT_EINVAL);
+	assert_int_equal(dt_draw_run(&in, seed, NULL, &p, &n), DT_EINVAL);
 	in.sample = 10001;
 	in.rate = true;
-	assert_int_equal(dt_draw_run(&in, seed, &p, &n), DT_EINVAL);
+	assert_int_equal(dt_draw_run(&in, seed, NULL, &p, &n), DT_EINVAL);
 	in.sample = 2;
 	in.rate = false;
 	in.cand[0].weight = 0;
-	assert_int_equal(dt_draw_run(&in, seed, &p, &n), DT_EINVAL);
+	assert_int_equal(dt_draw_run(&in, seed, NULL, &p, &n), DT_EINVAL);
 	assert_null(p);
 	in.cand[0].weight = 5;
 	/* an empty pool: objects are drawn, no inspectors */
 	in.ninsp = 0;
-	assert_int_equal(dt_draw_run(&in, seed, &p, &n), DT_OK);
+	assert_int_equal(dt_draw_run(&in, seed, NULL, &p, &n), DT_OK);
 	assert_int_equal(n, 4);
 	for (size_t i = 0; i < n; i++)
 		assert_true(p[i].inspector_a == 0 && p[i].inspector_b == 0);
