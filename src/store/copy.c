@@ -41,6 +41,8 @@ static const struct copy_table {
 	{ "record_entry", false },   { "assessment", false },  { "outcome", false },
 	{ "account", false },        { "credential", false },  { "pilot_task", false },
 	{ "target", false },         { "alert", false },       { "job", false },
+	{ "inspection_plan", false }, { "plan_check", false },    { "plan_inspector", false },
+	{ "plan_candidate", false },  { "inspection", false },
 	{ "audit", false },          { "region_up", true },    { "agg", true },
 	{ "agg_year", true },        { "agg_delta", true },    { "mentor_load", true },
 	{ "enterprise_load", true },
@@ -309,6 +311,17 @@ static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const 
 	return rc;
 }
 
+/* Tables keyed without an id column: no identity sequence to move. */
+static bool no_id(const char *t)
+{
+	static const char *const names[] = { "meta", "plan_check", "plan_inspector",
+					     "plan_candidate" };
+	for (size_t i = 0; i < DT_ARRAY_SIZE(names); i++)
+		if (!strcmp(names[i], t))
+			return true;
+	return false;
+}
+
 /* On PostgreSQL, move @t's identity sequence past its highest id: dialect. */
 static enum dt_err move_sequence(struct dt_store *to, const char *t, struct dt_strbuf *err)
 {
@@ -360,7 +373,7 @@ enum dt_err dt_store_copy(struct dt_store *from, struct dt_store *to, struct dt_
 		if (copy_tables[i].derived)
 			continue;
 		rc = copy_table(from, to, t, &done, total, progress, ctx, err);
-		if (rc == DT_OK)
+		if (rc == DT_OK && !no_id(t))
 			rc = move_sequence(to, t, err);
 		if (rc != DT_OK && err) {
 			struct dt_strbuf why = DT_STRBUF_INIT;
