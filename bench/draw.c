@@ -63,16 +63,28 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nc; i++) {
 		int city = 210100 + 100 * (int)(i % (size_t)cities);
 		uint64_t r = RND() % 100;
-		c[i] = (struct dt_draw_candidate){ (int)(RND() % 4), (int64_t)i + 1, city,
-						   (int64_t)(RND() % 20000) + 1, 0,
-						   r < 80 ? 1 : r < 95 ? 3 + (int64_t)(r % 5) : 20 };
+		c[i] = (struct dt_draw_candidate){ (int)(RND() % 4),
+						   (int64_t)i + 1,
+						   city,
+						   (int64_t)(RND() % 20000) + 1,
+						   0,
+						   r < 80   ? 1
+						   : r < 95 ? 3 + (int64_t)(r % 5)
+							    : 20 };
 		keys[i] = RND();
 	}
 	for (size_t i = 0; i < ni; i++)
-		p[i] = (struct dt_draw_inspector){ 1000000 + (int64_t)i, (int64_t)(RND() % 20000) + 1,
+		p[i] = (struct dt_draw_inspector){ 1000000 + (int64_t)i,
+						   (int64_t)(RND() % 20000) + 1,
 						   210100 + 100 * (int)(RND() % (uint64_t)cities) };
-	struct dt_draw_input in = { .plan_id = 1, .rate = true, .sample = 500, .cross_city = true,
-				    .cand = c, .ncand = nc, .insp = p, .ninsp = ni };
+	struct dt_draw_input in = { .plan_id = 1,
+				    .rate = true,
+				    .sample = 500,
+				    .cross_city = true,
+				    .cand = c,
+				    .ncand = nc,
+				    .insp = p,
+				    .ninsp = ni };
 	dt_draw_sort(&in);
 	unsigned char seed[32];
 	dt_draw_seed_new(seed);

@@ -21,8 +21,7 @@
 #include "core/banned.h"
 
 /* Print @rows (array of objects) as a table of @cols with @header. */
-static void print_table(json_t *rows, size_t n, const char *const *cols,
-			const char *const *header)
+static void print_table(json_t *rows, size_t n, const char *const *cols, const char *const *header)
 {
 	struct cli_table t;
 	cli_table_init(&t, n, 0);
@@ -41,10 +40,11 @@ static void print_table(json_t *rows, size_t n, const char *const *cols,
 				json_t *e;
 				json_array_foreach(v, j, e)
 				{
-					dt_strbuf_addf(&cell[k], "%s%s×%lld", j ? " " : "",
-						       json_string_value(json_object_get(e, "code")),
-						       (long long)json_integer_value(
-							       json_object_get(e, "n")));
+					dt_strbuf_addf(
+						&cell[k], "%s%s×%lld", j ? " " : "",
+						json_string_value(json_object_get(e, "code")),
+						(long long)json_integer_value(
+							json_object_get(e, "n")));
 				}
 			} else {
 				cli_json_text(&cell[k], v);
@@ -61,11 +61,12 @@ static void print_table(json_t *rows, size_t n, const char *const *cols,
 
 static void print_plans(json_t *plans)
 {
-	static const char *const cols[] = { "id",           "region",      "year",
-					    "status",       "object_kinds", "sample_kind",
-					    "sample_value", "title" };
-	static const char *const header[] = { "id",          "地区 region",  "年度 year",
-					      "状态 status", "对象 kinds",   "抽样 sample",
+	static const char *const cols[] = {
+		"id",           "region",      "year",         "status",
+		"object_kinds", "sample_kind", "sample_value", "title"
+	};
+	static const char *const header[] = { "id",          "地区 region", "年度 year",
+					      "状态 status", "对象 kinds",  "抽样 sample",
 					      "数量 value",  "标题 title" };
 	print_table(plans, DT_ARRAY_SIZE(cols), cols, header);
 }
@@ -92,12 +93,11 @@ static void print_plan(json_t *p)
 	json_t *ins = json_object_get(p, "inspections");
 	if (json_is_array(ins) && json_array_size(ins)) {
 		printf("\n抽取结果 drawn (%zu)\n", json_array_size(ins));
-		static const char *const cols[] = { "draw_pos",    "city",        "object_kind",
-						    "object_id",   "inspector_a", "inspector_b",
+		static const char *const cols[] = { "draw_pos",  "city",        "object_kind",
+						    "object_id", "inspector_a", "inspector_b",
 						    "status" };
-		static const char *const header[] = { "序号 pos",     "城市 city",
-						      "类型 kind",    "编号 id",
-						      "督查员 A",     "督查员 B",
+		static const char *const header[] = { "序号 pos",   "城市 city", "类型 kind",
+						      "编号 id",    "督查员 A",  "督查员 B",
 						      "状态 status" };
 		print_table(ins, DT_ARRAY_SIZE(cols), cols, header);
 	}
@@ -123,9 +123,9 @@ static int add_inspector(struct dt_store *s, const char *arg, json_t *pool)
 	if ((rc = cli_account_find(s, login, &acct)))
 		goto out;
 	json_int_t id = json_integer_value(json_object_get(acct, "id"));
-	json_array_append_new(pool, org ? json_pack("{s:I, s:I}", "account", id, "org_id",
-						    (json_int_t)org)
-					: json_integer(id));
+	json_array_append_new(
+		pool, org ? json_pack("{s:I, s:I}", "account", id, "org_id", (json_int_t)org)
+			  : json_integer(id));
 	json_decref(acct);
 out:
 	free(login);
@@ -173,8 +173,9 @@ int cmd_inspection(int argc, char **argv)
 			char *end = NULL;
 			double v = strtod(optarg, &end);
 			if (!*optarg || *end || !(v > 0 && v <= 1))
-				rc = cli_usage_error("--rate: %s is not a rate in (0, 1], e.g. 0.05",
-						     cli_quote(optarg));
+				rc = cli_usage_error(
+					"--rate: %s is not a rate in (0, 1], e.g. 0.05",
+					cli_quote(optarg));
 			json_object_set_new(in, "sample_kind", json_string("rate"));
 			json_object_set_new(in, "sample_value", json_real(v));
 			break;
@@ -269,7 +270,8 @@ int cmd_inspection(int argc, char **argv)
 		else if (ok)
 			printf("plan %lld: the draw verifies: %lld objects drawn from %lld "
 			       "candidates, %lld inspectors; seed_hash %s\n",
-			       (long long)id, (long long)json_integer_value(json_object_get(out, "drawn")),
+			       (long long)id,
+			       (long long)json_integer_value(json_object_get(out, "drawn")),
 			       (long long)json_integer_value(json_object_get(out, "candidates")),
 			       (long long)json_integer_value(json_object_get(out, "inspectors")),
 			       json_string_value(json_object_get(out, "seed_hash")));

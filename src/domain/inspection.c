@@ -61,8 +61,9 @@ enum dt_err dt_plan_step(struct dt_problems *ps, int64_t plan, const char *statu
 			*next = status_names[st];
 			return DT_OK;
 		}
-		return dt_problem_add(ps, NULL, revealed ? "inspection.revealed" : "inspection.state",
-				      "plan", DT_I(plan), "status", status, "action", action, NULL);
+		return dt_problem_add(ps, NULL,
+				      revealed ? "inspection.revealed" : "inspection.state", "plan",
+				      DT_I(plan), "status", status, "action", action, NULL);
 	}
 	for (size_t i = 0; i < DT_ARRAY_SIZE(steps); i++) {
 		if (strcmp(steps[i].action, action))
@@ -205,7 +206,8 @@ enum dt_err dt_weights_parse(const char *json, struct dt_weights *w, struct dt_p
 		while (i < DT_ARRAY_SIZE(members) && strcmp(members[i].name, k))
 			i++;
 		if (i == DT_ARRAY_SIZE(members)) {
-			rc = dt_problem_add(ps, field, "inspection.weight_unknown", "value", k, NULL);
+			rc = dt_problem_add(ps, field, "inspection.weight_unknown", "value", k,
+					    NULL);
 			goto out;
 		}
 		if (!json_is_integer(v)) {
@@ -530,7 +532,8 @@ static bool eligible(const struct dt_draw_input *in, const struct dt_draw_inspec
 }
 
 enum dt_err dt_draw_run(const struct dt_draw_input *in, const unsigned char seed[DT_DRAW_SEED_LEN],
-			const unsigned char *inputs_hash, struct dt_draw_pick **picks, size_t *npicks)
+			const unsigned char *inputs_hash, struct dt_draw_pick **picks,
+			size_t *npicks)
 {
 	struct dt_draw_pick *out = NULL;
 	struct fenwick f = { 0 };

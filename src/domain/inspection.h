@@ -110,10 +110,10 @@ int64_t dt_weights_apply(const struct dt_weights *w, int64_t alerts, int64_t qua
 struct dt_draw_candidate {
 	int kind; /* enum dt_object_kind */
 	int64_t object_id;
-	int city;               /* PPCC00 */
-	int64_t org_id;         /* 0: none */
-	int64_t org2_id;        /* 0: none */
-	int64_t weight;         /* >= 1 */
+	int city;        /* PPCC00 */
+	int64_t org_id;  /* 0: none */
+	int64_t org2_id; /* 0: none */
+	int64_t weight;  /* >= 1 */
 };
 
 struct dt_draw_inspector {
@@ -135,8 +135,8 @@ struct dt_draw_input {
 
 /** One drawn object, in draw order (draw_pos = index + 1). */
 struct dt_draw_pick {
-	size_t cand;                       /* index into the (sorted) candidates */
-	int64_t inspector_a, inspector_b;  /* 0: no eligible inspector left */
+	size_t cand;                      /* index into the (sorted) candidates */
+	int64_t inspector_a, inspector_b; /* 0: no eligible inspector left */
 };
 
 /** Sort @in's candidates and inspectors into the canonical order (in place). */

@@ -23,9 +23,9 @@ static int64_t account_id(struct dt_store *s, const char *login, struct dt_strbu
 		return 0;
 	size_t i;
 	json_t *u;
-	json_array_foreach(all, i, u) if (!strcmp(json_string_value(json_object_get(u, "login")),
-						  login)) id =
-		json_integer_value(json_object_get(u, "id"));
+	json_array_foreach(all, i,
+			   u) if (!strcmp(json_string_value(json_object_get(u, "login")), login))
+		id = json_integer_value(json_object_get(u, "id"));
 	json_decref(all);
 	return id;
 }
@@ -36,8 +36,8 @@ enum dt_err dt_demo_supervision(struct dt_store *s, const struct dt_actor *a, in
 	static const struct {
 		const char *login, *scope;
 	} inspectors[] = {
-		{ "inspector-ln", "210000" }, { "inspector-dl", "210200" },
-		{ "inspector-as", "210300" }, { "inspector-jl", "220000" },
+		{ "inspector-ln", "210000" },  { "inspector-dl", "210200" },
+		{ "inspector-as", "210300" },  { "inspector-jl", "220000" },
 		{ "inspector-jl2", "220200" },
 	};
 	enum dt_err rc = DT_OK;
@@ -56,12 +56,13 @@ enum dt_err dt_demo_supervision(struct dt_store *s, const struct dt_actor *a, in
 			  "object_kinds", "enterprise,contract", "sample_kind", "rate",
 			  "sample_value", 0.02, "cross_city", 1, "inspectors", (json_int_t)sy,
 			  (json_int_t)ln, (json_int_t)dl, (json_int_t)as),
-		json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:b, s:[I, I]}", "region", "210100", "year",
-			  2026, "title", "2026年沈阳市学徒培养协议执行情况抽查", "object_kinds",
-			  "contract,pilot_task", "sample_kind", "count", "sample_value", 6,
-			  "cross_city", 0, "inspectors", (json_int_t)sy, (json_int_t)ln),
-		json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:b, s:[I, I]}", "region", "220000", "year",
-			  2026, "title", "2026年吉林省双元培育试点督查", "object_kinds",
+		json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:b, s:[I, I]}", "region", "210100",
+			  "year", 2026, "title", "2026年沈阳市学徒培养协议执行情况抽查",
+			  "object_kinds", "contract,pilot_task", "sample_kind", "count",
+			  "sample_value", 6, "cross_city", 0, "inspectors", (json_int_t)sy,
+			  (json_int_t)ln),
+		json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:b, s:[I, I]}", "region", "220000",
+			  "year", 2026, "title", "2026年吉林省双元培育试点督查", "object_kinds",
 			  "enterprise,school", "sample_kind", "count", "sample_value", 2,
 			  "cross_city", 0, "inspectors", (json_int_t)jl, (json_int_t)jl2),
 	};

@@ -42,8 +42,9 @@ enum dt_perm {
 	DT_P_MONITOR = 1 << 15,  /* indicators, rankings */
 	DT_P_TARGET = 1 << 16,   /* set targets and minimum wages */
 	DT_P_ALERT = 1 << 17,    /* acknowledge and resolve alerts */
-	DT_P_SUPERVISE = 1 << 18, /* make inspection plans, commit, draw, reveal */
-				 /* a new permission is named in auth.c's perm_names too */
+	/* make inspection plans, commit, draw, reveal */
+	DT_P_SUPERVISE = 1 << 18,
+	/* a new permission is named in auth.c's perm_names too */
 };
 
 enum dt_route_flags {

@@ -255,12 +255,12 @@ static bool supervision_operation(const struct dt_route *r, json_t *op, json_t *
 				  "s:{s:s}}}}}}",
 				  "required", 1, "content", "application/json", "schema", "type",
 				  "object", "required", "region", "year", "title", "object_kinds",
-				  "sample_kind", "sample_value", "inspectors", "properties", "region",
-				  "type", "string", "year", "type", "integer", "title", "type",
-				  "string", "object_kinds", "type", "string", "sample_kind", "enum",
-				  "count", "rate", "sample_value", "type", "number", "cross_city",
-				  "type", "boolean", "weights", "type", "object", "inspectors",
-				  "type", "array"));
+				  "sample_kind", "sample_value", "inspectors", "properties",
+				  "region", "type", "string", "year", "type", "integer", "title",
+				  "type", "string", "object_kinds", "type", "string", "sample_kind",
+				  "enum", "count", "rate", "sample_value", "type", "number",
+				  "cross_city", "type", "boolean", "weights", "type", "object",
+				  "inspectors", "type", "array"));
 		json_object_set_new(resp, "201", json_response("the draft plan", obj));
 	} else if (strstr(p, "/verify")) {
 		json_object_set_new(
@@ -269,13 +269,13 @@ static bool supervision_operation(const struct dt_route *r, json_t *op, json_t *
 				      "result_hash, drawn, candidates, inspectors}",
 				      obj));
 	} else if (strstr(p, "{id}")) {
-		json_object_set_new(resp, "200", json_response(plans ? "the plan" : "the inspection",
-								obj));
+		json_object_set_new(resp, "200",
+				    json_response(plans ? "the plan" : "the inspection", obj));
 	} else {
 		json_object_set_new(
 			resp, "200",
-			json_response("{items, next}",
-				      json_pack("{s:s, s:[s]}", "type", "object", "required", "items")));
+			json_response("{items, next}", json_pack("{s:s, s:[s]}", "type", "object",
+								 "required", "items")));
 		json_decref(obj);
 	}
 	return true;

@@ -34,10 +34,10 @@
 
 #define PLAN_COLS                                                                                 \
 	"id, region, year, title, object_kinds, sample_kind, sample_value, cross_city, weights, " \
-	"status, seed_hash, seed, inputs_hash, result_hash, committed_at, drawn_at, "            \
+	"status, seed_hash, seed, inputs_hash, result_hash, committed_at, drawn_at, "             \
 	"revealed_at, closed_at, created_by, created_at, updated_at"
 
-#define INSPECTION_COLS                                                                        \
+#define INSPECTION_COLS                                                                           \
 	"id, plan_id, object_kind, object_id, city, org_id, inspector_a, inspector_b, draw_pos, " \
 	"status, visited_on, conclusion, publishable, created_at, updated_at"
 
@@ -61,13 +61,13 @@ static json_t *hex_or_null(struct dt_db_stmt *st, int col)
 static json_t *text_or_null(struct dt_db_stmt *st, int col)
 {
 	return dt_db_column_type(st, col) == DT_DB_NULL ? json_null()
-							 : json_string(dt_db_column_text(st, col));
+							: json_string(dt_db_column_text(st, col));
 }
 
 static json_t *id_or_null(struct dt_db_stmt *st, int col)
 {
 	return dt_db_column_type(st, col) == DT_DB_NULL ? json_null()
-							 : json_integer(dt_db_column_int64(st, col));
+							: json_integer(dt_db_column_int64(st, col));
 }
 
 static json_t *region_json(int64_t code)
@@ -208,8 +208,8 @@ static enum dt_err plan_load(struct dt_store *s, const struct dt_scope *scope, i
 /* ---- making a plan ---- */
 
 /* The integer member @k of @in within [lo, hi] into *@v; problems against @k. */
-static enum dt_err int_member(struct dt_store *s, json_t *in, const char *k, int64_t lo,
-			      int64_t hi, int64_t *v, struct dt_strbuf *err)
+static enum dt_err int_member(struct dt_store *s, json_t *in, const char *k, int64_t lo, int64_t hi,
+			      int64_t *v, struct dt_strbuf *err)
 {
 	json_t *j = json_object_get(in, k);
 	if (!j)
@@ -305,7 +305,8 @@ enum dt_err dt_store_plan_create(struct dt_store *s, const struct dt_actor *a, j
 	if (!json_is_string(jr))
 		return dt_store_problem(s, err, "region", "type.region", NULL);
 	size_t n0 = s->problems.n;
-	enum dt_err rc = dt_region_code_parse(json_string_value(jr), &region, &s->problems, "region");
+	enum dt_err rc =
+		dt_region_code_parse(json_string_value(jr), &region, &s->problems, "region");
 	dt_store_problems_noted(s, n0, err);
 	if (rc != DT_OK)
 		return rc;
@@ -349,7 +350,8 @@ enum dt_err dt_store_plan_create(struct dt_store *s, const struct dt_actor *a, j
 		goto out;
 	dt_strbuf_reset(&kinds);
 	dt_object_kinds_format(mask, &kinds);
-	json_t *jsk = json_object_get(in, "sample_kind"), *jsv = json_object_get(in, "sample_value");
+	json_t *jsk = json_object_get(in, "sample_kind"),
+	       *jsv = json_object_get(in, "sample_value");
 	sample_kind = json_string_value(jsk);
 	double value = json_number_value(jsv);
 	if (!sample_kind || (strcmp(sample_kind, "count") && strcmp(sample_kind, "rate"))) {
@@ -364,8 +366,8 @@ enum dt_err dt_store_plan_create(struct dt_store *s, const struct dt_actor *a, j
 	} else if (!json_is_number(jsv) || !(value > 0 && value <= 1) ||
 		   (int64_t)(value * 10000 + 0.5) < 1) {
 		rc = dt_store_problem(s, err, "sample_value", "number.range", "value",
-				      json_is_number(jsv) ? DT_I(value * 10000) : "", "min", "0.0001",
-				      "max", "1", NULL);
+				      json_is_number(jsv) ? DT_I(value * 10000) : "", "min",
+				      "0.0001", "max", "1", NULL);
 		goto out;
 	}
 	json_t *jw = json_object_get(in, "weights");
@@ -478,12 +480,12 @@ static enum dt_err plan_detail(struct dt_store *s, json_t *o, int64_t id, bool c
 	dt_db_bind_int64(st, 1, id);
 	int r;
 	while ((r = dt_db_step(st)) == DT_DB_ROW)
-		json_array_append_new(
-			checks, json_pack("{s:I, s:s, s:s, s:s, s:s}", "pos",
-					  (json_int_t)dt_db_column_int64(st, 0), "code",
-					  dt_db_column_text(st, 1), "text_zh", dt_db_column_text(st, 2),
-					  "text_en", dt_db_column_text(st, 3), "basis",
-					  dt_db_column_text(st, 4)));
+		json_array_append_new(checks, json_pack("{s:I, s:s, s:s, s:s, s:s}", "pos",
+							(json_int_t)dt_db_column_int64(st, 0),
+							"code", dt_db_column_text(st, 1), "text_zh",
+							dt_db_column_text(st, 2), "text_en",
+							dt_db_column_text(st, 3), "basis",
+							dt_db_column_text(st, 4)));
 	dt_db_reset(st);
 	if (r != DT_DB_DONE)
 		return dt_sql_error(s, "plan_check", err);
@@ -655,7 +657,8 @@ enum dt_err dt_store_inspection_get(struct dt_store *s, const struct dt_scope *s
 	if (ok && scope) {
 		int city = code_of(json_object_get(*out, "city"));
 		if (inspector)
-			ok = json_integer_value(json_object_get(*out, "inspector_a")) == inspector ||
+			ok = json_integer_value(json_object_get(*out, "inspector_a")) ==
+				     inspector ||
 			     json_integer_value(json_object_get(*out, "inspector_b")) == inspector;
 		else
 			ok = !scope->org_id && !scope->trainee_id &&
@@ -683,7 +686,7 @@ enum dt_err dt_store_inspection_get(struct dt_store *s, const struct dt_scope *s
  * Data-quality alerts: the rules of the data-quality checks (named
  * "quality_*" by engine/alerts.c) and the older rules that are such checks.
  */
-#define QUALITY_ALERT_SQL                                                                 \
+#define QUALITY_ALERT_SQL                                                                     \
 	"(a.rule LIKE 'quality%%' OR a.rule IN ('stipend_below_minimum', 'mentor_overload', " \
 	"'no_record_entry'))"
 
@@ -701,10 +704,11 @@ static void findings_sql(bool have_finding, const char *kind, const char *org_co
 		dt_strbuf_adds(sql, "0");
 		return;
 	}
-	dt_strbuf_addf(sql,
-		       "(SELECT count(*) FROM finding f JOIN inspection i ON i.id = f.inspection_id "
-		       "WHERE (i.object_kind = '%s' AND i.object_id = x.id)",
-		       kind);
+	dt_strbuf_addf(
+		sql,
+		"(SELECT count(*) FROM finding f JOIN inspection i ON i.id = f.inspection_id "
+		"WHERE (i.object_kind = '%s' AND i.object_id = x.id)",
+		kind);
 	if (org_col)
 		dt_strbuf_addf(sql, " OR f.org_id = x.%s", org_col);
 	dt_strbuf_adds(sql, ")");
@@ -713,9 +717,10 @@ static void findings_sql(bool have_finding, const char *kind, const char *org_co
 /* Does table @name exist (dialect)? */
 static bool table_exists(struct dt_store *s, const char *name)
 {
-	const char *sql = dt_db_dialect(s->db) == DT_DB_PGSQL /* dialect */
-				  ? "SELECT CAST(to_regclass(?) IS NOT NULL AS INTEGER)"
-				  : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?";
+	const char *sql =
+		dt_db_dialect(s->db) == DT_DB_PGSQL /* dialect */
+			? "SELECT CAST(to_regclass(?) IS NOT NULL AS INTEGER)"
+			: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?";
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql, NULL);
 	if (!st)
 		return false;
@@ -755,13 +760,14 @@ static void candidate_sql(int k, bool have_finding, struct dt_strbuf *sql)
 		"(a.subject_kind = 'contract' AND a.subject_id = x.id)",
 		"(a.subject_kind = 'pilot_task' AND a.subject_id = x.id)",
 	};
-	dt_strbuf_addf(sql,
-		       "SELECT x.id, x.region, %s, "
-		       "(SELECT count(*) FROM alert a WHERE a.status <> 'resolved' AND %s AND "
-		       "NOT " QUALITY_ALERT_SQL "), "
-		       "(SELECT count(*) FROM alert a WHERE a.status <> 'resolved' AND %s AND "
-		       QUALITY_ALERT_SQL "), ",
-		       orgs[k], subject[k], subject[k]);
+	dt_strbuf_addf(
+		sql,
+		"SELECT x.id, x.region, %s, "
+		"(SELECT count(*) FROM alert a WHERE a.status <> 'resolved' AND %s AND "
+		"NOT " QUALITY_ALERT_SQL "), "
+		"(SELECT count(*) FROM alert a WHERE a.status <> 'resolved' AND %s AND " QUALITY_ALERT_SQL
+		"), ",
+		orgs[k], subject[k], subject[k]);
 	findings_sql(have_finding, dt_object_kind_name(k), k <= DT_OBJ_SCHOOL ? "id" : NULL, sql);
 	dt_strbuf_addf(sql, " %s ORDER BY x.id", from[k]);
 }
@@ -895,11 +901,12 @@ static enum dt_err freeze(struct dt_store *s, json_t *plan, struct dt_strbuf *er
 			dt_strbuf_addch(&reasons, '[');
 			for (int i = 0; i < 3; i++)
 				if (n[i])
-					dt_strbuf_addf(&reasons,
-						       "%s{\"code\": \"%s\", \"n\": %lld, \"points\": "
-						       "%lld}",
-						       reasons.len > 1 ? ", " : "", codes[i],
-						       (long long)n[i], (long long)(n[i] * pts[i]));
+					dt_strbuf_addf(
+						&reasons,
+						"%s{\"code\": \"%s\", \"n\": %lld, \"points\": "
+						"%lld}",
+						reasons.len > 1 ? ", " : "", codes[i],
+						(long long)n[i], (long long)(n[i] * pts[i]));
 			dt_strbuf_addch(&reasons, ']');
 			dt_db_bind_int64(ins, 1, id);
 			dt_db_bind_text(ins, 2, dt_object_kind_name(k), -1);
@@ -944,12 +951,13 @@ static enum dt_err freeze(struct dt_store *s, json_t *plan, struct dt_strbuf *er
 				bool ok = !strcmp(dt_db_column_text(st, 3), "inspector") &&
 					  !dt_db_column_int64(st, 4);
 				json_array_append_new(
-					pool, json_pack("[I, I, i, b]",
-							(json_int_t)dt_db_column_int64(st, 0),
-							(json_int_t)dt_db_column_int64(st, 1),
-							reg && dt_region_level(reg) >= 2 ? city_of(reg)
-											 : 0,
-							ok));
+					pool,
+					json_pack("[I, I, i, b]",
+						  (json_int_t)dt_db_column_int64(st, 0),
+						  (json_int_t)dt_db_column_int64(st, 1),
+						  reg && dt_region_level(reg) >= 2 ? city_of(reg)
+										   : 0,
+						  ok));
 			}
 			dt_db_reset(st);
 			if (r != DT_DB_DONE)
@@ -963,8 +971,9 @@ static enum dt_err freeze(struct dt_store *s, json_t *plan, struct dt_strbuf *er
 				break;
 			int64_t acc = json_integer_value(json_array_get(p, 0));
 			if (!json_is_true(json_array_get(p, 3))) {
-				rc = dt_store_problem(s, err, "inspectors", "inspection.not_inspector",
-						      "account", DT_I(acc), NULL);
+				rc = dt_store_problem(s, err, "inspectors",
+						      "inspection.not_inspector", "account",
+						      DT_I(acc), NULL);
 				break;
 			}
 			st = dt_sql_prepare(s,
@@ -992,8 +1001,8 @@ static enum dt_err freeze(struct dt_store *s, json_t *plan, struct dt_strbuf *er
 			dt_db_reset(st);
 		}
 		if (rc == DT_OK && json_array_size(pool) < 2)
-			rc = dt_store_problem(s, err, "inspectors", "inspection.pool_small", "count",
-					      DT_I(json_array_size(pool)), NULL);
+			rc = dt_store_problem(s, err, "inspectors", "inspection.pool_small",
+					      "count", DT_I(json_array_size(pool)), NULL);
 		json_decref(pool);
 	}
 	return rc;
@@ -1038,7 +1047,8 @@ static enum dt_err plan_set(struct dt_store *s, int64_t id, const char *status,
 			dt_db_bind_null(st, i++);
 	}
 	dt_db_bind_int64(st, i, id);
-	enum dt_err rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, "inspection_plan", err);
+	enum dt_err rc =
+		dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, "inspection_plan", err);
 	dt_db_reset(st);
 	return rc;
 }
@@ -1200,13 +1210,14 @@ static enum dt_err reveal_plan(struct dt_store *s, json_t *plan, struct dt_strbu
 		sodium_bin2hex(hexb, sizeof(hexb), sh, sizeof(sh));
 		const char *want = json_string_value(json_object_get(plan, "seed_hash"));
 		if (!want || strcmp(want, hexb))
-			rc = dt_error(err, DT_ECORRUPT,
-				      "inspection plan %lld: the sealed seed does not match seed_hash",
-				      (long long)id);
+			rc = dt_error(
+				err, DT_ECORRUPT,
+				"inspection plan %lld: the sealed seed does not match seed_hash",
+				(long long)id);
 	}
 	if (rc == DT_OK)
-		rc = plan_set(s, id, json_string_value(json_object_get(plan, "status")), "seed", seed,
-			      sizeof(seed), "seed_sealed", NULL, 0, "revealed_at", err);
+		rc = plan_set(s, id, json_string_value(json_object_get(plan, "status")), "seed",
+			      seed, sizeof(seed), "seed_sealed", NULL, 0, "revealed_at", err);
 	sodium_memzero(seed, sizeof(seed));
 	return rc;
 }
@@ -1222,8 +1233,7 @@ enum dt_err dt_store_plan_act(struct dt_store *s, const struct dt_actor *a, int6
 	if (rc != DT_OK)
 		return rc;
 	rc = plan_load(s, a->scope, 0, id, &before, err);
-	if (rc == DT_OK &&
-	    !plan_writable(a, code_of(json_object_get(before, "region"))))
+	if (rc == DT_OK && !plan_writable(a, code_of(json_object_get(before, "region"))))
 		rc = dt_error(err, DT_ENOTFOUND, "no inspection plan %lld", (long long)id);
 	if (rc == DT_OK) {
 		size_t n0 = s->problems.n;
@@ -1277,9 +1287,8 @@ __attribute__((format(printf, 2, 3))) static void differ(json_t *rep, const char
 	dt_strbuf_release(&sb);
 }
 
-enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scope,
-				 int64_t viewer, int64_t id, json_t **report,
-				 struct dt_strbuf *err)
+enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scope, int64_t viewer,
+				 int64_t id, json_t **report, struct dt_strbuf *err)
 {
 	*report = NULL;
 	dt_store_problems_begin(s, NULL);
@@ -1348,8 +1357,8 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 		int64_t rp = json_integer_value(json_object_get(r, "draw_pos"));
 		if (rp != (int64_t)i + 1 || strcmp(rk, dt_object_kind_name(c->kind)) ||
 		    ro != c->object_id) {
-			differ(rep, "draw_pos %zu: recorded %s %lld, the re-run draws %s %lld", i + 1,
-			       rk, (long long)ro, dt_object_kind_name(c->kind),
+			differ(rep, "draw_pos %zu: recorded %s %lld, the re-run draws %s %lld",
+			       i + 1, rk, (long long)ro, dt_object_kind_name(c->kind),
 			       (long long)c->object_id);
 			break;
 		}

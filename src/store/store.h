@@ -391,9 +391,8 @@ enum dt_err dt_store_plan_act(struct dt_store *s, const struct dt_actor *a, int6
  * "result_hash", "drawn", "candidates", "inspectors"}.  Problem
  * inspection.not_revealed before the reveal.  Needs no key file.
  */
-enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scope,
-				 int64_t viewer, int64_t id, json_t **report,
-				 struct dt_strbuf *err);
+enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scope, int64_t viewer,
+				 int64_t id, json_t **report, struct dt_strbuf *err);
 /** The inspections in sight (of plan @plan_id, or all for 0), by plan and draw position. */
 enum dt_err dt_store_inspection_list(struct dt_store *s, const struct dt_scope *scope,
 				     int64_t viewer, int64_t plan_id, json_t **out,

@@ -74,9 +74,11 @@ static void draw(const uint8_t *d, size_t n)
 	struct dt_draw_candidate *c = calloc(nc + 1, sizeof(*c));
 	struct dt_draw_inspector *p = calloc(ni + 1, sizeof(*p));
 	for (size_t i = 0; i < nc; i++)
-		c[i] = (struct dt_draw_candidate){ d[3 * i] % DT_OBJ_KINDS, (int64_t)i + 1,
-						   210100 + 100 * (d[3 * i] >> 6), d[3 * i + 1] % 5,
-						   d[3 * i + 1] / 5 % 5, 1 + d[3 * i + 2] };
+		c[i] = (struct dt_draw_candidate){
+			d[3 * i] % DT_OBJ_KINDS,        (int64_t)i + 1,
+			210100 + 100 * (d[3 * i] >> 6), d[3 * i + 1] % 5,
+			d[3 * i + 1] / 5 % 5,           1 + d[3 * i + 2]
+		};
 	for (size_t i = 0; i < ni; i++) {
 		uint8_t b = i < n ? d[i] : 0;
 		p[i] = (struct dt_draw_inspector){ 100 + (int64_t)i, b % 5,

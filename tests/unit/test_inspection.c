@@ -41,17 +41,22 @@ static void hex(const unsigned char *p, size_t n, char *out)
 
 /* The small example of docs/SUPERVISION.md. */
 static struct dt_draw_candidate ex_cand[] = {
-	{ DT_OBJ_CONTRACT, 31, 210100, 7, 9, 1 },  { DT_OBJ_ENTERPRISE, 7, 210100, 7, 0, 5 },
-	{ DT_OBJ_SCHOOL, 9, 210100, 9, 0, 1 },     { DT_OBJ_ENTERPRISE, 8, 210300, 8, 0, 3 },
+	{ DT_OBJ_CONTRACT, 31, 210100, 7, 9, 1 },    { DT_OBJ_ENTERPRISE, 7, 210100, 7, 0, 5 },
+	{ DT_OBJ_SCHOOL, 9, 210100, 9, 0, 1 },       { DT_OBJ_ENTERPRISE, 8, 210300, 8, 0, 3 },
 	{ DT_OBJ_ENTERPRISE, 12, 210300, 12, 0, 1 }, { DT_OBJ_PILOT_TASK, 2, 210300, 0, 0, 2 },
 };
 static struct dt_draw_inspector ex_insp[] = {
-	{ 103, 0, 210300 }, { 101, 7, 210100 }, { 102, 0, 0 }, { 104, 12, 210300 },
+	{ 103, 0, 210300 },
+	{ 101, 7, 210100 },
+	{ 102, 0, 0 },
+	{ 104, 12, 210300 },
 };
 
 static void example(struct dt_draw_input *in)
 {
-	*in = (struct dt_draw_input){ .plan_id = 1, .rate = false, .sample = 2, .cross_city = true };
+	*in = (struct dt_draw_input){
+		.plan_id = 1, .rate = false, .sample = 2, .cross_city = true
+	};
 	in->cand = ex_cand;
 	in->ncand = DT_ARRAY_SIZE(ex_cand);
 	in->insp = ex_insp;
@@ -147,8 +152,9 @@ static void test_same_and_changed(void **state)
 	/* every field of the canonical input is in the hash */
 	unsigned char h0[32], h1[32];
 	dt_draw_inputs_hash(&in, h0);
-	int64_t *fields[] = { &in.plan_id, &in.sample, &in.cand[1].object_id, &in.cand[1].org_id,
-			      &in.cand[1].org2_id, &in.insp[1].account_id, &in.insp[1].org_id };
+	int64_t *fields[] = { &in.plan_id,        &in.sample,          &in.cand[1].object_id,
+			      &in.cand[1].org_id, &in.cand[1].org2_id, &in.insp[1].account_id,
+			      &in.insp[1].org_id };
 	for (size_t i = 0; i < DT_ARRAY_SIZE(fields); i++) {
 		(*fields[i])++;
 		dt_draw_inputs_hash(&in, h1);
@@ -216,12 +222,14 @@ static void test_property_random_pools(void **state)
 		struct dt_draw_candidate *c = calloc(nc + 1, sizeof(*c));
 		struct dt_draw_inspector *p = calloc(ni + 1, sizeof(*p));
 		for (size_t i = 0; i < nc; i++)
-			c[i] = (struct dt_draw_candidate){ (int)RND(4), (int64_t)i + 1,
-							   210100 + 100 * (int)RND(4), RND(6),
-							   RND(3) ? 0 : RND(6), 1 + RND(9) };
+			c[i] = (struct dt_draw_candidate){
+				(int)RND(4), (int64_t)i + 1,      210100 + 100 * (int)RND(4),
+				RND(6),      RND(3) ? 0 : RND(6), 1 + RND(9)
+			};
 		for (size_t i = 0; i < ni; i++)
 			p[i] = (struct dt_draw_inspector){ 500 + (int64_t)i, RND(6),
-							   RND(3) ? 210100 + 100 * (int)RND(4) : 0 };
+							   RND(3) ? 210100 + 100 * (int)RND(4)
+								  : 0 };
 		struct dt_draw_input in = { .plan_id = round,
 					    .rate = RND(2),
 					    .cross_city = RND(2),

@@ -30,7 +30,8 @@ static void make_world(struct fx *f, struct world *w)
 		char login[16];
 		snprintf(login, sizeof(login), "insp%d", i);
 		assert_int_equal(dt_store_account_add(f->s, &f->actor, login, "inspector", scope[i],
-						      "correct horse battery", &w->insp[i], &f->err),
+						      "correct horse battery", &w->insp[i],
+						      &f->err),
 				 DT_OK);
 	}
 	/* an open alert on ent[1] (counts as alert) and a data-quality one (quality) */
@@ -281,8 +282,7 @@ static void test_plan_refusals_and_scope(void **state)
 	assert_int_equal(dt_store_inspection_list(f->s, &dalian, 0, id, &none, &f->err), DT_OK);
 	assert_int_equal(json_array_size(none), 0);
 	struct dt_scope is = { .region = 210100 };
-	assert_int_equal(dt_store_inspection_list(f->s, &is, w.insp[2], id, &mine, &f->err),
-			 DT_OK);
+	assert_int_equal(dt_store_inspection_list(f->s, &is, w.insp[2], id, &mine, &f->err), DT_OK);
 	size_t i, n = 0;
 	json_t *c;
 	json_array_foreach(all, i, c)
@@ -307,7 +307,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_plan_commit_draw_reveal_verify, fx_setup,
 						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_verify_names_difference, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_verify_names_difference, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_plan_refusals_and_scope, fx_setup,
 						fx_teardown),
 	};
