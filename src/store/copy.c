@@ -75,6 +75,38 @@ static bool meta_own(const char *key)
 	return key && !strcmp(key, "schema_version");
 }
 
+/*
+ * Tables keyed without an id column, with their key: copied in its order,
+ * and with no identity sequence to move.  NULL for the others (key "id").
+ */
+static const char *no_id_key(const char *t)
+{
+	static const struct {
+		const char *name, *key;
+	} tables[] = {
+		{ "meta", "key" },
+		{ "plan_check", "plan_id, pos" },
+		{ "plan_inspector", "plan_id, account_id" },
+		{ "plan_candidate", "plan_id, object_kind, object_id" },
+	};
+	for (size_t i = 0; i < DT_ARRAY_SIZE(tables); i++)
+		if (!strcmp(tables[i].name, t))
+			return tables[i].key;
+	return NULL;
+}
+
+static bool no_id(const char *t)
+{
+	return no_id_key(t) != NULL;
+}
+
+/* The columns that order @t's rows for the copy. */
+static const char *key_of(const char *t)
+{
+	const char *k = no_id_key(t);
+	return k ? k : "id";
+}
+
 static const struct copy_table *find_table(const char *name)
 {
 	for (size_t i = 0; i < DT_ARRAY_SIZE(copy_tables); i++)
@@ -284,9 +316,8 @@ static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const 
 			      void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
 			      struct dt_strbuf *err)
 {
-	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s", t,
-		 !strcmp(t, "meta") ? "key" : "id");
+	char sql[160];
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s", t, key_of(t));
 	struct dt_db_stmt *row = dt_db_prepare(from->db, sql, err);
 	if (!row)
 		return DT_EDB;
@@ -330,17 +361,6 @@ static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const 
 	dt_strbuf_release(&b.head);
 	dt_db_finalize(row);
 	return rc;
-}
-
-/* Tables keyed without an id column: no identity sequence to move. */
-static bool no_id(const char *t)
-{
-	static const char *const names[] = { "meta", "plan_check", "plan_inspector",
-					     "plan_candidate" };
-	for (size_t i = 0; i < DT_ARRAY_SIZE(names); i++)
-		if (!strcmp(names[i], t))
-			return true;
-	return false;
 }
 
 /* On PostgreSQL, move @t's identity sequence past its highest id: dialect. */

@@ -17,8 +17,11 @@
 -- list in the fixed order enterprise,school,contract,pilot_task; weights a
 -- JSON object of integer points (see docs/SUPERVISION.md).  created_by is the
 -- login of the caller (as job.owner).
+--
+-- IF NOT EXISTS: as 004, the migration may run again (a database set back
+-- to an earlier schema version runs every migration after it again).
 
-CREATE TABLE inspection_plan (
+CREATE TABLE IF NOT EXISTS inspection_plan (
 	id           INTEGER PRIMARY KEY AUTOINCREMENT,
 	region       INTEGER NOT NULL REFERENCES region(id),   -- a province or a city
 	year         INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
@@ -43,11 +46,11 @@ CREATE TABLE inspection_plan (
 	created_at   TEXT NOT NULL,
 	updated_at   TEXT NOT NULL
 ) STRICT;
-CREATE INDEX inspection_plan_region ON inspection_plan(region, year);
+CREATE INDEX IF NOT EXISTS inspection_plan_region ON inspection_plan(region, year);
 
 -- The plan's checklist, copied from the default list (domain/inspection.c)
 -- when the plan is made; an item's basis names the law or pilot-plan clause.
-CREATE TABLE plan_check (
+CREATE TABLE IF NOT EXISTS plan_check (
 	plan_id INTEGER NOT NULL REFERENCES inspection_plan(id),
 	pos     INTEGER NOT NULL CHECK (pos >= 1),
 	code    TEXT NOT NULL,
@@ -61,7 +64,7 @@ CREATE TABLE plan_check (
 -- The inspector pool: inspector accounts.  org_id and city are the
 -- account's organisation and city, frozen at commit (the conflict rules of
 -- the draw read them from here, never from the account).
-CREATE TABLE plan_inspector (
+CREATE TABLE IF NOT EXISTS plan_inspector (
 	plan_id    INTEGER NOT NULL REFERENCES inspection_plan(id),
 	account_id INTEGER NOT NULL REFERENCES account(id),
 	org_id     INTEGER,
@@ -74,7 +77,7 @@ CREATE TABLE plan_inspector (
 -- NULL for a pilot task), org2_id a second party an inspector must not
 -- belong to (a contract's school).  weight is an integer >= 1, reasons a
 -- JSON array of what made it ([{"code": "alert.open", "n": 2, "points": 4}]).
-CREATE TABLE plan_candidate (
+CREATE TABLE IF NOT EXISTS plan_candidate (
 	plan_id     INTEGER NOT NULL REFERENCES inspection_plan(id),
 	object_kind TEXT NOT NULL CHECK (object_kind IN ('enterprise', 'school', 'contract', 'pilot_task')),
 	object_id   INTEGER NOT NULL,
@@ -85,11 +88,11 @@ CREATE TABLE plan_candidate (
 	reasons     TEXT NOT NULL,
 	PRIMARY KEY (plan_id, object_kind, object_id)
 ) STRICT;
-CREATE INDEX plan_candidate_city ON plan_candidate(plan_id, city);
+CREATE INDEX IF NOT EXISTS plan_candidate_city ON plan_candidate(plan_id, city);
 
 -- One row per drawn object, written by the draw.  region = city, so that
 -- the store's scope filters apply as to every other record.
-CREATE TABLE inspection (
+CREATE TABLE IF NOT EXISTS inspection (
 	id          INTEGER PRIMARY KEY AUTOINCREMENT,
 	plan_id     INTEGER NOT NULL REFERENCES inspection_plan(id),
 	object_kind TEXT NOT NULL CHECK (object_kind IN ('enterprise', 'school', 'contract', 'pilot_task')),
@@ -109,7 +112,7 @@ CREATE TABLE inspection (
 	UNIQUE (plan_id, draw_pos),
 	UNIQUE (plan_id, object_kind, object_id)
 ) STRICT;
-CREATE INDEX inspection_region ON inspection(region, status);
-CREATE INDEX inspection_inspector_a ON inspection(inspector_a);
-CREATE INDEX inspection_inspector_b ON inspection(inspector_b);
-CREATE INDEX inspection_object ON inspection(object_kind, object_id);
+CREATE INDEX IF NOT EXISTS inspection_region ON inspection(region, status);
+CREATE INDEX IF NOT EXISTS inspection_inspector_a ON inspection(inspector_a);
+CREATE INDEX IF NOT EXISTS inspection_inspector_b ON inspection(inspector_b);
+CREATE INDEX IF NOT EXISTS inspection_object ON inspection(object_kind, object_id);
