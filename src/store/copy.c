@@ -34,15 +34,38 @@ static const struct copy_table {
 	const char *name;
 	bool derived;
 } copy_tables[] = {
-	{ "meta", false },           { "region", false },      { "min_wage", false },
-	{ "occupation", false },     { "pilot", false },       { "organization", false },
-	{ "programme", false },      { "partnership", false }, { "demand", false },
-	{ "place", false },          { "trainee", false },     { "contract", false },
-	{ "record_entry", false },   { "assessment", false },  { "outcome", false },
-	{ "account", false },        { "credential", false },  { "pilot_task", false },
-	{ "target", false },         { "alert", false },       { "job", false },
-	{ "audit", false },          { "region_up", true },    { "agg", true },
-	{ "agg_year", true },        { "agg_delta", true },    { "mentor_load", true },
+	{ "meta", false },
+	{ "region", false },
+	{ "min_wage", false },
+	{ "occupation", false },
+	{ "pilot", false },
+	{ "organization", false },
+	{ "programme", false },
+	{ "partnership", false },
+	{ "demand", false },
+	{ "place", false },
+	{ "trainee", false },
+	{ "contract", false },
+	{ "record_entry", false },
+	{ "assessment", false },
+	{ "outcome", false },
+	{ "account", false },
+	{ "credential", false },
+	{ "pilot_task", false },
+	{ "target", false },
+	{ "alert", false },
+	{ "job", false },
+	{ "inspection_plan", false },
+	{ "plan_check", false },
+	{ "plan_inspector", false },
+	{ "plan_candidate", false },
+	{ "inspection", false },
+	{ "audit", false },
+	{ "region_up", true },
+	{ "agg", true },
+	{ "agg_year", true },
+	{ "agg_delta", true },
+	{ "mentor_load", true },
 	{ "enterprise_load", true },
 };
 
@@ -50,6 +73,38 @@ static const struct copy_table {
 static bool meta_own(const char *key)
 {
 	return key && !strcmp(key, "schema_version");
+}
+
+/*
+ * Tables keyed without an id column, with their key: copied in its order,
+ * and with no identity sequence to move.  NULL for the others (key "id").
+ */
+static const char *no_id_key(const char *t)
+{
+	static const struct {
+		const char *name, *key;
+	} tables[] = {
+		{ "meta", "key" },
+		{ "plan_check", "plan_id, pos" },
+		{ "plan_inspector", "plan_id, account_id" },
+		{ "plan_candidate", "plan_id, object_kind, object_id" },
+	};
+	for (size_t i = 0; i < DT_ARRAY_SIZE(tables); i++)
+		if (!strcmp(tables[i].name, t))
+			return tables[i].key;
+	return NULL;
+}
+
+static bool no_id(const char *t)
+{
+	return no_id_key(t) != NULL;
+}
+
+/* The columns that order @t's rows for the copy. */
+static const char *key_of(const char *t)
+{
+	const char *k = no_id_key(t);
+	return k ? k : "id";
 }
 
 static const struct copy_table *find_table(const char *name)
@@ -260,9 +315,8 @@ static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const 
 			      void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
 			      struct dt_strbuf *err)
 {
-	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s", t,
-		 !strcmp(t, "meta") ? "key" : "id");
+	char sql[160];
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s", t, key_of(t));
 	struct dt_db_stmt *row = dt_db_prepare(from->db, sql, err);
 	if (!row)
 		return DT_EDB;
@@ -359,7 +413,7 @@ enum dt_err dt_store_copy(struct dt_store *from, struct dt_store *to, struct dt_
 		if (copy_tables[i].derived)
 			continue;
 		rc = copy_table(from, to, t, &done, total, progress, ctx, err);
-		if (rc == DT_OK)
+		if (rc == DT_OK && !no_id(t))
 			rc = move_sequence(to, t, err);
 		if (rc != DT_OK && err) {
 			struct dt_strbuf why = DT_STRBUF_INIT;
