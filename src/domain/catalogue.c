@@ -309,6 +309,7 @@ const struct dt_message_def dt_catalogue[] = {
 	  "{count} checklist items have no result" },
 	{ "inspection.no_conclusion", E, "完成督查须填写督查结论",
 	  "a finished inspection needs a conclusion" },
+	{ "type.array", E, "应为列表（JSON 数组）", "expected a list (a JSON array)" },
 	{ "attachment.empty", E, "文件为空", "the file is empty" },
 	{ "attachment.too_large", E, "文件过大（{size} 字节，最多 {max} 字节）",
 	  "the file is too large ({size} bytes; at most {max})" },
