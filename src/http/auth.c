@@ -33,13 +33,13 @@ static const struct {
 	{ "national", GOV },
 	{ "province", GOV },
 	{ "city", GOV },
-	{ "inspector", DT_P_READ | DT_P_AUDIT | DT_P_MONITOR | DT_P_ALERT },
+	{ "inspector", DT_P_READ | DT_P_AUDIT | DT_P_MONITOR | DT_P_ALERT | DT_P_INSPECT },
 	{ "school", DT_P_READ | DT_P_ORG | DT_P_PROGRAMME | DT_P_PARTNER | DT_P_TRAINEE |
 			    DT_P_CONTRACT | DT_P_APPROVE | DT_P_RECORD | DT_P_SIGNOFF |
-			    DT_P_ASSESS | DT_P_PII },
+			    DT_P_ASSESS | DT_P_PII | DT_P_RECTIFY },
 	{ "enterprise", DT_P_READ | DT_P_ORG | DT_P_PARTNER | DT_P_DEMAND | DT_P_TRAINEE |
 				DT_P_CONTRACT | DT_P_APPROVE | DT_P_RECORD | DT_P_SIGNOFF |
-				DT_P_ASSESS },
+				DT_P_ASSESS | DT_P_RECTIFY },
 	{ "trainee", DT_P_READ | DT_P_APPROVE | DT_P_RECORD },
 };
 
@@ -48,6 +48,7 @@ static const char *const perm_names[] = {
 	"read",    "pilot",    "org",     "programme", "partner", "demand",
 	"trainee", "contract", "approve", "record",    "signoff", "assess",
 	"refdata", "pii:read", "audit",   "monitor",   "target",  "alert",
+	"inspect", "rectify",
 };
 
 const char *dt_perm_name(unsigned bit)

@@ -39,6 +39,7 @@ const kinds = [];     // x-entities, with .refs [{field, ref, open}] and .export
 const ids = {};       // ids[login][kind] = { in, out, del, visible: Set, complete }
 const regions = {};   // regions[login] = { in, out, missing }
 const jobs = {};      // jobs[login] = id of a job it started (write server)
+const sup = {};       // sup[login] = { finding: {in, out}, inspection: {in, out} } (supervision)
 
 // ---- setup ----
 
@@ -85,6 +86,7 @@ before(async () => {
   const t0 = Date.now();
   await findIds(R);
   await findRegions(R);
+  await findSupervision(R);
   console.log(`scope walk: ids found in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }, { timeout: 600000 });
 
@@ -234,6 +236,23 @@ async function findRegions(R) {
   }
 }
 
+// Findings and their inspections per role: one it lists, one the admin lists that it does not.
+async function findSupervision(R) {
+  const list = async (u) => {
+    const r = await R.get('/api/v1/findings?limit=1000', { token: u.tok.R });
+    return r.status === 200 ? r.json.items : [];
+  };
+  const all = await list(logins.find((u) => u.role === 'admin'));
+  for (const u of logins) {
+    const mine = await list(u);
+    const f = new Set(mine.map((x) => x.id)), i = new Set(mine.map((x) => x.inspection_id));
+    sup[u.login] = {
+      finding: { in: mine[0]?.id, out: isScoped(u) ? all.find((x) => !f.has(x.id))?.id : undefined },
+      inspection: { in: mine[0]?.inspection_id, out: isScoped(u) ? all.find((x) => !i.has(x.inspection_id))?.inspection_id : undefined },
+    };
+  }
+}
+
 // ---- the cases ----
 
 // A case: one role, one route, one kind (or none), three requests.
@@ -320,6 +339,30 @@ const CASES = {
   'GET /api/v1/indicators/series': (route) => regionCases(route, (c) => `/api/v1/indicators/series?region=${c}&year=${YEAR}`),
   'GET /api/v1/rankings': (route) => regionCases(route, (c) => `/api/v1/rankings?region=${c}&year=${YEAR}`),
   'GET /api/v1/targets': (route) => regionCases(route, (c) => `/api/v1/targets?region=${c}&year=${YEAR}`),
+  // Supervision (h_findings.c): findings and inspections by id, files by hash.
+  'GET /api/v1/findings': (route) => perRole(route, (u) => kase(route, u, 'inspection_id', sup[u.login].inspection,
+    (id) => ({ method: 'GET', path: `/api/v1/findings?inspection_id=${id}` }),
+    { idIn: 'query', inOk: (r) => r.status === 200 && r.json.items.length > 0 })),
+  'POST /api/v1/findings': (route) => perRole(route, (u) => kase(route, u, 'inspection_id', sup[u.login].inspection,
+    (id) => ({ method: 'POST', path: '/api/v1/findings', body: { inspection_id: id } }),
+    { server: 'W', idIn: 'body', inOk: (r) => [403, 409, 422].includes(r.status) })),
+  'GET /api/v1/findings/{id}': (route) => perRole(route, (u) => kase(route, u, 'finding', sup[u.login].finding,
+    (id) => ({ method: 'GET', path: `/api/v1/findings/${id}` }), { inOk: (r) => r.status === 200 })),
+  'POST /api/v1/findings/{id}/start': (route) => perRole(route, (u) => kase(route, u, 'finding', sup[u.login].finding,
+    (id) => ({ method: 'POST', path: `/api/v1/findings/${id}/start` }), { server: 'W' })),
+  'POST /api/v1/findings/{id}/rectifications': (route) => perRole(route, (u) => kase(route, u, 'finding', sup[u.login].finding,
+    (id) => ({ method: 'POST', path: `/api/v1/findings/${id}/rectifications`, body: {} }), { server: 'W' })),
+  'POST /api/v1/findings/{id}/decision': (route) => perRole(route, (u) => kase(route, u, 'finding', sup[u.login].finding,
+    (id) => ({ method: 'POST', path: `/api/v1/findings/${id}/decision`, body: {} }), { server: 'W' })),
+  'PATCH /api/v1/inspections/{id}': (route) => perRole(route, (u) => kase(route, u, 'inspection', sup[u.login].inspection,
+    (id) => ({ method: 'PATCH', path: `/api/v1/inspections/${id}`, body: {} }), { server: 'W' })),
+  'GET /api/v1/inspections/{id}/results': (route) => perRole(route, (u) => kase(route, u, 'inspection', sup[u.login].inspection,
+    (id) => ({ method: 'GET', path: `/api/v1/inspections/${id}/results` }), { inOk: (r) => r.status === 200 })),
+  // an upload names no record; a file is found by its hash only where it is attached
+  // to something in scope (tests/e2e/findings.test.mjs walks that)
+  'POST /api/v1/attachments': NONE,
+  'GET /api/v1/attachments/{hash}': (route) => perRole(route, (u) => kase(route, u, 'hash', { missing: '0'.repeat(64) },
+    (h) => ({ method: 'GET', path: `/api/v1/attachments/${h}` }))),
   'PUT /api/v1/targets': (route) => perRole(route, (u) => kase(route, u, 'region', regions[u.login],
     (c) => ({ method: 'PUT', path: '/api/v1/targets', body: { region: c, year: YEAR, targets: [] } }),
     { server: 'W', idIn: 'body' })),
