@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 
 import { blake2b } from './blake2b.mjs';
 import {
-  client, dbPath, expectProblem, expectStatus, ok, okAsync, sqlite, startServer, tmpdir,
+  client, dbPath, expectProblem, expectStatus, ok, okAsync, run, sqlite, startServer, tmpdir,
 } from './helpers.mjs';
 
 let db;
@@ -230,4 +230,23 @@ test('evidence files: type by content, size limit, served within scope with safe
   r = await api.get(`/api/v1/attachments/${pdf}`, as('ins-a'));
   assert.equal(r.headers.get('content-type'), 'application/pdf');
   assert.match(r.headers.get('content-disposition'), /^attachment;/);
+});
+
+test('finding list|show on the command line', async () => {
+  const all = JSON.parse(ok(['finding', 'list', '--db', db, '--format', 'json']));
+  assert.ok(all.length >= 2, 'the findings of the tests above');
+  const late = JSON.parse(ok(['finding', 'list', '--db', db, '--overdue', '--format', 'json']));
+  assert.ok(late.length >= 1 && late.every((f) => f.overdue && ['open', 'rectifying'].includes(f.status)), JSON.stringify(late));
+  const closed = JSON.parse(ok(['finding', 'list', '--db', db, '--status', 'closed', '--region', '210100', '--format', 'json']));
+  assert.ok(closed.length >= 1 && closed.every((f) => f.status === 'closed'));
+  assert.equal(JSON.parse(ok(['finding', 'list', '--db', db, '--region', '220000', '--format', 'json'])).length, 0);
+  const table = ok(['finding', 'list', '--db', db, '--overdue']);
+  assert.match(table, /overdue/);
+  assert.match(table, /red/);
+  const one = JSON.parse(ok(['finding', 'show', String(closed[0].id), '--db', db, '--format', 'json']));
+  assert.equal(one.rectifications.length, 2);
+  assert.match(ok(['finding', 'show', String(closed[0].id), '--db', db]), /^rectification +\d+ submitted/m);
+  const r = run(['finding', 'show', '999999', '--db', db]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(run(['finding', 'list', '--db', db, '--status', 'late']).status, 2);
 });
