@@ -265,9 +265,15 @@ static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const 
 			      void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
 			      struct dt_strbuf *err)
 {
+	/* tables without an id (the supervision's link tables) by their key's first columns */
+	static const char *const keyed[] = { "plan_check",       "plan_inspector", "plan_candidate",
+					     "inspection_check", "attachment",     "attachment_link" };
+	const char *order = !strcmp(t, "meta") ? "key" : "id";
+	for (size_t i = 0; i < DT_ARRAY_SIZE(keyed); i++)
+		if (!strcmp(t, keyed[i]))
+			order = "1, 2, 3";
 	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s", t,
-		 !strcmp(t, "meta") ? "key" : "id");
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s", t, order);
 	struct dt_db_stmt *row = dt_db_prepare(from->db, sql, err);
 	if (!row)
 		return DT_EDB;

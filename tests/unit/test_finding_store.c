@@ -16,6 +16,7 @@
 
 #include "domain/attachment.h"
 #include "domain/finding.h"
+#include "engine/indicators.h"
 
 struct sup {
 	struct fx *f;
@@ -258,6 +259,32 @@ static void test_loop_to_closure(void **state)
 	int64_t checked = 0;
 	assert_int_equal(dt_store_audit_verify(f->s, &checked, &f->err), DT_OK);
 	assert_true(checked > 10);
+
+	/* the copy to another database takes supervision along, files and all */
+	char path[sizeof(f->dir) + 16];
+	snprintf(path, sizeof(path), "%s/copy.db", f->dir);
+	struct dt_store *to = NULL;
+	struct dt_copy_stats cs = { 0, 0 };
+	if (dt_store_open(&to, path, &f->keys, DT_STORE_CREATE, &f->err) != DT_OK ||
+	    dt_store_copy(f->s, to, &cs, NULL, NULL, &f->err) != DT_OK)
+		fail_msg("copy: %s", f->err.buf);
+	struct dt_attachment_file file = { "", DT_STRBUF_INIT, DT_STRBUF_INIT };
+	assert_int_equal(dt_store_attachment_get(to, NULL, pdf, &file, &f->err), DT_OK);
+	assert_string_equal(file.mime, "application/pdf");
+	assert_memory_equal(file.content.buf, "%PDF-1.4\n%%EOF\n", 15);
+	json_t *copied = NULL;
+	assert_int_equal(dt_store_finding_get(to, NULL, id, &copied, &f->err), DT_OK);
+	assert_int_equal(json_array_size(json_object_get(copied, "rectifications")), 2);
+	json_decref(copied);
+	dt_strbuf_release(&file.content);
+	dt_strbuf_release(&file.name);
+	dt_store_close(to);
+	unlink(path);
+	char side[sizeof(path) + 8];
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
 }
 
 static void test_who_may_act(void **state)
@@ -506,12 +533,86 @@ static void test_checklist_rules(void **state)
 			 1);
 }
 
+/*
+ * The reminders and the overdue alert against an oracle: a finding due in d
+ * days (d from -3 to 10) in each status; after the rules run, an open or
+ * rectifying one has a "finding_due" alert of band 7, 3 or 1 (the smallest
+ * not below d) when 0 <= d <= 7, a "finding_overdue" one when d < 0, and
+ * nothing else; running them again raises nothing new; two days later the
+ * bands move on.
+ */
+static void test_alerts(void **state)
+{
+	struct sup *u = *state;
+	struct fx *f = u->f;
+	static const char *const statuses[] = { "open", "rectifying", "submitted", "closed" };
+	int64_t first = 0;
+	for (int d = -3; d <= 10; d++)
+		for (int k = 0; k < 4; k++) {
+			int64_t id = finding(u, 30, NULL);
+			if (!first)
+				first = id;
+			char sql[200], dl[DT_DATE_STRLEN];
+			dt_date_format(dt_date_add_days(dt_date_today(), d), dl);
+			snprintf(sql, sizeof(sql),
+				 "UPDATE finding SET deadline = '%s', status = '%s' WHERE id = %lld", dl,
+				 statuses[k], (long long)id);
+			fx_sql_exec(f, sql);
+		}
+	int raised = 0;
+	if (dt_engine_alerts_evaluate(f->s, &f->actor, 20261126, &raised, &f->err) != DT_OK)
+		fail_msg("evaluate: %s", f->err.buf);
+	int want = 0;
+	for (int d = -3; d <= 10; d++)
+		for (int k = 0; k < 4; k++) {
+			int64_t id = first + (d + 3) * 4 + k;
+			bool active = k < 2;
+			const char *band = d <= 1 ? "1" : d <= 3 ? "3" : "7";
+			char sql[256];
+			snprintf(sql, sizeof(sql),
+				 "SELECT count(*) FROM alert WHERE rule = 'finding_due' AND "
+				 "subject_kind = 'finding' AND subject_id = %lld AND indicator = '%s' "
+				 "AND region = 210100",
+				 (long long)id, band);
+			int64_t due = fx_sql_int(f, sql);
+			snprintf(sql, sizeof(sql),
+				 "SELECT count(*) FROM alert WHERE rule = 'finding_overdue' AND "
+				 "subject_id = %lld AND region = 210100",
+				 (long long)id);
+			int64_t over = fx_sql_int(f, sql);
+			if (due != (active && d >= 0 && d <= 7) || over != (active && d < 0))
+				fail_msg("due in %d days, %s: %lld due, %lld overdue alerts", d,
+					 statuses[k], (long long)due, (long long)over);
+			want += active && d <= 7;
+		}
+	assert_int_equal(raised, want);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule LIKE 'finding%'"),
+			 want);
+	assert_int_equal(dt_engine_alerts_evaluate(f->s, &f->actor, 20261126, &raised, &f->err),
+			 DT_OK);
+	assert_int_equal(raised, 0);
+	/* two days on: due in 5 was band 7, now in 3: band 3; due in 8 is now in band 7 */
+	assert_int_equal(dt_engine_alerts_evaluate(f->s, &f->actor, 20261128, &raised, &f->err),
+			 DT_OK);
+	assert_true(raised > 0);
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM alert WHERE rule = 'finding_due' AND subject_id = %lld AND "
+		 "indicator = '3'",
+		 (long long)(first + (5 + 3) * 4));
+	assert_int_equal(fx_sql_int(f, sql), 1);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'finding_overdue' "
+				       "AND severity = 'critical' AND message_zh LIKE '%较重%'"),
+			 fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'finding_overdue'"));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_loop_to_closure), T(test_who_may_act),     T(test_scope),
 		T(test_overdue_and_filters), T(test_attachments), T(test_checklist_rules),
+		T(test_alerts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,6 +50,7 @@ CREATE TABLE finding (
 CREATE INDEX finding_inspection ON finding(inspection_id);
 CREATE INDEX finding_org ON finding(org_id, status);
 CREATE INDEX finding_region ON finding(region, status, deadline);
+CREATE INDEX finding_due ON finding(status, deadline);   -- the alert rules (store/monitor.c)
 
 CREATE TABLE rectification (
 	id           INTEGER PRIMARY KEY AUTOINCREMENT,
