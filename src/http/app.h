@@ -278,6 +278,8 @@ void dt_h_finding_rectify(struct dt_ctx *c);
 void dt_h_finding_decide(struct dt_ctx *c);
 void dt_h_attachment_upload(struct dt_ctx *c);
 void dt_h_attachment_get(struct dt_ctx *c);
+/* h_indicators.c: the supervision indicators of a region and year */
+void dt_h_supervision_indicators(struct dt_ctx *c);
 void dt_h_get(struct dt_ctx *c);
 void dt_h_create(struct dt_ctx *c);
 void dt_h_update(struct dt_ctx *c);

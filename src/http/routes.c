@@ -79,6 +79,9 @@ const struct dt_route dt_routes[] = {
 	  "Upload an evidence file (JPEG, PNG, WebP or PDF, at most 10 MiB; ?name=)" },
 	{ "GET", "/api/v1/attachments/{hash}", dt_h_attachment_get, DT_P_READ, 0,
 	  "An evidence file by its BLAKE2b-256 hash, if attached to something in scope" },
+	{ "GET", "/api/v1/supervision", dt_h_supervision_indicators, DT_P_MONITOR, 0,
+	  "Supervision indicators of a region and year: coverage, findings per inspection by "
+	  "severity, closure rate, overdue findings" },
 	{ "GET", "/api/v1/{kind}", dt_h_list, DT_P_READ, 0, "List records" },
 	{ "POST", "/api/v1/{kind}", dt_h_create, 0, DT_R_BODY, "Create a record" },
 	{ "GET", "/api/v1/{kind}/{id}", dt_h_get, DT_P_READ, 0, "Get one record" },

@@ -56,6 +56,17 @@ static bool meta_own(const char *key)
 	return key && !strcmp(key, "schema_version");
 }
 
+/* Tables without an id (the supervision's link tables): copied in their key's order. */
+static bool keyed(const char *t)
+{
+	static const char *const names[] = { "plan_check",       "plan_inspector", "plan_candidate",
+					     "inspection_check", "attachment",     "attachment_link" };
+	for (size_t i = 0; i < DT_ARRAY_SIZE(names); i++)
+		if (!strcmp(t, names[i]))
+			return true;
+	return false;
+}
+
 static const struct copy_table *find_table(const char *name)
 {
 	for (size_t i = 0; i < DT_ARRAY_SIZE(copy_tables); i++)
@@ -265,13 +276,7 @@ static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const 
 			      void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
 			      struct dt_strbuf *err)
 {
-	/* tables without an id (the supervision's link tables) by their key's first columns */
-	static const char *const keyed[] = { "plan_check",       "plan_inspector", "plan_candidate",
-					     "inspection_check", "attachment",     "attachment_link" };
-	const char *order = !strcmp(t, "meta") ? "key" : "id";
-	for (size_t i = 0; i < DT_ARRAY_SIZE(keyed); i++)
-		if (!strcmp(t, keyed[i]))
-			order = "1, 2, 3";
+	const char *order = !strcmp(t, "meta") ? "key" : keyed(t) ? "1, 2, 3" : "id";
 	char sql[128];
 	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s", t, order);
 	struct dt_db_stmt *row = dt_db_prepare(from->db, sql, err);
@@ -322,7 +327,7 @@ static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const 
 /* On PostgreSQL, move @t's identity sequence past its highest id: dialect. */
 static enum dt_err move_sequence(struct dt_store *to, const char *t, struct dt_strbuf *err)
 {
-	if (dt_db_dialect(to->db) != DT_DB_PGSQL || !strcmp(t, "meta"))
+	if (dt_db_dialect(to->db) != DT_DB_PGSQL || !strcmp(t, "meta") || keyed(t))
 		return DT_OK;
 	char sql[256];
 	snprintf(sql, sizeof(sql),

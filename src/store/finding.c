@@ -1448,3 +1448,104 @@ enum dt_err dt_store_attachment_get(struct dt_store *s, const struct dt_account 
 	json_decref(links);
 	return rc;
 }
+
+/* ---- supervision indicators ---- */
+
+enum dt_err dt_store_supervision_indicators(struct dt_store *s, int region, int year,
+					    const char *today, json_t **out, struct dt_strbuf *err)
+{
+	int lo = 0, hi = 999999;
+	if (region)
+		dt_region_range(region, &lo, &hi);
+	*out = NULL;
+	/* the inspections of the year's plans in the region, and the objects they could have drawn */
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s,
+		"SELECT (SELECT count(*) FROM inspection i JOIN inspection_plan p ON p.id = i.plan_id "
+		"WHERE p.year = ?1 AND i.region BETWEEN ?2 AND ?3), "
+		"(SELECT count(*) FROM inspection i JOIN inspection_plan p ON p.id = i.plan_id "
+		"WHERE p.year = ?1 AND i.region BETWEEN ?2 AND ?3 AND i.status <> 'planned'), "
+		"(SELECT count(*) FROM inspection i JOIN inspection_plan p ON p.id = i.plan_id "
+		"WHERE p.year = ?1 AND i.region BETWEEN ?2 AND ?3 AND i.status = 'done'), "
+		"(SELECT count(*) FROM (SELECT DISTINCT i.object_kind, i.object_id FROM inspection i "
+		"JOIN inspection_plan p ON p.id = i.plan_id WHERE p.year = ?1 AND i.region BETWEEN "
+		"?2 AND ?3 AND i.status = 'done') x), "
+		"(SELECT count(*) FROM (SELECT DISTINCT c.object_kind, c.object_id FROM "
+		"plan_candidate c JOIN inspection_plan p ON p.id = c.plan_id WHERE p.year = ?1 AND "
+		"c.city BETWEEN ?2 AND ?3) y)",
+		err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, year);
+	dt_db_bind_int64(st, 2, lo);
+	dt_db_bind_int64(st, 3, hi);
+	int64_t drawn = 0, conducted = 0, done = 0, inspected = 0, candidates = 0;
+	int r = dt_db_step(st);
+	if (r == DT_DB_ROW) {
+		drawn = dt_db_column_int64(st, 0);
+		conducted = dt_db_column_int64(st, 1);
+		done = dt_db_column_int64(st, 2);
+		inspected = dt_db_column_int64(st, 3);
+		candidates = dt_db_column_int64(st, 4);
+	}
+	dt_db_reset(st);
+	if (r != DT_DB_ROW)
+		return dt_sql_error(s, "inspection", err);
+	/* findings by severity: all, closed, due (closed or past the deadline), overdue */
+	st = dt_sql_prepare(
+		s,
+		"SELECT f.severity, count(*), "
+		"sum(CASE WHEN f.status = 'closed' THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN f.status = 'closed' OR f.deadline < ?4 THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN f.status IN ('open', 'rectifying') AND f.deadline < ?4 THEN 1 ELSE 0 "
+		"END) FROM finding f JOIN inspection i ON i.id = f.inspection_id JOIN "
+		"inspection_plan p ON p.id = i.plan_id WHERE p.year = ?1 AND f.region BETWEEN ?2 "
+		"AND ?3 GROUP BY f.severity ORDER BY f.severity",
+		err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, year);
+	dt_db_bind_int64(st, 2, lo);
+	dt_db_bind_int64(st, 3, hi);
+	dt_db_bind_text(st, 4, today, -1);
+	json_t *by = json_pack("{s:i, s:i, s:i}", "general", 0, "serious", 0, "grave", 0);
+	int64_t total = 0, closed = 0, due = 0, overdue = 0;
+	while ((r = dt_db_step(st)) == DT_DB_ROW) {
+		const char *sv = dt_db_column_text(st, 0);
+		if (sv)
+			json_object_set_new(by, sv, json_integer(dt_db_column_int64(st, 1)));
+		total += dt_db_column_int64(st, 1);
+		closed += dt_db_column_int64(st, 2);
+		due += dt_db_column_int64(st, 3);
+		overdue += dt_db_column_int64(st, 4);
+	}
+	dt_db_reset(st);
+	if (r != DT_DB_DONE) {
+		json_decref(by);
+		return dt_sql_error(s, "finding", err);
+	}
+	/* a share is null where its denominator is 0: nothing to measure, not 0 % */
+	json_t *per = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach(by, k, v) json_object_set_new(
+		per, k, conducted ? json_real((double)json_integer_value(v) / (double)conducted)
+				  : json_null());
+	json_object_set_new(per, "total",
+			    conducted ? json_real((double)total / (double)conducted) : json_null());
+	char reg[16];
+	snprintf(reg, sizeof(reg), "%06d", region);
+	*out = json_pack(
+		"{s:s, s:i, s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}, "
+		"s:o, s:I}",
+		"region", reg, "year", year, "inspections", "drawn", (json_int_t)drawn, "conducted",
+		(json_int_t)conducted, "done", (json_int_t)done, "objects_inspected",
+		(json_int_t)inspected, "objects_eligible", (json_int_t)candidates, "coverage",
+		candidates ? json_real((double)inspected / (double)candidates) : json_null(),
+		"findings_by_severity", by, "findings_per_inspection", per, "findings", "total",
+		(json_int_t)total, "closed", (json_int_t)closed, "due", (json_int_t)due, "overdue",
+		(json_int_t)overdue, "closure_rate",
+		due ? json_real((double)closed / (double)due) : json_null(), "overdue_findings",
+		(json_int_t)overdue);
+	return DT_OK;
+}

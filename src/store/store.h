@@ -703,6 +703,20 @@ enum dt_err dt_store_finding_decide(struct dt_store *s, const struct dt_actor *a
 				    const struct dt_account *who, int64_t id, json_t *body,
 				    json_t **out, struct dt_strbuf *err);
 
+/**
+ * The supervision indicators of @region (0: the nation) for the plans of
+ * @year, as of @today (YYYY-MM-DD), rolled up over every city within it:
+ * {region, year, inspections: {drawn, conducted, done, objects_inspected,
+ * objects_eligible}, coverage (objects of done inspections / the distinct
+ * candidate objects of the year's plans), findings_by_severity {general,
+ * serious, grave}, findings_per_inspection {general, serious, grave, total}
+ * (per conducted inspection), findings {total, closed, due, overdue},
+ * closure_rate (closed / due, due being closed or past the deadline),
+ * overdue_findings}.  A share whose denominator is 0 is null.
+ */
+enum dt_err dt_store_supervision_indicators(struct dt_store *s, int region, int year,
+					    const char *today, json_t **out, struct dt_strbuf *err);
+
 /** A stored evidence file as served. */
 struct dt_attachment_file {
 	char mime[32];             /* as sniffed at upload */

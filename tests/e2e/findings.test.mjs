@@ -232,6 +232,22 @@ test('evidence files: type by content, size limit, served within scope with safe
   assert.match(r.headers.get('content-disposition'), /^attachment;/);
 });
 
+test('supervision indicators of a region, within scope', async () => {
+  const r = expectStatus(await get('city', '/api/v1/supervision?region=210100&year=2026'), 200).json;
+  assert.equal(r.region, '210100');
+  assert.ok(r.inspections.drawn >= 2 && r.inspections.done >= 1, JSON.stringify(r));
+  const n = Number(sqlite(db, "SELECT count(*) FROM finding WHERE region BETWEEN 210100 AND 210199"));
+  assert.equal(r.findings.total, n);
+  assert.equal(r.findings_by_severity.general + r.findings_by_severity.serious + r.findings_by_severity.grave, n);
+  const closed = Number(sqlite(db, "SELECT count(*) FROM finding WHERE status = 'closed'"));
+  assert.equal(r.findings.closed, closed);
+  if (r.findings.due) assert.equal(r.closure_rate, closed / r.findings.due);
+  // another province is out of a city's scope: 404, as a region that does not exist
+  expectProblem(await get('city', '/api/v1/supervision?region=220100&year=2026'), 404);
+  expectStatus(await get('city2', '/api/v1/supervision?year=2026'), 200);
+  expectProblem(await get('ent', '/api/v1/supervision'), 403);
+});
+
 test('finding list|show on the command line', async () => {
   const all = JSON.parse(ok(['finding', 'list', '--db', db, '--format', 'json']));
   assert.ok(all.length >= 2, 'the findings of the tests above');

@@ -361,6 +361,7 @@ const CASES = {
   // an upload names no record; a file is found by its hash only where it is attached
   // to something in scope (tests/e2e/findings.test.mjs walks that)
   'POST /api/v1/attachments': NONE,
+  'GET /api/v1/supervision': (route) => regionCases(route, (c) => `/api/v1/supervision?region=${c}&year=${YEAR}`),
   'GET /api/v1/attachments/{hash}': (route) => perRole(route, (u) => kase(route, u, 'hash', { missing: '0'.repeat(64) },
     (h) => ({ method: 'GET', path: `/api/v1/attachments/${h}` }))),
   'PUT /api/v1/targets': (route) => perRole(route, (u) => kase(route, u, 'region', regions[u.login],

@@ -14,6 +14,8 @@
  */
 #include "store_fixture.h"
 
+#include <math.h>
+
 #include "domain/attachment.h"
 #include "domain/finding.h"
 #include "engine/indicators.h"
@@ -606,13 +608,73 @@ static void test_alerts(void **state)
 			 fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'finding_overdue'"));
 }
 
+/* The supervision indicators against counts made by hand from the rows written. */
+static void test_indicators(void **state)
+{
+	struct sup *u = *state;
+	struct fx *f = u->f;
+	int64_t a = finding(u, 10, NULL), b = finding(u, 10, NULL), c = finding(u, 10, NULL);
+	char sql[640];
+	snprintf(sql, sizeof(sql),
+		 "UPDATE finding SET severity = 'general', status = 'closed' WHERE id = %lld; "
+		 "UPDATE finding SET severity = 'serious', deadline = '2026-11-01' WHERE id = %lld; "
+		 "UPDATE finding SET severity = 'grave', status = 'rectifying' WHERE id = %lld; "
+		 "UPDATE inspection SET status = 'done'; "
+		 "INSERT INTO plan_candidate (plan_id, object_kind, object_id, city, org_id, weight, "
+		 "reasons) VALUES (1, 'enterprise', %lld, 210100, %lld, 1, '[]'), "
+		 "(1, 'enterprise', %lld, 210100, %lld, 2, '[]'), (1, 'school', %lld, 210100, %lld, "
+		 "1, '[]'), (1, 'enterprise', 999, 220100, NULL, 1, '[]')",
+		 (long long)a, (long long)b, (long long)c, (long long)u->ent, (long long)u->ent,
+		 (long long)u->ent2, (long long)u->ent2, (long long)u->school, (long long)u->school);
+	fx_sql_exec(f, sql);
+	json_t *o = NULL;
+	assert_int_equal(dt_store_supervision_indicators(f->s, 210000, 2026, FX_TODAY, &o, &f->err),
+			 DT_OK);
+	json_t *in = json_object_get(o, "inspections"), *fd = json_object_get(o, "findings");
+	assert_int_equal(json_integer_value(json_object_get(in, "drawn")), 1);
+	assert_int_equal(json_integer_value(json_object_get(in, "done")), 1);
+	assert_int_equal(json_integer_value(json_object_get(in, "objects_eligible")), 3);
+	assert_true(fabs(json_real_value(json_object_get(o, "coverage")) - 1.0 / 3) < 1e-9);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(o, "findings_by_severity"), "grave")),
+			 1);
+	assert_true(fabs(json_real_value(json_object_get(
+				 json_object_get(o, "findings_per_inspection"), "total")) -
+			 3) < 1e-9);
+	assert_int_equal(json_integer_value(json_object_get(fd, "closed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(fd, "due")), 2);
+	assert_int_equal(json_integer_value(json_object_get(o, "overdue_findings")), 1);
+	assert_true(fabs(json_real_value(json_object_get(o, "closure_rate")) - 0.5) < 1e-9);
+	json_decref(o);
+	/* the nation holds the other province's candidate too; that province has nothing */
+	assert_int_equal(dt_store_supervision_indicators(f->s, 0, 2026, FX_TODAY, &o, &f->err),
+			 DT_OK);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "inspections"),
+							    "objects_eligible")),
+			 4);
+	json_decref(o);
+	assert_int_equal(dt_store_supervision_indicators(f->s, 220000, 2026, FX_TODAY, &o, &f->err),
+			 DT_OK);
+	assert_true(json_is_null(json_object_get(o, "closure_rate")));
+	assert_true(json_is_null(json_object_get(json_object_get(o, "findings_per_inspection"),
+						 "total")));
+	assert_true(fabs(json_real_value(json_object_get(o, "coverage"))) < 1e-9);
+	json_decref(o);
+	assert_int_equal(dt_store_supervision_indicators(f->s, 210000, 2025, FX_TODAY, &o, &f->err),
+			 DT_OK);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "findings"),
+							    "total")),
+			 0);
+	json_decref(o);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_loop_to_closure), T(test_who_may_act),     T(test_scope),
 		T(test_overdue_and_filters), T(test_attachments), T(test_checklist_rules),
-		T(test_alerts),
+		T(test_alerts),           T(test_indicators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
