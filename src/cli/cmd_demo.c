@@ -11,6 +11,7 @@
 #include "core/num.h"
 #include "engine/demo.h"
 #include "engine/demo_accounts.h"
+#include "engine/demo_supervision.h"
 #include "core/banned.h"
 
 int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, bool accounts)
@@ -78,6 +79,16 @@ int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, b
 			       json_string_value(json_object_get(u, "role")),
 			       json_string_value(json_object_get(u, "note")));
 		json_decref(acc);
+		int plans = 0;
+		rc = dt_demo_supervision(db->store, cli_actor(), &plans, &err);
+		if (rc != DT_OK) {
+			rc = cli_fail(rc, &err);
+			goto out;
+		}
+		printf("supervision: %d inspection plans committed, drawn and revealed "
+		       "(`dualtrack inspection list`); more inspectors: inspector-ln, inspector-dl, "
+		       "inspector-as, inspector-jl, inspector-jl2\n",
+		       plans);
 	}
 	rc = 0;
 out:

@@ -86,6 +86,28 @@ static const struct dt_cmd commands[] = {
 	  "  ack, resolve     acknowledge or resolve alert ID\n"
 	  "  --note TEXT      what was done (at most 2000 characters)\n",
 	  "monitoring alerts: list, evaluate the rules, acknowledge, resolve" },
+	{ "inspection", cmd_inspection, DT_CMD_DB,
+	  "inspection plan --region CODE --year Y --title T --kinds K[,K...] (--count N | --rate R)\n"
+	  "           [--cross-city] [--weights JSON] --inspector LOGIN[:ORG_ID]...\n"
+	  "inspection commit|draw|reveal|verify|show PLAN [--format table|json]\n"
+	  "inspection list [--format table|json]\n"
+	  "  plan             make a draft inspection plan for a province or city: the kinds of\n"
+	  "                   object (enterprise, school, contract, pilot_task), the sample per\n"
+	  "                   city (a count, or a rate in (0, 1]), the inspector pool (inspector\n"
+	  "                   accounts; :ORG_ID declares the inspector's own organisation); the\n"
+	  "                   default checklist is copied in\n"
+	  "  --cross-city     inspectors never inspect their own city\n"
+	  "  --weights JSON   risk points, e.g. {\"base\": 1, \"alert\": 2, \"quality\": 2,\n"
+	  "                   \"finding\": 3, \"max\": 20} (these are the defaults)\n"
+	  "  commit           freeze the candidates with their risk weights and the pool; make a\n"
+	  "                   secret seed, sealed with the key file, and show its hash\n"
+	  "  draw             draw the objects and the inspector pairs\n"
+	  "  reveal           publish the seed\n"
+	  "  verify           re-run the draw from the published inputs and seed: exit 0 when it\n"
+	  "                   equals the recorded draw, 1 with the first difference\n"
+	  "  show             a plan with its candidates, weights, reasons and inspections\n"
+	  "  The algorithm is in docs/SUPERVISION.md.\n",
+	  "inspection plans and their verifiable draw (双随机): plan, commit, draw, reveal, verify" },
 	{ "finding", cmd_finding, DT_CMD_DB,
 	  "finding [list] [--status S] [--severity S] [--region CODE] [--inspection ID]\n"
 	  "        [--overdue] [--limit N] [--format table|json] [--db PATH] [--key-file PATH]\n"

@@ -42,8 +42,9 @@ enum dt_perm {
 	DT_P_MONITOR = 1 << 15,  /* indicators, rankings */
 	DT_P_TARGET = 1 << 16,   /* set targets and minimum wages */
 	DT_P_ALERT = 1 << 17,    /* acknowledge and resolve alerts */
-	DT_P_INSPECT = 1 << 18,  /* conduct inspections one is drawn for, record and verify findings */
-	DT_P_RECTIFY = 1 << 19,  /* rectify one's own organisation's findings */
+	DT_P_SUPERVISE = 1 << 18, /* make inspection plans, commit, draw, reveal */
+	DT_P_INSPECT = 1 << 19,  /* conduct inspections one is drawn for, record and verify findings */
+	DT_P_RECTIFY = 1 << 20,  /* rectify one's own organisation's findings */
 				 /* a new permission is named in auth.c's perm_names too */
 };
 
@@ -292,6 +293,14 @@ void dt_h_rankings(struct dt_ctx *c);
 void dt_h_targets_get(struct dt_ctx *c);
 void dt_h_targets_put(struct dt_ctx *c);
 void dt_h_alert_action(struct dt_ctx *c);
+/* Supervision (h_inspection.c). */
+void dt_h_plans_list(struct dt_ctx *c);
+void dt_h_plan_create(struct dt_ctx *c);
+void dt_h_plan_get(struct dt_ctx *c);
+void dt_h_plan_action(struct dt_ctx *c);
+void dt_h_plan_verify(struct dt_ctx *c);
+void dt_h_inspections_list(struct dt_ctx *c);
+void dt_h_inspection_get(struct dt_ctx *c);
 void dt_h_signoff(struct dt_ctx *c);
 void dt_h_audit_list(struct dt_ctx *c);
 void dt_h_audit_verify(struct dt_ctx *c);

@@ -31,8 +31,8 @@ static const struct {
 } role_table[] = {
 	{ "admin", ~0u },
 	{ "national", GOV },
-	{ "province", GOV },
-	{ "city", GOV },
+	{ "province", GOV | DT_P_SUPERVISE },
+	{ "city", GOV | DT_P_SUPERVISE },
 	{ "inspector", DT_P_READ | DT_P_AUDIT | DT_P_MONITOR | DT_P_ALERT | DT_P_INSPECT },
 	{ "school", DT_P_READ | DT_P_ORG | DT_P_PROGRAMME | DT_P_PARTNER | DT_P_TRAINEE |
 			    DT_P_CONTRACT | DT_P_APPROVE | DT_P_RECORD | DT_P_SIGNOFF |
@@ -48,7 +48,7 @@ static const char *const perm_names[] = {
 	"read",    "pilot",    "org",     "programme", "partner", "demand",
 	"trainee", "contract", "approve", "record",    "signoff", "assess",
 	"refdata", "pii:read", "audit",   "monitor",   "target",  "alert",
-	"inspect", "rectify",
+	"supervise", "inspect", "rectify",
 };
 
 const char *dt_perm_name(unsigned bit)

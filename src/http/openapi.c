@@ -232,6 +232,55 @@ static bool io_operation(const struct dt_route *r, json_t *op, json_t *params, j
 	return true;
 }
 
+/*
+ * Inspection plans and inspections (h_inspection.c; docs/SUPERVISION.md):
+ * their bodies and responses.  False for any other route.
+ */
+static bool supervision_operation(const struct dt_route *r, json_t *op, json_t *params,
+				  json_t *resp)
+{
+	const char *p = r->pattern;
+	bool plans = !strncmp(p, "/api/v1/inspection-plans", 24);
+	if (!plans && strncmp(p, "/api/v1/inspections", 19))
+		return false;
+	json_t *obj = json_pack("{s:s}", "type", "object");
+	if (!strcmp(p, "/api/v1/inspections"))
+		json_array_append_new(params, param("plan_id", "query", false, "integer",
+						    "only the inspections of this plan"));
+	if (!strcmp(r->method, "POST") && !strcmp(p, "/api/v1/inspection-plans")) {
+		json_object_set_new(
+			op, "requestBody",
+			json_pack("{s:b, s:{s:{s:{s:s, s:[s,s,s,s,s,s,s], s:{s:{s:s}, s:{s:s}, "
+				  "s:{s:s}, s:{s:s}, s:{s:[s,s]}, s:{s:s}, s:{s:s}, s:{s:s}, "
+				  "s:{s:s}}}}}}",
+				  "required", 1, "content", "application/json", "schema", "type",
+				  "object", "required", "region", "year", "title", "object_kinds",
+				  "sample_kind", "sample_value", "inspectors", "properties", "region",
+				  "type", "string", "year", "type", "integer", "title", "type",
+				  "string", "object_kinds", "type", "string", "sample_kind", "enum",
+				  "count", "rate", "sample_value", "type", "number", "cross_city",
+				  "type", "boolean", "weights", "type", "object", "inspectors",
+				  "type", "array"));
+		json_object_set_new(resp, "201", json_response("the draft plan", obj));
+	} else if (strstr(p, "/verify")) {
+		json_object_set_new(
+			resp, "200",
+			json_response("{plan, ok, difference, seed, seed_hash, inputs_hash, "
+				      "result_hash, drawn, candidates, inspectors}",
+				      obj));
+	} else if (strstr(p, "{id}")) {
+		json_object_set_new(resp, "200", json_response(plans ? "the plan" : "the inspection",
+								obj));
+	} else {
+		json_object_set_new(
+			resp, "200",
+			json_response("{items, next}",
+				      json_pack("{s:s, s:[s]}", "type", "object", "required", "items")));
+		json_decref(obj);
+	}
+	return true;
+}
+
 /* Parameters and responses of the monitoring routes (http/h_indicators.c). */
 static bool monitor_operation(const struct dt_route *r, json_t *op, json_t *params, json_t *resp)
 {
@@ -338,14 +387,16 @@ static void roles_and_entities(json_t *doc)
  * filters, the file upload's body and the file's answer; false for other
  * routes.
  */
-static bool supervision_operation(const struct dt_route *r, json_t *op, json_t *params,
+static bool finding_operation(const struct dt_route *r, json_t *op, json_t *params,
 				  json_t *resp)
 {
 	static const char *const types[] = { "image/jpeg", "image/png", "image/webp",
 					     "application/pdf" };
+	bool conduct = !strncmp(r->pattern, "/api/v1/inspections/", 20) &&
+		       (!strcmp(r->method, "PATCH") || strstr(r->pattern, "/results"));
 	if (strncmp(r->pattern, "/api/v1/findings", 16) &&
 	    strncmp(r->pattern, "/api/v1/attachments", 19) &&
-	    strncmp(r->pattern, "/api/v1/inspections/", 20))
+	    strcmp(r->pattern, "/api/v1/supervision") && !conduct)
 		return false;
 	if (strstr(r->pattern, "{hash}"))
 		json_array_append_new(params, param("hash", "path", true, "string",
@@ -420,6 +471,11 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 		json_object_set_new(json_object_get(p, "schema"), "enum",
 				    json_pack("[s,s]", "ack", "resolve"));
 		json_array_append_new(params, p);
+	} else if (strstr(r->pattern, "/inspection-plans/{id}/{action}")) {
+		json_t *p = param("action", "path", true, "string", "inspection plan step");
+		json_object_set_new(json_object_get(p, "schema"), "enum",
+				    json_pack("[s,s,s]", "commit", "draw", "reveal"));
+		json_array_append_new(params, p);
 	} else if (strstr(r->pattern, "{action}")) {
 		json_t *p = param("action", "path", true, "string", "contract action");
 		json_object_set_new(json_object_get(p, "schema"), "enum",
@@ -484,10 +540,12 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 			json_pack("{s:s}", "description", "not modified (If-None-Match)"));
 	} else if (monitor_operation(r, op, params, resp)) {
 		/* indicators, series, rankings, targets, alert actions */
+	} else if (finding_operation(r, op, params, resp)) {
+		/* inspections conducted, findings, rectifications, files, supervision indicators */
+	} else if (supervision_operation(r, op, params, resp)) {
+		/* inspection plans, the draw, inspections */
 	} else if (io_operation(r, op, params, resp)) {
 		/* imports, jobs, exports, templates */
-	} else if (supervision_operation(r, op, params, resp)) {
-		/* inspections conducted, findings, rectifications, files */
 	} else if (!strcmp(r->method, "DELETE")) {
 		json_object_set_new(resp, "204", json_pack("{s:s}", "description", "signed out"));
 	} else if (!strcmp(r->pattern, "/metrics")) {

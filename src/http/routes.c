@@ -56,6 +56,22 @@ const struct dt_route dt_routes[] = {
 	  "Set a region's targets for a year" },
 	{ "POST", "/api/v1/alerts/{id}/{action}", dt_h_alert_action, DT_P_ALERT, DT_R_OPT_BODY,
 	  "Acknowledge (ack) or resolve an alert" },
+	/* Supervision: inspection plans, the draw, inspections (h_inspection.c) */
+	{ "GET", "/api/v1/inspection-plans", dt_h_plans_list, DT_P_READ, 0,
+	  "Inspection plans in your scope (and, for an inspector, those whose pool holds you)" },
+	{ "POST", "/api/v1/inspection-plans", dt_h_plan_create, DT_P_SUPERVISE, DT_R_BODY,
+	  "Make a draft inspection plan for a province or city in your scope" },
+	{ "GET", "/api/v1/inspection-plans/{id}", dt_h_plan_get, DT_P_READ, 0,
+	  "An inspection plan with its checklist, pool, frozen candidates (weights, reasons) and "
+	  "inspections" },
+	{ "GET", "/api/v1/inspection-plans/{id}/verify", dt_h_plan_verify, DT_P_READ, 0,
+	  "Re-run a revealed plan's draw from its published inputs: ok, or the first difference" },
+	{ "POST", "/api/v1/inspection-plans/{id}/{action}", dt_h_plan_action, DT_P_SUPERVISE,
+	  DT_R_OPT_BODY, "Inspection plan steps: commit, draw, reveal" },
+	{ "GET", "/api/v1/inspections", dt_h_inspections_list, DT_P_READ, 0,
+	  "Inspections in your scope (an inspector: those he is drawn for); ?plan_id=" },
+	{ "GET", "/api/v1/inspections/{id}", dt_h_inspection_get, DT_P_READ, 0,
+	  "An inspection with its plan's checklist" },
 	/* Supervision: conducting inspections, findings, rectification, files (h_findings.c) */
 	{ "PATCH", "/api/v1/inspections/{id}", dt_h_inspection_record, DT_P_INSPECT, DT_R_BODY,
 	  "Record an inspection one is drawn for: visit date, checklist results, conclusion, "

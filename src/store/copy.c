@@ -41,8 +41,8 @@ static const struct copy_table {
 	{ "record_entry", false },   { "assessment", false },  { "outcome", false },
 	{ "account", false },        { "credential", false },  { "pilot_task", false },
 	{ "target", false },         { "alert", false },       { "job", false },
-	{ "inspection_plan", false }, { "plan_check", false }, { "plan_inspector", false },
-	{ "plan_candidate", false }, { "inspection", false },
+	{ "inspection_plan", false }, { "plan_check", false },    { "plan_inspector", false },
+	{ "plan_candidate", false },  { "inspection", false },
 	{ "inspection_check", false }, { "finding", false },   { "rectification", false },
 	{ "attachment", false },     { "attachment_link", false },
 	{ "audit", false },          { "region_up", true },    { "agg", true },
@@ -324,6 +324,12 @@ static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const 
 	return rc;
 }
 
+/* Tables keyed without an id column: no identity sequence to move. */
+static bool no_id(const char *t)
+{
+	return !strcmp(t, "meta") || keyed(t);
+}
+
 /* On PostgreSQL, move @t's identity sequence past its highest id: dialect. */
 static enum dt_err move_sequence(struct dt_store *to, const char *t, struct dt_strbuf *err)
 {
@@ -375,7 +381,7 @@ enum dt_err dt_store_copy(struct dt_store *from, struct dt_store *to, struct dt_
 		if (copy_tables[i].derived)
 			continue;
 		rc = copy_table(from, to, t, &done, total, progress, ctx, err);
-		if (rc == DT_OK)
+		if (rc == DT_OK && !no_id(t))
 			rc = move_sequence(to, t, err);
 		if (rc != DT_OK && err) {
 			struct dt_strbuf why = DT_STRBUF_INIT;

@@ -9,11 +9,12 @@
  * and appends the audit event in the same transaction.  Refusals are
  * problems in the store's problems (dt_store_problems()).
  *
- * Who sees what (dt_sup_caller): an unrestricted caller (the CLI, admin,
- * national) everything; an inspector the inspections he is drawn for and
- * whatever lies in his region; a school or enterprise account the findings
- * of its own organisation and the inspections of it; other officials what
- * lies in their region; a trainee nothing.  What a caller may not see
+ * Who sees what: an unrestricted caller (the CLI, admin, national)
+ * everything; an inspector only the inspections he is drawn for and their
+ * findings (as store/inspection.c shows him inspections); a school or
+ * enterprise account the findings of its own organisation, never an
+ * inspection (they are unannounced); other officials what lies in their
+ * region; a trainee nothing.  What a caller may not see
  * answers exactly as what does not exist (DT_ENOTFOUND).  Who may act is
  * the domain's: the drawn inspectors conduct and verify, the responsible
  * organisation rectifies.
@@ -51,9 +52,15 @@ struct insp {
 	char status[16];
 };
 
+static bool is_inspector(const struct dt_account *who)
+{
+	return who && !strcmp(who->role, "inspector");
+}
+
 static bool unrestricted(const struct dt_account *who)
 {
-	return !who || (!who->scope.region && !who->scope.org_id && !who->scope.trainee_id);
+	return !who || (!is_inspector(who) && !who->scope.region && !who->scope.org_id &&
+			!who->scope.trainee_id);
 }
 
 static bool drawn(const struct dt_account *who, int64_t a, int64_t b)
@@ -71,11 +78,23 @@ static bool visible(const struct dt_account *who, int64_t region, int64_t org, i
 {
 	if (unrestricted(who) || drawn(who, a, b))
 		return true;
-	if (who->scope.trainee_id)
+	if (who->scope.trainee_id || is_inspector(who))
 		return false;
 	if (who->scope.org_id)
 		return org == who->scope.org_id;
 	return dt_region_contains(who->scope.region, (int)region);
+}
+
+/*
+ * May @who see inspection @in?  As visible(), but never an organisation:
+ * inspections are unannounced (store/inspection.c reads them the same way);
+ * it sees its findings once they are recorded.
+ */
+static bool inspection_visible(const struct dt_account *who, const struct insp *in)
+{
+	if (who && who->scope.org_id && !drawn(who, in->inspector_a, in->inspector_b))
+		return false;
+	return visible(who, in->region, in->org_id, in->inspector_a, in->inspector_b);
 }
 
 /* " AND (...)" for a list of findings (alias f, inspection i): visible() in SQL. */
@@ -86,7 +105,7 @@ static void scope_sql(const struct dt_account *who, struct dt_strbuf *sql, json_
 	dt_strbuf_adds(sql, " AND (i.inspector_a = ? OR i.inspector_b = ?");
 	json_array_append_new(binds, json_integer(who->id));
 	json_array_append_new(binds, json_integer(who->id));
-	if (who->scope.trainee_id) {
+	if (who->scope.trainee_id || is_inspector(who)) {
 		dt_strbuf_adds(sql, ")");
 	} else if (who->scope.org_id) {
 		dt_strbuf_adds(sql, " OR f.org_id = ?)");
@@ -445,7 +464,7 @@ enum dt_err dt_store_inspection_conducted(struct dt_store *s, const struct dt_ac
 	struct insp in;
 	dt_store_problems_begin(s, NULL);
 	int rc = load_inspection(s, id, &in, NULL, err);
-	if (rc == DT_OK && !visible(who, in.region, in.org_id, in.inspector_a, in.inspector_b))
+	if (rc == DT_OK && !inspection_visible(who, &in))
 		rc = dt_store_problem(s, err, NULL, "record.missing", "id", DT_I(id), "entity",
 				      "inspection", NULL);
 	if (rc == DT_OK)
@@ -534,7 +553,7 @@ enum dt_err dt_store_inspection_record(struct dt_store *s, const struct dt_actor
 		goto out;
 	}
 	rc = load_inspection(s, id, &in, NULL, err);
-	if (rc == DT_OK && !visible(who, in.region, in.org_id, in.inspector_a, in.inspector_b))
+	if (rc == DT_OK && !inspection_visible(who, &in))
 		rc = dt_store_problem(s, err, NULL, "record.missing", "id", DT_I(id), "entity",
 				      "inspection", NULL);
 	if (rc == DT_OK && !drawn(who, in.inspector_a, in.inspector_b))
@@ -930,8 +949,7 @@ enum dt_err dt_store_finding_create(struct dt_store *s, const struct dt_actor *a
 	int64_t inspection = json_integer_value(iid);
 	/* an inspection out of sight is a reference to nothing */
 	rc = load_inspection(s, inspection, &in, NULL, err);
-	if (rc == DT_ENOTFOUND ||
-	    (rc == DT_OK && !visible(who, in.region, in.org_id, in.inspector_a, in.inspector_b))) {
+	if (rc == DT_ENOTFOUND || (rc == DT_OK && !inspection_visible(who, &in))) {
 		dt_store_problems_begin(s, NULL);
 		rc = dt_store_problem(s, err, "inspection_id", "ref.missing", "id",
 				      DT_I(inspection), "entity", "inspection", NULL);
@@ -1364,7 +1382,7 @@ static bool owner_visible(struct dt_store *s, const struct dt_account *who, cons
 		yes = who && who->id == owner;
 	} else if (!strcmp(kind, "inspection")) {
 		yes = load_inspection(s, owner, &in, NULL, &e) == DT_OK &&
-		      visible(who, in.region, in.org_id, in.inspector_a, in.inspector_b);
+		      inspection_visible(who, &in);
 	} else if (!strcmp(kind, "finding") || !strcmp(kind, "rectification")) {
 		int64_t fid = owner;
 		if (kind[0] == 'r') {

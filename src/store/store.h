@@ -348,6 +348,62 @@ enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a,
 			       const struct dt_scope *scope, int64_t id, const char *action,
 			       const char *note, json_t **out, struct dt_strbuf *err);
 
+/* ---- supervision: inspection plans and the draw (store/inspection.c) ---- */
+
+/*
+ * Reads take @scope (NULL: all) and @viewer: the account id of an inspector
+ * reading (0 otherwise), who also sees the plans whose pool holds him and
+ * only the inspections he is drawn for.  A plan or inspection out of sight
+ * is DT_ENOTFOUND, as a missing one.
+ */
+
+/**
+ * Make a draft plan from @in: {"region": "210100" (a province or city within
+ * the actor's scope), "year", "title", "object_kinds" ("enterprise,contract"
+ * or an array), "sample_kind" ("count"|"rate"), "sample_value" (a count, or a
+ * rate in (0, 1]), "cross_city" (bool), "weights" ({"base", "alert",
+ * "quality", "finding", "max"}; defaults if absent), "inspectors" ([account
+ * id | {"account": ID, "org_id": ID}])}.  The default checklist is copied
+ * in.  *@out: the plan (new reference).  Problems as any write's.
+ */
+enum dt_err dt_store_plan_create(struct dt_store *s, const struct dt_actor *a, json_t *in,
+				 json_t **out, struct dt_strbuf *err);
+/** Plan @id with its checklist and pool. */
+enum dt_err dt_store_plan_get(struct dt_store *s, const struct dt_scope *scope, int64_t viewer,
+			      int64_t id, json_t **out, struct dt_strbuf *err);
+/** As dt_store_plan_get(), with the frozen candidates (weights, reasons) and the inspections. */
+enum dt_err dt_store_plan_show(struct dt_store *s, const struct dt_scope *scope, int64_t viewer,
+			       int64_t id, json_t **out, struct dt_strbuf *err);
+/** The plans in sight, newest first (a new JSON array). */
+enum dt_err dt_store_plan_list(struct dt_store *s, const struct dt_scope *scope, int64_t viewer,
+			       json_t **out, struct dt_strbuf *err);
+/**
+ * Step plan @id: "commit" (freeze candidates and pool, make and seal the
+ * seed, record seed_hash and inputs_hash; needs the key file), "draw" (write
+ * the inspections), "reveal" (publish the seed), "start", "close".  Audited.
+ * *@out: the plan after it.
+ */
+enum dt_err dt_store_plan_act(struct dt_store *s, const struct dt_actor *a, int64_t id,
+			      const char *action, json_t **out, struct dt_strbuf *err);
+/**
+ * Re-run the draw of plan @id from its published inputs and revealed seed
+ * and compare with the recorded inspections.  *@report: {"plan", "ok",
+ * "difference" (the first one, or null), "seed", "seed_hash", "inputs_hash",
+ * "result_hash", "drawn", "candidates", "inspectors"}.  Problem
+ * inspection.not_revealed before the reveal.  Needs no key file.
+ */
+enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scope,
+				 int64_t viewer, int64_t id, json_t **report,
+				 struct dt_strbuf *err);
+/** The inspections in sight (of plan @plan_id, or all for 0), by plan and draw position. */
+enum dt_err dt_store_inspection_list(struct dt_store *s, const struct dt_scope *scope,
+				     int64_t viewer, int64_t plan_id, json_t **out,
+				     struct dt_strbuf *err);
+/** Inspection @id with its plan's checklist. */
+enum dt_err dt_store_inspection_get(struct dt_store *s, const struct dt_scope *scope,
+				    int64_t viewer, int64_t id, json_t **out,
+				    struct dt_strbuf *err);
+
 /* ---- look-ups ---- */
 
 /** The trainee with national ID @natid (normalised), via the blind index. */

@@ -43,10 +43,17 @@ function compress(h, block, t, last) {
   for (let i = 0; i < 8; i++) h[i] ^= v[i] ^ v[i + 8];
 }
 
-// The BLAKE2b digest (@outlen bytes, no key) of Buffer @data, as hex.
-export function blake2b(data, outlen = 32) {
+// The BLAKE2b digest (@outlen bytes) of Buffer @data, as hex; with Buffer
+// @key (1..64 bytes) the keyed form (RFC 7693: the key padded to a block
+// comes first).
+export function blake2b(data, outlen = 32, key = null) {
   const h = [...IV];
-  h[0] ^= 0x01010000n ^ BigInt(outlen);
+  h[0] ^= 0x01010000n ^ (BigInt(key ? key.length : 0) << 8n) ^ BigInt(outlen);
+  if (key) {
+    const kb = Buffer.alloc(128);
+    key.copy(kb);
+    data = Buffer.concat([kb, data]);
+  }
   let t = 0n, off = 0;
   while (data.length - off > 128) {
     t += 128n;

@@ -84,7 +84,7 @@ after(async () => {
 test('inspection -> finding -> rectification -> reject -> resubmit -> close, with the right roles', async () => {
   // Conducting: only the inspectors drawn for it.
   const rec = { visited_on: '2026-11-20', checks: [{ code: 'contract_signed', result: 'pass' }, { code: 'safety_training', result: 'fail', remark: '无安全培训记录' }] };
-  expectProblem(await api.patch(`/api/v1/inspections/${ids.insp}`, rec, as('ins-c')), 403);
+  expectProblem(await api.patch(`/api/v1/inspections/${ids.insp}`, rec, as('ins-c')), 404, 'an inspector sees only what he is drawn for');
   expectProblem(await api.patch(`/api/v1/inspections/${ids.insp}`, rec, as('ent')), 403);
   let r = expectStatus(await api.patch(`/api/v1/inspections/${ids.insp}`, rec, as('ins-a')), 200);
   assert.equal(r.json.status, 'in_progress');
@@ -96,7 +96,7 @@ test('inspection -> finding -> rectification -> reject -> resubmit -> close, wit
   assert.equal(photo, blake2b(JPEG), 'the file is named by its BLAKE2b-256 hash');
   assert.equal(r.json.mime, 'image/jpeg');
   const body = { inspection_id: ids.insp, severity: '较重', description: '未开展岗前安全培训', deadline: '2026-12-20', check_code: 'safety_training', attachments: [{ hash: photo, name: '现场照片.jpg' }] };
-  expectProblem(await post('ins-c', '/api/v1/findings', body), 403, 'an inspector not drawn for it');
+  expectProblem(await post('ins-c', '/api/v1/findings', body), 422, 'an inspector not drawn for it: no such inspection for him');
   expectProblem(await post('city', '/api/v1/findings', body), 403, 'a city official');
   r = expectStatus(await post('ins-a', '/api/v1/findings', body), 201);
   const id = r.json.id;
@@ -128,10 +128,9 @@ test('inspection -> finding -> rectification -> reject -> resubmit -> close, wit
 
   // Resubmitted; only an inspector of the inspection closes it: not another inspector, not the admin.
   expectStatus(await post('ent', `/api/v1/findings/${id}/rectifications`, { body: '补充培训签到表' }), 201);
-  for (const login of ['ins-c', 'admin']) {
-    p = expectProblem(await post(login, `/api/v1/findings/${id}/decision`, { decision: 'accepted' }), 403, login);
-    assert.equal(p.errors[0].code, 'finding.not_inspector');
-  }
+  expectProblem(await post('ins-c', `/api/v1/findings/${id}/decision`, { decision: 'accepted' }), 404, 'another inspector');
+  p = expectProblem(await post('admin', `/api/v1/findings/${id}/decision`, { decision: 'accepted' }), 403, 'the admin');
+  assert.equal(p.errors[0].code, 'finding.not_inspector');
   r = expectStatus(await post('ins-a', `/api/v1/findings/${id}/decision`, { decision: 'accepted' }), 200);
   assert.equal(r.json.status, 'closed');
   assert.equal(r.json.rectifications.length, 2);
@@ -162,7 +161,7 @@ test('out of scope is 404, as missing; lists show only what is in scope', async 
   body.inspection_id = Number(sqlite(db, 'SELECT max(id) FROM inspection'));
   const id = expectStatus(await post('ins-a', '/api/v1/findings', body), 201).json.id;
   const missing = 999999999;
-  for (const login of ['city2', 'ent2']) {
+  for (const login of ['city2', 'ent2', 'ins-c']) {
     const out = await get(login, `/api/v1/findings/${id}`);
     const none = await get(login, `/api/v1/findings/${missing}`);
     expectProblem(out, 404, login);
@@ -175,7 +174,9 @@ test('out of scope is 404, as missing; lists show only what is in scope', async 
     const actNone = await post(login, `/api/v1/findings/${missing}/start`);
     assert.equal(act.status, actNone.status, `${login}: start out of scope ${act.status}, missing ${actNone.status}`);
   }
-  for (const login of ['city', 'ins-c', 'ent', 'admin']) {
+  // the responsible organisation sees its findings, never the inspection (unannounced visits)
+  expectProblem(await get('ent', `/api/v1/inspections/${body.inspection_id}/results`), 404);
+  for (const login of ['city', 'ins-a', 'ent', 'admin']) {
     const list = expectStatus(await get(login, `/api/v1/findings?inspection_id=${body.inspection_id}`), 200).json;
     assert.equal(list.items.length, 1, `${login} lists the finding`);
   }

@@ -39,7 +39,8 @@ const kinds = [];     // x-entities, with .refs [{field, ref, open}] and .export
 const ids = {};       // ids[login][kind] = { in, out, del, visible: Set, complete }
 const regions = {};   // regions[login] = { in, out, missing }
 const jobs = {};      // jobs[login] = id of a job it started (write server)
-const sup = {};       // sup[login] = { finding: {in, out}, inspection: {in, out} } (supervision)
+const sup = {};       // sup[login] = { plan, inspection }: in and out ids (the demo's plans)
+const fnd = {};       // fnd[login] = { finding, inspection }: in and out ids (from the findings lists)
 
 // ---- setup ----
 
@@ -87,6 +88,7 @@ before(async () => {
   await findIds(R);
   await findRegions(R);
   await findSupervision(R);
+  await findFindings(R);
   console.log(`scope walk: ids found in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }, { timeout: 600000 });
 
@@ -212,6 +214,27 @@ function size(u) {
   return kinds.reduce((n, k) => n + ids[u.login][k.name].visible.size, 0);
 }
 
+// Inspection plans and inspections (not in the entity table): in and out
+// ids per role from its own lists and the admin's (the demo draws several plans).
+async function findSupervision(R) {
+  const admin = logins.find((u) => u.role === 'admin');
+  const all = {
+    plan: (await R.get('/api/v1/inspection-plans', { token: admin.tok.R })).json.items.map((p) => p.id),
+    inspection: (await R.get('/api/v1/inspections', { token: admin.tok.R })).json.items.map((p) => p.id),
+  };
+  assert.ok(all.plan.length && all.inspection.length, 'the demo has inspection plans and inspections');
+  for (const u of logins) {
+    sup[u.login] = {};
+    for (const [k, url] of [['plan', '/api/v1/inspection-plans'], ['inspection', '/api/v1/inspections']]) {
+      const r = await R.get(url, { token: u.tok.R });
+      const mine = r.status === 200 ? r.json.items.map((p) => p.id) : [];
+      const x = { in: mine[0] };
+      if (isScoped(u)) x.out = all[k].find((i) => !mine.includes(i));
+      sup[u.login][k] = x;
+    }
+  }
+}
+
 // Region codes per role: its own, one outside its scope and a well-formed code that does not exist.
 async function findRegions(R) {
   const admin = logins.find((u) => u.role === 'admin');
@@ -237,7 +260,7 @@ async function findRegions(R) {
 }
 
 // Findings and their inspections per role: one it lists, one the admin lists that it does not.
-async function findSupervision(R) {
+async function findFindings(R) {
   const list = async (u) => {
     const r = await R.get('/api/v1/findings?limit=1000', { token: u.tok.R });
     return r.status === 200 ? r.json.items : [];
@@ -246,7 +269,7 @@ async function findSupervision(R) {
   for (const u of logins) {
     const mine = await list(u);
     const f = new Set(mine.map((x) => x.id)), i = new Set(mine.map((x) => x.inspection_id));
-    sup[u.login] = {
+    fnd[u.login] = {
       finding: { in: mine[0]?.id, out: isScoped(u) ? all.find((x) => !f.has(x.id))?.id : undefined },
       inspection: { in: mine[0]?.inspection_id, out: isScoped(u) ? all.find((x) => !i.has(x.inspection_id))?.inspection_id : undefined },
     };
@@ -339,20 +362,35 @@ const CASES = {
   'GET /api/v1/indicators/series': (route) => regionCases(route, (c) => `/api/v1/indicators/series?region=${c}&year=${YEAR}`),
   'GET /api/v1/rankings': (route) => regionCases(route, (c) => `/api/v1/rankings?region=${c}&year=${YEAR}`),
   'GET /api/v1/targets': (route) => regionCases(route, (c) => `/api/v1/targets?region=${c}&year=${YEAR}`),
+  'GET /api/v1/inspection-plans': NONE, // the plans in the caller's sight: checked by id below
+  'POST /api/v1/inspection-plans': (route) => perRole(route, (u) => kase(route, u, 'region', regions[u.login],
+    (c) => ({ method: 'POST', path: '/api/v1/inspection-plans', body: { region: c } }),
+    { server: 'W', idIn: 'body' })),
+  'GET /api/v1/inspection-plans/{id}': (route) => perRole(route, (u) => kase(route, u, 'plan', sup[u.login].plan,
+    (id) => ({ method: 'GET', path: `/api/v1/inspection-plans/${id}` }), { inOk: (r) => r.status === 200 })),
+  'GET /api/v1/inspection-plans/{id}/verify': (route) => perRole(route, (u) => kase(route, u, 'plan', sup[u.login].plan,
+    (id) => ({ method: 'GET', path: `/api/v1/inspection-plans/${id}/verify` }),
+    { inOk: (r) => r.status === 200 && r.json.ok === true })),
+  'POST /api/v1/inspection-plans/{id}/{action}': (route) => perRole(route, (u) => ['commit', 'draw', 'reveal'].map((a) => kase(route, u, a, sup[u.login].plan,
+    (id) => ({ method: 'POST', path: `/api/v1/inspection-plans/${id}/${a}` }), { server: 'W' }))),
+  'GET /api/v1/inspections': (route) => perRole(route, (u) => kase(route, u, 'plan_id', sup[u.login].plan,
+    (id) => ({ method: 'GET', path: `/api/v1/inspections?plan_id=${id}` }), { idIn: 'query', inOk: (r) => r.status === 200 })),
+  'GET /api/v1/inspections/{id}': (route) => perRole(route, (u) => kase(route, u, 'inspection', sup[u.login].inspection,
+    (id) => ({ method: 'GET', path: `/api/v1/inspections/${id}` }), { inOk: (r) => r.status === 200 })),
   // Supervision (h_findings.c): findings and inspections by id, files by hash.
-  'GET /api/v1/findings': (route) => perRole(route, (u) => kase(route, u, 'inspection_id', sup[u.login].inspection,
+  'GET /api/v1/findings': (route) => perRole(route, (u) => kase(route, u, 'inspection_id', fnd[u.login].inspection,
     (id) => ({ method: 'GET', path: `/api/v1/findings?inspection_id=${id}` }),
     { idIn: 'query', inOk: (r) => r.status === 200 && r.json.items.length > 0 })),
   'POST /api/v1/findings': (route) => perRole(route, (u) => kase(route, u, 'inspection_id', sup[u.login].inspection,
     (id) => ({ method: 'POST', path: '/api/v1/findings', body: { inspection_id: id } }),
     { server: 'W', idIn: 'body', inOk: (r) => [403, 409, 422].includes(r.status) })),
-  'GET /api/v1/findings/{id}': (route) => perRole(route, (u) => kase(route, u, 'finding', sup[u.login].finding,
+  'GET /api/v1/findings/{id}': (route) => perRole(route, (u) => kase(route, u, 'finding', fnd[u.login].finding,
     (id) => ({ method: 'GET', path: `/api/v1/findings/${id}` }), { inOk: (r) => r.status === 200 })),
-  'POST /api/v1/findings/{id}/start': (route) => perRole(route, (u) => kase(route, u, 'finding', sup[u.login].finding,
+  'POST /api/v1/findings/{id}/start': (route) => perRole(route, (u) => kase(route, u, 'finding', fnd[u.login].finding,
     (id) => ({ method: 'POST', path: `/api/v1/findings/${id}/start` }), { server: 'W' })),
-  'POST /api/v1/findings/{id}/rectifications': (route) => perRole(route, (u) => kase(route, u, 'finding', sup[u.login].finding,
+  'POST /api/v1/findings/{id}/rectifications': (route) => perRole(route, (u) => kase(route, u, 'finding', fnd[u.login].finding,
     (id) => ({ method: 'POST', path: `/api/v1/findings/${id}/rectifications`, body: {} }), { server: 'W' })),
-  'POST /api/v1/findings/{id}/decision': (route) => perRole(route, (u) => kase(route, u, 'finding', sup[u.login].finding,
+  'POST /api/v1/findings/{id}/decision': (route) => perRole(route, (u) => kase(route, u, 'finding', fnd[u.login].finding,
     (id) => ({ method: 'POST', path: `/api/v1/findings/${id}/decision`, body: {} }), { server: 'W' })),
   'PATCH /api/v1/inspections/{id}': (route) => perRole(route, (u) => kase(route, u, 'inspection', sup[u.login].inspection,
     (id) => ({ method: 'PATCH', path: `/api/v1/inspections/${id}`, body: {} }), { server: 'W' })),

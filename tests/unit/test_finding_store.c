@@ -300,8 +300,8 @@ static void test_who_may_act(void **state)
 	json_t *fb = json_pack("{s:I, s:s, s:s, s:s}", "inspection_id", (json_int_t)u->insp,
 			       "severity", "general", "description", "x", "deadline", "2027-01-01");
 	assert_int_equal(dt_store_finding_create(f->s, &f->actor, &u->other, fb, &out, &f->err),
-			 DT_EDENIED);
-	assert_true(dt_problems_has(dt_store_problems(f->s), "inspection.not_drawn_for"));
+			 DT_EINVAL);
+	assert_true(dt_problems_has(dt_store_problems(f->s), "ref.missing"));
 	/* nor may the city official, nor the enterprise */
 	assert_int_equal(dt_store_finding_create(f->s, &f->actor, &u->city, fb, &out, &f->err),
 			 DT_EDENIED);
@@ -324,6 +324,10 @@ static void test_who_may_act(void **state)
 	/* an inspector of the province not drawn for it cannot close it either, nor the city */
 	assert_int_equal(dt_store_finding_decide(f->s, &f->actor, &u->other, id, acc, NULL,
 						 &f->err),
+			 DT_ENOTFOUND);
+	/* an admin sees it, and is no inspector of it either */
+	struct dt_account admin = who(0, "admin", 0, 0, 0);
+	assert_int_equal(dt_store_finding_decide(f->s, &f->actor, &admin, id, acc, NULL, &f->err),
 			 DT_EDENIED);
 	assert_true(dt_problems_has(dt_store_problems(f->s), "finding.not_inspector"));
 	assert_int_equal(dt_store_finding_decide(f->s, &f->actor, &u->city, id, acc, NULL, &f->err),
@@ -370,13 +374,15 @@ static void test_scope(void **state)
 	struct sup *u = *state;
 	struct fx *f = u->f;
 	finding(u, 10, NULL);
+	/* n: the finding is seen; ni: its inspection is (never by an organisation: unannounced) */
 	struct {
 		const struct dt_account *w;
 		size_t n;
+		bool ni;
 	} cases[] = {
-		{ NULL, 1 },           { &u->a, 1 },        { &u->b, 1 },        { &u->other, 1 },
-		{ &u->city, 1 },       { &u->city2, 0 },    { &u->company, 1 },  { &u->company2, 0 },
-		{ &u->trainee, 0 },
+		{ NULL, 1, true },          { &u->a, 1, true },          { &u->b, 1, true },
+		{ &u->other, 0, false },    { &u->city, 1, true },       { &u->city2, 0, false },
+		{ &u->company, 1, false },  { &u->company2, 0, false },  { &u->trainee, 0, false },
 	};
 	/* an inspector of another province drawn for it sees it too */
 	struct dt_account far = who(u->a.id, "inspector", 440000, 0, 0);
@@ -393,7 +399,7 @@ static void test_scope(void **state)
 		json_decref(items);
 		json_decref(o);
 		rc = dt_store_inspection_conducted(f->s, cases[i].w, u->insp, &o, &f->err);
-		assert_int_equal(rc, cases[i].n ? DT_OK : DT_ENOTFOUND);
+		assert_int_equal(rc, cases[i].ni ? DT_OK : DT_ENOTFOUND);
 		json_decref(o);
 	}
 	json_t *items = NULL;
@@ -525,6 +531,9 @@ static void test_checklist_rules(void **state)
 	json_decref(body);
 	body = json_pack("{s:s}", "visited_on", "2026-11-20");
 	assert_int_equal(dt_store_inspection_record(f->s, &f->actor, &u->other, u->insp, body, NULL,
+						    &f->err),
+			 DT_ENOTFOUND);
+	assert_int_equal(dt_store_inspection_record(f->s, &f->actor, &u->city, u->insp, body, NULL,
 						    &f->err),
 			 DT_EDENIED);
 	json_decref(body);
