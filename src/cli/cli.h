@@ -69,8 +69,9 @@ int cmd_indicators(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
-/* Supervision (cmd_inspection.c). */
+/* Supervision (cmd_inspection.c, cmd_finding.c). */
 int cmd_inspection(int argc, char **argv);
+int cmd_finding(int argc, char **argv);
 struct dt_period;
 /** Parse the value of --year ('y'), --quarter ('q') or --month ('m') into @p; CLI_CONTINUE or 2. */
 int cli_period_opt(int c, const char *arg, struct dt_period *p);

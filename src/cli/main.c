@@ -108,6 +108,19 @@ static const struct dt_cmd commands[] = {
 	  "  show             a plan with its candidates, weights, reasons and inspections\n"
 	  "  The algorithm is in docs/SUPERVISION.md.\n",
 	  "inspection plans and their verifiable draw (双随机): plan, commit, draw, reveal, verify" },
+	{ "finding", cmd_finding, DT_CMD_DB,
+	  "finding [list] [--status S] [--severity S] [--region CODE] [--inspection ID]\n"
+	  "        [--overdue] [--limit N] [--format table|json] [--db PATH] [--key-file PATH]\n"
+	  "finding show ID [--format table|json]\n"
+	  "  list             findings of supervision by id, with days left, overdue and colour\n"
+	  "  show ID          one finding with its files and rectifications\n"
+	  "  --status S       open, rectifying, submitted or closed\n"
+	  "  --severity S     general, serious or grave (一般, 较重, 严重)\n"
+	  "  --region CODE    within this region\n"
+	  "  --overdue        only open or rectifying findings past their deadline\n"
+	  "  --limit N        at most N (1..1000, default 1000)\n"
+	  "  Colours: red overdue or due within 3 days, yellow within 7, green later.\n",
+	  "supervision findings: list them, show one with its rectifications" },
 	{ "settings", cmd_settings, DT_CMD_DB,
 	  "settings [list] [--db PATH] [--key-file PATH]\n"
 	  "settings set KEY VALUE\n"

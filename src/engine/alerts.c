@@ -57,6 +57,10 @@ static const struct rule rules[] = {
 	  "Record-book entries dated before the contract's start or on the day it was signed" },
 	{ "completion_no_final", 0, "合同结业但无结业考核",
 	  "Contract completed without a final assessment" },
+	/* supervision (domain/finding.h): reminders 7, 3 and 1 days ahead, then overdue */
+	{ "finding_due", 7, "督查问题整改期限将至(7、3、1天)",
+	  "Finding due for rectification in 7, 3 or 1 days" },
+	{ "finding_overdue", 0, "督查问题逾期未整改", "Finding past its rectification deadline" },
 };
 
 int dt_engine_alert_rule(const char *name, double *threshold, const char **what)
@@ -325,6 +329,44 @@ static enum dt_err on_task(struct eval *ev, json_t *st, double thr)
 		     0, 0);
 }
 
+static const char *severity_zh(const char *sev)
+{
+	return !strcmp(sev, "grave") ? "严重" : !strcmp(sev, "serious") ? "较重" : "一般";
+}
+
+/*
+ * A finding open or rectifying, due in @thr days or fewer (row: id, region,
+ * severity, deadline, days left): one alert per band, the smallest of 7, 3
+ * and 1 days that is not less than the days left, so that each reminder
+ * comes once however often the rules run (the band is the alert's
+ * "indicator").
+ */
+static enum dt_err on_finding_due(struct eval *ev, json_t *st, double thr)
+{
+	int64_t left = COL_I(st, 4);
+	const char *band = left <= 1 ? "1" : left <= 3 ? "3" : "7";
+	dt_strbuf_addf(&ev->zh, "督查问题 %lld(%s)整改期限 %s, 还剩 %lld 天", (long long)COL_I(st, 0),
+		       severity_zh(COL_S(st, 2)), COL_S(st, 3), (long long)left);
+	dt_strbuf_addf(&ev->en, "Finding %lld (%s) is due for rectification on %s, in %lld day%s",
+		       (long long)COL_I(st, 0), COL_S(st, 2), COL_S(st, 3), (long long)left,
+		       left == 1 ? "" : "s");
+	return raise_for(ev, "finding_due", left <= 3 ? "warning" : "info", "finding",
+			 COL_I(st, 0), band, (int)COL_I(st, 1), (double)left, thr);
+}
+
+/* A finding open or rectifying after its deadline (row as above, days past): to its city. */
+static enum dt_err on_finding_overdue(struct eval *ev, json_t *st, double thr)
+{
+	(void)thr;
+	dt_strbuf_addf(&ev->zh, "督查问题 %lld(%s)已超过整改期限 %s %lld 天", (long long)COL_I(st, 0),
+		       severity_zh(COL_S(st, 2)), COL_S(st, 3), (long long)COL_I(st, 4));
+	dt_strbuf_addf(&ev->en, "Finding %lld (%s) is %lld day%s past its deadline %s",
+		       (long long)COL_I(st, 0), COL_S(st, 2), (long long)COL_I(st, 4),
+		       COL_I(st, 4) == 1 ? "" : "s", COL_S(st, 3));
+	return raise(ev, "finding_overdue", strcmp(COL_S(st, 2), "general") ? "critical" : "warning",
+		     "finding", COL_I(st, 0), (int)COL_I(st, 1), (double)COL_I(st, 4), 0);
+}
+
 /* Region-level rules for one pilot: targets off track, dual ratio below plan. */
 static enum dt_err pilot_rules(struct eval *ev, int64_t pilot_id, int region, const char *name)
 {
@@ -437,6 +479,8 @@ enum dt_err dt_engine_alerts_pass(struct dt_store *s, const struct dt_actor *a, 
 		{ "record_day_hours", on_day_hours, true },
 		{ "signoff_burst", on_burst, true },
 		{ "record_before_start", on_before_start, true },
+		{ "finding_due", on_finding_due, false },
+		{ "finding_overdue", on_finding_overdue, false },
 	};
 	for (size_t k = 0; k < DT_ARRAY_SIZE(per_record) && rc == DT_OK; k++)
 		if (full || !per_record[k].full_only)

@@ -42,9 +42,10 @@ enum dt_perm {
 	DT_P_MONITOR = 1 << 15,  /* indicators, rankings */
 	DT_P_TARGET = 1 << 16,   /* set targets and minimum wages */
 	DT_P_ALERT = 1 << 17,    /* acknowledge and resolve alerts */
-	/* make inspection plans, commit, draw, reveal */
-	DT_P_SUPERVISE = 1 << 18,
-	/* a new permission is named in auth.c's perm_names too */
+	DT_P_SUPERVISE = 1 << 18, /* make inspection plans, commit, draw, reveal */
+	DT_P_INSPECT = 1 << 19,  /* conduct inspections one is drawn for, record and verify findings */
+	DT_P_RECTIFY = 1 << 20,  /* rectify one's own organisation's findings */
+				 /* a new permission is named in auth.c's perm_names too */
 };
 
 enum dt_route_flags {
@@ -267,6 +268,19 @@ void dt_h_whoami(struct dt_ctx *c);
 enum dt_err dt_signin_start(void);
 void dt_signin_stop(void);
 void dt_h_list(struct dt_ctx *c);
+/* h_findings.c: supervision (conducting inspections, findings, rectification, files) */
+void dt_h_inspection_record(struct dt_ctx *c);
+void dt_h_inspection_results(struct dt_ctx *c);
+void dt_h_finding_list(struct dt_ctx *c);
+void dt_h_finding_create(struct dt_ctx *c);
+void dt_h_finding_get(struct dt_ctx *c);
+void dt_h_finding_start(struct dt_ctx *c);
+void dt_h_finding_rectify(struct dt_ctx *c);
+void dt_h_finding_decide(struct dt_ctx *c);
+void dt_h_attachment_upload(struct dt_ctx *c);
+void dt_h_attachment_get(struct dt_ctx *c);
+/* h_indicators.c: the supervision indicators of a region and year */
+void dt_h_supervision_indicators(struct dt_ctx *c);
 void dt_h_get(struct dt_ctx *c);
 void dt_h_create(struct dt_ctx *c);
 void dt_h_update(struct dt_ctx *c);

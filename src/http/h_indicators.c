@@ -224,3 +224,20 @@ void dt_h_alert_action(struct dt_ctx *c)
 	else
 		dt_reply_written(c, 200, out);
 }
+
+void dt_h_supervision_indicators(struct dt_ctx *c)
+{
+	int region, year;
+	if (!region_param(c, &region) ||
+	    !int_param(c, "year", 2000, 2100, dt_engine_today() / 10000, &year))
+		return;
+	char today[DT_DATE_STRLEN];
+	dt_date_format(dt_date_today(), today);
+	json_t *out = NULL;
+	int rc = dt_store_supervision_indicators(c->store, region, year, today, &out, &c->err);
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	dt_reply_json(c, 200, out);
+}

@@ -382,6 +382,79 @@ static void roles_and_entities(json_t *doc)
 }
 
 /* The operation for route @r on entity @e (NULL for non-generic routes). */
+/*
+ * Supervision (h_findings.c): the hash of a file, the findings list's
+ * filters, the file upload's body and the file's answer; false for other
+ * routes.
+ */
+static bool finding_operation(const struct dt_route *r, json_t *op, json_t *params,
+				  json_t *resp)
+{
+	static const char *const types[] = { "image/jpeg", "image/png", "image/webp",
+					     "application/pdf" };
+	bool conduct = !strncmp(r->pattern, "/api/v1/inspections/", 20) &&
+		       (!strcmp(r->method, "PATCH") || strstr(r->pattern, "/results"));
+	if (strncmp(r->pattern, "/api/v1/findings", 16) &&
+	    strncmp(r->pattern, "/api/v1/attachments", 19) &&
+	    strcmp(r->pattern, "/api/v1/supervision") && !conduct)
+		return false;
+	if (strstr(r->pattern, "{hash}"))
+		json_array_append_new(params, param("hash", "path", true, "string",
+						    "BLAKE2b-256 of the file, 64 hex digits"));
+	if (!strcmp(r->pattern, "/api/v1/findings") && !strcmp(r->method, "GET")) {
+		static const char *const q[][2] = {
+			{ "status", "open, rectifying, submitted or closed" },
+			{ "severity", "general, serious or grave (一般, 较重, 严重)" },
+			{ "region", "within this region" },
+			{ "inspection_id", "of this inspection" },
+			{ "org_id", "of this responsible organisation" },
+			{ "overdue", "true: only open or rectifying findings past their deadline" },
+			{ "after", "ids after this one (the previous page's next)" },
+			{ "limit", "1..1000, default 100" },
+		};
+		for (size_t i = 0; i < DT_ARRAY_SIZE(q); i++)
+			json_array_append_new(params, param(q[i][0], "query", false, "string",
+							    q[i][1]));
+	}
+	if (r->flags & DT_R_UPLOAD) {
+		json_t *content = json_object();
+		for (size_t i = 0; i < DT_ARRAY_SIZE(types); i++)
+			json_object_set_new(content, types[i],
+					    json_pack("{s:{s:s, s:s}}", "schema", "type", "string",
+						      "format", "binary"));
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b, s:o}", "required", 1, "content", content));
+		json_array_append_new(params, param("name", "query", false, "string",
+						    "the file's name (made safe; the type comes from "
+						    "the content)"));
+		json_object_set_new(resp, "201",
+				    json_response("{hash, mime, size, name}",
+						  json_pack("{s:s}", "type", "object")));
+		json_object_set_new(resp, "413", problem_response("over 10 MiB"));
+	} else if (strstr(r->pattern, "{hash}")) {
+		json_t *content = json_object();
+		for (size_t i = 0; i < DT_ARRAY_SIZE(types); i++)
+			json_object_set_new(content, types[i],
+					    json_pack("{s:{s:s, s:s}}", "schema", "type", "string",
+						      "format", "binary"));
+		json_object_set_new(resp, "200",
+				    json_pack("{s:s, s:o}", "description",
+					      "the file, as its content was sniffed (nosniff, "
+					      "Content-Disposition, CSP sandbox)",
+					      "content", content));
+	} else {
+		if (r->flags & DT_R_BODY)
+			json_object_set_new(op, "requestBody",
+					    json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1,
+						      "content", "application/json", "schema",
+						      "type", "object"));
+		json_object_set_new(resp, !strcmp(r->method, "POST") ? "201" : "200",
+				    json_response("the finding or inspection",
+						  json_pack("{s:s}", "type", "object")));
+	}
+	return true;
+}
+
 static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 {
 	json_t *op = json_object(), *params = json_array(), *resp = json_object();
@@ -467,6 +540,8 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 			json_pack("{s:s}", "description", "not modified (If-None-Match)"));
 	} else if (monitor_operation(r, op, params, resp)) {
 		/* indicators, series, rankings, targets, alert actions */
+	} else if (finding_operation(r, op, params, resp)) {
+		/* inspections conducted, findings, rectifications, files, supervision indicators */
 	} else if (supervision_operation(r, op, params, resp)) {
 		/* inspection plans, the draw, inspections */
 	} else if (io_operation(r, op, params, resp)) {

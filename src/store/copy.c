@@ -60,6 +60,11 @@ static const struct copy_table {
 	{ "plan_inspector", false },
 	{ "plan_candidate", false },
 	{ "inspection", false },
+	{ "inspection_check", false },
+	{ "finding", false },
+	{ "rectification", false },
+	{ "attachment", false },
+	{ "attachment_link", false },
 	{ "audit", false },
 	{ "region_up", true },
 	{ "agg", true },
@@ -88,6 +93,9 @@ static const char *no_id_key(const char *t)
 		{ "plan_check", "plan_id, pos" },
 		{ "plan_inspector", "plan_id, account_id" },
 		{ "plan_candidate", "plan_id, object_kind, object_id" },
+		{ "inspection_check", "inspection_id, code" },
+		{ "attachment", "hash" },
+		{ "attachment_link", "owner_kind, owner_id, hash" },
 	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(tables); i++)
 		if (!strcmp(tables[i].name, t))
@@ -365,7 +373,7 @@ static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const 
 /* On PostgreSQL, move @t's identity sequence past its highest id: dialect. */
 static enum dt_err move_sequence(struct dt_store *to, const char *t, struct dt_strbuf *err)
 {
-	if (dt_db_dialect(to->db) != DT_DB_PGSQL || !strcmp(t, "meta"))
+	if (dt_db_dialect(to->db) != DT_DB_PGSQL || no_id(t))
 		return DT_OK;
 	char sql[256];
 	snprintf(sql, sizeof(sql),

@@ -471,6 +471,22 @@ static const struct {
 	  "assessment a WHERE a.kind = 'final' AND (a.contract_id = c.id "
 	  "OR a.contract_id = c.predecessor_id))",
 	  NULL },
+	/* findings (store/finding.c) on finding(status, deadline): days left, days past */
+	{ "finding_due",
+	  "SELECT id, region, severity, deadline, CAST(julianday(deadline) - julianday(?1) AS "
+	  "INTEGER) FROM finding WHERE status IN ('open', 'rectifying') AND deadline >= ?1 AND "
+	  "deadline <= date(?1, '+' || CAST(CAST(?2 AS INTEGER) AS TEXT) || ' days')",
+	  "SELECT id, region, severity, deadline, CAST(deadline AS date) - CAST(?1 AS date) "
+	  "FROM finding WHERE status IN ('open', 'rectifying') AND "
+	  "deadline >= to_char(CAST(?1 AS date), 'YYYY-MM-DD') AND "
+	  "CAST(deadline AS date) - CAST(?1 AS date) <= ?2" },
+	{ "finding_overdue",
+	  "SELECT id, region, severity, deadline, CAST(julianday(?1) - julianday(deadline) AS "
+	  "INTEGER) FROM finding WHERE status IN ('open', 'rectifying') AND deadline < ?1 "
+	  "AND ?2 IS NOT NULL",
+	  "SELECT id, region, severity, deadline, CAST(?1 AS date) - CAST(deadline AS date) "
+	  "FROM finding WHERE status IN ('open', 'rectifying') AND "
+	  "deadline < to_char(CAST(?1 AS date), 'YYYY-MM-DD') AND ?2 IS NOT NULL" },
 };
 
 enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,

@@ -25,6 +25,7 @@
 #include "core/sign.h"
 #include "core/strbuf.h"
 #include "domain/contract.h"
+#include "domain/finding.h"
 #include "domain/natid.h"
 
 struct dt_store;
@@ -685,5 +686,125 @@ enum dt_err dt_store_job_next_id(struct dt_store *s, int64_t *id, struct dt_strb
  */
 enum dt_err dt_store_job_progress(struct dt_store *s, int64_t id, int64_t done, int64_t total,
 				  struct dt_strbuf *err);
+
+/* ---- supervision: conducted inspections, findings, rectification, files (store/finding.c) ---- */
+
+/*
+ * The functions below take the caller's account @who (NULL: the CLI,
+ * unrestricted and acting as no inspector nor organisation).  What @who may
+ * not see answers DT_ENOTFOUND, as what does not exist; who may act is
+ * domain/finding.h's rule (the drawn inspectors record and verify, the
+ * responsible organisation's accounts rectify), refused with DT_EDENIED.
+ * Writes append their audit events (with the files' hashes) in the same
+ * transaction; refusals are in dt_store_problems().
+ */
+
+/** Filters of dt_store_finding_list (zero / NULL: any). */
+struct dt_finding_filter {
+	const char *status;   /* open, rectifying, submitted, closed */
+	const char *severity; /* general, serious, grave (or 一般, 较重, 严重) */
+	int region;           /* within this region */
+	int64_t inspection_id, org_id;
+	bool overdue;         /* only overdue findings (domain/finding.h) */
+	int64_t after;        /* ids after this one (the cursor) */
+	int limit;            /* 1..1000, 0: 100 */
+};
+
+/**
+ * Inspection @id as conducted: its row ({id, plan_id, object_kind,
+ * object_id, city, org_id, inspector_a, inspector_b, status, visited_on,
+ * conclusion, publishable, region, updated_at}) with "checks" {code:
+ * {result, remark}} and "attachments" [{hash, name, mime, size}].
+ */
+enum dt_err dt_store_inspection_conducted(struct dt_store *s, const struct dt_account *who,
+					  int64_t id, json_t **out, struct dt_strbuf *err);
+/**
+ * Record what an inspector of inspection @id found: @body {visited_on,
+ * checks: [{code, result, remark}], conclusion, attachments: [{hash, name}],
+ * status: "in_progress" | "done"}, every member optional.  The first record
+ * moves a planned inspection to in_progress; "done" requires every
+ * checklist item answered, a visit date and a conclusion, and marks the
+ * inspection publishable when all its findings are closed.  *@out as
+ * dt_store_inspection_conducted.
+ */
+enum dt_err dt_store_inspection_record(struct dt_store *s, const struct dt_actor *a,
+				       const struct dt_account *who, int64_t id, json_t *body,
+				       json_t **out, struct dt_strbuf *err);
+/**
+ * A finding recorded by an inspector of @body's inspection_id: {inspection_id,
+ * severity, description, deadline, org_id (for a pilot task; else the
+ * inspection's organisation), check_code, attachments}.  *@out as
+ * dt_store_finding_get.
+ */
+enum dt_err dt_store_finding_create(struct dt_store *s, const struct dt_actor *a,
+				    const struct dt_account *who, json_t *body, json_t **out,
+				    struct dt_strbuf *err);
+/**
+ * Finding @id: its row, "days_left", "overdue", "colour", "attachments" and
+ * "rectifications" (each with its decision and attachments).
+ */
+enum dt_err dt_store_finding_get(struct dt_store *s, const struct dt_account *who, int64_t id,
+				 json_t **out, struct dt_strbuf *err);
+/** The findings @who sees that pass @flt (may be NULL), by id, with the derived fields. */
+enum dt_err dt_store_finding_list(struct dt_store *s, const struct dt_account *who,
+				  const struct dt_finding_filter *flt, json_t **items,
+				  struct dt_strbuf *err);
+/**
+ * The responsible organisation starts rectifying (@ev DT_FEV_START, @body
+ * ignored) or submits a rectification (DT_FEV_SUBMIT, @body {body,
+ * attachments}).
+ */
+enum dt_err dt_store_finding_rectify(struct dt_store *s, const struct dt_actor *a,
+				     const struct dt_account *who, int64_t id,
+				     enum dt_finding_event ev, json_t *body, json_t **out,
+				     struct dt_strbuf *err);
+/**
+ * An inspector of the finding's inspection decides on the submitted
+ * rectification: @body {decision: "accepted"} closes the finding (销号);
+ * {decision: "rejected", reason, new_deadline} sends it back to rectifying
+ * with the new deadline.
+ */
+enum dt_err dt_store_finding_decide(struct dt_store *s, const struct dt_actor *a,
+				    const struct dt_account *who, int64_t id, json_t *body,
+				    json_t **out, struct dt_strbuf *err);
+
+/**
+ * The supervision indicators of @region (0: the nation) for the plans of
+ * @year, as of @today (YYYY-MM-DD), rolled up over every city within it:
+ * {region, year, inspections: {drawn, conducted, done, objects_inspected,
+ * objects_eligible}, coverage (objects of done inspections / the distinct
+ * candidate objects of the year's plans), findings_by_severity {general,
+ * serious, grave}, findings_per_inspection {general, serious, grave, total}
+ * (per conducted inspection), findings {total, closed, due, overdue},
+ * closure_rate (closed / due, due being closed or past the deadline),
+ * overdue_findings}.  A share whose denominator is 0 is null.
+ */
+enum dt_err dt_store_supervision_indicators(struct dt_store *s, int region, int year,
+					    const char *today, json_t **out, struct dt_strbuf *err);
+
+/** A stored evidence file as served. */
+struct dt_attachment_file {
+	char mime[32];             /* as sniffed at upload */
+	struct dt_strbuf name;     /* made safe (domain/attachment.h) */
+	struct dt_strbuf content;
+};
+
+/**
+ * Store the file @data[0..@len) uploaded by @who under @name (made safe):
+ * refused unless domain/attachment.h accepts it; kept once by its
+ * BLAKE2b-256 hash.  *@out {hash, mime, size, name}.
+ */
+enum dt_err dt_store_attachment_put(struct dt_store *s, const struct dt_actor *a,
+				    const struct dt_account *who, const unsigned char *data,
+				    size_t len, const char *name, json_t **out,
+				    struct dt_strbuf *err);
+/**
+ * The file of @hash (64 hex digits) if @who may see it (uploaded it, or sees
+ * what it is attached to), appended to @out's strbufs (initialised by the
+ * caller); DT_ENOTFOUND otherwise.
+ */
+enum dt_err dt_store_attachment_get(struct dt_store *s, const struct dt_account *who,
+				    const char *hash, struct dt_attachment_file *out,
+				    struct dt_strbuf *err);
 
 #endif

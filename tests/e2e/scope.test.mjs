@@ -40,6 +40,7 @@ const ids = {};       // ids[login][kind] = { in, out, del, visible: Set, comple
 const regions = {};   // regions[login] = { in, out, missing }
 const jobs = {};      // jobs[login] = id of a job it started (write server)
 const sup = {};       // sup[login] = { plan, inspection }: in and out ids (the demo's plans)
+const fnd = {};       // fnd[login] = { finding, inspection }: in and out ids (from the findings lists)
 
 // ---- setup ----
 
@@ -87,6 +88,7 @@ before(async () => {
   await findIds(R);
   await findRegions(R);
   await findSupervision(R);
+  await findFindings(R);
   console.log(`scope walk: ids found in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }, { timeout: 600000 });
 
@@ -257,6 +259,23 @@ async function findRegions(R) {
   }
 }
 
+// Findings and their inspections per role: one it lists, one the admin lists that it does not.
+async function findFindings(R) {
+  const list = async (u) => {
+    const r = await R.get('/api/v1/findings?limit=1000', { token: u.tok.R });
+    return r.status === 200 ? r.json.items : [];
+  };
+  const all = await list(logins.find((u) => u.role === 'admin'));
+  for (const u of logins) {
+    const mine = await list(u);
+    const f = new Set(mine.map((x) => x.id)), i = new Set(mine.map((x) => x.inspection_id));
+    fnd[u.login] = {
+      finding: { in: mine[0]?.id, out: isScoped(u) ? all.find((x) => !f.has(x.id))?.id : undefined },
+      inspection: { in: mine[0]?.inspection_id, out: isScoped(u) ? all.find((x) => !i.has(x.inspection_id))?.inspection_id : undefined },
+    };
+  }
+}
+
 // ---- the cases ----
 
 // A case: one role, one route, one kind (or none), three requests.
@@ -358,6 +377,31 @@ const CASES = {
     (id) => ({ method: 'GET', path: `/api/v1/inspections?plan_id=${id}` }), { idIn: 'query', inOk: (r) => r.status === 200 })),
   'GET /api/v1/inspections/{id}': (route) => perRole(route, (u) => kase(route, u, 'inspection', sup[u.login].inspection,
     (id) => ({ method: 'GET', path: `/api/v1/inspections/${id}` }), { inOk: (r) => r.status === 200 })),
+  // Supervision (h_findings.c): findings and inspections by id, files by hash.
+  'GET /api/v1/findings': (route) => perRole(route, (u) => kase(route, u, 'inspection_id', fnd[u.login].inspection,
+    (id) => ({ method: 'GET', path: `/api/v1/findings?inspection_id=${id}` }),
+    { idIn: 'query', inOk: (r) => r.status === 200 && r.json.items.length > 0 })),
+  'POST /api/v1/findings': (route) => perRole(route, (u) => kase(route, u, 'inspection_id', sup[u.login].inspection,
+    (id) => ({ method: 'POST', path: '/api/v1/findings', body: { inspection_id: id } }),
+    { server: 'W', idIn: 'body', inOk: (r) => [403, 409, 422].includes(r.status) })),
+  'GET /api/v1/findings/{id}': (route) => perRole(route, (u) => kase(route, u, 'finding', fnd[u.login].finding,
+    (id) => ({ method: 'GET', path: `/api/v1/findings/${id}` }), { inOk: (r) => r.status === 200 })),
+  'POST /api/v1/findings/{id}/start': (route) => perRole(route, (u) => kase(route, u, 'finding', fnd[u.login].finding,
+    (id) => ({ method: 'POST', path: `/api/v1/findings/${id}/start` }), { server: 'W' })),
+  'POST /api/v1/findings/{id}/rectifications': (route) => perRole(route, (u) => kase(route, u, 'finding', fnd[u.login].finding,
+    (id) => ({ method: 'POST', path: `/api/v1/findings/${id}/rectifications`, body: {} }), { server: 'W' })),
+  'POST /api/v1/findings/{id}/decision': (route) => perRole(route, (u) => kase(route, u, 'finding', fnd[u.login].finding,
+    (id) => ({ method: 'POST', path: `/api/v1/findings/${id}/decision`, body: {} }), { server: 'W' })),
+  'PATCH /api/v1/inspections/{id}': (route) => perRole(route, (u) => kase(route, u, 'inspection', sup[u.login].inspection,
+    (id) => ({ method: 'PATCH', path: `/api/v1/inspections/${id}`, body: {} }), { server: 'W' })),
+  'GET /api/v1/inspections/{id}/results': (route) => perRole(route, (u) => kase(route, u, 'inspection', sup[u.login].inspection,
+    (id) => ({ method: 'GET', path: `/api/v1/inspections/${id}/results` }), { inOk: (r) => r.status === 200 })),
+  // an upload names no record; a file is found by its hash only where it is attached
+  // to something in scope (tests/e2e/findings.test.mjs walks that)
+  'POST /api/v1/attachments': NONE,
+  'GET /api/v1/supervision': (route) => regionCases(route, (c) => `/api/v1/supervision?region=${c}&year=${YEAR}`),
+  'GET /api/v1/attachments/{hash}': (route) => perRole(route, (u) => kase(route, u, 'hash', { missing: '0'.repeat(64) },
+    (h) => ({ method: 'GET', path: `/api/v1/attachments/${h}` }))),
   'PUT /api/v1/targets': (route) => perRole(route, (u) => kase(route, u, 'region', regions[u.login],
     (c) => ({ method: 'PUT', path: '/api/v1/targets', body: { region: c, year: YEAR, targets: [] } }),
     { server: 'W', idIn: 'body' })),

@@ -661,8 +661,10 @@ static void make_v1(struct fx *f, int64_t upd, const char *full, char head[65])
 		json_array_append_new(rows, r);
 	}
 	dt_db_finalize(rd);
-	/* the version before 007_audit_compact: 007 and every later migration run again */
-	const int64_t uv = 6;
+	struct dt_db_stmt *q = fx_prepare(db, "PRAGMA user_version");
+	assert_int_equal(dt_db_step(q), DT_DB_ROW);
+	assert_true(dt_db_column_int64(q, 0) >= 7);
+	dt_db_finalize(q);
 	if (dt_db_exec(db,
 		       "BEGIN; DROP TABLE audit; CREATE TABLE audit (id INTEGER PRIMARY KEY, "
 		       "ts TEXT NOT NULL, actor TEXT NOT NULL, request_id TEXT, action TEXT NOT "
@@ -700,11 +702,17 @@ static void make_v1(struct fx *f, int64_t upd, const char *full, char head[65])
 		memcpy(prev, hash, 65);
 	}
 	dt_db_finalize(ins);
-	char sql[200];
+	char sql[1024];
+	/* back to before 007; the tables of the migrations after it go, to be made again */
 	snprintf(sql, sizeof(sql),
 		 "UPDATE meta SET value = '%lld:%s' WHERE key = 'audit_head'; "
-		 "PRAGMA user_version = %lld; COMMIT",
-		 (long long)last, prev, (long long)uv);
+		 "DROP TABLE IF EXISTS attachment_link; DROP TABLE IF EXISTS attachment; "
+		 "DROP TABLE IF EXISTS rectification; DROP TABLE IF EXISTS finding; "
+		 "DROP TABLE IF EXISTS inspection_check; DROP TABLE IF EXISTS inspection; "
+		 "DROP TABLE IF EXISTS plan_candidate; DROP TABLE IF EXISTS plan_inspector; "
+		 "DROP TABLE IF EXISTS plan_check; DROP TABLE IF EXISTS inspection_plan; "
+		 "PRAGMA user_version = 6; COMMIT",
+		 (long long)last, prev);
 	if (dt_db_exec(db, sql, &err) != DT_OK)
 		fail_msg("old head: %s", err.buf);
 	memcpy(head, prev, 65);

@@ -55,7 +55,7 @@ static const char *latin_word(const char *s)
 		"CSV",    "XLSX",     "HTTP",        "URL",      "ID",   "USCC",  "GB",
 		"Bearer", "Content",  "Type",        "Origin",   "CSRF", "Token", "Authorization",
 		"Accept", "Language", "application", "json",     "utf",  "text",  "plain",
-		"zh",     "en",       "Ed25519",     "dualtrack"
+		"zh",     "en",       "Ed25519",     "dualtrack", "JPEG",  "PNG",  "WebP", "PDF"
 	};
 	for (const char *p = s; *p;) {
 		if (*p == '{') {
