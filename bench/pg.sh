@@ -36,6 +36,8 @@
 #   DB             an existing SQLite database (with its key file beside it)
 #                  instead of generating one
 #   IMPORT_ROWS    rows of the import comparison (default 1000000; 0 skips it)
+#   ONLY           "import": only step 4 (and its lines of the summary), no
+#                  gen, copy or servers - a quick look at the import alone
 #   DURATION       wrk duration per server and round for GET by id (default 10s)
 #   DASH_DURATION  wrk duration per server and round for the dashboard (default 5s)
 #   ROUNDS         rounds in turn (default 3)
@@ -59,6 +61,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . bench/lib.sh # free_port, wait_http, bench_db, admin_token, now, secs, median, wrk_*
 
 root=$PWD
+only=${ONLY:-}
+[[ -z $only || $only == import ]] || { echo "pg.sh: ONLY=$only: only ONLY=import is known" >&2; exit 1; }
 trainees=${TRAINEES:-100000}
 seed=${SEED:-1}
 import_rows=${IMPORT_ROWS:-1000000}
@@ -98,6 +102,7 @@ echo "== scripts/pgtmp.sh start: a PostgreSQL server for this run"
 base=$("$root/scripts/pgtmp.sh" start "$tmp/pg")
 echo "   $base: PostgreSQL $(psql -qAtX "$base/postgres" -c 'SHOW server_version'), fsync $(psql -qAtX "$base/postgres" -c 'SHOW fsync')"
 
+if [[ $only != import ]]; then
 # ---- 1. the same data on both ----
 t0=$(now)
 bench_db "$tmp" # sets $db (and $trainees when DB is given)
@@ -117,6 +122,7 @@ lite_bytes=$(du -bc "$db"* | tail -1 | cut -f1)
 pg_bytes=$(psql -qAtX "$pg" -c 'SELECT pg_database_size(current_database())')
 echo "   size: SQLite $(mib "$lite_bytes"), PostgreSQL $(mib "$pg_bytes")" \
 	"($((lite_bytes / trainees)) and $((pg_bytes / trainees)) bytes per trainee)"
+fi
 
 # ---- the servers ----
 # server_ticks: the CPU clock ticks the PostgreSQL server has used so far
@@ -129,6 +135,7 @@ server_ticks() {
 	echo $(($(sed 's/.*) //' "/proc/$pm/stat" | awk '{ print $12 + $13 + $14 + $15 }') +
 		$(cpu_ticks $(pgrep -P "$pm"))))
 }
+if [[ $only != import ]]; then
 declare -A url token spid
 for b in sqlite pgsql; do
 	if [[ $b == sqlite ]]; then d=$db; else d=$pg; fi
@@ -207,6 +214,7 @@ done
 for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 pids=()
+fi
 
 # ---- 4. import against COPY ----
 # measure OUT CMD...: run CMD (its stdout and stderr to OUT, shown on
@@ -270,20 +278,24 @@ fi
 
 # ---- 5. summary ----
 m() { median "$@"; }
+row() { printf '%-36s %14s %14s %11s   %-12s %s\n' "$@"; }
+met() { awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN {
+	if (v == "-") print "-"; else if (op == ">=" ? v >= g : v <= g) print "yes"; else print "NO" }'; }
+imp_ratio=$(ratio "$imp_s" "$copy_rows_s")
+echo
+if [[ $only == import ]]; then
+	echo "== summary: import only, $(nproc) cores, PostgreSQL $(psql -qAtX "$base/postgres" -c 'SHOW server_version')," \
+		"fsync $(psql -qAtX "$base/postgres" -c 'SHOW fsync')"
+else
 gs=$(m "${get_rps_sqlite[@]}") gp=$(m "${get_rps_pgsql[@]}")
 gs99=$(m "${get_p99_sqlite[@]}") gp99=$(m "${get_p99_pgsql[@]}")
 ds=$(m "${dash_p50_sqlite[@]}") dp=$(m "${dash_p50_pgsql[@]}")
 ds99=$(m "${dash_p99_sqlite[@]}") dp99=$(m "${dash_p99_pgsql[@]}")
 get_ratio=$(ratio "$gp" "$gs")
-imp_ratio=$(ratio "$imp_s" "$copy_rows_s")
-met() { awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN {
-	if (v == "-") print "-"; else if (op == ">=" ? v >= g : v <= g) print "yes"; else print "NO" }'; }
 
-echo
 echo "== summary: $trainees trainees (seed $seed), $(nproc) cores, PostgreSQL $(psql -qAtX "$pg" -c 'SHOW server_version')," \
 	"fsync $(psql -qAtX "$pg" -c 'SHOW fsync'), synchronous_commit $(psql -qAtX "$pg" -c 'SHOW synchronous_commit')"
 echo "   dualtrack serve --threads $threads on each; wrk, dualtrack and PostgreSQL share the machine"
-row() { printf '%-36s %14s %14s %11s   %-12s %s\n' "$@"; }
 row figure SQLite PostgreSQL PG/SQLite goal met
 row "data: gen / copy (s)" "$gen_s" "$copy_s" "" "" ""
 row "bytes per trainee (all-in)" "$((lite_bytes / trainees))" "$((pg_bytes / trainees))" \
@@ -295,6 +307,7 @@ row "GET by id: CPU/request, dualtrack (us)" "$gcs" "$gcp" "$(ratio "$gcp" "$gcs
 row "GET by id: CPU/request, PostgreSQL (us)" "" "$gpp" "" "" ""
 row "dashboard: median (ms)" "$ds" "$dp" "$(ratio "$dp" "$ds")" "<= 2 ms (PG)" "$(met "$dp" '<=' 2)"
 row "dashboard: p99 (ms)" "$ds99" "$dp99" "$(ratio "$dp99" "$ds99")" "" ""
+fi
 row "" "import" "psql \\copy" "import/COPY" "" ""
 row "PostgreSQL: $import_rows trainees (s)" "$imp_s" "$copy_rows_s" "$imp_ratio" "<= 2x" "$(met "$imp_ratio" '<=' 2)"
 row "  CPU, client + server (s)" "$imp_cpu" "$copy_cpu" "$(ratio "$imp_cpu" "$copy_cpu")" "" ""
