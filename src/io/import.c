@@ -300,9 +300,7 @@ enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, co
 	if (threaded) {
 		struct dt_import_batch *b;
 		while ((b = dt_import_queue_pop(&q))) {
-			if (!w.fatal)
-				dt_import_write_batch(&w, b);
-			dt_import_batch_free(b);
+			dt_import_write_batch(&w, b);
 			if (w.fatal) {
 				pthread_mutex_lock(&q.mu);
 				q.stop = true;
@@ -315,6 +313,7 @@ enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, co
 		p.emit = dt_import_emit_serial;
 		dt_import_parse_all(&p);
 	}
+	dt_import_write_end(&w);
 	header_notes_first(&w, &p);
 	if (o->progress)
 		o->progress(o->progress_ctx, w.done, w.done);

@@ -149,6 +149,7 @@ struct dt_import_writer {
 	bool scoped;
 	struct dt_import_row *pend[DT_TRAINEE_BATCH]; /* rows of the bulk path not yet written */
 	int npend;
+	struct dt_import_batch *held; /* the batches those rows are in, freed at the flush */
 };
 
 /* ---- import_queue ---- */
@@ -228,7 +229,15 @@ void dt_import_count_reason(struct dt_import_writer *w, const char *reason);
 int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text,
 			  struct dt_import_row *row, struct dt_strbuf *zh, struct dt_strbuf *en,
 			  const char **code);
+/*
+ * Write the rows of @b, which the writer then owns: rows of the bulk path
+ * wait (with their batch) until DT_TRAINEE_BATCH of them go in one
+ * dt_store_trainee_insert(), or a row of the general path comes, or
+ * dt_import_write_end().  After a failure (w->fatal) @b is only freed.
+ */
 void dt_import_write_batch(struct dt_import_writer *w, struct dt_import_batch *b);
+/* Write the rows still waiting and free the batches held. */
+void dt_import_write_end(struct dt_import_writer *w);
 /* Serial mode: a full batch goes straight to the writer. */
 void dt_import_emit_serial(struct dt_import_parser *p, struct dt_import_batch *b);
 

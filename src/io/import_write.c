@@ -347,6 +347,16 @@ rejected:
 	dt_import_count_reason(w, first_reason ? first_reason : "invalid");
 }
 
+/* Free the batches held for rows of the bulk path: none waits any more. */
+static void free_held(struct dt_import_writer *w)
+{
+	while (w->held) {
+		struct dt_import_batch *b = w->held;
+		w->held = b->next;
+		dt_import_batch_free(b);
+	}
+}
+
 /*
  * Write the rows of the bulk path waiting in w->pend, in one batch: only
  * the database can still refuse one of them (an ID registered before),
@@ -354,11 +364,17 @@ rejected:
  */
 static void flush_fast(struct dt_import_writer *w)
 {
-	struct dt_trainee_new *t[DT_TRAINEE_BATCH];
+	struct dt_trainee_new **t = NULL;
 	int n = w->npend;
 	w->npend = 0;
 	if (!n || w->fatal)
-		return;
+		goto out;
+	t = malloc((size_t)n * sizeof(*t));
+	if (!t) {
+		w->fatal = DT_ENOMEM;
+		dt_strbuf_setf(&w->fatal_msg, "out of memory");
+		goto out;
+	}
 	for (int i = 0; i < n; i++)
 		t[i] = w->pend[i]->t;
 	struct dt_strbuf e2 = DT_STRBUF_INIT;
@@ -368,7 +384,7 @@ static void flush_fast(struct dt_import_writer *w)
 		dt_strbuf_setf(&w->fatal_msg, "rows %lld to %lld: %s", (long long)w->pend[0]->rowno,
 			       (long long)w->pend[n - 1]->rowno, e2.buf);
 		dt_strbuf_release(&e2);
-		return;
+		goto out;
 	}
 	dt_strbuf_release(&e2);
 	for (int i = 0; i < n; i++) {
@@ -390,6 +406,9 @@ static void flush_fast(struct dt_import_writer *w)
 		w->r->rejected++;
 		dt_import_count_reason(w, "duplicate_db");
 	}
+out:
+	free(t);
+	free_held(w);
 }
 
 void dt_import_write_batch(struct dt_import_writer *w, struct dt_import_batch *b)
@@ -415,14 +434,25 @@ void dt_import_write_batch(struct dt_import_writer *w, struct dt_import_batch *b
 			w->o->progress(w->o->progress_ctx, w->done, est > w->done ? est : w->done);
 		}
 	}
-	flush_fast(w); /* the batch's rows are freed after this */
+	if (w->fatal)
+		w->npend = 0;
+	/* rows of @b that wait keep it, and the batches before them, alive */
+	if (w->npend) {
+		b->next = w->held;
+		w->held = b;
+	} else {
+		free_held(w);
+		dt_import_batch_free(b);
+	}
+}
+
+void dt_import_write_end(struct dt_import_writer *w)
+{
+	flush_fast(w);
 }
 
 /* Serial mode: a full batch goes straight to the writer. */
 void dt_import_emit_serial(struct dt_import_parser *p, struct dt_import_batch *b)
 {
-	struct dt_import_writer *w = p->writer;
-	if (!w->fatal)
-		dt_import_write_batch(w, b);
-	dt_import_batch_free(b);
+	dt_import_write_batch(p->writer, b);
 }

@@ -131,7 +131,11 @@ static void bind_opt(struct dt_db_stmt *st, int i, const char *v)
 }
 
 #define TRAINEE_COLS 14
-_Static_assert(DT_TRAINEE_BATCH <= DT_AUDIT_BATCH, "a batch of trainees is one batch of events");
+static const char *const trainee_cols[TRAINEE_COLS] = {
+	"id",     "national_id", "national_id_enc", "national_id_blind", "name",
+	"gender", "birth_date",  "region",          "phone",             "email",
+	"guardian_name", "registered_by", "created_at", "updated_at"
+};
 
 /* Bind @t to the TRAINEE_COLS parameters from @p on. */
 static void bind_trainee(struct dt_db_stmt *st, int p, const struct dt_trainee_new *t)
@@ -153,12 +157,72 @@ static void bind_trainee(struct dt_db_stmt *st, int p, const struct dt_trainee_n
 	dt_db_bind_text(st, p + 13, t->created_at, -1);
 }
 
+static void copy_opt(struct dt_db_copy *c, const char *v)
+{
+	if (v)
+		dt_db_copy_text(c, v, -1);
+	else
+		dt_db_copy_null(c);
+}
+
 /*
- * One INSERT of @n trainees; DT_DB_DONE, or the step's error code with the
- * failure's class in *@cls (its words in @err).  A failed insert leaves the
- * transaction usable for the next try: on PostgreSQL, where a failed
- * statement aborts the whole transaction, it runs inside a savepoint that
- * a failure rolls back to (dialect).
+ * The @n trainees @t in one copy (the columns of bind_trainee): all or none.
+ * DT_DB_DONE, or DT_DB_ERROR with the failure's class in *@cls (its words
+ * in @err unless it is a unique violation, the caller's to handle).
+ */
+static int copy_trainees(struct dt_store *s, struct dt_trainee_new *const *t, int n,
+			 enum dt_db_errclass *cls, struct dt_strbuf *err)
+{
+	*cls = DT_DBE_NONE;
+	struct dt_db_copy *c = dt_db_copy_begin(s->db, "trainee", trainee_cols, TRAINEE_COLS, err);
+	if (!c) {
+		*cls = dt_db_errclass(s->db);
+		dt_sql_error(s, "trainee", err);
+		return DT_DB_ERROR;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct dt_trainee_new *ti = t[i];
+		dt_db_copy_int64(c, ti->id);
+		dt_db_copy_text(c, ti->masked, -1);
+		dt_db_copy_blob(c, ti->enc, sizeof(ti->enc));
+		dt_db_copy_blob(c, ti->blind, sizeof(ti->blind));
+		dt_db_copy_text(c, ti->name, -1);
+		dt_db_copy_text(c, ti->gender, -1);
+		dt_db_copy_text(c, ti->birth_date, -1);
+		dt_db_copy_int64(c, ti->region);
+		copy_opt(c, ti->phone);
+		copy_opt(c, ti->email);
+		copy_opt(c, ti->guardian_name);
+		if (ti->registered_by)
+			dt_db_copy_int64(c, ti->registered_by);
+		else
+			dt_db_copy_null(c);
+		dt_db_copy_text(c, ti->created_at, -1);
+		dt_db_copy_text(c, ti->created_at, -1);
+		if (!dt_db_copy_row(c))
+			break;
+	}
+	struct dt_strbuf why = DT_STRBUF_INIT;
+	int r = DT_DB_DONE;
+	if (dt_db_copy_end(c, false, &why) != DT_OK) {
+		*cls = dt_db_errclass(s->db);
+		if (*cls != DT_DBE_UNIQUE)
+			dt_sql_error(s, "trainee", err);
+		r = DT_DB_ERROR;
+	}
+	dt_strbuf_release(&why);
+	return r;
+}
+
+/* The slow path's INSERT: at most this many trainees in one statement. */
+#define INSERT_ROWS 64
+
+/*
+ * One INSERT of @n (at most INSERT_ROWS) trainees; DT_DB_DONE, or the
+ * step's error code with the failure's class in *@cls (its words in @err).
+ * A failed insert leaves the transaction usable for the next try: on
+ * PostgreSQL, where a failed statement aborts the whole transaction, it
+ * runs inside a savepoint that a failure rolls back to (dialect).
  */
 static int insert_trainees(struct dt_store *s, struct dt_trainee_new *const *t, int n,
 			   enum dt_db_errclass *cls, struct dt_strbuf *err)
@@ -198,6 +262,43 @@ static int insert_trainees(struct dt_store *s, struct dt_trainee_new *const *t, 
 	return r;
 }
 
+/*
+ * The slow path, after the copy of the whole batch failed on a unique
+ * violation: INSERTs of INSERT_ROWS from id @next on, and row by row where
+ * one of those fails too, so that each trainee whose ID is taken is found
+ * (t[i]->conflict) and the others get consecutive ids.
+ */
+static int insert_finding_taken(struct dt_store *s, struct dt_trainee_new *const *t, int n,
+				int64_t next, enum dt_db_errclass *cls, struct dt_strbuf *err)
+{
+	int r = DT_DB_DONE;
+	for (int k = 0; k < n && r == DT_DB_DONE; k += INSERT_ROWS) {
+		int m = n - k < INSERT_ROWS ? n - k : INSERT_ROWS;
+		for (int i = 0; i < m; i++)
+			t[k + i]->id = next + i;
+		r = insert_trainees(s, t + k, m, cls, err);
+		if (r == DT_DB_DONE) {
+			next += m;
+			continue;
+		}
+		if (*cls != DT_DBE_UNIQUE)
+			break;
+		r = DT_DB_DONE;
+		for (int i = k; i < k + m && r == DT_DB_DONE; i++) {
+			t[i]->id = next;
+			r = insert_trainees(s, &t[i], 1, cls, err);
+			if (r == DT_DB_DONE) {
+				next++;
+			} else if (*cls == DT_DBE_UNIQUE) {
+				t[i]->conflict = true;
+				t[i]->id = 0;
+				r = DT_DB_DONE;
+			}
+		}
+	}
+	return r;
+}
+
 enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
 				    struct dt_trainee_new *const *t, int n, struct dt_strbuf *err)
 {
@@ -206,10 +307,7 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
 				"internal error: the bulk path needs dt_store_begin()");
 	if (n <= 0 || n > DT_TRAINEE_BATCH)
 		return dt_error(err, DT_EINTERNAL, "internal error: a batch of %d trainees", n);
-	int64_t next, ids[DT_TRAINEE_BATCH];
-	size_t at[DT_TRAINEE_BATCH];
-	const char *afters[DT_TRAINEE_BATCH];
-	long regions[DT_TRAINEE_BATCH];
+	int64_t next;
 	int rc = trainee_next_id(s, &next, err);
 	if (rc != DT_OK)
 		return rc;
@@ -217,24 +315,11 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
 		t[i]->conflict = false;
 		t[i]->id = next + i;
 	}
-	/* One statement for the batch; row by row only when an ID in it is taken. */
+	/* One copy for the batch; INSERTs that find the rows only when an ID in it is taken. */
 	enum dt_db_errclass cls;
-	int r = insert_trainees(s, t, n, &cls, err);
-	if (r != DT_DB_DONE && cls == DT_DBE_UNIQUE) {
-		for (int i = 0; i < n; i++) {
-			t[i]->id = next;
-			r = insert_trainees(s, &t[i], 1, &cls, err);
-			if (r == DT_DB_DONE) {
-				next++;
-				continue;
-			}
-			if (cls != DT_DBE_UNIQUE)
-				break;
-			t[i]->conflict = true;
-			t[i]->id = 0;
-			r = DT_DB_DONE;
-		}
-	}
+	int r = copy_trainees(s, t, n, &cls, err);
+	if (r != DT_DB_DONE && cls == DT_DBE_UNIQUE)
+		r = insert_finding_taken(s, t, n, next, &cls, err);
 	if (r != DT_DB_DONE)
 		return cls == DT_DBE_UNIQUE ? dt_sql_error(s, "trainee", err)
 					    : DT_EDB; /* @err says why */
@@ -247,7 +332,16 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
 
 	/* the events' afters with their ids, one after another in one buffer */
 	struct dt_strbuf text = DT_STRBUF_INIT;
+	int64_t *ids = malloc((size_t)n * sizeof(*ids));
+	size_t *at = malloc((size_t)n * sizeof(*at));
+	const char **afters = malloc((size_t)n * sizeof(*afters));
+	long *regions = malloc((size_t)n * sizeof(*regions));
 	int m = 0;
+	if (!ids || !at || !afters || !regions) {
+		rc = dt_error(err, DT_ENOMEM, "out of memory");
+		goto out;
+	}
+	dt_strbuf_init(&text, (size_t)1 << 30);
 	for (int i = 0; i < n; i++) {
 		const struct dt_trainee_new *ti = t[i];
 		if (ti->conflict)
@@ -261,13 +355,18 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
 		regions[m++] = ti->region;
 	}
 	if (!dt_strbuf_ok(&text)) {
-		dt_strbuf_release(&text);
-		return dt_error(err, DT_ENOMEM, "out of memory");
+		rc = dt_error(err, DT_ENOMEM, "out of memory");
+		goto out;
 	}
 	for (int i = 0; i < m; i++)
 		afters[i] = text.buf + at[i];
 	rc = dt_audit_append_batch(s, a, "trainee.create", "trainee", m, ids, afters, regions, err);
+out:
 	dt_strbuf_release(&text);
+	free(ids);
+	free(at);
+	free(afters);
+	free(regions);
 	return rc;
 }
 

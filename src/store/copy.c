@@ -1,7 +1,9 @@
 /*
  * copy.c - move a whole pilot from one database to another (SQLite to
  * PostgreSQL, or back): every table row for row, ids kept, the audit chain
- * as it is, in one transaction on the target, then checked.
+ * as it is, in one transaction on the target, then checked.  Each table
+ * goes in one copy (db.h: a COPY on PostgreSQL, streamed without a round
+ * trip per row or batch).
  *
  * The target must be a new database: opened (and made) here, so that its
  * schema is this dualtrack's, and empty.  Tables are copied in an order that
@@ -187,185 +189,116 @@ static int64_t count_rows(struct dt_store *s, const char *table)
 }
 
 /*
- * Rows go to the target BATCH_ROWS at a time in one INSERT (at most
- * BATCH_PARAMS parameters): one round trip per batch to PostgreSQL instead
- * of one per row.  The values of a batch are copied out of the source's
- * statement, whose text and blobs last only until its next step.
+ * Rows go to the target by copy (db.h): on PostgreSQL one COPY per table,
+ * streamed with no round trip per row.  Each value is handed over while
+ * the source's row is current (its text and blobs last until the next
+ * step).  The meta table is the exception: its rows are upserted one by
+ * one, so that the target's own key_fingerprint (written at open) gives way
+ * to the source's.
  */
-#define BATCH_ROWS 200
-#define BATCH_PARAMS 30000
 
-struct value {
-	enum dt_db_type type;
-	int64_t i;
-	double d;
-	void *p; /* text (NUL-ended) or blob, malloc'd */
-	int n;
-};
-
-struct batch {
-	const char *table;
-	struct dt_strbuf head; /* "INSERT INTO t(cols) VALUES " */
-	int ncols, max, rows;
-	struct value *v; /* max * ncols */
-};
-
-static void batch_clear(struct batch *b)
+/*
+ * Hand value @c of the source's current row @row of table @t to @cp; @hash
+ * holds a converted hash until the row is done.
+ */
+static void copy_value(struct dt_db_copy *cp, const char *t, struct dt_db_stmt *row, int c,
+		       unsigned char hash[32])
 {
-	for (int i = 0; i < b->rows * b->ncols; i++) {
-		free(b->v[i].p);
-		b->v[i].p = NULL;
-	}
-	b->rows = 0;
-}
-
-/* Insert the batch's rows in one statement. */
-static enum dt_err batch_flush(struct dt_store *to, struct batch *b, struct dt_strbuf *err)
-{
-	if (!b->rows)
-		return DT_OK;
-	struct dt_strbuf sql = DT_STRBUF_INIT;
-	dt_strbuf_add(&sql, b->head.buf, b->head.len);
-	for (int r = 0; r < b->rows; r++) {
-		dt_strbuf_adds(&sql, r ? ", (" : "(");
-		for (int c = 0; c < b->ncols; c++)
-			dt_strbuf_adds(&sql, c ? ", ?" : "?");
-		dt_strbuf_adds(&sql, ")");
-	}
-	/* the target's own key_fingerprint (written at open) gives way */
-	if (!strcmp(b->table, "meta"))
-		dt_strbuf_adds(&sql, " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-	int rc = DT_OK;
-	struct dt_db_stmt *ins = dt_strbuf_ok(&sql) ? dt_sql_prepare(to, sql.buf, err) : NULL;
-	if (!ins) {
-		rc = dt_strbuf_ok(&sql) ? DT_EDB : dt_error(err, DT_ENOMEM, "out of memory");
-	} else {
-		for (int k = 0; k < b->rows * b->ncols; k++) {
-			struct value *v = &b->v[k];
-			switch (v->type) {
-			case DT_DB_INTEGER: dt_db_bind_int64(ins, k + 1, v->i); break;
-			case DT_DB_FLOAT: dt_db_bind_double(ins, k + 1, v->d); break;
-			case DT_DB_TEXT: dt_db_bind_text(ins, k + 1, v->p, v->n); break;
-			case DT_DB_BLOB: dt_db_bind_blob(ins, k + 1, v->p, v->n); break;
-			default: dt_db_bind_null(ins, k + 1); break;
-			}
-		}
-		if (dt_db_step(ins) != DT_DB_DONE)
-			rc = dt_sql_error(to, b->table, err);
-		dt_db_reset(ins);
-	}
-	dt_strbuf_release(&sql);
-	batch_clear(b);
-	return rc;
-}
-
-/* Keep @n bytes at @p as value @v (a copy); false when out of memory. */
-static bool keep(struct value *v, enum dt_db_type type, const void *p, int n)
-{
-	v->type = type;
-	v->n = n;
-	v->p = malloc((size_t)n + 1);
-	if (!v->p)
-		return false;
-	if (n)
-		memcpy(v->p, p, (size_t)n);
-	((char *)v->p)[n] = 0;
-	return true;
-}
-
-/* Add the source's current row to the batch (audit hashes kept as hex become bytes). */
-static bool batch_add(struct batch *b, struct dt_db_stmt *row)
-{
-	struct value *vals = &b->v[b->rows * b->ncols];
-	for (int c = 0; c < b->ncols; c++) {
-		struct value *v = &vals[c];
-		memset(v, 0, sizeof(*v));
-		enum dt_db_type type = dt_db_column_type(row, c);
+	enum dt_db_type type = dt_db_column_type(row, c);
+	/* an audit hash kept as hex text (SQLite, before migration 007): its bytes */
+	if (type == DT_DB_TEXT && !strcmp(t, "audit")) {
 		const char *col = dt_db_column_name(row, c);
-		unsigned char hash[32];
-		/* an audit hash kept as hex text (SQLite, before migration 007): its bytes */
-		if (type == DT_DB_TEXT && !strcmp(b->table, "audit") &&
-		    (!strcmp(col, "prev_hash") || !strcmp(col, "hash")) &&
+		if ((!strcmp(col, "prev_hash") || !strcmp(col, "hash")) &&
 		    dt_audit_column_hash(row, c, hash)) {
-			if (!keep(v, DT_DB_BLOB, hash, 32))
-				return false;
-			continue;
-		}
-		switch (type) {
-		case DT_DB_INTEGER:
-			v->type = type;
-			v->i = dt_db_column_int64(row, c);
-			break;
-		case DT_DB_FLOAT:
-			v->type = type;
-			v->d = dt_db_column_double(row, c);
-			break;
-		case DT_DB_TEXT: {
-			const char *t = dt_db_column_text(row, c);
-			if (!keep(v, type, t, (int)strlen(t)))
-				return false;
-			break;
-		}
-		case DT_DB_BLOB:
-			if (!keep(v, type, dt_db_column_blob(row, c), dt_db_column_bytes(row, c)))
-				return false;
-			break;
-		default: v->type = DT_DB_NULL; break;
+			dt_db_copy_blob(cp, hash, 32);
+			return;
 		}
 	}
-	b->rows++;
-	return true;
+	switch (type) {
+	case DT_DB_INTEGER: dt_db_copy_int64(cp, dt_db_column_int64(row, c)); break;
+	case DT_DB_FLOAT: dt_db_copy_double(cp, dt_db_column_double(row, c)); break;
+	case DT_DB_TEXT:
+		dt_db_copy_text(cp, dt_db_column_text(row, c), dt_db_column_bytes(row, c));
+		break;
+	case DT_DB_BLOB:
+		dt_db_copy_blob(cp, dt_db_column_blob(row, c), dt_db_column_bytes(row, c));
+		break;
+	default: dt_db_copy_null(cp); break;
+	}
 }
 
-/* Copy table @t in batches; *@done counts rows for the progress. */
+/* Upsert the source's current meta row (key, value) into the target. */
+static enum dt_err meta_put(struct dt_store *to, struct dt_db_stmt *row, struct dt_strbuf *err)
+{
+	struct dt_db_stmt *st = dt_sql_prepare(to,
+					       "INSERT INTO meta(key, value) VALUES (?, ?) "
+					       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+					       err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_text(st, 1, dt_db_column_text(row, 0), -1);
+	if (dt_db_column_type(row, 1) != DT_DB_NULL)
+		dt_db_bind_text(st, 2, dt_db_column_text(row, 1), -1);
+	int r = dt_db_step(st);
+	dt_db_reset(st);
+	return r == DT_DB_DONE ? DT_OK : dt_sql_error(to, "meta", err);
+}
+
+/* Copy table @t; *@done counts rows for the progress. */
 static enum dt_err copy_table(struct dt_store *from, struct dt_store *to, const char *t,
 			      int64_t *done, int64_t total,
 			      void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
 			      struct dt_strbuf *err)
 {
 	char sql[160];
-	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s", t, key_of(t));
+	bool meta = !strcmp(t, "meta");
+	if (meta)
+		snprintf(sql, sizeof(sql), "SELECT key, value FROM meta ORDER BY key");
+	else
+		snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s", t, key_of(t));
 	struct dt_db_stmt *row = dt_db_prepare(from->db, sql, err);
 	if (!row)
 		return DT_EDB;
-	struct batch b = { t, DT_STRBUF_INIT, 0, 0, 0, NULL };
-	int rc = DT_OK, r;
+	struct dt_db_copy *cp = NULL;
+	const char **cols = NULL;
+	unsigned char(*hashes)[32] = NULL; /* one per column: borrowed until the row is done */
+	int ncols = 0, rc = DT_OK, r;
 	while (rc == DT_OK && (r = dt_db_step(row)) == DT_DB_ROW) {
-		if (!b.v) {
-			b.ncols = dt_db_column_count(row);
-			b.max = BATCH_PARAMS / (b.ncols ? b.ncols : 1);
-			if (b.max > BATCH_ROWS)
-				b.max = BATCH_ROWS;
-			b.v = calloc((size_t)b.max * (size_t)b.ncols, sizeof(*b.v));
-			if (!b.v) {
+		if (meta) {
+			if (!meta_own(dt_db_column_text(row, 0)) &&
+			    (rc = meta_put(to, row, err)) == DT_OK)
+				++*done;
+			continue;
+		}
+		if (!cp) {
+			ncols = dt_db_column_count(row);
+			cols = calloc((size_t)(ncols ? ncols : 1), sizeof(*cols));
+			hashes = calloc((size_t)(ncols ? ncols : 1), sizeof(*hashes));
+			if (!cols || !hashes) {
 				rc = dt_error(err, DT_ENOMEM, "out of memory");
 				break;
 			}
-			dt_strbuf_addf(&b.head, "INSERT INTO %s(", t);
-			for (int c = 0; c < b.ncols; c++)
-				dt_strbuf_addf(&b.head, "%s%s", c ? ", " : "",
-					       dt_db_column_name(row, c));
-			dt_strbuf_adds(&b.head, ") VALUES ");
+			for (int c = 0; c < ncols; c++)
+				cols[c] = dt_db_column_name(row, c);
+			cp = dt_db_copy_begin(to->db, t, cols, ncols, err);
+			if (!cp) {
+				rc = dt_sql_error(to, t, err);
+				break;
+			}
 		}
-		if (!strcmp(t, "meta") && meta_own(dt_db_column_text(row, 0)))
-			continue;
-		if (!batch_add(&b, row)) {
-			rc = dt_error(err, DT_ENOMEM, "out of memory");
-			break;
-		}
-		if (b.rows == b.max)
-			rc = batch_flush(to, &b, err);
+		for (int c = 0; c < ncols; c++)
+			copy_value(cp, t, row, c, hashes[c]);
+		if (!dt_db_copy_row(cp))
+			break; /* dt_db_copy_end says why */
 		if ((++*done & 1023) == 0 && progress)
 			progress(ctx, *done, total);
 	}
-	if (rc == DT_OK && r != DT_DB_DONE)
+	if (rc == DT_OK && r != DT_DB_DONE && r != DT_DB_ROW)
 		rc = dt_sql_error(from, t, err);
-	if (rc == DT_OK)
-		rc = batch_flush(to, &b, err);
-	if (b.v)
-		batch_clear(&b);
-	free(b.v);
-	dt_strbuf_release(&b.head);
+	if (cp && dt_db_copy_end(cp, rc != DT_OK, err) != DT_OK && rc == DT_OK)
+		rc = dt_sql_error(to, t, err);
+	free(cols);
+	free(hashes);
 	dt_db_finalize(row);
 	return rc;
 }

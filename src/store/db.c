@@ -188,3 +188,75 @@ int dt_db_wait_notify(struct dt_db *db, int timeout_ms, struct dt_strbuf *payloa
 {
 	return db->ops->wait_notify(db, timeout_ms, payload);
 }
+
+/* ---- copies: the count of values per row is checked here, the rest by the driver ---- */
+
+struct dt_db_copy *dt_db_copy_begin(struct dt_db *db, const char *table, const char *const *cols,
+				    int ncols, struct dt_strbuf *err)
+{
+	if (ncols <= 0) {
+		dt_db_set_error(db, DT_DBE_OTHER, "a copy of no columns", NULL);
+		dt_error(err, DT_EDB, "database error: a copy into %s of no columns", table);
+		return NULL;
+	}
+	struct dt_db_copy *c = db->ops->copy_begin(db, table, cols, ncols, err);
+	if (c) {
+		c->db = db;
+		c->ncols = ncols;
+		c->field = 0;
+		c->failed = false;
+	}
+	return c;
+}
+
+void dt_db_copy_null(struct dt_db_copy *c)
+{
+	if (c->field++ < c->ncols && !c->failed)
+		c->db->ops->copy_null(c);
+}
+
+void dt_db_copy_int64(struct dt_db_copy *c, int64_t v)
+{
+	if (c->field++ < c->ncols && !c->failed)
+		c->db->ops->copy_int64(c, v);
+}
+
+void dt_db_copy_double(struct dt_db_copy *c, double v)
+{
+	if (c->field++ < c->ncols && !c->failed)
+		c->db->ops->copy_double(c, v);
+}
+
+void dt_db_copy_text(struct dt_db_copy *c, const char *s, int n)
+{
+	if (c->field++ < c->ncols && !c->failed)
+		c->db->ops->copy_text(c, s, n < 0 ? strlen(s) : (size_t)n);
+}
+
+void dt_db_copy_blob(struct dt_db_copy *c, const void *p, int n)
+{
+	if (c->field++ < c->ncols && !c->failed)
+		c->db->ops->copy_blob(c, p, n > 0 ? (size_t)n : 0);
+}
+
+bool dt_db_copy_row(struct dt_db_copy *c)
+{
+	if (!c->failed && c->field != c->ncols) {
+		struct dt_strbuf msg = DT_STRBUF_INIT;
+		dt_strbuf_addf(&msg, "a row of %d values for %d columns", c->field, c->ncols);
+		dt_db_set_error(c->db, DT_DBE_OTHER, msg.buf, NULL);
+		dt_strbuf_release(&msg);
+		c->failed = true;
+	}
+	c->field = 0;
+	if (c->failed)
+		return false;
+	return c->db->ops->copy_row(c);
+}
+
+enum dt_err dt_db_copy_end(struct dt_db_copy *c, bool abandon, struct dt_strbuf *err)
+{
+	if (!c)
+		return dt_error(err, DT_EDB, "database error: no copy");
+	return c->db->ops->copy_end(c, abandon, err);
+}

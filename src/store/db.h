@@ -107,6 +107,51 @@ static inline int dt_db_column_int(struct dt_db_stmt *st, int i)
 	return (int)dt_db_column_int64(st, i);
 }
 
+/*
+ * Bulk writes: many rows into one table, streamed.  On PostgreSQL a COPY
+ * FROM STDIN (text format) - the rows go to the server while the caller
+ * makes the next ones, with no round trip per row or per batch; on SQLite
+ * one prepared INSERT stepped per row.  A copy is all or nothing on both:
+ * inside a transaction it runs in a savepoint of its own, so a failed copy
+ * (a unique violation in any row, say) leaves no row of it written and the
+ * transaction usable; outside one it is its own transaction.  Nothing
+ * else may run on @db while a copy is open.
+ *
+ * A row is its values in column order, one call each, then
+ * dt_db_copy_row(); text and blobs are borrowed until that call.  A
+ * failure may show at any row or only at dt_db_copy_end(): on PostgreSQL
+ * the server checks the rows as they arrive, and says which one failed in
+ * words only (dt_db_errmsg), so a caller that must name the row looks for
+ * it another way (rows written one at a time, say).
+ */
+struct dt_db_copy;
+/**
+ * Begin a copy into @table's columns @cols (@ncols names, trusted: never
+ * from input).  NULL with DT_EDB in @err (dt_db_errclass set) when it
+ * cannot start.
+ */
+struct dt_db_copy *dt_db_copy_begin(struct dt_db *db, const char *table, const char *const *cols,
+				    int ncols, struct dt_strbuf *err);
+/* The next value of the current row. */
+void dt_db_copy_null(struct dt_db_copy *c);
+void dt_db_copy_int64(struct dt_db_copy *c, int64_t v);
+void dt_db_copy_double(struct dt_db_copy *c, double v);
+/* @n bytes of @s (-1: up to its NUL); text holds no NUL byte. */
+void dt_db_copy_text(struct dt_db_copy *c, const char *s, int n);
+void dt_db_copy_blob(struct dt_db_copy *c, const void *p, int n);
+/**
+ * End the current row, which must have had one value per column.  False
+ * once the copy has failed (the rows after are ignored; dt_db_copy_end()
+ * says why).
+ */
+bool dt_db_copy_row(struct dt_db_copy *c);
+/**
+ * Finish the copy and free @c: DT_OK with every row written, or DT_EDB in
+ * @err with none of them (dt_db_errclass and dt_db_errcols say why).  With
+ * @abandon the rows are thrown away (DT_OK).  NULL @c: DT_EDB.
+ */
+enum dt_err dt_db_copy_end(struct dt_db_copy *c, bool abandon, struct dt_strbuf *err);
+
 /** Rows changed by the last INSERT, UPDATE or DELETE stepped on @db. */
 int64_t dt_db_changes(struct dt_db *db);
 

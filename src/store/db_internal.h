@@ -36,6 +36,18 @@ struct dt_db_ops {
 			      struct dt_strbuf *err);
 	enum dt_err (*listen)(struct dt_db *db, const char *channel, struct dt_strbuf *err);
 	int (*wait_notify)(struct dt_db *db, int timeout_ms, struct dt_strbuf *payload);
+	/* A copy (db.h): values arrive in column order, rows with their count checked. */
+	struct dt_db_copy *(*copy_begin)(struct dt_db *db, const char *table,
+					 const char *const *cols, int ncols, struct dt_strbuf *err);
+	void (*copy_null)(struct dt_db_copy *c);
+	void (*copy_int64)(struct dt_db_copy *c, int64_t v);
+	void (*copy_double)(struct dt_db_copy *c, double v);
+	void (*copy_text)(struct dt_db_copy *c, const char *s, size_t n);
+	void (*copy_blob)(struct dt_db_copy *c, const void *p, size_t n);
+	/* the row is complete: send or step it; false if the copy failed */
+	bool (*copy_row)(struct dt_db_copy *c);
+	/* finish, or with @abandon throw the rows away; frees @c */
+	enum dt_err (*copy_end)(struct dt_db_copy *c, bool abandon, struct dt_strbuf *err);
 };
 
 /* Every connection and statement of a driver begins with these. */
@@ -46,6 +58,12 @@ struct dt_db {
 };
 struct dt_db_stmt {
 	struct dt_db *db;
+};
+struct dt_db_copy {
+	struct dt_db *db;
+	int ncols;
+	int field;   /* values given in the current row */
+	bool failed; /* the driver's or a row's count: no row is written */
 };
 
 /* Record the last failure of @db (@cols: a unique constraint's columns). */

@@ -1224,6 +1224,224 @@ broken:
 	return -1;
 }
 
+/* ---- copies ------------------------------------------------------------- */
+
+/*
+ * A copy is COPY table(cols) FROM STDIN in text format: values are written
+ * as the server reads them (text escaped, bytea as \\x and hex, NULL as \N)
+ * into a buffer that goes to the server COPY_CHUNK bytes at a time, without
+ * waiting for an answer; the server checks rows as they arrive and answers
+ * once, at the end.  Inside a transaction the COPY is preceded, in the
+ * same round trip, by a savepoint, released after it or rolled back to when
+ * it failed, so that a failed copy leaves the transaction usable.
+ */
+#define COPY_CHUNK ((size_t)64 << 10)
+
+struct pg_copy {
+	struct dt_db_copy base;
+	struct dt_strbuf buf; /* rows not yet sent */
+	bool savepoint;       /* inside a transaction: SAVEPOINT dt_copy taken */
+};
+
+#define PCOPY(c) ((struct pg_copy *)(c))
+
+/* Undo or keep the copy's savepoint (if any); false if that failed. */
+static bool copy_savepoint_end(struct pg *p, struct pg_copy *c, bool keep)
+{
+	if (!c->savepoint)
+		return true;
+	PGresult *res =
+		PQexec(p->c, keep ? "RELEASE dt_copy" : "ROLLBACK TO dt_copy; RELEASE dt_copy");
+	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok && keep)
+		note_error(p, res);
+	PQclear(res);
+	note_txn(p);
+	return ok;
+}
+
+static struct dt_db_copy *pg_copy_begin(struct dt_db *db, const char *table,
+					const char *const *cols, int ncols, struct dt_strbuf *err)
+{
+	struct pg *p = PG(db);
+	struct pg_copy *c = NULL;
+	PGresult *res = NULL;
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	if (!alive(p, "")) {
+		dt_error(err, DT_EDB, "database error: %s", dt_db_errmsg(db));
+		goto out;
+	}
+	PGTransactionStatusType ts = PQtransactionStatus(p->c);
+	if (ts == PQTRANS_INERROR) {
+		dt_db_set_error(db, DT_DBE_OTHER,
+				"current transaction is aborted, commands ignored until end of "
+				"transaction block",
+				NULL);
+		dt_error(err, DT_EDB, "database error: %s", dt_db_errmsg(db));
+		goto out;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		dt_db_set_error(db, DT_DBE_OTHER, "out of memory", NULL);
+		dt_error(err, DT_EDB, "database error: out of memory");
+		goto out;
+	}
+	c->savepoint = ts == PQTRANS_INTRANS;
+	dt_strbuf_init(&c->buf, 0);
+	dt_strbuf_grow(&c->buf, COPY_CHUNK + 4096);
+	dt_strbuf_addf(&sql, "%sCOPY %s(", c->savepoint ? "SAVEPOINT dt_copy; " : "", table);
+	for (int i = 0; i < ncols; i++)
+		dt_strbuf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
+	dt_strbuf_adds(&sql, ") FROM STDIN");
+	if (!dt_strbuf_ok(&sql)) {
+		dt_db_set_error(db, DT_DBE_OTHER, "out of memory", NULL);
+		dt_error(err, DT_EDB, "database error: out of memory");
+		goto fail;
+	}
+	res = PQexec(p->c, sql.buf);
+	if (PQresultStatus(res) == PGRES_COPY_IN)
+		goto out;
+	note_error(p, res);
+	dt_error(err, DT_EDB, "database error: %s", dt_db_errmsg(db));
+	note_txn(p);
+	/* the savepoint was taken if the COPY itself failed: back to it */
+	if (c->savepoint && PQtransactionStatus(p->c) == PQTRANS_INERROR) {
+		PGresult *r2 = PQexec(p->c, "ROLLBACK TO dt_copy; RELEASE dt_copy");
+		PQclear(r2);
+		note_txn(p);
+	}
+fail:
+	dt_strbuf_release(&c->buf);
+	free(c);
+	c = NULL;
+out:
+	PQclear(res);
+	dt_strbuf_release(&sql);
+	return c ? &c->base : NULL;
+}
+
+/* The separator before a value of the current row. */
+static void copy_sep(struct dt_db_copy *c)
+{
+	if (c->field > 1)
+		dt_strbuf_addch(&PCOPY(c)->buf, '\t');
+}
+
+static void pg_copy_null(struct dt_db_copy *c)
+{
+	copy_sep(c);
+	dt_strbuf_add(&PCOPY(c)->buf, "\\N", 2);
+}
+
+static void pg_copy_int64(struct dt_db_copy *c, int64_t v)
+{
+	copy_sep(c);
+	dt_strbuf_addint(&PCOPY(c)->buf, v, 0);
+}
+
+static void pg_copy_double(struct dt_db_copy *c, double v)
+{
+	copy_sep(c);
+	if (v != v)
+		dt_strbuf_adds(&PCOPY(c)->buf, "NaN");
+	else if (v > 1.7976931348623157e308)
+		dt_strbuf_adds(&PCOPY(c)->buf, "Infinity");
+	else if (v < -1.7976931348623157e308)
+		dt_strbuf_adds(&PCOPY(c)->buf, "-Infinity");
+	else
+		dt_strbuf_addf(&PCOPY(c)->buf, "%.17g", v);
+}
+
+/* Text as COPY reads it: backslash, tab, newline and carriage return escaped. */
+static void pg_copy_text(struct dt_db_copy *c, const char *s, size_t n)
+{
+	struct dt_strbuf *b = &PCOPY(c)->buf;
+	copy_sep(c);
+	size_t from = 0;
+	for (size_t i = 0; i < n; i++) {
+		char e;
+		switch (s[i]) {
+		case '\\': e = '\\'; break;
+		case '\t': e = 't'; break;
+		case '\n': e = 'n'; break;
+		case '\r': e = 'r'; break;
+		default: continue;
+		}
+		dt_strbuf_add(b, s + from, i - from);
+		dt_strbuf_addch(b, '\\');
+		dt_strbuf_addch(b, e);
+		from = i + 1;
+	}
+	dt_strbuf_add(b, s + from, n - from);
+}
+
+/* A bytea in its hex form, "\x" and two digits a byte, with COPY's backslash doubled. */
+static void pg_copy_blob(struct dt_db_copy *c, const void *v, size_t n)
+{
+	struct dt_strbuf *b = &PCOPY(c)->buf;
+	copy_sep(c);
+	dt_strbuf_add(b, "\\\\x", 3);
+	dt_strbuf_addhex(b, v, n);
+}
+
+static bool pg_copy_row(struct dt_db_copy *c)
+{
+	struct pg_copy *pc = PCOPY(c);
+	struct pg *p = PG(c->db);
+	dt_strbuf_addch(&pc->buf, '\n');
+	if (pc->buf.len < COPY_CHUNK)
+		return true;
+	if (!dt_strbuf_ok(&pc->buf)) {
+		dt_db_set_error(c->db, DT_DBE_OTHER, "out of memory", NULL);
+		c->failed = true;
+	} else if (PQputCopyData(p->c, pc->buf.buf, (int)pc->buf.len) != 1) {
+		note_error(p, NULL);
+		c->failed = true;
+	}
+	dt_strbuf_reset(&pc->buf);
+	return !c->failed;
+}
+
+static enum dt_err pg_copy_end(struct dt_db_copy *c, bool abandon, struct dt_strbuf *err)
+{
+	struct pg_copy *pc = PCOPY(c);
+	struct pg *p = PG(c->db);
+	bool ok = !c->failed && !abandon;
+	if (ok && !dt_strbuf_ok(&pc->buf)) {
+		dt_db_set_error(c->db, DT_DBE_OTHER, "out of memory", NULL);
+		ok = false;
+	} else if (ok && pc->buf.len &&
+		   PQputCopyData(p->c, pc->buf.buf, (int)pc->buf.len) != 1) {
+		note_error(p, NULL);
+		ok = false;
+	}
+	/* a failure before the end (its words noted already) makes the server drop the rows */
+	if (PQputCopyEnd(p->c, ok ? NULL : "the copy was abandoned") != 1 && ok) {
+		note_error(p, NULL);
+		ok = false;
+	}
+	PGresult *res;
+	while ((res = PQgetResult(p->c))) {
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			if (ok)
+				p->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		} else if (ok) {
+			note_error(p, res); /* the server's reason, the first one */
+			ok = false;
+		}
+		PQclear(res);
+	}
+	note_txn(p);
+	if (!copy_savepoint_end(p, pc, ok) && ok)
+		ok = false;
+	enum dt_err rc = DT_OK;
+	if (!ok && !abandon)
+		rc = dt_error(err, DT_EDB, "database error: %s", dt_db_errmsg(c->db));
+	dt_strbuf_release(&pc->buf);
+	free(pc);
+	return rc;
+}
+
 static const struct dt_db_ops pg_ops = {
 	.dialect = DT_DB_PGSQL,
 	.close = pg_close,
@@ -1252,6 +1470,14 @@ static const struct dt_db_ops pg_ops = {
 	.notify = pg_notify,
 	.listen = pg_listen,
 	.wait_notify = pg_wait_notify,
+	.copy_begin = pg_copy_begin,
+	.copy_null = pg_copy_null,
+	.copy_int64 = pg_copy_int64,
+	.copy_double = pg_copy_double,
+	.copy_text = pg_copy_text,
+	.copy_blob = pg_copy_blob,
+	.copy_row = pg_copy_row,
+	.copy_end = pg_copy_end,
 };
 
 /* ---- opening ------------------------------------------------------------- */

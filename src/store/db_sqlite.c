@@ -252,6 +252,115 @@ static int lite_wait_notify(struct dt_db *db, int timeout_ms, struct dt_strbuf *
 	return 0;
 }
 
+/*
+ * A copy: one prepared INSERT stepped per row, in a savepoint that a
+ * failure rolls back to (outside a transaction the savepoint is one).
+ */
+struct lite_copy {
+	struct dt_db_copy base;
+	sqlite3_stmt *st;
+};
+
+#define LCOPY(c) ((struct lite_copy *)(c))
+
+static struct dt_db_copy *lite_copy_begin(struct dt_db *db, const char *table,
+					  const char *const *cols, int ncols,
+					  struct dt_strbuf *err)
+{
+	struct lite *l = LITE(db);
+	struct lite_copy *c = NULL;
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	dt_strbuf_addf(&sql, "INSERT INTO %s(", table);
+	for (int i = 0; i < ncols; i++)
+		dt_strbuf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
+	dt_strbuf_adds(&sql, ") VALUES (");
+	for (int i = 0; i < ncols; i++)
+		dt_strbuf_adds(&sql, i ? ", ?" : "?");
+	dt_strbuf_adds(&sql, ")");
+	if (!dt_strbuf_ok(&sql) || !(c = calloc(1, sizeof(*c)))) {
+		dt_db_set_error(db, DT_DBE_OTHER, "out of memory", NULL);
+		dt_error(err, DT_EDB, "database error: out of memory");
+		goto out;
+	}
+	if (sqlite3_exec(l->h, "SAVEPOINT dt_copy", NULL, NULL, NULL) != SQLITE_OK) {
+		note_error(l);
+		dt_error(err, DT_EDB, "database error: %s", sqlite3_errmsg(l->h));
+		free(c);
+		c = NULL;
+		goto out;
+	}
+	if (sqlite3_prepare_v2(l->h, sql.buf, -1, &c->st, NULL) != SQLITE_OK) {
+		note_error(l);
+		dt_error(err, DT_EDB, "database error: %s (in: %.200s)", sqlite3_errmsg(l->h),
+			 sql.buf);
+		sqlite3_exec(l->h, "ROLLBACK TO dt_copy; RELEASE dt_copy", NULL, NULL, NULL);
+		free(c);
+		c = NULL;
+	}
+out:
+	dt_strbuf_release(&sql);
+	return c ? &c->base : NULL;
+}
+
+static void lite_copy_null(struct dt_db_copy *c)
+{
+	sqlite3_bind_null(LCOPY(c)->st, c->field);
+}
+
+static void lite_copy_int64(struct dt_db_copy *c, int64_t v)
+{
+	sqlite3_bind_int64(LCOPY(c)->st, c->field, v);
+}
+
+static void lite_copy_double(struct dt_db_copy *c, double v)
+{
+	sqlite3_bind_double(LCOPY(c)->st, c->field, v);
+}
+
+static void lite_copy_text(struct dt_db_copy *c, const char *s, size_t n)
+{
+	sqlite3_bind_text64(LCOPY(c)->st, c->field, s, n, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static void lite_copy_blob(struct dt_db_copy *c, const void *p, size_t n)
+{
+	/* a zero-length blob is a blob, not a NULL */
+	if (n)
+		sqlite3_bind_blob64(LCOPY(c)->st, c->field, p, n, SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(LCOPY(c)->st, c->field, 0);
+}
+
+static bool lite_copy_row(struct dt_db_copy *c)
+{
+	sqlite3_stmt *st = LCOPY(c)->st;
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		note_error(LITE(c->db));
+		c->failed = true;
+	}
+	sqlite3_reset(st);
+	return !c->failed;
+}
+
+static enum dt_err lite_copy_end(struct dt_db_copy *c, bool abandon, struct dt_strbuf *err)
+{
+	struct lite *l = LITE(c->db);
+	enum dt_err rc = DT_OK;
+	sqlite3_finalize(LCOPY(c)->st);
+	if (c->failed || abandon) {
+		/* the failure's class and words stay those of the row that failed */
+		sqlite3_exec(l->h, "ROLLBACK TO dt_copy; RELEASE dt_copy", NULL, NULL, NULL);
+		if (!abandon)
+			rc = dt_error(err, DT_EDB, "database error: %s", dt_db_errmsg(c->db));
+	} else if (sqlite3_exec(l->h, "RELEASE dt_copy", NULL, NULL, NULL) != SQLITE_OK) {
+		note_error(l);
+		rc = dt_error(err, DT_EDB, "database error: %s", sqlite3_errmsg(l->h));
+		sqlite3_exec(l->h, "ROLLBACK TO dt_copy; RELEASE dt_copy", NULL, NULL, NULL);
+	}
+	free(c);
+	return rc;
+}
+
 void *dt_db_sqlite_handle(struct dt_db *db)
 {
 	return db && db->ops->dialect == DT_DB_SQLITE ? LITE(db)->h : NULL;
@@ -285,6 +394,14 @@ static const struct dt_db_ops lite_ops = {
 	.notify = lite_notify,
 	.listen = lite_listen,
 	.wait_notify = lite_wait_notify,
+	.copy_begin = lite_copy_begin,
+	.copy_null = lite_copy_null,
+	.copy_int64 = lite_copy_int64,
+	.copy_double = lite_copy_double,
+	.copy_text = lite_copy_text,
+	.copy_blob = lite_copy_blob,
+	.copy_row = lite_copy_row,
+	.copy_end = lite_copy_end,
 };
 
 /*

@@ -624,13 +624,16 @@ enum dt_err dt_store_region_bitmap(struct dt_store *s, unsigned char *bits, stru
 /**
  * Insert the @n (at most DT_TRAINEE_BATCH) prepared trainees @t and their
  * audit events, inside dt_store_begin(), with the next ids (each t[i]->id
- * set), as dt_store_create() would give them.  A trainee whose ID is already
- * registered is left out (t[i]->conflict set; the message to give is
- * DT_TRAINEE_TAKEN) and the others go in.  Other failures are the
+ * set), as dt_store_create() would give them: the trainees in one copy and
+ * the events in another (db.h), so that on PostgreSQL a batch costs a few
+ * round trips, not one per row or per INSERT.  A trainee whose ID is
+ * already registered is left out (t[i]->conflict set; the message to give
+ * is DT_TRAINEE_TAKEN) and the others go in: the copy fails whole, and
+ * INSERTs of a few rows, then of one, find which.  Other failures are the
  * database's, and may leave part of the batch written: the caller rolls
  * the transaction back.
  */
-#define DT_TRAINEE_BATCH 64
+#define DT_TRAINEE_BATCH 4096
 #define DT_TRAINEE_TAKEN "a trainee with this ID is already registered"
 enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a,
 				    struct dt_trainee_new *const *t, int n, struct dt_strbuf *err);

@@ -152,11 +152,10 @@ bool dt_audit_column_hash(struct dt_db_stmt *st, int i, unsigned char out[32]);
  */
 bool dt_audit_column_hash_hex(struct dt_db_stmt *st, int i, char out[65]);
 /**
- * Append @n (at most DT_AUDIT_BATCH) events of @action on @entity, with no
- * before and the given afters (canonical JSON) and regions (0: none), in one
- * statement: the same events, ids and hashes as n calls of dt_audit_append.
+ * Append @n events of @action on @entity, with no before and the given
+ * afters (canonical JSON) and regions (0: none), in one copy (db.h): the
+ * same events, ids and hashes as n calls of dt_audit_append.
  */
-#define DT_AUDIT_BATCH 64
 enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
 				  const char *entity, int n, const int64_t *entity_ids,
 				  const char *const *afters, const long *regions,

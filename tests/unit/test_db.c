@@ -887,6 +887,228 @@ static void test_schema_change(void **state)
 	dt_db_close(other);
 }
 
+/* ---- copies ---- */
+
+/* The text of row @k of a copy: Chinese, and every character COPY's text format escapes. */
+static void copy_text(int k, char *buf, size_t size)
+{
+	snprintf(buf, size, "双元培育 %d\t制\n表\r\\N \\x00 \\\\ '\"?$1 %s", k,
+		 k % 7 ? "一二三四五六七八九十" : "");
+}
+
+/* Begin a copy into cp (id, n, d, s, b), asserting it starts. */
+static struct dt_db_copy *copy_cp(struct dt_db *db)
+{
+	static const char *const cols[] = { "id", "n", "d", "s", "b" };
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	struct dt_db_copy *c = dt_db_copy_begin(db, "cp", cols, 5, &err);
+	if (!c)
+		fail_msg("copy_begin: %s", err.buf);
+	dt_strbuf_release(&err);
+	return c;
+}
+
+static void make_cp(struct tdb *t)
+{
+	char sql[256];
+	exec_ok(t->db, "DROP TABLE IF EXISTS cp"); /* the group's tests share a database */
+	snprintf(sql, sizeof(sql),
+		 "CREATE TABLE cp (id BIGINT PRIMARY KEY, n BIGINT, d %s, s TEXT UNIQUE, b %s)",
+		 dia(t, "REAL", "DOUBLE PRECISION"), dia(t, "BLOB", "BYTEA"));
+	exec_ok(t->db, sql);
+}
+
+/*
+ * A copy writes what an INSERT would: int64 extremes, doubles, NULLs in every
+ * column, text with tabs, newlines, backslashes and Chinese, blobs with NUL
+ * bytes and backslashes, an empty blob - over several of the driver's
+ * chunks (COPY's 64 KiB), and a second copy on the same connection after it.
+ */
+static void test_copy(void **state)
+{
+	struct tdb *t = *state;
+	make_cp(t);
+	enum { N = 3000 };
+	static const int64_t ints[] = { INT64_MIN, INT64_MAX, 0, -1, 4294967296LL };
+	static const double dbls[] = { 0.1, -1e300, 1.0 / 3, 5e-324, 123456789.125 };
+	unsigned char blob[300];
+	for (size_t i = 0; i < sizeof(blob); i++)
+		blob[i] = (unsigned char)(i * 7 + (i % 3 ? 0 : '\\'));
+	for (int pass = 0; pass < 2; pass++) {
+		struct dt_db_copy *c = copy_cp(t->db);
+		for (int k = pass * N; k < (pass + 1) * N; k++) {
+			char text[200];
+			copy_text(k, text, sizeof(text));
+			dt_db_copy_int64(c, k + 1);
+			if (k % 11 == 1)
+				dt_db_copy_null(c);
+			else
+				dt_db_copy_int64(c, ints[k % 5]);
+			if (k % 13 == 2)
+				dt_db_copy_null(c);
+			else
+				dt_db_copy_double(c, dbls[k % 5]);
+			if (k % 17 == 3)
+				dt_db_copy_null(c);
+			else
+				dt_db_copy_text(c, text, -1);
+			if (k % 19 == 4)
+				dt_db_copy_null(c);
+			else
+				dt_db_copy_blob(c, blob, k % 301);
+			assert_true(dt_db_copy_row(c));
+		}
+		struct dt_strbuf err = DT_STRBUF_INIT;
+		enum dt_err rc = dt_db_copy_end(c, false, &err);
+		if (rc)
+			fail_msg("copy_end: %s", err.buf);
+		dt_strbuf_release(&err);
+	}
+	assert_int_equal(one_int(t->db, "SELECT count(*) FROM cp"), 2 * N);
+	struct dt_db_stmt *get = prep(t->db, "SELECT id, n, d, s, b FROM cp ORDER BY id");
+	for (int k = 0; k < 2 * N; k++) {
+		char text[200];
+		copy_text(k, text, sizeof(text));
+		assert_int_equal(dt_db_step(get), DT_DB_ROW);
+		assert_int_equal(dt_db_column_int64(get, 0), k + 1);
+		if (k % 11 == 1) {
+			assert_int_equal(dt_db_column_type(get, 1), DT_DB_NULL);
+		} else {
+			assert_int_equal(dt_db_column_type(get, 1), DT_DB_INTEGER);
+			assert_true(dt_db_column_int64(get, 1) == ints[k % 5]);
+		}
+		if (k % 13 == 2) {
+			assert_int_equal(dt_db_column_type(get, 2), DT_DB_NULL);
+		} else {
+			assert_int_equal(dt_db_column_type(get, 2), DT_DB_FLOAT);
+			assert_true(dt_db_column_double(get, 2) == dbls[k % 5]);
+		}
+		if (k % 17 == 3) {
+			assert_int_equal(dt_db_column_type(get, 3), DT_DB_NULL);
+		} else {
+			assert_int_equal(dt_db_column_type(get, 3), DT_DB_TEXT);
+			assert_string_equal(dt_db_column_text(get, 3), text);
+		}
+		if (k % 19 == 4) {
+			assert_int_equal(dt_db_column_type(get, 4), DT_DB_NULL);
+		} else {
+			assert_int_equal(dt_db_column_type(get, 4), DT_DB_BLOB);
+			assert_int_equal(dt_db_column_bytes(get, 4), k % 301);
+			if (k % 301)
+				assert_memory_equal(dt_db_column_blob(get, 4), blob,
+						    (size_t)(k % 301));
+		}
+	}
+	assert_int_equal(dt_db_step(get), DT_DB_DONE);
+	dt_db_finalize(get);
+}
+
+/*
+ * Copy @n rows into cp from id @from, the @bad-th (from 0; -1: none) with
+ * the text of an existing row; what dt_db_copy_end() answers.
+ */
+static enum dt_err copy_with_bad_row(struct dt_db *db, int from, int n, int bad)
+{
+	struct dt_db_copy *c = copy_cp(db);
+	for (int k = 0; k < n; k++) {
+		char text[128];
+		snprintf(text, sizeof(text), "身份证 %d %s", from + k,
+			 "一二三四五六七八九十一二三四五六七八九十");
+		dt_db_copy_int64(c, from + k);
+		dt_db_copy_null(c);
+		dt_db_copy_null(c);
+		dt_db_copy_text(c, k == bad ? "110105199001011234" : text, -1);
+		dt_db_copy_null(c);
+		if (!dt_db_copy_row(c))
+			break; /* SQLite: the row failed at once */
+	}
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	enum dt_err rc = dt_db_copy_end(c, false, &err);
+	if (rc)
+		assert_non_null(strstr(err.buf, "database error"));
+	dt_strbuf_release(&err);
+	return rc;
+}
+
+/*
+ * A copy with a failing row writes none of its rows, says why as a unique
+ * violation naming the column (not the value), and leaves the transaction
+ * it is in usable - whether the row is the first, in the middle or after
+ * several chunks have gone to the server.  Outside a transaction the same.
+ * A row with too few or too many values, or an abandoned copy, writes
+ * nothing either.
+ */
+static void test_copy_failing_row(void **state)
+{
+	struct tdb *t = *state;
+	make_cp(t);
+	exec_ok(t->db, "INSERT INTO cp (id, s) VALUES (1, '110105199001011234')");
+	static const int bad[] = { 0, 500, 3999 };
+	for (size_t i = 0; i < DT_ARRAY_SIZE(bad); i++) {
+		exec_ok(t->db, "BEGIN");
+		exec_ok(t->db, "INSERT INTO cp (id) VALUES (2)");
+		assert_int_equal(copy_with_bad_row(t->db, 10, 4000, bad[i]), DT_EDB);
+		assert_int_equal(dt_db_errclass(t->db), DT_DBE_UNIQUE);
+		assert_string_equal(dt_db_errcols(t->db), "s");
+		assert_null(strstr(dt_db_errmsg(t->db), "110105199001011234"));
+		/* the transaction goes on: a good copy and an insert, then commit */
+		assert_int_equal(copy_with_bad_row(t->db, 10, 100, -1), DT_OK);
+		exec_ok(t->db, "INSERT INTO cp (id) VALUES (3)");
+		exec_ok(t->db, "COMMIT");
+		assert_int_equal(one_int(t->db, "SELECT count(*) FROM cp"), 1 + 2 + 100);
+		assert_int_equal(one_int(t->db, "SELECT max(id) FROM cp"), 109);
+		exec_ok(t->db, "DELETE FROM cp WHERE id > 1");
+	}
+	/* outside a transaction */
+	assert_int_equal(copy_with_bad_row(t->db, 10, 4000, 2500), DT_EDB);
+	assert_int_equal(dt_db_errclass(t->db), DT_DBE_UNIQUE);
+	assert_int_equal(one_int(t->db, "SELECT count(*) FROM cp"), 1);
+	/* a row of the wrong length */
+	for (int extra = -1; extra <= 1; extra += 2) {
+		exec_ok(t->db, "BEGIN");
+		struct dt_db_copy *c = copy_cp(t->db);
+		dt_db_copy_int64(c, 20);
+		dt_db_copy_null(c);
+		dt_db_copy_null(c);
+		dt_db_copy_null(c);
+		dt_db_copy_null(c);
+		assert_true(dt_db_copy_row(c));
+		dt_db_copy_int64(c, 21);
+		dt_db_copy_null(c);
+		dt_db_copy_null(c);
+		dt_db_copy_null(c);
+		if (extra > 0) {
+			dt_db_copy_null(c);
+			dt_db_copy_null(c);
+		}
+		assert_false(dt_db_copy_row(c));
+		assert_int_equal(dt_db_copy_end(c, false, &t->err), DT_EDB);
+		assert_non_null(strstr(t->err.buf, "values for 5 columns"));
+		exec_ok(t->db, "COMMIT");
+		assert_int_equal(one_int(t->db, "SELECT count(*) FROM cp"), 1);
+	}
+	/* abandoned */
+	exec_ok(t->db, "BEGIN");
+	struct dt_db_copy *c = copy_cp(t->db);
+	for (int k = 0; k < 3; k++) {
+		dt_db_copy_int64(c, 30 + k);
+		dt_db_copy_int64(c, k);
+		dt_db_copy_double(c, 0.5);
+		dt_db_copy_text(c, "作废", -1);
+		dt_db_copy_blob(c, "\0", 1);
+		dt_db_copy_row(c);
+	}
+	assert_int_equal(dt_db_copy_end(c, true, &t->err), DT_OK);
+	exec_ok(t->db, "INSERT INTO cp (id) VALUES (40)");
+	exec_ok(t->db, "COMMIT");
+	assert_int_equal(one_int(t->db, "SELECT count(*) FROM cp"), 2);
+	/* into a table that is not there */
+	static const char *const cols[] = { "id" };
+	assert_null(dt_db_copy_begin(t->db, "no_such_table", cols, 1, &t->err));
+	assert_int_equal(dt_db_copy_end(NULL, false, &t->err), DT_EDB);
+	assert_int_equal(one_int(t->db, "SELECT count(*) FROM cp"), 2);
+}
+
 /* Without a server to test on: say so, and fail in CI. */
 static void test_pg_skipped(void **state)
 {
@@ -907,7 +1129,8 @@ int main(void)
 		T(test_transactions),      T(test_busy),
 		T(test_try_lock),          T(test_notify),
 		T(test_broken_connection), T(test_server_settings),
-		T(test_schema_change),
+		T(test_schema_change),     T(test_copy),
+		T(test_copy_failing_row),
 	};
 #undef T
 	int failed =

@@ -834,6 +834,80 @@ static void test_bulk_path_oracle(void **state)
 	}
 }
 
+/*
+ * IDs already registered among thousands of good rows, which the bulk path
+ * writes by copy in batches of DT_TRAINEE_BATCH: a taken ID fails its
+ * batch's copy whole, and the row that holds it must still be found and
+ * named, in a first batch and in a later one, while the other rows go in
+ * with consecutive ids and events that verify.  All or nothing writes none.
+ */
+static void test_bulk_path_taken_in_long_batch(void **state)
+{
+	(void)state;
+	enum { N = DT_TRAINEE_BATCH + 200 };
+	static const int at[] = { 7, DT_TRAINEE_BATCH + 3, N - 1 }; /* rows with a taken ID */
+	struct fx *f = fx_open(false);
+	assert_non_null(f);
+	char taken[3][19];
+	for (int i = 0; i < 3; i++)
+		fx_trainee(f, "210102", taken[i]);
+	struct dt_strbuf csv = DT_STRBUF_INIT;
+	dt_strbuf_adds(&csv, "身份证号,姓名,户籍地区\r\n");
+	for (int i = 0, k = 0; i < N; i++) {
+		char natid[19], birth8[9];
+		snprintf(birth8, sizeof(birth8), "%04d%02d%02d", 1995 + i / 336, 1 + (i / 28) % 12,
+			 1 + i % 28);
+		fx_natid(natid, "210302", birth8, i);
+		if (k < 3 && i == at[k])
+			memcpy(natid, taken[k++], 19);
+		dt_strbuf_addf(&csv, "%s,双元学员%d,210102\r\n", natid, i);
+	}
+	for (int partial = 0; partial < 2; partial++) {
+		struct imp i;
+		int64_t before = fx_rows(f, "trainee");
+		int rc = do_import(f, "trainees", csv.buf, partial ? DT_IMPORT_PARTIAL : 0, NULL, &i);
+		if (rc != (partial ? DT_OK : DT_EINVAL))
+			fail_msg("partial %d: %d: %s", partial, rc, f->err.buf);
+		assert_int_equal(i.r.rows, N);
+		if (i.r.rejected != 3)
+			fail_msg("partial %d: %lld rejected: %.600s", partial, (long long)i.r.rejected,
+				 i.r.report.buf);
+		assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "duplicate_db")),
+				 3);
+		/* each named by its row (the header is row 1), and no other */
+		for (int k = 0; k < 3; k++) {
+			char line[32];
+			snprintf(line, sizeof(line), "\n%d,", at[k] + 2);
+			assert_report(&i, line);
+		}
+		assert_int_equal(i.r.nerrors, 3);
+		if (partial) {
+			assert_int_equal(i.r.written, N - 3);
+			assert_int_equal(i.r.bulk, N - 3);
+			assert_int_equal(fx_rows(f, "trainee"), before + N - 3);
+		} else {
+			assert_int_equal(i.r.written, 0);
+			assert_int_equal(fx_rows(f, "trainee"), before);
+		}
+		imp_release(&i);
+	}
+	/* the new trainees' ids follow one another, each with its one event */
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = fx_prepare(
+		db, "SELECT count(*), max(id) - min(id) + 1, (SELECT count(*) FROM audit WHERE "
+		    "action = 'trainee.create' AND entity_id > 3) FROM trainee WHERE id > 3");
+	assert_int_equal(dt_db_step(st), DT_DB_ROW);
+	assert_int_equal(dt_db_column_int64(st, 0), N - 3);
+	assert_int_equal(dt_db_column_int64(st, 1), N - 3);
+	assert_int_equal(dt_db_column_int64(st, 2), N - 3);
+	dt_db_finalize(st);
+	dt_db_close(db);
+	int64_t checked = 0;
+	assert_int_equal(dt_store_audit_verify(f->s, &checked, &f->err), DT_OK);
+	dt_strbuf_release(&csv);
+	fx_free(f);
+}
+
 static void test_jobs_rows(void **state)
 {
 	struct fx *f = *state;
@@ -894,6 +968,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_roundtrip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_jobs_rows, fx_setup, fx_teardown),
 		cmocka_unit_test(test_bulk_path_oracle),
+		cmocka_unit_test(test_bulk_path_taken_in_long_batch),
 	};
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }
