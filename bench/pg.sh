@@ -3,6 +3,7 @@
 #
 #   bash bench/pg.sh                              # 100,000 trainees, import of 1,000,000
 #   TRAINEES=20000 IMPORT_ROWS=100000 bash bench/pg.sh   # a quick check (a few minutes)
+#   DB=pilot.db ONLY=get bash bench/pg.sh         # GET by id only, on an existing database
 #
 # In one run:
 #   1. data: `dualtrack gen --trainees N` into a SQLite file (bench_db in
@@ -42,7 +43,10 @@
 #   CONNECTIONS    wrk connections for GET by id (default 64)
 #   SERVE_THREADS  `dualtrack serve --threads` of both servers (default 2)
 #   YEAR           the dashboard's year (default 2026)
+#   ONLY           "get": GET by id only (no dashboard, no import)
 #   BUILD          build directory (default build)
+#   BIN            a dualtrack binary to measure instead of BUILD's (another
+#                  commit's build, for a before and after on the same data)
 #   TMPDIR         where the temporary directory goes (short: the server's
 #                  socket lives in it); removed on exit
 #
@@ -69,12 +73,15 @@ conns=${CONNECTIONS:-64}
 threads=${SERVE_THREADS:-2}
 year=${YEAR:-2026}
 build=${BUILD:-build}
-bin=$root/$build/dualtrack
+bin=${BIN:-$root/$build/dualtrack}
+only=${ONLY:-}
+[[ -z $only || $only == get ]] || { echo "pg.sh: ONLY=$only: only \"get\" is known" >&2; exit 2; }
+[[ $only == get ]] && import_rows=0
 export DUALTRACK_TODAY=${DUALTRACK_TODAY:-2026-11-26}
 for t in wrk psql curl sqlite3; do
 	command -v $t >/dev/null || { echo "pg.sh: $t is missing (scripts/deps.sh installs it)" >&2; exit 1; }
 done
-make --no-print-directory -s BUILD="$build" "$bin"
+[[ -n ${BIN:-} ]] || make --no-print-directory -s BUILD="$build" "$bin"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dt-pg.XXXXXX")
 pids=()
@@ -199,8 +206,9 @@ done
 
 # ---- 3. the province dashboard ----
 dash_path="/api/v1/indicators?region=210000&year=$year&children=0"
-echo "== GET $dash_path: wrk -t1 -c1 -d$dash_duration (one request at a time), $rounds round(s) in turn"
+[[ $only == get ]] || echo "== GET $dash_path: wrk -t1 -c1 -d$dash_duration (one request at a time), $rounds round(s) in turn"
 for ((r = 1; r <= rounds; r++)); do
+	[[ $only == get ]] && break
 	echo "   round $r"
 	for b in sqlite pgsql; do wrk_round dash "$b" "$dash_path" -t1 -c1 -d"$dash_duration"; done
 done
@@ -269,7 +277,7 @@ if ((import_rows > 0)); then
 fi
 
 # ---- 5. summary ----
-m() { median "$@"; }
+m() { if (($#)); then median "$@"; else echo -; fi; } # "-" for a part not run
 gs=$(m "${get_rps_sqlite[@]}") gp=$(m "${get_rps_pgsql[@]}")
 gs99=$(m "${get_p99_sqlite[@]}") gp99=$(m "${get_p99_pgsql[@]}")
 ds=$(m "${dash_p50_sqlite[@]}") dp=$(m "${dash_p50_pgsql[@]}")
@@ -296,6 +304,6 @@ row "GET by id: CPU/request, PostgreSQL (us)" "" "$gpp" "" "" ""
 row "dashboard: median (ms)" "$ds" "$dp" "$(ratio "$dp" "$ds")" "<= 2 ms (PG)" "$(met "$dp" '<=' 2)"
 row "dashboard: p99 (ms)" "$ds99" "$dp99" "$(ratio "$dp99" "$ds99")" "" ""
 row "" "import" "psql \\copy" "import/COPY" "" ""
-row "PostgreSQL: $import_rows trainees (s)" "$imp_s" "$copy_rows_s" "$imp_ratio" "<= 2x" "$(met "$imp_ratio" '<=' 2)"
+row "PostgreSQL: ${import_rows/#0/no} trainees (s)" "$imp_s" "$copy_rows_s" "$imp_ratio" "<= 2x" "$(met "$imp_ratio" '<=' 2)"
 row "  CPU, client + server (s)" "$imp_cpu" "$copy_cpu" "$(ratio "$imp_cpu" "$copy_cpu")" "" ""
 row "  CPU, PostgreSQL server (s)" "$imp_srv" "$copy_srv" "$(ratio "$imp_srv" "$copy_srv")" "" ""
