@@ -97,7 +97,8 @@ void dt_h_get(struct dt_ctx *c)
 		 * together: sent now, received when the turn's requests are read.
 		 */
 		struct dt_deferred *d = NULL;
-		if (dt_store_get_text_can_send(c->store, e->name) && (d = dt_ctx_defer(c)) != NULL) {
+		if (dt_store_get_text_can_send(c->store, e->name) &&
+		    (d = dt_ctx_defer(c)) != NULL) {
 			int rc = dt_store_get_text_send(c->store, dt_ctx_scope(c), e->name, id,
 							&c->err);
 			if (rc == DT_OK) {

@@ -106,7 +106,8 @@ bool dt_db_can_send(const struct dt_db *db)
 enum dt_err dt_db_send(struct dt_db_stmt *st, struct dt_strbuf *err)
 {
 	if (!st->db->ops->send)
-		return dt_error(err, DT_EINTERNAL, "internal error: this database cannot send runs");
+		return dt_error(err, DT_EINTERNAL,
+				"internal error: this database cannot send runs");
 	return st->db->ops->send(st, err);
 }
 

@@ -87,7 +87,7 @@ enum {
 
 /* Variants of one statement past this are run unnamed, never prepared. */
 #define MAX_VARIANTS 16
-/* Runs sent and not yet taken in, at most: a pipeline's results stay well within the socket's buffers. */
+/* Runs sent and not yet taken in, at most (a pipeline's results stay well within socket buffers). */
 #define MAX_SENT 256
 
 struct pg_stmt;
@@ -95,10 +95,10 @@ struct pg_variant;
 
 /* A run sent (dt_db_send), waiting to be received. */
 struct pg_sent {
-	struct pg_stmt *st;    /* NULL once its statement was finalized */
-	struct pg_variant *v;  /* the prepared variant it ran, or NULL */
-	PGresult *res;         /* once taken in; NULL then if the connection failed */
-	bool got;              /* taken in from the server */
+	struct pg_stmt *st;   /* NULL once its statement was finalized */
+	struct pg_variant *v; /* the prepared variant it ran, or NULL */
+	PGresult *res;        /* once taken in; NULL then if the connection failed */
+	bool got;             /* taken in from the server */
 };
 
 struct pg {

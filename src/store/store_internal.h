@@ -19,7 +19,7 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define DT_GET_MEMO 64 /* slots of dt_store.get_memo */
+#define DT_GET_MEMO 64  /* slots of dt_store.get_memo */
 #define DT_SENT_MAX 128 /* reads sent and not yet received, at most (dt_store.sent) */
 
 struct dt_stmt_slot {

@@ -2570,13 +2570,14 @@ static void test_get_text_sent(void **state)
 	}
 	assert_true(dt_store_get_text_can_send(f->s, "trainee"));
 	const struct dt_scope scopes[] = {
-		{ 0, 0, 0 }, { 210100, 0, 0 }, { 220100, 0, 0 }, { 0, w.ent, 0 }, { 0, 0, w.trainee },
+		{ 0, 0, 0 },     { 210100, 0, 0 },    { 220100, 0, 0 },
+		{ 0, w.ent, 0 }, { 0, 0, w.trainee },
 	};
 	const struct {
 		const char *entity;
 		int64_t id;
 	} reads[] = {
-		{ "contract", c },	  { "trainee", w.trainee }, { "contract", c2 },
+		{ "contract", c },         { "trainee", w.trainee },  { "contract", c2 },
 		{ "trainee", w2.trainee }, { "organization", w.ent }, { "contract", 999999 },
 	};
 	enum { NS = sizeof(scopes) / sizeof(scopes[0]), NR = sizeof(reads) / sizeof(reads[0]) };
@@ -2586,8 +2587,9 @@ static void test_get_text_sent(void **state)
 		for (int k = 0; k < NS * NR; k++) {
 			const struct dt_scope *sc = &scopes[k / NR];
 			dt_strbuf_init(&want[k], 0);
-			want_rc[k] = dt_store_get_text(f->s, k / NR ? sc : NULL, reads[k % NR].entity,
-						       reads[k % NR].id, &want[k], &f->err);
+			want_rc[k] =
+				dt_store_get_text(f->s, k / NR ? sc : NULL, reads[k % NR].entity,
+						  reads[k % NR].id, &want[k], &f->err);
 			if (!round)
 				want_rc[k] == DT_OK ? found++ : missing++;
 		}
@@ -2601,9 +2603,9 @@ static void test_get_text_sent(void **state)
 			/* round 1: a read run at once between them; round 2: one at the end */
 			if ((round == 1 && k == NS * NR / 2) || (round == 2 && k == NS * NR - 1)) {
 				struct dt_strbuf now = DT_STRBUF_INIT;
-				assert_int_equal(dt_store_get_text(f->s, NULL, "contract", c, &now,
-								   &f->err),
-						 DT_OK);
+				assert_int_equal(
+					dt_store_get_text(f->s, NULL, "contract", c, &now, &f->err),
+					DT_OK);
 				assert_string_equal(now.buf, want[0].buf);
 				dt_strbuf_release(&now);
 			}
@@ -2611,10 +2613,12 @@ static void test_get_text_sent(void **state)
 		for (int k = 0; k < NS * NR; k++) {
 			struct dt_strbuf got = DT_STRBUF_INIT;
 			int rc = dt_store_get_text_receive(f->s, &got, &f->err);
-			if (rc != want_rc[k] || strcmp(got.buf ? got.buf : "", want[k].buf ? want[k].buf : ""))
+			if (rc != want_rc[k] ||
+			    strcmp(got.buf ? got.buf : "", want[k].buf ? want[k].buf : ""))
 				fail_msg("round %d, read %d (%s %lld, scope %d): %d %s, want %d %s",
-					 round, k, reads[k % NR].entity, (long long)reads[k % NR].id,
-					 k / NR, rc, got.buf, want_rc[k], want[k].buf);
+					 round, k, reads[k % NR].entity,
+					 (long long)reads[k % NR].id, k / NR, rc, got.buf,
+					 want_rc[k], want[k].buf);
 			dt_strbuf_release(&got);
 			dt_strbuf_release(&want[k]);
 		}
