@@ -3,6 +3,7 @@
 #
 #   bash bench/pg.sh                              # 100,000 trainees, import of 1,000,000
 #   TRAINEES=20000 IMPORT_ROWS=100000 bash bench/pg.sh   # a quick check (a few minutes)
+#   DB=pilot.db ONLY=get bash bench/pg.sh         # GET by id only, on an existing database
 #
 # In one run:
 #   1. data: `dualtrack gen --trainees N` into a SQLite file (bench_db in
@@ -37,7 +38,8 @@
 #                  instead of generating one
 #   IMPORT_ROWS    rows of the import comparison (default 1000000; 0 skips it)
 #   ONLY           "import": only step 4 (and its lines of the summary), no
-#                  gen, copy or servers - a quick look at the import alone
+#                  gen, copy or servers - a quick look at the import alone;
+#                  "get": GET by id only (no dashboard, no import)
 #   DURATION       wrk duration per server and round for GET by id (default 10s)
 #   DASH_DURATION  wrk duration per server and round for the dashboard (default 5s)
 #   ROUNDS         rounds in turn (default 3)
@@ -45,6 +47,8 @@
 #   SERVE_THREADS  `dualtrack serve --threads` of both servers (default 2)
 #   YEAR           the dashboard's year (default 2026)
 #   BUILD          build directory (default build)
+#   BIN            a dualtrack binary to measure instead of BUILD's (another
+#                  commit's build, for a before and after on the same data)
 #   TMPDIR         where the temporary directory goes (short: the server's
 #                  socket lives in it); removed on exit
 #
@@ -62,8 +66,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . bench/lib.sh # free_port, wait_http, bench_db, admin_token, now, secs, median, wrk_*
 
 root=$PWD
-only=${ONLY:-}
-[[ -z $only || $only == import ]] || { echo "pg.sh: ONLY=$only: only ONLY=import is known" >&2; exit 1; }
 trainees=${TRAINEES:-100000}
 seed=${SEED:-1}
 import_rows=${IMPORT_ROWS:-1000000}
@@ -74,12 +76,16 @@ conns=${CONNECTIONS:-64}
 threads=${SERVE_THREADS:-2}
 year=${YEAR:-2026}
 build=${BUILD:-build}
-bin=$root/$build/dualtrack
+bin=${BIN:-$root/$build/dualtrack}
+only=${ONLY:-}
+[[ -z $only || $only == import || $only == get ]] ||
+	{ echo "pg.sh: ONLY=$only: only \"import\" and \"get\" are known" >&2; exit 2; }
+[[ $only == get ]] && import_rows=0
 export DUALTRACK_TODAY=${DUALTRACK_TODAY:-2026-11-26}
 for t in wrk psql curl sqlite3; do
 	command -v $t >/dev/null || { echo "pg.sh: $t is missing (scripts/deps.sh installs it)" >&2; exit 1; }
 done
-make --no-print-directory -s BUILD="$build" "$bin"
+[[ -n ${BIN:-} ]] || make --no-print-directory -s BUILD="$build" "$bin"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dt-pg.XXXXXX")
 pids=()
@@ -207,8 +213,9 @@ done
 
 # ---- 3. the province dashboard ----
 dash_path="/api/v1/indicators?region=210000&year=$year&children=0"
-echo "== GET $dash_path: wrk -t1 -c1 -d$dash_duration (one request at a time), $rounds round(s) in turn"
+[[ $only == get ]] || echo "== GET $dash_path: wrk -t1 -c1 -d$dash_duration (one request at a time), $rounds round(s) in turn"
 for ((r = 1; r <= rounds; r++)); do
+	[[ $only == get ]] && break
 	echo "   round $r"
 	for b in sqlite pgsql; do wrk_round dash "$b" "$dash_path" -t1 -c1 -d"$dash_duration"; done
 done
@@ -281,7 +288,7 @@ if ((import_rows > 0)); then
 fi
 
 # ---- 5. summary ----
-m() { median "$@"; }
+m() { if (($#)); then median "$@"; else echo -; fi; } # "-" for a part not run
 row() { printf '%-36s %14s %14s %11s   %-12s %s\n' "$@"; }
 met() { awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN {
 	if (v == "-") print "-"; else if (op == ">=" ? v >= g : v <= g) print "yes"; else print "NO" }'; }
@@ -313,6 +320,6 @@ row "dashboard: median (ms)" "$ds" "$dp" "$(ratio "$dp" "$ds")" "<= 2 ms (PG)" "
 row "dashboard: p99 (ms)" "$ds99" "$dp99" "$(ratio "$dp99" "$ds99")" "" ""
 fi
 row "" "import" "psql \\copy" "import/COPY" "" ""
-row "PostgreSQL: $import_rows trainees (s)" "$imp_s" "$copy_rows_s" "$imp_ratio" "<= 2x" "$(met "$imp_ratio" '<=' 2)"
+row "PostgreSQL: ${import_rows/#0/no} trainees (s)" "$imp_s" "$copy_rows_s" "$imp_ratio" "<= 2x" "$(met "$imp_ratio" '<=' 2)"
 row "  CPU, client + server (s)" "$imp_cpu" "$copy_cpu" "$(ratio "$imp_cpu" "$copy_cpu")" "" ""
 row "  CPU, PostgreSQL server (s)" "$imp_srv" "$copy_srv" "$(ratio "$imp_srv" "$copy_srv")" "" ""

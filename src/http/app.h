@@ -188,6 +188,12 @@ struct dt_deferred *dt_ctx_defer(struct dt_ctx *c);
  */
 void dt_ctx_resume(struct dt_deferred *d, void (*fn)(struct dt_ctx *c, void *arg), void *arg);
 /**
+ * As dt_ctx_resume(), from the handler's own thread: later in this turn of
+ * its loop, after the other requests read in it, in the order of the calls
+ * (dt_http_soon()).
+ */
+void dt_ctx_resume_soon(struct dt_deferred *d, void (*fn)(struct dt_ctx *c, void *arg), void *arg);
+/**
  * Send the reply @c holds about a second from now instead of at once (a
  * refusal a flooding client would otherwise get thousands of times a
  * second).  The handler returns right after and touches the reply no more.

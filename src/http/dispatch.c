@@ -998,6 +998,13 @@ void dt_ctx_resume(struct dt_deferred *d, void (*fn)(struct dt_ctx *c, void *arg
 	dt_http_resume(d->ticket, resumed, d);
 }
 
+void dt_ctx_resume_soon(struct dt_deferred *d, void (*fn)(struct dt_ctx *c, void *arg), void *arg)
+{
+	d->fn = fn;
+	d->arg = arg;
+	dt_http_soon(d->ticket, resumed, d);
+}
+
 static void sent_as_is(struct dt_ctx *c, void *arg)
 {
 	(void)c;

@@ -112,6 +112,13 @@ void dt_http_resume(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg);
  */
 void dt_http_delay(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg);
 /**
+ * Instead of dt_http_resume(), on the request's own thread: the same later
+ * in this turn of the worker's loop, after the requests read in it were
+ * handled, and in the order of the calls (reads of many requests sent to
+ * the database together, then received one by one).
+ */
+void dt_http_soon(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg);
+/**
  * A request as far as its head: what the server asks the app before it
  * reads any of the body.  The strings point into the connection's input
  * and are not NUL-terminated; they live for the call only.

@@ -709,7 +709,7 @@ struct dt_http_ticket {
 	struct dt_http_res res;
 	dt_http_resume_fn fn;
 	void *arg;
-	h2o_timeout_entry_t timer; /* dt_http_delay() */
+	h2o_timeout_entry_t timer; /* dt_http_delay(), dt_http_soon() */
 };
 
 static void ticket_cell_dispose(void *p)
@@ -784,6 +784,15 @@ void dt_http_delay(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg)
 	t->arg = arg;
 	t->timer.cb = on_delay;
 	h2o_timeout_link(t->w->loop, &t->w->ctx.one_sec_timeout, &t->timer);
+}
+
+void dt_http_soon(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg)
+{
+	t->fn = fn;
+	t->arg = arg;
+	t->timer.cb = on_delay;
+	/* h2o runs expired timers after the sockets' callbacks of a turn, oldest first */
+	h2o_timeout_link(t->w->loop, &t->w->ctx.zero_timeout, &t->timer);
 }
 
 /* ---- responses h2o generates itself (fallback path filter) ---- */

@@ -113,10 +113,10 @@ void dt_sql_cache_clear(struct dt_store *s)
  */
 #define CACHE_MAX 1024
 
-/* Clear the cache if it is due and no transaction or snapshot is open. */
+/* Clear the cache if it is due and no transaction, snapshot or sent read is open. */
 static void cache_settle(struct dt_store *s)
 {
-	if (s->clear_due && !s->depth && !s->snapshot && !s->explicit_tx) {
+	if (s->clear_due && !s->depth && !s->snapshot && !s->explicit_tx && !s->nsent) {
 		s->clear_due = false;
 		dt_sql_cache_clear(s);
 	}

@@ -575,14 +575,17 @@ static void row_to_text(const struct dt_entity *e, struct dt_db_stmt *st, struct
 	dt_strbuf_addch(out, '}');
 }
 
-/* One row of @e by id within @scope, as a JSON object (*@out) or as text appended to @text. */
-static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
-			int64_t id, unsigned flags, json_t **out, struct dt_strbuf *text,
-			struct dt_strbuf *err)
+/*
+ * The statement that reads one row of @e by @id within @scope, bound (*@out,
+ * the cache's), or DT_EDB.
+ */
+static int get_bound(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+		     int64_t id, unsigned flags, struct dt_db_stmt **out, struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	json_t *binds = NULL;
 	int rc = DT_OK;
+	*out = NULL;
 	/* The SQL text depends only on the entity, which parts of the scope are set and
 	 * whether it is read or changed. */
 	unsigned shape = scope ? (scope->region ? 1u : 0u) | (scope->org_id ? 2u : 0u) |
@@ -622,6 +625,22 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 		json_t *v;
 		json_array_foreach(binds, i, v) dt_sql_bind_json(st, (int)i + 2, v);
 	}
+	*out = st;
+out:
+	dt_strbuf_release(&sql);
+	json_decref(binds);
+	return rc;
+}
+
+/* One row of @e by id within @scope, as a JSON object (*@out) or as text appended to @text. */
+static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
+			int64_t id, unsigned flags, json_t **out, struct dt_strbuf *text,
+			struct dt_strbuf *err)
+{
+	struct dt_db_stmt *st = NULL;
+	int rc = get_bound(s, e, scope, id, flags, &st, err);
+	if (rc != DT_OK)
+		return rc;
 	int r = dt_db_step(st);
 	if (r == DT_DB_ROW && text)
 		row_to_text(e, st, text);
@@ -632,9 +651,6 @@ static int crud_get_any(struct dt_store *s, const struct dt_entity *e, const str
 	else
 		rc = dt_sql_error(s, e->name, err);
 	dt_db_reset(st);
-out:
-	dt_strbuf_release(&sql);
-	json_decref(binds);
 	return rc;
 }
 
@@ -678,6 +694,54 @@ enum dt_err dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, 
 		free(t);
 	}
 	json_decref(o);
+	return rc;
+}
+
+bool dt_store_get_text_can_send(struct dt_store *s, const char *entity)
+{
+	const struct dt_entity *e = dt_entity_find(entity);
+	return e && dt_db_can_send(s->db) && s->nsent < DT_SENT_MAX &&
+	       (s->viewer.pii || !dt_crud_has_coarse_fields(e));
+}
+
+enum dt_err dt_store_get_text_send(struct dt_store *s, const struct dt_scope *scope,
+				   const char *entity, int64_t id, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = dt_crud_find_entity(entity, err);
+	if (!e)
+		return DT_EINVAL;
+	if (s->nsent >= DT_SENT_MAX || !(s->viewer.pii || !dt_crud_has_coarse_fields(e)))
+		return dt_error(err, DT_EINTERNAL, "internal error: %s %lld cannot be sent",
+				e->name, (long long)id);
+	struct dt_db_stmt *st = NULL;
+	int rc = get_bound(s, e, scope, id, 0, &st, err);
+	if (rc != DT_OK)
+		return rc;
+	rc = dt_db_send(st, err);
+	dt_db_reset(st);
+	if (rc != DT_OK)
+		return rc;
+	s->sent[(s->sent_head + s->nsent++) % DT_SENT_MAX] = (struct dt_sent_get){ e, id, st };
+	return DT_OK;
+}
+
+enum dt_err dt_store_get_text_receive(struct dt_store *s, struct dt_strbuf *out,
+				      struct dt_strbuf *err)
+{
+	if (!s->nsent)
+		return dt_error(err, DT_EINTERNAL, "internal error: no read was sent");
+	struct dt_sent_get g = s->sent[s->sent_head];
+	s->sent_head = (s->sent_head + 1) % DT_SENT_MAX;
+	s->nsent--;
+	int rc = DT_OK;
+	int r = dt_db_receive(g.st);
+	if (r == DT_DB_ROW)
+		row_to_text(g.e, g.st, out);
+	else if (r == DT_DB_DONE)
+		rc = dt_error(err, DT_ENOTFOUND, "%s %lld not found", g.e->name, (long long)g.id);
+	else
+		rc = dt_sql_error(s, g.e->name, err);
+	dt_db_reset(g.st);
 	return rc;
 }
 

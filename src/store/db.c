@@ -98,6 +98,28 @@ int dt_db_step(struct dt_db_stmt *st)
 	return st->db->ops->step(st);
 }
 
+bool dt_db_can_send(const struct dt_db *db)
+{
+	return db->ops->send != NULL;
+}
+
+enum dt_err dt_db_send(struct dt_db_stmt *st, struct dt_strbuf *err)
+{
+	if (!st->db->ops->send)
+		return dt_error(err, DT_EINTERNAL,
+				"internal error: this database cannot send runs");
+	return st->db->ops->send(st, err);
+}
+
+int dt_db_receive(struct dt_db_stmt *st)
+{
+	if (!st->db->ops->receive) {
+		dt_db_set_error(st->db, DT_DBE_OTHER, "internal error: nothing was sent", NULL);
+		return DT_DB_ERROR;
+	}
+	return st->db->ops->receive(st);
+}
+
 int dt_db_column_count(struct dt_db_stmt *st)
 {
 	return st->db->ops->column_count(st);

@@ -92,6 +92,26 @@ void dt_db_bind_blob(struct dt_db_stmt *st, int i, const void *p, int n);
 /** DT_DB_ROW, DT_DB_DONE or DT_DB_ERROR (then dt_db_errclass/errmsg). */
 int dt_db_step(struct dt_db_stmt *st);
 
+/*
+ * Sent runs: a run sent now and received later, so that the runs of many
+ * requests share one round trip to the server (PostgreSQL's pipeline mode).
+ * dt_db_send() sends a run of @st with its current bindings and does not
+ * wait; @st may be reset and bound, sent or run again at once (the bindings
+ * are copied).  dt_db_receive() makes the oldest sent run of the
+ * connection current on its statement, which must be @st (runs are
+ * received in the order they were sent, whatever their statements), and
+ * answers as dt_db_step() does for its first row; dt_db_step() reads the
+ * next ones, dt_db_reset() ends it.  Anything else run on the connection
+ * meanwhile (a dt_db_exec(), a statement stepped) first takes in the
+ * results of every run sent: they stay with their runs until received.
+ */
+/** Can @db send runs?  (SQLite: no; a run there costs no round trip.) */
+bool dt_db_can_send(const struct dt_db *db);
+/** Send a run of @st; DT_EDB with the reason in @err if it could not be sent. */
+enum dt_err dt_db_send(struct dt_db_stmt *st, struct dt_strbuf *err);
+/** Receive the oldest run sent, @st's: DT_DB_ROW, DT_DB_DONE or DT_DB_ERROR. */
+int dt_db_receive(struct dt_db_stmt *st);
+
 int dt_db_column_count(struct dt_db_stmt *st);
 const char *dt_db_column_name(struct dt_db_stmt *st, int i);
 enum dt_db_type dt_db_column_type(struct dt_db_stmt *st, int i);

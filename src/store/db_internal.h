@@ -20,6 +20,9 @@ struct dt_db_ops {
 	void (*bind_text)(struct dt_db_stmt *st, int i, const char *s, int n, bool copy);
 	void (*bind_blob)(struct dt_db_stmt *st, int i, const void *p, int n);
 	int (*step)(struct dt_db_stmt *st);
+	/* NULL when the engine cannot send runs (db.h: sent runs) */
+	enum dt_err (*send)(struct dt_db_stmt *st, struct dt_strbuf *err);
+	int (*receive)(struct dt_db_stmt *st);
 	int (*column_count)(struct dt_db_stmt *st);
 	const char *(*column_name)(struct dt_db_stmt *st, int i);
 	enum dt_db_type (*column_type)(struct dt_db_stmt *st, int i);

@@ -21,6 +21,17 @@
  * bytea arrives as hex text and is decoded on demand into a buffer per
  * column that lives until the next step.
  *
+ * Sent runs (db.h) use libpq's pipeline mode: dt_db_send() enters it and
+ * queues the run's Bind and Execute without waiting; the first
+ * dt_db_receive(), or anything else run on the connection, ends the
+ * pipeline with a Sync, which sends everything queued in one write, and
+ * takes in the results of every run sent, in order, into the connection's
+ * queue of sent runs.  A run whose variant is not prepared yet is prepared
+ * first, outside the pipeline (once per statement and connection); past
+ * MAX_SENT runs the queue is taken in before more are sent.  A run that
+ * fails inside a pipeline makes the later ones of the same pipeline fail
+ * too, as a failed statement does to the rest of a transaction.
+ *
  * Errors are classed by SQLSTATE.  A connection that broke (the server
  * restarted) fails the statement that found it; the next statement
  * reconnects, unless a transaction was open when it broke: then every
@@ -76,6 +87,19 @@ enum {
 
 /* Variants of one statement past this are run unnamed, never prepared. */
 #define MAX_VARIANTS 16
+/* Runs sent and not yet taken in, at most (a pipeline's results stay well within socket buffers). */
+#define MAX_SENT 256
+
+struct pg_stmt;
+struct pg_variant;
+
+/* A run sent (dt_db_send), waiting to be received. */
+struct pg_sent {
+	struct pg_stmt *st;   /* NULL once its statement was finalized */
+	struct pg_variant *v; /* the prepared variant it ran, or NULL */
+	PGresult *res;        /* once taken in; NULL then if the connection failed */
+	bool got;             /* taken in from the server */
+};
 
 struct pg {
 	struct dt_db base;
@@ -86,6 +110,9 @@ struct pg {
 	bool in_txn;              /* a transaction was open after the last command */
 	int lock_ms;              /* the busy timeout set, -1 if none */
 	struct dt_strbuf listens; /* channels listened on, each followed by a NUL */
+	bool pipeline;            /* in libpq's pipeline mode: runs sent since the last Sync */
+	struct pg_sent *sent;     /* runs sent, oldest at sent[sent_head] */
+	size_t sent_head, nsent, sent_cap;
 };
 
 /* One signature of parameter types of a statement. */
@@ -122,6 +149,7 @@ struct pg_stmt {
 	struct pg_param *params;
 	int nvariants;
 	struct pg_variant *variants;
+	int nsent; /* its runs in the connection's queue of sent runs */
 	/* The run in progress: its rows, and the one read. */
 	PGresult *res;
 	bool running;
@@ -440,8 +468,11 @@ static bool is_rollback(const char *sql)
  * that broke, unless a transaction was lost with it and @sql is not its
  * ROLLBACK.  False (the error recorded) if there is none.
  */
+static void take_in(struct pg *p);
+
 static bool alive(struct pg *p, const char *sql)
 {
+	take_in(p); /* no synchronous command while a pipeline is open */
 	if (PQstatus(p->c) == CONNECTION_OK)
 		return true;
 	if (p->in_txn && !is_rollback(sql)) {
@@ -465,6 +496,9 @@ static bool alive(struct pg *p, const char *sql)
 static void pg_close(struct dt_db *db)
 {
 	struct pg *p = PG(db);
+	for (size_t i = p->sent_head; i < p->sent_head + p->nsent; i++)
+		PQclear(p->sent[i].res);
+	free(p->sent);
 	PQfinish(p->c);
 	dt_strbuf_release(&p->listens);
 	free(p);
@@ -641,6 +675,12 @@ static void pg_finalize(struct dt_db_stmt *s)
 	struct pg_stmt *st = PST(s);
 	struct pg *p = PG(s->db);
 	clear_run(st);
+	take_in(p); /* a DEALLOCATE below cannot go into a pipeline */
+	if (st->nsent) {
+		for (size_t i = p->sent_head; i < p->sent_head + p->nsent; i++)
+			if (p->sent[i].st == st)
+				p->sent[i].st = NULL, p->sent[i].v = NULL; /* dropped at the head */
+	}
 	/* Drop its prepared variants while the session is usable (else they go with it). */
 	PGTransactionStatusType ts = PQtransactionStatus(p->c);
 	bool can = PQstatus(p->c) == CONNECTION_OK && (ts == PQTRANS_IDLE || ts == PQTRANS_INTRANS);
@@ -820,6 +860,8 @@ static bool stale_plan(const PGresult *res)
 	return state && !strcmp(state, "0A000") && msg && strstr(msg, "cached plan");
 }
 
+static bool take_result(struct pg_stmt *st, PGresult *res);
+
 /* Run @st with its bindings; false (the error recorded) if it failed. */
 static bool run(struct pg_stmt *st)
 {
@@ -850,6 +892,13 @@ static bool run(struct pg_stmt *st)
 		}
 	}
 	note_txn(p);
+	return take_result(st, res);
+}
+
+/* Make @res (owned from here on) @st's run in progress; false (the error recorded) if it failed. */
+static bool take_result(struct pg_stmt *st, PGresult *res)
+{
+	struct pg *p = PG(st->base.db);
 	if (!result_ok(p, res)) {
 		PQclear(res);
 		return false;
@@ -895,6 +944,166 @@ static int pg_step(struct dt_db_stmt *s)
 		return DT_DB_ROW;
 	clear_run(st); /* a further step runs it again, as SQLite's does */
 	return DT_DB_DONE;
+}
+
+/* ---- sent runs ----------------------------------------------------------- */
+
+/*
+ * End @p's pipeline, if one is open: a Sync, then the results of every run
+ * sent in it, in order, into the queue of sent runs.  A run whose result
+ * does not come (the connection failed) gets none: receiving it fails.
+ */
+static void take_in(struct pg *p)
+{
+	if (!p->pipeline)
+		return;
+	p->pipeline = false;
+	bool ok = PQpipelineSync(p->c) == 1;
+	for (size_t i = p->sent_head; i < p->sent_head + p->nsent; i++) {
+		struct pg_sent *e = &p->sent[i];
+		if (e->got)
+			continue;
+		e->got = true;
+		e->res = ok ? PQgetResult(p->c) : NULL;
+		if (!e->res) {
+			ok = false;
+			continue;
+		}
+		/* a run's results end with a NULL */
+		for (PGresult *more; (more = PQgetResult(p->c)) != NULL;)
+			PQclear(more);
+	}
+	/* the Sync's own result; then the connection is free for other commands */
+	for (int i = 0; ok && i < 4; i++) {
+		PGresult *r = PQgetResult(p->c);
+		bool sync = r && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (sync || PQstatus(p->c) != CONNECTION_OK)
+			break;
+	}
+	if (!PQexitPipelineMode(p->c) && PQstatus(p->c) == CONNECTION_OK)
+		dt_warn("postgresql: cannot leave pipeline mode: %s", PQerrorMessage(p->c));
+	note_txn(p);
+}
+
+/* Append a run of @st as @v to the queue of sent runs; false when out of memory. */
+static bool queue_sent(struct pg *p, struct pg_stmt *st, struct pg_variant *v)
+{
+	if (p->sent_head + p->nsent == p->sent_cap) {
+		if (p->sent_head) {
+			memmove(p->sent, p->sent + p->sent_head, p->nsent * sizeof(*p->sent));
+			p->sent_head = 0;
+		} else {
+			size_t cap = p->sent_cap ? 2 * p->sent_cap : 16;
+			struct pg_sent *q = realloc(p->sent, cap * sizeof(*q));
+			if (!q)
+				return false;
+			p->sent = q;
+			p->sent_cap = cap;
+		}
+	}
+	p->sent[p->sent_head + p->nsent++] = (struct pg_sent){ st, v, NULL, false };
+	st->nsent++;
+	return true;
+}
+
+static enum dt_err pg_send(struct dt_db_stmt *s, struct dt_strbuf *err)
+{
+	struct pg_stmt *st = PST(s);
+	struct pg *p = PG(s->db);
+	if (st->bad_bind) {
+		dt_db_set_error(&p->base, DT_DBE_OTHER, "out of memory binding a parameter", NULL);
+		goto fail;
+	}
+	if (p->nsent >= MAX_SENT)
+		take_in(p);
+	struct pg_variant *v = variant(st);
+	if (v && v->prepared && v->gen != p->gen)
+		v->prepared = false; /* the session that had it is gone */
+	if (!p->pipeline) {
+		if (!alive(p, st->sql))
+			goto fail;
+		if (v && !v->prepared) {
+			/* prepared at once: the pipeline then carries its Bind and Execute only */
+			char name[16];
+			v->id = ++p->next_id;
+			snprintf(name, sizeof(name), "dt%u", v->id);
+			PGresult *res = PQprepare(p->c, name, st->sql, st->nparams, st->types);
+			bool ok = result_ok(p, res);
+			PQclear(res);
+			note_txn(p);
+			if (!ok)
+				goto fail;
+			v->prepared = v->seen = true;
+			v->gen = p->gen;
+		}
+		if (!PQenterPipelineMode(p->c)) {
+			note_error(p, NULL);
+			goto fail;
+		}
+		p->pipeline = true;
+	}
+	if (!queue_sent(p, st, v && v->prepared ? v : NULL)) {
+		dt_db_set_error(&p->base, DT_DBE_OTHER, "out of memory", NULL);
+		goto fail;
+	}
+	int sent;
+	if (v && v->prepared) {
+		char name[16];
+		snprintf(name, sizeof(name), "dt%u", v->id);
+		sent = PQsendQueryPrepared(p->c, name, st->nparams, st->values, st->lengths,
+					   st->formats, 0);
+	} else {
+		/* past MAX_VARIANTS (or a variant prepared in a pipeline still open): unnamed */
+		sent = PQsendQueryParams(p->c, st->sql, st->nparams, st->types, st->values,
+					 st->lengths, st->formats, 0);
+	}
+	if (!sent) {
+		/* not queued by libpq: no result will come for it */
+		p->nsent--;
+		st->nsent--;
+		note_error(p, NULL);
+		goto fail;
+	}
+	return DT_OK;
+fail:
+	return dt_error(err, DT_EDB, "database error: %s", dt_db_errmsg(&p->base));
+}
+
+static int pg_receive(struct dt_db_stmt *s)
+{
+	struct pg_stmt *st = PST(s);
+	struct pg *p = PG(s->db);
+	clear_run(st);
+	/* runs of statements finalized since are dropped */
+	while (p->nsent && !p->sent[p->sent_head].st) {
+		take_in(p);
+		PQclear(p->sent[p->sent_head].res);
+		p->sent_head++;
+		p->nsent--;
+	}
+	if (!p->nsent || p->sent[p->sent_head].st != st) {
+		dt_db_set_error(&p->base, DT_DBE_OTHER,
+				"internal error: a sent run received out of order", NULL);
+		return DT_DB_ERROR;
+	}
+	if (!p->sent[p->sent_head].got)
+		take_in(p);
+	struct pg_sent e = p->sent[p->sent_head++];
+	if (!--p->nsent)
+		p->sent_head = 0;
+	st->nsent--;
+	if (!e.res) {
+		note_error(p, NULL);
+		return DT_DB_ERROR;
+	}
+	if (e.v && stale_plan(e.res))
+		e.v->prepared = false; /* prepared anew at its next run; this one fails */
+	if (!take_result(st, e.res))
+		return DT_DB_ERROR;
+	st->running = true;
+	st->row = -1;
+	return pg_step(s);
 }
 
 /* ---- columns ------------------------------------------------------------- */
@@ -1195,6 +1404,7 @@ static int pg_wait_notify(struct dt_db *db, int timeout_ms, struct dt_strbuf *pa
 	 * A connection found broken answered -1 once (notifications may have
 	 * been missed); the next wait reconnects and listens again.
 	 */
+	take_in(p);
 	if (PQstatus(p->c) != CONNECTION_OK && !alive(p, ""))
 		return -1;
 	if (!PQconsumeInput(p->c))
@@ -1455,6 +1665,8 @@ static const struct dt_db_ops pg_ops = {
 	.bind_text = pg_bind_text,
 	.bind_blob = pg_bind_blob,
 	.step = pg_step,
+	.send = pg_send,
+	.receive = pg_receive,
 	.column_count = pg_column_count,
 	.column_name = pg_column_name,
 	.column_type = pg_column_type,

@@ -217,6 +217,22 @@ enum dt_err dt_store_get(struct dt_store *s, const struct dt_scope *scope, const
  */
 enum dt_err dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, const char *entity,
 			      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err);
+/*
+ * dt_store_get_text() in two halves, so that a server's reads of one loop
+ * turn share one round trip to the database: dt_store_get_text_send() sends
+ * the read (scope and all) without waiting, and dt_store_get_text_receive()
+ * takes the oldest read sent and appends its object to @out, or fails as
+ * dt_store_get_text() would (DT_ENOTFOUND, DT_EDB).  Reads sent are received
+ * in the order they were sent, each exactly once, before the read snapshot
+ * ends.  dt_store_get_text_can_send() says whether a read of @entity can go
+ * this way now: on PostgreSQL, for a reader of the fields as stored (not
+ * coarsened), with room for one more; else use dt_store_get_text().
+ */
+bool dt_store_get_text_can_send(struct dt_store *s, const char *entity);
+enum dt_err dt_store_get_text_send(struct dt_store *s, const struct dt_scope *scope,
+				   const char *entity, int64_t id, struct dt_strbuf *err);
+enum dt_err dt_store_get_text_receive(struct dt_store *s, struct dt_strbuf *out,
+				      struct dt_strbuf *err);
 /** Apply the fields of @patch (borrowed) to an object; rules as for create. */
 enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a,
 			    const struct dt_scope *scope, const char *entity, int64_t id,

@@ -19,7 +19,8 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define DT_GET_MEMO 64 /* slots of dt_store.get_memo */
+#define DT_GET_MEMO 64  /* slots of dt_store.get_memo */
+#define DT_SENT_MAX 128 /* reads sent and not yet received, at most (dt_store.sent) */
 
 struct dt_stmt_slot {
 	char *sql;
@@ -50,6 +51,13 @@ struct dt_store {
 		unsigned gen;
 		struct dt_db_stmt *st;
 	} get_memo[DT_GET_MEMO];
+	/* Reads sent and not yet received (dt_store_get_text_send), oldest at sent_head. */
+	struct dt_sent_get {
+		const struct dt_entity *e;
+		int64_t id;
+		struct dt_db_stmt *st;
+	} sent[DT_SENT_MAX];
+	size_t sent_head, nsent;
 	struct dt_problems problems; /* of the last failed write (dt_store_problems) */
 	json_t *field_errors;        /* problems as JSON, built on demand (dt_store_field_errors) */
 	struct dt_viewer viewer;     /* who reads (dt_store_set_viewer) */

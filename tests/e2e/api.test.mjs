@@ -608,6 +608,32 @@ test('scope: city 210100 sees Shenyang only, in gets and in lists', async () => 
   await getAs('city', '/api/v1/occupations/1', 200);
 });
 
+test('scope: reads by id in flight together answer each caller as one at a time would', async () => {
+  // Many at once reach a worker in one loop turn; on PostgreSQL that turn's reads go to the
+  // database together (docs/ARCHITECTURE.md, the server's hot path) and each reply must
+  // still be its own: its record, its caller's scope, 404 outside it or when missing.
+  const paths = [];
+  for (const kind of ['trainees', 'contracts', 'organizations']) {
+    for (const it of (await adminGet(`/api/v1/${kind}?limit=25`)).items) paths.push(`/api/v1/${kind}/${it.id}`);
+    paths.push(`/api/v1/${kind}/999999999`);
+  }
+  const cases = [];
+  for (const who of ['admin', 'prov', 'city', 'school', 'ent', 'trn']) for (const p of paths) cases.push({ who, p });
+  const answer = async ({ who, p }) => {
+    const r = await api.get(p, { token: tok[who] });
+    const body = r.json ? { ...r.json } : r.text;
+    delete body.instance; // the request id
+    return `${r.status} ${JSON.stringify(body)}`;
+  };
+  const want = [];
+  for (const c of cases) want.push(await answer(c));
+  assert.ok(want.some((a) => a.startsWith('200 ')) && want.some((a) => a.startsWith('404 ')));
+  for (let round = 0; round < 2; round++) {
+    const got = await Promise.all(cases.map(answer));
+    for (let i = 0; i < cases.length; i++) assert.equal(got[i], want[i], `${cases[i].who} GET ${cases[i].p}`);
+  }
+});
+
 test('scope: inspector 210100 reads Shenyang and its audit log, writes nothing', async () => {
   await getAs('insp', `/api/v1/contracts/${ids.traineeContract.id}`, 200);
   await getAs('insp', `/api/v1/contracts/${ids.jilinContract.id}`, 404);

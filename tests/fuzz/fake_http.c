@@ -115,6 +115,11 @@ void dt_http_delay(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg)
 	dt_http_resume(t, fn, arg);
 }
 
+void dt_http_soon(struct dt_http_ticket *t, dt_http_resume_fn fn, void *arg)
+{
+	dt_http_resume(t, fn, arg);
+}
+
 int64_t dt_server_open_connections(void)
 {
 	return 1;

@@ -1110,6 +1110,125 @@ static void test_copy_failing_row(void **state)
 }
 
 /* Without a server to test on: say so, and fail in CI. */
+/* Receive the next sent run of @st: its single integer, or -1 when it has no row. */
+static int64_t received(struct dt_db_stmt *st)
+{
+	int r = dt_db_receive(st);
+	if (r == DT_DB_DONE) {
+		dt_db_reset(st);
+		return -1;
+	}
+	if (r != DT_DB_ROW)
+		fail_msg("receive: %d (%s)", r, dt_db_errmsg(cur_db));
+	int64_t v = dt_db_column_int64(st, 0);
+	assert_int_equal(dt_db_step(st), DT_DB_DONE);
+	dt_db_reset(st);
+	return v;
+}
+
+/*
+ * Sent runs: received in the order sent, each with its own bindings, across
+ * statements, with several rows, whatever runs on the connection between;
+ * a run that fails fails alone (and those after it in its pipeline), and
+ * the connection goes on; a finalized statement's run is dropped; more runs
+ * than one pipeline holds.  SQLite cannot send.
+ */
+static void test_sent_runs(void **state)
+{
+	struct tdb *t = *state;
+	if (!t->pg) {
+		assert_false(dt_db_can_send(t->db));
+		struct dt_db_stmt *st = prep(t->db, "SELECT 1");
+		assert_int_not_equal(dt_db_send(st, &t->err), DT_OK);
+		assert_int_equal(dt_db_receive(st), DT_DB_ERROR);
+		dt_db_finalize(st);
+		return;
+	}
+	assert_true(dt_db_can_send(t->db));
+	exec_ok(t->db, "CREATE TABLE sr (id INTEGER PRIMARY KEY, v BIGINT, t TEXT)");
+	exec_ok(t->db, "INSERT INTO sr VALUES (1, 10, 'a'), (2, 20, 'b'), (3, 30, 'b')");
+	struct dt_db_stmt *get = prep(t->db, "SELECT v FROM sr WHERE id = ?");
+	struct dt_db_stmt *by_t = prep(t->db, "SELECT id FROM sr WHERE t = ? ORDER BY id");
+	struct dt_db_stmt *div = prep(t->db, "SELECT 10 / CAST(? AS INTEGER)");
+	for (int round = 0; round < 3; round++) {
+		if (round == 2)
+			exec_ok(t->db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+		int64_t ids[] = { 1, 2, 99, 3 };
+		for (int k = 0; k < 4; k++) {
+			dt_db_bind_int64(get, 1, ids[k]);
+			assert_int_equal(dt_db_send(get, &t->err), DT_OK);
+			dt_db_reset(get);
+			if (k == 1) {
+				dt_db_bind_text(by_t, 1, "b", -1);
+				assert_int_equal(dt_db_send(by_t, &t->err), DT_OK);
+				dt_db_reset(by_t);
+			}
+		}
+		/* round 1: something else runs first, and takes the results in */
+		if (round == 1)
+			assert_int_equal(one_int(t->db, "SELECT count(*) FROM sr"), 3);
+		assert_int_equal(received(get), 10);
+		assert_int_equal(received(get), 20);
+		assert_int_equal(dt_db_receive(by_t), DT_DB_ROW);
+		assert_int_equal(dt_db_column_int64(by_t, 0), 2);
+		assert_int_equal(dt_db_step(by_t), DT_DB_ROW);
+		assert_int_equal(dt_db_column_int64(by_t, 0), 3);
+		assert_int_equal(dt_db_step(by_t), DT_DB_DONE);
+		dt_db_reset(by_t);
+		assert_int_equal(received(get), -1);
+		assert_int_equal(received(get), 30);
+		if (round == 2)
+			exec_ok(t->db, "COMMIT");
+	}
+	/* out of order: refused, and the run stays to be received */
+	dt_db_bind_int64(get, 1, 1);
+	assert_int_equal(dt_db_send(get, &t->err), DT_OK);
+	dt_db_reset(get);
+	assert_int_equal(dt_db_receive(by_t), DT_DB_ERROR);
+	dt_db_reset(by_t);
+	assert_int_equal(received(get), 10);
+	/* a failure: that run and the later ones of its pipeline fail, then all is well */
+	dt_db_bind_int64(get, 1, 1);
+	assert_int_equal(dt_db_send(get, &t->err), DT_OK);
+	dt_db_reset(get);
+	dt_db_bind_int64(div, 1, 0);
+	assert_int_equal(dt_db_send(div, &t->err), DT_OK);
+	dt_db_reset(div);
+	dt_db_bind_int64(get, 1, 2);
+	assert_int_equal(dt_db_send(get, &t->err), DT_OK);
+	dt_db_reset(get);
+	assert_int_equal(received(get), 10);
+	assert_int_equal(dt_db_receive(div), DT_DB_ERROR);
+	assert_true(strstr(dt_db_errmsg(t->db), "division by zero") != NULL);
+	dt_db_reset(div);
+	assert_int_equal(dt_db_receive(get), DT_DB_ERROR);
+	dt_db_reset(get);
+	dt_db_bind_int64(div, 1, 5);
+	assert_int_equal(dt_db_step(div), DT_DB_ROW);
+	assert_int_equal(dt_db_column_int64(div, 0), 2);
+	dt_db_reset(div);
+	/* a finalized statement's runs are dropped; the others are received */
+	struct dt_db_stmt *gone = prep(t->db, "SELECT v FROM sr WHERE id = ?");
+	dt_db_bind_int64(gone, 1, 1);
+	assert_int_equal(dt_db_send(gone, &t->err), DT_OK);
+	dt_db_bind_int64(get, 1, 3);
+	assert_int_equal(dt_db_send(get, &t->err), DT_OK);
+	dt_db_reset(get);
+	dt_db_finalize(gone);
+	assert_int_equal(received(get), 30);
+	/* more runs than one pipeline holds: in order all the same */
+	for (int k = 0; k < 700; k++) {
+		dt_db_bind_int64(get, 1, k % 4 + 1);
+		assert_int_equal(dt_db_send(get, &t->err), DT_OK);
+		dt_db_reset(get);
+	}
+	for (int k = 0; k < 700; k++)
+		assert_int_equal(received(get), k % 4 == 3 ? -1 : (k % 4 + 1) * 10);
+	dt_db_finalize(get);
+	dt_db_finalize(by_t);
+	dt_db_finalize(div);
+}
+
 static void test_pg_skipped(void **state)
 {
 	(void)state;
@@ -1130,7 +1249,7 @@ int main(void)
 		T(test_try_lock),          T(test_notify),
 		T(test_broken_connection), T(test_server_settings),
 		T(test_schema_change),     T(test_copy),
-		T(test_copy_failing_row),
+		T(test_copy_failing_row),  T(test_sent_runs),
 	};
 #undef T
 	int failed =

@@ -2548,6 +2548,90 @@ static void test_get_text_oracle(void **state)
 	dt_strbuf_release(&text);
 }
 
+/*
+ * The reads a server sends together and receives in order
+ * (dt_store_get_text_send/receive) give what dt_store_get_text() gives, one
+ * by one: the same text, and not found outside the scope or when absent,
+ * whatever other reads, of other kinds and scopes, are sent between them and
+ * whatever runs on the connection before they are received.  On SQLite
+ * nothing is sent.
+ */
+static void test_get_text_sent(void **state)
+{
+	struct fx *f = *state;
+	struct fx_world w = fx_world(f);
+	int64_t c = fx_active_contract(f, &w);
+	struct fx_world w2 = fx_world(f);
+	int64_t c2 = fx_active_contract(f, &w2);
+	dt_store_set_viewer(f->s, &(struct dt_viewer){ .pii = true });
+	if (!fx_pg()) {
+		assert_false(dt_store_get_text_can_send(f->s, "trainee"));
+		return;
+	}
+	assert_true(dt_store_get_text_can_send(f->s, "trainee"));
+	const struct dt_scope scopes[] = {
+		{ 0, 0, 0 },     { 210100, 0, 0 },    { 220100, 0, 0 },
+		{ 0, w.ent, 0 }, { 0, 0, w.trainee },
+	};
+	const struct {
+		const char *entity;
+		int64_t id;
+	} reads[] = {
+		{ "contract", c },         { "trainee", w.trainee },  { "contract", c2 },
+		{ "trainee", w2.trainee }, { "organization", w.ent }, { "contract", 999999 },
+	};
+	enum { NS = sizeof(scopes) / sizeof(scopes[0]), NR = sizeof(reads) / sizeof(reads[0]) };
+	int want_rc[NS * NR], found = 0, missing = 0;
+	struct dt_strbuf want[NS * NR];
+	for (int round = 0; round < 3; round++) {
+		for (int k = 0; k < NS * NR; k++) {
+			const struct dt_scope *sc = &scopes[k / NR];
+			dt_strbuf_init(&want[k], 0);
+			want_rc[k] =
+				dt_store_get_text(f->s, k / NR ? sc : NULL, reads[k % NR].entity,
+						  reads[k % NR].id, &want[k], &f->err);
+			if (!round)
+				want_rc[k] == DT_OK ? found++ : missing++;
+		}
+		dt_store_snapshot_begin(f->s, NULL);
+		for (int k = 0; k < NS * NR; k++) {
+			const struct dt_scope *sc = &scopes[k / NR];
+			assert_int_equal(dt_store_get_text_send(f->s, k / NR ? sc : NULL,
+								reads[k % NR].entity,
+								reads[k % NR].id, &f->err),
+					 DT_OK);
+			/* round 1: a read run at once between them; round 2: one at the end */
+			if ((round == 1 && k == NS * NR / 2) || (round == 2 && k == NS * NR - 1)) {
+				struct dt_strbuf now = DT_STRBUF_INIT;
+				assert_int_equal(
+					dt_store_get_text(f->s, NULL, "contract", c, &now, &f->err),
+					DT_OK);
+				assert_string_equal(now.buf, want[0].buf);
+				dt_strbuf_release(&now);
+			}
+		}
+		for (int k = 0; k < NS * NR; k++) {
+			struct dt_strbuf got = DT_STRBUF_INIT;
+			int rc = dt_store_get_text_receive(f->s, &got, &f->err);
+			if (rc != want_rc[k] ||
+			    strcmp(got.buf ? got.buf : "", want[k].buf ? want[k].buf : ""))
+				fail_msg("round %d, read %d (%s %lld, scope %d): %d %s, want %d %s",
+					 round, k, reads[k % NR].entity,
+					 (long long)reads[k % NR].id, k / NR, rc, got.buf,
+					 want_rc[k], want[k].buf);
+			dt_strbuf_release(&got);
+			dt_strbuf_release(&want[k]);
+		}
+		dt_store_snapshot_end(f->s);
+	}
+	assert_true(found > 8 && missing > 8);
+	/* nothing left to receive */
+	struct dt_strbuf none = DT_STRBUF_INIT;
+	assert_int_equal(dt_store_get_text_receive(f->s, &none, &f->err), DT_EINTERNAL);
+	dt_strbuf_release(&none);
+	dt_store_set_viewer(f->s, NULL);
+}
+
 /* @n copies of the UTF-8 character @ch (new, to free). */
 static char *repeat(const char *ch, size_t n)
 {
@@ -2724,6 +2808,7 @@ int main(void)
 		T(test_scoped_writer),
 		T(test_snapshot),
 		T(test_get_text_oracle),
+		T(test_get_text_sent),
 		T(test_text_limits),
 	};
 #undef T
