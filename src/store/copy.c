@@ -223,7 +223,7 @@ static bool batch_add(struct batch *b, struct dt_db_stmt *row)
 		unsigned char hash[32];
 		/* an audit hash kept as hex text (SQLite, before migration 007): its bytes */
 		if (type == DT_DB_TEXT && !strcmp(b->table, "audit") &&
-		    (!strcmp(col, "prev_hash") || !strcmp(col, "hash")) &&
+		    !strcmp(col, "hash") &&
 		    dt_audit_column_hash(row, c, hash)) {
 			if (!keep(v, DT_DB_BLOB, hash, 32))
 				return false;

@@ -362,10 +362,9 @@ static void fold_event(struct fold *f, int64_t ev, const char *action, const cha
 /* The columns of the event at @st: entity_id, ts and region at @ide, @its, @ireg. */
 static void create_of(struct dt_db_stmt *st, int ide, int its, int ireg, struct create *c)
 {
-	const char *ts = dt_db_column_text(st, its);
 	c->entity_id = dt_db_column_int64(st, ide);
 	c->region = dt_db_column_int64(st, ireg);
-	snprintf(c->ts, sizeof(c->ts), "%s", ts ? ts : "");
+	dt_audit_column_ts(st, its, c->ts);
 }
 
 /* Compare the row at @st (columns of @t from 0) with the folded content. */
@@ -460,7 +459,9 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 		/* the events of record eid */
 		fold_reset(&f);
 		while (es == DT_DB_ROW && dt_db_column_int64(ev, 0) == eid) {
-			const char *act = dt_db_column_text(ev, 2);
+			char whole[128];
+			const char *act = dt_audit_action(dt_db_column_text(ev, 2), t->entity, whole,
+							  sizeof(whole));
 			const char *after = dt_db_column_text(ev, 3);
 			struct create c;
 			create_of(ev, 0, 4, 5, &c);
@@ -500,7 +501,9 @@ enum dt_err dt_store_audit_fold(struct dt_store *s, const char *entity, int64_t 
 	dt_db_bind_int64(st, 2, id);
 	int r;
 	while ((r = dt_db_step(st)) == DT_DB_ROW) {
-		const char *act = dt_db_column_text(st, 1);
+		char whole[128];
+		const char *act =
+			dt_audit_action(dt_db_column_text(st, 1), entity, whole, sizeof(whole));
 		struct create c;
 		create_of(st, 3, 4, 5, &c);
 		fold_event(&f, dt_db_column_int64(st, 0), act ? act : "", dt_db_column_text(st, 2),
@@ -596,7 +599,7 @@ static enum dt_err check_settings(struct run *r, struct dt_strbuf *err)
 	struct dt_db_stmt *st =
 		dt_sql_prepare(r->s,
 			       "SELECT id, after FROM audit WHERE entity = 'setting' "
-			       "AND action = 'setting.set' ORDER BY id",
+			       "AND action IN ('setting.set', 'set') ORDER BY id",
 			       err);
 	if (!st) {
 		rc = DT_EDB;

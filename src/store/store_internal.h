@@ -147,6 +147,19 @@ void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, 
  */
 bool dt_audit_column_hash(struct dt_db_stmt *st, int i, unsigned char out[32]);
 /**
+ * An event's action whole: @stored as the audit table holds it, and the
+ * event's @entity.  A stored action without a dot is the verb of
+ * "<entity>.<verb>" (audit.c's head comment), written into @buf; otherwise
+ * (or with a NULL) @stored itself is returned.
+ */
+const char *dt_audit_action(const char *stored, const char *entity, char *buf, size_t size);
+/**
+ * The time in column @i of @st's row (an audit ts: milliseconds, or the
+ * text of an event migration 010 could not convert) as
+ * "YYYY-MM-DDTHH:MM:SS.mmmZ" into @out ("" for a NULL).
+ */
+void dt_audit_column_ts(struct dt_db_stmt *st, int i, char out[25]);
+/**
  * The same as lower-case hex into @out; false (and "") when the column
  * holds no hash.
  */
