@@ -26,6 +26,12 @@
  * action "<entity>.<verb>" is stored as the verb alone (dt_audit_action()
  * reads it back whole; a stored action with a dot is whole already).
  *
+ * An update (before and after both objects) leaves out of its after each
+ * changed field whose new value is the event's ts as text (updated_at,
+ * signed_at, ...); its old value stays in before, so a field that before
+ * has and after lacks is the event's time, which dt_audit_expand() puts
+ * back.
+ *
  * A create (action "<entity>.create" of a record entity, no before) leaves
  * out of its after what the event's own columns already say: "id" when it
  * is entity_id, "region" when it is the region column as six digits,
@@ -285,6 +291,17 @@ void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, 
 		     int64_t region, json_t *before, json_t *after)
 {
 	const struct dt_entity *e;
+	if (json_is_object(before) && json_is_object(after)) {
+		/* an update: what before has and after lacks was set to the event's time */
+		const char *k;
+		json_t *v;
+		json_object_foreach(before, k, v)
+		{
+			if (ts && !json_object_get(after, k))
+				json_object_set_new(after, k, json_string(ts));
+		}
+		return;
+	}
 	if ((before && !json_is_null(before)) || !json_is_object(after) || !action ||
 	    !is_create(action) || !entity || !(e = dt_entity_find(entity)))
 		return;
@@ -459,6 +476,15 @@ enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const 
 	const struct dt_entity *e;
 	if (json_is_object(before) && json_is_object(after)) {
 		dt_audit_diff(before, after, &db, &da);
+		/* a field set to the event's time keeps its old value in before only */
+		const char *k;
+		void *tmp;
+		json_t *v;
+		json_object_foreach_safe(da, tmp, k, v)
+		{
+			if (json_is_string(v) && !strcmp(json_string_value(v), ts))
+				json_object_del(da, k);
+		}
 		before = db;
 		after = da;
 	} else if (!before && json_is_object(after) && is_create(action) &&

@@ -132,11 +132,12 @@ enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const 
  */
 void dt_audit_diff(json_t *before, json_t *after, json_t **dbefore, json_t **dafter);
 /**
- * Put back into the after of a create event what the create left out
- * because the event's columns say it (audit.c's head comment): @after is
- * changed in place; nothing happens unless @action is a create of a record
- * entity without @before (NULL or a JSON null).  @region 0 and @ts NULL:
- * none.
+ * Put back into the after of an event what it left out because the event's
+ * columns say it (audit.c's head comment): @after is changed in place.  An
+ * update (@before and @after objects) gets @ts for each field @before has
+ * and @after lacks; a create of a record entity (@before NULL or a JSON
+ * null) its id, region, times and nulls; nothing else changes.  @region 0
+ * and @ts NULL: none.
  */
 void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, const char *ts,
 		     int64_t region, json_t *before, json_t *after);
