@@ -966,10 +966,11 @@ static void test_fold_property(void **state)
 			 DT_OK);
 	int64_t updates = fx_sql_int(f, "SELECT count(*) FROM audit WHERE action = 'update'");
 	assert_true(updates > 40);
-	/* most updates set updated_at to their event's time: kept in before only */
-	assert_true(fx_sql_int(f, "SELECT count(*) FROM audit WHERE action = 'update' AND before "
-				  "LIKE '%\"updated_at\"%' AND after NOT LIKE '%\"updated_at\"%'") >
-		    updates / 2);
+	/*
+	 * Updates that set updated_at to their event's time keep it in before
+	 * only (how many depends on the clock: the row and the event take the
+	 * time apart); the fold below must give it back for each of them.
+	 */
 	for (int i = 0; i < 7; i++) {
 		const char *entity = i < 4 ? "organization" : "trainee";
 		int64_t id = i < 4 ? orgs[i] : trainees[i - 4];
