@@ -287,3 +287,56 @@ void dt_time_now(char out[DT_TIME_STRLEN])
 	out[23] = 'Z';
 	out[24] = '\0';
 }
+
+/* @n digits of @s as a number, or -1 when one is not a digit. */
+static int get_digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+bool dt_time_to_ms(const char *s, int64_t *ms)
+{
+	if (!s || strlen(s) != DT_TIME_STRLEN - 1 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z')
+		return false;
+	int y = get_digits(s, 4), mo = get_digits(s + 5, 2), d = get_digits(s + 8, 2);
+	int h = get_digits(s + 11, 2), mi = get_digits(s + 14, 2), sec = get_digits(s + 17, 2);
+	int milli = get_digits(s + 20, 3);
+	if (y < 1 || !dt_date_valid(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    sec < 0 || sec > 59 || milli < 0)
+		return false;
+	int64_t days = dt_date_to_days((struct dt_date){ y, mo, d });
+	*ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + milli;
+	return true;
+}
+
+void dt_time_from_ms(int64_t ms, char out[DT_TIME_STRLEN])
+{
+	const int64_t day = 86400000;
+	int64_t lo = (int64_t)dt_date_to_days((struct dt_date){ 1, 1, 1 }) * day;
+	int64_t hi = ((int64_t)dt_date_to_days((struct dt_date){ 9999, 12, 31 }) + 1) * day - 1;
+	if (ms < lo)
+		ms = lo;
+	if (ms > hi)
+		ms = hi;
+	int64_t days = ms >= 0 ? ms / day : -((-ms + day - 1) / day);
+	int64_t rest = ms - days * day;
+	struct dt_date d = dt_date_from_days((int32_t)days);
+	dt_date_format(d, out);
+	out[10] = 'T';
+	put_digits(out + 11, (int)(rest / 3600000), 2);
+	out[13] = ':';
+	put_digits(out + 14, (int)(rest / 60000 % 60), 2);
+	out[16] = ':';
+	put_digits(out + 17, (int)(rest / 1000 % 60), 2);
+	out[19] = '.';
+	put_digits(out + 20, (int)(rest % 1000), 3);
+	out[23] = 'Z';
+	out[24] = '\0';
+}

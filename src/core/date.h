@@ -58,5 +58,17 @@ struct dt_date dt_date_add_months(struct dt_date d, int n);
 struct dt_date dt_date_today(void);
 /** The current UTC instant as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 void dt_time_now(char out[DT_TIME_STRLEN]);
+/**
+ * Parse an instant written exactly "YYYY-MM-DDTHH:MM:SS.mmmZ" (a real date,
+ * hours 00-23, minutes and seconds 00-59) into milliseconds since
+ * 1970-01-01T00:00:00.000Z (negative before).  False for anything else,
+ * so that dt_time_from_ms() gives @s back byte for byte when this is true.
+ */
+bool dt_time_to_ms(const char *s, int64_t *ms);
+/**
+ * Write the instant @ms milliseconds after 1970-01-01T00:00:00.000Z as
+ * "YYYY-MM-DDTHH:MM:SS.mmmZ"; @ms is clamped to years 0001..9999.
+ */
+void dt_time_from_ms(int64_t ms, char out[DT_TIME_STRLEN]);
 
 #endif

@@ -582,13 +582,32 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 					      "entity|entity_id|actor|action|from|to", NULL);
 			goto out;
 		}
-		if (!strcmp(name, "from"))
-			dt_strbuf_adds(&sql, " AND ts >= ?");
-		else if (!strcmp(name, "to"))
-			dt_strbuf_adds(&sql, " AND ts < ?");
-		else
-			dt_strbuf_addf(&sql, " AND %s = ?", name);
-		int64_t eid;
+		int64_t eid, ms;
+		if (!strcmp(name, "from") || !strcmp(name, "to")) {
+			/* a date (its first instant, UTC) or an instant; ts holds milliseconds */
+			char t[DT_TIME_STRLEN];
+			snprintf(t, sizeof(t), "%s%s", val,
+				 strlen(val) == 10 ? "T00:00:00.000Z" : "");
+			if (!dt_time_to_ms(t, &ms)) {
+				rc = dt_store_problem(s, err, name, "date.invalid", "value", val,
+						      NULL);
+				goto out;
+			}
+			dt_strbuf_adds(&sql, !strcmp(name, "from") ? " AND ts >= ?" : " AND ts < ?");
+			json_array_append_new(binds, json_integer(ms));
+			continue;
+		}
+		if (!strcmp(name, "action")) {
+			/* stored whole (older events) or as the verb of its entity */
+			const char *dot = strchr(val, '.');
+			dt_strbuf_adds(&sql, " AND (action = ? OR (entity = ? AND action = ?))");
+			json_array_append_new(binds, json_string(val));
+			json_array_append_new(binds, dot ? json_stringn(val, (size_t)(dot - val))
+							 : json_null());
+			json_array_append_new(binds, json_string(dot ? dot + 1 : ""));
+			continue;
+		}
+		dt_strbuf_addf(&sql, " AND %s = ?", name);
 		if (!strcmp(name, "entity_id")) /* an integer column: no text matches it */
 			json_array_append_new(binds, dt_parse_int64(val, INT64_MIN, INT64_MAX, &eid,
 								    name, NULL) == DT_OK
@@ -631,8 +650,12 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		json_object_set_new(o, "id", json_integer(last));
 		static const char *const names[] = { "ts",     "actor",  "request_id",
 						     "action", "entity", "entity_id" };
+		char ts[DT_TIME_STRLEN], act[128];
+		dt_audit_column_ts(st, 1, ts);
 		for (int c = 0; c < 6; c++) {
-			const char *t = dt_db_column_text(st, c + 1);
+			const char *t = c == 0 ? ts : dt_db_column_text(st, c + 1);
+			if (c == 3)
+				t = dt_audit_action(t, dt_db_column_text(st, 5), act, sizeof(act));
 			json_object_set_new(o, names[c], t ? json_string(t) : json_null());
 		}
 		for (int c = 7; c <= 8; c++) {
@@ -641,8 +664,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 					    t ? json_loads(t, JSON_DECODE_ANY, NULL) : json_null());
 		}
 		/* a create's after whole again */
-		dt_audit_expand(dt_db_column_text(st, 4), dt_db_column_text(st, 5),
-				dt_db_column_int64(st, 6), dt_db_column_text(st, 1),
+		dt_audit_expand(json_string_value(json_object_get(o, "action")),
+				dt_db_column_text(st, 5), dt_db_column_int64(st, 6), ts,
 				dt_db_column_int64(st, 9), json_object_get(o, "before"),
 				json_object_get(o, "after"));
 		if (dt_db_column_type(st, 9) != DT_DB_NULL) {

@@ -2,22 +2,35 @@
  * audit.c - the audit log as a hash chain.
  *
  * Ids are consecutive from 1.  Each event stores hash, a BLAKE2b-256 over
- * its stored columns and the hash of the event before it, and prev_hash,
- * that hash again (32 zero bytes for the first event); both are 32-byte
- * BLOBs (BYTEA on PostgreSQL).  The meta table keeps the chain head
- * ("id:hash" with the hash in lower-case hex, as checkpoints show it),
- * written in the same transaction, so that an edited, removed, reordered or
- * truncated event is found by dt_store_audit_verify().
+ * its stored columns and the hash of the event before it (32 zero bytes
+ * for the first event), as a 32-byte BLOB (BYTEA on PostgreSQL).  The
+ * previous hash is not stored again: verifying recomputes each event's hash
+ * from the one before it.  The meta table keeps the chain head ("id:hash"
+ * with the hash in lower-case hex, as checkpoints show it), written in the
+ * same transaction, so that an edited, removed, reordered or truncated
+ * event is found by dt_store_audit_verify().
  *
- * What an event stores (format 2, from migration 007 on): a create, the new
- * object once (after; no before); an update, only the fields that changed,
- * their old values in before and their new values in after (a field that
- * one side lacks is null there); a delete, the whole object once (before);
- * an action without an object (an unmasked read, an export, a revocation)
- * what its caller gave.  Objects are canonical JSON (sorted keys, compact)
- * as the API shows them: personal identity numbers appear masked only.  So
- * a record's content is the fold of its events in id order: the create's
- * after, then each later after's fields laid over it (store/coverage.c).
+ * What an event stores (format 3, from migration 010 on; format 2, from 007,
+ * stored the same content): a create, the new object once (after; no
+ * before); an update, only the fields that changed, their old values in
+ * before and their new values in after (a field that one side lacks is null
+ * there); a delete, the whole object once (before); an action without an
+ * object (an unmasked read, an export, a revocation) what its caller gave.
+ * Objects are canonical JSON (sorted keys, compact) as the API shows them:
+ * personal identity numbers appear masked only.  So a record's content is
+ * the fold of its events in id order: the create's after, then each later
+ * after's fields laid over it (store/coverage.c).
+ *
+ * The columns say the rest compactly: ts is an integer, milliseconds since
+ * 1970-01-01 UTC (readers show it as "YYYY-MM-DDTHH:MM:SS.mmmZ"), and an
+ * action "<entity>.<verb>" is stored as the verb alone (dt_audit_action()
+ * reads it back whole; a stored action with a dot is whole already).
+ *
+ * An update (before and after both objects) leaves out of its after each
+ * changed field whose new value is the event's ts as text (updated_at,
+ * signed_at, ...); its old value stays in before, so a field that before
+ * has and after lacks is the event's time, which dt_audit_expand() puts
+ * back.
  *
  * A create (action "<entity>.create" of a record entity, no before) leaves
  * out of its after what the event's own columns already say: "id" when it
@@ -27,24 +40,28 @@
  * every reader (the audit list, the records check) sees the whole object; a
  * create that leaves nothing out (the bulk path's) expands to itself.
  *
- * The hash of event id (format 2) is BLAKE2b-256 (32-byte digest, no key)
+ * The hash of event id (format 3) is BLAKE2b-256 (32-byte digest, no key)
  * over the concatenation of these parts, each a 64-bit little-endian length
  * followed by that many bytes (a NULL value: the length 2^64-1 and no
  * bytes):
- *     "dualtrack-audit-v2", id (decimal), ts, actor, request_id, action,
- *     entity, entity_id (decimal), before, after, region (decimal),
- *     the previous event's hash (its 32 bytes)
- * - the stored columns as the database gives them back, so that verifying
- * recomputes exactly what was stored.
+ *     "dualtrack-audit-v3", id (decimal), ts (decimal), actor, request_id,
+ *     action (as stored), entity, entity_id (decimal), before, after,
+ *     region (decimal), the previous event's hash (its 32 bytes)
+ * - the stored columns as the database gives them back as text, so that
+ * verifying recomputes exactly what was stored.
  *
- * Format 1 (events written before migration 007): whole objects before and
- * after, and the hash over the parts "dualtrack-audit-v1", id, the same nine
- * columns, and the previous hash as 64 lower-case hex characters; its
- * hashes stay as they were written (hex text on SQLite, whose 3.40 has no
- * unhex(); bytes on PostgreSQL).  The meta key audit_v2_from holds the id of
- * the first format-2 event, set by the migration; events before it are
- * verified as format 1, so an upgraded chain verifies unchanged, and a
- * checkpoint signed before the upgrade still names the same hash.
+ * The older formats stay verifiable, so that an upgraded chain verifies
+ * unchanged and a checkpoint signed before an upgrade still names the same
+ * hash.  Format 2 (events from migration 007 to 010): the same parts with
+ * the tag "dualtrack-audit-v2", ts as its text "YYYY-MM-DDTHH:MM:SS.mmmZ"
+ * and the action whole.  Format 1 (before 007): whole objects before and
+ * after, the tag "dualtrack-audit-v1", and the previous hash as 64
+ * lower-case hex characters; its hashes stay as they were written (hex text
+ * on SQLite, whose 3.40 has no unhex(); bytes on PostgreSQL).  Migration 010
+ * turned the old events' ts into integers too (only where the text comes
+ * back exactly) and dropped the stored previous hashes; verifying writes
+ * ts back as text for them.  The meta keys audit_v2_from and audit_v3_from
+ * hold the ids of the first format-2 and format-3 events.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -78,7 +95,7 @@ static void hash_part(crypto_generichash_state *h, const char *s)
 }
 
 /*
- * The hash of event @id of format @v (1 or 2, see the head comment) with
+ * The hash of event @id of format @v (1, 2 or 3, see the head comment) with
  * columns @cols (text as stored, NULL for NULL) after hash @prev, into @out.
  */
 static void event_hash(int v, int64_t id, const char *const cols[NCOLS],
@@ -88,7 +105,9 @@ static void event_hash(int v, int64_t id, const char *const cols[NCOLS],
 	char idbuf[24];
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
 	crypto_generichash_init(&h, NULL, 0, HASH_LEN);
-	hash_part(&h, v == 1 ? "dualtrack-audit-v1" : "dualtrack-audit-v2");
+	hash_part(&h, v == 1   ? "dualtrack-audit-v1"
+		      : v == 2 ? "dualtrack-audit-v2"
+			       : "dualtrack-audit-v3");
 	hash_part(&h, idbuf);
 	for (int i = 0; i < NCOLS; i++)
 		hash_part(&h, cols[i]);
@@ -103,9 +122,9 @@ static void event_hash(int v, int64_t id, const char *const cols[NCOLS],
 }
 
 /*
- * A stored hash: 32 bytes, or, for an event of format @v 1 (0: either),
+ * A stored hash: 32 bytes, or, for an event of format @v 1 (0: any),
  * 64 hex characters as SQLite kept them.  False for anything else (a NULL,
- * an edited value, a format-2 hash as text).
+ * an edited value, a later format's hash as text).
  */
 static bool column_hash(struct dt_db_stmt *st, int i, int v, unsigned char out[HASH_LEN])
 {
@@ -117,7 +136,7 @@ static bool column_hash(struct dt_db_stmt *st, int i, int v, unsigned char out[H
 		memcpy(out, dt_db_column_blob(st, i), HASH_LEN);
 		return true;
 	case DT_DB_TEXT: {
-		if (v == 2)
+		if (v >= 2)
 			return false;
 		size_t got = 0;
 		const char *t = dt_db_column_text(st, i);
@@ -143,6 +162,33 @@ bool dt_audit_column_hash_hex(struct dt_db_stmt *st, int i, char out[65])
 	}
 	sodium_bin2hex(out, HASH_HEX, h, HASH_LEN);
 	return true;
+}
+
+const char *dt_audit_action(const char *stored, const char *entity, char *buf, size_t size)
+{
+	if (!stored || strchr(stored, '.') || !entity)
+		return stored;
+	snprintf(buf, size, "%s.%s", entity, stored);
+	return buf;
+}
+
+/* What an event stores of @action on @entity: the verb alone when that says it all. */
+static const char *stored_action(const char *action, const char *entity)
+{
+	size_t n = strlen(entity);
+	if (!strncmp(action, entity, n) && action[n] == '.' && action[n + 1] &&
+	    !strchr(action + n + 1, '.'))
+		return action + n + 1;
+	return action;
+}
+
+void dt_audit_column_ts(struct dt_db_stmt *st, int i, char out[DT_TIME_STRLEN])
+{
+	switch (dt_db_column_type(st, i)) {
+	case DT_DB_INTEGER: dt_time_from_ms(dt_db_column_int64(st, i), out); return;
+	case DT_DB_NULL: out[0] = '\0'; return;
+	default: snprintf(out, DT_TIME_STRLEN, "%s", dt_db_column_text(st, i));
+	}
 }
 
 /* The last event's id and hash (0 and zeros for an empty chain). */
@@ -245,6 +291,17 @@ void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, 
 		     int64_t region, json_t *before, json_t *after)
 {
 	const struct dt_entity *e;
+	if (json_is_object(before) && json_is_object(after)) {
+		/* an update: what before has and after lacks was set to the event's time */
+		const char *k;
+		json_t *v;
+		json_object_foreach(before, k, v)
+		{
+			if (ts && !json_object_get(after, k))
+				json_object_set_new(after, k, json_string(ts));
+		}
+		return;
+	}
 	if ((before && !json_is_null(before)) || !json_is_object(after) || !action ||
 	    !is_create(action) || !entity || !(e = dt_entity_find(entity)))
 		return;
@@ -300,9 +357,9 @@ static void insert_sql(struct dt_strbuf *sql, int n)
 {
 	dt_strbuf_adds(sql,
 		       "INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, "
-		       "before, after, region, prev_hash, hash) VALUES ");
+		       "before, after, region, hash) VALUES ");
 	for (int i = 0; i < n; i++)
-		dt_strbuf_adds(sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
+		dt_strbuf_adds(sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?)");
 }
 
 /*
@@ -338,19 +395,25 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 		if (rc != DT_OK)
 			return rc;
 	}
+	int64_t ms = 0;
+	char msbuf[24];
+	if (!dt_time_to_ms(ts, &ms))
+		return dt_error(err, DT_EINTERNAL, "internal error: an audit time %s", ts);
+	snprintf(msbuf, sizeof(msbuf), "%lld", (long long)ms);
+	const char *verb = stored_action(action, entity);
 	for (int i = 0; i < n; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)entity_ids[i]);
 		snprintf(regs[i], sizeof(regs[i]), "%ld", regions[i]);
-		const char *cols[NCOLS] = { ts,
+		const char *cols[NCOLS] = { msbuf,
 					    a->login,
 					    a->request_id,
-					    action,
+					    verb,
 					    entity,
 					    entity_ids[i] ? ids[i] : NULL,
 					    befores ? befores[i] : NULL,
 					    afters[i],
 					    regions[i] ? regs[i] : NULL };
-		event_hash(2, last + 1 + i, cols, hashes[i], hashes[i + 1]);
+		event_hash(3, last + 1 + i, cols, hashes[i], hashes[i + 1]);
 	}
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	insert_sql(&sql, n);
@@ -358,13 +421,13 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 	dt_strbuf_release(&sql);
 	if (!st)
 		return DT_EDB;
-	for (int i = 0, p = 1; i < n; i++, p += 12) {
+	for (int i = 0, p = 1; i < n; i++, p += 11) {
 		dt_db_bind_int64(st, p, last + 1 + i);
-		dt_db_bind_text(st, p + 1, ts, -1);
+		dt_db_bind_int64(st, p + 1, ms);
 		dt_db_bind_text(st, p + 2, a->login, -1);
 		if (a->request_id)
 			dt_db_bind_text(st, p + 3, a->request_id, -1);
-		dt_db_bind_text(st, p + 4, action, -1);
+		dt_db_bind_text(st, p + 4, verb, -1);
 		dt_db_bind_text(st, p + 5, entity, -1);
 		if (entity_ids[i])
 			dt_db_bind_int64(st, p + 6, entity_ids[i]);
@@ -374,8 +437,7 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 			dt_db_bind_text(st, p + 8, afters[i], -1);
 		if (regions[i])
 			dt_db_bind_int64(st, p + 9, regions[i]);
-		dt_db_bind_blob(st, p + 10, hashes[i], HASH_LEN);
-		dt_db_bind_blob(st, p + 11, hashes[i + 1], HASH_LEN);
+		dt_db_bind_blob(st, p + 10, hashes[i + 1], HASH_LEN);
 	}
 	int r = dt_db_step(st);
 	dt_db_reset(st);
@@ -484,6 +546,15 @@ enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const 
 	const struct dt_entity *e;
 	if (json_is_object(before) && json_is_object(after)) {
 		dt_audit_diff(before, after, &db, &da);
+		/* a field set to the event's time keeps its old value in before only */
+		const char *k;
+		void *tmp;
+		json_t *v;
+		json_object_foreach_safe(da, tmp, k, v)
+		{
+			if (json_is_string(v) && !strcmp(json_string_value(v), ts))
+				json_object_del(da, k);
+		}
 		before = db;
 		after = da;
 	} else if (!before && json_is_object(after) && is_create(action) &&
@@ -520,12 +591,13 @@ enum dt_err dt_store_audit(struct dt_store *s, const struct dt_actor *a, const c
 	return dt_tx_end(s, rc, err);
 }
 
-/* The id of the first format-2 event (meta audit_v2_from; 1 when unset). */
-static enum dt_err v2_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err)
+/* The id of the first event of format @key's (meta audit_v2_from, ...; 1 when unset). */
+static enum dt_err format_from(struct dt_store *s, const char *key, int64_t *from,
+			       struct dt_strbuf *err)
 {
 	struct dt_strbuf v = DT_STRBUF_INIT;
 	bool found = false;
-	int rc = dt_meta_get(s, "audit_v2_from", &v, &found, err);
+	int rc = dt_meta_get(s, key, &v, &found, err);
 	*from = rc == DT_OK && found ? strtoll(v.buf, NULL, 10) : 1;
 	dt_strbuf_release(&v);
 	return rc;
@@ -535,7 +607,7 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 {
 	int rc = DT_OK;
 	unsigned char prev[HASH_LEN], hash[HASH_LEN], stored[HASH_LEN];
-	int64_t expect = 1, n = 0, from = 1;
+	int64_t expect = 1, n = 0, v2 = 1, v3 = 1;
 	memcpy(prev, zero_hash, HASH_LEN);
 	*checked = 0;
 
@@ -544,12 +616,14 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 	rc = dt_sql_exec(s, "BEGIN", err);
 	if (rc != DT_OK)
 		return rc;
-	rc = v2_from(s, &from, err);
+	rc = format_from(s, "audit_v2_from", &v2, err);
+	if (rc == DT_OK)
+		rc = format_from(s, "audit_v3_from", &v3, err);
 	if (rc != DT_OK)
 		goto out;
 	struct dt_db_stmt *st = dt_sql_prepare(s,
 					       "SELECT id, ts, actor, request_id, action, entity, "
-					       "entity_id, before, after, region, prev_hash, hash "
+					       "entity_id, before, after, region, hash "
 					       "FROM audit ORDER BY id",
 					       err);
 	if (!st) {
@@ -559,9 +633,16 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 	int r;
 	while ((r = dt_db_step(st)) == DT_DB_ROW) {
 		int64_t id = dt_db_column_int64(st, 0);
+		int v = id >= v3 ? 3 : id >= v2 ? 2 : 1;
 		const char *cols[NCOLS];
+		char ts[DT_TIME_STRLEN];
 		for (int i = 0; i < NCOLS; i++)
 			cols[i] = dt_db_column_text(st, i + 1);
+		/* the older formats hashed the time as its text */
+		if (v < 3 && dt_db_column_type(st, 1) == DT_DB_INTEGER) {
+			dt_audit_column_ts(st, 1, ts);
+			cols[0] = ts;
+		}
 		if (id != expect) {
 			rc = dt_error(
 				err, DT_ECORRUPT,
@@ -572,22 +653,15 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 				(long long)expect, (long long)(expect - 1), (long long)id);
 			break;
 		}
-		int v = id < from ? 1 : 2;
-		if (!column_hash(st, 10, v, stored) || memcmp(stored, prev, HASH_LEN)) {
-			rc = dt_error(
-				err, DT_ECORRUPT,
-				"audit event %lld: its previous hash does not match event %lld "
-				"(an event was removed, reordered or rewritten)",
-				(long long)id, (long long)(id - 1));
-			break;
-		}
 		event_hash(v, id, cols, prev, hash);
-		if (!column_hash(st, 11, v, stored) || memcmp(stored, hash, HASH_LEN)) {
+		if (!column_hash(st, 10, v, stored) || memcmp(stored, hash, HASH_LEN)) {
+			char whole[128];
+			const char *act = dt_audit_action(cols[3], cols[4], whole, sizeof(whole));
 			rc = dt_error(
 				err, DT_ECORRUPT,
 				"audit event %lld (%s %s %s): its content does not match its hash: "
 				"edited",
-				(long long)id, cols[3] ? cols[3] : "?", cols[4] ? cols[4] : "?",
+				(long long)id, act ? act : "?", cols[4] ? cols[4] : "?",
 				cols[5] ? cols[5] : "");
 			break;
 		}

@@ -208,7 +208,7 @@ static void copy_value(struct dt_db_copy *cp, const char *t, struct dt_db_stmt *
 	/* an audit hash kept as hex text (SQLite, before migration 007): its bytes */
 	if (type == DT_DB_TEXT && !strcmp(t, "audit")) {
 		const char *col = dt_db_column_name(row, c);
-		if ((!strcmp(col, "prev_hash") || !strcmp(col, "hash")) &&
+		if (!strcmp(col, "hash") &&
 		    dt_audit_column_hash(row, c, hash)) {
 			dt_db_copy_blob(cp, hash, 32);
 			return;

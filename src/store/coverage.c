@@ -328,11 +328,13 @@ static json_t *fold_obj(struct fold *f)
 
 /*
  * Lay event @ev (@action, its after text @after of @len bytes, or NULL, its
- * record @c) over @f.  An unmasked read and an event without an after (a
- * revocation, a read) carry no content; a delete ends the record.
+ * before text @before or NULL, its record @c) over @f.  An unmasked read and
+ * an event without an after (a revocation, a read) carry no content; a
+ * delete ends the record.  An update's after gets back the fields it left
+ * out because they were set to the event's time (dt_audit_expand).
  */
 static void fold_event(struct fold *f, int64_t ev, const char *action, const char *after,
-		       size_t len, const struct create *c)
+		       size_t len, const char *before, const struct create *c)
 {
 	if (strstr(action, ".unmask"))
 		return;
@@ -346,12 +348,20 @@ static void fold_event(struct fold *f, int64_t ev, const char *action, const cha
 			f->create = is_create(action) && dt_entity_find(f->entity);
 			f->c = *c;
 		}
-	} else {
+	}
+	if (!del && (f->ev || before)) {
 		json_t *o = json_loadb(after, len, 0, NULL);
-		json_t *into = fold_obj(f);
-		if (json_is_object(o))
-			json_object_update(into, o);
+		json_t *b = before ? json_loads(before, 0, NULL) : NULL;
+		dt_audit_expand(action, f->entity, c->entity_id, c->ts, c->region, b, o);
+		if (json_is_object(o) && !f->ev) { /* the record's first event is an update */
+			json_decref(f->obj);
+			f->obj = json_incref(o);
+			dt_strbuf_reset(&f->text);
+		} else if (json_is_object(o)) {
+			json_object_update(fold_obj(f), o);
+		}
 		json_decref(o);
+		json_decref(b);
 	}
 	f->ev = ev;
 	f->deleted = del;
@@ -362,10 +372,9 @@ static void fold_event(struct fold *f, int64_t ev, const char *action, const cha
 /* The columns of the event at @st: entity_id, ts and region at @ide, @its, @ireg. */
 static void create_of(struct dt_db_stmt *st, int ide, int its, int ireg, struct create *c)
 {
-	const char *ts = dt_db_column_text(st, its);
 	c->entity_id = dt_db_column_int64(st, ide);
 	c->region = dt_db_column_int64(st, ireg);
-	snprintf(c->ts, sizeof(c->ts), "%s", ts ? ts : "");
+	dt_audit_column_ts(st, its, c->ts);
 }
 
 /* Compare the row at @st (columns of @t from 0) with the folded content. */
@@ -424,7 +433,7 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 	 * statements are our own, not the store's cache.
 	 */
 	static const char events_sql[] =
-		"SELECT entity_id, id, action, after, ts, region FROM audit WHERE entity = ? "
+		"SELECT entity_id, id, action, after, ts, region, before FROM audit WHERE entity = ? "
 		"AND entity_id IS NOT NULL ORDER BY entity_id, id";
 	if (!(ev = dt_db_prepare(r->s->db, events_sql, err))) {
 		rc = DT_EDB;
@@ -460,12 +469,14 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 		/* the events of record eid */
 		fold_reset(&f);
 		while (es == DT_DB_ROW && dt_db_column_int64(ev, 0) == eid) {
-			const char *act = dt_db_column_text(ev, 2);
+			char whole[128];
+			const char *act = dt_audit_action(dt_db_column_text(ev, 2), t->entity, whole,
+							  sizeof(whole));
 			const char *after = dt_db_column_text(ev, 3);
 			struct create c;
 			create_of(ev, 0, 4, 5, &c);
 			fold_event(&f, dt_db_column_int64(ev, 1), act ? act : "", after,
-				   (size_t)dt_db_column_bytes(ev, 3), &c);
+				   (size_t)dt_db_column_bytes(ev, 3), dt_db_column_text(ev, 6), &c);
 			es = dt_db_step(ev);
 		}
 		judge(r, t, eid, &f, rid == eid ? row : NULL, &text);
@@ -490,7 +501,7 @@ enum dt_err dt_store_audit_fold(struct dt_store *s, const char *entity, int64_t 
 	*out = NULL;
 	*last = 0;
 	struct dt_db_stmt *st = dt_sql_prepare(s,
-					       "SELECT id, action, after, entity_id, ts, region "
+					       "SELECT id, action, after, entity_id, ts, region, before "
 					       "FROM audit WHERE entity = ? AND entity_id = ? "
 					       "ORDER BY id",
 					       err);
@@ -500,11 +511,13 @@ enum dt_err dt_store_audit_fold(struct dt_store *s, const char *entity, int64_t 
 	dt_db_bind_int64(st, 2, id);
 	int r;
 	while ((r = dt_db_step(st)) == DT_DB_ROW) {
-		const char *act = dt_db_column_text(st, 1);
+		char whole[128];
+		const char *act =
+			dt_audit_action(dt_db_column_text(st, 1), entity, whole, sizeof(whole));
 		struct create c;
 		create_of(st, 3, 4, 5, &c);
 		fold_event(&f, dt_db_column_int64(st, 0), act ? act : "", dt_db_column_text(st, 2),
-			   (size_t)dt_db_column_bytes(st, 2), &c);
+			   (size_t)dt_db_column_bytes(st, 2), dt_db_column_text(st, 6), &c);
 	}
 	dt_db_reset(st);
 	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "audit", err);
@@ -596,7 +609,7 @@ static enum dt_err check_settings(struct run *r, struct dt_strbuf *err)
 	struct dt_db_stmt *st =
 		dt_sql_prepare(r->s,
 			       "SELECT id, after FROM audit WHERE entity = 'setting' "
-			       "AND action = 'setting.set' ORDER BY id",
+			       "AND action IN ('setting.set', 'set') ORDER BY id",
 			       err);
 	if (!st) {
 		rc = DT_EDB;

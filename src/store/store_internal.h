@@ -140,11 +140,12 @@ enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const 
  */
 void dt_audit_diff(json_t *before, json_t *after, json_t **dbefore, json_t **dafter);
 /**
- * Put back into the after of a create event what the create left out
- * because the event's columns say it (audit.c's head comment): @after is
- * changed in place; nothing happens unless @action is a create of a record
- * entity without @before (NULL or a JSON null).  @region 0 and @ts NULL:
- * none.
+ * Put back into the after of an event what it left out because the event's
+ * columns say it (audit.c's head comment): @after is changed in place.  An
+ * update (@before and @after objects) gets @ts for each field @before has
+ * and @after lacks; a create of a record entity (@before NULL or a JSON
+ * null) its id, region, times and nulls; nothing else changes.  @region 0
+ * and @ts NULL: none.
  */
 void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, const char *ts,
 		     int64_t region, json_t *before, json_t *after);
@@ -154,6 +155,19 @@ void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, 
  * @out; false when the column holds no hash.
  */
 bool dt_audit_column_hash(struct dt_db_stmt *st, int i, unsigned char out[32]);
+/**
+ * An event's action whole: @stored as the audit table holds it, and the
+ * event's @entity.  A stored action without a dot is the verb of
+ * "<entity>.<verb>" (audit.c's head comment), written into @buf; otherwise
+ * (or with a NULL) @stored itself is returned.
+ */
+const char *dt_audit_action(const char *stored, const char *entity, char *buf, size_t size);
+/**
+ * The time in column @i of @st's row (an audit ts: milliseconds, or the
+ * text of an event migration 010 could not convert) as
+ * "YYYY-MM-DDTHH:MM:SS.mmmZ" into @out ("" for a NULL).
+ */
+void dt_audit_column_ts(struct dt_db_stmt *st, int i, char out[25]);
 /**
  * The same as lower-case hex into @out; false (and "") when the column
  * holds no hash.

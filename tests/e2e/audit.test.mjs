@@ -33,11 +33,12 @@ function part(s) {
   return Buffer.concat([len, b]);
 }
 
-// Format 2: the tag, the id, the stored columns as text, and the previous hash's 32 bytes.
+// Format 3: the tag, the id, the stored columns as text (ts in milliseconds, the
+// action without its entity), and the previous hash's 32 bytes.
 function eventHash(id, e, prevHex) {
   const cols = [e.ts, e.actor, e.request_id, e.action, e.entity, e.entity_id, e.before, e.after,
     e.region];
-  return blake2b(Buffer.concat(['dualtrack-audit-v2', String(id), ...cols, Buffer.from(prevHex, 'hex')]
+  return blake2b(Buffer.concat(['dualtrack-audit-v3', String(id), ...cols, Buffer.from(prevHex, 'hex')]
     .map(part)));
 }
 
@@ -56,7 +57,7 @@ function rewriteChain(db, drop, forge = []) {
   const from = Math.min(...drop);
   const prevRow = sqlJson(db, `SELECT lower(hex(hash)) AS hash FROM audit WHERE id = ${from - 1}`);
   let prev = prevRow.length ? prevRow[0].hash : '0'.repeat(64);
-  const rows = sqlJson(db, `SELECT id, ts, actor, request_id, action, entity,
+  const rows = sqlJson(db, `SELECT id, CAST(ts AS TEXT) AS ts, actor, request_id, action, entity,
     CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region
     FROM audit WHERE id >= ${from} ORDER BY id`);
   const keep = rows.filter((e) => !drop.includes(e.id)).concat(forge);
@@ -65,9 +66,9 @@ function rewriteChain(db, drop, forge = []) {
   for (const e of keep) {
     const h = eventHash(id, e, prev);
     sql += `INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, before, after,
-      region, prev_hash, hash) VALUES (${id}, ${q(e.ts)}, ${q(e.actor)}, ${q(e.request_id)},
+      region, hash) VALUES (${id}, ${Number(e.ts)}, ${q(e.actor)}, ${q(e.request_id)},
       ${q(e.action)}, ${q(e.entity)}, ${q(e.entity_id)}, ${q(e.before)}, ${q(e.after)},
-      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, X'${prev}', X'${h}');\n`;
+      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, X'${h}');\n`;
     prev = h;
     id++;
   }
@@ -142,8 +143,8 @@ test('a rewritten chain passes audit verify alone but fails against a checkpoint
   fails(['audit', 'verify', '--against', cp, ...args], 1, new RegExp(`audit event ${cpEvent}\\b`));
 
   // Attack 2: the same, with a forged event appended so that the count is right again.
-  rewriteChain(db2, [hidden], [{ ts: '2026-11-26T00:00:00.000Z', actor: 'cli:tester',
-    request_id: null, action: 'organization.read', entity: 'organization', entity_id: String(a),
+  rewriteChain(db2, [hidden], [{ ts: String(Date.parse('2026-11-26T00:00:00.000Z')), actor: 'cli:tester',
+    request_id: null, action: 'read', entity: 'organization', entity_id: String(a),
     before: null, after: null, region: null }]);
   assert.equal(headId(db2), cpEvent);
   assert.match(ok(['audit', 'verify', '--db', db2]), /audit chain ok/);
@@ -279,26 +280,28 @@ test('check passes on an untouched demo pilot', async () => {
   assert.match(out, /^records: ok \(\d+ match their last audit event\)$/m);
 });
 
-// ---- what an event stores (format 2), recomputed from the file ----
+// ---- what an event stores (format 3), recomputed from the file ----
 
 test('events store what changed; every stored hash recomputes; the API shows creates whole', async () => {
   const { db, args } = freshFileDb();
   const id = addOrg(args, '鞍山钢铁');
   ok(['update', 'organization', String(id), ...args, '--json', '{"name": "鞍钢集团", "name_en": null}']);
   ok(['delete', 'organization', String(id), ...args]);
-  const rows = sqlJson(db, `SELECT id, ts, actor, request_id, action, entity,
-    CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region,
-    lower(hex(prev_hash)) AS prev, lower(hex(hash)) AS hash, typeof(hash) AS t FROM audit ORDER BY id`);
+  const rows = sqlJson(db, `SELECT id, CAST(ts AS TEXT) AS ts, typeof(ts) AS tt, actor, request_id,
+    action, entity, CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region,
+    lower(hex(hash)) AS hash, typeof(hash) AS t FROM audit ORDER BY id`);
   // Every event's hash, from its stored columns and the hash before it: the chain as documented.
   let prev = '0'.repeat(64);
   for (const e of rows) {
     assert.equal(e.t, 'blob');
-    assert.equal(e.prev, prev, `event ${e.id}: prev_hash`);
+    assert.equal(e.tt, 'integer');
     assert.equal(eventHash(e.id, e, prev), e.hash, `event ${e.id}: hash`);
     prev = e.hash;
   }
   const ev = rows.filter((e) => e.entity === 'organization' && e.entity_id === String(id));
-  assert.deepEqual(ev.map((e) => e.action), ['organization.create', 'organization.update', 'organization.delete']);
+  // The action without its entity, the time in milliseconds.
+  assert.deepEqual(ev.map((e) => e.action), ['create', 'update', 'delete']);
+  assert.ok(Math.abs(Number(ev[0].ts) - Date.now()) < 600000, ev[0].ts);
   const [c, u, d] = ev.map((e) => ({ before: JSON.parse(e.before), after: JSON.parse(e.after) }));
   // The create: once, without what the event's columns say, without nulls.
   assert.equal(c.before, null);
@@ -331,6 +334,19 @@ test('events store what changed; every stored hash recomputes; the API shows cre
     assert.equal(del.after, null);
     assert.match(cre.hash, /^[0-9a-f]{64}$/);
     assert.equal(cre.hash, ev[0].hash);
+    // The API shows the action whole and the time as text, and filters by both.
+    assert.deepEqual(r.json.items.map((e) => e.action),
+      ['organization.delete', 'organization.update', 'organization.create']);
+    assert.equal(cre.ts, new Date(Number(ev[0].ts)).toISOString());
+    let f = expectStatus(await api.get(`/api/v1/audit?entity=organization&entity_id=${id}&action=organization.update`, { token: admin }), 200);
+    assert.deepEqual(f.json.items.map((e) => e.id), [upd.id]);
+    f = expectStatus(await api.get(`/api/v1/audit?entity=organization&entity_id=${id}&from=${encodeURIComponent(upd.ts)}`, { token: admin }), 200);
+    assert.deepEqual(f.json.items.map((e) => e.id), [del.id, upd.id]);
+    f = expectStatus(await api.get(`/api/v1/audit?entity=organization&entity_id=${id}&to=${cre.ts.slice(0, 10)}`, { token: admin }), 200);
+    assert.deepEqual(f.json.items, []);
+    f = expectStatus(await api.get(`/api/v1/audit?entity=organization&entity_id=${id}&from=${cre.ts.slice(0, 10)}`, { token: admin }), 200);
+    assert.equal(f.json.items.length, 3);
+    expectStatus(await api.get('/api/v1/audit?from=yesterday', { token: admin }), 422);
   } finally {
     const st = await srv.stop();
     assert.equal(st.code, 0, srv.output());

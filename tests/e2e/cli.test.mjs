@@ -359,7 +359,7 @@ test('a full contract flow through the CLI', () => {
   assert.match(listed, /^id\s.*status$/m);
   assert.match(listed, /\bactive$/m);
   // The audit trail holds the CLI actor.
-  assert.equal(sqlite(db, "SELECT count(*) FROM audit WHERE action = 'contract.approve' AND actor = 'cli:tester'"), '3');
+  assert.equal(sqlite(db, "SELECT count(*) FROM audit WHERE entity = 'contract' AND action = 'approve' AND actor = 'cli:tester'"), '3');
   ok(['check', ...args]);
 });
 
@@ -373,7 +373,7 @@ test('show masks the national ID; --unmask shows it and is audited first', () =>
   assert.equal(clear.national_id, nid);
   assert.equal(auditCount(db), before + 1);
   assert.equal(sqlite(db, 'SELECT action || \' \' || entity || \' \' || entity_id || \' \' || actor FROM audit ORDER BY id DESC LIMIT 1'),
-    `trainee.unmask trainee ${tr.id} cli:tester`);
+    `unmask trainee ${tr.id} cli:tester`);
   // The clear number is nowhere in the database.
   assert.equal(sqlite(db, `SELECT count(*) FROM audit WHERE before LIKE '%${nid}%' OR after LIKE '%${nid}%'`), '0');
 

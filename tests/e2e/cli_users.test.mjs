@@ -61,7 +61,7 @@ test('user add: every kind of scope, printed resolved; the password is never ech
 
   const audit = sqlite(db, "SELECT action || ' ' || actor FROM audit WHERE entity = 'account' ORDER BY id").split('\n').join(';');
   assert.equal(audit.split(';').length, 6);
-  assert.match(audit, /^account\.create cli:tester/);
+  assert.match(audit, /^create cli:tester/);
   assert.equal(sqlite(db, `SELECT count(*) FROM audit WHERE coalesce(before, '') || coalesce(after, '') LIKE '%${PW}%' OR coalesce(after, '') LIKE '%$argon2%'`), '0');
   assert.equal(sqlite(db, "SELECT count(*) FROM account WHERE password_hash LIKE '$argon2id$%'"), '6');
 });
@@ -155,7 +155,8 @@ test('user list, disable, enable, passwd', () => {
   fails(['user', 'passwd', 'ghost', '--password-stdin', ...args], 1, /no account 'ghost'/, { input: `${PW}\n` });
 
   const actions = sqlite(db, "SELECT action FROM audit WHERE entity = 'account' ORDER BY id").split('\n').join(' ');
-  assert.equal(actions, 'account.create account.create account.disable account.enable account.passwd');
+  // stored without the entity they name; token.create names another
+  assert.equal(actions, 'create create disable enable passwd');
   assert.match(ok(['audit', 'verify', ...args]), /^audit chain ok/);
 });
 
@@ -206,7 +207,7 @@ test('token create prints the token alone on stdout; revoke ends it', () => {
   fails(['token', 'revoke', '2', ...args], 1, /credential 2 is not live/);
   fails(['token', 'revoke', '99', ...args], 1, /credential 99 is not live/);
   const actions = sqlite(db, "SELECT action FROM audit WHERE entity = 'credential' ORDER BY id").split('\n').join(' ');
-  assert.equal(actions, 'token.create token.create token.create credential.revoke');
+  assert.equal(actions, 'token.create token.create token.create revoke');
 });
 
 // ---- serve ----

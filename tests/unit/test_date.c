@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -301,6 +302,68 @@ static void test_time_now(void **state)
 	assert_true(secs >= before && secs <= after + 1);
 }
 
+/*
+ * Instants in milliseconds: against gmtime_r (an oracle from libc) for
+ * random instants from 1900 to 2200, round trips both ways, known values,
+ * and text that is not exactly an instant refused.
+ */
+static void test_time_ms(void **state)
+{
+	(void)state;
+	char buf[DT_TIME_STRLEN];
+	int64_t ms = -1;
+	assert_true(dt_time_to_ms("1970-01-01T00:00:00.000Z", &ms));
+	assert_int_equal(ms, 0);
+	assert_true(dt_time_to_ms("2026-12-05T11:54:03.324Z", &ms));
+	assert_int_equal(ms, 1796471643324LL);
+	dt_time_from_ms(-1, buf);
+	assert_string_equal(buf, "1969-12-31T23:59:59.999Z");
+	dt_time_from_ms(951782400000LL, buf);
+	assert_string_equal(buf, "2000-02-29T00:00:00.000Z");
+	uint64_t x = 88172645463325252ULL;
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* 1900-01-01 .. 2200-01-01 */
+		int64_t lo = -2208988800000LL, span = 9467107200000LL;
+		int64_t t = lo + (int64_t)(x % (uint64_t)span);
+		dt_time_from_ms(t, buf);
+		time_t secs = (time_t)((t - ((t % 1000) + 1000) % 1000) / 1000);
+		struct tm tm;
+		assert_non_null(gmtime_r(&secs, &tm));
+		char want[DT_TIME_STRLEN + 16];
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec, (int)(((t % 1000) + 1000) % 1000));
+		assert_string_equal(buf, want);
+		int64_t back = 0;
+		assert_true(dt_time_to_ms(buf, &back));
+		assert_int_equal(back, t);
+	}
+	static const char *const bad[] = {
+		"",
+		"2026-12-05",
+		"2026-12-05T11:54:03Z",
+		"2026-12-05T11:54:03.324",
+		"2026-12-05T11:54:03.324+08:00",
+		"2026-12-05 11:54:03.324Z",
+		"2026-13-05T11:54:03.324Z",
+		"2026-02-29T11:54:03.324Z",
+		"2026-12-05T24:00:00.000Z",
+		"2026-12-05T11:60:03.324Z",
+		"2026-12-05T11:54:60.324Z",
+		"2026-12-05T11:54:03.3a4Z",
+		"0000-12-05T11:54:03.324Z",
+		"2026-12-05T11:54:03.324Z ",
+		"+026-12-05T11:54:03.324Z",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (dt_time_to_ms(bad[i], &ms))
+			fail_msg("'%s' taken as an instant", bad[i]);
+	assert_false(dt_time_to_ms(NULL, &ms));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,7 +372,7 @@ int main(void)
 		cmocka_unit_test(test_cmp_and_format),    cmocka_unit_test(test_add_days),
 		cmocka_unit_test(test_add_months),        cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_parse_rejects),     cmocka_unit_test(test_today_override),
-		cmocka_unit_test(test_time_now),
+		cmocka_unit_test(test_time_now),         cmocka_unit_test(test_time_ms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -164,7 +164,7 @@ static void test_import_orgs_and_report(void **state)
 	json_decref(items);
 	/* one audit event per record */
 	assert_int_equal(
-		fx_sql_int(f, "SELECT count(*) FROM audit WHERE action = 'organization.create'"),
+		fx_sql_int(f, "SELECT count(*) FROM audit WHERE entity = 'organization' AND action = 'create'"),
 		3);
 }
 

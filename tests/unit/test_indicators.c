@@ -324,8 +324,11 @@ static void test_retained_window_upgrade(void **state)
 	f->s = NULL;
 	int version = (int)fx_sql_int(f, "PRAGMA user_version");
 	/*
-	 * back to before 006 (the migrations after it run again too; the tables
-	 * that 008 and 009 make go first, so that they can be made again)
+	 * Back to before 006 (the migrations after it run again too).  The
+	 * tables that 008 and 009 make go first, so that they can be made
+	 * again; 007 rebuilds the audit table from the columns it had then,
+	 * which 010 changed (ts as text, prev_hash): the table goes back to that
+	 * shape, its events unchanged, as 010 would find it.
 	 */
 	fx_sql_exec(f, "DROP TABLE IF EXISTS attachment_link; DROP TABLE IF EXISTS attachment; "
 		       "DROP TABLE IF EXISTS rectification; DROP TABLE IF EXISTS finding; "
@@ -333,6 +336,11 @@ static void test_retained_window_upgrade(void **state)
 		       "DROP TABLE IF EXISTS plan_candidate; DROP TABLE IF EXISTS plan_inspector; "
 		       "DROP TABLE IF EXISTS plan_check; DROP TABLE IF EXISTS inspection_plan");
 	fx_sql_exec(f, "PRAGMA user_version = 5");
+	fx_sql_exec(f,
+		    "CREATE TABLE audit_old AS SELECT id, strftime('%Y-%m-%dT%H:%M:%S', ts / 1000, "
+		    "'unixepoch') || printf('.%03dZ', ts % 1000) AS ts, actor, request_id, action, "
+		    "entity, entity_id, before, after, region, hash AS prev_hash, hash FROM audit;\n"
+		    "DROP TABLE audit; ALTER TABLE audit_old RENAME TO audit");
 	assert_int_equal(dt_store_open(&f->s, f->path, &f->keys, 0, &f->err), DT_OK);
 	assert_int_equal(dt_store_schema_version(f->s), version);
 	assert_int_equal(retained_3m(f, 202511), 1);
@@ -752,7 +760,7 @@ static void test_alerts(void **state)
 	assert_int_equal(fx_create_rc(f, "alert", json_pack("{s:s}", "rule", "x")), DT_EDENIED);
 	assert_int_equal(dt_store_delete(f->s, &f->actor, NULL, "alert", id, &f->err), DT_EDENIED);
 	/* The chain holds every raise and action. */
-	assert_true(fx_sql_int(f, "SELECT count(*) FROM audit WHERE action LIKE 'alert.%'") >=
+	assert_true(fx_sql_int(f, "SELECT count(*) FROM audit WHERE entity = 'alert'") >=
 		    raised + 3);
 }
 

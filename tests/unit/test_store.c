@@ -2275,7 +2275,7 @@ static void test_delete(void **state)
 	char sql[400];
 	snprintf(
 		sql, sizeof(sql),
-		"SELECT count(*) FROM audit WHERE id = %lld AND action = 'organization.delete' AND "
+		"SELECT count(*) FROM audit WHERE id = %lld AND action = 'delete' AND "
 		"entity = 'organization' AND entity_id = '%lld' AND after IS NULL AND "
 		"before LIKE '%%\"name\":\"孤企\"%%'",
 		(long long)(events + 1), (long long)lone);
