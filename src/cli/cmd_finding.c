@@ -16,10 +16,11 @@
 static void print_table(json_t *items)
 {
 	enum { N = 8 };
-	static const char *const header[N] = { "id",           "检查 inspection", "严重程度 severity",
-					       "单位 org",     "状态 status",     "期限 deadline",
-					       "剩余天数 days", "标识 colour" };
-	static const char *const cols[N] = { "id",     "inspection_id", "severity", "org_id",
+	static const char *const header[N] = {
+		"id",          "检查 inspection", "严重程度 severity", "单位 org",
+		"状态 status", "期限 deadline",   "剩余天数 days",     "标识 colour"
+	};
+	static const char *const cols[N] = { "id",     "inspection_id", "severity",  "org_id",
 					     "status", "deadline",      "days_left", "colour" };
 	struct cli_table t;
 	cli_table_init(&t, N, 1);
@@ -118,8 +119,9 @@ int cmd_finding(int argc, char **argv)
 		} else if (c == 'v') {
 			flt.severity = optarg;
 			if (dt_finding_severity_parse(optarg, NULL) != DT_OK)
-				rc = cli_usage_error("--severity: %s is not general, serious or grave",
-						     cli_quote(optarg));
+				rc = cli_usage_error(
+					"--severity: %s is not general, serious or grave",
+					cli_quote(optarg));
 		} else if (c == 'r') {
 			if (dt_region_code_parse(optarg, &flt.region, NULL, NULL) != DT_OK)
 				rc = cli_region_error("--region", optarg);

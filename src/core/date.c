@@ -308,8 +308,8 @@ bool dt_time_to_ms(const char *s, int64_t *ms)
 	int y = get_digits(s, 4), mo = get_digits(s + 5, 2), d = get_digits(s + 8, 2);
 	int h = get_digits(s + 11, 2), mi = get_digits(s + 14, 2), sec = get_digits(s + 17, 2);
 	int milli = get_digits(s + 20, 3);
-	if (y < 1 || !dt_date_valid(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-	    sec < 0 || sec > 59 || milli < 0)
+	if (y < 1 || !dt_date_valid(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
+	    sec > 59 || milli < 0)
 		return false;
 	int64_t days = dt_date_to_days((struct dt_date){ y, mo, d });
 	*ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + milli;

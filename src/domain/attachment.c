@@ -31,11 +31,8 @@ static const char *const mime_names[DT_ATTACH_NTYPE] = {
 };
 
 static const char *const ext_names[DT_ATTACH_NTYPE] = {
-	[DT_ATTACH_NONE] = NULL,
-	[DT_ATTACH_JPEG] = "jpg",
-	[DT_ATTACH_PNG] = "png",
-	[DT_ATTACH_WEBP] = "webp",
-	[DT_ATTACH_PDF] = "pdf",
+	[DT_ATTACH_NONE] = NULL,   [DT_ATTACH_JPEG] = "jpg", [DT_ATTACH_PNG] = "png",
+	[DT_ATTACH_WEBP] = "webp", [DT_ATTACH_PDF] = "pdf",
 };
 
 const char *dt_attachment_mime(enum dt_attachment_type t)
@@ -83,8 +80,8 @@ static bool holds_word(const unsigned char *data, size_t len, const char *word)
 /* Markup a browser might run if it ever sniffed the file as HTML or SVG. */
 static bool holds_markup(const unsigned char *data, size_t len)
 {
-	static const char *const words[] = { "<script", "<html", "<svg", "<!doctype", "<iframe",
-					     "<?xml", "<body", "<head" };
+	static const char *const words[] = { "<script", "<html", "<svg",  "<!doctype",
+					     "<iframe", "<?xml", "<body", "<head" };
 	size_t n = len < MARKUP_WINDOW ? len : MARKUP_WINDOW;
 	for (size_t i = 0; i < DT_ARRAY_SIZE(words); i++)
 		if (holds_word(data, n, words[i]))
@@ -189,8 +186,8 @@ void dt_attachment_name(const char *name, enum dt_attachment_type type, struct d
 			continue;
 		}
 		bool keep = cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0) && cp != '"' &&
-			    cp != '\\' && cp != 0x2028 && cp != 0x2029 && !(cp >= 0x202A && cp <= 0x202E) &&
-			    !(cp >= 0x2066 && cp <= 0x2069);
+			    cp != '\\' && cp != 0x2028 && cp != 0x2029 &&
+			    !(cp >= 0x202A && cp <= 0x202E) && !(cp >= 0x2066 && cp <= 0x2069);
 		if (keep) {
 			if (out->len - start + n > max)
 				break;
@@ -200,7 +197,8 @@ void dt_attachment_name(const char *name, enum dt_attachment_type type, struct d
 	}
 	/* leading dots and blanks make hidden or odd names */
 	size_t lead = 0;
-	while (start + lead < out->len && (out->buf[start + lead] == '.' || out->buf[start + lead] == ' '))
+	while (start + lead < out->len &&
+	       (out->buf[start + lead] == '.' || out->buf[start + lead] == ' '))
 		lead++;
 	if (lead) {
 		memmove(out->buf + start, out->buf + start + lead, out->len - start - lead);

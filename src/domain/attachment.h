@@ -31,7 +31,7 @@
 /** The largest file accepted: 10 MiB (a phone photo is 2-6 MB). */
 #define DT_ATTACHMENT_MAX ((size_t)10 << 20)
 #define DT_ATTACHMENT_HASH_LEN 32
-#define DT_ATTACHMENT_HEX_LEN  65 /* 64 hex digits + NUL */
+#define DT_ATTACHMENT_HEX_LEN 65 /* 64 hex digits + NUL */
 /** Longest file name kept, in bytes (UTF-8). */
 #define DT_ATTACHMENT_NAME_MAX 200
 /** Most files on one finding, rectification or inspection. */

@@ -120,7 +120,8 @@ enum dt_err dt_finding_apply(enum dt_finding_status from, enum dt_finding_event 
 	if (!by_org && !who->inspector)
 		return dt_problem_add(ps, NULL, "finding.not_inspector", NULL);
 	if (from == DT_FINDING_CLOSED)
-		return dt_problem_add(ps, NULL, "finding.closed", "status", status_names[from], NULL);
+		return dt_problem_add(ps, NULL, "finding.closed", "status", status_names[from],
+				      NULL);
 
 	enum dt_finding_status next = DT_FINDING_NSTATUS;
 	switch (ev) {
@@ -140,8 +141,7 @@ enum dt_err dt_finding_apply(enum dt_finding_status from, enum dt_finding_event 
 		if (from == DT_FINDING_SUBMITTED)
 			next = DT_FINDING_RECTIFYING;
 		break;
-	case DT_FEV_NEVENT:
-		break;
+	case DT_FEV_NEVENT: break;
 	}
 	if (next == DT_FINDING_NSTATUS)
 		return dt_problem_add(ps, NULL, "finding.transition", "event", event_names[ev],
@@ -229,8 +229,8 @@ enum dt_err dt_check_result_parse(const char *s, enum dt_check_result *out)
 
 enum dt_err dt_check_result_check(struct dt_problems *ps, const char *field, const char *code,
 				  enum dt_check_result r, const char *remark,
-				  const char *const *codes, size_t ncodes,
-				  const char *const *seen, size_t nseen)
+				  const char *const *codes, size_t ncodes, const char *const *seen,
+				  size_t nseen)
 {
 	if (!code || name_index(codes, (int)ncodes, code) < 0)
 		return dt_problem_add(ps, field, "inspection.check_unknown", "value", code, NULL);
@@ -254,17 +254,15 @@ enum dt_err dt_check_result_check(struct dt_problems *ps, const char *field, con
 	return DT_OK;
 }
 
-enum dt_err dt_inspection_finish_check(struct dt_problems *ps,
-				       const struct dt_inspection_facts *f)
+enum dt_err dt_inspection_finish_check(struct dt_problems *ps, const struct dt_inspection_facts *f)
 {
 	if (f->status && !strcmp(f->status, "done"))
 		return dt_problem_add(ps, NULL, "inspection.already_done", NULL);
 	enum dt_err rc = DT_OK, r;
 	if (!f->visited && (r = dt_problem_add(ps, "visited_on", "inspection.no_visit", NULL)))
 		rc = rc ? rc : r;
-	if (f->unanswered &&
-	    (r = dt_problem_add(ps, "checks", "inspection.unanswered", "count",
-				DT_I(f->unanswered), NULL)))
+	if (f->unanswered && (r = dt_problem_add(ps, "checks", "inspection.unanswered", "count",
+						 DT_I(f->unanswered), NULL)))
 		rc = rc ? rc : r;
 	if (!f->conclusion &&
 	    (r = dt_problem_add(ps, "conclusion", "inspection.no_conclusion", NULL)))

@@ -62,7 +62,7 @@ enum dt_finding_colour { DT_COLOUR_NONE, DT_COLOUR_GREEN, DT_COLOUR_YELLOW, DT_C
 
 /** Days left at which a finding turns yellow (<=) and red (<=); the alert days. */
 #define DT_FINDING_YELLOW_DAYS 7
-#define DT_FINDING_RED_DAYS    3
+#define DT_FINDING_RED_DAYS 3
 /** The longest deadline an inspector may give, in days from today. */
 #define DT_FINDING_MAX_DAYS 366
 /** Longest description, rectification body or reason, in characters. */
@@ -143,15 +143,15 @@ enum dt_err dt_check_result_parse(const char *s, enum dt_check_result *out);
  */
 enum dt_err dt_check_result_check(struct dt_problems *ps, const char *field, const char *code,
 				  enum dt_check_result r, const char *remark,
-				  const char *const *codes, size_t ncodes,
-				  const char *const *seen, size_t nseen);
+				  const char *const *codes, size_t ncodes, const char *const *seen,
+				  size_t nseen);
 
 /** What the store knows of an inspection when it is finished. */
 struct dt_inspection_facts {
-	const char *status;  /* "planned", "in_progress", "done" */
-	bool visited;        /* a visit date is recorded */
-	size_t unanswered;   /* checklist items with no result */
-	bool conclusion;     /* a conclusion is written */
+	const char *status; /* "planned", "in_progress", "done" */
+	bool visited;       /* a visit date is recorded */
+	size_t unanswered;  /* checklist items with no result */
+	bool conclusion;    /* a conclusion is written */
 };
 
 /**
@@ -160,8 +160,7 @@ struct dt_inspection_facts {
  * ("inspection.no_visit"), every checklist item answered
  * ("inspection.unanswered" {count}) and a conclusion ("inspection.no_conclusion").
  */
-enum dt_err dt_inspection_finish_check(struct dt_problems *ps,
-				       const struct dt_inspection_facts *f);
+enum dt_err dt_inspection_finish_check(struct dt_problems *ps, const struct dt_inspection_facts *f);
 
 /**
  * The visit date of an inspection: not in the future ("date.future" on

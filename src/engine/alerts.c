@@ -345,26 +345,29 @@ static enum dt_err on_finding_due(struct eval *ev, json_t *st, double thr)
 {
 	int64_t left = COL_I(st, 4);
 	const char *band = left <= 1 ? "1" : left <= 3 ? "3" : "7";
-	dt_strbuf_addf(&ev->zh, "督查问题 %lld(%s)整改期限 %s, 还剩 %lld 天", (long long)COL_I(st, 0),
-		       severity_zh(COL_S(st, 2)), COL_S(st, 3), (long long)left);
+	dt_strbuf_addf(&ev->zh, "督查问题 %lld(%s)整改期限 %s, 还剩 %lld 天",
+		       (long long)COL_I(st, 0), severity_zh(COL_S(st, 2)), COL_S(st, 3),
+		       (long long)left);
 	dt_strbuf_addf(&ev->en, "Finding %lld (%s) is due for rectification on %s, in %lld day%s",
 		       (long long)COL_I(st, 0), COL_S(st, 2), COL_S(st, 3), (long long)left,
 		       left == 1 ? "" : "s");
-	return raise_for(ev, "finding_due", left <= 3 ? "warning" : "info", "finding",
-			 COL_I(st, 0), band, (int)COL_I(st, 1), (double)left, thr);
+	return raise_for(ev, "finding_due", left <= 3 ? "warning" : "info", "finding", COL_I(st, 0),
+			 band, (int)COL_I(st, 1), (double)left, thr);
 }
 
 /* A finding open or rectifying after its deadline (row as above, days past): to its city. */
 static enum dt_err on_finding_overdue(struct eval *ev, json_t *st, double thr)
 {
 	(void)thr;
-	dt_strbuf_addf(&ev->zh, "督查问题 %lld(%s)已超过整改期限 %s %lld 天", (long long)COL_I(st, 0),
-		       severity_zh(COL_S(st, 2)), COL_S(st, 3), (long long)COL_I(st, 4));
+	dt_strbuf_addf(&ev->zh, "督查问题 %lld(%s)已超过整改期限 %s %lld 天",
+		       (long long)COL_I(st, 0), severity_zh(COL_S(st, 2)), COL_S(st, 3),
+		       (long long)COL_I(st, 4));
 	dt_strbuf_addf(&ev->en, "Finding %lld (%s) is %lld day%s past its deadline %s",
 		       (long long)COL_I(st, 0), COL_S(st, 2), (long long)COL_I(st, 4),
 		       COL_I(st, 4) == 1 ? "" : "s", COL_S(st, 3));
-	return raise(ev, "finding_overdue", strcmp(COL_S(st, 2), "general") ? "critical" : "warning",
-		     "finding", COL_I(st, 0), (int)COL_I(st, 1), (double)COL_I(st, 4), 0);
+	return raise(ev, "finding_overdue",
+		     strcmp(COL_S(st, 2), "general") ? "critical" : "warning", "finding",
+		     COL_I(st, 0), (int)COL_I(st, 1), (double)COL_I(st, 4), 0);
 }
 
 /* Region-level rules for one pilot: targets off track, dual ratio below plan. */

@@ -24,28 +24,29 @@
 
 /* Permissions: one bit each; roles map to sets of them in auth.c. */
 enum dt_perm {
-	DT_P_READ = 1 << 0,      /* read records within scope */
-	DT_P_PILOT = 1 << 1,     /* pilots (plans) */
-	DT_P_ORG = 1 << 2,       /* organisations */
-	DT_P_PROGRAMME = 1 << 3, /* programmes */
-	DT_P_PARTNER = 1 << 4,   /* partnerships */
-	DT_P_DEMAND = 1 << 5,    /* demand and places */
-	DT_P_TRAINEE = 1 << 6,   /* trainees */
-	DT_P_CONTRACT = 1 << 7,  /* contracts and their life cycle */
-	DT_P_APPROVE = 1 << 8,   /* approve a contract as one's own party */
-	DT_P_RECORD = 1 << 9,    /* record-book entries */
-	DT_P_SIGNOFF = 1 << 10,  /* sign off record-book entries */
-	DT_P_ASSESS = 1 << 11,   /* assessments and outcomes */
-	DT_P_REFDATA = 1 << 12,  /* regions and occupations */
-	DT_P_PII = 1 << 13,      /* pii:read, unmasked national IDs */
-	DT_P_AUDIT = 1 << 14,    /* audit log */
-	DT_P_MONITOR = 1 << 15,  /* indicators, rankings */
-	DT_P_TARGET = 1 << 16,   /* set targets and minimum wages */
-	DT_P_ALERT = 1 << 17,    /* acknowledge and resolve alerts */
+	DT_P_READ = 1 << 0,       /* read records within scope */
+	DT_P_PILOT = 1 << 1,      /* pilots (plans) */
+	DT_P_ORG = 1 << 2,        /* organisations */
+	DT_P_PROGRAMME = 1 << 3,  /* programmes */
+	DT_P_PARTNER = 1 << 4,    /* partnerships */
+	DT_P_DEMAND = 1 << 5,     /* demand and places */
+	DT_P_TRAINEE = 1 << 6,    /* trainees */
+	DT_P_CONTRACT = 1 << 7,   /* contracts and their life cycle */
+	DT_P_APPROVE = 1 << 8,    /* approve a contract as one's own party */
+	DT_P_RECORD = 1 << 9,     /* record-book entries */
+	DT_P_SIGNOFF = 1 << 10,   /* sign off record-book entries */
+	DT_P_ASSESS = 1 << 11,    /* assessments and outcomes */
+	DT_P_REFDATA = 1 << 12,   /* regions and occupations */
+	DT_P_PII = 1 << 13,       /* pii:read, unmasked national IDs */
+	DT_P_AUDIT = 1 << 14,     /* audit log */
+	DT_P_MONITOR = 1 << 15,   /* indicators, rankings */
+	DT_P_TARGET = 1 << 16,    /* set targets and minimum wages */
+	DT_P_ALERT = 1 << 17,     /* acknowledge and resolve alerts */
 	DT_P_SUPERVISE = 1 << 18, /* make inspection plans, commit, draw, reveal */
-	DT_P_INSPECT = 1 << 19,  /* conduct inspections one is drawn for, record and verify findings */
-	DT_P_RECTIFY = 1 << 20,  /* rectify one's own organisation's findings */
-				 /* a new permission is named in auth.c's perm_names too */
+	DT_P_INSPECT =
+		1 << 19, /* conduct inspections one is drawn for, record and verify findings */
+	DT_P_RECTIFY = 1 << 20, /* rectify one's own organisation's findings */
+				/* a new permission is named in auth.c's perm_names too */
 };
 
 enum dt_route_flags {

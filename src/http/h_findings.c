@@ -75,8 +75,8 @@ void dt_h_inspection_results(struct dt_ctx *c)
 
 void dt_h_finding_list(struct dt_ctx *c)
 {
-	static const char *const known[] = { "status", "severity",  "region", "inspection_id",
-					     "org_id", "overdue", "after",  "limit" };
+	static const char *const known[] = { "status", "severity", "region", "inspection_id",
+					     "org_id", "overdue",  "after",  "limit" };
 	struct dt_finding_filter flt = { 0 };
 	struct dt_problems ps = DT_PROBLEMS_INIT;
 	for (int i = 0; i < c->nquery; i++) {
@@ -94,7 +94,8 @@ void dt_h_finding_list(struct dt_ctx *c)
 		} else if (!strcmp(n, "severity")) {
 			flt.severity = v;
 		} else if (!strcmp(n, "overdue")) {
-			if (strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0"))
+			if (strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") &&
+			    strcmp(v, "0"))
 				dt_problem_add(&ps, n, "type.boolean", NULL);
 			flt.overdue = !strcmp(v, "true") || !strcmp(v, "1");
 		} else if (!strcmp(n, "region")) {
@@ -198,8 +199,8 @@ void dt_h_finding_decide(struct dt_ctx *c)
 	if (!dt_ctx_id(c, "id", &id))
 		return;
 	json_t *out = NULL;
-	int rc = dt_store_finding_decide(c->store, &c->actor, caller(c), id, c->body, &out,
-					 &c->err);
+	int rc =
+		dt_store_finding_decide(c->store, &c->actor, caller(c), id, c->body, &out, &c->err);
 	if (rc != DT_OK) {
 		dt_reply_store_error(c, rc);
 		return;
@@ -248,7 +249,8 @@ void dt_h_attachment_upload(struct dt_ctx *c)
 		return;
 	}
 	char *loc = dt_http_alloc(c->req, 96);
-	snprintf(loc, 96, "/api/v1/attachments/%s", json_string_value(json_object_get(out, "hash")));
+	snprintf(loc, 96, "/api/v1/attachments/%s",
+		 json_string_value(json_object_get(out, "hash")));
 	dt_http_add_header(c->res, "location", loc);
 	dt_reply_json(c, 201, out);
 }
@@ -273,11 +275,11 @@ void dt_h_attachment_get(struct dt_ctx *c)
 	c->res->content_type = mime ? mime : "application/octet-stream";
 	c->res->body.max = DT_ATTACHMENT_MAX + 1;
 	dt_strbuf_add(&c->res->body, f.content.buf, f.content.len);
-	dt_http_add_header(c->res, "content-disposition",
-			   dt_http_strdup(c->req, cd.buf, cd.len));
+	dt_http_add_header(c->res, "content-disposition", dt_http_strdup(c->req, cd.buf, cd.len));
 	dt_http_add_header(c->res, "x-content-type-options", "nosniff");
-	dt_http_add_header(c->res, "content-security-policy",
-			   "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
+	dt_http_add_header(
+		c->res, "content-security-policy",
+		"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
 	dt_http_add_header(c->res, "cache-control", "private, no-store");
 	dt_strbuf_release(&cd);
 	dt_strbuf_release(&f.content);

@@ -387,8 +387,7 @@ static void roles_and_entities(json_t *doc)
  * filters, the file upload's body and the file's answer; false for other
  * routes.
  */
-static bool finding_operation(const struct dt_route *r, json_t *op, json_t *params,
-				  json_t *resp)
+static bool finding_operation(const struct dt_route *r, json_t *op, json_t *params, json_t *resp)
 {
 	static const char *const types[] = { "image/jpeg", "image/png", "image/webp",
 					     "application/pdf" };
@@ -413,8 +412,8 @@ static bool finding_operation(const struct dt_route *r, json_t *op, json_t *para
 			{ "limit", "1..1000, default 100" },
 		};
 		for (size_t i = 0; i < DT_ARRAY_SIZE(q); i++)
-			json_array_append_new(params, param(q[i][0], "query", false, "string",
-							    q[i][1]));
+			json_array_append_new(params,
+					      param(q[i][0], "query", false, "string", q[i][1]));
 	}
 	if (r->flags & DT_R_UPLOAD) {
 		json_t *content = json_object();
@@ -424,9 +423,10 @@ static bool finding_operation(const struct dt_route *r, json_t *op, json_t *para
 						      "format", "binary"));
 		json_object_set_new(op, "requestBody",
 				    json_pack("{s:b, s:o}", "required", 1, "content", content));
-		json_array_append_new(params, param("name", "query", false, "string",
-						    "the file's name (made safe; the type comes from "
-						    "the content)"));
+		json_array_append_new(params,
+				      param("name", "query", false, "string",
+					    "the file's name (made safe; the type comes from "
+					    "the content)"));
 		json_object_set_new(resp, "201",
 				    json_response("{hash, mime, size, name}",
 						  json_pack("{s:s}", "type", "object")));

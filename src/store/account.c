@@ -593,7 +593,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 						      NULL);
 				goto out;
 			}
-			dt_strbuf_adds(&sql, !strcmp(name, "from") ? " AND ts >= ?" : " AND ts < ?");
+			dt_strbuf_adds(&sql,
+				       !strcmp(name, "from") ? " AND ts >= ?" : " AND ts < ?");
 			json_array_append_new(binds, json_integer(ms));
 			continue;
 		}

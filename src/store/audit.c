@@ -454,9 +454,9 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 }
 
 /* The audit table's columns in the order a copy writes them. */
-static const char *const copy_cols[] = { "id",     "ts",        "actor",  "request_id",
-					 "action", "entity",    "entity_id", "before",
-					 "after",  "region",    "prev_hash", "hash" };
+static const char *const copy_cols[] = { "id",     "ts",     "actor",     "request_id",
+					 "action", "entity", "entity_id", "before",
+					 "after",  "region", "hash" };
 
 enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
 				  const char *entity, int n, const int64_t *entity_ids,
@@ -477,6 +477,12 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 	} else if ((rc = chain_tip(s, &last, prev, err)) != DT_OK) {
 		return rc;
 	}
+	int64_t ms = 0;
+	char msbuf[24];
+	if (!dt_time_to_ms(ts, &ms))
+		return dt_error(err, DT_EINTERNAL, "internal error: an audit time %s", ts);
+	snprintf(msbuf, sizeof(msbuf), "%lld", (long long)ms);
+	const char *verb = stored_action(action, entity);
 	/* one copy: each event hashed as it goes, while the server takes the ones before */
 	struct dt_db_copy *c =
 		dt_db_copy_begin(s->db, "audit", copy_cols, (int)DT_ARRAY_SIZE(copy_cols), err);
@@ -486,19 +492,18 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 		char id[24], reg[24];
 		snprintf(id, sizeof(id), "%lld", (long long)entity_ids[i]);
 		snprintf(reg, sizeof(reg), "%ld", regions[i]);
-		const char *cols[NCOLS] = {
-			ts,     a->login, a->request_id, action, entity, entity_ids[i] ? id : NULL,
-			NULL,   afters[i], regions[i] ? reg : NULL
-		};
-		event_hash(2, last + 1 + i, cols, prev, hash);
+		const char *cols[NCOLS] = { msbuf, a->login,  a->request_id,
+					    verb,  entity,    entity_ids[i] ? id : NULL,
+					    NULL,  afters[i], regions[i] ? reg : NULL };
+		event_hash(3, last + 1 + i, cols, prev, hash);
 		dt_db_copy_int64(c, last + 1 + i);
-		dt_db_copy_text(c, ts, -1);
+		dt_db_copy_int64(c, ms);
 		dt_db_copy_text(c, a->login, -1);
 		if (a->request_id)
 			dt_db_copy_text(c, a->request_id, -1);
 		else
 			dt_db_copy_null(c);
-		dt_db_copy_text(c, action, -1);
+		dt_db_copy_text(c, verb, -1);
 		dt_db_copy_text(c, entity, -1);
 		if (entity_ids[i])
 			dt_db_copy_int64(c, entity_ids[i]);
@@ -513,7 +518,6 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 			dt_db_copy_int64(c, regions[i]);
 		else
 			dt_db_copy_null(c);
-		dt_db_copy_blob(c, prev, HASH_LEN);
 		dt_db_copy_blob(c, hash, HASH_LEN);
 		bool ok = dt_db_copy_row(c);
 		memcpy(prev, hash, HASH_LEN); /* borrowed until the row is done */

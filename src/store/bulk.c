@@ -132,9 +132,10 @@ static void bind_opt(struct dt_db_stmt *st, int i, const char *v)
 
 #define TRAINEE_COLS 14
 static const char *const trainee_cols[TRAINEE_COLS] = {
-	"id",     "national_id", "national_id_enc", "national_id_blind", "name",
-	"gender", "birth_date",  "region",          "phone",             "email",
-	"guardian_name", "registered_by", "created_at", "updated_at"
+	"id",         "national_id", "national_id_enc", "national_id_blind",
+	"name",       "gender",      "birth_date",      "region",
+	"phone",      "email",       "guardian_name",   "registered_by",
+	"created_at", "updated_at"
 };
 
 /* Bind @t to the TRAINEE_COLS parameters from @p on. */

@@ -208,8 +208,7 @@ static void copy_value(struct dt_db_copy *cp, const char *t, struct dt_db_stmt *
 	/* an audit hash kept as hex text (SQLite, before migration 007): its bytes */
 	if (type == DT_DB_TEXT && !strcmp(t, "audit")) {
 		const char *col = dt_db_column_name(row, c);
-		if (!strcmp(col, "hash") &&
-		    dt_audit_column_hash(row, c, hash)) {
+		if (!strcmp(col, "hash") && dt_audit_column_hash(row, c, hash)) {
 			dt_db_copy_blob(cp, hash, 32);
 			return;
 		}
@@ -230,10 +229,11 @@ static void copy_value(struct dt_db_copy *cp, const char *t, struct dt_db_stmt *
 /* Upsert the source's current meta row (key, value) into the target. */
 static enum dt_err meta_put(struct dt_store *to, struct dt_db_stmt *row, struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st = dt_sql_prepare(to,
-					       "INSERT INTO meta(key, value) VALUES (?, ?) "
-					       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-					       err);
+	struct dt_db_stmt *st =
+		dt_sql_prepare(to,
+			       "INSERT INTO meta(key, value) VALUES (?, ?) "
+			       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+			       err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_text(st, 1, dt_db_column_text(row, 0), -1);

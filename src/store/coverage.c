@@ -470,8 +470,8 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 		fold_reset(&f);
 		while (es == DT_DB_ROW && dt_db_column_int64(ev, 0) == eid) {
 			char whole[128];
-			const char *act = dt_audit_action(dt_db_column_text(ev, 2), t->entity, whole,
-							  sizeof(whole));
+			const char *act = dt_audit_action(dt_db_column_text(ev, 2), t->entity,
+							  whole, sizeof(whole));
 			const char *after = dt_db_column_text(ev, 3);
 			struct create c;
 			create_of(ev, 0, 4, 5, &c);
@@ -500,11 +500,12 @@ enum dt_err dt_store_audit_fold(struct dt_store *s, const char *entity, int64_t 
 	struct fold f = { 0, DT_STRBUF_INIT, false, DT_STRBUF_INIT, NULL, entity, false, { 0 } };
 	*out = NULL;
 	*last = 0;
-	struct dt_db_stmt *st = dt_sql_prepare(s,
-					       "SELECT id, action, after, entity_id, ts, region, before "
-					       "FROM audit WHERE entity = ? AND entity_id = ? "
-					       "ORDER BY id",
-					       err);
+	struct dt_db_stmt *st =
+		dt_sql_prepare(s,
+			       "SELECT id, action, after, entity_id, ts, region, before "
+			       "FROM audit WHERE entity = ? AND entity_id = ? "
+			       "ORDER BY id",
+			       err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_text(st, 1, entity, -1);

@@ -1620,8 +1620,7 @@ static enum dt_err pg_copy_end(struct dt_db_copy *c, bool abandon, struct dt_str
 	if (ok && !dt_strbuf_ok(&pc->buf)) {
 		dt_db_set_error(c->db, DT_DBE_OTHER, "out of memory", NULL);
 		ok = false;
-	} else if (ok && pc->buf.len &&
-		   PQputCopyData(p->c, pc->buf.buf, (int)pc->buf.len) != 1) {
+	} else if (ok && pc->buf.len && PQputCopyData(p->c, pc->buf.buf, (int)pc->buf.len) != 1) {
 		note_error(p, NULL);
 		ok = false;
 	}

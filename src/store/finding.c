@@ -36,12 +36,12 @@
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-#define INSPECTION_COLS                                                                       \
-	"i.id, i.plan_id, i.object_kind, i.object_id, i.city, i.org_id, i.inspector_a, "      \
-	"i.inspector_b, i.status, i.visited_on, i.conclusion, i.publishable, i.region, "      \
+#define INSPECTION_COLS                                                                  \
+	"i.id, i.plan_id, i.object_kind, i.object_id, i.city, i.org_id, i.inspector_a, " \
+	"i.inspector_b, i.status, i.visited_on, i.conclusion, i.publishable, i.region, " \
 	"i.created_at, i.updated_at"
 
-#define FINDING_COLS                                                                          \
+#define FINDING_COLS                                                                           \
 	"f.id, f.inspection_id, f.severity, f.org_id, f.region, f.check_code, f.description, " \
 	"f.deadline, f.status, f.closed_at, f.created_at, f.updated_at, i.inspector_a, "       \
 	"i.inspector_b, i.plan_id, i.object_kind, i.object_id, i.org_id"
@@ -73,8 +73,7 @@ static bool drawn(const struct dt_account *who, int64_t a, int64_t b)
  * inspection with inspectors @a and @b?  The rule of the head comment;
  * scope_sql() below says the same in SQL.
  */
-static bool visible(const struct dt_account *who, int64_t region, int64_t org, int64_t a,
-		    int64_t b)
+static bool visible(const struct dt_account *who, int64_t region, int64_t org, int64_t a, int64_t b)
 {
 	if (unrestricted(who) || drawn(who, a, b))
 		return true;
@@ -142,8 +141,8 @@ static json_t *col_int(struct dt_db_stmt *st, int i)
 static enum dt_err load_inspection(struct dt_store *s, int64_t id, struct insp *out, json_t **json,
 				   struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st =
-		dt_sql_prepare(s, "SELECT " INSPECTION_COLS " FROM inspection i WHERE i.id = ?", err);
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s, "SELECT " INSPECTION_COLS " FROM inspection i WHERE i.id = ?", err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_int64(st, 1, id);
@@ -204,9 +203,9 @@ static enum dt_err links_json(struct dt_store *s, const char *kind, int64_t id, 
 		struct dt_strbuf hex = DT_STRBUF_INIT;
 		if (dt_db_column_bytes(st, 0) == DT_ATTACHMENT_HASH_LEN)
 			dt_strbuf_addhex(&hex, dt_db_column_blob(st, 0), DT_ATTACHMENT_HASH_LEN);
-		json_array_append_new(out, json_pack("{s:s, s:o, s:o, s:o}", "hash", hex.buf, "name",
-						     col_text(st, 1), "mime", col_text(st, 2),
-						     "size", col_int(st, 3)));
+		json_array_append_new(out, json_pack("{s:s, s:o, s:o, s:o}", "hash", hex.buf,
+						     "name", col_text(st, 1), "mime",
+						     col_text(st, 2), "size", col_int(st, 3)));
 		dt_strbuf_release(&hex);
 	}
 	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "attachment_link", err);
@@ -218,8 +217,8 @@ static enum dt_err links_json(struct dt_store *s, const char *kind, int64_t id, 
 static enum dt_err plan_codes(struct dt_store *s, int64_t plan, json_t *codes,
 			      struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st =
-		dt_sql_prepare(s, "SELECT code FROM plan_check WHERE plan_id = ? ORDER BY pos", err);
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s, "SELECT code FROM plan_check WHERE plan_id = ? ORDER BY pos", err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_int64(st, 1, plan);
@@ -235,7 +234,8 @@ static enum dt_err plan_codes(struct dt_store *s, int64_t plan, json_t *codes,
 static enum dt_err checks_json(struct dt_store *s, int64_t id, json_t *out, struct dt_strbuf *err)
 {
 	struct dt_db_stmt *st = dt_sql_prepare(
-		s, "SELECT code, result, remark FROM inspection_check WHERE inspection_id = ?", err);
+		s, "SELECT code, result, remark FROM inspection_check WHERE inspection_id = ?",
+		err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_int64(st, 1, id);
@@ -347,7 +347,8 @@ static enum dt_err files_arg(struct dt_store *s, const struct dt_account *who, j
 			return dt_sql_error(s, "attachment", err);
 		if (!ok) {
 			dt_strbuf_release(&name);
-			return dt_store_problem(s, err, f, "attachment.missing", "value", hex, NULL);
+			return dt_store_problem(s, err, f, "attachment.missing", "value", hex,
+						NULL);
 		}
 		json_array_append_new(*out, json_pack("{s:s, s:s}", "hash", hex, "name", name.buf));
 		dt_strbuf_release(&name);
@@ -377,7 +378,8 @@ static enum dt_err link_files(struct dt_store *s, const char *kind, int64_t id, 
 		dt_db_bind_blob(st, 3, raw, sizeof(raw));
 		dt_db_bind_text(st, 4, json_string_value(json_object_get(v, "name")), -1);
 		dt_db_bind_text(st, 5, now, -1);
-		int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, "attachment_link", err);
+		int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK
+						      : dt_sql_error(s, "attachment_link", err);
 		dt_db_reset(st);
 		if (rc != DT_OK)
 			return rc;
@@ -392,8 +394,8 @@ static enum dt_err date_arg(struct dt_store *s, json_t *v, const char *field, st
 	if (!json_is_string(v))
 		return dt_store_problem(s, err, field, v ? "type.date" : "field.required", NULL);
 	if (!dt_period_date(json_string_value(v), d))
-		return dt_store_problem(s, err, field, "date.invalid", "value", json_string_value(v),
-					NULL);
+		return dt_store_problem(s, err, field, "date.invalid", "value",
+					json_string_value(v), NULL);
 	return DT_OK;
 }
 
@@ -639,8 +641,9 @@ enum dt_err dt_store_inspection_record(struct dt_store *s, const struct dt_actor
 		if (rc == DT_OK && open < 0)
 			rc = DT_EDB;
 		if (rc == DT_OK) {
-			json_t *b = json_pack("[i, s, I]", dt_inspection_publishable("done", open) ? 1 : 0,
-					      now, (json_int_t)id);
+			json_t *b = json_pack("[i, s, I]",
+					      dt_inspection_publishable("done", open) ? 1 : 0, now,
+					      (json_int_t)id);
 			/* publishable: 一公开 once every finding is closed */
 			rc = run(s,
 				 "UPDATE inspection SET status = 'done', publishable = ?, "
@@ -721,18 +724,20 @@ static void derive(json_t *o, const struct fnd *f, struct dt_date today)
 				    : json_integer(dt_finding_days_left(f->deadline, today)));
 	json_object_set_new(o, "overdue",
 			    json_boolean(dt_finding_overdue(f->status, f->deadline, today)));
-	json_object_set_new(o, "colour", json_string(dt_finding_colour_name(dt_finding_colour(
-						   f->status, f->deadline, today))));
+	json_object_set_new(o, "colour",
+			    json_string(dt_finding_colour_name(
+				    dt_finding_colour(f->status, f->deadline, today))));
 }
 
 /* Load finding @id (any scope) as stored, into @f and *@o. */
 static enum dt_err load_finding(struct dt_store *s, int64_t id, struct fnd *f, json_t **o,
 				struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st = dt_sql_prepare(s,
-					       "SELECT " FINDING_COLS " FROM finding f JOIN "
-					       "inspection i ON i.id = f.inspection_id WHERE f.id = ?",
-					       err);
+	struct dt_db_stmt *st =
+		dt_sql_prepare(s,
+			       "SELECT " FINDING_COLS " FROM finding f JOIN "
+			       "inspection i ON i.id = f.inspection_id WHERE f.id = ?",
+			       err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_int64(st, 1, id);
@@ -776,13 +781,14 @@ static enum dt_err rectifications_json(struct dt_store *s, int64_t id, json_t *o
 	dt_db_bind_int64(st, 1, id);
 	int r;
 	while ((r = dt_db_step(st)) == DT_DB_ROW)
-		json_array_append_new(
-			out, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-				       (json_int_t)dt_db_column_int64(st, 0), "body", col_text(st, 1),
-				       "submitted_by", col_int(st, 2), "submitted_at",
-				       col_text(st, 3), "decision", col_text(st, 4), "reason",
-				       col_text(st, 5), "new_deadline", col_text(st, 6),
-				       "decided_by", col_int(st, 7), "decided_at", col_text(st, 8)));
+		json_array_append_new(out,
+				      json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+						"id", (json_int_t)dt_db_column_int64(st, 0), "body",
+						col_text(st, 1), "submitted_by", col_int(st, 2),
+						"submitted_at", col_text(st, 3), "decision",
+						col_text(st, 4), "reason", col_text(st, 5),
+						"new_deadline", col_text(st, 6), "decided_by",
+						col_int(st, 7), "decided_at", col_text(st, 8)));
 	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "rectification", err);
 	dt_db_reset(st);
 	size_t i;
@@ -995,8 +1001,8 @@ enum dt_err dt_store_finding_create(struct dt_store *s, const struct dt_actor *a
 		if (dt_store_get(s, NULL, "organization", json_integer_value(v), 0, &o, NULL) !=
 		    DT_OK) {
 			rc = dt_store_problem(s, err, "org_id", "ref.missing", "id",
-					      DT_I(json_integer_value(v)), "entity",
-					      "organization", NULL);
+					      DT_I(json_integer_value(v)), "entity", "organization",
+					      NULL);
 			goto out;
 		}
 		json_decref(o);
@@ -1013,13 +1019,12 @@ enum dt_err dt_store_finding_create(struct dt_store *s, const struct dt_actor *a
 		bool known = false;
 		size_t i;
 		json_t *c;
-		json_array_foreach(codes, i, c) known |=
-			json_is_string(cc) && json_equal(c, cc);
+		json_array_foreach(codes, i, c) known |= json_is_string(cc) && json_equal(c, cc);
 		json_decref(codes);
 		if (rc == DT_OK && !known)
-			rc = dt_store_problem(s, err, "check_code", "inspection.check_unknown",
-					      "value", json_is_string(cc) ? json_string_value(cc) : "",
-					      NULL);
+			rc = dt_store_problem(
+				s, err, "check_code", "inspection.check_unknown", "value",
+				json_is_string(cc) ? json_string_value(cc) : "", NULL);
 		if (rc != DT_OK)
 			goto out;
 	} else {
@@ -1043,9 +1048,10 @@ enum dt_err dt_store_finding_create(struct dt_store *s, const struct dt_actor *a
 		rc = link_files(s, "finding", id, files, now, err);
 	if (rc == DT_OK && !strcmp(in.status, "planned")) {
 		json_t *b = json_pack("[s, I]", now, (json_int_t)inspection);
-		rc = run(s,
-			 "UPDATE inspection SET status = 'in_progress', updated_at = ? WHERE id = ?",
-			 b, "inspection", err);
+		rc = run(
+			s,
+			"UPDATE inspection SET status = 'in_progress', updated_at = ? WHERE id = ?",
+			b, "inspection", err);
 		json_decref(b);
 	}
 	if (rc == DT_OK) {
@@ -1070,9 +1076,9 @@ out:
 static enum dt_err set_status(struct dt_store *s, int64_t id, enum dt_finding_status to,
 			      const char *deadline, const char *now, struct dt_strbuf *err)
 {
-	json_t *b = json_pack("[s, s, s, s, I]", dt_finding_status_name(to),
-			      deadline ? deadline : "", to == DT_FINDING_CLOSED ? now : "", now,
-			      (json_int_t)id);
+	json_t *b =
+		json_pack("[s, s, s, s, I]", dt_finding_status_name(to), deadline ? deadline : "",
+			  to == DT_FINDING_CLOSED ? now : "", now, (json_int_t)id);
 	/* empty texts stand for "unchanged deadline" and "no closing time" */
 	enum dt_err rc = run(s,
 			     "UPDATE finding SET status = ?, deadline = coalesce(nullif(?, ''), "
@@ -1114,8 +1120,8 @@ enum dt_err dt_store_finding_rectify(struct dt_store *s, const struct dt_actor *
 		goto out;
 	if (ev == DT_FEV_SUBMIT) {
 		if (!json_is_object(body)) {
-			rc = dt_store_problem(s, err, "body", body ? "type.object" : "field.required",
-					      NULL);
+			rc = dt_store_problem(s, err, "body",
+					      body ? "type.object" : "field.required", NULL);
 			goto out;
 		}
 		if ((rc = known_fields(s, body, allowed, err)) != DT_OK ||
@@ -1134,8 +1140,8 @@ enum dt_err dt_store_finding_rectify(struct dt_store *s, const struct dt_actor *
 		if (rc == DT_OK)
 			rc = link_files(s, "rectification", rid, files, now, err);
 		if (rc == DT_OK) {
-			rect = json_pack("{s:I, s:I, s:O, s:o, s:s, s:O, s:O}", "id", (json_int_t)rid,
-					 "finding_id", (json_int_t)id, "body",
+			rect = json_pack("{s:I, s:I, s:O, s:o, s:s, s:O, s:O}", "id",
+					 (json_int_t)rid, "finding_id", (json_int_t)id, "body",
 					 json_object_get(body, "body"), "submitted_by",
 					 who && who->id ? json_integer(who->id) : json_null(),
 					 "submitted_at", now, "attachments", files, "region",
@@ -1245,8 +1251,8 @@ enum dt_err dt_store_finding_decide(struct dt_store *s, const struct dt_actor *a
 		 b, "rectification", err);
 	json_decref(b);
 	if (rc == DT_OK) {
-		rafter = json_pack("{s:I, s:I, s:s, s:O, s:o, s:o, s:s, s:O}", "id", (json_int_t)rid,
-				   "finding_id", (json_int_t)id, "decision",
+		rafter = json_pack("{s:I, s:I, s:s, s:O, s:o, s:o, s:s, s:O}", "id",
+				   (json_int_t)rid, "finding_id", (json_int_t)id, "decision",
 				   accept ? "accepted" : "rejected", "reason",
 				   reason ? reason : json_null(), "new_deadline",
 				   *dl ? json_string(dl) : json_null(), "decided_by",
@@ -1269,9 +1275,10 @@ enum dt_err dt_store_finding_decide(struct dt_store *s, const struct dt_actor *a
 		rc = open < 0 ? DT_EDB : load_inspection(s, f.inspection_id, &in, NULL, err);
 		if (rc == DT_OK && dt_inspection_publishable(in.status, open)) {
 			json_t *ib = json_pack("[s, I]", now, (json_int_t)in.id);
-			rc = run(s,
-				 "UPDATE inspection SET publishable = 1, updated_at = ? WHERE id = ?",
-				 ib, "inspection", err);
+			rc = run(
+				s,
+				"UPDATE inspection SET publishable = 1, updated_at = ? WHERE id = ?",
+				ib, "inspection", err);
 			json_decref(ib);
 			json_t *ia = json_pack("{s:b, s:O}", "publishable", 1, "region",
 					       json_object_get(before, "region"));
@@ -1336,11 +1343,12 @@ enum dt_err dt_store_attachment_put(struct dt_store *s, const struct dt_actor *a
 		goto out;
 	if (who && who->id) {
 		/* the uploader may see it and attach it; a second upload renames it */
-		st = dt_sql_prepare(s,
-				    "INSERT INTO attachment_link (owner_kind, owner_id, hash, name, "
-				    "created_at) VALUES ('upload', ?, ?, ?, ?) ON CONFLICT "
-				    "(owner_kind, owner_id, hash) DO UPDATE SET name = excluded.name",
-				    err);
+		st = dt_sql_prepare(
+			s,
+			"INSERT INTO attachment_link (owner_kind, owner_id, hash, name, "
+			"created_at) VALUES ('upload', ?, ?, ?, ?) ON CONFLICT "
+			"(owner_kind, owner_id, hash) DO UPDATE SET name = excluded.name",
+			err);
 		if (!st) {
 			rc = DT_EDB;
 			goto out;
@@ -1547,8 +1555,9 @@ enum dt_err dt_store_supervision_indicators(struct dt_store *s, int region, int 
 	const char *k;
 	json_t *v;
 	json_object_foreach(by, k, v) json_object_set_new(
-		per, k, conducted ? json_real((double)json_integer_value(v) / (double)conducted)
-				  : json_null());
+		per, k,
+		conducted ? json_real((double)json_integer_value(v) / (double)conducted)
+			  : json_null());
 	json_object_set_new(per, "total",
 			    conducted ? json_real((double)total / (double)conducted) : json_null());
 	char reg[16];

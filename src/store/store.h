@@ -724,9 +724,9 @@ struct dt_finding_filter {
 	const char *severity; /* general, serious, grave (or 一般, 较重, 严重) */
 	int region;           /* within this region */
 	int64_t inspection_id, org_id;
-	bool overdue;         /* only overdue findings (domain/finding.h) */
-	int64_t after;        /* ids after this one (the cursor) */
-	int limit;            /* 1..1000, 0: 100 */
+	bool overdue;  /* only overdue findings (domain/finding.h) */
+	int64_t after; /* ids after this one (the cursor) */
+	int limit;     /* 1..1000, 0: 100 */
 };
 
 /**
@@ -803,8 +803,8 @@ enum dt_err dt_store_supervision_indicators(struct dt_store *s, int region, int 
 
 /** A stored evidence file as served. */
 struct dt_attachment_file {
-	char mime[32];             /* as sniffed at upload */
-	struct dt_strbuf name;     /* made safe (domain/attachment.h) */
+	char mime[32];         /* as sniffed at upload */
+	struct dt_strbuf name; /* made safe (domain/attachment.h) */
 	struct dt_strbuf content;
 };
 

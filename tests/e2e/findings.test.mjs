@@ -144,12 +144,13 @@ test('inspection -> finding -> rectification -> reject -> resubmit -> close, wit
   assert.equal(r.json.conclusion, '一项问题已整改销号');
 
   // Every step is in the audit chain, the files' hashes with them.
-  const actions = sqlite(db, "SELECT action FROM audit WHERE entity IN ('finding', 'rectification', 'inspection', 'attachment') ORDER BY id").split('\n');
+  // (the action is stored without its entity: format 3 of the audit events)
+  const actions = sqlite(db, "SELECT entity || '.' || action FROM audit WHERE entity IN ('finding', 'rectification', 'inspection', 'attachment') ORDER BY id").split('\n');
   for (const a of ['inspection.record', 'attachment.upload', 'finding.create', 'finding.start', 'rectification.submit', 'finding.submit', 'rectification.reject', 'finding.reject', 'rectification.accept', 'finding.accept']) {
     assert.ok(actions.includes(a), `audit has ${a}: ${actions.join(', ')}`);
   }
-  assert.equal(sqlite(db, `SELECT count(*) FROM audit WHERE action = 'finding.create' AND after LIKE '%${photo}%'`), '1');
-  assert.equal(sqlite(db, `SELECT count(*) FROM audit WHERE action = 'rectification.submit' AND after LIKE '%${report}%'`), '1');
+  assert.equal(sqlite(db, `SELECT count(*) FROM audit WHERE entity = 'finding' AND action = 'create' AND after LIKE '%${photo}%'`), '1');
+  assert.equal(sqlite(db, `SELECT count(*) FROM audit WHERE entity = 'rectification' AND action = 'submit' AND after LIKE '%${report}%'`), '1');
 });
 
 test('out of scope is 404, as missing; lists show only what is in scope', async () => {

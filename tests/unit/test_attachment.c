@@ -46,14 +46,19 @@ static void test_sniff(void **state)
 	} refused[] = {
 		{ "svg", "<svg xmlns='http://www.w3.org/2000/svg'/>", 42 },
 		{ "html", "<!doctype html><p>x", 19 },
-		{ "elf", "\x7f" "ELF\x02\x01\x01\0\0\0", 10 },
+		{ "elf",
+		  "\x7f"
+		  "ELF\x02\x01\x01\0\0\0",
+		  10 },
 		{ "pe", "MZ\x90\0\x03\0\0\0", 8 },
 		{ "script", "#!/bin/sh\n", 10 },
 		{ "gif", "GIF89a\1\0\1\0", 10 },
 		{ "zip", "PK\x03\x04\x14\0", 6 },
 		{ "jpeg, too short", "\xff\xd8\xff", 3 },
-		{ "png without IHDR", "\x89PNG\r\n\x1a\n\0\0\0\x0dIDAT\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 33 },
-		{ "webp, RIFF longer than the file", "RIFF\xff\0\0\0WEBPVP8L\x05\0\0\0\x2f\0\0\0\0\0", 25 },
+		{ "png without IHDR",
+		  "\x89PNG\r\n\x1a\n\0\0\0\x0dIDAT\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 33 },
+		{ "webp, RIFF longer than the file",
+		  "RIFF\xff\0\0\0WEBPVP8L\x05\0\0\0\x2f\0\0\0\0\0", 25 },
 		{ "riff of another kind", "RIFF\x0e\0\0\0AVI LIST\x05\0\0\0\x2f\0\0\0\0\0", 25 },
 		{ "pdf of no version", "%PDF-x.y\n", 9 },
 		{ "jpeg holding html", "\xff\xd8\xff\xe0<HTML><SCRIPT>alert(1)</SCRIPT>", 35 },
@@ -102,12 +107,15 @@ static void test_hash(void **state)
 	unsigned char raw[DT_ATTACHMENT_HASH_LEN], back[DT_ATTACHMENT_HASH_LEN];
 	/* BLAKE2b-256 of the empty string and of "abc" (RFC 7693 test vectors' family) */
 	dt_attachment_hash((const unsigned char *)"", 0, raw, hex);
-	assert_string_equal(hex, "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+	assert_string_equal(hex,
+			    "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
 	dt_attachment_hash((const unsigned char *)"abc", 3, raw, hex);
-	assert_string_equal(hex, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+	assert_string_equal(hex,
+			    "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
 	assert_true(dt_attachment_hash_parse(hex, back));
 	assert_memory_equal(raw, back, sizeof(raw));
-	assert_false(dt_attachment_hash_parse("BDDD813C634239723171EF3FEE98579B94964E3BB1CB3E427262C8C068D52319", NULL));
+	assert_false(dt_attachment_hash_parse(
+		"BDDD813C634239723171EF3FEE98579B94964E3BB1CB3E427262C8C068D52319", NULL));
 	assert_false(dt_attachment_hash_parse("bddd", NULL));
 	assert_false(dt_attachment_hash_parse("../../etc/passwd", NULL));
 	assert_false(dt_attachment_hash_parse(NULL, NULL));
@@ -131,7 +139,8 @@ static void test_names(void **state)
 	name_is("C:\\Users\\x\\..\\整改报告.pdf", DT_ATTACH_PDF, "整改报告.pdf");
 	name_is("../../etc/passwd", DT_ATTACH_PDF, "passwd.pdf");
 	name_is("a\"b\r\nc.webp", DT_ATTACH_WEBP, "abc.webp");
-	name_is("photo\xe2\x80\xaegpj.exe", DT_ATTACH_JPEG, "photogpj.exe.jpg"); /* U+202E dropped */
+	name_is("photo\xe2\x80\xaegpj.exe", DT_ATTACH_JPEG,
+		"photogpj.exe.jpg"); /* U+202E dropped */
 	name_is("...", DT_ATTACH_PDF, "file.pdf");
 	name_is(NULL, DT_ATTACH_JPEG, "file.jpg");
 	name_is("\xff\xfe", DT_ATTACH_JPEG, "file.jpg");
@@ -163,8 +172,8 @@ static void test_disposition(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sniff),      cmocka_unit_test(test_check_size),
-		cmocka_unit_test(test_hash),       cmocka_unit_test(test_names),
+		cmocka_unit_test(test_sniff),       cmocka_unit_test(test_check_size),
+		cmocka_unit_test(test_hash),        cmocka_unit_test(test_names),
 		cmocka_unit_test(test_disposition),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -128,8 +128,7 @@ static void test_verify_after_writes(void **state)
 	while (dt_db_step(st) == DT_DB_ROW)
 		dt_strbuf_addf(&actions, "%s%s", actions.len ? " " : "", dt_db_column_text(st, 0));
 	/* stored without the entity they name (format 3) ... */
-	assert_string_equal(actions.buf,
-			    "create create update export create delete create create");
+	assert_string_equal(actions.buf, "create create update export create delete create create");
 	dt_strbuf_release(&actions);
 	dt_db_finalize(st);
 	dt_db_close(db);
@@ -197,8 +196,7 @@ static void test_edit_each_column(void **state)
 	fx_sql_exec(f, "UPDATE audit SET actor = 'intruder' WHERE id = 1");
 	assert_corrupt(f, "first", "audit event 1 (", (const char *)NULL);
 	restore(f);
-	snprintf(sql, sizeof(sql),
-		 "UPDATE audit SET ts = 4070908800000 WHERE id = %lld",
+	snprintf(sql, sizeof(sql), "UPDATE audit SET ts = 4070908800000 WHERE id = %lld",
 		 (long long)c.n);
 	fx_sql_exec(f, sql);
 	assert_corrupt(f, "last", ev(want, sizeof(want), "audit event ", c.n, " ("),
@@ -347,11 +345,10 @@ static void test_forged_append(void **state)
 	struct fx *f = *state;
 	struct chain c = writes(f);
 	char want[64], sql[256];
-	snprintf(
-		sql, sizeof(sql),
-		"INSERT INTO audit(id, ts, actor, action, entity, hash) SELECT id + 1, ts, "
-		"'intruder', action, entity, hash FROM audit WHERE id = %lld",
-		(long long)c.n);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO audit(id, ts, actor, action, entity, hash) SELECT id + 1, ts, "
+		 "'intruder', action, entity, hash FROM audit WHERE id = %lld",
+		 (long long)c.n);
 	fx_sql_exec(f, sql);
 	assert_corrupt(f, "forged", ev(want, sizeof(want), "audit event ", c.n + 1, " ("),
 		       (const char *)NULL);

@@ -372,7 +372,7 @@ int main(void)
 		cmocka_unit_test(test_cmp_and_format),    cmocka_unit_test(test_add_days),
 		cmocka_unit_test(test_add_months),        cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_parse_rejects),     cmocka_unit_test(test_today_override),
-		cmocka_unit_test(test_time_now),         cmocka_unit_test(test_time_ms),
+		cmocka_unit_test(test_time_now),          cmocka_unit_test(test_time_ms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,9 +21,9 @@
 #include "core/banned.h"
 
 #define NO (-1)
-#define O  DT_FINDING_OPEN
-#define R  DT_FINDING_RECTIFYING
-#define S  DT_FINDING_SUBMITTED
+#define O DT_FINDING_OPEN
+#define R DT_FINDING_RECTIFYING
+#define S DT_FINDING_SUBMITTED
 #define CL DT_FINDING_CLOSED
 
 /* Where each event leads from each state, for the actor allowed to do it. */
@@ -49,21 +49,22 @@ static void test_every_state_event_actor(void **state)
 			for (int ev = 0; ev < DT_FEV_NEVENT; ev++) {
 				struct dt_problems ps = DT_PROBLEMS_INIT;
 				enum dt_finding_status to = (enum dt_finding_status)99;
-				enum dt_err rc = dt_finding_apply((enum dt_finding_status)from,
-								  (enum dt_finding_event)ev, &a,
-								  &to, &ps);
+				enum dt_err rc =
+					dt_finding_apply((enum dt_finding_status)from,
+							 (enum dt_finding_event)ev, &a, &to, &ps);
 				bool allowed = org_event(ev) ? a.org : a.inspector;
 				if (!allowed) {
 					assert_int_equal(rc, DT_EDENIED);
-					assert_string_equal(ps.v[0].code, org_event(ev)
-										  ? "finding.not_org"
-										  : "finding.not_inspector");
+					assert_string_equal(ps.v[0].code,
+							    org_event(ev)
+								    ? "finding.not_org"
+								    : "finding.not_inspector");
 					assert_int_equal(to, 99);
 				} else if (expected_next[from][ev] == NO) {
 					assert_int_equal(rc, DT_ECONFLICT);
-					assert_string_equal(ps.v[0].code, from == CL
-										  ? "finding.closed"
-										  : "finding.transition");
+					assert_string_equal(ps.v[0].code,
+							    from == CL ? "finding.closed"
+								       : "finding.transition");
 					assert_int_equal(to, 99);
 				} else {
 					assert_int_equal(rc, DT_OK);
@@ -79,7 +80,8 @@ static void test_every_state_event_actor(void **state)
 static void test_only_inspector_closes(void **state)
 {
 	(void)state;
-	struct dt_finding_actor org = { false, true }, insp = { true, false }, none = { false, false };
+	struct dt_finding_actor org = { false, true }, insp = { true, false },
+				none = { false, false };
 	enum dt_finding_status to;
 	assert_int_equal(dt_finding_apply(S, DT_FEV_ACCEPT, &org, &to, NULL), DT_EDENIED);
 	assert_int_equal(dt_finding_apply(S, DT_FEV_ACCEPT, &none, &to, NULL), DT_EDENIED);
@@ -125,14 +127,16 @@ static void test_colour_and_overdue(void **state)
 		assert_int_equal(dt_finding_days_left(deadline, today), off);
 		for (int s = 0; s < DT_FINDING_NSTATUS; s++) {
 			bool active = s == O || s == R;
-			enum dt_finding_colour want = !active   ? DT_COLOUR_NONE
+			enum dt_finding_colour want = !active    ? DT_COLOUR_NONE
 						      : off <= 3 ? DT_COLOUR_RED
 						      : off <= 7 ? DT_COLOUR_YELLOW
 								 : DT_COLOUR_GREEN;
-			assert_int_equal(dt_finding_colour((enum dt_finding_status)s, deadline, today),
-					 want);
-			assert_int_equal(dt_finding_overdue((enum dt_finding_status)s, deadline, today),
-					 active && off < 0);
+			assert_int_equal(
+				dt_finding_colour((enum dt_finding_status)s, deadline, today),
+				want);
+			assert_int_equal(
+				dt_finding_overdue((enum dt_finding_status)s, deadline, today),
+				active && off < 0);
 		}
 	}
 	/* due today is red but not overdue; across a year end and a leap day */
@@ -191,7 +195,8 @@ static void test_names(void **state)
 	(void)state;
 	enum dt_finding_severity sv;
 	for (int i = 0; i < DT_SEVERITY_N; i++) {
-		assert_int_equal(dt_finding_severity_parse(dt_finding_severity_name(i), &sv), DT_OK);
+		assert_int_equal(dt_finding_severity_parse(dt_finding_severity_name(i), &sv),
+				 DT_OK);
 		assert_int_equal(sv, i);
 	}
 	assert_int_equal(dt_finding_severity_parse("较重", &sv), DT_OK);

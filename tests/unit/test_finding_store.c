@@ -37,8 +37,7 @@ static int64_t account(struct fx *f, const char *login, const char *role, const 
 	return id;
 }
 
-static struct dt_account who(int64_t id, const char *role, int region, int64_t org,
-			     int64_t trainee)
+static struct dt_account who(int64_t id, const char *role, int region, int64_t org, int64_t trainee)
 {
 	struct dt_account w = { .id = id };
 	snprintf(w.role, sizeof(w.role), "%s", role);
@@ -70,20 +69,21 @@ static int setup(void **state)
 	u->company2 = who(account(f, "ent-b", "enterprise", org2), "enterprise", 0, u->ent2, 0);
 	u->trainee = who(0, "trainee", 0, 0, 42);
 	char sql[2048];
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO inspection_plan (region, year, title, object_kinds, sample_kind, "
-		 "sample_value, cross_city, weights, status, created_by, created_at, updated_at) "
-		 "VALUES (210000, 2026, '2026年双随机督查', 'enterprise', 'count', 1, 0, '{}', "
-		 "'drawn', 'test', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z');"
-		 "INSERT INTO plan_check (plan_id, pos, code, text_zh, text_en, basis) VALUES "
-		 "(1, 1, 'contract_signed', '三方协议已签订', 'contract signed', '试点方案'),"
-		 "(1, 2, 'stipend_min_wage', '津贴不低于最低工资', 'stipend', '劳动法'),"
-		 "(1, 3, 'safety_training', '安全培训', 'safety training', '安全生产法');"
-		 "INSERT INTO inspection (plan_id, object_kind, object_id, city, org_id, "
-		 "inspector_a, inspector_b, draw_pos, status, region, created_at, updated_at) VALUES "
-		 "(1, 'enterprise', %lld, 210100, %lld, %lld, %lld, 1, 'planned', 210100, "
-		 "'2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')",
-		 (long long)u->ent, (long long)u->ent, (long long)u->a.id, (long long)u->b.id);
+	snprintf(
+		sql, sizeof(sql),
+		"INSERT INTO inspection_plan (region, year, title, object_kinds, sample_kind, "
+		"sample_value, cross_city, weights, status, created_by, created_at, updated_at) "
+		"VALUES (210000, 2026, '2026年双随机督查', 'enterprise', 'count', 1, 0, '{}', "
+		"'drawn', 'test', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z');"
+		"INSERT INTO plan_check (plan_id, pos, code, text_zh, text_en, basis) VALUES "
+		"(1, 1, 'contract_signed', '三方协议已签订', 'contract signed', '试点方案'),"
+		"(1, 2, 'stipend_min_wage', '津贴不低于最低工资', 'stipend', '劳动法'),"
+		"(1, 3, 'safety_training', '安全培训', 'safety training', '安全生产法');"
+		"INSERT INTO inspection (plan_id, object_kind, object_id, city, org_id, "
+		"inspector_a, inspector_b, draw_pos, status, region, created_at, updated_at) VALUES "
+		"(1, 'enterprise', %lld, 210100, %lld, %lld, %lld, 1, 'planned', 210100, "
+		"'2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')",
+		(long long)u->ent, (long long)u->ent, (long long)u->a.id, (long long)u->b.id);
 	fx_sql_exec(f, sql);
 	u->insp = fx_sql_int(f, "SELECT max(id) FROM inspection");
 	*state = u;
@@ -104,11 +104,11 @@ static int64_t finding(struct sup *u, int days, const char *files)
 	char dl[DT_DATE_STRLEN];
 	dt_date_format(dt_date_add_days(dt_date_today(), days), dl);
 	json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:s}", "inspection_id", (json_int_t)u->insp,
-				 "severity", "较重", "description", "安全培训记录缺失", "deadline", dl,
-				 "check_code", "safety_training");
+				 "severity", "较重", "description", "安全培训记录缺失", "deadline",
+				 dl, "check_code", "safety_training");
 	if (files)
-		json_object_set_new(body, "attachments", json_pack("[{s:s, s:s}]", "hash", files,
-								   "name", "现场.jpg"));
+		json_object_set_new(body, "attachments",
+				    json_pack("[{s:s, s:s}]", "hash", files, "name", "现场.jpg"));
 	json_t *out = NULL;
 	int rc = dt_store_finding_create(u->f->s, &u->f->actor, &u->a, body, &out, &u->f->err);
 	if (rc != DT_OK)
@@ -130,10 +130,14 @@ static const char *status_of(struct sup *u, int64_t id)
 	return st;
 }
 
+/* Events of @action, "entity.verb" (stored as the entity and the verb: format 3). */
 static int64_t audit_of(struct fx *f, const char *action)
 {
-	char sql[160];
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE action = '%s'", action);
+	char sql[200];
+	const char *dot = strchr(action, '.');
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM audit WHERE entity = '%.*s' AND action = '%s'",
+		 (int)(dot - action), action, dot + 1);
 	return fx_sql_int(f, sql);
 }
 
@@ -142,19 +146,21 @@ static void test_loop_to_closure(void **state)
 	struct sup *u = *state;
 	struct fx *f = u->f;
 	/* the inspection: a visit date and two of three checks */
-	json_t *body = json_pack("{s:s, s:[{s:s, s:s}, {s:s, s:s, s:s}]}", "visited_on",
-				 "2026-11-20", "checks", "code", "contract_signed", "result", "pass",
-				 "code", "safety_training", "result", "fail", "remark", "无培训记录");
+	json_t *body =
+		json_pack("{s:s, s:[{s:s, s:s}, {s:s, s:s, s:s}]}", "visited_on", "2026-11-20",
+			  "checks", "code", "contract_signed", "result", "pass", "code",
+			  "safety_training", "result", "fail", "remark", "无培训记录");
 	json_t *out = NULL;
-	assert_int_equal(dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, &out,
-						    &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, &out, &f->err),
+		DT_OK);
 	json_decref(body);
 	assert_string_equal(json_string_value(json_object_get(out, "status")), "in_progress");
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(json_object_get(out, "checks"), "safety_training"),
-				    "result")),
-			    "fail");
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_object_get(json_object_get(out, "checks"), "safety_training"),
+			"result")),
+		"fail");
 	json_decref(out);
 
 	/* evidence, then the finding with it */
@@ -168,9 +174,10 @@ static void test_loop_to_closure(void **state)
 	assert_string_equal(status_of(u, id), "open");
 	/* the hash is in the finding's audit event */
 	char sql[256];
-	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM audit WHERE action = 'finding.create' AND after LIKE '%%%s%%'",
-		 hash);
+	snprintf(
+		sql, sizeof(sql),
+		"SELECT count(*) FROM audit WHERE entity = 'finding' AND action = 'create' AND after LIKE '%%%s%%'",
+		hash);
 	assert_int_equal(fx_sql_int(f, sql), 1);
 
 	/* the enterprise starts, submits; inspector B rejects with a new deadline */
@@ -192,10 +199,11 @@ static void test_loop_to_closure(void **state)
 			 DT_OK);
 	json_decref(body);
 	assert_string_equal(status_of(u, id), "submitted");
-	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM audit WHERE action = 'rectification.submit' AND after LIKE "
-		 "'%%%s%%'",
-		 pdf);
+	snprintf(
+		sql, sizeof(sql),
+		"SELECT count(*) FROM audit WHERE entity = 'rectification' AND action = 'submit' AND after LIKE "
+		"'%%%s%%'",
+		pdf);
 	assert_int_equal(fx_sql_int(f, sql), 1);
 	body = json_pack("{s:s, s:s, s:s}", "decision", "rejected", "reason", "缺少签到表",
 			 "new_deadline", "2027-01-15");
@@ -206,8 +214,8 @@ static void test_loop_to_closure(void **state)
 	assert_string_equal(json_string_value(json_object_get(out, "deadline")), "2027-01-15");
 	json_t *r0 = json_array_get(json_object_get(out, "rectifications"), 0);
 	assert_string_equal(json_string_value(json_object_get(r0, "decision")), "rejected");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
-								r0, "attachments"), 0), "hash")),
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(r0, "attachments"), 0), "hash")),
 			    pdf);
 	json_decref(out);
 
@@ -235,27 +243,27 @@ static void test_loop_to_closure(void **state)
 
 	/* finishing: the third item first, then done; publishable as every finding is closed */
 	body = json_pack("{s:s}", "status", "done");
-	assert_int_equal(dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, NULL,
-						    &f->err),
-			 DT_EINVAL);
+	assert_int_equal(
+		dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, NULL, &f->err),
+		DT_EINVAL);
 	assert_true(dt_problems_has(dt_store_problems(f->s), "inspection.unanswered"));
 	assert_true(dt_problems_has(dt_store_problems(f->s), "inspection.no_conclusion"));
 	json_decref(body);
 	body = json_pack("{s:[{s:s, s:s}], s:s, s:s}", "checks", "code", "stipend_min_wage",
 			 "result", "na", "conclusion", "基本合格，一项问题已整改销号", "status",
 			 "done");
-	assert_int_equal(dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, &out,
-						    &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, &out, &f->err),
+		DT_OK);
 	json_decref(body);
 	assert_string_equal(json_string_value(json_object_get(out, "status")), "done");
 	assert_true(json_is_true(json_object_get(out, "publishable")));
 	json_decref(out);
 	/* a done inspection takes no more */
 	body = json_pack("{s:s}", "conclusion", "改");
-	assert_int_equal(dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, NULL,
-						    &f->err),
-			 DT_ECONFLICT);
+	assert_int_equal(
+		dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, NULL, &f->err),
+		DT_ECONFLICT);
 	json_decref(body);
 	/* the chain still verifies */
 	int64_t checked = 0;
@@ -318,13 +326,13 @@ static void test_who_may_act(void **state)
 						  body, NULL, &f->err),
 			 DT_OK);
 	json_t *acc = json_pack("{s:s}", "decision", "accepted");
-	assert_int_equal(dt_store_finding_decide(f->s, &f->actor, &u->company, id, acc, NULL,
-						 &f->err),
-			 DT_EDENIED);
+	assert_int_equal(
+		dt_store_finding_decide(f->s, &f->actor, &u->company, id, acc, NULL, &f->err),
+		DT_EDENIED);
 	/* an inspector of the province not drawn for it cannot close it either, nor the city */
-	assert_int_equal(dt_store_finding_decide(f->s, &f->actor, &u->other, id, acc, NULL,
-						 &f->err),
-			 DT_ENOTFOUND);
+	assert_int_equal(
+		dt_store_finding_decide(f->s, &f->actor, &u->other, id, acc, NULL, &f->err),
+		DT_ENOTFOUND);
 	/* an admin sees it, and is no inspector of it either */
 	struct dt_account admin = who(0, "admin", 0, 0, 0);
 	assert_int_equal(dt_store_finding_decide(f->s, &f->actor, &admin, id, acc, NULL, &f->err),
@@ -336,9 +344,9 @@ static void test_who_may_act(void **state)
 	assert_int_equal(dt_store_finding_decide(f->s, &f->actor, NULL, id, acc, NULL, &f->err),
 			 DT_EDENIED);
 	/* out of scope: another enterprise, another city, a trainee see nothing */
-	assert_int_equal(dt_store_finding_decide(f->s, &f->actor, &u->city2, id, acc, NULL,
-						 &f->err),
-			 DT_ENOTFOUND);
+	assert_int_equal(
+		dt_store_finding_decide(f->s, &f->actor, &u->city2, id, acc, NULL, &f->err),
+		DT_ENOTFOUND);
 	assert_int_equal(dt_store_finding_rectify(f->s, &f->actor, &u->company2, id, DT_FEV_START,
 						  NULL, NULL, &f->err),
 			 DT_ENOTFOUND);
@@ -380,9 +388,9 @@ static void test_scope(void **state)
 		size_t n;
 		bool ni;
 	} cases[] = {
-		{ NULL, 1, true },          { &u->a, 1, true },          { &u->b, 1, true },
-		{ &u->other, 0, false },    { &u->city, 1, true },       { &u->city2, 0, false },
-		{ &u->company, 1, false },  { &u->company2, 0, false },  { &u->trainee, 0, false },
+		{ NULL, 1, true },         { &u->a, 1, true },         { &u->b, 1, true },
+		{ &u->other, 0, false },   { &u->city, 1, true },      { &u->city2, 0, false },
+		{ &u->company, 1, false }, { &u->company2, 0, false }, { &u->trainee, 0, false },
 	};
 	/* an inspector of another province drawn for it sees it too */
 	struct dt_account far = who(u->a.id, "inspector", 440000, 0, 0);
@@ -412,7 +420,8 @@ static void test_overdue_and_filters(void **state)
 {
 	struct sup *u = *state;
 	struct fx *f = u->f;
-	int64_t late = finding(u, 5, NULL), soon = finding(u, 2, NULL), later = finding(u, 40, NULL);
+	int64_t late = finding(u, 5, NULL), soon = finding(u, 2, NULL),
+		later = finding(u, 40, NULL);
 	char sql[160];
 	snprintf(sql, sizeof(sql), "UPDATE finding SET deadline = '2026-11-20' WHERE id = %lld",
 		 (long long)late);
@@ -434,9 +443,10 @@ static void test_overdue_and_filters(void **state)
 	flt = (struct dt_finding_filter){ .region = 210100, .after = soon };
 	assert_int_equal(dt_store_finding_list(f->s, NULL, &flt, &items, &f->err), DT_OK);
 	assert_int_equal(json_array_size(items), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), later);
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(items, 0), "colour")), "green");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")),
+			 later);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "colour")),
+			    "green");
 	json_decref(items);
 	flt = (struct dt_finding_filter){ .status = "overdue" };
 	assert_int_equal(dt_store_finding_list(f->s, NULL, &flt, &items, &f->err), DT_EINVAL);
@@ -449,9 +459,8 @@ static void test_attachments(void **state)
 	json_t *out = NULL;
 	int64_t events = fx_audit_count(f);
 	static const char svg[] = "<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>";
-	assert_int_equal(dt_store_attachment_put(f->s, &f->actor, &u->a,
-						 (const unsigned char *)svg, sizeof(svg) - 1,
-						 "photo.jpg", &out, &f->err),
+	assert_int_equal(dt_store_attachment_put(f->s, &f->actor, &u->a, (const unsigned char *)svg,
+						 sizeof(svg) - 1, "photo.jpg", &out, &f->err),
 			 DT_EINVAL);
 	assert_true(dt_problems_has(dt_store_problems(f->s), "attachment.type"));
 	assert_int_equal(fx_rows(f, "attachment"), 0);
@@ -498,9 +507,10 @@ static void test_attachments(void **state)
 	assert_int_equal(dt_store_attachment_get(f->s, &u->company2, hash, &file, &f->err),
 			 DT_ENOTFOUND);
 	assert_int_equal(dt_store_attachment_get(f->s, NULL, "00", &file, &f->err), DT_ENOTFOUND);
-	assert_int_equal(dt_store_attachment_get(f->s, NULL,
-						 "0000000000000000000000000000000000000000000000000000000000000000",
-						 &file, &f->err),
+	assert_int_equal(dt_store_attachment_get(
+				 f->s, NULL,
+				 "0000000000000000000000000000000000000000000000000000000000000000",
+				 &file, &f->err),
 			 DT_ENOTFOUND);
 	json_decref(fb);
 	dt_strbuf_release(&file.content);
@@ -512,30 +522,31 @@ static void test_checklist_rules(void **state)
 	struct sup *u = *state;
 	struct fx *f = u->f;
 	int64_t events = fx_audit_count(f);
-	json_t *body = json_pack("{s:[{s:s, s:s}]}", "checks", "code", "insurance", "result", "pass");
-	assert_int_equal(dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, NULL,
-						    &f->err),
-			 DT_EINVAL);
+	json_t *body =
+		json_pack("{s:[{s:s, s:s}]}", "checks", "code", "insurance", "result", "pass");
+	assert_int_equal(
+		dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, NULL, &f->err),
+		DT_EINVAL);
 	assert_true(dt_problems_has(dt_store_problems(f->s), "inspection.check_unknown"));
 	json_decref(body);
 	body = json_pack("{s:[{s:s, s:s}]}", "checks", "code", "contract_signed", "result", "fail");
-	assert_int_equal(dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, NULL,
-						    &f->err),
-			 DT_EINVAL);
+	assert_int_equal(
+		dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, NULL, &f->err),
+		DT_EINVAL);
 	assert_true(dt_problems_has(dt_store_problems(f->s), "inspection.fail_remark"));
 	json_decref(body);
 	body = json_pack("{s:s}", "visited_on", "2026-12-01");
-	assert_int_equal(dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, NULL,
-						    &f->err),
-			 DT_EINVAL);
+	assert_int_equal(
+		dt_store_inspection_record(f->s, &f->actor, &u->a, u->insp, body, NULL, &f->err),
+		DT_EINVAL);
 	json_decref(body);
 	body = json_pack("{s:s}", "visited_on", "2026-11-20");
 	assert_int_equal(dt_store_inspection_record(f->s, &f->actor, &u->other, u->insp, body, NULL,
 						    &f->err),
 			 DT_ENOTFOUND);
-	assert_int_equal(dt_store_inspection_record(f->s, &f->actor, &u->city, u->insp, body, NULL,
-						    &f->err),
-			 DT_EDENIED);
+	assert_int_equal(
+		dt_store_inspection_record(f->s, &f->actor, &u->city, u->insp, body, NULL, &f->err),
+		DT_EDENIED);
 	json_decref(body);
 	/* nothing of it was written */
 	assert_int_equal(fx_audit_count(f), events);
@@ -565,9 +576,10 @@ static void test_alerts(void **state)
 				first = id;
 			char sql[200], dl[DT_DATE_STRLEN];
 			dt_date_format(dt_date_add_days(dt_date_today(), d), dl);
-			snprintf(sql, sizeof(sql),
-				 "UPDATE finding SET deadline = '%s', status = '%s' WHERE id = %lld", dl,
-				 statuses[k], (long long)id);
+			snprintf(
+				sql, sizeof(sql),
+				"UPDATE finding SET deadline = '%s', status = '%s' WHERE id = %lld",
+				dl, statuses[k], (long long)id);
 			fx_sql_exec(f, sql);
 		}
 	int raised = 0;
@@ -580,11 +592,12 @@ static void test_alerts(void **state)
 			bool active = k < 2;
 			const char *band = d <= 1 ? "1" : d <= 3 ? "3" : "7";
 			char sql[256];
-			snprintf(sql, sizeof(sql),
-				 "SELECT count(*) FROM alert WHERE rule = 'finding_due' AND "
-				 "subject_kind = 'finding' AND subject_id = %lld AND indicator = '%s' "
-				 "AND region = 210100",
-				 (long long)id, band);
+			snprintf(
+				sql, sizeof(sql),
+				"SELECT count(*) FROM alert WHERE rule = 'finding_due' AND "
+				"subject_kind = 'finding' AND subject_id = %lld AND indicator = '%s' "
+				"AND region = 210100",
+				(long long)id, band);
 			int64_t due = fx_sql_int(f, sql);
 			snprintf(sql, sizeof(sql),
 				 "SELECT count(*) FROM alert WHERE rule = 'finding_overdue' AND "
@@ -612,9 +625,10 @@ static void test_alerts(void **state)
 		 "indicator = '3'",
 		 (long long)(first + (5 + 3) * 4));
 	assert_int_equal(fx_sql_int(f, sql), 1);
-	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'finding_overdue' "
-				       "AND severity = 'critical' AND message_zh LIKE '%较重%'"),
-			 fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'finding_overdue'"));
+	assert_int_equal(
+		fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'finding_overdue' "
+			      "AND severity = 'critical' AND message_zh LIKE '%较重%'"),
+		fx_sql_int(f, "SELECT count(*) FROM alert WHERE rule = 'finding_overdue'"));
 }
 
 /* The supervision indicators against counts made by hand from the rows written. */
@@ -624,17 +638,18 @@ static void test_indicators(void **state)
 	struct fx *f = u->f;
 	int64_t a = finding(u, 10, NULL), b = finding(u, 10, NULL), c = finding(u, 10, NULL);
 	char sql[640];
-	snprintf(sql, sizeof(sql),
-		 "UPDATE finding SET severity = 'general', status = 'closed' WHERE id = %lld; "
-		 "UPDATE finding SET severity = 'serious', deadline = '2026-11-01' WHERE id = %lld; "
-		 "UPDATE finding SET severity = 'grave', status = 'rectifying' WHERE id = %lld; "
-		 "UPDATE inspection SET status = 'done'; "
-		 "INSERT INTO plan_candidate (plan_id, object_kind, object_id, city, org_id, weight, "
-		 "reasons) VALUES (1, 'enterprise', %lld, 210100, %lld, 1, '[]'), "
-		 "(1, 'enterprise', %lld, 210100, %lld, 2, '[]'), (1, 'school', %lld, 210100, %lld, "
-		 "1, '[]'), (1, 'enterprise', 999, 220100, NULL, 1, '[]')",
-		 (long long)a, (long long)b, (long long)c, (long long)u->ent, (long long)u->ent,
-		 (long long)u->ent2, (long long)u->ent2, (long long)u->school, (long long)u->school);
+	snprintf(
+		sql, sizeof(sql),
+		"UPDATE finding SET severity = 'general', status = 'closed' WHERE id = %lld; "
+		"UPDATE finding SET severity = 'serious', deadline = '2026-11-01' WHERE id = %lld; "
+		"UPDATE finding SET severity = 'grave', status = 'rectifying' WHERE id = %lld; "
+		"UPDATE inspection SET status = 'done'; "
+		"INSERT INTO plan_candidate (plan_id, object_kind, object_id, city, org_id, weight, "
+		"reasons) VALUES (1, 'enterprise', %lld, 210100, %lld, 1, '[]'), "
+		"(1, 'enterprise', %lld, 210100, %lld, 2, '[]'), (1, 'school', %lld, 210100, %lld, "
+		"1, '[]'), (1, 'enterprise', 999, 220100, NULL, 1, '[]')",
+		(long long)a, (long long)b, (long long)c, (long long)u->ent, (long long)u->ent,
+		(long long)u->ent2, (long long)u->ent2, (long long)u->school, (long long)u->school);
 	fx_sql_exec(f, sql);
 	json_t *o = NULL;
 	assert_int_equal(dt_store_supervision_indicators(f->s, 210000, 2026, FX_TODAY, &o, &f->err),
@@ -665,15 +680,14 @@ static void test_indicators(void **state)
 	assert_int_equal(dt_store_supervision_indicators(f->s, 220000, 2026, FX_TODAY, &o, &f->err),
 			 DT_OK);
 	assert_true(json_is_null(json_object_get(o, "closure_rate")));
-	assert_true(json_is_null(json_object_get(json_object_get(o, "findings_per_inspection"),
-						 "total")));
+	assert_true(json_is_null(
+		json_object_get(json_object_get(o, "findings_per_inspection"), "total")));
 	assert_true(fabs(json_real_value(json_object_get(o, "coverage"))) < 1e-9);
 	json_decref(o);
 	assert_int_equal(dt_store_supervision_indicators(f->s, 210000, 2025, FX_TODAY, &o, &f->err),
 			 DT_OK);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "findings"),
-							    "total")),
-			 0);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(o, "findings"), "total")), 0);
 	json_decref(o);
 }
 
@@ -681,9 +695,10 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_loop_to_closure), T(test_who_may_act),     T(test_scope),
-		T(test_overdue_and_filters), T(test_attachments), T(test_checklist_rules),
-		T(test_alerts),           T(test_indicators),
+		T(test_loop_to_closure), T(test_who_may_act),
+		T(test_scope),           T(test_overdue_and_filters),
+		T(test_attachments),     T(test_checklist_rules),
+		T(test_alerts),          T(test_indicators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -164,7 +164,9 @@ static void test_import_orgs_and_report(void **state)
 	json_decref(items);
 	/* one audit event per record */
 	assert_int_equal(
-		fx_sql_int(f, "SELECT count(*) FROM audit WHERE entity = 'organization' AND action = 'create'"),
+		fx_sql_int(
+			f,
+			"SELECT count(*) FROM audit WHERE entity = 'organization' AND action = 'create'"),
 		3);
 }
 
@@ -865,13 +867,14 @@ static void test_bulk_path_taken_in_long_batch(void **state)
 	for (int partial = 0; partial < 2; partial++) {
 		struct imp i;
 		int64_t before = fx_rows(f, "trainee");
-		int rc = do_import(f, "trainees", csv.buf, partial ? DT_IMPORT_PARTIAL : 0, NULL, &i);
+		int rc = do_import(f, "trainees", csv.buf, partial ? DT_IMPORT_PARTIAL : 0, NULL,
+				   &i);
 		if (rc != (partial ? DT_OK : DT_EINVAL))
 			fail_msg("partial %d: %d: %s", partial, rc, f->err.buf);
 		assert_int_equal(i.r.rows, N);
 		if (i.r.rejected != 3)
-			fail_msg("partial %d: %lld rejected: %.600s", partial, (long long)i.r.rejected,
-				 i.r.report.buf);
+			fail_msg("partial %d: %lld rejected: %.600s", partial,
+				 (long long)i.r.rejected, i.r.report.buf);
 		assert_int_equal(json_integer_value(json_object_get(i.r.reasons, "duplicate_db")),
 				 3);
 		/* each named by its row (the header is row 1), and no other */
@@ -894,8 +897,9 @@ static void test_bulk_path_taken_in_long_batch(void **state)
 	/* the new trainees' ids follow one another, each with its one event */
 	struct dt_db *db = fx_raw(f);
 	struct dt_db_stmt *st = fx_prepare(
-		db, "SELECT count(*), max(id) - min(id) + 1, (SELECT count(*) FROM audit WHERE "
-		    "action = 'trainee.create' AND entity_id > 3) FROM trainee WHERE id > 3");
+		db,
+		"SELECT count(*), max(id) - min(id) + 1, (SELECT count(*) FROM audit WHERE "
+		"entity = 'trainee' AND action = 'create' AND entity_id > 3) FROM trainee WHERE id > 3");
 	assert_int_equal(dt_db_step(st), DT_DB_ROW);
 	assert_int_equal(dt_db_column_int64(st, 0), N - 3);
 	assert_int_equal(dt_db_column_int64(st, 1), N - 3);

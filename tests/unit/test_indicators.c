@@ -336,11 +336,11 @@ static void test_retained_window_upgrade(void **state)
 		       "DROP TABLE IF EXISTS plan_candidate; DROP TABLE IF EXISTS plan_inspector; "
 		       "DROP TABLE IF EXISTS plan_check; DROP TABLE IF EXISTS inspection_plan");
 	fx_sql_exec(f, "PRAGMA user_version = 5");
-	fx_sql_exec(f,
-		    "CREATE TABLE audit_old AS SELECT id, strftime('%Y-%m-%dT%H:%M:%S', ts / 1000, "
-		    "'unixepoch') || printf('.%03dZ', ts % 1000) AS ts, actor, request_id, action, "
-		    "entity, entity_id, before, after, region, hash AS prev_hash, hash FROM audit;\n"
-		    "DROP TABLE audit; ALTER TABLE audit_old RENAME TO audit");
+	fx_sql_exec(
+		f, "CREATE TABLE audit_old AS SELECT id, strftime('%Y-%m-%dT%H:%M:%S', ts / 1000, "
+		   "'unixepoch') || printf('.%03dZ', ts % 1000) AS ts, actor, request_id, action, "
+		   "entity, entity_id, before, after, region, hash AS prev_hash, hash FROM audit;\n"
+		   "DROP TABLE audit; ALTER TABLE audit_old RENAME TO audit");
 	assert_int_equal(dt_store_open(&f->s, f->path, &f->keys, 0, &f->err), DT_OK);
 	assert_int_equal(dt_store_schema_version(f->s), version);
 	assert_int_equal(retained_3m(f, 202511), 1);

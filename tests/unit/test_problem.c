@@ -51,11 +51,12 @@ static void placeholders(const char *tpl, struct dt_strbuf *out)
 static const char *latin_word(const char *s)
 {
 	static const char *const allowed[] = {
-		"JSON",   "UTF",      "YYYY",        "MM",       "DD",   "true",  "false",
-		"CSV",    "XLSX",     "HTTP",        "URL",      "ID",   "USCC",  "GB",
-		"Bearer", "Content",  "Type",        "Origin",   "CSRF", "Token", "Authorization",
-		"Accept", "Language", "application", "json",     "utf",  "text",  "plain",
-		"zh",     "en",       "Ed25519",     "dualtrack", "JPEG",  "PNG",  "WebP", "PDF"
+		"JSON",    "UTF",       "YYYY",          "MM",      "DD",       "true",
+		"false",   "CSV",       "XLSX",          "HTTP",    "URL",      "ID",
+		"USCC",    "GB",        "Bearer",        "Content", "Type",     "Origin",
+		"CSRF",    "Token",     "Authorization", "Accept",  "Language", "application",
+		"json",    "utf",       "text",          "plain",   "zh",       "en",
+		"Ed25519", "dualtrack", "JPEG",          "PNG",     "WebP",     "PDF"
 	};
 	for (const char *p = s; *p;) {
 		if (*p == '{') {

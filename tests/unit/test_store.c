@@ -2273,12 +2273,11 @@ static void test_delete(void **state)
 	assert_int_equal(get_rc(f, NULL, "organization", lone), DT_ENOTFOUND);
 	assert_int_equal(fx_audit_count(f), events + 1);
 	char sql[400];
-	snprintf(
-		sql, sizeof(sql),
-		"SELECT count(*) FROM audit WHERE id = %lld AND action = 'delete' AND "
-		"entity = 'organization' AND entity_id = '%lld' AND after IS NULL AND "
-		"before LIKE '%%\"name\":\"孤企\"%%'",
-		(long long)(events + 1), (long long)lone);
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM audit WHERE id = %lld AND action = 'delete' AND "
+		 "entity = 'organization' AND entity_id = '%lld' AND after IS NULL AND "
+		 "before LIKE '%%\"name\":\"孤企\"%%'",
+		 (long long)(events + 1), (long long)lone);
 	assert_int_equal(fx_sql_int(f, sql), 1);
 	assert_int_equal(del(f, "organization", lone), DT_ENOTFOUND);
 	int64_t checked = 0;
