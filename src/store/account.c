@@ -599,10 +599,11 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 			continue;
 		}
 		if (!strcmp(name, "action")) {
-			/* stored whole (older events) or as the verb of its entity */
+			/* stored whole (older events) or as the verb of its entity; a bare verb
+			 * names no action (it would match that verb on every entity) */
 			const char *dot = strchr(val, '.');
 			dt_strbuf_adds(&sql, " AND (action = ? OR (entity = ? AND action = ?))");
-			json_array_append_new(binds, json_string(val));
+			json_array_append_new(binds, dot ? json_string(val) : json_null());
 			json_array_append_new(binds, dot ? json_stringn(val, (size_t)(dot - val))
 							 : json_null());
 			json_array_append_new(binds, json_string(dot ? dot + 1 : ""));

@@ -340,6 +340,9 @@ test('events store what changed; every stored hash recomputes; the API shows cre
     assert.equal(cre.ts, new Date(Number(ev[0].ts)).toISOString());
     let f = expectStatus(await api.get(`/api/v1/audit?entity=organization&entity_id=${id}&action=organization.update`, { token: admin }), 200);
     assert.deepEqual(f.json.items.map((e) => e.id), [upd.id]);
+    // A bare verb is not an action: it matches nothing, not that verb on every entity.
+    f = expectStatus(await api.get(`/api/v1/audit?entity=organization&entity_id=${id}&action=update`, { token: admin }), 200);
+    assert.deepEqual(f.json.items, []);
     f = expectStatus(await api.get(`/api/v1/audit?entity=organization&entity_id=${id}&from=${encodeURIComponent(upd.ts)}`, { token: admin }), 200);
     assert.deepEqual(f.json.items.map((e) => e.id), [del.id, upd.id]);
     f = expectStatus(await api.get(`/api/v1/audit?entity=organization&entity_id=${id}&to=${cre.ts.slice(0, 10)}`, { token: admin }), 200);
