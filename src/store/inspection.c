@@ -202,8 +202,7 @@ static enum dt_err plan_load(struct dt_store *s, const struct dt_scope *scope, i
 		json_decref(*out);
 		*out = NULL;
 	}
-	return dt_store_problem(s, err, NULL, "record.missing", "id", DT_I(id), "entity",
-				"inspection_plan", NULL);
+	return dt_error(err, DT_ENOTFOUND, "no inspection plan %lld", (long long)id);
 }
 
 /* ---- making a plan ---- */
@@ -678,8 +677,7 @@ enum dt_err dt_store_inspection_get(struct dt_store *s, const struct dt_scope *s
 	}
 	json_decref(*out);
 	*out = NULL;
-	return dt_store_problem(s, err, NULL, "record.missing", "id", DT_I(id), "entity",
-				"inspection", NULL);
+	return dt_error(err, DT_ENOTFOUND, "no inspection %lld", (long long)id);
 }
 
 /* ---- commit: freezing the inputs ---- */
@@ -1236,8 +1234,7 @@ enum dt_err dt_store_plan_act(struct dt_store *s, const struct dt_actor *a, int6
 		return rc;
 	rc = plan_load(s, a->scope, 0, id, &before, err);
 	if (rc == DT_OK && !plan_writable(a, code_of(json_object_get(before, "region"))))
-		rc = dt_store_problem(s, err, NULL, "record.missing", "id", DT_I(id), "entity",
-				      "inspection_plan", NULL);
+		rc = dt_error(err, DT_ENOTFOUND, "no inspection plan %lld", (long long)id);
 	if (rc == DT_OK) {
 		size_t n0 = s->problems.n;
 		rc = dt_plan_step(&s->problems, id,
