@@ -241,7 +241,7 @@ int cmd_inspection(int argc, char **argv)
 		}
 	} else if (!strcmp(action, "list")) {
 		if ((rc = dt_store_plan_list(db.store, NULL, 0, &out, &err)) != DT_OK) {
-			rc = cli_fail(rc, &err);
+			rc = cli_fail_store(db.store, rc, &err);
 			goto out;
 		}
 		if (json) {
@@ -255,7 +255,7 @@ int cmd_inspection(int argc, char **argv)
 		goto out;
 	} else if (!strcmp(action, "show")) {
 		if ((rc = dt_store_plan_show(db.store, NULL, 0, id, &out, &err)) != DT_OK) {
-			rc = cli_fail(rc, &err);
+			rc = cli_fail_store(db.store, rc, &err);
 			goto out;
 		}
 	} else if (!strcmp(action, "verify")) {

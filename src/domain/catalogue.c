@@ -270,6 +270,12 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "word.committed", E, "已提交", "committed" },
 	{ "word.drawn", E, "已抽取", "drawn" },
 	{ "word.closed", E, "已结束", "closed" },
+	/* record kinds that are not entities of domain/entity.c, as {x:entity} names them */
+	{ "word.inspection_plan", E, "督查计划", "inspection plan" },
+	{ "word.inspection", E, "督查检查", "inspection" },
+	{ "word.finding", E, "督查问题", "finding" },
+	{ "word.rectification", E, "整改", "rectification" },
+	{ "word.attachment", E, "附件", "attachment" },
 	{ "word.commit", E, "提交", "commit" },
 	{ "word.draw", E, "抽取", "draw" },
 	{ "word.reveal", E, "公开种子", "reveal" },

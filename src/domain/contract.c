@@ -44,17 +44,6 @@ static const char *const party_names[DT_PARTY_N] = {
 	[DT_PARTY_TRAINEE] = "trainee",
 };
 
-/* Index of @s in @names[0..n), or -1. */
-static int name_index(const char *const *names, int n, const char *s)
-{
-	if (!s)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (!strcmp(names[i], s))
-			return i;
-	return -1;
-}
-
 const char *dt_contract_status_name(enum dt_contract_status s)
 {
 	return (unsigned)s < DT_CONTRACT_NSTATUS ? status_names[s] : NULL;
@@ -63,7 +52,7 @@ const char *dt_contract_status_name(enum dt_contract_status s)
 /* *@out is written only on success. */
 enum dt_err dt_contract_status_parse(const char *s, enum dt_contract_status *out)
 {
-	int i = name_index(status_names, DT_CONTRACT_NSTATUS, s);
+	int i = dt_name_index(status_names, DT_CONTRACT_NSTATUS, s);
 	if (i < 0)
 		return DT_EINVAL;
 	if (out)
@@ -79,7 +68,7 @@ const char *dt_contract_event_name(enum dt_contract_event e)
 /* *@out is written only on success. */
 enum dt_err dt_contract_event_parse(const char *s, enum dt_contract_event *out)
 {
-	int i = name_index(event_names, DT_CEV_NEVENT, s);
+	int i = dt_name_index(event_names, DT_CEV_NEVENT, s);
 	if (i < 0)
 		return DT_EINVAL;
 	if (out)
@@ -95,7 +84,7 @@ const char *dt_party_name(enum dt_party p)
 /* *@out is written only on success. */
 enum dt_err dt_party_parse(const char *s, enum dt_party *out)
 {
-	int i = name_index(party_names, DT_PARTY_N, s);
+	int i = dt_name_index(party_names, DT_PARTY_N, s);
 	if (i < 0)
 		return DT_EINVAL;
 	if (out)

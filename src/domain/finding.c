@@ -47,17 +47,6 @@ static const char *const result_names[DT_CHECK_NRESULT] = {
 	[DT_CHECK_NA] = "na",
 };
 
-/* Index of @s in @names[0..n), or -1. */
-static int name_index(const char *const *names, int n, const char *s)
-{
-	if (!s)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (!strcmp(names[i], s))
-			return i;
-	return -1;
-}
-
 const char *dt_finding_severity_name(enum dt_finding_severity s)
 {
 	return (unsigned)s < DT_SEVERITY_N ? severity_names[s] : NULL;
@@ -66,9 +55,9 @@ const char *dt_finding_severity_name(enum dt_finding_severity s)
 /* *@out is written only on success. */
 enum dt_err dt_finding_severity_parse(const char *s, enum dt_finding_severity *out)
 {
-	int i = name_index(severity_names, DT_SEVERITY_N, s);
+	int i = dt_name_index(severity_names, DT_SEVERITY_N, s);
 	if (i < 0)
-		i = name_index(severity_zh, DT_SEVERITY_N, s);
+		i = dt_name_index(severity_zh, DT_SEVERITY_N, s);
 	if (i < 0)
 		return DT_EINVAL;
 	if (out)
@@ -84,7 +73,7 @@ const char *dt_finding_status_name(enum dt_finding_status s)
 /* *@out is written only on success. */
 enum dt_err dt_finding_status_parse(const char *s, enum dt_finding_status *out)
 {
-	int i = name_index(status_names, DT_FINDING_NSTATUS, s);
+	int i = dt_name_index(status_names, DT_FINDING_NSTATUS, s);
 	if (i < 0)
 		return DT_EINVAL;
 	if (out)
@@ -219,7 +208,7 @@ const char *dt_check_result_name(enum dt_check_result r)
 /* *@out is written only on success. */
 enum dt_err dt_check_result_parse(const char *s, enum dt_check_result *out)
 {
-	int i = name_index(result_names, DT_CHECK_NRESULT, s);
+	int i = dt_name_index(result_names, DT_CHECK_NRESULT, s);
 	if (i < 0)
 		return DT_EINVAL;
 	if (out)
@@ -232,9 +221,9 @@ enum dt_err dt_check_result_check(struct dt_problems *ps, const char *field, con
 				  const char *const *codes, size_t ncodes, const char *const *seen,
 				  size_t nseen)
 {
-	if (!code || name_index(codes, (int)ncodes, code) < 0)
+	if (!code || dt_name_index(codes, (int)ncodes, code) < 0)
 		return dt_problem_add(ps, field, "inspection.check_unknown", "value", code, NULL);
-	if (name_index(seen, (int)nseen, code) >= 0)
+	if (dt_name_index(seen, (int)nseen, code) >= 0)
 		return dt_problem_add(ps, field, "inspection.check_twice", "value", code, NULL);
 	if ((unsigned)r >= DT_CHECK_NRESULT)
 		return dt_problem_add(ps, field, "enum.value", "value", DT_I(r), "values",

@@ -284,7 +284,7 @@ static void fill(const char *tpl, const struct dt_problem *p, enum dt_lang lang,
 				dt_strbuf_adds(out, word(v, lang));
 			} else if (hlen == 6 && !memcmp(how, "entity", 6)) {
 				const struct dt_entity *e = dt_entity_find(v);
-				dt_strbuf_adds(out, !e                   ? v
+				dt_strbuf_adds(out, !e                   ? word(v, lang)
 						    : lang == DT_LANG_EN ? e->label_en
 									 : e->label_zh);
 			} else if (hlen == 4 && !memcmp(how, "list", 4)) {

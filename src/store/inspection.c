@@ -202,7 +202,8 @@ static enum dt_err plan_load(struct dt_store *s, const struct dt_scope *scope, i
 		json_decref(*out);
 		*out = NULL;
 	}
-	return dt_error(err, DT_ENOTFOUND, "no inspection plan %lld", (long long)id);
+	return dt_store_problem(s, err, NULL, "record.missing", "id", DT_I(id), "entity",
+				"inspection_plan", NULL);
 }
 
 /* ---- making a plan ---- */
@@ -677,7 +678,8 @@ enum dt_err dt_store_inspection_get(struct dt_store *s, const struct dt_scope *s
 	}
 	json_decref(*out);
 	*out = NULL;
-	return dt_error(err, DT_ENOTFOUND, "no inspection %lld", (long long)id);
+	return dt_store_problem(s, err, NULL, "record.missing", "id", DT_I(id), "entity",
+				"inspection", NULL);
 }
 
 /* ---- commit: freezing the inputs ---- */
@@ -1234,7 +1236,8 @@ enum dt_err dt_store_plan_act(struct dt_store *s, const struct dt_actor *a, int6
 		return rc;
 	rc = plan_load(s, a->scope, 0, id, &before, err);
 	if (rc == DT_OK && !plan_writable(a, code_of(json_object_get(before, "region"))))
-		rc = dt_error(err, DT_ENOTFOUND, "no inspection plan %lld", (long long)id);
+		rc = dt_store_problem(s, err, NULL, "record.missing", "id", DT_I(id), "entity",
+				      "inspection_plan", NULL);
 	if (rc == DT_OK) {
 		size_t n0 = s->problems.n;
 		rc = dt_plan_step(&s->problems, id,

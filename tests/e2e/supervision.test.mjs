@@ -156,6 +156,10 @@ test('CLI: plan, commit, draw, reveal, verify', () => {
   assert.ok(made.checklist.every((c) => c.basis && c.text_zh && c.text_en));
   const id = String(made.id);
   fails(['inspection', 'draw', id, '--db', db], 1, /committed|已提交|draft|草稿/);
+  // a plan that is not there is named in words, in Chinese by default
+  const zh = { env: { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' } };
+  fails(['inspection', 'show', '999999', '--db', db], 1, /没有编号为 999999 的督查计划/, zh);
+  fails(['finding', 'show', '999999', '--db', db], 1, /没有编号为 999999 的督查问题/, zh);
   const committed = ok(['inspection', 'commit', id, '--db', db]);
   assert.match(committed, /^seed_hash\s+[0-9a-f]{64}$/m);
   assert.match(committed, /^seed\s+-$/m, 'the seed is not shown before reveal');
