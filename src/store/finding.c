@@ -464,6 +464,7 @@ enum dt_err dt_store_inspection_conducted(struct dt_store *s, const struct dt_ac
 					  int64_t id, json_t **out, struct dt_strbuf *err)
 {
 	struct insp in;
+	*out = NULL;
 	dt_store_problems_begin(s, NULL);
 	int rc = load_inspection(s, id, &in, NULL, err);
 	if (rc == DT_OK && !inspection_visible(who, &in))
@@ -831,6 +832,7 @@ static enum dt_err finding_full(struct dt_store *s, const struct dt_account *who
 enum dt_err dt_store_finding_get(struct dt_store *s, const struct dt_account *who, int64_t id,
 				 json_t **out, struct dt_strbuf *err)
 {
+	*out = NULL;
 	dt_store_problems_begin(s, NULL);
 	return finding_full(s, who, id, out, err);
 }

@@ -188,10 +188,14 @@ test('start-up: the first screen\'s API calls are made once, early, and later sc
     assert.ok((await page.locator('.ind-cards li').count()) > 0, 'indicator cards with data');
 
     // The other screens' modules were not part of the start-up.
-    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/js/views/registry.js')));
-    const late = await page.evaluate(() => performance.getEntriesByType('resource')
-      .filter((e) => /\/js\/views\/(registry|contract|records|pilots|alerts|audit|imports)\.js$/.test(e.name))
-      .map((e) => ({ file: e.name.replace(/.*\/js\//, ''), before: e.startTime < window.readyAt })));
+    // They are fetched when the browser is idle, one after another: wait
+    // for all seven rather than for the first.
+    const later = /\/js\/views\/(registry|contract|records|pilots|alerts|audit|imports)\.js$/;
+    await page.waitForFunction((re) => performance.getEntriesByType('resource')
+      .filter((e) => new RegExp(re).test(e.name)).length >= 7, later.source);
+    const late = await page.evaluate((re) => performance.getEntriesByType('resource')
+      .filter((e) => new RegExp(re).test(e.name))
+      .map((e) => ({ file: e.name.replace(/.*\/js\//, ''), before: e.startTime < window.readyAt })), later.source);
     assert.equal(late.length, 7, JSON.stringify(late));
     assert.deepEqual(late.filter((e) => e.before), [], 'loaded after the first screen');
 

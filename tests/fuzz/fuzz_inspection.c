@@ -93,7 +93,13 @@ static void draw(const uint8_t *d, size_t n)
 	memcpy(seed, d, n < sizeof(seed) ? n : sizeof(seed));
 	struct dt_draw_pick *a = NULL, *b = NULL;
 	size_t na = 0, nb = 0;
-	FZ_CHECK(dt_draw_run(&in, seed, NULL, &a, &na) == DT_OK);
+	enum dt_err rc = dt_draw_run(&in, seed, NULL, &a, &na);
+	if (in.rate && in.sample > 10000) {
+		/* A rate above 100.00% is refused, and nothing is drawn. */
+		FZ_CHECK(rc == DT_EINVAL && !a && !na);
+		goto out;
+	}
+	FZ_CHECK(rc == DT_OK);
 	FZ_CHECK(dt_draw_run(&in, seed, NULL, &b, &nb) == DT_OK);
 	FZ_CHECK(na == nb && (!na || !memcmp(a, b, na * sizeof(*a))));
 	char *seen = calloc(nc + 1, 1);
@@ -127,6 +133,7 @@ static void draw(const uint8_t *d, size_t n)
 		FZ_CHECK(!a[j].inspector_b || a[j].inspector_a != a[j].inspector_b);
 	}
 	free(seen);
+out:
 	free(a);
 	free(b);
 	free(c);

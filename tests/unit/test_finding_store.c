@@ -406,6 +406,7 @@ static void test_scope(void **state)
 		assert_int_equal(rc, cases[i].n ? DT_OK : DT_ENOTFOUND);
 		json_decref(items);
 		json_decref(o);
+		o = NULL;
 		rc = dt_store_inspection_conducted(f->s, cases[i].w, u->insp, &o, &f->err);
 		assert_int_equal(rc, cases[i].ni ? DT_OK : DT_ENOTFOUND);
 		json_decref(o);

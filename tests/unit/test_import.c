@@ -847,7 +847,7 @@ static void test_bulk_path_taken_in_long_batch(void **state)
 {
 	(void)state;
 	enum { N = DT_TRAINEE_BATCH + 200 };
-	static const int at[] = { 7, DT_TRAINEE_BATCH + 3, N - 1 }; /* rows with a taken ID */
+	static const unsigned at[] = { 7, DT_TRAINEE_BATCH + 3, N - 1 }; /* rows with a taken ID */
 	struct fx *f = fx_open(false);
 	assert_non_null(f);
 	char taken[3][19];
@@ -855,14 +855,14 @@ static void test_bulk_path_taken_in_long_batch(void **state)
 		fx_trainee(f, "210102", taken[i]);
 	struct dt_strbuf csv = DT_STRBUF_INIT;
 	dt_strbuf_adds(&csv, "身份证号,姓名,户籍地区\r\n");
-	for (int i = 0, k = 0; i < N; i++) {
-		char natid[19], birth8[9];
-		snprintf(birth8, sizeof(birth8), "%04d%02d%02d", 1995 + i / 336, 1 + (i / 28) % 12,
+	for (unsigned i = 0, k = 0; i < N; i++) {
+		char natid[19], birth8[16];
+		snprintf(birth8, sizeof(birth8), "%04u%02u%02u", 1995 + i / 336, 1 + (i / 28) % 12,
 			 1 + i % 28);
 		fx_natid(natid, "210302", birth8, i);
 		if (k < 3 && i == at[k])
 			memcpy(natid, taken[k++], 19);
-		dt_strbuf_addf(&csv, "%s,双元学员%d,210102\r\n", natid, i);
+		dt_strbuf_addf(&csv, "%s,双元学员%u,210102\r\n", natid, i);
 	}
 	for (int partial = 0; partial < 2; partial++) {
 		struct imp i;

@@ -151,7 +151,7 @@ static void test_signoff_burst(void **state)
 		"2026-02-02", "2026-02-09", "2026-02-16", "2026-02-23"
 	};
 	for (int i = 0; i < 8; i++) {
-		char at[32];
+		char at[64];
 		snprintf(at, sizeof(at), "2026-03-01T02:15:%02d.000Z", 10 + i);
 		entry(f, burst, weeks[i], 8, at);
 		/* The same entries signed a week after each: a mentor who keeps up. */
