@@ -52,8 +52,8 @@ static int list_alerts(struct cli_db *db, const char *status, bool json, struct 
 	}
 	cli_table_print(&t, stdout, 80);
 	cli_table_release(&t);
-	fprintf(stderr, "%zu alert%s\n", json_array_size(items),
-		json_array_size(items) == 1 ? "" : "s");
+	cli_say(NULL, "cli.count", "count", DT_I((int64_t)json_array_size(items)), "entity",
+		"alert", NULL);
 	json_decref(items);
 	return 0;
 }

@@ -44,8 +44,8 @@ static void print_table(json_t *items)
 	}
 	cli_table_print(&t, stdout, 100);
 	cli_table_release(&t);
-	fprintf(stderr, "%zu finding%s\n", json_array_size(items),
-		json_array_size(items) == 1 ? "" : "s");
+	cli_say(NULL, "cli.count", "count", DT_I((int64_t)json_array_size(items)), "entity",
+		"finding", NULL);
 }
 
 /* One finding as "field: value" lines, then its rectifications. */

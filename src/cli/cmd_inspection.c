@@ -248,8 +248,8 @@ int cmd_inspection(int argc, char **argv)
 			cli_print_json(out);
 		} else {
 			print_plans(out);
-			fprintf(stderr, "%zu plan%s\n", json_array_size(out),
-				json_array_size(out) == 1 ? "" : "s");
+			cli_say(NULL, "cli.count", "count", DT_I((int64_t)json_array_size(out)),
+				"entity", "inspection_plan", NULL);
 		}
 		rc = 0;
 		goto out;

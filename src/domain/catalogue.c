@@ -465,6 +465,7 @@ const struct dt_message_def dt_catalogue[] = {
 	  "option '{option}' takes no value" },
 	{ "cli.option_value", DT_EUSAGE, "选项“{option}”需要一个值",
 	  "option '{option}' needs a value" },
+	{ "cli.count", DT_OK, "共 {count} 条{entity:entity}", "{entity:entity} records: {count}" },
 	{ "cli.path_empty", DT_EUSAGE, "路径为空", "the path is empty" },
 	{ "cli.missing_arg", DT_EUSAGE, "缺少 {what}", "missing {what}" },
 	{ "cli.extra_arg", DT_EUSAGE, "多余的参数“{value}”", "unexpected argument '{value}'" },

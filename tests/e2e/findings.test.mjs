@@ -267,4 +267,10 @@ test('finding list|show on the command line', async () => {
   const r = run(['finding', 'show', '999999', '--db', db]);
   assert.equal(r.status, 1, r.stderr);
   assert.equal(run(['finding', 'list', '--db', db, '--status', 'late']).status, 2);
+  // The count on stderr is worded in the locale's language.
+  const zh = run(['finding', 'list', '--db', db], { env: { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
+  assert.equal(zh.status, 0, zh.stderr);
+  assert.match(zh.stderr, new RegExp(`共 ${all.length} 条督查问题`));
+  const en = run(['finding', 'list', '--db', db], { env: { LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
+  assert.match(en.stderr, new RegExp(`finding records: ${all.length}`));
 });
