@@ -772,6 +772,8 @@ void dt_store_close(struct dt_store *s)
 		}
 	}
 	free(s->slots);
+	for (size_t i = 0; i < DT_SENT_MAX; i++)
+		dt_strbuf_release(&s->sent[i].text);
 	dt_db_close(s->db);
 	json_decref(s->field_errors);
 	dt_problems_release(&s->problems);

@@ -700,8 +700,8 @@ enum dt_err dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, 
 bool dt_store_get_text_can_send(struct dt_store *s, const char *entity)
 {
 	const struct dt_entity *e = dt_entity_find(entity);
-	return e && dt_db_can_send(s->db) && s->nsent < DT_SENT_MAX &&
-	       (s->viewer.pii || !dt_crud_has_coarse_fields(e));
+	return e && dt_db_can_send(s->db) && s->nsent < DT_SENT_MAX && e->nfields &&
+	       !strcmp(e->fields[0].name, "id") && (s->viewer.pii || !dt_crud_has_coarse_fields(e));
 }
 
 enum dt_err dt_store_get_text_send(struct dt_store *s, const struct dt_scope *scope,
@@ -710,19 +710,144 @@ enum dt_err dt_store_get_text_send(struct dt_store *s, const struct dt_scope *sc
 	const struct dt_entity *e = dt_crud_find_entity(entity, err);
 	if (!e)
 		return DT_EINVAL;
-	if (s->nsent >= DT_SENT_MAX || !(s->viewer.pii || !dt_crud_has_coarse_fields(e)))
+	if (!dt_store_get_text_can_send(s, entity))
 		return dt_error(err, DT_EINTERNAL, "internal error: %s %lld cannot be sent",
 				e->name, (long long)id);
-	struct dt_db_stmt *st = NULL;
-	int rc = get_bound(s, e, scope, id, 0, &st, err);
-	if (rc != DT_OK)
-		return rc;
-	rc = dt_db_send(st, err);
-	dt_db_reset(st);
-	if (rc != DT_OK)
-		return rc;
-	s->sent[(s->sent_head + s->nsent++) % DT_SENT_MAX] = (struct dt_sent_get){ e, id, st };
+	struct dt_sent_get *g = &s->sent[(s->sent_head + s->nsent++) % DT_SENT_MAX];
+	g->e = e;
+	g->id = id;
+	g->scoped = scope != NULL;
+	g->scope = scope ? *scope : (struct dt_scope){ 0 };
+	g->fetched = false;
+	g->rc = DT_OK;
+	if (!g->text.max)
+		dt_strbuf_init(&g->text, 0); /* the slot's first use */
+	dt_strbuf_reset(&g->text);
 	return DT_OK;
+}
+
+/* Whether queued reads @a and @b go in one query: the same entity and scope. */
+static bool same_query(const struct dt_sent_get *a, const struct dt_sent_get *b)
+{
+	return a->e == b->e && a->scoped == b->scoped && a->scope.region == b->scope.region &&
+	       a->scope.org_id == b->scope.org_id && a->scope.trainee_id == b->scope.trainee_id;
+}
+
+/*
+ * The statement that reads the rows of @e whose id is in a bound array
+ * (parameter 1, "{1,2,3}"), within @scope, with the scope's values bound
+ * after it (the cache's), or NULL with @err set.
+ */
+static struct dt_db_stmt *any_bound(struct dt_store *s, const struct dt_sent_get *g,
+				    const char *ids, struct dt_strbuf *err)
+{
+	struct dt_strbuf sql = DT_STRBUF_INIT, where = DT_STRBUF_INIT;
+	json_t *binds = json_array();
+	const struct dt_scope *scope = g->scoped ? &g->scope : NULL;
+	dt_crud_scope_sql(g->e, scope, false, &where, binds);
+	dt_crud_select_list(g->e, &sql);
+	dt_strbuf_adds(&sql, " WHERE id = ANY(CAST(? AS bigint[]))");
+	dt_strbuf_adds(&sql, where.buf);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	if (st) {
+		size_t i;
+		json_t *v;
+		dt_db_bind_text_copy(st, 1, ids, -1);
+		json_array_foreach(binds, i, v) dt_sql_bind_json(st, (int)i + 2, v);
+	}
+	dt_strbuf_release(&sql);
+	dt_strbuf_release(&where);
+	json_decref(binds);
+	return st;
+}
+
+/*
+ * Fetch every queued read not yet fetched: the reads of one entity and
+ * scope in one query for all their ids, every query sent before the first
+ * answer is read, so that all of them share one round trip.
+ */
+static void fetch_sent(struct dt_store *s)
+{
+	struct dt_db_stmt *sts[DT_SENT_MAX];
+	size_t lead[DT_SENT_MAX], ng = 0;
+	bool grouped[DT_SENT_MAX] = { false };
+	struct dt_strbuf ids = DT_STRBUF_INIT, err = DT_STRBUF_INIT, row = DT_STRBUF_INIT;
+	/* 1. Send a query per group (the queue's k-th read is at sent[(head + k) % MAX]). */
+	for (size_t k = 0; k < s->nsent; k++) {
+		struct dt_sent_get *g = &s->sent[(s->sent_head + k) % DT_SENT_MAX];
+		if (g->fetched || grouped[k])
+			continue;
+		dt_strbuf_reset(&ids);
+		dt_strbuf_addch(&ids, '{');
+		for (size_t j = k; j < s->nsent; j++) {
+			struct dt_sent_get *h = &s->sent[(s->sent_head + j) % DT_SENT_MAX];
+			if (h->fetched || grouped[j] || !same_query(g, h))
+				continue;
+			grouped[j] = true;
+			if (ids.len > 1)
+				dt_strbuf_addch(&ids, ',');
+			dt_strbuf_addint(&ids, (long long)h->id, 0);
+		}
+		dt_strbuf_addch(&ids, '}');
+		dt_strbuf_reset(&err);
+		struct dt_db_stmt *st = any_bound(s, g, ids.buf, &err);
+		if (st && dt_db_send(st, &err) != DT_OK) {
+			dt_db_reset(st);
+			st = NULL;
+		}
+		if (st)
+			dt_db_reset(st);
+		if (!st) {
+			/* every read of the group fails with the database's message */
+			for (size_t j = k; j < s->nsent; j++) {
+				struct dt_sent_get *h = &s->sent[(s->sent_head + j) % DT_SENT_MAX];
+				if (!h->fetched && same_query(g, h)) {
+					h->fetched = true;
+					h->rc = DT_EDB;
+					dt_strbuf_reset(&h->text);
+					dt_strbuf_adds(&h->text, err.buf);
+				}
+			}
+			continue;
+		}
+		sts[ng] = st;
+		lead[ng++] = k;
+	}
+	/* 2. Read the answers in the order sent; each row goes to every read of its id. */
+	for (size_t q = 0; q < ng; q++) {
+		struct dt_sent_get *g = &s->sent[(s->sent_head + lead[q]) % DT_SENT_MAX];
+		int r = dt_db_receive(sts[q]); /* the first row; dt_db_step() the next */
+		for (; r == DT_DB_ROW; r = dt_db_step(sts[q])) {
+			int64_t id = dt_db_column_int64(sts[q], 0);
+			dt_strbuf_reset(&row);
+			row_to_text(g->e, sts[q], &row);
+			for (size_t j = lead[q]; j < s->nsent; j++) {
+				struct dt_sent_get *h = &s->sent[(s->sent_head + j) % DT_SENT_MAX];
+				if (!h->fetched && h->id == id && same_query(g, h)) {
+					dt_strbuf_reset(&h->text);
+					dt_strbuf_add(&h->text, row.buf, row.len);
+					h->rc = DT_OK;
+					h->fetched = true;
+				}
+			}
+		}
+		dt_strbuf_reset(&err);
+		if (r != DT_DB_DONE)
+			dt_sql_error(s, g->e->name, &err);
+		for (size_t j = lead[q]; j < s->nsent; j++) {
+			struct dt_sent_get *h = &s->sent[(s->sent_head + j) % DT_SENT_MAX];
+			if (!h->fetched && same_query(g, h)) {
+				h->fetched = true;
+				h->rc = r == DT_DB_DONE ? DT_ENOTFOUND : DT_EDB;
+				dt_strbuf_reset(&h->text);
+				dt_strbuf_adds(&h->text, err.buf);
+			}
+		}
+		dt_db_reset(sts[q]);
+	}
+	dt_strbuf_release(&ids);
+	dt_strbuf_release(&err);
+	dt_strbuf_release(&row);
 }
 
 enum dt_err dt_store_get_text_receive(struct dt_store *s, struct dt_strbuf *out,
@@ -730,19 +855,20 @@ enum dt_err dt_store_get_text_receive(struct dt_store *s, struct dt_strbuf *out,
 {
 	if (!s->nsent)
 		return dt_error(err, DT_EINTERNAL, "internal error: no read was sent");
-	struct dt_sent_get g = s->sent[s->sent_head];
+	struct dt_sent_get *g = &s->sent[s->sent_head];
+	if (!g->fetched)
+		fetch_sent(s);
 	s->sent_head = (s->sent_head + 1) % DT_SENT_MAX;
 	s->nsent--;
-	int rc = DT_OK;
-	int r = dt_db_receive(g.st);
-	if (r == DT_DB_ROW)
-		row_to_text(g.e, g.st, out);
-	else if (r == DT_DB_DONE)
-		rc = dt_error(err, DT_ENOTFOUND, "%s %lld not found", g.e->name, (long long)g.id);
-	else
-		rc = dt_sql_error(s, g.e->name, err);
-	dt_db_reset(g.st);
-	return rc;
+	g->fetched = false;
+	if (g->rc == DT_OK) {
+		dt_strbuf_add(out, g->text.buf, g->text.len);
+		return DT_OK;
+	}
+	if (g->rc == DT_ENOTFOUND)
+		return dt_error(err, DT_ENOTFOUND, "%s %lld not found", g->e->name,
+				(long long)g->id);
+	return dt_error(err, DT_EDB, "%s", g->text.buf);
 }
 
 enum dt_err dt_store_get(struct dt_store *s, const struct dt_scope *scope, const char *entity,

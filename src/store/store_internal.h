@@ -51,11 +51,19 @@ struct dt_store {
 		unsigned gen;
 		struct dt_db_stmt *st;
 	} get_memo[DT_GET_MEMO];
-	/* Reads sent and not yet received (dt_store_get_text_send), oldest at sent_head. */
+	/*
+	 * Reads sent and not yet received (dt_store_get_text_send), oldest at
+	 * sent_head.  They are queued, and fetched together when the first of
+	 * them is received: one query per entity and scope for all their ids.
+	 */
 	struct dt_sent_get {
 		const struct dt_entity *e;
 		int64_t id;
-		struct dt_db_stmt *st;
+		struct dt_scope scope;
+		bool scoped;
+		bool fetched;          /* rc and text hold the answer */
+		int rc;                /* DT_OK, DT_ENOTFOUND or DT_EDB */
+		struct dt_strbuf text; /* the row as JSON text, or the database's message */
 	} sent[DT_SENT_MAX];
 	size_t sent_head, nsent;
 	struct dt_problems problems; /* of the last failed write (dt_store_problems) */
