@@ -204,7 +204,7 @@ test('the enterprise on a phone: its findings, rectification with a PDF', opts, 
     await shot(page, 'field-rectify-phone');
     await press(page, '提交整改');
     await page.locator('.fst-submitted').waitFor();
-    await page.getByText('待督查人员核验').waitFor();
+    await page.locator('ol.rects').getByText('待督查人员核验', { exact: true }).waitFor();
     await page.getByRole('link', { name: /培训签到表\.pdf/ }).waitFor();
   });
 });

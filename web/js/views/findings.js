@@ -231,7 +231,7 @@ export async function findingView(ctx) {
   return {
     title,
     node: h('div', { class: 'page' },
-      pageHead(title, { crumbs: [['/findings', t('field.board')]], actions }),
+      pageHead(title, { crumbs: [['/findings', mayRectify ? t('field.myRectification') : t('field.board')]], actions }),
       h('div', { class: 'grid2' },
         h('section', { class: 'panel', 'aria-labelledby': 'fd-h' },
           h('h2', { id: 'fd-h' }, t('field.details')),
