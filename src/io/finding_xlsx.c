@@ -114,23 +114,29 @@ static void put(lxw_worksheet *ws, uint32_t r, uint16_t c, lxw_error *e, const c
 }
 
 /* The row of finding @o at row @r. */
+/*
+ * @sb is the caller's scratch for the texts made here (names are as long as
+ * the store allows, so no fixed buffer that could cut a character in two).
+ */
 static lxw_error write_row(lxw_worksheet *ws, uint32_t r, const json_t *o, bool en,
-			   lxw_format *date, lxw_format *const state[3])
+			   lxw_format *date, lxw_format *const state[3], struct dt_strbuf *sb)
 {
 	lxw_error e = LXW_NO_ERROR;
-	char buf[160];
 	const char *kind = str(o, "object_kind");
 	const char *obj = str(o, "object_name");
 	json_t *oid = json_object_get(o, "object_id");
+	dt_strbuf_reset(sb);
 	if (obj)
-		snprintf(buf, sizeof(buf), "%s（%s）", obj, word(kinds, kind, en));
+		dt_strbuf_addf(sb, "%s（%s）", obj, word(kinds, kind, en));
 	else
-		snprintf(buf, sizeof(buf), en ? "%s %lld" : "%s %lld 号", word(kinds, kind, en),
-			 (long long)json_integer_value(oid));
+		dt_strbuf_addf(sb, en ? "%s %lld" : "%s %lld 号", word(kinds, kind, en),
+			       (long long)json_integer_value(oid));
+	if (!dt_strbuf_ok(sb))
+		return LXW_ERROR_MEMORY_MALLOC_FAILED;
 	e = worksheet_write_number(ws, r, C_ID,
 				   (double)json_integer_value(json_object_get(o, "id")), NULL);
 	put(ws, r, C_PLAN, &e, str(o, "plan_title"));
-	put(ws, r, C_OBJECT, &e, buf);
+	put(ws, r, C_OBJECT, &e, sb->buf);
 	put(ws, r, C_ORG, &e, str(o, "org_name"));
 	put(ws, r, C_REGION, &e, str(o, "region_name") ? str(o, "region_name") : str(o, "region"));
 	put(ws, r, C_CHECK, &e, str(o, "check_text") ? str(o, "check_text") : str(o, "check_code"));
@@ -158,9 +164,11 @@ static lxw_error write_row(lxw_worksheet *ws, uint32_t r, const json_t *o, bool 
 	if (e == LXW_NO_ERROR && sig)
 		e = worksheet_write_string(ws, r, C_STATE, sig, state[ci]);
 	const char *a = str(o, "inspector_a_login"), *b = str(o, "inspector_b_login");
-	snprintf(buf, sizeof(buf), "%s%s%s", a ? a : "", a && b ? (en ? ", " : "、") : "",
-		 b ? b : "");
-	put(ws, r, C_INSPECTORS, &e, buf);
+	dt_strbuf_reset(sb);
+	dt_strbuf_addf(sb, "%s%s%s", a ? a : "", a && b ? (en ? ", " : "、") : "", b ? b : "");
+	if (!dt_strbuf_ok(sb))
+		return LXW_ERROR_MEMORY_MALLOC_FAILED;
+	put(ws, r, C_INSPECTORS, &e, sb->buf);
 	if (e == LXW_NO_ERROR)
 		e = write_date(ws, r, C_FOUND, str(o, "created_at"), true, date);
 	if (e == LXW_NO_ERROR)
@@ -209,12 +217,15 @@ enum dt_err dt_finding_xlsx(const json_t *items, bool en, const char *path, stru
 		worksheet_freeze_panes(ws, 1, 0);
 	size_t i, n = json_array_size(items);
 	const json_t *o;
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	dt_strbuf_init(&sb, 64 * 1024);
 	json_array_foreach(items, i, o)
 	{
 		if (e != LXW_NO_ERROR)
 			break;
-		e = write_row(ws, (uint32_t)i + 1, o, en, date, state);
+		e = write_row(ws, (uint32_t)i + 1, o, en, date, state, &sb);
 	}
+	dt_strbuf_release(&sb);
 	if (e == LXW_NO_ERROR)
 		e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)n, C_COUNT - 1);
 	lxw_error ce = workbook_close(wb);
