@@ -340,3 +340,14 @@ void dt_time_from_ms(int64_t ms, char out[DT_TIME_STRLEN])
 	out[23] = 'Z';
 	out[24] = '\0';
 }
+
+bool dt_date_of_instant(const char *utc, struct dt_date *out)
+{
+	int64_t ms;
+	if (!utc || !dt_time_to_ms(utc, &ms))
+		return false;
+	int64_t t = ms + (int64_t)CST_OFFSET * 1000;
+	int64_t days = t / 86400000 - (t % 86400000 < 0); /* floor, before 1970 too */
+	*out = dt_date_from_days((int32_t)days);
+	return true;
+}

@@ -70,5 +70,11 @@ bool dt_time_to_ms(const char *s, int64_t *ms);
  * "YYYY-MM-DDTHH:MM:SS.mmmZ"; @ms is clamped to years 0001..9999.
  */
 void dt_time_from_ms(int64_t ms, char out[DT_TIME_STRLEN]);
+/**
+ * The date in China Standard Time (UTC+8), the pilot's calendar, of the
+ * instant @utc written as dt_time_to_ms() reads it ("2026-03-01T16:30:00.000Z"
+ * is 2026-03-02 there).  False, @out untouched, for anything else or NULL.
+ */
+bool dt_date_of_instant(const char *utc, struct dt_date *out);
 
 #endif

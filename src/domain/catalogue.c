@@ -331,6 +331,8 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "finding.not_done", C, "督查尚未开始，不能登记问题",
 	  "the inspection has not started: no finding can be recorded yet" },
 	{ "finding.decision", E, "应为通过（销号）或退回", "expected 'accepted' or 'rejected'" },
+	{ "finding.report_too_many", E, "问题超过 {max} 条，请按地区或状态筛选后再导出",
+	  "more than {max} findings: filter by region or status before exporting" },
 	{ "inspection.not_drawn_for", DT_EDENIED, "只有抽中的督查员才能填报该次督查",
 	  "only the inspectors drawn for this inspection may record it" },
 	{ "inspection.check_unknown", E, "“{value}”不是本次督查清单中的检查项",

@@ -286,6 +286,18 @@ void dt_h_finding_rectify(struct dt_ctx *c);
 void dt_h_finding_decide(struct dt_ctx *c);
 void dt_h_attachment_upload(struct dt_ctx *c);
 void dt_h_attachment_get(struct dt_ctx *c);
+void dt_h_finding_export(struct dt_ctx *c);
+/* h_io.c: files made for a response */
+/**
+ * Make an empty temporary file named ...@ext under $TMPDIR (else /tmp); its
+ * path in @path (@n bytes).  0, or -1 when none can be made.
+ */
+int dt_h_temp_file(char *path, size_t n, const char *ext);
+/**
+ * Answer 200 with the file @path (DT_EXPORT_CSV or _XLSX @format) as the
+ * download @name, then remove it; 500 when it cannot be read.
+ */
+void dt_h_send_file(struct dt_ctx *c, const char *path, int format, const char *name);
 /* h_indicators.c: the supervision indicators of a region and year */
 void dt_h_supervision_indicators(struct dt_ctx *c);
 void dt_h_get(struct dt_ctx *c);

@@ -35,6 +35,8 @@
 #include "domain/arg.h"
 #include "domain/attachment.h"
 #include "domain/finding.h"
+#include "io/export.h"
+#include "io/finding_xlsx.h"
 #include "http/app.h"
 #include "core/banned.h"
 
@@ -73,16 +75,23 @@ void dt_h_inspection_results(struct dt_ctx *c)
 	dt_reply_json(c, 200, out);
 }
 
-void dt_h_finding_list(struct dt_ctx *c)
+/*
+ * The list filters of the query into @flt; false after answering 422 for
+ * an unknown or bad one.  @report: a report's query (the export), where
+ * "lang" is known and "after" and "limit" are not.
+ */
+static bool finding_filter(struct dt_ctx *c, struct dt_finding_filter *flt, bool report)
 {
 	static const char *const known[] = { "status", "severity", "region", "inspection_id",
 					     "org_id", "overdue",  "after",  "limit" };
-	struct dt_finding_filter flt = { 0 };
 	struct dt_problems ps = DT_PROBLEMS_INIT;
+	memset(flt, 0, sizeof(*flt));
 	for (int i = 0; i < c->nquery; i++) {
 		const char *n = c->qname[i], *v = c->qval[i];
 		bool ok = false;
-		for (size_t k = 0; k < DT_ARRAY_SIZE(known) && !ok; k++)
+		if (report && !strcmp(n, "lang"))
+			continue;
+		for (size_t k = 0; k < DT_ARRAY_SIZE(known) - (report ? 2 : 0) && !ok; k++)
 			ok = !strcmp(n, known[k]);
 		if (!ok) {
 			dt_problem_add(&ps, n, "filter.unknown", "entity", "finding", NULL);
@@ -90,27 +99,27 @@ void dt_h_finding_list(struct dt_ctx *c)
 		}
 		int64_t x = 0;
 		if (!strcmp(n, "status")) {
-			flt.status = v;
+			flt->status = v;
 		} else if (!strcmp(n, "severity")) {
-			flt.severity = v;
+			flt->severity = v;
 		} else if (!strcmp(n, "overdue")) {
 			if (strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") &&
 			    strcmp(v, "0"))
 				dt_problem_add(&ps, n, "type.boolean", NULL);
-			flt.overdue = !strcmp(v, "true") || !strcmp(v, "1");
+			flt->overdue = !strcmp(v, "true") || !strcmp(v, "1");
 		} else if (!strcmp(n, "region")) {
 			if (dt_arg_int64(&ps, n, v, 100000, 999999, &x) == DT_OK)
-				flt.region = (int)x;
+				flt->region = (int)x;
 		} else if (!strcmp(n, "limit")) {
 			if (dt_arg_int64(&ps, n, v, 1, 1000, &x) == DT_OK)
-				flt.limit = (int)x;
+				flt->limit = (int)x;
 		} else if (dt_arg_int64(&ps, n, v, 0, INT64_MAX, &x) == DT_OK) {
 			if (!strcmp(n, "inspection_id"))
-				flt.inspection_id = x;
+				flt->inspection_id = x;
 			else if (!strcmp(n, "org_id"))
-				flt.org_id = x;
+				flt->org_id = x;
 			else
-				flt.after = x;
+				flt->after = x;
 		}
 		if (ps.n)
 			break;
@@ -118,8 +127,16 @@ void dt_h_finding_list(struct dt_ctx *c)
 	if (ps.n) {
 		dt_reply_problems(c, 422, &ps);
 		dt_problems_release(&ps);
-		return;
+		return false;
 	}
+	return true;
+}
+
+void dt_h_finding_list(struct dt_ctx *c)
+{
+	struct dt_finding_filter flt;
+	if (!finding_filter(c, &flt, false))
+		return;
 	json_t *items = NULL;
 	int rc = dt_store_finding_list(c->store, caller(c), &flt, &items, &c->err);
 	if (rc != DT_OK) {
@@ -284,4 +301,45 @@ void dt_h_attachment_get(struct dt_ctx *c)
 	dt_strbuf_release(&cd);
 	dt_strbuf_release(&f.content);
 	dt_strbuf_release(&f.name);
+}
+
+void dt_h_finding_export(struct dt_ctx *c)
+{
+	struct dt_finding_filter flt;
+	const char *lang = dt_query(c, "lang");
+	if (lang && strcmp(lang, "zh") && strcmp(lang, "en")) {
+		dt_reply_code(c, 422, "lang", "http.one_of", "values", "zh|en", NULL);
+		return;
+	}
+	if (!finding_filter(c, &flt, true))
+		return;
+	bool en = lang && !strcmp(lang, "en");
+	json_t *items = NULL;
+	int rc = dt_store_finding_report(c->store, caller(c), &flt, en, &items, &c->err);
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	char path[512];
+	if (dt_h_temp_file(path, sizeof(path), ".xlsx") != 0) {
+		json_decref(items);
+		dt_log_error("request %s: no temporary file for the export", c->req->request_id);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id,
+			      NULL);
+		return;
+	}
+	rc = dt_finding_xlsx(items, en, path, &c->err);
+	size_t count = json_array_size(items);
+	json_decref(items);
+	if (rc != DT_OK) {
+		unlink(path);
+		dt_log_error("request %s: %s", c->req->request_id, c->err.buf);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id,
+			      NULL);
+		return;
+	}
+	dt_h_send_file(c, path, DT_EXPORT_XLSX, "findings.xlsx");
+	char *cnt = dt_http_alloc(c->req, 24);
+	snprintf(cnt, 24, "%zu", count);
+	dt_http_add_header(c->res, "x-record-count", cnt);
 }

@@ -264,7 +264,7 @@ static const struct dt_entity *file_param(struct dt_ctx *c, int *format, char **
 }
 
 /* Send the file at @path (then removed) as the body. */
-static void send_file(struct dt_ctx *c, const char *path, int format, const char *name)
+void dt_h_send_file(struct dt_ctx *c, const char *path, int format, const char *name)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	c->res->body.max = FILE_BODY_MAX;
@@ -290,8 +290,7 @@ static void send_file(struct dt_ctx *c, const char *path, int format, const char
 	dt_http_add_header(c->res, "cache-control", "no-store");
 }
 
-/* A temporary file for an export; its path in @path (PATH_MAX). */
-static int temp_file(char *path, size_t n, const char *ext)
+int dt_h_temp_file(char *path, size_t n, const char *ext)
 {
 	const char *dir = getenv("TMPDIR");
 	snprintf(path, n, "%s/dualtrack-export-XXXXXX%s", dir && *dir ? dir : "/tmp", ext);
@@ -359,7 +358,7 @@ void dt_h_export(struct dt_ctx *c)
 	o.actor = &c->actor;
 	o.query = &q;
 	char path[512];
-	if (temp_file(path, sizeof(path), format == DT_EXPORT_XLSX ? ".xlsx" : ".csv") != 0) {
+	if (dt_h_temp_file(path, sizeof(path), format == DT_EXPORT_XLSX ? ".xlsx" : ".csv") != 0) {
 		dt_log_error("request %s: no temporary file for the export", c->req->request_id);
 		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id,
 			      NULL);
@@ -372,7 +371,7 @@ void dt_h_export(struct dt_ctx *c)
 		dt_reply_page(c, rc, NULL, NULL);
 		return;
 	}
-	send_file(c, path, format, name);
+	dt_h_send_file(c, path, format, name);
 	char *cnt = dt_http_alloc(c->req, 24);
 	snprintf(cnt, 24, "%lld", (long long)count);
 	dt_http_add_header(c->res, "x-record-count", cnt);
@@ -390,7 +389,7 @@ void dt_h_template(struct dt_ctx *c)
 	if (!ok)
 		return;
 	char path[512];
-	if (temp_file(path, sizeof(path), format == DT_EXPORT_XLSX ? ".xlsx" : ".csv") != 0) {
+	if (dt_h_temp_file(path, sizeof(path), format == DT_EXPORT_XLSX ? ".xlsx" : ".csv") != 0) {
 		dt_log_error("request %s: no temporary file for the template", c->req->request_id);
 		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id,
 			      NULL);
@@ -402,5 +401,5 @@ void dt_h_template(struct dt_ctx *c)
 		dt_reply_store_error(c, rc);
 		return;
 	}
-	send_file(c, path, format, name);
+	dt_h_send_file(c, path, format, name);
 }

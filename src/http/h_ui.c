@@ -91,12 +91,13 @@ static void send_asset(struct dt_ctx *c, const struct dt_web_asset *a, bool immu
 
 /*
  * The first path segments of the application's screens (web/js/app.js ROUTES
- * and the registry screens of web/js/screens.js); "" is "/".
+ * and the registry screens of web/js/screens.js); "" is "/"; the last line,
+ * supervision in the field (web/js/views/inspect.js, findings.js).
  */
 static const char *const screens[] = {
-	"",         "login",      "record-book",  "contracts", "enterprises",
-	"schools",  "programmes", "partnerships", "demands",   "places",
-	"trainees", "pilots",     "alerts",       "audit",     "import",
+	"",           "login",        "record-book", "contracts",   "enterprises", "schools",
+	"programmes", "partnerships", "demands",     "places",      "trainees",    "pilots",
+	"alerts",     "audit",        "import",      "inspections", "findings",
 };
 
 /* Is @path (length @n) a screen of the application? */

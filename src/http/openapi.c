@@ -170,6 +170,23 @@ static json_t *param(const char *name, const char *in, bool required, const char
  * Imports, jobs, exports and templates (h_io.c): their parameters, bodies
  * and responses.  False for any other route.
  */
+/* The findings list's filters into @params; @paging: with after and limit. */
+static void finding_filters(json_t *params, bool paging)
+{
+	static const char *const q[][2] = {
+		{ "status", "open, rectifying, submitted or closed" },
+		{ "severity", "general, serious or grave (一般, 较重, 严重)" },
+		{ "region", "within this region" },
+		{ "inspection_id", "of this inspection" },
+		{ "org_id", "of this responsible organisation" },
+		{ "overdue", "true: only open or rectifying findings past their deadline" },
+		{ "after", "ids after this one (the previous page's next)" },
+		{ "limit", "1..1000, default 100" },
+	};
+	for (size_t i = 0; i < DT_ARRAY_SIZE(q) - (paging ? 0 : 2); i++)
+		json_array_append_new(params, param(q[i][0], "query", false, "string", q[i][1]));
+}
+
 static bool io_operation(const struct dt_route *r, json_t *op, json_t *params, json_t *resp)
 {
 	static const char xlsx[] =
@@ -213,6 +230,19 @@ static bool io_operation(const struct dt_route *r, json_t *op, json_t *params, j
 		return true;
 	}
 	json_decref(job);
+	if (!strcmp(p, "/api/v1/exports/findings.xlsx")) {
+		/* the findings board as a report: names, local dates (h_findings.c) */
+		finding_filters(params, false);
+		json_array_append_new(params, param("lang", "query", false, "string",
+						    "zh (default) or en: column names and values"));
+		json_object_set_new(resp, "200",
+				    json_pack("{s:s, s:{s:{s:{s:s, s:s}}}}", "description",
+					      "the findings (Content-Disposition: attachment; "
+					      "X-Record-Count)",
+					      "content", xlsx, "schema", "type", "string", "format",
+					      "binary"));
+		return true;
+	}
 	json_array_append_new(params, param("file", "path", true, "string",
 					    "KIND.csv or KIND.xlsx, e.g. trainees.xlsx"));
 	json_array_append_new(params, param("lang", "query", false, "string",
@@ -400,21 +430,8 @@ static bool finding_operation(const struct dt_route *r, json_t *op, json_t *para
 	if (strstr(r->pattern, "{hash}"))
 		json_array_append_new(params, param("hash", "path", true, "string",
 						    "BLAKE2b-256 of the file, 64 hex digits"));
-	if (!strcmp(r->pattern, "/api/v1/findings") && !strcmp(r->method, "GET")) {
-		static const char *const q[][2] = {
-			{ "status", "open, rectifying, submitted or closed" },
-			{ "severity", "general, serious or grave (一般, 较重, 严重)" },
-			{ "region", "within this region" },
-			{ "inspection_id", "of this inspection" },
-			{ "org_id", "of this responsible organisation" },
-			{ "overdue", "true: only open or rectifying findings past their deadline" },
-			{ "after", "ids after this one (the previous page's next)" },
-			{ "limit", "1..1000, default 100" },
-		};
-		for (size_t i = 0; i < DT_ARRAY_SIZE(q); i++)
-			json_array_append_new(params,
-					      param(q[i][0], "query", false, "string", q[i][1]));
-	}
+	if (!strcmp(r->pattern, "/api/v1/findings") && !strcmp(r->method, "GET"))
+		finding_filters(params, true);
 	if (r->flags & DT_R_UPLOAD) {
 		json_t *content = json_object();
 		for (size_t i = 0; i < DT_ARRAY_SIZE(types); i++)

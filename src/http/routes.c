@@ -40,6 +40,8 @@ const struct dt_route dt_routes[] = {
 	  "A background job: status, progress, counts" },
 	{ "DELETE", "/api/v1/jobs/{id}", dt_h_job_cancel, 0, 0, "Cancel a background job" },
 	{ "GET", "/api/v1/jobs/{id}/report", dt_h_job_report, 0, 0, "A job's error report (CSV)" },
+	{ "GET", "/api/v1/exports/findings.xlsx", dt_h_finding_export, DT_P_READ, 0,
+	  "The findings in scope as an XLSX report (the findings list's filters; lang=zh|en)" },
 	{ "GET", "/api/v1/exports/{file}", dt_h_export, DT_P_READ, 0,
 	  "Export records as {kind}.csv or {kind}.xlsx, with the list filters" },
 	{ "GET", "/api/v1/templates/{file}", dt_h_template, 0, 0,

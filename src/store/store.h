@@ -768,6 +768,22 @@ enum dt_err dt_store_finding_get(struct dt_store *s, const struct dt_account *wh
 enum dt_err dt_store_finding_list(struct dt_store *s, const struct dt_account *who,
 				  const struct dt_finding_filter *flt, json_t **items,
 				  struct dt_strbuf *err);
+/* At most this many findings in one report (dt_store_finding_report). */
+#define DT_FINDING_REPORT_MAX 100000
+/**
+ * Every finding @who sees that passes @flt (may be NULL; its after and limit
+ * are ignored), by id, as dt_store_finding_list() gives them, each with the
+ * names a report shows: "plan_title", "object_name" (an enterprise, school
+ * or pilot task; null for a contract, named by its number), "org_name",
+ * "region_name", "inspector_a_login", "inspector_b_login" (null for a
+ * school or enterprise caller), "check_text" (the checklist item's wording
+ * in the plan) (null when unknown), in English where @en and the record has an English name.
+ * More than DT_FINDING_REPORT_MAX answers DT_EINVAL (finding.report_too_many).
+ * The caller owns *@items.
+ */
+enum dt_err dt_store_finding_report(struct dt_store *s, const struct dt_account *who,
+				    const struct dt_finding_filter *flt, bool en, json_t **items,
+				    struct dt_strbuf *err);
 /**
  * The responsible organisation starts rectifying (@ev DT_FEV_START, @body
  * ignored) or submits a rectification (DT_FEV_SUBMIT, @body {body,

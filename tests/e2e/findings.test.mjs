@@ -250,6 +250,49 @@ test('supervision indicators of a region, within scope', async () => {
   expectProblem(await get('ent', '/api/v1/supervision'), 403);
 });
 
+test('findings as XLSX: names not ids, local dates, the list filters, within scope', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  // Found at 00:30 Beijing time on 2 November: 1 November in UTC.
+  sqlite(db, "UPDATE finding SET created_at = '2026-11-01T16:30:00.000Z'");
+  const serial = (d) => (Date.UTC(...d.split('-').map((x, i) => Number(x) - (i === 1 ? 1 : 0))) - Date.UTC(1899, 11, 30)) / 86400000;
+  const sheetOf = async (login, query = '') => {
+    const r = await fetch(`${srv.base}/api/v1/exports/findings.xlsx${query}`, { headers: { authorization: `Bearer ${tok[login]}` } });
+    assert.equal(r.status, 200, `${login} ${query}: ${r.status}`);
+    assert.equal(r.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    assert.match(r.headers.get('content-disposition'), /^attachment; filename="findings\.xlsx"/);
+    const file = path.join(tmpdir('dualtrack-fx-'), 'f.xlsx');
+    fs.writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+    const xml = spawnSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' }).stdout;
+    const strings = spawnSync('unzip', ['-p', file, 'xl/sharedStrings.xml'], { encoding: 'utf8' }).stdout || '';
+    return { count: Number(r.headers.get('x-record-count')), xml: xml + strings };
+  };
+  const inCity = expectStatus(await get('city', '/api/v1/findings?region=210100'), 200).json.items;
+  let x = await sheetOf('city', '?region=210100');
+  assert.equal(x.count, inCity.length);
+  assert.ok(x.count >= 2);
+  const entName = sqlite(db, `SELECT name FROM organization WHERE id = ${ids.ent}`);
+  const ent2Name = sqlite(db, `SELECT name FROM organization WHERE id = ${ids.ent2}`);
+  for (const text of ['问题编号', '责任单位', '整改期限', '辽宁省2026年双随机督查', entName, `${ent2Name}（企业）`, '较重', '已销号', '已开展安全培训', '沈阳市', 'ins-a、ins-b', '红（已逾期）']) {
+    assert.ok(x.xml.includes(text), `the sheet shows ${text}: ${x.xml.slice(0, 6000)}`);
+  }
+  assert.ok(x.xml.includes(`<v>${serial('2026-11-02')}</v>`), 'found on 2 November, Beijing time');
+  assert.ok(!x.xml.includes(`<v>${serial('2026-11-01')}</v>`), 'not the UTC date');
+  assert.ok(x.xml.includes(`<v>${serial('2027-01-10')}</v>`), 'the new deadline as a date');
+  // the list's filters and scope
+  x = await sheetOf('city', '?status=closed');
+  assert.equal(x.count, inCity.filter((f) => f.status === 'closed').length);
+  x = await sheetOf('ent2');
+  assert.equal(x.count, 0, 'an organisation without findings exports none');
+  x = await sheetOf('ent');
+  assert.equal(x.count, expectStatus(await get('ent', '/api/v1/findings'), 200).json.items.length);
+  assert.ok(!x.xml.includes('ins-a'), 'the inspected organisation\'s report names no inspector account');
+  x = await sheetOf('city', '?lang=en');
+  for (const text of ['Finding', 'Responsible organisation', 'serious', 'closed']) assert.ok(x.xml.includes(text), `English: ${text}`);
+  for (const q of ['?lang=fr', '?status=late', '?limit=5', '?colour=red']) expectProblem(await get('city', `/api/v1/exports/findings.xlsx${q}`), 422, q);
+});
+
 test('finding list|show on the command line', async () => {
   const all = JSON.parse(ok(['finding', 'list', '--db', db, '--format', 'json']));
   assert.ok(all.length >= 2, 'the findings of the tests above');

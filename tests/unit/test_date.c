@@ -303,6 +303,46 @@ static void test_time_now(void **state)
 }
 
 /*
+ * The China date of an instant: the day turns at 16:00 UTC; against
+ * gmtime_r of the instant plus eight hours (an oracle from libc) for random
+ * instants from 1900 to 2200; non-instants refused.
+ */
+static void test_date_of_instant(void **state)
+{
+	(void)state;
+	struct dt_date d = { 1, 1, 1 };
+	assert_true(dt_date_of_instant("2026-03-01T15:59:59.999Z", &d));
+	assert_true(d.year == 2026 && d.month == 3 && d.day == 1);
+	assert_true(dt_date_of_instant("2026-03-01T16:00:00.000Z", &d));
+	assert_true(d.year == 2026 && d.month == 3 && d.day == 2);
+	assert_true(dt_date_of_instant("1969-12-31T15:59:59.999Z", &d));
+	assert_true(d.year == 1969 && d.month == 12 && d.day == 31);
+	assert_true(dt_date_of_instant("2026-12-31T16:00:00.000Z", &d));
+	assert_true(d.year == 2027 && d.month == 1 && d.day == 1);
+	struct dt_date keep = d;
+	assert_false(dt_date_of_instant("2026-03-01", &d));
+	assert_false(dt_date_of_instant("2026-03-01T16:00:00Z", &d));
+	assert_false(dt_date_of_instant(NULL, &d));
+	assert_int_equal(dt_date_cmp(d, keep), 0);
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	char buf[DT_TIME_STRLEN];
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t ms = -2208988800000LL + (int64_t)(x % 9467107200000ULL);
+		dt_time_from_ms(ms, buf);
+		assert_true(dt_date_of_instant(buf, &d));
+		time_t secs = (time_t)((ms - (((ms % 1000) + 1000) % 1000)) / 1000) + 8 * 3600;
+		struct tm tm;
+		assert_non_null(gmtime_r(&secs, &tm));
+		assert_int_equal(d.year, tm.tm_year + 1900);
+		assert_int_equal(d.month, tm.tm_mon + 1);
+		assert_int_equal(d.day, tm.tm_mday);
+	}
+}
+
+/*
  * Instants in milliseconds: against gmtime_r (an oracle from libc) for
  * random instants from 1900 to 2200, round trips both ways, known values,
  * and text that is not exactly an instant refused.
@@ -373,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_add_months),        cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_parse_rejects),     cmocka_unit_test(test_today_override),
 		cmocka_unit_test(test_time_now),          cmocka_unit_test(test_time_ms),
+		cmocka_unit_test(test_date_of_instant),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

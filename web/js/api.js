@@ -133,6 +133,28 @@ export const patch = (p, b) => api('PATCH', p, b);
 export const put = (p, b) => api('PUT', p, b);
 export const del = (p) => api('DELETE', p);
 
+/**
+ * POST the file @blob as the raw body of @path (an upload: evidence files),
+ * its type as Content-Type; resolves to the parsed answer, rejects with an
+ * ApiError as api() does.
+ */
+export async function upload(path, blob) {
+  const headers = { accept: 'application/json', 'accept-language': language(), 'content-type': blob.type || 'application/octet-stream' };
+  if (csrf) headers['x-csrf-token'] = csrf;
+  let res;
+  try {
+    res = await fetch(urlOf(path), { method: 'POST', headers, body: blob, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, { title: 'network', detail: String(e.message || e) });
+  }
+  const data = (res.headers.get('content-type') || '').includes('json') ? await res.json().catch(() => null) : null;
+  if (!res.ok) {
+    if (res.status === 401) onExpired();
+    throw new ApiError(res.status, data);
+  }
+  return data;
+}
+
 /** A query string from an object, leaving out empty values. */
 export function qs(params) {
   const u = new URLSearchParams();

@@ -57,6 +57,9 @@ const VIEWS = {
   alerts: () => import('./views/alerts.js'),
   audit: () => import('./views/audit.js'),
   imports: () => import('./views/imports.js'),
+  // ---- supervision in the field: inspections, findings, rectification ----
+  inspect: () => import('./views/inspect.js'),
+  findings: () => import('./views/findings.js'),
 };
 const later = (mod, name) => async (ctx) => (await VIEWS[mod]())[name](ctx);
 
@@ -72,6 +75,12 @@ const ROUTES = [
   ['/alerts', later('alerts', 'alertsView')],
   ['/audit', later('audit', 'auditView')],
   ['/import', later('imports', 'importView')],
+  // ---- supervision in the field (inspect.js, findings.js) ----
+  ['/inspections', later('inspect', 'inspectionsView')],
+  ['/inspections/:id/notice', later('inspect', 'noticeView')],
+  ['/inspections/:id', later('inspect', 'inspectionView')],
+  ['/findings', later('findings', 'boardView')],
+  ['/findings/:id', later('findings', 'findingView')],
   ['/:screen/new', later('registry', 'formView')],
   ['/:screen/:id/edit', later('registry', 'formView')],
   ['/:screen/:id', later('registry', 'detailView')],
@@ -216,6 +225,11 @@ function navItems() {
   if (role() === 'trainee') items.push(['/record-book', 'nav.myRecordBook']);
   for (const s of registryScreens()) items.push([`/${s}`, `nav.${s}`]);
   if (isGov()) items.push(['/pilots', 'nav.pilots'], ['/alerts', 'nav.alerts']);
+  // ---- supervision in the field: inspectors and officials see inspections; they and
+  // the organisations that rectify see findings ----
+  if (can('inspect') || isGov()) items.push(['/inspections', role() === 'inspector' ? 'field.myInspections' : 'field.inspections']);
+  if (can('inspect') || isGov()) items.push(['/findings', 'field.board']);
+  else if (can('rectify') && (role() === 'school' || role() === 'enterprise')) items.push(['/findings', 'field.myRectification']);
   if (can('audit')) items.push(['/audit', 'nav.audit']);
   if (role() !== 'trainee' && role() !== 'inspector') items.push(['/import', 'nav.import']);
   return items;
