@@ -34,14 +34,17 @@ static void make_world(struct fx *f, struct world *w)
 						      &f->err),
 				 DT_OK);
 	}
-	/* an open alert on ent[1] (counts as alert) and a data-quality one (quality) */
+	/*
+	 * an open alert on ent[1] (counts as alert) and a data-quality one
+	 * (quality: a rule of domain/inspection.h's dt_quality_rules)
+	 */
 	char sql[1024];
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO alert(rule, severity, status, subject_kind, subject_id, message_zh, "
 		 "message_en, raised_at, region, created_at, updated_at) VALUES "
 		 "('dissolution_spike', 'warning', 'open', 'organization', %lld, 'x', 'x', "
 		 "'2026-11-01', 210102, '2026-11-01', '2026-11-01'), "
-		 "('quality_day_hours', 'warning', 'acknowledged', 'organization', %lld, 'x', 'x', "
+		 "('record_day_hours', 'warning', 'acknowledged', 'organization', %lld, 'x', 'x', "
 		 "'2026-11-01', 210102, '2026-11-01', '2026-11-01'), "
 		 "('mentor_overload', 'warning', 'resolved', 'organization', %lld, 'x', 'x', "
 		 "'2026-11-01', 210102, '2026-11-01', '2026-11-01')",
@@ -118,6 +121,15 @@ static void test_plan_commit_draw_reveal_verify(void **state)
 		assert_int_equal(fx_int(c, "weight"), want);
 		assert_int_equal(json_array_size(json_object_get(c, "reasons")),
 				 fx_int(c, "object_id") == w.ent[1] ? 2 : 0);
+		if (fx_int(c, "object_id") != w.ent[1])
+			continue;
+		/* one of each kind: the data-quality rule counts as quality, not as alert */
+		json_t *r0 = json_array_get(json_object_get(c, "reasons"), 0),
+		       *r1 = json_array_get(json_object_get(c, "reasons"), 1);
+		assert_string_equal(fx_str(r0, "code"), "alert");
+		assert_int_equal(fx_int(r0, "n"), 1);
+		assert_string_equal(fx_str(r1, "code"), "quality");
+		assert_int_equal(fx_int(r1, "n"), 1);
 	}
 	json_decref(p);
 	/* the seed is stored only sealed: no 32-byte value in clear */
