@@ -12,6 +12,7 @@
 #include "store_fixture.h"
 
 #include "domain/inspection.h"
+#include "engine/indicators.h"
 
 struct world {
 	int64_t ent[8];  /* 0-3 in Shenyang (210102), 4-7 in Anshan (210302) */
@@ -314,9 +315,32 @@ static void test_plan_refusals_and_scope(void **state)
 	json_decref(none);
 }
 
+/*
+ * The data-quality rules the draw counts are alert rules that exist (a
+ * name no rule raises would count nothing, as "quality_*" did), among them
+ * the issue's stipend under the minimum wage and record book without
+ * entries; an ordinary rule is not one.
+ */
+static void test_quality_rules(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	for (; dt_quality_rules[n]; n++)
+		if (dt_engine_alert_rule(dt_quality_rules[n], NULL, NULL) < 0)
+			fail_msg("%s is not an alert rule", dt_quality_rules[n]);
+	assert_int_equal(n, 8);
+	assert_true(dt_quality_rule("stipend_below_minimum"));
+	assert_true(dt_quality_rule("no_record_entry"));
+	assert_true(dt_quality_rule("signoff_burst"));
+	assert_false(dt_quality_rule("dissolution_spike"));
+	assert_false(dt_quality_rule("finding_overdue"));
+	assert_false(dt_quality_rule(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quality_rules),
 		cmocka_unit_test_setup_teardown(test_plan_commit_draw_reveal_verify, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_verify_names_difference, fx_setup,
