@@ -80,7 +80,10 @@ int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, b
 			       json_string_value(json_object_get(u, "note")));
 		json_decref(acc);
 		int plans = 0;
-		rc = dt_demo_supervision(db->store, cli_actor(), &plans, &err);
+		struct dt_demo_sup_stats sup = { 0 };
+		double t0 = cli_now();
+		rc = dt_demo_supervision(db->store, cli_actor(), &plans, &sup, &err);
+		double sup_secs = cli_now() - t0;
 		if (rc != DT_OK) {
 			rc = cli_fail(rc, &err);
 			goto out;
@@ -89,6 +92,10 @@ int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, b
 		       "(`dualtrack inspection list`); more inspectors: inspector-ln, inspector-dl, "
 		       "inspector-as, inspector-jl, inspector-jl2\n",
 		       plans);
+		printf("  a year of it: %d inspections conducted, %d findings (`dualtrack finding "
+		       "list`), %d evidence files; %d organisations rectify, accounts "
+		       "company-ID / school-ID (%.1f s)\n",
+		       sup.inspections, sup.findings, sup.files, sup.org_accounts, sup_secs);
 	}
 	rc = 0;
 out:

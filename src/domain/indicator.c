@@ -37,6 +37,16 @@ static const char *const counter_keys[DT_C_N] = {
 	[DT_C_MENTORS_NOW] = "mentors_now",
 	[DT_C_ENTERPRISES_NOW] = "enterprises_now",
 	[DT_C_ENTERPRISES_ACTIVE_NOW] = "enterprises_active_now",
+	[DT_C_INSP_CANDIDATES] = "insp_candidates",
+	[DT_C_INSP_DRAWN] = "insp_drawn",
+	[DT_C_INSP_CONDUCTED] = "insp_conducted",
+	[DT_C_INSP_DONE] = "insp_done",
+	[DT_C_FINDINGS_GENERAL] = "findings_general",
+	[DT_C_FINDINGS_SERIOUS] = "findings_serious",
+	[DT_C_FINDINGS_GRAVE] = "findings_grave",
+	[DT_C_FINDINGS_CLOSED] = "findings_closed",
+	[DT_C_FINDINGS_SUBMITTED] = "findings_submitted",
+	[DT_C_FINDINGS_PENDING] = "findings_pending",
 };
 
 int dt_counter_find(const char *key)
@@ -171,6 +181,24 @@ const struct dt_indicator dt_indicators[] = {
 	  "本期已签核企业学时", NULL },
 	{ "hours_school", "学校学时", "School hours", DT_U_HOURS, true, DT_I_FLOW, false, 0,
 	  "本期已签核学校学时", NULL },
+	/* supervision (督查), docs/INDICATORS.md */
+	{ "inspection_coverage", "督查覆盖率", "Inspection coverage", PCT, true, DT_I_LEVEL, false,
+	  1, "本年度督查计划已完成的检查", "本年度督查计划的候选对象" },
+	{ "findings_per_inspection", "每次检查发现问题数", "Findings per inspection", DT_U_RATIO,
+	  false, DT_I_LEVEL, false, 0, "本年度督查计划发现的问题", "已开展的检查" },
+	{ "findings_general_per_inspection", "每次检查发现一般问题数",
+	  "General findings per inspection", DT_U_RATIO, false, DT_I_LEVEL, false, 0, "一般问题",
+	  "已开展的检查" },
+	{ "findings_serious_per_inspection", "每次检查发现较重问题数",
+	  "Serious findings per inspection", DT_U_RATIO, false, DT_I_LEVEL, false, 0, "较重问题",
+	  "已开展的检查" },
+	{ "findings_grave_per_inspection", "每次检查发现严重问题数",
+	  "Grave findings per inspection", DT_U_RATIO, false, DT_I_LEVEL, false, 0, "严重问题",
+	  "已开展的检查" },
+	{ "rectification_closure", "整改销号率", "Rectification closure rate", PCT, true,
+	  DT_I_LEVEL, false, 1, "本期到期并已销号的问题", "本期到期的问题(已销号或期限已过)" },
+	{ "overdue_findings", "逾期未整改问题数", "Overdue findings", DT_U_COUNT, false, DT_I_LEVEL,
+	  false, 0.5, "期末逾期未整改的问题", NULL },
 };
 const int dt_nindicators = (int)DT_ARRAY_SIZE(dt_indicators);
 
@@ -216,6 +244,36 @@ static double stock(const struct dt_counters *c, int k, int year, int m1)
 			sum += c->m[k][y][m];
 	}
 	return (double)sum;
+}
+
+/* Is month @m of @year gone by (before the counters' month of today)? */
+static bool past(const struct dt_counters *c, int year, int m)
+{
+	return !c->now_month || year * 100 + m < c->now_month;
+}
+
+/*
+ * flow() over the months of m0..m1 of @year that are gone by.  A whole year
+ * gone by may be loaded as its yearly sum (slot 0): taken whole.
+ */
+static double flow_past(const struct dt_counters *c, int k, int year, int m0, int m1)
+{
+	if (m0 == 1 && m1 == 12 && past(c, year, 12))
+		return flow(c, k, year, 1, 12);
+	double sum = 0;
+	for (int m = m0; m <= m1; m++)
+		if (past(c, year, m))
+			sum += flow(c, k, year, m, m);
+	return sum;
+}
+
+/* stock() of @k at the end of month @m1 of @year, of the months gone by only. */
+static double stock_past(const struct dt_counters *c, int k, int year, int m1)
+{
+	double sum = (double)c->before[k];
+	for (int y = c->first_year; y <= year && y < c->first_year + DT_CTR_YEARS; y++)
+		sum += flow_past(c, k, y, 1, y == year ? m1 : 12);
+	return sum;
 }
 
 static struct dt_ivalue ratio(double num, double den, double scale)
@@ -296,6 +354,33 @@ struct dt_ivalue dt_indicator_compute(int i, const struct dt_counters *c, const 
 		return count(FLOW(HOURS_COMPANY) / 100);
 	if (!strcmp(code, "hours_school"))
 		return count(FLOW(HOURS_SCHOOL) / 100);
+	/* supervision: the year's plans, whatever part of the year @p is */
+	if (!strcmp(code, "inspection_coverage"))
+		return ratio(yearly(c, DT_C_INSP_DONE, y), yearly(c, DT_C_INSP_CANDIDATES, y), 100);
+	if (!strcmp(code, "findings_per_inspection"))
+		return ratio(yearly(c, DT_C_FINDINGS_GENERAL, y) +
+				     yearly(c, DT_C_FINDINGS_SERIOUS, y) +
+				     yearly(c, DT_C_FINDINGS_GRAVE, y),
+			     yearly(c, DT_C_INSP_CONDUCTED, y), 1);
+	if (!strcmp(code, "findings_general_per_inspection"))
+		return ratio(yearly(c, DT_C_FINDINGS_GENERAL, y), yearly(c, DT_C_INSP_CONDUCTED, y),
+			     1);
+	if (!strcmp(code, "findings_serious_per_inspection"))
+		return ratio(yearly(c, DT_C_FINDINGS_SERIOUS, y), yearly(c, DT_C_INSP_CONDUCTED, y),
+			     1);
+	if (!strcmp(code, "findings_grave_per_inspection"))
+		return ratio(yearly(c, DT_C_FINDINGS_GRAVE, y), yearly(c, DT_C_INSP_CONDUCTED, y),
+			     1);
+	if (!strcmp(code, "rectification_closure")) {
+		/* due: closed, or past the deadline's month (submitted ones wait on the inspector) */
+		double closed = FLOW(FINDINGS_CLOSED);
+		return ratio(closed,
+			     closed + flow_past(c, DT_C_FINDINGS_PENDING, y, m0, m1) +
+				     flow_past(c, DT_C_FINDINGS_SUBMITTED, y, m0, m1),
+			     100);
+	}
+	if (!strcmp(code, "overdue_findings"))
+		return count(stock_past(c, DT_C_FINDINGS_PENDING, y, m1));
 #undef FLOW
 #undef STOCK
 #undef NOW

@@ -43,6 +43,18 @@ enum dt_counter {
 	DT_C_MENTORS_NOW,
 	DT_C_ENTERPRISES_NOW,
 	DT_C_ENTERPRISES_ACTIVE_NOW,
+	/* supervision, yearly by the plan's year (YYYY00) */
+	DT_C_INSP_CANDIDATES, /* candidate objects of the year's plans */
+	DT_C_INSP_DRAWN,
+	DT_C_INSP_CONDUCTED, /* in progress or done */
+	DT_C_INSP_DONE,
+	DT_C_FINDINGS_GENERAL, /* findings by severity: 一般 */
+	DT_C_FINDINGS_SERIOUS, /* 较重 */
+	DT_C_FINDINGS_GRAVE,   /* 严重 */
+	/* supervision, by the month of a finding's current deadline */
+	DT_C_FINDINGS_CLOSED,
+	DT_C_FINDINGS_SUBMITTED,
+	DT_C_FINDINGS_PENDING, /* open or rectifying */
 	DT_C_N
 };
 
@@ -65,6 +77,11 @@ struct dt_counters {
 	int64_t m[DT_C_N][DT_CTR_YEARS][13];
 	int64_t now[DT_C_N];
 	int last_key; /* the counter of the previous row added (-1: none) */
+	/*
+	 * Today's month (YYYYMM): months before it are gone by, so a finding
+	 * due in one and still pending is overdue.  0: every month is past.
+	 */
+	int now_month;
 };
 
 /** Clear @c to hold years [year - DT_CTR_YEARS + 1, year]. */

@@ -170,6 +170,25 @@ const struct dt_check_item *dt_checklist_default(size_t *n)
 
 /* ---- risk weights ---- */
 
+const char *const dt_quality_rules[] = {
+	/* the checks: a stipend under the local minimum wage, no entry for weeks */
+	"stipend_below_minimum", "no_record_entry",
+	/* overloaded mentors */
+	"mentor_overload", "school_mentor_overload",
+	/* the record book: over 12 hours a day, months signed at once, dated too early */
+	"record_day_hours", "signoff_burst", "record_before_start",
+	/* a completion without a final assessment */
+	"completion_no_final", NULL
+};
+
+bool dt_quality_rule(const char *rule)
+{
+	for (size_t i = 0; rule && dt_quality_rules[i]; i++)
+		if (!strcmp(dt_quality_rules[i], rule))
+			return true;
+	return false;
+}
+
 void dt_weights_default(struct dt_weights *w)
 {
 	*w = (struct dt_weights){ .base = 1, .alert = 2, .quality = 2, .finding = 3, .max = 20 };

@@ -83,6 +83,15 @@ const struct dt_check_item *dt_checklist_default(size_t *n);
 /* ---- risk weights ---- */
 
 /*
+ * The alert rules that are data-quality checks (数据质量, engine/alerts.c):
+ * their open alerts count as "quality" in a candidate's weight, every other
+ * open alert as "alert".  NULL-ended.
+ */
+extern const char *const dt_quality_rules[];
+/** Is alert rule @rule one of dt_quality_rules? */
+bool dt_quality_rule(const char *rule);
+
+/*
  * A candidate's weight is base + alert * (open alerts) + quality *
  * (open data-quality alerts) + finding * (earlier findings), at most max.
  * The points are the plan's "weights" (all integers); the defaults are

@@ -26,11 +26,20 @@ static const struct {
 	const char *code;
 	double value, baseline;
 } national[] = {
-	{ "enterprise_participation", 60, 40 }, { "dual_ratio", 50, 40 },
-	{ "dissolution_rate", 10, 15 },         { "achievement_rate", 60, 50 },
-	{ "retention_rate", 70, 60 },           { "pass_rate", 85, 75 },
-	{ "firm_retention_rate", 60, 45 },      { "supply_demand_ratio", 1.0, 0.8 },
-	{ "stipend_compliance", 100, 90 },      { "trainees_per_mentor", 4, 5 },
+	{ "enterprise_participation", 60, 40 },
+	{ "dual_ratio", 50, 40 },
+	{ "dissolution_rate", 10, 15 },
+	{ "achievement_rate", 60, 50 },
+	{ "retention_rate", 70, 60 },
+	{ "pass_rate", 85, 75 },
+	{ "firm_retention_rate", 60, 45 },
+	{ "supply_demand_ratio", 1.0, 0.8 },
+	{ "stipend_compliance", 100, 90 },
+	{ "trainees_per_mentor", 4, 5 },
+	/* supervision: a province plan samples about 2 % of its objects a year */
+	{ "inspection_coverage", 2, 1 },
+	{ "rectification_closure", 90, 70 },
+	{ "overdue_findings", 3, 10 },
 };
 
 static const char *const tasks[][2] = {

@@ -29,15 +29,19 @@ static void add_row(void *ctx, const char *key, int period, int64_t value)
 }
 
 /*
- * Load @region's counters for occupation @occ up to the end of @year: by
- * month when @months (quarters, months, series), else the yearly sums, which
- * whole-year figures need only (see dt_counters: slot 0 of a year then holds
- * the whole year).
+ * Load @region's counters for occupation @occ up to the end of @year as of
+ * @today (YYYYMMDD): by month when @months (quarters, months, series) or
+ * when @year is not past (the supervision indicators tell the months gone
+ * by from the months to come), else the yearly sums, which whole-year
+ * figures of a past year need only (see dt_counters: slot 0 of a year then
+ * holds the whole year).
  */
 static enum dt_err load(struct dt_store *s, int region, int64_t occ, int year, bool months,
-			struct dt_counters *c, struct dt_strbuf *err)
+			int today, struct dt_counters *c, struct dt_strbuf *err)
 {
 	dt_counters_init(c, year);
+	c->now_month = today / 100;
+	months = months || year >= today / 10000;
 	return dt_store_agg_read(s, region, occ, year * 100 + 12, !months, add_row, c, err);
 }
 
@@ -200,7 +204,7 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 		rc = dt_error(err, DT_EINVAL, "region: %06d is not in the region table", q->region);
 	}
 	if (rc == DT_OK)
-		rc = load(s, q->region, occ, q->period.year, by_month, c, err);
+		rc = load(s, q->region, occ, q->period.year, by_month, today, c, err);
 	if (rc == DT_OK)
 		rc = dt_store_targets_effective(s, q->region, q->period.year, &targets, err);
 	double w[64];
@@ -258,7 +262,7 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 			if (rc != DT_OK)
 				break;
 			int code = (int)json_integer_value(json_object_get(r, "id"));
-			rc = load(s, code, occ, q->period.year, by_month, c, err);
+			rc = load(s, code, occ, q->period.year, by_month, today, c, err);
 			if (rc != DT_OK)
 				break;
 			compute_all(c, &q->period, v);
@@ -295,7 +299,7 @@ enum dt_err dt_engine_series(struct dt_store *s, int region, int year, json_t **
 	struct dt_counters *c = malloc(sizeof(*c));
 	if (!c)
 		return dt_error(err, DT_ENOMEM, "out of memory");
-	int rc = load(s, region, 0, year, true, c, err);
+	int rc = load(s, region, 0, year, true, dt_engine_today(), c, err);
 	if (rc != DT_OK) {
 		free(c);
 		return rc;
@@ -354,7 +358,7 @@ static enum dt_err score_region(struct dt_store *s, struct dt_counters *c, const
 				struct dt_strbuf *err)
 {
 	json_t *targets = NULL;
-	int rc = load(s, region, 0, year, false, c, err);
+	int rc = load(s, region, 0, year, false, today, c, err);
 	if (rc == DT_OK)
 		rc = dt_store_targets_effective(s, region, year, &targets, err);
 	if (rc != DT_OK)

@@ -41,6 +41,11 @@ struct fact {
 	 * no trigger work.
 	 */
 	const char *contributes;
+	/*
+	 * How the view's rows of the row R are found, or NULL for "x.id =
+	 * R.id" (a table without an id of its own names its key).
+	 */
+	const char *match;
 };
 
 static const struct fact facts[] = {
@@ -48,13 +53,19 @@ static const struct fact facts[] = {
 	  "status, start_date, ended_on, activated_at, programme_id, region, "
 	  "stipend_monthly, planned_company_hours, planned_school_hours, "
 	  "dissolved_in_probation, enterprise_id, company_mentor",
-	  "(R.activated_at IS NOT NULL OR R.status = 'active')" },
-	{ "record_entry", "signed_at, hours, site, date, region", "R.signed_at IS NOT NULL" },
-	{ "assessment", "kind, result, attempt, date, region, contract_id", "R.kind = 'final'" },
-	{ "outcome", "kind, date, region, contract_id", "R.kind = 'retained'" },
-	{ "demand", "occupation_id, year, count, region", NULL },
-	{ "place", "programme_id, year, capacity, region", NULL },
-	{ "organization", "kind, region", "R.kind = 'enterprise'" },
+	  "(R.activated_at IS NOT NULL OR R.status = 'active')", NULL },
+	{ "record_entry", "signed_at, hours, site, date, region", "R.signed_at IS NOT NULL", NULL },
+	{ "assessment", "kind, result, attempt, date, region, contract_id", "R.kind = 'final'",
+	  NULL },
+	{ "outcome", "kind, date, region, contract_id", "R.kind = 'retained'", NULL },
+	{ "demand", "occupation_id, year, count, region", NULL, NULL },
+	{ "place", "programme_id, year, capacity, region", NULL, NULL },
+	{ "organization", "kind, region", "R.kind = 'enterprise'", NULL },
+	/* supervision (migration 011) */
+	{ "plan_candidate", "plan_id, object_kind, object_id, city", NULL,
+	  "x.plan_id = R.plan_id AND x.object_kind = R.object_kind AND x.object_id = R.object_id" },
+	{ "inspection", "plan_id, status, region", NULL, NULL },
+	{ "finding", "inspection_id, severity, status, deadline, region", NULL, NULL },
 };
 
 /* Append @text with each "R." replaced by @row ".". */
@@ -332,9 +343,10 @@ void dt_agg_triggers_sql(enum dt_db_dialect d, struct dt_strbuf *sql)
 			fact_when(&cond, f, t[j].event);
 			struct trig tr = { d, name.buf, t[j].time, ev.buf, f->table, cond.buf };
 			trig_begin(sql, &tr);
-			char where[32];
-			snprintf(where, sizeof(where), "x.id = %s.id", t[j].row);
-			add_sql(sql, f->table, where, t[j].sign);
+			struct dt_strbuf where = DT_STRBUF_INIT;
+			subst_row(&where, f->match ? f->match : "x.id = R.id", t[j].row);
+			add_sql(sql, f->table, where.buf, t[j].sign);
+			dt_strbuf_release(&where);
 			if (contract)
 				load_sql(sql, t[j].row, t[j].sign);
 			trig_end(sql, &tr);

@@ -52,6 +52,28 @@ struct insp {
 	char status[16];
 };
 
+void dt_store_set_today(struct dt_store *s, const struct dt_date *d)
+{
+	s->as_of = d ? *d : (struct dt_date){ 0 };
+}
+
+/* Today as the writes take it: dt_store_set_today's, else the clock's. */
+static struct dt_date today_of(const struct dt_store *s)
+{
+	return s->as_of.year ? s->as_of : dt_date_today();
+}
+
+/* The time of a write now: on dt_store_set_today's day when one is set. */
+static void now_of(const struct dt_store *s, char now[DT_TIME_STRLEN])
+{
+	dt_time_now(now);
+	if (s->as_of.year) {
+		char d[DT_DATE_STRLEN];
+		dt_date_format(s->as_of, d);
+		memcpy(now, d, 10);
+	}
+}
+
 static bool is_inspector(const struct dt_account *who)
 {
 	return who && !strcmp(who->role, "inspector");
@@ -544,7 +566,7 @@ enum dt_err dt_store_inspection_record(struct dt_store *s, const struct dt_actor
 	json_t *before = NULL, *after = NULL, *files = NULL, *set = json_array();
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	char now[DT_TIME_STRLEN];
-	dt_time_now(now);
+	now_of(s, now);
 	dt_store_problems_begin(s, NULL);
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK) {
@@ -582,7 +604,7 @@ enum dt_err dt_store_inspection_record(struct dt_store *s, const struct dt_actor
 		rc = date_arg(s, v, "visited_on", &d, err);
 		if (rc == DT_OK) {
 			size_t n0 = s->problems.n;
-			rc = dt_inspection_visit_check(&s->problems, d, dt_date_today());
+			rc = dt_inspection_visit_check(&s->problems, d, today_of(s));
 			dt_store_problems_noted(s, n0, err);
 		}
 		if (rc != DT_OK)
@@ -817,7 +839,7 @@ static enum dt_err finding_full(struct dt_store *s, const struct dt_account *who
 	if (rc == DT_OK)
 		rc = rectifications_json(s, id, rects, err);
 	if (rc == DT_OK) {
-		derive(o, &f, dt_date_today());
+		derive(o, &f, today_of(s));
 		json_object_set_new(o, "attachments", files);
 		json_object_set_new(o, "rectifications", rects);
 		*out = o;
@@ -843,7 +865,7 @@ enum dt_err dt_store_finding_list(struct dt_store *s, const struct dt_account *w
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	json_t *binds = json_array();
-	struct dt_date today = dt_date_today();
+	struct dt_date today = today_of(s);
 	char td[DT_DATE_STRLEN];
 	dt_date_format(today, td);
 	int rc = DT_OK;
@@ -939,7 +961,7 @@ enum dt_err dt_store_finding_create(struct dt_store *s, const struct dt_actor *a
 	json_t *files = NULL, *after = NULL, *args = NULL;
 	int64_t id = 0;
 	char now[DT_TIME_STRLEN];
-	dt_time_now(now);
+	now_of(s, now);
 	dt_store_problems_begin(s, NULL);
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -987,7 +1009,7 @@ enum dt_err dt_store_finding_create(struct dt_store *s, const struct dt_actor *a
 	    DT_OK)
 		goto out;
 	size_t n0 = s->problems.n;
-	rc = dt_finding_deadline_check(&s->problems, "deadline", deadline, dt_date_today());
+	rc = dt_finding_deadline_check(&s->problems, "deadline", deadline, today_of(s));
 	dt_store_problems_noted(s, n0, err);
 	if (rc != DT_OK)
 		goto out;
@@ -1099,7 +1121,7 @@ enum dt_err dt_store_finding_rectify(struct dt_store *s, const struct dt_actor *
 	struct fnd f;
 	json_t *before = NULL, *after = NULL, *files = NULL, *rect = NULL;
 	char now[DT_TIME_STRLEN];
-	dt_time_now(now);
+	now_of(s, now);
 	dt_store_problems_begin(s, NULL);
 	if (ev != DT_FEV_START && ev != DT_FEV_SUBMIT)
 		return dt_store_problem(s, err, NULL, "finding.unknown", "value", DT_I(ev), NULL);
@@ -1181,7 +1203,7 @@ enum dt_err dt_store_finding_decide(struct dt_store *s, const struct dt_actor *a
 	struct fnd f;
 	json_t *before = NULL, *after = NULL, *rbefore = NULL, *rafter = NULL;
 	char now[DT_TIME_STRLEN], dl[DT_DATE_STRLEN] = "";
-	dt_time_now(now);
+	now_of(s, now);
 	dt_store_problems_begin(s, NULL);
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -1217,7 +1239,7 @@ enum dt_err dt_store_finding_decide(struct dt_store *s, const struct dt_actor *a
 				   err)) != DT_OK)
 			goto out;
 		n0 = s->problems.n;
-		rc = dt_finding_deadline_check(&s->problems, "new_deadline", nd, dt_date_today());
+		rc = dt_finding_deadline_check(&s->problems, "new_deadline", nd, today_of(s));
 		dt_store_problems_noted(s, n0, err);
 		if (rc != DT_OK)
 			goto out;
@@ -1313,7 +1335,7 @@ enum dt_err dt_store_attachment_put(struct dt_store *s, const struct dt_actor *a
 	char hex[DT_ATTACHMENT_HEX_LEN], now[DT_TIME_STRLEN];
 	struct dt_strbuf safe = DT_STRBUF_INIT;
 	json_t *ev = NULL;
-	dt_time_now(now);
+	now_of(s, now);
 	dt_store_problems_begin(s, NULL);
 	size_t n0 = s->problems.n;
 	int rc = dt_attachment_check(&s->problems, data, len, &t);

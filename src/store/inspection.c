@@ -685,12 +685,16 @@ enum dt_err dt_store_inspection_get(struct dt_store *s, const struct dt_scope *s
 /* ---- commit: freezing the inputs ---- */
 
 /*
- * Data-quality alerts: the rules of the data-quality checks (named
- * "quality_*" by engine/alerts.c) and the older rules that are such checks.
+ * "(a.rule IN (...))": the alert a is a data-quality check
+ * (domain/inspection.h, dt_quality_rules; the names are constants).
  */
-#define QUALITY_ALERT_SQL                                                                     \
-	"(a.rule LIKE 'quality%%' OR a.rule IN ('stipend_below_minimum', 'mentor_overload', " \
-	"'no_record_entry'))"
+static void quality_alert_sql(struct dt_strbuf *sql)
+{
+	dt_strbuf_adds(sql, "(a.rule IN (");
+	for (size_t i = 0; dt_quality_rules[i]; i++)
+		dt_strbuf_addf(sql, "%s'%s'", i ? ", " : "", dt_quality_rules[i]);
+	dt_strbuf_adds(sql, "))");
+}
 
 /*
  * The findings hook: the count of earlier findings on object (kind ?K, id
@@ -762,14 +766,16 @@ static void candidate_sql(int k, bool have_finding, struct dt_strbuf *sql)
 		"(a.subject_kind = 'contract' AND a.subject_id = x.id)",
 		"(a.subject_kind = 'pilot_task' AND a.subject_id = x.id)",
 	};
-	dt_strbuf_addf(
-		sql,
-		"SELECT x.id, x.region, %s, "
-		"(SELECT count(*) FROM alert a WHERE a.status <> 'resolved' AND %s AND "
-		"NOT " QUALITY_ALERT_SQL "), "
-		"(SELECT count(*) FROM alert a WHERE a.status <> 'resolved' AND %s AND " QUALITY_ALERT_SQL
-		"), ",
-		orgs[k], subject[k], subject[k]);
+	dt_strbuf_addf(sql,
+		       "SELECT x.id, x.region, %s, "
+		       "(SELECT count(*) FROM alert a WHERE a.status <> 'resolved' AND %s AND NOT ",
+		       orgs[k], subject[k]);
+	quality_alert_sql(sql);
+	dt_strbuf_addf(sql,
+		       "), (SELECT count(*) FROM alert a WHERE a.status <> 'resolved' AND %s AND ",
+		       subject[k]);
+	quality_alert_sql(sql);
+	dt_strbuf_adds(sql, "), ");
 	findings_sql(have_finding, dt_object_kind_name(k), k <= DT_OBJ_SCHOOL ? "id" : NULL, sql);
 	dt_strbuf_addf(sql, " %s ORDER BY x.id", from[k]);
 }

@@ -817,6 +817,14 @@ enum dt_err dt_store_finding_decide(struct dt_store *s, const struct dt_actor *a
 enum dt_err dt_store_supervision_indicators(struct dt_store *s, int region, int year,
 					    const char *today, json_t **out, struct dt_strbuf *err);
 
+/**
+ * Take @d as today in the supervision writes above (visit dates, deadlines
+ * and the times they record: created, submitted, decided, closed), NULL:
+ * the clock again.  For a generator writing a year of supervision history
+ * (the demo pilot); the audit events keep the real time of the write.
+ */
+void dt_store_set_today(struct dt_store *s, const struct dt_date *d);
+
 /** A stored evidence file as served. */
 struct dt_attachment_file {
 	char mime[32];         /* as sniffed at upload */

@@ -17,6 +17,7 @@
 #include "domain/entity.h"
 #include "domain/problem.h"
 #include "store/db.h"
+#include "core/date.h"
 #include "store/store.h"
 
 #define DT_GET_MEMO 64  /* slots of dt_store.get_memo */
@@ -77,6 +78,8 @@ struct dt_store {
 	bool head_cached, head_dirty;
 	int64_t head_id;
 	char head_hash[65];
+	/* today for supervision writes (dt_store_set_today); year 0: the clock */
+	struct dt_date as_of;
 };
 
 /**

@@ -8,7 +8,11 @@
  * itself (dates not in the future, guardians, successors of transfers), the
  * audit chain verifies, the same seed gives the same listings in a second
  * database and another seed different ones, and a second run on a filled
- * database is refused with DT_ECONFLICT and changes nothing.
+ * database is refused with DT_ECONFLICT and changes nothing.  Then the
+ * demo's supervision on it: every plan verifies, inspections are conducted
+ * with the whole checklist, findings stand at every status (some overdue),
+ * rectifications were accepted and rejected, the evidence files are real
+ * PNG and PDF files, and the aggregates still equal a rebuild.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,10 +28,13 @@
 #include "core/common.h"
 #include "core/date.h"
 #include "core/secret.h"
+#include "domain/attachment.h"
 #include "domain/natid.h"
 #include "domain/record.h"
 #include "domain/uscc.h"
 #include "engine/demo.h"
+#include "engine/demo_accounts.h"
+#include "engine/demo_supervision.h"
 #include "io/refdata.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -592,6 +599,119 @@ static void test_other_seed_other_pilot(void **state)
 	dt_strbuf_release(&err);
 }
 
+/* The type of stored file @hash (DT_ATTACH_NONE when it is no accepted file). */
+static enum dt_attachment_type file_type(struct dt_store *s, const char *hash)
+{
+	struct dt_attachment_file file = { .name = DT_STRBUF_INIT, .content = DT_STRBUF_INIT };
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	enum dt_attachment_type t = DT_ATTACH_NONE;
+	if (dt_store_attachment_get(s, NULL, hash, &file, &err) == DT_OK &&
+	    dt_attachment_check(NULL, (const unsigned char *)file.content.buf, file.content.len,
+				&t) != DT_OK)
+		t = DT_ATTACH_NONE;
+	dt_strbuf_release(&file.name);
+	dt_strbuf_release(&file.content);
+	dt_strbuf_release(&err);
+	return t;
+}
+
+static void test_supervision(void **state)
+{
+	struct fixture *f = *state;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	json_t *acc = NULL;
+	assert_int_equal(dt_demo_accounts(f->s, &actor, &acc, &err), DT_OK);
+	json_decref(acc);
+	int plans = 0;
+	struct dt_demo_sup_stats st = { 0 };
+	int rc = dt_demo_supervision(f->s, &actor, &plans, &st, &err);
+	if (rc != DT_OK)
+		print_error("supervision: %s\n", err.buf);
+	assert_int_equal(rc, DT_OK);
+	assert_int_equal(plans, 3);
+	/* every plan re-runs to its recorded draw */
+	for (int64_t p = 1; p <= plans; p++) {
+		json_t *rep = NULL;
+		assert_int_equal(dt_store_plan_verify(f->s, NULL, 0, p, &rep, &err), DT_OK);
+		assert_true(json_is_true(json_object_get(rep, "ok")));
+		json_decref(rep);
+	}
+	/* conducted inspections: the visit, every checklist item, a photo */
+	json_t *ins = NULL;
+	assert_int_equal(dt_store_inspection_list(f->s, NULL, 0, 0, &ins, &err), DT_OK);
+	int done = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(ins, i, v)
+	{
+		if (strcmp(str(v, "status"), "done"))
+			continue;
+		json_t *c = NULL;
+		assert_int_equal(
+			dt_store_inspection_conducted(
+				f->s, NULL, json_integer_value(json_object_get(v, "id")), &c, &err),
+			DT_OK);
+		assert_int_equal(json_object_size(json_object_get(c, "checks")), 7);
+		assert_non_null(str(c, "visited_on"));
+		json_t *file = json_array_get(json_object_get(c, "attachments"), 0);
+		assert_int_equal(file_type(f->s, str(file, "hash")), DT_ATTACH_PNG);
+		json_decref(c);
+		done++;
+	}
+	json_decref(ins);
+	assert_true(done >= 3);
+	assert_int_equal(st.inspections >= done, true);
+	/* findings at every status, some overdue; decisions both ways; PDF reports */
+	static const char *const statuses[] = { "open", "rectifying", "submitted", "closed" };
+	for (size_t k = 0; k < DT_ARRAY_SIZE(statuses); k++) {
+		struct dt_finding_filter flt = { .status = statuses[k], .limit = 1000 };
+		json_t *items = NULL;
+		assert_int_equal(dt_store_finding_list(f->s, NULL, &flt, &items, &err), DT_OK);
+		if (json_array_size(items) < 1)
+			fail_msg("no finding is %s (%d findings)", statuses[k], st.findings);
+		json_decref(items);
+	}
+	struct dt_finding_filter over = { .overdue = true, .limit = 1000 };
+	json_t *items = NULL;
+	assert_int_equal(dt_store_finding_list(f->s, NULL, &over, &items, &err), DT_OK);
+	assert_true(json_array_size(items) >= 1);
+	json_decref(items);
+	struct dt_finding_filter all = { .limit = 1000 };
+	assert_int_equal(dt_store_finding_list(f->s, NULL, &all, &items, &err), DT_OK);
+	assert_int_equal((int)json_array_size(items), st.findings);
+	int accepted = 0, rejected = 0, pdfs = 0;
+	json_array_foreach(items, i, v)
+	{
+		json_t *fd = NULL;
+		assert_int_equal(dt_store_finding_get(f->s, NULL,
+						      json_integer_value(json_object_get(v, "id")),
+						      &fd, &err),
+				 DT_OK);
+		size_t k;
+		json_t *r;
+		json_array_foreach(json_object_get(fd, "rectifications"), k, r)
+		{
+			const char *d = str(r, "decision");
+			accepted += d && !strcmp(d, "accepted");
+			rejected += d && !strcmp(d, "rejected");
+			json_t *file = json_array_get(json_object_get(r, "attachments"), 0);
+			pdfs += file_type(f->s, str(file, "hash")) == DT_ATTACH_PDF;
+		}
+		json_decref(fd);
+	}
+	json_decref(items);
+	assert_true(accepted >= 1);
+	assert_true(rejected >= 1);
+	assert_true(pdfs >= accepted + rejected);
+	/* the supervision facts are in the aggregates, equal to a rebuild */
+	int64_t bad = -1;
+	json_t *sample = NULL;
+	assert_int_equal(dt_store_indicators_verify(f->s, &bad, &sample, &err), DT_OK);
+	assert_int_equal(bad, 0);
+	json_decref(sample);
+	dt_strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,6 +724,7 @@ int main(void)
 		cmocka_unit_test(test_refused_when_filled),
 		cmocka_unit_test(test_same_seed_same_pilot),
 		cmocka_unit_test(test_other_seed_other_pilot),
+		cmocka_unit_test(test_supervision),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -692,14 +692,53 @@ static void test_indicators(void **state)
 	json_decref(o);
 }
 
+/*
+ * A history written on its days (dt_store_set_today, the demo's): a finding
+ * recorded 60 days ago with a deadline 30 days ago is accepted then (and
+ * refused as of today), its times are of that day, and today it is overdue.
+ */
+static void test_written_on_its_day(void **state)
+{
+	struct sup *u = *state;
+	struct fx *f = u->f;
+	struct dt_date today = dt_date_today(), then = dt_date_add_days(today, -60);
+	char dl[DT_DATE_STRLEN], day[DT_DATE_STRLEN];
+	dt_date_format(dt_date_add_days(today, -30), dl);
+	dt_date_format(then, day);
+	json_t *body = json_pack("{s:I, s:s, s:s, s:s}", "inspection_id", (json_int_t)u->insp,
+				 "severity", "general", "description", "记录缺失", "deadline", dl),
+	       *out = NULL;
+	assert_int_equal(dt_store_finding_create(f->s, &f->actor, &u->a, body, &out, &f->err),
+			 DT_EINVAL);
+	assert_true(dt_problems_has(dt_store_problems(f->s), "finding.deadline_past"));
+	dt_store_set_today(f->s, &then);
+	int rc = dt_store_finding_create(f->s, &f->actor, &u->a, body, &out, &f->err);
+	dt_store_set_today(f->s, NULL);
+	if (rc != DT_OK)
+		fail_msg("as of %s: %s", day, f->err.buf);
+	json_decref(body);
+	assert_int_equal(strncmp(fx_str(out, "created_at"), day, 10), 0);
+	int64_t id = fx_int(out, "id");
+	json_decref(out);
+	assert_int_equal(dt_store_finding_get(f->s, NULL, id, &out, &f->err), DT_OK);
+	assert_true(json_is_true(json_object_get(out, "overdue")));
+	assert_int_equal(fx_int(out, "days_left"), -30);
+	json_decref(out);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_loop_to_closure), T(test_who_may_act),
-		T(test_scope),           T(test_overdue_and_filters),
-		T(test_attachments),     T(test_checklist_rules),
-		T(test_alerts),          T(test_indicators),
+		T(test_loop_to_closure),
+		T(test_who_may_act),
+		T(test_scope),
+		T(test_overdue_and_filters),
+		T(test_attachments),
+		T(test_checklist_rules),
+		T(test_alerts),
+		T(test_indicators),
+		T(test_written_on_its_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

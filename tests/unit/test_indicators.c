@@ -9,7 +9,10 @@
  * - The property test: random sequences of writes (create, approve,
  *   activate, dissolve, complete, transfer, sign off, assess, outcomes,
  *   demand, places, deletes, a programme's occupation changed, minimum wages
- *   added and changed, an organisation moved) keep the maintained
+ *   added and changed, an organisation moved; supervision: plans committed
+ *   and drawn, inspections conducted and done, findings recorded, rectified,
+ *   accepted and rejected, and findings changed behind the store's back:
+ *   deadlines moved into the past, severities changed, rows deleted) keep the maintained
  *   aggregates equal to a rebuild from the facts; and the check finds a
  *   tampered aggregate.
  * - The alert rules raise one alert per subject and keep it while open.
@@ -330,7 +333,9 @@ static void test_retained_window_upgrade(void **state)
 	 * which 010 changed (ts as text, prev_hash): the table goes back to that
 	 * shape, its events unchanged, as 010 would find it.
 	 */
-	fx_sql_exec(f, "DROP TABLE IF EXISTS attachment_link; DROP TABLE IF EXISTS attachment; "
+	fx_sql_exec(f, "DROP VIEW IF EXISTS plan_candidate_contrib; DROP VIEW IF EXISTS "
+		       "inspection_contrib; DROP VIEW IF EXISTS finding_contrib; "
+		       "DROP TABLE IF EXISTS attachment_link; DROP TABLE IF EXISTS attachment; "
 		       "DROP TABLE IF EXISTS rectification; DROP TABLE IF EXISTS finding; "
 		       "DROP TABLE IF EXISTS inspection_check; DROP TABLE IF EXISTS inspection; "
 		       "DROP TABLE IF EXISTS plan_candidate; DROP TABLE IF EXISTS plan_inspector; "
@@ -434,6 +439,126 @@ static void test_domain(void **state)
 		assert_int_equal(dt_counter_find(dt_counter_key((enum dt_counter)c)), c);
 }
 
+/*
+ * The supervision indicators on a fixed set of plans, inspections and
+ * findings (made with SQL, as the draw and the inspectors would leave
+ * them; the triggers keep the aggregates), today 2026-11-26:
+ *
+ *   plan 1 (Liaoning, 2026): candidates 4 in Shenyang (210100), 6 in Dalian
+ *     (210200); inspections I1 Shenyang 210102 done, I2 Shenyang in
+ *     progress, I3 Dalian planned, I4 Dalian 210202 done
+ *   plan 2 (Shenyang, 2025): candidates 2 in Shenyang; I5 210102 done
+ *   findings: F1 I1 general closed due 2026-09-10; F2 I1 serious open due
+ *     2026-10-05 (overdue); F3 I2 grave rectifying due 2026-11-10 (this
+ *     month: not yet counted); F4 I2 general submitted due 2026-08-20; F5
+ *     I4 serious closed due 2026-12-15 (closed early); F6 I5 general open
+ *     due 2025-12-01 (overdue)
+ */
+/* What raw SQL left in agg_delta into agg, as the store's next commit does. */
+static void flush(struct fx *f)
+{
+	assert_int_equal(dt_store_begin(f->s, &f->err), DT_OK);
+	assert_int_equal(dt_store_commit(f->s, &f->err), DT_OK);
+}
+
+static void test_supervision(void **state)
+{
+	struct fx *f = *state;
+	int64_t e1 = fx_org(f, "enterprise", 210102, "督查甲企业"),
+		e2 = fx_org(f, "enterprise", 210202, "督查乙企业");
+	char sql[4096];
+	snprintf(
+		sql, sizeof(sql),
+		"INSERT INTO inspection_plan (id, region, year, title, object_kinds, sample_kind, "
+		"sample_value, cross_city, weights, status, created_by, created_at, updated_at) VALUES "
+		"(1, 210000, 2026, 'p1', 'enterprise', 'count', 1, 0, '{}', 'drawn', 't', '%1$s', '%1$s'), "
+		"(2, 210100, 2025, 'p2', 'enterprise', 'count', 1, 0, '{}', 'drawn', 't', '%1$s', '%1$s');"
+		"INSERT INTO plan_candidate (plan_id, object_kind, object_id, city, weight, reasons) VALUES "
+		"(1, 'enterprise', 1, 210100, 1, '[]'), (1, 'enterprise', 2, 210100, 1, '[]'), "
+		"(1, 'enterprise', 3, 210100, 1, '[]'), (1, 'enterprise', 4, 210100, 1, '[]'), "
+		"(1, 'enterprise', 5, 210200, 1, '[]'), (1, 'enterprise', 6, 210200, 1, '[]'), "
+		"(1, 'enterprise', 7, 210200, 1, '[]'), (1, 'enterprise', 8, 210200, 1, '[]'), "
+		"(1, 'enterprise', 9, 210200, 1, '[]'), (1, 'enterprise', 10, 210200, 1, '[]'), "
+		"(2, 'enterprise', 1, 210100, 1, '[]'), (2, 'enterprise', 2, 210100, 1, '[]');"
+		"INSERT INTO inspection (id, plan_id, object_kind, object_id, city, org_id, draw_pos, "
+		"status, region, created_at, updated_at) VALUES "
+		"(1, 1, 'enterprise', 1, 210100, %2$lld, 1, 'done', 210102, '%1$s', '%1$s'), "
+		"(2, 1, 'enterprise', 2, 210100, %2$lld, 2, 'in_progress', 210100, '%1$s', '%1$s'), "
+		"(3, 1, 'enterprise', 5, 210200, %3$lld, 3, 'planned', 210200, '%1$s', '%1$s'), "
+		"(4, 1, 'enterprise', 6, 210200, %3$lld, 4, 'done', 210202, '%1$s', '%1$s'), "
+		"(5, 2, 'enterprise', 1, 210100, %2$lld, 1, 'done', 210102, '%1$s', '%1$s');"
+		"INSERT INTO finding (inspection_id, severity, org_id, region, description, deadline, "
+		"status, created_at, updated_at) VALUES "
+		"(1, 'general', %2$lld, 210102, 'd', '2026-09-10', 'closed', '%1$s', '%1$s'), "
+		"(1, 'serious', %2$lld, 210102, 'd', '2026-10-05', 'open', '%1$s', '%1$s'), "
+		"(2, 'grave', %2$lld, 210100, 'd', '2026-11-10', 'rectifying', '%1$s', '%1$s'), "
+		"(2, 'general', %2$lld, 210100, 'd', '2026-08-20', 'submitted', '%1$s', '%1$s'), "
+		"(4, 'serious', %3$lld, 210202, 'd', '2026-12-15', 'closed', '%1$s', '%1$s'), "
+		"(5, 'general', %2$lld, 210102, 'd', '2025-12-01', 'open', '%1$s', '%1$s')",
+		"2026-11-01T00:00:00.000Z", (long long)e1, (long long)e2);
+	fx_sql_exec(f, sql);
+	flush(f);
+
+	json_t *d = dashboard(f, 210100, 2026, 0, NULL);
+	expect(d, "inspection_coverage", 25);    /* I1 / 4 */
+	expect(d, "findings_per_inspection", 2); /* F1-F4 / I1, I2 */
+	expect(d, "findings_general_per_inspection", 1);
+	expect(d, "findings_serious_per_inspection", 0.5);
+	expect(d, "findings_grave_per_inspection", 0.5);
+	expect(d, "rectification_closure", 100.0 / 3); /* F1 / F1, F2, F4 */
+	expect(d, "overdue_findings", 2);              /* F2, F6 */
+	json_decref(d);
+	d = dashboard(f, 210000, 2026, 0, NULL);
+	expect(d, "inspection_coverage", 20); /* I1, I4 / 10 */
+	expect(d, "findings_per_inspection", 5.0 / 3);
+	expect(d, "findings_general_per_inspection", 2.0 / 3);
+	expect(d, "findings_serious_per_inspection", 2.0 / 3);
+	expect(d, "findings_grave_per_inspection", 1.0 / 3);
+	expect(d, "rectification_closure", 50); /* F1, F5 / F1, F2, F4, F5 */
+	expect(d, "overdue_findings", 2);
+	json_decref(d);
+	d = dashboard(f, 0, 2026, 0, NULL);
+	expect(d, "inspection_coverage", 20);
+	expect(d, "rectification_closure", 50);
+	json_decref(d);
+	d = dashboard(f, 210100, 2026, 4, NULL); /* Q4: F2 due in October, not closed */
+	expect(d, "rectification_closure", 0);
+	expect(d, "overdue_findings", 2);
+	expect(d, "inspection_coverage", 25); /* the year's plans, whatever the quarter */
+	json_decref(d);
+	d = dashboard(f, 210100, 2025, 0, NULL);
+	expect(d, "inspection_coverage", 50); /* I5 / 2 */
+	expect(d, "findings_per_inspection", 1);
+	expect(d, "rectification_closure", 0); /* F6 past due */
+	expect(d, "overdue_findings", 1);
+	json_decref(d);
+	d = dashboard(f, 210200, 2025, 0, NULL); /* nothing in Dalian that year */
+	expect(d, "inspection_coverage", NAN);
+	expect(d, "rectification_closure", NAN);
+	expect(d, "overdue_findings", 0);
+	json_decref(d);
+
+	/* The weights are published with the ranking: closure and coverage 1, overdue 0.5. */
+	json_t *r = NULL;
+	assert_int_equal(dt_engine_ranking(f->s, 2, 0, 2026, 20261126, &r, &f->err), DT_OK);
+	json_t *w = json_object_get(r, "weights");
+	assert_true(fabs(json_number_value(json_object_get(w, "rectification_closure")) - 1) <
+		    1e-9);
+	assert_true(fabs(json_number_value(json_object_get(w, "inspection_coverage")) - 1) < 1e-9);
+	assert_true(fabs(json_number_value(json_object_get(w, "overdue_findings")) - 0.5) < 1e-9);
+	assert_null(json_object_get(w, "findings_per_inspection"));
+	json_decref(r);
+
+	/* A finding closed: out of the overdue, into the closed; the rebuild agrees. */
+	fx_sql_exec(f, "UPDATE finding SET status = 'closed' WHERE deadline = '2026-10-05'");
+	flush(f);
+	d = dashboard(f, 210100, 2026, 0, NULL);
+	expect(d, "rectification_closure", 200.0 / 3); /* F1, F2 / F1, F2, F4 */
+	expect(d, "overdue_findings", 1);
+	json_decref(d);
+	assert_agg_equal(f, "supervision");
+}
+
 /* ---- the property test ---- */
 
 static uint64_t rng_state;
@@ -460,6 +585,186 @@ static void assert_agg_equal(struct fx *f, const char *when)
 static const char *const dates[] = { "2023-09-01", "2024-03-15", "2024-09-01", "2025-02-10",
 				     "2025-09-01", "2026-01-20", "2026-06-30" };
 
+/* ---- supervision in the property test ---- */
+
+/* The id of the @n-th row (from 0, by id) of @table, or 0 when there are fewer. */
+static int64_t nth_id(struct fx *f, const char *table, int64_t n)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(max(id), 0) FROM (SELECT id FROM %s ORDER BY id "
+		 "LIMIT 1 OFFSET %lld) x",
+		 table, (long long)n);
+	return fx_sql_int(f, sql);
+}
+
+/* An inspector account (made once per database). */
+static int64_t prop_inspector(struct fx *f, const char *login)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) FROM account WHERE login = '%s'",
+		 login);
+	int64_t id = fx_sql_int(f, sql);
+	if (!id && dt_store_account_add(f->s, &f->actor, login, "inspector", "210000",
+					"Zq-8v!x3#Lm2$Kp-long-enough", &id, &f->err) != DT_OK)
+		fail_msg("account %s: %s", login, f->err.buf);
+	return id;
+}
+
+/* What the caller is: an inspector (@id) or an account of organisation @org. */
+static struct dt_account prop_who(int64_t id, int64_t org)
+{
+	struct dt_account w = { .id = id };
+	snprintf(w.role, sizeof(w.role), "%s", org ? "enterprise" : "inspector");
+	w.scope.region = org ? 0 : 210000;
+	w.scope.org_id = org;
+	return w;
+}
+
+/* A deadline @days from today. */
+static json_t *prop_deadline(int days)
+{
+	char dl[DT_DATE_STRLEN];
+	dt_date_format(dt_date_add_days(dt_date_today(), days), dl);
+	return json_string(dl);
+}
+
+/* One random supervision step: refusals are fine, only the aggregates are checked. */
+static void supervision_op(struct fx *f)
+{
+	static const char *const sev[] = { "general", "serious", "grave" };
+	int64_t a = prop_inspector(f, "prop-insp-a"), b = prop_inspector(f, "prop-insp-b");
+	int64_t ninsp = fx_sql_int(f, "SELECT count(*) FROM inspection");
+	int64_t nfind = fx_sql_int(f, "SELECT count(*) FROM finding");
+	int k = rnd(7);
+	json_t *o = NULL;
+	if (k == 0 || !ninsp) { /* a plan, committed and drawn */
+		if (fx_sql_int(f, "SELECT count(*) FROM inspection_plan") >= 6)
+			return;
+		json_t *in = json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:b, s:[I, I]}", "region",
+				       rnd(2) ? "210000" : "210100", "year", 2025 + rnd(2), "title",
+				       "抽查", "object_kinds",
+				       rnd(2) ? "enterprise,contract" : "enterprise", "sample_kind",
+				       "count", "sample_value", 1 + rnd(3), "cross_city", 0,
+				       "inspectors", (json_int_t)a, (json_int_t)b);
+		if (dt_store_plan_create(f->s, &f->actor, in, &o, &f->err) == DT_OK) {
+			int64_t id = fx_int(o, "id");
+			static const char *const steps[] = { "commit", "draw", "reveal" };
+			for (int i = 0; i < 3 && (i < 2 || rnd(2)); i++) {
+				json_t *r = NULL;
+				dt_store_plan_act(f->s, &f->actor, id, steps[i], &r, &f->err);
+				json_decref(r);
+			}
+		}
+		json_decref(in);
+	} else if (k == 1) { /* an inspection recorded, maybe done */
+		int64_t id = nth_id(f, "inspection", rnd((int)ninsp));
+		int64_t ia = 0, plan = 0;
+		json_t *row = NULL;
+		if (dt_store_inspection_conducted(f->s, NULL, id, &row, &f->err) == DT_OK) {
+			ia = fx_int(row, "inspector_a");
+			plan = fx_int(row, "plan_id");
+		}
+		json_decref(row);
+		json_t *p = NULL, *checks = json_array();
+		if (plan && dt_store_plan_get(f->s, NULL, 0, plan, &p, &f->err) == DT_OK) {
+			size_t i;
+			json_t *c;
+			json_array_foreach(json_object_get(p, "checklist"), i, c)
+				json_array_append_new(checks,
+						      json_pack("{s:O, s:s, s:s}", "code",
+								json_object_get(c, "code"),
+								"result", rnd(3) ? "pass" : "fail",
+								"remark", "现场核查"));
+		}
+		json_decref(p);
+		json_t *body = json_pack("{s:o, s:o, s:s, s:s}", "visited_on", prop_deadline(0),
+					 "checks", checks, "conclusion", "基本符合", "status",
+					 rnd(3) ? "in_progress" : "done");
+		struct dt_account w = prop_who(ia, 0);
+		dt_store_inspection_record(f->s, &f->actor, &w, id, body, &o, &f->err);
+		json_decref(body);
+	} else if (k <= 3) { /* a finding */
+		int64_t id = nth_id(f, "inspection", rnd((int)ninsp));
+		json_t *row = NULL;
+		int64_t ia = 0;
+		if (dt_store_inspection_conducted(f->s, NULL, id, &row, &f->err) == DT_OK)
+			ia = fx_int(row, rnd(2) ? "inspector_a" : "inspector_b");
+		json_decref(row);
+		json_t *body = json_pack("{s:I, s:s, s:s, s:o}", "inspection_id", (json_int_t)id,
+					 "severity", sev[rnd(3)], "description", "记录册与考勤不符",
+					 "deadline", prop_deadline(1 + rnd(60)));
+		struct dt_account w = prop_who(ia, 0);
+		dt_store_finding_create(f->s, &f->actor, &w, body, &o, &f->err);
+		json_decref(body);
+	} else if (k <= 5 && nfind) { /* the organisation rectifies, the inspector decides */
+		int64_t id = nth_id(f, "finding", rnd((int)nfind));
+		json_t *row = NULL;
+		int64_t org = 0, ia = 0;
+		char status[16] = "";
+		if (dt_store_finding_get(f->s, NULL, id, &row, &f->err) == DT_OK) {
+			org = fx_int(row, "org_id");
+			ia = fx_int(row, "inspection_id");
+			snprintf(status, sizeof(status), "%s", fx_str(row, "status"));
+		}
+		json_decref(row);
+		row = NULL;
+		if (dt_store_inspection_conducted(f->s, NULL, ia, &row, &f->err) == DT_OK)
+			ia = fx_int(row, "inspector_b");
+		json_decref(row);
+		struct dt_account wo = prop_who(0, org), wi = prop_who(ia, 0);
+		/* mostly the step the finding's state allows, sometimes any (refused) */
+		int step = rnd(4);
+		if (rnd(8)) {
+			if (!strcmp(status, "open"))
+				step = rnd(2);
+			else if (!strcmp(status, "rectifying"))
+				step = 1;
+			else if (!strcmp(status, "submitted"))
+				step = 2 + rnd(2);
+		}
+		if (step == 0) {
+			dt_store_finding_rectify(f->s, &f->actor, &wo, id, DT_FEV_START, NULL, &o,
+						 &f->err);
+		} else if (step == 1) {
+			json_t *body = json_pack("{s:s}", "body", "已补签三方协议");
+			dt_store_finding_rectify(f->s, &f->actor, &wo, id, DT_FEV_SUBMIT, body, &o,
+						 &f->err);
+			json_decref(body);
+		} else {
+			json_t *body =
+				step == 2 ? json_pack("{s:s}", "decision", "accepted")
+					  : json_pack("{s:s, s:s, s:o}", "decision", "rejected",
+						      "reason", "证明材料不全", "new_deadline",
+						      prop_deadline(1 + rnd(30)));
+			dt_store_finding_decide(f->s, &f->actor, &wi, id, body, &o, &f->err);
+			json_decref(body);
+		}
+	} else if (nfind) { /* behind the store's back: what the triggers must follow too */
+		int64_t id = nth_id(f, "finding", rnd((int)nfind));
+		char sql[400];
+		int what = rnd(3);
+		if (what == 0)
+			snprintf(sql, sizeof(sql),
+				 "UPDATE finding SET deadline = '%s' WHERE id = %lld",
+				 dates[rnd(7)], (long long)id);
+		else if (what == 1)
+			snprintf(sql, sizeof(sql),
+				 "UPDATE finding SET severity = '%s' WHERE id = %lld", sev[rnd(3)],
+				 (long long)id);
+		else
+			snprintf(
+				sql, sizeof(sql),
+				"DELETE FROM finding WHERE id = %lld AND NOT EXISTS (SELECT 1 FROM "
+				"rectification r WHERE r.finding_id = finding.id) AND NOT EXISTS "
+				"(SELECT 1 FROM attachment_link l WHERE l.owner_kind = 'finding' AND "
+				"l.owner_id = finding.id)",
+				(long long)id);
+		fx_sql_exec(f, sql);
+	}
+	json_decref(o);
+}
+
 static void random_ops(struct fx *f, uint64_t seed, int nops)
 {
 	rng_state = seed;
@@ -471,7 +776,7 @@ static void random_ops(struct fx *f, uint64_t seed, int nops)
 	int ncons = 0, nentries = 0, nothers = 0;
 	json_t *o = NULL;
 	for (int op = 0; op < nops; op++) {
-		int k = rnd(14);
+		int k = rnd(20);
 		dt_strbuf_reset(&f->err);
 		f->actor.login = "prop";
 		if (k <= 2 && ncons < 64) { /* a new contract, taken some way along */
@@ -624,6 +929,8 @@ static void random_ops(struct fx *f, uint64_t seed, int nops)
 			dt_store_update(f->s, &f->actor, NULL, "organization", ents[rnd(3)], p,
 					NULL, &f->err);
 			json_decref(p);
+		} else if (k >= 14) { /* supervision */
+			supervision_op(f);
 		}
 		if (op % 50 == 49) {
 			char when[64];
@@ -652,6 +959,14 @@ static void test_property(void **state)
 		"SELECT count(*) FROM min_wage",
 		"SELECT count(*) FROM demand",
 		"SELECT count(*) FROM place",
+		"SELECT count(*) FROM plan_candidate",
+		"SELECT count(*) FROM inspection WHERE status = 'done'",
+		"SELECT count(*) FROM inspection WHERE status = 'in_progress'",
+		"SELECT count(*) FROM finding WHERE status = 'closed'",
+		"SELECT count(*) FROM rectification WHERE decision = 'accepted'",
+		"SELECT count(*) FROM finding WHERE status IN ('open', 'rectifying')",
+		"SELECT count(*) FROM rectification WHERE decision = 'rejected'",
+		"SELECT count(*) FROM finding WHERE deadline < '2026-07-01'",
 	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(kinds); i++)
 		if (fx_sql_int(f, kinds[i]) < 1)
@@ -773,6 +1088,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retained_window_upgrade, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_targets, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_supervision, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_property, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_property_more_seeds, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_alerts, fx_setup, fx_teardown),

@@ -12,6 +12,7 @@
 #include "store_fixture.h"
 
 #include "domain/inspection.h"
+#include "engine/indicators.h"
 
 struct world {
 	int64_t ent[8];  /* 0-3 in Shenyang (210102), 4-7 in Anshan (210302) */
@@ -34,14 +35,17 @@ static void make_world(struct fx *f, struct world *w)
 						      &f->err),
 				 DT_OK);
 	}
-	/* an open alert on ent[1] (counts as alert) and a data-quality one (quality) */
+	/*
+	 * an open alert on ent[1] (counts as alert) and a data-quality one
+	 * (quality: a rule of domain/inspection.h's dt_quality_rules)
+	 */
 	char sql[1024];
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO alert(rule, severity, status, subject_kind, subject_id, message_zh, "
 		 "message_en, raised_at, region, created_at, updated_at) VALUES "
 		 "('dissolution_spike', 'warning', 'open', 'organization', %lld, 'x', 'x', "
 		 "'2026-11-01', 210102, '2026-11-01', '2026-11-01'), "
-		 "('quality_day_hours', 'warning', 'acknowledged', 'organization', %lld, 'x', 'x', "
+		 "('record_day_hours', 'warning', 'acknowledged', 'organization', %lld, 'x', 'x', "
 		 "'2026-11-01', 210102, '2026-11-01', '2026-11-01'), "
 		 "('mentor_overload', 'warning', 'resolved', 'organization', %lld, 'x', 'x', "
 		 "'2026-11-01', 210102, '2026-11-01', '2026-11-01')",
@@ -118,6 +122,15 @@ static void test_plan_commit_draw_reveal_verify(void **state)
 		assert_int_equal(fx_int(c, "weight"), want);
 		assert_int_equal(json_array_size(json_object_get(c, "reasons")),
 				 fx_int(c, "object_id") == w.ent[1] ? 2 : 0);
+		if (fx_int(c, "object_id") != w.ent[1])
+			continue;
+		/* one of each kind: the data-quality rule counts as quality, not as alert */
+		json_t *r0 = json_array_get(json_object_get(c, "reasons"), 0),
+		       *r1 = json_array_get(json_object_get(c, "reasons"), 1);
+		assert_string_equal(fx_str(r0, "code"), "alert");
+		assert_int_equal(fx_int(r0, "n"), 1);
+		assert_string_equal(fx_str(r1, "code"), "quality");
+		assert_int_equal(fx_int(r1, "n"), 1);
 	}
 	json_decref(p);
 	/* the seed is stored only sealed: no 32-byte value in clear */
@@ -302,9 +315,32 @@ static void test_plan_refusals_and_scope(void **state)
 	json_decref(none);
 }
 
+/*
+ * The data-quality rules the draw counts are alert rules that exist (a
+ * name no rule raises would count nothing, as "quality_*" did), among them
+ * the issue's stipend under the minimum wage and record book without
+ * entries; an ordinary rule is not one.
+ */
+static void test_quality_rules(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	for (; dt_quality_rules[n]; n++)
+		if (dt_engine_alert_rule(dt_quality_rules[n], NULL, NULL) < 0)
+			fail_msg("%s is not an alert rule", dt_quality_rules[n]);
+	assert_int_equal(n, 8);
+	assert_true(dt_quality_rule("stipend_below_minimum"));
+	assert_true(dt_quality_rule("no_record_entry"));
+	assert_true(dt_quality_rule("signoff_burst"));
+	assert_false(dt_quality_rule("dissolution_spike"));
+	assert_false(dt_quality_rule("finding_overdue"));
+	assert_false(dt_quality_rule(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quality_rules),
 		cmocka_unit_test_setup_teardown(test_plan_commit_draw_reveal_verify, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_verify_names_difference, fx_setup,
