@@ -219,10 +219,12 @@ enum dt_err dt_store_get_text(struct dt_store *s, const struct dt_scope *scope, 
 			      int64_t id, struct dt_strbuf *out, struct dt_strbuf *err);
 /*
  * dt_store_get_text() in two halves, so that a server's reads of one loop
- * turn share one round trip to the database: dt_store_get_text_send() sends
+ * turn share one round trip to the database: dt_store_get_text_send() queues
  * the read (scope and all) without waiting, and dt_store_get_text_receive()
- * takes the oldest read sent and appends its object to @out, or fails as
- * dt_store_get_text() would (DT_ENOTFOUND, DT_EDB).  Reads sent are received
+ * takes the oldest read queued and appends its object to @out, or fails as
+ * dt_store_get_text() would (DT_ENOTFOUND, DT_EDB).  The first receive
+ * fetches every read queued, one query per entity and scope for all their
+ * ids, the queries sent together before any answer is read.  Reads sent are received
  * in the order they were sent, each exactly once, before the read snapshot
  * ends.  dt_store_get_text_can_send() says whether a read of @entity can go
  * this way now: on PostgreSQL, for a reader of the fields as stored (not
