@@ -1387,9 +1387,18 @@ enum dt_err dt_store_inspector_list(struct dt_store *s, const struct dt_actor *a
 		return dt_store_problem(s, err, "region", "inspection.region_level", NULL);
 	if (!plan_writable(a, region))
 		return dt_store_problem(s, err, "region", "inspection.scope", NULL);
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT 1 FROM region WHERE id = ?", err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, region);
+	int found = dt_db_step(st);
+	dt_db_reset(st);
+	if (found != DT_DB_ROW)
+		return dt_store_problem(s, err, "region", "region.unknown", "value", DT_I(region),
+					NULL);
 	int lo, hi;
 	dt_region_range(dt_region_ancestor(region, 1), &lo, &hi);
-	struct dt_db_stmt *st = dt_sql_prepare(
+	st = dt_sql_prepare(
 		s,
 		"SELECT id, login, scope_region, scope_org FROM account WHERE role = 'inspector' "
 		"AND disabled = 0 AND (scope_region IS NULL OR scope_region BETWEEN ? AND ?) "
