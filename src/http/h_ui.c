@@ -94,9 +94,23 @@ static void send_asset(struct dt_ctx *c, const struct dt_web_asset *a, bool immu
  * and the registry screens of web/js/screens.js); "" is "/".
  */
 static const char *const screens[] = {
-	"",         "login",      "record-book",  "contracts", "enterprises",
-	"schools",  "programmes", "partnerships", "demands",   "places",
-	"trainees", "pilots",     "alerts",       "audit",     "import",
+	"",
+	"login",
+	"record-book",
+	"contracts",
+	"enterprises",
+	"schools",
+	"programmes",
+	"partnerships",
+	"demands",
+	"places",
+	"trainees",
+	"pilots",
+	"alerts",
+	"audit",
+	"import",
+	/* supervision planning (web/js/views/plans.js) */
+	"plans",
 };
 
 /* Is @path (length @n) a screen of the application? */

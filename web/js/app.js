@@ -57,6 +57,8 @@ const VIEWS = {
   alerts: () => import('./views/alerts.js'),
   audit: () => import('./views/audit.js'),
   imports: () => import('./views/imports.js'),
+  // supervision planning (督查计划)
+  plans: () => import('./views/plans.js'),
 };
 const later = (mod, name) => async (ctx) => (await VIEWS[mod]())[name](ctx);
 
@@ -72,6 +74,10 @@ const ROUTES = [
   ['/alerts', later('alerts', 'alertsView')],
   ['/audit', later('audit', 'auditView')],
   ['/import', later('imports', 'importView')],
+  // supervision planning (督查计划)
+  ['/plans', later('plans', 'plansView')],
+  ['/plans/new', later('plans', 'planNewView')],
+  ['/plans/:id', later('plans', 'planView')],
   ['/:screen/new', later('registry', 'formView')],
   ['/:screen/:id/edit', later('registry', 'formView')],
   ['/:screen/:id', later('registry', 'detailView')],
@@ -216,6 +222,8 @@ function navItems() {
   if (role() === 'trainee') items.push(['/record-book', 'nav.myRecordBook']);
   for (const s of registryScreens()) items.push([`/${s}`, `nav.${s}`]);
   if (isGov()) items.push(['/pilots', 'nav.pilots'], ['/alerts', 'nav.alerts']);
+  // supervision planning (督查计划): the officials who plan or read plans, and inspectors
+  if (can('supervise') || isGov()) items.push(['/plans', 'plan.nav']);
   if (can('audit')) items.push(['/audit', 'nav.audit']);
   if (role() !== 'trainee' && role() !== 'inspector') items.push(['/import', 'nav.import']);
   return items;
