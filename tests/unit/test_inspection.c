@@ -349,10 +349,9 @@ static void test_states(void **state)
 static void test_check_codes_and_close(void **state)
 {
 	(void)state;
-	static const char *const good[] = { "a", "insurance", "stipend_min_wage", "ppe2",
-					    "x_1_2" };
-	static const char *const bad[] = { "", "_a", "9a", "A", "a-b", "a b", "stipend.min",
-					   "é", "aB" };
+	static const char *const good[] = { "a", "insurance", "stipend_min_wage", "ppe2", "x_1_2" };
+	static const char *const bad[] = { "",    "_a",          "9a", "A", "a-b",
+					   "a b", "stipend.min", "é",  "aB" };
 	for (size_t i = 0; i < DT_ARRAY_SIZE(good); i++)
 		assert_true(dt_check_code_valid(good[i], strlen(good[i])));
 	for (size_t i = 0; i < DT_ARRAY_SIZE(bad); i++)
