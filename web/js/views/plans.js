@@ -91,7 +91,6 @@ export async function planNewView(ctx) {
   if (!can('supervise')) throw new ApiError(403, { detail: 'supervise' });
   const [defaults, regions] = await Promise.all([get('/inspection-plans/defaults'), planRegions()]);
   const title = t('plan.new');
-  const en = currentLang() === 'en';
   let step = 0;
 
   // 1. basics
@@ -308,7 +307,7 @@ export async function planNewView(ctx) {
   return {
     title,
     node: h('div', { class: 'page plan-wizard' },
-      pageHead(title, { crumbs: [['/plans', t('plan.nav')]], sub: en ? null : t('plan.wizardAbout') }),
+      pageHead(title, { crumbs: [['/plans', t('plan.nav')]], sub: t('plan.wizardAbout') }),
       el),
   };
 }
