@@ -487,7 +487,7 @@ test('every screen: no serious accessibility violation (axe-core), keyboard focu
       '/programmes', '/partnerships', '/demands', '/places', '/trainees', `/trainees/${created.trainee || 1}`, '/contracts',
       `/contracts/${pilot.ids.contract}`, `/contracts/${pilot.ids.contract}/record-book`, '/pilots', '/pilots/1', '/alerts',
       '/audit', '/import', '/contracts/999999'],
-    shenyang: ['/', '/pilots/1'],
+    shenyang: ['/', '/pilots/1', '/plans', '/plans/new'],
     company: ['/', '/demands/new', '/import'],
     trainee: ['/', '/record-book'],
   };

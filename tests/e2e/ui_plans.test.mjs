@@ -101,7 +101,12 @@ async function planToVerify(page, login, { title, phone, region, edit, sample = 
 
   // 1. basics
   await page.getByRole('heading', { name: /第 1 步（共 6 步）：基本信息/ }).waitFor();
-  if (region) await page.selectOption('#pw-region', region);
+  if (region) {
+    // A province plans for itself or one of its cities.
+    const opts = await page.locator('#pw-region option').allTextContents();
+    assert.ok(opts.length > 1 && opts.some((o) => o.includes('沈阳市')), `regions offered: ${opts}`);
+    await page.selectOption('#pw-region', region);
+  }
   // A step refuses to go on without what it needs, and says so.
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByText('请填写计划名称。').waitFor();
