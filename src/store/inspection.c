@@ -1433,11 +1433,23 @@ enum dt_err dt_store_inspector_list(struct dt_store *s, const struct dt_actor *a
 
 /* ---- verify ---- */
 
-/* Note the first difference @fmt... in @rep (once). */
-__attribute__((format(printf, 2, 3))) static void differ(json_t *rep, const char *fmt, ...)
+/*
+ * Note the first difference @fmt... in @rep (once), and as "difference_at"
+ * {"check": @check, "draw_pos": @pos (0: none), "recorded": @recorded,
+ * "rerun": @rerun} for a reader that words it in its own language (the web
+ * screen).  @recorded and @rerun may be NULL.
+ */
+__attribute__((format(printf, 6, 7))) static void differ(json_t *rep, const char *check, size_t pos,
+							 const char *recorded, const char *rerun,
+							 const char *fmt, ...)
 {
 	if (!json_is_null(json_object_get(rep, "difference")))
 		return;
+	json_object_set_new(rep, "difference_at",
+			    json_pack("{s:s, s:o, s:o, s:o}", "check", check, "draw_pos",
+				      pos ? json_integer((json_int_t)pos) : json_null(), "recorded",
+				      recorded ? json_string(recorded) : json_null(), "rerun",
+				      rerun ? json_string(rerun) : json_null()));
 	struct dt_strbuf sb = DT_STRBUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
@@ -1456,6 +1468,7 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 	json_t *plan = NULL, *rows = NULL, *rep = NULL;
 	struct dt_draw_input in = { 0 };
 	struct dt_draw_pick *picks = NULL;
+	struct dt_strbuf was = DT_STRBUF_INIT, now = DT_STRBUF_INIT; /* a difference's two sides */
 	size_t n = 0;
 	enum dt_err rc = plan_load(s, scope, viewer, id, &plan, err);
 	if (rc != DT_OK)
@@ -1466,9 +1479,9 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 				      NULL);
 		goto out;
 	}
-	rep = json_pack("{s:I, s:b, s:n, s:O, s:O, s:O, s:O}", "plan", (json_int_t)id, "ok", 1,
-			"difference", "seed", json_object_get(plan, "seed"), "seed_hash",
-			json_object_get(plan, "seed_hash"), "inputs_hash",
+	rep = json_pack("{s:I, s:b, s:n, s:n, s:O, s:O, s:O, s:O}", "plan", (json_int_t)id, "ok", 1,
+			"difference", "difference_at", "seed", json_object_get(plan, "seed"),
+			"seed_hash", json_object_get(plan, "seed_hash"), "inputs_hash",
 			json_object_get(plan, "inputs_hash"), "result_hash",
 			json_object_get(plan, "result_hash"));
 	unsigned char seed[DT_DRAW_SEED_LEN], h[DT_DRAW_HASH_LEN];
@@ -1476,22 +1489,25 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 	size_t got = 0;
 	if (sodium_hex2bin(seed, sizeof(seed), seed_hex, strlen(seed_hex), NULL, &got, NULL) ||
 	    got != sizeof(seed)) {
-		differ(rep, "seed: not 32 bytes of hex");
+		differ(rep, "seed", 0, NULL, NULL, "seed: not 32 bytes of hex");
 		goto done;
 	}
 	dt_draw_seed_hash(seed, h);
 	sodium_bin2hex(hexb, sizeof(hexb), h, sizeof(h));
 	if (strcmp(hexb, json_string_value(json_object_get(plan, "seed_hash"))))
-		differ(rep, "seed_hash: the revealed seed hashes to %s, not to the committed %s",
+		differ(rep, "seed_hash", 0, json_string_value(json_object_get(plan, "seed_hash")),
+		       hexb, "seed_hash: the revealed seed hashes to %s, not to the committed %s",
 		       hexb, json_string_value(json_object_get(plan, "seed_hash")));
 	if ((rc = frozen_inputs(s, plan, &in, err)) != DT_OK)
 		goto out;
 	unsigned char ih[DT_DRAW_HASH_LEN];
 	if (!inputs_intact(plan, &in, ih, hexb))
-		differ(rep, "inputs_hash: the published inputs hash to %s, not to the committed %s",
+		differ(rep, "inputs_hash", 0,
+		       json_string_value(json_object_get(plan, "inputs_hash")), hexb,
+		       "inputs_hash: the published inputs hash to %s, not to the committed %s",
 		       hexb, json_string_value(json_object_get(plan, "inputs_hash")));
 	if ((rc = dt_draw_run(&in, seed, ih, &picks, &n)) != DT_OK) {
-		differ(rep, "inputs: out of range for the draw");
+		differ(rep, "inputs", 0, NULL, NULL, "inputs: out of range for the draw");
 		rc = DT_OK;
 		goto done;
 	}
@@ -1500,14 +1516,25 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 	/* the list is by draw_pos; compare pick by pick */
 	for (size_t i = 0; i < n || i < json_array_size(rows); i++) {
 		if (i >= n) {
-			differ(rep, "draw_pos %zu: recorded, but the re-run draws only %zu objects",
+			json_t *r = json_array_get(rows, i);
+			dt_strbuf_reset(&was);
+			dt_strbuf_addf(
+				&was, "%s %lld",
+				json_string_value(json_object_get(r, "object_kind")),
+				(long long)json_integer_value(json_object_get(r, "object_id")));
+			differ(rep, "extra", i + 1, was.buf, NULL,
+			       "draw_pos %zu: recorded, but the re-run draws only %zu objects",
 			       i + 1, n);
 			break;
 		}
 		const struct dt_draw_candidate *c = &in.cand[picks[i].cand];
 		json_t *r = json_array_get(rows, i);
 		if (!r) {
-			differ(rep, "draw_pos %zu: the re-run draws %s %lld, not recorded", i + 1,
+			dt_strbuf_reset(&now);
+			dt_strbuf_addf(&now, "%s %lld", dt_object_kind_name(c->kind),
+				       (long long)c->object_id);
+			differ(rep, "missing", i + 1, NULL, now.buf,
+			       "draw_pos %zu: the re-run draws %s %lld, not recorded", i + 1,
 			       dt_object_kind_name(c->kind), (long long)c->object_id);
 			break;
 		}
@@ -1518,13 +1545,24 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 		int64_t rp = json_integer_value(json_object_get(r, "draw_pos"));
 		if (rp != (int64_t)i + 1 || strcmp(rk, dt_object_kind_name(c->kind)) ||
 		    ro != c->object_id) {
-			differ(rep, "draw_pos %zu: recorded %s %lld, the re-run draws %s %lld",
-			       i + 1, rk, (long long)ro, dt_object_kind_name(c->kind),
+			dt_strbuf_reset(&was);
+			dt_strbuf_reset(&now);
+			dt_strbuf_addf(&was, "%s %lld", rk, (long long)ro);
+			dt_strbuf_addf(&now, "%s %lld", dt_object_kind_name(c->kind),
+				       (long long)c->object_id);
+			differ(rep, "object", i + 1, was.buf, now.buf,
+			       "draw_pos %zu: recorded %s %lld, the re-run draws %s %lld", i + 1,
+			       rk, (long long)ro, dt_object_kind_name(c->kind),
 			       (long long)c->object_id);
 			break;
 		}
 		if (ra != picks[i].inspector_a || rb != picks[i].inspector_b) {
-			differ(rep,
+			dt_strbuf_reset(&was);
+			dt_strbuf_reset(&now);
+			dt_strbuf_addf(&was, "%lld %lld", (long long)ra, (long long)rb);
+			dt_strbuf_addf(&now, "%lld %lld", (long long)picks[i].inspector_a,
+				       (long long)picks[i].inspector_b);
+			differ(rep, "inspectors", i + 1, was.buf, now.buf,
 			       "draw_pos %zu (%s %lld): recorded inspectors %lld and %lld, the re-run "
 			       "pairs %lld and %lld",
 			       i + 1, rk, (long long)ro, (long long)ra, (long long)rb,
@@ -1536,7 +1574,8 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 	sodium_bin2hex(hexb, sizeof(hexb), h, sizeof(h));
 	const char *rh = json_string_value(json_object_get(plan, "result_hash"));
 	if (!rh || strcmp(rh, hexb))
-		differ(rep, "result_hash: the re-run gives %s, the plan records %s", hexb,
+		differ(rep, "result_hash", 0, rh, hexb,
+		       "result_hash: the re-run gives %s, the plan records %s", hexb,
 		       rh ? rh : "none");
 	json_object_set_new(rep, "drawn", json_integer((json_int_t)n));
 	json_object_set_new(rep, "candidates", json_integer((json_int_t)in.ncand));
@@ -1547,6 +1586,8 @@ done:
 out:
 	free(picks);
 	input_free(&in);
+	dt_strbuf_release(&was);
+	dt_strbuf_release(&now);
 	json_decref(plan);
 	json_decref(rows);
 	json_decref(rep);

@@ -416,7 +416,10 @@ enum dt_err dt_store_plan_act(struct dt_store *s, const struct dt_actor *a, int6
 /**
  * Re-run the draw of plan @id from its published inputs and revealed seed
  * and compare with the recorded inspections.  *@report: {"plan", "ok",
- * "difference" (the first one, or null), "seed", "seed_hash", "inputs_hash",
+ * "difference" (the first one, or null), "difference_at" (the same as
+ * {"check": "seed"|"seed_hash"|"inputs_hash"|"inputs"|"object"|"inspectors"|
+ * "extra"|"missing"|"result_hash", "draw_pos", "recorded", "rerun"}, or
+ * null), "seed", "seed_hash", "inputs_hash",
  * "result_hash", "drawn", "candidates", "inspectors"}.  Problem
  * inspection.not_revealed before the reveal.  Needs no key file.
  */

@@ -162,3 +162,35 @@ test('start and close: close waits until every inspection is done', async () => 
   const audit = sqlite(db, `SELECT action FROM audit WHERE entity = 'inspection_plan' AND entity_id = ${p.id} ORDER BY id`);
   assert.deepEqual(audit.split('\n'), ['create', 'commit', 'draw', 'start', 'close']);
 });
+
+test('verify: the first difference also comes structured, for a screen to word it', async () => {
+  const p = expectStatus(await api.post('/api/v1/inspection-plans', base(), { token: tok.city }), 201).json;
+  for (const a of ['commit', 'draw', 'reveal']) expectStatus(await api.post(`/api/v1/inspection-plans/${p.id}/${a}`, undefined, { token: tok.city }), 200);
+  const verify = async () => expectStatus(await api.get(`/api/v1/inspection-plans/${p.id}/verify`, { token: tok.city }), 200).json;
+  const good = await verify();
+  assert.equal(good.ok, true);
+  assert.equal(good.difference_at, null);
+  const rows = sqlite(db, `SELECT id, object_kind, object_id, inspector_a, inspector_b FROM inspection WHERE plan_id = ${p.id} ORDER BY draw_pos`)
+    .split('\n').map((l) => l.split('|'));
+  const [id1, kind1, obj1, a1, b1] = rows[0];
+  // the pair swapped
+  sqlite(db, `UPDATE inspection SET inspector_a = ${b1}, inspector_b = ${a1} WHERE id = ${id1}`);
+  let v = await verify();
+  assert.equal(v.ok, false);
+  assert.deepEqual(v.difference_at, { check: 'inspectors', draw_pos: 1, recorded: `${b1} ${a1}`, rerun: `${a1} ${b1}` });
+  assert.match(v.difference, /^draw_pos 1 /);
+  sqlite(db, `UPDATE inspection SET inspector_a = ${a1}, inspector_b = ${b1} WHERE id = ${id1}`);
+  // another object recorded
+  sqlite(db, `UPDATE inspection SET object_id = 999999 WHERE id = ${id1}`);
+  v = await verify();
+  assert.deepEqual(v.difference_at, { check: 'object', draw_pos: 1, recorded: `${kind1} 999999`, rerun: `${kind1} ${obj1}` });
+  sqlite(db, `UPDATE inspection SET object_id = ${obj1} WHERE id = ${id1}`);
+  // the last pick not recorded
+  const last = rows[rows.length - 1];
+  const spare = expectStatus(await api.post('/api/v1/inspection-plans', base(), { token: tok.city }), 201).json.id; // no inspections: the keys hold
+  sqlite(db, `UPDATE inspection SET plan_id = ${spare} WHERE id = ${last[0]}`);
+  v = await verify();
+  assert.deepEqual(v.difference_at, { check: 'missing', draw_pos: rows.length, recorded: null, rerun: `${last[1]} ${last[2]}` });
+  sqlite(db, `UPDATE inspection SET plan_id = ${p.id} WHERE id = ${last[0]}`);
+  assert.equal((await verify()).ok, true);
+});

@@ -259,7 +259,11 @@ test('desktop, Chinese: a city plans, commits, draws, reveals and verifies; an a
     assert.equal(await page.locator('[data-test="verify-result"] [data-ok]').getAttribute('data-ok'), 'false');
     const text = await page.locator('[data-test="verify-result"]').textContent();
     assert.match(text, /复核不一致/);
-    assert.match(text, new RegExp(`第一处差异：draw_pos 1 \\(${first.object_kind} ${first.object_id}\\): recorded inspectors ${first.inspector_b} and ${first.inspector_a}`));
+    const login = Object.fromEntries(api.inspectors.map((x) => [x.account, x.login]));
+    assert.equal(await page.locator('[data-test="difference"]').textContent(),
+      `第一处差异：第 1 位：记录的督查员为 ${login[first.inspector_b]}、${login[first.inspector_a]}，重新抽取的搭配为 ${login[first.inspector_a]}、${login[first.inspector_b]}。`);
+    // and the technical record, as the CLI prints it
+    assert.match(text, new RegExp(`draw_pos 1 \\(${first.object_kind} ${first.object_id}\\): recorded inspectors ${first.inspector_b} and ${first.inspector_a}, the re-run pairs ${first.inspector_a} and ${first.inspector_b}`));
     pilot.sqlite(`UPDATE inspection SET inspector_a = ${first.inspector_a}, inspector_b = ${first.inspector_b} WHERE id = ${first.id}`);
 
     // Start, then close refused while the inspections are not done (the server's words, in Chinese).

@@ -372,6 +372,20 @@ export async function planView(ctx) {
     cancel.addEventListener('click', () => dlg.close());
     go.addEventListener('click', () => { dlg.close(); act(action); });
   }
+  // One side of the first difference (docs/SUPERVISION.md, "Verify") in words.
+  function side(check, v) {
+    if (!v) return '—';
+    if (check === 'inspectors') return v.split(' ').map((a) => (a === '0' ? '—' : (logins[a] || `#${a}`))).join('、');
+    if (check === 'object' || check === 'extra' || check === 'missing') {
+      const [k, oid] = v.split(' ');
+      return `${t(`plan.kind.${k}`)} #${oid}`;
+    }
+    return v;
+  }
+  function differenceText(at) {
+    if (!at) return '';
+    return t(`plan.diff.${at.check}`, { pos: at.draw_pos ?? '', recorded: side(at.check, at.recorded), rerun: side(at.check, at.rerun) });
+  }
   async function verify() {
     replace(verifyBox, h('p', { class: 'muted' }, t('plan.verify.running')));
     try {
@@ -382,7 +396,8 @@ export async function planView(ctx) {
           h('p', { class: 'small' }, t('plan.verify.okDetail', { candidates: r.candidates, inspectors: r.inspectors })))
         : h('div', { class: 'notice error', 'data-ok': 'false' },
           h('p', { class: 'verdict' }, '✗ ', t('plan.verify.differ')),
-          h('p', null, t('plan.verify.first')), h('code', { class: 'hash' }, r.difference)));
+          h('p', { 'data-test': 'difference' }, t('plan.verify.first'), differenceText(r.difference_at)),
+          h('p', { class: 'small' }, t('plan.verify.technical'), ' ', h('code', { class: 'hash' }, r.difference))));
       announce(r.ok ? t('plan.verify.ok', { n: r.drawn }) : t('plan.verify.differ'));
     } catch (e) {
       replace(verifyBox, h('p', { class: 'notice error' }, errorText(e)));
