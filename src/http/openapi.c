@@ -274,8 +274,8 @@ static bool supervision_operation(const struct dt_route *r, json_t *op, json_t *
 	} else if (strstr(p, "/verify")) {
 		json_object_set_new(
 			resp, "200",
-			json_response("{plan, ok, difference, seed, seed_hash, inputs_hash, "
-				      "result_hash, drawn, candidates, inspectors}",
+			json_response("{plan, ok, difference, difference_at, seed, seed_hash, "
+				      "inputs_hash, result_hash, drawn, candidates, inspectors}",
 				      obj));
 	} else if (strstr(p, "{id}")) {
 		json_object_set_new(resp, "200",
