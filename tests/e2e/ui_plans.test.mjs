@@ -107,6 +107,9 @@ async function planToVerify(page, login, { title, phone, region, edit, sample = 
     assert.ok(opts.length > 1 && opts.some((o) => o.includes('沈阳市')), `regions offered: ${opts}`);
     await page.selectOption('#pw-region', region);
   }
+  // Only the last step creates; the first has no way back.
+  assert.equal(await page.getByRole('button', { name: '创建计划' }).isVisible(), false);
+  assert.equal(await page.getByRole('button', { name: '上一步' }).isVisible(), false);
   // A step refuses to go on without what it needs, and says so.
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByText('请填写计划名称。').waitFor();
@@ -140,6 +143,7 @@ async function planToVerify(page, login, { title, phone, region, edit, sample = 
     await row.getByLabel('依据').fill('《安全生产法》第四十五条');
   }
   if (phone) await fitsWidth(page, 'wizard: checklist');
+  else await shot(page, 'plan-wizard-checklist');
   await page.getByRole('button', { name: '下一步' }).click();
 
   // 5. the pool: the province's inspectors, all ticked
@@ -152,6 +156,7 @@ async function planToVerify(page, login, { title, phone, region, edit, sample = 
 
   // 6. review, create
   await page.getByRole('heading', { name: /核对提交/ }).waitFor();
+  assert.equal(await page.getByRole('button', { name: '下一步' }).isVisible(), false);
   assert.match(await page.locator('.review').textContent(), new RegExp(title));
   if (!phone) await axe(page, 'plan wizard');
   if (phone) await fitsWidth(page, 'wizard: review');
