@@ -115,7 +115,8 @@ async function planToVerify(page, login, { title, phone, region, edit, sample = 
   await page.getByText('请填写计划名称。').waitFor();
   await page.getByLabel('计划名称').fill(title);
   if (phone) await fitsWidth(page, 'wizard: basics');
-  await page.getByRole('button', { name: '下一步' }).click();
+  // Enter in a field goes to the next step; it does not create the plan.
+  await page.getByLabel('计划名称').press('Enter');
 
   // 2. objects and sample: enterprises and schools, 2 per city, cross-city
   await page.getByRole('heading', { name: /对象与比例/ }).waitFor();

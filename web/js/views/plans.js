@@ -262,18 +262,21 @@ export async function planNewView(ctx) {
     return !msgs.length;
   }
 
-  back.addEventListener('click', () => show(step - 1));
-  next.addEventListener('click', async () => {
+  async function forward() {
     if (!localCheck(step)) return;
     if (STEPS[step + 1] === 'pool') await poolReady;
     show(step + 1);
-  });
+  }
+  back.addEventListener('click', () => show(step - 1));
+  next.addEventListener('click', forward);
 
   const el = h('form', {
     class: 'form wizard', novalidate: true,
     on: {
       submit: async (ev) => {
         ev.preventDefault();
+        // Enter in a field before the last step goes forward, never creates.
+        if (step < STEPS.length - 1) { await forward(); return; }
         submit.disabled = true;
         try {
           const p = await post('/inspection-plans', body());
