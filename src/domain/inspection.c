@@ -168,6 +168,24 @@ const struct dt_check_item *dt_checklist_default(size_t *n)
 	return checklist;
 }
 
+bool dt_check_code_valid(const char *s, size_t n)
+{
+	if (!s || n < 1 || n > 40 || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+enum dt_err dt_plan_close_check(struct dt_problems *ps, int64_t plan, int64_t open)
+{
+	if (open <= 0)
+		return DT_OK;
+	return dt_problem_add(ps, NULL, "inspection.plan_open", "plan", DT_I(plan), "count",
+			      DT_I(open), NULL);
+}
+
 /* ---- risk weights ---- */
 
 const char *const dt_quality_rules[] = {

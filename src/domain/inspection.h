@@ -79,6 +79,20 @@ struct dt_check_item {
 };
 /** The default checklist for dual training (static; @n its length). */
 const struct dt_check_item *dt_checklist_default(size_t *n);
+/* A plan's checklist holds 1..DT_CHECKLIST_MAX items. */
+#define DT_CHECKLIST_MAX 50
+/**
+ * Is @s (length @n) a checklist item's code: 1..40 characters of a-z, 0-9
+ * and '_', starting with a letter ("stipend_min_wage")?
+ */
+bool dt_check_code_valid(const char *s, size_t n);
+
+/**
+ * May a plan be closed with @open of its inspections not yet done?  Only
+ * when none is: otherwise problem inspection.plan_open (a conflict) is added
+ * to @ps and its error kind returned.
+ */
+enum dt_err dt_plan_close_check(struct dt_problems *ps, int64_t plan, int64_t open);
 
 /* ---- risk weights ---- */
 

@@ -318,6 +318,8 @@ void dt_h_plan_create(struct dt_ctx *c);
 void dt_h_plan_get(struct dt_ctx *c);
 void dt_h_plan_action(struct dt_ctx *c);
 void dt_h_plan_verify(struct dt_ctx *c);
+void dt_h_inspectors_list(struct dt_ctx *c);
+void dt_h_plan_defaults(struct dt_ctx *c);
 void dt_h_inspections_list(struct dt_ctx *c);
 void dt_h_inspection_get(struct dt_ctx *c);
 void dt_h_signoff(struct dt_ctx *c);

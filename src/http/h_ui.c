@@ -98,6 +98,8 @@ static const char *const screens[] = {
 	"",           "login",        "record-book", "contracts",   "enterprises", "schools",
 	"programmes", "partnerships", "demands",     "places",      "trainees",    "pilots",
 	"alerts",     "audit",        "import",      "inspections", "findings",
+	/* supervision planning (web/js/views/plans.js) */
+	"plans",
 };
 
 /* Is @path (length @n) a screen of the application? */

@@ -271,9 +271,14 @@ static bool supervision_operation(const struct dt_route *r, json_t *op, json_t *
 {
 	const char *p = r->pattern;
 	bool plans = !strncmp(p, "/api/v1/inspection-plans", 24);
-	if (!plans && strncmp(p, "/api/v1/inspections", 19))
+	bool pool = !strcmp(p, "/api/v1/inspectors");
+	if (!plans && !pool && strncmp(p, "/api/v1/inspections", 19))
 		return false;
 	json_t *obj = json_pack("{s:s}", "type", "object");
+	if (pool)
+		json_array_append_new(params,
+				      param("region", "query", false, "string",
+					    "the plan's province or city (default: your region)"));
 	if (!strcmp(p, "/api/v1/inspections"))
 		json_array_append_new(params, param("plan_id", "query", false, "integer",
 						    "only the inspections of this plan"));
@@ -282,7 +287,7 @@ static bool supervision_operation(const struct dt_route *r, json_t *op, json_t *
 			op, "requestBody",
 			json_pack("{s:b, s:{s:{s:{s:s, s:[s,s,s,s,s,s,s], s:{s:{s:s}, s:{s:s}, "
 				  "s:{s:s}, s:{s:s}, s:{s:[s,s]}, s:{s:s}, s:{s:s}, s:{s:s}, "
-				  "s:{s:s}}}}}}",
+				  "s:{s:s}, s:{s:s}}}}}}",
 				  "required", 1, "content", "application/json", "schema", "type",
 				  "object", "required", "region", "year", "title", "object_kinds",
 				  "sample_kind", "sample_value", "inspectors", "properties",
@@ -290,13 +295,17 @@ static bool supervision_operation(const struct dt_route *r, json_t *op, json_t *
 				  "type", "string", "object_kinds", "type", "string", "sample_kind",
 				  "enum", "count", "rate", "sample_value", "type", "number",
 				  "cross_city", "type", "boolean", "weights", "type", "object",
-				  "inspectors", "type", "array"));
+				  "inspectors", "type", "array", "checklist", "type", "array"));
 		json_object_set_new(resp, "201", json_response("the draft plan", obj));
+	} else if (strstr(p, "/defaults")) {
+		json_object_set_new(
+			resp, "200",
+			json_response("{weights, checklist, object_kinds, checklist_max}", obj));
 	} else if (strstr(p, "/verify")) {
 		json_object_set_new(
 			resp, "200",
-			json_response("{plan, ok, difference, seed, seed_hash, inputs_hash, "
-				      "result_hash, drawn, candidates, inspectors}",
+			json_response("{plan, ok, difference, difference_at, seed, seed_hash, "
+				      "inputs_hash, result_hash, drawn, candidates, inspectors}",
 				      obj));
 	} else if (strstr(p, "{id}")) {
 		json_object_set_new(resp, "200",
@@ -490,8 +499,9 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 		json_array_append_new(params, p);
 	} else if (strstr(r->pattern, "/inspection-plans/{id}/{action}")) {
 		json_t *p = param("action", "path", true, "string", "inspection plan step");
-		json_object_set_new(json_object_get(p, "schema"), "enum",
-				    json_pack("[s,s,s]", "commit", "draw", "reveal"));
+		json_object_set_new(
+			json_object_get(p, "schema"), "enum",
+			json_pack("[s,s,s,s,s]", "commit", "draw", "reveal", "start", "close"));
 		json_array_append_new(params, p);
 	} else if (strstr(r->pattern, "{action}")) {
 		json_t *p = param("action", "path", true, "string", "contract action");

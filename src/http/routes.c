@@ -63,13 +63,20 @@ const struct dt_route dt_routes[] = {
 	  "Inspection plans in your scope (and, for an inspector, those whose pool holds you)" },
 	{ "POST", "/api/v1/inspection-plans", dt_h_plan_create, DT_P_SUPERVISE, DT_R_BODY,
 	  "Make a draft inspection plan for a province or city in your scope" },
+	{ "GET", "/api/v1/inspection-plans/defaults", dt_h_plan_defaults, DT_P_SUPERVISE, 0,
+	  "What a new plan starts from: the default checklist, risk weights and kinds of object" },
 	{ "GET", "/api/v1/inspection-plans/{id}", dt_h_plan_get, DT_P_READ, 0,
 	  "An inspection plan with its checklist, pool, frozen candidates (weights, reasons) and "
 	  "inspections" },
 	{ "GET", "/api/v1/inspection-plans/{id}/verify", dt_h_plan_verify, DT_P_READ, 0,
 	  "Re-run a revealed plan's draw from its published inputs: ok, or the first difference" },
 	{ "POST", "/api/v1/inspection-plans/{id}/{action}", dt_h_plan_action, DT_P_SUPERVISE,
-	  DT_R_OPT_BODY, "Inspection plan steps: commit, draw, reveal" },
+	  DT_R_OPT_BODY,
+	  "Inspection plan steps: commit, draw, reveal, start, close (when every inspection is "
+	  "done)" },
+	{ "GET", "/api/v1/inspectors", dt_h_inspectors_list, DT_P_SUPERVISE, 0,
+	  "The enabled inspector accounts a plan of ?region= may pool (its province's and those "
+	  "with no region)" },
 	{ "GET", "/api/v1/inspections", dt_h_inspections_list, DT_P_READ, 0,
 	  "Inspections in your scope (an inspector: those he is drawn for); ?plan_id=" },
 	{ "GET", "/api/v1/inspections/{id}", dt_h_inspection_get, DT_P_READ, 0,

@@ -27,6 +27,7 @@
 #include <sodium.h>
 
 #include "core/date.h"
+#include "core/utf8.h"
 #include "domain/inspection.h"
 #include "domain/region.h"
 #include "store/store_internal.h"
@@ -224,25 +225,32 @@ static enum dt_err int_member(struct dt_store *s, json_t *in, const char *k, int
 	return DT_OK;
 }
 
+/* The text @j (required) of field @field, at most @max characters, into *@v. */
+static enum dt_err text_value(struct dt_store *s, json_t *j, const char *field, size_t max,
+			      const char **v, struct dt_strbuf *err)
+{
+	if (!j)
+		return dt_store_problem(s, err, field, "field.required", NULL);
+	if (!json_is_string(j))
+		return dt_store_problem(s, err, field, "type.string", NULL);
+	*v = json_string_value(j);
+	size_t len = json_string_length(j);
+	if (memchr(*v, 0, len))
+		return dt_store_problem(s, err, field, "text.nul", NULL);
+	if (!len)
+		return dt_store_problem(s, err, field, "text.empty", NULL);
+	size_t chars = dt_utf8_len(*v); /* characters, not bytes: 200 汉字 are 600 bytes */
+	if (chars > max)
+		return dt_store_problem(s, err, field, "text.too_long", "length", DT_I(chars),
+					"max", DT_I(max), NULL);
+	return DT_OK;
+}
+
 /* A text member @k (required), checked as text of at most @max characters. */
 static enum dt_err text_member(struct dt_store *s, json_t *in, const char *k, size_t max,
 			       const char **v, struct dt_strbuf *err)
 {
-	json_t *j = json_object_get(in, k);
-	if (!j)
-		return dt_store_problem(s, err, k, "field.required", NULL);
-	if (!json_is_string(j))
-		return dt_store_problem(s, err, k, "type.string", NULL);
-	*v = json_string_value(j);
-	size_t len = json_string_length(j);
-	if (memchr(*v, 0, len))
-		return dt_store_problem(s, err, k, "text.nul", NULL);
-	if (!len)
-		return dt_store_problem(s, err, k, "text.empty", NULL);
-	if (len > max * 4)
-		return dt_store_problem(s, err, k, "text.too_long", "length", DT_I(len), "max",
-					DT_I(max), NULL);
-	return DT_OK;
+	return text_value(s, json_object_get(in, k), k, max, v, err);
 }
 
 /*
@@ -292,6 +300,100 @@ static enum dt_err pool_insert(struct dt_store *s, int64_t id, json_t *pool, str
 			return dt_sql_error(s, "plan_inspector", err);
 	}
 	return DT_OK;
+}
+
+/* Insert checklist item @pos of plan @id. */
+static enum dt_err check_insert(struct dt_store *s, int64_t id, int64_t pos, const char *code,
+				const char *text_zh, const char *text_en, const char *basis,
+				struct dt_strbuf *err)
+{
+	struct dt_db_stmt *st =
+		dt_sql_prepare(s,
+			       "INSERT INTO plan_check(plan_id, pos, code, text_zh, "
+			       "text_en, basis) VALUES (?, ?, ?, ?, ?, ?)",
+			       err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, id);
+	dt_db_bind_int64(st, 2, pos);
+	dt_db_bind_text(st, 3, code, -1);
+	dt_db_bind_text(st, 4, text_zh, -1);
+	dt_db_bind_text(st, 5, text_en, -1);
+	dt_db_bind_text(st, 6, basis, -1);
+	enum dt_err rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, "plan_check", err);
+	dt_db_reset(st);
+	return rc;
+}
+
+/*
+ * The checklist of plan @id: @list (an array of {"code", "text_zh",
+ * "text_en" (optional: the Chinese text), "basis"}: the default checklist
+ * as the planner edited it), or the default checklist when @list is absent
+ * or null.  Problems name the item: "checklist[2].code".
+ */
+static enum dt_err checklist_insert(struct dt_store *s, int64_t id, json_t *list,
+				    struct dt_strbuf *err)
+{
+	if (!list || json_is_null(list)) {
+		size_t nc;
+		const struct dt_check_item *c = dt_checklist_default(&nc);
+		enum dt_err rc = DT_OK;
+		for (size_t i = 0; rc == DT_OK && i < nc; i++)
+			rc = check_insert(s, id, (int64_t)i + 1, c[i].code, c[i].text_zh,
+					  c[i].text_en, c[i].basis, err);
+		return rc;
+	}
+	if (!json_is_array(list))
+		return dt_store_problem(s, err, "checklist", "type.array", NULL);
+	size_t n = json_array_size(list);
+	if (n < 1 || n > DT_CHECKLIST_MAX)
+		return dt_store_problem(s, err, "checklist", "inspection.checklist_size", "count",
+					DT_I(n), "max", DT_I(DT_CHECKLIST_MAX), NULL);
+	enum dt_err rc = DT_OK;
+	struct dt_strbuf f = DT_STRBUF_INIT;
+	for (size_t i = 0; rc == DT_OK && i < n; i++) {
+		json_t *item = json_array_get(list, i);
+		const char *code = NULL, *zh = NULL, *en = NULL, *basis = NULL;
+		dt_strbuf_reset(&f);
+		dt_strbuf_addf(&f, "checklist[%zu]", i);
+		if (!json_is_object(item)) {
+			rc = dt_store_problem(s, err, f.buf, "type.object", NULL);
+			break;
+		}
+		size_t at = f.len;
+		dt_strbuf_adds(&f, ".code");
+		if ((rc = text_value(s, json_object_get(item, "code"), f.buf, 40, &code, err)) !=
+		    DT_OK)
+			break;
+		if (!dt_check_code_valid(code, strlen(code))) {
+			rc = dt_store_problem(s, err, f.buf, "inspection.check_code", "value", code,
+					      NULL);
+			break;
+		}
+		for (size_t j = 0; j < i && rc == DT_OK; j++) {
+			const char *other =
+				json_string_value(json_object_get(json_array_get(list, j), "code"));
+			if (other && !strcmp(code, other))
+				rc = dt_store_problem(s, err, f.buf, "inspection.check_duplicate",
+						      "value", code, NULL);
+		}
+		static const char *const keys[3] = { "text_zh", "text_en", "basis" };
+		const char **vals[3] = { &zh, &en, &basis };
+		for (int k = 0; k < 3 && rc == DT_OK; k++) {
+			json_t *v = json_object_get(item, keys[k]);
+			if (k == 1 && (!v || json_is_null(v) ||
+				       (json_is_string(v) && !json_string_length(v))))
+				continue; /* the English text is optional */
+			dt_strbuf_setlen(&f, at);
+			dt_strbuf_addf(&f, ".%s", keys[k]);
+			rc = text_value(s, v, f.buf, 200, vals[k], err);
+		}
+		if (rc == DT_OK)
+			rc = check_insert(s, id, (int64_t)i + 1, code, zh, en ? en : zh, basis,
+					  err);
+	}
+	dt_strbuf_release(&f);
+	return rc;
 }
 
 enum dt_err dt_store_plan_create(struct dt_store *s, const struct dt_actor *a, json_t *in,
@@ -417,28 +519,8 @@ enum dt_err dt_store_plan_create(struct dt_store *s, const struct dt_actor *a, j
 			rc = dt_sql_error(s, "inspection_plan", err);
 		dt_db_reset(st);
 	}
-	/* the checklist: the default one */
-	size_t nc;
-	const struct dt_check_item *c = dt_checklist_default(&nc);
-	for (size_t i = 0; rc == DT_OK && i < nc; i++) {
-		st = dt_sql_prepare(s,
-				    "INSERT INTO plan_check(plan_id, pos, code, text_zh, text_en, "
-				    "basis) VALUES (?, ?, ?, ?, ?, ?)",
-				    err);
-		if (!st) {
-			rc = DT_EDB;
-			break;
-		}
-		dt_db_bind_int64(st, 1, id);
-		dt_db_bind_int64(st, 2, (int64_t)i + 1);
-		dt_db_bind_text(st, 3, c[i].code, -1);
-		dt_db_bind_text(st, 4, c[i].text_zh, -1);
-		dt_db_bind_text(st, 5, c[i].text_en, -1);
-		dt_db_bind_text(st, 6, c[i].basis, -1);
-		if (dt_db_step(st) != DT_DB_DONE)
-			rc = dt_sql_error(s, "plan_check", err);
-		dt_db_reset(st);
-	}
+	if (rc == DT_OK)
+		rc = checklist_insert(s, id, json_object_get(in, "checklist"), err);
 	if (rc == DT_OK)
 		rc = pool_insert(s, id, json_object_get(in, "inspectors"), err);
 	if (rc == DT_OK)
@@ -1230,6 +1312,25 @@ static enum dt_err reveal_plan(struct dt_store *s, json_t *plan, struct dt_strbu
 	return rc;
 }
 
+/* Problem inspection.plan_open while an inspection of plan @id is not done. */
+static enum dt_err open_inspections(struct dt_store *s, int64_t id, struct dt_strbuf *err)
+{
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s, "SELECT count(*) FROM inspection WHERE plan_id = ? AND status <> 'done'", err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, id);
+	int r = dt_db_step(st);
+	int64_t open = r == DT_DB_ROW ? dt_db_column_int64(st, 0) : 0;
+	dt_db_reset(st);
+	if (r != DT_DB_ROW)
+		return dt_sql_error(s, "inspection", err);
+	size_t n0 = s->problems.n;
+	enum dt_err rc = dt_plan_close_check(&s->problems, id, open);
+	dt_store_problems_noted(s, n0, err);
+	return rc;
+}
+
 enum dt_err dt_store_plan_act(struct dt_store *s, const struct dt_actor *a, int64_t id,
 			      const char *action, json_t **out, struct dt_strbuf *err)
 {
@@ -1258,6 +1359,8 @@ enum dt_err dt_store_plan_act(struct dt_store *s, const struct dt_actor *a, int6
 			rc = draw_plan(s, a, before, err);
 		else if (!strcmp(action, "reveal"))
 			rc = reveal_plan(s, before, err);
+		else if (!strcmp(action, "close") && (rc = open_inspections(s, id, err)) != DT_OK)
+			;
 		else
 			rc = plan_set(s, id, next, NULL, NULL, 0, NULL, NULL, 0,
 				      !strcmp(action, "close") ? "closed_at" : NULL, err);
@@ -1279,13 +1382,80 @@ enum dt_err dt_store_plan_act(struct dt_store *s, const struct dt_actor *a, int6
 	return rc;
 }
 
+/* ---- the inspectors one may put in a pool ---- */
+
+enum dt_err dt_store_inspector_list(struct dt_store *s, const struct dt_actor *a, int region,
+				    json_t **out, struct dt_strbuf *err)
+{
+	*out = NULL;
+	dt_store_problems_begin(s, NULL);
+	if (!region || dt_region_level(region) > 2)
+		return dt_store_problem(s, err, "region", "inspection.region_level", NULL);
+	if (!plan_writable(a, region))
+		return dt_store_problem(s, err, "region", "inspection.scope", NULL);
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT 1 FROM region WHERE id = ?", err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, region);
+	int found = dt_db_step(st);
+	dt_db_reset(st);
+	if (found != DT_DB_ROW)
+		return dt_store_problem(s, err, "region", "region.unknown", "value", DT_I(region),
+					NULL);
+	int lo, hi;
+	dt_region_range(dt_region_ancestor(region, 1), &lo, &hi);
+	st = dt_sql_prepare(
+		s,
+		"SELECT id, login, scope_region, scope_org FROM account WHERE role = 'inspector' "
+		"AND disabled = 0 AND (scope_region IS NULL OR scope_region BETWEEN ? AND ?) "
+		"ORDER BY login",
+		err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, lo);
+	dt_db_bind_int64(st, 2, hi);
+	json_t *arr = json_array();
+	int r;
+	while ((r = dt_db_step(st)) == DT_DB_ROW) {
+		bool have = dt_db_column_type(st, 2) != DT_DB_NULL;
+		int reg = have ? (int)dt_db_column_int64(st, 2) : 0;
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:o, s:o, s:o}", "id",
+						     (json_int_t)dt_db_column_int64(st, 0), "login",
+						     dt_db_column_text(st, 1), "region",
+						     have ? region_json(reg) : json_null(), "city",
+						     reg && dt_region_level(reg) >= 2
+							     ? region_json(city_of(reg))
+							     : json_null(),
+						     "org_id", id_or_null(st, 3)));
+	}
+	dt_db_reset(st);
+	if (r != DT_DB_DONE) {
+		json_decref(arr);
+		return dt_sql_error(s, "account", err);
+	}
+	*out = arr;
+	return DT_OK;
+}
+
 /* ---- verify ---- */
 
-/* Note the first difference @fmt... in @rep (once). */
-__attribute__((format(printf, 2, 3))) static void differ(json_t *rep, const char *fmt, ...)
+/*
+ * Note the first difference @fmt... in @rep (once), and as "difference_at"
+ * {"check": @check, "draw_pos": @pos (0: none), "recorded": @recorded,
+ * "rerun": @rerun} for a reader that words it in its own language (the web
+ * screen).  @recorded and @rerun may be NULL.
+ */
+__attribute__((format(printf, 6, 7))) static void differ(json_t *rep, const char *check, size_t pos,
+							 const char *recorded, const char *rerun,
+							 const char *fmt, ...)
 {
 	if (!json_is_null(json_object_get(rep, "difference")))
 		return;
+	json_object_set_new(rep, "difference_at",
+			    json_pack("{s:s, s:o, s:o, s:o}", "check", check, "draw_pos",
+				      pos ? json_integer((json_int_t)pos) : json_null(), "recorded",
+				      recorded ? json_string(recorded) : json_null(), "rerun",
+				      rerun ? json_string(rerun) : json_null()));
 	struct dt_strbuf sb = DT_STRBUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
@@ -1304,6 +1474,7 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 	json_t *plan = NULL, *rows = NULL, *rep = NULL;
 	struct dt_draw_input in = { 0 };
 	struct dt_draw_pick *picks = NULL;
+	struct dt_strbuf was = DT_STRBUF_INIT, now = DT_STRBUF_INIT; /* a difference's two sides */
 	size_t n = 0;
 	enum dt_err rc = plan_load(s, scope, viewer, id, &plan, err);
 	if (rc != DT_OK)
@@ -1314,9 +1485,9 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 				      NULL);
 		goto out;
 	}
-	rep = json_pack("{s:I, s:b, s:n, s:O, s:O, s:O, s:O}", "plan", (json_int_t)id, "ok", 1,
-			"difference", "seed", json_object_get(plan, "seed"), "seed_hash",
-			json_object_get(plan, "seed_hash"), "inputs_hash",
+	rep = json_pack("{s:I, s:b, s:n, s:n, s:O, s:O, s:O, s:O}", "plan", (json_int_t)id, "ok", 1,
+			"difference", "difference_at", "seed", json_object_get(plan, "seed"),
+			"seed_hash", json_object_get(plan, "seed_hash"), "inputs_hash",
 			json_object_get(plan, "inputs_hash"), "result_hash",
 			json_object_get(plan, "result_hash"));
 	unsigned char seed[DT_DRAW_SEED_LEN], h[DT_DRAW_HASH_LEN];
@@ -1324,22 +1495,25 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 	size_t got = 0;
 	if (sodium_hex2bin(seed, sizeof(seed), seed_hex, strlen(seed_hex), NULL, &got, NULL) ||
 	    got != sizeof(seed)) {
-		differ(rep, "seed: not 32 bytes of hex");
+		differ(rep, "seed", 0, NULL, NULL, "seed: not 32 bytes of hex");
 		goto done;
 	}
 	dt_draw_seed_hash(seed, h);
 	sodium_bin2hex(hexb, sizeof(hexb), h, sizeof(h));
 	if (strcmp(hexb, json_string_value(json_object_get(plan, "seed_hash"))))
-		differ(rep, "seed_hash: the revealed seed hashes to %s, not to the committed %s",
+		differ(rep, "seed_hash", 0, json_string_value(json_object_get(plan, "seed_hash")),
+		       hexb, "seed_hash: the revealed seed hashes to %s, not to the committed %s",
 		       hexb, json_string_value(json_object_get(plan, "seed_hash")));
 	if ((rc = frozen_inputs(s, plan, &in, err)) != DT_OK)
 		goto out;
 	unsigned char ih[DT_DRAW_HASH_LEN];
 	if (!inputs_intact(plan, &in, ih, hexb))
-		differ(rep, "inputs_hash: the published inputs hash to %s, not to the committed %s",
+		differ(rep, "inputs_hash", 0,
+		       json_string_value(json_object_get(plan, "inputs_hash")), hexb,
+		       "inputs_hash: the published inputs hash to %s, not to the committed %s",
 		       hexb, json_string_value(json_object_get(plan, "inputs_hash")));
 	if ((rc = dt_draw_run(&in, seed, ih, &picks, &n)) != DT_OK) {
-		differ(rep, "inputs: out of range for the draw");
+		differ(rep, "inputs", 0, NULL, NULL, "inputs: out of range for the draw");
 		rc = DT_OK;
 		goto done;
 	}
@@ -1348,14 +1522,25 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 	/* the list is by draw_pos; compare pick by pick */
 	for (size_t i = 0; i < n || i < json_array_size(rows); i++) {
 		if (i >= n) {
-			differ(rep, "draw_pos %zu: recorded, but the re-run draws only %zu objects",
+			json_t *r = json_array_get(rows, i);
+			dt_strbuf_reset(&was);
+			dt_strbuf_addf(
+				&was, "%s %lld",
+				json_string_value(json_object_get(r, "object_kind")),
+				(long long)json_integer_value(json_object_get(r, "object_id")));
+			differ(rep, "extra", i + 1, was.buf, NULL,
+			       "draw_pos %zu: recorded, but the re-run draws only %zu objects",
 			       i + 1, n);
 			break;
 		}
 		const struct dt_draw_candidate *c = &in.cand[picks[i].cand];
 		json_t *r = json_array_get(rows, i);
 		if (!r) {
-			differ(rep, "draw_pos %zu: the re-run draws %s %lld, not recorded", i + 1,
+			dt_strbuf_reset(&now);
+			dt_strbuf_addf(&now, "%s %lld", dt_object_kind_name(c->kind),
+				       (long long)c->object_id);
+			differ(rep, "missing", i + 1, NULL, now.buf,
+			       "draw_pos %zu: the re-run draws %s %lld, not recorded", i + 1,
 			       dt_object_kind_name(c->kind), (long long)c->object_id);
 			break;
 		}
@@ -1366,13 +1551,24 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 		int64_t rp = json_integer_value(json_object_get(r, "draw_pos"));
 		if (rp != (int64_t)i + 1 || strcmp(rk, dt_object_kind_name(c->kind)) ||
 		    ro != c->object_id) {
-			differ(rep, "draw_pos %zu: recorded %s %lld, the re-run draws %s %lld",
-			       i + 1, rk, (long long)ro, dt_object_kind_name(c->kind),
+			dt_strbuf_reset(&was);
+			dt_strbuf_reset(&now);
+			dt_strbuf_addf(&was, "%s %lld", rk, (long long)ro);
+			dt_strbuf_addf(&now, "%s %lld", dt_object_kind_name(c->kind),
+				       (long long)c->object_id);
+			differ(rep, "object", i + 1, was.buf, now.buf,
+			       "draw_pos %zu: recorded %s %lld, the re-run draws %s %lld", i + 1,
+			       rk, (long long)ro, dt_object_kind_name(c->kind),
 			       (long long)c->object_id);
 			break;
 		}
 		if (ra != picks[i].inspector_a || rb != picks[i].inspector_b) {
-			differ(rep,
+			dt_strbuf_reset(&was);
+			dt_strbuf_reset(&now);
+			dt_strbuf_addf(&was, "%lld %lld", (long long)ra, (long long)rb);
+			dt_strbuf_addf(&now, "%lld %lld", (long long)picks[i].inspector_a,
+				       (long long)picks[i].inspector_b);
+			differ(rep, "inspectors", i + 1, was.buf, now.buf,
 			       "draw_pos %zu (%s %lld): recorded inspectors %lld and %lld, the re-run "
 			       "pairs %lld and %lld",
 			       i + 1, rk, (long long)ro, (long long)ra, (long long)rb,
@@ -1384,7 +1580,8 @@ enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scop
 	sodium_bin2hex(hexb, sizeof(hexb), h, sizeof(h));
 	const char *rh = json_string_value(json_object_get(plan, "result_hash"));
 	if (!rh || strcmp(rh, hexb))
-		differ(rep, "result_hash: the re-run gives %s, the plan records %s", hexb,
+		differ(rep, "result_hash", 0, rh, hexb,
+		       "result_hash: the re-run gives %s, the plan records %s", hexb,
 		       rh ? rh : "none");
 	json_object_set_new(rep, "drawn", json_integer((json_int_t)n));
 	json_object_set_new(rep, "candidates", json_integer((json_int_t)in.ncand));
@@ -1395,6 +1592,8 @@ done:
 out:
 	free(picks);
 	input_free(&in);
+	dt_strbuf_release(&was);
+	dt_strbuf_release(&now);
 	json_decref(plan);
 	json_decref(rows);
 	json_decref(rep);

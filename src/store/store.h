@@ -391,8 +391,9 @@ enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a,
  * or an array), "sample_kind" ("count"|"rate"), "sample_value" (a count, or a
  * rate in (0, 1]), "cross_city" (bool), "weights" ({"base", "alert",
  * "quality", "finding", "max"}; defaults if absent), "inspectors" ([account
- * id | {"account": ID, "org_id": ID}])}.  The default checklist is copied
- * in.  *@out: the plan (new reference).  Problems as any write's.
+ * id | {"account": ID, "org_id": ID}]), "checklist" ([{"code", "text_zh",
+ * "text_en" (optional), "basis"}], 1..DT_CHECKLIST_MAX items; absent: the
+ * default checklist is copied in)}.  *@out: the plan (new reference).  Problems as any write's.
  */
 enum dt_err dt_store_plan_create(struct dt_store *s, const struct dt_actor *a, json_t *in,
 				 json_t **out, struct dt_strbuf *err);
@@ -408,7 +409,8 @@ enum dt_err dt_store_plan_list(struct dt_store *s, const struct dt_scope *scope,
 /**
  * Step plan @id: "commit" (freeze candidates and pool, make and seal the
  * seed, record seed_hash and inputs_hash; needs the key file), "draw" (write
- * the inspections), "reveal" (publish the seed), "start", "close".  Audited.
+ * the inspections), "reveal" (publish the seed), "start", "close" (only
+ * when every inspection of the plan is done: else inspection.plan_open).  Audited.
  * *@out: the plan after it.
  */
 enum dt_err dt_store_plan_act(struct dt_store *s, const struct dt_actor *a, int64_t id,
@@ -416,12 +418,25 @@ enum dt_err dt_store_plan_act(struct dt_store *s, const struct dt_actor *a, int6
 /**
  * Re-run the draw of plan @id from its published inputs and revealed seed
  * and compare with the recorded inspections.  *@report: {"plan", "ok",
- * "difference" (the first one, or null), "seed", "seed_hash", "inputs_hash",
+ * "difference" (the first one, or null), "difference_at" (the same as
+ * {"check": "seed"|"seed_hash"|"inputs_hash"|"inputs"|"object"|"inspectors"|
+ * "extra"|"missing"|"result_hash", "draw_pos", "recorded", "rerun"}, or
+ * null), "seed", "seed_hash", "inputs_hash",
  * "result_hash", "drawn", "candidates", "inspectors"}.  Problem
  * inspection.not_revealed before the reveal.  Needs no key file.
  */
 enum dt_err dt_store_plan_verify(struct dt_store *s, const struct dt_scope *scope, int64_t viewer,
 				 int64_t id, json_t **report, struct dt_strbuf *err);
+/**
+ * The enabled inspector accounts that may join the pool of a plan for
+ * @region (a province or city the actor may plan for; else problem
+ * inspection.scope or inspection.region_level): those of the region's
+ * province, wherever in it (a cross-city plan needs inspectors from other
+ * cities), and those with no region.  *@out: a new JSON array of {"id",
+ * "login", "region", "city", "org_id"}, by login.
+ */
+enum dt_err dt_store_inspector_list(struct dt_store *s, const struct dt_actor *a, int region,
+				    json_t **out, struct dt_strbuf *err);
 /** The inspections in sight (of plan @plan_id, or all for 0), by plan and draw position. */
 enum dt_err dt_store_inspection_list(struct dt_store *s, const struct dt_scope *scope,
 				     int64_t viewer, int64_t plan_id, json_t **out,

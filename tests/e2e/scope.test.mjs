@@ -366,12 +366,16 @@ const CASES = {
   'POST /api/v1/inspection-plans': (route) => perRole(route, (u) => kase(route, u, 'region', regions[u.login],
     (c) => ({ method: 'POST', path: '/api/v1/inspection-plans', body: { region: c } }),
     { server: 'W', idIn: 'body' })),
+  // what a new plan starts from: the same for every planner, no record
+  'GET /api/v1/inspection-plans/defaults': NONE,
+  // the inspector accounts a plan of a region may pool: a region outside the scope as a missing one
+  'GET /api/v1/inspectors': (route) => regionCases(route, (c) => `/api/v1/inspectors?region=${c}`),
   'GET /api/v1/inspection-plans/{id}': (route) => perRole(route, (u) => kase(route, u, 'plan', sup[u.login].plan,
     (id) => ({ method: 'GET', path: `/api/v1/inspection-plans/${id}` }), { inOk: (r) => r.status === 200 })),
   'GET /api/v1/inspection-plans/{id}/verify': (route) => perRole(route, (u) => kase(route, u, 'plan', sup[u.login].plan,
     (id) => ({ method: 'GET', path: `/api/v1/inspection-plans/${id}/verify` }),
     { inOk: (r) => r.status === 200 && r.json.ok === true })),
-  'POST /api/v1/inspection-plans/{id}/{action}': (route) => perRole(route, (u) => ['commit', 'draw', 'reveal'].map((a) => kase(route, u, a, sup[u.login].plan,
+  'POST /api/v1/inspection-plans/{id}/{action}': (route) => perRole(route, (u) => ['commit', 'draw', 'reveal', 'start', 'close'].map((a) => kase(route, u, a, sup[u.login].plan,
     (id) => ({ method: 'POST', path: `/api/v1/inspection-plans/${id}/${a}` }), { server: 'W' }))),
   'GET /api/v1/inspections': (route) => perRole(route, (u) => kase(route, u, 'plan_id', sup[u.login].plan,
     (id) => ({ method: 'GET', path: `/api/v1/inspections?plan_id=${id}` }), { idIn: 'query', inOk: (r) => r.status === 200 })),

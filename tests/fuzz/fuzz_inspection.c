@@ -3,7 +3,7 @@
  * risk weights a plan's body carries (JSON), the list of object kinds, and
  * the draw over inputs made from the bytes.
  *
- * Byte 0 picks: 0 weights, 1 kinds, 2 the draw.  Oracles: a refusal is
+ * Byte 0 picks: 0 weights, 1 kinds, 2 the draw, 3 a checklist code.  Oracles: a refusal is
  * exactly one problem with a catalogue code; accepted weights format to
  * text that parses back to the same weights, and every weight they give
  * lies in [1, max]; accepted kinds format to a list that parses back to the
@@ -11,8 +11,12 @@
  * weight) and inspectors (organisation, city), a sample and the cross-city
  * flag; the draw must give each city its sample, distinct objects, never a
  * conflicted inspector, both inspectors whenever two are eligible, and the
- * same picks when run again.
+ * same picks when run again.  A checklist code is accepted exactly when
+ * it is 1..40 bytes, starts with a-z and holds only a-z, 0-9 and '_'
+ * (checked here byte by byte with the C library's classes).
  */
+#include <ctype.h>
+
 #include "core/strbuf.h"
 #include "domain/inspection.h"
 #include "domain/problem.h"
@@ -140,18 +144,30 @@ out:
 	free(p);
 }
 
+static void check_code(const uint8_t *p, size_t n)
+{
+	bool want = n >= 1 && n <= 40 && islower(p[0]) && p[0] < 0x80;
+	for (size_t i = 0; want && i < n; i++)
+		want = p[i] < 0x80 && (islower(p[i]) || isdigit(p[i]) || p[i] == '_');
+	FZ_CHECK(dt_check_code_valid((const char *)p, n) == want);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1 || size > 4096)
 		return 0;
-	if (data[0] % 3 == 2) {
+	if (data[0] % 4 == 2) {
 		draw(data + 1, size - 1);
+		return 0;
+	}
+	if (data[0] % 4 == 3) {
+		check_code(data + 1, size - 1);
 		return 0;
 	}
 	char *s = malloc(size);
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = 0;
-	if (data[0] % 3 == 0)
+	if (data[0] % 4 == 0)
 		weights(s);
 	else
 		kinds(s);

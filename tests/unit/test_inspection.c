@@ -345,6 +345,40 @@ static void test_states(void **state)
 	dt_problems_release(&ps);
 }
 
+/* Checklist codes, and closing a plan only when its inspections are done. */
+static void test_check_codes_and_close(void **state)
+{
+	(void)state;
+	static const char *const good[] = { "a", "insurance", "stipend_min_wage", "ppe2", "x_1_2" };
+	static const char *const bad[] = { "",    "_a",          "9a", "A", "a-b",
+					   "a b", "stipend.min", "é",  "aB" };
+	for (size_t i = 0; i < DT_ARRAY_SIZE(good); i++)
+		assert_true(dt_check_code_valid(good[i], strlen(good[i])));
+	for (size_t i = 0; i < DT_ARRAY_SIZE(bad); i++)
+		assert_false(dt_check_code_valid(bad[i], strlen(bad[i])));
+	char c40[41], c41[42];
+	memset(c40, 'a', 40);
+	c40[40] = 0;
+	memset(c41, 'a', 41);
+	c41[41] = 0;
+	assert_true(dt_check_code_valid(c40, 40));
+	assert_false(dt_check_code_valid(c41, 41));
+	assert_false(dt_check_code_valid("ab\0c", 4)); /* an embedded NUL is no code */
+	/* every default item's code is one */
+	size_t n;
+	const struct dt_check_item *c = dt_checklist_default(&n);
+	for (size_t i = 0; i < n; i++)
+		assert_true(dt_check_code_valid(c[i].code, strlen(c[i].code)));
+
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	assert_int_equal(dt_plan_close_check(&ps, 4, 0), DT_OK);
+	assert_int_equal(ps.n, 0);
+	assert_int_equal(dt_plan_close_check(&ps, 4, 3), DT_ECONFLICT);
+	assert_true(dt_problems_has(&ps, "inspection.plan_open"));
+	assert_string_equal(dt_problem_arg(&ps.v[0], "count"), "3");
+	dt_problems_release(&ps);
+}
+
 static void test_kinds_weights_checklist(void **state)
 {
 	(void)state;
@@ -394,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_kinds_weights_checklist),
+		cmocka_unit_test(test_check_codes_and_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

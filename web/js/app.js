@@ -60,6 +60,8 @@ const VIEWS = {
   // ---- supervision in the field: inspections, findings, rectification ----
   inspect: () => import('./views/inspect.js'),
   findings: () => import('./views/findings.js'),
+  // supervision planning (督查计划)
+  plans: () => import('./views/plans.js'),
 };
 const later = (mod, name) => async (ctx) => (await VIEWS[mod]())[name](ctx);
 
@@ -81,6 +83,10 @@ const ROUTES = [
   ['/inspections/:id', later('inspect', 'inspectionView')],
   ['/findings', later('findings', 'boardView')],
   ['/findings/:id', later('findings', 'findingView')],
+  // supervision planning (督查计划)
+  ['/plans', later('plans', 'plansView')],
+  ['/plans/new', later('plans', 'planNewView')],
+  ['/plans/:id', later('plans', 'planView')],
   ['/:screen/new', later('registry', 'formView')],
   ['/:screen/:id/edit', later('registry', 'formView')],
   ['/:screen/:id', later('registry', 'detailView')],
@@ -230,6 +236,8 @@ function navItems() {
   if (can('inspect') || isGov()) items.push(['/inspections', role() === 'inspector' ? 'field.myInspections' : 'field.inspections']);
   if (can('inspect') || isGov()) items.push(['/findings', 'field.board']);
   else if (can('rectify') && (role() === 'school' || role() === 'enterprise')) items.push(['/findings', 'field.myRectification']);
+  // supervision planning (督查计划): the officials who plan or read plans, and inspectors
+  if (can('supervise') || isGov()) items.push(['/plans', 'plan.nav']);
   if (can('audit')) items.push(['/audit', 'nav.audit']);
   if (role() !== 'trainee' && role() !== 'inspector') items.push(['/import', 'nav.import']);
   return items;
