@@ -95,9 +95,23 @@ static void send_asset(struct dt_ctx *c, const struct dt_web_asset *a, bool immu
  * supervision in the field (web/js/views/inspect.js, findings.js).
  */
 static const char *const screens[] = {
-	"",           "login",        "record-book", "contracts",   "enterprises", "schools",
-	"programmes", "partnerships", "demands",     "places",      "trainees",    "pilots",
-	"alerts",     "audit",        "import",      "inspections", "findings",
+	"",
+	"login",
+	"record-book",
+	"contracts",
+	"enterprises",
+	"schools",
+	"programmes",
+	"partnerships",
+	"demands",
+	"places",
+	"trainees",
+	"pilots",
+	"alerts",
+	"audit",
+	"import",
+	"inspections",
+	"findings",
 	/* supervision planning (web/js/views/plans.js) */
 	"plans",
 };
