@@ -127,6 +127,8 @@ enum dt_lang cli_lang(void);
  * (NULL: none; its label or itself), its arguments as dt_problem_add()'s.
  */
 void cli_say(const char *field, const char *code, ...);
+/** Append the catalogue's message @code (arguments as for cli_say) in the locale's language to @out. */
+void cli_text(struct dt_strbuf *out, const char *code, ...);
 /** As cli_say(), then the hint to --help; returns 2 (usage error). */
 int cli_usage_say(const char *field, const char *code, ...);
 /**

@@ -132,6 +132,40 @@ out:
 	return rc;
 }
 
+/* The verdict of `inspection verify` on plan @id (@rep, the store's report), in the locale's language. */
+static void print_verify(int64_t id, json_t *rep)
+{
+	struct dt_strbuf line = DT_STRBUF_INIT, diff = DT_STRBUF_INIT;
+#define NUM(k) DT_I(json_integer_value(json_object_get(rep, k)))
+	if (json_is_true(json_object_get(rep, "ok"))) {
+		const char *hash = json_string_value(json_object_get(rep, "seed_hash"));
+		cli_text(&line, "inspection.verified", "plan", DT_I(id), "drawn", NUM("drawn"),
+			 "candidates", NUM("candidates"), "inspectors", NUM("inspectors"),
+			 "seed_hash", hash ? hash : "", NULL);
+	} else {
+		/* English as the store words it; other languages from the catalogue by its parts */
+		json_t *at = json_object_get(rep, "difference_at");
+		const char *check = json_string_value(json_object_get(at, "check"));
+		const char *rec = json_string_value(json_object_get(at, "recorded"));
+		const char *rerun = json_string_value(json_object_get(at, "rerun"));
+		char code[64];
+		snprintf(code, sizeof(code), "inspection.diff.%s", check ? check : "");
+		if (cli_lang() != DT_LANG_EN && check && dt_catalogue_find(code))
+			cli_text(&diff, code, "pos",
+				 DT_I(json_integer_value(json_object_get(at, "draw_pos"))),
+				 "recorded", rec ? rec : "-", "rerun", rerun ? rerun : "-", NULL);
+		else if (json_string_value(json_object_get(rep, "difference")))
+			dt_strbuf_adds(&diff,
+				       json_string_value(json_object_get(rep, "difference")));
+		cli_text(&line, "inspection.not_verified", "plan", DT_I(id), "difference", diff.buf,
+			 NULL);
+	}
+#undef NUM
+	puts(line.buf);
+	dt_strbuf_release(&line);
+	dt_strbuf_release(&diff);
+}
+
 int cmd_inspection(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -267,17 +301,8 @@ int cmd_inspection(int argc, char **argv)
 		bool ok = json_is_true(json_object_get(out, "ok"));
 		if (json)
 			cli_print_json(out);
-		else if (ok)
-			printf("plan %lld: the draw verifies: %lld objects drawn from %lld "
-			       "candidates, %lld inspectors; seed_hash %s\n",
-			       (long long)id,
-			       (long long)json_integer_value(json_object_get(out, "drawn")),
-			       (long long)json_integer_value(json_object_get(out, "candidates")),
-			       (long long)json_integer_value(json_object_get(out, "inspectors")),
-			       json_string_value(json_object_get(out, "seed_hash")));
 		else
-			printf("plan %lld: the draw does NOT verify: %s\n", (long long)id,
-			       json_string_value(json_object_get(out, "difference")));
+			print_verify(id, out);
 		rc = ok ? 0 : 1;
 		goto out;
 	} else {

@@ -121,6 +121,18 @@ static void say(const char *field, const char *code, va_list ap)
 	dt_problems_release(&ps);
 }
 
+void cli_text(struct dt_strbuf *out, const char *code, ...)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	va_list ap;
+	va_start(ap, code);
+	dt_problem_addv(&ps, NULL, code, ap);
+	va_end(ap);
+	if (ps.n)
+		dt_problem_render(&ps.v[0], cli_lang(), false, out);
+	dt_problems_release(&ps);
+}
+
 void cli_say(const char *field, const char *code, ...)
 {
 	va_list ap;

@@ -168,6 +168,7 @@ test('CLI: plan, commit, draw, reveal, verify', () => {
   ok(['inspection', 'reveal', id, '--db', db]);
   const v = ok(['inspection', 'verify', id, '--db', db]);
   assert.match(v, /the draw verifies/);
+  assert.match(ok(['inspection', 'verify', id, '--db', db], zh), new RegExp(`计划 ${id}：抽取结果验证一致：从 \\d+ 个候选对象中抽取 \\d+ 个`));
   const rep = JSON.parse(ok(['inspection', 'verify', id, '--db', db, '--format', 'json']));
   assert.equal(rep.ok, true);
   assert.equal(rep.difference, null);
@@ -188,6 +189,9 @@ test('CLI: plan, commit, draw, reveal, verify', () => {
     const r = run(['inspection', 'verify', id, '--db', db]);
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /does NOT verify: draw_pos 1 /);
+    const rz = run(['inspection', 'verify', id, '--db', db], zh);
+    assert.equal(rz.status, 1, rz.stdout + rz.stderr);
+    assert.match(rz.stdout, /抽取结果验证不一致：第 1 位：记录的督查员为 \d+ \d+，重新抽取的搭配为 \d+ \d+/);
     sqlite(db, `UPDATE inspection SET inspector_a = ${first.inspector_a}, inspector_b = ${first.inspector_b} WHERE id = ${first.id}`);
     ok(['inspection', 'verify', id, '--db', db]);
   }
