@@ -18,11 +18,11 @@
 
 -- One row per candidate object of a committed plan (plan_candidate has no
 -- id of its own: its triggers find the row by its key, agg_sql.c).
-CREATE VIEW plan_candidate_contrib(plan_id, object_kind, object_id, region, occ, key, period, v) AS
+CREATE OR REPLACE VIEW plan_candidate_contrib(plan_id, object_kind, object_id, region, occ, key, period, v) AS
 	SELECT c.plan_id, c.object_kind, c.object_id, c.city, CAST(NULL AS BIGINT), 'insp_candidates', p.year * 100, 1
 	FROM plan_candidate c JOIN inspection_plan p ON p.id = c.plan_id;
 
-CREATE VIEW inspection_contrib(id, region, occ, key, period, v) AS
+CREATE OR REPLACE VIEW inspection_contrib(id, region, occ, key, period, v) AS
 	SELECT i.id, i.region, CAST(NULL AS BIGINT), k.key, p.year * 100, 1
 	FROM inspection i JOIN inspection_plan p ON p.id = i.plan_id
 		CROSS JOIN (SELECT 'insp_drawn' AS key UNION ALL SELECT 'insp_conducted'
@@ -33,7 +33,7 @@ CREATE VIEW inspection_contrib(id, region, occ, key, period, v) AS
 -- By severity in the plan's year; by state in the month of the deadline:
 -- closed, submitted (waiting for the inspector), pending (open or
 -- rectifying: overdue once the deadline is past).
-CREATE VIEW finding_contrib(id, region, occ, key, period, v) AS
+CREATE OR REPLACE VIEW finding_contrib(id, region, occ, key, period, v) AS
 	SELECT f.id, f.region, CAST(NULL AS BIGINT), 'findings_' || f.severity, p.year * 100, 1
 	FROM finding f JOIN inspection i ON i.id = f.inspection_id
 		JOIN inspection_plan p ON p.id = i.plan_id
