@@ -108,29 +108,31 @@ static const char *cli_controls(struct dt_strbuf *sb)
 	return sb->buf;
 }
 
+/* Append problem @code about @field (its label first) with the arguments in @ap to @out. */
+static void text_v(struct dt_strbuf *out, const char *field, const char *code, va_list ap)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	dt_problem_addv(&ps, field, code, ap);
+	if (ps.n)
+		dt_problem_render(&ps.v[0], cli_lang(), true, out);
+	dt_problems_release(&ps);
+}
+
 /* Print problem @code about @field with the arguments in @ap. */
 static void say(const char *field, const char *code, va_list ap)
 {
-	struct dt_problems ps = DT_PROBLEMS_INIT;
 	struct dt_strbuf sb = DT_STRBUF_INIT;
-	dt_problem_addv(&ps, field, code, ap);
-	if (ps.n)
-		dt_problem_render(&ps.v[0], cli_lang(), true, &sb);
+	text_v(&sb, field, code, ap);
 	cli_error("%s", cli_controls(&sb));
 	dt_strbuf_release(&sb);
-	dt_problems_release(&ps);
 }
 
 void cli_text(struct dt_strbuf *out, const char *code, ...)
 {
-	struct dt_problems ps = DT_PROBLEMS_INIT;
 	va_list ap;
 	va_start(ap, code);
-	dt_problem_addv(&ps, NULL, code, ap);
+	text_v(out, NULL, code, ap);
 	va_end(ap);
-	if (ps.n)
-		dt_problem_render(&ps.v[0], cli_lang(), false, out);
-	dt_problems_release(&ps);
 }
 
 void cli_say(const char *field, const char *code, ...)
