@@ -132,6 +132,7 @@ asan: deps
 		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%) \
 		$(FUZZ_NAMES:%=build/asan/tests/replay_%)
 	@BUILD=build/asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		TEST_TIMEOUT=$${TEST_TIMEOUT:-3000} \
 		DUALTRACK_BACKEND=$${DUALTRACK_BACKEND:-sqlite} \
 		FUZZ_REPLAY="$(FUZZ_NAMES:%=build/asan/tests/replay_%)" \
 		scripts/run-tests.sh $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)

@@ -90,7 +90,7 @@ before(async () => {
   await findSupervision(R);
   await findFindings(R);
   console.log(`scope walk: ids found in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-}, { timeout: 600000 });
+}, { timeout: 1500000 }); // it may wait for the demo pilot another file makes (helpers.mjs demoDb)
 
 after(async () => {
   for (const s of [readSrv, writeSrv]) {
