@@ -1612,11 +1612,19 @@ static void worker_stop(struct worker *w)
 		close(w->mlisten_fd);
 		w->mlisten_fd = -1;
 	}
+	/*
+	 * One worker at a time closes its connections: SQLite checkpoints the
+	 * WAL away when the last connection closes, and two closing at once may
+	 * each see the other open and both leave it.
+	 */
+	static pthread_mutex_t closing = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&closing);
 	if (w->app_ready && srv->app->thread_fini)
 		srv->app->thread_fini(&w->pub, srv->app->ctx);
 	w->app_ready = false;
 	dt_store_close(w->pub.store);
 	w->pub.store = NULL;
+	pthread_mutex_unlock(&closing);
 }
 
 static void *worker_main(void *arg)
