@@ -52,14 +52,20 @@ export async function inspectionsView() {
 
 // ---- one inspection: the form ----
 
-export async function inspectionView(ctx) {
-  const id = encodeURIComponent(ctx.params.id);
+// An inspection with its results, its findings and (when the reader may see it) its plan.
+async function loadInspection(rawId) {
+  const id = encodeURIComponent(rawId);
   const [insp, res, fpage] = await Promise.all([
     get(`/inspections/${id}`),
     get(`/inspections/${id}/results`),
-    get(`/findings${qs({ inspection_id: ctx.params.id, limit: 1000 })}`),
+    get(`/findings${qs({ inspection_id: rawId, limit: 1000 })}`),
   ]);
   const plan = await get(`/inspection-plans/${insp.plan_id}`).catch(() => null);
+  return { insp, res, fpage, plan };
+}
+
+export async function inspectionView(ctx) {
+  const { insp, res, fpage, plan } = await loadInspection(ctx.params.id);
   const title = t('field.inspectionNo', { id: insp.id });
   const editable = drawnFor(insp) && insp.status !== 'done';
   const checks = res.checks || {};
@@ -211,13 +217,7 @@ function findingForm(insp, ctx) {
 // ---- the rectification notice (整改通知书) ----
 
 export async function noticeView(ctx) {
-  const id = encodeURIComponent(ctx.params.id);
-  const [insp, res, fpage] = await Promise.all([
-    get(`/inspections/${id}`),
-    get(`/inspections/${id}/results`),
-    get(`/findings${qs({ inspection_id: ctx.params.id, limit: 1000 })}`),
-  ]);
-  const plan = await get(`/inspection-plans/${insp.plan_id}`).catch(() => null);
+  const { insp, res, fpage, plan } = await loadInspection(ctx.params.id);
   const org = insp.org_id ? await ref('organization', insp.org_id) : null;
   const orgName = org ? nameOf('organization', org) : t('field.orgUnknown');
   const year = (res.visited_on || insp.created_at || today()).slice(0, 4);
