@@ -85,10 +85,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	const char *ext = dt_attachment_ext(as);
 	size_t el = strlen(ext);
-	FZ_CHECK(kept.len > el && kept.buf[kept.len - el - 1] == '.');
-	FZ_CHECK(!strcasecmp(kept.buf + kept.len - el, ext) ||
-		 (as == DT_ATTACH_JPEG && kept.len > 5 &&
-		  !strcasecmp(kept.buf + kept.len - 4, "jpeg")));
+	/* ".jpeg" is kept as the client wrote it, for a JPEG */
+	bool jpeg = as == DT_ATTACH_JPEG && kept.len > 5 && kept.buf[kept.len - 5] == '.' &&
+		    !strcasecmp(kept.buf + kept.len - 4, "jpeg");
+	FZ_CHECK(jpeg || (kept.len > el && kept.buf[kept.len - el - 1] == '.' &&
+			  !strcasecmp(kept.buf + kept.len - el, ext)));
 	dt_attachment_disposition(kept.buf, size & 1, &disp);
 	size_t quotes = 0;
 	for (size_t i = 0; i < disp.len; i++) {
