@@ -18,6 +18,9 @@ pkgs=(
 	libxlsxwriter-dev libh2o-evloop-dev libssl-dev libglpk-dev curl
 	# gzip of GET /api/v1/schema (src/http/h_schema.c)
 	zlib1g-dev
+	# XLSX import (src/io/xlsx.c): the ZIP package and its XML parts; the round-trip
+	# test of the import templates fills them with openpyxl
+	libzip-dev libxml2-dev python3-openpyxl
 	# the XLSX tests unzip workbooks and check their XML
 	unzip libxml2-utils
 	# password rules (src/core/password.c): libpwquality and cracklib's dictionary

@@ -32,6 +32,8 @@ const char *dt_encoding_name(int enc, bool bom)
 {
 	if (enc == DT_ENC_GB18030)
 		return "GB18030";
+	if (enc == DT_ENC_XLSX)
+		return "XLSX";
 	return bom ? "UTF-8 with BOM" : "UTF-8";
 }
 

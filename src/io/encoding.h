@@ -22,11 +22,12 @@ enum dt_encoding {
 	DT_ENC_AUTO = 0, /* detect */
 	DT_ENC_UTF8,     /* UTF-8, a leading BOM is dropped */
 	DT_ENC_GB18030,  /* GBK or GB18030 */
+	DT_ENC_XLSX,     /* not text: an XLSX workbook (io/xlsx.h), for summaries */
 };
 
 /** "auto", "utf-8"/"utf8", "gbk"/"gb18030"/"gb2312"; -1 if unknown. */
 int dt_encoding_parse(const char *name);
-/** "UTF-8", "UTF-8 with BOM" or "GB18030" for messages and summaries. */
+/** "UTF-8", "UTF-8 with BOM", "GB18030" or "XLSX" for messages and summaries. */
 const char *dt_encoding_name(int enc, bool bom);
 
 /**

@@ -1,7 +1,8 @@
 /*
- * import.c - bulk CSV import: a parser/validator thread feeding one writer.
+ * import.c - bulk CSV and XLSX import: a parser/validator thread feeding one writer.
  *
- * The file is converted to UTF-8 (io/encoding.c) and parsed with libcsv on
+ * The file is converted to UTF-8 (io/encoding.c) and parsed with libcsv -
+ * or, when it is an XLSX workbook, its first sheet read (io/xlsx.c) - on
  * a thread of its own, which also does every check that needs no database:
  * the header (columns in Chinese or English, any order, unknown ones
  * reported), cell clean-up (blanks, full-width characters in codes), types,
@@ -43,10 +44,12 @@
 #include "core/utf8.h"
 #include "domain/natid.h"
 #include "domain/region.h"
+#include "domain/region_names.h"
 #include "domain/uscc.h"
 #include "io/encoding.h"
 #include "io/import.h"
 #include "io/import_internal.h"
+#include "io/xlsx.h"
 #include "core/banned.h"
 
 /* The columns whose values must be unique within a file, per kind. */
@@ -133,6 +136,60 @@ static int fast_setup(struct dt_store *s, const struct dt_import_opts *o,
 	return DT_OK;
 }
 
+/*
+ * The regions the writer may name (domain/region_names.h), when the kind
+ * has a column that takes a region: the whole table, read inside the
+ * import's transaction, resolved within the writer's scope.  *@out stays
+ * NULL for a kind without one.
+ */
+static int names_setup(struct dt_store *s, const struct dt_import_opts *o,
+		       const struct dt_import_parser *p, struct dt_region_names **out,
+		       struct dt_strbuf *err)
+{
+	bool wanted = false;
+	for (size_t i = 0; i < p->ncols && !wanted; i++) {
+		const struct dt_iocol *c = &p->cols[i];
+		wanted = ((c->kind == DT_IOC_VALUE || c->kind == DT_IOC_STATE) && c->field &&
+			  c->field->type == DT_F_REGION) ||
+			 (c->kind == DT_IOC_KEY && c->ref && !strcmp(c->ref, "pilot"));
+	}
+	if (!wanted)
+		return DT_OK;
+	const struct dt_scope *scope = o->actor->scope;
+	struct dt_region_names *n = dt_region_names_new(scope ? scope->region : 0);
+	if (!n)
+		return dt_error(err, DT_ENOMEM, "out of memory");
+	char *cursor = NULL;
+	int rc = DT_OK;
+	do {
+		struct dt_query q = { .limit = 1000, .cursor = cursor };
+		json_t *items = NULL;
+		char *next = NULL;
+		rc = dt_store_list(s, NULL, "region", &q, &items, &next, err);
+		free(cursor);
+		cursor = next;
+		if (rc != DT_OK)
+			break;
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it)
+		{
+			const char *name = json_string_value(json_object_get(it, "name_zh"));
+			json_int_t code = json_integer_value(json_object_get(it, "id"));
+			if (name && *name && !dt_region_names_add(n, (int)code, name))
+				rc = dt_error(err, DT_ENOMEM, "out of memory");
+		}
+		json_decref(items);
+	} while (rc == DT_OK && cursor);
+	free(cursor);
+	if (rc != DT_OK) {
+		dt_region_names_free(n);
+		return rc;
+	}
+	*out = n;
+	return DT_OK;
+}
+
 /* The entity that import kind @kind names, "record-entries" and "record_entries" alike; NULL if none. */
 static const struct dt_entity *entity_of_kind(const char *kind)
 {
@@ -195,7 +252,8 @@ static int finish(struct dt_store *s, const struct dt_import_opts *o, struct dt_
 			rc = dt_error(err, p->fatal, "%s (%s)", p->fatal_msg.buf, p->fatal_zh.buf);
 		else
 			rc = dt_error(err, p->fatal, "%s", p->fatal_msg.buf);
-		dt_import_report_line(w, 1, -1, "", "", 0, NULL, "import.file", zh.buf,
+		dt_import_report_line(w, 1, -1, "", "", 0, NULL,
+				      p->fatal_code ? p->fatal_code : "import.file", zh.buf,
 				      p->fatal_msg.buf);
 		dt_strbuf_release(&zh);
 	} else if (w->fatal) {
@@ -233,16 +291,26 @@ enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, co
 				e->name);
 
 	/*
-	 * What the file becomes in UTF-8: at most 3 bytes per byte read (a GB
-	 * 18030 or UTF-16 character of 2 bytes is at most 3 in UTF-8), and the
-	 * file itself is capped by its caller (the upload limit, the CLI's).
+	 * An XLSX workbook is known by its content (a ZIP package), whatever
+	 * the file's name; its cells are UTF-8 already.  CSV text becomes
+	 * UTF-8: at most 3 bytes per byte read (a GB 18030 or UTF-16 character
+	 * of 2 bytes is at most 3 in UTF-8), and the file itself is capped by
+	 * its caller (the upload limit, the CLI's).
 	 */
+	bool xlsx = dt_xlsx_is_zip(data, len);
 	struct dt_strbuf text = DT_STRBUF_INIT;
-	dt_strbuf_init(&text, len > (SIZE_MAX - 16) / 3 ? SIZE_MAX : 3 * len + 16);
-	int rc = dt_encoding_to_utf8(data, len, o->encoding, &text, &r->encoding, &r->bom, err);
-	if (rc != DT_OK) {
-		dt_strbuf_release(&text);
-		return rc;
+	struct dt_region_names *names = NULL;
+	int rc = DT_OK;
+	if (xlsx) {
+		r->encoding = DT_ENC_XLSX;
+		r->bom = false;
+	} else {
+		dt_strbuf_init(&text, len > (SIZE_MAX - 16) / 3 ? SIZE_MAX : 3 * len + 16);
+		rc = dt_encoding_to_utf8(data, len, o->encoding, &text, &r->encoding, &r->bom, err);
+		if (rc != DT_OK) {
+			dt_strbuf_release(&text);
+			return rc;
+		}
 	}
 
 	struct dt_import_queue q;
@@ -257,8 +325,9 @@ enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, co
 	p.ignored = r->ignored;
 	p.seen = json_object();
 	p.q = &q;
-	p.data = text.buf;
-	p.len = text.len;
+	p.xlsx = xlsx;
+	p.data = xlsx ? data : text.buf;
+	p.len = xlsx ? len : text.len;
 	p.today = dt_date_today();
 	p.contract_state_allowed = o->actor->scope == NULL;
 	dt_strbuf_init(&p.fatal_msg, 0);
@@ -286,6 +355,9 @@ enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, co
 	if (rc != DT_OK)
 		goto out;
 	rc = fast_setup(s, o, &p, err);
+	if (rc == DT_OK)
+		rc = names_setup(s, o, &p, &names, err);
+	p.names = names;
 	if (rc != DT_OK) {
 		dt_store_rollback(s);
 		goto out;
@@ -320,6 +392,7 @@ enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, co
 
 	rc = finish(s, o, &p, &w, r, err);
 out:
+	dt_region_names_free(names);
 	free(p.fast.regions);
 	dt_strbuf_release(&p.fast.scratch);
 	dt_strbuf_release(&p.fast.norm);

@@ -126,6 +126,15 @@ json_t *dt_import_convert_cell(struct dt_import_parser *p, struct dt_import_row 
 	const char *text = type == DT_F_ENUM ? dt_io_enum_value(f, t) : t;
 	if (!text)
 		text = t;
+	/* a region may be given by its name where the name is unique in the writer's scope */
+	char code[16];
+	if (type == DT_F_REGION && p->names && dt_region_names_is_name(t)) {
+		int rc;
+		if (dt_region_names_resolve(p->names, t, &rc, &ps, c->name) != DT_OK)
+			goto out;
+		snprintf(code, sizeof(code), "%06d", rc);
+		text = code;
+	}
 	if (dt_field_read(type, text, &in, &scratch, &ps, c->name) != DT_OK ||
 	    dt_field_check(f, &in, NULL, &out, &norm, &ps, c->name) != DT_OK)
 		goto out;
@@ -149,7 +158,6 @@ out:
 	dt_problems_release(&ps);
 	dt_strbuf_release(&scratch);
 	dt_strbuf_release(&norm);
-	(void)p;
 	return v;
 }
 
@@ -169,7 +177,9 @@ char *dt_import_key_text(struct dt_import_parser *p, struct dt_import_row *r, in
 			out = strdup(u);
 	} else if (!strcmp(c->ref, "pilot")) {
 		int code;
-		if (dt_region_code_parse(t, &code, &ps, c->name) == DT_OK) {
+		if (p->names && dt_region_names_is_name(t)
+			    ? dt_region_names_resolve(p->names, t, &code, &ps, c->name) == DT_OK
+			    : dt_region_code_parse(t, &code, &ps, c->name) == DT_OK) {
 			char buf[16];
 			snprintf(buf, sizeof(buf), "%06d", code);
 			out = strdup(buf);

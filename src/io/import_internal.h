@@ -21,6 +21,8 @@
 #include "core/strbuf.h"
 #include "domain/problem.h"
 #include "io/import.h"
+#include "io/xlsx.h"
+#include "domain/region_names.h"
 
 #define DT_IMPORT_BATCH_ROWS 256
 #define DT_IMPORT_QUEUE_BATCHES 16
@@ -133,6 +135,10 @@ struct dt_import_parser {
 	struct dt_date today;
 	bool contract_state_allowed;
 	struct dt_import_fast fast;
+	bool xlsx;                      /* data is an XLSX workbook (io/xlsx.h), not CSV text */
+	struct dt_xlsx_sink *xlsx_sink; /* while it is read: its progress */
+	const char *fatal_code; /* the catalogue code of a fatal problem, or NULL: import.file */
+	const struct dt_region_names *names; /* regions the writer may name, or NULL */
 };
 /* ---- the writer ---- */
 

@@ -1,7 +1,8 @@
 /*
- * import_parse.c - the import's parser thread: header, rows, libcsv.
+ * import_parse.c - the import's parser thread: header, rows, libcsv or XLSX.
  *
- * Feeds the UTF-8 text to libcsv in chunks, reads the header (columns in
+ * Feeds the UTF-8 text to libcsv in chunks (or reads an XLSX workbook's
+ * first sheet with io/xlsx.c, whose cells arrive by column and row number), reads the header (columns in
  * Chinese or English, any order, unknown ones reported), reads each data row
  * on the general path or, for trainees, prepares it for the bulk path, and
  * hands full batches on.  Everything here needs no database.  Part of the
@@ -25,6 +26,7 @@
 #include "io/encoding.h"
 #include "io/import.h"
 #include "io/import_internal.h"
+#include "io/xlsx.h"
 #include "core/banned.h"
 
 static const char *const fast_fields[FT_N] = { "national_id", "name",  "gender", "birth_date",
@@ -569,9 +571,87 @@ static void on_row(int c, void *ctx)
 	clear_cells(p);
 }
 
+/* ---- XLSX: the cells of the first sheet (io/xlsx.c) ---- */
+
+/*
+ * A cell of an XLSX row, at column @col: the gap before it is filled with
+ * empty cells (as a CSV row has them), as far as the record keeps cells.
+ */
+static void xlsx_cell(void *ctx, uint32_t col, const char *text, size_t len)
+{
+	struct dt_import_parser *p = ctx;
+	size_t kept = cells_kept(p);
+	while (p->nfields < col && p->nfields < kept)
+		on_field((void *)"", 0, p);
+	if (p->nfields < col)
+		p->nfields = col; /* past what is kept: only counted */
+	on_field((void *)text, len, p);
+}
+
+/*
+ * The end of XLSX row @rowno: the row's number is the sheet's, so that the
+ * report names the rows Excel shows, blank ones and leading ones included.
+ */
+static void xlsx_row(void *ctx, int64_t rowno)
+{
+	struct dt_import_parser *p = ctx;
+	p->recno = rowno;
+	if (!p->fatal) {
+		if (!p->have_header) {
+			if (p->nfields > 0 &&
+			    !(p->nfields == 1 && !p->cells[0][0] && p->long_col < 0))
+				read_header(p);
+		} else {
+			read_row(p);
+		}
+	}
+	clear_cells(p);
+}
+
+static bool xlsx_stop(void *ctx)
+{
+	struct dt_import_parser *p = ctx;
+	if (p->rows > 0 && p->xlsx_sink && p->xlsx_sink->done)
+		atomic_store(&p->est_total,
+			     (int64_t)((double)p->rows * (double)p->xlsx_sink->total /
+				       (double)p->xlsx_sink->done));
+	return p->fatal || dt_import_queue_stopped(p->q);
+}
+
+/* The workbook in p->data: its first sheet's rows, or a fatal problem worded from the catalogue. */
+static void parse_xlsx(struct dt_import_parser *p)
+{
+	struct dt_xlsx_sink sink = {
+		.cell = xlsx_cell, .row = xlsx_row, .stop = xlsx_stop, .ctx = p
+	};
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	p->xlsx_sink = &sink;
+	int rc = dt_xlsx_read(p->data, p->len, NULL, &sink, &ps);
+	p->xlsx_sink = NULL;
+	const struct dt_problem *pr = dt_problems_first(&ps);
+	if (rc != DT_OK && pr) {
+		struct dt_strbuf zh = DT_STRBUF_INIT, en = DT_STRBUF_INIT;
+		dt_problem_render(pr, DT_LANG_ZH, false, &zh);
+		dt_problem_render(pr, DT_LANG_EN, false, &en);
+		dt_import_fatal(p, zh.buf, "%s", en.buf);
+		p->fatal_code = pr->code;
+		dt_strbuf_release(&zh);
+		dt_strbuf_release(&en);
+	} else if (rc != DT_OK) {
+		dt_import_fatal(p, NULL, "%s", dt_strerror(rc));
+		p->fatal = rc;
+	}
+	dt_problems_release(&ps);
+	clear_cells(p);
+}
+
 /* Parse the whole buffer, emitting batches; then the end. */
 void dt_import_parse_all(struct dt_import_parser *p)
 {
+	if (p->xlsx) {
+		parse_xlsx(p);
+		goto end;
+	}
 	struct csv_parser cp;
 	if (csv_init(&cp, CSV_APPEND_NULL | CSV_REPALL_NL) != 0) {
 		dt_import_fatal(p, NULL, "out of memory");
@@ -603,6 +683,7 @@ void dt_import_parse_all(struct dt_import_parser *p)
 				csv_strerror(csv_error(&cp)));
 	csv_free(&cp);
 	clear_cells(p);
+end:
 	if (!p->have_header && !p->fatal)
 		dt_import_fatal(p, "文件为空：需要表头行",
 				"the file is empty: a header row is required");
