@@ -241,4 +241,7 @@ export default {
   'plan.diff.missing': 'position {pos}: the re-run draws {rerun}, which is not recorded.',
   'plan.diff.result_hash': 'the re-run gives the result hash {rerun}, the plan records {recorded}.',
   'plan.facts': 'The plan', 'plan.createdBy': 'Made by', 'plan.basis': 'Basis',
+  // ---- xlsx: Excel import (import page) ----
+  'xlsx.fileHint': 'An Excel workbook (.xlsx: the downloaded template, filled in; its first sheet is read) or a CSV file (UTF-8 or GBK) with a header row; Chinese or English column names. Regions by code or by name (such as 沈阳市) where the name is unique within your scope.',
+  'import.kind.assessments': 'Assessments', 'import.kind.outcomes': 'Outcomes',
 };

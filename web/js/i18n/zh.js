@@ -241,4 +241,7 @@ export default {
   'plan.diff.missing': '第 {pos} 位：重新抽取得到{rerun}，但没有记录。',
   'plan.diff.result_hash': '重新抽取的结果哈希为 {rerun}，与计划记录的 {recorded} 不符。',
   'plan.facts': '计划内容', 'plan.createdBy': '制定人', 'plan.basis': '依据',
+  // ---- xlsx: Excel import (import page) ----
+  'xlsx.fileHint': 'Excel 工作簿（.xlsx，可直接填写下载的模板，读取第一个工作表）或 CSV 文件（UTF-8 或 GBK 编码），第一行为表头，可用中文或英文列名；地区可填代码或名称（如“沈阳市”，名称须在您的范围内唯一）。',
+  'import.kind.assessments': '考核评价', 'import.kind.outcomes': '培养去向',
 };

@@ -1,5 +1,5 @@
 // imports.js - bulk import: choose what to import, download the template,
-// upload a CSV or Excel file; the server runs it as a job, whose progress
+// upload a CSV or Excel (.xlsx) file; the server runs it as a job, whose progress
 // is shown until it ends, then the row/column errors or the count loaded.
 
 import { ApiError, get, language } from '../api.js';
@@ -9,7 +9,9 @@ import { canWrite, pluralOf } from '../model.js';
 import { errorText, pageHead } from './common.js';
 
 // What may be imported, in menu order; offered when the user may write it.
-const KINDS = ['organization', 'programme', 'partnership', 'demand', 'place', 'trainee', 'contract', 'record_entry'];
+const KINDS = ['organization', 'programme', 'partnership', 'demand', 'place', 'trainee', 'contract', 'record_entry', 'assessment', 'outcome'];
+// An Excel workbook is sent as such: the server knows it by its content (a ZIP package).
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 function csrfHeader() {
   try { return localStorage.getItem('dt.csrf') || ''; } catch { return ''; }
@@ -28,7 +30,7 @@ export async function importView() {
   const title = t('nav.import');
   const kinds = KINDS.filter(canWrite).map(pluralOf);
   const kindSel = h('select', { id: 'imp-kind', name: 'kind' }, kinds.map((k) => h('option', { value: k }, t(`import.kind.${k}`))));
-  const file = h('input', { id: 'imp-file', name: 'file', type: 'file', accept: '.csv,text/csv', required: true });
+  const file = h('input', { id: 'imp-file', name: 'file', type: 'file', accept: `.csv,.xlsx,text/csv,${XLSX_TYPE}`, required: true });
   const partial = h('input', { id: 'imp-partial', name: 'partial', type: 'checkbox' });
   const templates = h('p', { class: 'exports' });
   const fillTemplates = () => {
@@ -55,7 +57,7 @@ export async function importView() {
         try {
           const res = await fetch(`/api/v1/imports?kind=${encodeURIComponent(kindSel.value)}&name=${encodeURIComponent(f.name)}${partial.checked ? '&partial=1' : ''}`, {
             method: 'POST', credentials: 'same-origin', body: f,
-            headers: { 'content-type': 'text/csv', 'x-csrf-token': csrfHeader(), accept: 'application/json', 'accept-language': language() },
+            headers: { 'content-type': /\.xlsx$/i.test(f.name) ? XLSX_TYPE : 'text/csv', 'x-csrf-token': csrfHeader(), accept: 'application/json', 'accept-language': language() },
           });
           const body = await res.json().catch(() => null);
           if (!res.ok) throw new ApiError(res.status, body);
@@ -87,7 +89,7 @@ export async function importView() {
   },
   h('div', { class: 'fields' },
     h('div', { class: 'field' }, h('label', { for: 'imp-kind' }, t('import.what')), kindSel),
-    h('div', { class: 'field' }, h('label', { for: 'imp-file' }, t('import.file')), h('p', { class: 'hint' }, t('import.fileHint')), file),
+    h('div', { class: 'field' }, h('label', { for: 'imp-file' }, t('import.file')), h('p', { class: 'hint' }, t('xlsx.fileHint')), file),
     h('div', { class: 'field check' }, h('label', { for: 'imp-partial' }, partial, ' ', t('import.partialLabel')))),
   templates,
   h('div', { class: 'form-actions' }, button),
