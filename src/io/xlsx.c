@@ -636,6 +636,12 @@ static enum dt_err read_sheet(struct reader *x, struct dt_xlsx_sink *sink)
 				in_data = !empty;
 			} else if (in_data && is_el(pt.r, "row")) {
 				const char *r = attr(pt.r, "r");
+				if (in_row) {
+					/* a row inside a row: its cells would join the outer one's */
+					rc = dt_problem_add(x->ps, NULL, "xlsx.row_order", "row",
+							    r ? r : "", NULL);
+					break;
+				}
 				int64_t want = rowno + 1;
 				if (r) {
 					char *end;
@@ -662,6 +668,12 @@ static enum dt_err read_sheet(struct reader *x, struct dt_xlsx_sink *sink)
 				}
 			} else if (in_row && is_el(pt.r, "c")) {
 				const char *r = NULL, *t = NULL, *s = NULL;
+				if (in_cell) {
+					/* a cell inside a cell */
+					rc = dt_problem_add(x->ps, NULL, "xlsx.cell_ref", "cell",
+							    "", NULL);
+					break;
+				}
 				if (xmlTextReaderMoveToFirstAttribute(pt.r) == 1) {
 					do {
 						const char *an =

@@ -21,8 +21,8 @@
 #include "fuzz.h"
 
 struct seen {
-	int64_t row;      /* the last row ended */
-	int64_t col;      /* the last column of the current row, -1 at its start */
+	int64_t row; /* the last row ended */
+	int64_t col; /* the last column of the current row, -1 at its start */
 	uint64_t cells;
 };
 
@@ -66,8 +66,8 @@ static const char sheet_xml[] =
 /* A package of the fixed parts with part @which replaced by @xml (@n bytes); 0 on failure. */
 static size_t package(unsigned which, const uint8_t *xml, size_t n, uint8_t **out)
 {
-	const char *names[] = { "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml",
-				"xl/styles.xml", "xl/workbook.xml" };
+	const char *names[] = { "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml",
+				"xl/workbook.xml" };
 	const char *fixed[] = { sheet_xml, sst_xml, styles_xml, wb_xml };
 	zip_error_t ze;
 	zip_error_init(&ze);

@@ -327,6 +327,15 @@ static void test_refused(void **state)
 	build_std(&x, NULL, SHEET("<row r=\"2\"/><row r=\"1\"/>"));
 	assert_string_equal(read_x(&x, NULL, &g, &rc), "xlsx.row_order");
 	dt_strbuf_release(&g.sb);
+	/* a row inside an unclosed row (fuzz_xlsx): its cells would have joined the outer row's */
+	build_std(&x, NULL,
+		  SHEET("<row r=\"1\"><c r=\"C1\"><v>1</v></c><row r=\"3\"><c r=\"B3\"><v>2</v>"
+			"</c></row></row>"));
+	assert_string_equal(read_x(&x, NULL, &g, &rc), "xlsx.row_order");
+	dt_strbuf_release(&g.sb);
+	build_std(&x, NULL, SHEET("<row r=\"1\"><c r=\"A1\"><c r=\"B1\"/></c></row>"));
+	assert_string_equal(read_x(&x, NULL, &g, &rc), "xlsx.cell_ref");
+	dt_strbuf_release(&g.sb);
 	build_std(&x, NULL, SHEET("<row r=\"1048577\"/>"));
 	assert_string_equal(read_x(&x, NULL, &g, &rc), "xlsx.row_order");
 	dt_strbuf_release(&g.sb);
