@@ -1,5 +1,5 @@
 /*
- * cmd_import.c - `dualtrack import --kind K FILE`: bulk CSV import.
+ * cmd_import.c - `dualtrack import --kind K FILE`: bulk CSV or XLSX import.
  *
  * Reads the whole file (or stdin), hands it to dt_import_csv() with a
  * progress bar on stderr, prints the summary on stdout and writes the error

@@ -254,9 +254,10 @@ static const struct dt_cmd commands[] = {
 	  "  --kind KIND      what the file holds: trainees, organizations, programmes,\n"
 	  "                   partnerships, contracts, record-entries, assessments, outcomes,\n"
 	  "                   demands, places, pilots, ... (singular or plural)\n"
-	  "  FILE             a CSV file with a header row (Chinese or English column names,\n"
-	  "                   any order); - reads stdin\n"
-	  "  --encoding E     auto (default: detected), utf-8 or gbk (GBK/GB18030)\n"
+	  "  FILE             a CSV file or an Excel workbook (.xlsx: its first sheet; known\n"
+	  "                   by its content, not its name) with a header row (Chinese or\n"
+	  "                   English column names, any order); - reads stdin\n"
+	  "  --encoding E     of a CSV file: auto (default: detected), utf-8 or gbk\n"
 	  "  --partial        import the good rows even if some are rejected (default: all\n"
 	  "                   or nothing)\n"
 	  "  --report FILE    write the error report (CSV: row, column, field, value,\n"
@@ -265,7 +266,7 @@ static const struct dt_cmd commands[] = {
 	  "  --format F       text (default) or json: the summary on stdout\n"
 	  "  Exit 0 when every row was imported, 1 when rows were rejected or the file is\n"
 	  "  unusable (all or nothing: nothing written; --partial: the good rows written).\n",
-	  "import records from a CSV file (UTF-8 or GBK), all or nothing" },
+	  "import records from a CSV file (UTF-8 or GBK) or an Excel workbook, all or nothing" },
 	{ "export", cmd_export, DT_CMD_DB,
 	  "export --kind KIND --format csv|xlsx -o FILE [--filter FIELD=VALUE]... [--q TEXT]\n"
 	  "       [--lang zh|en] [--unmask] [--template] [--sample N] [--db PATH]\n"
