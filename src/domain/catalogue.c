@@ -595,7 +595,7 @@ const struct dt_message_def dt_catalogue[] = {
 	  "the XLSX package has {count} entries; at most {max} are allowed" },
 	{ "xlsx.part_missing", E, "XLSX 文件缺少部件 {part}",
 	  "the XLSX package lacks the part {part}" },
-	{ "xlsx.part_too_large", E, "XLSX 文件的部件 {part} 解压后超过 {max} MiB",
+	{ "xlsx.part_too_large", E, "XLSX 文件的部件 {part} 解压后超过 {max} 兆字节",
 	  "the part {part} of the XLSX package is over {max} MiB uncompressed" },
 	{ "xlsx.ratio", E, "XLSX 文件的部件 {part} 压缩比超过 {max} 倍，疑为压缩炸弹，拒绝读取",
 	  "the part {part} of the XLSX package inflates more than {max} times (a ZIP bomb?): "

@@ -205,12 +205,17 @@ static bool io_operation(const struct dt_route *r, json_t *op, json_t *params, j
 				      param("partial", "query", false, "string",
 					    "1: import the good rows even if some are rejected"));
 		json_array_append_new(params, param("encoding", "query", false, "string",
-						    "auto (default), utf-8 or gbk"));
+						    "of a CSV file: auto (default), utf-8 or gbk"));
 		json_array_append_new(params, param("name", "query", false, "string",
 						    "the file's name, kept with the job"));
-		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
-					      "text/csv", "schema", "type", "string"));
+		/* a CSV file or an XLSX workbook: the server tells them apart by content */
+		json_object_set_new(
+			op, "requestBody",
+			json_pack(
+				"{s:b, s:{s:{s:{s:s}}, s:{s:{s:s, s:s}}}}", "required", 1,
+				"content", "text/csv", "schema", "type", "string",
+				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+				"schema", "type", "string", "format", "binary"));
 		json_object_set_new(resp, "202",
 				    json_response("the queued job (Location: its URL)", job));
 		return true;
