@@ -605,6 +605,8 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "xlsx.dtd", E, "XLSX 文件的部件 {part} 含文档类型声明或实体，拒绝读取",
 	  "the part {part} of the XLSX package has a document type declaration or an entity: "
 	  "refused" },
+	{ "xlsx.strings", E, "XLSX 文件的共享字符串超过 {max} 个",
+	  "the XLSX workbook has more than {max} shared strings" },
 	{ "xlsx.no_sheet", E, "XLSX 文件中没有工作表", "the XLSX workbook has no worksheet" },
 	{ "xlsx.sheet_missing", E, "XLSX 文件中没有名为“{sheet}”的工作表",
 	  "the XLSX workbook has no worksheet named '{sheet}'" },

@@ -483,6 +483,11 @@ static enum dt_err read_sst(struct reader *x)
 		if (type == XML_READER_TYPE_ELEMENT) {
 			bool empty = xmlTextReaderIsEmptyElement(pt.r);
 			if (is_el(pt.r, "si")) {
+				if (x->nsst == DT_XLSX_MAX_STRINGS) {
+					rc = dt_problem_add(x->ps, NULL, "xlsx.strings", "max",
+							    DT_I(DT_XLSX_MAX_STRINGS), NULL);
+					break;
+				}
 				if (x->nsst == x->asst) {
 					size_t na = x->asst ? x->asst * 2 : 1024;
 					size_t *nv = realloc(x->sst_off, na * sizeof(*nv));
@@ -514,7 +519,8 @@ static enum dt_err read_sst(struct reader *x)
 				in_t = false;
 			}
 		} else if (is_text(type) && in_t && !rph) {
-			dt_strbuf_adds(&x->sst, (const char *)xmlTextReaderConstValue(pt.r));
+			const char *v = (const char *)xmlTextReaderConstValue(pt.r);
+			dt_strbuf_adds(&x->sst, v ? v : "");
 		}
 	}
 	if (n < 0)
@@ -743,8 +749,9 @@ static enum dt_err read_sheet(struct reader *x, struct dt_xlsx_sink *sink)
 			}
 		} else if (in_cell && is_text(type) && c.in && !c.rph) {
 			/* the value of an inline string is its <t>s; of any other cell its <v> */
-			if ((c.in == 2) == (c.t == 'i'))
-				dt_strbuf_adds(&c.v, (const char *)xmlTextReaderConstValue(pt.r));
+			const char *v = (const char *)xmlTextReaderConstValue(pt.r);
+			if ((c.in == 2) == (c.t == 'i') && v)
+				dt_strbuf_adds(&c.v, v);
 		}
 	}
 	if (n < 0 && rc == DT_OK)
@@ -761,7 +768,7 @@ enum dt_err dt_xlsx_read(const void *data, size_t len, const char *sheet, struct
 	struct reader x;
 	memset(&x, 0, sizeof(x));
 	x.ps = ps;
-	dt_strbuf_init(&x.sst, 0);
+	dt_strbuf_init(&x.sst, DT_XLSX_MAX_PART); /* no more text than its part holds */
 	int rc = DT_OK;
 	zip_source_t *src = NULL;
 	zip_error_t zerr;

@@ -27,6 +27,7 @@
 #define DT_XLSX_MAX_PART ((uint64_t)1 << 30)   /* uncompressed bytes of one part */
 #define DT_XLSX_MAX_RATIO 200                  /* uncompressed / compressed, past 1 MiB */
 #define DT_XLSX_RATIO_FREE ((uint64_t)1 << 20) /* a part this small may compress as it likes */
+#define DT_XLSX_MAX_STRINGS ((size_t)1 << 24)  /* shared strings a workbook may have */
 #define DT_XLSX_MAX_COL 16384                  /* columns of a sheet (A..XFD) */
 #define DT_XLSX_MAX_ROW 1048576                /* rows of a sheet */
 
