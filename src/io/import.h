@@ -1,6 +1,6 @@
 /*
- * import.h - bulk CSV import of the pilot's records, and the column layout
- * that imports, exports and templates share.
+ * import.h - bulk CSV and XLSX import of the pilot's records, and the column
+ * layout that imports, exports and templates share.
  *
  * A file holds records of one kind (trainees, organizations, ..., any entity
  * of domain/entity.h).  Its header names the columns in Chinese or English,
@@ -115,8 +115,11 @@ void dt_import_result_release(struct dt_import_result *r);
 json_t *dt_import_result_json(const struct dt_import_result *r);
 
 /**
- * Import @len bytes of CSV @data (any supported encoding) as records of
- * @o->kind.  The result always gets the report and counts.  Returns DT_OK
+ * Import @len bytes of CSV @data (any supported encoding) - or, when @data
+ * is a ZIP package, the first sheet of an XLSX workbook (io/xlsx.h), whose
+ * cells go through the same checks and report - as records of @o->kind.
+ * A region may be given by a name unique within @o->actor's scope
+ * (domain/region_names.h).  The result always gets the report and counts.  Returns DT_OK
  * when the import ran to the end and wrote what it should (every row; or
  * with DT_IMPORT_PARTIAL, the good ones); DT_EINVAL when rows were
  * rejected and nothing was written (all or nothing) or the file itself is
