@@ -38,7 +38,9 @@
 struct dt_pdf {
 	cairo_surface_t *surface;
 	cairo_t *cr;
-	PangoLayout *layout;
+	PangoLayout *layout; /* the blocks' text */
+	PangoLayout *chrome; /* the page's header and footer, so that opening a page
+				 in the middle of a block leaves the block's layout alone */
 	const char *family;
 	struct dt_strbuf *out;
 	char *header, *footer, *page_label;
@@ -101,7 +103,7 @@ enum dt_err dt_pdf_font(const char **family, struct dt_strbuf *err)
 {
 	pthread_once(&font_once, font_find);
 	if (!font_family)
-		return dt_error(err, DT_ENOTFOUND,
+		return dt_error(err, DT_EIO,
 				"no font covers Chinese: install fonts-noto-cjk (\"%s\")",
 				PREFERRED_FAMILY);
 	*family = font_family;
@@ -158,6 +160,15 @@ static void text_line(struct dt_pdf *p, const char *text, double x, double y, do
 	text_draw(p, right ? x - text_width(p) : x, y, grey);
 }
 
+/* As text_line(), in the page's own layout. */
+static void chrome_line(struct dt_pdf *p, const char *text, double x, double y, bool right)
+{
+	PangoLayout *body = p->layout;
+	p->layout = p->chrome;
+	text_line(p, text, x, y, SMALL_PT, 0.35, right);
+	p->layout = body;
+}
+
 /* ---- pages ---- */
 
 static void page_open(struct dt_pdf *p)
@@ -169,7 +180,7 @@ static void page_open(struct dt_pdf *p)
 	p->y = TOP;
 	cairo_save(p->cr);
 	if (p->header && *p->header) {
-		text_line(p, p->header, MARGIN_X, 34, SMALL_PT, 0.35, false);
+		chrome_line(p, p->header, MARGIN_X, 34, false);
 		cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
 		cairo_set_line_width(p->cr, 0.5);
 		cairo_move_to(p->cr, MARGIN_X, 50);
@@ -178,7 +189,7 @@ static void page_open(struct dt_pdf *p)
 	}
 	double fy = PAGE_H - 44;
 	if (p->footer && *p->footer)
-		text_line(p, p->footer, MARGIN_X, fy, SMALL_PT, 0.35, false);
+		chrome_line(p, p->footer, MARGIN_X, fy, false);
 	struct dt_strbuf lbl = DT_STRBUF_INIT;
 	const char *tpl = p->page_label ? p->page_label : "{n}";
 	const char *at = strstr(tpl, "{n}");
@@ -189,7 +200,7 @@ static void page_open(struct dt_pdf *p)
 	} else {
 		dt_strbuf_adds(&lbl, tpl);
 	}
-	text_line(p, lbl.buf, PAGE_W - MARGIN_X, fy, SMALL_PT, 0.35, true);
+	chrome_line(p, lbl.buf, PAGE_W - MARGIN_X, fy, true);
 	dt_strbuf_release(&lbl);
 	cairo_restore(p->cr);
 }
@@ -252,6 +263,7 @@ enum dt_err dt_pdf_new(struct dt_strbuf *out, const char *title, const char *hea
 		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "dualtrack");
 	p->layout = pango_cairo_create_layout(p->cr);
+	p->chrome = pango_cairo_create_layout(p->cr);
 	p->header = header ? dt_xstrdup(header) : NULL;
 	p->footer = footer ? dt_xstrdup(footer) : NULL;
 	p->page_label = page_label ? dt_xstrdup(page_label) : NULL;
@@ -262,8 +274,7 @@ enum dt_err dt_pdf_new(struct dt_strbuf *out, const char *title, const char *hea
 void dt_pdf_title(struct dt_pdf *p, const char *text)
 {
 	double h = text_layout(p, text, CONTENT_W, 18, true, 0);
-	ensure(p, h + 18); /* may open a page, whose header uses the layout */
-	text_layout(p, text, CONTENT_W, 18, true, 0);
+	ensure(p, h + 18);
 	pango_layout_set_alignment(p->layout, PANGO_ALIGN_CENTER);
 	text_draw(p, MARGIN_X, p->y, 0);
 	p->y += h + 18;
@@ -273,7 +284,6 @@ void dt_pdf_heading(struct dt_pdf *p, const char *text)
 {
 	double h = text_layout(p, text, CONTENT_W, 12.5, true, 0);
 	ensure(p, h + 10 + 60); /* a heading never ends a page alone */
-	text_layout(p, text, CONTENT_W, 12.5, true, 0);
 	p->y += p->y > TOP + 0.5 ? 8 : 0;
 	text_draw(p, MARGIN_X, p->y, 0.1);
 	p->y += h + 2;
@@ -290,7 +300,6 @@ static void para(struct dt_pdf *p, const char *text, double size, double grey)
 	double h = text_layout(p, text, CONTENT_W, size, false, 0);
 	if (h <= BOTTOM - TOP) {
 		ensure(p, h + 5);
-		text_layout(p, text, CONTENT_W, size, false, 0);
 		text_draw(p, MARGIN_X, p->y, grey);
 		p->y += h + 5;
 		return;
@@ -615,6 +624,8 @@ void dt_pdf_free(struct dt_pdf *p)
 		free(p->head[i]);
 	if (p->layout)
 		g_object_unref(p->layout);
+	if (p->chrome)
+		g_object_unref(p->chrome);
 	if (p->cr)
 		cairo_destroy(p->cr);
 	if (p->surface)

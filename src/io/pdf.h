@@ -25,7 +25,8 @@ struct dt_pdf;
  * The family of the CJK font documents are set in: "Noto Sans CJK SC"
  * (fonts-noto-cjk) when fontconfig has it, else the first font it knows
  * that covers simplified Chinese (a warning is logged naming it).
- * DT_ENOTFOUND, said in @err, when there is none.  The name is static.
+ * DT_EIO, said in @err, when there is none (never DT_ENOTFOUND, which
+ * callers answer as a record not found).  The name is static.
  */
 enum dt_err dt_pdf_font(const char **family, struct dt_strbuf *err);
 
