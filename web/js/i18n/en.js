@@ -241,4 +241,8 @@ export default {
   'plan.diff.missing': 'position {pos}: the re-run draws {rerun}, which is not recorded.',
   'plan.diff.result_hash': 'the re-run gives the result hash {rerun}, the plan records {recorded}.',
   'plan.facts': 'The plan', 'plan.createdBy': 'Made by', 'plan.basis': 'Basis',
+  // ---- printed documents (PDF; views/contract.js, dashboard.js, pilots.js) ----
+  'pdf.contract': 'Contract PDF', 'pdf.contractHint': 'The three-party contract, to print, sign and stamp',
+  'pdf.book': 'Record book PDF', 'pdf.bookHint': 'Every record-book entry with its sign-off',
+  'pdf.report': 'Annual report PDF', 'pdf.reportHint': '{place} {year}: indicators, ranking, trends, alerts and supervision',
 };

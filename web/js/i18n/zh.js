@@ -241,4 +241,8 @@ export default {
   'plan.diff.missing': '第 {pos} 位：重新抽取得到{rerun}，但没有记录。',
   'plan.diff.result_hash': '重新抽取的结果哈希为 {rerun}，与计划记录的 {recorded} 不符。',
   'plan.facts': '计划内容', 'plan.createdBy': '制定人', 'plan.basis': '依据',
+  // ---- printed documents (PDF; views/contract.js, dashboard.js, pilots.js) ----
+  'pdf.contract': '协议 PDF', 'pdf.contractHint': '三方协议，可打印签字盖章',
+  'pdf.book': '培养手册 PDF', 'pdf.bookHint': '全部培养记录及签核情况',
+  'pdf.report': '年度评估报告 PDF', 'pdf.reportHint': '{place} {year} 年度指标、排名、趋势、预警与督查',
 };
