@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/lsan.h"
 #include "io/pdf.h"
 #include "core/banned.h"
 
@@ -34,6 +35,13 @@
 #define MAX_COLS 12
 
 #define PREFERRED_FAMILY "Noto Sans CJK SC"
+/*
+ * Latin text is set in DejaVu Sans when there is one: cairo's subset of the
+ * CFF outlines of Noto Sans CJK grows to the whole font's size (900 KB) for
+ * some Latin glyph combinations ("KL"), which made every English document
+ * ten times the size of a Chinese one; a TrueType font subsets small.
+ */
+#define LATIN_FAMILY "DejaVu Sans"
 
 struct dt_pdf {
 	cairo_surface_t *surface;
@@ -58,28 +66,52 @@ struct dt_pdf {
 /* ---- the font ---- */
 
 static pthread_once_t font_once = PTHREAD_ONCE_INIT;
-static char *font_family; /* kept for the process's life */
+static char *font_family; /* the CJK family, kept for the process's life */
+static char *font_list;   /* what layouts ask for: "Latin,CJK" or "CJK" */
 
-static void font_find(void)
+/* Does fontconfig have the family @name itself (not a substitute)? */
+static bool font_has(const char *name)
 {
-	FcPattern *pat = FcNameParse((const FcChar8 *)PREFERRED_FAMILY);
+	FcPattern *pat = FcNameParse((const FcChar8 *)name);
 	FcResult res;
 	FcPattern *m = NULL;
 	FcChar8 *fam = NULL;
+	bool found = false;
 	if (pat) {
 		FcConfigSubstitute(NULL, pat, FcMatchPattern);
 		FcDefaultSubstitute(pat);
 		m = FcFontMatch(NULL, pat, &res);
 	}
-	if (m && FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch &&
-	    !strcmp((const char *)fam, PREFERRED_FAMILY))
-		font_family = dt_xstrdup(PREFERRED_FAMILY);
+	if (m && FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch)
+		found = !strcmp((const char *)fam, name);
 	if (m)
 		FcPatternDestroy(m);
 	if (pat)
 		FcPatternDestroy(pat);
-	if (font_family)
+	return found;
+}
+
+static void font_find_cjk(void);
+
+static void font_find(void)
+{
+	font_find_cjk();
+	if (!font_family)
 		return;
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	if (font_has(LATIN_FAMILY))
+		dt_strbuf_addf(&sb, "%s,", LATIN_FAMILY);
+	dt_strbuf_adds(&sb, font_family);
+	font_list = dt_strbuf_detach(&sb, NULL);
+}
+
+static void font_find_cjk(void)
+{
+	FcChar8 *fam = NULL;
+	if (font_has(PREFERRED_FAMILY)) {
+		font_family = dt_xstrdup(PREFERRED_FAMILY);
+		return;
+	}
 	/* Not there: any font covering simplified Chinese, said loudly. */
 	FcPattern *zh = FcNameParse((const FcChar8 *)":lang=zh-cn");
 	FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, (char *)NULL);
@@ -243,13 +275,15 @@ enum dt_err dt_pdf_new(struct dt_strbuf *out, const char *title, const char *hea
 {
 	*pdf = NULL;
 	const char *family = NULL;
+	dt_lsan_keep(); /* the font caches are the libraries' (core/lsan.c) */
 	enum dt_err rc = dt_pdf_font(&family, err);
 	if (rc != DT_OK)
 		return rc;
 	struct dt_pdf *p = calloc(1, sizeof(*p));
 	if (!p)
 		return dt_error(err, DT_ENOMEM, "out of memory");
-	p->family = family;
+	p->family = font_list;
+	(void)family;
 	p->out = out;
 	p->surface = cairo_pdf_surface_create_for_stream(write_out, out, PAGE_W, PAGE_H);
 	p->cr = cairo_create(p->surface);

@@ -193,6 +193,27 @@ static void test_long_paragraph(void **state)
 	dt_strbuf_release(&para);
 }
 
+/*
+ * English text beside Chinese stays small: cairo's subset of Noto Sans CJK's
+ * CFF outlines grew to the whole font (~870 KB) for some Latin glyphs ("KL");
+ * Latin text is now set in DejaVu Sans when it is installed.
+ */
+static void test_latin_size(void **state)
+{
+	(void)state;
+	if (system("fc-list 'DejaVu Sans' | grep -q .") != 0)
+		skip();
+	struct dt_strbuf pdf = DT_STRBUF_INIT, err = DT_STRBUF_INIT;
+	struct dt_pdf *p = NULL;
+	assert_int_equal(dt_pdf_new(&pdf, NULL, NULL, NULL, NULL, &p, &err), DT_OK);
+	dt_pdf_para(p, "三方协议 KL ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz");
+	assert_int_equal(dt_pdf_finish(p, &err), DT_OK);
+	dt_pdf_free(p);
+	assert_in_range(pdf.len, 1000, 250000);
+	dt_strbuf_release(&pdf);
+	dt_strbuf_release(&err);
+}
+
 /* A chart and signature boxes lay out; bad arguments fail the document, they do not crash it. */
 static void test_chart_and_bad_args(void **state)
 {
@@ -233,7 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_table),         cmocka_unit_test(test_font),
 		cmocka_unit_test(test_table_pages),        cmocka_unit_test(test_long_paragraph),
-		cmocka_unit_test(test_chart_and_bad_args),
+		cmocka_unit_test(test_chart_and_bad_args), cmocka_unit_test(test_latin_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
