@@ -93,7 +93,7 @@ done
 printf '== annual report PDF of %s, %s (%d runs each, %s pages, %s bytes)\n' "$region" "$year" "$runs" "${pages:-?}" "$size"
 printf 'GET %-42s median %.3f s   slowest %.3f s   server CPU %.3f s\n' "$pdf_url" "$pdf_med" "$pdf_max" "$pdf_cpu"
 printf 'GET %-42s median %.3f s   (anchor)            server CPU %.3f s\n' "$json_url" "$json_med" "$json_cpu"
-awk -v a="$pdf_med" -v b="$json_med" -v c="$pdf_cpu" -v d="$json_cpu" 'BEGIN { printf "ratio report PDF / indicators JSON: %.1f (wall), %.1f (CPU)\n", a / b, d > 0 ? c / d : 0 }'
+awk -v a="$pdf_med" -v b="$json_med" -v c="$pdf_cpu" -v d="$json_cpu" 'BEGIN { printf "ratio report PDF / indicators JSON: %.1f (wall), %.1f (CPU)\n", a / b, (d > 0 ? c / d : 0) }'
 printf 'dualtrack report (whole process)               median %.3f s\n' "$(median "${cli_t[@]}")"
 printf 'load average during the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v a="$pdf_med" 'BEGIN { printf "goal <= 1 s per report: %s\n", a <= 1 ? "met" : "NOT met" }'
