@@ -14,7 +14,7 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := sqlite3 libpq libsodium jansson libh2o-evloop xlsxwriter pwquality zlib libzip libxml-2.0 # xlsxwriter: XLSX export (io/export.c); pwquality: password rules (core/password.c); zlib: gzip of GET /api/v1/schema (http/h_schema.c); libzip, libxml-2.0: XLSX import (io/xlsx.c)
+PKGS    := sqlite3 libpq libsodium jansson libh2o-evloop xlsxwriter pwquality zlib libzip libxml-2.0 pangocairo fontconfig # xlsxwriter: XLSX export (io/export.c); pwquality: password rules (core/password.c); zlib: gzip of GET /api/v1/schema (http/h_schema.c); libzip, libxml-2.0: XLSX import (io/xlsx.c); pangocairo, fontconfig: PDF documents (io/pdf.c)
 SAN     ?=
 OPT     ?= -O2
 
@@ -38,7 +38,7 @@ ALL_CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover
 endif
 
 # Library sources: everything under src/ except the CLI entry point.
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/domain/*.c src/store/*.c src/engine/*.c src/io/*.c src/http/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/domain/*.c src/store/*.c src/engine/*.c src/io/*.c src/doc/*.c src/http/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 GEN_SRC  := $(BUILD)/gen/embedded.c
 EMBED    := $(sort $(wildcard src/store/migrations/*.sql src/store/migrations/pgsql/*.sql)) data/regions.csv data/occupations.csv

@@ -30,6 +30,11 @@ pkgs=(
 	clang libclang-rt-14-dev
 	# make fmt-check: every C file as .clang-format says
 	clang-format
+	# PDF documents (src/io/pdf.c, src/io/doc*.c): cairo and pango, a CJK font to
+	# embed, and poppler's pdffonts/pdftotext for their tests
+	libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
+	# Latin text in the PDFs (src/io/pdf.c: a TrueType font subsets small)
+	fonts-dejavu-core
 	# the browser tests (tests/e2e/ui*.test.mjs) and a CJK font for their screenshots
 	chromium fonts-wqy-microhei
 )

@@ -59,6 +59,7 @@ int cmd_add(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_contract(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_refdata(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
@@ -99,6 +100,11 @@ struct dt_demo_opts;
  * the demo sign-ins and list them.  Returns the exit status.
  */
 int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, bool accounts);
+/* Shared by report and contract pdf|book (cmd_report.c). */
+/** --lang zh|en into *@lang; CLI_CONTINUE or 2 after a usage message. */
+int cli_lang_opt(const char *v, enum dt_lang *lang);
+/** Write the document @doc to @path (- for stdout); 0, or 1 after saying why not. */
+int cli_write_doc(const char *path, const struct dt_strbuf *doc);
 /** Parse --seed S (0..2^63-1); CLI_CONTINUE or 2 after a usage message. */
 int cli_parse_seed(const char *s, uint64_t *seed);
 

@@ -4,13 +4,40 @@
  * submit, withdraw, approve (once per party), activate, complete, dissolve
  * and transfer go through the store's state machine, which refuses a step
  * the contract's state does not allow and says why.  Edits of a draft or
- * pending contract are `dualtrack update contract ID`.
+ * pending contract are `dualtrack update contract ID`.  `contract pdf ID
+ * -o FILE` prints the contract ready to sign and stamp, `contract book ID
+ * -o FILE` its record book (doc/doc.h).
  */
 #include <string.h>
 
 #include "cli/cli.h"
+#include "doc/doc.h"
 #include "domain/contract.h"
 #include "core/banned.h"
+
+/* `contract pdf|book ID -o FILE [--lang zh|en]`: the document into @out. */
+static int contract_document(struct cli_db *db, int64_t id, bool book, const char *out,
+			     enum dt_lang lang)
+{
+	struct dt_strbuf err = DT_STRBUF_INIT, pdf = DT_STRBUF_INIT;
+	struct dt_doc_opts o = { NULL, lang, 0, 0 };
+	int rc;
+	if (!out)
+		return cli_usage_error("-o FILE.pdf is required (- for stdout)");
+	if ((rc = cli_db_open(db)))
+		goto out;
+	rc = book ? dt_doc_record_book(db->store, id, &o, &pdf, &err)
+		  : dt_doc_contract(db->store, id, &o, &pdf, &err);
+	if (rc != DT_OK) {
+		rc = cli_fail(rc, &err);
+		goto out;
+	}
+	rc = cli_write_doc(out, &pdf);
+out:
+	dt_strbuf_release(&err);
+	dt_strbuf_release(&pdf);
+	return rc;
+}
 
 int cmd_contract(int argc, char **argv)
 {
@@ -18,6 +45,8 @@ int cmd_contract(int argc, char **argv)
 		CLI_DB_OPTIONS,
 		{ "party", required_argument, NULL, 'p' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "lang", required_argument, NULL, 'l' },
 		CLI_OPTIONS_END,
 	};
 	struct cli_db db = CLI_DB_INIT;
@@ -29,12 +58,23 @@ int cmd_contract(int argc, char **argv)
 	int64_t id = 0;
 	int c, rc;
 
+	const char *output = NULL;
+	enum dt_lang lang = cli_lang();
+	/* -o FILE as well as --output FILE (the shared option parser takes long options only) */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-o"))
+			argv[i] = (char *)"--output";
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		if (c == 'p')
 			party_arg = optarg;
 		else if (c == 'j')
 			json = optarg;
-		else if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
+		else if (c == 'o')
+			output = optarg;
+		else if (c == 'l') {
+			if ((rc = cli_lang_opt(optarg, &lang)) != CLI_CONTINUE)
+				return rc;
+		} else if ((rc = cli_common_opt(c, &db)) != CLI_CONTINUE)
 			return rc;
 	}
 	if ((rc = cli_positional(argc, argv, 1, 2,
@@ -42,6 +82,18 @@ int cmd_contract(int argc, char **argv)
 				 "complete, dissolve or transfer)")) != CLI_CONTINUE)
 		return rc;
 	const char *action = argv[optind];
+	if (!strcmp(action, "pdf") || !strcmp(action, "book")) {
+		if ((rc = cli_positional(argc, argv, 2, 2, "ID")) != CLI_CONTINUE ||
+		    (rc = cli_parse_id(argv[optind + 1], "ID", &id)) != CLI_CONTINUE)
+			return rc;
+		if (party_arg || json)
+			return cli_usage_error("%s: takes no --party or --json", action);
+		rc = contract_document(&db, id, !strcmp(action, "book"), output, lang);
+		cli_db_close(&db);
+		return rc;
+	}
+	if (output)
+		return cli_usage_error("-o: only `contract pdf` and `contract book` write a file");
 	if (!strcmp(action, "edit"))
 		return cli_usage_error(
 			"edit: change a contract with `dualtrack update contract ID --json ...`");

@@ -177,11 +177,25 @@ static const struct dt_cmd commands[] = {
 	{ "contract", cmd_contract, DT_CMD_DB | DT_CMD_KEY,
 	  "contract ACTION ID [--party enterprise|school|trainee] [--json ARGS] [--db PATH]\n"
 	  "         [--key-file PATH]\n"
+	  "contract pdf|book ID -o FILE.pdf [--lang zh|en]\n"
 	  "  ACTION           submit, withdraw, approve, activate, complete, dissolve or transfer\n"
+	  "  pdf              the three-party contract as PDF, ready to sign and stamp\n"
+	  "  book             the contract's record book (培养手册) as PDF\n"
+	  "  -o FILE          where to write the PDF (- for stdout)\n"
+	  "  --lang L         zh or en (default: the locale's language)\n"
 	  "  --party P        the approving party (approve only)\n"
 	  "  --json ARGS      complete: {\"date\"}; dissolve: {\"date\", \"reason\", \"in_probation\"};\n"
 	  "                   transfer: {\"date\", \"enterprise_id\" and/or \"school_id\", ...}\n",
-	  "move a contract through its life: submit, approve, activate, end" },
+	  "move a contract through its life: submit, approve, activate, end; print it as PDF" },
+	{ "report", cmd_report, DT_CMD_DB,
+	  "report --region CODE [--year Y] -o FILE.pdf [--lang zh|en] [--db PATH] [--key-file PATH]\n"
+	  "  --region CODE    the pilot city or province\n"
+	  "  --year Y         the year (default: this year)\n"
+	  "  -o FILE          where to write the PDF (- for stdout)\n"
+	  "  --lang L         zh or en (default: the locale's language)\n"
+	  "  Indicators with targets and attainment, the ranking with the score's parts,\n"
+	  "  monthly trends as charts, alerts and supervision (docs/CLI.md).\n",
+	  "the annual evaluation report of a pilot city or province as PDF" },
 	{ "record", cmd_record, DT_CMD_DB | DT_CMD_KEY,
 	  "record signoff ID [--db PATH] [--key-file PATH]\n"
 	  "  Signs off record-book entry ID; a signed entry can no longer be changed.\n",

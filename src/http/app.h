@@ -287,6 +287,10 @@ void dt_h_finding_decide(struct dt_ctx *c);
 void dt_h_attachment_upload(struct dt_ctx *c);
 void dt_h_attachment_get(struct dt_ctx *c);
 void dt_h_finding_export(struct dt_ctx *c);
+/* Printed documents (h_documents.c) */
+void dt_h_contract_pdf(struct dt_ctx *c);
+void dt_h_contract_book_pdf(struct dt_ctx *c);
+void dt_h_report_pdf(struct dt_ctx *c);
 /* h_io.c: files made for a response */
 /**
  * Make an empty temporary file named ...@ext under $TMPDIR (else /tmp); its

@@ -425,6 +425,35 @@ static void roles_and_entities(json_t *doc)
 	json_object_set_new(doc, "x-entities", ents);
 }
 
+/*
+ * The printed documents (h_documents.c): the report's region and file,
+ * ?lang=, and a PDF as the answer; false for other routes.
+ */
+static bool document_operation(const struct dt_route *r, json_t *params, json_t *resp)
+{
+	bool contract = !strncmp(r->pattern, "/api/v1/contracts/{id}/", 23) &&
+			!strcmp(r->method, "GET"),
+	     report = !strncmp(r->pattern, "/api/v1/reports/", 16);
+	if (!contract && !report)
+		return false;
+	if (report) {
+		json_array_append_new(params, param("region", "path", true, "string",
+						    "the pilot city or province, a region code"));
+		json_array_append_new(
+			params, param("file", "path", true, "string", "YEAR.pdf, e.g. 2026.pdf"));
+	}
+	json_array_append_new(params, param("lang", "query", false, "string",
+					    "zh or en (default: Accept-Language, else zh)"));
+	json_object_set_new(resp, "200",
+			    json_pack("{s:s, s:{s:{s:{s:s, s:s}}}}", "description",
+				      "the PDF (Content-Disposition: attachment)", "content",
+				      "application/pdf", "schema", "type", "string", "format",
+				      "binary"));
+	json_object_set_new(resp, "404",
+			    problem_response("no such record, or outside your scope (the same)"));
+	return true;
+}
+
 /* The operation for route @r on entity @e (NULL for non-generic routes). */
 /*
  * Supervision (h_findings.c): the hash of a file, the findings list's
@@ -570,6 +599,8 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 		json_object_set_new(
 			resp, "304",
 			json_pack("{s:s}", "description", "not modified (If-None-Match)"));
+	} else if (document_operation(r, params, resp)) {
+		/* contract, record book and annual report as PDF */
 	} else if (monitor_operation(r, op, params, resp)) {
 		/* indicators, series, rankings, targets, alert actions */
 	} else if (finding_operation(r, op, params, resp)) {

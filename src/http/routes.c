@@ -28,6 +28,13 @@ const struct dt_route dt_routes[] = {
 	  "The server's signed checkpoints of the audit chain, newest first (public)" },
 	{ "POST", "/api/v1/audit/checkpoints/verify", dt_h_audit_checkpoint_verify, DT_P_AUDIT,
 	  DT_R_BODY, "Verify that the audit chain still extends a signed checkpoint" },
+	/* Printed documents as PDF (h_documents.c): scoped like the record they print */
+	{ "GET", "/api/v1/contracts/{id}/pdf", dt_h_contract_pdf, DT_P_READ, 0,
+	  "The three-party contract as PDF, ready to sign and stamp (lang=zh|en)" },
+	{ "GET", "/api/v1/contracts/{id}/book.pdf", dt_h_contract_book_pdf, DT_P_READ, 0,
+	  "The contract's record book (培养手册) as PDF (lang=zh|en)" },
+	{ "GET", "/api/v1/reports/{region}/{file}", dt_h_report_pdf, DT_P_MONITOR, 0,
+	  "The annual evaluation report of a pilot region as PDF: {file} is YEAR.pdf (lang=zh|en)" },
 	{ "POST", "/api/v1/contracts/{id}/{action}", dt_h_contract_action, 0, DT_R_OPT_BODY,
 	  "Contract life cycle: submit, withdraw, approve, activate, complete, dissolve, transfer" },
 	{ "POST", "/api/v1/record-entries/{id}/signoff", dt_h_signoff, DT_P_SIGNOFF, DT_R_OPT_BODY,

@@ -109,6 +109,7 @@
 
 #include "core/common.h"
 #include "core/log.h"
+#include "core/lsan.h"
 #include "core/secret.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -255,20 +256,7 @@ static _Atomic int64_t open_connections;
  * evloop h2o_multithread_destroy_queue() does not free the queue.  Both are
  * bounded (a few KiB per worker per run) and not ours to fix.
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define DT_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DT_UNDER_ASAN 1
-#endif
-#endif
-#ifdef DT_UNDER_ASAN
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:h2o_mem_alloc_recycle\nleak:h2o_multithread_create_queue\n";
-}
-#endif
+/* (core/lsan.c holds the suppressions; dt_server_run() links them.) */
 
 int64_t dt_server_open_connections(void)
 {
@@ -1692,6 +1680,7 @@ enum dt_err dt_server_run(const struct dt_server_opts *o, const struct dt_http_a
 	const char *host = o->host && *o->host ? o->host : "127.0.0.1";
 	const char *mhost = o->metrics_host && *o->metrics_host ? o->metrics_host : "127.0.0.1";
 
+	dt_lsan_keep(); /* h2o's free lists are its own (core/lsan.c) */
 	if (atomic_flag_test_and_set(&running))
 		return dt_error(err, DT_ECONFLICT, "a server is already running in this process");
 

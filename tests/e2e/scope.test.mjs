@@ -331,6 +331,14 @@ const CASES = {
     return acts.map((a) => kase(route, u, a, ids[u.login].contract,
       (id) => ({ method: 'POST', path: `/api/v1/contracts/${id}/${a}` }), { server: 'W' }));
   }),
+  // printed documents: a contract or region outside the scope answers as a missing one
+  'GET /api/v1/contracts/{id}/pdf': (route) => perRole(route, (u) => kase(route, u, 'contract pdf', ids[u.login].contract,
+    (id) => ({ method: 'GET', path: `/api/v1/contracts/${id}/pdf` }),
+    { inOk: (r) => r.status === 200 && r.headers.get('content-type') === 'application/pdf' })),
+  'GET /api/v1/contracts/{id}/book.pdf': (route) => perRole(route, (u) => kase(route, u, 'record book pdf', ids[u.login].contract,
+    (id) => ({ method: 'GET', path: `/api/v1/contracts/${id}/book.pdf` }),
+    { inOk: (r) => r.status === 200 && r.headers.get('content-type') === 'application/pdf' })),
+  'GET /api/v1/reports/{region}/{file}': (route) => regionCases(route, (c) => `/api/v1/reports/${c}/${YEAR}.pdf`),
   'POST /api/v1/record-entries/{id}/signoff': (route) => perRole(route, (u) => kase(route, u, 'signoff', ids[u.login].record_entry,
     (id) => ({ method: 'POST', path: `/api/v1/record-entries/${id}/signoff` }), { server: 'W' })),
   'POST /api/v1/alerts/{id}/{action}': (route) => perRole(route, (u) => ['ack', 'resolve'].map((a) => kase(route, u, a, ids[u.login].alert,

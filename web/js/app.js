@@ -243,6 +243,9 @@ function navItems() {
   return items;
 }
 
+// The running header of printed pages (shown only in print, on every page).
+const printHead = h('div', { class: 'print-head', 'aria-hidden': 'true' });
+
 function buildFrame() {
   const s = getSession();
   const nav = h('nav', { class: 'side', 'aria-label': t('nav.label') },
@@ -260,7 +263,9 @@ function buildFrame() {
         h('button', { type: 'button', class: 'tool', 'data-test': 'signout', on: { click: signOut } }, t('app.signOut')))),
     h('div', { class: 'body' }, nav, main),
     h('footer', { class: 'foot' }, t('app.footer')),
-    h('div', { id: 'live', class: 'sr-only', 'aria-live': 'polite' }));
+    h('div', { id: 'live', class: 'sr-only', 'aria-live': 'polite' }),
+    // printed pages: the application and the screen at the top of every page (css: @media print)
+    printHead);
   frame = { main, nav };
 }
 
@@ -302,6 +307,7 @@ async function render(keepFocus) {
   replace(main, out.node);
   main.removeAttribute('aria-busy');
   document.title = `${out.title} · ${t('app.name')}`;
+  printHead.textContent = `${t('app.name')} · ${out.title}`;
   if (!keepFocus) {
     const h1 = main.querySelector('h1');
     if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }

@@ -244,4 +244,8 @@ export default {
   // ---- xlsx: Excel import (import page) ----
   'xlsx.fileHint': 'An Excel workbook (.xlsx: the downloaded template, filled in; its first sheet is read) or a CSV file (UTF-8 or GBK) with a header row; Chinese or English column names. Regions by code or by name (such as 沈阳市) where the name is unique within your scope.',
   'import.kind.assessments': 'Assessments', 'import.kind.outcomes': 'Outcomes',
+  // ---- printed documents (PDF; views/contract.js, dashboard.js, pilots.js) ----
+  'pdf.contract': 'Contract PDF', 'pdf.contractHint': 'The three-party contract, to print, sign and stamp',
+  'pdf.book': 'Record book PDF', 'pdf.bookHint': 'Every record-book entry with its sign-off',
+  'pdf.report': 'Annual report PDF', 'pdf.reportHint': '{place} {year}: indicators, ranking, trends, alerts and supervision',
 };

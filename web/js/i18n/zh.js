@@ -244,4 +244,8 @@ export default {
   // ---- xlsx: Excel import (import page) ----
   'xlsx.fileHint': 'Excel 工作簿（.xlsx，可直接填写下载的模板，读取第一个工作表）或 CSV 文件（UTF-8 或 GBK 编码），第一行为表头，可用中文或英文列名；地区可填代码或名称（如“沈阳市”，名称须在您的范围内唯一）。',
   'import.kind.assessments': '考核评价', 'import.kind.outcomes': '培养去向',
+  // ---- printed documents (PDF; views/contract.js, dashboard.js, pilots.js) ----
+  'pdf.contract': '协议 PDF', 'pdf.contractHint': '三方协议，可打印签字盖章',
+  'pdf.book': '培养手册 PDF', 'pdf.bookHint': '全部培养记录及签核情况',
+  'pdf.report': '年度评估报告 PDF', 'pdf.reportHint': '{place} {year} 年度指标、排名、趋势、预警与督查',
 };

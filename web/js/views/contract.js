@@ -7,7 +7,7 @@
 
 import { del, get, post, qs } from '../api.js';
 import { h } from '../dom.js';
-import { date, dateTime, t } from '../i18n.js';
+import { currentLang, date, dateTime, t } from '../i18n.js';
 import { can, fieldsOf, forget, ref, remember, resolveRefs, role } from '../model.js';
 import { myParty } from '../screens.js';
 import { badge, control, errorText, form, label, openDialog, pageHead, toast, value } from './common.js';
@@ -154,7 +154,10 @@ export async function contractView(ctx) {
       pageHead(title, {
         crumbs: [['/contracts', t('nav.contracts')]],
         sub: [trainee ? trainee.name : '', ' · ', badge('status', c.status)],
-        actions: [h('a', { class: 'btn', href: `/contracts/${c.id}/record-book` }, t('nav.recordBook'))],
+        actions: [h('a', { class: 'btn', href: `/contracts/${c.id}/record-book` }, t('nav.recordBook')),
+          // printed documents (PDF, GET /api/v1/contracts/{id}/pdf and book.pdf)
+          h('a', { class: 'btn', href: `/api/v1/contracts/${c.id}/pdf${qs({ lang: currentLang() })}`, download: '', title: t('pdf.contractHint'), 'data-test': 'pdf-contract' }, t('pdf.contract')),
+          h('a', { class: 'btn', href: `/api/v1/contracts/${c.id}/book.pdf${qs({ lang: currentLang() })}`, download: '', title: t('pdf.bookHint'), 'data-test': 'pdf-book' }, t('pdf.book'))],
       }),
       stepper(c.status),
       needsApproval ? h('p', { class: 'notice warn', role: 'status' }, t('contract.yourTurn')) : null,

@@ -175,7 +175,14 @@ export async function dashboardView(ctx) {
   return {
     title,
     node: h('div', { class: 'page dash' },
-      pageHead(title, { sub: t('dash.sub', { year }) }),
+      pageHead(title, {
+        sub: t('dash.sub', { year }),
+        // the annual report of the region shown (GET /api/v1/reports/{region}/{year}.pdf)
+        actions: here && here.level >= 1 && here.level <= 2 ? [h('a', {
+          class: 'btn', href: `/api/v1/reports/${String(here.id).padStart(6, '0')}/${year}.pdf${qs({ lang: currentLang() })}`,
+          download: '', title: t('pdf.reportHint', { place: placeName, year }), 'data-test': 'pdf-report',
+        }, t('pdf.report'))] : [],
+      }),
       h('nav', { class: 'crumbs region-path', 'aria-label': t('dash.regionPath') }, h('ol', null, crumbs)),
       controls,
       h('section', { 'aria-labelledby': 'd-ind' }, h('h2', { id: 'd-ind', class: 'sr-only' }, t('dash.indicators')), cards),

@@ -118,7 +118,13 @@ export async function pilotView(ctx) {
       pageHead(p.name, {
         crumbs: [['/pilots', t('nav.pilots')]],
         sub: [regionName(p.region), ` · ${date(p.period_start)} – ${date(p.period_end)}`],
-        actions: can('pilot') ? [h('a', { class: 'btn', href: `/pilots/${p.id}/edit` }, t('detail.edit'))] : [],
+        actions: [
+          can('pilot') ? h('a', { class: 'btn', href: `/pilots/${p.id}/edit` }, t('detail.edit')) : null,
+          // the annual report of the pilot's region (GET /api/v1/reports/{region}/{year}.pdf)
+          can('monitor') ? h('a', {
+            class: 'btn', href: `/api/v1/reports/${p.region}/${new Date().getFullYear()}.pdf${qs({ lang: currentLang() })}`,
+            download: '', title: t('pdf.reportHint', { place: p.name, year: new Date().getFullYear() }), 'data-test': 'pdf-report',
+          }, t('pdf.report')) : null].filter(Boolean),
       }),
       h('section', { class: 'panel', 'aria-labelledby': 'p-plan' },
         h('h2', { id: 'p-plan' }, t('pilot.plan')),
