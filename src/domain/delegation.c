@@ -7,34 +7,34 @@
 #include "domain/region.h"
 #include "core/banned.h"
 
-static bool is(const struct dt_party *p, const char *role)
+static bool is(const struct dt_delegate *p, const char *role)
 {
 	return p->role && !strcmp(p->role, role);
 }
 
-static bool is_gov(const struct dt_party *p)
+static bool is_gov(const struct dt_delegate *p)
 {
 	return is(p, "province") || is(p, "city") || is(p, "inspector");
 }
 
-static bool is_org(const struct dt_party *p)
+static bool is_org(const struct dt_delegate *p)
 {
 	return is(p, "school") || is(p, "enterprise");
 }
 
-bool dt_delegation_delegates(const struct dt_party *mgr)
+bool dt_delegation_delegates(const struct dt_delegate *mgr)
 {
 	return is(mgr, "admin") || ((is(mgr, "province") || is(mgr, "city")) && mgr->region) ||
 	       (is_org(mgr) && mgr->org_id && mgr->org_admin) ||
 	       (is(mgr, "school") && mgr->org_id);
 }
 
-bool dt_delegation_bulk_trainees(const struct dt_party *mgr)
+bool dt_delegation_bulk_trainees(const struct dt_delegate *mgr)
 {
 	return is(mgr, "school") && mgr->org_id;
 }
 
-bool dt_delegation_may_manage(const struct dt_party *mgr, const struct dt_party *target)
+bool dt_delegation_may_manage(const struct dt_delegate *mgr, const struct dt_delegate *target)
 {
 	if (!mgr->role || !target->role)
 		return false;

@@ -11,7 +11,7 @@
  * manages the accounts of its trainees.  Nobody manages an admin or a
  * national account but an admin, and nobody manages his own account here
  * (that is the session's business).  The rule knows no SQL: the store
- * resolves each account into a struct dt_party first.
+ * resolves each account into a struct dt_delegate first.
  */
 #ifndef DT_DELEGATION_H
 #define DT_DELEGATION_H
@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 /** An account as the rule sees it. */
-struct dt_party {
+struct dt_delegate {
 	int64_t id;         /* the account's id (0: one being made) */
 	const char *role;   /* admin national province city inspector school enterprise trainee */
 	int region;         /* its scope region; an organisation's or trainee's region; 0: none */
@@ -30,10 +30,10 @@ struct dt_party {
 };
 
 /** May @mgr manage (see, change, disable, reset) account @target? */
-bool dt_delegation_may_manage(const struct dt_party *mgr, const struct dt_party *target);
+bool dt_delegation_may_manage(const struct dt_delegate *mgr, const struct dt_delegate *target);
 /** May @mgr manage any account at all (is there an account screen for it)? */
-bool dt_delegation_delegates(const struct dt_party *mgr);
+bool dt_delegation_delegates(const struct dt_delegate *mgr);
 /** May @mgr make bulk trainee accounts (a school's account)? */
-bool dt_delegation_bulk_trainees(const struct dt_party *mgr);
+bool dt_delegation_bulk_trainees(const struct dt_delegate *mgr);
 
 #endif

@@ -27,31 +27,31 @@
 #include "domain/region.h"
 #include "core/banned.h"
 
-static struct dt_party P(int64_t id, const char *role, int region, int64_t org, int64_t trainee,
+static struct dt_delegate P(int64_t id, const char *role, int region, int64_t org, int64_t trainee,
 			 bool admin)
 {
-	struct dt_party p = { id, role, region, org, trainee, admin };
+	struct dt_delegate p = { id, role, region, org, trainee, admin };
 	return p;
 }
 
 static void test_oracle(void **state)
 {
 	(void)state;
-	struct dt_party admin = P(1, "admin", 0, 0, 0, false);
-	struct dt_party shenyang = P(2, "city", 210100, 0, 0, false);
-	struct dt_party dalian = P(3, "city", 210200, 0, 0, false);
-	struct dt_party liaoning = P(4, "province", 210000, 0, 0, false);
-	struct dt_party school = P(5, "school", 210102, 10, 0, true);
-	struct dt_party teacher = P(6, "school", 210102, 10, 0, false);
-	struct dt_party other_school = P(7, "school", 210202, 11, 0, true);
-	struct dt_party firm = P(8, "enterprise", 210103, 12, 0, true);
-	struct dt_party firm_staff = P(9, "enterprise", 210103, 12, 0, false);
-	struct dt_party trainee = P(10, "trainee", 210102, 10, 100, false);
-	struct dt_party trainee_other = P(11, "trainee", 210202, 11, 101, false);
-	struct dt_party inspector = P(12, "inspector", 210100, 0, 0, false);
-	struct dt_party national = P(13, "national", 0, 0, 0, false);
+	struct dt_delegate admin = P(1, "admin", 0, 0, 0, false);
+	struct dt_delegate shenyang = P(2, "city", 210100, 0, 0, false);
+	struct dt_delegate dalian = P(3, "city", 210200, 0, 0, false);
+	struct dt_delegate liaoning = P(4, "province", 210000, 0, 0, false);
+	struct dt_delegate school = P(5, "school", 210102, 10, 0, true);
+	struct dt_delegate teacher = P(6, "school", 210102, 10, 0, false);
+	struct dt_delegate other_school = P(7, "school", 210202, 11, 0, true);
+	struct dt_delegate firm = P(8, "enterprise", 210103, 12, 0, true);
+	struct dt_delegate firm_staff = P(9, "enterprise", 210103, 12, 0, false);
+	struct dt_delegate trainee = P(10, "trainee", 210102, 10, 100, false);
+	struct dt_delegate trainee_other = P(11, "trainee", 210202, 11, 101, false);
+	struct dt_delegate inspector = P(12, "inspector", 210100, 0, 0, false);
+	struct dt_delegate national = P(13, "national", 0, 0, 0, false);
 	const struct {
-		const struct dt_party *m, *t;
+		const struct dt_delegate *m, *t;
 		bool may;
 	} cases[] = {
 		{ &admin, &shenyang, true },        { &admin, &trainee, true },
@@ -86,7 +86,7 @@ static void test_oracle(void **state)
 }
 
 #define MAXU 2048
-static struct dt_party universe[MAXU];
+static struct dt_delegate universe[MAXU];
 static size_t nu;
 
 /* Every role in nested and neighbouring regions and organisations. */
@@ -109,7 +109,7 @@ static void build_universe(void)
 				}
 }
 
-static bool is(const struct dt_party *p, const char *role)
+static bool is(const struct dt_delegate *p, const char *role)
 {
 	return !strcmp(p->role, role);
 }
@@ -120,10 +120,10 @@ static void test_properties(void **state)
 	build_universe();
 	size_t managed = 0;
 	for (size_t i = 0; i < nu; i++) {
-		const struct dt_party *m = &universe[i];
+		const struct dt_delegate *m = &universe[i];
 		assert_false(dt_delegation_may_manage(m, m));
 		for (size_t j = 0; j < nu; j++) {
-			const struct dt_party *t = &universe[j];
+			const struct dt_delegate *t = &universe[j];
 			bool may = dt_delegation_may_manage(m, t);
 			if (i == j)
 				continue;
@@ -150,7 +150,7 @@ static void test_properties(void **state)
 			/* a province official over a city official manages what it manages */
 			if (is(m, "city"))
 				for (size_t k = 0; k < nu; k++) {
-					const struct dt_party *p = &universe[k];
+					const struct dt_delegate *p = &universe[k];
 					if (k != j && is(p, "province") && p->region &&
 					    dt_region_contains(p->region, m->region))
 						assert_true(dt_delegation_may_manage(p, t));

@@ -8,6 +8,8 @@ CREATE TABLE IF NOT EXISTS account_profile (
 	phone                TEXT,
 	must_change_password BIGINT NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)),
 	org_admin            BIGINT NOT NULL DEFAULT 0 CHECK (org_admin IN (0, 1)),
+	activation_hash      TEXT,   -- BLAKE2b of a one-time activation code (hex)
+	activation_expires   TEXT,
 	created_by           TEXT
 );
 
