@@ -154,6 +154,10 @@ enum dt_err dt_store_accounts_list(struct dt_store *s, const struct dt_account *
 	int rc = manager_party(s, mgr, &m, err);
 	if (rc != DT_OK)
 		goto out;
+	if (!dt_delegation_delegates(&m.party)) {
+		rc = dt_store_problem(s, err, NULL, "account.not_delegated", NULL);
+		goto out;
+	}
 	int limit = q && q->limit ? q->limit : 50;
 	if (limit < 1 || limit > 1000) {
 		rc = dt_store_problem(s, err, "limit", "number.range", "value", DT_I(limit), "min",
