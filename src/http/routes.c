@@ -42,7 +42,7 @@ const struct dt_route dt_routes[] = {
 	{ "GET", "/api/v1/accounts/{id}", dt_h_accounts_get, 0, 0, "An account one may manage" },
 	{ "PATCH", "/api/v1/accounts/{id}", dt_h_accounts_change, 0, DT_R_BODY,
 	  "Change an account one may manage: display_name, email, phone, disabled" },
-	{ "POST", "/api/v1/accounts/{id}/reset", dt_h_accounts_reset, 0, 0,
+	{ "POST", "/api/v1/accounts/{id}/reset", dt_h_accounts_reset, 0, DT_R_OPT_BODY,
 	  "Reset an account one may manage: a new one-time activation code, its sessions "
 	  "revoked" },
 	{ "GET", "/api/v1/audit", dt_h_audit_list, DT_P_AUDIT, 0, "Audit events, newest first" },
