@@ -25,8 +25,7 @@ static bool is_org(const struct dt_delegate *p)
 bool dt_delegation_delegates(const struct dt_delegate *mgr)
 {
 	return is(mgr, "admin") || ((is(mgr, "province") || is(mgr, "city")) && mgr->region) ||
-	       (is_org(mgr) && mgr->org_id && mgr->org_admin) ||
-	       (is(mgr, "school") && mgr->org_id);
+	       (is_org(mgr) && mgr->org_id && mgr->org_admin) || (is(mgr, "school") && mgr->org_id);
 }
 
 bool dt_delegation_bulk_trainees(const struct dt_delegate *mgr)

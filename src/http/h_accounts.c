@@ -127,7 +127,8 @@ out:
 
 void dt_h_accounts_bulk(struct dt_ctx *c)
 {
-	json_t *ids = json_object_get(c->body, "trainee_ids"), *all = json_object_get(c->body, "all");
+	json_t *ids = json_object_get(c->body, "trainee_ids"),
+	       *all = json_object_get(c->body, "all");
 	const char *lang = dt_query(c, "lang");
 	if (lang && strcmp(lang, "zh") && strcmp(lang, "en")) {
 		dt_reply_code(c, 422, "lang", "http.one_of", "values", "zh|en", NULL);
@@ -138,8 +139,8 @@ void dt_h_accounts_bulk(struct dt_ctx *c)
 		return;
 	}
 	json_t *items = NULL;
-	int rc = dt_store_accounts_bulk(c->store, &c->actor, &c->cred.account, ids, &items,
-					&c->err);
+	int rc =
+		dt_store_accounts_bulk(c->store, &c->actor, &c->cred.account, ids, &items, &c->err);
 	if (rc != DT_OK) {
 		dt_reply_store_error(c, rc);
 		return;

@@ -316,8 +316,7 @@ void dt_h_whoami(struct dt_ctx *c)
 /* ---- one's own password and sessions; activation ---- */
 
 /* The string @name of the body, at most @max bytes and no NUL; NULL after a problem in @ps. */
-static const char *body_text(struct dt_ctx *c, const char *name, size_t max,
-			     struct dt_problems *ps)
+static const char *body_text(struct dt_ctx *c, const char *name, size_t max, struct dt_problems *ps)
 {
 	json_t *v = json_object_get(c->body, name);
 	if (!json_is_string(v) || !json_string_length(v)) {
@@ -353,8 +352,8 @@ void dt_h_password(struct dt_ctx *c)
 	char hash[DT_PWHASH_LEN];
 	int rc = dt_store_account_secret(c->store, me->login, &acc, hash, &c->err);
 	bool ok = rc == DT_OK && acc.id == me->id &&
-		  ((acc.must_change &&
-		    dt_store_account_code_check(c->store, me->login, old, &acc, &c->err) == DT_OK) ||
+		  ((acc.must_change && dt_store_account_code_check(c->store, me->login, old, &acc,
+								   &c->err) == DT_OK) ||
 		   dt_password_verify(hash, old));
 	sodium_memzero(hash, sizeof(hash));
 	if (!ok) {
@@ -425,7 +424,8 @@ void dt_h_sessions_list(struct dt_ctx *c)
 	size_t i;
 	json_t *o;
 	json_array_foreach(items, i, o) json_object_set_new(
-		o, "current", json_boolean(json_integer_value(json_object_get(o, "id")) == c->cred.id));
+		o, "current",
+		json_boolean(json_integer_value(json_object_get(o, "id")) == c->cred.id));
 	dt_reply_json(c, 200, json_pack("{s:o}", "items", items));
 }
 

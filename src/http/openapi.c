@@ -204,20 +204,27 @@ static json_t *object_of(const char *const *props)
 /* Account management and one's own password and sessions (h_accounts.c, h_session.c). */
 static bool account_operation(const struct dt_route *r, json_t *op, json_t *params, json_t *resp)
 {
-	static const char *const account[] = {
-		"id:integer",	     "login:string",	 "role:string",
-		"display_name:string", "email:string",	 "phone:string",
-		"disabled:boolean",  "must_change_password:boolean", "org_admin:boolean",
-		"scope:object",	     NULL
-	};
-	static const char *const create[] = { "login:string", "role:string",  "scope:string",
-					      "display_name:string", "email:string", "phone:string",
+	static const char *const account[] = { "id:integer",
+					       "login:string",
+					       "role:string",
+					       "display_name:string",
+					       "email:string",
+					       "phone:string",
+					       "disabled:boolean",
+					       "must_change_password:boolean",
+					       "org_admin:boolean",
+					       "scope:object",
+					       NULL };
+	static const char *const create[] = { "login:string",      "role:string",
+					      "scope:string",      "display_name:string",
+					      "email:string",      "phone:string",
 					      "org_admin:boolean", NULL };
 	static const char *const change[] = { "display_name:string", "email:string", "phone:string",
 					      "disabled:boolean", NULL };
-	static const char *const password[] = { "old_password:string", "new_password:string", NULL };
-	static const char *const activate[] = { "login:string", "code:string", "new_password:string",
+	static const char *const password[] = { "old_password:string", "new_password:string",
 						NULL };
+	static const char *const activate[] = { "login:string", "code:string",
+						"new_password:string", NULL };
 	static const char *const bulk[] = { "trainee_ids:array", "all:boolean", NULL };
 	const char *p = r->pattern;
 	const char *const *body = NULL;
@@ -233,8 +240,9 @@ static bool account_operation(const struct dt_route *r, json_t *op, json_t *para
 		json_array_append_new(params, param("q", "query", false, "string",
 						    "in the login or display name"));
 		json_object_set_new(resp, "200",
-				    json_response("{items, next}", object_of((const char *const[]){
-										   "items:array", "next:string", NULL })));
+				    json_response("{items, next}",
+						  object_of((const char *const[]){
+							  "items:array", "next:string", NULL })));
 	} else if (!strcmp(p, "/api/v1/accounts")) {
 		body = create;
 		json_object_set_new(resp, "201",
@@ -242,8 +250,8 @@ static bool account_operation(const struct dt_route *r, json_t *op, json_t *para
 						  object_of(account)));
 	} else if (!strcmp(p, "/api/v1/accounts/bulk")) {
 		body = bulk;
-		json_array_append_new(params,
-				      param("lang", "query", false, "string", "zh or en: the sheet"));
+		json_array_append_new(
+			params, param("lang", "query", false, "string", "zh or en: the sheet"));
 		json_object_set_new(
 			resp, "201",
 			json_response("{items: [{id, login, display_name, trainee_id, "
@@ -253,11 +261,12 @@ static bool account_operation(const struct dt_route *r, json_t *op, json_t *para
 	} else if (!strncmp(p, "/api/v1/accounts/", 17)) {
 		if (!strcmp(r->method, "PATCH"))
 			body = change;
-		json_object_set_new(resp, "200",
-				    json_response(strstr(p, "/reset")
-							  ? "the account and its new activation_code"
-							  : "the account",
-						  object_of(account)));
+		json_object_set_new(
+			resp, "200",
+			json_response(strstr(p, "/reset")
+					      ? "the account and its new activation_code"
+					      : "the account",
+				      object_of(account)));
 	} else if (!strcmp(p, "/api/v1/session/password")) {
 		body = password;
 		json_object_set_new(resp, "200",
@@ -269,10 +278,10 @@ static bool account_operation(const struct dt_route *r, json_t *op, json_t *para
 	} else if (!strcmp(r->method, "DELETE")) {
 		json_object_set_new(resp, "204", json_pack("{s:s}", "description", "revoked"));
 	} else {
-		json_object_set_new(resp, "200",
-				    json_response("{items: [{id, created_at, expires_at, current}]}",
-						  object_of((const char *const[]){ "items:array",
-										   NULL })));
+		json_object_set_new(
+			resp, "200",
+			json_response("{items: [{id, created_at, expires_at, current}]}",
+				      object_of((const char *const[]){ "items:array", NULL })));
 	}
 	if (body)
 		json_object_set_new(op, "requestBody",

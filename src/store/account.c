@@ -184,7 +184,8 @@ enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, c
 
 enum dt_err dt_account_insert(struct dt_store *s, const struct dt_actor *a, const char *login,
 			      const char *role, const struct dt_scope *scp, const char *hash,
-			      const struct dt_account_profile *pr, int64_t *id, struct dt_strbuf *err)
+			      const struct dt_account_profile *pr, int64_t *id,
+			      struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
 	struct dt_scope sc = *scp;
@@ -212,8 +213,8 @@ enum dt_err dt_account_insert(struct dt_store *s, const struct dt_actor *a, cons
 		if (r == DT_DB_ROW)
 			newid = dt_db_column_int64(st, 0);
 		else if (dt_db_errclass(s->db) == DT_DBE_UNIQUE)
-			rc = dt_store_problem(s, err, "login", "account.login_taken", "value", login,
-					      NULL);
+			rc = dt_store_problem(s, err, "login", "account.login_taken", "value",
+					      login, NULL);
 		else
 			rc = dt_sql_error(s, "account", err);
 		dt_db_reset(st);
@@ -224,11 +225,12 @@ enum dt_err dt_account_insert(struct dt_store *s, const struct dt_actor *a, cons
 	if (!pr)
 		pr = &cli;
 	if (rc == DT_OK) {
-		st = dt_sql_prepare(s,
-				    "INSERT INTO account_profile(account_id, display_name, email, "
-				    "phone, must_change_password, org_admin, activation_hash, "
-				    "activation_expires, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				    err);
+		st = dt_sql_prepare(
+			s,
+			"INSERT INTO account_profile(account_id, display_name, email, "
+			"phone, must_change_password, org_admin, activation_hash, "
+			"activation_expires, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			err);
 		if (!st) {
 			rc = DT_EDB;
 		} else {
@@ -273,7 +275,7 @@ enum dt_err dt_account_parse_scope(struct dt_store *s, const char *role, const c
 	return parse_scope(s, role, scope, sc, err);
 }
 
-#define ACCOUNT_COLS                                                                 \
+#define ACCOUNT_COLS                                                                        \
 	"a.id, a.login, a.role, a.scope_region, a.scope_org, a.scope_trainee, a.disabled, " \
 	"COALESCE(p.must_change_password, 0), COALESCE(p.org_admin, 0)"
 #define ACCOUNT_FROM " FROM account a LEFT JOIN account_profile p ON p.account_id = a.id"
@@ -442,11 +444,9 @@ enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a
 enum dt_err dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
 				    char hash[DT_PWHASH_LEN], struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st =
-		dt_sql_prepare(s,
-			       "SELECT " ACCOUNT_COLS ", a.password_hash" ACCOUNT_FROM
-			       " WHERE a.login = ?",
-			       err);
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s, "SELECT " ACCOUNT_COLS ", a.password_hash" ACCOUNT_FROM " WHERE a.login = ?",
+		err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_text(st, 1, login, -1);

@@ -39,15 +39,15 @@
 #define BULK_MAX 5000
 
 /* The account, its resolved region and organisation, and its profile. */
-#define PARTY_SELECT                                                                          \
-	"SELECT a.id, a.login, a.role, a.scope_region, a.scope_org, a.scope_trainee, "        \
-	"a.disabled, COALESCE(p.must_change_password, 0), COALESCE(p.org_admin, 0), "         \
-	"COALESCE(a.scope_region, (SELECT o.region FROM organization o WHERE o.id = "         \
-	"a.scope_org), (SELECT t.region FROM trainee t WHERE t.id = a.scope_trainee)), "      \
-	"COALESCE(a.scope_org, (SELECT o.id FROM trainee t JOIN organization o ON o.id = "    \
-	"t.registered_by AND o.kind = 'school' WHERE t.id = a.scope_trainee), (SELECT "       \
+#define PARTY_SELECT                                                                           \
+	"SELECT a.id, a.login, a.role, a.scope_region, a.scope_org, a.scope_trainee, "         \
+	"a.disabled, COALESCE(p.must_change_password, 0), COALESCE(p.org_admin, 0), "          \
+	"COALESCE(a.scope_region, (SELECT o.region FROM organization o WHERE o.id = "          \
+	"a.scope_org), (SELECT t.region FROM trainee t WHERE t.id = a.scope_trainee)), "       \
+	"COALESCE(a.scope_org, (SELECT o.id FROM trainee t JOIN organization o ON o.id = "     \
+	"t.registered_by AND o.kind = 'school' WHERE t.id = a.scope_trainee), (SELECT "        \
 	"k.school_id FROM contract k WHERE k.trainee_id = a.scope_trainee ORDER BY k.id DESC " \
-	"LIMIT 1)), p.display_name, p.email, p.phone, a.created_at, a.updated_at "            \
+	"LIMIT 1)), p.display_name, p.email, p.phone, a.created_at, a.updated_at "             \
 	"FROM account a LEFT JOIN account_profile p ON p.account_id = a.id"
 
 struct row {
@@ -62,9 +62,9 @@ static void row_read(struct dt_db_stmt *st, struct row *r)
 	dt_store_account_from_row(st, &r->acc);
 	r->region = dt_db_column_int(st, 9);
 	r->org = dt_db_column_int64(st, 10);
-	r->party = (struct dt_delegate){ r->acc.id,	 r->acc.role,
-				      r->region,	 r->org,
-				      r->acc.scope.trainee_id, r->acc.org_admin };
+	r->party = (struct dt_delegate){
+		r->acc.id, r->acc.role, r->region, r->org, r->acc.scope.trainee_id, r->acc.org_admin
+	};
 }
 
 static json_t *text_or_null(const char *t)
@@ -97,8 +97,8 @@ static json_t *row_json(struct dt_db_stmt *st, const struct row *r)
 }
 
 /* The manager as the rule sees it (its own row resolved). */
-static enum dt_err manager_party(struct dt_store *s, const struct dt_account *mgr,
-				 struct row *out, struct dt_strbuf *err)
+static enum dt_err manager_party(struct dt_store *s, const struct dt_account *mgr, struct row *out,
+				 struct dt_strbuf *err)
 {
 	struct dt_db_stmt *st = dt_sql_prepare(s, PARTY_SELECT " WHERE a.id = ?", err);
 	if (!st)
@@ -442,8 +442,9 @@ static enum dt_err set_code(struct dt_store *s, int64_t id, char code[DT_ACTIVAT
 			rc = dt_sql_error(s, "account_profile", err);
 		dt_db_reset(st);
 	}
-	if (rc == DT_OK && !(st = dt_sql_prepare(s, "UPDATE account SET password_hash = ? "
-						    "WHERE id = ?",
+	if (rc == DT_OK && !(st = dt_sql_prepare(s,
+						 "UPDATE account SET password_hash = ? "
+						 "WHERE id = ?",
 						 err)))
 		rc = DT_EDB;
 	if (rc == DT_OK) {
@@ -541,7 +542,7 @@ enum dt_err dt_store_accounts_create(struct dt_store *s, const struct dt_actor *
 				     const struct dt_account *mgr, json_t *in, json_t **out,
 				     char code[DT_ACTIVATION_LEN], struct dt_strbuf *err)
 {
-	static const char *const keys[] = { "login", "role",  "scope",	   "display_name",
+	static const char *const keys[] = { "login", "role",  "scope",     "display_name",
 					    "email", "phone", "org_admin", NULL };
 	static const char *const roles[] = { "admin",  "national",   "province", "city",
 					     "school", "enterprise", "trainee",  "inspector" };
@@ -597,11 +598,12 @@ enum dt_err dt_store_accounts_create(struct dt_store *s, const struct dt_actor *
 	if (sc.org_id || sc.trainee_id) {
 		struct dt_db_stmt *st = dt_sql_prepare(
 			s,
-			sc.org_id ? "SELECT region, id FROM organization WHERE id = ?"
-				  : "SELECT t.region, COALESCE((SELECT o.id FROM organization o "
-				    "WHERE o.id = t.registered_by AND o.kind = 'school'), (SELECT "
-				    "k.school_id FROM contract k WHERE k.trainee_id = t.id ORDER BY "
-				    "k.id DESC LIMIT 1)) FROM trainee t WHERE t.id = ?",
+			sc.org_id
+				? "SELECT region, id FROM organization WHERE id = ?"
+				: "SELECT t.region, COALESCE((SELECT o.id FROM organization o "
+				  "WHERE o.id = t.registered_by AND o.kind = 'school'), (SELECT "
+				  "k.school_id FROM contract k WHERE k.trainee_id = t.id ORDER BY "
+				  "k.id DESC LIMIT 1)) FROM trainee t WHERE t.id = ?",
 			err);
 		if (!st) {
 			rc = DT_EDB;
@@ -735,11 +737,11 @@ enum dt_err dt_store_accounts_change(struct dt_store *s, const struct dt_actor *
 	if (rc == DT_OK)
 		rc = load_managed(s, &m, id, &t, out, err);
 	if (rc == DT_OK) {
-		const char *action = !jd || json_is_true(jd) == json_is_true(json_object_get(
-								       before, "disabled"))
-					     ? "account.update"
-				     : json_is_true(jd) ? "account.disable"
-							: "account.enable";
+		const char *action =
+			!jd || json_is_true(jd) == json_is_true(json_object_get(before, "disabled"))
+				? "account.update"
+			: json_is_true(jd) ? "account.disable"
+					   : "account.enable";
 		rc = dt_audit_append(s, a, action, "account", id, before, *out, err);
 	}
 	rc = dt_tx_end(s, rc, err);
@@ -816,7 +818,8 @@ static enum dt_err school_trainees(struct dt_store *s, int64_t org, json_t *ids,
 
 /* Trainee @tid as a would-be account of @mgr's: name, school, an account already. */
 static enum dt_err trainee_facts(struct dt_store *s, int64_t tid, struct dt_strbuf *name,
-				 struct dt_delegate *t, bool *has, bool *found, struct dt_strbuf *err)
+				 struct dt_delegate *t, bool *has, bool *found,
+				 struct dt_strbuf *err)
 {
 	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
@@ -833,8 +836,9 @@ static enum dt_err trainee_facts(struct dt_store *s, int64_t tid, struct dt_strb
 	if (*found) {
 		dt_strbuf_reset(name);
 		dt_strbuf_adds(name, dt_db_column_text(st, 0));
-		*t = (struct dt_delegate){ 0,  "trainee", dt_db_column_int(st, 1),
-					dt_db_column_int64(st, 2), tid, false };
+		*t = (struct dt_delegate){
+			0, "trainee", dt_db_column_int(st, 1), dt_db_column_int64(st, 2), tid, false
+		};
 		*has = dt_db_column_int(st, 3) != 0;
 	} else if (r != DT_DB_DONE) {
 		rc = dt_sql_error(s, "trainee", err);
@@ -949,11 +953,11 @@ enum dt_err dt_store_accounts_bulk(struct dt_store *s, const struct dt_actor *a,
 		if ((rc = dt_account_insert(s, a, login, "trainee", &sc, NO_PASSWORD, &pr, &id,
 					    err)) != DT_OK)
 			break;
-		json_array_append_new(
-			res, json_pack("{s:I, s:s, s:s, s:I, s:s, s:s}", "id", (json_int_t)id,
-				       "login", login, "display_name", name.buf, "trainee_id",
-				       (json_int_t)tid, "activation_code", code,
-				       "activation_expires", expires));
+		json_array_append_new(res, json_pack("{s:I, s:s, s:s, s:I, s:s, s:s}", "id",
+						     (json_int_t)id, "login", login, "display_name",
+						     name.buf, "trainee_id", (json_int_t)tid,
+						     "activation_code", code, "activation_expires",
+						     expires));
 		sodium_memzero(code, sizeof(code));
 	}
 	rc = dt_tx_end(s, rc, err);
@@ -968,8 +972,8 @@ out:
 	return rc;
 }
 
-enum dt_err dt_store_account_set_password(struct dt_store *s, const struct dt_actor *a,
-					  int64_t id, const char *password, int64_t keep_cred,
+enum dt_err dt_store_account_set_password(struct dt_store *s, const struct dt_actor *a, int64_t id,
+					  const char *password, int64_t keep_cred,
 					  struct dt_strbuf *err)
 {
 	char hash[DT_PWHASH_LEN], login[65] = "";
@@ -1004,11 +1008,12 @@ enum dt_err dt_store_account_set_password(struct dt_store *s, const struct dt_ac
 			rc = dt_sql_error(s, "account", err);
 		dt_db_reset(st);
 	}
-	if (rc == DT_OK && !(st = dt_sql_prepare(s,
-						 "UPDATE account_profile SET "
-						 "must_change_password = 0, activation_hash = NULL, "
-						 "activation_expires = NULL WHERE account_id = ?",
-						 err)))
+	if (rc == DT_OK &&
+	    !(st = dt_sql_prepare(s,
+				  "UPDATE account_profile SET "
+				  "must_change_password = 0, activation_hash = NULL, "
+				  "activation_expires = NULL WHERE account_id = ?",
+				  err)))
 		rc = DT_EDB;
 	if (rc == DT_OK) {
 		dt_db_bind_int64(st, 1, id);

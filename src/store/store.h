@@ -595,8 +595,8 @@ enum dt_err dt_store_account_code_check(struct dt_store *s, const char *login, c
  * problems password.*), clearing must-change and any activation code, and
  * revoke its sessions but @keep_cred (0: all).  Audited as account.passwd.
  */
-enum dt_err dt_store_account_set_password(struct dt_store *s, const struct dt_actor *a,
-					  int64_t id, const char *password, int64_t keep_cred,
+enum dt_err dt_store_account_set_password(struct dt_store *s, const struct dt_actor *a, int64_t id,
+					  const char *password, int64_t keep_cred,
 					  struct dt_strbuf *err);
 /** The profile of account @id: display name, e-mail, phone, as listed (new reference). */
 enum dt_err dt_store_account_profile(struct dt_store *s, int64_t id, json_t **out,

@@ -41,10 +41,10 @@ static int64_t trainee(struct fx *f, const char *region, int64_t school)
 {
 	char id[DT_NATID_LEN + 1];
 	fx_natid(id, region, "20080101", 2 * ++f->serial);
-	int64_t t = fx_create(f, "trainee",
-			      json_pack("{s:s, s:s, s:s, s:s, s:s}", "national_id", id, "name",
-					"学员", "gender", "F", "birth_date", "2008-01-01", "region",
-					region));
+	int64_t t =
+		fx_create(f, "trainee",
+			  json_pack("{s:s, s:s, s:s, s:s, s:s}", "national_id", id, "name", "学员",
+				    "gender", "F", "birth_date", "2008-01-01", "region", region));
 	char sql[128];
 	snprintf(sql, sizeof(sql), "UPDATE trainee SET registered_by = %lld WHERE id = %lld",
 		 (long long)school, (long long)t);
@@ -56,8 +56,8 @@ static void account(struct fx *f, const char *login, const char *role, const cha
 		    struct dt_account *out)
 {
 	int64_t id = 0;
-	assert_int_equal(dt_store_account_add(f->s, &f->actor, login, role, scope, PW, &id, &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_account_add(f->s, &f->actor, login, role, scope, PW, &id, &f->err), DT_OK);
 	char hash[DT_PWHASH_LEN];
 	assert_int_equal(dt_store_account_secret(f->s, login, out, hash, &f->err), DT_OK);
 }
@@ -116,15 +116,15 @@ static void test_delegated_lists(void **state)
 	char code[DT_ACTIVATION_LEN], scope[32];
 	int rc;
 	snprintf(scope, sizeof(scope), "org:%lld", (long long)t.dschool);
-	create(f, &t.admin, json_pack("{s:s, s:s, s:s}", "login", "dschool", "role", "school",
-				      "scope", scope),
+	create(f, &t.admin,
+	       json_pack("{s:s, s:s, s:s}", "login", "dschool", "role", "school", "scope", scope),
 	       code, &rc);
 	assert_int_equal(rc, DT_OK);
 	snprintf(scope, sizeof(scope), "trainee:%lld", (long long)t.t1);
-	int64_t tr = create(f, &t.school_admin,
-			    json_pack("{s:s, s:s, s:s}", "login", "t1", "role", "trainee", "scope",
-				      scope),
-			    code, &rc);
+	int64_t tr = create(
+		f, &t.school_admin,
+		json_pack("{s:s, s:s, s:s}", "login", "t1", "role", "trainee", "scope", scope),
+		code, &rc);
 	assert_int_equal(rc, DT_OK);
 	/* another school's trainee: refused, nothing made */
 	snprintf(scope, sizeof(scope), "trainee:%lld", (long long)t.t3);
@@ -191,9 +191,9 @@ static void test_code_once(void **state)
 	struct dt_actor a = { "t2", NULL, NULL };
 	assert_int_equal(dt_store_account_set_password(f->s, &a, id, "password", 0, &f->err),
 			 DT_EINVAL);
-	assert_int_equal(dt_store_account_set_password(f->s, &a, id, "Lantern-Orchard-2026", 0,
-						       &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_account_set_password(f->s, &a, id, "Lantern-Orchard-2026", 0, &f->err),
+		DT_OK);
 	assert_int_equal(dt_store_account_code_check(f->s, "t2", code, &acc, &f->err), DT_EDENIED);
 	assert_int_equal(dt_store_account_login(f->s, "t2", "Lantern-Orchard-2026", &acc, &f->err),
 			 DT_OK);
@@ -223,12 +223,12 @@ static void test_reset_revokes(void **state)
 	json_t *o = NULL;
 	struct dt_actor a = { "shenyang", NULL, NULL };
 	/* outside: missing; inside: reset */
-	assert_int_equal(dt_store_accounts_reset(f->s, &a, &t.school_admin, t.city.id, &o, code,
-						 &f->err),
-			 DT_ENOTFOUND);
-	assert_int_equal(dt_store_accounts_reset(f->s, &a, &t.city, t.school_admin.id, &o, code,
-						 &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_accounts_reset(f->s, &a, &t.school_admin, t.city.id, &o, code, &f->err),
+		DT_ENOTFOUND);
+	assert_int_equal(
+		dt_store_accounts_reset(f->s, &a, &t.city, t.school_admin.id, &o, code, &f->err),
+		DT_OK);
 	assert_true(json_is_true(json_object_get(o, "must_change_password")));
 	json_decref(o);
 	assert_int_equal(dt_store_credential_check(f->s, token, &cred, &f->err), DT_EDENIED);

@@ -28,13 +28,13 @@
 #include "core/banned.h"
 
 static struct dt_delegate P(int64_t id, const char *role, int region, int64_t org, int64_t trainee,
-			 bool admin)
-{
+			    bool admin) {
 	struct dt_delegate p = { id, role, region, org, trainee, admin };
 	return p;
 }
 
-static void test_oracle(void **state)
+static void
+test_oracle(void **state)
 {
 	(void)state;
 	struct dt_delegate admin = P(1, "admin", 0, 0, 0, false);
@@ -54,21 +54,21 @@ static void test_oracle(void **state)
 		const struct dt_delegate *m, *t;
 		bool may;
 	} cases[] = {
-		{ &admin, &shenyang, true },        { &admin, &trainee, true },
-		{ &admin, &admin, false },          { &shenyang, &school, true },
-		{ &shenyang, &teacher, true },      { &shenyang, &firm, true },
-		{ &shenyang, &inspector, true },    { &shenyang, &other_school, false },
-		{ &shenyang, &dalian, false },      { &shenyang, &liaoning, false },
-		{ &shenyang, &trainee, false },     { &shenyang, &national, false },
-		{ &liaoning, &shenyang, true },     { &liaoning, &other_school, true },
-		{ &liaoning, &admin, false },       { &school, &teacher, true },
-		{ &school, &trainee, true },        { &school, &trainee_other, false },
-		{ &school, &other_school, false },  { &school, &firm_staff, false },
-		{ &teacher, &trainee, true },       { &teacher, &school, false },
-		{ &teacher, &teacher, false },      { &firm, &firm_staff, true },
-		{ &firm, &trainee, false },         { &firm_staff, &firm, false },
+		{ &admin, &shenyang, true },         { &admin, &trainee, true },
+		{ &admin, &admin, false },           { &shenyang, &school, true },
+		{ &shenyang, &teacher, true },       { &shenyang, &firm, true },
+		{ &shenyang, &inspector, true },     { &shenyang, &other_school, false },
+		{ &shenyang, &dalian, false },       { &shenyang, &liaoning, false },
+		{ &shenyang, &trainee, false },      { &shenyang, &national, false },
+		{ &liaoning, &shenyang, true },      { &liaoning, &other_school, true },
+		{ &liaoning, &admin, false },        { &school, &teacher, true },
+		{ &school, &trainee, true },         { &school, &trainee_other, false },
+		{ &school, &other_school, false },   { &school, &firm_staff, false },
+		{ &teacher, &trainee, true },        { &teacher, &school, false },
+		{ &teacher, &teacher, false },       { &firm, &firm_staff, true },
+		{ &firm, &trainee, false },          { &firm_staff, &firm, false },
 		{ &trainee, &trainee_other, false }, { &inspector, &school, false },
-		{ &national, &shenyang, false },    { &dalian, &other_school, true },
+		{ &national, &shenyang, false },     { &dalian, &other_school, true },
 	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(cases); i++)
 		if (dt_delegation_may_manage(cases[i].m, cases[i].t) != cases[i].may)
