@@ -1107,3 +1107,51 @@ enum dt_err dt_store_session_revoke_own(struct dt_store *s, const struct dt_acto
 				       : dt_sql_error(s, "credential", err);
 	return dt_store_credential_revoke(s, a, cred_id, err);
 }
+
+enum dt_err dt_store_account_contact_check(const char *email, const char *phone,
+					   struct dt_strbuf *err)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	struct dt_strbuf norm = DT_STRBUF_INIT;
+	int rc = DT_OK;
+	if (email && strlen(email) > 100)
+		rc = dt_error(err, DT_EINVAL, "--email: at most 100 characters");
+	else if (phone && strlen(phone) > 30)
+		rc = dt_error(err, DT_EINVAL, "--phone: at most 30 characters");
+	else if ((email && dt_field_email(email, &norm, &ps, "--email") != DT_OK) ||
+		 (phone && dt_field_phone(phone, &norm, &ps, "--phone") != DT_OK)) {
+		dt_strbuf_reset(err);
+		dt_problems_render(&ps, DT_LANG_EN, err);
+		rc = DT_EINVAL;
+	}
+	dt_problems_release(&ps);
+	dt_strbuf_release(&norm);
+	return rc;
+}
+
+enum dt_err dt_store_account_contact(struct dt_store *s, const struct dt_actor *a, int64_t id,
+				     const char *email, const char *phone, struct dt_strbuf *err)
+{
+	int rc = dt_store_account_contact_check(email, phone, err);
+	if (rc != DT_OK)
+		return rc;
+	json_t *before = NULL, *after = NULL;
+	if ((rc = dt_store_account_profile(s, id, &before, err)) != DT_OK)
+		return rc;
+	if ((rc = dt_tx_begin(s, err)) != DT_OK)
+		goto out;
+	rc = profile_ensure(s, id, err);
+	if (rc == DT_OK && email)
+		rc = profile_set(s, id, "email", email, err);
+	if (rc == DT_OK && phone)
+		rc = profile_set(s, id, "phone", phone, err);
+	if (rc == DT_OK)
+		rc = dt_store_account_profile(s, id, &after, err);
+	if (rc == DT_OK)
+		rc = dt_audit_append(s, a, "account.update", "account", id, before, after, err);
+	rc = dt_tx_end(s, rc, err);
+out:
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}

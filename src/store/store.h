@@ -598,6 +598,15 @@ enum dt_err dt_store_account_code_check(struct dt_store *s, const char *login, c
 enum dt_err dt_store_account_set_password(struct dt_store *s, const struct dt_actor *a, int64_t id,
 					  const char *password, int64_t keep_cred,
 					  struct dt_strbuf *err);
+/**
+ * Check an e-mail address and a phone number (either may be NULL) as account
+ * management does (domain/field.h); DT_EINVAL naming the one at fault.
+ */
+enum dt_err dt_store_account_contact_check(const char *email, const char *phone,
+					   struct dt_strbuf *err);
+/** Set account @id's e-mail and phone (NULL: left as they are), audited as account.update. */
+enum dt_err dt_store_account_contact(struct dt_store *s, const struct dt_actor *a, int64_t id,
+				     const char *email, const char *phone, struct dt_strbuf *err);
 /** The profile of account @id: display name, e-mail, phone, as listed (new reference). */
 enum dt_err dt_store_account_profile(struct dt_store *s, int64_t id, json_t **out,
 				     struct dt_strbuf *err);

@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { client, dbPath, expectProblem, expectStatus, natid, ok, okAsync, orgBody, startServer, tmpdir, uscc } from './helpers.mjs';
+import { client, dbPath, expectProblem, expectStatus, natid, ok, okAsync, orgBody, run, startServer, tmpdir, uscc } from './helpers.mjs';
 
 const PW = 'Lantern-Orchard-2026';
 let srv;
@@ -245,11 +245,17 @@ test("bulk: a school's trainees get accounts with codes and a sheet; all or noth
 });
 
 test('the command line still makes, lists and disables accounts, and they are managed in the API', async () => {
-  await okAsync(['user', 'add', '--db', db, '--login', 'cli-city', '--role', 'city', '--scope', '210100', '--password-stdin'], { input: `${PW}\n` });
+  const bad = run(['user', 'add', '--db', db, '--login', 'cli-bad', '--role', 'city', '--scope', '210100', '--email', 'nope', '--password-stdin'], { input: `${PW}\n` });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--email: is not a valid e-mail address/);
+  await okAsync(['user', 'add', '--db', db, '--login', 'cli-city', '--role', 'city', '--scope', '210100', '--email', 'cli@example.cn', '--phone', '13800138000', '--password-stdin'], { input: `${PW}\n` });
   const list = JSON.parse(await okAsync(['user', 'list', '--db', db, '--format', 'json']));
   assert.ok(list.some((u) => u.login === 'teacher1'));
   const r = expectStatus(await api.get('/api/v1/accounts?q=cli-city', { token: tok.admin }), 200);
   assert.equal(r.json.items.length, 1);
   assert.equal(r.json.items[0].must_change_password, false);
+  assert.equal(r.json.items[0].email, 'cli@example.cn');
+  assert.equal(r.json.items[0].phone, '13800138000');
+  assert.equal((await api.get('/api/v1/accounts?q=cli-bad', { token: tok.admin })).json.items.length, 0, 'nothing made');
   expectStatus(await signIn('cli-city', PW), 200);
 });
