@@ -588,7 +588,13 @@ enum dt_err dt_store_accounts_create(struct dt_store *s, const struct dt_actor *
 	rc = dt_account_parse_scope(s, role, json_string_value(js), &sc, &why);
 	if (rc != DT_OK) {
 		dt_info("account scope: %s", why.buf);
-		rc = dt_store_problem(s, err, "scope", "account.scope", NULL);
+		/* an organisation or trainee that does not exist is refused as one outside the
+		 * delegation, so that the refusal does not tell which ids exist */
+		bool probe = strcmp(m.party.role, "admin") &&
+			     (!strcmp(role, "school") || !strcmp(role, "enterprise") ||
+			      !strcmp(role, "trainee"));
+		rc = probe ? dt_store_problem(s, err, NULL, "account.not_delegated", NULL)
+			   : dt_store_problem(s, err, "scope", "account.scope", NULL);
 	}
 	dt_strbuf_release(&why);
 	if (rc != DT_OK)

@@ -140,6 +140,9 @@ test('making accounts: within the delegation only, fields checked with catalogue
   acct.lixiaohong = r.json.id;
   r = await api.post('/api/v1/accounts', { login: 'liudahai', role: 'trainee', scope: `trainee:${trainee.d}` }, { token: teacher3 });
   expectProblem(r, 403);
+  // a trainee that does not exist is refused as one outside: no oracle of ids
+  const missing = await api.post('/api/v1/accounts', { login: 'nobody', role: 'trainee', scope: 'trainee:999999' }, { token: teacher3 });
+  assert.equal(expectProblem(missing, 403).detail, r.json.detail);
   // what is made is audited, without the code
   const ev = expectStatus(await api.get(`/api/v1/audit?entity=account&entity_id=${acct.lixiaohong}`, { token: tok.admin }), 200).json.items;
   assert.ok(ev.some((e) => e.action === 'account.create' && e.actor === 'teacher3'), JSON.stringify(ev));
