@@ -24,7 +24,15 @@
 #define PASSWORD_MAX 1024 /* the store's limit, in bytes */
 
 /* The options, as bits, to tell which ones an action takes. */
-enum { O_LOGIN = 1 << 0, O_ROLE = 1 << 1, O_SCOPE = 1 << 2, O_PWSTDIN = 1 << 3, O_FORMAT = 1 << 4 };
+enum {
+	O_LOGIN = 1 << 0,
+	O_ROLE = 1 << 1,
+	O_SCOPE = 1 << 2,
+	O_PWSTDIN = 1 << 3,
+	O_FORMAT = 1 << 4,
+	O_EMAIL = 1 << 5,
+	O_PHONE = 1 << 6,
+};
 
 static const struct {
 	const char *name;
@@ -32,15 +40,16 @@ static const struct {
 	unsigned allow; /* options it takes */
 	unsigned need;  /* options it requires */
 } actions[] = {
-	{ "add", 0, O_LOGIN | O_ROLE | O_SCOPE | O_PWSTDIN, O_LOGIN | O_ROLE | O_PWSTDIN },
+	{ "add", 0, O_LOGIN | O_ROLE | O_SCOPE | O_PWSTDIN | O_EMAIL | O_PHONE,
+	  O_LOGIN | O_ROLE | O_PWSTDIN },
 	{ "list", 0, O_FORMAT, 0 },
 	{ "disable", 1, 0, 0 },
 	{ "enable", 1, 0, 0 },
 	{ "passwd", 1, O_PWSTDIN, O_PWSTDIN },
 };
 
-static const char *const option_names[] = { "--login", "--role", "--scope", "--password-stdin",
-					    "--format" };
+static const char *const option_names[] = { "--login",  "--role",  "--scope", "--password-stdin",
+					    "--format", "--email", "--phone" };
 
 int cli_account_find(struct dt_store *s, const char *login, json_t **out)
 {
@@ -197,11 +206,14 @@ int cmd_user(int argc, char **argv)
 		{ "scope", required_argument, NULL, 's' },
 		{ "password-stdin", no_argument, NULL, 'p' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "email", required_argument, NULL, 'e' },
+		{ "phone", required_argument, NULL, 'P' },
 		CLI_OPTIONS_END,
 	};
 	struct cli_db db = CLI_DB_INIT;
 	struct dt_strbuf err = DT_STRBUF_INIT, scope = DT_STRBUF_INIT;
 	const char *login = NULL, *role = NULL, *scope_arg = NULL, *format = "table";
+	const char *email = NULL, *phone = NULL;
 	char password[PASSWORD_MAX + 2];
 	unsigned seen = 0;
 	size_t a;
@@ -225,6 +237,14 @@ int cmd_user(int argc, char **argv)
 			seen |= O_SCOPE;
 			break;
 		case 'p': seen |= O_PWSTDIN; break;
+		case 'e':
+			email = optarg;
+			seen |= O_EMAIL;
+			break;
+		case 'P':
+			phone = optarg;
+			seen |= O_PHONE;
+			break;
 		case 'f':
 			seen |= O_FORMAT;
 			rc = cli_format_opt(optarg, (const char *const[]){ "table", "json", NULL },
@@ -270,7 +290,12 @@ int cmd_user(int argc, char **argv)
 	if (actions[a].nargs)
 		login = argv[optind + 1];
 
-	/* The password first: a mistake there costs no database work. */
+	/* The e-mail and phone, then the password: a mistake there costs no database work. */
+	if ((email || phone) &&
+	    (rc = dt_store_account_contact_check(email, phone, &err)) != DT_OK) {
+		rc = cli_fail(rc, &err);
+		goto out;
+	}
 	if ((seen & O_PWSTDIN) && (rc = read_password(password, sizeof(password))))
 		goto out;
 	db.need_key = strcmp(action, "list") != 0; /* writes need the key, as elsewhere */
@@ -289,6 +314,12 @@ int cmd_user(int argc, char **argv)
 				       cli_quote(login));
 		}
 		if (rc != DT_OK) {
+			rc = cli_fail(rc, &err);
+			goto out;
+		}
+		if ((email || phone) &&
+		    (rc = dt_store_account_contact(db.store, cli_actor(), id, email, phone,
+						   &err)) != DT_OK) {
 			rc = cli_fail(rc, &err);
 			goto out;
 		}

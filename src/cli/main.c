@@ -237,7 +237,7 @@ static const struct dt_cmd commands[] = {
 	  "  and exits 0.\n",
 	  "serve the HTTP API" },
 	{ "user", cmd_user, DT_CMD_DB,
-	  "user add --login L --role R [--scope S] --password-stdin\n"
+	  "user add --login L --role R [--scope S] [--email E] [--phone P] --password-stdin\n"
 	  "   or: dualtrack user list [--format table|json]\n"
 	  "   or: dualtrack user disable|enable LOGIN\n"
 	  "   or: dualtrack user passwd LOGIN --password-stdin\n"

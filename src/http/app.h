@@ -58,6 +58,7 @@ enum dt_route_flags {
 	DT_R_OPT_BODY = 1 << 4,    /* may take a JSON object body (an action's arguments) */
 	DT_R_OWN_AUTH =
 		1 << 5, /* checks a credential of its own (/metrics); the dispatcher reads none */
+	DT_R_BEFORE_PASSWORD = 1 << 6, /* open to a session that must set its password first */
 };
 /*
  * Body limits by route (dt_app_body_limit): DT_R_BODY and DT_R_OPT_BODY
@@ -200,6 +201,18 @@ void dt_ctx_resume_soon(struct dt_deferred *d, void (*fn)(struct dt_ctx *c, void
  * second).  The handler returns right after and touches the reply no more.
  */
 void dt_ctx_reply_later(struct dt_ctx *c);
+
+/* h_accounts.c, h_session.c: account management, one's own password and sessions */
+void dt_h_accounts_list(struct dt_ctx *c);
+void dt_h_accounts_get(struct dt_ctx *c);
+void dt_h_accounts_create(struct dt_ctx *c);
+void dt_h_accounts_change(struct dt_ctx *c);
+void dt_h_accounts_reset(struct dt_ctx *c);
+void dt_h_accounts_bulk(struct dt_ctx *c);
+void dt_h_password(struct dt_ctx *c);
+void dt_h_activate(struct dt_ctx *c);
+void dt_h_sessions_list(struct dt_ctx *c);
+void dt_h_session_revoke(struct dt_ctx *c);
 
 /* auth.c */
 /** Permissions of @role (0 for an unknown role). */

@@ -871,6 +871,11 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			dt_http_add_header(res, "www-authenticate", "Bearer");
 			goto out;
 		}
+		/* after a reset or before activation: nothing but the new password */
+		if (c.cred.account.must_change && !(hit->flags & DT_R_BEFORE_PASSWORD)) {
+			dt_reply_code(&c, 403, NULL, "account.must_change_password", NULL);
+			goto out;
+		}
 		if ((c.perms & hit->perm) != hit->perm) {
 			dt_reply_code(&c, 403, NULL, "http.role", NULL);
 			goto out;

@@ -11,6 +11,14 @@
  * cookie (Secure when the client reached us over HTTPS) and in the body
  * (for API clients), with a CSRF token that cookie-authenticated writes
  * must echo in X-CSRF-Token.
+ *
+ * An account made or reset by a delegating administrator has no password
+ * but a one-time activation code (store/account_mgmt.c): it signs in with
+ * the code as its password and gets a session marked must_change_password,
+ * which the dispatcher lets do nothing but set the new password
+ * (POST /api/v1/session/password with the code as the old one); or it sets
+ * the password and signs in at once with POST /api/v1/session/activate.
+ * One's own sessions are listed and revoked under /api/v1/session/sessions.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -41,9 +49,11 @@ static json_t *user_json(const struct dt_account *u)
 	if (u->scope.trainee_id)
 		json_object_set_new(scope, "trainee_id", json_integer(u->scope.trainee_id));
 	/* What the role may do, so that a client offers only that (the role table is auth.c's). */
-	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "login", u->login,
-			 "role", u->role, "scope", scope, "permissions",
-			 dt_perm_json(dt_role_perms(u->role)));
+	/* must_change_password: the client offers nothing but the new password until it is set */
+	return json_pack("{s:I, s:s, s:s, s:o, s:o, s:b, s:b}", "id", (json_int_t)u->id, "login",
+			 u->login, "role", u->role, "scope", scope, "permissions",
+			 dt_perm_json(dt_role_perms(u->role)), "must_change_password",
+			 u->must_change, "org_admin", u->org_admin);
 }
 
 /* ---- the hashing pool ---- */
@@ -251,6 +261,19 @@ void dt_h_login(struct dt_ctx *c)
 		return;
 	}
 	j->found = rc == DT_OK;
+	/* An account waiting for activation signs in with its one-time code (no argon2id:
+	 * the code is random); the session it gets may only set the new password. */
+	if (j->found && j->acc.must_change) {
+		struct dt_account acc;
+		if (dt_store_account_code_check(c->store, login, password, &acc, &c->err) ==
+		    DT_OK) {
+			atomic_fetch_sub(&in_flight, 1);
+			dt_signin_record(login, peer, true);
+			reply_session(c, &acc, j->secure);
+			signin_free(j);
+			return;
+		}
+	}
 	if (!(j->d = dt_ctx_defer(c))) {
 		atomic_fetch_sub(&in_flight, 1);
 		signin_free(j);
@@ -288,4 +311,134 @@ void dt_h_whoami(struct dt_ctx *c)
 	if (!strcmp(c->cred.kind, "session"))
 		json_object_set_new(u, "csrf", json_string(c->cred.csrf));
 	dt_reply_json(c, 200, u);
+}
+
+/* ---- one's own password and sessions; activation ---- */
+
+/* The string @name of the body, at most @max bytes and no NUL; NULL after a problem in @ps. */
+static const char *body_text(struct dt_ctx *c, const char *name, size_t max, struct dt_problems *ps)
+{
+	json_t *v = json_object_get(c->body, name);
+	if (!json_is_string(v) || !json_string_length(v)) {
+		dt_problem_add(ps, name, "field.required", NULL);
+		return NULL;
+	}
+	if (json_string_length(v) > max || strlen(json_string_value(v)) != json_string_length(v)) {
+		dt_problem_add(ps, name, "http.bytes", "max", DT_I(max), NULL);
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+void dt_h_password(struct dt_ctx *c)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	const char *old = body_text(c, "old_password", PASSWORD_MAX, &ps);
+	const char *pw = body_text(c, "new_password", PASSWORD_MAX, &ps);
+	if (ps.n) {
+		dt_reply_problems(c, 422, &ps);
+		dt_problems_release(&ps);
+		return;
+	}
+	const struct dt_account *me = &c->cred.account;
+	const char *peer = dt_ctx_client(c);
+	unsigned wait = dt_signin_wait(me->login, peer);
+	if (wait) {
+		reply_retry(c, 429, wait, "http.signin_throttled", true);
+		return;
+	}
+	/* the old password, or the activation code of an account that waits for one */
+	struct dt_account acc;
+	char hash[DT_PWHASH_LEN];
+	int rc = dt_store_account_secret(c->store, me->login, &acc, hash, &c->err);
+	bool ok = rc == DT_OK && acc.id == me->id &&
+		  ((acc.must_change && dt_store_account_code_check(c->store, me->login, old, &acc,
+								   &c->err) == DT_OK) ||
+		   dt_password_verify(hash, old));
+	sodium_memzero(hash, sizeof(hash));
+	if (!ok) {
+		dt_signin_record(me->login, peer, false);
+		dt_reply_code(c, 403, "old_password", "account.old_password", NULL);
+		return;
+	}
+	rc = dt_store_account_set_password(c->store, &c->actor, me->id, pw, c->cred.id, &c->err);
+	dt_auth_invalidate();
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	dt_signin_record(me->login, peer, true);
+	acc = *me;
+	acc.must_change = false;
+	dt_reply_json(c, 200, user_json(&acc));
+}
+
+void dt_h_activate(struct dt_ctx *c)
+{
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	const char *login = body_text(c, "login", LOGIN_MAX, &ps);
+	const char *code = body_text(c, "code", 64, &ps);
+	const char *pw = body_text(c, "new_password", PASSWORD_MAX, &ps);
+	if (ps.n) {
+		dt_reply_problems(c, 422, &ps);
+		dt_problems_release(&ps);
+		return;
+	}
+	const char *peer = dt_ctx_client(c);
+	unsigned wait = dt_signin_wait(login, peer);
+	if (wait) {
+		reply_retry(c, 429, wait, "http.signin_throttled", true);
+		return;
+	}
+	struct dt_account acc;
+	int rc = dt_store_account_code_check(c->store, login, code, &acc, &c->err);
+	if (rc == DT_EDENIED) {
+		dt_signin_record(login, peer, false);
+		dt_reply_code(c, 401, "code", "account.activation_failed", NULL);
+		return;
+	}
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	struct dt_actor a = { acc.login, c->req->request_id, NULL };
+	rc = dt_store_account_set_password(c->store, &a, acc.id, pw, 0, &c->err);
+	dt_auth_invalidate();
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	dt_signin_record(login, peer, true);
+	acc.must_change = false;
+	reply_session(c, &acc, dt_ctx_https(c));
+}
+
+void dt_h_sessions_list(struct dt_ctx *c)
+{
+	json_t *items = NULL;
+	int rc = dt_store_sessions_list(c->store, c->cred.account.id, &items, &c->err);
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o) json_object_set_new(
+		o, "current",
+		json_boolean(json_integer_value(json_object_get(o, "id")) == c->cred.id));
+	dt_reply_json(c, 200, json_pack("{s:o}", "items", items));
+}
+
+void dt_h_session_revoke(struct dt_ctx *c)
+{
+	int64_t id;
+	if (!dt_ctx_id(c, "id", &id))
+		return;
+	int rc = dt_store_session_revoke_own(c->store, &c->actor, c->cred.account.id, id, &c->err);
+	dt_auth_invalidate();
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	c->res->status = 204;
 }

@@ -114,6 +114,10 @@ static const char *const screens[] = {
 	"findings",
 	/* supervision planning (web/js/views/plans.js) */
 	"plans",
+	/* accounts (web/js/views/accounts.js) */
+	"accounts",
+	"account",
+	"activate",
 };
 
 /* Is @path (length @n) a screen of the application? */

@@ -187,6 +187,109 @@ static void finding_filters(json_t *params, bool paging)
 		json_array_append_new(params, param(q[i][0], "query", false, "string", q[i][1]));
 }
 
+/* A JSON object schema with @props ("name:type" strings, NULL-ended) and no others. */
+static json_t *object_of(const char *const *props)
+{
+	json_t *o = json_pack("{s:s, s:{}}", "type", "object", "properties");
+	for (; *props; props++) {
+		char name[48];
+		const char *colon = strchr(*props, ':');
+		snprintf(name, sizeof(name), "%.*s", (int)(colon - *props), *props);
+		json_object_set_new(json_object_get(o, "properties"), name,
+				    json_pack("{s:s}", "type", colon + 1));
+	}
+	return o;
+}
+
+/* Account management and one's own password and sessions (h_accounts.c, h_session.c). */
+static bool account_operation(const struct dt_route *r, json_t *op, json_t *params, json_t *resp)
+{
+	static const char *const account[] = { "id:integer",
+					       "login:string",
+					       "role:string",
+					       "display_name:string",
+					       "email:string",
+					       "phone:string",
+					       "disabled:boolean",
+					       "must_change_password:boolean",
+					       "org_admin:boolean",
+					       "scope:object",
+					       NULL };
+	static const char *const create[] = { "login:string",      "role:string",
+					      "scope:string",      "display_name:string",
+					      "email:string",      "phone:string",
+					      "org_admin:boolean", NULL };
+	static const char *const change[] = { "display_name:string", "email:string", "phone:string",
+					      "disabled:boolean", NULL };
+	static const char *const password[] = { "old_password:string", "new_password:string",
+						NULL };
+	static const char *const activate[] = { "login:string", "code:string",
+						"new_password:string", NULL };
+	static const char *const bulk[] = { "trainee_ids:array", "all:boolean", NULL };
+	const char *p = r->pattern;
+	const char *const *body = NULL;
+	if (strncmp(p, "/api/v1/accounts", 16) && strncmp(p, "/api/v1/session/", 16))
+		return false;
+	if (!strcmp(p, "/api/v1/accounts") && !strcmp(r->method, "GET")) {
+		json_array_append_new(params, param("limit", "query", false, "integer", "1..1000"));
+		json_array_append_new(params, param("cursor", "query", false, "string",
+						    "from the previous page's next"));
+		json_array_append_new(params, param("role", "query", false, "string", "filter"));
+		json_array_append_new(params,
+				      param("disabled", "query", false, "string", "true or false"));
+		json_array_append_new(params, param("q", "query", false, "string",
+						    "in the login or display name"));
+		json_object_set_new(resp, "200",
+				    json_response("{items, next}",
+						  object_of((const char *const[]){
+							  "items:array", "next:string", NULL })));
+	} else if (!strcmp(p, "/api/v1/accounts")) {
+		body = create;
+		json_object_set_new(resp, "201",
+				    json_response("the account and its one-time activation_code",
+						  object_of(account)));
+	} else if (!strcmp(p, "/api/v1/accounts/bulk")) {
+		body = bulk;
+		json_array_append_new(
+			params, param("lang", "query", false, "string", "zh or en: the sheet"));
+		json_object_set_new(
+			resp, "201",
+			json_response("{items: [{id, login, display_name, trainee_id, "
+				      "activation_code, activation_expires}], xlsx: base64}",
+				      object_of((const char *const[]){ "items:array", "xlsx:string",
+								       NULL })));
+	} else if (!strncmp(p, "/api/v1/accounts/", 17)) {
+		if (!strcmp(r->method, "PATCH"))
+			body = change;
+		json_object_set_new(
+			resp, "200",
+			json_response(strstr(p, "/reset")
+					      ? "the account and its new activation_code"
+					      : "the account",
+				      object_of(account)));
+	} else if (!strcmp(p, "/api/v1/session/password")) {
+		body = password;
+		json_object_set_new(resp, "200",
+				    json_response("the user (must_change_password false)",
+						  json_pack("{s:s}", "type", "object")));
+	} else if (!strcmp(p, "/api/v1/session/activate")) {
+		body = activate;
+		json_object_set_new(resp, "200", json_response("signed in", ref("Session")));
+	} else if (!strcmp(r->method, "DELETE")) {
+		json_object_set_new(resp, "204", json_pack("{s:s}", "description", "revoked"));
+	} else {
+		json_object_set_new(
+			resp, "200",
+			json_response("{items: [{id, created_at, expires_at, current}]}",
+				      object_of((const char *const[]){ "items:array", NULL })));
+	}
+	if (body)
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
+					      "application/json", "schema", object_of(body)));
+	return true;
+}
+
 static bool io_operation(const struct dt_route *r, json_t *op, json_t *params, json_t *resp)
 {
 	static const char xlsx[] =
@@ -609,6 +712,8 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 		/* inspection plans, the draw, inspections */
 	} else if (io_operation(r, op, params, resp)) {
 		/* imports, jobs, exports, templates */
+	} else if (account_operation(r, op, params, resp)) {
+		/* account management, one's own password and sessions */
 	} else if (!strcmp(r->method, "DELETE")) {
 		json_object_set_new(resp, "204", json_pack("{s:s}", "description", "signed out"));
 	} else if (!strcmp(r->pattern, "/metrics")) {

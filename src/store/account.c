@@ -17,6 +17,7 @@
 #include "domain/natid.h"
 #include "domain/region.h"
 #include "domain/uscc.h"
+#include "store/account_internal.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
 
@@ -134,6 +135,14 @@ static json_t *account_json(int64_t id, const char *login, const char *role,
 	return o;
 }
 
+static void bind_text_opt(struct dt_db_stmt *st, int i, const char *v)
+{
+	if (v)
+		dt_db_bind_text(st, i, v, -1);
+	else
+		dt_db_bind_null(st, i);
+}
+
 static void bind_opt(struct dt_db_stmt *st, int i, int64_t v)
 {
 	if (v)
@@ -163,13 +172,25 @@ enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, c
 	int rc = parse_scope(s, role, scope, &sc, err);
 	if (rc != DT_OK)
 		return rc;
-	char hash[DT_PWHASH_LEN], now[DT_TIME_STRLEN];
+	char hash[DT_PWHASH_LEN];
 	if ((rc = hash_password(password, login, hash, err)) != DT_OK)
 		return rc;
-	dt_time_now(now);
 	rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
 		return rc;
+	rc = dt_account_insert(s, a, login, role, &sc, hash, NULL, id, err);
+	return dt_tx_end(s, rc, err);
+}
+
+enum dt_err dt_account_insert(struct dt_store *s, const struct dt_actor *a, const char *login,
+			      const char *role, const struct dt_scope *scp, const char *hash,
+			      const struct dt_account_profile *pr, int64_t *id,
+			      struct dt_strbuf *err)
+{
+	char now[DT_TIME_STRLEN];
+	struct dt_scope sc = *scp;
+	int rc = DT_OK;
+	dt_time_now(now);
 	struct dt_db_stmt *st =
 		dt_sql_prepare(s,
 			       "INSERT INTO account(login, role, scope_region, scope_org, "
@@ -192,23 +213,72 @@ enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, c
 		if (r == DT_DB_ROW)
 			newid = dt_db_column_int64(st, 0);
 		else if (dt_db_errclass(s->db) == DT_DBE_UNIQUE)
-			rc = dt_error(err, DT_ECONFLICT, "login: '%s' is taken", login);
+			rc = dt_store_problem(s, err, "login", "account.login_taken", "value",
+					      login, NULL);
 		else
 			rc = dt_sql_error(s, "account", err);
 		dt_db_reset(st);
 	}
+	/* an organisation's account made on the command line is its administrator */
+	struct dt_account_profile cli = { 0 };
+	cli.org_admin = !strcmp(role, "school") || !strcmp(role, "enterprise");
+	if (!pr)
+		pr = &cli;
+	if (rc == DT_OK) {
+		st = dt_sql_prepare(
+			s,
+			"INSERT INTO account_profile(account_id, display_name, email, "
+			"phone, must_change_password, org_admin, activation_hash, "
+			"activation_expires, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			err);
+		if (!st) {
+			rc = DT_EDB;
+		} else {
+			dt_db_bind_int64(st, 1, newid);
+			bind_text_opt(st, 2, pr->display_name);
+			bind_text_opt(st, 3, pr->email);
+			bind_text_opt(st, 4, pr->phone);
+			dt_db_bind_int64(st, 5, pr->must_change);
+			dt_db_bind_int64(st, 6, pr->org_admin);
+			bind_text_opt(st, 7, pr->activation_hash);
+			bind_text_opt(st, 8, pr->activation_expires);
+			dt_db_bind_text(st, 9, a->login, -1);
+			if (dt_db_step(st) != DT_DB_DONE)
+				rc = dt_sql_error(s, "account_profile", err);
+			dt_db_reset(st);
+		}
+	}
 	if (rc == DT_OK) {
 		json_t *after = account_json(newid, login, role, &sc, false);
+		dt_account_profile_json(after, pr);
 		rc = dt_audit_append(s, a, "account.create", "account", newid, NULL, after, err);
 		json_decref(after);
 	}
-	rc = dt_tx_end(s, rc, err);
 	if (rc == DT_OK && id)
 		*id = newid;
 	return rc;
 }
 
-#define ACCOUNT_COLS "id, login, role, scope_region, scope_org, scope_trainee, disabled"
+void dt_account_profile_json(json_t *o, const struct dt_account_profile *pr)
+{
+	json_object_set_new(o, "display_name",
+			    pr->display_name ? json_string(pr->display_name) : json_null());
+	json_object_set_new(o, "email", pr->email ? json_string(pr->email) : json_null());
+	json_object_set_new(o, "phone", pr->phone ? json_string(pr->phone) : json_null());
+	json_object_set_new(o, "must_change_password", json_boolean(pr->must_change));
+	json_object_set_new(o, "org_admin", json_boolean(pr->org_admin));
+}
+
+enum dt_err dt_account_parse_scope(struct dt_store *s, const char *role, const char *scope,
+				   struct dt_scope *sc, struct dt_strbuf *err)
+{
+	return parse_scope(s, role, scope, sc, err);
+}
+
+#define ACCOUNT_COLS                                                                        \
+	"a.id, a.login, a.role, a.scope_region, a.scope_org, a.scope_trainee, a.disabled, " \
+	"COALESCE(p.must_change_password, 0), COALESCE(p.org_admin, 0)"
+#define ACCOUNT_FROM " FROM account a LEFT JOIN account_profile p ON p.account_id = a.id"
 
 static void account_from_row(struct dt_db_stmt *st, struct dt_account *out)
 {
@@ -220,12 +290,19 @@ static void account_from_row(struct dt_db_stmt *st, struct dt_account *out)
 	out->scope.org_id = dt_db_column_int64(st, 4);
 	out->scope.trainee_id = dt_db_column_int64(st, 5);
 	out->disabled = dt_db_column_int(st, 6) != 0;
+	out->must_change = dt_db_column_int(st, 7) != 0;
+	out->org_admin = dt_db_column_int(st, 8) != 0;
+}
+
+void dt_store_account_from_row(struct dt_db_stmt *st, struct dt_account *out)
+{
+	account_from_row(st, out);
 }
 
 enum dt_err dt_store_account_list(struct dt_store *s, json_t **out, struct dt_strbuf *err)
 {
 	struct dt_db_stmt *st =
-		dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account ORDER BY login", err);
+		dt_sql_prepare(s, "SELECT " ACCOUNT_COLS ACCOUNT_FROM " ORDER BY a.login", err);
 	if (!st)
 		return DT_EDB;
 	json_t *arr = json_array();
@@ -244,7 +321,7 @@ static enum dt_err find_account(struct dt_store *s, const char *login, struct dt
 				struct dt_strbuf *err)
 {
 	struct dt_db_stmt *st =
-		dt_sql_prepare(s, "SELECT " ACCOUNT_COLS " FROM account WHERE login = ?", err);
+		dt_sql_prepare(s, "SELECT " ACCOUNT_COLS ACCOUNT_FROM " WHERE a.login = ?", err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_text(st, 1, login, -1);
@@ -367,18 +444,16 @@ enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a
 enum dt_err dt_store_account_secret(struct dt_store *s, const char *login, struct dt_account *out,
 				    char hash[DT_PWHASH_LEN], struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st =
-		dt_sql_prepare(s,
-			       "SELECT " ACCOUNT_COLS ", password_hash FROM account "
-			       "WHERE login = ?",
-			       err);
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s, "SELECT " ACCOUNT_COLS ", a.password_hash" ACCOUNT_FROM " WHERE a.login = ?",
+		err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_text(st, 1, login, -1);
 	int r = dt_db_step(st), rc = DT_OK;
 	if (r == DT_DB_ROW) {
 		account_from_row(st, out);
-		snprintf(hash, DT_PWHASH_LEN, "%s", dt_db_column_text(st, 7));
+		snprintf(hash, DT_PWHASH_LEN, "%s", dt_db_column_text(st, 9));
 	} else if (r == DT_DB_DONE) {
 		rc = dt_error(err, DT_ENOTFOUND, "no account '%s'", login);
 	} else {
@@ -483,9 +558,9 @@ enum dt_err dt_store_credential_check(struct dt_store *s, const char *token,
 	dt_time_now(now);
 	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
-		"SELECT a.id, a.login, a.role, a.scope_region, a.scope_org, a.scope_trainee, "
-		"a.disabled, c.id, c.kind, c.csrf, c.expires_at, c.revoked_at "
-		"FROM credential c JOIN account a ON a.id = c.account_id WHERE c.token_hash = ?",
+		"SELECT " ACCOUNT_COLS ", c.id, c.kind, c.csrf, c.expires_at, c.revoked_at "
+		"FROM credential c JOIN account a ON a.id = c.account_id "
+		"LEFT JOIN account_profile p ON p.account_id = a.id WHERE c.token_hash = ?",
 		err);
 	if (!st)
 		return DT_EDB;
@@ -495,12 +570,12 @@ enum dt_err dt_store_credential_check(struct dt_store *s, const char *token,
 		rc = dt_error(err, DT_EDENIED, "unknown token");
 	} else {
 		account_from_row(st, &out->account);
-		out->id = dt_db_column_int64(st, 7);
-		snprintf(out->kind, sizeof(out->kind), "%s", dt_db_column_text(st, 8));
-		const char *csrf = dt_db_column_text(st, 9);
+		out->id = dt_db_column_int64(st, 9);
+		snprintf(out->kind, sizeof(out->kind), "%s", dt_db_column_text(st, 10));
+		const char *csrf = dt_db_column_text(st, 11);
 		snprintf(out->csrf, sizeof(out->csrf), "%s", csrf ? csrf : "");
-		snprintf(out->expires_at, sizeof(out->expires_at), "%s", dt_db_column_text(st, 10));
-		if (dt_db_column_type(st, 11) != DT_DB_NULL)
+		snprintf(out->expires_at, sizeof(out->expires_at), "%s", dt_db_column_text(st, 12));
+		if (dt_db_column_type(st, 13) != DT_DB_NULL)
 			rc = dt_error(err, DT_EDENIED, "revoked token");
 		else if (strcmp(out->expires_at, now) <= 0)
 			rc = dt_error(err, DT_EDENIED, "expired token");

@@ -53,6 +53,7 @@ static const struct copy_table {
 	{ "outcome", false },
 	{ "account", false },
 	{ "credential", false },
+	{ "account_profile", false },
 	{ "pilot_task", false },
 	{ "target", false },
 	{ "alert", false },
@@ -92,6 +93,7 @@ static const char *no_id_key(const char *t)
 		const char *name, *key;
 	} tables[] = {
 		{ "meta", "key" },
+		{ "account_profile", "account_id" },
 		{ "plan_check", "plan_id, pos" },
 		{ "plan_inspector", "plan_id, account_id" },
 		{ "plan_candidate", "plan_id, object_kind, object_id" },

@@ -467,6 +467,8 @@ struct dt_account {
 	char role[16]; /* admin national province city school enterprise trainee inspector */
 	struct dt_scope scope;
 	bool disabled;
+	bool must_change; /* must set a new password before anything else (account_profile) */
+	bool org_admin;   /* school/enterprise: its organisation's administrator */
 };
 
 /**
@@ -528,6 +530,92 @@ enum dt_err dt_store_credential_check(struct dt_store *s, const char *token,
 /** Revoke credential @id. */
 enum dt_err dt_store_credential_revoke(struct dt_store *s, const struct dt_actor *a, int64_t id,
 				       struct dt_strbuf *err);
+
+/* ---- account management, delegated (store/account_mgmt.c; domain/delegation.h) ---- */
+
+#define DT_ACTIVATION_LEN 15 /* "ABCD-EFGH-JKMN" + NUL: a one-time activation code */
+
+/**
+ * Accounts that @mgr may manage, by id, @q's filters: role, disabled
+ * (true/false), q (in the login or display name); cursor and limit as for
+ * lists.  Each {id, login, role, display_name, email, phone, disabled,
+ * must_change_password, org_admin, scope: {region, organization_id,
+ * trainee_id}, created_at, updated_at}.
+ */
+enum dt_err dt_store_accounts_list(struct dt_store *s, const struct dt_account *mgr,
+				   const struct dt_query *q, json_t **items, char **next,
+				   struct dt_strbuf *err);
+/** Account @id as listed, or DT_ENOTFOUND when missing or outside @mgr's delegation. */
+enum dt_err dt_store_accounts_get(struct dt_store *s, const struct dt_account *mgr, int64_t id,
+				  json_t **out, struct dt_strbuf *err);
+/**
+ * Create an account from @in {login, role, scope (as `user add --scope`),
+ * display_name, email, phone, org_admin} within @mgr's delegation; it has
+ * no password but the one-time activation code put in @code (valid 30
+ * days), and must set a password at activation.  Problems (catalogue codes)
+ * name the field; outside the delegation DT_EDENIED (account.not_delegated).
+ */
+enum dt_err dt_store_accounts_create(struct dt_store *s, const struct dt_actor *a,
+				     const struct dt_account *mgr, json_t *in, json_t **out,
+				     char code[DT_ACTIVATION_LEN], struct dt_strbuf *err);
+/**
+ * Change account @id: display_name, email, phone (null clears), disabled
+ * (true/false; disabling revokes its credentials).  DT_ENOTFOUND outside
+ * @mgr's delegation.
+ */
+enum dt_err dt_store_accounts_change(struct dt_store *s, const struct dt_actor *a,
+				     const struct dt_account *mgr, int64_t id, json_t *in,
+				     json_t **out, struct dt_strbuf *err);
+/**
+ * Reset account @id: its password no longer works, its sessions and tokens
+ * are revoked, and a new one-time activation code (in @code, valid 30 days)
+ * lets its owner set a password.  DT_ENOTFOUND outside @mgr's delegation.
+ */
+enum dt_err dt_store_accounts_reset(struct dt_store *s, const struct dt_actor *a,
+				    const struct dt_account *mgr, int64_t id, json_t **out,
+				    char code[DT_ACTIVATION_LEN], struct dt_strbuf *err);
+/**
+ * Accounts with activation codes for trainees of @mgr's school: @ids (a
+ * JSON array of trainee ids), or every one of its trainees without an
+ * account when @ids is NULL.  All or nothing: a trainee not the school's or
+ * already with an account is a problem naming it.  *@out: [{id, login,
+ * display_name, trainee_id, activation_code, activation_expires}].
+ */
+enum dt_err dt_store_accounts_bulk(struct dt_store *s, const struct dt_actor *a,
+				   const struct dt_account *mgr, json_t *ids, json_t **out,
+				   struct dt_strbuf *err);
+/**
+ * Does @code activate @login (a live, unexpired activation code)?  DT_OK
+ * with the account in @out; DT_EDENIED otherwise, alike for any reason.
+ */
+enum dt_err dt_store_account_code_check(struct dt_store *s, const char *login, const char *code,
+					struct dt_account *out, struct dt_strbuf *err);
+/**
+ * Set account @id's password to @password (checked as core/password.h,
+ * problems password.*), clearing must-change and any activation code, and
+ * revoke its sessions but @keep_cred (0: all).  Audited as account.passwd.
+ */
+enum dt_err dt_store_account_set_password(struct dt_store *s, const struct dt_actor *a, int64_t id,
+					  const char *password, int64_t keep_cred,
+					  struct dt_strbuf *err);
+/**
+ * Check an e-mail address and a phone number (either may be NULL) as account
+ * management does (domain/field.h); DT_EINVAL naming the one at fault.
+ */
+enum dt_err dt_store_account_contact_check(const char *email, const char *phone,
+					   struct dt_strbuf *err);
+/** Set account @id's e-mail and phone (NULL: left as they are), audited as account.update. */
+enum dt_err dt_store_account_contact(struct dt_store *s, const struct dt_actor *a, int64_t id,
+				     const char *email, const char *phone, struct dt_strbuf *err);
+/** The profile of account @id: display name, e-mail, phone, as listed (new reference). */
+enum dt_err dt_store_account_profile(struct dt_store *s, int64_t id, json_t **out,
+				     struct dt_strbuf *err);
+/** The live sessions of account @id, newest first: [{id, created_at, expires_at}]. */
+enum dt_err dt_store_sessions_list(struct dt_store *s, int64_t account_id, json_t **out,
+				   struct dt_strbuf *err);
+/** Revoke session @cred_id of account @account_id; DT_ENOTFOUND if not its live session. */
+enum dt_err dt_store_session_revoke_own(struct dt_store *s, const struct dt_actor *a,
+					int64_t account_id, int64_t cred_id, struct dt_strbuf *err);
 
 /**
  * Audit events, newest first, within @scope (events without a region are

@@ -393,7 +393,8 @@ test('session: sign in, who am I, sign out; a bearer token is dead at once after
   assert.notEqual(r.json.token, r.json.csrf);
   assert.equal(r.json.expires_in, 43200);
   const spec = (await api.get('/api/openapi.json')).json;
-  assert.deepEqual(r.json.user, { id: r.json.user.id, login: 'school', role: 'school', scope: { organization_id: ids.school }, permissions: spec['x-roles'].school });
+  // (an organisation's account made on the command line is its administrator; no new password owed)
+  assert.deepEqual(r.json.user, { id: r.json.user.id, login: 'school', role: 'school', scope: { organization_id: ids.school }, permissions: spec['x-roles'].school, must_change_password: false, org_admin: true });
   const cookie = r.headers.getSetCookie();
   assert.equal(cookie.length, 1);
   assert.equal(cookie[0], `dt_session=${r.json.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200`);

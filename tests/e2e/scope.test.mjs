@@ -41,6 +41,7 @@ const regions = {};   // regions[login] = { in, out, missing }
 const jobs = {};      // jobs[login] = id of a job it started (write server)
 const sup = {};       // sup[login] = { plan, inspection }: in and out ids (the demo's plans)
 const fnd = {};       // fnd[login] = { finding, inspection }: in and out ids (from the findings lists)
+const acc = {};       // acc[login] = { account, spare, session }: accounts it manages and not, sessions not its own
 
 // ---- setup ----
 
@@ -89,6 +90,7 @@ before(async () => {
   await findRegions(R);
   await findSupervision(R);
   await findFindings(R);
+  await findAccounts(R, W);
   console.log(`scope walk: ids found in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }, { timeout: 1500000 }); // it may wait for the demo pilot another file makes (helpers.mjs demoDb)
 
@@ -417,10 +419,59 @@ const CASES = {
   'GET /api/v1/supervision': (route) => regionCases(route, (c) => `/api/v1/supervision?region=${c}&year=${YEAR}`),
   'GET /api/v1/attachments/{hash}': (route) => perRole(route, (u) => kase(route, u, 'hash', { missing: '0'.repeat(64) },
     (h) => ({ method: 'GET', path: `/api/v1/attachments/${h}` }))),
+  // Accounts (h_accounts.c): those outside one's delegation as missing ones.  The list, a
+  // new account and one's own password and activation name no record in the path
+  // (tests/e2e/accounts.test.mjs walks the delegation); one's own sessions are one's own.
+  'GET /api/v1/accounts': NONE,
+  'POST /api/v1/accounts': NONE,
+  'POST /api/v1/session/password': NONE,
+  'POST /api/v1/session/activate': NONE,
+  'GET /api/v1/session/sessions': NONE,
+  'POST /api/v1/accounts/bulk': (route) => perRole(route, (u) => kase(route, u, 'trainee_ids', { in: ids[u.login].trainee.in, out: ids[u.login].trainee.out },
+    (id) => ({ method: 'POST', path: '/api/v1/accounts/bulk', body: { trainee_ids: [id] } }),
+    { server: 'W', idIn: 'body', inOk: (r) => [201, 403, 409].includes(r.status) })),
+  'GET /api/v1/accounts/{id}': (route) => perRole(route, (u) => kase(route, u, 'account', acc[u.login].account,
+    (id) => ({ method: 'GET', path: `/api/v1/accounts/${id}` }), { inOk: (r) => r.status === 200 })),
+  'PATCH /api/v1/accounts/{id}': (route) => perRole(route, (u) => kase(route, u, 'account', acc[u.login].account,
+    (id) => ({ method: 'PATCH', path: `/api/v1/accounts/${id}`, body: {} }), { server: 'W', inOk: (r) => r.status === 200 })),
+  'POST /api/v1/accounts/{id}/reset': (route) => perRole(route, (u) => kase(route, u, 'account', acc[u.login].spare,
+    (id) => ({ method: 'POST', path: `/api/v1/accounts/${id}/reset` }), { server: 'W', inOk: (r) => r.status === 200 })),
+  'DELETE /api/v1/session/sessions/{id}': (route) => perRole(route, (u) => kase(route, u, 'session', acc[u.login].session,
+    (id) => ({ method: 'DELETE', path: `/api/v1/session/sessions/${id}` }), { server: 'W' })),
   'PUT /api/v1/targets': (route) => perRole(route, (u) => kase(route, u, 'region', regions[u.login],
     (c) => ({ method: 'PUT', path: '/api/v1/targets', body: { region: c, year: YEAR, targets: [] } }),
     { server: 'W', idIn: 'body' })),
 };
+
+// Accounts each role manages (in), one it does not (out), one it manages that no walker signs in
+// with (a reset of it disturbs nothing), and another login's session on the write server (out).
+async function findAccounts(R, W) {
+  const admin = logins.find((u) => u.role === 'admin');
+  const list = async (u) => {
+    const r = await R.get('/api/v1/accounts?limit=1000', { token: u.tok.R });
+    assert.ok(r.status === 200 || r.status === 403, `accounts of ${u.login}: ${r.status} ${r.text.slice(0, 200)}`);
+    return r.status === 200 ? r.json.items : [];
+  };
+  const all = await list(admin);
+  const walkers = new Set(logins.map((u) => u.login));
+  const sessions = {};
+  for (const u of logins) {
+    const r = await W.get('/api/v1/session/sessions', { token: u.tok.W });
+    assert.equal(r.status, 200, `sessions of ${u.login}: ${r.text}`);
+    sessions[u.login] = r.json.items.find((x) => x.current).id;
+  }
+  for (const u of logins) {
+    const mine = (await list(u)).map((a) => a.id);
+    const out = all.map((a) => a.id).find((id) => !mine.includes(id));
+    const spare = all.find((a) => mine.includes(a.id) && !walkers.has(a.login))?.id;
+    const other = logins.find((v) => v !== u);
+    acc[u.login] = {
+      account: { in: mine[0], out },
+      spare: { in: spare, out },
+      session: { out: sessions[other.login] },
+    };
+  }
+}
 
 function perRole(route, fn) {
   return logins.flatMap((u) => [fn(u)].flat());

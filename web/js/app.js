@@ -62,6 +62,8 @@ const VIEWS = {
   findings: () => import('./views/findings.js'),
   // supervision planning (督查计划)
   plans: () => import('./views/plans.js'),
+  // accounts (账号管理): the accounts one manages, my account, activation
+  accounts: () => import('./views/accounts.js'),
 };
 const later = (mod, name) => async (ctx) => (await VIEWS[mod]())[name](ctx);
 
@@ -87,6 +89,12 @@ const ROUTES = [
   ['/plans', later('plans', 'plansView')],
   ['/plans/new', later('plans', 'planNewView')],
   ['/plans/:id', later('plans', 'planView')],
+  // accounts (账号管理)
+  ['/accounts', later('accounts', 'accountsView')],
+  ['/accounts/new', later('accounts', 'accountNewView')],
+  ['/accounts/bulk', later('accounts', 'bulkView')],
+  ['/accounts/:id', later('accounts', 'accountView')],
+  ['/account', later('accounts', 'myAccountView')],
   ['/:screen/new', later('registry', 'formView')],
   ['/:screen/:id/edit', later('registry', 'formView')],
   ['/:screen/:id', later('registry', 'detailView')],
@@ -126,12 +134,40 @@ export function navigate(url, { replace: rep = false } = {}) {
 }
 
 function rerender(keepFocus) {
-  if (!getSession()) { renderLogin(); return; }
+  if (!getSession()) { renderSignedOut(); return; }
   buildFrame();
   render(keepFocus);
 }
 
 // ---- sign-in ----
+
+// accounts (账号管理): without a session, /activate is the activation page;
+// a session that must set its password sees only the forced change.
+function renderSignedOut(message) {
+  if (location.pathname !== '/activate') { renderLogin(message); return; }
+  frame = null;
+  VIEWS.accounts().then((m) => m.activatePage(root, async () => {
+    await startSession();
+    buildFrame();
+    navigate('/', { replace: true });
+  })).catch(() => renderLogin());
+}
+
+function renderForcedChange() {
+  frame = null;
+  VIEWS.accounts().then((m) => m.forcedChangePage(root, async () => {
+    await startSession();
+    buildFrame();
+    navigate('/', { replace: true });
+  }, signOut)).catch(() => renderLogin());
+}
+
+/** Does the user manage any accounts (the menu entry; the server decides what)? */
+function delegates() {
+  const u = getSession().user;
+  return u.role === 'admin' || ((u.role === 'province' || u.role === 'city') && !!u.scope.region) ||
+    u.role === 'school' || (u.role === 'enterprise' && !!u.org_admin);
+}
 
 function renderLogin(message) {
   frame = null;
@@ -176,7 +212,8 @@ function renderLogin(message) {
   err,
   h('div', { class: 'field' }, h('label', { for: 'login' }, t('login.login')), loginInput),
   h('div', { class: 'field' }, h('label', { for: 'password' }, t('login.password')), pwInput),
-  submit);
+  submit,
+  h('p', { class: 'login-alt' }, h('a', { href: '/activate', 'data-test': 'activate-link' }, t('acct.activateLink'))));
   replace(root,
     h('header', { class: 'top login-top' },
       h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '双'), h('span', null, t('app.name'))),
@@ -239,6 +276,9 @@ function navItems() {
   // supervision planning (督查计划): the officials who plan or read plans, and inspectors
   if (can('supervise') || isGov()) items.push(['/plans', 'plan.nav']);
   if (can('audit')) items.push(['/audit', 'nav.audit']);
+  // accounts (账号管理): those one manages; one's own for everyone
+  if (delegates()) items.push(['/accounts', 'acct.nav']);
+  items.push(['/account', 'acct.mine']);
   if (role() !== 'trainee' && role() !== 'inspector') items.push(['/import', 'nav.import']);
   return items;
 }
@@ -286,10 +326,11 @@ function markNav(path) {
 
 async function render(keepFocus) {
   const seq = ++renderSeq;
-  if (!getSession()) { renderLogin(); return; }
+  if (!getSession()) { renderSignedOut(); return; }
+  if (getSession().user.must_change_password) { renderForcedChange(); return; }
   if (!frame) buildFrame();
   const path = location.pathname;
-  if (path === '/login') { history.replaceState(null, '', '/'); return render(); }
+  if (path === '/login' || path === '/activate') { history.replaceState(null, '', '/'); return render(); }
   const m = matchRoute(path);
   markNav(path);
   const main = frame.main;
@@ -344,8 +385,8 @@ async function start() {
   try {
     await startSession();
   } catch (e) {
-    if (location.pathname !== '/login') sessionStorage.setItem('dt.back', location.pathname + location.search);
-    renderLogin();
+    if (location.pathname !== '/login' && location.pathname !== '/activate') sessionStorage.setItem('dt.back', location.pathname + location.search);
+    renderSignedOut();
     return;
   }
   buildFrame();
