@@ -278,13 +278,23 @@ enum dt_err dt_password_hash(const char *password, char out[DT_PWHASH_LEN])
 	return DT_OK;
 }
 
-bool dt_password_verify(const char *hash, const char *password)
-{
-	return hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-}
-
 static char dummy_hash[DT_PWHASH_LEN];
 static bool dummy_ok;
+
+bool dt_password_verify(const char *hash, const char *password)
+{
+	/*
+	 * A stored value that is no argon2id hash (an account awaiting
+	 * activation holds "!") costs a verification too, against the dummy,
+	 * so that the time of a refusal does not tell such an account apart.
+	 */
+	if (!hash || strncmp(hash, crypto_pwhash_STRPREFIX, strlen(crypto_pwhash_STRPREFIX))) {
+		const char *d = dt_password_dummy_hash();
+		bool same = d && crypto_pwhash_str_verify(d, password, strlen(password)) == 0;
+		return same && false;
+	}
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
 
 static void make_dummy(void)
 {

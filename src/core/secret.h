@@ -65,7 +65,11 @@ void dt_secret_blind(const struct dt_keys *k, const char *s, size_t len,
  * if the machine cannot spare the memory.
  */
 enum dt_err dt_password_hash(const char *password, char out[DT_PWHASH_LEN]);
-/** True if @password matches @hash (constant time); false for a NULL @hash. */
+/**
+ * True if @password matches @hash (constant time).  False for a NULL @hash
+ * or one that is no argon2id hash (e.g. "!" for an account that has none),
+ * after the same work as a real verification.
+ */
 bool dt_password_verify(const char *hash, const char *password);
 /**
  * A hash of no one's password with the same parameters, to verify against

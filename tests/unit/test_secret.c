@@ -372,6 +372,23 @@ static void test_token_digest(void **state)
 	dt_strbuf_release(&sb);
 }
 
+static void test_password_verify(void **state)
+{
+	char h[DT_PWHASH_LEN];
+	(void)state;
+	assert_int_equal(dt_password_hash("correct horse", h), DT_OK);
+	assert_true(dt_password_verify(h, "correct horse"));
+	assert_false(dt_password_verify(h, "correct horsE"));
+	/* what an account without a password holds, and other non-hashes: refused
+	 * (after a verification against the dummy, so no faster) */
+	assert_false(dt_password_verify("!", "!"));
+	assert_false(dt_password_verify("", ""));
+	assert_false(dt_password_verify(NULL, "x"));
+	assert_false(dt_password_verify("$argon2id$garbage", "x"));
+	assert_non_null(dt_password_dummy_hash());
+	assert_false(dt_password_verify(dt_password_dummy_hash(), ""));
+}
+
 int main(void)
 {
 	if (dt_secret_init() != DT_OK)
@@ -384,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_blind),
 		cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_token_digest),
+		cmocka_unit_test(test_password_verify),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
