@@ -480,7 +480,8 @@ test('sign-out ends the session; an expired session asks to sign in again and re
 
 // ---- every screen ----
 
-test('every screen: no serious accessibility violation (axe-core), keyboard focus, screenshot', opts, async () => {
+// 31 screens, each checked by axe-core: more than one test's usual two minutes on a loaded machine.
+test('every screen: no serious accessibility violation (axe-core), keyboard focus, screenshot', { ...opts, timeout: 360000 }, async () => {
   const enterprise = pilot.ids.enterprise;
   const screens = {
     admin: ['/', '/enterprises', `/enterprises/${enterprise}`, '/enterprises/new', `/enterprises/${enterprise}/edit`, '/schools',
