@@ -231,7 +231,7 @@ const struct dt_message_def dt_catalogue[] = {
 	  "give the mentor's name or choose one from the register" },
 	{ "mentor.account_org", E, "账号 {login} 不属于导师 {id} 所在的机构",
 	  "account {login} is not of the organization of mentor {id}" },
-	{ "signoff.missing", DT_ENOTFOUND, "没有编号为 {id} 的培养记录",
+	{ "signoff.missing", E, "没有编号为 {id} 的培养记录",
 	  "no record-book entry with id {id}" },
 	{ "signoff.already_signed", C, "培养记录 {id} 已由 {by} 签核，本批未作任何签核",
 	  "record-book entry {id} is already signed off by {by}; nothing in this batch was signed" },
