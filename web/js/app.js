@@ -62,6 +62,8 @@ const VIEWS = {
   findings: () => import('./views/findings.js'),
   // supervision planning (督查计划)
   plans: () => import('./views/plans.js'),
+  // ---- mentors: bulk sign-off (待签核) ----
+  signoff: () => import('./views/signoff.js'),
 };
 const later = (mod, name) => async (ctx) => (await VIEWS[mod]())[name](ctx);
 
@@ -87,6 +89,8 @@ const ROUTES = [
   ['/plans', later('plans', 'plansView')],
   ['/plans/new', later('plans', 'planNewView')],
   ['/plans/:id', later('plans', 'planView')],
+  // ---- mentors: bulk sign-off (待签核) ----
+  ['/signoff', later('signoff', 'signoffView')],
   ['/:screen/new', later('registry', 'formView')],
   ['/:screen/:id/edit', later('registry', 'formView')],
   ['/:screen/:id', later('registry', 'detailView')],
@@ -238,6 +242,8 @@ function navItems() {
   else if (can('rectify') && (role() === 'school' || role() === 'enterprise')) items.push(['/findings', 'field.myRectification']);
   // supervision planning (督查计划): the officials who plan or read plans, and inspectors
   if (can('supervise') || isGov()) items.push(['/plans', 'plan.nav']);
+  // ---- mentors: bulk sign-off (待签核) ----
+  if (can('signoff') && role() !== 'admin') items.push(['/signoff', 'nav.signoff']);
   if (can('audit')) items.push(['/audit', 'nav.audit']);
   if (role() !== 'trainee' && role() !== 'inspector') items.push(['/import', 'nav.import']);
   return items;

@@ -241,4 +241,9 @@ export default {
   'plan.diff.missing': 'position {pos}: the re-run draws {rerun}, which is not recorded.',
   'plan.diff.result_hash': 'the re-run gives the result hash {rerun}, the plan records {recorded}.',
   'plan.facts': 'The plan', 'plan.createdBy': 'Made by', 'plan.basis': 'Basis',
+  // ---- mentors (双导师) and bulk sign-off ----
+  'nav.signoff': 'Sign-off', 'mentor.signoffTitle': 'Entries awaiting sign-off', 'mentor.waitingTotal': '{n} entries wait for your sign-off',
+  'mentor.selectAll': 'Select all', 'mentor.selected': '{n} selected', 'mentor.signSelected': 'Sign off selected',
+  'mentor.signedN': '{n} entries signed off (by {by})', 'mentor.more': '{n} more: next page',
+  'mentor.toSignAll': 'Sign off ({n})',
 };

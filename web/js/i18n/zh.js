@@ -241,4 +241,9 @@ export default {
   'plan.diff.missing': '第 {pos} 位：重新抽取得到{rerun}，但没有记录。',
   'plan.diff.result_hash': '重新抽取的结果哈希为 {rerun}，与计划记录的 {recorded} 不符。',
   'plan.facts': '计划内容', 'plan.createdBy': '制定人', 'plan.basis': '依据',
+  // ---- mentors (双导师) and bulk sign-off ----
+  'nav.signoff': '待签核', 'mentor.signoffTitle': '待签核记录', 'mentor.waitingTotal': '共 {n} 条等待您签核',
+  'mentor.selectAll': '全选', 'mentor.selected': '已选 {n} 条', 'mentor.signSelected': '签核所选',
+  'mentor.signedN': '已签核 {n} 条（签核人：{by}）', 'mentor.more': '还有 {n} 条，下一页',
+  'mentor.toSignAll': '去签核（{n} 条）',
 };
