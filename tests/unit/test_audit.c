@@ -679,7 +679,12 @@ static void make_old(struct fx *f, int64_t upd, const char *full, int64_t v2_fro
 		       "region INTEGER, prev_hash ANY NOT NULL, hash ANY NOT NULL) STRICT; "
 		       "CREATE INDEX audit_entity ON audit(entity, entity_id); "
 		       "CREATE INDEX audit_region ON audit(region, id); "
-		       "DELETE FROM meta WHERE key IN ('audit_v2_from', 'audit_v3_from')",
+		       "DELETE FROM meta WHERE key IN ('audit_v2_from', 'audit_v3_from'); "
+		       /* what 013 adds to tables it does not make, so that it can run again */
+		       "DROP INDEX IF EXISTS contract_company_mentor; DROP INDEX IF EXISTS contract_school_mentor; "
+		       "ALTER TABLE contract DROP COLUMN company_mentor_id; ALTER TABLE contract DROP COLUMN school_mentor_id; "
+		       "ALTER TABLE record_entry DROP COLUMN signed_mentor_id; ALTER TABLE record_entry DROP COLUMN signed_account_id; "
+		       "ALTER TABLE record_entry DROP COLUMN signed_delegate; ALTER TABLE account DROP COLUMN mentor_id; ",
 		       &err) != DT_OK)
 		fail_msg("old table: %s", err.buf);
 	struct dt_db_stmt *ins = fx_prepare(
