@@ -403,7 +403,7 @@ enum dt_err dt_store_mentor_load(struct dt_store *s, const struct dt_scope *scop
 		"(SELECT min(login) FROM account WHERE mentor_id = mentor.id) "
 		"FROM mentor WHERE 1 = 1");
 	dt_crud_scope_sql(e, scope, false, &sql, binds);
-	dt_strbuf_adds(&sql, " ORDER BY organization_id, name, id");
+	dt_strbuf_adds(&sql, " ORDER BY mentor.organization_id, mentor.name, mentor.id");
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	if (!st) {
 		rc = DT_EDB;

@@ -120,7 +120,8 @@ static void test_register_and_contracts(void **state)
 			 DT_EINVAL);
 	/* the load: one active contract each, the school mentor two */
 	json_t *load = NULL;
-	assert_int_equal(dt_store_mentor_load(f->s, NULL, &load, &f->err), DT_OK);
+	if (dt_store_mentor_load(f->s, NULL, &load, &f->err) != DT_OK)
+		fail_msg("load: %s", f->err.buf);
 	size_t i;
 	json_t *m;
 	int seen = 0;
