@@ -114,6 +114,26 @@ static enum dt_err make_successor(struct dt_store *s, const struct dt_actor *a, 
 		json_object_set(in, carry[i],
 				v && !json_is_null(v) ? v : json_object_get(raw, carry[i]));
 	}
+	/*
+	 * The mentors from the register: as given, else the predecessor's
+	 * while the party stays and no other name is given (a mentor of the
+	 * old party cannot be the new one's).
+	 */
+	static const char *const mentor[][3] = {
+		{ "company_mentor_id", "company_mentor", "enterprise_id" },
+		{ "school_mentor_id", "school_mentor", "school_id" },
+	};
+	for (size_t i = 0; i < DT_ARRAY_SIZE(mentor); i++) {
+		json_t *v = json_object_get(args, mentor[i][0]);
+		json_t *name = json_object_get(args, mentor[i][1]);
+		bool same = json_equal(json_object_get(in, mentor[i][2]),
+				       json_object_get(raw, mentor[i][2]));
+		if (v && !json_is_null(v))
+			json_object_set(in, mentor[i][0], v);
+		else if (same && (!name || json_is_null(name)) &&
+			 !json_is_null(json_object_get(raw, mentor[i][0])))
+			json_object_set(in, mentor[i][0], json_object_get(raw, mentor[i][0]));
+	}
 	size_t n0 = s->problems.n;
 	int rc = dt_contract_transfer_check(
 		&s->problems,
