@@ -114,6 +114,9 @@ static const char *const screens[] = {
 	"findings",
 	/* supervision planning (web/js/views/plans.js) */
 	"plans",
+	/* mentors: the register and bulk sign-off (web/js/views/signoff.js) */
+	"mentors",
+	"signoff",
 };
 
 /* Is @path (length @n) a screen of the application? */

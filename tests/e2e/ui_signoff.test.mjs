@@ -5,7 +5,8 @@
 // entries waiting for it, opens 待签核, sees every waiting entry with the
 // trainee's name, selects all and signs them in one action; the entries are
 // then signed by the mentor by name (not the shared login), with one audit
-// event for the batch.  No console error, no sideways scrolling, axe-core
+// event for the batch; the register lists the mentor with its trainees.
+// No console error, no sideways scrolling, axe-core
 // without serious or critical violations.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,6 +70,7 @@ test('a named mentor signs every waiting entry at once on a phone', opts, async 
     assert.ok(nav.some(([h, t]) => h === '/signoff' && t === '待签核'), JSON.stringify(nav));
     await card.click();
     await ready(page, '/signoff');
+    await go(page, srv.base, '/signoff'); // the address itself, as after a reload
     assert.equal(await page.textContent('main h1'), '待签核记录');
     const rows = page.locator('[data-test=entry-box]');
     assert.equal(await rows.count(), waiting.total);
@@ -86,6 +88,11 @@ test('a named mentor signs every waiting entry at once on a phone', opts, async 
     await shot(page, 'signoff-phone');
     await page.locator('[data-test=sign-selected]').click();
     await page.locator('.empty').waitFor();
+    // the register lists the mentor with the trainees it has
+    await go(page, srv.base, '/mentors');
+    assert.equal(await page.textContent('main h1'), '导师名册');
+    const row = page.locator('tbody tr', { hasText: S.mentorName }).first();
+    assert.ok(Number((await row.locator('td').last().textContent()).trim()) >= 1, 'trainees of the mentor');
     assert.deepEqual(page.problems(), [], 'console errors or failed requests');
   } catch (e) {
     await shot(page, `FAILED-signoff-${Date.now()}`).catch(() => {});
