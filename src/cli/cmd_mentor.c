@@ -28,11 +28,11 @@ int cmd_mentor(int argc, char **argv)
 	if (!link && strcmp(action, "load"))
 		return cli_usage_error("%s is not a mentor action (try: link, load)",
 				       cli_quote(action));
-	if (link && ((rc = cli_positional(argc, argv, 3, 3, "MENTOR_ID LOGIN")) != CLI_CONTINUE ||
-		     (!strcmp(argv[optind + 1], "0")
-			      ? 0
-			      : (rc = cli_parse_id(argv[optind + 1], "MENTOR_ID", &id)) !=
-					CLI_CONTINUE)))
+	if (link &&
+	    ((rc = cli_positional(argc, argv, 3, 3, "MENTOR_ID LOGIN")) != CLI_CONTINUE ||
+	     (!strcmp(argv[optind + 1], "0")
+		      ? 0
+		      : (rc = cli_parse_id(argv[optind + 1], "MENTOR_ID", &id)) != CLI_CONTINUE)))
 		return rc;
 	if (!link && (rc = cli_positional(argc, argv, 1, 1, "nothing after load")) != CLI_CONTINUE)
 		return rc;

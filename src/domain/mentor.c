@@ -19,8 +19,8 @@ enum dt_err dt_mentor_org_check(struct dt_problems *ps, const char *kind, const 
 	if (ok)
 		return DT_OK;
 	return dt_problem_add(ps, "organization_id", "mentor.org_kind", "kind", kind, "expected",
-			      strcmp(kind, "company") ? "school" : "enterprise", "org_kind", org_kind,
-			      NULL);
+			      strcmp(kind, "company") ? "school" : "enterprise", "org_kind",
+			      org_kind, NULL);
 }
 
 enum dt_err dt_mentor_contract_check(struct dt_problems *ps, const char *field,

@@ -25,9 +25,9 @@ enum dt_err dt_mentor_org_check(struct dt_problems *ps, const char *kind, const 
 
 /** What a contract's mentor field (@field) refers to. */
 struct dt_mentor_ref {
-	int64_t id;           /* the mentor */
-	int64_t org_id;       /* the mentor's organisation */
-	const char *kind;     /* the mentor's kind */
+	int64_t id;       /* the mentor */
+	int64_t org_id;   /* the mentor's organisation */
+	const char *kind; /* the mentor's kind */
 };
 
 /**

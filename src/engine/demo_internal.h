@@ -112,7 +112,8 @@ struct dt_demo_org {
 	int partners[2], npartners;
 	int slot0, nslots;
 	int nmentors;
-	int64_t mentor_ids[DT_DEMO_MAX_MENTORS]; /* the register's, made on first use (0: not yet) */
+	int64_t mentor_ids
+		[DT_DEMO_MAX_MENTORS]; /* the register's, made on first use (0: not yet) */
 	double weight;
 	/* school */
 	int prog0, nprog;

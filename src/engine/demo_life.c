@@ -47,9 +47,9 @@ static int mentor_of(struct dt_demo_gen *g, uint64_t tag, uint64_t idx, uint64_t
 		     int64_t *slot, struct dt_strbuf *name)
 {
 	static const char *const company_q[] = { "数控车工高级技师", "焊工技师", "电工高级工",
-						  "钳工技师", "机修钳工高级技师" };
+						 "钳工技师", "机修钳工高级技师" };
 	static const char *const school_q[] = { "双师型教师", "高级讲师", "讲师 / 技师",
-						 "一体化教师" };
+						"一体化教师" };
 	mentor_name(g, tag, idx, k, name);
 	if (*slot)
 		return DT_OK;
@@ -58,10 +58,10 @@ static int mentor_of(struct dt_demo_gen *g, uint64_t tag, uint64_t idx, uint64_t
 	bool company = tag == 2;
 	const char *q = company ? company_q[dt_demo_rng_below(&r, DT_ARRAY_SIZE(company_q))]
 				: school_q[dt_demo_rng_below(&r, DT_ARRAY_SIZE(school_q))];
-	json_t *in = json_pack("{s:s, s:I, s:s, s:s, s:i}", "name", name->buf, "organization_id",
-			       (json_int_t)org, "kind", company ? "company" : "school",
-			       "qualification", q, "skill_level",
-			       (int)(1 + dt_demo_rng_below(&r, 3)));
+	json_t *in =
+		json_pack("{s:s, s:I, s:s, s:s, s:i}", "name", name->buf, "organization_id",
+			  (json_int_t)org, "kind", company ? "company" : "school", "qualification",
+			  q, "skill_level", (int)(1 + dt_demo_rng_below(&r, 3)));
 	return dt_demo_w_create(g, "mentor", in, slot, "mentor %s", name->buf);
 }
 
@@ -527,22 +527,24 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 	uint32_t kc = dt_demo_rng_below(&g->rng, (uint32_t)c.ent->nmentors);
 	/* A few school mentors per programme, the first with the most trainees. */
 	uint32_t ks = dt_demo_rng_chance(&g->rng, 0.5) ? 0 : dt_demo_rng_below(&g->rng, 4);
-	int64_t *cslot = &g->ents[ent_idx].mentor_ids[kc], *sslot = &g->progs[prog_idx].mentor_ids[ks];
+	int64_t *cslot = &g->ents[ent_idx].mentor_ids[kc],
+		*sslot = &g->progs[prog_idx].mentor_ids[ks];
 	int rc = mentor_of(g, 2, (uint64_t)ent_idx, kc, c.ent->id, cslot, &cm);
 	if (rc == DT_OK)
 		rc = mentor_of(g, 3, (uint64_t)prog_idx, ks, c.sch->id, sslot, &sm);
 	char sd[DT_DATE_STRLEN], ed[DT_DATE_STRLEN];
 	dt_demo_date_str(c.start, sd);
 	dt_demo_date_str(c.end, ed);
-	json_t *in = rc != DT_OK ? NULL
-				 : json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:i, s:s, s:s}",
-					     "trainee_id", (json_int_t)tid, "enterprise_id",
-					     (json_int_t)c.ent->id, "school_id", (json_int_t)c.sch->id,
-					     "programme_id", (json_int_t)c.prog->id, "company_mentor",
-					     cm.buf, "school_mentor", sm.buf, "company_mentor_id",
-					     (json_int_t)*cslot, "school_mentor_id", (json_int_t)*sslot,
-					     "stipend_monthly", c.stipend, "start_date", sd, "end_date",
-					     ed);
+	json_t *in =
+		rc != DT_OK
+			? NULL
+			: json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:i, s:s, s:s}",
+				    "trainee_id", (json_int_t)tid, "enterprise_id",
+				    (json_int_t)c.ent->id, "school_id", (json_int_t)c.sch->id,
+				    "programme_id", (json_int_t)c.prog->id, "company_mentor",
+				    cm.buf, "school_mentor", sm.buf, "company_mentor_id",
+				    (json_int_t)*cslot, "school_mentor_id", (json_int_t)*sslot,
+				    "stipend_monthly", c.stipend, "start_date", sd, "end_date", ed);
 	if (rc == DT_OK)
 		rc = dt_demo_w_create(g, "contract", in, &c.id, "contract of trainee %lld",
 				      (long long)i + 1);

@@ -471,8 +471,8 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 		const char *after = dt_db_column_text(st, 1);
 		json_t *o = after ? json_loads(after, 0, NULL) : NULL;
 		json_t *ids = json_object_get(o, "ids"), *set = json_object_get(o, "set");
-		char *text = json_is_object(set) ? json_dumps(set, JSON_COMPACT | JSON_SORT_KEYS)
-						 : NULL;
+		char *text =
+			json_is_object(set) ? json_dumps(set, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		size_t i;
 		json_t *v;
 		if (text) {
@@ -480,7 +480,9 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 			char ts[40];
 			dt_audit_column_ts(st, 2, ts);
 			json_array_append_new(b->sets, json_string(text));
-			json_array_append_new(b->evs, json_pack("[s, I]", ts, (json_int_t)dt_db_column_int64(st, 3)));
+			json_array_append_new(
+				b->evs,
+				json_pack("[s, I]", ts, (json_int_t)dt_db_column_int64(st, 3)));
 			json_array_foreach(ids, i, v)
 			{
 				if (b->n == b->cap) {
@@ -493,9 +495,9 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 					b->hit = h;
 					b->cap = cap;
 				}
-				b->hit[b->n++] = (struct batch_hit){ json_integer_value(v),
-								     dt_db_column_int64(st, 0),
-								     idx };
+				b->hit[b->n++] =
+					(struct batch_hit){ json_integer_value(v),
+							    dt_db_column_int64(st, 0), idx };
 			}
 		}
 		free(text);

@@ -256,12 +256,12 @@ enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_ac
 		}
 	}
 	if (rc == DT_OK) {
-		json_t *set = json_pack(
-			"{s:s, s:s, s:s, s:o, s:o, s:b}", "signed_by", by, "signed_at", now,
-			"updated_at", now, "signed_mentor_id",
-			mentor ? json_integer(mentor) : json_null(), "signed_account_id",
-			who->account_id ? json_integer(who->account_id) : json_null(),
-			"signed_delegate", delegate);
+		json_t *set =
+			json_pack("{s:s, s:s, s:s, s:o, s:o, s:b}", "signed_by", by, "signed_at",
+				  now, "updated_at", now, "signed_mentor_id",
+				  mentor ? json_integer(mentor) : json_null(), "signed_account_id",
+				  who->account_id ? json_integer(who->account_id) : json_null(),
+				  "signed_delegate", delegate);
 		after = json_pack("{s:O, s:s, s:o}", "ids", idlist, "region", reg, "set", set);
 		rc = dt_audit_append(s, a, "record_entry.signoff_batch", "record_entry", 0, NULL,
 				     after, err);
@@ -360,14 +360,14 @@ enum dt_err dt_store_record_waiting(struct dt_store *s, const struct dt_scope *s
 	dt_db_bind_int64(st, (int)json_array_size(binds) + 2, offset);
 	int r;
 	while ((r = dt_db_step(st)) == DT_DB_ROW) {
-		json_t *o = json_pack(
-			"{s:I, s:I, s:I, s:s?, s:s?, s:s?, s:f, s:s?, s:s?}", "id",
-			(json_int_t)dt_db_column_int64(st, 0), "contract_id",
-			(json_int_t)dt_db_column_int64(st, 1), "trainee_id",
-			(json_int_t)dt_db_column_int64(st, 2), "trainee_name",
-			dt_db_column_text(st, 3), "date", dt_db_column_text(st, 4), "site",
-			dt_db_column_text(st, 5), "hours", dt_db_column_double(st, 6), "content",
-			dt_db_column_text(st, 7), "mentor", dt_db_column_text(st, 8));
+		json_t *o = json_pack("{s:I, s:I, s:I, s:s?, s:s?, s:s?, s:f, s:s?, s:s?}", "id",
+				      (json_int_t)dt_db_column_int64(st, 0), "contract_id",
+				      (json_int_t)dt_db_column_int64(st, 1), "trainee_id",
+				      (json_int_t)dt_db_column_int64(st, 2), "trainee_name",
+				      dt_db_column_text(st, 3), "date", dt_db_column_text(st, 4),
+				      "site", dt_db_column_text(st, 5), "hours",
+				      dt_db_column_double(st, 6), "content",
+				      dt_db_column_text(st, 7), "mentor", dt_db_column_text(st, 8));
 		json_array_append_new(list, o);
 	}
 	if (r != DT_DB_DONE)
@@ -394,14 +394,12 @@ enum dt_err dt_store_mentor_load(struct dt_store *s, const struct dt_scope *scop
 	json_t *binds = json_array(), *list = json_array();
 	int rc = DT_OK;
 	*items = NULL;
-	dt_strbuf_adds(
-		&sql,
-		"SELECT id, name, kind, organization_id, "
-		"(SELECT name FROM organization WHERE id = organization_id), "
-		"(SELECT count(*) FROM contract WHERE status = 'active' AND "
-		"(company_mentor_id = mentor.id OR school_mentor_id = mentor.id)), "
-		"(SELECT min(login) FROM account WHERE mentor_id = mentor.id) "
-		"FROM mentor WHERE 1 = 1");
+	dt_strbuf_adds(&sql, "SELECT id, name, kind, organization_id, "
+			     "(SELECT name FROM organization WHERE id = organization_id), "
+			     "(SELECT count(*) FROM contract WHERE status = 'active' AND "
+			     "(company_mentor_id = mentor.id OR school_mentor_id = mentor.id)), "
+			     "(SELECT min(login) FROM account WHERE mentor_id = mentor.id) "
+			     "FROM mentor WHERE 1 = 1");
 	dt_crud_scope_sql(e, scope, false, &sql, binds);
 	dt_strbuf_adds(&sql, " ORDER BY mentor.organization_id, mentor.name, mentor.id");
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
@@ -438,8 +436,7 @@ out:
 }
 
 enum dt_err dt_store_account_mentor_set(struct dt_store *s, const struct dt_actor *a,
-					const char *login, int64_t mentor_id,
-					struct dt_strbuf *err)
+					const char *login, int64_t mentor_id, struct dt_strbuf *err)
 {
 	json_t *acct = NULL, *m = NULL, *before = NULL, *after = NULL;
 	int64_t aid = 0;
@@ -510,8 +507,7 @@ enum dt_err dt_store_account_mentor_set(struct dt_store *s, const struct dt_acto
 	if (rc == DT_OK) {
 		after = json_pack("{s:o}", "mentor_id",
 				  mentor_id ? json_integer(mentor_id) : json_null());
-		rc = dt_audit_append(s, a, "account.mentor", "account", aid, before, after,
-				     err);
+		rc = dt_audit_append(s, a, "account.mentor", "account", aid, before, after, err);
 	}
 out:
 	rc = dt_tx_end(s, rc, err);

@@ -85,15 +85,15 @@ static void test_decide_exhaustive(void **state)
 						for (int sg = 0; sg < 2; sg++) {
 							struct dt_problems ps = DT_PROBLEMS_INIT;
 							struct dt_signer w = { kinds[k], mentor };
-							struct dt_signoff_facts f = {
-								99, sites[si], cm, sm,
-								sg ? "王师傅" : NULL
-							};
+							struct dt_signoff_facts f = { 99, sites[si],
+										      cm, sm,
+										      sg ? "王师傅"
+											 : NULL };
 							bool del = false;
-							int want = oracle(kinds[k], mentor, sites[si],
-									  cm, sm, sg);
-							enum dt_err rc =
-								dt_signoff_decide(&ps, &w, &f, &del);
+							int want = oracle(kinds[k], mentor,
+									  sites[si], cm, sm, sg);
+							enum dt_err rc = dt_signoff_decide(
+								&ps, &w, &f, &del);
 							assert_int_equal(rc == DT_OK, want >= 0);
 							if (want >= 0)
 								assert_int_equal(del, want == 1);

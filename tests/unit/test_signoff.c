@@ -194,7 +194,7 @@ static void test_batch_all_or_nothing(void **state)
 				break;
 			}
 			case 1: bad_id = 999999; break; /* missing */
-			case 2: /* zhang's */
+			case 2:                         /* zhang's */
 				for (int j = 0; j < n && !bad_id; j++)
 					if (owner[j] == 2)
 						bad_id = ids[j];
@@ -258,18 +258,18 @@ static void test_batch_all_or_nothing(void **state)
 	int64_t total = -1, open = 0;
 	for (int j = 0; j < n; j++)
 		open += owner[j] == 1 && !done[j];
-	assert_int_equal(dt_store_record_waiting(f->s, &scope, &sw, 1000, 0, &items, &total,
-						 &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_record_waiting(f->s, &scope, &sw, 1000, 0, &items, &total, &f->err),
+		DT_OK);
 	assert_int_equal(total, open);
 	json_decref(items);
 	struct dt_actor ent = { "ent", NULL, &scope };
 	struct dt_store_signer se = { DT_SIGNER_ENTERPRISE, x.aent, false };
 	json_t *out = NULL;
 	int64_t zh = ids[1];
-	assert_int_equal(dt_store_record_signoff_batch(f->s, &ent, &scope, &se, &zh, 1, &out,
-						       &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_record_signoff_batch(f->s, &ent, &scope, &se, &zh, 1, &out, &f->err),
+		DT_OK);
 	assert_true(json_is_true(json_object_get(out, "delegate")));
 	assert_string_equal(fx_str(out, "signed_by"), "ent");
 	json_decref(out);
