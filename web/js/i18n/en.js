@@ -247,4 +247,5 @@ export default {
   'mentor.signedN': '{n} entries signed off (by {by})', 'mentor.more': '{n} more: next page',
   'mentor.toSignAll': 'Sign off ({n})',
   'nav.mentors': 'Mentors', 'about.mentors': 'Company and school mentors (双导师): qualification, skill level, contact and the trainees each has.', 'mentor.trainees': 'Trainees',
+  'mentor.delegate': '(signed by a delegate of the organisation)',
 };

@@ -247,4 +247,5 @@ export default {
   'mentor.signedN': '已签核 {n} 条（签核人：{by}）', 'mentor.more': '还有 {n} 条，下一页',
   'mentor.toSignAll': '去签核（{n} 条）',
   'nav.mentors': '导师名册', 'about.mentors': '企业导师与学校导师（双导师）：资质、技能等级、联系方式及所带学员数。', 'mentor.trainees': '在带学员',
+  'mentor.delegate': '（机构代签）',
 };
