@@ -61,6 +61,7 @@ int cmd_delete(int argc, char **argv);
 int cmd_contract(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_mentor(int argc, char **argv);
 int cmd_refdata(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);

@@ -196,6 +196,14 @@ static const struct dt_cmd commands[] = {
 	  "  Indicators with targets and attainment, the ranking with the score's parts,\n"
 	  "  monthly trends as charts, alerts and supervision (docs/CLI.md).\n",
 	  "the annual evaluation report of a pilot city or province as PDF" },
+	{ "mentor", cmd_mentor, DT_CMD_DB | DT_CMD_KEY,
+	  "mentor link MENTOR_ID LOGIN | mentor load [--db PATH] [--key-file PATH]\n"
+	  "  link             make account LOGIN the mentor's own (MENTOR_ID 0: unlink): it\n"
+	  "                   signs off as the mentor the contracts name; the account is an\n"
+	  "                   enterprise's (company mentor) or a school's (school mentor)\n"
+	  "  load             every mentor with the number of active contracts naming it\n"
+	  "  The register itself: add mentor, list mentors, update mentor.\n",
+	  "link a mentor's account; each mentor's load" },
 	{ "record", cmd_record, DT_CMD_DB | DT_CMD_KEY,
 	  "record signoff ID [--db PATH] [--key-file PATH]\n"
 	  "  Signs off record-book entry ID; a signed entry can no longer be changed.\n",

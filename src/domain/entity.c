@@ -104,6 +104,23 @@ static const struct dt_field organization_fields[] = {
 	SYS_TIMES,
 };
 
+/* A mentor (双导师) of an enterprise (kind company) or a school (kind school). */
+static const struct dt_field mentor_fields[] = {
+	ID_FIELD,
+	{ "name", DT_F_TEXT, R | S | Q, 0, 50, NULL, NULL, NULL, NULL, "姓名", "Name" },
+	{ "organization_id", DT_F_REF, R | I | F, 0, 0, NULL, "organization", NULL, NULL,
+	  "所在机构", "Organization" },
+	{ "kind", DT_F_ENUM, R | I | F | S, 0, 0, "company|school", NULL, NULL, NULL, "导师类型",
+	  "Kind" },
+	{ "qualification", DT_F_TEXT, Q, 0, 200, NULL, NULL, NULL, NULL, "资质证书",
+	  "Qualification" },
+	{ "skill_level", DT_F_INT, F | S, 1, 5, NULL, NULL, NULL, NULL, "技能等级", "Skill level" },
+	{ "phone", DT_F_TEXT, 0, 0, 30, NULL, NULL, NULL, dt_field_phone, "联系电话", "Phone" },
+	{ "email", DT_F_TEXT, 0, 0, 100, NULL, NULL, NULL, dt_field_email, "电子邮箱", "Email" },
+	REGION_SYS,
+	SYS_TIMES,
+};
+
 static const struct dt_field programme_fields[] = {
 	ID_FIELD,
 	{ "code", DT_F_TEXT, R | F | S | Q, 0, 40, NULL, NULL, NULL, NULL, "项目编码",
@@ -194,10 +211,19 @@ static const struct dt_field contract_fields[] = {
 	  "School" },
 	{ "programme_id", DT_F_REF, R | F, 0, 0, NULL, "programme", NULL, NULL, "培养项目",
 	  "Programme" },
-	{ "company_mentor", DT_F_TEXT, R | Q, 0, 50, NULL, NULL, NULL, NULL, "企业导师",
+	/*
+	 * The mentors from the register (mentor.c checks their organisation and
+	 * kind); the names stay too, filled from the register when an id is
+	 * given, and are what old contracts and the CSV import have.
+	 */
+	{ "company_mentor", DT_F_TEXT, Q, 0, 50, NULL, NULL, NULL, NULL, "企业导师",
 	  "Company mentor" },
-	{ "school_mentor", DT_F_TEXT, R | Q, 0, 50, NULL, NULL, NULL, NULL, "学校导师",
+	{ "school_mentor", DT_F_TEXT, Q, 0, 50, NULL, NULL, NULL, NULL, "学校导师",
 	  "School mentor" },
+	{ "company_mentor_id", DT_F_REF, F, 0, 0, NULL, "mentor", NULL, NULL, "企业导师(名册)",
+	  "Company mentor (register)" },
+	{ "school_mentor_id", DT_F_REF, F, 0, 0, NULL, "mentor", NULL, NULL, "学校导师(名册)",
+	  "School mentor (register)" },
 	{ "stipend_monthly", DT_F_INT, R | S, 0, 1000000, NULL, NULL, NULL, NULL, "月津贴(元)",
 	  "Monthly stipend (CNY)" },
 	{ "start_date", DT_F_DATE, R | S, 0, 0, NULL, NULL, NULL, NULL, "开始日期", "Start date" },
@@ -240,6 +266,12 @@ static const struct dt_field record_entry_fields[] = {
 	{ "content", DT_F_TEXT, R | Q, 0, 2000, NULL, NULL, NULL, NULL, "学习内容", "Content" },
 	{ "signed_by", DT_F_TEXT, SYS | F, 0, 64, NULL, NULL, NULL, NULL, "签核导师", "Signed by" },
 	{ "signed_at", DT_F_TIME, SYS, 0, 0, NULL, NULL, NULL, NULL, "签核时间", "Signed at" },
+	{ "signed_mentor_id", DT_F_REF, SYS | F, 0, 0, NULL, "mentor", NULL, NULL, "签核导师编号",
+	  "Signing mentor" },
+	{ "signed_account_id", DT_F_INT, SYS, 0, 0, NULL, NULL, NULL, NULL, "签核账号",
+	  "Signing account" },
+	{ "signed_delegate", DT_F_BOOL, SYS, 0, 0, NULL, NULL, NULL, NULL, "机构代签",
+	  "Signed by a delegate" },
 	REGION_SYS,
 	SYS_TIMES,
 };
@@ -354,6 +386,8 @@ const struct dt_entity dt_entities[] = {
 	  DT_SCOPE_GOV },
 	{ "organization", "organizations", "organization", "机构", "Organization",
 	  FIELDS(organization_fields), NULL, DT_EF_DELETE, DT_SCOPE_PARTY },
+	{ "mentor", "mentors", "mentor", "导师", "Mentor", FIELDS(mentor_fields), "organization_id",
+	  0, DT_SCOPE_PARTY },
 	{ "programme", "programmes", "programme", "培养项目", "Programme", FIELDS(programme_fields),
 	  "school_id", DT_EF_DELETE, DT_SCOPE_PARTY },
 	{ "partnership", "partnerships", "partnership", "校企合作", "Partnership",

@@ -1,7 +1,9 @@
 /*
  * demo_accounts.c - one sign-in per role for the demo pilot, so that a new
  * user can try every view: the parties of one active contract in Shenyang
- * (its school, its enterprise, its trainee) and the officials above them.
+ * (its school, its enterprise, its trainee) and the officials above them,
+ * and its two named mentors' own accounts ("mentor", the company mentor;
+ * "teacher", the school mentor), which sign off as the persons they are.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,8 @@ enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_
 		return dt_error(err, DT_ENOTFOUND, "demo accounts: no active contract in Shenyang");
 	}
 	char school[32], company[32], trainee[32];
+	int64_t cm = json_integer_value(json_object_get(c, "company_mentor_id"));
+	int64_t sm = json_integer_value(json_object_get(c, "school_mentor_id"));
 	snprintf(school, sizeof(school), "org:%lld",
 		 (long long)json_integer_value(json_object_get(c, "school_id")));
 	snprintf(company, sizeof(company), "org:%lld",
@@ -47,6 +51,8 @@ enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_
 		{ "school", "school", school, "院校 / a Shenyang school" },
 		{ "company", "enterprise", company, "企业 / a Shenyang enterprise" },
 		{ "trainee", "trainee", trainee, "学员 / one of its trainees" },
+		{ "mentor", "enterprise", company, "企业导师 / its company mentor" },
+		{ "teacher", "school", school, "学校导师 / its school mentor" },
 	};
 	json_t *list = json_array();
 	for (size_t i = 0; i < DT_ARRAY_SIZE(accounts) && rc == DT_OK; i++) {
@@ -59,6 +65,10 @@ enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_
 						accounts[i].scope ? accounts[i].scope : "", "note",
 						accounts[i].note));
 	}
+	if (rc == DT_OK && cm)
+		rc = dt_store_account_mentor_set(s, a, "mentor", cm, err);
+	if (rc == DT_OK && sm)
+		rc = dt_store_account_mentor_set(s, a, "teacher", sm, err);
 	if (rc == DT_OK)
 		*out = list;
 	else

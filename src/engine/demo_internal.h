@@ -101,6 +101,9 @@ struct dt_demo_city {
 	int nent, nsch;
 };
 
+/* Company mentors of the largest enterprise (demo_plan.c). */
+#define DT_DEMO_MAX_MENTORS 6
+
 struct dt_demo_org {
 	int64_t id;
 	int city, region, industry, size; /* size: 0 micro .. 3 large */
@@ -109,15 +112,21 @@ struct dt_demo_org {
 	int partners[2], npartners;
 	int slot0, nslots;
 	int nmentors;
+	int64_t mentor_ids
+		[DT_DEMO_MAX_MENTORS]; /* the register's, made on first use (0: not yet) */
 	double weight;
 	/* school */
 	int prog0, nprog;
 	struct dt_demo_ilist ents; /* partner enterprises (for transfers) */
 };
 
+/* School mentors per programme in the register. */
+#define DT_DEMO_SCHOOL_MENTORS 4
+
 struct dt_demo_prog {
 	int64_t id;
 	int school, occ, level, months, company_h, school_h;
+	int64_t mentor_ids[DT_DEMO_SCHOOL_MENTORS]; /* its school mentors, made on first use */
 };
 
 struct dt_demo_slot {

@@ -36,6 +36,36 @@ static void mentor_name(struct dt_demo_gen *g, uint64_t tag, uint64_t idx, uint6
 }
 
 /*
+ * Mentor @k of the register behind a contract: tag 2 is company mentor @k
+ * of enterprise @idx (organisation @org), tag 3 school mentor @k of
+ * programme @idx (of school @org).  Its name into @name; made in the
+ * register on first use, with a qualification and skill level from its
+ * own derived stream (the main stream is not touched), its id kept in
+ * *@slot.
+ */
+static int mentor_of(struct dt_demo_gen *g, uint64_t tag, uint64_t idx, uint64_t k, int64_t org,
+		     int64_t *slot, struct dt_strbuf *name)
+{
+	static const char *const company_q[] = { "数控车工高级技师", "焊工技师", "电工高级工",
+						 "钳工技师", "机修钳工高级技师" };
+	static const char *const school_q[] = { "双师型教师", "高级讲师", "讲师 / 技师",
+						"一体化教师" };
+	mentor_name(g, tag, idx, k, name);
+	if (*slot)
+		return DT_OK;
+	struct dt_demo_rng r;
+	dt_demo_derive(g, &r, tag + 100, idx, k);
+	bool company = tag == 2;
+	const char *q = company ? company_q[dt_demo_rng_below(&r, DT_ARRAY_SIZE(company_q))]
+				: school_q[dt_demo_rng_below(&r, DT_ARRAY_SIZE(school_q))];
+	json_t *in =
+		json_pack("{s:s, s:I, s:s, s:s, s:i}", "name", name->buf, "organization_id",
+			  (json_int_t)org, "kind", company ? "company" : "school", "qualification",
+			  q, "skill_level", (int)(1 + dt_demo_rng_below(&r, 3)));
+	return dt_demo_w_create(g, "mentor", in, slot, "mentor %s", name->buf);
+}
+
+/*
  * A national ID unique by construction: per (county, birth day) cell each
  * gender counts up, and the k-th man or woman of a cell gets a sequence
  * number from a bijection of k (odd for men, even for women).  A full cell
@@ -431,14 +461,19 @@ static int life_transfer(struct dt_demo_gen *g, const struct cctx *c, const stru
 	if (rc == DT_OK)
 		rc = maybe_intermediate(g, c, c->start, t - 1);
 	struct dt_strbuf m2 = DT_STRBUF_INIT;
-	mentor_name(g, 2, (uint64_t)(to - g->ents),
-		    dt_demo_rng_below(&g->rng, (uint32_t)to->nmentors), &m2);
-	json_t *args = date_args(t), *out = NULL;
+	size_t to_idx = (size_t)(to - g->ents);
+	uint32_t k2 = dt_demo_rng_below(&g->rng, (uint32_t)to->nmentors);
+	int64_t *slot2 = &g->ents[to_idx].mentor_ids[k2];
+	int rc2 = mentor_of(g, 2, to_idx, k2, to->id, slot2, &m2);
+	json_t *args = rc2 == DT_OK ? date_args(t) : NULL, *out = NULL;
 	if (args) {
 		json_object_set_new(args, "enterprise_id", json_integer(to->id));
 		json_object_set_new(args, "company_mentor", json_string(m2.buf));
+		json_object_set_new(args, "company_mentor_id", json_integer(*slot2));
 	}
 	dt_strbuf_release(&m2);
+	if (rc2 != DT_OK)
+		return rc2;
 	if (rc == DT_OK)
 		rc = dt_demo_w_act(g, c->id, DT_CEV_TRANSFER, DT_PARTY_ENTERPRISE, args, &out);
 	else
@@ -488,22 +523,31 @@ static int write_contract_life(struct dt_demo_gen *g, int64_t i, const struct dt
 		c.ratio -= 0.12 + 0.08 * dt_demo_rng_unit(&g->rng); /* below plan */
 
 	struct dt_strbuf cm = DT_STRBUF_INIT, sm = DT_STRBUF_INIT;
-	int64_t ent_idx = c.ent - g->ents;
-	mentor_name(g, 2, (uint64_t)ent_idx, dt_demo_rng_below(&g->rng, (uint32_t)c.ent->nmentors),
-		    &cm);
+	int64_t ent_idx = c.ent - g->ents, prog_idx = c.prog - g->progs;
+	uint32_t kc = dt_demo_rng_below(&g->rng, (uint32_t)c.ent->nmentors);
 	/* A few school mentors per programme, the first with the most trainees. */
-	mentor_name(g, 3, (uint64_t)(c.prog - g->progs),
-		    dt_demo_rng_chance(&g->rng, 0.5) ? 0 : dt_demo_rng_below(&g->rng, 4), &sm);
+	uint32_t ks = dt_demo_rng_chance(&g->rng, 0.5) ? 0 : dt_demo_rng_below(&g->rng, 4);
+	int64_t *cslot = &g->ents[ent_idx].mentor_ids[kc],
+		*sslot = &g->progs[prog_idx].mentor_ids[ks];
+	int rc = mentor_of(g, 2, (uint64_t)ent_idx, kc, c.ent->id, cslot, &cm);
+	if (rc == DT_OK)
+		rc = mentor_of(g, 3, (uint64_t)prog_idx, ks, c.sch->id, sslot, &sm);
 	char sd[DT_DATE_STRLEN], ed[DT_DATE_STRLEN];
 	dt_demo_date_str(c.start, sd);
 	dt_demo_date_str(c.end, ed);
-	json_t *in = json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:i, s:s, s:s}", "trainee_id",
-			       (json_int_t)tid, "enterprise_id", (json_int_t)c.ent->id, "school_id",
-			       (json_int_t)c.sch->id, "programme_id", (json_int_t)c.prog->id,
-			       "company_mentor", cm.buf, "school_mentor", sm.buf, "stipend_monthly",
-			       c.stipend, "start_date", sd, "end_date", ed);
-	int rc = dt_demo_w_create(g, "contract", in, &c.id, "contract of trainee %lld",
-				  (long long)i + 1);
+	json_t *in =
+		rc != DT_OK
+			? NULL
+			: json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:i, s:s, s:s}",
+				    "trainee_id", (json_int_t)tid, "enterprise_id",
+				    (json_int_t)c.ent->id, "school_id", (json_int_t)c.sch->id,
+				    "programme_id", (json_int_t)c.prog->id, "company_mentor",
+				    cm.buf, "school_mentor", sm.buf, "company_mentor_id",
+				    (json_int_t)*cslot, "school_mentor_id", (json_int_t)*sslot,
+				    "stipend_monthly", c.stipend, "start_date", sd, "end_date", ed);
+	if (rc == DT_OK)
+		rc = dt_demo_w_create(g, "contract", in, &c.id, "contract of trainee %lld",
+				      (long long)i + 1);
 	dt_strbuf_release(&cm);
 	dt_strbuf_release(&sm);
 	if (rc != DT_OK)

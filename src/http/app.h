@@ -340,6 +340,11 @@ void dt_h_plan_defaults(struct dt_ctx *c);
 void dt_h_inspections_list(struct dt_ctx *c);
 void dt_h_inspection_get(struct dt_ctx *c);
 void dt_h_signoff(struct dt_ctx *c);
+/* h_mentors.c: sign-off by the named mentor, in bulk; waiting entries; mentors' load */
+void dt_h_signoff_one(struct dt_ctx *c, int64_t id);
+void dt_h_signoff_batch(struct dt_ctx *c);
+void dt_h_signoff_waiting(struct dt_ctx *c);
+void dt_h_mentor_load(struct dt_ctx *c);
 void dt_h_audit_list(struct dt_ctx *c);
 void dt_h_audit_verify(struct dt_ctx *c);
 void dt_h_audit_checkpoints(struct dt_ctx *c);

@@ -93,6 +93,7 @@ unsigned dt_entity_write_perm(const char *entity)
 		{ "trainee", DT_P_TRAINEE },     { "contract", DT_P_CONTRACT },
 		{ "record_entry", DT_P_RECORD }, { "assessment", DT_P_ASSESS },
 		{ "outcome", DT_P_ASSESS },      { "pilot_task", DT_P_PILOT },
+		{ "mentor", DT_P_CONTRACT }, /* an organisation's own staff: not officials */
 		{ "target", DT_P_TARGET },       { "min_wage", DT_P_TARGET },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)

@@ -120,13 +120,7 @@ void dt_h_signoff(struct dt_ctx *c)
 			      company ? "http.signoff_company" : "http.signoff_school", NULL);
 		return;
 	}
-	json_t *out = NULL;
-	rc = dt_store_record_signoff(c->store, &c->actor, dt_ctx_scope(c), id, &out, &c->err);
-	if (rc != DT_OK) {
-		dt_reply_store_error(c, rc);
-		return;
-	}
-	dt_reply_json(c, 200, out);
+	dt_h_signoff_one(c, id); /* as the named mentor or a delegate (h_mentors.c) */
 }
 
 void dt_h_audit_list(struct dt_ctx *c)

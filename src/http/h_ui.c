@@ -118,6 +118,9 @@ static const char *const screens[] = {
 	"accounts",
 	"account",
 	"activate",
+	/* mentors: the register and bulk sign-off (web/js/views/signoff.js) */
+	"mentors",
+	"signoff",
 };
 
 /* Is @path (length @n) a screen of the application? */

@@ -61,8 +61,15 @@ const struct dt_route dt_routes[] = {
 	  "The annual evaluation report of a pilot region as PDF: {file} is YEAR.pdf (lang=zh|en)" },
 	{ "POST", "/api/v1/contracts/{id}/{action}", dt_h_contract_action, 0, DT_R_OPT_BODY,
 	  "Contract life cycle: submit, withdraw, approve, activate, complete, dissolve, transfer" },
+	/* Mentors as people: bulk sign-off, what waits for it, each mentor's load (h_mentors.c) */
+	{ "POST", "/api/v1/record-entries/signoff", dt_h_signoff_batch, DT_P_SIGNOFF, DT_R_BODY,
+	  "Sign off many record-book entries at once, all or nothing: {\"ids\": [...]}" },
+	{ "GET", "/api/v1/record-entries/waiting", dt_h_signoff_waiting, DT_P_SIGNOFF, 0,
+	  "Record-book entries waiting for your sign-off across trainees (limit, offset; total)" },
+	{ "GET", "/api/v1/mentors/load", dt_h_mentor_load, DT_P_READ, 0,
+	  "The mentors in scope with the number of active contracts naming each" },
 	{ "POST", "/api/v1/record-entries/{id}/signoff", dt_h_signoff, DT_P_SIGNOFF, DT_R_OPT_BODY,
-	  "Sign off a record-book entry" },
+	  "Sign off a record-book entry (as its named mentor, or as a delegate of the organisation)" },
 	/* Bulk import and export, background jobs (h_io.c; docs/IMPORT.md) */
 	{ "POST", "/api/v1/imports", dt_h_import, 0, DT_R_UPLOAD,
 	  "Start an import job: the CSV file is the body (?kind=K, partial, encoding)" },

@@ -114,6 +114,26 @@ static enum dt_err make_successor(struct dt_store *s, const struct dt_actor *a, 
 		json_object_set(in, carry[i],
 				v && !json_is_null(v) ? v : json_object_get(raw, carry[i]));
 	}
+	/*
+	 * The mentors from the register: as given, else the predecessor's
+	 * while the party stays and no other name is given (a mentor of the
+	 * old party cannot be the new one's).
+	 */
+	static const char *const mentor[][3] = {
+		{ "company_mentor_id", "company_mentor", "enterprise_id" },
+		{ "school_mentor_id", "school_mentor", "school_id" },
+	};
+	for (size_t i = 0; i < DT_ARRAY_SIZE(mentor); i++) {
+		json_t *v = json_object_get(args, mentor[i][0]);
+		json_t *name = json_object_get(args, mentor[i][1]);
+		bool same = json_equal(json_object_get(in, mentor[i][2]),
+				       json_object_get(raw, mentor[i][2]));
+		if (v && !json_is_null(v))
+			json_object_set(in, mentor[i][0], v);
+		else if (same && (!name || json_is_null(name)) &&
+			 !json_is_null(json_object_get(raw, mentor[i][0])))
+			json_object_set(in, mentor[i][0], json_object_get(raw, mentor[i][0]));
+	}
 	size_t n0 = s->problems.n;
 	int rc = dt_contract_transfer_check(
 		&s->problems,
@@ -340,6 +360,43 @@ enum dt_err dt_store_record_signoff_at(struct dt_store *s, const struct dt_actor
 				       const struct dt_scope *scope, int64_t id, const char *at,
 				       json_t **out, struct dt_strbuf *err)
 {
+	return dt_store_record_signoff_as(s, a, scope, NULL, id, at, out, err);
+}
+
+/*
+ * The mentor the contract of entry @id names for the entry's site, into
+ * *@mentor and its name into @name; 0 when none is named.
+ */
+static enum dt_err named_mentor(struct dt_store *s, int64_t id, int64_t *mentor,
+				struct dt_strbuf *name, struct dt_strbuf *err)
+{
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s,
+		"SELECT m.id, m.name FROM record_entry r JOIN contract c ON c.id = r.contract_id "
+		"JOIN mentor m ON m.id = CASE r.site WHEN 'company' THEN c.company_mentor_id "
+		"ELSE c.school_mentor_id END WHERE r.id = ?",
+		err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, id);
+	int r = dt_db_step(st);
+	*mentor = 0;
+	if (r == DT_DB_ROW) {
+		*mentor = dt_db_column_int64(st, 0);
+		dt_strbuf_adds(name, dt_db_column_text(st, 1));
+	}
+	dt_db_reset(st);
+	return r == DT_DB_ROW || r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "mentor", err);
+}
+
+enum dt_err dt_store_record_signoff_as(struct dt_store *s, const struct dt_actor *a,
+				       const struct dt_scope *scope,
+				       const struct dt_store_signer *who, int64_t id,
+				       const char *at, json_t **out, struct dt_strbuf *err)
+{
+	struct dt_strbuf mname = DT_STRBUF_INIT;
+	int64_t mentor = 0;
+	bool delegate = true;
 	const struct dt_entity *e = dt_entity_find("record_entry");
 	json_t *before = NULL, *after = NULL;
 	char now[DT_TIME_STRLEN];
@@ -370,19 +427,35 @@ enum dt_err dt_store_record_signoff_at(struct dt_store *s, const struct dt_actor
 		dt_error(err, rc, "record-book entry %lld is already signed off by %s",
 			 (long long)id, by ? by : "?");
 	}
+	if (rc == DT_OK && who && who->named) {
+		/* a carried-over record book: signed by the mentor its contract names */
+		rc = named_mentor(s, id, &mentor, &mname, err);
+		delegate = mentor == 0;
+	} else if (rc == DT_OK && who) {
+		rc = dt_signoff_check_one(s, who, before, &mentor, &mname, &delegate, err);
+	}
 	if (rc == DT_OK) {
-		struct dt_db_stmt *st =
-			dt_sql_prepare(s,
-				       "UPDATE record_entry SET signed_by = ?, signed_at = ?, "
-				       "updated_at = ? WHERE id = ?",
-				       err);
+		struct dt_db_stmt *st = dt_sql_prepare(
+			s,
+			"UPDATE record_entry SET signed_by = ?, signed_at = ?, updated_at = ?, "
+			"signed_mentor_id = ?, signed_account_id = ?, signed_delegate = ? WHERE id = ?",
+			err);
 		if (!st) {
 			rc = DT_EDB;
 		} else {
-			dt_db_bind_text(st, 1, a->login, -1);
+			dt_db_bind_text(st, 1, mentor ? mname.buf : a->login, -1);
 			dt_db_bind_text(st, 2, at ? at : now, -1);
 			dt_db_bind_text(st, 3, now, -1);
-			dt_db_bind_int64(st, 4, id);
+			if (mentor)
+				dt_db_bind_int64(st, 4, mentor);
+			else
+				dt_db_bind_null(st, 4);
+			if (who && who->account_id)
+				dt_db_bind_int64(st, 5, who->account_id);
+			else
+				dt_db_bind_null(st, 5);
+			dt_db_bind_int64(st, 6, delegate ? 1 : 0);
+			dt_db_bind_int64(st, 7, id);
 			if (dt_db_step(st) != DT_DB_DONE)
 				rc = dt_sql_error(s, "record_entry", err);
 			dt_db_reset(st);
@@ -395,6 +468,7 @@ enum dt_err dt_store_record_signoff_at(struct dt_store *s, const struct dt_actor
 				     after, err);
 	rc = dt_tx_end(s, rc, err);
 	json_decref(before);
+	dt_strbuf_release(&mname);
 	if (rc == DT_OK && out)
 		*out = after;
 	else

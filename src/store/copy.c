@@ -42,6 +42,7 @@ static const struct copy_table {
 	{ "occupation", false },
 	{ "pilot", false },
 	{ "organization", false },
+	{ "mentor", false },
 	{ "programme", false },
 	{ "partnership", false },
 	{ "demand", false },

@@ -11,6 +11,9 @@
  * differs from the fold, a row deleted without an event, a row present
  * without an event that created it (or after the event that deleted it).
  * Events without content (an unmasked read, a revocation) fold to nothing.
+ * A bulk sign-off is one event for many entries (entity_id NULL, action
+ * record_entry.signoff_batch, after {"ids", "region", "set"}): its "set"
+ * is laid over each listed entry in its place in the event order.
  *
  * One pass per table: the events of its records in (record, event) order
  * from the index audit(entity, entity_id) with their afters, merged in C
@@ -418,13 +421,123 @@ static void judge(struct run *r, const struct table *t, int64_t id, struct fold 
 		compare_row(r, t, row, id, f, text);
 }
 
+/* The bulk sign-offs (signoff.c): each listed entry with the event and its columns. */
+struct batch_hit {
+	int64_t rid, ev;
+	size_t set; /* index into the batches' texts */
+};
+
+struct batches {
+	struct batch_hit *hit;
+	size_t n, cap, next; /* next: the first hit not yet laid over */
+	json_t *sets;        /* the events' "set" objects as canonical text */
+	json_t *evs;         /* their columns: [ts, region] */
+};
+
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct batch_hit *x = a, *y = b;
+	if (x->rid != y->rid)
+		return (x->rid > y->rid) - (x->rid < y->rid);
+	return (x->ev > y->ev) - (x->ev < y->ev);
+}
+
+static void batches_release(struct batches *b)
+{
+	free(b->hit);
+	json_decref(b->sets);
+	json_decref(b->evs);
+}
+
+/* Load the bulk sign-off events of @entity (none but for record_entry), sorted by entry. */
+static enum dt_err batches_load(struct run *r, const char *entity, struct batches *b,
+				struct dt_strbuf *err)
+{
+	memset(b, 0, sizeof(*b));
+	b->sets = json_array();
+	b->evs = json_array();
+	if (strcmp(entity, "record_entry"))
+		return DT_OK;
+	struct dt_db_stmt *st = dt_db_prepare(
+		r->s->db,
+		"SELECT id, after, ts, region FROM audit WHERE entity = 'record_entry' AND "
+		"entity_id IS NULL AND action IN ('signoff_batch', 'record_entry.signoff_batch') "
+		"ORDER BY id",
+		err);
+	if (!st)
+		return DT_EDB;
+	int rc = DT_OK, k;
+	while ((k = dt_db_step(st)) == DT_DB_ROW) {
+		const char *after = dt_db_column_text(st, 1);
+		json_t *o = after ? json_loads(after, 0, NULL) : NULL;
+		json_t *ids = json_object_get(o, "ids"), *set = json_object_get(o, "set");
+		char *text =
+			json_is_object(set) ? json_dumps(set, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		size_t i;
+		json_t *v;
+		if (text) {
+			size_t idx = json_array_size(b->sets);
+			char ts[40];
+			dt_audit_column_ts(st, 2, ts);
+			json_array_append_new(b->sets, json_string(text));
+			json_array_append_new(
+				b->evs,
+				json_pack("[s, I]", ts, (json_int_t)dt_db_column_int64(st, 3)));
+			json_array_foreach(ids, i, v)
+			{
+				if (b->n == b->cap) {
+					size_t cap = b->cap ? 2 * b->cap : 256;
+					struct batch_hit *h = realloc(b->hit, cap * sizeof(*h));
+					if (!h) {
+						rc = dt_error(err, DT_ENOMEM, "out of memory");
+						break;
+					}
+					b->hit = h;
+					b->cap = cap;
+				}
+				b->hit[b->n++] =
+					(struct batch_hit){ json_integer_value(v),
+							    dt_db_column_int64(st, 0), idx };
+			}
+		}
+		free(text);
+		json_decref(o);
+		if (rc != DT_OK)
+			break;
+	}
+	if (rc == DT_OK && k != DT_DB_DONE)
+		rc = dt_sql_error(r->s, "audit", err);
+	dt_db_finalize(st);
+	if (b->n)
+		qsort(b->hit, b->n, sizeof(*b->hit), hit_cmp);
+	return rc;
+}
+
+/* Lay the bulk sign-offs of record @rid before event @before_ev (INT64_MAX: all) over @f. */
+static void batches_fold(struct batches *b, int64_t rid, int64_t before_ev, struct fold *f)
+{
+	while (b->next < b->n && b->hit[b->next].rid < rid)
+		b->next++;
+	while (b->next < b->n && b->hit[b->next].rid == rid && b->hit[b->next].ev < before_ev) {
+		const struct batch_hit *h = &b->hit[b->next++];
+		const char *text = json_string_value(json_array_get(b->sets, h->set));
+		json_t *ev = json_array_get(b->evs, h->set);
+		struct create c = { rid, json_integer_value(json_array_get(ev, 1)), "" };
+		snprintf(c.ts, sizeof(c.ts), "%s", json_string_value(json_array_get(ev, 0)));
+		fold_event(f, h->ev, "record_entry.signoff", text, strlen(text), NULL, &c);
+	}
+}
+
 /* Merge @t's rows with the fold of each of its records' events. */
 static enum dt_err check_table(struct run *r, const struct table *t, struct dt_strbuf *err)
 {
 	struct dt_strbuf sql = DT_STRBUF_INIT, text = DT_STRBUF_INIT;
 	struct fold f = { 0, DT_STRBUF_INIT, false, DT_STRBUF_INIT, NULL, t->entity, false, { 0 } };
 	struct dt_db_stmt *ev = NULL, *row = NULL;
-	int rc = DT_OK;
+	struct batches bat;
+	int rc = batches_load(r, t->entity, &bat, err);
+	if (rc != DT_OK)
+		goto out;
 
 	/*
 	 * The events of the table's records in (record, event) order, which the
@@ -469,6 +582,7 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 		/* the events of record eid */
 		fold_reset(&f);
 		while (es == DT_DB_ROW && dt_db_column_int64(ev, 0) == eid) {
+			batches_fold(&bat, eid, dt_db_column_int64(ev, 1), &f);
 			char whole[128];
 			const char *act = dt_audit_action(dt_db_column_text(ev, 2), t->entity,
 							  whole, sizeof(whole));
@@ -479,6 +593,7 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 				   (size_t)dt_db_column_bytes(ev, 3), dt_db_column_text(ev, 6), &c);
 			es = dt_db_step(ev);
 		}
+		batches_fold(&bat, eid, INT64_MAX, &f);
 		judge(r, t, eid, &f, rid == eid ? row : NULL, &text);
 		if (rid == eid)
 			rs = dt_db_step(row);
@@ -488,6 +603,7 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 out:
 	dt_db_finalize(ev);
 	dt_db_finalize(row);
+	batches_release(&bat);
 	fold_release(&f);
 	dt_strbuf_release(&sql);
 	dt_strbuf_release(&text);

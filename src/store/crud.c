@@ -358,6 +358,14 @@ static const struct party_rule org_rules[] = {
 	  " WHERE enterprise_id = ? OR school_id = ?))" },
 	{ "contract", " AND (enterprise_id = ? OR school_id = ?)",
 	  " AND (enterprise_id = ? OR school_id = ?)" },
+	/* its own mentors, and its partners' (a contract names the other party's mentor) */
+	{ "mentor",
+	  " AND (organization_id = ?"
+	  " OR organization_id IN (SELECT school_id FROM partnership WHERE enterprise_id = ?)"
+	  " OR organization_id IN (SELECT enterprise_id FROM partnership WHERE school_id = ?)"
+	  " OR organization_id IN (SELECT school_id FROM contract WHERE enterprise_id = ?)"
+	  " OR organization_id IN (SELECT enterprise_id FROM contract WHERE school_id = ?))",
+	  " AND organization_id = ?" },
 	{ "record_entry", CONTRACT_OF_ORG, CONTRACT_OF_ORG },
 	{ "assessment", CONTRACT_OF_ORG, CONTRACT_OF_ORG },
 	{ "outcome", CONTRACT_OF_ORG, CONTRACT_OF_ORG },
@@ -375,6 +383,10 @@ static const struct party_rule trainee_rules[] = {
 	{ "place", NULL, NULL },
 	{ "trainee", " AND id = ?", " AND id = ?" },
 	{ "contract", " AND trainee_id = ?", " AND trainee_id = ?" },
+	{ "mentor",
+	  " AND (id IN (SELECT company_mentor_id FROM contract WHERE trainee_id = ?)"
+	  " OR id IN (SELECT school_mentor_id FROM contract WHERE trainee_id = ?))",
+	  NULL },
 	{ "record_entry", CONTRACT_OF_TRAINEE, CONTRACT_OF_TRAINEE },
 	{ "assessment", CONTRACT_OF_TRAINEE, CONTRACT_OF_TRAINEE },
 	{ "outcome", CONTRACT_OF_TRAINEE, CONTRACT_OF_TRAINEE },

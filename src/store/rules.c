@@ -19,6 +19,7 @@
 #include "core/date.h"
 #include "core/utf8.h"
 #include "domain/assessment.h"
+#include "domain/mentor.h"
 #include "domain/natid.h"
 #include "domain/period.h"
 #include "domain/plan.h"
@@ -242,6 +243,29 @@ static int64_t first_id(struct dt_store *s, const char *sql, int64_t a)
 	return id;
 }
 
+/*
+ * The contract's mentor of kind @kind: the one of register field @idf must
+ * be of that kind and of the contract's party @partyf, and its name goes
+ * into text field @namef (what old rows and the import have); without an
+ * id the name is required.
+ */
+static void contract_mentor(struct dt_store *s, const struct dt_entity *e, json_t *row,
+			    json_t *refs, const char *idf, const char *namef, const char *kind,
+			    const char *partyf)
+{
+	if (!has(row, idf)) {
+		if (!has_text(row, namef))
+			dt_problem_add(&s->problems, namef, "mentor.name_or_id", NULL);
+		return;
+	}
+	json_t *m = dt_rules_ref(s, e, row, refs, idf);
+	if (!m)
+		return; /* the field check has said so */
+	struct dt_mentor_ref ref = { num(m, "id"), num(m, "organization_id"), str(m, "kind") };
+	if (dt_mentor_contract_check(&s->problems, idf, &ref, kind, num(row, partyf)) == DT_OK)
+		json_object_set(row, namef, json_object_get(m, "name"));
+}
+
 static enum dt_err contract_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
 				  json_t *before, json_t *refs, struct dt_strbuf *err)
 {
@@ -280,6 +304,10 @@ static enum dt_err contract_rules(struct dt_store *s, const struct dt_entity *e,
 			json_object_set(row, "planned_school_hours",
 					json_object_get(prog, "school_hours"));
 	}
+	contract_mentor(s, e, row, refs, "company_mentor_id", "company_mentor", "company",
+			"enterprise_id");
+	contract_mentor(s, e, row, refs, "school_mentor_id", "school_mentor", "school",
+			"school_id");
 	if (!has(row, "probation_months"))
 		json_object_set_new(row, "probation_months", json_integer(3));
 	if (has(row, "start_date") && has(row, "end_date"))
@@ -444,6 +472,18 @@ static enum dt_err pilot_rules(struct dt_store *s, json_t *row, struct dt_strbuf
 	return first_kind(s);
 }
 
+/* A mentor belongs to an organisation of its kind (an enterprise's or a school's). */
+static enum dt_err mentor_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
+				json_t *refs, struct dt_strbuf *err)
+{
+	json_t *org = dt_rules_ref(s, e, row, refs, "organization_id");
+	size_t n0 = s->problems.n;
+	if (org)
+		dt_mentor_org_check(&s->problems, str(row, "kind"), str(org, "kind"));
+	dt_store_problems_noted(s, n0, err);
+	return first_kind(s);
+}
+
 static enum dt_err organization_rules(struct dt_store *s, json_t *row)
 {
 	/* A warning only: the write goes on, the caller reads it in dt_store_problems(). */
@@ -477,6 +517,8 @@ enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const s
 		rc = demand_rules(s, e, row, refs, err);
 	else if (!strcmp(n, "pilot"))
 		rc = pilot_rules(s, row, err);
+	else if (!strcmp(n, "mentor"))
+		rc = mentor_rules(s, e, row, refs, err);
 	else if (!strcmp(n, "pilot_task")) {
 		if (!has(row, "status"))
 			json_object_set_new(row, "status", json_string("planned"));

@@ -26,6 +26,7 @@
 #include "core/strbuf.h"
 #include "domain/contract.h"
 #include "domain/finding.h"
+#include "domain/mentor.h"
 #include "domain/natid.h"
 
 struct dt_store;
@@ -297,6 +298,75 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
 enum dt_err dt_store_record_signoff_at(struct dt_store *s, const struct dt_actor *a,
 				       const struct dt_scope *scope, int64_t id, const char *at,
 				       json_t **out, struct dt_strbuf *err);
+
+/* ---- mentors and sign-off by the named mentor (store/signoff.c) ---- */
+
+/** Who signs off: what kind of signer and through which account. */
+struct dt_store_signer {
+	enum dt_signer_kind kind; /* domain/mentor.h */
+	int64_t account_id;       /* the signing account (0: none, the command line); its
+				     mentor (account.mentor_id) is looked up */
+	bool named; /* unrestricted: sign as the mentor the contract names (a carried-over
+		       record book, the demo's history), a delegate where none is named */
+};
+
+/**
+ * dt_store_record_signoff_at() as @who (NULL: an unrestricted delegate,
+ * as the command line signs): the named mentor signs as itself (signed_by
+ * its name, signed_mentor_id), an organisation's shared account as a
+ * delegate (signed_delegate); refusals are problems (domain/mentor.h).
+ */
+enum dt_err dt_store_record_signoff_as(struct dt_store *s, const struct dt_actor *a,
+				       const struct dt_scope *scope,
+				       const struct dt_store_signer *who, int64_t id,
+				       const char *at, json_t **out, struct dt_strbuf *err);
+
+/* The most entries one bulk sign-off takes. */
+#define DT_SIGNOFF_BATCH_MAX 5000
+
+/**
+ * Sign off the @n entries @ids as @who, all or nothing, in one transaction
+ * with ONE audit event ("record_entry.signoff_batch", its after
+ * {"ids": [...], "region": the first entry's, "set": the columns written});
+ * store/coverage.c folds it into each entry's history.  The first entry
+ * that may not be signed (missing or outside @scope: "signoff.missing";
+ * signed already; not the caller's) refuses the whole batch, its problem
+ * naming that id; nothing is written then.  *@out (may be NULL) gets
+ * {"signed": n, "ids": [...], "signed_by", "signed_at", "delegate"}.
+ */
+enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_actor *a,
+					  const struct dt_scope *scope,
+					  const struct dt_store_signer *who, const int64_t *ids,
+					  size_t n, json_t **out, struct dt_strbuf *err);
+
+/**
+ * The entries waiting for @who's sign-off within @scope, oldest first:
+ * *@items an array of {id, contract_id, trainee_id, trainee_name, date,
+ * site, hours, content, mentor}, @limit from @offset; *@total all of them.
+ */
+enum dt_err dt_store_record_waiting(struct dt_store *s, const struct dt_scope *scope,
+				    const struct dt_store_signer *who, int64_t limit,
+				    int64_t offset, json_t **items, int64_t *total,
+				    struct dt_strbuf *err);
+
+/**
+ * The mentors within @scope with their load: *@items an array of {id, name,
+ * kind, organization_id, organization, trainees (active contracts naming
+ * the mentor), account (a login linked to it, or null)}, by organisation
+ * and name.
+ */
+enum dt_err dt_store_mentor_load(struct dt_store *s, const struct dt_scope *scope, json_t **items,
+				 struct dt_strbuf *err);
+
+/**
+ * Link account @login to mentor @mentor_id (0: unlink): the account must be
+ * of the mentor's organisation (its scope) and of the matching role
+ * (enterprise for a company mentor, school for a school mentor);
+ * "mentor.account_org" otherwise.  Audited ("account.mentor").
+ */
+enum dt_err dt_store_account_mentor_set(struct dt_store *s, const struct dt_actor *a,
+					const char *login, int64_t mentor_id,
+					struct dt_strbuf *err);
 
 /* ---- indicator aggregates (store/agg.c) ---- */
 

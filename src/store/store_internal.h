@@ -291,6 +291,14 @@ enum dt_err dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_
 json_t *dt_rules_ref(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
 		     const char *field);
 
+/*
+ * signoff.c: may @who sign entry @entry (its row as dt_crud_get gives it)?
+ * Its mentor into *@mentor and @name (0 when a delegate signs), *@delegate;
+ * a refusal is a problem in the store's problems.
+ */
+enum dt_err dt_signoff_check_one(struct dt_store *s, const struct dt_store_signer *who,
+				 json_t *entry, int64_t *mentor, struct dt_strbuf *name,
+				 bool *delegate, struct dt_strbuf *err);
 /* A row of @table by id as a JSON object of raw columns; DT_ENOTFOUND if absent. */
 enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
 		       struct dt_strbuf *err);

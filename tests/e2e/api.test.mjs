@@ -23,7 +23,7 @@ import {
 } from './helpers.mjs';
 
 const KINDS = ['regions', 'occupations', 'pilots', 'pilot-tasks', 'organizations', 'programmes',
-  'partnerships', 'demands', 'places', 'trainees', 'contracts', 'record-entries', 'assessments',
+  'partnerships', 'demands', 'places', 'trainees', 'mentors', 'contracts', 'record-entries', 'assessments',
   'outcomes', 'targets', 'min-wages', 'alerts'];
 const MASKED = /^\d{4}\*{10}[\dX]{4}$/;
 // what a caller without pii:read sees (docs/API.md, "Personal data")

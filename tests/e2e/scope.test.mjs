@@ -343,6 +343,12 @@ const CASES = {
   'GET /api/v1/reports/{region}/{file}': (route) => regionCases(route, (c) => `/api/v1/reports/${c}/${YEAR}.pdf`),
   'POST /api/v1/record-entries/{id}/signoff': (route) => perRole(route, (u) => kase(route, u, 'signoff', ids[u.login].record_entry,
     (id) => ({ method: 'POST', path: `/api/v1/record-entries/${id}/signoff` }), { server: 'W' })),
+  // bulk sign-off: an entry outside the scope is refused as a missing one, naming it
+  'POST /api/v1/record-entries/signoff': (route) => perRole(route, (u) => kase(route, u, 'signoff batch', ids[u.login].record_entry,
+    (id) => ({ method: 'POST', path: '/api/v1/record-entries/signoff', body: { ids: [id] } }), { server: 'W', idIn: 'body' })),
+  // the caller's own waiting entries and the mentors' load: lists within the scope, no record parameter
+  'GET /api/v1/record-entries/waiting': NONE,
+  'GET /api/v1/mentors/load': NONE,
   'POST /api/v1/alerts/{id}/{action}': (route) => perRole(route, (u) => ['ack', 'resolve'].map((a) => kase(route, u, a, ids[u.login].alert,
     (id) => ({ method: 'POST', path: `/api/v1/alerts/${id}/${a}`, body: { note: 'walk' } }), { server: 'W' }))),
   'GET /api/v1/exports/{file}': (route) => perKind(route, (u, k) => {

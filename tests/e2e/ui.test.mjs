@@ -189,10 +189,10 @@ test('start-up: the first screen\'s API calls are made once, early, and later sc
 
     // The other screens' modules were not part of the start-up.
     // They are fetched when the browser is idle, one after another: wait
-    // for all eleven rather than for the first.
-    const later = /\/js\/views\/(registry|contract|records|pilots|alerts|audit|imports|inspect|findings|plans|accounts)\.js$/;
+    // for all twelve rather than for the first.
+    const later = /\/js\/views\/(registry|contract|records|pilots|alerts|audit|imports|inspect|findings|plans|accounts|signoff)\.js$/;
     await page.waitForFunction((re) => performance.getEntriesByType('resource')
-      .filter((e) => new RegExp(re).test(e.name)).length >= 11, later.source);
+      .filter((e) => new RegExp(re).test(e.name)).length >= 12, later.source);
     const late = await page.evaluate((re) => performance.getEntriesByType('resource')
       .filter((e) => new RegExp(re).test(e.name))
       .map((e) => ({ file: e.name.replace(/.*\/js\//, ''), before: e.startTime < window.readyAt })), later.source);
@@ -309,8 +309,8 @@ test('forms: a field error is shown at its field; a trainee and a contract are c
     assert.equal(await page.inputValue('select[name=enterprise_id]'), String(pilot.ids.enterprise));
     await pick('school_id', pilot.ids.school);
     await pick('programme_id', c0.programme_id);
-    await page.getByLabel('企业导师').fill('王师傅');
-    await page.getByLabel('学校导师').fill('李老师');
+    await page.getByLabel('企业导师', { exact: true }).fill('王师傅');
+    await page.getByLabel('学校导师', { exact: true }).fill('李老师');
     await page.getByLabel('月津贴').fill('3200');
     await page.getByLabel('开始日期').fill('2026-09-01');
     // An end before the start: the API's error appears at end_date.

@@ -672,15 +672,21 @@ static void make_old(struct fx *f, int64_t upd, const char *full, int64_t v2_fro
 	assert_int_equal(dt_db_step(q), DT_DB_ROW);
 	assert_true(dt_db_column_int64(q, 0) >= 10);
 	dt_db_finalize(q);
-	if (dt_db_exec(db,
-		       "BEGIN; DROP TABLE audit; CREATE TABLE audit (id INTEGER PRIMARY KEY, "
-		       "ts TEXT NOT NULL, actor TEXT NOT NULL, request_id TEXT, action TEXT NOT "
-		       "NULL, entity TEXT NOT NULL, entity_id INTEGER, before TEXT, after TEXT, "
-		       "region INTEGER, prev_hash ANY NOT NULL, hash ANY NOT NULL) STRICT; "
-		       "CREATE INDEX audit_entity ON audit(entity, entity_id); "
-		       "CREATE INDEX audit_region ON audit(region, id); "
-		       "DELETE FROM meta WHERE key IN ('audit_v2_from', 'audit_v3_from')",
-		       &err) != DT_OK)
+	if (dt_db_exec(
+		    db,
+		    "BEGIN; DROP TABLE audit; CREATE TABLE audit (id INTEGER PRIMARY KEY, "
+		    "ts TEXT NOT NULL, actor TEXT NOT NULL, request_id TEXT, action TEXT NOT "
+		    "NULL, entity TEXT NOT NULL, entity_id INTEGER, before TEXT, after TEXT, "
+		    "region INTEGER, prev_hash ANY NOT NULL, hash ANY NOT NULL) STRICT; "
+		    "CREATE INDEX audit_entity ON audit(entity, entity_id); "
+		    "CREATE INDEX audit_region ON audit(region, id); "
+		    "DELETE FROM meta WHERE key IN ('audit_v2_from', 'audit_v3_from'); "
+		    /* what 013 adds to tables it does not make, so that it can run again */
+		    "DROP INDEX IF EXISTS contract_company_mentor; DROP INDEX IF EXISTS contract_school_mentor; "
+		    "ALTER TABLE contract DROP COLUMN company_mentor_id; ALTER TABLE contract DROP COLUMN school_mentor_id; "
+		    "ALTER TABLE record_entry DROP COLUMN signed_mentor_id; ALTER TABLE record_entry DROP COLUMN signed_account_id; "
+		    "ALTER TABLE record_entry DROP COLUMN signed_delegate; ALTER TABLE account DROP COLUMN mentor_id; ",
+		    &err) != DT_OK)
 		fail_msg("old table: %s", err.buf);
 	struct dt_db_stmt *ins = fx_prepare(
 		db, "INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, "

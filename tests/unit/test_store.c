@@ -406,6 +406,12 @@ static void test_every_entity(void **state)
 					  "region", "210105"),
 				"phone", json_string("13800000000"), "gender", "M", "210105");
 
+	/* a mentor of the enterprise: its region is the enterprise's */
+	round_trip(f, "mentor",
+		   json_pack("{s:s, s:I, s:s, s:i}", "name", "李师傅", "organization_id",
+			     (json_int_t)ent, "kind", "company", "skill_level", 3),
+		   "qualification", json_string("数控车工技师证"), "kind", "company", "210102");
+
 	struct fx_world w = { ent, sch, prog, tr };
 	int64_t con = round_trip(f, "contract", fx_contract_in(&w, "2025-09-01", "2028-08-31"),
 				 "stipend_monthly", json_integer(2600), "trainee_id",

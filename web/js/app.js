@@ -64,6 +64,8 @@ const VIEWS = {
   plans: () => import('./views/plans.js'),
   // accounts (账号管理): the accounts one manages, my account, activation
   accounts: () => import('./views/accounts.js'),
+  // ---- mentors: bulk sign-off (待签核) ----
+  signoff: () => import('./views/signoff.js'),
 };
 const later = (mod, name) => async (ctx) => (await VIEWS[mod]())[name](ctx);
 
@@ -95,6 +97,8 @@ const ROUTES = [
   ['/accounts/bulk', later('accounts', 'bulkView')],
   ['/accounts/:id', later('accounts', 'accountView')],
   ['/account', later('accounts', 'myAccountView')],
+  // ---- mentors: bulk sign-off (待签核) ----
+  ['/signoff', later('signoff', 'signoffView')],
   ['/:screen/new', later('registry', 'formView')],
   ['/:screen/:id/edit', later('registry', 'formView')],
   ['/:screen/:id', later('registry', 'detailView')],
@@ -275,6 +279,8 @@ function navItems() {
   else if (can('rectify') && (role() === 'school' || role() === 'enterprise')) items.push(['/findings', 'field.myRectification']);
   // supervision planning (督查计划): the officials who plan or read plans, and inspectors
   if (can('supervise') || isGov()) items.push(['/plans', 'plan.nav']);
+  // ---- mentors: bulk sign-off (待签核) ----
+  if (can('signoff') && role() !== 'admin') items.push(['/signoff', 'nav.signoff']);
   if (can('audit')) items.push(['/audit', 'nav.audit']);
   // accounts (账号管理): those one manages; one's own for everyone
   if (delegates()) items.push(['/accounts', 'acct.nav']);

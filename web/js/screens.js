@@ -17,6 +17,8 @@ export const REGISTRY = {
   demands: { entity: 'demand', columns: ['enterprise_id', 'occupation_id', 'level', 'year', 'count'], sort: ['year', 'level', 'count'], filters: ['year', 'level'] },
   places: { entity: 'place', columns: ['enterprise_id', 'programme_id', 'year', 'capacity'], sort: ['year', 'capacity'], filters: ['year'] },
   trainees: { entity: 'trainee', columns: ['name', 'national_id', 'gender', 'birth_date', 'region'], sort: ['name', 'birth_date', 'region'], filters: ['gender'] },
+  // ---- mentors (双导师): the register; the list adds each mentor's trainees ----
+  mentors: { entity: 'mentor', columns: ['name', 'organization_id', 'kind', 'qualification', 'skill_level'], sort: ['name', 'kind', 'skill_level'], filters: ['kind', 'skill_level'] },
   contracts: { entity: 'contract', columns: ['id', 'trainee_id', 'enterprise_id', 'school_id', 'start_date', 'end_date', 'status'], sort: ['id', 'start_date', 'end_date', 'stipend_monthly'], filters: ['status'] },
   // Not in the registry menu: the pilot screens use its forms.
   pilots: { entity: 'pilot', columns: ['name', 'region', 'period_start', 'period_end'], sort: ['name', 'region'], filters: [] },

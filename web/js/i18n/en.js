@@ -314,4 +314,11 @@ export default {
   'acct.activate': 'Activate and sign in',
   'acct.activateLink': 'Have an activation code? Activate your account',
   'acct.haveAccount': 'Have a password? Sign in',
+  // ---- mentors (双导师) and bulk sign-off ----
+  'nav.signoff': 'Sign-off', 'mentor.signoffTitle': 'Entries awaiting sign-off', 'mentor.waitingTotal': '{n} entries wait for your sign-off',
+  'mentor.selectAll': 'Select all', 'mentor.selected': '{n} selected', 'mentor.signSelected': 'Sign off selected',
+  'mentor.signedN': '{n} entries signed off (by {by})', 'mentor.more': '{n} more: next page',
+  'mentor.toSignAll': 'Sign off ({n})',
+  'nav.mentors': 'Mentors', 'about.mentors': 'Company and school mentors (双导师): qualification, skill level, contact and the trainees each has.', 'mentor.trainees': 'Trainees',
+  'mentor.delegate': '(signed by a delegate of the organisation)',
 };

@@ -314,4 +314,11 @@ export default {
   'acct.activate': '激活并登录',
   'acct.activateLink': '有激活码？激活账号',
   'acct.haveAccount': '已有密码？去登录',
+  // ---- mentors (双导师) and bulk sign-off ----
+  'nav.signoff': '待签核', 'mentor.signoffTitle': '待签核记录', 'mentor.waitingTotal': '共 {n} 条等待您签核',
+  'mentor.selectAll': '全选', 'mentor.selected': '已选 {n} 条', 'mentor.signSelected': '签核所选',
+  'mentor.signedN': '已签核 {n} 条（签核人：{by}）', 'mentor.more': '还有 {n} 条，下一页',
+  'mentor.toSignAll': '去签核（{n} 条）',
+  'nav.mentors': '导师名册', 'about.mentors': '企业导师与学校导师（双导师）：资质、技能等级、联系方式及所带学员数。', 'mentor.trainees': '在带学员',
+  'mentor.delegate': '（机构代签）',
 };

@@ -200,14 +200,15 @@ export async function dashboardView(ctx) {
 async function workbench() {
   const s = getSession();
   const party = myParty();
-  const [pending, active, recent] = await Promise.all([
+  const site = role() === 'enterprise' ? 'company' : role() === 'school' ? 'school' : null;
+  const [pending, active, waiting] = await Promise.all([
     get(`/contracts${qs({ status: 'pending', limit: 100, sort: '-id' })}`),
     get(`/contracts${qs({ status: 'active', limit: 100, sort: '-id' })}`),
-    role() === 'trainee' ? Promise.resolve({ items: [] }) : get(`/record-entries${qs({ sort: '-date', limit: 300 })}`),
+    // what waits for this signer across trainees, with the true count (待签核)
+    site ? get(`/record-entries/waiting${qs({ limit: 10 })}`) : Promise.resolve({ items: [], total: 0 }),
   ]);
   const mine = pending.items.filter((c) => party && !c[`approved_${party}_at`]);
-  const site = role() === 'enterprise' ? 'company' : role() === 'school' ? 'school' : null;
-  const toSign = recent.items.filter((e) => !e.signed_at && e.site === site);
+  const toSign = waiting.items;
   await resolveRefs('contract', [...mine, ...active.items.slice(0, 10)], ['trainee_id', 'enterprise_id', 'school_id']);
   const title = role() === 'trainee' ? t('work.titleTrainee') : t('work.title');
   const f = { name: 'trainee_id', type: 'ref', ref: 'trainee' };
@@ -219,12 +220,13 @@ async function workbench() {
       h('div', { class: 'cards' },
         h('div', { class: 'card' }, h('p', { class: 'card-title' }, t('work.awaitingMe')), h('p', { class: 'card-value' }, num(mine.length))),
         h('div', { class: 'card' }, h('p', { class: 'card-title' }, t('work.active')), h('p', { class: 'card-value' }, active.next ? `${num(active.items.length)}+` : num(active.items.length))),
-        site ? h('div', { class: 'card' }, h('p', { class: 'card-title' }, t('work.toSign')), h('p', { class: 'card-value' }, num(toSign.length))) : null),
+        site ? h('a', { class: 'card', href: '/signoff', 'data-test': 'to-sign' }, h('p', { class: 'card-title' }, t('work.toSign')), h('p', { class: 'card-value' }, num(waiting.total))) : null),
       h('div', { class: 'grid2' },
         h('section', { class: 'panel', 'aria-labelledby': 'w-ap' }, h('h2', { id: 'w-ap' }, t('work.awaitingMe')),
           mine.length ? h('ul', { class: 'links' }, mine.map(contractRow)) : h('p', { class: 'empty' }, t('work.nothing'))),
         h('section', { class: 'panel', 'aria-labelledby': 'w-sign' }, h('h2', { id: 'w-sign' }, site ? t('work.toSign') : t('work.myContracts')),
-          site ? (toSign.length ? h('ul', { class: 'links' }, toSign.slice(0, 10).map((e) => h('li', null, h('a', { href: `/contracts/${e.contract_id}/record-book` }, `${date(e.date)} · ${e.content}`), h('span', { class: 'muted' }, ` · ${num(e.hours)} h`)))) : h('p', { class: 'empty' }, t('work.nothing')))
+          site ? (toSign.length ? [h('ul', { class: 'links' }, toSign.map((e) => h('li', null, h('a', { href: `/contracts/${e.contract_id}/record-book` }, `${e.trainee_name} · ${date(e.date)} · ${e.content}`), h('span', { class: 'muted' }, ` · ${num(e.hours)} h`)))),
+            h('p', null, h('a', { class: 'btn primary', href: '/signoff', 'data-test': 'to-sign-all' }, t('mentor.toSignAll', { n: num(waiting.total) })))] : h('p', { class: 'empty' }, t('work.nothing')))
             : (active.items.length || pending.items.length ? h('ul', { class: 'links' }, [...active.items, ...pending.items].map(contractRow)) : h('p', { class: 'empty' }, t('work.nothing'))))),
       active.items.length ? h('section', { class: 'panel', 'aria-labelledby': 'w-act' }, h('h2', { id: 'w-act' }, t('work.active')),
         h('ul', { class: 'links' }, active.items.slice(0, 10).map(contractRow)),

@@ -126,7 +126,8 @@ export async function recordBookView(ctx) {
               h('td', { class: 'num' }, num(e.hours)),
               h('td', { class: 'content' }, e.content),
               h('td', null, e.signed_at
-                ? h('span', { class: 'ok' }, '✓ ', t('records.signedBy', { who: e.signed_by || '', at: dateTime(e.signed_at) }))
+                ? h('span', { class: 'ok' }, '✓ ', t('records.signedBy', { who: e.signed_by || '', at: dateTime(e.signed_at) }),
+                  e.signed_delegate ? h('span', { class: 'muted small', 'data-test': 'delegate' }, ` ${t('mentor.delegate')}`) : null)
                 : (canSignOff(e.site) ? h('button', { type: 'button', class: 'btn small primary', on: { click: () => signoff(e) } }, t('records.signoffBtn'))
                   : h('span', { class: 'muted' }, t('records.awaitingSign'))))))))))) : h('p', { class: 'empty' }, t('records.none')))),
   };

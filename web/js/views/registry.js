@@ -35,6 +35,8 @@ export async function listView(ctx) {
   const params = { ...filters, ...d.fixed, q: q.get('q') || undefined, sort: sort || undefined, limit: PAGE, cursor: q.get('cursor') || undefined };
   const page = await get(`/${d.kind}${qs(params)}`);
   await resolveRefs(d.entity, page.items);
+  // mentors: trainees per mentor (active contracts naming it), from the register's load
+  const load = d.entity === 'mentor' ? new Map((await get('/mentors/load')).items.map((m) => [m.id, m.trainees])) : null;
   const fields = fieldsOf(d.entity);
   const title = t(`nav.${screen}`);
 
@@ -49,6 +51,7 @@ export async function listView(ctx) {
       render: (r) => (first ? h('a', { href: `/${screen}/${r.id}` }, value(d.entity, f, r)) : value(d.entity, f, r)),
     };
   });
+  if (load) cols.push({ label: t('mentor.trainees'), num: true, render: (r) => String(load.get(r.id) ?? 0) });
   if (d.columns[0] !== 'id' && !['name', 'code'].includes(d.columns[0])) {
     cols.unshift({ label: label(d.entity, 'id'), num: true, render: (r) => h('a', { href: `/${screen}/${r.id}`, 'aria-label': `${t('list.open')} #${r.id}` }, `#${r.id}`) });
   }

@@ -1,0 +1,302 @@
+/*
+ * test_signoff.c - mentors as people in the store (store/signoff.c, rules.c,
+ * coverage.c), on either backend: the register's rule, contracts naming
+ * their mentors (names filled from the register, kind and organisation
+ * checked), sign-off by the named mentor or a delegate, and bulk sign-off
+ * as a property: random batches, some with one bad id (signed already,
+ * missing, another mentor's, another site's), either change nothing at all
+ * (every table and the audit trail byte for byte) and name the first bad
+ * id, or sign every listed entry with one audit event more; at the end the
+ * records check finds every entry as its events (the batches' included) say.
+ */
+#include "store_fixture.h"
+
+#include "core/banned.h"
+
+struct world {
+	struct fx_world w;
+	int64_t m1, m2, ms; /* two company mentors, one school mentor */
+	int64_t c1, c2;     /* contracts naming m1 and m2 (and ms) */
+	int64_t a1, a2, aent;
+};
+
+static int64_t mentor(struct fx *f, int64_t org, const char *kind, const char *name)
+{
+	return fx_create(f, "mentor",
+			 json_pack("{s:s, s:I, s:s}", "name", name, "organization_id",
+				   (json_int_t)org, "kind", kind));
+}
+
+static int64_t account(struct fx *f, const char *login, const char *role, int64_t org)
+{
+	char scope[32];
+	int64_t id = 0;
+	snprintf(scope, sizeof(scope), "org:%lld", (long long)org);
+	if (dt_store_account_add(f->s, &f->actor, login, role, scope, "Kq7#vLp2-mentor-Zr9w", &id,
+				 &f->err) != DT_OK)
+		fail_msg("account %s: %s", login, f->err.buf);
+	return id;
+}
+
+static int64_t named_contract(struct fx *f, struct fx_world *w, int64_t cm, int64_t sm)
+{
+	w->trainee = fx_trainee(f, "210102", NULL);
+	json_t *in = fx_contract_in(w, "2025-09-01", "2028-08-31");
+	json_object_del(in, "company_mentor");
+	json_object_del(in, "school_mentor");
+	json_object_set_new(in, "company_mentor_id", json_integer(cm));
+	json_object_set_new(in, "school_mentor_id", json_integer(sm));
+	int64_t id = fx_create(f, "contract", in);
+	assert_int_equal(fx_act(f, id, DT_CEV_SUBMIT, 0, NULL, NULL), DT_OK);
+	for (int p = 0; p < DT_PARTY_N; p++)
+		assert_int_equal(fx_act(f, id, DT_CEV_APPROVE, (enum dt_party)p, NULL, NULL),
+				 DT_OK);
+	assert_int_equal(fx_act(f, id, DT_CEV_ACTIVATE, 0, NULL, NULL), DT_OK);
+	return id;
+}
+
+static struct world setup_world(struct fx *f)
+{
+	struct world x;
+	x.w = fx_world(f);
+	x.m1 = mentor(f, x.w.ent, "company", "王师傅");
+	x.m2 = mentor(f, x.w.ent, "company", "张师傅");
+	x.ms = mentor(f, x.w.sch, "school", "李老师");
+	x.c1 = named_contract(f, &x.w, x.m1, x.ms);
+	x.c2 = named_contract(f, &x.w, x.m2, x.ms);
+	x.a1 = account(f, "wang", "enterprise", x.w.ent);
+	x.a2 = account(f, "zhang", "enterprise", x.w.ent);
+	x.aent = account(f, "ent", "enterprise", x.w.ent);
+	assert_int_equal(dt_store_account_mentor_set(f->s, &f->actor, "wang", x.m1, &f->err),
+			 DT_OK);
+	assert_int_equal(dt_store_account_mentor_set(f->s, &f->actor, "zhang", x.m2, &f->err),
+			 DT_OK);
+	return x;
+}
+
+static int64_t entry(struct fx *f, int64_t con, int day, const char *site)
+{
+	char date[16];
+	struct dt_date d = { 2025, 9, 1 };
+	d = dt_date_add_days(d, day);
+	dt_date_format(d, date);
+	return fx_create(f, "record_entry",
+			 json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)con,
+				   "date", date, "site", site, "hours", 1.0, "content", "实训"));
+}
+
+static void test_register_and_contracts(void **state)
+{
+	struct fx *f = *state;
+	struct world x = setup_world(f);
+	/* a company mentor of a school is refused */
+	assert_int_equal(fx_create_rc(f, "mentor",
+				      json_pack("{s:s, s:I, s:s}", "name", "错", "organization_id",
+						(json_int_t)x.w.sch, "kind", "company")),
+			 DT_EINVAL);
+	assert_true(fx_has_ferr(f, "organization_id"));
+	/* the names come from the register */
+	json_t *c = NULL;
+	assert_int_equal(dt_store_get(f->s, NULL, "contract", x.c1, 0, &c, &f->err), DT_OK);
+	assert_string_equal(fx_str(c, "company_mentor"), "王师傅");
+	assert_string_equal(fx_str(c, "school_mentor"), "李老师");
+	json_decref(c);
+	/* a school mentor as company mentor, a mentor of another enterprise: refused */
+	struct fx_world w2 = x.w;
+	w2.trainee = fx_trainee(f, "210102", NULL);
+	json_t *in = fx_contract_in(&w2, "2025-09-01", "2028-08-31");
+	json_object_set_new(in, "company_mentor_id", json_integer(x.ms));
+	assert_int_equal(fx_create_rc(f, "contract", in), DT_EINVAL);
+	assert_true(fx_has_ferr(f, "company_mentor_id"));
+	int64_t other = fx_org(f, "enterprise", 210102, "别家");
+	int64_t mo = mentor(f, other, "company", "赵师傅");
+	in = fx_contract_in(&w2, "2025-09-01", "2028-08-31");
+	json_object_set_new(in, "company_mentor_id", json_integer(mo));
+	assert_int_equal(fx_create_rc(f, "contract", in), DT_EINVAL);
+	assert_true(fx_has_ferr(f, "company_mentor_id"));
+	/* an account of another organisation is not linked to the mentor */
+	account(f, "other", "enterprise", other);
+	assert_int_equal(dt_store_account_mentor_set(f->s, &f->actor, "other", x.m1, &f->err),
+			 DT_EINVAL);
+	/* the load: one active contract each, the school mentor two */
+	json_t *load = NULL;
+	if (dt_store_mentor_load(f->s, NULL, &load, &f->err) != DT_OK)
+		fail_msg("load: %s", f->err.buf);
+	size_t i;
+	json_t *m;
+	int seen = 0;
+	json_array_foreach(load, i, m)
+	{
+		int64_t id = fx_int(m, "id");
+		if (id == x.m1 || id == x.m2)
+			assert_int_equal(fx_int(m, "trainees"), 1), seen++;
+		if (id == x.ms)
+			assert_int_equal(fx_int(m, "trainees"), 2), seen++;
+		if (id == mo)
+			assert_int_equal(fx_int(m, "trainees"), 0), seen++;
+	}
+	assert_int_equal(seen, 4);
+	json_decref(load);
+}
+
+/* A tiny xorshift for the property test: the same batches every run. */
+static uint64_t rng = 88172645463325252ull;
+static uint32_t below(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+static void test_batch_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct world x = setup_world(f);
+	enum { N = 40 };
+	int64_t ids[2 * N + 4];
+	int owner[2 * N + 4]; /* 1: wang's, 2: zhang's, 0: a school entry */
+	bool done[2 * N + 4] = { false };
+	int n = 0;
+	for (int d = 0; d < N; d++) {
+		ids[n] = entry(f, x.c1, d, "company"), owner[n++] = 1;
+		ids[n] = entry(f, x.c2, d, "company"), owner[n++] = 2;
+	}
+	ids[n] = entry(f, x.c1, 0, "school"), owner[n++] = 0;
+	struct dt_scope scope = { 0, x.w.ent, 0 };
+	struct dt_actor wang = { "wang", NULL, &scope };
+	struct dt_store_signer sw = { DT_SIGNER_ENTERPRISE, x.a1, false };
+	int signed_batches = 0, refused = 0;
+	for (int round = 0; round < 60; round++) {
+		/* a batch of wang's unsigned entries, perhaps with one bad id in it */
+		int64_t batch[8];
+		size_t k = 0, want = (size_t)(1 + below(6));
+		int bad = -1;
+		for (int tries = 0; tries < 200 && k < want; tries++) {
+			int j = (int)below((uint32_t)n);
+			if (owner[j] != 1 || done[j])
+				continue;
+			bool dup = false;
+			for (size_t q = 0; q < k; q++)
+				dup = dup || batch[q] == ids[j];
+			if (!dup)
+				batch[k++] = ids[j];
+		}
+		if (!k)
+			break;
+		int64_t bad_id = 0;
+		if (below(2)) {
+			switch (below(4)) {
+			case 0: { /* signed already */
+				for (int j = 0; j < n && !bad_id; j++)
+					if (done[j])
+						bad_id = ids[j];
+				break;
+			}
+			case 1: bad_id = 999999; break; /* missing */
+			case 2:                         /* zhang's */
+				for (int j = 0; j < n && !bad_id; j++)
+					if (owner[j] == 2)
+						bad_id = ids[j];
+				break;
+			default: bad_id = ids[n - 1]; break; /* a school entry */
+			}
+		}
+		if (bad_id) {
+			bad = (int)below((uint32_t)k + 1);
+			for (size_t q = k; q > (size_t)bad; q--)
+				batch[q] = batch[q - 1];
+			batch[bad] = bad_id;
+			k++;
+		}
+		struct fx_snap before = fx_snapshot(f);
+		dt_strbuf_reset(&f->err);
+		json_t *out = NULL;
+		int rc = dt_store_record_signoff_batch(f->s, &wang, &scope, &sw, batch, k, &out,
+						       &f->err);
+		if (bad_id) {
+			assert_int_not_equal(rc, DT_OK);
+			fx_assert_unchanged(f, &before);
+			const struct dt_problems *ps = dt_store_problems(f->s);
+			char want_id[24];
+			snprintf(want_id, sizeof(want_id), "%lld", (long long)bad_id);
+			assert_string_equal(dt_problem_arg(&ps->v[0], "id"), want_id);
+			refused++;
+		} else {
+			if (rc != DT_OK)
+				fail_msg("batch: %s", f->err.buf);
+			assert_int_equal(fx_int(out, "signed"), (int64_t)k);
+			assert_string_equal(fx_str(out, "signed_by"), "王师傅");
+			assert_int_equal(fx_audit_count(f), before.audit + 1);
+			for (size_t q = 0; q < k; q++)
+				for (int j = 0; j < n; j++)
+					if (ids[j] == batch[q])
+						done[j] = true;
+			signed_batches++;
+		}
+		json_decref(out);
+	}
+	assert_true(signed_batches > 5);
+	assert_true(refused > 5);
+	/* every signed entry holds the mentor; the others nothing */
+	for (int j = 0; j < n; j++) {
+		json_t *e = NULL;
+		assert_int_equal(dt_store_get(f->s, NULL, "record_entry", ids[j], 0, &e, &f->err),
+				 DT_OK);
+		if (done[j]) {
+			assert_string_equal(fx_str(e, "signed_by"), "王师傅");
+			assert_int_equal(fx_int(e, "signed_mentor_id"), x.m1);
+			assert_int_equal(fx_int(e, "signed_account_id"), x.a1);
+			assert_true(json_is_false(json_object_get(e, "signed_delegate")));
+		} else {
+			assert_true(json_is_null(json_object_get(e, "signed_at")));
+		}
+		json_decref(e);
+	}
+	/* the waiting list agrees; the shared account signs as a delegate */
+	json_t *items = NULL;
+	int64_t total = -1, open = 0;
+	for (int j = 0; j < n; j++)
+		open += owner[j] == 1 && !done[j];
+	assert_int_equal(
+		dt_store_record_waiting(f->s, &scope, &sw, 1000, 0, &items, &total, &f->err),
+		DT_OK);
+	assert_int_equal(total, open);
+	json_decref(items);
+	struct dt_actor ent = { "ent", NULL, &scope };
+	struct dt_store_signer se = { DT_SIGNER_ENTERPRISE, x.aent, false };
+	json_t *out = NULL;
+	int64_t zh = ids[1];
+	assert_int_equal(
+		dt_store_record_signoff_batch(f->s, &ent, &scope, &se, &zh, 1, &out, &f->err),
+		DT_OK);
+	assert_true(json_is_true(json_object_get(out, "delegate")));
+	assert_string_equal(fx_str(out, "signed_by"), "ent");
+	json_decref(out);
+	/* the records check folds every batch event into its entries */
+	struct dt_strbuf report = DT_STRBUF_INIT;
+	int64_t found = -1, records = 0;
+	assert_int_equal(dt_store_records_check(f->s, &report, 20, &found, &records, &f->err),
+			 DT_OK);
+	if (found)
+		fail_msg("records check: %s", report.buf);
+	/* and finds an entry changed behind its back */
+	char sql[128];
+	snprintf(sql, sizeof(sql), "UPDATE record_entry SET signed_by = 'x' WHERE id = %lld",
+		 (long long)zh);
+	fx_sql_exec(f, sql);
+	dt_strbuf_reset(&report);
+	assert_int_equal(dt_store_records_check(f->s, &report, 20, &found, &records, &f->err),
+			 DT_OK);
+	assert_int_equal(found, 1);
+	dt_strbuf_release(&report);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_register_and_contracts, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_batch_all_or_nothing, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
