@@ -14,7 +14,7 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := sqlite3 libpq libsodium jansson libh2o-evloop xlsxwriter pwquality zlib # xlsxwriter: XLSX export (io/export.c); pwquality: password rules (core/password.c); zlib: gzip of GET /api/v1/schema (http/h_schema.c)
+PKGS    := sqlite3 libpq libsodium jansson libh2o-evloop xlsxwriter pwquality zlib libcurl # xlsxwriter: XLSX export (io/export.c); pwquality: password rules (core/password.c); zlib: gzip of GET /api/v1/schema (http/h_schema.c); libcurl: notification delivery (engine/deliver.c)
 SAN     ?=
 OPT     ?= -O2
 

@@ -18,6 +18,9 @@ pkgs=(
 	libxlsxwriter-dev libh2o-evloop-dev libssl-dev libglpk-dev curl
 	# gzip of GET /api/v1/schema (src/http/h_schema.c)
 	zlib1g-dev
+	# notification delivery: e-mail over SMTP and webhooks (src/engine/deliver.c); the
+	# tests' SMTP server (tests/e2e/notify.test.mjs)
+	libcurl4-openssl-dev python3-aiosmtpd
 	# the XLSX tests unzip workbooks and check their XML
 	unzip libxml2-utils
 	# password rules (src/core/password.c): libpwquality and cracklib's dictionary

@@ -202,6 +202,8 @@ enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, c
 		rc = dt_audit_append(s, a, "account.create", "account", newid, NULL, after, err);
 		json_decref(after);
 	}
+	if (rc == DT_OK)
+		rc = dt_notify_account_created(s, newid, login, err);
 	rc = dt_tx_end(s, rc, err);
 	if (rc == DT_OK && id)
 		*id = newid;
