@@ -466,6 +466,15 @@ static void pref_field(struct dt_store *s, json_t *in, json_t *cur, const char *
 	dt_strbuf_release(&norm);
 }
 
+/* Has a problem about @field been recorded in this write? */
+static bool field_fault(const struct dt_store *s, const char *field)
+{
+	for (size_t i = 0; i < s->problems.n; i++)
+		if (s->problems.v[i].field && !strcmp(s->problems.v[i].field, field))
+			return true;
+	return false;
+}
+
 enum dt_err dt_store_notify_prefs_set(struct dt_store *s, const struct dt_actor *a, int64_t account,
 				      json_t *in, json_t **out, struct dt_strbuf *err)
 {
@@ -492,10 +501,12 @@ enum dt_err dt_store_notify_prefs_set(struct dt_store *s, const struct dt_actor 
 	pref_field(s, in, cur, "webhook", false, err);
 	pref_field(s, in, cur, "email_to", true, err);
 	pref_field(s, in, cur, "phone", true, err);
-	if (json_is_true(json_object_get(cur, "email")) &&
+	/* a channel on with no address (unless the address given was refused already) */
+	bool bad_to = field_fault(s, "email_to"), bad_phone = field_fault(s, "phone");
+	if (!bad_to && json_is_true(json_object_get(cur, "email")) &&
 	    json_is_null(json_object_get(cur, "email_to")))
 		dt_store_problem(s, err, "email_to", "notify.channel_address", NULL);
-	if (json_is_true(json_object_get(cur, "webhook")) &&
+	if (!bad_phone && json_is_true(json_object_get(cur, "webhook")) &&
 	    json_is_null(json_object_get(cur, "phone")))
 		dt_store_problem(s, err, "phone", "notify.channel_address", NULL);
 	if (dt_ferr_count(s)) {
