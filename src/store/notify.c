@@ -921,3 +921,36 @@ enum dt_err dt_notify_account_created(struct dt_store *s, int64_t id, const char
 	json_decref(args);
 	return rc;
 }
+
+enum dt_err dt_store_notify_replay(struct dt_store *s, const char *entity, int64_t id,
+				   struct dt_strbuf *err)
+{
+	json_t *row = NULL;
+	enum dt_err rc;
+	if (!strcmp(entity, "contract")) {
+		if ((rc = dt_sql_row(s, "contract", id, &row, err)) == DT_OK)
+			rc = dt_notify_contract_submitted(s, row, err);
+	} else if (!strcmp(entity, "record_entry")) {
+		if ((rc = dt_crud_get(s, dt_entity_find("record_entry"), NULL, id, 0, &row, err)) ==
+		    DT_OK)
+			rc = dt_notify_record_entry(s, row, err);
+	} else if (!strcmp(entity, "alert")) {
+		if ((rc = dt_sql_row(s, "alert", id, &row, err)) == DT_OK) {
+			struct dt_alert_in in = {
+				.rule = json_string_value(json_object_get(row, "rule")),
+				.severity = json_string_value(json_object_get(row, "severity")),
+				.subject_kind =
+					json_string_value(json_object_get(row, "subject_kind")),
+				.subject_id = member_id(row, "subject_id"),
+				.region = (int)member_id(row, "region"),
+				.message_zh = json_string_value(json_object_get(row, "message_zh")),
+				.message_en = json_string_value(json_object_get(row, "message_en")),
+			};
+			rc = dt_notify_alert(s, id, &in, err);
+		}
+	} else {
+		rc = dt_error(err, DT_EINVAL, "notify: no event of %s to replay", entity);
+	}
+	json_decref(row);
+	return rc;
+}

@@ -902,6 +902,15 @@ struct dt_notice {
  */
 enum dt_err dt_store_notify(struct dt_store *s, const struct dt_notify_to *to, size_t nto,
 			    const struct dt_notice *n, int *made, struct dt_strbuf *err);
+/**
+ * Notify now, as if it had just happened, of @entity @id: "alert" (raised:
+ * the officials over its region and the organisations it is about),
+ * "contract" (waiting for its parties' approval) or "record_entry" (waiting
+ * for its site's sign-off; none once signed).  For a pilot whose accounts
+ * were made after its history (the demo).  DT_ENOTFOUND for a missing one.
+ */
+enum dt_err dt_store_notify_replay(struct dt_store *s, const char *entity, int64_t id,
+				   struct dt_strbuf *err);
 /** The enabled accounts @to resolves to, as a new JSON array of ids, ascending. */
 enum dt_err dt_store_notify_recipients(struct dt_store *s, const struct dt_notify_to *to,
 				       size_t nto, json_t **ids, struct dt_strbuf *err);

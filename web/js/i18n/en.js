@@ -241,4 +241,16 @@ export default {
   'plan.diff.missing': 'position {pos}: the re-run draws {rerun}, which is not recorded.',
   'plan.diff.result_hash': 'the re-run gives the result hash {rerun}, the plan records {recorded}.',
   'plan.facts': 'The plan', 'plan.createdBy': 'Made by', 'plan.basis': 'Basis',
+  // ---- notifications (消息通知): the bell, the inbox, the channels ----
+  'notify.nav': 'Messages', 'notify.bell': 'Notifications', 'notify.bellUnread': ' unread',
+  'notify.title': 'Notifications', 'notify.summary': '{total} in all, {unread} unread. Unread ones come first.',
+  'notify.empty': 'No notifications.', 'notify.read': 'Read', 'notify.unread': 'Unread',
+  'notify.markRead': 'Mark read', 'notify.markAll': 'Mark all read', 'notify.allRead': '{n} notifications marked read.',
+  'notify.pages': 'Pages', 'notify.newer': 'Newer', 'notify.older': 'Older',
+  'notify.kind.contract_approval': 'Contract to approve', 'notify.kind.record_signoff': 'Entries to sign off', 'notify.kind.alert': 'Alert',
+  'notify.kind.finding_due': 'Finding due', 'notify.kind.account_created': 'Account made', 'notify.kind.case_reviewed': 'Reviewed',
+  'notify.channels': 'How you are told', 'notify.channelsHint': 'The inbox is always on; e-mail and SMS (WeChat) need an address first.',
+  'notify.inapp': 'Inbox (always on)', 'notify.email': 'Also by e-mail', 'notify.emailTo': 'E-mail address',
+  'notify.webhook': 'Also by SMS or WeChat (through your organisation\'s gateway)', 'notify.phone': 'Mobile number',
+  'notify.save': 'Save', 'notify.saved': 'Saved.',
 };
