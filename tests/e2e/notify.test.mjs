@@ -19,7 +19,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 
 import {
-  client, dbPath, expectProblem, expectStatus, freePort, ok, okAsync, run, sleep, startServer,
+  PG, client, dbPath, expectProblem, expectStatus, freePort, ok, okAsync, run, sleep, startServer,
   tmpdir,
 } from './helpers.mjs';
 
@@ -293,4 +293,35 @@ test('kill -9 while the SMTP server holds the message: after a restart nothing i
   assert.equal(webhookKeys.size, (sent0 / 2) + 1);
   await srv.stop();
   srv = null;
+  // the reads, channel changes and their audit events hold together
+  assert.match(ok(['check', '--db', db]), /all checks passed/);
+});
+
+// PostgreSQL: two servers on one database drain one outbox; each message goes out once.
+test('two servers at once: every e-mail sent once, by one of them', { skip: !PG && 'PostgreSQL only (SQLite has one server per file)' }, async () => {
+  const sink = await smtpSink();
+  const extra = ['--smtp-url', sink.url, '--mail-from', FROM, '--webhook-url', hookUrl, '--notify-lease', '30'];
+  const a = await startServer(db, { extra });
+  const b = await startServer(db, { extra });
+  try {
+    const sent0 = outbox().sent;
+    const ca = client(a.base), cb = client(b.base);
+    const ta = expectStatus(await ca.post('/api/v1/session', { login: 'sch', password: pw('sch') }), 200).json.token;
+    const tb = expectStatus(await cb.post('/api/v1/session', { login: 'sch', password: pw('sch') }), 200).json.token;
+    const rounds = 10;
+    for (let i = 0; i < rounds; i++) {
+      const [c, t] = i % 2 ? [cb, tb] : [ca, ta];
+      expectStatus(await c.post(`/api/v1/contracts/${contract.id}/withdraw`, undefined, { token: t }), 200);
+      expectStatus(await c.post(`/api/v1/contracts/${contract.id}/submit`, undefined, { token: t }), 200);
+    }
+    await until(20000, () => outbox().pending === 0, 'the outbox drained by the two servers');
+    assert.equal(outbox().sent, sent0 + 2 * rounds);
+    await sleep(500);
+    const keys = received(sink).map((m) => m.headers['x-dualtrack-idempotency-key']);
+    assert.equal(keys.length, rounds, 'one e-mail per submission');
+    assert.equal(new Set(keys).size, rounds, 'no e-mail twice');
+  } finally {
+    await a.stop();
+    await b.stop();
+  }
 });
