@@ -284,7 +284,7 @@ static void test_record_digest(void **state)
 	dt_store_notify_read_all(f->s, &f->actor, ent, &n, &f->err);
 	dt_store_notify_read_all(f->s, &f->actor, school, &n, &f->err);
 	for (int d = 20; d <= 23; d++) {
-		char date[16];
+		char date[32];
 		snprintf(date, sizeof(date), "2026-11-%d", d);
 		fx_create(f, "record_entry",
 			  json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)c,
