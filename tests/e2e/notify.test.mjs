@@ -19,7 +19,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 
 import {
-  PG, client, dbPath, expectProblem, expectStatus, freePort, ok, okAsync, run, sleep, startServer,
+  PG, client, dbPath, expectProblem, expectStatus, freePort, ok, okAsync, sleep, startServer,
   tmpdir,
 } from './helpers.mjs';
 
@@ -264,12 +264,8 @@ test('kill -9 while the SMTP server holds the message: after a restart nothing i
   const sent0 = outbox().sent;
   expectStatus(await api.post(`/api/v1/contracts/${contract.id}/withdraw`, undefined, { token: tok.sch }), 200);
   expectStatus(await api.post(`/api/v1/contracts/${contract.id}/submit`, undefined, { token: tok.sch }), 200);
-  // claimed (a lease taken), not yet sent
-  await until(5000, () => {
-    const r = run(['notify', 'status', '--db', db]);
-    return r.status === 0 && JSON.parse(r.stdout).pending === 2;
-  }, 'the new outbox rows');
-  await sleep(700);
+  // claimed (a lease taken), the message handed over, its answer not yet given: kill
+  await until(10000, () => fs.existsSync(path.join(slow.folder, 'started-1')), 'the e-mail in the SMTP server');
   srv.proc.kill('SIGKILL');
   await srv.stop();
   srv = null;

@@ -2,7 +2,8 @@
 # (tests/e2e/notify.test.mjs): aiosmtpd on 127.0.0.1:PORT, each message
 # received written whole to DIR/<time in ns>-<n>.eml (written, then
 # renamed, so that a reader never sees half a message), its envelope in
-# DIR/<same>.json.  Usage: python3 smtp_sink.py PORT DIR [DELAY_S]; with
+# DIR/<same>.json; DIR/started-<n> is made when the n-th DATA has come in,
+# before it is answered.  Usage: python3 smtp_sink.py PORT DIR [DELAY_S]; with
 # DELAY_S each DATA is answered that many seconds late (a slow server, to
 # kill the sender while it waits).
 import asyncio
@@ -21,6 +22,8 @@ class Sink:
         self.n = 0
 
     async def handle_DATA(self, server, session, envelope):
+        self.started = getattr(self, "started", 0) + 1
+        open(os.path.join(self.folder, f"started-{self.started}"), "w").close()
         if self.delay:
             await asyncio.sleep(self.delay)
         self.n += 1
