@@ -101,6 +101,7 @@ static const char *no_id_key(const char *t)
 		{ "inspection_check", "inspection_id, code" },
 		{ "attachment", "hash" },
 		{ "attachment_link", "owner_kind, owner_id, hash" },
+		{ "notify_pref", "account_id" },
 	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(tables); i++)
 		if (!strcmp(tables[i].name, t))
