@@ -21,6 +21,9 @@ pkgs=(
 	# XLSX import (src/io/xlsx.c): the ZIP package and its XML parts; the round-trip
 	# test of the import templates fills them with openpyxl
 	libzip-dev libxml2-dev python3-openpyxl
+	# notification delivery: e-mail over SMTP and webhooks (src/engine/deliver.c); the
+	# tests' SMTP server (tests/e2e/notify.test.mjs)
+	libcurl4-openssl-dev python3-aiosmtpd
 	# the XLSX tests unzip workbooks and check their XML
 	unzip libxml2-utils
 	# password rules (src/core/password.c): libpwquality and cracklib's dictionary

@@ -35,6 +35,7 @@
 #include "core/num.h"
 #include "core/sign.h"
 #include "engine/anchor.h"
+#include "engine/deliver.h"
 #include "engine/jobs.h"
 #include "engine/watch.h"
 #include "http/app.h"
@@ -205,6 +206,10 @@ int cmd_serve(int argc, char **argv)
 		{ "trust-proxy", no_argument, NULL, 'X' },
 		{ "metrics-token-file", required_argument, NULL, 'M' },
 		{ "metrics-listen", required_argument, NULL, 'L' },
+		{ "smtp-url", required_argument, NULL, 'E' },
+		{ "mail-from", required_argument, NULL, 'F' },
+		{ "webhook-url", required_argument, NULL, 'W' },
+		{ "notify-lease", required_argument, NULL, 'N' },
 		CLI_OPTIONS_END,
 	};
 	struct cli_db db = CLI_DB_INIT;
@@ -220,7 +225,9 @@ int cmd_serve(int argc, char **argv)
 	char *skey = NULL;
 	struct dt_strbuf dir = DT_STRBUF_INIT;
 	struct dt_sign_key sk;
-	bool have_sk = false, anchored = false;
+	bool have_sk = false, anchored = false, delivering = false;
+	struct dt_deliver_config dcfg = { 0 };
+	int64_t lease = 60;
 	int c, rc = CLI_CONTINUE;
 	const char *metrics_token_file = NULL;
 
@@ -255,6 +262,10 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'X': cfg.trust_proxy = true; break;
 		case 'M': metrics_token_file = optarg; break;
+		case 'E': dcfg.smtp_url = optarg; break;
+		case 'F': dcfg.mail_from = optarg; break;
+		case 'W': dcfg.webhook_url = optarg; break;
+		case 'N': rc = cli_int_arg("--notify-lease", optarg, 2, 3600, &lease); break;
 		default: rc = cli_common_opt(c, &db); break;
 		}
 		if (rc != CLI_CONTINUE)
@@ -270,6 +281,11 @@ int cmd_serve(int argc, char **argv)
 
 	if (metrics_token_file && (rc = load_metrics_token(metrics_token_file)))
 		goto out;
+	dcfg.lease_ms = lease * 1000;
+	if (dt_deliver_configure(&dcfg, &err) != DT_OK) {
+		rc = cli_usage_error("%s", err.buf);
+		goto out;
+	}
 
 	/* Missing database, wrong key, pending migrations: settled before serving. */
 	if ((rc = cli_db_open(&db)))
@@ -366,7 +382,23 @@ int cmd_serve(int argc, char **argv)
 		}
 		anchored = true;
 	}
+	/* Notifications: the outbox drained by e-mail and webhook, findings due daily. */
+	if (!dcfg.public_url)
+		dcfg.public_url = cfg.public_url;
+	if ((rc = dt_deliver_start(db.db_path, so.keys, &dcfg, &err)) != DT_OK) {
+		if (anchored)
+			dt_anchor_stop();
+		anchored = false;
+		dt_fanout_stop();
+		dt_watch_stop();
+		dt_jobs_stop();
+		rc = cli_fail(rc, &err);
+		goto out;
+	}
+	delivering = true;
 	rc = dt_server_run(&so, &app, &err);
+	dt_deliver_stop();
+	delivering = false;
 	dt_anchor_stop();
 	anchored = false;
 	dt_fanout_stop();
@@ -378,6 +410,8 @@ int cmd_serve(int argc, char **argv)
 	}
 	rc = 0;
 out:
+	if (delivering)
+		dt_deliver_stop();
 	if (anchored)
 		dt_anchor_stop();
 	dt_anchor_config(NULL, NULL);

@@ -86,6 +86,23 @@ static const struct dt_cmd commands[] = {
 	  "  ack, resolve     acknowledge or resolve alert ID\n"
 	  "  --note TEXT      what was done (at most 2000 characters)\n",
 	  "monitoring alerts: list, evaluate the rules, acknowledge, resolve" },
+	{ "notify", cmd_notify, DT_CMD_DB,
+	  "notify deliver --once [--smtp-url URL --mail-from ADDR] [--webhook-url URL]\n"
+	  "       [--public-url URL]\n"
+	  "notify due\n"
+	  "notify status\n"
+	  "  deliver --once   send every notification message due in the outbox now (the\n"
+	  "                   server does continuously); exit 1 when some failed (they are\n"
+	  "                   tried again later)\n"
+	  "  --smtp-url URL   the SMTP server, smtp[s]://HOST[:PORT] (default\n"
+	  "                   $DUALTRACK_SMTP_URL); --mail-from ADDR the sender\n"
+	  "                   ($DUALTRACK_MAIL_FROM)\n"
+	  "  --webhook-url URL  where webhook messages are POSTed ($DUALTRACK_WEBHOOK_URL)\n"
+	  "  --public-url URL the server's address, for links ($DUALTRACK_PUBLIC_URL)\n"
+	  "  due              notify the organisations of findings due in 7, 3 and 1 days\n"
+	  "                   (the server does daily; each once)\n"
+	  "  status           the outbox's counts: pending, sent, failing\n",
+	  "notifications: deliver the outbox, findings due, outbox status" },
 	{ "inspection", cmd_inspection, DT_CMD_DB,
 	  "inspection plan --region CODE --year Y --title T --kinds K[,K...] (--count N | --rate R)\n"
 	  "           [--cross-city] [--weights JSON] --inspector LOGIN[:ORG_ID]...\n"
@@ -218,6 +235,7 @@ static const struct dt_cmd commands[] = {
 	  "      [--public-url URL] [--trust-proxy]\n"
 	  "      [--checkpoint-every MINUTES [--checkpoint-dir DIR]] [--signing-key PATH]\n"
 	  "      [--metrics-listen HOST:PORT] [--metrics-token-file FILE]\n"
+	  "      [--smtp-url URL --mail-from ADDR] [--webhook-url URL] [--notify-lease SECONDS]\n"
 	  "      [--db PATH] [--key-file PATH]\n"
 	  "  --listen H:P     the address to listen on: an IPv4 address or localhost, and a\n"
 	  "                   port (default 127.0.0.1:8080)\n"
@@ -241,6 +259,13 @@ static const struct dt_cmd commands[] = {
 	  "                   the file's first line (16+ characters); without it /metrics is 404\n"
 	  "  --metrics-listen H:P  also serve GET /metrics (and nothing else), without a\n"
 	  "                   token, on this address: keep it to a monitoring network\n"
+	  "  --smtp-url URL   send notifications by e-mail through this SMTP server,\n"
+	  "                   smtp[s]://HOST[:PORT] (default $DUALTRACK_SMTP_URL), from\n"
+	  "                   --mail-from ADDR (default $DUALTRACK_MAIL_FROM)\n"
+	  "  --webhook-url URL  POST notifications as JSON here (default $DUALTRACK_WEBHOOK_URL)\n"
+	  "  --notify-lease SECONDS  how long a delivery may take before another server (or\n"
+	  "                   this one, restarted) tries it again, 2..3600 (default 60); a send\n"
+	  "                   may take half of it\n"
 	  "  Serves the HTTP API until SIGTERM or SIGINT, then finishes the requests under way\n"
 	  "  and exits 0.\n",
 	  "serve the HTTP API" },

@@ -704,6 +704,24 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "word.query_value", E, "查询参数值", "query parameter value" },
 	{ "word.path_segment", E, "路径段", "path segment" },
 
+	/* ---- notifications (消息通知; domain/notify.h, store/notify.c) ---- */
+	{ "notify.contract_approval", E, "合同 {contract} 待您审批（{start} 至 {end}）",
+	  "Contract {contract} waits for your approval ({start} to {end})" },
+	{ "notify.record_signoff", E, "有新的培养记录待您签核（首条：合同 {contract}，{date}）",
+	  "New record-book entries wait for your sign-off (first: contract {contract}, {date})" },
+	{ "notify.alert", E, "预警：{message}", "Alert: {message}" },
+	{ "notify.finding_due", E, "整改问题 {finding} 还有 {days} 天到期（{deadline}）",
+	  "Finding {finding} is due in {days} days ({deadline})" },
+	{ "notify.account_created", E, "已为您开通账号 {login}",
+	  "An account {login} was made for you" },
+	{ "notify.case_reviewed", E, "{entity:entity} {id} 已审核",
+	  "{entity:entity} {id} was reviewed" },
+	{ "notify.mail_subject", E, "【双元培育】{title}", "[Dual training] {title}" },
+	{ "notify.mail_footer", E, "查看：{link}", "Open: {link}" },
+	{ "notify.not_found", DT_ENOTFOUND, "没有这条消息", "no such notification" },
+	{ "notify.channel_address", E, "开启该渠道须先填写地址",
+	  "this channel needs an address first" },
+
 	/* ---- labels of what is not an entity field ---- */
 	{ "label.body", E, "请求内容", "Request body" },
 	{ "label.limit", E, "每页条数", "limit" },

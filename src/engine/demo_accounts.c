@@ -3,7 +3,8 @@
  * user can try every view: the parties of one active contract in Shenyang
  * (its school, its enterprise, its trainee) and the officials above them,
  * and its two named mentors' own accounts ("mentor", the company mentor;
- * "teacher", the school mentor), which sign off as the persons they are.
+ * "teacher", the school mentor), which sign off as the persons they are;
+ * with notifications waiting in their inboxes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,70 @@
 #include "core/common.h"
 #include "engine/demo_accounts.h"
 #include "core/banned.h"
+
+/* The ids of up to @limit records of @entity matching @filters (@n pairs), sorted by @sort. */
+static json_t *ids_where(struct dt_store *s, const char *entity, const char **filters, size_t n,
+			 const char *sort, bool desc, int limit)
+{
+	struct dt_query q = { filters, n, NULL, sort, desc, limit, NULL };
+	json_t *items = NULL, *ids = json_array();
+	char *next = NULL;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	if (dt_store_list(s, NULL, entity, &q, &items, &next, &err) == DT_OK) {
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it)
+		{
+			json_t *signed_at = json_object_get(it, "signed_at");
+			if (!signed_at || json_is_null(signed_at))
+				json_array_append(ids, json_object_get(it, "id"));
+		}
+	}
+	free(next);
+	json_decref(items);
+	dt_strbuf_release(&err);
+	return ids;
+}
+
+/*
+ * Notifications waiting in the demo accounts' inboxes (made after the
+ * pilot's history, so that its events found nobody to tell): the newest
+ * open alerts of Shenyang, a contract of the demo school waiting for
+ * approval, the demo contract's newest entry waiting for sign-off, and the
+ * findings due in 7, 3 or 1 days.
+ */
+static enum dt_err demo_notifications(struct dt_store *s, int64_t contract, int64_t school,
+				      struct dt_strbuf *err)
+{
+	char sch[24], con[24];
+	snprintf(sch, sizeof(sch), "%lld", (long long)school);
+	snprintf(con, sizeof(con), "%lld", (long long)contract);
+	const char *alerts[] = { "region", "210100", "status", "open" };
+	const char *pending[] = { "school_id", sch, "status", "pending" };
+	const char *entries[] = { "contract_id", con };
+	static const char *const kinds[] = { "alert", "contract", "record_entry" };
+	json_t *lists[] = {
+		ids_where(s, "alert", alerts, 2, "raised_at", true, 5),
+		ids_where(s, "contract", pending, 2, "id", true, 2),
+		ids_where(s, "record_entry", entries, 1, "date", true, 30),
+	};
+	enum dt_err rc = DT_OK;
+	for (size_t k = 0; k < DT_ARRAY_SIZE(lists); k++) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(lists[k], i, v)
+		{
+			if (rc == DT_OK && (k != 2 || i == 0))
+				rc = dt_store_notify_replay(s, kinds[k], json_integer_value(v),
+							    err);
+		}
+		json_decref(lists[k]);
+	}
+	int made = 0;
+	if (rc == DT_OK)
+		rc = dt_store_notify_findings_due(s, dt_date_today(), &made, err);
+	return rc;
+}
 
 enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_t **out,
 			     struct dt_strbuf *err)
@@ -38,6 +103,7 @@ enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_
 		 (long long)json_integer_value(json_object_get(c, "enterprise_id")));
 	snprintf(trainee, sizeof(trainee), "trainee:%lld",
 		 (long long)json_integer_value(json_object_get(c, "trainee_id")));
+	json_t *c0 = json_incref(c);
 	json_decref(items);
 
 	const struct {
@@ -69,6 +135,10 @@ enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_
 		rc = dt_store_account_mentor_set(s, a, "mentor", cm, err);
 	if (rc == DT_OK && sm)
 		rc = dt_store_account_mentor_set(s, a, "teacher", sm, err);
+	if (rc == DT_OK)
+		rc = demo_notifications(s, json_integer_value(json_object_get(c0, "id")),
+					json_integer_value(json_object_get(c0, "school_id")), err);
+	json_decref(c0);
 	if (rc == DT_OK)
 		*out = list;
 	else

@@ -357,5 +357,11 @@ void dt_h_job_cancel(struct dt_ctx *c);
 void dt_h_job_report(struct dt_ctx *c);
 void dt_h_export(struct dt_ctx *c);
 void dt_h_template(struct dt_ctx *c);
+/* one's own notifications (h_notify.c) */
+void dt_h_notify_list(struct dt_ctx *c);
+void dt_h_notify_read(struct dt_ctx *c);
+void dt_h_notify_read_all(struct dt_ctx *c);
+void dt_h_notify_prefs_get(struct dt_ctx *c);
+void dt_h_notify_prefs_put(struct dt_ctx *c);
 
 #endif

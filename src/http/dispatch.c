@@ -29,6 +29,7 @@
 #include "core/utf8.h"
 #include "domain/arg.h"
 #include "engine/watch.h"
+#include "engine/deliver.h"
 #include "http/app.h"
 #include "http/h_ui.h"
 #include "domain/entity.h"
@@ -913,8 +914,10 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	dt_store_set_viewer(c.store, &(struct dt_viewer){ .pii = false, .own_trainee = 0 });
 	if (res->deferred)
 		goto deferred; /* dt_ctx_resume() finishes and measures it */
-	if (strcmp(hit->method, "GET") && res->status >= 200 && res->status < 300)
-		dt_watch_touch(); /* a change: the alert rules look at it shortly */
+	if (strcmp(hit->method, "GET") && res->status >= 200 && res->status < 300) {
+		dt_watch_touch();   /* a change: the alert rules look at it shortly */
+		dt_deliver_touch(); /* and it may have queued a notification */
+	}
 	if (!res->status) {
 		dt_log_error("request %s: handler for %s set no status", req->request_id,
 			     hit->pattern);

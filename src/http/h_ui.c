@@ -121,6 +121,8 @@ static const char *const screens[] = {
 	/* mentors: the register and bulk sign-off (web/js/views/signoff.js) */
 	"mentors",
 	"signoff",
+	/* notifications: the inbox (web/js/views/inbox.js) */
+	"notifications",
 };
 
 /* Is @path (length @n) a screen of the application? */

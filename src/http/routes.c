@@ -70,6 +70,17 @@ const struct dt_route dt_routes[] = {
 	  "The mentors in scope with the number of active contracts naming each" },
 	{ "POST", "/api/v1/record-entries/{id}/signoff", dt_h_signoff, DT_P_SIGNOFF, DT_R_OPT_BODY,
 	  "Sign off a record-book entry (as its named mentor, or as a delegate of the organisation)" },
+	/* One's own notifications (h_notify.c; docs/NOTIFY.md) */
+	{ "GET", "/api/v1/notifications", dt_h_notify_list, 0, 0,
+	  "Your notifications, unread first (limit, offset), with the total and unread counts" },
+	{ "POST", "/api/v1/notifications/read-all", dt_h_notify_read_all, 0, DT_R_OPT_BODY,
+	  "Mark all your notifications read" },
+	{ "GET", "/api/v1/notifications/preferences", dt_h_notify_prefs_get, 0, 0,
+	  "Your notification channels: the inbox (always), e-mail and webhook" },
+	{ "PUT", "/api/v1/notifications/preferences", dt_h_notify_prefs_put, 0, DT_R_BODY,
+	  "Choose your notification channels and their addresses" },
+	{ "POST", "/api/v1/notifications/{id}/read", dt_h_notify_read, 0, DT_R_OPT_BODY,
+	  "Mark one of your notifications read" },
 	/* Bulk import and export, background jobs (h_io.c; docs/IMPORT.md) */
 	{ "POST", "/api/v1/imports", dt_h_import, 0, DT_R_UPLOAD,
 	  "Start an import job: the CSV file is the body (?kind=K, partial, encoding)" },

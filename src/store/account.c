@@ -254,6 +254,8 @@ enum dt_err dt_account_insert(struct dt_store *s, const struct dt_actor *a, cons
 		rc = dt_audit_append(s, a, "account.create", "account", newid, NULL, after, err);
 		json_decref(after);
 	}
+	if (rc == DT_OK)
+		rc = dt_notify_account_created(s, newid, login, err);
 	if (rc == DT_OK && id)
 		*id = newid;
 	return rc;

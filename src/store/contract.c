@@ -307,6 +307,8 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a,
 		snprintf(action, sizeof(action), "contract.%s", dt_contract_event_name(ev));
 		rc = dt_audit_append(s, a, action, "contract", id, before, after, err);
 	}
+	if (rc == DT_OK && ev == DT_CEV_SUBMIT)
+		rc = dt_notify_contract_submitted(s, raw, err);
 out:
 	if (own) {
 		if (rc == DT_OK)

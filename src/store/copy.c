@@ -55,6 +55,9 @@ static const struct copy_table {
 	{ "account", false },
 	{ "credential", false },
 	{ "account_profile", false },
+	{ "notification", false },
+	{ "notify_outbox", false },
+	{ "notify_pref", false },
 	{ "pilot_task", false },
 	{ "target", false },
 	{ "alert", false },
@@ -101,6 +104,7 @@ static const char *no_id_key(const char *t)
 		{ "inspection_check", "inspection_id, code" },
 		{ "attachment", "hash" },
 		{ "attachment_link", "owner_kind, owner_id, hash" },
+		{ "notify_pref", "account_id" },
 	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(tables); i++)
 		if (!strcmp(tables[i].name, t))

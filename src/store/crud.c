@@ -1015,6 +1015,8 @@ enum dt_err dt_store_create(struct dt_store *s, const struct dt_actor *a, const 
 		audit_action(action, sizeof(action), e, "create");
 		rc = dt_audit_append(s, a, action, e->name, id, NULL, obj, err);
 	}
+	if (rc == DT_OK && !strcmp(e->name, "record_entry"))
+		rc = dt_notify_record_entry(s, obj, err);
 	rc = dt_tx_end(s, rc, err);
 out:
 	blobs_free(&blobs);

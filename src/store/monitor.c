@@ -260,6 +260,8 @@ enum dt_err dt_store_alert_raise(struct dt_store *s, const struct dt_actor *a,
 	if (rc == DT_OK)
 		rc = dt_audit_append(s, a, "alert.raise", "alert", id, NULL, after, err);
 	json_decref(after);
+	if (rc == DT_OK)
+		rc = dt_notify_alert(s, id, in, err);
 	rc = dt_tx_end(s, rc, err);
 	if (rc == DT_OK)
 		*raised = true;

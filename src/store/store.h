@@ -1025,4 +1025,109 @@ enum dt_err dt_store_attachment_get(struct dt_store *s, const struct dt_account 
 				    const char *hash, struct dt_attachment_file *out,
 				    struct dt_strbuf *err);
 
+/* ---- notifications (store/notify.c; docs/NOTIFY.md) ---- */
+
+/** Who receives a notification: resolved to enabled accounts by role and scope. */
+enum dt_notify_to_kind {
+	DT_NOTIFY_TO_ACCOUNT, /* the account @id */
+	DT_NOTIFY_TO_ORG,     /* the school and enterprise accounts of organisation @id */
+	DT_NOTIFY_TO_TRAINEE, /* the trainee accounts of trainee @id */
+	DT_NOTIFY_TO_REGION,  /* the government and inspector accounts whose region holds @id
+			       * (region 0: those of the whole country only) */
+};
+struct dt_notify_to {
+	enum dt_notify_to_kind kind;
+	int64_t id;
+};
+/** What a notification says and what it links to. */
+struct dt_notice {
+	const char *kind;   /* contract_approval record_signoff alert finding_due account_created
+			    * case_reviewed */
+	const char *code;   /* a catalogue code "notify.*" */
+	json_t *args;       /* its named arguments (borrowed; strings and integers) */
+	const char *entity; /* the thing it is about (may be NULL) ... */
+	int64_t entity_id;  /* ... and its id */
+	const char *dedup;  /* once per account and this key (NULL: always) */
+};
+/**
+ * Notify every account that @to (@nto selectors) resolves to, each once:
+ * a notification in its inbox and an outbox row for each channel it chose
+ * (e-mail, webhook).  Inside a write (the thing that causes it) it joins
+ * that write's transaction; otherwise it is a write of its own.  An account
+ * that already has a notification with @n's dedup key gets none.  *@made
+ * (may be NULL) the notifications made.  The one door for every event: the
+ * store's writes call it, and so may new ones.
+ */
+enum dt_err dt_store_notify(struct dt_store *s, const struct dt_notify_to *to, size_t nto,
+			    const struct dt_notice *n, int *made, struct dt_strbuf *err);
+/**
+ * Notify now, as if it had just happened, of @entity @id: "alert" (raised:
+ * the officials over its region and the organisations it is about),
+ * "contract" (waiting for its parties' approval) or "record_entry" (waiting
+ * for its site's sign-off; none once signed).  For a pilot whose accounts
+ * were made after its history (the demo).  DT_ENOTFOUND for a missing one.
+ */
+enum dt_err dt_store_notify_replay(struct dt_store *s, const char *entity, int64_t id,
+				   struct dt_strbuf *err);
+/** The enabled accounts @to resolves to, as a new JSON array of ids, ascending. */
+enum dt_err dt_store_notify_recipients(struct dt_store *s, const struct dt_notify_to *to,
+				       size_t nto, json_t **ids, struct dt_strbuf *err);
+/**
+ * Account @account's inbox, unread first then newest first, @limit (1..200)
+ * from @offset: *@out {items: [{id, kind, code, args, entity, entity_id,
+ * created_at, read_at}], total, unread}.
+ */
+enum dt_err dt_store_notify_list(struct dt_store *s, int64_t account, int limit, int64_t offset,
+				 json_t **out, struct dt_strbuf *err);
+/** Mark @account's notification @id read (audited); another's is DT_ENOTFOUND. */
+enum dt_err dt_store_notify_read(struct dt_store *s, const struct dt_actor *a, int64_t account,
+				 int64_t id, struct dt_strbuf *err);
+/** Mark all of @account's notifications read (audited); *@n how many. */
+enum dt_err dt_store_notify_read_all(struct dt_store *s, const struct dt_actor *a, int64_t account,
+				     int64_t *n, struct dt_strbuf *err);
+/** @account's channels: {inapp: true, email, webhook, email_to, phone}. */
+enum dt_err dt_store_notify_prefs(struct dt_store *s, int64_t account, json_t **out,
+				  struct dt_strbuf *err);
+/**
+ * Change @account's channels from @in (borrowed; any of email, webhook
+ * (booleans), email_to, phone (text or null)); problems as any write's,
+ * a channel switched on without its address is notify.channel_address.
+ * Audited.  *@out as dt_store_notify_prefs().
+ */
+enum dt_err dt_store_notify_prefs_set(struct dt_store *s, const struct dt_actor *a, int64_t account,
+				      json_t *in, json_t **out, struct dt_strbuf *err);
+/**
+ * Notify the responsible organisation of every open or rectifying finding
+ * whose deadline is 7, 3 or 1 days from @today (domain/notify.h), once per
+ * finding and threshold.  *@made the notifications made.
+ */
+enum dt_err dt_store_notify_findings_due(struct dt_store *s, struct dt_date today, int *made,
+					 struct dt_strbuf *err);
+
+/*
+ * The outbox.  A deliverer claims due rows for @lease_ms as @worker (a
+ * name unique to it), sends them, and marks each done or failed; a row
+ * whose lease ran out is due again.  On PostgreSQL the claim skips rows
+ * another server holds locked (FOR UPDATE SKIP LOCKED); SQLite has one
+ * writer at a time.  Not audited (the notification's cause is).
+ */
+/**
+ * Claim up to @max rows due at @now_ms: *@items a new JSON array of {id,
+ * channel, address, idem_key, attempts (this one included), login, phone,
+ * notification: {id, kind, code, args, entity, entity_id, created_at}}.
+ */
+enum dt_err dt_store_outbox_claim(struct dt_store *s, const char *worker, int64_t now_ms,
+				  int64_t lease_ms, int max, json_t **items, struct dt_strbuf *err);
+/** *@n: how many rows a claim at @now_ms would find (a read, no lock taken). */
+enum dt_err dt_store_outbox_due(struct dt_store *s, int64_t now_ms, int64_t *n,
+				struct dt_strbuf *err);
+/** Row @id was sent: sent_at set, lease dropped (if @worker still holds it or none does). */
+enum dt_err dt_store_outbox_done(struct dt_store *s, int64_t id, const char *worker,
+				 struct dt_strbuf *err);
+/** Row @id failed with @why: next attempt after the backoff of its attempts. */
+enum dt_err dt_store_outbox_fail(struct dt_store *s, int64_t id, const char *worker, int64_t now_ms,
+				 const char *why, struct dt_strbuf *err);
+/** The outbox's rows: {pending, sent, failing (pending with an error)}. */
+enum dt_err dt_store_outbox_stats(struct dt_store *s, json_t **out, struct dt_strbuf *err);
+
 #endif

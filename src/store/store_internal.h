@@ -303,4 +303,20 @@ enum dt_err dt_signoff_check_one(struct dt_store *s, const struct dt_store_signe
 enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
 		       struct dt_strbuf *err);
 
+/*
+ * notify.c: the notifications of the store's own writes, made inside them
+ * (dt_store_notify).  A contract submitted (@raw its row): its enterprise,
+ * school and trainee accounts, to approve.  A record-book entry created
+ * unsigned (@entry as shown): its site's organisation, one a day.  Alert
+ * @id raised: the government and inspector accounts over its region, and
+ * the organisations it is about (an organisation, or a contract's two).
+ * Account @id made: itself.
+ */
+enum dt_err dt_notify_contract_submitted(struct dt_store *s, json_t *raw, struct dt_strbuf *err);
+enum dt_err dt_notify_record_entry(struct dt_store *s, json_t *entry, struct dt_strbuf *err);
+enum dt_err dt_notify_alert(struct dt_store *s, int64_t id, const struct dt_alert_in *in,
+			    struct dt_strbuf *err);
+enum dt_err dt_notify_account_created(struct dt_store *s, int64_t id, const char *login,
+				      struct dt_strbuf *err);
+
 #endif

@@ -39,6 +39,7 @@ const kinds = [];     // x-entities, with .refs [{field, ref, open}] and .export
 const ids = {};       // ids[login][kind] = { in, out, del, visible: Set, complete }
 const regions = {};   // regions[login] = { in, out, missing }
 const jobs = {};      // jobs[login] = id of a job it started (write server)
+const notes = {};     // notes[login] = id of one of its own notifications (write server)
 const sup = {};       // sup[login] = { plan, inspection }: in and out ids (the demo's plans)
 const fnd = {};       // fnd[login] = { finding, inspection }: in and out ids (from the findings lists)
 const acc = {};       // acc[login] = { account, spare, session }: accounts it manages and not, sessions not its own
@@ -303,6 +304,17 @@ const CASES = {
   'GET /api/v1/audit/checkpoints': NONE,
   'POST /api/v1/audit/checkpoints/verify': NONE,
   'GET /api/v1/jobs': NONE, // the caller's own jobs: checked with the job cases below
+  // one's own notifications and channels: no record of anyone else can be named
+  'GET /api/v1/notifications': NONE,
+  'POST /api/v1/notifications/read-all': NONE,
+  'GET /api/v1/notifications/preferences': NONE,
+  'PUT /api/v1/notifications/preferences': NONE,
+  // another's notification answers as a missing one, whatever the role (an admin's too)
+  'POST /api/v1/notifications/{id}/read': (route) => perRole(route, (u) => {
+    const other = logins.find((v) => v !== u && notes[v.login] !== undefined);
+    return kase(route, u, 'notification', { in: notes[u.login], out: other && notes[other.login] },
+      (id) => ({ method: 'POST', path: `/api/v1/notifications/${id}/read` }), { server: 'W' });
+  }),
   'GET /api/v1/{kind}': (route) => perKind(route, (u, k) => kase(route, u, k.plural, ids[u.login][k.name],
     (id) => ({ method: 'GET', path: `/api/v1/${k.plural}?id=${id}` }),
     { inOk: (r) => r.status === 200 && r.json.items.length === 1 })),
@@ -644,6 +656,14 @@ test('every role × route × kind: outside the scope answers as missing, inside 
     const r = await W.get('/api/v1/jobs', { token: u.tok.W });
     const foreign = r.json.items.filter((j) => j.id !== jobs[u.login]);
     if (foreign.length) fails.push(`GET /api/v1/jobs as ${u.login} lists others' jobs: ${foreign.map((j) => j.id)}`);
+  }
+
+  // One notification of each account's own (the demo's accounts were told they were made).
+  for (const u of logins) {
+    const r = await W.get('/api/v1/notifications?limit=1', { token: u.tok.W });
+    assert.equal(r.status, 200, `notifications of ${u.login}: ${r.text}`);
+    notes[u.login] = r.json.items[0]?.id;
+    if (notes[u.login] === undefined) fails.push(`${u.login} has no notification to mark read`);
   }
 
   const cases = [];

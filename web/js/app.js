@@ -66,6 +66,8 @@ const VIEWS = {
   accounts: () => import('./views/accounts.js'),
   // ---- mentors: bulk sign-off (待签核) ----
   signoff: () => import('./views/signoff.js'),
+  // ---- notifications (消息通知): the inbox and channels ----
+  inbox: () => import('./views/inbox.js'),
 };
 const later = (mod, name) => async (ctx) => (await VIEWS[mod]())[name](ctx);
 
@@ -99,6 +101,8 @@ const ROUTES = [
   ['/account', later('accounts', 'myAccountView')],
   // ---- mentors: bulk sign-off (待签核) ----
   ['/signoff', later('signoff', 'signoffView')],
+  // ---- notifications (消息通知) ----
+  ['/notifications', later('inbox', 'inboxView')],
   ['/:screen/new', later('registry', 'formView')],
   ['/:screen/:id/edit', later('registry', 'formView')],
   ['/:screen/:id', later('registry', 'detailView')],
@@ -248,6 +252,7 @@ async function startSession() {
 }
 
 async function signOut() {
+  clearInterval(bellTimer);
   try { await del('/session'); } catch { /* gone already */ }
   setCsrf('');
   setSession(null);
@@ -291,6 +296,39 @@ function navItems() {
 
 // The running header of printed pages (shown only in print, on every page).
 const printHead = h('div', { class: 'print-head', 'aria-hidden': 'true' });
+// ---- notifications: the bell in the header with the unread count ----
+
+let bell = null;
+let bellTimer = 0;
+const BELL_EVERY = 60000;
+
+function showUnread(n) {
+  if (!bell) return;
+  const count = bell.querySelector('.count');
+  count.textContent = n > 99 ? '99+' : String(n);
+  count.hidden = !n;
+  bell.querySelector('.bell-unread').hidden = !n;
+  bell.classList.toggle('has-unread', n > 0);
+}
+
+async function refreshBell() {
+  if (!getSession()) return;
+  try { showUnread((await get('/notifications?limit=1')).unread); } catch { /* shown again at the next look */ }
+}
+
+window.addEventListener('dt-unread', (e) => showUnread(Number(e.detail) || 0));
+
+function bellLink() {
+  // the accessible name is the visible text: "消息 3 条未读" (the last words for readers only)
+  bell = h('a', { href: '/notifications', class: 'tool bell', 'data-test': 'bell', title: t('notify.bell') },
+    h('span', { 'aria-hidden': 'true' }, '🔔'), ' ', h('span', { class: 'bell-text' }, t('notify.nav')), ' ',
+    h('span', { class: 'count', hidden: true }), h('span', { class: 'sr-only bell-unread', hidden: true }, t('notify.bellUnread')));
+  clearInterval(bellTimer);
+  // after the first screen: the count is not part of the start-up
+  setTimeout(refreshBell, 0);
+  bellTimer = setInterval(refreshBell, BELL_EVERY);
+  return bell;
+}
 
 function buildFrame() {
   const s = getSession();
@@ -305,6 +343,7 @@ function buildFrame() {
         h('span', { class: 'who', 'data-test': 'who' },
           h('span', { class: 'who-login' }, s.user.login), ' · ', t(`role.${s.user.role}`),
           s.scopeName ? [' · ', h('span', { class: 'who-scope' }, s.scopeName)] : null),
+        bellLink(),
         toolButtons(),
         h('button', { type: 'button', class: 'tool', 'data-test': 'signout', on: { click: signOut } }, t('app.signOut')))),
     h('div', { class: 'body' }, nav, main),

@@ -321,4 +321,16 @@ export default {
   'mentor.toSignAll': 'Sign off ({n})',
   'nav.mentors': 'Mentors', 'about.mentors': 'Company and school mentors (双导师): qualification, skill level, contact and the trainees each has.', 'mentor.trainees': 'Trainees',
   'mentor.delegate': '(signed by a delegate of the organisation)',
+  // ---- notifications (消息通知): the bell, the inbox, the channels ----
+  'notify.nav': 'Messages', 'notify.bell': 'Notifications', 'notify.bellUnread': ' unread',
+  'notify.title': 'Notifications', 'notify.summary': '{total} in all, {unread} unread. Unread ones come first.',
+  'notify.empty': 'No notifications.', 'notify.read': 'Read', 'notify.unread': 'Unread',
+  'notify.markRead': 'Mark read', 'notify.markAll': 'Mark all read', 'notify.allRead': '{n} notifications marked read.',
+  'notify.pages': 'Pages', 'notify.newer': 'Newer', 'notify.older': 'Older',
+  'notify.kind.contract_approval': 'Contract to approve', 'notify.kind.record_signoff': 'Entries to sign off', 'notify.kind.alert': 'Alert',
+  'notify.kind.finding_due': 'Finding due', 'notify.kind.account_created': 'Account made', 'notify.kind.case_reviewed': 'Reviewed',
+  'notify.channels': 'How you are told', 'notify.channelsHint': 'The inbox is always on; e-mail and SMS (WeChat) need an address first.',
+  'notify.inapp': 'Inbox (always on)', 'notify.email': 'Also by e-mail', 'notify.emailTo': 'E-mail address',
+  'notify.webhook': 'Also by SMS or WeChat (through your organisation\'s gateway)', 'notify.phone': 'Mobile number',
+  'notify.save': 'Save', 'notify.saved': 'Saved.',
 };

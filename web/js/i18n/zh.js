@@ -321,4 +321,16 @@ export default {
   'mentor.toSignAll': '去签核（{n} 条）',
   'nav.mentors': '导师名册', 'about.mentors': '企业导师与学校导师（双导师）：资质、技能等级、联系方式及所带学员数。', 'mentor.trainees': '在带学员',
   'mentor.delegate': '（机构代签）',
+  // ---- notifications (消息通知): the bell, the inbox, the channels ----
+  'notify.nav': '消息', 'notify.bell': '消息通知', 'notify.bellUnread': ' 条未读',
+  'notify.title': '消息通知', 'notify.summary': '共 {total} 条，{unread} 条未读。未读的排在前面。',
+  'notify.empty': '暂无消息。', 'notify.read': '已读', 'notify.unread': '未读',
+  'notify.markRead': '标为已读', 'notify.markAll': '全部标为已读', 'notify.allRead': '已将 {n} 条消息标为已读。',
+  'notify.pages': '翻页', 'notify.newer': '较新的消息', 'notify.older': '较早的消息',
+  'notify.kind.contract_approval': '合同待审批', 'notify.kind.record_signoff': '记录待签核', 'notify.kind.alert': '预警',
+  'notify.kind.finding_due': '整改到期提醒', 'notify.kind.account_created': '账号开通', 'notify.kind.case_reviewed': '审核结果',
+  'notify.channels': '接收方式', 'notify.channelsHint': '站内消息始终开启；邮件和短信（微信）需要填写地址后开启。',
+  'notify.inapp': '站内消息（始终开启）', 'notify.email': '同时发送电子邮件', 'notify.emailTo': '电子邮箱',
+  'notify.webhook': '同时发送短信或微信（通过本单位的消息网关）', 'notify.phone': '手机号码',
+  'notify.save': '保存接收方式', 'notify.saved': '接收方式已保存。',
 };
