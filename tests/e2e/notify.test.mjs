@@ -44,9 +44,10 @@ function cliJson(args) {
   return JSON.parse(ok([...args, '--db', db, '--format', 'json']));
 }
 
-async function addUser(login, role, scope) {
+async function addUser(login, role, scope, email) {
   const args = ['user', 'add', '--db', db, '--login', login, '--role', role, '--password-stdin'];
   if (scope) args.push('--scope', scope);
+  if (email) args.push('--email', email);
   const out = await okAsync(args, { input: `${pw(login)}\n` });
   acct[login] = Number(/id (\d+)/.exec(out)[1]);
 }
@@ -123,7 +124,7 @@ before(async () => {
   await addUser('ent', 'enterprise', `org:${contract.enterprise_id}`);
   await addUser('sch', 'school', `org:${contract.school_id}`);
   await addUser('trn', 'trainee', `trainee:${contract.trainee_id}`);
-  await addUser('city', 'city', '210100');
+  await addUser('city', 'city', '210100', 'city@shenyang.example');
 
   hookServer = http.createServer((req, res) => {
     let body = '';
@@ -186,6 +187,9 @@ test('the inbox: one\'s own only, unread first, mark read; channels need an addr
   // channels: the inbox always; e-mail needs an address, a valid one, with no header in it
   const p0 = expectStatus(await api.get('/api/v1/notifications/preferences', { token: tok.ent }), 200).json;
   assert.deepEqual(p0, { inapp: true, email: false, webhook: false, email_to: null, phone: null });
+  // an account's own e-mail is its channel's address until the channel has one of its own
+  const pc = expectStatus(await api.get('/api/v1/notifications/preferences', { token: tok.city }), 200).json;
+  assert.deepEqual(pc, { inapp: true, email: false, webhook: false, email_to: 'city@shenyang.example', phone: null });
   let bad = expectProblem(await api.request('PUT', '/api/v1/notifications/preferences', { token: tok.ent, body: { email: true } }), 422);
   assert.deepEqual(bad.errors.map((e) => [e.field, e.code]), [['email_to', 'notify.channel_address']]);
   bad = expectProblem(await api.request('PUT', '/api/v1/notifications/preferences', { token: tok.ent, body: { email: true, email_to: 'hr@x.example\r\nBcc: a@b.example' } }), 422);
