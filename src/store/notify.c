@@ -125,13 +125,13 @@ static void idem_key(int64_t nid, const char *channel, char out[64])
 /* The outbox rows of notification @nid for @account's chosen channels. */
 static enum dt_err queue(struct dt_store *s, int64_t account, int64_t nid, struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st = dt_sql_prepare(
-		s,
-		"SELECT COALESCE(np.email, 0), COALESCE(np.webhook, 0), "
-		"COALESCE(np.email_to, p.email) FROM account a "
-		"LEFT JOIN notify_pref np ON np.account_id = a.id "
-		"LEFT JOIN account_profile p ON p.account_id = a.id WHERE a.id = ?",
-		err);
+	struct dt_db_stmt *st =
+		dt_sql_prepare(s,
+			       "SELECT COALESCE(np.email, 0), COALESCE(np.webhook, 0), "
+			       "COALESCE(np.email_to, p.email) FROM account a "
+			       "LEFT JOIN notify_pref np ON np.account_id = a.id "
+			       "LEFT JOIN account_profile p ON p.account_id = a.id WHERE a.id = ?",
+			       err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_int64(st, 1, account);
