@@ -196,7 +196,7 @@ test('start-up: the first screen\'s API calls are made once, early, and later sc
     const late = await page.evaluate((re) => performance.getEntriesByType('resource')
       .filter((e) => new RegExp(re).test(e.name))
       .map((e) => ({ file: e.name.replace(/.*\/js\//, ''), before: e.startTime < window.readyAt })), later.source);
-    assert.equal(late.length, 11, JSON.stringify(late));
+    assert.equal(late.length, 13, JSON.stringify(late));
     assert.deepEqual(late.filter((e) => e.before), [], 'loaded after the first screen');
 
     // Answers fetched at start-up are not reused later: back on the
