@@ -13,9 +13,10 @@
 //  4. the trainee sees the bell's count, follows the inbox's link to the
 //     contract and approves it on the phone; the company (its own inbox's
 //     link) approves on a desktop; the school approves and activates (API);
-//  5. the trainee writes record-book entries (API); the named company mentor
-//     and school mentor (accounts linked to the register with `mentor link`)
-//     find "entries to sign" in their inboxes and sign every waiting entry on
+//  5. the company's administrator opens the company mentor's own account on
+//     账号管理, the mentor picked from the register (the school's does the same
+//     for the school mentor through the API, `mentor_id`); the trainee writes
+//     record-book entries (API); the two named mentors find "entries to sign" in their inboxes and sign every waiting entry on
 //     待签核 in one action; the entries are signed by them by name.
 //
 // Each step's notification is asserted in the inbox (the bell's unread count
@@ -29,7 +30,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 
-import { client, expectStatus, freePort, natid, ok, okAsync, sleep, startServer } from './helpers.mjs';
+import { client, expectStatus, freePort, natid, ok, sleep, startServer } from './helpers.mjs';
 import { PASSWORD, axe, browserAvailable, launch, newPage, pilotDb, ready, shot, signIn } from './ui_helpers.mjs';
 
 const missing = browserAvailable() || (fs.existsSync('/usr/bin/python3') ? null : 'python3 missing');
@@ -160,6 +161,18 @@ const unreadNote = (page, kind, href) => page.locator(`[data-test=note].unread[d
 
 // ---- the pilot ----
 
+/** @login switches on e-mail (to its account's address, or @extra's). */
+async function chooseMail(login, extra = {}) {
+  const p = expectStatus(await api.request('PUT', '/api/v1/notifications/preferences', { token: tok[login], body: { email: true, ...extra } }), 200).json;
+  assert.equal(p.email_to, MAIL[login]);
+}
+
+/** Activate @login with @code (as the activation page does); its token. */
+async function activate(login, code) {
+  const r = expectStatus(await api.post('/api/v1/session/activate', { login, code, new_password: `Kettle-${login}-2026` }), 200);
+  tok[login] = r.json.token;
+}
+
 before(async () => {
   if (missing) return;
   pilot = await pilotDb(60);
@@ -167,24 +180,15 @@ before(async () => {
   const c0 = JSON.parse(ok(['show', 'contract', String(pilot.ids.contract), '--db', db]));
   assert.ok(c0.company_mentor_id && c0.school_mentor_id, 'the generated contract names its mentors from the register');
   S.c0 = c0;
-  // the named mentors' own accounts, linked to the register
-  await okAsync(['user', 'add', '--db', db, '--login', 'wang', '--role', 'enterprise', '--scope', `org:${c0.enterprise_id}`, '--email', MAIL.wang, '--password-stdin'], { input: `${PASSWORD}\n` });
-  await okAsync(['user', 'add', '--db', db, '--login', 'li', '--role', 'school', '--scope', `org:${c0.school_id}`, '--email', MAIL.li, '--password-stdin'], { input: `${PASSWORD}\n` });
-  ok(['mentor', 'link', String(c0.company_mentor_id), 'wang', '--db', db]);
-  ok(['mentor', 'link', String(c0.school_mentor_id), 'li', '--db', db]);
   sink = await smtpSink(pilot.dir);
   srv = await startServer(db, { threads: 2, extra: ['--smtp-url', sink.url, '--mail-from', FROM] });
   chrome = await launch();
   api = client(srv.base);
-  for (const login of ['admin', 'school', 'company', 'wang', 'li']) {
+  for (const login of ['admin', 'school', 'company']) {
     tok[login] = expectStatus(await api.post('/api/v1/session', { login, password: PASSWORD }), 200).json.token;
   }
   // the school's and the company's offices, and the mentors, chose e-mail
-  for (const login of ['school', 'company', 'wang', 'li']) {
-    const body = MAIL[login] && ['wang', 'li'].includes(login) ? { email: true } : { email: true, email_to: MAIL[login] };
-    const p = expectStatus(await api.request('PUT', '/api/v1/notifications/preferences', { token: tok[login], body }), 200).json;
-    assert.equal(p.email_to, MAIL[login]);
-  }
+  for (const login of ['school', 'company']) await chooseMail(login, { email_to: MAIL[login] });
 });
 
 after(async () => {
@@ -333,7 +337,31 @@ test('the year of the people: register, account, approve on a phone, sign off in
     await page.click('[data-test=bell]');
     await ready(page, '/notifications');
     await expectBell(page, n - 1, 'the company, after following the link');
+    // its administrator opens the company mentor's own account, picked from the register
+    await page.click('nav.side a[href="/accounts"]');
+    await ready(page, '/accounts');
+    await page.click('[data-test="acct-new"]');
+    await ready(page, '/accounts/new');
+    await page.getByLabel('登录名').fill('wang');
+    assert.equal(await page.getByLabel('角色').inputValue(), 'enterprise');
+    await page.getByLabel('姓名').fill(c0.company_mentor);
+    await page.getByLabel('电子邮箱').fill(MAIL.wang);
+    await page.getByLabel('导师（名册）').selectOption(String(c0.company_mentor_id));
+    await page.getByRole('button', { name: '创建账号' }).click();
+    const box = page.locator('[data-test="code"]');
+    await box.waitFor();
+    S.wangCode = (await box.locator('.acct-code').textContent()).trim();
   });
+  await activate('wang', S.wangCode);
+  await chooseMail('wang');
+  // the school's administrator does the same for the school mentor, through the API
+  const li = expectStatus(await api.post('/api/v1/accounts', { login: 'li', role: 'school', scope: `org:${c0.school_id}`, display_name: c0.school_mentor, email: MAIL.li, mentor_id: c0.school_mentor_id }, { token: tok.school }), 201).json;
+  assert.equal(li.mentor_id, c0.school_mentor_id);
+  await activate('li', li.activation_code);
+  await chooseMail('li');
+  const load = expectStatus(await api.get('/api/v1/mentors/load', { token: tok.admin }), 200).json.items;
+  assert.equal(load.find((m) => m.id === c0.company_mentor_id).account, 'wang');
+  assert.equal(load.find((m) => m.id === c0.school_mentor_id).account, 'li');
   expectStatus(await api.post(`/api/v1/contracts/${c.id}/approve`, {}, { token: tok.school }), 200);
   const active = expectStatus(await api.post(`/api/v1/contracts/${c.id}/activate`, undefined, { token: tok.school }), 200).json;
   assert.equal(active.status, 'active');
@@ -361,7 +389,7 @@ test('the year of the people: register, account, approve on a phone, sign off in
     await withPage(who, async (page) => {
       const n = await unread(tok[who]);
       assert.ok(n >= 1, `${who} has ${n} unread`);
-      await signIn(page, srv.base, who);
+      await signIn(page, srv.base, who, `Kettle-${who}-2026`);
       await expectBell(page, n, who);
       assert.equal(await openInbox(page), n);
       const note = unreadNote(page, 'record_signoff', `/contracts/${c.id}/record-book`);
