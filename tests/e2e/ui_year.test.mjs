@@ -11,7 +11,8 @@
 //  3. the school makes the contract with the enterprise and the two mentors
 //     named from the register, and submits it (API);
 //  4. the trainee sees the bell's count, follows the inbox's link to the
-//     contract and approves it on the phone; the company (its own inbox's
+//     contract and approves it on the phone after a confirmation that sums up
+//     the terms (the parties, the named mentors); the company (its own inbox's
 //     link) approves on a desktop; the school approves and activates (API);
 //  5. the company's administrator opens the company mentor's own account on
 //     账号管理, the mentor picked from the register (the school's does the same
@@ -313,6 +314,14 @@ test('the year of the people: register, account, approve on a phone, sign off in
     await axe(page, 'the contract on a phone');
     await shot(page, 'year-trainee-contract-phone');
     await page.getByRole('button', { name: '以学员身份确认' }).click();
+    // the terms once more before agreeing: the parties and the named mentors
+    const terms = page.locator('dialog [data-test=approve-summary]');
+    await terms.waitFor();
+    const text = await terms.textContent();
+    for (const x of [S.name, c0.company_mentor, c0.school_mentor, '以学员身份同意']) assert.ok(text.includes(x), `the confirmation shows ${x}`);
+    await noOverflow(page, 'the confirmation');
+    await axe(page, 'the confirmation on a phone');
+    await page.getByRole('button', { name: '确认同意' }).click();
     await page.locator('tr[data-party=trainee] .ok').waitFor();
     // following the link read it
     await page.click('[data-test=bell]');
@@ -333,6 +342,7 @@ test('the year of the people: register, account, approve on a phone, sign off in
     await note.locator('a').click();
     await ready(page, `/contracts/${c.id}`);
     await page.getByRole('button', { name: '以企业身份确认' }).click();
+    await page.getByRole('button', { name: '确认同意' }).click();
     await page.locator('tr[data-party=enterprise] .ok').waitFor();
     await page.click('[data-test=bell]');
     await ready(page, '/notifications');

@@ -77,6 +77,7 @@ export default {
   'contract.approvals': 'Approval by the three parties', 'contract.party': 'Party', 'contract.who': 'Who', 'contract.approvedAt': 'Approved',
   'contract.waiting': 'Waiting', 'contract.approveAs': 'Approve as {party}', 'contract.actions': 'Actions', 'contract.noActions': 'There is nothing for you to do on this contract now.',
   'contract.timeline': 'History', 'contract.plannedHours': 'Planned hours', 'contract.plannedSplit': 'company {company} h, school {school} h (company {share}%)',
+  'contract.confirmTitle': 'Confirm the terms', 'contract.confirmAbout': 'Check the terms below. Confirming means you agree to this contract as the {party}.', 'contract.confirmYes': 'I agree',
   'contract.yourTurn': 'This contract is waiting for your approval.',
   'contract.action.submit': 'Submit for approval', 'contract.action.withdraw': 'Withdraw to draft', 'contract.action.approve': 'Approve',
   'contract.action.activate': 'Activate', 'contract.action.complete': 'Complete', 'contract.action.dissolve': 'Dissolve', 'contract.action.transfer': 'Transfer',

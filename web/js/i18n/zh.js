@@ -77,6 +77,7 @@ export default {
   'contract.approvals': '三方确认', 'contract.party': '合同方', 'contract.who': '单位/姓名', 'contract.approvedAt': '确认时间',
   'contract.waiting': '待确认', 'contract.approveAs': '以{party}身份确认', 'contract.actions': '可办理事项', 'contract.noActions': '当前没有您可以办理的事项。',
   'contract.timeline': '合同记录', 'contract.plannedHours': '计划学时', 'contract.plannedSplit': '企业 {company} 学时，学校 {school} 学时（企业占 {share}%）',
+  'contract.confirmTitle': '确认合同条款', 'contract.confirmAbout': '请核对以下条款。确认即表示您以{party}身份同意这份合同。', 'contract.confirmYes': '确认同意',
   'contract.yourTurn': '这份合同等待您确认。',
   'contract.action.submit': '提交三方确认', 'contract.action.withdraw': '撤回为草稿', 'contract.action.approve': '确认',
   'contract.action.activate': '合同生效', 'contract.action.complete': '结业', 'contract.action.dissolve': '解除合同', 'contract.action.transfer': '转出',
