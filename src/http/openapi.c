@@ -215,10 +215,11 @@ static bool account_operation(const struct dt_route *r, json_t *op, json_t *para
 					       "org_admin:boolean",
 					       "scope:object",
 					       NULL };
-	static const char *const create[] = { "login:string",      "role:string",
-					      "scope:string",      "display_name:string",
-					      "email:string",      "phone:string",
-					      "org_admin:boolean", NULL };
+	static const char *const create[] = {
+		"login:string",        "role:string",       "scope:string",
+		"display_name:string", "email:string",      "phone:string",
+		"org_admin:boolean",   "mentor_id:integer", NULL
+	};
 	static const char *const change[] = { "display_name:string", "email:string", "phone:string",
 					      "disabled:boolean", NULL };
 	static const char *const password[] = { "old_password:string", "new_password:string",

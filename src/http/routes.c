@@ -35,7 +35,7 @@ const struct dt_route dt_routes[] = {
 	  "Accounts one may manage (role, disabled, q; limit, cursor)" },
 	{ "POST", "/api/v1/accounts", dt_h_accounts_create, 0, DT_R_BODY,
 	  "Make an account one may manage: {login, role, scope, display_name, email, phone, "
-	  "org_admin}; answers its one-time activation code" },
+	  "org_admin, mentor_id}; answers its one-time activation code" },
 	{ "POST", "/api/v1/accounts/bulk", dt_h_accounts_bulk, 0, DT_R_BODY,
 	  "A school makes accounts for its trainees ({trainee_ids} or {all: true}): activation "
 	  "codes, and the sheet as XLSX (base64; lang=zh|en)" },

@@ -538,12 +538,62 @@ static bool login_ok(const char *login)
 	return true;
 }
 
+/*
+ * Link the new account @id (@login, @role, of organisation @org) to mentor
+ * @mentor_id of the register, inside the create's transaction: the mentor
+ * must be of that organisation and of the account's kind (a company mentor
+ * for an enterprise account, a school mentor for a school's).  A mentor
+ * missing and one of another organisation are refused alike
+ * (mentor.account_org on mentor_id), so that the refusal tells no ids.
+ * Audited as `dualtrack mentor link` is ("account.mentor").
+ */
+static enum dt_err mentor_link(struct dt_store *s, const struct dt_actor *a, int64_t id,
+			       const char *login, const char *role, int64_t org, int64_t mentor_id,
+			       struct dt_strbuf *err)
+{
+	json_t *before = NULL, *after = NULL;
+	struct dt_db_stmt *st =
+		dt_sql_prepare(s, "SELECT kind, organization_id FROM mentor WHERE id = ?", err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, mentor_id);
+	int r = dt_db_step(st);
+	bool fits = false;
+	if (r == DT_DB_ROW) {
+		const char *kind = dt_db_column_text(st, 0);
+		const char *want = kind && !strcmp(kind, "company") ? "enterprise" : "school";
+		fits = org && dt_db_column_int64(st, 1) == org && !strcmp(role, want);
+	}
+	dt_db_reset(st);
+	if (r != DT_DB_ROW && r != DT_DB_DONE)
+		return dt_sql_error(s, "mentor", err);
+	if (!fits)
+		return dt_store_problem(s, err, "mentor_id", "mentor.account_org", "login", login,
+					"id", DT_I(mentor_id), NULL);
+	st = dt_sql_prepare(s, "UPDATE account SET mentor_id = ? WHERE id = ?", err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, mentor_id);
+	dt_db_bind_int64(st, 2, id);
+	int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, "account", err);
+	dt_db_reset(st);
+	if (rc != DT_OK)
+		return rc;
+	before = json_pack("{s:n}", "mentor_id");
+	after = json_pack("{s:I}", "mentor_id", (json_int_t)mentor_id);
+	rc = dt_audit_append(s, a, "account.mentor", "account", id, before, after, err);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
 enum dt_err dt_store_accounts_create(struct dt_store *s, const struct dt_actor *a,
 				     const struct dt_account *mgr, json_t *in, json_t **out,
 				     char code[DT_ACTIVATION_LEN], struct dt_strbuf *err)
 {
-	static const char *const keys[] = { "login", "role",  "scope",     "display_name",
-					    "email", "phone", "org_admin", NULL };
+	static const char *const keys[] = { "login",        "role",      "scope",
+					    "display_name", "email",     "phone",
+					    "org_admin",    "mentor_id", NULL };
 	static const char *const roles[] = { "admin",  "national",   "province", "city",
 					     "school", "enterprise", "trainee",  "inspector" };
 	struct dt_strbuf name = DT_STRBUF_INIT, email = DT_STRBUF_INIT, phone = DT_STRBUF_INIT;
@@ -576,6 +626,10 @@ enum dt_err dt_store_accounts_create(struct dt_store *s, const struct dt_actor *
 		dt_store_problem(s, err, "scope", "type.string", NULL);
 	if (ja && !json_is_boolean(ja))
 		dt_store_problem(s, err, "org_admin", "type.boolean", NULL);
+	json_t *jm = json_object_get(in, "mentor_id");
+	int64_t mentor_id = json_is_integer(jm) ? json_integer_value(jm) : 0;
+	if (jm && !json_is_null(jm) && mentor_id <= 0)
+		dt_store_problem(s, err, "mentor_id", "type.integer", NULL);
 	opt_text(s, in, "display_name", 100, NULL, &name, &g, &nn, err);
 	opt_text(s, in, "email", 100, dt_field_email, &email, &g, &en, err);
 	opt_text(s, in, "phone", 30, dt_field_phone, &phone, &g, &pn, err);
@@ -649,9 +703,13 @@ enum dt_err dt_store_accounts_create(struct dt_store *s, const struct dt_actor *
 	if ((rc = dt_tx_begin(s, err)) != DT_OK)
 		goto out;
 	rc = dt_account_insert(s, a, login, role, &sc, NO_PASSWORD, &pr, &id, err);
+	if (rc == DT_OK && mentor_id)
+		rc = mentor_link(s, a, id, login, role, sc.org_id, mentor_id, err);
 	struct row r;
 	if (rc == DT_OK)
 		rc = load_managed(s, &m, id, &r, out, err);
+	if (rc == DT_OK && mentor_id)
+		json_object_set_new(*out, "mentor_id", json_integer(mentor_id));
 	rc = dt_tx_end(s, rc, err);
 	if (rc == DT_OK)
 		json_object_set_new(*out, "activation_expires", json_string(expires));

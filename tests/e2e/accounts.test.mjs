@@ -262,3 +262,31 @@ test('the command line still makes, lists and disables accounts, and they are ma
   assert.equal((await api.get('/api/v1/accounts?q=cli-bad', { token: tok.admin })).json.items.length, 0, 'nothing made');
   expectStatus(await signIn('cli-city', PW), 200);
 });
+
+test("an organisation's administrator makes a mentor's own account, linked to the register", async () => {
+  const mk = async (body) => expectStatus(await api.post('/api/v1/mentors', body, { token: tok.admin }), 201).json.id;
+  const wang = await mk({ name: '王师傅', organization_id: org.firm, kind: 'company' });
+  const li = await mk({ name: '李老师', organization_id: org.school, kind: 'school' });
+  const other = await mk({ name: '赵老师', organization_id: org.dalianSchool, kind: 'school' });
+  const make = (who, login, role, mentorId) => api.post('/api/v1/accounts', { login, role, scope: `org:${org[who === 'firm' ? 'firm' : 'school']}`, mentor_id: mentorId }, { token: tok[who] });
+  // refused: a mentor of another kind, of another organisation, missing (alike), not an id
+  for (const [who, role, id] of [['firm', 'enterprise', li], ['school', 'school', other], ['school', 'school', 999999], ['firm', 'enterprise', wang + 0.5]]) {
+    const p = expectProblem(await make(who, 'mentor-bad', role, id), 422, `mentor ${id}`);
+    assert.deepEqual(p.errors.map((e) => [e.field, e.code]), [['mentor_id', Number.isInteger(id) ? 'mentor.account_org' : 'type.integer']]);
+  }
+  assert.equal((await api.get('/api/v1/accounts?q=mentor-bad', { token: tok.admin })).json.items.length, 0, 'nothing made');
+  // made and linked in one write, audited
+  const r = expectStatus(await make('firm', 'wang', 'enterprise', wang), 201).json;
+  assert.equal(r.mentor_id, wang);
+  expectStatus(await make('school', 'li', 'school', li), 201);
+  const load = expectStatus(await api.get('/api/v1/mentors/load', { token: tok.admin }), 200).json.items;
+  assert.equal(load.find((m) => m.id === wang).account, 'wang');
+  assert.equal(load.find((m) => m.id === li).account, 'li');
+  const ev = expectStatus(await api.get(`/api/v1/audit?entity=account&entity_id=${r.id}`, { token: tok.admin }), 200).json.items;
+  assert.deepEqual(ev.map((e) => e.action), ['account.mentor', 'account.create']);
+  assert.deepEqual(ev[0].after, { mentor_id: wang });
+  assert.equal(ev[0].actor, 'firm');
+  // the mentor's own account signs in as the mentor: the waiting list is its own
+  const t = await activate('wang', r.activation_code, 'Copper-Kettle-94');
+  assert.equal(expectStatus(await api.get('/api/v1/record-entries/waiting', { token: t }), 200).json.total, 0);
+});

@@ -344,6 +344,9 @@ test('contract workflow: submitted, approved by the three parties, activated', o
       await page.locator('.notice', { hasText: '等待您确认' }).waitFor();
       const row = page.locator(`tr[data-party=${party}]`);
       await row.getByRole('button').click();
+      // the terms once more, to be confirmed
+      await page.locator('dialog [data-test=approve-summary]').waitFor();
+      await page.getByRole('button', { name: '确认同意' }).click();
       await row.locator('.ok').waitFor();
       // The other parties' buttons are not offered to this user.
       for (const other of ['enterprise', 'school', 'trainee'].filter((p) => p !== party)) {

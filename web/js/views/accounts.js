@@ -162,6 +162,24 @@ export async function accountNewView(ctx) {
     field('email', 'acct.email', { type: 'email', autocomplete: 'off' }),
     field('phone', 'acct.phone', { type: 'tel', autocomplete: 'off' }),
   ];
+  // an organisation's staff account may be a mentor's own, from its register
+  let mentorField = null;
+  if (me.scope.organization_id && me.org_admin && ['school', 'enterprise'].includes(role())) {
+    const kind = role() === 'school' ? 'school' : 'company';
+    const free = (await get('/mentors/load')).items.filter((m) => m.organization_id === me.scope.organization_id && m.kind === kind && !m.account);
+    if (free.length) {
+      const id = nextId('acct-mentor');
+      const sel = h('select', { id, name: 'mentor_id', 'aria-describedby': `${id}-hint ${id}-err` },
+        h('option', { value: '' }, t('acct.mentorNone')), free.map((m) => h('option', { value: String(m.id) }, m.name)));
+      const err = h('p', { class: 'field-error', id: `${id}-err`, hidden: true });
+      mentorField = {
+        name: 'mentor_id', get: () => sel.value, input: sel,
+        wrap: h('div', { class: 'field' }, h('label', { for: id }, t('acct.mentor')), h('p', { class: 'hint', id: `${id}-hint` }, t('acct.mentorHint')), sel, err),
+        setError(m) { err.hidden = !m; err.textContent = m || ''; },
+      };
+      fields.push(mentorField);
+    }
+  }
   const orgAdmin = h('input', { type: 'checkbox', id: 'acct-orgadmin', name: 'org_admin' });
   const extra = ['admin', 'province', 'city'].includes(role())
     ? h('div', { class: 'field check' }, orgAdmin, h('label', { for: 'acct-orgadmin' }, t('acct.orgAdminMake'))) : null;
@@ -172,6 +190,7 @@ export async function accountNewView(ctx) {
       if (v.scope.trim()) body.scope = v.scope.trim();
       for (const k of ['display_name', 'email', 'phone']) if (v[k].trim()) body[k] = v[k].trim();
       if (orgAdmin.checked) body.org_admin = true;
+      if (mentorField && v.mentor_id && v.role !== 'trainee') body.mentor_id = Number(v.mentor_id);
       const r = await post('/accounts', body);
       toast(t('acct.made', { login: r.login }));
       ctx.navigate(`/accounts/${r.id}`, { replace: true });

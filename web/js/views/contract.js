@@ -3,7 +3,8 @@
 // active → completed | dissolved | transferred.  The page shows the parties
 // and terms, who approved when, the actions this user may take now (each
 // through the API's /contracts/{id}/{action}), and a timeline of the
-// contract's events (from the audit log for those who may read it).
+// contract's events (from the audit log for those who may read it).  Approving
+// asks first, with the terms summed up.
 
 import { del, get, post, qs } from '../api.js';
 import { h } from '../dom.js';
@@ -91,6 +92,21 @@ export async function contractView(ctx) {
     }
   }
 
+  // Approving is agreeing to the terms: they are shown once more, to be confirmed (on a
+  // phone the terms panel lies below the approvals).
+  function confirmApprove(p) {
+    let dlg;
+    const yes = h('button', { type: 'button', class: 'btn primary', 'data-test': 'approve-confirm', on: { click: () => { dlg.close(); act('approve', role() === 'admin' ? { party: p } : {}); } } }, t('contract.confirmYes'));
+    const no = h('button', { type: 'button', class: 'btn', on: { click: () => dlg.close() } }, t('form.cancel'));
+    dlg = openDialog(t('contract.confirmTitle'), h('div', { 'data-test': 'approve-summary' },
+      h('p', null, t('contract.confirmAbout', { party: t(`party.${p}`) })),
+      h('dl', { class: 'fields-dl' },
+        show('trainee_id'), show('enterprise_id'), show('school_id'), show('programme_id'),
+        show('company_mentor'), show('school_mentor'), show('stipend_monthly'), show('start_date'), show('end_date'), show('probation_months')),
+      h('div', { class: 'form-actions' }, yes, no)));
+    yes.focus();
+  }
+
   // ---- approvals ----
   const party = myParty();
   const approvals = h('table', { class: 'approvals' },
@@ -104,7 +120,7 @@ export async function contractView(ctx) {
         h('th', { scope: 'row' }, t(`party.${p}`)),
         h('td', null, p === 'trainee' ? (trainee ? trainee.name : `#${whoId}`) : value('contract', fields.find((x) => x.name === `${p}_id`), c)),
         h('td', null, at ? h('span', { class: 'ok' }, '✓ ', dateTime(at)) : h('span', { class: 'muted' }, c.status === 'pending' ? t('contract.waiting') : '—')),
-        h('td', null, mayApprove ? h('button', { type: 'button', class: 'btn primary small', on: { click: () => act('approve', role() === 'admin' ? { party: p } : {}) } }, t('contract.approveAs', { party: t(`party.${p}`) })) : null));
+        h('td', null, mayApprove ? h('button', { type: 'button', class: 'btn primary small', on: { click: () => confirmApprove(p) } }, t('contract.approveAs', { party: t(`party.${p}`) })) : null));
     })));
 
   // ---- actions ----
