@@ -90,14 +90,15 @@ struct json_t;
 enum dt_scope_rule {
 	DT_SCOPE_UNSET = 0, /* forgotten: nothing for a scoped caller */
 	DT_SCOPE_PUBLIC, /* reference data (regions, occupations): read by all, changed unscoped only */
-	DT_SCOPE_GOV,  /* a region's government records (pilots, tasks, alerts): officials
+	DT_SCOPE_GOV,  /* a region's government records (pilots, tasks): officials
 			       within the region read and change them; organisations and trainees nothing */
 	DT_SCOPE_AREA, /* rules in force over an area (targets, minimum wages): officials read those
 			       within their region and those in force for it (the national default,
 			       their province's and city's), and change only those within their region;
 			       organisations and trainees nothing */
-	DT_SCOPE_PARTY, /* a region's records with parties: officials within the region; an
-			       organisation or a trainee by its ties (crud.c's party rules) */
+	DT_SCOPE_PARTY, /* a region's records with parties (alerts too, by their subject):
+			       officials within the region; an organisation or a trainee by its
+			       ties (crud.c's party rules) */
 };
 
 struct dt_entity {

@@ -321,6 +321,11 @@ static void cond(struct dt_strbuf *sql, json_t *binds, const char *text, json_in
  * it changes only what is its own or its contracts'.  A trainee reads its
  * own record, contracts and what hangs off them, and the two parties and the
  * programme of its contracts; it changes only its own contracts' records.
+ * Alerts are read by their subject: an organisation reads those about itself,
+ * its contracts and the findings it rectifies, a trainee those about its own
+ * contracts, and neither changes one.  This table is the one rule of who reads
+ * an alert: the lists, the single read and the alert's notification
+ * recipients (notify.c, through dt_crud_get) all ask it.
  */
 struct party_rule {
 	const char *entity;
@@ -369,6 +374,15 @@ static const struct party_rule org_rules[] = {
 	{ "record_entry", CONTRACT_OF_ORG, CONTRACT_OF_ORG },
 	{ "assessment", CONTRACT_OF_ORG, CONTRACT_OF_ORG },
 	{ "outcome", CONTRACT_OF_ORG, CONTRACT_OF_ORG },
+	/* alerts about it, about a contract it is party to, or about a finding it must
+	 * rectify: read only (officials and inspectors acknowledge and resolve them) */
+	{ "alert",
+	  " AND ((subject_kind = 'organization' AND subject_id = ?)"
+	  " OR (subject_kind = 'contract' AND subject_id IN"
+	  " (SELECT id FROM contract WHERE enterprise_id = ? OR school_id = ?))"
+	  " OR (subject_kind = 'finding' AND subject_id IN"
+	  " (SELECT id FROM finding WHERE org_id = ?)))",
+	  NULL },
 };
 
 static const struct party_rule trainee_rules[] = {
@@ -390,6 +404,12 @@ static const struct party_rule trainee_rules[] = {
 	{ "record_entry", CONTRACT_OF_TRAINEE, CONTRACT_OF_TRAINEE },
 	{ "assessment", CONTRACT_OF_TRAINEE, CONTRACT_OF_TRAINEE },
 	{ "outcome", CONTRACT_OF_TRAINEE, CONTRACT_OF_TRAINEE },
+	/* alerts about its own contracts (a stipend below the minimum wage, a record
+	 * book off track): read only */
+	{ "alert",
+	  " AND subject_kind = 'contract' AND subject_id IN"
+	  " (SELECT id FROM contract WHERE trainee_id = ?)",
+	  NULL },
 };
 
 static const struct party_rule *party_rule(const struct party_rule *t, size_t n, const char *entity)

@@ -890,26 +890,63 @@ enum dt_err dt_notify_record_entry(struct dt_store *s, json_t *entry, struct dt_
 	return rc;
 }
 
+/*
+ * Whether organisation @org may read alert @id: the party rule of crud.c, the
+ * one the lists and the single read apply, so that a notification never links
+ * an organisation to an alert it cannot open.
+ */
+static enum dt_err org_reads_alert(struct dt_store *s, int64_t org, int64_t id, bool *reads,
+				   struct dt_strbuf *err)
+{
+	*reads = false;
+	if (org <= 0)
+		return DT_OK;
+	struct dt_scope scope = { .org_id = org };
+	json_t *o = NULL;
+	enum dt_err rc = dt_crud_get(s, dt_entity_find("alert"), &scope, id, 0, &o, err);
+	json_decref(o);
+	*reads = rc == DT_OK;
+	if (rc == DT_ENOTFOUND) {
+		dt_strbuf_reset(err);
+		rc = DT_OK;
+	}
+	return rc;
+}
+
 enum dt_err dt_notify_alert(struct dt_store *s, int64_t id, const struct dt_alert_in *in,
 			    struct dt_strbuf *err)
 {
 	struct dt_notify_to to[3] = { { DT_NOTIFY_TO_REGION, in->region } };
 	size_t nto = 1;
-	if (in->subject_kind && !strcmp(in->subject_kind, "organization")) {
-		to[nto++] = (struct dt_notify_to){ DT_NOTIFY_TO_ORG, in->subject_id };
-	} else if (in->subject_kind && !strcmp(in->subject_kind, "contract")) {
-		struct dt_db_stmt *st = dt_sql_prepare(
-			s, "SELECT enterprise_id, school_id FROM contract WHERE id = ?", err);
+	/* the organisations its subject names, kept when the party rule lets them read it
+	 * (a finding's organisation hears of its deadline by the finding_due notice) */
+	int64_t orgs[2] = { 0, 0 };
+	const char *q = NULL;
+	if (in->subject_kind && !strcmp(in->subject_kind, "organization"))
+		orgs[0] = in->subject_id;
+	else if (in->subject_kind && !strcmp(in->subject_kind, "contract"))
+		q = "SELECT enterprise_id, school_id FROM contract WHERE id = ?";
+	if (q) {
+		struct dt_db_stmt *st = dt_sql_prepare(s, q, err);
 		if (!st)
 			return DT_EDB;
 		dt_db_bind_int64(st, 1, in->subject_id);
-		if (dt_db_step(st) == DT_DB_ROW) {
-			to[nto++] = (struct dt_notify_to){ DT_NOTIFY_TO_ORG,
-							   dt_db_column_int64(st, 0) };
-			to[nto++] = (struct dt_notify_to){ DT_NOTIFY_TO_ORG,
-							   dt_db_column_int64(st, 1) };
+		int r = dt_db_step(st);
+		if (r == DT_DB_ROW) {
+			orgs[0] = dt_db_column_int64(st, 0);
+			orgs[1] = dt_db_column_int64(st, 1);
 		}
 		dt_db_reset(st);
+		if (r == DT_DB_ERROR)
+			return dt_sql_error(s, in->subject_kind, err);
+	}
+	for (size_t i = 0; i < DT_ARRAY_SIZE(orgs); i++) {
+		bool reads;
+		enum dt_err rc = org_reads_alert(s, orgs[i], id, &reads, err);
+		if (rc != DT_OK)
+			return rc;
+		if (reads)
+			to[nto++] = (struct dt_notify_to){ DT_NOTIFY_TO_ORG, orgs[i] };
 	}
 	json_t *args = json_pack("{s:s, s:s, s:s}", "rule", in->rule ? in->rule : "", "message_zh",
 				 in->message_zh ? in->message_zh : "", "message_en",

@@ -44,9 +44,18 @@ before(async () => {
   await addUser('city', 'city', '210100');
   await addUser('insp', 'inspector', '210100');
   await addUser('school', 'school', `org:${ids.school}`);
+  // another school, an enterprise the first school has a contract with, and one it has none with
+  ids.school2 = Number(sqlite(db, `SELECT id FROM organization WHERE kind = 'school' AND id <> ${ids.school} ORDER BY id LIMIT 1`));
+  ids.contract = Number(sqlite(db, `SELECT id FROM contract WHERE school_id = ${ids.school} ORDER BY id LIMIT 1`));
+  ids.ent = Number(sqlite(db, `SELECT enterprise_id FROM contract WHERE id = ${ids.contract}`));
+  ids.ent2 = Number(sqlite(db, `SELECT id FROM organization WHERE kind = 'enterprise' AND id NOT IN
+    (SELECT enterprise_id FROM contract WHERE school_id = ${ids.school}) ORDER BY id LIMIT 1`));
+  await addUser('school2', 'school', `org:${ids.school2}`);
+  await addUser('ent', 'enterprise', `org:${ids.ent}`);
+  await addUser('ent2', 'enterprise', `org:${ids.ent2}`);
   srv = await startServer(db, { threads: 2 });
   api = client(srv.base);
-  for (const login of ['admin', 'nat', 'prov', 'city', 'insp', 'school']) {
+  for (const login of ['admin', 'nat', 'prov', 'city', 'insp', 'school', 'school2', 'ent', 'ent2']) {
     const r = expectStatus(await api.post('/api/v1/session', { login, password: pw(login) }), 200);
     tok[login] = r.json.token;
   }
@@ -195,7 +204,8 @@ test('alerts: listed within scope, acknowledged and resolved once', async () => 
   assert.ok(mine.items.every((a) => a.region.startsWith('2101')));
   const all = await get('nat', '/api/v1/alerts?limit=1000');
   assert.ok(all.items.length > mine.items.length);
-  assert.equal((await get('school', '/api/v1/alerts')).items.length, 0);
+  // a school reads only the alerts about itself and its contracts (the next test)
+  assert.ok((await get('school', '/api/v1/alerts?limit=1000')).items.length < all.items.length);
   const a = mine.items.find((x) => x.status === 'open');
   const ack = await api.post(`/api/v1/alerts/${a.id}/ack`, { note: '已督办' }, { token: tok.city });
   expectStatus(ack, 200);
@@ -210,6 +220,65 @@ test('alerts: listed within scope, acknowledged and resolved once', async () => 
   expectProblem(await api.post(`/api/v1/alerts/${jilin.id}/close`, undefined, { token: tok.nat }), 404);
   expectProblem(await api.post('/api/v1/alerts', { rule: 'x' }, { token: tok.admin }), 403);
   assert.equal(expectProblem(await api.post(`/api/v1/alerts/${jilin.id}/ack`, { note: 5 }, { token: tok.nat }), 422).errors[0].field, 'note');
+});
+
+// An open alert about @kind @id, as the watcher would have raised it; its id.
+function insertAlert(rule, kind, id) {
+  return Number(sqlite(db, `INSERT INTO alert (rule, severity, subject_kind, subject_id, message_zh, message_en,
+    raised_at, region, created_at, updated_at) VALUES ('${rule}', 'warning', '${kind}', ${id}, '测试预警',
+    'test alert', '2026-11-01T00:00:00Z', 210100, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z') RETURNING id`));
+}
+
+// A 404's body without its request id, the id asked for replaced.
+function shape404(r, id) {
+  assert.equal(r.status, 404, r.text);
+  const j = { ...r.json };
+  delete j.instance;
+  return JSON.stringify(j).replace(new RegExp(`\\b${id}\\b`, 'g'), '{id}');
+}
+
+test('alerts about an organisation: schools and enterprises read their own and their contracts\', nothing else', async () => {
+  const a = {
+    school: insertAlert('e2e_org', 'organization', ids.school),
+    school2: insertAlert('e2e_org', 'organization', ids.school2),
+    ent: insertAlert('e2e_org', 'organization', ids.ent),
+    ent2: insertAlert('e2e_org', 'organization', ids.ent2),
+    contract: insertAlert('e2e_contract', 'contract', ids.contract),
+  };
+  const all = await get('nat', '/api/v1/alerts?limit=1000');
+  assert.equal(all.next, null, 'every alert on one page');
+  const cases = [
+    ['school', ids.school, [a.school, a.contract], [a.school2, a.ent, a.ent2]],
+    ['school2', ids.school2, [a.school2], [a.school, a.ent, a.ent2, a.contract]],
+    ['ent', ids.ent, [a.ent, a.contract], [a.school, a.school2, a.ent2]],
+    ['ent2', ids.ent2, [a.ent2], [a.school, a.school2, a.ent, a.contract]],
+  ];
+  for (const [login, org, own, others] of cases) {
+    // the oracle: alerts about it, its contracts and the findings it rectifies, from the tables
+    const lines = (q) => new Set(sqlite(db, q).split('\n').filter(Boolean).map(Number));
+    const contracts = lines(`SELECT id FROM contract WHERE school_id = ${org} OR enterprise_id = ${org}`);
+    const findings = lines(`SELECT id FROM finding WHERE org_id = ${org}`);
+    const want = all.items.filter((x) => (x.subject_kind === 'organization' && x.subject_id === org)
+      || (x.subject_kind === 'contract' && contracts.has(x.subject_id))
+      || (x.subject_kind === 'finding' && findings.has(x.subject_id))).map((x) => x.id).sort((p, q) => p - q);
+    const list = await get(login, '/api/v1/alerts?limit=1000');
+    assert.deepEqual(list.items.map((x) => x.id).sort((p, q) => p - q), want, `${login}'s alerts`);
+    for (const id of own) {
+      assert.ok(want.includes(id));
+      const one = await get(login, `/api/v1/alerts/${id}`);
+      assert.equal(one.id, id);
+      // read only: acknowledging is for officials and inspectors
+      expectProblem(await api.post(`/api/v1/alerts/${id}/ack`, {}, { token: tok[login] }), 403);
+    }
+    const missing = shape404(await api.get('/api/v1/alerts/999999999', { token: tok[login] }), 999999999);
+    for (const id of others) {
+      assert.ok(!want.includes(id));
+      assert.equal(shape404(await api.get(`/api/v1/alerts/${id}`, { token: tok[login] }), id), missing,
+        `${login} reading alert ${id} about another answers as a missing one`);
+      assert.equal((await get(login, `/api/v1/alerts?id=${id}`)).items.length, 0);
+    }
+  }
+  assert.equal(sqlite(db, `SELECT count(*) FROM alert WHERE status = 'open' AND rule LIKE 'e2e_%'`), '5', 'nothing acknowledged');
 });
 
 test('pilot tasks: a change raises its alert within seconds', async () => {

@@ -361,6 +361,9 @@ const CASES = {
   // the caller's own waiting entries and the mentors' load: lists within the scope, no record parameter
   'GET /api/v1/record-entries/waiting': NONE,
   'GET /api/v1/mentors/load': NONE,
+  // alerts: officials and inspectors act on those in their region; schools, enterprises and
+  // trainees read those about themselves (GET /api/v1/{kind}[/{id}] above) and act on none: an
+  // alert of theirs is refused (403), another's answers as a missing one
   'POST /api/v1/alerts/{id}/{action}': (route) => perRole(route, (u) => ['ack', 'resolve'].map((a) => kase(route, u, a, ids[u.login].alert,
     (id) => ({ method: 'POST', path: `/api/v1/alerts/${id}/${a}`, body: { note: 'walk' } }), { server: 'W' }))),
   'GET /api/v1/exports/{file}': (route) => perKind(route, (u, k) => {
@@ -641,6 +644,15 @@ test('every role × route × kind: outside the scope answers as missing, inside 
         fails.push(`${u.login} (${u.role}) sees every ${k.plural} record there is (${x.visible.size}${x.complete ? '' : '+'}): nothing of it is outside its scope`);
       }
     }
+  }
+
+  // Alerts are read by their subject: the organisation roles read those about themselves and
+  // their contracts (so the walk tries them inside and outside on the alert routes), and a
+  // trainee's are about its own contracts only.
+  for (const u of logins.filter((v) => ['school', 'enterprise'].includes(v.role))) {
+    const x = ids[u.login].alert;
+    if (x.in === undefined) fails.push(`${u.login} (${u.role}) reads no alert: the demo raises none about it, so the walk cannot try its alert reads`);
+    if (x.out === undefined) fails.push(`${u.login} (${u.role}) reads every alert there is`);
   }
 
   // The jobs the walk asks about: each role that may import something starts one.

@@ -2,7 +2,8 @@
  * test_notify.c - notifications: the rules (domain/notify.c: the backoff
  * schedule, the deadline thresholds, RFC 2047 headers, wording) against
  * oracles, and the store (store/notify.c): who receives what by role and
- * scope, notifications made in the transaction of their cause and undone
+ * scope, who reads an alert (list, single read and notification recipients
+ * by the same rule), notifications made in the transaction of their cause and undone
  * with it, the inbox of one's own only, and the outbox's claim with a
  * lease, seen from two connections (two servers) on both backends.
  */
@@ -347,6 +348,134 @@ static void test_findings_due_once(void **state)
 	assert_int_equal(unread(f, ent), 2);
 }
 
+/* Raise alert @rule about @kind @id in Shenyang and return its id (the newest alert). */
+static int64_t raise_alert(struct fx *f, const char *rule, const char *kind, int64_t id)
+{
+	struct dt_alert_in in = { rule, "warning", kind, id, NULL, 210100, 1, 2, "预警", "alert" };
+	bool raised = false;
+	if (dt_store_alert_raise(f->s, &f->actor, &in, &raised, &f->err) != DT_OK || !raised)
+		fail_msg("raise %s: %s", rule, f->err.buf);
+	json_t *items = NULL;
+	struct dt_query q = { .sort = "id", .desc = true, .limit = 1 };
+	char *next = NULL;
+	assert_int_equal(dt_store_list(f->s, NULL, "alert", &q, &items, &next, &f->err), DT_OK);
+	free(next);
+	int64_t aid = fx_int(json_array_get(items, 0), "id");
+	json_decref(items);
+	return aid;
+}
+
+/* The ids of alerts @scope lists, ascending, as a bit set of the @n ids in @all. */
+static unsigned listed(struct fx *f, const struct dt_scope *scope, const int64_t *all, size_t n)
+{
+	json_t *items = NULL;
+	struct dt_query q = { .limit = 1000 };
+	char *next = NULL;
+	assert_int_equal(dt_store_list(f->s, scope, "alert", &q, &items, &next, &f->err), DT_OK);
+	free(next);
+	unsigned bits = 0;
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		size_t k = 0;
+		while (k < n && all[k] != fx_int(it, "id"))
+			k++;
+		assert_true(k < n); /* nothing but the test's alerts */
+		bits |= 1u << k;
+	}
+	json_decref(items);
+	return bits;
+}
+
+/*
+ * Who reads an alert: officials in its region; an organisation those about
+ * itself and its contracts; a trainee those about its own contracts; nobody
+ * else (404 as missing), and none of them acts on one.  The alert's
+ * notifications reach exactly the organisations that may read it.
+ */
+static void test_alert_readers(void **state)
+{
+	struct fx *f = *state;
+	struct fx_world w = fx_world(f);
+	int64_t other = fx_org(f, "school", 210104, "另一所学校");
+	int64_t c = fx_active_contract(f, &w);
+	char org[32], sch[32], oth[32];
+	snprintf(org, sizeof(org), "org:%lld", (long long)w.ent);
+	snprintf(sch, sizeof(sch), "org:%lld", (long long)w.sch);
+	snprintf(oth, sizeof(oth), "org:%lld", (long long)other);
+	int64_t acct[3] = { account(f, "ent", "enterprise", org), account(f, "sch", "school", sch),
+			    account(f, "oth", "school", oth) };
+	for (size_t i = 0; i < 3; i++) {
+		int64_t n = 0;
+		assert_int_equal(dt_store_notify_read_all(f->s, &f->actor, acct[i], &n, &f->err),
+				 DT_OK);
+	}
+	int64_t a[4] = {
+		raise_alert(f, "mentor_overload", "organization", w.ent),
+		raise_alert(f, "stipend_below_minimum", "contract", c),
+		raise_alert(f, "school_mentor_overload", "organization", other),
+		raise_alert(f, "task_overdue", "pilot_task", 1),
+	};
+	const struct {
+		struct dt_scope scope;
+		unsigned reads; /* bit k: alert a[k] */
+	} who[] = {
+		{ { 0, w.ent, 0 }, 1u << 0 | 1u << 1 },
+		{ { 0, w.sch, 0 }, 1u << 1 },
+		{ { 0, other, 0 }, 1u << 2 },
+		{ { 0, 0, w.trainee }, 1u << 1 },
+		{ { 210100, 0, 0 }, 0xf },
+		{ { 220000, 0, 0 }, 0 },
+	};
+	for (size_t i = 0; i < DT_ARRAY_SIZE(who); i++) {
+		/* the list and the single read agree with the rule */
+		assert_int_equal(listed(f, &who[i].scope, a, 4), who[i].reads);
+		for (size_t k = 0; k < 4; k++) {
+			json_t *o = NULL;
+			dt_strbuf_reset(&f->err);
+			enum dt_err rc =
+				dt_store_get(f->s, &who[i].scope, "alert", a[k], 0, &o, &f->err);
+			json_decref(o);
+			assert_int_equal(rc, who[i].reads >> k & 1 ? DT_OK : DT_ENOTFOUND);
+		}
+		/* read only: a party may not act on an alert it reads (not its own to change) */
+		if (who[i].scope.org_id || who[i].scope.trainee_id) {
+			json_t *o = NULL;
+			for (size_t k = 0; k < 4; k++)
+				assert_int_equal(dt_store_alert_act(f->s, &f->actor, &who[i].scope,
+								    a[k], "ack", NULL, &o, &f->err),
+						 who[i].reads >> k & 1 ? DT_EDENIED : DT_ENOTFOUND);
+			json_decref(o);
+		}
+	}
+	assert_int_equal(listed(f, &(struct dt_scope){ 0, 0, 0 }, a, 4), 0xf); /* all still open */
+	struct dt_query q = { .filters = (const char *[]){ "status", "open" }, .nfilters = 1 };
+	int64_t n_open = 0;
+	assert_int_equal(dt_store_count(f->s, NULL, "alert", &q, &n_open, &f->err), DT_OK);
+	assert_int_equal(n_open, 4);
+	/* the notifications: to the parties that read it, each linking to one it reads */
+	const unsigned told[3] = { 1u << 0 | 1u << 1, 1u << 1, 1u << 2 };
+	for (size_t i = 0; i < 3; i++) {
+		json_t *out = NULL;
+		assert_int_equal(dt_store_notify_list(f->s, acct[i], 50, 0, &out, &f->err), DT_OK);
+		unsigned bits = 0;
+		size_t j;
+		json_t *it;
+		json_array_foreach(json_object_get(out, "items"), j, it)
+		{
+			if (strcmp(fx_str(it, "kind"), "alert"))
+				continue;
+			for (size_t k = 0; k < 4; k++)
+				if (fx_int(it, "entity_id") == a[k])
+					bits |= 1u << k;
+		}
+		json_decref(out);
+		assert_int_equal(bits, told[i]);
+		assert_int_equal(bits, who[i].reads);
+	}
+}
+
 /* A second connection to the same database: another server. */
 static struct dt_store *second(struct fx *f)
 {
@@ -475,6 +604,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_contract_submitted, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_record_digest, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_findings_due_once, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_alert_readers, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_lease, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_prefs_checked, fx_setup, fx_teardown),
 	};

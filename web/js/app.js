@@ -277,6 +277,8 @@ function navItems() {
   if (role() === 'trainee') items.push(['/record-book', 'nav.myRecordBook']);
   for (const s of registryScreens()) items.push([`/${s}`, `nav.${s}`]);
   if (isGov()) items.push(['/pilots', 'nav.pilots'], ['/alerts', 'nav.alerts']);
+  // ---- alerts about one's own organisation or contracts (orgalert.): read only ----
+  else if (['school', 'enterprise', 'trainee'].includes(role())) items.push(['/alerts', 'orgalert.nav']);
   // ---- supervision in the field: inspectors and officials see inspections; they and
   // the organisations that rectify see findings ----
   if (can('inspect') || isGov()) items.push(['/inspections', role() === 'inspector' ? 'field.myInspections' : 'field.inspections']);
