@@ -334,23 +334,23 @@ static enum dt_err find_account(struct dt_store *s, const char *login, struct dt
 	return r == DT_DB_ROW ? DT_OK : dt_error(err, DT_ENOTFOUND, "no account '%s'", login);
 }
 
-/* Revoke every live credential of @account_id (optionally only sessions). */
-static enum dt_err revoke_all(struct dt_store *s, int64_t account_id, bool sessions_only,
-			      struct dt_strbuf *err)
+enum dt_err dt_account_revoke(struct dt_store *s, int64_t account_id, bool sessions_only,
+			      int64_t keep, struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
 	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		sessions_only ? "UPDATE credential SET revoked_at = ? WHERE account_id = ? AND "
-				"revoked_at IS NULL AND kind = 'session'"
+				"revoked_at IS NULL AND kind = 'session' AND id <> ?"
 			      : "UPDATE credential SET revoked_at = ? WHERE account_id = ? AND "
-				"revoked_at IS NULL",
+				"revoked_at IS NULL AND id <> ?",
 		err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_text(st, 1, now, -1);
 	dt_db_bind_int64(st, 2, account_id);
+	dt_db_bind_int64(st, 3, keep);
 	int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, "credential", err);
 	dt_db_reset(st);
 	/* every server empties its credential cache when this commits */
@@ -387,7 +387,7 @@ enum dt_err dt_store_account_disable(struct dt_store *s, const struct dt_actor *
 		}
 	}
 	if (rc == DT_OK && disabled)
-		rc = revoke_all(s, acc.id, false, err);
+		rc = dt_account_revoke(s, acc.id, false, 0, err);
 	if (rc == DT_OK) {
 		json_t *before =
 			account_json(acc.id, acc.login, acc.role, &acc.scope, acc.disabled);
@@ -431,7 +431,7 @@ enum dt_err dt_store_account_passwd(struct dt_store *s, const struct dt_actor *a
 		}
 	}
 	if (rc == DT_OK)
-		rc = revoke_all(s, acc.id, true, err);
+		rc = dt_account_revoke(s, acc.id, true, 0, err);
 	if (rc == DT_OK) {
 		/* The account as it stands (never the hash): the event says what the row holds. */
 		json_t *now_acc =

@@ -26,6 +26,13 @@ struct dt_account_profile {
  * administrator), audited as account.create, inside the caller's
  * transaction.  A taken login is the problem account.login_taken.
  */
+/**
+ * Revoke every live credential of account @account_id (only its sessions
+ * when @sessions_only) but credential @keep (0: none), and tell every server
+ * to empty its credential cache when this commits.
+ */
+enum dt_err dt_account_revoke(struct dt_store *s, int64_t account_id, bool sessions_only,
+			      int64_t keep, struct dt_strbuf *err);
 enum dt_err dt_account_insert(struct dt_store *s, const struct dt_actor *a, const char *login,
 			      const char *role, const struct dt_scope *sc, const char *hash,
 			      const struct dt_account_profile *pr, int64_t *id,

@@ -361,31 +361,6 @@ static enum dt_err password_problem(struct dt_store *s, const char *field, struc
 	return dt_store_problem(s, err, field, "password.simple", NULL);
 }
 
-/* Revoke @id's credentials (sessions only when @sessions_only) but @keep. */
-static enum dt_err revoke(struct dt_store *s, int64_t id, bool sessions_only, int64_t keep,
-			  struct dt_strbuf *err)
-{
-	char now[DT_TIME_STRLEN];
-	dt_time_now(now);
-	struct dt_db_stmt *st = dt_sql_prepare(
-		s,
-		sessions_only ? "UPDATE credential SET revoked_at = ? WHERE account_id = ? AND "
-				"revoked_at IS NULL AND kind = 'session' AND id <> ?"
-			      : "UPDATE credential SET revoked_at = ? WHERE account_id = ? AND "
-				"revoked_at IS NULL AND id <> ?",
-		err);
-	if (!st)
-		return DT_EDB;
-	dt_db_bind_text(st, 1, now, -1);
-	dt_db_bind_int64(st, 2, id);
-	dt_db_bind_int64(st, 3, keep);
-	int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, "credential", err);
-	dt_db_reset(st);
-	if (rc == DT_OK)
-		rc = dt_db_notify(s->db, DT_STORE_CHANNEL_AUTH, "revoke", err);
-	return rc;
-}
-
 /* Make sure account @id has a profile row (accounts made before 012 may not). */
 static enum dt_err profile_ensure(struct dt_store *s, int64_t id, struct dt_strbuf *err)
 {
@@ -457,7 +432,7 @@ static enum dt_err set_code(struct dt_store *s, int64_t id, char code[DT_ACTIVAT
 	if (rc == DT_OK)
 		rc = touch(s, id, err);
 	if (rc == DT_OK)
-		rc = revoke(s, id, false, 0, err);
+		rc = dt_account_revoke(s, id, false, 0, err);
 	return rc;
 }
 
@@ -794,7 +769,7 @@ enum dt_err dt_store_accounts_change(struct dt_store *s, const struct dt_actor *
 			dt_db_reset(st);
 		}
 		if (rc == DT_OK && json_is_true(jd))
-			rc = revoke(s, id, false, 0, err);
+			rc = dt_account_revoke(s, id, false, 0, err);
 	}
 	if (rc == DT_OK)
 		rc = touch(s, id, err);
@@ -1088,7 +1063,7 @@ enum dt_err dt_store_account_set_password(struct dt_store *s, const struct dt_ac
 	if (rc == DT_OK)
 		rc = touch(s, id, err);
 	if (rc == DT_OK)
-		rc = revoke(s, id, true, keep_cred, err);
+		rc = dt_account_revoke(s, id, true, keep_cred, err);
 	if (rc == DT_OK) {
 		json_t *o = json_pack("{s:I, s:s}", "id", (json_int_t)id, "login", login);
 		rc = dt_audit_append(s, a, "account.passwd", "account", id, o, o, err);
