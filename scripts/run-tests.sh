@@ -13,6 +13,7 @@
 #   DUALTRACK_BACKEND  sqlite, pgsql or both (default: both)
 #   BUILD              build directory holding dualtrack (default: build)
 #   FUZZ_REPLAY        replay binaries (BUILD/tests/replay_NAME), space-separated
+#   E2E_JOBS           end-to-end test files run at once (default: 2)
 #   TEST_TIMEOUT       seconds allowed per unit binary / e2e run (default: 1800)
 #   DUALTRACK_TEST_PG  base URI of a PostgreSQL server for the tests (default: one started
 #                      by scripts/pgtmp.sh for the run and removed after; "none": no server)
@@ -28,6 +29,9 @@ for b in "$@"; do
 done
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 timeout_s=${TEST_TIMEOUT:-1800}
+# Test files at once: most of an end-to-end test's time is spent waiting on a
+# server, so two files share a core well (node's own default is cores - 1).
+e2e_jobs=${E2E_JOBS:-2}
 backend=${DUALTRACK_BACKEND:-both}
 case $backend in
 sqlite | pgsql | both) ;;
@@ -137,9 +141,9 @@ local prefix=$1 rc pass fail cancelled seen note
 shopt -s nullglob
 local e2e=(tests/e2e/*.test.mjs)
 if ((${#e2e[@]})); then
-	echo "== node --test tests/e2e/"
+	echo "== node --test --test-concurrency=$e2e_jobs tests/e2e/"
 	DUALTRACK_BIN=$BUILD/dualtrack timeout -k 10 "$timeout_s" \
-		node --test --test-reporter=tap tests/e2e/ >"$log" 2>&1 </dev/null
+		node --test --test-concurrency="$e2e_jobs" --test-reporter=tap tests/e2e/ >"$log" 2>&1 </dev/null
 	rc=$?
 	cat "$log"
 	# The run's summary is the last top-level "# pass N" / "# fail N"; a
