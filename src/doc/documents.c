@@ -641,6 +641,8 @@ enum dt_err dt_doc_report(struct dt_store *s, int region, int year, struct dt_do
 					       at.buf,
 					       !strcmp(str(it, "direction"), "lower")
 						       ? T("report.lower")
+					       : !strcmp(str(it, "direction"), "ceiling")
+						       ? T("report.ceiling")
 						       : T("report.higher") };
 			dt_pdf_table_row(p, row);
 			dt_strbuf_release(&v);

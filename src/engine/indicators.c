@@ -228,7 +228,7 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", ind->code,
 				      "name_zh", ind->name_zh, "name_en", ind->name_en, "unit",
 				      dt_unit_name(ind->unit), "direction",
-				      ind->higher_better ? "higher" : "lower", "kind",
+				      dt_direction_name(ind->direction), "kind",
 				      ind->kind == DT_I_FLOW ? "flow" : "level");
 		json_object_set_new(o, "value", na ? json_null() : num_or_null(v[i].value));
 		json_object_set_new(o, "numerator", na ? json_null() : num_or_null(v[i].numerator));
