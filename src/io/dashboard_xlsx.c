@@ -164,7 +164,7 @@ static void indicators_sheet(struct book *b)
 	header_row(b, ws, HEAD, d->en ? en : zh, DT_ARRAY_SIZE(zh));
 	worksheet_set_column(ws, 0, 0, 30, NULL);
 	worksheet_set_column(ws, 1, 1, 26, NULL);
-	worksheet_set_column(ws, 2, 12, 12, NULL);
+	worksheet_set_column(ws, 2, 13, 12, NULL);
 	worksheet_freeze_panes(ws, HEAD + 1, 1);
 	const json_t *list = json_object_get(ind, "indicators"), *it;
 	size_t i;
@@ -191,10 +191,11 @@ static void indicators_sheet(struct book *b)
 			put_num(b, ws, r, 10, proj, f);
 		put_num(b, ws, r, 11, json_object_get(it, "previous"), f);
 		put_num(b, ws, r, 12, json_object_get(it, "weight"), b->num[2]);
+		put_num(b, ws, r, 13, json_object_get(it, "score_part"), b->num[2]);
 		r++;
 	}
 	if (r > HEAD + 1 && b->e == LXW_NO_ERROR) {
-		worksheet_autofilter(ws, HEAD, 0, r - 1, 12);
+		worksheet_autofilter(ws, HEAD, 0, r - 1, 13);
 		lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_BAR);
 		lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
 		const char *sheet = W("指标", "Indicators");
@@ -207,7 +208,7 @@ static void indicators_sheet(struct book *b)
 		chart_axis_set_reverse(ch->x_axis);
 		chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
 		lxw_chart_options o = { .x_scale = 1.6, .y_scale = 2.2 };
-		b->e = worksheet_insert_chart_opt(ws, HEAD, 14, ch, &o);
+		b->e = worksheet_insert_chart_opt(ws, HEAD, 15, ch, &o);
 	}
 	dt_strbuf_release(&sb);
 }
