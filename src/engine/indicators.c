@@ -334,6 +334,11 @@ enum dt_err dt_engine_series(struct dt_store *s, int region, int year, json_t **
 	}
 	free(c);
 	*out = json_pack("{s:i, s:o, s:o}", "year", year, "periods", periods, "series", series);
+	/* the month not yet over (its figures are to date), when it is in this year */
+	int today = dt_engine_today();
+	char cur[32];
+	snprintf(cur, sizeof(cur), "%04d-%02d", year, today / 100 % 100);
+	json_object_set_new(*out, "current", today / 10000 == year ? json_string(cur) : json_null());
 	return DT_OK;
 }
 

@@ -239,7 +239,8 @@ static void monthly_sheet(struct book *b, const json_t *chosen)
 			continue;
 		put_str(b, ws, 0, col, name_of(it, d->en), b->hdr);
 		lxw_format *f = unit_format(b, str(it, "unit"));
-		for (size_t m = 0; m < json_array_size(periods); m++)
+		/* months after the current one are not real yet: left empty */
+		for (size_t m = 0; m < json_array_size(periods) && (!cur || (int)m < cur); m++)
 			put_num(b, ws, (uint32_t)m + 1, col, json_array_get(vals, m),
 				(int)m + 1 == cur ? b->partial : f);
 		if (it == chosen)
