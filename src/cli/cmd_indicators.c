@@ -276,7 +276,8 @@ int cmd_indicators(int argc, char **argv)
 		/* the dashboard's workbook, as GET /api/v1/indicators.xlsx makes it */
 		rc = dt_engine_series(db.store, q.region, q.period.year, &ser, &err);
 		if (rc == DT_OK)
-			rc = dt_engine_ranking(db.store, 2, 0, q.period.year, 0, &rank, &err);
+			rc = dt_engine_ranking(db.store, 2, q.region, q.period.year, 0, &rank,
+					       &err);
 		struct dt_dashboard_xlsx d = {
 			res, ser, rank, pick, dt_engine_today(), lang == DT_LANG_EN
 		};

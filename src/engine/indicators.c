@@ -338,7 +338,8 @@ enum dt_err dt_engine_series(struct dt_store *s, int region, int year, json_t **
 	int today = dt_engine_today();
 	char cur[32];
 	snprintf(cur, sizeof(cur), "%04d-%02d", year, today / 100 % 100);
-	json_object_set_new(*out, "current", today / 10000 == year ? json_string(cur) : json_null());
+	json_object_set_new(*out, "current",
+			    today / 10000 == year ? json_string(cur) : json_null());
 	return DT_OK;
 }
 
@@ -414,7 +415,8 @@ enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int yea
 	{
 		int code = dt_engine_pilot_region(p);
 		int lvl = dt_region_level(code);
-		if (lvl != level || (within && !dt_region_contains(within, code)))
+		/* every pilot of the level is ranked: a place is among all of them */
+		if (lvl != level)
 			continue;
 		r[n].region = code;
 		n++;
@@ -436,6 +438,8 @@ enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int yea
 		qsort(r, n, sizeof(*r), by_score);
 		for (i = 0; i < n; i++) {
 			r[i].rank = isnan(r[i].score) ? 0 : (int)i + 1;
+			if (within && !dt_region_contains(within, r[i].region))
+				continue;
 			json_t *o = json_pack("{s:O}", "region", r[i].info);
 			json_object_set_new(o, "rank",
 					    r[i].rank ? json_integer(r[i].rank) : json_null());
@@ -464,7 +468,8 @@ enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int yea
 		json_decref(weights);
 		return rc;
 	}
-	*out = json_pack("{s:i, s:s, s:o, s:o}", "year", year, "level",
-			 level == 1 ? "province" : "city", "weights", weights, "items", items);
+	*out = json_pack("{s:i, s:s, s:o, s:o, s:i}", "year", year, "level",
+			 level == 1 ? "province" : "city", "weights", weights, "items", items,
+			 "total", (int)n);
 	return DT_OK;
 }

@@ -132,7 +132,7 @@ void dt_h_indicators_xlsx(struct dt_ctx *c)
 	if (rc == DT_OK)
 		rc = dt_engine_series(c->store, q.region, q.period.year, &ser, &c->err);
 	if (rc == DT_OK)
-		rc = dt_engine_ranking(c->store, 2, 0, q.period.year, 0, &rank, &c->err);
+		rc = dt_engine_ranking(c->store, 2, q.region, q.period.year, 0, &rank, &c->err);
 	if (rc != DT_OK) {
 		reply_engine(c, rc, NULL, &ps);
 		goto out;

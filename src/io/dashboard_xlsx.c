@@ -396,7 +396,14 @@ static void ranking_sheet(struct book *b)
 		put_num(b, ws, (uint32_t)i + 1, 5, json_object_get(it, "previous_score"),
 			b->num[2]);
 	}
-	put_str(b, ws, (uint32_t)json_array_size(items) + 2, 0,
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	dt_strbuf_addf(
+		&sb,
+		W("名次为在全部 %lld 个试点中的位次", "ranks are places among all %lld pilots"),
+		(long long)json_integer_value(json_object_get(d->ranking, "total")));
+	put_str(b, ws, (uint32_t)json_array_size(items) + 2, 0, sb.buf, b->note);
+	dt_strbuf_release(&sb);
+	put_str(b, ws, (uint32_t)json_array_size(items) + 3, 0,
 		W("综合得分 = 100 × Σ(权重 × 达成度,达成度最高计 120%) ÷ Σ权重;权重公布于 "
 		  "docs/INDICATORS.md 和设置 weight.*",
 		  "Score = 100 × Σ(weight × attainment, capped at 120%) ÷ Σ weights; the weights "

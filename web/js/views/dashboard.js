@@ -168,7 +168,7 @@ export async function dashboardView(ctx) {
     // this city's place among all pilots, and the weighted parts of its score
     const parts = indicators.filter((i) => i.score_part !== null && i.score_part !== undefined);
     const place = mine ? h('div', { class: 'my-rank', 'data-test': 'my-rank' },
-      h('p', { class: 'card-value' }, mine.rank ? t('dash.place', { place: placeName, rank: mine.rank, total: all.length }) : t('dash.unranked', { place: placeName })),
+      h('p', { class: 'card-value' }, mine.rank ? t('dash.place', { place: placeName, rank: mine.rank, total: rank.data.total || all.length }) : t('dash.unranked', { place: placeName })),
       parts.length ? h('details', { class: 'chart-data', open: '' },
         h('summary', null, t('dash.parts', { score: num(ind.data.score, 1) })),
         h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'score-parts' },
