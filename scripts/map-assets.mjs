@@ -10,7 +10,8 @@
 //                              adcode (GB/T 2260, the package's feature id),
 //                              name and province; decoded from ECharts'
 //                              compressed coordinates, simplified
-//                              (Douglas-Peucker, 0.01°) and rounded to 0.001°.
+//                              (Douglas-Peucker, 0.01°), rounded to 0.001°
+//                              and wound as d3-geo reads rings.
 //                              Only the pilot provinces are taken: no other
 //                              province and no national outline is drawn.
 //   web/js/vendor/d3-geo.js    d3-geo (ISC) and the d3-array (ISC) it needs,
@@ -110,7 +111,17 @@ function simplify(ring, tol) {
 }
 
 const round = (v) => Math.round(v * 1000) / 1000;
-const ringOut = (r) => simplify(r, TOLERANCE).map(([x, y]) => [round(x), round(y)]);
+// Twice the planar signed area (x: longitude, y: latitude): > 0 counterclockwise.
+const area2 = (r) => r.reduce((s, [x, y], i) => { const [x2, y2] = r[(i + 1) % r.length]; return s + x * y2 - x2 * y; }, 0);
+// d3-geo reads rings on the sphere: an exterior ring goes clockwise, a hole
+// counterclockwise (the reverse of RFC 7946); a ring the other way round
+// would mean the whole globe but the region.  The package's rings go either
+// way, so each is set to d3's order here.
+function ringOut(r, i) {
+  const out = simplify(r, TOLERANCE).map(([x, y]) => [round(x), round(y)]);
+  const ccw = area2(out) > 0;
+  return (i === 0) === ccw ? out.reverse() : out;
+}
 
 function features() {
   const out = [];
@@ -120,8 +131,13 @@ function features() {
       const code = String(f.id);
       if (!/^\d{6}$/.test(code) || code.slice(0, 2) !== p.code.slice(0, 2)) throw new Error(`${p.file}: feature ${f.properties.name} has no adcode of the province (${code})`);
       const g = f.geometry;
-      const coordinates = g.type === 'Polygon' ? g.coordinates.map(ringOut) : g.coordinates.map((poly) => poly.map(ringOut));
-      out.push({ type: 'Feature', properties: { code, name: f.properties.name, province: p.code }, geometry: { type: g.type, coordinates } });
+      // rings that simplification left without area (slivers, specks) are
+      // dropped: their winding means nothing and d3 could read them inside out
+      const poly = (rings) => rings.map(ringOut).filter((r) => Math.abs(area2(r)) > 1e-4);
+      const polys = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates).map((rings) => (poly([rings[0]]).length ? poly(rings) : []))
+        .filter((rs) => rs.length);
+      const geometry = polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };
+      out.push({ type: 'Feature', properties: { code, name: f.properties.name, province: p.code }, geometry });
     }
   }
   out.sort((a, b) => a.properties.code.localeCompare(b.properties.code));
