@@ -10,6 +10,8 @@
 // gets his city's and a county's workbook, another city's is 404 as a
 // missing region; a bad indicator code is 422 naming the parameter.  The
 // ceiling indicator (trainees per mentor) is "ceiling" and never above 100%.
+// List exports (src/io/export.c) carry the names of what a record refers to
+// and times in Beijing time, and still import back.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -193,4 +195,50 @@ test('CLI: indicators --format xlsx writes the same workbook', () => {
   const r = spawnSync(process.env.DUALTRACK_BIN || 'build/dualtrack', ['indicators', '--db', db, '--format', 'xlsx'], { encoding: 'utf8' });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /-o FILE/);
+});
+
+// ---- list exports: names beside the codes, times in Beijing time ----
+
+test('list exports carry names and local times (CSV and XLSX), and import ignores them', () => {
+  const csv = path.join(dir, 'contracts.csv');
+  ok(['export', '--db', db, '--kind', 'contracts', '--format', 'csv', '-o', csv, '--filter', 'region=210100']);
+  const lines = fs.readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+  const head = lines[0].split(',');
+  for (const h of ['学员姓名', '企业名称', '院校名称', '培养项目名称', '所属地区名称']) assert.ok(head.includes(h), `column ${h} in ${head.join(',')}`);
+  const row = lines[1].split(',');
+  const col = (h) => row[head.indexOf(h)];
+  const id = col('编号');
+  const c = JSON.parse(ok(['show', 'contract', id, '--db', db]));
+  const ent = JSON.parse(ok(['show', 'organization', String(c.enterprise_id), '--db', db]));
+  const tr = JSON.parse(ok(['show', 'trainee', String(c.trainee_id), '--db', db]));
+  assert.equal(col('企业名称'), ent.name);
+  assert.equal(col('学员姓名'), tr.name);
+  // 创建时间: the UTC instant as Beijing time to the minute
+  const local = new Date(Date.parse(c.created_at) + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
+  assert.equal(col('创建时间'), local);
+  assert.doesNotMatch(lines[1], /\d{4}-\d\d-\d\dT\d\d:\d\d/, 'no UTC ISO text');
+  // XLSX in English: date-time cells, names by their English names where there are some
+  const xlsx = path.join(dir, 'trainees.xlsx');
+  ok(['export', '--db', db, '--kind', 'trainees', '--format', 'xlsx', '-o', xlsx, '--lang', 'en', '--filter', 'region=210100']);
+  const py = `
+import json, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+rows = [list(r) for r in ws.iter_rows(values_only=True)]
+print(json.dumps({'head': rows[0], 'row': [str(v) if v is not None else None for v in rows[1]]}))
+`;
+  const r = spawnSync(PYTHON, ['-c', py, xlsx], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { head: h2, row: r2 } = JSON.parse(r.stdout);
+  assert.ok(h2.includes('region_name'), h2.join(','));
+  assert.match(r2[h2.indexOf('created_at')], /^\d{4}-\d\d-\d\d \d\d:\d\d:00$/, 'a date-time cell');
+  // the region by its English name where the region table has one (counties often have none)
+  const reg = JSON.parse(ok(['show', 'region', r2[h2.indexOf('region')], '--db', db]));
+  assert.equal(r2[h2.indexOf('region_name')], reg.name_en || reg.name_zh);
+  // the exported file imports back: the name and time columns are system columns, ignored
+  const fresh = dbPath(tmpdir('dualtrack-dashx-rt-'));
+  ok(['init', '--db', fresh]);
+  const orgs = path.join(dir, 'orgs.csv');
+  ok(['export', '--db', db, '--kind', 'organizations', '--format', 'csv', '-o', orgs]);
+  const out = ok(['import', '--db', fresh, '--kind', 'organizations', orgs]);
+  assert.doesNotMatch(out, /unknown/i, out);
 });
