@@ -63,7 +63,10 @@ export function lineChart(title, labels, series, fmt, { height = 220, partial = 
     svg('text', { x: pad.l - 6, y: y(max * f) + 4, class: 'axis', 'text-anchor': 'end' }, fmt(max * f)),
   ]);
   const step = Math.ceil(labels.length / (W < 500 ? 6 : 12));
-  const xl = labels.map((l, i) => (i % step ? null : svg('text', { x: x(i), y: H - 8, class: 'axis', 'text-anchor': i ? 'middle' : 'start' }, l)));
+  // A first label longer than the rest (it names the year: "2026年1月") is
+  // anchored at its start, and the next label gives it room.
+  const longFirst = labels.length > 2 && String(labels[0]).length > String(labels[1]).length + 2;
+  const xl = labels.map((l, i) => (i % step || (longFirst && i === step) ? null : svg('text', { x: x(i), y: H - 8, class: 'axis', 'text-anchor': i ? 'middle' : 'start' }, l)));
   // The partial (current) month: reached by a dashed segment, its dot hollow,
   // so that a month not yet over does not read as a collapse.
   const lines = series.map((s) => {

@@ -169,7 +169,7 @@ export async function dashboardView(ctx) {
     const parts = indicators.filter((i) => i.score_part !== null && i.score_part !== undefined);
     const place = mine ? h('div', { class: 'my-rank', 'data-test': 'my-rank' },
       h('p', { class: 'card-value' }, mine.rank ? t('dash.place', { place: placeName, rank: mine.rank, total: rank.data.total || all.length }) : t('dash.unranked', { place: placeName })),
-      parts.length ? h('details', { class: 'chart-data', open: '' },
+      parts.length ? h('details', { class: 'chart-data', open: true },
         h('summary', null, t('dash.parts', { score: num(ind.data.score, 1) })),
         h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'score-parts' },
           h('caption', { class: 'sr-only' }, t('dash.parts', { score: num(ind.data.score, 1) })),
