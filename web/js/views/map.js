@@ -66,6 +66,8 @@ export async function mapView(ctx) {
   const indicators = ind.data.indicators;
   const chosen = indicators.find((i) => i.code === q.get('indicator')) || indicators.find((i) => i.code === 'active_contracts') || indicators[0];
   const fmt = (v) => unitValue(v, chosen.unit);
+  // class bounds of counts as whole numbers (the classes hold whole counts)
+  const whole = (v) => (chosen.unit === 'count' ? Math.round(v) : v);
 
   // What is drawn: the nation's pilot provinces (each the union of its
   // cities' shapes), a province's cities, or the city itself.
@@ -111,7 +113,7 @@ export async function mapView(ctx) {
       svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'map-svg', role: 'group', 'aria-label': t('map.caption', { name: nm(chosen), place: placeName, year }) }, shapes),
       h('div', { class: 'map-legend', 'data-test': 'map-legend' },
         h('p', { class: 'dir-note' }, `${t(`dash.dir.${chosen.direction}`)} · ${t('map.darker')}`),
-        h('ul', { class: 'legend' }, [...cls.map((c, i) => h('li', null, h('span', { class: `swatch area c${i}`, 'aria-hidden': 'true' }), `${fmt(c.lo)} – ${fmt(c.hi)}`)),
+        h('ul', { class: 'legend' }, [...cls.map((c, i) => h('li', null, h('span', { class: `swatch area c${i}`, 'aria-hidden': 'true' }), `${fmt(whole(c.lo))} – ${fmt(whole(c.hi))}`)),
           h('li', null, h('span', { class: 'swatch area c-1', 'aria-hidden': 'true' }), t('map.noData'))])),
       h('p', { class: 'muted small' }, t('map.source')));
   } else {
