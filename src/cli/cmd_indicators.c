@@ -12,6 +12,7 @@
 #include "core/num.h"
 #include "domain/region.h"
 #include "engine/indicators.h"
+#include "io/dashboard_xlsx.h"
 #include "core/banned.h"
 
 /* Parse --year/--quarter/--month values; CLI_CONTINUE or 2. */
@@ -192,15 +193,23 @@ int cmd_indicators(int argc, char **argv)
 		{ "children", no_argument, NULL, 'c' },
 		{ "rebuild", no_argument, NULL, 'R' },
 		{ "verify", no_argument, NULL, 'V' },
+		{ "output", required_argument, NULL, 'O' },
+		{ "indicator", required_argument, NULL, 'i' },
+		{ "lang", required_argument, NULL, 'l' },
 		CLI_OPTIONS_END,
 	};
 	struct cli_db db = CLI_DB_INIT;
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	struct dt_ind_query q = { .period = { dt_engine_today() / 10000, 0, 0 } };
-	const char *format = "table";
+	const char *format = "table", *output = NULL, *pick = NULL;
+	enum dt_lang lang = cli_lang();
 	bool rebuild = false, verify = false;
-	json_t *res = NULL;
+	json_t *res = NULL, *ser = NULL, *rank = NULL;
 	int c, rc = CLI_CONTINUE;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-o"))
+			argv[i] = (char *)"--output";
 
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		if (c == 'r') {
@@ -216,10 +225,20 @@ int cmd_indicators(int argc, char **argv)
 			rebuild = true;
 		} else if (c == 'V') {
 			verify = true;
+		} else if (c == 'O') {
+			output = optarg;
+		} else if (c == 'l') {
+			rc = cli_lang_opt(optarg, &lang);
+		} else if (c == 'i') {
+			pick = optarg;
+			if (!dt_indicator_find(pick))
+				rc = cli_usage_error("--indicator: %s is not an indicator code",
+						     cli_quote(pick));
 		} else if (c == 'f') {
-			rc = cli_format_opt(optarg,
-					    (const char *const[]){ "table", "json", "csv", NULL },
-					    &format);
+			rc = cli_format_opt(
+				optarg,
+				(const char *const[]){ "table", "json", "csv", "xlsx", NULL },
+				&format);
 		} else {
 			rc = cli_common_opt(c, &db);
 		}
@@ -236,15 +255,35 @@ int cmd_indicators(int argc, char **argv)
 		rc = cli_usage_error("--rebuild and --verify: give one or the other");
 		goto out;
 	}
+	if (!strcmp(format, "xlsx") != !!output) {
+		rc = cli_usage_error("--format xlsx and -o FILE.xlsx go together");
+		goto out;
+	}
 	if ((rc = cli_db_open(&db)))
 		goto out;
 	if (rebuild || verify) {
 		rc = rebuild_or_verify(&db, rebuild, &err);
 		goto out;
 	}
+	if (output)
+		q.children = true; /* the workbook has the sub-regions' sheet */
 	rc = dt_engine_indicators(db.store, &q, &res, &err);
 	if (rc != DT_OK) {
 		rc = cli_fail(rc, &err);
+		goto out;
+	}
+	if (!strcmp(format, "xlsx")) {
+		/* the dashboard's workbook, as GET /api/v1/indicators.xlsx makes it */
+		rc = dt_engine_series(db.store, q.region, q.period.year, &ser, &err);
+		if (rc == DT_OK)
+			rc = dt_engine_ranking(db.store, 2, q.region, q.period.year, 0, &rank,
+					       &err);
+		struct dt_dashboard_xlsx d = {
+			res, ser, rank, pick, dt_engine_today(), lang == DT_LANG_EN
+		};
+		if (rc == DT_OK)
+			rc = dt_dashboard_xlsx(&d, output, &err);
+		rc = rc == DT_OK ? 0 : cli_fail(rc, &err);
 		goto out;
 	}
 	if (!strcmp(format, "json"))
@@ -256,6 +295,8 @@ int cmd_indicators(int argc, char **argv)
 	rc = 0;
 out:
 	json_decref(res);
+	json_decref(ser);
+	json_decref(rank);
 	cli_db_close(&db);
 	dt_strbuf_release(&err);
 	return rc;

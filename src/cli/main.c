@@ -60,12 +60,14 @@ static const struct dt_cmd commands[] = {
 	{ "indicators", cmd_indicators, DT_CMD_DB,
 	  "indicators [--region CODE] [--year Y] [--quarter Q | --month M] [--occupation CODE]\n"
 	  "           [--children] [--format table|json|csv] [--db PATH] [--key-file PATH]\n"
+	  "indicators [...] --format xlsx -o FILE.xlsx [--indicator CODE] [--lang zh|en]\n"
 	  "indicators --rebuild | --verify [--db PATH] [--key-file PATH]\n"
 	  "  --region CODE    the region (default: the nation); rolled up from the cities below it\n"
 	  "  --year Y         the year (default: this year); --quarter 1..4 or --month 1..12 narrow it\n"
 	  "  --occupation C   only contracts, assessments, demand and places of occupation C\n"
 	  "  --children       also each sub-region's values (json)\n"
-	  "  --format F       table (default), json, or csv (UTF-8 with BOM)\n"
+	  "  --format F       table (default), json, csv (UTF-8 with BOM), or xlsx: the dashboard\n"
+	  "                   view as a workbook with charts (-o FILE; --indicator CODE charted)\n"
 	  "  --rebuild        recompute the aggregates from the facts (audited)\n"
 	  "  --verify         compare the maintained aggregates with a rebuild; exit 1 if they differ\n"
 	  "  Weights of the composite score and alert thresholds are settings: see docs/INDICATORS.md.\n",

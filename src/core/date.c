@@ -10,6 +10,7 @@
  * China Standard Time (UTC+8, no daylight saving), the calendar of the pilot;
  * the environment variable DUALTRACK_TODAY pins it for tests.
  */
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,5 +350,19 @@ bool dt_date_of_instant(const char *utc, struct dt_date *out)
 	int64_t t = ms + (int64_t)CST_OFFSET * 1000;
 	int64_t days = t / 86400000 - (t % 86400000 < 0); /* floor, before 1970 too */
 	*out = dt_date_from_days((int32_t)days);
+	return true;
+}
+
+bool dt_time_local(const char *utc, char out[DT_LOCAL_STRLEN])
+{
+	int64_t ms;
+	if (!utc || !dt_time_to_ms(utc, &ms))
+		return false;
+	int64_t t = ms + (int64_t)CST_OFFSET * 1000;
+	int64_t days = t / 86400000 - (t % 86400000 < 0);
+	int64_t in_day = (t - days * 86400000) / 60000; /* minutes into the local day */
+	struct dt_date d = dt_date_from_days((int32_t)days);
+	snprintf(out, DT_LOCAL_STRLEN, "%04d-%02d-%02d %02d:%02d", d.year, d.month, d.day,
+		 (int)(in_day / 60), (int)(in_day % 60));
 	return true;
 }

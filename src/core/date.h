@@ -77,4 +77,14 @@ void dt_time_from_ms(int64_t ms, char out[DT_TIME_STRLEN]);
  */
 bool dt_date_of_instant(const char *utc, struct dt_date *out);
 
+/* room for "YYYY-MM-DD HH:MM" and its NUL (and what a compiler fears an int may print) */
+#define DT_LOCAL_STRLEN 64
+/**
+ * The instant @utc (as dt_time_to_ms() reads it) as the pilot's local time
+ * (China Standard Time, UTC+8), to the minute: "2026-03-01T06:05:59.000Z"
+ * is "2026-03-01 14:05".  False, @out untouched, for anything else or NULL.
+ * What exported lists show, rather than UTC ISO text.
+ */
+bool dt_time_local(const char *utc, char out[DT_LOCAL_STRLEN]);
+
 #endif

@@ -641,6 +641,8 @@ enum dt_err dt_doc_report(struct dt_store *s, int region, int year, struct dt_do
 					       at.buf,
 					       !strcmp(str(it, "direction"), "lower")
 						       ? T("report.lower")
+					       : !strcmp(str(it, "direction"), "ceiling")
+						       ? T("report.ceiling")
 						       : T("report.higher") };
 			dt_pdf_table_row(p, row);
 			dt_strbuf_release(&v);
@@ -677,14 +679,7 @@ enum dt_err dt_doc_report(struct dt_store *s, int region, int year, struct dt_do
 		dt_pdf_table_end(p);
 	}
 	{
-		/* the parts: 100 × w × min(attainment, 1.2) / Σw (engine/indicators.c score_of) */
-		double wsum = 0;
-		json_array_foreach(json_object_get(ind, "indicators"), i, it)
-		{
-			double w = json_number_value(json_object_get(it, "weight"));
-			if (w > 0 && json_is_number(json_object_get(it, "attainment")))
-				wsum += w;
-		}
+		/* the parts as the engine computes them (engine/indicators.c score_of) */
 		static const double w4[4] = { 3, 1, 1.2, 1.2 };
 		const char *head[4] = { T("report.indicator"), T("report.weight"),
 					T("report.attainment"), T("report.part") };
@@ -692,14 +687,14 @@ enum dt_err dt_doc_report(struct dt_store *s, int region, int year, struct dt_do
 		json_array_foreach(json_object_get(ind, "indicators"), i, it)
 		{
 			double w = json_number_value(json_object_get(it, "weight"));
-			json_t *att = json_object_get(it, "attainment");
-			if (!(w > 0) || !json_is_number(att) || !(wsum > 0))
+			json_t *att = json_object_get(it, "attainment"),
+			       *part = json_object_get(it, "score_part");
+			if (!json_is_number(part) || !json_is_number(att))
 				continue;
-			double at = json_number_value(att);
 			char ws[16], as[16], pt[16];
 			snprintf(ws, sizeof(ws), "%.2g", w);
-			snprintf(as, sizeof(as), "%.0f%%", 100 * at);
-			snprintf(pt, sizeof(pt), "%.2f", 100 * w * (at > 1.2 ? 1.2 : at) / wsum);
+			snprintf(as, sizeof(as), "%.0f%%", 100 * json_number_value(att));
+			snprintf(pt, sizeof(pt), "%.2f", json_number_value(part));
 			const char *row[4] = { name_of(it, o->lang), ws, as, pt };
 			dt_pdf_table_row(p, row);
 		}

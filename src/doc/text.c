@@ -123,6 +123,7 @@ static const struct doc_text texts[] = {
 	{ "report.direction", "方向", "Direction" },
 	{ "report.higher", "越高越好", "higher is better" },
 	{ "report.lower", "越低越好", "lower is better" },
+	{ "report.ceiling", "不超过目标为达标", "within the ceiling" },
 	{ "report.ranking", "三、试点排名与得分构成", "3. Ranking and the parts of the score" },
 	{ "report.weight", "权重", "Weight" },
 	{ "report.part", "得分贡献", "Points" },

@@ -478,6 +478,7 @@ const struct dt_message_def dt_catalogue[] = {
 	  "give a quarter or a month, not both" },
 	{ "http.occupation", E, "“{value}”不是职业（工种）代码",
 	  "'{value}' is not an occupation code" },
+	{ "http.indicator", E, "“{value}”不是指标代码", "'{value}' is not an indicator code" },
 	{ "http.signin_failed", DT_EDENIED, "登录名或密码错误", "wrong login or password" },
 	{ "http.signin_throttled", DT_EDENIED, "登录失败次数过多，请稍后再试",
 	  "too many failed sign-ins: wait and try again" },

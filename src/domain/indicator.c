@@ -146,58 +146,61 @@ double dt_period_elapsed(const struct dt_period *p, int today_ymd)
 /* ---- the indicators ---- */
 
 #define PCT DT_U_PERCENT
+#define HIGHER DT_D_HIGHER
+#define LOWER DT_D_LOWER
+#define CEILING DT_D_CEILING
 const struct dt_indicator dt_indicators[] = {
-	{ "active_contracts", "在训合同数", "Active contracts", DT_U_COUNT, true, DT_I_LEVEL, true,
-	  1, "期末在履行的合同", NULL },
-	{ "new_contracts", "新签合同数", "New contracts", DT_U_COUNT, true, DT_I_FLOW, true, 1,
+	{ "active_contracts", "在训合同数", "Active contracts", DT_U_COUNT, HIGHER, DT_I_LEVEL,
+	  true, 1, "期末在履行的合同", NULL },
+	{ "new_contracts", "新签合同数", "New contracts", DT_U_COUNT, HIGHER, DT_I_FLOW, true, 1,
 	  "本期开始并已生效的合同", NULL },
 	{ "trainees_per_mentor", "企业导师人均带徒数", "Trainees per company mentor", DT_U_RATIO,
-	  false, DT_I_LEVEL, false, 0.5, "当前在训合同", "当前带徒企业导师" },
-	{ "enterprise_participation", "企业参与率", "Enterprise participation", PCT, true,
+	  CEILING, DT_I_LEVEL, false, 0.5, "当前在训合同", "当前带徒企业导师" },
+	{ "enterprise_participation", "企业参与率", "Enterprise participation", PCT, HIGHER,
 	  DT_I_LEVEL, false, 1, "有在训合同的企业", "登记企业" },
-	{ "dual_ratio", "企业学时占比", "Dual ratio (company share of hours)", PCT, true,
+	{ "dual_ratio", "企业学时占比", "Dual ratio (company share of hours)", PCT, HIGHER,
 	  DT_I_LEVEL, false, 1, "已签核企业学时", "已签核全部学时" },
-	{ "dual_ratio_plan", "计划企业学时占比", "Planned dual ratio", PCT, true, DT_I_LEVEL, false,
-	  0, "在训合同计划企业学时", "在训合同计划全部学时" },
-	{ "dissolution_rate", "合同解除率(分层法)", "Dissolution rate (layer method)", PCT, false,
+	{ "dual_ratio_plan", "计划企业学时占比", "Planned dual ratio", PCT, HIGHER, DT_I_LEVEL,
+	  false, 0, "在训合同计划企业学时", "在训合同计划全部学时" },
+	{ "dissolution_rate", "合同解除率(分层法)", "Dissolution rate (layer method)", PCT, LOWER,
 	  DT_I_LEVEL, true, 1, "各年度开训队列本期解除数 / 该队列开训数, 求和(近四个队列)", NULL },
-	{ "dissolutions", "解除合同数", "Dissolutions", DT_U_COUNT, false, DT_I_FLOW, true, 0,
+	{ "dissolutions", "解除合同数", "Dissolutions", DT_U_COUNT, LOWER, DT_I_FLOW, true, 0,
 	  "本期解除的合同", NULL },
-	{ "achievement_rate", "结业达标率", "Achievement rate", PCT, true, DT_I_LEVEL, true, 1,
+	{ "achievement_rate", "结业达标率", "Achievement rate", PCT, HIGHER, DT_I_LEVEL, true, 1,
 	  "本期通过结业考核人数", "本期离训人数(完成+解除)" },
-	{ "retention_rate", "培养完成率", "Retention (completers / leavers)", PCT, true, DT_I_LEVEL,
-	  true, 1, "本期完成合同", "本期离训人数(完成+解除)" },
-	{ "pass_rate", "结业考核通过率", "Final assessment pass rate", PCT, true, DT_I_LEVEL, true,
-	  1, "通过的结业考核", "参加的结业考核" },
-	{ "first_pass_rate", "首次考核通过率", "First-attempt pass rate", PCT, true, DT_I_LEVEL,
+	{ "retention_rate", "培养完成率", "Retention (completers / leavers)", PCT, HIGHER,
+	  DT_I_LEVEL, true, 1, "本期完成合同", "本期离训人数(完成+解除)" },
+	{ "pass_rate", "结业考核通过率", "Final assessment pass rate", PCT, HIGHER, DT_I_LEVEL,
+	  true, 1, "通过的结业考核", "参加的结业考核" },
+	{ "first_pass_rate", "首次考核通过率", "First-attempt pass rate", PCT, HIGHER, DT_I_LEVEL,
 	  true, 0, "首次通过的结业考核", "首次参加的结业考核" },
-	{ "firm_retention_rate", "培训企业留用率", "Retention by the training firm", PCT, true,
+	{ "firm_retention_rate", "培训企业留用率", "Retention by the training firm", PCT, HIGHER,
 	  DT_I_LEVEL, true, 1, "完成后3个月内被培训企业留用", "本期完成合同" },
 	{ "supply_demand_ratio", "岗位供需比", "Supply–demand ratio (places / demand)", DT_U_RATIO,
-	  true, DT_I_LEVEL, true, 1, "本年度企业培训岗位", "本年度企业技能需求人数" },
-	{ "stipend_compliance", "津贴达标率", "Stipend compliance", PCT, true, DT_I_LEVEL, false, 1,
-	  "津贴不低于当地最低工资的在训合同", "有最低工资标准的在训合同" },
-	{ "hours_company", "企业学时", "Company hours", DT_U_HOURS, true, DT_I_FLOW, false, 0,
+	  HIGHER, DT_I_LEVEL, true, 1, "本年度企业培训岗位", "本年度企业技能需求人数" },
+	{ "stipend_compliance", "津贴达标率", "Stipend compliance", PCT, HIGHER, DT_I_LEVEL, false,
+	  1, "津贴不低于当地最低工资的在训合同", "有最低工资标准的在训合同" },
+	{ "hours_company", "企业学时", "Company hours", DT_U_HOURS, HIGHER, DT_I_FLOW, false, 0,
 	  "本期已签核企业学时", NULL },
-	{ "hours_school", "学校学时", "School hours", DT_U_HOURS, true, DT_I_FLOW, false, 0,
+	{ "hours_school", "学校学时", "School hours", DT_U_HOURS, HIGHER, DT_I_FLOW, false, 0,
 	  "本期已签核学校学时", NULL },
 	/* supervision (督查), docs/INDICATORS.md */
-	{ "inspection_coverage", "督查覆盖率", "Inspection coverage", PCT, true, DT_I_LEVEL, false,
-	  1, "本年度督查计划已完成的检查", "本年度督查计划的候选对象" },
+	{ "inspection_coverage", "督查覆盖率", "Inspection coverage", PCT, HIGHER, DT_I_LEVEL,
+	  false, 1, "本年度督查计划已完成的检查", "本年度督查计划的候选对象" },
 	{ "findings_per_inspection", "每次检查发现问题数", "Findings per inspection", DT_U_RATIO,
-	  false, DT_I_LEVEL, false, 0, "本年度督查计划发现的问题", "已开展的检查" },
+	  LOWER, DT_I_LEVEL, false, 0, "本年度督查计划发现的问题", "已开展的检查" },
 	{ "findings_general_per_inspection", "每次检查发现一般问题数",
-	  "General findings per inspection", DT_U_RATIO, false, DT_I_LEVEL, false, 0, "一般问题",
+	  "General findings per inspection", DT_U_RATIO, LOWER, DT_I_LEVEL, false, 0, "一般问题",
 	  "已开展的检查" },
 	{ "findings_serious_per_inspection", "每次检查发现较重问题数",
-	  "Serious findings per inspection", DT_U_RATIO, false, DT_I_LEVEL, false, 0, "较重问题",
+	  "Serious findings per inspection", DT_U_RATIO, LOWER, DT_I_LEVEL, false, 0, "较重问题",
 	  "已开展的检查" },
 	{ "findings_grave_per_inspection", "每次检查发现严重问题数",
-	  "Grave findings per inspection", DT_U_RATIO, false, DT_I_LEVEL, false, 0, "严重问题",
+	  "Grave findings per inspection", DT_U_RATIO, LOWER, DT_I_LEVEL, false, 0, "严重问题",
 	  "已开展的检查" },
-	{ "rectification_closure", "整改销号率", "Rectification closure rate", PCT, true,
+	{ "rectification_closure", "整改销号率", "Rectification closure rate", PCT, HIGHER,
 	  DT_I_LEVEL, false, 1, "本期到期并已销号的问题", "本期到期的问题(已销号或期限已过)" },
-	{ "overdue_findings", "逾期未整改问题数", "Overdue findings", DT_U_COUNT, false, DT_I_LEVEL,
+	{ "overdue_findings", "逾期未整改问题数", "Overdue findings", DT_U_COUNT, LOWER, DT_I_LEVEL,
 	  false, 0.5, "期末逾期未整改的问题", NULL },
 };
 const int dt_nindicators = (int)DT_ARRAY_SIZE(dt_indicators);
@@ -214,6 +217,12 @@ const char *dt_unit_name(enum dt_unit u)
 {
 	static const char *const names[] = { "count", "percent", "ratio", "hours" };
 	return names[u];
+}
+
+const char *dt_direction_name(enum dt_direction d)
+{
+	static const char *const names[] = { "higher", "lower", "ceiling" };
+	return names[d];
 }
 
 /* Sum of counter @k over months m0..m1 of @year (and the yearly slot for a whole year). */
@@ -403,8 +412,10 @@ double dt_attainment(const struct dt_indicator *ind, const struct dt_period *p, 
 		*projection = elapsed > 0 ? value / elapsed : NAN;
 	}
 	double a;
-	if (ind->higher_better)
+	if (ind->direction == DT_D_HIGHER)
 		a = expected > 0 ? value / expected : (value > 0 ? 2 : NAN);
+	else if (ind->direction == DT_D_CEILING)
+		a = value <= expected ? 1 : expected / value;
 	else
 		a = value > 0 ? expected / value : 2;
 	return a > 2 ? 2 : a;

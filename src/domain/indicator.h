@@ -114,11 +114,19 @@ enum dt_unit { DT_U_COUNT, DT_U_PERCENT, DT_U_RATIO, DT_U_HOURS };
  */
 enum dt_ikind { DT_I_FLOW, DT_I_LEVEL };
 
+/*
+ * Which way is good.  HIGHER and LOWER: the more (the less) the better, and
+ * beating the target counts (attainment above 100%, capped); CEILING: the
+ * target is a limit not to exceed ("at most 4 trainees per mentor"), and
+ * anything within it is simply attained (100%), since less is not better.
+ */
+enum dt_direction { DT_D_HIGHER, DT_D_LOWER, DT_D_CEILING };
+
 struct dt_indicator {
 	const char *code;
 	const char *name_zh, *name_en;
 	enum dt_unit unit;
-	bool higher_better;
+	enum dt_direction direction;
 	enum dt_ikind kind;
 	bool by_occupation; /* meaningful per occupation */
 	double weight;      /* default weight in the composite score (0: not scored) */
@@ -131,6 +139,8 @@ extern const int dt_nindicators;
 const struct dt_indicator *dt_indicator_find(const char *code);
 /** The unit's word ("count", "percent", "ratio", "hours"). */
 const char *dt_unit_name(enum dt_unit u);
+/** The direction's word ("higher", "lower", "ceiling"), as the API and documents give it. */
+const char *dt_direction_name(enum dt_direction d);
 
 /** A computed value: @value is NAN when undefined (a zero denominator). */
 struct dt_ivalue {
@@ -155,7 +165,10 @@ struct dt_ivalue dt_indicator_compute(int i, const struct dt_counters *c,
  * Attainment of @value against the yearly @target (1.0 = on target), for
  * period @p with @elapsed of it gone: flows are compared with the target
  * pro-rated to the period and to the elapsed part of it; "lower is better"
- * indicators invert the ratio.  Capped at 2.0; NAN when undefined.
+ * indicators invert the ratio; a ceiling is attained (1.0) by any value
+ * within it and otherwise target / value.  Capped at 2.0; NAN when
+ * undefined.  The one attainment of the dashboard, the API, the ranking
+ * and the annual report.
  * *@projection receives the value projected to the end of the period.
  */
 double dt_attainment(const struct dt_indicator *ind, const struct dt_period *p, double value,

@@ -113,17 +113,27 @@ static void compute_all(const struct dt_counters *c, const struct dt_period *p, 
 		v[i] = dt_indicator_compute(i, c, p);
 }
 
-/* The composite score: weighted mean of the capped attainments, 0..120. */
-static double score_of(const double *att, const double *w)
+/*
+ * The composite score: weighted mean of the capped attainments, 0..120.
+ * With @part, part[i] receives indicator i's share of it (NAN when it has
+ * no weight or no attainment), so that the parts add up to the score.
+ */
+static double score_of(const double *att, const double *w, double *part)
 {
-	double sum = 0, wsum = 0;
+	double wsum = 0, sum = 0;
+	for (int i = 0; i < dt_nindicators; i++)
+		if (!isnan(att[i]) && w[i] > 0)
+			wsum += w[i];
 	for (int i = 0; i < dt_nindicators; i++) {
-		if (isnan(att[i]) || w[i] <= 0)
-			continue;
-		sum += w[i] * (att[i] > 1.2 ? 1.2 : att[i]);
-		wsum += w[i];
+		double p = NAN;
+		if (!isnan(att[i]) && w[i] > 0 && wsum > 0) {
+			p = 100 * w[i] * (att[i] > 1.2 ? 1.2 : att[i]) / wsum;
+			sum += p;
+		}
+		if (part)
+			part[i] = p;
 	}
-	return wsum > 0 ? 100 * sum / wsum : NAN;
+	return wsum > 0 ? sum : NAN;
 }
 
 /* Attainment of every indicator of @v against @targets for @p. */
@@ -220,6 +230,8 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 	compute_all(c, &prev, pv);
 	attain_all(&q->period, v, targets, today, att, proj);
 
+	double part[64];
+	double score = score_of(att, w, part);
 	json_t *list = json_array();
 	for (int i = 0; i < dt_nindicators; i++) {
 		const struct dt_indicator *ind = &dt_indicators[i];
@@ -228,7 +240,7 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", ind->code,
 				      "name_zh", ind->name_zh, "name_en", ind->name_en, "unit",
 				      dt_unit_name(ind->unit), "direction",
-				      ind->higher_better ? "higher" : "lower", "kind",
+				      dt_direction_name(ind->direction), "kind",
 				      ind->kind == DT_I_FLOW ? "flow" : "level");
 		json_object_set_new(o, "value", na ? json_null() : num_or_null(v[i].value));
 		json_object_set_new(o, "numerator", na ? json_null() : num_or_null(v[i].numerator));
@@ -241,6 +253,8 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 		json_object_set_new(o, "attainment", na ? json_null() : num_or_null(att[i]));
 		json_object_set_new(o, "projection", na ? json_null() : num_or_null(proj[i]));
 		json_object_set_new(o, "weight", json_real(w[i]));
+		/* its points in the composite score (the parts add up to "score") */
+		json_object_set_new(o, "score_part", occ ? json_null() : num_or_null(part[i]));
 		json_array_append_new(list, o);
 	}
 	res = json_pack("{s:O, s:o, s:o}", "region", reg, "period", period_json(&q->period),
@@ -248,7 +262,7 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 	json_object_set_new(res, "occupation",
 			    q->occupation && *q->occupation ? json_string(q->occupation)
 							    : json_null());
-	json_object_set_new(res, "score", occ ? json_null() : num_or_null(score_of(att, w)));
+	json_object_set_new(res, "score", occ ? json_null() : num_or_null(score));
 
 	json_t *kids = json_array();
 	json_object_set_new(res, "children", kids);
@@ -320,6 +334,12 @@ enum dt_err dt_engine_series(struct dt_store *s, int region, int year, json_t **
 	}
 	free(c);
 	*out = json_pack("{s:i, s:o, s:o}", "year", year, "periods", periods, "series", series);
+	/* the month not yet over (its figures are to date), when it is in this year */
+	int today = dt_engine_today();
+	char cur[32];
+	snprintf(cur, sizeof(cur), "%04d-%02d", year, today / 100 % 100);
+	json_object_set_new(*out, "current",
+			    today / 10000 == year ? json_string(cur) : json_null());
 	return DT_OK;
 }
 
@@ -368,7 +388,7 @@ static enum dt_err score_region(struct dt_store *s, struct dt_counters *c, const
 	double att[64], proj[64];
 	compute_all(c, &p, v);
 	attain_all(&p, v, targets, today, att, proj);
-	*score = score_of(att, w);
+	*score = score_of(att, w, NULL);
 	json_decref(targets);
 	return DT_OK;
 }
@@ -395,7 +415,8 @@ enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int yea
 	{
 		int code = dt_engine_pilot_region(p);
 		int lvl = dt_region_level(code);
-		if (lvl != level || (within && !dt_region_contains(within, code)))
+		/* every pilot of the level is ranked: a place is among all of them */
+		if (lvl != level)
 			continue;
 		r[n].region = code;
 		n++;
@@ -417,6 +438,8 @@ enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int yea
 		qsort(r, n, sizeof(*r), by_score);
 		for (i = 0; i < n; i++) {
 			r[i].rank = isnan(r[i].score) ? 0 : (int)i + 1;
+			if (within && !dt_region_contains(within, r[i].region))
+				continue;
 			json_t *o = json_pack("{s:O}", "region", r[i].info);
 			json_object_set_new(o, "rank",
 					    r[i].rank ? json_integer(r[i].rank) : json_null());
@@ -445,7 +468,8 @@ enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int yea
 		json_decref(weights);
 		return rc;
 	}
-	*out = json_pack("{s:i, s:s, s:o, s:o}", "year", year, "level",
-			 level == 1 ? "province" : "city", "weights", weights, "items", items);
+	*out = json_pack("{s:i, s:s, s:o, s:o, s:i}", "year", year, "level",
+			 level == 1 ? "province" : "city", "weights", weights, "items", items,
+			 "total", (int)n);
 	return DT_OK;
 }

@@ -33,9 +33,11 @@ enum dt_err dt_engine_indicators(struct dt_store *s, const struct dt_ind_query *
 enum dt_err dt_engine_series(struct dt_store *s, int region, int year, json_t **out,
 			     struct dt_strbuf *err);
 /**
- * The ranking of pilot regions of @level (2: cities, 1: provinces) within
- * @within (0: all) by composite score for @year, with the previous year's
- * rank and score: {year, level, weights, items: [...]}.
+ * The ranking of pilot regions of @level (2: cities, 1: provinces) by
+ * composite score for @year, with the previous year's rank and score:
+ * {year, level, weights, items: [...], total}.  The ranks are among all
+ * pilots of the level (@total of them); @items lists those within @within
+ * (0: all).
  */
 enum dt_err dt_engine_ranking(struct dt_store *s, int level, int within, int year, int today,
 			      json_t **out, struct dt_strbuf *err);

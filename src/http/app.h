@@ -171,6 +171,11 @@ bool dt_ctx_optional_body(struct dt_ctx *c, json_t **out);
 /** Parse a positive id parameter; replies 404 and returns false when it is not one. */
 bool dt_ctx_id(struct dt_ctx *c, const char *name, int64_t *id);
 /**
+ * The language of a made file (PDF, XLSX): ?lang=zh|en, else the request's
+ * language.  False after replying 422 to another value.
+ */
+bool dt_ctx_file_lang(struct dt_ctx *c, enum dt_lang *lang);
+/**
  * The client's address: the socket's peer or, with trust_proxy, the last
  * address in X-Forwarded-For (the one our proxy saw).  In the request's pool.
  */
@@ -317,6 +322,8 @@ int dt_h_temp_file(char *path, size_t n, const char *ext);
 void dt_h_send_file(struct dt_ctx *c, const char *path, int format, const char *name);
 /* h_indicators.c: the supervision indicators of a region and year */
 void dt_h_supervision_indicators(struct dt_ctx *c);
+/* h_indicators.c: a dashboard view as an XLSX workbook with charts */
+void dt_h_indicators_xlsx(struct dt_ctx *c);
 void dt_h_get(struct dt_ctx *c);
 void dt_h_create(struct dt_ctx *c);
 void dt_h_update(struct dt_ctx *c);

@@ -311,6 +311,23 @@ bool dt_ctx_id(struct dt_ctx *c, const char *name, int64_t *id)
 	return true;
 }
 
+bool dt_ctx_file_lang(struct dt_ctx *c, enum dt_lang *lang)
+{
+	const char *v = dt_query(c, "lang");
+	*lang = c->lang;
+	if (!v)
+		return true;
+	if (!strcmp(v, "zh"))
+		*lang = DT_LANG_ZH;
+	else if (!strcmp(v, "en"))
+		*lang = DT_LANG_EN;
+	else {
+		dt_reply_code(c, 422, "lang", "http.one_of", "values", "zh|en", NULL);
+		return false;
+	}
+	return true;
+}
+
 bool dt_ctx_list_query(struct dt_ctx *c, bool sortable, struct dt_query *q, const char **filters)
 {
 	memset(q, 0, sizeof(*q));

@@ -24,24 +24,6 @@
 /* The largest document served: a record book of a few thousand entries is ~2 MB. */
 #define DOC_MAX ((size_t)64 << 20)
 
-/* ?lang=, else the request's language.  False after a reply. */
-static bool doc_lang(struct dt_ctx *c, enum dt_lang *lang)
-{
-	const char *v = dt_query(c, "lang");
-	*lang = c->lang;
-	if (!v)
-		return true;
-	if (!strcmp(v, "zh"))
-		*lang = DT_LANG_ZH;
-	else if (!strcmp(v, "en"))
-		*lang = DT_LANG_EN;
-	else {
-		dt_reply_code(c, 422, "lang", "http.one_of", "values", "zh|en", NULL);
-		return false;
-	}
-	return true;
-}
-
 /* Reply with the document in c->res->body (rc DT_OK), or the error. */
 static void doc_reply(struct dt_ctx *c, int rc, const char *name)
 {
@@ -64,7 +46,7 @@ static void contract_doc(struct dt_ctx *c, bool book)
 {
 	int64_t id;
 	struct dt_doc_opts o = { dt_ctx_scope(c), DT_LANG_ZH, 0, 0 };
-	if (!dt_ctx_id(c, "id", &id) || !doc_lang(c, &o.lang))
+	if (!dt_ctx_id(c, "id", &id) || !dt_ctx_file_lang(c, &o.lang))
 		return;
 	struct dt_strbuf name = DT_STRBUF_INIT;
 	dt_doc_filename(book ? "book" : "contract", (long long)id, 0, &name);
@@ -110,7 +92,7 @@ void dt_h_report_pdf(struct dt_ctx *c)
 		dt_reply_code(c, 404, NULL, "record.not_found", NULL);
 		return;
 	}
-	if (!doc_lang(c, &o.lang))
+	if (!dt_ctx_file_lang(c, &o.lang))
 		return;
 	struct dt_strbuf name = DT_STRBUF_INIT;
 	dt_doc_filename("report", region, (int)year, &name);

@@ -9,11 +9,15 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "domain/arg.h"
 #include "domain/region.h"
 #include "engine/indicators.h"
 #include "http/app.h"
+#include "io/dashboard_xlsx.h"
+#include "io/export.h"
+#include "core/log.h"
 #include "core/banned.h"
 
 /*
@@ -100,6 +104,67 @@ void dt_h_indicators(struct dt_ctx *c)
 	int rc = dt_engine_indicators(c->store, &q, &out, &c->err);
 	reply_engine(c, rc, out, &ps);
 	dt_problems_release(&ps);
+}
+
+/*
+ * The dashboard view as an XLSX workbook: the same parameters as
+ * GET /api/v1/indicators, plus ?indicator= (the charted one) and ?lang=;
+ * the same scope (a region outside it is 404).
+ */
+void dt_h_indicators_xlsx(struct dt_ctx *c)
+{
+	struct dt_ind_query q = { .children = true };
+	enum dt_lang lang;
+	if (!region_param(c, &q.region) || !period_params(c, &q.period) ||
+	    !dt_ctx_file_lang(c, &lang))
+		return;
+	q.occupation = dt_query(c, "occupation");
+	const char *pick = dt_query(c, "indicator");
+	if (pick && *pick && !dt_indicator_find(pick)) {
+		dt_reply_code(c, 422, "indicator", "http.indicator", "value", pick, NULL);
+		return;
+	}
+	struct dt_problems ps = DT_PROBLEMS_INIT;
+	q.problems = &ps;
+	json_t *ind = NULL, *ser = NULL, *rank = NULL;
+	char path[512] = "";
+	int rc = dt_engine_indicators(c->store, &q, &ind, &c->err);
+	if (rc == DT_OK)
+		rc = dt_engine_series(c->store, q.region, q.period.year, &ser, &c->err);
+	if (rc == DT_OK)
+		rc = dt_engine_ranking(c->store, 2, q.region, q.period.year, 0, &rank, &c->err);
+	if (rc != DT_OK) {
+		reply_engine(c, rc, NULL, &ps);
+		goto out;
+	}
+	if (dt_h_temp_file(path, sizeof(path), ".xlsx") != 0) {
+		path[0] = '\0';
+		rc = dt_error(&c->err, DT_EIO, "no temporary file for the workbook");
+	} else {
+		struct dt_dashboard_xlsx d = { ind,
+					       ser,
+					       rank,
+					       pick && *pick ? pick : NULL,
+					       dt_engine_today(),
+					       lang == DT_LANG_EN };
+		rc = dt_dashboard_xlsx(&d, path, &c->err);
+	}
+	if (rc != DT_OK) {
+		if (*path)
+			unlink(path);
+		dt_log_error("request %s: %s", c->req->request_id, c->err.buf);
+		dt_reply_code(c, 500, NULL, "http.internal", "request_id", c->req->request_id,
+			      NULL);
+		goto out;
+	}
+	char name[64];
+	snprintf(name, sizeof(name), "dashboard-%06d-%d.xlsx", q.region, q.period.year);
+	dt_h_send_file(c, path, DT_EXPORT_XLSX, name);
+out:
+	dt_problems_release(&ps);
+	json_decref(ind);
+	json_decref(ser);
+	json_decref(rank);
 }
 
 void dt_h_indicator_series(struct dt_ctx *c)

@@ -123,6 +123,8 @@ static const char *const screens[] = {
 	"signoff",
 	/* notifications: the inbox (web/js/views/inbox.js) */
 	"notifications",
+	/* the map of the pilot's provinces and cities (web/js/views/map.js) */
+	"map",
 };
 
 /* Is @path (length @n) a screen of the application? */

@@ -18,6 +18,8 @@
 #include "domain/entity.h"
 #include "core/banned.h"
 
+#define XLSX_MIME "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 static json_t *field_schema(const struct dt_field *f, bool nullable)
 {
 	json_t *s = json_object();
@@ -293,8 +295,7 @@ static bool account_operation(const struct dt_route *r, json_t *op, json_t *para
 
 static bool io_operation(const struct dt_route *r, json_t *op, json_t *params, json_t *resp)
 {
-	static const char xlsx[] =
-		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	static const char xlsx[] = XLSX_MIME;
 	const char *p = r->pattern;
 	if (strncmp(p, "/api/v1/imports", 15) && strncmp(p, "/api/v1/jobs", 12) &&
 	    strncmp(p, "/api/v1/exports/", 16) && strncmp(p, "/api/v1/templates/", 18))
@@ -467,10 +468,27 @@ static bool monitor_operation(const struct dt_route *r, json_t *op, json_t *para
 	json_array_append_new(
 		params, param("year", "query", false, "integer", "the year (default: this year)"));
 	if (ind && !strstr(p, "series")) {
+		bool xlsx = strstr(p, ".xlsx") != NULL;
 		json_array_append_new(params, param("quarter", "query", false, "integer", "1..4"));
 		json_array_append_new(params, param("month", "query", false, "integer", "1..12"));
 		json_array_append_new(
 			params, param("occupation", "query", false, "string", "occupation code"));
+		if (xlsx) {
+			json_array_append_new(
+				params, param("indicator", "query", false, "string",
+					      "the indicator charted (default: the first with a "
+					      "value)"));
+			json_array_append_new(params, param("lang", "query", false, "string",
+							    "zh or en (default: Accept-Language)"));
+			json_object_set_new(
+				resp, "200",
+				json_pack("{s:s, s:{s:{s:{s:s, s:s}}}}", "description",
+					  "the workbook: indicators, months, sub-regions, ranking, "
+					  "with native charts",
+					  "content", XLSX_MIME, "schema", "type", "string",
+					  "format", "binary"));
+			return true;
+		}
 		json_array_append_new(params, param("children", "query", false, "string",
 						    "0 leaves out the sub-regions' values"));
 		json_object_set_new(

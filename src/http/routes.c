@@ -97,6 +97,9 @@ const struct dt_route dt_routes[] = {
 	  "An import template: {kind}.csv or {kind}.xlsx" },
 	{ "GET", "/api/v1/indicators", dt_h_indicators, DT_P_MONITOR, 0,
 	  "Indicators of a region and period, with targets, attainment and sub-regions" },
+	{ "GET", "/api/v1/indicators.xlsx", dt_h_indicators_xlsx, DT_P_MONITOR, 0,
+	  "A dashboard view (region, year, quarter or month, occupation) as an XLSX workbook "
+	  "with native charts; indicator= the charted one, lang=zh|en" },
 	{ "GET", "/api/v1/indicators/series", dt_h_indicator_series, DT_P_MONITOR, 0,
 	  "Monthly values of every indicator for a region and year" },
 	{ "GET", "/api/v1/rankings", dt_h_rankings, DT_P_MONITOR, 0,

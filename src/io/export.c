@@ -39,7 +39,8 @@ static const char cut_mark[] = "…[已截断]";
 
 /* ---- the row writer ---- */
 
-enum cell_type { CELL_NONE, CELL_TEXT, CELL_INT, CELL_REAL, CELL_DATE };
+/* CELL_TIME: an instant, @text already in the pilot's local time ("2026-03-01 14:05") */
+enum cell_type { CELL_NONE, CELL_TEXT, CELL_INT, CELL_REAL, CELL_DATE, CELL_TIME };
 
 struct sink {
 	int format;
@@ -47,7 +48,7 @@ struct sink {
 	bool close_f;
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *hdr, *hdr_req, *date;
+	lxw_format *hdr, *hdr_req, *date, *time;
 	uint32_t row;
 	uint16_t col;
 	struct dt_strbuf line;
@@ -99,6 +100,8 @@ static enum dt_err sink_open(struct sink *k, int format, const char *path, struc
 	format_set_text_wrap(k->hdr_req);
 	k->date = workbook_add_format(k->wb);
 	format_set_num_format(k->date, "yyyy-mm-dd");
+	k->time = workbook_add_format(k->wb);
+	format_set_num_format(k->time, "yyyy-mm-dd hh:mm");
 	return DT_OK;
 }
 
@@ -198,6 +201,16 @@ static void sink_cell(struct sink *k, enum cell_type t, const char *text, double
 		break;
 	}
 	case CELL_TEXT: e = xlsx_string(k, text, fmt); break;
+	case CELL_TIME: {
+		int y, mo, d, hh, mi;
+		if (sscanf(text, "%4d-%2d-%2d %2d:%2d", &y, &mo, &d, &hh, &mi) == 5) {
+			lxw_datetime dt = { y, mo, d, hh, mi, 0 };
+			e = worksheet_write_datetime(k->ws, k->row, k->col, &dt, k->time);
+		} else {
+			e = xlsx_string(k, text, NULL);
+		}
+		break;
+	}
 	}
 	if (e != LXW_NO_ERROR)
 		k->failed = true;
@@ -327,8 +340,14 @@ static void value_cell(struct sink *k, const struct dt_iocol *c, json_t *v, unsi
 		sink_cell(k, CELL_TEXT, s, 0, NULL);
 	} else if (json_is_string(v)) {
 		const char *s = json_string_value(v);
+		char local[DT_LOCAL_STRLEN];
 		if (c->field && c->field->type == DT_F_ENUM && !(flags & DT_EXPORT_EN))
 			s = dt_io_enum_zh(c->field, s);
+		/* instants in the pilot's local time (Beijing, UTC+8), to the minute */
+		if (c->type == DT_F_TIME && dt_time_local(s, local)) {
+			sink_cell(k, CELL_TIME, local, 0, NULL);
+			return;
+		}
 		sink_cell(k, t == CELL_DATE ? CELL_DATE : CELL_TEXT, s, 0, NULL);
 	}
 }
@@ -340,6 +359,7 @@ struct exporter {
 	const struct dt_export_opts *o;
 	const struct dt_entity *e;
 	json_t *keys;     /* {"entity:id": key text} */
+	json_t *names;    /* {"entity:id": name} */
 	json_t *revealed; /* trainee ids shown unmasked */
 };
 
@@ -373,6 +393,36 @@ static const char *key_of(struct exporter *x, const char *entity, int64_t id)
 	return json_string_value(json_object_get(x->keys, ck));
 }
 
+/*
+ * The name of record @id of @entity as a list shows it (a contract: its
+ * trainee's), English where there is one and @x asks for it; "" when there
+ * is none.  Cached per record.
+ */
+static const char *name_of(struct exporter *x, const char *entity, int64_t id)
+{
+	char ck[64];
+	snprintf(ck, sizeof(ck), "%s:%lld", entity, (long long)id);
+	json_t *hit = json_object_get(x->names, ck);
+	if (hit)
+		return json_string_value(hit);
+	json_t *o = NULL;
+	const char *text = "";
+	bool en = x->o->flags & DT_EXPORT_EN;
+	if (!strcmp(entity, "contract")) {
+		if (dt_store_get(x->s, NULL, "contract", id, 0, &o, NULL) == DT_OK)
+			text = name_of(x, "trainee",
+				       json_integer_value(json_object_get(o, "trainee_id")));
+	} else if (dt_store_get(x->s, NULL, entity, id, 0, &o, NULL) == DT_OK) {
+		const char *zh = json_string_value(json_object_get(o, "name_zh"));
+		const char *e = json_string_value(json_object_get(o, "name_en"));
+		const char *plain = json_string_value(json_object_get(o, "name"));
+		text = en && e && *e ? e : zh ? zh : plain ? plain : "";
+	}
+	json_object_set_new(x->names, ck, json_string(text));
+	json_decref(o);
+	return json_string_value(json_object_get(x->names, ck));
+}
+
 static enum dt_err write_record(struct exporter *x, struct sink *k, const struct dt_iocol *cols,
 				size_t n, json_t *item, struct dt_strbuf *err)
 {
@@ -380,7 +430,15 @@ static enum dt_err write_record(struct exporter *x, struct sink *k, const struct
 	for (size_t i = 0; i < n; i++) {
 		const struct dt_iocol *c = &cols[i];
 		json_t *v = json_object_get(item, c->field->name);
-		if (c->kind == DT_IOC_KEY && json_is_integer(v)) {
+		if (c->name_of) {
+			int64_t id = 0;
+			if (json_is_integer(v))
+				id = json_integer_value(v);
+			else if (json_is_string(v))
+				id = strtoll(json_string_value(v), NULL, 10); /* a region code */
+			const char *nm = id > 0 ? name_of(x, c->ref, id) : "";
+			sink_cell(k, *nm ? CELL_TEXT : CELL_NONE, nm, 0, NULL);
+		} else if (c->kind == DT_IOC_KEY && json_is_integer(v)) {
 			int64_t id = json_integer_value(v);
 			if (!strcmp(c->ref, "contract")) {
 				json_t *ct = NULL;
@@ -491,7 +549,7 @@ enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const 
 	int rc = dt_store_count(s, o->scope, e->name, &q, &total, err);
 	if (rc != DT_OK)
 		return rc;
-	struct exporter x = { s, o, e, json_object(), json_array() };
+	struct exporter x = { s, o, e, json_object(), json_object(), json_array() };
 	struct sink k;
 	char *cursor = NULL;
 	rc = sink_open(&k, o->format, path, err);
@@ -543,6 +601,7 @@ enum dt_err dt_export(struct dt_store *s, const struct dt_export_opts *o, const 
 			unlink(path);
 	}
 	json_decref(x.keys);
+	json_decref(x.names);
 	json_decref(x.revealed);
 	if (rc == DT_OK && count)
 		*count = done;

@@ -53,6 +53,12 @@ struct dt_iocol {
 	bool required;                /* at create */
 	bool pii;                     /* a national ID */
 	bool codes;                   /* fold full-width characters (codes, numbers, dates) */
+	/*
+	 * SYSTEM columns only: the name of the record or region @field refers
+	 * to (@ref: its entity, "region" for a region field), so that an
+	 * exported list reads "沈阳市", "某某公司" beside the codes.
+	 */
+	bool name_of;
 };
 
 /**

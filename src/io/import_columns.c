@@ -8,7 +8,9 @@
  * occupation's code, a pilot's region), or for a contract the trainee's
  * national ID and the contract's start date; a reference to anything else
  * stays a record id.  System fields come last: exports write them, imports
- * ignore them.  A contract's status, end date and dissolution reason are
+ * ignore them; after them, for each reference and region, a column of the
+ * referred record's name (organisation, trainee, programme, occupation,
+ * pilot, region), which exports fill and imports ignore as well.  A contract's status, end date and dissolution reason are
  * importable (by administrators), so that an exported contract comes back
  * as it was.
  */
@@ -78,8 +80,8 @@ static bool codes_type(const struct dt_field *f)
 static void build_one(struct kind_cols *k)
 {
 	const struct dt_entity *e = k->e;
-	/* At most two columns per field (a contract reference). */
-	k->cols = calloc(e->nfields * 2 + 1, sizeof(*k->cols));
+	/* At most two columns per field (a contract reference), and a name column. */
+	k->cols = calloc(e->nfields * 3 + 1, sizeof(*k->cols));
 	if (!k->cols)
 		abort();
 	size_t n = 0;
@@ -144,6 +146,34 @@ static void build_one(struct kind_cols *k)
 					abort();
 			}
 		}
+	}
+	/* the names of what the record refers to */
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct dt_field *f = &e->fields[i];
+		const char *ref = f->type == DT_F_REGION ? "region"
+				  : f->type == DT_F_REF  ? f->ref
+							 : NULL;
+		bool person = ref && (!strcmp(ref, "trainee") || !strcmp(ref, "mentor")),
+		     contract = ref && !strcmp(ref, "contract");
+		if (!ref || (!person && !contract && strcmp(ref, "organization") &&
+			     strcmp(ref, "programme") && strcmp(ref, "occupation") &&
+			     strcmp(ref, "pilot") && strcmp(ref, "region")))
+			continue;
+		char *base = ref_base(f->name);
+		struct dt_iocol *c = &k->cols[n++];
+		c->kind = DT_IOC_SYSTEM;
+		c->field = f;
+		c->ref = ref;
+		c->name_of = true;
+		c->type = DT_F_TEXT;
+		c->name = dup_join(base, "_name");
+		c->label_zh = dup_join(f->label_zh, contract ? "学员姓名"
+						    : person ? "姓名"
+							     : "名称");
+		c->label_en = dup_join(f->label_en, contract ? " trainee name" : " name");
+		free(base);
+		if (!c->name || !c->label_zh || !c->label_en)
+			abort();
 	}
 	k->n = n;
 }

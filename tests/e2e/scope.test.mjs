@@ -390,6 +390,7 @@ const CASES = {
   'GET /api/v1/audit': (route) => perKind(route, (u, k) => kase(route, u, k.name, ids[u.login][k.name],
     (id) => ({ method: 'GET', path: `/api/v1/audit?entity=${k.name}&entity_id=${id}` }), { idIn: 'query' })),
   'GET /api/v1/indicators': (route) => regionCases(route, (c) => `/api/v1/indicators?region=${c}&year=${YEAR}`),
+  'GET /api/v1/indicators.xlsx': (route) => regionCases(route, (c) => `/api/v1/indicators.xlsx?region=${c}&year=${YEAR}`),
   'GET /api/v1/indicators/series': (route) => regionCases(route, (c) => `/api/v1/indicators/series?region=${c}&year=${YEAR}`),
   'GET /api/v1/rankings': (route) => regionCases(route, (c) => `/api/v1/rankings?region=${c}&year=${YEAR}`),
   'GET /api/v1/targets': (route) => regionCases(route, (c) => `/api/v1/targets?region=${c}&year=${YEAR}`),

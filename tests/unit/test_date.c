@@ -347,6 +347,36 @@ static void test_date_of_instant(void **state)
  * random instants from 1900 to 2200, round trips both ways, known values,
  * and text that is not exactly an instant refused.
  */
+/* Beijing local time of an instant, against libc's gmtime_r of the instant + 8 h. */
+static void test_time_local(void **state)
+{
+	(void)state;
+	char out[DT_LOCAL_STRLEN], in[DT_TIME_STRLEN], want[64];
+	assert_true(dt_time_local("2026-03-01T06:05:59.999Z", out));
+	assert_string_equal(out, "2026-03-01 14:05");
+	assert_true(dt_time_local("2026-02-28T16:00:00.000Z", out));
+	assert_string_equal(out, "2026-03-01 00:00");
+	assert_true(dt_time_local("1969-12-31T15:59:00.000Z", out));
+	assert_string_equal(out, "1969-12-31 23:59");
+	snprintf(out, sizeof(out), "%s", "untouched");
+	assert_false(dt_time_local("2026-03-01 14:05", out));
+	assert_false(dt_time_local(NULL, out));
+	assert_string_equal(out, "untouched");
+	srand(17);
+	for (int i = 0; i < 20000; i++) {
+		int64_t ms = ((int64_t)rand() * 1000003 + rand()) % ((int64_t)4102444800000) -
+			     (int64_t)631152000000; /* 1950 .. 2100 */
+		dt_time_from_ms(ms, in);
+		assert_true(dt_time_local(in, out));
+		time_t t = (time_t)((ms - (ms % 1000 + 1000) % 1000) / 1000) + 8 * 3600;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(want, sizeof(want), "%Y-%m-%d %H:%M", &tm);
+		if (strcmp(out, want))
+			fail_msg("%s: %s, libc says %s", in, out, want);
+	}
+}
+
 static void test_time_ms(void **state)
 {
 	(void)state;
@@ -413,7 +443,7 @@ int main(void)
 		cmocka_unit_test(test_add_months),        cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_parse_rejects),     cmocka_unit_test(test_today_override),
 		cmocka_unit_test(test_time_now),          cmocka_unit_test(test_time_ms),
-		cmocka_unit_test(test_date_of_instant),
+		cmocka_unit_test(test_date_of_instant),   cmocka_unit_test(test_time_local),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

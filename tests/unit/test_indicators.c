@@ -433,6 +433,18 @@ static void test_domain(void **state)
 	assert_true(fabs(dt_attainment(dr, &y, 12.5, 10, 0.5, &proj) - 0.8) < 1e-9);
 	assert_true(dt_attainment(dr, &y, 0, 10, 0.5, &proj) == 2);
 	assert_true(isnan(dt_attainment(dr, &y, NAN, 10, 0.5, &proj)));
+	/*
+	 * A ceiling (the issue's case: 3.46 trainees per mentor, at most 4.00) is
+	 * attained by anything within it, not "115%"; above it, target / value.
+	 */
+	const struct dt_indicator *tm = dt_indicator_find("trainees_per_mentor");
+	assert_int_equal(tm->direction, DT_D_CEILING);
+	assert_true(dt_attainment(tm, &y, 3.46, 4.0, 0.5, &proj) == 1.0);
+	assert_true(dt_attainment(tm, &y, 4.0, 4.0, 0.5, &proj) == 1.0);
+	assert_true(dt_attainment(tm, &y, 0.5, 4.0, 0.5, &proj) == 1.0);
+	assert_true(fabs(dt_attainment(tm, &y, 5.0, 4.0, 0.5, &proj) - 0.8) < 1e-9);
+	assert_string_equal(dt_direction_name(tm->direction), "ceiling");
+	assert_string_equal(dt_direction_name(dr->direction), "lower");
 	/* A flow for a quarter: a quarter of the yearly target, half of it gone. */
 	const struct dt_indicator *nc = dt_indicator_find("new_contracts");
 	assert_true(fabs(dt_attainment(nc, &q2, 10, 80, 0.5, &proj) - 1.0) < 1e-9);

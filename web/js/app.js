@@ -68,6 +68,8 @@ const VIEWS = {
   signoff: () => import('./views/signoff.js'),
   // ---- notifications (消息通知): the inbox and channels ----
   inbox: () => import('./views/inbox.js'),
+  // ---- the map (地图) of the pilot's provinces and cities ----
+  map: () => import('./views/map.js'),
 };
 const later = (mod, name) => async (ctx) => (await VIEWS[mod]())[name](ctx);
 
@@ -103,6 +105,7 @@ const ROUTES = [
   ['/signoff', later('signoff', 'signoffView')],
   // ---- notifications (消息通知) ----
   ['/notifications', later('inbox', 'inboxView')],
+  ['/map', later('map', 'mapView')],
   ['/:screen/new', later('registry', 'formView')],
   ['/:screen/:id/edit', later('registry', 'formView')],
   ['/:screen/:id', later('registry', 'detailView')],
@@ -276,7 +279,7 @@ function navItems() {
   const items = [['/', role() === 'trainee' ? 'nav.home' : (isGov() ? 'nav.dashboard' : 'nav.workbench')]];
   if (role() === 'trainee') items.push(['/record-book', 'nav.myRecordBook']);
   for (const s of registryScreens()) items.push([`/${s}`, `nav.${s}`]);
-  if (isGov()) items.push(['/pilots', 'nav.pilots'], ['/alerts', 'nav.alerts']);
+  if (isGov()) items.push(['/map', 'nav.map'], ['/pilots', 'nav.pilots'], ['/alerts', 'nav.alerts']);
   // ---- alerts about one's own organisation or contracts (orgalert.): read only ----
   else if (['school', 'enterprise', 'trainee'].includes(role())) items.push(['/alerts', 'orgalert.nav']);
   // ---- supervision in the field: inspectors and officials see inspections; they and

@@ -7,7 +7,15 @@
 import { h, svg } from './dom.js';
 import { t } from './i18n.js';
 
-const W = 640;
+// The drawing's width in SVG units.  On a phone the chart is drawn narrower
+// so that, scaled to the screen, its text keeps the size the CSS gives it
+// (a 640-unit chart on a 390 px phone would shrink 12 px labels to 7 px).
+let W = 640;
+const narrow = () => typeof window !== 'undefined' && window.matchMedia && window.matchMedia('(max-width: 600px)').matches;
+function setWidth() {
+  W = narrow() ? 360 : 640;
+  return W;
+}
 
 function niceMax(v) {
   if (!(v > 0)) return 1;
@@ -41,7 +49,8 @@ export function dataTable(caption, head, rows) {
  * Lines over @labels: @series [{name, values (numbers or null), cls}],
  * @fmt(v) formats axis and table values.
  */
-export function lineChart(title, labels, series, fmt, { height = 220 } = {}) {
+export function lineChart(title, labels, series, fmt, { height = 220, partial = -1 } = {}) {
+  setWidth();
   const H = height;
   const all = series.flatMap((s) => s.values).filter((v) => v !== null && v !== undefined);
   const max = niceMax(Math.max(0, ...all));
@@ -53,18 +62,31 @@ export function lineChart(title, labels, series, fmt, { height = 220 } = {}) {
     svg('line', { x1: pad.l, x2: W - pad.r, y1: y(max * f), y2: y(max * f), class: 'grid' }),
     svg('text', { x: pad.l - 6, y: y(max * f) + 4, class: 'axis', 'text-anchor': 'end' }, fmt(max * f)),
   ]);
-  const step = Math.ceil(labels.length / 12);
-  const xl = labels.map((l, i) => (i % step ? null : svg('text', { x: x(i), y: H - 8, class: 'axis', 'text-anchor': 'middle' }, l)));
+  const step = Math.ceil(labels.length / (W < 500 ? 6 : 12));
+  // A first label longer than the rest (it names the year: "2026年1月") is
+  // anchored at its start, and the next label gives it room.
+  const longFirst = labels.length > 2 && String(labels[0]).length > String(labels[1]).length + 2;
+  const xl = labels.map((l, i) => (i % step || (longFirst && i === step) ? null : svg('text', { x: x(i), y: H - 8, class: 'axis', 'text-anchor': i ? 'middle' : 'start' }, l)));
+  // The partial (current) month: reached by a dashed segment, its dot hollow,
+  // so that a month not yet over does not read as a collapse.
   const lines = series.map((s) => {
     let d = '';
+    let dp = '';
     let pen = false;
     s.values.forEach((v, i) => {
       if (v === null || v === undefined) { pen = false; return; }
-      d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
+      const pt = `${x(i).toFixed(1)},${y(v).toFixed(1)}`;
+      if (i === partial) {
+        const pv = s.values[i - 1];
+        if (pen && pv !== null && pv !== undefined) dp = `M${x(i - 1).toFixed(1)},${y(pv).toFixed(1)}L${pt}`;
+        pen = false;
+        return;
+      }
+      d += `${pen ? 'L' : 'M'}${pt}`;
       pen = true;
     });
-    const dots = s.values.map((v, i) => (v === null || v === undefined ? null : svg('circle', { cx: x(i), cy: y(v), r: 3, class: `dot ${s.cls}` })));
-    return [svg('path', { d, class: `line ${s.cls}` }), dots];
+    const dots = s.values.map((v, i) => (v === null || v === undefined ? null : svg('circle', { cx: x(i), cy: y(v), r: 3, class: `dot ${s.cls}${i === partial ? ' partial' : ''}` })));
+    return [svg('path', { d, class: `line ${s.cls}` }), dp ? svg('path', { d: dp, class: `line ${s.cls} partial`, 'data-partial': '' }) : null, dots];
   });
   const summary = series.map((s) => {
     const vals = s.values.filter((v) => v !== null && v !== undefined);
@@ -72,9 +94,10 @@ export function lineChart(title, labels, series, fmt, { height = 220 } = {}) {
   }).join('; ');
   return h('figure', { class: 'chart' },
     h('figcaption', null, title),
-    svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${title}. ${summary}`, preserveAspectRatio: 'xMidYMid meet' }, grid, xl, lines),
+    svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${title}. ${summary}${partial >= 0 ? `. ${t('chart.partial', { period: labels[partial] })}` : ''}`, preserveAspectRatio: 'xMidYMid meet' }, grid, xl, lines),
     legend(series),
-    dataTable(title, [t('chart.period'), ...series.map((s) => s.name)], labels.map((l, i) => [l, ...series.map((s) => fmt(s.values[i]))])));
+    partial >= 0 ? h('p', { class: 'partial-note', 'data-test': 'partial-note' }, h('span', { class: 'partial-key', 'aria-hidden': 'true' }), t('chart.partial', { period: labels[partial] })) : null,
+    dataTable(title, [t('chart.period'), ...series.map((s) => s.name)], labels.map((l, i) => [i === partial ? `${l} ${t('chart.partialMark')}` : l, ...series.map((s) => fmt(s.values[i]))])));
 }
 
 function legend(series) {
@@ -86,14 +109,16 @@ function legend(series) {
  * Bars are sorted by the caller.  A target draws a mark on the bar.
  */
 export function barChart(title, items, fmt, { cls = 's1', max: fixedMax } = {}) {
+  setWidth();
   const rowH = items.length <= 4 ? 44 : 26;
-  const pad = { l: 150, r: 90, t: 4 };
+  const pad = W < 500 ? { l: 112, r: 72, t: 4 } : { l: 150, r: 90, t: 4 };
   const H = pad.t + items.length * rowH + 4;
   const max = fixedMax || niceMax(Math.max(0, ...items.flatMap((i) => [i.value || 0, i.target || 0])));
   const x = (v) => pad.l + ((W - pad.l - pad.r) * v) / max;
   const rows = items.map((it, i) => {
     const yy = pad.t + i * rowH;
-    const label = it.label.length > 12 ? `${it.label.slice(0, 11)}…` : it.label;
+    const cut = W < 500 ? 8 : 12;
+    const label = it.label.length > cut ? `${it.label.slice(0, cut - 1)}…` : it.label;
     return [
       svg('text', { x: pad.l - 8, y: yy + rowH / 2 + 4, class: 'axis label', 'text-anchor': 'end' }, label),
       svg('rect', { x: pad.l, y: yy + 4, width: Math.max(0, x(it.value || 0) - pad.l), height: rowH - 9, class: `bar ${cls}`, rx: 2 }),
@@ -113,6 +138,7 @@ export function barChart(title, items, fmt, { cls = 's1', max: fixedMax } = {}) 
  * Stacked columns: @labels along x, @series [{name, values, cls}] stacked.
  */
 export function stackedColumns(title, labels, series, fmt, { height = 200 } = {}) {
+  setWidth();
   const H = height;
   const totals = labels.map((_, i) => series.reduce((s, se) => s + (se.values[i] || 0), 0));
   const max = niceMax(Math.max(0, ...totals));
@@ -129,7 +155,7 @@ export function stackedColumns(title, labels, series, fmt, { height = 200 } = {}
       return r;
     });
   });
-  const step = Math.ceil(labels.length / 10);
+  const step = Math.ceil(labels.length / (W < 500 ? 6 : 10));
   const xl = labels.map((l, i) => (i % step ? null : svg('text', { x: pad.l + i * bw + bw / 2, y: H - 8, class: 'axis', 'text-anchor': 'middle' }, l)));
   const grid = ticks.map((f) => [
     svg('line', { x1: pad.l, x2: W - pad.r, y1: y(max * f), y2: y(max * f), class: 'grid' }),

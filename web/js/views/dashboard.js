@@ -82,7 +82,17 @@ export async function dashboardView(ctx) {
     : (children.data ? children.data.items.filter((r) => r.level <= 2).map((r) => ({ region: { code: String(r.id), name_zh: r.name_zh, name_en: r.name_en, level: r.level }, values: {} })) : []);
   const chosen = indicators.find((i) => i.code === pick) || indicators.find((i) => i.value !== null) || indicators[0];
   const ser = series.data ? series.data : null;
-  const periods = ser ? ser.periods.map((p) => { const m = Number(p.slice(5, 7)); return currentLang() === 'zh' ? `${m}月` : new Date(Date.UTC(2000, m - 1, 1)).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' }); }) : [];
+  // Month labels carry the year (on the first month: "2026年1月", "Jan 2026").
+  const periods = ser ? ser.periods.map((p, i) => {
+    const m = Number(p.slice(5, 7));
+    const y = p.slice(0, 4);
+    if (currentLang() === 'zh') return i ? `${m}月` : `${y}年${m}月`;
+    const mon = new Date(Date.UTC(2000, m - 1, 1)).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+    return i ? mon : `${mon} ${y}`;
+  }) : [];
+  // The month not yet over is drawn as partial; the months after it are not real yet.
+  const partial = ser && ser.current ? ser.periods.indexOf(ser.current) : -1;
+  const upToNow = (vals) => (partial >= 0 ? vals.map((v, i) => (i > partial ? null : v)) : vals);
 
   const controls = h('form', {
     class: 'filters', 'aria-label': t('dash.choose'),
@@ -98,18 +108,24 @@ export async function dashboardView(ctx) {
   let cards;
   if (ind.data && indicators.length) {
     cards = h('ul', { class: 'cards ind-cards', 'aria-label': t('dash.indicators') }, indicators.map((i) => {
-      const vals = ser && ser.series[i.code] ? ser.series[i.code] : [];
+      const vals = ser && ser.series[i.code] ? upToNow(ser.series[i.code]) : [];
       const att = i.attainment;
+      // a ceiling: within it is simply "within target", never "115%"
+      const attText = att === null || att === undefined ? null
+        : i.direction === 'ceiling' ? (att >= 1 ? t('dash.withinCeiling') : t('dash.overCeiling', { v: pct(att, 0) }))
+          : t('dash.attainment', { v: pct(att, 0) });
+      const proj = i.projection === null || i.projection === undefined ? null : i.unit === 'count' ? Math.round(i.projection) : i.projection;
       const delta = i.value !== null && i.previous !== null && i.previous !== undefined ? i.value - i.previous : null;
       const better = delta === null || delta === 0 ? null : (i.direction === 'lower' ? delta < 0 : delta > 0);
       return h('li', { class: 'card ind', 'data-indicator': i.code },
         h('p', { class: 'card-title' }, h('a', { href: link({ indicator: i.code }), 'aria-label': t('dash.showTrend', { name: nm(i) }) }, nm(i))),
         h('p', { class: 'card-value' }, unitValue(i.value, i.unit)),
+        h('p', { class: 'dir-note', 'data-direction': i.direction }, t(`dash.dir.${i.direction}`)),
         h('p', { class: 'card-note' },
           i.target !== null && i.target !== undefined ? t('dash.target', { v: unitValue(i.target, i.unit) }) : t('dash.noTarget'),
           delta !== null ? h('span', { class: `delta ${better ? 'up' : better === false ? 'down' : ''}` }, ` · ${t('dash.vsPrev', { v: (delta > 0 ? '+' : '') + unitValue(delta, i.unit === 'count' || i.unit === 'hours' || i.unit === 'yuan' ? i.unit : i.unit) })}`) : null),
-        att !== null && att !== undefined ? h('div', { class: 'att' }, meter(att, t('dash.attainment', { v: pct(att, 0) })), h('span', { class: 'att-text' }, t('dash.attainment', { v: pct(att, 0) }))) : null,
-        i.projection !== null && i.projection !== undefined ? h('p', { class: 'card-note small' }, t('dash.projection', { v: unitValue(i.projection, i.unit) })) : null,
+        attText ? h('div', { class: 'att' }, meter(att, attText), h('span', { class: 'att-text' }, attText)) : null,
+        proj !== null ? h('p', { class: 'card-note small' }, t('dash.projection', { v: unitValue(proj, i.unit) })) : null,
         sparkline(vals));
     }));
   } else {
@@ -121,15 +137,15 @@ export async function dashboardView(ctx) {
   const charts = [];
   if (chosen && ser && ser.series[chosen.code]) {
     const fmt = (v) => unitValue(v, chosen.unit);
-    const lines = [{ name: nm(chosen), values: ser.series[chosen.code], cls: 's1' }];
+    const lines = [{ name: nm(chosen), values: upToNow(ser.series[chosen.code]), cls: 's1' }];
     if (chosen.target !== null && chosen.target !== undefined && chosen.unit !== 'count') lines.push({ name: t('chart.target'), values: ser.series[chosen.code].map(() => chosen.target), cls: 'tgt' });
-    charts.push(h('section', { class: 'panel' }, lineChart(t('dash.trend', { name: nm(chosen), year }), periods, lines, fmt)));
+    charts.push(h('section', { class: 'panel' }, lineChart(t('dash.trend', { name: nm(chosen), year }), periods, lines, fmt, { partial })));
   }
   if (ser && (ser.series.hours_company || ser.series.hours_school)) {
     charts.push(h('section', { class: 'panel' }, lineChart(t('dash.hours', { year }), periods, [
-      { name: t('enum.site.company'), values: ser.series.hours_company || [], cls: 's1' },
-      { name: t('enum.site.school'), values: ser.series.hours_school || [], cls: 's2' },
-    ], (v) => t('unit.hours', { n: num(v) }))));
+      { name: t('enum.site.company'), values: upToNow(ser.series.hours_company || []), cls: 's1' },
+      { name: t('enum.site.school'), values: upToNow(ser.series.hours_school || []), cls: 's2' },
+    ], (v) => t('unit.hours', { n: num(v) }), { partial })));
   }
   if (chosen && childRows.some((c) => c.values && c.values[chosen.code] !== undefined && c.values[chosen.code] !== null)) {
     const items = childRows.map((c) => ({ label: nm(c.region), value: c.values[chosen.code], target: null }))
@@ -147,16 +163,30 @@ export async function dashboardView(ctx) {
   // ---- ranking ----
   let ranking;
   if (rank.data && rank.data.items && rank.data.items.length) {
-    ranking = h('div', { class: 'table-wrap' }, h('table', null,
+    const all = rank.data.items;
+    const mine = here ? all.find((it) => it.region.code === String(here.id).padStart(6, '0')) : null;
+    // this city's place among all pilots, and the weighted parts of its score
+    const parts = indicators.filter((i) => i.score_part !== null && i.score_part !== undefined);
+    const place = mine ? h('div', { class: 'my-rank', 'data-test': 'my-rank' },
+      h('p', { class: 'card-value' }, mine.rank ? t('dash.place', { place: placeName, rank: mine.rank, total: rank.data.total || all.length }) : t('dash.unranked', { place: placeName })),
+      parts.length ? h('details', { class: 'chart-data', open: true },
+        h('summary', null, t('dash.parts', { score: num(ind.data.score, 1) })),
+        h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'score-parts' },
+          h('caption', { class: 'sr-only' }, t('dash.parts', { score: num(ind.data.score, 1) })),
+          h('thead', null, h('tr', null, [t('dash.indicator'), t('dash.weight'), t('dash.attainmentCol'), t('dash.points')].map((c, k) => h('th', { scope: 'col', class: k ? 'num' : null }, c)))),
+          h('tbody', null, parts.map((i) => h('tr', null, h('th', { scope: 'row' }, nm(i)),
+            h('td', { class: 'num' }, num(i.weight, 1)), h('td', { class: 'num' }, pct(i.attainment, 0)), h('td', { class: 'num' }, num(i.score_part, 1)))))))) : null,
+      h('p', { class: 'dir-note' }, t('dash.weightsPublished'))) : h('p', { class: 'dir-note' }, t('dash.weightsPublished'));
+    ranking = [place, h('div', { class: 'table-wrap' }, h('table', null,
       h('caption', { class: 'sr-only' }, t('dash.ranking', { year })),
       h('thead', null, h('tr', null, [t('dash.rank'), t('dash.city'), t('dash.score'), t('dash.change')].map((c, i) => h('th', { scope: 'col', class: i !== 1 ? 'num' : null }, c)))),
-      h('tbody', null, rank.data.items.slice(0, 15).map((it) => {
+      h('tbody', null, all.map((it) => {
         const ch = it.previous_rank ? it.previous_rank - it.rank : null;
-        return h('tr', null, h('td', { class: 'num' }, String(it.rank)),
+        return h('tr', { class: it === mine ? 'mine' : null, 'aria-current': it === mine ? 'true' : null }, h('td', { class: 'num' }, it.rank ? String(it.rank) : '—'),
           h('th', { scope: 'row' }, h('a', { href: link({ region: it.region.code }) }, nm(it.region))),
           h('td', { class: 'num' }, num(it.score, 1)),
           h('td', { class: 'num' }, ch === null ? '—' : ch > 0 ? `↑${ch}` : ch < 0 ? `↓${-ch}` : '–'));
-      }))));
+      }))))];
   } else {
     ranking = h('p', { class: 'empty' }, rank.error ? errorText(rank.error) : t('dash.noData'));
   }
@@ -178,10 +208,15 @@ export async function dashboardView(ctx) {
       pageHead(title, {
         sub: t('dash.sub', { year }),
         // the annual report of the region shown (GET /api/v1/reports/{region}/{year}.pdf)
-        actions: here && here.level >= 1 && here.level <= 2 ? [h('a', {
+        actions: [here && here.level >= 1 && here.level <= 2 ? h('a', {
           class: 'btn', href: `/api/v1/reports/${String(here.id).padStart(6, '0')}/${year}.pdf${qs({ lang: currentLang() })}`,
           download: '', title: t('pdf.reportHint', { place: placeName, year }), 'data-test': 'pdf-report',
-        }, t('pdf.report'))] : [],
+        }, t('pdf.report')) : null,
+        // the view as shown (region, year, charted indicator) as a workbook with charts
+        h('a', {
+          class: 'btn', href: `/api/v1/indicators.xlsx${qs({ region: region || '', year, indicator: chosen ? chosen.code : '', lang: currentLang() })}`,
+          download: '', title: t('dash.xlsxHint', { place: placeName, year }), 'data-test': 'xlsx-dashboard',
+        }, t('dash.xlsx'))].filter(Boolean),
       }),
       h('nav', { class: 'crumbs region-path', 'aria-label': t('dash.regionPath') }, h('ol', null, crumbs)),
       controls,
