@@ -123,6 +123,9 @@ static const char *const screens[] = {
 	"signoff",
 	/* notifications: the inbox (web/js/views/inbox.js) */
 	"notifications",
+	/* assessments and outcomes (registry screens) */
+	"assessments",
+	"outcomes",
 };
 
 /* Is @path (length @n) a screen of the application? */

@@ -52,6 +52,12 @@ export async function listView(ctx) {
     };
   });
   if (load) cols.push({ label: t('mentor.trainees'), num: true, render: (r) => String(load.get(r.id) ?? 0) });
+  // assessments and outcomes: the trainee of each one's contract (the contracts are cached by now)
+  if (d.columns[0] === 'contract_id') {
+    const trainees = await Promise.all(page.items.map(async (r) => { const c = await ref('contract', r.contract_id); return c ? ref('trainee', c.trainee_id) : null; }));
+    const byRow = new Map(page.items.map((r, i) => [r, trainees[i]]));
+    cols.splice(1, 0, { label: t('assess.trainee'), render: (r) => (byRow.get(r) ? byRow.get(r).name : '—') });
+  }
   if (d.columns[0] !== 'id' && !['name', 'code'].includes(d.columns[0])) {
     cols.unshift({ label: label(d.entity, 'id'), num: true, render: (r) => h('a', { href: `/${screen}/${r.id}`, 'aria-label': `${t('list.open')} #${r.id}` }, `#${r.id}`) });
   }
