@@ -326,6 +326,8 @@ export default {
   'mentor.selectAll': 'Select all', 'mentor.selected': '{n} selected', 'mentor.signSelected': 'Sign off selected',
   'mentor.signedN': '{n} entries signed off (by {by})', 'mentor.more': '{n} more: next page',
   'mentor.toSignAll': 'Sign off ({n})',
+  'natid.filled': 'Birth date, gender and household region filled from the national ID: please check them.', 'natid.filledNoRegion': 'Birth date and gender filled from the national ID: please check them.',
+  'contract.perMonth': 'CNY a month', 'contract.minWage': 'Local monthly minimum wage: CNY {n} ({where}, from {from}).', 'contract.belowMinWage': '⚠ The stipend is below the local minimum wage.',
   'nav.assessments': 'Assessments', 'nav.outcomes': 'Outcomes', 'new.assessments': 'Record an assessment', 'new.outcomes': 'Record an outcome',
   'about.assessments': 'Intermediate and final assessments and skill-level certification: result, score, level and certificate number; each belongs to a contract.',
   'about.outcomes': 'What trainees did after their contract ended: retained, employed elsewhere, further study or not employed, with the date and monthly wage.',

@@ -326,6 +326,8 @@ export default {
   'mentor.selectAll': '全选', 'mentor.selected': '已选 {n} 条', 'mentor.signSelected': '签核所选',
   'mentor.signedN': '已签核 {n} 条（签核人：{by}）', 'mentor.more': '还有 {n} 条，下一页',
   'mentor.toSignAll': '去签核（{n} 条）',
+  'natid.filled': '已按身份证号填写出生日期、性别和户籍地区，请核对。', 'natid.filledNoRegion': '已按身份证号填写出生日期和性别，请核对。',
+  'contract.perMonth': '元/月', 'contract.minWage': '当地月最低工资标准：{n} 元（{where}，{from} 起执行）。', 'contract.belowMinWage': '⚠ 月津贴低于当地最低工资标准。',
   'nav.assessments': '考核评价', 'nav.outcomes': '培养去向', 'new.assessments': '登记考核', 'new.outcomes': '登记去向',
   'about.assessments': '在岗或结业考核、技能等级鉴定：结果、成绩、等级与证书编号；每条属于一份合同。',
   'about.outcomes': '合同结束后学员的去向：留用、到其他单位就业、升学或未就业，及日期与月工资。',

@@ -98,6 +98,19 @@ export function refLink(entity, id) {
   return a;
 }
 
+/** "辽宁省 沈阳市 铁西区": @r's name after its parents' (cached, so a list of siblings costs one lookup each level). */
+export async function regionPath(r) {
+  const names = [nameOf('region', r)];
+  let p = r.parent;
+  for (let i = 0; p && i < 3; i++) {
+    const up = await ref('region', p);
+    if (!up) break;
+    names.unshift(nameOf('region', up));
+    p = up.parent;
+  }
+  return names.join(' ');
+}
+
 export function regionName(code) {
   if (!code) return '—';
   const s = h('span', { class: 'region' }, String(code));
@@ -276,7 +289,10 @@ export function regionPicker(entity, f, value, { id, err, hint, readonly }) {
     let chosen = null;
     if (current && !items.some((r) => String(r.id) === current)) chosen = await ref('region', current);
     if (my !== seq) return;
-    const opt = (r) => h('option', { value: String(r.id), selected: String(r.id) === current }, `${nameOf('region', r)} (${r.id})`);
+    // each with its parents, so that the three 铁西区 are told apart
+    const paths = new Map(await Promise.all([chosen, ...items].filter(Boolean).map(async (r) => [r.id, await regionPath(r)])));
+    if (my !== seq) return;
+    const opt = (r) => h('option', { value: String(r.id), selected: String(r.id) === current }, `${paths.get(r.id)} (${r.id})`);
     replace(sel, h('option', { value: '' }, t('common.choose')), chosen ? opt(chosen) : null, items.map(opt));
   }
   let timer;
@@ -287,6 +303,8 @@ export function regionPicker(entity, f, value, { id, err, hint, readonly }) {
   const wrap = h('div', { class: 'field ref-field', 'data-field': f.name }, lab, hint, err, h('div', { class: 'ref-row' }, search, sel));
   return {
     f, wrap, input: sel, ready, get: () => sel.value || null,
+    /** Choose region @code (shown with its parents); resolves when the list is filled. */
+    set(code) { current = code ? String(code) : ''; search.value = ''; return fill(''); },
     setError(msg) {
       if (msg) { err.textContent = msg; err.hidden = false; sel.setAttribute('aria-invalid', 'true'); sel.setAttribute('aria-describedby', err.id); wrap.classList.add('has-error'); } else { err.hidden = true; sel.removeAttribute('aria-invalid'); sel.removeAttribute('aria-describedby'); wrap.classList.remove('has-error'); }
     },

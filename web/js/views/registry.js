@@ -6,8 +6,9 @@
 
 import { ApiError, del, get, patch, post, qs } from '../api.js';
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
-import { can, canWrite, fieldsOf, forget, getSession, ref, remember, resolveRefs, role } from '../model.js';
+import { date, num, t } from '../i18n.js';
+import { parseNatid } from '../natid.js';
+import { can, canWrite, fieldsOf, forget, getSession, nameOf, ref, remember, resolveRefs, role } from '../model.js';
 import { REGISTRY, isGov, kindOf, registryScreens, screenOf } from '../screens.js';
 import { control, enumLabel, exportLinks, form, label, pageHead, pager, table, toast, value } from './common.js';
 
@@ -192,6 +193,99 @@ export async function detailView(ctx) {
 
 // ---- forms ----
 
+/**
+ * The trainee form: as a valid national ID is typed, its birth date and
+ * gender fill their fields and the household region becomes the ID's region
+ * of issue (or, for a code abolished since, its city or province), with a
+ * note saying so.  The reading is natid.js's, the server's rule mirrored.
+ */
+function fillFromNatid(controls) {
+  const byName = (n) => controls.find((c) => c.f.name === n);
+  const nid = byName('national_id');
+  if (!nid || nid.input.disabled) return;
+  const birth = byName('birth_date');
+  const gender = byName('gender');
+  const region = byName('region');
+  const note = h('p', { class: 'hint', role: 'status', 'data-test': 'natid-filled' });
+  nid.wrap.appendChild(note);
+  let last = '';
+  nid.input.addEventListener('input', async () => {
+    const v = nid.input.value.trim();
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const id = parseNatid(v, today);
+    if (!id || id.id === last) { if (!id) { last = ''; note.textContent = ''; } return; }
+    last = id.id;
+    if (birth && birth.input.type === 'date') birth.input.value = id.birth;
+    if (gender) gender.input.value = id.gender;
+    let code = null;
+    if (region && region.set) {
+      for (const c of [id.region, `${id.region.slice(0, 4)}00`, `${id.region.slice(0, 2)}0000`]) {
+        if (await ref('region', c)) { code = c; break; }
+      }
+      if (last !== id.id) return;
+      if (code) await region.set(code);
+    }
+    note.textContent = t(code ? 'natid.filled' : 'natid.filledNoRegion');
+  });
+}
+
+/** The minimum wage in force on @day in @region: the most specific region's (as src/store/monitor.c), or null. */
+function wageFor(wages, region, day) {
+  const up = [String(region), `${String(region).slice(0, 4)}00`, `${String(region).slice(0, 2)}0000`];
+  const fit = wages.filter((w) => up.includes(String(w.region)) && w.valid_from <= day);
+  fit.sort((a, b) => Number(b.region) - Number(a.region) || b.valid_from.localeCompare(a.valid_from));
+  return fit[0] || null;
+}
+
+/**
+ * The contract form: the stipend with its unit, the local minimum wage in
+ * force at the start (the enterprise's region) and a warning below it; the
+ * mentors chosen from the register, each among its organisation's mentors of
+ * its kind, the name field following the choice.
+ */
+function contractAids(controls, init) {
+  const byName = (n) => controls.find((c) => c.f.name === n);
+  const ent = byName('enterprise_id');
+  const school = byName('school_id');
+  const start = byName('start_date');
+  const stipend = byName('stipend_monthly');
+  for (const [field, org, kind, nameField] of [['company_mentor_id', ent, 'company', 'company_mentor'], ['school_mentor_id', school, 'school', 'school_mentor']]) {
+    const m = byName(field);
+    const name = byName(nameField);
+    if (!m || !m.setFilter || !org) continue;
+    const sync = (id) => m.setFilter({ kind, ...(id ? { organization_id: id } : {}) });
+    org.input.addEventListener('change', () => sync(org.get()));
+    sync(init[org.f.name] ?? null);
+    m.input.addEventListener('change', async () => {
+      const rec = m.get() ? await ref('mentor', m.get()) : null;
+      if (rec && name && name.input) name.input.value = rec.name;
+    });
+  }
+  if (!stipend || !ent) return;
+  const row = h('div', { class: 'unit-row' });
+  stipend.input.replaceWith(row);
+  row.append(stipend.input, h('span', { class: 'unit', 'aria-hidden': 'true' }, t('contract.perMonth')));
+  const note = h('p', { class: 'hint', role: 'status', 'aria-live': 'polite', 'data-test': 'min-wage' });
+  stipend.wrap.appendChild(note);
+  let wages = null;
+  const show = async () => {
+    const eid = ent.get();
+    const e = eid ? await ref('organization', eid) : null;
+    if (!e || !e.region) { note.textContent = ''; note.className = 'hint'; return; }
+    try { wages ??= (await get(`/min-wages${qs({ limit: 500 })}`)).items; } catch { wages = []; }
+    const day = (start && start.get()) || new Date().toISOString().slice(0, 10);
+    const w = wageFor(wages, e.region, day);
+    if (!w) { note.textContent = ''; note.className = 'hint'; return; }
+    const where = nameOf('region', await ref('region', w.region));
+    const v = stipend.get();
+    const low = typeof v === 'number' && v < w.monthly;
+    note.textContent = `${t('contract.minWage', { n: num(w.monthly), where, from: date(w.valid_from) })}${low ? ` ${t('contract.belowMinWage')}` : ''}`;
+    note.className = low ? 'hint warn-text' : 'hint';
+  };
+  for (const c of [ent, start, stipend]) if (c) c.input.addEventListener(c === stipend ? 'input' : 'change', show);
+  show();
+}
+
 export async function formView(ctx) {
   const screen = ctx.params.screen || ctx.path.split('/')[1];
   const { id } = ctx.params;
@@ -208,7 +302,8 @@ export async function formView(ctx) {
     if (role() === 'school') prefill.school_id ??= s.user.scope.organization_id;
     if (role() === 'enterprise') prefill.enterprise_id ??= s.user.scope.organization_id;
     const own = await ref('organization', s.user.scope.organization_id);
-    if (own) prefill.region ??= own.region;
+    // a trainee's household region comes from the ID (below), not from the school's district
+    if (own && d.entity !== 'trainee') prefill.region ??= own.region;
   }
   const controls = fields.map((f) => control(d.entity, f, editing ? rec[f.name] : prefill[f.name], editing ? 'edit' : 'create'));
   // A contract's programme belongs to its school: narrow the choices.
@@ -219,6 +314,8 @@ export async function formView(ctx) {
     school.input.addEventListener('change', sync);
     if (school.get() || (editing ? rec.school_id : prefill.school_id)) prog.setFilter({ school_id: editing ? rec.school_id : prefill.school_id });
   }
+  if (d.entity === 'trainee') fillFromNatid(controls);
+  if (d.entity === 'contract') contractAids(controls, editing ? rec : prefill);
   await Promise.all(controls.map((c) => c.ready).filter(Boolean));
   const title = editing ? t('form.editTitle', { what: rec.name || `#${rec.id}` }) : t(`new.${screen}`);
   const f = form(controls, async (values) => {
