@@ -163,6 +163,8 @@ bool dt_ctx_list_query(struct dt_ctx *c, bool sortable, struct dt_query *q, cons
  * 422 naming the parameter), or the store error.
  */
 void dt_reply_page(struct dt_ctx *c, int rc, json_t *items, char *next);
+/** dt_reply_page with "total" (the count of all matches) when @total >= 0. */
+void dt_reply_page_total(struct dt_ctx *c, int rc, json_t *items, char *next, int64_t total);
 /**
  * The optional JSON object body of an action (h_contracts.c): *@out NULL when
  * there is none; false after replying 400/422 when it is malformed.

@@ -653,6 +653,13 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 			params, param("limit", "query", false, "integer", "1..1000, default 50"));
 		json_array_append_new(params, param("cursor", "query", false, "string",
 						    "from the previous page's next"));
+		json_array_append_new(
+			params,
+			param("offset", "query", false, "integer",
+			      "0..100000: rows to skip when there is no cursor (page numbers)"));
+		json_array_append_new(
+			params, param("total", "query", false, "string",
+				      "1: the reply carries total, the count of all matches"));
 		json_array_append_new(params, param("sort", "query", false, "string",
 						    "a sortable field; -field for descending"));
 		json_array_append_new(params,

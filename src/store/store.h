@@ -254,7 +254,12 @@ struct dt_query {
 	bool desc;
 	int limit;          /* 1..1000; 0 means 50 */
 	const char *cursor; /* from a previous page's *next, or NULL */
+	int64_t offset; /* rows to skip when there is no cursor (page numbers), 0..DT_LIST_OFFSET_MAX */
+	bool total;     /* the caller wants the count of all matches too (dt_store_count) */
 };
+
+/* The deepest page a list jumps to by offset: further on, the cursor walks. */
+#define DT_LIST_OFFSET_MAX 100000
 
 /**
  * List objects of @entity within @scope.  *@items receives a new JSON array;

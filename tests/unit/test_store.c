@@ -2726,7 +2726,7 @@ static void test_text_limits(void **state)
 	for (const struct dt_entity *e = dt_entities; e->name; e++) {
 		json_t *items = NULL;
 		char *next = NULL;
-		struct dt_query q = { NULL, 0, "\xff", NULL, false, 10, NULL };
+		struct dt_query q = { NULL, 0, "\xff", NULL, false, 10, NULL, 0, false };
 		dt_strbuf_reset(&f->err);
 		assert_int_equal(dt_store_list(f->s, NULL, e->name, &q, &items, &next, &f->err),
 				 DT_EINVAL);
@@ -2737,7 +2737,7 @@ static void test_text_limits(void **state)
 			if (!(fd->flags & DT_FF_FILTER) || fd->type != DT_F_TEXT)
 				continue;
 			const char *filt[] = { fd->name, "\xc3(" };
-			struct dt_query q2 = { filt, 1, NULL, NULL, false, 10, NULL };
+			struct dt_query q2 = { filt, 1, NULL, NULL, false, 10, NULL, 0, false };
 			dt_strbuf_reset(&f->err);
 			assert_int_equal(
 				dt_store_list(f->s, NULL, e->name, &q2, &items, &next, &f->err),

@@ -50,6 +50,23 @@ export function errorBox(e) {
     h('p', null, h('a', { href: '/' }, t('error.home'))));
 }
 
+// ---- the audit log's words (audit.js, the contract's timeline) ----
+
+/** Event @e's action in words ("新建学员", "Created trainee"); the code stays in its title. */
+export function actionWords(e) {
+  const verb = e.action.includes('.') ? e.action.slice(e.action.lastIndexOf('.') + 1) : e.action;
+  if (e.entity && has(`audit.action.${e.entity}.${verb}`)) return t(`audit.action.${e.entity}.${verb}`);
+  if (has(`audit.verb.${verb}`)) return t(`audit.verb.${verb}`, { what: e.entity && has(`entity.${e.entity}`) ? t(`entity.${e.entity}`) : (e.entity || '') });
+  return e.action;
+}
+
+/** Who did it: a sign-in's login, the command line's user in words. */
+export function actorWords(actor) {
+  if (!actor) return '—';
+  if (actor.startsWith('cli:')) return t('audit.cli', { who: actor.slice(4) });
+  return actor;
+}
+
 // ---- headings, badges, values ----
 
 /** The page heading with optional breadcrumbs, subtitle and actions. */
@@ -129,8 +146,10 @@ export function value(entity, f, rec) {
     case 'time': return dateTime(v);
     case 'enum': return f.name === 'status' ? badge('status', v) : enumLabel(entity, f.name, v);
     case 'bool': return v ? t('common.yes') : t('common.no');
-    case 'int': case 'real': return f.unit === 'yuan' ? t('unit.yuan', { n: num(v) }) : num(v);
-    default: return f.mono ? h('span', { class: 'mono' }, String(v)) : String(v);
+    // a year is a name, not a quantity: 2026, not 2,026
+    case 'int': case 'real': return f.unit === 'yuan' ? t('unit.yuan', { n: num(v) }) : (f.name === 'year' ? String(v) : num(v));
+    // codes kept in a text field (an organisation's industry) by their label when the catalogue has one
+    default: return f.mono ? h('span', { class: 'mono' }, String(v)) : enumLabel(entity, f.name, String(v));
   }
 }
 
@@ -416,6 +435,39 @@ export function pager(base, query, next, pageNo) {
     pageNo > 1 && prevCursor !== undefined ? h('a', { href: mk({ cursor: prevCursor || null, page: pageNo - 1 > 1 ? pageNo - 1 : null }), rel: 'prev' }, t('list.prev')) : null,
     h('span', { class: 'page-no' }, t('list.page', { n: pageNo })),
     next ? h('a', { href: mk({ cursor: next, page: pageNo + 1 }), rel: 'next' }, t('list.next')) : null);
+}
+
+/**
+ * Numbered pages of a list of @total records, @size a page, at URL @base
+ * with @query (its page= replaced): the count, the first, previous, nearby,
+ * last and next pages, and a field to jump to a page.  @navigate goes there.
+ */
+export function numberedPager(base, query, { total, pageNo, size, maxPage, navigate }) {
+  const pages = Math.max(1, Math.min(Math.ceil(total / size), maxPage || Infinity));
+  const href = (n) => {
+    const u = new URLSearchParams(query);
+    u.delete('cursor'); u.delete('page');
+    if (n > 1) u.set('page', String(n));
+    const s = u.toString();
+    return `${base}${s ? `?${s}` : ''}`;
+  };
+  const shown = [...new Set([1, pageNo - 2, pageNo - 1, pageNo, pageNo + 1, pageNo + 2, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const links = [];
+  shown.forEach((n, i) => {
+    if (i && n - shown[i - 1] > 1) links.push(h('span', { class: 'gap', 'aria-hidden': 'true' }, '…'));
+    links.push(n === pageNo ? h('span', { class: 'page-no', 'aria-current': 'page' }, String(n)) : h('a', { href: href(n), 'aria-label': t('list.page', { n }) }, String(n)));
+  });
+  const jumpId = nextId('jump');
+  const jump = h('input', { id: jumpId, type: 'number', min: 1, max: pages, class: 'short', inputmode: 'numeric', value: '' });
+  return h('nav', { class: 'pager numbered', 'aria-label': t('list.pages'), 'data-test': 'pager' },
+    h('span', { class: 'total', 'data-test': 'total' }, t('list.total', { n: num(total) })),
+    pageNo > 1 ? h('a', { href: href(pageNo - 1), rel: 'prev' }, t('list.prev')) : null,
+    links,
+    pageNo < pages ? h('a', { href: href(pageNo + 1), rel: 'next' }, t('list.next')) : null,
+    pages > 1 ? h('form', {
+      class: 'jump',
+      on: { submit: (ev) => { ev.preventDefault(); const n = Math.trunc(Number(jump.value)); if (n >= 1) navigate(href(Math.min(n, pages))); } },
+    }, h('label', { for: jumpId }, t('list.jump')), jump, h('button', { type: 'submit', class: 'btn small' }, t('list.go'))) : null);
 }
 
 /** A table: @cols [{key, label, sortKey?, render(row)}], @rows; @sort current sort param. */

@@ -11,7 +11,7 @@ import { h } from '../dom.js';
 import { currentLang, date, dateTime, t } from '../i18n.js';
 import { can, fieldsOf, forget, ref, remember, resolveRefs, role } from '../model.js';
 import { myParty } from '../screens.js';
-import { badge, control, errorText, form, label, openDialog, pageHead, toast, value } from './common.js';
+import { actionWords, actorWords, badge, control, errorText, form, label, openDialog, pageHead, toast, value } from './common.js';
 
 const PARTIES = ['enterprise', 'school', 'trainee'];
 const STEPS = ['draft', 'pending', 'active'];
@@ -31,7 +31,7 @@ async function timeline(c) {
     try {
       const page = await get(`/audit${qs({ entity: 'contract', entity_id: c.id, limit: 100 })}`);
       for (const e of page.items.slice().reverse()) {
-        events.push({ at: e.ts, what: t(`audit.action.${e.action}`) === `audit.action.${e.action}` ? e.action : t(`audit.action.${e.action}`), who: e.actor, party: partyOf(e) });
+        events.push({ at: e.ts, what: actionWords(e), who: actorWords(e.actor), party: partyOf(e) });
       }
       return events;
     } catch { /* fall back to the contract's own stamps */ }
@@ -46,7 +46,7 @@ async function timeline(c) {
 }
 
 function partyOf(e) {
-  if (e.action !== 'contract.approve' || !e.after || !e.before) return null;
+  if (!/(^|\.)approve$/.test(e.action) || !e.after || !e.before) return null;
   for (const p of PARTIES) if (e.after[`approved_${p}_at`] && !e.before[`approved_${p}_at`]) return p;
   return null;
 }

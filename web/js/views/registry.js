@@ -10,9 +10,11 @@ import { date, num, t } from '../i18n.js';
 import { parseNatid } from '../natid.js';
 import { can, canWrite, fieldsOf, forget, getSession, nameOf, ref, remember, resolveRefs, role } from '../model.js';
 import { REGISTRY, isGov, kindOf, registryScreens, screenOf } from '../screens.js';
-import { control, enumLabel, exportLinks, form, label, pageHead, pager, table, toast, value } from './common.js';
+import { control, enumLabel, exportLinks, form, label, numberedPager, pageHead, table, toast, value } from './common.js';
 
 const PAGE = 25;
+// the deepest row a page number reaches (the API's offset limit, DT_LIST_OFFSET_MAX)
+const OFFSET_MAX = 100000;
 
 function screenDef(screen) {
   const d = REGISTRY[screen];
@@ -25,6 +27,51 @@ function writable(d) {
   return canWrite(d.entity);
 }
 
+// The filters officials get on every list where the entity has the field.
+const OFFICIAL_FILTERS = ['region', 'enterprise_id', 'school_id', 'organization_id', 'date_from', 'date_to', 'start_date_from', 'start_date_to'];
+
+/** Controls of the officials' filters for the list of @d: sub-region, organisation, date range; each shown by name. */
+async function officialFilters(d, fields, filters) {
+  const out = [];
+  const has = (n) => fields.some((f) => f.name === n) || (n === 'region' && d.entity !== 'trainee');
+  const field = (id, lab, input) => h('div', { class: 'field inline' }, h('label', { for: id }, lab), input);
+  if (has('region')) {
+    const scope = getSession().user.scope.region;
+    let subs = [];
+    try { subs = (await get(`/regions${qs(scope ? { parent: scope, limit: 200, sort: 'id' } : { level: 1, limit: 100, sort: 'id' })}`)).items; } catch { subs = []; }
+    const cur = filters.region ? await ref('region', filters.region) : null;
+    if (cur && !subs.some((r) => String(r.id) === String(cur.id))) subs.unshift(cur);
+    out.push(field('flt-region', t('list.region'), h('select', { id: 'flt-region', name: 'region' }, h('option', { value: '' }, t('common.all')),
+      subs.map((r) => h('option', { value: String(r.id), selected: String(r.id) === String(filters.region) }, nameOf('region', r))))));
+  }
+  for (const [name, kind] of [['enterprise_id', 'enterprise'], ['school_id', 'school'], ['organization_id', null]]) {
+    if (!fields.some((f) => f.name === name && f.filter !== false) || d.fixed) continue;
+    const id = `flt-${name}`;
+    const sel = h('select', { id, name }, h('option', { value: '' }, t('common.all')));
+    const search = h('input', { type: 'search', class: 'ref-search short', placeholder: t('form.search'), 'aria-label': `${label(d.entity, name)} · ${t('form.search')}`, autocomplete: 'off' });
+    const fill = async (text) => {
+      let items = [];
+      try { items = (await get(`/organizations${qs({ kind: kind || undefined, q: text || undefined, sort: 'name', limit: 50 })}`)).items; } catch { items = []; }
+      const chosen = filters[name] ? await ref('organization', filters[name]) : null;
+      if (chosen && !items.some((o) => o.id === chosen.id)) items.unshift(chosen);
+      while (sel.options.length > 1) sel.remove(1);
+      for (const o of items) sel.append(h('option', { value: String(o.id), selected: String(o.id) === String(filters[name]) }, nameOf('organization', o)));
+    };
+    let timer;
+    search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => fill(search.value.trim()), 200); });
+    await fill('');
+    out.push(h('div', { class: 'field inline' }, h('label', { for: id }, label(d.entity, name)), h('div', { class: 'ref-row' }, search, sel)));
+  }
+  const dateField = ['date', 'start_date'].find((n) => fields.some((f) => f.name === n));
+  if (dateField) {
+    for (const end of ['from', 'to']) {
+      const name = `${dateField}_${end}`;
+      out.push(field(`flt-${name}`, t(`list.date_${end}`, { what: label(d.entity, dateField) }), h('input', { id: `flt-${name}`, name, type: 'date', value: filters[name] || '' })));
+    }
+  }
+  return out;
+}
+
 export async function listView(ctx) {
   const screen = ctx.params.screen;
   const d = screenDef(screen);
@@ -32,8 +79,11 @@ export async function listView(ctx) {
   const sort = q.get('sort') || (d.entity === 'contract' ? '-id' : '');
   const pageNo = Number(q.get('page') || 1);
   const filters = {};
-  for (const [k, v] of q.entries()) if (!['sort', 'cursor', 'page', 'q'].includes(k) && v) filters[k] = v;
-  const params = { ...filters, ...d.fixed, q: q.get('q') || undefined, sort: sort || undefined, limit: PAGE, cursor: q.get('cursor') || undefined };
+  for (const [k, v] of q.entries()) if (!['sort', 'cursor', 'page', 'q', 'offset', 'total'].includes(k) && v) filters[k] = v;
+  // numbered pages: the page's offset and the count of all matches
+  const maxPage = Math.floor(OFFSET_MAX / PAGE) + 1;
+  const at = Math.min(Math.max(1, Math.trunc(pageNo) || 1), maxPage);
+  const params = { ...filters, ...d.fixed, q: q.get('q') || undefined, sort: sort || undefined, limit: PAGE, offset: at > 1 ? (at - 1) * PAGE : undefined, total: 1 };
   const page = await get(`/${d.kind}${qs(params)}`);
   await resolveRefs(d.entity, page.items);
   // mentors: trainees per mentor (active contracts naming it), from the register's load
@@ -83,6 +133,8 @@ export async function listView(ctx) {
     }
     return h('div', { class: 'field inline' }, h('label', { for: id }, label(d.entity, name)), input);
   });
+  // officials: where (a sub-region by name), who (the enterprise or school, by name) and when (a date range)
+  if (isGov()) filterCtls.push(...await officialFilters(d, fields, filters));
   const searchForm = h('form', {
     class: 'filters', role: 'search', 'aria-label': t('list.searchLabel', { what: title }),
     on: {
@@ -101,7 +153,7 @@ export async function listView(ctx) {
   (q.toString() && (q.get('q') || Object.keys(filters).length)) ? h('a', { class: 'btn link', href: `/${screen}` }, t('list.reset')) : null);
 
   // Filters that came with a link (?trainee_id=5): shown so they can be removed.
-  const chips = Object.entries(filters).filter(([k]) => !d.filters.includes(k)).map(([k, v]) => {
+  const chips = Object.entries(filters).filter(([k]) => !d.filters.includes(k) && !(isGov() && OFFICIAL_FILTERS.includes(k))).map(([k, v]) => {
     const f = fields.find((x) => x.name === k);
     return h('span', { class: 'chip' }, `${label(d.entity, k)}: `, f ? value(d.entity, f, { [k]: f.type === 'ref' ? Number(v) : v }) : v, ' ',
       h('a', { href: hrefWith({ [k]: '' }), 'aria-label': t('list.removeFilter', { what: label(d.entity, k) }) }, '×'));
@@ -119,7 +171,7 @@ export async function listView(ctx) {
       searchForm,
       chips.length ? h('p', { class: 'chips' }, chips) : null,
       table(title, cols, page.items, { sort, sortHref: (s) => hrefWith({ sort: s }) }),
-      pager(`/${screen}`, q, page.next, pageNo),
+      numberedPager(`/${screen}`, q, { total: page.total ?? page.items.length, pageNo: at, size: PAGE, maxPage, navigate: ctx.navigate }),
       exportLinks(d.kind, exportParams)),
   };
 }
