@@ -23,7 +23,9 @@ export function announce(msg) {
 /** A short confirmation shown at the top of the page and announced. */
 export function toast(msg, kind = 'ok') {
   const box = h('div', { class: `toast ${kind}`, role: kind === 'ok' ? 'status' : 'alert' }, msg);
-  document.body.appendChild(box);
+  // in the page's flow above the screen (the frame's #toasts), so that it never covers a button
+  const place = document.getElementById('toasts') || document.body;
+  place.appendChild(box);
   setTimeout(() => box.remove(), 5000);
 }
 
