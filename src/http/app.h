@@ -302,6 +302,8 @@ void dt_h_finding_decide(struct dt_ctx *c);
 void dt_h_attachment_upload(struct dt_ctx *c);
 void dt_h_attachment_get(struct dt_ctx *c);
 void dt_h_finding_export(struct dt_ctx *c);
+/* The names a contract refers to, for a reader who may not open those records (h_contracts.c) */
+void dt_h_contract_parties(struct dt_ctx *c);
 /* Printed documents (h_documents.c) */
 void dt_h_contract_pdf(struct dt_ctx *c);
 void dt_h_contract_book_pdf(struct dt_ctx *c);

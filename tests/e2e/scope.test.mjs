@@ -346,6 +346,10 @@ const CASES = {
       (id) => ({ method: 'POST', path: `/api/v1/contracts/${id}/${a}` }), { server: 'W' }));
   }),
   // printed documents: a contract or region outside the scope answers as a missing one
+  // the names a contract refers to: only for a contract in scope
+  'GET /api/v1/contracts/{id}/parties': (route) => perRole(route, (u) => kase(route, u, 'contract parties', ids[u.login].contract,
+    (id) => ({ method: 'GET', path: `/api/v1/contracts/${id}/parties` }),
+    { inOk: (r) => r.status === 200 && r.json && r.json.enterprise && typeof r.json.enterprise.name === 'string' })),
   'GET /api/v1/contracts/{id}/pdf': (route) => perRole(route, (u) => kase(route, u, 'contract pdf', ids[u.login].contract,
     (id) => ({ method: 'GET', path: `/api/v1/contracts/${id}/pdf` }),
     { inOk: (r) => r.status === 200 && r.headers.get('content-type') === 'application/pdf' })),

@@ -73,6 +73,7 @@ export default {
   'list.total': '{n} in all', 'list.jump': 'Go to page', 'list.go': 'Go', 
   'list.region': 'Region', 'list.date_from': '{what} from', 'list.date_to': '{what} to', 
   'app.loading': 'Loading…', 
+  'list.outside': 'Outside your scope: the name only', 
   'list.first': 'First page', 'list.prev': 'Previous', 'list.next': 'Next', 'list.page': 'Page {n}', 'list.pages': 'Pages',
   'list.export': 'Export these results', 'list.open': 'Open', 'list.removeFilter': 'Remove filter: {what}',
   'detail.edit': 'Edit', 'detail.delete': 'Delete', 'detail.confirmDelete': 'Delete “{what}”? This cannot be undone.', 'detail.deleted': 'Deleted.',

@@ -73,6 +73,7 @@ export default {
   'list.total': '共 {n} 条', 'list.jump': '跳至第', 'list.go': '页', 
   'list.region': '地区', 'list.date_from': '{what}起', 'list.date_to': '{what}止', 
   'app.loading': '正在加载…', 
+  'list.outside': '不在您的权限范围内，仅显示名称', 
   'list.first': '首页', 'list.prev': '上一页', 'list.next': '下一页', 'list.page': '第 {n} 页', 'list.pages': '翻页',
   'list.export': '导出当前结果', 'list.open': '打开', 'list.removeFilter': '去掉条件：{what}',
   'detail.edit': '修改', 'detail.delete': '删除', 'detail.confirmDelete': '确定删除“{what}”吗？此操作不可撤销。', 'detail.deleted': '已删除。',

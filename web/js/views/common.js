@@ -111,6 +111,8 @@ export function refLink(entity, id) {
   const a = h('a', { href: `/${entity === 'contract' ? 'contracts' : screenOf(entity)}/${id}`, class: 'ref' }, `#${id}`);
   ref(entity, id).then((rec) => {
     if (!rec) { a.replaceWith(h('span', { class: 'muted' }, `#${id}`)); return; }
+    // a name the reader may know but not open (model.js resolveContractNames)
+    if (rec.nameOnly) { a.replaceWith(h('span', { class: 'ref-name', title: t('list.outside') }, nameOf(entity, rec))); return; }
     a.textContent = nameOf(entity, rec);
     a.setAttribute('href', `/${entity === 'contract' ? 'contracts' : screenOf(entity, rec)}/${id}`);
   });

@@ -9,7 +9,7 @@
 import { del, get, post, qs } from '../api.js';
 import { h } from '../dom.js';
 import { currentLang, date, dateTime, t } from '../i18n.js';
-import { can, fieldsOf, forget, ref, remember, resolveRefs, role } from '../model.js';
+import { can, fieldsOf, forget, ref, remember, resolveContractNames, resolveRefs, role } from '../model.js';
 import { myParty } from '../screens.js';
 import { actionWords, actorWords, badge, control, errorText, form, label, openDialog, pageHead, toast, value } from './common.js';
 
@@ -102,6 +102,7 @@ export async function contractView(ctx) {
   const c = await get(`/contracts/${encodeURIComponent(id)}`);
   remember('contract', c);
   await resolveRefs('contract', [c]);
+  await resolveContractNames([c]);
   const trainee = await ref('trainee', c.trainee_id);
   const title = t('contract.title', { id: c.id });
   const fields = fieldsOf('contract');

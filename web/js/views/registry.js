@@ -8,7 +8,7 @@ import { ApiError, del, get, patch, post, qs } from '../api.js';
 import { h } from '../dom.js';
 import { date, num, t } from '../i18n.js';
 import { parseNatid } from '../natid.js';
-import { can, canWrite, fieldsOf, forget, getSession, nameOf, ref, remember, resolveRefs, role } from '../model.js';
+import { can, canWrite, fieldsOf, forget, getSession, nameOf, ref, remember, resolveContractNames, resolveRefs, role } from '../model.js';
 import { REGISTRY, isGov, kindOf, registryScreens, screenOf } from '../screens.js';
 import { control, enumLabel, exportLinks, form, label, numberedPager, pageHead, table, toast, value } from './common.js';
 
@@ -86,6 +86,7 @@ export async function listView(ctx) {
   const params = { ...filters, ...d.fixed, q: q.get('q') || undefined, sort: sort || undefined, limit: PAGE, offset: at > 1 ? (at - 1) * PAGE : undefined, total: 1 };
   const page = await get(`/${d.kind}${qs(params)}`);
   await resolveRefs(d.entity, page.items);
+  if (d.entity === 'contract') await resolveContractNames(page.items);
   // mentors: trainees per mentor (active contracts naming it), from the register's load
   const load = d.entity === 'mentor' ? new Map((await get('/mentors/load')).items.map((m) => [m.id, m.trainees])) : null;
   const fields = fieldsOf(d.entity);
