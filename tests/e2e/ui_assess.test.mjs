@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { TODAY, startServer } from './helpers.mjs';
-import { browserAvailable, go, launch, newPage, pilotDb, ready, signIn } from './ui_helpers.mjs';
+import { axe, browserAvailable, go, launch, newPage, pilotDb, ready, signIn } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
 const opts = { skip: missing || false, timeout: 60000 };
@@ -187,6 +187,9 @@ test('a school records an assessment and an outcome, imports an Excel file and p
   assert.ok(await page.locator('nav.side a[href="/outcomes"]').count());
   await recordAssessment(page, false);
   await readList(page, false);
+  await axe(page, 'the assessments list');
+  await go(page, srv.base, `/outcomes/new?contract_id=${pilot.ids.contract}`);
+  await axe(page, 'the outcome form');
   await recordOutcome(page, await endedContract(page), false);
   await importXlsx(page, false, 'zh');
   await printContract(page);

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { TODAY, natid, startServer } from './helpers.mjs';
-import { browserAvailable, go, launch, newPage, pilotDb, signIn } from './ui_helpers.mjs';
+import { axe, browserAvailable, go, launch, newPage, pilotDb, signIn } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
 const opts = { skip: missing || false, timeout: 60000 };
@@ -46,6 +46,7 @@ test('the trainee form reads the national ID as it is typed; regions show their 
   assert.equal(await page.inputValue('select[name="gender"]'), 'M');
   assert.match(await page.textContent('select[name="region"] option:checked'), /^辽宁省 沈阳市 铁西区 \(210106\)$/);
   assert.match(await page.textContent('[data-test="natid-filled"]'), /身份证号/);
+  await axe(page, 'the trainee form, filled from the ID');
   // a woman's ID issued under a code not in the table (abolished since): its city is taken
   assert.equal(pilot.sqlite('SELECT count(*) FROM region WHERE id = 210199').trim(), '0');
   const old = natid('210199', '20050101', '024');
@@ -101,6 +102,7 @@ test('the contract form: stipend unit, the local minimum wage and mentors from t
     await page.waitForFunction((n) => document.querySelector('[data-test="min-wage"]').textContent.includes(n), shown);
     await page.fill('input[name="stipend_monthly"]', String(wage - 1));
     await page.waitForFunction(() => /⚠/.test(document.querySelector('[data-test="min-wage"]').textContent));
+    if (!en) await axe(page, 'the contract form with the minimum wage warning');
     assert.match(await note.textContent(), en ? /below the local minimum wage/ : /低于当地最低工资标准/);
     await page.fill('input[name="stipend_monthly"]', String(wage));
     await page.waitForFunction(() => !/⚠/.test(document.querySelector('[data-test="min-wage"]').textContent));

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 
 import { TODAY, client, expectStatus, natid, startServer } from './helpers.mjs';
 import { PASSWORD } from './ui_helpers.mjs';
-import { browserAvailable, go, launch, newPage, pilotDb, ready, signIn } from './ui_helpers.mjs';
+import { axe, browserAvailable, go, launch, newPage, pilotDb, ready, signIn } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
 const opts = { skip: missing || false, timeout: 60000 };
@@ -79,6 +79,7 @@ test('an official pages, jumps and filters a list; totals match the database', o
   const entName = pilot.sqlite(`SELECT name FROM organization WHERE id = ${ent}`).trim();
   assert.equal(await page.$eval('#flt-enterprise_id option:checked', (o) => o.textContent), entName);
   assert.equal(await page.inputValue('#flt-start_date_from'), '2024-01-01');
+  await axe(page, 'a filtered list with numbered pages');
   // a contract of a Shenyang enterprise with a school of another city: the official reads the
   // school's name (names only: the school itself stays out of reach)
   const api = client(srv.base);
