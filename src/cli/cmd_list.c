@@ -53,7 +53,7 @@ int cmd_list(int argc, char **argv)
 	};
 	struct cli_db db = CLI_DB_INIT;
 	struct dt_strbuf err = DT_STRBUF_INIT;
-	struct dt_query q = { NULL, 0, NULL, NULL, false, 0, NULL };
+	struct dt_query q = { NULL, 0, NULL, NULL, false, 0, NULL, 0, false };
 	const struct dt_entity *e = NULL;
 	const char *format = "table";
 	/* name, value pairs: names are copies, values point into argv */

@@ -380,7 +380,7 @@ enum dt_err dt_doc_record_book(struct dt_store *s, int64_t id, struct dt_doc_opt
 	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
 	const char *filters[] = { "contract_id", idtext };
 	do {
-		struct dt_query q = { filters, 1, NULL, "date", false, 1000, cursor };
+		struct dt_query q = { filters, 1, NULL, "date", false, 1000, cursor, 0, false };
 		json_t *page = NULL;
 		char *next = NULL;
 		rc = dt_store_list(s, NULL, "record_entry", &q, &page, &next, err);
@@ -564,7 +564,7 @@ enum dt_err dt_doc_report(struct dt_store *s, int region, int year, struct dt_do
 		goto out;
 	{
 		struct dt_scope sc = { region, 0, 0 };
-		struct dt_query aq = { NULL, 0, NULL, "raised_at", true, 200, NULL };
+		struct dt_query aq = { NULL, 0, NULL, "raised_at", true, 200, NULL, 0, false };
 		char *next = NULL;
 		rc = dt_store_list(s, &sc, "alert", &aq, &alerts, &next, err);
 		free(next);

@@ -411,7 +411,7 @@ const struct dt_entity dt_entities[] = {
 	{ "target", "targets", "target", "目标值", "Target", FIELDS(target_fields), NULL,
 	  DT_EF_DELETE | DT_EF_NATIONAL, DT_SCOPE_AREA },
 	{ "min_wage", "min-wages", "min_wage", "最低工资标准", "Minimum wage",
-	  FIELDS(min_wage_fields), NULL, DT_EF_DELETE, DT_SCOPE_AREA },
+	  FIELDS(min_wage_fields), NULL, DT_EF_DELETE | DT_EF_PARTY_READ, DT_SCOPE_AREA },
 	{ "alert", "alerts", "alert", "预警", "Alert", FIELDS(alert_fields), NULL, DT_EF_SYSTEM,
 	  DT_SCOPE_PARTY },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, DT_SCOPE_UNSET },

@@ -95,7 +95,7 @@ enum dt_scope_rule {
 	DT_SCOPE_AREA, /* rules in force over an area (targets, minimum wages): officials read those
 			       within their region and those in force for it (the national default,
 			       their province's and city's), and change only those within their region;
-			       organisations and trainees nothing */
+			       organisations nothing (all of those DT_EF_PARTY_READ), trainees nothing */
 	DT_SCOPE_PARTY, /* a region's records with parties (alerts too, by their subject):
 			       officials within the region; an organisation or a trainee by its
 			       ties (crud.c's party rules) */
@@ -124,6 +124,9 @@ enum dt_eflag {
 		1 << 1, /* its region may be empty (occupations; national default targets) */
 	DT_EF_SYSTEM =
 		1 << 2, /* written by the system only (alerts): no create, update or delete */
+	DT_EF_PARTY_READ = 1 << 3, /* an area rule schools and enterprises read wherever it
+				     applies (minimum wages: the contract form shows the
+				     enterprise's); they change none */
 };
 
 /** All entities, ended by an entry whose name is NULL. */

@@ -18,7 +18,7 @@
 static json_t *ids_where(struct dt_store *s, const char *entity, const char **filters, size_t n,
 			 const char *sort, bool desc, int limit)
 {
-	struct dt_query q = { filters, n, NULL, sort, desc, limit, NULL };
+	struct dt_query q = { filters, n, NULL, sort, desc, limit, NULL, 0, false };
 	json_t *items = NULL, *ids = json_array();
 	char *next = NULL;
 	struct dt_strbuf err = DT_STRBUF_INIT;
@@ -82,7 +82,7 @@ enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_
 			     struct dt_strbuf *err)
 {
 	const char *filters[] = { "region", "210100", "status", "active" };
-	struct dt_query q = { filters, 2, NULL, "id", false, 1, NULL };
+	struct dt_query q = { filters, 2, NULL, "id", false, 1, NULL, 0, false };
 	json_t *items = NULL;
 	char *next = NULL;
 	int rc = dt_store_list(s, NULL, "contract", &q, &items, &next, err);

@@ -163,6 +163,8 @@ bool dt_ctx_list_query(struct dt_ctx *c, bool sortable, struct dt_query *q, cons
  * 422 naming the parameter), or the store error.
  */
 void dt_reply_page(struct dt_ctx *c, int rc, json_t *items, char *next);
+/** dt_reply_page with "total" (the count of all matches) when @total >= 0. */
+void dt_reply_page_total(struct dt_ctx *c, int rc, json_t *items, char *next, int64_t total);
 /**
  * The optional JSON object body of an action (h_contracts.c): *@out NULL when
  * there is none; false after replying 400/422 when it is malformed.
@@ -305,6 +307,8 @@ void dt_h_finding_decide(struct dt_ctx *c);
 void dt_h_attachment_upload(struct dt_ctx *c);
 void dt_h_attachment_get(struct dt_ctx *c);
 void dt_h_finding_export(struct dt_ctx *c);
+/* The names a contract refers to, for a reader who may not open those records (h_contracts.c) */
+void dt_h_contract_parties(struct dt_ctx *c);
 /* Printed documents (h_documents.c) */
 void dt_h_contract_pdf(struct dt_ctx *c);
 void dt_h_contract_book_pdf(struct dt_ctx *c);

@@ -345,6 +345,16 @@ bool dt_ctx_list_query(struct dt_ctx *c, bool sortable, struct dt_query *q, cons
 			q->limit = (int)lim;
 		} else if (!strcmp(n, "cursor")) {
 			q->cursor = v;
+		} else if (!strcmp(n, "offset")) {
+			struct dt_problems ps = DT_PROBLEMS_INIT;
+			if (dt_arg_int64(&ps, "offset", v, 0, DT_LIST_OFFSET_MAX, &q->offset) !=
+			    DT_OK) {
+				dt_reply_problems(c, 422, &ps);
+				dt_problems_release(&ps);
+				return false;
+			}
+		} else if (!strcmp(n, "total")) {
+			q->total = !strcmp(v, "1") || !strcmp(v, "true");
 		} else if (sortable && !strcmp(n, "q")) {
 			q->q = v;
 		} else if (sortable && !strcmp(n, "sort")) {
@@ -359,18 +369,25 @@ bool dt_ctx_list_query(struct dt_ctx *c, bool sortable, struct dt_query *q, cons
 	return true;
 }
 
-void dt_reply_page(struct dt_ctx *c, int rc, json_t *items, char *next)
+void dt_reply_page_total(struct dt_ctx *c, int rc, json_t *items, char *next, int64_t total)
 {
 	if (rc != DT_OK) {
 		dt_reply_store_error(c, rc);
 	} else {
-		dt_reply_json(c, 200,
-			      json_pack("{s:o, s:o}", "items", items, "next",
-					next ? json_string(next) : json_null()));
+		json_t *page = json_pack("{s:o, s:o}", "items", items, "next",
+					 next ? json_string(next) : json_null());
+		if (total >= 0)
+			json_object_set_new(page, "total", json_integer(total));
+		dt_reply_json(c, 200, page);
 		items = NULL;
 	}
 	json_decref(items);
 	free(next);
+}
+
+void dt_reply_page(struct dt_ctx *c, int rc, json_t *items, char *next)
+{
+	dt_reply_page_total(c, rc, items, next, -1);
 }
 
 /* ---- routing ---- */

@@ -213,3 +213,17 @@ void dt_h_audit_checkpoint_verify(struct dt_ctx *c)
 				"fingerprint", cp.fingerprint, "error",
 				rc == DT_OK ? json_null() : json_string(c->err.buf)));
 }
+
+void dt_h_contract_parties(struct dt_ctx *c)
+{
+	int64_t id;
+	if (!dt_ctx_id(c, "id", &id))
+		return;
+	json_t *out = NULL;
+	int rc = dt_store_contract_parties(c->store, dt_ctx_scope(c), id, &out, &c->err);
+	if (rc != DT_OK) {
+		dt_reply_store_error(c, rc);
+		return;
+	}
+	dt_reply_json(c, 200, out);
+}

@@ -49,7 +49,11 @@ void dt_h_list(struct dt_ctx *c)
 	json_t *items = NULL;
 	char *next = NULL;
 	int rc = dt_store_list(c->store, dt_ctx_scope(c), e->name, &q, &items, &next, &c->err);
-	dt_reply_page(c, rc, items, next);
+	/* ?total=1: the count of all matches, for page numbers */
+	int64_t total = -1;
+	if (rc == DT_OK && q.total)
+		rc = dt_store_count(c->store, dt_ctx_scope(c), e->name, &q, &total, &c->err);
+	dt_reply_page_total(c, rc, items, next, total);
 }
 
 /* The reply to a read sent to the database (dt_h_get): received in the turn's order. */

@@ -11,7 +11,9 @@
  *                          application's screens (their first segment is in
  *                          screens[] below): the application routes in the
  *                          browser, and a reload lands on the same screen.
- *                          Any other path stays the dispatcher's 404.
+ *                          Any other path stays the dispatcher's 404, except
+ *                          for a browser (Accept: text/html): index.html with
+ *                          status 404, the application's not-found page.
  *
  * Responses carry the gzip copy when the client accepts gzip (Vary:
  * Accept-Encoding), an ETag answered with 304 on If-None-Match, and the
@@ -125,6 +127,9 @@ static const char *const screens[] = {
 	"notifications",
 	/* the map of the pilot's provinces and cities (web/js/views/map.js) */
 	"map",
+	/* assessments and outcomes (registry screens) */
+	"assessments",
+	"outcomes",
 };
 
 /* Is @path (length @n) a screen of the application? */
@@ -167,11 +172,20 @@ bool dt_ui_serve(struct dt_ctx *c, const char *method)
 		send_asset(c, a, current);
 		return true;
 	}
-	if (!is_screen(path, n))
+	bool screen = is_screen(path, n);
+	/*
+	 * A mistyped address typed into a browser (it asks for HTML): the
+	 * application answers 404 with its own page, which says "not found" in
+	 * the interface's language; an API client gets the dispatcher's problem.
+	 */
+	if (!screen &&
+	    (!header_has(c, "accept", "text/html") || (n >= 5 && !memcmp(path, "/api/", 5))))
 		return false;
 	const struct dt_web_asset *index = find("index.html", 10);
 	if (!index)
 		return false;
 	send_asset(c, index, false);
+	if (!screen && c->res->status == 200)
+		c->res->status = 404;
 	return true;
 }

@@ -537,12 +537,15 @@ static void roles_and_entities(json_t *doc)
 	for (size_t i = 0; (role = dt_role_at(i, &perms)); i++)
 		json_object_set_new(roles, role, dt_perm_json(perms));
 	for (const struct dt_entity *e = dt_entities; e->name; e++)
-		json_array_append_new(ents, json_pack("{s:s, s:s, s:s, s:o, s:b, s:b}", "name",
-						      e->name, "plural", e->plural, "scope",
-						      rule_names[e->scope], "write_permission",
-						      dt_perm_json(dt_entity_write_perm(e->name)),
-						      "system", (e->flags & DT_EF_SYSTEM) != 0,
-						      "delete", (e->flags & DT_EF_DELETE) != 0));
+		json_array_append_new(
+			ents,
+			json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:b}", "name", e->name, "plural",
+				  e->plural, "scope", rule_names[e->scope], "write_permission",
+				  dt_perm_json(dt_entity_write_perm(e->name)), "system",
+				  (e->flags & DT_EF_SYSTEM) != 0, "delete",
+				  (e->flags & DT_EF_DELETE) != 0,
+				  /* schools and enterprises read all of it (minimum wages) */
+				  "party_read", (e->flags & DT_EF_PARTY_READ) != 0));
 	json_object_set_new(doc, "x-roles", roles);
 	json_object_set_new(doc, "x-entities", ents);
 }
@@ -671,6 +674,13 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 			params, param("limit", "query", false, "integer", "1..1000, default 50"));
 		json_array_append_new(params, param("cursor", "query", false, "string",
 						    "from the previous page's next"));
+		json_array_append_new(
+			params,
+			param("offset", "query", false, "integer",
+			      "0..100000: rows to skip when there is no cursor (page numbers)"));
+		json_array_append_new(
+			params, param("total", "query", false, "string",
+				      "1: the reply carries total, the count of all matches"));
 		json_array_append_new(params, param("sort", "query", false, "string",
 						    "a sortable field; -field for descending"));
 		json_array_append_new(params,

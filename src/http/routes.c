@@ -53,6 +53,9 @@ const struct dt_route dt_routes[] = {
 	{ "POST", "/api/v1/audit/checkpoints/verify", dt_h_audit_checkpoint_verify, DT_P_AUDIT,
 	  DT_R_BODY, "Verify that the audit chain still extends a signed checkpoint" },
 	/* Printed documents as PDF (h_documents.c): scoped like the record they print */
+	{ "GET", "/api/v1/contracts/{id}/parties", dt_h_contract_parties, DT_P_READ, 0,
+	  "The names of a contract's enterprise, school, programme and trainee (names only: "
+	  "a record outside the scope stays 404)" },
 	{ "GET", "/api/v1/contracts/{id}/pdf", dt_h_contract_pdf, DT_P_READ, 0,
 	  "The three-party contract as PDF, ready to sign and stamp (lang=zh|en)" },
 	{ "GET", "/api/v1/contracts/{id}/book.pdf", dt_h_contract_book_pdf, DT_P_READ, 0,

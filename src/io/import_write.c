@@ -109,7 +109,8 @@ int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text,
 			char tbuf[24];
 			snprintf(tbuf, sizeof(tbuf), "%lld", (long long)tid);
 			const char *filters[] = { "trainee_id", tbuf };
-			struct dt_query q = { filters, 1, NULL, "start_date", true, 100, NULL };
+			struct dt_query q = { filters, 1,    NULL, "start_date", true,
+					      100,     NULL, 0,    false };
 			int n = 0;
 			if (dt_store_list(w->s, scope, "contract", &q, &items, &next, NULL) ==
 			    DT_OK) {
@@ -151,7 +152,7 @@ int64_t dt_import_resolve(struct dt_import_writer *w, int ci, const char *text,
 		/* programme by code, pilot by region: a list filter within the scope */
 		const char *kf = !strcmp(c->ref, "pilot") ? "region" : "code";
 		const char *filters[] = { kf, text };
-		struct dt_query q = { filters, 1, NULL, NULL, false, 50, NULL };
+		struct dt_query q = { filters, 1, NULL, NULL, false, 50, NULL, 0, false };
 		if (dt_store_list(w->s, open ? NULL : scope, c->ref, &q, &items, &next, NULL) ==
 		    DT_OK) {
 			size_t i;

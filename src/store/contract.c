@@ -539,3 +539,53 @@ enum dt_err dt_store_occupation_by_code(struct dt_store *s, const char *code, in
 	return lookup(s, "SELECT id FROM occupation WHERE code = ?", code, -1, false,
 		      "occupation with this code", id, err);
 }
+
+enum dt_err dt_store_contract_parties(struct dt_store *s, const struct dt_scope *scope, int64_t id,
+				      json_t **out, struct dt_strbuf *err)
+{
+	const struct dt_entity *e = dt_entity_find("contract");
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	json_t *binds = json_pack("[I]", (json_int_t)id);
+	int rc = DT_OK;
+	*out = NULL;
+	/* the scope's condition is on the contract table alone: a subquery keeps its names plain */
+	dt_strbuf_adds(&sql, "SELECT c.id, c.enterprise_id, en.name, c.school_id, sc.name, "
+			     "c.programme_id, p.name, c.trainee_id, t.name FROM contract c "
+			     "JOIN organization en ON en.id = c.enterprise_id "
+			     "JOIN organization sc ON sc.id = c.school_id "
+			     "LEFT JOIN programme p ON p.id = c.programme_id "
+			     "JOIN trainee t ON t.id = c.trainee_id "
+			     "WHERE c.id IN (SELECT id FROM contract WHERE id = ?");
+	dt_crud_scope_sql(e, scope, false, &sql, binds);
+	dt_strbuf_adds(&sql, ")");
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	if (!st) {
+		rc = DT_EDB;
+		goto out;
+	}
+	dt_crud_bind_all(st, binds);
+	int r = dt_db_step(st);
+	if (r == DT_DB_ROW) {
+		json_t *prog = dt_db_column_type(st, 5) == DT_DB_NULL
+				       ? json_null()
+				       : json_pack("{s:I, s:s?}", "id",
+						   (json_int_t)dt_db_column_int64(st, 5), "name",
+						   dt_db_column_text(st, 6));
+		*out = json_pack(
+			"{s:I, s:{s:I, s:s?}, s:{s:I, s:s?}, s:o, s:{s:I, s:s?}}", "id",
+			(json_int_t)dt_db_column_int64(st, 0), "enterprise", "id",
+			(json_int_t)dt_db_column_int64(st, 1), "name", dt_db_column_text(st, 2),
+			"school", "id", (json_int_t)dt_db_column_int64(st, 3), "name",
+			dt_db_column_text(st, 4), "programme", prog, "trainee", "id",
+			(json_int_t)dt_db_column_int64(st, 7), "name", dt_db_column_text(st, 8));
+	} else if (r == DT_DB_DONE) {
+		rc = dt_error(err, DT_ENOTFOUND, "contract %lld: not found", (long long)id);
+	} else {
+		rc = dt_sql_error(s, "contract", err);
+	}
+	dt_db_reset(st);
+out:
+	dt_strbuf_release(&sql);
+	json_decref(binds);
+	return rc;
+}

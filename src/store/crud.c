@@ -471,6 +471,9 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, 
 			json_array_append_new(binds, json_integer(hi));
 		}
 	}
+	/* published figures (minimum wages): read by schools and enterprises, whatever the region */
+	if (scope->org_id && !write && e->scope == DT_SCOPE_AREA && (e->flags & DT_EF_PARTY_READ))
+		return;
 	if (scope->org_id)
 		party_scope(org_rules, DT_ARRAY_SIZE(org_rules), e, write, scope->org_id, sql,
 			    binds);

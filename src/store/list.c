@@ -101,6 +101,29 @@ static enum dt_err coarse_filter(struct dt_store *s, const struct dt_field *f, c
 	return DT_OK;
 }
 
+/*
+ * The date field of a range filter "FIELD_from" or "FIELD_to": a date the
+ * list filters or sorts by, not a personal one (a birth date filters only at
+ * its coarse grain); NULL when @name is none.
+ */
+static const struct dt_field *range_field(const struct dt_entity *e, const char *name)
+{
+	size_t n = strlen(name);
+	size_t k = n > 5 && !strcmp(name + n - 5, "_from") ? n - 5
+		   : n > 3 && !strcmp(name + n - 3, "_to") ? n - 3
+							   : 0;
+	if (!k || k >= 64)
+		return NULL;
+	char base[64];
+	memcpy(base, name, k);
+	base[k] = '\0';
+	const struct dt_field *f = dt_entity_field(e, base);
+	if (!f || f->type != DT_F_DATE || (f->flags & DT_FF_QUASI) ||
+	    !(f->flags & (DT_FF_FILTER | DT_FF_SORT)))
+		return NULL;
+	return f;
+}
+
 /* WHERE clause shared by list and count (without cursor), for the reader of @s. */
 static enum dt_err where_sql(struct dt_store *s, const struct dt_entity *e,
 			     const struct dt_scope *scope, const struct dt_query *q,
@@ -113,6 +136,17 @@ static enum dt_err where_sql(struct dt_store *s, const struct dt_entity *e,
 		const struct dt_field *f = dt_entity_field(e, name);
 		if (!dt_utf8_valid(name, strlen(name), NULL))
 			return dt_store_problem(s, err, "filter", "text.utf8", NULL);
+		const struct dt_field *rf = f ? NULL : range_field(e, name);
+		if (rf) {
+			/* FIELD_from / FIELD_to: a date range, both ends included */
+			json_t *v = NULL;
+			if (filter_value(s, rf, text, &v, err) != DT_OK)
+				return DT_EINVAL;
+			dt_strbuf_addf(sql, " AND %s %s ?", rf->name,
+				       name[strlen(name) - 1] == 'm' ? ">=" : "<=");
+			json_array_append_new(binds, v);
+			continue;
+		}
 		if (!f || !(f->flags & DT_FF_FILTER))
 			return dt_store_problem(s, err, name, "filter.unknown", "entity", e->name,
 						NULL);
@@ -278,6 +312,11 @@ enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, cons
 		dt_strbuf_addf(&sql, " ORDER BY %s %s, id %s LIMIT ?", sort,
 			       desc ? "DESC NULLS LAST" : "ASC NULLS FIRST", desc ? "DESC" : "ASC");
 	json_array_append_new(binds, json_integer(limit + 1));
+	/* A page by number (no cursor): the rows before it skipped, as both dialects write it. */
+	if (q && q->offset > 0 && !cur) {
+		dt_strbuf_adds(&sql, " OFFSET ?");
+		json_array_append_new(binds, json_integer(q->offset));
+	}
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	if (!st) {
 		rc = DT_EDB;

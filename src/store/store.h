@@ -254,7 +254,12 @@ struct dt_query {
 	bool desc;
 	int limit;          /* 1..1000; 0 means 50 */
 	const char *cursor; /* from a previous page's *next, or NULL */
+	int64_t offset; /* rows to skip when there is no cursor (page numbers), 0..DT_LIST_OFFSET_MAX */
+	bool total;     /* the caller wants the count of all matches too (dt_store_count) */
 };
+
+/* The deepest page a list jumps to by offset: further on, the cursor walks. */
+#define DT_LIST_OFFSET_MAX 100000
 
 /**
  * List objects of @entity within @scope.  *@items receives a new JSON array;
@@ -284,6 +289,16 @@ enum dt_err dt_store_contract_act(struct dt_store *s, const struct dt_actor *a,
 				  const struct dt_scope *scope, int64_t id,
 				  enum dt_contract_event ev, enum dt_party party, json_t *args,
 				  json_t **out, struct dt_strbuf *err);
+/**
+ * The names of contract @id's parties and programme, for a reader who may see
+ * the contract but not every record it names (an official of the city whose
+ * contract has a school in another city): *@out a new object {"id",
+ * "enterprise": {"id", "name"}, "school": {...}, "programme": {...} or null,
+ * "trainee": {"id", "name"}}.  DT_ENOTFOUND when the contract is missing or
+ * outside @scope.  Names only: the records themselves stay outside.
+ */
+enum dt_err dt_store_contract_parties(struct dt_store *s, const struct dt_scope *scope, int64_t id,
+				      json_t **out, struct dt_strbuf *err);
 /** Sign off record-book entry @id as the actor; signed entries are immutable. */
 enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a,
 				    const struct dt_scope *scope, int64_t id, json_t **out,

@@ -1272,3 +1272,38 @@ test('metrics count the requests made: route="/api/v1/{kind}",status="200" at le
   assert.ok(total >= seen.responses - 2, `${total} requests counted, ${seen.responses} answered`);
   assert.ok(TODAY);
 });
+
+test('lists: numbered pages (offset) with the total, date ranges; a contract\'s parties by name', async () => {
+  // the total is the count of all matches; offset pages agree with the cursor's pages
+  const all = [];
+  let cursor = null;
+  do {
+    const r = expectStatus(await api.get(`/api/v1/contracts?sort=start_date&limit=7${cursor ? `&cursor=${cursor}` : ''}`, { token: tok.admin }), 200).json;
+    all.push(...r.items.map((c) => c.id));
+    cursor = r.next;
+  } while (cursor);
+  const first = expectStatus(await api.get('/api/v1/contracts?sort=start_date&limit=7&total=1', { token: tok.admin }), 200).json;
+  assert.equal(first.total, all.length);
+  const third = expectStatus(await api.get('/api/v1/contracts?sort=start_date&limit=7&offset=14&total=1', { token: tok.admin }), 200).json;
+  assert.deepEqual(third.items.map((c) => c.id), all.slice(14, 21));
+  assert.equal(third.total, all.length);
+  expectProblem(await api.get('/api/v1/contracts?offset=-1', { token: tok.admin }), 422);
+  expectProblem(await api.get('/api/v1/contracts?offset=100001', { token: tok.admin }), 422);
+  // a date range on a sortable date, both ends included; not on a birth date
+  const every = [];
+  for (let off = 0; off < all.length; off += 1000) every.push(...expectStatus(await api.get(`/api/v1/contracts?limit=1000&offset=${off}`, { token: tok.admin }), 200).json.items);
+  const from = every.map((c) => c.start_date).sort()[Math.floor(every.length / 2)];
+  const want = every.filter((c) => c.start_date >= from && c.start_date <= '2030-12-31').length;
+  const ranged = expectStatus(await api.get(`/api/v1/contracts?start_date_from=${from}&start_date_to=2030-12-31&limit=1&total=1`, { token: tok.admin }), 200).json;
+  assert.equal(ranged.total, want);
+  expectProblem(await api.get('/api/v1/contracts?start_date_from=2026-02-30', { token: tok.admin }), 422);
+  expectProblem(await api.get('/api/v1/trainees?birth_date_from=2000-01-01', { token: tok.admin }), 422);
+  // parties: names of the contract's enterprise, school, programme and trainee
+  const c = every[0];
+  const p = expectStatus(await api.get(`/api/v1/contracts/${c.id}/parties`, { token: tok.admin }), 200).json;
+  const ent = expectStatus(await api.get(`/api/v1/organizations/${c.enterprise_id}`, { token: tok.admin }), 200).json;
+  assert.deepEqual(p.enterprise, { id: c.enterprise_id, name: ent.name });
+  assert.equal(p.school.id, c.school_id);
+  assert.equal(p.trainee.id, c.trainee_id);
+  expectProblem(await api.get('/api/v1/contracts/999999999/parties', { token: tok.admin }), 404);
+});

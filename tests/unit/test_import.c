@@ -153,7 +153,7 @@ static void test_import_orgs_and_report(void **state)
 	json_t *items = NULL;
 	char *next = NULL;
 	const char *filt[] = { "uscc", e1 };
-	struct dt_query q = { filt, 1, NULL, NULL, false, 10, NULL };
+	struct dt_query q = { filt, 1, NULL, NULL, false, 10, NULL, 0, false };
 	assert_int_equal(dt_store_list(f->s, NULL, "organization", &q, &items, &next, &f->err),
 			 DT_OK);
 	assert_int_equal(json_array_size(items), 1);

@@ -351,6 +351,8 @@ function buildFrame() {
         bellLink(),
         toolButtons(),
         h('button', { type: 'button', class: 'tool', 'data-test': 'signout', on: { click: signOut } }, t('app.signOut')))),
+    // toasts (common.js) in the flow, between the header and the screen: they push, never cover
+    h('div', { id: 'toasts', class: 'toasts' }),
     h('div', { class: 'body' }, nav, main),
     h('footer', { class: 'foot' }, t('app.footer')),
     h('div', { id: 'live', class: 'sr-only', 'aria-live': 'polite' }),
@@ -385,6 +387,8 @@ async function render(keepFocus) {
   markNav(path);
   const main = frame.main;
   main.setAttribute('aria-busy', 'true');
+  // the loading state, shown (app.css) when a screen takes longer than a moment
+  main.setAttribute('data-loading', t('app.loading'));
   const ctx = { params: m ? m.params : {}, query: new URLSearchParams(location.search), path, navigate, refresh: () => render(true) };
   let out;
   try {
@@ -422,6 +426,12 @@ document.addEventListener('click', (e) => {
   navigate(url.pathname + url.search);
 });
 window.addEventListener('popstate', () => render());
+
+// Titles take focus after each navigation (for screen readers); their focus ring is for
+// keyboard users only: the last input decides (html.kbd), not the browser's guess, which
+// after typing in a field and clicking a link would draw it for mouse users too.
+document.addEventListener('keydown', (e) => { if (!['Shift', 'Control', 'Alt', 'Meta'].includes(e.key)) document.documentElement.classList.add('kbd'); }, true);
+document.addEventListener('pointerdown', () => document.documentElement.classList.remove('kbd'), true);
 
 // ---- start ----
 

@@ -178,3 +178,24 @@ export async function resolveRefs(entity, rows, names) {
   }
   await Promise.all(jobs);
 }
+
+/**
+ * Names for what contracts refer to but the reader may not open (a school in
+ * another city): GET /api/v1/contracts/{id}/parties, asked only for the
+ * contracts of @rows with such a reference.  The names are remembered as
+ * name-only records ({id, name, nameOnly: true}): shown as text, not linked.
+ */
+export async function resolveContractNames(rows) {
+  const refs = [['enterprise_id', 'organization', 'enterprise'], ['school_id', 'organization', 'school'], ['programme_id', 'programme', 'programme'], ['trainee_id', 'trainee', 'trainee']];
+  await Promise.all(rows.map(async (c) => {
+    const missing = [];
+    for (const [field, entity, part] of refs) if (c[field] !== null && c[field] !== undefined && !(await ref(entity, c[field]))) missing.push([entity, part]);
+    if (!missing.length) return;
+    let p = null;
+    try { p = await get(`/contracts/${encodeURIComponent(c.id)}/parties`); } catch { return; }
+    for (const [entity, part] of missing) {
+      const r = p[part];
+      if (r && r.name) cache.set(`${entity}:${r.id}`, Promise.resolve({ id: r.id, name: r.name, nameOnly: true }));
+    }
+  }));
+}

@@ -20,6 +20,9 @@ export const REGISTRY = {
   // ---- mentors (双导师): the register; the list adds each mentor's trainees ----
   mentors: { entity: 'mentor', columns: ['name', 'organization_id', 'kind', 'qualification', 'skill_level'], sort: ['name', 'kind', 'skill_level'], filters: ['kind', 'skill_level'] },
   contracts: { entity: 'contract', columns: ['id', 'trainee_id', 'enterprise_id', 'school_id', 'start_date', 'end_date', 'status'], sort: ['id', 'start_date', 'end_date', 'stipend_monthly'], filters: ['status'] },
+  // ---- assessments and outcomes: each names its contract; the list adds the contract's trainee ----
+  assessments: { entity: 'assessment', columns: ['contract_id', 'kind', 'date', 'result', 'score', 'level', 'certificate_no'], sort: ['date', 'score', 'level'], filters: ['kind', 'result', 'level'] },
+  outcomes: { entity: 'outcome', columns: ['contract_id', 'kind', 'date', 'wage_monthly', 'employer_id'], sort: ['date', 'wage_monthly'], filters: ['kind'] },
   // Not in the registry menu: the pilot screens use its forms.
   pilots: { entity: 'pilot', columns: ['name', 'region', 'period_start', 'period_end'], sort: ['name', 'region'], filters: [] },
 };

@@ -7,9 +7,9 @@
 import { get, post, qs } from '../api.js';
 import { h } from '../dom.js';
 import { currentLang, dateTime, has, t } from '../i18n.js';
-import { can } from '../model.js';
+import { can, ref } from '../model.js';
 import { badge, errorText, label, pageHead, pager, regionName, table, toast } from './common.js';
-import { isGov } from '../screens.js';
+import { isGov, screenOf } from '../screens.js';
 
 export async function alertsView(ctx) {
   const q = ctx.query;
@@ -38,7 +38,7 @@ export async function alertsView(ctx) {
       filters,
       table(title, [
         { label: t('alert.severity'), render: (a) => badge('severity', a.severity) },
-        { label: t('alert.message'), render: (a) => (currentLang() === 'en' ? a.message_en : a.message_zh) || a.rule },
+        { label: t('alert.message'), render: (a) => subjectLink(a, (currentLang() === 'en' ? a.message_en : a.message_zh) || a.rule) },
         { label: label('alert', 'region'), render: (a) => regionName(a.region) },
         { label: t('alert.raised'), render: (a) => dateTime(a.raised_at) },
         { label: t('alert.status'), render: (a) => [t(`alertstatus.${a.status}`), a.acknowledged_by ? h('span', { class: 'muted small' }, ` · ${a.acknowledged_by}`) : null, a.resolved_by ? h('span', { class: 'muted small' }, ` · ${a.resolved_by}`) : null] },
@@ -49,6 +49,26 @@ export async function alertsView(ctx) {
       ], page.items, { empty: t('dash.noAlerts') }),
       pager('/alerts', q, page.next, Number(q.get('page') || 1))),
   };
+}
+
+/**
+ * Alert @a's message as a link to the record it is about: a contract, a
+ * finding, a pilot (a pilot task: its pilot's page), an organisation (its
+ * screen by kind, once known); plain text when there is none.
+ */
+function subjectLink(a, text) {
+  const id = a.subject_id;
+  const direct = { contract: `/contracts/${id}`, finding: `/findings/${id}`, pilot: `/pilots/${id}`, inspection: `/inspections/${id}` }[a.subject_kind];
+  if (direct) return h('a', { href: direct, 'data-test': 'alert-subject' }, text);
+  if (a.subject_kind === 'pilot_task' || a.subject_kind === 'organization') {
+    const link = h('a', { href: a.subject_kind === 'pilot_task' ? '/pilots' : '/enterprises', 'data-test': 'alert-subject' }, text);
+    ref(a.subject_kind, id).then((r) => {
+      if (!r) { link.replaceWith(text); return; }
+      link.setAttribute('href', a.subject_kind === 'pilot_task' ? `/pilots/${r.pilot_id}` : `/${screenOf('organization', r)}/${id}`);
+    });
+    return link;
+  }
+  return text;
 }
 
 // ---- alerts about one's own organisation or contracts (orgalert.) ----

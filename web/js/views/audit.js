@@ -4,8 +4,19 @@
 
 import { get, qs } from '../api.js';
 import { h } from '../dom.js';
-import { dateTime, num, t } from '../i18n.js';
-import { errorText, pageHead, pager } from './common.js';
+import { dateTime, has, num, t } from '../i18n.js';
+import { actionWords, actorWords, errorText, pageHead, pager } from './common.js';
+
+// The record an event is about, linked where it has a screen, named where the event carries a name.
+function record(e) {
+  const what = has(`entity.${e.entity}`) ? t(`entity.${e.entity}`) : e.entity;
+  const name = (e.after && (e.after.name || e.after.title)) || (e.before && (e.before.name || e.before.title)) || `#${e.entity_id}`;
+  const text = `${what} ${name}`;
+  const href = { contract: `/contracts/${e.entity_id}`, trainee: `/trainees/${e.entity_id}`, programme: `/programmes/${e.entity_id}`, assessment: `/assessments/${e.entity_id}`,
+    outcome: `/outcomes/${e.entity_id}`, mentor: `/mentors/${e.entity_id}`, pilot: `/pilots/${e.entity_id}`, finding: `/findings/${e.entity_id}`, inspection: `/inspections/${e.entity_id}`,
+    inspection_plan: `/plans/${e.entity_id}`, account: `/accounts/${e.entity_id}` }[e.entity];
+  return e.entity_id !== null && e.entity_id !== undefined && href ? h('a', { href }, text) : text;
+}
 
 function diff(before, after) {
   const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])].filter((k) => k !== 'updated_at');
@@ -52,9 +63,9 @@ export async function auditView(ctx) {
         h('tbody', null, page.items.map((e) => h('tr', null,
           h('td', { class: 'num' }, String(e.id)),
           h('td', null, dateTime(e.ts)),
-          h('td', null, e.actor),
-          h('td', null, h('code', null, e.action)),
-          h('td', null, e.entity === 'contract' ? h('a', { href: `/contracts/${e.entity_id}` }, `${t('entity.contract')} #${e.entity_id}`) : `${t(`entity.${e.entity}`)} #${e.entity_id}`),
+          h('td', null, actorWords(e.actor)),
+          h('td', { title: e.action }, actionWords(e)),
+          h('td', null, record(e)),
           h('td', null, diff(e.before, e.after) || '—')))))) : h('p', { class: 'empty' }, t('list.empty')),
       pager('/audit', q, page.next, Number(q.get('page') || 1))),
   };

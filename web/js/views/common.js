@@ -23,7 +23,9 @@ export function announce(msg) {
 /** A short confirmation shown at the top of the page and announced. */
 export function toast(msg, kind = 'ok') {
   const box = h('div', { class: `toast ${kind}`, role: kind === 'ok' ? 'status' : 'alert' }, msg);
-  document.body.appendChild(box);
+  // in the page's flow above the screen (the frame's #toasts), so that it never covers a button
+  const place = document.getElementById('toasts') || document.body;
+  place.appendChild(box);
   setTimeout(() => box.remove(), 5000);
 }
 
@@ -48,6 +50,23 @@ export function errorBox(e) {
     h('h1', null, e instanceof ApiError && e.status === 404 ? t('error.notFound') : t('error.title')),
     h('p', { class: 'notice error', role: 'alert' }, errorText(e)),
     h('p', null, h('a', { href: '/' }, t('error.home'))));
+}
+
+// ---- the audit log's words (audit.js, the contract's timeline) ----
+
+/** Event @e's action in words ("新建学员", "Created trainee"); the code stays in its title. */
+export function actionWords(e) {
+  const verb = e.action.includes('.') ? e.action.slice(e.action.lastIndexOf('.') + 1) : e.action;
+  if (e.entity && has(`audit.action.${e.entity}.${verb}`)) return t(`audit.action.${e.entity}.${verb}`);
+  if (has(`audit.verb.${verb}`)) return t(`audit.verb.${verb}`, { what: e.entity && has(`entity.${e.entity}`) ? t(`entity.${e.entity}`) : (e.entity || '') });
+  return e.action;
+}
+
+/** Who did it: a sign-in's login, the command line's user in words. */
+export function actorWords(actor) {
+  if (!actor) return '—';
+  if (actor.startsWith('cli:')) return t('audit.cli', { who: actor.slice(4) });
+  return actor;
 }
 
 // ---- headings, badges, values ----
@@ -92,10 +111,25 @@ export function refLink(entity, id) {
   const a = h('a', { href: `/${entity === 'contract' ? 'contracts' : screenOf(entity)}/${id}`, class: 'ref' }, `#${id}`);
   ref(entity, id).then((rec) => {
     if (!rec) { a.replaceWith(h('span', { class: 'muted' }, `#${id}`)); return; }
+    // a name the reader may know but not open (model.js resolveContractNames)
+    if (rec.nameOnly) { a.replaceWith(h('span', { class: 'ref-name', title: t('list.outside') }, nameOf(entity, rec))); return; }
     a.textContent = nameOf(entity, rec);
     a.setAttribute('href', `/${entity === 'contract' ? 'contracts' : screenOf(entity, rec)}/${id}`);
   });
   return a;
+}
+
+/** "辽宁省 沈阳市 铁西区": @r's name after its parents' (cached, so a list of siblings costs one lookup each level). */
+export async function regionPath(r) {
+  const names = [nameOf('region', r)];
+  let p = r.parent;
+  for (let i = 0; p && i < 3; i++) {
+    const up = await ref('region', p);
+    if (!up) break;
+    names.unshift(nameOf('region', up));
+    p = up.parent;
+  }
+  return names.join(' ');
 }
 
 export function regionName(code) {
@@ -116,8 +150,10 @@ export function value(entity, f, rec) {
     case 'time': return dateTime(v);
     case 'enum': return f.name === 'status' ? badge('status', v) : enumLabel(entity, f.name, v);
     case 'bool': return v ? t('common.yes') : t('common.no');
-    case 'int': case 'real': return f.unit === 'yuan' ? t('unit.yuan', { n: num(v) }) : num(v);
-    default: return f.mono ? h('span', { class: 'mono' }, String(v)) : String(v);
+    // a year is a name, not a quantity: 2026, not 2,026
+    case 'int': case 'real': return f.unit === 'yuan' ? t('unit.yuan', { n: num(v) }) : (f.name === 'year' ? String(v) : num(v));
+    // codes kept in a text field (an organisation's industry) by their label when the catalogue has one
+    default: return f.mono ? h('span', { class: 'mono' }, String(v)) : enumLabel(entity, f.name, String(v));
   }
 }
 
@@ -276,7 +312,10 @@ export function regionPicker(entity, f, value, { id, err, hint, readonly }) {
     let chosen = null;
     if (current && !items.some((r) => String(r.id) === current)) chosen = await ref('region', current);
     if (my !== seq) return;
-    const opt = (r) => h('option', { value: String(r.id), selected: String(r.id) === current }, `${nameOf('region', r)} (${r.id})`);
+    // each with its parents, so that the three 铁西区 are told apart
+    const paths = new Map(await Promise.all([chosen, ...items].filter(Boolean).map(async (r) => [r.id, await regionPath(r)])));
+    if (my !== seq) return;
+    const opt = (r) => h('option', { value: String(r.id), selected: String(r.id) === current }, `${paths.get(r.id)} (${r.id})`);
     replace(sel, h('option', { value: '' }, t('common.choose')), chosen ? opt(chosen) : null, items.map(opt));
   }
   let timer;
@@ -287,6 +326,8 @@ export function regionPicker(entity, f, value, { id, err, hint, readonly }) {
   const wrap = h('div', { class: 'field ref-field', 'data-field': f.name }, lab, hint, err, h('div', { class: 'ref-row' }, search, sel));
   return {
     f, wrap, input: sel, ready, get: () => sel.value || null,
+    /** Choose region @code (shown with its parents); resolves when the list is filled. */
+    set(code) { current = code ? String(code) : ''; search.value = ''; return fill(''); },
     setError(msg) {
       if (msg) { err.textContent = msg; err.hidden = false; sel.setAttribute('aria-invalid', 'true'); sel.setAttribute('aria-describedby', err.id); wrap.classList.add('has-error'); } else { err.hidden = true; sel.removeAttribute('aria-invalid'); sel.removeAttribute('aria-describedby'); wrap.classList.remove('has-error'); }
     },
@@ -398,6 +439,39 @@ export function pager(base, query, next, pageNo) {
     pageNo > 1 && prevCursor !== undefined ? h('a', { href: mk({ cursor: prevCursor || null, page: pageNo - 1 > 1 ? pageNo - 1 : null }), rel: 'prev' }, t('list.prev')) : null,
     h('span', { class: 'page-no' }, t('list.page', { n: pageNo })),
     next ? h('a', { href: mk({ cursor: next, page: pageNo + 1 }), rel: 'next' }, t('list.next')) : null);
+}
+
+/**
+ * Numbered pages of a list of @total records, @size a page, at URL @base
+ * with @query (its page= replaced): the count, the first, previous, nearby,
+ * last and next pages, and a field to jump to a page.  @navigate goes there.
+ */
+export function numberedPager(base, query, { total, pageNo, size, maxPage, navigate }) {
+  const pages = Math.max(1, Math.min(Math.ceil(total / size), maxPage || Infinity));
+  const href = (n) => {
+    const u = new URLSearchParams(query);
+    u.delete('cursor'); u.delete('page');
+    if (n > 1) u.set('page', String(n));
+    const s = u.toString();
+    return `${base}${s ? `?${s}` : ''}`;
+  };
+  const shown = [...new Set([1, pageNo - 2, pageNo - 1, pageNo, pageNo + 1, pageNo + 2, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const links = [];
+  shown.forEach((n, i) => {
+    if (i && n - shown[i - 1] > 1) links.push(h('span', { class: 'gap', 'aria-hidden': 'true' }, '…'));
+    links.push(n === pageNo ? h('span', { class: 'page-no', 'aria-current': 'page' }, String(n)) : h('a', { href: href(n), 'aria-label': t('list.page', { n }) }, String(n)));
+  });
+  const jumpId = nextId('jump');
+  const jump = h('input', { id: jumpId, type: 'number', min: 1, max: pages, class: 'short', inputmode: 'numeric', value: '' });
+  return h('nav', { class: 'pager numbered', 'aria-label': t('list.pages'), 'data-test': 'pager' },
+    h('span', { class: 'total', 'data-test': 'total' }, t('list.total', { n: num(total) })),
+    pageNo > 1 ? h('a', { href: href(pageNo - 1), rel: 'prev' }, t('list.prev')) : null,
+    links,
+    pageNo < pages ? h('a', { href: href(pageNo + 1), rel: 'next' }, t('list.next')) : null,
+    pages > 1 ? h('form', {
+      class: 'jump',
+      on: { submit: (ev) => { ev.preventDefault(); const n = Math.trunc(Number(jump.value)); if (n >= 1) navigate(href(Math.min(n, pages))); } },
+    }, h('label', { for: jumpId }, t('list.jump')), jump, h('button', { type: 'submit', class: 'btn small' }, t('list.go'))) : null);
 }
 
 /** A table: @cols [{key, label, sortKey?, render(row)}], @rows; @sort current sort param. */

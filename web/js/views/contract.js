@@ -9,9 +9,9 @@
 import { del, get, post, qs } from '../api.js';
 import { h } from '../dom.js';
 import { currentLang, date, dateTime, t } from '../i18n.js';
-import { can, fieldsOf, forget, ref, remember, resolveRefs, role } from '../model.js';
+import { can, fieldsOf, forget, ref, remember, resolveContractNames, resolveRefs, role } from '../model.js';
 import { myParty } from '../screens.js';
-import { badge, control, errorText, form, label, openDialog, pageHead, toast, value } from './common.js';
+import { actionWords, actorWords, badge, control, errorText, form, label, openDialog, pageHead, toast, value } from './common.js';
 
 const PARTIES = ['enterprise', 'school', 'trainee'];
 const STEPS = ['draft', 'pending', 'active'];
@@ -31,7 +31,7 @@ async function timeline(c) {
     try {
       const page = await get(`/audit${qs({ entity: 'contract', entity_id: c.id, limit: 100 })}`);
       for (const e of page.items.slice().reverse()) {
-        events.push({ at: e.ts, what: t(`audit.action.${e.action}`) === `audit.action.${e.action}` ? e.action : t(`audit.action.${e.action}`), who: e.actor, party: partyOf(e) });
+        events.push({ at: e.ts, what: actionWords(e), who: actorWords(e.actor), party: partyOf(e) });
       }
       return events;
     } catch { /* fall back to the contract's own stamps */ }
@@ -46,7 +46,7 @@ async function timeline(c) {
 }
 
 function partyOf(e) {
-  if (e.action !== 'contract.approve' || !e.after || !e.before) return null;
+  if (!/(^|\.)approve$/.test(e.action) || !e.after || !e.before) return null;
   for (const p of PARTIES) if (e.after[`approved_${p}_at`] && !e.before[`approved_${p}_at`]) return p;
   return null;
 }
@@ -68,11 +68,41 @@ function actionDialog(c, action, fieldsDef, ctx) {
   dlg = openDialog(t(`contract.action.${action}`), h('div', null, h('p', { class: 'muted' }, t(`contract.explain.${action}`)), f.el));
 }
 
+/**
+ * The contract's assessments and outcome, with links to record them (an
+ * outcome once the contract has ended); null for those who read neither.
+ */
+async function assessmentsPanel(c) {
+  let as;
+  let os;
+  try {
+    [as, os] = await Promise.all([get(`/assessments${qs({ contract_id: c.id, sort: 'date', limit: 100 })}`), get(`/outcomes${qs({ contract_id: c.id, limit: 10 })}`)]);
+  } catch { return null; }
+  const af = fieldsOf('assessment');
+  const of = fieldsOf('outcome');
+  const cell = (entity, fs, r, name) => value(entity, fs.find((x) => x.name === name), r);
+  const ended = ['completed', 'dissolved'].includes(c.status);
+  const links = [];
+  if (can('assess') && ['active', 'completed'].includes(c.status)) links.push(h('a', { class: 'btn small', href: `/assessments/new?contract_id=${c.id}`, 'data-test': 'new-assessment' }, t('new.assessments')));
+  if (can('assess') && ended && !os.items.length) links.push(h('a', { class: 'btn small', href: `/outcomes/new?contract_id=${c.id}`, 'data-test': 'new-outcome' }, t('new.outcomes')));
+  return h('section', { class: 'panel', 'aria-labelledby': 'c-assess', 'data-test': 'assessments' },
+    h('h2', { id: 'c-assess' }, t('assess.panel')),
+    as.items.length ? h('ul', { class: 'links' }, as.items.map((a) => h('li', null,
+      h('a', { href: `/assessments/${a.id}` }, cell('assessment', af, a, 'date'), ' · ', cell('assessment', af, a, 'kind')), ' · ', cell('assessment', af, a, 'result'),
+      a.score !== null && a.score !== undefined ? [' · ', cell('assessment', af, a, 'score')] : null,
+      a.level ? [' · ', label('assessment', 'level'), ' ', cell('assessment', af, a, 'level')] : null))) : h('p', { class: 'muted' }, t('assess.none')),
+    os.items.length ? h('ul', { class: 'links' }, os.items.map((o) => h('li', null,
+      h('a', { href: `/outcomes/${o.id}` }, cell('outcome', of, o, 'date'), ' · ', cell('outcome', of, o, 'kind')),
+      o.wage_monthly ? [' · ', cell('outcome', of, o, 'wage_monthly')] : null))) : h('p', { class: 'muted' }, ended ? t('assess.noOutcome') : t('assess.outcomeWhen')),
+    links.length ? h('div', { class: 'actions wrap' }, links) : null);
+}
+
 export async function contractView(ctx) {
   const id = ctx.params.id;
   const c = await get(`/contracts/${encodeURIComponent(id)}`);
   remember('contract', c);
   await resolveRefs('contract', [c]);
+  await resolveContractNames([c]);
   const trainee = await ref('trainee', c.trainee_id);
   const title = t('contract.title', { id: c.id });
   const fields = fieldsOf('contract');
@@ -163,6 +193,7 @@ export async function contractView(ctx) {
   const needsApproval = c.status === 'pending' && party && !c[`approved_${party}_at`] && can('approve');
 
   const events = await timeline(c);
+  const assessed = await assessmentsPanel(c);
   const planned = (c.planned_company_hours || 0) + (c.planned_school_hours || 0);
   return {
     title,
@@ -192,6 +223,7 @@ export async function contractView(ctx) {
           h('h2', { id: 'c-flow' }, t('contract.workflow')),
           approvals,
           actions.length ? h('div', { class: 'actions wrap', role: 'group', 'aria-label': t('contract.actions') }, actions) : h('p', { class: 'muted' }, t('contract.noActions')))),
+      assessed,
       h('section', { class: 'panel', 'aria-labelledby': 'c-time' },
         h('h2', { id: 'c-time' }, t('contract.timeline')),
         h('ol', { class: 'timeline' }, events.map((e) => h('li', null,

@@ -78,8 +78,16 @@ export async function dashboardView(ctx) {
   });
 
   const indicators = ind.data ? ind.data.indicators : [];
-  const childRows = ind.data && ind.data.children && ind.data.children.length ? ind.data.children
+  let childRows = ind.data && ind.data.children && ind.data.children.length ? ind.data.children
     : (children.data ? children.data.items.filter((r) => r.level <= 2).map((r) => ({ region: { code: String(r.id), name_zh: r.name_zh, name_en: r.name_en, level: r.level }, values: {} })) : []);
+  // The nation's provinces: those with a pilot only (a province or a city of it takes part)
+  if (!region && childRows.length) {
+    const pilots = await optional(`/pilots${qs({ limit: 1000 })}`);
+    if (pilots.data) {
+      const taking = new Set(pilots.data.items.map((p) => String(p.region).slice(0, 2)));
+      childRows = childRows.filter((c) => taking.has(String(c.region.code).slice(0, 2)));
+    }
+  }
   const chosen = indicators.find((i) => i.code === pick) || indicators.find((i) => i.value !== null) || indicators[0];
   const ser = series.data ? series.data : null;
   // Month labels carry the year (on the first month: "2026年1月", "Jan 2026").

@@ -34,9 +34,11 @@ export async function importView() {
   const partial = h('input', { id: 'imp-partial', name: 'partial', type: 'checkbox' });
   const templates = h('p', { class: 'exports' });
   const fillTemplates = () => {
+    // the template's header and example in the interface's language (either is read back)
+    const lang = currentLang() === 'en' ? '?lang=en' : '';
     replace(templates, `${t('import.template')}: `,
-      h('a', { href: `/api/v1/templates/${kindSel.value}.csv`, download: '' }, 'CSV'), ' · ',
-      h('a', { href: `/api/v1/templates/${kindSel.value}.xlsx`, download: '' }, 'Excel'));
+      h('a', { href: `/api/v1/templates/${kindSel.value}.csv${lang}`, download: '' }, 'CSV'), ' · ',
+      h('a', { href: `/api/v1/templates/${kindSel.value}.xlsx${lang}`, download: '' }, 'Excel'));
   };
   kindSel.addEventListener('change', fillTemplates);
   fillTemplates();

@@ -6,12 +6,15 @@
 
 import { ApiError, del, get, patch, post, qs } from '../api.js';
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
-import { can, canWrite, fieldsOf, forget, getSession, ref, remember, resolveRefs, role } from '../model.js';
+import { date, num, t } from '../i18n.js';
+import { parseNatid } from '../natid.js';
+import { can, canWrite, fieldsOf, forget, getSession, nameOf, ref, remember, resolveContractNames, resolveRefs, role } from '../model.js';
 import { REGISTRY, isGov, kindOf, registryScreens, screenOf } from '../screens.js';
-import { control, enumLabel, exportLinks, form, label, pageHead, pager, table, toast, value } from './common.js';
+import { control, enumLabel, exportLinks, form, label, numberedPager, pageHead, table, toast, value } from './common.js';
 
 const PAGE = 25;
+// the deepest row a page number reaches (the API's offset limit, DT_LIST_OFFSET_MAX)
+const OFFSET_MAX = 100000;
 
 function screenDef(screen) {
   const d = REGISTRY[screen];
@@ -24,6 +27,51 @@ function writable(d) {
   return canWrite(d.entity);
 }
 
+// The filters officials get on every list where the entity has the field.
+const OFFICIAL_FILTERS = ['region', 'enterprise_id', 'school_id', 'organization_id', 'date_from', 'date_to', 'start_date_from', 'start_date_to'];
+
+/** Controls of the officials' filters for the list of @d: sub-region, organisation, date range; each shown by name. */
+async function officialFilters(d, fields, filters) {
+  const out = [];
+  const has = (n) => fields.some((f) => f.name === n) || (n === 'region' && d.entity !== 'trainee');
+  const field = (id, lab, input) => h('div', { class: 'field inline' }, h('label', { for: id }, lab), input);
+  if (has('region')) {
+    const scope = getSession().user.scope.region;
+    let subs = [];
+    try { subs = (await get(`/regions${qs(scope ? { parent: scope, limit: 200, sort: 'id' } : { level: 1, limit: 100, sort: 'id' })}`)).items; } catch { subs = []; }
+    const cur = filters.region ? await ref('region', filters.region) : null;
+    if (cur && !subs.some((r) => String(r.id) === String(cur.id))) subs.unshift(cur);
+    out.push(field('flt-region', t('list.region'), h('select', { id: 'flt-region', name: 'region' }, h('option', { value: '' }, t('common.all')),
+      subs.map((r) => h('option', { value: String(r.id), selected: String(r.id) === String(filters.region) }, nameOf('region', r))))));
+  }
+  for (const [name, kind] of [['enterprise_id', 'enterprise'], ['school_id', 'school'], ['organization_id', null]]) {
+    if (!fields.some((f) => f.name === name && f.filter !== false) || d.fixed) continue;
+    const id = `flt-${name}`;
+    const sel = h('select', { id, name }, h('option', { value: '' }, t('common.all')));
+    const search = h('input', { type: 'search', class: 'ref-search short', placeholder: t('form.search'), 'aria-label': `${label(d.entity, name)} · ${t('form.search')}`, autocomplete: 'off' });
+    const fill = async (text) => {
+      let items = [];
+      try { items = (await get(`/organizations${qs({ kind: kind || undefined, q: text || undefined, sort: 'name', limit: 50 })}`)).items; } catch { items = []; }
+      const chosen = filters[name] ? await ref('organization', filters[name]) : null;
+      if (chosen && !items.some((o) => o.id === chosen.id)) items.unshift(chosen);
+      while (sel.options.length > 1) sel.remove(1);
+      for (const o of items) sel.append(h('option', { value: String(o.id), selected: String(o.id) === String(filters[name]) }, nameOf('organization', o)));
+    };
+    let timer;
+    search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => fill(search.value.trim()), 200); });
+    await fill('');
+    out.push(h('div', { class: 'field inline' }, h('label', { for: id }, label(d.entity, name)), h('div', { class: 'ref-row' }, search, sel)));
+  }
+  const dateField = ['date', 'start_date'].find((n) => fields.some((f) => f.name === n));
+  if (dateField) {
+    for (const end of ['from', 'to']) {
+      const name = `${dateField}_${end}`;
+      out.push(field(`flt-${name}`, t(`list.date_${end}`, { what: label(d.entity, dateField) }), h('input', { id: `flt-${name}`, name, type: 'date', value: filters[name] || '' })));
+    }
+  }
+  return out;
+}
+
 export async function listView(ctx) {
   const screen = ctx.params.screen;
   const d = screenDef(screen);
@@ -31,10 +79,14 @@ export async function listView(ctx) {
   const sort = q.get('sort') || (d.entity === 'contract' ? '-id' : '');
   const pageNo = Number(q.get('page') || 1);
   const filters = {};
-  for (const [k, v] of q.entries()) if (!['sort', 'cursor', 'page', 'q'].includes(k) && v) filters[k] = v;
-  const params = { ...filters, ...d.fixed, q: q.get('q') || undefined, sort: sort || undefined, limit: PAGE, cursor: q.get('cursor') || undefined };
+  for (const [k, v] of q.entries()) if (!['sort', 'cursor', 'page', 'q', 'offset', 'total'].includes(k) && v) filters[k] = v;
+  // numbered pages: the page's offset and the count of all matches
+  const maxPage = Math.floor(OFFSET_MAX / PAGE) + 1;
+  const at = Math.min(Math.max(1, Math.trunc(pageNo) || 1), maxPage);
+  const params = { ...filters, ...d.fixed, q: q.get('q') || undefined, sort: sort || undefined, limit: PAGE, offset: at > 1 ? (at - 1) * PAGE : undefined, total: 1 };
   const page = await get(`/${d.kind}${qs(params)}`);
   await resolveRefs(d.entity, page.items);
+  if (d.entity === 'contract') await resolveContractNames(page.items);
   // mentors: trainees per mentor (active contracts naming it), from the register's load
   const load = d.entity === 'mentor' ? new Map((await get('/mentors/load')).items.map((m) => [m.id, m.trainees])) : null;
   const fields = fieldsOf(d.entity);
@@ -52,6 +104,12 @@ export async function listView(ctx) {
     };
   });
   if (load) cols.push({ label: t('mentor.trainees'), num: true, render: (r) => String(load.get(r.id) ?? 0) });
+  // assessments and outcomes: the trainee of each one's contract (the contracts are cached by now)
+  if (d.columns[0] === 'contract_id') {
+    const trainees = await Promise.all(page.items.map(async (r) => { const c = await ref('contract', r.contract_id); return c ? ref('trainee', c.trainee_id) : null; }));
+    const byRow = new Map(page.items.map((r, i) => [r, trainees[i]]));
+    cols.splice(1, 0, { label: t('assess.trainee'), render: (r) => (byRow.get(r) ? byRow.get(r).name : '—') });
+  }
   if (d.columns[0] !== 'id' && !['name', 'code'].includes(d.columns[0])) {
     cols.unshift({ label: label(d.entity, 'id'), num: true, render: (r) => h('a', { href: `/${screen}/${r.id}`, 'aria-label': `${t('list.open')} #${r.id}` }, `#${r.id}`) });
   }
@@ -76,6 +134,8 @@ export async function listView(ctx) {
     }
     return h('div', { class: 'field inline' }, h('label', { for: id }, label(d.entity, name)), input);
   });
+  // officials: where (a sub-region by name), who (the enterprise or school, by name) and when (a date range)
+  if (isGov()) filterCtls.push(...await officialFilters(d, fields, filters));
   const searchForm = h('form', {
     class: 'filters', role: 'search', 'aria-label': t('list.searchLabel', { what: title }),
     on: {
@@ -94,7 +154,7 @@ export async function listView(ctx) {
   (q.toString() && (q.get('q') || Object.keys(filters).length)) ? h('a', { class: 'btn link', href: `/${screen}` }, t('list.reset')) : null);
 
   // Filters that came with a link (?trainee_id=5): shown so they can be removed.
-  const chips = Object.entries(filters).filter(([k]) => !d.filters.includes(k)).map(([k, v]) => {
+  const chips = Object.entries(filters).filter(([k]) => !d.filters.includes(k) && !(isGov() && OFFICIAL_FILTERS.includes(k))).map(([k, v]) => {
     const f = fields.find((x) => x.name === k);
     return h('span', { class: 'chip' }, `${label(d.entity, k)}: `, f ? value(d.entity, f, { [k]: f.type === 'ref' ? Number(v) : v }) : v, ' ',
       h('a', { href: hrefWith({ [k]: '' }), 'aria-label': t('list.removeFilter', { what: label(d.entity, k) }) }, '×'));
@@ -112,7 +172,7 @@ export async function listView(ctx) {
       searchForm,
       chips.length ? h('p', { class: 'chips' }, chips) : null,
       table(title, cols, page.items, { sort, sortHref: (s) => hrefWith({ sort: s }) }),
-      pager(`/${screen}`, q, page.next, pageNo),
+      numberedPager(`/${screen}`, q, { total: page.total ?? page.items.length, pageNo: at, size: PAGE, maxPage, navigate: ctx.navigate }),
       exportLinks(d.kind, exportParams)),
   };
 }
@@ -186,6 +246,99 @@ export async function detailView(ctx) {
 
 // ---- forms ----
 
+/**
+ * The trainee form: as a valid national ID is typed, its birth date and
+ * gender fill their fields and the household region becomes the ID's region
+ * of issue (or, for a code abolished since, its city or province), with a
+ * note saying so.  The reading is natid.js's, the server's rule mirrored.
+ */
+function fillFromNatid(controls) {
+  const byName = (n) => controls.find((c) => c.f.name === n);
+  const nid = byName('national_id');
+  if (!nid || nid.input.disabled) return;
+  const birth = byName('birth_date');
+  const gender = byName('gender');
+  const region = byName('region');
+  const note = h('p', { class: 'hint', role: 'status', 'data-test': 'natid-filled' });
+  nid.wrap.appendChild(note);
+  let last = '';
+  nid.input.addEventListener('input', async () => {
+    const v = nid.input.value.trim();
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const id = parseNatid(v, today);
+    if (!id || id.id === last) { if (!id) { last = ''; note.textContent = ''; } return; }
+    last = id.id;
+    if (birth && birth.input.type === 'date') birth.input.value = id.birth;
+    if (gender) gender.input.value = id.gender;
+    let code = null;
+    if (region && region.set) {
+      for (const c of [id.region, `${id.region.slice(0, 4)}00`, `${id.region.slice(0, 2)}0000`]) {
+        if (await ref('region', c)) { code = c; break; }
+      }
+      if (last !== id.id) return;
+      if (code) await region.set(code);
+    }
+    note.textContent = t(code ? 'natid.filled' : 'natid.filledNoRegion');
+  });
+}
+
+/** The minimum wage in force on @day in @region: the most specific region's (as src/store/monitor.c), or null. */
+function wageFor(wages, region, day) {
+  const up = [String(region), `${String(region).slice(0, 4)}00`, `${String(region).slice(0, 2)}0000`];
+  const fit = wages.filter((w) => up.includes(String(w.region)) && w.valid_from <= day);
+  fit.sort((a, b) => Number(b.region) - Number(a.region) || b.valid_from.localeCompare(a.valid_from));
+  return fit[0] || null;
+}
+
+/**
+ * The contract form: the stipend with its unit, the local minimum wage in
+ * force at the start (the enterprise's region) and a warning below it; the
+ * mentors chosen from the register, each among its organisation's mentors of
+ * its kind, the name field following the choice.
+ */
+function contractAids(controls, init) {
+  const byName = (n) => controls.find((c) => c.f.name === n);
+  const ent = byName('enterprise_id');
+  const school = byName('school_id');
+  const start = byName('start_date');
+  const stipend = byName('stipend_monthly');
+  for (const [field, org, kind, nameField] of [['company_mentor_id', ent, 'company', 'company_mentor'], ['school_mentor_id', school, 'school', 'school_mentor']]) {
+    const m = byName(field);
+    const name = byName(nameField);
+    if (!m || !m.setFilter || !org) continue;
+    const sync = (id) => m.setFilter({ kind, ...(id ? { organization_id: id } : {}) });
+    org.input.addEventListener('change', () => sync(org.get()));
+    sync(init[org.f.name] ?? null);
+    m.input.addEventListener('change', async () => {
+      const rec = m.get() ? await ref('mentor', m.get()) : null;
+      if (rec && name && name.input) name.input.value = rec.name;
+    });
+  }
+  if (!stipend || !ent) return;
+  const row = h('div', { class: 'unit-row' });
+  stipend.input.replaceWith(row);
+  row.append(stipend.input, h('span', { class: 'unit', 'aria-hidden': 'true' }, t('contract.perMonth')));
+  const note = h('p', { class: 'hint', role: 'status', 'aria-live': 'polite', 'data-test': 'min-wage' });
+  stipend.wrap.appendChild(note);
+  let wages = null;
+  const show = async () => {
+    const eid = ent.get();
+    const e = eid ? await ref('organization', eid) : null;
+    if (!e || !e.region) { note.textContent = ''; note.className = 'hint'; return; }
+    try { wages ??= (await get(`/min-wages${qs({ limit: 500 })}`)).items; } catch { wages = []; }
+    const day = (start && start.get()) || new Date().toISOString().slice(0, 10);
+    const w = wageFor(wages, e.region, day);
+    if (!w) { note.textContent = ''; note.className = 'hint'; return; }
+    const where = nameOf('region', await ref('region', w.region));
+    const v = stipend.get();
+    const low = typeof v === 'number' && v < w.monthly;
+    note.textContent = `${t('contract.minWage', { n: num(w.monthly), where, from: date(w.valid_from) })}${low ? ` ${t('contract.belowMinWage')}` : ''}`;
+    note.className = low ? 'hint warn-text' : 'hint';
+  };
+  for (const c of [ent, start, stipend]) if (c) c.input.addEventListener(c === stipend ? 'input' : 'change', show);
+  show();
+}
+
 export async function formView(ctx) {
   const screen = ctx.params.screen || ctx.path.split('/')[1];
   const { id } = ctx.params;
@@ -202,7 +355,8 @@ export async function formView(ctx) {
     if (role() === 'school') prefill.school_id ??= s.user.scope.organization_id;
     if (role() === 'enterprise') prefill.enterprise_id ??= s.user.scope.organization_id;
     const own = await ref('organization', s.user.scope.organization_id);
-    if (own) prefill.region ??= own.region;
+    // a trainee's household region comes from the ID (below), not from the school's district
+    if (own && d.entity !== 'trainee') prefill.region ??= own.region;
   }
   const controls = fields.map((f) => control(d.entity, f, editing ? rec[f.name] : prefill[f.name], editing ? 'edit' : 'create'));
   // A contract's programme belongs to its school: narrow the choices.
@@ -213,6 +367,8 @@ export async function formView(ctx) {
     school.input.addEventListener('change', sync);
     if (school.get() || (editing ? rec.school_id : prefill.school_id)) prog.setFilter({ school_id: editing ? rec.school_id : prefill.school_id });
   }
+  if (d.entity === 'trainee') fillFromNatid(controls);
+  if (d.entity === 'contract') contractAids(controls, editing ? rec : prefill);
   await Promise.all(controls.map((c) => c.ready).filter(Boolean));
   const title = editing ? t('form.editTitle', { what: rec.name || `#${rec.id}` }) : t(`new.${screen}`);
   const f = form(controls, async (values) => {
