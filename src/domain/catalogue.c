@@ -428,7 +428,7 @@ const struct dt_message_def dt_catalogue[] = {
 	{ "publicity.image_not_linked", E, "正文中的图片 {value} 须在 images 中列出（先上传）",
 	  "the image {value} in the body must be listed in images (upload it first)" },
 	{ "word.case", E, "典型经验", "good-practice case" },
-	{ "word.news_item", E, "动态、公告或政策文件", "news item" },
+	{ "word.pub_item", E, "动态、公告或政策文件", "news item" },
 
 	/* ---- the HTTP edge: requests, parameters, sessions ---- */
 	{ "http.not_found", DT_ENOTFOUND, "没有这个地址", "no such route" },

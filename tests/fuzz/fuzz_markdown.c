@@ -1,6 +1,6 @@
 /*
  * fuzz_markdown.c - the Markdown of cases, news and policy
- * (dt_markdown_html in src/doc/markdown.c) as HTML.
+ * (dt_markdown_html in src/core/markdown.c) as HTML.
  *
  * The input is the Markdown.  Beyond "does not crash" (ASan, UBSan), the
  * HTML must keep markdown.h's promise whatever the text: no "<script", no
@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "core/strbuf.h"
-#include "doc/markdown.h"
+#include "core/markdown.h"
 #include "fuzz.h"
 
 static const char *const tags[] = { "p",  "h1",         "h2", "h3",  "h4",   "h5", "h6",

@@ -1,6 +1,6 @@
 /*
  * test_markdown.c - unit tests of the Markdown renderer of cases, news and
- * policy (src/doc/markdown.c): ordinary Markdown comes out as cmark makes
+ * policy (src/core/markdown.c): ordinary Markdown comes out as cmark makes
  * it, and hostile input comes out inert - raw HTML dropped, script and
  * data links made plain text, images from outside the attachment store
  * replaced by their alt text - however it is disguised (case, entities,
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "doc/markdown.h"
+#include "core/markdown.h"
 #include "core/banned.h"
 
 #define HASH "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc/markdown.h"
+#include "core/markdown.h"
 #include "core/banned.h"
 
 int dt_markdown_file_url(const char *url, char hash[65])

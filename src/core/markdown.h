@@ -17,8 +17,8 @@
  * The HTML holds only the elements cmark makes of Markdown (p, h1-h6, ul,
  * ol, li, blockquote, pre, code, em, strong, a, img, hr, br).
  */
-#ifndef DT_DOC_MARKDOWN_H
-#define DT_DOC_MARKDOWN_H
+#ifndef DT_CORE_MARKDOWN_H
+#define DT_CORE_MARKDOWN_H
 
 #include <stddef.h>
 
