@@ -96,7 +96,9 @@ static enum dt_err one_case(struct pub *p, int region, int64_t org, int theme, c
 	if (org)
 		json_object_set_new(body_j, "org_id", json_integer(org));
 	if (*hash)
-		json_object_set_new(body_j, "images", json_pack("[s]", hash));
+		json_object_set_new(
+			body_j, "images",
+			json_pack("[{s:s, s:s}]", "hash", hash, "name", "现场照片.png"));
 	json_t *out = NULL;
 	rc = dt_store_case_create(p->s, p->a, NULL, body_j, &out, p->err);
 	json_decref(body_j);

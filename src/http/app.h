@@ -45,8 +45,9 @@ enum dt_perm {
 	DT_P_SUPERVISE = 1 << 18, /* make inspection plans, commit, draw, reveal */
 	DT_P_INSPECT =
 		1 << 19, /* conduct inspections one is drawn for, record and verify findings */
-	DT_P_RECTIFY = 1 << 20, /* rectify one's own organisation's findings */
-				/* a new permission is named in auth.c's perm_names too */
+	DT_P_RECTIFY = 1 << 20,   /* rectify one's own organisation's findings */
+	DT_P_PUBLICITY = 1 << 21, /* write good-practice cases, news, policy; upload their files */
+				  /* a new permission is named in auth.c's perm_names too */
 };
 
 enum dt_route_flags {

@@ -266,26 +266,9 @@ void dt_h_item_list(struct dt_ctx *c)
 	json_t *items = NULL;
 	int64_t total = 0;
 	int rc;
-	if (!flt.kind) {
-		/* /news without ?kind=: news and notices, one list */
-		json_t *a = NULL, *b = NULL;
-		int64_t ta = 0, tb = 0;
-		struct dt_pub_filter f2 = flt;
-		f2.kind = "news";
-		flt.kind = "notice";
-		rc = dt_store_item_list(c->store, caller(c), &f2, &a, &ta, &c->err);
-		if (rc == DT_OK)
-			rc = dt_store_item_list(c->store, caller(c), &flt, &b, &tb, &c->err);
-		if (rc == DT_OK) {
-			json_array_extend(a, b);
-			items = json_incref(a);
-			total = ta + tb;
-		}
-		json_decref(a);
-		json_decref(b);
-	} else {
-		rc = dt_store_item_list(c->store, caller(c), &flt, &items, &total, &c->err);
-	}
+	if (!flt.kind)
+		flt.kind = "news,notice"; /* /news without ?kind=: both, one list */
+	rc = dt_store_item_list(c->store, caller(c), &flt, &items, &total, &c->err);
 	reply_list(c, rc, items, total);
 }
 
@@ -316,8 +299,7 @@ static bool item_here(struct dt_ctx *c, int64_t *id)
 	int rc = dt_store_item_get(c->store, caller(c), *id, &o, &c->err);
 	if (rc == DT_OK && !item_kind_ok(c, o)) {
 		json_decref(o);
-		dt_reply_code(c, 404, NULL, "record.missing", "id", DT_I(*id), "entity", "pub_item",
-			      NULL);
+		dt_reply_code(c, 404, NULL, "record.not_found", NULL); /* as missing */
 		return false;
 	}
 	json_decref(o);

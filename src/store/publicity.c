@@ -104,9 +104,9 @@ static bool in_scope(const struct dt_account *who, int64_t region, int64_t org)
 		return who->scope.org_id && org == who->scope.org_id;
 	if (!official(who))
 		return false;
-	if (!region)
-		return !who->scope.region;
-	return dt_region_contains(who->scope.region, (int)region);
+	if (!who->scope.region)
+		return true; /* the nation's officials: everything */
+	return region && dt_region_contains(who->scope.region, (int)region);
 }
 
 /* " AND (...)" for a list (alias @t): published, or in_scope() in SQL. */
@@ -1436,7 +1436,9 @@ static enum dt_err item_list(struct dt_store *s, const struct dt_account *who, b
 		}
 		dt_strbuf_adds(&where, ")");
 	}
-	if (flt && flt->kind) {
+	if (flt && flt->kind && !strcmp(flt->kind, "news,notice")) {
+		dt_strbuf_adds(&where, " AND i.kind IN ('news', 'notice')");
+	} else if (flt && flt->kind) {
 		dt_strbuf_adds(&where, " AND i.kind = ?");
 		json_array_append_new(binds, json_string(flt->kind));
 	}

@@ -39,7 +39,7 @@ struct dt_pub_filter {
 	const char *occupation; /* cases naming this occupation code */
 	const char *industry;   /* cases of this industry */
 	const char *status;     /* signed-in lists only: one status */
-	const char *kind;       /* items: "news", "notice", "policy" */
+	const char *kind;       /* items: "news", "notice", "policy" or "news,notice" */
 	int limit;              /* at most DT_PUB_PAGE_MAX */
 	int offset;
 };
