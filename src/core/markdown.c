@@ -39,8 +39,9 @@ int dt_markdown_file_url(const char *url, char hash[65])
 
 /*
  * May a link point at @url?  Relative targets and http:, https:, mailto:.
- * The scheme is read as a browser reads it: ASCII whitespace and control
- * characters inside it ignored, case ignored.
+ * A target with whitespace or a control character before its first ':' is
+ * refused outright: a browser skips some of those inside a scheme
+ * ("java\tscript:"), and no honest link has them.
  */
 static int link_ok(const char *url)
 {
@@ -48,21 +49,20 @@ static int link_ok(const char *url)
 	size_t k = 0;
 	if (!url)
 		return 1;
-	for (const char *p = url; *p; p++) {
+	const char *colon = strchr(url, ':');
+	if (!colon)
+		return 1;
+	for (const char *p = url; p < colon; p++) {
 		unsigned char ch = (unsigned char)*p;
 		if (ch <= ' ' || ch == 0x7f)
-			continue; /* a browser skips these, so do we */
-		if (ch == ':')
-			break;
+			return 0;
 		if (ch == '/' || ch == '?' || ch == '#')
-			return 1; /* no scheme: relative */
+			return 1; /* the ':' is past the path's start: relative */
 		if (k + 1 >= sizeof(scheme))
 			return 0; /* no scheme of ours is this long */
 		scheme[k++] = (char)tolower(ch);
 	}
 	scheme[k] = 0;
-	if (!strchr(url, ':'))
-		return 1;
 	return !strcmp(scheme, "http") || !strcmp(scheme, "https") || !strcmp(scheme, "mailto");
 }
 

@@ -33,20 +33,26 @@ static bool known_tag(const char *p)
 	return false;
 }
 
-/* The value of the attribute starting at @p (after `name="`): a safe target? */
+/*
+ * The value of the attribute starting at @p (after `name="`): a safe target?
+ * As a browser parses it: a scheme is a letter then letters, digits, "+",
+ * "-" or "." up to a ':' (cmark percent-encodes anything else, which makes
+ * the target relative); only http, https and mailto may be one.  Images
+ * only from the attachment store.
+ */
 static bool safe_target(const char *p, bool image)
 {
 	if (image)
 		return !strncmp(p, DT_MARKDOWN_FILE_PREFIX, strlen(DT_MARKDOWN_FILE_PREFIX));
-	const char *q = strchr(p, '"');
-	const char *colon = memchr(p, ':', q ? (size_t)(q - p) : strlen(p));
-	if (!colon)
+	size_t n = 0;
+	if (!isalpha((unsigned char)p[0]))
 		return true;
-	for (const char *r = p; r < colon; r++)
-		if (*r == '/' || *r == '?' || *r == '#')
-			return true;
-	return !strncasecmp(p, "http:", 5) || !strncasecmp(p, "https:", 6) ||
-	       !strncasecmp(p, "mailto:", 7);
+	while (isalnum((unsigned char)p[n]) || p[n] == '+' || p[n] == '-' || p[n] == '.')
+		n++;
+	if (p[n] != ':')
+		return true;
+	return (n == 4 && !strncasecmp(p, "http", 4)) || (n == 5 && !strncasecmp(p, "https", 5)) ||
+	       (n == 6 && !strncasecmp(p, "mailto", 6));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
