@@ -123,6 +123,10 @@ static const char *const screens[] = {
 	"signoff",
 	/* notifications: the inbox (web/js/views/inbox.js) */
 	"notifications",
+	/* promotion and publicity (web/js/views/publicity.js) */
+	"cases",
+	"news",
+	"policies",
 };
 
 /* Is @path (length @n) a screen of the application? */
