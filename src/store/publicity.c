@@ -1588,13 +1588,13 @@ enum dt_err dt_store_publicity_search(struct dt_store *s, const struct dt_accoun
 			json_decref(o);
 			continue;
 		}
-		json_t *hit = json_pack("{s:O, s:I, s:O, s:O, s:O, s:O, s:O}", "type",
-					rid % 2 ? json_object_get(o, "kind") : json_string("case"),
-					"id", (json_int_t)id, "title", json_object_get(o, "title"),
-					"summary", json_object_get(o, "summary"), "region",
-					json_object_get(o, "region"), "status",
-					json_object_get(o, "status"), "published_at",
-					json_object_get(o, "published_at"));
+		json_t *hit = json_pack(
+			"{s:o, s:I, s:O, s:O, s:O, s:O, s:O}", "type",
+			rid % 2 ? json_incref(json_object_get(o, "kind")) : json_string("case"),
+			"id", (json_int_t)id, "title", json_object_get(o, "title"), "summary",
+			json_object_get(o, "summary"), "region", json_object_get(o, "region"),
+			"status", json_object_get(o, "status"), "published_at",
+			json_object_get(o, "published_at"));
 		json_array_append_new(x.status == DT_CASE_PUBLISHED ? pub : other, hit);
 		json_decref(o);
 	}
