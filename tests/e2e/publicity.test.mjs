@@ -92,6 +92,7 @@ const HOSTILE = [
 
 test('a case goes from a school through the city and the province to the nation', async () => {
   // The school uploads a photo and writes a draft; its body's image must be listed.
+  expectProblem(await upload('trainee', PNG, 'x', 'image/png'), 403, 'a trainee uploads nothing');
   let r = expectStatus(await upload('school', PNG, '实训车间', 'image/png'), 201);
   const photo = r.json.hash;
   const body = `${HOSTILE}\n\n![实训车间](/api/v1/attachments/${photo})\n\n企业导师带徒，结业考核通过率提高。`;
