@@ -14,7 +14,7 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := sqlite3 libpq libsodium jansson libh2o-evloop xlsxwriter pwquality zlib libzip libxml-2.0 pangocairo fontconfig libcurl # xlsxwriter: XLSX export (io/export.c, io/dashboard_xlsx.c); pwquality: password rules (core/password.c); zlib: gzip of GET /api/v1/schema (http/h_schema.c); libzip, libxml-2.0: XLSX import (io/xlsx.c); pangocairo, fontconfig: PDF documents (io/pdf.c); libcurl: notification delivery (engine/deliver.c)
+PKGS    := sqlite3 libpq libsodium jansson libh2o-evloop xlsxwriter pwquality zlib libzip libxml-2.0 pangocairo fontconfig libcurl libcmark # xlsxwriter: XLSX export (io/export.c, io/dashboard_xlsx.c); pwquality: password rules (core/password.c); zlib: gzip of GET /api/v1/schema (http/h_schema.c); libzip, libxml-2.0: XLSX import (io/xlsx.c); pangocairo, fontconfig: PDF documents (io/pdf.c); libcurl: notification delivery (engine/deliver.c); libcmark: Markdown of cases and news (core/markdown.c)
 SAN     ?=
 OPT     ?= -O2
 

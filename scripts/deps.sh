@@ -24,6 +24,10 @@ pkgs=(
 	# notification delivery: e-mail over SMTP and webhooks (src/engine/deliver.c); the
 	# tests' SMTP server (tests/e2e/notify.test.mjs)
 	libcurl4-openssl-dev python3-aiosmtpd
+	# Markdown of good-practice cases, news and policy (src/core/markdown.c), in safe mode
+	libcmark-dev
+	# pg_trgm, the Chinese search of publicity on PostgreSQL (migration 015)
+	postgresql-contrib
 	# the XLSX tests unzip workbooks and check their XML
 	unzip libxml2-utils
 	# password rules (src/core/password.c): libpwquality and cracklib's dictionary

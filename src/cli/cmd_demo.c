@@ -96,6 +96,17 @@ int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, b
 		       "list`), %d evidence files; %d organisations rectify, accounts "
 		       "company-ID / school-ID (%.1f s)\n",
 		       sup.inspections, sup.findings, sup.files, sup.org_accounts, sup_secs);
+		struct dt_demo_pub_stats pub = { 0 };
+		t0 = cli_now();
+		rc = dt_demo_publicity(db->store, cli_actor(), &pub, &err);
+		if (rc != DT_OK) {
+			rc = cli_fail(rc, &err);
+			goto out;
+		}
+		printf("publicity: %d good-practice cases published (%d featured), %d in review; "
+		       "%d news items and notices, %d policy documents (%.1f s)\n",
+		       pub.published, pub.featured, pub.in_review, pub.news, pub.policies,
+		       cli_now() - t0);
 	}
 	rc = 0;
 out:

@@ -11,6 +11,7 @@
 #include "domain/finding.h"
 #include "domain/period.h"
 #include "domain/problem.h"
+#include "domain/publicity.h"
 #include "core/banned.h"
 
 static const char *const severity_names[DT_SEVERITY_N] = {
@@ -180,24 +181,7 @@ enum dt_err dt_finding_deadline_check(struct dt_problems *ps, const char *field,
 
 enum dt_err dt_finding_text_check(struct dt_problems *ps, const char *field, const char *text)
 {
-	if (!text)
-		return dt_problem_add(ps, field, "field.required", NULL);
-	size_t len = strlen(text);
-	if (!dt_utf8_valid(text, len, NULL))
-		return dt_problem_add(ps, field, "text.utf8", NULL);
-	size_t cps = 0;
-	bool blank = true;
-	for (size_t i = 0; i < len; i++) {
-		cps += ((unsigned char)text[i] & 0xC0) != 0x80;
-		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
-			blank = false;
-	}
-	if (blank)
-		return dt_problem_add(ps, field, "text.empty", NULL);
-	if (cps > DT_FINDING_TEXT_MAX)
-		return dt_problem_add(ps, field, "text.too_long", "length", DT_I(cps), "max",
-				      DT_I(DT_FINDING_TEXT_MAX), NULL);
-	return DT_OK;
+	return dt_pub_text_check(ps, field, text, DT_FINDING_TEXT_MAX);
 }
 
 const char *dt_check_result_name(enum dt_check_result r)

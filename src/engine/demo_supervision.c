@@ -68,7 +68,7 @@ static void png_chunk(struct dt_strbuf *b, const char *type, const unsigned char
  * A 48 x 36 RGB PNG into @out: a "site photo", a wall and a floor in
  * colours of @k (different files hash differently).  False if zlib fails.
  */
-static bool demo_png(unsigned k, struct dt_strbuf *out)
+bool dt_demo_png(unsigned k, struct dt_strbuf *out)
 {
 	enum { W = 48, H = 36 };
 	unsigned char raw[H * (1 + 3 * W)], z[2 * sizeof(raw) + 64];
@@ -97,7 +97,7 @@ static bool demo_png(unsigned k, struct dt_strbuf *out)
 }
 
 /* A one-page PDF 1.4 report into @out, its text @line (ASCII) on the page. */
-static void demo_pdf(const char *line, struct dt_strbuf *out)
+void dt_demo_pdf(const char *line, struct dt_strbuf *out)
 {
 	struct dt_strbuf content = DT_STRBUF_INIT;
 	dt_strbuf_addf(&content, "BT /F1 14 Tf 56 760 Td (%s) Tj ET", line);
@@ -161,8 +161,8 @@ static enum dt_err upload(struct hist *h, const struct dt_account *who, bool pdf
 		char line[96];
 		snprintf(line, sizeof(line),
 			 "Rectification report No. %u: measures taken, with records", k);
-		demo_pdf(line, &data);
-	} else if (!demo_png(k, &data)) {
+		dt_demo_pdf(line, &data);
+	} else if (!dt_demo_png(k, &data)) {
 		rc = dt_error(h->err, DT_ENOMEM, "demo: cannot make a PNG");
 	}
 	if (rc == DT_OK && !dt_strbuf_ok(&data))

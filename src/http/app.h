@@ -45,8 +45,9 @@ enum dt_perm {
 	DT_P_SUPERVISE = 1 << 18, /* make inspection plans, commit, draw, reveal */
 	DT_P_INSPECT =
 		1 << 19, /* conduct inspections one is drawn for, record and verify findings */
-	DT_P_RECTIFY = 1 << 20, /* rectify one's own organisation's findings */
-				/* a new permission is named in auth.c's perm_names too */
+	DT_P_RECTIFY = 1 << 20,   /* rectify one's own organisation's findings */
+	DT_P_PUBLICITY = 1 << 21, /* write good-practice cases, news, policy; upload their files */
+				  /* a new permission is named in auth.c's perm_names too */
 };
 
 enum dt_route_flags {
@@ -298,6 +299,21 @@ void dt_h_list(struct dt_ctx *c);
 /* h_findings.c: supervision (conducting inspections, findings, rectification, files) */
 void dt_h_inspection_record(struct dt_ctx *c);
 void dt_h_inspection_results(struct dt_ctx *c);
+/* h_publicity.c: good-practice cases, news, notices, policy documents, search */
+void dt_h_case_list(struct dt_ctx *c);
+void dt_h_case_create(struct dt_ctx *c);
+void dt_h_case_get(struct dt_ctx *c);
+void dt_h_case_update(struct dt_ctx *c);
+void dt_h_case_versions(struct dt_ctx *c);
+void dt_h_case_comment(struct dt_ctx *c);
+void dt_h_case_action(struct dt_ctx *c);
+void dt_h_item_list(struct dt_ctx *c);
+void dt_h_item_create(struct dt_ctx *c);
+void dt_h_item_get(struct dt_ctx *c);
+void dt_h_item_update(struct dt_ctx *c);
+void dt_h_item_action(struct dt_ctx *c);
+void dt_h_publicity_search(struct dt_ctx *c);
+void dt_h_publicity_preview(struct dt_ctx *c);
 void dt_h_finding_list(struct dt_ctx *c);
 void dt_h_finding_create(struct dt_ctx *c);
 void dt_h_finding_get(struct dt_ctx *c);

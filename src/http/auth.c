@@ -30,24 +30,25 @@ static const struct {
 	unsigned perms;
 } role_table[] = {
 	{ "admin", ~0u },
-	{ "national", GOV },
-	{ "province", GOV | DT_P_SUPERVISE },
-	{ "city", GOV | DT_P_SUPERVISE },
+	{ "national", GOV | DT_P_PUBLICITY },
+	{ "province", GOV | DT_P_SUPERVISE | DT_P_PUBLICITY },
+	{ "city", GOV | DT_P_SUPERVISE | DT_P_PUBLICITY },
 	{ "inspector", DT_P_READ | DT_P_AUDIT | DT_P_MONITOR | DT_P_ALERT | DT_P_INSPECT },
 	{ "school", DT_P_READ | DT_P_ORG | DT_P_PROGRAMME | DT_P_PARTNER | DT_P_TRAINEE |
 			    DT_P_CONTRACT | DT_P_APPROVE | DT_P_RECORD | DT_P_SIGNOFF |
-			    DT_P_ASSESS | DT_P_PII | DT_P_RECTIFY },
+			    DT_P_ASSESS | DT_P_PII | DT_P_RECTIFY | DT_P_PUBLICITY },
 	{ "enterprise", DT_P_READ | DT_P_ORG | DT_P_PARTNER | DT_P_DEMAND | DT_P_TRAINEE |
 				DT_P_CONTRACT | DT_P_APPROVE | DT_P_RECORD | DT_P_SIGNOFF |
-				DT_P_ASSESS | DT_P_RECTIFY },
+				DT_P_ASSESS | DT_P_RECTIFY | DT_P_PUBLICITY },
 	{ "trainee", DT_P_READ | DT_P_APPROVE | DT_P_RECORD },
 };
 
 /* The permissions' names, by bit: the role table as openapi.json shows it. */
 static const char *const perm_names[] = {
-	"read",     "pilot",   "org",    "programme", "partner",   "demand",  "trainee",
-	"contract", "approve", "record", "signoff",   "assess",    "refdata", "pii:read",
-	"audit",    "monitor", "target", "alert",     "supervise", "inspect", "rectify",
+	"read",      "pilot",    "org",     "programme", "partner", "demand",
+	"trainee",   "contract", "approve", "record",    "signoff", "assess",
+	"refdata",   "pii:read", "audit",   "monitor",   "target",  "alert",
+	"supervise", "inspect",  "rectify", "publicity",
 };
 
 const char *dt_perm_name(unsigned bit)

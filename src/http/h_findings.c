@@ -227,7 +227,7 @@ void dt_h_finding_decide(struct dt_ctx *c)
 
 void dt_h_attachment_upload(struct dt_ctx *c)
 {
-	if (!(c->perms & (DT_P_INSPECT | DT_P_RECTIFY))) {
+	if (!(c->perms & (DT_P_INSPECT | DT_P_RECTIFY | DT_P_PUBLICITY))) {
 		dt_reply_code(c, 403, NULL, "refused.denied", NULL);
 		return;
 	}

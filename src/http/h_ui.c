@@ -130,6 +130,10 @@ static const char *const screens[] = {
 	/* assessments and outcomes (registry screens) */
 	"assessments",
 	"outcomes",
+	/* promotion and publicity (web/js/views/publicity.js) */
+	"cases",
+	"news",
+	"policies",
 };
 
 /* Is @path (length @n) a screen of the application? */

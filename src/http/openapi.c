@@ -640,6 +640,58 @@ static bool finding_operation(const struct dt_route *r, json_t *op, json_t *para
 	return true;
 }
 
+/*
+ * Publicity (h_publicity.c): the lists' filters, the search query, the JSON
+ * bodies and answers; false for other routes.
+ */
+static bool publicity_operation(const struct dt_route *r, json_t *op, json_t *params, json_t *resp)
+{
+	const char *p = r->pattern;
+	bool cases = !strncmp(p, "/api/v1/cases", 13), news = !strncmp(p, "/api/v1/news", 12),
+	     pol = !strncmp(p, "/api/v1/policies", 16), pub = !strncmp(p, "/api/v1/publicity/", 18);
+	if (!cases && !news && !pol && !pub)
+		return false;
+	bool list = !strcmp(r->method, "GET") && !strstr(p, "{id}") && !pub;
+	if (list) {
+		json_array_append_new(params, param("region", "query", false, "string",
+						    "within this region (6 digits)"));
+		json_array_append_new(params, param("status", "query", false, "string",
+						    "draft, submitted, recommended, approved, "
+						    "published, withdrawn"));
+		json_array_append_new(
+			params, param("limit", "query", false, "integer", "1..200, default 20"));
+		json_array_append_new(params,
+				      param("offset", "query", false, "integer", "rows to skip"));
+		if (cases) {
+			json_array_append_new(params, param("occupation", "query", false, "string",
+							    "an occupation code the case names"));
+			json_array_append_new(
+				params, param("industry", "query", false, "string", "industry"));
+		}
+		if (news)
+			json_array_append_new(params, param("kind", "query", false, "string",
+							    "news or notice (default both)"));
+	}
+	if (!strcmp(p, "/api/v1/publicity/search")) {
+		json_array_append_new(params, param("q", "query", true, "string",
+						    "words to find (Chinese needs no spaces)"));
+		json_array_append_new(
+			params, param("limit", "query", false, "integer", "1..200, default 50"));
+	}
+	if (r->flags & (DT_R_BODY | DT_R_OPT_BODY))
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b, s:{s:{s:{s:s}}}}", "required",
+					      (r->flags & DT_R_BODY) != 0, "content",
+					      "application/json", "schema", "type", "object"));
+	json_object_set_new(resp,
+			    !strcmp(r->method, "POST") && !strstr(p, "{") && !pub ? "201" : "200",
+			    json_response(list  ? "{items, total}"
+					  : pub ? "{items} or {html}"
+						: "the case or item",
+					  json_pack("{s:s}", "type", "object")));
+	return true;
+}
+
 static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 {
 	json_t *op = json_object(), *params = json_array(), *resp = json_object();
@@ -661,6 +713,19 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 		json_object_set_new(
 			json_object_get(p, "schema"), "enum",
 			json_pack("[s,s,s,s,s]", "commit", "draw", "reveal", "start", "close"));
+		json_array_append_new(params, p);
+	} else if (strstr(r->pattern, "/cases/{id}/{action}")) {
+		json_t *p = param("action", "path", true, "string", "case step");
+		json_object_set_new(json_object_get(p, "schema"), "enum",
+				    json_pack("[s,s,s,s,s,s,s,s]", "submit", "recommend", "approve",
+					      "publish", "feature", "unfeature", "send-back",
+					      "withdraw"));
+		json_array_append_new(params, p);
+	} else if (strstr(r->pattern, "/news/{id}/{action}") ||
+		   strstr(r->pattern, "/policies/{id}/{action}")) {
+		json_t *p = param("action", "path", true, "string", "publishing step");
+		json_object_set_new(json_object_get(p, "schema"), "enum",
+				    json_pack("[s,s]", "publish", "withdraw"));
 		json_array_append_new(params, p);
 	} else if (strstr(r->pattern, "{action}")) {
 		json_t *p = param("action", "path", true, "string", "contract action");
@@ -735,6 +800,8 @@ static json_t *operation(const struct dt_route *r, const struct dt_entity *e)
 		/* contract, record book and annual report as PDF */
 	} else if (monitor_operation(r, op, params, resp)) {
 		/* indicators, series, rankings, targets, alert actions */
+	} else if (publicity_operation(r, op, params, resp)) {
+		/* good-practice cases, news, policy documents, search, preview */
 	} else if (finding_operation(r, op, params, resp)) {
 		/* inspections conducted, findings, rectifications, files, supervision indicators */
 	} else if (supervision_operation(r, op, params, resp)) {

@@ -72,6 +72,17 @@ static const struct copy_table {
 	{ "rectification", false },
 	{ "attachment", false },
 	{ "attachment_link", false },
+	{ "pub_case", false },
+	{ "pub_case_version", false },
+	{ "pub_case_comment", false },
+	{ "pub_item", false },
+	/* the search index: made by the target's triggers (and FTS5's shadow tables) */
+	{ "pub_fts", true },
+	{ "pub_fts_config", true },
+	{ "pub_fts_content", true },
+	{ "pub_fts_data", true },
+	{ "pub_fts_docsize", true },
+	{ "pub_fts_idx", true },
 	{ "audit", false },
 	{ "region_up", true },
 	{ "agg", true },
@@ -104,6 +115,7 @@ static const char *no_id_key(const char *t)
 		{ "inspection_check", "inspection_id, code" },
 		{ "attachment", "hash" },
 		{ "attachment_link", "owner_kind, owner_id, hash" },
+		{ "pub_case_version", "case_id, version" },
 		{ "notify_pref", "account_id" },
 	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(tables); i++)

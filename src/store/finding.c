@@ -63,8 +63,7 @@ static struct dt_date today_of(const struct dt_store *s)
 	return s->as_of.year ? s->as_of : dt_date_today();
 }
 
-/* The time of a write now: on dt_store_set_today's day when one is set. */
-static void now_of(const struct dt_store *s, char now[DT_TIME_STRLEN])
+void dt_store_now(const struct dt_store *s, char now[DT_TIME_STRLEN])
 {
 	dt_time_now(now);
 	if (s->as_of.year) {
@@ -321,8 +320,8 @@ static enum dt_err insert_id(struct dt_store *s, const char *sql, json_t *binds,
  * (or, for an unrestricted caller, any stored file).  On success *@out is
  * [{hash, name}] with the names made safe.
  */
-static enum dt_err files_arg(struct dt_store *s, const struct dt_account *who, json_t *list,
-			     const char *field, json_t **out, struct dt_strbuf *err)
+enum dt_err dt_attachment_files_arg(struct dt_store *s, const struct dt_account *who, json_t *list,
+				    const char *field, json_t **out, struct dt_strbuf *err)
 {
 	*out = json_array();
 	if (!list || json_is_null(list))
@@ -379,8 +378,8 @@ static enum dt_err files_arg(struct dt_store *s, const struct dt_account *who, j
 }
 
 /* Link the files @files ([{hash, name}], checked) to (@kind, @id). */
-static enum dt_err link_files(struct dt_store *s, const char *kind, int64_t id, json_t *files,
-			      const char *now, struct dt_strbuf *err)
+enum dt_err dt_attachment_link_files(struct dt_store *s, const char *kind, int64_t id,
+				     json_t *files, const char *now, struct dt_strbuf *err)
 {
 	size_t i;
 	json_t *v;
@@ -566,7 +565,7 @@ enum dt_err dt_store_inspection_record(struct dt_store *s, const struct dt_actor
 	json_t *before = NULL, *after = NULL, *files = NULL, *set = json_array();
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	char now[DT_TIME_STRLEN];
-	now_of(s, now);
+	dt_store_now(s, now);
 	dt_store_problems_begin(s, NULL);
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK) {
@@ -622,9 +621,9 @@ enum dt_err dt_store_inspection_record(struct dt_store *s, const struct dt_actor
 	if ((v = json_object_get(body, "checks")) &&
 	    (rc = record_checks(s, &in, v, now, err)) != DT_OK)
 		goto out;
-	if ((rc = files_arg(s, who, json_object_get(body, "attachments"), "attachments", &files,
-			    err)) != DT_OK ||
-	    (rc = link_files(s, "inspection", id, files, now, err)) != DT_OK)
+	if ((rc = dt_attachment_files_arg(s, who, json_object_get(body, "attachments"),
+					  "attachments", &files, err)) != DT_OK ||
+	    (rc = dt_attachment_link_files(s, "inspection", id, files, now, err)) != DT_OK)
 		goto out;
 	v = json_object_get(body, "status");
 	if (v && !(json_is_string(v) && (!strcmp(json_string_value(v), "done") ||
@@ -961,7 +960,7 @@ enum dt_err dt_store_finding_create(struct dt_store *s, const struct dt_actor *a
 	json_t *files = NULL, *after = NULL, *args = NULL;
 	int64_t id = 0;
 	char now[DT_TIME_STRLEN];
-	now_of(s, now);
+	dt_store_now(s, now);
 	dt_store_problems_begin(s, NULL);
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -1054,8 +1053,8 @@ enum dt_err dt_store_finding_create(struct dt_store *s, const struct dt_actor *a
 	} else {
 		cc = json_null();
 	}
-	if ((rc = files_arg(s, who, json_object_get(body, "attachments"), "attachments", &files,
-			    err)) != DT_OK)
+	if ((rc = dt_attachment_files_arg(s, who, json_object_get(body, "attachments"),
+					  "attachments", &files, err)) != DT_OK)
 		goto out;
 	char dl[DT_DATE_STRLEN];
 	dt_date_format(deadline, dl);
@@ -1069,7 +1068,7 @@ enum dt_err dt_store_finding_create(struct dt_store *s, const struct dt_actor *a
 		       "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
 		       args, "finding", &id, err);
 	if (rc == DT_OK)
-		rc = link_files(s, "finding", id, files, now, err);
+		rc = dt_attachment_link_files(s, "finding", id, files, now, err);
 	if (rc == DT_OK && !strcmp(in.status, "planned")) {
 		json_t *b = json_pack("[s, I]", now, (json_int_t)inspection);
 		rc = run(
@@ -1121,7 +1120,7 @@ enum dt_err dt_store_finding_rectify(struct dt_store *s, const struct dt_actor *
 	struct fnd f;
 	json_t *before = NULL, *after = NULL, *files = NULL, *rect = NULL;
 	char now[DT_TIME_STRLEN];
-	now_of(s, now);
+	dt_store_now(s, now);
 	dt_store_problems_begin(s, NULL);
 	if (ev != DT_FEV_START && ev != DT_FEV_SUBMIT)
 		return dt_store_problem(s, err, NULL, "finding.unknown", "value", DT_I(ev), NULL);
@@ -1150,8 +1149,8 @@ enum dt_err dt_store_finding_rectify(struct dt_store *s, const struct dt_actor *
 		}
 		if ((rc = known_fields(s, body, allowed, err)) != DT_OK ||
 		    (rc = text_arg(s, json_object_get(body, "body"), "body", err)) != DT_OK ||
-		    (rc = files_arg(s, who, json_object_get(body, "attachments"), "attachments",
-				    &files, err)) != DT_OK)
+		    (rc = dt_attachment_files_arg(s, who, json_object_get(body, "attachments"),
+						  "attachments", &files, err)) != DT_OK)
 			goto out;
 		json_t *b = json_pack("[I, O, o, s]", (json_int_t)id, json_object_get(body, "body"),
 				      who && who->id ? json_integer(who->id) : json_null(), now);
@@ -1162,7 +1161,7 @@ enum dt_err dt_store_finding_rectify(struct dt_store *s, const struct dt_actor *
 			       b, "rectification", &rid, err);
 		json_decref(b);
 		if (rc == DT_OK)
-			rc = link_files(s, "rectification", rid, files, now, err);
+			rc = dt_attachment_link_files(s, "rectification", rid, files, now, err);
 		if (rc == DT_OK) {
 			rect = json_pack("{s:I, s:I, s:O, s:o, s:s, s:O, s:O}", "id",
 					 (json_int_t)rid, "finding_id", (json_int_t)id, "body",
@@ -1203,7 +1202,7 @@ enum dt_err dt_store_finding_decide(struct dt_store *s, const struct dt_actor *a
 	struct fnd f;
 	json_t *before = NULL, *after = NULL, *rbefore = NULL, *rafter = NULL;
 	char now[DT_TIME_STRLEN], dl[DT_DATE_STRLEN] = "";
-	now_of(s, now);
+	dt_store_now(s, now);
 	dt_store_problems_begin(s, NULL);
 	int rc = dt_tx_begin(s, err);
 	if (rc != DT_OK)
@@ -1335,7 +1334,7 @@ enum dt_err dt_store_attachment_put(struct dt_store *s, const struct dt_actor *a
 	char hex[DT_ATTACHMENT_HEX_LEN], now[DT_TIME_STRLEN];
 	struct dt_strbuf safe = DT_STRBUF_INIT;
 	json_t *ev = NULL;
-	now_of(s, now);
+	dt_store_now(s, now);
 	dt_store_problems_begin(s, NULL);
 	size_t n0 = s->problems.n;
 	int rc = dt_attachment_check(&s->problems, data, len, &t);
@@ -1415,6 +1414,8 @@ static bool owner_visible(struct dt_store *s, const struct dt_account *who, cons
 	} else if (!strcmp(kind, "inspection")) {
 		yes = load_inspection(s, owner, &in, NULL, &e) == DT_OK &&
 		      inspection_visible(who, &in);
+	} else if (!strcmp(kind, "case") || !strcmp(kind, "pub_item")) {
+		yes = dt_publicity_owner_visible(s, who, kind, owner);
 	} else if (!strcmp(kind, "finding") || !strcmp(kind, "rectification")) {
 		int64_t fid = owner;
 		if (kind[0] == 'r') {

@@ -319,4 +319,22 @@ enum dt_err dt_notify_alert(struct dt_store *s, int64_t id, const struct dt_aler
 enum dt_err dt_notify_account_created(struct dt_store *s, int64_t id, const char *login,
 				      struct dt_strbuf *err);
 
+/* finding.c: the time of a write now, on dt_store_set_today's day when one is set. */
+void dt_store_now(const struct dt_store *s, char now[DT_TIME_STRLEN]);
+/*
+ * finding.c: the files @list (a JSON array of {hash, name} or of hash
+ * strings; NULL: none) given on @field, checked: each a stored file that
+ * @who uploaded (or, for an unrestricted caller, any stored file).  On
+ * success *@out (always set; the caller frees it) is [{hash, name}] with
+ * the names made safe.
+ */
+enum dt_err dt_attachment_files_arg(struct dt_store *s, const struct dt_account *who, json_t *list,
+				    const char *field, json_t **out, struct dt_strbuf *err);
+/* finding.c: link the files @files ([{hash, name}], checked) to (@kind, @id). */
+enum dt_err dt_attachment_link_files(struct dt_store *s, const char *kind, int64_t id,
+				     json_t *files, const char *now, struct dt_strbuf *err);
+/* publicity.c: may @who see the files of case or pub_item @owner (@kind "case", "pub_item")? */
+bool dt_publicity_owner_visible(struct dt_store *s, const struct dt_account *who, const char *kind,
+				int64_t owner);
+
 #endif

@@ -42,6 +42,7 @@ const jobs = {};      // jobs[login] = id of a job it started (write server)
 const notes = {};     // notes[login] = id of one of its own notifications (write server)
 const sup = {};       // sup[login] = { plan, inspection }: in and out ids (the demo's plans)
 const fnd = {};       // fnd[login] = { finding, inspection }: in and out ids (from the findings lists)
+const pubs = {};      // pubs[login] = { case, news, policy }: in and out ids (the demo's publicity)
 const acc = {};       // acc[login] = { account, spare, session }: accounts it manages and not, sessions not its own
 
 // ---- setup ----
@@ -91,6 +92,7 @@ before(async () => {
   await findRegions(R);
   await findSupervision(R);
   await findFindings(R);
+  await findPublicity(R);
   await findAccounts(R, W);
   console.log(`scope walk: ids found in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }, { timeout: 1500000 }); // it may wait for the demo pilot another file makes (helpers.mjs demoDb)
@@ -279,6 +281,29 @@ async function findFindings(R) {
   }
 }
 
+// Good-practice cases, news and policy documents per role: one it lists (published ones
+// are listed by everyone), one the admin lists that it does not (a draft or one in review
+// outside its scope).
+async function findPublicity(R) {
+  const list = async (u, url) => {
+    const r = await R.get(`${url}?limit=200`, { token: u.tok.R });
+    return r.status === 200 ? r.json.items.map((x) => x.id) : [];
+  };
+  const admin = logins.find((u) => u.role === 'admin');
+  const all = {};
+  for (const [k, url] of [['case', '/api/v1/cases'], ['news', '/api/v1/news'], ['policy', '/api/v1/policies']]) {
+    all[k] = await list(admin, url);
+    assert.ok(all[k].length, `the demo has ${k} records`);
+  }
+  for (const u of logins) {
+    pubs[u.login] = {};
+    for (const [k, url] of [['case', '/api/v1/cases'], ['news', '/api/v1/news'], ['policy', '/api/v1/policies']]) {
+      const mine = await list(u, url);
+      pubs[u.login][k] = { in: mine[0], out: isScoped(u) ? all[k].find((i) => !mine.includes(i)) : undefined };
+    }
+  }
+}
+
 // ---- the cases ----
 
 // A case: one role, one route, one kind (or none), three requests.
@@ -439,6 +464,40 @@ const CASES = {
     (id) => ({ method: 'PATCH', path: `/api/v1/inspections/${id}`, body: {} }), { server: 'W' })),
   'GET /api/v1/inspections/{id}/results': (route) => perRole(route, (u) => kase(route, u, 'inspection', sup[u.login].inspection,
     (id) => ({ method: 'GET', path: `/api/v1/inspections/${id}/results` }), { inOk: (r) => r.status === 200 })),
+  // Publicity (h_publicity.c): cases, news and policy documents by id; published ones are
+  // everyone's, the rest their scope's.  New records, search and preview name none.  Not
+  // withdraw: it takes a published record out of others' sight while the walk runs on it
+  // (tests/e2e/publicity.test.mjs walks withdrawal and its scope).
+  'GET /api/v1/cases': NONE,
+  'POST /api/v1/cases': NONE,
+  'GET /api/v1/publicity/search': NONE,
+  'POST /api/v1/publicity/preview': NONE,
+  'GET /api/v1/news': NONE,
+  'POST /api/v1/news': NONE,
+  'GET /api/v1/policies': NONE,
+  'POST /api/v1/policies': NONE,
+  'GET /api/v1/cases/{id}': (route) => perRole(route, (u) => kase(route, u, 'case', pubs[u.login].case,
+    (id) => ({ method: 'GET', path: `/api/v1/cases/${id}` }), { inOk: (r) => r.status === 200 })),
+  'GET /api/v1/cases/{id}/versions': (route) => perRole(route, (u) => kase(route, u, 'case', pubs[u.login].case,
+    (id) => ({ method: 'GET', path: `/api/v1/cases/${id}/versions` }), { inOk: (r) => r.status === 200 })),
+  'PATCH /api/v1/cases/{id}': (route) => perRole(route, (u) => kase(route, u, 'case', pubs[u.login].case,
+    (id) => ({ method: 'PATCH', path: `/api/v1/cases/${id}`, body: {} }), { server: 'W' })),
+  'POST /api/v1/cases/{id}/comments': (route) => perRole(route, (u) => kase(route, u, 'case', pubs[u.login].case,
+    (id) => ({ method: 'POST', path: `/api/v1/cases/${id}/comments`, body: {} }), { server: 'W' })),
+  'POST /api/v1/cases/{id}/{action}': (route) => perRole(route, (u) => ['submit', 'recommend', 'approve', 'publish', 'feature', 'send-back'].map((a) =>
+    kase(route, u, `case ${a}`, pubs[u.login].case, (id) => ({ method: 'POST', path: `/api/v1/cases/${id}/${a}` }), { server: 'W' }))),
+  'GET /api/v1/news/{id}': (route) => perRole(route, (u) => kase(route, u, 'news', pubs[u.login].news,
+    (id) => ({ method: 'GET', path: `/api/v1/news/${id}` }), { inOk: (r) => r.status === 200 })),
+  'PATCH /api/v1/news/{id}': (route) => perRole(route, (u) => kase(route, u, 'news', pubs[u.login].news,
+    (id) => ({ method: 'PATCH', path: `/api/v1/news/${id}`, body: {} }), { server: 'W' })),
+  'POST /api/v1/news/{id}/{action}': (route) => perRole(route, (u) => ['publish'].map((a) =>
+    kase(route, u, `news ${a}`, pubs[u.login].news, (id) => ({ method: 'POST', path: `/api/v1/news/${id}/${a}` }), { server: 'W' }))),
+  'GET /api/v1/policies/{id}': (route) => perRole(route, (u) => kase(route, u, 'policy', pubs[u.login].policy,
+    (id) => ({ method: 'GET', path: `/api/v1/policies/${id}` }), { inOk: (r) => r.status === 200 })),
+  'PATCH /api/v1/policies/{id}': (route) => perRole(route, (u) => kase(route, u, 'policy', pubs[u.login].policy,
+    (id) => ({ method: 'PATCH', path: `/api/v1/policies/${id}`, body: {} }), { server: 'W' })),
+  'POST /api/v1/policies/{id}/{action}': (route) => perRole(route, (u) => ['publish'].map((a) =>
+    kase(route, u, `policy ${a}`, pubs[u.login].policy, (id) => ({ method: 'POST', path: `/api/v1/policies/${id}/${a}` }), { server: 'W' }))),
   // an upload names no record; a file is found by its hash only where it is attached
   // to something in scope (tests/e2e/findings.test.mjs walks that)
   'POST /api/v1/attachments': NONE,

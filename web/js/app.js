@@ -70,6 +70,8 @@ const VIEWS = {
   inbox: () => import('./views/inbox.js'),
   // ---- the map (地图) of the pilot's provinces and cities ----
   map: () => import('./views/map.js'),
+  // ---- promotion and publicity: cases, news and notices, policy documents ----
+  publicity: () => import('./views/publicity.js'),
 };
 const later = (mod, name) => async (ctx) => (await VIEWS[mod]())[name](ctx);
 
@@ -106,6 +108,19 @@ const ROUTES = [
   // ---- notifications (消息通知) ----
   ['/notifications', later('inbox', 'inboxView')],
   ['/map', later('map', 'mapView')],
+  // ---- promotion and publicity (典型经验, 动态与公告, 政策文件) ----
+  ['/cases', later('publicity', 'casesView')],
+  ['/cases/new', later('publicity', 'caseNewView')],
+  ['/cases/:id/edit', later('publicity', 'caseEditView')],
+  ['/cases/:id', later('publicity', 'caseView')],
+  ['/news', later('publicity', 'itemsView')],
+  ['/news/new', later('publicity', 'itemNewView')],
+  ['/news/:id/edit', later('publicity', 'itemEditView')],
+  ['/news/:id', later('publicity', 'itemView')],
+  ['/policies', later('publicity', 'itemsView')],
+  ['/policies/new', later('publicity', 'itemNewView')],
+  ['/policies/:id/edit', later('publicity', 'itemEditView')],
+  ['/policies/:id', later('publicity', 'itemView')],
   ['/:screen/new', later('registry', 'formView')],
   ['/:screen/:id/edit', later('registry', 'formView')],
   ['/:screen/:id', later('registry', 'detailView')],
@@ -291,6 +306,8 @@ function navItems() {
   if (can('supervise') || isGov()) items.push(['/plans', 'plan.nav']);
   // ---- mentors: bulk sign-off (待签核) ----
   if (can('signoff') && role() !== 'admin') items.push(['/signoff', 'nav.signoff']);
+  // ---- promotion and publicity: everyone reads what is published ----
+  items.push(['/cases', 'pub.cases'], ['/news', 'pub.news'], ['/policies', 'pub.policies']);
   if (can('audit')) items.push(['/audit', 'nav.audit']);
   // accounts (账号管理): those one manages; one's own for everyone
   if (delegates()) items.push(['/accounts', 'acct.nav']);
