@@ -160,7 +160,7 @@ static enum dt_err one_item(struct pub *p, const char *kind, int region, const c
 static void demo_orgs(struct pub *p, int64_t *school, int64_t *company)
 {
 	const char *filters[] = { "region", "210100", "status", "active" };
-	struct dt_query q = { filters, 2, NULL, "id", false, 1, NULL };
+	struct dt_query q = { .filters = filters, .nfilters = 2, .sort = "id", .limit = 1 };
 	json_t *items = NULL;
 	char *next = NULL;
 	*school = *company = 0;
@@ -179,7 +179,7 @@ enum dt_err dt_demo_publicity(struct dt_store *s, const struct dt_actor *a,
 	struct dt_demo_pub_stats local = { 0 };
 	struct pub p = { s, a, err, dt_date_today(), stats ? stats : &local, json_array(), 0 };
 	*p.st = (struct dt_demo_pub_stats){ 0 };
-	struct dt_query q = { NULL, 0, NULL, "id", false, 6, NULL };
+	struct dt_query q = { .sort = "id", .limit = 6 };
 	json_t *occs = NULL;
 	char *next = NULL;
 	int rc = dt_store_list(s, NULL, "occupation", &q, &occs, &next, err);
