@@ -13,7 +13,9 @@
  * Events without content (an unmasked read, a revocation) fold to nothing.
  * A bulk sign-off is one event for many entries (entity_id NULL, action
  * record_entry.signoff_batch, after {"ids", "region", "set"}): its "set"
- * is laid over each listed entry in its place in the event order.
+ * is laid over each listed entry in its place in the event order, with
+ * the entry's own signed_at where the event lists them ("at", beside
+ * "ids": the demo's carried-over record books).
  *
  * One pass per table: the events of its records in (record, event) order
  * from the index audit(entity, entity_id) with their afters, merged in C
@@ -425,6 +427,7 @@ static void judge(struct run *r, const struct table *t, int64_t id, struct fold 
 struct batch_hit {
 	int64_t rid, ev;
 	size_t set; /* index into the batches' texts */
+	int64_t at; /* index into their times (-1: the set's own signed_at) */
 };
 
 struct batches {
@@ -432,6 +435,8 @@ struct batches {
 	size_t n, cap, next; /* next: the first hit not yet laid over */
 	json_t *sets;        /* the events' "set" objects as canonical text */
 	json_t *evs;         /* their columns: [ts, region] */
+	json_t *objs;        /* the "set" objects */
+	json_t *ats;         /* each listed entry's own signed_at ("at"), where given */
 };
 
 static int hit_cmp(const void *a, const void *b)
@@ -447,6 +452,8 @@ static void batches_release(struct batches *b)
 	free(b->hit);
 	json_decref(b->sets);
 	json_decref(b->evs);
+	json_decref(b->objs);
+	json_decref(b->ats);
 }
 
 /* Load the bulk sign-off events of @entity (none but for record_entry), sorted by entry. */
@@ -456,6 +463,8 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 	memset(b, 0, sizeof(*b));
 	b->sets = json_array();
 	b->evs = json_array();
+	b->objs = json_array();
+	b->ats = json_array();
 	if (strcmp(entity, "record_entry"))
 		return DT_OK;
 	struct dt_db_stmt *st = dt_db_prepare(
@@ -471,6 +480,7 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 		const char *after = dt_db_column_text(st, 1);
 		json_t *o = after ? json_loads(after, 0, NULL) : NULL;
 		json_t *ids = json_object_get(o, "ids"), *set = json_object_get(o, "set");
+		json_t *at = json_object_get(o, "at");
 		char *text =
 			json_is_object(set) ? json_dumps(set, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		size_t i;
@@ -480,6 +490,7 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 			char ts[40];
 			dt_audit_column_ts(st, 2, ts);
 			json_array_append_new(b->sets, json_string(text));
+			json_array_append(b->objs, set);
 			json_array_append_new(
 				b->evs,
 				json_pack("[s, I]", ts, (json_int_t)dt_db_column_int64(st, 3)));
@@ -495,9 +506,14 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 					b->hit = h;
 					b->cap = cap;
 				}
+				int64_t ai = -1;
+				if (json_is_string(json_array_get(at, i))) {
+					ai = (int64_t)json_array_size(b->ats);
+					json_array_append(b->ats, json_array_get(at, i));
+				}
 				b->hit[b->n++] =
 					(struct batch_hit){ json_integer_value(v),
-							    dt_db_column_int64(st, 0), idx };
+							    dt_db_column_int64(st, 0), idx, ai };
 			}
 		}
 		free(text);
@@ -521,10 +537,21 @@ static void batches_fold(struct batches *b, int64_t rid, int64_t before_ev, stru
 	while (b->next < b->n && b->hit[b->next].rid == rid && b->hit[b->next].ev < before_ev) {
 		const struct batch_hit *h = &b->hit[b->next++];
 		const char *text = json_string_value(json_array_get(b->sets, h->set));
+		char *own = NULL;
+		if (h->at >= 0) {
+			/* the entry's own sign-off time over the batch's */
+			json_t *o = json_copy(json_array_get(b->objs, h->set));
+			json_object_set(o, "signed_at", json_array_get(b->ats, (size_t)h->at));
+			own = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+			json_decref(o);
+			if (own)
+				text = own;
+		}
 		json_t *ev = json_array_get(b->evs, h->set);
 		struct create c = { rid, json_integer_value(json_array_get(ev, 1)), "" };
 		snprintf(c.ts, sizeof(c.ts), "%s", json_string_value(json_array_get(ev, 0)));
 		fold_event(f, h->ev, "record_entry.signoff", text, strlen(text), NULL, &c);
+		free(own);
 	}
 }
 

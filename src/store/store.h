@@ -340,6 +340,19 @@ enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_ac
 					  size_t n, json_t **out, struct dt_strbuf *err);
 
 /**
+ * The same, entry @ids[i] signed as made at @ats[i] (as
+ * dt_store_record_signoff_at(); NULL: now), the times listed in the
+ * event's after as "at" beside "ids": a carried-over record book (the
+ * demo's history).  A named signer (@who->named) signs as the mentor the
+ * entries' contracts name for their site, one mentor for the batch.
+ */
+enum dt_err dt_store_record_signoff_batch_at(struct dt_store *s, const struct dt_actor *a,
+					     const struct dt_scope *scope,
+					     const struct dt_store_signer *who, const int64_t *ids,
+					     const char *const *ats, size_t n, json_t **out,
+					     struct dt_strbuf *err);
+
+/**
  * The entries waiting for @who's sign-off within @scope, oldest first:
  * *@items an array of {id, contract_id, trainee_id, trainee_name, date,
  * site, hours, content, mentor}, @limit from @offset; *@total all of them.

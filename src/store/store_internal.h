@@ -291,6 +291,9 @@ enum dt_err dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_
 json_t *dt_rules_ref(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
 		     const char *field);
 
+/* contract.c: has @t the shape of dt_time_now()'s text, with a real date? */
+bool dt_time_shaped(const char *t);
+
 /*
  * signoff.c: may @who sign entry @entry (its row as dt_crud_get gives it)?
  * Its mentor into *@mentor and @name (0 when a delegate signs), *@delegate;
