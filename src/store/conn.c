@@ -317,6 +317,8 @@ enum dt_err dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
 		if (rc != DT_OK) {
 			run_cached(s, "ROLLBACK TO w", NULL);
 			s->head_cached = false; /* the undone write may have appended */
+			if (s->defer_ids)
+				s->defer_broken = true; /* it may have gathered a create */
 		}
 		int r2 = run_cached(s, "RELEASE w", rc == DT_OK ? err : NULL);
 		return rc != DT_OK ? rc : r2;
@@ -353,7 +355,12 @@ enum dt_err dt_store_commit(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (!s->explicit_tx)
 		return dt_error(err, DT_EINTERNAL, "internal error: no transaction open");
-	int rc = dt_audit_flush_head(s, err);
+	int rc = s->defer_broken ? dt_error(err, DT_EINTERNAL,
+					    "internal error: a write undone while its create's "
+					    "audit event waited in a batch")
+				 : dt_audit_flush_deferred(s, err);
+	if (rc == DT_OK)
+		rc = dt_audit_flush_head(s, err);
 	if (rc == DT_OK)
 		rc = dt_agg_flush(s, err);
 	s->explicit_tx = false;
@@ -369,6 +376,10 @@ enum dt_err dt_store_commit(struct dt_store *s, struct dt_strbuf *err)
 
 void dt_store_rollback(struct dt_store *s)
 {
+	json_decref(s->defer_ids);
+	json_decref(s->defer_rows);
+	s->defer_ids = s->defer_rows = NULL;
+	s->defer_broken = false;
 	if (!s->explicit_tx)
 		return;
 	s->explicit_tx = false;
