@@ -592,6 +592,7 @@ enum dt_err dt_audit_flush_deferred(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (!s->defer_ids)
 		return DT_OK;
+	s->defer_flushes++;
 	json_t *cols = by_column(s->defer_rows);
 	json_t *after = cols ? json_pack("{s:o, s:o}", "ids", s->defer_ids, "cols", cols)
 			     : json_pack("{s:o, s:o}", "ids", s->defer_ids, "rows", s->defer_rows);
@@ -622,7 +623,8 @@ static enum dt_err defer_create(struct dt_store *s, const struct dt_entity *e, i
 		json_t *reg = json_object_get(after, "region");
 		s->defer_ids = json_array();
 		s->defer_rows = json_array();
-		s->defer_region = json_is_string(reg) ? strtol(json_string_value(reg), NULL, 10) : 0;
+		s->defer_region =
+			json_is_string(reg) ? strtol(json_string_value(reg), NULL, 10) : 0;
 		s->defer_last[0] = '\0';
 	}
 	json_t *row = json_object(), *created = json_object_get(after, "created_at");

@@ -299,6 +299,10 @@ enum dt_err dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	snapshot_close(s); /* a write sees, and makes, the latest state */
 	if (s->explicit_tx) {
+		if (s->savepoints >= 0 && (size_t)s->savepoints < DT_ARRAY_SIZE(s->defer_mark)) {
+			s->defer_mark[s->savepoints].n = json_array_size(s->defer_ids);
+			s->defer_mark[s->savepoints].flushes = s->defer_flushes;
+		}
 		s->savepoints++;
 		return run_cached(s, "SAVEPOINT w", err);
 	}
@@ -317,8 +321,13 @@ enum dt_err dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
 		if (rc != DT_OK) {
 			run_cached(s, "ROLLBACK TO w", NULL);
 			s->head_cached = false; /* the undone write may have appended */
-			if (s->defer_ids)
-				s->defer_broken = true; /* it may have gathered a create */
+			/* a create gathered, or gathered ones written, inside it are undone */
+			int k = s->savepoints;
+			bool known = k >= 0 && (size_t)k < DT_ARRAY_SIZE(s->defer_mark);
+			if (known ? s->defer_mark[k].n != json_array_size(s->defer_ids) ||
+					    s->defer_mark[k].flushes != s->defer_flushes
+				  : s->defer_entity != NULL)
+				s->defer_broken = true;
 		}
 		int r2 = run_cached(s, "RELEASE w", rc == DT_OK ? err : NULL);
 		return rc != DT_OK ? rc : r2;

@@ -428,7 +428,7 @@ struct batch_hit {
 	int64_t rid, ev;
 	size_t set;  /* index into the batches' texts */
 	bool create; /* the text is the record as a create batch wrote it */
-	int64_t at; /* index into their times (-1: the set's own signed_at) */
+	int64_t at;  /* index into their times (-1: the set's own signed_at) */
 };
 
 struct batches {
@@ -492,7 +492,8 @@ static enum dt_err creates_load(struct batches *b, struct dt_db_stmt *st, json_t
 	json_array_foreach(ids, i, v)
 	{
 		json_t *row = json_copy(json_array_get(rows, i));
-		if (json_is_object(cols)) { /* by column: a list of the rows' values, or one for all */
+		if (json_is_object(
+			    cols)) { /* by column: a list of the rows' values, or one for all */
 			const char *k;
 			json_t *col;
 			row = json_object();
@@ -526,9 +527,10 @@ static enum dt_err creates_load(struct batches *b, struct dt_db_stmt *st, json_t
 		free(text);
 		json_array_append_new(b->objs, json_null());
 		json_array_append_new(b->evs, json_pack("[s, I]", ts, (json_int_t)region));
-		int rc = hit_add(
-			b, (struct batch_hit){ json_integer_value(v), dt_db_column_int64(st, 0), idx, true, -1 },
-			err);
+		int rc = hit_add(b,
+				 (struct batch_hit){ json_integer_value(v),
+						     dt_db_column_int64(st, 0), idx, true, -1 },
+				 err);
 		if (rc != DT_OK)
 			return rc;
 	}
@@ -598,10 +600,9 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 					ai = (int64_t)json_array_size(b->ats);
 					json_array_append(b->ats, json_array_get(at, i));
 				}
-				b->hit[b->n++] =
-					(struct batch_hit){ json_integer_value(v),
-							    dt_db_column_int64(st, 0), idx, false,
-							    ai };
+				b->hit[b->n++] = (struct batch_hit){ json_integer_value(v),
+								     dt_db_column_int64(st, 0), idx,
+								     false, ai };
 			}
 		}
 		free(text);
@@ -638,8 +639,9 @@ static void batches_fold(struct batches *b, int64_t rid, int64_t before_ev, stru
 		json_t *ev = json_array_get(b->evs, h->set);
 		struct create c = { rid, json_integer_value(json_array_get(ev, 1)), "" };
 		snprintf(c.ts, sizeof(c.ts), "%s", json_string_value(json_array_get(ev, 0)));
-		fold_event(f, h->ev, h->create ? "record_entry.create_batch" : "record_entry.signoff",
-			   text, strlen(text), NULL, &c);
+		fold_event(f, h->ev,
+			   h->create ? "record_entry.create_batch" : "record_entry.signoff", text,
+			   strlen(text), NULL, &c);
 		free(own);
 	}
 }

@@ -89,6 +89,11 @@ struct dt_store {
 	long defer_region;
 	char defer_last[32];
 	bool defer_broken;
+	uint64_t defer_flushes; /* events written from them so far */
+	struct {
+		size_t n;         /* rows waiting when the savepoint began */
+		uint64_t flushes; /* and defer_flushes then */
+	} defer_mark[16];         /* per open savepoint (the first 16) */
 	/* today for supervision writes (dt_store_set_today); year 0: the clock */
 	struct dt_date as_of;
 };
