@@ -619,12 +619,18 @@ enum dt_err dt_audit_flush_deferred(struct dt_store *s, struct dt_strbuf *err)
 static enum dt_err defer_create(struct dt_store *s, const struct dt_entity *e, int64_t entity_id,
 				json_t *after, struct dt_strbuf *err)
 {
+	json_t *reg = json_object_get(after, "region");
+	long region = json_is_string(reg) ? strtol(json_string_value(reg), NULL, 10) : 0;
+	if (s->defer_ids && region != s->defer_region) {
+		/* an event is read within its region's scope: one region a batch */
+		int rc = dt_audit_flush_deferred(s, err);
+		if (rc != DT_OK)
+			return rc;
+	}
 	if (!s->defer_ids) {
-		json_t *reg = json_object_get(after, "region");
 		s->defer_ids = json_array();
 		s->defer_rows = json_array();
-		s->defer_region =
-			json_is_string(reg) ? strtol(json_string_value(reg), NULL, 10) : 0;
+		s->defer_region = region;
 		s->defer_last[0] = '\0';
 	}
 	json_t *row = json_object(), *created = json_object_get(after, "created_at");

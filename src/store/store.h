@@ -347,7 +347,8 @@ enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_ac
  * equal to the first row's, a created_at equal to the row before's and an
  * updated_at equal to its created_at; by column, each column the list of
  * the rows' values, null where a row has none, or the one value when all
- * rows have it), written before any other event, at
+ * rows have it; the rows of one region, the event's), written before any
+ * other event or a row of another region, at
  * 1,000 rows and at the commit: a generated pilot's record books
  * (store/coverage.c folds the rows into each record).
  */
