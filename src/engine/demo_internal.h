@@ -267,8 +267,13 @@ int dt_demo_w_create(struct dt_demo_gen *g, const char *entity, json_t *in, int6
 /* One contract action; *@out (may be NULL) receives the store's answer.  Takes @args. */
 int dt_demo_w_act(struct dt_demo_gen *g, int64_t cid, enum dt_contract_event ev,
 		  enum dt_party party, json_t *args, json_t **out);
-/* Sign off entry @id at @at (YYYY-MM-DDTHH:MM:SS.mmmZ; NULL: now). */
-int dt_demo_w_signoff(struct dt_demo_gen *g, int64_t id, const char *at);
+/*
+ * Sign off the @n entries @ids of one site of a record book in one batch,
+ * entry i at @ats[i] (YYYY-MM-DDTHH:MM:SS.mmmZ; NULL: now), as the mentor
+ * the contract names.
+ */
+int dt_demo_w_signoff_batch(struct dt_demo_gen *g, const int64_t *ids, const char *const *ats,
+			    size_t n);
 /* Commit when the batch is full and open the next transaction. */
 int dt_demo_batch(struct dt_demo_gen *g, bool force);
 

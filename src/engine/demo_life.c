@@ -173,25 +173,73 @@ struct cctx {
 	bool burst; /* the mentor signs the last months' entries at once (a data-quality alert) */
 };
 
+/* The sign-offs of one site of a record book, made in one batch (one audit event). */
+struct signoffs {
+	int64_t *ids;
+	char (*at)[DT_TIME_STRLEN]; /* "" now */
+	size_t n, cap;
+};
+
+/* Sign off the entries gathered in @so, in one batch, and empty it. */
+static int signoffs_flush(struct dt_demo_gen *g, struct signoffs *so)
+{
+	if (!so->n)
+		return DT_OK;
+	const char **ats = malloc(so->n * sizeof(*ats));
+	if (!ats)
+		return dt_error(g->err, DT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < so->n; i++)
+		ats[i] = so->at[i][0] ? so->at[i] : NULL;
+	int rc = dt_demo_w_signoff_batch(g, so->ids, ats, so->n);
+	free(ats);
+	so->n = 0;
+	return rc;
+}
+
+static void signoffs_release(struct signoffs *so)
+{
+	free(so->ids);
+	free(so->at);
+}
+
 /*
  * Sign off entry @eid of day @d as a mentor would: one to ten days later,
  * in office hours (China time), never after now.  Entries of a burst
  * contract dated in the four months before the last fortnight are signed
  * now, all within the same minute: the signoff_burst alert of the demo.
+ * The sign-off joins @so, made when the record book's entries are written.
  */
-static int sign_entry(struct dt_demo_gen *g, const struct cctx *c, int64_t eid, int32_t d)
+static int sign_entry(struct dt_demo_gen *g, const struct cctx *c, struct signoffs *so, int64_t eid,
+		      int32_t d)
 {
 	int32_t when = d + dt_demo_rng_range(&g->rng, 1, 10);
 	int minute = dt_demo_rng_range(&g->rng, 0, 10 * 60 - 1); /* 08:00..17:59 +08:00 */
 	int sec = dt_demo_rng_range(&g->rng, 0, 59999);
+	if (so->n == so->cap) {
+		size_t cap = so->cap ? 2 * so->cap : 64;
+		int64_t *ids = realloc(so->ids, cap * sizeof(*ids));
+		if (ids)
+			so->ids = ids;
+		char(*at)[DT_TIME_STRLEN] = realloc(so->at, cap * sizeof(*at));
+		if (at)
+			so->at = at;
+		if (!ids || !at)
+			return dt_error(g->err, DT_ENOMEM, "out of memory");
+		so->cap = cap;
+	}
+	so->ids[so->n] = eid;
+	char *at = so->at[so->n++];
+	at[0] = 0;
 	if (c->burst && d >= g->today - 130)
-		return dt_demo_w_signoff(g, eid, NULL);
+		return so->n >= DT_SIGNOFF_BATCH_MAX ? signoffs_flush(g, so) : DT_OK;
 	struct dt_date w = dt_date_from_days(when);
-	char at[64], now[DT_TIME_STRLEN];
-	snprintf(at, sizeof(at), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", w.year, w.month, w.day,
+	char t[64], now[DT_TIME_STRLEN];
+	snprintf(t, sizeof(t), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", w.year, w.month, w.day,
 		 minute / 60, minute % 60, sec / 1000, sec % 1000);
 	dt_time_now(now);
-	return dt_demo_w_signoff(g, eid, strcmp(at, now) < 0 ? at : NULL);
+	if (strcmp(t, now) < 0 && strlen(t) < DT_TIME_STRLEN)
+		memcpy(at, t, strlen(t) + 1);
+	return so->n >= DT_SIGNOFF_BATCH_MAX ? signoffs_flush(g, so) : DT_OK;
 }
 
 /* The longest day the demo writes into a record book: a working day. */
@@ -225,6 +273,7 @@ static int write_entries(struct dt_demo_gen *g, const struct cctx *c, int32_t fr
 {
 	int step = g->monthly ? 1 : 3;
 	int rc = DT_OK;
+	struct signoffs so[2] = { { 0 }, { 0 } }; /* company's, school's */
 	const char *ind = g->inds[g->occs[c->prog->occ].industry].key;
 	char date[DT_DATE_STRLEN];
 	double used[96]; /* hours per day of the period: a quarter at most */
@@ -270,9 +319,14 @@ static int write_entries(struct dt_demo_gen *g, const struct cctx *c, int32_t fr
 					break;
 				g->st->entries++;
 				if (d <= g->today - 14 && dt_demo_rng_chance(&g->rng, 0.97))
-					rc = sign_entry(g, c, eid, d);
+					rc = sign_entry(g, c, &so[site], eid, d);
 			}
 		}
+	}
+	for (int site = 0; site < 2; site++) {
+		if (rc == DT_OK)
+			rc = signoffs_flush(g, &so[site]);
+		signoffs_release(&so[site]);
 	}
 	return rc;
 }

@@ -465,6 +465,9 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 {
 	if (n <= 0)
 		return DT_OK;
+	int rc0 = dt_audit_flush_deferred(s, err);
+	if (rc0 != DT_OK)
+		return rc0;
 	char ts[DT_TIME_STRLEN];
 	dt_time_now(ts);
 	int64_t last = 0;
@@ -536,10 +539,136 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 	return rc;
 }
 
+void dt_store_audit_defer(struct dt_store *s, const struct dt_actor *a, const char *entity)
+{
+	s->defer_entity = entity;
+	s->defer_actor = a;
+}
+
+/* The most creates one batch event gathers. */
+#define DEFER_MAX 1000
+
+/*
+ * @rows (objects) by column: each key a list of the rows' values, null
+ * where a row has none, or the one value when every row has it; NULL when
+ * a value is itself a list or an object (the rows stay as they are).
+ */
+static json_t *by_column(json_t *rows)
+{
+	json_t *cols = json_object(), *row, *v;
+	size_t n = json_array_size(rows), i;
+	const char *k;
+	json_array_foreach(rows, i, row)
+	{
+		json_object_foreach(row, k, v)
+		{
+			if (json_is_array(v) || json_is_object(v)) {
+				json_decref(cols);
+				return NULL;
+			}
+			json_t *col = json_object_get(cols, k);
+			if (!col) {
+				col = json_array();
+				for (size_t j = 0; j < n; j++)
+					json_array_append_new(col, json_null());
+				json_object_set_new(cols, k, col);
+			}
+			json_array_set(col, i, v);
+		}
+	}
+	json_object_foreach(cols, k, v)
+	{
+		json_t *first = json_array_get(v, 0);
+		bool one = !json_is_null(first);
+		for (i = 1; i < n && one; i++)
+			one = json_equal(first, json_array_get(v, i));
+		if (one)
+			json_object_set(cols, k, first);
+	}
+	return cols;
+}
+
+enum dt_err dt_audit_flush_deferred(struct dt_store *s, struct dt_strbuf *err)
+{
+	if (!s->defer_ids)
+		return DT_OK;
+	s->defer_flushes++;
+	json_t *cols = by_column(s->defer_rows);
+	json_t *after = cols ? json_pack("{s:o, s:o}", "ids", s->defer_ids, "cols", cols)
+			     : json_pack("{s:o, s:o}", "ids", s->defer_ids, "rows", s->defer_rows);
+	if (cols)
+		json_decref(s->defer_rows);
+	long region = s->defer_region;
+	s->defer_ids = s->defer_rows = NULL;
+	s->defer_last[0] = '\0';
+	char ts[DT_TIME_STRLEN], action[96];
+	dt_time_now(ts);
+	snprintf(action, sizeof(action), "%s.create_batch", s->defer_entity);
+	char *ja = canonical(after);
+	const char *afters[] = { ja };
+	int64_t none = 0;
+	int rc = ja ? append_events(s, s->defer_actor, ts, action, s->defer_entity, 1, &none, NULL,
+				    afters, &region, err)
+		    : dt_error(err, DT_ENOMEM, "out of memory");
+	free(ja);
+	json_decref(after);
+	return rc;
+}
+
+/* Gather the create of @e's record @entity_id, its whole @after, for one batch event. */
+static enum dt_err defer_create(struct dt_store *s, const struct dt_entity *e, int64_t entity_id,
+				json_t *after, struct dt_strbuf *err)
+{
+	json_t *reg = json_object_get(after, "region");
+	long region = json_is_string(reg) ? strtol(json_string_value(reg), NULL, 10) : 0;
+	if (s->defer_ids && region != s->defer_region) {
+		/* an event is read within its region's scope: one region a batch */
+		int rc = dt_audit_flush_deferred(s, err);
+		if (rc != DT_OK)
+			return rc;
+	}
+	if (!s->defer_ids) {
+		s->defer_ids = json_array();
+		s->defer_rows = json_array();
+		s->defer_region = region;
+		s->defer_last[0] = '\0';
+	}
+	json_t *row = json_object(), *created = json_object_get(after, "created_at");
+	const char *k;
+	json_t *v;
+	json_object_foreach(after, k, v)
+	{
+		if (!strcmp(k, "created_at")) {
+			if (json_is_string(v) && !strcmp(json_string_value(v), s->defer_last))
+				continue;
+			snprintf(s->defer_last, sizeof(s->defer_last), "%s",
+				 json_is_string(v) ? json_string_value(v) : "");
+		} else if (!strcmp(k, "updated_at")) {
+			if (json_equal(v, created))
+				continue;
+		} else if (left_out(e, k, v, entity_id, "", s->defer_region)) {
+			continue;
+		}
+		json_object_set(row, k, v);
+	}
+	json_array_append_new(s->defer_ids, json_integer(entity_id));
+	json_array_append_new(s->defer_rows, row);
+	return json_array_size(s->defer_ids) >= DEFER_MAX ? dt_audit_flush_deferred(s, err) : DT_OK;
+}
+
 enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
 			    const char *entity, int64_t entity_id, json_t *before, json_t *after,
 			    struct dt_strbuf *err)
 {
+	const struct dt_entity *de;
+	if (s->defer_entity && s->explicit_tx && !before && json_is_object(after) && entity_id &&
+	    is_create(action) && !strcmp(entity, s->defer_entity) && a == s->defer_actor &&
+	    (de = dt_entity_find(entity)))
+		return defer_create(s, de, entity_id, after, err);
+	/* the gathered creates come first in the chain */
+	int rc0 = dt_audit_flush_deferred(s, err);
+	if (rc0 != DT_OK)
+		return rc0;
 	/* The region of what was touched, so that scoped readers see the event. */
 	json_t *reg = json_object_get(after ? after : before, "region");
 	long region = json_is_string(reg) ? strtol(json_string_value(reg), NULL, 10) : 0;

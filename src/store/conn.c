@@ -299,6 +299,10 @@ enum dt_err dt_tx_begin(struct dt_store *s, struct dt_strbuf *err)
 {
 	snapshot_close(s); /* a write sees, and makes, the latest state */
 	if (s->explicit_tx) {
+		if (s->savepoints >= 0 && (size_t)s->savepoints < DT_ARRAY_SIZE(s->defer_mark)) {
+			s->defer_mark[s->savepoints].n = json_array_size(s->defer_ids);
+			s->defer_mark[s->savepoints].flushes = s->defer_flushes;
+		}
 		s->savepoints++;
 		return run_cached(s, "SAVEPOINT w", err);
 	}
@@ -317,6 +321,13 @@ enum dt_err dt_tx_end(struct dt_store *s, int rc, struct dt_strbuf *err)
 		if (rc != DT_OK) {
 			run_cached(s, "ROLLBACK TO w", NULL);
 			s->head_cached = false; /* the undone write may have appended */
+			/* a create gathered, or gathered ones written, inside it are undone */
+			int k = s->savepoints;
+			bool known = k >= 0 && (size_t)k < DT_ARRAY_SIZE(s->defer_mark);
+			if (known ? s->defer_mark[k].n != json_array_size(s->defer_ids) ||
+					    s->defer_mark[k].flushes != s->defer_flushes
+				  : s->defer_entity != NULL)
+				s->defer_broken = true;
 		}
 		int r2 = run_cached(s, "RELEASE w", rc == DT_OK ? err : NULL);
 		return rc != DT_OK ? rc : r2;
@@ -353,7 +364,12 @@ enum dt_err dt_store_commit(struct dt_store *s, struct dt_strbuf *err)
 {
 	if (!s->explicit_tx)
 		return dt_error(err, DT_EINTERNAL, "internal error: no transaction open");
-	int rc = dt_audit_flush_head(s, err);
+	int rc = s->defer_broken ? dt_error(err, DT_EINTERNAL,
+					    "internal error: a write undone while its create's "
+					    "audit event waited in a batch")
+				 : dt_audit_flush_deferred(s, err);
+	if (rc == DT_OK)
+		rc = dt_audit_flush_head(s, err);
 	if (rc == DT_OK)
 		rc = dt_agg_flush(s, err);
 	s->explicit_tx = false;
@@ -369,6 +385,10 @@ enum dt_err dt_store_commit(struct dt_store *s, struct dt_strbuf *err)
 
 void dt_store_rollback(struct dt_store *s)
 {
+	json_decref(s->defer_ids);
+	json_decref(s->defer_rows);
+	s->defer_ids = s->defer_rows = NULL;
+	s->defer_broken = false;
 	if (!s->explicit_tx)
 		return;
 	s->explicit_tx = false;

@@ -342,8 +342,7 @@ enum dt_err dt_store_record_signoff(struct dt_store *s, const struct dt_actor *a
 	return dt_store_record_signoff_at(s, a, scope, id, NULL, out, err);
 }
 
-/* Has @t the shape of dt_time_now()'s text, with a real date? */
-static bool time_shaped(const char *t)
+bool dt_time_shaped(const char *t)
 {
 	static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
 	if (strlen(t) != sizeof(shape) - 1)
@@ -403,7 +402,7 @@ enum dt_err dt_store_record_signoff_as(struct dt_store *s, const struct dt_actor
 	json_t *before = NULL, *after = NULL;
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
-	if (at && (!time_shaped(at) || strcmp(at, now) > 0))
+	if (at && (!dt_time_shaped(at) || strcmp(at, now) > 0))
 		return dt_error(
 			err, DT_EINVAL,
 			"sign-off time: expected a time YYYY-MM-DDTHH:MM:SS.mmmZ not in the "

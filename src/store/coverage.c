@@ -13,7 +13,9 @@
  * Events without content (an unmasked read, a revocation) fold to nothing.
  * A bulk sign-off is one event for many entries (entity_id NULL, action
  * record_entry.signoff_batch, after {"ids", "region", "set"}): its "set"
- * is laid over each listed entry in its place in the event order.
+ * is laid over each listed entry in its place in the event order, with
+ * the entry's own signed_at where the event lists them ("at", beside
+ * "ids": the demo's carried-over record books).
  *
  * One pass per table: the events of its records in (record, event) order
  * from the index audit(entity, entity_id) with their afters, merged in C
@@ -424,7 +426,9 @@ static void judge(struct run *r, const struct table *t, int64_t id, struct fold 
 /* The bulk sign-offs (signoff.c): each listed entry with the event and its columns. */
 struct batch_hit {
 	int64_t rid, ev;
-	size_t set; /* index into the batches' texts */
+	size_t set;  /* index into the batches' texts */
+	bool create; /* the text is the record as a create batch wrote it */
+	int64_t at;  /* index into their times (-1: the set's own signed_at) */
 };
 
 struct batches {
@@ -432,6 +436,8 @@ struct batches {
 	size_t n, cap, next; /* next: the first hit not yet laid over */
 	json_t *sets;        /* the events' "set" objects as canonical text */
 	json_t *evs;         /* their columns: [ts, region] */
+	json_t *objs;        /* the "set" objects */
+	json_t *ats;         /* each listed entry's own signed_at ("at"), where given */
 };
 
 static int hit_cmp(const void *a, const void *b)
@@ -447,22 +453,106 @@ static void batches_release(struct batches *b)
 	free(b->hit);
 	json_decref(b->sets);
 	json_decref(b->evs);
+	json_decref(b->objs);
+	json_decref(b->ats);
 }
 
-/* Load the bulk sign-off events of @entity (none but for record_entry), sorted by entry. */
+/* One more hit (@rid by event @ev, text @set, its time @at or -1). */
+static enum dt_err hit_add(struct batches *b, struct batch_hit h, struct dt_strbuf *err)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 256;
+		struct batch_hit *p = realloc(b->hit, cap * sizeof(*p));
+		if (!p)
+			return dt_error(err, DT_ENOMEM, "out of memory");
+		b->hit = p;
+		b->cap = cap;
+	}
+	b->hit[b->n++] = h;
+	return DT_OK;
+}
+
+/*
+ * The records of create batch @o (the event at @st) as hits, each its whole
+ * row (from "rows", or "cols": each column a list of the rows' values, null
+ * where a row has none, or one value for every row): the id listed, the batch's region, the created_at of the row before
+ * where the row has none, an updated_at equal to its created_at where none.
+ */
+static enum dt_err creates_load(struct batches *b, struct dt_db_stmt *st, json_t *o,
+				struct dt_strbuf *err)
+{
+	json_t *ids = json_object_get(o, "ids"), *rows = json_object_get(o, "rows"), *v;
+	json_t *cols = json_object_get(o, "cols");
+	char ts[40], reg[24];
+	const char *last = NULL;
+	int64_t region = dt_db_column_int64(st, 3);
+	dt_audit_column_ts(st, 2, ts);
+	snprintf(reg, sizeof(reg), "%06lld", (long long)region);
+	size_t i;
+	json_array_foreach(ids, i, v)
+	{
+		json_t *row = json_copy(json_array_get(rows, i));
+		if (json_is_object(
+			    cols)) { /* by column: a list of the rows' values, or one for all */
+			const char *k;
+			json_t *col;
+			row = json_object();
+			json_object_foreach(cols, k, col)
+			{
+				json_t *x = json_is_array(col) ? json_array_get(col, i) : col;
+				if (x && !json_is_null(x))
+					json_object_set(row, k, x);
+			}
+		}
+		if (!json_is_object(row)) {
+			json_decref(row);
+			row = json_object();
+		}
+		if (!json_object_get(row, "region") && region)
+			json_object_set_new(row, "region", json_string(reg));
+		json_t *c = json_object_get(row, "created_at");
+		if (json_is_string(c))
+			last = json_string_value(c); /* a shallow copy: the string is @o's */
+		else if (last)
+			json_object_set_new(row, "created_at", json_string(last));
+		if (!json_object_get(row, "updated_at") && json_object_get(row, "created_at"))
+			json_object_set(row, "updated_at", json_object_get(row, "created_at"));
+		json_object_set(row, "id", v);
+		char *text = json_dumps(row, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(row);
+		if (!text)
+			return dt_error(err, DT_ENOMEM, "out of memory");
+		size_t idx = json_array_size(b->sets);
+		json_array_append_new(b->sets, json_string(text));
+		free(text);
+		json_array_append_new(b->objs, json_null());
+		json_array_append_new(b->evs, json_pack("[s, I]", ts, (json_int_t)region));
+		int rc = hit_add(b,
+				 (struct batch_hit){ json_integer_value(v),
+						     dt_db_column_int64(st, 0), idx, true, -1 },
+				 err);
+		if (rc != DT_OK)
+			return rc;
+	}
+	return DT_OK;
+}
+
+/* Load the bulk sign-off and create events of @entity (none but for record_entry), sorted by entry. */
 static enum dt_err batches_load(struct run *r, const char *entity, struct batches *b,
 				struct dt_strbuf *err)
 {
 	memset(b, 0, sizeof(*b));
 	b->sets = json_array();
 	b->evs = json_array();
+	b->objs = json_array();
+	b->ats = json_array();
 	if (strcmp(entity, "record_entry"))
 		return DT_OK;
 	struct dt_db_stmt *st = dt_db_prepare(
 		r->s->db,
-		"SELECT id, after, ts, region FROM audit WHERE entity = 'record_entry' AND "
-		"entity_id IS NULL AND action IN ('signoff_batch', 'record_entry.signoff_batch') "
-		"ORDER BY id",
+		"SELECT id, after, ts, region, action FROM audit WHERE entity = 'record_entry' AND "
+		"entity_id IS NULL AND action IN ('signoff_batch', 'record_entry.signoff_batch', "
+		"'create_batch', 'record_entry.create_batch') ORDER BY id",
 		err);
 	if (!st)
 		return DT_EDB;
@@ -471,6 +561,15 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 		const char *after = dt_db_column_text(st, 1);
 		json_t *o = after ? json_loads(after, 0, NULL) : NULL;
 		json_t *ids = json_object_get(o, "ids"), *set = json_object_get(o, "set");
+		json_t *at = json_object_get(o, "at");
+		const char *act = dt_db_column_text(st, 4);
+		if (act && strstr(act, "create_batch")) {
+			rc = creates_load(b, st, o, err);
+			json_decref(o);
+			if (rc != DT_OK)
+				break;
+			continue;
+		}
 		char *text =
 			json_is_object(set) ? json_dumps(set, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		size_t i;
@@ -480,6 +579,7 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 			char ts[40];
 			dt_audit_column_ts(st, 2, ts);
 			json_array_append_new(b->sets, json_string(text));
+			json_array_append(b->objs, set);
 			json_array_append_new(
 				b->evs,
 				json_pack("[s, I]", ts, (json_int_t)dt_db_column_int64(st, 3)));
@@ -495,9 +595,14 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 					b->hit = h;
 					b->cap = cap;
 				}
-				b->hit[b->n++] =
-					(struct batch_hit){ json_integer_value(v),
-							    dt_db_column_int64(st, 0), idx };
+				int64_t ai = -1;
+				if (json_is_string(json_array_get(at, i))) {
+					ai = (int64_t)json_array_size(b->ats);
+					json_array_append(b->ats, json_array_get(at, i));
+				}
+				b->hit[b->n++] = (struct batch_hit){ json_integer_value(v),
+								     dt_db_column_int64(st, 0), idx,
+								     false, ai };
 			}
 		}
 		free(text);
@@ -521,10 +626,23 @@ static void batches_fold(struct batches *b, int64_t rid, int64_t before_ev, stru
 	while (b->next < b->n && b->hit[b->next].rid == rid && b->hit[b->next].ev < before_ev) {
 		const struct batch_hit *h = &b->hit[b->next++];
 		const char *text = json_string_value(json_array_get(b->sets, h->set));
+		char *own = NULL;
+		if (h->at >= 0) {
+			/* the entry's own sign-off time over the batch's */
+			json_t *o = json_copy(json_array_get(b->objs, h->set));
+			json_object_set(o, "signed_at", json_array_get(b->ats, (size_t)h->at));
+			own = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+			json_decref(o);
+			if (own)
+				text = own;
+		}
 		json_t *ev = json_array_get(b->evs, h->set);
 		struct create c = { rid, json_integer_value(json_array_get(ev, 1)), "" };
 		snprintf(c.ts, sizeof(c.ts), "%s", json_string_value(json_array_get(ev, 0)));
-		fold_event(f, h->ev, "record_entry.signoff", text, strlen(text), NULL, &c);
+		fold_event(f, h->ev,
+			   h->create ? "record_entry.create_batch" : "record_entry.signoff", text,
+			   strlen(text), NULL, &c);
+		free(own);
 	}
 }
 
@@ -563,7 +681,7 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 	}
 	int es = dt_db_step(ev), rs = dt_db_step(row);
 	int64_t prev_eid = INT64_MIN;
-	while (es == DT_DB_ROW || rs == DT_DB_ROW) {
+	while (es == DT_DB_ROW || rs == DT_DB_ROW || bat.next < bat.n) {
 		int64_t eid = es == DT_DB_ROW ? dt_db_column_int64(ev, 0) : INT64_MAX;
 		if (eid < prev_eid) {
 			rc = dt_error(err, DT_EINTERNAL,
@@ -572,6 +690,10 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 			goto out;
 		}
 		prev_eid = eid;
+		/* a record some batch event names and no event of its own */
+		int64_t bid = bat.next < bat.n ? bat.hit[bat.next].rid : INT64_MAX;
+		if (bid < eid)
+			eid = bid;
 		int64_t rid = rs == DT_DB_ROW ? dt_db_column_int64(row, 0) : INT64_MAX;
 		if (rid < eid) { /* a row without events */
 			fold_reset(&f);

@@ -96,6 +96,7 @@ struct entry_facts {
 	char site[16];
 	struct dt_strbuf by;
 	int64_t region;
+	char date[DT_DATE_STRLEN];
 };
 
 /*
@@ -111,7 +112,7 @@ static enum dt_err entry_facts(struct dt_store *s, const struct dt_entity *e,
 	json_t *binds = json_array();
 	dt_strbuf_adds(&sql, "SELECT site, signed_by, signed_at, region, "
 			     "(SELECT company_mentor_id FROM contract WHERE id = contract_id), "
-			     "(SELECT school_mentor_id FROM contract WHERE id = contract_id) "
+			     "(SELECT school_mentor_id FROM contract WHERE id = contract_id), date "
 			     "FROM record_entry WHERE id = ?");
 	dt_crud_scope_sql(e, scope, true, &sql, binds);
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
@@ -142,6 +143,8 @@ static enum dt_err entry_facts(struct dt_store *s, const struct dt_entity *e,
 		ef->region = dt_db_column_int64(st, 3);
 		ef->f.company_mentor_id = dt_db_column_int64(st, 4);
 		ef->f.school_mentor_id = dt_db_column_int64(st, 5);
+		snprintf(ef->date, sizeof(ef->date), "%s",
+			 dt_db_column_text(st, 6) ? dt_db_column_text(st, 6) : "");
 	} else if (r != DT_DB_DONE) {
 		rc = dt_sql_error(s, "record_entry", err);
 	}
@@ -175,10 +178,41 @@ static int64_t first_duplicate(const int64_t *ids, size_t n)
 	return dup;
 }
 
-enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_actor *a,
-					  const struct dt_scope *scope,
-					  const struct dt_store_signer *who, const int64_t *ids,
-					  size_t n, json_t **out, struct dt_strbuf *err)
+/* The name of mentor @id into @name. */
+static enum dt_err mentor_name(struct dt_store *s, int64_t id, struct dt_strbuf *name,
+			       struct dt_strbuf *err)
+{
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT name FROM mentor WHERE id = ?", err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, id);
+	int r = dt_db_step(st);
+	dt_strbuf_reset(name);
+	if (r == DT_DB_ROW)
+		dt_strbuf_adds(name, dt_db_column_text(st, 0) ? dt_db_column_text(st, 0) : "");
+	dt_db_reset(st);
+	return r == DT_DB_ROW ? DT_OK
+	       : r == DT_DB_DONE
+		       ? dt_error(err, DT_ENOTFOUND, "mentor %lld: not found", (long long)id)
+		       : dt_sql_error(s, "mentor", err);
+}
+
+/* The mentor @ef's contract names for its site (0: none). */
+static int64_t named_for_site(const struct entry_facts *ef)
+{
+	return !strcmp(ef->site, "company") ? ef->f.company_mentor_id : ef->f.school_mentor_id;
+}
+
+/*
+ * The bulk sign-off of dt_store_record_signoff_batch(), each entry signed
+ * at @ats[i] when @ats is given (NULL, or an entry's NULL: now).  A named
+ * signer (@who->named) signs as the mentor the contracts name, which must
+ * be one mentor for the whole batch.
+ */
+static enum dt_err signoff_batch(struct dt_store *s, const struct dt_actor *a,
+				 const struct dt_scope *scope, const struct dt_store_signer *who,
+				 const int64_t *ids, const char *const *ats, size_t n, json_t **out,
+				 struct dt_strbuf *err)
 {
 	const struct dt_entity *e = dt_entity_find("record_entry");
 	struct entry_facts ef = { .by = DT_STRBUF_INIT };
@@ -220,6 +254,23 @@ enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_ac
 		size_t n0 = s->problems.n;
 		rc = dt_signoff_decide(&s->problems, &sg, &ef.f, &del);
 		dt_store_problems_noted(s, n0, err);
+		if (rc == DT_OK && who->named) {
+			/* a carried-over record book: the mentor the contracts name */
+			int64_t m = named_for_site(&ef);
+			if (i == 0)
+				sg.mentor_id = m;
+			else if (m != sg.mentor_id)
+				rc = dt_error(err, DT_EINVAL,
+					      "record-book entry %lld: another mentor than the "
+					      "batch's",
+					      (long long)ids[i]);
+			del = m == 0;
+		}
+		if (rc == DT_OK && ats && ats[i] && strncmp(ats[i], ef.date, 10) < 0)
+			rc = dt_error(
+				err, DT_EINVAL,
+				"record-book entry %lld: a sign-off at %s is before its date %s",
+				(long long)ids[i], ats[i], ef.date);
 		if (i == 0) {
 			delegate = del;
 			snprintf(reg, sizeof(reg), "%06lld", (long long)ef.region);
@@ -227,6 +278,8 @@ enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_ac
 		json_array_append_new(idlist, json_integer(ids[i]));
 	}
 	mentor = delegate ? 0 : sg.mentor_id;
+	if (rc == DT_OK && who->named && mentor)
+		rc = mentor_name(s, mentor, &mname, err);
 	const char *by = mentor ? mname.buf : a->login;
 	if (rc == DT_OK) {
 		struct dt_db_stmt *st = dt_sql_prepare(
@@ -238,7 +291,7 @@ enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_ac
 			rc = DT_EDB;
 		for (size_t i = 0; i < n && rc == DT_OK; i++) {
 			dt_db_bind_text(st, 1, by, -1);
-			dt_db_bind_text(st, 2, now, -1);
+			dt_db_bind_text(st, 2, ats && ats[i] ? ats[i] : now, -1);
 			dt_db_bind_text(st, 3, now, -1);
 			if (mentor)
 				dt_db_bind_int64(st, 4, mentor);
@@ -263,6 +316,13 @@ enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_ac
 				  who->account_id ? json_integer(who->account_id) : json_null(),
 				  "signed_delegate", delegate);
 		after = json_pack("{s:O, s:s, s:o}", "ids", idlist, "region", reg, "set", set);
+		if (after && ats) {
+			/* each entry's own signed_at, laid over the set's */
+			json_t *at = json_array();
+			for (size_t i = 0; i < n; i++)
+				json_array_append_new(at, json_string(ats[i] ? ats[i] : now));
+			json_object_set_new(after, "at", at);
+		}
 		rc = dt_audit_append(s, a, "record_entry.signoff_batch", "record_entry", 0, NULL,
 				     after, err);
 	}
@@ -276,6 +336,31 @@ enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_ac
 	dt_strbuf_release(&mname);
 	dt_strbuf_release(&ef.by);
 	return rc;
+}
+
+enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_actor *a,
+					  const struct dt_scope *scope,
+					  const struct dt_store_signer *who, const int64_t *ids,
+					  size_t n, json_t **out, struct dt_strbuf *err)
+{
+	return signoff_batch(s, a, scope, who, ids, NULL, n, out, err);
+}
+
+enum dt_err dt_store_record_signoff_batch_at(struct dt_store *s, const struct dt_actor *a,
+					     const struct dt_scope *scope,
+					     const struct dt_store_signer *who, const int64_t *ids,
+					     const char *const *ats, size_t n, json_t **out,
+					     struct dt_strbuf *err)
+{
+	char now[DT_TIME_STRLEN];
+	dt_time_now(now);
+	for (size_t i = 0; i < n; i++)
+		if (ats[i] && (!dt_time_shaped(ats[i]) || strcmp(ats[i], now) > 0))
+			return dt_error(err, DT_EINVAL,
+					"sign-off time of entry %lld: expected a time "
+					"YYYY-MM-DDTHH:MM:SS.mmmZ not in the future",
+					(long long)ids[i]);
+	return signoff_batch(s, a, scope, who, ids, ats, n, out, err);
 }
 
 /* The WHERE of the entries waiting for @who within @scope, its values in @binds. */

@@ -355,6 +355,34 @@ enum dt_err dt_store_record_signoff_batch(struct dt_store *s, const struct dt_ac
 					  size_t n, json_t **out, struct dt_strbuf *err);
 
 /**
+ * Inside dt_store_begin()'s transaction, gather the audit events of the
+ * creates of @entity (NULL: stop) made by @a into one event
+ * "<entity>.create_batch" (entity_id NULL, after {"ids": [...], "cols":
+ * {...}}: each row the create's after without its id, its nulls, a region
+ * equal to the first row's, a created_at equal to the row before's and an
+ * updated_at equal to its created_at; by column, each column the list of
+ * the rows' values, null where a row has none, or the one value when all
+ * rows have it; the rows of one region, the event's), written before any
+ * other event or a row of another region, at
+ * 1,000 rows and at the commit: a generated pilot's record books
+ * (store/coverage.c folds the rows into each record).
+ */
+void dt_store_audit_defer(struct dt_store *s, const struct dt_actor *a, const char *entity);
+
+/**
+ * The same, entry @ids[i] signed as made at @ats[i] (as
+ * dt_store_record_signoff_at(); NULL: now), the times listed in the
+ * event's after as "at" beside "ids": a carried-over record book (the
+ * demo's history).  A named signer (@who->named) signs as the mentor the
+ * entries' contracts name for their site, one mentor for the batch.
+ */
+enum dt_err dt_store_record_signoff_batch_at(struct dt_store *s, const struct dt_actor *a,
+					     const struct dt_scope *scope,
+					     const struct dt_store_signer *who, const int64_t *ids,
+					     const char *const *ats, size_t n, json_t **out,
+					     struct dt_strbuf *err);
+
+/**
  * The entries waiting for @who's sign-off within @scope, oldest first:
  * *@items an array of {id, contract_id, trainee_id, trainee_name, date,
  * site, hours, content, mentor}, @limit from @offset; *@total all of them.

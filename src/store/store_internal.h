@@ -78,6 +78,22 @@ struct dt_store {
 	bool head_cached, head_dirty;
 	int64_t head_id;
 	char head_hash[65];
+	/*
+	 * Creates of defer_entity gathered for one audit event (dt_store_audit_defer):
+	 * their ids and rows, the first row's region, the last created_at written.
+	 * A rolled-back savepoint while rows wait breaks the batch (the commit fails).
+	 */
+	const char *defer_entity;
+	const struct dt_actor *defer_actor;
+	json_t *defer_ids, *defer_rows;
+	long defer_region;
+	char defer_last[32];
+	bool defer_broken;
+	uint64_t defer_flushes; /* events written from them so far */
+	struct {
+		size_t n;         /* rows waiting when the savepoint began */
+		uint64_t flushes; /* and defer_flushes then */
+	} defer_mark[16];         /* per open savepoint (the first 16) */
 	/* today for supervision writes (dt_store_set_today); year 0: the clock */
 	struct dt_date as_of;
 };
@@ -141,6 +157,8 @@ enum dt_err dt_agg_flush(struct dt_store *s, struct dt_strbuf *err);
 /* audit.c */
 /** Write the chain head to the meta table if bulk appends left it stale. */
 enum dt_err dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err);
+/* Write the creates dt_store_audit_defer() gathered as one event (none: nothing). */
+enum dt_err dt_audit_flush_deferred(struct dt_store *s, struct dt_strbuf *err);
 enum dt_err dt_audit_append(struct dt_store *s, const struct dt_actor *a, const char *action,
 			    const char *entity, int64_t entity_id, json_t *before, json_t *after,
 			    struct dt_strbuf *err);
@@ -290,6 +308,9 @@ enum dt_err dt_rules_delete(struct dt_store *s, const struct dt_entity *e, json_
  */
 json_t *dt_rules_ref(struct dt_store *s, const struct dt_entity *e, json_t *row, json_t *refs,
 		     const char *field);
+
+/* contract.c: has @t the shape of dt_time_now()'s text, with a real date? */
+bool dt_time_shaped(const char *t);
 
 /*
  * signoff.c: may @who sign entry @entry (its row as dt_crud_get gives it)?

@@ -85,6 +85,17 @@ static int64_t entry(struct fx *f, int64_t con, int day, const char *site)
 				   "date", date, "site", site, "hours", 1.0, "content", "实训"));
 }
 
+/* The records check: how many records differ, their lines in @report (reset first). */
+static int64_t records_differ(struct fx *f, struct dt_strbuf *report)
+{
+	int64_t found = -1, records = 0;
+	dt_strbuf_reset(report);
+	assert_int_equal(dt_store_records_check(f->s, report, 20, &found, &records, &f->err),
+			 DT_OK);
+	assert_true(records > 0);
+	return found;
+}
+
 static void test_register_and_contracts(void **state)
 {
 	struct fx *f = *state;
@@ -275,20 +286,89 @@ static void test_batch_all_or_nothing(void **state)
 	json_decref(out);
 	/* the records check folds every batch event into its entries */
 	struct dt_strbuf report = DT_STRBUF_INIT;
-	int64_t found = -1, records = 0;
-	assert_int_equal(dt_store_records_check(f->s, &report, 20, &found, &records, &f->err),
-			 DT_OK);
-	if (found)
+	if (records_differ(f, &report))
 		fail_msg("records check: %s", report.buf);
 	/* and finds an entry changed behind its back */
 	char sql[128];
 	snprintf(sql, sizeof(sql), "UPDATE record_entry SET signed_by = 'x' WHERE id = %lld",
 		 (long long)zh);
 	fx_sql_exec(f, sql);
-	dt_strbuf_reset(&report);
-	assert_int_equal(dt_store_records_check(f->s, &report, 20, &found, &records, &f->err),
+	assert_int_equal(records_differ(f, &report), 1);
+	dt_strbuf_release(&report);
+}
+
+/*
+ * A carried-over record book as `gen` writes it: the creates gathered into
+ * one audit event (dt_store_audit_defer), the sign-offs of each site in one
+ * batch with each entry's own time, by the mentor the contract names; a
+ * refused batch inside the transaction leaves the gathered creates as they
+ * were.  The records check finds every entry as the batches say, and an
+ * entry edited or deleted behind their back.
+ */
+static void test_carried_over_book(void **state)
+{
+	struct fx *f = *state;
+	struct world x = setup_world(f);
+	int64_t before = fx_audit_count(f);
+	assert_int_equal(dt_store_begin(f->s, &f->err), DT_OK);
+	dt_store_audit_defer(f->s, &f->actor, "record_entry");
+	int64_t co[3], sc[2];
+	for (int i = 0; i < 3; i++)
+		co[i] = entry(f, x.c1, 2 * i, "company");
+	for (int i = 0; i < 2; i++)
+		sc[i] = entry(f, x.c1, 2 * i + 1, "school");
+	assert_int_equal(fx_audit_count(f), before); /* gathered, not yet written */
+	static const struct dt_store_signer named = { DT_SIGNER_ANY, 0, true };
+	/* a time before the entry's date refuses the batch, which changes nothing */
+	const char *bad[] = { "2025-08-30T08:00:00.000Z", NULL };
+	assert_int_equal(dt_store_record_signoff_batch_at(f->s, &f->actor, NULL, &named, sc, bad, 2,
+							  NULL, &f->err),
+			 DT_EINVAL);
+	/* entries of two mentors are two batches */
+	int64_t mixed[] = { co[0], sc[0] };
+	const char *none[] = { NULL, NULL };
+	assert_int_equal(dt_store_record_signoff_batch_at(f->s, &f->actor, NULL, &named, mixed,
+							  none, 2, NULL, &f->err),
+			 DT_EINVAL);
+	const char *at[] = { "2025-09-03T01:02:03.004Z", NULL, "2025-09-09T09:00:00.000Z" };
+	json_t *out = NULL;
+	assert_int_equal(dt_store_record_signoff_batch_at(f->s, &f->actor, NULL, &named, co, at, 3,
+							  &out, &f->err),
 			 DT_OK);
-	assert_int_equal(found, 1);
+	assert_string_equal(fx_str(out, "signed_by"), "王师傅");
+	json_decref(out);
+	assert_int_equal(dt_store_commit(f->s, &f->err), DT_OK);
+	dt_store_audit_defer(f->s, NULL, NULL);
+	/* one create batch (written before the sign-off), one sign-off batch */
+	assert_int_equal(fx_audit_count(f), before + 2);
+	char sql[200];
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM audit WHERE id > %lld AND entity = 'record_entry' AND "
+		 "entity_id IS NULL AND action = 'create_batch'",
+		 (long long)before);
+	assert_int_equal(fx_sql_int(f, sql), 1);
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM record_entry WHERE id = %lld AND "
+		 "signed_at = '2025-09-03T01:02:03.004Z' AND signed_mentor_id = %lld",
+		 (long long)co[0], (long long)x.m1);
+	assert_int_equal(fx_sql_int(f, sql), 1);
+	struct dt_strbuf report = DT_STRBUF_INIT;
+	if (records_differ(f, &report))
+		fail_msg("records check: %s", report.buf);
+	/* a sign-off time, a content, a deleted entry: each found */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE record_entry SET signed_at = '2025-09-04T01:02:03.004Z' WHERE id = %lld",
+		 (long long)co[0]);
+	fx_sql_exec(f, sql);
+	snprintf(sql, sizeof(sql), "UPDATE record_entry SET content = 'x' WHERE id = %lld",
+		 (long long)sc[1]);
+	fx_sql_exec(f, sql);
+	snprintf(sql, sizeof(sql), "DELETE FROM record_entry WHERE id = %lld", (long long)co[2]);
+	fx_sql_exec(f, sql);
+	assert_int_equal(records_differ(f, &report), 3);
+	assert_non_null(strstr(report.buf, "signed_at differs"));
+	assert_non_null(strstr(report.buf, "content differs"));
+	assert_non_null(strstr(report.buf, "deleted without an audit event"));
 	dt_strbuf_release(&report);
 }
 
@@ -297,6 +377,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_register_and_contracts, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_batch_all_or_nothing, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_carried_over_book, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
