@@ -685,7 +685,10 @@ static void make_old(struct fx *f, int64_t upd, const char *full, int64_t v2_fro
 		    "DROP INDEX IF EXISTS contract_company_mentor; DROP INDEX IF EXISTS contract_school_mentor; "
 		    "ALTER TABLE contract DROP COLUMN company_mentor_id; ALTER TABLE contract DROP COLUMN school_mentor_id; "
 		    "ALTER TABLE record_entry DROP COLUMN signed_mentor_id; ALTER TABLE record_entry DROP COLUMN signed_account_id; "
-		    "ALTER TABLE record_entry DROP COLUMN signed_delegate; ALTER TABLE account DROP COLUMN mentor_id; ",
+		    "ALTER TABLE record_entry DROP COLUMN signed_delegate; ALTER TABLE account DROP COLUMN mentor_id; "
+		    /* and the tables 015 makes */
+		    "DROP TABLE pub_fts; DROP TABLE pub_case_comment; DROP TABLE pub_case_version; "
+		    "DROP TABLE pub_item; DROP TABLE pub_case; ",
 		    &err) != DT_OK)
 		fail_msg("old table: %s", err.buf);
 	struct dt_db_stmt *ins = fx_prepare(
