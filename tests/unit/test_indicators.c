@@ -346,7 +346,10 @@ static void test_retained_window_upgrade(void **state)
 		"DROP INDEX IF EXISTS contract_company_mentor; DROP INDEX IF EXISTS contract_school_mentor; "
 		"ALTER TABLE contract DROP COLUMN company_mentor_id; ALTER TABLE contract DROP COLUMN school_mentor_id; "
 		"ALTER TABLE record_entry DROP COLUMN signed_mentor_id; ALTER TABLE record_entry DROP COLUMN signed_account_id; "
-		"ALTER TABLE record_entry DROP COLUMN signed_delegate; ALTER TABLE account DROP COLUMN mentor_id; ");
+		"ALTER TABLE record_entry DROP COLUMN signed_delegate; ALTER TABLE account DROP COLUMN mentor_id; "
+		/* and the tables 015 makes */
+		"DROP TABLE pub_fts; DROP TABLE pub_case_comment; DROP TABLE pub_case_version; "
+		"DROP TABLE pub_item; DROP TABLE pub_case; ");
 	fx_sql_exec(f, "PRAGMA user_version = 5");
 	fx_sql_exec(
 		f, "CREATE TABLE audit_old AS SELECT id, strftime('%Y-%m-%dT%H:%M:%S', ts / 1000, "
