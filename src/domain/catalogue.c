@@ -296,6 +296,8 @@ const struct dt_message_def dt_catalogue[] = {
 	  "the inspector pool needs at least 2 inspectors ({count} now)" },
 	{ "inspection.no_candidates", C, "本计划的地区和对象类型下没有可抽取的对象",
 	  "there is nothing to draw for this plan's region and kinds of object" },
+	{ "publication.withdrawn", C, "这份公布的数据已经撤回", "this publication is already withdrawn" },
+	{ "publication.not_pilot", E, "地区 {region} 不是试点城市", "region {region} is not a pilot city" },
 	{ "inspection.not_revealed", C, "督查计划 {plan} 的随机种子尚未公开，不能验证",
 	  "the seed of inspection plan {plan} is not yet revealed: nothing to verify" },
 	{ "inspection.sealed", DT_ECRYPTO, "督查计划 {plan} 的种子无法用此密钥文件解封",

@@ -46,6 +46,7 @@ enum dt_perm {
 	DT_P_INSPECT =
 		1 << 19, /* conduct inspections one is drawn for, record and verify findings */
 	DT_P_RECTIFY = 1 << 20, /* rectify one's own organisation's findings */
+	DT_P_PUBLISH = 1 << 21, /* publish a pilot city's figures (the nation, a province) */
 				/* a new permission is named in auth.c's perm_names too */
 };
 
@@ -317,6 +318,12 @@ int dt_h_temp_file(char *path, size_t n, const char *ext);
 void dt_h_send_file(struct dt_ctx *c, const char *path, int format, const char *name);
 /* h_indicators.c: the supervision indicators of a region and year */
 void dt_h_supervision_indicators(struct dt_ctx *c);
+
+/* h_publications.c: published figures (docs/PORTAL.md) */
+void dt_h_publication_create(struct dt_ctx *c);
+void dt_h_publications_list(struct dt_ctx *c);
+void dt_h_publication_get(struct dt_ctx *c);
+void dt_h_publication_withdraw(struct dt_ctx *c);
 void dt_h_get(struct dt_ctx *c);
 void dt_h_create(struct dt_ctx *c);
 void dt_h_update(struct dt_ctx *c);
