@@ -56,43 +56,25 @@ int cmd_publish(int argc, char **argv)
 		goto out;
 	}
 	if (region) {
-		pilots = json_array();
-		json_array_append_new(pilots, json_integer(region));
+		rc = dt_engine_publish(db.store, cli_actor(), NULL, region, p.year, &out, &err);
+		if (rc == DT_OK) {
+			pilots = json_array();
+			json_array_append(pilots, out);
+		}
 	} else {
-		/* every pilot city */
-		json_t *all = NULL, *it;
-		size_t i;
-		rc = dt_engine_pilots(db.store, &all, &err);
-		if (rc != DT_OK) {
-			rc = cli_fail(rc, &err);
-			goto out;
-		}
-		pilots = json_array();
-		json_array_foreach(all, i, it)
-		{
-			int code = dt_engine_pilot_region(it);
-			if (dt_region_level(code) == 2)
-				json_array_append_new(pilots, json_integer(code));
-		}
-		json_decref(all);
+		rc = dt_engine_publish_pilots(db.store, cli_actor(), NULL, p.year, &pilots, &err);
+	}
+	if (rc != DT_OK) {
+		rc = cli_fail(rc, &err);
+		goto out;
 	}
 	size_t i;
 	json_t *it;
-	rc = 0;
 	json_array_foreach(pilots, i, it)
-	{
-		int code = (int)json_integer_value(it);
-		json_decref(out);
-		out = NULL;
-		dt_strbuf_reset(&err);
-		int r = dt_engine_publish(db.store, cli_actor(), NULL, code, p.year, &out, &err);
-		if (r != DT_OK) {
-			rc = cli_fail(r, &err);
-			goto out;
-		}
-		printf("published: %06d %d (publication %lld)\n", code, p.year,
-		       (long long)json_integer_value(json_object_get(out, "id")));
-	}
+		printf("published: %06lld %d (publication %lld)\n",
+		       (long long)json_integer_value(json_object_get(it, "region")), p.year,
+		       (long long)json_integer_value(json_object_get(it, "id")));
+	rc = 0;
 out:
 	json_decref(pilots);
 	json_decref(out);

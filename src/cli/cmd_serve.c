@@ -268,7 +268,9 @@ int cmd_serve(int argc, char **argv)
 		case 'F': dcfg.mail_from = optarg; break;
 		case 'W': dcfg.webhook_url = optarg; break;
 		case 'N': rc = cli_int_arg("--notify-lease", optarg, 2, 3600, &lease); break;
-		case 'R': rc = cli_int_arg("--portal-rate", optarg, 0, 1000000, &portal_rate); break;
+		case 'R':
+			rc = cli_int_arg("--portal-rate", optarg, 0, 1000000, &portal_rate);
+			break;
 		default: rc = cli_common_opt(c, &db); break;
 		}
 		if (rc != CLI_CONTINUE)

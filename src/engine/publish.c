@@ -37,9 +37,9 @@ void dt_engine_score_parts(json_t *indicators)
 	}
 }
 
-static const char *const keep[] = { "code",   "name_zh",  "name_en",    "unit",
-				    "direction", "value",  "target",     "baseline",
-				    "attainment", "weight", "part",      NULL };
+static const char *const keep[] = { "code",       "name_zh", "name_en", "unit",
+				    "direction",  "value",   "target",  "baseline",
+				    "attainment", "weight",  "part",    NULL };
 
 enum dt_err dt_engine_publication_snapshot(struct dt_store *s, int region, int year, int today,
 					   json_t **out, struct dt_strbuf *err)
@@ -74,8 +74,8 @@ enum dt_err dt_engine_publication_snapshot(struct dt_store *s, int region, int y
 	json_t *reg = json_object_get(ind, "region");
 	json_array_foreach(json_object_get(rank, "items"), i, it)
 	{
-		const char *c = json_string_value(
-			json_object_get(json_object_get(it, "region"), "code"));
+		const char *c =
+			json_string_value(json_object_get(json_object_get(it, "region"), "code"));
 		if (c && !strcmp(c, json_string_value(json_object_get(reg, "code"))))
 			mine = it;
 	}
@@ -133,5 +133,33 @@ enum dt_err dt_engine_withdraw(struct dt_store *s, const struct dt_actor *a, con
 	json_decref(cur);
 	if (rc == DT_OK)
 		rc = dt_store_publication_withdraw(s, a, id, out, err);
+	return rc;
+}
+
+enum dt_err dt_engine_publish_pilots(struct dt_store *s, const struct dt_actor *a, const char *role,
+				     int year, json_t **out, struct dt_strbuf *err)
+{
+	json_t *all = NULL, *it;
+	size_t i;
+	enum dt_err rc = dt_engine_pilots(s, &all, err);
+	if (rc != DT_OK)
+		return rc;
+	*out = json_array();
+	json_array_foreach(all, i, it)
+	{
+		int code = dt_engine_pilot_region(it);
+		if (dt_region_level(code) != 2)
+			continue;
+		json_t *pub = NULL;
+		rc = dt_engine_publish(s, a, role, code, year, &pub, err);
+		if (rc != DT_OK)
+			break;
+		json_array_append_new(*out, pub);
+	}
+	json_decref(all);
+	if (rc != DT_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
 }

@@ -37,6 +37,14 @@ void dt_engine_score_parts(json_t *indicators);
 enum dt_err dt_engine_publish(struct dt_store *s, const struct dt_actor *a, const char *role,
 			      int region, int year, json_t **out, struct dt_strbuf *err);
 
+/**
+ * Publish the figures of every pilot city for @year as dt_engine_publish()
+ * does (the CLI without --region, the demo): *@out the publications, a new
+ * array; the first failure stops.
+ */
+enum dt_err dt_engine_publish_pilots(struct dt_store *s, const struct dt_actor *a, const char *role,
+				     int year, json_t **out, struct dt_strbuf *err);
+
 /** Withdraw publication @id under the same rule; *@out it as it now is. */
 enum dt_err dt_engine_withdraw(struct dt_store *s, const struct dt_actor *a, const char *role,
 			       int64_t id, json_t **out, struct dt_strbuf *err);

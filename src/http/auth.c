@@ -45,10 +45,9 @@ static const struct {
 
 /* The permissions' names, by bit: the role table as openapi.json shows it. */
 static const char *const perm_names[] = {
-	"read",     "pilot",   "org",    "programme", "partner",   "demand",  "trainee",
-	"contract", "approve", "record", "signoff",   "assess",    "refdata", "pii:read",
-	"audit",    "monitor", "target", "alert",     "supervise", "inspect", "rectify",
-	"publish",
+	"read",    "pilot",  "org",       "programme", "partner", "demand",   "trainee", "contract",
+	"approve", "record", "signoff",   "assess",    "refdata", "pii:read", "audit",   "monitor",
+	"target",  "alert",  "supervise", "inspect",   "rectify", "publish",
 };
 
 const char *dt_perm_name(unsigned bit)

@@ -829,8 +829,9 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			res->route = "(405)";
 		} else if (dt_ui_serve(&c, method)) {
 			res->route = "(ui)"; /* the web application (h_ui.c) */
-		} else if (dt_portal_serve(&c, method,
-					   !(req->path_len >= 5 && !memcmp(req->path, "/api/", 5)))) {
+		} else if (dt_portal_serve(
+				   &c, method,
+				   !(req->path_len >= 5 && !memcmp(req->path, "/api/", 5)))) {
 			res->route = "(portal)"; /* the public portal and its 404 (src/portal) */
 		} else {
 			dt_reply_code(&c, 404, NULL, "http.not_found", NULL);

@@ -44,8 +44,9 @@ static void *fanout_main(void *arg)
 	while (!atomic_load(&f.stop)) {
 		if (!listening) {
 			dt_strbuf_reset(&err);
-			listening = dt_store_listen(f.store, DT_STORE_CHANNEL_AUTH, &err) == DT_OK &&
-				    dt_store_listen(f.store, DT_STORE_CHANNEL_PORTAL, &err) == DT_OK;
+			listening =
+				dt_store_listen(f.store, DT_STORE_CHANNEL_AUTH, &err) == DT_OK &&
+				dt_store_listen(f.store, DT_STORE_CHANNEL_PORTAL, &err) == DT_OK;
 			if (listening) {
 				dt_auth_invalidate(); /* whatever was said while we were away */
 				dt_portal_changed();

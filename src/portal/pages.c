@@ -71,7 +71,8 @@ static const struct {
 	  "with a target). The weights are published with these figures, in the table below." },
 	{ "weights", "公布的权重", "The published weights" },
 	{ "city.inspections", "督查结果", "Inspection results" },
-	{ "insp.title", "双随机、一公开：督查结果", "Double random, one public: inspection results" },
+	{ "insp.title", "双随机、一公开：督查结果",
+	  "Double random, one public: inspection results" },
 	{ "insp.intro",
 	  "督查对象和督查人员均随机抽取；检查完成且发现的问题全部整改后，结果在此公开。",
 	  "Objects and inspectors are drawn at random; once an inspection is done and every "
@@ -97,7 +98,8 @@ static const struct {
 	{ "places.none", "没有符合条件的培训岗位。", "No training places match." },
 	{ "places.total", "共 %s 个岗位", "%s places in all" },
 	{ "nf.title", "页面不存在", "Page not found" },
-	{ "nf.text", "您要找的页面不存在或已移除。", "The page you asked for does not exist or was removed." },
+	{ "nf.text", "您要找的页面不存在或已移除。",
+	  "The page you asked for does not exist or was removed." },
 	{ "nf.home", "返回首页", "Back to the home page" },
 	{ "feed.pub", "%s：%s 年试点数据公布", "%s: the pilot's figures for %s published" },
 	{ "feed.insp", "督查结果：%s（%s）", "Inspection result: %s (%s)" },
@@ -282,7 +284,8 @@ static void page_begin(struct dt_portal_req *p, const char *title)
 	dt_strbuf_adds(o, "</ul></nav><p class=\"tools\">");
 	/* the other language: the same page */
 	dt_strbuf_addf(o, "<a lang=\"%s\" hreflang=\"%s\" href=\"",
-		       p->lang == DT_LANG_EN ? "zh-CN" : "en", p->lang == DT_LANG_EN ? "zh-CN" : "en");
+		       p->lang == DT_LANG_EN ? "zh-CN" : "en",
+		       p->lang == DT_LANG_EN ? "zh-CN" : "en");
 	if (p->lang != DT_LANG_EN)
 		dt_strbuf_adds(o, strcmp(p->path, "/") ? "/en" : "/en/");
 	if (p->lang != DT_LANG_EN && !strcmp(p->path, "/"))
@@ -302,7 +305,8 @@ static void page_begin(struct dt_portal_req *p, const char *title)
 	esc(p, W(p, p->care ? "care.off" : "care.on"));
 	dt_strbuf_adds(o, "</a> <a href=\"/app/login\">");
 	esc(p, W(p, "signin"));
-	dt_strbuf_adds(o, "</a></p></div></header><main id=\"main\" class=\"wrap\" tabindex=\"-1\">");
+	dt_strbuf_adds(o,
+		       "</a></p></div></header><main id=\"main\" class=\"wrap\" tabindex=\"-1\">");
 }
 
 static void page_end(struct dt_portal_req *p)
@@ -397,7 +401,8 @@ static void slot_cities(struct dt_portal_req *p)
 		dt_strbuf_adds(p->out, "<ul class=\"cards\">");
 	json_array_foreach(pubs, i, it)
 	{
-		json_t *snap = json_object_get(it, "snapshot"), *reg = json_object_get(snap, "region");
+		json_t *snap = json_object_get(it, "snapshot"),
+		       *reg = json_object_get(snap, "region");
 		char path[48];
 		snprintf(path, sizeof(path), "/cities/%06lld",
 			 (long long)json_integer_value(json_object_get(it, "region")));
@@ -481,13 +486,14 @@ static void inspections_table(struct dt_portal_req *p, int city, int level)
 		return;
 	}
 	(void)level;
-	static const char *const head[] = { "year",	"insp.plan", "city",	       "insp.object",
+	static const char *const head[] = { "year",      "insp.plan",       "city", "insp.object",
 					    "insp.date", "insp.conclusion", NULL };
 	table_head(p, NULL, head);
 	json_array_foreach(arr, i, it)
 	{
 		char y[16], kind[40];
-		snprintf(y, sizeof(y), "%lld", (long long)json_integer_value(json_object_get(it, "year")));
+		snprintf(y, sizeof(y), "%lld",
+			 (long long)json_integer_value(json_object_get(it, "year")));
 		snprintf(kind, sizeof(kind), "kind.%s", str(it, "object_kind"));
 		dt_strbuf_addf(p->out, "<tr id=\"i%lld\">",
 			       (long long)json_integer_value(json_object_get(it, "id")));
@@ -540,7 +546,8 @@ static int render_city(struct dt_portal_req *p)
 	h(p, 1, NULL, name);
 	dt_strbuf_adds(p->out, "<p class=\"meta\">");
 	esc(p, W(p, "year"));
-	dt_strbuf_addf(p->out, " %lld · ", (long long)json_integer_value(json_object_get(pub, "year")));
+	dt_strbuf_addf(p->out, " %lld · ",
+		       (long long)json_integer_value(json_object_get(pub, "year")));
 	esc(p, W(p, "published"));
 	dt_strbuf_addf(p->out, " %.10s</p><dl class=\"head\"><dt>", str(pub, "published_at"));
 	esc(p, W(p, "score"));
@@ -624,8 +631,8 @@ static int render_city(struct dt_portal_req *p)
 
 /* ---- training places ---- */
 
-static void select_of(struct dt_portal_req *p, const char *name, const char *label,
-		      json_t *facets, const char *kind, const char *chosen)
+static void select_of(struct dt_portal_req *p, const char *name, const char *label, json_t *facets,
+		      const char *kind, const char *chosen)
 {
 	dt_strbuf_addf(p->out, "<p><label for=\"f-%s\">", name);
 	esc(p, label);
@@ -675,8 +682,9 @@ static int render_places(struct dt_portal_req *p)
 	page_begin(p, W(p, "places.title"));
 	h(p, 1, NULL, W(p, "places.title"));
 	para(p, W(p, "places.intro"));
-	dt_strbuf_addf(p->out, "<form class=\"search\" method=\"get\" action=\"%s/training-places\" "
-			       "role=\"search\">",
+	dt_strbuf_addf(p->out,
+		       "<form class=\"search\" method=\"get\" action=\"%s/training-places\" "
+		       "role=\"search\">",
 		       p->lang == DT_LANG_EN ? "/en" : "");
 	if (p->care)
 		dt_strbuf_adds(p->out, "<input type=\"hidden\" name=\"care\" value=\"1\">");
@@ -691,8 +699,8 @@ static int render_places(struct dt_portal_req *p)
 		double total = 0;
 		json_t *it;
 		size_t i;
-		json_array_foreach(rows, i, it)
-		total += (double)json_integer_value(json_object_get(it, "places"));
+		json_array_foreach(rows, i, it) total +=
+			(double)json_integer_value(json_object_get(it, "places"));
 		struct dt_strbuf t = DT_STRBUF_INIT, cnt = DT_STRBUF_INIT;
 		count_text(&cnt, total);
 		fill2(p, &t, "places.total", cnt.buf, "");
@@ -702,9 +710,9 @@ static int render_places(struct dt_portal_req *p)
 		dt_strbuf_adds(p->out, "</p>");
 		dt_strbuf_release(&t);
 		dt_strbuf_release(&cnt);
-		static const char *const head[] = { "places.city", "places.occupation",
-						    "places.enterprise", "year", "places.places",
-						    NULL };
+		static const char *const head[] = { "places.city",       "places.occupation",
+						    "places.enterprise", "year",
+						    "places.places",     NULL };
 		table_head(p, NULL, head);
 		json_array_foreach(rows, i, it)
 		{
@@ -717,7 +725,8 @@ static int render_places(struct dt_portal_req *p)
 			td(p, name_in(p, it, "enterprise", "enterprise_en"));
 			td(p, y);
 			dt_strbuf_adds(p->out, "<td>");
-			count_text(p->out, (double)json_integer_value(json_object_get(it, "places")));
+			count_text(p->out,
+				   (double)json_integer_value(json_object_get(it, "places")));
 			dt_strbuf_adds(p->out, "</td></tr>");
 		}
 		table_end(p);
@@ -777,7 +786,8 @@ static void feed_publications(struct dt_portal_req *p)
 			 (long long)json_integer_value(json_object_get(it, "id")));
 		snprintf(link, sizeof(link), "/cities/%06lld",
 			 (long long)json_integer_value(json_object_get(it, "region")));
-		snprintf(y, sizeof(y), "%lld", (long long)json_integer_value(json_object_get(it, "year")));
+		snprintf(y, sizeof(y), "%lld",
+			 (long long)json_integer_value(json_object_get(it, "year")));
 		struct dt_strbuf t = DT_STRBUF_INIT;
 		/* fill2 escapes; the entry escapes again: build the raw title instead */
 		const char *f = W(p, "feed.pub");
@@ -835,8 +845,9 @@ static int render_feed(struct dt_portal_req *p)
 {
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);
-	dt_strbuf_adds(p->out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-			       "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\"><title>");
+	dt_strbuf_adds(p->out,
+		       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		       "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\"><title>");
 	esc(p, W(p, "site"));
 	dt_strbuf_adds(p->out, "</title><id>");
 	esc(p, p->base);
@@ -905,14 +916,25 @@ const struct dt_portal_page dt_portal_pages[] = {
 	{ "/", DT_PAGE_SITEMAP, DT_PAGE_HTML, { NULL }, render_home },
 	{ "/cities/", DT_PAGE_PREFIX, DT_PAGE_HTML, { NULL }, render_city },
 	{ "/inspection-results", DT_PAGE_SITEMAP, DT_PAGE_HTML, { NULL }, render_inspections },
-	{ "/training-places", DT_PAGE_SITEMAP, DT_PAGE_HTML, { "city", "occupation" }, render_places },
-	{ "/feed.atom", DT_PAGE_NOLANG | DT_PAGE_HOST, "application/atom+xml; charset=utf-8",
+	{ "/training-places",
+	  DT_PAGE_SITEMAP,
+	  DT_PAGE_HTML,
+	  { "city", "occupation" },
+	  render_places },
+	{ "/feed.atom",
+	  DT_PAGE_NOLANG | DT_PAGE_HOST,
+	  "application/atom+xml; charset=utf-8",
 	  { NULL },
 	  render_feed },
-	{ "/sitemap.xml", DT_PAGE_NOLANG | DT_PAGE_HOST, "application/xml; charset=utf-8",
+	{ "/sitemap.xml",
+	  DT_PAGE_NOLANG | DT_PAGE_HOST,
+	  "application/xml; charset=utf-8",
 	  { NULL },
 	  render_sitemap },
-	{ "/robots.txt", DT_PAGE_NOLANG | DT_PAGE_HOST, "text/plain; charset=utf-8", { NULL },
+	{ "/robots.txt",
+	  DT_PAGE_NOLANG | DT_PAGE_HOST,
+	  "text/plain; charset=utf-8",
+	  { NULL },
 	  render_robots },
 	{ NULL, 0, NULL, { NULL }, NULL },
 };

@@ -50,9 +50,9 @@ void dt_portal_esc(struct dt_strbuf *out, const char *s)
 
 /* ---- the generation ---- */
 
-static atomic_llong known_gen;      /* the generation last read (0: never) */
+static atomic_llong known_gen;        /* the generation last read (0: never) */
 static atomic_bool must_check = true; /* read it again before the next answer */
-static atomic_llong checked_at;     /* CLOCK_MONOTONIC ms of the last read */
+static atomic_llong checked_at;       /* CLOCK_MONOTONIC ms of the last read */
 
 void dt_portal_changed(void)
 {
@@ -162,7 +162,8 @@ static bool cache_answer(const char *key, int64_t gen, bool gzip, const char *in
 		if (strcmp(e->key, key) || e->gen != gen)
 			continue;
 		hit = true;
-		dt_http_add_header(c->res, "etag", dt_http_strdup(c->req, e->etag, strlen(e->etag)));
+		dt_http_add_header(c->res, "etag",
+				   dt_http_strdup(c->req, e->etag, strlen(e->etag)));
 		if (inm && inm_len == strlen(e->etag) && !memcmp(inm, e->etag, inm_len)) {
 			c->res->status = 304;
 			break;

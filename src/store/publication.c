@@ -14,20 +14,22 @@
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-#define PUB_COLS                                                                            \
+#define PUB_COLS \
 	"id, region, year, published_by, published_at, withdrawn_by, withdrawn_at, snapshot"
 
 /* The row at @st (PUB_COLS) as JSON; the snapshot parsed when @snapshot. */
 static json_t *pub_json(struct dt_db_stmt *st, bool snapshot)
 {
-	json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s}", "id",
-			      (json_int_t)dt_db_column_int64(st, 0), "region",
-			      (json_int_t)dt_db_column_int64(st, 1), "year",
-			      (json_int_t)dt_db_column_int64(st, 2), "published_by",
-			      dt_db_column_text(st, 3), "published_at", dt_db_column_text(st, 4));
+	json_t *o =
+		json_pack("{s:I, s:I, s:I, s:s, s:s}", "id", (json_int_t)dt_db_column_int64(st, 0),
+			  "region", (json_int_t)dt_db_column_int64(st, 1), "year",
+			  (json_int_t)dt_db_column_int64(st, 2), "published_by",
+			  dt_db_column_text(st, 3), "published_at", dt_db_column_text(st, 4));
 	bool w = dt_db_column_type(st, 6) != DT_DB_NULL;
-	json_object_set_new(o, "withdrawn_by", w ? json_string(dt_db_column_text(st, 5)) : json_null());
-	json_object_set_new(o, "withdrawn_at", w ? json_string(dt_db_column_text(st, 6)) : json_null());
+	json_object_set_new(o, "withdrawn_by",
+			    w ? json_string(dt_db_column_text(st, 5)) : json_null());
+	json_object_set_new(o, "withdrawn_at",
+			    w ? json_string(dt_db_column_text(st, 6)) : json_null());
 	if (snapshot) {
 		json_t *snap = json_loads(dt_db_column_text(st, 7), 0, NULL);
 		json_object_set_new(o, "snapshot", snap ? snap : json_null());
@@ -91,9 +93,9 @@ enum dt_err dt_store_publication_insert(struct dt_store *s, const struct dt_acto
 		snprintf(reg, sizeof(reg), "%06d", region);
 		/* the audit event names what was published, not the whole snapshot */
 		after = json_pack("{s:s, s:i, s:O, s:s}", "region", reg, "year", year, "score",
-				  json_object_get(snapshot, "score") ? json_object_get(snapshot,
-										       "score")
-								     : json_null(),
+				  json_object_get(snapshot, "score")
+					  ? json_object_get(snapshot, "score")
+					  : json_null(),
 				  "published_at", now);
 		rc = dt_audit_append(s, a, "publication.publish", "publication", id, NULL, after,
 				     err);
@@ -133,8 +135,8 @@ enum dt_err dt_store_publication_get(struct dt_store *s, const struct dt_scope *
 	return rc;
 }
 
-enum dt_err dt_store_publication_list(struct dt_store *s, const struct dt_scope *scope,
-				      int region, bool current, bool snapshot, json_t **out,
+enum dt_err dt_store_publication_list(struct dt_store *s, const struct dt_scope *scope, int region,
+				      bool current, bool snapshot, json_t **out,
 				      struct dt_strbuf *err)
 {
 	int lo = 0, hi = 999999;
@@ -172,8 +174,8 @@ enum dt_err dt_store_publication_list(struct dt_store *s, const struct dt_scope 
 	return DT_OK;
 }
 
-enum dt_err dt_store_publication_withdraw(struct dt_store *s, const struct dt_actor *a,
-					  int64_t id, json_t **out, struct dt_strbuf *err)
+enum dt_err dt_store_publication_withdraw(struct dt_store *s, const struct dt_actor *a, int64_t id,
+					  json_t **out, struct dt_strbuf *err)
 {
 	char now[DT_TIME_STRLEN];
 	dt_time_now(now);

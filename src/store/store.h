@@ -1155,12 +1155,12 @@ enum dt_err dt_store_publication_get(struct dt_store *s, const struct dt_scope *
  * newest first; with @current only the newest one of each region that is
  * not withdrawn (what the portal shows).  A new array.
  */
-enum dt_err dt_store_publication_list(struct dt_store *s, const struct dt_scope *scope,
-				      int region, bool current, bool snapshot, json_t **out,
+enum dt_err dt_store_publication_list(struct dt_store *s, const struct dt_scope *scope, int region,
+				      bool current, bool snapshot, json_t **out,
 				      struct dt_strbuf *err);
 /** Withdraw publication @id as @a, audited; publication.withdrawn (409) if it is already. */
-enum dt_err dt_store_publication_withdraw(struct dt_store *s, const struct dt_actor *a,
-					  int64_t id, json_t **out, struct dt_strbuf *err);
+enum dt_err dt_store_publication_withdraw(struct dt_store *s, const struct dt_actor *a, int64_t id,
+					  json_t **out, struct dt_strbuf *err);
 /** The portal's generation: grows with every change of what the portal shows. */
 enum dt_err dt_store_portal_generation(struct dt_store *s, int64_t *gen, struct dt_strbuf *err);
 /**
