@@ -18,6 +18,7 @@ enum dt_pub_may dt_publication_may(const char *role, int scope_region, int regio
 	if (!strcmp(role, "admin") || !strcmp(role, "national"))
 		return scope_region ? DT_PUB_DENIED : DT_PUB_OK;
 	if (!strcmp(role, "province"))
-		return dt_region_level(scope_region) == 1 ? DT_PUB_OK : DT_PUB_DENIED;
+		return scope_region && dt_region_level(scope_region) == 1 ? DT_PUB_OK
+									  : DT_PUB_DENIED;
 	return DT_PUB_DENIED;
 }
