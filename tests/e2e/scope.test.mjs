@@ -42,6 +42,7 @@ const jobs = {};      // jobs[login] = id of a job it started (write server)
 const notes = {};     // notes[login] = id of one of its own notifications (write server)
 const sup = {};       // sup[login] = { plan, inspection }: in and out ids (the demo's plans)
 const fnd = {};       // fnd[login] = { finding, inspection }: in and out ids (from the findings lists)
+const pubs = {};      // pubs[login] = { in, out }: publications of pilot cities' figures
 const acc = {};       // acc[login] = { account, spare, session }: accounts it manages and not, sessions not its own
 
 // ---- setup ----
@@ -91,6 +92,7 @@ before(async () => {
   await findRegions(R);
   await findSupervision(R);
   await findFindings(R);
+  await findPublications(R);
   await findAccounts(R, W);
   console.log(`scope walk: ids found in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }, { timeout: 1500000 }); // it may wait for the demo pilot another file makes (helpers.mjs demoDb)
@@ -279,6 +281,20 @@ async function findFindings(R) {
   }
 }
 
+// Publications per role: one it lists, one the admin lists that it does not.
+async function findPublications(R) {
+  const list = async (u) => {
+    const r = await R.get('/api/v1/publications', { token: u.tok.R });
+    return r.status === 200 ? r.json.items : [];
+  };
+  const all = await list(logins.find((u) => u.role === 'admin'));
+  assert.ok(all.length > 1, 'the demo publishes its pilot cities\' figures');
+  for (const u of logins) {
+    const mine = new Set((await list(u)).map((x) => x.id));
+    pubs[u.login] = { in: [...mine][0], out: isScoped(u) ? all.find((x) => !mine.has(x.id))?.id : undefined, missing: 999999 };
+  }
+}
+
 // ---- the cases ----
 
 // A case: one role, one route, one kind (or none), three requests.
@@ -437,6 +453,16 @@ const CASES = {
   // an upload names no record; a file is found by its hash only where it is attached
   // to something in scope (tests/e2e/findings.test.mjs walks that)
   'POST /api/v1/attachments': NONE,
+  // Published figures (h_publications.c): a region outside the scope lists nothing, as a
+  // region with no publication; one outside is published or withdrawn as a missing one.
+  'GET /api/v1/publications': (route) => regionCases(route, (c) => `/api/v1/publications?region=${c}`),
+  'POST /api/v1/publications': (route) => perRole(route, (u) => kase(route, u, 'region', regions[u.login],
+    (c) => ({ method: 'POST', path: '/api/v1/publications', body: { region: String(c), year: YEAR } }),
+    { server: 'W', idIn: 'body' })),
+  'GET /api/v1/publications/{id}': (route) => perRole(route, (u) => kase(route, u, 'publication', pubs[u.login],
+    (id) => ({ method: 'GET', path: `/api/v1/publications/${id}` }), { inOk: (r) => r.status === 200 })),
+  'POST /api/v1/publications/{id}/withdraw': (route) => perRole(route, (u) => kase(route, u, 'publication', pubs[u.login],
+    (id) => ({ method: 'POST', path: `/api/v1/publications/${id}/withdraw` }), { server: 'W', phase: 2 })),
   'GET /api/v1/supervision': (route) => regionCases(route, (c) => `/api/v1/supervision?region=${c}&year=${YEAR}`),
   'GET /api/v1/attachments/{hash}': (route) => perRole(route, (u) => kase(route, u, 'hash', { missing: '0'.repeat(64) },
     (h) => ({ method: 'GET', path: `/api/v1/attachments/${h}` }))),
