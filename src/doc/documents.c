@@ -22,6 +22,7 @@
 #include "domain/occupation.h"
 #include "domain/region.h"
 #include "engine/indicators.h"
+#include "engine/publish.h"
 #include "io/pdf.h"
 #include "core/banned.h"
 
@@ -677,29 +678,23 @@ enum dt_err dt_doc_report(struct dt_store *s, int region, int year, struct dt_do
 		dt_pdf_table_end(p);
 	}
 	{
-		/* the parts: 100 × w × min(attainment, 1.2) / Σw (engine/indicators.c score_of) */
-		double wsum = 0;
-		json_array_foreach(json_object_get(ind, "indicators"), i, it)
-		{
-			double w = json_number_value(json_object_get(it, "weight"));
-			if (w > 0 && json_is_number(json_object_get(it, "attainment")))
-				wsum += w;
-		}
+		/* the parts as the published figures give them (engine/publish.c) */
+		dt_engine_score_parts(json_object_get(ind, "indicators"));
 		static const double w4[4] = { 3, 1, 1.2, 1.2 };
 		const char *head[4] = { T("report.indicator"), T("report.weight"),
 					T("report.attainment"), T("report.part") };
 		dt_pdf_table_begin(p, 4, w4, head);
 		json_array_foreach(json_object_get(ind, "indicators"), i, it)
 		{
-			double w = json_number_value(json_object_get(it, "weight"));
-			json_t *att = json_object_get(it, "attainment");
-			if (!(w > 0) || !json_is_number(att) || !(wsum > 0))
+			json_t *part = json_object_get(it, "part");
+			if (!json_is_number(part))
 				continue;
-			double at = json_number_value(att);
 			char ws[16], as[16], pt[16];
-			snprintf(ws, sizeof(ws), "%.2g", w);
-			snprintf(as, sizeof(as), "%.0f%%", 100 * at);
-			snprintf(pt, sizeof(pt), "%.2f", 100 * w * (at > 1.2 ? 1.2 : at) / wsum);
+			snprintf(ws, sizeof(ws), "%.2g",
+				 json_number_value(json_object_get(it, "weight")));
+			snprintf(as, sizeof(as), "%.0f%%",
+				 100 * json_number_value(json_object_get(it, "attainment")));
+			snprintf(pt, sizeof(pt), "%.2f", json_number_value(part));
 			const char *row[4] = { name_of(it, o->lang), ws, as, pt };
 			dt_pdf_table_row(p, row);
 		}
