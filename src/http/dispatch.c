@@ -832,7 +832,8 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		} else if (dt_portal_serve(
 				   &c, method,
 				   !(req->path_len >= 5 && !memcmp(req->path, "/api/", 5)))) {
-			res->route = "(portal)"; /* the public portal and its 404 (src/portal) */
+			/* the public portal (src/portal), or its 404 page */
+			res->route = res->status == 404 ? "(404)" : "(portal)";
 		} else {
 			dt_reply_code(&c, 404, NULL, "http.not_found", NULL);
 			res->route = "(404)";
