@@ -473,9 +473,13 @@ bool dt_portal_serve(struct dt_ctx *c, const char *method, bool fallback)
 		return true;
 	}
 	if (status == 404) {
+		/* one 404 page per language and mode, whatever the path asked */
 		dt_strbuf_reset(&out);
 		p.path = "/404";
 		dt_portal_render_404(&p);
+		dt_strbuf_reset(&key);
+		dt_strbuf_addf(&key, "%s|%d|(404)", p.lang == DT_LANG_EN ? "en" : "zh",
+			       p.care ? 1 : 0);
 	}
 	const char *type = status == 404 ? DT_PAGE_HTML : pg->type;
 	struct entry *e = out.failed ? NULL : entry_new(key.buf, gen, status, type, &out);
