@@ -43,6 +43,7 @@ const notes = {};     // notes[login] = id of one of its own notifications (writ
 const sup = {};       // sup[login] = { plan, inspection }: in and out ids (the demo's plans)
 const fnd = {};       // fnd[login] = { finding, inspection }: in and out ids (from the findings lists)
 const pubs = {};      // pubs[login] = { in, out }: publications of pilot cities' figures
+const pubCities = {}; // pubCities[login] = { in, out, missing }: region codes to publish
 const acc = {};       // acc[login] = { account, spare, session }: accounts it manages and not, sessions not its own
 
 // ---- setup ----
@@ -290,8 +291,11 @@ async function findPublications(R) {
   const all = await list(logins.find((u) => u.role === 'admin'));
   assert.ok(all.length > 1, 'the demo publishes its pilot cities\' figures');
   for (const u of logins) {
-    const mine = new Set((await list(u)).map((x) => x.id));
+    const items = await list(u);
+    const mine = new Set(items.map((x) => x.id));
     pubs[u.login] = { in: [...mine][0], out: isScoped(u) ? all.find((x) => !mine.has(x.id))?.id : undefined, missing: 999999 };
+    // publishing names a pilot city: inside, one whose figures it lists (a province's own region is no city)
+    pubCities[u.login] = { ...regions[u.login], in: items[0] ? String(items[0].region).padStart(6, '0') : undefined };
   }
 }
 
@@ -456,7 +460,7 @@ const CASES = {
   // Published figures (h_publications.c): a region outside the scope lists nothing, as a
   // region with no publication; one outside is published or withdrawn as a missing one.
   'GET /api/v1/publications': (route) => regionCases(route, (c) => `/api/v1/publications?region=${c}`),
-  'POST /api/v1/publications': (route) => perRole(route, (u) => kase(route, u, 'region', regions[u.login],
+  'POST /api/v1/publications': (route) => perRole(route, (u) => kase(route, u, 'region', pubCities[u.login],
     (c) => ({ method: 'POST', path: '/api/v1/publications', body: { region: String(c), year: YEAR } }),
     { server: 'W', idIn: 'body' })),
   'GET /api/v1/publications/{id}': (route) => perRole(route, (u) => kase(route, u, 'publication', pubs[u.login],
