@@ -67,17 +67,18 @@ static long long now_ms(void)
 }
 
 /*
- * The generation now.  On SQLite, one indexed read of this worker's own
- * connection per request (a CLI may have written the file).  On PostgreSQL,
- * a read only when told (dt_portal_changed: this process wrote, or another
- * server's write was notified) or once a second, should a notification
- * have been lost with the listener's connection.
+ * The generation now, read from the store only when told
+ * (dt_portal_changed: a write through this server, or on PostgreSQL another
+ * server's write notified by the store) or when the last read is a second
+ * old: what another process wrote without telling (a CLI on the SQLite
+ * file, a notification lost with the listener's connection) shows within a
+ * second.  Otherwise an atomic load: nothing per request reaches the store.
  */
 static int64_t generation(struct dt_store *s)
 {
 	long long t = now_ms();
-	if (dt_store_shared(s) && !atomic_load(&must_check) &&
-	    t - atomic_load(&checked_at) < 1000 && atomic_load(&known_gen))
+	if (!atomic_load(&must_check) && t - atomic_load(&checked_at) < 1000 &&
+	    atomic_load(&known_gen) > 0)
 		return atomic_load(&known_gen);
 	atomic_store(&must_check, false);
 	int64_t g = 0;
