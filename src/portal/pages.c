@@ -286,12 +286,13 @@ static void page_begin(struct dt_portal_req *p, const char *title)
 	dt_strbuf_addf(o, "<a lang=\"%s\" hreflang=\"%s\" href=\"",
 		       p->lang == DT_LANG_EN ? "zh-CN" : "en",
 		       p->lang == DT_LANG_EN ? "zh-CN" : "en");
-	if (p->lang != DT_LANG_EN)
-		dt_strbuf_adds(o, strcmp(p->path, "/") ? "/en" : "/en/");
-	if (p->lang != DT_LANG_EN && !strcmp(p->path, "/"))
-		;
-	else
+	if (p->lang != DT_LANG_EN && !strcmp(p->path, "/")) {
+		dt_strbuf_adds(o, "/en/");
+	} else {
+		if (p->lang != DT_LANG_EN)
+			dt_strbuf_adds(o, "/en");
 		esc(p, p->path);
+	}
 	if (p->care)
 		dt_strbuf_adds(o, "?care=1");
 	dt_strbuf_adds(o, "\">");
@@ -469,7 +470,7 @@ static int render_home(struct dt_portal_req *p)
 
 /* ---- inspections ---- */
 
-static void inspections_table(struct dt_portal_req *p, int city, int level)
+static void inspections_table(struct dt_portal_req *p, int city)
 {
 	json_t *arr = NULL, *it;
 	size_t i;
@@ -485,7 +486,6 @@ static void inspections_table(struct dt_portal_req *p, int city, int level)
 		json_decref(arr);
 		return;
 	}
-	(void)level;
 	static const char *const head[] = { "year",      "insp.plan",       "city", "insp.object",
 					    "insp.date", "insp.conclusion", NULL };
 	table_head(p, NULL, head);
@@ -520,7 +520,7 @@ static int render_inspections(struct dt_portal_req *p)
 	page_begin(p, W(p, "insp.title"));
 	h(p, 1, NULL, W(p, "insp.title"));
 	para(p, W(p, "insp.intro"));
-	inspections_table(p, 0, 2);
+	inspections_table(p, 0);
 	page_end(p);
 	return 200;
 }
@@ -623,7 +623,7 @@ static int render_city(struct dt_portal_req *p)
 	table_end(p);
 
 	h(p, 2, "inspections", W(p, "city.inspections"));
-	inspections_table(p, code, 3);
+	inspections_table(p, code);
 	page_end(p);
 	json_decref(pubs);
 	return 200;

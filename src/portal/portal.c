@@ -282,10 +282,9 @@ static void cache_put(struct entry *e)
 static struct {
 	pthread_mutex_t lock;
 	struct {
-		uint64_t key;
 		time_t window;
 		unsigned count;
-	} slot[RATE_SLOTS];
+	} slot[RATE_SLOTS]; /* by a hash of the address */
 } rate = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* Count a request of @addr; false when it is over the limit. */
@@ -293,23 +292,17 @@ static bool rate_ok(const char *addr)
 {
 	if (!config.rate)
 		return true;
-	uint64_t k = fnv(addr, strlen(addr)) | 1;
-	size_t i = k % RATE_SLOTS;
+	size_t i = fnv(addr, strlen(addr)) % RATE_SLOTS;
 	time_t w = time(NULL) / RATE_WINDOW_S;
 	bool ok;
 	pthread_mutex_lock(&rate.lock);
-	/* another address sharing the slot takes it over when its window is past:
-	 * at worst two addresses share one count, never none */
-	if (rate.slot[i].key != k && rate.slot[i].window == w) {
-		ok = ++rate.slot[i].count <= config.rate;
-	} else {
-		if (rate.slot[i].window != w || rate.slot[i].key != k) {
-			rate.slot[i].key = k;
-			rate.slot[i].window = w;
-			rate.slot[i].count = 0;
-		}
-		ok = ++rate.slot[i].count <= config.rate;
+	/* another address sharing the slot within the window shares its count (at
+	 * worst two addresses share one limit, never none); a past window resets it */
+	if (rate.slot[i].window != w) {
+		rate.slot[i].window = w;
+		rate.slot[i].count = 0;
 	}
+	ok = ++rate.slot[i].count <= config.rate;
 	pthread_mutex_unlock(&rate.lock);
 	return ok;
 }
