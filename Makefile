@@ -38,7 +38,7 @@ ALL_CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover
 endif
 
 # Library sources: everything under src/ except the CLI entry point.
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/domain/*.c src/store/*.c src/engine/*.c src/io/*.c src/doc/*.c src/http/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/domain/*.c src/store/*.c src/engine/*.c src/io/*.c src/doc/*.c src/portal/*.c src/http/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 GEN_SRC  := $(BUILD)/gen/embedded.c
 EMBED    := $(sort $(wildcard src/store/migrations/*.sql src/store/migrations/pgsql/*.sql)) data/regions.csv data/occupations.csv

@@ -20,7 +20,8 @@ fi
 "$bin" summary
 cat <<MSG
 
-dualtrack: http://$listen/
+dualtrack: http://$listen/  (the public portal; English: /en/)
+  the application: http://$listen/app/
   API:      http://$listen/api/v1/  (OpenAPI: http://$listen/api/openapi.json)
   sign in:  POST /api/v1/session {"login": L, "password": "dualtrack-demo"} with L one of
             admin nation liaoning shenyang inspector school company trainee

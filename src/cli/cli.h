@@ -70,6 +70,8 @@ int cmd_token(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
+/* The public portal's published figures (cmd_publish.c). */
+int cmd_publish(int argc, char **argv);
 /* Notifications (cmd_notify.c). */
 int cmd_notify(int argc, char **argv);
 int cmd_settings(int argc, char **argv);

@@ -6,6 +6,7 @@
  * already holds pilot data.  cli_demo_run() is shared with `gen`.
  */
 #include "cli/cli.h"
+#include "engine/publish.h"
 #include "engine/demo_monitor.h"
 #include "engine/indicators.h"
 #include "core/num.h"
@@ -107,6 +108,18 @@ int cli_demo_run(struct cli_db *db, struct dt_demo_opts *o, const char *label, b
 		       "%d news items and notices, %d policy documents (%.1f s)\n",
 		       pub.published, pub.featured, pub.in_review, pub.news, pub.policies,
 		       cli_now() - t0);
+		/* the public portal: the pilot cities' figures and ranking, published */
+		json_t *pubs = NULL;
+		rc = dt_engine_publish_pilots(db->store, cli_actor(), NULL,
+					      dt_engine_today() / 10000, &pubs, &err);
+		if (rc != DT_OK) {
+			rc = cli_fail(rc, &err);
+			goto out;
+		}
+		printf("portal: the figures of %zu pilot cities published (`dualtrack publish`; "
+		       "the portal at /)\n",
+		       json_array_size(pubs));
+		json_decref(pubs);
 	}
 	rc = 0;
 out:

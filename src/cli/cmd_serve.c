@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "portal/portal.h"
 #include "core/num.h"
 #include "core/sign.h"
 #include "engine/anchor.h"
@@ -210,6 +211,7 @@ int cmd_serve(int argc, char **argv)
 		{ "mail-from", required_argument, NULL, 'F' },
 		{ "webhook-url", required_argument, NULL, 'W' },
 		{ "notify-lease", required_argument, NULL, 'N' },
+		{ "portal-rate", required_argument, NULL, 'R' },
 		CLI_OPTIONS_END,
 	};
 	struct cli_db db = CLI_DB_INIT;
@@ -227,7 +229,7 @@ int cmd_serve(int argc, char **argv)
 	struct dt_sign_key sk;
 	bool have_sk = false, anchored = false, delivering = false;
 	struct dt_deliver_config dcfg = { 0 };
-	int64_t lease = 60;
+	int64_t lease = 60, portal_rate = 600;
 	int c, rc = CLI_CONTINUE;
 	const char *metrics_token_file = NULL;
 
@@ -266,6 +268,9 @@ int cmd_serve(int argc, char **argv)
 		case 'F': dcfg.mail_from = optarg; break;
 		case 'W': dcfg.webhook_url = optarg; break;
 		case 'N': rc = cli_int_arg("--notify-lease", optarg, 2, 3600, &lease); break;
+		case 'R':
+			rc = cli_int_arg("--portal-rate", optarg, 0, 1000000, &portal_rate);
+			break;
 		default: rc = cli_common_opt(c, &db); break;
 		}
 		if (rc != CLI_CONTINUE)
@@ -346,6 +351,8 @@ int cmd_serve(int argc, char **argv)
 	dt_app_init(&app);
 	cfg.public_url = public_url.len ? public_url.buf : NULL;
 	dt_app_configure(&cfg);
+	struct dt_portal_config pcfg = { (unsigned)portal_rate };
+	dt_portal_configure(&pcfg);
 
 	printf("dualtrack serving http://%s:%d (%d thread%s, database %s)\n", host.buf, port,
 	       effective_threads(threads), effective_threads(threads) == 1 ? "" : "s", db.db_shown);

@@ -79,6 +79,15 @@ static const struct dt_cmd commands[] = {
 	  "  --level L        rank the pilot cities (default) or the pilot provinces\n"
 	  "  --within CODE    only the pilots within this region\n",
 	  "rank the pilots by composite score, with the change against the year before" },
+	{ "publish", cmd_publish, DT_CMD_DB,
+	  "publish [--region CODE] [--year Y] [--db PATH] [--key-file PATH]\n"
+	  "   or: dualtrack publish --withdraw ID\n"
+	  "  --region CODE    the pilot city to publish (default: every pilot city)\n"
+	  "  --year Y         the year of the figures (default: this year)\n"
+	  "  --withdraw ID    withdraw publication ID (the portal shows the one before)\n"
+	  "  Freezes the city's indicators, targets, attainment and the ranking with the\n"
+	  "  score's parts as they are now, for the public portal (docs/PORTAL.md).\n",
+	  "publish pilot cities' figures on the public portal" },
 	{ "alerts", cmd_alerts, DT_CMD_DB,
 	  "alerts [list] [--status open|acknowledged|resolved] [--format table|json]\n"
 	  "alerts evaluate\n"
@@ -238,7 +247,7 @@ static const struct dt_cmd commands[] = {
 	  "      [--checkpoint-every MINUTES [--checkpoint-dir DIR]] [--signing-key PATH]\n"
 	  "      [--metrics-listen HOST:PORT] [--metrics-token-file FILE]\n"
 	  "      [--smtp-url URL --mail-from ADDR] [--webhook-url URL] [--notify-lease SECONDS]\n"
-	  "      [--db PATH] [--key-file PATH]\n"
+	  "      [--portal-rate N] [--db PATH] [--key-file PATH]\n"
 	  "  --listen H:P     the address to listen on: an IPv4 address or localhost, and a\n"
 	  "                   port (default 127.0.0.1:8080)\n"
 	  "  --threads N      worker threads, 1..256 (default 0: one per core)\n"
@@ -268,7 +277,10 @@ static const struct dt_cmd commands[] = {
 	  "  --notify-lease SECONDS  how long a delivery may take before another server (or\n"
 	  "                   this one, restarted) tries it again, 2..3600 (default 60); a send\n"
 	  "                   may take half of it\n"
-	  "  Serves the HTTP API until SIGTERM or SIGINT, then finishes the requests under way\n"
+	  "  --portal-rate N  requests per client address per 10 seconds to the public\n"
+	  "                   portal's pages, 0..1000000 (default 600; 0: no limit)\n"
+	  "  Serves the public portal at / (docs/PORTAL.md), the application at /app/ and\n"
+	  "  the HTTP API until SIGTERM or SIGINT, then finishes the requests under way\n"
 	  "  and exits 0.\n",
 	  "serve the HTTP API" },
 	{ "user", cmd_user, DT_CMD_DB,

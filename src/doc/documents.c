@@ -22,6 +22,7 @@
 #include "domain/occupation.h"
 #include "domain/region.h"
 #include "engine/indicators.h"
+#include "engine/publish.h"
 #include "io/pdf.h"
 #include "core/banned.h"
 

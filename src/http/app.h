@@ -47,6 +47,7 @@ enum dt_perm {
 		1 << 19, /* conduct inspections one is drawn for, record and verify findings */
 	DT_P_RECTIFY = 1 << 20,   /* rectify one's own organisation's findings */
 	DT_P_PUBLICITY = 1 << 21, /* write good-practice cases, news, policy; upload their files */
+	DT_P_PUBLISH = 1 << 22,   /* publish a pilot city's figures (the nation, a province) */
 				  /* a new permission is named in auth.c's perm_names too */
 };
 
@@ -344,6 +345,12 @@ void dt_h_send_file(struct dt_ctx *c, const char *path, int format, const char *
 void dt_h_supervision_indicators(struct dt_ctx *c);
 /* h_indicators.c: a dashboard view as an XLSX workbook with charts */
 void dt_h_indicators_xlsx(struct dt_ctx *c);
+
+/* h_publications.c: published figures (docs/PORTAL.md) */
+void dt_h_publication_create(struct dt_ctx *c);
+void dt_h_publications_list(struct dt_ctx *c);
+void dt_h_publication_get(struct dt_ctx *c);
+void dt_h_publication_withdraw(struct dt_ctx *c);
 void dt_h_get(struct dt_ctx *c);
 void dt_h_create(struct dt_ctx *c);
 void dt_h_update(struct dt_ctx *c);

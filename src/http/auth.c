@@ -30,8 +30,8 @@ static const struct {
 	unsigned perms;
 } role_table[] = {
 	{ "admin", ~0u },
-	{ "national", GOV | DT_P_PUBLICITY },
-	{ "province", GOV | DT_P_SUPERVISE | DT_P_PUBLICITY },
+	{ "national", GOV | DT_P_PUBLICITY | DT_P_PUBLISH },
+	{ "province", GOV | DT_P_SUPERVISE | DT_P_PUBLICITY | DT_P_PUBLISH },
 	{ "city", GOV | DT_P_SUPERVISE | DT_P_PUBLICITY },
 	{ "inspector", DT_P_READ | DT_P_AUDIT | DT_P_MONITOR | DT_P_ALERT | DT_P_INSPECT },
 	{ "school", DT_P_READ | DT_P_ORG | DT_P_PROGRAMME | DT_P_PARTNER | DT_P_TRAINEE |
@@ -48,7 +48,7 @@ static const char *const perm_names[] = {
 	"read",      "pilot",    "org",     "programme", "partner", "demand",
 	"trainee",   "contract", "approve", "record",    "signoff", "assess",
 	"refdata",   "pii:read", "audit",   "monitor",   "target",  "alert",
-	"supervise", "inspect",  "rectify", "publicity",
+	"supervise", "inspect",  "rectify", "publicity", "publish",
 };
 
 const char *dt_perm_name(unsigned bit)

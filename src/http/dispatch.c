@@ -33,6 +33,7 @@
 #include "http/app.h"
 #include "http/h_ui.h"
 #include "domain/entity.h"
+#include "portal/portal.h"
 #include "core/banned.h"
 
 static struct dt_app_config app_config;
@@ -808,6 +809,13 @@ static enum dt_lang request_lang(const struct dt_http_req *req)
 	return dt_lang_accept(h ? dt_http_strdup(req, h, n) : NULL);
 }
 
+/* Could @path (length @n) be a route's: under /api/, or /healthz, /metrics? */
+static bool is_route_path(const char *path, size_t n)
+{
+	return (n >= 5 && !memcmp(path, "/api/", 5)) || (n == 4 && !memcmp(path, "/api", 4)) ||
+	       (n == 8 && !memcmp(path, "/healthz", 8)) || (n == 8 && !memcmp(path, "/metrics", 8));
+}
+
 static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 {
 	(void)ctx;
@@ -825,10 +833,6 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	c.lang = request_lang(req);
 	dt_store_problems_clear(c.store);
 	const char *method = dt_http_strdup(req, req->method, req->method_len);
-	/* Reads of one loop turn share one snapshot (turn_end closes it; a write ends it). */
-	if (!strcmp(method, "GET"))
-		dt_store_snapshot_begin(c.store, NULL);
-
 	const struct dt_route *hit = NULL;
 	struct dt_strbuf allow = DT_STRBUF_INIT;
 	/* The metrics listener (serve --metrics-listen) serves /metrics and nothing else. */
@@ -840,6 +844,20 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 		} else {
 			dt_reply_code(&c, 404, NULL, "http.listener", "method", "GET", "path",
 				      "/metrics", NULL);
+			res->route = "(404)";
+		}
+		goto out;
+	}
+	/* Every route is under /api/, or /healthz or /metrics: any other path is the web
+	 * application's (h_ui.c) or the public portal's (src/portal), found without
+	 * matching the route table twice (its pages are answered as fast as files). */
+	if (!is_route_path(req->path, req->path_len)) {
+		if (dt_ui_serve(&c, method)) {
+			res->route = "(ui)";
+		} else if (dt_portal_serve(&c, method, true)) {
+			res->route = res->status == 404 ? "(404)" : "(portal)";
+		} else {
+			dt_reply_code(&c, 404, NULL, "http.not_found", NULL);
 			res->route = "(404)";
 		}
 		goto out;
@@ -860,14 +878,17 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 			dt_http_add_header(res, "allow", dt_http_strdup(req, allow.buf, allow.len));
 			dt_reply_code(&c, 405, NULL, "http.method", NULL);
 			res->route = "(405)";
-		} else if (dt_ui_serve(&c, method)) {
-			res->route = "(ui)"; /* the web application (h_ui.c) */
 		} else {
 			dt_reply_code(&c, 404, NULL, "http.not_found", NULL);
 			res->route = "(404)";
 		}
 		goto out;
 	}
+	/* Reads of one loop turn share one snapshot (turn_end closes it; a write ends it).
+	 * Only the routes' reads: the web application's files and the portal's cached
+	 * pages need none (on PostgreSQL a BEGIN is a round trip). */
+	if (!strcmp(method, "GET"))
+		dt_store_snapshot_begin(c.store, NULL);
 	c.route = hit; /* its match was the last: the captures are its own */
 	res->route = hit->pattern;
 	if (c.pbad >= 0) {
@@ -949,8 +970,9 @@ static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)
 	if (res->deferred)
 		goto deferred; /* dt_ctx_resume() finishes and measures it */
 	if (strcmp(hit->method, "GET") && res->status >= 200 && res->status < 300) {
-		dt_watch_touch();   /* a change: the alert rules look at it shortly */
-		dt_deliver_touch(); /* and it may have queued a notification */
+		dt_watch_touch();    /* a change: the alert rules look at it shortly */
+		dt_deliver_touch();  /* and it may have queued a notification */
+		dt_portal_changed(); /* and touched what the portal shows */
 	}
 	if (!res->status) {
 		dt_log_error("request %s: handler for %s set no status", req->request_id,

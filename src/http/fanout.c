@@ -10,6 +10,10 @@
  * again; until then the caches' own expiry still bounds what is missed,
  * and they are emptied once more when the listener is back.
  *
+ * The same thread listens on DT_STORE_CHANNEL_PORTAL, whose notifications
+ * (payload "portal N", from the triggers of migration 016) tell the public
+ * portal to read its generation again (dt_portal_changed).
+ *
  * On SQLite there is one process per database file and nothing to listen
  * to: the thread is not started.
  */
@@ -17,7 +21,10 @@
 #include <stdatomic.h>
 
 #include "core/log.h"
+#include <string.h>
+
 #include "http/app.h"
+#include "portal/portal.h"
 #include "core/banned.h"
 
 #define WAIT_MS 250
@@ -37,13 +44,19 @@ static void *fanout_main(void *arg)
 	while (!atomic_load(&f.stop)) {
 		if (!listening) {
 			dt_strbuf_reset(&err);
-			listening = dt_store_listen(f.store, DT_STORE_CHANNEL_AUTH, &err) == DT_OK;
-			if (listening)
+			listening =
+				dt_store_listen(f.store, DT_STORE_CHANNEL_AUTH, &err) == DT_OK &&
+				dt_store_listen(f.store, DT_STORE_CHANNEL_PORTAL, &err) == DT_OK;
+			if (listening) {
 				dt_auth_invalidate(); /* whatever was said while we were away */
+				dt_portal_changed();
+			}
 		}
 		dt_strbuf_reset(&payload);
 		int r = dt_store_wait_notify(f.store, WAIT_MS, &payload);
-		if (r > 0) {
+		if (r > 0 && !strncmp(payload.buf, "portal", 6)) {
+			dt_portal_changed();
+		} else if (r > 0) {
 			dt_auth_invalidate();
 		} else if (r < 0) {
 			if (listening)
@@ -65,6 +78,8 @@ enum dt_err dt_fanout_start(const char *path, const struct dt_keys *keys, struct
 	int rc = dt_store_open(&f.store, path, keys, 0, err);
 	if (rc == DT_OK)
 		rc = dt_store_listen(f.store, DT_STORE_CHANNEL_AUTH, err);
+	if (rc == DT_OK)
+		rc = dt_store_listen(f.store, DT_STORE_CHANNEL_PORTAL, err);
 	if (rc != DT_OK) {
 		dt_store_close(f.store);
 		f.store = NULL;

@@ -7,13 +7,19 @@
  *                          changes, so it is cached for a year (immutable);
  *                          an older VERSION (a page loaded before an upgrade)
  *                          gets today's file, uncached
- *   /, /contracts/12, ...  index.html, uncached, for the paths of the
- *                          application's screens (their first segment is in
- *                          screens[] below): the application routes in the
- *                          browser, and a reload lands on the same screen.
- *                          Any other path stays the dispatcher's 404, except
- *                          for a browser (Accept: text/html): index.html with
+ *   /app/, /app/contracts/12, ...
+ *                          index.html, uncached, for the paths of the
+ *                          application's screens under /app/ (their first
+ *                          segment is in screens[] below): the application
+ *                          routes in the browser, and a reload lands on the
+ *                          same screen.  "/" is the public portal (src/portal).
+ *                          A path under /app/ that is no screen: for a
+ *                          browser (Accept: text/html) index.html with
  *                          status 404, the application's not-found page.
+ *   /contracts/12, /login  the application's paths from before it moved under
+ *                          /app/: 302 to the same path under /app/.
+ *                          Any other path stays the dispatcher's (or the
+ *                          portal's) 404.
  *
  * Responses carry the gzip copy when the client accepts gzip (Vary:
  * Accept-Encoding), an ETag answered with 304 on If-None-Match, and the
@@ -176,15 +182,38 @@ bool dt_ui_serve(struct dt_ctx *c, const char *method)
 		send_asset(c, a, current);
 		return true;
 	}
-	bool screen = is_screen(path, n);
-	/*
-	 * A mistyped address typed into a browser (it asks for HTML): the
-	 * application answers 404 with its own page, which says "not found" in
-	 * the interface's language; an API client gets the dispatcher's problem.
-	 */
-	if (!screen &&
-	    (!header_has(c, "accept", "text/html") || (n >= 5 && !memcmp(path, "/api/", 5))))
-		return false;
+	size_t app = strlen(DT_APP_PREFIX);
+	bool screen = true;
+	if (n >= app && !memcmp(path, DT_APP_PREFIX, app) && (n == app || path[app] == '/')) {
+		/* /app, /app/ and /app/SCREEN...: the application */
+		if (n > app + 1 && !is_screen(path + app, n - app)) {
+			/*
+			 * A mistyped address typed into a browser (it asks for
+			 * HTML): the application answers 404 with its own page,
+			 * which says "not found" in the interface's language; any
+			 * other client gets the dispatcher's problem.
+			 */
+			if (!header_has(c, "accept", "text/html"))
+				return false;
+			screen = false;
+		}
+	} else if (n > 1 && is_screen(path, n)) {
+		/* an old link to a screen: the same screen under /app/ */
+		struct dt_strbuf to = DT_STRBUF_INIT;
+		dt_strbuf_adds(&to, DT_APP_PREFIX);
+		dt_strbuf_add(&to, path, n);
+		if (c->req->query) {
+			dt_strbuf_addch(&to, '?');
+			dt_strbuf_add(&to, c->req->query, c->req->query_len);
+		}
+		c->res->status = 302;
+		dt_http_add_header(c->res, "location", dt_http_strdup(c->req, to.buf, to.len));
+		dt_http_add_header(c->res, "cache-control", "no-cache");
+		dt_strbuf_release(&to);
+		return true;
+	} else {
+		return false; /* the portal's (or the dispatcher's) */
+	}
 	const struct dt_web_asset *index = find("index.html", 10);
 	if (!index)
 		return false;

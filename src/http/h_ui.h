@@ -29,6 +29,9 @@ extern const char dt_web_version[];
 
 struct dt_ctx;
 
+/** Where the signed-in application lives; "/" is the public portal. */
+#define DT_APP_PREFIX "/app"
+
 /**
  * Answer @c (whose method is @method) from the web application when the path
  * is one of its own: "/assets/VERSION/FILE" (cached for a year when VERSION

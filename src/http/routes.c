@@ -206,6 +206,18 @@ const struct dt_route dt_routes[] = {
 	{ "POST", "/api/v1/publicity/preview", dt_h_publicity_preview, 0, DT_R_BODY,
 	  "Markdown {body} rendered as the server renders it (safe: no raw HTML, no script "
 	  "links, images only from the attachment store)" },
+	/* Published figures for the public portal (h_publications.c; docs/PORTAL.md) */
+	{ "GET", "/api/v1/publications", dt_h_publications_list, DT_P_MONITOR, 0,
+	  "Publications of pilot cities' figures in scope (region; current=true: the newest one "
+	  "of each region not withdrawn)" },
+	{ "POST", "/api/v1/publications", dt_h_publication_create, DT_P_PUBLISH, DT_R_BODY,
+	  "Publish a pilot city's figures {region, year}: a frozen snapshot of its indicators, "
+	  "targets, attainment and the ranking with the score's parts (a province: its cities; "
+	  "the nation: all)" },
+	{ "GET", "/api/v1/publications/{id}", dt_h_publication_get, DT_P_MONITOR, 0,
+	  "A publication with its snapshot" },
+	{ "POST", "/api/v1/publications/{id}/withdraw", dt_h_publication_withdraw, DT_P_PUBLISH,
+	  DT_R_OPT_BODY, "Withdraw a publication (the portal shows the previous one, if any)" },
 	{ "GET", "/api/v1/{kind}", dt_h_list, DT_P_READ, 0, "List records" },
 	{ "POST", "/api/v1/{kind}", dt_h_create, 0, DT_R_BODY, "Create a record" },
 	{ "GET", "/api/v1/{kind}/{id}", dt_h_get, DT_P_READ, 0, "Get one record" },

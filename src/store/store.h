@@ -1173,4 +1173,59 @@ enum dt_err dt_store_outbox_fail(struct dt_store *s, int64_t id, const char *wor
 /** The outbox's rows: {pending, sent, failing (pending with an error)}. */
 enum dt_err dt_store_outbox_stats(struct dt_store *s, json_t **out, struct dt_strbuf *err);
 
+/* ---- publication.c: published figures and the portal's generation (migration 016) ---- */
+
+/** Is @region the region of a pilot? */
+enum dt_err dt_store_is_pilot(struct dt_store *s, int region, bool *yes, struct dt_strbuf *err);
+/**
+ * Keep @snapshot (borrowed; engine/publish.c) as the figures of @region for
+ * @year published by @a, audited (publication.publish); the portal's
+ * generation grows in the same transaction.  *@out (may be NULL) the
+ * publication without its snapshot.  The caller has checked who may.
+ */
+enum dt_err dt_store_publication_insert(struct dt_store *s, const struct dt_actor *a, int region,
+					int year, json_t *snapshot, json_t **out,
+					struct dt_strbuf *err);
+/**
+ * Publication @id ({id, region, year, published_by, published_at,
+ * withdrawn_by, withdrawn_at} and, with @snapshot, "snapshot"); outside
+ * @scope (NULL: all) DT_ENOTFOUND as a missing one.
+ */
+enum dt_err dt_store_publication_get(struct dt_store *s, const struct dt_scope *scope, int64_t id,
+				     bool snapshot, json_t **out, struct dt_strbuf *err);
+/**
+ * The publications in @scope, of @region only when non-zero, by region then
+ * newest first; with @current only the newest one of each region that is
+ * not withdrawn (what the portal shows).  A new array.
+ */
+enum dt_err dt_store_publication_list(struct dt_store *s, const struct dt_scope *scope, int region,
+				      bool current, bool snapshot, json_t **out,
+				      struct dt_strbuf *err);
+/** Withdraw publication @id as @a, audited; publication.withdrawn (409) if it is already. */
+enum dt_err dt_store_publication_withdraw(struct dt_store *s, const struct dt_actor *a, int64_t id,
+					  json_t **out, struct dt_strbuf *err);
+/** The portal's generation: grows with every change of what the portal shows. */
+enum dt_err dt_store_portal_generation(struct dt_store *s, int64_t *gen, struct dt_strbuf *err);
+/**
+ * The inspection results supervision made public (一公开: inspection.publishable),
+ * of @city only when non-zero, newest first, at most 500: {id, year, title, city,
+ * city_zh, city_en, object_kind, org_name, org_name_en, visited_on, conclusion,
+ * updated_at}.  A new array.
+ */
+enum dt_err dt_store_public_inspections(struct dt_store *s, int city, json_t **out,
+					struct dt_strbuf *err);
+/**
+ * The training places enterprises offer from @from_year on, summed by city,
+ * occupation, enterprise and year, filtered by @city and @occupation (code)
+ * when given, at most 300 rows: {city, city_zh, city_en, occupation,
+ * occupation_zh, occupation_en, enterprise, enterprise_en, year, places}.
+ */
+enum dt_err dt_store_public_places(struct dt_store *s, int city, const char *occupation,
+				   int from_year, json_t **out, struct dt_strbuf *err);
+/** The cities and occupations with places from @from_year on: [{kind, code, name_zh, name_en}]. */
+enum dt_err dt_store_public_place_facets(struct dt_store *s, int from_year, json_t **out,
+					 struct dt_strbuf *err);
+/* Notified with "portal N" when the generation grows (PostgreSQL; pgsql/016_portal.sql). */
+#define DT_STORE_CHANNEL_PORTAL "dualtrack_portal"
+
 #endif

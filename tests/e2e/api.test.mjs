@@ -847,7 +847,11 @@ test('errors: unknown route 404, wrong method 405 with Allow, unknown kind or id
   const opts = { token: tok.admin };
   let p = expectProblem(await api.get('/api/v2/trainees', opts), 404);
   assert.equal(p.detail, 'no such route');
-  expectProblem(await api.get('/nope'), 404);
+  // outside /api/ a GET of nothing is the public portal's 404 page (docs/PORTAL.md)
+  const nope = await api.get('/nope');
+  assert.equal(nope.status, 404);
+  assert.match(nope.headers.get('content-type'), /^text\/html/);
+  expectProblem(await api.post('/nope', {}), 404);
   expectProblem(await api.get('/api/v1/trainees/1/extra/more', opts), 404);
   p = expectProblem(await api.get('/api/v1/widgets', opts), 404);
   assert.equal(p.detail, 'no such route');

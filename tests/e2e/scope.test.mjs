@@ -43,6 +43,8 @@ const notes = {};     // notes[login] = id of one of its own notifications (writ
 const sup = {};       // sup[login] = { plan, inspection }: in and out ids (the demo's plans)
 const fnd = {};       // fnd[login] = { finding, inspection }: in and out ids (from the findings lists)
 const pubs = {};      // pubs[login] = { case, news, policy }: in and out ids (the demo's publicity)
+const figs = {};      // figs[login] = { in, out }: publications of pilot cities' figures
+const pubCities = {}; // pubCities[login] = { in, out, missing }: region codes to publish
 const acc = {};       // acc[login] = { account, spare, session }: accounts it manages and not, sessions not its own
 
 // ---- setup ----
@@ -93,6 +95,7 @@ before(async () => {
   await findSupervision(R);
   await findFindings(R);
   await findPublicity(R);
+  await findPublications(R);
   await findAccounts(R, W);
   console.log(`scope walk: ids found in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }, { timeout: 1500000 }); // it may wait for the demo pilot another file makes (helpers.mjs demoDb)
@@ -304,6 +307,23 @@ async function findPublicity(R) {
   }
 }
 
+// Publications per role: one it lists, one the admin lists that it does not.
+async function findPublications(R) {
+  const list = async (u) => {
+    const r = await R.get('/api/v1/publications', { token: u.tok.R });
+    return r.status === 200 ? r.json.items : [];
+  };
+  const all = await list(logins.find((u) => u.role === 'admin'));
+  assert.ok(all.length > 1, 'the demo publishes its pilot cities\' figures');
+  for (const u of logins) {
+    const items = await list(u);
+    const mine = new Set(items.map((x) => x.id));
+    figs[u.login] = { in: [...mine][0], out: isScoped(u) ? all.find((x) => !mine.has(x.id))?.id : undefined, missing: 999999 };
+    // publishing names a pilot city: inside, one whose figures it lists (a province's own region is no city)
+    pubCities[u.login] = { ...regions[u.login], in: items[0] ? String(items[0].region).padStart(6, '0') : undefined };
+  }
+}
+
 // ---- the cases ----
 
 // A case: one role, one route, one kind (or none), three requests.
@@ -501,6 +521,16 @@ const CASES = {
   // an upload names no record; a file is found by its hash only where it is attached
   // to something in scope (tests/e2e/findings.test.mjs walks that)
   'POST /api/v1/attachments': NONE,
+  // Published figures (h_publications.c): a region outside the scope lists nothing, as a
+  // region with no publication; one outside is published or withdrawn as a missing one.
+  'GET /api/v1/publications': (route) => regionCases(route, (c) => `/api/v1/publications?region=${c}`),
+  'POST /api/v1/publications': (route) => perRole(route, (u) => kase(route, u, 'region', pubCities[u.login],
+    (c) => ({ method: 'POST', path: '/api/v1/publications', body: { region: String(c), year: YEAR } }),
+    { server: 'W', idIn: 'body' })),
+  'GET /api/v1/publications/{id}': (route) => perRole(route, (u) => kase(route, u, 'publication', figs[u.login],
+    (id) => ({ method: 'GET', path: `/api/v1/publications/${id}` }), { inOk: (r) => r.status === 200 })),
+  'POST /api/v1/publications/{id}/withdraw': (route) => perRole(route, (u) => kase(route, u, 'publication', figs[u.login],
+    (id) => ({ method: 'POST', path: `/api/v1/publications/${id}/withdraw` }), { server: 'W', phase: 2 })),
   'GET /api/v1/supervision': (route) => regionCases(route, (c) => `/api/v1/supervision?region=${c}&year=${YEAR}`),
   'GET /api/v1/attachments/{hash}': (route) => perRole(route, (u) => kase(route, u, 'hash', { missing: '0'.repeat(64) },
     (h) => ({ method: 'GET', path: `/api/v1/attachments/${h}` }))),

@@ -95,7 +95,7 @@ test('catalogues: zh and en have the same keys, and every literal key used exist
 
 test('serving: index, hashed assets with long cache and gzip, client routes, API 404s', opts, async () => {
   const base = srv.base;
-  const r = await fetch(`${base}/`);
+  const r = await fetch(`${base}/app/`);
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/html/);
   assert.equal(r.headers.get('cache-control'), 'no-cache');
@@ -142,7 +142,7 @@ test('serving: index, hashed assets with long cache and gzip, client routes, API
     if (p.startsWith('/api')) assert.match(x.headers.get('content-type'), /problem\+json/, p);
     await x.arrayBuffer();
   }
-  const head = await fetch(`${base}/`, { method: 'HEAD' });
+  const head = await fetch(`${base}/app/`, { method: 'HEAD' });
   assert.equal(head.status, 200);
 });
 
@@ -151,7 +151,7 @@ test('serving: index, hashed assets with long cache and gzip, client routes, API
 test('start-up: the first screen\'s API calls are made once, early, and later screens load on demand', opts, async () => {
   // index.html preloads the session and runs boot.js first; every module it
   // preloads exists.
-  const html = await (await fetch(`${srv.base}/`)).text();
+  const html = await (await fetch(`${srv.base}/app/`)).text();
   assert.match(html, /<link rel="preload" href="\/api\/v1\/session" as="fetch" crossorigin="anonymous">/);
   assert.match(html, /<script type="module" async blocking="render" src="\/assets\/[0-9a-f]{16}\/js\/boot\.js">/);
   const preloads = [...html.matchAll(/rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]);

@@ -86,7 +86,7 @@ test('a school makes a trainee account; the trainee activates it on a phone and 
     await page.goto(`${srv.base}/login`);
     await page.click('[data-test="activate-link"]');
     await page.waitForSelector('#acct-h');
-    assert.equal(new URL(page.url()).pathname, '/activate');
+    assert.equal(new URL(page.url()).pathname, '/app/activate');
     await noOverflow(page, 'activation');
     await axe(page, 'activation');
     await page.getByLabel('登录名').fill('xiaoming');

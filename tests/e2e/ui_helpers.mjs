@@ -97,19 +97,28 @@ export async function ready(page, pathname) {
   await page.waitForFunction((p) => {
     const app = document.getElementById('app');
     const main = document.getElementById('main');
-    return app && app.getAttribute('data-ready') === (p || location.pathname) && main && !main.hasAttribute('aria-busy');
+    // data-ready holds the application's own path: /app/contracts/12 is /contracts/12
+    const own = location.pathname.replace(/^\/app(?=\/|$)/, '') || '/';
+    return app && app.getAttribute('data-ready') === (p || own) && main && !main.hasAttribute('aria-busy');
   }, pathname || null);
+}
+
+/** The address of the application's path @url: "/contracts/12" is "/app/contracts/12". */
+export function appUrl(url) {
+  if (!url.startsWith('/') || url === '/app' || url.startsWith('/app/')) return url;
+  return url === '/' ? '/app/' : `/app${url}`;
 }
 
 /** Go to @url and wait for it to render. */
 export async function go(page, base, url) {
-  await page.goto(base + url);
+  // the application lives under /app/ (the public portal has "/")
+  await page.goto(base + appUrl(url));
   await ready(page, new URL(base + url).pathname);
 }
 
 /** Sign in through the form as @login. */
 export async function signIn(page, base, login, password = PASSWORD) {
-  await page.goto(`${base}/login`);
+  await page.goto(`${base}/app/login`);
   await page.getByLabel(/账号|Login/).fill(login);
   await page.getByLabel(/密码|Password/).fill(password);
   await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();

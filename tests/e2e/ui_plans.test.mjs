@@ -164,7 +164,7 @@ async function planToVerify(page, login, { title, phone, region, edit, sample = 
   await page.getByRole('button', { name: '创建计划' }).click();
   await page.waitForURL(/\/plans\/\d+$/);
   await ready(page);
-  const id = Number(new URL(page.url()).pathname.split('/')[2]);
+  const id = Number(new URL(page.url()).pathname.split('/').pop());
   await page.waitForSelector('.plan-page[data-status="draft"]');
   assert.equal(await page.locator('h1').textContent(), title);
 

@@ -153,9 +153,25 @@ function matchRoute(path) {
   return null;
 }
 
+// The application lives under /app/ (the public portal has "/"): its own
+// paths ("/contracts/12") are shown in the address bar as "/app/contracts/12";
+// the server redirects an old link without the prefix (h_ui.c).
+const APP = '/app';
+/** The application's own path of the address bar: "/app/contracts/12" is "/contracts/12". */
+export function appPath() {
+  const p = location.pathname;
+  if (p === APP || p === `${APP}/`) return '/';
+  return p.startsWith(`${APP}/`) ? p.slice(APP.length) : p;
+}
+/** The address of the application's path or URL @url ("/x?y" becomes "/app/x?y"). */
+export function appUrl(url) {
+  if (!url.startsWith('/') || url === APP || url.startsWith(`${APP}/`)) return url;
+  return url === '/' ? `${APP}/` : APP + url;
+}
+
 export function navigate(url, { replace: rep = false } = {}) {
-  if (rep) history.replaceState(null, '', url);
-  else history.pushState(null, '', url);
+  if (rep) history.replaceState(null, '', appUrl(url));
+  else history.pushState(null, '', appUrl(url));
   render();
 }
 
@@ -170,7 +186,7 @@ function rerender(keepFocus) {
 // accounts (账号管理): without a session, /activate is the activation page;
 // a session that must set its password sees only the forced change.
 function renderSignedOut(message) {
-  if (location.pathname !== '/activate') { renderLogin(message); return; }
+  if (appPath() !== '/activate') { renderLogin(message); return; }
   frame = null;
   VIEWS.accounts().then((m) => m.activatePage(root, async () => {
     await startSession();
@@ -251,7 +267,7 @@ function renderLogin(message) {
         h('p', { class: 'muted' }, t('login.intro')),
         form)),
     h('div', { id: 'live', class: 'sr-only', 'aria-live': 'polite' }));
-  if (location.pathname !== '/login') history.replaceState(null, '', '/login');
+  if (appPath() !== '/login') history.replaceState(null, '', appUrl('/login'));
   (message ? root.querySelector('h1') : loginInput).focus();
   endPrefetch();
 }
@@ -284,7 +300,7 @@ function expired() {
   setSession(null);
   setCsrf('');
   clearRefs();
-  sessionStorage.setItem('dt.back', location.pathname + location.search);
+  sessionStorage.setItem('dt.back', appPath() + location.search);
   renderLogin(t('login.expired'));
 }
 
@@ -398,8 +414,8 @@ async function render(keepFocus) {
   if (!getSession()) { renderSignedOut(); return; }
   if (getSession().user.must_change_password) { renderForcedChange(); return; }
   if (!frame) buildFrame();
-  const path = location.pathname;
-  if (path === '/login' || path === '/activate') { history.replaceState(null, '', '/'); return render(); }
+  const path = appPath();
+  if (path === '/login' || path === '/activate') { history.replaceState(null, '', appUrl('/')); return render(); }
   const m = matchRoute(path);
   markNav(path);
   const main = frame.main;
@@ -439,8 +455,11 @@ document.addEventListener('click', (e) => {
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/assets/')) return;
   if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
+  // the public portal (outside /app/ and not one of the application's old paths) loads as a page
+  const own = url.pathname === APP || url.pathname.startsWith(`${APP}/`) ? url.pathname.slice(APP.length) || '/' : url.pathname;
+  if (!matchRoute(own) && own !== '/login' && own !== '/activate') return;
   e.preventDefault();
-  navigate(url.pathname + url.search);
+  navigate(own + url.search);
 });
 window.addEventListener('popstate', () => render());
 
@@ -462,7 +481,7 @@ async function start() {
   try {
     await startSession();
   } catch (e) {
-    if (location.pathname !== '/login' && location.pathname !== '/activate') sessionStorage.setItem('dt.back', location.pathname + location.search);
+    if (appPath() !== '/login' && appPath() !== '/activate') sessionStorage.setItem('dt.back', appPath() + location.search);
     renderSignedOut();
     return;
   }

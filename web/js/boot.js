@@ -37,7 +37,7 @@ export function dashboardRequests(user, query, thisYear) {
 async function start() {
   const session = prefetch('/session', true);
   prefetch('/schema');
-  if (location.pathname !== '/') return;
+  if (location.pathname !== '/app/' && location.pathname !== '/app') return; // the dashboard (app.js appPath)
   const query = new URLSearchParams(location.search);
   const user = await session;
   // An official's dashboard (screens.js, isGov): the role may watch the indicators.

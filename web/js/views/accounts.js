@@ -335,7 +335,7 @@ function shell(root, titleKey, ...body) {
     h('div', { id: 'live', class: 'sr-only', 'aria-live': 'polite' }));
   document.title = `${t(titleKey)} · ${t('app.name')}`;
   root.querySelector('h1').focus();
-  root.setAttribute('data-ready', location.pathname);
+  root.setAttribute('data-ready', location.pathname.replace(/^\/app(?=\/|$)/, '') || '/');
 }
 
 /** The page a session that must set its password sees instead of every screen. */
