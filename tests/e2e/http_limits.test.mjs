@@ -367,7 +367,7 @@ test('answers carry nosniff; exports, job reports and records no-store; the web 
     const r = expectStatus(await api.get(p), 200);
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff', p);
   }
-  const index = await fetch(`${srv.base}/`);
+  const index = await fetch(`${srv.base}/app/`);
   const html = await index.text();
   assert.equal(index.headers.get('cache-control'), 'no-cache');
   const asset = /\/assets\/[^"']+\.js/.exec(html);

@@ -127,7 +127,7 @@ test('the map: nation → province → city → dashboard, with legend and table
   // keyboard: the city is a link; Enter opens its dashboard
   await page.locator('svg.map-svg a.area[data-code="210100"]').focus();
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => location.pathname === '/' && location.search.includes('region=210100') && document.getElementById('app')?.getAttribute('data-ready') === '/');
+  await page.waitForFunction(() => location.pathname === '/app/' && location.search.includes('region=210100') && document.getElementById('app')?.getAttribute('data-ready') === '/');
   assert.match(await page.locator('main h1').textContent(), /Shenyang/);
   assert.deepEqual(page.problems(), []);
   await ctx.close();
@@ -146,7 +146,7 @@ test('on a 390 px phone in care mode: the dashboard and the map fit and their te
   assert.equal(await page.locator('svg.map-svg a.area').count(), 1, 'the city official sees his city');
   await fitsPhone(page, 'map');
   await page.locator('svg.map-svg a.area').first().tap();
-  await page.waitForFunction(() => location.pathname === '/' && document.getElementById('app')?.getAttribute('data-ready') === '/');
+  await page.waitForFunction(() => location.pathname === '/app/' && document.getElementById('app')?.getAttribute('data-ready') === '/');
   assert.deepEqual(page.problems(), []);
   await ctx.close();
 });

@@ -60,7 +60,8 @@ test('a school writes, previews and submits a case on a phone (zh)', opts, async
     await page.click('[data-test=save]');
     await page.waitForSelector('[data-step=submit]');
     caseUrl = new URL(page.url()).pathname;
-    assert.match(caseUrl, /^\/cases\/\d+$/);
+    assert.match(caseUrl, /^\/app\/cases\/\d+$/);
+    caseUrl = caseUrl.slice('/app'.length); // the application's own path
     assert.equal(await page.locator('[data-test=md] h1').textContent(), '做法');
     await page.click('[data-step=submit]');
     await page.waitForSelector('.badge[data-status=submitted]');

@@ -30,10 +30,17 @@ after(async () => {
 });
 
 test('a mistyped address, the loading state, toasts beside buttons, focus rings and the national sub-regions', opts, async () => {
-  // the server: a browser gets the application's page with 404, an API client the problem
-  const html = await fetch(`${srv.base}/no-such-page/at/all`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+  // the server: under /app/ a browser gets the application's page with 404, an API client
+  // the problem; outside it the public portal answers with its own 404 page
+  const html = await fetch(`${srv.base}/app/no-such-page/at/all`, { headers: { accept: 'text/html,application/xhtml+xml' } });
   assert.equal(html.status, 404);
   assert.match(await html.text(), /<div id="app">/);
+  const portal = await fetch(`${srv.base}/no-such-page/at/all`, { headers: { accept: 'text/html' } });
+  assert.equal(portal.status, 404);
+  assert.doesNotMatch(await portal.text(), /<div id="app">/);
+  const noHtml = await fetch(`${srv.base}/app/no-such-page`);
+  assert.equal(noHtml.status, 404);
+  assert.doesNotMatch(await noHtml.text(), /<div id="app">/);
   const api = await fetch(`${srv.base}/api/v1/nope`, { headers: { accept: 'text/html' } });
   assert.equal(api.status, 404);
   assert.match(api.headers.get('content-type'), /problem\+json/);
@@ -42,7 +49,7 @@ test('a mistyped address, the loading state, toasts beside buttons, focus rings 
   const ctx = await chrome.newContext();
   const page = await newPage(ctx);
   await signIn(page, srv.base, 'school');
-  const resp = await page.goto(`${srv.base}/no-such-page`);
+  const resp = await page.goto(`${srv.base}/app/no-such-page`);
   assert.equal(resp.status(), 404);
   await page.waitForFunction(() => document.querySelector('main h1'));
   assert.match(await page.textContent('main h1'), /^找不到/);
