@@ -3,8 +3,10 @@
  * language and care-mode switches, sign-in link), the words in Chinese and
  * English, and each page's body.  Only published or aggregated data: the
  * frozen publication snapshots (engine/publish.c), the inspection results
- * supervision made public, the places enterprises offer; a count under 5
- * is shown as "<5".  Every text goes out through dt_portal_esc().
+ * supervision made public, the places enterprises offer, and the published
+ * good-practice cases, news, notices and policy documents (store/publicity.h,
+ * read with file sources under /files/, which portal.c serves); a count
+ * under 5 is shown as "<5".  Every text goes out through dt_portal_esc().
  *
  * Extension points (docs/PORTAL.md):
  *   dt_portal_pages[]  a page: pattern, flags, type, query parameters, render
@@ -1117,10 +1119,9 @@ static void slot_featured_cases(struct dt_portal_req *p)
 }
 
 /*
- * The home page's sections in order.  The content pages (news and
- * notices, good-practice cases: branch portal-content) add theirs here,
- * e.g. slot_latest_news and slot_featured_cases; a slot with nothing
- * published writes nothing at all (no heading, no placeholder, no link).
+ * The home page's sections in order: the pilot cities, the latest news and
+ * notices, the featured cases.  A slot with nothing published writes
+ * nothing at all (no heading, no placeholder, no link).
  */
 static const home_slot_fn home_slots[] = {
 	slot_cities,
