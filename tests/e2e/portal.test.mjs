@@ -31,7 +31,11 @@ before(async () => {
     tok[login] = expectStatus(await api.post('/api/v1/session', { login, password: pw(login) }), 200).json.token;
   }
 });
-after(async () => { if (srv) await srv.stop(); });
+after(async () => {
+  if (!srv) return;
+  const { code } = await srv.stop();
+  assert.equal(code, 0, srv.output());
+});
 
 async function get(path, headers = {}) {
   const r = await fetch(srv.base + path, { headers, redirect: 'manual' });
