@@ -587,7 +587,6 @@ static void item_row(struct dt_portal_req *p, json_t *it, int level)
 		dt_strbuf_adds(p->out, " · ");
 		esc(p, str(it, "doc_no"));
 	}
-	dt_strbuf_adds(p->out, " · ");
 	if (*str(it, "region_name") || json_is_null(json_object_get(it, "region"))) {
 		dt_strbuf_adds(p->out, " · ");
 		esc(p, *str(it, "region_name") ? str(it, "region_name") : W(p, "nation"));
@@ -600,10 +599,32 @@ static void item_row(struct dt_portal_req *p, json_t *it, int level)
 	dt_strbuf_adds(p->out, "</li>");
 }
 
+/*
+ * The name of occupation @code in the page's language (the reference data
+ * of the occupation table, public), or the code when it is unknown; kept
+ * in @names (code -> {name_zh, name_en}) for the rest of the render.
+ */
+static const char *occ_name(struct dt_portal_req *p, json_t *names, const char *code)
+{
+	json_t *o = json_object_get(names, code);
+	if (!o) {
+		int64_t id = 0;
+		struct dt_strbuf err = DT_STRBUF_INIT;
+		struct dt_scope all = { 0 };
+		if (dt_store_occupation_by_code(p->store, code, &id, &err) != DT_OK ||
+		    dt_store_get(p->store, &all, "occupation", id, 0, &o, &err) != DT_OK)
+			o = json_object();
+		dt_strbuf_release(&err);
+		json_object_set_new(names, code, o);
+	}
+	const char *n = name_in(p, o, "name_zh", "name_en");
+	return *n ? n : code;
+}
+
 /* The distinct values of the published cases for the filters: <option>s. */
 static void case_options(struct dt_portal_req *p, json_t *all, const char *name, const char *chosen)
 {
-	json_t *seen = json_object(), *c;
+	json_t *seen = json_object(), *names = json_object(), *c;
 	size_t i;
 	json_array_foreach(all, i, c)
 	{
@@ -617,9 +638,14 @@ static void case_options(struct dt_portal_req *p, json_t *all, const char *name,
 		else if (!strcmp(name, "occupation")) {
 			json_t *o;
 			size_t k;
-			json_array_foreach(json_object_get(c, "occupations"), k,
-					   o) if (json_is_string(o))
-				json_array_append_new(vals, json_pack("[O,O]", o, o));
+			json_array_foreach(json_object_get(c, "occupations"), k, o)
+			{
+				const char *code = json_string_value(o);
+				if (code)
+					json_array_append_new(
+						vals,
+						json_pack("[s,s]", code, occ_name(p, names, code)));
+			}
 		}
 		json_t *v;
 		size_t k;
@@ -641,6 +667,7 @@ static void case_options(struct dt_portal_req *p, json_t *all, const char *name,
 		json_decref(vals);
 	}
 	json_decref(seen);
+	json_decref(names);
 }
 
 static void case_select(struct dt_portal_req *p, json_t *all, const char *name, const char *chosen)
@@ -775,6 +802,16 @@ static int render_case(struct dt_portal_req *p)
 		dt_strbuf_adds(p->out, " · ");
 		esc(p, str(c, "industry"));
 	}
+	json_t *names = json_object(), *o;
+	size_t k;
+	json_array_foreach(json_object_get(c, "occupations"), k, o)
+	{
+		if (!json_is_string(o))
+			continue;
+		dt_strbuf_adds(p->out, " · ");
+		esc(p, occ_name(p, names, json_string_value(o)));
+	}
+	json_decref(names);
 	dt_strbuf_adds(p->out, " · ");
 	esc(p, W(p, "published"));
 	dt_strbuf_adds(p->out, " ");

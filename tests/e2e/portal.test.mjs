@@ -213,6 +213,7 @@ test('cases, news, notices and policy documents: lists, details, files, 404 as m
   const polIds = [...pol.text.matchAll(/href="\/policies\/(\d+)"/g)].map((m) => m[1]);
   assert.ok(polIds.length >= 1, 'the demo publishes policy documents');
   assert.equal((await get(`/news/${polIds[0]}`)).status, 404, 'a policy is no news item');
+  assert.doesNotMatch(pol.text + news.text + list.text, /·\s*·/, 'no empty part in a line of facts');
   // a policy document's attachment: a download, cached for good
   let pdf = null;
   for (const id of polIds) {
@@ -273,6 +274,7 @@ test('a case published through the API: inert Markdown, its image, the cache inv
   const after0 = await get('/cases');
   assert.notEqual(after0.headers.get('etag'), before0.headers.get('etag'), 'publishing invalidates the cached list');
   assert.match(after0.text, /门户测试案例/);
+  assert.match((await get(`/cities/${city}`)).text, new RegExp(`href="/cases/${c.id}"`), 'the pilot city lists its published case');
   const page = await get(`/cases/${c.id}`);
   assert.equal(page.status, 200);
   const prose = page.text.slice(page.text.indexOf('class="prose"'), page.text.indexOf('</article>'));
