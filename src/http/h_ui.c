@@ -136,23 +136,46 @@ static const char *const screens[] = {
 	/* assessments and outcomes (registry screens) */
 	"assessments",
 	"outcomes",
-	/* promotion and publicity (web/js/views/publicity.js) */
+	/* promotion and publicity (web/js/views/publicity.js): made under /app/
+	 * only, never linked outside it; the public portal answers their
+	 * names (APP_ONLY below) */
 	"cases",
 	"news",
 	"policies",
 };
 
+/*
+ * The last APP_ONLY screens[] have no old link to redirect: /cases, /news
+ * and /policies are the portal's pages (src/portal/pages.c).
+ */
+#define APP_ONLY 3
+
+#define NSCREENS (sizeof(screens) / sizeof(screens[0]))
+
+/* The index in screens[] of @path's (length @n) first segment, or -1. */
+static int screen_of(const char *path, size_t n)
+{
+	if (!n || path[0] != '/')
+		return -1;
+	const char *seg = path + 1, *end = memchr(seg, '/', n - 1);
+	size_t k = end ? (size_t)(end - seg) : n - 1;
+	for (size_t i = 0; i < NSCREENS; i++)
+		if (strlen(screens[i]) == k && !memcmp(screens[i], seg, k))
+			return k > 0 || n == 1 ? (int)i : -1;
+	return -1;
+}
+
 /* Is @path (length @n) a screen of the application? */
 static bool is_screen(const char *path, size_t n)
 {
-	if (!n || path[0] != '/')
-		return false;
-	const char *seg = path + 1, *end = memchr(seg, '/', n - 1);
-	size_t k = end ? (size_t)(end - seg) : n - 1;
-	for (size_t i = 0; i < sizeof(screens) / sizeof(screens[0]); i++)
-		if (strlen(screens[i]) == k && !memcmp(screens[i], seg, k))
-			return k > 0 || n == 1;
-	return false;
+	return screen_of(path, n) >= 0;
+}
+
+/* Is @path (length @n, not "/") an old link to a screen, redirected under /app/? */
+static bool is_old_link(const char *path, size_t n)
+{
+	int i = screen_of(path, n);
+	return i > 0 && (size_t)i < NSCREENS - APP_ONLY;
 }
 
 void dt_ui_send(struct dt_ctx *c, const struct dt_web_asset *a)
@@ -197,7 +220,7 @@ bool dt_ui_serve(struct dt_ctx *c, const char *method)
 				return false;
 			screen = false;
 		}
-	} else if (n > 1 && is_screen(path, n)) {
+	} else if (n > 1 && is_old_link(path, n)) {
 		/* an old link to a screen: the same screen under /app/ */
 		struct dt_strbuf to = DT_STRBUF_INIT;
 		dt_strbuf_adds(&to, DT_APP_PREFIX);

@@ -3,8 +3,10 @@
  * language and care-mode switches, sign-in link), the words in Chinese and
  * English, and each page's body.  Only published or aggregated data: the
  * frozen publication snapshots (engine/publish.c), the inspection results
- * supervision made public, the places enterprises offer; a count under 5
- * is shown as "<5".  Every text goes out through dt_portal_esc().
+ * supervision made public, the places enterprises offer, and the published
+ * good-practice cases, news, notices and policy documents (store/publicity.h,
+ * read with file sources under /files/, which portal.c serves); a count
+ * under 5 is shown as "<5".  Every text goes out through dt_portal_esc().
  *
  * Extension points (docs/PORTAL.md):
  *   dt_portal_pages[]  a page: pattern, flags, type, query parameters, render
@@ -21,6 +23,7 @@
 #include "http/h_ui.h"
 #include "portal/portal.h"
 #include "portal/portal_internal.h"
+#include "store/publicity.h"
 #include "core/banned.h"
 
 /* ---- words ---- */
@@ -104,6 +107,48 @@ static const struct {
 	{ "feed.pub", "%s：%s 年试点数据公布", "%s: the pilot's figures for %s published" },
 	{ "feed.insp", "督查结果：%s（%s）", "Inspection result: %s (%s)" },
 	{ "more", "查看详情", "Details" },
+	{ "nav.cases", "典型经验", "Good practice" },
+	{ "nav.news", "新闻公告", "News and notices" },
+	{ "nav.policies", "政策文件", "Policy documents" },
+	{ "nav.search", "搜索", "Search" },
+	{ "pager", "分页", "Pages" },
+	{ "pager.prev", "上一页", "Previous page" },
+	{ "pager.next", "下一页", "Next page" },
+	{ "nation", "全国", "National" },
+	{ "kind.case", "典型经验", "Good practice" },
+	{ "kind.news", "新闻", "News" },
+	{ "kind.notice", "通知公告", "Notice" },
+	{ "kind.policy", "政策文件", "Policy document" },
+	{ "cases.title", "典型经验", "Good practice cases" },
+	{ "cases.intro", "经审核公布的双元培育典型经验，可按地区、职业和行业查找；推荐的排在前面。",
+	  "Good practice in dual-track training, reviewed and published; find them by region, "
+	  "occupation and industry. Featured cases come first." },
+	{ "cases.region", "地区", "Region" },
+	{ "cases.occupation", "职业（工种）", "Occupation" },
+	{ "cases.industry", "行业", "Industry" },
+	{ "cases.none", "没有符合条件的典型经验。", "No cases match." },
+	{ "cases.total", "共 %s 篇", "%s in all" },
+	{ "cases.back", "返回典型经验", "Back to the cases" },
+	{ "case.featured", "推荐", "Featured" },
+	{ "case.images", "图片", "Images" },
+	{ "case.figures", "相关指标", "Figures" },
+	{ "case.frozen", "以下为公布时的数据（%s 年度），不再随统计更新。",
+	  "The figures as they were when the case was published (year %s); they are not updated." },
+	{ "news.title", "新闻公告", "News and notices" },
+	{ "news.back", "返回新闻公告", "Back to the news and notices" },
+	{ "policies.title", "政策文件", "Policy documents" },
+	{ "policies.back", "返回政策文件", "Back to the policy documents" },
+	{ "items.none", "暂无公布的内容。", "Nothing has been published yet." },
+	{ "items.total", "共 %s 条", "%s in all" },
+	{ "attachments", "附件", "Attachments" },
+	{ "search.title", "站内搜索", "Search" },
+	{ "search.label", "关键词", "Words to find" },
+	{ "search.none", "没有找到相关内容。", "Nothing found." },
+	{ "home.news", "最新新闻公告", "Latest news and notices" },
+	{ "home.news.all", "全部新闻公告", "All news and notices" },
+	{ "home.cases", "推荐典型经验", "Featured good practice" },
+	{ "home.cases.all", "全部典型经验", "All good practice cases" },
+	{ "city.cases", "本地典型经验", "Good practice here" },
 };
 
 static const char *W(const struct dt_portal_req *p, const char *key)
@@ -269,13 +314,21 @@ static void page_begin(struct dt_portal_req *p, const char *title)
 	dt_strbuf_adds(o, "</span></p><nav aria-label=\"");
 	esc(p, W(p, "nav"));
 	dt_strbuf_adds(o, "\"><ul>");
-	static const char *const nav[][2] = { { "/", "nav.home" },
-					      { "/inspection-results", "nav.inspections" },
-					      { "/training-places", "nav.places" } };
-	for (size_t i = 0; i < 3; i++) {
+	static const char *const nav[][2] = {
+		{ "/", "nav.home" },
+		{ "/cases", "nav.cases" },
+		{ "/news", "nav.news" },
+		{ "/policies", "nav.policies" },
+		{ "/inspection-results", "nav.inspections" },
+		{ "/training-places", "nav.places" },
+		{ "/search", "nav.search" },
+	};
+	for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
+		size_t nl = strlen(nav[i][0]);
 		dt_strbuf_adds(o, "<li><a ");
 		href(p, nav[i][0]);
-		if (!strcmp(p->path, nav[i][0]))
+		if (!strcmp(p->path, nav[i][0]) ||
+		    (nl > 1 && !strncmp(p->path, nav[i][0], nl) && p->path[nl] == '/'))
 			dt_strbuf_adds(o, " aria-current=\"page\"");
 		dt_strbuf_adds(o, ">");
 		esc(p, W(p, nav[i][1]));
@@ -386,6 +439,608 @@ static int this_year(void)
 	return (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
 }
 
+/* ---- good-practice cases, news, notices, policy documents, search ---- */
+
+#define PUB_PAGE 10           /* rows per page of a list */
+#define FILE_PREFIX "/files/" /* public files: portal.c serves them */
+
+/* @s percent-encoded for a query value into @out (unreserved bytes kept). */
+static void qenc(struct dt_strbuf *out, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == '~')
+			dt_strbuf_addch(out, ch);
+		else
+			dt_strbuf_addf(out, "%%%02X", ch);
+	}
+}
+
+/* A positive decimal id of at most 15 digits, or 0. */
+static int64_t id_of(const char *a)
+{
+	if (!a || !*a || strlen(a) > 15 || strspn(a, "0123456789") != strlen(a) || a[0] == '0')
+		return 0;
+	return (int64_t)strtoll(a, NULL, 10);
+}
+
+/* The 1-based page of parameter @v (1 when absent or bad). */
+static int page_of(const char *v)
+{
+	int64_t n = id_of(v);
+	return n > 0 && n <= 100000 ? (int)n : 1;
+}
+
+/* "YYYY-MM-DD" of a time text */
+static void date_text(struct dt_portal_req *p, json_t *o, const char *k)
+{
+	dt_strbuf_addf(p->out, "%.10s", str(o, k));
+}
+
+/* A store read's failure: 404 for a missing (or unpublished) record, 500 otherwise. */
+static int read_failed(struct dt_portal_req *p, int rc)
+{
+	if (rc == DT_ENOTFOUND)
+		return 404;
+	p->failed = true;
+	return 500;
+}
+
+/* "共 N 条" with the count under 5 as "<5" */
+static void total_line(struct dt_portal_req *p, const char *key, int64_t total)
+{
+	struct dt_strbuf t = DT_STRBUF_INIT, cnt = DT_STRBUF_INIT;
+	count_text(&cnt, (double)total);
+	/* fill2 escapes: "<5" is put in after */
+	fill2(p, &t, key, "\x01", "");
+	dt_strbuf_adds(p->out, "<p class=\"total\" role=\"status\">");
+	const char *m = strchr(t.buf, '\x01');
+	if (m) {
+		dt_strbuf_add(p->out, t.buf, (size_t)(m - t.buf));
+		dt_strbuf_adds(p->out, cnt.buf);
+		dt_strbuf_adds(p->out, m + 1);
+	} else {
+		dt_strbuf_adds(p->out, t.buf);
+	}
+	dt_strbuf_adds(p->out, "</p>");
+	dt_strbuf_release(&t);
+	dt_strbuf_release(&cnt);
+}
+
+/* Previous/next links of a list at @base (with its query, or none) on page @page. */
+static void pager(struct dt_portal_req *p, const char *base, int page, int64_t total)
+{
+	int pages = (int)((total + PUB_PAGE - 1) / PUB_PAGE);
+	if (pages <= 1)
+		return;
+	dt_strbuf_adds(p->out, "<nav class=\"pager\" aria-label=\"");
+	esc(p, W(p, "pager"));
+	dt_strbuf_adds(p->out, "\"><ul>");
+	for (int d = -1; d <= 1; d += 2) {
+		int to = page + d;
+		if (to < 1 || to > pages)
+			continue;
+		struct dt_strbuf u = DT_STRBUF_INIT;
+		dt_strbuf_addf(&u, "%s%spage=%d", base, strchr(base, '?') ? "&" : "?", to);
+		dt_strbuf_adds(p->out, "<li><a ");
+		href(p, u.buf);
+		dt_strbuf_addf(p->out, " rel=\"%s\">", d < 0 ? "prev" : "next");
+		esc(p, W(p, d < 0 ? "pager.prev" : "pager.next"));
+		dt_strbuf_adds(p->out, "</a></li>");
+		dt_strbuf_release(&u);
+	}
+	dt_strbuf_addf(p->out, "</ul><p>%d / %d</p></nav>", page, pages);
+}
+
+/* One case of a list as a card: title link, summary, where and when. */
+static void case_card(struct dt_portal_req *p, json_t *c, int level)
+{
+	char path[48];
+	snprintf(path, sizeof(path), "/cases/%lld",
+		 (long long)json_integer_value(json_object_get(c, "id")));
+	dt_strbuf_addf(p->out, "<li class=\"card\"><h%d><a ", level);
+	href(p, path);
+	dt_strbuf_adds(p->out, ">");
+	esc(p, str(c, "title"));
+	dt_strbuf_addf(p->out, "</a></h%d>", level);
+	if (json_is_true(json_object_get(c, "featured"))) {
+		dt_strbuf_adds(p->out, "<p class=\"badge\">");
+		esc(p, W(p, "case.featured"));
+		dt_strbuf_adds(p->out, "</p>");
+	}
+	para(p, str(c, "summary"));
+	dt_strbuf_adds(p->out, "<p class=\"meta\">");
+	esc(p, W(p, "kind.case"));
+	if (*str(c, "region_name")) {
+		dt_strbuf_adds(p->out, " · ");
+		esc(p, str(c, "region_name"));
+	}
+	if (*str(c, "org_name")) {
+		dt_strbuf_adds(p->out, " · ");
+		esc(p, str(c, "org_name"));
+	}
+	dt_strbuf_adds(p->out, " · ");
+	date_text(p, c, "published_at");
+	dt_strbuf_adds(p->out, "</p></li>");
+}
+
+/* The link path of item @it: /news/ID or /policies/ID */
+static void item_path(json_t *it, char *path, size_t n)
+{
+	snprintf(path, n, "%s/%lld", strcmp(str(it, "kind"), "policy") ? "/news" : "/policies",
+		 (long long)json_integer_value(json_object_get(it, "id")));
+}
+
+static void item_row(struct dt_portal_req *p, json_t *it, int level)
+{
+	char path[48], kind[32];
+	item_path(it, path, sizeof(path));
+	snprintf(kind, sizeof(kind), "kind.%s", str(it, "kind"));
+	dt_strbuf_addf(p->out, "<li class=\"card\"><h%d><a ", level);
+	href(p, path);
+	dt_strbuf_adds(p->out, ">");
+	esc(p, str(it, "title"));
+	dt_strbuf_addf(p->out, "</a></h%d><p class=\"meta\">", level);
+	esc(p, W(p, kind));
+	if (*str(it, "doc_no")) {
+		dt_strbuf_adds(p->out, " · ");
+		esc(p, str(it, "doc_no"));
+	}
+	if (*str(it, "region_name") || json_is_null(json_object_get(it, "region"))) {
+		dt_strbuf_adds(p->out, " · ");
+		esc(p, *str(it, "region_name") ? str(it, "region_name") : W(p, "nation"));
+	}
+	dt_strbuf_adds(p->out, " · ");
+	date_text(p, it, "published_at");
+	dt_strbuf_adds(p->out, "</p>");
+	if (*str(it, "summary"))
+		para(p, str(it, "summary"));
+	dt_strbuf_adds(p->out, "</li>");
+}
+
+/*
+ * The name of occupation @code in the page's language (the reference data
+ * of the occupation table, public), or the code when it is unknown; kept
+ * in @names (code -> {name_zh, name_en}) for the rest of the render.
+ */
+static const char *occ_name(struct dt_portal_req *p, json_t *names, const char *code)
+{
+	json_t *o = json_object_get(names, code);
+	if (!o) {
+		int64_t id = 0;
+		struct dt_strbuf err = DT_STRBUF_INIT;
+		struct dt_scope all = { 0 };
+		if (dt_store_occupation_by_code(p->store, code, &id, &err) != DT_OK ||
+		    dt_store_get(p->store, &all, "occupation", id, 0, &o, &err) != DT_OK)
+			o = json_object();
+		dt_strbuf_release(&err);
+		json_object_set_new(names, code, o);
+	}
+	const char *n = name_in(p, o, "name_zh", "name_en");
+	return *n ? n : code;
+}
+
+/* The distinct values of the published cases for the filters: <option>s. */
+static void case_options(struct dt_portal_req *p, json_t *all, const char *name, const char *chosen)
+{
+	json_t *seen = json_object(), *names = json_object(), *c;
+	size_t i;
+	json_array_foreach(all, i, c)
+	{
+		json_t *vals = json_array();
+		if (!strcmp(name, "region"))
+			json_array_append_new(
+				vals, json_pack("[s,s]", str(c, "region"), str(c, "region_name")));
+		else if (!strcmp(name, "industry") && *str(c, "industry"))
+			json_array_append_new(
+				vals, json_pack("[s,s]", str(c, "industry"), str(c, "industry")));
+		else if (!strcmp(name, "occupation")) {
+			json_t *o;
+			size_t k;
+			json_array_foreach(json_object_get(c, "occupations"), k, o)
+			{
+				const char *code = json_string_value(o);
+				if (code)
+					json_array_append_new(
+						vals,
+						json_pack("[s,s]", code, occ_name(p, names, code)));
+			}
+		}
+		json_t *v;
+		size_t k;
+		json_array_foreach(vals, k, v)
+		{
+			const char *code = json_string_value(json_array_get(v, 0));
+			if (!code || !*code || json_object_get(seen, code))
+				continue;
+			json_object_set(seen, code, json_array_get(v, 1));
+			dt_strbuf_adds(p->out, "<option value=\"");
+			esc(p, code);
+			dt_strbuf_adds(p->out, "\"");
+			if (chosen && !strcmp(chosen, code))
+				dt_strbuf_adds(p->out, " selected");
+			dt_strbuf_adds(p->out, ">");
+			esc(p, json_string_value(json_array_get(v, 1)));
+			dt_strbuf_adds(p->out, "</option>");
+		}
+		json_decref(vals);
+	}
+	json_decref(seen);
+	json_decref(names);
+}
+
+static void case_select(struct dt_portal_req *p, json_t *all, const char *name, const char *chosen)
+{
+	char key[32];
+	snprintf(key, sizeof(key), "cases.%s", name);
+	dt_strbuf_addf(p->out, "<p><label for=\"f-%s\">", name);
+	esc(p, W(p, key));
+	dt_strbuf_addf(p->out, "</label> <select id=\"f-%s\" name=\"%s\"><option value=\"\">", name,
+		       name);
+	esc(p, W(p, "places.any"));
+	dt_strbuf_adds(p->out, "</option>");
+	case_options(p, all, name, chosen);
+	dt_strbuf_adds(p->out, "</select></p>");
+}
+
+static int render_cases(struct dt_portal_req *p)
+{
+	const char *regq = p->param[0], *occ = p->param[1], *ind = p->param[2];
+	int page = page_of(p->param[3]);
+	struct dt_pub_filter flt = { .limit = PUB_PAGE, .offset = (page - 1) * PUB_PAGE };
+	if (regq && strlen(regq) == 6 && strspn(regq, "0123456789") == 6)
+		flt.region = (int)strtol(regq, NULL, 10);
+	else
+		regq = NULL;
+	if (occ && (!*occ || strspn(occ, "0123456789-") != strlen(occ)))
+		occ = NULL;
+	if (ind && !*ind)
+		ind = NULL;
+	flt.occupation = occ;
+	flt.industry = ind;
+	struct dt_pub_filter any = { .limit = DT_PUB_PAGE_MAX };
+	json_t *all = NULL, *rows = NULL;
+	int64_t total = 0, n_all = 0;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	int rc = dt_store_pub_cases(p->store, &any, &all, &n_all, &err);
+	if (rc == DT_OK)
+		rc = dt_store_pub_cases(p->store, &flt, &rows, &total, &err);
+	dt_strbuf_release(&err);
+	if (rc != DT_OK) {
+		json_decref(all);
+		p->failed = true;
+		return 500;
+	}
+	page_begin(p, W(p, "cases.title"));
+	h(p, 1, NULL, W(p, "cases.title"));
+	para(p, W(p, "cases.intro"));
+	dt_strbuf_addf(p->out,
+		       "<form class=\"search\" method=\"get\" action=\"%s/cases\" role=\"search\">",
+		       p->lang == DT_LANG_EN ? "/en" : "");
+	if (p->care)
+		dt_strbuf_adds(p->out, "<input type=\"hidden\" name=\"care\" value=\"1\">");
+	case_select(p, all, "region", regq);
+	case_select(p, all, "occupation", occ);
+	case_select(p, all, "industry", ind);
+	dt_strbuf_adds(p->out, "<p><button type=\"submit\">");
+	esc(p, W(p, "places.search"));
+	dt_strbuf_adds(p->out, "</button></p></form>");
+	if (!json_array_size(rows)) {
+		para(p, W(p, "cases.none"));
+	} else {
+		total_line(p, "cases.total", total);
+		dt_strbuf_adds(p->out, "<ul class=\"cards list\">");
+		json_t *c;
+		size_t i;
+		json_array_foreach(rows, i, c) case_card(p, c, 2);
+		dt_strbuf_adds(p->out, "</ul>");
+		struct dt_strbuf base = DT_STRBUF_INIT;
+		dt_strbuf_adds(&base, "/cases?");
+		if (regq)
+			dt_strbuf_addf(&base, "region=%s&", regq);
+		if (occ) {
+			dt_strbuf_adds(&base, "occupation=");
+			qenc(&base, occ);
+			dt_strbuf_addch(&base, '&');
+		}
+		if (ind) {
+			dt_strbuf_adds(&base, "industry=");
+			qenc(&base, ind);
+			dt_strbuf_addch(&base, '&');
+		}
+		dt_strbuf_setlen(&base, base.len - 1);
+		pager(p, base.buf, page, total);
+		dt_strbuf_release(&base);
+	}
+	page_end(p);
+	json_decref(all);
+	json_decref(rows);
+	return 200;
+}
+
+/* The files of @arr [{hash, name, mime, size}] as a list of links. */
+static void file_list(struct dt_portal_req *p, json_t *arr)
+{
+	json_t *f;
+	size_t i;
+	dt_strbuf_adds(p->out, "<ul class=\"files\">");
+	json_array_foreach(arr, i, f)
+	{
+		dt_strbuf_adds(p->out, "<li><a href=\"" FILE_PREFIX);
+		esc(p, str(f, "hash"));
+		dt_strbuf_adds(p->out, "\">");
+		esc(p, str(f, "name"));
+		dt_strbuf_addf(p->out, "</a> <span class=\"meta\">(%s, %.0f KB)</span></li>",
+			       strcmp(str(f, "mime"), "application/pdf") ? "image" : "PDF",
+			       ceil((double)json_integer_value(json_object_get(f, "size")) / 1024));
+	}
+	dt_strbuf_adds(p->out, "</ul>");
+}
+
+static int render_case(struct dt_portal_req *p)
+{
+	int64_t id = id_of(p->arg);
+	if (!id)
+		return 404;
+	json_t *c = NULL;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	int rc = dt_store_pub_case(p->store, id, FILE_PREFIX, &c, &err);
+	dt_strbuf_release(&err);
+	if (rc != DT_OK)
+		return read_failed(p, rc);
+	page_begin(p, str(c, "title"));
+	dt_strbuf_adds(p->out, "<article><h1>");
+	esc(p, str(c, "title"));
+	dt_strbuf_adds(p->out, "</h1><p class=\"meta\">");
+	esc(p, str(c, "region_name"));
+	if (*str(c, "org_name")) {
+		dt_strbuf_adds(p->out, " · ");
+		esc(p, str(c, "org_name"));
+	}
+	if (*str(c, "industry")) {
+		dt_strbuf_adds(p->out, " · ");
+		esc(p, str(c, "industry"));
+	}
+	json_t *names = json_object(), *o;
+	size_t k;
+	json_array_foreach(json_object_get(c, "occupations"), k, o)
+	{
+		if (!json_is_string(o))
+			continue;
+		dt_strbuf_adds(p->out, " · ");
+		esc(p, occ_name(p, names, json_string_value(o)));
+	}
+	json_decref(names);
+	dt_strbuf_adds(p->out, " · ");
+	esc(p, W(p, "published"));
+	dt_strbuf_adds(p->out, " ");
+	date_text(p, c, "published_at");
+	dt_strbuf_adds(p->out, "</p><p class=\"lead\">");
+	esc(p, str(c, "summary"));
+	/* the store's Markdown rendering: safe HTML (core/markdown.c), images under /files/ */
+	dt_strbuf_adds(p->out, "</p><div class=\"prose\">");
+	dt_strbuf_adds(p->out, str(c, "html"));
+	dt_strbuf_adds(p->out, "</div>");
+	json_t *imgs = json_object_get(c, "images"), *f;
+	size_t i;
+	if (json_array_size(imgs)) {
+		h(p, 2, "images", W(p, "case.images"));
+		dt_strbuf_adds(p->out, "<ul class=\"gallery\">");
+		json_array_foreach(imgs, i, f)
+		{
+			dt_strbuf_adds(p->out, "<li><figure><img src=\"" FILE_PREFIX);
+			esc(p, str(f, "hash"));
+			dt_strbuf_adds(p->out, "\" alt=\"");
+			esc(p, str(f, "name"));
+			dt_strbuf_adds(p->out, "\" loading=\"lazy\"><figcaption>");
+			esc(p, str(f, "name"));
+			dt_strbuf_adds(p->out, "</figcaption></figure></li>");
+		}
+		dt_strbuf_adds(p->out, "</ul>");
+	}
+	json_t *fr = json_object_get(c, "frozen");
+	if (json_array_size(json_object_get(fr, "indicators"))) {
+		char y[16];
+		snprintf(y, sizeof(y), "%lld",
+			 (long long)json_integer_value(json_object_get(fr, "year")));
+		h(p, 2, "figures", W(p, "case.figures"));
+		struct dt_strbuf cap = DT_STRBUF_INIT;
+		fill2(p, &cap, "case.frozen", y, "");
+		dt_strbuf_adds(p->out, "<p>");
+		dt_strbuf_adds(p->out, cap.buf);
+		dt_strbuf_adds(p->out, "</p>");
+		dt_strbuf_release(&cap);
+		static const char *const hd[] = { "indicator", "value", NULL };
+		table_head(p, NULL, hd);
+		json_t *ind;
+		json_array_foreach(json_object_get(fr, "indicators"), i, ind)
+		{
+			dt_strbuf_adds(p->out, "<tr><th scope=\"row\">");
+			esc(p, name_in(p, ind, "name_zh", "name_en"));
+			dt_strbuf_adds(p->out, "</th><td>");
+			value_text(p, json_object_get(ind, "value"), str(ind, "unit"));
+			dt_strbuf_adds(p->out, "</td></tr>");
+		}
+		table_end(p);
+	}
+	dt_strbuf_adds(p->out, "</article><p><a ");
+	href(p, "/cases");
+	dt_strbuf_adds(p->out, ">");
+	esc(p, W(p, "cases.back"));
+	dt_strbuf_adds(p->out, "</a></p>");
+	page_end(p);
+	json_decref(c);
+	return 200;
+}
+
+/* /news (news and notices) or /policies: a paged list of published items of @kind. */
+static int items_page(struct dt_portal_req *p, const char *kind, const char *title,
+		      const char *base)
+{
+	int page = page_of(p->param[0]);
+	struct dt_pub_filter flt = { .kind = kind,
+				     .limit = PUB_PAGE,
+				     .offset = (page - 1) * PUB_PAGE };
+	json_t *rows = NULL;
+	int64_t total = 0;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	int rc = dt_store_pub_items(p->store, &flt, &rows, &total, &err);
+	dt_strbuf_release(&err);
+	if (rc != DT_OK) {
+		p->failed = true;
+		return 500;
+	}
+	page_begin(p, W(p, title));
+	h(p, 1, NULL, W(p, title));
+	if (!json_array_size(rows)) {
+		para(p, W(p, "items.none"));
+	} else {
+		total_line(p, "items.total", total);
+		dt_strbuf_adds(p->out, "<ul class=\"cards list\">");
+		json_t *it;
+		size_t i;
+		json_array_foreach(rows, i, it) item_row(p, it, 2);
+		dt_strbuf_adds(p->out, "</ul>");
+		pager(p, base, page, total);
+	}
+	page_end(p);
+	json_decref(rows);
+	return 200;
+}
+
+static int render_news(struct dt_portal_req *p)
+{
+	return items_page(p, "news,notice", "news.title", "/news");
+}
+
+static int render_policies(struct dt_portal_req *p)
+{
+	return items_page(p, "policy", "policies.title", "/policies");
+}
+
+/* /news/ID or /policies/ID: item @p->arg when its kind is @policy's. */
+static int item_page(struct dt_portal_req *p, bool policy)
+{
+	int64_t id = id_of(p->arg);
+	if (!id)
+		return 404;
+	json_t *it = NULL;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	int rc = dt_store_pub_item(p->store, id, FILE_PREFIX, &it, &err);
+	dt_strbuf_release(&err);
+	if (rc != DT_OK)
+		return read_failed(p, rc);
+	if (policy != !strcmp(str(it, "kind"), "policy")) {
+		json_decref(it);
+		return 404;
+	}
+	char kind[32];
+	snprintf(kind, sizeof(kind), "kind.%s", str(it, "kind"));
+	page_begin(p, str(it, "title"));
+	dt_strbuf_adds(p->out, "<article><h1>");
+	esc(p, str(it, "title"));
+	dt_strbuf_adds(p->out, "</h1><p class=\"meta\">");
+	esc(p, W(p, kind));
+	if (*str(it, "doc_no")) {
+		dt_strbuf_adds(p->out, " · ");
+		esc(p, str(it, "doc_no"));
+	}
+	dt_strbuf_adds(p->out, " · ");
+	esc(p, *str(it, "region_name") ? str(it, "region_name") : W(p, "nation"));
+	dt_strbuf_adds(p->out, " · ");
+	esc(p, W(p, "published"));
+	dt_strbuf_adds(p->out, " ");
+	date_text(p, it, "published_at");
+	dt_strbuf_adds(p->out, "</p>");
+	if (*str(it, "summary")) {
+		dt_strbuf_adds(p->out, "<p class=\"lead\">");
+		esc(p, str(it, "summary"));
+		dt_strbuf_adds(p->out, "</p>");
+	}
+	dt_strbuf_adds(p->out, "<div class=\"prose\">");
+	dt_strbuf_adds(p->out, str(it, "html"));
+	dt_strbuf_adds(p->out, "</div>");
+	if (json_array_size(json_object_get(it, "attachments"))) {
+		h(p, 2, "attachments", W(p, "attachments"));
+		file_list(p, json_object_get(it, "attachments"));
+	}
+	dt_strbuf_adds(p->out, "</article><p><a ");
+	href(p, policy ? "/policies" : "/news");
+	dt_strbuf_adds(p->out, ">");
+	esc(p, W(p, policy ? "policies.back" : "news.back"));
+	dt_strbuf_adds(p->out, "</a></p>");
+	page_end(p);
+	json_decref(it);
+	return 200;
+}
+
+static int render_news_item(struct dt_portal_req *p)
+{
+	return item_page(p, false);
+}
+
+static int render_policy(struct dt_portal_req *p)
+{
+	return item_page(p, true);
+}
+
+static int render_search(struct dt_portal_req *p)
+{
+	const char *q = p->param[0];
+	json_t *rows = NULL;
+	if (q && *q) {
+		struct dt_strbuf err = DT_STRBUF_INIT;
+		int rc = dt_store_pub_search(p->store, q, 50, &rows, &err);
+		dt_strbuf_release(&err);
+		if (rc != DT_OK && rc != DT_EINVAL) {
+			p->failed = true;
+			return 500;
+		}
+	}
+	page_begin(p, W(p, "search.title"));
+	h(p, 1, NULL, W(p, "search.title"));
+	dt_strbuf_addf(p->out,
+		       "<form class=\"search\" method=\"get\" action=\"%s/search\" "
+		       "role=\"search\"><p><label for=\"f-q\">",
+		       p->lang == DT_LANG_EN ? "/en" : "");
+	esc(p, W(p, "search.label"));
+	dt_strbuf_adds(p->out, "</label> <input id=\"f-q\" name=\"q\" type=\"search\" "
+			       "maxlength=\"64\" value=\"");
+	esc(p, q);
+	dt_strbuf_adds(p->out, "\">");
+	if (p->care)
+		dt_strbuf_adds(p->out, "<input type=\"hidden\" name=\"care\" value=\"1\">");
+	dt_strbuf_adds(p->out, " <button type=\"submit\">");
+	esc(p, W(p, "places.search"));
+	dt_strbuf_adds(p->out, "</button></p></form>");
+	if (q && *q) {
+		if (!json_array_size(rows)) {
+			para(p, W(p, "search.none"));
+		} else {
+			total_line(p, "items.total", (int64_t)json_array_size(rows));
+			dt_strbuf_adds(p->out, "<ul class=\"cards list\">");
+			json_t *r;
+			size_t i;
+			json_array_foreach(rows, i, r)
+			{
+				if (!strcmp(str(r, "type"), "case")) {
+					case_card(p, r, 2);
+				} else {
+					json_t *it = json_deep_copy(r);
+					json_object_set(it, "kind", json_object_get(r, "type"));
+					item_row(p, it, 2);
+					json_decref(it);
+				}
+			}
+			dt_strbuf_adds(p->out, "</ul>");
+		}
+	}
+	page_end(p);
+	json_decref(rows);
+	return 200;
+}
+
 /* ---- home ---- */
 
 /* A home slot writes its section, or nothing when it has nothing to show. */
@@ -445,16 +1100,70 @@ static void slot_cities(struct dt_portal_req *p)
 	json_decref(pubs);
 }
 
+/* The latest five published news and notices; nothing when none. */
+static void slot_latest_news(struct dt_portal_req *p)
+{
+	struct dt_pub_filter flt = { .kind = "news,notice", .limit = 5 };
+	json_t *rows = NULL, *it;
+	int64_t total = 0;
+	size_t i;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	if (dt_store_pub_items(p->store, &flt, &rows, &total, &err) != DT_OK)
+		p->failed = true;
+	dt_strbuf_release(&err);
+	if (json_array_size(rows)) {
+		h(p, 2, "news", W(p, "home.news"));
+		dt_strbuf_adds(p->out, "<ul class=\"cards list\">");
+		json_array_foreach(rows, i, it) item_row(p, it, 3);
+		dt_strbuf_adds(p->out, "</ul><p><a ");
+		href(p, "/news");
+		dt_strbuf_adds(p->out, ">");
+		esc(p, W(p, "home.news.all"));
+		dt_strbuf_adds(p->out, "</a></p>");
+	}
+	json_decref(rows);
+}
+
+/* The featured published cases (the list puts them first), at most six; nothing when none. */
+static void slot_featured_cases(struct dt_portal_req *p)
+{
+	struct dt_pub_filter flt = { .limit = 6 };
+	json_t *rows = NULL, *c;
+	int64_t total = 0;
+	size_t i, shown = 0;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	if (dt_store_pub_cases(p->store, &flt, &rows, &total, &err) != DT_OK)
+		p->failed = true;
+	dt_strbuf_release(&err);
+	json_array_foreach(rows, i, c)
+	{
+		if (!json_is_true(json_object_get(c, "featured")))
+			break;
+		if (!shown++) {
+			h(p, 2, "cases", W(p, "home.cases"));
+			dt_strbuf_adds(p->out, "<ul class=\"cards\">");
+		}
+		case_card(p, c, 3);
+	}
+	if (shown) {
+		dt_strbuf_adds(p->out, "</ul><p><a ");
+		href(p, "/cases");
+		dt_strbuf_adds(p->out, ">");
+		esc(p, W(p, "home.cases.all"));
+		dt_strbuf_adds(p->out, "</a></p>");
+	}
+	json_decref(rows);
+}
+
 /*
- * The home page's sections in order.  The content pages (news and
- * notices, good-practice cases: branch portal-content) add theirs here,
- * e.g. slot_latest_news and slot_featured_cases; a slot with nothing
- * published writes nothing at all (no heading, no placeholder, no link).
+ * The home page's sections in order: the pilot cities, the latest news and
+ * notices, the featured cases.  A slot with nothing published writes
+ * nothing at all (no heading, no placeholder, no link).
  */
 static const home_slot_fn home_slots[] = {
 	slot_cities,
-	/* slot_latest_news:   latest news and notices (portal-content) */
-	/* slot_featured_cases: featured good-practice cases (portal-content) */
+	slot_latest_news,
+	slot_featured_cases,
 };
 
 static int render_home(struct dt_portal_req *p)
@@ -526,6 +1235,26 @@ static int render_inspections(struct dt_portal_req *p)
 }
 
 /* ---- a pilot city ---- */
+
+/* The published cases of city @code (and below it); nothing when none. */
+static void city_cases(struct dt_portal_req *p, int code)
+{
+	struct dt_pub_filter flt = { .region = code, .limit = DT_PUB_PAGE_MAX };
+	json_t *rows = NULL, *c;
+	int64_t total = 0;
+	size_t i;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	if (dt_store_pub_cases(p->store, &flt, &rows, &total, &err) != DT_OK)
+		p->failed = true;
+	dt_strbuf_release(&err);
+	if (json_array_size(rows)) {
+		h(p, 2, "cases", W(p, "city.cases"));
+		dt_strbuf_adds(p->out, "<ul class=\"cards list\">");
+		json_array_foreach(rows, i, c) case_card(p, c, 3);
+		dt_strbuf_adds(p->out, "</ul>");
+	}
+	json_decref(rows);
+}
 
 static int render_city(struct dt_portal_req *p)
 {
@@ -624,6 +1353,7 @@ static int render_city(struct dt_portal_req *p)
 
 	h(p, 2, "inspections", W(p, "city.inspections"));
 	inspections_table(p, code);
+	city_cases(p, code);
 	page_end(p);
 	json_decref(pubs);
 	return 200;
@@ -832,13 +1562,53 @@ static void feed_inspections(struct dt_portal_req *p)
 	json_decref(arr);
 }
 
-/*
- * The feed's sources.  News, notices, policy documents and cases
- * (portal-content) add theirs here.
- */
+/* The newest 50 published cases. */
+static void feed_cases(struct dt_portal_req *p)
+{
+	struct dt_pub_filter flt = { .limit = 50 };
+	json_t *rows = NULL, *c;
+	int64_t total = 0;
+	size_t i;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	if (dt_store_pub_cases(p->store, &flt, &rows, &total, &err) != DT_OK)
+		p->failed = true;
+	dt_strbuf_release(&err);
+	json_array_foreach(rows, i, c)
+	{
+		char path[48];
+		snprintf(path, sizeof(path), "/cases/%lld",
+			 (long long)json_integer_value(json_object_get(c, "id")));
+		entry(p, path, str(c, "title"), path, str(c, "published_at"));
+	}
+	json_decref(rows);
+}
+
+/* The newest 50 published news, notices and policy documents. */
+static void feed_items(struct dt_portal_req *p)
+{
+	struct dt_pub_filter flt = { .limit = 50 };
+	json_t *rows = NULL, *it;
+	int64_t total = 0;
+	size_t i;
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	if (dt_store_pub_items(p->store, &flt, &rows, &total, &err) != DT_OK)
+		p->failed = true;
+	dt_strbuf_release(&err);
+	json_array_foreach(rows, i, it)
+	{
+		char path[48];
+		item_path(it, path, sizeof(path));
+		entry(p, path, str(it, "title"), path, str(it, "published_at"));
+	}
+	json_decref(rows);
+}
+
+/* The feed's sources. */
 static const feed_source_fn feed_sources[] = {
 	feed_publications,
 	feed_inspections,
+	feed_cases,
+	feed_items,
 };
 
 static int render_feed(struct dt_portal_req *p)
@@ -897,6 +1667,37 @@ static int render_sitemap(struct dt_portal_req *p)
 		url(p, path);
 	}
 	json_decref(pubs);
+	for (int kind = 0; kind < 2 && !p->failed; kind++) {
+		struct dt_pub_filter flt = { .limit = DT_PUB_PAGE_MAX };
+		int64_t total = 0;
+		do {
+			json_t *rows = NULL, *row;
+			struct dt_strbuf err = DT_STRBUF_INIT;
+			int rc = kind ? dt_store_pub_items(p->store, &flt, &rows, &total, &err)
+				      : dt_store_pub_cases(p->store, &flt, &rows, &total, &err);
+			dt_strbuf_release(&err);
+			if (rc != DT_OK) {
+				p->failed = true;
+				break;
+			}
+			json_array_foreach(rows, i, row)
+			{
+				char path[48];
+				if (kind)
+					item_path(row, path, sizeof(path));
+				else
+					snprintf(path, sizeof(path), "/cases/%lld",
+						 (long long)json_integer_value(
+							 json_object_get(row, "id")));
+				url(p, path);
+			}
+			size_t got = json_array_size(rows);
+			json_decref(rows);
+			if (!got)
+				break;
+			flt.offset += (int)got;
+		} while (flt.offset < total);
+	}
 	dt_strbuf_adds(p->out, "</urlset>\n");
 	return 200;
 }
@@ -921,6 +1722,17 @@ const struct dt_portal_page dt_portal_pages[] = {
 	  DT_PAGE_HTML,
 	  { "city", "occupation" },
 	  render_places },
+	{ "/cases",
+	  DT_PAGE_SITEMAP,
+	  DT_PAGE_HTML,
+	  { "region", "occupation", "industry", "page" },
+	  render_cases },
+	{ "/cases/", DT_PAGE_PREFIX, DT_PAGE_HTML, { NULL }, render_case },
+	{ "/news", DT_PAGE_SITEMAP, DT_PAGE_HTML, { "page" }, render_news },
+	{ "/news/", DT_PAGE_PREFIX, DT_PAGE_HTML, { NULL }, render_news_item },
+	{ "/policies", DT_PAGE_SITEMAP, DT_PAGE_HTML, { "page" }, render_policies },
+	{ "/policies/", DT_PAGE_PREFIX, DT_PAGE_HTML, { NULL }, render_policy },
+	{ "/search", 0, DT_PAGE_HTML, { "q" }, render_search },
 	{ "/feed.atom",
 	  DT_PAGE_NOLANG | DT_PAGE_HOST,
 	  "application/atom+xml; charset=utf-8",

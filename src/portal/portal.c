@@ -20,6 +20,8 @@
 #include "http/h_ui.h"
 #include "portal/portal.h"
 #include "portal/portal_internal.h"
+#include "domain/attachment.h"
+#include "store/publicity.h"
 #include "core/banned.h"
 
 /* The strict policy: nothing inline, nothing from elsewhere. */
@@ -383,6 +385,54 @@ static void security_headers(struct dt_http_res *res, bool html)
 		dt_http_add_header(res, "x-frame-options", "DENY");
 }
 
+/*
+ * /files/HASH: an image of a published case or an attachment of a published
+ * item (dt_store_pub_file; any other hash is the portal's 404).  Its bytes
+ * never change for its hash: cached a year, immutable.  Images inline,
+ * anything else (PDF) as a download; the type is the one sniffed at upload.
+ */
+static void serve_file(struct dt_ctx *c, struct dt_portal_req *p, const char *hash)
+{
+	struct dt_attachment_file f = { "", DT_STRBUF_INIT, DT_STRBUF_INIT };
+	dt_strbuf_init(&f.content, DT_ATTACHMENT_MAX);
+	struct dt_strbuf err = DT_STRBUF_INIT;
+	int rc = dt_attachment_hash_parse(hash, NULL) ? dt_store_pub_file(c->store, hash, &f, &err)
+						      : DT_ENOTFOUND;
+	dt_strbuf_release(&err);
+	if (rc != DT_OK) {
+		dt_strbuf_release(&f.content);
+		dt_strbuf_release(&f.name);
+		security_headers(c->res, true);
+		struct dt_strbuf out = DT_STRBUF_INIT;
+		p->out = &out;
+		p->path = "/404";
+		dt_portal_render_404(p);
+		c->res->status = rc == DT_ENOTFOUND ? 404 : 500;
+		c->res->content_type = DT_PAGE_HTML;
+		dt_strbuf_add(&c->res->body, out.buf, out.len);
+		dt_strbuf_release(&out);
+		return;
+	}
+	enum dt_attachment_type t = dt_attachment_type_of(f.mime);
+	const char *mime = dt_attachment_mime(t);
+	bool image = t == DT_ATTACH_JPEG || t == DT_ATTACH_PNG || t == DT_ATTACH_WEBP;
+	struct dt_strbuf cd = DT_STRBUF_INIT;
+	dt_attachment_disposition(f.name.buf, image, &cd);
+	c->res->status = 200;
+	c->res->content_type = mime ? mime : "application/octet-stream";
+	c->res->body.max = DT_ATTACHMENT_MAX + 1;
+	dt_strbuf_add(&c->res->body, f.content.buf, f.content.len);
+	dt_http_add_header(c->res, "content-disposition", dt_http_strdup(c->req, cd.buf, cd.len));
+	dt_http_add_header(c->res, "x-content-type-options", "nosniff");
+	dt_http_add_header(c->res, "content-security-policy",
+			   "default-src 'none'; img-src 'self'; sandbox");
+	dt_http_add_header(c->res, "cache-control", "public, max-age=31536000, immutable");
+	dt_http_add_header(c->res, "etag", dt_http_strdup(c->req, hash, strlen(hash)));
+	dt_strbuf_release(&cd);
+	dt_strbuf_release(&f.content);
+	dt_strbuf_release(&f.name);
+}
+
 bool dt_portal_serve(struct dt_ctx *c, const char *method, bool fallback)
 {
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
@@ -403,6 +453,15 @@ bool dt_portal_serve(struct dt_ctx *c, const char *method, bool fallback)
 		}
 	}
 	p.path = dt_http_strdup(c->req, path, n);
+	if (!p.lang && !strncmp(p.path, "/files/", 7)) {
+		if (!rate_ok(dt_ctx_client(c))) {
+			c->res->status = 429;
+			dt_http_add_header(c->res, "retry-after", "10");
+			return true;
+		}
+		serve_file(c, &p, p.path + 7);
+		return true;
+	}
 	const struct dt_portal_page *pg = dt_portal_find(p.path, &p.arg);
 	if (!pg && !fallback)
 		return false;

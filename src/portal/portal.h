@@ -10,10 +10,12 @@
  * triggers bump in the transaction of any write to published data; on
  * PostgreSQL the bump is also notified to every server (fanout.c).
  *
- * Adding a page: a line in pages[] of portal.c (a path, a render function,
- * flags) and the function; its cache key is its path, language and care
- * mode (plus the query parameters it declares).  Home-page slots and feed
- * sources are tables of functions too (portal.c, "Extension points").
+ * Adding a page: a line in dt_portal_pages[] of pages.c (a path, a render
+ * function, flags) and the function; its cache key is its path, language
+ * and care mode (plus the query parameters it declares).  Home-page slots
+ * and feed sources are tables of functions too (pages.c, "Extension
+ * points").  /files/HASH (files of published cases and items) is answered
+ * here, outside the page cache.
  */
 #ifndef DT_PORTAL_H
 #define DT_PORTAL_H

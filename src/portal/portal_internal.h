@@ -11,7 +11,7 @@
 #include "core/strbuf.h"
 #include "store/store.h"
 
-#define DT_PAGE_PARAMS 2
+#define DT_PAGE_PARAMS 4
 #define DT_PAGE_HTML "text/html; charset=utf-8"
 
 enum dt_page_flags {

@@ -25,8 +25,6 @@
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-#define GEN_KEY "publicity.generation"
-
 #define CASE_COLS                                                                                 \
 	"c.id, c.region, c.org_id, c.status, c.featured, c.version, c.title, c.summary, c.body, " \
 	"c.occupations, c.industry, c.indicators, c.images, c.frozen, c.created_at, "             \
@@ -180,26 +178,14 @@ static enum dt_err missing(struct dt_store *s, int64_t id, const char *entity,
 				NULL);
 }
 
-/* Bump the publication generation (inside the writing transaction): dialect. */
-static enum dt_err bump_generation(struct dt_store *s, struct dt_strbuf *err)
-{
-	const char *sql =
-		dt_db_dialect(s->db) == DT_DB_PGSQL
-			? "INSERT INTO meta(key, value) VALUES ('" GEN_KEY "', '1') ON CONFLICT "
-			  "(key) DO UPDATE SET value = (meta.value::bigint + 1)::text"
-			: "INSERT INTO meta(key, value) VALUES ('" GEN_KEY "', '1') ON CONFLICT "
-			  "(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)";
-	return run(s, sql, NULL, "meta", err);
-}
-
+/*
+ * The publication generation is the portal's (portal_state, migration 016):
+ * migration 017's triggers bump it when a case or item is published,
+ * withdrawn from published, featured or unfeatured, in that transaction.
+ */
 enum dt_err dt_store_pub_generation(struct dt_store *s, int64_t *gen, struct dt_strbuf *err)
 {
-	struct dt_strbuf v = DT_STRBUF_INIT;
-	bool found = false;
-	int rc = dt_meta_get(s, GEN_KEY, &v, &found, err);
-	*gen = found ? strtoll(v.buf, NULL, 10) : 0;
-	dt_strbuf_release(&v);
-	return rc;
+	return dt_store_portal_generation(s, gen, err);
 }
 
 /* Render @md into @o's "html" (image sources under @prefix; NULL: the API's). */
@@ -1019,9 +1005,6 @@ enum dt_err dt_store_case_step(struct dt_store *s, const struct dt_actor *a,
 			goto out;
 		}
 	}
-	bool public_change = step == DT_CS_PUBLISH || step == DT_CS_FEATURE ||
-			     step == DT_CS_UNFEATURE ||
-			     (step == DT_CS_WITHDRAW && c.status == DT_CASE_PUBLISHED);
 	if (step != DT_CS_COMMENT) {
 		json_object_set_new(set, "status", json_string(dt_case_status_name(to)));
 		if (step == DT_CS_FEATURE || step == DT_CS_UNFEATURE)
@@ -1037,8 +1020,6 @@ enum dt_err dt_store_case_step(struct dt_store *s, const struct dt_actor *a,
 	if (rc == DT_OK)
 		rc = add_history(s, a, who, id, c.version, dt_case_step_name(step), comment, now,
 				 err);
-	if (rc == DT_OK && public_change)
-		rc = bump_generation(s, err);
 	if (rc == DT_OK)
 		rc = load_case(s, id, &c, &after, err);
 	if (rc == DT_OK) {
@@ -1389,8 +1370,6 @@ enum dt_err dt_store_item_step(struct dt_store *s, const struct dt_actor *a,
 			: "UPDATE pub_item SET status = ?, published_at = ?, updated_at = ? WHERE id = ?",
 		b, "pub_item", err);
 	json_decref(b);
-	if (rc == DT_OK)
-		rc = bump_generation(s, err);
 	if (rc == DT_OK)
 		rc = load_item(s, id, &r, &after, err);
 	if (rc == DT_OK) {

@@ -16,8 +16,9 @@
  * content leaves it, never a draft, a comment, an author's login or
  * anything of a trainee; each read is one snapshot of the database.
  * Publishing, withdrawing, featuring and unfeaturing bump the publication
- * generation in their own transaction, so a cache keyed on
- * dt_store_pub_generation() is stale exactly when something public changed.
+ * generation in their own transaction (migration 020's triggers on the
+ * portal's portal_state), so a cache keyed on dt_store_pub_generation() is
+ * stale exactly when something public changed.
  *
  * Objects travel as jansson JSON (new references for the caller).
  */
@@ -170,9 +171,10 @@ enum dt_err dt_store_pub_search(struct dt_store *s, const char *q, int limit, js
 enum dt_err dt_store_pub_file(struct dt_store *s, const char *hash, struct dt_attachment_file *out,
 			      struct dt_strbuf *err);
 /**
- * The publication generation: a number that grows whenever something
- * public changes (publish, withdraw of published content, feature,
- * unfeature), across every server on the database.  One read of one row.
+ * The publication generation: the portal's (dt_store_portal_generation,
+ * portal_state), which grows whenever something public changes (publish,
+ * withdraw of published content, feature, unfeature, and the portal's
+ * other data), across every server on the database.  One read of one row.
  */
 enum dt_err dt_store_pub_generation(struct dt_store *s, int64_t *gen, struct dt_strbuf *err);
 

@@ -8,15 +8,34 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import zlib from 'node:zlib';
-import { demoDb, startServer, okAsync, sqlite } from './helpers.mjs';
+import { client, demoDb, expectStatus, startServer, okAsync, sqlite } from './helpers.mjs';
 
-let demo, srv;
+let demo, srv, api, city;
+const tok = {};
+const pw = (login) => `pw-${login}-2026!`;
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+  '1f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082', 'hex');
 
 before(async () => {
   demo = await demoDb('dualtrack-portal-');
+  city = sqlite(demo.db, 'SELECT min(region) FROM publication WHERE withdrawn_at IS NULL').trim();
+  const users = [['pcity', 'city', city], ['pprov', 'province', `${city.slice(0, 2)}0000`], ['pnation', 'national']];
+  for (const [login, role, scope] of users) {
+    const args = ['user', 'add', '--db', demo.db, '--login', login, '--role', role, '--password-stdin'];
+    if (scope) args.push('--scope', scope);
+    await okAsync(args, { input: `${pw(login)}\n` });
+  }
   srv = await startServer(demo.db, { extra: ['--portal-rate', '0'] });
+  api = client(srv.base);
+  for (const [login] of users) {
+    tok[login] = expectStatus(await api.post('/api/v1/session', { login, password: pw(login) }), 200).json.token;
+  }
 });
-after(async () => { if (srv) await srv.stop(); });
+after(async () => {
+  if (!srv) return;
+  const { code } = await srv.stop();
+  assert.equal(code, 0, srv.output());
+});
 
 async function get(path, headers = {}) {
   const r = await fetch(srv.base + path, { headers, redirect: 'manual' });
@@ -123,7 +142,10 @@ test('ETag and 304, gzip, and a new page after publishing', async () => {
 });
 
 test('old links of the application redirect to /app/', async () => {
-  for (const [from, to] of [['/contracts/12', '/app/contracts/12'], ['/login', '/app/login'], ['/trainees?x=1', '/app/trainees?x=1']]) {
+  // the publicity screens were made under /app/ only: the portal answers their names
+  for (const p of ['/cases', '/news', '/policies', '/search', '/en/cases']) assert.equal((await get(p)).status, 200, p);
+  for (const p of ['/app/cases', '/app/news', '/app/policies']) assert.equal((await get(p)).status, 200, p);
+  for (const [from, to] of [['/contracts/12', '/app/contracts/12'], ['/login', '/app/login'], ['/trainees?x=1', '/app/trainees?x=1'], ['/places', '/app/places'], ['/notifications', '/app/notifications']]) {
     const r = await get(from);
     if (to) {
       assert.equal(r.status, 302, from);
@@ -151,4 +173,130 @@ test('the portal is rate-limited per address', async () => {
   } finally {
     await s2.stop();
   }
+});
+
+const HOSTILE = [
+  '# 校企双制门户案例',
+  '<script>alert(1)</script>',
+  '[点我](javascript:alert(1)) [数据](data:text/html;base64,PHNjcmlwdD4=) [藏](jav&#x09;ascript:alert(2))',
+  '<img src=x onerror=alert(3)> <iframe src="https://evil.example"></iframe> <b onclick="x()">粗</b>',
+  '![外链](https://evil.example/p.png)',
+].join('\n\n');
+
+const as = (login) => ({ token: tok[login] });
+const step = async (login, id, s) => expectStatus(await api.post(`/api/v1/cases/${id}/${s}`, {}, as(login)), 200, `${login} ${s}`);
+
+test('cases, news, notices and policy documents: lists, details, files, 404 as missing', async () => {
+  const list = await get('/cases');
+  assert.equal(list.status, 200);
+  const ids = [...list.text.matchAll(/href="\/cases\/(\d+)"/g)].map((m) => m[1]);
+  assert.ok(ids.length >= 2, `the demo publishes cases (${ids.length})`);
+  assert.match(list.text, /<select id="f-region" name="region">/);
+  assert.match(list.text, /推荐/, 'featured cases are marked');
+  const one = await get(`/en/cases/${ids[0]}`);
+  assert.equal(one.status, 200);
+  assert.match(one.text, /<html lang="en">/);
+  assert.match(one.text, /class="prose"/);
+  // the frozen figures with their year
+  const frozen = (await Promise.all(ids.map((id) => get(`/cases/${id}`)))).find((r) => /公布时的数据（\d{4} 年度）/.test(r.text));
+  assert.ok(frozen, 'a published case shows its frozen figures with their year');
+  // filtered by region: only that region's cases
+  const reg = list.text.match(/<option value="(\d{6})">/)[1];
+  const f = await get(`/cases?region=${reg}`);
+  assert.equal(f.status, 200);
+  assert.match(f.text, new RegExp(`<option value="${reg}" selected>`));
+  const news = await get('/news');
+  const newsIds = [...news.text.matchAll(/href="\/news\/(\d+)"/g)].map((m) => m[1]);
+  assert.ok(newsIds.length >= 1, 'the demo publishes news');
+  assert.equal((await get(`/news/${newsIds[0]}`)).status, 200);
+  const pol = await get('/policies');
+  const polIds = [...pol.text.matchAll(/href="\/policies\/(\d+)"/g)].map((m) => m[1]);
+  assert.ok(polIds.length >= 1, 'the demo publishes policy documents');
+  assert.equal((await get(`/news/${polIds[0]}`)).status, 404, 'a policy is no news item');
+  assert.doesNotMatch(pol.text + news.text + list.text, /·\s*·/, 'no empty part in a line of facts');
+  // a policy document's attachment: a download, cached for good
+  let pdf = null;
+  for (const id of polIds) {
+    const m = (await get(`/policies/${id}`)).text.match(/href="\/files\/([0-9a-f]{64})"/);
+    if (m) { pdf = m[1]; break; }
+  }
+  assert.ok(pdf, 'a demo policy document has an attachment');
+  const fr = await get(`/files/${pdf}`);
+  assert.equal(fr.status, 200);
+  assert.equal(fr.headers.get('content-type'), 'application/pdf');
+  assert.match(fr.headers.get('content-disposition'), /^attachment;/);
+  assert.match(fr.headers.get('cache-control'), /immutable/);
+  assert.equal(fr.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal((await get(`/files/${'0'.repeat(64)}`)).status, 404);
+  assert.equal((await get('/files/../etc/passwd')).status, 404);
+  // search: a GET form, Chinese without spaces
+  const s = await get(`/search?q=${encodeURIComponent(news.text.match(/href="\/news\/\d+">([^<]{3})/)[1])}`);
+  assert.equal(s.status, 200);
+  assert.match(s.text, /<form class="search" method="get" action="\/search"/);
+  assert.match(s.text, /href="\/news\/\d+"/);
+  // 404s read as a missing id, exactly
+  const missing = await get('/cases/999999999');
+  assert.equal(missing.status, 404);
+  const draft = sqlite(demo.db, "SELECT min(id) FROM pub_case WHERE status <> 'published'").trim();
+  const withdrawn = sqlite(demo.db, "SELECT min(id) FROM pub_item WHERE status <> 'published'").trim();
+  assert.ok(draft, 'the demo has a case under review');
+  const d = await get(`/cases/${draft}`);
+  assert.equal(d.status, 404);
+  assert.equal(d.text, missing.text, 'an unpublished case reads as a missing one');
+  if (withdrawn) assert.equal((await get(`/news/${withdrawn}`)).text, missing.text);
+  assert.equal((await get('/cases/abc')).text, missing.text);
+  assert.equal((await get('/policies/999999999')).text, missing.text);
+  // the home page: latest news and featured cases; a pilot city: its cases
+  const home = await get('/');
+  assert.match(home.text, /最新新闻公告/);
+  assert.match(home.text, /推荐典型经验/);
+  const feed = await get('/feed.atom');
+  assert.match(feed.text, /\/cases\/\d+"\/>/);
+  assert.match(feed.text, /\/policies\/\d+"\/>/);
+  const sm = await get('/sitemap.xml');
+  for (const id of ids) assert.match(sm.text, new RegExp(`/cases/${id}</loc>`));
+  for (const id of polIds) assert.match(sm.text, new RegExp(`/en/policies/${id}</loc>`));
+});
+
+test('a case published through the API: inert Markdown, its image, the cache invalidated', async () => {
+  const up = await api.request('POST', '/api/v1/attachments?name=photo', { token: tok.pcity, raw: PNG, headers: { 'content-type': 'image/png' } });
+  const photo = expectStatus(up, 201).json.hash;
+  const body = `${HOSTILE}\n\n![车间](/api/v1/attachments/${photo})`;
+  const c = expectStatus(await api.post('/api/v1/cases', { title: '门户测试案例', summary: '摘要', body, images: [photo] }, as('pcity')), 201).json;
+  const before0 = await get('/cases');
+  assert.equal((await get(`/cases/${c.id}`)).status, 404, 'a draft is not public');
+  assert.equal((await get(`/files/${photo}`)).status, 404, 'nor its image');
+  await step('pcity', c.id, 'submit');
+  await step('pcity', c.id, 'recommend');
+  await step('pprov', c.id, 'approve');
+  assert.equal((await get('/cases')).headers.get('etag'), before0.headers.get('etag'), 'review steps change nothing public');
+  await step('pprov', c.id, 'publish');
+  const after0 = await get('/cases');
+  assert.notEqual(after0.headers.get('etag'), before0.headers.get('etag'), 'publishing invalidates the cached list');
+  assert.match(after0.text, /门户测试案例/);
+  assert.match((await get(`/cities/${city}`)).text, new RegExp(`href="/cases/${c.id}"`), 'the pilot city lists its published case');
+  const page = await get(`/cases/${c.id}`);
+  assert.equal(page.status, 200);
+  const prose = page.text.slice(page.text.indexOf('class="prose"'), page.text.indexOf('</article>'));
+  assert.doesNotMatch(prose, /<script|<iframe|onerror|onclick|javascript:|data:text/i);
+  assert.doesNotMatch(prose, /<b[ >]/, 'no raw HTML');
+  for (const m of prose.matchAll(/<img [^>]*src="([^"]*)"/g)) assert.match(m[1], /^\/files\/[0-9a-f]{64}$/, 'images only from the attachment store');
+  assert.match(prose, new RegExp(`<img src="/files/${photo}"`));
+  assert.doesNotMatch(page.text, /evil\.example/);
+  const img = await get(`/files/${photo}`);
+  assert.equal(img.status, 200);
+  assert.equal(img.headers.get('content-type'), 'image/png');
+  assert.match(img.headers.get('content-disposition'), /^inline/);
+  // featuring puts it on the home page; withdrawing takes it off everywhere
+  const home0 = await get('/');
+  await step('pnation', c.id, 'feature');
+  const home1 = await get('/');
+  assert.notEqual(home1.headers.get('etag'), home0.headers.get('etag'));
+  assert.match(home1.text, /门户测试案例/);
+  await step('pnation', c.id, 'withdraw');
+  const gone = await get(`/cases/${c.id}`);
+  assert.equal(gone.status, 404);
+  assert.equal(gone.text, (await get('/cases/999999999')).text);
+  assert.doesNotMatch((await get('/')).text, /门户测试案例/);
+  assert.equal((await get(`/files/${photo}`)).status, 404, 'the image of a withdrawn case is not served');
 });

@@ -10,14 +10,30 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { okAsync, startServer } from './helpers.mjs';
-import { axe, browserAvailable, launch, newPage, pilotDb, shot } from './ui_helpers.mjs';
+import { client, expectStatus, okAsync, startServer } from './helpers.mjs';
+import { PASSWORD, axe, browserAvailable, launch, newPage, pilotDb, shot } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
 const opts = { skip: missing || false, timeout: 120000 };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-let pilot, srv, chrome, city;
+let pilot, srv, chrome, city, caseId;
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+  '1f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082', 'hex');
+
+// A good-practice case of Shenyang with a photo, written, reviewed, published and featured through the API.
+async function publishCase() {
+  const api = client(srv.base);
+  const tok = {};
+  for (const login of ['shenyang', 'liaoning', 'nation']) tok[login] = expectStatus(await api.post('/api/v1/session', { login, password: PASSWORD }), 200).json.token;
+  const photo = expectStatus(await api.request('POST', '/api/v1/attachments?name=workshop', { token: tok.shenyang, raw: PNG, headers: { 'content-type': 'image/png' } }), 201).json.hash;
+  const body = `## 做法\n\n校企共建实训基地，双导师带徒，结业考核通过率明显提高。\n\n![实训车间](/api/v1/attachments/${photo})`;
+  const c = expectStatus(await api.post('/api/v1/cases', { title: '沈阳校企共建实训基地', summary: '双导师带徒', body, images: [photo] }, { token: tok.shenyang }), 201).json;
+  for (const [who, step] of [['shenyang', 'submit'], ['shenyang', 'recommend'], ['liaoning', 'approve'], ['liaoning', 'publish'], ['nation', 'feature']]) {
+    expectStatus(await api.post(`/api/v1/cases/${c.id}/${step}`, {}, { token: tok[who] }), 200, step);
+  }
+  return c.id;
+}
 
 before(async () => {
   if (missing) return;
@@ -27,13 +43,15 @@ before(async () => {
   chrome = await launch();
   const home = await (await fetch(`${srv.base}/`)).text();
   city = home.match(/href="\/cities\/(\d{6})"/)[1];
+  caseId = await publishCase();
 });
 after(async () => {
   if (chrome) await chrome.close();
   if (srv) await srv.stop();
 });
 
-const PAGES = ['/', () => `/cities/${city}`, '/inspection-results', '/training-places', '/no-such-page'];
+const PAGES = ['/', () => `/cities/${city}`, '/inspection-results', '/training-places', '/no-such-page',
+  '/cases', () => `/cases/${caseId}`, '/news', '/policies', '/search?q=实训基地'];
 const path = (p) => (typeof p === 'function' ? p() : p);
 
 test('without JavaScript: pages, links, the search form, language and care mode', opts, async () => {
@@ -69,11 +87,39 @@ test('without JavaScript: pages, links, the search form, language and care mode'
   await ctx.close();
 });
 
+test('without JavaScript: the cases list to a case, its image, in English; the search form', opts, async () => {
+  const ctx = await chrome.newContext({ javaScriptEnabled: false });
+  const page = await newPage(ctx);
+  await page.goto(`${srv.base}/`);
+  await page.getByRole('link', { name: '典型经验' }).first().click();
+  await page.waitForURL(/\/cases$/);
+  await page.selectOption('#f-region', '210100');
+  await page.getByRole('button', { name: '查找' }).click();
+  await page.waitForURL(/region=210100/);
+  await page.getByRole('link', { name: '沈阳校企共建实训基地' }).click();
+  await page.waitForURL(new RegExp(`/cases/${caseId}$`));
+  assert.equal(await page.locator('h1').textContent(), '沈阳校企共建实训基地');
+  const img = page.locator('.prose img').first();
+  assert.match(await img.getAttribute('src'), /^\/files\/[0-9a-f]{64}$/);
+  assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the image loads from the public files');
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.waitForURL(new RegExp(`/en/cases/${caseId}$`));
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.ok(await page.getByRole('link', { name: 'Back to the cases' }).count());
+  await page.goto(`${srv.base}/en/search`);
+  await page.fill('#f-q', '实训基地');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/\/en\/search\?q=/);
+  assert.ok(await page.getByRole('link', { name: '沈阳校企共建实训基地' }).count(), 'the search finds the case');
+  assert.deepEqual(page.problems(), []);
+  await ctx.close();
+});
+
 test('with JavaScript, zh and en, desktop and care mode: no serious accessibility violation', opts, async () => {
   const ctx = await chrome.newContext();
   const page = await newPage(ctx);
   // every page in Chinese; home, a city and the search in English and in care mode
-  const urls = [...PAGES.map(path), '/en/', `/en/cities/${city}`, '/en/training-places',
+  const urls = [...PAGES.map(path), '/en/', `/en/cities/${city}`, '/en/training-places', `/en/cases/${caseId}`, '/en/cases?care=1',
     '/?care=1', `/en/cities/${city}?care=1`, '/training-places?care=1'];
   for (const url of urls) {
     const r = await page.goto(srv.base + url);
@@ -90,7 +136,7 @@ test('with JavaScript, zh and en, desktop and care mode: no serious accessibilit
 test('on a 390 px phone: no sideways scrolling, accessible', opts, async () => {
   const ctx = await chrome.newContext(PHONE);
   const page = await newPage(ctx);
-  for (const url of [...PAGES.map(path), '/?care=1', `/cities/${city}?care=1`]) {
+  for (const url of [...PAGES.map(path), '/?care=1', `/cities/${city}?care=1`, `/cases/${caseId}?care=1`]) {
     {
       await page.goto(srv.base + url);
       const { sw, iw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
