@@ -114,6 +114,9 @@ test('years, industries, alerts and the audit log in words', opts, async () => {
   assert.match(text, /装备制造|汽车|电气|冶金|石化|物流/);
   // alerts: the message is a link to the record
   await go(page, srv.base, '/alerts');
+  // a pilot task's or an organisation's link gets its record's address once that is read
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-test="alert-subject"]')]
+    .every((a) => /\/\d+$/.test(a.getAttribute('href'))));
   const links = await page.$$eval('[data-test="alert-subject"]', (as) => as.map((a) => a.getAttribute('href')));
   assert.ok(links.length, 'alerts link to their record');
   assert.ok(links.every((h) => /^\/(contracts|pilots|findings|inspections|enterprises|schools)\/\d+$/.test(h)), links.join(' '));
