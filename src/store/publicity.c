@@ -282,29 +282,44 @@ static json_t *case_row(struct dt_db_stmt *st, struct rec *rec, bool full)
 	return o;
 }
 
-/* Load case @id (any state, no scope): DT_ENOTFOUND ("record.missing") if none. */
-static enum dt_err load_case(struct dt_store *s, int64_t id, struct rec *rec, json_t **o,
-			     struct dt_strbuf *err)
+/* A row of pub_case or pub_item read by @row; the statement's one parameter is the id. */
+typedef json_t *row_fn(struct dt_db_stmt *st, struct rec *rec, bool full);
+
+/*
+ * Load the record @id that @sql selects (any state, no scope) as @row reads
+ * it: DT_ENOTFOUND ("record.missing", named @what) if none.
+ */
+static enum dt_err load_one(struct dt_store *s, const char *sql, row_fn *row, const char *what,
+			    const char *table, int64_t id, struct rec *rec, json_t **o,
+			    struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st =
-		dt_sql_prepare(s, "SELECT " CASE_COLS " FROM pub_case c WHERE c.id = ?", err);
+	*rec = (struct rec){ 0 };
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_int64(st, 1, id);
 	int r = dt_db_step(st), rc = DT_OK;
 	if (r == DT_DB_ROW) {
-		json_t *row = case_row(st, rec, true);
+		json_t *got = row(st, rec, true);
 		if (o)
-			*o = row;
+			*o = got;
 		else
-			json_decref(row);
+			json_decref(got);
 	} else if (r == DT_DB_DONE) {
-		rc = missing(s, id, "case", err);
+		rc = missing(s, id, what, err);
 	} else {
-		rc = dt_sql_error(s, "pub_case", err);
+		rc = dt_sql_error(s, table, err);
 	}
 	dt_db_reset(st);
 	return rc;
+}
+
+/* Load case @id (any state, no scope): DT_ENOTFOUND ("record.missing") if none. */
+static enum dt_err load_case(struct dt_store *s, int64_t id, struct rec *rec, json_t **o,
+			     struct dt_strbuf *err)
+{
+	return load_one(s, "SELECT " CASE_COLS " FROM pub_case c WHERE c.id = ?", case_row, "case",
+			"pub_case", id, rec, o, err);
 }
 
 static bool case_visible(const struct dt_account *who, const struct rec *c)
@@ -1078,25 +1093,8 @@ static json_t *item_row(struct dt_db_stmt *st, struct rec *rec, bool full)
 static enum dt_err load_item(struct dt_store *s, int64_t id, struct rec *rec, json_t **o,
 			     struct dt_strbuf *err)
 {
-	struct dt_db_stmt *st =
-		dt_sql_prepare(s, "SELECT " ITEM_COLS " FROM pub_item i WHERE i.id = ?", err);
-	if (!st)
-		return DT_EDB;
-	dt_db_bind_int64(st, 1, id);
-	int r = dt_db_step(st), rc = DT_OK;
-	if (r == DT_DB_ROW) {
-		json_t *row = item_row(st, rec, true);
-		if (o)
-			*o = row;
-		else
-			json_decref(row);
-	} else if (r == DT_DB_DONE) {
-		rc = missing(s, id, "pub_item", err);
-	} else {
-		rc = dt_sql_error(s, "pub_item", err);
-	}
-	dt_db_reset(st);
-	return rc;
+	return load_one(s, "SELECT " ITEM_COLS " FROM pub_item i WHERE i.id = ?", item_row,
+			"pub_item", "pub_item", id, rec, o, err);
 }
 
 /* An item not published is seen by the officials whose region holds it. */
