@@ -83,6 +83,12 @@ char *dt_http_strdup(const struct dt_http_req *req, const char *s, size_t n);
  * temporary directory): its descriptor, or -1 with errno set.
  */
 int dt_http_temp_fd(void);
+/**
+ * Call @fn(@arg) once the response of @req has been sent or the request is
+ * gone, on the request's thread: releases what keeps a static_body alive
+ * (a reference to a cached page).
+ */
+void dt_http_on_done(const struct dt_http_req *req, void (*fn)(void *), void *arg);
 /** Add a response header; the strings must outlive the request (pool or static). */
 void dt_http_add_header(struct dt_http_res *res, const char *name, const char *value);
 

@@ -895,6 +895,26 @@ char *dt_http_strdup(const struct dt_http_req *req, const char *s, size_t n)
 	return h2o_strdup(&hreq->pool, s, n).base;
 }
 
+struct on_done {
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void on_done_dispose(void *p)
+{
+	struct on_done *d = p;
+	d->fn(d->arg);
+}
+
+void dt_http_on_done(const struct dt_http_req *req, void (*fn)(void *), void *arg)
+{
+	h2o_req_t *hreq = req->impl;
+	/* a shared allocation of the pool: disposed when the pool is cleared */
+	struct on_done *d = h2o_mem_alloc_shared(&hreq->pool, sizeof(*d), on_done_dispose);
+	d->fn = fn;
+	d->arg = arg;
+}
+
 void dt_http_add_header(struct dt_http_res *res, const char *name, const char *value)
 {
 	if (res->nheaders >= DT_HTTP_MAX_HEADERS) {

@@ -102,8 +102,15 @@ static int64_t generation(struct dt_store *s)
 #define BUCKETS 1024
 #define MAX_ENTRIES 2048
 
+/*
+ * An answer kept for a key.  The cache holds one reference, each response
+ * sending its bytes another (released by dt_http_on_done once sent): an
+ * answer is sent from the entry itself, never copied, and an entry replaced
+ * or dropped while being sent is freed by its last response.
+ */
 struct entry {
 	struct entry *next;
+	atomic_int refs;
 	char *key;
 	int64_t gen;
 	int status;
@@ -137,6 +144,13 @@ static void entry_free(struct entry *e)
 	free(e);
 }
 
+static void entry_unref(void *p)
+{
+	struct entry *e = p;
+	if (atomic_fetch_sub(&e->refs, 1) == 1)
+		entry_free(e);
+}
+
 /* Drop every entry (the cache is full of keys: a crawl of many searches). */
 static void cache_clear_locked(void)
 {
@@ -144,42 +158,48 @@ static void cache_clear_locked(void)
 		while (cache.b[i]) {
 			struct entry *e = cache.b[i];
 			cache.b[i] = e->next;
-			entry_free(e);
+			entry_unref(e);
 		}
 	}
 	cache.n = 0;
 }
 
 /*
- * Copy the cached answer of @key for generation @gen into @res (the gzip
- * copy when @gzip), or answer 304 when @inm (If-None-Match) is its ETag.
- * False when there is none for @gen.
+ * Answer with @e, whose reference passes to the response: its bytes (the
+ * gzip copy when @gzip), or 304 when @inm (If-None-Match) is its ETag.
  */
-static bool cache_answer(const char *key, int64_t gen, bool gzip, const char *inm, size_t inm_len,
-			 struct dt_ctx *c)
+static void answer(struct dt_ctx *c, struct entry *e, bool gzip, const char *inm, size_t inm_len)
 {
-	bool hit = false;
+	dt_http_on_done(c->req, entry_unref, e);
+	dt_http_add_header(c->res, "etag", e->etag);
+	if (inm && inm_len == strlen(e->etag) && !memcmp(inm, e->etag, inm_len)) {
+		c->res->status = 304;
+		return;
+	}
+	c->res->status = e->status;
+	c->res->content_type = e->type;
+	if (gzip && e->gzlen) {
+		dt_http_add_header(c->res, "content-encoding", "gzip");
+		c->res->static_body = e->gz;
+		c->res->static_len = e->gzlen;
+	} else {
+		c->res->static_body = e->body;
+		c->res->static_len = e->len;
+	}
+}
+
+/* The cached answer of @key for generation @gen, with a reference taken; NULL if none. */
+static struct entry *cache_get(const char *key, int64_t gen)
+{
+	struct entry *hit = NULL;
 	uint64_t h = fnv(key, strlen(key)) % BUCKETS;
 	pthread_mutex_lock(&cache.lock);
 	for (struct entry *e = cache.b[h]; e; e = e->next) {
-		if (strcmp(e->key, key) || e->gen != gen)
-			continue;
-		hit = true;
-		dt_http_add_header(c->res, "etag",
-				   dt_http_strdup(c->req, e->etag, strlen(e->etag)));
-		if (inm && inm_len == strlen(e->etag) && !memcmp(inm, e->etag, inm_len)) {
-			c->res->status = 304;
+		if (e->gen == gen && !strcmp(e->key, key)) {
+			atomic_fetch_add(&e->refs, 1);
+			hit = e;
 			break;
 		}
-		c->res->status = e->status;
-		c->res->content_type = e->type;
-		if (gzip && e->gzlen) {
-			dt_http_add_header(c->res, "content-encoding", "gzip");
-			dt_strbuf_add(&c->res->body, e->gz, e->gzlen);
-		} else {
-			dt_strbuf_add(&c->res->body, e->body, e->len);
-		}
-		break;
 	}
 	pthread_mutex_unlock(&cache.lock);
 	return hit;
@@ -212,7 +232,7 @@ static unsigned char *gzip_of(const unsigned char *data, size_t len, size_t *out
 	return out;
 }
 
-/* Keep the answer @body (@status, @type) of @key for @gen; false when out of memory. */
+/* The answer @body (@status, @type) of @key for @gen, one reference; NULL when out of memory. */
 static struct entry *entry_new(const char *key, int64_t gen, int status, const char *type,
 			       const struct dt_strbuf *body)
 {
@@ -225,6 +245,7 @@ static struct entry *entry_new(const char *key, int64_t gen, int status, const c
 		entry_free(e);
 		return NULL;
 	}
+	atomic_init(&e->refs, 1);
 	memcpy(e->body, body->buf, body->len);
 	e->len = body->len;
 	e->gen = gen;
@@ -247,6 +268,7 @@ static struct entry *entry_new(const char *key, int64_t gen, int status, const c
 	return e;
 }
 
+/* Keep @e (the cache takes a reference of its own). */
 static void cache_put(struct entry *e)
 {
 	uint64_t h = fnv(e->key, strlen(e->key)) % BUCKETS;
@@ -259,16 +281,16 @@ static void cache_put(struct entry *e)
 		struct entry *old = *p;
 		if (old->gen > e->gen) {
 			pthread_mutex_unlock(&cache.lock);
-			entry_free(e);
 			return;
 		}
+		atomic_fetch_add(&e->refs, 1);
 		e->next = old->next;
 		*p = e;
-		entry_free(old);
+		entry_unref(old);
 	} else {
 		if (cache.n >= MAX_ENTRIES)
 			cache_clear_locked();
-		h = fnv(e->key, strlen(e->key)) % BUCKETS;
+		atomic_fetch_add(&e->refs, 1);
 		e->next = cache.b[h];
 		cache.b[h] = e;
 		cache.n++;
@@ -509,7 +531,9 @@ bool dt_portal_serve(struct dt_ctx *c, const char *method, bool fallback)
 	size_t inm_len = 0;
 	const char *inm = dt_http_header(c->req, "if-none-match", &inm_len);
 	bool gz = accepts(c, "accept-encoding", "gzip");
-	if (gen > 0 && cache_answer(key.buf, gen, gz, inm, inm_len, c)) {
+	struct entry *hit = gen > 0 ? cache_get(key.buf, gen) : NULL;
+	if (hit) {
+		answer(c, hit, gz, inm, inm_len);
 		dt_strbuf_release(&key);
 		return true;
 	}
@@ -542,23 +566,9 @@ bool dt_portal_serve(struct dt_ctx *c, const char *method, bool fallback)
 		c->res->status = 500;
 		return true;
 	}
-	dt_http_add_header(c->res, "etag", dt_http_strdup(c->req, e->etag, strlen(e->etag)));
-	if (inm && inm_len == strlen(e->etag) && !memcmp(inm, e->etag, inm_len)) {
-		c->res->status = 304;
-	} else {
-		c->res->status = status;
-		c->res->content_type = type;
-		if (gz && e->gzlen) {
-			dt_http_add_header(c->res, "content-encoding", "gzip");
-			dt_strbuf_add(&c->res->body, e->gz, e->gzlen);
-		} else {
-			dt_strbuf_add(&c->res->body, e->body, e->len);
-		}
-	}
 	if (gen > 0)
 		cache_put(e);
-	else
-		entry_free(e);
+	answer(c, e, gz, inm, inm_len);
 	dt_strbuf_release(&key);
 	dt_strbuf_release(&out);
 	return true;

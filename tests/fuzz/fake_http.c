@@ -21,9 +21,16 @@ struct pool_block {
 	max_align_t data[];
 };
 
+struct done {
+	struct done *next;
+	void (*fn)(void *);
+	void *arg;
+};
+
 struct fake_req {
 	const struct fz_http_in *in;
 	struct pool_block *pool;
+	struct done *done; /* dt_http_on_done's calls, made after the response */
 };
 
 const char *dt_http_header(const struct dt_http_req *req, const char *name, size_t *len)
@@ -67,6 +74,16 @@ char *dt_http_strdup(const struct dt_http_req *req, const char *s, size_t n)
 		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+void dt_http_on_done(const struct dt_http_req *req, void (*fn)(void *), void *arg)
+{
+	struct fake_req *f = req->impl;
+	struct done *d = dt_http_alloc(req, sizeof(*d));
+	d->fn = fn;
+	d->arg = arg;
+	d->next = f->done;
+	f->done = d;
 }
 
 void dt_http_add_header(struct dt_http_res *res, const char *name, const char *value)
@@ -129,7 +146,7 @@ int fz_http_request(const struct dt_http_app *app, struct dt_http_worker *w,
 		    const struct fz_http_in *in,
 		    void (*inspect)(const struct dt_http_req *req, const struct dt_http_res *res))
 {
-	struct fake_req f = { in, NULL };
+	struct fake_req f = { in, NULL, NULL };
 	struct dt_http_req r;
 	struct dt_http_res res;
 	memset(&r, 0, sizeof(r));
@@ -158,6 +175,8 @@ int fz_http_request(const struct dt_http_app *app, struct dt_http_worker *w,
 		inspect(&r, &res);
 	int status = res.status;
 	dt_strbuf_release(&res.body);
+	for (struct done *d = f.done; d; d = d->next)
+		d->fn(d->arg);
 	while (f.pool) {
 		struct pool_block *next = f.pool->next;
 		free(f.pool);
