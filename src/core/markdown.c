@@ -13,6 +13,7 @@
  */
 #include <cmark.h>
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,4 +165,49 @@ enum dt_err dt_markdown_html_files(const char *md, size_t len, const char *file_
 enum dt_err dt_markdown_html(const char *md, size_t len, struct dt_strbuf *out)
 {
 	return dt_markdown_html_files(md, len, NULL, out);
+}
+
+/* Append @s to @out with each run of white space as one space (none at the start). */
+static void add_words(struct dt_strbuf *out, const char *s)
+{
+	for (; s && *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			if (out->len && out->buf[out->len - 1] != ' ')
+				dt_strbuf_addch(out, ' ');
+		} else {
+			dt_strbuf_addch(out, *s);
+		}
+	}
+}
+
+enum dt_err dt_markdown_text(const char *md, size_t len, struct dt_strbuf *out)
+{
+	cmark_node *doc = cmark_parse_document(md ? md : "", md ? len : 0, CMARK_OPT_VALIDATE_UTF8);
+	if (!doc) {
+		out->failed = true;
+		return DT_ENOMEM;
+	}
+	size_t start = out->len;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+		bool enter = ev == CMARK_EVENT_ENTER;
+		if (enter &&
+		    (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK))
+			add_words(out, cmark_node_get_literal(node));
+		/* a space at a block's end (a leaf block has no exit) and a line break */
+		if ((!enter && t < CMARK_NODE_FIRST_INLINE) ||
+		    (enter && (t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_THEMATIC_BREAK ||
+			       t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)))
+			add_words(out, " ");
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	while (out->len > start && out->buf[out->len - 1] == ' ')
+		out->buf[--out->len] = '\0';
+	if (!dt_strbuf_ok(out))
+		return DT_ENOMEM;
+	return DT_OK;
 }

@@ -46,6 +46,14 @@ enum dt_err dt_markdown_html_files(const char *md, size_t len, const char *file_
 				   struct dt_strbuf *out);
 
 /**
+ * The words of the Markdown at @md without its markup, appended to @out:
+ * the text of paragraphs, headings, items, quotes, code and images' alt
+ * text; one space between blocks and for any run of white space; raw HTML
+ * left out.  For a search result's excerpt.  DT_ENOMEM as above.
+ */
+enum dt_err dt_markdown_text(const char *md, size_t len, struct dt_strbuf *out);
+
+/**
  * Does @url name a file of the attachment store
  * ("/api/v1/attachments/" and 64 lower-case hex digits, nothing after)?
  * When it does and @hash is not NULL, the 64 digits and a NUL go to @hash.

@@ -10,6 +10,7 @@
  * (all of CJK, Hangul, full-width forms) take two columns, combining marks and
  * control characters none.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "core/common.h"
@@ -165,6 +166,66 @@ size_t dt_utf8_len(const char *s)
 		if ((*p & 0xC0) != 0x80)
 			n++;
 	return n;
+}
+
+const char *dt_utf8_find(const char *hay, const char *needle)
+{
+	size_t n = needle ? strlen(needle) : 0;
+	if (!hay || !n)
+		return NULL;
+	for (const char *h = hay; *h; h++) {
+		size_t i = 0;
+		while (i < n && h[i] &&
+		       tolower((unsigned char)h[i]) == tolower((unsigned char)needle[i]))
+			i++;
+		if (i == n)
+			return h;
+	}
+	return NULL;
+}
+
+/* The start of the character @k characters before @p (not before @start). */
+static const char *back_chars(const char *start, const char *p, size_t k)
+{
+	while (p > start && k) {
+		p--;
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			k--;
+	}
+	return p;
+}
+
+/* The end of @k characters from @p (not past the NUL). */
+static const char *forward_chars(const char *p, size_t k)
+{
+	while (*p && k) {
+		p++;
+		while (((unsigned char)*p & 0xC0) == 0x80)
+			p++;
+		k--;
+	}
+	return p;
+}
+
+void dt_utf8_excerpt(struct dt_strbuf *sb, const char *text, const char *q, size_t before,
+		     size_t after)
+{
+	if (!text)
+		return;
+	const char *hit = dt_utf8_find(text, q);
+	const char *from, *to;
+	if (hit) {
+		from = back_chars(text, hit, before);
+		to = forward_chars(hit + strlen(q), after);
+	} else {
+		from = text;
+		to = forward_chars(text, before + after);
+	}
+	if (from > text)
+		dt_strbuf_adds(sb, "…");
+	dt_strbuf_add(sb, from, (size_t)(to - from));
+	if (*to)
+		dt_strbuf_adds(sb, "…");
 }
 
 void dt_utf8_add_quoted(struct dt_strbuf *sb, const char *s, size_t max)

@@ -40,5 +40,20 @@ size_t dt_utf8_len(const char *s);
  * character boundary) and followed by "...".
  */
 void dt_utf8_add_quoted(struct dt_strbuf *sb, const char *s, size_t max);
+/**
+ * The first place in @hay where @needle occurs, ASCII letters compared
+ * without regard to case (as the full-text search matches), or NULL; an
+ * empty @needle is nowhere.
+ */
+const char *dt_utf8_find(const char *hay, const char *needle);
+/**
+ * Append to @sb an excerpt of the valid UTF-8 @text around the first
+ * occurrence of @q (dt_utf8_find): at most @before characters before it and
+ * @after after it, cut at character boundaries, with "…" where text is left
+ * out at either end.  Without an occurrence: the start of @text, @before +
+ * @after characters.
+ */
+void dt_utf8_excerpt(struct dt_strbuf *sb, const char *text, const char *q, size_t before,
+		     size_t after);
 
 #endif

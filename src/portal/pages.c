@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "core/date.h"
+#include "core/utf8.h"
 #include "domain/region.h"
 #include "http/h_ui.h"
 #include "portal/portal.h"
@@ -534,6 +535,36 @@ static void pager(struct dt_portal_req *p, const char *base, int page, int64_t t
 }
 
 /* One case of a list as a card: title link, summary, where and when. */
+/*
+ * A search hit's excerpt (dt_store_publicity_search), the words searched
+ * for (the search page's first parameter) marked; nothing for a card that
+ * is no search hit.
+ */
+static void excerpt(struct dt_portal_req *p, json_t *c)
+{
+	const char *ex = json_string_value(json_object_get(c, "excerpt")), *q = p->param[0];
+	if (!ex || !q || !*q)
+		return;
+	const char *at = dt_utf8_find(ex, q);
+	dt_strbuf_adds(p->out, "<p class=\"excerpt\">");
+	if (!at) {
+		esc(p, ex);
+	} else {
+		size_t n = strlen(q);
+		struct dt_strbuf part = DT_STRBUF_INIT;
+		dt_strbuf_add(&part, ex, (size_t)(at - ex));
+		esc(p, part.buf ? part.buf : "");
+		dt_strbuf_reset(&part);
+		dt_strbuf_add(&part, at, n);
+		dt_strbuf_adds(p->out, "<mark>");
+		esc(p, part.buf);
+		dt_strbuf_adds(p->out, "</mark>");
+		esc(p, at + n);
+		dt_strbuf_release(&part);
+	}
+	dt_strbuf_adds(p->out, "</p>");
+}
+
 static void case_card(struct dt_portal_req *p, json_t *c, int level)
 {
 	char path[48];
@@ -550,6 +581,7 @@ static void case_card(struct dt_portal_req *p, json_t *c, int level)
 		dt_strbuf_adds(p->out, "</p>");
 	}
 	para(p, str(c, "summary"));
+	excerpt(p, c);
 	dt_strbuf_adds(p->out, "<p class=\"meta\">");
 	esc(p, W(p, "kind.case"));
 	if (*str(c, "region_name")) {
@@ -596,6 +628,7 @@ static void item_row(struct dt_portal_req *p, json_t *it, int level)
 	dt_strbuf_adds(p->out, "</p>");
 	if (*str(it, "summary"))
 		para(p, str(it, "summary"));
+	excerpt(p, it);
 	dt_strbuf_adds(p->out, "</li>");
 }
 

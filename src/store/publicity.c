@@ -1484,6 +1484,25 @@ enum dt_err dt_store_item_list(struct dt_store *s, const struct dt_account *who,
 
 /* ---- search ---- */
 
+/*
+ * A search hit's "excerpt": the words of record @o's text (its Markdown
+ * without markup) around the first place @q occurs, when it occurs there;
+ * a hit on the title or the summary alone (shown anyway) has none.
+ */
+static void excerpt(json_t *hit, json_t *o, const char *q)
+{
+	const char *body = json_string_value(json_object_get(o, "body"));
+	struct dt_strbuf text = DT_STRBUF_INIT, ex = DT_STRBUF_INIT;
+	if (body && dt_markdown_text(body, strlen(body), &text) == DT_OK &&
+	    dt_utf8_find(text.buf, q)) {
+		dt_utf8_excerpt(&ex, text.buf, q, 40, 80);
+		if (dt_strbuf_ok(&ex))
+			json_object_set_new(hit, "excerpt", json_string(ex.buf));
+	}
+	dt_strbuf_release(&text);
+	dt_strbuf_release(&ex);
+}
+
 enum dt_err dt_store_publicity_search(struct dt_store *s, const struct dt_account *who,
 				      bool published_only, const char *q, int limit, json_t **items,
 				      struct dt_strbuf *err)
@@ -1572,6 +1591,7 @@ enum dt_err dt_store_publicity_search(struct dt_store *s, const struct dt_accoun
 			json_object_get(o, "summary"), "region", json_object_get(o, "region"),
 			"status", json_object_get(o, "status"), "published_at",
 			json_object_get(o, "published_at"));
+		excerpt(hit, o, q);
 		json_array_append_new(x.status == DT_CASE_PUBLISHED ? pub : other, hit);
 		json_decref(o);
 	}

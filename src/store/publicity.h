@@ -123,7 +123,8 @@ enum dt_err dt_store_item_list(struct dt_store *s, const struct dt_account *who,
  * needs no spaces): FTS5 trigram on SQLite, pg_trgm on PostgreSQL, LIKE
  * for a query under three characters.  At most @limit (1..DT_PUB_PAGE_MAX)
  * results [{type: "case"|"news"|"notice"|"policy", id, title, summary,
- * region, status, published_at}], published ones first.
+ * region, status, published_at, and "excerpt" when @q is in the text: its
+ * words around it, without markup}], published ones first.
  */
 enum dt_err dt_store_publicity_search(struct dt_store *s, const struct dt_account *who,
 				      bool published_only, const char *q, int limit, json_t **items,

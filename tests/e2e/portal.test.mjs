@@ -234,6 +234,11 @@ test('cases, news, notices and policy documents: lists, details, files, 404 as m
   assert.equal(s.status, 200);
   assert.match(s.text, /<form class="search" method="get" action="\/search"/);
   assert.match(s.text, /href="\/news\/\d+"/);
+  // a hit in a case's text shows the words around it, without Markdown, the words marked
+  const x = await get(`/search?q=${encodeURIComponent('双导师')}`);
+  const ex = x.text.match(/<p class="excerpt">([^]*?)<\/p>/);
+  assert.ok(ex, 'a search hit in the text has an excerpt');
+  assert.match(ex[1], /^…?[^<*#]*<mark>双导师<\/mark>[^<*#]*…?$/, 'no markup in the excerpt, the words marked');
   // 404s read as a missing id, exactly
   const missing = await get('/cases/999999999');
   assert.equal(missing.status, 404);

@@ -14,6 +14,9 @@ import { axe, browserAvailable, go, launch, newPage, pilotDb, shot, signIn } fro
 
 const missing = browserAvailable();
 const opts = { skip: missing || false, timeout: 120000 };
+// a 1×1 PNG
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000'
+  + '1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082', 'hex');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 let pilot, srv, chrome;
@@ -55,6 +58,18 @@ test('a school writes, previews and submits a case on a phone (zh)', opts, async
     assert.equal(pv.scripts, 0, pv.html);
     assert.deepEqual(pv.links, [], 'the script link is plain text');
     assert.equal(await page.evaluate(() => window.pwned), undefined);
+    // a photo uploaded with the case goes into the text at the cursor, and the preview shows it
+    await page.locator('input[data-test=evidence]').setInputFiles({ name: '师徒[合影].png', mimeType: 'image/png', buffer: PNG });
+    await page.waitForSelector('[data-test=file-action]');
+    await page.$eval('[data-test=body]', (el) => el.setSelectionRange(el.value.indexOf('- 双导师'), el.value.indexOf('- 双导师')));
+    await page.click('[data-test=file-action]');
+    const text = await page.inputValue('[data-test=body]');
+    const md = text.match(/!\[([^\]]*)\]\(\/api\/v1\/attachments\/([0-9a-f]{64})\)\n\n- 双导师/);
+    assert.ok(md, `the image's Markdown before the list: ${text}`);
+    assert.equal(md[1], '师徒合影.png', 'brackets taken out of the alt text');
+    await page.click('[data-test=preview-btn]');
+    await page.waitForSelector('[data-test=preview] img');
+    assert.equal(await page.$eval('[data-test=preview] img', (i) => i.getAttribute('src')), `/api/v1/attachments/${md[2]}`);
     await axe(page, 'case editor');
     await noOverflow(page);
     await page.click('[data-test=save]');
@@ -63,6 +78,7 @@ test('a school writes, previews and submits a case on a phone (zh)', opts, async
     caseUrl = new URL(page.url()).pathname.replace(/^\/app(?=\/)/, '');
     assert.match(new URL(page.url()).pathname, /^\/app\/cases\/\d+$/);
     assert.equal(await page.locator('[data-test=md] h1').textContent(), '做法');
+    assert.equal(await page.locator('[data-test=md] img').getAttribute('src'), `/api/v1/attachments/${md[2]}`, 'the saved case shows its photo in the text');
     await page.click('[data-step=submit]');
     await page.waitForSelector('.badge[data-status=submitted]');
     assert.equal(await page.evaluate(() => window.pwned), undefined);

@@ -9,12 +9,15 @@
  * source a file of the attachment store, and every tag one that cmark
  * makes of Markdown - so no raw HTML passed through, not even a comment.
  * The text's "<" and "&" arrive escaped, so any other tag is a leak.
+ * The same input's words without markup (dt_markdown_text, for search
+ * excerpts) must be valid UTF-8 with single spaces and none at the ends.
  */
 #include <ctype.h>
 #include <strings.h>
 
 #include "core/strbuf.h"
 #include "core/markdown.h"
+#include "core/utf8.h"
 #include "fuzz.h"
 
 static const char *const tags[] = { "p",  "h1",         "h2", "h3",  "h4",   "h5", "h6",
@@ -80,5 +83,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(!strcasestr(h, "src=\"javascript:"));
 	FZ_CHECK(!strstr(h, "<!--"));
 	dt_strbuf_release(&out);
+	/* the words without markup (search excerpts): valid UTF-8, single spaces, no ends */
+	struct dt_strbuf text = DT_STRBUF_INIT;
+	FZ_CHECK(dt_markdown_text((const char *)data, size, &text) == DT_OK);
+	const char *w = text.buf ? text.buf : "";
+	FZ_CHECK(strlen(w) == text.len);
+	FZ_CHECK(dt_utf8_valid(w, text.len, NULL));
+	FZ_CHECK(!strstr(w, "  "));
+	FZ_CHECK(text.len == 0 || (w[0] != ' ' && w[text.len - 1] != ' '));
+	dt_strbuf_release(&text);
 	return 0;
 }

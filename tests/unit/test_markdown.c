@@ -177,6 +177,25 @@ static void test_nesting(void **state)
 	dt_strbuf_release(&out);
 }
 
+/* The words without markup, for search excerpts. */
+static void test_text(void **state)
+{
+	(void)state;
+	struct dt_strbuf out = DT_STRBUF_INIT;
+	const char *md = "# 标题\n\n段落一**粗**\n第二行\n\n- 项\n\n```\ncode\n```\n\n<b>html</b> "
+			 "![图](/api/v1/attachments/" HASH ")\n";
+	assert_int_equal(dt_markdown_text(md, strlen(md), &out), DT_OK);
+	assert_string_equal(out.buf, "标题 段落一粗 第二行 项 code html 图");
+	dt_strbuf_reset(&out);
+	md = "<script>alert(1)</script>\n\n  a   b\t\tc  ";
+	assert_int_equal(dt_markdown_text(md, strlen(md), &out), DT_OK);
+	assert_string_equal(out.buf, "a b c");
+	dt_strbuf_reset(&out);
+	assert_int_equal(dt_markdown_text(NULL, 0, &out), DT_OK);
+	assert_int_equal(out.len, 0);
+	dt_strbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_links_made_inert),
 		cmocka_unit_test(test_images_only_from_the_store),
 		cmocka_unit_test(test_nesting),
+		cmocka_unit_test(test_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

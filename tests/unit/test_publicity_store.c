@@ -123,6 +123,12 @@ static void test_portal_sees_published_only(void **state)
 	json_decref(items);
 	assert_int_equal(dt_store_pub_search(f->s, "导师", 10, &items, &f->err), DT_OK);
 	assert_int_equal(json_array_size(items), 1);
+	/* in the text: its words around the hit, without the Markdown */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "excerpt")),
+			    "做法 校企共建实训基地，双导师带徒。");
+	json_decref(items);
+	assert_int_equal(dt_store_pub_search(f->s, "实训基地", 10, &items, &f->err), DT_OK);
+	assert_non_null(json_object_get(json_array_get(items, 0), "excerpt")); /* title and text */
 	json_decref(items);
 	/* signed in, the city sees its own in review too */
 	assert_int_equal(

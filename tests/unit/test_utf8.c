@@ -1,12 +1,15 @@
 /*
  * test_utf8.c - unit tests for core/utf8: well-formed and ill-formed
  * sequences (overlongs, surrogates, past U+10FFFF, truncated), decoding,
- * display widths of ASCII, Chinese and mixed text, and quoting for messages.
+ * display widths of ASCII, Chinese and mixed text, quoting for messages,
+ * and finding and excerpting for search results (examples, and a property
+ * test over random mixed text against a character-array oracle).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -202,13 +205,111 @@ static void test_quoted(void **state)
 	expect_quoted("ab中文", 5, "'ab中'...");
 }
 
+static void expect_excerpt(const char *text, const char *q, size_t before, size_t after,
+			   const char *want)
+{
+	struct dt_strbuf sb = DT_STRBUF_INIT;
+	dt_utf8_excerpt(&sb, text, q, before, after);
+	assert_string_equal(sb.buf ? sb.buf : "", want);
+	dt_strbuf_release(&sb);
+}
+
+static void test_find_excerpt(void **state)
+{
+	(void)state;
+	const char *hw = "Hello World";
+	assert_ptr_equal(dt_utf8_find(hw, "world"), hw + 6);
+	assert_ptr_equal(dt_utf8_find(hw, "HELLO"), hw);
+	assert_null(dt_utf8_find(hw, ""));
+	assert_null(dt_utf8_find(hw, "worlds"));
+	assert_null(dt_utf8_find(NULL, "a"));
+	const char *zh = "校企合作双导师";
+	assert_ptr_equal(dt_utf8_find(zh, "双导"), zh + 12);
+	expect_excerpt("一二三四五六七八九十", "五", 2, 3, "…三四五六七八…");
+	expect_excerpt("一二三", "二", 5, 5, "一二三");
+	expect_excerpt("一二三四五", "x", 1, 2, "一二三…");
+	expect_excerpt("ab中文cd", "CD", 1, 0, "…文cd");
+	expect_excerpt("", "a", 3, 3, "");
+}
+
+/* Random text of ASCII letters and three Chinese characters, @n characters long. */
+static char *random_text(size_t n, unsigned *seed)
+{
+	static const char *const parts[] = { "a", "B", "c", "中", "文", "字", " " };
+	char *s = malloc(n * 3 + 1);
+	size_t len = 0;
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++) {
+		const char *part = parts[rand_r(seed) % 7];
+		memcpy(s + len, part, strlen(part));
+		len += strlen(part);
+	}
+	s[len] = '\0';
+	return s;
+}
+
+/*
+ * Property: the excerpt, without its "…", is a piece of the text, holds the
+ * first occurrence when there is one, is at most before + |q| + after
+ * characters, and has "…" exactly where text was left out.  The oracle
+ * cuts an array of characters.
+ */
+static void test_excerpt_property(void **state)
+{
+	(void)state;
+	unsigned seed = 20261206;
+	for (int round = 0; round < 2000; round++) {
+		char *text = random_text((size_t)(rand_r(&seed) % 40), &seed);
+		char *q = random_text(1 + (size_t)(rand_r(&seed) % 2), &seed);
+		size_t before = (size_t)(rand_r(&seed) % 6), after = (size_t)(rand_r(&seed) % 6);
+		/* the oracle: character offsets */
+		size_t chars = dt_utf8_len(text), qchars = dt_utf8_len(q);
+		const char *hit = dt_utf8_find(text, q);
+		size_t at = 0;
+		for (const char *p = text; hit && p < hit; p++)
+			at += ((unsigned char)*p & 0xC0) != 0x80;
+		size_t from = hit ? (at > before ? at - before : 0) : 0;
+		size_t to = hit ? at + qchars + after : before + after;
+		if (to > chars)
+			to = chars;
+		struct dt_strbuf want = DT_STRBUF_INIT, got = DT_STRBUF_INIT;
+		if (from > 0)
+			dt_strbuf_adds(&want, "…");
+		size_t k = 0;
+		for (const char *p = text; *p; k++) {
+			size_t len = 1;
+			while (((unsigned char)p[len] & 0xC0) == 0x80)
+				len++;
+			if (k >= from && k < to)
+				dt_strbuf_add(&want, p, len);
+			p += len;
+		}
+		if (to < chars)
+			dt_strbuf_adds(&want, "…");
+		dt_utf8_excerpt(&got, text, q, before, after);
+		assert_string_equal(got.buf ? got.buf : "", want.buf ? want.buf : "");
+		assert_true(dt_utf8_valid(got.buf ? got.buf : "", got.len, NULL));
+		if (hit)
+			assert_non_null(dt_utf8_find(got.buf, q));
+		dt_strbuf_release(&want);
+		dt_strbuf_release(&got);
+		free(text);
+		free(q);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid),    cmocka_unit_test(test_invalid),
-		cmocka_unit_test(test_decode),   cmocka_unit_test(test_width),
-		cmocka_unit_test(test_cp_width), cmocka_unit_test(test_len),
+		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_cp_width),
+		cmocka_unit_test(test_len),
 		cmocka_unit_test(test_quoted),
+		cmocka_unit_test(test_find_excerpt),
+		cmocka_unit_test(test_excerpt_property),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -436,6 +436,7 @@ export default {
   'pub.preview': 'Preview',
   'pub.body': 'Text (Markdown)',
   'pub.bodyHint': 'Markdown: headings, lists, bold, links; no HTML. Upload a photo first, then refer to it as ![caption](/api/v1/attachments/HASH).',
+  'pub.insertImage': 'Insert in text',
   'pub.imageHint': 'Photos uploaded here belong to the case; a photo in the text must be uploaded here.',
   'pub.summary': 'Summary',
   'pub.occupations': 'Occupation codes',

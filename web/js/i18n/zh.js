@@ -436,6 +436,7 @@ export default {
   'pub.preview': '预览',
   'pub.body': '正文（Markdown）',
   'pub.bodyHint': '支持 Markdown：标题、列表、加粗、链接；不支持 HTML。图片请先上传，再以 ![说明](/api/v1/attachments/哈希值) 引用。',
+  'pub.insertImage': '插入正文',
   'pub.imageHint': '上传的图片会列入本案例；正文中引用的图片须在此上传。',
   'pub.summary': '摘要',
   'pub.occupations': '职业（工种）代码',

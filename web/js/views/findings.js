@@ -87,7 +87,7 @@ export function fileList(list) {
  * (capture) and uploads each chosen file at once; returns { wrap, hashes(),
  * clear(), busy() }.  Upload errors are shown under it.
  */
-export function evidencePicker(labelText) {
+export function evidencePicker(labelText, action) {
   const id = nextId('ev');
   const done = [];
   let pending = 0;
@@ -105,7 +105,7 @@ export function evidencePicker(labelText) {
           try {
             const r = await upload(`/attachments${qs({ name: file.name })}`, file);
             done.push({ hash: r.hash, name: r.name });
-            replace(li, h('span', { class: 'ok' }, '✓ '), r.name);
+            replace(li, h('span', { class: 'ok' }, '✓ '), r.name, action ? actionButton(action, r) : null);
             li.className = 'uploaded';
           } catch (e) {
             li.remove();
@@ -124,6 +124,11 @@ export function evidencePicker(labelText) {
     h('p', { class: 'hint' }, t('field.evidenceHint')),
     input, list, err);
   return { wrap, hashes: () => done.slice(), clear: () => { done.length = 0; list.replaceChildren(); }, busy: () => pending > 0 };
+}
+
+/** The button an evidence picker shows beside an uploaded file ({ label, run(file) }). */
+export function actionButton(action, file) {
+  return h('button', { type: 'button', class: 'btn small', 'data-test': 'file-action', on: { click: () => action.run(file) } }, action.label);
 }
 
 /** A labelled control in a form: { wrap, input }. */

@@ -11,7 +11,7 @@ import { h } from '../dom.js';
 import { currentLang, dateTime, t } from '../i18n.js';
 import { can, role } from '../model.js';
 import { errorText, pageHead, pager, regionName, table, toast } from './common.js';
-import { evidencePicker, fieldOf, fileList } from './findings.js';
+import { actionButton, evidencePicker, fieldOf, fileList } from './findings.js';
 
 const CASE_STATUSES = ['draft', 'submitted', 'recommended', 'approved', 'published', 'withdrawn'];
 const STEPS = ['submit', 'recommend', 'approve', 'publish', 'feature', 'unfeature', 'send_back', 'withdraw'];
@@ -140,7 +140,24 @@ async function caseEditor(ctx, c) {
   const industry = h('input', { id: 'pe-ind', value: c ? c.industry || '' : '' });
   const inds = h('input', { id: 'pe-inds', value: c ? (c.indicators || []).join(', ') : 'dual_ratio, pass_rate' });
   const body = markdownField(c ? c.body : '');
-  const photos = evidencePicker(t('pub.images'));
+  // a photo goes into the text where the cursor stands, as Markdown the server renders
+  // only from the attachment store (core/markdown.c)
+  const insert = {
+    label: t('pub.insertImage'),
+    run: (f) => {
+      const el = body.input;
+      const md = `![${f.name.replace(/[[\]]/g, '')}](/api/v1/attachments/${f.hash})`;
+      const at = el.selectionStart ?? el.value.length;
+      const end = el.selectionEnd ?? at;
+      const before = at > 0 && el.value[at - 1] !== '\n' ? '\n\n' : '';
+      el.setRangeText(`${before}${md}\n\n`, at, end, 'end');
+      el.focus();
+    },
+  };
+  const photos = evidencePicker(t('pub.images'), insert);
+  const kept = c && c.images.length
+    ? h('ul', { class: 'files', 'data-test': 'kept-images' }, ...c.images.map((f) => h('li', null, f.name || f.hash.slice(0, 12), ' ', actionButton(insert, f))))
+    : null;
   const list = (s) => s.split(/[,，\s]+/).filter(Boolean);
   const err = h('p', { class: 'field-error', role: 'alert', hidden: true });
   const formEl = h('form', {
@@ -159,7 +176,7 @@ async function caseEditor(ctx, c) {
       },
     },
   },
-  fieldOf(t('pub.title'), title).wrap, fieldOf(t('pub.summary'), summary).wrap, body.wrap, photos.wrap,
+  fieldOf(t('pub.title'), title).wrap, fieldOf(t('pub.summary'), summary).wrap, body.wrap, photos.wrap, kept,
   h('p', { class: 'hint' }, t('pub.imageHint')),
   fieldOf(t('pub.occupations'), occ, t('pub.codesHint')).wrap, fieldOf(t('pub.industry'), industry).wrap,
   fieldOf(t('pub.indicators'), inds, t('pub.codesHint')).wrap, err,
