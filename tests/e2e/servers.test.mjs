@@ -5,7 +5,8 @@
 // evaluated by one server only, which also sees the other's writes; job ids
 // never collide and a job's progress and end are visible on the server that
 // did not run it; and a server killed with SIGKILL in the middle of writes
-// loses no acknowledged write (`check` passes, every 201 is there).
+// loses no acknowledged write (`check` passes, every 201 is there); and a
+// publication through one server shows on the other's portal within a second.
 //
 // PostgreSQL only: it runs in the PostgreSQL pass of `make test`
 // (DUALTRACK_TEST_BACKEND=pgsql); SQLite has one server per file.
@@ -125,6 +126,23 @@ if (PG) {
         const ms = await within(30000, async () => (await a.get(`/api/v1/jobs/${id}`, { token: admin })).json?.status === 'succeeded');
         assert.ok(ms >= 0, `job ${id} did not succeed`);
       }
+
+      // The portal: a page cached on B is rendered anew within a second of a
+      // publication made through A (the generation bumped in A's transaction,
+      // announced to B by NOTIFY); B's old ETag no longer answers 304.
+      account(db, 'srv-prov', 'province', '210000');
+      const prov = (await token(db, 'srv-prov')).token;
+      const before = await fetch(`${B.base}/news`);
+      assert.equal(before.status, 200);
+      const etag = before.headers.get('etag');
+      assert.equal((await fetch(`${B.base}/news`, { headers: { 'if-none-match': etag } })).status, 304, 'B serves its cached page');
+      const title = `两台服务器的公告${Date.now()}`;
+      const item = expectStatus(await a.post('/api/v1/news', { kind: 'notice', title, body: '正文' }, { token: prov }), 201).json;
+      assert.doesNotMatch(await (await fetch(`${B.base}/news`)).text(), new RegExp(title), 'a draft is not public');
+      expectStatus(await a.post(`/api/v1/news/${item.id}/publish`, {}, { token: prov }), 200);
+      const shown = await within(1000, async () => (await (await fetch(`${B.base}/news`)).text()).includes(title));
+      assert.ok(shown >= 0, 'B still serves the page from before the publication after 1 s');
+      assert.equal((await fetch(`${B.base}/news`, { headers: { 'if-none-match': etag } })).status, 200, 'the old ETag is stale');
     } finally {
       await A.stop();
       await B.stop();
