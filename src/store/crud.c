@@ -298,6 +298,34 @@ void dt_crud_bind_all(struct dt_db_stmt *st, json_t *binds)
 	json_array_foreach(binds, i, v) dt_sql_bind_json(st, (int)i + 1, v);
 }
 
+enum dt_err dt_sql_write(struct dt_store *s, const char *sql, json_t *binds, const char *what,
+			 struct dt_strbuf *err)
+{
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
+	if (!st)
+		return DT_EDB;
+	dt_crud_bind_all(st, binds);
+	int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, what, err);
+	dt_db_reset(st);
+	return rc;
+}
+
+enum dt_err dt_sql_insert_id(struct dt_store *s, const char *sql, json_t *binds, const char *what,
+			     int64_t *id, struct dt_strbuf *err)
+{
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
+	if (!st)
+		return DT_EDB;
+	dt_crud_bind_all(st, binds);
+	int rc = DT_OK;
+	if (dt_db_step(st) == DT_DB_ROW)
+		*id = dt_db_column_int64(st, 0);
+	else
+		rc = dt_sql_error(s, what, err);
+	dt_db_reset(st);
+	return rc;
+}
+
 /* Append @sql and bind @v once per '?' in it. */
 static void cond(struct dt_strbuf *sql, json_t *binds, const char *text, json_int_t v)
 {

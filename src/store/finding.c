@@ -284,36 +284,6 @@ static int64_t open_findings(struct dt_store *s, int64_t id, struct dt_strbuf *e
 	return n;
 }
 
-/* Run one statement of @sql with @binds (a JSON array), no rows wanted. */
-static enum dt_err run(struct dt_store *s, const char *sql, json_t *binds, const char *what,
-		       struct dt_strbuf *err)
-{
-	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
-	if (!st)
-		return DT_EDB;
-	dt_crud_bind_all(st, binds);
-	int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, what, err);
-	dt_db_reset(st);
-	return rc;
-}
-
-/* As run(), returning the id of the row an INSERT ... RETURNING id made. */
-static enum dt_err insert_id(struct dt_store *s, const char *sql, json_t *binds, const char *what,
-			     int64_t *id, struct dt_strbuf *err)
-{
-	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
-	if (!st)
-		return DT_EDB;
-	dt_crud_bind_all(st, binds);
-	int rc = DT_OK;
-	if (dt_db_step(st) == DT_DB_ROW)
-		*id = dt_db_column_int64(st, 0);
-	else
-		rc = dt_sql_error(s, what, err);
-	dt_db_reset(st);
-	return rc;
-}
-
 /*
  * The files @list (a JSON array of {hash, name} or of hash strings; NULL:
  * none) given on @field, checked: each a stored file that @who uploaded
@@ -541,12 +511,13 @@ static enum dt_err record_checks(struct dt_store *s, const struct insp *in, json
 		/* ON CONFLICT ... DO UPDATE is in the common subset of both dialects */
 		json_t *args = json_pack("[I, s, s, O, s]", (json_int_t)in->id, code,
 					 dt_check_result_name(r), rem ? rem : json_null(), now);
-		rc = run(s,
-			 "INSERT INTO inspection_check (inspection_id, code, result, remark, "
-			 "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (inspection_id, code) DO "
-			 "UPDATE SET result = excluded.result, remark = excluded.remark, "
-			 "updated_at = excluded.updated_at",
-			 args, "inspection_check", err);
+		rc = dt_sql_write(
+			s,
+			"INSERT INTO inspection_check (inspection_id, code, result, remark, "
+			"updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (inspection_id, code) DO "
+			"UPDATE SET result = excluded.result, remark = excluded.remark, "
+			"updated_at = excluded.updated_at",
+			args, "inspection_check", err);
 		json_decref(args);
 	}
 	free(cv);
@@ -635,7 +606,7 @@ enum dt_err dt_store_inspection_record(struct dt_store *s, const struct dt_actor
 	}
 	json_array_append_new(set, json_integer(id));
 	dt_strbuf_adds(&sql, " WHERE id = ?");
-	if ((rc = run(s, sql.buf, set, "inspection", err)) != DT_OK)
+	if ((rc = dt_sql_write(s, sql.buf, set, "inspection", err)) != DT_OK)
 		goto out;
 	if (v && !strcmp(json_string_value(v), "done")) {
 		/* finishing: every item answered, a date and a conclusion (as now stored) */
@@ -667,10 +638,10 @@ enum dt_err dt_store_inspection_record(struct dt_store *s, const struct dt_actor
 					      dt_inspection_publishable("done", open) ? 1 : 0, now,
 					      (json_int_t)id);
 			/* publishable: 一公开 once every finding is closed */
-			rc = run(s,
-				 "UPDATE inspection SET status = 'done', publishable = ?, "
-				 "updated_at = ? WHERE id = ?",
-				 b, "inspection", err);
+			rc = dt_sql_write(s,
+					  "UPDATE inspection SET status = 'done', publishable = ?, "
+					  "updated_at = ? WHERE id = ?",
+					  b, "inspection", err);
 			json_decref(b);
 		}
 		if (rc != DT_OK)
@@ -1062,16 +1033,17 @@ enum dt_err dt_store_finding_create(struct dt_store *s, const struct dt_actor *a
 			 dt_finding_severity_name(sv), (json_int_t)org, (json_int_t)in.region, cc,
 			 json_object_get(body, "description"), dl,
 			 who && who->id ? json_integer(who->id) : json_null(), now, now);
-	rc = insert_id(s,
-		       "INSERT INTO finding (inspection_id, severity, org_id, region, check_code, "
-		       "description, deadline, status, created_by, created_at, updated_at) "
-		       "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
-		       args, "finding", &id, err);
+	rc = dt_sql_insert_id(
+		s,
+		"INSERT INTO finding (inspection_id, severity, org_id, region, check_code, "
+		"description, deadline, status, created_by, created_at, updated_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
+		args, "finding", &id, err);
 	if (rc == DT_OK)
 		rc = dt_attachment_link_files(s, "finding", id, files, now, err);
 	if (rc == DT_OK && !strcmp(in.status, "planned")) {
 		json_t *b = json_pack("[s, I]", now, (json_int_t)inspection);
-		rc = run(
+		rc = dt_sql_write(
 			s,
 			"UPDATE inspection SET status = 'in_progress', updated_at = ? WHERE id = ?",
 			b, "inspection", err);
@@ -1103,7 +1075,8 @@ static enum dt_err set_status(struct dt_store *s, int64_t id, enum dt_finding_st
 		json_pack("[s, s, s, s, I]", dt_finding_status_name(to), deadline ? deadline : "",
 			  to == DT_FINDING_CLOSED ? now : "", now, (json_int_t)id);
 	/* empty texts stand for "unchanged deadline" and "no closing time" */
-	enum dt_err rc = run(s,
+	enum dt_err rc =
+		dt_sql_write(s,
 			     "UPDATE finding SET status = ?, deadline = coalesce(nullif(?, ''), "
 			     "deadline), closed_at = nullif(?, ''), updated_at = ? WHERE id = ?",
 			     b, "finding", err);
@@ -1155,10 +1128,10 @@ enum dt_err dt_store_finding_rectify(struct dt_store *s, const struct dt_actor *
 		json_t *b = json_pack("[I, O, o, s]", (json_int_t)id, json_object_get(body, "body"),
 				      who && who->id ? json_integer(who->id) : json_null(), now);
 		int64_t rid = 0;
-		rc = insert_id(s,
-			       "INSERT INTO rectification (finding_id, body, submitted_by, "
-			       "submitted_at) VALUES (?, ?, ?, ?) RETURNING id",
-			       b, "rectification", &rid, err);
+		rc = dt_sql_insert_id(s,
+				      "INSERT INTO rectification (finding_id, body, submitted_by, "
+				      "submitted_at) VALUES (?, ?, ?, ?) RETURNING id",
+				      b, "rectification", &rid, err);
 		json_decref(b);
 		if (rc == DT_OK)
 			rc = dt_attachment_link_files(s, "rectification", rid, files, now, err);
@@ -1268,10 +1241,11 @@ enum dt_err dt_store_finding_decide(struct dt_store *s, const struct dt_actor *a
 			      reason ? reason : json_null(), dl,
 			      who && who->id ? json_integer(who->id) : json_null(), now,
 			      (json_int_t)rid);
-	rc = run(s,
-		 "UPDATE rectification SET decision = ?, reason = ?, new_deadline = nullif(?, ''), "
-		 "decided_by = ?, decided_at = ? WHERE id = ?",
-		 b, "rectification", err);
+	rc = dt_sql_write(
+		s,
+		"UPDATE rectification SET decision = ?, reason = ?, new_deadline = nullif(?, ''), "
+		"decided_by = ?, decided_at = ? WHERE id = ?",
+		b, "rectification", err);
 	json_decref(b);
 	if (rc == DT_OK) {
 		rafter = json_pack("{s:I, s:I, s:s, s:O, s:o, s:o, s:s, s:O}", "id",
@@ -1298,7 +1272,7 @@ enum dt_err dt_store_finding_decide(struct dt_store *s, const struct dt_actor *a
 		rc = open < 0 ? DT_EDB : load_inspection(s, f.inspection_id, &in, NULL, err);
 		if (rc == DT_OK && dt_inspection_publishable(in.status, open)) {
 			json_t *ib = json_pack("[s, I]", now, (json_int_t)in.id);
-			rc = run(
+			rc = dt_sql_write(
 				s,
 				"UPDATE inspection SET publishable = 1, updated_at = ? WHERE id = ?",
 				ib, "inspection", err);

@@ -130,34 +130,6 @@ static void scope_sql(const struct dt_account *who, const char *t, bool has_org,
 	dt_strbuf_adds(sql, ")");
 }
 
-static enum dt_err run(struct dt_store *s, const char *sql, json_t *binds, const char *what,
-		       struct dt_strbuf *err)
-{
-	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
-	if (!st)
-		return DT_EDB;
-	dt_crud_bind_all(st, binds);
-	int rc = dt_db_step(st) == DT_DB_DONE ? DT_OK : dt_sql_error(s, what, err);
-	dt_db_reset(st);
-	return rc;
-}
-
-static enum dt_err insert_id(struct dt_store *s, const char *sql, json_t *binds, const char *what,
-			     int64_t *id, struct dt_strbuf *err)
-{
-	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
-	if (!st)
-		return DT_EDB;
-	dt_crud_bind_all(st, binds);
-	int rc = DT_OK;
-	if (dt_db_step(st) == DT_DB_ROW)
-		*id = dt_db_column_int64(st, 0);
-	else
-		rc = dt_sql_error(s, what, err);
-	dt_db_reset(st);
-	return rc;
-}
-
 /* One integer from @sql with @binds (-1 when no row). */
 static int64_t one_int(struct dt_store *s, const char *sql, json_t *binds, struct dt_strbuf *err)
 {
@@ -234,7 +206,8 @@ static enum dt_err relink(struct dt_store *s, const char *kind, int64_t id, json
 			  const char *now, struct dt_strbuf *err)
 {
 	json_t *b = json_pack("[s, I]", kind, (json_int_t)id);
-	enum dt_err rc = run(s, "DELETE FROM attachment_link WHERE owner_kind = ? AND owner_id = ?",
+	enum dt_err rc =
+		dt_sql_write(s, "DELETE FROM attachment_link WHERE owner_kind = ? AND owner_id = ?",
 			     b, "attachment_link", err);
 	json_decref(b);
 	return rc == DT_OK ? dt_attachment_link_files(s, kind, id, files, now, err) : rc;
@@ -649,7 +622,7 @@ static enum dt_err keep_version(struct dt_store *s, const struct dt_actor *a, in
 				const char *now, struct dt_strbuf *err)
 {
 	json_t *b = json_pack("[s, s, I]", a && a->login ? a->login : "?", now, (json_int_t)id);
-	int rc = run(
+	int rc = dt_sql_write(
 		s,
 		"INSERT INTO pub_case_version (case_id, version, title, summary, body, "
 		"occupations, industry, indicators, images, author, created_at) SELECT id, "
@@ -668,10 +641,11 @@ static enum dt_err add_history(struct dt_store *s, const struct dt_actor *a,
 	json_t *b =
 		json_pack("[I, I, s, s?, s, s, s]", (json_int_t)id, (json_int_t)version, step,
 			  comment, a && a->login ? a->login : "?", who ? who->role : "admin", now);
-	int rc = run(s,
-		     "INSERT INTO pub_case_comment (case_id, version, step, body, author, role, "
-		     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		     b, "pub_case_comment", err);
+	int rc = dt_sql_write(
+		s,
+		"INSERT INTO pub_case_comment (case_id, version, step, body, author, role, "
+		"created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		b, "pub_case_comment", err);
 	json_decref(b);
 	return rc;
 }
@@ -735,7 +709,7 @@ static enum dt_err update_cols(struct dt_store *s, const char *table, int64_t id
 	dt_strbuf_adds(&sql, "updated_at = ? WHERE id = ?");
 	json_array_append_new(binds, json_string(now));
 	json_array_append_new(binds, json_integer(id));
-	int rc = run(s, sql.buf, binds, table, err);
+	int rc = dt_sql_write(s, sql.buf, binds, table, err);
 	json_decref(binds);
 	dt_strbuf_release(&sql);
 	return rc;
@@ -854,7 +828,7 @@ enum dt_err dt_store_case_create(struct dt_store *s, const struct dt_actor *a,
 			      json_string_value(json_object_get(set, "industry")),
 			      json_object_get(set, "indicators"), json_object_get(set, "images"),
 			      who && who->id ? json_integer(who->id) : json_null(), now, now);
-	rc = insert_id(
+	rc = dt_sql_insert_id(
 		s,
 		"INSERT INTO pub_case (region, org_id, status, featured, version, title, "
 		"summary, body, occupations, industry, indicators, images, created_by, "
@@ -1238,11 +1212,12 @@ enum dt_err dt_store_item_create(struct dt_store *s, const struct dt_actor *a,
 			      json_string_value(json_object_get(set, "doc_no")),
 			      json_object_get(set, "attachments"),
 			      who && who->id ? json_integer(who->id) : json_null(), now, now);
-	rc = insert_id(s,
-		       "INSERT INTO pub_item (kind, region, status, title, summary, body, doc_no, "
-		       "attachments, created_by, created_at, updated_at) VALUES (?, ?, 'draft', ?, "
-		       "?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		       b, "pub_item", &id, err);
+	rc = dt_sql_insert_id(
+		s,
+		"INSERT INTO pub_item (kind, region, status, title, summary, body, doc_no, "
+		"attachments, created_by, created_at, updated_at) VALUES (?, ?, 'draft', ?, "
+		"?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		b, "pub_item", &id, err);
 	json_decref(b);
 	if (rc == DT_OK)
 		rc = relink(s, "pub_item", id, files, now, err);
@@ -1361,7 +1336,7 @@ enum dt_err dt_store_item_step(struct dt_store *s, const struct dt_actor *a,
 	json_t *b = step == DT_CS_PUBLISH
 			    ? json_pack("[s, s, s, I]", "published", now, now, (json_int_t)id)
 			    : json_pack("[s, n, s, I]", "withdrawn", now, (json_int_t)id);
-	rc = run(
+	rc = dt_sql_write(
 		s,
 		step == DT_CS_PUBLISH
 			? "UPDATE pub_item SET status = ?, published_at = ?, updated_at = ? WHERE id = ?"

@@ -268,6 +268,12 @@ void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql);
 int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, struct dt_db_stmt *st,
 			unsigned flags, json_t **out, struct dt_strbuf *err);
 void dt_crud_bind_all(struct dt_db_stmt *st, json_t *binds);
+/* Run the statement @sql with @binds (no rows back); a failure is reported as about @what. */
+enum dt_err dt_sql_write(struct dt_store *s, const char *sql, json_t *binds, const char *what,
+			 struct dt_strbuf *err);
+/* As dt_sql_write(), *@id the id of the row an INSERT ... RETURNING id made. */
+enum dt_err dt_sql_insert_id(struct dt_store *s, const char *sql, json_t *binds, const char *what,
+			     int64_t *id, struct dt_strbuf *err);
 
 /* coarsen.c, for list.c: */
 /* Does @e have fields that dt_crud_coarsen() changes? */
