@@ -46,7 +46,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-. bench/lib.sh # free_port, wait_http, cpu_ticks, median, wrk_rps, wrk_ms
+. bench/lib.sh # free_port, wait_http, median, need_wrk_nginx, start_nginx, wrk_load
 
 trainees=${TRAINEES:-1000000}
 seed=${SEED:-1}
@@ -58,41 +58,13 @@ bin=$PWD/$build/dualtrack
 export DUALTRACK_TODAY=${DUALTRACK_TODAY:-2026-11-26}
 
 # ---- tools ----
-nginx_bin() { command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true; }
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-[[ -n $(nginx_bin) ]] || need+=(nginx-light)
-command -v curl >/dev/null || need+=(curl)
-if ((${#need[@]})); then
-	if ((EUID == 0)); then
-		sudo=()
-	elif command -v sudo >/dev/null; then
-		sudo=(sudo)
-	else
-		echo "http.sh: ${need[*]} missing, and neither root nor sudo to install them" >&2
-		exit 1
-	fi
-	echo "== apt-get install ${need[*]}"
-	"${sudo[@]}" apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-nginx=$(nginx_bin)
+need_wrk_nginx http.sh
 make --no-print-directory -s BUILD="$build" "$bin"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dualtrack-http.XXXXXX")
 api_pid=
 nginx_pid=
-cleanup() {
-	local pid
-	for pid in $api_pid $nginx_pid; do
-		kill -TERM "$pid" 2>/dev/null || true
-	done
-	for pid in $api_pid $nginx_pid; do
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap stop_servers EXIT
 trap 'exit 130' INT TERM
 
 # ---- the database ----
@@ -132,41 +104,9 @@ if [[ $status != 200 ]]; then
 	echo "http.sh: GET $api_url answered $status: $(cat "$www/api/v1/trainees/$id")" >&2
 	exit 1
 fi
-# nginx's workers run as nobody when started as root: let them read the file
-chmod 755 "$tmp" "$www" "$www/api" "$www/api/v1" "$www/api/v1/trainees"
-chmod 644 "$www/api/v1/trainees/$id"
-
 nport=$(free_port)
 while [[ $nport == "$aport" ]]; do nport=$(free_port); done
-mkdir -p "$tmp/nginx"
-cat >"$tmp/nginx.conf" <<EOF
-worker_processes 2;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	types { }
-	default_type application/json;
-	keepalive_requests 1000000;
-	sendfile on;
-	tcp_nopush on;
-	open_file_cache max=1000 inactive=60s;
-	open_file_cache_valid 60s;
-	client_body_temp_path $tmp/nginx/body;
-	proxy_temp_path $tmp/nginx/proxy;
-	fastcgi_temp_path $tmp/nginx/fastcgi;
-	uwsgi_temp_path $tmp/nginx/uwsgi;
-	scgi_temp_path $tmp/nginx/scgi;
-	server {
-		listen 127.0.0.1:$nport;
-		root $www;
-	}
-}
-EOF
-"$nginx" -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx.conf" &
-nginx_pid=$!
+start_nginx "$tmp" "$www" "$nport" application/json
 nginx_url=http://127.0.0.1:$nport/api/v1/trainees/$id
 wait_http "$nginx_url"
 if ! curl -s "$nginx_url" | cmp -s - "$www/api/v1/trainees/$id"; then
@@ -176,31 +116,15 @@ fi
 bytes=$(wc -c <"$www/api/v1/trainees/$id")
 
 # ---- the load ----
-hz=$(getconf CLK_TCK)
-# bench NAME URL [wrk options...]: run wrk, print its report, append to rps_NAME,
-# p99_NAME (ms) and cpu_NAME (the server's CPU time per request, microseconds)
 declare -a rps_api=() p99_api=() cpu_api=() rps_nginx=() p99_nginx=() cpu_nginx=()
-# shellcheck disable=SC2034 # rps, p99 and cpu reach the arrays through eval
+# bench NAME URL [wrk options...]: wrk_load, its figures appended to rps_NAME,
+# p99_NAME (ms) and cpu_NAME (the server's CPU time per request, microseconds)
 bench() {
-	local name=$1 url=$2 out rps p99 cpu pids t0 t1 n
+	local name=$1 url=$2 pids
 	shift 2
 	if [[ $name == api ]]; then pids=$api_pid; else pids=$(pgrep -P "$nginx_pid" | tr '\n' ' '); fi
-	echo "== wrk -t2 -c$conns -d$duration --latency $url"
-	# shellcheck disable=SC2086 # pids: a list
-	t0=$(cpu_ticks $pids)
-	out=$(wrk -t2 -c"$conns" -d"$duration" --latency "$@" "$url")
-	# shellcheck disable=SC2086
-	t1=$(cpu_ticks $pids)
-	echo "$out"
-	if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
-		echo "http.sh: $name answered errors under load" >&2
-		exit 1
-	fi
-	rps=$(wrk_rps <<<"$out")
-	p99=$(wrk_ms 99% <<<"$out")
-	n=$(awk '/ requests in / { print $1 }' <<<"$out")
-	cpu=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.2f", (n > 0 ? t / hz / n * 1e6 : 0) }')
-	eval "rps_$name+=(\"\$rps\") p99_$name+=(\"\$p99\") cpu_$name+=(\"\$cpu\")"
+	wrk_load http.sh "$pids" "$url" "$@"
+	eval "rps_$name+=(\"\$load_rps\") p99_$name+=(\"\$load_p99\") cpu_$name+=(\"\$load_cpu\")"
 }
 for ((r = 1; r <= rounds; r++)); do
 	echo "== round $r of $rounds"

@@ -31,7 +31,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-. bench/lib.sh # free_port, wait_http, cpu_ticks, median, wrk_rps, wrk_ms
+. bench/lib.sh # free_port, wait_http, median, need_wrk_nginx, start_nginx, wrk_load
 
 duration=${DURATION:-10s}
 rounds=${ROUNDS:-3}
@@ -41,41 +41,13 @@ bin=$PWD/$build/dualtrack
 export DUALTRACK_TODAY=${DUALTRACK_TODAY:-2026-11-26}
 
 # ---- tools ----
-nginx_bin() { command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true; }
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-[[ -n $(nginx_bin) ]] || need+=(nginx-light)
-command -v curl >/dev/null || need+=(curl)
-if ((${#need[@]})); then
-	if ((EUID == 0)); then
-		sudo=()
-	elif command -v sudo >/dev/null; then
-		sudo=(sudo)
-	else
-		echo "portal.sh: ${need[*]} missing, and neither root nor sudo to install them" >&2
-		exit 1
-	fi
-	echo "== apt-get install ${need[*]}"
-	"${sudo[@]}" apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-nginx=$(nginx_bin)
+need_wrk_nginx portal.sh
 make --no-print-directory -s BUILD="$build" "$bin"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dualtrack-portal.XXXXXX")
 api_pid=
 nginx_pid=
-cleanup() {
-	local pid
-	for pid in $api_pid $nginx_pid; do
-		kill -TERM "$pid" 2>/dev/null || true
-	done
-	for pid in $api_pid $nginx_pid; do
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap stop_servers EXIT
 trap 'exit 130' INT TERM
 
 # ---- the database ----
@@ -105,41 +77,10 @@ www=$tmp/www
 mkdir -p "$www/cities"
 curl -s -o "$www/index.html" "http://127.0.0.1:$aport/"
 curl -s -o "$www/cities/$city" "http://127.0.0.1:$aport/cities/$city"
-chmod 755 "$tmp" "$www" "$www/cities"
-chmod 644 "$www/index.html" "$www/cities/$city"
 
 nport=$(free_port)
 while [[ $nport == "$aport" ]]; do nport=$(free_port); done
-mkdir -p "$tmp/nginx"
-cat >"$tmp/nginx.conf" <<NGINX
-worker_processes 2;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	types { }
-	default_type text/html;
-	keepalive_requests 1000000;
-	sendfile on;
-	tcp_nopush on;
-	open_file_cache max=1000 inactive=60s;
-	open_file_cache_valid 60s;
-	client_body_temp_path $tmp/nginx/body;
-	proxy_temp_path $tmp/nginx/proxy;
-	fastcgi_temp_path $tmp/nginx/fastcgi;
-	uwsgi_temp_path $tmp/nginx/uwsgi;
-	scgi_temp_path $tmp/nginx/scgi;
-	server {
-		listen 127.0.0.1:$nport;
-		root $www;
-		index index.html;
-	}
-}
-NGINX
-"$nginx" -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx.conf" &
-nginx_pid=$!
+start_nginx "$tmp" "$www" "$nport" text/html
 wait_http "http://127.0.0.1:$nport/"
 for p in "${pages[@]}"; do
 	if ! cmp -s <(curl -s "http://127.0.0.1:$nport$p") <(curl -s "http://127.0.0.1:$aport$p"); then
@@ -149,28 +90,16 @@ for p in "${pages[@]}"; do
 done
 
 # ---- the load ----
-hz=$(getconf CLK_TCK)
 declare -A rps=() p99=() cpu=()
-# bench SERVER PAGE URL: run wrk, print its report, append its figures to
-# rps, p99 (ms) and cpu (the server's CPU time per request, microseconds)
+# bench SERVER PAGE URL: wrk_load, its figures appended to rps, p99 (ms) and
+# cpu (the server's CPU time per request, microseconds)
 bench() {
-	local srv=$1 page=$2 url=$3 out pids t0 t1 n
+	local srv=$1 page=$2 url=$3 pids
 	if [[ $srv == dualtrack ]]; then pids=$api_pid; else pids=$(pgrep -P "$nginx_pid" | tr '\n' ' '); fi
-	echo "== wrk -t2 -c$conns -d$duration --latency $url"
-	# shellcheck disable=SC2086 # pids: a list
-	t0=$(cpu_ticks $pids)
-	out=$(wrk -t2 -c"$conns" -d"$duration" --latency "$url")
-	# shellcheck disable=SC2086
-	t1=$(cpu_ticks $pids)
-	echo "$out"
-	if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
-		echo "portal.sh: $srv answered errors under load" >&2
-		exit 1
-	fi
-	n=$(awk '/ requests in / { print $1 }' <<<"$out")
-	rps[$srv $page]+="$(wrk_rps <<<"$out") "
-	p99[$srv $page]+="$(wrk_ms 99% <<<"$out") "
-	cpu[$srv $page]+="$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.2f", (n > 0 ? t / hz / n * 1e6 : 0) }') "
+	wrk_load portal.sh "$pids" "$url"
+	rps[$srv $page]+="$load_rps "
+	p99[$srv $page]+="$load_p99 "
+	cpu[$srv $page]+="$load_cpu "
 }
 for ((r = 1; r <= rounds; r++)); do
 	echo "== round $r of $rounds"
