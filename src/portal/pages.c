@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/common.h"
 #include "core/date.h"
 #include "core/utf8.h"
 #include "domain/region.h"
@@ -262,25 +263,31 @@ static void rank_text(struct dt_portal_req *p, json_t *rank, json_t *ranked)
 	dt_strbuf_adds(p->out, b + 2);
 }
 
+/* The "%s ... %s" text @f with @a and @b in place, as it is (not escaped), into @t. */
+static void fill_raw(struct dt_strbuf *t, const char *f, const char *a, const char *b)
+{
+	const char *x = strstr(f, "%s"), *y = x ? strstr(x + 2, "%s") : NULL;
+	if (x) {
+		dt_strbuf_add(t, f, (size_t)(x - f));
+		dt_strbuf_adds(t, a);
+		if (y) {
+			dt_strbuf_add(t, x + 2, (size_t)(y - x - 2));
+			dt_strbuf_adds(t, b);
+			dt_strbuf_adds(t, y + 2);
+		} else {
+			dt_strbuf_adds(t, x + 2);
+		}
+	} else {
+		dt_strbuf_adds(t, f);
+	}
+}
+
 /* A "%s ... %s" text of the word table with @a and @b, escaped, into @out. */
 static void fill2(struct dt_portal_req *p, struct dt_strbuf *out, const char *key, const char *a,
 		  const char *b)
 {
-	const char *f = W(p, key), *x = strstr(f, "%s"), *y = x ? strstr(x + 2, "%s") : NULL;
 	struct dt_strbuf t = DT_STRBUF_INIT;
-	if (x) {
-		dt_strbuf_add(&t, f, (size_t)(x - f));
-		dt_strbuf_adds(&t, a);
-		if (y) {
-			dt_strbuf_add(&t, x + 2, (size_t)(y - x - 2));
-			dt_strbuf_adds(&t, b);
-			dt_strbuf_adds(&t, y + 2);
-		} else {
-			dt_strbuf_adds(&t, x + 2);
-		}
-	} else {
-		dt_strbuf_adds(&t, f);
-	}
+	fill_raw(&t, W(p, key), a, b);
 	dt_portal_esc(out, t.buf);
 	dt_strbuf_release(&t);
 }
@@ -565,11 +572,16 @@ static void excerpt(struct dt_portal_req *p, json_t *c)
 	dt_strbuf_adds(p->out, "</p>");
 }
 
+/* The link path of case @c: /cases/ID */
+static void case_path(json_t *c, char *path, size_t n)
+{
+	snprintf(path, n, "/cases/%lld", (long long)json_integer_value(json_object_get(c, "id")));
+}
+
 static void case_card(struct dt_portal_req *p, json_t *c, int level)
 {
 	char path[48];
-	snprintf(path, sizeof(path), "/cases/%lld",
-		 (long long)json_integer_value(json_object_get(c, "id")));
+	case_path(c, path, sizeof(path));
 	dt_strbuf_addf(p->out, "<li class=\"card\"><h%d><a ", level);
 	href(p, path);
 	dt_strbuf_adds(p->out, ">");
@@ -1552,14 +1564,8 @@ static void feed_publications(struct dt_portal_req *p)
 		snprintf(y, sizeof(y), "%lld",
 			 (long long)json_integer_value(json_object_get(it, "year")));
 		struct dt_strbuf t = DT_STRBUF_INIT;
-		/* fill2 escapes; the entry escapes again: build the raw title instead */
-		const char *f = W(p, "feed.pub");
-		const char *x = strstr(f, "%s"), *yy = strstr(x + 2, "%s");
-		dt_strbuf_add(&t, f, (size_t)(x - f));
-		dt_strbuf_adds(&t, name_in(p, reg, "name_zh", "name_en"));
-		dt_strbuf_add(&t, x + 2, (size_t)(yy - x - 2));
-		dt_strbuf_adds(&t, y);
-		dt_strbuf_adds(&t, yy + 2);
+		/* the entry escapes: the raw title */
+		fill_raw(&t, W(p, "feed.pub"), name_in(p, reg, "name_zh", "name_en"), y);
 		entry(p, id, t.buf, link, str(it, "published_at"));
 		dt_strbuf_release(&t);
 	}
@@ -1582,66 +1588,52 @@ static void feed_inspections(struct dt_portal_req *p)
 		snprintf(id, sizeof(id), "/inspection-results#i%lld",
 			 (long long)json_integer_value(json_object_get(it, "id")));
 		struct dt_strbuf t = DT_STRBUF_INIT;
-		const char *f = W(p, "feed.insp");
-		const char *x = strstr(f, "%s"), *y = strstr(x + 2, "%s");
-		dt_strbuf_add(&t, f, (size_t)(x - f));
-		dt_strbuf_adds(&t, *str(it, "org_name") ? str(it, "org_name") : str(it, "title"));
-		dt_strbuf_add(&t, x + 2, (size_t)(y - x - 2));
-		dt_strbuf_adds(&t, str(it, "city_zh"));
-		dt_strbuf_adds(&t, y + 2);
+		fill_raw(&t, W(p, "feed.insp"),
+			 *str(it, "org_name") ? str(it, "org_name") : str(it, "title"),
+			 str(it, "city_zh"));
 		entry(p, id, t.buf, id, str(it, "updated_at"));
 		dt_strbuf_release(&t);
 	}
 	json_decref(arr);
 }
 
-/* The newest 50 published cases. */
-static void feed_cases(struct dt_portal_req *p)
-{
-	struct dt_pub_filter flt = { .limit = 50 };
-	json_t *rows = NULL, *c;
-	int64_t total = 0;
-	size_t i;
-	struct dt_strbuf err = DT_STRBUF_INIT;
-	if (dt_store_pub_cases(p->store, &flt, &rows, &total, &err) != DT_OK)
-		p->failed = true;
-	dt_strbuf_release(&err);
-	json_array_foreach(rows, i, c)
-	{
-		char path[48];
-		snprintf(path, sizeof(path), "/cases/%lld",
-			 (long long)json_integer_value(json_object_get(c, "id")));
-		entry(p, path, str(c, "title"), path, str(c, "published_at"));
-	}
-	json_decref(rows);
-}
+/* What is published with a page of its own: cases, and news, notices and policy documents. */
+static const struct published {
+	enum dt_err (*list)(struct dt_store *s, const struct dt_pub_filter *flt, json_t **items,
+			    int64_t *total, struct dt_strbuf *err);
+	void (*path)(json_t *row, char *path, size_t n);
+} published[] = {
+	{ dt_store_pub_cases, case_path },
+	{ dt_store_pub_items, item_path },
+};
 
-/* The newest 50 published news, notices and policy documents. */
-static void feed_items(struct dt_portal_req *p)
+/* The newest 50 of each kind published. */
+static void feed_published(struct dt_portal_req *p)
 {
-	struct dt_pub_filter flt = { .limit = 50 };
-	json_t *rows = NULL, *it;
-	int64_t total = 0;
-	size_t i;
-	struct dt_strbuf err = DT_STRBUF_INIT;
-	if (dt_store_pub_items(p->store, &flt, &rows, &total, &err) != DT_OK)
-		p->failed = true;
-	dt_strbuf_release(&err);
-	json_array_foreach(rows, i, it)
-	{
-		char path[48];
-		item_path(it, path, sizeof(path));
-		entry(p, path, str(it, "title"), path, str(it, "published_at"));
+	for (size_t k = 0; k < DT_ARRAY_SIZE(published) && !p->failed; k++) {
+		struct dt_pub_filter flt = { .limit = 50 };
+		json_t *rows = NULL, *row;
+		int64_t total = 0;
+		size_t i;
+		struct dt_strbuf err = DT_STRBUF_INIT;
+		if (published[k].list(p->store, &flt, &rows, &total, &err) != DT_OK)
+			p->failed = true;
+		dt_strbuf_release(&err);
+		json_array_foreach(rows, i, row)
+		{
+			char path[48];
+			published[k].path(row, path, sizeof(path));
+			entry(p, path, str(row, "title"), path, str(row, "published_at"));
+		}
+		json_decref(rows);
 	}
-	json_decref(rows);
 }
 
 /* The feed's sources. */
 static const feed_source_fn feed_sources[] = {
 	feed_publications,
 	feed_inspections,
-	feed_cases,
-	feed_items,
+	feed_published,
 };
 
 static int render_feed(struct dt_portal_req *p)
@@ -1664,7 +1656,7 @@ static int render_feed(struct dt_portal_req *p)
 	dt_strbuf_adds(p->out, "</updated><author><name>");
 	esc(p, W(p, "site"));
 	dt_strbuf_adds(p->out, "</name></author>");
-	for (size_t i = 0; i < sizeof(feed_sources) / sizeof(feed_sources[0]); i++)
+	for (size_t i = 0; i < DT_ARRAY_SIZE(feed_sources); i++)
 		feed_sources[i](p);
 	dt_strbuf_adds(p->out, "</feed>\n");
 	return 200;
@@ -1700,14 +1692,13 @@ static int render_sitemap(struct dt_portal_req *p)
 		url(p, path);
 	}
 	json_decref(pubs);
-	for (int kind = 0; kind < 2 && !p->failed; kind++) {
+	for (size_t k = 0; k < DT_ARRAY_SIZE(published) && !p->failed; k++) {
 		struct dt_pub_filter flt = { .limit = DT_PUB_PAGE_MAX };
 		int64_t total = 0;
 		do {
 			json_t *rows = NULL, *row;
 			struct dt_strbuf err = DT_STRBUF_INIT;
-			int rc = kind ? dt_store_pub_items(p->store, &flt, &rows, &total, &err)
-				      : dt_store_pub_cases(p->store, &flt, &rows, &total, &err);
+			int rc = published[k].list(p->store, &flt, &rows, &total, &err);
 			dt_strbuf_release(&err);
 			if (rc != DT_OK) {
 				p->failed = true;
@@ -1716,12 +1707,7 @@ static int render_sitemap(struct dt_portal_req *p)
 			json_array_foreach(rows, i, row)
 			{
 				char path[48];
-				if (kind)
-					item_path(row, path, sizeof(path));
-				else
-					snprintf(path, sizeof(path), "/cases/%lld",
-						 (long long)json_integer_value(
-							 json_object_get(row, "id")));
+				published[k].path(row, path, sizeof(path));
 				url(p, path);
 			}
 			size_t got = json_array_size(rows);
