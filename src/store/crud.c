@@ -310,6 +310,40 @@ enum dt_err dt_sql_write(struct dt_store *s, const char *sql, json_t *binds, con
 	return rc;
 }
 
+enum dt_err dt_sql_rows_json(struct dt_store *s, struct dt_db_stmt *st, const char *what,
+			     json_t **out, struct dt_strbuf *err)
+{
+	json_t *arr = json_array();
+	int r;
+	while ((r = dt_db_step(st)) == DT_DB_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; i < dt_db_column_count(st); i++) {
+			const char *col = dt_db_column_name(st, i);
+			switch (dt_db_column_type(st, i)) {
+			case DT_DB_INTEGER:
+				json_object_set_new(o, col,
+						    json_integer(dt_db_column_int64(st, i)));
+				break;
+			case DT_DB_FLOAT:
+				json_object_set_new(o, col, json_real(dt_db_column_double(st, i)));
+				break;
+			case DT_DB_TEXT:
+				json_object_set_new(o, col, json_string(dt_db_column_text(st, i)));
+				break;
+			default: json_object_set_new(o, col, json_null()); break;
+			}
+		}
+		json_array_append_new(arr, o);
+	}
+	dt_db_reset(st);
+	if (r != DT_DB_DONE) {
+		json_decref(arr);
+		return dt_sql_error(s, what, err);
+	}
+	*out = arr;
+	return DT_OK;
+}
+
 enum dt_err dt_sql_insert_id(struct dt_store *s, const char *sql, json_t *binds, const char *what,
 			     int64_t *id, struct dt_strbuf *err)
 {

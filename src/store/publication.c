@@ -231,41 +231,6 @@ enum dt_err dt_store_portal_generation(struct dt_store *s, int64_t *gen, struct 
 	return r == DT_DB_ROW ? DT_OK : dt_sql_error(s, "portal_state", err);
 }
 
-/* Every row of @st as a JSON object of its columns (integers, reals, text, null). */
-static enum dt_err rows_json(struct dt_store *s, struct dt_db_stmt *st, const char *what,
-			     json_t **out, struct dt_strbuf *err)
-{
-	json_t *arr = json_array();
-	int r;
-	while ((r = dt_db_step(st)) == DT_DB_ROW) {
-		json_t *o = json_object();
-		for (int i = 0; i < dt_db_column_count(st); i++) {
-			const char *col = dt_db_column_name(st, i);
-			switch (dt_db_column_type(st, i)) {
-			case DT_DB_INTEGER:
-				json_object_set_new(o, col,
-						    json_integer(dt_db_column_int64(st, i)));
-				break;
-			case DT_DB_FLOAT:
-				json_object_set_new(o, col, json_real(dt_db_column_double(st, i)));
-				break;
-			case DT_DB_TEXT:
-				json_object_set_new(o, col, json_string(dt_db_column_text(st, i)));
-				break;
-			default: json_object_set_new(o, col, json_null()); break;
-			}
-		}
-		json_array_append_new(arr, o);
-	}
-	dt_db_reset(st);
-	if (r != DT_DB_DONE) {
-		json_decref(arr);
-		return dt_sql_error(s, what, err);
-	}
-	*out = arr;
-	return DT_OK;
-}
-
 enum dt_err dt_store_public_inspections(struct dt_store *s, int city, json_t **out,
 					struct dt_strbuf *err)
 {
@@ -285,7 +250,7 @@ enum dt_err dt_store_public_inspections(struct dt_store *s, int city, json_t **o
 		return DT_EDB;
 	dt_db_bind_int64(st, 1, city);
 	dt_db_bind_int64(st, 2, city);
-	return rows_json(s, st, "inspection", out, err);
+	return dt_sql_rows_json(s, st, "inspection", out, err);
 }
 
 enum dt_err dt_store_public_places(struct dt_store *s, int city, const char *occupation,
@@ -316,7 +281,7 @@ enum dt_err dt_store_public_places(struct dt_store *s, int city, const char *occ
 	dt_db_bind_int64(st, 3, city);
 	dt_db_bind_text(st, 4, occupation ? occupation : "", -1);
 	dt_db_bind_text(st, 5, occupation ? occupation : "", -1);
-	return rows_json(s, st, "place", out, err);
+	return dt_sql_rows_json(s, st, "place", out, err);
 }
 
 enum dt_err dt_store_public_place_facets(struct dt_store *s, int from_year, json_t **out,
@@ -337,5 +302,5 @@ enum dt_err dt_store_public_place_facets(struct dt_store *s, int from_year, json
 		return DT_EDB;
 	dt_db_bind_int64(st, 1, from_year);
 	dt_db_bind_int64(st, 2, from_year);
-	return rows_json(s, st, "place", out, err);
+	return dt_sql_rows_json(s, st, "place", out, err);
 }

@@ -461,49 +461,66 @@ static void case_filters(const struct dt_pub_filter *flt, bool published_only,
 	}
 }
 
+/*
+ * One page (@flt's limit and offset) of the rows "SELECT @cols@where" in
+ * @order, each made by @row, into *@items; *@total (when not NULL) all of
+ * them.
+ */
+static enum dt_err page_of(struct dt_store *s, const char *cols, const char *where,
+			   const char *order, json_t *binds, const struct dt_pub_filter *flt,
+			   json_t *(*row)(struct dt_db_stmt *st, struct rec *rec, bool full),
+			   const char *table, json_t **items, int64_t *total, struct dt_strbuf *err)
+{
+	struct dt_strbuf sql = DT_STRBUF_INIT;
+	dt_strbuf_addf(&sql, "SELECT count(*)%s", where);
+	int64_t n = one_int(s, sql.buf, binds, err);
+	if (n < 0) {
+		dt_strbuf_release(&sql);
+		return DT_EDB;
+	}
+	if (total)
+		*total = n;
+	dt_strbuf_reset(&sql);
+	dt_strbuf_addf(&sql, "SELECT %s%s ORDER BY %s LIMIT %d OFFSET %d", cols, where, order,
+		       page_limit(flt), flt && flt->offset > 0 ? flt->offset : 0);
+	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
+	dt_strbuf_release(&sql);
+	if (!st)
+		return DT_EDB;
+	dt_crud_bind_all(st, binds);
+	json_t *a = json_array();
+	int r;
+	while ((r = dt_db_step(st)) == DT_DB_ROW) {
+		struct rec x;
+		json_array_append_new(a, row(st, &x, false));
+	}
+	enum dt_err rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, table, err);
+	dt_db_reset(st);
+	if (rc == DT_OK)
+		*items = a;
+	else
+		json_decref(a);
+	return rc;
+}
+
 /* A list of cases: @who's (NULL and @published_only: the public's). */
 static enum dt_err case_list(struct dt_store *s, const struct dt_account *who, bool published_only,
 			     const struct dt_pub_filter *flt, json_t **items, int64_t *total,
 			     struct dt_strbuf *err)
 {
-	struct dt_strbuf where = DT_STRBUF_INIT, sql = DT_STRBUF_INIT;
+	struct dt_strbuf where = DT_STRBUF_INIT;
 	json_t *binds = json_array();
 	*items = NULL;
 	dt_strbuf_adds(&where, " FROM pub_case c WHERE 1 = 1");
 	if (!published_only)
 		scope_sql(who, "c", true, &where, binds);
 	case_filters(flt, published_only, &where, binds);
-	dt_strbuf_addf(&sql, "SELECT count(*)%s", where.buf);
-	int64_t n = one_int(s, sql.buf, binds, err);
-	int rc = n < 0 ? DT_EDB : DT_OK;
-	if (total)
-		*total = n;
-	dt_strbuf_reset(&sql);
-	dt_strbuf_addf(&sql,
-		       "SELECT " CASE_COLS "%s ORDER BY c.featured DESC, "
-		       "coalesce(c.published_at, c.updated_at) DESC, c.id DESC LIMIT %d OFFSET %d",
-		       where.buf, page_limit(flt), flt && flt->offset > 0 ? flt->offset : 0);
-	struct dt_db_stmt *st = rc == DT_OK ? dt_sql_prepare(s, sql.buf, err) : NULL;
-	if (rc == DT_OK && !st)
-		rc = DT_EDB;
-	if (st) {
-		dt_crud_bind_all(st, binds);
-		json_t *a = json_array();
-		int r;
-		while ((r = dt_db_step(st)) == DT_DB_ROW) {
-			struct rec c;
-			json_array_append_new(a, case_row(st, &c, false));
-		}
-		rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "pub_case", err);
-		dt_db_reset(st);
-		if (rc == DT_OK)
-			*items = a;
-		else
-			json_decref(a);
-	}
+	enum dt_err rc =
+		page_of(s, CASE_COLS, where.buf,
+			"c.featured DESC, coalesce(c.published_at, c.updated_at) DESC, c.id DESC",
+			binds, flt, case_row, "pub_case", items, total, err);
 	json_decref(binds);
 	dt_strbuf_release(&where);
-	dt_strbuf_release(&sql);
 	return rc;
 }
 
@@ -1368,7 +1385,7 @@ static enum dt_err item_list(struct dt_store *s, const struct dt_account *who, b
 			     const struct dt_pub_filter *flt, json_t **items, int64_t *total,
 			     struct dt_strbuf *err)
 {
-	struct dt_strbuf where = DT_STRBUF_INIT, sql = DT_STRBUF_INIT;
+	struct dt_strbuf where = DT_STRBUF_INIT;
 	json_t *binds = json_array();
 	*items = NULL;
 	dt_strbuf_adds(&where, " FROM pub_item i WHERE 1 = 1");
@@ -1415,38 +1432,11 @@ static enum dt_err item_list(struct dt_store *s, const struct dt_account *who, b
 		}
 		dt_strbuf_adds(&where, ")");
 	}
-	dt_strbuf_addf(&sql, "SELECT count(*)%s", where.buf);
-	int64_t n = one_int(s, sql.buf, binds, err);
-	int rc = n < 0 ? DT_EDB : DT_OK;
-	if (total)
-		*total = n;
-	dt_strbuf_reset(&sql);
-	dt_strbuf_addf(&sql,
-		       "SELECT " ITEM_COLS
-		       "%s ORDER BY coalesce(i.published_at, i.updated_at) DESC, "
-		       "i.id DESC LIMIT %d OFFSET %d",
-		       where.buf, page_limit(flt), flt && flt->offset > 0 ? flt->offset : 0);
-	struct dt_db_stmt *st = rc == DT_OK ? dt_sql_prepare(s, sql.buf, err) : NULL;
-	if (rc == DT_OK && !st)
-		rc = DT_EDB;
-	if (st) {
-		dt_crud_bind_all(st, binds);
-		json_t *a = json_array();
-		int r;
-		while ((r = dt_db_step(st)) == DT_DB_ROW) {
-			struct rec x;
-			json_array_append_new(a, item_row(st, &x, false));
-		}
-		rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "pub_item", err);
-		dt_db_reset(st);
-		if (rc == DT_OK)
-			*items = a;
-		else
-			json_decref(a);
-	}
+	enum dt_err rc = page_of(s, ITEM_COLS, where.buf,
+				 "coalesce(i.published_at, i.updated_at) DESC, i.id DESC", binds,
+				 flt, item_row, "pub_item", items, total, err);
 	json_decref(binds);
 	dt_strbuf_release(&where);
-	dt_strbuf_release(&sql);
 	return rc;
 }
 

@@ -141,33 +141,5 @@ enum dt_err dt_store_report(struct dt_store *s, const char *name, const struct d
 	dt_db_bind_int64(st, 1, scope ? scope->region : 0);
 	dt_db_bind_int64(st, 2, lo);
 	dt_db_bind_int64(st, 3, hi);
-	json_t *arr = json_array();
-	int r;
-	while ((r = dt_db_step(st)) == DT_DB_ROW) {
-		json_t *o = json_object();
-		for (int i = 0; i < dt_db_column_count(st); i++) {
-			const char *col = dt_db_column_name(st, i);
-			switch (dt_db_column_type(st, i)) {
-			case DT_DB_INTEGER:
-				json_object_set_new(o, col,
-						    json_integer(dt_db_column_int64(st, i)));
-				break;
-			case DT_DB_FLOAT:
-				json_object_set_new(o, col, json_real(dt_db_column_double(st, i)));
-				break;
-			case DT_DB_TEXT:
-				json_object_set_new(o, col, json_string(dt_db_column_text(st, i)));
-				break;
-			default: json_object_set_new(o, col, json_null()); break;
-			}
-		}
-		json_array_append_new(arr, o);
-	}
-	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "summary", err);
-	dt_db_reset(st);
-	if (rc == DT_OK)
-		*out = arr;
-	else
-		json_decref(arr);
-	return rc;
+	return dt_sql_rows_json(s, st, "summary", out, err);
 }

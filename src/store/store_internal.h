@@ -271,6 +271,12 @@ void dt_crud_bind_all(struct dt_db_stmt *st, json_t *binds);
 /* Run the statement @sql with @binds (no rows back); a failure is reported as about @what. */
 enum dt_err dt_sql_write(struct dt_store *s, const char *sql, json_t *binds, const char *what,
 			 struct dt_strbuf *err);
+/*
+ * Every row of @st (bound, not yet stepped; reset after) as a JSON object of
+ * its columns (integers, reals, text, null), in *@out; a failure is about @what.
+ */
+enum dt_err dt_sql_rows_json(struct dt_store *s, struct dt_db_stmt *st, const char *what,
+			     json_t **out, struct dt_strbuf *err);
 /* As dt_sql_write(), *@id the id of the row an INSERT ... RETURNING id made. */
 enum dt_err dt_sql_insert_id(struct dt_store *s, const char *sql, json_t *binds, const char *what,
 			     int64_t *id, struct dt_strbuf *err);
