@@ -29,6 +29,7 @@
 
 #include "http/app.h"
 #include "http/h_ui.h"
+#include "portal/portal.h"
 #include "core/banned.h"
 
 #define ASSETS "/assets/"
@@ -137,18 +138,12 @@ static const char *const screens[] = {
 	"assessments",
 	"outcomes",
 	/* promotion and publicity (web/js/views/publicity.js): made under /app/
-	 * only, never linked outside it; the public portal answers their
-	 * names (APP_ONLY below) */
+	 * only, never linked outside it; the public portal has pages of
+	 * these names */
 	"cases",
 	"news",
 	"policies",
 };
-
-/*
- * The last APP_ONLY screens[] have no old link to redirect: /cases, /news
- * and /policies are the portal's pages (src/portal/pages.c).
- */
-#define APP_ONLY 3
 
 #define NSCREENS (sizeof(screens) / sizeof(screens[0]))
 
@@ -171,11 +166,14 @@ static bool is_screen(const char *path, size_t n)
 	return screen_of(path, n) >= 0;
 }
 
-/* Is @path (length @n, not "/") an old link to a screen, redirected under /app/? */
+/*
+ * Is @path (length @n, NUL-terminated, not "/") an old link to a screen,
+ * redirected under /app/?  Not when the portal has a page there (/cases,
+ * /news, /policies are its pages too).
+ */
 static bool is_old_link(const char *path, size_t n)
 {
-	int i = screen_of(path, n);
-	return i > 0 && (size_t)i < NSCREENS - APP_ONLY;
+	return screen_of(path, n) > 0 && !dt_portal_has_page(path);
 }
 
 void dt_ui_send(struct dt_ctx *c, const struct dt_web_asset *a)

@@ -36,6 +36,12 @@ void dt_portal_configure(const struct dt_portal_config *cfg)
 	config = *cfg;
 }
 
+bool dt_portal_has_page(const char *path)
+{
+	const char *arg;
+	return dt_portal_find(path, &arg) != NULL;
+}
+
 void dt_portal_esc(struct dt_strbuf *out, const char *s)
 {
 	for (; s && *s; s++) {

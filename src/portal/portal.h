@@ -30,6 +30,11 @@ struct dt_portal_config {
 	unsigned rate; /* requests per client address per 10 seconds; 0: unlimited */
 };
 
+/**
+ * Has the portal a page at @path (NUL-terminated, "/cases/12"; without the
+ * "/en" of English)?  The application leaves such a path to it.
+ */
+bool dt_portal_has_page(const char *path);
 /** Configure the portal before serving. */
 void dt_portal_configure(const struct dt_portal_config *cfg);
 

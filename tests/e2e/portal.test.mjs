@@ -145,6 +145,7 @@ test('old links of the application redirect to /app/', async () => {
   // the publicity screens were made under /app/ only: the portal answers their names
   for (const p of ['/cases', '/news', '/policies', '/search', '/en/cases']) assert.equal((await get(p)).status, 200, p);
   for (const p of ['/app/cases', '/app/news', '/app/policies']) assert.equal((await get(p)).status, 200, p);
+  for (const p of ['/cases/999999', '/news/1', '/policies/999999']) assert.equal((await get(p)).headers.get('location'), null, `${p} is the portal's, not an old link`);
   for (const [from, to] of [['/contracts/12', '/app/contracts/12'], ['/login', '/app/login'], ['/trainees?x=1', '/app/trainees?x=1'], ['/places', '/app/places'], ['/notifications', '/app/notifications']]) {
     const r = await get(from);
     if (to) {
