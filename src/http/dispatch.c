@@ -753,11 +753,20 @@ static bool head_signed_in(const struct dt_http_head *h)
 	return dt_auth_token(h->worker, token, &cred);
 }
 
+/* Could @path (length @n) be a route's: under /api/, or /healthz, /metrics? */
+static bool is_route_path(const char *path, size_t n)
+{
+	return (n >= 5 && !memcmp(path, "/api/", 5)) || (n == 4 && !memcmp(path, "/api", 4)) ||
+	       (n == 8 && !memcmp(path, "/healthz", 8)) || (n == 8 && !memcmp(path, "/metrics", 8));
+}
+
 size_t dt_app_body_limit(struct dt_http_head *h, void *ctx)
 {
 	(void)ctx;
 	const char *q = memchr(h->path, '?', h->path_len);
 	size_t plen = q ? (size_t)(q - h->path) : h->path_len;
+	if (!is_route_path(h->path, plen))
+		return h->max_body; /* the application's files and the portal's pages */
 	for (const struct dt_route *r = dt_routes; r->method; r++) {
 		if (strlen(r->method) != h->method_len ||
 		    memcmp(r->method, h->method, h->method_len) ||
@@ -807,13 +816,6 @@ static enum dt_lang request_lang(const struct dt_http_req *req)
 	size_t n = 0;
 	const char *h = dt_http_header(req, "accept-language", &n);
 	return dt_lang_accept(h ? dt_http_strdup(req, h, n) : NULL);
-}
-
-/* Could @path (length @n) be a route's: under /api/, or /healthz, /metrics? */
-static bool is_route_path(const char *path, size_t n)
-{
-	return (n >= 5 && !memcmp(path, "/api/", 5)) || (n == 4 && !memcmp(path, "/api", 4)) ||
-	       (n == 8 && !memcmp(path, "/healthz", 8)) || (n == 8 && !memcmp(path, "/metrics", 8));
 }
 
 static void handle(struct dt_http_req *req, struct dt_http_res *res, void *ctx)

@@ -508,8 +508,9 @@ bool dt_portal_serve(struct dt_ctx *c, const char *method, bool fallback)
 	p.care = care && !strcmp(care, "1");
 	/* the page's own parameters, in its key */
 	struct dt_strbuf key = DT_STRBUF_INIT;
-	dt_strbuf_addf(&key, "%s|%d|%s", p.lang == DT_LANG_EN ? "en" : "zh", p.care ? 1 : 0,
-		       pg ? p.path : "(404)");
+	dt_strbuf_adds(&key, p.lang == DT_LANG_EN ? "en|" : "zh|");
+	dt_strbuf_adds(&key, p.care ? "1|" : "0|");
+	dt_strbuf_adds(&key, pg ? p.path : "(404)");
 	for (int i = 0; pg && i < DT_PAGE_PARAMS && pg->params[i]; i++) {
 		const char *v = query(c, pg->params[i]);
 		p.param[i] = v && strlen(v) <= 64 ? v : NULL;
