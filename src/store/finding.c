@@ -205,9 +205,8 @@ static enum dt_err load_inspection(struct dt_store *s, int64_t id, struct insp *
 	return rc;
 }
 
-/* The files linked to (@kind, @id), as [{hash, name, mime, size}], into @out. */
-static enum dt_err links_json(struct dt_store *s, const char *kind, int64_t id, json_t *out,
-			      struct dt_strbuf *err)
+enum dt_err dt_attachment_links_json(struct dt_store *s, const char *kind, int64_t id, json_t *out,
+				     struct dt_strbuf *err)
 {
 	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
@@ -437,7 +436,7 @@ static enum dt_err inspection_view(struct dt_store *s, int64_t id, json_t **out,
 	if (rc == DT_OK)
 		rc = checks_json(s, id, checks, err);
 	if (rc == DT_OK)
-		rc = links_json(s, "inspection", id, files, err);
+		rc = dt_attachment_links_json(s, "inspection", id, files, err);
 	if (rc == DT_OK) {
 		json_object_set_new(o, "checks", checks);
 		json_object_set_new(o, "attachments", files);
@@ -790,8 +789,9 @@ static enum dt_err rectifications_json(struct dt_store *s, int64_t id, json_t *o
 	{
 		json_t *files = json_array();
 		if (rc == DT_OK)
-			rc = links_json(s, "rectification",
-					json_integer_value(json_object_get(v, "id")), files, err);
+			rc = dt_attachment_links_json(s, "rectification",
+						      json_integer_value(json_object_get(v, "id")),
+						      files, err);
 		json_object_set_new(v, "attachments", files);
 	}
 	return rc;
@@ -805,7 +805,7 @@ static enum dt_err finding_full(struct dt_store *s, const struct dt_account *who
 	json_t *o = NULL, *files = json_array(), *rects = json_array();
 	int rc = load_visible(s, who, id, &f, &o, err);
 	if (rc == DT_OK)
-		rc = links_json(s, "finding", id, files, err);
+		rc = dt_attachment_links_json(s, "finding", id, files, err);
 	if (rc == DT_OK)
 		rc = rectifications_json(s, id, rects, err);
 	if (rc == DT_OK) {

@@ -171,36 +171,6 @@ static void add_html(json_t *o, const char *md, const char *prefix)
 	dt_strbuf_release(&h);
 }
 
-/* The files linked to (@kind, @id) as [{hash, name, mime, size}]. */
-static enum dt_err files_json(struct dt_store *s, const char *kind, int64_t id, json_t *out,
-			      struct dt_strbuf *err)
-{
-	struct dt_db_stmt *st = dt_sql_prepare(
-		s,
-		"SELECT l.hash, l.name, a.mime, a.size FROM attachment_link l JOIN attachment a "
-		"ON a.hash = l.hash WHERE l.owner_kind = ? AND l.owner_id = ? "
-		"ORDER BY l.created_at, l.name",
-		err);
-	if (!st)
-		return DT_EDB;
-	dt_db_bind_text(st, 1, kind, -1);
-	dt_db_bind_int64(st, 2, id);
-	int r;
-	while ((r = dt_db_step(st)) == DT_DB_ROW) {
-		struct dt_strbuf hex = DT_STRBUF_INIT;
-		if (dt_db_column_bytes(st, 0) == DT_ATTACHMENT_HASH_LEN)
-			dt_strbuf_addhex(&hex, dt_db_column_blob(st, 0), DT_ATTACHMENT_HASH_LEN);
-		json_array_append_new(out,
-				      json_pack("{s:s, s:o, s:o, s:I}", "hash", hex.buf, "name",
-						col_text(st, 1), "mime", col_text(st, 2), "size",
-						(json_int_t)dt_db_column_int64(st, 3)));
-		dt_strbuf_release(&hex);
-	}
-	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "attachment_link", err);
-	dt_db_reset(st);
-	return rc;
-}
-
 /* Replace (@kind, @id)'s file links by @files ([{hash, name}], checked). */
 static enum dt_err relink(struct dt_store *s, const char *kind, int64_t id, json_t *files,
 			  const char *now, struct dt_strbuf *err)
@@ -1118,7 +1088,7 @@ static enum dt_err item_extras(struct dt_store *s, int64_t id, json_t *o, const 
 {
 	add_html(o, json_string_value(json_object_get(o, "body")), prefix);
 	json_t *files = json_array();
-	int rc = files_json(s, "pub_item", id, files, err);
+	int rc = dt_attachment_links_json(s, "pub_item", id, files, err);
 	json_object_set_new(o, "attachments", files);
 	return rc;
 }
@@ -1602,7 +1572,7 @@ enum dt_err dt_store_pub_case(struct dt_store *s, int64_t id, const char *file_p
 		return rc;
 	add_html(o, json_string_value(json_object_get(o, "body")), file_prefix);
 	json_t *files = json_array();
-	rc = files_json(s, "case", id, files, err);
+	rc = dt_attachment_links_json(s, "case", id, files, err);
 	json_object_set_new(o, "images", files);
 	/* the portal shows no ids of accounts, no workflow */
 	json_object_del(o, "status");

@@ -361,6 +361,9 @@ void dt_store_now(const struct dt_store *s, char now[DT_TIME_STRLEN]);
  * success *@out (always set; the caller frees it) is [{hash, name}] with
  * the names made safe.
  */
+/* finding.c: the files linked to (@kind, @id), as [{hash, name, mime, size}], appended to @out. */
+enum dt_err dt_attachment_links_json(struct dt_store *s, const char *kind, int64_t id, json_t *out,
+				     struct dt_strbuf *err);
 enum dt_err dt_attachment_files_arg(struct dt_store *s, const struct dt_account *who, json_t *list,
 				    const char *field, json_t **out, struct dt_strbuf *err);
 /* finding.c: link the files @files ([{hash, name}], checked) to (@kind, @id). */
