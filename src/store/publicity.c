@@ -1555,25 +1555,31 @@ enum dt_err dt_store_pub_cases(struct dt_store *s, const struct dt_pub_filter *f
 	return case_list(s, NULL, true, flt, items, total, err);
 }
 
-enum dt_err dt_store_pub_case(struct dt_store *s, int64_t id, const char *file_prefix, json_t **out,
-			      struct dt_strbuf *err)
+/*
+ * Published case (@is_case) or item @id for the portal: with "html" and its
+ * files ("images" of a case, "attachments" of an item), without the
+ * workflow; any other reads as missing.
+ */
+static enum dt_err pub_one(struct dt_store *s, bool is_case, int64_t id, const char *file_prefix,
+			   json_t **out, struct dt_strbuf *err)
 {
-	struct rec c;
+	const char *kind = is_case ? "case" : "pub_item";
+	struct rec r;
 	json_t *o = NULL;
 	*out = NULL;
 	dt_store_problems_begin(s, NULL);
-	int rc = load_case(s, id, &c, &o, err);
-	if (rc == DT_OK && c.status != DT_CASE_PUBLISHED) {
+	int rc = is_case ? load_case(s, id, &r, &o, err) : load_item(s, id, &r, &o, err);
+	if (rc == DT_OK && r.status != DT_CASE_PUBLISHED) {
 		json_decref(o);
 		o = NULL;
-		rc = missing(s, id, "case", err);
+		rc = missing(s, id, kind, err);
 	}
 	if (rc != DT_OK)
 		return rc;
 	add_html(o, json_string_value(json_object_get(o, "body")), file_prefix);
 	json_t *files = json_array();
-	rc = dt_attachment_links_json(s, "case", id, files, err);
-	json_object_set_new(o, "images", files);
+	rc = dt_attachment_links_json(s, kind, id, files, err);
+	json_object_set_new(o, is_case ? "images" : "attachments", files);
 	/* the portal shows no ids of accounts, no workflow */
 	json_object_del(o, "status");
 	json_object_del(o, "version");
@@ -1582,6 +1588,12 @@ enum dt_err dt_store_pub_case(struct dt_store *s, int64_t id, const char *file_p
 	else
 		json_decref(o);
 	return rc;
+}
+
+enum dt_err dt_store_pub_case(struct dt_store *s, int64_t id, const char *file_prefix, json_t **out,
+			      struct dt_strbuf *err)
+{
+	return pub_one(s, true, id, file_prefix, out, err);
 }
 
 enum dt_err dt_store_pub_items(struct dt_store *s, const struct dt_pub_filter *flt, json_t **items,
@@ -1594,25 +1606,7 @@ enum dt_err dt_store_pub_items(struct dt_store *s, const struct dt_pub_filter *f
 enum dt_err dt_store_pub_item(struct dt_store *s, int64_t id, const char *file_prefix, json_t **out,
 			      struct dt_strbuf *err)
 {
-	struct rec r;
-	json_t *o = NULL;
-	*out = NULL;
-	dt_store_problems_begin(s, NULL);
-	int rc = load_item(s, id, &r, &o, err);
-	if (rc == DT_OK && r.status != DT_CASE_PUBLISHED) {
-		json_decref(o);
-		o = NULL;
-		rc = missing(s, id, "pub_item", err);
-	}
-	if (rc == DT_OK)
-		rc = item_extras(s, id, o, file_prefix, err);
-	if (rc == DT_OK) {
-		json_object_del(o, "status");
-		*out = o;
-	} else {
-		json_decref(o);
-	}
-	return rc;
+	return pub_one(s, false, id, file_prefix, out, err);
 }
 
 enum dt_err dt_store_pub_search(struct dt_store *s, const char *q, int limit, json_t **items,
