@@ -660,7 +660,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	}
 	dt_strbuf_adds(
 		&sql, "SELECT id, ts, actor, request_id, action, entity, entity_id, before, after, "
-		      "region, hash FROM audit WHERE 1 = 1");
+		      "region, hash, (SELECT p.display_name FROM account a JOIN account_profile p "
+		      "ON p.account_id = a.id WHERE a.login = audit.actor) FROM audit WHERE 1 = 1");
 	if (scope && scope->region) {
 		int lo, hi;
 		dt_region_range(scope->region, &lo, &hi);
@@ -777,6 +778,9 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		char hash[65];
 		dt_audit_column_hash_hex(st, 10, hash);
 		json_object_set_new(o, "hash", json_string(hash));
+		/* the person behind a sign-in, as the audit log screen names them */
+		const char *who = dt_db_column_text(st, 11);
+		json_object_set_new(o, "actor_name", who ? json_string(who) : json_null());
 		dt_crud_coarsen_event(s, o);
 		json_array_append_new(arr, o);
 		n++;

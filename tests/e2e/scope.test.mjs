@@ -395,12 +395,14 @@ const CASES = {
   'GET /api/v1/contracts/{id}/parties': (route) => perRole(route, (u) => kase(route, u, 'contract parties', ids[u.login].contract,
     (id) => ({ method: 'GET', path: `/api/v1/contracts/${id}/parties` }),
     { inOk: (r) => r.status === 200 && r.json && r.json.enterprise && typeof r.json.enterprise.name === 'string' })),
+  // (an assessment body reads the contracts it assesses, not the documents, which print the
+  // trainee's personal data and record book: to it they answer as missing ones too)
   'GET /api/v1/contracts/{id}/pdf': (route) => perRole(route, (u) => kase(route, u, 'contract pdf', ids[u.login].contract,
     (id) => ({ method: 'GET', path: `/api/v1/contracts/${id}/pdf` }),
-    { inOk: (r) => r.status === 200 && r.headers.get('content-type') === 'application/pdf' })),
+    { inOk: (r) => (u.role === 'assessor' ? r.status === 404 : r.status === 200 && r.headers.get('content-type') === 'application/pdf') })),
   'GET /api/v1/contracts/{id}/book.pdf': (route) => perRole(route, (u) => kase(route, u, 'record book pdf', ids[u.login].contract,
     (id) => ({ method: 'GET', path: `/api/v1/contracts/${id}/book.pdf` }),
-    { inOk: (r) => r.status === 200 && r.headers.get('content-type') === 'application/pdf' })),
+    { inOk: (r) => (u.role === 'assessor' ? r.status === 404 : r.status === 200 && r.headers.get('content-type') === 'application/pdf') })),
   'GET /api/v1/reports/{region}/{file}': (route) => regionCases(route, (c) => `/api/v1/reports/${c}/${YEAR}.pdf`),
   'POST /api/v1/record-entries/{id}/signoff': (route) => perRole(route, (u) => kase(route, u, 'signoff', ids[u.login].record_entry,
     (id) => ({ method: 'POST', path: `/api/v1/record-entries/${id}/signoff` }), { server: 'W' })),

@@ -1968,8 +1968,9 @@ static void test_scope(void **state)
 	struct fx_world w2 = fx_world(f);
 	int64_t con2 = fx_active_contract(f, &w2);
 	int64_t entry2 = fx_create(f, "record_entry", entry_in(con2, "2026-11-02", "school", 8));
-	struct dt_scope ent = { 0, w.ent, 0, 0 }, sch = { 0, w.sch, 0, 0 }, tr = { 0, 0, w.trainee, 0 },
-			ent_sy = { 210100, w.ent, 0, 0 }, ent_cc = { 220100, w.ent, 0, 0 };
+	struct dt_scope ent = { 0, w.ent, 0, 0 }, sch = { 0, w.sch, 0, 0 },
+			tr = { 0, 0, w.trainee, 0 }, ent_sy = { 210100, w.ent, 0, 0 },
+			ent_cc = { 220100, w.ent, 0, 0 };
 	assert_int_equal(get_rc(f, &ent, "contract", con), DT_OK);
 	assert_int_equal(get_rc(f, &sch, "contract", con), DT_OK);
 	assert_int_equal(get_rc(f, &tr, "contract", con), DT_OK);
@@ -2078,8 +2079,7 @@ static void test_assessor_scope(void **state)
 	assert_int_equal(dt_store_contract_parties(f->s, &a, con, &parties, &f->err), DT_OK);
 	assert_string_equal(fx_str(json_object_get(parties, "enterprise"), "name"), "沈阳机床");
 	json_decref(parties);
-	assert_int_equal(dt_store_contract_parties(f->s, &b, con, &parties, &f->err),
-			 DT_ENOTFOUND);
+	assert_int_equal(dt_store_contract_parties(f->s, &b, con, &parties, &f->err), DT_ENOTFOUND);
 	assert_int_equal(get_rc(f, &a, "organization", sy), DT_OK);
 	assert_int_equal(get_rc(f, &a, "pilot", 1), DT_ENOTFOUND);
 	/* its assessment names its body, whatever the input leaves out */
@@ -2109,16 +2109,16 @@ static void test_assessor_scope(void **state)
 	json_decref(items);
 	/* it changes its own (in its region), not another body's; never an outcome */
 	json_t *patch = json_pack("{s:f}", "score", 81.5);
-	assert_int_equal(dt_store_update(f->s, &f->actor, &a, "assessment", mine, patch, NULL,
-					 &f->err),
-			 DT_OK);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, &a, "assessment", mine, patch, NULL, &f->err),
+		DT_OK);
 	snap = fx_snapshot(f);
-	assert_int_equal(dt_store_update(f->s, &f->actor, &a, "assessment", theirs, patch, NULL,
-					 &f->err),
-			 DT_ENOTFOUND);
-	assert_int_equal(dt_store_update(f->s, &f->actor, &b, "assessment", theirs, patch, NULL,
-					 &f->err),
-			 DT_EDENIED); /* its body's, which it reads, of a contract outside its region */
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, &a, "assessment", theirs, patch, NULL, &f->err),
+		DT_ENOTFOUND);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, &b, "assessment", theirs, patch, NULL, &f->err),
+		DT_EDENIED); /* its body's, which it reads, of a contract outside its region */
 	assert_int_equal(dt_store_delete(f->s, &f->actor, &a, "assessment", theirs, &f->err),
 			 DT_ENOTFOUND);
 	fx_assert_unchanged(f, &snap);
@@ -2240,10 +2240,9 @@ static void test_area_scope(void **state)
 				: 0;
 	}
 	struct fx_world w = fx_world(f);
-	const struct dt_scope scopes[] = {
-		{ 210000, 0, 0, 0 }, { 210100, 0, 0, 0 }, { 210102, 0, 0, 0 },
-		{ 220100, 0, 0, 0 }, { 0, w.sch, 0, 0 },  { 0, 0, w.trainee, 0 }
-	};
+	const struct dt_scope scopes[] = { { 210000, 0, 0, 0 }, { 210100, 0, 0, 0 },
+					   { 210102, 0, 0, 0 }, { 220100, 0, 0, 0 },
+					   { 0, w.sch, 0, 0 },  { 0, 0, w.trainee, 0 } };
 	struct fx_snap snap = fx_snapshot(f);
 	for (size_t si = 0; si < DT_ARRAY_SIZE(scopes); si++) {
 		const struct dt_scope *sc = &scopes[si];
