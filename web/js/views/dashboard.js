@@ -270,7 +270,7 @@ async function assessorBench() {
         h('section', { class: 'panel', 'aria-labelledby': 'w-assessed', 'data-test': 'assessed' }, h('h2', { id: 'w-assessed' }, t('work.assessed')),
           recent.items.length ? h('ul', { class: 'links' }, recent.items.map((a) => h('li', null,
             h('a', { href: `/assessments/${a.id}` }, cell(a, 'date'), ' · ', cell(a, 'kind')), ' · ', cell(a, 'result'), ' · ', labels.get(a.contract_id)))) : h('p', { class: 'empty' }, t('work.nothing')),
-          h('p', null, h('a', { href: '/assessments' }, t('work.allAssessed'))))),
+          h('p', null, h('a', { href: '/assessments' }, t('work.allAssessed')))))),
   };
 }
 
