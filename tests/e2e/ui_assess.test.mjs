@@ -125,6 +125,8 @@ async function recordOutcome(page, c, en) {
   await go(page, srv.base, `/contracts/${c.id}`);
   assert.match(await page.textContent('[data-test="assessments"]'), en ? /Employed elsewhere/ : /其他单位就业/);
   assert.equal(await page.locator('[data-test="new-outcome"]').count(), 0);
+  assert.equal(await page.locator('[data-test="pdf-contract"]').count(), 0, 'no contract document offered (it prints personal data)');
+  assert.equal((await api(page, 'GET', `/contracts/${pilot.ids.contract}/pdf`)).status, 404);
 }
 
 // The list of assessments: labels, not codes; the trainee by name.
@@ -276,6 +278,8 @@ test('an assessment body signs in, records an assessment of its city\'s contract
   await go(page, srv.base, `/contracts/${pilot.ids.contract}`);
   assert.equal(await page.locator('[data-test="new-assessment"]').count(), 1);
   assert.equal(await page.locator('[data-test="new-outcome"]').count(), 0);
+  assert.equal(await page.locator('[data-test="pdf-contract"]').count(), 0, 'no contract document offered (it prints personal data)');
+  assert.equal((await api(page, 'GET', `/contracts/${pilot.ids.contract}/pdf`)).status, 404);
 
   // another city's contract: not found, in the page as in the API, and nothing written for it
   await go(page, srv.base, `/contracts/${outside.id}`);

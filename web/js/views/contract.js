@@ -201,7 +201,8 @@ export async function contractView(ctx) {
       pageHead(title, {
         crumbs: [['/contracts', t('nav.contracts')]],
         sub: [trainee ? trainee.name : '', ' · ', badge('status', c.status)],
-        actions: [h('a', { class: 'btn', href: `/contracts/${c.id}/record-book` }, t('nav.recordBook')),
+        // (an assessment body reads the contract, not its record book or documents: none offered)
+        actions: role() === 'assessor' ? [] : [h('a', { class: 'btn', href: `/contracts/${c.id}/record-book` }, t('nav.recordBook')),
           // printed documents (PDF, GET /api/v1/contracts/{id}/pdf and book.pdf)
           h('a', { class: 'btn', href: `/api/v1/contracts/${c.id}/pdf${qs({ lang: currentLang() })}`, download: '', title: t('pdf.contractHint'), 'data-test': 'pdf-contract' }, t('pdf.contract')),
           h('a', { class: 'btn', href: `/api/v1/contracts/${c.id}/book.pdf${qs({ lang: currentLang() })}`, download: '', title: t('pdf.bookHint'), 'data-test': 'pdf-book' }, t('pdf.book'))],
