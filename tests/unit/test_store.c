@@ -2169,7 +2169,11 @@ static void test_scope_rules(void **state)
 			fail_msg("entity %s has no scope rule", e->name);
 
 	const struct dt_scope scopes[] = {
-		{ 210100, 0, 0, 0 }, { 0, 7, 0, 0 }, { 0, 0, 7, 0 }, { 210000, 7, 0, 0 }
+		{ 210100, 0, 0, 0 },
+		{ 0, 7, 0, 0 },
+		{ 0, 0, 7, 0 },
+		{ 210000, 7, 0, 0 },
+		{ 0, 7, 0, 210100 } /* an assessment body's staff */
 	};
 	struct dt_entity unset = dt_entities[0], stray = dt_entities[0];
 	unset.name = "walk_unset";
