@@ -49,7 +49,7 @@ int cmd_summary(int argc, char **argv)
 	};
 	struct cli_db db = CLI_DB_INIT;
 	struct dt_strbuf err = DT_STRBUF_INIT;
-	struct dt_scope scope = { 0, 0, 0 };
+	struct dt_scope scope = { 0 };
 	const char *format = "table";
 	json_t *rows = NULL;
 	int c, rc = CLI_CONTINUE;

@@ -155,6 +155,10 @@ static enum dt_err contract_doc_read(struct dt_store *s, int64_t id, const struc
 				     struct contract_doc *d, struct dt_strbuf *err)
 {
 	memset(d, 0, sizeof(*d));
+	/* An assessment body reads the contracts it assesses, not the trainee's personal data
+	 * and the record book these documents print: to it they are no documents. */
+	if (o->scope && o->scope->assessor_region)
+		return dt_error(err, DT_ENOTFOUND, "contract %lld: not found", (long long)id);
 	enum dt_err rc = dt_store_get(s, o->scope, "contract", id, 0, &d->contract, err);
 	if (rc != DT_OK)
 		return rc;
@@ -564,7 +568,7 @@ enum dt_err dt_doc_report(struct dt_store *s, int region, int year, struct dt_do
 				    &rank, err)) != DT_OK)
 		goto out;
 	{
-		struct dt_scope sc = { region, 0, 0 };
+		struct dt_scope sc = { .region = region };
 		struct dt_query aq = { NULL, 0, NULL, "raised_at", true, 200, NULL, 0, false };
 		char *next = NULL;
 		rc = dt_store_list(s, &sc, "alert", &aq, &alerts, &next, err);

@@ -248,6 +248,8 @@ const struct dt_message_def dt_catalogue[] = {
 	  "contract {contract} is {status:word}: only active or completed contracts are assessed" },
 	{ "assessment.level_required", E, "技能等级考核须填写等级",
 	  "is required for a skill-level assessment" },
+	{ "assessment.assessor_own", E, "评价机构只能登记本机构的考核",
+	  "an assessment body records its own assessments only" },
 	{ "occupation.no_level", E, "职业 {occupation} 没有 {level} 级（只有 {levels} 级）",
 	  "occupation {occupation} has no level {level} (it has {levels})" },
 	{ "outcome.contract_open", E,

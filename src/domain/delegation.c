@@ -19,7 +19,7 @@ static bool is_gov(const struct dt_delegate *p)
 
 static bool is_org(const struct dt_delegate *p)
 {
-	return is(p, "school") || is(p, "enterprise");
+	return is(p, "school") || is(p, "enterprise") || is(p, "assessor");
 }
 
 bool dt_delegation_delegates(const struct dt_delegate *mgr)

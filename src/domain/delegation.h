@@ -4,9 +4,10 @@
  *
  * An administrator manages every account but its own.  A province or city
  * official manages the government accounts (province, city, inspector)
- * whose region lies within its own, and the accounts of schools and
- * enterprises located there.  An organisation's administrator (a school or
- * enterprise account with the org_admin flag) manages the other accounts
+ * whose region lies within its own, and the accounts of schools,
+ * enterprises and assessment bodies (assessor) located there.  An
+ * organisation's administrator (a school, enterprise or assessment body
+ * account with the org_admin flag) manages the other accounts
  * of its organisation that are not administrators.  A school's account
  * manages the accounts of its trainees.  Nobody manages an admin or a
  * national account but an admin, and nobody manages his own account here
@@ -22,11 +23,13 @@
 /** An account as the rule sees it. */
 struct dt_delegate {
 	int64_t id;         /* the account's id (0: one being made) */
-	const char *role;   /* admin national province city inspector school enterprise trainee */
+	const char *role;   /* admin national province city inspector school enterprise
+			       assessor trainee */
 	int region;         /* its scope region; an organisation's or trainee's region; 0: none */
-	int64_t org_id;     /* school/enterprise: its organisation; trainee: its school; 0: none */
+	int64_t org_id;     /* school/enterprise/assessor: its organisation; trainee: its
+			       school; 0: none */
 	int64_t trainee_id; /* trainee: the trainee */
-	bool org_admin;     /* school/enterprise: the organisation's administrator */
+	bool org_admin;     /* an organisation's account: its administrator */
 };
 
 /** May @mgr manage (see, change, disable, reset) account @target? */

@@ -4,7 +4,8 @@
  * (its school, its enterprise, its trainee) and the officials above them,
  * and its two named mentors' own accounts ("mentor", the company mentor;
  * "teacher", the school mentor), which sign off as the persons they are;
- * with notifications waiting in their inboxes.
+ * Shenyang's skill assessment centre ("assessor"), which recorded about half
+ * of the city's assessments; with notifications waiting in their inboxes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,13 @@ enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_
 		 (long long)json_integer_value(json_object_get(c, "trainee_id")));
 	json_t *c0 = json_incref(c);
 	json_decref(items);
+	/* the city's own assessment body (demo_orgs.c makes it before the county's) */
+	const char *bodies[] = { "kind", "assessment_body", "region", "210100" };
+	json_t *body = ids_where(s, "organization", bodies, 2, "id", false, 1);
+	char assessor[32];
+	snprintf(assessor, sizeof(assessor), "org:%lld",
+		 (long long)json_integer_value(json_array_get(body, 0)));
+	json_decref(body);
 
 	const struct {
 		const char *login, *role, *scope, *note;
@@ -119,6 +127,7 @@ enum dt_err dt_demo_accounts(struct dt_store *s, const struct dt_actor *a, json_
 		{ "trainee", "trainee", trainee, "学员 / one of its trainees" },
 		{ "mentor", "enterprise", company, "企业导师 / its company mentor" },
 		{ "teacher", "school", school, "学校导师 / its school mentor" },
+		{ "assessor", "assessor", assessor, "评价机构 / Shenyang's assessment centre" },
 	};
 	json_t *list = json_array();
 	for (size_t i = 0; i < DT_ARRAY_SIZE(accounts) && rc == DT_OK; i++) {

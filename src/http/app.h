@@ -35,7 +35,7 @@ enum dt_perm {
 	DT_P_APPROVE = 1 << 8,    /* approve a contract as one's own party */
 	DT_P_RECORD = 1 << 9,     /* record-book entries */
 	DT_P_SIGNOFF = 1 << 10,   /* sign off record-book entries */
-	DT_P_ASSESS = 1 << 11,    /* assessments and outcomes */
+	DT_P_ASSESS = 1 << 11,    /* assessments */
 	DT_P_REFDATA = 1 << 12,   /* regions and occupations */
 	DT_P_PII = 1 << 13,       /* pii:read, unmasked national IDs */
 	DT_P_AUDIT = 1 << 14,     /* audit log */
@@ -48,6 +48,7 @@ enum dt_perm {
 	DT_P_RECTIFY = 1 << 20,   /* rectify one's own organisation's findings */
 	DT_P_PUBLICITY = 1 << 21, /* write good-practice cases, news, policy; upload their files */
 	DT_P_PUBLISH = 1 << 22,   /* publish a pilot city's figures (the nation, a province) */
+	DT_P_OUTCOME = 1 << 23,   /* outcomes after training (the parties, not assessors) */
 				  /* a new permission is named in auth.c's perm_names too */
 };
 

@@ -36,11 +36,13 @@ static const struct {
 	{ "inspector", DT_P_READ | DT_P_AUDIT | DT_P_MONITOR | DT_P_ALERT | DT_P_INSPECT },
 	{ "school", DT_P_READ | DT_P_ORG | DT_P_PROGRAMME | DT_P_PARTNER | DT_P_TRAINEE |
 			    DT_P_CONTRACT | DT_P_APPROVE | DT_P_RECORD | DT_P_SIGNOFF |
-			    DT_P_ASSESS | DT_P_PII | DT_P_RECTIFY | DT_P_PUBLICITY },
+			    DT_P_ASSESS | DT_P_OUTCOME | DT_P_PII | DT_P_RECTIFY | DT_P_PUBLICITY },
 	{ "enterprise", DT_P_READ | DT_P_ORG | DT_P_PARTNER | DT_P_DEMAND | DT_P_TRAINEE |
 				DT_P_CONTRACT | DT_P_APPROVE | DT_P_RECORD | DT_P_SIGNOFF |
-				DT_P_ASSESS | DT_P_RECTIFY | DT_P_PUBLICITY },
+				DT_P_ASSESS | DT_P_OUTCOME | DT_P_RECTIFY | DT_P_PUBLICITY },
 	{ "trainee", DT_P_READ | DT_P_APPROVE | DT_P_RECORD },
+	/* an assessment body's staff: assessments of its region's contracts (store/crud.c) */
+	{ "assessor", DT_P_READ | DT_P_ASSESS },
 };
 
 /* The permissions' names, by bit: the role table as openapi.json shows it. */
@@ -48,7 +50,7 @@ static const char *const perm_names[] = {
 	"read",      "pilot",    "org",     "programme", "partner", "demand",
 	"trainee",   "contract", "approve", "record",    "signoff", "assess",
 	"refdata",   "pii:read", "audit",   "monitor",   "target",  "alert",
-	"supervise", "inspect",  "rectify", "publicity", "publish",
+	"supervise", "inspect",  "rectify", "publicity", "publish", "outcome",
 };
 
 const char *dt_perm_name(unsigned bit)
@@ -93,7 +95,7 @@ unsigned dt_entity_write_perm(const char *entity)
 		{ "demand", DT_P_DEMAND },       { "place", DT_P_DEMAND },
 		{ "trainee", DT_P_TRAINEE },     { "contract", DT_P_CONTRACT },
 		{ "record_entry", DT_P_RECORD }, { "assessment", DT_P_ASSESS },
-		{ "outcome", DT_P_ASSESS },      { "pilot_task", DT_P_PILOT },
+		{ "outcome", DT_P_OUTCOME },     { "pilot_task", DT_P_PILOT },
 		{ "mentor", DT_P_CONTRACT }, /* an organisation's own staff: not officials */
 		{ "target", DT_P_TARGET },       { "min_wage", DT_P_TARGET },
 	};

@@ -395,8 +395,10 @@ static const char *key_of(struct exporter *x, const char *entity, int64_t id)
 
 /*
  * The name of record @id of @entity as a list shows it (a contract: its
- * trainee's), English where there is one and @x asks for it; "" when there
- * is none.  Cached per record.
+ * trainee's; a region: with its parents, "辽宁省 沈阳市 铁西区", as the UI's
+ * region search shows it, so that the three 铁西区 are told apart), English
+ * where there is one and @x asks for it; "" when there is none.  Cached per
+ * record.
  */
 static const char *name_of(struct exporter *x, const char *entity, int64_t id)
 {
@@ -418,7 +420,18 @@ static const char *name_of(struct exporter *x, const char *entity, int64_t id)
 		const char *plain = json_string_value(json_object_get(o, "name"));
 		text = en && e && *e ? e : zh ? zh : plain ? plain : "";
 	}
-	json_object_set_new(x->names, ck, json_string(text));
+	int64_t parent = !strcmp(entity, "region") && o
+				 ? json_integer_value(json_object_get(o, "parent"))
+				 : 0;
+	if (parent > 0 && parent != id && *text) {
+		struct dt_strbuf path = DT_STRBUF_INIT;
+		const char *up = name_of(x, "region", parent); /* cached: one look-up a level */
+		dt_strbuf_addf(&path, "%s%s%s", up, *up ? " " : "", text);
+		json_object_set_new(x->names, ck, json_string(path.buf));
+		dt_strbuf_release(&path);
+	} else {
+		json_object_set_new(x->names, ck, json_string(text));
+	}
 	json_decref(o);
 	return json_string_value(json_object_get(x->names, ck));
 }

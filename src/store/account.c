@@ -21,15 +21,22 @@
 #include "store/store_internal.h"
 #include "core/banned.h"
 
-static const char *const roles[] = { "admin",  "national",   "province", "city",
-				     "school", "enterprise", "trainee",  "inspector" };
+static const char *const roles[] = { "admin",      "national", "province",  "city",    "school",
+				     "enterprise", "trainee",  "inspector", "assessor" };
 
-static bool role_known(const char *r)
+bool dt_account_role_known(const char *r)
 {
-	for (size_t i = 0; i < DT_ARRAY_SIZE(roles); i++)
+	for (size_t i = 0; r && i < DT_ARRAY_SIZE(roles); i++)
 		if (!strcmp(roles[i], r))
 			return true;
 	return false;
+}
+
+const char *dt_account_role_org_kind(const char *role)
+{
+	if (!strcmp(role, "school") || !strcmp(role, "enterprise"))
+		return role;
+	return !strcmp(role, "assessor") ? "assessment_body" : NULL;
 }
 
 /* Resolve the --scope of @role into @sc; DT_EINVAL naming what is wrong. */
@@ -101,11 +108,13 @@ static enum dt_err parse_scope(struct dt_store *s, const char *role, const char 
 	if (dt_store_get(s, NULL, "organization", id, 0, &o, NULL) != DT_OK)
 		return dt_error(err, DT_EINVAL, "scope: no organisation %lld", (long long)id);
 	const char *kind = json_string_value(json_object_get(o, "kind"));
+	const char *want = dt_account_role_org_kind(role);
 	int rc = DT_OK;
-	if (strcmp(kind, role))
+	if (!want || strcmp(kind, want))
 		rc = dt_error(err, DT_EINVAL, "scope: organisation %lld is a%s %s, not a%s %s",
 			      (long long)id, kind[0] == 'e' || kind[0] == 'a' ? "n" : "", kind,
-			      role[0] == 'e' ? "n" : "", role);
+			      want && (want[0] == 'e' || want[0] == 'a') ? "n" : "",
+			      want ? want : role);
 	json_decref(o);
 	sc->org_id = id;
 	return rc;
@@ -163,7 +172,7 @@ enum dt_err dt_store_account_add(struct dt_store *s, const struct dt_actor *a, c
 		      *p == '-' || *p == '_' || *p == '@'))
 			return dt_error(err, DT_EINVAL,
 					"login: use lower-case letters, digits and . - _ @ only");
-	if (!role || !role_known(role))
+	if (!role || !dt_account_role_known(role))
 		return dt_error(err, DT_EINVAL,
 				"role: '%s' is not one of admin, national, province, city, school, "
 				"enterprise, trainee, inspector",
@@ -221,7 +230,7 @@ enum dt_err dt_account_insert(struct dt_store *s, const struct dt_actor *a, cons
 	}
 	/* an organisation's account made on the command line is its administrator */
 	struct dt_account_profile cli = { 0 };
-	cli.org_admin = !strcmp(role, "school") || !strcmp(role, "enterprise");
+	cli.org_admin = dt_account_role_org_kind(role) != NULL;
 	if (!pr)
 		pr = &cli;
 	if (rc == DT_OK) {
@@ -277,9 +286,15 @@ enum dt_err dt_account_parse_scope(struct dt_store *s, const char *role, const c
 	return parse_scope(s, role, scope, sc, err);
 }
 
-#define ACCOUNT_COLS                                                                        \
-	"a.id, a.login, a.role, a.scope_region, a.scope_org, a.scope_trainee, a.disabled, " \
-	"COALESCE(p.must_change_password, 0), COALESCE(p.org_admin, 0)"
+/*
+ * An assessor's region is its assessment body's, resolved here so that a
+ * move of the body moves its staff's scope (account_from_row).
+ */
+#define ACCOUNT_COLS                                                                       \
+	"a.id, a.login, a.role, CASE WHEN a.role = 'assessor' THEN (SELECT o.region FROM " \
+	"organization o WHERE o.id = a.scope_org) ELSE a.scope_region END, a.scope_org, "  \
+	"a.scope_trainee, a.disabled, COALESCE(p.must_change_password, 0), "               \
+	"COALESCE(p.org_admin, 0)"
 #define ACCOUNT_FROM " FROM account a LEFT JOIN account_profile p ON p.account_id = a.id"
 
 static void account_from_row(struct dt_db_stmt *st, struct dt_account *out)
@@ -289,6 +304,11 @@ static void account_from_row(struct dt_db_stmt *st, struct dt_account *out)
 	snprintf(out->login, sizeof(out->login), "%s", dt_db_column_text(st, 1));
 	snprintf(out->role, sizeof(out->role), "%s", dt_db_column_text(st, 2));
 	out->scope.region = dt_db_column_int(st, 3);
+	if (!strcmp(out->role, "assessor")) {
+		/* an organisation party to nothing, plus the assessor rule (store.h) */
+		out->scope.assessor_region = out->scope.region;
+		out->scope.region = 0;
+	}
 	out->scope.org_id = dt_db_column_int64(st, 4);
 	out->scope.trainee_id = dt_db_column_int64(st, 5);
 	out->disabled = dt_db_column_int(st, 6) != 0;
@@ -640,7 +660,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	}
 	dt_strbuf_adds(
 		&sql, "SELECT id, ts, actor, request_id, action, entity, entity_id, before, after, "
-		      "region, hash FROM audit WHERE 1 = 1");
+		      "region, hash, (SELECT p.display_name FROM account a JOIN account_profile p "
+		      "ON p.account_id = a.id WHERE a.login = audit.actor) FROM audit WHERE 1 = 1");
 	if (scope && scope->region) {
 		int lo, hi;
 		dt_region_range(scope->region, &lo, &hi);
@@ -757,6 +778,9 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		char hash[65];
 		dt_audit_column_hash_hex(st, 10, hash);
 		json_object_set_new(o, "hash", json_string(hash));
+		/* the person behind a sign-in, as the audit log screen names them */
+		const char *who = dt_db_column_text(st, 11);
+		json_object_set_new(o, "actor_name", who ? json_string(who) : json_null());
 		dt_crud_coarsen_event(s, o);
 		json_array_append_new(arr, o);
 		n++;

@@ -39,6 +39,10 @@ enum dt_err dt_account_insert(struct dt_store *s, const struct dt_actor *a, cons
 			      struct dt_strbuf *err);
 /** Set @pr's fields (never the activation hash) on account JSON @o. */
 void dt_account_profile_json(json_t *o, const struct dt_account_profile *pr);
+/** Is @role one of the roles an account may have (NULL: no)? */
+bool dt_account_role_known(const char *role);
+/** The kind of organisation a @role account belongs to ("assessment_body" for assessor); NULL: none. */
+const char *dt_account_role_org_kind(const char *role);
 /** Resolve @role's @scope ("user add --scope") into @sc; DT_EINVAL in English in @err. */
 enum dt_err dt_account_parse_scope(struct dt_store *s, const char *role, const char *scope,
 				   struct dt_scope *sc, struct dt_strbuf *err);

@@ -569,8 +569,6 @@ enum dt_err dt_store_accounts_create(struct dt_store *s, const struct dt_actor *
 	static const char *const keys[] = { "login",        "role",      "scope",
 					    "display_name", "email",     "phone",
 					    "org_admin",    "mentor_id", NULL };
-	static const char *const roles[] = { "admin",  "national",   "province", "city",
-					     "school", "enterprise", "trainee",  "inspector" };
 	struct dt_strbuf name = DT_STRBUF_INIT, email = DT_STRBUF_INIT, phone = DT_STRBUF_INIT;
 	struct row m;
 	bool g, nn, en, pn;
@@ -588,14 +586,13 @@ enum dt_err dt_store_accounts_create(struct dt_store *s, const struct dt_actor *
 		dt_store_problem(s, err, "login", "field.required", NULL);
 	else if (!login || strlen(login) != json_string_length(jl) || !login_ok(login))
 		dt_store_problem(s, err, "login", "account.login_format", NULL);
-	bool role_ok = false;
-	for (size_t i = 0; role && i < DT_ARRAY_SIZE(roles); i++)
-		role_ok |= !strcmp(role, roles[i]);
+	bool role_ok = dt_account_role_known(role);
 	if (!jr)
 		dt_store_problem(s, err, "role", "field.required", NULL);
 	else if (!role_ok)
 		dt_store_problem(s, err, "role", "enum.value", "value", role ? role : "", "values",
-				 "admin|national|province|city|school|enterprise|trainee|inspector",
+				 "admin|national|province|city|school|enterprise|trainee|inspector|"
+				 "assessor",
 				 NULL);
 	if (js && !json_is_null(js) && !json_is_string(js))
 		dt_store_problem(s, err, "scope", "type.string", NULL);
@@ -620,8 +617,7 @@ enum dt_err dt_store_accounts_create(struct dt_store *s, const struct dt_actor *
 		/* an organisation or trainee that does not exist is refused as one outside the
 		 * delegation, so that the refusal does not tell which ids exist */
 		bool probe = strcmp(m.party.role, "admin") &&
-			     (!strcmp(role, "school") || !strcmp(role, "enterprise") ||
-			      !strcmp(role, "trainee"));
+			     (dt_account_role_org_kind(role) || !strcmp(role, "trainee"));
 		rc = probe ? dt_store_problem(s, err, NULL, "account.not_delegated", NULL)
 			   : dt_store_problem(s, err, "scope", "account.scope", NULL);
 	}
@@ -987,7 +983,7 @@ enum dt_err dt_store_accounts_bulk(struct dt_store *s, const struct dt_actor *a,
 		code_hash(code, hex);
 		time_after_days(ACTIVATION_DAYS, expires);
 		struct dt_account_profile pr = { name.buf, NULL, NULL, true, false, hex, expires };
-		struct dt_scope sc = { 0, 0, tid };
+		struct dt_scope sc = { .trainee_id = tid };
 		int64_t id = 0;
 		if ((rc = dt_account_insert(s, a, login, "trainee", &sc, NO_PASSWORD, &pr, &id,
 					    err)) != DT_OK)

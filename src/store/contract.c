@@ -549,7 +549,8 @@ enum dt_err dt_store_contract_parties(struct dt_store *s, const struct dt_scope 
 	*out = NULL;
 	/* the scope's condition is on the contract table alone: a subquery keeps its names plain */
 	dt_strbuf_adds(&sql, "SELECT c.id, c.enterprise_id, en.name, c.school_id, sc.name, "
-			     "c.programme_id, p.name, c.trainee_id, t.name FROM contract c "
+			     "c.programme_id, p.name, c.trainee_id, t.name, p.occupation_id "
+			     "FROM contract c "
 			     "JOIN organization en ON en.id = c.enterprise_id "
 			     "JOIN organization sc ON sc.id = c.school_id "
 			     "LEFT JOIN programme p ON p.id = c.programme_id "
@@ -567,9 +568,10 @@ enum dt_err dt_store_contract_parties(struct dt_store *s, const struct dt_scope 
 	if (r == DT_DB_ROW) {
 		json_t *prog = dt_db_column_type(st, 5) == DT_DB_NULL
 				       ? json_null()
-				       : json_pack("{s:I, s:s?}", "id",
+				       : json_pack("{s:I, s:s?, s:I}", "id",
 						   (json_int_t)dt_db_column_int64(st, 5), "name",
-						   dt_db_column_text(st, 6));
+						   dt_db_column_text(st, 6), "occupation_id",
+						   (json_int_t)dt_db_column_int64(st, 9));
 		*out = json_pack(
 			"{s:I, s:{s:I, s:s?}, s:{s:I, s:s?}, s:o, s:{s:I, s:s?}}", "id",
 			(json_int_t)dt_db_column_int64(st, 0), "enterprise", "id",

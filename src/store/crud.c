@@ -474,6 +474,33 @@ static const struct party_rule trainee_rules[] = {
 	  NULL },
 };
 
+/*
+ * An assessment body's staff (store.h: assessor_region) record assessments
+ * for the contracts of its region: every '?' is the body's id, every '@'
+ * the region's range ("BETWEEN lo AND hi").  It reads the contracts in force
+ * or completed in its region (whom it may assess; the names of their parties
+ * come through GET /contracts/{id}/parties, not from the trainee records),
+ * the assessments its body recorded, its own organisation and the public
+ * bodies; it changes only its body's assessments of contracts in its region.
+ * Nothing else: not the trainees (personal data), record books, outcomes,
+ * programmes, mentors or alerts.  Which assessor a new assessment names is
+ * forced to the body (rules.c).
+ */
+static const struct party_rule assessor_rules[] = {
+	{ "organization", " AND (id = ? OR kind IN ('assessment_body', 'government'))", NULL },
+	{ "programme", NULL, NULL },
+	{ "partnership", NULL, NULL },
+	{ "demand", NULL, NULL },
+	{ "place", NULL, NULL },
+	{ "trainee", NULL, NULL },
+	{ "contract", " AND region @ AND status IN ('active', 'completed')", NULL },
+	{ "mentor", NULL, NULL },
+	{ "record_entry", NULL, NULL },
+	{ "assessment", " AND assessor_id = ?", " AND assessor_id = ? AND region @" },
+	{ "outcome", NULL, NULL },
+	{ "alert", NULL, NULL },
+};
+
 static const struct party_rule *party_rule(const struct party_rule *t, size_t n, const char *entity)
 {
 	for (size_t i = 0; i < n; i++)
@@ -492,6 +519,35 @@ static void party_scope(const struct party_rule *t, size_t n, const struct dt_en
 		cond(sql, binds, text, id);
 	else
 		dt_strbuf_adds(sql, " AND 1 = 0");
+}
+
+/* The assessor rule of @e for @scope (assessor_rules: '?' the body, '@' its region's range). */
+static void assessor_scope(const struct dt_entity *e, const struct dt_scope *scope, bool write,
+			   struct dt_strbuf *sql, json_t *binds)
+{
+	const struct party_rule *r =
+		e->scope == DT_SCOPE_PARTY
+			? party_rule(assessor_rules, DT_ARRAY_SIZE(assessor_rules), e->name)
+			: NULL;
+	const char *text = r ? (write ? r->write : r->read) : NULL;
+	if (!text) {
+		dt_strbuf_adds(sql, " AND 1 = 0");
+		return;
+	}
+	int lo, hi;
+	dt_region_range(scope->assessor_region, &lo, &hi);
+	for (const char *p = text; *p; p++) {
+		if (*p == '?') {
+			dt_strbuf_addch(sql, '?');
+			json_array_append_new(binds, json_integer(scope->org_id));
+		} else if (*p == '@') {
+			dt_strbuf_adds(sql, "BETWEEN ? AND ?");
+			json_array_append_new(binds, json_integer(lo));
+			json_array_append_new(binds, json_integer(hi));
+		} else {
+			dt_strbuf_addch(sql, *p);
+		}
+	}
 }
 
 void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, bool write,
@@ -533,6 +589,10 @@ void dt_crud_scope_sql(const struct dt_entity *e, const struct dt_scope *scope, 
 			json_array_append_new(binds, json_integer(hi));
 		}
 	}
+	if (scope->assessor_region) {
+		assessor_scope(e, scope, write, sql, binds);
+		return;
+	}
 	/* published figures (minimum wages): read by schools and enterprises, whatever the region */
 	if (scope->org_id && !write && e->scope == DT_SCOPE_AREA && (e->flags & DT_EF_PARTY_READ))
 		return;
@@ -553,6 +613,7 @@ enum dt_err dt_crud_scope_rules_check(struct dt_strbuf *why)
 	} tables[] = {
 		{ org_rules, DT_ARRAY_SIZE(org_rules), "organisation" },
 		{ trainee_rules, DT_ARRAY_SIZE(trainee_rules), "trainee" },
+		{ assessor_rules, DT_ARRAY_SIZE(assessor_rules), "assessor" },
 	};
 	int rc = DT_OK;
 	for (const struct dt_entity *e = dt_entities; e->name; e++) {
@@ -686,12 +747,13 @@ static int get_bound(struct dt_store *s, const struct dt_entity *e, const struct
 	/* The SQL text depends only on the entity, which parts of the scope are set and
 	 * whether it is read or changed. */
 	unsigned shape = scope ? (scope->region ? 1u : 0u) | (scope->org_id ? 2u : 0u) |
-					 (scope->trainee_id ? 4u : 0u)
+					 (scope->trainee_id ? 4u : 0u) |
+					 (scope->assessor_region ? 16u : 0u)
 			       : 0u;
 	if (shape && (flags & DT_READ_WRITABLE))
 		shape |= 8u;
 	struct dt_get_memo *m =
-		&s->get_memo[((size_t)(e - dt_entities) * 16 + shape) % DT_GET_MEMO];
+		&s->get_memo[((size_t)(e - dt_entities) * 32 + shape) % DT_GET_MEMO];
 	struct dt_db_stmt *st = NULL;
 	/* the scope's values to bind after the id (its text goes to sql, unused on a memo hit) */
 	if (shape) {
@@ -827,7 +889,8 @@ enum dt_err dt_store_get_text_send(struct dt_store *s, const struct dt_scope *sc
 static bool same_query(const struct dt_sent_get *a, const struct dt_sent_get *b)
 {
 	return a->e == b->e && a->scoped == b->scoped && a->scope.region == b->scope.region &&
-	       a->scope.org_id == b->scope.org_id && a->scope.trainee_id == b->scope.trainee_id;
+	       a->scope.org_id == b->scope.org_id && a->scope.trainee_id == b->scope.trainee_id &&
+	       a->scope.assessor_region == b->scope.assessor_region;
 }
 
 /*

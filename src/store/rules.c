@@ -383,6 +383,22 @@ static bool contract_levels(struct dt_store *s, json_t *c, struct dt_strbuf *cod
 	return found;
 }
 
+/*
+ * An assessment body's staff record their own body's assessments: the
+ * assessor is the body, whatever the input leaves out; another one is refused.
+ */
+static enum dt_err assessor_own(struct dt_store *s, const struct dt_actor *a, json_t *row,
+				struct dt_strbuf *err)
+{
+	if (!a->scope || !a->scope->assessor_region)
+		return DT_OK;
+	json_t *v = json_object_get(row, "assessor_id");
+	if (v && !json_is_null(v) && json_integer_value(v) != a->scope->org_id)
+		return dt_store_problem(s, err, "assessor_id", "assessment.assessor_own", NULL);
+	json_object_set_new(row, "assessor_id", json_integer(a->scope->org_id));
+	return DT_OK;
+}
+
 static enum dt_err assessment_rules(struct dt_store *s, const struct dt_entity *e, json_t *row,
 				    json_t *before, json_t *refs, struct dt_strbuf *err)
 {
@@ -509,9 +525,11 @@ enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const s
 		rc = contract_rules(s, e, row, before, refs, err);
 	else if (!strcmp(n, "record_entry"))
 		rc = record_rules(s, e, row, before, refs, err);
-	else if (!strcmp(n, "assessment"))
-		rc = assessment_rules(s, e, row, before, refs, err);
-	else if (!strcmp(n, "outcome"))
+	else if (!strcmp(n, "assessment")) {
+		rc = assessor_own(s, a, row, err);
+		if (rc == DT_OK)
+			rc = assessment_rules(s, e, row, before, refs, err);
+	} else if (!strcmp(n, "outcome"))
 		rc = outcome_rules(s, e, row, refs, err);
 	else if (!strcmp(n, "demand"))
 		rc = demand_rules(s, e, row, refs, err);

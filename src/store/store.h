@@ -50,12 +50,16 @@ struct dt_actor {
 /**
  * Whose data a read may see.  region 0 means the whole country; otherwise the
  * region and everything below it.  org_id / trainee_id narrow further to one
- * organisation's or one trainee's records when non-zero.
+ * organisation's or one trainee's records when non-zero.  assessor_region is
+ * set for an assessment body's staff only (org_id is then the body): the
+ * region, its organisation's, whose contracts it assesses (crud.c's assessor
+ * rule); everywhere else such a caller is an organisation party to nothing.
  */
 struct dt_scope {
 	int region;
 	int64_t org_id;
 	int64_t trainee_id;
+	int assessor_region;
 };
 
 enum dt_store_flags {
@@ -577,7 +581,8 @@ enum dt_err dt_store_occupation_by_code(struct dt_store *s, const char *code, in
 struct dt_account {
 	int64_t id;
 	char login[65];
-	char role[16]; /* admin national province city school enterprise trainee inspector */
+	char role[16]; /* admin national province city school enterprise trainee inspector
+			 assessor */
 	struct dt_scope scope;
 	bool disabled;
 	bool must_change; /* must set a new password before anything else (account_profile) */

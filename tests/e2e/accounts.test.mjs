@@ -149,6 +149,33 @@ test('making accounts: within the delegation only, fields checked with catalogue
   assert.ok(!JSON.stringify(ev).includes('activation'), 'no code or hash in the audit log');
 });
 
+test("an assessment body's staff (assessor): made by its city and by its administrator, not across; the audit log names them", async () => {
+  const body = expectStatus(await api.post('/api/v1/organizations', { kind: 'assessment_body', uscc: uscc('210100', orgBody()), name: '沈阳市职业技能鉴定指导中心', region: '210100' }, { token: tok.admin }), 201).json.id;
+  // Dalian's official may not, Shenyang's may; an enterprise is no assessment body
+  let r = await api.post('/api/v1/accounts', { login: 'jianding', role: 'assessor', scope: `org:${body}` }, { token: tok.dalian });
+  assert.equal(expectProblem(r, 403).errors[0].code, 'account.not_delegated');
+  r = await api.post('/api/v1/accounts', { login: 'jianding', role: 'assessor', scope: `org:${org.firm}` }, { token: tok.shenyang });
+  assert.equal(expectProblem(r, 403).errors[0].code, 'account.not_delegated');
+  r = await api.post('/api/v1/accounts', { login: 'jianding', role: 'assessor', scope: `org:${body}`, display_name: '王鉴定', org_admin: true }, { token: tok.shenyang });
+  expectStatus(r, 201);
+  assert.equal(r.json.role, 'assessor');
+  assert.equal(r.json.scope.organization_id, body);
+  const t = await activate('jianding', r.json.activation_code);
+  const me = expectStatus(await api.get('/api/v1/session', { token: t }), 200).json;
+  assert.deepEqual(me.permissions, ['read', 'assess']);
+  // its administrator makes its staff, of its own body only
+  r = await api.post('/api/v1/accounts', { login: 'jianding2', role: 'assessor', scope: `org:${body}` }, { token: t });
+  const staff = expectStatus(r, 201).json.id;
+  r = await api.post('/api/v1/accounts', { login: 'jianding3', role: 'enterprise', scope: `org:${org.firm}` }, { token: t });
+  expectProblem(r, 403);
+  // the audit log names the person behind the sign-in
+  const ev = expectStatus(await api.get(`/api/v1/audit?entity=account&entity_id=${staff}`, { token: tok.admin }), 200).json.items;
+  const made = ev.find((e) => e.action === 'account.create');
+  assert.ok(made, JSON.stringify(ev));
+  assert.equal(made.actor, 'jianding');
+  assert.equal(made.actor_name, '王鉴定');
+});
+
 test('change, disable and enable: sessions end when disabled; the caller must manage it', async () => {
   const t1 = await activate('teacher1', (await api.post(`/api/v1/accounts/${acct.teacher1}/reset`, undefined, { token: tok.school })).json.activation_code);
   expectStatus(await api.get('/api/v1/session', { token: t1 }), 200);

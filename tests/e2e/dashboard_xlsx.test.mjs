@@ -231,9 +231,16 @@ print(json.dumps({'head': rows[0], 'row': [str(v) if v is not None else None for
   const { head: h2, row: r2 } = JSON.parse(r.stdout);
   assert.ok(h2.includes('region_name'), h2.join(','));
   assert.match(r2[h2.indexOf('created_at')], /^\d{4}-\d\d-\d\d \d\d:\d\d:00$/, 'a date-time cell');
-  // the region by its English name where the region table has one (counties often have none)
-  const reg = JSON.parse(ok(['show', 'region', r2[h2.indexOf('region')], '--db', db]));
-  assert.equal(r2[h2.indexOf('region_name')], reg.name_en || reg.name_zh);
+  // the region with its parents ("Liaoning Shenyang 铁西区", as the UI's region search shows
+  // it), each by its English name where the region table has one (counties often have none)
+  const path1 = [];
+  for (let code = r2[h2.indexOf('region')]; code;) {
+    const reg = JSON.parse(ok(['show', 'region', String(code), '--db', db]));
+    path1.unshift(reg.name_en || reg.name_zh);
+    code = reg.parent && reg.parent !== reg.id ? reg.parent : null;
+  }
+  assert.ok(path1.length >= 2, path1.join(' '));
+  assert.equal(r2[h2.indexOf('region_name')], path1.join(' '));
   // the exported file imports back: the name and time columns are system columns, ignored
   const fresh = dbPath(tmpdir('dualtrack-dashx-rt-'));
   ok(['init', '--db', fresh]);

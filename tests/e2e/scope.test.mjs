@@ -91,6 +91,7 @@ before(async () => {
   }
   const t0 = Date.now();
   await findIds(R);
+  await findRefOuts(R);
   await findRegions(R);
   await findSupervision(R);
   await findFindings(R);
@@ -192,14 +193,17 @@ async function findIds(R) {
         if (isScoped(u) && k.scope !== 'public') {
           // Outside the scope: in the admin's list and not the role's (asked
           // again by id when the role's list was not read to its end).
-          for (const id of all[k.name].filter((i) => !visible.has(i)).slice(0, 8)) {
+          // (x.outs: more of them, from both ends of the list, for findRefOuts)
+          const cand = all[k.name].filter((i) => !visible.has(i));
+          x.outs = [];
+          for (const id of [...new Set([...cand.slice(0, 8), ...cand.slice(-8)])]) {
             if (!mine.complete) {
               const r = await R.get(`/api/v1/${k.plural}?id=${id}`, { token: u.tok.R });
               if (r.json.items.length) continue;
             }
-            x.out = id;
-            break;
+            x.outs.push(id);
           }
+          x.out = x.outs[0];
         }
         ids[u.login][k.name] = x;
       });
@@ -216,6 +220,33 @@ async function findIds(R) {
       if (x.del !== undefined) taken[k.name].add(x.del);
     }
   }
+}
+
+// For the reference filters of exports, per scoped role, kind and field: an id
+// outside the scope that none of the role's own records names.  Such a filter
+// must answer as one naming a missing record; one naming an id that a record the
+// role reads names discloses nothing (an assessment body reads contracts whose
+// school it may not open: their school_id is no secret to it).
+const refOut = {}; // refOut[login][`${kind}.${field}`] = id
+async function findRefOuts(R) {
+  const fns = [];
+  for (const u of logins.filter(isScoped)) {
+    refOut[u.login] = {};
+    for (const k of kinds.filter((x) => x.exportable)) {
+      for (const f of k.refs.filter((x) => !x.open)) {
+        fns.push(async () => {
+          for (const id of ids[u.login][f.ref].outs || []) {
+            const r = await R.get(`/api/v1/${k.plural}?${f.field}=${id}&limit=1`, { token: u.tok.R });
+            if (r.status !== 200 || !r.json.items.length) {
+              refOut[u.login][`${k.name}.${f.field}`] = id;
+              return;
+            }
+          }
+        });
+      }
+    }
+  }
+  await pool(fns);
 }
 
 function size(u) {
@@ -395,12 +426,14 @@ const CASES = {
   'GET /api/v1/contracts/{id}/parties': (route) => perRole(route, (u) => kase(route, u, 'contract parties', ids[u.login].contract,
     (id) => ({ method: 'GET', path: `/api/v1/contracts/${id}/parties` }),
     { inOk: (r) => r.status === 200 && r.json && r.json.enterprise && typeof r.json.enterprise.name === 'string' })),
+  // (an assessment body reads the contracts it assesses, not the documents, which print the
+  // trainee's personal data and record book: to it they answer as missing ones too)
   'GET /api/v1/contracts/{id}/pdf': (route) => perRole(route, (u) => kase(route, u, 'contract pdf', ids[u.login].contract,
     (id) => ({ method: 'GET', path: `/api/v1/contracts/${id}/pdf` }),
-    { inOk: (r) => r.status === 200 && r.headers.get('content-type') === 'application/pdf' })),
+    { inOk: (r) => (u.role === 'assessor' ? r.status === 404 : r.status === 200 && r.headers.get('content-type') === 'application/pdf') })),
   'GET /api/v1/contracts/{id}/book.pdf': (route) => perRole(route, (u) => kase(route, u, 'record book pdf', ids[u.login].contract,
     (id) => ({ method: 'GET', path: `/api/v1/contracts/${id}/book.pdf` }),
-    { inOk: (r) => r.status === 200 && r.headers.get('content-type') === 'application/pdf' })),
+    { inOk: (r) => (u.role === 'assessor' ? r.status === 404 : r.status === 200 && r.headers.get('content-type') === 'application/pdf') })),
   'GET /api/v1/reports/{region}/{file}': (route) => regionCases(route, (c) => `/api/v1/reports/${c}/${YEAR}.pdf`),
   'POST /api/v1/record-entries/{id}/signoff': (route) => perRole(route, (u) => kase(route, u, 'signoff', ids[u.login].record_entry,
     (id) => ({ method: 'POST', path: `/api/v1/record-entries/${id}/signoff` }), { server: 'W' })),
@@ -422,7 +455,8 @@ const CASES = {
       (id) => ({ method: 'GET', path: `/api/v1/exports/${k.plural}.csv?id=${id}` }),
       { inOk: (r) => r.status === 200 && r.headers.get('x-record-count') === '1' })];
     for (const f of k.refs.filter((x) => !x.open)) {
-      out.push(kase(route, u, `${k.plural}.csv?${f.field}`, ids[u.login][f.ref],
+      const named = refOut[u.login]?.[`${k.name}.${f.field}`];
+      out.push(kase(route, u, `${k.plural}.csv?${f.field}`, { ...ids[u.login][f.ref], out: named ?? ids[u.login][f.ref].out },
         (id) => ({ method: 'GET', path: `/api/v1/exports/${k.plural}.csv?${f.field}=${id}` })));
     }
     return out;

@@ -5,15 +5,18 @@
 // assessments on the import page (the template downloaded from that page,
 // filled in by openpyxl), and prints the contract (print stylesheet and
 // the contract PDF).  Once in Chinese on a desktop, once in English in care
-// mode on a 390 px phone.  One server, one browser.
+// mode on a 390 px phone.  Then an assessment body (role assessor) signs in:
+// its workbench, a contract picked by its trainee and enterprise, an
+// assessment recorded in its body's name, and a contract of another city
+// not found.  One server, one browser.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { TODAY, startServer } from './helpers.mjs';
-import { axe, browserAvailable, go, launch, newPage, pilotDb, ready, signIn } from './ui_helpers.mjs';
+import { TODAY, okAsync, startServer } from './helpers.mjs';
+import { PASSWORD, axe, browserAvailable, go, launch, newPage, pilotDb, ready, signIn } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
 const opts = { skip: missing || false, timeout: 60000 };
@@ -221,6 +224,71 @@ test('the same in English, care mode, on a 390 px phone', opts, async () => {
   }
   await importXlsx(page, true, 'en');
   await printContract(page);
+  assert.deepEqual(page.problems(), []);
+  await ctx.close();
+});
+
+// ---- an assessment body (评价机构) ----
+
+test('an assessment body signs in, records an assessment of its city\'s contract and finds none of another city', opts, async () => {
+  const list = async (...args) => JSON.parse(await okAsync(['list', ...args, '--db', pilot.db, '--format', 'json']));
+  const [body] = await list('organization', '--filter', 'kind=assessment_body', '--filter', 'region=210100', '--sort', 'id', '--limit', '1');
+  assert.ok(body, 'an assessment body in Shenyang');
+  await okAsync(['user', 'add', '--db', pilot.db, '--login', 'assessor-ui', '--role', 'assessor', '--scope', `org:${body.id}`, '--password-stdin'], { input: `${PASSWORD}\n` });
+  const outside = (await list('contract', '--filter', 'status=active', '--limit', '500')).find((c) => !String(c.region).startsWith('2101'));
+  assert.ok(outside, 'an active contract outside Shenyang');
+  const trainee = JSON.parse(await okAsync(['show', 'trainee', String(pilot.ids.trainee), '--db', pilot.db]));
+  const ent = JSON.parse(await okAsync(['show', 'organization', String(pilot.ids.enterprise), '--db', pilot.db]));
+
+  const ctx = await chrome.newContext();
+  const page = await newPage(ctx);
+  await signIn(page, srv.base, 'assessor-ui');
+  // its workbench, and a menu of contracts and assessments only
+  assert.match(await page.textContent('main h1'), /评价工作台/);
+  assert.match(await page.textContent('[data-test="who"]'), /评价机构/);
+  const menu = await page.$$eval('nav.side a', (as) => as.map((a) => a.getAttribute('href')));
+  for (const href of ['/contracts', '/assessments']) assert.ok(menu.includes(href), `${href} in the menu: ${menu}`);
+  for (const href of ['/outcomes', '/trainees', '/import', '/alerts']) assert.ok(!menu.includes(href), `no ${href} in the menu: ${menu}`);
+  await axe(page, "the assessment body's workbench");
+
+  // the form: the contract by its trainee and enterprise, the assessor its own body
+  await go(page, srv.base, `/assessments/new?contract_id=${pilot.ids.contract}`);
+  const chosen = await page.textContent('select[name="contract_id"] option:checked');
+  assert.ok(chosen.includes(trainee.name) && chosen.includes(ent.name), `the contract by its trainee and enterprise: ${chosen}`);
+  assert.equal(await page.inputValue('select[name="assessor_id"]'), String(body.id), 'its own body preselected');
+  const before1 = count('assessment', `contract_id = ${pilot.ids.contract} AND assessor_id = ${body.id}`);
+  await page.selectOption('select[name="kind"]', 'intermediate');
+  await page.fill('input[name="date"]', today);
+  await page.selectOption('select[name="result"]', 'pass');
+  await page.fill('input[name="score"]', '91');
+  await page.click('form.form button[type="submit"]');
+  await page.waitForURL(/\/assessments\/\d+$/, { timeout: 5000 }).catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('main')}`); });
+  await ready(page);
+  const dl = await page.textContent('main dl');
+  assert.match(dl, /中期考核/);
+  assert.ok(dl.includes(body.name), `recorded in its body's name: ${dl}`);
+  assert.equal(count('assessment', `contract_id = ${pilot.ids.contract} AND assessor_id = ${body.id}`), before1 + 1);
+  // its list names the trainee, though it reads no trainee record
+  await go(page, srv.base, '/assessments');
+  assert.ok((await page.textContent('main table')).includes(trainee.name), 'the trainee by name in its list');
+  assert.equal((await api(page, 'GET', `/trainees/${pilot.ids.trainee}`)).status, 404, 'no trainee record');
+  // the contract page offers an assessment, no outcome
+  await go(page, srv.base, `/contracts/${pilot.ids.contract}`);
+  assert.equal(await page.locator('[data-test="new-assessment"]').count(), 1);
+  assert.equal(await page.locator('[data-test="new-outcome"]').count(), 0);
+  assert.equal(await page.locator('[data-test="pdf-contract"]').count(), 0, 'no contract document offered (it prints personal data)');
+  assert.equal((await api(page, 'GET', `/contracts/${pilot.ids.contract}/pdf`)).status, 404);
+
+  // another city's contract: not found, in the page as in the API, and nothing written for it
+  await go(page, srv.base, `/contracts/${outside.id}`);
+  assert.match(await page.textContent('main h1'), /找不到/);
+  const missing = await api(page, 'GET', '/contracts/999999999');
+  const other = await api(page, 'GET', `/contracts/${outside.id}`);
+  assert.equal(other.status, 404);
+  assert.equal(other.json.detail.replace(String(outside.id), '{id}'), missing.json.detail.replace('999999999', '{id}'));
+  const r = await api(page, 'POST', '/assessments', { contract_id: outside.id, kind: 'intermediate', date: today, result: 'pass' });
+  assert.equal(r.status, 422, JSON.stringify(r.json));
+  assert.equal(count('assessment', `contract_id = ${outside.id} AND assessor_id = ${body.id}`), 0);
   assert.deepEqual(page.problems(), []);
   await ctx.close();
 });

@@ -359,7 +359,7 @@ static void test_import_contracts_with_state(void **state)
 	assert_report(&i, "the trainee has no contract starting on 2025-09-01");
 	imp_release(&i);
 	/* a scoped actor may not import contract states: the columns are ignored */
-	struct dt_scope sc = { 210100, 0, 0 };
+	struct dt_scope sc = { 210100, 0, 0, 0 };
 	struct dt_actor a = { "city", NULL, &sc };
 	snprintf(csv, sizeof(csv), "national_id,name,region,status\n%s,X,210102,active\n", t1);
 	assert_int_equal(do_import(f, "trainee", csv, 0, &a, &i), DT_EINVAL);
@@ -372,7 +372,7 @@ static void test_import_scope_and_fatal(void **state)
 	struct fx *f = *state;
 	char t1[19], csv[1024];
 	fx_natid(t1, "210102", "20000101", 31);
-	struct dt_scope sc = { 210100, 0, 0 }; /* Shenyang */
+	struct dt_scope sc = { 210100, 0, 0, 0 }; /* Shenyang */
 	struct dt_actor a = { "shenyang", NULL, &sc };
 	snprintf(csv, sizeof(csv), "national_id,name,region\n%s,张三,210302\n", t1); /* Anshan */
 	struct imp i;
@@ -789,7 +789,7 @@ static void test_bulk_path_oracle(void **state)
 		}
 		int64_t school = fx_org(fast, "school", 210102, "沈阳示例职业技术学院");
 		assert_int_equal(fx_org(gen, "school", 210102, "沈阳示例职业技术学院"), school);
-		struct dt_scope city = { 210100, 0, 0 }, org = { 0, school, 0 };
+		struct dt_scope city = { 210100, 0, 0, 0 }, org = { 0, school, 0, 0 };
 		struct dt_actor who[] = { { "test:unit", NULL, NULL },
 					  { "shenyang", NULL, &city },
 					  { "school", NULL, &org } };

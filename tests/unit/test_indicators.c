@@ -406,7 +406,7 @@ static void test_targets(void **state)
 			    "targets[1].indicator");
 	fx_assert_unchanged(f, &before);
 	/* A scoped writer may not set another province's targets. */
-	struct dt_scope sc = { 210000, 0, 0 };
+	struct dt_scope sc = { 210000, 0, 0, 0 };
 	struct dt_actor a = { "liaoning", NULL, &sc };
 	json_t *other = json_pack("[{s:s, s:f}]", "indicator", "pass_rate", "value", 45.0);
 	assert_int_equal(dt_store_targets_set(f->s, &a, 220100, 2026, other, NULL, &f->err),
@@ -1090,7 +1090,7 @@ static void test_alerts(void **state)
 			 DT_OK);
 	assert_int_equal(again, 1);
 	/* Outside the scope an alert is not found; alerts are not written through CRUD. */
-	struct dt_scope other = { 220000, 0, 0 };
+	struct dt_scope other = { 220000, 0, 0, 0 };
 	assert_int_equal(
 		dt_store_alert_act(f->s, &f->actor, &other, id, "ack", NULL, NULL, &f->err),
 		DT_ENOTFOUND);

@@ -421,12 +421,12 @@ static void test_alert_readers(void **state)
 		struct dt_scope scope;
 		unsigned reads; /* bit k: alert a[k] */
 	} who[] = {
-		{ { 0, w.ent, 0 }, 1u << 0 | 1u << 1 },
-		{ { 0, w.sch, 0 }, 1u << 1 },
-		{ { 0, other, 0 }, 1u << 2 },
-		{ { 0, 0, w.trainee }, 1u << 1 },
-		{ { 210100, 0, 0 }, 0xf },
-		{ { 220000, 0, 0 }, 0 },
+		{ { 0, w.ent, 0, 0 }, 1u << 0 | 1u << 1 },
+		{ { 0, w.sch, 0, 0 }, 1u << 1 },
+		{ { 0, other, 0, 0 }, 1u << 2 },
+		{ { 0, 0, w.trainee, 0 }, 1u << 1 },
+		{ { 210100, 0, 0, 0 }, 0xf },
+		{ { 220000, 0, 0, 0 }, 0 },
 	};
 	for (size_t i = 0; i < DT_ARRAY_SIZE(who); i++) {
 		/* the list and the single read agree with the rule */
@@ -449,7 +449,7 @@ static void test_alert_readers(void **state)
 			json_decref(o);
 		}
 	}
-	assert_int_equal(listed(f, &(struct dt_scope){ 0, 0, 0 }, a, 4), 0xf); /* all still open */
+	assert_int_equal(listed(f, &(struct dt_scope){ 0 }, a, 4), 0xf); /* all still open */
 	struct dt_query q = { .filters = (const char *[]){ "status", "open" }, .nfilters = 1 };
 	int64_t n_open = 0;
 	assert_int_equal(dt_store_count(f->s, NULL, "alert", &q, &n_open, &f->err), DT_OK);

@@ -100,14 +100,14 @@ static void test_publish(void **state)
 		int region;
 		enum dt_err want;
 	} cases[] = {
-		{ "province", { 210000, 0, 0 }, 210100, DT_OK },
-		{ "province", { 210000, 0, 0 }, 220100, DT_ENOTFOUND },
-		{ "province", { 210000, 0, 0 }, 210200, DT_ENOTFOUND }, /* no pilot */
-		{ "city", { 210100, 0, 0 }, 210100, DT_EDENIED },
-		{ "city", { 210100, 0, 0 }, 220100, DT_ENOTFOUND },
-		{ "school", { 210100, 7, 0 }, 210100, DT_ENOTFOUND },
-		{ "national", { 0, 0, 0 }, 220100, DT_OK },
-		{ "inspector", { 0, 0, 0 }, 220100, DT_EDENIED },
+		{ "province", { 210000, 0, 0, 0 }, 210100, DT_OK },
+		{ "province", { 210000, 0, 0, 0 }, 220100, DT_ENOTFOUND },
+		{ "province", { 210000, 0, 0, 0 }, 210200, DT_ENOTFOUND }, /* no pilot */
+		{ "city", { 210100, 0, 0, 0 }, 210100, DT_EDENIED },
+		{ "city", { 210100, 0, 0, 0 }, 220100, DT_ENOTFOUND },
+		{ "school", { 210100, 7, 0, 0 }, 210100, DT_ENOTFOUND },
+		{ "national", { 0, 0, 0, 0 }, 220100, DT_OK },
+		{ "inspector", { 0, 0, 0, 0 }, 220100, DT_EDENIED },
 	};
 	int published = 0;
 	for (size_t i = 0; i < DT_ARRAY_SIZE(cases); i++) {
@@ -152,14 +152,14 @@ static void test_publish(void **state)
 		assert_true(fabs(sum - json_number_value(json_object_get(snap, "score"))) < 1e-6);
 	assert_int_equal(json_integer_value(json_object_get(snap, "ranked")), 2);
 	/* scope on reading: a province sees its own only */
-	struct dt_scope ln = { 210000, 0, 0 };
+	struct dt_scope ln = { 210000, 0, 0, 0 };
 	json_t *mine = NULL;
 	assert_int_equal(dt_store_publication_list(f->s, &ln, 0, false, false, &mine, &f->err),
 			 DT_OK);
 	assert_int_equal(json_array_size(mine), 1);
 	int64_t id = json_integer_value(json_object_get(json_array_get(mine, 0), "id"));
 	/* withdraw: the city may not, the province may, once */
-	struct dt_scope sy = { 210100, 0, 0 };
+	struct dt_scope sy = { 210100, 0, 0, 0 };
 	struct dt_actor city = { "city", NULL, &sy }, prov = { "prov", NULL, &ln };
 	json_t *w = NULL;
 	assert_int_equal(dt_engine_withdraw(f->s, &city, "city", id, &w, &f->err), DT_EDENIED);

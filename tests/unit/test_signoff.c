@@ -174,7 +174,7 @@ static void test_batch_all_or_nothing(void **state)
 		ids[n] = entry(f, x.c2, d, "company"), owner[n++] = 2;
 	}
 	ids[n] = entry(f, x.c1, 0, "school"), owner[n++] = 0;
-	struct dt_scope scope = { 0, x.w.ent, 0 };
+	struct dt_scope scope = { .org_id = x.w.ent };
 	struct dt_actor wang = { "wang", NULL, &scope };
 	struct dt_store_signer sw = { DT_SIGNER_ENTERPRISE, x.a1, false };
 	int signed_batches = 0, refused = 0;

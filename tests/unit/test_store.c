@@ -1881,7 +1881,7 @@ static void test_pagination_property(void **state)
 			sortable[ns++] = e->fields[i].name;
 	assert_true(ns >= 5);
 	const char *filters[][2] = { { NULL, NULL }, { "kind", "school" }, { "region", "210000" } };
-	const struct dt_scope scopes[] = { { 0, 0, 0 }, { 210100, 0, 0 } };
+	const struct dt_scope scopes[] = { { 0, 0, 0, 0 }, { 210100, 0, 0, 0 } };
 	unsigned seed = 20261126;
 	for (int round = 0; round < 200; round++) {
 		seed = seed * 1103515245u + 12345u;
@@ -1934,8 +1934,8 @@ static void test_scope(void **state)
 	struct fx *f = *state;
 	int64_t in = fx_org(f, "enterprise", 210102, "沈阳企业");
 	int64_t out = fx_org(f, "enterprise", 220102, "长春企业");
-	struct dt_scope shenyang = { 210100, 0, 0 }, liaoning = { 210000, 0, 0 },
-			nation = { 0, 0, 0 };
+	struct dt_scope shenyang = { 210100, 0, 0, 0 }, liaoning = { 210000, 0, 0, 0 },
+			nation = { 0, 0, 0, 0 };
 	assert_int_equal(get_rc(f, &shenyang, "organization", in), DT_OK);
 	assert_int_equal(get_rc(f, &shenyang, "organization", out), DT_ENOTFOUND);
 	assert_int_equal(get_rc(f, &liaoning, "organization", out), DT_ENOTFOUND);
@@ -1968,8 +1968,9 @@ static void test_scope(void **state)
 	struct fx_world w2 = fx_world(f);
 	int64_t con2 = fx_active_contract(f, &w2);
 	int64_t entry2 = fx_create(f, "record_entry", entry_in(con2, "2026-11-02", "school", 8));
-	struct dt_scope ent = { 0, w.ent, 0 }, sch = { 0, w.sch, 0 }, tr = { 0, 0, w.trainee },
-			ent_sy = { 210100, w.ent, 0 }, ent_cc = { 220100, w.ent, 0 };
+	struct dt_scope ent = { 0, w.ent, 0, 0 }, sch = { 0, w.sch, 0, 0 },
+			tr = { 0, 0, w.trainee, 0 }, ent_sy = { 210100, w.ent, 0, 0 },
+			ent_cc = { 220100, w.ent, 0, 0 };
 	assert_int_equal(get_rc(f, &ent, "contract", con), DT_OK);
 	assert_int_equal(get_rc(f, &sch, "contract", con), DT_OK);
 	assert_int_equal(get_rc(f, &tr, "contract", con), DT_OK);
@@ -2024,6 +2025,131 @@ static void test_scope(void **state)
 			 DT_OK);
 }
 
+/* An assessment of @contract by @actor's scope (its assessor forced or given by @assessor). */
+static int assess_as(struct fx *f, const struct dt_scope *sc, int64_t contract, int64_t assessor,
+		     int64_t *id)
+{
+	json_t *in = json_pack("{s:I, s:s, s:s, s:s}", "contract_id", (json_int_t)contract, "kind",
+			       "intermediate", "date", "2026-11-02", "result", "pass");
+	if (assessor)
+		json_object_set_new(in, "assessor_id", json_integer(assessor));
+	struct dt_actor a = { "assessor", NULL, sc };
+	json_t *out = NULL;
+	dt_strbuf_reset(&f->err);
+	int rc = dt_store_create(f->s, &a, "assessment", in, &out, &f->err);
+	if (rc == DT_OK && id)
+		*id = fx_int(out, "id");
+	json_decref(in);
+	json_decref(out);
+	return rc;
+}
+
+/*
+ * An assessment body's staff (the assessor rule of crud.c): the contracts
+ * in force or completed in its region and nothing of their parties but
+ * through them; the assessments its body recorded; assessments it records
+ * name its body (another body is refused); outside that, every read and
+ * change is "not found".  The account's scope carries the body's region.
+ */
+static void test_assessor_scope(void **state)
+{
+	struct fx *f = *state;
+	struct fx_world w = fx_world(f), w2 = fx_world(f);
+	int64_t con = fx_active_contract(f, &w);
+	int64_t draft = fx_create(f, "contract", fx_contract_in(&w2, "2026-09-01", "2029-08-31"));
+	int64_t sy = fx_org(f, "assessment_body", 210100, "沈阳市职业技能鉴定指导中心");
+	int64_t cc = fx_org(f, "assessment_body", 220100, "长春市职业技能鉴定指导中心");
+	const struct dt_scope a = { .org_id = sy, .assessor_region = 210100 };
+	const struct dt_scope b = { .org_id = cc, .assessor_region = 220100 };
+	/* the contracts of its region in force; not a draft, not another region's */
+	assert_int_equal(get_rc(f, &a, "contract", con), DT_OK);
+	assert_int_equal(get_rc(f, &a, "contract", draft), DT_ENOTFOUND);
+	assert_int_equal(get_rc(f, &b, "contract", con), DT_ENOTFOUND);
+	json_t *items = list_filtered(f, &a, "contract", NULL, NULL);
+	assert_int_equal(json_array_size(items), 1);
+	assert_true(list_has(items, con));
+	json_decref(items);
+	assert_int_equal(count_filtered(f, &b, "contract", NULL, NULL), 0);
+	/* nothing of the parties themselves: their names come with the contract */
+	assert_int_equal(get_rc(f, &a, "trainee", w.trainee), DT_ENOTFOUND);
+	assert_int_equal(get_rc(f, &a, "organization", w.ent), DT_ENOTFOUND);
+	assert_int_equal(get_rc(f, &a, "programme", w.prog), DT_ENOTFOUND);
+	assert_int_equal(count_filtered(f, &a, "trainee", NULL, NULL), 0);
+	json_t *parties = NULL;
+	assert_int_equal(dt_store_contract_parties(f->s, &a, con, &parties, &f->err), DT_OK);
+	assert_string_equal(fx_str(json_object_get(parties, "enterprise"), "name"), "沈阳机床");
+	json_decref(parties);
+	assert_int_equal(dt_store_contract_parties(f->s, &b, con, &parties, &f->err), DT_ENOTFOUND);
+	assert_int_equal(get_rc(f, &a, "organization", sy), DT_OK);
+	assert_int_equal(get_rc(f, &a, "pilot", 1), DT_ENOTFOUND);
+	/* its assessment names its body, whatever the input leaves out */
+	int64_t mine = 0;
+	assert_int_equal(assess_as(f, &a, con, 0, &mine), DT_OK);
+	json_t *rec = NULL;
+	assert_int_equal(dt_store_get(f->s, &a, "assessment", mine, 0, &rec, &f->err), DT_OK);
+	assert_int_equal(fx_int(rec, "assessor_id"), sy);
+	json_decref(rec);
+	/* another body named, a contract outside: refused, nothing written */
+	struct fx_snap snap = fx_snapshot(f);
+	assert_int_equal(assess_as(f, &a, con, cc, NULL), DT_EINVAL);
+	assert_problem(f, "assessor_id", "assessment.assessor_own");
+	assert_int_not_equal(assess_as(f, &b, con, 0, NULL), DT_OK);
+	assert_int_not_equal(assess_as(f, &a, draft, 0, NULL), DT_OK);
+	fx_assert_unchanged(f, &snap);
+	/* a party's assessment naming the other body: that body reads it, this one does not */
+	int64_t theirs = fx_create(f, "assessment",
+				   json_pack("{s:I, s:s, s:s, s:s, s:I}", "contract_id",
+					     (json_int_t)con, "kind", "final", "date", "2026-11-03",
+					     "result", "pass", "assessor_id", (json_int_t)cc));
+	assert_int_equal(get_rc(f, &a, "assessment", theirs), DT_ENOTFOUND);
+	assert_int_equal(get_rc(f, &b, "assessment", theirs), DT_OK);
+	items = list_filtered(f, &a, "assessment", NULL, NULL);
+	assert_int_equal(json_array_size(items), 1);
+	assert_true(list_has(items, mine));
+	json_decref(items);
+	/* it changes its own (in its region), not another body's; never an outcome */
+	json_t *patch = json_pack("{s:f}", "score", 81.5);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, &a, "assessment", mine, patch, NULL, &f->err),
+		DT_OK);
+	snap = fx_snapshot(f);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, &a, "assessment", theirs, patch, NULL, &f->err),
+		DT_ENOTFOUND);
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, &b, "assessment", theirs, patch, NULL, &f->err),
+		DT_EDENIED); /* its body's, which it reads, of a contract outside its region */
+	assert_int_equal(dt_store_delete(f->s, &f->actor, &a, "assessment", theirs, &f->err),
+			 DT_ENOTFOUND);
+	fx_assert_unchanged(f, &snap);
+	json_decref(patch);
+	assert_int_equal(count_filtered(f, &a, "outcome", NULL, NULL), 0);
+	assert_int_equal(count_filtered(f, &a, "record_entry", NULL, NULL), 0);
+	assert_int_equal(count_filtered(f, &a, "alert", NULL, NULL), 0);
+
+	/* the account: its scope is the body, with the body's region */
+	assert_int_equal(dt_store_account_add(f->s, &f->actor, "jianding", "assessor", "org:99999",
+					      "correct horse battery", NULL, &f->err),
+			 DT_EINVAL);
+	char org[32];
+	snprintf(org, sizeof(org), "org:%lld", (long long)w.ent);
+	assert_int_equal(dt_store_account_add(f->s, &f->actor, "jianding", "assessor", org,
+					      "correct horse battery", NULL, &f->err),
+			 DT_EINVAL); /* an enterprise is no assessment body */
+	snprintf(org, sizeof(org), "org:%lld", (long long)sy);
+	assert_int_equal(dt_store_account_add(f->s, &f->actor, "jianding", "assessor", org,
+					      "correct horse battery", NULL, &f->err),
+			 DT_OK);
+	struct dt_account acc;
+	char hash[DT_PWHASH_LEN];
+	assert_int_equal(dt_store_account_secret(f->s, "jianding", &acc, hash, &f->err), DT_OK);
+	assert_string_equal(acc.role, "assessor");
+	assert_int_equal(acc.scope.org_id, sy);
+	assert_int_equal(acc.scope.assessor_region, 210100);
+	assert_int_equal(acc.scope.region, 0);
+	assert_int_equal(acc.scope.trainee_id, 0);
+}
+
 /*
  * Every entity has a scope rule, and the party rules cover every party kind:
  * the table is checked as a whole.  A kind without a rule gives a scoped
@@ -2043,7 +2169,11 @@ static void test_scope_rules(void **state)
 			fail_msg("entity %s has no scope rule", e->name);
 
 	const struct dt_scope scopes[] = {
-		{ 210100, 0, 0 }, { 0, 7, 0 }, { 0, 0, 7 }, { 210000, 7, 0 }
+		{ 210100, 0, 0, 0 },
+		{ 0, 7, 0, 0 },
+		{ 0, 0, 7, 0 },
+		{ 210000, 7, 0, 0 },
+		{ 0, 7, 0, 210100 } /* an assessment body's staff */
 	};
 	struct dt_entity unset = dt_entities[0], stray = dt_entities[0];
 	unset.name = "walk_unset";
@@ -2114,10 +2244,9 @@ static void test_area_scope(void **state)
 				: 0;
 	}
 	struct fx_world w = fx_world(f);
-	const struct dt_scope scopes[] = {
-		{ 210000, 0, 0 }, { 210100, 0, 0 }, { 210102, 0, 0 },
-		{ 220100, 0, 0 }, { 0, w.sch, 0 },  { 0, 0, w.trainee }
-	};
+	const struct dt_scope scopes[] = { { 210000, 0, 0, 0 }, { 210100, 0, 0, 0 },
+					   { 210102, 0, 0, 0 }, { 220100, 0, 0, 0 },
+					   { 0, w.sch, 0, 0 },  { 0, 0, w.trainee, 0 } };
 	struct fx_snap snap = fx_snapshot(f);
 	for (size_t si = 0; si < DT_ARRAY_SIZE(scopes); si++) {
 		const struct dt_scope *sc = &scopes[si];
@@ -2165,7 +2294,7 @@ static void test_area_scope(void **state)
 	}
 	fx_assert_unchanged(f, &snap);
 	/* Deleting what is its own works. */
-	const struct dt_scope shenyang = { 210100, 0, 0 };
+	const struct dt_scope shenyang = { 210100, 0, 0, 0 };
 	assert_int_equal(dt_store_delete(f->s, &f->actor, &shenyang, "target", target[3], &f->err),
 			 DT_OK);
 }
@@ -2177,7 +2306,7 @@ static void test_party_writes(void **state)
 	struct fx_world w = fx_world(f);
 	fx_active_contract(f, &w);
 	int64_t body = fx_org(f, "assessment_body", 220102, "长春鉴定中心");
-	const struct dt_scope sch = { 0, w.sch, 0 };
+	const struct dt_scope sch = { 0, w.sch, 0, 0 };
 	struct fx_snap snap = fx_snapshot(f);
 	assert_int_equal(get_rc(f, &sch, "organization", w.ent), DT_OK);
 	assert_int_equal(get_rc(f, &sch, "organization", body), DT_OK);
@@ -2327,7 +2456,7 @@ static void test_lookups_and_check(void **state)
 	assert_non_null(strstr(report.buf, "indicator aggregates: ok"));
 	dt_strbuf_release(&report);
 	json_t *rows = NULL;
-	struct dt_scope sy = { 210100, 0, 0 }, cc = { 220100, 0, 0 };
+	struct dt_scope sy = { 210100, 0, 0, 0 }, cc = { 220100, 0, 0, 0 };
 	assert_int_equal(dt_store_report(f->s, "summary", &sy, &rows, &f->err), DT_OK);
 	assert_int_equal(json_array_size(rows), 1);
 	json_t *r = json_array_get(rows, 0);
@@ -2367,7 +2496,7 @@ static void test_region_moves_along(void **state)
 	assert_string_equal(fx_str(o, "region"), "210103");
 	json_decref(o);
 	/* A Shenyang scope no longer sees the contract. */
-	struct dt_scope sy = { 210100, 0, 0 };
+	struct dt_scope sy = { 210100, 0, 0, 0 };
 	assert_int_equal(dt_store_get(f->s, &sy, "contract", c, 0, &o, &f->err), DT_ENOTFOUND);
 }
 
@@ -2400,7 +2529,7 @@ static void test_scoped_writer(void **state)
 {
 	struct fx *f = *state;
 	struct fx_world w = fx_world(f), w2 = fx_world(f);
-	struct dt_scope ent = { 0, w.ent, 0 };
+	struct dt_scope ent = { 0, w.ent, 0, 0 };
 	struct dt_actor a = { "enterprise-user", NULL, &ent };
 	/* Another organisation's trainee is no trainee to this writer. */
 	json_t *in = fx_contract_in(&w, "2026-09-01", "2029-08-31");
@@ -2422,7 +2551,7 @@ static void test_scoped_writer(void **state)
 	json_decref(t);
 	assert_int_equal(dt_store_get(f->s, &ent, "trainee", tid, 0, &t, &f->err), DT_OK);
 	json_decref(t);
-	struct dt_scope other = { 0, w2.ent, 0 };
+	struct dt_scope other = { 0, w2.ent, 0, 0 };
 	assert_int_equal(dt_store_get(f->s, &other, "trainee", tid, 0, &t, &f->err), DT_ENOTFOUND);
 	/* ... and, once the school is its partner, sign that trainee up there. */
 	in = fx_contract_in(&w, "2026-09-01", "2029-08-31");
@@ -2549,7 +2678,7 @@ static void test_get_text_oracle(void **state)
 	}
 	assert_true(compared > 13);
 	/* Outside the scope it is not found, as for dt_store_get(). */
-	struct dt_scope cc = { 220100, 0, 0 };
+	struct dt_scope cc = { 220100, 0, 0, 0 };
 	struct dt_strbuf text = DT_STRBUF_INIT;
 	assert_int_equal(dt_store_get_text(f->s, &cc, "contract", c, &text, &f->err), DT_ENOTFOUND);
 	assert_int_equal(text.len, 0);
@@ -2578,8 +2707,8 @@ static void test_get_text_sent(void **state)
 	}
 	assert_true(dt_store_get_text_can_send(f->s, "trainee"));
 	const struct dt_scope scopes[] = {
-		{ 0, 0, 0 },     { 210100, 0, 0 },    { 220100, 0, 0 },
-		{ 0, w.ent, 0 }, { 0, 0, w.trainee },
+		{ 0, 0, 0, 0 },     { 210100, 0, 0, 0 },    { 220100, 0, 0, 0 },
+		{ 0, w.ent, 0, 0 }, { 0, 0, w.trainee, 0 },
 	};
 	const struct {
 		const char *entity;
@@ -2805,6 +2934,7 @@ int main(void)
 		T(test_pagination),
 		T(test_pagination_property),
 		T(test_scope),
+		T(test_assessor_scope),
 		T(test_scope_rules),
 		T(test_area_scope),
 		T(test_party_writes),

@@ -448,7 +448,7 @@ static void test_import_like_csv(void **state)
 	is_cell(&sheet, "D2", "和平区");
 	dt_strbuf_adds(&sheet, "<c r=\"E2\"><v>13800000001</v></c></row></sheetData></worksheet>");
 	/* 和平区 is in Shenyang and in Tianjin: a Shenyang official may name it */
-	struct dt_scope sc = { 210100, 0, 0 };
+	struct dt_scope sc = { 210100, 0, 0, 0 };
 	struct dt_actor sy = { "shenyang", NULL, &sc };
 	build_std(&x, NULL, sheet.buf);
 	assert_int_equal(do_import(f, "trainees", x.buf, x.len, NULL, &a), DT_EINVAL);

@@ -208,7 +208,7 @@ function renderForcedChange() {
 function delegates() {
   const u = getSession().user;
   return u.role === 'admin' || ((u.role === 'province' || u.role === 'city') && !!u.scope.region) ||
-    u.role === 'school' || (u.role === 'enterprise' && !!u.org_admin);
+    u.role === 'school' || ((u.role === 'enterprise' || u.role === 'assessor') && !!u.org_admin);
 }
 
 function renderLogin(message) {
@@ -328,7 +328,7 @@ function navItems() {
   // accounts (账号管理): those one manages; one's own for everyone
   if (delegates()) items.push(['/accounts', 'acct.nav']);
   items.push(['/account', 'acct.mine']);
-  if (role() !== 'trainee' && role() !== 'inspector') items.push(['/import', 'nav.import']);
+  if (!['trainee', 'inspector', 'assessor'].includes(role())) items.push(['/import', 'nav.import']);
   return items;
 }
 

@@ -149,6 +149,7 @@ export function forget(entity, id) {
 
 export function clearRefs() {
   cache.clear();
+  parties.clear();
 }
 
 /** The display name of a record of @entity. */
@@ -185,14 +186,42 @@ export async function resolveRefs(entity, rows, names) {
  * contracts of @rows with such a reference.  The names are remembered as
  * name-only records ({id, name, nameOnly: true}): shown as text, not linked.
  */
+const parties = new Map(); // contract id -> Promise<parties|null>
+
+/**
+ * The names contract @id refers to (GET /api/v1/contracts/{id}/parties:
+ * enterprise, school, programme with its occupation_id, trainee), fetched
+ * once; null when the contract is not visible.  An assessment body reads
+ * whom it assesses by these names only, never the trainee's record.
+ */
+export function partiesOf(id) {
+  if (id === null || id === undefined || id === '') return Promise.resolve(null);
+  const key = String(id);
+  if (!parties.has(key)) parties.set(key, get(`/contracts/${encodeURIComponent(id)}/parties`).catch(() => null));
+  return parties.get(key);
+}
+
+/**
+ * Contract @c as a person picks it: "张三 · 沈阳机床 · 车工 (#42)", its
+ * trainee, enterprise and occupation (the programme's name when it has
+ * none); "培养合同 #42" when the names are not visible.
+ */
+export async function contractLabel(c) {
+  const p = await partiesOf(c.id);
+  if (!p) return nameOf('contract', c);
+  const occ = p.programme && p.programme.occupation_id ? await ref('occupation', p.programme.occupation_id) : null;
+  const what = occ ? (currentLang() === 'en' ? (occ.name_en || occ.name_zh) : occ.name_zh) : (p.programme && p.programme.name);
+  return `${[p.trainee && p.trainee.name, p.enterprise && p.enterprise.name, what].filter(Boolean).join(' · ')} (#${c.id})`;
+}
+
 export async function resolveContractNames(rows) {
   const refs = [['enterprise_id', 'organization', 'enterprise'], ['school_id', 'organization', 'school'], ['programme_id', 'programme', 'programme'], ['trainee_id', 'trainee', 'trainee']];
   await Promise.all(rows.map(async (c) => {
     const missing = [];
     for (const [field, entity, part] of refs) if (c[field] !== null && c[field] !== undefined && !(await ref(entity, c[field]))) missing.push([entity, part]);
     if (!missing.length) return;
-    let p = null;
-    try { p = await get(`/contracts/${encodeURIComponent(c.id)}/parties`); } catch { return; }
+    const p = await partiesOf(c.id);
+    if (!p) return;
     for (const [entity, part] of missing) {
       const r = p[part];
       if (r && r.name) cache.set(`${entity}:${r.id}`, Promise.resolve({ id: r.id, name: r.name, nameOnly: true }));

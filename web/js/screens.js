@@ -61,6 +61,8 @@ export function registryScreens() {
   const r = role();
   const all = Object.keys(REGISTRY).filter((s) => s !== 'pilots');
   if (r === 'trainee') return ['contracts'];
+  // an assessment body: the contracts it may assess and the assessments it recorded
+  if (r === 'assessor') return ['contracts', 'assessments'];
   if (r === 'school') return all.filter((s) => s !== 'demands');
   return all;
 }

@@ -19,7 +19,7 @@ export function delegates() {
   const s = getSession();
   const r = role();
   return r === 'admin' || ((r === 'province' || r === 'city') && !!s?.user.scope.region) ||
-    r === 'school' || (r === 'enterprise' && !!s?.user.org_admin);
+    r === 'school' || ((r === 'enterprise' || r === 'assessor') && !!s?.user.org_admin);
 }
 
 // ---- small forms whose errors the server names by field ----
@@ -89,7 +89,7 @@ function showCode(login, code, expires) {
 
 // ---- the list ----
 
-const ROLES = ['admin', 'national', 'province', 'city', 'inspector', 'school', 'enterprise', 'trainee'];
+const ROLES = ['admin', 'national', 'province', 'city', 'inspector', 'school', 'enterprise', 'assessor', 'trainee'];
 
 function status(a) {
   if (a.disabled) return h('span', { class: 'badge acct-off' }, t('acct.disabled'));
@@ -134,9 +134,10 @@ export async function accountsView(ctx) {
 function rolesFor() {
   switch (role()) {
     case 'admin': return ROLES;
-    case 'province': case 'city': return ['province', 'city', 'inspector', 'school', 'enterprise'].filter((r) => role() === 'province' || r !== 'province');
+    case 'province': case 'city': return ['province', 'city', 'inspector', 'school', 'enterprise', 'assessor'].filter((r) => role() === 'province' || r !== 'province');
     case 'school': return getSession().user.org_admin ? ['school', 'trainee'] : ['trainee'];
     case 'enterprise': return ['enterprise'];
+    case 'assessor': return ['assessor'];
     default: return [];
   }
 }

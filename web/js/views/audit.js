@@ -63,7 +63,7 @@ export async function auditView(ctx) {
         h('tbody', null, page.items.map((e) => h('tr', null,
           h('td', { class: 'num' }, String(e.id)),
           h('td', null, dateTime(e.ts)),
-          h('td', null, actorWords(e.actor)),
+          h('td', null, actorWords(e.actor, e.actor_name)),
           h('td', { title: e.action }, actionWords(e)),
           h('td', null, record(e)),
           h('td', null, diff(e.before, e.after) || '—')))))) : h('p', { class: 'empty' }, t('list.empty')),

@@ -8,7 +8,7 @@
 import { ApiError, get, qs } from '../api.js';
 import { h, nextId, replace } from '../dom.js';
 import { date, dateTime, has, num, t } from '../i18n.js';
-import { coarse, fieldLabel, getSession, nameOf, pluralOf, ref } from '../model.js';
+import { coarse, contractLabel, fieldLabel, getSession, nameOf, pluralOf, ref } from '../model.js';
 import { screenOf } from '../screens.js';
 
 // ---- live announcements ----
@@ -62,11 +62,11 @@ export function actionWords(e) {
   return e.action;
 }
 
-/** Who did it: a sign-in's login, the command line's user in words. */
-export function actorWords(actor) {
+/** Who did it: the person's name with the sign-in's login ("张伟 (school)"), the command line's user in words. */
+export function actorWords(actor, name) {
   if (!actor) return '—';
   if (actor.startsWith('cli:')) return t('audit.cli', { who: actor.slice(4) });
-  return actor;
+  return name ? `${name} (${actor})` : actor;
 }
 
 // ---- headings, badges, values ----
@@ -271,10 +271,14 @@ export function refPicker(entity, f, value, { id, err, hint, readonly, filter })
     let chosen = null;
     if (current !== null && !have.has(Number(current))) chosen = await ref(f.ref, current);
     if (my !== seq) return;
+    // a contract by whom and where it trains (model.js contractLabel), not by its number alone
+    const names = f.ref === 'contract' ? new Map(await Promise.all([chosen, ...items].filter(Boolean).map(async (r) => [r.id, await contractLabel(r)]))) : null;
+    if (my !== seq) return;
+    const name = (r) => (names ? names.get(r.id) : nameOf(f.ref, r) + (f.ref === 'trainee' ? ` · ${r.national_id}` : ''));
     replace(sel,
       h('option', { value: '' }, items.length || chosen ? t('common.choose') : t('form.noMatch')),
-      chosen ? h('option', { value: chosen.id, selected: true }, nameOf(f.ref, chosen)) : null,
-      items.map((r) => h('option', { value: r.id, selected: Number(current) === r.id }, nameOf(f.ref, r) + (f.ref === 'trainee' ? ` · ${r.national_id}` : ''))));
+      chosen ? h('option', { value: chosen.id, selected: true }, name(chosen)) : null,
+      items.map((r) => h('option', { value: r.id, selected: Number(current) === r.id }, name(r))));
   }
   let timer;
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => fill(search.value.trim()), 200); });

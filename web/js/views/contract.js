@@ -31,7 +31,7 @@ async function timeline(c) {
     try {
       const page = await get(`/audit${qs({ entity: 'contract', entity_id: c.id, limit: 100 })}`);
       for (const e of page.items.slice().reverse()) {
-        events.push({ at: e.ts, what: actionWords(e), who: actorWords(e.actor), party: partyOf(e) });
+        events.push({ at: e.ts, what: actionWords(e), who: actorWords(e.actor, e.actor_name), party: partyOf(e) });
       }
       return events;
     } catch { /* fall back to the contract's own stamps */ }
@@ -84,7 +84,7 @@ async function assessmentsPanel(c) {
   const ended = ['completed', 'dissolved'].includes(c.status);
   const links = [];
   if (can('assess') && ['active', 'completed'].includes(c.status)) links.push(h('a', { class: 'btn small', href: `/assessments/new?contract_id=${c.id}`, 'data-test': 'new-assessment' }, t('new.assessments')));
-  if (can('assess') && ended && !os.items.length) links.push(h('a', { class: 'btn small', href: `/outcomes/new?contract_id=${c.id}`, 'data-test': 'new-outcome' }, t('new.outcomes')));
+  if (can('outcome') && ended && !os.items.length) links.push(h('a', { class: 'btn small', href: `/outcomes/new?contract_id=${c.id}`, 'data-test': 'new-outcome' }, t('new.outcomes')));
   return h('section', { class: 'panel', 'aria-labelledby': 'c-assess', 'data-test': 'assessments' },
     h('h2', { id: 'c-assess' }, t('assess.panel')),
     as.items.length ? h('ul', { class: 'links' }, as.items.map((a) => h('li', null,
@@ -201,7 +201,8 @@ export async function contractView(ctx) {
       pageHead(title, {
         crumbs: [['/contracts', t('nav.contracts')]],
         sub: [trainee ? trainee.name : '', ' · ', badge('status', c.status)],
-        actions: [h('a', { class: 'btn', href: `/contracts/${c.id}/record-book` }, t('nav.recordBook')),
+        // (an assessment body reads the contract, not its record book or documents: none offered)
+        actions: role() === 'assessor' ? [] : [h('a', { class: 'btn', href: `/contracts/${c.id}/record-book` }, t('nav.recordBook')),
           // printed documents (PDF, GET /api/v1/contracts/{id}/pdf and book.pdf)
           h('a', { class: 'btn', href: `/api/v1/contracts/${c.id}/pdf${qs({ lang: currentLang() })}`, download: '', title: t('pdf.contractHint'), 'data-test': 'pdf-contract' }, t('pdf.contract')),
           h('a', { class: 'btn', href: `/api/v1/contracts/${c.id}/book.pdf${qs({ lang: currentLang() })}`, download: '', title: t('pdf.bookHint'), 'data-test': 'pdf-book' }, t('pdf.book'))],

@@ -3,13 +3,14 @@
 // target, attainment and trend; monthly trend lines; bars per sub-region;
 // company vs school hours; the ranking of pilot cities; open alerts; and a
 // drill-down nation → province → city.  Schools, enterprises and trainees
-// see their workbench: what waits for them.  Missing monitoring endpoints
+// see their workbench: what waits for them; an assessment body the
+// contracts it may assess and the assessments it recorded.  Missing monitoring endpoints
 // give a clear "no data" state, never a broken page.
 
 import { get, qs } from '../api.js';
 import { h } from '../dom.js';
 import { currentLang, date, num, pct, t, unitValue } from '../i18n.js';
-import { getSession, nameOf, ref, resolveRefs, role } from '../model.js';
+import { contractLabel, fieldsOf, getSession, nameOf, ref, resolveRefs, role } from '../model.js';
 import { isGov, myParty } from '../screens.js';
 import { lineChart, barChart, meter, sparkline } from '../charts.js';
 import { dashboardRequests } from '../boot.js';
@@ -39,6 +40,7 @@ async function regionPath(code) {
 }
 
 export async function dashboardView(ctx) {
+  if (role() === 'assessor') return assessorBench();
   if (!isGov()) return workbench(ctx);
   const s = getSession();
   const q = ctx.query;
@@ -235,6 +237,40 @@ export async function dashboardView(ctx) {
         h('section', { class: 'panel', 'aria-labelledby': 'd-alerts' }, h('h2', { id: 'd-alerts' }, t('dash.openAlerts')), alertList,
           h('p', null, h('a', { href: '/alerts' }, t('dash.allAlerts'))))),
       subs),
+  };
+}
+
+// ---- the workbench of an assessment body (评价机构) ----
+
+/** The contracts of its region in force (whom it may assess) and the assessments its body recorded. */
+async function assessorBench() {
+  const s = getSession();
+  const [recent, active] = await Promise.all([
+    get(`/assessments${qs({ sort: '-date', limit: 10, total: 1 })}`),
+    get(`/contracts${qs({ status: 'active', sort: '-id', limit: 10, total: 1 })}`),
+  ]);
+  const labels = new Map(await Promise.all([...active.items, ...recent.items.map((a) => ({ id: a.contract_id }))]
+    .map(async (c) => [c.id, await contractLabel(c)])));
+  const af = fieldsOf('assessment');
+  const cell = (a, name) => value('assessment', af.find((x) => x.name === name), a);
+  const title = t('work.titleAssessor');
+  return {
+    title,
+    node: h('div', { class: 'page work' },
+      pageHead(title, { sub: s.scopeName }),
+      h('div', { class: 'cards' },
+        h('a', { class: 'card', href: '/contracts?status=active' }, h('p', { class: 'card-title' }, t('work.toAssess')), h('p', { class: 'card-value' }, num(active.total ?? active.items.length))),
+        h('a', { class: 'card', href: '/assessments' }, h('p', { class: 'card-title' }, t('work.assessed')), h('p', { class: 'card-value' }, num(recent.total ?? recent.items.length)))),
+      h('div', { class: 'grid2' },
+        h('section', { class: 'panel', 'aria-labelledby': 'w-assess', 'data-test': 'to-assess' }, h('h2', { id: 'w-assess' }, t('work.toAssess')),
+          active.items.length ? h('ul', { class: 'links' }, active.items.map((c) => h('li', null,
+            h('a', { href: `/contracts/${c.id}` }, labels.get(c.id)), ' ',
+            h('a', { class: 'btn small', href: `/assessments/new?contract_id=${c.id}` }, t('new.assessments'))))) : h('p', { class: 'empty' }, t('work.nothing')),
+          h('p', null, h('a', { href: '/contracts?status=active' }, t('work.allActive')))),
+        h('section', { class: 'panel', 'aria-labelledby': 'w-assessed', 'data-test': 'assessed' }, h('h2', { id: 'w-assessed' }, t('work.assessed')),
+          recent.items.length ? h('ul', { class: 'links' }, recent.items.map((a) => h('li', null,
+            h('a', { href: `/assessments/${a.id}` }, cell(a, 'date'), ' · ', cell(a, 'kind')), ' · ', cell(a, 'result'), ' · ', labels.get(a.contract_id)))) : h('p', { class: 'empty' }, t('work.nothing')),
+          h('p', null, h('a', { href: '/assessments' }, t('work.allAssessed')))))),
   };
 }
 

@@ -8,7 +8,7 @@ import { ApiError, del, get, patch, post, qs } from '../api.js';
 import { h } from '../dom.js';
 import { date, num, t } from '../i18n.js';
 import { parseNatid } from '../natid.js';
-import { can, canWrite, fieldsOf, forget, getSession, nameOf, ref, remember, resolveContractNames, resolveRefs, role } from '../model.js';
+import { can, canWrite, fieldsOf, forget, getSession, nameOf, partiesOf, ref, remember, resolveContractNames, resolveRefs, role } from '../model.js';
 import { REGISTRY, isGov, kindOf, registryScreens, screenOf } from '../screens.js';
 import { control, enumLabel, exportLinks, form, label, numberedPager, pageHead, table, toast, value } from './common.js';
 
@@ -104,10 +104,11 @@ export async function listView(ctx) {
     };
   });
   if (load) cols.push({ label: t('mentor.trainees'), num: true, render: (r) => String(load.get(r.id) ?? 0) });
-  // assessments and outcomes: the trainee of each one's contract (the contracts are cached by now)
+  // assessments and outcomes: the trainee of each one's contract, by the contract's names
+  // (an assessment body reads no trainee records)
   if (d.columns[0] === 'contract_id') {
-    const trainees = await Promise.all(page.items.map(async (r) => { const c = await ref('contract', r.contract_id); return c ? ref('trainee', c.trainee_id) : null; }));
-    const byRow = new Map(page.items.map((r, i) => [r, trainees[i]]));
+    const names = await Promise.all(page.items.map((r) => partiesOf(r.contract_id)));
+    const byRow = new Map(page.items.map((r, i) => [r, names[i] && names[i].trainee]));
     cols.splice(1, 0, { label: t('assess.trainee'), render: (r) => (byRow.get(r) ? byRow.get(r).name : '—') });
   }
   if (d.columns[0] !== 'id' && !['name', 'code'].includes(d.columns[0])) {
@@ -354,6 +355,8 @@ export async function formView(ctx) {
   if (s.user.scope.organization_id && !editing) {
     if (role() === 'school') prefill.school_id ??= s.user.scope.organization_id;
     if (role() === 'enterprise') prefill.enterprise_id ??= s.user.scope.organization_id;
+    // an assessment body records its own assessments (the server insists)
+    if (role() === 'assessor') prefill.assessor_id ??= s.user.scope.organization_id;
     const own = await ref('organization', s.user.scope.organization_id);
     // a trainee's household region comes from the ID (below), not from the school's district
     if (own && d.entity !== 'trainee') prefill.region ??= own.region;
