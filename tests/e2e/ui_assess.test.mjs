@@ -291,4 +291,24 @@ test('an assessment body signs in, records an assessment of its city\'s contract
   assert.equal(count('assessment', `contract_id = ${outside.id} AND assessor_id = ${body.id}`), 0);
   assert.deepEqual(page.problems(), []);
   await ctx.close();
+
+  // the same body's staff on a 390 px phone, in English and care mode: its workbench and lists fit
+  const phone = await chrome.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-GB' });
+  const p2 = await newPage(phone);
+  await signIn(p2, srv.base, 'assessor-ui');
+  await p2.click('[data-test="lang"]');
+  await p2.waitForFunction(() => document.documentElement.lang === 'en-GB');
+  await p2.click('[data-test="care"]');
+  await p2.waitForFunction(() => document.documentElement.classList.contains('care'));
+  await go(p2, srv.base, '/');
+  assert.match(await p2.textContent('main h1'), /Assessment workbench/);
+  assert.match(await p2.textContent('[data-test="who"]'), /Assessment body/);
+  for (const url of ['/', '/assessments', `/contracts/${pilot.ids.contract}`]) {
+    await go(p2, srv.base, url);
+    const wide = await p2.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `${url}: ${wide} px wide on a 390 px phone`);
+  }
+  await axe(p2, "the assessment body's screens on a phone, in English, care mode");
+  assert.deepEqual(p2.problems(), []);
+  await phone.close();
 });
