@@ -558,8 +558,7 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 		return DT_EDB;
 	int rc = DT_OK, k;
 	while ((k = dt_db_step(st)) == DT_DB_ROW) {
-		const char *after = dt_db_column_text(st, 1);
-		json_t *o = after ? json_loads(after, 0, NULL) : NULL;
+		json_t *o = dt_audit_payload(dt_db_column_text(st, 1));
 		json_t *ids = json_object_get(o, "ids"), *set = json_object_get(o, "set");
 		json_t *at = json_object_get(o, "at");
 		const char *act = dt_db_column_text(st, 4);

@@ -179,6 +179,14 @@ void dt_audit_diff(json_t *before, json_t *after, json_t **dbefore, json_t **daf
 void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, const char *ts,
 		     int64_t region, json_t *before, json_t *after);
 /**
+ * A stored audit payload (before or after) unpacked: the JSON text of a
+ * packed one (audit.c's head comment, "z<n>:..."), malloc'd; NULL when
+ * @stored is not packed (it is the JSON itself) or does not unpack.
+ */
+char *dt_audit_unpack(const char *stored);
+/** A stored audit payload as JSON (unpacked when packed); NULL for NULL or bad text. */
+json_t *dt_audit_payload(const char *stored);
+/**
  * The hash in column @i of @st's row (an audit hash column: 32 bytes, or
  * the hex text of an event written before migration 007 on SQLite) into
  * @out; false when the column holds no hash.

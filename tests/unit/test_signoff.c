@@ -352,6 +352,40 @@ static void test_carried_over_book(void **state)
 		 "signed_at = '2025-09-03T01:02:03.004Z' AND signed_mentor_id = %lld",
 		 (long long)co[0], (long long)x.m1);
 	assert_int_equal(fx_sql_int(f, sql), 1);
+	/* both batch payloads stored packed; the chain verifies; the audit list shows them whole */
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM audit WHERE id > %lld AND after LIKE 'z%%:%%'",
+		 (long long)before);
+	assert_int_equal(fx_sql_int(f, sql), 2);
+	int64_t checked = 0;
+	if (dt_store_audit_verify(f->s, &checked, &f->err) != DT_OK)
+		fail_msg("verify: %s", f->err.buf);
+	static const char *const acts[] = { "record_entry.create_batch",
+					    "record_entry.signoff_batch" };
+	for (int i = 0; i < 2; i++) {
+		const char *filters[] = { "action", acts[i] };
+		struct dt_query q = { .filters = filters, .nfilters = 1 };
+		json_t *items = NULL;
+		char *next = NULL;
+		assert_int_equal(dt_store_audit_list(f->s, NULL, &q, &items, &next, &f->err),
+				 DT_OK);
+		assert_int_equal(json_array_size(items), 1);
+		json_t *ids =
+			json_object_get(json_object_get(json_array_get(items, 0), "after"), "ids");
+		assert_int_equal(json_array_size(ids), i ? 3 : 5);
+		for (size_t k = 0; k < json_array_size(ids); k++)
+			assert_int_equal(json_integer_value(json_array_get(ids, k)),
+					 i       ? co[k]
+					 : k < 3 ? co[k]
+						 : sc[k - 3]);
+		json_t *times =
+			json_object_get(json_object_get(json_array_get(items, 0), "after"), "at");
+		if (i)
+			assert_string_equal(json_string_value(json_array_get(times, 2)),
+					    "2025-09-09T09:00:00.000Z");
+		json_decref(items);
+		free(next);
+	}
 	struct dt_strbuf report = DT_STRBUF_INIT;
 	if (records_differ(f, &report))
 		fail_msg("records check: %s", report.buf);
