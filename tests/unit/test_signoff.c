@@ -10,6 +10,7 @@
  * records check finds every entry as its events (the batches' included) say.
  */
 #include "store_fixture.h"
+#include "store/store_internal.h"
 
 #include "core/banned.h"
 
@@ -387,6 +388,20 @@ static void test_carried_over_book(void **state)
 		json_decref(items);
 		free(next);
 	}
+	/* a damaged packed payload unpacks to nothing, never to something else */
+	char *back = dt_audit_unpack("z2:eNqrrgUAAXUA+Q");
+	assert_non_null(back);
+	assert_string_equal(back, "{}");
+	free(back);
+	static const char *const damaged[] = { "{}",
+					       "z",
+					       "z:eNqrrgUAAXUA+Q",
+					       "z3:eNqrrgUAAXUA+Q",
+					       "z2:eNqrrgUAAXUA+!",
+					       "z2:AAAAAAAA",
+					       "z99999999999:eNqrrgUAAXUA+Q" };
+	for (size_t i = 0; i < DT_ARRAY_SIZE(damaged); i++)
+		assert_null(dt_audit_unpack(damaged[i]));
 	struct dt_strbuf report = DT_STRBUF_INIT;
 	if (records_differ(f, &report))
 		fail_msg("records check: %s", report.buf);
