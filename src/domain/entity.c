@@ -256,6 +256,24 @@ static const struct dt_field contract_fields[] = {
 	SYS_TIMES,
 };
 
+/* The times of a table that stores them as milliseconds (DT_FF_MS). */
+#define SYS_TIMES_MS                                                                             \
+	{ "created_at",                                                                          \
+	  DT_F_TIME,                                                                             \
+	  DT_FF_SYSTEM | DT_FF_SORT | DT_FF_MS,                                                  \
+	  0,                                                                                     \
+	  0,                                                                                     \
+	  NULL,                                                                                  \
+	  NULL,                                                                                  \
+	  NULL,                                                                                  \
+	  NULL,                                                                                  \
+	  "创建时间",                                                                            \
+	  "Created" },                                                                           \
+	{                                                                                        \
+		"updated_at", DT_F_TIME, DT_FF_SYSTEM | DT_FF_SORT | DT_FF_MS, 0, 0, NULL, NULL, \
+			NULL, NULL, "更新时间", "Updated"                                        \
+	}
+
 static const struct dt_field record_entry_fields[] = {
 	ID_FIELD,
 	{ "contract_id", DT_F_REF, R | I | F, 0, 0, NULL, "contract", NULL, NULL, "合同",
@@ -265,7 +283,8 @@ static const struct dt_field record_entry_fields[] = {
 	{ "hours", DT_F_REAL, R, 0, 24, NULL, NULL, NULL, NULL, "学时", "Hours" },
 	{ "content", DT_F_TEXT, R | Q, 0, 2000, NULL, NULL, NULL, NULL, "学习内容", "Content" },
 	{ "signed_by", DT_F_TEXT, SYS | F, 0, 64, NULL, NULL, NULL, NULL, "签核导师", "Signed by" },
-	{ "signed_at", DT_F_TIME, SYS, 0, 0, NULL, NULL, NULL, NULL, "签核时间", "Signed at" },
+	{ "signed_at", DT_F_TIME, SYS | DT_FF_MS, 0, 0, NULL, NULL, NULL, NULL, "签核时间",
+	  "Signed at" },
 	{ "signed_mentor_id", DT_F_REF, SYS | F, 0, 0, NULL, "mentor", NULL, NULL, "签核导师编号",
 	  "Signing mentor" },
 	{ "signed_account_id", DT_F_INT, SYS, 0, 0, NULL, NULL, NULL, NULL, "签核账号",
@@ -273,7 +292,7 @@ static const struct dt_field record_entry_fields[] = {
 	{ "signed_delegate", DT_F_BOOL, SYS, 0, 0, NULL, NULL, NULL, NULL, "机构代签",
 	  "Signed by a delegate" },
 	REGION_SYS,
-	SYS_TIMES,
+	SYS_TIMES_MS,
 };
 
 static const struct dt_field assessment_fields[] = {

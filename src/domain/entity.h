@@ -56,6 +56,13 @@ enum dt_fflag {
 	 * by them only at that grain; see dt_crud_coarsen().
 	 */
 	DT_FF_QUASI = 1 << 8,
+	/*
+	 * An instant (DT_F_TIME) stored as an integer, milliseconds since
+	 * 1970-01-01 UTC (migration 018: record_entry's times), and shown as
+	 * "YYYY-MM-DDTHH:MM:SS.mmmZ" like every instant: the store converts on
+	 * write (dt_crud_stored) and on read (an INTEGER column of a time).
+	 */
+	DT_FF_MS = 1 << 9,
 };
 
 /* The longest text any field takes: what one Excel cell holds (32,767 characters). */

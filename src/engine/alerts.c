@@ -266,8 +266,12 @@ static enum dt_err on_burst(struct eval *ev, json_t *st, double thr)
 {
 	long long con = (long long)COL_I(st, 0), n = (long long)COL_I(st, 4);
 	double span = COL_F(st, 6);
-	char at[20];
-	china_minute(COL_S(st, 5), at);
+	char at[20], iso[DT_TIME_STRLEN];
+	/* signed_at in milliseconds (migration 018) */
+	json_t *ms = json_array_get(st, 5);
+	if (json_is_integer(ms))
+		dt_time_from_ms(json_integer_value(ms), iso);
+	china_minute(json_is_integer(ms) ? iso : COL_S(st, 5), at);
 	dt_strbuf_addf(&ev->zh,
 		       "合同 %lld: %s 至 %s 的 %lld 条培养记录(跨 %g 天)于 %s 一分钟内签核", con,
 		       COL_S(st, 2), COL_S(st, 3), n, span, at);

@@ -761,7 +761,7 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		for (int c = 7; c <= 8; c++) {
 			const char *t = dt_db_column_text(st, c);
 			json_object_set_new(o, c == 7 ? "before" : "after",
-					    t ? json_loads(t, JSON_DECODE_ANY, NULL) : json_null());
+					    t ? dt_audit_payload(t) : json_null());
 		}
 		/* a create's after whole again */
 		dt_audit_expand(json_string_value(json_object_get(o, "action")),

@@ -40,6 +40,16 @@
  * every reader (the audit list, the records check) sees the whole object; a
  * create that leaves nothing out (the bulk path's) expands to itself.
  *
+ * A batch event's payload (an action "<entity>.<verb>_batch": the gathered
+ * creates, a bulk sign-off) of 256 bytes or more is stored packed, from
+ * migration 018 on: "z<n>:" followed by the zlib stream of its n bytes of
+ * canonical JSON in base64 (standard alphabet, no padding), when that is
+ * shorter; canonical JSON never starts with "z".  Its columns of dates,
+ * times, sites and contents repeat a few values, so it takes a third of the
+ * bytes or less.  The hash is over the text as stored, like every column,
+ * so verifying needs no unpacking; readers (the audit list, the records
+ * check) unpack with dt_audit_unpack().
+ *
  * The hash of event id (format 3) is BLAKE2b-256 (32-byte digest, no key)
  * over the concatenation of these parts, each a 64-bit little-endian length
  * followed by that many bytes (a NULL value: the length 2^64-1 and no
@@ -65,6 +75,7 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <zlib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -352,6 +363,74 @@ void dt_audit_diff(json_t *before, json_t *after, json_t **dbefore, json_t **daf
 	*dafter = da;
 }
 
+/* Whether a payload of event action @verb (as stored) is packed: a batch's (head comment). */
+static bool packed_action(const char *verb)
+{
+	size_t n = strlen(verb);
+	return n > 6 && !strcmp(verb + n - 6, "_batch");
+}
+
+#define PACK_MIN 256
+
+/* @json packed (head comment), or NULL when packing does not make it shorter. */
+static char *pack(const char *json)
+{
+	size_t n = strlen(json);
+	uLongf zn = compressBound((uLong)n);
+	unsigned char *z = n >= PACK_MIN ? malloc(zn) : NULL;
+	char *out = NULL;
+	if (z && compress2(z, &zn, (const Bytef *)json, (uLong)n, 9) == Z_OK) {
+		size_t b64 =
+			sodium_base64_ENCODED_LEN(zn, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+		char head[32];
+		int h = snprintf(head, sizeof(head), "z%zu:", n);
+		if ((size_t)h + b64 - 1 < n && (out = malloc((size_t)h + b64))) {
+			memcpy(out, head, (size_t)h);
+			sodium_bin2base64(out + h, b64, z, zn,
+					  sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+		}
+	}
+	free(z);
+	return out;
+}
+
+char *dt_audit_unpack(const char *stored)
+{
+	if (!stored || stored[0] != 'z')
+		return NULL;
+	char *end;
+	unsigned long long n = strtoull(stored + 1, &end, 10);
+	const char *b64 = end + 1;
+	size_t bn = strlen(b64), zn = 0;
+	/* zlib inflates at most about 1032 to 1: a longer length is a damaged event */
+	if (end == stored + 1 || *end != ':' || n > (unsigned long long)(bn + 16) * 1032)
+		return NULL;
+	unsigned char *z = malloc(bn + 1);
+	char *out = malloc((size_t)n + 1);
+	uLongf on = (uLongf)n;
+	bool ok = z && out &&
+		  !sodium_base642bin(z, bn + 1, b64, bn, NULL, &zn, NULL,
+				     sodium_base64_VARIANT_ORIGINAL_NO_PADDING) &&
+		  uncompress((Bytef *)out, &on, z, (uLong)zn) == Z_OK && on == n;
+	free(z);
+	if (!ok) {
+		free(out);
+		return NULL;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+json_t *dt_audit_payload(const char *stored)
+{
+	if (!stored)
+		return NULL;
+	char *json = dt_audit_unpack(stored);
+	json_t *v = json_loads(json ? json : stored, JSON_DECODE_ANY, NULL);
+	free(json);
+	return v;
+}
+
 /* "INSERT INTO audit(...) VALUES (...), ..." for @n events, into @sql. */
 static void insert_sql(struct dt_strbuf *sql, int n)
 {
@@ -401,6 +480,14 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 		return dt_error(err, DT_EINTERNAL, "internal error: an audit time %s", ts);
 	snprintf(msbuf, sizeof(msbuf), "%lld", (long long)ms);
 	const char *verb = stored_action(action, entity);
+	/* a batch's payload packed (head comment) */
+	char *packs[INSERT_MAX] = { NULL };
+	const char *stored[INSERT_MAX];
+	for (int i = 0; i < n; i++) {
+		packs[i] = afters[i] && packed_action(verb) ? pack(afters[i]) : NULL;
+		stored[i] = packs[i] ? packs[i] : afters[i];
+	}
+	afters = stored;
 	for (int i = 0; i < n; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)entity_ids[i]);
 		snprintf(regs[i], sizeof(regs[i]), "%ld", regions[i]);
@@ -419,8 +506,11 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 	insert_sql(&sql, n);
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	dt_strbuf_release(&sql);
-	if (!st)
+	if (!st) {
+		for (int i = 0; i < n; i++)
+			free(packs[i]);
 		return DT_EDB;
+	}
 	for (int i = 0, p = 1; i < n; i++, p += 11) {
 		dt_db_bind_int64(st, p, last + 1 + i);
 		dt_db_bind_int64(st, p + 1, ms);
@@ -441,6 +531,8 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 	}
 	int r = dt_db_step(st);
 	dt_db_reset(st);
+	for (int i = 0; i < n; i++)
+		free(packs[i]);
 	if (r != DT_DB_DONE)
 		return dt_sql_error(s, "audit", err);
 	if (s->explicit_tx) {

@@ -445,8 +445,8 @@ enum dt_err dt_store_record_signoff_as(struct dt_store *s, const struct dt_actor
 			rc = DT_EDB;
 		} else {
 			dt_db_bind_text(st, 1, mentor ? mname.buf : a->login, -1);
-			dt_db_bind_text(st, 2, at ? at : now, -1);
-			dt_db_bind_text(st, 3, now, -1);
+			dt_crud_bind_ms(st, 2, at ? at : now);
+			dt_crud_bind_ms(st, 3, now);
 			if (mentor)
 				dt_db_bind_int64(st, 4, mentor);
 			else

@@ -178,8 +178,10 @@ static bool left_out(const struct table *t, struct dt_db_stmt *st, int i, const 
 	if (!strcmp(name, "region"))
 		return c->region && t->cols[i].type == C_REGION &&
 		       dt_db_column_int64(st, i) == c->region;
-	if (!strcmp(name, "created_at") || !strcmp(name, "updated_at"))
-		return !strcmp(dt_db_column_text(st, i), c->ts);
+	if (!strcmp(name, "created_at") || !strcmp(name, "updated_at")) {
+		char tb[DT_TIME_STRLEN];
+		return !strcmp(dt_crud_column_text(st, i, tb), c->ts);
+	}
 	return false;
 }
 
@@ -228,8 +230,10 @@ static void row_text(const struct table *t, struct dt_db_stmt *st, const struct 
 			break;
 		}
 		case C_TEXT: {
-			const char *v = dt_db_column_text(st, i);
-			dt_crud_json_string(sb, v, (size_t)dt_db_column_bytes(st, i));
+			char tb[DT_TIME_STRLEN]; /* an instant stored as milliseconds: its text */
+			const char *v = dt_crud_column_text(st, i, tb);
+			dt_crud_json_string(
+				sb, v, v == tb ? strlen(tb) : (size_t)dt_db_column_bytes(st, i));
 			break;
 		}
 		}
@@ -258,9 +262,10 @@ static bool same(struct dt_db_stmt *st, int i, enum ctype ty, json_t *v)
 		return json_is_string(v) &&
 		       strtoll(json_string_value(v), NULL, 10) == dt_db_column_int64(st, i);
 	case C_TEXT: {
-		const char *t = dt_db_column_text(st, i);
-		return json_is_string(v) && t &&
-		       (size_t)dt_db_column_bytes(st, i) == json_string_length(v) &&
+		char buf[DT_TIME_STRLEN]; /* an instant stored as milliseconds: its text */
+		const char *t = dt_crud_column_text(st, i, buf);
+		size_t n = t == buf ? strlen(buf) : (size_t)dt_db_column_bytes(st, i);
+		return json_is_string(v) && t && n == json_string_length(v) &&
 		       !memcmp(t, json_string_value(v), json_string_length(v));
 	}
 	}
@@ -558,8 +563,7 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 		return DT_EDB;
 	int rc = DT_OK, k;
 	while ((k = dt_db_step(st)) == DT_DB_ROW) {
-		const char *after = dt_db_column_text(st, 1);
-		json_t *o = after ? json_loads(after, 0, NULL) : NULL;
+		json_t *o = dt_audit_payload(dt_db_column_text(st, 1));
 		json_t *ids = json_object_get(o, "ids"), *set = json_object_get(o, "set");
 		json_t *at = json_object_get(o, "at");
 		const char *act = dt_db_column_text(st, 4);

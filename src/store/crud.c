@@ -231,6 +231,41 @@ void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql)
 	dt_strbuf_adds(sql, e->table);
 }
 
+json_t *dt_crud_stored(const struct dt_field *f, json_t *v)
+{
+	int64_t ms;
+	if (f && (f->flags & DT_FF_MS) && json_is_string(v) &&
+	    dt_time_to_ms(json_string_value(v), &ms))
+		return json_integer(ms);
+	return json_incref(v);
+}
+
+void dt_crud_bind_ms(struct dt_db_stmt *st, int i, const char *iso)
+{
+	int64_t ms;
+	if (dt_time_to_ms(iso, &ms))
+		dt_db_bind_int64(st, i, ms);
+	else
+		dt_db_bind_text(st, i, iso, -1); /* refused by the column: not an instant */
+}
+
+const char *dt_crud_column_text(struct dt_db_stmt *st, int i, char buf[DT_TIME_STRLEN])
+{
+	if (dt_db_column_type(st, i) != DT_DB_INTEGER)
+		return dt_db_column_text(st, i);
+	dt_time_from_ms(dt_db_column_int64(st, i), buf);
+	return buf;
+}
+
+/* Bind @e's field @key to @v at @i, as the column stores it (dt_crud_stored). */
+static void bind_field(struct dt_db_stmt *st, int i, const struct dt_entity *e, const char *key,
+		       json_t *v)
+{
+	json_t *sv = dt_crud_stored(dt_entity_field(e, key), v);
+	dt_sql_bind_json(st, i, sv);
+	json_decref(sv);
+}
+
 /* The current row of @st (laid out by dt_crud_select_list) as an API object. */
 int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, struct dt_db_stmt *st,
 			unsigned flags, json_t **out, struct dt_strbuf *err)
@@ -254,7 +289,11 @@ int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, struct dt
 				v = json_string(buf);
 				break;
 			}
-			default: v = json_string(dt_db_column_text(st, col)); break;
+			default: {
+				char t[DT_TIME_STRLEN];
+				v = json_string(dt_crud_column_text(st, col, t));
+				break;
+			}
 			}
 		}
 		if (f->flags & DT_FF_PII) {
@@ -722,8 +761,15 @@ static void row_to_text(const struct dt_entity *e, struct dt_db_stmt *st, struct
 				dt_strbuf_addch(out, '"');
 				break;
 			default:
-				dt_crud_json_string(out, dt_db_column_text(st, col),
-						    (size_t)dt_db_column_bytes(st, col));
+				if (dt_db_column_type(st, col) == DT_DB_INTEGER) {
+					/* an instant stored as milliseconds (DT_FF_MS) */
+					char t[DT_TIME_STRLEN];
+					const char *v = dt_crud_column_text(st, col, t);
+					dt_crud_json_string(out, v, strlen(v));
+				} else {
+					dt_crud_json_string(out, dt_db_column_text(st, col),
+							    (size_t)dt_db_column_bytes(st, col));
+				}
 				break;
 			}
 		}
@@ -1069,7 +1115,7 @@ static int insert_row(struct dt_store *s, const struct dt_entity *e, json_t *row
 	if (!st)
 		return DT_EDB;
 	n = 1;
-	json_object_foreach(row, key, v) dt_sql_bind_json(st, n++, v);
+	json_object_foreach(row, key, v) bind_field(st, n++, e, key, v);
 	for (int i = 0; i < blobs->n; i++)
 		dt_db_bind_blob(st, n++, blobs->b[i].data, (int)blobs->b[i].len);
 	int r = dt_db_step(st);
@@ -1242,7 +1288,7 @@ enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a,
 			rc = DT_EDB;
 		} else {
 			n = 1;
-			json_object_foreach(changes, key, v) dt_sql_bind_json(st, n++, v);
+			json_object_foreach(changes, key, v) bind_field(st, n++, e, key, v);
 			for (int i = 0; i < blobs.n; i++)
 				dt_db_bind_blob(st, n++, blobs.b[i].data, (int)blobs.b[i].len);
 			dt_db_bind_int64(st, n, id);

@@ -299,8 +299,9 @@ enum dt_err dt_store_list(struct dt_store *s, const struct dt_scope *scope, cons
 			dt_strbuf_addf(&sql, " AND (%s %s ? OR (%s = ? AND id %s ?)%s%s%s)", sort,
 				       op, sort, op, desc ? " OR " : "", desc ? sort : "",
 				       desc ? " IS NULL" : "");
-			json_array_append(binds, json_array_get(cur, 0));
-			json_array_append(binds, json_array_get(cur, 0));
+			/* as the column stores it (an instant of a DT_FF_MS field: its ms) */
+			json_array_append_new(binds, dt_crud_stored(sf, json_array_get(cur, 0)));
+			json_array_append_new(binds, dt_crud_stored(sf, json_array_get(cur, 0)));
 		}
 		json_array_append(binds, json_array_get(cur, 1));
 	}

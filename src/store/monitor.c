@@ -418,8 +418,9 @@ static const struct {
 	  "JOIN contract c ON c.id = d.contract_id WHERE d.k = 1 AND CAST(?1 AS TEXT) IS NOT NULL",
 	  NULL },
 	/*
-	 * Sign-offs of one contract made in the same minute (signed_at to
-	 * HH:MM) whose entries' dates span at least the threshold in days; per
+	 * Sign-offs of one contract made in the same minute (signed_at, in
+	 * milliseconds since migration 018, divided by 60,000; "at" the
+	 * earliest, in milliseconds) whose entries' dates span at least the threshold in days; per
 	 * contract the widest such group (ties: the earliest).  Dialect: the
 	 * span in days.
 	 */
@@ -430,7 +431,7 @@ static const struct {
 	  "max(date) AS last, count(*) AS n, min(signed_at) AS at, "
 	  "CAST(julianday(max(date)) - julianday(min(date)) AS INTEGER) AS span "
 	  "FROM record_entry WHERE signed_at IS NOT NULL "
-	  "GROUP BY contract_id, substr(signed_at, 1, 16)) g WHERE span >= ?2) b "
+	  "GROUP BY contract_id, signed_at / 60000) g WHERE span >= ?2) b "
 	  "JOIN contract c ON c.id = b.contract_id WHERE b.k = 1 AND CAST(?1 AS TEXT) IS NOT NULL",
 	  "SELECT b.contract_id, c.region, b.first, b.last, b.n, b.at, b.span FROM (SELECT "
 	  "contract_id, first, last, n, at, span, row_number() OVER (PARTITION BY contract_id "
@@ -438,7 +439,7 @@ static const struct {
 	  "max(date) AS last, count(*) AS n, min(signed_at) AS at, "
 	  "CAST(max(date) AS date) - CAST(min(date) AS date) AS span "
 	  "FROM record_entry WHERE signed_at IS NOT NULL "
-	  "GROUP BY contract_id, substr(signed_at, 1, 16)) g WHERE span >= ?2) b "
+	  "GROUP BY contract_id, signed_at / 60000) g WHERE span >= ?2) b "
 	  "JOIN contract c ON c.id = b.contract_id WHERE b.k = 1 AND CAST(?1 AS TEXT) IS NOT NULL" },
 	/*
 	 * Entries dated before the contract's start, or on the day it was

@@ -291,8 +291,8 @@ static enum dt_err signoff_batch(struct dt_store *s, const struct dt_actor *a,
 			rc = DT_EDB;
 		for (size_t i = 0; i < n && rc == DT_OK; i++) {
 			dt_db_bind_text(st, 1, by, -1);
-			dt_db_bind_text(st, 2, ats && ats[i] ? ats[i] : now, -1);
-			dt_db_bind_text(st, 3, now, -1);
+			dt_crud_bind_ms(st, 2, ats && ats[i] ? ats[i] : now);
+			dt_crud_bind_ms(st, 3, now);
 			if (mentor)
 				dt_db_bind_int64(st, 4, mentor);
 			else

@@ -179,6 +179,14 @@ void dt_audit_diff(json_t *before, json_t *after, json_t **dbefore, json_t **daf
 void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, const char *ts,
 		     int64_t region, json_t *before, json_t *after);
 /**
+ * A stored audit payload (before or after) unpacked: the JSON text of a
+ * packed one (audit.c's head comment, "z<n>:..."), malloc'd; NULL when
+ * @stored is not packed (it is the JSON itself) or does not unpack.
+ */
+char *dt_audit_unpack(const char *stored);
+/** A stored audit payload as JSON (unpacked when packed); NULL for NULL or bad text. */
+json_t *dt_audit_payload(const char *stored);
+/**
  * The hash in column @i of @st's row (an audit hash column: 32 bytes, or
  * the hex text of an event written before migration 007 on SQLite) into
  * @out; false when the column holds no hash.
@@ -221,6 +229,20 @@ enum dt_err dt_crud_text_check(const struct dt_field *f, const char *str, size_t
 			       struct dt_strbuf *msg);
 /* crud.c: a JSON string literal of the @n bytes at @t, as jansson writes it (UTF-8 kept). */
 void dt_crud_json_string(struct dt_strbuf *sb, const char *t, size_t n);
+/*
+ * The value column of field @f stores for API value @v (a new reference):
+ * an instant of a DT_FF_MS field as its milliseconds (an integer), when it
+ * is one exactly; anything else as it is.
+ */
+json_t *dt_crud_stored(const struct dt_field *f, json_t *v);
+/* Bind instant @iso at @i as a DT_FF_MS column stores it: milliseconds. */
+void dt_crud_bind_ms(struct dt_db_stmt *st, int i, const char *iso);
+/*
+ * Column @i of @st's row as text: an INTEGER column (an instant stored as
+ * milliseconds, DT_FF_MS) as "YYYY-MM-DDTHH:MM:SS.mmmZ" written into @buf,
+ * anything else as the database gives it.
+ */
+const char *dt_crud_column_text(struct dt_db_stmt *st, int i, char buf[25]);
 /* crud.c: read one row as the API shows it (scope NULL = all). */
 enum dt_err dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 			int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err);

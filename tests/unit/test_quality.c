@@ -51,7 +51,8 @@ static void raw_entry(struct fx *f, int64_t con, const char *date, double hours)
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO record_entry(contract_id, date, site, hours, content, region, "
 		 "created_at, updated_at) VALUES (%lld, '%s', 'school', %g, '补录', 210102, "
-		 "'2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')",
+		 /* 2026-11-01T00:00:00.000Z: record_entry's times are milliseconds */
+		 "1793491200000, 1793491200000)",
 		 (long long)con, date, hours);
 	fx_sql_exec(f, sql);
 }

@@ -10,6 +10,7 @@
  * records check finds every entry as its events (the batches' included) say.
  */
 #include "store_fixture.h"
+#include "store/store_internal.h"
 
 #include "core/banned.h"
 
@@ -349,15 +350,64 @@ static void test_carried_over_book(void **state)
 	assert_int_equal(fx_sql_int(f, sql), 1);
 	snprintf(sql, sizeof(sql),
 		 "SELECT count(*) FROM record_entry WHERE id = %lld AND "
-		 "signed_at = '2025-09-03T01:02:03.004Z' AND signed_mentor_id = %lld",
+		 /* 2025-09-03T01:02:03.004Z, in milliseconds (migration 018) */
+		 "signed_at = 1756861323004 AND signed_mentor_id = %lld",
 		 (long long)co[0], (long long)x.m1);
 	assert_int_equal(fx_sql_int(f, sql), 1);
+	/* both batch payloads stored packed; the chain verifies; the audit list shows them whole */
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM audit WHERE id > %lld AND after LIKE 'z%%:%%'",
+		 (long long)before);
+	assert_int_equal(fx_sql_int(f, sql), 2);
+	int64_t checked = 0;
+	if (dt_store_audit_verify(f->s, &checked, &f->err) != DT_OK)
+		fail_msg("verify: %s", f->err.buf);
+	static const char *const acts[] = { "record_entry.create_batch",
+					    "record_entry.signoff_batch" };
+	for (int i = 0; i < 2; i++) {
+		const char *filters[] = { "action", acts[i] };
+		struct dt_query q = { .filters = filters, .nfilters = 1 };
+		json_t *items = NULL;
+		char *next = NULL;
+		assert_int_equal(dt_store_audit_list(f->s, NULL, &q, &items, &next, &f->err),
+				 DT_OK);
+		assert_int_equal(json_array_size(items), 1);
+		json_t *ids =
+			json_object_get(json_object_get(json_array_get(items, 0), "after"), "ids");
+		assert_int_equal(json_array_size(ids), i ? 3 : 5);
+		for (size_t k = 0; k < json_array_size(ids); k++)
+			assert_int_equal(json_integer_value(json_array_get(ids, k)),
+					 i       ? co[k]
+					 : k < 3 ? co[k]
+						 : sc[k - 3]);
+		json_t *times =
+			json_object_get(json_object_get(json_array_get(items, 0), "after"), "at");
+		if (i)
+			assert_string_equal(json_string_value(json_array_get(times, 2)),
+					    "2025-09-09T09:00:00.000Z");
+		json_decref(items);
+		free(next);
+	}
+	/* a damaged packed payload unpacks to nothing, never to something else */
+	char *back = dt_audit_unpack("z2:eNqrrgUAAXUA+Q");
+	assert_non_null(back);
+	assert_string_equal(back, "{}");
+	free(back);
+	static const char *const damaged[] = { "{}",
+					       "z",
+					       "z:eNqrrgUAAXUA+Q",
+					       "z3:eNqrrgUAAXUA+Q",
+					       "z2:eNqrrgUAAXUA+!",
+					       "z2:AAAAAAAA",
+					       "z99999999999:eNqrrgUAAXUA+Q" };
+	for (size_t i = 0; i < DT_ARRAY_SIZE(damaged); i++)
+		assert_null(dt_audit_unpack(damaged[i]));
 	struct dt_strbuf report = DT_STRBUF_INIT;
 	if (records_differ(f, &report))
 		fail_msg("records check: %s", report.buf);
 	/* a sign-off time, a content, a deleted entry: each found */
 	snprintf(sql, sizeof(sql),
-		 "UPDATE record_entry SET signed_at = '2025-09-04T01:02:03.004Z' WHERE id = %lld",
+		 "UPDATE record_entry SET signed_at = 1756947723004 WHERE id = %lld",
 		 (long long)co[0]);
 	fx_sql_exec(f, sql);
 	snprintf(sql, sizeof(sql), "UPDATE record_entry SET content = 'x' WHERE id = %lld",
@@ -372,12 +422,157 @@ static void test_carried_over_book(void **state)
 	dt_strbuf_release(&report);
 }
 
+/* Every record-book entry as the API shows it, by id; and walked by created_at, two a page. */
+static json_t *all_entries(struct fx *f)
+{
+	json_t *all = json_array(), *page = NULL;
+	const char *filters[] = { "site", "company" };
+	struct dt_query q = { .sort = "id", .limit = 1000 };
+	char *next = NULL;
+	assert_int_equal(dt_store_list(f->s, NULL, "record_entry", &q, &page, &next, &f->err),
+			 DT_OK);
+	json_array_extend(all, page);
+	json_decref(page);
+	free(next);
+	/* the cursor of a sort by an instant stored as milliseconds */
+	struct dt_query by_time = {
+		.filters = filters, .nfilters = 1, .sort = "updated_at", .desc = true, .limit = 2
+	};
+	size_t walked = 0;
+	do {
+		by_time.cursor = next;
+		assert_int_equal(
+			dt_store_list(f->s, NULL, "record_entry", &by_time, &page, &next, &f->err),
+			DT_OK);
+		free((char *)by_time.cursor);
+		walked += json_array_size(page);
+		json_decref(page);
+	} while (next);
+	json_object_set_new(json_array_get(all, 0), "walked", json_integer((json_int_t)walked));
+	return all;
+}
+
+/*
+ * Migration 018 stores a record-book entry's three times as integers
+ * (milliseconds): a database made before it, with entries created, signed
+ * one by one and in a batch at times of their own, upgrades with its data,
+ * and the API shows every entry as before; the records check, the chain
+ * and the aggregates agree.
+ */
+static void test_times_upgrade(void **state)
+{
+	struct fx *f = *state;
+	struct world x = setup_world(f);
+	int64_t e[4];
+	for (int i = 0; i < 4; i++)
+		e[i] = entry(f, x.c1, i, i < 3 ? "company" : "school");
+	static const struct dt_store_signer named = { DT_SIGNER_ANY, 0, true };
+	const char *at[] = { "2025-09-03T01:02:03.004Z", NULL };
+	assert_int_equal(dt_store_record_signoff_batch_at(f->s, &f->actor, NULL, &named, e, at, 2,
+							  NULL, &f->err),
+			 DT_OK);
+	json_t *old = all_entries(f);
+	assert_int_equal(json_array_size(old), 4);
+	assert_string_equal(fx_str(json_array_get(old, 0), "signed_at"),
+			    "2025-09-03T01:02:03.004Z");
+	assert_int_equal(fx_int(json_array_get(old, 0), "walked"), 3);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM record_entry WHERE signed_at = "
+				       "1756861323004"),
+			 1);
+	dt_store_close(f->s);
+	f->s = NULL;
+	/* back to 017: the times as text again, as 001 made them */
+	if (fx_is_pg(f)) {
+		fx_sql_exec(
+			f,
+			"DROP VIEW record_entry_contrib;\n"
+			"DROP TRIGGER record_entry_agg_ins ON record_entry;\n"
+			"DROP TRIGGER record_entry_agg_upd_old ON record_entry;\n"
+			"DROP TRIGGER record_entry_agg_upd_new ON record_entry;\n"
+			"DROP TRIGGER record_entry_agg_del ON record_entry;\n"
+			"ALTER TABLE record_entry "
+			"ALTER COLUMN signed_at TYPE TEXT USING to_char((to_timestamp(signed_at / 1000) "
+			"+ (signed_at % 1000) * interval '1 millisecond') AT TIME ZONE 'UTC', "
+			"'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+			"ALTER COLUMN created_at TYPE TEXT USING to_char((to_timestamp(created_at / "
+			"1000) + (created_at % 1000) * interval '1 millisecond') AT TIME ZONE 'UTC', "
+			"'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+			"ALTER COLUMN updated_at TYPE TEXT USING to_char((to_timestamp(updated_at / "
+			"1000) + (updated_at % 1000) * interval '1 millisecond') AT TIME ZONE 'UTC', "
+			"'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"');\n"
+			"UPDATE meta SET value = '17' WHERE key = 'schema_version'");
+	} else {
+		/* a time in milliseconds back to its text, as 001 stored it */
+		static const char text_time[] =
+			"strftime('%%Y-%%m-%%dT%%H:%%M:%%S', %s / 1000, 'unixepoch') || "
+			"printf('.%%03dZ', %s %% 1000)";
+		char sa[160], ca[160], ua[160], sql[1200];
+		snprintf(sa, sizeof(sa), text_time, "signed_at", "signed_at");
+		snprintf(ca, sizeof(ca), text_time, "created_at", "created_at");
+		snprintf(ua, sizeof(ua), text_time, "updated_at", "updated_at");
+		snprintf(
+			sql, sizeof(sql),
+			"DROP VIEW record_entry_contrib;\n"
+			"CREATE TABLE re17 (id INTEGER PRIMARY KEY AUTOINCREMENT, contract_id "
+			"INTEGER NOT NULL, date TEXT NOT NULL, site TEXT NOT NULL, hours REAL NOT "
+			"NULL, content TEXT NOT NULL, signed_by TEXT, signed_at TEXT, region INTEGER "
+			"NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
+			"signed_mentor_id INTEGER, signed_account_id INTEGER, signed_delegate "
+			"INTEGER) STRICT;\n"
+			"INSERT INTO re17 SELECT id, contract_id, date, site, hours, content, "
+			"signed_by, CASE WHEN signed_at IS NOT NULL THEN %s END, region, %s, %s, "
+			"signed_mentor_id, signed_account_id, signed_delegate FROM record_entry;\n"
+			"DROP TABLE record_entry;\n"
+			"ALTER TABLE re17 RENAME TO record_entry;\n"
+			"PRAGMA user_version = 17",
+			sa, ca, ua);
+		fx_sql_exec(f, sql);
+	}
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM record_entry WHERE signed_at = "
+				       "'2025-09-03T01:02:03.004Z'"),
+			 1);
+	assert_int_equal(dt_store_open(&f->s, f->path, &f->keys, 0, &f->err), DT_OK);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM record_entry WHERE signed_at = "
+				       "1756861323004"),
+			 1);
+	json_t *now = all_entries(f);
+	if (!json_equal(old, now)) {
+		char *a = json_dumps(old, JSON_COMPACT), *b = json_dumps(now, JSON_COMPACT);
+		fail_msg("before 018: %s\nafter: %s", a, b);
+	}
+	json_decref(old);
+	json_decref(now);
+	/* a write after the upgrade: stored as milliseconds, shown as an instant */
+	const char *now_at[] = { NULL };
+	assert_int_equal(dt_store_record_signoff_batch_at(f->s, &f->actor, NULL, &named, &e[2],
+							  now_at, 1, NULL, &f->err),
+			 DT_OK);
+	json_t *got = NULL;
+	assert_int_equal(dt_store_get(f->s, NULL, "record_entry", e[2], 0, &got, &f->err), DT_OK);
+	int64_t ms = 0;
+	assert_true(dt_time_to_ms(fx_str(got, "signed_at"), &ms));
+	assert_string_equal(fx_str(got, "signed_at"), fx_str(got, "updated_at"));
+	json_decref(got);
+	struct dt_strbuf report = DT_STRBUF_INIT;
+	if (records_differ(f, &report))
+		fail_msg("records check: %s", report.buf);
+	dt_strbuf_release(&report);
+	int64_t checked = 0, mismatches = -1;
+	if (dt_store_audit_verify(f->s, &checked, &f->err) != DT_OK)
+		fail_msg("verify: %s", f->err.buf);
+	json_t *sample = NULL;
+	assert_int_equal(dt_store_indicators_verify(f->s, &mismatches, &sample, &f->err), DT_OK);
+	json_decref(sample);
+	assert_int_equal(mismatches, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_register_and_contracts, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_batch_all_or_nothing, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_carried_over_book, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_times_upgrade, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
