@@ -58,7 +58,8 @@ t2=$(now)
 t3=$(now)
 cat "$tmp/summary.txt"
 loaded=$(sqlite3 "$db" "SELECT count(*) FROM trainee")
-events=$(sqlite3 "$db" "SELECT count(*) FROM audit WHERE action = 'trainee.create'")
+# format 3 (migration 010) stores the action's verb beside its entity
+events=$(sqlite3 "$db" "SELECT count(*) FROM audit WHERE entity = 'trainee' AND action = 'create'")
 
 plain=$tmp/plain.csv
 tail -c +4 "$csv" >"$plain" # without the BOM, which the shell would take as data

@@ -257,7 +257,8 @@ if ((import_rows > 0)); then
 	imp_cpu=$(awk -v a="$cli" -v b="$srv" 'BEGIN { printf "%.2f", a + b }')
 	grep -v '^import: ' "$tmp/import.txt" | sed 's/^/   /'
 	loaded=$(psql -qAtX "$imp" -c 'SELECT count(*) FROM trainee')
-	events=$(psql -qAtX "$imp" -c "SELECT count(*) FROM audit WHERE action = 'trainee.create'")
+	# format 3 (migration 010) stores the action's verb beside its entity
+	events=$(psql -qAtX "$imp" -c "SELECT count(*) FROM audit WHERE entity = 'trainee' AND action = 'create'")
 	if [[ $loaded != "$import_rows" || $events != "$import_rows" ]]; then
 		echo "pg.sh: import loaded $loaded trainees ($events audit events) of $import_rows" >&2
 		exit 1

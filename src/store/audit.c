@@ -38,7 +38,9 @@
  * "created_at" and "updated_at" when they are ts, and any other field of
  * the entity whose value is null.  dt_audit_expand() puts them back, so
  * every reader (the audit list, the records check) sees the whole object; a
- * create that leaves nothing out (the bulk path's) expands to itself.
+ * create that leaves nothing out expands to itself (the import's bulk path
+ * wrote its creates whole before it wrote them in this form too: both read
+ * back alike).
  *
  * A batch event's payload (an action "<entity>.<verb>_batch": the gathered
  * creates, a bulk sign-off) of 256 bytes or more is stored packed, from
@@ -550,18 +552,16 @@ static const char *const copy_cols[] = { "id",     "ts",     "actor",     "reque
 					 "action", "entity", "entity_id", "before",
 					 "after",  "region", "hash" };
 
-enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
-				  const char *entity, int n, const int64_t *entity_ids,
-				  const char *const *afters, const long *regions,
-				  struct dt_strbuf *err)
+enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *ts,
+				  const char *action, const char *entity, int n,
+				  const int64_t *entity_ids, const char *const *afters,
+				  const long *regions, struct dt_strbuf *err)
 {
 	if (n <= 0)
 		return DT_OK;
 	int rc0 = dt_audit_flush_deferred(s, err);
 	if (rc0 != DT_OK)
 		return rc0;
-	char ts[DT_TIME_STRLEN];
-	dt_time_now(ts);
 	int64_t last = 0;
 	unsigned char prev[HASH_LEN], hash[HASH_LEN];
 	int rc = DT_OK;

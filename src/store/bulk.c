@@ -312,9 +312,13 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
 	int rc = trainee_next_id(s, &next, err);
 	if (rc != DT_OK)
 		return rc;
+	/* the batch's time: each trainee's created_at and updated_at, and its event's ts */
+	char ts[DT_TIME_STRLEN];
+	dt_time_now(ts);
 	for (int i = 0; i < n; i++) {
 		t[i]->conflict = false;
 		t[i]->id = next + i;
+		memcpy(t[i]->created_at, ts, sizeof(ts));
 	}
 	/* One copy for the batch; INSERTs that find the rows only when an ID in it is taken. */
 	enum dt_db_errclass cls;
@@ -331,41 +335,26 @@ enum dt_err dt_store_trainee_insert(struct dt_store *s, const struct dt_actor *a
 	if (last && (rc = ids_used(s, "trainee", last, err)) != DT_OK)
 		return rc;
 
-	/* the events' afters with their ids, one after another in one buffer */
-	struct dt_strbuf text = DT_STRBUF_INIT;
-	int64_t *ids = malloc((size_t)n * sizeof(*ids));
-	size_t *at = malloc((size_t)n * sizeof(*at));
+	/* the events: each trainee's after as it is (what the event's columns say left out) */
 	const char **afters = malloc((size_t)n * sizeof(*afters));
+	int64_t *ids = malloc((size_t)n * sizeof(*ids));
 	long *regions = malloc((size_t)n * sizeof(*regions));
 	int m = 0;
-	if (!ids || !at || !afters || !regions) {
+	if (!ids || !afters || !regions) {
 		rc = dt_error(err, DT_ENOMEM, "out of memory");
 		goto out;
 	}
-	dt_strbuf_init(&text, (size_t)1 << 30);
 	for (int i = 0; i < n; i++) {
-		const struct dt_trainee_new *ti = t[i];
-		if (ti->conflict)
+		if (t[i]->conflict)
 			continue;
-		at[m] = text.len;
-		dt_strbuf_add(&text, ti->after.buf, ti->id_at);
-		dt_strbuf_addint(&text, ti->id, 0);
-		dt_strbuf_add(&text, ti->after.buf + ti->id_at, ti->after.len - ti->id_at);
-		dt_strbuf_add(&text, "", 1);
-		ids[m] = ti->id;
-		regions[m++] = ti->region;
+		afters[m] = t[i]->after.buf;
+		ids[m] = t[i]->id;
+		regions[m++] = t[i]->region;
 	}
-	if (!dt_strbuf_ok(&text)) {
-		rc = dt_error(err, DT_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (int i = 0; i < m; i++)
-		afters[i] = text.buf + at[i];
-	rc = dt_audit_append_batch(s, a, "trainee.create", "trainee", m, ids, afters, regions, err);
+	rc = dt_audit_append_batch(s, a, ts, "trainee.create", "trainee", m, ids, afters, regions,
+				   err);
 out:
-	dt_strbuf_release(&text);
 	free(ids);
-	free(at);
 	free(afters);
 	free(regions);
 	return rc;

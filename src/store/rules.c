@@ -204,29 +204,29 @@ enum dt_err dt_trainee_prepare(const struct dt_keys *keys, struct dt_date today,
 	dt_secret_blind(keys, nid.id, DT_NATID_LEN, t->blind);
 	dt_secret_seal(keys, nid.id, DT_NATID_LEN, t->enc);
 	dt_natid_mask(nid.id, t->masked);
-	dt_time_now(t->created_at);
 
-	/* What dt_crud_get() shows, as canonical JSON: keys sorted, compact. */
+	/*
+	 * What dt_crud_get() shows, as canonical JSON (keys sorted, compact),
+	 * less what a create's event leaves out (store/audit.c): the id, the
+	 * region and the times, which the event's columns say, and the fields
+	 * that are null.
+	 */
 	struct dt_strbuf *sb = &t->after;
 	dt_strbuf_reset(sb);
 	after_text(sb, "birth_date", t->birth_date, true);
-	after_text(sb, "created_at", t->created_at, false);
-	after_text(sb, "email", t->email, false);
+	if (t->email)
+		after_text(sb, "email", t->email, false);
 	after_text(sb, "gender", t->gender, false);
-	after_text(sb, "guardian_name", t->guardian_name, false);
-	dt_strbuf_adds(sb, ",\"id\":");
-	t->id_at = sb->len;
+	if (t->guardian_name)
+		after_text(sb, "guardian_name", t->guardian_name, false);
 	after_text(sb, "name", t->name, false);
 	after_text(sb, "national_id", t->masked, false);
-	after_text(sb, "phone", t->phone, false);
-	dt_strbuf_adds(sb, ",\"region\":\"");
-	dt_strbuf_addint(sb, t->region, 6);
-	dt_strbuf_adds(sb, "\",\"registered_by\":");
-	if (t->registered_by)
+	if (t->phone)
+		after_text(sb, "phone", t->phone, false);
+	if (t->registered_by) {
+		dt_strbuf_adds(sb, ",\"registered_by\":");
 		dt_strbuf_addint(sb, t->registered_by, 0);
-	else
-		dt_strbuf_adds(sb, "null");
-	after_text(sb, "updated_at", t->created_at, false);
+	}
 	dt_strbuf_addch(sb, '}');
 	return dt_strbuf_ok(sb) ? DT_OK : DT_ENOMEM;
 }

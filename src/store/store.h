@@ -835,11 +835,11 @@ struct dt_trainee_new {
 	const char *name; /* required; the rest NULL when empty */
 	const char *phone, *email, *guardian_name;
 	int region;
-	int64_t registered_by; /* 0: none */
-	char created_at[DT_TIME_STRLEN];
-	struct dt_strbuf after; /* the audit event's after (canonical JSON) ... */
-	size_t id_at;           /* ... but for the id, which goes in here */
-	bool conflict;          /* dt_store_trainee_insert: the ID was taken */
+	int64_t registered_by;           /* 0: none */
+	char created_at[DT_TIME_STRLEN]; /* set by dt_store_trainee_insert(): the batch's time */
+	struct dt_strbuf
+		after; /* the audit event's after (canonical JSON, as a create's leaves it) */
+	bool conflict; /* dt_store_trainee_insert: the ID was taken */
 };
 /**
  * Check and complete @t, whose national_id, name, optional texts, region and
@@ -848,8 +848,9 @@ struct dt_trainee_new {
  * when not given) agreeing with it, the age on @today (16 at least; a
  * guardian under 18), every text valid UTF-8 within its field's length and
  * free of control characters.  Then seals, blind-indexes and masks the ID
- * with @keys, stamps created_at and builds t->after (the id left out: the
- * insert knows it).
+ * with @keys and builds t->after: what the create's audit event stores
+ * (store/audit.c: the id, the region, the times and null fields left out;
+ * the event's columns say them).
  * Returns DT_OK, or DT_EINVAL when any of it fails (no message: the general
  * path gives it).  Touches no database; safe on any thread.
  */

@@ -211,14 +211,15 @@ void dt_audit_column_ts(struct dt_db_stmt *st, int i, char out[25]);
  */
 bool dt_audit_column_hash_hex(struct dt_db_stmt *st, int i, char out[65]);
 /**
- * Append @n events of @action on @entity, with no before and the given
- * afters (canonical JSON) and regions (0: none), in one copy (db.h): the
- * same events, ids and hashes as n calls of dt_audit_append.
+ * Append @n events of @action on @entity at time @ts, with no before and
+ * the given afters (canonical JSON, stored as given: a create's leaves out
+ * what dt_audit_append() would) and regions (0: none), in one copy (db.h):
+ * the same events, ids and hashes as n calls of dt_audit_append at @ts.
  */
-enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *action,
-				  const char *entity, int n, const int64_t *entity_ids,
-				  const char *const *afters, const long *regions,
-				  struct dt_strbuf *err);
+enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *ts,
+				  const char *action, const char *entity, int n,
+				  const int64_t *entity_ids, const char *const *afters,
+				  const long *regions, struct dt_strbuf *err);
 /*
  * crud.c: check text @str of @len bytes for field @f, as every text input
  * is: UTF-8 without NUL, not empty when required, at most the field's
