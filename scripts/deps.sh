@@ -84,7 +84,10 @@ if ((${#missing[@]})); then
 	"${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-if [[ -f package.json && -f package-lock.json && ! -d node_modules ]]; then
+# npm ci when node_modules is missing or older than the lock file (npm keeps its own copy of
+# the lock in node_modules/.package-lock.json): a package added to the lock is installed too
+if [[ -f package.json && -f package-lock.json ]] &&
+	[[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
 	echo "deps.sh: npm ci"
 	npm ci --no-audit --no-fund
 	mkdir -p node_modules # a lock file without dependencies creates none
