@@ -91,7 +91,13 @@ struct eval {
 	int raised;
 	struct dt_strbuf *err;
 	struct dt_strbuf zh, en; /* the message of the alert being raised; emptied by raise_for() */
+	const atomic_bool *stop; /* when true: no further alert (dt_engine_alerts_pass) */
 };
+
+static bool stopping(const struct eval *ev)
+{
+	return ev->stop && atomic_load(ev->stop);
+}
 
 static double threshold(struct eval *ev, const char *rule)
 {
@@ -153,7 +159,7 @@ static enum dt_err each_row(struct eval *ev, const char *rule, double thr,
 	json_t *row;
 	json_array_foreach(rows, i, row)
 	{
-		if (rc != DT_OK)
+		if (rc != DT_OK || stopping(ev))
 			break;
 		rc = fn(ev, row, thr);
 	}
@@ -436,13 +442,16 @@ static enum dt_err pilot_rules(struct eval *ev, int64_t pilot_id, int region, co
 enum dt_err dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor *a, int today,
 				      int *raised, struct dt_strbuf *err)
 {
-	return dt_engine_alerts_pass(s, a, today, true, raised, err);
+	return dt_engine_alerts_pass(s, a, today, true, NULL, raised, err);
 }
 
 enum dt_err dt_engine_alerts_pass(struct dt_store *s, const struct dt_actor *a, int today,
-				  bool full, int *raised, struct dt_strbuf *err)
+				  bool full, const atomic_bool *stop, int *raised,
+				  struct dt_strbuf *err)
 {
-	struct eval ev = { .s = s, .a = a, .err = err, .zh = DT_STRBUF_INIT, .en = DT_STRBUF_INIT };
+	struct eval ev = {
+		.s = s, .a = a, .err = err, .zh = DT_STRBUF_INIT, .en = DT_STRBUF_INIT, .stop = stop
+	};
 	ev.today_ymd = today ? today : dt_engine_today();
 	struct dt_date d = { ev.today_ymd / 10000, ev.today_ymd / 100 % 100, ev.today_ymd % 100 };
 	dt_date_format(d, ev.today);
@@ -457,7 +466,7 @@ enum dt_err dt_engine_alerts_pass(struct dt_store *s, const struct dt_actor *a, 
 	json_t *p;
 	json_array_foreach(pilots, i, p)
 	{
-		if (rc != DT_OK)
+		if (rc != DT_OK || stopping(&ev))
 			break;
 		rc = pilot_rules(&ev, json_integer_value(json_object_get(p, "id")),
 				 dt_engine_pilot_region(p),
@@ -489,7 +498,7 @@ enum dt_err dt_engine_alerts_pass(struct dt_store *s, const struct dt_actor *a, 
 		{ "finding_due", on_finding_due, false },
 		{ "finding_overdue", on_finding_overdue, false },
 	};
-	for (size_t k = 0; k < DT_ARRAY_SIZE(per_record) && rc == DT_OK; k++)
+	for (size_t k = 0; k < DT_ARRAY_SIZE(per_record) && rc == DT_OK && !stopping(&ev); k++)
 		if (full || !per_record[k].full_only)
 			rc = each_row(&ev, per_record[k].rule, threshold(&ev, per_record[k].rule),
 				      per_record[k].fn);

@@ -6,6 +6,7 @@
 #define DT_ENGINE_INDICATORS_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "domain/indicator.h"
@@ -58,10 +59,14 @@ enum dt_err dt_engine_alerts_evaluate(struct dt_store *s, const struct dt_actor 
  * The same, with @full false leaving out the rules that read the whole
  * record book (record_day_hours, signoff_burst, record_before_start): the
  * pass run shortly after writes; the full pass runs at start, daily and on
- * `dualtrack alerts evaluate` (docs/INDICATORS.md, "Alerts").
+ * `dualtrack alerts evaluate` (docs/INDICATORS.md, "Alerts").  When @stop
+ * (may be NULL) turns true the pass ends before its next alert (each alert
+ * is its own transaction; the next pass takes up what was left): a server
+ * that stops does not wait for a long pass over a large pilot.
  */
 enum dt_err dt_engine_alerts_pass(struct dt_store *s, const struct dt_actor *a, int today,
-				  bool full, int *raised, struct dt_strbuf *err);
+				  bool full, const atomic_bool *stop, int *raised,
+				  struct dt_strbuf *err);
 
 /**
  * The alert rule @name: its index (-1 if there is none), default threshold

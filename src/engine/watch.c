@@ -42,6 +42,7 @@ static struct {
 
 static atomic_uint changes;
 static atomic_bool started;
+static atomic_bool stopping; /* dt_watch_stop(): a pass under way ends before its next alert */
 
 static double now_s(void)
 {
@@ -92,7 +93,7 @@ static void evaluate(bool full)
 	static const struct dt_actor actor = { "system:alerts", NULL, NULL };
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	int raised = 0;
-	if (dt_engine_alerts_pass(w.store, &actor, 0, full, &raised, &err) != DT_OK)
+	if (dt_engine_alerts_pass(w.store, &actor, 0, full, &stopping, &raised, &err) != DT_OK)
 		dt_warn("alert rules: %s", err.buf);
 	else if (raised)
 		dt_info("alert rules: %d new alert%s", raised, raised == 1 ? "" : "s");
@@ -151,6 +152,7 @@ enum dt_err dt_watch_start(const char *path, const struct dt_keys *keys, int del
 		return rc;
 	w.delay_ms = delay_ms;
 	w.stop = false;
+	atomic_store(&stopping, false);
 	if (pthread_create(&w.thread, NULL, watch_main, NULL) != 0) {
 		dt_store_close(w.store);
 		w.store = NULL;
@@ -172,6 +174,7 @@ void dt_watch_stop(void)
 	if (!w.running)
 		return;
 	atomic_store(&started, false);
+	atomic_store(&stopping, true);
 	pthread_mutex_lock(&w.mu);
 	w.stop = true;
 	pthread_cond_signal(&w.cv);

@@ -60,7 +60,7 @@ static void raw_entry(struct fx *f, int64_t con, const char *date, double hours)
 static void evaluate(struct fx *f, bool full)
 {
 	dt_strbuf_reset(&f->err);
-	if (dt_engine_alerts_pass(f->s, &f->actor, TODAY, full, NULL, &f->err) != DT_OK)
+	if (dt_engine_alerts_pass(f->s, &f->actor, TODAY, full, NULL, NULL, &f->err) != DT_OK)
 		fail_msg("evaluate: %s", f->err.buf);
 }
 
@@ -118,6 +118,15 @@ static void test_day_hours(void **state)
 	raw_entry(f, edge, "2026-03-05", 7.9);
 	/* The pass after writes leaves the whole-book rules out. */
 	evaluate(f, false);
+	assert_int_equal(alerts(f, "record_day_hours", bad), 0);
+	/* A pass told to stop (a server stopping) raises nothing more, and fails nothing. */
+	atomic_bool stop = true;
+	dt_strbuf_reset(&f->err);
+	int raised = -1;
+	assert_int_equal(
+		dt_engine_alerts_pass(f->s, &f->actor, TODAY, true, &stop, &raised, &f->err),
+		DT_OK);
+	assert_int_equal(raised, 0);
 	assert_int_equal(alerts(f, "record_day_hours", bad), 0);
 	evaluate(f, true);
 	assert_int_equal(alerts(f, "record_day_hours", bad), 1);
