@@ -402,10 +402,12 @@ char *dt_audit_unpack(const char *stored)
 		return NULL;
 	char *end;
 	unsigned long long n = strtoull(stored + 1, &end, 10);
+	if (end == stored + 1 || *end != ':')
+		return NULL; /* no length, or none ended by ':' (then nothing follows to read) */
 	const char *b64 = end + 1;
 	size_t bn = strlen(b64), zn = 0;
 	/* zlib inflates at most about 1032 to 1: a longer length is a damaged event */
-	if (end == stored + 1 || *end != ':' || n > (unsigned long long)(bn + 16) * 1032)
+	if (n > (unsigned long long)(bn + 16) * 1032)
 		return NULL;
 	unsigned char *z = malloc(bn + 1);
 	char *out = malloc((size_t)n + 1);

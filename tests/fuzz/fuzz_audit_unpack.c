@@ -1,0 +1,56 @@
+/*
+ * fuzz_audit_unpack.c - the packed audit payloads of batch events
+ * (dt_audit_unpack in src/store/audit.c: "z<length>:" and the base64 of the
+ * zlib stream), read back from a table anyone with the database file can
+ * edit.
+ *
+ * The input, up to its first NUL, is the stored text.  Oracles: text that
+ * does not start with "z" is no packed payload (NULL); what unpacks is
+ * never longer than the length it claims; and the same input packed the
+ * way the store packs it (zlib, base64 without padding, its length in
+ * front) unpacks to exactly itself.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "fuzz.h"
+#include "store/store_internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1);
+	FZ_CHECK(text != NULL);
+	memcpy(text, data, size);
+	text[size] = '\0';
+	size_t n = strlen(text);
+
+	char *out = dt_audit_unpack(text);
+	if (text[0] != 'z')
+		FZ_CHECK(out == NULL);
+	if (out) {
+		unsigned long long claimed = strtoull(text + 1, NULL, 10);
+		FZ_CHECK(strlen(out) <= claimed);
+	}
+	free(out);
+
+	/* the round trip */
+	uLongf zn = compressBound((uLong)n);
+	unsigned char *z = malloc(zn ? zn : 1);
+	FZ_CHECK(z != NULL);
+	FZ_CHECK(compress2(z, &zn, (const Bytef *)text, (uLong)n, 9) == Z_OK);
+	size_t b64 = sodium_base64_ENCODED_LEN(zn, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	char *packed = malloc(32 + b64);
+	FZ_CHECK(packed != NULL);
+	int h = snprintf(packed, 32, "z%zu:", n);
+	sodium_bin2base64(packed + h, b64, z, zn, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	out = dt_audit_unpack(packed);
+	FZ_CHECK(out != NULL && strcmp(out, text) == 0);
+	free(out);
+	free(packed);
+	free(z);
+	free(text);
+	return 0;
+}
