@@ -353,10 +353,12 @@ export function form(controls, submit, { submitLabel, cancelHref, extra } = {}) 
         ev.preventDefault();
         for (const c of controls) c.setError(null);
         summary.hidden = true;
-        const values = {};
-        for (const c of controls) values[c.f.name] = c.get();
         button.disabled = true;
         try {
+          // a control still filling others (c.pending) finishes first
+          await Promise.all(controls.map((c) => c.pending));
+          const values = {};
+          for (const c of controls) values[c.f.name] = c.get();
           await submit(values);
         } catch (e) {
           showErrors(e);

@@ -263,7 +263,11 @@ function fillFromNatid(controls) {
   const note = h('p', { class: 'hint', role: 'status', 'data-test': 'natid-filled' });
   nid.wrap.appendChild(note);
   let last = '';
-  nid.input.addEventListener('input', async () => {
+  // what the form's submit waits for: an ID typed and sent at once still
+  // goes with the region it fills
+  // (a region that cannot be looked up is left to the user: the form says it is required)
+  nid.input.addEventListener('input', () => { nid.pending = fill().catch(() => {}); });
+  async function fill() {
     const v = nid.input.value.trim();
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
     const id = parseNatid(v, today);
@@ -280,7 +284,7 @@ function fillFromNatid(controls) {
       if (code) await region.set(code);
     }
     note.textContent = t(code ? 'natid.filled' : 'natid.filledNoRegion');
-  });
+  }
 }
 
 /** The minimum wage in force on @day in @region: the most specific region's (as src/store/monitor.c), or null. */
