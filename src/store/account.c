@@ -661,7 +661,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	dt_strbuf_adds(
 		&sql, "SELECT id, ts, actor, request_id, action, entity, entity_id, before, after, "
 		      "region, hash, (SELECT p.display_name FROM account a JOIN account_profile p "
-		      "ON p.account_id = a.id WHERE a.login = audit.actor) FROM audit WHERE 1 = 1");
+		      "ON p.account_id = a.id WHERE a.login = audit.actor), packed FROM audit "
+		      "WHERE 1 = 1");
 	if (scope && scope->region) {
 		int lo, hi;
 		dt_region_range(scope->region, &lo, &hi);
@@ -758,11 +759,10 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 				t = dt_audit_action(t, dt_db_column_text(st, 5), act, sizeof(act));
 			json_object_set_new(o, names[c], t ? json_string(t) : json_null());
 		}
-		for (int c = 7; c <= 8; c++) {
-			const char *t = dt_db_column_text(st, c);
-			json_object_set_new(o, c == 7 ? "before" : "after",
-					    t ? dt_audit_payload(t) : json_null());
-		}
+		json_t *before = dt_audit_payload(dt_db_column_text(st, 7)),
+		       *after = dt_audit_column_payload(st, 8, 12);
+		json_object_set_new(o, "before", before ? before : json_null());
+		json_object_set_new(o, "after", after ? after : json_null());
 		/* a create's after whole again */
 		dt_audit_expand(json_string_value(json_object_get(o, "action")),
 				dt_db_column_text(st, 5), dt_db_column_int64(st, 6), ts,

@@ -43,14 +43,17 @@
  * back alike).
  *
  * A batch event's payload (an action "<entity>.<verb>_batch": the gathered
- * creates, a bulk sign-off) of 256 bytes or more is stored packed, from
- * migration 018 on: "z<n>:" followed by the zlib stream of its n bytes of
- * canonical JSON in base64 (standard alphabet, no padding), when that is
- * shorter; canonical JSON never starts with "z".  Its columns of dates,
- * times, sites and contents repeat a few values, so it takes a third of the
- * bytes or less.  The hash is over the text as stored, like every column,
- * so verifying needs no unpacking; readers (the audit list, the records
- * check) unpack with dt_audit_unpack().
+ * creates, a bulk sign-off) of 256 bytes or more is stored packed when that
+ * is shorter.  From migration 021 on (format 4) it goes into the column
+ * packed as bytes, after left NULL: the length n of its canonical JSON as
+ * 4 bytes little-endian, then the zlib stream of those n bytes.  From 018
+ * to 021 (format 3) it went into after as text: "z<n>:" followed by the
+ * same zlib stream in base64 (standard alphabet, no padding); canonical
+ * JSON never starts with "z".  Its columns of dates, times, sites and
+ * contents repeat a few values, so it takes a fourth of the bytes or less.
+ * The hash is over the payload as stored, like every column, so verifying
+ * needs no unpacking; readers (the audit list, the records check) unpack
+ * with dt_audit_column_payload().
  *
  * The hash of event id (format 3) is BLAKE2b-256 (32-byte digest, no key)
  * over the concatenation of these parts, each a 64-bit little-endian length
@@ -61,6 +64,11 @@
  *     region (decimal), the previous event's hash (its 32 bytes)
  * - the stored columns as the database gives them back as text, so that
  * verifying recomputes exactly what was stored.
+ *
+ * An event whose column packed holds bytes is of format 4: the parts of
+ * format 3 under the tag "dualtrack-audit-v4", with the packed bytes as one
+ * more part after region.  An event of format 3 or 4 is told by that
+ * column; one before audit_v3_from with packed set was edited.
  *
  * The older formats stay verifiable, so that an upgraded chain verifies
  * unchanged and a checkpoint signed before an upgrade still names the same
@@ -108,22 +116,26 @@ static void hash_part(crypto_generichash_state *h, const char *s)
 }
 
 /*
- * The hash of event @id of format @v (1, 2 or 3, see the head comment) with
- * columns @cols (text as stored, NULL for NULL) after hash @prev, into @out.
+ * The hash of event @id of format @v (1 to 4, see the head comment) with
+ * columns @cols (text as stored, NULL for NULL) and, of format 4, the bytes
+ * @packed, after hash @prev, into @out.
  */
 static void event_hash(int v, int64_t id, const char *const cols[NCOLS],
-		       const unsigned char prev[HASH_LEN], unsigned char out[HASH_LEN])
+		       const struct dt_audit_packed *packed, const unsigned char prev[HASH_LEN],
+		       unsigned char out[HASH_LEN])
 {
 	crypto_generichash_state h;
 	char idbuf[24];
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
 	crypto_generichash_init(&h, NULL, 0, HASH_LEN);
-	hash_part(&h, v == 1   ? "dualtrack-audit-v1"
-		      : v == 2 ? "dualtrack-audit-v2"
-			       : "dualtrack-audit-v3");
+	static const char *const tags[] = { "dualtrack-audit-v1", "dualtrack-audit-v2",
+					    "dualtrack-audit-v3", "dualtrack-audit-v4" };
+	hash_part(&h, tags[v - 1]);
 	hash_part(&h, idbuf);
 	for (int i = 0; i < NCOLS; i++)
 		hash_part(&h, cols[i]);
+	if (v == 4)
+		hash_bytes(&h, packed->bytes, packed->len);
 	if (v == 1) {
 		char hex[HASH_HEX];
 		sodium_bin2hex(hex, sizeof(hex), prev, HASH_LEN);
@@ -374,26 +386,52 @@ static bool packed_action(const char *verb)
 
 #define PACK_MIN 256
 
-/* @json packed (head comment), or NULL when packing does not make it shorter. */
-static char *pack(const char *json)
+/*
+ * @json packed (head comment) into @out (malloc'd bytes); false, @out
+ * empty, when packing does not make it shorter.
+ */
+static bool pack(const char *json, struct dt_audit_packed *out)
 {
 	size_t n = strlen(json);
 	uLongf zn = compressBound((uLong)n);
-	unsigned char *z = n >= PACK_MIN ? malloc(zn) : NULL;
-	char *out = NULL;
-	if (z && compress2(z, &zn, (const Bytef *)json, (uLong)n, 9) == Z_OK) {
-		size_t b64 =
-			sodium_base64_ENCODED_LEN(zn, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
-		char head[32];
-		int h = snprintf(head, sizeof(head), "z%zu:", n);
-		if ((size_t)h + b64 - 1 < n && (out = malloc((size_t)h + b64))) {
-			memcpy(out, head, (size_t)h);
-			sodium_bin2base64(out + h, b64, z, zn,
-					  sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
-		}
+	unsigned char *z = n >= PACK_MIN && n <= UINT32_MAX ? malloc(4 + zn) : NULL;
+	*out = (struct dt_audit_packed){ NULL, 0 };
+	if (z && compress2(z + 4, &zn, (const Bytef *)json, (uLong)n, 9) == Z_OK && 4 + zn < n) {
+		for (int i = 0; i < 4; i++)
+			z[i] = (unsigned char)(n >> (8 * i));
+		out->bytes = z;
+		out->len = 4 + zn;
+		return true;
 	}
 	free(z);
+	return false;
+}
+
+/* The zlib stream @z of @zn bytes inflated to exactly @n bytes of text, malloc'd; or NULL. */
+static char *inflate_exact(const unsigned char *z, size_t zn, unsigned long long n)
+{
+	/* zlib inflates at most about 1032 to 1: a longer length is a damaged event */
+	if (n > (unsigned long long)(zn + 16) * 1032)
+		return NULL;
+	char *out = malloc((size_t)n + 1);
+	uLongf on = (uLongf)n;
+	if (!out || uncompress((Bytef *)out, &on, z, (uLong)zn) != Z_OK || on != n ||
+	    memchr(out, '\0', (size_t)n)) {
+		free(out);
+		return NULL;
+	}
+	out[n] = '\0';
 	return out;
+}
+
+char *dt_audit_unpack_bytes(const unsigned char *p, size_t len)
+{
+	if (!p || len < 4)
+		return NULL;
+	unsigned long long n = 0;
+	for (int i = 0; i < 4; i++)
+		n |= (unsigned long long)p[i] << (8 * i);
+	return inflate_exact(p + 4, len - 4, n);
 }
 
 char *dt_audit_unpack(const char *stored)
@@ -406,22 +444,12 @@ char *dt_audit_unpack(const char *stored)
 		return NULL; /* no length, or none ended by ':' (then nothing follows to read) */
 	const char *b64 = end + 1;
 	size_t bn = strlen(b64), zn = 0;
-	/* zlib inflates at most about 1032 to 1: a longer length is a damaged event */
-	if (n > (unsigned long long)(bn + 16) * 1032)
-		return NULL;
 	unsigned char *z = malloc(bn + 1);
-	char *out = malloc((size_t)n + 1);
-	uLongf on = (uLongf)n;
-	bool ok = z && out &&
-		  !sodium_base642bin(z, bn + 1, b64, bn, NULL, &zn, NULL,
-				     sodium_base64_VARIANT_ORIGINAL_NO_PADDING) &&
-		  uncompress((Bytef *)out, &on, z, (uLong)zn) == Z_OK && on == n;
+	char *out = z && !sodium_base642bin(z, bn + 1, b64, bn, NULL, &zn, NULL,
+					    sodium_base64_VARIANT_ORIGINAL_NO_PADDING)
+			    ? inflate_exact(z, zn, n)
+			    : NULL;
 	free(z);
-	if (!ok) {
-		free(out);
-		return NULL;
-	}
-	out[n] = '\0';
 	return out;
 }
 
@@ -435,14 +463,25 @@ json_t *dt_audit_payload(const char *stored)
 	return v;
 }
 
+json_t *dt_audit_column_payload(struct dt_db_stmt *st, int after, int packed)
+{
+	if (dt_db_column_type(st, packed) != DT_DB_BLOB)
+		return dt_audit_payload(dt_db_column_text(st, after));
+	char *json = dt_audit_unpack_bytes(dt_db_column_blob(st, packed),
+					   (size_t)dt_db_column_bytes(st, packed));
+	json_t *v = json ? json_loads(json, JSON_DECODE_ANY, NULL) : NULL;
+	free(json);
+	return v;
+}
+
 /* "INSERT INTO audit(...) VALUES (...), ..." for @n events, into @sql. */
 static void insert_sql(struct dt_strbuf *sql, int n)
 {
 	dt_strbuf_adds(sql,
 		       "INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, "
-		       "before, after, region, hash) VALUES ");
+		       "before, after, region, hash, packed) VALUES ");
 	for (int i = 0; i < n; i++)
-		dt_strbuf_adds(sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?)");
+		dt_strbuf_adds(sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
 }
 
 /*
@@ -484,13 +523,13 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 		return dt_error(err, DT_EINTERNAL, "internal error: an audit time %s", ts);
 	snprintf(msbuf, sizeof(msbuf), "%lld", (long long)ms);
 	const char *verb = stored_action(action, entity);
-	/* a batch's payload packed (head comment) */
-	char *packs[INSERT_MAX] = { NULL };
+	/* a batch's payload packed (head comment): into packed, after left NULL */
+	struct dt_audit_packed packs[INSERT_MAX] = { { NULL, 0 } };
 	const char *stored[INSERT_MAX];
-	for (int i = 0; i < n; i++) {
-		packs[i] = afters[i] && packed_action(verb) ? pack(afters[i]) : NULL;
-		stored[i] = packs[i] ? packs[i] : afters[i];
-	}
+	for (int i = 0; i < n; i++)
+		stored[i] = afters[i] && packed_action(verb) && pack(afters[i], &packs[i])
+				    ? NULL
+				    : afters[i];
 	afters = stored;
 	for (int i = 0; i < n; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)entity_ids[i]);
@@ -504,7 +543,8 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 					    befores ? befores[i] : NULL,
 					    afters[i],
 					    regions[i] ? regs[i] : NULL };
-		event_hash(3, last + 1 + i, cols, hashes[i], hashes[i + 1]);
+		event_hash(packs[i].bytes ? 4 : 3, last + 1 + i, cols, &packs[i], hashes[i],
+			   hashes[i + 1]);
 	}
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	insert_sql(&sql, n);
@@ -512,10 +552,10 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 	dt_strbuf_release(&sql);
 	if (!st) {
 		for (int i = 0; i < n; i++)
-			free(packs[i]);
+			free(packs[i].bytes);
 		return DT_EDB;
 	}
-	for (int i = 0, p = 1; i < n; i++, p += 11) {
+	for (int i = 0, p = 1; i < n; i++, p += 12) {
 		dt_db_bind_int64(st, p, last + 1 + i);
 		dt_db_bind_int64(st, p + 1, ms);
 		dt_db_bind_text(st, p + 2, a->login, -1);
@@ -532,11 +572,13 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 		if (regions[i])
 			dt_db_bind_int64(st, p + 9, regions[i]);
 		dt_db_bind_blob(st, p + 10, hashes[i + 1], HASH_LEN);
+		if (packs[i].bytes)
+			dt_db_bind_blob(st, p + 11, packs[i].bytes, (int)packs[i].len);
 	}
 	int r = dt_db_step(st);
 	dt_db_reset(st);
 	for (int i = 0; i < n; i++)
-		free(packs[i]);
+		free(packs[i].bytes);
 	if (r != DT_DB_DONE)
 		return dt_sql_error(s, "audit", err);
 	if (s->explicit_tx) {
@@ -592,7 +634,7 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 		const char *cols[NCOLS] = { msbuf, a->login,  a->request_id,
 					    verb,  entity,    entity_ids[i] ? id : NULL,
 					    NULL,  afters[i], regions[i] ? reg : NULL };
-		event_hash(3, last + 1 + i, cols, prev, hash);
+		event_hash(3, last + 1 + i, cols, NULL, prev, hash);
 		dt_db_copy_int64(c, last + 1 + i);
 		dt_db_copy_int64(c, ms);
 		dt_db_copy_text(c, a->login, -1);
@@ -850,7 +892,7 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 		goto out;
 	struct dt_db_stmt *st = dt_sql_prepare(s,
 					       "SELECT id, ts, actor, request_id, action, entity, "
-					       "entity_id, before, after, region, hash "
+					       "entity_id, before, after, region, hash, packed "
 					       "FROM audit ORDER BY id",
 					       err);
 	if (!st) {
@@ -860,7 +902,14 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 	int r;
 	while ((r = dt_db_step(st)) == DT_DB_ROW) {
 		int64_t id = dt_db_column_int64(st, 0);
-		int v = id >= v3 ? 3 : id >= v2 ? 2 : 1;
+		/* format 4 is a format-3 event with its payload packed (head comment) */
+		bool has_packed = dt_db_column_type(st, 11) != DT_DB_NULL;
+		struct dt_audit_packed packed = { NULL, 0 };
+		if (dt_db_column_type(st, 11) == DT_DB_BLOB) {
+			packed.bytes = (unsigned char *)dt_db_column_blob(st, 11);
+			packed.len = (size_t)dt_db_column_bytes(st, 11);
+		}
+		int v = id >= v3 ? (has_packed ? 4 : 3) : id >= v2 ? 2 : 1;
 		const char *cols[NCOLS];
 		char ts[DT_TIME_STRLEN];
 		for (int i = 0; i < NCOLS; i++)
@@ -880,8 +929,10 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 				(long long)expect, (long long)(expect - 1), (long long)id);
 			break;
 		}
-		event_hash(v, id, cols, prev, hash);
-		if (!column_hash(st, 10, v, stored) || memcmp(stored, hash, HASH_LEN)) {
+		event_hash(v, id, cols, &packed, prev, hash);
+		/* packed bytes only in format 4: anything else there was put in by hand */
+		if ((has_packed && (v < 4 || !packed.bytes)) || !column_hash(st, 10, v, stored) ||
+		    memcmp(stored, hash, HASH_LEN)) {
 			char whole[128];
 			const char *act = dt_audit_action(cols[3], cols[4], whole, sizeof(whole));
 			rc = dt_error(

@@ -555,7 +555,7 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 		return DT_OK;
 	struct dt_db_stmt *st = dt_db_prepare(
 		r->s->db,
-		"SELECT id, after, ts, region, action FROM audit WHERE entity = 'record_entry' AND "
+		"SELECT id, after, ts, region, action, packed FROM audit WHERE entity = 'record_entry' AND "
 		"entity_id IS NULL AND action IN ('signoff_batch', 'record_entry.signoff_batch', "
 		"'create_batch', 'record_entry.create_batch') ORDER BY id",
 		err);
@@ -563,7 +563,7 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 		return DT_EDB;
 	int rc = DT_OK, k;
 	while ((k = dt_db_step(st)) == DT_DB_ROW) {
-		json_t *o = dt_audit_payload(dt_db_column_text(st, 1));
+		json_t *o = dt_audit_column_payload(st, 1, 5);
 		json_t *ids = json_object_get(o, "ids"), *set = json_object_get(o, "set");
 		json_t *at = json_object_get(o, "at");
 		const char *act = dt_db_column_text(st, 4);

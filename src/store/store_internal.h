@@ -186,6 +186,23 @@ void dt_audit_expand(const char *action, const char *entity, int64_t entity_id, 
 char *dt_audit_unpack(const char *stored);
 /** A stored audit payload as JSON (unpacked when packed); NULL for NULL or bad text. */
 json_t *dt_audit_payload(const char *stored);
+/** A payload packed as bytes (format 4, audit.c's head comment): the column packed. */
+struct dt_audit_packed {
+	unsigned char *bytes;
+	size_t len;
+};
+/**
+ * The JSON text packed in @len bytes at @p (format 4: the length as 4
+ * bytes little-endian, then the zlib stream), malloc'd; NULL when it does
+ * not unpack to exactly that length of text.
+ */
+char *dt_audit_unpack_bytes(const unsigned char *p, size_t len);
+/**
+ * An event's payload as JSON from @st's row: column @packed when it holds
+ * bytes (format 4), else the text of column @after (unpacked when packed
+ * as text); NULL for none or a damaged one.
+ */
+json_t *dt_audit_column_payload(struct dt_db_stmt *st, int after, int packed);
 /**
  * The hash in column @i of @st's row (an audit hash column: 32 bytes, or
  * the hex text of an event written before migration 007 on SQLite) into

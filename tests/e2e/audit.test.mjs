@@ -34,12 +34,15 @@ function part(s) {
 }
 
 // Format 3: the tag, the id, the stored columns as text (ts in milliseconds, the
-// action without its entity), and the previous hash's 32 bytes.
+// action without its entity), and the previous hash's 32 bytes.  Format 4 (an event
+// whose payload is packed as bytes, e.packed in hex): its own tag and the bytes as
+// one more part after region.
 function eventHash(id, e, prevHex) {
   const cols = [e.ts, e.actor, e.request_id, e.action, e.entity, e.entity_id, e.before, e.after,
     e.region];
-  return blake2b(Buffer.concat(['dualtrack-audit-v3', String(id), ...cols, Buffer.from(prevHex, 'hex')]
-    .map(part)));
+  const v4 = e.packed !== null && e.packed !== undefined;
+  return blake2b(Buffer.concat([v4 ? 'dualtrack-audit-v4' : 'dualtrack-audit-v3', String(id), ...cols,
+    ...(v4 ? [Buffer.from(e.packed, 'hex')] : []), Buffer.from(prevHex, 'hex')].map(part)));
 }
 
 function sqlJson(db, sql) {
@@ -278,6 +281,50 @@ test('check passes on an untouched demo pilot', async () => {
   const { args } = await demoDb('dualtrack-audit-demo-');
   const out = await okAsync(['check', ...args]);
   assert.match(out, /^records: ok \(\d+ match their last audit event\)$/m);
+});
+
+// ---- batch events (format 4), recomputed and unpacked from the file ----
+
+test('a batch event\'s packed payload: its hash recomputes over the bytes, the bytes inflate to the JSON the API shows', async () => {
+  const { db, args } = freshFileDb();
+  ok(['gen', '--trainees', '3', '--seed', '7', ...args]);
+  const rows = sqlJson(db, `SELECT id, CAST(ts AS TEXT) AS ts, actor, request_id, action, entity,
+    CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region,
+    lower(hex(hash)) AS hash, CASE WHEN packed IS NOT NULL THEN lower(hex(packed)) END AS packed
+    FROM audit ORDER BY id`);
+  let prev = '0'.repeat(64);
+  for (const e of rows) {
+    assert.equal(eventHash(e.id, e, prev), e.hash, `event ${e.id}: hash`);
+    prev = e.hash;
+  }
+  const packed = rows.filter((e) => e.packed !== null);
+  assert.ok(packed.length >= 2, `${packed.length} packed events`);
+  const zlib = await import('node:zlib');
+  for (const e of packed) {
+    assert.match(e.action, /_batch$/);
+    assert.equal(e.after, null);
+    const b = Buffer.from(e.packed, 'hex');
+    const json = zlib.inflateSync(b.subarray(4)).toString('utf8');
+    assert.equal(Buffer.byteLength(json), b.readUInt32LE(0));
+    assert.ok(Array.isArray(JSON.parse(json).ids), e.action);
+    // packed only when shorter than the JSON itself
+    assert.ok(b.length < Buffer.byteLength(json), `${b.length} of ${Buffer.byteLength(json)}`);
+  }
+  ok(['user', 'add', '--login', 'auditor', '--role', 'admin', '--password-stdin', ...args],
+    { input: PASSWORD });
+  const admin = ok(['token', 'create', '--login', 'auditor', ...args]).trim();
+  const srv = await startServer(db);
+  try {
+    const api = client(srv.base);
+    const r = expectStatus(await api.get('/api/v1/audit?action=record_entry.create_batch&limit=1', { token: admin }), 200);
+    const ev = r.json.items[0];
+    const file = packed.find((e) => e.id === ev.id);
+    assert.ok(file, `event ${ev.id} is packed`);
+    assert.deepEqual(ev.after, JSON.parse(zlib.inflateSync(Buffer.from(file.packed, 'hex').subarray(4)).toString('utf8')));
+  } finally {
+    await srv.stop();
+  }
+  assert.match(ok(['audit', 'verify', ...args]), /ok/);
 });
 
 // ---- what an event stores (format 3), recomputed from the file ----

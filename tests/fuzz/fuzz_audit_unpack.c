@@ -1,14 +1,15 @@
 /*
- * fuzz_audit_unpack.c - the packed audit payloads of batch events
- * (dt_audit_unpack in src/store/audit.c: "z<length>:" and the base64 of the
- * zlib stream), read back from a table anyone with the database file can
- * edit.
+ * fuzz_audit_unpack.c - the packed audit payloads of batch events, read
+ * back from a table anyone with the database file can edit: as text
+ * (dt_audit_unpack in src/store/audit.c, format 3: "z<length>:" and the
+ * base64 of the zlib stream) and as bytes (dt_audit_unpack_bytes, format 4:
+ * the length as 4 bytes little-endian, then the zlib stream).
  *
- * The input, up to its first NUL, is the stored text.  Oracles: text that
- * does not start with "z" is no packed payload (NULL); what unpacks is
- * never longer than the length it claims; and the same input packed the
- * way the store packs it (zlib, base64 without padding, its length in
- * front) unpacks to exactly itself.
+ * The input, up to its first NUL, is the stored text; the whole input is
+ * the stored bytes.  Oracles: text that does not start with "z" is no
+ * packed payload (NULL); what unpacks is never longer than the length it
+ * claims, and as bytes exactly that long with no NUL in it; and the same
+ * input packed each way the store packs it unpacks to exactly itself.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -36,7 +37,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(out);
 
-	/* the round trip */
+	out = dt_audit_unpack_bytes(data, size);
+	if (size < 4)
+		FZ_CHECK(out == NULL);
+	if (out) {
+		size_t claimed = (size_t)data[0] | (size_t)data[1] << 8 | (size_t)data[2] << 16 |
+				 (size_t)data[3] << 24;
+		FZ_CHECK(strlen(out) == claimed);
+	}
+	free(out);
+
+	/* the round trips */
 	uLongf zn = compressBound((uLong)n);
 	unsigned char *z = malloc(zn ? zn : 1);
 	FZ_CHECK(z != NULL);
@@ -49,6 +60,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out = dt_audit_unpack(packed);
 	FZ_CHECK(out != NULL && strcmp(out, text) == 0);
 	free(out);
+	unsigned char *bytes = malloc(4 + zn);
+	FZ_CHECK(bytes != NULL);
+	for (int i = 0; i < 4; i++)
+		bytes[i] = (unsigned char)(n >> (8 * i));
+	memcpy(bytes + 4, z, zn);
+	out = dt_audit_unpack_bytes(bytes, 4 + zn);
+	FZ_CHECK(out != NULL && strcmp(out, text) == 0);
+	free(out);
+	free(bytes);
 	free(packed);
 	free(z);
 	free(text);

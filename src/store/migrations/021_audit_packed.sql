@@ -1,0 +1,12 @@
+-- 021_audit_packed.sql: a batch event's packed payload as bytes (audit
+-- format 4, see store/audit.c).
+--
+-- From 018 on a batch event (the gathered creates of a bulk write, a bulk
+-- sign-off) stored its payload zlib-packed in the text column after, in
+-- base64: a third more bytes than the packed stream itself, and batch
+-- payloads are most of the audit trail's bytes.  New events put the stream
+-- into the new column packed as bytes (after left NULL); their hash takes
+-- the bytes as one more part (format 4).  The events written before keep
+-- their text and verify as they were.  Adding a column with no default
+-- rewrites nothing: the old rows read it as NULL.
+ALTER TABLE audit ADD COLUMN packed BLOB;
