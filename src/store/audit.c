@@ -49,7 +49,11 @@
  * 4 bytes little-endian, then the zlib stream of those n bytes.  From 018
  * to 021 (format 3) it went into after as text: "z<n>:" followed by the
  * same zlib stream in base64 (standard alphabet, no padding); canonical
- * JSON never starts with "z".  Its columns of dates, times, sites and
+ * JSON never starts with "z".  Packed as bytes, two lists that zlib packs
+ * poorly go in as differences: "ids" (increasing integers) as "~ids", the
+ * first id and then each one's difference from the one before, and "at"
+ * (a carried-over book's sign-off instants, one an entry) as "~at", the
+ * same of their milliseconds; readers get them back as they were.  Its columns of dates, times, sites and
  * contents repeat a few values, so it takes a fourth of the bytes or less.
  * The hash is over the payload as stored, like every column, so verifying
  * needs no unpacking; readers (the audit list, the records check) unpack
@@ -387,24 +391,115 @@ static bool packed_action(const char *verb)
 #define PACK_MIN 256
 
 /*
+ * The two lists of a batch payload that zlib packs poorly, as differences
+ * (head comment): "ids", increasing integers, becomes "~ids", the first and
+ * then each one's difference from the one before; "at", one instant an
+ * entry, becomes "~at", the same of their milliseconds.  A list with
+ * anything else in it (or a difference out of range) stays as it is.
+ * (No field of a payload starts with "~".)
+ */
+static void deltas_encode(json_t *o)
+{
+	static const char *const keys[] = { "ids", "at" };
+	for (size_t k = 0; k < DT_ARRAY_SIZE(keys); k++) {
+		json_t *list = json_object_get(o, keys[k]), *v;
+		size_t n = json_array_size(list), i;
+		if (n < 2)
+			continue;
+		json_t *d = json_array();
+		int64_t prev = 0;
+		json_array_foreach(list, i, v)
+		{
+			int64_t x = 0;
+			if (k == 0 ? !json_is_integer(v) : !dt_time_to_ms(json_string_value(v), &x))
+				break;
+			if (k == 0)
+				x = json_integer_value(v);
+			int64_t diff;
+			if (__builtin_sub_overflow(x, prev, &diff))
+				break;
+			json_array_append_new(d, json_integer(i ? diff : x));
+			prev = x;
+		}
+		if (json_array_size(d) == n) {
+			char key[8];
+			snprintf(key, sizeof(key), "~%s", keys[k]);
+			json_object_set_new(o, key, d);
+			json_object_del(o, keys[k]);
+		} else {
+			json_decref(d);
+		}
+	}
+}
+
+/* deltas_encode() undone on @o; false when what it finds is damaged. */
+static bool deltas_decode(json_t *o)
+{
+	static const char *const keys[] = { "ids", "at" };
+	for (size_t k = 0; k < DT_ARRAY_SIZE(keys); k++) {
+		char key[8];
+		snprintf(key, sizeof(key), "~%s", keys[k]);
+		json_t *d = json_object_get(o, key), *v;
+		if (!d)
+			continue;
+		if (!json_is_array(d) || json_object_get(o, keys[k]))
+			return false;
+		json_t *list = json_array();
+		int64_t x = 0;
+		size_t i;
+		json_array_foreach(d, i, v)
+		{
+			if (!json_is_integer(v) ||
+			    __builtin_add_overflow(i ? x : 0, json_integer_value(v), &x))
+				break;
+			if (k == 0) {
+				json_array_append_new(list, json_integer(x));
+			} else {
+				char t[DT_TIME_STRLEN];
+				dt_time_from_ms(x, t);
+				json_array_append_new(list, json_string(t));
+			}
+		}
+		if (json_array_size(list) != json_array_size(d)) {
+			json_decref(list);
+			return false;
+		}
+		json_object_set_new(o, keys[k], list);
+		json_object_del(o, key);
+	}
+	return true;
+}
+
+/*
  * @json packed (head comment) into @out (malloc'd bytes); false, @out
  * empty, when packing does not make it shorter.
  */
 static bool pack(const char *json, struct dt_audit_packed *out)
 {
-	size_t n = strlen(json);
-	uLongf zn = compressBound((uLong)n);
-	unsigned char *z = n >= PACK_MIN && n <= UINT32_MAX ? malloc(4 + zn) : NULL;
 	*out = (struct dt_audit_packed){ NULL, 0 };
-	if (z && compress2(z + 4, &zn, (const Bytef *)json, (uLong)n, 9) == Z_OK && 4 + zn < n) {
+	size_t n0 = strlen(json);
+	if (n0 < PACK_MIN)
+		return false;
+	json_t *o = json_loads(json, JSON_DECODE_ANY, NULL);
+	if (json_is_object(o))
+		deltas_encode(o);
+	char *text = canonical(o);
+	json_decref(o);
+	if (!text)
+		return false;
+	size_t n = strlen(text);
+	uLongf zn = compressBound((uLong)n);
+	unsigned char *z = n <= UINT32_MAX ? malloc(4 + zn) : NULL;
+	if (z && compress2(z + 4, &zn, (const Bytef *)text, (uLong)n, 9) == Z_OK && 4 + zn < n0) {
 		for (int i = 0; i < 4; i++)
 			z[i] = (unsigned char)(n >> (8 * i));
 		out->bytes = z;
 		out->len = 4 + zn;
-		return true;
+		z = NULL;
 	}
 	free(z);
-	return false;
+	free(text);
+	return out->bytes != NULL;
 }
 
 /* The zlib stream @z of @zn bytes inflated to exactly @n bytes of text, malloc'd; or NULL. */
@@ -467,10 +562,19 @@ json_t *dt_audit_column_payload(struct dt_db_stmt *st, int after, int packed)
 {
 	if (dt_db_column_type(st, packed) != DT_DB_BLOB)
 		return dt_audit_payload(dt_db_column_text(st, after));
-	char *json = dt_audit_unpack_bytes(dt_db_column_blob(st, packed),
-					   (size_t)dt_db_column_bytes(st, packed));
+	return dt_audit_packed_json(dt_db_column_blob(st, packed),
+				    (size_t)dt_db_column_bytes(st, packed));
+}
+
+json_t *dt_audit_packed_json(const unsigned char *p, size_t len)
+{
+	char *json = dt_audit_unpack_bytes(p, len);
 	json_t *v = json ? json_loads(json, JSON_DECODE_ANY, NULL) : NULL;
 	free(json);
+	if (json_is_object(v) && !deltas_decode(v)) {
+		json_decref(v);
+		return NULL;
+	}
 	return v;
 }
 

@@ -204,6 +204,12 @@ char *dt_audit_unpack_bytes(const unsigned char *p, size_t len);
  */
 json_t *dt_audit_column_payload(struct dt_db_stmt *st, int after, int packed);
 /**
+ * The payload packed in @len bytes at @p (format 4) as JSON, its lists
+ * stored as differences ("~ids", "~at") back as they were; NULL when it
+ * does not unpack or those lists are damaged.
+ */
+json_t *dt_audit_packed_json(const unsigned char *p, size_t len);
+/**
  * The hash in column @i of @st's row (an audit hash column: 32 bytes, or
  * the hex text of an event written before migration 007 on SQLite) into
  * @out; false when the column holds no hash.

@@ -306,7 +306,9 @@ test('a batch event\'s packed payload: its hash recomputes over the bytes, the b
     const b = Buffer.from(e.packed, 'hex');
     const json = zlib.inflateSync(b.subarray(4)).toString('utf8');
     assert.equal(Buffer.byteLength(json), b.readUInt32LE(0));
-    assert.ok(Array.isArray(JSON.parse(json).ids), e.action);
+    // the ids as differences (docs/ARCHITECTURE.md): increasing, so all after the first > 0
+    const d = JSON.parse(json)['~ids'];
+    assert.ok(Array.isArray(d) && d.slice(1).every((x) => x > 0), e.action);
     // packed only when shorter than the JSON itself
     assert.ok(b.length < Buffer.byteLength(json), `${b.length} of ${Buffer.byteLength(json)}`);
   }
@@ -316,11 +318,20 @@ test('a batch event\'s packed payload: its hash recomputes over the bytes, the b
   const srv = await startServer(db);
   try {
     const api = client(srv.base);
-    const r = expectStatus(await api.get('/api/v1/audit?action=record_entry.create_batch&limit=1', { token: admin }), 200);
-    const ev = r.json.items[0];
-    const file = packed.find((e) => e.id === ev.id);
-    assert.ok(file, `event ${ev.id} is packed`);
-    assert.deepEqual(ev.after, JSON.parse(zlib.inflateSync(Buffer.from(file.packed, 'hex').subarray(4)).toString('utf8')));
+    for (const action of ['record_entry.create_batch', 'record_entry.signoff_batch']) {
+      const r = expectStatus(await api.get(`/api/v1/audit?action=${action}&limit=1`, { token: admin }), 200);
+      const ev = r.json.items[0];
+      const file = packed.find((e) => e.id === ev.id);
+      assert.ok(file, `event ${ev.id} is packed`);
+      // the lists stored as differences back whole: "~ids" summed, "~at" summed as milliseconds
+      const stored = JSON.parse(zlib.inflateSync(Buffer.from(file.packed, 'hex').subarray(4)).toString('utf8'));
+      const sums = (d) => d.reduce((acc, x, i) => [...acc, i ? acc[i - 1] + x : x], []);
+      const whole = { ...stored };
+      if (whole['~ids']) { whole.ids = sums(whole['~ids']); delete whole['~ids']; }
+      if (whole['~at']) { whole.at = sums(whole['~at']).map((ms) => new Date(ms).toISOString()); delete whole['~at']; }
+      if (action.endsWith('signoff_batch')) assert.ok(stored['~at'] && whole.at.every((t) => /^\d{4}-\d\d-\d\dT.*Z$/.test(t)), 'sign-off times stored as differences');
+      assert.deepEqual(ev.after, whole);
+    }
   } finally {
     await srv.stop();
   }

@@ -8,7 +8,9 @@
  * The input, up to its first NUL, is the stored text; the whole input is
  * the stored bytes.  Oracles: text that does not start with "z" is no
  * packed payload (NULL); what unpacks is never longer than the length it
- * claims, and as bytes exactly that long with no NUL in it; and the same
+ * claims, and as bytes exactly that long with no NUL in it; read as JSON
+ * (dt_audit_packed_json), its lists stored as differences come back whole
+ * or not at all; and the same
  * input packed each way the store packs it unpacks to exactly itself.
  */
 #include <sodium.h>
@@ -36,6 +38,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_CHECK(strlen(out) <= claimed);
 	}
 	free(out);
+
+	/* as JSON: the lists stored as differences ("~ids", "~at") come back whole, or nothing */
+	json_t *j = dt_audit_packed_json(data, size);
+	if (json_is_object(j))
+		FZ_CHECK(!json_object_get(j, "~ids") && !json_object_get(j, "~at"));
+	json_decref(j);
 
 	out = dt_audit_unpack_bytes(data, size);
 	if (size < 4)

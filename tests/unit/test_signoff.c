@@ -9,6 +9,8 @@
  * id, or sign every listed entry with one audit event more; at the end the
  * records check finds every entry as its events (the batches' included) say.
  */
+#include <zlib.h>
+
 #include "store_fixture.h"
 #include "store/store_internal.h"
 
@@ -421,8 +423,13 @@ static void test_carried_over_book(void **state)
 		assert_non_null(whole);
 		assert_true(strlen(whole) ==
 			    ((size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16));
-		assert_non_null(strstr(whole, "\"ids\""));
+		/* the ids stored as differences, read back whole */
+		assert_non_null(strstr(whole, "\"~ids\""));
 		free(whole);
+		json_t *back_ids = dt_audit_packed_json(p, len);
+		assert_true(json_is_array(json_object_get(back_ids, "ids")));
+		assert_null(json_object_get(back_ids, "~ids"));
+		json_decref(back_ids);
 		assert_null(dt_audit_unpack_bytes(p, 3));
 		assert_null(dt_audit_unpack_bytes(p, len - 1));
 		p[0] ^= 1;
@@ -431,6 +438,44 @@ static void test_carried_over_book(void **state)
 		p[len / 2] ^= 0x40;
 		assert_null(dt_audit_unpack_bytes(p, len));
 		free(p);
+	}
+	/* the differences read back, and damaged ones refused (not read as something else) */
+	{
+		static const struct {
+			const char *json, *want;
+		} cases[] = {
+			{ "{\"~at\":[1756861323004,1000,-2000],\"~ids\":[5,1,1]}",
+			  "{\"at\": [\"2025-09-03T01:02:03.004Z\", \"2025-09-03T01:02:04.004Z\", "
+			  "\"2025-09-03T01:02:02.004Z\"], \"ids\": [5, 6, 7]}" },
+			{ "{\"ids\":[3,1],\"set\":{}}", "{\"ids\": [3, 1], \"set\": {}}" },
+			{ "{\"~ids\":[5,\"x\"]}", NULL },
+			{ "{\"~ids\":{}}", NULL },
+			{ "{\"ids\":[1],\"~ids\":[1]}", NULL },
+			{ "{\"~ids\":[9223372036854775807,1]}", NULL },
+			{ "{\"~at\":[1.5]}", NULL },
+		};
+		for (size_t i = 0; i < DT_ARRAY_SIZE(cases); i++) {
+			size_t n = strlen(cases[i].json);
+			uLongf zn = compressBound((uLong)n);
+			unsigned char *z = malloc(4 + zn);
+			assert_int_equal(
+				compress2(z + 4, &zn, (const Bytef *)cases[i].json, (uLong)n, 9),
+				Z_OK);
+			for (int k = 0; k < 4; k++)
+				z[k] = (unsigned char)(n >> (8 * k));
+			json_t *got = dt_audit_packed_json(z, 4 + zn);
+			if (cases[i].want) {
+				json_t *want = json_loads(cases[i].want, 0, NULL);
+				assert_non_null(want);
+				if (!json_equal(got, want))
+					fail_msg("case %zu: %s", i, cases[i].json);
+				json_decref(want);
+			} else if (got) {
+				fail_msg("case %zu read: %s", i, cases[i].json);
+			}
+			json_decref(got);
+			free(z);
+		}
 	}
 	/*
 	 * Packed bytes edited, moved to another event or taken away are found
