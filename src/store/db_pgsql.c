@@ -1718,11 +1718,14 @@ static enum copy_kind bin_field(struct dt_db_copy *c)
 	return pc->kinds[c->field - 1];
 }
 
-/* A value of a kind its column does not take: the caller broke DT_DB_COPY_TYPED's promise. */
-static void bin_mismatch(struct dt_db_copy *c, const char *what)
+/*
+ * A value the binary form cannot take: out of its column's range, or of a
+ * kind its column does not take (the caller broke DT_DB_COPY_TYPED's promise).
+ */
+static void bin_refuse(struct dt_db_copy *c, const char *what)
 {
 	struct dt_strbuf msg = DT_STRBUF_INIT;
-	dt_strbuf_addf(&msg, "a typed copy: %s for column %d of another type", what, c->field);
+	dt_strbuf_addf(&msg, "a typed copy: %s (column %d)", what, c->field);
 	dt_db_set_error(c->db, DT_DBE_OTHER, msg.buf, NULL);
 	dt_strbuf_release(&msg);
 	c->failed = true;
@@ -1754,15 +1757,12 @@ static void pg_copy_int64(struct dt_db_copy *c, int64_t v)
 	case CK_INT8: bytes = 8; break;
 	case CK_INT4: bytes = v >= INT32_MIN && v <= INT32_MAX ? 4 : 0; break;
 	case CK_INT2: bytes = v >= INT16_MIN && v <= INT16_MAX ? 2 : 0; break;
-	default: bin_mismatch(c, "an integer"); return;
+	default: bin_refuse(c, "an integer for a column of another type"); return;
 	}
 	if (!bytes) {
-		struct dt_strbuf msg = DT_STRBUF_INIT;
-		dt_strbuf_addf(&msg, "value \"%lld\" is out of range for column %d", (long long)v,
-			       c->field);
-		dt_db_set_error(c->db, DT_DBE_OTHER, msg.buf, NULL);
-		dt_strbuf_release(&msg);
-		c->failed = true;
+		char what[48];
+		snprintf(what, sizeof(what), "%lld is out of range", (long long)v);
+		bin_refuse(c, what);
 		return;
 	}
 	add_be(b, (uint64_t)bytes, 4);
@@ -1774,7 +1774,7 @@ static void pg_copy_double(struct dt_db_copy *c, double v)
 	struct dt_strbuf *b = &PCOPY(c)->buf;
 	if (PCOPY(c)->kinds) {
 		if (bin_field(c) != CK_FLOAT8) {
-			bin_mismatch(c, "a real number");
+			bin_refuse(c, "a real number for a column of another type");
 			return;
 		}
 		uint64_t u;
@@ -1794,38 +1794,40 @@ static void pg_copy_double(struct dt_db_copy *c, double v)
 		dt_strbuf_addf(b, "%.17g", v);
 }
 
-static void pg_copy_text(struct dt_db_copy *c, const char *s, size_t n)
+/* Text or a blob in its binary form: its length and its bytes, as they are. */
+static void bin_bytes(struct dt_db_copy *c, enum copy_kind kind, const char *what, const void *v,
+		      size_t n)
 {
-	struct dt_strbuf *b = &PCOPY(c)->buf;
-	if (!PCOPY(c)->kinds) {
-		copy_sep(c);
-		text_escaped(b, s, n);
-	} else if (bin_field(c) != CK_TEXT) {
-		bin_mismatch(c, "text");
-	} else if (n > INT32_MAX) {
-		bin_mismatch(c, "text over 2 GB");
-	} else {
-		add_be(b, n, 4);
-		dt_strbuf_add(b, s, n);
+	if (bin_field(c) != kind)
+		bin_refuse(c, what);
+	else if (n > INT32_MAX)
+		bin_refuse(c, "a value over 2 GB");
+	else {
+		add_be(&PCOPY(c)->buf, n, 4);
+		dt_strbuf_add(&PCOPY(c)->buf, v, n);
 	}
 }
 
-/* A bytea: as is, or in the text format in its hex form ("\x" and two digits a byte, COPY's backslash doubled). */
+static void pg_copy_text(struct dt_db_copy *c, const char *s, size_t n)
+{
+	if (PCOPY(c)->kinds) {
+		bin_bytes(c, CK_TEXT, "text for a column of another type", s, n);
+		return;
+	}
+	copy_sep(c);
+	text_escaped(&PCOPY(c)->buf, s, n);
+}
+
+/* A bytea; in the text format in its hex form, "\\x" and two digits a byte (backslash doubled). */
 static void pg_copy_blob(struct dt_db_copy *c, const void *v, size_t n)
 {
-	struct dt_strbuf *b = &PCOPY(c)->buf;
-	if (!PCOPY(c)->kinds) {
-		copy_sep(c);
-		dt_strbuf_add(b, "\\\\x", 3);
-		dt_strbuf_addhex(b, v, n);
-	} else if (bin_field(c) != CK_BYTEA) {
-		bin_mismatch(c, "a blob");
-	} else if (n > INT32_MAX) {
-		bin_mismatch(c, "a blob over 2 GB");
-	} else {
-		add_be(b, n, 4);
-		dt_strbuf_add(b, v, n);
+	if (PCOPY(c)->kinds) {
+		bin_bytes(c, CK_BYTEA, "a blob for a column of another type", v, n);
+		return;
 	}
+	copy_sep(c);
+	dt_strbuf_add(&PCOPY(c)->buf, "\\\\x", 3);
+	dt_strbuf_addhex(&PCOPY(c)->buf, v, n);
 }
 
 static bool pg_copy_row(struct dt_db_copy *c)
