@@ -2,9 +2,9 @@
  * import_internal.h - shared by the files of the CSV importer.
  *
  * The importer (io/import.h) spans import.c (driver), import_queue.c,
- * import_cells.c, import_parse.c, import_report.c and import_write.c.  They
- * share the rows and batches, the queue, the parser's and the writer's
- * state, and the functions declared below.  Nothing outside src/io/import*.c
+ * import_cells.c, import_parse.c, import_report.c, import_seen.c and
+ * import_write.c.  They share the rows and batches, the queue, the
+ * parser's and the writer's state, and the functions declared below.  Nothing outside src/io/import*.c
  * includes this header.
  */
 #ifndef DT_IMPORT_INTERNAL_H
