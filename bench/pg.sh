@@ -135,8 +135,15 @@ fi
 # server_ticks: the CPU clock ticks the PostgreSQL server has used so far
 hz=$(getconf CLK_TCK)
 server_ticks() {
-	local pm
+	local pm i
 	pm=$(head -1 "$tmp/pg/data/postmaster.pid")
+	# a backend that has just ended counts neither as live nor as reaped
+	# (its CPU in the postmaster's children's) until the postmaster reaps it
+	for ((i = 0; i < 100; i++)); do
+		# shellcheck disable=SC2046 # a list of pids
+		grep -qs '^State:.*zombie' /dev/null $(pgrep -P "$pm" | sed 's|.*|/proc/&/status|') || break
+		sleep 0.02
+	done
 	# the postmaster with the backends it has reaped, then the live ones
 	# shellcheck disable=SC2046 # a list of pids
 	echo $(($(sed 's/.*) //' "/proc/$pm/stat" | awk '{ print $12 + $13 + $14 + $15 }') +

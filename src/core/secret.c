@@ -243,11 +243,48 @@ void dt_keys_clear(struct dt_keys *k)
 		sodium_memzero(k, sizeof(*k));
 }
 
+/*
+ * Nonces come from a pool of random bytes of each thread, filled by one
+ * randombytes_buf() call for NONCE_POOL of them (one system call each
+ * otherwise: much of a bulk import's sealing), each used once.  A child
+ * process forked with a pool half used starts with an empty one, so that
+ * it never takes the nonces its parent will.
+ */
+#define NONCE_POOL 256
+static _Thread_local struct {
+	unsigned char bytes[NONCE_POOL * crypto_secretbox_NONCEBYTES];
+	size_t left; /* nonces not yet taken, at the end of bytes */
+} nonces;
+
+static void nonces_drop(void)
+{
+	sodium_memzero(&nonces, sizeof(nonces));
+}
+
+static void nonces_once(void)
+{
+	pthread_atfork(NULL, NULL, nonces_drop);
+}
+
+static void nonce_take(unsigned char *nonce)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	if (!nonces.left) {
+		pthread_once(&once, nonces_once);
+		randombytes_buf(nonces.bytes, sizeof(nonces.bytes));
+		nonces.left = NONCE_POOL;
+	}
+	unsigned char *at =
+		nonces.bytes + (NONCE_POOL - nonces.left--) * crypto_secretbox_NONCEBYTES;
+	memcpy(nonce, at, crypto_secretbox_NONCEBYTES);
+	sodium_memzero(at, crypto_secretbox_NONCEBYTES);
+}
+
 void dt_secret_seal(const struct dt_keys *k, const void *plain, size_t len, unsigned char *out)
 {
 	unsigned char *nonce = out;
 
-	randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+	nonce_take(nonce);
 	crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, plain, len, nonce, k->enc);
 }
 

@@ -323,7 +323,7 @@ enum dt_err dt_import_csv(struct dt_store *s, const struct dt_import_opts *o, co
 	p.cols = dt_iocols(e, &p.ncols);
 	p.header_notes = json_array();
 	p.ignored = r->ignored;
-	p.seen = json_object();
+	p.seen = dt_import_seen_new();
 	p.q = &q;
 	p.xlsx = xlsx;
 	p.data = xlsx ? data : text.buf;
@@ -402,7 +402,7 @@ out:
 	free(p.map);
 	free(p.cells);
 	json_decref(p.header_notes);
-	json_decref(p.seen);
+	dt_import_seen_free(p.seen);
 	json_decref(w.cache);
 	dt_strbuf_release(&p.fatal_msg);
 	dt_strbuf_release(&p.fatal_zh);

@@ -2,9 +2,9 @@
  * import_internal.h - shared by the files of the CSV importer.
  *
  * The importer (io/import.h) spans import.c (driver), import_queue.c,
- * import_cells.c, import_parse.c, import_report.c and import_write.c.  They
- * share the rows and batches, the queue, the parser's and the writer's
- * state, and the functions declared below.  Nothing outside src/io/import*.c
+ * import_cells.c, import_parse.c, import_report.c, import_seen.c and
+ * import_write.c.  They share the rows and batches, the queue, the
+ * parser's and the writer's state, and the functions declared below.  Nothing outside src/io/import*.c
  * includes this header.
  */
 #ifndef DT_IMPORT_INTERNAL_H
@@ -121,7 +121,7 @@ struct dt_import_parser {
 	int64_t rows;     /* data rows */
 	/* duplicates within the file */
 	const char *const *dupcols;
-	json_t *seen;
+	struct dt_import_seen *seen;
 	/* output */
 	struct dt_import_batch *cur;
 	struct dt_import_queue *q;
@@ -246,5 +246,15 @@ void dt_import_write_batch(struct dt_import_writer *w, struct dt_import_batch *b
 void dt_import_write_end(struct dt_import_writer *w);
 /* Serial mode: a full batch goes straight to the writer. */
 void dt_import_emit_serial(struct dt_import_parser *p, struct dt_import_batch *b);
+
+/* ---- import_seen.c: the keys of the rows read, each with the row it was first on ---- */
+
+struct dt_import_seen;
+struct dt_import_seen *dt_import_seen_new(void);
+void dt_import_seen_free(struct dt_import_seen *m);
+/* The row @key was first seen on, or -1. */
+int64_t dt_import_seen_get(const struct dt_import_seen *m, const char *key);
+/* Note @key on @row; false (nothing changed) if it was seen already. */
+bool dt_import_seen_put(struct dt_import_seen *m, const char *key, int64_t row);
 
 #endif

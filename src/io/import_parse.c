@@ -308,18 +308,17 @@ static void read_general(struct dt_import_parser *p, struct dt_import_row *r)
 			dt_strbuf_addch(&k, '\x1f');
 		}
 		if (complete) {
-			json_t *prev = json_object_get(p->seen, k.buf);
-			if (prev) {
+			int64_t prev = dt_import_seen_get(p->seen, k.buf);
+			if (prev >= 0) {
 				int fc = -1;
 				for (size_t j = 0; j < p->ncols && fc < 0; j++)
 					if (!strcmp(p->cols[j].name, p->dupcols[0]))
 						fc = dt_import_file_col_of(p, (int)j);
 				dt_import_row_code(r, fc, fc >= 0 ? p->cells[fc] : "",
 						   "duplicate_file", "import.duplicate_row", "row",
-						   DT_I(json_integer_value(prev)), "column",
-						   p->dupcols[0], NULL);
+						   DT_I(prev), "column", p->dupcols[0], NULL);
 			} else {
-				json_object_set_new(p->seen, k.buf, json_integer(r->rowno));
+				dt_import_seen_put(p->seen, k.buf, r->rowno);
 			}
 		}
 		dt_strbuf_release(&k);
@@ -400,11 +399,10 @@ static bool read_fast(struct dt_import_parser *p, struct dt_import_row *r)
 	/* duplicates within the file: the general path's key, so that both paths see each other */
 	char key[DT_NATID_LEN + 2];
 	snprintf(key, sizeof(key), "%s\x1f", t->national_id);
-	if (json_object_get(p->seen, key)) {
+	if (!dt_import_seen_put(p->seen, key, p->recno)) {
 		dt_import_trainee_free(t);
 		return false;
 	}
-	json_object_set_new(p->seen, key, json_integer(p->recno));
 	r->t = t;
 	return true;
 }

@@ -726,9 +726,14 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 		return dt_error(err, DT_EINTERNAL, "internal error: an audit time %s", ts);
 	snprintf(msbuf, sizeof(msbuf), "%lld", (long long)ms);
 	const char *verb = stored_action(action, entity);
-	/* one copy: each event hashed as it goes, while the server takes the ones before */
+	/*
+	 * One copy: each event hashed as it goes, while the server takes the
+	 * ones before; its values of the columns' kinds, and no savepoint: the
+	 * caller (the bulk path) rolls the transaction back if it fails.
+	 */
 	struct dt_db_copy *c =
-		dt_db_copy_begin(s->db, "audit", copy_cols, (int)DT_ARRAY_SIZE(copy_cols), err);
+		dt_db_copy_begin_with(s->db, "audit", copy_cols, (int)DT_ARRAY_SIZE(copy_cols),
+				      DT_DB_COPY_TYPED | DT_DB_COPY_NO_SAVEPOINT, err);
 	if (!c)
 		return dt_sql_error(s, "audit", err);
 	for (int i = 0; i < n; i++) {

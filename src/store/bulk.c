@@ -175,7 +175,8 @@ static int copy_trainees(struct dt_store *s, struct dt_trainee_new *const *t, in
 			 enum dt_db_errclass *cls, struct dt_strbuf *err)
 {
 	*cls = DT_DBE_NONE;
-	struct dt_db_copy *c = dt_db_copy_begin(s->db, "trainee", trainee_cols, TRAINEE_COLS, err);
+	struct dt_db_copy *c = dt_db_copy_begin_with(s->db, "trainee", trainee_cols, TRAINEE_COLS,
+						     DT_DB_COPY_TYPED, err);
 	if (!c) {
 		*cls = dt_db_errclass(s->db);
 		dt_sql_error(s, "trainee", err);

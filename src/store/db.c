@@ -216,12 +216,19 @@ int dt_db_wait_notify(struct dt_db *db, int timeout_ms, struct dt_strbuf *payloa
 struct dt_db_copy *dt_db_copy_begin(struct dt_db *db, const char *table, const char *const *cols,
 				    int ncols, struct dt_strbuf *err)
 {
+	return dt_db_copy_begin_with(db, table, cols, ncols, 0, err);
+}
+
+struct dt_db_copy *dt_db_copy_begin_with(struct dt_db *db, const char *table,
+					 const char *const *cols, int ncols, unsigned flags,
+					 struct dt_strbuf *err)
+{
 	if (ncols <= 0) {
 		dt_db_set_error(db, DT_DBE_OTHER, "a copy of no columns", NULL);
 		dt_error(err, DT_EDB, "database error: a copy into %s of no columns", table);
 		return NULL;
 	}
-	struct dt_db_copy *c = db->ops->copy_begin(db, table, cols, ncols, err);
+	struct dt_db_copy *c = db->ops->copy_begin(db, table, cols, ncols, flags, err);
 	if (c) {
 		c->db = db;
 		c->ncols = ncols;

@@ -41,7 +41,8 @@ struct dt_db_ops {
 	int (*wait_notify)(struct dt_db *db, int timeout_ms, struct dt_strbuf *payload);
 	/* A copy (db.h): values arrive in column order, rows with their count checked. */
 	struct dt_db_copy *(*copy_begin)(struct dt_db *db, const char *table,
-					 const char *const *cols, int ncols, struct dt_strbuf *err);
+					 const char *const *cols, int ncols, unsigned flags,
+					 struct dt_strbuf *err);
 	void (*copy_null)(struct dt_db_copy *c);
 	void (*copy_int64)(struct dt_db_copy *c, int64_t v);
 	void (*copy_double)(struct dt_db_copy *c, double v);

@@ -79,9 +79,11 @@ enum {
 	OID_INT8 = 20,
 	OID_INT2 = 21,
 	OID_INT4 = 23,
+	OID_TEXT = 25,
 	OID_OID = 26,
 	OID_FLOAT4 = 700,
 	OID_FLOAT8 = 701,
+	OID_VARCHAR = 1043,
 	OID_NUMERIC = 1700,
 };
 
@@ -113,6 +115,7 @@ struct pg {
 	bool pipeline;            /* in libpq's pipeline mode: runs sent since the last Sync */
 	struct pg_sent *sent;     /* runs sent, oldest at sent[sent_head] */
 	size_t sent_head, nsent, sent_cap;
+	struct copy_types *copy_types; /* the binary forms of columns copied into (copies) */
 };
 
 /* One signature of parameter types of a statement. */
@@ -160,6 +163,8 @@ struct pg_stmt {
 };
 
 #define PG(db) ((struct pg *)(db))
+
+static void pg_copy_types_free(struct pg *p);
 #define PST(s) ((struct pg_stmt *)(s))
 
 /* ---- messages ------------------------------------------------------------ */
@@ -499,6 +504,7 @@ static void pg_close(struct dt_db *db)
 	for (size_t i = p->sent_head; i < p->sent_head + p->nsent; i++)
 		PQclear(p->sent[i].res);
 	free(p->sent);
+	pg_copy_types_free(p);
 	PQfinish(p->c);
 	dt_strbuf_release(&p->listens);
 	free(p);
@@ -516,6 +522,8 @@ static void count_changes(struct pg *p, const PGresult *res)
 static enum dt_err pg_exec(struct dt_db *db, const char *sql, struct dt_strbuf *err)
 {
 	struct pg *p = PG(db);
+	pg_copy_types_free(
+		p); /* schema changes (migrations) run here: the copies' types may change */
 	if (!alive(p, sql))
 		return dt_error(err, DT_EDB, "database error: %s", dt_db_errmsg(db));
 	PGresult *res = PQexec(p->c, sql);
@@ -1437,23 +1445,129 @@ broken:
 /* ---- copies ------------------------------------------------------------- */
 
 /*
- * A copy is COPY table(cols) FROM STDIN in text format: values are written
- * as the server reads them (text escaped, bytea as \\x and hex, NULL as \N)
- * into a buffer that goes to the server COPY_CHUNK bytes at a time, without
- * waiting for an answer; the server checks rows as they arrive and answers
- * once, at the end.  Inside a transaction the COPY is preceded, in the
- * same round trip, by a savepoint, released after it or rolled back to when
- * it failed, so that a failed copy leaves the transaction usable.
+ * A copy is COPY table(cols) FROM STDIN: values are written as the server
+ * reads them into a buffer that goes to the server COPY_CHUNK bytes at a
+ * time, without waiting for an answer; the server checks rows as they
+ * arrive and answers once, at the end.
+ *
+ * The text format (text escaped, bytea as \\x and hex, NULL as \N) takes
+ * values of any kind into columns of any type, as the server's input
+ * functions read them.  A typed copy (DT_DB_COPY_TYPED: each value of its
+ * column's kind) into columns all of types with a plain binary form -
+ * bigint, integer, smallint, double precision, text, varchar, bytea - goes
+ * in the binary format instead: a length and the bytes of each value, with
+ * nothing to escape on this side or to parse on the server's.  The types
+ * are read from the catalogue once per table and column list and
+ * connection (COPY_TYPES_MAX of them kept), and again after any
+ * dt_db_exec() (how schema changes run: migrations, tests).
+ *
+ * Inside a transaction the COPY is preceded, in the same round trip, by a
+ * savepoint, released after it or rolled back to when it failed, so that a
+ * failed copy leaves the transaction usable - unless the caller said it
+ * rolls the whole transaction back then (DT_DB_COPY_NO_SAVEPOINT).
  */
 #define COPY_CHUNK ((size_t)64 << 10)
+#define COPY_TYPES_MAX 32
+
+/* A column's binary form in a typed copy. */
+enum copy_kind { CK_INT8 = 1, CK_INT4, CK_INT2, CK_FLOAT8, CK_TEXT, CK_BYTEA };
+
+/* The binary forms of one table's columns (a column list), as the catalogue said. */
+struct copy_types {
+	struct copy_types *next;
+	unsigned gen; /* the connection's generation when read */
+	bool binary;  /* every column has a binary form */
+	char *key;    /* "table(col,col...)" */
+	unsigned char kinds[];
+};
 
 struct pg_copy {
 	struct dt_db_copy base;
-	struct dt_strbuf buf; /* rows not yet sent */
-	bool savepoint;       /* inside a transaction: SAVEPOINT dt_copy taken */
+	struct dt_strbuf buf;       /* rows not yet sent */
+	bool savepoint;             /* inside a transaction: SAVEPOINT dt_copy taken */
+	const unsigned char *kinds; /* binary format: each column's copy_kind; else NULL */
 };
 
 #define PCOPY(c) ((struct pg_copy *)(c))
+
+static void pg_copy_types_free(struct pg *p)
+{
+	while (p->copy_types) {
+		struct copy_types *t = p->copy_types;
+		p->copy_types = t->next;
+		free(t->key);
+		free(t);
+	}
+}
+
+static enum copy_kind kind_of_type(Oid type)
+{
+	switch (type) {
+	case OID_INT8: return CK_INT8;
+	case OID_INT4: return CK_INT4;
+	case OID_INT2: return CK_INT2;
+	case OID_FLOAT8: return CK_FLOAT8;
+	case OID_TEXT:
+	case OID_VARCHAR: return CK_TEXT;
+	case OID_BYTEA: return CK_BYTEA;
+	default: return 0;
+	}
+}
+
+/*
+ * The binary forms of @table's columns @cols (@key names them), read from
+ * the catalogue the first time on this connection; NULL (its failure
+ * recorded) if that query failed.
+ */
+static const struct copy_types *copy_types(struct pg *p, const char *table, const char *const *cols,
+					   int ncols, const char *key)
+{
+	int n = 0;
+	for (struct copy_types *t = p->copy_types; t; t = t->next, n++)
+		if (t->gen == p->gen && !strcmp(t->key, key))
+			return t;
+	if (n >= COPY_TYPES_MAX)
+		pg_copy_types_free(p);
+	struct dt_strbuf names = DT_STRBUF_INIT;
+	for (int i = 0; i < ncols; i++)
+		dt_strbuf_addf(&names, "%s%s", i ? "," : "", cols[i]);
+	struct copy_types *t = calloc(1, sizeof(*t) + (size_t)ncols);
+	char *k = strdup(key);
+	const char *values[2] = { table, names.buf };
+	PGresult *res = NULL;
+	if (!t || !k || !dt_strbuf_ok(&names)) {
+		dt_db_set_error(&p->base, DT_DBE_OTHER, "out of memory", NULL);
+		goto fail;
+	}
+	/* a column not found (or no such table) has no type: the COPY says what is wrong */
+	res = PQexecParams(p->c,
+			   "SELECT a.atttypid FROM unnest(string_to_array($2, ',')) "
+			   "WITH ORDINALITY AS c(name, i) LEFT JOIN pg_attribute a ON "
+			   "a.attrelid = to_regclass($1) AND a.attname = c.name AND "
+			   "a.attnum > 0 AND NOT a.attisdropped ORDER BY c.i",
+			   2, NULL, values, NULL, NULL, 0);
+	if (!result_ok(p, res))
+		goto fail;
+	t->binary = PQntuples(res) == ncols;
+	for (int i = 0; i < ncols && t->binary; i++) {
+		t->kinds[i] = (unsigned char)kind_of_type(
+			PQgetisnull(res, i, 0) ? 0 : (Oid)strtoul(PQgetvalue(res, i, 0), NULL, 10));
+		t->binary = t->kinds[i] != 0;
+	}
+	PQclear(res);
+	dt_strbuf_release(&names);
+	t->key = k;
+	t->gen = p->gen;
+	t->next = p->copy_types;
+	p->copy_types = t;
+	return t;
+fail:
+	PQclear(res);
+	dt_strbuf_release(&names);
+	free(k);
+	free(t);
+	return NULL;
+}
 
 /* Undo or keep the copy's savepoint (if any); false if that failed. */
 static bool copy_savepoint_end(struct pg *p, struct pg_copy *c, bool keep)
@@ -1470,8 +1584,12 @@ static bool copy_savepoint_end(struct pg *p, struct pg_copy *c, bool keep)
 	return ok;
 }
 
+/* The binary format's header: signature, flags, no extension. */
+static const char copy_header[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+
 static struct dt_db_copy *pg_copy_begin(struct dt_db *db, const char *table,
-					const char *const *cols, int ncols, struct dt_strbuf *err)
+					const char *const *cols, int ncols, unsigned flags,
+					struct dt_strbuf *err)
 {
 	struct pg *p = PG(db);
 	struct pg_copy *c = NULL;
@@ -1496,13 +1614,34 @@ static struct dt_db_copy *pg_copy_begin(struct dt_db *db, const char *table,
 		dt_error(err, DT_EDB, "database error: out of memory");
 		goto out;
 	}
-	c->savepoint = ts == PQTRANS_INTRANS;
+	c->savepoint = ts == PQTRANS_INTRANS && !(flags & DT_DB_COPY_NO_SAVEPOINT);
 	dt_strbuf_init(&c->buf, 0);
 	dt_strbuf_grow(&c->buf, COPY_CHUNK + 4096);
-	dt_strbuf_addf(&sql, "%sCOPY %s(", c->savepoint ? "SAVEPOINT dt_copy; " : "", table);
+	struct dt_strbuf target = DT_STRBUF_INIT; /* "table(col,...)" */
+	dt_strbuf_addf(&target, "%s(", table);
 	for (int i = 0; i < ncols; i++)
-		dt_strbuf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
-	dt_strbuf_adds(&sql, ") FROM STDIN");
+		dt_strbuf_addf(&target, "%s%s", i ? "," : "", cols[i]);
+	dt_strbuf_addch(&target, ')');
+	const struct copy_types *t = NULL;
+	if (!dt_strbuf_ok(&target)) {
+		dt_strbuf_release(&target);
+		dt_db_set_error(db, DT_DBE_OTHER, "out of memory", NULL);
+		dt_error(err, DT_EDB, "database error: out of memory");
+		goto fail;
+	}
+	if ((flags & DT_DB_COPY_TYPED) && !(t = copy_types(p, table, cols, ncols, target.buf))) {
+		dt_strbuf_release(&target);
+		dt_error(err, DT_EDB, "database error: %s", dt_db_errmsg(db));
+		note_txn(p);
+		goto fail;
+	}
+	if (t && t->binary) {
+		c->kinds = t->kinds;
+		dt_strbuf_add(&c->buf, copy_header, sizeof(copy_header));
+	}
+	dt_strbuf_addf(&sql, "%sCOPY %s FROM STDIN%s", c->savepoint ? "SAVEPOINT dt_copy; " : "",
+		       target.buf, c->kinds ? " (FORMAT binary)" : "");
+	dt_strbuf_release(&target);
 	if (!dt_strbuf_ok(&sql)) {
 		dt_db_set_error(db, DT_DBE_OTHER, "out of memory", NULL);
 		dt_error(err, DT_EDB, "database error: out of memory");
@@ -1530,6 +1669,8 @@ out:
 	return c ? &c->base : NULL;
 }
 
+/* ---- the text format ---- */
+
 /* The separator before a value of the current row. */
 static void copy_sep(struct dt_db_copy *c)
 {
@@ -1537,36 +1678,9 @@ static void copy_sep(struct dt_db_copy *c)
 		dt_strbuf_addch(&PCOPY(c)->buf, '\t');
 }
 
-static void pg_copy_null(struct dt_db_copy *c)
-{
-	copy_sep(c);
-	dt_strbuf_add(&PCOPY(c)->buf, "\\N", 2);
-}
-
-static void pg_copy_int64(struct dt_db_copy *c, int64_t v)
-{
-	copy_sep(c);
-	dt_strbuf_addint(&PCOPY(c)->buf, v, 0);
-}
-
-static void pg_copy_double(struct dt_db_copy *c, double v)
-{
-	copy_sep(c);
-	if (v != v)
-		dt_strbuf_adds(&PCOPY(c)->buf, "NaN");
-	else if (v > 1.7976931348623157e308)
-		dt_strbuf_adds(&PCOPY(c)->buf, "Infinity");
-	else if (v < -1.7976931348623157e308)
-		dt_strbuf_adds(&PCOPY(c)->buf, "-Infinity");
-	else
-		dt_strbuf_addf(&PCOPY(c)->buf, "%.17g", v);
-}
-
 /* Text as COPY reads it: backslash, tab, newline and carriage return escaped. */
-static void pg_copy_text(struct dt_db_copy *c, const char *s, size_t n)
+static void text_escaped(struct dt_strbuf *b, const char *s, size_t n)
 {
-	struct dt_strbuf *b = &PCOPY(c)->buf;
-	copy_sep(c);
 	size_t from = 0;
 	for (size_t i = 0; i < n; i++) {
 		char e;
@@ -1585,20 +1699,143 @@ static void pg_copy_text(struct dt_db_copy *c, const char *s, size_t n)
 	dt_strbuf_add(b, s + from, n - from);
 }
 
-/* A bytea in its hex form, "\x" and two digits a byte, with COPY's backslash doubled. */
-static void pg_copy_blob(struct dt_db_copy *c, const void *v, size_t n)
+/* ---- the binary format ---- */
+
+static void add_be(struct dt_strbuf *b, uint64_t v, int bytes)
+{
+	unsigned char x[8];
+	for (int i = bytes - 1; i >= 0; i--, v >>= 8)
+		x[i] = (unsigned char)v;
+	dt_strbuf_add(b, x, (size_t)bytes);
+}
+
+/* The current column's binary form, and the row's field count before its first value. */
+static enum copy_kind bin_field(struct dt_db_copy *c)
+{
+	struct pg_copy *pc = PCOPY(c);
+	if (c->field == 1)
+		add_be(&pc->buf, (uint64_t)c->ncols, 2);
+	return pc->kinds[c->field - 1];
+}
+
+/*
+ * A value the binary form cannot take: out of its column's range, or of a
+ * kind its column does not take (the caller broke DT_DB_COPY_TYPED's promise).
+ */
+static void bin_refuse(struct dt_db_copy *c, const char *what)
+{
+	struct dt_strbuf msg = DT_STRBUF_INIT;
+	dt_strbuf_addf(&msg, "a typed copy: %s (column %d)", what, c->field);
+	dt_db_set_error(c->db, DT_DBE_OTHER, msg.buf, NULL);
+	dt_strbuf_release(&msg);
+	c->failed = true;
+}
+
+/* ---- values ---- */
+
+static void pg_copy_null(struct dt_db_copy *c)
+{
+	if (PCOPY(c)->kinds) {
+		bin_field(c);
+		add_be(&PCOPY(c)->buf, UINT32_MAX, 4); /* length -1 */
+		return;
+	}
+	copy_sep(c);
+	dt_strbuf_add(&PCOPY(c)->buf, "\\N", 2);
+}
+
+static void pg_copy_int64(struct dt_db_copy *c, int64_t v)
 {
 	struct dt_strbuf *b = &PCOPY(c)->buf;
+	if (!PCOPY(c)->kinds) {
+		copy_sep(c);
+		dt_strbuf_addint(b, v, 0);
+		return;
+	}
+	int bytes;
+	switch (bin_field(c)) {
+	case CK_INT8: bytes = 8; break;
+	case CK_INT4: bytes = v >= INT32_MIN && v <= INT32_MAX ? 4 : 0; break;
+	case CK_INT2: bytes = v >= INT16_MIN && v <= INT16_MAX ? 2 : 0; break;
+	default: bin_refuse(c, "an integer for a column of another type"); return;
+	}
+	if (!bytes) {
+		char what[48];
+		snprintf(what, sizeof(what), "%lld is out of range", (long long)v);
+		bin_refuse(c, what);
+		return;
+	}
+	add_be(b, (uint64_t)bytes, 4);
+	add_be(b, (uint64_t)v, bytes);
+}
+
+static void pg_copy_double(struct dt_db_copy *c, double v)
+{
+	struct dt_strbuf *b = &PCOPY(c)->buf;
+	if (PCOPY(c)->kinds) {
+		if (bin_field(c) != CK_FLOAT8) {
+			bin_refuse(c, "a real number for a column of another type");
+			return;
+		}
+		uint64_t u;
+		memcpy(&u, &v, sizeof(u));
+		add_be(b, 8, 4);
+		add_be(b, u, 8);
+		return;
+	}
 	copy_sep(c);
-	dt_strbuf_add(b, "\\\\x", 3);
-	dt_strbuf_addhex(b, v, n);
+	if (v != v)
+		dt_strbuf_adds(b, "NaN");
+	else if (v > 1.7976931348623157e308)
+		dt_strbuf_adds(b, "Infinity");
+	else if (v < -1.7976931348623157e308)
+		dt_strbuf_adds(b, "-Infinity");
+	else
+		dt_strbuf_addf(b, "%.17g", v);
+}
+
+/* Text or a blob in its binary form: its length and its bytes, as they are. */
+static void bin_bytes(struct dt_db_copy *c, enum copy_kind kind, const char *what, const void *v,
+		      size_t n)
+{
+	if (bin_field(c) != kind)
+		bin_refuse(c, what);
+	else if (n > INT32_MAX)
+		bin_refuse(c, "a value over 2 GB");
+	else {
+		add_be(&PCOPY(c)->buf, n, 4);
+		dt_strbuf_add(&PCOPY(c)->buf, v, n);
+	}
+}
+
+static void pg_copy_text(struct dt_db_copy *c, const char *s, size_t n)
+{
+	if (PCOPY(c)->kinds) {
+		bin_bytes(c, CK_TEXT, "text for a column of another type", s, n);
+		return;
+	}
+	copy_sep(c);
+	text_escaped(&PCOPY(c)->buf, s, n);
+}
+
+/* A bytea; in the text format in its hex form, "\\x" and two digits a byte (backslash doubled). */
+static void pg_copy_blob(struct dt_db_copy *c, const void *v, size_t n)
+{
+	if (PCOPY(c)->kinds) {
+		bin_bytes(c, CK_BYTEA, "a blob for a column of another type", v, n);
+		return;
+	}
+	copy_sep(c);
+	dt_strbuf_add(&PCOPY(c)->buf, "\\\\x", 3);
+	dt_strbuf_addhex(&PCOPY(c)->buf, v, n);
 }
 
 static bool pg_copy_row(struct dt_db_copy *c)
 {
 	struct pg_copy *pc = PCOPY(c);
 	struct pg *p = PG(c->db);
-	dt_strbuf_addch(&pc->buf, '\n');
+	if (!pc->kinds)
+		dt_strbuf_addch(&pc->buf, '\n');
 	if (pc->buf.len < COPY_CHUNK)
 		return true;
 	if (!dt_strbuf_ok(&pc->buf)) {
@@ -1617,6 +1854,8 @@ static enum dt_err pg_copy_end(struct dt_db_copy *c, bool abandon, struct dt_str
 	struct pg_copy *pc = PCOPY(c);
 	struct pg *p = PG(c->db);
 	bool ok = !c->failed && !abandon;
+	if (ok && pc->kinds)
+		add_be(&pc->buf, UINT16_MAX, 2); /* the trailer: a field count of -1 */
 	if (ok && !dt_strbuf_ok(&pc->buf)) {
 		dt_db_set_error(c->db, DT_DBE_OTHER, "out of memory", NULL);
 		ok = false;

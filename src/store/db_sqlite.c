@@ -264,8 +264,10 @@ struct lite_copy {
 #define LCOPY(c) ((struct lite_copy *)(c))
 
 static struct dt_db_copy *lite_copy_begin(struct dt_db *db, const char *table,
-					  const char *const *cols, int ncols, struct dt_strbuf *err)
+					  const char *const *cols, int ncols, unsigned flags,
+					  struct dt_strbuf *err)
 {
+	(void)flags; /* values are bound as they come, and the savepoint costs nothing */
 	struct lite *l = LITE(db);
 	struct lite_copy *c = NULL;
 	struct dt_strbuf sql = DT_STRBUF_INIT;

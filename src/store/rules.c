@@ -171,7 +171,11 @@ static bool plain_text(const char *t, const struct dt_field *f)
 
 static void after_text(struct dt_strbuf *sb, const char *key, const char *v, bool first)
 {
-	dt_strbuf_addf(sb, "%s\"%s\":", first ? "{" : ",", key);
+	/* no printf: the bulk path calls this for each field of each row */
+	dt_strbuf_addch(sb, first ? '{' : ',');
+	dt_strbuf_addch(sb, '"');
+	dt_strbuf_adds(sb, key);
+	dt_strbuf_add(sb, "\":", 2);
 	if (v)
 		dt_crud_json_string(sb, v, strlen(v));
 	else

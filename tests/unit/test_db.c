@@ -896,12 +896,15 @@ static void copy_text(int k, char *buf, size_t size)
 		 k % 7 ? "一二三四五六七八九十" : "");
 }
 
+/* dt_db_copy_begin_with's flags of the copies into cp (each test of them run with each) */
+static unsigned cp_flags;
+
 /* Begin a copy into cp (id, n, d, s, b), asserting it starts. */
 static struct dt_db_copy *copy_cp(struct dt_db *db)
 {
 	static const char *const cols[] = { "id", "n", "d", "s", "b" };
 	struct dt_strbuf err = DT_STRBUF_INIT;
-	struct dt_db_copy *c = dt_db_copy_begin(db, "cp", cols, 5, &err);
+	struct dt_db_copy *c = dt_db_copy_begin_with(db, "cp", cols, 5, cp_flags, &err);
 	if (!c)
 		fail_msg("copy_begin: %s", err.buf);
 	dt_strbuf_release(&err);
@@ -924,9 +927,23 @@ static void make_cp(struct tdb *t)
  * bytes and backslashes, an empty blob - over several of the driver's
  * chunks (COPY's 64 KiB), and a second copy on the same connection after it.
  */
+static void copy_rows(struct tdb *t);
+
+/* ... in the text format, and typed: PostgreSQL's binary format, the same rows */
 static void test_copy(void **state)
 {
 	struct tdb *t = *state;
+	static const unsigned flags[] = { 0, DT_DB_COPY_TYPED,
+					  DT_DB_COPY_TYPED | DT_DB_COPY_NO_SAVEPOINT };
+	for (size_t i = 0; i < DT_ARRAY_SIZE(flags); i++) {
+		cp_flags = flags[i];
+		copy_rows(t);
+	}
+	cp_flags = 0;
+}
+
+static void copy_rows(struct tdb *t)
+{
 	make_cp(t);
 	enum { N = 3000 };
 	static const int64_t ints[] = { INT64_MIN, INT64_MAX, 0, -1, 4294967296LL };
@@ -1038,9 +1055,21 @@ static enum dt_err copy_with_bad_row(struct dt_db *db, int from, int n, int bad)
  * A row with too few or too many values, or an abandoned copy, writes
  * nothing either.
  */
+static void copy_failing_row(struct tdb *t);
+
+/* ... in the text format and typed (binary on PostgreSQL) alike */
 static void test_copy_failing_row(void **state)
 {
 	struct tdb *t = *state;
+	cp_flags = 0;
+	copy_failing_row(t);
+	cp_flags = DT_DB_COPY_TYPED;
+	copy_failing_row(t);
+	cp_flags = 0;
+}
+
+static void copy_failing_row(struct tdb *t)
+{
 	make_cp(t);
 	exec_ok(t->db, "INSERT INTO cp (id, s) VALUES (1, '110105199001011234')");
 	static const int bad[] = { 0, 500, 3999 };
@@ -1107,6 +1136,141 @@ static void test_copy_failing_row(void **state)
 	assert_null(dt_db_copy_begin(t->db, "no_such_table", cols, 1, &t->err));
 	assert_int_equal(dt_db_copy_end(NULL, false, &t->err), DT_EDB);
 	assert_int_equal(one_int(t->db, "SELECT count(*) FROM cp"), 2);
+}
+
+/* Begin a typed copy into @table's @cols; NULL (the error in t->err) if it cannot start. */
+static struct dt_db_copy *typed(struct tdb *t, const char *table, const char *const *cols,
+				int ncols, unsigned flags)
+{
+	return dt_db_copy_begin_with(t->db, table, cols, ncols, DT_DB_COPY_TYPED | flags, &t->err);
+}
+
+/*
+ * A typed copy: into integer and smallint columns (their binary widths:
+ * a value out of range fails it, writing nothing), into a column of a type
+ * without a binary form (a date: the text format then), a value of another
+ * kind than its column's (PostgreSQL: refused; SQLite takes any), the types
+ * read again after a schema change on the same connection; and without a
+ * savepoint, a failure that the caller rolls back.
+ */
+static void test_copy_typed(void **state)
+{
+	struct tdb *t = *state;
+	static const char *const cols[] = { "id", "i", "sm", "v" };
+	exec_ok(t->db, "CREATE TABLE ty (id BIGINT PRIMARY KEY, i INTEGER, sm SMALLINT, "
+		       "v VARCHAR(20))");
+	static const int64_t is[] = { INT32_MIN, INT32_MAX, 0, -1 };
+	static const int64_t sms[] = { INT16_MIN, INT16_MAX, 7, -1 };
+	struct dt_db_copy *c = typed(t, "ty", cols, 4, 0);
+	assert_non_null(c);
+	for (int k = 0; k < 4; k++) {
+		dt_db_copy_int64(c, k + 1);
+		dt_db_copy_int64(c, is[k]);
+		dt_db_copy_int64(c, sms[k]);
+		if (k == 3)
+			dt_db_copy_null(c);
+		else
+			dt_db_copy_text(c, "变长 \t\n", -1);
+		assert_true(dt_db_copy_row(c));
+	}
+	assert_int_equal(dt_db_copy_end(c, false, &t->err), DT_OK);
+	assert_int_equal(one_int(t->db, "SELECT count(*) FROM ty"), 4);
+	assert_int_equal(one_int(t->db, "SELECT sum(i) FROM ty WHERE id < 3"), -1);
+	assert_int_equal(one_int(t->db, "SELECT sum(sm) FROM ty WHERE id < 3"), -1);
+	assert_int_equal(one_int(t->db, "SELECT count(*) FROM ty WHERE v = '变长 \t\n'"), 3);
+	assert_int_equal(one_int(t->db, "SELECT count(*) FROM ty WHERE v IS NULL"), 1);
+
+	if (t->pg) {
+		/* out of range for the column (SQLite has no widths) */
+		for (int col = 1; col <= 2; col++) {
+			c = typed(t, "ty", cols, 4, 0);
+			dt_db_copy_int64(c, 10);
+			dt_db_copy_int64(c, col == 1 ? (int64_t)INT32_MAX + 1 : 0);
+			dt_db_copy_int64(c, col == 2 ? INT16_MIN - 1 : 0);
+			dt_db_copy_null(c);
+			assert_false(dt_db_copy_row(c));
+			assert_int_equal(dt_db_copy_end(c, false, &t->err), DT_EDB);
+			assert_non_null(strstr(t->err.buf, "out of range"));
+		}
+		/* a value of another kind: text into an integer column, an integer into text */
+		for (int col = 1; col <= 3; col += 2) {
+			exec_ok(t->db, "BEGIN");
+			c = typed(t, "ty", cols, 4, 0);
+			dt_db_copy_int64(c, 11);
+			if (col == 1)
+				dt_db_copy_text(c, "12", -1);
+			else
+				dt_db_copy_int64(c, 12);
+			dt_db_copy_int64(c, 0);
+			if (col == 3)
+				dt_db_copy_int64(c, 12);
+			else
+				dt_db_copy_null(c);
+			assert_false(dt_db_copy_row(c));
+			assert_int_equal(dt_db_copy_end(c, false, &t->err), DT_EDB);
+			assert_non_null(strstr(t->err.buf, "typed copy"));
+			exec_ok(t->db, "INSERT INTO ty (id) VALUES (20)"); /* usable */
+			exec_ok(t->db, "COMMIT");
+			exec_ok(t->db, "DELETE FROM ty WHERE id = 20");
+		}
+		assert_int_equal(one_int(t->db, "SELECT count(*) FROM ty"), 4);
+	}
+
+	/* a date column: no binary form, the text format reads the text */
+	static const char *const dcols[] = { "id", "day" };
+	exec_ok(t->db, dia(t, "CREATE TABLE dy (id INTEGER PRIMARY KEY, day TEXT)",
+			   "CREATE TABLE dy (id BIGINT PRIMARY KEY, day DATE)"));
+	c = typed(t, "dy", dcols, 2, 0);
+	assert_non_null(c);
+	dt_db_copy_int64(c, 1);
+	dt_db_copy_text(c, "2026-11-26", -1);
+	assert_true(dt_db_copy_row(c));
+	assert_int_equal(dt_db_copy_end(c, false, &t->err), DT_OK);
+	assert_int_equal(one_int(t->db, "SELECT count(*) FROM dy WHERE day = '2026-11-26'"), 1);
+
+	/* the same table made again with other types, on the same connection */
+	exec_ok(t->db, "DROP TABLE ty");
+	exec_ok(t->db, "CREATE TABLE ty (id BIGINT PRIMARY KEY, i TEXT, sm BIGINT, v BIGINT)");
+	c = typed(t, "ty", cols, 4, 0);
+	assert_non_null(c);
+	dt_db_copy_int64(c, 1);
+	dt_db_copy_text(c, "一", -1);
+	dt_db_copy_int64(c, INT64_MAX);
+	dt_db_copy_int64(c, INT64_MIN);
+	assert_true(dt_db_copy_row(c));
+	assert_int_equal(dt_db_copy_end(c, false, &t->err), DT_OK);
+	assert_int_equal(one_int(t->db, "SELECT count(*) FROM ty WHERE i = '一'"), 1);
+	assert_true(one_int(t->db, "SELECT sm FROM ty") == INT64_MAX);
+	assert_true(one_int(t->db, "SELECT v FROM ty") == INT64_MIN);
+
+	/* no savepoint: a good copy commits; a failed one is rolled back whole by the caller */
+	exec_ok(t->db, "BEGIN");
+	c = typed(t, "ty", cols, 4, DT_DB_COPY_NO_SAVEPOINT);
+	for (int k = 2; k <= 3; k++) {
+		dt_db_copy_int64(c, k);
+		dt_db_copy_null(c);
+		dt_db_copy_null(c);
+		dt_db_copy_null(c);
+		assert_true(dt_db_copy_row(c));
+	}
+	assert_int_equal(dt_db_copy_end(c, false, &t->err), DT_OK);
+	exec_ok(t->db, "COMMIT");
+	assert_int_equal(one_int(t->db, "SELECT count(*) FROM ty"), 3);
+	exec_ok(t->db, "BEGIN");
+	exec_ok(t->db, "INSERT INTO ty (id) VALUES (9)");
+	c = typed(t, "ty", cols, 4, DT_DB_COPY_NO_SAVEPOINT);
+	for (int k = 4; k <= 6; k++) {
+		dt_db_copy_int64(c, k == 5 ? 1 : k); /* a taken id */
+		dt_db_copy_null(c);
+		dt_db_copy_null(c);
+		dt_db_copy_null(c);
+		if (!dt_db_copy_row(c))
+			break;
+	}
+	assert_int_equal(dt_db_copy_end(c, false, &t->err), DT_EDB);
+	assert_int_equal(dt_db_errclass(t->db), DT_DBE_UNIQUE);
+	exec_ok(t->db, "ROLLBACK");
+	assert_int_equal(one_int(t->db, "SELECT count(*) FROM ty"), 3);
 }
 
 /* Without a server to test on: say so, and fail in CI. */
@@ -1249,7 +1413,8 @@ int main(void)
 		T(test_try_lock),          T(test_notify),
 		T(test_broken_connection), T(test_server_settings),
 		T(test_schema_change),     T(test_copy),
-		T(test_copy_failing_row),  T(test_sent_runs),
+		T(test_copy_failing_row),  T(test_copy_typed),
+		T(test_sent_runs),
 	};
 #undef T
 	int failed =

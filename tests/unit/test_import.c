@@ -10,6 +10,7 @@
 #include "io/encoding.h"
 #include "io/export.h"
 #include "io/import.h"
+#include "io/import_internal.h" /* the map of keys seen (import_seen.c) */
 
 /* ---- helpers ---- */
 
@@ -124,6 +125,48 @@ static void test_encoding_detect(void **state)
 	assert_int_equal(dt_encoding_parse("latin1"), -1);
 	dt_strbuf_release(&out);
 	dt_strbuf_release(&err);
+}
+
+/*
+ * The map of keys seen against an oracle (a JSON object): random keys of a
+ * small alphabet of bytes (not always UTF-8) and short lengths, so that many
+ * repeat, the empty key among them; every put answers as the oracle, every
+ * get gives the first row, across the table's growths.
+ */
+static void test_import_seen(void **state)
+{
+	(void)state;
+	struct dt_import_seen *m = dt_import_seen_new();
+	json_t *oracle = json_object();
+	assert_int_equal(dt_import_seen_get(m, "x"), -1);
+	unsigned seed = 12345;
+	for (int op = 0; op < 60000; op++) {
+		char key[40];
+		seed = seed * 1103515245u + 12345u;
+		int len = (int)(seed >> 16) % 12;
+		for (int i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			key[i] = "ab\x1f\xe5\x8f\x8c"
+				 "0"[(seed >> 16) % 6];
+		}
+		key[len] = '\0';
+		json_t *was = json_object_get(oracle, key);
+		if (op % 3) {
+			bool put = dt_import_seen_put(m, key, op);
+			assert_int_equal(put, was == NULL);
+			if (!was)
+				json_object_set_new_nocheck(oracle, key, json_integer(op));
+		}
+		was = json_object_get(oracle, key);
+		assert_int_equal(dt_import_seen_get(m, key), was ? json_integer_value(was) : -1);
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(oracle, k, v)
+		assert_int_equal(dt_import_seen_get(m, k), json_integer_value(v));
+	assert_true(json_object_size(oracle) > 5000); /* the table grew several times */
+	json_decref(oracle);
+	dt_import_seen_free(m);
 }
 
 static void test_cell_clean(void **state)
@@ -960,6 +1003,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encoding_detect),
 		cmocka_unit_test(test_cell_clean),
+		cmocka_unit_test(test_import_seen),
 		cmocka_unit_test_setup_teardown(test_import_orgs_and_report, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_all_or_nothing, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_references, fx_setup, fx_teardown),

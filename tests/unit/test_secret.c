@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -291,6 +292,51 @@ static void test_seal_open(void **state)
 	dt_keys_clear(&k2);
 }
 
+/*
+ * Nonces from the per-thread pool: a thousand seals (four fillings of the
+ * pool) all with different nonces; a child forked with the pool half used
+ * does not take the nonce its parent takes next (its pool starts empty).
+ */
+static void test_seal_nonces(void **state)
+{
+	enum { N = 1000, NB = 24 };
+	unsigned char m[32];
+	struct dt_keys k;
+	(void)state;
+	master_of(m, 3);
+	dt_keys_from_master(m, &k);
+	static unsigned char sealed[N][1 + DT_SEAL_OVERHEAD];
+	for (int i = 0; i < N; i++) {
+		dt_secret_seal(&k, "x", 1, sealed[i]);
+		char out[1];
+		assert_int_equal(dt_secret_open(&k, sealed[i], sizeof(sealed[i]), out), DT_OK);
+		assert_int_equal(out[0], 'x');
+	}
+	for (int i = 0; i < N; i++)
+		for (int j = i + 1; j < N; j++)
+			assert_memory_not_equal(sealed[i], sealed[j], NB);
+
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		unsigned char c[1 + DT_SEAL_OVERHEAD];
+		dt_secret_seal(&k, "x", 1, c);
+		_exit(write(fds[1], c, NB) == NB ? 0 : 1);
+	}
+	unsigned char child[NB], parent[1 + DT_SEAL_OVERHEAD];
+	assert_int_equal(read(fds[0], child, NB), NB);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	dt_secret_seal(&k, "x", 1, parent);
+	assert_memory_not_equal(child, parent, NB);
+	close(fds[0]);
+	close(fds[1]);
+	dt_keys_clear(&k);
+}
+
 static void test_blind(void **state)
 {
 	unsigned char m1[32], m2[32];
@@ -398,6 +444,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_errors, setup, teardown),
 		cmocka_unit_test(test_seal_open),
+		cmocka_unit_test(test_seal_nonces),
 		cmocka_unit_test(test_blind),
 		cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_token_digest),
