@@ -278,8 +278,11 @@ const char *dt_crud_column_text(const struct dt_field *f, struct dt_db_stmt *st,
 	} else {
 		/* the n-th word of the values (the whole code when there is none) */
 		const char *p = f->values ? f->values : "";
-		for (int64_t k = 0; k < n && p; k++)
-			p = (p = strchr(p, '|')) ? p + 1 : NULL;
+		for (int64_t k = 0; k < n && p; k++) {
+			p = strchr(p, '|');
+			if (p)
+				p++;
+		}
 		size_t len = p ? strcspn(p, "|") : 0;
 		if (!p || n < 0 || len >= DT_CRUD_TEXT)
 			snprintf(buf, DT_CRUD_TEXT, "%lld", (long long)n);
