@@ -111,14 +111,15 @@ for mode in with without; do
 done
 # The inserts, then what the store does before every commit (dt_agg_flush in
 # src/store/agg.c): add the triggers' deltas into agg and agg_year.
-# (record_entry's times are milliseconds since migration 018: 2026-11-26T00:00:00Z)
+# (record_entry's times are milliseconds since migration 018: 2026-11-26T00:00:00Z; its
+# date YYYYMMDD, site a code (0 company, 1 school) and hours hundredths since 020)
 echo "== 100000 signed record-book entries inserted by sqlite3 in one transaction"
 declare -A ins_s
 insert_sql="BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000),
 c AS (SELECT id, region, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS m FROM contract WHERE status = 'active')
 INSERT INTO record_entry(contract_id, date, site, hours, content, signed_by, signed_at, region, created_at, updated_at)
-SELECT c.id, '2026-11-' || printf('%02d', 1 + i % 25), CASE i % 2 WHEN 0 THEN 'company' ELSE 'school' END, 4 + i % 5,
+SELECT c.id, 20261101 + i % 25, i % 2, (4 + i % 5) * 100,
 	'bench', 'bench', 1795651200000, c.region, 1795651200000, 1795651200000
 FROM n JOIN c ON c.k = n.i % c.m;
 INSERT INTO agg(region, occ, key, period, value)

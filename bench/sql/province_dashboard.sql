@@ -16,8 +16,9 @@ SELECT 'layer', substr(start_date, 1, 4) AS cohort, count(*),
 	sum(status = 'dissolved' AND substr(ended_on, 1, 4) = ':y')
 FROM contract WHERE region BETWEEN :lo AND :hi AND activated_at IS NOT NULL
 	AND substr(start_date, 1, 4) IN (':y', ':y1', ':y2', ':y3') GROUP BY cohort;
-SELECT 'hours', site, total(hours) FROM record_entry
-WHERE region BETWEEN :lo AND :hi AND signed_at IS NOT NULL AND substr(date, 1, 4) = ':y' GROUP BY site;
+-- record_entry's date YYYYMMDD, site a code (0 company, 1 school), hours hundredths (migration 020)
+SELECT 'hours', site, total(hours) / 100 FROM record_entry
+WHERE region BETWEEN :lo AND :hi AND signed_at IS NOT NULL AND date / 10000 = :y GROUP BY site;
 SELECT 'plan', total(planned_company_hours), total(planned_company_hours + planned_school_hours)
 FROM contract WHERE region BETWEEN :lo AND :hi AND status = 'active';
 SELECT 'finals', total(result = 'pass'), count(*), total(result = 'pass' AND attempt = 1), total(attempt = 1)

@@ -146,6 +146,27 @@ void dt_date_format(struct dt_date d, char out[DT_DATE_STRLEN])
 	out[10] = '\0';
 }
 
+bool dt_date_text_to_num(const char *s, int64_t *num)
+{
+	struct dt_date d;
+	if (!dt_date_shaped(s) || dt_date_parse(s, &d, NULL, NULL) != DT_OK)
+		return false;
+	*num = (int64_t)d.year * 10000 + d.month * 100 + d.day;
+	return true;
+}
+
+bool dt_date_num_to_text(int64_t num, char out[DT_DATE_STRLEN])
+{
+	out[0] = '\0';
+	if (num < 10101 || num > 99991231)
+		return false;
+	struct dt_date d = { (int)(num / 10000), (int)(num / 100 % 100), (int)(num % 100) };
+	if (!dt_date_valid(d.year, d.month, d.day))
+		return false;
+	dt_date_format(d, out);
+	return true;
+}
+
 int dt_date_cmp(struct dt_date a, struct dt_date b)
 {
 	if (a.year != b.year)

@@ -41,6 +41,16 @@ enum dt_err dt_date_parse(const char *s, struct dt_date *out, const char *field,
 bool dt_date_shaped(const char *s);
 /** Write "YYYY-MM-DD" into @out. */
 void dt_date_format(struct dt_date d, char out[DT_DATE_STRLEN]);
+/**
+ * "YYYY-MM-DD" @s as the integer YYYYMMDD (20251027), which sorts as the
+ * text does; false for anything dt_date_parse() refuses.
+ */
+bool dt_date_text_to_num(const char *s, int64_t *num);
+/**
+ * The integer YYYYMMDD @num as "YYYY-MM-DD" into @out; false, @out empty,
+ * when it is no date of the calendar (dt_date_text_to_num() gives it back).
+ */
+bool dt_date_num_to_text(int64_t num, char out[DT_DATE_STRLEN]);
 /** <0, 0, >0 as @a is before, equal to or after @b. */
 int dt_date_cmp(struct dt_date a, struct dt_date b);
 /** Days since 1970-01-01 (negative before); @d must be a valid date. */

@@ -157,3 +157,15 @@ enum dt_err dt_parse_double(const char *s, double *out, const char *what, struct
 	}
 	return DT_OK;
 }
+
+bool dt_num_centi(double d, int64_t *centi)
+{
+	/* within 2^53 hundredths every whole number is a double */
+	if (!isfinite(d) || fabs(d) > 9.0e13)
+		return false;
+	double c = nearbyint(d * 100);
+	if (c / 100 != d)
+		return false;
+	*centi = (int64_t)c;
+	return true;
+}

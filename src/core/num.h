@@ -4,6 +4,7 @@
 #ifndef DT_NUM_H
 #define DT_NUM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/strbuf.h"
@@ -28,5 +29,13 @@ enum dt_err dt_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out
 			   struct dt_strbuf *err);
 /** As dt_parse_int64 for a double (finite only). */
 enum dt_err dt_parse_double(const char *s, double *out, const char *what, struct dt_strbuf *err);
+
+/**
+ * @d as a whole number of hundredths into *@centi (750 for 7.5), when it is
+ * exactly one: @d is the double nearest to that many hundredths, which
+ * *@centi / 100.0 gives back bit for bit (7.55 is, 7.555 and 0.1 + 0.2 are
+ * not); false otherwise.
+ */
+bool dt_num_centi(double d, int64_t *centi);
 
 #endif

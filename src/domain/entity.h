@@ -63,6 +63,20 @@ enum dt_fflag {
 	 * write (dt_crud_stored) and on read (an INTEGER column of a time).
 	 */
 	DT_FF_MS = 1 << 9,
+	/*
+	 * Migration 020 (record_entry's date, site and hours), the same way:
+	 * stored as integers, shown as every field of the type is, the store
+	 * converting on write (dt_crud_stored) and on read (dt_crud_column_text,
+	 * dt_crud_column_real).  DT_FF_DAYNUM: a date (DT_F_DATE) as the integer
+	 * YYYYMMDD (20251027 for "2025-10-27"; it sorts as the text does).
+	 * DT_FF_CODE: an enum (DT_F_ENUM) as the index of its word in `values`
+	 * (0 for the first), so the order of the words is fixed once stored.
+	 * DT_FF_CENTI: a number (DT_F_REAL) as an integer of hundredths (750
+	 * for 7.5); the field takes at most two decimals ("number.step").
+	 */
+	DT_FF_DAYNUM = 1 << 10,
+	DT_FF_CODE = 1 << 11,
+	DT_FF_CENTI = 1 << 12,
 };
 
 /* The longest text any field takes: what one Excel cell holds (32,767 characters). */

@@ -13,6 +13,8 @@
  * their English messages (which the CLI uses for its options): the problem
  * is recorded here with a code.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -212,6 +214,16 @@ enum dt_err dt_field_check(const struct dt_field *f, const struct dt_value *in,
 		value[sizeof(value) - 1] = '\0';
 		dt_strbuf_reset(norm);
 		rc = check_range(f, d, value, ps, field);
+		/* stored as hundredths (DT_FF_CENTI): two decimals at most, never rounded */
+		int64_t centi;
+		if (rc == DT_OK && (f->flags & DT_FF_CENTI) && !dt_num_centi(d, &centi)) {
+			/* every digit given ("%g" would show 7.5500001 as 7.55) */
+			snprintf(value, sizeof(value), "%.15g", d);
+			if (strtod(value, NULL) != d)
+				snprintf(value, sizeof(value), "%.17g", d);
+			rc = dt_problem_add(ps, field, "number.step", "value", value, "step",
+					    "0.01", NULL);
+		}
 		out->type = DT_V_REAL;
 		out->d = d;
 		break;

@@ -55,6 +55,8 @@ static json_t *field_schema(const struct dt_field *f, bool nullable)
 		json_object_set_new(s, "minimum", json_integer(f->min));
 		json_object_set_new(s, "maximum", json_integer(f->max));
 	}
+	if (f->flags & DT_FF_CENTI) /* stored as hundredths: two decimals at most ("number.step") */
+		json_object_set_new(s, "multipleOf", json_real(0.01));
 	if (nullable)
 		json_object_set_new(s, "type", json_pack("[s, s]", type, "null"));
 	else

@@ -231,7 +231,7 @@ enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t
 		return dt_sql_error(s, table, err);
 	json_t *row = json_object();
 	int n = dt_db_column_count(st);
-	/* an entity's instants stored as milliseconds (DT_FF_MS) read as the API shows them */
+	/* an entity's values stored as integers (DT_FF_MS, DT_FF_DAYNUM, ...) read as the API shows them */
 	const struct dt_entity *e = NULL;
 	for (const struct dt_entity *x = dt_entities; x->name && !e; x++)
 		if (!strcmp(x->table, table))
@@ -239,11 +239,16 @@ enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t
 	for (int i = 0; i < n; i++) {
 		json_t *v;
 		const struct dt_field *f = e ? dt_entity_field(e, dt_db_column_name(st, i)) : NULL;
-		char t[DT_TIME_STRLEN];
+		char t[DT_CRUD_TEXT];
+		unsigned fl = f ? f->flags : 0;
 		switch (dt_db_column_type(st, i)) {
 		case DT_DB_INTEGER:
-			v = f && (f->flags & DT_FF_MS) ? json_string(dt_crud_column_text(st, i, t))
-						       : json_integer(dt_db_column_int64(st, i));
+			if (fl & (DT_FF_MS | DT_FF_DAYNUM | DT_FF_CODE))
+				v = json_string(dt_crud_column_text(f, st, i, t));
+			else if (fl & DT_FF_CENTI)
+				v = json_real(dt_crud_column_real(f, st, i));
+			else
+				v = json_integer(dt_db_column_int64(st, i));
 			break;
 		case DT_DB_FLOAT: v = json_real(dt_db_column_double(st, i)); break;
 		case DT_DB_TEXT: v = json_string(dt_db_column_text(st, i)); break;

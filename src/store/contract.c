@@ -374,7 +374,8 @@ static enum dt_err named_mentor(struct dt_store *s, int64_t id, int64_t *mentor,
 	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		"SELECT m.id, m.name FROM record_entry r JOIN contract c ON c.id = r.contract_id "
-		"JOIN mentor m ON m.id = CASE r.site WHEN 'company' THEN c.company_mentor_id "
+		/* the site a code since migration 020: 0 company, 1 school */
+		"JOIN mentor m ON m.id = CASE r.site WHEN 0 THEN c.company_mentor_id "
 		"ELSE c.school_mentor_id END WHERE r.id = ?",
 		err);
 	if (!st)

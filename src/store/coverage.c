@@ -52,6 +52,7 @@ struct col {
 	const char *name;
 	enum ctype type;
 	bool compare; /* false: read for the text below only (changes without an event) */
+	const struct dt_field *f; /* the entity's field (how it is stored), or NULL */
 };
 
 #define MAX_COLS 32
@@ -125,7 +126,7 @@ static void table_of_entity(const struct dt_entity *e, struct table *t)
 		case DT_F_REGION: ty = C_REGION; break;
 		default: ty = C_TEXT; break;
 		}
-		t->cols[t->ncols++] = (struct col){ f->name, ty, compared(e, f) };
+		t->cols[t->ncols++] = (struct col){ f->name, ty, compared(e, f), f };
 	}
 	table_sort(t);
 }
@@ -133,13 +134,13 @@ static void table_of_entity(const struct dt_entity *e, struct table *t)
 static const struct table account_table = {
 	"account",
 	"account",
-	{ { "id", C_INT, true },
-	  { "login", C_TEXT, true },
-	  { "role", C_TEXT, true },
-	  { "scope_region", C_INT, true },
-	  { "scope_org", C_INT, true },
-	  { "scope_trainee", C_INT, true },
-	  { "disabled", C_BOOL, true } },
+	{ { "id", C_INT, true, NULL },
+	  { "login", C_TEXT, true, NULL },
+	  { "role", C_TEXT, true, NULL },
+	  { "scope_region", C_INT, true, NULL },
+	  { "scope_org", C_INT, true, NULL },
+	  { "scope_trainee", C_INT, true, NULL },
+	  { "disabled", C_BOOL, true, NULL } },
 	7,
 	{ 0 },
 };
@@ -147,10 +148,10 @@ static const struct table account_table = {
 static const struct table credential_table = {
 	"credential",
 	"credential",
-	{ { "id", C_INT, true },
-	  { "account_id", C_INT, true },
-	  { "kind", C_TEXT, true },
-	  { "expires_at", C_TEXT, true } },
+	{ { "id", C_INT, true, NULL },
+	  { "account_id", C_INT, true, NULL },
+	  { "kind", C_TEXT, true, NULL },
+	  { "expires_at", C_TEXT, true, NULL } },
 	4,
 	{ 0 },
 };
@@ -179,8 +180,8 @@ static bool left_out(const struct table *t, struct dt_db_stmt *st, int i, const 
 		return c->region && t->cols[i].type == C_REGION &&
 		       dt_db_column_int64(st, i) == c->region;
 	if (!strcmp(name, "created_at") || !strcmp(name, "updated_at")) {
-		char tb[DT_TIME_STRLEN];
-		return !strcmp(dt_crud_column_text(st, i, tb), c->ts);
+		char tb[DT_CRUD_TEXT];
+		return !strcmp(dt_crud_column_text(t->cols[i].f, st, i, tb), c->ts);
 	}
 	return false;
 }
@@ -223,15 +224,16 @@ static void row_text(const struct table *t, struct dt_db_stmt *st, const struct 
 			break;
 		case C_REAL: {
 			char num[40];
-			snprintf(num, sizeof(num), "%.17g", dt_db_column_double(st, i));
+			snprintf(num, sizeof(num), "%.17g",
+				 dt_crud_column_real(t->cols[i].f, st, i));
 			dt_strbuf_adds(sb, num);
 			if (!strpbrk(num, ".eE"))
 				dt_strbuf_adds(sb, ".0");
 			break;
 		}
 		case C_TEXT: {
-			char tb[DT_TIME_STRLEN]; /* an instant stored as milliseconds: its text */
-			const char *v = dt_crud_column_text(st, i, tb);
+			char tb[DT_CRUD_TEXT]; /* a value stored as an integer: its text */
+			const char *v = dt_crud_column_text(t->cols[i].f, st, i, tb);
 			dt_crud_json_string(
 				sb, v, v == tb ? strlen(tb) : (size_t)dt_db_column_bytes(st, i));
 			break;
@@ -244,16 +246,18 @@ static void row_text(const struct table *t, struct dt_db_stmt *st, const struct 
 }
 
 /* Whether column @i of @st equals JSON value @v (absent or null: SQL NULL). */
-static bool same(struct dt_db_stmt *st, int i, enum ctype ty, json_t *v)
+static bool same(struct dt_db_stmt *st, int i, const struct col *col, json_t *v)
 {
 	bool null = dt_db_column_type(st, i) == DT_DB_NULL;
 	if (!v || json_is_null(v))
 		return null;
 	if (null)
 		return false;
-	switch (ty) {
+	switch (col->type) {
 	case C_INT: return json_is_integer(v) && json_integer_value(v) == dt_db_column_int64(st, i);
-	case C_REAL: return json_is_number(v) && json_number_value(v) == dt_db_column_double(st, i);
+	case C_REAL:
+		return json_is_number(v) &&
+		       json_number_value(v) == dt_crud_column_real(col->f, st, i);
 	case C_BOOL:
 		return json_is_boolean(v) && json_is_true(v) == (dt_db_column_int64(st, i) != 0);
 	case C_REGION:
@@ -262,8 +266,8 @@ static bool same(struct dt_db_stmt *st, int i, enum ctype ty, json_t *v)
 		return json_is_string(v) &&
 		       strtoll(json_string_value(v), NULL, 10) == dt_db_column_int64(st, i);
 	case C_TEXT: {
-		char buf[DT_TIME_STRLEN]; /* an instant stored as milliseconds: its text */
-		const char *t = dt_crud_column_text(st, i, buf);
+		char buf[DT_CRUD_TEXT]; /* a value stored as an integer: its text */
+		const char *t = dt_crud_column_text(col->f, st, i, buf);
 		size_t n = t == buf ? strlen(buf) : (size_t)dt_db_column_bytes(st, i);
 		return json_is_string(v) && t && n == json_string_length(v) &&
 		       !memcmp(t, json_string_value(v), json_string_length(v));
@@ -399,7 +403,7 @@ static void compare_row(struct run *r, const struct table *t, struct dt_db_stmt 
 	json_t *after = fold_obj(f);
 	for (int i = 0; i < t->ncols; i++) {
 		if (t->cols[i].compare &&
-		    !same(st, i, t->cols[i].type, json_object_get(after, t->cols[i].name)))
+		    !same(st, i, &t->cols[i], json_object_get(after, t->cols[i].name)))
 			finding(r, "%s %lld: %s differs from its last audit event %lld (%s)",
 				t->table, (long long)id, t->cols[i].name, (long long)f->ev,
 				f->action.buf);

@@ -36,19 +36,25 @@ const struct dt_entity *dt_crud_find_entity(const char *name, struct dt_strbuf *
 	return e;
 }
 
-bool dt_crud_enum_has(const char *values, const char *v)
+int64_t dt_crud_enum_index(const char *values, const char *v)
 {
 	size_t n = strlen(v);
-	for (const char *p = values; *p;) {
+	int64_t k = 0;
+	for (const char *p = values; p && *p; k++) {
 		const char *bar = strchr(p, '|');
 		size_t len = bar ? (size_t)(bar - p) : strlen(p);
 		if (len == n && !strncmp(p, v, n))
-			return true;
+			return k;
 		if (!bar)
 			break;
 		p = bar + 1;
 	}
-	return false;
+	return -1;
+}
+
+bool dt_crud_enum_has(const char *values, const char *v)
+{
+	return dt_crud_enum_index(values, v) >= 0;
 }
 
 /* ---- input: every value through the domain's validator (domain/field.h) ---- */
@@ -233,11 +239,18 @@ void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql)
 
 json_t *dt_crud_stored(const struct dt_field *f, json_t *v)
 {
-	int64_t ms;
-	if (f && (f->flags & DT_FF_MS) && json_is_string(v) &&
-	    dt_time_to_ms(json_string_value(v), &ms))
-		return json_integer(ms);
-	return json_incref(v);
+	int64_t n;
+	unsigned fl = f ? f->flags : 0;
+	const char *t = json_string_value(v);
+	if ((fl & DT_FF_MS) && t && dt_time_to_ms(t, &n))
+		return json_integer(n);
+	if ((fl & DT_FF_DAYNUM) && t && dt_date_text_to_num(t, &n))
+		return json_integer(n);
+	if ((fl & DT_FF_CODE) && t && (n = dt_crud_enum_index(f->values, t)) >= 0)
+		return json_integer(n);
+	if ((fl & DT_FF_CENTI) && json_is_number(v) && dt_num_centi(json_number_value(v), &n))
+		return json_integer(n);
+	return json_incref(v); /* refused by the column if it is not what it stores */
 }
 
 void dt_crud_bind_ms(struct dt_db_stmt *st, int i, const char *iso)
@@ -249,12 +262,41 @@ void dt_crud_bind_ms(struct dt_db_stmt *st, int i, const char *iso)
 		dt_db_bind_text(st, i, iso, -1); /* refused by the column: not an instant */
 }
 
-const char *dt_crud_column_text(struct dt_db_stmt *st, int i, char buf[DT_TIME_STRLEN])
+const char *dt_crud_column_text(const struct dt_field *f, struct dt_db_stmt *st, int i,
+				char buf[DT_CRUD_TEXT])
 {
-	if (dt_db_column_type(st, i) != DT_DB_INTEGER)
+	unsigned fl = f ? f->flags : 0;
+	if (dt_db_column_type(st, i) != DT_DB_INTEGER ||
+	    !(fl & (DT_FF_MS | DT_FF_DAYNUM | DT_FF_CODE)))
 		return dt_db_column_text(st, i);
-	dt_time_from_ms(dt_db_column_int64(st, i), buf);
+	int64_t n = dt_db_column_int64(st, i);
+	if (fl & DT_FF_MS) {
+		dt_time_from_ms(n, buf);
+	} else if (fl & DT_FF_DAYNUM) {
+		if (!dt_date_num_to_text(n, buf))
+			snprintf(buf, DT_CRUD_TEXT, "%lld", (long long)n); /* no date: as it is */
+	} else {
+		/* the n-th word of the values (the whole code when there is none) */
+		const char *p = f->values ? f->values : "";
+		for (int64_t k = 0; k < n && p; k++) {
+			p = strchr(p, '|');
+			if (p)
+				p++;
+		}
+		size_t len = p ? strcspn(p, "|") : 0;
+		if (!p || n < 0 || len >= DT_CRUD_TEXT)
+			snprintf(buf, DT_CRUD_TEXT, "%lld", (long long)n);
+		else
+			snprintf(buf, DT_CRUD_TEXT, "%.*s", (int)len, p);
+	}
 	return buf;
+}
+
+double dt_crud_column_real(const struct dt_field *f, struct dt_db_stmt *st, int i)
+{
+	if (f && (f->flags & DT_FF_CENTI) && dt_db_column_type(st, i) == DT_DB_INTEGER)
+		return (double)dt_db_column_int64(st, i) / 100;
+	return dt_db_column_double(st, i);
 }
 
 /* Bind @e's field @key to @v at @i, as the column stores it (dt_crud_stored). */
@@ -281,7 +323,7 @@ int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, struct dt
 			switch (f->type) {
 			case DT_F_INT:
 			case DT_F_REF: v = json_integer(dt_db_column_int64(st, col)); break;
-			case DT_F_REAL: v = json_real(dt_db_column_double(st, col)); break;
+			case DT_F_REAL: v = json_real(dt_crud_column_real(f, st, col)); break;
 			case DT_F_BOOL: v = json_boolean(dt_db_column_int(st, col)); break;
 			case DT_F_REGION: {
 				char buf[16];
@@ -290,8 +332,8 @@ int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, struct dt
 				break;
 			}
 			default: {
-				char t[DT_TIME_STRLEN];
-				v = json_string(dt_crud_column_text(st, col, t));
+				char t[DT_CRUD_TEXT];
+				v = json_string(dt_crud_column_text(f, st, col, t));
 				break;
 			}
 			}
@@ -746,7 +788,8 @@ static void row_to_text(const struct dt_entity *e, struct dt_db_stmt *st, struct
 				break;
 			case DT_F_REAL: {
 				char num[40];
-				snprintf(num, sizeof(num), "%.12g", dt_db_column_double(st, col));
+				snprintf(num, sizeof(num), "%.12g",
+					 dt_crud_column_real(f, st, col));
 				dt_strbuf_adds(out, num);
 				if (!strpbrk(num, ".eE"))
 					dt_strbuf_adds(out, ".0"); /* as jansson writes reals */
@@ -762,9 +805,9 @@ static void row_to_text(const struct dt_entity *e, struct dt_db_stmt *st, struct
 				break;
 			default:
 				if (dt_db_column_type(st, col) == DT_DB_INTEGER) {
-					/* an instant stored as milliseconds (DT_FF_MS) */
-					char t[DT_TIME_STRLEN];
-					const char *v = dt_crud_column_text(st, col, t);
+					/* stored as an integer (DT_FF_MS, DT_FF_DAYNUM, DT_FF_CODE) */
+					char t[DT_CRUD_TEXT];
+					const char *v = dt_crud_column_text(f, st, col, t);
 					dt_crud_json_string(out, v, strlen(v));
 				} else {
 					dt_crud_json_string(out, dt_db_column_text(st, col),

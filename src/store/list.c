@@ -48,7 +48,7 @@ static enum dt_err filter_value(struct dt_store *s, const struct dt_field *f, co
 			return dt_store_problem(s, err, f->name, "enum.value", "value", text,
 						"values", f->values, NULL);
 		*out = json_string(text);
-		return DT_OK;
+		break;
 	case DT_F_DATE: {
 		struct dt_date d;
 		if (strlen(text) != 10 || text[4] != '-' || text[7] != '-')
@@ -57,10 +57,15 @@ static enum dt_err filter_value(struct dt_store *s, const struct dt_field *f, co
 			return dt_store_problem(s, err, f->name, "date.invalid", "value", text,
 						NULL);
 		*out = json_string(text);
-		return DT_OK;
+		break;
 	}
 	default: *out = json_string(text); return DT_OK;
 	}
+	/* bound as the column stores it (a DT_FF_DAYNUM date, a DT_FF_CODE word: integers) */
+	json_t *shown = *out;
+	*out = dt_crud_stored(f, shown);
+	json_decref(shown);
+	return DT_OK;
 }
 
 /*

@@ -347,8 +347,23 @@ enum dt_err dt_store_alert_act(struct dt_store *s, const struct dt_actor *a,
  * arithmetic has no common form: where a rule needs it, @pg is its
  * PostgreSQL text (dialect), otherwise @sql serves both.
  */
+/*
+ * record_entry's date as a date of the dialect's calendar (migration 020:
+ * an integer YYYYMMDD): SQLite's text "YYYY-MM-DD", PostgreSQL's date.
+ */
+#define SQ_DAY(x) "printf('%04d-%02d-%02d', " x " / 10000, " x " / 100 % 100, " x " % 100)"
+#define PG_DAY(x) "to_date(lpad(CAST(" x " AS TEXT), 8, '0'), 'YYYYMMDD')"
+/* A "YYYY-MM-DD" text as record_entry stores a date (both dialects). */
+#define DAYNUM(x) "CAST(replace(" x ", '-', '') AS INTEGER)"
+
 static const struct {
 	const char *rule, *sql, *pg;
+	/*
+	 * The columns (bits, 1 << column) that give record_entry's dates
+	 * (YYYYMMDD) and hours (hundredths) as the table stores them: read
+	 * as the API shows them ("2025-10-27", 7.5).
+	 */
+	unsigned days, centi;
 } candidates[] = {
 	{ "dissolution_spike",
 	  "SELECT c.enterprise_id, o.region, o.name, count(*) FROM contract c "
@@ -358,17 +373,22 @@ static const struct {
 	  "SELECT c.enterprise_id, o.region, o.name, count(*) FROM contract c "
 	  "JOIN organization o ON o.id = c.enterprise_id WHERE c.status = 'dissolved' "
 	  "AND c.ended_on >= to_char(CAST(?1 AS date) - 90, 'YYYY-MM-DD') "
-	  "GROUP BY c.enterprise_id, o.region, o.name HAVING count(*) >= ?2" },
+	  "GROUP BY c.enterprise_id, o.region, o.name HAVING count(*) >= ?2",
+	  0, 0 },
 	{ "no_record_entry",
-	  "SELECT id, region, last, julianday(?1) - julianday(coalesce(last, start_date)) AS idle "
-	  "FROM (SELECT c.id, c.region, c.start_date, "
-	  "(SELECT max(date) FROM record_entry r WHERE r.contract_id = c.id) AS last "
-	  "FROM contract c WHERE c.status = 'active' AND c.start_date <= ?1) x WHERE idle >= ?2",
+	  "SELECT id, region, last, julianday(?1) - julianday(CASE WHEN last IS NULL THEN "
+	  "start_date ELSE " SQ_DAY(
+		  "last") " END) AS idle "
+			  "FROM (SELECT c.id, c.region, c.start_date, "
+			  "(SELECT max(date) FROM record_entry r WHERE r.contract_id = c.id) AS last "
+			  "FROM contract c WHERE c.status = 'active' AND c.start_date <= ?1) x WHERE idle >= ?2",
 	  "SELECT id, region, last, idle FROM (SELECT id, region, last, "
-	  "CAST(?1 AS date) - CAST(coalesce(last, start_date) AS date) AS idle "
-	  "FROM (SELECT c.id, c.region, c.start_date, "
-	  "(SELECT max(date) FROM record_entry r WHERE r.contract_id = c.id) AS last "
-	  "FROM contract c WHERE c.status = 'active' AND c.start_date <= ?1) x) y WHERE idle >= ?2" },
+	  "CAST(?1 AS date) - coalesce(" PG_DAY(
+		  "last") ", CAST(start_date AS date)) AS idle "
+			  "FROM (SELECT c.id, c.region, c.start_date, "
+			  "(SELECT max(date) FROM record_entry r WHERE r.contract_id = c.id) AS last "
+			  "FROM contract c WHERE c.status = 'active' AND c.start_date <= ?1) x) y WHERE idle >= ?2",
+	  1u << 2, 0 },
 	/* The enterprise's most loaded mentor (ties: the first by name, then region). */
 	{ "mentor_overload",
 	  "SELECT m.enterprise_id, m.region, o.name, m.mentor, m.n FROM mentor_load m "
@@ -376,7 +396,7 @@ static const struct {
 	  "AND CAST(?1 AS TEXT) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mentor_load b "
 	  "WHERE b.enterprise_id = m.enterprise_id AND (b.n > m.n OR (b.n = m.n AND "
 	  "(b.mentor < m.mentor OR (b.mentor = m.mentor AND b.region < m.region)))))",
-	  NULL },
+	  NULL, 0, 0 },
 	/*
 	 * The minimum wage in force today, the most specific region's (the
 	 * indicator stipend_compliance counts the one in force at the start):
@@ -389,11 +409,11 @@ static const struct {
 	  "ORDER BY m.region DESC, m.valid_from DESC LIMIT 1) AS wage "
 	  "FROM contract c WHERE c.status = 'active') x "
 	  "WHERE wage IS NOT NULL AND stipend < wage AND ?2 IS NOT NULL",
-	  NULL },
+	  NULL, 0, 0 },
 	{ "task_overdue",
 	  "SELECT id, region, title, deadline FROM pilot_task "
 	  "WHERE status != 'done' AND deadline < ?1 AND ?2 IS NOT NULL",
-	  NULL },
+	  NULL, 0, 0 },
 	/* ---- data quality (数据质量) ---- */
 	/* The school's most loaded mentor (ties: the first by name). */
 	{ "school_mentor_overload",
@@ -404,19 +424,20 @@ static const struct {
 	  "AND CAST(?1 AS TEXT) IS NOT NULL "
 	  "GROUP BY c.school_id, o.region, o.name, c.school_mentor HAVING count(*) > ?2) x "
 	  "WHERE k = 1",
-	  NULL },
+	  NULL, 0, 0 },
 	/*
 	 * Per contract: the day of the most hours over the threshold (ties: the
-	 * earliest), and how many days are over.  A hair of slack as in
-	 * domain/record.c: 4.1 + 7.9 is 12.
+	 * earliest), and how many days are over.  The hours are hundredths
+	 * (migration 020), summed exactly; the threshold in hours is compared
+	 * in hundredths, with a hair of slack for its own rounding.
 	 */
 	{ "record_day_hours",
 	  "SELECT d.contract_id, c.region, d.date, d.h, d.n FROM (SELECT contract_id, date, h, "
 	  "count(*) OVER (PARTITION BY contract_id) AS n, row_number() OVER (PARTITION BY "
 	  "contract_id ORDER BY h DESC, date) AS k FROM (SELECT contract_id, date, sum(hours) AS h "
-	  "FROM record_entry GROUP BY contract_id, date) s WHERE h > ?2 + 0.000001) d "
+	  "FROM record_entry GROUP BY contract_id, date) s WHERE h > ?2 * 100 + 0.0001) d "
 	  "JOIN contract c ON c.id = d.contract_id WHERE d.k = 1 AND CAST(?1 AS TEXT) IS NOT NULL",
-	  NULL },
+	  NULL, 1u << 2, 1u << 3 },
 	/*
 	 * Sign-offs of one contract made in the same minute (signed_at, in
 	 * milliseconds since migration 018, divided by 60,000; "at" the
@@ -429,18 +450,21 @@ static const struct {
 	  "contract_id, first, last, n, at, span, row_number() OVER (PARTITION BY contract_id "
 	  "ORDER BY span DESC, at) AS k FROM (SELECT contract_id, min(date) AS first, "
 	  "max(date) AS last, count(*) AS n, min(signed_at) AS at, "
-	  "CAST(julianday(max(date)) - julianday(min(date)) AS INTEGER) AS span "
-	  "FROM record_entry WHERE signed_at IS NOT NULL "
-	  "GROUP BY contract_id, signed_at / 60000) g WHERE span >= ?2) b "
-	  "JOIN contract c ON c.id = b.contract_id WHERE b.k = 1 AND CAST(?1 AS TEXT) IS NOT NULL",
+	  "CAST(julianday(" SQ_DAY("max(date)") ") - julianday(" SQ_DAY(
+		  "min(date)") ") AS "
+			       "INTEGER) AS span "
+			       "FROM record_entry WHERE signed_at IS NOT NULL "
+			       "GROUP BY contract_id, signed_at / 60000) g WHERE span >= ?2) b "
+			       "JOIN contract c ON c.id = b.contract_id WHERE b.k = 1 AND CAST(?1 AS TEXT) IS NOT NULL",
 	  "SELECT b.contract_id, c.region, b.first, b.last, b.n, b.at, b.span FROM (SELECT "
 	  "contract_id, first, last, n, at, span, row_number() OVER (PARTITION BY contract_id "
 	  "ORDER BY span DESC, at) AS k FROM (SELECT contract_id, min(date) AS first, "
-	  "max(date) AS last, count(*) AS n, min(signed_at) AS at, "
-	  "CAST(max(date) AS date) - CAST(min(date) AS date) AS span "
-	  "FROM record_entry WHERE signed_at IS NOT NULL "
-	  "GROUP BY contract_id, signed_at / 60000) g WHERE span >= ?2) b "
-	  "JOIN contract c ON c.id = b.contract_id WHERE b.k = 1 AND CAST(?1 AS TEXT) IS NOT NULL" },
+	  "max(date) AS last, count(*) AS n, min(signed_at) AS at, " PG_DAY("max(date)") " - " PG_DAY(
+		  "min(date)") " AS span "
+			       "FROM record_entry WHERE signed_at IS NOT NULL "
+			       "GROUP BY contract_id, signed_at / 60000) g WHERE span >= ?2) b "
+			       "JOIN contract c ON c.id = b.contract_id WHERE b.k = 1 AND CAST(?1 AS TEXT) IS NOT NULL",
+	  (1u << 2) | (1u << 3), 0 },
 	/*
 	 * Entries dated before the contract's start, or on the day it was
 	 * signed (activated: the third party's approval), that day in China
@@ -450,20 +474,25 @@ static const struct {
 	{ "record_before_start",
 	  "SELECT c.id, c.region, c.start_date, c.activated_at, sum(x.b), sum(x.s), min(x.date) "
 	  "FROM (SELECT c.id, r.date, 1 AS b, 0 AS s FROM contract c "
-	  "JOIN record_entry r ON r.contract_id = c.id AND r.date < c.start_date "
-	  "UNION ALL SELECT c.id, r.date, 0, 1 FROM contract c "
-	  "JOIN record_entry r ON r.contract_id = c.id AND r.date = date(c.activated_at, '+8 hours') "
-	  "WHERE c.activated_at IS NOT NULL) x JOIN contract c ON c.id = x.id "
-	  "WHERE CAST(?1 AS TEXT) IS NOT NULL AND ?2 IS NOT NULL "
-	  "GROUP BY c.id, c.region, c.start_date, c.activated_at",
+	  "JOIN record_entry r ON r.contract_id = c.id AND r.date < " DAYNUM(
+		  "c.start_date") " "
+				  "UNION ALL SELECT c.id, r.date, 0, 1 FROM contract c "
+				  "JOIN record_entry r ON r.contract_id = c.id "
+				  "AND r.date = " DAYNUM(
+					  "date(c.activated_at, '+8 hours')") " "
+									      "WHERE c.activated_at IS NOT NULL) x JOIN contract c ON c.id = x.id "
+									      "WHERE CAST(?1 AS TEXT) IS NOT NULL AND ?2 IS NOT NULL "
+									      "GROUP BY c.id, c.region, c.start_date, c.activated_at",
 	  "SELECT c.id, c.region, c.start_date, c.activated_at, sum(x.b), sum(x.s), min(x.date) "
 	  "FROM (SELECT c.id, r.date, 1 AS b, 0 AS s FROM contract c "
-	  "JOIN record_entry r ON r.contract_id = c.id AND r.date < c.start_date "
-	  "UNION ALL SELECT c.id, r.date, 0, 1 FROM contract c "
-	  "JOIN record_entry r ON r.contract_id = c.id AND r.date = to_char(CAST(substr(c.activated_at, 1, 19) AS timestamp) + interval '8 hours', 'YYYY-MM-DD') "
-	  "WHERE c.activated_at IS NOT NULL) x JOIN contract c ON c.id = x.id "
-	  "WHERE CAST(?1 AS TEXT) IS NOT NULL AND ?2 IS NOT NULL "
-	  "GROUP BY c.id, c.region, c.start_date, c.activated_at" },
+	  "JOIN record_entry r ON r.contract_id = c.id AND r.date < " DAYNUM(
+		  "c.start_date") " "
+				  "UNION ALL SELECT c.id, r.date, 0, 1 FROM contract c "
+				  "JOIN record_entry r ON r.contract_id = c.id AND r.date = CAST(to_char(CAST(substr(c.activated_at, 1, 19) AS timestamp) + interval '8 hours', 'YYYYMMDD') AS INTEGER) "
+				  "WHERE c.activated_at IS NOT NULL) x JOIN contract c ON c.id = x.id "
+				  "WHERE CAST(?1 AS TEXT) IS NOT NULL AND ?2 IS NOT NULL "
+				  "GROUP BY c.id, c.region, c.start_date, c.activated_at",
+	  1u << 6, 0 },
 	/*
 	 * Completed without a final assessment, on the contract or on the one
 	 * it continues (a transfer's predecessor).
@@ -473,7 +502,7 @@ static const struct {
 	  "AND CAST(?1 AS TEXT) IS NOT NULL AND ?2 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
 	  "assessment a WHERE a.kind = 'final' AND (a.contract_id = c.id "
 	  "OR a.contract_id = c.predecessor_id))",
-	  NULL },
+	  NULL, 0, 0 },
 	/* findings (store/finding.c) on finding(status, deadline): days left, days past */
 	{ "finding_due",
 	  "SELECT id, region, severity, deadline, CAST(julianday(deadline) - julianday(?1) AS "
@@ -482,14 +511,16 @@ static const struct {
 	  "SELECT id, region, severity, deadline, CAST(deadline AS date) - CAST(?1 AS date) "
 	  "FROM finding WHERE status IN ('open', 'rectifying') AND "
 	  "deadline >= to_char(CAST(?1 AS date), 'YYYY-MM-DD') AND "
-	  "CAST(deadline AS date) - CAST(?1 AS date) <= ?2" },
+	  "CAST(deadline AS date) - CAST(?1 AS date) <= ?2",
+	  0, 0 },
 	{ "finding_overdue",
 	  "SELECT id, region, severity, deadline, CAST(julianday(?1) - julianday(deadline) AS "
 	  "INTEGER) FROM finding WHERE status IN ('open', 'rectifying') AND deadline < ?1 "
 	  "AND ?2 IS NOT NULL",
 	  "SELECT id, region, severity, deadline, CAST(?1 AS date) - CAST(deadline AS date) "
 	  "FROM finding WHERE status IN ('open', 'rectifying') AND "
-	  "deadline < to_char(CAST(?1 AS date), 'YYYY-MM-DD') AND ?2 IS NOT NULL" },
+	  "deadline < to_char(CAST(?1 AS date), 'YYYY-MM-DD') AND ?2 IS NOT NULL",
+	  0, 0 },
 };
 
 enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, const char *today,
@@ -497,11 +528,15 @@ enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, cons
 {
 	*rows = json_array();
 	const char *sql = NULL;
+	unsigned days = 0, centi = 0;
 	for (size_t i = 0; i < DT_ARRAY_SIZE(candidates); i++)
-		if (!strcmp(candidates[i].rule, rule))
+		if (!strcmp(candidates[i].rule, rule)) {
 			sql = candidates[i].pg && dt_db_dialect(s->db) == DT_DB_PGSQL
 				      ? candidates[i].pg
 				      : candidates[i].sql;
+			days = candidates[i].days;
+			centi = candidates[i].centi;
+		}
 	if (!sql)
 		return dt_error(err, DT_EINVAL, "no alert rule '%s'", rule);
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql, err);
@@ -510,10 +545,25 @@ enum dt_err dt_store_alert_candidates(struct dt_store *s, const char *rule, cons
 	dt_db_bind_text_copy(st, 1, today, -1);
 	dt_db_bind_double(st, 2, threshold);
 	int r;
+	const struct dt_entity *re = dt_entity_find("record_entry");
+	const struct dt_field *fdate = dt_entity_field(re, "date"),
+			      *fhours = dt_entity_field(re, "hours");
 	while ((r = dt_db_step(st)) == DT_DB_ROW) {
 		json_t *row = json_array();
 		for (int c = 0; c < dt_db_column_count(st); c++) {
-			switch (dt_db_column_type(st, c)) {
+			char t[DT_CRUD_TEXT];
+			int type = dt_db_column_type(st, c);
+			if (type == DT_DB_INTEGER && (days & (1u << c))) {
+				json_array_append_new(
+					row, json_string(dt_crud_column_text(fdate, st, c, t)));
+				continue;
+			}
+			if (type == DT_DB_INTEGER && (centi & (1u << c))) {
+				json_array_append_new(
+					row, json_real(dt_crud_column_real(fhours, st, c)));
+				continue;
+			}
+			switch (type) {
 			case DT_DB_INTEGER:
 				json_array_append_new(row, json_integer(dt_db_column_int64(st, c)));
 				break;

@@ -106,7 +106,9 @@ audit:;
 }
 
 /*
- * "summary": one row per pilot with its counts.  The region range of a pilot
+ * "summary": one row per pilot with its counts.  record_entry's hours are
+ * hundredths and its site a code (migration 020: 0 company, 1 school); the
+ * sums are shown in hours, as numbers (0 where there is no entry).  The region range of a pilot
  * is computed in SQL from its level (province: 4 trailing digits, city: 2).
  * Everything counts where the training happens (the enterprise's region):
  * trainees are those with a contract there, whatever their home region.
@@ -123,8 +125,8 @@ static const char summary_sql[] =
 	" (SELECT count(*) FROM contract c WHERE c.status = 'active' AND c.region BETWEEN p.lo AND p.hi) AS active, "
 	" (SELECT count(*) FROM contract c WHERE c.status = 'completed' AND c.region BETWEEN p.lo AND p.hi) AS completed, "
 	" (SELECT count(*) FROM contract c WHERE c.status = 'dissolved' AND c.region BETWEEN p.lo AND p.hi) AS dissolved, "
-	" (SELECT coalesce(sum(hours), 0) FROM record_entry e WHERE e.site = 'company' AND e.signed_at IS NOT NULL AND e.region BETWEEN p.lo AND p.hi) AS company_hours, "
-	" (SELECT coalesce(sum(hours), 0) FROM record_entry e WHERE e.signed_at IS NOT NULL AND e.region BETWEEN p.lo AND p.hi) AS signed_hours "
+	" (SELECT coalesce(CAST(sum(hours) AS DOUBLE PRECISION) / 100, 0) FROM record_entry e WHERE e.site = 0 AND e.signed_at IS NOT NULL AND e.region BETWEEN p.lo AND p.hi) AS company_hours, "
+	" (SELECT coalesce(CAST(sum(hours) AS DOUBLE PRECISION) / 100, 0) FROM record_entry e WHERE e.signed_at IS NOT NULL AND e.region BETWEEN p.lo AND p.hi) AS signed_hours "
 	"FROM p WHERE (?1 = 0 OR p.code BETWEEN ?2 AND ?3) ORDER BY p.code";
 
 enum dt_err dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope,

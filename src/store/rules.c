@@ -321,20 +321,30 @@ static enum dt_err contract_rules(struct dt_store *s, const struct dt_entity *e,
 	return first_kind(s);
 }
 
-/* The hours of @trainee's entries on @date, but entry @except. */
-static double day_hours(struct dt_store *s, int64_t trainee, const char *date, int64_t except)
+/*
+ * The hours of @trainee's entries on @date, but entry @except: the date
+ * bound and the hours summed as the columns store them (migration 020:
+ * YYYYMMDD, hundredths).
+ */
+static double day_hours(struct dt_store *s, const struct dt_entity *e, int64_t trainee,
+			const char *date, int64_t except)
 {
 	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
 		"SELECT coalesce(sum(r.hours), 0) FROM record_entry r WHERE r.date = ?2 AND r.id <> ?3 "
 		"AND r.contract_id IN (SELECT id FROM contract WHERE trainee_id = ?1)",
 		NULL);
-	if (!st)
-		return 0;
+	if (!st || !date)
+		return 0; /* no date: nothing on it */
+	json_t *d = json_string(date), *sd = dt_crud_stored(dt_entity_field(e, "date"), d);
 	dt_db_bind_int64(st, 1, trainee);
-	dt_db_bind_text_copy(st, 2, date, -1);
+	dt_sql_bind_json(st, 2, sd);
 	dt_db_bind_int64(st, 3, except);
-	double h = dt_db_step(st) == DT_DB_ROW ? dt_db_column_double(st, 0) : 0;
+	json_decref(sd);
+	json_decref(d);
+	double h = dt_db_step(st) == DT_DB_ROW
+			   ? dt_crud_column_real(dt_entity_field(e, "hours"), st, 0)
+			   : 0;
 	dt_db_reset(st);
 	return h;
 }
@@ -355,7 +365,7 @@ static enum dt_err record_rules(struct dt_store *s, const struct dt_entity *e, j
 			.contract_status = str(c, "status"),
 			.start = date_of(c, "start_date"),
 			.end = date_of(c, "end_date"),
-			.day_hours = day_hours(s, num(c, "trainee_id"), str(row, "date"),
+			.day_hours = day_hours(s, e, num(c, "trainee_id"), str(row, "date"),
 					       before ? num(before, "id") : 0),
 		};
 		dt_record_check(&s->problems, &in, &f, dt_date_today());

@@ -130,8 +130,9 @@ static enum dt_err entry_facts(struct dt_store *s, const struct dt_entity *e,
 	if (r == DT_DB_ROW) {
 		*found = true;
 		ef->f.entry_id = id;
-		snprintf(ef->site, sizeof(ef->site), "%s",
-			 dt_db_column_text(st, 0) ? dt_db_column_text(st, 0) : "");
+		char t[DT_CRUD_TEXT]; /* site and date stored as integers (migration 020) */
+		const char *site = dt_crud_column_text(dt_entity_field(e, "site"), st, 0, t);
+		snprintf(ef->site, sizeof(ef->site), "%s", site ? site : "");
 		ef->f.site = ef->site;
 		dt_strbuf_reset(&ef->by);
 		ef->f.signed_by = NULL;
@@ -143,8 +144,8 @@ static enum dt_err entry_facts(struct dt_store *s, const struct dt_entity *e,
 		ef->region = dt_db_column_int64(st, 3);
 		ef->f.company_mentor_id = dt_db_column_int64(st, 4);
 		ef->f.school_mentor_id = dt_db_column_int64(st, 5);
-		snprintf(ef->date, sizeof(ef->date), "%s",
-			 dt_db_column_text(st, 6) ? dt_db_column_text(st, 6) : "");
+		const char *date = dt_crud_column_text(dt_entity_field(e, "date"), st, 6, t);
+		snprintf(ef->date, sizeof(ef->date), "%s", date ? date : "");
 	} else if (r != DT_DB_DONE) {
 		rc = dt_sql_error(s, "record_entry", err);
 	}
@@ -367,16 +368,17 @@ enum dt_err dt_store_record_signoff_batch_at(struct dt_store *s, const struct dt
 static void waiting_where(const struct dt_scope *scope, const struct dt_store_signer *who,
 			  int64_t mentor, struct dt_strbuf *sql, json_t *binds)
 {
+	/* the site a code since migration 020: 0 company, 1 school */
 	dt_strbuf_adds(sql, " FROM record_entry r JOIN contract c ON c.id = r.contract_id "
 			    "JOIN trainee t ON t.id = c.trainee_id WHERE r.signed_at IS NULL");
 	if (who->kind == DT_SIGNER_ENTERPRISE) {
-		dt_strbuf_adds(sql, " AND r.site = 'company'");
+		dt_strbuf_adds(sql, " AND r.site = 0");
 		if (mentor) {
 			dt_strbuf_adds(sql, " AND c.company_mentor_id = ?");
 			json_array_append_new(binds, json_integer(mentor));
 		}
 	} else if (who->kind == DT_SIGNER_SCHOOL) {
-		dt_strbuf_adds(sql, " AND r.site = 'school'");
+		dt_strbuf_adds(sql, " AND r.site = 1");
 		if (mentor) {
 			dt_strbuf_adds(sql, " AND c.school_mentor_id = ?");
 			json_array_append_new(binds, json_integer(mentor));
@@ -433,7 +435,7 @@ enum dt_err dt_store_record_waiting(struct dt_store *s, const struct dt_scope *s
 	dt_strbuf_reset(&sql);
 	dt_strbuf_addf(&sql,
 		       "SELECT r.id, r.contract_id, c.trainee_id, t.name, r.date, r.site, "
-		       "r.hours, r.content, CASE r.site WHEN 'company' THEN c.company_mentor "
+		       "r.hours, r.content, CASE r.site WHEN 0 THEN c.company_mentor "
 		       "ELSE c.school_mentor END%s ORDER BY r.date, r.id LIMIT ? OFFSET ?",
 		       where.buf);
 	if (!(st = dt_sql_prepare(s, sql.buf, err))) {
@@ -444,14 +446,20 @@ enum dt_err dt_store_record_waiting(struct dt_store *s, const struct dt_scope *s
 	dt_db_bind_int64(st, (int)json_array_size(binds) + 1, limit);
 	dt_db_bind_int64(st, (int)json_array_size(binds) + 2, offset);
 	int r;
+	const struct dt_entity *e = dt_entity_find("record_entry");
+	const struct dt_field *fdate = dt_entity_field(e, "date"),
+			      *fsite = dt_entity_field(e, "site"),
+			      *fhours = dt_entity_field(e, "hours");
 	while ((r = dt_db_step(st)) == DT_DB_ROW) {
+		char td[DT_CRUD_TEXT], ts[DT_CRUD_TEXT]; /* stored as integers (migration 020) */
 		json_t *o = json_pack("{s:I, s:I, s:I, s:s?, s:s?, s:s?, s:f, s:s?, s:s?}", "id",
 				      (json_int_t)dt_db_column_int64(st, 0), "contract_id",
 				      (json_int_t)dt_db_column_int64(st, 1), "trainee_id",
 				      (json_int_t)dt_db_column_int64(st, 2), "trainee_name",
-				      dt_db_column_text(st, 3), "date", dt_db_column_text(st, 4),
-				      "site", dt_db_column_text(st, 5), "hours",
-				      dt_db_column_double(st, 6), "content",
+				      dt_db_column_text(st, 3), "date",
+				      dt_crud_column_text(fdate, st, 4, td), "site",
+				      dt_crud_column_text(fsite, st, 5, ts), "hours",
+				      dt_crud_column_real(fhours, st, 6), "content",
 				      dt_db_column_text(st, 7), "mentor", dt_db_column_text(st, 8));
 		json_array_append_new(list, o);
 	}

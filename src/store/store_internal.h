@@ -255,18 +255,26 @@ enum dt_err dt_crud_text_check(const struct dt_field *f, const char *str, size_t
 void dt_crud_json_string(struct dt_strbuf *sb, const char *t, size_t n);
 /*
  * The value column of field @f stores for API value @v (a new reference):
- * an instant of a DT_FF_MS field as its milliseconds (an integer), when it
- * is one exactly; anything else as it is.
+ * an instant of a DT_FF_MS field as its milliseconds, a date of a
+ * DT_FF_DAYNUM field as YYYYMMDD, a word of a DT_FF_CODE enum as its index,
+ * a number of a DT_FF_CENTI field as its hundredths (integers), when it is
+ * one exactly; anything else as it is (which such a column refuses).
  */
 json_t *dt_crud_stored(const struct dt_field *f, json_t *v);
 /* Bind instant @iso at @i as a DT_FF_MS column stores it: milliseconds. */
 void dt_crud_bind_ms(struct dt_db_stmt *st, int i, const char *iso);
+/* Room for what dt_crud_column_text() writes: an instant, a date, an enum's word. */
+#define DT_CRUD_TEXT 32
 /*
- * Column @i of @st's row as text: an INTEGER column (an instant stored as
- * milliseconds, DT_FF_MS) as "YYYY-MM-DDTHH:MM:SS.mmmZ" written into @buf,
- * anything else as the database gives it.
+ * Column @i of @st's row (field @f, or NULL) as text, as the API shows it:
+ * an INTEGER column of a DT_FF_MS field as "YYYY-MM-DDTHH:MM:SS.mmmZ", of
+ * a DT_FF_DAYNUM field as "YYYY-MM-DD", of a DT_FF_CODE field as its word,
+ * written into @buf; anything else as the database gives it.
  */
-const char *dt_crud_column_text(struct dt_db_stmt *st, int i, char buf[25]);
+const char *dt_crud_column_text(const struct dt_field *f, struct dt_db_stmt *st, int i,
+				char buf[DT_CRUD_TEXT]);
+/* Column @i of @st's row (field @f, or NULL) as a number: a DT_FF_CENTI column's hundredths / 100. */
+double dt_crud_column_real(const struct dt_field *f, struct dt_db_stmt *st, int i);
 /* crud.c: read one row as the API shows it (scope NULL = all). */
 enum dt_err dt_crud_get(struct dt_store *s, const struct dt_entity *e, const struct dt_scope *scope,
 			int64_t id, unsigned flags, json_t **out, struct dt_strbuf *err);
@@ -309,6 +317,8 @@ enum dt_err dt_crud_writable(struct dt_store *s, const struct dt_entity *e,
 /* crud.c, for list.c and coarsen.c: */
 const struct dt_entity *dt_crud_find_entity(const char *name, struct dt_strbuf *err);
 bool dt_crud_enum_has(const char *values, const char *v);
+/* The index of @v among the '|'-separated @values (what a DT_FF_CODE column stores), or -1. */
+int64_t dt_crud_enum_index(const char *values, const char *v);
 void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql);
 /* The current row of @st (laid out by dt_crud_select_list) as an API object. */
 int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, struct dt_db_stmt *st,

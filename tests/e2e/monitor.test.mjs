@@ -86,8 +86,9 @@ test('indicators of a city equal plain GROUP BY over the facts (an oracle)', asy
   const activeEnd = num(`SELECT count(*) FROM contract WHERE ${inCity} AND activated_at IS NOT NULL AND start_date <= '${year}-12-31'
     AND NOT (status IN ('completed','dissolved','transferred') AND ended_on <= '${year}-12-31')`);
   assert.equal(value(d, 'active_contracts'), activeEnd);
-  const [company, all] = sqlite(db, `SELECT coalesce(sum(CASE site WHEN 'company' THEN hours END), 0), coalesce(sum(hours), 0) FROM record_entry
-    WHERE ${inCity} AND signed_at IS NOT NULL AND ${inYear('date')}`).split('|').map(Number);
+  // record_entry: the site a code (0 company), the hours hundredths, the date YYYYMMDD (migration 020)
+  const [company, all] = sqlite(db, `SELECT coalesce(sum(CASE site WHEN 0 THEN hours END), 0) / 100.0, coalesce(sum(hours), 0) / 100.0 FROM record_entry
+    WHERE ${inCity} AND signed_at IS NOT NULL AND date / 10000 = ${year}`).split('|').map(Number);
   assert.ok(all > 0, 'the oracle found no signed hours');
   close(value(d, 'dual_ratio'), (100 * company) / all, 'dual_ratio');
   close(value(d, 'hours_company'), company, 'hours_company');

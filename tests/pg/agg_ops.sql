@@ -40,12 +40,13 @@ INSERT INTO contract(id, trainee_id, enterprise_id, school_id, programme_id, com
 	(4, 4, 3, 1, 2, 'Zhao', 'Li', 2500, '2024-03-01', '2026-02-28', 900, 900, 'active', '2024-03-01', NULL, NULL, 210202, 't', 't'),
 	(5, 5, 2, 1, 1, 'Sun', 'Li', 2600, '2023-01-15', '2025-01-31', 1200, 800, 'completed', '2023-01-15', '2025-01-31', NULL, 210102, 't', 't');
 @FLUSH@
--- record_entry's times are milliseconds (migration 018)
+-- record_entry's times are milliseconds (migration 018); its date YYYYMMDD, its site
+-- a code (0 company, 1 school) and its hours hundredths (migration 020)
 INSERT INTO record_entry(id, contract_id, date, site, hours, content, signed_by, signed_at, region, created_at, updated_at) VALUES
-	(1, 2, '2025-03-03', 'company', 7.5, 'x', 'Wang', 1741046400000, 210102, 0, 0),
-	(2, 2, '2025-03-04', 'school', 0.145, 'x', NULL, NULL, 210102, 0, 0),
-	(3, 4, '2025-04-01', 'company', 0.125, 'x', 'Zhao', 1743552000000, 210202, 0, 0),
-	(4, 4, '2025-04-02', 'school', 8, 'x', 'Zhao', 1743552000000, 210202, 0, 0);
+	(1, 2, 20250303, 0, 750, 'x', 'Wang', 1741046400000, 210102, 0, 0),
+	(2, 2, 20250304, 1, 15, 'x', NULL, NULL, 210102, 0, 0),
+	(3, 4, 20250401, 0, 13, 'x', 'Zhao', 1743552000000, 210202, 0, 0),
+	(4, 4, 20250402, 1, 800, 'x', 'Zhao', 1743552000000, 210202, 0, 0);
 INSERT INTO assessment(id, contract_id, kind, date, result, attempt, region, created_at, updated_at) VALUES
 	(1, 3, 'final', '2024-11-20', 'fail', 1, 210202, 't', 't'),
 	(2, 3, 'final', '2024-11-28', 'pass', 2, 210202, 't', 't'),
@@ -69,7 +70,7 @@ UPDATE outcome SET date = '2025-03-01' WHERE id = 1;
 @FLUSH@
 UPDATE outcome SET date = '2025-02-28' WHERE id = 1;
 UPDATE record_entry SET signed_by = 'Li', signed_at = 1741132800000 WHERE id = 2;
-UPDATE record_entry SET hours = 6.25 WHERE id = 1;
+UPDATE record_entry SET hours = 625 WHERE id = 1;
 DELETE FROM record_entry WHERE id = 4;
 @FLUSH@
 -- minimum wages: a city's own figure, then changed, then gone

@@ -114,6 +114,43 @@ static void test_days_against_libc(void **state)
 	assert_int_equal(count, 73414); /* 201 years, 49 of them leap */
 }
 
+/*
+ * A date as the integer YYYYMMDD (record_entry's since migration 020): every
+ * day of the range there and back, in the order of the text, and nothing
+ * else taken either way.
+ */
+static void test_daynum(void **state)
+{
+	(void)state;
+	char text[DT_DATE_STRLEN], back[DT_DATE_STRLEN], prev[DT_DATE_STRLEN] = "";
+	int64_t n = 0, last = 0;
+	for (int32_t k = -719162; k <= 2932896; k += 1 + (k > 0 && k < 30000 ? 0 : 36)) {
+		dt_date_format(dt_date_from_days(k), text);
+		assert_true(dt_date_text_to_num(text, &n));
+		assert_true(dt_date_num_to_text(n, back));
+		assert_string_equal(back, text);
+		/* sorts as the text does */
+		assert_true((n > last) == (strcmp(text, prev) > 0));
+		last = n;
+		memcpy(prev, text, sizeof(prev));
+	}
+	assert_true(dt_date_text_to_num("2025-10-27", &n));
+	assert_int_equal(n, 20251027);
+	assert_true(dt_date_text_to_num("0001-01-01", &n));
+	assert_int_equal(n, 10101);
+	static const char *const bad[] = { "2025-1-27",     "2025-02-29", "2025-13-01", "20251027",
+					   "2025-10-27T00", "",           "0000-01-01" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(dt_date_text_to_num(bad[i], &n));
+	static const int64_t badn[] = {
+		0, 20250229, 20251301, 20251000, 10100, 100000101, -20251027
+	};
+	for (size_t i = 0; i < sizeof(badn) / sizeof(badn[0]); i++) {
+		assert_false(dt_date_num_to_text(badn[i], back));
+		assert_string_equal(back, "");
+	}
+}
+
 static void test_days_known_values(void **state)
 {
 	(void)state;
@@ -437,13 +474,21 @@ static void test_time_ms(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_leap_years),        cmocka_unit_test(test_month_lengths),
-		cmocka_unit_test(test_days_against_libc), cmocka_unit_test(test_days_known_values),
-		cmocka_unit_test(test_cmp_and_format),    cmocka_unit_test(test_add_days),
-		cmocka_unit_test(test_add_months),        cmocka_unit_test(test_parse_ok),
-		cmocka_unit_test(test_parse_rejects),     cmocka_unit_test(test_today_override),
-		cmocka_unit_test(test_time_now),          cmocka_unit_test(test_time_ms),
-		cmocka_unit_test(test_date_of_instant),   cmocka_unit_test(test_time_local),
+		cmocka_unit_test(test_leap_years),
+		cmocka_unit_test(test_month_lengths),
+		cmocka_unit_test(test_days_against_libc),
+		cmocka_unit_test(test_days_known_values),
+		cmocka_unit_test(test_cmp_and_format),
+		cmocka_unit_test(test_add_days),
+		cmocka_unit_test(test_add_months),
+		cmocka_unit_test(test_parse_ok),
+		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_today_override),
+		cmocka_unit_test(test_time_now),
+		cmocka_unit_test(test_time_ms),
+		cmocka_unit_test(test_date_of_instant),
+		cmocka_unit_test(test_time_local),
+		cmocka_unit_test(test_daynum),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

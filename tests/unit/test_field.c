@@ -179,6 +179,14 @@ static void test_numbers(void **state)
 	struct dt_value out = expect_ok(h, integer(8), NULL, &norm);
 	assert_int_equal(out.type, DT_V_REAL);
 	assert_true(out.d == 8.0);
+	/* stored as hundredths (DT_FF_CENTI): two decimals at most, more refused, never rounded */
+	assert_true(
+		expect_ok(h, (struct dt_value){ .type = DT_V_REAL, .d = 7.55 }, NULL, &norm).d ==
+		7.55);
+	expect_problem(h, (struct dt_value){ .type = DT_V_REAL, .d = 7.125 }, NULL, "number.step",
+		       "value", "7.125", "step", "0.01", NULL);
+	expect_problem(h, (struct dt_value){ .type = DT_V_REAL, .d = 7.5500001 }, NULL,
+		       "number.step", "value", "7.5500001", NULL);
 	dt_strbuf_release(&norm);
 }
 
@@ -468,6 +476,7 @@ static void test_cells(void **state)
 	cell("record_entry", "hours", "7.5", "7.5");
 	cell("record_entry", "hours", "7,5", "type.number");
 	cell("record_entry", "hours", "25", "number.range");
+	cell("record_entry", "hours", "7.125", "number.step");
 	cell("contract", "start_date", "2026-09-01", "2026-09-01");
 	cell("contract", "start_date", "2026/9/1", "2026-09-01");
 	cell("contract", "start_date", "2026.9.1", "2026-09-01");

@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -151,6 +153,31 @@ static void one_problem(const struct dt_problems *ps, const char *field, const c
 		assert_string_equal(dt_problem_arg(&ps->v[0], key), val);
 }
 
+/*
+ * Hundredths (DT_FF_CENTI): every whole number of hundredths written in
+ * decimal and read back is one, and gives the same double back; a value
+ * between two hundredths is none.
+ */
+static void test_centi(void **state)
+{
+	(void)state;
+	int64_t c = 0;
+	for (int64_t k = -300000; k <= 300000; k++) {
+		char text[32];
+		snprintf(text, sizeof(text), "%s%lld.%02lld", k < 0 ? "-" : "",
+			 (long long)(llabs(k) / 100), (long long)(llabs(k) % 100));
+		double d = strtod(text, NULL);
+		if (!dt_num_centi(d, &c) || c != k)
+			fail_msg("%s: not %lld hundredths", text, (long long)k);
+		assert_true((double)c / 100 == d);
+	}
+	static const double bad[] = { 7.125, 0.001, 0.1 + 0.2, 7.5500001, 1e300, -0.005 };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(dt_num_centi(bad[i], &c));
+	assert_true(dt_num_centi(7.55, &c));
+	assert_int_equal(c, 755);
+}
+
 static void test_arg_problems(void **state)
 {
 	(void)state;
@@ -215,7 +242,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_int_accepts),    cmocka_unit_test(test_int_refuses),
 		cmocka_unit_test(test_double_accepts), cmocka_unit_test(test_double_refuses),
-		cmocka_unit_test(test_arg_problems),
+		cmocka_unit_test(test_arg_problems),   cmocka_unit_test(test_centi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

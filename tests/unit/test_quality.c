@@ -11,6 +11,8 @@
  * copied from elsewhere would arrive; the rest go through the store.
  * "Today" is 2026-11-26 (store_fixture.h).
  */
+#include <math.h>
+
 #include "store_fixture.h"
 
 #include "engine/indicators.h"
@@ -47,13 +49,16 @@ static int64_t entry(struct fx *f, int64_t con, const char *date, double hours, 
 /* An entry written around the store, as copied data would come. */
 static void raw_entry(struct fx *f, int64_t con, const char *date, double hours)
 {
-	char sql[512];
+	char sql[512], daynum[16];
+	snprintf(daynum, sizeof(daynum), "%.4s%.2s%.2s", date, date + 5, date + 8);
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO record_entry(contract_id, date, site, hours, content, region, "
-		 "created_at, updated_at) VALUES (%lld, '%s', 'school', %g, '补录', 210102, "
-		 /* 2026-11-01T00:00:00.000Z: record_entry's times are milliseconds */
+		 "created_at, updated_at) VALUES (%lld, %s, 1, %lld, '补录', 210102, "
+		 /* 2026-11-01T00:00:00.000Z: record_entry's times are milliseconds; since
+		    migration 020 its date YYYYMMDD, its site a code (1 school), its hours
+		    hundredths */
 		 "1793491200000, 1793491200000)",
-		 (long long)con, date, hours);
+		 (long long)con, daynum, (long long)llround(hours * 100));
 	fx_sql_exec(f, sql);
 }
 

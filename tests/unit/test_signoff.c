@@ -559,6 +559,91 @@ static json_t *all_entries(struct fx *f)
 }
 
 /*
+ * After a downgrade of entries_back() has been upgraded again: the batch
+ * payloads that 021's column held back in it (PostgreSQL keeps the column).
+ */
+static void packed_back(struct fx *f)
+{
+	if (!fx_is_pg(f))
+		fx_sql_exec(f, "UPDATE audit SET packed = packed_kept; "
+			       "ALTER TABLE audit DROP COLUMN packed_kept");
+}
+
+/*
+ * Take record_entry back to how migration @version (17 or 19) left it: its
+ * date as text "YYYY-MM-DD", its site the word, its hours REAL (before
+ * 020), and with 17 its three times as text as well (before 018).
+ */
+static void entries_back(struct fx *f, int version)
+{
+	bool times = version < 18;
+	if (fx_is_pg(f)) {
+		char sql[4000];
+		snprintf(
+			sql, sizeof(sql),
+			"DROP VIEW record_entry_contrib;\n"
+			"DROP TRIGGER record_entry_agg_ins ON record_entry;\n"
+			"DROP TRIGGER record_entry_agg_upd_old ON record_entry;\n"
+			"DROP TRIGGER record_entry_agg_upd_new ON record_entry;\n"
+			"DROP TRIGGER record_entry_agg_del ON record_entry;\n"
+			"ALTER TABLE record_entry DROP CONSTRAINT record_entry_date_check, "
+			"DROP CONSTRAINT record_entry_site_check, "
+			"DROP CONSTRAINT record_entry_hours_check, "
+			"ALTER COLUMN date TYPE TEXT USING to_char(to_date(lpad(CAST(date AS TEXT), 8, "
+			"'0'), 'YYYYMMDD'), 'YYYY-MM-DD'), "
+			"ALTER COLUMN site TYPE TEXT USING CASE site WHEN 0 THEN 'company' ELSE "
+			"'school' END, "
+			"ALTER COLUMN hours TYPE DOUBLE PRECISION USING hours / 100.0, "
+			"ADD CONSTRAINT record_entry_site_check CHECK (site IN ('company', 'school')), "
+			"ADD CONSTRAINT record_entry_hours_check CHECK (hours > 0 AND hours <= 24)%s;\n"
+			"UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
+			times ? ", ALTER COLUMN signed_at TYPE TEXT USING to_char((to_timestamp(signed_at "
+				"/ 1000) + (signed_at % 1000) * interval '1 millisecond') AT TIME "
+				"ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+				"ALTER COLUMN created_at TYPE TEXT USING to_char((to_timestamp("
+				"created_at / 1000) + (created_at % 1000) * interval '1 millisecond') "
+				"AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+				"ALTER COLUMN updated_at TYPE TEXT USING to_char((to_timestamp("
+				"updated_at / 1000) + (updated_at % 1000) * interval '1 millisecond') "
+				"AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+			      : "",
+			version);
+		fx_sql_exec(f, sql);
+		return;
+	}
+	/* a time in milliseconds back to its text, as 001 stored it */
+	static const char text_time[] =
+		"strftime('%%Y-%%m-%%dT%%H:%%M:%%S', %s / 1000, 'unixepoch') "
+		"|| printf('.%%03dZ', %s %% 1000)";
+	char sa[160], ca[160], ua[160], sql[2000];
+	snprintf(sa, sizeof(sa), text_time, "signed_at", "signed_at");
+	snprintf(ca, sizeof(ca), text_time, "created_at", "created_at");
+	snprintf(ua, sizeof(ua), text_time, "updated_at", "updated_at");
+	const char *tt = times ? "TEXT" : "INTEGER";
+	snprintf(sql, sizeof(sql),
+		 "DROP VIEW record_entry_contrib;\n"
+		 "CREATE TABLE re_back (id INTEGER PRIMARY KEY AUTOINCREMENT, contract_id "
+		 "INTEGER NOT NULL, date TEXT NOT NULL, site TEXT NOT NULL, hours REAL NOT "
+		 "NULL, content TEXT NOT NULL, signed_by TEXT, signed_at %s, region INTEGER "
+		 "NOT NULL, created_at %s NOT NULL, updated_at %s NOT NULL, "
+		 "signed_mentor_id INTEGER, signed_account_id INTEGER, signed_delegate "
+		 "INTEGER) STRICT;\n"
+		 "INSERT INTO re_back SELECT id, contract_id, "
+		 "printf('%%04d-%%02d-%%02d', date / 10000, date / 100 %% 100, date %% 100), "
+		 "CASE site WHEN 0 THEN 'company' ELSE 'school' END, hours / 100.0, content, "
+		 "signed_by, CASE WHEN signed_at IS NOT NULL THEN %s END, region, %s, %s, "
+		 "signed_mentor_id, signed_account_id, signed_delegate FROM record_entry;\n"
+		 "DROP TABLE record_entry;\n"
+		 "ALTER TABLE re_back RENAME TO record_entry;\n"
+		 /* what 021 adds, kept aside so that it can run again (packed_back()) */
+		 "ALTER TABLE audit RENAME COLUMN packed TO packed_kept;\n"
+		 "PRAGMA user_version = %d",
+		 tt, tt, tt, times ? sa : "signed_at", times ? ca : "created_at",
+		 times ? ua : "updated_at", version);
+	fx_sql_exec(f, sql);
+}
+
+/*
  * Migration 018 stores a record-book entry's three times as integers
  * (milliseconds): a database made before it, with entries created, signed
  * one by one and in a batch at times of their own, upgrades with its data,
@@ -588,61 +673,12 @@ static void test_times_upgrade(void **state)
 	dt_store_close(f->s);
 	f->s = NULL;
 	/* back to 017: the times as text again, as 001 made them */
-	if (fx_is_pg(f)) {
-		fx_sql_exec(
-			f,
-			"DROP VIEW record_entry_contrib;\n"
-			"DROP TRIGGER record_entry_agg_ins ON record_entry;\n"
-			"DROP TRIGGER record_entry_agg_upd_old ON record_entry;\n"
-			"DROP TRIGGER record_entry_agg_upd_new ON record_entry;\n"
-			"DROP TRIGGER record_entry_agg_del ON record_entry;\n"
-			"ALTER TABLE record_entry "
-			"ALTER COLUMN signed_at TYPE TEXT USING to_char((to_timestamp(signed_at / 1000) "
-			"+ (signed_at % 1000) * interval '1 millisecond') AT TIME ZONE 'UTC', "
-			"'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-			"ALTER COLUMN created_at TYPE TEXT USING to_char((to_timestamp(created_at / "
-			"1000) + (created_at % 1000) * interval '1 millisecond') AT TIME ZONE 'UTC', "
-			"'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-			"ALTER COLUMN updated_at TYPE TEXT USING to_char((to_timestamp(updated_at / "
-			"1000) + (updated_at % 1000) * interval '1 millisecond') AT TIME ZONE 'UTC', "
-			"'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"');\n"
-			"UPDATE meta SET value = '17' WHERE key = 'schema_version'");
-	} else {
-		/* a time in milliseconds back to its text, as 001 stored it */
-		static const char text_time[] =
-			"strftime('%%Y-%%m-%%dT%%H:%%M:%%S', %s / 1000, 'unixepoch') || "
-			"printf('.%%03dZ', %s %% 1000)";
-		char sa[160], ca[160], ua[160], sql[1600];
-		snprintf(sa, sizeof(sa), text_time, "signed_at", "signed_at");
-		snprintf(ca, sizeof(ca), text_time, "created_at", "created_at");
-		snprintf(ua, sizeof(ua), text_time, "updated_at", "updated_at");
-		snprintf(
-			sql, sizeof(sql),
-			"DROP VIEW record_entry_contrib;\n"
-			"CREATE TABLE re17 (id INTEGER PRIMARY KEY AUTOINCREMENT, contract_id "
-			"INTEGER NOT NULL, date TEXT NOT NULL, site TEXT NOT NULL, hours REAL NOT "
-			"NULL, content TEXT NOT NULL, signed_by TEXT, signed_at TEXT, region INTEGER "
-			"NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
-			"signed_mentor_id INTEGER, signed_account_id INTEGER, signed_delegate "
-			"INTEGER) STRICT;\n"
-			"INSERT INTO re17 SELECT id, contract_id, date, site, hours, content, "
-			"signed_by, CASE WHEN signed_at IS NOT NULL THEN %s END, region, %s, %s, "
-			"signed_mentor_id, signed_account_id, signed_delegate FROM record_entry;\n"
-			"DROP TABLE record_entry;\n"
-			"ALTER TABLE re17 RENAME TO record_entry;\n"
-			/* what 021 adds, kept aside so that it can run again */
-			"ALTER TABLE audit RENAME COLUMN packed TO packed_kept;\n"
-			"PRAGMA user_version = 17",
-			sa, ca, ua);
-		fx_sql_exec(f, sql);
-	}
+	entries_back(f, 17);
 	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM record_entry WHERE signed_at = "
 				       "'2025-09-03T01:02:03.004Z'"),
 			 1);
 	assert_int_equal(dt_store_open(&f->s, f->path, &f->keys, 0, &f->err), DT_OK);
-	if (!fx_is_pg(f))
-		fx_sql_exec(f, "UPDATE audit SET packed = packed_kept; "
-			       "ALTER TABLE audit DROP COLUMN packed_kept");
+	packed_back(f);
 	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM record_entry WHERE signed_at = "
 				       "1756861323004"),
 			 1);
@@ -677,6 +713,162 @@ static void test_times_upgrade(void **state)
 	assert_int_equal(mismatches, 0);
 }
 
+/* An entry of @hours on day @day of contract @con at @site. */
+static int64_t entry_hours(struct fx *f, int64_t con, int day, const char *site, double hours)
+{
+	char date[16];
+	dt_date_format(dt_date_add_days((struct dt_date){ 2025, 9, 1 }, day), date);
+	return fx_create(f, "record_entry",
+			 json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id", (json_int_t)con,
+				   "date", date, "site", site, "hours", hours, "content", "实训"));
+}
+
+/* Open the store after a downgrade: refused, the error naming @what, when @what is given. */
+static void reopen(struct fx *f, const char *what)
+{
+	dt_strbuf_reset(&f->err);
+	int rc = dt_store_open(&f->s, f->path, &f->keys, 0, &f->err);
+	if (!what) {
+		if (rc != DT_OK)
+			fail_msg("open: %s", f->err.buf);
+		packed_back(f);
+		return;
+	}
+	if (rc == DT_OK)
+		fail_msg("open succeeded, wanted a refusal naming %s", what);
+	if (!strstr(f->err.buf, what))
+		fail_msg("open refused with \"%s\", wanted one naming %s", f->err.buf, what);
+	f->s = NULL;
+}
+
+/*
+ * Migration 020 stores a record-book entry's date (YYYYMMDD), site (0
+ * company, 1 school) and hours (hundredths) as integers: a database of 019
+ * upgrades with its data, the API shows every entry as before, and the
+ * records check, the chain and the aggregates agree.  A value that does not
+ * convert exactly (edited by hand) stops the migration and changes nothing;
+ * hours of more than two decimals are refused on input.
+ */
+static void test_record_upgrade(void **state)
+{
+	struct fx *f = *state;
+	struct world x = setup_world(f);
+	static const double hours[] = { 7.5, 0.25, 7.55, 12, 3.01, 11.99 };
+	int64_t e[6];
+	for (int i = 0; i < 6; i++)
+		e[i] = entry_hours(f, x.c1, i, i % 2 ? "school" : "company", hours[i]);
+	static const struct dt_store_signer named = { DT_SIGNER_ANY, 0, true };
+	const char *at[] = { "2025-09-08T01:02:03.004Z", NULL, NULL };
+	int64_t company[] = { e[0], e[2], e[4] };
+	if (dt_store_record_signoff_batch_at(f->s, &f->actor, NULL, &named, company, at, 3, NULL,
+					     &f->err) != DT_OK)
+		fail_msg("sign-off: %s", f->err.buf);
+	/* stored as integers, shown as before */
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM record_entry WHERE date = 20250903 "
+				       "AND site = 0 AND hours = 755"),
+			 1);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM record_entry WHERE site = 1"), 3);
+	json_t *old = all_entries(f);
+	assert_int_equal(json_array_size(old), 6);
+	json_t *e2 = json_array_get(old, 2);
+	assert_string_equal(fx_str(e2, "date"), "2025-09-03");
+	assert_string_equal(fx_str(e2, "site"), "company");
+	assert_true(json_is_real(json_object_get(e2, "hours")));
+	assert_true(json_real_value(json_object_get(e2, "hours")) == 7.55);
+	/* filters and sorting by the stored integers */
+	const char *filters[] = { "site", "school", "date_from", "2025-09-03" };
+	struct dt_query q = { .filters = filters, .nfilters = 1, .sort = "date", .desc = true };
+	json_t *page = NULL;
+	char *next = NULL;
+	assert_int_equal(dt_store_list(f->s, NULL, "record_entry", &q, &page, &next, &f->err),
+			 DT_OK);
+	assert_int_equal(json_array_size(page), 3);
+	assert_string_equal(fx_str(json_array_get(page, 0), "date"), "2025-09-06");
+	json_decref(page);
+	q.nfilters = 2;
+	assert_int_equal(dt_store_list(f->s, NULL, "record_entry", &q, &page, &next, &f->err),
+			 DT_OK);
+	assert_int_equal(json_array_size(page), 2);
+	json_decref(page);
+	/* more than two decimals: refused, not rounded */
+	assert_int_equal(fx_create_rc(f, "record_entry",
+				      json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id",
+						(json_int_t)x.c2, "date", "2025-09-01", "site",
+						"school", "hours", 1.125, "content", "x")),
+			 DT_EINVAL);
+	assert_non_null(strstr(f->err.buf, "hours"));
+	assert_non_null(strstr(f->err.buf, "0.01"));
+	dt_store_close(f->s);
+	f->s = NULL;
+
+	/* back to 019 */
+	entries_back(f, 19);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM record_entry WHERE date = "
+				       "'2025-09-03' AND site = 'company' AND hours = 7.55"),
+			 1);
+	char sql[200];
+	/* edited by hand: three decimals, a date not written YYYY-MM-DD, a day of no calendar */
+	snprintf(sql, sizeof(sql), "UPDATE record_entry SET hours = 0.125 WHERE id = %lld",
+		 (long long)e[1]);
+	fx_sql_exec(f, sql);
+	reopen(f, "hours");
+	snprintf(sql, sizeof(sql),
+		 "UPDATE record_entry SET hours = 0.25, date = '2025-9-2' WHERE "
+		 "id = %lld",
+		 (long long)e[1]);
+	fx_sql_exec(f, sql);
+	reopen(f, "date");
+	snprintf(sql, sizeof(sql), "UPDATE record_entry SET date = '2025-02-30' WHERE id = %lld",
+		 (long long)e[1]);
+	fx_sql_exec(f, sql);
+	reopen(f, fx_is_pg(f) ? "2025-02-30" : "date");
+	/* nothing changed by the refusals */
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM record_entry WHERE date = "
+				       "'2025-09-03' AND site = 'company' AND hours = 7.55"),
+			 1);
+	snprintf(sql, sizeof(sql), "UPDATE record_entry SET date = '2025-09-02' WHERE id = %lld",
+		 (long long)e[1]);
+	fx_sql_exec(f, sql);
+	reopen(f, NULL);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM record_entry WHERE date = 20250903 "
+				       "AND site = 0 AND hours = 755"),
+			 1);
+	json_t *now = all_entries(f);
+	if (!json_equal(old, now)) {
+		char *a = json_dumps(old, JSON_COMPACT), *b = json_dumps(now, JSON_COMPACT);
+		fail_msg("before 020: %s\nafter: %s", a, b);
+	}
+	json_decref(old);
+	json_decref(now);
+	/* a write after the upgrade */
+	json_t *got = NULL;
+	int64_t n = fx_create_out(f, "record_entry",
+				  json_pack("{s:I, s:s, s:s, s:f, s:s}", "contract_id",
+					    (json_int_t)x.c2, "date", "2025-10-27", "site",
+					    "school", "hours", 3.75, "content", "x"),
+				  &got);
+	assert_string_equal(fx_str(got, "date"), "2025-10-27");
+	assert_string_equal(fx_str(got, "site"), "school");
+	assert_true(json_real_value(json_object_get(got, "hours")) == 3.75);
+	json_decref(got);
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM record_entry WHERE id = %lld AND date = 20251027 AND "
+		 "site = 1 AND hours = 375",
+		 (long long)n);
+	assert_int_equal(fx_sql_int(f, sql), 1);
+	struct dt_strbuf report = DT_STRBUF_INIT;
+	if (records_differ(f, &report))
+		fail_msg("records check: %s", report.buf);
+	dt_strbuf_release(&report);
+	int64_t checked = 0, mismatches = -1;
+	if (dt_store_audit_verify(f->s, &checked, &f->err) != DT_OK)
+		fail_msg("verify: %s", f->err.buf);
+	json_t *sample = NULL;
+	assert_int_equal(dt_store_indicators_verify(f->s, &mismatches, &sample, &f->err), DT_OK);
+	json_decref(sample);
+	assert_int_equal(mismatches, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -684,6 +876,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batch_all_or_nothing, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_carried_over_book, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_times_upgrade, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_record_upgrade, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

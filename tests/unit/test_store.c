@@ -2794,6 +2794,14 @@ static void test_text_limits(void **state)
 			if (fd->type == DT_F_TEXT && (fd->max <= 0 || fd->max > DT_TEXT_MAX))
 				fail_msg("%s.%s: a text field without a limit in 1..%d (max %lld)",
 					 e->name, fd->name, DT_TEXT_MAX, (long long)fd->max);
+			/* a storage flag only on the type the store converts it for (crud.c) */
+			if (((fd->flags & DT_FF_MS) && fd->type != DT_F_TIME) ||
+			    ((fd->flags & DT_FF_DAYNUM) && fd->type != DT_F_DATE) ||
+			    ((fd->flags & DT_FF_CODE) && fd->type != DT_F_ENUM) ||
+			    ((fd->flags & DT_FF_CENTI) && fd->type != DT_F_REAL) ||
+			    ((fd->flags & DT_FF_DAYNUM) && (fd->flags & DT_FF_QUASI)))
+				fail_msg("%s.%s: a storage flag on a field of another type",
+					 e->name, fd->name);
 		}
 
 	/* an alert, as the watcher would have raised it */
