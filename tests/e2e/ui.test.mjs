@@ -28,7 +28,7 @@ import {
 } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
-const opts = { skip: missing || false, timeout: 120000 };
+const opts = { skip: missing || false, timeout: 300000 };
 
 let pilot; // { db, ids }
 let srv; // the server

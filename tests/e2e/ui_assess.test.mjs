@@ -19,7 +19,7 @@ import { TODAY, okAsync, startServer } from './helpers.mjs';
 import { PASSWORD, axe, browserAvailable, go, launch, newPage, pilotDb, ready, signIn } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
-const opts = { skip: missing || false, timeout: 60000 };
+const opts = { skip: missing || false, timeout: 180000 };
 const PYTHON = process.env.DUALTRACK_PYTHON || '/usr/bin/python3';
 
 let pilot;
@@ -93,7 +93,7 @@ async function recordAssessment(page, en) {
   assert.match(await page.textContent('[data-field="level"] .field-error'), en ? /skill-level/ : /等级/);
   await page.fill('input[name="level"]', '4');
   await page.click('form.form button[type="submit"]');
-  await page.waitForURL(/\/assessments\/\d+$/, { timeout: 5000 }).catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('main')}`); });
+  await page.waitForURL(/\/assessments\/\d+$/, { timeout: 15000 }).catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('main')}`); });
   await ready(page);
   const dl = await page.textContent('main dl');
   assert.match(dl, en ? /Skill level/ : /技能等级认定/);
@@ -262,7 +262,7 @@ test('an assessment body signs in, records an assessment of its city\'s contract
   await page.selectOption('select[name="result"]', 'pass');
   await page.fill('input[name="score"]', '91');
   await page.click('form.form button[type="submit"]');
-  await page.waitForURL(/\/assessments\/\d+$/, { timeout: 5000 }).catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('main')}`); });
+  await page.waitForURL(/\/assessments\/\d+$/, { timeout: 15000 }).catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('main')}`); });
   await ready(page);
   const dl = await page.textContent('main dl');
   assert.match(dl, /中期考核/);

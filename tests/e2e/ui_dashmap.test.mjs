@@ -16,7 +16,7 @@ import { TODAY, startServer } from './helpers.mjs';
 import { axe, browserAvailable, go, launch, newPage, pilotDb, signIn } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
-const opts = { skip: missing || false, timeout: 60000 };
+const opts = { skip: missing || false, timeout: 180000 };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const PYTHON = process.env.DUALTRACK_PYTHON || '/usr/bin/python3';
 const YEAR = TODAY.slice(0, 4);

@@ -28,7 +28,7 @@ import { natid, startServer } from './helpers.mjs';
 import { browserAvailable, go, launch, newPage, pilotDb, signIn } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
-const opts = { skip: missing || false, timeout: 120000 };
+const opts = { skip: missing || false, timeout: 300000 };
 
 let pilot; // { db, ids }
 let srv;

@@ -12,7 +12,7 @@ import { TODAY, natid, startServer } from './helpers.mjs';
 import { axe, browserAvailable, go, launch, newPage, pilotDb, signIn } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
-const opts = { skip: missing || false, timeout: 60000 };
+const opts = { skip: missing || false, timeout: 180000 };
 
 let pilot;
 let srv;

@@ -14,7 +14,7 @@ import { client, expectStatus, okAsync, startServer } from './helpers.mjs';
 import { PASSWORD, axe, browserAvailable, launch, newPage, pilotDb, shot } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
-const opts = { skip: missing || false, timeout: 120000 };
+const opts = { skip: missing || false, timeout: 300000 };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 let pilot, srv, chrome, city, caseId;

@@ -13,7 +13,7 @@ import { startServer } from './helpers.mjs';
 import { axe, browserAvailable, go, launch, newPage, pilotDb, shot, signIn } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
-const opts = { skip: missing || false, timeout: 120000 };
+const opts = { skip: missing || false, timeout: 300000 };
 // a 1×1 PNG
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000'
   + '1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082', 'hex');

@@ -11,7 +11,7 @@ import { startServer } from './helpers.mjs';
 import { browserAvailable, go, launch, newPage, pilotDb, ready, signIn } from './ui_helpers.mjs';
 
 const missing = browserAvailable();
-const opts = { skip: missing || false, timeout: 60000 };
+const opts = { skip: missing || false, timeout: 180000 };
 
 let pilot;
 let srv;
