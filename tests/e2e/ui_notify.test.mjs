@@ -117,6 +117,9 @@ test('on a phone: no overflow, thumb-sized buttons; English', opts, async () => 
     }
     await shot(page, 'notify-inbox-phone');
     await page.click('[data-test=lang]');
+    // the screen is drawn again in English (ready() alone may still see the Chinese one)
+    await page.waitForFunction(() => document.documentElement.lang.startsWith('en'));
+    await page.locator('h1', { hasText: 'Notifications' }).waitFor();
     await ready(page, '/notifications');
     assert.equal(await page.locator('h1').textContent(), 'Notifications');
     assert.match(await page.locator('[data-test=note] a').first().textContent(), /[A-Za-z]/);
