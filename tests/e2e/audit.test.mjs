@@ -45,6 +45,13 @@ function eventHash(id, e, prevHex) {
     ...(v4 ? [Buffer.from(e.packed, 'hex')] : []), Buffer.from(prevHex, 'hex')].map(part)));
 }
 
+// An administrator "auditor" made with the CLI, and a token of it.
+function auditorToken(args) {
+  ok(['user', 'add', '--login', 'auditor', '--role', 'admin', '--password-stdin', ...args],
+    { input: PASSWORD });
+  return ok(['token', 'create', '--login', 'auditor', ...args]).trim();
+}
+
 function sqlJson(db, sql) {
   const r = spawnSync('sqlite3', ['-json', db, sql], { encoding: 'utf8', maxBuffer: 1 << 28 });
   assert.equal(r.status, 0, r.stderr);
@@ -312,9 +319,7 @@ test('a batch event\'s packed payload: its hash recomputes over the bytes, the b
     // packed only when shorter than the JSON itself
     assert.ok(b.length < Buffer.byteLength(json), `${b.length} of ${Buffer.byteLength(json)}`);
   }
-  ok(['user', 'add', '--login', 'auditor', '--role', 'admin', '--password-stdin', ...args],
-    { input: PASSWORD });
-  const admin = ok(['token', 'create', '--login', 'auditor', ...args]).trim();
+  const admin = auditorToken(args);
   const srv = await startServer(db);
   try {
     const api = client(srv.base);
@@ -374,9 +379,7 @@ test('events store what changed; every stored hash recomputes; the API shows cre
   assert.equal(d.before.id, id);
   assert.ok('name_en' in d.before);
 
-  ok(['user', 'add', '--login', 'auditor', '--role', 'admin', '--password-stdin', ...args],
-    { input: PASSWORD });
-  const admin = ok(['token', 'create', '--login', 'auditor', ...args]).trim();
+  const admin = auditorToken(args);
   const srv = await startServer(db);
   try {
     const api = client(srv.base);

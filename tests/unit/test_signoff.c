@@ -558,6 +558,22 @@ static json_t *all_entries(struct fx *f)
 	return all;
 }
 
+/* After an upgrade: the records check, the chain and the aggregates all agree. */
+static void assert_all_agree(struct fx *f)
+{
+	struct dt_strbuf report = DT_STRBUF_INIT;
+	if (records_differ(f, &report))
+		fail_msg("records check: %s", report.buf);
+	dt_strbuf_release(&report);
+	int64_t checked = 0, mismatches = -1;
+	if (dt_store_audit_verify(f->s, &checked, &f->err) != DT_OK)
+		fail_msg("verify: %s", f->err.buf);
+	json_t *sample = NULL;
+	assert_int_equal(dt_store_indicators_verify(f->s, &mismatches, &sample, &f->err), DT_OK);
+	json_decref(sample);
+	assert_int_equal(mismatches, 0);
+}
+
 /*
  * After a downgrade of entries_back() has been upgraded again: the batch
  * payloads that 021's column held back in it (PostgreSQL keeps the column).
@@ -700,17 +716,7 @@ static void test_times_upgrade(void **state)
 	assert_true(dt_time_to_ms(fx_str(got, "signed_at"), &ms));
 	assert_string_equal(fx_str(got, "signed_at"), fx_str(got, "updated_at"));
 	json_decref(got);
-	struct dt_strbuf report = DT_STRBUF_INIT;
-	if (records_differ(f, &report))
-		fail_msg("records check: %s", report.buf);
-	dt_strbuf_release(&report);
-	int64_t checked = 0, mismatches = -1;
-	if (dt_store_audit_verify(f->s, &checked, &f->err) != DT_OK)
-		fail_msg("verify: %s", f->err.buf);
-	json_t *sample = NULL;
-	assert_int_equal(dt_store_indicators_verify(f->s, &mismatches, &sample, &f->err), DT_OK);
-	json_decref(sample);
-	assert_int_equal(mismatches, 0);
+	assert_all_agree(f);
 }
 
 /* An entry of @hours on day @day of contract @con at @site. */
@@ -856,17 +862,7 @@ static void test_record_upgrade(void **state)
 		 "site = 1 AND hours = 375",
 		 (long long)n);
 	assert_int_equal(fx_sql_int(f, sql), 1);
-	struct dt_strbuf report = DT_STRBUF_INIT;
-	if (records_differ(f, &report))
-		fail_msg("records check: %s", report.buf);
-	dt_strbuf_release(&report);
-	int64_t checked = 0, mismatches = -1;
-	if (dt_store_audit_verify(f->s, &checked, &f->err) != DT_OK)
-		fail_msg("verify: %s", f->err.buf);
-	json_t *sample = NULL;
-	assert_int_equal(dt_store_indicators_verify(f->s, &mismatches, &sample, &f->err), DT_OK);
-	json_decref(sample);
-	assert_int_equal(mismatches, 0);
+	assert_all_agree(f);
 }
 
 int main(void)
