@@ -97,8 +97,10 @@ test('the city recommends it with a comment, and publishes a policy document (en
     const page = await newPage(ctx);
     await signIn(page, srv.base, 'shenyang');
     if (!(await page.locator('html[lang=en]').count())) await page.click('[data-test=lang]');
+    // the switch done before the next screen (it was still Chinese under load)
+    await page.waitForFunction(() => document.documentElement.lang.startsWith('en'));
     await go(page, srv.base, caseUrl);
-    assert.ok(await page.locator('.badge[data-status=submitted]', { hasText: 'Submitted' }).count());
+    await page.locator('.badge[data-status=submitted]', { hasText: 'Submitted' }).waitFor();
     await page.fill('[data-test=comment]', 'Worth spreading');
     await page.click('[data-step=recommend]');
     await page.waitForSelector('.badge[data-status=recommended]');
