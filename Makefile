@@ -41,7 +41,8 @@ endif
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/domain/*.c src/store/*.c src/engine/*.c src/io/*.c src/doc/*.c src/portal/*.c src/http/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 GEN_SRC  := $(BUILD)/gen/embedded.c
-EMBED    := $(sort $(wildcard src/store/migrations/*.sql src/store/migrations/pgsql/*.sql)) data/regions.csv data/occupations.csv
+EMBED    := $(sort $(wildcard src/store/migrations/*.sql src/store/migrations/pgsql/*.sql)) data/regions.csv data/occupations.csv \
+            src/store/audit-dict-1.txt
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
 # The web application (web/**), compiled with its gzip copies for src/http/h_ui.c.

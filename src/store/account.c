@@ -728,6 +728,9 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	}
 	dt_strbuf_adds(&sql, " ORDER BY id DESC LIMIT ?");
 	json_array_append_new(binds, json_integer(limit + 1));
+	int64_t v5;
+	if ((rc = dt_audit_v5_from(s, &v5, err)) != DT_OK)
+		goto out;
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	if (!st) {
 		rc = DT_EDB;
@@ -759,8 +762,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 				t = dt_audit_action(t, dt_db_column_text(st, 5), act, sizeof(act));
 			json_object_set_new(o, names[c], t ? json_string(t) : json_null());
 		}
-		json_t *before = dt_audit_payload(dt_db_column_text(st, 7)),
-		       *after = dt_audit_column_payload(st, 8, 12);
+		json_t *before, *after;
+		dt_audit_column_payloads(st, v5, 0, 7, 8, 12, &before, &after);
 		json_object_set_new(o, "before", before ? before : json_null());
 		json_object_set_new(o, "after", after ? after : json_null());
 		/* a create's after whole again */

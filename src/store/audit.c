@@ -94,6 +94,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/embedded.h"
 #include "domain/entity.h"
 #include "store/store_internal.h"
 #include "core/banned.h"
@@ -120,9 +121,9 @@ static void hash_part(crypto_generichash_state *h, const char *s)
 }
 
 /*
- * The hash of event @id of format @v (1 to 4, see the head comment) with
- * columns @cols (text as stored, NULL for NULL) and, of format 4, the bytes
- * @packed, after hash @prev, into @out.
+ * The hash of event @id of format @v (1 to 5, see the head comment) with
+ * columns @cols (text as stored, NULL for NULL) and, of format 4 or 5, the
+ * bytes @packed (of format 5 none: NULL), after hash @prev, into @out.
  */
 static void event_hash(int v, int64_t id, const char *const cols[NCOLS],
 		       const struct dt_audit_packed *packed, const unsigned char prev[HASH_LEN],
@@ -133,13 +134,15 @@ static void event_hash(int v, int64_t id, const char *const cols[NCOLS],
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
 	crypto_generichash_init(&h, NULL, 0, HASH_LEN);
 	static const char *const tags[] = { "dualtrack-audit-v1", "dualtrack-audit-v2",
-					    "dualtrack-audit-v3", "dualtrack-audit-v4" };
+					    "dualtrack-audit-v3", "dualtrack-audit-v4",
+					    "dualtrack-audit-v5" };
 	hash_part(&h, tags[v - 1]);
 	hash_part(&h, idbuf);
 	for (int i = 0; i < NCOLS; i++)
 		hash_part(&h, cols[i]);
-	if (v == 4)
-		hash_bytes(&h, packed->bytes, packed->len);
+	/* format 4's packed bytes; format 5's, or NULL */
+	if (v >= 4)
+		hash_bytes(&h, packed->bytes, packed->bytes ? packed->len : UINT64_MAX);
 	if (v == 1) {
 		char hex[HASH_HEX];
 		sodium_bin2hex(hex, sizeof(hex), prev, HASH_LEN);
@@ -558,14 +561,6 @@ json_t *dt_audit_payload(const char *stored)
 	return v;
 }
 
-json_t *dt_audit_column_payload(struct dt_db_stmt *st, int after, int packed)
-{
-	if (dt_db_column_type(st, packed) != DT_DB_BLOB)
-		return dt_audit_payload(dt_db_column_text(st, after));
-	return dt_audit_packed_json(dt_db_column_blob(st, packed),
-				    (size_t)dt_db_column_bytes(st, packed));
-}
-
 json_t *dt_audit_packed_json(const unsigned char *p, size_t len)
 {
 	char *json = dt_audit_unpack_bytes(p, len);
@@ -576,6 +571,206 @@ json_t *dt_audit_packed_json(const unsigned char *p, size_t len)
 		return NULL;
 	}
 	return v;
+}
+
+/* ---- format 5: every payload packed with a dictionary (head comment) ---- */
+
+#define DICT_NO 1
+#define DICT_FILE "src/store/audit-dict-1.txt"
+/* how far a v5 payload may inflate: past this it is damaged (none comes near) */
+#define UNPACK_MAX ((size_t)1 << 30)
+
+bool dt_audit_dict(int no, const unsigned char **p, size_t *n)
+{
+	const struct dt_embedded *e = no == DICT_NO ? dt_embedded_find(DICT_FILE) : NULL;
+	/* the file's head comment ends at its first empty line; the rest is the dictionary */
+	const char *body = e ? strstr((const char *)e->data, "\n\n") : NULL;
+	if (!body)
+		return false;
+	*p = (const unsigned char *)body + 2;
+	*n = e->len - (size_t)(*p - e->data);
+	return true;
+}
+
+void dt_audit_release(struct dt_store *s)
+{
+	if (s->audit_z) {
+		deflateEnd(s->audit_z);
+		free(s->audit_z);
+		s->audit_z = NULL;
+	}
+}
+
+static void put_part(struct dt_strbuf *b, const char *t)
+{
+	size_t n = t ? strlen(t) : 0;
+	uint32_t len = t ? (uint32_t)n : UINT32_MAX;
+	unsigned char le[4];
+	for (int i = 0; i < 4; i++)
+		le[i] = (unsigned char)(len >> (8 * i));
+	dt_strbuf_add(b, (const char *)le, 4);
+	if (t)
+		dt_strbuf_add(b, t, n);
+}
+
+/*
+ * Event payloads @before and @after (canonical JSON text or NULL; of a
+ * batch, @batch, its lists as differences in after) packed in format 5
+ * into @out (malloc'd): the dictionary number, then the raw deflate stream
+ * (level 9, window 2^15, the dictionary preset) of both, each as its length
+ * (4 bytes little-endian, 0xFFFFFFFF for NULL) and its bytes.  False, @out
+ * empty, unless that is shorter than the two as text (head comment).  The
+ * stream is the store's own, reset for each event.
+ */
+static bool pack5(struct dt_store *s, const char *before, const char *after, bool batch,
+		  struct dt_audit_packed *out)
+{
+	*out = (struct dt_audit_packed){ NULL, 0 };
+	size_t text = (before ? strlen(before) : 0) + (after ? strlen(after) : 0);
+	const unsigned char *dict;
+	size_t dn;
+	if (text < 2 || text > UINT32_MAX - 8 || !dt_audit_dict(DICT_NO, &dict, &dn))
+		return false;
+	char *diffs = NULL;
+	if (batch && after) {
+		json_t *o = json_loads(after, 0, NULL);
+		if (json_is_object(o)) {
+			deltas_encode(o);
+			diffs = canonical(o);
+		}
+		json_decref(o);
+	}
+	struct dt_strbuf raw = DT_STRBUF_INIT;
+	put_part(&raw, before);
+	put_part(&raw, diffs ? diffs : after);
+	free(diffs);
+	z_stream *z = s->audit_z;
+	if (!z && (z = calloc(1, sizeof(*z))) &&
+	    deflateInit2(z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(z);
+		z = NULL;
+	}
+	s->audit_z = z;
+	unsigned char *buf = z ? malloc(1 + deflateBound(z, (uLong)raw.len)) : NULL;
+	if (buf && deflateReset(z) == Z_OK && deflateSetDictionary(z, dict, (uInt)dn) == Z_OK) {
+		buf[0] = DICT_NO;
+		z->next_in = (Bytef *)raw.buf;
+		z->avail_in = (uInt)raw.len;
+		z->next_out = buf + 1;
+		z->avail_out = (uInt)deflateBound(z, (uLong)raw.len);
+		if (deflate(z, Z_FINISH) == Z_STREAM_END && 1 + z->total_out < text) {
+			out->bytes = buf;
+			out->len = 1 + z->total_out;
+			buf = NULL;
+		}
+	}
+	free(buf);
+	dt_strbuf_release(&raw);
+	return out->bytes != NULL;
+}
+
+/* One part of an unpacked v5 payload at *@p (@end its end): NULL or its text, malloc'd. */
+static bool take_part(const unsigned char **p, const unsigned char *end, char **out)
+{
+	*out = NULL;
+	if (end - *p < 4)
+		return false;
+	uint32_t n = 0;
+	for (int i = 0; i < 4; i++)
+		n |= (uint32_t)(*p)[i] << (8 * i);
+	*p += 4;
+	if (n == UINT32_MAX)
+		return true;
+	if ((size_t)(end - *p) < n || memchr(*p, '\0', n))
+		return false;
+	*out = malloc((size_t)n + 1);
+	if (!*out)
+		return false;
+	memcpy(*out, *p, n);
+	(*out)[n] = '\0';
+	*p += n;
+	return true;
+}
+
+bool dt_audit_unpack5(const unsigned char *p, size_t len, char **before, char **after)
+{
+	*before = *after = NULL;
+	const unsigned char *dict;
+	size_t dn;
+	if (!p || len < 2 || !dt_audit_dict(p[0], &dict, &dn) || len - 1 > UINT_MAX)
+		return false;
+	z_stream z = { 0 };
+	if (inflateInit2(&z, -15) != Z_OK)
+		return false;
+	struct dt_strbuf raw = DT_STRBUF_INIT;
+	int r = inflateSetDictionary(&z, dict, (uInt)dn);
+	z.next_in = (Bytef *)p + 1;
+	z.avail_in = (uInt)(len - 1);
+	unsigned char chunk[16384];
+	while (r == Z_OK && raw.len <= UNPACK_MAX) {
+		z.next_out = chunk;
+		z.avail_out = sizeof(chunk);
+		r = inflate(&z, Z_NO_FLUSH);
+		if (r == Z_OK || r == Z_STREAM_END)
+			dt_strbuf_add(&raw, (const char *)chunk, sizeof(chunk) - z.avail_out);
+		if (r == Z_OK && z.avail_out == sizeof(chunk))
+			r = Z_DATA_ERROR; /* no progress: the stream is cut short */
+	}
+	/* the whole input one stream, and its output the two parts exactly */
+	bool ok = r == Z_STREAM_END && z.avail_in == 0;
+	inflateEnd(&z);
+	const unsigned char *q = (const unsigned char *)raw.buf, *end = q + raw.len;
+	ok = ok && take_part(&q, end, before) && take_part(&q, end, after) && q == end;
+	dt_strbuf_release(&raw);
+	if (!ok) {
+		free(*before);
+		free(*after);
+		*before = *after = NULL;
+	}
+	return ok;
+}
+
+enum dt_err dt_audit_v5_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err)
+{
+	struct dt_strbuf v = DT_STRBUF_INIT;
+	bool found = false;
+	int rc = dt_meta_get(s, "audit_v5_from", &v, &found, err);
+	/* unset: a database the migration has not reached, none of format 5 */
+	*from = rc == DT_OK && found ? strtoll(v.buf, NULL, 10) : INT64_MAX;
+	dt_strbuf_release(&v);
+	return rc;
+}
+
+bool dt_audit_column_texts(struct dt_db_stmt *st, int64_t v5_from, int id, int before, int after,
+			   int packed, char **b, char **a)
+{
+	*b = *a = NULL;
+	bool blob = dt_db_column_type(st, packed) == DT_DB_BLOB;
+	const unsigned char *p = blob ? dt_db_column_blob(st, packed) : NULL;
+	size_t n = blob ? (size_t)dt_db_column_bytes(st, packed) : 0;
+	if (blob && dt_db_column_int64(st, id) >= v5_from)
+		return dt_audit_unpack5(p, n, b, a);
+	const char *tb = before >= 0 ? dt_db_column_text(st, before) : NULL,
+		   *ta = dt_db_column_text(st, after);
+	/* format 3's text packing ("z<n>:..."), format 4's bytes */
+	*b = tb ? (tb[0] == 'z' ? dt_audit_unpack(tb) : strdup(tb)) : NULL;
+	*a = blob ? dt_audit_unpack_bytes(p, n)
+	     : ta ? (ta[0] == 'z' ? dt_audit_unpack(ta) : strdup(ta))
+		  : NULL;
+	return (!tb || *b) && (!(blob || ta) || *a);
+}
+
+bool dt_audit_column_payloads(struct dt_db_stmt *st, int64_t v5_from, int id, int before, int after,
+			      int packed, json_t **b, json_t **a)
+{
+	char *tb, *ta;
+	bool ok = dt_audit_column_texts(st, v5_from, id, before, after, packed, &tb, &ta);
+	*b = tb ? json_loads(tb, JSON_DECODE_ANY, NULL) : NULL;
+	*a = ta ? json_loads(ta, JSON_DECODE_ANY, NULL) : NULL;
+	ok = ok && (!tb || *b) && (!ta || *a) && (!json_is_object(*a) || deltas_decode(*a));
+	free(tb);
+	free(ta);
+	return ok;
 }
 
 /* "INSERT INTO audit(...) VALUES (...), ..." for @n events, into @sql. */
@@ -627,28 +822,32 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 		return dt_error(err, DT_EINTERNAL, "internal error: an audit time %s", ts);
 	snprintf(msbuf, sizeof(msbuf), "%lld", (long long)ms);
 	const char *verb = stored_action(action, entity);
-	/* a batch's payload packed (head comment): into packed, after left NULL */
+	/*
+	 * Format 5 (head comment): both payloads packed when that is shorter,
+	 * before and after then NULL.  Before it (a database the migration
+	 * has not reached), format 4: a batch's payload packed, after NULL.
+	 */
 	struct dt_audit_packed packs[INSERT_MAX] = { { NULL, 0 } };
-	const char *stored[INSERT_MAX];
-	for (int i = 0; i < n; i++)
-		stored[i] = afters[i] && packed_action(verb) && pack(afters[i], &packs[i])
-				    ? NULL
-				    : afters[i];
-	afters = stored;
+	const char *sb[INSERT_MAX], *sa[INSERT_MAX];
+	int v[INSERT_MAX];
+	for (int i = 0; i < n; i++) {
+		const char *b = befores ? befores[i] : NULL;
+		bool v5 = last + 1 + i >= s->audit_v5_from;
+		bool p = v5 ? pack5(s, b, afters[i], packed_action(verb), &packs[i])
+			    : afters[i] && packed_action(verb) && pack(afters[i], &packs[i]);
+		sb[i] = p && v5 ? NULL : b;
+		sa[i] = p ? NULL : afters[i];
+		v[i] = v5 ? 5 : p ? 4 : 3;
+	}
+	befores = sb;
+	afters = sa;
 	for (int i = 0; i < n; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)entity_ids[i]);
 		snprintf(regs[i], sizeof(regs[i]), "%ld", regions[i]);
-		const char *cols[NCOLS] = { msbuf,
-					    a->login,
-					    a->request_id,
-					    verb,
-					    entity,
-					    entity_ids[i] ? ids[i] : NULL,
-					    befores ? befores[i] : NULL,
-					    afters[i],
-					    regions[i] ? regs[i] : NULL };
-		event_hash(packs[i].bytes ? 4 : 3, last + 1 + i, cols, &packs[i], hashes[i],
-			   hashes[i + 1]);
+		const char *cols[NCOLS] = { msbuf,      a->login,  a->request_id,
+					    verb,       entity,    entity_ids[i] ? ids[i] : NULL,
+					    befores[i], afters[i], regions[i] ? regs[i] : NULL };
+		event_hash(v[i], last + 1 + i, cols, &packs[i], hashes[i], hashes[i + 1]);
 	}
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	insert_sql(&sql, n);
@@ -669,7 +868,7 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 		dt_db_bind_text(st, p + 5, entity, -1);
 		if (entity_ids[i])
 			dt_db_bind_int64(st, p + 6, entity_ids[i]);
-		if (befores && befores[i])
+		if (befores[i])
 			dt_db_bind_text(st, p + 7, befores[i], -1);
 		if (afters[i])
 			dt_db_bind_text(st, p + 8, afters[i], -1);
@@ -698,7 +897,7 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 /* The audit table's columns in the order a copy writes them. */
 static const char *const copy_cols[] = { "id",     "ts",     "actor",     "request_id",
 					 "action", "entity", "entity_id", "before",
-					 "after",  "region", "hash" };
+					 "after",  "region", "hash",      "packed" };
 
 enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, const char *ts,
 				  const char *action, const char *entity, int n,
@@ -740,10 +939,14 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 		char id[24], reg[24];
 		snprintf(id, sizeof(id), "%lld", (long long)entity_ids[i]);
 		snprintf(reg, sizeof(reg), "%ld", regions[i]);
-		const char *cols[NCOLS] = { msbuf, a->login,  a->request_id,
-					    verb,  entity,    entity_ids[i] ? id : NULL,
-					    NULL,  afters[i], regions[i] ? reg : NULL };
-		event_hash(3, last + 1 + i, cols, NULL, prev, hash);
+		/* format 5 (or 3 before it), as dt_audit_append writes */
+		struct dt_audit_packed pk = { NULL, 0 };
+		bool v5 = last + 1 + i >= s->audit_v5_from;
+		const char *after = v5 && pack5(s, NULL, afters[i], false, &pk) ? NULL : afters[i];
+		const char *cols[NCOLS] = { msbuf, a->login, a->request_id,
+					    verb,  entity,   entity_ids[i] ? id : NULL,
+					    NULL,  after,    regions[i] ? reg : NULL };
+		event_hash(v5 ? 5 : 3, last + 1 + i, cols, &pk, prev, hash);
 		dt_db_copy_int64(c, last + 1 + i);
 		dt_db_copy_int64(c, ms);
 		dt_db_copy_text(c, a->login, -1);
@@ -758,8 +961,8 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 		else
 			dt_db_copy_null(c);
 		dt_db_copy_null(c);
-		if (afters[i])
-			dt_db_copy_text(c, afters[i], -1);
+		if (after)
+			dt_db_copy_text(c, after, -1);
 		else
 			dt_db_copy_null(c);
 		if (regions[i])
@@ -767,7 +970,12 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 		else
 			dt_db_copy_null(c);
 		dt_db_copy_blob(c, hash, HASH_LEN);
+		if (pk.bytes)
+			dt_db_copy_blob(c, pk.bytes, (int)pk.len);
+		else
+			dt_db_copy_null(c);
 		bool ok = dt_db_copy_row(c);
+		free(pk.bytes);
 		memcpy(prev, hash, HASH_LEN); /* borrowed until the row is done */
 		if (!ok)
 			break;
@@ -981,11 +1189,34 @@ static enum dt_err format_from(struct dt_store *s, const char *key, int64_t *fro
 	return rc;
 }
 
+/* Whether @t (NULL: none) is canonical JSON, as the writer makes it. */
+static bool canonical_text(const char *t)
+{
+	if (!t)
+		return true;
+	json_t *v = json_loads(t, JSON_DECODE_ANY, NULL);
+	char *c = canonical(v);
+	bool same = c && !strcmp(c, t);
+	free(c);
+	json_decref(v);
+	return same;
+}
+
+/* Whether format-5 bytes @p unpack to two payloads of canonical JSON or NULL. */
+static bool packed5_sound(const unsigned char *p, size_t len)
+{
+	char *b, *a;
+	bool ok = dt_audit_unpack5(p, len, &b, &a) && canonical_text(b) && canonical_text(a);
+	free(b);
+	free(a);
+	return ok;
+}
+
 enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct dt_strbuf *err)
 {
 	int rc = DT_OK;
 	unsigned char prev[HASH_LEN], hash[HASH_LEN], stored[HASH_LEN];
-	int64_t expect = 1, n = 0, v2 = 1, v3 = 1;
+	int64_t expect = 1, n = 0, v2 = 1, v3 = 1, v5 = INT64_MAX;
 	memcpy(prev, zero_hash, HASH_LEN);
 	*checked = 0;
 
@@ -997,6 +1228,8 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 	rc = format_from(s, "audit_v2_from", &v2, err);
 	if (rc == DT_OK)
 		rc = format_from(s, "audit_v3_from", &v3, err);
+	if (rc == DT_OK)
+		rc = dt_audit_v5_from(s, &v5, err);
 	if (rc != DT_OK)
 		goto out;
 	struct dt_db_stmt *st = dt_sql_prepare(s,
@@ -1018,7 +1251,7 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 			packed.bytes = (unsigned char *)dt_db_column_blob(st, 11);
 			packed.len = (size_t)dt_db_column_bytes(st, 11);
 		}
-		int v = id >= v3 ? (has_packed ? 4 : 3) : id >= v2 ? 2 : 1;
+		int v = id >= v5 ? 5 : id >= v3 ? (has_packed ? 4 : 3) : id >= v2 ? 2 : 1;
 		const char *cols[NCOLS];
 		char ts[DT_TIME_STRLEN];
 		for (int i = 0; i < NCOLS; i++)
@@ -1039,9 +1272,15 @@ enum dt_err dt_store_audit_verify(struct dt_store *s, int64_t *checked, struct d
 			break;
 		}
 		event_hash(v, id, cols, &packed, prev, hash);
-		/* packed bytes only in format 4: anything else there was put in by hand */
-		if ((has_packed && (v < 4 || !packed.bytes)) || !column_hash(st, 10, v, stored) ||
-		    memcmp(stored, hash, HASH_LEN)) {
+		/*
+		 * packed bytes only in formats 4 and 5, and of format 5 only
+		 * what unpacks to canonical JSON with before and after NULL:
+		 * anything else there was put in by hand
+		 */
+		if ((has_packed && (v < 4 || !packed.bytes)) ||
+		    (v == 5 && packed.bytes &&
+		     (cols[6] || cols[7] || !packed5_sound(packed.bytes, packed.len))) ||
+		    !column_hash(st, 10, v, stored) || memcmp(stored, hash, HASH_LEN)) {
 			char whole[128];
 			const char *act = dt_audit_action(cols[3], cols[4], whole, sizeof(whole));
 			rc = dt_error(

@@ -684,6 +684,8 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 		}
 	}
 	rc = migrate(s, err);
+	if (rc == DT_OK)
+		rc = dt_audit_v5_from(s, &s->audit_v5_from, err);
 	if (rc == DT_OK && s->have_keys)
 		rc = check_key(s, err);
 out:
@@ -813,6 +815,7 @@ void dt_store_close(struct dt_store *s)
 	json_decref(s->field_errors);
 	dt_problems_release(&s->problems);
 	dt_keys_clear(&s->keys);
+	dt_audit_release(s);
 	free(s->path);
 	free(s);
 }

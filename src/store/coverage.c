@@ -565,9 +565,11 @@ static enum dt_err batches_load(struct run *r, const char *entity, struct batche
 		err);
 	if (!st)
 		return DT_EDB;
-	int rc = DT_OK, k;
-	while ((k = dt_db_step(st)) == DT_DB_ROW) {
-		json_t *o = dt_audit_column_payload(st, 1, 5);
+	int64_t v5 = INT64_MAX;
+	int rc = dt_audit_v5_from(r->s, &v5, err), k = DT_DB_DONE;
+	while (rc == DT_OK && (k = dt_db_step(st)) == DT_DB_ROW) {
+		json_t *o, *none;
+		dt_audit_column_payloads(st, v5, 0, -1, 1, 5, &none, &o);
 		json_t *ids = json_object_get(o, "ids"), *set = json_object_get(o, "set");
 		json_t *at = json_object_get(o, "at");
 		const char *act = dt_db_column_text(st, 4);
@@ -672,8 +674,11 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 	 * statements are our own, not the store's cache.
 	 */
 	static const char events_sql[] =
-		"SELECT entity_id, id, action, after, ts, region, before FROM audit WHERE entity = ? "
-		"AND entity_id IS NOT NULL ORDER BY entity_id, id";
+		"SELECT entity_id, id, action, after, ts, region, before, packed FROM audit "
+		"WHERE entity = ? AND entity_id IS NOT NULL ORDER BY entity_id, id";
+	int64_t v5;
+	if ((rc = dt_audit_v5_from(r->s, &v5, err)) != DT_OK)
+		goto out;
 	if (!(ev = dt_db_prepare(r->s->db, events_sql, err))) {
 		rc = DT_EDB;
 		goto out;
@@ -716,11 +721,14 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 			char whole[128];
 			const char *act = dt_audit_action(dt_db_column_text(ev, 2), t->entity,
 							  whole, sizeof(whole));
-			const char *after = dt_db_column_text(ev, 3);
+			char *before, *after;
+			dt_audit_column_texts(ev, v5, 1, 6, 3, 7, &before, &after);
 			struct create c;
 			create_of(ev, 0, 4, 5, &c);
 			fold_event(&f, dt_db_column_int64(ev, 1), act ? act : "", after,
-				   (size_t)dt_db_column_bytes(ev, 3), dt_db_column_text(ev, 6), &c);
+				   after ? strlen(after) : 0, before, &c);
+			free(before);
+			free(after);
 			es = dt_db_step(ev);
 		}
 		batches_fold(&bat, eid, INT64_MAX, &f);
@@ -746,9 +754,13 @@ enum dt_err dt_store_audit_fold(struct dt_store *s, const char *entity, int64_t 
 	struct fold f = { 0, DT_STRBUF_INIT, false, DT_STRBUF_INIT, NULL, entity, false, { 0 } };
 	*out = NULL;
 	*last = 0;
+	int64_t v5;
+	int rc = dt_audit_v5_from(s, &v5, err);
+	if (rc != DT_OK)
+		return rc;
 	struct dt_db_stmt *st =
 		dt_sql_prepare(s,
-			       "SELECT id, action, after, entity_id, ts, region, before "
+			       "SELECT id, action, after, entity_id, ts, region, before, packed "
 			       "FROM audit WHERE entity = ? AND entity_id = ? "
 			       "ORDER BY id",
 			       err);
@@ -763,11 +775,15 @@ enum dt_err dt_store_audit_fold(struct dt_store *s, const char *entity, int64_t 
 			dt_audit_action(dt_db_column_text(st, 1), entity, whole, sizeof(whole));
 		struct create c;
 		create_of(st, 3, 4, 5, &c);
-		fold_event(&f, dt_db_column_int64(st, 0), act ? act : "", dt_db_column_text(st, 2),
-			   (size_t)dt_db_column_bytes(st, 2), dt_db_column_text(st, 6), &c);
+		char *before, *after;
+		dt_audit_column_texts(st, v5, 0, 6, 2, 7, &before, &after);
+		fold_event(&f, dt_db_column_int64(st, 0), act ? act : "", after,
+			   after ? strlen(after) : 0, before, &c);
+		free(before);
+		free(after);
 	}
 	dt_db_reset(st);
-	int rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "audit", err);
+	rc = r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "audit", err);
 	if (rc == DT_OK && f.ev && !f.deleted) {
 		*out = json_incref(fold_obj(&f));
 		*last = f.ev;
@@ -852,19 +868,22 @@ static enum dt_err check_natids(struct run *r, struct dt_strbuf *err)
 static enum dt_err check_settings(struct run *r, struct dt_strbuf *err)
 {
 	json_t *want = json_object(), *evid = json_object();
-	int rc = DT_OK, s;
+	int64_t v5;
+	int rc = dt_audit_v5_from(r->s, &v5, err), s;
 	struct dt_db_stmt *st =
-		dt_sql_prepare(r->s,
-			       "SELECT id, after FROM audit WHERE entity = 'setting' "
-			       "AND action IN ('setting.set', 'set') ORDER BY id",
-			       err);
+		rc != DT_OK ? NULL
+			    : dt_sql_prepare(
+				      r->s,
+				      "SELECT id, after, packed FROM audit WHERE entity = "
+				      "'setting' AND action IN ('setting.set', 'set') ORDER BY id",
+				      err);
 	if (!st) {
 		rc = DT_EDB;
 		goto out;
 	}
 	while ((s = dt_db_step(st)) == DT_DB_ROW) {
-		const char *a = dt_db_column_text(st, 1);
-		json_t *o = a ? json_loads(a, 0, NULL) : NULL;
+		json_t *o, *none;
+		dt_audit_column_payloads(st, v5, 0, -1, 1, 2, &none, &o);
 		const char *k;
 		json_t *v;
 		json_object_foreach(o, k, v)

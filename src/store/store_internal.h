@@ -96,6 +96,9 @@ struct dt_store {
 	} defer_mark[16];         /* per open savepoint (the first 16) */
 	/* today for supervision writes (dt_store_set_today); year 0: the clock */
 	struct dt_date as_of;
+	/* the first event of audit format 5 (meta audit_v5_from, read at open) */
+	int64_t audit_v5_from;
+	void *audit_z; /* format 5's deflate stream, made on first use (audit.c) */
 };
 
 /**
@@ -198,17 +201,44 @@ struct dt_audit_packed {
  */
 char *dt_audit_unpack_bytes(const unsigned char *p, size_t len);
 /**
- * An event's payload as JSON from @st's row: column @packed when it holds
- * bytes (format 4), else the text of column @after (unpacked when packed
- * as text); NULL for none or a damaged one.
- */
-json_t *dt_audit_column_payload(struct dt_db_stmt *st, int after, int packed);
-/**
  * The payload packed in @len bytes at @p (format 4) as JSON, its lists
  * stored as differences ("~ids", "~at") back as they were; NULL when it
  * does not unpack or those lists are damaged.
  */
 json_t *dt_audit_packed_json(const unsigned char *p, size_t len);
+/**
+ * Audit dictionary @no (format 5, audit.c's head comment): its bytes into
+ * @p and @n; false for a number there is none of.
+ */
+bool dt_audit_dict(int no, const unsigned char **p, size_t *n);
+/**
+ * The two payloads packed in @len bytes at @p in format 5 (a dictionary
+ * number, then the raw deflate stream of before and after, each a 4-byte
+ * little-endian length, 0xFFFFFFFF for NULL, and its bytes): into @before
+ * and @after, malloc'd text or NULL.  False, both NULL, unless the bytes
+ * are exactly one such stream with a known dictionary.
+ */
+bool dt_audit_unpack5(const unsigned char *p, size_t len, char **before, char **after);
+/** The first event of audit format 5 (meta audit_v5_from; INT64_MAX when unset). */
+enum dt_err dt_audit_v5_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err);
+/**
+ * An event's before and after as stored text, whatever its format, from
+ * @st's row: columns @id, @before (-1: not read), @after and @packed;
+ * @v5_from from dt_audit_v5_from().  Malloc'd text or NULL into @b and @a:
+ * JSON, of a batch with its lists as differences when packed as bytes (the
+ * JSON reader below gives them back whole).  False when a payload does not
+ * unpack (the one that does is still given).
+ */
+bool dt_audit_column_texts(struct dt_db_stmt *st, int64_t v5_from, int id, int before, int after,
+			   int packed, char **b, char **a);
+/**
+ * The same as JSON, every reader's way to an event's payloads: before and
+ * after (NULL for none or a damaged one), batch lists whole again.
+ */
+bool dt_audit_column_payloads(struct dt_db_stmt *st, int64_t v5_from, int id, int before, int after,
+			      int packed, json_t **b, json_t **a);
+/** Free what format 5's writer keeps in @s (dt_store_close). */
+void dt_audit_release(struct dt_store *s);
 /**
  * The hash in column @i of @st's row (an audit hash column: 32 bytes, or
  * the hex text of an event written before migration 007 on SQLite) into

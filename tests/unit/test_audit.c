@@ -23,7 +23,10 @@
  * property test), which the records check relies on.
  */
 #include <sodium.h>
+#include <zlib.h>
 
+#include "core/embedded.h"
+#include "store/store_internal.h"
 #include "store_fixture.h"
 
 struct chain {
@@ -107,6 +110,35 @@ static const char *ev(char *buf, size_t n, const char *pre, int64_t id, const ch
 	return buf;
 }
 
+/* The first event of format 5, as meta says (INT64_MAX: none). */
+static int64_t v5_from(struct fx *f)
+{
+	return fx_sql_int(f, "SELECT coalesce((SELECT CAST(value AS BIGINT) FROM meta WHERE key = "
+			     "'audit_v5_from'), 9223372036854775807)");
+}
+
+/*
+ * The before and after of event @id as text, whatever its format
+ * (dt_audit_column_texts), malloc'd or NULL; whether it is packed into
+ * *@packed (may be NULL).  Fails the test when a payload does not unpack.
+ */
+static void event_texts(struct fx *f, int64_t id, char **before, char **after, bool *packed)
+{
+	int64_t from = v5_from(f);
+	char sql[128];
+	snprintf(sql, sizeof(sql), "SELECT id, before, after, packed FROM audit WHERE id = %lld",
+		 (long long)id);
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = fx_prepare(db, sql);
+	assert_int_equal(dt_db_step(st), DT_DB_ROW);
+	if (packed)
+		*packed = dt_db_column_type(st, 3) != DT_DB_NULL;
+	if (!dt_audit_column_texts(st, from, 0, 1, 2, 3, before, after))
+		fail_msg("event %lld does not unpack", (long long)id);
+	dt_db_finalize(st);
+	dt_db_close(db);
+}
+
 static void test_verify_after_writes(void **state)
 {
 	struct fx *f = *state;
@@ -176,12 +208,24 @@ static void test_edit_each_column(void **state)
 		{ "entity", "'trainee'" },
 		{ "entity_id", "entity_id * 10" },
 		{ "entity_id", "NULL" },
-		{ "before", "NULL" },
-		{ "before", "replace(before, '甲公司', '乙公司')" },
-		{ "after", "replace(after, '甲公司', 'forged')" },
-		{ "after", "after || ' '" },
+		/* its payloads are packed (format 5): text beside them, or them gone */
+		{ "before", "'{\"name\":\"甲公司\"}'" },
+		{ "after", "'{\"name\":\"forged\"}'" },
+		{ "packed", "NULL" },
+		{ "packed", "(SELECT c.packed FROM audit_copy c WHERE c.id = audit.id - 1)" },
 		{ "hash", "(SELECT c.hash FROM audit_copy c WHERE c.id = audit.id - 1)" },
 	};
+	bool packed = false;
+	char *b, *a;
+	event_texts(f, c.upd, &b, &a, &packed);
+	assert_true(packed);
+	assert_non_null(strstr(b, "\"name\":\"甲公司\""));
+	assert_string_equal(a, "{\"name\":\"甲公司(新)\"}");
+	free(b);
+	free(a);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM audit WHERE packed IS NOT NULL AND "
+				       "(before IS NOT NULL OR after IS NOT NULL)"),
+			 0);
 	char want[64], sql[256];
 	for (size_t i = 0; i < DT_ARRAY_SIZE(edits); i++) {
 		snprintf(sql, sizeof(sql), "UPDATE audit SET %s = %s WHERE id = %lld", edits[i].col,
@@ -413,40 +457,38 @@ static void test_personal_data_masked_in_chain(void **state)
 	assert_int_equal(
 		dt_store_update(f->s, &f->actor, NULL, "trainee", id, patch, NULL, &f->err), DT_OK);
 	json_decref(patch);
-	char sql[256];
-	snprintf(
-		sql, sizeof(sql),
-		"SELECT count(*) FROM audit WHERE coalesce(before, '') || coalesce(after, '') LIKE "
-		"'%%%s%%'",
-		natid);
-	assert_int_equal(fx_sql_int(f, sql), 0);
+	/* every payload as text, unpacked */
 	char masked[DT_NATID_LEN + 1];
 	dt_natid_mask(natid, masked);
-	/* In the create's object; the update's change is the phone alone. */
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE after LIKE '%%%s%%'", masked);
-	assert_int_equal(fx_sql_int(f, sql), 1);
+	int plain = 0, shown = 0;
+	for (int64_t e = 1, n = fx_audit_count(f); e <= n; e++) {
+		char *b, *a;
+		event_texts(f, e, &b, &a, NULL);
+		plain += (b && strstr(b, natid)) || (a && strstr(a, natid));
+		/* in the create's object; the update's change is the phone alone */
+		shown += (b && strstr(b, masked)) || (a && strstr(a, masked));
+		free(b);
+		free(a);
+	}
+	assert_int_equal(plain, 0);
+	assert_int_equal(shown, 1);
 }
 
 /* ---- the compact format ---- */
 
-/* The before and after of event @id, parsed (NULL for NULL). */
+/* The before and after of event @id, parsed (NULL for NULL), whatever its format. */
 static void event_objects(struct fx *f, int64_t id, json_t **before, json_t **after)
 {
-	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT before, after FROM audit WHERE id = %lld",
-		 (long long)id);
-	struct dt_db *db = fx_raw(f);
-	struct dt_db_stmt *st = fx_prepare(db, sql);
-	assert_int_equal(dt_db_step(st), DT_DB_ROW);
-	const char *b = dt_db_column_text(st, 0), *a = dt_db_column_text(st, 1);
+	char *b, *a;
+	event_texts(f, id, &b, &a, NULL);
 	*before = b ? json_loads(b, 0, NULL) : NULL;
 	*after = a ? json_loads(a, 0, NULL) : NULL;
 	if (b)
 		assert_non_null(*before);
 	if (a)
 		assert_non_null(*after);
-	dt_db_finalize(st);
-	dt_db_close(db);
+	free(b);
+	free(a);
 }
 
 static json_t *get(struct fx *f, const char *entity, int64_t id)
@@ -567,28 +609,207 @@ static void test_create_update_delete_events(void **state)
 	assert_verifies(f, n + 2);
 }
 
-/* A diff edited, widened or narrowed is found by verify, naming its event. */
+/*
+ * Payloads @before and @after (NULL: none) packed in format 5 with
+ * dictionary @no's bytes (audit.c's head comment), by this file's own
+ * zlib calls, into @out (malloc'd); its length.
+ */
+static size_t pack5(int no, const char *before, const char *after, unsigned char **out)
+{
+	const unsigned char *dict;
+	size_t dn;
+	assert_true(dt_audit_dict(1, &dict, &dn));
+	struct dt_strbuf raw = DT_STRBUF_INIT;
+	const char *parts[2] = { before, after };
+	for (int i = 0; i < 2; i++) {
+		uint32_t n = parts[i] ? (uint32_t)strlen(parts[i]) : UINT32_MAX;
+		unsigned char le[4] = { n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >> 24 };
+		dt_strbuf_add(&raw, (const char *)le, 4);
+		if (parts[i])
+			dt_strbuf_adds(&raw, parts[i]);
+	}
+	z_stream z = { 0 };
+	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	assert_int_equal(deflateSetDictionary(&z, dict, (uInt)dn), Z_OK);
+	size_t cap = 1 + deflateBound(&z, (uLong)raw.len);
+	*out = malloc(cap);
+	(*out)[0] = (unsigned char)no;
+	z.next_in = (Bytef *)raw.buf;
+	z.avail_in = (uInt)raw.len;
+	z.next_out = *out + 1;
+	z.avail_out = (uInt)(cap - 1);
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	size_t n = 1 + z.total_out;
+	deflateEnd(&z);
+	dt_strbuf_release(&raw);
+	return n;
+}
+
+/* Put @len bytes @p (NULL: NULL) into event @id's column packed, behind the store's back. */
+static void set_packed(struct fx *f, int64_t id, const unsigned char *p, size_t len)
+{
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = fx_prepare(db, "UPDATE audit SET packed = ? WHERE id = ?");
+	if (p)
+		dt_db_bind_blob(st, 1, p, (int)len);
+	dt_db_bind_int64(st, 2, id);
+	assert_int_equal(dt_db_step(st), DT_DB_DONE);
+	dt_db_finalize(st);
+	dt_db_close(db);
+}
+
+/* @s with the first @from replaced by @to, malloc'd (@s NULL or @to NULL: NULL). */
+static char *replaced(const char *s, const char *from, const char *to)
+{
+	if (!s || !to)
+		return NULL;
+	const char *at = strstr(s, from);
+	assert_non_null(at);
+	struct dt_strbuf b = DT_STRBUF_INIT;
+	dt_strbuf_add(&b, s, (size_t)(at - s));
+	dt_strbuf_adds(&b, to);
+	dt_strbuf_adds(&b, at + strlen(from));
+	return dt_strbuf_detach(&b, NULL);
+}
+
+/* A diff edited, widened or narrowed and packed again is found by verify, naming its event. */
 static void test_tampered_diff(void **state)
 {
 	struct fx *f = *state;
 	struct chain c = writes(f);
-	static const char *const sets[] = {
-		"after = replace(after, '甲公司(新)', '甲公司')",
-		"after = replace(after, '{', '{\"uscc\":\"X\",')",
-		"after = replace(after, '\"name\":\"甲公司(新)\"', '')",
-		"before = replace(before, '甲公司', '乙公司')",
-		"before = NULL",
+	static const struct {
+		bool before;
+		const char *from, *to; /* to NULL: the payload NULL */
+	} edits[] = {
+		{ false, "甲公司(新)", "甲公司" },
+		{ false, "{", "{\"uscc\":\"X\"," },
+		{ false, "\"name\":\"甲公司(新)\"", "" },
+		{ true, "甲公司", "乙公司" },
+		{ true, "", NULL },
 	};
-	char want[64], sql[256];
-	for (size_t i = 0; i < DT_ARRAY_SIZE(sets); i++) {
-		snprintf(sql, sizeof(sql), "UPDATE audit SET %s WHERE id = %lld", sets[i],
-			 (long long)c.upd);
-		fx_sql_exec(f, sql);
-		assert_corrupt(f, sql, ev(want, sizeof(want), "audit event ", c.upd, " ("),
+	char want[64];
+	char *b, *a;
+	bool packed;
+	event_texts(f, c.upd, &b, &a, &packed);
+	assert_true(packed);
+	for (size_t i = 0; i < DT_ARRAY_SIZE(edits); i++) {
+		char *eb = edits[i].before ? replaced(b, edits[i].from, edits[i].to) : strdup(b);
+		char *ea = edits[i].before ? strdup(a) : replaced(a, edits[i].from, edits[i].to);
+		unsigned char *p;
+		size_t n = pack5(1, eb, ea, &p);
+		set_packed(f, c.upd, p, n);
+		assert_corrupt(f, edits[i].from,
+			       ev(want, sizeof(want), "audit event ", c.upd, " ("), "edited",
+			       (const char *)NULL);
+		restore(f);
+		free(p);
+		free(eb);
+		free(ea);
+	}
+	/* packed again unchanged, it is the same event */
+	unsigned char *p;
+	size_t n = pack5(1, b, a, &p);
+	set_packed(f, c.upd, p, n);
+	assert_verifies(f, c.n);
+	free(p);
+	free(b);
+	free(a);
+}
+
+/*
+ * Format 5's bytes damaged in each way: a byte flipped, cut short, bytes
+ * moved, one more byte, another dictionary's number, JSON that is not
+ * canonical (packed validly, and the hash recomputed: only the check of
+ * the content finds it) - verify finds each, naming the event, and the
+ * reader refuses them.  Every payload round-trips.
+ */
+static void test_packed_bytes(void **state)
+{
+	struct fx *f = *state;
+	struct chain c = writes(f);
+	for (int64_t e = c.base + 1; e <= c.n; e++) {
+		char *b, *a;
+		bool packed;
+		event_texts(f, e, &b, &a, &packed);
+		if (packed) { /* what the reader gives packs back to the same payloads */
+			unsigned char *p;
+			size_t n = pack5(1, b, a, &p);
+			char *b2, *a2;
+			assert_true(dt_audit_unpack5(p, n, &b2, &a2));
+			assert_true(b ? b2 && !strcmp(b, b2) : !b2);
+			assert_true(a ? a2 && !strcmp(a, a2) : !a2);
+			free(p);
+			free(b2);
+			free(a2);
+		}
+		free(b);
+		free(a);
+	}
+	char sql[128];
+	snprintf(sql, sizeof(sql), "SELECT length(packed) FROM audit WHERE id = %lld",
+		 (long long)c.upd);
+	size_t len = (size_t)fx_sql_int(f, sql);
+	char *b, *a;
+	event_texts(f, c.upd, &b, &a, NULL);
+	unsigned char *orig;
+	assert_int_equal(pack5(1, b, a, &orig), len);
+	unsigned char *d = malloc(len + 1);
+	char want[64];
+	for (int k = 0; k < 5; k++) {
+		memcpy(d, orig, len);
+		size_t n = len;
+		switch (k) {
+		case 0: d[len / 2] ^= 0x20; break; /* a byte flipped */
+		case 1: n = len - 1; break;        /* cut short */
+		case 2:
+			memmove(d + 1, orig + 2, len - 2);
+			d[len - 1] = orig[1];
+			break;             /* moved */
+		case 3: d[n++] = 0; break; /* one more byte */
+		case 4: d[0] = 2; break;   /* no dictionary 2 */
+		}
+		char *b2 = NULL, *a2 = NULL;
+		bool ok = dt_audit_unpack5(d, n, &b2, &a2);
+		/* a flipped bit may still inflate, but not to the same payloads */
+		assert_false(ok && b2 && a2 && !strcmp(b, b2) && !strcmp(a, a2));
+		if (k)
+			assert_false(ok);
+		free(b2);
+		free(a2);
+		set_packed(f, c.upd, d, n);
+		assert_corrupt(f, "damaged", ev(want, sizeof(want), "audit event ", c.upd, " ("),
 			       "edited", (const char *)NULL);
 		restore(f);
 	}
 	assert_verifies(f, c.n);
+	free(d);
+	free(orig);
+	free(b);
+	free(a);
+}
+
+/*
+ * Audit dictionary 1 is frozen: its file's BLAKE2b-256 is pinned here.  An
+ * edit fails this test; a new dictionary is a new file with the next
+ * number (audit.c's head comment), never a change of this one.
+ */
+static void test_dictionary_frozen(void **state)
+{
+	(void)state;
+	const struct dt_embedded *e = dt_embedded_find("src/store/audit-dict-1.txt");
+	assert_non_null(e);
+	unsigned char h[32];
+	char hex[65];
+	crypto_generichash(h, sizeof(h), e->data, e->len, NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	assert_string_equal(hex,
+			    "79dccbb2cb49bf4b31c2ba4ac52a7f34eb34294dfffd88edb149dc1724062348");
+	const unsigned char *p;
+	size_t n;
+	assert_true(dt_audit_dict(1, &p, &n));
+	assert_true(n > 0 && n <= 32768);
+	assert_false(dt_audit_dict(0, &p, &n));
+	assert_false(dt_audit_dict(2, &p, &n));
 }
 
 /*
@@ -645,7 +866,7 @@ static void make_old(struct fx *f, int64_t upd, const char *full, int64_t v2_fro
 	struct dt_strbuf err = DT_STRBUF_INIT;
 	struct dt_db_stmt *rd = fx_prepare(
 		db, "SELECT id, ts, actor, request_id, action, entity, CAST(entity_id AS TEXT), "
-		    "before, after, CAST(region AS TEXT) FROM audit ORDER BY id");
+		    "before, after, CAST(region AS TEXT), packed FROM audit ORDER BY id");
 	json_t *rows = json_array();
 	while (dt_db_step(rd) == DT_DB_ROW) {
 		json_t *r = json_array();
@@ -653,8 +874,11 @@ static void make_old(struct fx *f, int64_t upd, const char *full, int64_t v2_fro
 		char ts[DT_TIME_STRLEN], act[128];
 		dt_time_from_ms(dt_db_column_int64(rd, 1), ts);
 		json_array_append_new(r, json_integer(id));
+		/* the payloads as text, as those formats kept them */
+		char *pb, *pa;
+		assert_true(dt_audit_column_texts(rd, 1, 0, 7, 8, 10, &pb, &pa));
 		for (int i = 1; i <= 9; i++) {
-			const char *t = dt_db_column_text(rd, i);
+			const char *t = i == 7 ? pb : i == 8 ? pa : dt_db_column_text(rd, i);
 			if (i == 1)
 				t = ts;
 			if (i == 4 && t && !strchr(t, '.')) { /* the action whole */
@@ -665,6 +889,8 @@ static void make_old(struct fx *f, int64_t upd, const char *full, int64_t v2_fro
 				t = full;
 			json_array_append_new(r, t ? json_string(t) : json_null());
 		}
+		free(pb);
+		free(pa);
 		json_array_append_new(rows, r);
 	}
 	dt_db_finalize(rd);
@@ -680,7 +906,8 @@ static void make_old(struct fx *f, int64_t upd, const char *full, int64_t v2_fro
 		    "region INTEGER, prev_hash ANY NOT NULL, hash ANY NOT NULL) STRICT; "
 		    "CREATE INDEX audit_entity ON audit(entity, entity_id); "
 		    "CREATE INDEX audit_region ON audit(region, id); "
-		    "DELETE FROM meta WHERE key IN ('audit_v2_from', 'audit_v3_from'); "
+		    "DELETE FROM meta WHERE key IN ('audit_v2_from', 'audit_v3_from', "
+		    "'audit_v5_from'); "
 		    /* what 013 adds to tables it does not make, so that it can run again */
 		    "DROP INDEX IF EXISTS contract_company_mentor; DROP INDEX IF EXISTS contract_school_mentor; "
 		    "ALTER TABLE contract DROP COLUMN company_mentor_id; ALTER TABLE contract DROP COLUMN school_mentor_id; "
@@ -794,7 +1021,8 @@ static void old_chain(struct fx *f, int64_t v2_from_back)
 	int64_t checked = 0;
 	if (dt_store_audit_extends(f->s, &cp, &checked, &f->err) != DT_OK)
 		fail_msg("extends: %s", f->err.buf);
-	/* New events chain on in format 3; old and new verify together. */
+	assert_int_equal(v5_from(f), c.n + 1);
+	/* New events chain on in format 5; old and new verify together. */
 	org(f, "新公司");
 	assert_verifies(f, c.n + 1);
 	snprintf(sql, sizeof(sql),
@@ -850,11 +1078,17 @@ static void old_chain(struct fx *f, int64_t v2_from_back)
 	fx_sql_exec(f, "UPDATE meta SET value = '1' WHERE key = 'audit_v3_from'");
 	assert_corrupt(f, "v3_from", "audit event 1", (const char *)NULL);
 	snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%lld' WHERE key = 'audit_v3_from'",
+		 (long long)(c.n + 1));
+	fx_sql_exec(f, sql);
+	/* the same of format 5 */
+	fx_sql_exec(f, "UPDATE meta SET value = '1' WHERE key = 'audit_v5_from'");
+	assert_corrupt(f, "v5_from", "audit event 1", (const char *)NULL);
+	snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%lld' WHERE key = 'audit_v5_from'",
 		 (long long)(c.n + 2));
 	fx_sql_exec(f, sql);
-	assert_corrupt(f, "v3_from", ev(want, sizeof(want), "audit event ", c.n + 1, " ("),
+	assert_corrupt(f, "v5_from", ev(want, sizeof(want), "audit event ", c.n + 1, " ("),
 		       (const char *)NULL);
-	snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%lld' WHERE key = 'audit_v3_from'",
+	snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%lld' WHERE key = 'audit_v5_from'",
 		 (long long)(c.n + 1));
 	fx_sql_exec(f, sql);
 	assert_verifies(f, c.n + 1);
@@ -1042,6 +1276,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_update_delete_events, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_diff, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_packed_bytes, fx_setup, fx_teardown),
+		cmocka_unit_test(test_dictionary_frozen),
 		cmocka_unit_test_setup_teardown(test_mixed_chain_after_migration, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_old_chain_after_migration, fx_setup,
