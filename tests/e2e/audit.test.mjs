@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 import { blake2b } from './blake2b.mjs';
 import {
@@ -36,13 +37,73 @@ function part(s) {
 // Format 3: the tag, the id, the stored columns as text (ts in milliseconds, the
 // action without its entity), and the previous hash's 32 bytes.  Format 4 (an event
 // whose payload is packed as bytes, e.packed in hex): its own tag and the bytes as
-// one more part after region.
-function eventHash(id, e, prevHex) {
+// one more part after region.  Format 5 (an event from meta's audit_v5_from on,
+// @v5From): its own tag and the packed bytes, or NULL, as that part.
+function eventHash(id, e, prevHex, v5From = Infinity) {
   const cols = [e.ts, e.actor, e.request_id, e.action, e.entity, e.entity_id, e.before, e.after,
     e.region];
-  const v4 = e.packed !== null && e.packed !== undefined;
-  return blake2b(Buffer.concat([v4 ? 'dualtrack-audit-v4' : 'dualtrack-audit-v3', String(id), ...cols,
-    ...(v4 ? [Buffer.from(e.packed, 'hex')] : []), Buffer.from(prevHex, 'hex')].map(part)));
+  const packed = e.packed !== null && e.packed !== undefined ? Buffer.from(e.packed, 'hex') : null;
+  const v = id >= v5From ? 5 : packed ? 4 : 3;
+  return blake2b(Buffer.concat([`dualtrack-audit-v${v}`, String(id), ...cols,
+    ...(v >= 4 ? [packed] : []), Buffer.from(prevHex, 'hex')].map(part)));
+}
+
+// The first event of format 5 (meta audit_v5_from).
+function v5From(db) {
+  const r = sqlJson(db, "SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = 'audit_v5_from'");
+  return r.length ? r[0].v : Infinity;
+}
+
+// Audit dictionary 1: the bytes of its file after the head comment's empty line.
+const DICT1 = (() => {
+  const f = fs.readFileSync(new URL('../../src/store/audit-dict-1.txt', import.meta.url));
+  return f.subarray(f.indexOf('\n\n') + 2);
+})();
+
+// Format 5's bytes (hex) unpacked, with node's zlib alone: the dictionary number (1),
+// then raw deflate of the two payloads, each a 4-byte little-endian length (0xFFFFFFFF:
+// NULL) and its bytes.  [before, after] as text or null.
+function unpack5(hex) {
+  const b = Buffer.from(hex, 'hex');
+  assert.equal(b[0], 1, 'dictionary 1');
+  const raw = zlib.inflateRawSync(b.subarray(1), { dictionary: DICT1 });
+  const parts = [];
+  let at = 0;
+  for (let i = 0; i < 2; i++) {
+    const n = raw.readUInt32LE(at);
+    at += 4;
+    if (n === 0xffffffff) {
+      parts.push(null);
+    } else {
+      parts.push(raw.subarray(at, at + n).toString('utf8'));
+      at += n;
+    }
+  }
+  assert.equal(at, raw.length, 'the two parts and nothing else');
+  return parts;
+}
+
+// An event row's payloads as text, whatever its format: [before, after].
+function payloads(e, v5) {
+  if (e.packed && e.id >= v5) return unpack5(e.packed);
+  if (e.packed) return [e.before, zlib.inflateSync(Buffer.from(e.packed, 'hex').subarray(4)).toString('utf8')];
+  return [e.before, e.after];
+}
+
+// Every event of @db with its payloads unpacked (e.b and e.a), each hash recomputed.
+function checkedChain(db) {
+  const v5 = v5From(db);
+  const rows = sqlJson(db, `SELECT id, CAST(ts AS TEXT) AS ts, actor, request_id, action, entity,
+    CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region,
+    lower(hex(hash)) AS hash, typeof(hash) AS t, typeof(ts) AS tt,
+    CASE WHEN packed IS NOT NULL THEN lower(hex(packed)) END AS packed FROM audit ORDER BY id`);
+  let prev = '0'.repeat(64);
+  for (const e of rows) {
+    assert.equal(eventHash(e.id, e, prev, v5), e.hash, `event ${e.id}: hash`);
+    prev = e.hash;
+    [e.b, e.a] = payloads(e, v5);
+  }
+  return { rows, v5 };
 }
 
 // An administrator "auditor" made with the CLI, and a token of it.
@@ -68,17 +129,20 @@ function rewriteChain(db, drop, forge = []) {
   const prevRow = sqlJson(db, `SELECT lower(hex(hash)) AS hash FROM audit WHERE id = ${from - 1}`);
   let prev = prevRow.length ? prevRow[0].hash : '0'.repeat(64);
   const rows = sqlJson(db, `SELECT id, CAST(ts AS TEXT) AS ts, actor, request_id, action, entity,
-    CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region
+    CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region,
+    CASE WHEN packed IS NOT NULL THEN lower(hex(packed)) END AS packed
     FROM audit WHERE id >= ${from} ORDER BY id`);
   const keep = rows.filter((e) => !drop.includes(e.id)).concat(forge);
+  const v5 = v5From(db);
   let sql = `BEGIN; DELETE FROM audit WHERE id >= ${from};\n`;
   let id = from;
   for (const e of keep) {
-    const h = eventHash(id, e, prev);
+    const h = eventHash(id, e, prev, v5);
     sql += `INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, before, after,
-      region, hash) VALUES (${id}, ${Number(e.ts)}, ${q(e.actor)}, ${q(e.request_id)},
+      region, hash, packed) VALUES (${id}, ${Number(e.ts)}, ${q(e.actor)}, ${q(e.request_id)},
       ${q(e.action)}, ${q(e.entity)}, ${q(e.entity_id)}, ${q(e.before)}, ${q(e.after)},
-      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, X'${h}');\n`;
+      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, X'${h}',
+      ${e.packed ? `X'${e.packed}'` : 'NULL'});\n`;
     prev = h;
     id++;
   }
@@ -290,35 +354,34 @@ test('check passes on an untouched demo pilot', async () => {
   assert.match(out, /^records: ok \(\d+ match their last audit event\)$/m);
 });
 
-// ---- batch events (format 4), recomputed and unpacked from the file ----
+// ---- packed events (format 5), recomputed and unpacked from the file ----
 
-test('a batch event\'s packed payload: its hash recomputes over the bytes, the bytes inflate to the JSON the API shows', async () => {
+test('packed payloads: every hash recomputes over the bytes, the bytes inflate with the dictionary to the JSON the API shows', async () => {
   const { db, args } = freshFileDb();
   ok(['gen', '--trainees', '3', '--seed', '7', ...args]);
-  const rows = sqlJson(db, `SELECT id, CAST(ts AS TEXT) AS ts, actor, request_id, action, entity,
-    CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region,
-    lower(hex(hash)) AS hash, CASE WHEN packed IS NOT NULL THEN lower(hex(packed)) END AS packed
-    FROM audit ORDER BY id`);
-  let prev = '0'.repeat(64);
-  for (const e of rows) {
-    assert.equal(eventHash(e.id, e, prev), e.hash, `event ${e.id}: hash`);
-    prev = e.hash;
-  }
+  const { rows, v5 } = checkedChain(db);
+  assert.equal(v5, 1, 'a new database writes format 5 from its first event');
   const packed = rows.filter((e) => e.packed !== null);
-  assert.ok(packed.length >= 2, `${packed.length} packed events`);
-  const zlib = await import('node:zlib');
-  for (const e of packed) {
-    assert.match(e.action, /_batch$/);
-    assert.equal(e.after, null);
-    const b = Buffer.from(e.packed, 'hex');
-    const json = zlib.inflateSync(b.subarray(4)).toString('utf8');
-    assert.equal(Buffer.byteLength(json), b.readUInt32LE(0));
-    // the ids as differences (docs/ARCHITECTURE.md): increasing, so all after the first > 0
-    const d = JSON.parse(json)['~ids'];
-    assert.ok(Array.isArray(d) && d.slice(1).every((x) => x > 0), e.action);
-    // packed only when shorter than the JSON itself
-    assert.ok(b.length < Buffer.byteLength(json), `${b.length} of ${Buffer.byteLength(json)}`);
+  assert.ok(packed.length >= rows.length / 2, `${packed.length} of ${rows.length} packed`);
+  for (const e of rows) {
+    if (e.packed) {
+      // packed: before and after NULL, and only when shorter than the two as text
+      assert.deepEqual([e.before, e.after], [null, null]);
+      const text = Buffer.byteLength(e.b ?? '') + Buffer.byteLength(e.a ?? '');
+      assert.ok(e.packed.length / 2 < text, `event ${e.id}: ${e.packed.length / 2} of ${text}`);
+    }
+    // canonical JSON either way: as JSON.stringify writes it, keys sorted
+    for (const t of [e.b, e.a]) if (t !== null) JSON.parse(t);
   }
+  const batches = packed.filter((e) => /_batch$/.test(e.action));
+  assert.ok(batches.length >= 2, `${batches.length} batch events`);
+  for (const e of batches) {
+    // the ids as differences (docs/ARCHITECTURE.md): increasing, so all after the first > 0
+    const d = JSON.parse(e.a)['~ids'];
+    assert.ok(Array.isArray(d) && d.slice(1).every((x) => x > 0), e.action);
+  }
+  // what the API shows of ordinary events is what they store, expanded (below)
+  const stored = new Map(rows.map((e) => [e.id, e]));
   const admin = auditorToken(args);
   const srv = await startServer(db);
   try {
@@ -326,17 +389,34 @@ test('a batch event\'s packed payload: its hash recomputes over the bytes, the b
     for (const action of ['record_entry.create_batch', 'record_entry.signoff_batch']) {
       const r = expectStatus(await api.get(`/api/v1/audit?action=${action}&limit=1`, { token: admin }), 200);
       const ev = r.json.items[0];
-      const file = packed.find((e) => e.id === ev.id);
+      const file = batches.find((e) => e.id === ev.id);
       assert.ok(file, `event ${ev.id} is packed`);
       // the lists stored as differences back whole: "~ids" summed, "~at" summed as milliseconds
-      const stored = JSON.parse(zlib.inflateSync(Buffer.from(file.packed, 'hex').subarray(4)).toString('utf8'));
+      const kept = JSON.parse(file.a);
       const sums = (d) => d.reduce((acc, x, i) => [...acc, i ? acc[i - 1] + x : x], []);
-      const whole = { ...stored };
+      const whole = { ...kept };
       if (whole['~ids']) { whole.ids = sums(whole['~ids']); delete whole['~ids']; }
       if (whole['~at']) { whole.at = sums(whole['~at']).map((ms) => new Date(ms).toISOString()); delete whole['~at']; }
-      if (action.endsWith('signoff_batch')) assert.ok(stored['~at'] && whole.at.every((t) => /^\d{4}-\d\d-\d\dT.*Z$/.test(t)), 'sign-off times stored as differences');
+      if (action.endsWith('signoff_batch')) assert.ok(kept['~at'] && whole.at.every((t) => /^\d{4}-\d\d-\d\dT.*Z$/.test(t)), 'sign-off times stored as differences');
       assert.deepEqual(ev.after, whole);
     }
+    // ordinary events: an update's before and after as stored (the API adds only the
+    // times an update leaves out), a delete's before whole
+    const r = expectStatus(await api.get('/api/v1/audit?limit=1000', { token: admin }), 200);
+    let seen = 0;
+    for (const ev of r.json.items) {
+      const e = stored.get(ev.id);
+      if (!e || /_batch$/.test(e.action) || e.action === 'create') continue;
+      assert.deepEqual(ev.before, e.b === null ? null : JSON.parse(e.b), `event ${ev.id} before`);
+      if (e.a !== null && e.b !== null) {
+        const a = JSON.parse(e.a);
+        for (const k of Object.keys(a)) assert.deepEqual(ev.after[k], a[k], `event ${ev.id} after.${k}`);
+      } else {
+        assert.deepEqual(ev.after, e.a === null ? null : JSON.parse(e.a), `event ${ev.id} after`);
+      }
+      seen++;
+    }
+    assert.ok(seen > 10, `${seen} ordinary events compared`);
   } finally {
     await srv.stop();
   }
@@ -350,22 +430,17 @@ test('events store what changed; every stored hash recomputes; the API shows cre
   const id = addOrg(args, '鞍山钢铁');
   ok(['update', 'organization', String(id), ...args, '--json', '{"name": "鞍钢集团", "name_en": null}']);
   ok(['delete', 'organization', String(id), ...args]);
-  const rows = sqlJson(db, `SELECT id, CAST(ts AS TEXT) AS ts, typeof(ts) AS tt, actor, request_id,
-    action, entity, CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region,
-    lower(hex(hash)) AS hash, typeof(hash) AS t FROM audit ORDER BY id`);
   // Every event's hash, from its stored columns and the hash before it: the chain as documented.
-  let prev = '0'.repeat(64);
+  const { rows } = checkedChain(db);
   for (const e of rows) {
     assert.equal(e.t, 'blob');
     assert.equal(e.tt, 'integer');
-    assert.equal(eventHash(e.id, e, prev), e.hash, `event ${e.id}: hash`);
-    prev = e.hash;
   }
   const ev = rows.filter((e) => e.entity === 'organization' && e.entity_id === String(id));
   // The action without its entity, the time in milliseconds.
   assert.deepEqual(ev.map((e) => e.action), ['create', 'update', 'delete']);
   assert.ok(Math.abs(Number(ev[0].ts) - Date.now()) < 600000, ev[0].ts);
-  const [c, u, d] = ev.map((e) => ({ before: JSON.parse(e.before), after: JSON.parse(e.after) }));
+  const [c, u, d] = ev.map((e) => ({ before: JSON.parse(e.b), after: JSON.parse(e.a) }));
   // The create: once, without what the event's columns say, without nulls.
   assert.equal(c.before, null);
   for (const k of ['id', 'region', 'name_en', 'industry']) assert.ok(!(k in c.after), k);

@@ -41,6 +41,7 @@
 #include "io/refdata.h"
 #include "store/db.h"
 #include "store/store.h"
+#include "store/store_internal.h"
 #include "core/banned.h"
 
 #define FX_TODAY "2026-11-26"
@@ -254,6 +255,55 @@ static inline void fx_sql_exec(struct fx *f, const char *sql)
 static inline int64_t fx_audit_count(struct fx *f)
 {
 	return fx_sql_int(f, "SELECT count(*) FROM audit");
+}
+
+/*
+ * The before and after of audit event @id as text, whatever its format
+ * (dt_audit_column_texts: packed ones unpacked), malloc'd or NULL; whether
+ * it is packed into *@packed (may be NULL).  Fails the test when a payload
+ * does not unpack.
+ */
+static inline void fx_audit_texts(struct fx *f, int64_t id, char **before, char **after,
+				  bool *packed)
+{
+	int64_t from = fx_sql_int(f, "SELECT coalesce((SELECT CAST(value AS BIGINT) FROM meta "
+				     "WHERE key = 'audit_v5_from'), 9223372036854775807)");
+	char sql[128];
+	snprintf(sql, sizeof(sql), "SELECT id, before, after, packed FROM audit WHERE id = %lld",
+		 (long long)id);
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = fx_prepare(db, sql);
+	assert_int_equal(dt_db_step(st), DT_DB_ROW);
+	if (packed)
+		*packed = dt_db_column_type(st, 3) != DT_DB_NULL;
+	if (!dt_audit_column_texts(st, from, 0, 1, 2, 3, before, after))
+		fail_msg("audit event %lld does not unpack", (long long)id);
+	dt_db_finalize(st);
+	dt_db_close(db);
+}
+
+/* How many audit events matching @where (SQL) hold @needle in their before or after. */
+static inline int64_t fx_audit_grep(struct fx *f, const char *where, const char *needle)
+{
+	int64_t from = fx_sql_int(f, "SELECT coalesce((SELECT CAST(value AS BIGINT) FROM meta "
+				     "WHERE key = 'audit_v5_from'), 9223372036854775807)");
+	char sql[512];
+	snprintf(sql, sizeof(sql), "SELECT id, before, after, packed FROM audit WHERE %s", where);
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = fx_prepare(db, sql);
+	int64_t n = 0;
+	while (dt_db_step(st) == DT_DB_ROW) {
+		char *b, *a;
+		if (!dt_audit_column_texts(st, from, 0, 1, 2, 3, &b, &a))
+			fail_msg("audit event %lld does not unpack",
+				 (long long)dt_db_column_int64(st, 0));
+		n += (b && strstr(b, needle)) || (a && strstr(a, needle));
+		free(b);
+		free(a);
+	}
+	dt_db_finalize(st);
+	dt_db_close(db);
+	return n;
 }
 
 static inline int64_t fx_rows(struct fx *f, const char *table)

@@ -130,7 +130,8 @@ static bool audit_contains(struct fx *f, const char *needle)
 	}
 	dt_db_finalize(st);
 	dt_db_close(db);
-	return hit;
+	/* and in the payloads packed (format 5), unpacked */
+	return hit || fx_audit_grep(f, "1 = 1", needle) > 0;
 }
 
 /* ---- accounts ---- */
@@ -571,8 +572,10 @@ static void test_audit_records_without_secrets(void **state)
 				       "AND actor = 'test:unit' AND entity = 'account'"),
 			 4);
 	/* the creation records the account with its resolved scope */
-	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM audit WHERE entity = 'account' "
-				       "AND action = 'create' AND after LIKE '%210100%'"),
+	assert_int_equal(fx_audit_grep(f,
+				       "entity = 'account' "
+				       "AND action = 'create'",
+				       "210100"),
 			 1);
 
 	/* the hashes are argon2id, and none of the secrets is anywhere in the log */

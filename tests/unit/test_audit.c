@@ -26,7 +26,6 @@
 #include <zlib.h>
 
 #include "core/embedded.h"
-#include "store/store_internal.h"
 #include "store_fixture.h"
 
 struct chain {
@@ -117,28 +116,6 @@ static int64_t v5_from(struct fx *f)
 			     "'audit_v5_from'), 9223372036854775807)");
 }
 
-/*
- * The before and after of event @id as text, whatever its format
- * (dt_audit_column_texts), malloc'd or NULL; whether it is packed into
- * *@packed (may be NULL).  Fails the test when a payload does not unpack.
- */
-static void event_texts(struct fx *f, int64_t id, char **before, char **after, bool *packed)
-{
-	int64_t from = v5_from(f);
-	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT id, before, after, packed FROM audit WHERE id = %lld",
-		 (long long)id);
-	struct dt_db *db = fx_raw(f);
-	struct dt_db_stmt *st = fx_prepare(db, sql);
-	assert_int_equal(dt_db_step(st), DT_DB_ROW);
-	if (packed)
-		*packed = dt_db_column_type(st, 3) != DT_DB_NULL;
-	if (!dt_audit_column_texts(st, from, 0, 1, 2, 3, before, after))
-		fail_msg("event %lld does not unpack", (long long)id);
-	dt_db_finalize(st);
-	dt_db_close(db);
-}
-
 static void test_verify_after_writes(void **state)
 {
 	struct fx *f = *state;
@@ -217,7 +194,7 @@ static void test_edit_each_column(void **state)
 	};
 	bool packed = false;
 	char *b, *a;
-	event_texts(f, c.upd, &b, &a, &packed);
+	fx_audit_texts(f, c.upd, &b, &a, &packed);
 	assert_true(packed);
 	assert_non_null(strstr(b, "\"name\":\"甲公司\""));
 	assert_string_equal(a, "{\"name\":\"甲公司(新)\"}");
@@ -463,7 +440,7 @@ static void test_personal_data_masked_in_chain(void **state)
 	int plain = 0, shown = 0;
 	for (int64_t e = 1, n = fx_audit_count(f); e <= n; e++) {
 		char *b, *a;
-		event_texts(f, e, &b, &a, NULL);
+		fx_audit_texts(f, e, &b, &a, NULL);
 		plain += (b && strstr(b, natid)) || (a && strstr(a, natid));
 		/* in the create's object; the update's change is the phone alone */
 		shown += (b && strstr(b, masked)) || (a && strstr(a, masked));
@@ -480,7 +457,7 @@ static void test_personal_data_masked_in_chain(void **state)
 static void event_objects(struct fx *f, int64_t id, json_t **before, json_t **after)
 {
 	char *b, *a;
-	event_texts(f, id, &b, &a, NULL);
+	fx_audit_texts(f, id, &b, &a, NULL);
 	*before = b ? json_loads(b, 0, NULL) : NULL;
 	*after = a ? json_loads(a, 0, NULL) : NULL;
 	if (b)
@@ -690,7 +667,7 @@ static void test_tampered_diff(void **state)
 	char want[64];
 	char *b, *a;
 	bool packed;
-	event_texts(f, c.upd, &b, &a, &packed);
+	fx_audit_texts(f, c.upd, &b, &a, &packed);
 	assert_true(packed);
 	for (size_t i = 0; i < DT_ARRAY_SIZE(edits); i++) {
 		char *eb = edits[i].before ? replaced(b, edits[i].from, edits[i].to) : strdup(b);
@@ -730,7 +707,7 @@ static void test_packed_bytes(void **state)
 	for (int64_t e = c.base + 1; e <= c.n; e++) {
 		char *b, *a;
 		bool packed;
-		event_texts(f, e, &b, &a, &packed);
+		fx_audit_texts(f, e, &b, &a, &packed);
 		if (packed) { /* what the reader gives packs back to the same payloads */
 			unsigned char *p;
 			size_t n = pack5(1, b, a, &p);
@@ -750,7 +727,7 @@ static void test_packed_bytes(void **state)
 		 (long long)c.upd);
 	size_t len = (size_t)fx_sql_int(f, sql);
 	char *b, *a;
-	event_texts(f, c.upd, &b, &a, NULL);
+	fx_audit_texts(f, c.upd, &b, &a, NULL);
 	unsigned char *orig;
 	assert_int_equal(pack5(1, b, a, &orig), len);
 	unsigned char *d = malloc(len + 1);

@@ -772,7 +772,8 @@ static void trainee_dump(struct fx *f, struct dt_strbuf *out)
 	struct dt_db_stmt *st;
 	st = fx_prepare(db, "SELECT t.id, t.national_id, name, gender, birth_date, "
 			    "t.region, phone, email, guardian_name, registered_by, "
-			    "t.created_at, a.after, a.actor, a.action, a.region "
+			    "t.created_at, a.after, a.actor, a.action, a.region, a.id, a.before, "
+			    "a.packed "
 			    "FROM trainee t JOIN audit a ON a.entity = 'trainee' "
 			    "AND a.entity_id = t.id ORDER BY t.id");
 	while (dt_db_step(st) == DT_DB_ROW) {
@@ -791,12 +792,16 @@ static void trainee_dump(struct fx *f, struct dt_strbuf *out)
 		 * the event's after: canonical as jansson writes it; whole (with
 		 * what a create may leave out put back), stamped as the row
 		 */
-		const char *after = dt_db_column_text(st, 11);
+		char *after, *none;
+		/* (a new database: every event from the first of format 5) */
+		assert_true(dt_audit_column_texts(st, 1, 15, 16, 11, 17, &none, &after));
+		assert_null(none);
 		json_t *a = json_loads(after, 0, NULL);
 		assert_non_null(a);
 		char *canon = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
 		assert_string_equal(canon, after);
 		free(canon);
+		free(after);
 		json_decref(a);
 		int64_t last = 0;
 		assert_int_equal(dt_store_audit_fold(f->s, "trainee", id, &a, &last, &f->err),

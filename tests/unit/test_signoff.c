@@ -408,24 +408,59 @@ static void test_carried_over_book(void **state)
 					       "z99999999999:eNqrrgUAAXUA+Q" };
 	for (size_t i = 0; i < DT_ARRAY_SIZE(damaged); i++)
 		assert_null(dt_audit_unpack(damaged[i]));
-	/* so do damaged bytes (format 4): a wrong length, a cut or flipped stream */
+	/*
+	 * The batch's payload as stored (format 5: the dictionary number and
+	 * the deflated parts), its ids as differences inside; damaged bytes (a
+	 * cut or flipped stream, another dictionary) unpack to nothing.  The
+	 * same payload as format 4 kept it (the length as 4 bytes, the zlib
+	 * stream) reads back alike, and damaged is refused too.
+	 */
 	{
 		struct dt_db_stmt *st = dt_sql_prepare(
-			f->s, "SELECT packed FROM audit WHERE packed IS NOT NULL ORDER BY id",
+			f->s,
+			"SELECT id, before, after, packed FROM audit WHERE action LIKE '%_batch' "
+			"ORDER BY id",
 			&f->err);
 		assert_non_null(st);
 		assert_int_equal(dt_db_step(st), DT_DB_ROW);
-		size_t len = (size_t)dt_db_column_bytes(st, 0);
+		json_t *jb, *ja;
+		assert_true(dt_audit_column_payloads(st, 1, 0, 1, 2, 3, &jb, &ja));
+		assert_null(jb);
+		assert_true(json_is_array(json_object_get(ja, "ids")));
+		assert_null(json_object_get(ja, "~ids"));
+		json_decref(ja);
+		size_t len = (size_t)dt_db_column_bytes(st, 3);
 		unsigned char *p = malloc(len);
-		memcpy(p, dt_db_column_blob(st, 0), len);
+		memcpy(p, dt_db_column_blob(st, 3), len);
 		dt_db_reset(st);
-		char *whole = dt_audit_unpack_bytes(p, len);
-		assert_non_null(whole);
-		assert_true(strlen(whole) ==
-			    ((size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16));
-		/* the ids stored as differences, read back whole */
+		char *bpart, *whole;
+		assert_true(dt_audit_unpack5(p, len, &bpart, &whole));
+		assert_null(bpart);
+		/* the ids stored as differences */
 		assert_non_null(strstr(whole, "\"~ids\""));
-		free(whole);
+		char *b2 = NULL, *a2 = NULL;
+		assert_false(dt_audit_unpack5(p, len - 1, &b2, &a2));
+		assert_null(a2);
+		p[0] = 2;
+		assert_false(dt_audit_unpack5(p, len, &b2, &a2));
+		p[0] = 1;
+		p[len / 2] ^= 0x40;
+		assert_false(dt_audit_unpack5(p, len, &b2, &a2) && a2 && !strcmp(a2, whole));
+		free(b2);
+		free(a2);
+		free(p);
+		/* format 4's bytes of the same */
+		size_t n = strlen(whole);
+		uLongf zn = compressBound((uLong)n);
+		p = malloc(4 + zn);
+		assert_int_equal(compress2(p + 4, &zn, (const Bytef *)whole, (uLong)n, 9), Z_OK);
+		for (int k = 0; k < 4; k++)
+			p[k] = (unsigned char)(n >> (8 * k));
+		len = 4 + zn;
+		char *back4 = dt_audit_unpack_bytes(p, len);
+		assert_non_null(back4);
+		assert_string_equal(back4, whole);
+		free(back4);
 		json_t *back_ids = dt_audit_packed_json(p, len);
 		assert_true(json_is_array(json_object_get(back_ids, "ids")));
 		assert_null(json_object_get(back_ids, "~ids"));
@@ -438,6 +473,7 @@ static void test_carried_over_book(void **state)
 		p[len / 2] ^= 0x40;
 		assert_null(dt_audit_unpack_bytes(p, len));
 		free(p);
+		free(whole);
 	}
 	/* the differences read back, and damaged ones refused (not read as something else) */
 	{
@@ -482,7 +518,8 @@ static void test_carried_over_book(void **state)
 	 * like any other edit.
 	 */
 	{
-		int64_t ev = fx_sql_int(f, "SELECT min(id) FROM audit WHERE packed IS NOT NULL");
+		int64_t ev = fx_sql_int(f, "SELECT min(id) FROM audit WHERE packed IS NOT NULL AND "
+					   "action LIKE '%batch'");
 		char edits[3][200];
 		snprintf(
 			edits[0], sizeof(edits[0]),
@@ -495,15 +532,20 @@ static void test_carried_over_book(void **state)
 		snprintf(edits[2], sizeof(edits[2]),
 			 "UPDATE audit SET after = '{}', packed = NULL WHERE id = %lld",
 			 (long long)ev);
-		fx_sql_exec(f, "CREATE TABLE audit_kept AS SELECT id, after, packed FROM audit");
+		fx_sql_exec(
+			f,
+			"CREATE TABLE audit_kept AS SELECT id, before, after, packed FROM audit");
 		for (size_t i = 0; i < DT_ARRAY_SIZE(edits); i++) {
 			fx_sql_exec(f, edits[i]);
 			int64_t n = 0;
 			assert_int_equal(dt_store_audit_verify(f->s, &n, &f->err), DT_ECORRUPT);
 			assert_non_null(strstr(f->err.buf, "edited"));
-			fx_sql_exec(f, "UPDATE audit SET after = (SELECT k.after FROM audit_kept k "
-				       "WHERE k.id = audit.id), packed = (SELECT k.packed FROM "
-				       "audit_kept k WHERE k.id = audit.id)");
+			fx_sql_exec(
+				f,
+				"UPDATE audit SET before = (SELECT k.before FROM audit_kept k "
+				"WHERE k.id = audit.id), after = (SELECT k.after FROM audit_kept k "
+				"WHERE k.id = audit.id), packed = (SELECT k.packed FROM "
+				"audit_kept k WHERE k.id = audit.id)");
 			assert_int_equal(dt_store_audit_verify(f->s, &n, &f->err), DT_OK);
 		}
 		fx_sql_exec(f, "DROP TABLE audit_kept");
