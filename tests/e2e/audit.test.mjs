@@ -11,11 +11,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 
 import { blake2b } from './blake2b.mjs';
 import {
-  baseEnv, BIN, client, demoDb, expectProblem, expectStatus, fails, freshDb, freshFileDb, natid,
+  auditPayloads, baseEnv, BIN, client, demoDb, expectProblem, expectStatus, fails, freshDb, freshFileDb, natid,
   ok, okAsync, orgBody, run, sleep, sqlite, startServer, tmpdir, uscc,
 } from './helpers.mjs';
 
@@ -54,42 +53,6 @@ function v5From(db) {
   return r.length ? r[0].v : Infinity;
 }
 
-// Audit dictionary 1: the bytes of its file after the head comment's empty line.
-const DICT1 = (() => {
-  const f = fs.readFileSync(new URL('../../src/store/audit-dict-1.txt', import.meta.url));
-  return f.subarray(f.indexOf('\n\n') + 2);
-})();
-
-// Format 5's bytes (hex) unpacked, with node's zlib alone: the dictionary number (1),
-// then raw deflate of the two payloads, each a 4-byte little-endian length (0xFFFFFFFF:
-// NULL) and its bytes.  [before, after] as text or null.
-function unpack5(hex) {
-  const b = Buffer.from(hex, 'hex');
-  assert.equal(b[0], 1, 'dictionary 1');
-  const raw = zlib.inflateRawSync(b.subarray(1), { dictionary: DICT1 });
-  const parts = [];
-  let at = 0;
-  for (let i = 0; i < 2; i++) {
-    const n = raw.readUInt32LE(at);
-    at += 4;
-    if (n === 0xffffffff) {
-      parts.push(null);
-    } else {
-      parts.push(raw.subarray(at, at + n).toString('utf8'));
-      at += n;
-    }
-  }
-  assert.equal(at, raw.length, 'the two parts and nothing else');
-  return parts;
-}
-
-// An event row's payloads as text, whatever its format: [before, after].
-function payloads(e, v5) {
-  if (e.packed && e.id >= v5) return unpack5(e.packed);
-  if (e.packed) return [e.before, zlib.inflateSync(Buffer.from(e.packed, 'hex').subarray(4)).toString('utf8')];
-  return [e.before, e.after];
-}
-
 // Every event of @db with its payloads unpacked (e.b and e.a), each hash recomputed.
 function checkedChain(db) {
   const v5 = v5From(db);
@@ -101,7 +64,7 @@ function checkedChain(db) {
   for (const e of rows) {
     assert.equal(eventHash(e.id, e, prev, v5), e.hash, `event ${e.id}: hash`);
     prev = e.hash;
-    [e.b, e.a] = payloads(e, v5);
+    [e.b, e.a] = auditPayloads(e, v5);
   }
   return { rows, v5 };
 }

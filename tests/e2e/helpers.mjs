@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 export const BIN = path.resolve(process.env.DUALTRACK_BIN || 'build/dualtrack');
 export const TODAY = '2026-11-26';
@@ -242,6 +243,67 @@ export function sqlite(db, sql) {
   if (r.error) throw r.error;
   assert.equal(r.status, 0, `${db.startsWith('postgresql://') ? 'psql' : 'sqlite3'} failed: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+// ---- the audit trail's payloads, read from outside dualtrack ----
+
+// Audit dictionary 1 (docs/ARCHITECTURE.md, "The audit log"): the bytes of its file
+// after the head comment's empty line.
+export const AUDIT_DICT1 = (() => {
+  const f = fs.readFileSync(new URL('../../src/store/audit-dict-1.txt', import.meta.url));
+  return f.subarray(f.indexOf('\n\n') + 2);
+})();
+
+// Format 5's bytes @b unpacked with node's zlib alone: the dictionary number (1), then
+// raw deflate of the two payloads, each a 4-byte little-endian length (0xFFFFFFFF:
+// NULL) and its bytes.  [before, after] as text or null; throws on anything else.
+export function auditUnpack5(b) {
+  assert.equal(b[0], 1, 'dictionary 1');
+  const raw = zlib.inflateRawSync(b.subarray(1), { dictionary: AUDIT_DICT1 });
+  const parts = [];
+  let at = 0;
+  for (let i = 0; i < 2; i++) {
+    const n = raw.readUInt32LE(at);
+    at += 4;
+    parts.push(n === 0xffffffff ? null : raw.subarray(at, at + n).toString('utf8'));
+    if (n !== 0xffffffff) at += n;
+  }
+  assert.equal(at, raw.length, 'the two parts and nothing else');
+  return parts;
+}
+
+// The payloads of event row @e (before, after, packed as hex or null) as text,
+// whatever its format (@v5: meta's audit_v5_from): [before, after].
+export function auditPayloads(e, v5) {
+  if (e.packed && e.id >= v5) return auditUnpack5(Buffer.from(e.packed, 'hex'));
+  if (e.packed) return [e.before, zlib.inflateSync(Buffer.from(e.packed, 'hex').subarray(4)).toString('utf8')];
+  return [e.before, e.after];
+}
+
+// The events of @db matching @where (SQL), their payloads as text: [{ id, before, after }].
+export function auditTexts(db, where = '1 = 1') {
+  const pg = db.startsWith('postgresql://');
+  const v5 = Number(sqlite(db, "SELECT coalesce(max(CAST(value AS BIGINT)), 0) FROM meta WHERE key = 'audit_v5_from'")) || Infinity;
+  let rows;
+  if (pg) {
+    rows = JSON.parse(sqlite(db, `SELECT coalesce(json_agg(json_build_object('id', id, 'before', before,
+      'after', after, 'packed', encode(packed, 'hex')) ORDER BY id), '[]') FROM audit WHERE ${where}`));
+  } else {
+    const r = spawnSync('sqlite3', ['-json', '-cmd', '.timeout 5000', db, `SELECT id, before, after,
+      CASE WHEN packed IS NOT NULL THEN lower(hex(packed)) END AS packed FROM audit WHERE ${where} ORDER BY id`],
+    { encoding: 'utf8', maxBuffer: 1 << 28 });
+    assert.equal(r.status, 0, r.stderr);
+    rows = r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  }
+  return rows.map((e) => {
+    const [before, after] = auditPayloads(e, v5);
+    return { id: e.id, before, after };
+  });
+}
+
+// How many events of @db matching @where hold @needle in their before or after.
+export function auditGrep(db, where, needle) {
+  return auditTexts(db, where).filter((e) => `${e.before ?? ''}\n${e.after ?? ''}`.includes(needle)).length;
 }
 
 // ---- identifiers (computed independently of the C code) ----
