@@ -56,8 +56,27 @@
  * same of their milliseconds; readers get them back as they were.  Its columns of dates, times, sites and
  * contents repeat a few values, so it takes a fourth of the bytes or less.
  * The hash is over the payload as stored, like every column, so verifying
- * needs no unpacking; readers (the audit list, the records check) unpack
- * with dt_audit_column_payload().
+ * formats 3 and 4 needs no unpacking; readers (the audit list, the records
+ * check) unpack with dt_audit_column_payloads() or dt_audit_column_texts(),
+ * the one way to an event's payloads whatever its format.
+ *
+ * From migration 023 on (format 5, events from meta's audit_v5_from on)
+ * every event's payloads are packed together when that is shorter, into
+ * packed, before and after left NULL: one byte, the number of the
+ * dictionary (1), then the raw deflate stream (no zlib header; level 9,
+ * window 2^15, memory level 9) made with that dictionary preset, of before
+ * and after, each as its length in 4 bytes little-endian (0xFFFFFFFF for
+ * NULL) and its bytes.  A batch's after goes in with "~ids" and "~at" as
+ * differences, as in format 4.  Packed exactly when 1 + the stream's
+ * length < the bytes of the two as text (NULL counts 0); otherwise both
+ * stay text as in format 3, packed NULL.  The writer decides once with its
+ * zlib; readers take either form and verifying never packs again.  The
+ * dictionary is src/store/audit-dict-1.txt (embedded; the bytes after its
+ * head comment's first empty line): the payloads' keys and common values
+ * of a gen database, the most used last (scripts/audit-dict.py).  It is
+ * frozen: events name it by its number, test_audit pins its BLAKE2b-256,
+ * and another dictionary would be another file with the next number.  One
+ * deflate stream a connection (dt_store's audit_z), reset for each event.
  *
  * The hash of event id (format 3) is BLAKE2b-256 (32-byte digest, no key)
  * over the concatenation of these parts, each a 64-bit little-endian length
@@ -72,7 +91,13 @@
  * An event whose column packed holds bytes is of format 4: the parts of
  * format 3 under the tag "dualtrack-audit-v4", with the packed bytes as one
  * more part after region.  An event of format 3 or 4 is told by that
- * column; one before audit_v3_from with packed set was edited.
+ * column; one before audit_v3_from with packed set was edited.  Format 5
+ * is told by the id (audit_v5_from): the parts of format 3 under the tag
+ * "dualtrack-audit-v5", before and after as stored (NULL when packed),
+ * then packed (NULL when not) as one more part after region.  Verifying
+ * also unpacks a format-5 packed: bytes that do not inflate with a known
+ * dictionary to exactly the two parts, a part that is not canonical JSON,
+ * or packed beside a before or an after, is an edit.
  *
  * The older formats stay verifiable, so that an upgraded chain verifies
  * unchanged and a checkpoint signed before an upgrade still names the same
@@ -84,8 +109,9 @@
  * on SQLite, whose 3.40 has no unhex(); bytes on PostgreSQL).  Migration 010
  * turned the old events' ts into integers too (only where the text comes
  * back exactly) and dropped the stored previous hashes; verifying writes
- * ts back as text for them.  The meta keys audit_v2_from and audit_v3_from
- * hold the ids of the first format-2 and format-3 events.
+ * ts back as text for them.  The meta keys audit_v2_from, audit_v3_from and
+ * audit_v5_from hold the ids of the first format-2, format-3 and format-5
+ * events.
  */
 #include <sodium.h>
 #include <stdio.h>

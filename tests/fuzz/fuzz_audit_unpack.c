@@ -12,6 +12,14 @@
  * (dt_audit_packed_json), its lists stored as differences come back whole
  * or not at all; and the same
  * input packed each way the store packs it unpacks to exactly itself.
+ *
+ * Format 5 (dt_audit_unpack5: a dictionary number, then the raw deflate
+ * stream, with that dictionary, of before and after, each a 4-byte length
+ * and its bytes): the whole input as stored bytes unpacks only with
+ * dictionary 1, to parts without a NUL, or to nothing (both NULL); and
+ * the input split in two at its first NUL, packed so with dictionary 1,
+ * unpacks to exactly those two (the second NULL when there is no NUL),
+ * and cut by a byte, to nothing.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -54,6 +62,62 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_CHECK(strlen(out) == claimed);
 	}
 	free(out);
+
+	/* format 5 */
+	char *b5 = NULL, *a5 = NULL;
+	bool ok5 = dt_audit_unpack5(data, size, &b5, &a5);
+	if (!ok5)
+		FZ_CHECK(b5 == NULL && a5 == NULL);
+	else
+		FZ_CHECK(size >= 2 && data[0] == 1);
+	free(b5);
+	free(a5);
+	{
+		const unsigned char *dict;
+		size_t dn;
+		FZ_CHECK(dt_audit_dict(1, &dict, &dn));
+		const char *second = n < size ? (const char *)data + n + 1 : NULL;
+		size_t n2 = second ? size - n - 1 : 0;
+		/* the second part up to its own NUL, as the store never keeps one */
+		if (second && memchr(second, '\0', n2))
+			n2 = strlen(second);
+		size_t rn = 8 + n + n2;
+		unsigned char *raw = malloc(rn);
+		FZ_CHECK(raw != NULL);
+		uint32_t l1 = (uint32_t)n, l2 = second ? (uint32_t)n2 : UINT32_MAX;
+		for (int i = 0; i < 4; i++) {
+			raw[i] = (unsigned char)(l1 >> (8 * i));
+			raw[4 + n + i] = (unsigned char)(l2 >> (8 * i));
+		}
+		memcpy(raw + 4, text, n);
+		if (second)
+			memcpy(raw + 8 + n, second, n2);
+		z_stream z = { 0 };
+		FZ_CHECK(deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+		FZ_CHECK(deflateSetDictionary(&z, dict, (uInt)dn) == Z_OK);
+		size_t cap = 1 + deflateBound(&z, (uLong)rn);
+		unsigned char *p5 = malloc(cap);
+		FZ_CHECK(p5 != NULL);
+		p5[0] = 1;
+		z.next_in = raw;
+		z.avail_in = (uInt)rn;
+		z.next_out = p5 + 1;
+		z.avail_out = (uInt)(cap - 1);
+		FZ_CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END);
+		size_t pn = 1 + z.total_out;
+		deflateEnd(&z);
+		FZ_CHECK(dt_audit_unpack5(p5, pn, &b5, &a5));
+		FZ_CHECK(b5 && strcmp(b5, text) == 0);
+		FZ_CHECK(second ? a5 && strlen(a5) == n2 && memcmp(a5, second, n2) == 0
+				: a5 == NULL);
+		free(b5);
+		free(a5);
+		FZ_CHECK(!dt_audit_unpack5(p5, pn - 1, &b5, &a5));
+		p5[0] = 2;
+		FZ_CHECK(!dt_audit_unpack5(p5, pn, &b5, &a5));
+		free(p5);
+		free(raw);
+	}
 
 	/* the round trips */
 	uLongf zn = compressBound((uLong)n);
