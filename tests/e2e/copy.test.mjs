@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { dbPath, fails, freshFileDb, ok, run, sqlite, tmpdir, uscc } from './helpers.mjs';
+import { auditTexts, dbPath, fails, freshFileDb, ok, run, sqlite, tmpdir, uscc } from './helpers.mjs';
 
 const ZH = { env: { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' } };
 
@@ -32,6 +32,13 @@ test('copy moves a pilot and says so in Chinese; the target verifies', () => {
   const b = JSON.parse(ok(['list', 'organizations', '--format', 'json', '--db', to]));
   assert.deepEqual(b, a);
   ok(['audit', 'verify', '--db', to]);
+  // the audit events' packed payloads (format 5) arrive byte for byte, and read alike
+  const packed = (db) => sqlite(db, db.startsWith('postgresql://')
+    ? "SELECT string_agg(id || ':' || coalesce(encode(packed, 'hex'), '-'), ',' ORDER BY id) FROM audit"
+    : "SELECT group_concat(id || ':' || coalesce(lower(hex(packed)), '-'), ',') FROM (SELECT id, packed FROM audit ORDER BY id)");
+  assert.match(packed(src.db), /:01[0-9a-f]+/, 'some events packed');
+  assert.equal(packed(to), packed(src.db));
+  assert.deepEqual(auditTexts(to), auditTexts(src.db));
 });
 
 test('copy refuses a source with a table it does not know, names it, and leaves no target', () => {
