@@ -63,8 +63,8 @@
  * From migration 023 on (format 5, events from meta's audit_v5_from on)
  * every event's payloads are packed together when that is shorter, into
  * packed, before and after left NULL: one byte, the number of the
- * dictionary (1), then the raw deflate stream (no zlib header; level 9,
- * window 2^15, memory level 9) made with that dictionary preset, of before
+ * dictionary (1), then the raw deflate stream (no zlib header; level 6,
+ * window 2^15, memory level 4) made with that dictionary preset, of before
  * and after, each as its length in 4 bytes little-endian (0xFFFFFFFF for
  * NULL) and its bytes.  A batch's after goes in with "~ids" and "~at" as
  * differences, as in format 4.  Packed exactly when 1 + the stream's
@@ -643,7 +643,7 @@ static void put_part(struct dt_strbuf *b, const char *t)
  * Event payloads @before and @after (canonical JSON text or NULL; of a
  * batch, @batch, its lists as differences in after) packed in format 5
  * into @out (malloc'd): the dictionary number, then the raw deflate stream
- * (level 9, window 2^15, the dictionary preset) of both, each as its length
+ * (level 6, window 2^15, memory level 4, the dictionary preset) of both, each as its length
  * (4 bytes little-endian, 0xFFFFFFFF for NULL) and its bytes.  False, @out
  * empty, unless that is shorter than the two as text (head comment).  The
  * stream is the store's own, reset for each event.
@@ -672,7 +672,7 @@ static bool pack5(struct dt_store *s, const char *before, const char *after, boo
 	free(diffs);
 	z_stream *z = s->audit_z;
 	if (!z && (z = calloc(1, sizeof(*z))) &&
-	    deflateInit2(z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+	    deflateInit2(z, 6, Z_DEFLATED, -15, 4, Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(z);
 		z = NULL;
 	}

@@ -606,7 +606,7 @@ static size_t pack5(int no, const char *before, const char *after, unsigned char
 			dt_strbuf_adds(&raw, parts[i]);
 	}
 	z_stream z = { 0 };
-	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, -15, 4, Z_DEFAULT_STRATEGY), Z_OK);
 	assert_int_equal(deflateSetDictionary(&z, dict, (uInt)dn), Z_OK);
 	size_t cap = 1 + deflateBound(&z, (uLong)raw.len);
 	*out = malloc(cap);
