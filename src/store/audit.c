@@ -733,7 +733,9 @@ bool dt_audit_unpack5(const unsigned char *p, size_t len, char **before, char **
 	z.next_in = (Bytef *)p + 1;
 	z.avail_in = (uInt)(len - 1);
 	unsigned char chunk[16384];
-	while (r == Z_OK && raw.len <= UNPACK_MAX) {
+	/* deflate packs at most about 1032 to 1: more is a damaged (or hostile) event */
+	size_t most = (len + 16) * 1032 < UNPACK_MAX ? (len + 16) * 1032 : UNPACK_MAX;
+	while (r == Z_OK && raw.len <= most) {
 		z.next_out = chunk;
 		z.avail_out = sizeof(chunk);
 		r = inflate(&z, Z_NO_FLUSH);
