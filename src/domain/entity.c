@@ -204,10 +204,11 @@ static const struct dt_field trainee_fields[] = {
 
 static const struct dt_field contract_fields[] = {
 	ID_FIELD,
-	{ "trainee_id", DT_F_REF, R | I | F, 0, 0, NULL, "trainee", NULL, NULL, "学员", "Trainee" },
-	{ "enterprise_id", DT_F_REF, R | I | F, 0, 0, NULL, "organization", "enterprise", NULL,
+	{ "trainee_id", DT_F_REF, R | I | F | Q, 0, 0, NULL, "trainee", NULL, NULL, "学员",
+	  "Trainee" },
+	{ "enterprise_id", DT_F_REF, R | I | F | Q, 0, 0, NULL, "organization", "enterprise", NULL,
 	  "企业", "Enterprise" },
-	{ "school_id", DT_F_REF, R | I | F, 0, 0, NULL, "organization", "school", NULL, "院校",
+	{ "school_id", DT_F_REF, R | I | F | Q, 0, 0, NULL, "organization", "school", NULL, "院校",
 	  "School" },
 	{ "programme_id", DT_F_REF, R | F, 0, 0, NULL, "programme", NULL, NULL, "培养项目",
 	  "Programme" },

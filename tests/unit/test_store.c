@@ -1927,6 +1927,79 @@ static void test_pagination_property(void **state)
 	json_decref(items);
 }
 
+/*
+ * A contract is found by its trainee's, enterprise's and school's names as
+ * well as its mentors' (q over searched references, one level deep): for
+ * each query, the list equals an oracle that matches the names in C, for
+ * the whole country and for a city, which finds nothing of another city.
+ */
+static void test_contract_search(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char *trainee, *ent, *sch;
+		int city; /* 2101xx Shenyang, 2201xx Changchun */
+	} rows[] = {
+		{ "王小明", "沈阳机床", "沈阳职业技术学院", 210102 },
+		{ "李红", "沈阳机床", "辽宁装备学院", 210103 },
+		{ "王红", "长春汽车", "长春职业技术学院", 220102 },
+		{ "赵明", "长春汽车", "吉林工业学院", 220103 },
+		{ "明%_\\", "一汽", "长春职业技术学院", 220102 },
+	};
+	struct {
+		int64_t id;
+		int city;
+		const char *names[5];
+	} made[DT_ARRAY_SIZE(rows)];
+	for (size_t i = 0; i < DT_ARRAY_SIZE(rows); i++) {
+		struct fx_world w;
+		w.ent = fx_org(f, "enterprise", rows[i].city, rows[i].ent);
+		w.sch = fx_org(f, "school", rows[i].city, rows[i].sch);
+		char code[32], natid[DT_NATID_LEN + 1], reg[8];
+		snprintf(code, sizeof(code), "S-%zu", i);
+		w.prog = fx_programme(f, w.sch, code);
+		snprintf(reg, sizeof(reg), "%06d", rows[i].city);
+		fx_natid(natid, "210102", "20050315", ++f->serial);
+		w.trainee = fx_create(f, "trainee",
+				      json_pack("{s:s, s:s, s:s}", "national_id", natid, "name",
+						rows[i].trainee, "region", reg));
+		made[i].id =
+			fx_create(f, "contract", fx_contract_in(&w, "2025-09-01", "2028-08-31"));
+		made[i].city = rows[i].city;
+		const char *names[5] = { rows[i].trainee, rows[i].ent, rows[i].sch, "李师傅",
+					 "王老师" };
+		memcpy(made[i].names, names, sizeof(names));
+	}
+	static const char *const queries[] = { "王",   "明", "沈阳", "职业技术", "汽车",  "一汽",
+					       "师傅", "%",  "_",    "\\",       "无此人" };
+	struct dt_scope nation = { 0, 0, 0, 0 }, changchun = { 220100, 0, 0, 0 };
+	const struct dt_scope *scopes[] = { &nation, &changchun };
+	for (size_t qi = 0; qi < DT_ARRAY_SIZE(queries); qi++) {
+		for (size_t si = 0; si < DT_ARRAY_SIZE(scopes); si++) {
+			struct dt_query q = { .q = queries[qi], .limit = 1000 };
+			json_t *items = NULL;
+			char *next = NULL;
+			assert_int_equal(dt_store_list(f->s, si ? scopes[si] : NULL, "contract", &q,
+						       &items, &next, &f->err),
+					 DT_OK);
+			/* the oracle: this test's contracts whose names hold the query */
+			size_t want = 0;
+			for (size_t i = 0; i < DT_ARRAY_SIZE(made); i++) {
+				bool hit = false;
+				for (int k = 0; k < 5; k++)
+					hit |= strstr(made[i].names[k], queries[qi]) != NULL;
+				if (si && made[i].city / 100 != 2201)
+					hit = false;
+				want += hit;
+				assert_true(list_has(items, made[i].id) == hit);
+			}
+			assert_int_equal(json_array_size(items), want);
+			json_decref(items);
+			free(next);
+		}
+	}
+}
+
 /* ---- scope ---- */
 
 static void test_scope(void **state)
@@ -2929,6 +3002,7 @@ int main(void)
 		T(test_trainee),
 		T(test_contract_approval),
 		T(test_contract_rules),
+		T(test_contract_search),
 		T(test_record_book),
 		T(test_daily_hours),
 		T(test_assessment_rules),
