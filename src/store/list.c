@@ -165,12 +165,39 @@ static int search_terms(struct dt_store *s, const struct dt_entity *e, const cha
 	return n;
 }
 
+/*
+ * Records in region range [@lo, @hi] of an entity without an index on its
+ * region (DT_EF_REGION_VIA: record-book entries) are reached through the
+ * record they take their region from: " AND contract_id IN (SELECT id FROM
+ * contract WHERE region BETWEEN ? AND ?)", next to the region's own test
+ * (the two agree: a child's region is its parent's, store/rules.c).  The
+ * parent's region index and the child's index on the reference find the
+ * rows, where the region test alone would read the whole table.
+ */
+static void region_via(const struct dt_entity *e, int lo, int hi, struct dt_strbuf *sql,
+		       json_t *binds)
+{
+	const struct dt_field *f = e->region_from ? dt_entity_field(e, e->region_from) : NULL;
+	const struct dt_entity *p = f ? dt_entity_find(f->ref) : NULL;
+	if (!(e->flags & DT_EF_REGION_VIA) || !p)
+		return;
+	dt_strbuf_addf(sql, " AND %s IN (SELECT id FROM %s WHERE region BETWEEN ? AND ?)", f->name,
+		       p->table);
+	json_array_append_new(binds, json_integer(lo));
+	json_array_append_new(binds, json_integer(hi));
+}
+
 static enum dt_err where_sql(struct dt_store *s, const struct dt_entity *e,
 			     const struct dt_scope *scope, const struct dt_query *q,
 			     struct dt_strbuf *sql, json_t *binds, struct dt_strbuf *err)
 {
 	dt_strbuf_adds(sql, " WHERE 1 = 1");
 	dt_crud_scope_sql(e, scope, false, sql, binds);
+	if (scope && scope->region) {
+		int lo, hi;
+		dt_region_range(scope->region, &lo, &hi);
+		region_via(e, lo, hi, sql, binds);
+	}
 	for (size_t i = 0; q && i < q->nfilters; i++) {
 		const char *name = q->filters[2 * i], *text = q->filters[2 * i + 1];
 		const struct dt_field *f = dt_entity_field(e, name);
@@ -207,6 +234,8 @@ static enum dt_err where_sql(struct dt_store *s, const struct dt_entity *e,
 			dt_strbuf_addf(sql, " AND %s BETWEEN ? AND ?", f->name);
 			json_array_append_new(binds, json_integer(lo));
 			json_array_append_new(binds, json_integer(hi));
+			if (!strcmp(f->name, "region"))
+				region_via(e, lo, hi, sql, binds);
 			continue;
 		}
 		json_t *v = NULL;
