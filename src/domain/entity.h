@@ -148,6 +148,9 @@ enum dt_eflag {
 	DT_EF_PARTY_READ = 1 << 3, /* an area rule schools and enterprises read wherever it
 				     applies (minimum wages: the contract form shows the
 				     enterprise's); they change none */
+	DT_EF_REGION_VIA = 1 << 4, /* no index on its region (record-book entries, migration
+				     024): lists find it by region through the record its
+				     region comes from (region_from) */
 };
 
 /** All entities, ended by an entry whose name is NULL. */

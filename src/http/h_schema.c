@@ -56,7 +56,7 @@ static json_t *field_json(const struct dt_field *f)
 		{ DT_FF_REQUIRED, "required" }, { DT_FF_IMMUTABLE, "immutable" },
 		{ DT_FF_SYSTEM, "system" },     { DT_FF_FILTER, "filter" },
 		{ DT_FF_SORT, "sort" },         { DT_FF_PII, "pii" },
-		{ DT_FF_QUASI, "quasi" },
+		{ DT_FF_QUASI, "quasi" },       { DT_FF_SEARCH, "search" },
 	};
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (f->flags & flags[i].flag)

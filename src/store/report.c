@@ -110,7 +110,8 @@ audit:;
  * hundredths and its site a code (migration 020: 0 company, 1 school); the
  * sums are shown in hours, as numbers (0 where there is no entry).  The region range of a pilot
  * is computed in SQL from its level (province: 4 trailing digits, city: 2).
- * Everything counts where the training happens (the enterprise's region):
+ * Everything counts where the training happens (the enterprise's region;
+ * an entry's region is its contract's, found through the contract's index):
  * trainees are those with a contract there, whatever their home region.
  */
 static const char summary_sql[] =
@@ -125,8 +126,8 @@ static const char summary_sql[] =
 	" (SELECT count(*) FROM contract c WHERE c.status = 'active' AND c.region BETWEEN p.lo AND p.hi) AS active, "
 	" (SELECT count(*) FROM contract c WHERE c.status = 'completed' AND c.region BETWEEN p.lo AND p.hi) AS completed, "
 	" (SELECT count(*) FROM contract c WHERE c.status = 'dissolved' AND c.region BETWEEN p.lo AND p.hi) AS dissolved, "
-	" (SELECT coalesce(CAST(sum(hours) AS DOUBLE PRECISION) / 100, 0) FROM record_entry e WHERE e.site = 0 AND e.signed_at IS NOT NULL AND e.region BETWEEN p.lo AND p.hi) AS company_hours, "
-	" (SELECT coalesce(CAST(sum(hours) AS DOUBLE PRECISION) / 100, 0) FROM record_entry e WHERE e.signed_at IS NOT NULL AND e.region BETWEEN p.lo AND p.hi) AS signed_hours "
+	" (SELECT coalesce(CAST(sum(hours) AS DOUBLE PRECISION) / 100, 0) FROM record_entry e JOIN contract c ON c.id = e.contract_id WHERE e.site = 0 AND e.signed_at IS NOT NULL AND c.region BETWEEN p.lo AND p.hi) AS company_hours, "
+	" (SELECT coalesce(CAST(sum(hours) AS DOUBLE PRECISION) / 100, 0) FROM record_entry e JOIN contract c ON c.id = e.contract_id WHERE e.signed_at IS NOT NULL AND c.region BETWEEN p.lo AND p.hi) AS signed_hours "
 	"FROM p WHERE (?1 = 0 OR p.code BETWEEN ?2 AND ?3) ORDER BY p.code";
 
 enum dt_err dt_store_report(struct dt_store *s, const char *name, const struct dt_scope *scope,

@@ -389,7 +389,8 @@ static void waiting_where(const struct dt_scope *scope, const struct dt_store_si
 	if (scope && scope->region) {
 		int lo, hi;
 		dt_region_range(scope->region, &lo, &hi);
-		dt_strbuf_adds(sql, " AND r.region BETWEEN ? AND ?");
+		dt_strbuf_adds(sql,
+			       " AND c.region BETWEEN ? AND ?"); /* the entry's is its contract's */
 		json_array_append_new(binds, json_integer(lo));
 		json_array_append_new(binds, json_integer(hi));
 	}

@@ -4,7 +4,8 @@
 // each total checked against the database; a school of another city named
 // on the contract an official reads (names only); years without a thousands
 // separator; an organisation's industry by its label; alerts linked to what
-// they are about; the audit log's people and actions in words.
+// they are about; the audit log's people and actions in words; a contract
+// found by its trainee's name.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -96,6 +97,14 @@ test('an official pages, jumps and filters a list; totals match the database', o
   assert.equal(await page.locator(`#c-parties + dl a[href$="/${sid}"]`).count(), 0, 'no link to a record out of reach');
   await go(page, srv.base, `/contracts?sort=-id`);
   assert.ok((await page.textContent('main table tbody tr')).includes(schoolName));
+  // the search box says what it searches, and finds a contract by its trainee's name
+  await go(page, srv.base, '/contracts');
+  assert.match(await page.getAttribute('#list-q', 'placeholder'), /^按学员、企业、院校、企业导师、学校导师搜索$/);
+  await page.fill('#list-q', '跨市学员');
+  await page.click('form.filters button[type="submit"]');
+  await ready(page, '/contracts');
+  assert.equal(await totalShown(page), 1);
+  assert.deepEqual(await firstIds(page), [`#${far.id}`]);
   assert.deepEqual(page.problems().filter((x) => !/404/.test(x)), []);
   await ctx.close();
 });

@@ -14,6 +14,7 @@
 
 #include "core/embedded.h"
 #include "domain/entity.h"
+#include "domain/region.h"
 #include "store/store_internal.h"
 
 /* ---- helpers ---- */
@@ -1927,6 +1928,183 @@ static void test_pagination_property(void **state)
 	json_decref(items);
 }
 
+/*
+ * A contract is found by its trainee's, enterprise's and school's names as
+ * well as its mentors' (q over searched references, one level deep): for
+ * each query, the list equals an oracle that matches the names in C, for
+ * the whole country and for a city, which finds nothing of another city.
+ */
+static void test_contract_search(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char *trainee, *ent, *sch;
+		int city; /* 2101xx Shenyang, 2201xx Changchun */
+	} rows[] = {
+		{ "王小明", "沈阳机床", "沈阳职业技术学院", 210102 },
+		{ "李红", "沈阳机床", "辽宁装备学院", 210103 },
+		{ "王红", "长春汽车", "长春职业技术学院", 220102 },
+		{ "赵明", "长春汽车", "吉林工业学院", 220103 },
+		{ "明%_\\", "一汽", "长春职业技术学院", 220102 },
+	};
+	struct {
+		int64_t id;
+		int city;
+		const char *names[5];
+	} made[DT_ARRAY_SIZE(rows)];
+	for (size_t i = 0; i < DT_ARRAY_SIZE(rows); i++) {
+		struct fx_world w;
+		w.ent = fx_org(f, "enterprise", rows[i].city, rows[i].ent);
+		w.sch = fx_org(f, "school", rows[i].city, rows[i].sch);
+		char code[32], natid[DT_NATID_LEN + 1], reg[8];
+		snprintf(code, sizeof(code), "S-%zu", i);
+		w.prog = fx_programme(f, w.sch, code);
+		snprintf(reg, sizeof(reg), "%06d", rows[i].city);
+		fx_natid(natid, "210102", "20050315", ++f->serial);
+		w.trainee = fx_create(f, "trainee",
+				      json_pack("{s:s, s:s, s:s}", "national_id", natid, "name",
+						rows[i].trainee, "region", reg));
+		made[i].id =
+			fx_create(f, "contract", fx_contract_in(&w, "2025-09-01", "2028-08-31"));
+		made[i].city = rows[i].city;
+		const char *names[5] = { rows[i].trainee, rows[i].ent, rows[i].sch, "李师傅",
+					 "王老师" };
+		memcpy(made[i].names, names, sizeof(names));
+	}
+	static const char *const queries[] = { "王",   "明", "沈阳", "职业技术", "汽车",  "一汽",
+					       "师傅", "%",  "_",    "\\",       "无此人" };
+	struct dt_scope nation = { 0, 0, 0, 0 }, changchun = { 220100, 0, 0, 0 };
+	const struct dt_scope *scopes[] = { &nation, &changchun };
+	for (size_t qi = 0; qi < DT_ARRAY_SIZE(queries); qi++) {
+		for (size_t si = 0; si < DT_ARRAY_SIZE(scopes); si++) {
+			struct dt_query q = { .q = queries[qi], .limit = 1000 };
+			json_t *items = NULL;
+			char *next = NULL;
+			assert_int_equal(dt_store_list(f->s, si ? scopes[si] : NULL, "contract", &q,
+						       &items, &next, &f->err),
+					 DT_OK);
+			/* the oracle: this test's contracts whose names hold the query */
+			size_t want = 0;
+			for (size_t i = 0; i < DT_ARRAY_SIZE(made); i++) {
+				bool hit = false;
+				for (int k = 0; k < 5; k++)
+					hit |= strstr(made[i].names[k], queries[qi]) != NULL;
+				if (si && made[i].city / 100 != 2201)
+					hit = false;
+				want += hit;
+				assert_true(list_has(items, made[i].id) == hit);
+			}
+			assert_int_equal(json_array_size(items), want);
+			json_decref(items);
+			free(next);
+		}
+	}
+}
+
+/*
+ * Record-book entries have no index on their region (migration 024): lists
+ * find them by region through their contract.  For each scope and region
+ * filter, the list and its count equal an oracle kept here, on contracts
+ * in three districts of two cities, one of which moves to another
+ * district (its entries' region follows).
+ */
+static void test_record_region_lists(void **state)
+{
+	struct fx *f = *state;
+	static const int districts[] = { 210102, 210103, 220102 };
+	int64_t con[3], ent_region[3];
+	struct {
+		int64_t id;
+		int con;
+	} made[9];
+	size_t n = 0;
+	for (int i = 0; i < 3; i++) {
+		struct fx_world w;
+		char code[32], natid[DT_NATID_LEN + 1], reg[8];
+		w.ent = fx_org(f, "enterprise", districts[i], "企业");
+		w.sch = fx_org(f, "school", districts[i], "院校");
+		snprintf(code, sizeof(code), "RV-%d", i);
+		w.prog = fx_programme(f, w.sch, code);
+		snprintf(reg, sizeof(reg), "%06d", districts[i]);
+		fx_natid(natid, "210102", "20050315", ++f->serial);
+		w.trainee = fx_create(f, "trainee",
+				      json_pack("{s:s, s:s, s:s}", "national_id", natid, "name",
+						"学员", "region", reg));
+		con[i] = fx_active_contract(f, &w);
+		ent_region[i] = districts[i];
+		for (int k = 0; k < 3; k++) {
+			char date[16];
+			snprintf(date, sizeof(date), "2025-10-%02d", 10 + k);
+			made[n].id =
+				fx_create(f, "record_entry", entry_in(con[i], date, "company", 8));
+			made[n++].con = i;
+		}
+	}
+	/* the second contract's enterprise moves to another district of Shenyang */
+	json_t *o = NULL;
+	json_t *org = NULL;
+	assert_int_equal(dt_store_get(f->s, NULL, "contract", con[1], 0, &org, &f->err), DT_OK);
+	int64_t ent = fx_int(org, "enterprise_id");
+	json_decref(org);
+	json_t *move = json_pack("{s:s}", "region", "210104");
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, NULL, "organization", ent, move, &o, &f->err),
+		DT_OK);
+	json_decref(move);
+	json_decref(o);
+	assert_int_equal(dt_store_get(f->s, NULL, "contract", con[1], 0, &o, &f->err), DT_OK);
+	ent_region[1] = strtol(fx_str(o, "region"), NULL, 10);
+	assert_int_equal(ent_region[1], 210104);
+	json_decref(o);
+	static const struct {
+		int scope, filter; /* region codes; 0 none */
+	} cases[] = {
+		{ 0, 0 },           { 210100, 0 },      { 220100, 0 },      { 210000, 0 },
+		{ 0, 210102 },      { 0, 210104 },      { 0, 210103 },      { 210100, 220102 },
+		{ 210100, 210104 }, { 220100, 220100 }, { 210000, 210100 },
+	};
+	for (size_t c = 0; c < DT_ARRAY_SIZE(cases); c++) {
+		struct dt_scope sc = { cases[c].scope, 0, 0, 0 };
+		char fv[8];
+		snprintf(fv, sizeof(fv), "%06d", cases[c].filter);
+		const char *filt[2] = { "region", fv };
+		struct dt_query q = { .filters = cases[c].filter ? filt : NULL,
+				      .nfilters = cases[c].filter ? 1 : 0,
+				      .limit = 1000 };
+		json_t *items = NULL;
+		char *next = NULL;
+		int64_t count = -1;
+		assert_int_equal(dt_store_list(f->s, cases[c].scope ? &sc : NULL, "record_entry",
+					       &q, &items, &next, &f->err),
+				 DT_OK);
+		assert_int_equal(dt_store_count(f->s, cases[c].scope ? &sc : NULL, "record_entry",
+						&q, &count, &f->err),
+				 DT_OK);
+		size_t want = 0;
+		for (size_t i = 0; i < n; i++) {
+			int lo, hi, r = (int)ent_region[made[i].con];
+			bool in = true;
+			if (cases[c].scope) {
+				dt_region_range(cases[c].scope, &lo, &hi);
+				in &= r >= lo && r <= hi;
+			}
+			if (cases[c].filter) {
+				dt_region_range(cases[c].filter, &lo, &hi);
+				in &= r >= lo && r <= hi;
+			}
+			want += in;
+			if (list_has(items, made[i].id) != in)
+				fail_msg("case %zu: entry %lld of region %d %s", c,
+					 (long long)made[i].id, r, in ? "missing" : "listed");
+		}
+		/* entries of this test only: the fixture starts empty */
+		assert_int_equal(json_array_size(items), want);
+		assert_int_equal(count, (int64_t)want);
+		json_decref(items);
+		free(next);
+	}
+}
+
 /* ---- scope ---- */
 
 static void test_scope(void **state)
@@ -2933,6 +3111,8 @@ int main(void)
 		T(test_trainee),
 		T(test_contract_approval),
 		T(test_contract_rules),
+		T(test_contract_search),
+		T(test_record_region_lists),
 		T(test_record_book),
 		T(test_daily_hours),
 		T(test_assessment_rules),

@@ -69,7 +69,7 @@ export default {
   'task.planned': 'Planned', 'task.in_progress': 'In progress', 'task.done': 'Done', 'task.overdue': 'Overdue',
   'common.yes': 'Yes', 'common.year': '{y}', 'common.no': 'No', 'common.none': '(none)', 'common.choose': 'Choose…', 'common.all': 'All',
   'unit.hours': '{n} h', 'unit.yuan': '¥{n}',
-  'list.search': 'Search', 'list.searchLabel': 'Search {what}', 'list.apply': 'Apply', 'list.reset': 'Clear', 'list.empty': 'No records match.',
+  'list.searchIn': 'By {fields}', 'list.sep': ', ', 'list.search': 'Search', 'list.searchLabel': 'Search {what}', 'list.apply': 'Apply', 'list.reset': 'Clear', 'list.empty': 'No records match.',
   'list.total': '{n} in all', 'list.jump': 'Go to page', 'list.go': 'Go', 
   'list.region': 'Region', 'list.date_from': '{what} from', 'list.date_to': '{what} to', 
   'app.loading': 'Loading…', 

@@ -69,7 +69,7 @@ export default {
   'task.planned': '计划中', 'task.in_progress': '推进中', 'task.done': '已完成', 'task.overdue': '已逾期',
   'common.yes': '是', 'common.year': '{y}年', 'common.no': '否', 'common.none': '（不填）', 'common.choose': '请选择', 'common.all': '全部',
   'unit.hours': '{n} 学时', 'unit.yuan': '{n} 元',
-  'list.search': '搜索', 'list.searchLabel': '搜索{what}', 'list.apply': '查询', 'list.reset': '清除条件', 'list.empty': '没有符合条件的记录。',
+  'list.searchIn': '按{fields}搜索', 'list.sep': '、', 'list.search': '搜索', 'list.searchLabel': '搜索{what}', 'list.apply': '查询', 'list.reset': '清除条件', 'list.empty': '没有符合条件的记录。',
   'list.total': '共 {n} 条', 'list.jump': '跳至第', 'list.go': '页', 
   'list.region': '地区', 'list.date_from': '{what}起', 'list.date_to': '{what}止', 
   'app.loading': '正在加载…', 

@@ -123,7 +123,9 @@ export async function listView(ctx) {
   };
 
   // The search and filter form: a GET to this same screen.
-  const qInput = h('input', { type: 'search', id: 'list-q', name: 'q', value: q.get('q') || '' });
+  // what q searches, from the schema: a contract's trainee, enterprise and school by name, its mentors
+  const searched = fields.filter((f) => f.search).map((f) => label(d.entity, f.name));
+  const qInput = h('input', { type: 'search', id: 'list-q', name: 'q', value: q.get('q') || '', placeholder: searched.length ? t('list.searchIn', { fields: searched.join(t('list.sep')) }) : null });
   const filterCtls = d.filters.map((name) => {
     const f = fields.find((x) => x.name === name);
     const id = `flt-${name}`;
