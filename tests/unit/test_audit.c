@@ -197,7 +197,8 @@ static void test_edit_each_column(void **state)
 	fx_audit_texts(f, c.upd, &b, &a, &packed);
 	assert_true(packed);
 	assert_non_null(strstr(b, "\"name\":\"甲公司\""));
-	assert_string_equal(a, "{\"name\":\"甲公司(新)\"}");
+	/* (and updated_at too when the clock turned a millisecond between it and the event's ts) */
+	assert_non_null(strstr(a, "\"name\":\"甲公司(新)\""));
 	free(b);
 	free(a);
 	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM audit WHERE packed IS NOT NULL AND "
