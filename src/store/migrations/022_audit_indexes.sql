@@ -7,7 +7,7 @@
 -- is never looked up by one, so the index leaves those out (a fifth of the
 -- events of a generated pilot).  The one reader of batch events, the
 -- records check (store/coverage.c), reads them in id order all the same.
-DROP INDEX audit_region;
+DROP INDEX IF EXISTS audit_region;
 CREATE INDEX audit_region ON audit(region);
-DROP INDEX audit_entity;
+DROP INDEX IF EXISTS audit_entity;
 CREATE INDEX audit_entity ON audit(entity, entity_id) WHERE entity_id IS NOT NULL;

@@ -6,4 +6,4 @@
 -- record_entry_contract; entity flag DT_EF_REGION_VIA), which reads the same
 -- rows; a single entry is checked against its own region column.  The
 -- index took 0.5 KB of every generated trainee's 10 (bench/footprint.sh).
-DROP INDEX record_entry_region;
+DROP INDEX IF EXISTS record_entry_region;

@@ -1,3 +1,3 @@
 -- 024_record_entry_region.sql: record_entry loses its index on region (see
 -- the SQLite migration of the same number).
-DROP INDEX record_entry_region;
+DROP INDEX IF EXISTS record_entry_region;
