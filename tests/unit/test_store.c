@@ -2033,7 +2033,7 @@ static void test_record_region_lists(void **state)
 		con[i] = fx_active_contract(f, &w);
 		ent_region[i] = districts[i];
 		for (int k = 0; k < 3; k++) {
-			char date[16];
+			char date[32];
 			snprintf(date, sizeof(date), "2025-10-%02d", 10 + k);
 			made[n].id =
 				fx_create(f, "record_entry", entry_in(con[i], date, "company", 8));
