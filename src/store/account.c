@@ -728,9 +728,6 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	}
 	dt_strbuf_adds(&sql, " ORDER BY id DESC LIMIT ?");
 	json_array_append_new(binds, json_integer(limit + 1));
-	int64_t v5;
-	if ((rc = dt_audit_v5_from(s, &v5, err)) != DT_OK)
-		goto out;
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	if (!st) {
 		rc = DT_EDB;
@@ -763,7 +760,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 			json_object_set_new(o, names[c], t ? json_string(t) : json_null());
 		}
 		json_t *before, *after;
-		dt_audit_column_payloads(st, v5, 0, 7, 8, 12, &before, &after);
+		/* the format-5 boundary as the store read it at open: no meta query a page */
+		dt_audit_column_payloads(st, s->audit_v5_from, 0, 7, 8, 12, &before, &after);
 		json_object_set_new(o, "before", before ? before : json_null());
 		json_object_set_new(o, "after", after ? after : json_null());
 		/* a create's after whole again */
