@@ -110,7 +110,8 @@ for mode in with without; do
 		"$(echo "$writes / ${gen_s[$mode]}" | bc -l)"
 done
 # The inserts, then what the store does before every commit (dt_agg_flush in
-# src/store/agg.c): add the triggers' deltas into agg and agg_year.
+# src/store/agg.c): code the counters' names, add the triggers' deltas into agg
+# and agg_year.
 # (record_entry's times are milliseconds since migration 018: 2026-11-26T00:00:00Z; its
 # date YYYYMMDD, site a code (0 company, 1 school) and hours hundredths since 020)
 echo "== 100000 signed record-book entries inserted by sqlite3 in one transaction"
@@ -122,14 +123,18 @@ INSERT INTO record_entry(contract_id, date, site, hours, content, signed_by, sig
 SELECT c.id, 20261101 + i % 25, i % 2, (4 + i % 5) * 100,
 	'bench', 'bench', 1795651200000, c.region, 1795651200000, 1795651200000
 FROM n JOIN c ON c.k = n.i % c.m;
+INSERT INTO agg_key(name) SELECT DISTINCT d.key FROM agg_delta d
+WHERE NOT EXISTS (SELECT 1 FROM agg_key k WHERE k.name = d.key) ORDER BY 1;
 INSERT INTO agg(region, occ, key, period, value)
-SELECT u.anc, CASE o.k WHEN 1 THEN d.occ ELSE 0 END, d.key, d.period, sum(d.v)
-FROM agg_delta d JOIN region_up u ON u.region = d.region, (SELECT 0 AS k UNION ALL SELECT 1) o
+SELECT u.anc, CASE o.k WHEN 1 THEN d.occ ELSE 0 END, c.code, d.period, sum(d.v)
+FROM agg_delta d JOIN agg_key c ON c.name = d.key JOIN region_up u ON u.region = d.region,
+(SELECT 0 AS k UNION ALL SELECT 1) o
 WHERE o.k = 0 OR d.occ IS NOT NULL GROUP BY 1, 2, 3, 4 HAVING sum(d.v) != 0
 ON CONFLICT DO UPDATE SET value = value + excluded.value;
 INSERT INTO agg_year(region, occ, key, year, value)
-SELECT u.anc, CASE o.k WHEN 1 THEN d.occ ELSE 0 END, d.key, d.period / 100, sum(d.v)
-FROM agg_delta d JOIN region_up u ON u.region = d.region, (SELECT 0 AS k UNION ALL SELECT 1) o
+SELECT u.anc, CASE o.k WHEN 1 THEN d.occ ELSE 0 END, c.code, d.period / 100, sum(d.v)
+FROM agg_delta d JOIN agg_key c ON c.name = d.key JOIN region_up u ON u.region = d.region,
+(SELECT 0 AS k UNION ALL SELECT 1) o
 WHERE o.k = 0 OR d.occ IS NOT NULL GROUP BY 1, 2, 3, 4 HAVING sum(d.v) != 0
 ON CONFLICT DO UPDATE SET value = value + excluded.value;
 DELETE FROM agg_delta;

@@ -45,8 +45,8 @@ enum dt_err dt_agg_flush(struct dt_store *s, struct dt_strbuf *err)
 		return dt_sql_error(s, "indicators", err);
 	if (!any)
 		return DT_OK;
-	static const char *const steps[] = { dt_agg_flush_sql, dt_agg_flush_year_sql,
-					     "DELETE FROM agg_delta" };
+	static const char *const steps[] = { dt_agg_flush_keys_sql, dt_agg_flush_sql,
+					     dt_agg_flush_year_sql, "DELETE FROM agg_delta" };
 	for (size_t i = 0; i < DT_ARRAY_SIZE(steps); i++) {
 		st = dt_sql_prepare(s, steps[i], err);
 		if (!st)
@@ -124,10 +124,16 @@ enum dt_err dt_store_indicators_verify(struct dt_store *s, int64_t *mismatches, 
 		/*
 	 * Every row that one side has and the other has not, either way.  Names
 	 * unqualified (the kept_ tables are the connection's temporary ones on
-	 * both engines); the occ column as text, as the sample gives it.
+	 * both engines); the occ column as text, as the sample gives it, and the
+	 * counter by its name (the rebuild codes names as the flush does, so the
+	 * codes compare; the name is for the sample).
 	 */
-#define KEPT_AGG "region, CAST(occ AS TEXT), key, period, value FROM "
-#define KEPT_YEAR "region, CAST(occ AS TEXT), key, year, value FROM "
+#define KEPT_AGG                                                                         \
+	"region, CAST(occ AS TEXT), (SELECT k.name FROM agg_key k WHERE k.code = key), " \
+	"period, value FROM "
+#define KEPT_YEAR                                                                        \
+	"region, CAST(occ AS TEXT), (SELECT k.name FROM agg_key k WHERE k.code = key), " \
+	"year, value FROM "
 #define KEPT_MENTOR "region, CAST(enterprise_id AS TEXT), mentor, 0, n FROM "
 #define KEPT_ENT "region, CAST(enterprise_id AS TEXT), '', 0, n FROM "
 	static const char *const cmp[] = {
@@ -188,8 +194,10 @@ enum dt_err dt_store_agg_read(struct dt_store *s, int region, int64_t occ, int m
 	/* Yearly: one row per counter and year, given as period YYYY00 (year 0: "now"). */
 	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
-		yearly ? "SELECT key, year * 100, value FROM agg_year WHERE region = ? AND occ = ? AND year <= ? / 100"
-		       : "SELECT key, period, value FROM agg WHERE region = ? AND occ = ? AND period <= ?",
+		yearly ? "SELECT k.name, a.year * 100, a.value FROM agg_year a JOIN agg_key k ON k.code = a.key "
+			 "WHERE a.region = ? AND a.occ = ? AND a.year <= ? / 100"
+		       : "SELECT k.name, a.period, a.value FROM agg a JOIN agg_key k ON k.code = a.key "
+			 "WHERE a.region = ? AND a.occ = ? AND a.period <= ?",
 		err);
 	if (!st)
 		return DT_EDB;

@@ -26,6 +26,7 @@ void dt_agg_triggers_sql(enum dt_db_dialect d, struct dt_strbuf *sql);
 void dt_agg_rebuild_sql(struct dt_strbuf *sql);
 
 /* The flush of agg_delta into agg and agg_year (one statement each). */
+extern const char dt_agg_flush_keys_sql[];
 extern const char dt_agg_flush_sql[];
 extern const char dt_agg_flush_year_sql[];
 

@@ -364,26 +364,44 @@ void dt_agg_triggers_sql(enum dt_db_dialect d, struct dt_strbuf *sql)
 }
 
 /*
+ * The counters named in the deltas that agg_key does not know yet get their
+ * codes (agg and agg_year store a counter's code, migration 027; the views
+ * and the deltas name it).  Only missing names are inserted, so a name is
+ * coded once; a concurrent writer coding the same name (PostgreSQL) waits
+ * for the other and then does nothing, or fails to serialize and retries.
+ */
+const char dt_agg_flush_keys_sql[] =
+	"INSERT INTO agg_key(name) SELECT DISTINCT d.key FROM agg_delta d "
+	"WHERE NOT EXISTS (SELECT 1 FROM agg_key k WHERE k.name = d.key) ORDER BY 1 "
+	"ON CONFLICT (name) DO NOTHING";
+/*
  * Each delta at the region, every region above it and the nation; under its
  * occupation and under all.  In key order: concurrent writers (PostgreSQL)
  * lock the agg rows they add to in one order, and do not deadlock.
  */
 const char dt_agg_flush_sql[] =
 	"INSERT INTO agg(region, occ, key, period, value) "
-	"SELECT u.anc, CASE o.k WHEN 1 THEN d.occ ELSE 0 END, d.key, d.period, sum(d.v) "
-	"FROM agg_delta d JOIN region_up u ON u.region = d.region, (SELECT 0 AS k UNION ALL SELECT 1) o "
+	"SELECT u.anc, CASE o.k WHEN 1 THEN d.occ ELSE 0 END, c.code, d.period, sum(d.v) "
+	"FROM agg_delta d JOIN agg_key c ON c.name = d.key JOIN region_up u ON u.region = d.region, "
+	"(SELECT 0 AS k UNION ALL SELECT 1) o "
 	"WHERE o.k = 0 OR d.occ IS NOT NULL GROUP BY 1, 2, 3, 4 HAVING sum(d.v) != 0 "
 	"ORDER BY 1, 2, 3, 4 "
 	"ON CONFLICT (region, occ, key, period) DO UPDATE SET value = agg.value + excluded.value";
 /* And per year: the same deltas summed by period / 100. */
 const char dt_agg_flush_year_sql[] =
 	"INSERT INTO agg_year(region, occ, key, year, value) "
-	"SELECT u.anc, CASE o.k WHEN 1 THEN d.occ ELSE 0 END, d.key, d.period / 100, sum(d.v) "
-	"FROM agg_delta d JOIN region_up u ON u.region = d.region, (SELECT 0 AS k UNION ALL SELECT 1) o "
+	"SELECT u.anc, CASE o.k WHEN 1 THEN d.occ ELSE 0 END, c.code, d.period / 100, sum(d.v) "
+	"FROM agg_delta d JOIN agg_key c ON c.name = d.key JOIN region_up u ON u.region = d.region, "
+	"(SELECT 0 AS k UNION ALL SELECT 1) o "
 	"WHERE o.k = 0 OR d.occ IS NOT NULL GROUP BY 1, 2, 3, 4 HAVING sum(d.v) != 0 "
 	"ORDER BY 1, 2, 3, 4 "
 	"ON CONFLICT (region, occ, key, year) DO UPDATE SET value = agg_year.value + excluded.value";
 
+/*
+ * The rebuild sums each view by region first, puts those sums into
+ * agg_delta as the triggers would put the rows one by one, and runs the
+ * flush: the ancestors, the years and the counters' codes are the flush's.
+ */
 void dt_agg_rebuild_sql(struct dt_strbuf *sql)
 {
 	dt_strbuf_adds(sql, "DELETE FROM mentor_load;\n"
@@ -400,26 +418,18 @@ void dt_agg_rebuild_sql(struct dt_strbuf *sql)
 	for (size_t i = 0; i < DT_ARRAY_SIZE(facts); i++)
 		dt_strbuf_addf(
 			sql,
-			"INSERT INTO agg(region, occ, key, period, value) "
-			"SELECT u.anc, CASE o.k WHEN 1 THEN x.occ ELSE 0 END, x.key, x.period, sum(x.v) "
-			"FROM %s_contrib x JOIN region_up u ON u.region = x.region, "
-			"(SELECT 0 AS k UNION ALL SELECT 1) o "
-			"WHERE o.k = 0 OR x.occ IS NOT NULL GROUP BY 1, 2, 3, 4 "
-			"ON CONFLICT (region, occ, key, period) "
-			"DO UPDATE SET value = agg.value + excluded.value;\n",
+			"INSERT INTO agg_delta(region, occ, key, period, v) "
+			"SELECT x.region, x.occ, x.key, x.period, sum(x.v) FROM %s_contrib x "
+			"GROUP BY 1, 2, 3, 4;\n",
 			facts[i].table);
-	dt_strbuf_adds(
+	dt_strbuf_addf(
 		sql,
-		"INSERT INTO agg(region, occ, key, period, value) "
-		"SELECT u.anc, 0, 'mentors_now', 0, count(*) FROM mentor_load m "
-		"JOIN region_up u ON u.region = m.region WHERE true GROUP BY u.anc "
-		"ON CONFLICT (region, occ, key, period) DO UPDATE SET value = agg.value + excluded.value;\n"
-		"INSERT INTO agg(region, occ, key, period, value) "
-		"SELECT u.anc, 0, 'enterprises_active_now', 0, count(*) FROM enterprise_load m "
-		"JOIN region_up u ON u.region = m.region WHERE true GROUP BY u.anc "
-		"ON CONFLICT (region, occ, key, period) DO UPDATE SET value = agg.value + excluded.value;\n"
-		"DELETE FROM agg WHERE value = 0;\n"
-		"INSERT INTO agg_year(region, occ, key, year, value) "
-		"SELECT region, occ, key, period / 100, sum(value) FROM agg WHERE true GROUP BY 1, 2, 3, 4 "
-		"HAVING sum(value) != 0;\n");
+		"INSERT INTO agg_delta(region, occ, key, period, v) "
+		"SELECT region, NULL, 'mentors_now', 0, count(*) FROM mentor_load GROUP BY 1;\n"
+		"INSERT INTO agg_delta(region, occ, key, period, v) "
+		"SELECT region, NULL, 'enterprises_active_now', 0, count(*) FROM enterprise_load "
+		"GROUP BY 1;\n"
+		"%s;\n%s;\n%s;\n"
+		"DELETE FROM agg_delta;\n",
+		dt_agg_flush_keys_sql, dt_agg_flush_sql, dt_agg_flush_year_sql);
 }

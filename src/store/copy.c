@@ -29,8 +29,8 @@
  * before contracts (a wage row's triggers recompute the contracts of its
  * region: there are none yet).  Tables made and kept
  * by the target itself are marked derived: region_up (region's triggers),
- * agg, agg_year, agg_delta, mentor_load and enterprise_load (the fact
- * tables' triggers), portal_state (its one row made by migration 016 and
+ * agg, agg_year, agg_delta, agg_key, mentor_load and enterprise_load (the
+ * fact tables' triggers and the flush), portal_state (its one row made by migration 016 and
  * bumped by the triggers of what the portal shows).
  */
 static const struct copy_table {
@@ -91,6 +91,7 @@ static const struct copy_table {
 	{ "agg", true },
 	{ "agg_year", true },
 	{ "agg_delta", true },
+	{ "agg_key", true },
 	{ "mentor_load", true },
 	{ "enterprise_load", true },
 };

@@ -65,8 +65,11 @@ SELECT 'mismatches', (SELECT count(*) FROM (SELECT * FROM kept_agg EXCEPT
 	+ (SELECT count(*) FROM (SELECT enterprise_id, region, n FROM enterprise_load EXCEPT
 		SELECT * FROM kept_enterprise_load) x);
 SQL
-dump="SELECT 'agg', region, occ, key, period, value FROM agg WHERE value != 0
-	UNION ALL SELECT 'agg_year', region, occ, key, year, value FROM agg_year WHERE value != 0
+# (the counters by name: each engine numbers them in its own order)
+dump="SELECT 'agg', region, occ, (SELECT name FROM agg_key k WHERE k.code = key), period, value
+	FROM agg WHERE value != 0
+	UNION ALL SELECT 'agg_year', region, occ, (SELECT name FROM agg_key k WHERE k.code = key), year,
+	value FROM agg_year WHERE value != 0
 	UNION ALL SELECT 'mentor_load', enterprise_id, region, mentor, 0, n FROM mentor_load
 	UNION ALL SELECT 'enterprise_load', enterprise_id, region, '', 0, n FROM enterprise_load"
 # and every row of every contribution view

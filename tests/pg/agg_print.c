@@ -17,8 +17,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(what, "rebuild"))
 		dt_agg_rebuild_sql(&sql);
 	else if (!strcmp(what, "flush"))
-		dt_strbuf_addf(&sql, "%s;\n%s;\nDELETE FROM agg_delta;\n", dt_agg_flush_sql,
-			       dt_agg_flush_year_sql);
+		dt_strbuf_addf(&sql, "%s;\n%s;\n%s;\nDELETE FROM agg_delta;\n",
+			       dt_agg_flush_keys_sql, dt_agg_flush_sql, dt_agg_flush_year_sql);
 	else {
 		fputs("usage: agg_print triggers sqlite|pgsql | rebuild | flush\n", stderr);
 		return 2;

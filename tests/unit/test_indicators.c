@@ -267,7 +267,7 @@ static int64_t retained_3m(struct fx *f, int period)
 	char sql[160];
 	snprintf(sql, sizeof(sql),
 		 "SELECT coalesce(sum(value), 0) FROM agg WHERE region = 0 AND occ = 0 "
-		 "AND key = 'retained_3m' AND period = %d",
+		 "AND key = (SELECT code FROM agg_key WHERE name = 'retained_3m') AND period = %d",
 		 period);
 	return fx_sql_int(f, sql);
 }
@@ -350,6 +350,21 @@ static void test_retained_window_upgrade(void **state)
 		/* and the tables 015 makes */
 		"DROP TABLE pub_fts; DROP TABLE pub_case_comment; DROP TABLE pub_case_version; "
 		"DROP TABLE pub_item; DROP TABLE pub_case; ");
+	/* the aggregates by counter name, as 027 finds them */
+	static const char *const named[][2] = { { "agg", "period" }, { "agg_year", "year" } };
+	for (size_t i = 0; i < DT_ARRAY_SIZE(named); i++) {
+		char sql[1024];
+		snprintf(sql, sizeof(sql),
+			 "CREATE TABLE %1$s_named (region INTEGER NOT NULL, occ INTEGER NOT NULL, "
+			 "key TEXT NOT NULL, %2$s INTEGER NOT NULL, value INTEGER NOT NULL, "
+			 "PRIMARY KEY (region, occ, key, %2$s)) STRICT, WITHOUT ROWID;\n"
+			 "INSERT INTO %1$s_named SELECT a.region, a.occ, k.name, a.%2$s, a.value "
+			 "FROM %1$s a JOIN agg_key k ON k.code = a.key;\n"
+			 "DROP TABLE %1$s; ALTER TABLE %1$s_named RENAME TO %1$s",
+			 named[i][0], named[i][1]);
+		fx_sql_exec(f, sql);
+	}
+	fx_sql_exec(f, "DROP TABLE agg_key");
 	fx_sql_exec(f, "PRAGMA user_version = 5");
 	fx_sql_exec(
 		f, "CREATE TABLE audit_old AS SELECT id, strftime('%Y-%m-%dT%H:%M:%S', ts / 1000, "
