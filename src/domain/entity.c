@@ -105,6 +105,24 @@ static const struct dt_field organization_fields[] = {
 };
 
 /* A mentor (双导师) of an enterprise (kind company) or a school (kind school). */
+/* The times of a table that stores them as milliseconds (DT_FF_MS). */
+#define SYS_TIMES_MS                                                                             \
+	{ "created_at",                                                                          \
+	  DT_F_TIME,                                                                             \
+	  DT_FF_SYSTEM | DT_FF_SORT | DT_FF_MS,                                                  \
+	  0,                                                                                     \
+	  0,                                                                                     \
+	  NULL,                                                                                  \
+	  NULL,                                                                                  \
+	  NULL,                                                                                  \
+	  NULL,                                                                                  \
+	  "创建时间",                                                                            \
+	  "Created" },                                                                           \
+	{                                                                                        \
+		"updated_at", DT_F_TIME, DT_FF_SYSTEM | DT_FF_SORT | DT_FF_MS, 0, 0, NULL, NULL, \
+			NULL, NULL, "更新时间", "Updated"                                        \
+	}
+
 static const struct dt_field mentor_fields[] = {
 	ID_FIELD,
 	{ "name", DT_F_TEXT, R | S | Q, 0, 50, NULL, NULL, NULL, NULL, "姓名", "Name" },
@@ -118,7 +136,7 @@ static const struct dt_field mentor_fields[] = {
 	{ "phone", DT_F_TEXT, 0, 0, 30, NULL, NULL, NULL, dt_field_phone, "联系电话", "Phone" },
 	{ "email", DT_F_TEXT, 0, 0, 100, NULL, NULL, NULL, dt_field_email, "电子邮箱", "Email" },
 	REGION_SYS,
-	SYS_TIMES,
+	SYS_TIMES_MS,
 };
 
 static const struct dt_field programme_fields[] = {
@@ -165,7 +183,7 @@ static const struct dt_field demand_fields[] = {
 	{ "year", DT_F_INT, R | F | S, 2000, 2100, NULL, NULL, NULL, NULL, "年度", "Year" },
 	{ "count", DT_F_INT, R | S, 1, 100000, NULL, NULL, NULL, NULL, "需求人数", "Count" },
 	REGION_SYS,
-	SYS_TIMES,
+	SYS_TIMES_MS,
 };
 
 static const struct dt_field place_fields[] = {
@@ -177,7 +195,7 @@ static const struct dt_field place_fields[] = {
 	{ "year", DT_F_INT, R | F | S, 2000, 2100, NULL, NULL, NULL, NULL, "年度", "Year" },
 	{ "capacity", DT_F_INT, R | S, 1, 100000, NULL, NULL, NULL, NULL, "岗位数", "Capacity" },
 	REGION_SYS,
-	SYS_TIMES,
+	SYS_TIMES_MS,
 };
 
 static const struct dt_field trainee_fields[] = {
@@ -257,24 +275,6 @@ static const struct dt_field contract_fields[] = {
 	SYS_TIMES,
 };
 
-/* The times of a table that stores them as milliseconds (DT_FF_MS). */
-#define SYS_TIMES_MS                                                                             \
-	{ "created_at",                                                                          \
-	  DT_F_TIME,                                                                             \
-	  DT_FF_SYSTEM | DT_FF_SORT | DT_FF_MS,                                                  \
-	  0,                                                                                     \
-	  0,                                                                                     \
-	  NULL,                                                                                  \
-	  NULL,                                                                                  \
-	  NULL,                                                                                  \
-	  NULL,                                                                                  \
-	  "创建时间",                                                                            \
-	  "Created" },                                                                           \
-	{                                                                                        \
-		"updated_at", DT_F_TIME, DT_FF_SYSTEM | DT_FF_SORT | DT_FF_MS, 0, 0, NULL, NULL, \
-			NULL, NULL, "更新时间", "Updated"                                        \
-	}
-
 static const struct dt_field record_entry_fields[] = {
 	ID_FIELD,
 	{ "contract_id", DT_F_REF, R | I | F, 0, 0, NULL, "contract", NULL, NULL, "合同",
@@ -315,7 +315,7 @@ static const struct dt_field assessment_fields[] = {
 	{ "assessor_id", DT_F_REF, F | DT_FF_OPENREF, 0, 0, NULL, "organization", "assessment_body",
 	  NULL, "评价机构", "Assessment body" },
 	REGION_SYS,
-	SYS_TIMES,
+	SYS_TIMES_MS,
 };
 
 static const struct dt_field outcome_fields[] = {
@@ -330,7 +330,7 @@ static const struct dt_field outcome_fields[] = {
 	{ "employer_id", DT_F_REF, F | DT_FF_OPENREF, 0, 0, NULL, "organization", NULL, NULL,
 	  "就业单位", "Employer" },
 	REGION_SYS,
-	SYS_TIMES,
+	SYS_TIMES_MS,
 };
 
 static const struct dt_field pilot_task_fields[] = {

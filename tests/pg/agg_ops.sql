@@ -48,18 +48,18 @@ INSERT INTO record_entry(id, contract_id, date, site, hours, content, signed_by,
 	(3, 4, 20250401, 0, 13, 'x', 'Zhao', 1743552000000, 210202, 0, 0),
 	(4, 4, 20250402, 1, 800, 'x', 'Zhao', 1743552000000, 210202, 0, 0);
 INSERT INTO assessment(id, contract_id, kind, date, result, attempt, region, created_at, updated_at) VALUES
-	(1, 3, 'final', '2024-11-20', 'fail', 1, 210202, 't', 't'),
-	(2, 3, 'final', '2024-11-28', 'pass', 2, 210202, 't', 't'),
-	(3, 2, 'intermediate', '2025-09-01', 'pass', 1, 210102, 't', 't'),
-	(4, 5, 'final', '2025-01-20', 'pass', 1, 210102, 't', 't');
+	(1, 3, 'final', '2024-11-20', 'fail', 1, 210202, 0, 0),
+	(2, 3, 'final', '2024-11-28', 'pass', 2, 210202, 0, 0),
+	(3, 2, 'intermediate', '2025-09-01', 'pass', 1, 210102, 0, 0),
+	(4, 5, 'final', '2025-01-20', 'pass', 1, 210102, 0, 0);
 -- 2024-11-30 + three months: 2025-02-28 counts, 2025-03-01 does not (SQLite's date() said 2025-03-02)
 INSERT INTO outcome(id, contract_id, kind, date, employer_id, region, created_at, updated_at) VALUES
-	(1, 3, 'retained', '2025-02-28', 3, 210202, 't', 't'),
-	(2, 5, 'retained', '2025-04-30', 2, 210102, 't', 't');
+	(1, 3, 'retained', '2025-02-28', 3, 210202, 0, 0),
+	(2, 5, 'retained', '2025-04-30', 2, 210102, 0, 0);
 INSERT INTO demand(id, enterprise_id, occupation_id, level, year, count, region, created_at, updated_at) VALUES
-	(1, 2, 1, 4, 2025, 10, 210102, 't', 't'), (2, 3, 2, 4, 2025, 5, 210202, 't', 't');
+	(1, 2, 1, 4, 2025, 10, 210102, 0, 0), (2, 3, 2, 4, 2025, 5, 210202, 0, 0);
 INSERT INTO place(id, enterprise_id, programme_id, year, capacity, region, created_at, updated_at) VALUES
-	(1, 2, 1, 2025, 8, 210102, 't', 't'), (2, 3, 2, 2025, 4, 210202, 't', 't');
+	(1, 2, 1, 2025, 8, 210102, 0, 0), (2, 3, 2, 2025, 4, 210202, 0, 0);
 @FLUSH@
 -- the draft is taken through to active; one active contract is dissolved in probation
 UPDATE contract SET status = 'active', activated_at = '2023-09-01' WHERE id = 1;

@@ -20,6 +20,7 @@
 #include <math.h>
 
 #include "store_fixture.h"
+#include "core/embedded.h"
 
 #include "domain/indicator.h"
 #include "engine/indicators.h"
@@ -376,6 +377,146 @@ static void test_retained_window_upgrade(void **state)
 	assert_int_equal(retained_3m(f, 202511), 1);
 	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM agg_delta"), 0);
 	assert_agg_equal(f, "after migration 006");
+}
+
+/* The tables whose times migration 028 takes to milliseconds. */
+static const char *const ms_tables[] = { "mentor", "demand", "place", "assessment", "outcome" };
+
+/* Every record of those tables as the API shows it, table by table. */
+static json_t *all_ms_records(struct fx *f)
+{
+	json_t *all = json_object();
+	for (size_t i = 0; i < DT_ARRAY_SIZE(ms_tables); i++) {
+		json_t *page = NULL;
+		char *next = NULL;
+		struct dt_query q = { .sort = "id", .limit = 1000 };
+		assert_int_equal(dt_store_list(f->s, NULL, ms_tables[i], &q, &page, &next, &f->err),
+				 DT_OK);
+		assert_null(next);
+		assert_true(json_array_size(page) > 0);
+		json_object_set_new(all, ms_tables[i], page);
+	}
+	return all;
+}
+
+/* How many migrations of the store's dialect come before migration @number. */
+static int migrations_before(struct fx *f, int number)
+{
+	const char *dir = fx_is_pg(f) ? "src/store/migrations/pgsql/" : "src/store/migrations/";
+	size_t n = strlen(dir);
+	int count = 0;
+	for (const struct dt_embedded *m = dt_embedded; m->path; m++)
+		count += !strncmp(m->path, dir, n) && !strchr(m->path + n, '/') &&
+			 strtol(m->path + n, NULL, 10) < number;
+	return count;
+}
+
+/*
+ * Migration 028 stores the times of mentors, demands, places, assessments
+ * and outcomes as milliseconds: a database of 027 (the times as text, as 001
+ * made them) upgrades with its data, the API shows every record as before,
+ * a time that was edited by hand stops the migration, and the records check
+ * and the aggregates agree after it.
+ */
+static void test_times_ms_upgrade(void **state)
+{
+	struct fx *f = *state;
+	struct pilot p = make_pilot(f);
+	fx_create(f, "mentor",
+		  json_pack("{s:s, s:I, s:s}", "name", "王师傅", "organization_id",
+			    (json_int_t)p.w.ent, "kind", "company"));
+	json_t *old = all_ms_records(f);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM assessment WHERE created_at > 0"),
+			 json_array_size(json_object_get(old, "assessment")));
+	int version = dt_store_schema_version(f->s), back = migrations_before(f, 28);
+	assert_true(back < version);
+	dt_store_close(f->s);
+	f->s = NULL;
+	/* back to 027: each table's times as text */
+	for (size_t i = 0; i < DT_ARRAY_SIZE(ms_tables); i++) {
+		char sql[2048];
+		if (fx_is_pg(f))
+			snprintf(sql, sizeof(sql),
+				 "ALTER TABLE %1$s ALTER COLUMN created_at TYPE TEXT USING "
+				 "to_char((to_timestamp(created_at / 1000) + (created_at %% "
+				 "1000) * interval '1 millisecond') AT TIME ZONE 'UTC', "
+				 "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), ALTER COLUMN updated_at "
+				 "TYPE TEXT USING to_char((to_timestamp(updated_at / 1000) + "
+				 "(updated_at %% 1000) * interval '1 millisecond') AT TIME ZONE "
+				 "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
+				 ms_tables[i]);
+		else
+			snprintf(sql, sizeof(sql),
+				 "PRAGMA legacy_alter_table = ON;\n"
+				 "CREATE TABLE %1$s_back AS SELECT * FROM %1$s;\n"
+				 "UPDATE %1$s_back SET "
+				 "created_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%S', created_at / "
+				 "1000, 'unixepoch') || printf('.%%03dZ', created_at %% 1000), "
+				 "updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%S', updated_at / "
+				 "1000, 'unixepoch') || printf('.%%03dZ', updated_at %% 1000);\n"
+				 "DROP TABLE %1$s;\n"
+				 "ALTER TABLE %1$s_back RENAME TO %1$s;\n"
+				 "PRAGMA legacy_alter_table = OFF",
+				 ms_tables[i]);
+		fx_sql_exec(f, sql);
+	}
+	char sql[160];
+	if (fx_is_pg(f))
+		snprintf(sql, sizeof(sql),
+			 "UPDATE meta SET value = '%d' WHERE key = 'schema_version'", back);
+	else
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", back);
+	fx_sql_exec(f, sql);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM assessment WHERE created_at "
+				       "LIKE '20__-__-__T__:__:__.___Z'"),
+			 json_array_size(json_object_get(old, "assessment")));
+	/* a time edited by hand stops the migration, which changes nothing */
+	fx_sql_exec(f, "UPDATE outcome SET updated_at = 'x' || updated_at");
+	dt_strbuf_reset(&f->err);
+	if (dt_store_open(&f->s, f->path, &f->keys, 0, &f->err) == DT_OK)
+		fail_msg("a hand-edited time was converted");
+	f->s = NULL;
+	if (!strstr(f->err.buf, "028_times_ms") ||
+	    (!fx_is_pg(f) && !strstr(f->err.buf, "updated_at")))
+		fail_msg("refused with \"%s\", wanted the migration and the column named",
+			 f->err.buf);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM outcome WHERE updated_at LIKE 'x%'"),
+			 json_array_size(json_object_get(old, "outcome")));
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM assessment WHERE created_at "
+				       "LIKE '20__-__-__T__:__:__.___Z'"),
+			 json_array_size(json_object_get(old, "assessment")));
+	/* mended, it goes through */
+	fx_sql_exec(f, "UPDATE outcome SET updated_at = substr(updated_at, 2)");
+	if (dt_store_open(&f->s, f->path, &f->keys, 0, &f->err) != DT_OK)
+		fail_msg("open: %s", f->err.buf);
+	assert_int_equal(dt_store_schema_version(f->s), version);
+	if (!fx_is_pg(f))
+		for (size_t i = 0; i < DT_ARRAY_SIZE(ms_tables); i++) {
+			snprintf(sql, sizeof(sql),
+				 "SELECT count(*) FROM %s WHERE typeof(created_at) != 'integer' OR "
+				 "typeof(updated_at) != 'integer'",
+				 ms_tables[i]);
+			assert_int_equal(fx_sql_int(f, sql), 0);
+		}
+	json_t *now = all_ms_records(f);
+	if (!json_equal(old, now)) {
+		char *a = json_dumps(old, JSON_COMPACT), *b = json_dumps(now, JSON_COMPACT);
+		fail_msg("before 028: %s\nafter: %s", a, b);
+	}
+	json_decref(old);
+	json_decref(now);
+	int64_t mismatches = -1;
+	json_t *sample = NULL;
+	assert_int_equal(dt_store_indicators_verify(f->s, &mismatches, &sample, &f->err), DT_OK);
+	json_decref(sample);
+	assert_int_equal(mismatches, 0);
+	struct dt_strbuf report = DT_STRBUF_INIT;
+	int64_t found = -1, records = 0;
+	assert_int_equal(dt_store_records_check(f->s, &report, 20, &found, &records, &f->err),
+			 DT_OK);
+	if (found)
+		fail_msg("records check: %s", report.buf);
+	dt_strbuf_release(&report);
 }
 
 static void test_targets(void **state)
@@ -1124,6 +1265,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retained_window, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_retained_window_upgrade, fx_setup,
 						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_times_ms_upgrade, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_targets, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_supervision, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_property, fx_setup, fx_teardown),
