@@ -286,7 +286,9 @@ static const struct dt_field record_entry_fields[] = {
 	  "学习地点", "Site" },
 	{ "hours", DT_F_REAL, R | DT_FF_CENTI, 0, 24, NULL, NULL, NULL, NULL, "学时", "Hours" },
 	{ "content", DT_F_TEXT, R | Q, 0, 2000, NULL, NULL, NULL, NULL, "学习内容", "Content" },
-	{ "signed_by", DT_F_TEXT, SYS | F, 0, 64, NULL, NULL, NULL, NULL, "签核导师", "Signed by" },
+	/* stored NULL when it is the signing mentor's name or delegate's login (migration 026) */
+	{ "signed_by", DT_F_TEXT, SYS | F | DT_FF_DERIVED, 0, 64, NULL, NULL, NULL, NULL,
+	  "签核导师", "Signed by" },
 	{ "signed_at", DT_F_TIME, SYS | DT_FF_MS, 0, 0, NULL, NULL, NULL, NULL, "签核时间",
 	  "Signed at" },
 	{ "signed_mentor_id", DT_F_REF, SYS | F, 0, 0, NULL, "mentor", NULL, NULL, "签核导师编号",

@@ -77,6 +77,16 @@ enum dt_fflag {
 	DT_FF_DAYNUM = 1 << 10,
 	DT_FF_CODE = 1 << 11,
 	DT_FF_CENTI = 1 << 12,
+	/*
+	 * Stored NULL where the store can derive the value from other columns
+	 * of the row (migration 026: record_entry's signed_by, the signing
+	 * mentor's name or the delegate account's login), and read through
+	 * the store's expression for it (dt_crud_field_sql), so that every
+	 * reader, list filter and the records check sees the value as
+	 * written.  The store keeps that exact: what a derivation reads is
+	 * copied into the rows first before it changes (a mentor's rename).
+	 */
+	DT_FF_DERIVED = 1 << 13,
 };
 
 /* The longest text any field takes: what one Excel cell holds (32,767 characters). */

@@ -436,6 +436,11 @@ enum dt_err dt_store_record_signoff_as(struct dt_store *s, const struct dt_actor
 	} else if (rc == DT_OK && who) {
 		rc = dt_signoff_check_one(s, who, before, &mentor, &mname, &delegate, err);
 	}
+	/* the name stored only where it is not derived (migration 026; the events keep it) */
+	const char *stored = NULL;
+	if (rc == DT_OK)
+		rc = dt_signoff_stored_by(s, mentor, who ? who->account_id : 0,
+					  mentor ? mname.buf : a->login, &stored, err);
 	if (rc == DT_OK) {
 		struct dt_db_stmt *st = dt_sql_prepare(
 			s,
@@ -445,7 +450,10 @@ enum dt_err dt_store_record_signoff_as(struct dt_store *s, const struct dt_actor
 		if (!st) {
 			rc = DT_EDB;
 		} else {
-			dt_db_bind_text(st, 1, mentor ? mname.buf : a->login, -1);
+			if (stored)
+				dt_db_bind_text(st, 1, stored, -1);
+			else
+				dt_db_bind_null(st, 1);
 			dt_crud_bind_ms(st, 2, at ? at : now);
 			dt_crud_bind_ms(st, 3, now);
 			if (mentor)

@@ -34,7 +34,10 @@
  * (masked); its ciphertext and blind index carry no event, and with the key
  * the ciphertext is checked to open to an ID with that blind index and mask.
  * Settings live in the meta table; each key is compared with its last
- * setting.set event.
+ * setting.set event.  A field stored NULL where it is derived
+ * (DT_FF_DERIVED: a record-book entry's signed_by, migration 026) is
+ * compared as read, the derived value, so a stored name changed behind the
+ * store's back, or a derivation that would now give another name, is found.
  */
 #include <sodium.h>
 #include <stdarg.h>
@@ -684,9 +687,13 @@ static enum dt_err check_table(struct run *r, const struct table *t, struct dt_s
 		goto out;
 	}
 	dt_db_bind_text(ev, 1, t->entity, -1);
+	/* a derived field (DT_FF_DERIVED) as it is read: its value, not its column */
+	const struct dt_entity *e = dt_entity_find(t->entity);
 	dt_strbuf_adds(&sql, "SELECT ");
 	for (int i = 0; i < t->ncols; i++)
-		dt_strbuf_addf(&sql, "%s%s", i ? ", " : "", t->cols[i].name);
+		dt_strbuf_addf(&sql, "%s%s", i ? ", " : "",
+			       e && t->cols[i].f ? dt_crud_field_sql(e, t->cols[i].f)
+						 : t->cols[i].name);
 	dt_strbuf_addf(&sql, " FROM %s ORDER BY id", t->table);
 	if (!(row = dt_db_prepare(r->s->db, sql.buf, err))) {
 		rc = DT_EDB;

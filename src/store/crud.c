@@ -219,13 +219,46 @@ static int check_input(struct dt_store *s, const struct dt_actor *a, const struc
 
 /* ---- reading ---- */
 
+/*
+ * The fields stored NULL where they can be derived (DT_FF_DERIVED) and the
+ * expression that reads them.  record_entry.signed_by (migration 026): a
+ * sign-off by a mentor stores NULL, the mentor's name being derived from
+ * signed_mentor_id; one by a delegate (no mentor) stores NULL when it is the
+ * login of signed_account_id; anything else (a CLI's "cli:..." login, a name
+ * frozen before a rename) is stored and read as it is.  The subqueries name
+ * the outer row's columns unqualified: neither mentor nor account has a
+ * column of those names, so they resolve to the record_entry of any query
+ * (with or without an alias).  Exactness on writes: signoff.c's
+ * dt_signoff_stored_by() and dt_signoff_freeze_names().
+ */
+static const struct {
+	const char *entity, *field, *sql;
+} derived[] = {
+	{ "record_entry", "signed_by",
+	  "COALESCE(signed_by, (SELECT name FROM mentor WHERE mentor.id = signed_mentor_id), "
+	  "(SELECT login FROM account WHERE account.id = signed_account_id))" },
+};
+
+const char *dt_crud_field_sql(const struct dt_entity *e, const struct dt_field *f)
+{
+	if (f->flags & DT_FF_DERIVED)
+		for (size_t i = 0; i < DT_ARRAY_SIZE(derived); i++)
+			if (!strcmp(derived[i].entity, e->name) &&
+			    !strcmp(derived[i].field, f->name))
+				return derived[i].sql;
+	return f->name;
+}
+
 void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql)
 {
 	dt_strbuf_adds(sql, "SELECT ");
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct dt_field *f = &e->fields[i];
+		const char *expr = dt_crud_field_sql(e, f);
 		if (i)
 			dt_strbuf_adds(sql, ", ");
+		if (expr != f->name)
+			dt_strbuf_addf(sql, "%s AS ", expr);
 		dt_strbuf_adds(sql, f->name);
 		if (f->flags & DT_FF_PII) {
 			dt_strbuf_adds(sql, ", ");
@@ -1315,6 +1348,10 @@ enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a,
 		after = json_incref(before);
 		goto commit; /* nothing to change: no write, no event */
 	}
+	/* a mentor renamed: its entries keep the name they were signed with (migration 026) */
+	if (rc == DT_OK && !strcmp(e->name, "mentor") && json_object_get(changes, "name"))
+		rc = dt_signoff_freeze_names(s, id, json_string_value(json_object_get(raw, "name")),
+					     err);
 	if (rc == DT_OK) {
 		stamp(changes, false);
 		dt_strbuf_addf(&sql, "UPDATE %s SET ", e->table);

@@ -158,7 +158,8 @@ static int search_terms(struct dt_store *s, const struct dt_entity *e, const cha
 			dt_strbuf_adds(sql, ")");
 			continue;
 		}
-		dt_strbuf_addf(sql, "%s%s %s ? ESCAPE '\\'", n++ ? " OR " : "", f->name,
+		dt_strbuf_addf(sql, "%s%s %s ? ESCAPE '\\'", n++ ? " OR " : "",
+			       dt_crud_field_sql(e, f),
 			       dt_db_dialect(s->db) == DT_DB_PGSQL ? "ILIKE" : "LIKE");
 		json_array_append_new(binds, json_string(pat));
 	}
@@ -241,7 +242,8 @@ static enum dt_err where_sql(struct dt_store *s, const struct dt_entity *e,
 		json_t *v = NULL;
 		if (filter_value(s, f, text, &v, err) != DT_OK)
 			return DT_EINVAL;
-		dt_strbuf_addf(sql, " AND %s = ?", f->name);
+		/* a derived field (DT_FF_DERIVED) by the value shown, not the column */
+		dt_strbuf_addf(sql, " AND %s = ?", dt_crud_field_sql(e, f));
 		json_array_append_new(binds, v);
 	}
 	if (q && q->q && !dt_utf8_valid(q->q, strlen(q->q), NULL))

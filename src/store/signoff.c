@@ -12,6 +12,16 @@
  * listed entry, so that the records check stays exact.  The first entry
  * that may not be signed refuses the batch and nothing is written.
  *
+ * The name signed with is stored only where it cannot be derived
+ * (migration 026): a mentor's sign-off stores signed_by NULL, readers see
+ * the name of signed_mentor_id; a delegate's stores NULL when it signed with
+ * the login of signed_account_id (logins never change); a sign-off from the
+ * command line ("cli:...", no account) keeps its text.  crud.c reads the
+ * value back (dt_crud_field_sql).  Before a mentor's name changes, the old
+ * name is written into its entries that derive it
+ * (dt_signoff_freeze_names), so an entry shows the name it was signed with
+ * for ever.  The audit events record the name itself, as before.
+ *
  * Also the entries waiting for a signer across trainees (one query with
  * the trainee's name) and the load of each mentor (active contracts naming
  * it), both within the caller's scope.
@@ -90,6 +100,45 @@ enum dt_err dt_signoff_check_one(struct dt_store *s, const struct dt_store_signe
 	return rc;
 }
 
+enum dt_err dt_signoff_stored_by(struct dt_store *s, int64_t mentor, int64_t account_id,
+				 const char *by, const char **stored, struct dt_strbuf *err)
+{
+	*stored = by;
+	if (!mentor && !account_id)
+		return DT_OK;
+	/* what the read derives: the mentor's name, or without a mentor the account's login */
+	struct dt_db_stmt *st = dt_sql_prepare(s,
+					       mentor ? "SELECT name FROM mentor WHERE id = ?"
+						      : "SELECT login FROM account WHERE id = ?",
+					       err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_int64(st, 1, mentor ? mentor : account_id);
+	int r = dt_db_step(st);
+	if (r == DT_DB_ROW && by && dt_db_column_text(st, 0) &&
+	    !strcmp(dt_db_column_text(st, 0), by))
+		*stored = NULL;
+	dt_db_reset(st);
+	return r == DT_DB_ROW || r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "record_entry", err);
+}
+
+enum dt_err dt_signoff_freeze_names(struct dt_store *s, int64_t mentor, const char *name,
+				    struct dt_strbuf *err)
+{
+	/* no index on signed_mentor_id: a rename reads the table, and renames are rare */
+	struct dt_db_stmt *st = dt_sql_prepare(
+		s,
+		"UPDATE record_entry SET signed_by = ? WHERE signed_mentor_id = ? AND signed_by IS NULL",
+		err);
+	if (!st)
+		return DT_EDB;
+	dt_db_bind_text(st, 1, name, -1);
+	dt_db_bind_int64(st, 2, mentor);
+	int r = dt_db_step(st);
+	dt_db_reset(st);
+	return r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "record_entry", err);
+}
+
 /* One entry's facts: @f points into @site and @by. */
 struct entry_facts {
 	struct dt_signoff_facts f;
@@ -110,10 +159,12 @@ static enum dt_err entry_facts(struct dt_store *s, const struct dt_entity *e,
 	/* the contract's columns through subqueries: the scope's SQL names the entry's columns */
 	struct dt_strbuf sql = DT_STRBUF_INIT;
 	json_t *binds = json_array();
-	dt_strbuf_adds(&sql, "SELECT site, signed_by, signed_at, region, "
-			     "(SELECT company_mentor_id FROM contract WHERE id = contract_id), "
-			     "(SELECT school_mentor_id FROM contract WHERE id = contract_id), date "
-			     "FROM record_entry WHERE id = ?");
+	dt_strbuf_addf(&sql,
+		       "SELECT site, %s, signed_at, region, "
+		       "(SELECT company_mentor_id FROM contract WHERE id = contract_id), "
+		       "(SELECT school_mentor_id FROM contract WHERE id = contract_id), date "
+		       "FROM record_entry WHERE id = ?",
+		       dt_crud_field_sql(e, dt_entity_field(e, "signed_by")));
 	dt_crud_scope_sql(e, scope, true, &sql, binds);
 	struct dt_db_stmt *st = dt_sql_prepare(s, sql.buf, err);
 	int rc = DT_OK;
@@ -281,7 +332,9 @@ static enum dt_err signoff_batch(struct dt_store *s, const struct dt_actor *a,
 	mentor = delegate ? 0 : sg.mentor_id;
 	if (rc == DT_OK && who->named && mentor)
 		rc = mentor_name(s, mentor, &mname, err);
-	const char *by = mentor ? mname.buf : a->login;
+	const char *by = mentor ? mname.buf : a->login, *stored = by;
+	if (rc == DT_OK)
+		rc = dt_signoff_stored_by(s, mentor, who->account_id, by, &stored, err);
 	if (rc == DT_OK) {
 		struct dt_db_stmt *st = dt_sql_prepare(
 			s,
@@ -291,7 +344,10 @@ static enum dt_err signoff_batch(struct dt_store *s, const struct dt_actor *a,
 		if (!st)
 			rc = DT_EDB;
 		for (size_t i = 0; i < n && rc == DT_OK; i++) {
-			dt_db_bind_text(st, 1, by, -1);
+			if (stored)
+				dt_db_bind_text(st, 1, stored, -1);
+			else
+				dt_db_bind_null(st, 1); /* derived (migration 026) */
 			dt_crud_bind_ms(st, 2, ats && ats[i] ? ats[i] : now);
 			dt_crud_bind_ms(st, 3, now);
 			if (mentor)

@@ -349,6 +349,14 @@ const struct dt_entity *dt_crud_find_entity(const char *name, struct dt_strbuf *
 bool dt_crud_enum_has(const char *values, const char *v);
 /* The index of @v among the '|'-separated @values (what a DT_FF_CODE column stores), or -1. */
 int64_t dt_crud_enum_index(const char *values, const char *v);
+/*
+ * The SQL that reads field @f of @e: its column, or for a DT_FF_DERIVED
+ * field the expression that gives its value (a static string; the column's
+ * name when none is known).  Select lists, list filters and the records
+ * check read a field through it.
+ */
+const char *dt_crud_field_sql(const struct dt_entity *e, const struct dt_field *f);
+/* "SELECT <the fields of @e> FROM <its table>" into @sql, each as dt_crud_field_sql() reads it. */
 void dt_crud_select_list(const struct dt_entity *e, struct dt_strbuf *sql);
 /* The current row of @st (laid out by dt_crud_select_list) as an API object. */
 int dt_crud_row_to_json(struct dt_store *s, const struct dt_entity *e, struct dt_db_stmt *st,
@@ -418,6 +426,24 @@ bool dt_time_shaped(const char *t);
 enum dt_err dt_signoff_check_one(struct dt_store *s, const struct dt_store_signer *who,
 				 json_t *entry, int64_t *mentor, struct dt_strbuf *name,
 				 bool *delegate, struct dt_strbuf *err);
+/*
+ * signoff.c: what a sign-off by @by stores in record_entry.signed_by
+ * (migration 026), into *@stored: NULL where the read derives @by (crud.c's
+ * dt_crud_field_sql), that is when @mentor (0: none) is set and named @by,
+ * or when there is no mentor and @by is the login of @account_id (0:
+ * none); @by itself otherwise.  *@stored is @by or NULL, nothing to free.
+ */
+enum dt_err dt_signoff_stored_by(struct dt_store *s, int64_t mentor, int64_t account_id,
+				 const char *by, const char **stored, struct dt_strbuf *err);
+/*
+ * signoff.c: before mentor @mentor's name @name changes (in the caller's
+ * transaction), write @name into the record-book entries it signed that
+ * derive it (signed_by NULL), so each keeps the name it was signed with.
+ * No value any reader sees changes: no audit event, no updated_at, and
+ * no aggregate trigger (those of record_entry watch other columns).
+ */
+enum dt_err dt_signoff_freeze_names(struct dt_store *s, int64_t mentor, const char *name,
+				    struct dt_strbuf *err);
 /* A row of @table by id as a JSON object of raw columns; DT_ENOTFOUND if absent. */
 enum dt_err dt_sql_row(struct dt_store *s, const char *table, int64_t id, json_t **out,
 		       struct dt_strbuf *err);

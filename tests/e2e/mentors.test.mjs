@@ -146,6 +146,17 @@ test('mentors: register, contracts naming them, sign-off by the named mentor, bu
   assert.equal(one.signed_delegate, false);
   assert.equal((await waiting('wang')).total, 0);
 
+  // the name is derived from the mentor (migration 026), but a rename leaves what was signed
+  const byName = async (name) => expectStatus(await api.get(`/api/v1/record-entries?contract_id=${c.id}&signed_by=${encodeURIComponent(name)}`, { token: tok.ent }), 200).json.items.map((e) => e.id);
+  assert.deepEqual(await byName('王师傅'), [co[0], co[1], co[2], co[4]]);
+  assert.deepEqual(await byName('ent'), [co[3]]);
+  assert.equal(expectStatus(await api.patch(`/api/v1/mentors/${wang.id}`, { name: '王大师' }, { token: tok.ent }), 200).json.name, '王大师');
+  assert.equal(expectStatus(await api.get(`/api/v1/record-entries/${co[0]}`, { token: tok.ent }), 200).json.signed_by, '王师傅');
+  const co5 = await entry('2026-10-12', 'company');
+  assert.equal(expectStatus(await bulk('wang', [co5]), 200).json.signed_by, '王大师');
+  assert.deepEqual(await byName('王师傅'), [co[0], co[1], co[2], co[4]]);
+  assert.deepEqual(await byName('王大师'), [co5]);
+
   // the load of each mentor, and the audit trail verified record by record
   const load = expectStatus(await api.get('/api/v1/mentors/load', { token: tok.ent }), 200).json.items;
   assert.equal(load.find((m) => m.id === wang.id).trainees, 1);

@@ -907,6 +907,305 @@ static void test_record_upgrade(void **state)
 	assert_all_agree(f);
 }
 
+/* signed_by of entry @id as stored (NULL: "(null)") into @buf. */
+static const char *stored_by(struct fx *f, int64_t id, char buf[64])
+{
+	char sql[128];
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(signed_by, '(null)') FROM record_entry WHERE id = %lld",
+		 (long long)id);
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = fx_prepare(db, sql);
+	assert_int_equal(dt_db_step(st), DT_DB_ROW);
+	snprintf(buf, 64, "%s", dt_db_column_text(st, 0));
+	dt_db_finalize(st);
+	dt_db_close(db);
+	return buf;
+}
+
+/* signed_by of entry @id as the store shows it (get). */
+static void assert_shown(struct fx *f, int64_t id, const char *want)
+{
+	json_t *e = NULL;
+	assert_int_equal(dt_store_get(f->s, NULL, "record_entry", id, 0, &e, &f->err), DT_OK);
+	assert_string_equal(fx_str(e, "signed_by"), want);
+	json_decref(e);
+}
+
+/* The ids the list filter signed_by=@name gives, as "id,id,..." into @out. */
+static const char *filtered(struct fx *f, const char *name, struct dt_strbuf *out)
+{
+	const char *filters[] = { "signed_by", name };
+	struct dt_query q = { .filters = filters, .nfilters = 1, .limit = 1000 };
+	json_t *page = NULL;
+	char *next = NULL;
+	assert_int_equal(dt_store_list(f->s, NULL, "record_entry", &q, &page, &next, &f->err),
+			 DT_OK);
+	dt_strbuf_reset(out);
+	size_t i;
+	json_t *e;
+	json_array_foreach(page, i, e)
+	{
+		assert_string_equal(fx_str(e, "signed_by"), name);
+		dt_strbuf_addf(out, "%s%lld", i ? "," : "", (long long)fx_int(e, "id"));
+	}
+	json_decref(page);
+	int64_t n = -1;
+	assert_int_equal(dt_store_count(f->s, NULL, "record_entry", &q, &n, &f->err), DT_OK);
+	assert_int_equal(n, (int64_t)i);
+	free(next);
+	return out->buf;
+}
+
+/* "a,b,c" of ids */
+static const char *ids_text(char *buf, size_t n, const int64_t *ids, size_t k)
+{
+	size_t at = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < k; i++)
+		at += (size_t)snprintf(buf + at, n - at, "%s%lld", i ? "," : "", (long long)ids[i]);
+	return buf;
+}
+
+/* Every entry's id and signed_by as the store lists them: {"id": signed_by}. */
+static json_t *shown_names(struct fx *f)
+{
+	struct dt_query q = { .limit = 1000 };
+	json_t *page = NULL, *o = json_object();
+	char *next = NULL;
+	assert_int_equal(dt_store_list(f->s, NULL, "record_entry", &q, &page, &next, &f->err),
+			 DT_OK);
+	assert_null(next);
+	size_t i;
+	json_t *e;
+	json_array_foreach(page, i, e)
+	{
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)fx_int(e, "id"));
+		json_object_set(o, id, json_object_get(e, "signed_by"));
+	}
+	json_decref(page);
+	return o;
+}
+
+/*
+ * Migration 026: the signer's name is stored only where it cannot be
+ * derived.  A mentor's sign-off (batch, single, a carried-over book) and a
+ * delegate's store NULL and show the name; one from the command line keeps
+ * its text; list filters match the name shown.  A renamed mentor's old
+ * entries keep the old name (written into them in the rename's
+ * transaction, without an event or a changed updated_at), new ones show
+ * the new name.  The records check agrees, and finds a stored name or a
+ * mentor's name changed behind the store's back.  A database of before
+ * 026, with every name stored, upgrades showing every entry as before
+ * (the oracle: the names read by SQL before), and stores NULL only where
+ * the derivation gives the same name.
+ */
+static void test_signer_derived(void **state)
+{
+	struct fx *f = *state;
+	/* every derived field has the expression that reads it; no other field has one */
+	int nderived = 0;
+	for (const struct dt_entity *t = dt_entities; t->name; t++)
+		for (size_t i = 0; i < t->nfields; i++) {
+			const struct dt_field *fd = &t->fields[i];
+			bool derived = fd->flags & DT_FF_DERIVED;
+			nderived += derived;
+			if (derived != (dt_crud_field_sql(t, fd) != fd->name))
+				fail_msg("%s.%s: flag DT_FF_DERIVED and expression disagree",
+					 t->name, fd->name);
+		}
+	assert_int_equal(nderived, 1);
+	struct world x = setup_world(f);
+	int64_t e[6], sch = entry(f, x.c1, 1, "school"), z = entry(f, x.c2, 0, "company");
+	for (int i = 0; i < 6; i++)
+		e[i] = entry(f, x.c1, 2 * i, "company");
+	struct dt_scope scope = { .org_id = x.w.ent };
+	struct dt_actor wang = { "wang", NULL, &scope }, ent = { "ent", NULL, &scope };
+	struct dt_store_signer sw = { DT_SIGNER_ENTERPRISE, x.a1, false },
+			       se = { DT_SIGNER_ENTERPRISE, x.aent, false };
+	static const struct dt_store_signer named = { DT_SIGNER_ANY, 0, true };
+	char b[64], want[200];
+	struct dt_strbuf got = DT_STRBUF_INIT;
+	/* wang signs two in a batch and one alone: NULL stored, the name shown */
+	json_t *out = NULL;
+	assert_int_equal(
+		dt_store_record_signoff_batch(f->s, &wang, &scope, &sw, e, 2, &out, &f->err),
+		DT_OK);
+	assert_string_equal(fx_str(out, "signed_by"), "王师傅");
+	json_decref(out);
+	assert_int_equal(
+		dt_store_record_signoff_as(f->s, &wang, &scope, &sw, e[2], NULL, &out, &f->err),
+		DT_OK);
+	assert_string_equal(fx_str(out, "signed_by"), "王师傅");
+	json_decref(out);
+	/* a carried-over book: the named mentors, one alone and one in a batch */
+	assert_int_equal(dt_store_record_signoff_as(f->s, &f->actor, NULL, &named, e[4], NULL, NULL,
+						    &f->err),
+			 DT_OK);
+	const char *now[] = { NULL };
+	assert_int_equal(dt_store_record_signoff_batch_at(f->s, &f->actor, NULL, &named, &sch, now,
+							  1, NULL, &f->err),
+			 DT_OK);
+	/* the shared account as a delegate; the command line */
+	assert_int_equal(
+		dt_store_record_signoff_batch(f->s, &ent, &scope, &se, &z, 1, NULL, &f->err),
+		DT_OK);
+	assert_int_equal(dt_store_record_signoff(f->s, &f->actor, NULL, e[3], NULL, &f->err),
+			 DT_OK);
+	static const int64_t none = -1;
+	const struct {
+		const int64_t *id;
+		const char *stored, *shown;
+	} signed_[] = {
+		{ &e[0], "(null)", "王师傅" },       { &e[1], "(null)", "王师傅" },
+		{ &e[2], "(null)", "王师傅" },       { &e[4], "(null)", "王师傅" },
+		{ &sch, "(null)", "李老师" },        { &z, "(null)", "ent" },
+		{ &e[3], "test:unit", "test:unit" }, { &none, NULL, NULL },
+	};
+	for (size_t i = 0; *signed_[i].id != -1; i++) {
+		assert_string_equal(stored_by(f, *signed_[i].id, b), signed_[i].stored);
+		assert_shown(f, *signed_[i].id, signed_[i].shown);
+	}
+	int64_t w4[] = { e[0], e[1], e[2], e[4] };
+	assert_string_equal(filtered(f, "王师傅", &got), ids_text(want, sizeof(want), w4, 4));
+	assert_string_equal(filtered(f, "ent", &got), ids_text(want, sizeof(want), &z, 1));
+	assert_string_equal(filtered(f, "test:unit", &got), ids_text(want, sizeof(want), &e[3], 1));
+	/* the events record the name as before */
+	assert_int_equal(fx_audit_grep(f, "action = 'signoff_batch'", "王师傅"), 1);
+	assert_int_equal(fx_audit_grep(f, "action = 'signoff_batch'", "\"ent\""), 1);
+	assert_int_equal(fx_audit_grep(f, "action = 'signoff'", "王师傅"), 2);
+
+	/* the rename: one event (the mentor's), the entries keep their name and times */
+	json_t *before_rename = shown_names(f), *e0 = NULL;
+	assert_int_equal(dt_store_get(f->s, NULL, "record_entry", e[0], 0, &e0, &f->err), DT_OK);
+	int64_t events = fx_audit_count(f);
+	json_t *patch = json_pack("{s:s}", "name", "王新");
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, NULL, "mentor", x.m1, patch, NULL, &f->err),
+		DT_OK);
+	json_decref(patch);
+	assert_int_equal(fx_audit_count(f), events + 1);
+	json_t *after_rename = shown_names(f), *e0b = NULL;
+	assert_true(json_equal(before_rename, after_rename));
+	assert_int_equal(dt_store_get(f->s, NULL, "record_entry", e[0], 0, &e0b, &f->err), DT_OK);
+	assert_true(json_equal(e0, e0b));
+	json_decref(e0);
+	json_decref(e0b);
+	json_decref(before_rename);
+	json_decref(after_rename);
+	for (int i = 0; i < 4; i++)
+		assert_string_equal(stored_by(f, w4[i], b), "王师傅");
+	assert_string_equal(stored_by(f, sch, b), "(null)"); /* another mentor's: untouched */
+	/* a sign-off after it: the new name, derived */
+	assert_int_equal(
+		dt_store_record_signoff_batch(f->s, &wang, &scope, &sw, &e[5], 1, &out, &f->err),
+		DT_OK);
+	assert_string_equal(fx_str(out, "signed_by"), "王新");
+	json_decref(out);
+	assert_string_equal(stored_by(f, e[5], b), "(null)");
+	assert_shown(f, e[5], "王新");
+	assert_string_equal(filtered(f, "王师傅", &got), ids_text(want, sizeof(want), w4, 4));
+	assert_string_equal(filtered(f, "王新", &got), ids_text(want, sizeof(want), &e[5], 1));
+	/* a second rename: the first's names stay, the new entry keeps 王新 */
+	patch = json_pack("{s:s}", "name", "王三");
+	assert_int_equal(
+		dt_store_update(f->s, &f->actor, NULL, "mentor", x.m1, patch, NULL, &f->err),
+		DT_OK);
+	json_decref(patch);
+	assert_shown(f, e[0], "王师傅");
+	assert_shown(f, e[5], "王新");
+	assert_string_equal(stored_by(f, e[5], b), "王新");
+
+	/* the records check agrees, and finds changes behind the store's back */
+	struct dt_strbuf report = DT_STRBUF_INIT;
+	if (records_differ(f, &report))
+		fail_msg("records check: %s", report.buf);
+	char sql[200];
+	/* a stored name changed; a frozen name taken away (the current name would show) */
+	snprintf(sql, sizeof(sql), "UPDATE record_entry SET signed_by = '王五' WHERE id = %lld",
+		 (long long)sch);
+	fx_sql_exec(f, sql);
+	snprintf(sql, sizeof(sql), "UPDATE record_entry SET signed_by = NULL WHERE id = %lld",
+		 (long long)e[0]);
+	fx_sql_exec(f, sql);
+	assert_int_equal(records_differ(f, &report), 2);
+	assert_non_null(strstr(report.buf, "signed_by differs"));
+	snprintf(
+		sql, sizeof(sql),
+		"UPDATE record_entry SET signed_by = CASE id WHEN %lld THEN NULL ELSE '王师傅' END "
+		"WHERE id IN (%lld, %lld)",
+		(long long)sch, (long long)sch, (long long)e[0]);
+	fx_sql_exec(f, sql);
+	assert_int_equal(records_differ(f, &report), 0);
+	/* a mentor renamed behind the store's back: the mentor and the entry deriving its name */
+	snprintf(sql, sizeof(sql), "UPDATE mentor SET name = '黑' WHERE id = %lld",
+		 (long long)x.ms);
+	fx_sql_exec(f, sql);
+	assert_int_equal(records_differ(f, &report), 2);
+	assert_non_null(strstr(report.buf, "signed_by differs"));
+	snprintf(sql, sizeof(sql), "UPDATE mentor SET name = '李老师' WHERE id = %lld",
+		 (long long)x.ms);
+	fx_sql_exec(f, sql);
+	assert_all_agree(f);
+
+	/*
+	 * Back before 026: every name stored as it was shown (the oracle, read
+	 * by SQL), plus one stored name that differs from its mentor's (as a
+	 * rename before 026 left it) and must stay.
+	 */
+	fx_sql_exec(f, "UPDATE record_entry SET signed_by = COALESCE(signed_by, (SELECT name FROM "
+		       "mentor WHERE mentor.id = signed_mentor_id), (SELECT login FROM account "
+		       "WHERE account.id = signed_account_id))");
+	json_t *oracle = json_object();
+	{
+		struct dt_db *db = fx_raw(f);
+		struct dt_db_stmt *st =
+			fx_prepare(db, "SELECT id, signed_by FROM record_entry ORDER BY id");
+		while (dt_db_step(st) == DT_DB_ROW) {
+			char id[24];
+			snprintf(id, sizeof(id), "%lld", (long long)dt_db_column_int64(st, 0));
+			const char *by = dt_db_column_text(st, 1);
+			json_object_set_new(oracle, id, by ? json_string(by) : json_null());
+		}
+		dt_db_finalize(st);
+		dt_db_close(db);
+	}
+	assert_int_equal(json_object_size(oracle), 8);
+	int version = dt_store_schema_version(f->s);
+	dt_store_close(f->s);
+	f->s = NULL;
+	if (fx_is_pg(f))
+		snprintf(sql, sizeof(sql),
+			 "UPDATE meta SET value = '%d' WHERE key = 'schema_version'", version - 1);
+	else
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version - 1);
+	fx_sql_exec(f, sql);
+	if (dt_store_open(&f->s, f->path, &f->keys, 0, &f->err) != DT_OK)
+		fail_msg("open: %s", f->err.buf);
+	assert_int_equal(dt_store_schema_version(f->s), version);
+	json_t *upgraded = shown_names(f);
+	if (!json_equal(oracle, upgraded)) {
+		char *a = json_dumps(oracle, JSON_COMPACT), *c = json_dumps(upgraded, JSON_COMPACT);
+		fail_msg("before 026: %s\nafter: %s", a, c);
+	}
+	json_decref(oracle);
+	json_decref(upgraded);
+	/* stored where not derived: the old names, the command line's */
+	for (int i = 0; i < 4; i++)
+		assert_string_equal(stored_by(f, w4[i], b), "王师傅");
+	assert_string_equal(stored_by(f, e[5], b), "王新");
+	assert_string_equal(stored_by(f, e[3], b), "test:unit");
+	assert_string_equal(stored_by(f, sch, b), "(null)");
+	assert_string_equal(stored_by(f, z, b), "(null)");
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM record_entry WHERE signed_by IS NULL "
+				       "AND signed_at IS NOT NULL"),
+			 2);
+	assert_all_agree(f);
+	dt_strbuf_release(&report);
+	dt_strbuf_release(&got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -915,6 +1214,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_carried_over_book, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_times_upgrade, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_record_upgrade, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_signer_derived, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
