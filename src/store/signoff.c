@@ -125,15 +125,27 @@ enum dt_err dt_signoff_stored_by(struct dt_store *s, int64_t mentor, int64_t acc
 enum dt_err dt_signoff_freeze_names(struct dt_store *s, int64_t mentor, const char *name,
 				    struct dt_strbuf *err)
 {
-	/* no index on signed_mentor_id: a rename reads the table, and renames are rare */
+	/*
+	 * Only the entries of the mentor's organization's contracts, through
+	 * their indexes (record_entry has none on signed_mentor_id, and a
+	 * national table is too large to read for a rename): a mentor signs as
+	 * the mentor a contract names, a contract names mentors of its own
+	 * enterprise and school, and neither a mentor's organization, nor a
+	 * contract's enterprise and school, nor an entry's contract ever
+	 * changes.  The records check compares every entry's name with its
+	 * events, so an entry outside would not go unseen.
+	 */
 	struct dt_db_stmt *st = dt_sql_prepare(
 		s,
-		"UPDATE record_entry SET signed_by = ? WHERE signed_mentor_id = ? AND signed_by IS NULL",
+		"UPDATE record_entry SET signed_by = ? WHERE signed_mentor_id = ? AND signed_by IS NULL "
+		"AND contract_id IN (SELECT c.id FROM contract c JOIN mentor m ON m.id = ? "
+		"WHERE c.enterprise_id = m.organization_id OR c.school_id = m.organization_id)",
 		err);
 	if (!st)
 		return DT_EDB;
 	dt_db_bind_text(st, 1, name, -1);
 	dt_db_bind_int64(st, 2, mentor);
+	dt_db_bind_int64(st, 3, mentor);
 	int r = dt_db_step(st);
 	dt_db_reset(st);
 	return r == DT_DB_DONE ? DT_OK : dt_sql_error(s, "record_entry", err);

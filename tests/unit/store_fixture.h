@@ -35,6 +35,7 @@
 
 #include "core/common.h"
 #include "core/date.h"
+#include "core/embedded.h"
 #include "core/secret.h"
 #include "domain/natid.h"
 #include "domain/uscc.h"
@@ -229,6 +230,22 @@ static inline struct dt_db_stmt *fx_prepare(struct dt_db *db, const char *sql)
 }
 
 /* The integer result of @sql through a separate connection. */
+/*
+ * How many migrations of the store's dialect come before migration
+ * @number: the schema version to set so that @number and those after it
+ * run again (the version counts the migrations applied, in order).
+ */
+static inline int fx_migrations_before(const struct fx *f, int number)
+{
+	const char *dir = fx_is_pg(f) ? "src/store/migrations/pgsql/" : "src/store/migrations/";
+	size_t n = strlen(dir);
+	int count = 0;
+	for (const struct dt_embedded *m = dt_embedded; m->path; m++)
+		count += !strncmp(m->path, dir, n) && !strchr(m->path + n, '/') &&
+			 strtol(m->path + n, NULL, 10) < number;
+	return count;
+}
+
 static inline int64_t fx_sql_int(struct fx *f, const char *sql)
 {
 	struct dt_db *db = fx_raw(f);

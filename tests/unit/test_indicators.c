@@ -20,7 +20,6 @@
 #include <math.h>
 
 #include "store_fixture.h"
-#include "core/embedded.h"
 
 #include "domain/indicator.h"
 #include "engine/indicators.h"
@@ -399,18 +398,6 @@ static json_t *all_ms_records(struct fx *f)
 	return all;
 }
 
-/* How many migrations of the store's dialect come before migration @number. */
-static int migrations_before(struct fx *f, int number)
-{
-	const char *dir = fx_is_pg(f) ? "src/store/migrations/pgsql/" : "src/store/migrations/";
-	size_t n = strlen(dir);
-	int count = 0;
-	for (const struct dt_embedded *m = dt_embedded; m->path; m++)
-		count += !strncmp(m->path, dir, n) && !strchr(m->path + n, '/') &&
-			 strtol(m->path + n, NULL, 10) < number;
-	return count;
-}
-
 /*
  * Migration 028 stores the times of mentors, demands, places, assessments
  * and outcomes as milliseconds: a database of 027 (the times as text, as 001
@@ -428,7 +415,7 @@ static void test_times_ms_upgrade(void **state)
 	json_t *old = all_ms_records(f);
 	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM assessment WHERE created_at > 0"),
 			 json_array_size(json_object_get(old, "assessment")));
-	int version = dt_store_schema_version(f->s), back = migrations_before(f, 28);
+	int version = dt_store_schema_version(f->s), back = fx_migrations_before(f, 28);
 	assert_true(back < version);
 	dt_store_close(f->s);
 	f->s = NULL;
