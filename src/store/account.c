@@ -743,11 +743,7 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	json_t **tagged = malloc((size_t)limit * sizeof(*tagged));
 	int64_t *ids = malloc((size_t)limit * sizeof(*ids));
 	size_t ntagged = 0;
-	if (!ids) {
-		free(tagged);
-		tagged = NULL;
-	}
-	while (dt_db_step(st) == DT_DB_ROW) {
+	while (tagged && ids && dt_db_step(st) == DT_DB_ROW) {
 		if (n == limit) {
 			char buf[24];
 			snprintf(buf, sizeof(buf), "%lld", (long long)last);
@@ -786,7 +782,7 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		}
 		/* a tag (audit.c's head comment): its whole hash once the page is read */
 		char hash[65];
-		if (!dt_audit_column_hash_hex(st, 10, hash) && tagged) {
+		if (!dt_audit_column_hash_hex(st, 10, hash)) {
 			tagged[ntagged] = o;
 			ids[ntagged++] = last;
 		}
@@ -799,10 +795,9 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		n++;
 	}
 	dt_db_reset(st);
-	char(*hexes)[65] = ntagged ? malloc(ntagged * sizeof(*hexes)) : NULL;
-	if (ntagged)
-		rc = hexes ? dt_audit_hashes_hex(s, ntagged, ids, hexes, err)
-			   : dt_error(err, DT_ENOMEM, "out of memory");
+	char(*hexes)[65] = malloc((ntagged ? ntagged : 1) * sizeof(*hexes));
+	rc = tagged && ids && hexes ? dt_audit_hashes_hex(s, ntagged, ids, hexes, err)
+				    : dt_error(err, DT_ENOMEM, "out of memory");
 	for (size_t k = 0; rc == DT_OK && k < ntagged; k++)
 		json_object_set_new(tagged[k], "hash", json_string(hexes[k]));
 	free(tagged);
@@ -810,6 +805,8 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	free(hexes);
 	if (rc != DT_OK) {
 		json_decref(arr);
+		free(*next);
+		*next = NULL;
 		goto out;
 	}
 	*items = arr;

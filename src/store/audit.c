@@ -116,6 +116,30 @@
  * ts back as text for them.  The meta keys audit_v2_from, audit_v3_from and
  * audit_v5_from hold the ids of the first format-2, format-3 and format-5
  * events.
+ *
+ * What is stored of the hash (migration 025): before meta's audit_tag_from
+ * every event stores its whole 32-byte hash; from it on only an event whose
+ * id is a multiple of 16 does, and every other one stores a tag, the first
+ * 4 bytes of its hash (a 4-byte BLOB; BYTEA on PostgreSQL).  What a hash is
+ * computed from does not change (the formats above, the previous event's
+ * whole hash among the parts), so a checkpoint names the same hash either
+ * way.  Where a whole hash is needed - the writer's chain tip, a
+ * checkpoint's event, the head a checkpoint signs, the audit list's hashes
+ * - roll() recomputes it forward from the nearest whole hash stored at or
+ * before the event (at most 15 events back, or the chain's start); the
+ * writer keeps the last whole hash in memory inside a bulk transaction, and
+ * meta's audit_head holds the last event's.  Verifying recomputes the chain
+ * as before and compares what each event stores with its hash: the whole
+ * hash where the rule puts one, its first 4 bytes elsewhere, and only that
+ * form (a whole hash where a tag belongs, a tag on a 16th event, any other
+ * length is an edit of that event).  So an edit is still named at its
+ * event, but for a chance of 2^-32 that the edited event's new hash has the
+ * same first 4 bytes (a tag collision).  Then the events after it chain
+ * from a hash that differs and each tag agrees by the same chance again:
+ * the edit is named one event late with a chance of about 2^-32, two late
+ * of 2^-64, and never goes unnoticed, as the next whole hash (or the head
+ * in meta, a whole hash) cannot agree short of breaking BLAKE2b.  Removed
+ * events at the end are found through audit_head as before.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -1296,13 +1320,11 @@ static enum dt_err format_from(struct dt_store *s, const char *key, int64_t *fro
 
 enum dt_err dt_audit_tag_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err)
 {
-	int rc = format_from(s, "audit_tag_from", from, err);
 	struct dt_strbuf v = DT_STRBUF_INIT;
 	bool found = false;
+	int rc = dt_meta_get(s, "audit_tag_from", &v, &found, err);
 	/* unset: a database migration 025 has not reached, every hash whole */
-	if (rc == DT_OK && (rc = dt_meta_get(s, "audit_tag_from", &v, &found, err)) == DT_OK &&
-	    !found)
-		*from = INT64_MAX;
+	*from = rc == DT_OK && found ? strtoll(v.buf, NULL, 10) : INT64_MAX;
 	dt_strbuf_release(&v);
 	return rc;
 }
@@ -1403,6 +1425,8 @@ static int64_t roll_base(const struct formats *f, int64_t id)
 static enum dt_err roll(struct dt_store *s, const struct formats *f, int64_t lo, int64_t hi,
 			unsigned char (*out)[HASH_LEN], bool *ok, struct dt_strbuf *err)
 {
+	if (lo < 1)
+		return dt_error(err, DT_ECORRUPT, "audit event %lld is missing", (long long)lo);
 	int64_t from = roll_base(f, lo), expect = from ? from : 1;
 	unsigned char prev[HASH_LEN], hash[HASH_LEN];
 	bool have = from == 0;
