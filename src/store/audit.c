@@ -356,35 +356,24 @@ static enum dt_err last_event(struct dt_store *s, int64_t hid, const unsigned ch
 	return rc;
 }
 
-/* The last event's id and whole hash (0 and zeros for an empty chain). */
-static enum dt_err read_head(struct dt_store *s, int64_t *id, unsigned char hash[HASH_LEN],
-			     struct dt_strbuf *err)
-{
-	int64_t hid;
-	unsigned char hh[HASH_LEN];
-	int rc = meta_head(s, &hid, hh, err);
-	if (rc == DT_OK)
-		rc = last_event(s, hid, hh, id, hash, err);
-	return rc;
-}
-
 /*
- * Where a new event goes: after the table's last event, or after the
+ * The last event's id and whole hash (0 and zeros for an empty chain); with
+ * @tip, where a new event goes: after the table's last event, or after the
  * recorded head when that is further on.  The head is further on only when
  * events were removed from the end behind the store's back; chaining from it
  * keeps the gap, so that verify still reports them after later writes
  * instead of new events quietly taking their ids.  (Inside a bulk
  * transaction the head may lag the table, never lead it.)
  */
-static enum dt_err chain_tip(struct dt_store *s, int64_t *id, unsigned char hash[HASH_LEN],
-			     struct dt_strbuf *err)
+static enum dt_err read_head(struct dt_store *s, bool tip, int64_t *id,
+			     unsigned char hash[HASH_LEN], struct dt_strbuf *err)
 {
 	int64_t hid;
 	unsigned char hh[HASH_LEN];
 	int rc = meta_head(s, &hid, hh, err);
 	if (rc == DT_OK)
 		rc = last_event(s, hid, hh, id, hash, err);
-	if (rc == DT_OK && hid > *id) {
+	if (rc == DT_OK && tip && hid > *id) {
 		*id = hid;
 		memcpy(hash, hh, HASH_LEN);
 	}
@@ -414,7 +403,7 @@ enum dt_err dt_audit_flush_head(struct dt_store *s, struct dt_strbuf *err)
 	    got == HASH_LEN)
 		id = s->head_id;
 	else
-		rc = read_head(s, &id, hash, err);
+		rc = read_head(s, false, &id, hash, err);
 	if (rc == DT_OK && id)
 		rc = write_head(s, id, hash, err);
 	s->head_dirty = false;
@@ -938,7 +927,7 @@ static enum dt_err append_events(struct dt_store *s, const struct dt_actor *a, c
 		last = s->head_id;
 		sodium_hex2bin(hashes[0], HASH_LEN, s->head_hash, HASH_HEX - 1, NULL, &got, NULL);
 	} else {
-		rc = chain_tip(s, &last, hashes[0], err);
+		rc = read_head(s, true, &last, hashes[0], err);
 		if (rc != DT_OK)
 			return rc;
 	}
@@ -1044,7 +1033,7 @@ enum dt_err dt_audit_append_batch(struct dt_store *s, const struct dt_actor *a, 
 		size_t got = 0;
 		last = s->head_id;
 		sodium_hex2bin(prev, HASH_LEN, s->head_hash, HASH_HEX - 1, NULL, &got, NULL);
-	} else if ((rc = chain_tip(s, &last, prev, err)) != DT_OK) {
+	} else if ((rc = read_head(s, true, &last, prev, err)) != DT_OK) {
 		return rc;
 	}
 	int64_t ms = 0;
@@ -1648,7 +1637,7 @@ enum dt_err dt_store_audit_head(struct dt_store *s, struct dt_checkpoint *cp, st
 	int rc = dt_store_audit_verify(s, &n, err);
 	if (rc != DT_OK)
 		return rc;
-	rc = read_head(s, &cp->event, hash, err);
+	rc = read_head(s, false, &cp->event, hash, err);
 	if (rc != DT_OK)
 		return rc;
 	sodium_bin2hex(cp->hash, sizeof(cp->hash), hash, HASH_LEN);
