@@ -795,6 +795,14 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		n++;
 	}
 	dt_db_reset(st);
+	/* not for a reader the event was coarsened for: it shows no hash (coarsen.c) */
+	size_t keep = 0;
+	for (size_t k = 0; tagged && k < ntagged; k++)
+		if (json_is_string(json_object_get(tagged[k], "hash"))) {
+			tagged[keep] = tagged[k];
+			ids[keep++] = ids[k];
+		}
+	ntagged = keep;
 	char(*hexes)[65] = malloc((ntagged ? ntagged : 1) * sizeof(*hexes));
 	rc = tagged && ids && hexes ? dt_audit_hashes_hex(s, ntagged, ids, hexes, err)
 				    : dt_error(err, DT_ENOMEM, "out of memory");
