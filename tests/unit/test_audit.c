@@ -805,8 +805,8 @@ static void test_upgrade_to_v5(void **state)
 	struct fx *f = *state;
 	if (dt_store_open(&f->s, f->path, &f->keys, DT_STORE_CREATE, &f->err) != DT_OK)
 		fail_msg("open: %s", f->err.buf);
-	/* the database as the code before 023 left it: no audit_v5_from */
-	fx_sql_exec(f, "DELETE FROM meta WHERE key = 'audit_v5_from'");
+	/* the database as the code before 023 left it: no audit_v5_from (nor 025's audit_tag_from) */
+	fx_sql_exec(f, "DELETE FROM meta WHERE key IN ('audit_v5_from', 'audit_tag_from')");
 	reopen(f);
 	struct dt_refdata_stats rs;
 	assert_int_equal(dt_refdata_load_builtin(f->s, &f->actor, DT_REF_REGIONS, &rs, &f->err),
@@ -834,6 +834,7 @@ static void test_upgrade_to_v5(void **state)
 	}
 	reopen(f);
 	assert_int_equal(v5_from(f), old_n + 1);
+	assert_int_equal(tag_from(f), old_n + 1);
 	assert_verifies(f, old_n);
 	int64_t a = org(f, "新公司");
 	json_t *patch = json_pack("{s:s}", "address", "沈阳市和平区");
