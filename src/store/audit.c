@@ -1479,10 +1479,12 @@ static int cmp_id(const void *a, const void *b)
 enum dt_err dt_audit_hashes_hex(struct dt_store *s, size_t n, const int64_t *ids, char (*hex)[65],
 				struct dt_strbuf *err)
 {
+	if (!n)
+		return DT_OK;
 	struct formats f;
-	int rc = n ? read_formats(s, &f, err) : DT_OK;
-	int64_t *sorted = n ? malloc(n * sizeof(*sorted)) : NULL;
-	if (n && !sorted)
+	int rc = read_formats(s, &f, err);
+	int64_t *sorted = malloc(n * sizeof(*sorted));
+	if (!sorted)
 		rc = dt_error(err, DT_ENOMEM, "out of memory");
 	if (rc != DT_OK) {
 		free(sorted);
