@@ -845,15 +845,22 @@ bool dt_audit_unpack5(const unsigned char *p, size_t len, char **before, char **
 	return ok;
 }
 
-enum dt_err dt_audit_v5_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err)
+/* The id in meta key @key (audit_v2_from, ...: where a format begins), or @unset. */
+static enum dt_err format_from(struct dt_store *s, const char *key, int64_t unset, int64_t *from,
+			       struct dt_strbuf *err)
 {
 	struct dt_strbuf v = DT_STRBUF_INIT;
 	bool found = false;
-	int rc = dt_meta_get(s, "audit_v5_from", &v, &found, err);
-	/* unset: a database the migration has not reached, none of format 5 */
-	*from = rc == DT_OK && found ? strtoll(v.buf, NULL, 10) : INT64_MAX;
+	int rc = dt_meta_get(s, key, &v, &found, err);
+	*from = rc == DT_OK && found ? strtoll(v.buf, NULL, 10) : unset;
 	dt_strbuf_release(&v);
 	return rc;
+}
+
+enum dt_err dt_audit_v5_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err)
+{
+	/* unset: a database the migration has not reached, none of format 5 */
+	return format_from(s, "audit_v5_from", INT64_MAX, from, err);
 }
 
 bool dt_audit_column_texts(struct dt_db_stmt *st, int64_t v5_from, int id, int before, int after,
@@ -1295,27 +1302,10 @@ enum dt_err dt_store_audit(struct dt_store *s, const struct dt_actor *a, const c
 	return dt_tx_end(s, rc, err);
 }
 
-/* The id of the first event of format @key's (meta audit_v2_from, ...; 1 when unset). */
-static enum dt_err format_from(struct dt_store *s, const char *key, int64_t *from,
-			       struct dt_strbuf *err)
-{
-	struct dt_strbuf v = DT_STRBUF_INIT;
-	bool found = false;
-	int rc = dt_meta_get(s, key, &v, &found, err);
-	*from = rc == DT_OK && found ? strtoll(v.buf, NULL, 10) : 1;
-	dt_strbuf_release(&v);
-	return rc;
-}
-
 enum dt_err dt_audit_tag_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err)
 {
-	struct dt_strbuf v = DT_STRBUF_INIT;
-	bool found = false;
-	int rc = dt_meta_get(s, "audit_tag_from", &v, &found, err);
 	/* unset: a database migration 025 has not reached, every hash whole */
-	*from = rc == DT_OK && found ? strtoll(v.buf, NULL, 10) : INT64_MAX;
-	dt_strbuf_release(&v);
-	return rc;
+	return format_from(s, "audit_tag_from", INT64_MAX, from, err);
 }
 
 /* Where the formats begin, and the tags (head comment), as meta says now. */
@@ -1325,9 +1315,9 @@ struct formats {
 
 static enum dt_err read_formats(struct dt_store *s, struct formats *f, struct dt_strbuf *err)
 {
-	int rc = format_from(s, "audit_v2_from", &f->v2, err);
+	int rc = format_from(s, "audit_v2_from", 1, &f->v2, err);
 	if (rc == DT_OK)
-		rc = format_from(s, "audit_v3_from", &f->v3, err);
+		rc = format_from(s, "audit_v3_from", 1, &f->v3, err);
 	if (rc == DT_OK)
 		rc = dt_audit_v5_from(s, &f->v5, err);
 	if (rc == DT_OK)
