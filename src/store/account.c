@@ -739,7 +739,11 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 	json_t *arr = json_array();
 	int n = 0;
 	int64_t last = 0;
-	while (dt_db_step(st) == DT_DB_ROW) {
+	/* the page's events that store a tag, and their ids */
+	json_t **tagged = malloc((size_t)limit * sizeof(*tagged));
+	int64_t *ids = malloc((size_t)limit * sizeof(*ids));
+	size_t ntagged = 0;
+	while (tagged && ids && dt_db_step(st) == DT_DB_ROW) {
 		if (n == limit) {
 			char buf[24];
 			snprintf(buf, sizeof(buf), "%lld", (long long)last);
@@ -776,8 +780,12 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		} else {
 			json_object_set_new(o, "region", json_null());
 		}
+		/* a tag (audit.c's head comment): its whole hash once the page is read */
 		char hash[65];
-		dt_audit_column_hash_hex(st, 10, hash);
+		if (!dt_audit_column_hash_hex(st, 10, hash)) {
+			tagged[ntagged] = o;
+			ids[ntagged++] = last;
+		}
 		json_object_set_new(o, "hash", json_string(hash));
 		/* the person behind a sign-in, as the audit log screen names them */
 		const char *who = dt_db_column_text(st, 11);
@@ -787,6 +795,28 @@ enum dt_err dt_store_audit_list(struct dt_store *s, const struct dt_scope *scope
 		n++;
 	}
 	dt_db_reset(st);
+	/* not for a reader the event was coarsened for: it shows no hash (coarsen.c) */
+	size_t keep = 0;
+	for (size_t k = 0; tagged && k < ntagged; k++)
+		if (json_is_string(json_object_get(tagged[k], "hash"))) {
+			tagged[keep] = tagged[k];
+			ids[keep++] = ids[k];
+		}
+	ntagged = keep;
+	char(*hexes)[65] = malloc((ntagged ? ntagged : 1) * sizeof(*hexes));
+	rc = tagged && ids && hexes ? dt_audit_hashes_hex(s, ntagged, ids, hexes, err)
+				    : dt_error(err, DT_ENOMEM, "out of memory");
+	for (size_t k = 0; rc == DT_OK && k < ntagged; k++)
+		json_object_set_new(tagged[k], "hash", json_string(hexes[k]));
+	free(tagged);
+	free(ids);
+	free(hexes);
+	if (rc != DT_OK) {
+		json_decref(arr);
+		free(*next);
+		*next = NULL;
+		goto out;
+	}
 	*items = arr;
 out:
 	dt_strbuf_release(&sql);

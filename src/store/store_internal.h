@@ -98,6 +98,8 @@ struct dt_store {
 	struct dt_date as_of;
 	/* the first event of audit format 5 (meta audit_v5_from, read at open) */
 	int64_t audit_v5_from;
+	/* the first event that may store a tag of its hash (meta audit_tag_from, read at open) */
+	int64_t audit_tag_from;
 	void *audit_z; /* format 5's deflate stream, made on first use (audit.c) */
 };
 
@@ -221,6 +223,21 @@ bool dt_audit_dict(int no, const unsigned char **p, size_t *n);
 bool dt_audit_unpack5(const unsigned char *p, size_t len, char **before, char **after);
 /** The first event of audit format 5 (meta audit_v5_from; INT64_MAX when unset). */
 enum dt_err dt_audit_v5_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err);
+/**
+ * The first event that stores a tag of its hash unless its id is a
+ * multiple of 16 (meta audit_tag_from, audit.c's head comment; INT64_MAX
+ * when unset).
+ */
+enum dt_err dt_audit_tag_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err);
+/**
+ * The whole hashes of the @n events @ids (any order; existing events) as
+ * lower-case hex into @hex, recomputed from the nearest whole hash stored
+ * before each: one forward pass for events near one another (an audit
+ * list's page).  "" for an event that is missing or does not agree with
+ * what it stores (verify names it).
+ */
+enum dt_err dt_audit_hashes_hex(struct dt_store *s, size_t n, const int64_t *ids, char (*hex)[65],
+				struct dt_strbuf *err);
 /**
  * An event's before and after as stored text, whatever its format, from
  * @st's row: columns @id, @before (-1: not read), @after and @packed;

@@ -53,20 +53,33 @@ function v5From(db) {
   return r.length ? r[0].v : Infinity;
 }
 
-// Every event of @db with its payloads unpacked (e.b and e.a), each hash recomputed.
+// The first event that stores a tag (meta audit_tag_from): from it on, an event stores its
+// whole hash only when its id is a multiple of 16, else the hash's first 4 bytes.
+function tagFrom(db) {
+  const r = sqlJson(db, "SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = 'audit_tag_from'");
+  return r.length ? r[0].v : Infinity;
+}
+
+// What event @id stores of its whole hash @hex under the rule.
+const storedHash = (id, hex, tag) => (id < tag || id % 16 === 0 ? hex : hex.slice(0, 8));
+
+// Every event of @db with its payloads unpacked (e.b and e.a), each hash recomputed:
+// e.hash the whole hash, e.stored what the file holds (the whole hash or its tag).
 function checkedChain(db) {
   const v5 = v5From(db);
+  const tag = tagFrom(db);
   const rows = sqlJson(db, `SELECT id, CAST(ts AS TEXT) AS ts, actor, request_id, action, entity,
     CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region,
-    lower(hex(hash)) AS hash, typeof(hash) AS t, typeof(ts) AS tt,
+    lower(hex(hash)) AS stored, typeof(hash) AS t, typeof(ts) AS tt,
     CASE WHEN packed IS NOT NULL THEN lower(hex(packed)) END AS packed FROM audit ORDER BY id`);
   let prev = '0'.repeat(64);
   for (const e of rows) {
-    assert.equal(eventHash(e.id, e, prev, v5), e.hash, `event ${e.id}: hash`);
+    e.hash = eventHash(e.id, e, prev, v5);
+    assert.equal(e.stored, storedHash(e.id, e.hash, tag), `event ${e.id}: hash`);
     prev = e.hash;
     [e.b, e.a] = auditPayloads(e, v5);
   }
-  return { rows, v5 };
+  return { rows, v5, tag };
 }
 
 // An administrator "auditor" made with the CLI, and a token of it.
@@ -89,8 +102,9 @@ const q = (v) => (v === null || v === undefined ? 'NULL' : `'${String(v).replace
 // cannot tell from an honest chain.  @forge (optional) appends events too.
 function rewriteChain(db, drop, forge = []) {
   const from = Math.min(...drop);
-  const prevRow = sqlJson(db, `SELECT lower(hex(hash)) AS hash FROM audit WHERE id = ${from - 1}`);
-  let prev = prevRow.length ? prevRow[0].hash : '0'.repeat(64);
+  // the whole hash before: recomputed, as the event may store only its tag
+  const { rows: before, tag } = checkedChain(db);
+  let prev = from > 1 ? before[from - 2].hash : '0'.repeat(64);
   const rows = sqlJson(db, `SELECT id, CAST(ts AS TEXT) AS ts, actor, request_id, action, entity,
     CAST(entity_id AS TEXT) AS entity_id, before, after, CAST(region AS TEXT) AS region,
     CASE WHEN packed IS NOT NULL THEN lower(hex(packed)) END AS packed
@@ -104,7 +118,7 @@ function rewriteChain(db, drop, forge = []) {
     sql += `INSERT INTO audit(id, ts, actor, request_id, action, entity, entity_id, before, after,
       region, hash, packed) VALUES (${id}, ${Number(e.ts)}, ${q(e.actor)}, ${q(e.request_id)},
       ${q(e.action)}, ${q(e.entity)}, ${q(e.entity_id)}, ${q(e.before)}, ${q(e.after)},
-      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, X'${h}',
+      ${e.region === null || e.region === undefined ? 'NULL' : Number(e.region)}, X'${storedHash(id, h, tag)}',
       ${e.packed ? `X'${e.packed}'` : 'NULL'});\n`;
     prev = h;
     id++;
@@ -322,8 +336,12 @@ test('check passes on an untouched demo pilot', async () => {
 test('packed payloads: every hash recomputes over the bytes, the bytes inflate with the dictionary to the JSON the API shows', async () => {
   const { db, args } = freshFileDb();
   ok(['gen', '--trainees', '3', '--seed', '7', ...args]);
-  const { rows, v5 } = checkedChain(db);
+  const { rows, v5, tag } = checkedChain(db);
   assert.equal(v5, 1, 'a new database writes format 5 from its first event');
+  // and tags from its first: the whole hash on every 16th event only (checkedChain checks each)
+  assert.equal(tag, 1);
+  assert.ok(rows.length > 64, `${rows.length} events`);
+  assert.equal(rows.filter((e) => e.stored.length === 64).length, Math.floor(rows.length / 16));
   const packed = rows.filter((e) => e.packed !== null);
   assert.ok(packed.length >= rows.length / 2, `${packed.length} of ${rows.length} packed`);
   for (const e of rows) {
@@ -366,9 +384,15 @@ test('packed payloads: every hash recomputes over the bytes, the bytes inflate w
     // ordinary events: an update's before and after as stored (the API adds only the
     // times an update leaves out), a delete's before whole
     const r = expectStatus(await api.get('/api/v1/audit?limit=1000', { token: admin }), 200);
-    let seen = 0;
+    let seen = 0, hashes = 0;
     for (const ev of r.json.items) {
       const e = stored.get(ev.id);
+      // every event's whole hash, the ones that store a tag too (events after the
+      // file was read: the auditor's account and token)
+      if (e) {
+        assert.equal(ev.hash, e.hash, `event ${ev.id} hash`);
+        hashes += e.stored.length === 8;
+      }
       if (!e || /_batch$/.test(e.action) || e.action === 'create') continue;
       assert.deepEqual(ev.before, e.b === null ? null : JSON.parse(e.b), `event ${ev.id} before`);
       if (e.a !== null && e.b !== null) {
@@ -380,6 +404,7 @@ test('packed payloads: every hash recomputes over the bytes, the bytes inflate w
       seen++;
     }
     assert.ok(seen > 10, `${seen} ordinary events compared`);
+    assert.ok(hashes > 500, `${hashes} hashes of events that store a tag compared`);
   } finally {
     await srv.stop();
   }

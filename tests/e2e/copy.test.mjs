@@ -39,6 +39,21 @@ test('copy moves a pilot and says so in Chinese; the target verifies', () => {
   assert.match(packed(src.db), /:01[0-9a-f]+/, 'some events packed');
   assert.equal(packed(to), packed(src.db));
   assert.deepEqual(auditTexts(to), auditTexts(src.db));
+  // the stored hashes too (the whole hash on every 16th event, a 4-byte tag on the others),
+  // and the first event that stores a tag
+  const hashes = (db) => sqlite(db, db.startsWith('postgresql://')
+    ? "SELECT string_agg(id || ':' || encode(hash, 'hex'), ',' ORDER BY id) FROM audit"
+    : "SELECT group_concat(id || ':' || lower(hex(hash)), ',') FROM (SELECT id, hash FROM audit ORDER BY id)");
+  assert.match(hashes(src.db), /^1:[0-9a-f]{8},/, 'the first event stores a tag');
+  assert.match(hashes(src.db), /,16:[0-9a-f]{64},/, 'the 16th its whole hash');
+  assert.equal(hashes(to), hashes(src.db));
+  const tagFrom = "SELECT value FROM meta WHERE key = 'audit_tag_from'";
+  assert.equal(sqlite(to, tagFrom), sqlite(src.db, tagFrom));
+  // the target's writer chains on from the copied head, under the same rule
+  ok(['add', 'organization', '--db', to, '--json', JSON.stringify({
+    kind: 'school', uscc: uscc('210100', '87654321'), name: '沈阳市第二职业学校', region: '210102',
+  })]);
+  ok(['audit', 'verify', '--db', to]);
 });
 
 test('copy refuses a source with a table it does not know, names it, and leaves no target', () => {

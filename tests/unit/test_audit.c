@@ -116,6 +116,13 @@ static int64_t v5_from(struct fx *f)
 			     "'audit_v5_from'), 9223372036854775807)");
 }
 
+/* The first event that may store a tag of its hash, as meta says (INT64_MAX: none). */
+static int64_t tag_from(struct fx *f)
+{
+	return fx_sql_int(f, "SELECT coalesce((SELECT CAST(value AS BIGINT) FROM meta WHERE key = "
+			     "'audit_tag_from'), 9223372036854775807)");
+}
+
 static void test_verify_after_writes(void **state)
 {
 	struct fx *f = *state;
@@ -798,8 +805,8 @@ static void test_upgrade_to_v5(void **state)
 	struct fx *f = *state;
 	if (dt_store_open(&f->s, f->path, &f->keys, DT_STORE_CREATE, &f->err) != DT_OK)
 		fail_msg("open: %s", f->err.buf);
-	/* the database as the code before 023 left it: no audit_v5_from */
-	fx_sql_exec(f, "DELETE FROM meta WHERE key = 'audit_v5_from'");
+	/* the database as the code before 023 left it: no audit_v5_from (nor 025's audit_tag_from) */
+	fx_sql_exec(f, "DELETE FROM meta WHERE key IN ('audit_v5_from', 'audit_tag_from')");
 	reopen(f);
 	struct dt_refdata_stats rs;
 	assert_int_equal(dt_refdata_load_builtin(f->s, &f->actor, DT_REF_REGIONS, &rs, &f->err),
@@ -827,6 +834,7 @@ static void test_upgrade_to_v5(void **state)
 	}
 	reopen(f);
 	assert_int_equal(v5_from(f), old_n + 1);
+	assert_int_equal(tag_from(f), old_n + 1);
 	assert_verifies(f, old_n);
 	int64_t a = org(f, "新公司");
 	json_t *patch = json_pack("{s:s}", "address", "沈阳市和平区");
@@ -994,7 +1002,7 @@ static void make_old(struct fx *f, int64_t upd, const char *full, int64_t v2_fro
 		    "CREATE INDEX audit_entity ON audit(entity, entity_id); "
 		    "CREATE INDEX audit_region ON audit(region, id); "
 		    "DELETE FROM meta WHERE key IN ('audit_v2_from', 'audit_v3_from', "
-		    "'audit_v5_from'); "
+		    "'audit_v5_from', 'audit_tag_from'); "
 		    /* what 013 adds to tables it does not make, so that it can run again */
 		    "DROP INDEX IF EXISTS contract_company_mentor; DROP INDEX IF EXISTS contract_school_mentor; "
 		    "ALTER TABLE contract DROP COLUMN company_mentor_id; ALTER TABLE contract DROP COLUMN school_mentor_id; "
@@ -1109,13 +1117,14 @@ static void old_chain(struct fx *f, int64_t v2_from_back)
 	if (dt_store_audit_extends(f->s, &cp, &checked, &f->err) != DT_OK)
 		fail_msg("extends: %s", f->err.buf);
 	assert_int_equal(v5_from(f), c.n + 1);
-	/* New events chain on in format 5; old and new verify together. */
+	/* New events chain on in format 5, from audit_tag_from on with tags; all verify. */
+	assert_int_equal(tag_from(f), c.n + 1);
 	org(f, "新公司");
 	assert_verifies(f, c.n + 1);
 	snprintf(sql, sizeof(sql),
-		 "SELECT typeof(hash) = 'blob' AND length(hash) = 32 AND action = 'create' FROM "
+		 "SELECT typeof(hash) = 'blob' AND length(hash) = %d AND action = 'create' FROM "
 		 "audit WHERE id = %lld",
-		 (long long)(c.n + 1));
+		 (c.n + 1) % 16 ? 4 : 32, (long long)(c.n + 1));
 	assert_int_equal(fx_sql_int(f, sql), 1);
 	if (dt_store_audit_extends(f->s, &cp, &checked, &f->err) != DT_OK)
 		fail_msg("extends after a write: %s", f->err.buf);
@@ -1217,9 +1226,15 @@ static void old_chain(struct fx *f, int64_t v2_from_back)
 		if (i == 0) {
 			struct dt_db *db = NULL;
 			assert_int_equal(dt_db_open(&db, targets[i], 0, &f->err), DT_OK);
-			struct dt_db_stmt *st = fx_prepare(
-				db, "SELECT count(*) FROM audit WHERE typeof(hash) = 'blob' AND "
-				    "length(hash) = 32 AND typeof(ts) = 'integer'");
+			/* the hashes as stored: the new event's tag too */
+			char q2[200];
+			snprintf(
+				q2, sizeof(q2),
+				"SELECT count(*) FROM audit WHERE typeof(hash) = 'blob' AND "
+				"length(hash) = CASE WHEN id < %lld OR id %% 16 = 0 THEN 32 ELSE 4 "
+				"END AND typeof(ts) = 'integer'",
+				(long long)(c.n + 1));
+			struct dt_db_stmt *st = fx_prepare(db, q2);
 			assert_int_equal(dt_db_step(st), DT_DB_ROW);
 			assert_int_equal(dt_db_column_int64(st, 0), c.n + 1);
 			dt_db_finalize(st);
@@ -1346,6 +1361,306 @@ static void test_fold_property(void **state)
 #undef RND
 }
 
+/* ---- tags: from audit_tag_from on, a whole hash on every 16th event only ---- */
+
+/* Put @len bytes @p into event @id's column hash, behind the store's back. */
+static void set_hash(struct fx *f, int64_t id, const unsigned char *p, size_t len)
+{
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = fx_prepare(db, "UPDATE audit SET hash = ? WHERE id = ?");
+	dt_db_bind_blob(st, 1, p, (int)len);
+	dt_db_bind_int64(st, 2, id);
+	assert_int_equal(dt_db_step(st), DT_DB_DONE);
+	dt_db_finalize(st);
+	dt_db_close(db);
+}
+
+/*
+ * The whole hash of every event 1..@n into @out (n + 1 of them, [0] the
+ * zeros before event 1), recomputed here from format 5's definition (the
+ * head comment of audit.c: BLAKE2b-256 over length-prefixed parts: tag,
+ * id, the nine columns as text, packed, the previous hash); an event
+ * before format 5 gives the whole hash it stores.  Checks on the way that
+ * each event stores what the rule says: its whole hash before @tag and on
+ * every 16th event from it on, else the first 4 bytes of it.
+ */
+static void oracle_hashes(struct fx *f, int64_t n, int64_t tag, unsigned char (*out)[32])
+{
+	int64_t v5 = v5_from(f);
+	struct dt_db *db = fx_raw(f);
+	struct dt_db_stmt *st = fx_prepare(
+		db, "SELECT id, ts, actor, request_id, action, entity, entity_id, before, after, "
+		    "region, packed, hash FROM audit ORDER BY id");
+	memset(out[0], 0, 32);
+	int64_t id = 0;
+	while (dt_db_step(st) == DT_DB_ROW) {
+		id = dt_db_column_int64(st, 0);
+		assert_true(id <= n);
+		const unsigned char *stored = dt_db_column_blob(st, 11);
+		int len = dt_db_column_bytes(st, 11);
+		if (id < v5) {
+			assert_int_equal(len, 32);
+			memcpy(out[id], stored, 32);
+			continue;
+		}
+		crypto_generichash_state h;
+		char idbuf[24];
+		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+		crypto_generichash_init(&h, NULL, 0, 32);
+		old_part(&h, "dualtrack-audit-v5", 18);
+		old_part(&h, idbuf, strlen(idbuf));
+		for (int i = 1; i <= 9; i++) {
+			const char *t = dt_db_column_text(st, i);
+			old_part(&h, t, t ? strlen(t) : UINT64_MAX);
+		}
+		if (dt_db_column_type(st, 10) == DT_DB_NULL)
+			old_part(&h, NULL, UINT64_MAX);
+		else
+			old_part(&h, dt_db_column_blob(st, 10),
+				 (uint64_t)dt_db_column_bytes(st, 10));
+		old_part(&h, out[id - 1], 32);
+		crypto_generichash_final(&h, out[id], 32);
+		bool whole = id < tag || id % 16 == 0;
+		if (len != (whole ? 32 : 4) || memcmp(stored, out[id], (size_t)len))
+			fail_msg("event %lld stores %d bytes, not %s", (long long)id, len,
+				 whole ? "its whole hash" : "its tag");
+	}
+	assert_int_equal(id, n);
+	dt_db_finalize(st);
+	dt_db_close(db);
+}
+
+static void hex32(const unsigned char h[32], char out[65])
+{
+	sodium_bin2hex(out, 65, h, 32);
+}
+
+/* Every item of the audit list (@filter: NULL or an entity) shows its whole hash (@want). */
+static void assert_list_hashes(struct fx *f, const char *entity, int limit,
+			       unsigned char (*want)[32])
+{
+	const char *filters[] = { "entity", entity };
+	struct dt_query q = { .limit = limit,
+			      .filters = entity ? filters : NULL,
+			      .nfilters = entity ? 1 : 0 };
+	json_t *items = NULL, *it;
+	char *next = NULL, hex[65];
+	size_t i;
+	assert_int_equal(dt_store_audit_list(f->s, NULL, &q, &items, &next, &f->err), DT_OK);
+	assert_true(json_array_size(items) > 0);
+	json_array_foreach(items, i, it)
+	{
+		int64_t id = json_integer_value(json_object_get(it, "id"));
+		hex32(want[id], hex);
+		if (strcmp(fx_str(it, "hash"), hex))
+			fail_msg("list: event %lld shows hash '%s', not %s", (long long)id,
+				 fx_str(it, "hash"), hex);
+	}
+	json_decref(items);
+	free(next);
+}
+
+/*
+ * On a new database every event from the first on stores a 4-byte tag of
+ * its hash unless its id is a multiple of 16.  The chain verifies; the
+ * whole hashes the store shows (the audit list, the head a checkpoint
+ * signs) are the ones recomputed here; checkpoints at events that store a
+ * tag hold; and each tampering is found at its event: a tag byte changed,
+ * an event's content changed under its tag, a whole hash where a tag
+ * belongs and a tag where the whole hash belongs, the last events removed.
+ */
+static void test_tags(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(tag_from(f), 1);
+	batch_orgs(f, 3, "批");
+	struct chain c = writes(f);
+	/* a few more, so that a 16th event falls among this test's own */
+	for (int i = 0; i < 20; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "后%d公司", i);
+		org(f, name);
+	}
+	int64_t n = fx_audit_count(f);
+	assert_verifies(f, n);
+	unsigned char(*h)[32] = calloc((size_t)n + 1, 32);
+	oracle_hashes(f, n, 1, h);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM audit WHERE length(hash) = 32"),
+			 n / 16);
+	/* the list's whole hashes: a page, a page further on, and a filtered one */
+	assert_list_hashes(f, NULL, 40, h);
+	assert_list_hashes(f, "organization", 1000, h);
+	assert_list_hashes(f, NULL, 1000, h);
+
+	/* the head a checkpoint signs, whatever the last event stores */
+	struct dt_checkpoint cp;
+	char hex[65], want[96], sql[200];
+	assert_int_equal(dt_store_audit_head(f->s, &cp, &f->err), DT_OK);
+	assert_int_equal(cp.event, n);
+	hex32(h[n], hex);
+	assert_string_equal(cp.hash, hex);
+	int64_t checked = 0;
+	assert_int_equal(dt_store_audit_extends(f->s, &cp, &checked, &f->err), DT_OK);
+	/* checkpoints of events that store tags (and of a 16th) hold; a wrong hash does not */
+	const int64_t at[] = { c.upd, c.upd + 1, n - n % 16, n - 1 };
+	for (size_t i = 0; i < DT_ARRAY_SIZE(at); i++) {
+		struct dt_checkpoint mid = cp;
+		mid.event = at[i];
+		hex32(h[at[i]], mid.hash);
+		if (dt_store_audit_extends(f->s, &mid, &checked, &f->err) != DT_OK)
+			fail_msg("extends at %lld: %s", (long long)at[i], f->err.buf);
+		hex32(h[at[i] - 1], mid.hash);
+		assert_int_equal(dt_store_audit_extends(f->s, &mid, &checked, &f->err),
+				 DT_ECORRUPT);
+		assert_non_null(strstr(f->err.buf, ev(want, sizeof(want), "audit event ", at[i],
+						      " does not match the checkpoint")));
+	}
+
+	fx_sql_exec(f, "CREATE TABLE audit_tags AS SELECT * FROM audit");
+	const char *undo = "DELETE FROM audit; INSERT INTO audit SELECT * FROM audit_tags";
+	int64_t tagged = c.upd % 16 ? c.upd : c.upd + 1, whole = n - n % 16;
+	/* a tag byte changed */
+	unsigned char b[32];
+	memcpy(b, h[tagged], 4);
+	b[3] ^= 0x40;
+	set_hash(f, tagged, b, 4);
+	assert_corrupt(f, "tag byte", ev(want, sizeof(want), "audit event ", tagged, " ("),
+		       "edited", (const char *)NULL);
+	fx_sql_exec(f, undo);
+	/* the content of an event under its tag: found at that event */
+	snprintf(sql, sizeof(sql), "UPDATE audit SET actor = 'intruder' WHERE id = %lld",
+		 (long long)tagged);
+	fx_sql_exec(f, sql);
+	assert_corrupt(f, "content", ev(want, sizeof(want), "audit event ", tagged, " ("), "edited",
+		       (const char *)NULL);
+	fx_sql_exec(f, undo);
+	/* the whole hash of a 16th event replaced by its tag */
+	set_hash(f, whole, h[whole], 4);
+	assert_corrupt(f, "tag on a 16th", ev(want, sizeof(want), "audit event ", whole, " ("),
+		       "edited", (const char *)NULL);
+	fx_sql_exec(f, undo);
+	/* the whole hash where a tag belongs: only the rule's form passes */
+	set_hash(f, tagged, h[tagged], 32);
+	assert_corrupt(f, "whole for a tag", ev(want, sizeof(want), "audit event ", tagged, " ("),
+		       "edited", (const char *)NULL);
+	fx_sql_exec(f, undo);
+	/* a hash of another length */
+	set_hash(f, tagged, h[tagged], 8);
+	assert_corrupt(f, "8 bytes", ev(want, sizeof(want), "audit event ", tagged, " ("), "edited",
+		       (const char *)NULL);
+	fx_sql_exec(f, undo);
+	assert_verifies(f, n);
+	/* the last events removed (the new last one a tag): the recorded head says so */
+	int64_t cut = n % 16 > 2 ? n - 1 : n - 3;
+	snprintf(sql, sizeof(sql), "DELETE FROM audit WHERE id > %lld", (long long)cut);
+	fx_sql_exec(f, sql);
+	assert_corrupt(f, "truncated",
+		       ev(want, sizeof(want), "audit chain ends at event ", cut, " but"),
+		       "removed from the end", (const char *)NULL);
+	fx_sql_exec(f, undo);
+	assert_verifies(f, n);
+
+	/*
+	 * The writer's chain tip when the recorded head is gone: rolled
+	 * forward from the last 16th event through the tags after it.  Then
+	 * the same inside a bulk transaction with a failed write (the head in
+	 * memory dropped), and the checkpoint of before still holds.
+	 */
+	assert_int_equal(n % 16 != 0, 1);
+	fx_sql_exec(f, "DELETE FROM meta WHERE key = 'audit_head'");
+	org(f, "又一公司");
+	assert_verifies(f, n + 1);
+	assert_int_equal(dt_store_begin(f->s, &f->err), DT_OK);
+	org(f, "批量甲");
+	json_t *bad = json_pack("{s:s}", "kind", "nonsense");
+	assert_int_not_equal(dt_store_update(f->s, &f->actor, NULL, "organization", c.upd - 2, bad,
+					     NULL, &f->err),
+			     DT_OK);
+	json_decref(bad);
+	org(f, "批量乙");
+	assert_int_equal(dt_store_commit(f->s, &f->err), DT_OK);
+	/* (the two creates one batch event: batch_orgs left the store gathering them) */
+	assert_verifies(f, n + 2);
+	assert_int_equal(dt_store_audit_extends(f->s, &cp, &checked, &f->err), DT_OK);
+	unsigned char(*h2)[32] = calloc((size_t)n + 3, 32);
+	oracle_hashes(f, n + 2, 1, h2);
+	assert_memory_equal(h2, h, (size_t)(n + 1) * 32);
+	free(h2);
+	free(h);
+}
+
+/*
+ * An upgrade from 024 to 025: a chain written before it keeps its whole
+ * hashes; the migration records audit_tag_from, the next event's id, and
+ * the events from it on (singles and a batch, past a 16th) store tags.
+ * Both verify together, a checkpoint of the old head and one of a new
+ * event that stores a tag hold, the list shows whole hashes on both sides,
+ * and an old event cannot pass for a new one.
+ */
+static void test_upgrade_to_tags(void **state)
+{
+	struct fx *f = *state;
+	if (dt_store_open(&f->s, f->path, &f->keys, DT_STORE_CREATE, &f->err) != DT_OK)
+		fail_msg("open: %s", f->err.buf);
+	/* the database as the code before 025 left it: no audit_tag_from */
+	fx_sql_exec(f, "DELETE FROM meta WHERE key = 'audit_tag_from'");
+	reopen(f);
+	struct dt_refdata_stats rs;
+	assert_int_equal(dt_refdata_load_builtin(f->s, &f->actor, DT_REF_REGIONS, &rs, &f->err),
+			 DT_OK);
+	org(f, "旧公司");
+	batch_orgs(f, 20, "旧批");
+	int64_t old_n = fx_audit_count(f);
+	assert_int_equal(tag_from(f), INT64_MAX);
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM audit WHERE length(hash) = 32"),
+			 old_n);
+	assert_verifies(f, old_n);
+	struct dt_checkpoint old_cp;
+	assert_int_equal(dt_store_audit_head(f->s, &old_cp, &f->err), DT_OK);
+	fx_sql_exec(f, "CREATE TABLE audit_old AS SELECT * FROM audit");
+
+	/* 025 again, as on upgrading: the schema version before it */
+	if (fx_is_pg(f))
+		fx_sql_exec(f, "UPDATE meta SET value = '24' WHERE key = 'schema_version'");
+	else
+		fx_sql_exec(f, "PRAGMA user_version = 24");
+	reopen(f);
+	assert_int_equal(tag_from(f), old_n + 1);
+	assert_verifies(f, old_n);
+	/* past the next 16th event, singles and a batch */
+	for (int i = 0; i < 18; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "新%d公司", i);
+		org(f, name);
+	}
+	batch_orgs(f, 20, "新批");
+	int64_t n = fx_audit_count(f);
+	assert_int_equal(n, old_n + 19);
+	assert_verifies(f, n);
+	unsigned char(*h)[32] = calloc((size_t)n + 1, 32);
+	oracle_hashes(f, n, old_n + 1, h);
+	/* the old events exactly as they were */
+	assert_int_equal(fx_sql_int(f, "SELECT count(*) FROM audit a JOIN audit_old o ON o.id = "
+				       "a.id WHERE a.hash = o.hash AND a.ts = o.ts"),
+			 old_n);
+	int64_t checked = 0;
+	assert_int_equal(dt_store_audit_extends(f->s, &old_cp, &checked, &f->err), DT_OK);
+	struct dt_checkpoint cp = old_cp;
+	cp.event = (old_n + 1) % 16 ? old_n + 1 : old_n + 2;
+	hex32(h[cp.event], cp.hash);
+	assert_int_equal(dt_store_audit_extends(f->s, &cp, &checked, &f->err), DT_OK);
+	assert_list_hashes(f, NULL, 30, h);
+	/* an old event cannot pass for one under the rule (unless it is a 16th) */
+	int64_t last_old = old_n % 16 ? old_n : old_n - 1;
+	char sql[128], want[64];
+	snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%lld' WHERE key = 'audit_tag_from'",
+		 (long long)last_old);
+	fx_sql_exec(f, sql);
+	assert_corrupt(f, "tag_from", ev(want, sizeof(want), "audit event ", last_old, " ("),
+		       "edited", (const char *)NULL);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1366,6 +1681,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_packed_bytes, fx_setup, fx_teardown),
 		cmocka_unit_test(test_dictionary_frozen),
 		cmocka_unit_test_setup_teardown(test_upgrade_to_v5, fx_setup_empty, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_tags, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_to_tags, fx_setup_empty, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_chain_after_migration, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_old_chain_after_migration, fx_setup,
