@@ -104,7 +104,6 @@ static const struct dt_field organization_fields[] = {
 	SYS_TIMES,
 };
 
-/* A mentor (双导师) of an enterprise (kind company) or a school (kind school). */
 /* The times of a table that stores them as milliseconds (DT_FF_MS). */
 #define SYS_TIMES_MS                                                                             \
 	{ "created_at",                                                                          \
@@ -123,6 +122,7 @@ static const struct dt_field organization_fields[] = {
 			NULL, NULL, "更新时间", "Updated"                                        \
 	}
 
+/* A mentor (双导师) of an enterprise (kind company) or a school (kind school). */
 static const struct dt_field mentor_fields[] = {
 	ID_FIELD,
 	{ "name", DT_F_TEXT, R | S | Q, 0, 50, NULL, NULL, NULL, NULL, "姓名", "Name" },

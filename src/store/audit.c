@@ -1302,10 +1302,18 @@ enum dt_err dt_store_audit(struct dt_store *s, const struct dt_actor *a, const c
 	return dt_tx_end(s, rc, err);
 }
 
-enum dt_err dt_audit_tag_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err)
+static enum dt_err tag_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err)
 {
 	/* unset: a database migration 025 has not reached, every hash whole */
 	return format_from(s, "audit_tag_from", INT64_MAX, from, err);
+}
+
+enum dt_err dt_audit_formats_load(struct dt_store *s, struct dt_strbuf *err)
+{
+	enum dt_err rc = dt_audit_v5_from(s, &s->audit_v5_from, err);
+	if (rc == DT_OK)
+		rc = tag_from(s, &s->audit_tag_from, err);
+	return rc;
 }
 
 /* Where the formats begin, and the tags (head comment), as meta says now. */
@@ -1321,7 +1329,7 @@ static enum dt_err read_formats(struct dt_store *s, struct formats *f, struct dt
 	if (rc == DT_OK)
 		rc = dt_audit_v5_from(s, &f->v5, err);
 	if (rc == DT_OK)
-		rc = dt_audit_tag_from(s, &f->tag, err);
+		rc = tag_from(s, &f->tag, err);
 	return rc;
 }
 

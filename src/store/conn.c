@@ -685,9 +685,7 @@ enum dt_err dt_store_open(struct dt_store **out, const char *path, const struct 
 	}
 	rc = migrate(s, err);
 	if (rc == DT_OK)
-		rc = dt_audit_v5_from(s, &s->audit_v5_from, err);
-	if (rc == DT_OK)
-		rc = dt_audit_tag_from(s, &s->audit_tag_from, err);
+		rc = dt_audit_formats_load(s, err);
 	if (rc == DT_OK && s->have_keys)
 		rc = check_key(s, err);
 out:

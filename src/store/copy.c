@@ -406,9 +406,7 @@ enum dt_err dt_store_copy(struct dt_store *from, struct dt_store *to, struct dt_
 	dt_store_snapshot_end(from);
 	/* the source's format boundaries are the target's now (its writes follow them) */
 	if (rc == DT_OK)
-		rc = dt_audit_v5_from(to, &to->audit_v5_from, err);
-	if (rc == DT_OK)
-		rc = dt_audit_tag_from(to, &to->audit_tag_from, err);
+		rc = dt_audit_formats_load(to, err);
 	/* The chain recomputes from its first event to the copied head (meta's audit_head). */
 	if (rc == DT_OK)
 		rc = dt_store_audit_verify(to, &stats->events, err);

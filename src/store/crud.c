@@ -1348,10 +1348,6 @@ enum dt_err dt_store_update(struct dt_store *s, const struct dt_actor *a,
 		after = json_incref(before);
 		goto commit; /* nothing to change: no write, no event */
 	}
-	/* a mentor renamed: its entries keep the name they were signed with (migration 026) */
-	if (rc == DT_OK && !strcmp(e->name, "mentor") && json_object_get(changes, "name"))
-		rc = dt_signoff_freeze_names(s, id, json_string_value(json_object_get(raw, "name")),
-					     err);
 	if (rc == DT_OK) {
 		stamp(changes, false);
 		dt_strbuf_addf(&sql, "UPDATE %s SET ", e->table);

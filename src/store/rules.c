@@ -549,9 +549,14 @@ enum dt_err dt_rules_apply(struct dt_store *s, const struct dt_actor *a, const s
 		rc = demand_rules(s, e, row, refs, err);
 	else if (!strcmp(n, "pilot"))
 		rc = pilot_rules(s, row, err);
-	else if (!strcmp(n, "mentor"))
+	else if (!strcmp(n, "mentor")) {
 		rc = mentor_rules(s, e, row, refs, err);
-	else if (!strcmp(n, "pilot_task")) {
+		/* renamed: its entries keep the name they were signed with (migration 026) */
+		if (rc == DT_OK && before &&
+		    !json_equal(json_object_get(row, "name"), json_object_get(before, "name")))
+			rc = dt_signoff_freeze_names(s, num(before, "id"), str(before, "name"),
+						     err);
+	} else if (!strcmp(n, "pilot_task")) {
 		if (!has(row, "status"))
 			json_object_set_new(row, "status", json_string("planned"));
 		if (!strcmp(str(row, "status"), "done") && !has(row, "done_on")) {

@@ -103,17 +103,15 @@ enum dt_err dt_signoff_check_one(struct dt_store *s, const struct dt_store_signe
 enum dt_err dt_signoff_stored_by(struct dt_store *s, int64_t mentor, int64_t account_id,
 				 const char *by, const char **stored, struct dt_strbuf *err)
 {
-	*stored = by;
-	if (!mentor && !account_id)
+	/* a mentor's name: the callers read it from the mentor's row in this transaction */
+	*stored = mentor ? NULL : by;
+	if (mentor || !account_id)
 		return DT_OK;
-	/* what the read derives: the mentor's name, or without a mentor the account's login */
-	struct dt_db_stmt *st = dt_sql_prepare(s,
-					       mentor ? "SELECT name FROM mentor WHERE id = ?"
-						      : "SELECT login FROM account WHERE id = ?",
-					       err);
+	/* without a mentor, what the read derives: the account's login */
+	struct dt_db_stmt *st = dt_sql_prepare(s, "SELECT login FROM account WHERE id = ?", err);
 	if (!st)
 		return DT_EDB;
-	dt_db_bind_int64(st, 1, mentor ? mentor : account_id);
+	dt_db_bind_int64(st, 1, account_id);
 	int r = dt_db_step(st);
 	if (r == DT_DB_ROW && by && dt_db_column_text(st, 0) &&
 	    !strcmp(dt_db_column_text(st, 0), by))

@@ -224,11 +224,11 @@ bool dt_audit_unpack5(const unsigned char *p, size_t len, char **before, char **
 /** The first event of audit format 5 (meta audit_v5_from; INT64_MAX when unset). */
 enum dt_err dt_audit_v5_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err);
 /**
- * The first event that stores a tag of its hash unless its id is a
- * multiple of 16 (meta audit_tag_from, audit.c's head comment; INT64_MAX
- * when unset).
+ * Read into the store what its writers follow: audit_v5_from, and the
+ * first event that stores a tag of its hash unless its id is a multiple of
+ * 16 (meta audit_tag_from, audit.c's head comment; INT64_MAX when unset).
  */
-enum dt_err dt_audit_tag_from(struct dt_store *s, int64_t *from, struct dt_strbuf *err);
+enum dt_err dt_audit_formats_load(struct dt_store *s, struct dt_strbuf *err);
 /**
  * The whole hashes of the @n events @ids (any order; existing events) as
  * lower-case hex into @hex, recomputed from the nearest whole hash stored
@@ -446,9 +446,10 @@ enum dt_err dt_signoff_check_one(struct dt_store *s, const struct dt_store_signe
 /*
  * signoff.c: what a sign-off by @by stores in record_entry.signed_by
  * (migration 026), into *@stored: NULL where the read derives @by (crud.c's
- * dt_crud_field_sql), that is when @mentor (0: none) is set and named @by,
- * or when there is no mentor and @by is the login of @account_id (0:
- * none); @by itself otherwise.  *@stored is @by or NULL, nothing to free.
+ * dt_crud_field_sql), that is when @mentor (0: none) is set (@by is then
+ * the name the caller read from the mentor's row in this transaction), or
+ * when there is no mentor and @by is the login of @account_id (0: none);
+ * @by itself otherwise.  *@stored is @by or NULL, nothing to free.
  */
 enum dt_err dt_signoff_stored_by(struct dt_store *s, int64_t mentor, int64_t account_id,
 				 const char *by, const char **stored, struct dt_strbuf *err);
